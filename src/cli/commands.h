@@ -1,0 +1,13 @@
+/*
+ * Subcommands of the plccoach command line, one file each (cmd_*.c).
+ * Each gets its arguments after the command name (argv[0] is the command)
+ * and the loaded configuration, and returns the process exit status.
+ */
+#ifndef PLC_CLI_COMMANDS_H
+#define PLC_CLI_COMMANDS_H
+
+struct config;
+
+int cmd_migrate(int argc, char **argv, struct config *cfg);
+
+#endif

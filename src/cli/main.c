@@ -1,0 +1,72 @@
+/*
+ * plccoach: the command-line companion.  A table of subcommands over the
+ * same library the server uses.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "util/cfg.h"
+#include "util/log.h"
+#include "version.h"
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv, struct config *cfg);
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    {"migrate", cmd_migrate, "apply database migrations (--status lists them)"},
+};
+
+static void help(FILE *out)
+{
+    size_t i;
+
+    fprintf(out, "Usage: plccoach <command> [options]\n\nCommands:\n");
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "  %-10s %s\n  %-10s %s\n\n", "help", "this text", "version", "print the version");
+    fprintf(out, "Configuration comes from PLCCOACH_* environment variables "
+                 "(plccoach-fcgi --help-config lists them)\nand libpq's PG* variables.\n");
+}
+
+int main(int argc, char **argv)
+{
+    struct config cfg;
+    char err[256];
+    size_t i;
+    int rc;
+
+    if (argc < 2) {
+        help(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        help(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+        printf("plccoach %s\n", PLC_VERSION);
+        return 0;
+    }
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (strcmp(argv[1], commands[i].name) != 0)
+            continue;
+        log_init("cli", LOG_WARN);
+        if (!config_load(&cfg, err, sizeof(err))) {
+            fprintf(stderr, "plccoach: %s\n", err);
+            config_free(&cfg);
+            return 2;
+        }
+        rc = commands[i].run(argc - 1, argv + 1, &cfg);
+        config_free(&cfg);
+        return rc;
+    }
+    fprintf(stderr, "plccoach: unknown command '%s'\n\n", argv[1]);
+    help(stderr);
+    return 2;
+}

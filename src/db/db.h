@@ -1,0 +1,55 @@
+/*
+ * The worker's database connection.
+ *
+ * A worker owns one struct db for its lifetime.  The libpq connection is
+ * opened lazily on first use, and re-opened after a failure without
+ * restarting the process (at most one attempt per DB_RETRY_MS, so a dead
+ * database costs a fast error rather than a connect per request).  All
+ * queries are parameterised; no SQL is ever built from input.
+ */
+#ifndef PLC_DB_DB_H
+#define PLC_DB_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+
+#define DB_RETRY_MS 250
+
+struct db {
+    PGconn *conn;             /* NULL until connected; owned */
+    const struct config *cfg; /* borrowed */
+    int64_t last_attempt_ms;  /* when the last failed connect was tried */
+    char last_error[256];     /* why the last connect or query failed */
+};
+
+/* Prepares db; opens nothing. */
+void db_init(struct db *db, const struct config *cfg) __attribute__((nonnull));
+
+/* Returns a usable connection, connecting if needed, or NULL (the reason
+ * is in db->last_error and logged).  The connection stays owned by db. */
+PGconn *db_conn(struct db *db) __attribute__((nonnull));
+
+/* Runs a parameterised statement (text parameters, text results).  Returns
+ * the result (caller PQclear()s) when its status is COMMAND_OK or
+ * TUPLES_OK; otherwise logs, records the error and returns NULL.  When
+ * idempotent and the connection turns out to have been lost, reconnects
+ * and runs the statement once more. */
+PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
+                  bool idempotent) __attribute__((nonnull(1, 2), warn_unused_result));
+
+/* Returns true when the database answers a trivial query; otherwise
+ * copies a short reason into reason (len bytes). */
+bool db_ping(struct db *db, char *reason, size_t len) __attribute__((nonnull));
+
+/* Opens a connection for the command line (no lazy retry throttle).
+ * Returns NULL after printing the reason to stderr. Caller PQfinish()es. */
+PGconn *db_connect_cli(const struct config *cfg) __attribute__((nonnull, warn_unused_result));
+
+/* Closes the connection. */
+void db_close(struct db *db);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * Test-only routes, present only with PLCCOACH_DEBUG_ROUTES=true (the
+ * router hides them otherwise).  The integration tests use them to hold a
+ * worker busy (drain on SIGTERM) and to watch events arrive one by one
+ * through nginx (SSE pass-through).
+ *
+ * GET /api/debug/sleep?ms=N            (0-30000)  -> {"slept_ms":N}
+ * GET /api/debug/stream?events=N&interval_ms=M  -> N `tick` events, then `done`
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "http/handlers.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "util/text.h"
+
+/* Reads an integer query parameter within [min, max], or def when absent.
+ * Returns false after setting a 400 error. */
+static bool int_param(struct request *req, const char *name, int64_t min, int64_t max,
+                      int64_t def, int64_t *out)
+{
+    const char *s = request_query(req, name);
+
+    if (s == NULL) {
+        *out = def;
+        return true;
+    }
+    if (!parse_int64(s, min, max, out)) {
+        resp_error(req, 400, "invalid_parameter", "%s must be an integer from %lld to %lld", name,
+                   (long long)min, (long long)max);
+        return false;
+    }
+    return true;
+}
+
+static void sleep_ms(int64_t ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+void h_debug_sleep(struct request *req)
+{
+    int64_t ms;
+    json_object *o;
+
+    if (!int_param(req, "ms", 0, 30000, 1000, &ms))
+        return;
+    sleep_ms(ms);
+    o = json_object_new_object();
+    json_object_object_add(o, "slept_ms", json_object_new_int64(ms));
+    resp_json(req, 200, o);
+}
+
+void h_debug_stream(struct request *req)
+{
+    int64_t events, interval, i;
+    char data[64];
+
+    if (!int_param(req, "events", 1, 100, 3, &events)
+        || !int_param(req, "interval_ms", 0, 10000, 200, &interval))
+        return;
+    if (!resp_sse_begin(req))
+        return;
+    for (i = 1; i <= events; i++) {
+        if (i > 1)
+            sleep_ms(interval);
+        snprintf(data, sizeof(data), "{\"n\":%lld}", (long long)i);
+        if (!resp_sse_event(req, "tick", data))
+            return;
+    }
+    resp_sse_event(req, "done", "{}");
+}

@@ -1,0 +1,20 @@
+/*
+ * Handlers, one file per resource (h_*.c).  Each takes the request, reads
+ * what it needs through request.h and answers through response.h.
+ */
+#ifndef PLC_HTTP_HANDLERS_H
+#define PLC_HTTP_HANDLERS_H
+
+struct request;
+
+/* h_health.c: GET /health */
+void h_health(struct request *req);
+
+/* h_client_errors.c: POST /api/client-errors */
+void h_client_errors(struct request *req);
+
+/* h_debug.c: GET /api/debug/sleep, GET /api/debug/stream (test only) */
+void h_debug_sleep(struct request *req);
+void h_debug_stream(struct request *req);
+
+#endif

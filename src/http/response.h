@@ -1,0 +1,54 @@
+/*
+ * Response helpers: status, headers, JSON bodies, the error envelope and
+ * server-sent events.
+ *
+ * A handler builds its response in req->resp; nothing reaches nginx until
+ * resp_finish(), so an error found late can still change the status.  The
+ * exception is streaming: resp_sse_begin() sends the headers and each
+ * resp_sse_event() is written and flushed at once.
+ */
+#ifndef PLC_HTTP_RESPONSE_H
+#define PLC_HTTP_RESPONSE_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+
+struct request;
+
+/* Returns the reason phrase for an HTTP status ("Not Found"). */
+const char *http_reason(int status);
+
+/* Adds a response header.  Returns false (and adds nothing) when the name
+ * is not a token or the value holds CR, LF or NUL. */
+bool resp_header(struct request *req, const char *name, const char *value) __attribute__((nonnull));
+
+/* Returns true when the response already has this header (any case). */
+bool resp_has_header(const struct request *req, const char *name) __attribute__((nonnull));
+
+/* Sets the status and a JSON body; takes ownership of obj (puts it). */
+void resp_json(struct request *req, int status, json_object *obj) __attribute__((nonnull));
+
+/* Sets the status and the error envelope
+ * {"error":{"code":code,"message":...,"request_id":...}}, replacing any
+ * body built so far.  On a started stream it sends an `error` event. */
+void resp_error(struct request *req, int status, const char *code, const char *fmt, ...)
+    __attribute__((nonnull, format(printf, 4, 5)));
+
+/* Starts a text/event-stream response: sends the headers now. Returns
+ * false when the client is gone. */
+bool resp_sse_begin(struct request *req) __attribute__((nonnull));
+
+/* Sends one event (data may hold newlines) and flushes it.  Returns false
+ * when the client is gone; the handler should then stop. */
+bool resp_sse_event(struct request *req, const char *event, const char *data)
+    __attribute__((nonnull));
+
+/* Sends a JSON object as an event's data; takes ownership of obj. */
+bool resp_sse_json(struct request *req, const char *event, json_object *obj)
+    __attribute__((nonnull));
+
+/* Sends whatever is not yet sent.  A response with no status becomes a
+ * 500 error.  Safe to call twice. */
+void resp_finish(struct request *req) __attribute__((nonnull));
+
+#endif

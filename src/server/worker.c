@@ -1,0 +1,165 @@
+/*
+ * The worker's accept loop; see worker.h.
+ *
+ * The listening socket is non-blocking and shared by all workers.  Each
+ * worker waits in ppoll() with SIGTERM unblocked, then calls FCGX_Accept_r;
+ * a worker that loses the race to another gets EAGAIN and waits again.
+ * This closes the window a blocking accept() would leave between "check the
+ * stop flag" and "sleep in accept", where a SIGTERM could be lost.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <fcgios.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "db/db.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "http/routes.h"
+#include "server/worker.h"
+#include "util/cfg.h"
+#include "util/log.h"
+#include "util/text.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+/* req_io over libfcgi streams. */
+static long fcgi_read(void *ctx, char *dst, size_t n)
+{
+    FCGX_Request *fr = ctx;
+    int got = FCGX_GetStr(dst, n > 65536 ? 65536 : (int)n, fr->in);
+
+    if (got < 0 || (got == 0 && FCGX_GetError(fr->in) != 0))
+        return -1;
+    return got;
+}
+
+static bool fcgi_write(void *ctx, const char *src, size_t n)
+{
+    FCGX_Request *fr = ctx;
+
+    while (n > 0) {
+        int chunk = n > 65536 ? 65536 : (int)n;
+        if (FCGX_PutStr(src, chunk, fr->out) != chunk)
+            return false;
+        src += chunk;
+        n -= (size_t)chunk;
+    }
+    return true;
+}
+
+static bool fcgi_flush(void *ctx)
+{
+    FCGX_Request *fr = ctx;
+
+    return FCGX_FFlush(fr->out) == 0;
+}
+
+/* Serves one accepted request from start to finish. */
+static void serve(FCGX_Request *fr, const struct config *cfg, struct db *db)
+{
+    const struct req_io io = {fcgi_read, fcgi_write, fcgi_flush, fr};
+    struct request req;
+
+    request_init(&req, cfg, db, &io);
+    if (request_parse(&req, (const char *const *)fr->envp))
+        router_dispatch(app_router(), &req);
+    resp_finish(&req);
+    LOG_FIELDS(LOG_INFO, "request", LF_STR("method", req.method), LF_STR("path", req.raw_path),
+               LF_INT("status", req.resp.status), LF_INT("ms", now_ms() - req.start_ms),
+               LF_INT("bytes", (long long)req.resp.body.len));
+    request_free(&req);
+}
+
+int worker_main(const struct config *cfg, int listen_fd)
+{
+    sigset_t block, waitmask;
+    struct sigaction sa;
+    FCGX_Request fr;
+    struct db db;
+    int64_t served = 0;
+    int status = WORKER_EXIT_STOPPED;
+    pid_t parent = getppid();
+
+    log_set_role("worker");
+    /* Die with the master, even if it is killed with SIGKILL. */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent)
+        return WORKER_EXIT_STOPPED;
+
+    if (FCGX_Init() != 0) {
+        log_error("FCGX_Init failed");
+        return WORKER_EXIT_FAILED;
+    }
+    /* Our handlers replace libfcgi's (installed by FCGX_Init). */
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+    sa.sa_handler = SIG_DFL;
+    sigaction(SIGCHLD, &sa, NULL);
+
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    sigprocmask(SIG_BLOCK, &block, &waitmask);
+    sigdelset(&waitmask, SIGTERM);
+    sigdelset(&waitmask, SIGINT);
+
+    db_init(&db, cfg);
+    FCGX_InitRequest(&fr, listen_fd, 0);
+    log_info("worker started");
+
+    while (!stop_requested) {
+        struct pollfd pfd = {listen_fd, POLLIN, 0};
+        int rc = ppoll(&pfd, 1, NULL, &waitmask);
+
+        if (rc < 0) {
+            if (errno == EINTR)
+                continue;
+            log_error("ppoll: %s", strerror(errno));
+            status = WORKER_EXIT_FAILED;
+            break;
+        }
+        if ((pfd.revents & POLLIN) == 0)
+            continue;
+        rc = FCGX_Accept_r(&fr);
+        if (rc < 0) {
+            if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR)
+                log_warn("FCGX_Accept_r failed: %d", rc);
+            continue;
+        }
+        serve(&fr, cfg, &db);
+        FCGX_Finish_r(&fr);
+        served++;
+        if (cfg->max_requests > 0 && served >= cfg->max_requests) {
+            log_info("worker recycling after %lld requests", (long long)served);
+            status = WORKER_EXIT_RECYCLED;
+            break;
+        }
+    }
+    if (stop_requested)
+        log_info("worker stopping after %lld requests", (long long)served);
+    FCGX_Free(&fr, 0);
+    db_close(&db);
+    OS_LibShutdown();
+    return status;
+}

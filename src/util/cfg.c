@@ -1,0 +1,175 @@
+/*
+ * Configuration table and loader; see config.h.
+ */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/alloc.h"
+#include "util/cfg.h"
+#include "util/log.h"
+#include "util/text.h"
+
+#define KEY(n, t, d, lo, hi, field, sec, doc) {n, t, d, doc, lo, hi, offsetof(struct config, field), sec}
+
+const struct config_key config_keys[] = {
+    KEY("PLCCOACH_LISTEN", CONFIG_STRING, "", 0, 0, listen, false,
+        "Where the FastCGI server listens: unix:PATH or HOST:PORT; empty means the socket "
+        "spawn-fcgi passes on fd 0. Overridden by --listen."),
+    KEY("PLCCOACH_WORKERS", CONFIG_INT, "4", 1, 256, workers, false,
+        "Number of preforked worker processes. Overridden by --workers."),
+    KEY("PLCCOACH_MAX_REQUESTS", CONFIG_INT, "10000", 0, INT64_C(1000000000), max_requests, false,
+        "A worker exits and is replaced after this many requests (0 = never). "
+        "Overridden by --max-requests."),
+    KEY("PLCCOACH_DRAIN_TIMEOUT", CONFIG_INT, "25", 1, 3600, drain_timeout, false,
+        "Seconds that in-flight requests get to finish after SIGTERM before workers are killed; "
+        "keep it below the ECS stop timeout (30 s). Overridden by --drain-timeout."),
+    KEY("PLCCOACH_PIDFILE", CONFIG_STRING, "", 0, 0, pidfile, false,
+        "File the master writes its pid to (empty = none). Overridden by --pidfile."),
+    KEY("PLCCOACH_SOCKET_MODE", CONFIG_MODE, "0660", 0, 0777, socket_mode, false,
+        "Permissions (octal) of a unix listen socket."),
+    KEY("PLCCOACH_RESPAWN_BACKOFF_MAX", CONFIG_INT, "30000", 100, 600000, backoff_max_ms, false,
+        "Ceiling in milliseconds of the delay before respawning a worker that keeps crashing."),
+    KEY("PLCCOACH_DATABASE_URL", CONFIG_STRING, "", 0, 0, database_url, true,
+        "libpq connection string or postgresql:// URI; empty uses libpq's own PG* variables."),
+    KEY("PLCCOACH_DB_CONNECT_TIMEOUT", CONFIG_INT, "5", 1, 120, db_connect_timeout, false,
+        "Seconds to wait for a database connection."),
+    KEY("PLCCOACH_DB_STATEMENT_TIMEOUT", CONFIG_INT, "15000", 0, 3600000, db_statement_timeout, false,
+        "Milliseconds after which the database cancels a statement (0 = no limit)."),
+    KEY("PLCCOACH_MAX_BODY_BYTES", CONFIG_INT, "1048576", 1024, INT64_C(1073741824), max_body_bytes,
+        false, "Largest request body accepted; larger bodies get 413."),
+    KEY("PLCCOACH_LOG_LEVEL", CONFIG_STRING, "info", 0, 0, log_level, false,
+        "Minimum log level: debug, info, warn or error."),
+    KEY("PLCCOACH_SQL_DIR", CONFIG_STRING, "", 0, 0, sql_dir, false,
+        "Directory of migrations; empty finds them in the source tree or the installed tree."),
+    KEY("PLCCOACH_DEBUG_ROUTES", CONFIG_BOOL, "false", 0, 0, debug_routes, false,
+        "Enables /api/debug/* routes used by the test suite (slow and streaming responses). "
+        "Never enable in production."),
+    {NULL, CONFIG_STRING, NULL, NULL, 0, 0, 0, false},
+};
+
+const char *config_type_name(enum config_type t)
+{
+    switch (t) {
+    case CONFIG_STRING: return "string";
+    case CONFIG_INT: return "int";
+    case CONFIG_BOOL: return "bool";
+    case CONFIG_MODE: return "mode";
+    }
+    return "?";
+}
+
+static const struct config_key *find_key(const char *name)
+{
+    const struct config_key *k;
+
+    for (k = config_keys; k->name != NULL; k++)
+        if (strcmp(k->name, name) == 0)
+            return k;
+    return NULL;
+}
+
+/* Stores value (text) into the field described by k. */
+static bool store(struct config *cfg, const struct config_key *k, const char *value, char *err,
+                  size_t errlen)
+{
+    char *base = (char *)cfg;
+
+    switch (k->type) {
+    case CONFIG_STRING: {
+        char **field = (char **)(void *)(base + k->offset);
+        free(*field);
+        *field = xstrdup(value);
+        if (strcmp(k->name, "PLCCOACH_LOG_LEVEL") == 0) {
+            enum log_level lvl;
+            if (!log_level_parse(value, &lvl)) {
+                snprintf(err, errlen, "%s: expected debug, info, warn or error", k->name);
+                return false;
+            }
+        }
+        return true;
+    }
+    case CONFIG_INT: {
+        int64_t *field = (int64_t *)(void *)(base + k->offset);
+        if (!parse_int64(value, k->min, k->max, field)) {
+            snprintf(err, errlen, "%s: expected an integer from %lld to %lld", k->name,
+                     (long long)k->min, (long long)k->max);
+            return false;
+        }
+        return true;
+    }
+    case CONFIG_MODE: {
+        int64_t *field = (int64_t *)(void *)(base + k->offset);
+        char *end;
+        long v = strtol(value, &end, 8);
+        if (*value == '\0' || *end != '\0' || v < k->min || v > k->max) {
+            snprintf(err, errlen, "%s: expected an octal mode such as 0660", k->name);
+            return false;
+        }
+        *field = v;
+        return true;
+    }
+    case CONFIG_BOOL: {
+        bool *field = (bool *)(void *)(base + k->offset);
+        if (!parse_bool(value, field)) {
+            snprintf(err, errlen, "%s: expected true or false", k->name);
+            return false;
+        }
+        return true;
+    }
+    }
+    return false;
+}
+
+bool config_set(struct config *cfg, const char *name, const char *value, char *err, size_t errlen)
+{
+    const struct config_key *k = find_key(name);
+
+    if (k == NULL) {
+        snprintf(err, errlen, "%s: unknown configuration key", name);
+        return false;
+    }
+    return store(cfg, k, value, err, errlen);
+}
+
+bool config_load(struct config *cfg, char *err, size_t errlen)
+{
+    const struct config_key *k;
+
+    memset(cfg, 0, sizeof(*cfg));
+    for (k = config_keys; k->name != NULL; k++) {
+        const char *env = getenv(k->name);
+        if (!store(cfg, k, k->def, err, errlen))
+            return false; /* a bad default is a bug; the test suite catches it */
+        if (env != NULL && !store(cfg, k, env, err, errlen))
+            return false;
+    }
+    return true;
+}
+
+void config_print_help(FILE *out)
+{
+    const struct config_key *k;
+
+    fprintf(out, "%-32s %-7s %-10s %s\n", "NAME", "TYPE", "DEFAULT", "DESCRIPTION");
+    for (k = config_keys; k->name != NULL; k++)
+        fprintf(out, "%-32s %-7s %-10s %s%s\n", k->name, config_type_name(k->type),
+                k->def[0] ? k->def : "\"\"", k->doc, k->secret ? " (secret)" : "");
+}
+
+void config_free(struct config *cfg)
+{
+    const struct config_key *k;
+
+    if (cfg == NULL)
+        return;
+    for (k = config_keys; k->name != NULL; k++) {
+        if (k->type == CONFIG_STRING) {
+            char **field = (char **)(void *)((char *)cfg + k->offset);
+            free(*field);
+            *field = NULL;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+/*
+ * Configuration: one table of environment variables.
+ *
+ * Every key has a name, a type, a default and a description; the table is
+ * printed by `plccoach-fcgi --help-config` and a test checks that each key
+ * is documented in docs/configuration.md.  Values are read once at
+ * start-up into a struct config that the workers own for their lifetime.
+ */
+#ifndef PLC_UTIL_CFG_H
+#define PLC_UTIL_CFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum config_type { CONFIG_STRING, CONFIG_INT, CONFIG_BOOL, CONFIG_MODE };
+
+struct config {
+    char *listen;            /* unix:PATH, HOST:PORT, or "" for fd 0 */
+    int64_t workers;
+    int64_t max_requests;    /* 0 = never recycle */
+    int64_t drain_timeout;   /* seconds */
+    char *pidfile;
+    int64_t socket_mode;     /* permissions of a unix listen socket */
+    int64_t backoff_max_ms;  /* ceiling of the respawn backoff */
+    char *database_url;      /* secret: libpq conninfo or URI; "" = libpq env */
+    int64_t db_connect_timeout;
+    int64_t db_statement_timeout;
+    int64_t max_body_bytes;
+    char *log_level;
+    char *sql_dir;
+    bool debug_routes;
+};
+
+struct config_key {
+    const char *name;
+    enum config_type type;
+    const char *def;   /* default as text */
+    const char *doc;   /* one-line description */
+    int64_t min, max;  /* CONFIG_INT bounds */
+    size_t offset;     /* into struct config */
+    bool secret;       /* never printed with its value */
+};
+
+/* The table, terminated by an entry with a NULL name. */
+extern const struct config_key config_keys[];
+
+/* Fills cfg from the environment (defaults where unset).  Returns true on
+ * success; otherwise writes a message naming the key to err (errlen bytes)
+ * and returns false.  Strings in cfg are owned by cfg: config_free(). */
+bool config_load(struct config *cfg, char *err, size_t errlen)
+    __attribute__((nonnull, warn_unused_result));
+
+/* Sets one key from text (used by command-line flags that override the
+ * environment).  Same return convention as config_load. */
+bool config_set(struct config *cfg, const char *name, const char *value, char *err, size_t errlen)
+    __attribute__((nonnull, warn_unused_result));
+
+/* Prints the table (name, type, default, description). */
+void config_print_help(FILE *out) __attribute__((nonnull));
+
+/* Releases the strings owned by cfg. */
+void config_free(struct config *cfg);
+
+/* Returns the name of a type ("string", "int", "bool", "mode"). */
+const char *config_type_name(enum config_type t);
+
+#endif

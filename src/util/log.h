@@ -1,0 +1,61 @@
+/*
+ * Structured logging: one JSON object per line on stderr.
+ *
+ * Every line carries a UTC timestamp, the level, the process role and pid,
+ * and the id of the request being served (when there is one).  Messages and
+ * field values are escaped, so untrusted bytes can't forge a line.  Lines
+ * are written with a single write(2) so that the master's and workers'
+ * lines never interleave mid-line.
+ *
+ * Secrets (passwords, tokens, connection strings) are never passed here.
+ */
+#ifndef PLC_UTIL_LOG_H
+#define PLC_UTIL_LOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
+
+struct log_field {
+    const char *key;
+    const char *str; /* used when !is_num; NULL logs null */
+    long long num;
+    bool is_num;
+};
+
+#define LF_STR(k, v) ((struct log_field){(k), (v), 0, false})
+#define LF_INT(k, v) ((struct log_field){(k), NULL, (long long)(v), true})
+
+/* Sets the minimum level and the process role ("master", "worker", "cli"). */
+void log_init(const char *role, enum log_level min);
+
+/* Changes the role name; role must outlive logging (a string literal). */
+void log_set_role(const char *role);
+
+/* Parses debug/info/warn/error; returns false for anything else. */
+bool log_level_parse(const char *s, enum log_level *out) __attribute__((nonnull));
+
+/* Sets the request id put on every line until cleared with NULL.  The id
+ * is copied (at most 64 bytes). */
+void log_set_request_id(const char *id);
+
+/* Returns the current request id, or "" outside a request. */
+const char *log_request_id(void);
+
+/* Logs a formatted message. */
+void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Logs msg with n extra fields. */
+void log_fields(enum log_level level, const char *msg, const struct log_field *fields, size_t n);
+
+#define LOG_FIELDS(level, msg, ...)                                                                \
+    log_fields((level), (msg), (const struct log_field[]){__VA_ARGS__},                            \
+               sizeof((const struct log_field[]){__VA_ARGS__}) / sizeof(struct log_field))
+
+#define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
+#define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
+
+#endif

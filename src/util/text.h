@@ -1,0 +1,40 @@
+/*
+ * Small text helpers for untrusted bytes: UTF-8 validation,
+ * percent-decoding, bounded integer parsing, case-insensitive compare.
+ */
+#ifndef PLC_UTIL_TEXT_H
+#define PLC_UTIL_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Returns the length (1-4) of the valid UTF-8 sequence at s (n bytes
+ * available), or 0 when it is invalid (overlong, surrogate, > U+10FFFF,
+ * truncated). */
+size_t utf8_sequence_length(const char *s, size_t n) __attribute__((nonnull));
+
+/* Returns true when the n bytes at s are valid UTF-8 with no NUL byte. */
+bool utf8_valid(const char *s, size_t n) __attribute__((nonnull));
+
+/* Percent-decodes n bytes of s into out (which must hold n + 1 bytes); when
+ * plus_is_space, '+' becomes ' ' (form encoding).  Returns the decoded
+ * length, or -1 when a %XX escape is malformed or decodes to NUL. */
+long percent_decode(char *out, const char *s, size_t n, bool plus_is_space)
+    __attribute__((nonnull, warn_unused_result));
+
+/* Parses a whole decimal string into *out within [min, max].  Returns false
+ * on empty input, trailing bytes, sign errors or out-of-range values. */
+bool parse_int64(const char *s, int64_t min, int64_t max, int64_t *out)
+    __attribute__((nonnull, warn_unused_result));
+
+/* Parses true/false/1/0/yes/no/on/off (any case). */
+bool parse_bool(const char *s, bool *out) __attribute__((nonnull, warn_unused_result));
+
+/* Returns true when s is a canonical UUID (8-4-4-4-12 hex). */
+bool is_uuid(const char *s) __attribute__((nonnull));
+
+/* Returns the monotonic clock in milliseconds. */
+int64_t now_ms(void);
+
+#endif
