@@ -18,7 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (parse_query_string(&a, s, &p, &n)) {
         /* Every decoded key and value must be valid UTF-8 without NUL. */
         for (i = 0; i < n; i++)
-            if (!utf8_valid(p[i].name, strlen(p[i].name)) || !utf8_valid(p[i].value, strlen(p[i].value)))
+            if (!utf8_valid(p[i].name, strlen(p[i].name))
+                || !utf8_valid(p[i].value, strlen(p[i].value)))
                 __builtin_trap();
     }
     free(s);

@@ -38,8 +38,7 @@ void h_client_errors(struct request *req)
 
     if (body == NULL)
         return;
-    json_object_object_foreach(body, key, val)
-    {
+    json_object_object_foreach (body, key, val) {
         for (i = 0; i < NRULES; i++)
             if (strcmp(key, rules[i].name) == 0)
                 break;

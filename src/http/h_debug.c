@@ -20,8 +20,8 @@
 
 /* Reads an integer query parameter within [min, max], or def when absent.
  * Returns false after setting a 400 error. */
-static bool int_param(struct request *req, const char *name, int64_t min, int64_t max,
-                      int64_t def, int64_t *out)
+static bool int_param(struct request *req, const char *name, int64_t min, int64_t max, int64_t def,
+                      int64_t *out)
 {
     const char *s = request_query(req, name);
 

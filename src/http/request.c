@@ -18,7 +18,7 @@
 #include "util/log.h"
 #include "util/text.h"
 
-#define MAX_PARAMS 256  /* query parameters or cookies per request */
+#define MAX_PARAMS 256 /* query parameters or cookies per request */
 #define MAX_HEADERS 128
 #define JSON_MAX_DEPTH 32
 
@@ -163,7 +163,7 @@ json_object *parse_json_object(const char *s, size_t n, const char **why)
     if (obj == NULL) {
         enum json_tokener_error jerr = json_tokener_get_error(tok);
         *why = jerr == json_tokener_error_depth ? "JSON is nested too deeply"
-                                                 : "request body is not valid JSON";
+                                                : "request body is not valid JSON";
         json_tokener_free(tok);
         return NULL;
     }
@@ -250,25 +250,27 @@ bool request_parse(struct request *req, const char *const *envp)
         if (eq == NULL)
             continue;
         nlen = (size_t)(eq - *e);
+        /* What the request keeps is copied: it must not depend on envp. */
         val = eq + 1;
 #define IS(name) (nlen == sizeof(name) - 1 && memcmp(*e, name, nlen) == 0)
         if (IS("REQUEST_METHOD"))
-            req->method = val;
+            req->method = arena_strdup(&req->arena, val);
         else if (IS("REQUEST_URI"))
-            uri = val;
+            uri = arena_strdup(&req->arena, val);
         else if (IS("DOCUMENT_URI"))
-            docuri = val;
+            docuri = arena_strdup(&req->arena, val);
         else if (IS("QUERY_STRING"))
-            req->query = val;
+            req->query = arena_strdup(&req->arena, val);
         else if (IS("REMOTE_ADDR"))
-            req->remote_addr = val;
+            req->remote_addr = arena_strdup(&req->arena, val);
         else if (IS("REQUEST_ID"))
-            reqid = val;
-        else if (IS("CONTENT_TYPE") || IS("CONTENT_LENGTH") ||
-                 (nlen > 5 && memcmp(*e, "HTTP_", 5) == 0)) {
+            reqid = arena_strdup(&req->arena, val);
+        else if (IS("CONTENT_TYPE") || IS("CONTENT_LENGTH")
+                 || (nlen > 5 && memcmp(*e, "HTTP_", 5) == 0)) {
             const char *name = nlen > 5 && memcmp(*e, "HTTP_", 5) == 0
                                    ? header_name(&req->arena, *e + 5, nlen - 5)
                                    : header_name(&req->arena, *e, nlen);
+            val = arena_strdup(&req->arena, val);
             if (!push_param(&req->arena, &req->headers, &req->nheaders, MAX_HEADERS, name, val)) {
                 resp_error(req, 431, "headers_too_large", "too many request headers");
                 return false;
@@ -281,8 +283,8 @@ bool request_parse(struct request *req, const char *const *envp)
 #undef IS
     }
 
-    req->request_id = reqid != NULL && valid_request_id(reqid) ? reqid
-                                                                : make_request_id(&req->arena);
+    req->request_id =
+        reqid != NULL && valid_request_id(reqid) ? reqid : make_request_id(&req->arena);
     log_set_request_id(req->request_id);
 
     if (req->method == NULL || !valid_method(req->method)) {

@@ -43,9 +43,9 @@ struct response {
     int status;         /* 0 until set: resp_finish() then sends 500 */
     struct buf headers; /* "Name: value\r\n" lines, validated */
     struct buf body;
-    bool started;       /* headers sent (streaming) */
-    bool finished;      /* resp_finish() ran */
-    bool client_gone;   /* a write or flush failed */
+    bool started;     /* headers sent (streaming) */
+    bool finished;    /* resp_finish() ran */
+    bool client_gone; /* a write or flush failed */
     bool content_type_set;
 };
 
@@ -55,16 +55,16 @@ struct request {
     struct db *db;            /* the worker's connection, borrowed; may be NULL */
     struct req_io io;
 
-    const char *method;       /* "GET", ... */
-    const char *path;         /* percent-decoded path, no query */
-    const char *raw_path;     /* path as sent */
-    const char *query;        /* raw query string, "" when none */
+    const char *method;   /* "GET", ... */
+    const char *path;     /* percent-decoded path, no query */
+    const char *raw_path; /* path as sent */
+    const char *query;    /* raw query string, "" when none */
     const char *request_id;
     const char *remote_addr;
     const char *content_type; /* NULL when absent */
     int64_t content_length;   /* -1 when absent */
 
-    struct param *headers;    /* lower-case names, '-' separated */
+    struct param *headers; /* lower-case names, '-' separated */
     size_t nheaders;
     struct param *query_params;
     size_t nquery;
@@ -75,11 +75,11 @@ struct request {
 
     struct buf body;
     bool body_read;
-    json_object *json;        /* parsed body, owned (json_object_put) */
+    json_object *json; /* parsed body, owned (json_object_put) */
 
     struct response resp;
     int64_t start_ms;
-    void *user;               /* set by the auth layer; NULL = anonymous */
+    void *user; /* set by the auth layer; NULL = anonymous */
 };
 
 /* Prepares req for parsing: zeroes it and records cfg, db and io. */

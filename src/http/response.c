@@ -86,9 +86,8 @@ bool resp_has_header(const struct request *req, const char *name)
 void resp_json(struct request *req, int status, json_object *obj)
 {
     size_t len = 0;
-    const char *text = json_object_to_json_string_length(obj, JSON_C_TO_STRING_PLAIN
-                                                                  | JSON_C_TO_STRING_NOSLASHESCAPE,
-                                                         &len);
+    const char *text = json_object_to_json_string_length(
+        obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 
     req->resp.status = status;
     buf_reset(&req->resp.body);
@@ -205,8 +204,8 @@ bool resp_sse_event(struct request *req, const char *event, const char *data)
 bool resp_sse_json(struct request *req, const char *event, json_object *obj)
 {
     bool ok = resp_sse_event(req, event,
-                             json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN
-                                                                     | JSON_C_TO_STRING_NOSLASHESCAPE));
+                             json_object_to_json_string_ext(
+                                 obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(obj);
     return ok;
 }

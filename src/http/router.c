@@ -46,8 +46,8 @@ static bool method_matches(const char *route, const char *method)
     return strcmp(route, method) == 0 || (strcmp(method, "HEAD") == 0 && strcmp(route, "GET") == 0);
 }
 
-enum route_match router_match(const struct router *r, struct request *req,
-                              const struct route **out, struct buf *allow)
+enum route_match router_match(const struct router *r, struct request *req, const struct route **out,
+                              struct buf *allow)
 {
     struct param params[MAX_ROUTE_PARAMS];
     enum route_match result = ROUTE_NOT_FOUND;
@@ -87,9 +87,7 @@ void router_dispatch(const struct router *r, struct request *req)
     const struct route *rt;
 
     switch (router_match(r, req, &rt, &allow)) {
-    case ROUTE_NOT_FOUND:
-        resp_error(req, 404, "not_found", "no such resource");
-        break;
+    case ROUTE_NOT_FOUND: resp_error(req, 404, "not_found", "no such resource"); break;
     case ROUTE_WRONG_METHOD:
         resp_error(req, 405, "method_not_allowed", "%s is not allowed here; use %s", req->method,
                    buf_str(&allow));

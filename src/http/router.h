@@ -54,9 +54,8 @@ enum route_match { ROUTE_MATCHED, ROUTE_NOT_FOUND, ROUTE_WRONG_METHOD };
  * req->route_params on a match.  On ROUTE_WRONG_METHOD, allow (if not
  * NULL) receives the allowed methods ("GET, HEAD").  Debug routes are
  * skipped unless enabled in req->cfg. */
-enum route_match router_match(const struct router *r, struct request *req,
-                              const struct route **out, struct buf *allow)
-    __attribute__((nonnull(1, 2, 3)));
+enum route_match router_match(const struct router *r, struct request *req, const struct route **out,
+                              struct buf *allow) __attribute__((nonnull(1, 2, 3)));
 
 /* Matches and runs the handler, or sets the 404/405/guard error. */
 void router_dispatch(const struct router *r, struct request *req) __attribute__((nonnull));

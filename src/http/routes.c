@@ -19,8 +19,7 @@ const struct route app_routes[] = {
 
 const size_t app_routes_count = sizeof(app_routes) / sizeof(app_routes[0]);
 
-static const struct router router = {app_routes, sizeof(app_routes) / sizeof(app_routes[0]),
-                                     NULL};
+static const struct router router = {app_routes, sizeof(app_routes) / sizeof(app_routes[0]), NULL};
 
 const struct router *app_router(void)
 {

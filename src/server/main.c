@@ -22,21 +22,20 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: plccoach-fcgi [options]\n"
-            "\n"
-            "  --listen unix:PATH|HOST:PORT  where to listen (default: the socket on fd 0,\n"
-            "                                as passed by spawn-fcgi)\n"
-            "  --workers N                   worker processes (default 4)\n"
-            "  --max-requests N              recycle a worker after N requests (0 = never)\n"
-            "  --drain-timeout SECONDS       grace for in-flight requests on SIGTERM\n"
-            "  --pidfile PATH                write the master's pid here\n"
-            "  --help-config                 list the environment variables it reads\n"
-            "  --version                     print the version\n"
-            "  --help                        this text\n"
-            "\n"
-            "Signals: SIGTERM/SIGINT drain and exit; SIGHUP restarts the worker pool.\n"
-            "Every option also has an environment variable: see --help-config.\n");
+    fprintf(out, "Usage: plccoach-fcgi [options]\n"
+                 "\n"
+                 "  --listen unix:PATH|HOST:PORT  where to listen (default: the socket on fd 0,\n"
+                 "                                as passed by spawn-fcgi)\n"
+                 "  --workers N                   worker processes (default 4)\n"
+                 "  --max-requests N              recycle a worker after N requests (0 = never)\n"
+                 "  --drain-timeout SECONDS       grace for in-flight requests on SIGTERM\n"
+                 "  --pidfile PATH                write the master's pid here\n"
+                 "  --help-config                 list the environment variables it reads\n"
+                 "  --version                     print the version\n"
+                 "  --help                        this text\n"
+                 "\n"
+                 "Signals: SIGTERM/SIGINT drain and exit; SIGHUP restarts the worker pool.\n"
+                 "Every option also has an environment variable: see --help-config.\n");
 }
 
 /* Writes the pidfile, refusing when it names a live process. */

@@ -29,15 +29,15 @@
 #define STABLE_MS 10000 /* a worker that lived this long resets the backoff */
 
 struct slot {
-    pid_t pid;           /* 0 when empty */
+    pid_t pid; /* 0 when empty */
     int64_t started_ms;
-    int64_t respawn_at;  /* when empty: when to start a worker (0 = now) */
-    int64_t backoff_ms;  /* delay used for the last crash */
+    int64_t respawn_at; /* when empty: when to start a worker (0 = now) */
+    int64_t backoff_ms; /* delay used for the last crash */
 };
 
 struct retiree {
     pid_t pid;
-    int64_t deadline;    /* SIGKILL after this */
+    int64_t deadline; /* SIGKILL after this */
 };
 
 struct master {
@@ -122,7 +122,8 @@ static void reaped(struct master *m, pid_t pid, int status)
     for (i = 0; i < m->nretirees; i++) {
         if (m->retirees[i].pid == pid) {
             m->retirees[i] = m->retirees[--m->nretirees];
-            LOG_FIELDS(LOG_INFO, "old worker exited", LF_INT("worker_pid", pid), LF_STR("how", why));
+            LOG_FIELDS(LOG_INFO, "old worker exited", LF_INT("worker_pid", pid),
+                       LF_STR("how", why));
             return;
         }
     }
@@ -303,9 +304,10 @@ int master_run(const struct config *cfg, int listen_fd, const char *unix_path)
     for (;;) {
         int64_t next_spawn = m.draining ? -1 : respawn_due(&m);
         int64_t next_kill = enforce_deadlines(&m);
-        int64_t next = next_spawn < 0 ? next_kill
-                       : next_kill < 0 ? next_spawn
-                       : next_spawn < next_kill ? next_spawn : next_kill;
+        int64_t next = next_spawn < 0           ? next_kill
+                       : next_kill < 0          ? next_spawn
+                       : next_spawn < next_kill ? next_spawn
+                                                : next_kill;
         siginfo_t info;
         int sig;
 
@@ -328,9 +330,7 @@ int master_run(const struct config *cfg, int listen_fd, const char *unix_path)
             continue;
         }
         switch (sig) {
-        case SIGCHLD:
-            reap_all(&m);
-            break;
+        case SIGCHLD: reap_all(&m); break;
         case SIGHUP:
             if (!m.draining)
                 restart_pool(&m);
@@ -350,8 +350,7 @@ int master_run(const struct config *cfg, int listen_fd, const char *unix_path)
                     unlink(unix_path);
             }
             break;
-        default:
-            break;
+        default: break;
         }
     }
 

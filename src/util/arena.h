@@ -19,7 +19,10 @@ struct arena {
     size_t total;             /* bytes handed out, for diagnostics */
 };
 
-#define ARENA_INIT {NULL, 0}
+#define ARENA_INIT                                                                                 \
+    {                                                                                              \
+        NULL, 0                                                                                    \
+    }
 
 /* Returns n bytes aligned for any type, owned by a; never NULL. */
 void *arena_alloc(struct arena *a, size_t n) __attribute__((nonnull, malloc, warn_unused_result));

@@ -20,7 +20,10 @@ struct buf {
     bool overflow; /* sticky: an append was refused by the limit */
 };
 
-#define BUF_INIT {NULL, 0, 0, 0, false}
+#define BUF_INIT                                                                                   \
+    {                                                                                              \
+        NULL, 0, 0, 0, false                                                                       \
+    }
 
 /* Appends n bytes; returns false (and sets overflow) past the limit. */
 bool buf_append(struct buf *b, const void *data, size_t n) __attribute__((nonnull(1)));

@@ -12,7 +12,10 @@
 #include "util/log.h"
 #include "util/text.h"
 
-#define KEY(n, t, d, lo, hi, field, sec, doc) {n, t, d, doc, lo, hi, offsetof(struct config, field), sec}
+#define KEY(n, t, d, lo, hi, field, sec, doc)                                                      \
+    {                                                                                              \
+        n, t, d, doc, lo, hi, offsetof(struct config, field), sec                                  \
+    }
 
 const struct config_key config_keys[] = {
     KEY("PLCCOACH_LISTEN", CONFIG_STRING, "", 0, 0, listen, false,
@@ -36,8 +39,8 @@ const struct config_key config_keys[] = {
         "libpq connection string or postgresql:// URI; empty uses libpq's own PG* variables."),
     KEY("PLCCOACH_DB_CONNECT_TIMEOUT", CONFIG_INT, "5", 1, 120, db_connect_timeout, false,
         "Seconds to wait for a database connection."),
-    KEY("PLCCOACH_DB_STATEMENT_TIMEOUT", CONFIG_INT, "15000", 0, 3600000, db_statement_timeout, false,
-        "Milliseconds after which the database cancels a statement (0 = no limit)."),
+    KEY("PLCCOACH_DB_STATEMENT_TIMEOUT", CONFIG_INT, "15000", 0, 3600000, db_statement_timeout,
+        false, "Milliseconds after which the database cancels a statement (0 = no limit)."),
     KEY("PLCCOACH_MAX_BODY_BYTES", CONFIG_INT, "1048576", 1024, INT64_C(1073741824), max_body_bytes,
         false, "Largest request body accepted; larger bodies get 413."),
     KEY("PLCCOACH_LOG_LEVEL", CONFIG_STRING, "info", 0, 0, log_level, false,

@@ -17,14 +17,14 @@
 enum config_type { CONFIG_STRING, CONFIG_INT, CONFIG_BOOL, CONFIG_MODE };
 
 struct config {
-    char *listen;            /* unix:PATH, HOST:PORT, or "" for fd 0 */
+    char *listen; /* unix:PATH, HOST:PORT, or "" for fd 0 */
     int64_t workers;
-    int64_t max_requests;    /* 0 = never recycle */
-    int64_t drain_timeout;   /* seconds */
+    int64_t max_requests;  /* 0 = never recycle */
+    int64_t drain_timeout; /* seconds */
     char *pidfile;
-    int64_t socket_mode;     /* permissions of a unix listen socket */
-    int64_t backoff_max_ms;  /* ceiling of the respawn backoff */
-    char *database_url;      /* secret: libpq conninfo or URI; "" = libpq env */
+    int64_t socket_mode;    /* permissions of a unix listen socket */
+    int64_t backoff_max_ms; /* ceiling of the respawn backoff */
+    char *database_url;     /* secret: libpq conninfo or URI; "" = libpq env */
     int64_t db_connect_timeout;
     int64_t db_statement_timeout;
     int64_t max_body_bytes;
@@ -36,11 +36,11 @@ struct config {
 struct config_key {
     const char *name;
     enum config_type type;
-    const char *def;   /* default as text */
-    const char *doc;   /* one-line description */
-    int64_t min, max;  /* CONFIG_INT bounds */
-    size_t offset;     /* into struct config */
-    bool secret;       /* never printed with its value */
+    const char *def;  /* default as text */
+    const char *doc;  /* one-line description */
+    int64_t min, max; /* CONFIG_INT bounds */
+    size_t offset;    /* into struct config */
+    bool secret;      /* never printed with its value */
 };
 
 /* The table, terminated by an entry with a NULL name. */

@@ -53,15 +53,15 @@ static void test_env(void)
 {
     struct fixture f;
     const char *env[] = {"REQUEST_METHOD=GET",
-                   "REQUEST_URI=/api/conversations/caf%C3%A9%20x?limit=10&q=a+b%26c&flag",
-                   "QUERY_STRING=limit=10&q=a+b%26c&flag",
-                   "REQUEST_ID=0123456789abcdef",
-                   "REMOTE_ADDR=10.0.0.7",
-                   "HTTP_X_CSRF_TOKEN=tok",
-                   "HTTP_COOKIE=__Host-plc_session=abc123; theme=\"dark\"; junk; ; a b=c",
-                   "CONTENT_TYPE=application/json",
-                   "NOEQUALS",
-                   NULL};
+                         "REQUEST_URI=/api/conversations/caf%C3%A9%20x?limit=10&q=a+b%26c&flag",
+                         "QUERY_STRING=limit=10&q=a+b%26c&flag",
+                         "REQUEST_ID=0123456789abcdef",
+                         "REMOTE_ADDR=10.0.0.7",
+                         "HTTP_X_CSRF_TOKEN=tok",
+                         "HTTP_COOKIE=__Host-plc_session=abc123; theme=\"dark\"; junk; ; a b=c",
+                         "CONTENT_TYPE=application/json",
+                         "NOEQUALS",
+                         NULL};
 
     ok(start(&f, env, NULL), "a well-formed environment parses");
     is_string("GET", f.req.method, "method");
@@ -86,12 +86,15 @@ static void test_env(void)
 static void test_bad_env(void)
 {
     struct fixture f;
-    const char *badid[] = {"REQUEST_METHOD=GET", "REQUEST_URI=/health", "REQUEST_ID=evil\"id", NULL};
+    const char *badid[] = {"REQUEST_METHOD=GET", "REQUEST_URI=/health", "REQUEST_ID=evil\"id",
+                           NULL};
     const char *slash[] = {"REQUEST_METHOD=GET", "REQUEST_URI=/api/a%2Fb", NULL};
     const char *nul[] = {"REQUEST_METHOD=GET", "REQUEST_URI=/api/a%00b", NULL};
     const char *utf[] = {"REQUEST_METHOD=GET", "REQUEST_URI=/api/%C0%AF", NULL};
-    const char *query[] = {"REQUEST_METHOD=GET", "REQUEST_URI=/health?x=%zz", "QUERY_STRING=x=%zz", NULL};
-    const char *emptykey[] = {"REQUEST_METHOD=GET", "REQUEST_URI=/health?=1", "QUERY_STRING==1", NULL};
+    const char *query[] = {"REQUEST_METHOD=GET", "REQUEST_URI=/health?x=%zz", "QUERY_STRING=x=%zz",
+                           NULL};
+    const char *emptykey[] = {"REQUEST_METHOD=GET", "REQUEST_URI=/health?=1", "QUERY_STRING==1",
+                              NULL};
     const char *method[] = {"REQUEST_METHOD=get;", "REQUEST_URI=/", NULL};
     const char *clen[] = {"REQUEST_METHOD=POST", "REQUEST_URI=/", "CONTENT_LENGTH=12x", NULL};
 
@@ -190,20 +193,18 @@ static void test_json(void)
     finish(&f);
 
     {
-        static char deep[200];
+        /* An object holding 60 nested arrays: deeper than the limit of 32. */
+        char deep[128];
         size_t i;
+        memcpy(deep, "{\"a\":", 5);
         for (i = 0; i < 60; i++)
-            deep[i] = '[';
-        memcpy(deep + 60, "{}", 3);
-        body = "";
-        (void)body;
-        /* 60 nested arrays inside an object key. */
-        static char obj[256];
-        snprintf(obj, sizeof(obj), "{\"a\":%s", deep);
-        snprintf(clen, sizeof(clen), "CONTENT_LENGTH=%zu", strlen(obj));
+            deep[5 + i] = '[';
+        deep[65] = '\0';
+        snprintf(clen, sizeof(clen), "CONTENT_LENGTH=%zu", strlen(deep));
         post_env(env, "CONTENT_TYPE=application/json", clen);
-        start(&f, env, obj);
+        start(&f, env, deep);
         ok(request_json(&f.req) == NULL, "nesting beyond the depth limit refused");
+        is_string("malformed_json", error_code(&f), "with a malformed_json 400");
         finish(&f);
     }
 
@@ -270,8 +271,8 @@ static void test_parsers(void)
     ok(!parse_cookie_header(&a, buf_str(&many), &p, &n), "more than 256 cookies refused");
     p = NULL;
     n = 0;
-    ok(parse_cookie_header(&a, "a=1;b=2", &p, &n) && n == 2
-           && strcmp(p[1].name, "b") == 0 && strcmp(p[1].value, "2") == 0,
+    ok(parse_cookie_header(&a, "a=1;b=2", &p, &n) && n == 2 && strcmp(p[1].name, "b") == 0
+           && strcmp(p[1].value, "2") == 0,
        "cookies without spaces after ; parse");
     buf_free(&many);
     arena_free(&a);

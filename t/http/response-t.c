@@ -65,7 +65,8 @@ int main(void)
     resp_finish(&req);
     o = json_tokener_parse(memio_body(&m));
     ok(o && json_object_object_get_ex(o, "error", &e), "error envelope is JSON with error");
-    ok(json_object_object_get_ex(e, "code", &v) && strcmp(json_object_get_string(v), "not_found") == 0,
+    ok(json_object_object_get_ex(e, "code", &v)
+           && strcmp(json_object_get_string(v), "not_found") == 0,
        "envelope code");
     ok(json_object_object_get_ex(e, "message", &v)
            && strcmp(json_object_get_string(v), "no thing here") == 0,

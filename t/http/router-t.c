@@ -102,7 +102,8 @@ int main(void)
     memio_free(&m);
 
     run(&r, "POST", "/api/conversations/c1/messages/m2/feedback", &req, &m);
-    ok(strcmp(request_param(&req, "id"), "c1") == 0 && strcmp(request_param(&req, "mid"), "m2") == 0,
+    ok(strcmp(request_param(&req, "id"), "c1") == 0
+           && strcmp(request_param(&req, "mid"), "m2") == 0,
        "two parameters captured");
     request_free(&req);
     memio_free(&m);

@@ -15,7 +15,7 @@ struct memio {
     const char *in;
     size_t in_len;
     size_t pos;
-    struct buf out;  /* everything written; owned, freed by memio_free */
+    struct buf out; /* everything written; owned, freed by memio_free */
     int flushes;
     bool fail_writes;
 };
