@@ -9,5 +9,6 @@
 struct config;
 
 int cmd_migrate(int argc, char **argv, struct config *cfg);
+int cmd_user(int argc, char **argv, struct config *cfg);
 
 #endif

@@ -20,6 +20,7 @@ struct command {
 
 static const struct command commands[] = {
     {"migrate", cmd_migrate, "apply database migrations (--status lists them)"},
+    {"user", cmd_user, "add, list and change users (local accounts, roles)"},
 };
 
 static void help(FILE *out)

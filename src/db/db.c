@@ -142,6 +142,13 @@ PGconn *db_connect_cli(const struct config *cfg)
     return conn;
 }
 
+const char *db_value(const PGresult *res, int row, int col)
+{
+    if (res == NULL || row >= PQntuples(res) || col >= PQnfields(res) || PQgetisnull(res, row, col))
+        return NULL;
+    return PQgetvalue(res, row, col);
+}
+
 void db_close(struct db *db)
 {
     if (db == NULL)

@@ -49,6 +49,10 @@ bool db_ping(struct db *db, char *reason, size_t len) __attribute__((nonnull));
  * Returns NULL after printing the reason to stderr. Caller PQfinish()es. */
 PGconn *db_connect_cli(const struct config *cfg) __attribute__((nonnull, warn_unused_result));
 
+/* Returns the value at (row, col) or NULL when it is SQL NULL or out of
+ * range; the string belongs to res. */
+const char *db_value(const PGresult *res, int row, int col);
+
 /* Closes the connection. */
 void db_close(struct db *db);
 

@@ -13,6 +13,16 @@ void h_health(struct request *req);
 /* h_client_errors.c: POST /api/client-errors */
 void h_client_errors(struct request *req);
 
+/* h_auth.c: POST /api/auth/login, POST /api/auth/logout,
+ * GET /api/auth/providers */
+void h_auth_login(struct request *req);
+void h_auth_logout(struct request *req);
+void h_auth_providers(struct request *req);
+
+/* h_me.c: GET /api/me, PATCH /api/me */
+void h_me_get(struct request *req);
+void h_me_patch(struct request *req);
+
 /* h_debug.c: GET /api/debug/sleep, GET /api/debug/stream (test only) */
 void h_debug_sleep(struct request *req);
 void h_debug_stream(struct request *req);

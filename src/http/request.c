@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
 #include <sys/random.h>
 
 #include "http/request.h"
@@ -418,6 +419,18 @@ json_object *request_json(struct request *req)
     if (req->json == NULL)
         resp_error(req, 400, "malformed_json", "%s", why);
     return req->json;
+}
+
+const char *request_client_ip(const struct request *req)
+{
+    unsigned char addr[sizeof(struct in6_addr)];
+
+    if (req->remote_addr == NULL)
+        return NULL;
+    if (inet_pton(AF_INET, req->remote_addr, addr) == 1
+        || inet_pton(AF_INET6, req->remote_addr, addr) == 1)
+        return req->remote_addr;
+    return NULL;
 }
 
 void request_free(struct request *req)

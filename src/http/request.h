@@ -123,6 +123,11 @@ bool parse_cookie_header(struct arena *arena, const char *s, struct param **out,
 json_object *parse_json_object(const char *s, size_t n, const char **why)
     __attribute__((nonnull, warn_unused_result));
 
+/* Returns the client's address (nginx's REMOTE_ADDR, which the realip
+ * module derives from X-Forwarded-For behind the ALB) when it is a valid
+ * IPv4 or IPv6 address, else NULL.  Safe to pass as an inet parameter. */
+const char *request_client_ip(const struct request *req) __attribute__((nonnull));
+
 /* Releases everything the request owns. */
 void request_free(struct request *req);
 

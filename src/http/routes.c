@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include "auth/session.h"
 #include "http/handlers.h"
 #include "http/routes.h"
 
@@ -11,6 +12,16 @@ const struct route app_routes[] = {
      "Liveness and database readiness for the load balancer"},
     {"POST", "/api/client-errors", h_client_errors, ROUTE_PUBLIC, ROLE_ANY,
      "Report a browser-side error to the server log"},
+    {"GET", "/api/auth/providers", h_auth_providers, ROUTE_PUBLIC, ROLE_ANY,
+     "The ways to sign in that this installation offers"},
+    {"POST", "/api/auth/login", h_auth_login, ROUTE_CSRF, ROLE_ANY,
+     "Sign in with email and password (local accounts)"},
+    {"POST", "/api/auth/logout", h_auth_logout, ROUTE_AUTH | ROUTE_CSRF, ROLE_ANY,
+     "End the current session"},
+    {"GET", "/api/me", h_me_get, ROUTE_AUTH, ROLE_ANY,
+     "The signed-in user's profile and CSRF token"},
+    {"PATCH", "/api/me", h_me_patch, ROUTE_AUTH | ROUTE_CSRF, ROLE_ANY,
+     "Change the signed-in user's display name"},
     {"GET", "/api/debug/sleep", h_debug_sleep, ROUTE_DEBUG, ROLE_ANY,
      "Test only: answer after a delay"},
     {"GET", "/api/debug/stream", h_debug_stream, ROUTE_DEBUG | ROUTE_STREAM, ROLE_ANY,
@@ -19,7 +30,8 @@ const struct route app_routes[] = {
 
 const size_t app_routes_count = sizeof(app_routes) / sizeof(app_routes[0]);
 
-static const struct router router = {app_routes, sizeof(app_routes) / sizeof(app_routes[0]), NULL};
+static const struct router router = {app_routes, sizeof(app_routes) / sizeof(app_routes[0]),
+                                     auth_guard};
 
 const struct router *app_router(void)
 {

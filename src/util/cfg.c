@@ -50,6 +50,18 @@ const struct config_key config_keys[] = {
     KEY("PLCCOACH_DEBUG_ROUTES", CONFIG_BOOL, "false", 0, 0, debug_routes, false,
         "Enables /api/debug/* routes used by the test suite (slow and streaming responses). "
         "Never enable in production."),
+    KEY("PLCCOACH_PUBLIC_URL", CONFIG_STRING, "http://localhost:8000", 0, 0, public_url, false,
+        "Origin the browser uses (scheme://host[:port]): checked against the Origin header of "
+        "state-changing requests and used for sign-in redirects. Cookies are Secure with the "
+        "__Host- prefix unless this is plain-HTTP localhost."),
+    KEY("PLCCOACH_SESSION_IDLE", CONFIG_INT, "1800", 60, 86400, session_idle, false,
+        "Seconds of inactivity after which a session ends."),
+    KEY("PLCCOACH_SESSION_MAX", CONFIG_INT, "43200", 300, 2592000, session_max, false,
+        "Absolute lifetime of a session in seconds, however active."),
+    KEY("PLCCOACH_LOGIN_MAX_FAILURES", CONFIG_INT, "5", 1, 1000, login_max_failures, false,
+        "Failed password sign-ins allowed per account in 15 minutes before 429."),
+    KEY("PLCCOACH_LOGIN_MAX_FAILURES_IP", CONFIG_INT, "30", 1, 100000, login_max_failures_ip, false,
+        "Failed password sign-ins allowed per client address in 15 minutes before 429."),
     {NULL, CONFIG_STRING, NULL, NULL, 0, 0, 0, false},
 };
 

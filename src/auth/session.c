@@ -1,0 +1,217 @@
+/*
+ * Sessions and the router guard; see session.h.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "auth/session.h"
+#include "auth/token.h"
+#include "db/db.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "util/arena.h"
+#include "util/cfg.h"
+#include "util/log.h"
+
+enum route_role role_parse(const char *name)
+{
+    if (strcmp(name, "educator") == 0)
+        return ROLE_EDUCATOR;
+    if (strcmp(name, "coach") == 0)
+        return ROLE_COACH;
+    if (strcmp(name, "admin") == 0)
+        return ROLE_ADMIN;
+    return ROLE_ANY;
+}
+
+bool session_cookie_secure(const struct config *cfg)
+{
+    static const char *const local[] = {"http://localhost", "http://127.0.0.1", "http://[::1]"};
+    size_t i;
+
+    for (i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
+        size_t n = strlen(local[i]);
+        if (strncmp(cfg->public_url, local[i], n) == 0
+            && (cfg->public_url[n] == '\0' || cfg->public_url[n] == ':'
+                || cfg->public_url[n] == '/'))
+            return false;
+    }
+    return true;
+}
+
+const char *session_cookie_name(const struct config *cfg)
+{
+    return session_cookie_secure(cfg) ? "__Host-plc_session" : "plc_session";
+}
+
+/* Sets the session cookie (value "" with Max-Age=0 clears it). */
+static void set_cookie(struct request *req, const char *value)
+{
+    const struct config *cfg = req->cfg;
+    char *line = arena_printf(&req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
+                              session_cookie_name(cfg), value,
+                              session_cookie_secure(cfg) ? "; Secure" : "",
+                              value[0] == '\0' ? "; Max-Age=0" : "");
+
+    resp_header(req, "Set-Cookie", line);
+}
+
+const char *session_create(struct request *req, const char *user_id)
+{
+    char token[TOKEN_LEN + 1], hash[SHA256_HEX_LEN + 1], csrf[TOKEN_LEN + 1], max[24], idle[24];
+    const char *ua = request_header(req, "user-agent");
+    char *ua_short = arena_strndup(&req->arena, ua ? ua : "", 300);
+    const char *params[6];
+    PGresult *res;
+
+    if (req->db == NULL || !token_new(token) || !token_new(csrf) || !token_digest(token, hash)) {
+        resp_error(req, 500, "internal", "could not start a session");
+        return NULL;
+    }
+    snprintf(max, sizeof(max), "%lld", (long long)req->cfg->session_max);
+    snprintf(idle, sizeof(idle), "%lld", (long long)req->cfg->session_idle);
+    params[0] = user_id;
+    params[1] = idle;
+    res = db_exec(req->db,
+                  "DELETE FROM sessions WHERE user_id = $1 AND (expires_at < now() "
+                  "OR last_seen_at < now() - $2::int * interval '1 second')",
+                  2, params, true);
+    PQclear(res);
+    params[0] = hash;
+    params[1] = user_id;
+    params[2] = csrf;
+    params[3] = max;
+    params[4] = request_client_ip(req);
+    params[5] = ua_short;
+    res = db_exec(req->db,
+                  "INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at, ip, user_agent) "
+                  "VALUES ($1, $2, $3, now() + $4::int * interval '1 second', $5::inet, $6)",
+                  6, params, false);
+    if (res == NULL) {
+        resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+        return NULL;
+    }
+    PQclear(res);
+    set_cookie(req, token);
+    return arena_strdup(&req->arena, csrf);
+}
+
+bool session_load(struct request *req, bool *failed)
+{
+    const char *cookie = request_cookie(req, session_cookie_name(req->cfg));
+    char hash[SHA256_HEX_LEN + 1], idle[24];
+    const char *params[2];
+    struct auth_user *u;
+    PGresult *res;
+
+    *failed = false;
+    if (req->user != NULL)
+        return true;
+    if (cookie == NULL || !token_well_formed(cookie) || !token_digest(cookie, hash))
+        return false;
+    if (req->db == NULL) {
+        *failed = true;
+        resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+        return false;
+    }
+    snprintf(idle, sizeof(idle), "%lld", (long long)req->cfg->session_idle);
+    params[0] = hash;
+    params[1] = idle;
+    res = db_exec(req->db,
+                  "WITH s AS (UPDATE sessions SET last_seen_at = now() "
+                  "  WHERE token_hash = $1 AND expires_at > now() "
+                  "  AND last_seen_at > now() - $2::int * interval '1 second' "
+                  "  RETURNING user_id, csrf_token) "
+                  "SELECT u.id, u.email, u.name, u.role, u.organization_id, s.csrf_token "
+                  "FROM s JOIN users u ON u.id = s.user_id WHERE u.disabled_at IS NULL",
+                  2, params, false);
+    if (res == NULL) {
+        *failed = true;
+        resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+        return false;
+    }
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        return false;
+    }
+    u = arena_alloc(&req->arena, sizeof(*u));
+    u->id = arena_strdup(&req->arena, PQgetvalue(res, 0, 0));
+    u->email = arena_strdup(&req->arena, PQgetvalue(res, 0, 1));
+    u->name = arena_strdup(&req->arena, PQgetvalue(res, 0, 2));
+    u->role_name = arena_strdup(&req->arena, PQgetvalue(res, 0, 3));
+    u->role = role_parse(u->role_name);
+    u->org_id = db_value(res, 0, 4) ? arena_strdup(&req->arena, PQgetvalue(res, 0, 4)) : NULL;
+    u->csrf_token = arena_strdup(&req->arena, PQgetvalue(res, 0, 5));
+    u->session_hash = arena_strdup(&req->arena, hash);
+    PQclear(res);
+    req->user = u;
+    return true;
+}
+
+void session_destroy(struct request *req)
+{
+    const struct auth_user *u = req->user;
+
+    if (u != NULL && req->db != NULL) {
+        const char *params[1] = {u->session_hash};
+        PGresult *res = db_exec(req->db, "DELETE FROM sessions WHERE token_hash = $1", 1, params,
+                                true);
+        PQclear(res);
+    }
+    set_cookie(req, "");
+}
+
+/* True when the request's Origin (if any) is ours and it was not sent
+ * cross-site.  Requests without Origin (curl, server-to-server) pass on to
+ * the token check. */
+static bool origin_ok(const struct request *req)
+{
+    const char *origin = request_header(req, "origin");
+    const char *site = request_header(req, "sec-fetch-site");
+    size_t n = strlen(req->cfg->public_url);
+
+    while (n > 0 && req->cfg->public_url[n - 1] == '/')
+        n--;
+    if (origin != NULL
+        && (strlen(origin) != n || strncasecmp(origin, req->cfg->public_url, n) != 0))
+        return false;
+    if (site != NULL && strcmp(site, "cross-site") == 0)
+        return false;
+    return true;
+}
+
+bool auth_guard(struct request *req, const struct route *route)
+{
+    const struct auth_user *u;
+    bool failed;
+
+    if (route->flags & ROUTE_CSRF) {
+        if (!origin_ok(req)) {
+            resp_error(req, 403, "bad_origin", "this request came from another site");
+            return false;
+        }
+    }
+    if ((route->flags & ROUTE_AUTH) == 0)
+        return true;
+    if (!session_load(req, &failed)) {
+        if (!failed)
+            resp_error(req, 401, "unauthenticated", "sign in first");
+        return false;
+    }
+    u = req->user;
+    if (route->role != ROLE_ANY && u->role < route->role) {
+        resp_error(req, 403, "forbidden", "your role does not allow this");
+        return false;
+    }
+    if (route->flags & ROUTE_CSRF) {
+        const char *sent = request_header(req, "x-csrf-token");
+        if (sent == NULL || !token_equal(sent, u->csrf_token)) {
+            resp_error(req, 403, "csrf", "missing or wrong X-CSRF-Token header");
+            return false;
+        }
+    }
+    return true;
+}

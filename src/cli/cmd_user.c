@@ -1,0 +1,213 @@
+/*
+ * plccoach user add --email E --name N [--role R] [--password-stdin]
+ * plccoach user list
+ * plccoach user set-role --email E --role R
+ *
+ * Local accounts are for bootstrapping the first admin and for self-hosted
+ * installs without single sign-on.  The password is read from standard
+ * input (never from the command line, where `ps` would show it).
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/password.h"
+#include "auth/session.h"
+#include "cli/commands.h"
+#include "db/audit.h"
+#include "db/db.h"
+#include "db/users.h"
+#include "util/buf.h"
+#include "util/cfg.h"
+
+/* Reads the password from stdin: up to the first newline, at most
+ * PASSWORD_MAX bytes.  Returns it in b or false with a message. */
+static bool read_password(struct buf *b)
+{
+    int c;
+
+    b->limit = PASSWORD_MAX + 1;
+    while ((c = getchar()) != EOF && c != '\n')
+        if (!buf_putc(b, (char)c))
+            break;
+    if (b->len > 0 && b->data[b->len - 1] == '\r')
+        b->data[--b->len] = '\0';
+    {
+        const char *why = password_policy(buf_str(b), b->len);
+        if (why != NULL) {
+            fprintf(stderr, "plccoach: %s\n", why);
+            return false;
+        }
+    }
+    return true;
+}
+
+static int user_add(int argc, char **argv, struct db *db)
+{
+    static const struct option opts[] = {
+        {"email", required_argument, NULL, 'e'},
+        {"name", required_argument, NULL, 'n'},
+        {"role", required_argument, NULL, 'r'},
+        {"password-stdin", no_argument, NULL, 'p'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *email = NULL, *name = NULL, *role = "educator";
+    bool with_password = false, conflict;
+    struct buf pw = BUF_INIT;
+    char *hash = NULL, *id;
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "e:n:r:p", opts, NULL)) != -1) {
+        switch (c) {
+        case 'e': email = optarg; break;
+        case 'n': name = optarg; break;
+        case 'r': role = optarg; break;
+        case 'p': with_password = true; break;
+        default: return 2;
+        }
+    }
+    if (email == NULL || name == NULL || strchr(email, '@') == NULL) {
+        fprintf(stderr, "plccoach: user add needs --email (an address) and --name\n");
+        return 2;
+    }
+    if (role_parse(role) == ROLE_ANY) {
+        fprintf(stderr, "plccoach: --role must be educator, coach or admin\n");
+        return 2;
+    }
+    if (with_password) {
+        if (!read_password(&pw)) {
+            buf_free(&pw);
+            return 1;
+        }
+        hash = password_hash(buf_str(&pw), PASSWORD_LOG2_N);
+        if (pw.data != NULL)
+            memset(pw.data, 0, pw.len);
+        buf_free(&pw);
+        if (hash == NULL)
+            return 1;
+    }
+    id = user_create(db, email, name, role, true, hash, &conflict);
+    free(hash);
+    if (id == NULL) {
+        fprintf(stderr, conflict ? "plccoach: a user with email %s already exists\n"
+                                 : "plccoach: could not create user %s\n",
+                email);
+        return 1;
+    }
+    {
+        json_object *detail = json_object_new_object();
+        json_object_object_add(detail, "role", json_object_new_string(role));
+        json_object_object_add(detail, "via", json_object_new_string("cli"));
+        (void)audit_record(db, NULL, "user.create", "user", id, NULL, detail);
+    }
+    printf("%s\n", id);
+    free(id);
+    return 0;
+}
+
+static int user_list(struct db *db)
+{
+    PGresult *res = db_exec(db,
+                            "SELECT id, email, role, name, "
+                            "CASE WHEN disabled_at IS NULL THEN '' ELSE 'disabled' END "
+                            "FROM users ORDER BY lower(email)",
+                            0, NULL, true);
+    int i;
+
+    if (res == NULL) {
+        fprintf(stderr, "plccoach: %s\n", db->last_error);
+        return 1;
+    }
+    for (i = 0; i < PQntuples(res); i++)
+        printf("%s  %-32s %-8s %s%s%s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+               PQgetvalue(res, i, 2), PQgetvalue(res, i, 3), PQgetvalue(res, i, 4)[0] ? "  " : "",
+               PQgetvalue(res, i, 4));
+    PQclear(res);
+    return 0;
+}
+
+static int user_set_role(int argc, char **argv, struct db *db)
+{
+    static const struct option opts[] = {
+        {"email", required_argument, NULL, 'e'},
+        {"role", required_argument, NULL, 'r'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *email = NULL, *role = NULL, *params[2];
+    PGresult *res;
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "e:r:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'e': email = optarg; break;
+        case 'r': role = optarg; break;
+        default: return 2;
+        }
+    }
+    if (email == NULL || role == NULL || role_parse(role) == ROLE_ANY) {
+        fprintf(stderr, "plccoach: user set-role needs --email and --role educator|coach|admin\n");
+        return 2;
+    }
+    params[0] = email;
+    params[1] = role;
+    res = db_exec(db,
+                  "UPDATE users u SET role = $2, role_locked = true, updated_at = now() "
+                  "FROM (SELECT id, role AS old FROM users WHERE lower(email) = lower($1)) o "
+                  "WHERE u.id = o.id RETURNING u.id, o.old",
+                  2, params, false);
+    if (res == NULL) {
+        fprintf(stderr, "plccoach: %s\n", db->last_error);
+        return 1;
+    }
+    if (PQntuples(res) != 1) {
+        fprintf(stderr, "plccoach: no user with email %s\n", email);
+        PQclear(res);
+        return 1;
+    }
+    {
+        json_object *detail = json_object_new_object();
+        json_object_object_add(detail, "from", json_object_new_string(PQgetvalue(res, 0, 1)));
+        json_object_object_add(detail, "to", json_object_new_string(role));
+        json_object_object_add(detail, "via", json_object_new_string("cli"));
+        (void)audit_record(db, NULL, "user.role", "user", PQgetvalue(res, 0, 0), NULL, detail);
+    }
+    PQclear(res);
+    return 0;
+}
+
+int cmd_user(int argc, char **argv, struct config *cfg)
+{
+    struct db db;
+    int rc;
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0) {
+        fprintf(argc < 2 ? stderr : stdout,
+                "Usage: plccoach user add --email E --name N [--role educator|coach|admin] "
+                "[--password-stdin]\n"
+                "       plccoach user list\n"
+                "       plccoach user set-role --email E --role R\n");
+        return argc < 2 ? 2 : 0;
+    }
+    db_init(&db, cfg);
+    if (db_conn(&db) == NULL) {
+        fprintf(stderr, "plccoach: cannot connect to the database: %s\n", db.last_error);
+        return 1;
+    }
+    if (strcmp(argv[1], "add") == 0)
+        rc = user_add(argc - 1, argv + 1, &db);
+    else if (strcmp(argv[1], "list") == 0)
+        rc = user_list(&db);
+    else if (strcmp(argv[1], "set-role") == 0)
+        rc = user_set_role(argc - 1, argv + 1, &db);
+    else {
+        fprintf(stderr, "plccoach: unknown user command '%s'\n", argv[1]);
+        rc = 2;
+    }
+    db_close(&db);
+    return rc;
+}

@@ -1,0 +1,185 @@
+/*
+ * Sign-in with a local password, sign-out, and the list of sign-in
+ * providers.
+ *
+ * POST /api/auth/login {"email","password"}: 200 with the profile and a
+ * session cookie; 401 for any wrong email/password combination (the same
+ * message, and the same scrypt work, whether or not the account exists);
+ * 429 with Retry-After after too many failures for the account or the
+ * client address within 15 minutes.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/password.h"
+#include "auth/session.h"
+#include "db/audit.h"
+#include "db/db.h"
+#include "db/users.h"
+#include "http/handlers.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "http/validate.h"
+#include "util/arena.h"
+#include "util/cfg.h"
+#include "util/log.h"
+
+#define THROTTLE_WINDOW "15 minutes"
+
+/* A hash to verify against when the account does not exist, so that the
+ * response time does not reveal which emails have accounts. */
+static const char *dummy_hash(void)
+{
+    static char *hash;
+
+    if (hash == NULL)
+        hash = password_hash("not a real password", PASSWORD_LOG2_N);
+    return hash ? hash : "";
+}
+
+/* Returns seconds to wait when the account or address is over its limit,
+ * 0 when not, -1 on a database error (503 set). */
+static long throttled(struct request *req, const char *email)
+{
+    char acct[24], ip[24];
+    const char *params[4];
+    PGresult *res;
+    long wait = 0;
+
+    snprintf(acct, sizeof(acct), "%lld", (long long)req->cfg->login_max_failures);
+    snprintf(ip, sizeof(ip), "%lld", (long long)req->cfg->login_max_failures_ip);
+    params[0] = email;
+    params[1] = request_client_ip(req);
+    params[2] = acct;
+    params[3] = ip;
+    /* For each key over its limit: when will the oldest failure that
+     * keeps it there leave the window? */
+    res = db_exec(req->db,
+                  "WITH a AS (SELECT at FROM login_failures WHERE email_lower = lower($1) "
+                  "    AND at > now() - interval '" THROTTLE_WINDOW "' ORDER BY at DESC LIMIT $3::int), "
+                  "  i AS (SELECT at FROM login_failures WHERE $2::inet IS NOT NULL AND ip = $2::inet "
+                  "    AND at > now() - interval '" THROTTLE_WINDOW "' ORDER BY at DESC LIMIT $4::int) "
+                  "SELECT greatest("
+                  "  CASE WHEN (SELECT count(*) FROM a) >= $3::int THEN ceil(extract(epoch FROM "
+                  "    (SELECT min(at) FROM a) + interval '" THROTTLE_WINDOW "' - now())) ELSE 0 END, "
+                  "  CASE WHEN (SELECT count(*) FROM i) >= $4::int THEN ceil(extract(epoch FROM "
+                  "    (SELECT min(at) FROM i) + interval '" THROTTLE_WINDOW "' - now())) ELSE 0 END)",
+                  4, params, true);
+    if (res == NULL) {
+        resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+        return -1;
+    }
+    wait = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return wait > 0 ? wait : 0;
+}
+
+static void record_failure(struct request *req, const char *email, const char *user_id)
+{
+    const char *params[2] = {email, request_client_ip(req)};
+    PGresult *res = db_exec(req->db,
+                            "INSERT INTO login_failures (email_lower, ip) VALUES (lower($1), $2::inet)",
+                            2, params, false);
+    json_object *detail = json_object_new_object();
+
+    PQclear(res);
+    json_object_object_add(detail, "method", json_object_new_string("password"));
+    audit_request(req, user_id, "login.failure", user_id ? "user" : NULL, user_id, detail);
+}
+
+void h_auth_login(struct request *req)
+{
+    static const char *const fields[] = {"email", "password", NULL};
+    json_object *body = request_json(req), *profile, *out;
+    const char *email, *password, *user_id = NULL, *stored = NULL, *csrf;
+    const char *params[1];
+    bool failed, match;
+    PGresult *res;
+    long wait;
+
+    if (body == NULL || !body_only_fields(req, body, fields)
+        || !body_string(req, body, "email", 3, 320, true, &email)
+        || !body_string(req, body, "password", 1, PASSWORD_MAX, true, &password))
+        return;
+    if (req->db == NULL) {
+        resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+        return;
+    }
+    wait = throttled(req, email);
+    if (wait < 0)
+        return;
+    if (wait > 0) {
+        char retry[24];
+        snprintf(retry, sizeof(retry), "%ld", wait);
+        resp_error(req, 429, "too_many_attempts",
+                   "too many failed sign-ins; try again in %ld seconds", wait);
+        resp_header(req, "Retry-After", retry);
+        return;
+    }
+    params[0] = email;
+    res = db_exec(req->db,
+                  "SELECT u.id, c.password_hash FROM users u "
+                  "JOIN local_credentials c ON c.user_id = u.id "
+                  "WHERE lower(u.email) = lower($1) AND u.disabled_at IS NULL",
+                  1, params, true);
+    if (res == NULL) {
+        resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+        return;
+    }
+    if (PQntuples(res) == 1) {
+        user_id = arena_strdup(&req->arena, PQgetvalue(res, 0, 0));
+        stored = arena_strdup(&req->arena, PQgetvalue(res, 0, 1));
+    }
+    PQclear(res);
+    match = password_verify(password, stored ? stored : dummy_hash()) && stored != NULL;
+    if (!match) {
+        record_failure(req, email, user_id);
+        resp_error(req, 401, "bad_credentials", "the email or password is wrong");
+        return;
+    }
+    res = db_exec(req->db,
+                  "WITH d AS (DELETE FROM login_failures WHERE email_lower = lower($1)) "
+                  "UPDATE users SET last_login_at = now() WHERE lower(email) = lower($1)",
+                  1, params, false);
+    PQclear(res);
+    csrf = session_create(req, user_id);
+    if (csrf == NULL)
+        return;
+    {
+        json_object *detail = json_object_new_object();
+        json_object_object_add(detail, "method", json_object_new_string("password"));
+        audit_request(req, user_id, "login.success", "user", user_id, detail);
+    }
+    profile = user_profile(req->db, user_id, &failed);
+    if (profile == NULL) {
+        resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+        return;
+    }
+    out = json_object_new_object();
+    json_object_object_add(out, "user", profile);
+    json_object_object_add(out, "csrf_token", json_object_new_string(csrf));
+    resp_json(req, 200, out);
+}
+
+void h_auth_logout(struct request *req)
+{
+    audit_request(req, NULL, "logout", "user", ((const struct auth_user *)req->user)->id, NULL);
+    session_destroy(req);
+    req->resp.status = 204;
+}
+
+void h_auth_providers(struct request *req)
+{
+    json_object *list = json_object_new_array(), *local = json_object_new_object(), *out;
+
+    json_object_object_add(local, "id", json_object_new_string("local"));
+    json_object_object_add(local, "name", json_object_new_string("Email and password"));
+    json_object_object_add(local, "kind", json_object_new_string("password"));
+    json_object_array_add(list, local);
+    out = json_object_new_object();
+    json_object_object_add(out, "providers", list);
+    resp_json(req, 200, out);
+}

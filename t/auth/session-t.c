@@ -1,0 +1,99 @@
+/* Tests for auth/session without a database: roles, cookie naming, and the
+ * guard's decisions that come before any query (Origin, missing cookie,
+ * malformed cookie). The database paths are t/integration/auth.sh. */
+#include "config.h"
+
+#include <string.h>
+
+#include "auth/session.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "tap/basic.h"
+#include "tap/memio.h"
+#include "util/alloc.h"
+#include "util/cfg.h"
+
+static struct config cfg;
+
+static void noop(struct request *req)
+{
+    req->resp.status = 200;
+}
+
+/* Runs the guard for route flags over a request with extra env lines. */
+static int guard_status(unsigned flags, const char *const *extra, bool *allowed)
+{
+    const char *env[16] = {"REQUEST_METHOD=POST", "REQUEST_URI=/api/x"};
+    const struct route r = {"POST", "/api/x", noop, flags, ROLE_ANY, ""};
+    struct request req;
+    struct memio m;
+    struct req_io io;
+    size_t n = 2;
+    int status;
+
+    while (extra != NULL && *extra != NULL && n < 15)
+        env[n++] = *extra++;
+    env[n] = NULL;
+    memio_init(&m, NULL, &io);
+    request_init(&req, &cfg, NULL, &io);
+    if (!request_parse(&req, env))
+        bail("parse");
+    *allowed = auth_guard(&req, &r);
+    status = req.resp.status;
+    request_free(&req);
+    memio_free(&m);
+    return status;
+}
+
+static void set_url(const char *url)
+{
+    free(cfg.public_url);
+    cfg.public_url = xstrdup(url);
+}
+
+int main(void)
+{
+    char err[256];
+    bool allowed;
+    const char *same[] = {"HTTP_ORIGIN=https://coach.example.org", NULL};
+    const char *other[] = {"HTTP_ORIGIN=https://evil.example", NULL};
+    const char *prefix[] = {"HTTP_ORIGIN=https://coach.example.org.evil.example", NULL};
+    const char *crosssite[] = {"HTTP_SEC_FETCH_SITE=cross-site", NULL};
+    const char *badcookie[] = {"HTTP_COOKIE=__Host-plc_session=not-a-token", NULL};
+
+    if (!config_load(&cfg, err, sizeof(err)))
+        bail("config: %s", err);
+    plan(17);
+
+    ok(role_parse("educator") == ROLE_EDUCATOR && role_parse("coach") == ROLE_COACH
+           && role_parse("admin") == ROLE_ADMIN,
+       "the three roles parse");
+    ok(role_parse("Admin") == ROLE_ANY && role_parse("root") == ROLE_ANY,
+       "anything else is not a role");
+    ok(ROLE_EDUCATOR < ROLE_COACH && ROLE_COACH < ROLE_ADMIN, "roles are ordered");
+
+    set_url("http://localhost:8000");
+    ok(!session_cookie_secure(&cfg), "plain-HTTP localhost may drop Secure");
+    is_string("plc_session", session_cookie_name(&cfg), "and the __Host- prefix");
+    set_url("http://localhost.evil.example");
+    ok(session_cookie_secure(&cfg), "a host that merely starts with localhost is not local");
+    set_url("http://127.0.0.1:9000");
+    ok(!session_cookie_secure(&cfg), "127.0.0.1 is local");
+    set_url("https://coach.example.org");
+    ok(session_cookie_secure(&cfg), "HTTPS deployments use Secure cookies");
+    is_string("__Host-plc_session", session_cookie_name(&cfg), "with the __Host- prefix");
+
+    is_int(0, guard_status(ROUTE_CSRF, same, &allowed), "same Origin passes the Origin check");
+    ok(allowed, "and the route runs");
+    is_int(403, guard_status(ROUTE_CSRF, other, &allowed), "another Origin is refused");
+    is_int(403, guard_status(ROUTE_CSRF, prefix, &allowed),
+           "an Origin that only starts with ours is refused");
+    is_int(403, guard_status(ROUTE_CSRF, crosssite, &allowed),
+           "Sec-Fetch-Site: cross-site is refused");
+    is_int(401, guard_status(ROUTE_AUTH, NULL, &allowed), "no session cookie: 401");
+    is_int(401, guard_status(ROUTE_AUTH, badcookie, &allowed),
+           "a malformed cookie is no session (401), without a query");
+    ok(!allowed, "and the route does not run");
+    config_free(&cfg);
+    return 0;
+}
