@@ -6,6 +6,8 @@
  *
  * GET /api/debug/sleep?ms=N            (0-30000)  -> {"slept_ms":N}
  * GET /api/debug/stream?events=N&interval_ms=M  -> N `tick` events, then `done`
+ * POST /api/debug/coach-quota (signed in)        -> takes one unit of the
+ *     coach rate limit, which the coach's ask route applies the same way
  */
 #include "config.h"
 
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "db/ratelimit.h"
 #include "http/handlers.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -76,4 +79,15 @@ void h_debug_stream(struct request *req)
             return;
     }
     resp_sse_event(req, "done", "{}");
+}
+
+void h_debug_coach_quota(struct request *req)
+{
+    json_object *o;
+
+    if (!ratelimit_coach(req))
+        return;
+    o = json_object_new_object();
+    json_object_object_add(o, "allowed", json_object_new_boolean(1));
+    resp_json(req, 200, o);
 }

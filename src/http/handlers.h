@@ -26,5 +26,6 @@ void h_me_patch(struct request *req);
 /* h_debug.c: GET /api/debug/sleep, GET /api/debug/stream (test only) */
 void h_debug_sleep(struct request *req);
 void h_debug_stream(struct request *req);
+void h_debug_coach_quota(struct request *req);
 
 #endif

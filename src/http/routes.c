@@ -26,6 +26,8 @@ const struct route app_routes[] = {
      "Test only: answer after a delay"},
     {"GET", "/api/debug/stream", h_debug_stream, ROUTE_DEBUG | ROUTE_STREAM, ROLE_ANY,
      "Test only: stream server-sent events at an interval"},
+    {"POST", "/api/debug/coach-quota", h_debug_coach_quota, ROUTE_DEBUG | ROUTE_AUTH | ROUTE_CSRF,
+     ROLE_ANY, "Test only: take one unit of the coach rate limit"},
 };
 
 const size_t app_routes_count = sizeof(app_routes) / sizeof(app_routes[0]);

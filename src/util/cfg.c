@@ -62,6 +62,8 @@ const struct config_key config_keys[] = {
         "Failed password sign-ins allowed per account in 15 minutes before 429."),
     KEY("PLCCOACH_LOGIN_MAX_FAILURES_IP", CONFIG_INT, "30", 1, 100000, login_max_failures_ip, false,
         "Failed password sign-ins allowed per client address in 15 minutes before 429."),
+    KEY("PLCCOACH_COACH_RATE_LIMIT", CONFIG_INT, "100", 1, 100000, coach_rate_limit, false,
+        "Questions to the coach allowed per user per rolling hour (429 with Retry-After beyond)."),
     {NULL, CONFIG_STRING, NULL, NULL, 0, 0, 0, false},
 };
 

@@ -1,0 +1,98 @@
+/*
+ * Rate limits; see ratelimit.h.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "auth/session.h"
+#include "db/db.h"
+#include "db/ratelimit.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "util/cfg.h"
+#include "util/log.h"
+
+enum ratelimit_result ratelimit_take(struct db *db, const char *user_id, const char *bucket,
+                                     long limit, long window_s, long *retry_after)
+{
+    char lim[24], win[24];
+    const char *params[4];
+    PGresult *res;
+    enum ratelimit_result result = RATE_ERROR;
+
+    snprintf(lim, sizeof(lim), "%ld", limit);
+    snprintf(win, sizeof(win), "%ld", window_s);
+    params[0] = user_id;
+    params[1] = bucket;
+    params[2] = lim;
+    params[3] = win;
+    *retry_after = 0;
+
+    res = db_exec(db, "BEGIN", 0, NULL, false);
+    if (res == NULL)
+        return RATE_ERROR;
+    PQclear(res);
+    res = db_exec(db, "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))", 2,
+                  params, false);
+    if (res == NULL)
+        goto rollback;
+    PQclear(res);
+    /* Forget what left the window, count what is in it, record this one
+     * when there is room, and say when the oldest one leaves. */
+    res = db_exec(db,
+                  "WITH gone AS (DELETE FROM rate_events WHERE user_id = $1 AND bucket = $2 "
+                  "    AND at <= now() - $4::int * interval '1 second'), "
+                  "  cur AS (SELECT count(*) AS n, min(at) AS oldest FROM rate_events "
+                  "    WHERE user_id = $1 AND bucket = $2 "
+                  "    AND at > now() - $4::int * interval '1 second'), "
+                  "  ins AS (INSERT INTO rate_events (user_id, bucket) "
+                  "    SELECT $1, $2 FROM cur WHERE n < $3::int RETURNING 1) "
+                  "SELECT n < $3::int, greatest(1, ceil(extract(epoch FROM "
+                  "    oldest + $4::int * interval '1 second' - now())))::bigint FROM cur",
+                  4, params, false);
+    if (res == NULL)
+        goto rollback;
+    if (PQgetvalue(res, 0, 0)[0] == 't') {
+        result = RATE_OK;
+    } else {
+        result = RATE_LIMITED;
+        *retry_after = db_value(res, 0, 1) ? strtol(PQgetvalue(res, 0, 1), NULL, 10) : 1;
+    }
+    PQclear(res);
+    res = db_exec(db, "COMMIT", 0, NULL, false);
+    if (res == NULL)
+        return RATE_ERROR;
+    PQclear(res);
+    return result;
+
+rollback:
+    res = db_exec(db, "ROLLBACK", 0, NULL, false);
+    PQclear(res);
+    return RATE_ERROR;
+}
+
+bool ratelimit_coach(struct request *req)
+{
+    const struct auth_user *u = req->user;
+    long retry = 0;
+    char header[24];
+
+    switch (ratelimit_take(req->db, u->id, "coach", (long)req->cfg->coach_rate_limit, 3600,
+                           &retry)) {
+    case RATE_OK:
+        return true;
+    case RATE_LIMITED:
+        snprintf(header, sizeof(header), "%ld", retry);
+        resp_error(req, 429, "rate_limited",
+                   "you have asked %lld questions in the last hour; try again in %ld seconds",
+                   (long long)req->cfg->coach_rate_limit, retry);
+        resp_header(req, "Retry-After", header);
+        return false;
+    case RATE_ERROR:
+        break;
+    }
+    resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+    return false;
+}

@@ -1,0 +1,29 @@
+/*
+ * Rolling-window rate limits kept in PostgreSQL, so that a limit holds
+ * across every ECS task.  Each allowed action leaves a row in rate_events;
+ * a per-(user, bucket) advisory lock makes check-and-record atomic even
+ * when one user's requests land on several tasks at once.
+ */
+#ifndef PLC_DB_RATELIMIT_H
+#define PLC_DB_RATELIMIT_H
+
+#include <stdbool.h>
+
+struct db;
+struct request;
+
+enum ratelimit_result { RATE_OK, RATE_LIMITED, RATE_ERROR };
+
+/* Records one action in bucket for user_id when fewer than limit were
+ * recorded in the last window_s seconds.  On RATE_LIMITED, *retry_after is
+ * the number of seconds until one more is allowed (at least 1). */
+enum ratelimit_result ratelimit_take(struct db *db, const char *user_id, const char *bucket,
+                                     long limit, long window_s, long *retry_after)
+    __attribute__((nonnull));
+
+/* Applies the per-user coach limit (PLCCOACH_COACH_RATE_LIMIT per hour) to
+ * the signed-in user of req.  Returns true when the request may go on;
+ * otherwise it has set 429 with Retry-After (or 503). */
+bool ratelimit_coach(struct request *req) __attribute__((nonnull));
+
+#endif
