@@ -21,6 +21,8 @@ struct command {
 static const struct command commands[] = {
     {"migrate", cmd_migrate, "apply database migrations (--status lists them)"},
     {"user", cmd_user, "add, list and change users (local accounts, roles)"},
+    {"org", cmd_org, "add and list districts and schools"},
+    {"team", cmd_team, "add teams, their members and their coaches"},
 };
 
 static void help(FILE *out)

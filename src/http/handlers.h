@@ -23,6 +23,17 @@ void h_auth_providers(struct request *req);
 void h_me_get(struct request *req);
 void h_me_patch(struct request *req);
 
+/* h_admin.c: /api/admin/users, organizations, teams, audit (admins only) */
+void h_admin_users(struct request *req);
+void h_admin_user_patch(struct request *req);
+void h_admin_orgs(struct request *req);
+void h_admin_org_create(struct request *req);
+void h_admin_teams(struct request *req);
+void h_admin_team_create(struct request *req);
+void h_admin_team_member(struct request *req);
+void h_admin_team_coach(struct request *req);
+void h_admin_audit(struct request *req);
+
 /* h_debug.c: GET /api/debug/sleep, GET /api/debug/stream (test only) */
 void h_debug_sleep(struct request *req);
 void h_debug_stream(struct request *req);

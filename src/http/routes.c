@@ -22,6 +22,27 @@ const struct route app_routes[] = {
      "The signed-in user's profile and CSRF token"},
     {"PATCH", "/api/me", h_me_patch, ROUTE_AUTH | ROUTE_CSRF, ROLE_ANY,
      "Change the signed-in user's display name"},
+#define ADMIN ROUTE_AUTH, ROLE_ADMIN
+#define ADMIN_CHANGE ROUTE_AUTH | ROUTE_CSRF, ROLE_ADMIN
+    {"GET", "/api/admin/users", h_admin_users, ADMIN, "List users (search, keyset pages)"},
+    {"PATCH", "/api/admin/users/{id}", h_admin_user_patch, ADMIN_CHANGE,
+     "Change a user's role (locked against sign-in changes), organization or disabled state"},
+    {"GET", "/api/admin/organizations", h_admin_orgs, ADMIN, "List districts and schools"},
+    {"POST", "/api/admin/organizations", h_admin_org_create, ADMIN_CHANGE,
+     "Create a district or a school"},
+    {"GET", "/api/admin/teams", h_admin_teams, ADMIN, "List teams with member counts and coaches"},
+    {"POST", "/api/admin/teams", h_admin_team_create, ADMIN_CHANGE, "Create a team"},
+    {"PUT", "/api/admin/teams/{id}/members/{user_id}", h_admin_team_member, ADMIN_CHANGE,
+     "Add a user to a team"},
+    {"DELETE", "/api/admin/teams/{id}/members/{user_id}", h_admin_team_member, ADMIN_CHANGE,
+     "Remove a user from a team"},
+    {"PUT", "/api/admin/teams/{id}/coaches/{user_id}", h_admin_team_coach, ADMIN_CHANGE,
+     "Assign a coach to a team"},
+    {"DELETE", "/api/admin/teams/{id}/coaches/{user_id}", h_admin_team_coach, ADMIN_CHANGE,
+     "Unassign a coach from a team"},
+    {"GET", "/api/admin/audit", h_admin_audit, ADMIN, "Page through the audit log, newest first"},
+#undef ADMIN
+#undef ADMIN_CHANGE
     {"GET", "/api/debug/sleep", h_debug_sleep, ROUTE_DEBUG, ROLE_ANY,
      "Test only: answer after a delay"},
     {"GET", "/api/debug/stream", h_debug_stream, ROUTE_DEBUG | ROUTE_STREAM, ROLE_ANY,
