@@ -34,6 +34,24 @@ void h_admin_team_member(struct request *req);
 void h_admin_team_coach(struct request *req);
 void h_admin_audit(struct request *req);
 
+/* h_conversations.c: /api/conversations, /api/conversations/{id} */
+void h_conversations_list(struct request *req);
+void h_conversations_create(struct request *req);
+void h_conversations_get(struct request *req);
+void h_conversations_patch(struct request *req);
+void h_conversations_delete(struct request *req);
+
+/* h_feedback.c: POST /api/messages/{id}/feedback, /api/admin/feedback */
+void h_feedback_put(struct request *req);
+void h_admin_feedback_list(struct request *req);
+void h_admin_feedback_resolve(struct request *req);
+
+/* h_shares.c: /api/conversations/{id}/shares, GET /api/shared/{token} */
+void h_shares_create(struct request *req);
+void h_shares_list(struct request *req);
+void h_shares_revoke(struct request *req);
+void h_shared_get(struct request *req);
+
 /* h_debug.c: GET /api/debug/sleep, GET /api/debug/stream (test only) */
 void h_debug_sleep(struct request *req);
 void h_debug_stream(struct request *req);

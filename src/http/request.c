@@ -15,6 +15,7 @@
 
 #include "http/request.h"
 #include "http/response.h"
+#include "http/router.h"
 #include "util/cfg.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -431,6 +432,13 @@ const char *request_client_ip(const struct request *req)
         || inet_pton(AF_INET6, req->remote_addr, addr) == 1)
         return req->remote_addr;
     return NULL;
+}
+
+const char *request_log_path(const struct request *req)
+{
+    if (req->route != NULL && (req->route->flags & ROUTE_SECRET_PATH))
+        return req->route->pattern;
+    return req->raw_path ? req->raw_path : "";
 }
 
 void request_free(struct request *req)

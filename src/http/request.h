@@ -22,6 +22,7 @@
 
 struct config;
 struct db;
+struct route;
 
 struct req_io {
     /* Reads up to n body bytes into dst: count, 0 at end, -1 on error. */
@@ -78,6 +79,7 @@ struct request {
     json_object *json; /* parsed body, owned (json_object_put) */
 
     struct response resp;
+    const struct route *route; /* the matched route, NULL before routing */
     int64_t start_ms;
     void *user; /* set by the auth layer; NULL = anonymous */
 };
@@ -127,6 +129,10 @@ json_object *parse_json_object(const char *s, size_t n, const char **why)
  * module derives from X-Forwarded-For behind the ALB) when it is a valid
  * IPv4 or IPv6 address, else NULL.  Safe to pass as an inet parameter. */
 const char *request_client_ip(const struct request *req) __attribute__((nonnull));
+
+/* Returns the path to write in logs: the matched route's pattern when
+ * the path holds a secret (ROUTE_SECRET_PATH), else the path as sent. */
+const char *request_log_path(const struct request *req) __attribute__((nonnull));
 
 /* Releases everything the request owns. */
 void request_free(struct request *req);

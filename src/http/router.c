@@ -64,6 +64,7 @@ enum route_match router_match(const struct router *r, struct request *req, const
             req->route_params = arena_alloc(&req->arena, (np ? np : 1) * sizeof(*params));
             memcpy(req->route_params, params, np * sizeof(*params));
             req->nroute = np;
+            req->route = rt;
             *out = rt;
             return ROUTE_MATCHED;
         }

@@ -24,6 +24,8 @@ enum route_flags {
     ROUTE_CSRF = 1 << 1,   /* state change: CSRF token and Origin checked */
     ROUTE_STREAM = 1 << 2, /* answers with server-sent events */
     ROUTE_DEBUG = 1 << 3,  /* exists only when PLCCOACH_DEBUG_ROUTES is on */
+    ROUTE_SECRET_PATH = 1 << 4, /* the path holds a secret (a share token): logs
+                                 * show the route's pattern, never the path */
 };
 
 enum route_role { ROLE_ANY = 0, ROLE_EDUCATOR, ROLE_COACH, ROLE_ADMIN };

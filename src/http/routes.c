@@ -43,6 +43,36 @@ const struct route app_routes[] = {
     {"GET", "/api/admin/audit", h_admin_audit, ADMIN, "Page through the audit log, newest first"},
 #undef ADMIN
 #undef ADMIN_CHANGE
+#define MINE ROUTE_AUTH, ROLE_ANY
+#define MINE_CHANGE ROUTE_AUTH | ROUTE_CSRF, ROLE_ANY
+    {"GET", "/api/conversations", h_conversations_list, MINE,
+     "List the caller's conversations, newest first: keyword and date search, archive filter, "
+     "cursor pages"},
+    {"POST", "/api/conversations", h_conversations_create, MINE_CHANGE,
+     "Start an empty conversation, optionally titled"},
+    {"GET", "/api/conversations/{id}", h_conversations_get, MINE,
+     "One of the caller's conversations with its messages, oldest first"},
+    {"PATCH", "/api/conversations/{id}", h_conversations_patch, MINE_CHANGE,
+     "Rename, archive or unarchive one of the caller's conversations"},
+    {"DELETE", "/api/conversations/{id}", h_conversations_delete, MINE_CHANGE,
+     "Delete one of the caller's conversations with its messages (audited)"},
+    {"POST", "/api/conversations/{id}/shares", h_shares_create, MINE_CHANGE,
+     "Make a view-only link to one of the caller's conversations, optionally expiring (audited)"},
+    {"GET", "/api/conversations/{id}/shares", h_shares_list, MINE,
+     "List the share links of one of the caller's conversations (without tokens)"},
+    {"DELETE", "/api/conversations/{id}/shares/{share_id}", h_shares_revoke, MINE_CHANGE,
+     "Revoke a share link (audited)"},
+    {"POST", "/api/messages/{id}/feedback", h_feedback_put, MINE_CHANGE,
+     "Rate one of the coach's answers in the caller's conversations: up/down, reasons, "
+     "comment, flag for review"},
+    {"GET", "/api/shared/{token}", h_shared_get, ROUTE_PUBLIC | ROUTE_SECRET_PATH, ROLE_ANY,
+     "A shared conversation, view-only (sign-in required unless PLCCOACH_SHARE_PUBLIC)"},
+    {"GET", "/api/admin/feedback", h_admin_feedback_list, ROUTE_AUTH, ROLE_ADMIN,
+     "List flagged answers with the question before each, newest first (admins)"},
+    {"POST", "/api/admin/feedback/{message_id}/resolve", h_admin_feedback_resolve,
+     ROUTE_AUTH | ROUTE_CSRF, ROLE_ADMIN, "Resolve a flagged answer with an optional note (audited)"},
+#undef MINE
+#undef MINE_CHANGE
     {"GET", "/api/debug/sleep", h_debug_sleep, ROUTE_DEBUG, ROLE_ANY,
      "Test only: answer after a delay"},
     {"GET", "/api/debug/stream", h_debug_stream, ROUTE_DEBUG | ROUTE_STREAM, ROLE_ANY,

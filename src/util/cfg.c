@@ -64,6 +64,8 @@ const struct config_key config_keys[] = {
         "Failed password sign-ins allowed per client address in 15 minutes before 429."),
     KEY("PLCCOACH_COACH_RATE_LIMIT", CONFIG_INT, "100", 1, 100000, coach_rate_limit, false,
         "Questions to the coach allowed per user per rolling hour (429 with Retry-After beyond)."),
+    KEY("PLCCOACH_SHARE_PUBLIC", CONFIG_BOOL, "false", 0, 0, share_public, false,
+        "Shared conversation links open without signing in (otherwise any signed-in user)."),
     {NULL, CONFIG_STRING, NULL, NULL, 0, 0, 0, false},
 };
 

@@ -37,6 +37,7 @@ struct config {
     int64_t login_max_failures;    /* per account per 15 minutes */
     int64_t login_max_failures_ip; /* per address per 15 minutes */
     int64_t coach_rate_limit;      /* coach requests per user per hour */
+    bool share_public;             /* shared conversations readable without sign-in */
 };
 
 struct config_key {

@@ -54,6 +54,7 @@ static const struct route table[] = {
     {"DELETE", "/api/conversations/{id}", h_delete, ROUTE_AUTH | ROUTE_CSRF, ROLE_EDUCATOR, ""},
     {"POST", "/api/conversations/{id}/messages/{mid}/feedback", h_msg, ROUTE_PUBLIC, ROLE_ANY, ""},
     {"GET", "/api/debug/x", h_list, ROUTE_DEBUG, ROLE_ANY, ""},
+    {"GET", "/api/shared/{token}", h_get, ROUTE_SECRET_PATH, ROLE_ANY, ""},
 };
 
 static struct config cfg;
@@ -89,7 +90,7 @@ int main(void)
 
     if (!config_load(&cfg, err, sizeof(err)))
         bail("config: %s", err);
-    plan(22);
+    plan(24);
 
     is_int(200, run(&r, "GET", "/api/conversations", &req, &m), "literal route matches");
     is_string("list", last_handler, "and runs its handler");
@@ -150,6 +151,16 @@ int main(void)
     request_free(&req);
     memio_free(&m);
     cfg.debug_routes = false;
+
+    run(&r, "GET", "/api/shared/0123abcd", &req, &m);
+    is_string("/api/shared/{token}", request_log_path(&req),
+              "a secret-bearing path is logged as its pattern");
+    request_free(&req);
+    memio_free(&m);
+    run(&r, "GET", "/api/conversations/abc", &req, &m);
+    is_string("/api/conversations/abc", request_log_path(&req), "other paths are logged as sent");
+    request_free(&req);
+    memio_free(&m);
 
     /* The application table itself is well-formed. */
     for (i = 0; i < app_routes_count; i++) {

@@ -1,0 +1,66 @@
+/*
+ * Feedback on the coach's answers: the owner's thumbs up/down with reasons,
+ * comment and flag (POST /api/messages/{id}/feedback), and the admins'
+ * review of flagged answers (/api/admin/feedback).
+ *
+ * A user gives feedback only on assistant messages of their own
+ * conversations.  Admins see, for each flag, that one exchange: the answer
+ * and the question before it, never the rest of the conversation.
+ */
+#ifndef PLC_DB_FEEDBACK_H
+#define PLC_DB_FEEDBACK_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db/conversations.h"
+
+struct db;
+
+/* One POST of feedback.  It replaces rating, reasons and comment; the
+ * flag is a separate switch that an absent "flag" leaves as it was. */
+struct feedback_input {
+    int rating;          /* 1 (up) or -1 (down) */
+    const char *reasons; /* PostgreSQL array literal of allowed words, "{}" for none */
+    const char *comment; /* NULL for none */
+    int flag;            /* 1 raise (re-opens a resolved flag), 0 withdraw, -1 leave */
+};
+
+/* Stores user_id's feedback on message_id.  Returns it as a new object
+ * {message_id, rating, reasons, comment, flagged, resolved_at, created_at,
+ * updated_at} (caller puts), or NULL with *st = STORE_NOT_FOUND (no such
+ * message in user_id's conversations), STORE_INVALID (the message is a
+ * question, not an answer) or STORE_ERROR. */
+json_object *feedback_put(struct db *db, const char *user_id, const char *message_id,
+                          const struct feedback_input *in, enum store_result *st)
+    __attribute__((nonnull, warn_unused_result));
+
+/* What GET /api/admin/feedback asks for. */
+struct feedback_query {
+    const char *status; /* "open", "resolved" or "all" */
+    bool after;         /* a cursor was given: flags after (usec, id) */
+    int64_t after_usec;
+    char after_id[CURSOR_UUID_LEN + 1];
+    int64_t limit; /* 1..100 */
+};
+
+/* Lists flagged feedback, most recently flagged first.  Returns a new
+ * object {"feedback": [item...], "next_cursor": string|null} (caller
+ * puts), or NULL when the database failed.  An item is {message_id,
+ * status, rating, reasons, comment, flagged_at, flagged_by: {id, name,
+ * email}, resolved_at, resolved_by: {id, name}|null, resolution_note,
+ * question: {id, content, created_at}|null, answer: message}. */
+json_object *feedback_flagged_list(struct db *db, const struct feedback_query *q)
+    __attribute__((nonnull, warn_unused_result));
+
+/* Resolves the open flag on message_id by admin_id with an optional note,
+ * recording feedback.resolve in the audit log (address ip, may be NULL) in
+ * the same transaction.  On STORE_OK *item is the resolved item (caller
+ * puts); otherwise *item is NULL and the result is STORE_NOT_FOUND (no
+ * flag there), STORE_CONFLICT (already resolved) or STORE_ERROR. */
+enum store_result feedback_resolve(struct db *db, const char *admin_id, const char *message_id,
+                                   const char *note, const char *ip, json_object **item)
+    __attribute__((nonnull(1, 2, 3, 6)));
+
+#endif

@@ -1,0 +1,194 @@
+/*
+ * Share link queries; see shares.h.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "db/audit.h"
+#include "db/conv_sql.h"
+#include "db/db.h"
+#include "db/shares.h"
+#include "util/log.h"
+
+/* A share as its owner sees it (s: a shares row). */
+/* clang-format off */
+#define SHARE_JSON                                                                                 \
+    "json_build_object('id', s.id, "                                                               \
+    "'created_at', " SQL_TS("s.created_at") ", "                                                   \
+    "'expires_at', " SQL_TS("s.expires_at") ", "                                                   \
+    "'revoked', s.revoked_at IS NOT NULL, "                                                        \
+    "'revoked_at', " SQL_TS("s.revoked_at") ", "                                                   \
+    "'active', s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now()))"
+
+/* $1 conversation, $2 user, $3 token digest, $4 days or NULL. */
+#define CREATE_SQL                                                                                 \
+    "INSERT INTO shares (conversation_id, token_hash, created_by, expires_at) "                     \
+    "SELECT c.id, $3, c.user_id, now() + $4::int * interval '1 day' "                              \
+    "FROM conversations c WHERE c.id = $1 AND c.user_id = $2 "                                     \
+    "RETURNING id, " SQL_TS("created_at") ", " SQL_TS("expires_at")
+
+/* $1 conversation, $2 user: one row when the conversation is the caller's,
+ * with its shares aggregated (an empty array when none); no row otherwise. */
+#define LIST_SQL                                                                                   \
+    "SELECT coalesce(json_agg(" SHARE_JSON " ORDER BY s.created_at DESC, s.id DESC) "              \
+    "  FILTER (WHERE s.id IS NOT NULL), '[]') "                                                    \
+    "FROM conversations c LEFT JOIN shares s ON s.conversation_id = c.id "                         \
+    "WHERE c.id = $1 AND c.user_id = $2 GROUP BY c.id"
+
+/* $1 token digest: the active share, its conversation and who shared it. */
+#define VIEW_SQL                                                                                   \
+    "SELECT s.id, c.id, c.title, u.name, " SQL_TS("s.created_at") ", " SQL_TS("s.expires_at") " "  \
+    "FROM shares s JOIN conversations c ON c.id = s.conversation_id "                              \
+    "JOIN users u ON u.id = s.created_by "                                                         \
+    "WHERE s.token_hash = $1 AND s.revoked_at IS NULL "                                            \
+    "AND (s.expires_at IS NULL OR s.expires_at > now()) AND u.disabled_at IS NULL"
+/* clang-format on */
+
+enum store_result share_create(struct db *db, const char *user_id, const char *conv_id,
+                               const char *token_hash, int64_t days, const char *ip,
+                               json_object **out)
+{
+    char ndays[24];
+    const char *params[4];
+    json_object *detail;
+    PGresult *res;
+
+    *out = NULL;
+    snprintf(ndays, sizeof(ndays), "%lld", (long long)days);
+    params[0] = conv_id;
+    params[1] = user_id;
+    params[2] = token_hash;
+    params[3] = days > 0 ? ndays : NULL;
+    if (!store_tx(db, "BEGIN"))
+        return STORE_ERROR;
+    res = db_exec(db, CREATE_SQL, 4, params, false);
+    if (res == NULL || PQntuples(res) != 1) {
+        enum store_result st = res == NULL ? STORE_ERROR : STORE_NOT_FOUND;
+        PQclear(res);
+        (void)store_tx(db, "ROLLBACK");
+        return st;
+    }
+    detail = json_object_new_object();
+    json_object_object_add(detail, "conversation_id", json_object_new_string(conv_id));
+    json_object_object_add(detail, "expires_in_days",
+                           days > 0 ? json_object_new_int64(days) : NULL);
+    if (!audit_record(db, user_id, "share.create", "share", PQgetvalue(res, 0, 0), ip, detail)) {
+        PQclear(res);
+        (void)store_tx(db, "ROLLBACK");
+        return STORE_ERROR;
+    }
+    if (!store_tx(db, "COMMIT")) {
+        PQclear(res);
+        return STORE_ERROR;
+    }
+    *out = json_object_new_object();
+    json_object_object_add(*out, "id", json_object_new_string(PQgetvalue(res, 0, 0)));
+    json_object_object_add(*out, "created_at", json_object_new_string(PQgetvalue(res, 0, 1)));
+    json_object_object_add(*out, "expires_at",
+                           db_value(res, 0, 2) ? json_object_new_string(PQgetvalue(res, 0, 2))
+                                               : NULL);
+    PQclear(res);
+    return STORE_OK;
+}
+
+enum store_result share_list(struct db *db, const char *user_id, const char *conv_id,
+                             json_object **out)
+{
+    const char *params[2] = {conv_id, user_id};
+    PGresult *res;
+
+    *out = NULL;
+    res = db_exec(db, LIST_SQL, 2, params, true);
+    if (res == NULL)
+        return STORE_ERROR;
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        return STORE_NOT_FOUND;
+    }
+    if (!store_json(res, 0, 0, out) || *out == NULL) {
+        json_object_put(*out);
+        *out = NULL;
+        PQclear(res);
+        return STORE_ERROR;
+    }
+    PQclear(res);
+    return STORE_OK;
+}
+
+enum store_result share_revoke(struct db *db, const char *user_id, const char *conv_id,
+                               const char *share_id, const char *ip)
+{
+    const char *params[3] = {share_id, conv_id, user_id};
+    json_object *detail;
+    PGresult *res;
+
+    if (!store_tx(db, "BEGIN"))
+        return STORE_ERROR;
+    res = db_exec(db,
+                  "SELECT s.revoked_at IS NULL FROM shares s "
+                  "JOIN conversations c ON c.id = s.conversation_id "
+                  "WHERE s.id = $1 AND s.conversation_id = $2 AND c.user_id = $3 FOR UPDATE OF s",
+                  3, params, false);
+    if (res == NULL || PQntuples(res) != 1 || PQgetvalue(res, 0, 0)[0] != 't') {
+        /* Not the caller's (or none); or revoked already, which stays so. */
+        enum store_result st = res == NULL           ? STORE_ERROR
+                               : PQntuples(res) != 1 ? STORE_NOT_FOUND
+                                                     : STORE_OK;
+        PQclear(res);
+        (void)store_tx(db, "ROLLBACK");
+        return st;
+    }
+    PQclear(res);
+    res = db_exec(db, "UPDATE shares SET revoked_at = now() WHERE id = $1", 1, params, false);
+    if (res == NULL) {
+        (void)store_tx(db, "ROLLBACK");
+        return STORE_ERROR;
+    }
+    PQclear(res);
+    detail = json_object_new_object();
+    json_object_object_add(detail, "conversation_id", json_object_new_string(conv_id));
+    if (!audit_record(db, user_id, "share.revoke", "share", share_id, ip, detail)) {
+        (void)store_tx(db, "ROLLBACK");
+        return STORE_ERROR;
+    }
+    return store_tx(db, "COMMIT") ? STORE_OK : STORE_ERROR;
+}
+
+json_object *share_view(struct db *db, const char *token_hash, enum store_result *st)
+{
+    const char *params[1] = {token_hash};
+    json_object *o, *shared_by, *messages;
+    PGresult *res;
+
+    res = db_exec(db, VIEW_SQL, 1, params, true);
+    if (res == NULL) {
+        *st = STORE_ERROR;
+        return NULL;
+    }
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        *st = STORE_NOT_FOUND;
+        return NULL;
+    }
+    messages = conv_messages(db, PQgetvalue(res, 0, 1), NULL, PQgetvalue(res, 0, 0));
+    if (messages == NULL) {
+        PQclear(res);
+        *st = STORE_ERROR;
+        return NULL;
+    }
+    o = json_object_new_object();
+    json_object_object_add(o, "title", json_object_new_string(PQgetvalue(res, 0, 2)));
+    json_object_object_add(o, "messages", messages);
+    shared_by = json_object_new_object();
+    json_object_object_add(shared_by, "name", json_object_new_string(PQgetvalue(res, 0, 3)));
+    json_object_object_add(o, "shared_by", shared_by);
+    json_object_object_add(o, "created_at", json_object_new_string(PQgetvalue(res, 0, 4)));
+    json_object_object_add(o, "expires_at",
+                           db_value(res, 0, 5) ? json_object_new_string(PQgetvalue(res, 0, 5))
+                                               : NULL);
+    PQclear(res);
+    *st = STORE_OK;
+    return o;
+}

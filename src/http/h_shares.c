@@ -1,0 +1,179 @@
+/*
+ * View-only share links.
+ *
+ * POST   /api/conversations/{id}/shares {"expires_in_days"?: 1..365}
+ *        -> 201 {id, token, url, created_at, expires_at}; the token is
+ *        shown here only (the database keeps its SHA-256).
+ * GET    /api/conversations/{id}/shares -> {"shares": [...]} (no tokens)
+ * DELETE /api/conversations/{id}/shares/{share_id} -> 204
+ * GET    /api/shared/{token} -> the shared view.  Signed-in users only,
+ *        unless PLCCOACH_SHARE_PUBLIC; unknown, expired and revoked
+ *        tokens all answer the same 404.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "auth/session.h"
+#include "auth/token.h"
+#include "db/shares.h"
+#include "http/handlers.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "http/validate.h"
+#include "util/arena.h"
+#include "util/cfg.h"
+#include "util/text.h"
+
+static void db_unavailable(struct request *req)
+{
+    resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+}
+
+/* Returns the route parameter name when it is a UUID; otherwise answers
+ * 404 and returns NULL. */
+static const char *uuid_param(struct request *req, const char *name, const char *what)
+{
+    const char *id = request_param(req, name);
+
+    if (id == NULL || !is_uuid(id)) {
+        resp_error(req, 404, "not_found", "no such %s", what);
+        return NULL;
+    }
+    return id;
+}
+
+/* Returns PLCCOACH_PUBLIC_URL + "/shared/" + token, in the arena. */
+static const char *share_url(struct request *req, const char *token)
+{
+    const char *base = req->cfg->public_url;
+    size_t n = strlen(base);
+
+    while (n > 0 && base[n - 1] == '/')
+        n--;
+    return arena_printf(&req->arena, "%.*s/shared/%s", (int)n, base, token);
+}
+
+void h_shares_create(struct request *req)
+{
+    static const char *const fields[] = {"expires_in_days", NULL};
+    const struct auth_user *u = req->user;
+    const char *id = uuid_param(req, "id", "conversation");
+    char token[TOKEN_LEN + 1], hash[SHA256_HEX_LEN + 1];
+    int64_t days = 0;
+    bool has_days;
+    json_object *body, *row, *out, *v;
+
+    if (id == NULL)
+        return;
+    body = body_optional(req);
+    if (body == NULL || !body_only_fields(req, body, fields)
+        || !body_int(req, body, "expires_in_days", 1, SHARE_MAX_DAYS, &days, &has_days))
+        return;
+    if (req->db == NULL) {
+        db_unavailable(req);
+        return;
+    }
+    if (!token_new(token) || !token_digest(token, hash)) {
+        resp_error(req, 500, "internal", "could not make a share link");
+        return;
+    }
+    switch (
+        share_create(req->db, u->id, id, hash, has_days ? days : 0, request_client_ip(req), &row)) {
+    case STORE_OK: break;
+    case STORE_NOT_FOUND: resp_error(req, 404, "not_found", "no such conversation"); return;
+    case STORE_CONFLICT:
+    case STORE_INVALID:
+    case STORE_ERROR: db_unavailable(req); return;
+    }
+    out = json_object_new_object();
+    json_object_object_get_ex(row, "id", &v);
+    json_object_object_add(out, "id", json_object_get(v));
+    json_object_object_add(out, "token", json_object_new_string(token));
+    json_object_object_add(out, "url", json_object_new_string(share_url(req, token)));
+    json_object_object_get_ex(row, "created_at", &v);
+    json_object_object_add(out, "created_at", json_object_get(v));
+    json_object_object_get_ex(row, "expires_at", &v);
+    json_object_object_add(out, "expires_at", json_object_get(v));
+    json_object_put(row);
+    resp_json(req, 201, out);
+}
+
+void h_shares_list(struct request *req)
+{
+    const struct auth_user *u = req->user;
+    const char *id = uuid_param(req, "id", "conversation");
+    json_object *list, *out;
+
+    if (id == NULL)
+        return;
+    if (req->db == NULL) {
+        db_unavailable(req);
+        return;
+    }
+    switch (share_list(req->db, u->id, id, &list)) {
+    case STORE_OK: break;
+    case STORE_NOT_FOUND: resp_error(req, 404, "not_found", "no such conversation"); return;
+    case STORE_CONFLICT:
+    case STORE_INVALID:
+    case STORE_ERROR: db_unavailable(req); return;
+    }
+    out = json_object_new_object();
+    json_object_object_add(out, "shares", list);
+    resp_json(req, 200, out);
+}
+
+void h_shares_revoke(struct request *req)
+{
+    const struct auth_user *u = req->user;
+    const char *id = uuid_param(req, "id", "conversation"), *share_id;
+
+    if (id == NULL || (share_id = uuid_param(req, "share_id", "share")) == NULL)
+        return;
+    if (req->db == NULL) {
+        db_unavailable(req);
+        return;
+    }
+    switch (share_revoke(req->db, u->id, id, share_id, request_client_ip(req))) {
+    case STORE_OK: req->resp.status = 204; return;
+    case STORE_NOT_FOUND: resp_error(req, 404, "not_found", "no such share"); return;
+    case STORE_CONFLICT:
+    case STORE_INVALID:
+    case STORE_ERROR: db_unavailable(req); return;
+    }
+}
+
+void h_shared_get(struct request *req)
+{
+    const char *token = request_param(req, "token");
+    char hash[SHA256_HEX_LEN + 1];
+    enum store_result st;
+    json_object *out;
+    bool failed;
+
+    /* Sign-in first, so that an anonymous caller learns nothing about
+     * which tokens exist. */
+    if (!req->cfg->share_public && !session_load(req, &failed)) {
+        if (!failed)
+            resp_error(req, 401, "unauthenticated", "sign in to see this shared conversation");
+        return;
+    }
+    if (token == NULL || !token_well_formed(token) || !token_digest(token, hash)) {
+        resp_error(req, 404, "not_found", "this link does not exist, has expired or was revoked");
+        return;
+    }
+    if (req->db == NULL) {
+        db_unavailable(req);
+        return;
+    }
+    out = share_view(req->db, hash, &st);
+    if (out == NULL) {
+        if (st == STORE_NOT_FOUND)
+            resp_error(req, 404, "not_found",
+                       "this link does not exist, has expired or was revoked");
+        else
+            db_unavailable(req);
+        return;
+    }
+    resp_json(req, 200, out);
+}

@@ -1,0 +1,91 @@
+# shellcheck shell=bash
+#
+# t/integration/conversations-lib.bash - helpers shared by
+# conversations.sh, feedback.sh and shares.sh (sourced after t/lib/tap.sh
+# and t/lib/stack.sh, once the stack is up):
+#
+#     add_user ed ed@example.org "Ed Educator" educator   # sets id_ed
+#     signin ed                                          # cookie jar + CSRF token
+#     as ed POST /api/conversations --data '{"title":"x"}'
+#     jp '$d->{messages}[0]{role}'                       # Perl over the last body
+#     conv_id=$(new_conversation ed "Title")
+#     msg_id=$(add_message "$conv_id" user "How do we ...?")
+
+declare -A _pw _email
+
+# add_user WHO EMAIL NAME ROLE: a local account; its id in id_WHO.
+add_user() {
+    local id
+    _pw[$1]="password-of-$1-123"
+    _email[$1]=$2
+    id=$(printf '%s\n' "${_pw[$1]}" | stack_cli user add --email "$2" --name "$3" --role "$4" \
+        --password-stdin) || bail "user add $2 failed"
+    printf -v "id_$1" '%s' "$id"
+}
+
+# signin WHO: signs WHO in (cookie jar $STACK_DIR/WHO.jar); the CSRF token
+# goes to csrf_WHO.
+signin() {
+    http POST /api/auth/login -c "$STACK_DIR/$1.jar" -H 'Content-Type: application/json' \
+        --data "{\"email\":\"${_email[$1]}\",\"password\":\"${_pw[$1]}\"}"
+    [ "$HTTP_STATUS" = 200 ] || bail "sign-in failed for ${_email[$1]}: $HTTP_BODY"
+    printf -v "csrf_$1" '%s' "$(json_get csrf_token)"
+}
+
+# as WHO METHOD PATH [CURL-ARGS...]: a request with WHO's session and CSRF
+# token; a JSON Content-Type only when --data is given.
+as() {
+    local who=$1 var=csrf_$1 method=$2 path=$3 a
+    shift 3
+    local extra=()
+    for a in "$@"; do
+        [ "$a" = --data ] && extra=(-H 'Content-Type: application/json')
+    done
+    http "$method" "$path" -b "$STACK_DIR/$who.jar" -H "X-CSRF-Token: ${!var}" "${extra[@]}" "$@"
+}
+
+# as_nocsrf WHO METHOD PATH [CURL-ARGS...]: the same without the token.
+as_nocsrf() {
+    local who=$1 method=$2 path=$3
+    shift 3
+    http "$method" "$path" -b "$STACK_DIR/$who.jar" -H 'Content-Type: application/json' "$@"
+}
+
+# jp PERL-EXPR [FILE]: evaluates PERL-EXPR with $d the decoded JSON of the
+# last body (or FILE) and prints the result (refs as canonical JSON,
+# booleans as true/false, undef as null).
+jp() {
+    perl -MJSON::PP -e '
+        local $/; my $d = JSON::PP->new->decode(<STDIN>);
+        my $r = eval $ARGV[0]; die $@ if $@;
+        if (ref $r && !JSON::PP::is_bool($r)) { print JSON::PP->new->canonical->encode($r) }
+        elsif (JSON::PP::is_bool($r)) { print $r ? "true" : "false" }
+        elsif (defined $r) { print $r }
+        else { print "null" }' "$1" <"${2:-$HTTP_BODY_FILE}"
+}
+
+# new_conversation WHO [TITLE]: creates one through the API; prints its id.
+# (Both this and add_message run in $(...): they fail rather than bail, and
+# set -e ends the script.)
+new_conversation() {
+    as "$1" POST /api/conversations --data "{\"title\":\"${2:-}\"}"
+    if [ "$HTTP_STATUS" != 201 ]; then
+        diag "could not create a conversation: $HTTP_STATUS $HTTP_BODY"
+        return 1
+    fi
+    json_get id
+}
+
+# add_message CONV ROLE CONTENT [COLUMN=SQL-VALUE...]: inserts a message
+# directly (the coach's ask route writes them in production); prints its
+# id.  CONTENT must not contain $$.
+add_message() {
+    local conv=$1 role=$2 content=$3 cols="" vals="" kv
+    shift 3
+    for kv in "$@"; do
+        cols+=", ${kv%%=*}"
+        vals+=", ${kv#*=}"
+    done
+    stack_psql -- -c "INSERT INTO messages (conversation_id, role, content$cols)
+        VALUES ('$conv', '$role', \$\$$content\$\$$vals) RETURNING id"
+}

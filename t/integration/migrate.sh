@@ -1,0 +1,133 @@
+#!/bin/bash
+# `plccoach migrate` against real PostgreSQL: status, apply, idempotence,
+# recorded checksums, the vector extension, two runs at once, an edited
+# migration refused, a failing migration rolled back.
+# shellcheck disable=SC2317  # helpers are called through ok and plc_poll
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -euo pipefail
+: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+# shellcheck source=t/lib/tap.sh
+. "$PLC_SRCDIR/t/lib/tap.sh"
+# shellcheck source=t/lib/stack.sh
+. "$PLC_SRCDIR/t/lib/stack.sh"
+
+stack_require_servers
+stack_init
+stack_pg_start
+
+# The migrations of the source tree, by name (001_init, ...).
+names=()
+for f in "$PLC_SRCDIR"/sql/[0-9][0-9][0-9]_*.sql; do
+    f=${f##*/}
+    names+=("${f%.sql}")
+done
+n=${#names[@]}
+ok "the source tree has migrations ($n)" test "$n" -ge 1
+is "${names[0]}" 001_init "the first is 001_init"
+
+# migrate_in DB [ARGS...]: runs plccoach migrate on database DB; output in
+# $out, exit status in $rc.
+migrate_in() {
+    local db=$1
+    shift
+    rc=0
+    out=$(PLCCOACH_DB_NAME=$db stack_cli migrate "$@" 2>&1) || rc=$?
+    # Kept for the clean-up's sanitizer check of every log.
+    printf '%s\n' "$out" >>"$STACK_DIR/log/cli.log"
+}
+
+# ---- A fresh database ---------------------------------------------------------
+stack_createdb fresh
+migrate_in fresh --status
+is "$rc" 0 "migrate --status on a fresh database exits 0"
+expected=$(printf 'pending  %s\n' "${names[@]}")
+is "$out" "$expected" "... and lists every migration as pending"
+is "$(stack_psql fresh -- -c "SELECT to_regclass('schema_migrations') IS NULL")" t \
+    "--status changed nothing"
+
+migrate_in fresh
+is "$rc" 0 "migrate applies them"
+is "$(grep -c '^applied ' <<<"$out")" "$n" "... all $n, reported one by one"
+like "$out" 'up to date' "... and says the database is up to date"
+
+migrate_in fresh
+is "$rc" 0 "a second migrate exits 0"
+is "$(grep -c '^applied ' <<<"$out" || true)" 0 "... and applies nothing"
+
+migrate_in fresh --status
+like "$out" "^applied  001_init  [0-9]{4}-[0-9]{2}-[0-9]{2}T" "--status shows applied migrations with the time"
+is "$(grep -c '^applied ' <<<"$out")" "$n" "... all of them"
+
+rows=$(stack_psql fresh -- -F ' ' -c 'SELECT name, checksum FROM schema_migrations ORDER BY name')
+want=$(for m in "${names[@]}"; do
+    printf '%s %s\n' "$m" "$(sha256sum <"$PLC_SRCDIR/sql/$m.sql" | cut -d' ' -f1)"
+done)
+is "$rows" "$want" "schema_migrations records each name with the file's sha256"
+like "$(stack_psql fresh -- -c "SELECT extversion FROM pg_extension WHERE extname = 'vector'")" \
+    '^[0-9]+\.[0-9]+' "the vector extension is installed"
+is "$(stack_psql fresh -- -c "SELECT '[1,2,3]'::vector <=> '[1,2,3]'::vector")" 0 \
+    "... and works (cosine distance of a vector to itself is 0)"
+
+# ---- Two runs at once -----------------------------------------------------
+stack_createdb race
+for i in 1 2 3; do
+    (PLCCOACH_DB_NAME=race stack_cli migrate >"$STACK_DIR/log/race$i.log" 2>&1; echo $? >"$STACK_DIR/race$i.rc") &
+done
+wait
+for i in 1 2 3; do
+    is "$(cat "$STACK_DIR/race$i.rc")" 0 "concurrent migrate $i of 3 exits 0"
+done
+is "$(cat "$STACK_DIR"/log/race?.log | grep -c '^applied ')" "$n" "between them they applied each migration once"
+is "$(stack_psql race -- -c 'SELECT count(*), count(DISTINCT name) FROM schema_migrations')" "$n|$n" \
+    "each migration is recorded once"
+
+# ---- Migrations directory: --sql-dir and PLCCOACH_SQL_DIR ------------------
+sqldir=$STACK_DIR/sql
+cp -r "$PLC_SRCDIR/sql" "$sqldir"
+chmod -R u+w "$sqldir"
+stack_createdb edited
+migrate_in edited --sql-dir "$sqldir"
+is "$rc" 0 "migrate --sql-dir DIR applies from DIR"
+printf '\n-- an innocent-looking edit\n' >>"$sqldir/001_init.sql"
+migrate_in edited --sql-dir "$sqldir"
+is "$rc" 1 "an applied migration edited afterwards: migrate exits 1"
+like "$out" 'edited' "... and says the migration was edited"
+like "$out" '001_init' "... naming it"
+rc=0
+out=$(PLCCOACH_SQL_DIR=$sqldir PLCCOACH_DB_NAME=edited stack_cli migrate 2>&1) || rc=$?
+is "$rc" 1 "the same through PLCCOACH_SQL_DIR"
+
+# ---- A failing migration rolls back -----------------------------------------
+broken=$STACK_DIR/sql-broken
+cp -r "$PLC_SRCDIR/sql" "$broken"
+chmod -R u+w "$broken"
+cat >"$broken/999_broken.sql" <<'EOF'
+CREATE TABLE broken_half (id int);
+INSERT INTO broken_half VALUES (1);
+SELECT 1 / 0;
+EOF
+stack_createdb rollback
+migrate_in rollback --sql-dir "$broken"
+is "$rc" 1 "a failing migration: migrate exits 1"
+like "$out" '999_broken' "... naming it"
+like "$out" 'division by zero' "... with PostgreSQL's error"
+is "$(stack_psql rollback -- -c "SELECT to_regclass('broken_half') IS NULL")" t \
+    "nothing of the failed migration remains (its table is gone)"
+is "$(stack_psql rollback -- -c "SELECT count(*) FROM schema_migrations WHERE name = '999_broken'")" 0 \
+    "the failed migration is not recorded"
+is "$(stack_psql rollback -- -c 'SELECT count(*) FROM schema_migrations')" "$n" \
+    "the migrations before it stay applied (one transaction each)"
+printf 'CREATE TABLE broken_half (id int);\n' >"$broken/999_broken.sql"
+migrate_in rollback --sql-dir "$broken"
+is "$rc" 0 "once fixed, migrate applies it"
+is "$(stack_psql rollback -- -c "SELECT to_regclass('broken_half') IS NOT NULL")" t "... and its table exists"
+
+# ---- No database ------------------------------------------------------------------
+rc=0
+out=$(env -u PGHOST -u PGPORT PLCCOACH_DATABASE_URL="host=$STACK_DIR/run port=1 dbname=x user=postgres" \
+    PLCCOACH_DB_CONNECT_TIMEOUT=2 "$STACK_CLI" migrate 2>&1) || rc=$?
+is "$rc" 1 "no database: migrate exits 1"
+like "$out" 'connect' "... saying it cannot connect"
+printf '%s\n' "$out" >>"$STACK_DIR/log/cli.log"
+
+done_testing

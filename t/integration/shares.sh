@@ -1,0 +1,195 @@
+#!/bin/bash
+# shellcheck disable=SC2016,SC2154 # Perl in single quotes (jp); id_*/csrf_* set by printf -v
+# Share links through nginx: create (token shown once, only its SHA-256
+# stored), list without tokens, the view-only shared conversation (signed
+# in by default; public with PLCCOACH_SHARE_PUBLIC=true), a snapshot of
+# the messages at share time, expiry, revocation, the same 404 for
+# unknown, expired and revoked links, privacy, and the audit trail.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -euo pipefail
+: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$PLC_SRCDIR/t/lib/tap.sh"
+. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$PLC_SRCDIR/t/integration/conversations-lib.bash"
+
+ORIGIN=http://localhost:8000
+stack_pool_env PLCCOACH_PUBLIC_URL=$ORIGIN/
+stack_start
+
+add_user ed ed@example.org "Ed Educator" educator
+add_user ana ana@example.org "Ana Other" educator
+add_user ada ada@example.org "Ada Admin" admin
+for who in ed ana ada; do signin "$who"; done
+
+conv=$(new_conversation ed "Data meetings")
+q1=$(add_message "$conv" user "How do we run a data meeting?")
+a1=$(add_message "$conv" assistant "Bring the results by standard." \
+    "citations='[{\"book\":\"Learning by Doing\",\"pages\":\"12\"}]'" "mode='llm'")
+as ed POST "/api/messages/$a1/feedback" --data '{"rating":"down","comment":"private remark","flag":true}'
+[ "$HTTP_STATUS" = 200 ] || bail "feedback: $HTTP_BODY"
+
+# ---- Create ------------------------------------------------------------------------------
+as_nocsrf ed POST "/api/conversations/$conv/shares"
+error_envelope_ok 403 csrf "sharing without the CSRF token"
+as ed POST "/api/conversations/$conv/shares"
+is "$HTTP_STATUS" 201 "share with no body: 201"
+token=$(json_get token)
+share=$(json_get id)
+like "$token" '^[0-9a-f]{64}$' "a 256-bit token"
+is "$(json_get url)" "$ORIGIN/shared/$token" "the link is PLCCOACH_PUBLIC_URL/shared/TOKEN"
+is "$(json_get expires_at)" null "no expiry by default"
+like "$(json_get created_at)" '^[0-9-]{10}T[0-9:]{8}Z$' "created_at"
+is "$(stack_psql -- -c "SELECT token_hash FROM shares WHERE id = '$share'")" \
+    "$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)" "the database keeps the token's SHA-256"
+"$PLC_PGBIN/pg_dump" -h "$STACK_DIR/run" -p "$STACK_PG_PORT" -U postgres "$STACK_DB" \
+    >"$STACK_DIR/dump.sql" || bail "pg_dump failed"
+is "$(grep -c "$token" "$STACK_DIR/dump.sql" || true)" 0 "and the token itself nowhere (whole database dump)"
+is "$(stack_psql -- -c "SELECT actor_id || ' ' || (detail->>'conversation_id') FROM audit_log
+    WHERE action = 'share.create' AND target_type = 'share' AND target_id = '$share'")" "$id_ed $conv" \
+    "share.create is audited"
+
+as ed POST "/api/conversations/$conv/shares" --data '{"expires_in_days":7}'
+is "$HTTP_STATUS" 201 "share for 7 days: 201"
+token7=$(json_get token)
+share7=$(json_get id)
+is "$(stack_psql -- -c "SELECT expires_at - created_at FROM shares WHERE id = '$share7'")" "7 days" \
+    "expires 7 days after creation"
+isnt "$token7" "$token" "every link has its own token"
+for bad in 0 366 -1 '"7"' 1.5 true null; do
+    as ed POST "/api/conversations/$conv/shares" --data "{\"expires_in_days\":$bad}"
+    if [ "$bad" = null ]; then
+        is "$HTTP_STATUS" 201 "expires_in_days: null is no expiry"
+    else
+        is "$HTTP_STATUS $(json_get error.code)" "400 invalid_field" "expires_in_days: $bad is refused"
+    fi
+done
+as ed POST "/api/conversations/$conv/shares" --data '{"expires_in_days":365}'
+is "$HTTP_STATUS" 201 "365 days is the longest"
+as ed POST "/api/conversations/$conv/shares" --data '{"expires":7}'
+error_envelope_ok 400 unknown_field "an unknown field"
+
+# ---- List -------------------------------------------------------------------------------------
+as ed GET "/api/conversations/$conv/shares"
+is "$HTTP_STATUS" 200 "list shares: 200"
+is "$(jp 'scalar @{$d->{shares}}')" 4 "four shares"
+is "$(jp '$d->{shares}[-1]{id}')" "$share" "newest first"
+is "$(jp 'join ",", sort keys %{$d->{shares}[0]}')" "active,created_at,expires_at,id,revoked,revoked_at" \
+    "each with id, times, revoked and active"
+unlike "$HTTP_BODY" "$token|$token7|token" "and never a token"
+
+# ---- The shared view (sign-in required by default) ----------------------------------------------
+add_message "$conv" user "A later, private follow-up" >/dev/null
+http GET "/api/shared/$token"
+error_envelope_ok 401 unauthenticated "a link opened signed out"
+as ana GET "/api/shared/$token"
+is "$HTTP_STATUS" 200 "another signed-in user opens the link"
+is "$(jp 'join "|", $d->{title}, $d->{shared_by}{name}, defined $d->{created_at} ? "t" : "-", $d->{expires_at} // "null"')" \
+    "Data meetings|Ed Educator|t|null" "title, who shared it, when, no expiry"
+is "$(jp 'join ",", map { $_->{id} } @{$d->{messages}}')" "$q1,$a1" \
+    "the messages as they were when the link was made (the later follow-up is not shared)"
+is "$(jp '$d->{messages}[1]{citations}[0]{book}')" "Learning by Doing" "answers with their citations"
+is "$(jp 'scalar grep { exists $_->{feedback} } @{$d->{messages}}')" 0 "no feedback on any message"
+unlike "$HTTP_BODY" "private remark|ed@example.org|$id_ed|$conv" \
+    "nothing of the owner's feedback, email, ids or the conversation id"
+is "$(jp 'join ",", sort keys %$d')" "created_at,expires_at,messages,shared_by,title" "exactly these fields"
+as ada GET "/api/shared/$token7"
+is "$HTTP_STATUS $(json_get shared_by.name)" "200 Ed Educator" "an admin opens a link like anyone else"
+like "$(json_get expires_at)" '^[0-9-]{10}T' "with its expiry"
+
+as ana GET "/api/shared/$(printf '%064d' 7)"
+error_envelope_ok 404 not_found "an unknown token"
+gone_msg=$(json_get error.message)
+as ana GET "/api/shared/not-a-token"
+is "$HTTP_STATUS $(json_get error.message)" "404 $gone_msg" "a malformed token: the same 404"
+as ana GET "/api/shared/${token^^}"
+is "$HTTP_STATUS" 404 "the token in upper case is not the token"
+as ana GET "/api/shared/$(stack_psql -- -c "SELECT token_hash FROM shares WHERE id = '$share'")"
+is "$HTTP_STATUS" 404 "the stored hash does not open the share"
+is "$(grep -c "$token" "$STACK_POOL_LOG" || true)" 0 \
+    "the server log never holds a share token (the route's pattern is logged instead)"
+like "$(grep -c '"path":"/api/shared/{token}"' "$STACK_POOL_LOG" || true)" '^[1-9]' \
+    "and requests for shared views are still logged"
+curl -s -o /dev/null -e "http://localhost:8000/shared/$token" "$(stack_url "/api/shared/$token")"
+is "$(grep -c "$token" "$STACK_DIR/log/nginx-access.log" || true)" 0 \
+    "nginx's access log holds no share token either (path and Referer redacted)"
+like "$(grep -c '"uri":"/api/shared/\[redacted\]"' "$STACK_DIR/log/nginx-access.log" || true)" '^[1-9]' \
+    "it logs the redacted path"
+
+# ---- Expiry -------------------------------------------------------------------------------------
+stack_psql -- -c "UPDATE shares SET created_at = now() - interval '8 days',
+    expires_at = now() - interval '1 second' WHERE id = '$share7'" >/dev/null
+as ana GET "/api/shared/$token7"
+is "$HTTP_STATUS $(json_get error.message)" "404 $gone_msg" "an expired link: the same 404"
+as ed GET "/api/conversations/$conv/shares"
+is "$(jp 'join ",", map { $_->{active} ? "on" : "off" } grep { $_->{id} eq "'"$share7"'" } @{$d->{shares}}')" \
+    off "the owner sees it inactive"
+
+# ---- Privacy ------------------------------------------------------------------------------------
+as ana POST "/api/conversations/$conv/shares"
+error_envelope_ok 404 not_found "sharing another user's conversation"
+as ana GET "/api/conversations/$conv/shares"
+error_envelope_ok 404 not_found "listing the shares of another user's conversation"
+as ana DELETE "/api/conversations/$conv/shares/$share"
+error_envelope_ok 404 not_found "revoking another user's share"
+as ada DELETE "/api/conversations/$conv/shares/$share"
+is "$HTTP_STATUS" 404 "an admin cannot revoke it either"
+conv_ana=$(new_conversation ana "Ana's")
+as ana DELETE "/api/conversations/$conv_ana/shares/$share"
+is "$HTTP_STATUS" 404 "nor through a conversation of one's own"
+as ed DELETE "/api/conversations/$conv_ana/shares/$share"
+is "$HTTP_STATUS" 404 "the owner must name the share's own conversation"
+as ana POST "/api/conversations/00000000-0000-4000-8000-000000000000/shares"
+is "$HTTP_STATUS" 404 "sharing a conversation that does not exist"
+is "$(stack_psql -- -c "SELECT count(*) FROM shares WHERE created_by = '$id_ana'") $(stack_psql -- -c "SELECT count(*) FROM shares WHERE revoked_at IS NOT NULL")" \
+    "0 0" "none of that created or revoked anything"
+
+# ---- Revoke -------------------------------------------------------------------------------------
+as_nocsrf ed DELETE "/api/conversations/$conv/shares/$share"
+error_envelope_ok 403 csrf "revoking without the CSRF token"
+as ed DELETE "/api/conversations/$conv/shares/$share"
+is "$HTTP_STATUS $HTTP_SIZE" "204 0" "revoke: 204, no body"
+as ana GET "/api/shared/$token"
+is "$HTTP_STATUS $(json_get error.message)" "404 $gone_msg" "a revoked link: the same 404"
+as ed GET "/api/conversations/$conv/shares"
+is "$(jp 'join ",", map { ($_->{revoked} ? "revoked" : "live") . "/" . ($_->{active} ? "on" : "off") } grep { $_->{id} eq "'"$share"'" } @{$d->{shares}}')" \
+    "revoked/off" "the list shows it revoked"
+is "$(stack_psql -- -c "SELECT actor_id || ' ' || (detail->>'conversation_id') FROM audit_log
+    WHERE action = 'share.revoke' AND target_id = '$share'")" "$id_ed $conv" "share.revoke is audited"
+as ed DELETE "/api/conversations/$conv/shares/$share"
+is "$HTTP_STATUS" 204 "revoking again: 204"
+is "$(stack_psql -- -c "SELECT count(*) FROM audit_log WHERE action = 'share.revoke'")" 1 \
+    "but audited once"
+as ed DELETE "/api/conversations/$conv/shares/00000000-0000-4000-8000-000000000000"
+error_envelope_ok 404 not_found "revoking a share that does not exist"
+as ed DELETE "/api/conversations/$conv/shares/nope"
+is "$HTTP_STATUS" 404 "a non-UUID share id: 404"
+
+# ---- Public links (PLCCOACH_SHARE_PUBLIC=true) ----------------------------------------------------
+as ed POST "/api/conversations/$conv/shares"
+token_pub=$(json_get token)
+http GET "/api/shared/$token_pub"
+is "$HTTP_STATUS" 401 "before: signed out is 401"
+stack_pool_stop
+stack_pool_env PLCCOACH_SHARE_PUBLIC=true
+stack_pool_start
+stack_wait_health 200 || bail "the pool did not come back"
+http GET "/api/shared/$token_pub"
+is "$HTTP_STATUS" 200 "PLCCOACH_SHARE_PUBLIC=true: the link opens signed out"
+is "$(json_get shared_by.name)" "Ed Educator" "naming who shared it"
+is "$(jp 'scalar grep { exists $_->{feedback} } @{$d->{messages}}')" 0 "without feedback"
+for t in "$token" "$token7" "$(printf '%064d' 7)"; do
+    http GET "/api/shared/$t"
+    is "$HTTP_STATUS $(json_get error.message)" "404 $gone_msg" "public: revoked, expired, unknown are the same 404"
+done
+stack_psql -- -c "UPDATE users SET disabled_at = now() WHERE id = '$id_ed'" >/dev/null
+http GET "/api/shared/$token_pub"
+is "$HTTP_STATUS" 404 "a disabled user's links stop working"
+stack_psql -- -c "UPDATE users SET disabled_at = NULL WHERE id = '$id_ed'" >/dev/null
+signin ed
+as ed DELETE "/api/conversations/$conv"
+is "$HTTP_STATUS" 204 "the owner deletes the conversation"
+http GET "/api/shared/$token_pub"
+is "$HTTP_STATUS" 404 "and its links are gone with it"
+is "$(stack_psql -- -c "SELECT count(*) FROM shares WHERE conversation_id = '$conv'")" 0 "no share rows left"
+
+done_testing
