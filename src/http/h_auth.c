@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/oidc.h"
 #include "auth/password.h"
 #include "auth/session.h"
 #include "db/audit.h"
@@ -179,6 +180,7 @@ void h_auth_providers(struct request *req)
     json_object_object_add(local, "name", json_object_new_string("Email and password"));
     json_object_object_add(local, "kind", json_object_new_string("password"));
     json_object_array_add(list, local);
+    oidc_providers_json(req->cfg, list);
     out = json_object_new_object();
     json_object_object_add(out, "providers", list);
     resp_json(req, 200, out);

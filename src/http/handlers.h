@@ -19,6 +19,10 @@ void h_auth_login(struct request *req);
 void h_auth_logout(struct request *req);
 void h_auth_providers(struct request *req);
 
+/* h_oidc.c: GET /api/auth/{provider}/login, GET /api/auth/{provider}/callback */
+void h_oidc_login(struct request *req);
+void h_oidc_callback(struct request *req);
+
 /* h_me.c: GET /api/me, PATCH /api/me */
 void h_me_get(struct request *req);
 void h_me_patch(struct request *req);

@@ -11,6 +11,7 @@
 #include "util/cfg.h"
 #include "util/log.h"
 #include "util/text.h"
+#include "util/url.h"
 
 #define KEY(n, t, d, lo, hi, field, sec, doc)                                                      \
     {                                                                                              \
@@ -64,6 +65,26 @@ const struct config_key config_keys[] = {
         "Failed password sign-ins allowed per client address in 15 minutes before 429."),
     KEY("PLCCOACH_COACH_RATE_LIMIT", CONFIG_INT, "100", 1, 100000, coach_rate_limit, false,
         "Questions to the coach allowed per user per rolling hour (429 with Retry-After beyond)."),
+    KEY("PLCCOACH_OIDC_GOOGLE_CLIENT_ID", CONFIG_STRING, "", 0, 0, oidc_google_client_id, false,
+        "Google sign-in: the OAuth client id (empty = Google sign-in off)."),
+    KEY("PLCCOACH_OIDC_GOOGLE_CLIENT_SECRET", CONFIG_STRING, "", 0, 0, oidc_google_client_secret,
+        true, "Google sign-in: the OAuth client secret."),
+    KEY("PLCCOACH_OIDC_GOOGLE_ISSUER", CONFIG_STRING, "https://accounts.google.com", 0, 0,
+        oidc_google_issuer, false, "Google sign-in: the issuer (discovery document base)."),
+    KEY("PLCCOACH_OIDC_CLEVER_CLIENT_ID", CONFIG_STRING, "", 0, 0, oidc_clever_client_id, false,
+        "Clever sign-in: the OAuth client id (empty = Clever sign-in off)."),
+    KEY("PLCCOACH_OIDC_CLEVER_CLIENT_SECRET", CONFIG_STRING, "", 0, 0, oidc_clever_client_secret,
+        true, "Clever sign-in: the OAuth client secret."),
+    KEY("PLCCOACH_OIDC_CLEVER_ISSUER", CONFIG_STRING, "https://clever.com", 0, 0,
+        oidc_clever_issuer, false, "Clever sign-in: the issuer (discovery document base)."),
+    KEY("PLCCOACH_OIDC_GENERIC_ISSUER", CONFIG_STRING, "", 0, 0, oidc_generic_issuer, false,
+        "Any other OpenID provider (Microsoft Entra, ...): its issuer URL (empty = off)."),
+    KEY("PLCCOACH_OIDC_GENERIC_CLIENT_ID", CONFIG_STRING, "", 0, 0, oidc_generic_client_id, false,
+        "The generic OpenID provider's client id (empty = off)."),
+    KEY("PLCCOACH_OIDC_GENERIC_CLIENT_SECRET", CONFIG_STRING, "", 0, 0, oidc_generic_client_secret,
+        true, "The generic OpenID provider's client secret."),
+    KEY("PLCCOACH_OIDC_GENERIC_NAME", CONFIG_STRING, "Single sign-on", 0, 0, oidc_generic_name,
+        false, "The generic OpenID provider's button label, e.g. Microsoft."),
     KEY("PLCCOACH_SHARE_PUBLIC", CONFIG_BOOL, "false", 0, 0, share_public, false,
         "Shared conversation links open without signing in (otherwise any signed-in user)."),
     {NULL, CONFIG_STRING, NULL, NULL, 0, 0, 0, false},
@@ -107,6 +128,14 @@ static bool store(struct config *cfg, const struct config_key *k, const char *va
                 snprintf(err, errlen, "%s: expected debug, info, warn or error", k->name);
                 return false;
             }
+        }
+        if (strncmp(k->name, "PLCCOACH_OIDC_", 14) == 0 && strstr(k->name, "_ISSUER") != NULL
+            && value[0] != '\0' && !url_https_or_loopback(value)) {
+            snprintf(err, errlen,
+                     "%s: expected an https:// URL (http:// only on 127.0.0.1, "
+                     "localhost or [::1])",
+                     k->name);
+            return false;
         }
         return true;
     }

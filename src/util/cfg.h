@@ -38,6 +38,12 @@ struct config {
     int64_t login_max_failures_ip; /* per address per 15 minutes */
     int64_t coach_rate_limit;      /* coach requests per user per hour */
     bool share_public;             /* shared conversations readable without sign-in */
+    /* OpenID Connect providers (auth/oidc.h): enabled when the client id
+     * (and for the generic slot the issuer) is set; secrets never printed */
+    char *oidc_google_client_id, *oidc_google_client_secret, *oidc_google_issuer;
+    char *oidc_clever_client_id, *oidc_clever_client_secret, *oidc_clever_issuer;
+    char *oidc_generic_issuer, *oidc_generic_client_id, *oidc_generic_client_secret;
+    char *oidc_generic_name; /* the generic provider's button label */
 };
 
 struct config_key {

@@ -137,8 +137,15 @@ _stack_pg_ready() {
     "$PLC_PGBIN/pg_isready" -q -h "$STACK_DIR/run" -p "$STACK_PG_PORT" -U postgres -d postgres
 }
 
-_stack_pg_running() {
-    plc_pid_alive "$(head -n 1 "$STACK_DIR/pg/postmaster.pid" 2>/dev/null)"
+# Whether the postmaster of the pid file is gone.  A pid file that is still
+# being written (empty or partial first line) does not count as dead.
+_stack_pg_died() {
+    local pid
+    pid=$(head -n 1 "$STACK_DIR/pg/postmaster.pid" 2>/dev/null || true)
+    case "$pid" in
+    '' | *[!0-9]*) return 1 ;;
+    esac
+    ! plc_pid_alive "$pid"
 }
 
 # _stack_pg_launch: starts the cluster on $STACK_PG_PORT and waits until it
@@ -156,7 +163,7 @@ _stack_pg_launch() {
         fi
         # Give the postmaster a moment to write its pid file, then notice
         # when it has died (most likely: the port was taken meanwhile).
-        if [ -f "$STACK_DIR/pg/postmaster.pid" ] && ! _stack_pg_running; then
+        if _stack_pg_died; then
             return 1
         fi
         sleep 0.1
@@ -189,7 +196,8 @@ EOF
         STACK_PG_PORT=$(plc_free_port)
         _stack_pg_launch && return 0
         diag "PostgreSQL did not start on port $STACK_PG_PORT (attempt $attempt)"
-        _stack_as_user "$PLC_PGBIN/pg_ctl" -D "$STACK_DIR/pg" -m immediate stop >/dev/null 2>&1
+        _stack_as_user "$PLC_PGBIN/pg_ctl" -D "$STACK_DIR/pg" -m immediate stop >/dev/null 2>&1 ||
+            true
     done
     bail "PostgreSQL did not start: $(tail -n 5 "$STACK_DIR/log/postgres.log")"
 }

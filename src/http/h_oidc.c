@@ -1,0 +1,531 @@
+/*
+ * Single sign-on with OpenID Connect: the authorization code flow with
+ * PKCE, state and nonce (docs/security.md, "Single sign-on").
+ *
+ * GET /api/auth/{provider}/login?return_to=/path
+ *     Stores the SHA-256 of a fresh state with the nonce, the PKCE
+ *     verifier, return_to and the provider in oidc_requests (10 minutes),
+ *     binds the state to this browser with a short-lived HttpOnly cookie,
+ *     and redirects to the provider.  404 for a provider that is not
+ *     configured, 400 for a return_to that is not a path on this site.
+ *
+ * GET /api/auth/{provider}/callback?code=...&state=... (or ?error=...)
+ *     The state must equal the cookie's (compared in constant time) and
+ *     an unexpired oidc_requests row of this provider, which is deleted as
+ *     it is read (single use).  The code is exchanged, the ID token
+ *     verified (issuer, audience, nonce, expiry, signature against the
+ *     provider's JWKS), the user found or created (db/identities.h), a
+ *     session started, and the browser sent to return_to.
+ *
+ * Every refusal is a browser navigation too: 302 to /sign-in?error=CODE
+ * with the error envelope (same code, a message) as the body, no session,
+ * and a login.failure audit row whose detail names the provider, the code
+ * and the precise reason (jwt_errname() for ID token refusals).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/oidc.h"
+#include "auth/oidc_client.h"
+#include "auth/session.h"
+#include "auth/token.h"
+#include "db/audit.h"
+#include "db/db.h"
+#include "db/identities.h"
+#include "http/handlers.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "http/validate.h"
+#include "util/alloc.h"
+#include "util/arena.h"
+#include "util/cfg.h"
+#include "util/log.h"
+
+/* How long a sign-in may take between login and callback, in seconds. */
+#define OIDC_REQUEST_TTL 600
+
+/* The longest authorization code accepted. */
+#define OIDC_CODE_MAX 2048
+
+/* The state cookie's name: the __Secure- prefix wherever cookies are
+ * Secure (it allows a Path, unlike __Host-). */
+static const char *state_cookie_name(const struct config *cfg)
+{
+    return session_cookie_secure(cfg) ? "__Secure-plc_oidc" : "plc_oidc";
+}
+
+/* Sets the state cookie, or clears it when value is "". */
+static void state_cookie(struct request *req, const char *value)
+{
+    bool secure = session_cookie_secure(req->cfg);
+    char *line =
+        arena_printf(&req->arena, "%s=%s; Path=/api/auth/; Max-Age=%d; HttpOnly; SameSite=Lax%s",
+                     state_cookie_name(req->cfg), value, value[0] ? OIDC_REQUEST_TTL : 0,
+                     secure ? "; Secure" : "");
+
+    resp_header(req, "Set-Cookie", line);
+}
+
+/* Sends the browser to the sign-in page with a short error code: 302 with
+ * the error envelope as the body, logged, and audited as login.failure
+ * with the provider, the code and the reason (a stable name). */
+static void refuse(struct request *req, const struct oidc_provider *p, const char *code,
+                   const char *reason, const char *message)
+{
+    json_object *detail = json_object_new_object();
+
+    json_object_object_add(detail, "method", json_object_new_string("oidc"));
+    json_object_object_add(detail, "provider", json_object_new_string(p->id));
+    json_object_object_add(detail, "error", json_object_new_string(code));
+    json_object_object_add(detail, "reason", json_object_new_string(reason));
+    audit_request(req, NULL, "login.failure", NULL, NULL, detail);
+    LOG_FIELDS(LOG_WARN, "oidc: sign-in refused", LF_STR("provider", p->id), LF_STR("error", code),
+               LF_STR("reason", reason));
+    resp_error(req, 302, code, "%s", message);
+    resp_header(req, "Location", arena_printf(&req->arena, "/sign-in?error=%s", code));
+}
+
+/* Looks up the route's provider; sets a 404 when it is not configured. */
+static bool provider_of(struct request *req, struct oidc_provider *p)
+{
+    const char *id = request_param(req, "provider");
+
+    if (id == NULL || !oidc_provider_get(req->cfg, id, p)) {
+        resp_error(req, 404, "not_found", "this sign-in provider is not configured");
+        return false;
+    }
+    return true;
+}
+
+void h_oidc_login(struct request *req)
+{
+    static const char *const allowed[] = {"return_to", NULL};
+    char state[TOKEN_LEN + 1], nonce[TOKEN_LEN + 1], hash[SHA256_HEX_LEN + 1];
+    char verifier[OIDC_VERIFIER_LEN + 1], challenge[OIDC_CHALLENGE_LEN + 1], ttl[16];
+    const struct oidc_discovery *d;
+    struct oidc_provider p;
+    const char *return_to, *params[6];
+    char *redirect_uri, *url;
+    PGresult *res;
+
+    if (!provider_of(req, &p) || !query_only_params(req, allowed))
+        return;
+    return_to = request_query(req, "return_to");
+    if (return_to == NULL || return_to[0] == '\0')
+        return_to = "/";
+    if (!oidc_return_to_ok(return_to)) {
+        resp_error(req, 400, "invalid_parameter",
+                   "return_to must be a path on this site (one leading '/', no '//' or '\\', "
+                   "at most %d bytes)",
+                   OIDC_RETURN_TO_MAX);
+        return;
+    }
+    if (req->db == NULL) {
+        resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+        return;
+    }
+    d = oidc_discover(&p);
+    if (d == NULL) {
+        LOG_FIELDS(LOG_WARN, "oidc: sign-in not started", LF_STR("provider", p.id),
+                   LF_STR("reason", "discovery_failed"));
+        resp_error(req, 302, "provider_unavailable",
+                   "the sign-in provider cannot be reached; try again shortly");
+        resp_header(req, "Location", "/sign-in?error=provider_unavailable");
+        return;
+    }
+    if (!token_new(state) || !token_new(nonce) || !token_digest(state, hash)
+        || !oidc_pkce_verifier(verifier) || !oidc_pkce_challenge(verifier, challenge)) {
+        resp_error(req, 500, "internal", "could not start the sign-in");
+        return;
+    }
+    snprintf(ttl, sizeof(ttl), "%d", OIDC_REQUEST_TTL);
+    params[0] = hash;
+    params[1] = p.id;
+    params[2] = nonce;
+    params[3] = verifier;
+    params[4] = return_to;
+    params[5] = ttl;
+    res =
+        db_exec(req->db,
+                "WITH old AS (DELETE FROM oidc_requests WHERE expires_at < now()) "
+                "INSERT INTO oidc_requests (state_hash, provider, nonce, code_verifier, return_to, "
+                "  expires_at) VALUES ($1, $2, $3, $4, $5, now() + $6::int * interval '1 second')",
+                6, params, false);
+    OPENSSL_cleanse(verifier, sizeof(verifier));
+    if (res == NULL) {
+        resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+        return;
+    }
+    PQclear(res);
+    redirect_uri = oidc_redirect_uri(req->cfg, p.id);
+    url = oidc_authorize_url(d, &p, redirect_uri, state, nonce, challenge);
+    state_cookie(req, state);
+    if (!resp_header(req, "Location", url)) {
+        resp_error(req, 500, "internal", "the provider's authorization URL is not usable");
+    } else {
+        req->resp.status = 302;
+    }
+    free(url);
+    free(redirect_uri);
+}
+
+/* ---- the callback ----------------------------------------------------------------- */
+
+/* What the oidc_requests row said. */
+struct pending {
+    const char *provider, *nonce, *verifier, *return_to;
+    bool expired;
+};
+
+/* Takes (reads and deletes) the pending sign-in for state's hash into *out
+ * (strings in the request's arena).  Returns 1 when found, 0 when not, -1
+ * on a database error. */
+static int take_pending(struct request *req, const char *state, struct pending *out)
+{
+    char hash[SHA256_HEX_LEN + 1];
+    const char *params[1] = {hash};
+    PGresult *res;
+    int found;
+
+    if (!token_digest(state, hash))
+        return -1;
+    res = db_exec(req->db,
+                  "DELETE FROM oidc_requests WHERE state_hash = $1 "
+                  "RETURNING provider, nonce, code_verifier, return_to, expires_at <= now()",
+                  1, params, false);
+    if (res == NULL)
+        return -1;
+    found = PQntuples(res) == 1;
+    if (found) {
+        out->provider = arena_strdup(&req->arena, PQgetvalue(res, 0, 0));
+        out->nonce = arena_strdup(&req->arena, PQgetvalue(res, 0, 1));
+        out->verifier = arena_strdup(&req->arena, PQgetvalue(res, 0, 2));
+        out->return_to = arena_strdup(&req->arena, PQgetvalue(res, 0, 3));
+        out->expired = strcmp(PQgetvalue(res, 0, 4), "t") == 0;
+    }
+    PQclear(res);
+    return found;
+}
+
+/* True when query parameter name appears more than once. */
+static bool repeated(const struct request *req, const char *name)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < req->nquery; i++)
+        if (strcmp(req->query_params[i].name, name) == 0)
+            n++;
+    return n > 1;
+}
+
+/* True when s is 1..max visible ASCII characters. */
+static bool visible(const char *s, size_t max)
+{
+    size_t i;
+
+    for (i = 0; s[i] != '\0'; i++)
+        if (i >= max || (unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+            return false;
+    return i > 0;
+}
+
+/* Returns the provider's ?error= code when it is a plain word, else
+ * "other" (it goes into the audit log, so nothing arbitrary). */
+static const char *provider_error_word(const char *e)
+{
+    size_t i;
+
+    for (i = 0; e[i] != '\0'; i++)
+        if (i >= 40 || !((e[i] >= 'a' && e[i] <= 'z') || e[i] == '_'))
+            return "other";
+    return i > 0 ? e : "other";
+}
+
+/* A usable email: 3-320 visible characters with an '@' not at either
+ * end, else NULL. */
+static const char *usable_email(const char *e)
+{
+    size_t n;
+    const char *at;
+
+    if (e == NULL || !visible(e, 320))
+        return NULL;
+    n = strlen(e);
+    at = strchr(e, '@');
+    if (n < 3 || at == NULL || at == e || at == e + n - 1)
+        return NULL;
+    return e;
+}
+
+/* A Clever id: 1-64 of [A-Za-z0-9_-], else NULL. */
+static const char *clever_id(const char *s)
+{
+    size_t i;
+
+    if (s == NULL)
+        return NULL;
+    for (i = 0; s[i] != '\0'; i++) {
+        char c = s[i];
+        if (i >= 64
+            || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                 || c == '_' || c == '-'))
+            return NULL;
+    }
+    return i > 0 ? s : NULL;
+}
+
+/* Returns the display name for a new user (arena): the name claim, else
+ * given_name and family_name, else the email; control characters become
+ * spaces, surrounding spaces go, and it is cut to 200 characters. */
+static const char *display_name(struct request *req, const struct jwt *t, const char *email)
+{
+    const char *given = auth_json_string(t->claims, "given_name");
+    const char *family = auth_json_string(t->claims, "family_name");
+    const char *src = t->name;
+    char *s, *start, *end;
+    size_t chars = 0, i;
+
+    if (src == NULL || src[0] == '\0') {
+        if (given != NULL && family != NULL)
+            src = arena_printf(&req->arena, "%s %s", given, family);
+        else
+            src = given ? given : family;
+    }
+    s = arena_strdup(&req->arena, src ? src : "");
+    for (i = 0; s[i] != '\0'; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            s[i] = ' ';
+    start = s;
+    while (*start == ' ')
+        start++;
+    /* cut at 200 code points (the claims are valid UTF-8) */
+    for (end = start; *end != '\0'; end++) {
+        if (((unsigned char)*end & 0xc0) != 0x80 && ++chars > 200)
+            break;
+    }
+    *end = '\0';
+    while (end > start && end[-1] == ' ')
+        *--end = '\0';
+    if (*start == '\0')
+        return email ? email : "User";
+    return start;
+}
+
+/* Reads up to IDENTITY_MAX_SCHOOLS valid school ids from the "schools"
+ * claim into an arena array; *n is their count. */
+static const char *const *clever_schools(struct request *req, const struct jwt *t, size_t *n)
+{
+    json_object *arr;
+    const char **out;
+    size_t i, len;
+
+    *n = 0;
+    if (!json_object_object_get_ex(t->claims, "schools", &arr)
+        || !json_object_is_type(arr, json_type_array))
+        return NULL;
+    len = json_object_array_length(arr);
+    out = arena_alloc(&req->arena, sizeof(*out) * (IDENTITY_MAX_SCHOOLS + 1));
+    for (i = 0; i < len && *n < IDENTITY_MAX_SCHOOLS; i++) {
+        json_object *v = json_object_array_get_idx(arr, i);
+        const char *id =
+            json_object_is_type(v, json_type_string) ? clever_id(json_object_get_string(v)) : NULL;
+        if (id != NULL && strlen(id) == (size_t)json_object_get_string_len(v))
+            out[(*n)++] = arena_strdup(&req->arena, id);
+    }
+    return out;
+}
+
+/* The part of the callback after the token is verified: Clever rules,
+ * find or create the user, the session, the redirect. */
+static void sign_in(struct request *req, const struct oidc_provider *p, const struct jwt *t,
+                    const char *return_to)
+{
+    struct identity_claims c;
+    enum identity_result r;
+    json_object *detail;
+    char *uid = NULL;
+    const char *user_id;
+
+    memset(&c, 0, sizeof(c));
+    c.provider = p->id;
+    c.subject = t->sub;
+    c.email = usable_email(t->email);
+    c.email_verified = t->email_verified && c.email != NULL;
+    c.name = display_name(req, t, c.email);
+    if (p->slot == OIDC_CLEVER) {
+        const char *type = auth_json_string(t->claims, "user_type");
+
+        if (type != NULL && strcmp(type, "student") == 0) {
+            refuse(req, p, "student_account", "student",
+                   "PLC Coach is for educators; student accounts cannot sign in");
+            return;
+        }
+        c.admin_at_creation =
+            type != NULL
+            && (strcmp(type, "district_admin") == 0 || strcmp(type, "school_admin") == 0);
+        c.district = clever_id(auth_json_string(t->claims, "district"));
+        if (c.district != NULL)
+            c.schools = clever_schools(req, t, &c.nschools);
+    }
+    r = identity_signin(req->db, &c, &uid);
+    switch (r) {
+    case IDENTITY_FOUND:
+    case IDENTITY_LINKED:
+    case IDENTITY_CREATED: break;
+    case IDENTITY_EMAIL_IN_USE:
+        refuse(req, p, "email_in_use", identity_result_name(r),
+               "an account with this email already exists and cannot be linked to this sign-in; "
+               "sign in the way you did before");
+        return;
+    case IDENTITY_NO_EMAIL:
+        refuse(req, p, "email_missing", identity_result_name(r),
+               "the provider did not share an email address, which a new account needs");
+        return;
+    case IDENTITY_DISABLED:
+        refuse(req, p, "account_disabled", identity_result_name(r), "this account is disabled");
+        return;
+    case IDENTITY_DB_ERROR:
+        refuse(req, p, "server_error", identity_result_name(r),
+               "the sign-in could not be completed; try again shortly");
+        return;
+    }
+    user_id = arena_strdup(&req->arena, uid);
+    free(uid);
+    if (r == IDENTITY_CREATED) {
+        detail = json_object_new_object();
+        json_object_object_add(detail, "method", json_object_new_string("oidc"));
+        json_object_object_add(detail, "provider", json_object_new_string(p->id));
+        json_object_object_add(detail, "role",
+                               json_object_new_string(c.admin_at_creation ? "admin" : "educator"));
+        audit_request(req, user_id, "user.create", "user", user_id, detail);
+    }
+    if (session_create(req, user_id) == NULL) {
+        refuse(req, p, "server_error", "session", "the sign-in could not be completed; try again");
+        return;
+    }
+    detail = json_object_new_object();
+    json_object_object_add(detail, "method", json_object_new_string("oidc"));
+    json_object_object_add(detail, "provider", json_object_new_string(p->id));
+    json_object_object_add(detail, "account", json_object_new_string(identity_result_name(r)));
+    audit_request(req, user_id, "login.success", "user", user_id, detail);
+    req->resp.status = 302;
+    resp_header(req, "Location", return_to);
+}
+
+void h_oidc_callback(struct request *req)
+{
+    struct oidc_provider p;
+    const struct oidc_discovery *d;
+    const char *state, *code, *error, *cookie, *iss;
+    char *redirect_uri, *id_token = NULL, perr[48];
+    struct pending pend;
+    enum oidc_exchange_err xerr;
+    enum jwt_err jerr;
+    struct jwt t;
+    bool no_keys;
+    int found;
+
+    if (!provider_of(req, &p))
+        return;
+    state_cookie(req, ""); /* one try per login, whatever happens */
+    if (repeated(req, "state") || repeated(req, "code") || repeated(req, "error")) {
+        refuse(req, &p, "state_invalid", "repeated_parameter",
+               "the sign-in response was malformed; start again");
+        return;
+    }
+    state = request_query(req, "state");
+    code = request_query(req, "code");
+    error = request_query(req, "error");
+    cookie = request_cookie(req, state_cookie_name(req->cfg));
+    if (state == NULL || !token_well_formed(state)) {
+        refuse(req, &p, error ? "provider_denied" : "state_invalid",
+               error ? provider_error_word(error) : "state_missing",
+               "the sign-in response does not belong to a sign-in started here; start again");
+        return;
+    }
+    if (cookie == NULL || !token_well_formed(cookie) || !token_equal(cookie, state)) {
+        refuse(req, &p, "state_invalid", "state_cookie_mismatch",
+               "the sign-in was started in another browser or has expired; start again");
+        return;
+    }
+    if (req->db == NULL) {
+        refuse(req, &p, "server_error", "db_unavailable",
+               "the database is unavailable; try again shortly");
+        return;
+    }
+    found = take_pending(req, state, &pend);
+    if (found < 0) {
+        refuse(req, &p, "server_error", "db_error",
+               "the sign-in could not be completed; try again");
+        return;
+    }
+    if (found == 0 || pend.expired || strcmp(pend.provider, p.id) != 0) {
+        refuse(req, &p, "state_invalid",
+               found == 0     ? "state_unknown"
+               : pend.expired ? "state_expired"
+                              : "provider_mismatch",
+               "this sign-in was already used, has expired or belongs to another provider; start "
+               "again");
+        return;
+    }
+    if (error != NULL) {
+        refuse(req, &p, "provider_denied", provider_error_word(error),
+               "the sign-in provider did not sign you in");
+        return;
+    }
+    /* RFC 9207: a provider that names itself must be the one we asked. */
+    iss = request_query(req, "iss");
+    if (iss != NULL && strcmp(iss, p.issuer) != 0) {
+        refuse(req, &p, "state_invalid", "issuer_mismatch",
+               "the sign-in response came from another provider; start again");
+        return;
+    }
+    if (code == NULL || !visible(code, OIDC_CODE_MAX)) {
+        refuse(req, &p, "state_invalid", "code_missing",
+               "the sign-in response has no authorization code; start again");
+        return;
+    }
+    d = oidc_discover(&p);
+    if (d == NULL) {
+        refuse(req, &p, "provider_unavailable", "discovery_failed",
+               "the sign-in provider cannot be reached; try again shortly");
+        return;
+    }
+    redirect_uri = oidc_redirect_uri(req->cfg, p.id);
+    xerr =
+        oidc_exchange_code(&p, d, code, redirect_uri, pend.verifier, &id_token, perr, sizeof(perr));
+    free(redirect_uri);
+    if (xerr != OIDC_EXCHANGE_OK) {
+        if (xerr == OIDC_EXCHANGE_UNREACHABLE)
+            refuse(req, &p, "provider_unavailable", oidc_exchange_errname(xerr),
+                   "the sign-in provider cannot be reached; try again shortly");
+        else if (xerr == OIDC_EXCHANGE_REFUSED)
+            refuse(req, &p, "code_rejected",
+                   perr[0] ? arena_printf(&req->arena, "%s:%s", oidc_exchange_errname(xerr), perr)
+                           : oidc_exchange_errname(xerr),
+                   "the sign-in provider refused the authorization code (used twice or expired); "
+                   "start again");
+        else
+            refuse(req, &p, "token_invalid", oidc_exchange_errname(xerr),
+                   "the sign-in provider's answer was not usable");
+        return;
+    }
+    jerr = oidc_verify_id_token(&p, d, id_token, pend.nonce, &t, &no_keys);
+    OPENSSL_cleanse(id_token, strlen(id_token));
+    free(id_token);
+    if (jerr != JWT_OK) {
+        if (no_keys)
+            refuse(req, &p, "provider_unavailable", "jwks_unavailable",
+                   "the sign-in provider's keys cannot be fetched; try again shortly");
+        else
+            refuse(req, &p, "token_invalid", jwt_errname(jerr),
+                   arena_printf(&req->arena, "the sign-in could not be verified: %s",
+                                jwt_strerror(jerr)));
+        jwt_clear(&t);
+        return;
+    }
+    sign_in(req, &p, &t, pend.return_to);
+    jwt_clear(&t);
+}
