@@ -51,10 +51,9 @@ const char *session_cookie_name(const struct config *cfg)
 static void set_cookie(struct request *req, const char *value)
 {
     const struct config *cfg = req->cfg;
-    char *line = arena_printf(&req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s",
-                              session_cookie_name(cfg), value,
-                              session_cookie_secure(cfg) ? "; Secure" : "",
-                              value[0] == '\0' ? "; Max-Age=0" : "");
+    char *line = arena_printf(
+        &req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", session_cookie_name(cfg), value,
+        session_cookie_secure(cfg) ? "; Secure" : "", value[0] == '\0' ? "; Max-Age=0" : "");
 
     resp_header(req, "Set-Cookie", line);
 }
@@ -86,10 +85,11 @@ const char *session_create(struct request *req, const char *user_id)
     params[3] = max;
     params[4] = request_client_ip(req);
     params[5] = ua_short;
-    res = db_exec(req->db,
-                  "INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at, ip, user_agent) "
-                  "VALUES ($1, $2, $3, now() + $4::int * interval '1 second', $5::inet, $6)",
-                  6, params, false);
+    res = db_exec(
+        req->db,
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at, ip, user_agent) "
+        "VALUES ($1, $2, $3, now() + $4::int * interval '1 second', $5::inet, $6)",
+        6, params, false);
     if (res == NULL) {
         resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
         return NULL;
@@ -157,8 +157,8 @@ void session_destroy(struct request *req)
 
     if (u != NULL && req->db != NULL) {
         const char *params[1] = {u->session_hash};
-        PGresult *res = db_exec(req->db, "DELETE FROM sessions WHERE token_hash = $1", 1, params,
-                                true);
+        PGresult *res =
+            db_exec(req->db, "DELETE FROM sessions WHERE token_hash = $1", 1, params, true);
         PQclear(res);
     }
     set_cookie(req, "");

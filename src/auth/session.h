@@ -23,7 +23,7 @@ struct auth_user {
     const char *name;
     const char *role_name;
     enum route_role role;
-    const char *org_id;      /* NULL when none */
+    const char *org_id; /* NULL when none */
     const char *csrf_token;
     const char *session_hash;
 };

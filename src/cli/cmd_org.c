@@ -97,8 +97,8 @@ int cmd_org(int argc, char **argv, struct config *cfg)
 /* Finds a user id by email; NULL (printed) when none. Caller frees. */
 static char *user_by_email(struct db *db, const char *email)
 {
-    PGresult *res = db_exec(db, "SELECT id FROM users WHERE lower(email) = lower($1)", 1, &email,
-                            true);
+    PGresult *res =
+        db_exec(db, "SELECT id FROM users WHERE lower(email) = lower($1)", 1, &email, true);
     char *id = NULL;
 
     if (res != NULL && PQntuples(res) == 1)

@@ -93,8 +93,9 @@ static int user_add(int argc, char **argv, struct db *db)
     id = user_create(db, email, name, role, true, hash, &conflict);
     free(hash);
     if (id == NULL) {
-        fprintf(stderr, conflict ? "plccoach: a user with email %s already exists\n"
-                                 : "plccoach: could not create user %s\n",
+        fprintf(stderr,
+                conflict ? "plccoach: a user with email %s already exists\n"
+                         : "plccoach: could not create user %s\n",
                 email);
         return 1;
     }

@@ -89,8 +89,8 @@ enum orgs_status team_create(struct db *db, const char *org_id, const char *name
     return ORGS_OK;
 }
 
-enum orgs_status team_set(struct db *db, const char *team_id, const char *user_id,
-                          const char *what, bool add, char *err, size_t errlen)
+enum orgs_status team_set(struct db *db, const char *team_id, const char *user_id, const char *what,
+                          bool add, char *err, size_t errlen)
 {
     const char *params[2] = {team_id, user_id};
     bool coach = strcmp(what, "coach") == 0;

@@ -35,8 +35,7 @@ enum orgs_status team_create(struct db *db, const char *org_id, const char *name
 /* Adds (add true) or removes a user as a member ("member") or coach
  * ("coach") of a team.  A coach must have the coach or admin role.
  * Removing what is not there is ORGS_NOT_FOUND; adding twice is ORGS_OK. */
-enum orgs_status team_set(struct db *db, const char *team_id, const char *user_id,
-                          const char *what, bool add, char *err, size_t errlen)
-    __attribute__((nonnull));
+enum orgs_status team_set(struct db *db, const char *team_id, const char *user_id, const char *what,
+                          bool add, char *err, size_t errlen) __attribute__((nonnull));
 
 #endif

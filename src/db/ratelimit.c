@@ -79,10 +79,9 @@ bool ratelimit_coach(struct request *req)
     long retry = 0;
     char header[24];
 
-    switch (ratelimit_take(req->db, u->id, "coach", (long)req->cfg->coach_rate_limit, 3600,
-                           &retry)) {
-    case RATE_OK:
-        return true;
+    switch (
+        ratelimit_take(req->db, u->id, "coach", (long)req->cfg->coach_rate_limit, 3600, &retry)) {
+    case RATE_OK: return true;
     case RATE_LIMITED:
         snprintf(header, sizeof(header), "%ld", retry);
         resp_error(req, 429, "rate_limited",
@@ -90,8 +89,7 @@ bool ratelimit_coach(struct request *req)
                    (long long)req->cfg->coach_rate_limit, retry);
         resp_header(req, "Retry-After", header);
         return false;
-    case RATE_ERROR:
-        break;
+    case RATE_ERROR: break;
     }
     resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
     return false;

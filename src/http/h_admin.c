@@ -163,27 +163,28 @@ void h_admin_user_patch(struct request *req)
     params[2] = org_given ? "t" : "f";
     params[3] = org;
     params[4] = has_disabled ? (disabled ? "t" : "f") : NULL;
-    res = db_exec(req->db,
-                  "WITH old AS (SELECT id, role FROM users WHERE id = $1::uuid), "
-                  "org_ok AS (SELECT $4::uuid IS NULL OR EXISTS "
-                  "  (SELECT 1 FROM organizations WHERE id = $4::uuid) AS ok) "
-                  "UPDATE users u SET "
-                  "  role = coalesce($2, u.role), "
-                  "  role_locked = u.role_locked OR $2 IS NOT NULL, "
-                  "  organization_id = CASE WHEN $3::boolean THEN $4::uuid ELSE u.organization_id END, "
-                  "  disabled_at = CASE WHEN $5::boolean IS NULL THEN u.disabled_at "
-                  "    WHEN $5::boolean THEN coalesce(u.disabled_at, now()) ELSE NULL END, "
-                  "  updated_at = now() "
-                  "FROM old, org_ok WHERE u.id = old.id AND org_ok.ok RETURNING old.role",
-                  5, params, false);
+    res = db_exec(
+        req->db,
+        "WITH old AS (SELECT id, role FROM users WHERE id = $1::uuid), "
+        "org_ok AS (SELECT $4::uuid IS NULL OR EXISTS "
+        "  (SELECT 1 FROM organizations WHERE id = $4::uuid) AS ok) "
+        "UPDATE users u SET "
+        "  role = coalesce($2, u.role), "
+        "  role_locked = u.role_locked OR $2 IS NOT NULL, "
+        "  organization_id = CASE WHEN $3::boolean THEN $4::uuid ELSE u.organization_id END, "
+        "  disabled_at = CASE WHEN $5::boolean IS NULL THEN u.disabled_at "
+        "    WHEN $5::boolean THEN coalesce(u.disabled_at, now()) ELSE NULL END, "
+        "  updated_at = now() "
+        "FROM old, org_ok WHERE u.id = old.id AND org_ok.ok RETURNING old.role",
+        5, params, false);
     if (res == NULL) {
         db_down(req);
         return;
     }
     if (PQntuples(res) != 1) {
         PQclear(res);
-        resp_error(req, 404, "not_found", org != NULL ? "no such user or organization"
-                                                      : "no such user");
+        resp_error(req, 404, "not_found",
+                   org != NULL ? "no such user or organization" : "no such user");
         return;
     }
     if (role != NULL && strcmp(role, PQgetvalue(res, 0, 0)) != 0) {
@@ -411,7 +412,8 @@ void h_admin_audit(struct request *req)
     list = json_object_new_array();
     for (i = 0; i < n && i < atoi(limit); i++) {
         json_object *e = json_object_new_object();
-        json_object_object_add(e, "id", json_object_new_int64(strtoll(PQgetvalue(res, i, 0), NULL, 10)));
+        json_object_object_add(e, "id",
+                               json_object_new_int64(strtoll(PQgetvalue(res, i, 0), NULL, 10)));
         add_str(e, "at", db_value(res, i, 1));
         add_str(e, "actor_id", db_value(res, i, 2));
         add_str(e, "actor_email", db_value(res, i, 3));
@@ -425,9 +427,9 @@ void h_admin_audit(struct request *req)
     out = json_object_new_object();
     json_object_object_add(out, "entries", list);
     if (n > atoi(limit))
-        json_object_object_add(out, "next_before",
-                               json_object_new_int64(strtoll(PQgetvalue(res, atoi(limit) - 1, 0),
-                                                             NULL, 10)));
+        json_object_object_add(
+            out, "next_before",
+            json_object_new_int64(strtoll(PQgetvalue(res, atoi(limit) - 1, 0), NULL, 10)));
     else
         json_object_object_add(out, "next_before", NULL);
     PQclear(res);

@@ -58,17 +58,18 @@ static long throttled(struct request *req, const char *email)
     params[3] = ip;
     /* For each key over its limit: when will the oldest failure that
      * keeps it there leave the window? */
-    res = db_exec(req->db,
-                  "WITH a AS (SELECT at FROM login_failures WHERE email_lower = lower($1) "
-                  "    AND at > now() - interval '" THROTTLE_WINDOW "' ORDER BY at DESC LIMIT $3::int), "
-                  "  i AS (SELECT at FROM login_failures WHERE $2::inet IS NOT NULL AND ip = $2::inet "
-                  "    AND at > now() - interval '" THROTTLE_WINDOW "' ORDER BY at DESC LIMIT $4::int) "
-                  "SELECT greatest("
-                  "  CASE WHEN (SELECT count(*) FROM a) >= $3::int THEN ceil(extract(epoch FROM "
-                  "    (SELECT min(at) FROM a) + interval '" THROTTLE_WINDOW "' - now())) ELSE 0 END, "
-                  "  CASE WHEN (SELECT count(*) FROM i) >= $4::int THEN ceil(extract(epoch FROM "
-                  "    (SELECT min(at) FROM i) + interval '" THROTTLE_WINDOW "' - now())) ELSE 0 END)",
-                  4, params, true);
+    res = db_exec(
+        req->db,
+        "WITH a AS (SELECT at FROM login_failures WHERE email_lower = lower($1) "
+        "    AND at > now() - interval '" THROTTLE_WINDOW "' ORDER BY at DESC LIMIT $3::int), "
+        "  i AS (SELECT at FROM login_failures WHERE $2::inet IS NOT NULL AND ip = $2::inet "
+        "    AND at > now() - interval '" THROTTLE_WINDOW "' ORDER BY at DESC LIMIT $4::int) "
+        "SELECT greatest("
+        "  CASE WHEN (SELECT count(*) FROM a) >= $3::int THEN ceil(extract(epoch FROM "
+        "    (SELECT min(at) FROM a) + interval '" THROTTLE_WINDOW "' - now())) ELSE 0 END, "
+        "  CASE WHEN (SELECT count(*) FROM i) >= $4::int THEN ceil(extract(epoch FROM "
+        "    (SELECT min(at) FROM i) + interval '" THROTTLE_WINDOW "' - now())) ELSE 0 END)",
+        4, params, true);
     if (res == NULL) {
         resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
         return -1;
@@ -81,9 +82,9 @@ static long throttled(struct request *req, const char *email)
 static void record_failure(struct request *req, const char *email, const char *user_id)
 {
     const char *params[2] = {email, request_client_ip(req)};
-    PGresult *res = db_exec(req->db,
-                            "INSERT INTO login_failures (email_lower, ip) VALUES (lower($1), $2::inet)",
-                            2, params, false);
+    PGresult *res = db_exec(
+        req->db, "INSERT INTO login_failures (email_lower, ip) VALUES (lower($1), $2::inet)", 2,
+        params, false);
     json_object *detail = json_object_new_object();
 
     PQclear(res);

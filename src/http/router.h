@@ -20,10 +20,10 @@ typedef void (*route_handler)(struct request *req);
 
 enum route_flags {
     ROUTE_PUBLIC = 0,
-    ROUTE_AUTH = 1 << 0,   /* a signed-in session is required */
-    ROUTE_CSRF = 1 << 1,   /* state change: CSRF token and Origin checked */
-    ROUTE_STREAM = 1 << 2, /* answers with server-sent events */
-    ROUTE_DEBUG = 1 << 3,  /* exists only when PLCCOACH_DEBUG_ROUTES is on */
+    ROUTE_AUTH = 1 << 0,        /* a signed-in session is required */
+    ROUTE_CSRF = 1 << 1,        /* state change: CSRF token and Origin checked */
+    ROUTE_STREAM = 1 << 2,      /* answers with server-sent events */
+    ROUTE_DEBUG = 1 << 3,       /* exists only when PLCCOACH_DEBUG_ROUTES is on */
     ROUTE_SECRET_PATH = 1 << 4, /* the path holds a secret (a share token): logs
                                  * show the route's pattern, never the path */
 };

@@ -74,7 +74,8 @@ const struct route app_routes[] = {
     {"GET", "/api/admin/feedback", h_admin_feedback_list, ROUTE_AUTH, ROLE_ADMIN,
      "List flagged answers with the question before each, newest first (admins)"},
     {"POST", "/api/admin/feedback/{message_id}/resolve", h_admin_feedback_resolve,
-     ROUTE_AUTH | ROUTE_CSRF, ROLE_ADMIN, "Resolve a flagged answer with an optional note (audited)"},
+     ROUTE_AUTH | ROUTE_CSRF, ROLE_ADMIN,
+     "Resolve a flagged answer with an optional note (audited)"},
 #undef MINE
 #undef MINE_CHANGE
     {"GET", "/api/debug/sleep", h_debug_sleep, ROUTE_DEBUG, ROLE_ANY,

@@ -92,8 +92,8 @@ bool body_int(struct request *req, json_object *body, const char *key, int64_t m
         return true;
     /* json-c clamps integers beyond int64 to its limits; min/max are
      * always well inside them, so a clamped value is refused too. */
-    if (!json_object_is_type(val, json_type_int)
-        || (v = json_object_get_int64(val)) < min || v > max) {
+    if (!json_object_is_type(val, json_type_int) || (v = json_object_get_int64(val)) < min
+        || v > max) {
         resp_error(req, 400, "invalid_field", "field \"%s\" must be an integer from %lld to %lld",
                    key, (long long)min, (long long)max);
         return false;

@@ -78,8 +78,9 @@ static void serve(FCGX_Request *fr, const struct config *cfg, struct db *db)
     if (request_parse(&req, (const char *const *)fr->envp))
         router_dispatch(app_router(), &req);
     resp_finish(&req);
-    LOG_FIELDS(LOG_INFO, "request", LF_STR("method", req.method), LF_STR("path", request_log_path(&req)),
-               LF_INT("status", req.resp.status), LF_INT("ms", now_ms() - req.start_ms),
+    LOG_FIELDS(LOG_INFO, "request", LF_STR("method", req.method),
+               LF_STR("path", request_log_path(&req)), LF_INT("status", req.resp.status),
+               LF_INT("ms", now_ms() - req.start_ms),
                LF_INT("bytes", (long long)req.resp.body.len));
     request_free(&req);
 }

@@ -31,9 +31,9 @@ struct config {
     char *log_level;
     char *sql_dir;
     bool debug_routes;
-    char *public_url;        /* scheme://host[:port] the browser uses */
-    int64_t session_idle;    /* seconds of inactivity that end a session */
-    int64_t session_max;     /* absolute session lifetime, seconds */
+    char *public_url;              /* scheme://host[:port] the browser uses */
+    int64_t session_idle;          /* seconds of inactivity that end a session */
+    int64_t session_max;           /* absolute session lifetime, seconds */
     int64_t login_max_failures;    /* per account per 15 minutes */
     int64_t login_max_failures_ip; /* per address per 15 minutes */
     int64_t coach_rate_limit;      /* coach requests per user per hour */

@@ -97,8 +97,7 @@ int main(void)
     }
     for (j = 0; j < nops; j++) {
         if (!ops[j].matched) {
-            diag("%s %s is in docs/openapi.yaml but not in the router", ops[j].method,
-                 ops[j].path);
+            diag("%s %s is in docs/openapi.yaml but not in the router", ops[j].method, ops[j].path);
             extra++;
         }
     }
