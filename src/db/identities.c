@@ -207,7 +207,6 @@ static enum identity_result signin_once(struct db *db, const struct identity_cla
                   "  EXISTS (SELECT 1 FROM identities i WHERE i.user_id = u.id "
                   "    AND i.provider <> $2 AND i.email_verified "
                   "    AND lower(i.email) = lower($1)) "
-                  "  OR EXISTS (SELECT 1 FROM local_credentials l WHERE l.user_id = u.id) "
                   "FROM users u WHERE lower(u.email) = lower($1) FOR UPDATE OF u",
                   2, params, false);
     if (res == NULL)

@@ -397,9 +397,10 @@ sso_login google lou
 refused "a local account's email without email_verified" email_in_use email_in_use google
 set_account lou '{"email":"lou@example.org","email_verified":true,"name":"Lou"}'
 sso_login google lou
-signed_in "a local account's email, verified by the provider" /
-is "$(q "SELECT user_id FROM identities WHERE subject = 'lou'")" "$(uid_of lou@example.org)" \
-    "links to the local account (an admin vouched for the address)"
+refused "a local account's email, even verified by the provider (only providers vouch)" \
+    email_in_use email_in_use google
+is "$(q "SELECT count(*) FROM identities WHERE subject = 'lou'")" 0 \
+    "and no identity is attached to the local account"
 
 set_account noemail '{"name":"No Email"}'
 sso_login generic noemail
