@@ -12,6 +12,7 @@
 
 #include "auth/base64url.h"
 #include "auth/jwk.h"
+#include "util/json.h"
 #include "util/alloc.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -45,50 +46,11 @@ bool jwk_alg_parse(const char *name, enum jwk_alg *out)
 
 json_object *auth_json_parse_object(const char *s, size_t n, const char **why)
 {
-    struct json_tokener *tok;
-    json_object *obj;
-    size_t end;
-
-    if (n == 0 || s == NULL) {
-        *why = "empty; expected a JSON object";
-        return NULL;
-    }
-    if (n > JWKS_MAX_BYTES) {
+    if (s != NULL && n > JWKS_MAX_BYTES) {
         *why = "JSON text too large";
         return NULL;
     }
-    if (!utf8_valid(s, n)) {
-        *why = "not valid UTF-8";
-        return NULL;
-    }
-    tok = json_tokener_new_ex(AUTH_JSON_MAX_DEPTH);
-    if (tok == NULL) {
-        *why = "out of memory";
-        return NULL;
-    }
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-    obj = json_tokener_parse_ex(tok, s, (int)n);
-    if (obj == NULL) {
-        *why = json_tokener_get_error(tok) == json_tokener_error_depth ? "JSON nested too deeply"
-                                                                       : "not valid JSON";
-        json_tokener_free(tok);
-        return NULL;
-    }
-    end = json_tokener_get_parse_end(tok);
-    json_tokener_free(tok);
-    while (end < n && (s[end] == ' ' || s[end] == '\t' || s[end] == '\r' || s[end] == '\n'))
-        end++;
-    if (end != n) {
-        json_object_put(obj);
-        *why = "unexpected bytes after the JSON value";
-        return NULL;
-    }
-    if (!json_object_is_type(obj, json_type_object)) {
-        json_object_put(obj);
-        *why = "not a JSON object";
-        return NULL;
-    }
-    return obj;
+    return json_parse_object_strict(s, n, AUTH_JSON_MAX_DEPTH, why);
 }
 
 const char *auth_json_string(const json_object *obj, const char *key)

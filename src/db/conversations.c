@@ -14,6 +14,7 @@
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/text.h"
+#include "util/json.h"
 
 /* How much of the first question the database sends for the preview. */
 #define PREVIEW_FETCH_CHARS "1000"
@@ -179,12 +180,6 @@ bool store_json(const PGresult *res, int row, int col, json_object **out)
     return true;
 }
 
-/* Adds key: string or null. */
-static void add_str(json_object *o, const char *key, const char *value)
-{
-    json_object_object_add(o, key, value ? json_object_new_string(value) : NULL);
-}
-
 /* Builds the summary of row (SUMMARY_COLS) as a new object (caller puts). */
 static json_object *summary_from_row(const PGresult *res, int row)
 {
@@ -193,20 +188,20 @@ static json_object *summary_from_row(const PGresult *res, int row)
     const char *more = db_value(res, row, COL_MORE);
     struct buf p = BUF_INIT;
 
-    add_str(o, "id", db_value(res, row, COL_ID));
-    add_str(o, "title", db_value(res, row, COL_TITLE));
+    json_add_str(o, "id", db_value(res, row, COL_ID));
+    json_add_str(o, "title", db_value(res, row, COL_TITLE));
     if (preview != NULL)
         conv_preview(&p, preview, CONV_PREVIEW_CHARS, more != NULL && more[0] == 't');
     json_object_object_add(o, "preview", json_object_new_string(buf_str(&p)));
     buf_free(&p);
-    add_str(o, "created_at", db_value(res, row, COL_CREATED));
-    add_str(o, "updated_at", db_value(res, row, COL_UPDATED));
+    json_add_str(o, "created_at", db_value(res, row, COL_CREATED));
+    json_add_str(o, "updated_at", db_value(res, row, COL_UPDATED));
     json_object_object_add(
         o, "message_count",
         json_object_new_int64(strtoll(PQgetvalue(res, row, COL_COUNT), NULL, 10)));
     json_object_object_add(o, "archived",
                            json_object_new_boolean(PQgetvalue(res, row, COL_ARCHIVED)[0] == 't'));
-    add_str(o, "archived_at", db_value(res, row, COL_ARCHIVED_AT));
+    json_add_str(o, "archived_at", db_value(res, row, COL_ARCHIVED_AT));
     return o;
 }
 
@@ -246,9 +241,9 @@ json_object *conv_list(struct db *db, const char *user_id, const struct conv_que
             PQclear(res);
             return NULL;
         }
-        add_str(out, "next_cursor", cursor);
+        json_add_str(out, "next_cursor", cursor);
     } else {
-        add_str(out, "next_cursor", NULL);
+        json_add_str(out, "next_cursor", NULL);
     }
     PQclear(res);
     return out;

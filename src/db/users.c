@@ -8,12 +8,7 @@
 #include "db/db.h"
 #include "db/users.h"
 #include "util/alloc.h"
-
-/* Adds key: string or null. */
-static void add_str(json_object *o, const char *key, const char *value)
-{
-    json_object_object_add(o, key, value ? json_object_new_string(value) : NULL);
-}
+#include "util/json.h"
 
 json_object *user_profile(struct db *db, const char *id, bool *failed)
 {
@@ -38,27 +33,27 @@ json_object *user_profile(struct db *db, const char *id, bool *failed)
         return NULL;
     }
     o = json_object_new_object();
-    add_str(o, "id", db_value(res, 0, 0));
-    add_str(o, "email", db_value(res, 0, 1));
-    add_str(o, "name", db_value(res, 0, 2));
-    add_str(o, "role", db_value(res, 0, 3));
+    json_add_str(o, "id", db_value(res, 0, 0));
+    json_add_str(o, "email", db_value(res, 0, 1));
+    json_add_str(o, "name", db_value(res, 0, 2));
+    json_add_str(o, "role", db_value(res, 0, 3));
     if (db_value(res, 0, 4) != NULL) {
         org = json_object_new_object();
-        add_str(org, "id", db_value(res, 0, 4));
-        add_str(org, "name", db_value(res, 0, 5));
-        add_str(org, "kind", db_value(res, 0, 6));
+        json_add_str(org, "id", db_value(res, 0, 4));
+        json_add_str(org, "name", db_value(res, 0, 5));
+        json_add_str(org, "kind", db_value(res, 0, 6));
         if (db_value(res, 0, 7) != NULL) {
             json_object *parent = json_object_new_object();
-            add_str(parent, "id", db_value(res, 0, 7));
-            add_str(parent, "name", db_value(res, 0, 8));
+            json_add_str(parent, "id", db_value(res, 0, 7));
+            json_add_str(parent, "name", db_value(res, 0, 8));
             json_object_object_add(org, "parent", parent);
         } else {
             json_object_object_add(org, "parent", NULL);
         }
     }
     json_object_object_add(o, "organization", org);
-    add_str(o, "created_at", db_value(res, 0, 9));
-    add_str(o, "last_login_at", db_value(res, 0, 10));
+    json_add_str(o, "created_at", db_value(res, 0, 9));
+    json_add_str(o, "last_login_at", db_value(res, 0, 10));
     PQclear(res);
     return o;
 }

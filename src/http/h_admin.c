@@ -30,31 +30,23 @@
 #include "http/response.h"
 #include "http/validate.h"
 #include "util/text.h"
+#include "util/json.h"
 
 static void db_down(struct request *req)
 {
     resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
 }
 
-/* Reads ?limit= within 1..max (default def); false after a 400. */
+/* Reads ?limit= within 1..max (default def) as text for a query
+ * parameter; false after a 400. */
 static bool limit_param(struct request *req, int64_t def, int64_t max, char out[24])
 {
-    const char *s = request_query(req, "limit");
-    int64_t v = def;
+    int64_t v;
 
-    if (s != NULL && !parse_int64(s, 1, max, &v)) {
-        resp_error(req, 400, "invalid_parameter", "limit must be an integer from 1 to %lld",
-                   (long long)max);
+    if (!query_int(req, "limit", 1, max, def, &v))
         return false;
-    }
     snprintf(out, 24, "%lld", (long long)v);
     return true;
-}
-
-/* Adds key: string, or null when value is NULL. */
-static void add_str(json_object *o, const char *key, const char *value)
-{
-    json_object_object_add(o, key, value ? json_object_new_string(value) : NULL);
 }
 
 /* Answers an orgs_status other than ORGS_OK. */
@@ -106,22 +98,22 @@ void h_admin_users(struct request *req)
     list = json_object_new_array();
     for (i = 0; i < n && i < atoi(limit); i++) {
         json_object *u = json_object_new_object();
-        add_str(u, "id", db_value(res, i, 0));
-        add_str(u, "email", db_value(res, i, 1));
-        add_str(u, "name", db_value(res, i, 2));
-        add_str(u, "role", db_value(res, i, 3));
+        json_add_str(u, "id", db_value(res, i, 0));
+        json_add_str(u, "email", db_value(res, i, 1));
+        json_add_str(u, "name", db_value(res, i, 2));
+        json_add_str(u, "role", db_value(res, i, 3));
         json_object_object_add(u, "role_locked",
                                json_object_new_boolean(PQgetvalue(res, i, 4)[0] == 't'));
-        add_str(u, "organization_id", db_value(res, i, 5));
+        json_add_str(u, "organization_id", db_value(res, i, 5));
         json_object_object_add(u, "disabled",
                                json_object_new_boolean(PQgetvalue(res, i, 6)[0] == 't'));
-        add_str(u, "created_at", db_value(res, i, 7));
-        add_str(u, "last_login_at", db_value(res, i, 8));
+        json_add_str(u, "created_at", db_value(res, i, 7));
+        json_add_str(u, "last_login_at", db_value(res, i, 8));
         json_object_array_add(list, u);
     }
     out = json_object_new_object();
     json_object_object_add(out, "users", list);
-    add_str(out, "next_after", n > atoi(limit) ? PQgetvalue(res, atoi(limit) - 1, 0) : NULL);
+    json_add_str(out, "next_after", n > atoi(limit) ? PQgetvalue(res, atoi(limit) - 1, 0) : NULL);
     PQclear(res);
     resp_json(req, 200, out);
 }
@@ -234,11 +226,11 @@ void h_admin_orgs(struct request *req)
     list = json_object_new_array();
     for (i = 0; i < PQntuples(res); i++) {
         json_object *o = json_object_new_object();
-        add_str(o, "id", db_value(res, i, 0));
-        add_str(o, "name", db_value(res, i, 1));
-        add_str(o, "kind", db_value(res, i, 2));
-        add_str(o, "parent_id", db_value(res, i, 3));
-        add_str(o, "source", db_value(res, i, 4));
+        json_add_str(o, "id", db_value(res, i, 0));
+        json_add_str(o, "name", db_value(res, i, 1));
+        json_add_str(o, "kind", db_value(res, i, 2));
+        json_add_str(o, "parent_id", db_value(res, i, 3));
+        json_add_str(o, "source", db_value(res, i, 4));
         json_object_object_add(o, "user_count", json_object_new_int(atoi(PQgetvalue(res, i, 5))));
         json_object_object_add(o, "team_count", json_object_new_int(atoi(PQgetvalue(res, i, 6))));
         json_object_array_add(list, o);
@@ -272,10 +264,10 @@ void h_admin_org_create(struct request *req)
     json_object_object_add(detail, "kind", json_object_new_string(kind));
     audit_request(req, NULL, "org.create", "organization", id, detail);
     o = json_object_new_object();
-    add_str(o, "id", id);
-    add_str(o, "name", name);
-    add_str(o, "kind", kind);
-    add_str(o, "parent_id", parent);
+    json_add_str(o, "id", id);
+    json_add_str(o, "name", name);
+    json_add_str(o, "kind", kind);
+    json_add_str(o, "parent_id", parent);
     free(id);
     resp_json(req, 201, o);
 }
@@ -307,9 +299,9 @@ void h_admin_teams(struct request *req)
     list = json_object_new_array();
     for (i = 0; i < PQntuples(res); i++) {
         json_object *t = json_object_new_object();
-        add_str(t, "id", db_value(res, i, 0));
-        add_str(t, "name", db_value(res, i, 1));
-        add_str(t, "organization_id", db_value(res, i, 2));
+        json_add_str(t, "id", db_value(res, i, 0));
+        json_add_str(t, "name", db_value(res, i, 1));
+        json_add_str(t, "organization_id", db_value(res, i, 2));
         json_object_object_add(t, "member_count", json_object_new_int(atoi(PQgetvalue(res, i, 3))));
         json_object_object_add(t, "coaches", json_tokener_parse(PQgetvalue(res, i, 4)));
         json_object_array_add(list, t);
@@ -339,9 +331,9 @@ void h_admin_team_create(struct request *req)
     }
     audit_request(req, NULL, "team.create", "team", id, NULL);
     t = json_object_new_object();
-    add_str(t, "id", id);
-    add_str(t, "name", name);
-    add_str(t, "organization_id", org);
+    json_add_str(t, "id", id);
+    json_add_str(t, "name", name);
+    json_add_str(t, "organization_id", org);
     free(id);
     resp_json(req, 201, t);
 }
@@ -414,13 +406,13 @@ void h_admin_audit(struct request *req)
         json_object *e = json_object_new_object();
         json_object_object_add(e, "id",
                                json_object_new_int64(strtoll(PQgetvalue(res, i, 0), NULL, 10)));
-        add_str(e, "at", db_value(res, i, 1));
-        add_str(e, "actor_id", db_value(res, i, 2));
-        add_str(e, "actor_email", db_value(res, i, 3));
-        add_str(e, "action", db_value(res, i, 4));
-        add_str(e, "target_type", db_value(res, i, 5));
-        add_str(e, "target_id", db_value(res, i, 6));
-        add_str(e, "ip", db_value(res, i, 7));
+        json_add_str(e, "at", db_value(res, i, 1));
+        json_add_str(e, "actor_id", db_value(res, i, 2));
+        json_add_str(e, "actor_email", db_value(res, i, 3));
+        json_add_str(e, "action", db_value(res, i, 4));
+        json_add_str(e, "target_type", db_value(res, i, 5));
+        json_add_str(e, "target_id", db_value(res, i, 6));
+        json_add_str(e, "ip", db_value(res, i, 7));
         json_object_object_add(e, "detail", json_tokener_parse(PQgetvalue(res, i, 8)));
         json_object_array_add(list, e);
     }

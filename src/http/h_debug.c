@@ -19,26 +19,8 @@
 #include "http/handlers.h"
 #include "http/request.h"
 #include "http/response.h"
+#include "http/validate.h"
 #include "util/text.h"
-
-/* Reads an integer query parameter within [min, max], or def when absent.
- * Returns false after setting a 400 error. */
-static bool int_param(struct request *req, const char *name, int64_t min, int64_t max, int64_t def,
-                      int64_t *out)
-{
-    const char *s = request_query(req, name);
-
-    if (s == NULL) {
-        *out = def;
-        return true;
-    }
-    if (!parse_int64(s, min, max, out)) {
-        resp_error(req, 400, "invalid_parameter", "%s must be an integer from %lld to %lld", name,
-                   (long long)min, (long long)max);
-        return false;
-    }
-    return true;
-}
 
 static void sleep_ms(int64_t ms)
 {
@@ -53,7 +35,7 @@ void h_debug_sleep(struct request *req)
     int64_t ms;
     json_object *o;
 
-    if (!int_param(req, "ms", 0, 30000, 1000, &ms))
+    if (!query_int(req, "ms", 0, 30000, 1000, &ms))
         return;
     sleep_ms(ms);
     o = json_object_new_object();
@@ -66,8 +48,8 @@ void h_debug_stream(struct request *req)
     int64_t events, interval, i;
     char data[64];
 
-    if (!int_param(req, "events", 1, 100, 3, &events)
-        || !int_param(req, "interval_ms", 0, 10000, 200, &interval))
+    if (!query_int(req, "events", 1, 100, 3, &events)
+        || !query_int(req, "interval_ms", 0, 10000, 200, &interval))
         return;
     if (!resp_sse_begin(req))
         return;

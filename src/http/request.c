@@ -17,6 +17,7 @@
 #include "http/response.h"
 #include "http/router.h"
 #include "util/cfg.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/text.h"
 
@@ -143,46 +144,10 @@ bool parse_cookie_header(struct arena *arena, const char *s, struct param **out,
 
 json_object *parse_json_object(const char *s, size_t n, const char **why)
 {
-    struct json_tokener *tok;
-    json_object *obj;
-    size_t end;
+    json_object *obj = json_parse_object_strict(s, n, JSON_MAX_DEPTH, why);
 
-    if (n == 0) {
+    if (obj == NULL && n == 0)
         *why = "request body is empty; expected a JSON object";
-        return NULL;
-    }
-    if (!utf8_valid(s, n)) {
-        *why = "request body is not valid UTF-8";
-        return NULL;
-    }
-    tok = json_tokener_new_ex(JSON_MAX_DEPTH);
-    if (tok == NULL) {
-        *why = "out of memory";
-        return NULL;
-    }
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-    obj = json_tokener_parse_ex(tok, s, (int)n);
-    if (obj == NULL) {
-        enum json_tokener_error jerr = json_tokener_get_error(tok);
-        *why = jerr == json_tokener_error_depth ? "JSON is nested too deeply"
-                                                : "request body is not valid JSON";
-        json_tokener_free(tok);
-        return NULL;
-    }
-    end = json_tokener_get_parse_end(tok);
-    json_tokener_free(tok);
-    while (end < n && (s[end] == ' ' || s[end] == '\t' || s[end] == '\r' || s[end] == '\n'))
-        end++;
-    if (end != n) {
-        json_object_put(obj);
-        *why = "unexpected bytes after the JSON value";
-        return NULL;
-    }
-    if (!json_object_is_type(obj, json_type_object)) {
-        json_object_put(obj);
-        *why = "request body must be a JSON object";
-        return NULL;
-    }
     return obj;
 }
 
