@@ -91,7 +91,7 @@ const char *session_create(struct request *req, const char *user_id)
         "VALUES ($1, $2, $3, now() + $4::int * interval '1 second', $5::inet, $6)",
         6, params, false);
     if (res == NULL) {
-        resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+        resp_db_unavailable(req);
         return NULL;
     }
     PQclear(res);
@@ -114,7 +114,7 @@ bool session_load(struct request *req, bool *failed)
         return false;
     if (req->db == NULL) {
         *failed = true;
-        resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+        resp_db_unavailable(req);
         return false;
     }
     snprintf(idle, sizeof(idle), "%lld", (long long)req->cfg->session_idle);
@@ -130,7 +130,7 @@ bool session_load(struct request *req, bool *failed)
                   2, params, false);
     if (res == NULL) {
         *failed = true;
-        resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+        resp_db_unavailable(req);
         return false;
     }
     if (PQntuples(res) != 1) {

@@ -91,6 +91,6 @@ bool ratelimit_coach(struct request *req)
         return false;
     case RATE_ERROR: break;
     }
-    resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+    resp_db_unavailable(req);
     return false;
 }

@@ -32,11 +32,6 @@
 #include "util/text.h"
 #include "util/json.h"
 
-static void db_down(struct request *req)
-{
-    resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
-}
-
 /* Reads ?limit= within 1..max (default def) as text for a query
  * parameter; false after a 400. */
 static bool limit_param(struct request *req, int64_t def, int64_t max, char out[24])
@@ -57,7 +52,7 @@ static void orgs_error(struct request *req, enum orgs_status st, const char *err
     case ORGS_NOT_FOUND: resp_error(req, 404, "not_found", "%s", err); break;
     case ORGS_CONFLICT: resp_error(req, 409, "conflict", "%s", err); break;
     case ORGS_OK:
-    case ORGS_DB_ERROR: db_down(req); break;
+    case ORGS_DB_ERROR: resp_db_unavailable(req); break;
     }
 }
 
@@ -91,7 +86,7 @@ void h_admin_users(struct request *req)
                   "ORDER BY lower(u.email), u.id LIMIT $3::int + 1",
                   3, params, true);
     if (res == NULL) {
-        db_down(req);
+        resp_db_unavailable(req);
         return;
     }
     n = PQntuples(res);
@@ -170,7 +165,7 @@ void h_admin_user_patch(struct request *req)
         "FROM old, org_ok WHERE u.id = old.id AND org_ok.ok RETURNING old.role",
         5, params, false);
     if (res == NULL) {
-        db_down(req);
+        resp_db_unavailable(req);
         return;
     }
     if (PQntuples(res) != 1) {
@@ -202,7 +197,7 @@ void h_admin_user_patch(struct request *req)
     }
     profile = user_profile(req->db, id, &failed);
     if (profile == NULL) {
-        db_down(req);
+        resp_db_unavailable(req);
         return;
     }
     resp_json(req, 200, profile);
@@ -220,7 +215,7 @@ void h_admin_orgs(struct request *req)
     int i;
 
     if (res == NULL) {
-        db_down(req);
+        resp_db_unavailable(req);
         return;
     }
     list = json_object_new_array();
@@ -293,7 +288,7 @@ void h_admin_teams(struct request *req)
                   "ORDER BY lower(t.name), t.id",
                   1, &org, true);
     if (res == NULL) {
-        db_down(req);
+        resp_db_unavailable(req);
         return;
     }
     list = json_object_new_array();
@@ -397,7 +392,7 @@ void h_admin_audit(struct request *req)
                   "ORDER BY a.id DESC LIMIT $3::int + 1",
                   3, params, true);
     if (res == NULL) {
-        db_down(req);
+        resp_db_unavailable(req);
         return;
     }
     n = PQntuples(res);

@@ -71,7 +71,7 @@ static long throttled(struct request *req, const char *email)
         "    (SELECT min(at) FROM i) + interval '" THROTTLE_WINDOW "' - now())) ELSE 0 END)",
         4, params, true);
     if (res == NULL) {
-        resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+        resp_db_unavailable(req);
         return -1;
     }
     wait = strtol(PQgetvalue(res, 0, 0), NULL, 10);
@@ -107,7 +107,7 @@ void h_auth_login(struct request *req)
         || !body_string(req, body, "password", 1, PASSWORD_MAX, true, &password))
         return;
     if (req->db == NULL) {
-        resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+        resp_db_unavailable(req);
         return;
     }
     wait = throttled(req, email);
@@ -128,7 +128,7 @@ void h_auth_login(struct request *req)
                   "WHERE lower(u.email) = lower($1) AND u.disabled_at IS NULL",
                   1, params, true);
     if (res == NULL) {
-        resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+        resp_db_unavailable(req);
         return;
     }
     if (PQntuples(res) == 1) {
@@ -157,7 +157,7 @@ void h_auth_login(struct request *req)
     }
     profile = user_profile(req->db, user_id, &failed);
     if (profile == NULL) {
-        resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+        resp_db_unavailable(req);
         return;
     }
     out = json_object_new_object();

@@ -26,11 +26,6 @@
 #define LIST_MAX 100
 #define QUERY_MAX_BYTES 200
 
-static void db_unavailable(struct request *req)
-{
-    resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
-}
-
 static void not_found(struct request *req)
 {
     resp_error(req, 404, "not_found", "no such conversation");
@@ -55,7 +50,7 @@ static void store_failed(struct request *req, enum store_result st)
     if (st == STORE_NOT_FOUND)
         not_found(req);
     else
-        db_unavailable(req);
+        resp_db_unavailable(req);
 }
 
 /* Reads the query of GET /api/conversations into q.  Returns false after
@@ -109,12 +104,12 @@ void h_conversations_list(struct request *req)
     if (!list_query(req, &q, from, to))
         return;
     if (req->db == NULL) {
-        db_unavailable(req);
+        resp_db_unavailable(req);
         return;
     }
     out = conv_list(req->db, u->id, &q);
     if (out == NULL) {
-        db_unavailable(req);
+        resp_db_unavailable(req);
         return;
     }
     resp_json(req, 200, out);
@@ -131,12 +126,12 @@ void h_conversations_create(struct request *req)
         || !body_text(req, body, "title", 0, CONV_TITLE_MAX, false, false, &title))
         return;
     if (req->db == NULL) {
-        db_unavailable(req);
+        resp_db_unavailable(req);
         return;
     }
     out = conv_create(req->db, u->id, title ? title : "");
     if (out == NULL) {
-        db_unavailable(req);
+        resp_db_unavailable(req);
         return;
     }
     resp_json(req, 201, out);
@@ -152,7 +147,7 @@ void h_conversations_get(struct request *req)
     if (id == NULL)
         return;
     if (req->db == NULL) {
-        db_unavailable(req);
+        resp_db_unavailable(req);
         return;
     }
     out = conv_get(req->db, u->id, id, true, &st);
@@ -180,7 +175,7 @@ void h_conversations_patch(struct request *req)
         || !body_bool(req, body, "archived", &archived, &has_archived))
         return;
     if (req->db == NULL) {
-        db_unavailable(req);
+        resp_db_unavailable(req);
         return;
     }
     if (title != NULL || has_archived) {
@@ -207,7 +202,7 @@ void h_conversations_delete(struct request *req)
     if (id == NULL)
         return;
     if (req->db == NULL) {
-        db_unavailable(req);
+        resp_db_unavailable(req);
         return;
     }
     st = conv_delete(req->db, u->id, id, request_client_ip(req));

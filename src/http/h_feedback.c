@@ -33,24 +33,6 @@
 static const char *const reason_words[] = {"inaccurate",        "incomplete", "not_relevant",
                                            "missing_citations", "other",      NULL};
 
-static void db_unavailable(struct request *req)
-{
-    resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
-}
-
-/* Returns the route parameter name when it is a UUID; otherwise answers
- * 404 with what (a noun) and returns NULL. */
-static const char *uuid_param(struct request *req, const char *name, const char *what)
-{
-    const char *id = request_param(req, name);
-
-    if (id == NULL || !is_uuid(id)) {
-        resp_error(req, 404, "not_found", "no such %s", what);
-        return NULL;
-    }
-    return id;
-}
-
 /* Writes the PostgreSQL array literal of n allowed words (no quoting
  * needed: they are plain lower-case words) into the request's arena. */
 static const char *array_literal(struct request *req, const char **words, size_t n)
@@ -73,7 +55,7 @@ void h_feedback_put(struct request *req)
     static const char *const fields[] = {"rating", "reasons", "comment", "flag", NULL};
     static const char *const ratings[] = {"up", "down", NULL};
     const struct auth_user *u = req->user;
-    const char *id = uuid_param(req, "id", "message"), *rating, **reasons;
+    const char *id = route_uuid(req, "id", "message"), *rating, **reasons;
     struct feedback_input in;
     json_object *body, *out;
     bool flag = false, has_flag, has_reasons;
@@ -103,7 +85,7 @@ void h_feedback_put(struct request *req)
     in.reasons = array_literal(req, reasons, nreasons);
     in.flag = has_flag ? flag : -1;
     if (req->db == NULL) {
-        db_unavailable(req);
+        resp_db_unavailable(req);
         return;
     }
     out = feedback_put(req->db, u->id, id, &in, &st);
@@ -117,7 +99,7 @@ void h_feedback_put(struct request *req)
     case STORE_ERROR: break;
     }
     json_object_put(out);
-    db_unavailable(req);
+    resp_db_unavailable(req);
 }
 
 void h_admin_feedback_list(struct request *req)
@@ -141,12 +123,12 @@ void h_admin_feedback_list(struct request *req)
         q.after = true;
     }
     if (req->db == NULL) {
-        db_unavailable(req);
+        resp_db_unavailable(req);
         return;
     }
     out = feedback_flagged_list(req->db, &q);
     if (out == NULL) {
-        db_unavailable(req);
+        resp_db_unavailable(req);
         return;
     }
     resp_json(req, 200, out);
@@ -156,7 +138,7 @@ void h_admin_feedback_resolve(struct request *req)
 {
     static const char *const fields[] = {"note", NULL};
     const struct auth_user *u = req->user;
-    const char *id = uuid_param(req, "message_id", "flagged feedback"), *note;
+    const char *id = route_uuid(req, "message_id", "flagged feedback"), *note;
     json_object *body, *item;
 
     if (id == NULL)
@@ -166,7 +148,7 @@ void h_admin_feedback_resolve(struct request *req)
         || !body_text(req, body, "note", 0, NOTE_MAX, true, false, &note))
         return;
     if (req->db == NULL) {
-        db_unavailable(req);
+        resp_db_unavailable(req);
         return;
     }
     switch (feedback_resolve(req->db, u->id, id, note, request_client_ip(req), &item)) {
@@ -178,5 +160,5 @@ void h_admin_feedback_resolve(struct request *req)
     case STORE_INVALID:
     case STORE_ERROR: break;
     }
-    db_unavailable(req);
+    resp_db_unavailable(req);
 }

@@ -25,7 +25,7 @@ static void send_me(struct request *req, int status)
     json_object *profile = user_profile(req->db, u->id, &failed);
 
     if (profile == NULL) {
-        resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+        resp_db_unavailable(req);
         return;
     }
     json_object_object_add(profile, "csrf_token", json_object_new_string(u->csrf_token));
@@ -54,8 +54,7 @@ void h_me_patch(struct request *req)
         res = db_exec(req->db, "UPDATE users SET name = $2, updated_at = now() WHERE id = $1", 2,
                       params, false);
         if (res == NULL) {
-            resp_error(req, 503, "db_unavailable",
-                       "the database is unavailable; try again shortly");
+            resp_db_unavailable(req);
             return;
         }
         PQclear(res);

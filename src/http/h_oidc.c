@@ -123,7 +123,7 @@ void h_oidc_login(struct request *req)
         return;
     }
     if (req->db == NULL) {
-        resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+        resp_db_unavailable(req);
         return;
     }
     d = oidc_discover(&p);
@@ -155,7 +155,7 @@ void h_oidc_login(struct request *req)
                 6, params, false);
     OPENSSL_cleanse(verifier, sizeof(verifier));
     if (res == NULL) {
-        resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+        resp_db_unavailable(req);
         return;
     }
     PQclear(res);

@@ -25,24 +25,6 @@
 #include "util/cfg.h"
 #include "util/text.h"
 
-static void db_unavailable(struct request *req)
-{
-    resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
-}
-
-/* Returns the route parameter name when it is a UUID; otherwise answers
- * 404 and returns NULL. */
-static const char *uuid_param(struct request *req, const char *name, const char *what)
-{
-    const char *id = request_param(req, name);
-
-    if (id == NULL || !is_uuid(id)) {
-        resp_error(req, 404, "not_found", "no such %s", what);
-        return NULL;
-    }
-    return id;
-}
-
 /* Returns PLCCOACH_PUBLIC_URL + "/shared/" + token, in the arena. */
 static const char *share_url(struct request *req, const char *token)
 {
@@ -58,7 +40,7 @@ void h_shares_create(struct request *req)
 {
     static const char *const fields[] = {"expires_in_days", NULL};
     const struct auth_user *u = req->user;
-    const char *id = uuid_param(req, "id", "conversation");
+    const char *id = route_uuid(req, "id", "conversation");
     char token[TOKEN_LEN + 1], hash[SHA256_HEX_LEN + 1];
     int64_t days = 0;
     bool has_days;
@@ -71,7 +53,7 @@ void h_shares_create(struct request *req)
         || !body_int(req, body, "expires_in_days", 1, SHARE_MAX_DAYS, &days, &has_days))
         return;
     if (req->db == NULL) {
-        db_unavailable(req);
+        resp_db_unavailable(req);
         return;
     }
     if (!token_new(token) || !token_digest(token, hash)) {
@@ -84,7 +66,7 @@ void h_shares_create(struct request *req)
     case STORE_NOT_FOUND: resp_error(req, 404, "not_found", "no such conversation"); return;
     case STORE_CONFLICT:
     case STORE_INVALID:
-    case STORE_ERROR: db_unavailable(req); return;
+    case STORE_ERROR: resp_db_unavailable(req); return;
     }
     out = json_object_new_object();
     json_object_object_get_ex(row, "id", &v);
@@ -102,13 +84,13 @@ void h_shares_create(struct request *req)
 void h_shares_list(struct request *req)
 {
     const struct auth_user *u = req->user;
-    const char *id = uuid_param(req, "id", "conversation");
+    const char *id = route_uuid(req, "id", "conversation");
     json_object *list, *out;
 
     if (id == NULL)
         return;
     if (req->db == NULL) {
-        db_unavailable(req);
+        resp_db_unavailable(req);
         return;
     }
     switch (share_list(req->db, u->id, id, &list)) {
@@ -116,7 +98,7 @@ void h_shares_list(struct request *req)
     case STORE_NOT_FOUND: resp_error(req, 404, "not_found", "no such conversation"); return;
     case STORE_CONFLICT:
     case STORE_INVALID:
-    case STORE_ERROR: db_unavailable(req); return;
+    case STORE_ERROR: resp_db_unavailable(req); return;
     }
     out = json_object_new_object();
     json_object_object_add(out, "shares", list);
@@ -126,12 +108,12 @@ void h_shares_list(struct request *req)
 void h_shares_revoke(struct request *req)
 {
     const struct auth_user *u = req->user;
-    const char *id = uuid_param(req, "id", "conversation"), *share_id;
+    const char *id = route_uuid(req, "id", "conversation"), *share_id;
 
-    if (id == NULL || (share_id = uuid_param(req, "share_id", "share")) == NULL)
+    if (id == NULL || (share_id = route_uuid(req, "share_id", "share")) == NULL)
         return;
     if (req->db == NULL) {
-        db_unavailable(req);
+        resp_db_unavailable(req);
         return;
     }
     switch (share_revoke(req->db, u->id, id, share_id, request_client_ip(req))) {
@@ -139,7 +121,7 @@ void h_shares_revoke(struct request *req)
     case STORE_NOT_FOUND: resp_error(req, 404, "not_found", "no such share"); return;
     case STORE_CONFLICT:
     case STORE_INVALID:
-    case STORE_ERROR: db_unavailable(req); return;
+    case STORE_ERROR: resp_db_unavailable(req); return;
     }
 }
 
@@ -163,7 +145,7 @@ void h_shared_get(struct request *req)
         return;
     }
     if (req->db == NULL) {
-        db_unavailable(req);
+        resp_db_unavailable(req);
         return;
     }
     out = share_view(req->db, hash, &st);
@@ -172,7 +154,7 @@ void h_shared_get(struct request *req)
             resp_error(req, 404, "not_found",
                        "this link does not exist, has expired or was revoked");
         else
-            db_unavailable(req);
+            resp_db_unavailable(req);
         return;
     }
     resp_json(req, 200, out);

@@ -125,6 +125,11 @@ void resp_error(struct request *req, int status, const char *code, const char *f
     resp_json(req, status, env);
 }
 
+void resp_db_unavailable(struct request *req)
+{
+    resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+}
+
 /* Writes n bytes through the request's I/O; remembers a gone client. */
 static bool out(struct request *req, const char *s, size_t n)
 {

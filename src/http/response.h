@@ -34,6 +34,10 @@ void resp_json(struct request *req, int status, json_object *obj) __attribute__(
 void resp_error(struct request *req, int status, const char *code, const char *fmt, ...)
     __attribute__((nonnull, format(printf, 4, 5)));
 
+/* Sets the 503 db_unavailable error every handler uses when a query
+ * failed because the database is unreachable. */
+void resp_db_unavailable(struct request *req) __attribute__((nonnull));
+
 /* Starts a text/event-stream response: sends the headers now. Returns
  * false when the client is gone. */
 bool resp_sse_begin(struct request *req) __attribute__((nonnull));

@@ -297,3 +297,14 @@ bool query_date(struct request *req, const char *name, char out[11], bool *prese
     *present = true;
     return true;
 }
+
+const char *route_uuid(struct request *req, const char *name, const char *what)
+{
+    const char *id = request_param(req, name);
+
+    if (id == NULL || !is_uuid(id)) {
+        resp_error(req, 404, "not_found", "no such %s", what);
+        return NULL;
+    }
+    return id;
+}

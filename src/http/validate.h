@@ -77,4 +77,10 @@ bool query_enum(struct request *req, const char *name, const char *const *allowe
 bool query_date(struct request *req, const char *name, char out[11], bool *present)
     __attribute__((nonnull, warn_unused_result));
 
+/* Returns the route parameter name when it is a canonical UUID; otherwise
+ * answers 404 "no such <what>" (a malformed id is as unknown as a missing
+ * one) and returns NULL. */
+const char *route_uuid(struct request *req, const char *name, const char *what)
+    __attribute__((nonnull, warn_unused_result));
+
 #endif
