@@ -111,6 +111,24 @@ ok "no worker served more than 5 requests (most: $max_served)" test "$max_served
 is "$(pool_pid)" "$master" "the master is the same"
 ok "no worker died" eval "! grep -q '\"msg\":\"worker died\"' <(sed -n '/\"pid\":$master,\"msg\":\"master started\"/,\$p' '$STACK_POOL_LOG')"
 
+# ---- Backoff: a worker that keeps dying right after its start ----------------------
+# Kill the replacement of a slot as soon as it appears, three times: each
+# death within 10 s of the start doubles the delay before the next respawn.
+victim=$(worker_pids | head -n 1)
+for round in 1 2 3 4; do
+    before=$(worker_pids | tr '\n' ' ')
+    kill -KILL "$victim"
+    plc_poll 15 pool_is 2 "$victim" || bail "no replacement in round $round"
+    victim=$(comm -13 <(tr ' ' '\n' <<<"$before" | sort) <(worker_pids | sort) | head -n 1)
+done
+delays=$(grep '"msg":"worker died"' "$STACK_POOL_LOG" | tail -n 3 |
+    sed -n 's/.*"respawn_in_ms":\([0-9]*\).*/\1/p' | tr '\n' ' ')
+read -r d1 d2 d3 <<<"$delays"
+ok "a crash loop backs off: $delays ms, each delay double the last" \
+    test "${d1:-0}" -ge 100 -a "${d2:-0}" -eq $((${d1:-0} * 2)) -a "${d3:-0}" -eq $((${d2:-0} * 2))
+ok "and the pool still answers" requests_ok 10
+is "$(pool_pid)" "$master" "the master is the same"
+
 # ---- Killing the master ---------------------------------------------------------
 workers=$(worker_pids | tr '\n' ' ')
 kill -KILL "$master"
