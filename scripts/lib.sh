@@ -16,7 +16,8 @@ PLC_USER=${PLCCOACH_USER:-plccoach}
 # Debian packages.  Build: compiler, autotools, the libraries.  Stack: the
 # servers and what building pgvector needs.  Check: the test tools.
 PLC_PKGS_BUILD=(build-essential autoconf automake libtool pkg-config
-    libfcgi-dev libpq-dev libjson-c-dev libcurl4-openssl-dev libssl-dev)
+    libfcgi-dev libpq-dev libjson-c-dev libcurl4-openssl-dev libssl-dev
+    libpoppler-glib-dev libcairo2-dev)
 PLC_PKGS_STACK=(postgresql-15 postgresql-server-dev-15 nginx spawn-fcgi curl
     dpkg-dev)
 PLC_PKGS_CHECK=(wrk clang libclang-rt-14-dev valgrind)

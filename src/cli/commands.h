@@ -12,5 +12,10 @@ int cmd_migrate(int argc, char **argv, struct config *cfg);
 int cmd_user(int argc, char **argv, struct config *cfg);
 int cmd_org(int argc, char **argv, struct config *cfg);
 int cmd_team(int argc, char **argv, struct config *cfg);
+int cmd_ingest(int argc, char **argv, struct config *cfg);
+int cmd_books(int argc, char **argv, struct config *cfg);
+int cmd_search(int argc, char **argv, struct config *cfg);
+int cmd_reindex(int argc, char **argv, struct config *cfg);
+int cmd_eval(int argc, char **argv, struct config *cfg);
 
 #endif

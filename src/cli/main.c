@@ -23,6 +23,11 @@ static const struct command commands[] = {
     {"user", cmd_user, "add, list and change users (local accounts, roles)"},
     {"org", cmd_org, "add and list districts and schools"},
     {"team", cmd_team, "add teams, their members and their coaches"},
+    {"ingest", cmd_ingest, "add books (PDF, Markdown, text) to the library"},
+    {"books", cmd_books, "list, show and remove library books"},
+    {"search", cmd_search, "search the library as the coach does (--domain, --k, --json)"},
+    {"reindex", cmd_reindex, "re-embed every chunk and rebuild the vector index"},
+    {"eval", cmd_eval, "measure retrieval on a question set (recall@1, recall@5, MRR)"},
 };
 
 static void help(FILE *out)

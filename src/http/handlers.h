@@ -56,6 +56,15 @@ void h_shares_list(struct request *req);
 void h_shares_revoke(struct request *req);
 void h_shared_get(struct request *req);
 
+/* h_search.c: GET /api/search (admins) */
+void h_search(struct request *req);
+
+/* h_books.c: /api/admin/books, /api/admin/jobs/{id} (admins) */
+void h_books_upload(struct request *req);
+void h_books_list(struct request *req);
+void h_books_delete(struct request *req);
+void h_jobs_get(struct request *req);
+
 /* h_debug.c: GET /api/debug/sleep, GET /api/debug/stream (test only) */
 void h_debug_sleep(struct request *req);
 void h_debug_stream(struct request *req);

@@ -359,6 +359,44 @@ bool request_read_body(struct request *req)
     return true;
 }
 
+bool request_stream_body(struct request *req, size_t limit,
+                         bool (*sink)(void *ctx, const char *data, size_t n), void *ctx)
+{
+    char chunk[65536];
+    size_t total = 0;
+
+    if (req->body_read) {
+        resp_error(req, 500, "internal", "the request body was already read");
+        return false;
+    }
+    req->body_read = true;
+    if (req->content_length > (int64_t)limit) {
+        resp_error(req, 413, "payload_too_large", "the upload is larger than %zu bytes", limit);
+        return false;
+    }
+    for (;;) {
+        long got = req->io.read(req->io.ctx, chunk, sizeof(chunk));
+        if (got < 0) {
+            resp_error(req, 400, "bad_request", "could not read the request body");
+            return false;
+        }
+        if (got == 0)
+            break;
+        total += (size_t)got;
+        if (total > limit) {
+            resp_error(req, 413, "payload_too_large", "the upload is larger than %zu bytes", limit);
+            return false;
+        }
+        if (!sink(ctx, chunk, (size_t)got))
+            return false;
+    }
+    if (req->content_length >= 0 && (int64_t)total != req->content_length) {
+        resp_error(req, 400, "bad_request", "request body is shorter than its Content-Length");
+        return false;
+    }
+    return true;
+}
+
 /* True when the content type is application/json, parameters allowed. */
 static bool is_json_type(const char *ct)
 {

@@ -107,6 +107,15 @@ const char *request_param(const struct request *req, const char *name) __attribu
  * returns false. */
 bool request_read_body(struct request *req) __attribute__((nonnull));
 
+/* Streams the body to sink in chunks, never holding it whole: refuses a
+ * declared or actual length above limit (413) and a body shorter than its
+ * Content-Length (400).  sink returns false to abort (it has set the
+ * error response, e.g. 500 for a full disk).  Returns true when the whole
+ * body went to sink. */
+bool request_stream_body(struct request *req, size_t limit,
+                         bool (*sink)(void *ctx, const char *data, size_t n), void *ctx)
+    __attribute__((nonnull(1, 3)));
+
 /* Reads and parses a JSON object body into req->json.  Returns it (owned
  * by the request), or NULL after setting a 415, 413 or 400 error response
  * (wrong content type, too large, malformed, invalid UTF-8, nested too

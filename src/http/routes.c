@@ -45,6 +45,12 @@ const struct route app_routes[] = {
     {"DELETE", "/api/admin/teams/{id}/coaches/{user_id}", h_admin_team_coach, ADMIN_CHANGE,
      "Unassign a coach from a team"},
     {"GET", "/api/admin/audit", h_admin_audit, ADMIN, "Page through the audit log, newest first"},
+    {"POST", "/api/admin/books", h_books_upload, ADMIN_CHANGE,
+     "Upload a book (the file as the body) and queue its ingestion"},
+    {"GET", "/api/admin/books", h_books_list, ADMIN, "The library's books and the latest jobs"},
+    {"DELETE", "/api/admin/books/{id}", h_books_delete, ADMIN_CHANGE,
+     "Remove a book with its chapters and chunks (audited)"},
+    {"GET", "/api/admin/jobs/{id}", h_jobs_get, ADMIN, "One ingestion job: status and error"},
 #undef ADMIN
 #undef ADMIN_CHANGE
 #define MINE ROUTE_AUTH, ROLE_ANY
@@ -78,6 +84,8 @@ const struct route app_routes[] = {
      "Resolve a flagged answer with an optional note (audited)"},
 #undef MINE
 #undef MINE_CHANGE
+    {"GET", "/api/search", h_search, ROUTE_AUTH, ROLE_ADMIN,
+     "Search the library as the coach does: hybrid retrieval, best first (admins)"},
     {"GET", "/api/debug/sleep", h_debug_sleep, ROUTE_DEBUG, ROLE_ANY,
      "Test only: answer after a delay"},
     {"GET", "/api/debug/stream", h_debug_stream, ROUTE_DEBUG | ROUTE_STREAM, ROLE_ANY,

@@ -27,6 +27,7 @@ static void usage(FILE *out)
                  "  --listen unix:PATH|HOST:PORT  where to listen (default: the socket on fd 0,\n"
                  "                                as passed by spawn-fcgi)\n"
                  "  --workers N                   worker processes (default 4)\n"
+                 "  --job-workers N               ingestion job processes (default 1)\n"
                  "  --max-requests N              recycle a worker after N requests (0 = never)\n"
                  "  --drain-timeout SECONDS       grace for in-flight requests on SIGTERM\n"
                  "  --pidfile PATH                write the master's pid here\n"
@@ -75,6 +76,7 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         {"listen", required_argument, NULL, 'l'},
         {"workers", required_argument, NULL, 'w'},
+        {"job-workers", required_argument, NULL, 'j'},
         {"max-requests", required_argument, NULL, 'm'},
         {"drain-timeout", required_argument, NULL, 'd'},
         {"pidfile", required_argument, NULL, 'p'},
@@ -95,11 +97,12 @@ int main(int argc, char **argv)
         config_free(&cfg);
         return 2;
     }
-    while ((c = getopt_long(argc, argv, "l:w:m:d:p:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "l:w:j:m:d:p:h", opts, NULL)) != -1) {
         const char *key = NULL;
         switch (c) {
         case 'l': key = "PLCCOACH_LISTEN"; break;
         case 'w': key = "PLCCOACH_WORKERS"; break;
+        case 'j': key = "PLCCOACH_JOB_WORKERS"; break;
         case 'm': key = "PLCCOACH_MAX_REQUESTS"; break;
         case 'd': key = "PLCCOACH_DRAIN_TIMEOUT"; break;
         case 'p': key = "PLCCOACH_PIDFILE"; break;

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "server/jobs.h"
 #include "server/master.h"
 #include "server/worker.h"
 #include "util/alloc.h"
@@ -30,6 +31,7 @@
 
 struct slot {
     pid_t pid; /* 0 when empty */
+    bool jobs; /* runs the job process instead of a worker */
     int64_t started_ms;
     int64_t respawn_at; /* when empty: when to start a worker (0 = now) */
     int64_t backoff_ms; /* delay used for the last crash */
@@ -70,6 +72,7 @@ static bool spawn(struct master *m, struct slot *s)
     }
     if (pid == 0) {
         struct sigaction sa;
+        bool jobs = s->jobs;
         int status;
 
         memset(&sa, 0, sizeof(sa));
@@ -79,13 +82,20 @@ static bool spawn(struct master *m, struct slot *s)
         sigprocmask(SIG_SETMASK, &m->orig_mask, NULL);
         free(m->slots);
         free(m->retirees);
-        status = worker_main(m->cfg, m->listen_fd);
+        if (jobs) {
+            if (m->listen_fd >= 0)
+                close(m->listen_fd);
+            status = jobs_main(m->cfg);
+        } else {
+            status = worker_main(m->cfg, m->listen_fd);
+        }
         exit(status);
     }
     s->pid = pid;
     s->started_ms = now_ms();
     s->respawn_at = 0;
-    LOG_FIELDS(LOG_DEBUG, "worker spawned", LF_INT("worker_pid", pid));
+    LOG_FIELDS(LOG_DEBUG, s->jobs ? "job process spawned" : "worker spawned",
+               LF_INT("worker_pid", pid));
     return true;
 }
 
@@ -277,8 +287,10 @@ int master_run(const struct config *cfg, int listen_fd, const char *unix_path)
     memset(&m, 0, sizeof(m));
     m.cfg = cfg;
     m.listen_fd = listen_fd;
-    m.nslots = (size_t)cfg->workers;
+    m.nslots = (size_t)cfg->workers + (size_t)cfg->job_workers;
     m.slots = xcalloc(m.nslots, sizeof(*m.slots));
+    for (size_t i = (size_t)cfg->workers; i < m.nslots; i++)
+        m.slots[i].jobs = true;
 
     memset(&sa, 0, sizeof(sa));
     sigemptyset(&sa.sa_mask);
@@ -298,7 +310,7 @@ int master_run(const struct config *cfg, int listen_fd, const char *unix_path)
     sigprocmask(SIG_BLOCK, &set, &m.orig_mask);
 
     LOG_FIELDS(LOG_INFO, "master started", LF_INT("workers", cfg->workers),
-               LF_INT("max_requests", cfg->max_requests),
+               LF_INT("job_workers", cfg->job_workers), LF_INT("max_requests", cfg->max_requests),
                LF_INT("drain_timeout_s", cfg->drain_timeout));
 
     for (;;) {

@@ -1,7 +1,8 @@
 /*
  * The master process: supervises the preforked workers; never serves.
  *
- * - starts cfg->workers workers on the listening socket;
+ * - starts cfg->workers workers on the listening socket, and
+ *   cfg->job_workers job processes (server/jobs.h) that run ingestion jobs;
  * - respawns a worker that dies: at once after a clean recycle, with an
  *   exponential backoff (100 ms doubling up to cfg->backoff_max_ms) when
  *   workers keep crashing soon after start;

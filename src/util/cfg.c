@@ -24,6 +24,9 @@ const struct config_key config_keys[] = {
         "spawn-fcgi passes on fd 0. Overridden by --listen."),
     KEY("PLCCOACH_WORKERS", CONFIG_INT, "4", 1, 256, workers, false,
         "Number of preforked worker processes. Overridden by --workers."),
+    KEY("PLCCOACH_JOB_WORKERS", CONFIG_INT, "1", 0, 16, job_workers, false,
+        "Job processes that take ingestion jobs from the database queue (0 = none in this "
+        "task). Overridden by --job-workers."),
     KEY("PLCCOACH_MAX_REQUESTS", CONFIG_INT, "10000", 0, INT64_C(1000000000), max_requests, false,
         "A worker exits and is replaced after this many requests (0 = never). "
         "Overridden by --max-requests."),
@@ -87,6 +90,24 @@ const struct config_key config_keys[] = {
         false, "The generic OpenID provider's button label, e.g. Microsoft."),
     KEY("PLCCOACH_SHARE_PUBLIC", CONFIG_BOOL, "false", 0, 0, share_public, false,
         "Shared conversation links open without signing in (otherwise any signed-in user)."),
+    KEY("PLCCOACH_EMBEDDINGS", CONFIG_STRING, "local", 0, 0, embeddings, false,
+        "Embedding provider: local (built in, deterministic, no network) or openai (any "
+        "OpenAI-compatible /v1/embeddings service)."),
+    KEY("PLCCOACH_EMBEDDINGS_URL", CONFIG_STRING, "", 0, 0, embeddings_url, false,
+        "Base URL of the OpenAI-compatible embeddings service ({url}/v1/embeddings)."),
+    KEY("PLCCOACH_EMBEDDINGS_MODEL", CONFIG_STRING, "", 0, 0, embeddings_model, false,
+        "Embedding model name sent to the service (recorded in library_settings)."),
+    KEY("PLCCOACH_EMBEDDINGS_DIMENSIONS", CONFIG_INT, "384", 1, 16000, embeddings_dimensions, false,
+        "Embedding vector size; a change needs `plccoach reindex`."),
+    KEY("PLCCOACH_EMBEDDINGS_API_KEY", CONFIG_STRING, "", 0, 0, embeddings_api_key, true,
+        "Bearer token for the embeddings service."),
+    KEY("PLCCOACH_SEARCH_THRESHOLD", CONFIG_INT, "120", 0, 1000, search_threshold, false,
+        "Relevance cut: passages whose cosine similarity to the question is below this "
+        "value / 1000 are dropped; nothing left means \"nothing relevant\"."),
+    KEY("PLCCOACH_CONTENT_DIR", CONFIG_STRING, "/var/lib/plccoach/content", 0, 0, content_dir,
+        false, "Directory where uploaded books are stored until (and after) ingestion."),
+    KEY("PLCCOACH_MAX_UPLOAD_BYTES", CONFIG_INT, "52428800", 1024, INT64_C(1073741824),
+        max_upload_bytes, false, "Largest book upload accepted (413 above it)."),
     {NULL, CONFIG_STRING, NULL, NULL, 0, 0, 0, false},
 };
 
@@ -128,6 +149,17 @@ static bool store(struct config *cfg, const struct config_key *k, const char *va
                 snprintf(err, errlen, "%s: expected debug, info, warn or error", k->name);
                 return false;
             }
+        }
+        if (strcmp(k->name, "PLCCOACH_EMBEDDINGS") == 0 && strcmp(value, "local") != 0
+            && strcmp(value, "openai") != 0) {
+            snprintf(err, errlen, "%s: expected local or openai", k->name);
+            return false;
+        }
+        if (strcmp(k->name, "PLCCOACH_EMBEDDINGS_URL") == 0 && value[0] != '\0'
+            && !url_https_or_loopback(value)) {
+            snprintf(err, errlen, "%s: expected an https:// URL (http:// only on loopback)",
+                     k->name);
+            return false;
         }
         if (strncmp(k->name, "PLCCOACH_OIDC_", 14) == 0 && strstr(k->name, "_ISSUER") != NULL
             && value[0] != '\0' && !url_https_or_loopback(value)) {

@@ -19,6 +19,7 @@ enum config_type { CONFIG_STRING, CONFIG_INT, CONFIG_BOOL, CONFIG_MODE };
 struct config {
     char *listen; /* unix:PATH, HOST:PORT, or "" for fd 0 */
     int64_t workers;
+    int64_t job_workers;   /* job processes (ingestion), 0 = none */
     int64_t max_requests;  /* 0 = never recycle */
     int64_t drain_timeout; /* seconds */
     char *pidfile;
@@ -31,6 +32,8 @@ struct config {
     char *log_level;
     char *sql_dir;
     bool debug_routes;
+    char *content_dir;             /* where uploaded books are stored */
+    int64_t max_upload_bytes;      /* largest book upload */
     char *public_url;              /* scheme://host[:port] the browser uses */
     int64_t session_idle;          /* seconds of inactivity that end a session */
     int64_t session_max;           /* absolute session lifetime, seconds */
@@ -44,6 +47,13 @@ struct config {
     char *oidc_clever_client_id, *oidc_clever_client_secret, *oidc_clever_issuer;
     char *oidc_generic_issuer, *oidc_generic_client_id, *oidc_generic_client_secret;
     char *oidc_generic_name; /* the generic provider's button label */
+    /* Embeddings and retrieval (src/library/embed.h, search.h) */
+    char *embeddings;              /* "local" or "openai" */
+    char *embeddings_url;          /* OpenAI-compatible base URL */
+    char *embeddings_model;        /* model name sent to the service */
+    int64_t embeddings_dimensions; /* vector size (chunks.embedding::vector(N)) */
+    char *embeddings_api_key;      /* secret: bearer token */
+    int64_t search_threshold;      /* relevance cut, cosine similarity x 1000 */
 };
 
 struct config_key {

@@ -34,7 +34,7 @@ touch "$log"
 rc=0
 # shellcheck disable=SC2016  # expanded by the inner sh
 env -i PATH="$PATH" LANG=C.UTF-8 ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" \
-    PLCCOACH_DATABASE_URL="$(stack_conninfo)" PLCCOACH_LOG="$log" \
+    PLCCOACH_DATABASE_URL="$(stack_conninfo)" PLCCOACH_LOG="$log" PLCCOACH_JOB_WORKERS=0 \
     spawn-fcgi -s "$sock" -M 0660 -P "$pidfile" "${as_user[@]}" -- \
     /bin/sh -c 'exec "$@" 2>>"$PLCCOACH_LOG"' sh "$STACK_FCGI" --workers 2 \
     >"$STACK_DIR/log/spawn-fcgi.log" 2>&1 || rc=$?

@@ -53,6 +53,9 @@ export PLC_SRCDIR PLC_BUILDDIR
 : "${STACK_WORKERS:=2}"
 : "${STACK_MAX_REQUESTS:=0}"
 : "${STACK_DRAIN_TIMEOUT:=10}"
+# Job processes (ingestion) beside the workers: none unless a test asks, so
+# that worker_pids lists only workers.
+: "${STACK_JOB_WORKERS:=0}"
 : "${STACK_DEADLINE:=30}"
 
 STACK_FCGI=$PLC_BUILDDIR/plccoach-fcgi
@@ -95,7 +98,7 @@ stack_init() {
     [ -n "$STACK_DIR" ] && return 0
     STACK_DIR=$(mktemp -d /tmp/plccoach-t.XXXXXX)
     tap_cleanup stack_teardown
-    mkdir -p "$STACK_DIR"/{run,log,nginx,www,tmp}
+    mkdir -p "$STACK_DIR"/{run,log,nginx,www,tmp,content}
     cp "$PLC_SRCDIR/conf/placeholder/index.html" "$STACK_DIR/www/index.html"
     : "${STACK_SOCK:=$STACK_DIR/run/fcgi.sock}"
     STACK_POOL_PIDFILE=$STACK_DIR/run/fcgi.pid
@@ -260,7 +263,8 @@ stack_pool_env() {
 stack_pool_start() {
     local env=(PATH="$PATH" LANG=C.UTF-8 ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS"
         PLCCOACH_DATABASE_URL="$(stack_conninfo)" PLCCOACH_DEBUG_ROUTES=true
-        PLCCOACH_DB_CONNECT_TIMEOUT=2)
+        PLCCOACH_DB_CONNECT_TIMEOUT=2 PLCCOACH_JOB_WORKERS="$STACK_JOB_WORKERS"
+        PLCCOACH_CONTENT_DIR="$STACK_DIR/content")
     local run=()
     stack_init
     if plc_is_root && [ -n "$STACK_POOL_USER" ]; then

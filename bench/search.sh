@@ -1,0 +1,112 @@
+#!/bin/bash
+# bench/search.sh - library search latency at 10k and 100k chunks.
+#
+# For each size: a throwaway PostgreSQL cluster (t/lib/stack.sh, loopback
+# and a private socket only), N synthetic chunks (120 words each drawn
+# with a fixed seed from a vocabulary of PLC and everyday words, in 1,000-
+# chunk books), `plccoach reindex` (local embedder, bulk, then the HNSW
+# index), then 20 questions x BENCH_REPEAT searches in each mode through
+# `plccoach search --mode M --repeat R` (hybrid, vector-only, text-only:
+# the whole search, query embedding and result assembly included, on one
+# connection), beside pgbench running the bare SQL of each list with a
+# fixed vector and query as the floor.  Prints a markdown table.
+#
+#   bench/search.sh                 # sizes 10000 100000
+#   BENCH_SIZES=10000 bench/search.sh
+#   PLC_BUILDDIR=/path/to/build bench/search.sh
+#
+# Knobs: BENCH_SIZES, BENCH_REPEAT (25 per question), BENCH_PGBENCH_SECONDS
+# (10).  Bounded: every step runs under `timeout`.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -euo pipefail
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+: "${PLC_SRCDIR:=$SRC}"
+: "${PLC_BUILDDIR:=$PWD}"
+export PLC_SRCDIR PLC_BUILDDIR
+SIZES=${BENCH_SIZES:-10000 100000}
+REPEAT=${BENCH_REPEAT:-25}
+PGB_SECONDS=${BENCH_PGBENCH_SECONDS:-10}
+
+. "$PLC_SRCDIR/t/lib/tap.sh"
+. "$PLC_SRCDIR/t/lib/stack.sh"
+pass() { :; }
+fail() { printf 'bench: %s\n' "$*" >&2; }
+diag() { printf '# %s\n' "$*" >&2; }
+# cli SECONDS ARGS...: the built plccoach on the stack's database, bounded.
+cli() {
+    local secs=$1
+    shift
+    PLCCOACH_DATABASE_URL="$(stack_conninfo)" timeout "$secs" "$STACK_CLI" "$@"
+}
+[ -x "$PLC_BUILDDIR/plccoach" ] || { echo "bench: build first ($PLC_BUILDDIR/plccoach)" >&2; exit 1; }
+
+QUESTIONS=(
+    "How do we write a CFA as a team?" "what is RTI" "kids falling behind in reading"
+    "setting SMART goals for the unit" "team norms for meetings" "essential standards GVC"
+    "how to look at student work together" "celebrating small wins with staff"
+    "what do we do when students already know it" "data from the last assessment"
+    "principal support for collaboration time" "MTSS tiers" "scoring rubrics together"
+    "how long should a PLC meeting be" "intervention schedule ideas" "grading for learning"
+    "building trust on a new team" "curriculum pacing guide" "how to use exit tickets"
+    "leadership team responsibilities"
+)
+
+# pct P < numbers (one per line): the P-th percentile.
+pct() { sort -n | awk -v p="$1" '{ v[NR] = $1 } END { i = int((NR - 1) * p / 100) + 1; printf "%.2f", v[i] }'; }
+
+stack_init
+stack_pg_start >&2
+stack_migrate >&2
+echo "| chunks | path | p50 ms | p95 ms |"
+echo "|---:|---|---:|---:|"
+loaded=0
+for n in $SIZES; do
+    t0=$(date +%s)
+    timeout 900 "$PLC_PGBIN/psql" -X -q -v ON_ERROR_STOP=1 \
+        "$(stack_conninfo)" -v from="$loaded" -v to="$n" >&2 <<'SQL'
+SELECT setseed(0.42);
+CREATE TEMP TABLE vocab AS SELECT regexp_split_to_array(
+ 'team teams teacher teachers student students learning learn assessment assessments common formative summative data evidence goal goals smart measurable standard standards essential curriculum guaranteed viable intervention interventions tier tiers support extra time schedule reading writing math science unit lesson lessons quiz test score scores rubric rubrics proficient proficiency mastery feedback grading grade grades principal leader leadership coach coaching collaboration collaborate collaborative meeting meetings norms agenda trust culture celebrate success wins school district parent parents family community class classroom instruction practice practices strategy strategies plan planning reflect reflection question questions result results improve improvement growth progress monitor monitoring behavior attendance engagement motivation equity access responsibility shared vision mission values commitment protocol protocols analysis analyze pacing guide calendar week month year day morning afternoon room book books chapter page idea ideas example examples work worked working the of and to in for with on that is are be as it this by we our they their at from or an not have has can will each all more most some',
+ ' ') AS w;
+INSERT INTO books (title, authors, sha256, format)
+SELECT 'Bench book ' || b, '{Bench}', md5('a' || b) || md5('b' || b), 'text'
+FROM generate_series(:from / 1000 + 1, :to / 1000) b;
+INSERT INTO chunks (book_id, ordinal, text, page_start, page_end, page_index_start, page_index_end, domains)
+SELECT bk.id, o,
+  (SELECT string_agg(v.w[1 + floor(random() * array_length(v.w, 1))::int], ' ')
+     FROM vocab v, generate_series(1, 120) g WHERE o >= 0),
+  (o + 1)::text, (o + 1)::text, o, o,
+  ARRAY[(ARRAY['assessment','collaboration','leadership','curriculum','data_analysis','school_culture','student_learning'])[1 + o % 7]]
+FROM books bk, generate_series(0, 999) o
+WHERE bk.title ~ '^Bench book ' AND substring(bk.title from 12)::int > :from / 1000;
+ANALYZE chunks;
+SQL
+    PGOPTIONS='-c maintenance_work_mem=512MB' PLCCOACH_DB_STATEMENT_TIMEOUT=0 cli 1800 reindex >&2
+    loaded=$n
+    echo "bench: $n chunks generated and indexed in $(($(date +%s) - t0)) s" >&2
+    for mode in hybrid vector text; do
+        : >"$STACK_DIR/tmp/$mode.ms"
+        for q in "${QUESTIONS[@]}"; do
+            cli 300 search "$q" --mode "$mode" --repeat "$REPEAT" \
+                >>"$STACK_DIR/tmp/$mode.ms" 2>/dev/null
+        done
+        echo "| $n | plccoach search --mode $mode | $(pct 50 <"$STACK_DIR/tmp/$mode.ms") | $(pct 95 <"$STACK_DIR/tmp/$mode.ms") |"
+    done
+    # The floor: the bare SQL of each list through pgbench.
+    qv=$(stack_psql -- -Atc "SELECT embedding::text FROM chunks ORDER BY id LIMIT 1")
+    cat >"$STACK_DIR/tmp/vec.sql" <<SQL2
+SET hnsw.ef_search = 100;
+SELECT id FROM chunks c WHERE c.embedding IS NOT NULL ORDER BY c.embedding::vector(384) <=> '$qv'::vector(384) LIMIT 40;
+SQL2
+    cat >"$STACK_DIR/tmp/fts.sql" <<'SQL2'
+SELECT c.id, ts_rank_cd(c.tsv, q.tq) AS trank FROM chunks c, websearch_to_tsquery('english', 'how or do or we or write or cfa or team or "common formative assessment"') q(tq) WHERE c.tsv @@ q.tq ORDER BY trank DESC LIMIT 40;
+SQL2
+    for f in vec fts; do
+        rm -f "$STACK_DIR"/tmp/pgbench_log.*
+        (cd "$STACK_DIR/tmp" && timeout $((PGB_SECONDS + 60)) pgbench -n -c 1 -T "$PGB_SECONDS" -l \
+            -f "$f.sql" "$(stack_conninfo)" >/dev/null 2>&1)
+        awk '{ print $3 / 1000 }' "$STACK_DIR"/tmp/pgbench_log.* >"$STACK_DIR/tmp/$f.pgb"
+        echo "| $n | pgbench floor: $([ $f = vec ] && echo 'vector top-40 SQL' || echo 'full-text top-40 SQL') | $(pct 50 <"$STACK_DIR/tmp/$f.pgb") | $(pct 95 <"$STACK_DIR/tmp/$f.pgb") |"
+    done
+done
+tap_finish_quietly 0

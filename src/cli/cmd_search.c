@@ -1,0 +1,208 @@
+/*
+ * plccoach search "question" [--domain D] [--k N] [--json]
+ * plccoach reindex
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "db/db.h"
+#include "library/embed.h"
+#include "library/search.h"
+#include "util/alloc.h"
+#include "util/cfg.h"
+#include "util/text.h"
+
+static bool open_db(struct db *db, struct config *cfg)
+{
+    db_init(db, cfg);
+    if (db_conn(db) == NULL) {
+        fprintf(stderr, "plccoach: cannot connect to the database: %s\n", db->last_error);
+        return false;
+    }
+    return true;
+}
+
+/* Prints the first width characters of s on one line (newlines as
+ * spaces), with an ellipsis when cut. */
+static void print_excerpt(const char *s, size_t width)
+{
+    size_t i;
+
+    for (i = 0; s[i] != '\0' && i < width; i++)
+        putchar(s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i]);
+    /* do not cut a UTF-8 sequence in half */
+    while ((s[i] & 0xC0) == 0x80)
+        putchar(s[i++]);
+    printf("%s\n", s[i] ? "..." : "");
+}
+
+static int cmp_ms(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* --repeat N (benchmarks): runs the search N times on one connection and
+ * prints each search's latency in ms, one per line (the search's own
+ * time, query embedding included, process start and connect excluded). */
+static int bench(struct db *db, struct config *cfg, const struct search_opts *so, size_t n)
+{
+    double *ms = xcalloc(n, sizeof(*ms));
+    struct search_result res;
+    size_t i, found = 0;
+
+    for (i = 0; i < n; i++) {
+        struct timespec a, b;
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        if (!search_run(db, cfg, so, &res)) {
+            fprintf(stderr, "plccoach: search failed: %s\n", db->last_error);
+            search_result_free(&res);
+            free(ms);
+            return 1;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        found = res.n;
+        search_result_free(&res);
+        ms[i] = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+    }
+    qsort(ms, n, sizeof(*ms), cmp_ms);
+    for (i = 0; i < n; i++)
+        printf("%.3f\n", ms[i]);
+    fprintf(stderr, "plccoach: %zu searches, p50 %.2f ms, p95 %.2f ms, %zu results\n", n,
+            ms[(n - 1) / 2], ms[(size_t)((double)(n - 1) * 0.95)], found);
+    free(ms);
+    return 0;
+}
+
+int cmd_search(int argc, char **argv, struct config *cfg)
+{
+    static const struct option opts[] = {
+        {"domain", required_argument, NULL, 'd'}, {"k", required_argument, NULL, 'k'},
+        {"json", no_argument, NULL, 'j'},         {"mode", required_argument, NULL, 'm'},
+        {"repeat", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0},
+    };
+    struct search_opts so = {.k = 5, .threshold = -1, .mode = SEARCH_HYBRID};
+    struct search_result res;
+    bool json = false, ok;
+    int64_t k, repeat = 0;
+    struct db db;
+    size_t i;
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "d:k:j", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            if (!search_domain_valid(optarg)) {
+                fprintf(stderr, "plccoach: --domain: unknown domain '%s'\n", optarg);
+                return 2;
+            }
+            so.domain = optarg;
+            break;
+        case 'k':
+            if (!parse_int64(optarg, 1, SEARCH_K_MAX, &k)) {
+                fprintf(stderr, "plccoach: --k: expected 1 to %d\n", SEARCH_K_MAX);
+                return 2;
+            }
+            so.k = (size_t)k;
+            break;
+        case 'j': json = true; break;
+        case 'm':
+            if (strcmp(optarg, "hybrid") == 0)
+                so.mode = SEARCH_HYBRID;
+            else if (strcmp(optarg, "vector") == 0)
+                so.mode = SEARCH_VECTOR;
+            else if (strcmp(optarg, "text") == 0)
+                so.mode = SEARCH_TEXT;
+            else {
+                fprintf(stderr, "plccoach: --mode: expected hybrid, vector or text\n");
+                return 2;
+            }
+            break;
+        case 'r':
+            if (!parse_int64(optarg, 1, 100000, &repeat)) {
+                fprintf(stderr, "plccoach: --repeat: expected 1 to 100000\n");
+                return 2;
+            }
+            break;
+        default: return 2;
+        }
+    }
+    if (optind != argc - 1 || argv[optind][0] == '\0') {
+        fprintf(stderr, "Usage: plccoach search \"question\" [--domain D] [--k N] [--json]\n");
+        return 2;
+    }
+    so.question = argv[optind];
+    if (!open_db(&db, cfg))
+        return 1;
+    if (repeat > 0) {
+        int rc = bench(&db, cfg, &so, (size_t)repeat);
+        db_close(&db);
+        return rc;
+    }
+    ok = search_run(&db, cfg, &so, &res);
+    if (!ok) {
+        fprintf(stderr, "plccoach: search failed: %s\n",
+                db.last_error[0] ? db.last_error : "see the log");
+    } else if (json) {
+        json_object *o = search_result_json(&res, true);
+        printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN
+                                                             | JSON_C_TO_STRING_NOSLASHESCAPE));
+        json_object_put(o);
+    } else if (res.nothing_relevant) {
+        printf("Nothing relevant in the library.\n");
+    } else {
+        for (i = 0; i < res.n; i++) {
+            const struct search_hit *h = &res.hits[i];
+            printf("%zu. %s", i + 1, h->book_title);
+            if (h->chapter_title != NULL)
+                printf(", ch. %s %s", h->chapter_number ? h->chapter_number : "", h->chapter_title);
+            if (strcmp(h->page_start, h->page_end) == 0)
+                printf(", p. %s", h->page_start);
+            else
+                printf(", pp. %s-%s", h->page_start, h->page_end);
+            printf("  (score %.3f)\n   ", h->score);
+            print_excerpt(h->text, 200);
+        }
+    }
+    search_result_free(&res);
+    db_close(&db);
+    return ok ? 0 : 1;
+}
+
+static void progress(size_t done, size_t total)
+{
+    fprintf(stderr, "\rplccoach: embedded %zu of %zu chunks", done, total);
+    if (done >= total)
+        fputc('\n', stderr);
+}
+
+int cmd_reindex(int argc, char **argv, struct config *cfg)
+{
+    struct db db;
+    bool ok;
+
+    (void)argv;
+    if (argc != 1) {
+        fprintf(stderr, "Usage: plccoach reindex\n");
+        return 2;
+    }
+    if (!open_db(&db, cfg))
+        return 1;
+    ok = library_reindex(&db, cfg, isatty(2) ? progress : NULL);
+    if (ok)
+        printf("reindexed: model %s, %lld dimensions\n", embed_model_name(cfg),
+               (long long)cfg->embeddings_dimensions);
+    else
+        fprintf(stderr, "plccoach: reindex failed: %s\n",
+                db.last_error[0] ? db.last_error : "see the log");
+    db_close(&db);
+    return ok ? 0 : 1;
+}

@@ -1,0 +1,459 @@
+/*
+ * The content library for admins.
+ *
+ * POST   /api/admin/books?filename=F[&title=&authors=A;B&isbn=&sku=&product_url=&replace=true]
+ *        the file (PDF, Markdown or plain text) as the request body, or a
+ *        multipart/form-data form with a "file" part and the same fields;
+ *        it is streamed to PLCCOACH_CONTENT_DIR (never held in memory),
+ *        named by its SHA-256, and an ingestion job is queued: 202.
+ * GET    /api/admin/books              books, and the latest jobs with status and errors
+ * GET    /api/admin/jobs/{id}          one job
+ * DELETE /api/admin/books/{id}         remove a book with its chapters and chunks
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "auth/session.h"
+#include "db/audit.h"
+#include "db/db.h"
+#include "http/handlers.h"
+#include "http/multipart.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "http/validate.h"
+#include "jobs/queue.h"
+#include "util/alloc.h"
+#include "util/cfg.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/text.h"
+
+/* Returns the extension of an acceptable upload name, or NULL. */
+static const char *upload_extension(const char *name)
+{
+    static const char *const exts[] = {".pdf", ".md", ".markdown", ".txt"};
+    size_t n = strlen(name), i;
+
+    if (n == 0 || n > 200 || name[0] == '.')
+        return NULL;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (!(c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z') || strchr(" ._-()", c) != NULL))
+            return NULL;
+    }
+    if (!utf8_valid(name, n))
+        return NULL;
+    for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+        size_t e = strlen(exts[i]);
+        if (n > e && strcasecmp(name + n - e, exts[i]) == 0)
+            return exts[i];
+    }
+    return NULL;
+}
+
+struct upload {
+    struct request *req;
+    int fd;
+    EVP_MD_CTX *md;
+};
+
+/* The sink of request_stream_body: write to the file and the digest. */
+static bool upload_sink(void *ctx, const char *data, size_t n)
+{
+    struct upload *u = ctx;
+
+    while (n > 0) {
+        ssize_t w = write(u->fd, data, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            log_error("upload: write: %s", strerror(errno));
+            resp_error(u->req, 507, "storage_full", "the upload could not be stored");
+            return false;
+        }
+        EVP_DigestUpdate(u->md, data, (size_t)w);
+        data += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+static const char *const option_keys[] = {"title",       "authors", "isbn", "sku",
+                                          "product_url", "replace", NULL};
+
+/* Adds one option (title, authors, ..., replace) to o; false after a 400. */
+static bool add_option(struct request *req, json_object *o, const char *key, const char *value)
+{
+    bool r;
+
+    if (strcmp(key, "replace") == 0) {
+        if (!parse_bool(value, &r)) {
+            resp_error(req, 400, "invalid_parameter", "replace must be true or false");
+            return false;
+        }
+        json_object_object_add(o, key, json_object_new_boolean(r));
+        return true;
+    }
+    if (strlen(value) > 500 || !utf8_valid(value, strlen(value))) {
+        resp_error(req, 400, "invalid_parameter", "%s must be UTF-8 text of at most 500 bytes",
+                   key);
+        return false;
+    }
+    if (value[0] != '\0')
+        json_object_object_add(o, key, json_object_new_string(value));
+    return true;
+}
+
+/* Builds the job options from the query; NULL after a 400. Caller puts. */
+static json_object *query_options(struct request *req)
+{
+    json_object *o = json_object_new_object();
+    size_t i;
+
+    for (i = 0; option_keys[i] != NULL; i++) {
+        const char *v = request_query(req, option_keys[i]);
+        if (v != NULL && !add_option(req, o, option_keys[i], v)) {
+            json_object_put(o);
+            return NULL;
+        }
+    }
+    return o;
+}
+
+/* A multipart/form-data upload: option fields and one "file" part. */
+struct form {
+    struct upload *u;
+    json_object *options;
+    struct multipart mp;
+    char *filename; /* the file part's name; owned */
+    const char *ext;
+    char *field;      /* the field being read; owned */
+    struct buf value; /* its value, at most 500 bytes */
+    bool in_file, got_file;
+};
+
+static bool form_begin(void *ctx, const char *name, const char *filename, const char *ctype)
+{
+    struct form *f = ctx;
+    size_t i;
+
+    (void)ctype;
+    if (filename != NULL) {
+        if (strcmp(name, "file") != 0 || f->got_file) {
+            resp_error(f->u->req, 400, "invalid_field",
+                       "send exactly one file, in a part named file");
+            return false;
+        }
+        f->ext = upload_extension(filename);
+        if (f->ext == NULL) {
+            resp_error(f->u->req, 400, "invalid_field",
+                       "the file must be a .pdf, .md, .markdown or .txt file with a plain name");
+            return false;
+        }
+        f->filename = xstrdup(filename);
+        f->in_file = true;
+        return true;
+    }
+    for (i = 0; option_keys[i] != NULL; i++)
+        if (strcmp(name, option_keys[i]) == 0)
+            break;
+    if (option_keys[i] == NULL) {
+        resp_error(f->u->req, 400, "unknown_field", "unknown form field \"%.64s\"", name);
+        return false;
+    }
+    free(f->field);
+    f->field = xstrdup(name);
+    buf_free(&f->value);
+    f->value.limit = 500;
+    return true;
+}
+
+static bool form_data(void *ctx, const char *data, size_t n)
+{
+    struct form *f = ctx;
+
+    if (f->in_file)
+        return upload_sink(f->u, data, n);
+    if (!buf_append(&f->value, data, n)) {
+        resp_error(f->u->req, 400, "invalid_field", "form field %s is longer than 500 bytes",
+                   f->field);
+        return false;
+    }
+    return true;
+}
+
+static bool form_end(void *ctx)
+{
+    struct form *f = ctx;
+
+    if (f->in_file) {
+        f->in_file = false;
+        f->got_file = true;
+        return true;
+    }
+    return add_option(f->u->req, f->options, f->field, buf_str(&f->value));
+}
+
+/* request_stream_body's sink for a form: everything goes to the parser. */
+static bool form_sink(void *ctx, const char *data, size_t n)
+{
+    struct form *f = ctx;
+
+    if (multipart_feed(&f->mp, data, n))
+        return true;
+    if (f->u->req->resp.status == 0)
+        resp_error(f->u->req, 400, "bad_request", "malformed multipart body: %s",
+                   f->mp.error ? f->mp.error : "?");
+    return false;
+}
+
+void h_books_upload(struct request *req)
+{
+    static const char *const allowed[] = {"filename", "title",       "authors", "isbn",
+                                          "sku",      "product_url", "replace", NULL};
+    const struct auth_user *me = req->user;
+    const char *ctype = req->content_type ? req->content_type : "";
+    const char *filename = request_query(req, "filename"), *ext = NULL;
+    char tmp[4096], final_path[4096], hex[2 * EVP_MAX_MD_SIZE + 1], job_id[37];
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0, i;
+    struct upload u = {req, -1, NULL};
+    struct form form;
+    bool is_form = strncasecmp(ctype, "multipart/form-data", 19) == 0;
+    json_object *options, *out, *detail;
+    bool ok = false;
+
+    memset(&form, 0, sizeof(form));
+    if (!query_only_params(req, allowed))
+        return;
+    if (!is_form && (filename == NULL || (ext = upload_extension(filename)) == NULL)) {
+        resp_error(req, 400, "invalid_parameter",
+                   "filename must name a .pdf, .md, .markdown or .txt file (letters, digits, "
+                   "spaces and ._-() only)");
+        return;
+    }
+    if ((options = query_options(req)) == NULL)
+        return;
+    if (is_form) {
+        const struct multipart_cb cb = {form_begin, form_data, form_end, &form};
+        form.u = &u;
+        form.options = options;
+        if (!multipart_init(&form.mp, ctype, &cb)) {
+            resp_error(req, 400, "bad_request", "multipart/form-data needs a valid boundary");
+            goto done;
+        }
+    }
+    if (mkdir(req->cfg->content_dir, 0750) != 0 && errno != EEXIST) {
+        log_error("upload: mkdir %s: %s", req->cfg->content_dir, strerror(errno));
+        resp_error(req, 500, "internal", "the content directory is not available");
+        goto done;
+    }
+    snprintf(tmp, sizeof(tmp), "%s/.upload-XXXXXX", req->cfg->content_dir);
+    u.fd = mkstemp(tmp);
+    if (u.fd < 0) {
+        log_error("upload: mkstemp in %s: %s", req->cfg->content_dir, strerror(errno));
+        resp_error(req, 500, "internal", "the content directory is not writable");
+        goto done;
+    }
+    u.md = EVP_MD_CTX_new();
+    ok = u.md != NULL && EVP_DigestInit_ex(u.md, EVP_sha256(), NULL) == 1
+         && request_stream_body(req, (size_t)req->cfg->max_upload_bytes,
+                                is_form ? form_sink : upload_sink, is_form ? (void *)&form : &u);
+    if (ok && is_form && (!multipart_done(&form.mp) || !form.got_file)) {
+        resp_error(req, 400, "bad_request",
+                   form.got_file ? "the multipart body is incomplete" : "no file part in the form");
+        ok = false;
+    }
+    if (ok && is_form) {
+        filename = form.filename;
+        ext = form.ext;
+    }
+    if (ok && EVP_DigestFinal_ex(u.md, md, &mdlen) != 1)
+        ok = false;
+    EVP_MD_CTX_free(u.md);
+    if (ok && lseek(u.fd, 0, SEEK_END) == 0) {
+        resp_error(req, 400, "bad_request", "the upload is empty");
+        ok = false;
+    }
+    if (ok && (fsync(u.fd) != 0 || close(u.fd) != 0)) {
+        resp_error(req, 507, "storage_full", "the upload could not be stored");
+        ok = false;
+    } else if (!ok) {
+        close(u.fd);
+    }
+    if (!ok) {
+        unlink(tmp);
+        goto done;
+    }
+    for (i = 0; i < mdlen; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    snprintf(final_path, sizeof(final_path), "%s/%s%s", req->cfg->content_dir, hex, ext);
+    if (rename(tmp, final_path) != 0) {
+        log_error("upload: rename: %s", strerror(errno));
+        unlink(tmp);
+        resp_error(req, 500, "internal", "the upload could not be stored");
+        ok = false;
+        goto done;
+    }
+    if (!job_enqueue(req->db, final_path, filename, options, me->id, job_id)) {
+        resp_db_unavailable(req);
+        ok = false;
+        goto done;
+    }
+    detail = json_object_new_object();
+    json_object_object_add(detail, "filename", json_object_new_string(filename));
+    json_object_object_add(detail, "sha256", json_object_new_string(hex));
+    audit_request(req, NULL, "book.upload", "job", job_id, detail);
+    out = json_object_new_object();
+    json_add_str(out, "id", job_id);
+    json_add_str(out, "status", "queued");
+    json_add_str(out, "filename", filename);
+    json_add_str(out, "sha256", hex);
+    resp_json(req, 202, out);
+done:
+    if (!ok && req->resp.status == 0)
+        resp_error(req, 500, "internal", "the upload failed");
+    json_object_put(options);
+    if (is_form) {
+        multipart_free(&form.mp);
+        free(form.filename);
+        free(form.field);
+        buf_free(&form.value);
+    }
+}
+
+/* The JSON of a job row: id, status, filename, book_id, error, times. */
+static json_object *job_json(const PGresult *res, int i)
+{
+    json_object *j = json_object_new_object();
+
+    json_add_str(j, "id", db_value(res, i, 0));
+    json_add_str(j, "status", db_value(res, i, 1));
+    json_add_str(j, "filename", db_value(res, i, 2));
+    json_add_str(j, "book_id", db_value(res, i, 3));
+    json_add_str(j, "error", db_value(res, i, 4));
+    json_add_str(j, "created_at", db_value(res, i, 5));
+    json_add_str(j, "started_at", db_value(res, i, 6));
+    json_add_str(j, "finished_at", db_value(res, i, 7));
+    return j;
+}
+
+#define JOB_COLUMNS                                                                                \
+    "id, status, filename, book_id, error, "                                                       \
+    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "                   \
+    "to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "                   \
+    "to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+void h_books_list(struct request *req)
+{
+    json_object *books = json_object_new_array(), *jobs = json_object_new_array(), *out;
+    PGresult *res = db_exec(req->db,
+                            "SELECT b.id, b.title, array_to_json(b.authors)::text, b.edition, "
+                            "b.isbn, b.sku, b.product_url, b.format, b.sample, b.page_count, "
+                            "(SELECT count(*) FROM chapters c WHERE c.book_id = b.id), "
+                            "(SELECT count(*) FROM chunks k WHERE k.book_id = b.id), "
+                            "to_char(b.created_at AT TIME ZONE 'UTC', "
+                            "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+                            "FROM books b ORDER BY lower(b.title), b.id",
+                            0, NULL, true);
+    int i;
+
+    if (res == NULL) {
+        json_object_put(books);
+        json_object_put(jobs);
+        resp_db_unavailable(req);
+        return;
+    }
+    for (i = 0; i < PQntuples(res); i++) {
+        json_object *b = json_object_new_object();
+        json_add_str(b, "id", db_value(res, i, 0));
+        json_add_str(b, "title", db_value(res, i, 1));
+        json_object_object_add(b, "authors", json_tokener_parse(PQgetvalue(res, i, 2)));
+        json_add_str(b, "edition", db_value(res, i, 3));
+        json_add_str(b, "isbn", db_value(res, i, 4));
+        json_add_str(b, "sku", db_value(res, i, 5));
+        json_add_str(b, "product_url", db_value(res, i, 6));
+        json_add_str(b, "format", db_value(res, i, 7));
+        json_object_object_add(b, "sample",
+                               json_object_new_boolean(PQgetvalue(res, i, 8)[0] == 't'));
+        json_object_object_add(b, "page_count", json_object_new_int(atoi(PQgetvalue(res, i, 9))));
+        json_object_object_add(b, "chapter_count",
+                               json_object_new_int(atoi(PQgetvalue(res, i, 10))));
+        json_object_object_add(b, "chunk_count", json_object_new_int(atoi(PQgetvalue(res, i, 11))));
+        json_add_str(b, "created_at", db_value(res, i, 12));
+        json_object_array_add(books, b);
+    }
+    PQclear(res);
+    res = db_exec(req->db,
+                  "SELECT " JOB_COLUMNS " FROM ingest_jobs ORDER BY created_at DESC, id LIMIT 50",
+                  0, NULL, true);
+    if (res == NULL) {
+        json_object_put(books);
+        json_object_put(jobs);
+        resp_db_unavailable(req);
+        return;
+    }
+    for (i = 0; i < PQntuples(res); i++)
+        json_object_array_add(jobs, job_json(res, i));
+    PQclear(res);
+    out = json_object_new_object();
+    json_object_object_add(out, "books", books);
+    json_object_object_add(out, "jobs", jobs);
+    resp_json(req, 200, out);
+}
+
+void h_jobs_get(struct request *req)
+{
+    const char *id = route_uuid(req, "id", "job");
+    PGresult *res;
+
+    if (id == NULL)
+        return;
+    res = db_exec(req->db, "SELECT " JOB_COLUMNS " FROM ingest_jobs WHERE id = $1", 1, &id, true);
+    if (res == NULL) {
+        resp_db_unavailable(req);
+        return;
+    }
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        resp_error(req, 404, "not_found", "no such job");
+        return;
+    }
+    resp_json(req, 200, job_json(res, 0));
+    PQclear(res);
+}
+
+void h_books_delete(struct request *req)
+{
+    const char *id = route_uuid(req, "id", "book");
+    json_object *detail;
+    PGresult *res;
+
+    if (id == NULL)
+        return;
+    res = db_exec(req->db, "DELETE FROM books WHERE id = $1 RETURNING title", 1, &id, false);
+    if (res == NULL) {
+        resp_db_unavailable(req);
+        return;
+    }
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        resp_error(req, 404, "not_found", "no such book");
+        return;
+    }
+    detail = json_object_new_object();
+    json_object_object_add(detail, "title", json_object_new_string(PQgetvalue(res, 0, 0)));
+    PQclear(res);
+    audit_request(req, NULL, "book.delete", "book", id, detail);
+    req->resp.status = 204;
+}

@@ -1,0 +1,50 @@
+/*
+ * The ingestion job queue in PostgreSQL (table ingest_jobs), shared by any
+ * number of ECS tasks: a job is claimed with FOR UPDATE SKIP LOCKED, so two
+ * job processes never take the same one, and announced with NOTIFY
+ * ingest_jobs so an idle job process wakes at once.  A job left `running`
+ * by a process that died is taken again after JOB_STALE_MINUTES, at most
+ * JOB_MAX_ATTEMPTS times in all.
+ */
+#ifndef PLC_JOBS_QUEUE_H
+#define PLC_JOBS_QUEUE_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct db;
+
+#define JOB_STALE_MINUTES 30
+#define JOB_MAX_ATTEMPTS 3
+#define JOB_CHANNEL "ingest_jobs"
+
+struct ingest_job {
+    char id[37];
+    char *path;           /* the stored upload; owned */
+    char *filename;       /* the name it was uploaded under; owned */
+    json_object *options; /* title, authors, isbn, sku, product_url, replace; owned */
+    char *created_by;     /* user id or NULL; owned */
+};
+
+/* Queues a job and notifies the job processes (on commit).  options may be
+ * NULL; it is not taken.  On success writes the job id into id_out. */
+bool job_enqueue(struct db *db, const char *path, const char *filename, json_object *options,
+                 const char *created_by, char id_out[37])
+    __attribute__((nonnull(1, 2, 3, 6), warn_unused_result));
+
+enum job_claim { JOB_CLAIMED, JOB_NONE, JOB_ERROR };
+
+/* Takes the oldest queued (or stale) job and marks it running.  On
+ * JOB_CLAIMED fills *job (release with job_clear). */
+enum job_claim job_claim(struct db *db, struct ingest_job *job) __attribute__((nonnull));
+
+/* Records the end of a job: done with book_id (may be NULL: nothing new),
+ * or failed with error (a message for the admin; NULL = done). */
+bool job_finish(struct db *db, const char *id, const char *book_id, const char *error)
+    __attribute__((nonnull(1, 2)));
+
+/* Frees what job_claim put in *job. */
+void job_clear(struct ingest_job *job);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * Running one claimed ingestion job: the bridge between the queue and the
+ * library's ingester.
+ */
+#ifndef PLC_JOBS_RUN_H
+#define PLC_JOBS_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct config;
+struct db;
+struct ingest_job;
+
+/* Ingests job->path with job->options.  On success returns true and sets
+ * *book_id (caller frees; NULL when the book was already there, unchanged).
+ * On failure returns false with a message for the admin in err. */
+bool job_run(struct db *db, const struct config *cfg, const struct ingest_job *job, char **book_id,
+             char *err, size_t errlen) __attribute__((nonnull));
+
+#endif

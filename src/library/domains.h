@@ -1,0 +1,43 @@
+/*
+ * The seven knowledge domains (docs product.md) and the rule-based tagger:
+ * a weighted lexicon of stems and phrases matched against a chunk's words.
+ * See src/library/README.md for the rules.
+ */
+#ifndef PLC_LIBRARY_DOMAINS_H
+#define PLC_LIBRARY_DOMAINS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define DOMAIN_COUNT 7
+#define DOMAIN_ALL ((1u << DOMAIN_COUNT) - 1)
+
+/* A domain is tagged when it scores at least this much and at least
+ * DOMAIN_RELATIVE of the best score; at most DOMAIN_MAX_TAGS are kept. */
+#define DOMAIN_MIN_SCORE 3.0
+#define DOMAIN_RELATIVE 0.5
+#define DOMAIN_MAX_TAGS 3
+
+/* Returns the name of domain i ("assessment", ...), or NULL past the end. */
+const char *domain_name(size_t i);
+
+/* Finds a domain by name; returns false when there is none. */
+bool domain_parse(const char *name, size_t *out) __attribute__((nonnull));
+
+/* Fills scores[i] with domain i's lexicon score for text. */
+void domains_score(const char *text, double scores[DOMAIN_COUNT]) __attribute__((nonnull));
+
+/* Returns the domains of text as a bit set (bit i = domain i); never 0:
+ * when no domain clears DOMAIN_MIN_SCORE the best-scoring one is used, and
+ * when nothing scores at all, fallback (itself non-zero). */
+unsigned domains_tag(const char *text, unsigned fallback) __attribute__((nonnull));
+
+/* Returns the best-scoring domain of summed scores as a one-bit set, or
+ * the collaboration domain when all are zero. */
+unsigned domains_best(const double scores[DOMAIN_COUNT]) __attribute__((nonnull));
+
+/* Writes the set as a PostgreSQL array literal ("{assessment,leadership}")
+ * into out (at least 128 bytes). */
+void domains_pg_array(unsigned set, char *out, size_t len) __attribute__((nonnull));
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * Readers: bytes of a file to a struct doc (see doc.h).
+ *
+ * Each reader initialises d itself.  On success d owns the pages, chapters
+ * and whatever metadata the file carries (the caller frees it with
+ * doc_free()); on failure d is left empty and err holds a one-line reason
+ * meant for the person who gave us the file ("encrypted PDF", ...).
+ */
+#ifndef PLC_LIBRARY_READ_H
+#define PLC_LIBRARY_READ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "library/doc.h"
+
+/* Markdown (format DOC_MARKDOWN) or plain text (DOC_TEXT).  Front matter
+ * between "---" lines (title, authors, edition, isbn, sku, product_url,
+ * sample, first_page); "# " headings (Markdown) or "Chapter N" lines (text)
+ * start chapters; "<!-- page 12 -->" lines start printed pages.  Refuses
+ * input that is not UTF-8, contains NUL bytes, or has no text. */
+bool read_markdown(const char *data, size_t n, enum doc_format format, struct doc *d, char *err,
+                   size_t errlen) __attribute__((nonnull, warn_unused_result));
+
+/* A PDF through poppler-glib: text and label per page, the outline as
+ * chapters (headings on the page tops when there is no outline), Title
+ * and Author as defaults.  Refuses encrypted, corrupt, empty and image-only
+ * documents. */
+bool read_pdf(const char *data, size_t n, struct doc *d, char *err, size_t errlen)
+    __attribute__((nonnull, warn_unused_result));
+
+#endif

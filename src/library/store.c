@@ -1,0 +1,232 @@
+/*
+ * One transaction per book; see store.h.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "library/domains.h"
+#include "library/embed.h"
+#include "library/store.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/log.h"
+
+/* Runs a statement with no result rows; false on failure (logged by db). */
+static bool run(struct db *db, const char *sql, int n, const char *const *params)
+{
+    PGresult *res = db_exec(db, sql, n, params, false);
+
+    if (res == NULL)
+        return false;
+    PQclear(res);
+    return true;
+}
+
+/* Appends a PostgreSQL array literal of strings (quoted, escaped) to b. */
+static void pg_text_array(struct buf *b, char *const *v, size_t n)
+{
+    size_t i;
+    const char *s;
+
+    buf_putc(b, '{');
+    for (i = 0; i < n; i++) {
+        if (i > 0)
+            buf_putc(b, ',');
+        buf_putc(b, '"');
+        for (s = v[i]; *s != '\0'; s++) {
+            if (*s == '"' || *s == '\\')
+                buf_putc(b, '\\');
+            buf_putc(b, *s);
+        }
+        buf_putc(b, '"');
+    }
+    buf_putc(b, '}');
+}
+
+static const char *format_name(enum doc_format f)
+{
+    return f == DOC_PDF ? "pdf" : f == DOC_MARKDOWN ? "markdown" : "text";
+}
+
+/* Inserts the chapters; ids[i] receives chapter i's id (37 bytes each). */
+static bool insert_chapters(struct db *db, const struct doc *d, const char *book_id,
+                            char (*ids)[37])
+{
+    size_t i;
+
+    for (i = 0; i < d->n_chapters; i++) {
+        const struct doc_chapter *ch = &d->chapters[i];
+        size_t first = ch->page < d->n_pages ? ch->page : d->n_pages - 1;
+        size_t last = doc_chapter_last_page(d, i);
+        char ord[24], ps[24], pe[24];
+        const char *params[8];
+        PGresult *res;
+
+        if (last < first)
+            last = first;
+        snprintf(ord, sizeof(ord), "%zu", i);
+        snprintf(ps, sizeof(ps), "%zu", first);
+        snprintf(pe, sizeof(pe), "%zu", last);
+        params[0] = book_id;
+        params[1] = ord;
+        params[2] = ch->number;
+        params[3] = ch->title;
+        params[4] = d->pages[first].label;
+        params[5] = d->pages[last].label;
+        params[6] = ps;
+        params[7] = pe;
+        res = db_exec(db,
+                      "INSERT INTO chapters (book_id, ordinal, number, title, page_start, page_end,"
+                      " page_index_start, page_index_end)"
+                      " VALUES ($1, $2::int, $3, $4, $5, $6, $7::int, $8::int) RETURNING id",
+                      8, params, false);
+        if (res == NULL)
+            return false;
+        snprintf(ids[i], 37, "%s", PQgetvalue(res, 0, 0));
+        PQclear(res);
+    }
+    return true;
+}
+
+static bool insert_chunks(struct db *db, const struct doc *d, const struct chunk_list *c,
+                          const char *book_id, char (*chapter_ids)[37])
+{
+    size_t i;
+
+    for (i = 0; i < c->n; i++) {
+        const struct chunk *k = &c->items[i];
+        char ord[24], ps[24], pe[24], tok[24], doms[160];
+        const char *params[10];
+
+        snprintf(ord, sizeof(ord), "%zu", i);
+        snprintf(ps, sizeof(ps), "%zu", k->page_first);
+        snprintf(pe, sizeof(pe), "%zu", k->page_last);
+        snprintf(tok, sizeof(tok), "%zu", k->tokens);
+        domains_pg_array(k->domains, doms, sizeof(doms));
+        params[0] = book_id;
+        params[1] = k->chapter == CHUNK_NO_CHAPTER ? NULL : chapter_ids[k->chapter];
+        params[2] = ord;
+        params[3] = k->text;
+        params[4] = d->pages[k->page_first].label;
+        params[5] = d->pages[k->page_last].label;
+        params[6] = ps;
+        params[7] = pe;
+        params[8] = tok;
+        params[9] = doms;
+        if (!run(db,
+                 "INSERT INTO chunks (book_id, chapter_id, ordinal, text, page_start, page_end,"
+                 " page_index_start, page_index_end, token_count, domains)"
+                 " VALUES ($1, $2, $3::int, $4, $5, $6, $7::int, $8::int, $9::int, $10::text[])",
+                 10, params))
+            return false;
+    }
+    return true;
+}
+
+enum ingest_outcome store_book(struct db *db, const struct doc *d, const struct chunk_list *c,
+                               const char *sha256, const char *source_uri, bool replace,
+                               char book_id[37], char *err, size_t errlen)
+{
+    struct buf authors = BUF_INIT;
+    char pages[24], (*chapter_ids)[37] = NULL;
+    const char *params[11];
+    PGresult *res;
+    bool replaced = false;
+
+    book_id[0] = '\0';
+    if (!run(db, "BEGIN", 0, NULL))
+        goto failed;
+    if (replace) {
+        params[0] = sha256;
+        params[1] = source_uri;
+        res = db_exec(db, "DELETE FROM books WHERE sha256 = $1 OR source_uri = $2 RETURNING id", 2,
+                      params, false);
+        if (res == NULL)
+            goto rollback;
+        replaced = PQntuples(res) > 0;
+        PQclear(res);
+    }
+    pg_text_array(&authors, d->authors, d->n_authors);
+    snprintf(pages, sizeof(pages), "%zu", d->n_pages);
+    params[0] = d->title;
+    params[1] = buf_str(&authors);
+    params[2] = d->edition;
+    params[3] = d->isbn;
+    params[4] = d->sku;
+    params[5] = d->product_url;
+    params[6] = source_uri;
+    params[7] = sha256;
+    params[8] = format_name(d->format);
+    params[9] = d->sample ? "true" : "false";
+    params[10] = pages;
+    res = db_exec(db,
+                  "INSERT INTO books (title, authors, edition, isbn, sku, product_url, source_uri,"
+                  " sha256, format, sample, page_count)"
+                  " VALUES ($1, $2::text[], $3, $4, $5, $6, $7, $8, $9, $10::boolean, $11::int)"
+                  " ON CONFLICT (sha256) DO NOTHING RETURNING id",
+                  11, params, false);
+    if (res == NULL)
+        goto rollback;
+    if (PQntuples(res) == 0) {
+        /* The same bytes are already stored. */
+        PQclear(res);
+        res = db_exec(db, "SELECT id FROM books WHERE sha256 = $1", 1, params + 7, false);
+        if (res == NULL || PQntuples(res) != 1) {
+            PQclear(res);
+            goto rollback;
+        }
+        snprintf(book_id, 37, "%s", PQgetvalue(res, 0, 0));
+        PQclear(res);
+        (void)run(db, "ROLLBACK", 0, NULL);
+        buf_free(&authors);
+        return INGEST_UNCHANGED;
+    }
+    snprintf(book_id, 37, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    chapter_ids = xcalloc(d->n_chapters ? d->n_chapters : 1, sizeof(*chapter_ids));
+    if (!insert_chapters(db, d, book_id, chapter_ids)
+        || !insert_chunks(db, d, c, book_id, chapter_ids))
+        goto rollback;
+    if (!library_embed_book(db, db->cfg, book_id)) {
+        snprintf(err, errlen, "computing the embeddings failed (see the log)");
+        goto rollback_keep_err;
+    }
+    if (!run(db, "COMMIT", 0, NULL))
+        goto failed;
+    free(chapter_ids);
+    buf_free(&authors);
+    return replaced ? INGEST_REPLACED : INGEST_NEW;
+
+rollback:
+    snprintf(err, errlen, "database error: %s", db->last_error);
+rollback_keep_err:
+    (void)run(db, "ROLLBACK", 0, NULL);
+    free(chapter_ids);
+    buf_free(&authors);
+    book_id[0] = '\0';
+    return INGEST_FAILED;
+failed:
+    snprintf(err, errlen, "database error: %s", db->last_error);
+    free(chapter_ids);
+    buf_free(&authors);
+    book_id[0] = '\0';
+    return INGEST_FAILED;
+}
+
+int store_remove_book(struct db *db, const char *id)
+{
+    const char *params[1] = {id};
+    PGresult *res =
+        db_exec(db, "DELETE FROM books WHERE id = $1::uuid RETURNING id", 1, params, false);
+    int n;
+
+    if (res == NULL)
+        return -1;
+    n = PQntuples(res);
+    PQclear(res);
+    return n > 0 ? 1 : 0;
+}

@@ -1,0 +1,39 @@
+/*
+ * The PLC acronym and synonym list, shared by the local embedder (which
+ * expands acronyms before hashing) and full-text search (which ORs each
+ * acronym with its phrase).
+ */
+#ifndef PLC_LIBRARY_SYNONYMS_H
+#define PLC_LIBRARY_SYNONYMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct buf;
+
+struct synonym {
+    const char *abbrev; /* lower case, one word: "cfa" */
+    const char *phrase; /* lower case words separated by one space */
+};
+
+/* The maintained list; synonyms_count entries. */
+extern const struct synonym synonyms[];
+extern const size_t synonyms_count;
+
+/* Returns the entry whose abbrev is the n-byte word w (any case), or NULL. */
+const struct synonym *synonym_by_abbrev(const char *w, size_t n) __attribute__((nonnull));
+
+/* Appends to out (space-separated, lower case) the words of text followed
+ * by, for each acronym found, its phrase and, for each phrase found, its
+ * acronym: "What is a CFA?" -> "what is a cfa common formative assessment".
+ * Words are runs of ASCII letters and digits and of bytes >= 0x80. */
+void synonyms_expand_text(const char *text, struct buf *out) __attribute__((nonnull));
+
+/* Appends to out a websearch_to_tsquery() string that ORs the question's
+ * words, each acronym's phrase (quoted) and each phrase's acronym:
+ * "cfa or \"common formative assessment\"".  Only words are copied, so no
+ * operator or quote of the question reaches the query.  Returns false when
+ * the question has no word at all (out unchanged). */
+bool synonyms_fts_query(const char *question, struct buf *out) __attribute__((nonnull));
+
+#endif

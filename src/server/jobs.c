@@ -1,0 +1,133 @@
+/*
+ * The job process; see jobs.h.
+ *
+ * It LISTENs on the queue's channel and waits in ppoll() on the database
+ * socket (with SIGTERM unblocked only there, as workers do), waking on a
+ * NOTIFY, or every JOBS_POLL_S seconds to pick up stale jobs and jobs
+ * queued while the connection was down.  A lost connection is re-opened
+ * and LISTEN re-issued.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db/db.h"
+#include "jobs/queue.h"
+#include "jobs/run.h"
+#include "server/jobs.h"
+#include "server/worker.h"
+#include "util/cfg.h"
+#include "util/log.h"
+
+#define JOBS_POLL_S 30
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+/* Runs every job in the queue; returns false on a database error. */
+static bool drain_queue(struct db *db, const struct config *cfg)
+{
+    while (!stop_requested) {
+        struct ingest_job job;
+        char err[512] = "", *book_id = NULL;
+        enum job_claim c = job_claim(db, &job);
+        bool ok;
+
+        if (c == JOB_NONE)
+            return true;
+        if (c == JOB_ERROR)
+            return false;
+        log_set_request_id(job.id);
+        LOG_FIELDS(LOG_INFO, "job started", LF_STR("file", job.filename));
+        ok = job_run(db, cfg, &job, &book_id, err, sizeof(err));
+        if (!job_finish(db, job.id, ok ? book_id : NULL, ok ? NULL : err))
+            log_error("could not record the end of job %s", job.id);
+        LOG_FIELDS(ok ? LOG_INFO : LOG_WARN, ok ? "job done" : "job failed",
+                   LF_STR("file", job.filename), LF_STR("book_id", book_id),
+                   LF_STR("error", ok ? NULL : err));
+        log_set_request_id(NULL);
+        free(book_id);
+        job_clear(&job);
+    }
+    return true;
+}
+
+int jobs_main(const struct config *cfg)
+{
+    sigset_t block, waitmask;
+    struct sigaction sa;
+    struct db db;
+    PGconn *listening = NULL;
+    pid_t parent = getppid();
+
+    log_set_role("jobs");
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent)
+        return WORKER_EXIT_STOPPED;
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    sigprocmask(SIG_BLOCK, &block, &waitmask);
+    sigdelset(&waitmask, SIGTERM);
+    sigdelset(&waitmask, SIGINT);
+
+    db_init(&db, cfg);
+    log_info("job process started");
+    while (!stop_requested) {
+        PGconn *conn = db_conn(&db);
+        struct timespec timeout = {JOBS_POLL_S, 0};
+        struct pollfd pfd;
+        PGnotify *n;
+
+        if (conn == NULL) {
+            struct timespec retry = {1, 0};
+            ppoll(NULL, 0, &retry, &waitmask);
+            continue;
+        }
+        if (conn != listening) {
+            PGresult *res = db_exec(&db, "LISTEN " JOB_CHANNEL, 0, NULL, true);
+            if (res == NULL)
+                continue;
+            PQclear(res);
+            listening = db.conn;
+        }
+        if (!drain_queue(&db, cfg))
+            continue;
+        if (stop_requested || db.conn == NULL)
+            continue;
+        pfd.fd = PQsocket(db.conn);
+        pfd.events = POLLIN;
+        pfd.revents = 0;
+        if (ppoll(&pfd, 1, &timeout, &waitmask) < 0 && errno != EINTR)
+            log_warn("ppoll: %s", strerror(errno));
+        if (db.conn != NULL && (pfd.revents & POLLIN)) {
+            if (!PQconsumeInput(db.conn))
+                listening = NULL; /* the next db_conn() notices the loss */
+            while (db.conn != NULL && (n = PQnotifies(db.conn)) != NULL)
+                PQfreemem(n);
+        }
+    }
+    log_info("job process stopping");
+    db_close(&db);
+    return WORKER_EXIT_STOPPED;
+}

@@ -1,0 +1,149 @@
+#!/bin/bash
+# Library search: `plccoach reindex` fills embeddings and builds the HNSW
+# expression index; `plccoach search` finds the right passage for
+# paraphrased and acronym questions, filters by domain and answers
+# "nothing relevant" to nonsense; the vector query uses the index;
+# GET /api/search is for admins only; `plccoach eval` prints its metrics
+# and its --min-recall5 gate works.  Chunks come from
+# t/library/search-fixture.sql (no ingestion needed).
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -euo pipefail
+: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$PLC_SRCDIR/t/lib/tap.sh"
+. "$PLC_SRCDIR/t/lib/stack.sh"
+
+stack_pool_env PLCCOACH_PUBLIC_URL=http://localhost:8000
+stack_start
+
+stack_psql -- -q -v ON_ERROR_STOP=1 -f "$PLC_SRCDIR/t/library/search-fixture.sql" >/dev/null
+is "$(stack_psql -- -Atc 'SELECT count(*) FROM chunks WHERE embedding IS NULL')" 7 \
+    "fixture: seven chunks without embeddings"
+
+# ---- reindex -------------------------------------------------------------------
+out=$(stack_cli reindex)
+like "$out" 'reindexed: model local-hash-v1, 384 dimensions' "reindex reports model and size"
+is "$(stack_psql -- -Atc 'SELECT count(*) FROM chunks WHERE embedding IS NULL')" 0 \
+    "every chunk has an embedding"
+is "$(stack_psql -- -Atc 'SELECT embedding_model || $$/$$ || dimensions FROM library_settings')" \
+    local-hash-v1/384 "library_settings records model and dimensions"
+like "$(stack_psql -- -Atc "SELECT indexdef FROM pg_indexes WHERE indexname = 'chunks_embedding_hnsw'")" \
+    'USING hnsw \(\(\(embedding\)::vector\(384\)\) vector_cosine_ops\)' "the HNSW expression index exists"
+stack_cli reindex >/dev/null
+is "$(stack_psql -- -Atc "SELECT count(*) FROM pg_indexes WHERE indexname = 'chunks_embedding_hnsw'")" \
+    1 "a second reindex leaves one index"
+
+plan_explain=$(stack_psql -- -Atc "SET enable_seqscan = off; EXPLAIN SELECT c.id FROM chunks c
+    WHERE c.embedding IS NOT NULL
+    ORDER BY c.embedding::vector(384) <=> (SELECT embedding FROM chunks
+      WHERE id = 'd0000000-0000-0000-0000-000000000003')::vector(384) LIMIT 5")
+like "$plan_explain" 'Index Scan using chunks_embedding_hnsw' "EXPLAIN: the search's ORDER BY uses the index"
+
+# ---- search --------------------------------------------------------------------
+top() { # QUESTION [ARGS]: the first result's chunk id
+    local q=$1
+    shift
+    stack_cli search "$q" --json "$@" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)["results"]
+print(r[0]["chunk_id"] if r else "none")'
+}
+is "$(top 'How should our team write CFAs?')" d0000000-0000-0000-0000-000000000001 \
+    "acronym: CFAs finds common formative assessments"
+is "$(top 'What is RTI?')" d0000000-0000-0000-0000-000000000003 \
+    "acronym: RTI finds response to intervention"
+is "$(top 'our GVC')" d0000000-0000-0000-0000-000000000006 \
+    "acronym: GVC finds guaranteed and viable curriculum"
+is "$(top 'kids keep falling behind, how do we give them extra help without missing class?')" \
+    d0000000-0000-0000-0000-000000000003 "paraphrase: falling behind finds the intervention passage"
+is "$(top 'what agreements should guide how our meetings run')" \
+    d0000000-0000-0000-0000-000000000004 "paraphrase: meeting agreements find team norms"
+is "$(top 'writing measurable goals with a deadline')" d0000000-0000-0000-0000-000000000005 \
+    "paraphrase: measurable goals with a deadline find SMART goals"
+
+json=$(stack_cli search 'How should our team write CFAs?' --json --k 3)
+printf '%s' "$json" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+r = d["results"][0]
+assert set(r) == {"chunk_id","book","chapter","pages","domains","score","text"}, r.keys()
+assert r["book"]["title"] == "Learning Together" and r["book"]["authors"] == ["Ana Rivera","Sam Okafor"]
+assert r["chapter"] == {"number": "1", "title": "Common Formative Assessments"}
+assert r["pages"] == {"start": "12", "end": "13"}
+assert 0 < r["score"] <= 1 and d["nothing_relevant"] is False
+assert len(d["results"]) <= 3
+ids = [x["chunk_id"] for x in d["results"]]
+assert len(ids) == len(set(ids))
+' >&2 && shape=ok || shape=bad
+is "$shape" ok "search --json has the documented shape"
+pages=$(printf '%s' "$json" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)["results"]
+print(sum(1 for x in r if x["book"]["title"] == "Learning Together" and x["pages"]["start"] in ("12","13")))')
+is "$pages" 1 "overlapping pages of one book are de-duplicated (13-14 dropped beside 12-13)"
+
+domain_check() { python3 -c '
+import json, sys
+r = json.load(sys.stdin)["results"]
+print(len(r), all("curriculum" in x["domains"] for x in r))'; }
+is "$(stack_cli search 'which standards should teams prioritise' --json --domain curriculum --k 10 | domain_check)" \
+    "1 True" "--domain curriculum finds the curriculum chunk"
+like "$(stack_cli search 'team norms for our meetings' --json --domain curriculum --k 10 | domain_check)" \
+    "^[0-9]+ True$" "--domain curriculum returns only curriculum chunks even when others match better"
+
+nothing=$(stack_cli search 'purple giraffes ride quantum spaceships' --json)
+is "$nothing" '{"results":[],"nothing_relevant":true}' "nonsense: an explicit nothing relevant"
+like "$(stack_cli search 'purple giraffes ride quantum spaceships')" 'Nothing relevant' \
+    "text form says nothing relevant"
+like "$(stack_cli search 'What is RTI?')" '1. Learning Together, ch. 2 When Students Struggle, pp. 31-32' \
+    "text form names book, chapter and pages"
+stack_cli search 'x' --domain nope >/dev/null 2>&1 && rc=0 || rc=$?
+is "$rc" 2 "an unknown domain is a usage error"
+
+# ---- GET /api/search -----------------------------------------------------------
+printf 'password-of-boss\n' | stack_cli user add --email boss@example.org --name Boss \
+    --role admin --password-stdin >/dev/null
+printf 'password-of-ed\n' | stack_cli user add --email ed@example.org --name Ed \
+    --role educator --password-stdin >/dev/null
+for who in boss ed; do
+    http POST /api/auth/login -c "$STACK_DIR/$who.jar" -H 'Content-Type: application/json' \
+        --data "{\"email\":\"$who@example.org\",\"password\":\"password-of-$who\"}"
+    [ "$HTTP_STATUS" = 200 ] || bail "sign-in failed for $who: $HTTP_BODY"
+done
+http GET '/api/search?q=What+is+RTI%3F&k=2' -b "$STACK_DIR/ed.jar"
+is "$HTTP_STATUS" 403 "an educator gets 403 from /api/search"
+http GET '/api/search?q=What+is+RTI%3F'
+is "$HTTP_STATUS" 401 "signed out: 401"
+http GET '/api/search?q=What+is+RTI%3F&k=2' -b "$STACK_DIR/boss.jar"
+is "$HTTP_STATUS" 200 "an admin searches"
+like "$HTTP_BODY" '"chunk_id":"d0000000-0000-0000-0000-000000000003"' "and gets the RTI passage"
+http GET '/api/search?q=norms&domain=collaboration' -b "$STACK_DIR/boss.jar"
+like "$HTTP_BODY" '"chunk_id":"d0000000-0000-0000-0000-000000000004"' "the domain filter over HTTP"
+http GET '/api/search?q=norms&domain=nope' -b "$STACK_DIR/boss.jar"
+error_envelope_ok 400 invalid_parameter "an unknown domain is a 400"
+http GET '/api/search?k=3' -b "$STACK_DIR/boss.jar"
+error_envelope_ok 400 invalid_parameter "a missing q is a 400"
+http GET '/api/search?q=norms&k=0' -b "$STACK_DIR/boss.jar"
+error_envelope_ok 400 invalid_parameter "k=0 is a 400"
+
+# ---- eval ------------------------------------------------------------------------
+cat >"$STACK_DIR/tmp/dev.jsonl" <<'JSONL'
+{"id":"q1","question":"How do we write a CFA as a team?","expected":[{"book":"Learning Together","pages":["12"]}],"domains":["assessment"],"kind":"answerable"}
+{"id":"q2","question":"our students keep falling behind, what do we do?","expected":[{"book":"Learning Together","pages":["31"]}],"domains":["student_learning"],"kind":"answerable"}
+{"id":"q3","question":"what is a guaranteed and viable curriculum","expected":[{"book":"Leading the Work","pages":["25"]}],"domains":["curriculum"],"kind":"answerable"}
+{"id":"q4","question":"a question whose page is not in the library","expected":[{"book":"Leading the Work","pages":["99"]}],"domains":["curriculum"],"kind":"answerable"}
+{"id":"n1","question":"purple giraffes ride quantum spaceships","expected":[],"domains":[],"kind":"none"}
+JSONL
+out=$(stack_cli eval "$STACK_DIR/tmp/dev.jsonl")
+like "$out" 'recall@1' "eval prints recall@1"
+like "$out" 'all .* 4 .*0.750 .*0.750 .*0.750' "eval: 3 of 4 found at rank 1 (overall line)"
+like "$out" 'curriculum .* 2 .*0.500' "eval: per-domain lines"
+like "$out" 'nothing-relevant questions: 1, answered with nothing: 1.000' "eval: none questions"
+stack_cli eval "$STACK_DIR/tmp/dev.jsonl" --min-recall5 0.7 >/dev/null && rc=0 || rc=$?
+is "$rc" 0 "--min-recall5 0.7 passes at 0.75"
+stack_cli eval "$STACK_DIR/tmp/dev.jsonl" --min-recall5 0.8 >/dev/null 2>&1 && rc=0 || rc=$?
+is "$rc" 1 "--min-recall5 0.8 fails at 0.75"
+ev=$(stack_cli eval "$STACK_DIR/tmp/dev.jsonl" --json)
+is "$(printf '%s' "$ev" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["overall"]["recall_at_5"], d["none_correct"])')" \
+    "0.75 1.0" "eval --json"
+
+done_testing

@@ -1,0 +1,93 @@
+/* Tests for library/chunk: token counting, sentence boundaries, sizes,
+ * overlap, chapter boundaries and page ranges. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "library/chunk.h"
+#include "library/read.h"
+#include "tap/basic.h"
+#include "util/buf.h"
+
+int main(void)
+{
+    struct buf md = BUF_INIT;
+    struct doc d;
+    struct chunk_list c = {NULL, 0, 0};
+    char err[256];
+    size_t i, over = 0, under = 0, crossing = 0, bad_pages = 0, overlaps = 0;
+    int p, s;
+
+    plan(17);
+    is_int(13, (long long)chunk_tokens("one two three four five six seven eight nine ten"),
+           "10 words are 13 tokens");
+    is_int(0, (long long)chunk_tokens("   "), "blank text has no tokens");
+    is_int(2, (long long)chunk_count_sentences("See e.g. the rubric. Then stop."),
+           "e.g. does not end a sentence");
+    is_int(2, (long long)chunk_count_sentences("Dr. Lee and Mrs. Park agreed. See pp. 4-5 too."),
+           "Dr., Mrs. and pp. do not");
+    is_int(2, (long long)chunk_count_sentences("J. K. Smith wrote it. It sold."),
+           "initials do not");
+    is_int(3, (long long)chunk_count_sentences("Is it? \"Yes.\" It is!"),
+           "? ! and a closing quote do");
+    is_int(1, (long long)chunk_count_sentences("Scores rose 3.5 points in grade 4."),
+           "a decimal point does not");
+
+    /* Chapter 1: pages 1-4, about 1,200 words; chapter 2 starts mid-page 4. */
+    buf_puts(&md, "---\ntitle: Chunks\n---\n# Chapter 1: Long\n");
+    for (p = 1; p <= 4; p++) {
+        buf_printf(&md, "<!-- page %d -->\n", p);
+        for (s = 0; s < 30; s++)
+            buf_printf(&md, "Sentence %d on page %d has exactly ten words in it. ", s, p);
+        buf_puts(&md, "\n\n");
+    }
+    buf_puts(&md, "# Chapter 2: Short\nA short chapter. It has two sentences.\n");
+    if (!read_markdown(md.data, md.len, DOC_MARKDOWN, &d, err, sizeof(err)))
+        bail("reading the book failed: %s", err);
+    chunk_doc(&d, NULL, &c);
+    ok(c.n >= 5, "about 1,200 words give several chunks (%zu)", c.n);
+    for (i = 0; i < c.n; i++) {
+        const struct chunk *k = &c.items[i];
+        char first[64];
+        int fp = -1;
+
+        if (k->tokens > CHUNK_MAX)
+            over++;
+        if (k->tokens < 250 && i + 1 < c.n && c.items[i + 1].chapter == k->chapter)
+            under++;
+        if (strstr(k->text, "Chapter 2") != NULL && strstr(k->text, "Sentence") != NULL)
+            crossing++;
+        /* The first sentence names its page: it must be the chunk's first. */
+        if (sscanf(k->text, "Sentence %*d on page %d", &fp) == 1
+            && strcmp(d.pages[k->page_first].label,
+                      (snprintf(first, sizeof(first), "%d", fp), first))
+                   != 0)
+            bad_pages++;
+        if (i > 0 && c.items[i - 1].chapter == k->chapter) {
+            const char *prev = c.items[i - 1].text;
+            const char *last = strrchr(prev, 'S'); /* "Sentence N on page P ..." */
+
+            const char *at = last ? strstr(k->text, last) : NULL;
+
+            if (at != NULL && at - k->text < 200)
+                overlaps++;
+        }
+    }
+    is_int(0, (long long)over, "no chunk exceeds %d tokens", CHUNK_MAX);
+    is_int(0, (long long)under, "only a chapter's last chunk is under 250 tokens");
+    is_int(0, (long long)crossing, "no chunk crosses into chapter 2");
+    is_int(0, (long long)bad_pages, "each chunk's first page is its first sentence's page");
+    ok(overlaps >= 3, "consecutive chunks overlap by a sentence (%zu)", overlaps);
+    ok(c.n > 0 && c.items[c.n - 1].chapter == 1 && c.items[c.n - 1].page_first == 3
+           && c.items[c.n - 1].page_last == 3,
+       "chapter 2's chunk is on page 4 alone");
+    ok(c.n > 1 && c.items[c.n - 2].page_last == 3, "chapter 1's last chunk ends on page 4");
+    ok(c.n > 0 && c.items[0].page_first == 0, "the first chunk starts on page 1");
+    ok(c.n > 0 && strncmp(c.items[0].text, "Chapter 1: Long", 15) == 0,
+       "the heading leads its chapter's first chunk");
+    chunk_list_free(&c);
+    doc_free(&d);
+    buf_free(&md);
+    return 0;
+}

@@ -1,0 +1,67 @@
+/* Tests for library/clean: hyphenation, page-number lines, running
+ * headers and footers, heading fallback. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "library/clean.h"
+#include "tap/basic.h"
+
+/* Runs clean_dehyphenate on a copy of s and compares. */
+static void dehyph(const char *s, const char *want, const char *what)
+{
+    char b[256];
+
+    snprintf(b, sizeof(b), "%s", s);
+    clean_dehyphenate(b);
+    is_string(want, b, "%s", what);
+}
+
+int main(void)
+{
+    struct doc d;
+    char text[256];
+    int i;
+
+    plan(20);
+    dehyph("collabo-\nration works", "collaboration works", "a split word is joined");
+    dehyph("collabo-\n   ration", "collaboration", "... also with indentation");
+    dehyph("the well-\nKnown Group", "the well-\nKnown Group", "kept before a capital");
+    dehyph("pages 10-\n12", "pages 10-\n12", "kept after a digit");
+    dehyph("a well-known fact", "a well-known fact", "an inner hyphen is untouched");
+
+    ok(clean_is_page_number("12", 2), "12 is a page number");
+    ok(clean_is_page_number("  xii ", 6), "xii is");
+    ok(clean_is_page_number("Page 7", 6), "Page 7 is");
+    ok(clean_is_page_number("- 7 -", 5), "- 7 - is");
+    ok(clean_is_page_number("3 of 40", 7), "3 of 40 is");
+    ok(!clean_is_page_number("12 angry teachers", 17), "a sentence is not");
+    ok(!clean_is_page_number("Mix", 3), "a word of roman letters is not");
+
+    doc_init(&d, DOC_PDF);
+    for (i = 1; i <= 5; i++) {
+        char label[8];
+
+        snprintf(label, sizeof(label), "%d", i);
+        snprintf(text, sizeof(text),
+                 "%s\n%s\nBody line one of page %d.\nBody line two with collabo-\n"
+                 "ration.\n\nSecond paragraph, page %d.\n%s  Teams Handbook\n",
+                 i % 2 ? "Teams Handbook" : "Chapter Running Head", i == 3 ? "Chapter 2" : "Intro",
+                 i, i, label);
+        (void)doc_add_page(&d, label, text);
+    }
+    clean_doc(&d);
+    ok(strstr(d.pages[0].text, "Teams Handbook") == NULL, "a header on 3 of 5 tops is removed");
+    ok(strstr(d.pages[1].text, "Chapter Running Head") != NULL,
+       "a top line on only 2 pages stays (CLEAN_MIN_REPEATS is 3)");
+    ok(strstr(d.pages[4].text, "Teams Handbook") == NULL,
+       "a footer with the page number is removed");
+    ok(strstr(d.pages[2].text, "Chapter 2") != NULL, "a line on one page only stays");
+    ok(strstr(d.pages[0].text, "collaboration.") != NULL, "hyphenation joined in clean_doc");
+    ok(strstr(d.pages[0].text, "\n\nSecond paragraph, page 1.") != NULL, "paragraph break kept");
+    is_int(1, (long long)clean_detect_chapters(&d), "one heading found on a page top");
+    is_int(2, (long long)(d.n_chapters ? d.chapters[0].page : 0), "... on page index 2");
+    doc_free(&d);
+    return 0;
+}
