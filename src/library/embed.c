@@ -294,5 +294,20 @@ bool library_reindex(struct db *db, const struct config *cfg,
             progress(done, total);
     }
     free(last);
-    return ok && library_embed_ensure_index(db, cfg);
+    if (!ok || !library_embed_ensure_index(db, cfg))
+        return false;
+    return library_analyze(db);
+}
+
+bool library_analyze(struct db *db)
+{
+    /* Fresh statistics: with embeddings counted as NULL (as they are
+     * before a reindex) the planner expects one row and scans the whole
+     * table instead of the HNSW index. */
+    PGresult *res = db_exec(db, "ANALYZE chunks", 0, NULL, false);
+
+    if (res == NULL)
+        return false;
+    PQclear(res);
+    return true;
 }

@@ -79,4 +79,9 @@ bool library_reindex(struct db *db, const struct config *cfg,
 bool library_embed_ensure_index(struct db *db, const struct config *cfg)
     __attribute__((nonnull, warn_unused_result));
 
+/* Refreshes the planner's statistics of chunks (after a reindex, and after
+ * a book is stored), so that searches use the HNSW index.  Returns false
+ * on a database error. */
+bool library_analyze(struct db *db) __attribute__((nonnull));
+
 #endif

@@ -222,7 +222,7 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
     double threshold =
         opts->threshold >= 0 ? opts->threshold : (double)cfg->search_threshold / 1000.0;
     struct buf vec = BUF_INIT, fts = BUF_INIT, sql = BUF_INIT;
-    const char *params[5];
+    const char *params[6];
     char limit[16];
     float *qv = xmalloc(dims * sizeof(*qv));
     struct search_hit **order = NULL;
@@ -246,10 +246,26 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
         "WITH vec AS (SELECT c.id FROM chunks c "
         "  WHERE c.embedding IS NOT NULL AND ($3::text IS NULL OR c.domains @> ARRAY[$3::text]) "
         "  ORDER BY c.embedding::%1$s(%2$zu) <=> $1::%1$s(%2$zu) LIMIT $5), "
-        "fts AS (SELECT c.id, ts_rank_cd(c.tsv, q.tq) AS trank "
-        "  FROM chunks c, websearch_to_tsquery('english', $2) AS q(tq) "
-        "  WHERE $2 <> '' AND c.tsv @@ q.tq AND ($3::text IS NULL OR c.domains @> ARRAY[$3::text]) "
+        /* Full text in two stages: all of the question's words (selective,
+         * cheap to rank); only when that finds fewer than $4, any of its
+         * words and their acronym expansions.  Each stage ranks at most
+         * SEARCH_FTS_RANK_MAX matches: ranking every match of a common word
+         * in a large library is what costs, and the vector list carries
+         * the meaning anyway. */
+        "fts_all AS (SELECT s.id, ts_rank_cd(s.tsv, s.tq) AS trank FROM "
+        "  (SELECT c.id, c.tsv, q.tq FROM chunks c, websearch_to_tsquery('english', $6) AS q(tq) "
+        "   WHERE $6 <> '' AND c.tsv @@ q.tq AND ($3::text IS NULL OR c.domains @> ARRAY[$3::text]) "
+        "   LIMIT " SEARCH_FTS_RANK_MAX_STR ") s "
         "  ORDER BY trank DESC LIMIT $4), "
+        "fts_any AS (SELECT s.id, ts_rank_cd(s.tsv, s.tq) AS trank FROM "
+        "  (SELECT c.id, c.tsv, q.tq FROM chunks c, websearch_to_tsquery('english', $2) AS q(tq) "
+        "   WHERE (SELECT count(*) FROM fts_all) < $4::int "
+        "   AND $2 <> '' AND c.tsv @@ q.tq AND ($3::text IS NULL OR c.domains @> ARRAY[$3::text]) "
+        "   LIMIT " SEARCH_FTS_RANK_MAX_STR ") s "
+        "  ORDER BY trank DESC LIMIT $4), "
+        "fts AS (SELECT id, trank + 1 AS trank FROM fts_all "
+        "  UNION ALL SELECT id, trank FROM fts_any "
+        "  WHERE id NOT IN (SELECT id FROM fts_all) ORDER BY trank DESC LIMIT $4), "
         "ids AS (SELECT id FROM vec UNION SELECT id FROM fts) "
         "SELECT c.id, b.id, b.title, array_to_json(b.authors)::text, ch.number, ch.title, "
         "  c.page_start, c.page_end, c.page_index_start, c.page_index_end, "
@@ -266,7 +282,8 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
     params[2] = opts->domain;
     params[3] = opts->mode == SEARCH_VECTOR ? "0" : limit;
     params[4] = opts->mode == SEARCH_TEXT ? "0" : limit;
-    r = db_exec(db, buf_str(&sql), 5, params, true);
+    params[5] = opts->question;
+    r = db_exec(db, buf_str(&sql), 6, params, true);
     if (r == NULL)
         goto done;
     n = (size_t)PQntuples(r);

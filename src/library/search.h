@@ -22,6 +22,8 @@ struct db;
 #define SEARCH_MMR_LAMBDA 0.7
 #define SEARCH_DOMAIN_BOOST 1.25 /* fused score multiplier for a boosted domain */
 #define SEARCH_CANDIDATES 40     /* top-K of each list before fusion */
+/* Each full-text stage ranks at most this many matches. */
+#define SEARCH_FTS_RANK_MAX_STR "1000"
 
 struct search_opts {
     const char *question;

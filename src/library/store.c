@@ -197,6 +197,7 @@ enum ingest_outcome store_book(struct db *db, const struct doc *d, const struct 
     }
     if (!run(db, "COMMIT", 0, NULL))
         goto failed;
+    (void)library_analyze(db); /* statistics only: the book is stored */
     free(chapter_ids);
     buf_free(&authors);
     return replaced ? INGEST_REPLACED : INGEST_NEW;
