@@ -20,7 +20,7 @@ PLC_PKGS_BUILD=(build-essential autoconf automake libtool pkg-config
     libpoppler-glib-dev libcairo2-dev)
 PLC_PKGS_STACK=(postgresql-15 postgresql-server-dev-15 nginx spawn-fcgi curl
     dpkg-dev)
-PLC_PKGS_CHECK=(wrk clang libclang-rt-14-dev valgrind)
+PLC_PKGS_CHECK=(wrk clang libclang-rt-14-dev valgrind qpdf)
 
 plc_log() { printf '==> %s\n' "$*" >&2; }
 plc_warn() { printf 'warning: %s\n' "$*" >&2; }

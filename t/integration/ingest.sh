@@ -95,6 +95,15 @@ for f in corrupt.pdf image.pdf empty.pdf latin1.txt; do
 done
 like "$(ingest "$fx/image.pdf"; echo "$out")" "no text layer" "the image-only reason says so"
 like "$(ingest "$fx/latin1.txt"; echo "$out")" "UTF-8" "the Latin-1 reason says so"
+# A password-protected PDF, made with qpdf (scripts/check installs it).
+if command -v qpdf >/dev/null 2>&1; then
+    qpdf --encrypt secret-user secret-owner 256 -- "$fx/headings.pdf" "$fx/encrypted.pdf"
+    ingest "$fx/encrypted.pdf"
+    is "$rc" 1 "an encrypted PDF: exits 1"
+    like "$out" "encrypted" "... and says it is encrypted"
+else
+    skip "qpdf is not installed: no encrypted PDF to try" 2
+fi
 is "$(sql "SELECT count(*) FROM books")" "$books" "no refused file left a book"
 ingest "$fx/headings.pdf" "$fx/corrupt.pdf"
 is "$rc" 1 "a good and a bad file: exits 1"
