@@ -99,14 +99,14 @@ SET hnsw.ef_search = 100;
 SELECT id FROM chunks c WHERE c.embedding IS NOT NULL ORDER BY c.embedding::vector(384) <=> '$qv'::vector(384) LIMIT 40;
 SQL2
     cat >"$STACK_DIR/tmp/fts.sql" <<'SQL2'
-SELECT c.id, ts_rank_cd(c.tsv, q.tq) AS trank FROM chunks c, websearch_to_tsquery('english', 'how or do or we or write or cfa or team or "common formative assessment"') q(tq) WHERE c.tsv @@ q.tq ORDER BY trank DESC LIMIT 40;
+WITH fts_all AS (SELECT s.id, ts_rank_cd(s.tsv, s.tq) AS trank FROM (SELECT c.id, c.tsv, q.tq FROM chunks c, websearch_to_tsquery('english', 'How do we write a CFA as a team?') q(tq) WHERE c.tsv @@ q.tq LIMIT 1000) s ORDER BY trank DESC LIMIT 40), fts_any AS (SELECT s.id, ts_rank_cd(s.tsv, s.tq) AS trank FROM (SELECT c.id, c.tsv, q.tq FROM chunks c, websearch_to_tsquery('english', 'how or do or we or write or cfa or team or "common formative assessment"') q(tq) WHERE (SELECT count(*) FROM fts_all) < 40 AND c.tsv @@ q.tq LIMIT 1000) s ORDER BY trank DESC LIMIT 40) SELECT id FROM fts_all UNION ALL SELECT id FROM fts_any;
 SQL2
     for f in vec fts; do
         rm -f "$STACK_DIR"/tmp/pgbench_log.*
         (cd "$STACK_DIR/tmp" && timeout $((PGB_SECONDS + 60)) pgbench -n -c 1 -T "$PGB_SECONDS" -l \
             -f "$f.sql" "$(stack_conninfo)" >/dev/null 2>&1)
         awk '{ print $3 / 1000 }' "$STACK_DIR"/tmp/pgbench_log.* >"$STACK_DIR/tmp/$f.pgb"
-        echo "| $n | pgbench floor: $([ $f = vec ] && echo 'vector top-40 SQL' || echo 'full-text top-40 SQL') | $(pct 50 <"$STACK_DIR/tmp/$f.pgb") | $(pct 95 <"$STACK_DIR/tmp/$f.pgb") |"
+        echo "| $n | pgbench floor: $([ $f = vec ] && echo 'vector top-40 SQL' || echo 'full-text two-stage top-40 SQL') | $(pct 50 <"$STACK_DIR/tmp/$f.pgb") | $(pct 95 <"$STACK_DIR/tmp/$f.pgb") |"
     done
 done
 tap_finish_quietly 0
