@@ -21,6 +21,7 @@
 #include "db/db.h"
 #include "jobs/queue.h"
 #include "jobs/run.h"
+#include "server/child.h"
 #include "server/jobs.h"
 #include "server/worker.h"
 #include "util/cfg.h"
@@ -29,12 +30,6 @@
 #define JOBS_POLL_S 30
 
 static volatile sig_atomic_t stop_requested;
-
-static void on_stop(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
 
 /* Runs every job in the queue; returns false on a database error. */
 static bool drain_queue(struct db *db, const struct config *cfg)
@@ -66,31 +61,12 @@ static bool drain_queue(struct db *db, const struct config *cfg)
 
 int jobs_main(const struct config *cfg)
 {
-    sigset_t block, waitmask;
-    struct sigaction sa;
+    sigset_t waitmask;
     struct db db;
     PGconn *listening = NULL;
-    pid_t parent = getppid();
 
-    log_set_role("jobs");
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() != parent)
+    if (!child_setup("jobs", &stop_requested, &waitmask))
         return WORKER_EXIT_STOPPED;
-    memset(&sa, 0, sizeof(sa));
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = on_stop;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sa.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    sigemptyset(&block);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGINT);
-    sigprocmask(SIG_BLOCK, &block, &waitmask);
-    sigdelset(&waitmask, SIGTERM);
-    sigdelset(&waitmask, SIGINT);
-
     db_init(&db, cfg);
     log_info("job process started");
     while (!stop_requested) {

@@ -23,18 +23,13 @@
 #include "http/request.h"
 #include "http/response.h"
 #include "http/routes.h"
+#include "server/child.h"
 #include "server/worker.h"
 #include "util/cfg.h"
 #include "util/log.h"
 #include "util/text.h"
 
 static volatile sig_atomic_t stop_requested;
-
-static void on_stop(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
 
 /* req_io over libfcgi streams. */
 static long fcgi_read(void *ctx, char *dst, size_t n)
@@ -87,43 +82,19 @@ static void serve(FCGX_Request *fr, const struct config *cfg, struct db *db)
 
 int worker_main(const struct config *cfg, int listen_fd)
 {
-    sigset_t block, waitmask;
-    struct sigaction sa;
+    sigset_t waitmask;
     FCGX_Request fr;
     struct db db;
     int64_t served = 0;
     int status = WORKER_EXIT_STOPPED;
-    pid_t parent = getppid();
 
-    log_set_role("worker");
-    /* Die with the master, even if it is killed with SIGKILL. */
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() != parent)
+    if (!child_setup("worker", &stop_requested, &waitmask))
         return WORKER_EXIT_STOPPED;
-
+    /* libfcgi installs its handlers only where ours left the default. */
     if (FCGX_Init() != 0) {
         log_error("FCGX_Init failed");
         return WORKER_EXIT_FAILED;
     }
-    /* Our handlers replace libfcgi's (installed by FCGX_Init). */
-    memset(&sa, 0, sizeof(sa));
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = on_stop;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sa.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGUSR1, &sa, NULL);
-    sa.sa_handler = SIG_DFL;
-    sigaction(SIGCHLD, &sa, NULL);
-
-    sigemptyset(&block);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGINT);
-    sigprocmask(SIG_BLOCK, &block, &waitmask);
-    sigdelset(&waitmask, SIGTERM);
-    sigdelset(&waitmask, SIGINT);
 
     db_init(&db, cfg);
     FCGX_InitRequest(&fr, listen_fd, 0);
