@@ -77,6 +77,7 @@ PGconn *db_conn(struct db *db)
         db->last_attempt_ms = now;
         return NULL;
     }
+    db->generation++;
     if (db->last_attempt_ms != 0)
         log_info("database connection re-established");
     db->last_attempt_ms = 0;

@@ -24,6 +24,8 @@ struct db {
     const struct config *cfg; /* borrowed */
     int64_t last_attempt_ms;  /* when the last failed connect was tried */
     char last_error[256];     /* why the last connect or query failed */
+    unsigned generation;      /* counts connections opened: session settings
+                               * made on one are gone on the next */
 };
 
 /* Prepares db; opens nothing. */

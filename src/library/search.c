@@ -177,13 +177,15 @@ static void quiet_notices(void *arg, const char *message)
  * and iterative scans, so a domain filter still yields K rows. */
 static bool hnsw_settings(struct db *db)
 {
-    static const PGconn *done_for;
+    static const struct db *done_db;
+    static unsigned done_generation;
     PGconn *conn = db_conn(db);
     PGresult *r;
 
     if (conn == NULL)
         return false;
-    if (done_for == conn)
+    /* A reconnect may reuse the old PGconn's address: compare generations. */
+    if (done_db == db && done_generation == db->generation)
         return true;
     PQsetNoticeProcessor(conn, quiet_notices, NULL);
     r = db_exec(db,
@@ -193,7 +195,8 @@ static bool hnsw_settings(struct db *db)
     if (r == NULL)
         return false;
     PQclear(r);
-    done_for = conn;
+    done_db = db;
+    done_generation = db->generation;
     return true;
 }
 
