@@ -174,8 +174,12 @@ bool library_embed_book(struct db *db, const struct config *cfg, const char *boo
                    LF_INT("dimensions", cfg->embeddings_dimensions));
         return false;
     }
-    res = db_exec(db, "SELECT id, text FROM chunks WHERE book_id = $1 ORDER BY ordinal", 1, params,
-                  true);
+    /* Chunks stored by store.c already carry their embeddings; any
+     * without one (an older ingester's) are embedded here. */
+    res = db_exec(db,
+                  "SELECT id, text FROM chunks WHERE book_id = $1 AND embedding IS NULL "
+                  "ORDER BY ordinal",
+                  1, params, true);
     if (res == NULL)
         return false;
     ok = embed_result(db, cfg, res);

@@ -190,7 +190,7 @@ static bool hnsw_settings(struct db *db)
     PQsetNoticeProcessor(conn, quiet_notices, NULL);
     r = db_exec(db,
                 "SELECT set_config('hnsw.ef_search', '100', false), "
-                "set_config('hnsw.iterative_scan', 'relaxed_order', false)",
+                "set_config('hnsw.iterative_scan', 'strict_order', false)",
                 0, NULL, true);
     if (r == NULL)
         return false;
@@ -257,7 +257,8 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
          * the meaning anyway. */
         "fts_all AS (SELECT s.id, ts_rank_cd(s.tsv, s.tq) AS trank FROM "
         "  (SELECT c.id, c.tsv, q.tq FROM chunks c, websearch_to_tsquery('english', $6) AS q(tq) "
-        "   WHERE $6 <> '' AND c.tsv @@ q.tq AND ($3::text IS NULL OR c.domains @> ARRAY[$3::text]) "
+        "   WHERE $6 <> '' AND c.tsv @@ q.tq AND ($3::text IS NULL OR c.domains @> "
+        "ARRAY[$3::text]) "
         "   LIMIT " SEARCH_FTS_RANK_MAX_STR ") s "
         "  ORDER BY trank DESC LIMIT $4), "
         "fts_any AS (SELECT s.id, ts_rank_cd(s.tsv, s.tq) AS trank FROM "

@@ -13,6 +13,7 @@
 #include "library/store.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/cfg.h"
 #include "util/log.h"
 
 /* Runs a statement with no result rows; false on failure (logged by db). */
@@ -92,39 +93,92 @@ static bool insert_chapters(struct db *db, const struct doc *d, const char *book
     return true;
 }
 
+/* Appends one element of an array literal: s quoted and escaped, or NULL. */
+static void array_elem(struct buf *b, const char *s)
+{
+    if (b->len > 1)
+        buf_putc(b, ',');
+    if (s == NULL) {
+        buf_puts(b, "NULL");
+        return;
+    }
+    buf_putc(b, '"');
+    for (; *s != '\0'; s++) {
+        if (*s == '"' || *s == '\\')
+            buf_putc(b, '\\');
+        buf_putc(b, *s);
+    }
+    buf_putc(b, '"');
+}
+
+/* Inserts the chunks EMBED_BATCH_MAX at a time, each batch one statement
+ * over unnest()ed arrays and already carrying its embeddings: a row is
+ * written once, its tsvector computed once, the GIN index touched once. */
 static bool insert_chunks(struct db *db, const struct doc *d, const struct chunk_list *c,
                           const char *book_id, char (*chapter_ids)[37])
 {
-    size_t i;
+    size_t dims = (size_t)db->cfg->embeddings_dimensions, i, j;
+    float *vecs = xmalloc(EMBED_BATCH_MAX * dims * sizeof(*vecs));
+    const char *texts[EMBED_BATCH_MAX];
+    bool ok = true;
 
-    for (i = 0; i < c->n; i++) {
-        const struct chunk *k = &c->items[i];
-        char ord[24], ps[24], pe[24], tok[24], doms[160];
-        const char *params[10];
+    for (i = 0; i < c->n && ok; i += EMBED_BATCH_MAX) {
+        size_t m = c->n - i < EMBED_BATCH_MAX ? c->n - i : EMBED_BATCH_MAX;
+        struct buf cols[10];
+        const char *params[11];
 
-        snprintf(ord, sizeof(ord), "%zu", i);
-        snprintf(ps, sizeof(ps), "%zu", k->page_first);
-        snprintf(pe, sizeof(pe), "%zu", k->page_last);
-        snprintf(tok, sizeof(tok), "%zu", k->tokens);
-        domains_pg_array(k->domains, doms, sizeof(doms));
+        for (j = 0; j < m; j++)
+            texts[j] = c->items[i + j].text;
+        if (!embed_texts(db->cfg, texts, m, vecs)) {
+            ok = false;
+            break;
+        }
+        for (j = 0; j < 10; j++) {
+            cols[j] = (struct buf)BUF_INIT;
+            buf_putc(&cols[j], '{');
+        }
+        for (j = 0; j < m; j++) {
+            const struct chunk *k = &c->items[i + j];
+            char num[24], doms[160];
+            struct buf vec = BUF_INIT;
+
+            snprintf(num, sizeof(num), "%zu", i + j);
+            array_elem(&cols[0], num);
+            array_elem(&cols[1], k->chapter == CHUNK_NO_CHAPTER ? NULL : chapter_ids[k->chapter]);
+            array_elem(&cols[2], k->text);
+            array_elem(&cols[3], d->pages[k->page_first].label);
+            array_elem(&cols[4], d->pages[k->page_last].label);
+            snprintf(num, sizeof(num), "%zu", k->page_first);
+            array_elem(&cols[5], num);
+            snprintf(num, sizeof(num), "%zu", k->page_last);
+            array_elem(&cols[6], num);
+            snprintf(num, sizeof(num), "%zu", k->tokens);
+            array_elem(&cols[7], num);
+            domains_pg_array(k->domains, doms, sizeof(doms));
+            array_elem(&cols[8], doms);
+            embed_vector_literal(&vec, vecs + j * dims, dims);
+            array_elem(&cols[9], buf_str(&vec));
+            buf_free(&vec);
+        }
         params[0] = book_id;
-        params[1] = k->chapter == CHUNK_NO_CHAPTER ? NULL : chapter_ids[k->chapter];
-        params[2] = ord;
-        params[3] = k->text;
-        params[4] = d->pages[k->page_first].label;
-        params[5] = d->pages[k->page_last].label;
-        params[6] = ps;
-        params[7] = pe;
-        params[8] = tok;
-        params[9] = doms;
-        if (!run(db,
-                 "INSERT INTO chunks (book_id, chapter_id, ordinal, text, page_start, page_end,"
-                 " page_index_start, page_index_end, token_count, domains)"
-                 " VALUES ($1, $2, $3::int, $4, $5, $6, $7::int, $8::int, $9::int, $10::text[])",
-                 10, params))
-            return false;
+        for (j = 0; j < 10; j++) {
+            buf_putc(&cols[j], '}');
+            params[j + 1] = buf_str(&cols[j]);
+        }
+        ok = run(db,
+                 "INSERT INTO chunks (book_id, ordinal, chapter_id, text, page_start, page_end,"
+                 " page_index_start, page_index_end, token_count, domains, embedding)"
+                 " SELECT $1, u.o, u.ch, u.t, u.ps, u.pe, u.pis, u.pie, u.tok, u.d::text[],"
+                 "   u.e::vector"
+                 " FROM unnest($2::int[], $3::uuid[], $4::text[], $5::text[], $6::text[],"
+                 "   $7::int[], $8::int[], $9::int[], $10::text[], $11::text[])"
+                 "   AS u(o, ch, t, ps, pe, pis, pie, tok, d, e)",
+                 11, params);
+        for (j = 0; j < 10; j++)
+            buf_free(&cols[j]);
     }
-    return true;
+    free(vecs);
+    return ok;
 }
 
 enum ingest_outcome store_book(struct db *db, const struct doc *d, const struct chunk_list *c,
