@@ -27,24 +27,34 @@ static bool run(struct db *db, const char *sql, int n, const char *const *params
     return true;
 }
 
-/* Appends a PostgreSQL array literal of strings (quoted, escaped) to b. */
+/* Appends one element of the array literal that b holds (b holds nothing
+ * else; it starts with '{'): s quoted and escaped, or NULL. */
+static void array_elem(struct buf *b, const char *s)
+{
+    if (b->len > 1)
+        buf_putc(b, ',');
+    if (s == NULL) {
+        buf_puts(b, "NULL");
+        return;
+    }
+    buf_putc(b, '"');
+    for (; *s != '\0'; s++) {
+        if (*s == '"' || *s == '\\')
+            buf_putc(b, '\\');
+        buf_putc(b, *s);
+    }
+    buf_putc(b, '"');
+}
+
+/* Appends a PostgreSQL array literal of strings (quoted, escaped) to b,
+ * which must be empty. */
 static void pg_text_array(struct buf *b, char *const *v, size_t n)
 {
     size_t i;
-    const char *s;
 
     buf_putc(b, '{');
-    for (i = 0; i < n; i++) {
-        if (i > 0)
-            buf_putc(b, ',');
-        buf_putc(b, '"');
-        for (s = v[i]; *s != '\0'; s++) {
-            if (*s == '"' || *s == '\\')
-                buf_putc(b, '\\');
-            buf_putc(b, *s);
-        }
-        buf_putc(b, '"');
-    }
+    for (i = 0; i < n; i++)
+        array_elem(b, v[i]);
     buf_putc(b, '}');
 }
 
@@ -91,24 +101,6 @@ static bool insert_chapters(struct db *db, const struct doc *d, const char *book
         PQclear(res);
     }
     return true;
-}
-
-/* Appends one element of an array literal: s quoted and escaped, or NULL. */
-static void array_elem(struct buf *b, const char *s)
-{
-    if (b->len > 1)
-        buf_putc(b, ',');
-    if (s == NULL) {
-        buf_puts(b, "NULL");
-        return;
-    }
-    buf_putc(b, '"');
-    for (; *s != '\0'; s++) {
-        if (*s == '"' || *s == '\\')
-            buf_putc(b, '\\');
-        buf_putc(b, *s);
-    }
-    buf_putc(b, '"');
 }
 
 /* Inserts the chunks EMBED_BATCH_MAX at a time, each batch one statement
