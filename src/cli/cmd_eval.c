@@ -7,6 +7,24 @@
  * page range overlaps an expected page.  Pages are compared through their
  * indexes in the book (a label's index is looked up in the book's chunks),
  * so "12" in a book whose front matter runs i..xii is the right page.
+ *
+ * With --coach, every line also goes through the coach pipeline
+ * (src/coach/pipeline.h, nothing saved) and the coach is scored:
+ *   routing accuracy      share of lines with an expected route that got it
+ *                         ("route": "answer"|"clarify"|"refuse"; an
+ *                         answerable line without one expects "answer")
+ *   refusal rate          share of expected refusals that were refused
+ *   clarification         precision (clarified lines that should be) and
+ *                         recall (lines that should be that were)
+ *   citations verified    share of answers carrying citations whose
+ *                         citations all verified (the verifier removed
+ *                         nothing), over every answer that cited anything
+ * "context": ["earlier question", ...] gives a follow-up its conversation.
+ * Lines without "expected" (and not "kind": "none") are not retrieval
+ * questions and count only for the coach.  Thresholds: --min-routing,
+ * --min-refusal, --min-clarify-precision, --min-clarify-recall,
+ * --min-verified (each 0..1; below it, exit 1).  The model service is
+ * used when one is configured (PLCCOACH_LLM_BASE_URL), as in the server.
  */
 #include "config.h"
 
@@ -17,6 +35,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "coach/pipeline.h"
 #include "db/db.h"
 #include "library/search.h"
 #include "util/alloc.h"
@@ -30,6 +49,17 @@ struct tally {
     const char *name;
     size_t n, hit1, hit5;
     double rr;
+};
+
+/* The coach's counts (see the file comment). */
+struct coach_tally {
+    size_t routed, route_ok;     /* lines with an expected route; right */
+    size_t refuse_n, refused;    /* expected refusals; refused */
+    size_t clar_pred, clar_true; /* clarified; of which expected */
+    size_t clar_exp, clar_found; /* expected clarifications; clarified */
+    size_t cited, verified;      /* answers that cited; all verified */
+    size_t answers, grounded;    /* answered (route answer); grounded */
+    size_t llm, fallback;        /* written by the model; fell back */
 };
 
 struct target {
@@ -106,6 +136,85 @@ static void print_tally(const struct tally *t, bool json, json_object *arr)
     }
 }
 
+/* Runs line q through the coach and counts it.  Returns false when the
+ * database failed. */
+static bool coach_line(struct db *db, const struct config *cfg, json_object *q,
+                       const char *question, const char *kind, bool verbose, struct coach_tally *ct)
+{
+    const char *ctx[COACH_CONTEXT_TURNS];
+    struct coach_request rq = {NULL, NULL, question, ctx, 0};
+    struct coach_answer ans;
+    enum coach_route want = COACH_ANSWER;
+    bool has_want = false;
+    json_object *v;
+    size_t i;
+
+    if (json_object_object_get_ex(q, "route", &v) && json_object_get_string(v) != NULL
+        && route_parse(json_object_get_string(v), &want))
+        has_want = true;
+    else if (kind == NULL || strcmp(kind, "answerable") == 0)
+        has_want = json_object_object_get_ex(q, "expected", &v);
+    if (json_object_object_get_ex(q, "context", &v) && json_object_is_type(v, json_type_array))
+        for (i = 0; i < json_object_array_length(v) && rq.ncontext < COACH_CONTEXT_TURNS; i++)
+            if (json_object_get_string(json_object_array_get_idx(v, i)) != NULL)
+                ctx[rq.ncontext++] = json_object_get_string(json_object_array_get_idx(v, i));
+    if (coach_ask(db, cfg, &rq, NULL, &ans) != COACH_OK) {
+        coach_answer_free(&ans);
+        return false;
+    }
+    if (has_want) {
+        ct->routed++;
+        ct->route_ok += ans.route == want;
+        if (verbose && ans.route != want)
+            fprintf(stderr, "eval: coach: %s: expected %s, got %s (as \"%s\")\n", question,
+                    route_name(want), route_name(ans.route), ans.standalone);
+    }
+    if (has_want && want == COACH_REFUSE) {
+        ct->refuse_n++;
+        ct->refused += ans.route == COACH_REFUSE;
+    }
+    if (ans.route == COACH_CLARIFY) {
+        ct->clar_pred++;
+        ct->clar_true += has_want && want == COACH_CLARIFY;
+    }
+    if (has_want && want == COACH_CLARIFY) {
+        ct->clar_exp++;
+        ct->clar_found += ans.route == COACH_CLARIFY;
+    }
+    if (ans.route == COACH_ANSWER) {
+        ct->answers++;
+        ct->grounded += ans.grounded;
+        ct->llm += ans.llm;
+        ct->fallback += ans.fallback;
+        if (ans.cited) {
+            ct->cited++;
+            ct->verified += ans.all_verified;
+        }
+        if (verbose && ans.cited && !ans.all_verified)
+            fprintf(stderr, "eval: coach: %s: a citation did not verify\n", question);
+    }
+    coach_answer_free(&ans);
+    return true;
+}
+
+static double share(size_t a, size_t b)
+{
+    return b ? (double)a / (double)b : 0;
+}
+
+/* Parses a threshold 0..1 for option name. */
+static bool threshold_arg(const char *name, const char *arg, double *out)
+{
+    char *end;
+
+    *out = strtod(arg, &end);
+    if (*end != '\0' || end == arg || *out < 0 || *out > 1) {
+        fprintf(stderr, "plccoach: --%s: expected a number from 0 to 1\n", name);
+        return false;
+    }
+    return true;
+}
+
 int cmd_eval(int argc, char **argv, struct config *cfg)
 {
     static const struct option opts[] = {
@@ -113,8 +222,17 @@ int cmd_eval(int argc, char **argv, struct config *cfg)
         {"min-recall5", required_argument, NULL, 'm'},
         {"json", no_argument, NULL, 'j'},
         {"verbose", no_argument, NULL, 'v'},
+        {"coach", no_argument, NULL, 'c'},
+        {"min-routing", required_argument, NULL, 'R'},
+        {"min-refusal", required_argument, NULL, 'F'},
+        {"min-clarify-precision", required_argument, NULL, 'P'},
+        {"min-clarify-recall", required_argument, NULL, 'C'},
+        {"min-verified", required_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
+    struct coach_tally ct;
+    bool coach = false;
+    double min_routing = -1, min_refusal = -1, min_cprec = -1, min_crec = -1, min_verified = -1;
     struct tally all = {"all", 0, 0, 0, 0}, doms[EVAL_MAX_DOMAINS];
     size_t ndoms = 0, none_n = 0, none_ok = 0, lineno = 0, i;
     double min_recall = -1;
@@ -129,8 +247,9 @@ int cmd_eval(int argc, char **argv, struct config *cfg)
     int c;
 
     memset(doms, 0, sizeof(doms));
+    memset(&ct, 0, sizeof(ct));
     optind = 1;
-    while ((c = getopt_long(argc, argv, "k:m:jv", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "k:m:jvcR:F:P:C:V:", opts, NULL)) != -1) {
         switch (c) {
         case 'k':
             errno = 0;
@@ -149,11 +268,35 @@ int cmd_eval(int argc, char **argv, struct config *cfg)
             break;
         case 'j': json = true; break;
         case 'v': verbose = true; break;
+        case 'c': coach = true; break;
+        case 'R':
+            if (!threshold_arg("min-routing", optarg, &min_routing))
+                return 2;
+            break;
+        case 'F':
+            if (!threshold_arg("min-refusal", optarg, &min_refusal))
+                return 2;
+            break;
+        case 'P':
+            if (!threshold_arg("min-clarify-precision", optarg, &min_cprec))
+                return 2;
+            break;
+        case 'C':
+            if (!threshold_arg("min-clarify-recall", optarg, &min_crec))
+                return 2;
+            break;
+        case 'V':
+            if (!threshold_arg("min-verified", optarg, &min_verified))
+                return 2;
+            break;
         default: return 2;
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "Usage: plccoach eval FILE.jsonl [--k 5] [--min-recall5 X] [--json]\n");
+        fprintf(stderr, "Usage: plccoach eval FILE.jsonl [--k 5] [--min-recall5 X] [--json] "
+                        "[--verbose]\n       [--coach [--min-routing X] [--min-refusal X] "
+                        "[--min-clarify-precision X]\n        [--min-clarify-recall X] "
+                        "[--min-verified X]]\n");
         return 2;
     }
     f = fopen(argv[optind], "r");
@@ -188,6 +331,19 @@ int cmd_eval(int argc, char **argv, struct config *cfg)
             break;
         }
         kind = json_object_object_get_ex(q, "kind", &v) ? json_object_get_string(v) : "answerable";
+        if (coach && !coach_line(&db, cfg, q, question, kind, verbose, &ct)) {
+            fprintf(stderr, "plccoach: the coach failed: %s\n", db.last_error);
+            json_object_put(q);
+            failed = true;
+            break;
+        }
+        /* A coach-only line (no "expected") is no retrieval question. */
+        if (!json_object_object_get_ex(q, "expected", &v)
+            && !(kind != NULL && strcmp(kind, "none") == 0)) {
+            keep = xrealloc(keep, (nkeep + 1) * sizeof(*keep));
+            keep[nkeep++] = q;
+            continue;
+        }
         so.question = question;
         if (!search_run(&db, cfg, &so, &res)) {
             fprintf(stderr, "plccoach: search failed: %s\n", db.last_error);
@@ -264,6 +420,30 @@ int cmd_eval(int argc, char **argv, struct config *cfg)
             json_object_object_add(
                 o, "none_correct",
                 json_object_new_double(none_n ? (double)none_ok / (double)none_n : 0));
+            if (coach) {
+                json_object *co = json_object_new_object();
+                json_object_object_add(co, "routed", json_object_new_int64((int64_t)ct.routed));
+                json_object_object_add(co, "routing_accuracy",
+                                       json_object_new_double(share(ct.route_ok, ct.routed)));
+                json_object_object_add(co, "refusals_expected",
+                                       json_object_new_int64((int64_t)ct.refuse_n));
+                json_object_object_add(co, "refusal_rate",
+                                       json_object_new_double(share(ct.refused, ct.refuse_n)));
+                json_object_object_add(co, "clarify_precision",
+                                       json_object_new_double(share(ct.clar_true, ct.clar_pred)));
+                json_object_object_add(co, "clarify_recall",
+                                       json_object_new_double(share(ct.clar_found, ct.clar_exp)));
+                json_object_object_add(co, "answers", json_object_new_int64((int64_t)ct.answers));
+                json_object_object_add(co, "grounded",
+                                       json_object_new_double(share(ct.grounded, ct.answers)));
+                json_object_object_add(co, "cited", json_object_new_int64((int64_t)ct.cited));
+                json_object_object_add(co, "citations_verified",
+                                       json_object_new_double(share(ct.verified, ct.cited)));
+                json_object_object_add(co, "by_model", json_object_new_int64((int64_t)ct.llm));
+                json_object_object_add(co, "fallbacks",
+                                       json_object_new_int64((int64_t)ct.fallback));
+                json_object_object_add(o, "coach", co);
+            }
             printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
             json_object_put(o);
         } else {
@@ -273,10 +453,48 @@ int cmd_eval(int argc, char **argv, struct config *cfg)
                 print_tally(&doms[i], false, NULL);
             printf("nothing-relevant questions: %zu, answered with nothing: %.3f\n", none_n,
                    none_n ? (double)none_ok / (double)none_n : 0);
+            if (coach) {
+                printf("coach routing accuracy: %.3f (%zu lines)\n", share(ct.route_ok, ct.routed),
+                       ct.routed);
+                printf("coach refusal rate on out-of-scope: %.3f (%zu)\n",
+                       share(ct.refused, ct.refuse_n), ct.refuse_n);
+                printf("coach clarification precision: %.3f (%zu clarified), recall: %.3f (%zu)\n",
+                       share(ct.clar_true, ct.clar_pred), ct.clar_pred,
+                       share(ct.clar_found, ct.clar_exp), ct.clar_exp);
+                printf("coach answers: %zu, grounded %.3f, by the model %zu, fallbacks %zu\n",
+                       ct.answers, share(ct.grounded, ct.answers), ct.llm, ct.fallback);
+                printf("coach citations all verified: %.3f (%zu answers cited)\n",
+                       share(ct.verified, ct.cited), ct.cited);
+            }
         }
         if (min_recall >= 0 && recall5 < min_recall) {
             fprintf(stderr, "plccoach: recall@5 %.3f is below %.3f\n", recall5, min_recall);
             failed = true;
+        }
+        if (coach) {
+            /* A gate with nothing to measure (no line of its kind) fails
+             * only when the set was meant to have some: never silently. */
+            const struct {
+                const char *name;
+                size_t num, den;
+                double min;
+            } gates[] = {
+                {"routing accuracy", ct.route_ok, ct.routed, min_routing},
+                {"refusal rate", ct.refused, ct.refuse_n, min_refusal},
+                {"clarification precision", ct.clar_true, ct.clar_pred, min_cprec},
+                {"clarification recall", ct.clar_found, ct.clar_exp, min_crec},
+                {"citations verified", ct.verified, ct.cited, min_verified},
+            };
+            for (i = 0; i < sizeof(gates) / sizeof(gates[0]); i++)
+                if (gates[i].min >= 0 && gates[i].den == 0) {
+                    fprintf(stderr, "plccoach: coach %s: the set has nothing to measure it on\n",
+                            gates[i].name);
+                    failed = true;
+                } else if (gates[i].min >= 0 && share(gates[i].num, gates[i].den) < gates[i].min) {
+                    fprintf(stderr, "plccoach: coach %s %.3f is below %.3f\n", gates[i].name,
+                            share(gates[i].num, gates[i].den), gates[i].min);
+                    failed = true;
+                }
         }
     }
     for (i = 0; i < nkeep; i++)

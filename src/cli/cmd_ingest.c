@@ -36,8 +36,11 @@ static void one_file(struct ingest_run *run, const char *path)
     switch (o) {
     case INGEST_NEW:
     case INGEST_REPLACED:
-        printf("%-9s %s  %s  (%zu pages, %zu chapters, %zu chunks)\n", ingest_outcome_name(o), path,
+        printf("%-9s %s  %s  (%zu pages, %zu chapters, %zu chunks", ingest_outcome_name(o), path,
                r.book_id, r.pages, r.chapters, r.chunks);
+        if (r.model_tagged > 0)
+            printf(", %zu tagged by the model", r.model_tagged);
+        printf(")\n");
         break;
     case INGEST_UNCHANGED:
         printf("%-9s %s  %s  (already in the library; --replace re-ingests it)\n",

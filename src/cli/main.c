@@ -27,6 +27,7 @@ static const struct command commands[] = {
     {"books", cmd_books, "list, show and remove library books"},
     {"search", cmd_search, "search the library as the coach does (--domain, --k, --json)"},
     {"reindex", cmd_reindex, "re-embed every chunk and rebuild the vector index"},
+    {"ask", cmd_ask, "ask the coach a question (--conversation, --user, --json)"},
     {"eval", cmd_eval, "measure retrieval on a question set (recall@1, recall@5, MRR)"},
 };
 

@@ -39,6 +39,7 @@
     "'mode', " m ".mode, 'model', " m ".model, 'grounded', " m ".grounded, "                       \
     "'prompt_tokens', " m ".prompt_tokens, 'completion_tokens', " m ".completion_tokens, "         \
     "'ttft_ms', " m ".ttft_ms, 'total_ms', " m ".total_ms, "                                       \
+    "'type', " m ".kind, 'clarification', " m ".clarification, "                                   \
     "'created_at', " SQL_TS(m ".created_at") ")"
 
 #endif

@@ -85,8 +85,8 @@ PGconn *db_conn(struct db *db)
     return db->conn;
 }
 
-PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
-                  bool idempotent)
+static PGresult *exec_format(struct db *db, const char *sql, int nparams,
+                             const char *const *params, bool idempotent, int result_format)
 {
     int attempt;
 
@@ -97,7 +97,7 @@ PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const
 
         if (conn == NULL)
             return NULL;
-        res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+        res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, result_format);
         st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
         if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
             return res;
@@ -116,6 +116,18 @@ PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const
         return NULL;
     }
     return NULL;
+}
+
+PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
+                  bool idempotent)
+{
+    return exec_format(db, sql, nparams, params, idempotent, 0);
+}
+
+PGresult *db_exec_binary(struct db *db, const char *sql, int nparams, const char *const *params,
+                         bool idempotent)
+{
+    return exec_format(db, sql, nparams, params, idempotent, 1);
 }
 
 bool db_ping(struct db *db, char *reason, size_t len)

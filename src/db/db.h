@@ -43,6 +43,11 @@ PGconn *db_conn(struct db *db) __attribute__((nonnull));
 PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
                   bool idempotent) __attribute__((nonnull(1, 2), warn_unused_result));
 
+/* db_exec() with every result column in PostgreSQL's binary format (the
+ * type's send function: network byte order; text types as their bytes). */
+PGresult *db_exec_binary(struct db *db, const char *sql, int nparams, const char *const *params,
+                         bool idempotent) __attribute__((nonnull(1, 2), warn_unused_result));
+
 /* Returns true when the database answers a trivial query; otherwise
  * copies a short reason into reason (len bytes). */
 bool db_ping(struct db *db, char *reason, size_t len) __attribute__((nonnull));

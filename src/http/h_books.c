@@ -4,8 +4,11 @@
  * POST   /api/admin/books?filename=F[&title=&authors=A;B&isbn=&sku=&product_url=&replace=true]
  *        the file (PDF, Markdown or plain text) as the request body, or a
  *        multipart/form-data form with a "file" part and the same fields;
- *        it is streamed to PLCCOACH_CONTENT_DIR (never held in memory),
- *        named by its SHA-256, and an ingestion job is queued: 202.
+ *        it is streamed to an unlinked temporary file in
+ *        PLCCOACH_CONTENT_DIR (never held in memory), then stored through
+ *        src/storage (the content directory, or the S3 content bucket with
+ *        PLCCOACH_STORAGE=s3) named by its SHA-256, and an ingestion job
+ *        naming the stored object is queued: 202.
  * GET    /api/admin/books              books, and the latest jobs with status and errors
  * GET    /api/admin/jobs/{id}          one job
  * DELETE /api/admin/books/{id}         remove a book with its chapters and chunks
@@ -31,6 +34,7 @@
 #include "http/response.h"
 #include "http/validate.h"
 #include "jobs/queue.h"
+#include "storage/storage.h"
 #include "util/alloc.h"
 #include "util/cfg.h"
 #include "util/json.h"
@@ -217,6 +221,57 @@ static bool form_sink(void *ctx, const char *data, size_t n)
     return false;
 }
 
+/* The worker's content store, opened at its first upload and kept for the
+ * worker's lifetime (its S3 connection stays open); NULL when the
+ * configuration is unusable (logged once per attempt). */
+static struct storage *content_store(const struct config *cfg)
+{
+    static struct storage *st;
+    char err[256];
+
+    if (st == NULL && (st = storage_open(cfg, STORAGE_CONTENT, err, sizeof(err))) == NULL)
+        log_error("upload: the content store cannot be opened: %s", err);
+    return st;
+}
+
+static const char *content_type_of(const char *ext)
+{
+    if (strcasecmp(ext, ".pdf") == 0)
+        return "application/pdf";
+    if (strcasecmp(ext, ".txt") == 0)
+        return "text/plain; charset=utf-8";
+    return "text/markdown; charset=utf-8";
+}
+
+/* Stores the finished upload (fd, length bytes, SHA-256 hex) as
+ * "<hex><ext>" and writes its locator into *locator (caller frees); false
+ * after an error response. */
+static bool store_upload(struct request *req, int fd, uint64_t length, const char *hex,
+                         const char *ext, char **locator)
+{
+    struct storage *st = content_store(req->cfg);
+    enum storage_status s;
+    char key[2 * EVP_MAX_MD_SIZE + 16];
+
+    *locator = NULL;
+    if (st == NULL) {
+        resp_error(req, 503, "storage_unavailable", "book storage is not configured");
+        return false;
+    }
+    snprintf(key, sizeof(key), "%.128s%.10s", hex, ext); /* ext: one of upload_extension's */
+    s = storage_put_fd(st, key, fd, length, content_type_of(ext), hex);
+    if (s != STORAGE_OK) {
+        if (s == STORAGE_IO)
+            resp_error(req, 507, "storage_full", "the upload could not be stored");
+        else
+            resp_error(req, 503, "storage_unavailable",
+                       "book storage is unavailable; try again later");
+        return false;
+    }
+    *locator = storage_locator(st, key);
+    return true;
+}
+
 void h_books_upload(struct request *req)
 {
     static const char *const allowed[] = {"filename", "title",       "authors", "isbn",
@@ -224,13 +279,14 @@ void h_books_upload(struct request *req)
     const struct auth_user *me = req->user;
     const char *ctype = req->content_type ? req->content_type : "";
     const char *filename = request_query(req, "filename"), *ext = NULL;
-    char tmp[4096], final_path[4096], hex[2 * EVP_MAX_MD_SIZE + 1], job_id[37];
+    char tmp[4096], hex[2 * EVP_MAX_MD_SIZE + 1], job_id[37], *locator = NULL;
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0, i;
     struct upload u = {req, -1, NULL};
     struct form form;
     bool is_form = strncasecmp(ctype, "multipart/form-data", 19) == 0;
     json_object *options, *out, *detail;
+    off_t length = 0;
     bool ok = false;
 
     memset(&form, 0, sizeof(form));
@@ -258,6 +314,8 @@ void h_books_upload(struct request *req)
         resp_error(req, 500, "internal", "the content directory is not available");
         goto done;
     }
+    /* The temporary file is unlinked at once: whatever happens to this
+     * request or this worker, it leaves nothing behind. */
     snprintf(tmp, sizeof(tmp), "%s/.upload-XXXXXX", req->cfg->content_dir);
     u.fd = mkstemp(tmp);
     if (u.fd < 0) {
@@ -265,6 +323,7 @@ void h_books_upload(struct request *req)
         resp_error(req, 500, "internal", "the content directory is not writable");
         goto done;
     }
+    unlink(tmp);
     u.md = EVP_MD_CTX_new();
     ok = u.md != NULL && EVP_DigestInit_ex(u.md, EVP_sha256(), NULL) == 1
          && request_stream_body(req, (size_t)req->cfg->max_upload_bytes,
@@ -281,31 +340,19 @@ void h_books_upload(struct request *req)
     if (ok && EVP_DigestFinal_ex(u.md, md, &mdlen) != 1)
         ok = false;
     EVP_MD_CTX_free(u.md);
-    if (ok && lseek(u.fd, 0, SEEK_END) == 0) {
+    if (ok && (length = lseek(u.fd, 0, SEEK_END)) <= 0) {
         resp_error(req, 400, "bad_request", "the upload is empty");
         ok = false;
     }
-    if (ok && (fsync(u.fd) != 0 || close(u.fd) != 0)) {
-        resp_error(req, 507, "storage_full", "the upload could not be stored");
-        ok = false;
-    } else if (!ok) {
-        close(u.fd);
+    if (ok) {
+        for (i = 0; i < mdlen; i++)
+            snprintf(hex + 2 * i, 3, "%02x", md[i]);
+        ok = store_upload(req, u.fd, (uint64_t)length, hex, ext, &locator);
     }
-    if (!ok) {
-        unlink(tmp);
+    close(u.fd);
+    if (!ok)
         goto done;
-    }
-    for (i = 0; i < mdlen; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    snprintf(final_path, sizeof(final_path), "%s/%s%s", req->cfg->content_dir, hex, ext);
-    if (rename(tmp, final_path) != 0) {
-        log_error("upload: rename: %s", strerror(errno));
-        unlink(tmp);
-        resp_error(req, 500, "internal", "the upload could not be stored");
-        ok = false;
-        goto done;
-    }
-    if (!job_enqueue(req->db, final_path, filename, options, me->id, job_id)) {
+    if (!job_enqueue(req->db, locator, filename, options, me->id, job_id)) {
         resp_db_unavailable(req);
         ok = false;
         goto done;
@@ -323,6 +370,7 @@ void h_books_upload(struct request *req)
 done:
     if (!ok && req->resp.status == 0)
         resp_error(req, 500, "internal", "the upload failed");
+    free(locator);
     json_object_put(options);
     if (is_form) {
         multipart_free(&form.mp);

@@ -65,6 +65,9 @@ void h_books_list(struct request *req);
 void h_books_delete(struct request *req);
 void h_jobs_get(struct request *req);
 
+/* h_coach.c: POST /api/coach/ask */
+void h_coach_ask(struct request *req);
+
 /* h_debug.c: GET /api/debug/sleep, GET /api/debug/stream (test only) */
 void h_debug_sleep(struct request *req);
 void h_debug_stream(struct request *req);

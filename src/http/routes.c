@@ -82,6 +82,9 @@ const struct route app_routes[] = {
     {"POST", "/api/admin/feedback/{message_id}/resolve", h_admin_feedback_resolve,
      ROUTE_AUTH | ROUTE_CSRF, ROLE_ADMIN,
      "Resolve a flagged answer with an optional note (audited)"},
+    {"POST", "/api/coach/ask", h_coach_ask, ROUTE_AUTH | ROUTE_CSRF | ROUTE_STREAM, ROLE_ANY,
+     "Ask the coach: a cited answer, a clarifying question or a refusal, streamed as server-sent "
+     "events on request (rate limited per user)"},
 #undef MINE
 #undef MINE_CHANGE
     {"GET", "/api/search", h_search, ROUTE_AUTH, ROLE_ADMIN,

@@ -21,7 +21,7 @@ struct db;
 
 struct ingest_job {
     char id[37];
-    char *path;           /* the stored upload; owned */
+    char *path;           /* the stored upload's locator (storage.h); owned */
     char *filename;       /* the name it was uploaded under; owned */
     json_object *options; /* title, authors, isbn, sku, product_url, replace; owned */
     char *created_by;     /* user id or NULL; owned */

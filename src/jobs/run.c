@@ -3,7 +3,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "jobs/queue.h"
 #include "jobs/run.h"
 #include "library/ingest.h"
+#include "storage/storage.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
@@ -32,12 +32,12 @@ bool job_run(struct db *db, const struct config *cfg, const struct ingest_job *j
     struct ingest_result r;
     enum doc_format format;
     struct buf data = BUF_INIT;
-    char chunk[65536];
+    struct storage *st;
+    enum storage_status got;
+    const char *key = NULL;
+    char why[256];
     json_object *v;
-    size_t got;
-    FILE *f;
 
-    (void)cfg;
     *book_id = NULL;
     memset(&o, 0, sizeof(o));
     o.title = option(job, "title");
@@ -51,18 +51,27 @@ bool job_run(struct db *db, const struct config *cfg, const struct ingest_job *j
         snprintf(err, errlen, "%s: not a PDF, Markdown or text file", job->filename);
         return false;
     }
-    f = fopen(job->path, "rb");
-    if (f == NULL) {
-        snprintf(err, errlen, "the uploaded file is gone: %s", strerror(errno));
+    /* The locator names the store the upload went to (a local directory or
+     * an S3 bucket), whatever this task's own PLCCOACH_STORAGE says. */
+    st = storage_open_locator(cfg, job->path, &key, why, sizeof(why));
+    if (st == NULL) {
+        snprintf(err, errlen, "the uploaded file's location is not valid: %s", why);
         return false;
     }
-    data.limit = INGEST_MAX_BYTES;
-    while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        if (!buf_append(&data, chunk, got))
-            break;
-    fclose(f);
-    if (data.overflow) {
+    got = storage_get_buf(st, key, &data, INGEST_MAX_BYTES);
+    storage_close(st);
+    switch (got) {
+    case STORAGE_OK: break;
+    case STORAGE_NOT_FOUND:
+        snprintf(err, errlen, "the uploaded file is gone: %s", storage_strerror(got));
+        buf_free(&data);
+        return false;
+    case STORAGE_TOO_LARGE:
         snprintf(err, errlen, "%s is larger than the ingester accepts", job->filename);
+        buf_free(&data);
+        return false;
+    default:
+        snprintf(err, errlen, "the uploaded file could not be read: %s", storage_strerror(got));
         buf_free(&data);
         return false;
     }

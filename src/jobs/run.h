@@ -12,7 +12,11 @@ struct config;
 struct db;
 struct ingest_job;
 
-/* Ingests job->path with job->options.  On success returns true and sets
+/* Reads the upload job->path names (a storage locator, storage/storage.h:
+ * s3://BUCKET/KEY or a local path) into memory, bounded by
+ * INGEST_MAX_BYTES, and ingests it with job->options; cfg gives the S3
+ * region and endpoint.  A missing or unreadable upload fails the job with
+ * a message, never more.  On success returns true and sets
  * *book_id (caller frees; NULL when the book was already there, unchanged).
  * On failure returns false with a message for the admin in err. */
 bool job_run(struct db *db, const struct config *cfg, const struct ingest_job *job, char **book_id,

@@ -40,4 +40,29 @@ unsigned domains_best(const double scores[DOMAIN_COUNT]) __attribute__((nonnull)
  * into out (at least 128 bytes). */
 void domains_pg_array(unsigned set, char *out, size_t len) __attribute__((nonnull));
 
+/* ---- tagging by the language model (domains_model.c) ---------------- */
+
+struct config;
+struct chunk_list;
+
+#define DOMAINS_MODEL_BATCH 8           /* passages per request */
+#define DOMAINS_MODEL_PASSAGE_BYTES 1600 /* each cut to this on a UTF-8 boundary */
+
+/* True when chunks should be tagged by the model: PLCCOACH_DOMAIN_TAGGER is
+ * "auto" and a model service is configured (coach/llm.h). */
+bool domains_model_wanted(const struct config *cfg) __attribute__((nonnull));
+
+/* Re-tags c's chunks (already tagged by the lexicon) with the model's
+ * answers, batch by batch; a batch whose call or answer fails keeps the
+ * lexicon's tags.  Returns the number of chunks the model tagged. */
+size_t domains_tag_model(const struct config *cfg, struct chunk_list *c) __attribute__((nonnull));
+
+/* Parses a model answer {"tags":[[names...],...]} for n passages (1..
+ * DOMAINS_MODEL_BATCH) into sets (bit i = domain i).  Returns false and
+ * leaves sets untouched unless it is valid JSON with exactly n arrays of
+ * 1..DOMAIN_MAX_TAGS known names.  text may hold a code fence around the
+ * object.  Exposed for the unit test and the fuzz target. */
+bool domains_model_parse(const char *text, size_t len, size_t n, unsigned *sets)
+    __attribute__((nonnull));
+
 #endif

@@ -39,6 +39,7 @@ struct ingest_result {
     enum ingest_outcome outcome;
     char book_id[37];
     size_t pages, chapters, chunks;
+    size_t model_tagged; /* chunks whose domains the language model chose */
     char error[256];
 };
 

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +201,72 @@ static bool hnsw_settings(struct db *db)
     return true;
 }
 
+/* Decodes pgvector's binary form (vector_send: int16 dimensions, int16
+ * unused, then float4s, all in network byte order) into out (dims
+ * floats).  Returns false unless it is exactly dims finite values. */
+static bool vector_from_binary(const char *bytes, size_t len, size_t dims, float *out)
+{
+    const unsigned char *p = (const unsigned char *)bytes;
+    size_t i;
+
+    if (len != 4 + 4 * dims || (size_t)((p[0] << 8) | p[1]) != dims)
+        return false;
+    for (i = 0; i < dims; i++) {
+        const unsigned char *q = p + 4 + 4 * i;
+        uint32_t u = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
+        float f;
+        memcpy(&f, &u, sizeof(f));
+        if (!isfinite(f))
+            return false;
+        out[i] = f;
+    }
+    return true;
+}
+
+/* Fetches the embeddings of hits[0..n) for MMR, in binary (a tenth of the
+ * bytes of the text form, and no float parsing): only for the passages
+ * that survived the cut and de-duplication.  A hit left without one has
+ * vec NULL (MMR then counts it as unlike every other).  Returns false
+ * when the database failed. */
+static bool fetch_vectors(struct db *db, struct search_result *res, size_t n, size_t dims)
+{
+    struct buf ids = BUF_INIT;
+    const char *params[1];
+    PGresult *r;
+    size_t i, row, rows;
+
+    buf_putc(&ids, '{');
+    for (i = 0; i < n; i++)
+        buf_printf(&ids, "%s%s", i ? "," : "", res->hits[i].chunk_id); /* uuids from the db */
+    buf_putc(&ids, '}');
+    params[0] = buf_str(&ids);
+    r = db_exec_binary(db,
+                       "SELECT id::text, embedding::vector FROM chunks "
+                       "WHERE id = ANY($1::uuid[]) AND embedding IS NOT NULL",
+                       1, params, true);
+    buf_free(&ids);
+    if (r == NULL)
+        return false;
+    rows = (size_t)PQntuples(r);
+    for (row = 0; row < rows; row++) {
+        const char *id = PQgetvalue(r, (int)row, 0);
+        size_t idlen = (size_t)PQgetlength(r, (int)row, 0);
+        for (i = 0; i < n; i++) {
+            struct search_hit *h = &res->hits[i];
+            if (h->vec == NULL && strlen(h->chunk_id) == idlen
+                && memcmp(h->chunk_id, id, idlen) == 0) {
+                h->vec = arena_alloc(&res->arena, dims * sizeof(float));
+                if (!vector_from_binary(PQgetvalue(r, (int)row, 1),
+                                        (size_t)PQgetlength(r, (int)row, 1), dims, h->vec))
+                    h->vec = NULL;
+                break;
+            }
+        }
+    }
+    PQclear(r);
+    return true;
+}
+
 static int cmp_cos(const void *a, const void *b)
 {
     const struct search_hit *const *x = a, *const *y = b;
@@ -276,7 +343,7 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
         "  array_to_json(c.domains)::text, c.text, "
         "  1 - (c.embedding::%1$s(%2$zu) <=> $1::%1$s(%2$zu)), "
         "  (SELECT trank FROM fts WHERE fts.id = c.id), "
-        "  EXISTS (SELECT 1 FROM vec WHERE vec.id = c.id), c.embedding::text "
+        "  EXISTS (SELECT 1 FROM vec WHERE vec.id = c.id) "
         "FROM ids JOIN chunks c ON c.id = ids.id JOIN books b ON b.id = c.book_id "
         "LEFT JOIN chapters ch ON ch.id = c.chapter_id",
         t, dims);
@@ -296,8 +363,7 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
     for (i = 0; i < n; i++) {
         struct search_hit *h = &res->hits[i];
         int row = (int)i;
-        const char *cos = db_value(r, row, 12), *tr = db_value(r, row, 13),
-                   *emb = db_value(r, row, 15);
+        const char *cos = db_value(r, row, 12), *tr = db_value(r, row, 13);
         memset(h, 0, sizeof(*h));
         h->chunk_id = arena_strdup(&res->arena, PQgetvalue(r, row, 0));
         h->book_id = arena_strdup(&res->arena, PQgetvalue(r, row, 1));
@@ -311,15 +377,10 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
         h->page_index_end = atoi(PQgetvalue(r, row, 9));
         h->domains = json_strings(&res->arena, db_value(r, row, 10), &h->ndomains);
         h->text = arena_strdup(&res->arena, PQgetvalue(r, row, 11));
-        h->score = cos ? strtod(cos, NULL) : 0;
+        h->score = cos ? strtod(cos, NULL) : -1; /* -1: no embedding, never relevant */
         h->fused = tr ? strtod(tr, NULL) : -1; /* text rank for now */
         h->vec_rank = strcmp(PQgetvalue(r, row, 14), "t") == 0 ? 1 : 0;
         h->fts_rank = tr != NULL;
-        if (emb != NULL) {
-            h->vec = arena_alloc(&res->arena, dims * sizeof(float));
-            if (!embed_vector_parse(emb, dims, h->vec))
-                h->vec = NULL;
-        }
         order[i] = h;
     }
     /* Ranks within each list. */
@@ -335,11 +396,12 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
     search_fuse(res->hits, n, SEARCH_RRF_K, opts->boost);
     /* The relevance cut, then fusion order, page de-duplication, MMR. */
     for (i = 0, kept = 0; i < n; i++)
-        if (opts->mode == SEARCH_TEXT
-            || (res->hits[i].score >= threshold && res->hits[i].vec != NULL))
+        if (opts->mode == SEARCH_TEXT || res->hits[i].score >= threshold)
             res->hits[kept++] = res->hits[i];
     search_sort_fused(res->hits, kept);
     kept = search_dedup(res->hits, kept);
+    if (kept > 1 && !fetch_vectors(db, res, kept, dims))
+        goto done;
     res->n = search_mmr(res->hits, kept, dims, SEARCH_MMR_LAMBDA, k);
     res->nothing_relevant = res->n == 0;
     ok = true;

@@ -23,7 +23,7 @@ struct db;
 #define SEARCH_DOMAIN_BOOST 1.25 /* fused score multiplier for a boosted domain */
 #define SEARCH_CANDIDATES 40     /* top-K of each list before fusion */
 /* Each full-text stage ranks at most this many matches. */
-#define SEARCH_FTS_RANK_MAX_STR "1000"
+#define SEARCH_FTS_RANK_MAX_STR "500"
 
 struct search_opts {
     const char *question;

@@ -30,8 +30,9 @@ const struct synonym *synonym_by_abbrev(const char *w, size_t n) __attribute__((
 void synonyms_expand_text(const char *text, struct buf *out) __attribute__((nonnull));
 
 /* Appends to out a websearch_to_tsquery() string that ORs the question's
- * words, each acronym's phrase (quoted) and each phrase's acronym:
- * "cfa or \"common formative assessment\"".  Only words are copied, so no
+ * words, each acronym's phrase (its words unquoted, so ANDed) and each
+ * phrase's acronym:
+ * "cfa or common formative assessment".  Only words are copied, so no
  * operator or quote of the question reaches the query.  Returns false when
  * the question has no word at all (out unchanged). */
 bool synonyms_fts_query(const char *question, struct buf *out) __attribute__((nonnull));

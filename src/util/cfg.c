@@ -104,10 +104,51 @@ const struct config_key config_keys[] = {
     KEY("PLCCOACH_SEARCH_THRESHOLD", CONFIG_INT, "120", 0, 1000, search_threshold, false,
         "Relevance cut: passages whose cosine similarity to the question is below this "
         "value / 1000 are dropped; nothing left means \"nothing relevant\"."),
+    KEY("PLCCOACH_LLM_BASE_URL", CONFIG_STRING, "", 0, 0, llm_base_url, false,
+        "Base URL of an OpenAI-compatible chat service ({url}/v1/chat/completions); empty = "
+        "extractive answers, no model."),
+    KEY("PLCCOACH_LLM_MODEL", CONFIG_STRING, "gpt-4o-mini", 0, 0, llm_model, false,
+        "Chat model name sent to the service."),
+    KEY("PLCCOACH_LLM_API_KEY", CONFIG_STRING, "", 0, 0, llm_api_key, true,
+        "Bearer token for the chat service."),
+    KEY("PLCCOACH_LLM_TEMPERATURE", CONFIG_INT, "20", 0, 200, llm_temperature, false,
+        "Sampling temperature in hundredths (20 = 0.2)."),
+    KEY("PLCCOACH_LLM_MAX_TOKENS", CONFIG_INT, "900", 16, 16384, llm_max_tokens, false,
+        "Most completion tokens per answer (max_tokens)."),
+    KEY("PLCCOACH_LLM_CONNECT_TIMEOUT_MS", CONFIG_INT, "3000", 50, 60000, llm_connect_timeout_ms,
+        false, "Milliseconds to connect to the chat service (TCP and TLS)."),
+    KEY("PLCCOACH_LLM_FIRST_TOKEN_TIMEOUT_MS", CONFIG_INT, "15000", 50, 600000,
+        llm_first_token_timeout_ms, false,
+        "Milliseconds from the start of a call to the first streamed text, retries included."),
+    KEY("PLCCOACH_LLM_TIMEOUT_MS", CONFIG_INT, "60000", 100, 600000, llm_timeout_ms, false,
+        "Milliseconds from the start of a call to its end, retries included."),
+    KEY("PLCCOACH_LLM_RETRIES", CONFIG_INT, "2", 0, 10, llm_retries, false,
+        "Extra attempts on connection errors, 429 and 5xx before any text was streamed."),
+    KEY("PLCCOACH_LLM_BREAKER_FAILURES", CONFIG_INT, "5", 1, 1000, llm_breaker_failures, false,
+        "Consecutive failed calls that open the circuit breaker (calls then fail at once)."),
+    KEY("PLCCOACH_LLM_BREAKER_COOLDOWN_MS", CONFIG_INT, "30000", 1, 3600000,
+        llm_breaker_cooldown_ms, false,
+        "Milliseconds the open breaker refuses calls before letting one trial call through."),
+    KEY("PLCCOACH_DOMAIN_TAGGER", CONFIG_STRING, "auto", 0, 0, domain_tagger, false,
+        "How ingestion tags chunks with domains: auto (the language model when "
+        "PLCCOACH_LLM_BASE_URL is set, else the built-in lexicon) or lexicon."),
     KEY("PLCCOACH_CONTENT_DIR", CONFIG_STRING, "/var/lib/plccoach/content", 0, 0, content_dir,
         false, "Directory where uploaded books are stored until (and after) ingestion."),
     KEY("PLCCOACH_MAX_UPLOAD_BYTES", CONFIG_INT, "52428800", 1024, INT64_C(1073741824),
         max_upload_bytes, false, "Largest book upload accepted (413 above it)."),
+    KEY("PLCCOACH_STORAGE", CONFIG_STRING, "local", 0, 0, storage, false,
+        "Where uploaded books (and exports) are stored: local (PLCCOACH_CONTENT_DIR, one host) "
+        "or s3 (the buckets below, shared by every task)."),
+    KEY("PLCCOACH_S3_CONTENT_BUCKET", CONFIG_STRING, "", 0, 0, s3_content_bucket, false,
+        "S3 bucket for uploaded books (PLCCOACH_STORAGE=s3)."),
+    KEY("PLCCOACH_S3_EXPORTS_BUCKET", CONFIG_STRING, "", 0, 0, s3_exports_bucket, false,
+        "S3 bucket for generated files such as exports (PLCCOACH_STORAGE=s3)."),
+    KEY("PLCCOACH_S3_REGION", CONFIG_STRING, "", 0, 0, s3_region, false,
+        "AWS region of the buckets; empty = AWS_REGION, else AWS_DEFAULT_REGION, else "
+        "us-east-1."),
+    KEY("PLCCOACH_S3_ENDPOINT", CONFIG_STRING, "", 0, 0, s3_endpoint, false,
+        "Empty = AWS S3 (virtual-hosted URLs); otherwise scheme://host[:port] of an "
+        "S3-compatible server (MinIO, s3rver), addressed path-style."),
     {NULL, CONFIG_STRING, NULL, NULL, 0, 0, 0, false},
 };
 
@@ -153,6 +194,28 @@ static bool store(struct config *cfg, const struct config_key *k, const char *va
         if (strcmp(k->name, "PLCCOACH_EMBEDDINGS") == 0 && strcmp(value, "local") != 0
             && strcmp(value, "openai") != 0) {
             snprintf(err, errlen, "%s: expected local or openai", k->name);
+            return false;
+        }
+        if (strcmp(k->name, "PLCCOACH_STORAGE") == 0 && strcmp(value, "local") != 0
+            && strcmp(value, "s3") != 0) {
+            snprintf(err, errlen, "%s: expected local or s3", k->name);
+            return false;
+        }
+        if (strcmp(k->name, "PLCCOACH_S3_ENDPOINT") == 0 && value[0] != '\0'
+            && !url_https_or_loopback(value)) {
+            snprintf(err, errlen, "%s: expected an https:// URL (http:// only on loopback)",
+                     k->name);
+            return false;
+        }
+        if (strcmp(k->name, "PLCCOACH_DOMAIN_TAGGER") == 0 && strcmp(value, "auto") != 0
+            && strcmp(value, "lexicon") != 0) {
+            snprintf(err, errlen, "%s: expected auto or lexicon", k->name);
+            return false;
+        }
+        if (strcmp(k->name, "PLCCOACH_LLM_BASE_URL") == 0 && value[0] != '\0'
+            && !url_https_or_loopback(value)) {
+            snprintf(err, errlen, "%s: expected an https:// URL (http:// only on loopback)",
+                     k->name);
             return false;
         }
         if (strcmp(k->name, "PLCCOACH_EMBEDDINGS_URL") == 0 && value[0] != '\0'

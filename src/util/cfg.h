@@ -34,6 +34,12 @@ struct config {
     bool debug_routes;
     char *content_dir;             /* where uploaded books are stored */
     int64_t max_upload_bytes;      /* largest book upload */
+    /* Object storage (src/storage/storage.h) */
+    char *storage;           /* "local" or "s3" */
+    char *s3_content_bucket; /* uploaded books */
+    char *s3_exports_bucket; /* generated files */
+    char *s3_region;         /* "" = AWS_REGION */
+    char *s3_endpoint;       /* "" = AWS; else an S3-compatible server, path-style */
     char *public_url;              /* scheme://host[:port] the browser uses */
     int64_t session_idle;          /* seconds of inactivity that end a session */
     int64_t session_max;           /* absolute session lifetime, seconds */
@@ -54,6 +60,19 @@ struct config {
     int64_t embeddings_dimensions; /* vector size (chunks.embedding::vector(N)) */
     char *embeddings_api_key;      /* secret: bearer token */
     int64_t search_threshold;      /* relevance cut, cosine similarity x 1000 */
+    char *domain_tagger;           /* "auto" or "lexicon" (library/domains.h) */
+    /* The model service (src/coach/llm.h); "" base URL = extractive mode */
+    char *llm_base_url;                 /* OpenAI-compatible base URL */
+    char *llm_model;                    /* model name sent to the service */
+    char *llm_api_key;                  /* secret: bearer token */
+    int64_t llm_temperature;            /* hundredths: 20 = 0.2 */
+    int64_t llm_max_tokens;             /* completion tokens per answer */
+    int64_t llm_connect_timeout_ms;     /* TCP + TLS set-up */
+    int64_t llm_first_token_timeout_ms; /* call start to the first delta */
+    int64_t llm_timeout_ms;             /* call start to the end, retries included */
+    int64_t llm_retries;                /* extra attempts before anything streamed */
+    int64_t llm_breaker_failures;       /* consecutive failed calls that open it */
+    int64_t llm_breaker_cooldown_ms;    /* how long it stays open */
 };
 
 struct config_key {

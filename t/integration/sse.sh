@@ -56,9 +56,9 @@ fi
 
 # The application asks for no buffering (X-Accel-Buffering: no), but the
 # location must not depend on it: the coach's answers are streamed too.
-sse_block=$(awk '/^location ~ \^\/api\/\(conversations/,/^}/' "$PLC_SRCDIR/conf/nginx/api_locations.conf")
+sse_block=$(awk '/^location ~ \^\/api\/\(coach/,/^}/' "$PLC_SRCDIR/conf/nginx/api_locations.conf")
 like "$sse_block" 'fastcgi_buffering off;' "the SSE location itself turns fastcgi_buffering off"
-like "$sse_block" 'conversations/\[\^/\]\+/messages' "... and also covers the coach's POST /api/conversations/{id}/messages"
+like "$sse_block" 'coach/ask' "... and also covers the coach's POST /api/coach/ask"
 
 # A bad parameter is refused before the stream starts: a JSON error.
 http GET '/api/debug/stream?events=0'

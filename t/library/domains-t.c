@@ -18,9 +18,10 @@ int main(void)
 {
     char arr[160];
     size_t i;
-    unsigned set;
+    unsigned set, sets[DOMAINS_MODEL_BATCH];
+    const char *answer;
 
-    plan(14);
+    plan(24);
     is_string("assessment", domain_name(0), "domain 0");
     is_string("student_learning", domain_name(6), "domain 6");
     ok(domain_name(7) == NULL, "no domain 7");
@@ -59,5 +60,33 @@ int main(void)
     ok(set != 0 && (set & ~DOMAIN_ALL) == 0, "always a non-empty subset of the seven");
     domains_pg_array((1u << 0) | (1u << 4), arr, sizeof(arr));
     is_string("{assessment,data_analysis}", arr, "PostgreSQL array literal");
+
+    /* The model's answers (domains_model_parse): strict, all or nothing. */
+    answer = "{\"tags\": [[\"assessment\"], [\"collaboration\", \"leadership\"]]}";
+    ok(domains_model_parse(answer, strlen(answer), 2, sets), "model answer for 2 passages");
+    ok(sets[0] == 1u << 0 && sets[1] == ((1u << 1) | (1u << 2)), "its sets, in order");
+    answer = "Sure!\n```json\n{\"tags\":[[\"data_analysis\",\"school_culture\","
+             "\"curriculum\"]]}\n```";
+    ok(domains_model_parse(answer, strlen(answer), 1, sets)
+           && sets[0] == ((1u << 4) | (1u << 5) | (1u << 3)),
+       "a code fence and prose around the object are tolerated");
+    sets[0] = 77;
+    answer = "{\"tags\": [[\"assessment\"]]}";
+    ok(!domains_model_parse(answer, strlen(answer), 2, sets) && sets[0] == 77,
+       "too few arrays: refused, sets untouched");
+    answer = "{\"tags\": [[\"assessment\"], [\"weather\"]]}";
+    ok(!domains_model_parse(answer, strlen(answer), 2, sets) && sets[0] == 77,
+       "an unknown domain refuses the whole batch");
+    answer = "{\"tags\": [[\"assessment\"], []]}";
+    ok(!domains_model_parse(answer, strlen(answer), 2, sets), "an empty set is refused");
+    answer = "{\"tags\": [[\"assessment\",\"curriculum\",\"leadership\",\"collaboration\"]]}";
+    ok(!domains_model_parse(answer, strlen(answer), 1, sets), "more than three tags are refused");
+    answer = "{\"tags\": [[1]]}";
+    ok(!domains_model_parse(answer, strlen(answer), 1, sets), "a non-string tag is refused");
+    answer = "{\"tags\": [[\"assessment\"]]";
+    ok(!domains_model_parse(answer, strlen(answer), 1, sets), "truncated JSON is refused");
+    answer = "{\"tags\": [[\"assessment\"]]}";
+    ok(!domains_model_parse(answer, strlen(answer), DOMAINS_MODEL_BATCH + 1, sets),
+       "more passages than a batch are refused");
     return 0;
 }

@@ -1,0 +1,902 @@
+/*
+ * The language-model client; see llm.h and src/coach/README.md.
+ *
+ * Two halves: the incremental event-stream parser (llm_sse_*), which
+ * knows nothing of the network, and llm_chat(), which drives libcurl's
+ * multi interface itself so that it wakes at least every LLM_POLL_MS to
+ * check the caller's cancel flag and the first-token and total deadlines
+ * (curl_easy_perform() may sleep up to a second between progress calls).
+ * The checks run in the transfer's XFERINFOFUNCTION, which aborts the
+ * transfer and makes curl close the connection, so the service sees the
+ * cancel.
+ */
+#include "config.h"
+
+#include <curl/curl.h>
+#include <openssl/crypto.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "coach/llm.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/cfg.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/text.h"
+#include "util/url.h"
+#include "version.h"
+
+#define LLM_POLL_MS 100
+#define LLM_BACKOFF_MS 250
+#define LLM_MAX_ERROR_BODY (16 * 1024)
+#define LLM_JSON_DEPTH 16
+
+/* ---- the event-stream parser ------------------------------------------ */
+
+struct llm_sse {
+    llm_delta_fn on_delta;
+    void *ctx;
+    struct llm_result *res; /* not owned */
+    struct buf line;        /* the line being read (limit LLM_SSE_MAX_LINE) */
+    struct buf data;        /* the event's data lines, joined by \n */
+    char pend[4];           /* an incomplete UTF-8 sequence held back */
+    size_t npend;
+    bool after_cr; /* the last byte ended a line with CR: skip one LF */
+    bool done;     /* [DONE] seen: later bytes are ignored */
+    bool failed;   /* sticky: a protocol error or a cancel */
+};
+
+struct llm_sse *llm_sse_new(llm_delta_fn on_delta, void *ctx, struct llm_result *res)
+{
+    struct llm_sse *p = xcalloc(1, sizeof(*p));
+
+    p->on_delta = on_delta;
+    p->ctx = ctx;
+    p->res = res;
+    p->line.limit = LLM_SSE_MAX_LINE;
+    p->data.limit = LLM_SSE_MAX_LINE;
+    return p;
+}
+
+void llm_sse_free(struct llm_sse *p)
+{
+    if (p == NULL)
+        return;
+    buf_free(&p->line);
+    buf_free(&p->data);
+    free(p);
+}
+
+bool llm_sse_done(const struct llm_sse *p)
+{
+    return p->done;
+}
+
+/* Records a failure of kind st with a formatted reason; returns false. */
+static bool sse_fail(struct llm_sse *p, enum llm_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static bool sse_fail(struct llm_sse *p, enum llm_status st, const char *fmt, ...)
+{
+    va_list ap;
+
+    p->failed = true;
+    p->res->status = st;
+    va_start(ap, fmt);
+    vsnprintf(p->res->error, sizeof(p->res->error), fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+/* Length of the complete UTF-8 sequence a lead byte starts (0: invalid). */
+static size_t utf8_lead_length(unsigned char c)
+{
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        return 2;
+    if (c >= 0xe0 && c <= 0xef)
+        return 3;
+    if (c >= 0xf0 && c <= 0xf4)
+        return 4;
+    return 0;
+}
+
+/* Passes on s[0..n) after any held-back bytes, holding back a trailing
+ * incomplete character.  Invalid UTF-8 or NUL is a protocol error. */
+static bool sse_emit(struct llm_sse *p, const char *s, size_t n)
+{
+    char *joined = NULL;
+    const char *t = s;
+    size_t len = n, i = 0, cut;
+    bool ok = true;
+
+    if (p->npend > 0) {
+        joined = xmalloc(p->npend + n);
+        memcpy(joined, p->pend, p->npend);
+        memcpy(joined + p->npend, s, n);
+        t = joined;
+        len = p->npend + n;
+        p->npend = 0;
+    }
+    while (i < len) {
+        size_t k = utf8_sequence_length(t + i, len - i), want, j;
+        if (k > 0 && t[i] != '\0') {
+            i += k;
+            continue;
+        }
+        /* An incomplete but so far well-formed sequence at the very end
+         * waits for the next delta; anything else is invalid. */
+        want = utf8_lead_length((unsigned char)t[i]);
+        for (j = i + 1; j < len && want > 1 && ((unsigned char)t[j] & 0xc0) == 0x80; j++)
+            ;
+        if (want > 1 && j == len && len - i < want) {
+            memcpy(p->pend, t + i, len - i);
+            p->npend = len - i;
+            break;
+        }
+        free(joined);
+        return sse_fail(p, LLM_PROTOCOL, "a delta is not valid UTF-8 text");
+    }
+    cut = i;
+    if (cut > 0 && p->on_delta != NULL && !p->on_delta(p->ctx, t, cut)) {
+        p->failed = true;
+        p->res->status = LLM_CANCELLED;
+        snprintf(p->res->error, sizeof(p->res->error), "cancelled");
+        ok = false;
+    }
+    free(joined);
+    return ok;
+}
+
+/* Reads {"prompt_tokens": n, "completion_tokens": m} when present. */
+static void sse_usage(struct llm_sse *p, json_object *usage)
+{
+    json_object *v;
+
+    if (json_object_object_get_ex(usage, "prompt_tokens", &v)
+        && json_object_is_type(v, json_type_int) && json_object_get_int64(v) >= 0)
+        p->res->prompt_tokens = (long)json_object_get_int64(v);
+    if (json_object_object_get_ex(usage, "completion_tokens", &v)
+        && json_object_is_type(v, json_type_int) && json_object_get_int64(v) >= 0)
+        p->res->completion_tokens = (long)json_object_get_int64(v);
+}
+
+/* Handles one event's data (NUL-terminated, len bytes). */
+static bool sse_event(struct llm_sse *p, const char *data, size_t len)
+{
+    const char *why = NULL;
+    json_object *root, *v, *choices, *usage;
+    bool ok = true, known = false;
+
+    if (len == 6 && memcmp(data, "[DONE]", 6) == 0) {
+        if (p->npend > 0)
+            return sse_fail(p, LLM_PROTOCOL, "the stream ended inside a UTF-8 character");
+        p->done = true;
+        return true;
+    }
+    root = json_parse_object_strict(data, len, LLM_JSON_DEPTH, &why);
+    if (root == NULL)
+        return sse_fail(p, LLM_PROTOCOL, "an event is not a JSON object (%s)", why);
+    if (json_object_object_get_ex(root, "error", &v) && v != NULL) {
+        json_object *msg = NULL;
+        const char *m = json_object_is_type(v, json_type_string) ? json_object_get_string(v)
+                        : json_object_is_type(v, json_type_object)
+                                && json_object_object_get_ex(v, "message", &msg)
+                                && json_object_is_type(msg, json_type_string)
+                            ? json_object_get_string(msg)
+                            : "no message";
+        sse_fail(p, LLM_HTTP, "the service reported an error: %.160s", m);
+        json_object_put(root);
+        return false;
+    }
+    if (json_object_object_get_ex(root, "usage", &usage) && usage != NULL) {
+        if (!json_object_is_type(usage, json_type_object)) {
+            json_object_put(root);
+            return sse_fail(p, LLM_PROTOCOL, "usage is not an object");
+        }
+        sse_usage(p, usage);
+        known = true;
+    }
+    if (json_object_object_get_ex(root, "choices", &choices)) {
+        json_object *c0, *delta, *content, *finish;
+        known = true;
+        if (!json_object_is_type(choices, json_type_array)) {
+            json_object_put(root);
+            return sse_fail(p, LLM_PROTOCOL, "choices is not an array");
+        }
+        c0 = json_object_array_length(choices) > 0 ? json_object_array_get_idx(choices, 0) : NULL;
+        if (c0 != NULL && !json_object_is_type(c0, json_type_object)) {
+            json_object_put(root);
+            return sse_fail(p, LLM_PROTOCOL, "choices[0] is not an object");
+        }
+        if (c0 != NULL && json_object_object_get_ex(c0, "finish_reason", &finish)
+            && json_object_is_type(finish, json_type_string))
+            snprintf(p->res->finish_reason, sizeof(p->res->finish_reason), "%s",
+                     json_object_get_string(finish));
+        if (c0 != NULL && json_object_object_get_ex(c0, "delta", &delta) && delta != NULL) {
+            if (!json_object_is_type(delta, json_type_object)) {
+                json_object_put(root);
+                return sse_fail(p, LLM_PROTOCOL, "choices[0].delta is not an object");
+            }
+            if (json_object_object_get_ex(delta, "content", &content) && content != NULL) {
+                if (!json_object_is_type(content, json_type_string)) {
+                    json_object_put(root);
+                    return sse_fail(p, LLM_PROTOCOL, "delta.content is not a string");
+                }
+                ok = sse_emit(p, json_object_get_string(content),
+                              (size_t)json_object_get_string_len(content));
+            }
+        }
+    }
+    json_object_put(root);
+    if (ok && !known)
+        return sse_fail(p, LLM_PROTOCOL, "an event without choices, usage or error");
+    return ok;
+}
+
+/* Handles one complete line (without its end of line). */
+static bool sse_line(struct llm_sse *p, const char *s, size_t n)
+{
+    const char *colon, *value;
+    size_t name_len, vlen;
+
+    if (n == 0) { /* a blank line dispatches the event */
+        bool ok = true;
+        if (p->data.len > 0) {
+            p->data.data[--p->data.len] = '\0'; /* the last data line's \n */
+            ok = sse_event(p, p->data.data, p->data.len);
+        }
+        buf_reset(&p->data);
+        return ok;
+    }
+    if (s[0] == ':')
+        return true; /* a comment (keep-alive) */
+    colon = memchr(s, ':', n);
+    name_len = colon != NULL ? (size_t)(colon - s) : n;
+    value = colon != NULL ? colon + 1 : s + n;
+    vlen = n - (size_t)(value - s);
+    if (vlen > 0 && value[0] == ' ') {
+        value++;
+        vlen--;
+    }
+    if (name_len == 4 && memcmp(s, "data", 4) == 0) {
+        if (!buf_append(&p->data, value, vlen) || !buf_putc(&p->data, '\n'))
+            return sse_fail(p, LLM_PROTOCOL, "an event's data is longer than %d bytes",
+                            LLM_SSE_MAX_LINE);
+    }
+    return true; /* event:, id:, retry: and unknown fields are ignored */
+}
+
+bool llm_sse_feed(struct llm_sse *p, const char *bytes, size_t len)
+{
+    size_t i = 0;
+
+    if (p->failed)
+        return false;
+    while (i < len && !p->done) {
+        const char *start = bytes + i, *eol;
+        size_t rest = len - i, seg;
+
+        if (p->after_cr) {
+            p->after_cr = false;
+            if (bytes[i] == '\n') {
+                i++;
+                continue;
+            }
+        }
+        /* the next CR or LF */
+        eol = NULL;
+        for (seg = 0; seg < rest; seg++)
+            if (start[seg] == '\n' || start[seg] == '\r') {
+                eol = start + seg;
+                break;
+            }
+        if (!buf_append(&p->line, start, seg))
+            return sse_fail(p, LLM_PROTOCOL, "an event-stream line is longer than %d bytes",
+                            LLM_SSE_MAX_LINE);
+        i += seg;
+        if (eol == NULL)
+            break;
+        p->after_cr = *eol == '\r';
+        i++;
+        if (!sse_line(p, p->line.data ? p->line.data : "", p->line.len))
+            return false;
+        buf_reset(&p->line);
+    }
+    return true;
+}
+
+/* ---- the circuit breaker (per process) -------------------------------- */
+
+static struct {
+    enum { BREAKER_CLOSED, BREAKER_OPEN, BREAKER_HALF_OPEN } state;
+    int64_t failures; /* consecutive failed calls */
+    int64_t open_until;
+} breaker;
+
+void llm_breaker_reset(void)
+{
+    breaker.state = BREAKER_CLOSED;
+    breaker.failures = 0;
+    breaker.open_until = 0;
+}
+
+bool llm_breaker_open(const struct config *cfg)
+{
+    (void)cfg;
+    return breaker.state == BREAKER_OPEN && now_ms() < breaker.open_until;
+}
+
+/* Returns false when the breaker refuses a call now; an open breaker past
+ * its cooldown lets this one call through (half-open). */
+static bool breaker_allow(void)
+{
+    if (breaker.state != BREAKER_OPEN)
+        return true;
+    if (now_ms() < breaker.open_until)
+        return false;
+    breaker.state = BREAKER_HALF_OPEN;
+    log_info("llm: circuit breaker half-open, trying one call");
+    return true;
+}
+
+static void breaker_record(const struct config *cfg, bool success)
+{
+    if (success) {
+        if (breaker.state != BREAKER_CLOSED)
+            log_info("llm: circuit breaker closed");
+        llm_breaker_reset();
+        return;
+    }
+    breaker.failures++;
+    if (breaker.state == BREAKER_HALF_OPEN || breaker.failures >= cfg->llm_breaker_failures) {
+        breaker.state = BREAKER_OPEN;
+        breaker.open_until = now_ms() + cfg->llm_breaker_cooldown_ms;
+        LOG_FIELDS(LOG_WARN, "llm: circuit breaker open", LF_INT("failures", breaker.failures),
+                   LF_INT("cooldown_ms", cfg->llm_breaker_cooldown_ms));
+    }
+}
+
+/* ---- the client ------------------------------------------------------- */
+
+/* One llm_chat() call.  Owns text (moved into the result at the end),
+ * errbody and sse (per attempt). */
+struct call {
+    const struct config *cfg;
+    const struct llm_request *req;
+    struct llm_result *out;
+    struct buf text;    /* everything streamed so far (limit LLM_MAX_TEXT) */
+    struct buf errbody; /* a non-2xx answer's body (limit LLM_MAX_ERROR_BODY) */
+    struct llm_sse *sse;
+    CURL *h;
+    int64_t start, first_token_deadline, deadline;
+    int64_t last_cancel_poll; /* when req->cancelled() was last asked */
+    long status;              /* this attempt's HTTP status, 0 until known */
+    long retry_after_ms;      /* this attempt's Retry-After, -1 = none */
+    bool json_body;           /* this attempt's Content-Type is application/json */
+    enum { STOP_NONE, STOP_CANCEL, STOP_FIRST_TOKEN, STOP_TOTAL, STOP_TOO_LONG } stop;
+};
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+/* The parser's callback: collects, times and passes on one delta. */
+static bool call_delta(void *ctx, const char *text, size_t len)
+{
+    struct call *c = ctx;
+
+    if (!buf_append(&c->text, text, len)) {
+        c->stop = STOP_TOO_LONG;
+        return false;
+    }
+    if (!c->out->streamed) {
+        c->out->streamed = true;
+        c->out->ttft_ms = (long)(now_ms() - c->start);
+    }
+    if (c->req->on_delta != NULL && !c->req->on_delta(c->req->ctx, text, len)) {
+        c->stop = STOP_CANCEL;
+        return false;
+    }
+    return true;
+}
+
+/* Sets c->stop when the call must end now; returns true then. */
+static bool call_should_stop(struct call *c)
+{
+    int64_t now;
+
+    if (c->stop != STOP_NONE)
+        return true;
+    now = now_ms();
+    /* both the progress callback and the poll loop come here: ask the
+     * caller at most every half poll period */
+    if (c->req->cancelled != NULL && now - c->last_cancel_poll >= LLM_POLL_MS / 2) {
+        c->last_cancel_poll = now;
+        if (c->req->cancelled(c->req->ctx))
+            c->stop = STOP_CANCEL;
+    }
+    if (c->stop == STOP_NONE && now >= c->deadline)
+        c->stop = STOP_TOTAL;
+    if (c->stop == STOP_NONE && !c->out->streamed && now >= c->first_token_deadline)
+        c->stop = STOP_FIRST_TOKEN;
+    return c->stop != STOP_NONE;
+}
+
+static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    return call_should_stop(userdata) ? 1 : 0;
+}
+
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+    struct call *c = userdata;
+    size_t n = size * nmemb;
+
+    if (n > 5 && memcmp(ptr, "HTTP/", 5) == 0) {
+        c->retry_after_ms = -1; /* a new response (after 100 Continue, ...) */
+        c->json_body = false;
+    } else if (n > 13 && strncasecmp(ptr, "Content-Type:", 13) == 0) {
+        size_t i = 13;
+        while (i < n && (ptr[i] == ' ' || ptr[i] == '\t'))
+            i++;
+        c->json_body = n - i >= 16 && strncasecmp(ptr + i, "application/json", 16) == 0;
+    } else if (n > 12 && strncasecmp(ptr, "Retry-After:", 12) == 0) {
+        char v[24];
+        size_t i = 12, k = 0;
+        int64_t secs;
+        while (i < n && (ptr[i] == ' ' || ptr[i] == '\t'))
+            i++;
+        while (i < n && k < sizeof(v) - 1 && ptr[i] != '\r' && ptr[i] != '\n')
+            v[k++] = ptr[i++];
+        v[k] = '\0';
+        if (parse_int64(v, 0, 86400, &secs)) /* an HTTP date is ignored */
+            c->retry_after_ms = (long)secs * 1000;
+    }
+    return n;
+}
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+    struct call *c = userdata;
+    size_t n = size * nmemb;
+
+    if (c->status == 0)
+        curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &c->status);
+    if (c->status < 200 || c->status > 299) {
+        (void)buf_append(&c->errbody, ptr, n); /* bounded; the rest is dropped */
+        return n;
+    }
+    return llm_sse_feed(c->sse, ptr, n) ? n : 0;
+}
+
+/* The request body: the model, the messages and the sampling settings. */
+static void request_body(const struct config *cfg, const struct llm_request *req, struct buf *b)
+{
+    size_t i;
+    double temperature =
+        req->temperature >= 0 ? req->temperature : (double)cfg->llm_temperature / 100.0;
+    long max_tokens = req->max_tokens > 0 ? req->max_tokens : (long)cfg->llm_max_tokens;
+
+    buf_puts(b, "{\"model\":\"");
+    buf_json_escape(b, cfg->llm_model, strlen(cfg->llm_model));
+    buf_puts(b, "\",\"messages\":[");
+    for (i = 0; i < req->nmessages; i++) {
+        const struct llm_message *m = &req->messages[i];
+        buf_puts(b, i ? ",{\"role\":\"" : "{\"role\":\"");
+        buf_json_escape(b, m->role, strlen(m->role));
+        buf_puts(b, "\",\"content\":\"");
+        buf_json_escape(b, m->content, strlen(m->content));
+        buf_puts(b, "\"}");
+    }
+    buf_printf(b,
+               "],\"temperature\":%.2f,\"max_tokens\":%ld,\"stream\":true,"
+               "\"stream_options\":{\"include_usage\":true}}",
+               temperature, max_tokens);
+}
+
+/* Puts "HTTP <status>: <the service's message>" into out->error. */
+static void http_error(struct call *c)
+{
+    const char *why = NULL, *msg = NULL;
+    json_object *root = NULL, *e, *m;
+    char plain[161];
+    size_t i, k = 0;
+
+    if (c->errbody.len > 0 && !c->errbody.overflow)
+        root = json_parse_object_strict(c->errbody.data, c->errbody.len, LLM_JSON_DEPTH, &why);
+    if (root != NULL && json_object_object_get_ex(root, "error", &e)) {
+        if (json_object_is_type(e, json_type_string))
+            msg = json_object_get_string(e);
+        else if (json_object_is_type(e, json_type_object)
+                 && json_object_object_get_ex(e, "message", &m)
+                 && json_object_is_type(m, json_type_string))
+            msg = json_object_get_string(m);
+    }
+    if (msg == NULL) { /* not the usual shape: its first printable bytes */
+        for (i = 0; i < c->errbody.len && k < sizeof(plain) - 1; i++) {
+            unsigned char ch = (unsigned char)c->errbody.data[i];
+            plain[k++] = ch >= 0x20 && ch < 0x7f ? (char)ch : ' ';
+        }
+        plain[k] = '\0';
+        msg = plain;
+    }
+    snprintf(c->out->error, sizeof(c->out->error), "HTTP %ld: %.200s", c->status, msg);
+    json_object_put(root);
+}
+
+/* Drives one transfer with the multi interface, waking every LLM_POLL_MS;
+ * returns curl's result for it. */
+static CURLcode perform(CURLM *m, struct call *c)
+{
+    CURLcode rc = CURLE_OK;
+    CURLMsg *msg;
+    int running = 1, left;
+    bool finished = false;
+
+    if (curl_multi_add_handle(m, c->h) != CURLM_OK)
+        return CURLE_FAILED_INIT;
+    while (running > 0) {
+        if (curl_multi_perform(m, &running) != CURLM_OK) {
+            rc = CURLE_FAILED_INIT;
+            break;
+        }
+        while ((msg = curl_multi_info_read(m, &left)) != NULL)
+            if (msg->msg == CURLMSG_DONE && msg->easy_handle == c->h) {
+                rc = msg->data.result;
+                finished = true;
+            }
+        if (running == 0 || finished)
+            break;
+        /* Normally the progress callback stops the transfer; this is for
+         * phases in which curl does not call it. */
+        if (call_should_stop(c)) {
+            rc = CURLE_ABORTED_BY_CALLBACK;
+            break;
+        }
+        if (curl_multi_poll(m, NULL, 0, LLM_POLL_MS, NULL) != CURLM_OK) {
+            rc = CURLE_FAILED_INIT;
+            break;
+        }
+    }
+    /* Removing an unfinished transfer closes its connection. */
+    curl_multi_remove_handle(m, c->h);
+    return rc;
+}
+
+/* Sets up the easy handle for one attempt. */
+static void setup(struct call *c, const char *url, struct curl_slist *headers,
+                  const struct buf *body, char *errbuf)
+{
+    CURL *h = c->h;
+    int64_t left = c->deadline - now_ms();
+    long connect_ms = (long)c->cfg->llm_connect_timeout_ms;
+
+    if (left < 1)
+        left = 1;
+    if (connect_ms > left)
+        connect_ms = (long)left;
+    curl_easy_reset(h);
+    curl_easy_setopt(h, CURLOPT_URL, url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, url_is_loopback_http(url) ? "http" : "https");
+#else
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS,
+                     url_is_loopback_http(url) ? (long)CURLPROTO_HTTP : (long)CURLPROTO_HTTPS);
+#endif
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)left + LLM_POLL_MS); /* a backstop */
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "plccoach/" PLC_VERSION);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, buf_str(body));
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body->len);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, c);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+}
+
+/* Classifies a finished attempt into c->out; returns true when another
+ * attempt may help (nothing streamed, a transient failure). */
+static bool classify(struct call *c, CURLcode rc, const char *errbuf)
+{
+    struct llm_result *out = c->out;
+    bool ok_status = c->status >= 200 && c->status <= 299;
+
+    out->http_status = (int)c->status;
+    switch (c->stop) {
+    case STOP_CANCEL:
+        out->status = LLM_CANCELLED;
+        snprintf(out->error, sizeof(out->error), "cancelled by the caller");
+        return false;
+    case STOP_FIRST_TOKEN:
+        out->status = LLM_TIMEOUT;
+        snprintf(out->error, sizeof(out->error), "no text within %lld ms",
+                 (long long)c->cfg->llm_first_token_timeout_ms);
+        return false;
+    case STOP_TOTAL:
+        out->status = LLM_TIMEOUT;
+        snprintf(out->error, sizeof(out->error), "the answer took longer than %lld ms",
+                 (long long)c->cfg->llm_timeout_ms);
+        return false;
+    case STOP_TOO_LONG:
+        out->status = LLM_PROTOCOL;
+        snprintf(out->error, sizeof(out->error), "the answer is longer than %d bytes",
+                 LLM_MAX_TEXT);
+        return false;
+    case STOP_NONE: break;
+    }
+    if (rc == CURLE_OK && !ok_status) {
+        out->status = LLM_HTTP;
+        http_error(c);
+        return !out->streamed && (c->status == 429 || c->status >= 500);
+    }
+    if (rc == CURLE_WRITE_ERROR && out->status != LLM_OK) {
+        /* the parser stopped: protocol error or the service's error event */
+        return out->status == LLM_HTTP && !out->streamed;
+    }
+    if (rc == CURLE_OK) {
+        if (llm_sse_done(c->sse) || out->finish_reason[0] != '\0') {
+            out->status = LLM_OK;
+            out->error[0] = '\0';
+            return false;
+        }
+        if (c->json_body) { /* a service that ignores "stream": true */
+            out->status = LLM_PROTOCOL;
+            snprintf(out->error, sizeof(out->error), "the answer is JSON, not an event stream");
+            return false;
+        }
+        out->status = LLM_CONNECT;
+        snprintf(out->error, sizeof(out->error), "the stream ended before [DONE]");
+        return !out->streamed;
+    }
+    if (rc == CURLE_OPERATION_TIMEDOUT) {
+        out->status = LLM_TIMEOUT;
+        snprintf(out->error, sizeof(out->error), "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+        /* a connect timeout may go better on a second try */
+        return !out->streamed && c->status == 0 && now_ms() < c->deadline;
+    }
+    out->status = LLM_CONNECT;
+    snprintf(out->error, sizeof(out->error), "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    return !out->streamed;
+}
+
+/* Waits ms, polling the cancel callback; false when cancelled. */
+static bool wait_ms(struct call *c, long ms)
+{
+    int64_t until = now_ms() + ms;
+
+    for (;;) {
+        int64_t left = until - now_ms();
+        if (c->req->cancelled != NULL && c->req->cancelled(c->req->ctx))
+            return false;
+        if (left <= 0)
+            return true;
+        sleep_ms(left < LLM_POLL_MS ? (long)left : LLM_POLL_MS);
+    }
+}
+
+/* The delay before attempt number next (2, 3, ...): exponential with
+ * jitter (half fixed, half random), or Retry-After when longer. */
+static long backoff_ms(const struct call *c, int next)
+{
+    long base = (long)LLM_BACKOFF_MS << (next - 2 < 10 ? next - 2 : 10);
+    long d = base / 2 + (long)(random() % (base / 2 + 1));
+
+    return c->retry_after_ms > d ? c->retry_after_ms : d;
+}
+
+/* Strips a copy of the API key from out->error (a service may echo it). */
+static void scrub_key(const struct config *cfg, struct llm_result *out)
+{
+    size_t klen = strlen(cfg->llm_api_key);
+    char *p;
+
+    if (klen < 4)
+        return;
+    while ((p = strstr(out->error, cfg->llm_api_key)) != NULL)
+        memset(p, '*', klen);
+}
+
+static void log_call(const struct config *cfg, const struct llm_result *out)
+{
+    LOG_FIELDS(out->status == LLM_OK ? LOG_INFO : LOG_WARN, "llm: call",
+               LF_STR("status", llm_status_name(out->status)), LF_STR("model", cfg->llm_model),
+               LF_INT("attempts", out->attempts), LF_INT("http_status", out->http_status),
+               LF_INT("ttft_ms", out->ttft_ms), LF_INT("total_ms", out->total_ms),
+               LF_INT("prompt_tokens", out->prompt_tokens),
+               LF_INT("completion_tokens", out->completion_tokens),
+               LF_INT("bytes", (long long)out->len), LF_STR("finish_reason", out->finish_reason),
+               LF_STR("error", out->error[0] ? out->error : NULL));
+}
+
+/* Makes the attempts of one call; fills c->out except text and times. */
+static void run_attempts(struct call *c)
+{
+    static bool global_done;
+    const struct config *cfg = c->cfg;
+    struct buf url = BUF_INIT, body = BUF_INIT;
+    struct curl_slist *headers = NULL;
+    char *auth = NULL, errbuf[CURL_ERROR_SIZE];
+    CURLM *m = NULL;
+    int max_attempts = 1 + (int)cfg->llm_retries, attempt;
+
+    if (!global_done) {
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+            c->out->status = LLM_CONNECT;
+            snprintf(c->out->error, sizeof(c->out->error), "curl_global_init failed");
+            return;
+        }
+        srandom((unsigned)(getpid() ^ now_ms()));
+        global_done = true;
+    }
+    c->h = curl_easy_init();
+    m = curl_multi_init();
+    if (c->h == NULL || m == NULL) {
+        c->out->status = LLM_CONNECT;
+        snprintf(c->out->error, sizeof(c->out->error), "curl initialisation failed");
+        goto done;
+    }
+    buf_puts(&url, cfg->llm_base_url);
+    while (url.len > 0 && url.data[url.len - 1] == '/')
+        url.data[--url.len] = '\0';
+    buf_puts(&url, "/v1/chat/completions");
+    request_body(cfg, c->req, &body);
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+    headers = curl_slist_append(headers, "Accept: text/event-stream");
+    headers = curl_slist_append(headers, "Expect:");
+    if (cfg->llm_api_key[0] != '\0') {
+        auth = xasprintf("Authorization: Bearer %s", cfg->llm_api_key);
+        headers = curl_slist_append(headers, auth);
+    }
+    if (headers == NULL) {
+        log_error("curl_slist_append failed");
+        abort(); /* allocation failure: the policy of util/alloc.h */
+    }
+    for (attempt = 1; attempt <= max_attempts; attempt++) {
+        CURLcode rc;
+        bool again;
+        long delay;
+
+        c->out->attempts = attempt;
+        c->out->status = LLM_OK;
+        c->out->error[0] = '\0';
+        c->out->finish_reason[0] = '\0';
+        c->out->prompt_tokens = c->out->completion_tokens = -1;
+        c->status = 0;
+        c->retry_after_ms = -1;
+        buf_reset(&c->errbody);
+        c->errbody.overflow = false;
+        c->sse = llm_sse_new(call_delta, c, c->out);
+        errbuf[0] = '\0';
+        setup(c, buf_str(&url), headers, &body, errbuf);
+        rc = perform(m, c);
+        if (c->status == 0)
+            curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &c->status);
+        again = classify(c, rc, errbuf);
+        llm_sse_free(c->sse);
+        c->sse = NULL;
+        if (!again || attempt == max_attempts)
+            break;
+        delay = backoff_ms(c, attempt + 1);
+        if (now_ms() + delay >= c->deadline || now_ms() + delay >= c->first_token_deadline)
+            break; /* the wait alone would pass a deadline */
+        LOG_FIELDS(LOG_WARN, "llm: retrying", LF_INT("attempt", attempt),
+                   LF_INT("http_status", c->status), LF_INT("delay_ms", delay),
+                   LF_STR("reason", c->out->error));
+        if (!wait_ms(c, delay)) {
+            c->out->status = LLM_CANCELLED;
+            snprintf(c->out->error, sizeof(c->out->error), "cancelled by the caller");
+            break;
+        }
+    }
+done:
+    if (c->h != NULL)
+        curl_easy_setopt(c->h, CURLOPT_HTTPHEADER, NULL);
+    curl_slist_free_all(headers);
+    if (auth != NULL) {
+        OPENSSL_cleanse(auth, strlen(auth));
+        free(auth);
+    }
+    if (m != NULL)
+        curl_multi_cleanup(m);
+    if (c->h != NULL)
+        curl_easy_cleanup(c->h);
+    c->h = NULL;
+    buf_free(&url);
+    buf_free(&body);
+}
+
+enum llm_status llm_chat(const struct config *cfg, const struct llm_request *req,
+                         struct llm_result *out)
+{
+    struct call c;
+
+    memset(out, 0, sizeof(*out));
+    out->prompt_tokens = out->completion_tokens = out->ttft_ms = -1;
+    memset(&c, 0, sizeof(c));
+    c.cfg = cfg;
+    c.req = req;
+    c.out = out;
+    c.text.limit = LLM_MAX_TEXT;
+    c.errbody.limit = LLM_MAX_ERROR_BODY;
+    c.start = now_ms();
+    c.first_token_deadline = c.start + cfg->llm_first_token_timeout_ms;
+    c.deadline = c.start + cfg->llm_timeout_ms;
+
+    if (!llm_configured(cfg)) {
+        out->status = LLM_UNCONFIGURED;
+        snprintf(out->error, sizeof(out->error), "no model service is configured");
+    } else if (!url_https_or_loopback(cfg->llm_base_url)) {
+        out->status = LLM_UNCONFIGURED; /* config_load refuses it; a caller's own cfg may not */
+        snprintf(out->error, sizeof(out->error),
+                 "PLCCOACH_LLM_BASE_URL must be https:// (or http:// on loopback)");
+    } else if (!breaker_allow()) {
+        out->status = LLM_CIRCUIT_OPEN;
+        snprintf(out->error, sizeof(out->error), "the circuit breaker is open");
+    } else {
+        run_attempts(&c);
+        if (out->status != LLM_CANCELLED)
+            breaker_record(cfg, out->status == LLM_OK);
+    }
+    out->len = c.text.len;
+    out->text = buf_steal(&c.text);
+    buf_free(&c.errbody);
+    out->total_ms = (long)(now_ms() - c.start);
+    scrub_key(cfg, out);
+    if (out->status != LLM_UNCONFIGURED)
+        log_call(cfg, out);
+    return out->status;
+}
+
+void llm_result_free(struct llm_result *res)
+{
+    if (res == NULL)
+        return;
+    free(res->text);
+    res->text = NULL;
+    res->len = 0;
+}
+
+bool llm_configured(const struct config *cfg)
+{
+    return cfg->llm_base_url != NULL && cfg->llm_base_url[0] != '\0';
+}
+
+const char *llm_model_name(const struct config *cfg)
+{
+    return cfg->llm_model != NULL ? cfg->llm_model : "";
+}
+
+const char *llm_status_name(enum llm_status st)
+{
+    switch (st) {
+    case LLM_OK: return "ok";
+    case LLM_UNCONFIGURED: return "unconfigured";
+    case LLM_CIRCUIT_OPEN: return "circuit_open";
+    case LLM_CONNECT: return "connect";
+    case LLM_TIMEOUT: return "timeout";
+    case LLM_HTTP: return "http";
+    case LLM_PROTOCOL: return "protocol";
+    case LLM_CANCELLED: return "cancelled";
+    }
+    return "unknown";
+}

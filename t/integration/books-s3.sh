@@ -1,0 +1,112 @@
+#!/bin/bash
+# Book uploads with PLCCOACH_STORAGE=s3 against a real S3-compatible server
+# (t/s3/server.mjs: s3rver behind a SigV4 verifier): the upload streamed
+# through nginx lands in the content bucket as <sha256>.<ext> and nowhere on
+# the task's disk; the job names it by locator and a job process ingests it
+# from S3; the object is kept afterwards (the documented policy: it is the
+# book's original); S3 failing during an upload gives a clean 503 and no
+# job; a job whose object is missing fails with a clear error while the job
+# process carries on.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -euo pipefail
+: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${PLC_BUILDDIR:=$PLC_SRCDIR}"
+. "$PLC_SRCDIR/t/lib/tap.sh"
+. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$PLC_SRCDIR/t/s3/lib.bash"
+
+s3_require
+stack_require_servers
+stack_init
+s3_start "$STACK_DIR/s3"
+S3_ENV=(PLCCOACH_STORAGE=s3 PLCCOACH_S3_CONTENT_BUCKET=plc-content
+    PLCCOACH_S3_EXPORTS_BUCKET=plc-exports PLCCOACH_S3_ENDPOINT="$S3_ENDPOINT"
+    PLCCOACH_S3_REGION=us-east-1 AWS_ACCESS_KEY_ID="$S3_AK" AWS_SECRET_ACCESS_KEY="$S3_SK"
+    AWS_EC2_METADATA_DISABLED=true)
+STACK_JOB_WORKERS=1
+stack_pool_env PLCCOACH_PUBLIC_URL=http://localhost:8000 "${S3_ENV[@]}"
+stack_start
+# s3obj ARGS...: the storage tool with the pool's S3 settings.
+s3obj() {
+    env -i PATH="$PATH" ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+        PLCCOACH_CONTENT_DIR="$STACK_DIR/tmp" "${S3_ENV[@]}" \
+        "$PLC_BUILDDIR/t/storage/storage-tool" "$@" 2>>"$STACK_DIR/log/storage-tool.log"
+}
+
+printf 'password-of-boss\n' | stack_cli user add --email boss@example.org --name boss \
+    --role admin --password-stdin >/dev/null || bail "user add"
+http POST /api/auth/login -c "$STACK_DIR/boss.jar" -H 'Content-Type: application/json' \
+    --data '{"email":"boss@example.org","password":"password-of-boss"}'
+[ "$HTTP_STATUS" = 200 ] || bail "sign-in failed: $HTTP_BODY"
+csrf=$(json_get csrf_token)
+upload() { # FILE QUERY
+    http POST "/api/admin/books?$2" -b "$STACK_DIR/boss.jar" -H "X-CSRF-Token: $csrf" \
+        -H 'Content-Type: application/octet-stream' --data-binary "@$1"
+}
+job_status() {
+    http GET "/api/admin/jobs/$1" -b "$STACK_DIR/boss.jar"
+    json_get status
+}
+job_finished() {
+    case "$(job_status "$1")" in done | failed) return 0 ;; esac
+    return 1
+}
+
+# ---- An upload goes to S3 and is ingested from there -----------------------------
+book=$PLC_SRCDIR/content/starter/getting-started-with-collaborative-teams.md
+sha=$(sha256sum "$book" | cut -d' ' -f1)
+puts=$(s3_stats s3)
+upload "$book" "filename=teams.md&sku=SKU-S3"
+is "$HTTP_STATUS" 202 "the upload is accepted (202)"
+job=$(json_get id)
+is "$(json_get sha256)" "$sha" "named by its SHA-256"
+is "$(find "$STACK_DIR/content" -type f | wc -l | tr -d ' ')" 0 "nothing of it is left on the task's disk"
+is "$(stack_psql -- -c "SELECT path FROM ingest_jobs WHERE id = '$job'")" "s3://plc-content/$sha.md" \
+    "the job names the object in the content bucket"
+ok "the object is in the bucket" s3obj get "$sha.md" "$STACK_DIR/stored.md"
+ok "byte for byte" cmp -s "$book" "$STACK_DIR/stored.md"
+ok "the job process ingests it from S3" plc_poll 60 job_finished "$job"
+is "$(job_status "$job")" done "the job is done"
+book_id=$(json_get book_id)
+ok "with chapters and chunks" test "$(stack_psql -- -c "SELECT count(*) FROM chunks WHERE book_id = '$book_id'")" -gt 10
+is "$(stack_psql -- -c "SELECT sku FROM books WHERE id = '$book_id'")" SKU-S3 "the upload's options apply"
+ok "the object is kept after ingestion (the book's original)" s3obj get "$sha.md" "$STACK_DIR/kept.md"
+ok "S3 saw the PUT and the GET" test "$(s3_stats s3)" -ge $((puts + 2))
+
+# ---- S3 failing during an upload ---------------------------------------------------
+printf '# Chapter 1: Retry\n<!-- page 1 -->\nTeams review data.\n' >"$STACK_DIR/retry.md"
+jobs_before=$(stack_psql -- -c "SELECT count(*) FROM ingest_jobs")
+s3_fail 3
+upload "$STACK_DIR/retry.md" "filename=retry.md"
+error_envelope_ok 503 storage_unavailable "S3 failing three times in a row: a clean 503"
+is "$(stack_psql -- -c "SELECT count(*) FROM ingest_jobs")" "$jobs_before" "and no job is queued"
+is "$(find "$STACK_DIR/content" -type f | wc -l | tr -d ' ')" 0 "and no file is left behind"
+s3_fail 1
+upload "$STACK_DIR/retry.md" "filename=retry.md"
+is "$HTTP_STATUS" 202 "one 503 is retried: the upload goes through"
+retry_job=$(json_get id)
+ok "and is ingested" plc_poll 60 job_finished "$retry_job"
+
+# ---- A job whose object is missing ----------------------------------------------------
+stack_psql -- -c "WITH j AS (INSERT INTO ingest_jobs (path, filename) VALUES
+    ('s3://plc-content/$(printf '0%.0s' {1..64}).md', 'gone.md') RETURNING id)
+    SELECT id, pg_notify('ingest_jobs', id::text) FROM j" >"$STACK_DIR/gone.out"
+gone=$(cut -d'|' -f1 <"$STACK_DIR/gone.out" | head -n 1 | tr -d ' ')
+like "$gone" '^[0-9a-f-]{36}$' "a job naming a missing object is queued"
+ok "its job ends" plc_poll 60 job_finished "$gone"
+is "$(job_status "$gone")" failed "as failed"
+like "$(json_get error)" "gone.*does not exist" "with a clear message"
+stack_psql -- -c "INSERT INTO ingest_jobs (path, filename) VALUES ('ftp://x/y.md', 'odd.md') RETURNING id" >"$STACK_DIR/odd.out"
+odd=$(head -n 1 "$STACK_DIR/odd.out" | tr -d ' ')
+ok "a job with a locator of no known kind ends" plc_poll 60 job_finished "$odd"
+like "$(json_get error)" "location is not valid" "failed with a clear message"
+is "$(pgrep -P "$(pool_pid)" | wc -l | tr -d ' ')" 3 "the pool still runs 2 workers and 1 job process"
+is "$(grep -c 'exited' "$STACK_POOL_LOG" || true)" 0 "no worker or job process exited"
+
+# ---- No secret in the logs ------------------------------------------------------------
+if grep -qF -- "$S3_SK" "$STACK_POOL_LOG" "$STACK_DIR/log/storage-tool.log"; then
+    fail "the secret key is never logged"
+else
+    pass "the secret key is never logged"
+fi
+done_testing

@@ -1,0 +1,208 @@
+#!/bin/bash
+# The coach without a model service (extractive mode, what a new install
+# runs) on the starter library: out-of-scope questions refused, broad ones
+# clarified, in-scope ones answered with verified citations whose quotes
+# are in the cited passages, a follow-up answered in context, nothing
+# relevant said honestly; the stream's events and the saved messages
+# agree; the body is validated, CSRF and sign-in required, another user's
+# conversation is a 404, the rate limit applies; `plccoach ask` saves and
+# continues conversations.
+# shellcheck disable=SC2154  # csrf_* are set by coach_user
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -euo pipefail
+: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$PLC_SRCDIR/t/lib/tap.sh"
+. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$PLC_SRCDIR/t/integration/coach-lib.bash"
+
+stack_pool_env PLCCOACH_PUBLIC_URL=http://localhost:8000 PLCCOACH_COACH_RATE_LIMIT=40
+stack_start
+coach_user ann
+coach_user bob
+
+# ---- a new install: no book yet --------------------------------------------
+ask ann "How should our team write norms?"
+error_envelope_ok 409 library_empty "an empty library: 409 library_empty"
+is "$(stack_psql -- -c "SELECT count(*) FROM messages")" 0 "... and nothing is saved"
+stack_cli ingest "$PLC_SRCDIR/content/starter" >/dev/null || bail "the starter library did not ingest"
+
+# ---- out of scope, too broad, nothing relevant --------------------------
+for q in "is it going to snow tomorrow? should we plan indoor recess" \
+    "what's a safe dose of ADHD meds for a 9 year old?" \
+    "can I get sued if a kid gets hurt on the playground during my duty?" \
+    "write a 504 plan for my student with anxiety"; do
+    ask ann "$q"
+    is "$(pyjson 'print(d["type"], d["mode"], len(d["citations"]), d["grounded"], d["clarification"])' <"$HTTP_BODY_FILE")" \
+        "refusal extractive 0 False None" "refused: $q"
+done
+like "$(json_get answer)" "can't help with writing an individual student's 504 plan" "the refusal names the topic"
+like "$(json_get answer)" "I can help with collaborative teams" "... and says what the coach helps with"
+
+ask ann "How do I do PLCs?"
+is "$(json_get type)" clarification "a broad question gets a clarifying question"
+is "$(pyjson 'c = d["clarification"]; print(2 <= len(c["choices"]) <= 4, bool(c["question"]), d["citations"])' <"$HTTP_BODY_FILE")" \
+    "True True []" "with 2-4 choices and no citations"
+broad_conv=$(json_get conversation_id)
+choice=$(pyjson 'print(d["clarification"]["choices"][2])' <"$HTTP_BODY_FILE")
+broad_choices=$(pyjson 'print(d["clarification"]["choices"])' <"$HTTP_BODY_FILE")
+http GET "/api/conversations/$broad_conv" -b "$STACK_DIR/ann.jar"
+is "$(pyjson 'm = d["messages"][-1]; print(m["type"], m["clarification"]["choices"])' <"$HTTP_BODY_FILE")" \
+    "clarification $broad_choices" "the conversation reopened shows the clarification and its choices"
+ask ann "$choice" "$broad_conv"
+is "$(json_get type)" answer "answering with a choice gets an answer, not another clarification"
+
+ask ann "purple giraffes ride quantum spaceships"
+is "$(pyjson 'print(d["type"], len(d["citations"]), d["grounded"])' <"$HTTP_BODY_FILE")" "answer 0 False" \
+    "nothing relevant: an answer without citations, not grounded"
+like "$(json_get answer)" "couldn't find anything in the library" "... that says so"
+
+# ---- in scope: cited, verified against the passages ----------------------
+ask ann "How should our team write norms, and how do we keep them alive?"
+is "$HTTP_STATUS" 200 "an in-scope question: 200"
+is "$(pyjson 'print(d["type"], d["mode"], d["grounded"], len(d["citations"]) >= 1)' <"$HTTP_BODY_FILE")" \
+    "answer extractive True True" "answered in extractive mode with at least one citation"
+is "$(json_get domains)" '["collaboration"]' "routed to collaboration"
+conv=$(json_get conversation_id)
+msg=$(json_get message_id)
+cp "$HTTP_BODY_FILE" "$STACK_DIR/norms.json"
+# Every citation's quote is in its chunk, its metadata is the database's,
+# its label has the documented form, and every cited [n] is in the text.
+pyjson '
+import re, subprocess
+for c in d["citations"]:
+    print(c["chunk_id"], c["n"])
+' <"$STACK_DIR/norms.json" >"$STACK_DIR/cites.txt"
+bad=0
+while read -r chunk n; do
+    row=$(stack_psql -- -c "SELECT b.title || '|' || coalesce(ch.number::text, '') || '|' || c.page_start || '|' || c.page_end
+        FROM chunks c JOIN books b ON b.id = c.book_id LEFT JOIN chapters ch ON ch.id = c.chapter_id WHERE c.id = '$chunk'")
+    text=$(stack_psql -- -c "SELECT text FROM chunks WHERE id = '$chunk'")
+    verdict=$(TEXT=$text ROW=$row N=$n pyjson '
+import os, re
+c = [x for x in d["citations"] if x["n"] == int(os.environ["N"])][0]
+title, num, ps, pe = os.environ["ROW"].split("|")
+norm = lambda s: " ".join(s.replace("*", "").split()).lower()
+ok = norm(c["quote"]) in norm(os.environ["TEXT"])
+ok = ok and c["book"]["title"] == title and (c["chapter"]["number"] or "") == num
+ok = ok and c["pages"] == {"start": ps, "end": pe}
+ok = ok and re.fullmatch(r".+ by .+, Chapter \d+: .+, pp?\. [0-9ivx]+(-[0-9ivx]+)?", c["display"]) is not None
+ok = ok and ("[%d]" % c["n"]) in d["answer"]
+ok = ok and c["context"] == os.environ["TEXT"]
+print("ok" if ok else "bad: %r" % c)' <"$STACK_DIR/norms.json")
+    [ "$verdict" = ok ] || { bad=1; diag "$verdict"; }
+done <"$STACK_DIR/cites.txt"
+is "$bad" 0 "each quote is in its chunk; book, chapter, pages from the database; label form; [n] in the text; context is the whole passage"
+is "$(pyjson 'import re; print(all(re.search(r"\[\d+\]$", l) for l in d["answer"].split("\n")[2:]))' <"$STACK_DIR/norms.json")" \
+    True "every sentence of the extractive answer is cited"
+
+# Saved: the question first, then the answer exactly as sent.
+is "$(stack_psql -- -c "SELECT string_agg(role, ',' ORDER BY seq) FROM messages WHERE conversation_id = '$conv'")" \
+    user,assistant "the question and the answer are saved, in order"
+is "$(stack_psql -- -c "SELECT title FROM conversations WHERE id = '$conv'")" \
+    "How should our team write norms, and how do we keep them alive?" "the conversation is titled from the question"
+is "$(stack_psql -- -c "SELECT md5(content) FROM messages WHERE id = '$msg'")" \
+    "$(pyjson 'import hashlib; print(hashlib.md5(d["answer"].encode()).hexdigest())' <"$STACK_DIR/norms.json")" \
+    "the saved answer is the answer sent"
+is "$(stack_psql -- -c "SELECT mode, model IS NULL, grounded, jsonb_array_length(citations), domains::text, ttft_ms <= total_ms, prompt_tokens IS NULL FROM messages WHERE id = '$msg'" | tr '|' ' ')" \
+    "extractive t t $(pyjson 'print(len(d["citations"]))' <"$STACK_DIR/norms.json") {collaboration} t t" \
+    "saved with mode, grounded, citations, domains and timings"
+
+# ---- the follow-up -------------------------------------------------------
+ask ann "How do the tiers of RTI work?"
+rti_conv=$(json_get conversation_id)
+ask ann "what about Tier 3?" "$rti_conv"
+is "$(json_get conversation_id)" "$rti_conv" "the follow-up stays in its conversation"
+is "$(pyjson 'print(d["type"], d["grounded"])' <"$HTTP_BODY_FILE")" "answer True" "the follow-up is answered with citations"
+like "$(json_get answer)" "Tier 3" "... about Tier 3 of RTI (in context)"
+is "$(stack_psql -- -c "SELECT count(*) FROM messages WHERE conversation_id = '$rti_conv'")" 4 \
+    "four messages in that conversation"
+
+# ---- streaming -------------------------------------------------------------
+ask_stream ann "$STACK_DIR/s1" "How do we write a common formative assessment as a team?"
+sse_json "$STACK_DIR/s1" >"$STACK_DIR/s1.json"
+is "$(pyjson 'import itertools; print(" ".join(k for k, _ in itertools.groupby(e["event"] for e in d)))' <"$STACK_DIR/s1.json")" \
+    "meta citation delta done" "events: meta, citations, deltas, done"
+is "$(pyjson '
+m = d[0]["data"]; done = d[-1]["data"]
+cites = [e["data"] for e in d if e["event"] == "citation"]
+text = "".join(e["data"]["text"] for e in d if e["event"] == "delta")
+print(m["message_id"] == done["message_id"], m["conversation_id"] == done["conversation_id"],
+      m["mode"], m["type"], sorted(m) == ["conversation_id", "domains", "message_id", "mode", "type", "user_message_id"],
+      cites == done["citations"], text == done["answer"], sorted(done["timings"]) == ["total_ms", "ttft_ms"])' <"$STACK_DIR/s1.json")" \
+    "True True extractive answer True True True True" "meta ids match done; citations and deltas are done's"
+is "$(pyjson 'print(sum(e["event"] == "delta" for e in d) > 2)' <"$STACK_DIR/s1.json")" True \
+    "the built-in answer streams in several deltas (a line or a sentence each)"
+s_msg=$(pyjson 'print(d[-1]["data"]["message_id"])' <"$STACK_DIR/s1.json")
+s_user=$(pyjson 'print(d[0]["data"]["user_message_id"])' <"$STACK_DIR/s1.json")
+is "$(stack_psql -- -c "SELECT md5(content) FROM messages WHERE id = '$s_msg'")" \
+    "$(pyjson 'import hashlib; print(hashlib.md5(d[-1]["data"]["answer"].encode()).hexdigest())' <"$STACK_DIR/s1.json")" \
+    "streamed: the saved answer is done's answer"
+is "$(stack_psql -- -c "SELECT role FROM messages WHERE id = '$s_user'")" user "meta's user_message_id is the saved question"
+
+# ---- refusals of the request itself --------------------------------------
+http POST /api/coach/ask -b "$STACK_DIR/ann.jar" -H 'Content-Type: application/json' --data '{"question":"hi there"}'
+error_envelope_ok 403 csrf "no CSRF token"
+http POST /api/coach/ask -H 'Content-Type: application/json' --data '{"question":"hi there"}'
+is "$HTTP_STATUS" 401 "signed out: 401"
+ask_raw ann 'not json'
+error_envelope_ok 400 malformed_json "a body that is not JSON"
+ask_raw ann '{}'
+error_envelope_ok 400 missing_field "no question"
+ask_raw ann '{"question":"   \n  "}'
+error_envelope_ok 400 invalid_field "a question of white space only"
+ask_raw ann "{\"question\":\"$(head -c 2001 /dev/zero | tr '\0' 'a')\"}"
+error_envelope_ok 400 invalid_field "2001 characters"
+ask_raw ann "{\"question\":\"  $(head -c 2000 /dev/zero | tr '\0' 'a')  \"}"
+is "$HTTP_STATUS" 200 "2000 characters with white space around them are fine"
+ask_raw ann '{"question":42}'
+error_envelope_ok 400 invalid_field "a question that is not a string"
+ask_raw ann '{"question":"norms?","extra":1}'
+error_envelope_ok 400 unknown_field "an unknown field"
+ask_raw ann '{"question":"norms?","conversation_id":7}'
+error_envelope_ok 400 invalid_field "a conversation_id that is not a string"
+ask_raw ann '{"question":"bad \u0001 byte"}'
+error_envelope_ok 400 invalid_field "a control character"
+ask ann "norms?" "not-a-uuid"
+error_envelope_ok 404 not_found "a conversation_id that is not a UUID"
+ask bob "what about Tier 2?" "$rti_conv"
+error_envelope_ok 404 not_found "another user's conversation"
+is "$(stack_psql -- -c "SELECT count(*) FROM messages WHERE conversation_id = '$rti_conv'")" 4 \
+    "... and nothing was added to it"
+ask ann "norms?" "00000000-0000-4000-8000-000000000000"
+error_envelope_ok 404 not_found "a conversation that does not exist"
+ask_stream bob "$STACK_DIR/s404" "what about Tier 2?" "$rti_conv" -D "$STACK_DIR/s404.h"
+HTTP_HEADERS_FILE=$STACK_DIR/s404.h
+like "$(http_header Content-Type)" '^application/json' "refused before the stream starts: a JSON error even when asked to stream"
+
+# ---- the rate limit ----------------------------------------------------------
+coach_user cat
+for i in $(seq 1 40); do
+    http POST /api/debug/coach-quota -b "$STACK_DIR/cat.jar" -H "X-CSRF-Token: $csrf_cat"
+done
+ask cat "How do we write team norms?"
+error_envelope_ok 429 rate_limited "over the hourly limit"
+ok "with Retry-After" test -n "$(http_header Retry-After)"
+
+# ---- the command line ----------------------------------------------------------
+out=$(stack_cli ask "How do we write team norms?")
+like "$out" 'Sources:' "plccoach ask prints the sources"
+like "$out" '\[[0-9]\] .+ by .+, Chapter [0-9]+: .+, pp?\. [0-9]+' "... as Title by Authors, Chapter N: Title, pp. X-Y"
+cli_conv=$(printf '%s\n' "$out" | sed -n 's/^conversation: //p')
+is "$(stack_psql -- -c "SELECT u.email FROM conversations c JOIN users u ON u.id = c.user_id WHERE c.id = '$cli_conv'")" \
+    cli@localhost "saved under the command-line user"
+json=$(stack_cli ask "what about their review every quarter?" --conversation "$cli_conv" --json)
+is "$(printf '%s' "$json" | pyjson 'print(d["conversation_id"], d["type"], d["mode"])')" \
+    "$cli_conv answer extractive" "--conversation continues it (--json)"
+is "$(stack_psql -- -c "SELECT count(*) FROM messages WHERE conversation_id = '$cli_conv'")" 4 "four messages"
+json=$(stack_cli ask "How do I do PLCs?" --user bob@example.org --json)
+is "$(printf '%s' "$json" | pyjson 'print(d["type"])')" clarification "--user: bob's conversation"
+is "$(stack_psql -- -c "SELECT u.email FROM conversations c JOIN users u ON u.id = c.user_id WHERE c.id = '$(printf '%s' "$json" | pyjson 'print(d["conversation_id"])')'")" \
+    bob@example.org "saved under bob"
+stack_cli ask "norms" --user nobody@example.org >/dev/null 2>&1 && rc=0 || rc=$?
+is "$rc" 1 "an unknown --user fails"
+stack_cli ask "norms" --conversation "$rti_conv" >/dev/null 2>&1 && rc=0 || rc=$?
+is "$rc" 1 "another user's conversation fails"
+stack_cli ask "   " >/dev/null 2>&1 && rc=0 || rc=$?
+is "$rc" 2 "an empty question is a usage error"
+
+done_testing
