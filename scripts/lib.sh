@@ -21,6 +21,9 @@ PLC_PKGS_BUILD=(build-essential autoconf automake libtool pkg-config
 PLC_PKGS_STACK=(postgresql-15 postgresql-server-dev-15 nginx spawn-fcgi curl
     dpkg-dev)
 PLC_PKGS_CHECK=(wrk clang libclang-rt-14-dev valgrind qpdf)
+# The web app's end-to-end test (t/integration/e2e.sh) drives Debian's
+# Chromium (/usr/bin/chromium) with playwright-core.
+PLC_PKGS_CHECK+=(chromium chromium-driver)
 
 plc_log() { printf '==> %s\n' "$*" >&2; }
 plc_warn() { printf 'warning: %s\n' "$*" >&2; }

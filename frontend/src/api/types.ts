@@ -1,0 +1,174 @@
+// Shapes of the JSON the server sends (docs/openapi.yaml is the source of
+// truth; only the fields the web app reads are listed).
+
+export type Role = 'educator' | 'coach' | 'admin';
+
+export interface Organization {
+  id: string;
+  name: string;
+  kind: 'district' | 'school';
+  parent?: { id: string; name: string } | null;
+}
+
+export interface Profile {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  organization: Organization | null;
+  created_at?: string;
+  last_login_at?: string | null;
+}
+
+export interface Provider {
+  id: string;
+  name: string;
+  kind: 'password' | 'oidc';
+  login_url?: string;
+}
+
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  preview: string;
+  created_at: string;
+  updated_at: string;
+  message_count: number;
+  archived: boolean;
+  archived_at: string | null;
+}
+
+export interface Citation {
+  n: number;
+  chunk_id: string;
+  book: { title: string; authors: string[] };
+  chapter: { number: string | number | null; title: string | null };
+  pages: { start: string | number; end: string | number };
+  quote: string;
+}
+
+export type FeedbackReason = 'inaccurate' | 'incomplete' | 'not_relevant' | 'missing_citations' | 'other';
+
+export interface Feedback {
+  message_id: string;
+  rating: 'up' | 'down';
+  reasons: FeedbackReason[];
+  comment: string | null;
+  flagged: boolean;
+  resolved_at: string | null;
+}
+
+export interface Message {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  citations: Citation[];
+  domains?: string[];
+  mode?: 'llm' | 'extractive' | null;
+  grounded?: boolean | null;
+  created_at?: string;
+  feedback?: Feedback | null;
+  /** what kind of reply an assistant message is (null for questions) */
+  type?: 'answer' | 'clarification' | 'refusal' | null;
+  /** a clarifying question's choices, as first shown */
+  clarification?: { question: string; choices: string[] } | null;
+}
+
+export interface Conversation extends ConversationSummary {
+  messages: Message[];
+}
+
+export interface Share {
+  id: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked: boolean;
+  revoked_at: string | null;
+  active: boolean;
+}
+
+export interface NewShare {
+  id: string;
+  token: string;
+  url: string;
+  created_at: string;
+  expires_at: string | null;
+}
+
+export interface SharedConversation {
+  title: string;
+  messages: Message[];
+  shared_by: { name: string };
+  created_at: string;
+  expires_at: string | null;
+}
+
+export interface CoachAnswer {
+  type: 'answer' | 'clarification' | 'refusal';
+  mode: 'llm' | 'extractive';
+  answer: string;
+  citations: Citation[];
+  clarification?: { question: string; choices: string[] } | null;
+  domains: string[];
+  conversation_id: string;
+  message_id: string;
+  grounded?: boolean;
+  notice?: string;
+}
+
+export interface CoachMeta {
+  conversation_id: string;
+  message_id?: string;
+  user_message_id?: string;
+  domains?: string[];
+  mode?: 'llm' | 'extractive';
+  type?: CoachAnswer['type'];
+}
+
+export interface AdminUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  role_locked: boolean;
+  organization_id: string | null;
+  disabled: boolean;
+  last_login_at: string | null;
+}
+
+export interface Book {
+  id: string;
+  title: string;
+  authors: string[];
+  format: string;
+  sample: boolean;
+  page_count: number;
+  chapter_count: number;
+  chunk_count: number;
+  created_at: string;
+}
+
+export interface IngestJob {
+  id: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  filename: string;
+  book_id: string | null;
+  error: string | null;
+  created_at: string;
+  finished_at?: string | null;
+}
+
+export interface FlaggedFeedback {
+  message_id: string;
+  status: 'open' | 'resolved';
+  rating: 'up' | 'down';
+  reasons: FeedbackReason[];
+  comment: string | null;
+  flagged_at: string;
+  flagged_by: { id: string; name: string; email: string };
+  resolved_at: string | null;
+  resolved_by: { id: string; name: string } | null;
+  resolution_note: string | null;
+  question: { id: string; content: string; created_at: string } | null;
+  answer: Message;
+}

@@ -1,0 +1,159 @@
+// One message of a conversation.  Answers: markdown with citation chips,
+// the sources list, follow-up and clarification buttons, notices
+// (extractive mode, ungrounded, stopped, failed) and feedback controls.
+
+import { useMemo, useState } from 'react';
+import { Markdown } from './Markdown';
+import { FlagIcon, ThumbDown, ThumbUp } from './Icons';
+import { FeedbackDialog, type FeedbackInput } from './FeedbackDialog';
+import { citationLabel, splitFollowUps } from '../format';
+import type { Citation, CoachAnswer, Feedback, Message } from '../api/types';
+
+export interface UiMessage extends Message {
+  streaming?: boolean;
+  stopped?: boolean;
+  failed?: { message: string; retry?: () => void };
+  type?: CoachAnswer['type'] | null;
+  clarification?: CoachAnswer['clarification'];
+  notice?: string;
+}
+
+export function MessageView({ m, readOnly, onCite, onAsk, onFeedback }: {
+  m: UiMessage;
+  readOnly?: boolean;
+  onCite: (c: Citation, el: HTMLElement) => void;
+  onAsk?: (q: string) => void;
+  onFeedback?: (messageId: string, body: { rating: 'up' | 'down'; reasons?: FeedbackInput['reasons']; comment?: string; flag?: boolean }) => Promise<Feedback>;
+}) {
+  const [dialog, setDialog] = useState<null | 'down' | 'flag'>(null);
+  const [feedback, setFeedback] = useState<Feedback | null>(m.feedback ?? null);
+  const [fbStatus, setFbStatus] = useState('');
+  const { body, followUps } = useMemo(
+    () => (m.role === 'assistant' && !m.streaming ? splitFollowUps(m.content) : { body: m.content, followUps: [] }),
+    [m.content, m.role, m.streaming]);
+  const cites = useMemo(() => m.citations ?? [], [m.citations]);
+  const known = useMemo(() => new Set(cites.map((c) => c.n)), [cites]);
+
+  if (m.role === 'user') {
+    return (
+      <li className="message user">
+        <h2 className="visually-hidden">You asked</h2>
+        <p className="user-text">{m.content}</p>
+      </li>
+    );
+  }
+
+  const citeByN = (n: number, el: HTMLElement) => {
+    const c = cites.find((x) => x.n === n);
+    if (c) onCite(c, el);
+  };
+
+  const rate = async (rating: 'up' | 'down', extra?: FeedbackInput) => {
+    if (!onFeedback) return;
+    try {
+      const f = await onFeedback(m.id, {
+        rating,
+        ...(rating === 'down' && extra ? { reasons: extra.reasons, comment: extra.comment || undefined } : {}),
+        ...(extra ? { flag: extra.flag } : {}),
+      });
+      setFeedback(f);
+      setFbStatus(f.flagged ? 'Thanks. An administrator will review this answer.' : 'Thanks for your feedback.');
+      setDialog(null);
+    } catch (e) {
+      if (extra) throw e;
+      setFbStatus(e instanceof Error ? e.message : 'The feedback could not be saved.');
+    }
+  };
+
+  const waiting = m.streaming && m.content === '';
+  const canRate = !readOnly && !m.streaming && !m.failed && !m.id.startsWith('local-') && onFeedback;
+
+  return (
+    <li className="message assistant">
+      <h2 className="visually-hidden">Coach answered</h2>
+      {waiting && (
+        <div className="typing" role="status">
+          <span className="visually-hidden">The coach is writing an answer</span>
+          <span className="dot" aria-hidden="true" /><span className="dot" aria-hidden="true" /><span className="dot" aria-hidden="true" />
+        </div>
+      )}
+      {m.notice && <p className="notice" role="note">{m.notice}</p>}
+      {!m.notice && m.mode === 'extractive' && !m.streaming && m.type !== 'clarification' && m.type !== 'refusal' && (
+        <p className="notice subtle">Quoted from the library (extractive mode): every sentence comes from a cited passage.</p>
+      )}
+      <div aria-live={m.streaming ? 'polite' : undefined} aria-atomic="false">
+        {body && <Markdown text={body} onCite={citeByN} knownCitations={known} />}
+      </div>
+      {m.grounded === false && !m.streaming && m.type !== 'refusal' && m.type !== 'clarification' && (
+        <p className="notice warn" role="note">Nothing in the library supports this answer directly: it is not grounded in a cited source.</p>
+      )}
+      {m.stopped && <p className="notice subtle">You stopped this answer.</p>}
+      {m.failed && (
+        <div className="notice error" role="alert">
+          <p>{m.failed.message}</p>
+          {m.failed.retry && <button type="button" onClick={m.failed.retry}>Retry</button>}
+        </div>
+      )}
+      {m.clarification && m.clarification.choices?.length > 0 && !readOnly && onAsk && (
+        <div className="choices" role="group" aria-label={m.clarification.question || 'Choose what you mean'}>
+          {m.clarification.question && m.clarification.question !== body && <p>{m.clarification.question}</p>}
+          {m.clarification.choices.map((c) => (
+            <button type="button" key={c} className="chip-button" onClick={() => onAsk(c)}>{c}</button>
+          ))}
+        </div>
+      )}
+      {cites.length > 0 && (
+        <div className="sources">
+          <h3>Sources</h3>
+          <ol>
+            {cites.map((c) => (
+              <li key={c.n}>
+                <button type="button" className="source-chip" onClick={(e) => onCite(c, e.currentTarget)}>
+                  <span className="chip-n" aria-hidden="true">{c.n}</span>
+                  <span className="visually-hidden">Source {c.n}: </span>
+                  {citationLabel(c)}
+                </button>
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
+      {followUps.length > 0 && (
+        <div className="followups">
+          <h3>Suggested follow-ups</h3>
+          {readOnly || !onAsk ? (
+            <ul>{followUps.map((f) => <li key={f}>{f}</li>)}</ul>
+          ) : (
+            <div className="chip-row">
+              {followUps.map((f) => (
+                <button type="button" key={f} className="chip-button" onClick={() => onAsk(f)}>{f}</button>
+              ))}
+            </div>
+          )}
+        </div>
+      )}
+      {canRate && (
+        <div className="feedback-bar" role="group" aria-label="Rate this answer">
+          <button type="button" className="icon-text" aria-pressed={feedback?.rating === 'up'}
+            onClick={() => rate('up', feedback?.flagged ? { reasons: [], comment: '', flag: true } : undefined)}>
+            <ThumbUp /> Helpful
+          </button>
+          <button type="button" className="icon-text" aria-pressed={feedback?.rating === 'down'} onClick={() => setDialog('down')}>
+            <ThumbDown /> Not helpful
+          </button>
+          <button type="button" className="icon-text" aria-pressed={feedback?.flagged ?? false} onClick={() => setDialog('flag')}>
+            <FlagIcon /> {feedback?.flagged ? 'Flagged' : 'Flag'}
+          </button>
+          <span role="status" className="status-text">{fbStatus}</span>
+        </div>
+      )}
+      {dialog && (
+        <FeedbackDialog
+          initial={{ reasons: feedback?.reasons ?? [], comment: feedback?.comment ?? '', flag: dialog === 'flag' ? true : feedback?.flagged ?? false }}
+          onClose={() => setDialog(null)}
+          onSubmit={(f) => rate(dialog === 'flag' && feedback?.rating === 'up' ? 'up' : 'down', f)}
+        />
+      )}
+    </li>
+  );
+}

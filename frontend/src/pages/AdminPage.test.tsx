@@ -1,0 +1,87 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { App } from '../App';
+import { json, ME, mockServer } from '../test/mockServer';
+import type { IngestJob } from '../api/types';
+
+const ADMIN = { ...ME, role: 'admin' as const, email: 'boss@example.org', name: 'Boss' };
+const USER = { id: 'u-ed', email: 'ed@example.org', name: 'Ed', role: 'educator', role_locked: false, organization_id: null, disabled: false, last_login_at: null };
+
+beforeEach(() => history.replaceState(null, '', '/admin/users'));
+
+describe('admin', () => {
+  it('is not offered to educators', async () => {
+    mockServer({ 'GET /api/me': () => json(200, ME) });
+    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'Not allowed' })).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'Admin' })).toBeNull();
+  });
+
+  it('searches users and changes a role with CSRF', async () => {
+    const { calls } = mockServer({
+      'GET /api/me': () => json(200, ADMIN),
+      'GET /api/admin/users': () => json(200, { users: [USER], next_after: null }),
+      'PATCH /api/admin/users/u-ed': () => json(200, { ...USER, role: 'coach' }),
+    });
+    render(<App />);
+    await userEvent.type(await screen.findByLabelText('Search by name or email'), 'ed');
+    await waitFor(() => expect(calls.some((c) => c.path.startsWith('/api/admin/users?') && c.path.includes('q=ed'))).toBe(true));
+    await userEvent.selectOptions(await screen.findByLabelText('Role of ed@example.org'), 'coach');
+    await waitFor(() => expect(calls.some((c) => c.method === 'PATCH')).toBe(true));
+    const patch = calls.find((c) => c.method === 'PATCH');
+    expect(patch?.body).toEqual({ role: 'coach' });
+    expect(patch?.headers['x-csrf-token']).toBe(ME.csrf_token);
+  });
+
+  it('uploads a book as a form and shows ingestion status and errors', async () => {
+    history.replaceState(null, '', '/admin/library');
+    let jobs: IngestJob[] = [{ id: 'j0', status: 'failed', filename: 'broken.pdf', book_id: null, error: 'the PDF has no text layer', created_at: '2026-05-11T14:03:09Z' }];
+    const { calls } = mockServer({
+      'GET /api/me': () => json(200, ADMIN),
+      'GET /api/admin/books': () => json(200, { books: [], jobs }),
+      'POST /api/admin/books': () => {
+        jobs = [{ id: 'j1', status: 'done', filename: 'book.md', book_id: 'b1', error: null, created_at: '2026-05-11T15:00:00Z' }, ...jobs];
+        return json(202, { id: 'j1', status: 'queued', filename: 'book.md', sha256: 'x' });
+      },
+    });
+    render(<App />);
+    expect(await screen.findByText('the PDF has no text layer')).toBeInTheDocument();
+    expect(screen.getByText(/The library is empty/)).toBeInTheDocument();
+    const file = new File(['# Title\n\nText'], 'book.md', { type: 'text/markdown' });
+    await userEvent.upload(screen.getByLabelText('File (PDF, Markdown or plain text)'), file);
+    await userEvent.type(screen.getByLabelText('Authors (separate with semicolons)'), 'A; B');
+    await userEvent.click(screen.getByRole('button', { name: 'Upload' }));
+    expect(await screen.findByText('book.md uploaded; ingestion is queued.')).toBeInTheDocument();
+    const post = calls.find((c) => c.method === 'POST');
+    expect(post?.body).toBeInstanceOf(FormData);
+    expect((post?.body as FormData).get('authors')).toBe('A; B');
+    expect(((post?.body as FormData).get('file') as File).name).toBe('book.md');
+    expect(post?.headers['x-csrf-token']).toBe(ME.csrf_token);
+    expect(await screen.findByText('done')).toBeInTheDocument();
+  });
+
+  it('lists flagged feedback and resolves it with a note', async () => {
+    history.replaceState(null, '', '/admin/feedback');
+    const item = {
+      message_id: 'm1', status: 'open', rating: 'down', reasons: ['inaccurate'], comment: 'Wrong chapter',
+      flagged_at: '2026-05-11T14:03:09Z', flagged_by: { id: 'u', name: 'Ed', email: 'ed@example.org' },
+      resolved_at: null, resolved_by: null, resolution_note: null,
+      question: { id: 'q1', content: 'What is RTI?', created_at: '2026-05-11T14:00:00Z' },
+      answer: { id: 'm1', role: 'assistant', content: 'RTI is **tiered** support.', citations: [] },
+    };
+    const { calls } = mockServer({
+      'GET /api/me': () => json(200, ADMIN),
+      'GET /api/admin/feedback': () => json(200, { feedback: [item], next_cursor: null }),
+      'POST /api/admin/feedback/m1/resolve': () => json(200, { ...item, status: 'resolved' }),
+    });
+    render(<App />);
+    const card = (await screen.findByText('Wrong chapter')).closest('li') as HTMLElement;
+    expect(within(card).getByText('What is RTI?')).toBeInTheDocument();
+    expect(within(card).getByText('Inaccurate', { exact: false })).toBeInTheDocument();
+    await userEvent.type(within(card).getByLabelText('Resolution note (optional)'), 'Fixed the source');
+    await userEvent.click(within(card).getByRole('button', { name: 'Resolve' }));
+    await waitFor(() => expect(calls.some((c) => c.path === '/api/admin/feedback/m1/resolve')).toBe(true));
+    expect(calls.find((c) => c.path === '/api/admin/feedback/m1/resolve')?.body).toEqual({ note: 'Fixed the source' });
+  });
+});

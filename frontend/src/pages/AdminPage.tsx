@@ -1,0 +1,318 @@
+// Administration (admins only; loaded on demand so teachers never download
+// it): users and roles, the content library, flagged feedback, and the
+// navigation slots for the analytics pages that come later.
+
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { api, ApiError, uploadBook } from '../api/client';
+import type { AdminUser, Book, FlaggedFeedback, IngestJob, Role } from '../api/types';
+import { Link } from '../router';
+import { Dialog } from '../components/Dialog';
+import { formatDate, REASONS } from '../format';
+import { Markdown } from '../components/Markdown';
+
+const SECTIONS = [
+  { path: '/admin/users', label: 'Users' },
+  { path: '/admin/library', label: 'Content library' },
+  { path: '/admin/feedback', label: 'Flagged feedback' },
+  { path: '/admin/analytics', label: 'Analytics' },
+];
+
+export default function AdminPage({ section }: { section: string }) {
+  const current = SECTIONS.find((s) => s.path === '/admin/' + section) ?? SECTIONS[0];
+  return (
+    <div className="page admin">
+      <nav aria-label="Administration" className="subnav">
+        <ul>
+          {SECTIONS.map((s) => (
+            <li key={s.path}>
+              <Link href={s.path} aria-current={s === current ? 'page' : undefined}>{s.label}</Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {current.path === '/admin/users' && <UsersSection />}
+      {current.path === '/admin/library' && <LibrarySection />}
+      {current.path === '/admin/feedback' && <FeedbackSection />}
+      {current.path === '/admin/analytics' && (
+        <section aria-labelledby="analytics-title">
+          <h1 id="analytics-title" tabIndex={-1}>Analytics</h1>
+          <p>Usage, response times, feedback and topic analytics will appear here.</p>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function UsersSection() {
+  const [q, setQ] = useState('');
+  const [users, setUsers] = useState<AdminUser[]>([]);
+  const [status, setStatus] = useState('');
+  const [error, setError] = useState('');
+
+  const load = useCallback(async (query: string) => {
+    try {
+      const r = await api.users(query);
+      setUsers(r.users);
+      setError('');
+    } catch (e) {
+      setError(e instanceof Error ? e.message : 'Users could not be loaded.');
+    }
+  }, []);
+
+  useEffect(() => {
+    const t = setTimeout(() => void load(q.trim()), 250);
+    return () => clearTimeout(t);
+  }, [q, load]);
+
+  const setRole = async (u: AdminUser, role: Role) => {
+    setError('');
+    try {
+      await api.setRole(u.id, role);
+      setStatus(`${u.email} is now ${role}.`);
+      await load(q.trim());
+    } catch (e) {
+      setError(e instanceof ApiError && e.status === 409 ? 'You cannot change your own role.' : (e as Error).message);
+    }
+  };
+
+  return (
+    <section aria-labelledby="users-title">
+      <h1 id="users-title" tabIndex={-1}>Users</h1>
+      <label htmlFor="user-search">Search by name or email</label>
+      <input id="user-search" type="search" value={q} onChange={(e) => setQ(e.target.value)} />
+      <p role="status" className="status-text">{status}</p>
+      {error && <p role="alert" className="error-text">{error}</p>}
+      <div className="table-wrap">
+        <table>
+          <caption className="visually-hidden">Users</caption>
+          <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Last sign-in</th></tr></thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.id}>
+                <td>{u.name}{u.disabled ? ' (disabled)' : ''}</td>
+                <td>{u.email}</td>
+                <td>
+                  <label htmlFor={`role-${u.id}`} className="visually-hidden">Role of {u.email}</label>
+                  <select id={`role-${u.id}`} value={u.role} onChange={(e) => void setRole(u, e.target.value as Role)}>
+                    <option value="educator">Educator</option>
+                    <option value="coach">Coach</option>
+                    <option value="admin">Admin</option>
+                  </select>
+                </td>
+                <td>{formatDate(u.last_login_at) || 'Never'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {users.length === 0 && <p>No users match.</p>}
+    </section>
+  );
+}
+
+function LibrarySection() {
+  const [books, setBooks] = useState<Book[]>([]);
+  const [jobs, setJobs] = useState<IngestJob[]>([]);
+  const [title, setTitle] = useState('');
+  const [authors, setAuthors] = useState('');
+  const [status, setStatus] = useState('');
+  const [error, setError] = useState('');
+  const [removing, setRemoving] = useState<Book | null>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const r = await api.books();
+      setBooks(r.books);
+      setJobs(r.jobs);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : 'The library could not be loaded.');
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // Poll while a job is queued or running.
+  const pending = jobs.some((j) => j.status === 'queued' || j.status === 'running');
+  useEffect(() => {
+    if (!pending) return;
+    const t = setInterval(() => void load(), 1500);
+    return () => clearInterval(t);
+  }, [pending, load]);
+
+  const upload = async (e: FormEvent) => {
+    e.preventDefault();
+    const file = fileRef.current?.files?.[0];
+    if (!file) {
+      setError('Choose a file to upload.');
+      return;
+    }
+    setError('');
+    setStatus(`Uploading ${file.name}…`);
+    try {
+      const job = await uploadBook(file, { title: title.trim(), authors: authors.trim() });
+      setStatus(`${job.filename} uploaded; ingestion is queued.`);
+      setTitle('');
+      setAuthors('');
+      if (fileRef.current) fileRef.current.value = '';
+      await load();
+    } catch (err) {
+      setStatus('');
+      setError(err instanceof Error ? err.message : 'The upload failed.');
+    }
+  };
+
+  const remove = async (b: Book) => {
+    setRemoving(null);
+    try {
+      await api.deleteBook(b.id);
+      setStatus(`${b.title} was removed.`);
+      await load();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : 'The book could not be removed.');
+    }
+  };
+
+  return (
+    <section aria-labelledby="library-title">
+      <h1 id="library-title" tabIndex={-1}>Content library</h1>
+      <form onSubmit={upload} className="stack narrow" aria-labelledby="upload-title">
+        <h2 id="upload-title">Upload a book</h2>
+        <label htmlFor="book-file">File (PDF, Markdown or plain text)</label>
+        <input id="book-file" ref={fileRef} type="file" accept=".pdf,.md,.markdown,.txt,application/pdf,text/markdown,text/plain" />
+        <label htmlFor="book-title">Title (optional: read from the file when empty)</label>
+        <input id="book-title" value={title} maxLength={500} onChange={(e) => setTitle(e.target.value)} />
+        <label htmlFor="book-authors">Authors (separate with semicolons)</label>
+        <input id="book-authors" value={authors} maxLength={500} onChange={(e) => setAuthors(e.target.value)} />
+        <button type="submit" className="primary">Upload</button>
+      </form>
+      <p role="status" className="status-text">{status}</p>
+      {error && <p role="alert" className="error-text">{error}</p>}
+
+      <h2>Ingestion</h2>
+      {jobs.length === 0 ? <p>No uploads yet.</p> : (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">Ingestion jobs, newest first</caption>
+            <thead><tr><th scope="col">File</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col">Error</th></tr></thead>
+            <tbody>
+              {jobs.map((j) => (
+                <tr key={j.id}>
+                  <td>{j.filename}</td>
+                  <td><span className={`badge ${j.status}`}>{j.status}</span></td>
+                  <td>{formatDate(j.created_at)}</td>
+                  <td>{j.error ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h2>Books</h2>
+      {books.length === 0 ? <p>The library is empty: the coach has nothing to answer from until a book is added.</p> : (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">Books in the library</caption>
+            <thead><tr><th scope="col">Title</th><th scope="col">Authors</th><th scope="col">Pages</th><th scope="col">Chapters</th><th scope="col">Passages</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr></thead>
+            <tbody>
+              {books.map((b) => (
+                <tr key={b.id}>
+                  <td>{b.title}{b.sample ? ' (sample)' : ''}</td>
+                  <td>{b.authors.join('; ')}</td>
+                  <td>{b.page_count}</td>
+                  <td>{b.chapter_count}</td>
+                  <td>{b.chunk_count}</td>
+                  <td><button type="button" className="small danger" onClick={() => setRemoving(b)} aria-label={`Remove ${b.title}`}>Remove</button></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {removing && (
+        <Dialog title="Remove this book?" onClose={() => setRemoving(null)}>
+          <p>“{removing.title}” and all its passages will be removed from the library. Answers will no longer cite it.</p>
+          <div className="actions">
+            <button type="button" onClick={() => setRemoving(null)} data-autofocus>Cancel</button>
+            <button type="button" className="danger" onClick={() => void remove(removing)}>Remove</button>
+          </div>
+        </Dialog>
+      )}
+    </section>
+  );
+}
+
+function FeedbackSection() {
+  const [filter, setFilter] = useState<'open' | 'resolved' | 'all'>('open');
+  const [items, setItems] = useState<FlaggedFeedback[]>([]);
+  const [notes, setNotes] = useState<Record<string, string>>({});
+  const [status, setStatus] = useState('');
+  const [error, setError] = useState('');
+
+  const load = useCallback(async () => {
+    try {
+      const r = await api.flagged(filter);
+      setItems(r.feedback);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : 'Flagged feedback could not be loaded.');
+    }
+  }, [filter]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const resolve = async (f: FlaggedFeedback) => {
+    try {
+      await api.resolveFlag(f.message_id, (notes[f.message_id] ?? '').trim());
+      setStatus('Marked as resolved.');
+      await load();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : 'Could not resolve.');
+    }
+  };
+
+  const reasonLabel = (r: string) => REASONS.find((x) => x.id === r)?.label ?? r;
+
+  return (
+    <section aria-labelledby="feedback-title">
+      <h1 id="feedback-title" tabIndex={-1}>Flagged feedback</h1>
+      <label htmlFor="flag-filter">Show</label>
+      <select id="flag-filter" value={filter} onChange={(e) => setFilter(e.target.value as typeof filter)}>
+        <option value="open">Open</option>
+        <option value="resolved">Resolved</option>
+        <option value="all">All</option>
+      </select>
+      <p role="status" className="status-text">{status}</p>
+      {error && <p role="alert" className="error-text">{error}</p>}
+      {items.length === 0 ? <p>Nothing is flagged.</p> : (
+        <ul className="flag-list">
+          {items.map((f) => (
+            <li key={f.message_id} className="card">
+              <h2>Flagged by {f.flagged_by.name || f.flagged_by.email} on {formatDate(f.flagged_at)}</h2>
+              <p><strong>Rating:</strong> {f.rating === 'down' ? 'Not helpful' : 'Helpful'}
+                {f.reasons.length > 0 && <> · <strong>Reasons:</strong> {f.reasons.map(reasonLabel).join(', ')}</>}</p>
+              {f.comment && <p><strong>Comment:</strong> {f.comment}</p>}
+              {f.question && (<><h3>Question</h3><p className="user-text">{f.question.content}</p></>)}
+              <h3>Answer</h3>
+              <Markdown text={f.answer.content} />
+              {f.status === 'resolved' ? (
+                <p className="notice subtle">Resolved{f.resolved_by ? ` by ${f.resolved_by.name}` : ''} on {formatDate(f.resolved_at)}{f.resolution_note ? `: ${f.resolution_note}` : ''}</p>
+              ) : (
+                <div className="row">
+                  <label htmlFor={`note-${f.message_id}`}>Resolution note (optional)</label>
+                  <input id={`note-${f.message_id}`} value={notes[f.message_id] ?? ''} maxLength={2000}
+                    onChange={(e) => setNotes({ ...notes, [f.message_id]: e.target.value })} />
+                  <button type="button" className="primary" onClick={() => void resolve(f)}>Resolve</button>
+                </div>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

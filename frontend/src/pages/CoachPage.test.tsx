@@ -1,0 +1,231 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { App } from '../App';
+import { CITATION, json, manualStream, ME, mockServer, sseEvent, sseResponse } from '../test/mockServer';
+
+const CONV = {
+  id: '11111111-1111-4111-8111-111111111111', title: 'What is a CFA?', preview: 'What is a CFA?',
+  created_at: '2026-05-11T14:03:09Z', updated_at: '2026-05-11T14:05:00Z', message_count: 2, archived: false, archived_at: null,
+};
+const OLDER = { ...CONV, id: '22222222-2222-4222-8222-222222222222', title: 'Older one', preview: 'Older one', updated_at: '2026-05-10T10:00:00Z' };
+const DONE = {
+  type: 'answer', mode: 'llm', citations: [CITATION], domains: ['assessment'], grounded: true,
+  conversation_id: CONV.id, message_id: '33333333-3333-4333-8333-333333333333',
+  answer: 'A common formative assessment is shared by the team [1].\n\n**Suggested follow-up questions**\n\n- How often should we give one?\n- What about Tier 3?',
+};
+
+function base(extra: Record<string, Parameters<typeof mockServer>[0][string]> = {}) {
+  return mockServer({
+    'GET /api/me': () => json(200, ME),
+    'GET /api/conversations': () => json(200, { conversations: [CONV, OLDER], next_cursor: null }),
+    [`GET /api/conversations/${CONV.id}`]: () => json(200, { ...CONV, messages: [] }),
+    ...extra,
+  });
+}
+
+beforeEach(() => {
+  history.replaceState(null, '', '/');
+});
+
+describe('the coach screen', () => {
+  it('lists conversations newest first as the server gives them', async () => {
+    base();
+    render(<App />);
+    const nav = await screen.findByRole('navigation', { name: 'Conversations' });
+    const links = await within(nav).findAllByRole('link');
+    expect(links.map((l) => l.textContent)).toEqual([expect.stringContaining('What is a CFA?'), expect.stringContaining('Older one')]);
+  });
+
+  it('streams an answer: typing indicator, text as it arrives, then the final document with citations and follow-ups', async () => {
+    const s = manualStream();
+    const { calls } = base({ 'POST /api/coach/ask': () => s.response });
+    render(<App />);
+    const box = await screen.findByLabelText('Your question');
+    await userEvent.type(box, 'What is a CFA?{Enter}');
+    expect(await screen.findByText('The coach is writing an answer')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Stop' })).toBeInTheDocument();
+    expect(box).toHaveFocus();
+
+    await act(async () => {
+      s.push(sseEvent('meta', { conversation_id: CONV.id, message_id: DONE.message_id, mode: 'llm', type: 'answer' }));
+      s.push(sseEvent('delta', { text: 'A common formative ' }));
+    });
+    expect(await screen.findByText(/A common formative/)).toBeInTheDocument();
+    expect(screen.queryByText('The coach is writing an answer')).toBeNull();
+    // The streamed text sits in a polite live region.
+    expect(screen.getByText(/A common formative/).closest('[aria-live="polite"]')).not.toBeNull();
+    expect(location.pathname).toBe(`/c/${CONV.id}`);
+
+    await act(async () => {
+      s.push(sseEvent('citation', CITATION));
+      s.push(sseEvent('done', DONE));
+      s.close();
+    });
+    expect(await screen.findByRole('button', { name: 'How often should we give one?' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Source 1' })).toBeInTheDocument();
+    expect(screen.getByText(/Learning by Doing by Richard DuFour/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Send' })).toBeInTheDocument();
+    const ask = calls.find((c) => c.path === '/api/coach/ask');
+    expect(ask?.headers['x-csrf-token']).toBe(ME.csrf_token);
+    expect(ask?.body).toEqual({ question: 'What is a CFA?' });
+  });
+
+  it('opens a citation in the side panel, moves focus there, and returns it on Escape', async () => {
+    base({ 'POST /api/coach/ask': () => sseResponse([sseEvent('done', DONE)]) });
+    render(<App />);
+    await userEvent.type(await screen.findByLabelText('Your question'), 'What is a CFA?{Enter}');
+    const chip = await screen.findByRole('button', { name: 'Source 1' });
+    await userEvent.click(chip);
+    const panel = screen.getByRole('complementary', { name: 'Source 1' });
+    expect(within(panel).getByText(CITATION.quote)).toBeInTheDocument();
+    expect(within(panel).getByText('Learning by Doing')).toBeInTheDocument();
+    expect(within(panel).getByText('Chapter 3: Creating a Results Orientation')).toBeInTheDocument();
+    expect(within(panel).getByText('45-47')).toBeInTheDocument();
+    expect(within(panel).getByRole('heading', { name: 'Source 1' })).toHaveFocus();
+    await userEvent.keyboard('{Escape}');
+    expect(screen.queryByRole('complementary', { name: 'Source 1' })).toBeNull();
+    expect(chip).toHaveFocus();
+  });
+
+  it('sends a follow-up in the same conversation when its button is pressed', async () => {
+    let n = 0;
+    const { calls } = base({
+      'POST /api/coach/ask': () => sseResponse([sseEvent('meta', { conversation_id: CONV.id }), sseEvent('done', { ...DONE, message_id: `m${++n}` })]),
+    });
+    render(<App />);
+    await userEvent.type(await screen.findByLabelText('Your question'), 'What is a CFA?{Enter}');
+    await userEvent.click(await screen.findByRole('button', { name: 'What about Tier 3?' }));
+    await waitFor(() => expect(calls.filter((c) => c.path === '/api/coach/ask')).toHaveLength(2));
+    expect(calls.filter((c) => c.path === '/api/coach/ask')[1].body).toEqual({ question: 'What about Tier 3?', conversation_id: CONV.id });
+  });
+
+  it('asks for reasons on a thumbs-down and sends them with the flag', async () => {
+    const { calls } = base({
+      'POST /api/coach/ask': () => sseResponse([sseEvent('done', DONE)]),
+      [`POST /api/messages/${DONE.message_id}/feedback`]: (c) => json(200, {
+        message_id: DONE.message_id, rating: 'down', reasons: (c.body as { reasons: string[] }).reasons,
+        comment: null, flagged: true, resolved_at: null,
+      }),
+    });
+    render(<App />);
+    await userEvent.type(await screen.findByLabelText('Your question'), 'What is a CFA?{Enter}');
+    const down = await screen.findByRole('button', { name: /Not helpful/ });
+    await userEvent.click(down);
+    const dialog = screen.getByRole('dialog', { name: 'What was wrong with this answer?' });
+    expect(within(dialog).getByRole('checkbox', { name: 'Inaccurate' })).toHaveFocus();
+    await userEvent.click(within(dialog).getByRole('checkbox', { name: 'Missing citations' }));
+    await userEvent.type(within(dialog).getByLabelText('Comment (optional)'), 'No source for the second point');
+    await userEvent.click(within(dialog).getByRole('checkbox', { name: /Flag for urgent review/ }));
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Send feedback' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    const fb = calls.find((c) => c.path.endsWith('/feedback'));
+    expect(fb?.body).toEqual({ rating: 'down', reasons: ['missing_citations'], comment: 'No source for the second point', flag: true });
+    expect(fb?.headers['x-csrf-token']).toBe(ME.csrf_token);
+    expect(down).toHaveFocus();
+    expect(screen.getByText(/An administrator will review/)).toBeInTheDocument();
+  });
+
+  it('shows the rate limit with the time to retry and keeps the question', async () => {
+    base({
+      'POST /api/coach/ask': () => json(429, { error: { code: 'rate_limited', message: 'Too many', request_id: 'r' } }, { 'Retry-After': '600' }),
+    });
+    render(<App />);
+    const box = await screen.findByLabelText('Your question');
+    await userEvent.type(box, 'One more?{Enter}');
+    const alert = await screen.findByText(/reached the hourly limit/);
+    expect(alert.textContent).toMatch(/ask again at \d{1,2}:\d{2}/);
+    expect(box).toHaveValue('One more?');
+    expect(screen.getByRole('button', { name: 'Send' })).toBeDisabled();
+  });
+
+  it('offers Retry when the connection drops mid-answer, and retrying asks again', async () => {
+    let attempt = 0;
+    const { calls } = base({
+      'POST /api/coach/ask': () => (++attempt === 1
+        ? sseResponse([sseEvent('delta', { text: 'Partial' })])
+        : sseResponse([sseEvent('done', DONE)])),
+    });
+    render(<App />);
+    await userEvent.type(await screen.findByLabelText('Your question'), 'What is a CFA?{Enter}');
+    expect(await screen.findByText(/connection was lost/)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByRole('button', { name: 'Source 1' })).toBeInTheDocument();
+    expect(calls.filter((c) => c.path === '/api/coach/ask')).toHaveLength(2);
+    expect(screen.queryByText(/connection was lost/)).toBeNull();
+  });
+
+  it('shows the extractive notice the server sends', async () => {
+    base({ 'POST /api/coach/ask': () => sseResponse([sseEvent('done', { ...DONE, mode: 'extractive', notice: 'The AI model is unavailable; this answer quotes the library directly.' })]) });
+    render(<App />);
+    await userEvent.type(await screen.findByLabelText('Your question'), 'What is a CFA?{Enter}');
+    expect(await screen.findByText('The AI model is unavailable; this answer quotes the library directly.')).toBeInTheDocument();
+  });
+
+  it('shows clarification choices as buttons that ask them', async () => {
+    let n = 0;
+    const { calls } = base({
+      'POST /api/coach/ask': () => sseResponse([sseEvent('done', {
+        ...DONE, message_id: `m${++n}`, type: 'clarification', citations: [], grounded: false,
+        answer: 'Which part of PLC work do you mean?',
+        clarification: { question: 'Which part of PLC work do you mean?', choices: ['Getting started', 'Assessment'] },
+      })]),
+    });
+    render(<App />);
+    await userEvent.type(await screen.findByLabelText('Your question'), 'How do I do PLCs?{Enter}');
+    await userEvent.click(await screen.findByRole('button', { name: 'Assessment' }));
+    await waitFor(() => expect(calls.filter((c) => c.path === '/api/coach/ask')).toHaveLength(2));
+    expect(screen.queryByText(/not grounded/)).toBeNull();
+  });
+
+  it('stops a streaming answer with the Stop button', async () => {
+    const s = manualStream();
+    base({ 'POST /api/coach/ask': (c) => {
+      void c;
+      return s.response;
+    } });
+    render(<App />);
+    await userEvent.type(await screen.findByLabelText('Your question'), 'What is a CFA?{Enter}');
+    await act(async () => { s.push(sseEvent('delta', { text: 'Partial answer' })); });
+    await userEvent.click(await screen.findByRole('button', { name: 'Stop' }));
+    expect(await screen.findByText('You stopped this answer.')).toBeInTheDocument();
+    expect(screen.getByLabelText('Your question')).toHaveFocus();
+  });
+
+  it('renames, archives and deletes conversations from the sidebar', async () => {
+    const { calls } = base({
+      [`PATCH /api/conversations/${CONV.id}`]: (c) => json(200, { ...CONV, ...(c.body as object) }),
+      [`DELETE /api/conversations/${CONV.id}`]: () => json(204, null),
+    });
+    render(<App />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Actions for What is a CFA?' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Rename' }));
+    const field = screen.getByLabelText('New title');
+    expect(field).toHaveFocus();
+    await userEvent.clear(field);
+    await userEvent.type(field, 'Common assessments{Enter}');
+    await waitFor(() => expect(calls.some((c) => c.method === 'PATCH')).toBe(true));
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ title: 'Common assessments' });
+
+    await userEvent.click(screen.getByRole('button', { name: 'Actions for What is a CFA?' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Archive' }));
+    await waitFor(() => expect(calls.filter((c) => c.method === 'PATCH')).toHaveLength(2));
+    expect(calls.filter((c) => c.method === 'PATCH')[1].body).toEqual({ archived: true });
+
+    await userEvent.click(screen.getByRole('button', { name: 'Actions for What is a CFA?' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Delete' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete this conversation?' });
+    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'DELETE')).toBe(true));
+  });
+
+  it('searches and shows archived conversations through the list query', async () => {
+    const { calls } = base();
+    render(<App />);
+    await userEvent.type(await screen.findByLabelText('Search conversations'), 'tier');
+    await waitFor(() => expect(calls.some((c) => c.path.includes('q=tier'))).toBe(true));
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Show archived' }));
+    await waitFor(() => expect(calls.some((c) => c.path.includes('archived=true') && c.path.includes('q=tier'))).toBe(true));
+  });
+});

@@ -1,0 +1,341 @@
+// The coach: the conversation sidebar (a drawer below 768 px), the
+// message list with the streaming answer, the composer, the citation side
+// panel and the share dialog, and the states for rate limits, lost
+// connections and failures.
+
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, ApiError } from '../api/client';
+import { askCoach } from '../api/coach';
+import type { Citation, ConversationSummary } from '../api/types';
+import { navigate } from '../router';
+import { Sidebar } from '../components/Sidebar';
+import { MessageView, type UiMessage } from '../components/MessageView';
+import { Composer } from '../components/Composer';
+import { CitationPanel } from '../components/CitationPanel';
+import { ShareDialog } from '../components/ShareDialog';
+import { formatTime } from '../format';
+
+const EXAMPLES = [
+  'What are the four critical questions of a PLC?',
+  'How do we write a common formative assessment?',
+  'How should our team respond when students do not learn?',
+];
+
+// Exports come later (product.md); the menu stays hidden until they exist.
+const EXPORTS_ENABLED = false;
+
+const EMPTY_LIBRARY_CODES = new Set(['empty_library', 'library_empty', 'no_content']);
+
+let localSeq = 0;
+
+export function CoachPage({ conversationId }: { conversationId: string | null }) {
+  // ---- sidebar -------------------------------------------------------------
+  const [items, setItems] = useState<ConversationSummary[]>([]);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const [debounced, setDebounced] = useState('');
+  const [archived, setArchived] = useState(false);
+  const [listLoading, setListLoading] = useState(false);
+  const [listError, setListError] = useState('');
+  const [drawer, setDrawer] = useState(false);
+  const drawerButton = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    const t = setTimeout(() => setDebounced(query.trim()), 250);
+    return () => clearTimeout(t);
+  }, [query]);
+
+  const loadList = useCallback(async (cursor?: string | null) => {
+    setListLoading(true);
+    try {
+      const r = await api.conversations({ q: debounced, archived: archived ? 'true' : 'false', cursor, limit: 30 });
+      setItems((old) => (cursor ? [...old, ...r.conversations] : r.conversations));
+      setNextCursor(r.next_cursor);
+      setListError('');
+    } catch (e) {
+      setListError(e instanceof Error ? e.message : 'The conversations could not be loaded.');
+    } finally {
+      setListLoading(false);
+    }
+  }, [debounced, archived]);
+
+  useEffect(() => {
+    void loadList();
+  }, [loadList]);
+
+  // ---- the open conversation ----------------------------------------------
+  const [messages, setMessages] = useState<UiMessage[]>([]);
+  const [title, setTitle] = useState('');
+  const [loadError, setLoadError] = useState('');
+  const [streaming, setStreaming] = useState(false);
+  const forceScroll = useRef(false);
+  const [rateUntil, setRateUntil] = useState<Date | null>(null);
+  const [emptyLibrary, setEmptyLibrary] = useState(false);
+  const [online, setOnline] = useState(() => navigator.onLine);
+  const [panel, setPanel] = useState<{ c: Citation; el: HTMLElement } | null>(null);
+  const [sharing, setSharing] = useState(false);
+  const [draft, setDraft] = useState('');
+  const abortRef = useRef<AbortController | null>(null);
+  const createdRef = useRef<string | null>(null);
+  const composerRef = useRef<HTMLTextAreaElement>(null);
+  const listEnd = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (createdRef.current && createdRef.current === conversationId) {
+      // The stream just created this conversation: its messages are on screen.
+      createdRef.current = null;
+      return;
+    }
+    abortRef.current?.abort();
+    setPanel(null);
+    setLoadError('');
+    if (!conversationId) {
+      setMessages([]);
+      setTitle('');
+      return;
+    }
+    let cancelled = false;
+    api.conversation(conversationId).then((c) => {
+      if (cancelled) return;
+      setMessages(c.messages.map((m) => ({ ...m, citations: Array.isArray(m.citations) ? m.citations : [] })));
+      setTitle(c.title);
+    }).catch((e) => {
+      if (cancelled) return;
+      setMessages([]);
+      setTitle('');
+      setLoadError(e instanceof ApiError && e.status === 404 ? 'This conversation does not exist or was deleted.' : (e as Error).message);
+    });
+    return () => { cancelled = true; };
+  }, [conversationId]);
+
+  useEffect(() => {
+    const on = () => setOnline(true);
+    const off = () => setOnline(false);
+    window.addEventListener('online', on);
+    window.addEventListener('offline', off);
+    return () => {
+      window.removeEventListener('online', on);
+      window.removeEventListener('offline', off);
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!rateUntil) return;
+    const ms = rateUntil.getTime() - Date.now();
+    const t = setTimeout(() => setRateUntil(null), Math.max(0, ms));
+    return () => clearTimeout(t);
+  }, [rateUntil]);
+
+  // Keep the newest message in view: scroll the message pane itself (not
+  // the page), and only when the reader is already near the bottom.
+  useEffect(() => {
+    const pane = listEnd.current?.parentElement;
+    if (!pane) return;
+    if (forceScroll.current || pane.scrollHeight - pane.scrollTop - pane.clientHeight < 200) {
+      pane.scrollTop = pane.scrollHeight;
+    }
+    forceScroll.current = false;
+  }, [messages]);
+
+  const send = async (question: string) => {
+    const convAtStart = conversationId;
+    const n = ++localSeq;
+    const userId = `local-u-${n}`;
+    const asstId = `local-a-${n}`;
+    setMessages((ms) => [...ms,
+      { id: userId, role: 'user', content: question, citations: [] },
+      { id: asstId, role: 'assistant', content: '', citations: [], streaming: true }]);
+    forceScroll.current = true;
+    setStreaming(true);
+    setEmptyLibrary(false);
+    composerRef.current?.focus();
+    const update = (f: (m: UiMessage) => UiMessage) =>
+      setMessages((ms) => ms.map((m) => (m.id === asstId ? f(m) : m)));
+    const ac = new AbortController();
+    abortRef.current = ac;
+    try {
+      const doc = await askCoach(question, convAtStart, {
+        onMeta: (meta) => {
+          if (!convAtStart && meta.conversation_id) {
+            createdRef.current = meta.conversation_id;
+            navigate(`/c/${meta.conversation_id}`);
+          }
+          update((m) => ({ ...m, mode: meta.mode ?? m.mode, type: meta.type ?? m.type }));
+        },
+        onCitation: (c) => update((m) => ({ ...m, citations: [...m.citations.filter((x) => x.n !== c.n), c] })),
+        onDelta: (t) => update((m) => ({ ...m, content: m.content + t })),
+      }, ac.signal);
+      if (!convAtStart && doc.conversation_id && createdRef.current !== doc.conversation_id && location.pathname === '/') {
+        createdRef.current = doc.conversation_id;
+        navigate(`/c/${doc.conversation_id}`);
+      }
+      update((m) => ({
+        ...m,
+        id: doc.message_id || m.id,
+        content: doc.answer ?? '',
+        citations: doc.citations ?? [],
+        mode: doc.mode,
+        type: doc.type,
+        clarification: doc.clarification ?? null,
+        notice: doc.notice,
+        grounded: doc.grounded,
+        domains: doc.domains,
+        streaming: false,
+      }));
+      void loadList();
+      if (!convAtStart) setTitle(question.length > 80 ? question.slice(0, 79) + '…' : question);
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'AbortError') {
+        update((m) => ({ ...m, streaming: false, stopped: true }));
+      } else if (e instanceof ApiError && e.status === 429) {
+        setMessages((ms) => ms.filter((m) => m.id !== userId && m.id !== asstId));
+        setRateUntil(new Date(Date.now() + (e.retryAfter ?? 60) * 1000));
+        setDraft(question);
+      } else if (e instanceof ApiError && EMPTY_LIBRARY_CODES.has(e.code)) {
+        setMessages((ms) => ms.filter((m) => m.id !== userId && m.id !== asstId));
+        setEmptyLibrary(true);
+        setDraft(question);
+      } else {
+        const message = e instanceof ApiError && e.status === 0
+          ? 'The connection was lost before the answer finished.'
+          : e instanceof Error ? e.message : 'The coach could not answer.';
+        update((m) => ({
+          ...m,
+          streaming: false,
+          failed: {
+            message,
+            retry: () => {
+              setMessages((ms) => ms.filter((x) => x.id !== userId && x.id !== asstId));
+              void send(question);
+            },
+          },
+        }));
+      }
+      void loadList();
+    } finally {
+      if (abortRef.current === ac) abortRef.current = null;
+      setStreaming(false);
+    }
+  };
+
+  const stop = () => {
+    abortRef.current?.abort();
+    composerRef.current?.focus();
+  };
+
+  const newConversation = () => {
+    abortRef.current?.abort();
+    setDrawer(false);
+    navigate('/');
+    setMessages([]);
+    setTitle('');
+    setTimeout(() => composerRef.current?.focus(), 0);
+  };
+
+  const closePanel = () => {
+    const el = panel?.el;
+    setPanel(null);
+    if (el && document.contains(el)) el.focus();
+  };
+
+  const rateText = rateUntil
+    ? `You have reached the hourly limit for questions. You can ask again at ${formatTime(rateUntil)}.`
+    : '';
+
+  const closeDrawer = () => {
+    setDrawer(false);
+    drawerButton.current?.focus();
+  };
+
+  // The drawer (below 768 px): focus moves into it when it opens, Escape
+  // closes it and focus returns to its button.
+  useEffect(() => {
+    if (!drawer) return;
+    document.querySelector<HTMLElement>('#sidebar .new-conv')?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !document.querySelector('[role="dialog"]')) {
+        setDrawer(false);
+        drawerButton.current?.focus();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [drawer]);
+
+  return (
+    <div className={`coach-layout${drawer ? ' drawer-open' : ''}${panel ? ' panel-open' : ''}`}>
+      {drawer && <div className="drawer-backdrop" aria-hidden="true" onClick={closeDrawer} />}
+      <aside id="sidebar" className="sidebar" aria-label="Your conversations">
+        <Sidebar
+          items={items} activeId={conversationId} query={query} onQuery={setQuery}
+          archived={archived} onArchived={setArchived} onNew={newConversation}
+          onRename={async (id, t) => {
+            const s = await api.updateConversation(id, { title: t });
+            if (id === conversationId) setTitle(s.title);
+            await loadList();
+          }}
+          onArchive={async (id, a) => {
+            await api.updateConversation(id, { archived: a });
+            await loadList();
+          }}
+          onDelete={async (id) => {
+            await api.deleteConversation(id);
+            if (id === conversationId) navigate('/');
+            await loadList();
+          }}
+          hasMore={nextCursor !== null} onMore={() => void loadList(nextCursor)}
+          loading={listLoading} error={listError}
+          onNavigate={() => setDrawer(false)}
+        />
+      </aside>
+      <section className="conversation" aria-labelledby="conversation-title">
+        <div className="conversation-head">
+          <button type="button" ref={drawerButton} className="drawer-toggle" aria-expanded={drawer}
+            aria-controls="sidebar" onClick={() => setDrawer(!drawer)}>
+            Conversations
+          </button>
+          <h1 id="conversation-title" tabIndex={-1}>{title || 'New conversation'}</h1>
+          {conversationId && !loadError && (
+            <button type="button" onClick={() => setSharing(true)}>Share</button>
+          )}
+          {EXPORTS_ENABLED && <button type="button">Export</button>}
+        </div>
+        {!online && (
+          <p className="banner warn" role="status">You are offline. Questions will work again when the connection is back.</p>
+        )}
+        {rateText && <p className="banner warn" role="alert">{rateText}</p>}
+        {emptyLibrary && (
+          <p className="banner warn" role="alert">The library has no books yet, so the coach has nothing to answer from. Ask an administrator to add books.</p>
+        )}
+        {loadError && <p className="banner error" role="alert">{loadError}</p>}
+        <div className="messages">
+          {messages.length === 0 && !loadError ? (
+            <div className="welcome">
+              <p>Ask a question about your team's PLC work. Answers come from the PLC library, with the book, chapter and pages for every source.</p>
+              <h2>Try asking</h2>
+              <ul className="chip-row">
+                {EXAMPLES.map((q) => (
+                  <li key={q}><button type="button" className="chip-button" disabled={streaming || !!rateUntil}
+                    onClick={() => void send(q)}>{q}</button></li>
+                ))}
+              </ul>
+            </div>
+          ) : (
+            <ol className="message-list" aria-label="Messages">
+              {messages.map((m) => (
+                <MessageView key={m.id} m={m} onCite={(c, el) => setPanel({ c, el })}
+                  onAsk={streaming || rateUntil ? undefined : (q) => void send(q)}
+                  onFeedback={(id, body) => api.feedback(id, body)} />
+              ))}
+            </ol>
+          )}
+          <div ref={listEnd} />
+        </div>
+        <Composer ref={composerRef} streaming={streaming} disabled={!!rateUntil || !!loadError}
+          disabledReason={rateText} onSend={(q) => void send(q)} onStop={stop} draft={draft} onDraft={setDraft} />
+      </section>
+      {panel && <CitationPanel citation={panel.c} onClose={closePanel} />}
+      {sharing && conversationId && <ShareDialog conversationId={conversationId} onClose={() => setSharing(false)} />}
+    </div>
+  );
+}

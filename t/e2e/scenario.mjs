@@ -1,0 +1,417 @@
+#!/usr/bin/env node
+// The end-to-end scenario of issue 6 in headless Chromium, against the real
+// stack (see README.md beside this file).  Prints TAP: one test per check,
+// then the plan.  Environment:
+//   E2E_BASE_URL      the stack's origin, e.g. http://127.0.0.1:8000
+//   E2E_TEACHER1, E2E_TEACHER2, E2E_ADMIN   EMAIL:PASSWORD
+//   E2E_SHOTS         the folder for screenshots (created)
+//   E2E_BOOK          the small book the admin uploads
+//   E2E_CHROMIUM      the browser (default /usr/bin/chromium)
+//   E2E_TIMEOUT_MS    per-step timeout (default 30000)
+//   E2E_EXPECT_STREAMING  1: a model streams, so the answer must be seen growing
+import { createRequire } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(join(here, '..', '..', 'frontend', 'package.json'));
+const { chromium } = require('playwright-core');
+const AxeBuilder = require('@axe-core/playwright').default;
+
+const env = (k, d) => {
+  const v = process.env[k] ?? d;
+  if (v === undefined) {
+    console.log(`Bail out! ${k} is not set`);
+    process.exit(1);
+  }
+  return v;
+};
+const BASE = env('E2E_BASE_URL').replace(/\/$/, '');
+const creds = (k) => {
+  const v = env(k);
+  const i = v.indexOf(':');
+  return { email: v.slice(0, i), password: v.slice(i + 1) };
+};
+const T1 = creds('E2E_TEACHER1');
+const T2 = creds('E2E_TEACHER2');
+const ADMIN = creds('E2E_ADMIN');
+const SHOTS = resolve(env('E2E_SHOTS'));
+const BOOK = resolve(env('E2E_BOOK'));
+const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 30000);
+const DESKTOP = { width: 1280, height: 800 };
+const MOBILE = { width: 390, height: 844 };
+
+mkdirSync(SHOTS, { recursive: true });
+
+// ---- TAP ----------------------------------------------------------------------
+let n = 0;
+let failed = 0;
+const ok = (cond, what, detail) => {
+  n += 1;
+  console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${what}`);
+  if (!cond) {
+    failed += 1;
+    if (detail) for (const l of String(detail).split('\n')) console.log(`# ${l}`);
+  }
+  return cond;
+};
+const diag = (s) => console.log(`# ${s}`);
+
+// check WHAT FN: runs an async step; a thrown error is a failed test.
+async function check(what, fn) {
+  try {
+    const r = await fn();
+    return ok(r !== false, what);
+  } catch (e) {
+    return ok(false, what, e && e.stack ? e.stack.split('\n').slice(0, 4).join('\n') : e);
+  }
+}
+
+// ---- screenshots and axe ---------------------------------------------------
+let shot = 0;
+const axeSummary = [];
+
+// screen PAGE NAME: an axe-core scan (WCAG 2.0/2.1 A and AA rules; no
+// serious or critical violations) and screenshots at both widths.
+async function screen(page, name, { axe = true } = {}) {
+  shot += 1;
+  const base = `${String(shot).padStart(2, '0')}-${name}`;
+  if (axe) {
+    const results = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+      .analyze();
+    const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    const minor = results.violations.filter((v) => !bad.includes(v));
+    axeSummary.push({ screen: base, serious: bad.map((v) => v.id), other: minor.map((v) => v.id) });
+    ok(bad.length === 0, `axe: no serious or critical violations on ${name}`,
+      bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((x) => x.target.join(' ')).join(', ')})`).join('\n'));
+    if (minor.length) diag(`axe (${name}) minor/moderate: ${minor.map((v) => v.id).join(', ')}`);
+  }
+  const size = page.viewportSize();
+  await page.screenshot({ path: join(SHOTS, `${base}-desktop.png`), fullPage: false });
+  await page.setViewportSize(MOBILE);
+  await page.waitForTimeout(100);
+  await page.screenshot({ path: join(SHOTS, `${base}-mobile.png`), fullPage: false });
+  if (axe && name !== 'sign-in') {
+    // The mobile layout too (the drawer, the collapsed menu).
+    const m = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const bad = m.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    ok(bad.length === 0, `axe: no serious or critical violations on ${name} (mobile)`,
+      bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((x) => x.target.join(' ')).join(', ')})`).join('\n'));
+  }
+  await page.setViewportSize(size ?? DESKTOP);
+}
+
+// ---- helpers ----------------------------------------------------------------
+async function signIn(page, who) {
+  await page.goto(BASE + '/');
+  await page.getByLabel('Email', { exact: true }).fill(who.email);
+  await page.getByLabel('Password', { exact: true }).fill(who.password);
+  await page.getByLabel('Password', { exact: true }).press('Enter');
+  await page.getByLabel('Your question').waitFor();
+}
+
+// Watches the answer being built: records whether partial text was seen
+// while the Stop button showed (streaming) and whether the typing
+// indicator appeared.
+async function watchStreaming(page) {
+  await page.evaluate(() => {
+    const w = window;
+    w.__e2e = { sawStop: false, sawTyping: false, partials: new Set() };
+    const obs = new MutationObserver(() => {
+      const stop = document.querySelector('button.stop');
+      if (stop) w.__e2e.sawStop = true;
+      if (document.querySelector('.typing')) w.__e2e.sawTyping = true;
+      const live = document.querySelectorAll('[aria-live="polite"]');
+      if (stop && live.length) {
+        const t = live[live.length - 1].textContent ?? '';
+        if (t) w.__e2e.partials.add(t.length);
+      }
+    });
+    obs.observe(document.body, { subtree: true, childList: true, characterData: true });
+    w.__e2eObs = obs;
+  });
+}
+
+async function streamingSeen(page) {
+  return page.evaluate(() => {
+    const w = window;
+    w.__e2eObs?.disconnect();
+    return { sawStop: w.__e2e.sawStop, sawTyping: w.__e2e.sawTyping, partials: w.__e2e.partials.size };
+  });
+}
+
+async function ask(page, question) {
+  const before = await page.locator('.message.assistant').count();
+  const box = page.getByLabel('Your question');
+  await box.fill(question);
+  await box.press('Enter');
+  // Done: a new answer exists and the Send button is back.
+  await page.locator('.message.assistant').nth(before).waitFor();
+  await page.getByRole('button', { name: 'Send', exact: true }).waitFor({ timeout: TIMEOUT * 2 });
+  return page.locator('.message.assistant').nth(before);
+}
+
+// ---- the scenario ------------------------------------------------------------
+const browser = await chromium.launch({
+  executablePath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+const pageErrors = [];
+const newPage = async () => {
+  const ctx = await browser.newContext({ viewport: DESKTOP, reducedMotion: 'reduce' });
+  ctx.setDefaultTimeout(TIMEOUT);
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  // HTTP errors the app handles (401 before sign-in, 404 of a revoked
+  // link) are logged by Chromium as failed loads: not script errors.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text());
+  });
+  return { ctx, page };
+};
+
+let shareUrl = '';
+try {
+  const { page } = await newPage();
+
+  // 1. Sign-in screen, then the coach.
+  await check('the sign-in screen loads with the local form', async () => {
+    await page.goto(BASE + '/');
+    await page.getByRole('heading', { name: 'Sign in to PLC Coach' }).waitFor();
+    await page.getByLabel('Email', { exact: true }).waitFor();
+  });
+  await screen(page, 'sign-in');
+  await check('teacher 1 signs in with the keyboard alone', async () => {
+    await page.getByLabel('Email', { exact: true }).focus();
+    await page.keyboard.type(T1.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(T1.password);
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Your question').waitFor();
+  });
+  await screen(page, 'coach-empty');
+
+  // 2. Ask; watch the answer stream.
+  let answer;
+  await check('teacher 1 asks a question and the answer streams in', async () => {
+    await watchStreaming(page);
+    answer = await ask(page, 'How should our team write a common formative assessment?');
+    const seen = await streamingSeen(page);
+    diag(`streaming: stop button ${seen.sawStop}, typing indicator ${seen.sawTyping}, ${seen.partials} partial lengths seen`);
+    // With a model the text must be seen growing; in extractive mode the
+    // answer arrives in one piece after the typing indicator.
+    if (process.env.E2E_EXPECT_STREAMING === '1') return seen.sawStop && seen.partials >= 3;
+    return seen.sawStop && (seen.sawTyping || seen.partials > 0);
+  });
+  await check('the answer has text and numbered source chips', async () => {
+    const text = (await answer.locator('.markdown').first().textContent()) ?? '';
+    const chips = await answer.locator('.source-chip').count();
+    diag(`answer: ${text.length} characters, ${chips} sources`);
+    return text.length > 40 && chips > 0;
+  });
+  await check('focus stays in the question box after sending', async () =>
+    page.evaluate(() => document.activeElement?.id === 'composer-input'));
+  await screen(page, 'answer');
+
+  // 3. Open a citation.
+  await check('a citation chip opens the side panel with book, pages and quote', async () => {
+    await answer.locator('.source-chip').first().click();
+    const panel = page.getByRole('complementary', { name: /^Source \d+$/ });
+    await panel.waitFor();
+    const quote = (await panel.locator('.quote').textContent()) ?? '';
+    const dl = (await panel.locator('.citation-meta').textContent()) ?? '';
+    return quote.length > 10 && /Book/.test(dl) && /Page/.test(dl);
+  });
+  await screen(page, 'citation-panel');
+  await check('Escape closes the panel and focus returns to the chip', async () => {
+    await page.keyboard.press('Escape');
+    await page.getByRole('complementary', { name: /^Source \d+$/ }).waitFor({ state: 'detached' });
+    return page.evaluate(() => document.activeElement?.classList.contains('source-chip') ?? false);
+  });
+
+  await check('from the keyboard alone: Tab from Share reaches a citation, Enter opens it, Escape returns', async () => {
+    await page.getByRole('button', { name: 'Share', exact: true }).focus();
+    await page.keyboard.press('Tab');
+    const label = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+    await page.keyboard.press('Enter');
+    const panel = page.getByRole('complementary', { name: /^Source \d+$/ });
+    await panel.waitFor();
+    const focused = await page.evaluate(() => document.activeElement?.id === 'citation-panel-title');
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+    const back = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+    diag(`keyboard: first stop after Share is "${label}"`);
+    return /^Source \d+$/.test(label) && focused && back === label;
+  });
+
+  // 4. Thumbs down with a reason (and a flag, for the admin's review).
+  await check('thumbs-down opens the reasons dialog and saves a reason', async () => {
+    await answer.getByRole('button', { name: /Not helpful/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'What was wrong with this answer?' });
+    await dialog.waitFor();
+    await dialog.getByRole('checkbox', { name: 'Incomplete' }).check();
+    await dialog.getByLabel('Comment (optional)').fill('Needs an example rubric.');
+    await dialog.getByRole('checkbox', { name: /Flag for urgent review/ }).check();
+    await screen(page, 'feedback-dialog');
+    await dialog.getByRole('button', { name: 'Send feedback' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await answer.getByText(/administrator will review/).waitFor();
+    return (await answer.getByRole('button', { name: /Not helpful/ }).getAttribute('aria-pressed')) === 'true';
+  });
+
+  // 5. A follow-up in the same conversation.
+  const convUrl = page.url();
+  await check('a follow-up is answered in the same conversation', async () => {
+    const followUp = answer.locator('.followups button').first();
+    let second;
+    if (await followUp.count()) {
+      diag(`follow-up button: ${await followUp.textContent()}`);
+      const before = await page.locator('.message.assistant').count();
+      await followUp.click();
+      await page.locator('.message.assistant').nth(before).waitFor();
+      await page.getByRole('button', { name: 'Send', exact: true }).waitFor({ timeout: TIMEOUT * 2 });
+      second = page.locator('.message.assistant').nth(before);
+    } else {
+      second = await ask(page, 'What about Tier 3?');
+    }
+    const text = (await second.textContent()) ?? '';
+    return text.length > 20 && page.url() === convUrl && (await page.locator('.message.user').count()) === 2;
+  });
+  await screen(page, 'follow-up');
+
+  // 6. Rename.
+  const title = `CFA planning ${Date.now() % 100000}`;
+  await check('the conversation is renamed from the sidebar', async () => {
+    const current = page.locator('.conv-list li.active');
+    await current.getByRole('button', { name: /^Actions for / }).click();
+    await current.getByRole('button', { name: 'Rename' }).click();
+    const field = page.getByLabel('New title');
+    await field.fill(title);
+    await field.press('Enter');
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    await page.locator('.conv-list').getByText(title).waitFor();
+  });
+
+  // 7. Search finds it.
+  await check('search finds the conversation by its new title', async () => {
+    await page.getByLabel('Search conversations').fill('planning');
+    await page.waitForTimeout(600);
+    await page.locator('.conv-list').getByText(title).waitFor();
+    return (await page.locator('.conv-list li').count()) >= 1;
+  });
+  await screen(page, 'search');
+  await page.getByLabel('Search conversations').fill('');
+
+  // 8. Share.
+  await check('a share link is created', async () => {
+    await page.getByRole('button', { name: 'Share', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Share this conversation' });
+    await dialog.getByLabel('Link expires').selectOption('7');
+    await dialog.getByRole('button', { name: 'Create link' }).click();
+    shareUrl = await dialog.getByLabel('Link', { exact: true }).inputValue();
+    diag(`share link: ${shareUrl.replace(/[^/]+$/, '<token>')}`);
+    return /\/shared\/[A-Za-z0-9_-]{20,}$/.test(shareUrl);
+  });
+  await screen(page, 'share-dialog');
+
+  // 9. Teacher 2 opens it read-only.
+  const t2 = await newPage();
+  const localShare = shareUrl ? BASE + new URL(shareUrl).pathname : BASE + '/shared/none';
+  await check('teacher 2 opens the link and sees it read-only with the banner', async () => {
+    await signIn(t2.page, T2);
+    await t2.page.goto(localShare);
+    await t2.page.getByText(/^Shared by /).waitFor();
+    await t2.page.getByRole('heading', { level: 1, name: title }).waitFor();
+    const composer = await t2.page.getByLabel('Your question').count();
+    const rate = await t2.page.getByRole('button', { name: /Not helpful/ }).count();
+    return composer === 0 && rate === 0 && (await t2.page.locator('.message').count()) >= 4;
+  });
+  await screen(t2.page, 'shared-view');
+
+  // 10. Teacher 1 revokes; the link stops working.
+  await check('teacher 1 revokes the link', async () => {
+    const dialog = page.getByRole('dialog', { name: 'Share this conversation' });
+    await dialog.getByRole('button', { name: /^Revoke the link/ }).first().click();
+    await dialog.getByText('Link revoked. It no longer works.').waitFor();
+  });
+  await check('the revoked link no longer works for teacher 2', async () => {
+    await t2.page.reload();
+    await t2.page.getByText(/expired or been revoked/).waitFor();
+  });
+  await screen(t2.page, 'shared-revoked');
+  await check('closing the share dialog returns focus to the Share button', async () => {
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    return page.evaluate(() => document.activeElement?.textContent === 'Share');
+  });
+
+  // Mobile: the sidebar is a drawer.
+  await check('below 768 px the sidebar is a drawer opened from a button', async () => {
+    await page.setViewportSize(MOBILE);
+    const hidden = !(await page.locator('#sidebar').isVisible());
+    await page.getByRole('button', { name: 'Conversations' }).click();
+    await page.locator('#sidebar').waitFor({ state: 'visible' });
+    shot += 1;
+    await page.screenshot({ path: join(SHOTS, `${String(shot).padStart(2, '0')}-drawer-mobile.png`) });
+    await page.keyboard.press('Escape');
+    await page.locator('#sidebar').waitFor({ state: 'hidden' });
+    await page.setViewportSize(DESKTOP);
+    return hidden;
+  });
+
+  await check('the profile shows name, organization and role', async () => {
+    await page.getByRole('link', { name: 'Profile' }).click();
+    await page.getByRole('heading', { name: 'Your profile' }).waitFor();
+    return /Educator/.test((await page.locator('.facts').textContent()) ?? '');
+  });
+  await screen(page, 'profile');
+
+  // 11. The admin uploads a book, sees it ingested, and finds it cited.
+  const ad = await newPage();
+  await check('the admin signs in and opens the content library', async () => {
+    await signIn(ad.page, ADMIN);
+    await ad.page.getByRole('link', { name: 'Admin' }).click();
+    await ad.page.getByRole('heading', { name: 'Users' }).waitFor();
+  });
+  await screen(ad.page, 'admin-users');
+  await check('the admin uploads a small book and sees it ingested', async () => {
+    await ad.page.getByRole('link', { name: 'Content library' }).click();
+    await ad.page.getByLabel('File (PDF, Markdown or plain text)').setInputFiles(BOOK);
+    await ad.page.getByRole('button', { name: 'Upload' }).click();
+    await ad.page.getByText(/uploaded; ingestion is queued/).waitFor();
+    const row = ad.page.locator('table').first().locator('tbody tr').first();
+    await row.locator('.badge.done, .badge.failed').waitFor({ timeout: TIMEOUT * 3 });
+    const status = await row.locator('.badge').textContent();
+    if (status !== 'done') diag(`job: ${await row.textContent()}`);
+    await ad.page.getByRole('cell', { name: /The Lantern Protocol/ }).first().waitFor();
+    return status === 'done';
+  });
+  await screen(ad.page, 'admin-library');
+  await check('flagged feedback is listed for the admin', async () => {
+    await ad.page.getByRole('link', { name: 'Flagged feedback' }).click();
+    await ad.page.getByText('Needs an example rubric.').waitFor();
+  });
+  await screen(ad.page, 'admin-feedback');
+  await check('the new book is cited in an answer', async () => {
+    await ad.page.getByRole('link', { name: 'Coach', exact: true }).click();
+    const a = await ask(ad.page, 'What is the lantern protocol for closing a data meeting?');
+    const sources = (await a.locator('.sources').textContent()) ?? '';
+    diag(`sources: ${sources.slice(0, 300)}`);
+    return /The Lantern Protocol for Team Meetings/.test(sources);
+  });
+  await screen(ad.page, 'admin-answer-cites-new-book');
+} catch (e) {
+  ok(false, 'the scenario ran to the end', e && e.stack ? e.stack : e);
+} finally {
+  await browser.close();
+}
+
+ok(pageErrors.length === 0, 'no JavaScript errors in the pages', pageErrors.slice(0, 10).join('\n'));
+writeFileSync(join(SHOTS, 'axe-summary.json'), JSON.stringify(axeSummary, null, 2));
+diag(`screenshots and axe-summary.json in ${SHOTS}`);
+console.log(`1..${n}`);
+process.exit(failed ? 1 : 0);
