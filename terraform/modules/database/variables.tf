@@ -1,0 +1,52 @@
+variable "name" {
+  description = "Name prefix: the instance is NAME-db."
+  type        = string
+}
+
+variable "engine_version" {
+  description = "PostgreSQL version: the major 15, at RDS's current minor (pgvector 0.8 needs 15.9 or later)."
+  type        = string
+  default     = "15"
+}
+
+variable "instance_class" {
+  description = "db.t3.medium in production, db.t3.small in staging."
+  type        = string
+}
+
+variable "multi_az" {
+  description = "A synchronous standby in the other AZ (production)."
+  type        = bool
+}
+
+variable "db_name" {
+  description = "The database."
+  type        = string
+  default     = "plccoach"
+}
+
+variable "db_username" {
+  description = "The master user (it owns the schema and runs migrations)."
+  type        = string
+  default     = "plccoach_admin"
+}
+
+variable "private_subnet_ids" {
+  description = "The private subnets (two AZs)."
+  type        = list(string)
+}
+
+variable "rds_security_group_id" {
+  description = "PostgreSQL from the ECS tasks only."
+  type        = string
+}
+
+variable "rds_kms_key_arn" {
+  description = "The RDS KMS key."
+  type        = string
+}
+
+variable "db_secret_arn" {
+  description = "The Secrets Manager secret that receives the credentials."
+  type        = string
+}

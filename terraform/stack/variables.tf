@@ -1,0 +1,109 @@
+variable "environment" {
+  description = "production or staging."
+  type        = string
+
+  validation {
+    condition     = contains(["production", "staging"], var.environment)
+    error_message = "environment must be production or staging."
+  }
+}
+
+variable "name" {
+  description = "What every resource's name starts with: plccoach in production (the document's names: plccoach-cluster, plccoach-content-ACCOUNT ...), plccoach-staging in staging, so two environments can share an account."
+  type        = string
+}
+
+variable "log_name" {
+  description = "The name in log group paths: plccoach gives /ecs/plccoach/api and /application/plccoach."
+  type        = string
+}
+
+variable "nat_gateway_count" {
+  description = "2 (one per AZ) or 1."
+  type        = number
+}
+
+variable "db_instance_class" {
+  type = string
+}
+
+variable "db_multi_az" {
+  type = bool
+}
+
+variable "log_retention_days" {
+  type = number
+}
+
+variable "desired_count" {
+  type = number
+}
+
+variable "min_count" {
+  type = number
+}
+
+variable "max_count" {
+  type = number
+}
+
+variable "fargate_base" {
+  type = number
+}
+
+variable "fargate_spot_weight" {
+  type = number
+}
+
+variable "deployment_config_name" {
+  type = string
+}
+
+variable "alb_certificate_arn" {
+  description = "ACM certificate for the ALB's HTTPS listener (the ALB's region)."
+  type        = string
+}
+
+variable "api_origin_domain" {
+  description = "The ALB's DNS name as the certificate covers it (CloudFront's /api/* origin)."
+  type        = string
+}
+
+variable "aliases" {
+  description = "The site's names on CloudFront (empty: its cloudfront.net name)."
+  type        = list(string)
+  default     = []
+}
+
+variable "cloudfront_certificate_arn" {
+  description = "ACM certificate in us-east-1 for the aliases."
+  type        = string
+  default     = ""
+}
+
+variable "image_tag" {
+  description = "API image tag for the first task definition (deployments register their own)."
+  type        = string
+  default     = "latest"
+}
+
+variable "app_environment" {
+  description = "Extra PLCCOACH_* settings for the tasks (docs/configuration.md)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "alarm_email" {
+  type    = string
+  default = ""
+}
+
+variable "github_repository" {
+  description = "owner/name of the repository whose workflows deploy."
+  type        = string
+}
+
+variable "create_github_oidc_provider" {
+  type    = bool
+  default = true
+}
