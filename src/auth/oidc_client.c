@@ -15,6 +15,7 @@
 #include "auth/oidc_client.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/curl.h"
 #include "util/log.h"
 #include "util/url.h"
 #include "version.h"
@@ -41,27 +42,12 @@ static int64_t now_s(void)
 
 /* Collects a response body into a struct buf whose limit bounds it;
  * returning less than given makes curl stop with CURLE_WRITE_ERROR. */
-static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
-{
-    struct buf *b = userdata;
-    size_t n = size * nmemb;
-
-    return buf_append(b, ptr, n) ? n : 0;
-}
-
 /* Returns the worker's curl handle, reset to defaults; NULL (logged) when
  * libcurl cannot start. */
 static CURL *curl_handle(void)
 {
-    static bool global_done;
-
-    if (!global_done) {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-            log_error("curl_global_init failed");
-            return NULL;
-        }
-        global_done = true;
-    }
+    if (!curl_ready())
+        return NULL;
     if (handle == NULL) {
         handle = curl_easy_init();
         if (handle == NULL)
@@ -126,7 +112,7 @@ static bool http_call(const char *what, const char *url, const struct buf *form,
     curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)limit);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "plccoach/" PLC_VERSION);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, curl_write_buf);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
     if (form != NULL) {

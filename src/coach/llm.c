@@ -27,6 +27,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/cfg.h"
+#include "util/curl.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -740,7 +741,7 @@ static void run_attempts(struct call *c)
     int max_attempts = 1 + (int)cfg->llm_retries, attempt;
 
     if (!global_done) {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        if (!curl_ready()) {
             c->out->status = LLM_CONNECT;
             snprintf(c->out->error, sizeof(c->out->error), "curl_global_init failed");
             return;

@@ -24,6 +24,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/cfg.h"
+#include "util/curl.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/url.h"
@@ -34,14 +35,6 @@
 #define EMBED_OPENAI_CONNECT_TIMEOUT_MS 5000
 #define EMBED_OPENAI_TIMEOUT_MS 60000
 #define EMBED_OPENAI_MAX_RESPONSE (1024 * 1024)
-
-static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
-{
-    struct buf *b = userdata;
-    size_t n = size * nmemb;
-
-    return buf_append(b, ptr, n) ? n : 0;
-}
 
 static void sleep_ms(long ms)
 {
@@ -181,7 +174,7 @@ static bool embed_batch(CURL *h, const struct config *cfg, const char *url,
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, buf_str(&body));
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body.len);
-        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, curl_write_buf);
         curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp);
         curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
         rc = curl_easy_perform(h);
@@ -215,7 +208,6 @@ static bool embed_batch(CURL *h, const struct config *cfg, const char *url,
 
 bool embed_openai(const struct config *cfg, const char *const *texts, size_t n, float *out)
 {
-    static bool global_done;
     size_t dims = (size_t)cfg->embeddings_dimensions, i;
     struct buf url = BUF_INIT;
     bool ok = true;
@@ -226,13 +218,8 @@ bool embed_openai(const struct config *cfg, const char *const *texts, size_t n, 
                   "http://)");
         return false;
     }
-    if (!global_done) {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-            log_error("curl_global_init failed");
-            return false;
-        }
-        global_done = true;
-    }
+    if (!curl_ready())
+        return false;
     h = curl_easy_init();
     if (h == NULL) {
         log_error("curl_easy_init failed");

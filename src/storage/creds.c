@@ -15,6 +15,7 @@
 #include "storage/creds.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/curl.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/url.h"
@@ -162,14 +163,6 @@ bool creds_parse_json(const char *data, size_t n, struct sigv4_creds *out, int64
 }
 
 /* Collects a bounded response body. */
-static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
-{
-    struct buf *b = userdata;
-    size_t n = size * nmemb;
-
-    return buf_append(b, ptr, n) ? n : 0;
-}
-
 /* One plain HTTP call to a credentials endpoint: GET, or PUT with an
  * empty body when put.  header may be NULL.  Returns the status (0 when
  * nothing came back) with the body in out (bounded); the header and the
@@ -184,7 +177,7 @@ static long http_call(const char *url, bool put, const char *header, struct buf 
 
     buf_free(out);
     out->limit = CREDS_MAX_BYTES;
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || (h = curl_easy_init()) == NULL) {
+    if (!curl_ready() || (h = curl_easy_init()) == NULL) {
         log_error("credentials: libcurl cannot start");
         return 0;
     }
@@ -205,7 +198,7 @@ static long http_call(const char *url, bool put, const char *header, struct buf 
     curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)CREDS_MAX_BYTES);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "plccoach/" PLC_VERSION);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, curl_write_buf);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
     if (put) {

@@ -34,6 +34,7 @@
 #include "storage/sigv4.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/curl.h"
 #include "util/log.h"
 #include "util/url.h"
 #include "version.h"
@@ -239,15 +240,8 @@ static size_t on_write(char *ptr, size_t size, size_t nmemb, void *userdata)
 /* Returns the process's handle, reset; NULL (logged) when curl fails. */
 static CURL *handle(struct s3 *s)
 {
-    static bool global_done;
-
-    if (!global_done) {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-            log_error("curl_global_init failed");
-            return NULL;
-        }
-        global_done = true;
-    }
+    if (!curl_ready())
+        return NULL;
     if (s->curl == NULL) {
         s->curl = curl_easy_init();
         if (s->curl == NULL)

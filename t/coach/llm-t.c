@@ -19,46 +19,18 @@
 
 #include "coach/llm.h"
 #include "tap/basic.h"
+#include "tap/server.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/cfg.h"
 #include "util/log.h"
 #include "util/text.h"
 
-static pid_t server_pid;
-static int port;
-
-static void start_server(void)
-{
-    int fd[2];
-    char line[32] = "";
-    FILE *f;
-
-    if (pipe(fd) != 0)
-        bail("pipe");
-    server_pid = fork();
-    if (server_pid < 0)
-        bail("fork");
-    if (server_pid == 0) {
-        dup2(fd[1], 1);
-        close(fd[0]);
-        close(fd[1]);
-        execlp("python3", "python3", test_srcfile("t/model/stub.py"), (char *)NULL);
-        _exit(127);
-    }
-    close(fd[1]);
-    f = fdopen(fd[0], "r");
-    if (f == NULL || fgets(line, sizeof(line), f) == NULL || (port = atoi(line)) <= 0)
-        skip_all("python3 model stand-in did not start");
-    fclose(f);
-}
+static struct tap_server server;
 
 static void stop_server(void)
 {
-    if (server_pid > 0) {
-        kill(server_pid, SIGTERM);
-        waitpid(server_pid, NULL, 0);
-    }
+    tap_server_stop(&server);
 }
 
 static size_t collect_body(char *ptr, size_t size, size_t nmemb, void *userdata)
@@ -76,7 +48,7 @@ static void stub_http(const char *path, const char *post, struct buf *out)
     CURL *h = curl_easy_init();
     long status = 0;
 
-    snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port, path);
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", server.port, path);
     curl_easy_setopt(h, CURLOPT_URL, url);
     if (post != NULL)
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, post);
@@ -392,9 +364,9 @@ int main(void)
        "plain http off loopback is refused by the configuration");
 
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    start_server();
+    tap_server_start(&server, "t/model/stub.py", "python3 model stand-in");
     atexit(stop_server);
-    snprintf(url, sizeof(url), "http://127.0.0.1:%d/", port);
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/", server.port);
     set(&cfg, "PLCCOACH_LLM_BASE_URL", url);
     set(&cfg, "PLCCOACH_LLM_MODEL", "stub-model");
     set(&cfg, "PLCCOACH_LLM_BREAKER_FAILURES", "1000");

@@ -13,44 +13,16 @@
 
 #include "library/embed.h"
 #include "tap/basic.h"
+#include "tap/server.h"
 #include "util/alloc.h"
 #include "util/cfg.h"
 #include "util/log.h"
 
-static pid_t server_pid;
-static int port;
-
-static void start_server(void)
-{
-    int fd[2];
-    char line[32] = "";
-    FILE *f;
-
-    if (pipe(fd) != 0)
-        bail("pipe");
-    server_pid = fork();
-    if (server_pid < 0)
-        bail("fork");
-    if (server_pid == 0) {
-        dup2(fd[1], 1);
-        close(fd[0]);
-        close(fd[1]);
-        execlp("python3", "python3", test_srcfile("t/library/embed-server.py"), (char *)NULL);
-        _exit(127);
-    }
-    close(fd[1]);
-    f = fdopen(fd[0], "r");
-    if (f == NULL || fgets(line, sizeof(line), f) == NULL || (port = atoi(line)) <= 0)
-        skip_all("python3 embeddings server did not start");
-    fclose(f);
-}
+static struct tap_server server;
 
 static void stop_server(void)
 {
-    if (server_pid > 0) {
-        kill(server_pid, SIGTERM);
-        waitpid(server_pid, NULL, 0);
-    }
+    tap_server_stop(&server);
 }
 
 static void set(struct config *cfg, const char *k, const char *v)
@@ -63,7 +35,7 @@ static void set(struct config *cfg, const char *k, const char *v)
 static void use_mode(struct config *cfg, const char *mode)
 {
     char url[96];
-    snprintf(url, sizeof(url), "http://127.0.0.1:%d/%s", port, mode);
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/%s", server.port, mode);
     set(cfg, "PLCCOACH_EMBEDDINGS_URL", url);
 }
 
@@ -80,7 +52,7 @@ int main(void)
     log_init("cli", LOG_ERROR + 1); /* the failures below log on purpose */
     if (!config_load(&cfg, err, sizeof(err)))
         bail("%s", err);
-    start_server();
+    tap_server_start(&server, "t/library/embed-server.py", "python3 embeddings server");
     atexit(stop_server);
     plan(13);
 
