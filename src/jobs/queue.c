@@ -55,8 +55,9 @@ enum job_claim job_claim(struct db *db, struct ingest_job *job)
     PQclear(res);
     res = db_exec(db,
                   "UPDATE ingest_jobs SET status = 'running', started_at = now(), "
-                  "  attempts = attempts + 1, error = NULL "
-                  "WHERE id = (SELECT id FROM ingest_jobs WHERE status = 'queued' "
+                  "  attempts = attempts + 1, error = NULL, not_before = NULL "
+                  "WHERE id = (SELECT id FROM ingest_jobs "
+                  "  WHERE (status = 'queued' AND (not_before IS NULL OR not_before <= now())) "
                   "    OR (status = 'running' AND attempts < $2::int "
                   "        AND started_at < now() - $1::int * interval '1 minute') "
                   "  ORDER BY created_at, id FOR UPDATE SKIP LOCKED LIMIT 1) "
@@ -92,6 +93,28 @@ bool job_finish(struct db *db, const char *id, const char *book_id, const char *
         return false;
     PQclear(res);
     return true;
+}
+
+bool job_retry_later(struct db *db, const char *id, const char *error, bool *requeued)
+{
+    char attempts[16];
+    const char *params[3] = {id, error, attempts};
+    PGresult *res;
+
+    *requeued = false;
+    snprintf(attempts, sizeof(attempts), "%d", JOB_MAX_ATTEMPTS);
+    /* Waits attempts^2 minutes: 1 after the first failure, 4 after the
+     * second; the job process looks every 30 s (server/jobs.c). */
+    res = db_exec(db,
+                  "UPDATE ingest_jobs SET status = 'queued', error = $2, started_at = NULL, "
+                  "  not_before = now() + attempts * attempts * interval '1 minute' "
+                  "WHERE id = $1 AND status = 'running' AND attempts < $3::int RETURNING id",
+                  3, params, false);
+    if (res == NULL)
+        return false;
+    *requeued = PQntuples(res) == 1;
+    PQclear(res);
+    return *requeued || job_finish(db, id, NULL, error);
 }
 
 void job_clear(struct ingest_job *job)

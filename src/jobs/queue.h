@@ -3,8 +3,9 @@
  * number of ECS tasks: a job is claimed with FOR UPDATE SKIP LOCKED, so two
  * job processes never take the same one, and announced with NOTIFY
  * ingest_jobs so an idle job process wakes at once.  A job left `running`
- * by a process that died is taken again after JOB_STALE_MINUTES, at most
- * JOB_MAX_ATTEMPTS times in all.
+ * by a process that died is taken again after JOB_STALE_MINUTES, and one
+ * that failed for a reason that may pass is queued again after a wait
+ * (job_retry_later), at most JOB_MAX_ATTEMPTS times in all.
  */
 #ifndef PLC_JOBS_QUEUE_H
 #define PLC_JOBS_QUEUE_H
@@ -43,6 +44,13 @@ enum job_claim job_claim(struct db *db, struct ingest_job *job) __attribute__((n
  * or failed with error (a message for the admin; NULL = done). */
 bool job_finish(struct db *db, const char *id, const char *book_id, const char *error)
     __attribute__((nonnull(1, 2)));
+
+/* Records a failure that may pass (the store or the embeddings service
+ * unreachable): the job goes back to the queue with error, not to be taken
+ * for attempts^2 minutes, while it has attempts left (*requeued true);
+ * otherwise it fails with error.  Returns false on a database error. */
+bool job_retry_later(struct db *db, const char *id, const char *error, bool *requeued)
+    __attribute__((nonnull));
 
 /* Frees what job_claim put in *job. */
 void job_clear(struct ingest_job *job);

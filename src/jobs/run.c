@@ -26,7 +26,7 @@ static const char *option(const struct ingest_job *job, const char *key)
 }
 
 bool job_run(struct db *db, const struct config *cfg, const struct ingest_job *job, char **book_id,
-             char *err, size_t errlen)
+             bool *transient, char *err, size_t errlen)
 {
     struct ingest_options o;
     struct ingest_result r;
@@ -39,6 +39,7 @@ bool job_run(struct db *db, const struct config *cfg, const struct ingest_job *j
     json_object *v;
 
     *book_id = NULL;
+    *transient = false;
     memset(&o, 0, sizeof(o));
     o.title = option(job, "title");
     o.authors = option(job, "authors");
@@ -73,6 +74,7 @@ bool job_run(struct db *db, const struct config *cfg, const struct ingest_job *j
     default:
         snprintf(err, errlen, "the uploaded file could not be read: %s", storage_strerror(got));
         buf_free(&data);
+        *transient = true;
         return false;
     }
     ingest_bytes(db, buf_str(&data), data.len, format, job->filename, job->path, &o, &r);
@@ -81,8 +83,8 @@ bool job_run(struct db *db, const struct config *cfg, const struct ingest_job *j
     case INGEST_NEW:
     case INGEST_REPLACED:
     case INGEST_UNCHANGED: *book_id = xstrdup(r.book_id); return true;
-    case INGEST_REFUSED:
-    case INGEST_FAILED: break;
+    case INGEST_REFUSED: break;
+    case INGEST_FAILED: *transient = true; break; /* the database or the embedder */
     }
     snprintf(err, errlen, "%s", r.error[0] ? r.error : "ingestion failed");
     return false;

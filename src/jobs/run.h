@@ -18,8 +18,11 @@ struct ingest_job;
  * region and endpoint.  A missing or unreadable upload fails the job with
  * a message, never more.  On success returns true and sets
  * *book_id (caller frees; NULL when the book was already there, unchanged).
- * On failure returns false with a message for the admin in err. */
+ * On failure returns false with a message for the admin in err, and
+ * *transient true when trying again later may succeed (the store could not
+ * be read, the database or the embeddings service failed mid-book) rather
+ * than never (a missing object, a file the readers refuse). */
 bool job_run(struct db *db, const struct config *cfg, const struct ingest_job *job, char **book_id,
-             char *err, size_t errlen) __attribute__((nonnull));
+             bool *transient, char *err, size_t errlen) __attribute__((nonnull));
 
 #endif

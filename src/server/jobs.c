@@ -38,7 +38,7 @@ static bool drain_queue(struct db *db, const struct config *cfg)
         struct ingest_job job;
         char err[512] = "", *book_id = NULL;
         enum job_claim c = job_claim(db, &job);
-        bool ok;
+        bool ok, transient = false, requeued = false, recorded;
 
         if (c == JOB_NONE)
             return true;
@@ -46,10 +46,13 @@ static bool drain_queue(struct db *db, const struct config *cfg)
             return false;
         log_set_request_id(job.id);
         LOG_FIELDS(LOG_INFO, "job started", LF_STR("file", job.filename));
-        ok = job_run(db, cfg, &job, &book_id, err, sizeof(err));
-        if (!job_finish(db, job.id, ok ? book_id : NULL, ok ? NULL : err))
+        ok = job_run(db, cfg, &job, &book_id, &transient, err, sizeof(err));
+        recorded = ok || !transient ? job_finish(db, job.id, ok ? book_id : NULL, ok ? NULL : err)
+                                    : job_retry_later(db, job.id, err, &requeued);
+        if (!recorded)
             log_error("could not record the end of job %s", job.id);
-        LOG_FIELDS(ok ? LOG_INFO : LOG_WARN, ok ? "job done" : "job failed",
+        LOG_FIELDS(ok ? LOG_INFO : LOG_WARN,
+                   ok ? "job done" : requeued ? "job failed, queued again" : "job failed",
                    LF_STR("file", job.filename), LF_STR("book_id", book_id),
                    LF_STR("error", ok ? NULL : err));
         log_set_request_id(NULL);

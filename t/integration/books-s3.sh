@@ -100,6 +100,28 @@ stack_psql -- -c "INSERT INTO ingest_jobs (path, filename) VALUES ('ftp://x/y.md
 odd=$(head -n 1 "$STACK_DIR/odd.out" | tr -d ' ')
 ok "a job with a locator of no known kind ends" plc_poll 60 job_finished "$odd"
 like "$(json_get error)" "location is not valid" "failed with a clear message"
+# ---- S3 failing while a job runs: queued again, then ingested ------------------------
+printf '# Chapter 1: Later\n<!-- page 1 -->\nTeams look at the evidence together.\n' >"$STACK_DIR/later.md"
+ok "an object for a job is in the bucket" s3obj put later.md "$STACK_DIR/later.md"
+s3_fail 3
+stack_psql -- -c "WITH j AS (INSERT INTO ingest_jobs (path, filename) VALUES
+    ('s3://plc-content/later.md', 'later.md') RETURNING id)
+    SELECT id, pg_notify('ingest_jobs', id::text) FROM j" >"$STACK_DIR/later.out"
+later=$(cut -d'|' -f1 <"$STACK_DIR/later.out" | head -n 1 | tr -d ' ')
+requeued() {
+    [ "$(stack_psql -- -c "SELECT status || ':' || attempts || ':' || (not_before > now()) FROM ingest_jobs WHERE id = '$later'")" = "queued:1:true" ]
+}
+ok "S3 failing while the job reads: the job is queued again, to wait" plc_poll 60 requeued
+like "$(stack_psql -- -c "SELECT error FROM ingest_jobs WHERE id = '$later'")" "could not be read" \
+    "... with the reason for the admin"
+like "$(cat "$STACK_POOL_LOG")" "job failed, queued again" "... and logged"
+# Its wait ends (as if the minute had passed): the job process takes it.
+stack_psql -- -c "UPDATE ingest_jobs SET not_before = now() WHERE id = '$later'; NOTIFY ingest_jobs" >/dev/null
+ok "once S3 answers again the job ends" plc_poll 60 job_finished "$later"
+is "$(job_status "$later")" done "... done, on its second attempt"
+is "$(stack_psql -- -c "SELECT attempts, error IS NULL FROM ingest_jobs WHERE id = '$later'" | tr '|' ' ')" "2 t" \
+    "two attempts, no error left"
+
 is "$(pgrep -P "$(pool_pid)" | wc -l | tr -d ' ')" 3 "the pool still runs 2 workers and 1 job process"
 is "$(grep -c 'exited' "$STACK_POOL_LOG" || true)" 0 "no worker or job process exited"
 
