@@ -30,30 +30,14 @@ enum ratelimit_result ratelimit_take(struct db *db, const char *user_id, const c
     params[3] = win;
     *retry_after = 0;
 
-    res = db_exec(db, "BEGIN", 0, NULL, false);
-    if (res == NULL)
-        return RATE_ERROR;
-    PQclear(res);
-    res = db_exec(db, "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))", 2,
-                  params, false);
-    if (res == NULL)
-        goto rollback;
-    PQclear(res);
-    /* Forget what left the window, count what is in it, record this one
-     * when there is room, and say when the oldest one leaves. */
-    res = db_exec(db,
-                  "WITH gone AS (DELETE FROM rate_events WHERE user_id = $1 AND bucket = $2 "
-                  "    AND at <= now() - $4::int * interval '1 second'), "
-                  "  cur AS (SELECT count(*) AS n, min(at) AS oldest FROM rate_events "
-                  "    WHERE user_id = $1 AND bucket = $2 "
-                  "    AND at > now() - $4::int * interval '1 second'), "
-                  "  ins AS (INSERT INTO rate_events (user_id, bucket) "
-                  "    SELECT $1, $2 FROM cur WHERE n < $3::int RETURNING 1) "
-                  "SELECT n < $3::int, greatest(1, ceil(extract(epoch FROM "
-                  "    oldest + $4::int * interval '1 second' - now())))::bigint FROM cur",
+    /* One statement: sql/007_rate_take.sql takes the per-(user, bucket)
+     * advisory lock, forgets what left the window, counts what is in it,
+     * records this one when there is room, and says when the oldest one
+     * leaves. */
+    res = db_exec(db, "SELECT allowed, retry_after FROM rate_take($1::uuid, $2, $3::int, $4::int)",
                   4, params, false);
     if (res == NULL)
-        goto rollback;
+        return RATE_ERROR;
     if (PQgetvalue(res, 0, 0)[0] == 't') {
         result = RATE_OK;
     } else {
@@ -61,16 +45,7 @@ enum ratelimit_result ratelimit_take(struct db *db, const char *user_id, const c
         *retry_after = db_value(res, 0, 1) ? strtol(PQgetvalue(res, 0, 1), NULL, 10) : 1;
     }
     PQclear(res);
-    res = db_exec(db, "COMMIT", 0, NULL, false);
-    if (res == NULL)
-        return RATE_ERROR;
-    PQclear(res);
     return result;
-
-rollback:
-    res = db_exec(db, "ROLLBACK", 0, NULL, false);
-    PQclear(res);
-    return RATE_ERROR;
 }
 
 bool ratelimit_coach(struct request *req)

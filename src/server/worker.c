@@ -2,17 +2,24 @@
  * The worker's accept loop; see worker.h.
  *
  * The listening socket is non-blocking and shared by all workers.  Each
- * worker waits in ppoll() with SIGTERM unblocked, then calls FCGX_Accept_r;
- * a worker that loses the race to another gets EAGAIN and waits again.
- * This closes the window a blocking accept() would leave between "check the
- * stop flag" and "sleep in accept", where a SIGTERM could be lost.
+ * worker waits in epoll_pwait() with SIGTERM unblocked, then calls
+ * FCGX_Accept_r; a worker that loses the race to another gets EAGAIN and
+ * waits again.  This closes the window a blocking accept() would leave
+ * between "check the stop flag" and "sleep in accept", where a SIGTERM
+ * could be lost.
+ *
+ * Each worker has its own epoll instance watching the socket with
+ * EPOLLEXCLUSIVE, so a new connection wakes one idle worker (or a few),
+ * not all of them: with poll() every idle worker woke for every request,
+ * and with 72 workers on two cores that herd put the coach's p95 time to
+ * first byte at 14 ms instead of 4 (docs/performance.md).
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcgiapp.h>
 #include <fcgios.h>
-#include <poll.h>
+#include <sys/epoll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -80,13 +87,30 @@ static void serve(FCGX_Request *fr, const struct config *cfg, struct db *db)
     request_free(&req);
 }
 
+/* Adds the listening socket to the worker's epoll instance, exclusively
+ * where the kernel can (Linux 4.5 and later), else plainly. */
+static bool watch_listener(int ep, int listen_fd)
+{
+    struct epoll_event ev;
+
+    memset(&ev, 0, sizeof(ev));
+    ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+    ev.data.fd = listen_fd;
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, listen_fd, &ev) == 0)
+        return true;
+    if (errno != EINVAL)
+        return false;
+    ev.events = EPOLLIN;
+    return epoll_ctl(ep, EPOLL_CTL_ADD, listen_fd, &ev) == 0;
+}
+
 int worker_main(const struct config *cfg, int listen_fd)
 {
     sigset_t waitmask;
     FCGX_Request fr;
     struct db db;
     int64_t served = 0;
-    int status = WORKER_EXIT_STOPPED;
+    int status = WORKER_EXIT_STOPPED, ep;
 
     if (!child_setup("worker", &stop_requested, &waitmask))
         return WORKER_EXIT_STOPPED;
@@ -96,22 +120,29 @@ int worker_main(const struct config *cfg, int listen_fd)
         return WORKER_EXIT_FAILED;
     }
 
+    ep = epoll_create1(EPOLL_CLOEXEC);
+    if (ep < 0 || !watch_listener(ep, listen_fd)) {
+        log_error("epoll: %s", strerror(errno));
+        if (ep >= 0)
+            close(ep);
+        return WORKER_EXIT_FAILED;
+    }
     db_init(&db, cfg);
     FCGX_InitRequest(&fr, listen_fd, 0);
     log_info("worker started");
 
     while (!stop_requested) {
-        struct pollfd pfd = {listen_fd, POLLIN, 0};
-        int rc = ppoll(&pfd, 1, NULL, &waitmask);
+        struct epoll_event ev;
+        int rc = epoll_pwait(ep, &ev, 1, -1, &waitmask);
 
         if (rc < 0) {
             if (errno == EINTR)
                 continue;
-            log_error("ppoll: %s", strerror(errno));
+            log_error("epoll_pwait: %s", strerror(errno));
             status = WORKER_EXIT_FAILED;
             break;
         }
-        if ((pfd.revents & POLLIN) == 0)
+        if (rc == 0 || (ev.events & EPOLLIN) == 0)
             continue;
         rc = FCGX_Accept_r(&fr);
         if (rc < 0) {
@@ -131,6 +162,7 @@ int worker_main(const struct config *cfg, int listen_fd)
     if (stop_requested)
         log_info("worker stopping after %lld requests", (long long)served);
     FCGX_Free(&fr, 0);
+    close(ep);
     db_close(&db);
     OS_LibShutdown();
     return status;
