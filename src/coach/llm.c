@@ -729,6 +729,11 @@ static void log_call(const struct config *cfg, const struct llm_result *out)
                LF_STR("error", out->error[0] ? out->error : NULL));
 }
 
+/* The process's handles (see run_attempts); owned by the process, never
+ * freed (they live as long as it does). */
+static CURLM *proc_multi;
+static CURL *proc_easy;
+
 /* Makes the attempts of one call; fills c->out except text and times. */
 static void run_attempts(struct call *c)
 {
@@ -749,8 +754,18 @@ static void run_attempts(struct call *c)
         srandom((unsigned)(getpid() ^ now_ms()));
         global_done = true;
     }
-    c->h = curl_easy_init();
-    m = curl_multi_init();
+    /* One multi and one easy handle per process, kept between calls: the
+     * multi handle's connection cache then keeps the connection to the
+     * model service open, so an answer after the first skips the TCP and
+     * TLS handshakes (a hosted model is one or two round trips away).  An
+     * attempt that is aborted (cancelled, timed out, malformed) closes its
+     * connection; the next opens a new one. */
+    if (proc_multi == NULL)
+        proc_multi = curl_multi_init();
+    if (proc_easy == NULL)
+        proc_easy = curl_easy_init();
+    c->h = proc_easy;
+    m = proc_multi;
     if (c->h == NULL || m == NULL) {
         c->out->status = LLM_CONNECT;
         snprintf(c->out->error, sizeof(c->out->error), "curl initialisation failed");
@@ -817,11 +832,7 @@ done:
         OPENSSL_cleanse(auth, strlen(auth));
         free(auth);
     }
-    if (m != NULL)
-        curl_multi_cleanup(m);
-    if (c->h != NULL)
-        curl_easy_cleanup(c->h);
-    c->h = NULL;
+    c->h = NULL; /* proc_easy and proc_multi stay for the next call */
     buf_free(&url);
     buf_free(&body);
 }

@@ -351,7 +351,7 @@ int main(void)
     log_init("cli", LOG_ERROR + 1); /* the failures below log on purpose */
     if (!config_load(&cfg, err, sizeof(err)))
         bail("%s", err);
-    plan(58);
+    plan(60);
     parser_tests();
 
     /* unconfigured */
@@ -419,6 +419,18 @@ int main(void)
        "the stand-in's grounded answer cites [1] and quotes a sentence of it");
     llm_result_free(&r);
     buf_free(&k.text);
+    {
+        char *first = last_request_field("peer"), *second;
+        sink_init(&k);
+        ok(chat(&cfg, &k, &r) == LLM_OK, "a third call");
+        llm_result_free(&r);
+        buf_free(&k.text);
+        second = last_request_field("peer");
+        ok(first[0] != '\0' && strcmp(first, second) == 0,
+           "it reuses the connection of the one before (%s, %s)", first, second);
+        free(first);
+        free(second);
+    }
 
     /* 429 with Retry-After, then success */
     script("{\"status\":429,\"retry_after\":1}");

@@ -211,7 +211,10 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             behaviour = QUEUE.pop(0) if QUEUE else {}
             entry = {"body": body, "authorization": self.headers.get("Authorization"),
-                     "behaviour": behaviour, "outcome": "started"}
+                     "behaviour": behaviour, "outcome": "started",
+                     # the client's address:port: the same for two requests
+                     # that came over one kept-alive connection
+                     "peer": "%s:%d" % self.client_address[:2]}
             REQUESTS.append(entry)
         if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
             entry["outcome"] = "bad-request"
