@@ -17,6 +17,7 @@
 
 #include "cli/commands.h"
 #include "db/db.h"
+#include "library/embed.h"
 #include "library/ingest.h"
 #include "util/alloc.h"
 #include "util/cfg.h"
@@ -143,8 +144,18 @@ int cmd_ingest(int argc, char **argv, struct config *cfg)
         fprintf(stderr, "plccoach: cannot connect to the database: %s\n", run.db.last_error);
         return 1;
     }
+    /* Into a library without its HNSW index yet (a first load), the
+     * index is built once after the last book rather than grown book by
+     * book (library/embed.h). */
+    library_defer_index(true);
     for (i = optind; i < argc; i++)
         walk(&run, argv[i], true);
+    if (!library_finish_deferred_index(&run.db, cfg)) {
+        fprintf(stderr, "plccoach: the books are in, but the search index could not be built "
+                        "(plccoach reindex builds it): %s\n",
+                run.db.last_error);
+        run.bad++;
+    }
     db_close(&run.db);
     return run.bad > 0 ? 1 : 0;
 }

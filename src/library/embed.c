@@ -157,6 +157,27 @@ static int settings_match(struct db *db, const struct config *cfg)
     return rc;
 }
 
+/* Deferred index creation (library_defer_index): on, and whether a book
+ * was stored without the index it would otherwise have created. */
+static bool defer_index, deferred_pending;
+
+void library_defer_index(bool on)
+{
+    defer_index = on;
+}
+
+bool library_finish_deferred_index(struct db *db, const struct config *cfg)
+{
+    bool ok = true;
+
+    if (deferred_pending) {
+        ok = library_embed_ensure_index(db, cfg) && library_analyze(db);
+        if (ok)
+            deferred_pending = false;
+    }
+    return ok;
+}
+
 bool library_embed_book(struct db *db, const struct config *cfg, const char *book_id)
 {
     const char *params[] = {book_id};
@@ -184,11 +205,51 @@ bool library_embed_book(struct db *db, const struct config *cfg, const char *boo
         return false;
     ok = embed_result(db, cfg, res);
     PQclear(res);
-    if (ok && m == -1)
+    if (ok && m == -1 && defer_index)
+        deferred_pending = true; /* built once, by library_finish_deferred_index */
+    else if (ok && m == -1)
         ok = library_embed_ensure_index(db, cfg);
     if (!ok)
         LOG_FIELDS(LOG_ERROR, "embeddings: could not embed the book", LF_STR("book", book_id));
     return ok;
+}
+
+/* Runs the CREATE INDEX sql without the connection's statement timeout
+ * (PLCCOACH_DB_STATEMENT_TIMEOUT is for requests; building the graph over
+ * a large library takes minutes) and with room to build the graph in
+ * memory (INDEX_BUILD_MEMORY; pgvector slows down sharply once the graph
+ * no longer fits in maintenance_work_mem).  SET LOCAL lasts to the end of
+ * the transaction: the caller's when there is one (a book's), else one of
+ * its own. */
+#define INDEX_BUILD_MEMORY "256MB"
+static bool build_index(struct db *db, const char *sql)
+{
+    PGconn *conn = db_conn(db);
+    bool own = conn != NULL && PQtransactionStatus(conn) == PQTRANS_IDLE;
+    const char *steps[] = {"BEGIN",
+                           "SET LOCAL statement_timeout = 0",
+                           "SET LOCAL maintenance_work_mem = '" INDEX_BUILD_MEMORY "'",
+                           sql,
+                           "COMMIT"};
+    size_t i;
+
+    if (conn == NULL)
+        return false;
+    for (i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
+        PGresult *res;
+        if (!own && (i == 0 || i == 4))
+            continue;
+        res = db_exec(db, steps[i], 0, NULL, false);
+        if (res == NULL) {
+            if (own && db->conn != NULL) {
+                PGresult *rb = db_exec(db, "ROLLBACK", 0, NULL, false);
+                PQclear(rb);
+            }
+            return false;
+        }
+        PQclear(res);
+    }
+    return true;
 }
 
 bool library_embed_ensure_index(struct db *db, const struct config *cfg)
@@ -217,10 +278,8 @@ bool library_embed_ensure_index(struct db *db, const struct config *cfg)
                  "CREATE INDEX chunks_embedding_hnsw ON chunks USING hnsw "
                  "((embedding::%s(%lld)) %s_cosine_ops)",
                  vec_type(cfg), (long long)cfg->embeddings_dimensions, vec_type(cfg));
-        res = db_exec(db, sql, 0, NULL, false);
-        if (res == NULL)
+        if (!build_index(db, sql))
             return false;
-        PQclear(res);
     }
     snprintf(dims, sizeof(dims), "%lld", (long long)cfg->embeddings_dimensions);
     params[0] = embed_model_name(cfg);

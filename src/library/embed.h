@@ -79,6 +79,20 @@ bool library_reindex(struct db *db, const struct config *cfg,
 bool library_embed_ensure_index(struct db *db, const struct config *cfg)
     __attribute__((nonnull, warn_unused_result));
 
+/* For a first load of many books in one run (`plccoach ingest DIR`): with
+ * on, a book stored into a library that has no index yet (no
+ * library_settings row) does not create it; library_finish_deferred_index()
+ * then builds it once over everything, which is much cheaper than growing
+ * the HNSW graph book by book.  A library that already has its index is
+ * not affected.  Per process. */
+void library_defer_index(bool on);
+
+/* Builds the index (and records the model) when a deferred book is waiting
+ * for it, then refreshes the statistics.  Returns false on a database
+ * error; true when there was nothing to do. */
+bool library_finish_deferred_index(struct db *db, const struct config *cfg)
+    __attribute__((nonnull, warn_unused_result));
+
 /* Refreshes the planner's statistics of chunks (after a reindex, and after
  * a book is stored), so that searches use the HNSW index.  Returns false
  * on a database error. */
