@@ -481,15 +481,61 @@ void h_jobs_get(struct request *req)
     PQclear(res);
 }
 
+/* Deletes the stored uploads (a JSON array of locators, from the
+ * database) that made a deleted book; returns how many are gone.  A
+ * failure is logged and leaves the object (an orphan costs storage, not
+ * correctness). */
+static int delete_originals(struct request *req, const char *locators_json)
+{
+    json_object *arr = json_tokener_parse(locators_json);
+    size_t i, n = arr != NULL && json_object_is_type(arr, json_type_array)
+                      ? json_object_array_length(arr)
+                      : 0;
+    int gone = 0;
+
+    for (i = 0; i < n; i++) {
+        const char *loc = json_object_get_string(json_object_array_get_idx(arr, i)), *key;
+        char why[256];
+        struct storage *st = loc ? storage_open_locator(req->cfg, loc, &key, why, sizeof(why))
+                                 : NULL;
+        enum storage_status rc;
+
+        if (st == NULL) {
+            LOG_FIELDS(LOG_WARN, "book's upload not deleted", LF_STR("error", why));
+            continue;
+        }
+        rc = storage_delete(st, key);
+        storage_close(st);
+        if (rc == STORAGE_OK)
+            gone++;
+        else
+            LOG_FIELDS(LOG_WARN, "book's upload not deleted", LF_STR("key", key),
+                       LF_STR("error", storage_strerror(rc)));
+    }
+    json_object_put(arr);
+    return gone;
+}
+
 void h_books_delete(struct request *req)
 {
     const char *id = route_uuid(req, "id", "book");
     json_object *detail;
     PGresult *res;
+    int gone;
 
     if (id == NULL)
         return;
-    res = db_exec(req->db, "DELETE FROM books WHERE id = $1 RETURNING title", 1, &id, false);
+    /* The uploads this book was ingested from go with it, unless a job
+     * still queued or running needs the same file (the same bytes uploaded
+     * again).  Books ingested from the command line have no job: their
+     * files are the admin's and are never touched. */
+    res = db_exec(req->db,
+                  "WITH j AS (SELECT DISTINCT path FROM ingest_jobs WHERE book_id = $1), "
+                  "d AS (DELETE FROM books WHERE id = $1 RETURNING title) "
+                  "SELECT d.title, coalesce((SELECT json_agg(j.path) FROM j WHERE NOT EXISTS "
+                  "  (SELECT 1 FROM ingest_jobs o WHERE o.path = j.path "
+                  "   AND o.status IN ('queued', 'running'))), '[]')::text FROM d",
+                  1, &id, false);
     if (res == NULL) {
         resp_db_unavailable(req);
         return;
@@ -499,8 +545,10 @@ void h_books_delete(struct request *req)
         resp_error(req, 404, "not_found", "no such book");
         return;
     }
+    gone = delete_originals(req, PQgetvalue(res, 0, 1));
     detail = json_object_new_object();
     json_object_object_add(detail, "title", json_object_new_string(PQgetvalue(res, 0, 0)));
+    json_object_object_add(detail, "uploads_deleted", json_object_new_int(gone));
     PQclear(res);
     audit_request(req, NULL, "book.delete", "book", id, detail);
     req->resp.status = 204;

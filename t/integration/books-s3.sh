@@ -125,6 +125,15 @@ is "$(stack_psql -- -c "SELECT attempts, error IS NULL FROM ingest_jobs WHERE id
 is "$(pgrep -P "$(pool_pid)" | wc -l | tr -d ' ')" 3 "the pool still runs 2 workers and 1 job process"
 is "$(grep -c 'exited' "$STACK_POOL_LOG" || true)" 0 "no worker or job process exited"
 
+# ---- Removing a book removes the upload it came from ------------------------------------
+http DELETE "/api/admin/books/$book_id" -b "$STACK_DIR/boss.jar" -H "X-CSRF-Token: $csrf"
+is "$HTTP_STATUS" 204 "an admin removes the book uploaded to S3"
+if s3obj get "$sha.md" "$STACK_DIR/after-delete.md"; then
+    fail "its object is deleted from the bucket"
+else
+    pass "its object is deleted from the bucket"
+fi
+
 # ---- No secret in the logs ------------------------------------------------------------
 if grep -qF -- "$S3_SK" "$STACK_POOL_LOG" "$STACK_DIR/log/storage-tool.log"; then
     fail "the secret key is never logged"

@@ -125,6 +125,9 @@ is "$(stack_psql -- -c "SELECT count(*) FROM books")" 3 "three books in the libr
 http DELETE "/api/admin/books/$book_id" -b "$STACK_DIR/boss.jar" -H "X-CSRF-Token: $csrf_boss"
 is "$HTTP_STATUS" 204 "an admin removes a book"
 is "$(stack_psql -- -c "SELECT count(*) FROM chunks WHERE book_id = '$book_id'")" 0 "its chunks go with it"
+ok "and the upload it was ingested from" test ! -e "$STACK_DIR/content/$sha.md"
+is "$(stack_psql -- -c "SELECT detail->>'uploads_deleted' FROM audit_log WHERE action = 'book.delete' ORDER BY id DESC LIMIT 1")" 1 \
+    "the audit entry says one upload was deleted"
 http DELETE "/api/admin/books/$book_id" -b "$STACK_DIR/boss.jar" -H "X-CSRF-Token: $csrf_boss"
 is "$HTTP_STATUS" 404 "removing it twice: 404"
 is "$(stack_psql -- -c "SELECT count(*) FROM audit_log WHERE action IN ('book.upload', 'book.delete')")" 7 \
