@@ -151,8 +151,9 @@ int cmd_ingest(int argc, char **argv, struct config *cfg)
     for (i = optind; i < argc; i++)
         walk(&run, argv[i], true);
     if (!library_finish_deferred_index(&run.db, cfg)) {
-        fprintf(stderr, "plccoach: the books are in, but the search index could not be built "
-                        "(plccoach reindex builds it): %s\n",
+        fprintf(stderr,
+                "plccoach: the books are in, but the search index could not be built "
+                "(plccoach reindex builds it): %s\n",
                 run.db.last_error);
         run.bad++;
     }

@@ -508,22 +508,21 @@ enum coach_status coach_ask(struct db *db, const struct config *cfg, const struc
     if (out->ttft_ms > out->total_ms)
         out->ttft_ms = out->total_ms;
     if (rq->user_id != NULL) {
-        struct msg_answer ans = {a.answer_id,
-                                 a.conv_id,
-                                 text,
-                                 json_object_to_json_string_ext(cites, JSON_C_TO_STRING_PLAIN),
-                                 cls.domains,
-                                 mode,
-                                 out->llm ? llm_model_name(cfg) : NULL,
-                                 out->grounded,
-                                 out->llm && lr.prompt_tokens >= 0 ? lr.prompt_tokens : -1,
-                                 out->llm && lr.completion_tokens >= 0 ? lr.completion_tokens : -1,
-                                 out->ttft_ms,
-                                 out->total_ms,
-                                 route_type_name(cls.route),
-                                 clar != NULL
-                                     ? json_object_to_json_string_ext(clar, JSON_C_TO_STRING_PLAIN)
-                                     : NULL};
+        struct msg_answer ans = {
+            a.answer_id,
+            a.conv_id,
+            text,
+            json_object_to_json_string_ext(cites, JSON_C_TO_STRING_PLAIN),
+            cls.domains,
+            mode,
+            out->llm ? llm_model_name(cfg) : NULL,
+            out->grounded,
+            out->llm && lr.prompt_tokens >= 0 ? lr.prompt_tokens : -1,
+            out->llm && lr.completion_tokens >= 0 ? lr.completion_tokens : -1,
+            out->ttft_ms,
+            out->total_ms,
+            route_type_name(cls.route),
+            clar != NULL ? json_object_to_json_string_ext(clar, JSON_C_TO_STRING_PLAIN) : NULL};
         if (!msg_save_answer(db, &ans)) {
             json_object_put(cites);
             json_object_put(clar);

@@ -85,8 +85,8 @@ PGconn *db_conn(struct db *db)
     return db->conn;
 }
 
-static PGresult *exec_format(struct db *db, const char *sql, int nparams,
-                             const char *const *params, bool idempotent, int result_format)
+static PGresult *exec_format(struct db *db, const char *sql, int nparams, const char *const *params,
+                             bool idempotent, int result_format)
 {
     int attempt;
 

@@ -496,8 +496,8 @@ static int delete_originals(struct request *req, const char *locators_json)
     for (i = 0; i < n; i++) {
         const char *loc = json_object_get_string(json_object_array_get_idx(arr, i)), *key;
         char why[256];
-        struct storage *st = loc ? storage_open_locator(req->cfg, loc, &key, why, sizeof(why))
-                                 : NULL;
+        struct storage *st =
+            loc ? storage_open_locator(req->cfg, loc, &key, why, sizeof(why)) : NULL;
         enum storage_status rc;
 
         if (st == NULL) {

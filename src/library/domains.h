@@ -45,7 +45,7 @@ void domains_pg_array(unsigned set, char *out, size_t len) __attribute__((nonnul
 struct config;
 struct chunk_list;
 
-#define DOMAINS_MODEL_BATCH 8           /* passages per request */
+#define DOMAINS_MODEL_BATCH 8            /* passages per request */
 #define DOMAINS_MODEL_PASSAGE_BYTES 1600 /* each cut to this on a UTF-8 boundary */
 
 /* True when chunks should be tagged by the model: PLCCOACH_DOMAIN_TAGGER is

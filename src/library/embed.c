@@ -226,10 +226,8 @@ static bool build_index(struct db *db, const char *sql)
 {
     PGconn *conn = db_conn(db);
     bool own = conn != NULL && PQtransactionStatus(conn) == PQTRANS_IDLE;
-    const char *steps[] = {"BEGIN",
-                           "SET LOCAL statement_timeout = 0",
-                           "SET LOCAL maintenance_work_mem = '" INDEX_BUILD_MEMORY "'",
-                           sql,
+    const char *steps[] = {"BEGIN", "SET LOCAL statement_timeout = 0",
+                           "SET LOCAL maintenance_work_mem = '" INDEX_BUILD_MEMORY "'", sql,
                            "COMMIT"};
     size_t i;
 

@@ -378,7 +378,7 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
         h->domains = json_strings(&res->arena, db_value(r, row, 10), &h->ndomains);
         h->text = arena_strdup(&res->arena, PQgetvalue(r, row, 11));
         h->score = cos ? strtod(cos, NULL) : -1; /* -1: no embedding, never relevant */
-        h->fused = tr ? strtod(tr, NULL) : -1; /* text rank for now */
+        h->fused = tr ? strtod(tr, NULL) : -1;   /* text rank for now */
         h->vec_rank = strcmp(PQgetvalue(r, row, 14), "t") == 0 ? 1 : 0;
         h->fts_rank = tr != NULL;
         order[i] = h;

@@ -52,7 +52,9 @@ static bool drain_queue(struct db *db, const struct config *cfg)
         if (!recorded)
             log_error("could not record the end of job %s", job.id);
         LOG_FIELDS(ok ? LOG_INFO : LOG_WARN,
-                   ok ? "job done" : requeued ? "job failed, queued again" : "job failed",
+                   ok         ? "job done"
+                   : requeued ? "job failed, queued again"
+                              : "job failed",
                    LF_STR("file", job.filename), LF_STR("book_id", book_id),
                    LF_STR("error", ok ? NULL : err));
         log_set_request_id(NULL);

@@ -32,14 +32,14 @@ struct config {
     char *log_level;
     char *sql_dir;
     bool debug_routes;
-    char *content_dir;             /* where uploaded books are stored */
-    int64_t max_upload_bytes;      /* largest book upload */
+    char *content_dir;        /* where uploaded books are stored */
+    int64_t max_upload_bytes; /* largest book upload */
     /* Object storage (src/storage/storage.h) */
-    char *storage;           /* "local" or "s3" */
-    char *s3_content_bucket; /* uploaded books */
-    char *s3_exports_bucket; /* generated files */
-    char *s3_region;         /* "" = AWS_REGION */
-    char *s3_endpoint;       /* "" = AWS; else an S3-compatible server, path-style */
+    char *storage;                 /* "local" or "s3" */
+    char *s3_content_bucket;       /* uploaded books */
+    char *s3_exports_bucket;       /* generated files */
+    char *s3_region;               /* "" = AWS_REGION */
+    char *s3_endpoint;             /* "" = AWS; else an S3-compatible server, path-style */
     char *public_url;              /* scheme://host[:port] the browser uses */
     int64_t session_idle;          /* seconds of inactivity that end a session */
     int64_t session_max;           /* absolute session lifetime, seconds */
