@@ -24,6 +24,9 @@ PLC_PKGS_CHECK=(wrk clang libclang-rt-14-dev valgrind qpdf)
 # The web app's end-to-end test (t/integration/e2e.sh) drives Debian's
 # Chromium (/usr/bin/chromium) with playwright-core.
 PLC_PKGS_CHECK+=(chromium chromium-driver)
+# Style: clang-format for the C code (.clang-format), shellcheck for the
+# scripts (the same checks as the deploy workflow's lint job).
+PLC_PKGS_CHECK+=(clang-format shellcheck)
 
 plc_log() { printf '==> %s\n' "$*" >&2; }
 plc_warn() { printf 'warning: %s\n' "$*" >&2; }
@@ -192,6 +195,7 @@ plc_ensure_packages() {
 # release's codename itself (so never the -security or -updates archive).
 plc_debian_main_uri() {
     local codename f uri
+    # shellcheck source=/dev/null  # the machine's own file
     codename=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
     [ -n "$codename" ] || return 1
     for f in /etc/apt/sources.list.d/*.sources; do
