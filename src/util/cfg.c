@@ -15,7 +15,12 @@
 
 #define KEY(n, t, d, lo, hi, field, sec, doc)                                                      \
     {                                                                                              \
-        n, t, d, doc, lo, hi, offsetof(struct config, field), sec                                  \
+        n, t, d, doc, lo, hi, offsetof(struct config, field), sec, NULL                            \
+    }
+/* A string key that takes one of a few words ("a|b"). */
+#define CHOICE(n, choices, d, field, doc)                                                          \
+    {                                                                                              \
+        n, CONFIG_STRING, d, doc, 0, 0, offsetof(struct config, field), false, choices             \
     }
 
 const struct config_key config_keys[] = {
@@ -72,15 +77,15 @@ const struct config_key config_keys[] = {
         "Google sign-in: the OAuth client id (empty = Google sign-in off)."),
     KEY("PLCCOACH_OIDC_GOOGLE_CLIENT_SECRET", CONFIG_STRING, "", 0, 0, oidc_google_client_secret,
         true, "Google sign-in: the OAuth client secret."),
-    KEY("PLCCOACH_OIDC_GOOGLE_ISSUER", CONFIG_STRING, "https://accounts.google.com", 0, 0,
+    KEY("PLCCOACH_OIDC_GOOGLE_ISSUER", CONFIG_URL, "https://accounts.google.com", 0, 0,
         oidc_google_issuer, false, "Google sign-in: the issuer (discovery document base)."),
     KEY("PLCCOACH_OIDC_CLEVER_CLIENT_ID", CONFIG_STRING, "", 0, 0, oidc_clever_client_id, false,
         "Clever sign-in: the OAuth client id (empty = Clever sign-in off)."),
     KEY("PLCCOACH_OIDC_CLEVER_CLIENT_SECRET", CONFIG_STRING, "", 0, 0, oidc_clever_client_secret,
         true, "Clever sign-in: the OAuth client secret."),
-    KEY("PLCCOACH_OIDC_CLEVER_ISSUER", CONFIG_STRING, "https://clever.com", 0, 0,
-        oidc_clever_issuer, false, "Clever sign-in: the issuer (discovery document base)."),
-    KEY("PLCCOACH_OIDC_GENERIC_ISSUER", CONFIG_STRING, "", 0, 0, oidc_generic_issuer, false,
+    KEY("PLCCOACH_OIDC_CLEVER_ISSUER", CONFIG_URL, "https://clever.com", 0, 0, oidc_clever_issuer,
+        false, "Clever sign-in: the issuer (discovery document base)."),
+    KEY("PLCCOACH_OIDC_GENERIC_ISSUER", CONFIG_URL, "", 0, 0, oidc_generic_issuer, false,
         "Any other OpenID provider (Microsoft Entra, ...): its issuer URL (empty = off)."),
     KEY("PLCCOACH_OIDC_GENERIC_CLIENT_ID", CONFIG_STRING, "", 0, 0, oidc_generic_client_id, false,
         "The generic OpenID provider's client id (empty = off)."),
@@ -90,10 +95,10 @@ const struct config_key config_keys[] = {
         false, "The generic OpenID provider's button label, e.g. Microsoft."),
     KEY("PLCCOACH_SHARE_PUBLIC", CONFIG_BOOL, "false", 0, 0, share_public, false,
         "Shared conversation links open without signing in (otherwise any signed-in user)."),
-    KEY("PLCCOACH_EMBEDDINGS", CONFIG_STRING, "local", 0, 0, embeddings, false,
-        "Embedding provider: local (built in, deterministic, no network) or openai (any "
-        "OpenAI-compatible /v1/embeddings service)."),
-    KEY("PLCCOACH_EMBEDDINGS_URL", CONFIG_STRING, "", 0, 0, embeddings_url, false,
+    CHOICE("PLCCOACH_EMBEDDINGS", "local|openai", "local", embeddings,
+           "Embedding provider: local (built in, deterministic, no network) or openai (any "
+           "OpenAI-compatible /v1/embeddings service)."),
+    KEY("PLCCOACH_EMBEDDINGS_URL", CONFIG_URL, "", 0, 0, embeddings_url, false,
         "Base URL of the OpenAI-compatible embeddings service ({url}/v1/embeddings)."),
     KEY("PLCCOACH_EMBEDDINGS_MODEL", CONFIG_STRING, "", 0, 0, embeddings_model, false,
         "Embedding model name sent to the service (recorded in library_settings)."),
@@ -104,7 +109,7 @@ const struct config_key config_keys[] = {
     KEY("PLCCOACH_SEARCH_THRESHOLD", CONFIG_INT, "120", 0, 1000, search_threshold, false,
         "Relevance cut: passages whose cosine similarity to the question is below this "
         "value / 1000 are dropped; nothing left means \"nothing relevant\"."),
-    KEY("PLCCOACH_LLM_BASE_URL", CONFIG_STRING, "", 0, 0, llm_base_url, false,
+    KEY("PLCCOACH_LLM_BASE_URL", CONFIG_URL, "", 0, 0, llm_base_url, false,
         "Base URL of an OpenAI-compatible chat service ({url}/v1/chat/completions); empty = "
         "extractive answers, no model."),
     KEY("PLCCOACH_LLM_MODEL", CONFIG_STRING, "gpt-4o-mini", 0, 0, llm_model, false,
@@ -129,16 +134,16 @@ const struct config_key config_keys[] = {
     KEY("PLCCOACH_LLM_BREAKER_COOLDOWN_MS", CONFIG_INT, "30000", 1, 3600000,
         llm_breaker_cooldown_ms, false,
         "Milliseconds the open breaker refuses calls before letting one trial call through."),
-    KEY("PLCCOACH_DOMAIN_TAGGER", CONFIG_STRING, "auto", 0, 0, domain_tagger, false,
-        "How ingestion tags chunks with domains: auto (the language model when "
-        "PLCCOACH_LLM_BASE_URL is set, else the built-in lexicon) or lexicon."),
+    CHOICE("PLCCOACH_DOMAIN_TAGGER", "auto|lexicon", "auto", domain_tagger,
+           "How ingestion tags chunks with domains: auto (the language model when "
+           "PLCCOACH_LLM_BASE_URL is set, else the built-in lexicon) or lexicon."),
     KEY("PLCCOACH_CONTENT_DIR", CONFIG_STRING, "/var/lib/plccoach/content", 0, 0, content_dir,
         false, "Directory where uploaded books are stored until (and after) ingestion."),
     KEY("PLCCOACH_MAX_UPLOAD_BYTES", CONFIG_INT, "52428800", 1024, INT64_C(1073741824),
         max_upload_bytes, false, "Largest book upload accepted (413 above it)."),
-    KEY("PLCCOACH_STORAGE", CONFIG_STRING, "local", 0, 0, storage, false,
-        "Where uploaded books (and exports) are stored: local (PLCCOACH_CONTENT_DIR, one host) "
-        "or s3 (the buckets below, shared by every task)."),
+    CHOICE("PLCCOACH_STORAGE", "local|s3", "local", storage,
+           "Where uploaded books (and exports) are stored: local (PLCCOACH_CONTENT_DIR, one host) "
+           "or s3 (the buckets below, shared by every task)."),
     KEY("PLCCOACH_S3_CONTENT_BUCKET", CONFIG_STRING, "", 0, 0, s3_content_bucket, false,
         "S3 bucket for uploaded books (PLCCOACH_STORAGE=s3)."),
     KEY("PLCCOACH_S3_EXPORTS_BUCKET", CONFIG_STRING, "", 0, 0, s3_exports_bucket, false,
@@ -146,10 +151,10 @@ const struct config_key config_keys[] = {
     KEY("PLCCOACH_S3_REGION", CONFIG_STRING, "", 0, 0, s3_region, false,
         "AWS region of the buckets; empty = AWS_REGION, else AWS_DEFAULT_REGION, else "
         "us-east-1."),
-    KEY("PLCCOACH_S3_ENDPOINT", CONFIG_STRING, "", 0, 0, s3_endpoint, false,
+    KEY("PLCCOACH_S3_ENDPOINT", CONFIG_URL, "", 0, 0, s3_endpoint, false,
         "Empty = AWS S3 (virtual-hosted URLs); otherwise scheme://host[:port] of an "
         "S3-compatible server (MinIO, s3rver), addressed path-style."),
-    {NULL, CONFIG_STRING, NULL, NULL, 0, 0, 0, false},
+    {NULL, CONFIG_STRING, NULL, NULL, 0, 0, 0, false, NULL},
 };
 
 const char *config_type_name(enum config_type t)
@@ -159,6 +164,7 @@ const char *config_type_name(enum config_type t)
     case CONFIG_INT: return "int";
     case CONFIG_BOOL: return "bool";
     case CONFIG_MODE: return "mode";
+    case CONFIG_URL: return "url";
     }
     return "?";
 }
@@ -173,6 +179,22 @@ static const struct config_key *find_key(const char *name)
     return NULL;
 }
 
+/* True when value is one of choices ("a|b|c"). */
+static bool one_of(const char *value, const char *choices)
+{
+    size_t n = strlen(value);
+    const char *p = choices;
+
+    while (*p != '\0') {
+        const char *bar = strchr(p, '|');
+        size_t len = bar != NULL ? (size_t)(bar - p) : strlen(p);
+        if (len == n && strncmp(p, value, n) == 0)
+            return true;
+        p += len + (bar != NULL);
+    }
+    return false;
+}
+
 /* Stores value (text) into the field described by k. */
 static bool store(struct config *cfg, const struct config_key *k, const char *value, char *err,
                   size_t errlen)
@@ -180,7 +202,8 @@ static bool store(struct config *cfg, const struct config_key *k, const char *va
     char *base = (char *)cfg;
 
     switch (k->type) {
-    case CONFIG_STRING: {
+    case CONFIG_STRING:
+    case CONFIG_URL: {
         char **field = (char **)(void *)(base + k->offset);
         free(*field);
         *field = xstrdup(value);
@@ -191,41 +214,24 @@ static bool store(struct config *cfg, const struct config_key *k, const char *va
                 return false;
             }
         }
-        if (strcmp(k->name, "PLCCOACH_EMBEDDINGS") == 0 && strcmp(value, "local") != 0
-            && strcmp(value, "openai") != 0) {
-            snprintf(err, errlen, "%s: expected local or openai", k->name);
+        if (k->choices != NULL && !one_of(value, k->choices)) {
+            /* "a|b|c" reads "a, b or c" */
+            char want[128];
+            size_t n = 0;
+            const char *c, *last = strrchr(k->choices, '|');
+            for (c = k->choices; *c != '\0' && n + 5 < sizeof(want); c++) {
+                if (*c != '|')
+                    want[n++] = *c;
+                else if (c == last)
+                    n += (size_t)snprintf(want + n, sizeof(want) - n, " or ");
+                else
+                    n += (size_t)snprintf(want + n, sizeof(want) - n, ", ");
+            }
+            want[n] = '\0';
+            snprintf(err, errlen, "%s: expected %s", k->name, want);
             return false;
         }
-        if (strcmp(k->name, "PLCCOACH_STORAGE") == 0 && strcmp(value, "local") != 0
-            && strcmp(value, "s3") != 0) {
-            snprintf(err, errlen, "%s: expected local or s3", k->name);
-            return false;
-        }
-        if (strcmp(k->name, "PLCCOACH_S3_ENDPOINT") == 0 && value[0] != '\0'
-            && !url_https_or_loopback(value)) {
-            snprintf(err, errlen, "%s: expected an https:// URL (http:// only on loopback)",
-                     k->name);
-            return false;
-        }
-        if (strcmp(k->name, "PLCCOACH_DOMAIN_TAGGER") == 0 && strcmp(value, "auto") != 0
-            && strcmp(value, "lexicon") != 0) {
-            snprintf(err, errlen, "%s: expected auto or lexicon", k->name);
-            return false;
-        }
-        if (strcmp(k->name, "PLCCOACH_LLM_BASE_URL") == 0 && value[0] != '\0'
-            && !url_https_or_loopback(value)) {
-            snprintf(err, errlen, "%s: expected an https:// URL (http:// only on loopback)",
-                     k->name);
-            return false;
-        }
-        if (strcmp(k->name, "PLCCOACH_EMBEDDINGS_URL") == 0 && value[0] != '\0'
-            && !url_https_or_loopback(value)) {
-            snprintf(err, errlen, "%s: expected an https:// URL (http:// only on loopback)",
-                     k->name);
-            return false;
-        }
-        if (strncmp(k->name, "PLCCOACH_OIDC_", 14) == 0 && strstr(k->name, "_ISSUER") != NULL
-            && value[0] != '\0' && !url_https_or_loopback(value)) {
+        if (k->type == CONFIG_URL && value[0] != '\0' && !url_https_or_loopback(value)) {
             snprintf(err, errlen,
                      "%s: expected an https:// URL (http:// only on 127.0.0.1, "
                      "localhost or [::1])",
@@ -309,7 +315,7 @@ void config_free(struct config *cfg)
     if (cfg == NULL)
         return;
     for (k = config_keys; k->name != NULL; k++) {
-        if (k->type == CONFIG_STRING) {
+        if (k->type == CONFIG_STRING || k->type == CONFIG_URL) {
             char **field = (char **)(void *)((char *)cfg + k->offset);
             free(*field);
             *field = NULL;

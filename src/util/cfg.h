@@ -14,7 +14,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum config_type { CONFIG_STRING, CONFIG_INT, CONFIG_BOOL, CONFIG_MODE };
+/* CONFIG_URL is a string that, when set, must be an https:// URL (plain
+ * http:// only on loopback: url_https_or_loopback()). */
+enum config_type { CONFIG_STRING, CONFIG_INT, CONFIG_BOOL, CONFIG_MODE, CONFIG_URL };
 
 struct config {
     char *listen; /* unix:PATH, HOST:PORT, or "" for fd 0 */
@@ -78,11 +80,12 @@ struct config {
 struct config_key {
     const char *name;
     enum config_type type;
-    const char *def;  /* default as text */
-    const char *doc;  /* one-line description */
-    int64_t min, max; /* CONFIG_INT bounds */
-    size_t offset;    /* into struct config */
-    bool secret;      /* never printed with its value */
+    const char *def;     /* default as text */
+    const char *doc;     /* one-line description */
+    int64_t min, max;    /* CONFIG_INT bounds */
+    size_t offset;       /* into struct config */
+    bool secret;         /* never printed with its value */
+    const char *choices; /* CONFIG_STRING: the only values, "a|b|c"; NULL = any */
 };
 
 /* The table, terminated by an entry with a NULL name. */

@@ -36,7 +36,7 @@ int main(void)
 
     for (k = config_keys; k->name != NULL; k++)
         nkeys++;
-    plan(16);
+    plan(18);
 
     for (k = config_keys; k->name != NULL; k++)
         unsetenv(k->name);
@@ -54,6 +54,15 @@ int main(void)
        "environment overrides defaults");
     ok(config_set(&cfg, "PLCCOACH_WORKERS", "2", err, sizeof(err)) && cfg.workers == 2,
        "config_set overrides (command-line flags)");
+    ok(config_set(&cfg, "PLCCOACH_STORAGE", "s3", err, sizeof(err))
+           && !config_set(&cfg, "PLCCOACH_STORAGE", "ftp", err, sizeof(err))
+           && strcmp(err, "PLCCOACH_STORAGE: expected local or s3") == 0,
+       "a key with choices takes only those (%s)", err);
+    ok(config_set(&cfg, "PLCCOACH_LLM_BASE_URL", "http://127.0.0.1:9", err, sizeof(err))
+           && config_set(&cfg, "PLCCOACH_LLM_BASE_URL", "", err, sizeof(err))
+           && !config_set(&cfg, "PLCCOACH_LLM_BASE_URL", "http://example.org", err, sizeof(err))
+           && strstr(err, "https://") != NULL,
+       "a URL key takes https, loopback http or nothing (%s)", err);
     ok(!config_set(&cfg, "PLCCOACH_NOPE", "1", err, sizeof(err)) && strstr(err, "PLCCOACH_NOPE"),
        "unknown key refused by name");
     config_free(&cfg);
