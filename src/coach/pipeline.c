@@ -475,13 +475,8 @@ enum coach_status coach_ask(struct db *db, const struct config *cfg, const struc
             }
         }
     }
-    if (strlen(text) > COACH_ANSWER_MAX_BYTES) {
-        /* Never more than the database takes; cut at a character. */
-        size_t n = COACH_ANSWER_MAX_BYTES;
-        while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
-            n--;
-        text = arena_strndup(&a.arena, text, n);
-    }
+    if (strlen(text) > COACH_ANSWER_MAX_BYTES) /* never more than the database takes */
+        text = arena_strndup(&a.arena, text, utf8_clip(text, COACH_ANSWER_MAX_BYTES));
 
     /* 5. Citations, the rest of the stream, the document. */
     cites = json_object_new_array();

@@ -24,6 +24,7 @@
 #include "util/cfg.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/text.h"
 
 static const char system_prompt[] =
     "TASK: TAG DOMAINS\n"
@@ -90,19 +91,6 @@ done:
     return ok;
 }
 
-/* Appends at most max bytes of s to b, cut back to a UTF-8 boundary. */
-static void append_clipped(struct buf *b, const char *s, size_t max)
-{
-    size_t n = strlen(s);
-
-    if (n > max) {
-        n = max;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
-    }
-    buf_append(b, s, n);
-}
-
 bool domains_model_wanted(const struct config *cfg)
 {
     if (strcmp(cfg->domain_tagger, "lexicon") == 0)
@@ -126,7 +114,8 @@ size_t domains_tag_model(const struct config *cfg, struct chunk_list *c)
         buf_printf(&user, "%zu passages follow.\n", n);
         for (i = 0; i < n; i++) {
             buf_printf(&user, "\n<passage n=\"%zu\">\n", i + 1);
-            append_clipped(&user, c->items[at + i].text, DOMAINS_MODEL_PASSAGE_BYTES);
+            buf_append(&user, c->items[at + i].text,
+                       utf8_clip(c->items[at + i].text, DOMAINS_MODEL_PASSAGE_BYTES));
             buf_puts(&user, "\n</passage>\n");
         }
         msgs[0] = (struct llm_message){"system", system_prompt};

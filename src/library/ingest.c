@@ -57,14 +57,7 @@ bool ingest_format_of(const char *name, enum doc_format *out)
 /* Cuts *title to at most MAX_TITLE_BYTES on a UTF-8 boundary. */
 static void clip_title(char *title)
 {
-    size_t n = strlen(title);
-
-    if (n <= MAX_TITLE_BYTES)
-        return;
-    n = MAX_TITLE_BYTES;
-    while (n > 0 && ((unsigned char)title[n] & 0xC0) == 0x80)
-        n--;
-    title[n] = '\0';
+    title[utf8_clip(title, MAX_TITLE_BYTES)] = '\0';
 }
 
 bool ingest_prepare(const char *data, size_t n, enum doc_format format,

@@ -47,6 +47,18 @@ size_t utf8_sequence_length(const char *str, size_t n)
     return len;
 }
 
+size_t utf8_clip(const char *s, size_t max)
+{
+    size_t n = strnlen(s, max + 1);
+
+    if (n <= max)
+        return n;
+    n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
 bool utf8_valid(const char *s, size_t n)
 {
     size_t i = 0;

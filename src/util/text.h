@@ -14,6 +14,11 @@
  * truncated). */
 size_t utf8_sequence_length(const char *s, size_t n) __attribute__((nonnull));
 
+/* Returns how many bytes of s to keep to cut it to at most max bytes
+ * without splitting a UTF-8 sequence: strlen(s) when it fits, else max
+ * moved back to the start of the character it falls in. */
+size_t utf8_clip(const char *s, size_t max) __attribute__((nonnull));
+
 /* Returns true when the n bytes at s are valid UTF-8 with no NUL byte. */
 bool utf8_valid(const char *s, size_t n) __attribute__((nonnull));
 

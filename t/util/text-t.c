@@ -17,7 +17,7 @@ int main(void)
     int64_t v = 0;
     bool b = false;
 
-    plan(35);
+    plan(38);
 
     ok(valid("plain ascii"), "ASCII is valid UTF-8");
     ok(valid("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"), "2, 3 and 4 byte sequences are valid");
@@ -28,6 +28,10 @@ int main(void)
     ok(!valid("\xe2\x82"), "truncated sequence is refused");
     ok(!valid("\x80"), "stray continuation byte is refused");
     ok(!utf8_valid("a\0b", 3), "an embedded NUL is refused");
+    is_int(3, (long)utf8_clip("abc", 5), "utf8_clip: what fits is kept whole");
+    is_int(2, (long)utf8_clip("ab\xc3\xa9", 3),
+           "utf8_clip: a cut inside \xc3\xa9 keeps none of it");
+    is_int(4, (long)utf8_clip("ab\xc3\xa9z", 4), "utf8_clip: a cut after a character keeps it");
 
     is_int(4, percent_decode(out, "a%20b+", 6, false), "decoded length without plus");
     is_string("a b+", out, "escaped space decodes, + kept in paths");
