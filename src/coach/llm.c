@@ -21,6 +21,9 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include "coach/llm.h"
 #include "coach/llm_int.h"
@@ -209,6 +212,50 @@ static void http_error(struct call *c)
     json_object_put(root);
 }
 
+/* ---- acknowledging at once (docs/performance.md, "First token") -------
+ *
+ * A service that writes its event stream without TCP_NODELAY (Python's
+ * http.server, cpp-httplib's default; not llama.cpp's server, Ollama or
+ * vLLM, which set it) holds each small write until the one before it is
+ * acknowledged.  On a kept-alive connection Linux delays our ACK of the
+ * response headers by up to 40 ms (the connection is in "ping-pong" mode
+ * after our request), so the first token waited that long.  TCP_QUICKACK
+ * leaves that mode and sends a pending ACK at once, but it is not sticky
+ * (sending the next request re-enters it), so it is set again after each
+ * curl_multi_perform() of a transfer.  libcurl only reports a transfer's
+ * socket once the transfer is done (CURLINFO_ACTIVESOCKET), so the socket
+ * of the process's connection to the model service is recorded when curl
+ * opens it and forgotten when curl closes it. */
+
+static curl_socket_t model_socket = CURL_SOCKET_BAD;
+
+static int on_sockopt(void *clientp, curl_socket_t fd, curlsocktype purpose)
+{
+    (void)clientp;
+    if (purpose == CURLSOCKTYPE_IPCXN)
+        model_socket = fd;
+    return CURL_SOCKOPT_OK;
+}
+
+static int on_closesocket(void *clientp, curl_socket_t fd)
+{
+    (void)clientp;
+    if (fd == model_socket)
+        model_socket = CURL_SOCKET_BAD;
+    return close(fd);
+}
+
+/* Acknowledges what has arrived on the model connection at once. */
+static void quickack(void)
+{
+#ifdef TCP_QUICKACK
+    int one = 1;
+
+    if (model_socket != CURL_SOCKET_BAD)
+        (void)setsockopt(model_socket, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+#endif
+}
+
 /* Drives one transfer with the multi interface, waking every LLM_POLL_MS;
  * returns curl's result for it. */
 static CURLcode perform(CURLM *m, struct call *c)
@@ -225,6 +272,7 @@ static CURLcode perform(CURLM *m, struct call *c)
             rc = CURLE_FAILED_INIT;
             break;
         }
+        quickack();
         while ((msg = curl_multi_info_read(m, &left)) != NULL)
             if (msg->msg == CURLMSG_DONE && msg->easy_handle == c->h) {
                 rc = msg->data.result;
@@ -284,6 +332,8 @@ static void setup(struct call *c, const char *url, struct curl_slist *headers,
     curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
     curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, on_sockopt);
+    curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, on_closesocket);
 }
 
 /* Classifies an attempt that the client itself stopped (c->stop), never
