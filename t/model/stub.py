@@ -3,7 +3,9 @@
 
 Standard library only.  Binds 127.0.0.1 (port 0 = a free one, or --port N),
 prints the port as the first line on stdout and serves, one thread per
-connection, until killed.  See t/model/README.md for the whole contract:
+connection, until killed.  Writes with Nagle's algorithm on, like Python's
+http.server; --nodelay sets TCP_NODELAY instead, like llama.cpp's server,
+Ollama and vLLM.  See t/model/README.md for the whole contract:
 
   POST /v1/chat/completions   streamed (SSE, "stream": true) or one JSON
                               completion; the answer is "grounded" in the
@@ -302,11 +304,20 @@ class Server(ThreadingHTTPServer):
         pass  # a client that disconnects never kills or clutters the server
 
 
+class NoDelayHandler(Handler):
+    """--nodelay: TCP_NODELAY on every connection, as llama.cpp's server,
+    Ollama and vLLM do; the default Handler writes with Nagle's algorithm
+    on, as Python's http.server does (the realistic worst case)."""
+    disable_nagle_algorithm = True
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--nodelay", action="store_true",
+                    help="disable Nagle's algorithm on its connections")
     args = ap.parse_args()
-    server = Server(("127.0.0.1", args.port), Handler)
+    server = Server(("127.0.0.1", args.port), NoDelayHandler if args.nodelay else Handler)
     print(server.server_address[1], flush=True)
     sys.stdout.close()
     server.serve_forever()
