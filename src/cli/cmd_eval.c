@@ -58,8 +58,8 @@ struct baseline {
     struct eval_pages *index;
 };
 
-static const char *const category_names[] = {"in_scope",  "out_of_scope", "near_miss",
-                                             "broad",     "follow_up",    "none"};
+static const char *const category_names[] = {"in_scope", "out_of_scope", "near_miss",
+                                             "broad",    "follow_up",    "none"};
 
 const char *eval_category_name(enum eval_category c)
 {
@@ -224,11 +224,10 @@ static bool score_answer(struct db *db, struct eval_q *q, const struct coach_ans
         return true;
     for (i = 0; i < json_object_array_length(cites) && ok; i++) {
         json_object *c = json_object_array_get_idx(cites, i), *v;
-        const char *chunk = json_object_object_get_ex(c, "chunk_id", &v)
-                                ? json_object_get_string(v)
-                                : NULL,
-                   *quote = json_object_object_get_ex(c, "quote", &v) ? json_object_get_string(v)
-                                                                      : NULL;
+        const char *chunk = json_object_object_get_ex(c, "chunk_id", &v) ? json_object_get_string(v)
+                                                                         : NULL,
+                   *quote =
+                       json_object_object_get_ex(c, "quote", &v) ? json_object_get_string(v) : NULL;
         const char *book_id, *text;
         int from, to;
 
@@ -291,8 +290,7 @@ static bool coach_line(struct db *db, const struct config *cfg, struct eval_q *q
     ok = score_answer(db, q, &ans, tg);
     if (verbose && q->want_route != EVAL_NO_ROUTE && q->route != q->want_route)
         fprintf(stderr, "eval: coach: %s: expected %s, got %s (as \"%s\")\n", q->question,
-                route_name((enum coach_route)q->want_route), route_name(ans.route),
-                ans.standalone);
+                route_name((enum coach_route)q->want_route), route_name(ans.route), ans.standalone);
     if (verbose && ans.cited && !ans.all_verified)
         fprintf(stderr, "eval: coach: %s: a citation did not verify\n", q->question);
     coach_answer_free(&ans);
@@ -321,8 +319,7 @@ static int wanted_route(json_object *line, enum eval_category c)
 
 /* Runs one question.  Returns false when the database failed. */
 static bool run_line(struct db *db, const struct config *cfg, const struct search_tuning *tuning,
-                     size_t k, bool coach, bool verbose, const struct baseline *b,
-                     struct eval_q *q)
+                     size_t k, bool coach, bool verbose, const struct baseline *b, struct eval_q *q)
 {
     struct targets tg = {NULL, 0};
     json_object *exp;
@@ -337,8 +334,11 @@ static bool run_line(struct db *db, const struct config *cfg, const struct searc
     q->none = q->category == EVAL_NONE;
     q->retrieval = q->category == EVAL_IN_SCOPE && has_nonempty_array(q->line, "expected");
     if (ok && (q->retrieval || q->none)) {
-        struct search_opts so = {.question = q->question, .k = k, .threshold = -1,
-                                 .mode = SEARCH_HYBRID, .tuning = tuning};
+        struct search_opts so = {.question = q->question,
+                                 .k = k,
+                                 .threshold = -1,
+                                 .mode = SEARCH_HYBRID,
+                                 .tuning = tuning};
         struct search_result res;
         if (!search_run(db, cfg, &so, &res)) {
             fprintf(stderr, "plccoach: search failed: %s\n", db->last_error);

@@ -37,16 +37,16 @@ struct eval_q {
 
     /* retrieval (in-scope lines with expected pages; "none" lines) */
     bool retrieval, none;
-    bool targets_found;  /* the expected pages exist in the library */
-    size_t rank;         /* 1-based rank of the first right passage; 0 = not in the top k */
-    size_t base_rank;    /* the same for the page baseline */
-    bool answered_none;  /* a "none" line: the search said nothing relevant */
+    bool targets_found; /* the expected pages exist in the library */
+    size_t rank;        /* 1-based rank of the first right passage; 0 = not in the top k */
+    size_t base_rank;   /* the same for the page baseline */
+    bool answered_none; /* a "none" line: the search said nothing relevant */
 
     /* the coach (with --coach) */
     bool coached;
-    int route;              /* what the coach did */
-    bool page_expected;     /* the line names pages and expects an answer */
-    bool right_page;        /* the answer cited a passage on an expected page */
+    int route;          /* what the coach did */
+    bool page_expected; /* the line names pages and expects an answer */
+    bool right_page;    /* the answer cited a passage on an expected page */
     size_t key_terms, key_found;
     size_t quotes, quotes_ok; /* cited passages' quotes; found on their pages */
     bool llm, fallback, cited, all_verified, grounded;
@@ -73,9 +73,8 @@ struct eval_report_opts {
 struct eval_gates {
     double min_recall1, min_recall5, min_mrr;
     bool above_baseline; /* recall@1 and recall@5 >= the baseline's */
-    double min_routing, min_refusal, max_false_refusal, min_clarify_precision,
-        min_clarify_recall, min_verified, min_answer_page, min_followup_page, min_key_terms,
-        min_quotes;
+    double min_routing, min_refusal, max_false_refusal, min_clarify_precision, min_clarify_recall,
+        min_verified, min_answer_page, min_followup_page, min_key_terms, min_quotes;
 };
 
 /* Prints the report of q[0..n) and checks the gates.  Returns false when

@@ -23,7 +23,7 @@
 struct eval_ci {
     double value; /* the ratio over all questions (0 when den sums to 0) */
     double lo, hi;
-    double den;   /* sum of den */
+    double den; /* sum of den */
 };
 
 /* The next number of a splitmix64 generator whose state is *s. */
@@ -34,8 +34,7 @@ uint64_t eval_rand(uint64_t *s) __attribute__((nonnull));
  * nmetrics arrays of n values each (num[m][i]).  out has nmetrics
  * entries. */
 void eval_bootstrap(const double *const *num, const double *const *den, size_t nmetrics, size_t n,
-                    size_t resamples, uint64_t seed, struct eval_ci *out)
-    __attribute__((nonnull));
+                    size_t resamples, uint64_t seed, struct eval_ci *out) __attribute__((nonnull));
 
 /* ---- the page baseline ------------------------------------------------------
  * Okapi BM25 over whole printed pages, standard and untuned: k1 1.2, b

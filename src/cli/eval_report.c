@@ -219,18 +219,15 @@ static void per_question(const struct eval_q *q, size_t n, bool json, json_objec
             json_add_str(o, "want", route_or_dash(q[i].want_route));
             json_add_str(o, "route", q[i].coached ? route_or_dash(q[i].route) : NULL);
             json_object_object_add(o, "right_page", json_object_new_boolean(q[i].right_page));
-            json_object_object_add(o, "key_terms",
-                                   json_object_new_int64((int64_t)q[i].key_terms));
-            json_object_object_add(o, "key_found",
-                                   json_object_new_int64((int64_t)q[i].key_found));
+            json_object_object_add(o, "key_terms", json_object_new_int64((int64_t)q[i].key_terms));
+            json_object_object_add(o, "key_found", json_object_new_int64((int64_t)q[i].key_found));
             json_object_array_add(arr, o);
         } else {
             printf("q %-10s %-12s rank %2zu  baseline %2zu  want %-7s got %-7s page %s  keys "
                    "%zu/%zu  %s\n",
                    q[i].id, eval_category_name(q[i].category), q[i].rank, q[i].base_rank,
                    route_or_dash(q[i].want_route), q[i].coached ? route_or_dash(q[i].route) : "-",
-                   q[i].right_page ? "yes" : "no ", q[i].key_found, q[i].key_terms,
-                   q[i].question);
+                   q[i].right_page ? "yes" : "no ", q[i].key_found, q[i].key_terms, q[i].question);
         }
     }
     if (json)
@@ -270,8 +267,7 @@ static json_object *coach_json(const struct eval_q *q, size_t n, const struct ev
     json_object_object_add(co, "answers", json_object_new_int64((int64_t)answers));
     json_object_object_add(co, "grounded", json_object_new_double(ci[M_GROUNDED].value));
     json_object_object_add(co, "cited", json_object_new_int64((int64_t)cited));
-    json_object_object_add(co, "citations_verified",
-                           json_object_new_double(ci[M_VERIFIED].value));
+    json_object_object_add(co, "citations_verified", json_object_new_double(ci[M_VERIFIED].value));
     json_object_object_add(co, "by_model", json_object_new_int64((int64_t)llm));
     json_object_object_add(co, "fallbacks", json_object_new_int64((int64_t)fallback));
     return co;
@@ -332,8 +328,8 @@ bool eval_report(const struct eval_q *q, size_t n, const struct eval_report_opts
             none_ok += q[i].answered_none;
         }
     }
-    eval_bootstrap((const double *const *)num, (const double *const *)den, M_COUNT, n,
-                   o->resamples, o->seed, ci);
+    eval_bootstrap((const double *const *)num, (const double *const *)den, M_COUNT, n, o->resamples,
+                   o->seed, ci);
 
     if (o->json) {
         json_object *iv = json_object_new_object(), *arr = json_object_new_array(),
@@ -420,10 +416,10 @@ bool eval_report(const struct eval_q *q, size_t n, const struct eval_report_opts
             printf("coach clarification precision: %.3f (%g clarified), recall: %.3f (%g)\n",
                    ci[M_CLAR_PREC].value, ci[M_CLAR_PREC].den, ci[M_CLAR_REC].value,
                    ci[M_CLAR_REC].den);
-            printf("coach answers: %zu, grounded %.3f, by the model %zu, fallbacks %zu\n",
-                   answers, ci[M_GROUNDED].value, llm, fallback);
-            printf("coach citations all verified: %.3f (%g answers cited)\n",
-                   ci[M_VERIFIED].value, ci[M_VERIFIED].den);
+            printf("coach answers: %zu, grounded %.3f, by the model %zu, fallbacks %zu\n", answers,
+                   ci[M_GROUNDED].value, llm, fallback);
+            printf("coach citations all verified: %.3f (%g answers cited)\n", ci[M_VERIFIED].value,
+                   ci[M_VERIFIED].den);
         }
         printf("%-18s %5s  %9s  %9s  %6s%s\n", "category", "n", "recall@1", "recall@5", "MRR",
                o->coach ? "  routed   route    page    keys" : "");
