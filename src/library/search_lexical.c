@@ -417,6 +417,10 @@ bool search_lexical(struct db *db, const char *question, const struct search_tun
         struct syn_ctx s = {.q = &q, .stands_for = NONE, .base = t->w_synonym};
         synonyms_each(question, synonym_expansion, &s);
     }
+    if (t->w_thesaurus > 0) {
+        struct syn_ctx s = {.q = &q, .stands_for = NONE, .base = t->w_thesaurus};
+        synonyms_thesaurus_each(question, synonym_expansion, &s);
+    }
     if (!lookup_df(db, &q, 0, &st))
         goto done;
     expansion_stand_ins(&q);

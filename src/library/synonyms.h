@@ -32,6 +32,18 @@ typedef void (*synonyms_fn)(void *ctx, const char *expansion, const char *source
  * on word boundaries (with its acronym). */
 void synonyms_each(const char *text, synonyms_fn fn, void *ctx) __attribute__((nonnull(1, 2)));
 
+/* The thesaurus: teachers' words (abbrev: a lower-case word or phrase)
+ * and the books' words for them (phrase), one way; thesaurus_count
+ * entries. */
+extern const struct synonym thesaurus[];
+extern const size_t thesaurus_count;
+
+/* Calls fn (expansion: the books' words; source: the teacher's word) for
+ * each thesaurus entry whose word or phrase text holds on word
+ * boundaries. */
+void synonyms_thesaurus_each(const char *text, synonyms_fn fn, void *ctx)
+    __attribute__((nonnull(1, 2)));
+
 /* Appends to out (space-separated, lower case) the words of text followed
  * by, for each acronym found, its phrase and, for each phrase found, its
  * acronym: "What is a CFA?" -> "what is a cfa common formative assessment".
