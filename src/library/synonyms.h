@@ -1,7 +1,7 @@
 /*
  * The PLC acronym and synonym list, shared by the local embedder (which
- * expands acronyms before hashing) and full-text search (which ORs each
- * acronym with its phrase).
+ * expands acronyms before hashing) and BM25 (which adds each acronym's
+ * phrase to the query), and the thesaurus of teachers' words (BM25).
  */
 #ifndef PLC_LIBRARY_SYNONYMS_H
 #define PLC_LIBRARY_SYNONYMS_H
@@ -49,13 +49,5 @@ void synonyms_thesaurus_each(const char *text, synonyms_fn fn, void *ctx)
  * acronym: "What is a CFA?" -> "what is a cfa common formative assessment".
  * Words are runs of ASCII letters and digits and of bytes >= 0x80. */
 void synonyms_expand_text(const char *text, struct buf *out) __attribute__((nonnull));
-
-/* Appends to out a websearch_to_tsquery() string that ORs the question's
- * words, each acronym's phrase (its words unquoted, so ANDed) and each
- * phrase's acronym:
- * "cfa or common formative assessment".  Only words are copied, so no
- * operator or quote of the question reaches the query.  Returns false when
- * the question has no word at all (out unchanged). */
-bool synonyms_fts_query(const char *question, struct buf *out) __attribute__((nonnull));
 
 #endif
