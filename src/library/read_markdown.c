@@ -315,6 +315,14 @@ bool read_markdown(const char *data, size_t n, enum doc_format format, struct do
                 buf_putc(&st.page, '\n');
             if (st.page.len > 1 && st.page.data[st.page.len - 2] != '\n')
                 buf_putc(&st.page, '\n');
+            if (h < len) { /* a section heading: chunks after it fall under it */
+                char *title = xstrndup(line + h, len - h);
+                size_t lvl = 0;
+                while (lvl < len && line[lvl] == '#')
+                    lvl++;
+                doc_add_heading(d, title, (int)lvl, d->n_pages, st.page.len);
+                free(title);
+            }
             buf_append(&st.page, line + h, len - h);
             buf_puts(&st.page, "\n\n");
             continue;

@@ -37,7 +37,7 @@ int main(void)
     char err[256];
     bool ok_read;
 
-    plan(34);
+    plan(35);
     ok_read = read_markdown(book, strlen(book), DOC_MARKDOWN, &d, err, sizeof(err));
     if (!ok(ok_read, "the book is read"))
         diag("%s", err);
@@ -68,6 +68,10 @@ int main(void)
            "... at the offset of its heading");
         ok(strstr(d.pages[2].text, "\n\nA section\n\n") != NULL,
            "## sub-heading kept as a paragraph");
+        ok(d.n_headings == 1 && strcmp(d.headings[0].title, "A section") == 0
+               && d.headings[0].level == 2 && d.headings[0].page == 2
+               && strncmp(d.pages[2].text + d.headings[0].offset, "A section", 9) == 0,
+           "... and recorded as a section heading at its place");
     } else {
         int i;
         for (i = 0; i < 9; i++)
