@@ -11,7 +11,46 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 
-void clean_dehyphenate(char *text)
+/* The letters of a word that end just before end (start at or after
+ * text) and of the word that starts at from; their lengths. */
+static size_t word_before(const char *text, const char *end)
+{
+    const char *s = end;
+    while (s > text && isalpha((unsigned char)s[-1]))
+        s--;
+    return (size_t)(end - s);
+}
+
+static size_t word_after(const char *from)
+{
+    size_t n = 0;
+    while (isalpha((unsigned char)from[n]))
+        n++;
+    return n;
+}
+
+bool clean_hyphen_is_hard(const char *whole, const char *left, size_t ln, const char *right,
+                          size_t rn)
+{
+    const char *p;
+    size_t n = ln + 1 + rn;
+
+    if (whole == NULL || ln == 0 || rn == 0)
+        return false;
+    /* "left-right" elsewhere in the text, as a word of its own. */
+    for (p = strstr(whole, "-"); p != NULL; p = strstr(p + 1, "-")) {
+        const char *s = p - ln;
+        if ((size_t)(p - whole) < ln || strncasecmp(s, left, ln) != 0
+            || strncasecmp(p + 1, right, rn) != 0)
+            continue;
+        if ((s > whole && isalpha((unsigned char)s[-1])) || isalpha((unsigned char)s[n]))
+            continue;
+        return true;
+    }
+    return false;
+}
+
+void clean_dehyphenate(char *text, const char *whole)
 {
     char *r = text, *w = text;
 
@@ -22,6 +61,12 @@ void clean_dehyphenate(char *text)
             while (r[k] == ' ' || r[k] == '\t')
                 k++;
             if (islower((unsigned char)r[k])) {
+                /* A hyphen the word really has ("co-plan") stays: the
+                 * hyphenated word is written so elsewhere in the text. */
+                size_t ln = word_before(text, r);
+                bool hard = clean_hyphen_is_hard(whole, r - ln, ln, r + k, word_after(r + k));
+                if (hard)
+                    *w++ = '-';
                 r += k;
                 continue;
             }
@@ -112,6 +157,52 @@ static char *line_key(const char *s, size_t n, const char *label)
     }
 }
 
+/* Compares a header key with a title: ASCII case and white space runs
+ * ignored. */
+static bool same_title(const char *key, const char *title)
+{
+    while (*key != '\0' || *title != '\0') {
+        if (isspace((unsigned char)*key) && isspace((unsigned char)*title)) {
+            while (isspace((unsigned char)*key))
+                key++;
+            while (isspace((unsigned char)*title))
+                title++;
+            continue;
+        }
+        if (tolower((unsigned char)*key) != tolower((unsigned char)*title))
+            return false;
+        key++;
+        title++;
+    }
+    return true;
+}
+
+/* The chapter page p falls in (the last one starting at or before it);
+ * NULL before the first. */
+static const struct doc_chapter *chapter_of(const struct doc *d, size_t p)
+{
+    const struct doc_chapter *c = NULL;
+    size_t i;
+
+    for (i = 0; i < d->n_chapters && d->chapters[i].page <= p; i++)
+        c = &d->chapters[i];
+    return c;
+}
+
+/* A top line that names its page's chapter (the outline's title): on the
+ * chapter's first page it is the opener's own title and stays (a running
+ * header repeating it elsewhere does not remove it); on any other page of
+ * the chapter it is a running header, however few pages the chapter has.
+ * Returns 1 to keep, -1 to drop, 0 when the rule does not apply. */
+static int chapter_title_line(const struct doc *d, const struct edge_line *l)
+{
+    const struct doc_chapter *c = l->top ? chapter_of(d, l->page) : NULL;
+
+    if (c == NULL || !same_title(l->key, c->title))
+        return 0;
+    return c->page == l->page ? 1 : -1;
+}
+
 /* Appends the first or last CLEAN_EDGE_LINES non-blank lines of page p. */
 static void collect_edges(const struct doc *d, size_t p, bool top, struct edge_line **v, size_t *n,
                           size_t *cap)
@@ -199,6 +290,10 @@ void clean_headers(struct doc *d)
             drop[i] = true;
             continue;
         }
+        if (chapter_title_line(d, &v[i]) != 0) {
+            drop[i] = chapter_title_line(d, &v[i]) < 0;
+            continue;
+        }
         if (d->n_pages < CLEAN_MIN_REPEATS || strlen(v[i].key) > 120)
             continue;
         for (j = 0; j < n; j++)
@@ -252,13 +347,17 @@ static void squeeze(char **text)
 
 void clean_doc(struct doc *d)
 {
+    struct buf whole = BUF_INIT;
     size_t p;
 
     clean_headers(d);
     for (p = 0; p < d->n_pages; p++) {
         squeeze(&d->pages[p].text);
-        clean_dehyphenate(d->pages[p].text);
+        buf_puts(&whole, d->pages[p].text);
+        buf_putc(&whole, '\n');
     }
+    for (p = 0; p < d->n_pages; p++)
+        clean_dehyphenate(d->pages[p].text, buf_str(&whole));
     /* A word split across a page break: the fragment on the next page joins
      * the earlier page, where the word begins. */
     for (p = 0; p + 1 < d->n_pages; p++) {
@@ -272,8 +371,11 @@ void clean_doc(struct doc *d)
             frag++;
         {
             struct buf b = BUF_INIT;
+            size_t ln = word_before(t, t + len - 1);
+            bool hard =
+                clean_hyphen_is_hard(buf_str(&whole), t + len - 1 - ln, ln, next, word_after(next));
 
-            buf_append(&b, t, len - 1);
+            buf_append(&b, t, hard ? len : len - 1);
             buf_append(&b, next, frag);
             free(d->pages[p].text);
             d->pages[p].text = buf_steal(&b);
@@ -282,6 +384,7 @@ void clean_doc(struct doc *d)
             memmove(next, next + frag, strlen(next + frag) + 1);
         }
     }
+    buf_free(&whole);
 }
 
 /* Returns the first non-blank line at or after *pos in t (n bytes in *len)

@@ -18,15 +18,28 @@
 #define CLEAN_MIN_REPEATS 3
 
 /* Joins words split across lines ("collabo-\nration" -> "collaboration")
- * when the next line starts with a lowercase letter, in place. */
-void clean_dehyphenate(char *text) __attribute__((nonnull));
+ * when the next line starts with a lowercase letter, in place.  A hyphen
+ * the word really has stays ("co-\nplan" -> "co-plan"): when whole (the
+ * book's text; NULL: always join) holds the hyphenated word elsewhere
+ * (clean_hyphen_is_hard()). */
+void clean_dehyphenate(char *text, const char *whole) __attribute__((nonnull(1)));
+
+/* Whether whole holds left-right (ln and rn bytes, ASCII case ignored) as
+ * a word of its own, not inside a longer one. */
+bool clean_hyphen_is_hard(const char *whole, const char *left, size_t ln, const char *right,
+                          size_t rn);
 
 /* Returns true when the line (n bytes) is only a page number: "12",
  * "xii", "Page 12", "- 12 -", "12 of 40". */
 bool clean_is_page_number(const char *line, size_t n) __attribute__((nonnull));
 
 /* Removes running headers and footers and page-number lines from the top
- * and bottom CLEAN_EDGE_LINES lines of every page. */
+ * and bottom CLEAN_EDGE_LINES lines of every page.  A top line that is
+ * the title of its page's chapter (d's chapters, from the outline) is
+ * decided by the chapter alone: kept on the chapter's first page (the
+ * opener's own title, even when running headers repeat it), removed on
+ * its other pages (a running header, even in a chapter too short for
+ * CLEAN_MIN_REPEATS). */
 void clean_headers(struct doc *d) __attribute__((nonnull));
 
 /* The whole PDF cleanup: headers and footers, hyphenation within a page

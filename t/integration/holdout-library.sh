@@ -83,7 +83,11 @@ stack_psql -- -c "COPY (SELECT b.title, c.page_index_start, c.page_index_end, c.
 if python3 "$holdout" verify-chunks "$STACK_DIR/chunks.csv" "${sources[@]}" "${markdown[@]}" \
     >"$STACK_DIR/verify.out" 2>&1; then
     pass "every chunk carries its pages' printed labels and only their text; every page is in a chunk"
-    grep '^note: ' "$STACK_DIR/verify.out" | while IFS= read -r line; do diag "$line"; done
+    # A chapter opener keeps its title although the running headers repeat
+    # it (library/clean.c): no chapter title may be missing from its page.
+    is "$(grep -c '^note: ' "$STACK_DIR/verify.out" || true)" 0 \
+        "every chapter's title is in the text of its opening page"
+    grep '^note: ' "$STACK_DIR/verify.out" | while IFS= read -r line; do diag "$line"; done || true
 else
     fail "every chunk carries its pages' printed labels and only their text; every page is in a chunk"
     diag "$(head -n 40 "$STACK_DIR/verify.out")"

@@ -8,14 +8,57 @@
 #include "library/clean.h"
 #include "tap/basic.h"
 
-/* Runs clean_dehyphenate on a copy of s and compares. */
-static void dehyph(const char *s, const char *want, const char *what)
+/* Runs clean_dehyphenate on a copy of s (whole: the book's text, or
+ * NULL) and compares. */
+static void dehyph_in(const char *s, const char *whole, const char *want, const char *what)
 {
     char b[256];
 
     snprintf(b, sizeof(b), "%s", s);
-    clean_dehyphenate(b);
+    clean_dehyphenate(b, whole);
     is_string(want, b, "%s", what);
+}
+
+static void dehyph(const char *s, const char *want, const char *what)
+{
+    dehyph_in(s, NULL, want, what);
+}
+
+/* A book of five pages under two outline chapters (pages 0-2 and 3-4),
+ * laid out as a publisher does: the chapter title as the running header
+ * of its pages except the opener, whose own title line is the same words
+ * ("CHAPTER 2" above it). */
+static void chapter_titles(void)
+{
+    static const char *const pages[] = {
+        "CHAPTER 1\nNorms with Teeth\nA norm the team wrote.\n1",
+        "Norms with Teeth\nThe second page, where co-plan is written whole.\n2",
+        "Norms with Teeth\nThe third page of the chapter has co-\nplan and collabo-\nration.\n3",
+        "CHAPTER 2\nThe Short One\nOnly two pages in this chapter.\n4",
+        "The Short One\nIts second page; the header is on one page only.\n5",
+    };
+    struct doc d;
+    size_t i;
+
+    doc_init(&d, DOC_PDF);
+    for (i = 0; i < 5; i++) {
+        char label[8];
+        snprintf(label, sizeof(label), "%zu", i + 1);
+        (void)doc_add_page(&d, label, pages[i]);
+    }
+    doc_add_chapter(&d, "1", "Norms with Teeth", 0, 0);
+    doc_add_chapter(&d, "2", "The Short One", 3, 0);
+    clean_doc(&d);
+    ok(strstr(d.pages[0].text, "Norms with Teeth") != NULL,
+       "the opener keeps its title although running headers repeat it on 3 pages");
+    ok(strstr(d.pages[1].text, "Norms with Teeth") == NULL, "the running header goes");
+    ok(strstr(d.pages[3].text, "The Short One") != NULL,
+       "a short chapter's opener keeps its title");
+    ok(strstr(d.pages[4].text, "The Short One") == NULL,
+       "a short chapter's running header goes although it heads one page only");
+    ok(strstr(d.pages[2].text, "co-plan and collaboration.") != NULL,
+       "in clean_doc: a hyphen the book writes elsewhere stays, a soft one goes");
+    doc_free(&d);
 }
 
 int main(void)
@@ -24,12 +67,19 @@ int main(void)
     char text[256];
     int i;
 
-    plan(20);
+    plan(28);
     dehyph("collabo-\nration works", "collaboration works", "a split word is joined");
     dehyph("collabo-\n   ration", "collaboration", "... also with indentation");
     dehyph("the well-\nKnown Group", "the well-\nKnown Group", "kept before a capital");
     dehyph("pages 10-\n12", "pages 10-\n12", "kept after a digit");
     dehyph("a well-known fact", "a well-known fact", "an inner hyphen is untouched");
+    dehyph_in("we co-\nplan units", "teams that co-plan", "we co-plan units",
+              "a hyphen the book writes elsewhere stays (co-plan)");
+    dehyph_in("we co-\nplan units", "teams that coplan", "we coplan units",
+              "... not when the book writes the word without one");
+    dehyph_in("we co-\nplan units", "to co-planner", "we coplan units",
+              "... nor when it is only inside a longer word");
+    chapter_titles();
 
     ok(clean_is_page_number("12", 2), "12 is a page number");
     ok(clean_is_page_number("  xii ", 6), "xii is");
