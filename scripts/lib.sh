@@ -20,6 +20,10 @@ PLC_PKGS_BUILD=(build-essential autoconf automake libtool pkg-config
     libpoppler-glib-dev libcairo2-dev libpango1.0-dev libstemmer-dev)
 PLC_PKGS_STACK=(postgresql-15 postgresql-server-dev-15 nginx spawn-fcgi curl
     dpkg-dev)
+# WordNet's database files (/usr/share/wordnet), read by plccoach ingest
+# and plccoach reindex --related for the related words of retrieval
+# (src/library/README.md, "Related words").
+PLC_PKGS_STACK+=(wordnet-base)
 PLC_PKGS_CHECK=(wrk clang libclang-rt-14-dev valgrind qpdf)
 # The evaluation library's books are laid out in DejaVu Serif
 # (eval/holdout/mkbooks); its checker and the model stand-in are python3

@@ -16,6 +16,13 @@ Python 3 standard library only (see eval/holdout/README.md).
                                      nothing added (no running header, no page
                                      number); every page with text is covered.
 
+    holdout.py fold FILE A|B         prints the lines of FILE (tune.jsonl) in one half of
+                                     the two-fold split used to cross-validate
+                                     retrieval choices (docs/performance.md): within
+                                     each category, ids ranked by
+                                     SHA-256("plccoach-tune-folds:" id), the first half
+                                     (rounded up) is A.  Refuses heldout.jsonl.
+
     holdout.py check DIR             checks the question set in DIR (tune.jsonl and
                                      heldout.jsonl against DIR/books/*): prints
                                      "ok - ..." / "not ok - ..." lines and "# ..."
@@ -284,6 +291,35 @@ def split_rule(ids):
     return set(ranked[:int(len(ranked) * TUNE_SHARE + 0.5)])
 
 
+FOLD_SEED = "plccoach-tune-folds"
+
+
+def fold_rule(ids):
+    """The two folds of tune: ids ranked by SHA-256(FOLD_SEED ":" id); the
+    first half (rounded up) is fold A.  Returns the set of fold A's ids."""
+    ranked = sorted(ids, key=lambda i: hashlib.sha256((FOLD_SEED + ":" + i).encode()).hexdigest())
+    return set(ranked[:(len(ranked) + 1) // 2])
+
+
+def cmd_fold(path, which):
+    if os.path.basename(path) == "heldout.jsonl" or which not in ("A", "B"):
+        sys.stderr.write("holdout.py fold: only tune.jsonl (or another tuning set) splits, into A or B\n")
+        return 2
+    with open(path, encoding="utf-8") as f:
+        lines = [l for l in f if l.strip()]
+    by_cat = {}
+    for l in lines:
+        q = json.loads(l)
+        by_cat.setdefault(q.get("category", ""), []).append(q["id"])
+    fold_a = set()
+    for ids in by_cat.values():
+        fold_a |= fold_rule(ids)
+    for l in lines:
+        if (json.loads(l)["id"] in fold_a) == (which == "A"):
+            sys.stdout.write(l)
+    return 0
+
+
 class Checker:
     def __init__(self):
         self.failed = 0
@@ -546,6 +582,8 @@ def main(argv):
         return cmd_expect(argv[1:])
     if len(argv) >= 3 and argv[0] == "verify-chunks":
         return cmd_verify_chunks(argv[1], argv[2:])
+    if len(argv) == 3 and argv[0] == "fold":
+        return cmd_fold(argv[1], argv[2])
     if len(argv) == 2 and argv[0] == "check":
         return cmd_check(argv[1])
     sys.stderr.write(__doc__)

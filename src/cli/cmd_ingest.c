@@ -14,11 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "db/db.h"
 #include "library/embed.h"
 #include "library/ingest.h"
+#include "library/related.h"
+#include "library/wordnet.h"
 #include "util/alloc.h"
 #include "util/cfg.h"
 
@@ -54,6 +57,30 @@ static void one_file(struct ingest_run *run, const char *path)
         break;
     }
     fflush(stdout);
+}
+
+/* A library whose related-words table is empty gets it from WordNet
+ * when WordNet is installed (plccoach reindex --related reloads it);
+ * without WordNet search expands nothing, which is said, not failed. */
+static void related_first_load(struct db *db)
+{
+    char err[512];
+    int64_t have;
+    size_t n;
+
+    if (!related_count(db, &have) || have > 0)
+        return;
+    if (access(WORDNET_DIR_DEFAULT "/index.noun", R_OK) != 0) {
+        fprintf(stderr,
+                "plccoach: WordNet is not installed (%s): questions are not expanded "
+                "with related words\n",
+                WORDNET_DIR_DEFAULT);
+        return;
+    }
+    if (related_load(db, NULL, &n, err, sizeof(err)))
+        printf("related   %zu related words from WordNet (%s)\n", n, WORDNET_DIR_DEFAULT);
+    else
+        fprintf(stderr, "plccoach: related words not loaded: %s\n", err);
 }
 
 static int by_name(const void *a, const void *b)
@@ -157,6 +184,7 @@ int cmd_ingest(int argc, char **argv, struct config *cfg)
                 run.db.last_error);
         run.bad++;
     }
+    related_first_load(&run.db);
     db_close(&run.db);
     return run.bad > 0 ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 /*
  * plccoach search "question" [--domain D] [--k N] [--json] [--mode M]
  *     [--set name=value]... [--repeat N]
- * plccoach reindex [--lexical]
+ * plccoach reindex [--lexical | --related [DIR]]
  */
 #include "config.h"
 
@@ -16,7 +16,9 @@
 #include "db/db.h"
 #include "library/embed.h"
 #include "library/lexical.h"
+#include "library/related.h"
 #include "library/search.h"
+#include "library/wordnet.h"
 #include "util/alloc.h"
 #include "util/cfg.h"
 #include "util/text.h"
@@ -206,18 +208,38 @@ static void lexical_progress(size_t done, size_t total)
         fputc('\n', stderr);
 }
 
+/* plccoach reindex --related [DIR]: the related-words table from WordNet. */
+static int reindex_related(struct db *db, const char *dir)
+{
+    char err[512];
+    size_t n;
+
+    if (!related_load(db, dir, &n, err, sizeof(err))) {
+        fprintf(stderr, "plccoach: reindex --related failed: %s\n", err);
+        return 1;
+    }
+    printf("reindexed: %zu related words from WordNet (%s)\n", n, dir ? dir : WORDNET_DIR_DEFAULT);
+    return 0;
+}
+
 int cmd_reindex(int argc, char **argv, struct config *cfg)
 {
     bool lexical_only = argc == 2 && strcmp(argv[1], "--lexical") == 0;
+    bool related = (argc == 2 || argc == 3) && strcmp(argv[1], "--related") == 0;
     struct db db;
     bool ok;
 
-    if (argc != 1 && !lexical_only) {
-        fprintf(stderr, "Usage: plccoach reindex [--lexical]\n");
+    if (argc != 1 && !lexical_only && !related) {
+        fprintf(stderr, "Usage: plccoach reindex [--lexical | --related [DIR]]\n");
         return 2;
     }
     if (!open_db(&db, cfg))
         return 1;
+    if (related) {
+        int rc = reindex_related(&db, argc == 3 ? argv[2] : NULL);
+        db_close(&db);
+        return rc;
+    }
     ok = lexical_only || library_reindex(&db, cfg, isatty(2) ? progress : NULL);
     if (ok && !lexical_only)
         printf("reindexed: model %s, %lld dimensions\n", embed_model_name(cfg),

@@ -378,6 +378,7 @@ static const char *source_name(enum search_term_source s)
     case SEARCH_TERM_SYNONYM: return "synonym";
     case SEARCH_TERM_TYPO: return "typo";
     case SEARCH_TERM_FEEDBACK: return "feedback";
+    case SEARCH_TERM_RELATED: return "related";
     }
     return "question";
 }

@@ -33,6 +33,8 @@ struct search_tuning {
     double w_chapter;     /* a chapter-title occurrence, in body occurrences */
     double w_synonym;     /* weight of an acronym's phrase words (and a phrase's acronym); 0 off */
     double w_thesaurus;   /* weight of the thesaurus words for a teacher word; 0 off */
+    double w_related;     /* weight of a question word's WordNet relations, shared; 0 off */
+    int related_rel;      /* relations used: 1 synonyms, 2 + hypernyms, 3 + hyponyms */
     bool typos;           /* match unknown question words to the vocabulary */
     double typo_min_sim;  /* trigram similarity a candidate needs */
     size_t fb_docs;       /* RM3: feedback passages; 0 = no feedback */
@@ -93,6 +95,7 @@ enum search_term_source {
     SEARCH_TERM_SYNONYM,  /* an acronym's phrase, or a phrase's acronym (synonyms.c) */
     SEARCH_TERM_TYPO,     /* a vocabulary term standing for an unknown question word */
     SEARCH_TERM_FEEDBACK, /* RM3 */
+    SEARCH_TERM_RELATED,  /* a WordNet relation of a question word or word pair (related.h) */
 };
 
 struct search_term {

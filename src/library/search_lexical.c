@@ -10,6 +10,7 @@
 
 #include "db/db.h"
 #include "db/lexicon.h"
+#include "db/related.h"
 #include "library/analyze.h"
 #include "library/bm25.h"
 #include "library/lexical.h"
@@ -17,9 +18,10 @@
 #include "library/synonyms.h"
 #include "util/alloc.h"
 
-#define TYPO_CANDIDATES 5 /* vocabulary terms considered per unknown word */
-#define TYPO_MIN_LEN 4    /* shorter unknown terms are left alone */
-#define FB_CANDIDATES 4   /* RM3: fb_terms x this many candidates get their df checked */
+#define TYPO_CANDIDATES 5  /* vocabulary terms considered per unknown word */
+#define TYPO_MIN_LEN 4     /* shorter unknown terms are left alone */
+#define FB_CANDIDATES 4    /* RM3: fb_terms x this many candidates get their df checked */
+#define RELATED_PER_KEY 24 /* related terms read per question word or word pair */
 
 /* A query term while the query is built. */
 struct qterm {
@@ -44,6 +46,8 @@ struct query {
     struct qterm *v;
     size_t n, cap;
     struct arena *a;
+    const char **seq; /* the question's terms in order, repeats kept (in the arena) */
+    size_t nseq;
 };
 
 static ssize_t find(const struct query *q, const char *term)
@@ -82,6 +86,13 @@ static void question_term(void *ctx, const char *term, size_t len, const char *w
     ssize_t i = find(q, term);
 
     (void)len;
+    if ((q->nseq & (q->nseq - 1)) == 0) { /* 0, 1, 2, 4, ...: grow */
+        const char **seq = arena_alloc(q->a, (q->nseq ? q->nseq * 2 : 8) * sizeof(*seq));
+        if (q->nseq > 0)
+            memcpy(seq, q->seq, q->nseq * sizeof(*seq));
+        q->seq = seq;
+    }
+    q->seq[q->nseq++] = arena_strdup(q->a, term);
     if (i >= 0)
         q->v[i].weight += 1; /* query term frequency */
     else
@@ -170,6 +181,48 @@ static void held_idf(struct query *q)
             t->held_idf = m ? sum / (double)m : t->idf;
         }
     }
+}
+
+/* Related words (WordNet, related.h): the question's terms and pairs of
+ * adjacent terms are looked up; the related terms some passage holds that
+ * are not in the query yet join it, the m terms of one key sharing
+ * w_related (w_related / m each; a term two keys bring takes the larger
+ * share).  They count nothing in the own score. */
+static bool related_words(struct db *db, struct query *q, const struct search_tuning *t)
+{
+    size_t nkeys = 0, i, nhits;
+    const char **keys = xmalloc((2 * q->nseq + 1) * sizeof(*keys));
+    struct related_hit *hits;
+    size_t *fresh;
+    bool ok;
+
+    for (i = 0; i < q->nseq; i++) {
+        keys[nkeys++] = q->seq[i];
+        if (i + 1 < q->nseq)
+            keys[nkeys++] = arena_printf(q->a, "%s %s", q->seq[i], q->seq[i + 1]);
+    }
+    ok = related_lookup(db, keys, nkeys, t->related_rel, RELATED_PER_KEY, q->a, &hits, &nhits);
+    fresh = xcalloc(nkeys ? nkeys : 1, sizeof(*fresh));
+    for (i = 0; ok && i < nhits; i++)
+        if (find(q, hits[i].term) < 0 || q->v[find(q, hits[i].term)].source == SEARCH_TERM_RELATED)
+            fresh[hits[i].key]++;
+    for (i = 0; ok && i < nhits; i++) {
+        ssize_t k = find(q, hits[i].term);
+        double w;
+        if (fresh[hits[i].key] == 0 || (k >= 0 && q->v[k].source != SEARCH_TERM_RELATED))
+            continue;
+        w = t->w_related / (double)fresh[hits[i].key];
+        if (k < 0) {
+            struct qterm *nt = add(q, hits[i].term, keys[hits[i].key], strlen(keys[hits[i].key]),
+                                   SEARCH_TERM_RELATED, w, 0);
+            nt->df = hits[i].df;
+        } else if (q->v[k].weight < w) {
+            q->v[k].weight = w;
+        }
+    }
+    free(fresh);
+    free(keys);
+    return ok;
 }
 
 /* Fills df and idf of terms [from, q->n) and, when stats is not NULL,
@@ -298,7 +351,7 @@ static bool feedback(struct db *db, struct query *q, const struct search_tuning 
     struct analyze_counts *counts = xcalloc(ntop ? ntop : 1, sizeof(*counts));
     struct bm25_fb_doc *docs = xcalloc(ntop ? ntop : 1, sizeof(*docs));
     struct bm25_wterm *rm = NULL, *qv = NULL, *final = NULL, *fb = NULL;
-    struct query cand = {NULL, 0, 0, q->a};
+    struct query cand = {NULL, 0, 0, q->a, NULL, 0};
     bool ok;
 
     for (i = 0; i < ntop; i++) {
@@ -398,7 +451,7 @@ bool search_lexical(struct db *db, const char *question, const struct search_tun
                     size_t *n, struct search_evidence *ev)
 {
     struct bm25_params p = {t->k1, t->b, t->w_section, t->w_chapter};
-    struct query q = {NULL, 0, 0, a};
+    struct query q = {NULL, 0, 0, a, NULL, 0};
     struct lexical_cache cache;
     struct lexicon_stats st = {0, 0};
     struct bm25_acc acc;
@@ -421,6 +474,8 @@ bool search_lexical(struct db *db, const char *question, const struct search_tun
         struct syn_ctx s = {.q = &q, .stands_for = NONE, .base = t->w_thesaurus};
         synonyms_thesaurus_each(question, synonym_expansion, &s);
     }
+    if (t->w_related > 0 && !related_words(db, &q, t))
+        goto done;
     if (!lookup_df(db, &q, 0, &st))
         goto done;
     expansion_stand_ins(&q);

@@ -19,6 +19,8 @@ const struct search_tuning search_tuning_default = {
     .w_chapter = 1.0,
     .w_synonym = 0.5,
     .w_thesaurus = 1.5,
+    .w_related = 0.5,
+    .related_rel = 3,
     .typos = true,
     .typo_min_sim = 0.4,
     .fb_docs = 0,
@@ -36,7 +38,7 @@ const struct search_tuning search_tuning_default = {
 /* The table behind search_tuning_set(). */
 static const struct tuning_key {
     const char *name;
-    enum { T_DOUBLE, T_SIZE, T_BOOL, T_INT64 } type;
+    enum { T_DOUBLE, T_SIZE, T_BOOL, T_INT64, T_INT } type;
     size_t offset;
     double min, max;
 } tuning_keys[] = {
@@ -46,6 +48,8 @@ static const struct tuning_key {
     {"w_chapter", T_DOUBLE, offsetof(struct search_tuning, w_chapter), 0, 100},
     {"w_synonym", T_DOUBLE, offsetof(struct search_tuning, w_synonym), 0, 10},
     {"w_thesaurus", T_DOUBLE, offsetof(struct search_tuning, w_thesaurus), 0, 10},
+    {"w_related", T_DOUBLE, offsetof(struct search_tuning, w_related), 0, 10},
+    {"related_rel", T_INT, offsetof(struct search_tuning, related_rel), 1, 3},
     {"typos", T_BOOL, offsetof(struct search_tuning, typos), 0, 1},
     {"typo_min_sim", T_DOUBLE, offsetof(struct search_tuning, typo_min_sim), 0.3, 1},
     {"fb_docs", T_SIZE, offsetof(struct search_tuning, fb_docs), 0, 50},
@@ -89,6 +93,7 @@ bool search_tuning_set(struct search_tuning *t, const char *assignment, char *er
         case T_SIZE: *(size_t *)(void *)field = (size_t)v; break;
         case T_BOOL: *(bool *)(void *)field = v != 0; break;
         case T_INT64: *(int64_t *)(void *)field = (int64_t)v; break;
+        case T_INT: *(int *)(void *)field = (int)v; break;
         }
         return true;
     }

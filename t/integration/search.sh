@@ -121,6 +121,29 @@ cov=$(stack_cli search 'how do teams colaborate on norms with bitcoin' --json | 
 import json, sys; print(json.load(sys.stdin)["evidence"]["coverage"])')
 ok "coverage below 1 with an unknown word ($cov)" python3 -c "import sys; sys.exit(not 0.3 < $cov < 1)"
 
+# ---- related words (WordNet's relations, sql/022) ----------------------------------
+stack_psql -- -c "INSERT INTO related_terms (word, term, rel) VALUES ('exam', 'assess', 1),
+    ('exam', 'zebra', 1), ('exam', 'rubric', 2), ('exam score', 'calibr', 3)" >/dev/null
+related() { # SETTINGS...: the related expansions of "exam score"
+    stack_cli search 'exam score' --json "$@" | python3 -c '
+import json, sys
+e = json.load(sys.stdin)["evidence"]["expansions"]
+print(" ".join(sorted("%s/%s/%s/%g" % (x["term"], x["source"], x["word"], x["weight"])
+                      for x in e if x["source"] == "related")) or "none")'
+}
+is "$(related --set w_related=0)" none "w_related 0: no related words"
+is "$(related --set w_related=0.5 --set related_rel=3 --set w_thesaurus=0)" \
+    "assess/related/exam/0.25 calibr/related/exam score/0.5 rubric/related/exam/0.25" \
+    "related words the library holds join, a key's share split among them; a word pair is a key"
+is "$(related --set w_related=0.5 --set related_rel=3)" \
+    "calibr/related/exam score/0.5 rubric/related/exam/0.5" \
+    "a term already in the query (assess, from the thesaurus) is not added again nor counted"
+is "$(related --set w_related=0.5 --set related_rel=1 --set w_thesaurus=0)" \
+    "assess/related/exam/0.5" "related_rel 1: synonyms only"
+stack_cli reindex --related "$STACK_DIR/no-wordnet" >/dev/null 2>"$STACK_DIR/log/related.err" && rc=0 || rc=$?
+is "$rc" 1 "reindex --related without WordNet files fails"
+like "$(cat "$STACK_DIR/log/related.err")" 'no-wordnet/data.noun' "... naming the file"
+is "$(stack_psql -- -Atc 'SELECT count(*) FROM related_terms')" 4 "... and leaves the table as it was"
 
 like "$(stack_cli search 'purple giraffes ride quantum spaceships')" 'Nothing relevant' \
     "text form says nothing relevant"

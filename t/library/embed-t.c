@@ -110,8 +110,9 @@ int main(void)
     is_string("rtiology", buf_str(&out), "acronyms only on word boundaries");
     buf_reset(&out);
     synonyms_thesaurus_each("Our kids hate the quiz; what ground rules help?", collect, &out);
-    is_string("students<-kids|assessment<-quiz|norms<-ground rules|norms<-rules|", buf_str(&out),
-              "the thesaurus: teachers' words to the books'");
+    is_string("students<-kids|assessment<-quiz|", buf_str(&out),
+              "the thesaurus: teachers' everyday words to the books' (no PLC jargon: ground rules "
+              "are left to the related words)");
     buf_reset(&out);
     synonyms_thesaurus_each("Kidsville quizzical", collect, &out);
     is_string("", buf_str(&out), "the thesaurus works on whole words");

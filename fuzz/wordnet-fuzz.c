@@ -1,0 +1,34 @@
+/* Fuzz target: the WordNet readers (src/library/wordnet.c): an index line
+ * and a data line, each parsed from the input as it is. */
+#include "config.h"
+
+#include <string.h>
+
+#include "fuzz/fuzz.h"
+#include "library/wordnet.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct wordnet_index_entry e;
+    struct wordnet_synset s;
+    size_t i;
+
+    if (wordnet_parse_index((const char *)data, size, &e)) {
+        if (e.lemma[0] == '\0' || strlen(e.lemma) >= WORDNET_WORD_MAX || e.first_offset < 0
+            || strchr("nvar", e.pos) == NULL || e.pos == '\0')
+            __builtin_trap();
+    }
+    if (wordnet_parse_synset((const char *)data, size, &s)) {
+        for (i = 0; i < s.nwords; i++)
+            if (s.words[i][0] == '\0' || strlen(s.words[i]) >= WORDNET_WORD_MAX)
+                __builtin_trap();
+        for (i = 0; i < s.nptrs; i++)
+            if ((s.ptrs[i].rel != WORDNET_HYPERNYM && s.ptrs[i].rel != WORDNET_HYPONYM)
+                || s.ptrs[i].offset < 0)
+                __builtin_trap();
+        wordnet_synset_free(&s);
+    } else if (s.words != NULL || s.ptrs != NULL) {
+        __builtin_trap();
+    }
+    return 0;
+}

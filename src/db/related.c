@@ -1,0 +1,119 @@
+/*
+ * The related-words table; see related.h.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "db/related.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+#define RELATED_BATCH 5000 /* rows per INSERT */
+
+bool related_replace(struct db *db, const struct related_row *rows, size_t n)
+{
+    size_t i, j;
+    bool ok =
+        db_command(db, "BEGIN", 0, NULL) && db_command(db, "DELETE FROM related_terms", 0, NULL);
+
+    for (i = 0; ok && i < n; i += RELATED_BATCH) {
+        size_t m = n - i < RELATED_BATCH ? n - i : RELATED_BATCH;
+        struct buf w = BUF_INIT, t = BUF_INIT, r = BUF_INIT;
+        const char *params[3];
+
+        buf_putc(&w, '{');
+        buf_putc(&t, '{');
+        buf_putc(&r, '{');
+        for (j = i; j < i + m; j++) {
+            db_array_elem(&w, rows[j].word);
+            db_array_elem(&t, rows[j].term);
+            buf_printf(&r, "%s%d", j > i ? "," : "", rows[j].rel);
+        }
+        buf_putc(&w, '}');
+        buf_putc(&t, '}');
+        buf_putc(&r, '}');
+        params[0] = buf_str(&w);
+        params[1] = buf_str(&t);
+        params[2] = buf_str(&r);
+        ok = db_command(db,
+                        "INSERT INTO related_terms (word, term, rel)"
+                        " SELECT u.w, u.t, u.r FROM unnest($1::text[], $2::text[], $3::int2[])"
+                        " AS u(w, t, r) ON CONFLICT (word, term) DO NOTHING",
+                        3, params);
+        buf_free(&w);
+        buf_free(&t);
+        buf_free(&r);
+    }
+    if (ok)
+        ok = db_command(db, "COMMIT", 0, NULL);
+    if (!ok)
+        (void)db_command(db, "ROLLBACK", 0, NULL);
+    return ok;
+}
+
+bool related_count(struct db *db, int64_t *n)
+{
+    PGresult *r = db_exec(db, "SELECT count(*)::text FROM related_terms", 0, NULL, true);
+
+    *n = 0;
+    if (r == NULL)
+        return false;
+    *n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return true;
+}
+
+bool related_lookup(struct db *db, const char *const *keys, size_t n, int max_rel, size_t per_key,
+                    struct arena *a, struct related_hit **out, size_t *nout)
+{
+    struct buf k = BUF_INIT;
+    const char *params[3];
+    char mr[16], pk[24];
+    PGresult *r;
+    size_t i, rows, m = 0;
+
+    *out = NULL;
+    *nout = 0;
+    if (n == 0)
+        return true;
+    buf_putc(&k, '{');
+    for (i = 0; i < n; i++)
+        db_array_elem(&k, keys[i]);
+    buf_putc(&k, '}');
+    snprintf(mr, sizeof(mr), "%d", max_rel);
+    snprintf(pk, sizeof(pk), "%zu", per_key);
+    params[0] = buf_str(&k);
+    params[1] = mr;
+    params[2] = pk;
+    r = db_exec(db,
+                "SELECT u.i::text, x.term, x.rel::text, x.df::text"
+                " FROM unnest($1::text[]) WITH ORDINALITY AS u(k, i)"
+                " CROSS JOIN LATERAL (SELECT rt.term, rt.rel, d.df FROM related_terms rt"
+                "   CROSS JOIN LATERAL (SELECT coalesce(sum(p.df), 0) AS df FROM postings p"
+                "     WHERE p.term = rt.term) d"
+                "   WHERE rt.word = u.k AND rt.rel <= $2::int AND d.df > 0"
+                "   ORDER BY rt.rel, rt.term LIMIT $3::int) x",
+                3, params, true);
+    buf_free(&k);
+    if (r == NULL)
+        return false;
+    rows = (size_t)PQntuples(r);
+    *out = arena_alloc(a, (rows ? rows : 1) * sizeof(**out));
+    for (i = 0; i < rows; i++) {
+        long long key = strtoll(PQgetvalue(r, (int)i, 0), NULL, 10);
+        if (key < 1 || (size_t)key > n)
+            continue;
+        (*out)[m].key = (size_t)key - 1;
+        (*out)[m].term = arena_strdup(a, PQgetvalue(r, (int)i, 1));
+        (*out)[m].rel = atoi(PQgetvalue(r, (int)i, 2));
+        (*out)[m].df = strtoll(PQgetvalue(r, (int)i, 3), NULL, 10);
+        m++;
+    }
+    *nout = m;
+    PQclear(r);
+    return true;
+}
