@@ -31,7 +31,7 @@ for who in ed ana; do signin "$who"; done
 cite1='{"n":1,"chunk_id":null,"book":{"title":"Learning by Doing","authors":["Richard DuFour","Rebecca DuFour"]},"chapter":{"number":"4","title":"Common Formative Assessment"},"pages":{"start":"75","end":"77"},"quote":"Teams must agree on what proficiency looks like."}'
 cite2='{"n":2,"chunk_id":null,"book":{"title":"Collaborative Common Assessments","authors":["Cassandra Erkens"]},"chapter":{"number":null,"title":"Introduction"},"pages":{"start":"12","end":"12"},"quote":"Score student work together to calibrate."}'
 conv=$(new_conversation ed "Planning CFAs: grade 3")
-q1=$(add_message "$conv" user "How do we write a common formative assessment?")
+add_message "$conv" user "How do we write a common formative assessment?" >/dev/null
 add_message "$conv" assistant "Start with **essential standards** and agree on *proficiency* [1].
 
 - Write four to six items
@@ -169,7 +169,7 @@ is "$HTTP_STATUS $(json_get url)" "201 null" "six messages (above PLCCOACH_EXPOR
 like "$(json_get status)" '^(queued|running|done)$' "queued for the job process"
 queued_done() {
     as ed GET "/api/exports/$big_id"
-    [ "$(json_get status)" = done ]
+    [ "$(json_get status)" = "done" ]
 }
 if plc_poll 60 queued_done; then pass "the job process made it"; else fail "the job process made it: $HTTP_BODY"; fi
 as ed GET "/api/exports/$big_id/file"
