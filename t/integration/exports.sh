@@ -274,4 +274,34 @@ is "$rc $(cat "$STACK_DIR/cli.err")" "1 plccoach: no such conversation: 00000000
 is "$(stack_psql -- -c "SELECT count(*) FROM audit_log WHERE action = 'export.create' AND actor_id IS NULL
     AND detail->>'via' = 'command line'")" 3 "the command line's exports are audited"
 
+# ---- A public link (PLCCOACH_SHARE_PUBLIC=true): signed out ---------------------------------------
+as ed POST "/api/conversations/$conv/shares"
+pub=$(json_get token)
+stack_pool_stop
+stack_pool_env PLCCOACH_SHARE_PUBLIC=true
+stack_pool_start
+stack_wait_health 200 || bail "the pool did not come back"
+http POST "/api/shared/$pub/exports" -H 'Content-Type: application/json' --data '{"format":"txt"}'
+is "$HTTP_STATUS" 201 "signed out, a public link's holder exports it (five messages: queued)"
+anon=$(json_get id)
+anon_done() {
+    http GET "/api/shared/$pub/exports/$anon"
+    [ "$(json_get status)" = "done" ]
+}
+if plc_poll 60 anon_done; then pass "made by the job process"; else fail "made by the job process: $HTTP_BODY"; fi
+http GET "/api/shared/$pub/exports/$anon/file"
+is "$HTTP_STATUS" 200 "and downloads it through the link"
+http GET "/api/shared/$pub/exports/$anon/file" -H "Origin: https://evil.example"
+is "$HTTP_STATUS" 200 "(a GET needs no Origin check)"
+http POST "/api/shared/$pub/exports" -H 'Content-Type: application/json' -H "Origin: https://evil.example" \
+    --data '{"format":"txt"}'
+is "$HTTP_STATUS $(json_get error.code)" "403 bad_origin" "a cross-site POST is refused"
+http GET "/api/exports/$anon"
+is "$HTTP_STATUS" 401 "/api/exports needs a session"
+as ana GET "/api/exports/$anon"
+is "$HTTP_STATUS" 404 "and nobody's session owns a signed-out export"
+is "$(stack_psql -- -c "SELECT coalesce(actor_id::text, 'none') || ' ' || (detail->>'via_share')
+    FROM audit_log WHERE action = 'export.create' AND target_id = '$anon'")" "none true" \
+    "audited without an actor"
+
 done_testing
