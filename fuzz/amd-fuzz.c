@@ -40,6 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     amd_parse(&a, (const char *)data, size, &d);
     for (i = 0; i < d.nblocks; i++) {
         const struct amd_block *b = &d.blocks[i];
+        if ((b->kind == AMD_RULE) != (b->nspans == 0) || (b->kind == AMD_CODE && b->nspans != 1))
+            __builtin_trap();
         if (b->level < 0 || (b->kind == AMD_HEADING && b->level > 6)
             || (b->kind != AMD_HEADING && b->level > AMD_MAX_LEVEL))
             __builtin_trap();

@@ -133,6 +133,7 @@ static void flush(struct flat *f)
 static void add_span(struct flat *f, const char *text, size_t len, unsigned flags)
 {
     const char *href;
+    size_t start, i;
 
     if (f->cur == NULL || len == 0)
         return;
@@ -142,7 +143,13 @@ static void add_span(struct flat *f, const char *text, size_t len, unsigned flag
         flush(f);
     f->pending_flags = flags;
     f->pending_href = href;
+    start = f->pending.len;
     buf_append(&f->pending, text, len);
+    /* raw HTML may span lines: outside a code block a span is one line */
+    if (f->cur->kind != AMD_CODE)
+        for (i = start; i < f->pending.len; i++)
+            if (f->pending.data[i] == '\n')
+                f->pending.data[i] = ' ';
 }
 
 static void add_literal(struct flat *f, cmark_node *node, unsigned flags)
@@ -295,11 +302,11 @@ void amd_parse(struct arena *arena, const char *s, size_t n, struct amd_doc *out
     cmark_iter_free(it);
     cmark_node_free(doc);
     buf_free(&clean);
-    /* blocks that came out empty (an empty item or heading) go, but for
-     * rules and code */
+    /* blocks that came out empty (an empty item, heading or code block)
+     * go, but for rules: every other block has at least one span */
     blocks = f.n ? arena_alloc(arena, f.n * sizeof(*blocks)) : NULL;
     for (i = 0; i < f.n; i++)
-        if (f.blocks[i].nspans > 0 || f.blocks[i].kind == AMD_RULE || f.blocks[i].kind == AMD_CODE)
+        if (f.blocks[i].nspans > 0 || f.blocks[i].kind == AMD_RULE)
             blocks[k++] = f.blocks[i];
     free(f.blocks);
     free(f.spans);

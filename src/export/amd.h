@@ -37,6 +37,8 @@ struct amd_span {
     const char *href; /* the link's address, or NULL */
 };
 
+/* A block: a rule has no span, every other kind at least one (a code
+ * block exactly one). */
 struct amd_block {
     enum amd_kind kind;
     int level;   /* heading 1..6; list nesting 0..AMD_MAX_LEVEL */
