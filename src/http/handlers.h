@@ -56,6 +56,20 @@ void h_shares_list(struct request *req);
 void h_shares_revoke(struct request *req);
 void h_shared_get(struct request *req);
 
+/* h_exports.c: conversation exports, by the owner and through a share link */
+void h_exports_create(struct request *req);
+void h_exports_get(struct request *req);
+void h_exports_file(struct request *req);
+void h_shared_exports_create(struct request *req);
+void h_shared_exports_get(struct request *req);
+void h_shared_exports_file(struct request *req);
+
+/* h_pages.c: the cited page (JSON and PNG), by the owner and through a share link */
+void h_citation_get(struct request *req);
+void h_citation_page(struct request *req);
+void h_shared_citation_get(struct request *req);
+void h_shared_citation_page(struct request *req);
+
 /* h_search.c: GET /api/search (admins) */
 void h_search(struct request *req);
 

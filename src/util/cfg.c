@@ -154,6 +154,12 @@ const struct config_key config_keys[] = {
     KEY("PLCCOACH_S3_ENDPOINT", CONFIG_URL, "", 0, 0, s3_endpoint, false,
         "Empty = AWS S3 (virtual-hosted URLs); otherwise scheme://host[:port] of an "
         "S3-compatible server (MinIO, s3rver), addressed path-style."),
+    KEY("PLCCOACH_EXPORT_INLINE_MESSAGES", CONFIG_INT, "60", 0, 100000, export_inline_messages,
+        false,
+        "Conversations with at most this many messages are exported in the request; "
+        "longer ones through the job queue."),
+    KEY("PLCCOACH_PAGE_RENDER_MS", CONFIG_INT, "4000", 100, 60000, page_render_ms, false,
+        "Time budget of one cited-page image (a child process that is killed past it)."),
     {NULL, CONFIG_STRING, NULL, NULL, 0, 0, 0, false, NULL},
 };
 

@@ -233,8 +233,8 @@ try {
     return page.evaluate(() => document.activeElement?.classList.contains('source-chip') ?? false);
   });
 
-  await check('from the keyboard alone: Tab from Share reaches a citation, Enter opens it, Escape returns', async () => {
-    await page.getByRole('button', { name: 'Share', exact: true }).focus();
+  await check('from the keyboard alone: Tab from Export reaches a citation, Enter opens it, Escape returns', async () => {
+    await page.getByRole('button', { name: 'Export', exact: true }).focus();
     await page.keyboard.press('Tab');
     const label = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
     await page.keyboard.press('Enter');
@@ -244,9 +244,60 @@ try {
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached' });
     const back = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
-    diag(`keyboard: first stop after Share is "${label}"`);
+    diag(`keyboard: first stop after Export is "${label}"`);
     return /^Source \d+$/.test(label) && focused && back === label;
   });
+
+  // 3b. The cited page itself (issue 14): "View page" opens it in a dialog.
+  await check('"View page" on a citation opens the cited page, its text as the image\'s alternative', async () => {
+    await answer.locator('.source-chip').first().click();
+    const panel = page.getByRole('complementary', { name: /^Source \d+$/ });
+    await panel.getByRole('button', { name: 'View page' }).click();
+    const dialog = page.getByRole('dialog', { name: /^Source \d+/ });
+    await dialog.waitFor();
+    const img = dialog.getByRole('img');
+    await img.waitFor();
+    await page.waitForFunction(() => {
+      const i = document.querySelector('.page-image img');
+      return i && i.complete && i.naturalWidth > 0;
+    }, null, { timeout: TIMEOUT });
+    const size = await img.evaluate((i) => [i.naturalWidth, i.naturalHeight]);
+    const alt = (await img.getAttribute('alt')) ?? '';
+    const nav = (await dialog.locator('.page-nav').textContent()) ?? '';
+    diag(`page image ${size[0]}x${size[1]}, ${alt.length} characters of text alternative; ${nav.replace(/\s+/g, ' ')}`);
+    return size[0] >= 200 && size[1] > size[0] && alt.length > 40;
+  });
+  await screen(page, 'page-view');
+  await check('Escape closes the page dialog, then the panel', async () => {
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    const panelStill = await page.getByRole('complementary', { name: /^Source \d+$/ }).count();
+    await page.keyboard.press('Escape');
+    await page.getByRole('complementary', { name: /^Source \d+$/ }).waitFor({ state: 'detached' });
+    return panelStill === 1;
+  });
+
+  // 3c. Export: each format downloads from the conversation's menu.
+  for (const [name, ext, test] of [
+    ['PDF', 'pdf', (b) => b.subarray(0, 5).toString() === '%PDF-'],
+    ['Markdown', 'md', (b) => /^# .+\n[\s\S]*## Question 1\n[\s\S]*#### Sources/.test(b.toString())],
+    ['Plain text', 'txt', (b) => /QUESTION 1[\s\S]*Sources\n\n  \[1\] /.test(b.toString())],
+  ]) {
+    await check(`Export > ${name} downloads a .${ext} file with the conversation`, async () => {
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      if (ext === 'pdf') await screen(page, 'export-menu');
+      const [dl] = await Promise.all([
+        page.waitForEvent('download', { timeout: TIMEOUT * 2 }),
+        page.getByRole('menuitem', { name }).click(),
+      ]);
+      const file = join(SHOTS, `export.${ext}`);
+      await dl.saveAs(file);
+      const { readFileSync } = await import('node:fs');
+      const bytes = readFileSync(file);
+      diag(`${name}: ${dl.suggestedFilename()}, ${bytes.length} bytes`);
+      return new RegExp(`\\.${ext}$`).test(dl.suggestedFilename()) && test(bytes);
+    });
+  }
 
   // 4. Thumbs down with a reason (and a flag, for the admin's review).
   await check('thumbs-down opens the reasons dialog and saves a reason', async () => {

@@ -3,8 +3,9 @@
 // turned into an ApiError.
 
 import type {
-  AdminUser, Book, Conversation, ConversationSummary, Feedback, FeedbackReason, FlaggedFeedback,
-  IngestJob, NewShare, Profile, Provider, Role, Share, SharedConversation,
+  AdminUser, Book, CitationPages, Conversation, ConversationExport, ConversationSummary, ExportFormat,
+  Feedback, FeedbackReason, FlaggedFeedback, IngestJob, NewShare, Profile, Provider, Role, Share,
+  SharedConversation,
 } from './types';
 
 let csrfToken = '';
@@ -133,6 +134,19 @@ export const api = {
   revokeShare: (id: string, shareId: string) =>
     request<void>('DELETE', `/api/conversations/${encodeURIComponent(id)}/shares/${encodeURIComponent(shareId)}`),
   shared: (token: string) => request<SharedConversation>('GET', `/api/shared/${encodeURIComponent(token)}`),
+
+  // ---- exports and cited pages (token: through a share link) -----------------
+  createExport: (conversationId: string, format: ExportFormat, token?: string) =>
+    request<ConversationExport>('POST', token
+      ? `/api/shared/${encodeURIComponent(token)}/exports`
+      : `/api/conversations/${encodeURIComponent(conversationId)}/exports`, { format }),
+  exportStatus: (id: string, token?: string) =>
+    request<ConversationExport>('GET', token
+      ? `/api/shared/${encodeURIComponent(token)}/exports/${encodeURIComponent(id)}`
+      : `/api/exports/${encodeURIComponent(id)}`),
+  citationPages: (messageId: string, n: number, token?: string) =>
+    request<CitationPages>('GET', (token ? `/api/shared/${encodeURIComponent(token)}` : '/api')
+      + `/messages/${encodeURIComponent(messageId)}/citations/${n}`),
 
   // ---- administration ----------------------------------------------------
   users: (q: string, after?: string | null) =>

@@ -172,3 +172,28 @@ export interface FlaggedFeedback {
   question: { id: string; content: string; created_at: string } | null;
   answer: Message;
 }
+
+/** An export of a conversation (POST /api/conversations/{id}/exports). */
+export type ExportFormat = 'pdf' | 'md' | 'txt';
+export interface ConversationExport {
+  id: string;
+  format: ExportFormat;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  url: string | null;
+  expires_at: string;
+  created_at?: string;
+  filename?: string;
+  bytes?: number | null;
+  error?: string | null;
+}
+
+/** A citation opened as its pages (GET /api/messages/{id}/citations/{n}). */
+export interface CitationPages {
+  n: number;
+  label: string;
+  quote: string;
+  book: { title: string };
+  source: 'pdf' | 'text' | 'passage';
+  notice: string | null;
+  pages: { index: number; label: string; text: string; image: string }[];
+}
