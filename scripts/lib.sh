@@ -24,9 +24,10 @@ PLC_PKGS_CHECK=(wrk clang libclang-rt-14-dev valgrind qpdf)
 # The web app's end-to-end test (t/integration/e2e.sh) drives Debian's
 # Chromium (/usr/bin/chromium) with playwright-core.
 PLC_PKGS_CHECK+=(chromium chromium-driver)
-# Style: clang-format for the C code (.clang-format), shellcheck for the
-# scripts (the same checks as the deploy workflow's lint job).
-PLC_PKGS_CHECK+=(clang-format shellcheck)
+# Style (scripts/lint, also the deploy workflow's lint job): clang-format
+# pinned to major version 14, Debian 12's, for the C code (.clang-format),
+# and the shell scripts' linter.
+PLC_PKGS_CHECK+=(clang-format-14 shellcheck)
 
 plc_log() { printf '==> %s\n' "$*" >&2; }
 plc_warn() { printf 'warning: %s\n' "$*" >&2; }
