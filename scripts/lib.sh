@@ -28,6 +28,9 @@ PLC_PKGS_CHECK+=(chromium chromium-driver)
 # pinned to major version 14, Debian 12's, for the C code (.clang-format),
 # and the shell scripts' linter.
 PLC_PKGS_CHECK+=(clang-format-14 shellcheck)
+# The container's behaviour on a host (t/deploy/readonly-root.sh): the
+# entrypoint as the image's user, read-only root, only its volumes writable.
+PLC_PKGS_CHECK+=(bubblewrap)
 
 plc_log() { printf '==> %s\n' "$*" >&2; }
 plc_warn() { printf 'warning: %s\n' "$*" >&2; }

@@ -111,8 +111,12 @@ resource "aws_ecs_task_definition" "api" {
       # SIGTERM, then 30 s (the Fargate maximum is 120): the pool drains
       # in PLCCOACH_DRAIN_TIMEOUT (25 s) and the entrypoint exits before.
       stopTimeout = 30
+      # Liveness: nginx and a worker answer; never the database (an
+      # outage shared by every task must not get them all replaced).
+      # While the entrypoint waits for the database at start-up nginx
+      # answers it alone (docs/operations.md, "Health").
       healthCheck = {
-        command     = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:8000/health || exit 1"]
+        command     = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:8000/health/live || exit 1"]
         interval    = 30
         timeout     = 5
         retries     = 3

@@ -28,7 +28,7 @@ resource "aws_lb_target_group" "blue" {
   deregistration_delay = 30
 
   health_check {
-    path                = "/health"
+    path                = "/health/ready"
     protocol            = "HTTP"
     matcher             = "200"
     healthy_threshold   = 2
@@ -47,7 +47,7 @@ resource "aws_lb_target_group" "green" {
   deregistration_delay = 30
 
   health_check {
-    path                = "/health"
+    path                = "/health/ready"
     protocol            = "HTTP"
     matcher             = "200"
     healthy_threshold   = 2
