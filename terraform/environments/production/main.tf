@@ -9,7 +9,8 @@
 # See terraform/README.md and docs/operations.md ("First deploy").
 
 terraform {
-  required_version = ">= 1.5.0"
+  # S3-native state locking (use_lockfile) needs Terraform 1.10.
+  required_version = ">= 1.10.0"
 
   required_providers {
     aws = {
