@@ -335,6 +335,20 @@ int migrate_run(PGconn *conn, const struct migration_set *set, bool status_only,
         if (!done_already && !apply(conn, m, out))
             goto done;
     }
+    /* The history is the migrating role's alone: default privileges give
+     * the application role every new table, this one included
+     * (plccoach db-roles), and it has no business writing it. */
+    res = exec_params(conn,
+                      "DO $$ DECLARE r record; BEGIN FOR r IN SELECT DISTINCT grantee "
+                      "FROM information_schema.role_table_grants WHERE table_schema = "
+                      "current_schema() AND table_name = 'schema_migrations' AND privilege_type "
+                      "IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE') AND grantee <> current_user "
+                      "AND grantee <> 'PUBLIC' LOOP EXECUTE format('REVOKE INSERT, UPDATE, DELETE, "
+                      "TRUNCATE ON schema_migrations FROM %I', r.grantee); END LOOP; END $$",
+                      0, NULL);
+    if (res == NULL)
+        goto done;
+    PQclear(res);
     rc = 0;
 done:
     PQclear(applied);
