@@ -29,9 +29,10 @@ module "storage" {
 }
 
 module "secrets" {
-  source              = "../modules/secrets"
-  name                = local.name
-  secrets_kms_key_arn = module.security.secrets_kms_key_arn
+  source               = "../modules/secrets"
+  name                 = local.name
+  secrets_kms_key_arn  = module.security.secrets_kms_key_arn
+  origin_secret_active = var.origin_secret_active
 }
 
 module "database" {

@@ -70,4 +70,5 @@ module "stack" {
   alarm_email                 = var.alarm_email
   github_repository           = var.github_repository
   create_github_oidc_provider = var.create_github_oidc_provider
+  origin_secret_active        = var.origin_secret_active
 }

@@ -52,27 +52,26 @@ resource "aws_secretsmanager_secret" "db_migrate" {
 
 # CloudFront's origin secret: CloudFront adds it to every request it sends
 # to the ALB (X-Plccoach-Origin-Secret, ../cdn), nginx in the task refuses
-# requests through the ALB without it (conf/nginx/fargate.conf).
+# requests through the ALB without it (conf/nginx/fargate.conf).  Two
+# values, "a" and "b": the tasks accept both (the secret holds them
+# separated by a space), CloudFront sends the active one
+# (var.origin_secret_active), so a rotation never refuses a request:
+# replace the inactive one, redeploy, switch (docs/operations.md,
+# "Secrets rotation").
 resource "random_password" "origin" {
-  length  = 48
-  special = false
+  for_each = toset(["a", "b"])
+  length   = 48
+  special  = false
 }
 
 resource "aws_secretsmanager_secret" "origin" {
   name                    = "${var.name}-origin-secret"
-  description             = "The header value CloudFront sends to the ALB for ${var.name}, checked by nginx in the task"
+  description             = "The header values CloudFront may send to the ALB for ${var.name} (two, space-separated), checked by nginx in the task"
   kms_key_id              = var.secrets_kms_key_arn
   recovery_window_in_days = 30
 }
 
-# During a rotation the secret holds the old and the new value, separated
-# by a space (docs/operations.md, "Secrets rotation"): Terraform writes it
-# once and leaves it to the operator after that.
 resource "aws_secretsmanager_secret_version" "origin" {
   secret_id     = aws_secretsmanager_secret.origin.id
-  secret_string = random_password.origin.result
-
-  lifecycle {
-    ignore_changes = [secret_string]
-  }
+  secret_string = "${random_password.origin["a"].result} ${random_password.origin["b"].result}"
 }

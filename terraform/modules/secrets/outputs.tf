@@ -27,7 +27,7 @@ output "origin_secret_arn" {
 }
 
 output "origin_secret_value" {
-  description = "For CloudFront's origin custom header (which keeps it in its configuration and in the state)."
-  value       = random_password.origin.result
+  description = "The active value, for CloudFront's origin custom header (which keeps it in its configuration and in the state)."
+  value       = random_password.origin[var.origin_secret_active].result
   sensitive   = true
 }
