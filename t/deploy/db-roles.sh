@@ -28,9 +28,9 @@ stack_pg_start
 # shellcheck source=t/deploy/ep-lib.bash
 . "$PLC_SRCDIR/t/deploy/ep-lib.bash"
 
-master_pw=master-password-0123456789
-app_pw=app-role-password-0123456789
-mig_pw=migrate-role-password-0123456789
+master_pw="master-password-0123456789"
+app_pw="app-role-password-0123456789"
+mig_pw="migrate-role-password-0123456789"
 # RDS's master user: not a superuser; owns the database.  RDS lets it
 # create pgvector and pg_stat_statements (rds_superuser); here neither is a
 # trusted extension, so the superuser creates them first (db-roles' CREATE

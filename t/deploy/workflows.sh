@@ -4,6 +4,7 @@
 # AWS reached only through OIDC (AWS_ROLE_TO_ASSUME, id-token: write, no
 # stored keys), and each does the steps issue 7 lists.  Also: no file of
 # the deployment names a package registry's host.
+# shellcheck disable=SC2016,SC2317  # regexes and shell text in single quotes; run_step runs through ok
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -euo pipefail
 : "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
