@@ -11,7 +11,9 @@
  * pg_stat_statements where the server has it); each role created or given
  * its new password (a SCRAM verifier computed here, so the password itself
  * never reaches the server or its log); the master user made a member of
- * the migration role; objects of schema public the master user owns moved
+ * the migration role, which may also create schemas and trusted
+ * extensions (CREATE on the database: a migration may add pg_trgm, say);
+ * objects of schema public the master user owns moved
  * to the migration role; the application role's rights on what exists
  * (SELECT, INSERT, UPDATE, DELETE on tables, sequences) and, by default
  * privileges, on whatever the migration role creates later, except
