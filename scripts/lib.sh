@@ -31,9 +31,13 @@ PLC_PKGS_CHECK+=(poppler-utils)
 # The web app's end-to-end test (t/integration/e2e.sh) drives Debian's
 # Chromium (/usr/bin/chromium) with playwright-core.
 PLC_PKGS_CHECK+=(chromium chromium-driver)
-# Style: clang-format for the C code (.clang-format), shellcheck for the
-# scripts (the same checks as the deploy workflow's lint job).
-PLC_PKGS_CHECK+=(clang-format shellcheck)
+# Style (scripts/lint, also the deploy workflow's lint job): clang-format
+# pinned to major version 14, Debian 12's, for the C code (.clang-format),
+# and the shell scripts' linter.
+PLC_PKGS_CHECK+=(clang-format-14 shellcheck)
+# The container's behaviour on a host (t/deploy/readonly-root.sh): the
+# entrypoint as the image's user, read-only root, only its volumes writable.
+PLC_PKGS_CHECK+=(bubblewrap)
 
 plc_log() { printf '==> %s\n' "$*" >&2; }
 plc_warn() { printf 'warning: %s\n' "$*" >&2; }

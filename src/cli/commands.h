@@ -9,6 +9,7 @@
 struct config;
 
 int cmd_migrate(int argc, char **argv, struct config *cfg);
+int cmd_db_roles(int argc, char **argv, struct config *cfg);
 int cmd_user(int argc, char **argv, struct config *cfg);
 int cmd_org(int argc, char **argv, struct config *cfg);
 int cmd_team(int argc, char **argv, struct config *cfg);

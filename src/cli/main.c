@@ -20,6 +20,7 @@ struct command {
 
 static const struct command commands[] = {
     {"migrate", cmd_migrate, "apply database migrations (--status lists them)"},
+    {"db-roles", cmd_db_roles, "create the application and migration roles (as the master user)"},
     {"user", cmd_user, "add, list and change users (local accounts, roles)"},
     {"org", cmd_org, "add and list districts and schools"},
     {"team", cmd_team, "add teams, their members and their coaches"},

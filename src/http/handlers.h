@@ -7,8 +7,10 @@
 
 struct request;
 
-/* h_health.c: GET /health */
+/* h_health.c: GET /health (the database), GET /health/live and
+ * /health/ready (the worker answers; no database) */
 void h_health(struct request *req);
+void h_health_live(struct request *req);
 
 /* h_client_errors.c: POST /api/client-errors */
 void h_client_errors(struct request *req);

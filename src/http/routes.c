@@ -9,7 +9,11 @@
 
 const struct route app_routes[] = {
     {"GET", "/health", h_health, ROUTE_PUBLIC, ROLE_ANY,
-     "Liveness and database readiness for the load balancer"},
+     "Deep health: the worker and its database answer"},
+    {"GET", "/health/live", h_health_live, ROUTE_PUBLIC, ROLE_ANY,
+     "Liveness (the container's check): a worker answers; never asks the database"},
+    {"GET", "/health/ready", h_health_live, ROUTE_PUBLIC, ROLE_ANY,
+     "Readiness (the load balancer's check): a worker answers; never asks the database"},
     {"POST", "/api/client-errors", h_client_errors, ROUTE_PUBLIC, ROLE_ANY,
      "Report a browser-side error to the server log"},
     {"GET", "/api/auth/providers", h_auth_providers, ROUTE_PUBLIC, ROLE_ANY,

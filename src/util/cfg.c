@@ -139,6 +139,9 @@ const struct config_key config_keys[] = {
            "PLCCOACH_LLM_BASE_URL is set, else the built-in lexicon) or lexicon."),
     KEY("PLCCOACH_CONTENT_DIR", CONFIG_STRING, "/var/lib/plccoach/content", 0, 0, content_dir,
         false, "Directory where uploaded books are stored until (and after) ingestion."),
+    KEY("PLCCOACH_SCRATCH_DIR", CONFIG_STRING, "/tmp", 0, 0, scratch_dir, false,
+        "Writable directory for uploads in flight (unlinked temporary files) on their way to "
+        "PLCCOACH_STORAGE; with a read-only root filesystem, a volume (the image's /tmp)."),
     KEY("PLCCOACH_MAX_UPLOAD_BYTES", CONFIG_INT, "52428800", 1024, INT64_C(1073741824),
         max_upload_bytes, false, "Largest book upload accepted (413 above it)."),
     CHOICE("PLCCOACH_STORAGE", "local|s3", "local", storage,

@@ -35,6 +35,7 @@ struct config {
     char *sql_dir;
     bool debug_routes;
     char *content_dir;        /* where uploaded books are stored */
+    char *scratch_dir;        /* writable: uploads on their way to storage */
     int64_t max_upload_bytes; /* largest book upload */
     /* Object storage (src/storage/storage.h) */
     char *storage;                 /* "local" or "s3" */
