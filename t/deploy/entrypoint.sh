@@ -35,7 +35,7 @@ in_flight() {
 # roles"); the canary password must reach the migration and no process
 # that keeps running.
 stack_psql postgres -- -c "CREATE ROLE plc_migrate LOGIN PASSWORD 'canary-migrate-pass-7c1'" >/dev/null
-stack_psql -- -c "GRANT CREATE ON SCHEMA public TO plc_migrate; CREATE EXTENSION vector" >/dev/null
+stack_psql -- -c "GRANT CREATE ON SCHEMA public TO plc_migrate; GRANT CREATE ON DATABASE $STACK_DB TO plc_migrate; CREATE EXTENSION vector" >/dev/null
 # As in the ECS task, the role comes from libpq's PG* variables, not from
 # the connection string (which would win over them).
 ep_start PLCCOACH_MIGRATE_ON_START=true PLCCOACH_MIGRATE_PGUSER=plc_migrate \
