@@ -56,6 +56,11 @@ void h_shares_list(struct request *req);
 void h_shares_revoke(struct request *req);
 void h_shared_get(struct request *req);
 
+/* h_analytics.c: GET /api/analytics, /api/analytics.csv, /api/analytics/scopes */
+void h_analytics(struct request *req);
+void h_analytics_csv(struct request *req);
+void h_analytics_scopes(struct request *req);
+
 /* h_search.c: GET /api/search (admins) */
 void h_search(struct request *req);
 

@@ -87,6 +87,13 @@ const struct route app_routes[] = {
      "events on request (rate limited per user)"},
 #undef MINE
 #undef MINE_CHANGE
+    {"GET", "/api/analytics", h_analytics, ROUTE_AUTH, ROLE_ANY,
+     "Usage of the coach by the caller, a team, a school or a district: aggregates only, "
+     "figures of fewer than 5 people hidden (coach and admin reads audited)"},
+    {"GET", "/api/analytics.csv", h_analytics_csv, ROUTE_AUTH, ROLE_ANY,
+     "One table of an analytics report as CSV"},
+    {"GET", "/api/analytics/scopes", h_analytics_scopes, ROUTE_AUTH, ROLE_ANY,
+     "The groups whose analytics the caller may see"},
     {"GET", "/api/search", h_search, ROUTE_AUTH, ROLE_ADMIN,
      "Search the library as the coach does: hybrid retrieval, best first (admins)"},
     {"GET", "/api/debug/sleep", h_debug_sleep, ROUTE_DEBUG, ROLE_ANY,
