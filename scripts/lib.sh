@@ -18,6 +18,8 @@ PLC_USER=${PLCCOACH_USER:-plccoach}
 PLC_PKGS_BUILD=(build-essential autoconf automake libtool pkg-config
     libfcgi-dev libpq-dev libjson-c-dev libcurl4-openssl-dev libssl-dev
     libpoppler-glib-dev libcairo2-dev)
+# libarchive writes the ZIP of a person's data export (docs/privacy.md).
+PLC_PKGS_BUILD+=(libarchive-dev)
 PLC_PKGS_STACK=(postgresql-15 postgresql-server-dev-15 nginx spawn-fcgi curl
     dpkg-dev)
 PLC_PKGS_CHECK=(wrk clang libclang-rt-14-dev valgrind qpdf)
@@ -27,6 +29,8 @@ PLC_PKGS_CHECK+=(chromium chromium-driver)
 # Style: clang-format for the C code (.clang-format), shellcheck for the
 # scripts (the same checks as the deploy workflow's lint job).
 PLC_PKGS_CHECK+=(clang-format shellcheck)
+# unzip opens the data exports in t/integration/userdata.sh.
+PLC_PKGS_CHECK+=(unzip)
 
 plc_log() { printf '==> %s\n' "$*" >&2; }
 plc_warn() { printf 'warning: %s\n' "$*" >&2; }

@@ -20,7 +20,7 @@ struct command {
 
 static const struct command commands[] = {
     {"migrate", cmd_migrate, "apply database migrations (--status lists them)"},
-    {"user", cmd_user, "add, list and change users (local accounts, roles)"},
+    {"user", cmd_user, "add, list, change and erase users (local accounts, roles)"},
     {"org", cmd_org, "add and list districts and schools"},
     {"team", cmd_team, "add teams, their members and their coaches"},
     {"ingest", cmd_ingest, "add books (PDF, Markdown, text) to the library"},
@@ -29,6 +29,7 @@ static const struct command commands[] = {
     {"reindex", cmd_reindex, "re-embed every chunk and rebuild the vector index"},
     {"ask", cmd_ask, "ask the coach a question (--conversation, --user, --json)"},
     {"eval", cmd_eval, "measure retrieval on a question set (recall@1, recall@5, MRR)"},
+    {"retention", cmd_retention, "delete conversations older than PLCCOACH_RETENTION_DAYS now"},
 };
 
 static void help(FILE *out)

@@ -61,6 +61,12 @@ void h_analytics(struct request *req);
 void h_analytics_csv(struct request *req);
 void h_analytics_scopes(struct request *req);
 
+/* h_userdata.c: GET /api/me/export, GET /api/admin/users/{id}/export,
+ * DELETE /api/admin/users/{id} */
+void h_me_export(struct request *req);
+void h_admin_user_export(struct request *req);
+void h_admin_user_delete(struct request *req);
+
 /* h_search.c: GET /api/search (admins) */
 void h_search(struct request *req);
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "jobs/lifecycle.h"
 #include "jobs/queue.h"
 #include "jobs/run.h"
 #include "server/child.h"
@@ -93,6 +94,9 @@ int jobs_main(const struct config *cfg)
             listening = db.conn;
         }
         if (!drain_queue(&db, cfg))
+            continue;
+        /* retention once a day, files left to delete (docs/privacy.md) */
+        if (!lifecycle_tick(&db, cfg, &stop_requested))
             continue;
         if (stop_requested || db.conn == NULL)
             continue;
