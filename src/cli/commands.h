@@ -19,5 +19,6 @@ int cmd_reindex(int argc, char **argv, struct config *cfg);
 int cmd_eval(int argc, char **argv, struct config *cfg);
 int cmd_ask(int argc, char **argv, struct config *cfg);
 int cmd_retention(int argc, char **argv, struct config *cfg);
+int cmd_export(int argc, char **argv, struct config *cfg);
 
 #endif

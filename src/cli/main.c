@@ -28,6 +28,7 @@ static const struct command commands[] = {
     {"search", cmd_search, "search the library as the coach does (--domain, --k, --json)"},
     {"reindex", cmd_reindex, "re-embed every chunk and rebuild the vector index"},
     {"ask", cmd_ask, "ask the coach a question (--conversation, --user, --json)"},
+    {"export", cmd_export, "write a conversation as PDF, Markdown or text (--format, -o)"},
     {"eval", cmd_eval, "measure retrieval on a question set (recall@1, recall@5, MRR)"},
     {"retention", cmd_retention, "delete conversations older than PLCCOACH_RETENTION_DAYS now"},
 };

@@ -199,6 +199,19 @@ bool userdata_commit(struct db *db, const char *user_id, const char *actor_id, c
     "(SELECT count(*) FROM sessions WHERE user_id = $1::uuid), " \
     "(SELECT count(*) FROM identities WHERE user_id = $1::uuid)"
 
+/* $1 the person: their exports (those
+ * they made, and those of their conversations and share links, whoever
+ * made them) go, their files into the deletion queue. */
+#define ERASE_EXPORTS_SQL \
+    "WITH x AS (DELETE FROM exports e WHERE e.user_id = $1::uuid " \
+    "  OR e.conversation_id IN (SELECT id FROM conversations WHERE user_id = $1::uuid) " \
+    "  OR e.share_id IN (SELECT id FROM shares WHERE created_by = $1::uuid) " \
+    "  RETURNING e.storage_key), " \
+    "q AS (INSERT INTO storage_deletions (store, key, reason) " \
+    "  SELECT 'exports', storage_key, 'erasure' FROM x WHERE storage_key IS NOT NULL " \
+    "  ON CONFLICT DO NOTHING) " \
+    "SELECT count(*) FROM x"
+
 /* $1 the person, $2 the erasure id: the audit log keeps what happened, not
  * who it happened by or to. */
 #define ERASE_AUDIT_SQL \
@@ -259,6 +272,11 @@ enum store_result userdata_erase(struct db *db, const char *user_id, const char 
     counts->sessions = strtoll(PQgetvalue(res, 0, 4), NULL, 10);
     counts->identities = strtoll(PQgetvalue(res, 0, 5), NULL, 10);
     PQclear(res);
+    res = db_exec(db, ERASE_EXPORTS_SQL, 1, &user_id, false);
+    if (res == NULL)
+        goto fail;
+    counts->exports = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
     params[0] = user_id;
     params[1] = erasure_id;
     if (!step(db, "SELECT usage_forget($1::uuid)", 1, params)
@@ -293,19 +311,26 @@ fail:
 }
 
 /* clang-format off */
-/* $1 days, $2 at most this many conversations. */
+/* $1 days, $2 at most this many conversations: they go with their
+ * exports, whose files join the deletion queue. */
 #define RETENTION_SQL \
     "WITH old AS (SELECT id FROM conversations " \
     "  WHERE updated_at < now() - $1::integer * interval '1 day' " \
     "  ORDER BY updated_at, id LIMIT $2::integer FOR UPDATE SKIP LOCKED), " \
+    "ex AS (DELETE FROM exports e USING old WHERE e.conversation_id = old.id " \
+    "  RETURNING e.storage_key), " \
+    "q AS (INSERT INTO storage_deletions (store, key, reason) " \
+    "  SELECT 'exports', storage_key, 'retention' FROM ex WHERE storage_key IS NOT NULL " \
+    "  ON CONFLICT DO NOTHING), " \
     "gone AS (DELETE FROM conversations c USING old WHERE c.id = old.id " \
     "  RETURNING (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS n) " \
-    "SELECT count(*), coalesce(sum(n), 0) FROM gone"
+    "SELECT count(*), coalesce(sum(n), 0), (SELECT count(*) FROM ex) FROM gone"
 /* clang-format on */
 
 bool userdata_retention_batch(struct db *db, int64_t days, int64_t limit, int64_t *conversations,
                               int64_t *messages)
 {
+    int64_t exports;
     char d[24], l[24];
     const char *params[2] = {d, l};
     json_object *detail;
@@ -323,6 +348,7 @@ bool userdata_retention_batch(struct db *db, int64_t days, int64_t limit, int64_
     }
     *conversations = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     *messages = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+    exports = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
     PQclear(res);
     if (*conversations == 0) {
         userdata_rollback(db);
@@ -332,6 +358,7 @@ bool userdata_retention_batch(struct db *db, int64_t days, int64_t limit, int64_
     json_object_object_add(detail, "days", json_object_new_int64(days));
     json_object_object_add(detail, "conversations", json_object_new_int64(*conversations));
     json_object_object_add(detail, "messages", json_object_new_int64(*messages));
+    json_object_object_add(detail, "exports", json_object_new_int64(exports));
     if (!audit_record(db, NULL, "retention.delete", NULL, NULL, NULL, detail)) {
         userdata_rollback(db);
         *conversations = *messages = 0;

@@ -5,7 +5,8 @@
  * GET    /api/admin/users/{id}/export   a person's data as a ZIP (admins)
  * DELETE /api/admin/users/{id}          erase a person (admins)
  *
- * The ZIP holds a README, the profile, every conversation as JSON, the
+ * The ZIP holds a README, the profile, every conversation as JSON and as
+ * PDF (the exports' renderer, src/export/export.h), the
  * feedback, the share links, the audit entries by or about the person and
  * their usage counts; it is read from one snapshot and recorded as a
  * disclosure (user.export) in that snapshot's transaction before a byte
@@ -19,6 +20,8 @@
 
 #include "auth/session.h"
 #include "db/userdata.h"
+#include "export/export.h"
+#include "export/make.h"
 #include "http/handlers.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -37,9 +40,10 @@ static const char readme_text[] =
     "\n"
     "profile.json        the account: name, email, role, organization, the sign-in\n"
     "                    accounts linked to it, teams, and the sessions open now\n"
-    "conversations/      every conversation kept, one JSON file each: the questions,\n"
-    "                    the coach's answers with their citations (book, chapter,\n"
-    "                    pages, the quoted passage) and the feedback given on them\n"
+    "conversations/      every conversation kept, as JSON (the questions, the\n"
+    "                    coach's answers with their citations: book, chapter,\n"
+    "                    pages, the quoted passage; and the feedback given on\n"
+    "                    them) and as PDF (the same conversation, to print)\n"
     "feedback.json       every rating given, with reasons, comments and flags\n"
     "shares.json         the view-only links made to conversations (the links\n"
     "                    themselves are never stored, so they cannot be shown)\n"
@@ -73,6 +77,32 @@ static bool add_text(struct zipw *z, const char *name, const char *text, time_t 
     return zipw_add(z, name, text, strlen(text), now);
 }
 
+/* Adds conversation c (its JSON document) as NAME.pdf, drawn by the
+ * exports' renderer as its owner author exported it. */
+static bool add_pdf(struct request *req, struct zipw *z, const char *name,
+                    const struct userdata_conversation *c, const char *author, time_t now)
+{
+    json_object *doc = json_tokener_parse(c->json);
+    struct export_conversation ec;
+    struct buf pdf = BUF_INIT;
+    char exported_at[21], err[200] = "";
+    bool ok;
+
+    if (doc == NULL)
+        return false;
+    json_object_object_add(doc, "author", json_object_new_string(author));
+    export_now(exported_at);
+    ok = export_from_json(doc, exported_at, &req->arena, &ec)
+         && export_render(&ec, EXPORT_PDF, &pdf, err, sizeof(err));
+    if (!ok)
+        LOG_FIELDS(LOG_ERROR, "data export: a conversation could not be drawn as PDF",
+                   LF_STR("conversation", c->id), LF_STR("error", err));
+    ok = ok && zipw_add(z, name, pdf.data, pdf.len, now);
+    buf_free(&pdf);
+    json_object_put(doc);
+    return ok;
+}
+
 /* Builds the archive of user_id's data into zip (answering the error and
  * returning false when it cannot). */
 static bool build(struct request *req, const char *user_id, struct buf *zip, size_t *nconv)
@@ -82,6 +112,7 @@ static bool build(struct request *req, const char *user_id, struct buf *zip, siz
     struct zipw *z;
     json_object *profile;
     struct buf readme = BUF_INIT;
+    const char *author;
     time_t now = time(NULL);
     char stamp[32];
     size_t i;
@@ -93,9 +124,10 @@ static bool build(struct request *req, const char *user_id, struct buf *zip, siz
     default: resp_db_unavailable(req); return false;
     }
     profile = json_tokener_parse(d.profile);
+    author =
+        arena_strdup(&req->arena, json_object_get_string(json_object_object_get(profile, "name")));
     strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    buf_printf(&readme, "PLC Coach: data export for %s <%s>\n",
-               json_object_get_string(json_object_object_get(profile, "name")),
+    buf_printf(&readme, "PLC Coach: data export for %s <%s>\n", author,
                json_object_get_string(json_object_object_get(profile, "email")));
     json_object_put(profile);
     buf_printf(&readme, "Made %s at the request of %s.\n%zu conversations.\n\n", stamp,
@@ -108,15 +140,16 @@ static bool build(struct request *req, const char *user_id, struct buf *zip, siz
     buf_free(&readme);
     for (i = 0; ok && i < d.nconversations; i++) {
         struct userdata_conversation c;
+        const char *base;
         enum store_result st =
             userdata_conversation(req->db, &req->arena, user_id, d.conversation_ids[i], &c);
         if (st != STORE_OK) {
             ok = false;
             break;
         }
-        ok = add_text(z,
-                      arena_printf(&req->arena, "conversations/%.10s-%s.json", c.created_at, c.id),
-                      pretty(req, c.json), now);
+        base = arena_printf(&req->arena, "conversations/%.10s-%s", c.created_at, c.id);
+        ok = add_text(z, arena_printf(&req->arena, "%s.json", base), pretty(req, c.json), now)
+             && add_pdf(req, z, arena_printf(&req->arena, "%s.pdf", base), &c, author, now);
     }
     ok = ok && add_text(z, "feedback.json", pretty(req, d.feedback), now)
          && add_text(z, "shares.json", pretty(req, d.shares), now)

@@ -66,6 +66,19 @@ void h_analytics_scopes(struct request *req);
 void h_me_export(struct request *req);
 void h_admin_user_export(struct request *req);
 void h_admin_user_delete(struct request *req);
+/* h_exports.c: conversation exports, by the owner and through a share link */
+void h_exports_create(struct request *req);
+void h_exports_get(struct request *req);
+void h_exports_file(struct request *req);
+void h_shared_exports_create(struct request *req);
+void h_shared_exports_get(struct request *req);
+void h_shared_exports_file(struct request *req);
+
+/* h_pages.c: the cited page (JSON and PNG), by the owner and through a share link */
+void h_citation_get(struct request *req);
+void h_citation_page(struct request *req);
+void h_shared_citation_get(struct request *req);
+void h_shared_citation_page(struct request *req);
 
 /* h_search.c: GET /api/search (admins) */
 void h_search(struct request *req);

@@ -157,6 +157,12 @@ const struct config_key config_keys[] = {
     KEY("PLCCOACH_RETENTION_DAYS", CONFIG_INT, "0", 0, 36500, retention_days, false,
         "Delete conversations (and their exports) last changed more than this many days ago, "
         "once a day in the job process (0 = keep them until their owner deletes them)."),
+    KEY("PLCCOACH_EXPORT_INLINE_MESSAGES", CONFIG_INT, "60", 0, 100000, export_inline_messages,
+        false,
+        "Conversations with at most this many messages are exported in the request; "
+        "longer ones through the job queue."),
+    KEY("PLCCOACH_PAGE_RENDER_MS", CONFIG_INT, "4000", 100, 60000, page_render_ms, false,
+        "Time budget of one cited-page image (a child process that is killed past it)."),
     {NULL, CONFIG_STRING, NULL, NULL, 0, 0, 0, false, NULL},
 };
 

@@ -49,6 +49,13 @@ as ed POST "/api/messages/$a1/feedback" --data '{"rating":"down","reasons":["inc
 as ed POST "/api/messages/$a2/feedback" --data '{"rating":"up"}'
 as ed POST "/api/conversations/$c1/shares" --data '{"expires_in_days":7}'
 token=$(json_get token)
+# Two exports of Ed's first conversation (files in the exports store).
+as ed POST "/api/conversations/$c1/exports" --data '{"format":"md"}'
+x_md=$(json_get id)
+as ed POST "/api/conversations/$c1/exports" --data '{"format":"pdf"}'
+x_pdf=$(json_get id)
+export_files() { find "$STACK_DIR/content" -type f \( -name "$x_md.*" -o -name "$x_pdf.*" \) | wc -l; }
+is "$(export_files)" 2 "Ed has two export files in the store"
 # Ana's conversation, which must appear in nobody else's export.
 ca=$(new_conversation ana "Ana's private")
 add_message "$ca" user "Ana asks something private" >/dev/null
@@ -63,9 +70,9 @@ Z=$STACK_DIR/ed.zip
 X=$STACK_DIR/ed
 cp "$HTTP_BODY_FILE" "$Z"
 is "$(unzip -tq "$Z" 2>&1)" "No errors detected in compressed data of $Z." "unzip finds the archive sound"
-is "$(unzip -Z1 "$Z" | sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9a-f-]{36}\.json/DATE-ID.json/' | tr '\n' ' ')" \
-    "README.txt profile.json conversations/DATE-ID.json conversations/DATE-ID.json feedback.json shares.json audit.json usage.json " \
-    "the files: README, profile, two conversations, feedback, shares, audit, usage"
+is "$(unzip -Z1 "$Z" | sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9a-f-]{36}\./DATE-ID./' | tr '\n' ' ')" \
+    "README.txt profile.json conversations/DATE-ID.json conversations/DATE-ID.pdf conversations/DATE-ID.json conversations/DATE-ID.pdf feedback.json shares.json audit.json usage.json " \
+    "the files: README, profile, two conversations as JSON and PDF, feedback, shares, audit, usage"
 mkdir -p "$X"
 unzip -q "$Z" -d "$X"
 like "$(head -n 2 "$X/README.txt")" "data export for Ed Educator <ed@example.org>.*at the request of the person themselves" \
@@ -79,14 +86,22 @@ is "$(jp '[$d->{id}, $d->{title}, scalar @{$d->{messages}}, $d->{messages}[0]{co
     "[\"$c1\",\"Common assessments\",2,\"How do we write a common formative assessment?\",\"Learning by Doing\",\"down\",\"Needs a rubric.\"]" \
     "a conversation: its messages, citations and Ed's feedback"
 is "$(ls "$X"/conversations | grep -c "$c3" || true)" 0 "the deleted conversation is not there"
+p1=$(ls "$X"/conversations/*"$c1".pdf)
+if command -v pdftotext >/dev/null 2>&1; then
+    text=$(pdftotext "$p1" - | tr -s ' \n' ' ')
+    like "$text" "Common assessments.*How do we write a common formative assessment\?.*Start from the essential standards.*Learning by Doing" \
+        "the PDF holds the title, the question, the answer and its citation as text"
+else
+    skip "pdftotext is not installed (poppler-utils)"
+fi
 is "$(jp 'join " ", map { "$_->{rating}:" . join("+", @{$_->{reasons}}) . ":" . ($_->{flagged} ? "flagged" : "-") } @{$d}' "$X/feedback.json")" \
     "down:incomplete:flagged up::-" "feedback: both ratings"
 is "$(jp '[scalar @$d, $d->[0]{conversation_id}, exists $d->[0]{token} ? 1 : 0, exists $d->[0]{token_hash} ? 1 : 0]' "$X/shares.json")" \
     "[1,\"$c1\",0,0]" "shares: the link, never its token or digest"
 is "$(grep -rl -- "$token" "$X" | wc -l)" 0 "the share token appears nowhere in the archive"
 is "$(jp 'join ",", map { $_->{action} } grep { $_->{by_self} } @$d' "$X/audit.json")" \
-    "login.success,login.failure,conversation.delete,share.create" \
-    "audit: Ed's own sign-in, a failed one under his account, a deletion and a share"
+    "login.success,login.failure,conversation.delete,share.create,export.create,export.create" \
+    "audit: Ed's own sign-in, a failed one under his account, a deletion, a share, two exports"
 is "$(jp 'join ",", map { $_->{action} } grep { !$_->{by_self} } @$d' "$X/audit.json")" \
     "user.create" "audit: the entries about Ed by others (the account's creation)"
 is "$(jp 'my @x = grep { $_->{action} eq "login.success" } @$d; defined $x[0]{ip} ? 1 : 0' "$X/audit.json")" 1 \
@@ -126,8 +141,11 @@ as ada DELETE "/api/admin/users/$id_ed"
 is "$HTTP_STATUS" 200 "an admin erases Ed"
 E=$(json_get erasure_id)
 like "$E" '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' "the answer names a random erasure id"
-is "$(jp '[$d->{deleted}{conversations}, $d->{deleted}{messages}, $d->{deleted}{feedback}, $d->{deleted}{shares}, $d->{deleted}{sessions}, $d->{deleted}{sign_in_accounts}, $d->{files_pending}]')" \
-    "[2,4,2,1,1,0,0]" "and what went: 2 conversations, 4 messages, 2 ratings, 1 link, 1 session"
+is "$(jp '[$d->{deleted}{conversations}, $d->{deleted}{messages}, $d->{deleted}{feedback}, $d->{deleted}{shares}, $d->{deleted}{sessions}, $d->{deleted}{sign_in_accounts}, $d->{deleted}{exports}, $d->{files_pending}]')" \
+    "[2,4,2,1,1,0,2,0]" "and what went: 2 conversations, 4 messages, 2 ratings, 1 link, 1 session, 2 exports"
+is "$(export_files)" 0 "the exports' files are gone from the store"
+is "$(stack_psql -- -c "SELECT count(*) FROM exports") $(stack_psql -- -c "SELECT count(*) FROM storage_deletions")" "0 0" \
+    "so are their rows, and nothing is left in the deletion queue"
 as ed GET /api/me
 is "$HTTP_STATUS" 401 "Ed's session is gone"
 http GET "/api/shared/$token" -b "$STACK_DIR/ana.jar"
@@ -152,7 +170,7 @@ is "$(stack_psql -- -c "SELECT a.actor_id = '$id_ada' AND a.target_type = 'erase
         FROM audit_log a WHERE a.action = 'user.erase'")" t \
     "the erasure is recorded: by whom, under the erasure id, with the counts"
 is "$(stack_psql -- -c "SELECT string_agg(DISTINCT action, ',' ORDER BY action) FROM audit_log WHERE detail->>'erased_actor' = '$E'")" \
-    "conversation.delete,login.failure,login.success,share.create,user.export" \
+    "conversation.delete,export.create,login.failure,login.success,share.create,user.export" \
     "Ed's own actions stay in the log, by the erasure id instead of Ed"
 is "$(stack_psql -- -c "SELECT count(*) FROM audit_log WHERE detail->>'erased_actor' = '$E' AND (actor_id IS NOT NULL OR ip IS NOT NULL)")" 0 \
     "without actor or address"
@@ -190,6 +208,8 @@ add_message "$old" user "An old question" "created_at=now() - interval '40 days'
 old_a=$(add_message "$old" assistant "An old answer" "created_at=now() - interval '40 days'")
 as kim POST "/api/messages/$old_a/feedback" --data '{"rating":"up"}'
 as kim POST "/api/conversations/$old/shares" --data '{}'
+as kim POST "/api/conversations/$old/exports" --data '{"format":"txt"}'
+x_old=$(json_get id)
 edge=$(new_conversation kim "Edge")
 recent=$(new_conversation kim "Recent")
 add_message "$recent" user "A recent question" "created_at=now() - interval '10 days'" >/dev/null
@@ -198,14 +218,17 @@ stack_psql -- -c "UPDATE conversations SET updated_at = now() - interval '40 day
     UPDATE conversations SET updated_at = now() - interval '10 days' WHERE id = '$recent'" >/dev/null
 out=$(stack_cli retention 2>&1 || true)
 like "$out" "retention is off" "retention is off unless configured or asked"
-out=$(stack_cli retention --days 30)
+# (the command line needs the server's storage settings to find the files)
+out=$(PLCCOACH_CONTENT_DIR=$STACK_DIR/content stack_cli retention --days 30)
 is "$out" "1 conversations (2 messages) last changed more than 30 days ago deleted" "plccoach retention --days 30"
 is "$(stack_psql -- -c "SELECT string_agg(title, ',' ORDER BY title) FROM conversations c JOIN users u ON u.id = c.user_id WHERE u.email = 'kim@example.org'")" \
     "Edge,Recent" "only the conversation older than 30 days went; 29 days 23 hours stays"
 is "$(stack_psql -- -c "SELECT (SELECT count(*) FROM messages WHERE conversation_id = '$old') + (SELECT count(*) FROM feedback WHERE message_id = '$old_a') + (SELECT count(*) FROM shares WHERE conversation_id = '$old')")" 0 \
     "with its messages, feedback and share link"
-is "$(stack_psql -- -c "SELECT (detail->>'days') || ' ' || (detail->>'conversations') || ' ' || (detail->>'messages') FROM audit_log WHERE action = 'retention.delete'")" \
-    "30 1 2" "recorded as retention.delete"
+is "$(stack_psql -- -c "SELECT (detail->>'days') || ' ' || (detail->>'conversations') || ' ' || (detail->>'messages') || ' ' || (detail->>'exports') FROM audit_log WHERE action = 'retention.delete'")" \
+    "30 1 2 1" "recorded as retention.delete"
+is "$(find "$STACK_DIR/content" -type f -name "$x_old.*" | wc -l) $(stack_psql -- -c "SELECT count(*) FROM exports WHERE id = '$x_old'")" "0 0" \
+    "the old conversation's export went too, file and row"
 # The job process, daily: restart the pool with retention configured and a
 # job process; it runs at once (it never ran before), then not again that day.
 stack_psql -- -c "UPDATE conversations SET updated_at = now() - interval '31 days' WHERE id = '$edge'" >/dev/null
