@@ -20,6 +20,7 @@ export interface Datum {
 }
 
 const WIDTH = 640;
+// (counts: never more ticks than whole numbers to put on them)
 
 function niceMax(values: (number | null)[]): number {
   const m = Math.max(0, ...values.map((v) => v ?? 0));
@@ -55,7 +56,8 @@ export function BarChart({ label, data, valueName }: { label: string; data: Datu
             );
           })}
           <AxisLeft scale={y} hideTicks tickLabelProps={() => ({ className: 'chart-tick', textAnchor: 'end', dx: -6, dy: '0.35em' })} />
-          <AxisBottom top={data.length * row} scale={x} numTicks={5} tickFormat={(v) => Number(v).toLocaleString()}
+          <AxisBottom top={data.length * row} scale={x} numTicks={Math.min(5, x.domain()[1])}
+            tickFormat={(v) => Number(v).toLocaleString()}
             tickLabelProps={() => ({ className: 'chart-tick', textAnchor: 'middle' })} />
         </Group>
       </svg>
@@ -100,7 +102,7 @@ export function TimeChart({ label, bars, line, barName, lineName }: {
               <title>{`${d.label}: ${d.value} ${lineName.toLowerCase()}`}</title>
             </circle>
           ))}
-          <AxisLeft scale={y} numTicks={5} tickFormat={(v) => Number(v).toLocaleString()}
+          <AxisLeft scale={y} numTicks={Math.min(5, y.domain()[1])} tickFormat={(v) => Number(v).toLocaleString()}
             tickLabelProps={() => ({ className: 'chart-tick', textAnchor: 'end', dx: -4, dy: '0.35em' })} />
           <AxisBottom top={inner} scale={x} tickValues={bars.filter((_, i) => i % every === 0).map((d) => d.label)}
             tickFormat={(v) => String(v).slice(5)} tickLabelProps={() => ({ className: 'chart-tick', textAnchor: 'middle' })} />

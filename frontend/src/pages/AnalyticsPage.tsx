@@ -56,7 +56,7 @@ function ChartBlock({ title, csv, table, children }: {
       {children}
       <details>
         <summary>Data table: {title}</summary>
-        <div className="table-wrap">{table}</div>
+        {table}
       </details>
       <p><a href={csv} download>Download CSV: {title}</a></p>
     </figure>
@@ -240,7 +240,7 @@ export default function AnalyticsPage() {
           <section aria-labelledby="an-topics" className="chart-block">
             <h2 id="an-topics">Most cited chapters</h2>
             {report.topics.length === 0 ? <p>No chapter to show.</p> : (
-              <div className="table-wrap">
+              <div>
                 <table>
                   <caption className="visually-hidden">Most cited chapters</caption>
                   <thead><tr><th scope="col">Rank</th><th scope="col">Book</th><th scope="col">Chapter</th><th scope="col">Citations</th></tr></thead>
