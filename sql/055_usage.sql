@@ -72,10 +72,8 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN ARRAY(SELECT (n = ANY (set))::integer FROM unnest(names) WITH ORDINALITY AS t(n, i)
              ORDER BY i);
 
-CREATE TABLE usage_days (
-    user_id        uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    day            date NOT NULL,
-    org_id         uuid REFERENCES organizations (id) ON DELETE SET NULL,
+-- The counts both rollups keep: a template for LIKE, never holding rows.
+CREATE TABLE usage_counts (
     questions      integer NOT NULL DEFAULT 0,
     -- conversations whose first question was asked that day
     conversations  integer NOT NULL DEFAULT 0,
@@ -97,6 +95,15 @@ CREATE TABLE usage_days (
     down           integer NOT NULL DEFAULT 0,
     reasons        integer[] NOT NULL DEFAULT array_fill(0, ARRAY[5]),
     flagged        integer NOT NULL DEFAULT 0,
+    CHECK (cardinality(answer_ms_hist) = 16 AND cardinality(ttft_ms_hist) = 16
+           AND cardinality(domains) = 7 AND cardinality(reasons) = 5)
+);
+
+CREATE TABLE usage_days (
+    user_id        uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    day            date NOT NULL,
+    org_id         uuid REFERENCES organizations (id) ON DELETE SET NULL,
+    LIKE usage_counts INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
     -- which figures this person counts in that day, one bit each (the
     -- report's distinct-person counts read only this; src/db/analytics.c)
     flags          integer GENERATED ALWAYS AS (
@@ -111,9 +118,7 @@ CREATE TABLE usage_days (
         | ((reasons[1] > 0)::integer << 14) | ((reasons[2] > 0)::integer << 15)
         | ((reasons[3] > 0)::integer << 16) | ((reasons[4] > 0)::integer << 17)
         | ((reasons[5] > 0)::integer << 18)) STORED,
-    PRIMARY KEY (user_id, day),
-    CHECK (cardinality(answer_ms_hist) = 16 AND cardinality(ttft_ms_hist) = 16
-           AND cardinality(domains) = 7 AND cardinality(reasons) = 5)
+    PRIMARY KEY (user_id, day)
 );
 -- Who was active in a school or district, read from the index alone.
 CREATE INDEX usage_days_org ON usage_days (org_id, day)
@@ -122,22 +127,7 @@ CREATE INDEX usage_days_org ON usage_days (org_id, day)
 CREATE TABLE usage_org_days (
     org_id         uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
     day            date NOT NULL,
-    questions      integer NOT NULL DEFAULT 0,
-    conversations  integer NOT NULL DEFAULT 0,
-    answers        integer NOT NULL DEFAULT 0,
-    answer_ms_n    integer NOT NULL DEFAULT 0,
-    answer_ms_sum  bigint NOT NULL DEFAULT 0,
-    answer_ms_max  integer NOT NULL DEFAULT 0,
-    answer_ms_hist integer[] NOT NULL DEFAULT array_fill(0, ARRAY[16]),
-    ttft_ms_n      integer NOT NULL DEFAULT 0,
-    ttft_ms_sum    bigint NOT NULL DEFAULT 0,
-    ttft_ms_max    integer NOT NULL DEFAULT 0,
-    ttft_ms_hist   integer[] NOT NULL DEFAULT array_fill(0, ARRAY[16]),
-    domains        integer[] NOT NULL DEFAULT array_fill(0, ARRAY[7]),
-    up             integer NOT NULL DEFAULT 0,
-    down           integer NOT NULL DEFAULT 0,
-    reasons        integer[] NOT NULL DEFAULT array_fill(0, ARRAY[5]),
-    flagged        integer NOT NULL DEFAULT 0,
+    LIKE usage_counts INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
     PRIMARY KEY (org_id, day)
 );
 

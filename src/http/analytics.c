@@ -101,6 +101,26 @@ static void put(struct ctx *c, struct an_table *t, size_t row, size_t col, struc
     *cell(t, row, col) = val;
 }
 
+/* Adds the rows NAME_avg and NAME_p95 of a timing described by people. */
+static void timing(struct ctx *c, struct an_table *t, size_t *row, const char *name,
+                   const struct analytics_timing *tm, int64_t people)
+{
+    bool hide = hidden(c, people);
+    double d;
+
+    *cell(t, *row, 0) = v_text(arena_printf(c->a, "%s_avg", name));
+    put(c, t, *row, 1, tm->n > 0 ? v_int(llround((double)tm->sum / (double)tm->n)) : v_text(NULL),
+        hide);
+    (*row)++;
+    *cell(t, *row, 0) = v_text(arena_printf(c->a, "%s_p95", name));
+    put(c, t, *row, 1,
+        stats_hist_percentile(tm->hist, tm->bounds, ANALYTICS_HIST - 1, tm->max, 0.95, &d)
+            ? v_int(llround(d))
+            : v_text(NULL),
+        hide);
+    (*row)++;
+}
+
 /* The summary: one row per metric. */
 static void summary(struct ctx *c, const struct analytics_report *r)
 {
@@ -127,26 +147,8 @@ static void summary(struct ctx *c, const struct analytics_report *r)
     METRIC("questions_per_user_p90",
            stats_percentile(r->questions_per_person, r->askers, 0.9, &d) ? v_num(d) : v_text(NULL),
            askers);
-    METRIC("answer_ms_avg",
-           r->answer_ms.n > 0 ? v_int(llround((double)r->answer_ms.sum / (double)r->answer_ms.n))
-                              : v_text(NULL),
-           r->people_with[AB_ANSWER_MS]);
-    METRIC("answer_ms_p95",
-           stats_hist_percentile(r->answer_ms.hist, r->answer_ms.bounds, ANALYTICS_HIST - 1,
-                                 r->answer_ms.max, 0.95, &d)
-               ? v_int(llround(d))
-               : v_text(NULL),
-           r->people_with[AB_ANSWER_MS]);
-    METRIC("ttft_ms_avg",
-           r->ttft_ms.n > 0 ? v_int(llround((double)r->ttft_ms.sum / (double)r->ttft_ms.n))
-                            : v_text(NULL),
-           r->people_with[AB_TTFT_MS]);
-    METRIC("ttft_ms_p95",
-           stats_hist_percentile(r->ttft_ms.hist, r->ttft_ms.bounds, ANALYTICS_HIST - 1,
-                                 r->ttft_ms.max, 0.95, &d)
-               ? v_int(llround(d))
-               : v_text(NULL),
-           r->people_with[AB_TTFT_MS]);
+    timing(c, t, &row, "answer_ms", &r->answer_ms, r->people_with[AB_ANSWER_MS]);
+    timing(c, t, &row, "ttft_ms", &r->ttft_ms, r->people_with[AB_TTFT_MS]);
     METRIC("feedback_up", v_int(r->up), r->people_with[AB_UP]);
     METRIC("feedback_down", v_int(r->down), r->people_with[AB_DOWN]);
     METRIC("flagged", v_int(r->flagged), r->people_with[AB_FLAGGED]);
