@@ -177,6 +177,12 @@ static void export_zip(struct request *req, const char *user_id)
     time_t now = time(NULL);
 
     zip.limit = EXPORT_MAX_BYTES;
+    if (strcmp(req->method, "HEAD") == 0) {
+        /* Nothing is sent, so nothing is read or recorded as disclosed. */
+        req->resp.status = 200;
+        resp_header(req, "Content-Type", "application/zip");
+        return;
+    }
     if (!userdata_begin(req->db)) {
         resp_db_unavailable(req);
         return;

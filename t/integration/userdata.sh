@@ -113,6 +113,10 @@ is "$(stack_psql -- -c "SELECT a.action || ' ' || a.target_id || ' ' || (a.detai
         FROM audit_log a WHERE a.action = 'user.export' AND a.actor_id = '$id_ed'")" "user.export $id_ed self 2 true" \
     "the disclosure is in the audit log: to whom, at whose request, how much"
 
+http HEAD /api/me/export -b "$STACK_DIR/ed.jar"
+is "$HTTP_STATUS $(stack_psql -- -c "SELECT count(*) FROM audit_log WHERE action = 'user.export'")" "200 1" \
+    "HEAD reads nothing and records no disclosure"
+
 # ---- The admins' export ----------------------------------------------------------------------
 as ada GET "/api/admin/users/$id_ed/export"
 is "$HTTP_STATUS $(http_header Content-Type)" "200 application/zip" "an admin exports Ed's data"
