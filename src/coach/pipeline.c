@@ -387,10 +387,18 @@ static void ask_verify_model(struct ask *a)
 static void ask_compose(struct ask *a)
 {
     const char *sources[COACH_SOURCES];
-    size_t k = ask_sources(a, sources);
-    const char *focus = strcmp(a->out->standalone, a->rq->question) != 0 ? a->rq->question : NULL;
+    struct extract_source src[COACH_SOURCES];
+    size_t k = ask_sources(a, sources), i;
+    struct extract_request rq = {
+        .question = a->out->standalone,
+        .focus = strcmp(a->out->standalone, a->rq->question) != 0 ? a->rq->question : NULL,
+        .sources = src,
+        .k = k,
+    };
 
-    a->composed = extractive_compose(a->out->standalone, focus, sources, k);
+    for (i = 0; i < k; i++)
+        src[i] = (struct extract_source){.text = sources[i]};
+    a->composed = extractive_compose(&rq);
     if (a->composed == NULL) {
         a->text = NOTHING_TEXT;
         return;
