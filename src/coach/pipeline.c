@@ -66,6 +66,7 @@ struct ask {
     struct llm_result lr;      /* the model's answer (empty unless the model was asked) */
     struct verify_result vr;   /* the verified answer and its citations */
     char *composed;            /* the extractive answer before verification */
+    char *focus;               /* a rewritten follow-up's own words, or NULL */
     json_object *cites, *clar; /* until ask_document moves them into the document */
     /* Results of the steps. */
     struct msg_turn *turns; /* the conversation so far (in the arena) */
@@ -149,10 +150,10 @@ static bool gen_cancelled(void *ctx)
 
 /* The standalone question: earlier questions fold into follow-ups (by
  * rules), and the current one is rewritten by the model when one is
- * usable.  Sets *after_clarify when the last answer asked to clarify.
- * Returns a malloc'd string. */
-static char *standalone_question(struct ask *a, const struct msg_turn *turns, size_t n,
-                                 bool *after_clarify)
+ * usable, else by rules.  Sets a->after_clarify when the last answer asked
+ * to clarify, and a->focus to the follow-up's own words when it was
+ * rewritten.  Returns a malloc'd string. */
+static char *standalone_question(struct ask *a, const struct msg_turn *turns, size_t n)
 {
     char *prev = NULL, *out = NULL;
     bool clarified = false;
@@ -164,7 +165,7 @@ static char *standalone_question(struct ask *a, const struct msg_turn *turns, si
             continue;
         }
         if (prev != NULL && (clarified || rewrite_is_followup(turns[i].content))) {
-            char *next = rewrite_rules(prev, turns[i].content);
+            char *next = rewrite_rules(prev, turns[i].content, NULL);
             free(prev);
             prev = next;
         } else {
@@ -173,15 +174,17 @@ static char *standalone_question(struct ask *a, const struct msg_turn *turns, si
         }
         clarified = false;
     }
-    *after_clarify = clarified;
+    a->after_clarify = clarified;
     if (prev == NULL || !(clarified || rewrite_is_followup(a->rq->question))) {
         free(prev);
         return xstrdup(a->rq->question);
     }
     if (llm_configured(a->cfg) && !llm_breaker_open(a->cfg))
         out = rewrite_model(a->cfg, prev, a->rq->question);
-    if (out == NULL)
-        out = rewrite_rules(prev, a->rq->question);
+    if (out != NULL)
+        a->focus = xstrdup(a->rq->question);
+    else
+        out = rewrite_rules(prev, a->rq->question, &a->focus);
     free(prev);
     return out;
 }
@@ -222,7 +225,7 @@ static enum coach_status ask_context(struct ask *a)
  * model will write the answer. */
 static void ask_route(struct ask *a)
 {
-    a->out->standalone = standalone_question(a, a->turns, a->nturns, &a->after_clarify);
+    a->out->standalone = standalone_question(a, a->turns, a->nturns);
     route_classify(a->out->standalone, !a->after_clarify, &a->cls);
     a->out->route = a->cls.route;
     a->out->domains = a->cls.domains;
@@ -391,7 +394,7 @@ static void ask_compose(struct ask *a)
     size_t k = ask_sources(a, sources), i;
     struct extract_request rq = {
         .question = a->out->standalone,
-        .focus = strcmp(a->out->standalone, a->rq->question) != 0 ? a->rq->question : NULL,
+        .focus = a->focus,
         .sources = src,
         .k = k,
     };
@@ -533,6 +536,7 @@ static void ask_release(struct ask *a, enum coach_status st)
     llm_result_free(&a->lr);
     verify_result_free(&a->vr);
     free(a->composed);
+    free(a->focus);
     search_result_free(&a->sr);
     json_object_put(a->cites);
     json_object_put(a->clar);
