@@ -1,6 +1,6 @@
 /*
  * plccoach search "question" [--domain D] [--k N] [--json]
- * plccoach reindex
+ * plccoach reindex [--lexical]
  */
 #include "config.h"
 
@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "db/db.h"
 #include "library/embed.h"
+#include "library/lexical.h"
 #include "library/search.h"
 #include "util/alloc.h"
 #include "util/cfg.h"
@@ -184,23 +185,35 @@ static void progress(size_t done, size_t total)
         fputc('\n', stderr);
 }
 
+static void lexical_progress(size_t done, size_t total)
+{
+    fprintf(stderr, "\rplccoach: indexed the words of %zu of %zu books", done, total);
+    if (done >= total)
+        fputc('\n', stderr);
+}
+
 int cmd_reindex(int argc, char **argv, struct config *cfg)
 {
+    bool lexical_only = argc == 2 && strcmp(argv[1], "--lexical") == 0;
     struct db db;
     bool ok;
 
-    (void)argv;
-    if (argc != 1) {
-        fprintf(stderr, "Usage: plccoach reindex\n");
+    if (argc != 1 && !lexical_only) {
+        fprintf(stderr, "Usage: plccoach reindex [--lexical]\n");
         return 2;
     }
     if (!open_db(&db, cfg))
         return 1;
-    ok = library_reindex(&db, cfg, isatty(2) ? progress : NULL);
-    if (ok)
+    ok = lexical_only || library_reindex(&db, cfg, isatty(2) ? progress : NULL);
+    if (ok && !lexical_only)
         printf("reindexed: model %s, %lld dimensions\n", embed_model_name(cfg),
                (long long)cfg->embeddings_dimensions);
-    else
+    if (ok) {
+        ok = lexical_reindex(&db, isatty(2) ? lexical_progress : NULL);
+        if (ok)
+            printf("reindexed: the lexical index (BM25)\n");
+    }
+    if (!ok)
         fprintf(stderr, "plccoach: reindex failed: %s\n",
                 db.last_error[0] ? db.last_error : "see the log");
     db_close(&db);

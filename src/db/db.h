@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct buf;
 struct config;
 
 #define DB_RETRY_MS 250
@@ -59,6 +60,11 @@ PGconn *db_connect_cli(const struct config *cfg) __attribute__((nonnull, warn_un
 /* Returns the value at (row, col) or NULL when it is SQL NULL or out of
  * range; the string belongs to res. */
 const char *db_value(const PGresult *res, int row, int col);
+
+/* Appends one element to the PostgreSQL array literal that b holds (b
+ * holds nothing else and starts with '{'): s quoted and escaped, or NULL
+ * when s is NULL.  For arrays passed as one parameter (unnest batches). */
+void db_array_elem(struct buf *b, const char *s) __attribute__((nonnull(1)));
 
 /* Closes the connection. */
 void db_close(struct db *db);

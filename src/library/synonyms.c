@@ -100,26 +100,36 @@ static bool has_word(const char *words, const char *word)
     return has_phrase(words, word);
 }
 
-void synonyms_expand_text(const char *text, struct buf *out)
+void synonyms_each(const char *text, synonyms_fn fn, void *ctx)
 {
     struct buf words = BUF_INIT;
     size_t i;
 
     lower_words(text, &words);
-    buf_puts(out, buf_str(&words));
     for (i = 0; i < synonyms_count; i++) {
-        const char *extra = NULL;
         if (has_word(buf_str(&words), synonyms[i].abbrev))
-            extra = synonyms[i].phrase;
+            fn(ctx, synonyms[i].phrase, synonyms[i].abbrev);
         else if (has_phrase(buf_str(&words), synonyms[i].phrase))
-            extra = synonyms[i].abbrev;
-        if (extra != NULL) {
-            if (out->len > 0)
-                buf_putc(out, ' ');
-            buf_puts(out, extra);
-        }
+            fn(ctx, synonyms[i].abbrev, synonyms[i].phrase);
     }
     buf_free(&words);
+}
+
+/* synonyms_each() callback of synonyms_expand_text(). */
+static void append_expansion(void *ctx, const char *expansion, const char *source)
+{
+    struct buf *out = ctx;
+
+    (void)source;
+    if (out->len > 0)
+        buf_putc(out, ' ');
+    buf_puts(out, expansion);
+}
+
+void synonyms_expand_text(const char *text, struct buf *out)
+{
+    lower_words(text, out);
+    synonyms_each(text, append_expansion, out);
 }
 
 bool synonyms_fts_query(const char *question, struct buf *out)

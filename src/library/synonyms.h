@@ -23,6 +23,15 @@ extern const size_t synonyms_count;
 /* Returns the entry whose abbrev is the n-byte word w (any case), or NULL. */
 const struct synonym *synonym_by_abbrev(const char *w, size_t n) __attribute__((nonnull));
 
+/* Called for each expansion: an acronym's phrase (source the acronym) or
+ * a phrase's acronym (source the phrase), both lower case. */
+typedef void (*synonyms_fn)(void *ctx, const char *expansion, const char *source);
+
+/* Calls fn, in list order, for each acronym of the list that text holds
+ * as a word (with its phrase) and, for the others, each phrase it holds
+ * on word boundaries (with its acronym). */
+void synonyms_each(const char *text, synonyms_fn fn, void *ctx) __attribute__((nonnull(1, 2)));
+
 /* Appends to out (space-separated, lower case) the words of text followed
  * by, for each acronym found, its phrase and, for each phrase found, its
  * acronym: "What is a CFA?" -> "what is a cfa common formative assessment".
