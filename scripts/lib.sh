@@ -22,8 +22,9 @@ PLC_PKGS_STACK=(postgresql-15 postgresql-server-dev-15 nginx spawn-fcgi curl
     dpkg-dev)
 PLC_PKGS_CHECK=(wrk clang libclang-rt-14-dev valgrind qpdf)
 # The evaluation library's books are laid out in DejaVu Serif
-# (eval/holdout/mkbooks).
-PLC_PKGS_CHECK+=(fonts-dejavu-core)
+# (eval/holdout/mkbooks); its checker and the model stand-in are python3
+# scripts (standard library only).
+PLC_PKGS_CHECK+=(fonts-dejavu-core python3)
 # The web app's end-to-end test (t/integration/e2e.sh) drives Debian's
 # Chromium (/usr/bin/chromium) with playwright-core.
 PLC_PKGS_CHECK+=(chromium chromium-driver)

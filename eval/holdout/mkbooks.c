@@ -534,6 +534,15 @@ static void place(struct pdf *d, PangoLayout *l, double x, double after, const c
     g_object_unref(l);
 }
 
+/* Draws a left-aligned heading in font, `before` points below the last
+ * block and `after` points above the next. */
+static void heading(struct pdf *d, const char *text, const char *font, double before, double after,
+                    const char *label)
+{
+    d->y += before;
+    place(d, layout(d, text, font, TEXT_W, PANGO_ALIGN_LEFT, false), d->left, after, label);
+}
+
 /* A "# " heading: "Chapter N: Title" -> N and Title (borrowed into num /
  * title buffers); other headings have no number. */
 static void split_heading(const char *h, char *num, size_t numlen, const char **title)
@@ -670,29 +679,17 @@ static void draw_block(struct pdf *d, const struct block *bl, const char *label,
             for (i = 0; num[i] != '\0' && i + 1 < sizeof(upper); i++)
                 upper[i] = (char)toupper((unsigned char)num[i]);
             upper[i] = '\0';
-            place(d, layout(d, upper, "DejaVu Sans Bold 10", TEXT_W, PANGO_ALIGN_LEFT, false),
-                  d->left, 6, label);
+            heading(d, upper, "DejaVu Sans Bold 10", 0, 6, label);
         }
-        place(d, layout(d, title, "DejaVu Sans Bold 19", TEXT_W, PANGO_ALIGN_LEFT, false), d->left,
-              28, label);
+        heading(d, title, "DejaVu Sans Bold 19", 0, 28, label);
         break;
     }
-    case B_HEADING:
-        d->y += 40;
-        place(d, layout(d, bl->text, "DejaVu Sans Bold 17", TEXT_W, PANGO_ALIGN_LEFT, false),
-              d->left, 22, label);
-        break;
+    case B_HEADING: heading(d, bl->text, "DejaVu Sans Bold 17", 40, 22, label); break;
     case B_H2:
         (void)cairo_pdf_surface_add_outline(d->surface, d->chapter_outline, bl->text, dest, 0);
-        d->y += 6;
-        place(d, layout(d, bl->text, "DejaVu Sans Bold 12", TEXT_W, PANGO_ALIGN_LEFT, false),
-              d->left, 6, label);
+        heading(d, bl->text, "DejaVu Sans Bold 12", 6, 6, label);
         break;
-    case B_H3:
-        d->y += 2;
-        place(d, layout(d, bl->text, "DejaVu Sans Bold 10", TEXT_W, PANGO_ALIGN_LEFT, false),
-              d->left, 3, label);
-        break;
+    case B_H3: heading(d, bl->text, "DejaVu Sans Bold 10", 2, 3, label); break;
     case B_PARA:
         place(d, layout(d, bl->text, body, TEXT_W, PANGO_ALIGN_LEFT, true), d->left, 7, label);
         break;
