@@ -189,6 +189,45 @@ static size_t glued_heading(const struct extract_request *rq, size_t passage, co
     return best;
 }
 
+/* Words that open sentences: after a heading run into a sentence (PDF
+ * text), one of these follows a lower-case word without punctuation. */
+static const char *const openers[] = {
+    "The",     "A",        "An",       "By",    "In",    "On",    "At",   "When", "If",
+    "After",   "Before",   "During",   "Every", "Each",  "Most",  "Many", "Some", "Our",
+    "We",      "It",       "This",     "These", "For",   "As",    "One",  "Two",  "Three",
+    "Once",    "Then",     "Here",     "There", "What",  "How",   "Why",  "No",   "All",
+    "Because", "With",     "Without",  "Teams", "Start", "Begin", "Ask",  "Use",  "Most",
+    "Schools", "Students", "Teachers", NULL};
+
+/* A heading glued to the sentence that we were not told about: a run of
+ * 2 to 9 words, the first capitalised, then an opener after a word ending
+ * in a lower-case letter or a digit.  Returns where the sentence starts,
+ * or 0. */
+static size_t unknown_heading(const char *s, size_t len)
+{
+    size_t i = 0, words = 0, k;
+
+    if (len == 0 || !isupper((unsigned char)s[0]))
+        return 0;
+    while (i < len && words < 10) {
+        size_t start = i, n;
+        while (i < len && !isspace((unsigned char)s[i]))
+            i++;
+        n = i - start;
+        if (words >= 2 && isupper((unsigned char)s[start])
+            && (islower((unsigned char)s[start - 2]) || isdigit((unsigned char)s[start - 2])))
+            for (k = 0; openers[k] != NULL; k++)
+                if (strlen(openers[k]) == n && strncmp(s + start, openers[k], n) == 0)
+                    return start;
+        if (n > 0 && strchr(".,;:!?", s[i - 1]) != NULL)
+            return 0; /* punctuation: a sentence, not a heading */
+        while (i < len && isspace((unsigned char)s[i]))
+            i++;
+        words++;
+    }
+    return 0;
+}
+
 /* The weight of question term t: the library's IDF when given, else the
  * BM25 IDF among the candidates. */
 static double weight(const struct compose_state *st, uint64_t t, bool *substantive)
@@ -223,6 +262,8 @@ static void add_candidates(struct compose_state *st, size_t p, size_t *cap)
     for (j = 0; j < ns; j++) {
         size_t start = spans[j].start, len = spans[j].len;
         size_t cut = glued_heading(st->rq, p, text + start, len), w;
+        if (cut == 0)
+            cut = unknown_heading(text + start, len);
         start += cut;
         len -= cut;
         w = sentence_words(text + start, len);
@@ -279,8 +320,9 @@ static void score(struct compose_state *st)
             c->substance = c->substance || substantive;
             s += w * (terms_has(st->fq, st->nf, st->q[j]) ? 2 : 1);
         }
-        c->score = (s > 0 ? s / sqrt((double)(c->nterms ? c->nterms : 1)) : 0)
-                   + EXTRACT_RANK_PRIOR / (double)(c->passage + 1);
+        c->score =
+            (s > 0 ? s / pow((double)(c->nterms ? c->nterms : 1), EXTRACT_LENGTH_EXPONENT) : 0)
+            + EXTRACT_RANK_PRIOR / (double)(c->passage + 1);
     }
 }
 
@@ -507,6 +549,19 @@ char *extractive_compose(const struct extract_request *rq)
     for (i = 0; i < st.nc; i++)
         order[i] = &st.c[i];
     qsort(order, st.nc, sizeof(*order), by_score);
+    /* The opening's passage first (it answers best), then the rest. */
+    for (i = 0; i < st.nc; i++) {
+        struct candidate *x = order[i];
+        if (!x->substance)
+            continue;
+        if (opening == NULL) {
+            if (take(&st, x))
+                opening = x;
+            continue;
+        }
+        if (x->passage == opening->passage && st.nchosen < EXTRACT_OPENING_PASSAGE)
+            take(&st, x);
+    }
     for (i = 0; i < st.nc; i++) {
         struct candidate *x = order[i];
         if (!x->substance)

@@ -12,9 +12,10 @@
  * against the question: the sum, over the question's terms it contains
  * (stemmed, acronyms expanded), of the term's weight (the library's IDF
  * when the caller gives it, else the IDF among the candidates), twice for
- * the terms of the focus (the follow-up as asked), divided by the square
- * root of the sentence's term count, plus a small prior for the
- * passage's retrieval rank (EXTRACT_RANK_PRIOR / rank).
+ * the terms of the focus (the follow-up as asked), divided by the
+ * sentence's term count to the power EXTRACT_LENGTH_EXPONENT, plus a
+ * small prior for the passage's retrieval rank (EXTRACT_RANK_PRIOR /
+ * rank).
  *
  * A sentence must share substance with the question: at least one term
  * whose library IDF is at least EXTRACT_SUBSTANCE_IDF (any shared term
@@ -37,7 +38,9 @@
  *
  *     1. How do we go about ...?
  *
- * The opening is the best sentence; then up to EXTRACT_MAX_POINTS more,
+ * The opening is the best sentence; then the best sentences of its own
+ * passage until EXTRACT_OPENING_PASSAGE are taken (the passage that
+ * answers best is read more fully); then up to EXTRACT_MAX_POINTS in all,
  * best first while they score at least EXTRACT_RELATIVE of the opening,
  * at most EXTRACT_MAX_PER_PASSAGE per passage, none sharing
  * EXTRACT_DUPLICATE_SHARE of its terms with one already taken, within
@@ -62,12 +65,14 @@
 #define EXTRACT_MIN_WORDS 5
 #define EXTRACT_MAX_WORDS 70
 #define EXTRACT_MAX_POINTS 6
-#define EXTRACT_MAX_PER_PASSAGE 4
+#define EXTRACT_MAX_PER_PASSAGE 5
+#define EXTRACT_OPENING_PASSAGE 4 /* sentences of the opening's passage taken first */
+#define EXTRACT_LENGTH_EXPONENT 0.25
 #define EXTRACT_MAX_WORDS_TOTAL 330
-#define EXTRACT_RELATIVE 0.30
+#define EXTRACT_RELATIVE 0.15
 #define EXTRACT_DUPLICATE_SHARE 0.7
 #define EXTRACT_RANK_PRIOR 0.15
-#define EXTRACT_SUBSTANCE_IDF 1.0
+#define EXTRACT_SUBSTANCE_IDF 0.7
 #define EXTRACT_TAKEAWAYS 3
 #define EXTRACT_FOLLOWUPS 3
 

@@ -266,16 +266,16 @@ char *phrase_question(const char *heading)
         buf_puts(&out, "What should we do ");
         put_words(&out, s);
         buf_putc(&out, '?');
+    } else if (is_statement(s)) {
+        buf_puts(&out, "Why does the library say that ");
+        put_words(&out, s);
+        buf_putc(&out, '?');
     } else if (first > 5 && strncasecmp(s + first - 3, "ing", 3) == 0) {
         buf_puts(&out, "How do we go about ");
         put_words(&out, s);
         buf_putc(&out, '?');
     } else if (in_list(s, first, verbs)) {
         buf_puts(&out, "How do we ");
-        put_words(&out, s);
-        buf_putc(&out, '?');
-    } else if (is_statement(s)) {
-        buf_puts(&out, "Why does the library say that ");
         put_words(&out, s);
         buf_putc(&out, '?');
     } else {
