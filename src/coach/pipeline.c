@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coach/classify.h"
 #include "coach/document.h"
 #include "coach/evidence.h"
 #include "coach/extractive.h"
@@ -255,6 +256,25 @@ static enum coach_status ask_retrieve(struct ask *a)
     return COACH_OK;
 }
 
+/* With a model configured, its classification replaces the rules' (which
+ * stay when it fails); a safety topic is never asked about. */
+static void ask_route_model(struct ask *a, const struct route_evidence *ev)
+{
+    struct classify_answer m;
+    unsigned lexicon = a->cls.domains;
+
+    if (!classify_model(a->cfg, a->out->standalone, &a->sr, ev, &a->cls, &m))
+        return;
+    if (m.out_of_scope) {
+        route_refuse_uncovered(&a->cls);
+        return;
+    }
+    a->cls.route = m.too_broad && !a->after_clarify ? COACH_CLARIFY : COACH_ANSWER;
+    a->cls.domains = m.domains != 0 ? m.domains : lexicon;
+    if (a->cls.route == COACH_CLARIFY && a->cls.nchoices == 0)
+        route_clarify_general(&a->cls);
+}
+
 /* Step 4, route: the question's class from the library's evidence (a
  * clarification's choices from the chapters its matches fall in), and
  * whether the model will write the answer. */
@@ -266,6 +286,8 @@ static void ask_route(struct ask *a)
 
     evidence_route(&a->sr, a->out->standalone, &ev);
     route_classify(a->out->standalone, !a->after_clarify, &ev, &a->cls);
+    if (!a->cls.safety)
+        ask_route_model(a, &ev);
     if (a->cls.route == COACH_CLARIFY) {
         n = evidence_choices(&a->sr, &a->arena, choices, ROUTE_MAX_CHOICES);
         if (n >= 2)

@@ -142,25 +142,39 @@ void route_classify(const char *question, bool allow_clarify, const struct route
         if (safety[i].also != NULL && !words_has_any(ws, safety[i].also))
             continue;
         out->route = COACH_REFUSE;
+        out->safety = true;
         out->topic = safety[i].topic;
         out->refusal = safety[i].refusal;
         return;
     }
     if (ev != NULL && route_out_of_scope(ev)) {
-        out->route = COACH_REFUSE;
-        out->topic = NOT_COVERED_TOPIC;
-        out->refusal = NOT_COVERED;
+        route_refuse_uncovered(out);
         return;
     }
     out->domains = route_domains(question);
     out->route = COACH_ANSWER;
     if (!allow_clarify || !route_too_broad(question))
         return;
+    route_clarify_general(out);
+}
+
+void route_clarify_general(struct coach_class *out)
+{
+    size_t i;
+
     out->route = COACH_CLARIFY;
     out->clarify = CLARIFY_GENERAL;
     for (i = 0; i < ROUTE_MAX_CHOICES; i++)
         out->choices[i] = general_choices[i];
     out->nchoices = ROUTE_MAX_CHOICES;
+}
+
+void route_refuse_uncovered(struct coach_class *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->route = COACH_REFUSE;
+    out->topic = NOT_COVERED_TOPIC;
+    out->refusal = NOT_COVERED;
 }
 
 void route_set_choices(struct coach_class *out, const char *const *choices, size_t n)

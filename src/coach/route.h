@@ -67,6 +67,7 @@ enum coach_route { COACH_ANSWER, COACH_CLARIFY, COACH_REFUSE };
 
 struct coach_class {
     enum coach_route route;
+    bool safety;         /* COACH_REFUSE: one of the safety topics */
     unsigned domains;    /* bit i = domain i (library/domains.h) */
     const char *topic;   /* COACH_REFUSE: what is out of scope */
     const char *refusal; /* COACH_REFUSE: the fixed answer */
@@ -90,6 +91,12 @@ bool route_out_of_scope(const struct route_evidence *ev) __attribute__((nonnull)
 
 /* True when question is too broad to answer without a clarifying question. */
 bool route_too_broad(const char *question) __attribute__((nonnull));
+
+/* Makes out a clarification with the general choices (keeps domains). */
+void route_clarify_general(struct coach_class *out) __attribute__((nonnull));
+
+/* Makes out the refusal of a question the library does not cover. */
+void route_refuse_uncovered(struct coach_class *out) __attribute__((nonnull));
 
 /* Makes out a clarification with these choices (n of them, 2..
  * ROUTE_MAX_CHOICES; the strings stay the caller's). */
