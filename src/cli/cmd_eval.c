@@ -31,6 +31,7 @@
 #include "coach/verify.h"
 #include "db/db.h"
 #include "db/pages.h"
+#include "library/domains.h"
 #include "library/search.h"
 #include "util/alloc.h"
 #include "util/arena.h"
@@ -134,12 +135,12 @@ static bool resolve(struct db *db, json_object *exp, struct targets *tg)
         "SELECT b.id, x.i FROM books b CROSS JOIN LATERAL ("
         "  SELECT page_index_start AS i FROM chunks WHERE book_id = b.id AND page_start = $2"
         "  UNION SELECT page_index_end FROM chunks WHERE book_id = b.id AND page_end = $2"
-        "  UNION SELECT page_index_start + (CASE WHEN $2 ~ '^[0-9]{1,6}$' THEN $2::int END"
-        "   - page_start::int) FROM chunks"
+        "  UNION SELECT CASE WHEN $2 ~ '^[0-9]{1,6}$' AND page_start ~ '^[0-9]{1,6}$'"
+        "   THEN page_index_start + ($2::int - page_start::int) END FROM chunks"
         "   WHERE book_id = b.id AND CASE WHEN $2 ~ '^[0-9]{1,6}$' AND page_start ~ '^[0-9]{1,6}$'"
         "   AND page_end ~ '^[0-9]{1,6}$' THEN $2::int BETWEEN page_start::int AND page_end::int"
         "   AND page_end::int - page_start::int = page_index_end - page_index_start"
-        "   ELSE false END) x WHERE b.title = $1";
+        "   ELSE false END) x WHERE b.title = $1 AND x.i IS NOT NULL";
     json_object *book, *pages;
     size_t i;
     int j;
@@ -341,6 +342,21 @@ static bool run_line(struct db *db, const struct config *cfg, const struct searc
                                  .mode = SEARCH_HYBRID,
                                  .tuning = tuning};
         struct search_result res;
+        const char *boost[DOMAIN_COUNT + 1];
+        double sc[DOMAIN_COUNT];
+        size_t nb = 0, d;
+
+        /* The domain boost needs the question's domains: the lexicon's,
+         * as the coach's router finds them (scores of DOMAIN_MIN_SCORE or
+         * more), never the line's labels. */
+        if (tuning->domain_boost != 1.0) {
+            domains_score(q->question, sc);
+            for (d = 0; d < DOMAIN_COUNT; d++)
+                if (sc[d] >= DOMAIN_MIN_SCORE)
+                    boost[nb++] = domain_name(d);
+            boost[nb] = NULL;
+            so.boost = nb > 0 ? boost : NULL;
+        }
         if (!search_run(db, cfg, &so, &res)) {
             fprintf(stderr, "plccoach: search failed: %s\n", db->last_error);
             ok = false;

@@ -1,5 +1,6 @@
 /*
- * plccoach search "question" [--domain D] [--k N] [--json]
+ * plccoach search "question" [--domain D] [--k N] [--json] [--mode M]
+ *     [--set name=value]... [--repeat N]
  * plccoach reindex [--lexical]
  */
 #include "config.h"
@@ -85,11 +86,17 @@ static int bench(struct db *db, struct config *cfg, const struct search_opts *so
 int cmd_search(int argc, char **argv, struct config *cfg)
 {
     static const struct option opts[] = {
-        {"domain", required_argument, NULL, 'd'}, {"k", required_argument, NULL, 'k'},
-        {"json", no_argument, NULL, 'j'},         {"mode", required_argument, NULL, 'm'},
-        {"repeat", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0},
+        {"domain", required_argument, NULL, 'd'},
+        {"k", required_argument, NULL, 'k'},
+        {"json", no_argument, NULL, 'j'},
+        {"mode", required_argument, NULL, 'm'},
+        {"repeat", required_argument, NULL, 'r'},
+        {"set", required_argument, NULL, 'S'},
+        {NULL, 0, NULL, 0},
     };
-    struct search_opts so = {.k = 5, .threshold = -1, .mode = SEARCH_HYBRID};
+    struct search_tuning tuning = search_tuning_default;
+    struct search_opts so = {.k = 5, .threshold = -1, .mode = SEARCH_HYBRID, .tuning = &tuning};
+    char err[160];
     struct search_result res;
     bool json = false, ok;
     int64_t k, repeat = 0;
@@ -133,11 +140,18 @@ int cmd_search(int argc, char **argv, struct config *cfg)
                 return 2;
             }
             break;
+        case 'S':
+            if (!search_tuning_set(&tuning, optarg, err, sizeof(err))) {
+                fprintf(stderr, "plccoach: --set: %s\n", err);
+                return 2;
+            }
+            break;
         default: return 2;
         }
     }
     if (optind != argc - 1 || argv[optind][0] == '\0') {
-        fprintf(stderr, "Usage: plccoach search \"question\" [--domain D] [--k N] [--json]\n");
+        fprintf(stderr, "Usage: plccoach search \"question\" [--domain D] [--k N] [--json]\n"
+                        "       [--mode hybrid|vector|text] [--set name=value]... [--repeat N]\n");
         return 2;
     }
     so.question = argv[optind];

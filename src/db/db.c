@@ -163,6 +163,16 @@ const char *db_value(const PGresult *res, int row, int col)
     return PQgetvalue(res, row, col);
 }
 
+bool db_command(struct db *db, const char *sql, int nparams, const char *const *params)
+{
+    PGresult *r = db_exec(db, sql, nparams, params, false);
+
+    if (r == NULL)
+        return false;
+    PQclear(r);
+    return true;
+}
+
 void db_array_elem(struct buf *b, const char *s)
 {
     if (b->len > 1)

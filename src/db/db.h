@@ -44,6 +44,11 @@ PGconn *db_conn(struct db *db) __attribute__((nonnull));
 PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
                   bool idempotent) __attribute__((nonnull(1, 2), warn_unused_result));
 
+/* Runs a statement whose rows do not matter (BEGIN, INSERT, ...), not
+ * idempotent.  Returns false when it failed (logged, db->last_error). */
+bool db_command(struct db *db, const char *sql, int nparams, const char *const *params)
+    __attribute__((nonnull(1, 2)));
+
 /* db_exec() with every result column in PostgreSQL's binary format (the
  * type's send function: network byte order; text types as their bytes). */
 PGresult *db_exec_binary(struct db *db, const char *sql, int nparams, const char *const *params,

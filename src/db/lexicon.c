@@ -15,17 +15,6 @@
 
 #define LEXICON_BATCH 2000 /* rows per INSERT */
 
-/* Runs a statement whose rows do not matter; false on failure (logged). */
-static bool run(struct db *db, const char *sql, int n, const char *const *params)
-{
-    PGresult *r = db_exec(db, sql, n, params, false);
-
-    if (r == NULL)
-        return false;
-    PQclear(r);
-    return true;
-}
-
 /* Appends "\\x<hex>" (an array element of type bytea) to b. */
 static void bytea_elem(struct buf *b, const unsigned char *data, size_t len)
 {
@@ -49,7 +38,7 @@ bool lexicon_put_book(struct db *db, const char *book_id, const struct lexicon_e
     char c[24], l[24];
     size_t i, j;
 
-    if (!run(db, "DELETE FROM postings WHERE book_id = $1::uuid", 1, params))
+    if (!db_command(db, "DELETE FROM postings WHERE book_id = $1::uuid", 1, params))
         return false;
     for (i = 0; i < n; i += LEXICON_BATCH) {
         size_t m = n - i < LEXICON_BATCH ? n - i : LEXICON_BATCH;
@@ -72,11 +61,12 @@ bool lexicon_put_book(struct db *db, const char *book_id, const struct lexicon_e
         params[1] = buf_str(&terms);
         params[2] = buf_str(&dfs);
         params[3] = buf_str(&data);
-        ok = run(db,
-                 "INSERT INTO postings (term, book_id, df, data)"
-                 " SELECT u.t, $1::uuid, u.d, u.p FROM unnest($2::text[], $3::int[], $4::bytea[])"
-                 " AS u(t, d, p)",
-                 4, params);
+        ok = db_command(
+            db,
+            "INSERT INTO postings (term, book_id, df, data)"
+            " SELECT u.t, $1::uuid, u.d, u.p FROM unnest($2::text[], $3::int[], $4::bytea[])"
+            " AS u(t, d, p)",
+            4, params);
         buf_free(&terms);
         buf_free(&dfs);
         buf_free(&data);
@@ -87,8 +77,9 @@ bool lexicon_put_book(struct db *db, const char *book_id, const struct lexicon_e
     snprintf(l, sizeof(l), "%lld", (long long)length);
     params[1] = c;
     params[2] = l;
-    return run(db, "UPDATE books SET lex_chunks = $2::int, lex_length = $3::bigint WHERE id = $1",
-               3, params);
+    return db_command(
+        db, "UPDATE books SET lex_chunks = $2::int, lex_length = $3::bigint WHERE id = $1", 3,
+        params);
 }
 
 /* Appends terms[0..n) as a text[] literal to b (empty). */

@@ -79,16 +79,23 @@ static bool acronym_plural(const unsigned char *w, size_t n)
     return true;
 }
 
+static struct sb_stemmer *the_stemmer;
+
+static void stemmer_free(void)
+{
+    sb_stemmer_delete(the_stemmer);
+    the_stemmer = NULL;
+}
+
 static struct sb_stemmer *stemmer(void)
 {
-    static struct sb_stemmer *s;
-
-    if (s == NULL) {
-        s = sb_stemmer_new("english", "UTF_8");
-        if (s == NULL) /* only out of memory: the algorithm is built in */
+    if (the_stemmer == NULL) {
+        the_stemmer = sb_stemmer_new("english", "UTF_8");
+        if (the_stemmer == NULL) /* only out of memory: the algorithm is built in */
             stemmer_oom();
+        atexit(stemmer_free); /* so that leak checkers see it released */
     }
-    return s;
+    return the_stemmer;
 }
 
 size_t analyze_word(const char *w, size_t len, char out[ANALYZE_TERM_MAX])

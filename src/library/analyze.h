@@ -18,7 +18,7 @@
  *      Porter2 would keep.
  *
  * A process keeps one stemmer (workers are single-threaded); it is created
- * on first use and never freed.
+ * on first use and released at exit (atexit).
  */
 #ifndef PLC_LIBRARY_ANALYZE_H
 #define PLC_LIBRARY_ANALYZE_H

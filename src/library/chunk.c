@@ -350,6 +350,11 @@ static void pack(struct chunk_list *out, const struct units *u, size_t chapter,
         while (j < u->n) {
             if (words > 0 && tokens_of_words(words + u->v[j].words) > p->max)
                 break;
+            /* A new section starts a new chunk (when the one so far is
+             * not too small to stand alone). */
+            if (getenv("PLC_SPLIT_SECTIONS") && j > i && u->v[j].section != u->v[j - 1].section
+                && tokens_of_words(words) >= (size_t)atoi(getenv("PLC_SPLIT_SECTIONS")))
+                break;
             words += u->v[j].words;
             j++;
             if (tokens_of_words(words) >= p->target)
@@ -358,6 +363,10 @@ static void pack(struct chunk_list *out, const struct units *u, size_t chapter,
         emit(out, u, i, j, chapter);
         if (j >= u->n)
             break;
+        if (getenv("PLC_SPLIT_SECTIONS") && u->v[j].section != u->v[j - 1].section) {
+            i = j; /* no overlap across a section break */
+            continue;
+        }
         k = j;
         while (k > i + 1 && j - k < 2 && tokens_of_words(ov + u->v[k - 1].words) <= p->overlap) {
             ov += u->v[k - 1].words;

@@ -159,15 +159,6 @@ static unsigned domain_bits(const char *arr)
     return bits;
 }
 
-static bool exec_simple(struct db *db, const char *sql)
-{
-    PGresult *r = db_exec(db, sql, 0, NULL, false);
-    if (r == NULL)
-        return false;
-    PQclear(r);
-    return true;
-}
-
 bool lexical_reindex(struct db *db, void (*progress)(size_t done, size_t total))
 {
     struct arena a = ARENA_INIT;
@@ -185,7 +176,8 @@ bool lexical_reindex(struct db *db, void (*progress)(size_t done, size_t total))
         struct lexical_passage *p;
         size_t n, i;
 
-        ok = exec_simple(db, "BEGIN") && lexicon_book_passages(db, books[b], &pa, &rows, &n);
+        ok =
+            db_command(db, "BEGIN", 0, NULL) && lexicon_book_passages(db, books[b], &pa, &rows, &n);
         if (ok) {
             p = xcalloc(n ? n : 1, sizeof(*p));
             for (i = 0; i < n; i++) {
@@ -195,11 +187,11 @@ bool lexical_reindex(struct db *db, void (*progress)(size_t done, size_t total))
                 p[i].chapter = rows[i].chapter;
                 p[i].domains = domain_bits(rows[i].domains);
             }
-            ok = lexical_index_book(db, books[b], p, n) && exec_simple(db, "COMMIT");
+            ok = lexical_index_book(db, books[b], p, n) && db_command(db, "COMMIT", 0, NULL);
             free(p);
         }
         if (!ok)
-            (void)exec_simple(db, "ROLLBACK");
+            (void)db_command(db, "ROLLBACK", 0, NULL);
         arena_free(&pa);
         if (ok && progress != NULL)
             progress(b + 1, nbooks);

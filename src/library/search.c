@@ -245,12 +245,12 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
         if (domain_parse(opts->domain, &d))
             domain_bits = 1u << d;
     }
-    /* 1. BM25 (and the evidence, which every mode reports). */
-    if (!search_lexical(db, opts->question, t, domain_bits, SEARCH_CANDIDATES, &res->arena, &lex,
-                        &nlex, &res->evidence))
+    /* 1. BM25 and the evidence (not for the vector list alone, a
+     * benchmark and ablation mode). */
+    if (opts->mode != SEARCH_VECTOR
+        && !search_lexical(db, opts->question, t, domain_bits, SEARCH_CANDIDATES, &res->arena, &lex,
+                           &nlex, &res->evidence))
         goto done;
-    if (opts->mode == SEARCH_VECTOR)
-        nlex = 0;
     /* 2. The vector list and every candidate's details in one statement. */
     if (!embed_texts(cfg, &opts->question, 1, qv))
         goto done;

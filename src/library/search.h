@@ -32,6 +32,7 @@ struct search_tuning {
     double w_section;     /* a section-heading occurrence, in body occurrences */
     double w_chapter;     /* a chapter-title occurrence, in body occurrences */
     double w_synonym;     /* weight of an acronym's phrase words (and a phrase's acronym); 0 off */
+    double w_thesaurus;   /* weight of the thesaurus words for a teacher word; 0 off */
     bool typos;           /* match unknown question words to the vocabulary */
     double typo_min_sim;  /* trigram similarity a candidate needs */
     size_t fb_docs;       /* RM3: feedback passages; 0 = no feedback */

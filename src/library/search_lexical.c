@@ -92,7 +92,8 @@ struct syn_ctx {
     struct query *q;
     const char *source;
     size_t stands_for; /* the question term the source is, or NONE (a phrase) */
-    double weight;
+    double base;       /* w_synonym */
+    double weight;     /* of each term of the current expansion */
 };
 
 static void synonym_term(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
@@ -119,8 +120,12 @@ static void synonym_expansion(void *ctx, const char *expansion, const char *sour
     size_t n = analyze_word(source, strlen(source), term);
     ssize_t i = n > 0 && strchr(source, ' ') == NULL ? find(s->q, term) : -1;
 
+    size_t m = analyze_each(expansion, NULL, NULL);
+
+    /* The phrase's terms share the acronym's place: w_synonym / m each. */
     s->source = source;
     s->stands_for = i >= 0 && s->q->v[i].source == SEARCH_TERM_QUESTION ? (size_t)i : NONE;
+    s->weight = m > 0 ? s->base / (double)m : s->base;
     analyze_each(expansion, synonym_term, s);
 }
 
@@ -409,8 +414,12 @@ bool search_lexical(struct db *db, const char *question, const struct search_tun
     *n = 0;
     analyze_each(question, question_term, &q);
     if (t->w_synonym > 0) {
-        struct syn_ctx s = {.q = &q, .stands_for = NONE, .weight = t->w_synonym};
+        struct syn_ctx s = {.q = &q, .stands_for = NONE, .base = t->w_synonym};
         synonyms_each(question, synonym_expansion, &s);
+    }
+    if (t->w_thesaurus > 0) {
+        struct syn_ctx s = {.q = &q, .stands_for = NONE, .base = t->w_thesaurus};
+        synonyms_thesaurus_each(question, synonym_expansion, &s);
     }
     if (!lookup_df(db, &q, 0, &st))
         goto done;

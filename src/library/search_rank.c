@@ -13,11 +13,12 @@
 #include "util/alloc.h"
 
 const struct search_tuning search_tuning_default = {
-    .k1 = 0.9,
-    .b = 0.4,
+    .k1 = 1.2,
+    .b = 0.75,
     .w_section = 2.0,
     .w_chapter = 1.0,
     .w_synonym = 0.5,
+    .w_thesaurus = 1.5,
     .typos = true,
     .typo_min_sim = 0.4,
     .fb_docs = 0,
@@ -28,7 +29,7 @@ const struct search_tuning search_tuning_default = {
     .w_vector = 0.0,
     .domain_boost = 1.0,
     .mmr_lambda = 1.0,
-    .postings_cap = 20000,
+    .postings_cap = 2000,
     .min_norm = 0.0,
 };
 
@@ -44,6 +45,7 @@ static const struct tuning_key {
     {"w_section", T_DOUBLE, offsetof(struct search_tuning, w_section), 0, 100},
     {"w_chapter", T_DOUBLE, offsetof(struct search_tuning, w_chapter), 0, 100},
     {"w_synonym", T_DOUBLE, offsetof(struct search_tuning, w_synonym), 0, 10},
+    {"w_thesaurus", T_DOUBLE, offsetof(struct search_tuning, w_thesaurus), 0, 10},
     {"typos", T_BOOL, offsetof(struct search_tuning, typos), 0, 1},
     {"typo_min_sim", T_DOUBLE, offsetof(struct search_tuning, typo_min_sim), 0.3, 1},
     {"fb_docs", T_SIZE, offsetof(struct search_tuning, fb_docs), 0, 50},

@@ -18,17 +18,6 @@
 #include "util/cfg.h"
 #include "util/log.h"
 
-/* Runs a statement with no result rows; false on failure (logged by db). */
-static bool run(struct db *db, const char *sql, int n, const char *const *params)
-{
-    PGresult *res = db_exec(db, sql, n, params, false);
-
-    if (res == NULL)
-        return false;
-    PQclear(res);
-    return true;
-}
-
 /* Appends a PostgreSQL array literal of strings (quoted, escaped) to b,
  * which must be empty. */
 static void pg_text_array(struct buf *b, char *const *v, size_t n)
@@ -209,15 +198,16 @@ static bool insert_chunks(struct db *db, const struct doc *d, const struct chunk
             buf_putc(&cols[j], '}');
             params[j + 1] = buf_str(&cols[j]);
         }
-        ok = run(db,
-                 "INSERT INTO chunks (book_id, ordinal, chapter_id, text, page_start, page_end,"
-                 " page_index_start, page_index_end, token_count, domains, embedding, section_id)"
-                 " SELECT $1, u.o, u.ch, u.t, u.ps, u.pe, u.pis, u.pie, u.tok, u.d::text[],"
-                 "   u.e::vector, u.s"
-                 " FROM unnest($2::int[], $3::uuid[], $4::text[], $5::text[], $6::text[],"
-                 "   $7::int[], $8::int[], $9::int[], $10::text[], $11::text[], $12::uuid[])"
-                 "   AS u(o, ch, t, ps, pe, pis, pie, tok, d, e, s)",
-                 12, params);
+        ok = db_command(
+            db,
+            "INSERT INTO chunks (book_id, ordinal, chapter_id, text, page_start, page_end,"
+            " page_index_start, page_index_end, token_count, domains, embedding, section_id)"
+            " SELECT $1, u.o, u.ch, u.t, u.ps, u.pe, u.pis, u.pie, u.tok, u.d::text[],"
+            "   u.e::vector, u.s"
+            " FROM unnest($2::int[], $3::uuid[], $4::text[], $5::text[], $6::text[],"
+            "   $7::int[], $8::int[], $9::int[], $10::text[], $11::text[], $12::uuid[])"
+            "   AS u(o, ch, t, ps, pe, pis, pie, tok, d, e, s)",
+            12, params);
         for (j = 0; j < 11; j++)
             buf_free(&cols[j]);
     }
@@ -236,7 +226,7 @@ enum ingest_outcome store_book(struct db *db, const struct doc *d, const struct 
     bool replaced = false;
 
     book_id[0] = '\0';
-    if (!run(db, "BEGIN", 0, NULL))
+    if (!db_command(db, "BEGIN", 0, NULL))
         goto failed;
     if (replace) {
         params[0] = sha256;
@@ -279,7 +269,7 @@ enum ingest_outcome store_book(struct db *db, const struct doc *d, const struct 
         }
         snprintf(book_id, 37, "%s", PQgetvalue(res, 0, 0));
         PQclear(res);
-        (void)run(db, "ROLLBACK", 0, NULL);
+        (void)db_command(db, "ROLLBACK", 0, NULL);
         buf_free(&authors);
         return INGEST_UNCHANGED;
     }
@@ -296,7 +286,7 @@ enum ingest_outcome store_book(struct db *db, const struct doc *d, const struct 
         snprintf(err, errlen, "computing the embeddings failed (see the log)");
         goto rollback_keep_err;
     }
-    if (!run(db, "COMMIT", 0, NULL))
+    if (!db_command(db, "COMMIT", 0, NULL))
         goto failed;
     (void)library_analyze(db); /* statistics only: the book is stored */
     free(chapter_ids);
@@ -307,7 +297,7 @@ enum ingest_outcome store_book(struct db *db, const struct doc *d, const struct 
 rollback:
     snprintf(err, errlen, "database error: %s", db->last_error);
 rollback_keep_err:
-    (void)run(db, "ROLLBACK", 0, NULL);
+    (void)db_command(db, "ROLLBACK", 0, NULL);
     free(chapter_ids);
     free(section_ids);
     buf_free(&authors);
