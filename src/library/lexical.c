@@ -269,8 +269,8 @@ static bool fill_cache(struct db *db, struct lexical_cache *c, const struct lexi
 }
 
 bool lexical_score(struct db *db, struct lexical_cache *cache, const struct lexical_term *terms,
-                   size_t n, const struct bm25_params *p, double avglen, int64_t cap,
-                   unsigned domains, struct bm25_acc *acc)
+                   size_t n, const struct bm25_params *p, const struct bm25_params *pe,
+                   double avglen, int64_t cap, unsigned domains, struct bm25_acc *acc)
 {
     size_t i, l;
 
@@ -289,13 +289,17 @@ bool lexical_score(struct db *db, struct lexical_cache *cache, const struct lexi
             book = book_number(cache, li->book_id);
             for (k = 0; k + BM25_POSTING_BYTES <= li->len; k += BM25_POSTING_BYTES) {
                 struct bm25_posting po;
-                double s;
+                double s, se = 0;
                 bm25_posting_decode(li->data + k, &po);
                 if (domains != 0 && (po.domains & domains) == 0)
                     continue;
                 s = bm25_term(p, terms[i].idf, bm25_tf(p, po.tf_body, po.tf_section, po.tf_chapter),
                               po.length, avglen);
-                bm25_acc_add(acc, book, po.ordinal, terms[i].weight * s, terms[i].own * s);
+                if (terms[i].own > 0)
+                    se = bm25_term(pe, terms[i].idf,
+                                   bm25_tf(pe, po.tf_body, po.tf_section, po.tf_chapter), po.length,
+                                   avglen);
+                bm25_acc_add(acc, book, po.ordinal, terms[i].weight * s, terms[i].own * se);
             }
         }
     }

@@ -69,12 +69,14 @@ struct lexical_cache {
 /* Scores the passages against terms[0..n) (weights, df and idf filled)
  * into acc: reads the postings of the terms the cache lacks (capped at
  * cap postings per term when cap > 0), then adds weight * s(t,d) for
- * each posting of every term, and own * s(t,d) to the own sum.
+ * each posting of every term, and own * s'(t,d) to the own sum, where s
+ * is BM25 with p and s' with pe (the evidence's fixed parameters).
  * domains != 0 keeps only passages tagged with one of those bits.
  * Returns false when the database failed. */
 bool lexical_score(struct db *db, struct lexical_cache *cache, const struct lexical_term *terms,
-                   size_t n, const struct bm25_params *p, double avglen, int64_t cap,
-                   unsigned domains, struct bm25_acc *acc) __attribute__((nonnull));
+                   size_t n, const struct bm25_params *p, const struct bm25_params *pe,
+                   double avglen, int64_t cap, unsigned domains, struct bm25_acc *acc)
+    __attribute__((nonnull));
 
 void lexical_cache_free(struct lexical_cache *c);
 

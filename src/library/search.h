@@ -51,6 +51,13 @@ struct search_tuning {
 
 extern const struct search_tuning search_tuning_default;
 
+/* The BM25 parameters of the evidence's own scores (best_bm25, max_bm25,
+ * each hit's bm25_norm): k1 1.2, b 0.75, w_section 2, w_chapter 1, fixed
+ * whatever the ranking uses, so that the coach's scope decision, fitted
+ * on them, does not move when the ranking is re-tuned. */
+struct bm25_params;
+extern const struct bm25_params search_evidence_params;
+
 /* Sets the field named by "name=value" in t.  Returns false (t unchanged)
  * for an unknown name or a value out of range, after writing why into
  * err. */
@@ -120,8 +127,8 @@ struct search_evidence {
     struct search_term *expansions; /* synonym, typo and feedback terms used */
     size_t nexpansions;
     double coverage;       /* idf-weighted share of terms the library holds (corrections count) */
-    double best_bm25;      /* best own-terms BM25 score of any passage */
-    double max_bm25;       /* sum over own terms of idf * (k1 + 1) */
+    double best_bm25;      /* best own-terms BM25 score of any passage (search_evidence_params) */
+    double max_bm25;       /* sum over own terms of idf * (k1 + 1), k1 of search_evidence_params */
     double best_bm25_norm; /* best_bm25 / max_bm25, 0..1 (0 when max is 0) */
     int64_t library_chunks;
     double avg_length; /* passages' mean body length, analysed terms */

@@ -333,7 +333,8 @@ static bool pass(struct db *db, struct lexical_cache *cache, const struct query 
         lt[i].df = q->v[i].df;
         lt[i].idf = q->v[i].idf;
     }
-    ok = lexical_score(db, cache, lt, q->n, p, avglen, t->postings_cap, domains, acc);
+    ok = lexical_score(db, cache, lt, q->n, p, &search_evidence_params, avglen, t->postings_cap,
+                       domains, acc);
     free(lt);
     return ok;
 }
@@ -487,8 +488,9 @@ bool search_lexical(struct db *db, const char *question, const struct search_tun
     held_idf(&q);
     for (i = 0; i < q.n; i++)
         if (q.v[i].source == SEARCH_TERM_QUESTION)
-            max += bm25_term_max(&p, q.v[i].corrected != NONE || q.v[i].expanded ? q.v[i].held_idf
-                                                                                 : q.v[i].idf);
+            max += bm25_term_max(&search_evidence_params,
+                                 q.v[i].corrected != NONE || q.v[i].expanded ? q.v[i].held_idf
+                                                                             : q.v[i].idf);
     if (!pass(db, &cache, &q, &p, avglen, t, domains, &acc))
         goto done;
     ev->best_bm25 = bm25_acc_best_own(&acc);

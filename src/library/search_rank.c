@@ -9,18 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "library/bm25.h"
 #include "library/search.h"
 #include "util/alloc.h"
 
 const struct search_tuning search_tuning_default = {
-    .k1 = 1.2,
-    .b = 0.75,
+    .k1 = 4.0,
+    .b = 0.3,
     .w_section = 2.0,
     .w_chapter = 1.0,
     .w_synonym = 0.5,
     .w_thesaurus = 1.5,
     .w_related = 0.5,
-    .related_rel = 3,
+    .related_rel = 1,
     .typos = true,
     .typo_min_sim = 0.4,
     .fb_docs = 0,
@@ -34,6 +35,8 @@ const struct search_tuning search_tuning_default = {
     .postings_cap = 2000,
     .min_norm = 0.0,
 };
+
+const struct bm25_params search_evidence_params = {1.2, 0.75, 2.0, 1.0};
 
 /* The table behind search_tuning_set(). */
 static const struct tuning_key {

@@ -12,8 +12,10 @@
 # baseline and missed the three others; the misses are TAP TODO tests,
 # reported on every run and not failing `make check` (an unexpected pass,
 # XPASS, says one can become a gate again).  No number here was chosen
-# after a run; what stays a failing test is the one declared gate that
-# holds, recall@1 at least the baseline's.
+# after a run; what is a failing test is a declared gate that holds:
+# recall@1 at least the baseline's, and since k1 4.0 / b 0.3 (chosen on
+# tune; docs/performance.md) recall@5 at least the baseline's too (it
+# was reported XPASS, and so became a gate).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -euo pipefail
 : "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -53,7 +55,7 @@ b1=$(get 'b["recall_at_1"]["value"]')
 b5=$(get 'b["recall_at_5"]["value"]')
 ok "held-out recall@1 ($r1) at least the same run's page BM25 baseline ($b1)" \
     python3 -c "import sys; sys.exit($r1 < $b1)"
-todo "held-out recall@5 ($r5) at least the same run's page BM25 baseline ($b5)" \
+ok "held-out recall@5 ($r5) at least the same run's page BM25 baseline ($b5)" \
     python3 -c "import sys; sys.exit($r5 < $b5)"
 todo "held-out recall@1 >= 0.80 (issue 12 target; now $r1)" python3 -c "import sys; sys.exit($r1 < 0.80)"
 todo "held-out recall@5 >= 0.95 (issue 12 target; now $r5)" python3 -c "import sys; sys.exit($r5 < 0.95)"

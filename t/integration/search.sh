@@ -120,6 +120,29 @@ like "$(evidence 'how do teams colaborate on norms with bitcoin')" \
 cov=$(stack_cli search 'how do teams colaborate on norms with bitcoin' --json | python3 -c '
 import json, sys; print(json.load(sys.stdin)["evidence"]["coverage"])')
 ok "coverage below 1 with an unknown word ($cov)" python3 -c "import sys; sys.exit(not 0.3 < $cov < 1)"
+# The evidence is scored with fixed parameters (search_evidence_params),
+# so re-tuning the ranking's k1 and b moves the hits' bm25 but not the
+# scores the coach's scope decision reads.
+scores() { # ARGS: the evidence's best and maximum, and the first hit's bm25 and bm25_norm
+    stack_cli search 'team norms for our meetings' --json "$@" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+e, h = d["evidence"], d["results"][0]
+print("%.4f %.4f|%.4f|%.4f" % (e["best_bm25"], e["max_bm25"], h["bm25"], h["bm25_norm"]))'
+}
+s_default=$(scores)
+s_k1=$(scores --set k1=1.2 --set b=0.75)
+is "${s_k1%%|*}" "${s_default%%|*}" "evidence: best and maximum BM25 do not move with the ranking's k1 and b"
+is "${s_k1##*|}" "${s_default##*|}" "evidence: nor does a hit's normalised own score"
+s_rank=${s_default#*|}
+s_rank_k1=${s_k1#*|}
+isnt "${s_rank_k1%|*}" "${s_rank%|*}" "the ranking's score does move with them (${s_rank%|*} against ${s_rank_k1%|*})"
+max=$(stack_cli search 'team norms for our meetings' --json | python3 -c '
+import json, sys
+e = json.load(sys.stdin)["evidence"]
+plain = all(t["corrected"] is None and not t["expanded"] for t in e["terms"])
+print(plain and abs(e["max_bm25"] - sum(t["idf"] * 2.2 for t in e["terms"])) < 1e-2)')
+is "$max" True "evidence: max_bm25 is the own terms' idf x (k1 + 1) at the fixed k1 1.2"
 
 # ---- related words (WordNet's relations, sql/022) ----------------------------------
 stack_psql -- -c "INSERT INTO related_terms (word, term, rel) VALUES ('exam', 'assess', 1),
