@@ -923,7 +923,8 @@ static void write_takeaways(struct buf *out, struct compose *c)
         for (i = 0; i < c->src[p].p.n; i++) {
             const struct passage_unit *u = &c->src[p].p.u[i];
             size_t len;
-            if (!c->src[p].u[i].chosen || (len = takeaway_of(u, c->src[p].p.text + u->start)) == 0)
+            if (!c->src[p].u[i].chosen || u->dependent
+                || (len = takeaway_of(u, c->src[p].p.text + u->start)) == 0)
                 continue;
             cand = xrealloc(cand, (nc + 1) * sizeof(*cand));
             cand[nc++] = (struct pick){p, i, len, c->src[p].u[i].score};

@@ -97,7 +97,8 @@
  *    neither.
  *
  * 7. Key takeaways: up to EXTRACT_TAKEAWAYS (at least 2, else none), from
- *    the cited units carrying the most weight of the query: an item's
+ *    the cited units carrying the most weight of the query (not a
+ *    dependent sentence, whose referent it would lose): an item's
  *    lead words (its bold run-in phrase, or a first sentence of at most
  *    three words, with the sentence after it) or its first sentence, a
  *    sentence's first clause (up to "; ", ": ", " — ", ", but ", ",

@@ -75,13 +75,41 @@ static const char *const dependent[] = {"this",
                                         "in that case",
                                         NULL};
 
-bool passage_opens_dependent(const char *s, size_t len)
+/* Pronouns that point back from the second or third word ("Writing it
+ * first"), and phrases that do from the second to the fourth ("Teams
+ * often skip this one"). */
+static const char *const early_words[] = {"it", "them", NULL};
+static const char *const early_phrases[] = {"this one", "that one", NULL};
+
+/* True when one of list[] is at s + at (len bytes in all), a whole word. */
+static bool word_at(const char *s, size_t len, size_t at, const char *const *list)
 {
     size_t i;
+
+    for (i = 0; list[i] != NULL; i++) {
+        size_t n = strlen(list[i]);
+        if (at + n < len && strncasecmp(s + at, list[i], n) == 0
+            && strchr(" ,.;:", s[at + n]) != NULL)
+            return true;
+    }
+    return false;
+}
+
+bool passage_opens_dependent(const char *s, size_t len)
+{
+    size_t i, w, at = 0;
 
     for (i = 0; dependent[i] != NULL; i++) {
         size_t n = strlen(dependent[i]);
         if (len > n && strncasecmp(s, dependent[i], n) == 0 && (s[n] == ' ' || s[n] == ','))
+            return true;
+    }
+    for (w = 1; w <= 3; w++) { /* the second, third and fourth words */
+        while (at < len && s[at] != ' ')
+            at++;
+        while (at < len && s[at] == ' ')
+            at++;
+        if ((w <= 2 && word_at(s, len, at, early_words)) || word_at(s, len, at, early_phrases))
             return true;
     }
     return false;

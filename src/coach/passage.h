@@ -34,7 +34,9 @@
  *   - lead: it ends with ':' and a list follows it (the list's lead-in);
  *   - question: it ends with '?' (the book asking, not answering);
  *   - dependent: it opens with a pronoun or connective whose referent is
- *     in the sentence before ("This", "They", "However", "For example");
+ *     in the sentence before ("This", "They", "However", "For example"),
+ *     or its second or third word is "it" or "them" ("Writing it first"),
+ *     or "this one" or "that one" comes among its second to fourth words;
  *   - narrative: it tells a story rather than stating a principle: in a
  *     paragraph where at least half the sentences are in the past tense
  *     (passage_past_tense()) and a name (a capitalised word that does
@@ -114,7 +116,7 @@ void passage_free(struct passage *p);
 bool passage_past_tense(const char *s, size_t len) __attribute__((nonnull));
 
 /* True when the sentence at s (len bytes) opens with a pronoun or a
- * connective whose referent is in the sentence before. */
+ * connective whose referent is in the sentence before (the roles above). */
 bool passage_opens_dependent(const char *s, size_t len) __attribute__((nonnull));
 
 #endif

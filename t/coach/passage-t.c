@@ -56,7 +56,7 @@ int main(void)
     struct passage p;
     size_t i, lead, few;
 
-    plan(29);
+    plan(30);
 
     passage_parse(playbook, &h, &p);
     ok(p.n > 0 && p.u[0].kind == PASSAGE_HEADING && unit_is(&p, 0, "CHAPTER 2"),
@@ -176,6 +176,11 @@ int main(void)
            && !passage_opens_dependent("Thiskind of word", 16)
            && !passage_opens_dependent("Teams differ.", 13),
        "dependent openings: whole words and phrases only");
+    ok(passage_opens_dependent("Writing it first forces clarity.", 32)
+           && passage_opens_dependent("Teams often skip this one and regret it.", 40)
+           && !passage_opens_dependent("Teams write items to measure it well.", 37)
+           && !passage_opens_dependent("Teams itemise the targets.", 26),
+       "a pronoun as the second or third word points back; later, or inside a word, not");
     ok(passage_past_tense("She asked the team to wait.", 27)
            && passage_past_tense("The team wrote its norms.", 25),
        "the past tense: a subject and -ed, an irregular form");
