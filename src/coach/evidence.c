@@ -63,19 +63,21 @@ void evidence_route(const struct search_result *sr, const char *question, struct
             ev->lexicon = scores[i];
 }
 
-size_t evidence_weights(const struct search_result *sr, struct extract_weight *out, size_t max)
+size_t evidence_terms(const struct search_result *sr, struct extract_term *out, size_t max)
 {
     const struct search_evidence *e = &sr->evidence;
-    size_t i, j, n = 0;
+    size_t i, n = 0;
 
-    for (i = 0; i < e->nterms && n < max; i++) {
-        const char *w = e->terms[i].word != NULL ? e->terms[i].word : e->terms[i].term;
-        size_t nt;
-        uint64_t *t = terms_of(w, strlen(w), true, &nt);
-        for (j = 0; j < nt && n < max; j++)
-            out[n++] = (struct extract_weight){.term = t[j], .idf = e->terms[i].idf};
-        free(t);
-    }
+    for (i = 0; i < e->nterms && n < max; i++)
+        out[n++] = (struct extract_term){.term = e->terms[i].term,
+                                         .idf = e->terms[i].idf,
+                                         .weight = e->terms[i].weight,
+                                         .own = true};
+    for (i = 0; i < e->nexpansions && n < max; i++)
+        out[n++] = (struct extract_term){.term = e->expansions[i].term,
+                                         .idf = e->expansions[i].idf,
+                                         .weight = e->expansions[i].weight,
+                                         .own = e->expansions[i].source != SEARCH_TERM_FEEDBACK};
     return n;
 }
 

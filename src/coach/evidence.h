@@ -4,7 +4,8 @@
  *   - the scope decision's evidence (route.h): coverage counting a term
  *     matched only through a spelling correction as not held, the best
  *     normalised BM25 score, the domain lexicon, the unknown long words;
- *   - the library's IDF of the question's words, for the composer;
+ *   - the terms the search ran with (the question's and its expansions),
+ *     with their library IDF and query weight, for the composer;
  *   - the section headings of the chapters the passages come from (one
  *     query per chapter, library/search.h's search_chapter_sections), to
  *     cut headings glued to sentences;
@@ -47,9 +48,11 @@ struct evidence_sections {
 void evidence_route(const struct search_result *sr, const char *question, struct route_evidence *ev)
     __attribute__((nonnull));
 
-/* Writes the library's IDF of the question's words into out (at most max);
- * returns how many. */
-size_t evidence_weights(const struct search_result *sr, struct extract_weight *out, size_t max)
+/* Writes the terms the search ran with into out (at most max): the
+ * question's own, then the expansions (acronyms, thesaurus, spelling
+ * corrections, feedback), each with its library IDF and query weight; the
+ * strings stay the search result's.  Returns how many. */
+size_t evidence_terms(const struct search_result *sr, struct extract_term *out, size_t max)
     __attribute__((nonnull));
 
 /* Writes up to max clarification choices into out; returns how many. */

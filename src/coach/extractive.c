@@ -1,9 +1,9 @@
 /*
  * The extractive composer; see extractive.h.
  *
- * Ownership: compose_state owns the candidates (and each one's terms),
- * the question's terms and the output buffer until the answer is stolen
- * from it; state_free() releases the rest.
+ * Ownership: struct compose owns the parsed passages, the per-unit and
+ * per-section state, the query and the output buffer until the answer is
+ * stolen from it; compose_free() releases the rest.
  */
 #include "config.h"
 
@@ -16,88 +16,57 @@
 #include <strings.h>
 
 #include "coach/extractive.h"
+#include "coach/passage.h"
 #include "coach/sentences.h"
+#include "library/analyze.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
-#define SPANS_PER_PASSAGE 96
 #define MAX_PASSAGES 64
-#define TAKEAWAY_MIN_WORDS 6
-#define TAKEAWAY_LONG_WORDS 22
+#define NONE ((size_t)-1)
 
-struct candidate {
-    size_t passage, index; /* source n - 1; sentence index in it */
-    size_t start, len;     /* bytes of the passage (heading cut off) */
-    size_t words, order;
-    uint64_t *terms; /* owned */
-    size_t nterms;
+struct qterm {
+    char term[ANALYZE_TERM_MAX];
+    double w, idf;
+    bool own;
+    bool phrase; /* a word and its number ("tier 3"), looked for in the text */
+};
+
+/* What the composer knows of one unit of a passage. */
+struct ustate {
+    bool quotable, chosen, written;
+    double score;  /* the query's weight it carries */
+    size_t nterms; /* its distinct terms */
+};
+
+struct source {
+    struct passage p;
+    struct ustate *u; /* p.n */
+};
+
+struct section {
+    size_t p, s; /* passage, section of it */
+    const char *heading;
+    size_t hlen;
     double score;
-    bool substance;      /* shares a substantive term with the question */
-    bool needs_previous; /* opens with a pronoun or connective */
-    bool taken;
-    size_t previous; /* index of the sentence before it in its passage; NO_PREVIOUS */
+    bool substance;
+    struct analyze_counts body, head;
 };
 
-#define NO_PREVIOUS ((size_t)-1)
-
-struct compose_state {
+struct compose {
     const struct extract_request *rq;
-    struct candidate *c;
-    size_t nc;
-    uint64_t *q, *fq; /* the question's and the focus's terms */
-    size_t nq, nf;
-    struct candidate **chosen;
-    size_t nchosen, words;
-    size_t per_passage[MAX_PASSAGES];
+    struct source *src;
+    size_t k;
+    struct qterm *q;
+    size_t nq;
+    struct section *sec;
+    size_t nsec;
+    size_t chosen[8], nchosen; /* indexes of sec, best first */
+    bool how, example;
+    struct buf scratch;
 };
 
-/* Openings whose referent is in the sentence before. */
-static const char *const dependent[] = {"this",
-                                        "that",
-                                        "these",
-                                        "those",
-                                        "it",
-                                        "its",
-                                        "they",
-                                        "them",
-                                        "their",
-                                        "he",
-                                        "she",
-                                        "his",
-                                        "her",
-                                        "such",
-                                        "however",
-                                        "but",
-                                        "and",
-                                        "or",
-                                        "so",
-                                        "also",
-                                        "then",
-                                        "instead",
-                                        "otherwise",
-                                        "therefore",
-                                        "thus",
-                                        "still",
-                                        "yet",
-                                        "here",
-                                        "both",
-                                        "likewise",
-                                        "similarly",
-                                        "nevertheless",
-                                        "moreover",
-                                        "furthermore",
-                                        "consequently",
-                                        "hence",
-                                        "for example",
-                                        "for instance",
-                                        "in addition",
-                                        "as a result",
-                                        "in other words",
-                                        "on the other hand",
-                                        "even so",
-                                        "at the same time",
-                                        "in that case",
-                                        NULL};
+/* ---- questions --------------------------------------------------------- */
 
 bool extractive_asks_how(const char *question)
 {
@@ -120,464 +89,948 @@ bool extractive_asks_how(const char *question)
            || strcasestr(q, " how should ") != NULL;
 }
 
-/* True when the sentence ends with a question mark (before closing quotes
- * or brackets). */
-static bool ends_with_question(const char *s, size_t len)
+/* True when word (a lower-case ASCII word) occurs in s as a whole word. */
+static bool has_word(const char *s, const char *word)
 {
-    while (len > 0 && (strchr("\"')*", s[len - 1]) != NULL || (unsigned char)s[len - 1] >= 0x80))
-        len--;
-    return len > 0 && s[len - 1] == '?';
-}
+    size_t n = strlen(word);
+    const char *p = s;
 
-/* True when the sentence at s opens with a word or phrase of dependent[]
- * (followed by a space or a comma). */
-static bool opens_dependent(const char *s, size_t len)
-{
-    size_t i;
-
-    for (i = 0; dependent[i] != NULL; i++) {
-        size_t n = strlen(dependent[i]);
-        if (len > n && strncasecmp(s, dependent[i], n) == 0 && (s[n] == ' ' || s[n] == ','))
+    while ((p = strcasestr(p, word)) != NULL) {
+        if ((p == s || !isalpha((unsigned char)p[-1])) && !isalpha((unsigned char)p[n]))
             return true;
+        p += n;
     }
     return false;
 }
 
-/* Returns how many bytes of a heading glued to the start of the sentence
- * at s (len bytes) to cut: a known heading (optionally after "Chapter N:"
- * or "Step N:"), followed by white space and an upper-case letter, a
- * digit or a quote.  0 when none. */
-static size_t glued_heading(const struct extract_request *rq, size_t passage, const char *s,
-                            size_t len)
+bool extractive_asks_example(const char *question)
 {
-    size_t i, best = 0;
+    static const char *const words[] = {"example",   "examples",   "sample",   "samples",
+                                        "real",      "story",      "stories",  "instance",
+                                        "look like", "looks like", "what did", NULL};
+    size_t i;
 
-    for (i = 0; i <= rq->nheadings; i++) {
-        const char *h = i < rq->nheadings ? rq->headings[i] : rq->sources[passage].section;
-        size_t hl, at = 0;
-        if (h == NULL)
+    for (i = 0; words[i] != NULL; i++)
+        if (has_word(question, words[i]))
+            return true;
+    return false;
+}
+
+/* ---- units ------------------------------------------------------------- */
+
+/* The unit's text as a C string (in the scratch buffer, valid until the
+ * next call). */
+static const char *unit_text(struct compose *c, const struct passage *p,
+                             const struct passage_unit *u)
+{
+    buf_reset(&c->scratch);
+    buf_append(&c->scratch, p->text + u->start, u->len);
+    return buf_str(&c->scratch);
+}
+
+/* Marks the quotable units of source s (extractive.h, 2). */
+static void mark_quotable(struct compose *c, struct source *s)
+{
+    size_t i;
+
+    s->u = xcalloc(s->p.n + 1, sizeof(*s->u));
+    for (i = 0; i < s->p.n; i++) {
+        const struct passage_unit *u = &s->p.u[i];
+        bool q = false;
+        if (u->kind == PASSAGE_SENTENCE && !u->lead)
+            q = u->complete && !u->question && u->words >= EXTRACT_MIN_WORDS
+                && u->words <= EXTRACT_MAX_WORDS && (!u->narrative || c->example);
+        else if (u->kind == PASSAGE_SENTENCE && u->lead) /* "It holds six things:" */
+            q = u->words >= 2 && u->words <= EXTRACT_MAX_WORDS && (!u->narrative || c->example);
+        if (u->kind == PASSAGE_ITEM)
+            q = u->words >= 2 && u->words <= EXTRACT_MAX_ITEM_WORDS;
+        /* A dependent sentence only right after its quotable referent. */
+        if (q && u->dependent)
+            q = i > 0 && s->p.u[i - 1].para == u->para && s->u[i - 1].quotable;
+        s->u[i].quotable = q;
+    }
+}
+
+/* ---- the query --------------------------------------------------------- */
+
+static struct qterm *find_term(struct compose *c, const char *term)
+{
+    size_t i;
+
+    for (i = 0; i < c->nq; i++)
+        if (strcmp(c->q[i].term, term) == 0)
+            return &c->q[i];
+    return NULL;
+}
+
+static void add_term(struct compose *c, const char *term, double w, double idf, bool own)
+{
+    struct qterm *t = find_term(c, term);
+
+    if (strlen(term) >= ANALYZE_TERM_MAX)
+        return;
+    if (t == NULL) {
+        c->q = xrealloc(c->q, (c->nq + 1) * sizeof(*c->q));
+        t = &c->q[c->nq++];
+        memset(t, 0, sizeof(*t));
+        strcpy(t->term, term);
+    }
+    if (w > t->w)
+        t->w = w;
+    if (idf > t->idf)
+        t->idf = idf;
+    t->own = t->own || own;
+}
+
+static void add_own_word(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
+{
+    (void)len;
+    (void)word;
+    (void)wlen;
+    add_term(ctx, term, 0, 0, true);
+}
+
+/* The number of times phrase (lower case, "tier 3") occurs in the n
+ * bytes at s, case ignored, not followed by a digit or a letter. */
+static unsigned count_phrase(const char *s, size_t n, const char *phrase)
+{
+    size_t pl = strlen(phrase), i;
+    unsigned count = 0;
+
+    for (i = 0; i + pl <= n; i++)
+        if (strncasecmp(s + i, phrase, pl) == 0 && (i == 0 || !isalnum((unsigned char)s[i - 1]))
+            && (i + pl == n || !isalnum((unsigned char)s[i + pl])))
+            count++;
+    return count;
+}
+
+/* Adds the numbered phrases of text (extractive.h, 3): a word of at least
+ * two letters, a space, a number of one or two digits ("Tier 3", "grade
+ * 4"), weighing as the word's term (1 when the query lacks it; the
+ * focus's words already weigh twice). */
+static void add_numbered(struct compose *c, const char *text)
+{
+    const char *p = text;
+
+    while (*p != '\0') {
+        const char *w = p, *d;
+        size_t wl = 0, dl = 0;
+        char phrase[ANALYZE_TERM_MAX], term[ANALYZE_TERM_MAX];
+        if (!isalpha((unsigned char)*p) || (p > text && isalnum((unsigned char)p[-1]))) {
+            p++;
             continue;
-        while (isspace((unsigned char)*h) || *h == '#')
-            h++;
-        hl = strlen(h);
-        while (hl > 0 && isspace((unsigned char)h[hl - 1]))
-            hl--;
-        if (hl == 0 || hl >= len)
+        }
+        while (isalpha((unsigned char)w[wl]))
+            wl++;
+        p = w + wl;
+        if (*p != ' ')
             continue;
-        if (strncmp(s, h, hl) != 0) {
-            /* "Chapter 2: Norms That Work" when the heading is "Norms That Work" */
-            const char *colon = memchr(s, ':', len < 24 ? len : 24);
-            if (colon == NULL || (size_t)(colon - s) + 2 + hl >= len || colon[1] != ' '
-                || strncmp(colon + 2, h, hl) != 0)
+        d = p + 1;
+        while (isdigit((unsigned char)d[dl]))
+            dl++;
+        if (dl < 1 || dl > 2 || isalnum((unsigned char)d[dl]) || wl < 2
+            || wl + 1 + dl >= sizeof(phrase))
+            continue;
+        {
+            size_t i, tl;
+            const struct qterm *t;
+            double weight, idf;
+            struct qterm *q;
+            for (i = 0; i < wl; i++)
+                phrase[i] = (char)tolower((unsigned char)w[i]);
+            tl = analyze_word(phrase, wl, term);
+            t = tl > 0 ? find_term(c, term) : NULL;
+            weight = t != NULL && t->w > 0 ? t->w : 1;
+            idf = t != NULL ? t->idf : 1;
+            phrase[wl] = ' ';
+            memcpy(phrase + wl + 1, d, dl);
+            phrase[wl + 1 + dl] = '\0';
+            add_term(c, phrase, weight, idf, true);
+            q = find_term(c, phrase);
+            if (q != NULL)
+                q->phrase = true;
+        }
+    }
+}
+
+/* The query (extractive.h, 3); without the caller's terms, the IDF of
+ * the question's words among the candidate sections. */
+static void build_query(struct compose *c)
+{
+    const struct extract_request *rq = c->rq;
+    struct analyze_counts focus = {0};
+    size_t i, j, n = 0;
+
+    if (rq->terms != NULL) {
+        for (i = 0; i < rq->nterms; i++)
+            if (rq->terms[i].term != NULL && rq->terms[i].term[0] != '\0')
+                add_term(c, rq->terms[i].term, rq->terms[i].idf * rq->terms[i].weight,
+                         rq->terms[i].idf, rq->terms[i].own);
+    } else {
+        analyze_each(rq->question, add_own_word, c);
+        for (i = 0; i < c->nsec; i++)
+            n += c->sec[i].body.length > 0;
+        for (i = 0; i < c->nq; i++) {
+            size_t df = 0;
+            for (j = 0; j < c->nsec; j++)
+                df += c->sec[j].body.length > 0
+                      && (analyze_counts_get(&c->sec[j].body, c->q[i].term) > 0
+                          || analyze_counts_get(&c->sec[j].head, c->q[i].term) > 0);
+            c->q[i].idf = log(1.0 + ((double)n - (double)df + 0.5) / ((double)df + 0.5));
+            c->q[i].w = c->q[i].idf;
+        }
+    }
+    add_numbered(c, rq->question);
+    if (rq->focus != NULL) {
+        analyze_count_text(&focus, rq->focus);
+        for (i = 0; i < c->nq; i++)
+            if (!c->q[i].phrase && analyze_counts_get(&focus, c->q[i].term) > 0)
+                c->q[i].w *= 2;
+        analyze_counts_free(&focus);
+        add_numbered(c, rq->focus);
+    }
+}
+
+/* A term that counts as substance (extractive.h, 4). */
+static bool substantive(const struct compose *c, const struct qterm *t)
+{
+    return t->own && (c->rq->terms == NULL || t->idf >= EXTRACT_SUBSTANCE_IDF) && t->w > 0;
+}
+
+/* ---- sections ---------------------------------------------------------- */
+
+/* The sections of every passage that have quotable units, with their
+ * terms. */
+static void build_sections(struct compose *c)
+{
+    size_t p, s, i;
+
+    for (p = 0; p < c->k; p++) {
+        const struct passage *ps = &c->src[p].p;
+        for (s = 0; s < ps->ns; s++) {
+            const struct passage_section *x = &ps->s[s];
+            struct section sec = {.p = p, .s = s, .heading = x->heading, .hlen = x->hlen};
+            bool any = false;
+            for (i = x->first; i < x->first + x->n; i++)
+                if (c->src[p].u[i].quotable) {
+                    analyze_count_text(&sec.body, unit_text(c, ps, &ps->u[i]));
+                    any = true;
+                }
+            if (!any) {
+                analyze_counts_free(&sec.body);
                 continue;
-            at = (size_t)(colon - s) + 2;
-        }
-        at += hl;
-        while (at < len && (s[at] == ':' || s[at] == '.'))
-            at++;
-        if (at < len && isspace((unsigned char)s[at])) {
-            size_t next = at;
-            while (next < len && isspace((unsigned char)s[next]))
-                next++;
-            if (next < len
-                && (isupper((unsigned char)s[next]) || isdigit((unsigned char)s[next])
-                    || s[next] == '"' || (unsigned char)s[next] >= 0x80)
-                && next > best)
-                best = next;
-        }
-    }
-    return best;
-}
-
-/* Words that open sentences: after a heading run into a sentence (PDF
- * text), one of these follows a lower-case word without punctuation. */
-static const char *const openers[] = {
-    "The",     "A",        "An",       "By",    "In",    "On",    "At",   "When", "If",
-    "After",   "Before",   "During",   "Every", "Each",  "Most",  "Many", "Some", "Our",
-    "We",      "It",       "This",     "These", "For",   "As",    "One",  "Two",  "Three",
-    "Once",    "Then",     "Here",     "There", "What",  "How",   "Why",  "No",   "All",
-    "Because", "With",     "Without",  "Teams", "Start", "Begin", "Ask",  "Use",  "Most",
-    "Schools", "Students", "Teachers", NULL};
-
-/* A heading glued to the sentence that we were not told about: a run of
- * 2 to 9 words, the first capitalised, then an opener after a word ending
- * in a lower-case letter or a digit.  Returns where the sentence starts,
- * or 0. */
-static size_t unknown_heading(const char *s, size_t len)
-{
-    size_t i = 0, words = 0, k;
-
-    if (len == 0 || !isupper((unsigned char)s[0]))
-        return 0;
-    while (i < len && words < 10) {
-        size_t start = i, n;
-        while (i < len && !isspace((unsigned char)s[i]))
-            i++;
-        n = i - start;
-        if (words >= 2 && isupper((unsigned char)s[start])
-            && (islower((unsigned char)s[start - 2]) || isdigit((unsigned char)s[start - 2])))
-            for (k = 0; openers[k] != NULL; k++)
-                if (strlen(openers[k]) == n && strncmp(s + start, openers[k], n) == 0)
-                    return start;
-        if (n > 0 && strchr(".,;:!?", s[i - 1]) != NULL)
-            return 0; /* punctuation: a sentence, not a heading */
-        while (i < len && isspace((unsigned char)s[i]))
-            i++;
-        words++;
-    }
-    return 0;
-}
-
-/* The weight of question term t: the library's IDF when given, else the
- * BM25 IDF among the candidates. */
-static double weight(const struct compose_state *st, uint64_t t, bool *substantive)
-{
-    size_t i, df = 0;
-
-    if (st->rq->weights != NULL) {
-        for (i = 0; i < st->rq->nweights; i++)
-            if (st->rq->weights[i].term == t) {
-                *substantive = st->rq->weights[i].idf >= EXTRACT_SUBSTANCE_IDF;
-                return st->rq->weights[i].idf;
             }
-        *substantive = false; /* a term the library was not asked about (an expansion) */
-        return 0.5;
-    }
-    *substantive = true;
-    for (i = 0; i < st->nc; i++)
-        df += terms_has(st->c[i].terms, st->c[i].nterms, t);
-    return log(1.0 + ((double)st->nc - (double)df + 0.5) / ((double)df + 0.5));
-}
-
-/* Adds the candidate sentences of passage p. */
-static void add_candidates(struct compose_state *st, size_t p, size_t *cap)
-{
-    const char *text = st->rq->sources[p].text;
-    struct sentence_span spans[SPANS_PER_PASSAGE];
-    size_t ns = sentence_split(text, spans, SPANS_PER_PASSAGE), j;
-    size_t prev = NO_PREVIOUS, prev_index = NO_PREVIOUS;
-
-    if (ns > SPANS_PER_PASSAGE)
-        ns = SPANS_PER_PASSAGE;
-    for (j = 0; j < ns; j++) {
-        size_t start = spans[j].start, len = spans[j].len;
-        size_t cut = glued_heading(st->rq, p, text + start, len), w;
-        if (cut == 0)
-            cut = unknown_heading(text + start, len);
-        start += cut;
-        len -= cut;
-        w = sentence_words(text + start, len);
-        /* Too short or long, not ending like a sentence (a heading, a cut
-         * line), or a question (the book asking, not answering): not
-         * quoted. */
-        if (w < EXTRACT_MIN_WORDS || w > EXTRACT_MAX_WORDS
-            || strchr(".!\"')", text[start + len - 1]) == NULL
-            || ends_with_question(text + start, len)) {
-            prev = NO_PREVIOUS;
-            continue;
+            if (sec.heading != NULL) {
+                buf_reset(&c->scratch);
+                buf_append(&c->scratch, sec.heading, sec.hlen);
+                analyze_count_text(&sec.head, buf_str(&c->scratch));
+            }
+            c->sec = xrealloc(c->sec, (c->nsec + 1) * sizeof(*c->sec));
+            c->sec[c->nsec++] = sec;
         }
-        if (st->nc == *cap) {
-            *cap = *cap ? *cap * 2 : 32;
-            st->c = xrealloc(st->c, *cap * sizeof(*st->c));
-        }
-        st->c[st->nc] = (struct candidate){
-            .passage = p,
-            .index = j,
-            .start = start,
-            .len = len,
-            .words = w,
-            .order = p * 1000 + j,
-            .needs_previous = opens_dependent(text + start, len),
-        };
-        st->c[st->nc].terms = terms_of(text + start, len, true, &st->c[st->nc].nterms);
-        /* By index: the array may still move. */
-        st->c[st->nc].previous = prev != NO_PREVIOUS && prev_index + 1 == j ? prev : NO_PREVIOUS;
-        prev = st->nc;
-        prev_index = j;
-        st->nc++;
     }
 }
 
-/* The sentence before c in its passage when it is a candidate, or NULL. */
-static struct candidate *previous_of(const struct compose_state *st, const struct candidate *c)
+/* The frequency of a numbered phrase in section x: in its quotable
+ * units, and EXTRACT_HEADING_WEIGHT times in its heading. */
+static double phrase_tf(const struct compose *c, const struct section *x, const char *phrase)
 {
-    return c->previous == NO_PREVIOUS ? NULL : &st->c[c->previous];
+    const struct source *s = &c->src[x->p];
+    const struct passage_section *ps = &s->p.s[x->s];
+    double tf = 0;
+    size_t i;
+
+    for (i = ps->first; i < ps->first + ps->n; i++)
+        if (s->u[i].quotable)
+            tf += count_phrase(s->p.text + s->p.u[i].start, s->p.u[i].len, phrase);
+    if (x->heading != NULL)
+        tf += EXTRACT_HEADING_WEIGHT * count_phrase(x->heading, x->hlen, phrase);
+    return tf;
 }
 
-static void score(struct compose_state *st)
+/* Scores every section (BM25 over its quotable units and its heading)
+ * and every quotable unit (the query's weight it carries). */
+static void score(struct compose *c)
 {
-    size_t i, j;
+    double avg = 0;
+    size_t i, j, p;
 
-    for (i = 0; i < st->nc; i++) {
-        struct candidate *c = &st->c[i];
-        double s = 0;
-        for (j = 0; j < st->nq; j++) {
-            bool substantive;
-            double w;
-            if (!terms_has(c->terms, c->nterms, st->q[j]))
+    for (i = 0; i < c->nsec; i++)
+        avg += (double)c->sec[i].body.length;
+    avg = c->nsec > 0 && avg > 0 ? avg / (double)c->nsec : 1;
+    for (i = 0; i < c->nsec; i++) {
+        struct section *x = &c->sec[i];
+        double s = 0,
+               norm = EXTRACT_K1 * (1 - EXTRACT_B + EXTRACT_B * (double)x->body.length / avg);
+        for (j = 0; j < c->nq; j++) {
+            double tf = c->q[j].phrase ? phrase_tf(c, x, c->q[j].term)
+                                       : analyze_counts_get(&x->body, c->q[j].term)
+                                             + EXTRACT_HEADING_WEIGHT
+                                                   * analyze_counts_get(&x->head, c->q[j].term);
+            if (tf <= 0)
                 continue;
-            w = weight(st, st->q[j], &substantive);
-            c->substance = c->substance || substantive;
-            s += w * (terms_has(st->fq, st->nf, st->q[j]) ? 2 : 1);
+            s += c->q[j].w * tf * (EXTRACT_K1 + 1) / (tf + norm);
+            x->substance = x->substance || substantive(c, &c->q[j]);
         }
-        c->score =
-            (s > 0 ? s / pow((double)(c->nterms ? c->nterms : 1), EXTRACT_LENGTH_EXPONENT) : 0)
-            + EXTRACT_RANK_PRIOR / (double)(c->passage + 1);
+        x->score = s * (1 + EXTRACT_RANK_PRIOR / (double)(x->p + 1));
     }
+    for (p = 0; p < c->k; p++) {
+        const struct passage *ps = &c->src[p].p;
+        for (i = 0; i < ps->n; i++) {
+            struct analyze_counts u = {0};
+            if (!c->src[p].u[i].quotable)
+                continue;
+            analyze_count_text(&u, unit_text(c, ps, &ps->u[i]));
+            for (j = 0; j < c->nq; j++)
+                if (c->q[j].phrase
+                        ? count_phrase(ps->text + ps->u[i].start, ps->u[i].len, c->q[j].term) > 0
+                        : analyze_counts_get(&u, c->q[j].term) > 0)
+                    c->src[p].u[i].score += c->q[j].w;
+            c->src[p].u[i].nterms = u.n;
+            analyze_counts_free(&u);
+        }
+    }
+}
+
+/* True when unit i of passage p has the text of a unit already chosen
+ * (passages overlap by a sentence or two). */
+static bool taken_elsewhere(const struct compose *c, size_t p, size_t i)
+{
+    const struct passage_unit *u = &c->src[p].p.u[i];
+    const char *t = c->src[p].p.text + u->start;
+    size_t q, j;
+
+    for (q = 0; q < c->k; q++)
+        for (j = 0; j < c->src[q].p.n; j++) {
+            const struct passage_unit *v = &c->src[q].p.u[j];
+            if (c->src[q].u[j].chosen && v->len == u->len
+                && memcmp(c->src[q].p.text + v->start, t, u->len) == 0)
+                return true;
+        }
+    return false;
+}
+
+/* The words a unit costs in the answer (its citation marker and its
+ * bullet or number counted). */
+static size_t cost(const struct passage_unit *u)
+{
+    return u->words + 2;
+}
+
+/* True when unit i of s is a sentence that carries nothing of the query
+ * (not a list's lead-in or item). */
+static bool idle(const struct source *s, size_t i)
+{
+    return s->p.u[i].kind == PASSAGE_SENTENCE && !s->p.u[i].lead && s->u[i].score <= 0;
+}
+
+/* Chooses the units of section x within budget words (extractive.h, 4):
+ * all of them when they fit, else the contiguous run carrying the most
+ * weight.  Returns the words taken. */
+static size_t choose_units(struct compose *c, const struct section *x, size_t budget)
+{
+    struct source *s = &c->src[x->p];
+    const struct passage_section *ps = &s->p.s[x->s];
+    size_t *idx = xmalloc((ps->n + 1) * sizeof(*idx)), n = 0, i, a, b, total = 0;
+    size_t best_a = 0, best_b = 0, best_words = 0;
+    double best = -1;
+
+    for (i = ps->first; i < ps->first + ps->n; i++)
+        if (s->u[i].quotable && !taken_elsewhere(c, x->p, i)) {
+            idx[n++] = i;
+            total += cost(&s->p.u[i]);
+        }
+    if (total <= budget) {
+        best_a = 0;
+        best_b = n;
+        best_words = total;
+    } else {
+        for (a = 0; a < n; a++) {
+            double w = 0;
+            size_t words = 0;
+            if (s->p.u[idx[a]].dependent)
+                continue;
+            for (b = a; b < n && words + cost(&s->p.u[idx[b]]) <= budget; b++) {
+                words += cost(&s->p.u[idx[b]]);
+                w += s->u[idx[b]].score;
+            }
+            if (b > a && w > best) {
+                best = w;
+                best_a = a;
+                best_b = b;
+                best_words = words;
+            }
+        }
+    }
+    /* Sentences at the edges that carry nothing of the query are left
+     * out (never the referent of the sentence after it). */
+    while (best_b > best_a && idle(s, idx[best_b - 1])) {
+        best_words -= cost(&s->p.u[idx[best_b - 1]]);
+        best_b--;
+    }
+    while (best_b > best_a && idle(s, idx[best_a])
+           && !(best_a + 1 < best_b && s->p.u[idx[best_a + 1]].dependent)) {
+        best_words -= cost(&s->p.u[idx[best_a]]);
+        best_a++;
+    }
+    for (i = best_a; i < best_b; i++)
+        s->u[idx[i]].chosen = true;
+    free(idx);
+    return best_words;
 }
 
 static int by_score(const void *a, const void *b)
 {
-    const struct candidate *x = *(const struct candidate *const *)a;
-    const struct candidate *y = *(const struct candidate *const *)b;
+    const struct section *x = *(const struct section *const *)a;
+    const struct section *y = *(const struct section *const *)b;
 
     if (x->score != y->score)
         return x->score > y->score ? -1 : 1;
-    return x->order < y->order ? -1 : x->order > y->order;
+    if (x->p != y->p)
+        return x->p < y->p ? -1 : 1;
+    return x->s < y->s ? -1 : x->s > y->s;
 }
 
-static int by_order(const void *a, const void *b)
+/* Takes the best sections within budget words (extractive.h, 4). */
+static void choose_sections(struct compose *c, size_t budget)
 {
-    const struct candidate *x = *(const struct candidate *const *)a;
-    const struct candidate *y = *(const struct candidate *const *)b;
+    struct section **order = xmalloc((c->nsec + 1) * sizeof(*order));
+    size_t i, used = 0;
+    double best = 0;
 
-    return x->order < y->order ? -1 : x->order > y->order;
-}
-
-/* True when c shares EXTRACT_DUPLICATE_SHARE of the smaller term set with
- * one already chosen. */
-static bool near_duplicate(const struct compose_state *st, const struct candidate *c)
-{
-    size_t i;
-
-    for (i = 0; i < st->nchosen; i++) {
-        const struct candidate *o = st->chosen[i];
-        size_t small = c->nterms < o->nterms ? c->nterms : o->nterms;
-        if (small > 0
-            && (double)terms_overlap(c->terms, c->nterms, o->terms, o->nterms)
-                   >= EXTRACT_DUPLICATE_SHARE * (double)small)
-            return true;
+    for (i = 0; i < c->nsec; i++)
+        order[i] = &c->sec[i];
+    qsort(order, c->nsec, sizeof(*order), by_score);
+    for (i = 0; i < c->nsec && c->nchosen < EXTRACT_MAX_SECTIONS; i++) {
+        struct section *x = order[i];
+        size_t head = x->heading != NULL ? sentence_words(x->heading, x->hlen) + 1 : 0, got;
+        if (!x->substance || x->score <= 0)
+            continue;
+        if (c->nchosen > 0 && x->score < EXTRACT_RELATIVE * best)
+            break;
+        if (used + head + EXTRACT_MIN_WORDS + 1 > budget)
+            break;
+        got = choose_units(c, x, budget - used - head);
+        if (got == 0)
+            continue;
+        if (c->nchosen == 0)
+            best = x->score;
+        c->chosen[c->nchosen++] = (size_t)(x - c->sec);
+        used += got + head;
     }
-    return false;
+    free(order);
 }
 
-/* Takes x (and the sentence before it, when x needs it) if the limits
- * allow; returns true when taken. */
-static bool take(struct compose_state *st, struct candidate *x)
-{
-    struct candidate *p = x->needs_previous ? previous_of(st, x) : NULL;
-    size_t words = x->words + (p != NULL && !p->taken ? p->words : 0);
-    size_t extra = p != NULL && !p->taken ? 2 : 1;
+/* ---- the opening ------------------------------------------------------- */
 
-    if (x->taken || (x->needs_previous && p == NULL)
-        || (p != NULL && p->needs_previous && !p->taken))
-        return false;
-    if (st->per_passage[x->passage] + extra > EXTRACT_MAX_PER_PASSAGE + (p != NULL)
-        || (st->nchosen > 0 && st->words + words > EXTRACT_MAX_WORDS_TOTAL)
-        || near_duplicate(st, x))
-        return false;
-    if (p != NULL && !p->taken) {
-        p->taken = true;
-        st->chosen[st->nchosen++] = p;
-        st->per_passage[p->passage]++;
-    }
-    x->taken = true;
-    st->chosen[st->nchosen++] = x;
-    st->per_passage[x->passage]++;
-    st->words += words;
-    return true;
-}
+struct ref {
+    size_t p, i; /* passage, unit */
+};
 
-/* Appends the sentence as an exact, cited quotation. */
-static void quote(struct buf *out, const struct compose_state *st, const struct candidate *c,
-                  size_t len)
+/* ---- writing ----------------------------------------------------------- */
+
+/* Appends text (len bytes) as an exact, cited quotation. */
+static void quote(struct buf *out, const char *text, size_t len, size_t n)
 {
-    const char *text = st->rq->sources[c->passage].text + c->start;
     bool straight = memchr(text, '"', len) != NULL;
 
     buf_puts(out, straight ? "\xe2\x80\x9c" : "\"");
     buf_append(out, text, len);
-    buf_printf(out, "%s [%zu]", straight ? "\xe2\x80\x9d" : "\"", c->passage + 1);
+    buf_printf(out, "%s [%zu]", straight ? "\xe2\x80\x9d" : "\"", n);
 }
 
-/* The length of c's first clause when it can stand alone as a takeaway
- * (TAKEAWAY_MIN_WORDS or more, in a sentence of TAKEAWAY_LONG_WORDS or
- * more), else the whole sentence's. */
-static size_t takeaway_length(const struct compose_state *st, const struct candidate *c)
+/* True when unit j directly continues unit i in its paragraph (nothing
+ * but white space between them). */
+static bool continues(const struct passage *p, size_t i, size_t j)
 {
-    const char *s = st->rq->sources[c->passage].text + c->start;
+    size_t b;
+
+    if (j != i + 1 || p->u[i].para != p->u[j].para || p->u[i].kind != PASSAGE_SENTENCE
+        || p->u[j].kind != PASSAGE_SENTENCE)
+        return false;
+    for (b = p->u[i].start + p->u[i].len; b < p->u[j].start; b++)
+        if (!isspace((unsigned char)p->text[b]))
+            return false;
+    return true;
+}
+
+/* The end (inclusive) of the run that opens at unit i: the chosen
+ * sentences after it that depend on it (with all, every chosen sentence
+ * that continues it in its paragraph), up to a list's lead-in. */
+static size_t run_end(const struct source *s, size_t i, bool all)
+{
+    size_t j = i;
+
+    while (j + 1 < s->p.n && s->u[j + 1].chosen && !s->u[j + 1].written && !s->p.u[j].lead
+           && (all || s->p.u[j + 1].dependent) && continues(&s->p, j, j + 1))
+        j++;
+    return j;
+}
+
+/* True when unit i is a lead-in whose list's first item is chosen. */
+static bool leads_list(const struct source *s, size_t i)
+{
+    return s->p.u[i].lead && i + 1 < s->p.n && s->p.u[i + 1].kind == PASSAGE_ITEM
+           && s->u[i + 1].chosen;
+}
+
+/* The best opening among the chosen units of section x (lists: only a
+ * lead-in whose list is chosen); its value in *top when above it. */
+static void opening_in(const struct compose *c, const struct section *x, bool lists,
+                       struct ref *best, double *top)
+{
+    const struct source *s = &c->src[x->p];
+    const struct passage_section *ps = &s->p.s[x->s];
+    size_t i, j, m;
+
+    for (i = ps->first; i < ps->first + ps->n; i++) {
+        double w = 0, v;
+        size_t n = 0;
+        if (!s->u[i].chosen || s->p.u[i].kind != PASSAGE_SENTENCE || s->p.u[i].dependent)
+            continue;
+        j = run_end(s, i, false);
+        if (lists && !leads_list(s, j))
+            continue;
+        for (m = i; m <= j; m++) {
+            w += s->u[m].score;
+            n += s->u[m].nterms;
+        }
+        v = w / pow((double)(n ? n : 1), EXTRACT_LENGTH_EXPONENT);
+        if (leads_list(s, j))
+            v *= c->how ? EXTRACT_HOW_LEAD_BONUS : EXTRACT_LEAD_BONUS;
+        if (v > *top) {
+            *top = v;
+            *best = (struct ref){x->p, i};
+        }
+    }
+}
+
+/* The opening (extractive.h, 5), or p == NONE. */
+static struct ref opening(const struct compose *c)
+{
+    struct ref best = {NONE, 0};
+    double top = 0;
+    size_t k;
+
+    for (k = 0; c->how && k < c->nchosen; k++)
+        opening_in(c, &c->sec[c->chosen[k]], true, &best, &top);
+    for (k = 0; k < c->nchosen && best.p == NONE; k++)
+        opening_in(c, &c->sec[c->chosen[k]], false, &best, &top);
+    return best;
+}
+
+/* Writes the run from unit i of passage p (run_end()) as one quotation;
+ * returns the unit after it. */
+static size_t write_run(struct buf *out, struct compose *c, size_t p, size_t i, bool all)
+{
+    struct source *s = &c->src[p];
+    size_t j = run_end(s, i, all);
+
+    quote(out, s->p.text + s->p.u[i].start, s->p.u[j].start + s->p.u[j].len - s->p.u[i].start,
+          p + 1);
+    for (; i <= j; i++)
+        s->u[i].written = true;
+    return j + 1;
+}
+
+/* Writes the chosen items of the list of unit i (an item) from there on,
+ * each on a line after indent; returns the unit after them. */
+static size_t write_items(struct buf *out, struct compose *c, size_t p, size_t i,
+                          const char *indent, bool numbered)
+{
+    struct source *s = &c->src[p];
+    unsigned list = s->p.u[i].list;
+    size_t n = 0;
+
+    for (; i < s->p.n && s->p.u[i].kind == PASSAGE_ITEM && s->p.u[i].list == list; i++) {
+        if (!s->u[i].chosen || s->u[i].written)
+            continue;
+        buf_printf(out, "\n%s", indent);
+        if (numbered)
+            buf_printf(out, "%zu. ", ++n);
+        else
+            buf_puts(out, "- ");
+        quote(out, s->p.text + s->p.u[i].start, s->p.u[i].len, p + 1);
+        s->u[i].written = true;
+    }
+    return i;
+}
+
+/* The first unit after i that is an item of a list right after it. */
+static size_t list_after(const struct passage *p, size_t i)
+{
+    return i + 1 < p->n && p->u[i + 1].kind == PASSAGE_ITEM ? i + 1 : NONE;
+}
+
+/* Writes the opening and what goes with it. */
+static void write_opening(struct buf *out, struct compose *c, struct ref o)
+{
+    struct source *s = &c->src[o.p];
+    size_t next = write_run(out, c, o.p, o.i, false), l;
+
+    if (s->p.u[next - 1].lead && (l = list_after(&s->p, next - 1)) != NONE) {
+        buf_putc(out, '\n');
+        write_items(out, c, o.p, l, "", c->how || s->p.u[l].numbered);
+    }
+}
+
+/* Writes the points of section x that are still to be written; steps:
+ * the points are numbered (extractive.h, 6). */
+static void write_points(struct buf *out, struct compose *c, const struct section *x,
+                         size_t *npoints, bool steps)
+{
+    struct source *s = &c->src[x->p];
+    const struct passage_section *ps = &s->p.s[x->s];
+    size_t i = ps->first, end = ps->first + ps->n;
+
+    while (i < end) {
+        const struct passage_unit *u = &s->p.u[i];
+        if (!s->u[i].chosen || s->u[i].written) {
+            i++;
+            continue;
+        }
+        if (u->kind == PASSAGE_ITEM) { /* a list without its lead-in */
+            if (*npoints == 0)
+                buf_putc(out, '\n');
+            i = write_items(out, c, x->p, i, "", u->numbered || c->how);
+            *npoints += 1;
+            continue;
+        }
+        buf_puts(out, *npoints == 0 ? "\n\n" : "\n");
+        if (steps)
+            buf_printf(out, "%zu. ", ++*npoints);
+        else {
+            buf_puts(out, "- ");
+            ++*npoints;
+        }
+        i = write_run(out, c, x->p, i, true);
+        if (s->p.u[i - 1].lead && i < end && s->p.u[i].kind == PASSAGE_ITEM)
+            i = write_items(out, c, x->p, i, "    ", s->p.u[i].numbered || c->how);
+    }
+}
+
+/* True when section x has chosen list items. */
+static bool has_items(const struct compose *c, const struct section *x)
+{
+    const struct source *s = &c->src[x->p];
+    const struct passage_section *ps = &s->p.s[x->s];
     size_t i;
 
-    if (c->words < TAKEAWAY_LONG_WORDS)
-        return c->len;
-    for (i = 0; i < c->len; i++) {
-        bool mark = s[i] == ';' || s[i] == ':'
-                    || (s[i] == ',' && i + 5 < c->len && strncmp(s + i, ", but ", 6) == 0)
-                    || (i + 3 < c->len && strncmp(s + i, " \xe2\x80\x94", 4) == 0);
-        if (mark && sentence_words(s, i) >= TAKEAWAY_MIN_WORDS) {
-            size_t end = i;
-            /* a quotation left open would not pair */
-            size_t j, quotes = 0;
-            for (j = 0; j < end; j++)
-                quotes += s[j] == '"';
-            return quotes % 2 == 0 ? end : c->len;
-        }
-    }
-    return c->len;
+    for (i = ps->first; i < ps->first + ps->n; i++)
+        if (s->u[i].chosen && s->p.u[i].kind == PASSAGE_ITEM)
+            return true;
+    return false;
 }
 
-static void write_takeaways(struct buf *out, const struct compose_state *st,
-                            struct candidate *const *best, size_t nbest)
+/* True when sections a and b are one group (extractive.h, 6). */
+static bool same_group(const struct compose *c, const struct section *a, const struct section *b)
 {
-    const struct candidate *pick[EXTRACT_TAKEAWAYS];
-    size_t n = 0, i, j, pass;
+    const char *ba = c->rq->sources[a->p].book, *bb = c->rq->sources[b->p].book;
 
-    /* Best first, one per source; then others to fill. */
-    for (pass = 0; pass < 2 && n < EXTRACT_TAKEAWAYS; pass++)
-        for (i = 0; i < nbest && n < EXTRACT_TAKEAWAYS; i++) {
-            bool dup = false;
-            for (j = 0; j < n; j++)
-                dup = dup || pick[j] == best[i]
-                      || (pass == 0 && pick[j]->passage == best[i]->passage);
-            if (!dup)
-                pick[n++] = best[i];
+    return a == b
+           || (a->heading != NULL && b->heading != NULL && ba != NULL && bb != NULL
+               && strcmp(ba, bb) == 0 && a->hlen == b->hlen
+               && strncasecmp(a->heading, b->heading, a->hlen) == 0);
+}
+
+/* True when section x has chosen units not yet written. */
+static bool pending(const struct compose *c, const struct section *x)
+{
+    const struct source *s = &c->src[x->p];
+    const struct passage_section *ps = &s->p.s[x->s];
+    size_t i;
+
+    for (i = ps->first; i < ps->first + ps->n; i++)
+        if (s->u[i].chosen && !s->u[i].written)
+            return true;
+    return false;
+}
+
+/* Orders two sections of one group: by their passages' places in the
+ * book, then by passage and section. */
+static int place_cmp(const struct compose *c, const struct section *x, const struct section *y)
+{
+    int ox = c->rq->sources[x->p].ordinal, oy = c->rq->sources[y->p].ordinal;
+
+    if (ox != oy)
+        return ox < oy ? -1 : 1;
+    if (x->p != y->p)
+        return x->p < y->p ? -1 : 1;
+    return x->s < y->s ? -1 : x->s > y->s;
+}
+
+/* Writes the group of section lead (and the chosen sections in it). */
+static void write_group(struct buf *out, struct compose *c, const struct section *lead)
+{
+    const struct section *g[8];
+    const char *heading = lead->heading;
+    size_t hlen = lead->hlen, n = 0, i, j, npoints = 0;
+    bool any = false, items = false;
+
+    for (i = 0; i < c->nchosen; i++)
+        if (same_group(c, lead, &c->sec[c->chosen[i]]))
+            g[n++] = &c->sec[c->chosen[i]];
+    /* In the book's order (a small insertion sort). */
+    for (i = 1; i < n; i++)
+        for (j = i; j > 0 && place_cmp(c, g[j - 1], g[j]) > 0; j--) {
+            const struct section *t = g[j];
+            g[j] = g[j - 1];
+            g[j - 1] = t;
         }
-    if (n < 2)
+    for (i = 0; i < n; i++) {
+        any = any || pending(c, g[i]);
+        items = items || has_items(c, g[i]);
+    }
+    if (!any)
         return;
-    buf_puts(out, "\n\n**Key takeaways**\n");
-    for (i = 0; i < n; i++) {
-        buf_puts(out, "\n- ");
-        quote(out, st, pick[i], takeaway_length(st, pick[i]));
+    if (heading == NULL && c->rq->sources[lead->p].chapter != NULL) {
+        heading = c->rq->sources[lead->p].chapter;
+        hlen = strlen(heading);
     }
-}
-
-/* True when c continues the run of the sentence before it in *chosen*
- * order: it needs that sentence, and that sentence is prev. */
-static bool continues(const struct compose_state *st, const struct candidate *c,
-                      const struct candidate *prev)
-{
-    return c->needs_previous && prev != NULL && previous_of(st, c) == prev;
-}
-
-/* Writes the opening run, then the other runs as points (numbered steps
- * when the question asks how), in source order. */
-static void write_body(struct buf *out, struct compose_state *st, const struct candidate *opening)
-{
-    struct candidate **all = st->chosen;
-    size_t n = st->nchosen, i, first = 0, npoints = 0;
-    bool steps = extractive_asks_how(st->rq->focus != NULL ? st->rq->focus : st->rq->question);
-
-    qsort(all, n, sizeof(*all), by_order);
-    /* The run holding the opening. */
-    for (i = 0; i < n; i++) {
-        if (i == 0 || !continues(st, all[i], all[i - 1]))
-            first = i;
-        if (all[i] == opening)
-            break;
-    }
-    for (i = first; i < n && (i == first || continues(st, all[i], all[i - 1])); i++) {
-        if (i > first)
-            buf_putc(out, ' ');
-        quote(out, st, all[i], all[i]->len);
-        all[i]->taken = false; /* written */
-    }
-    for (i = 0; i < n; i++) {
-        if (!all[i]->taken)
-            continue;
-        if (i > 0 && all[i - 1]->taken && continues(st, all[i], all[i - 1])) {
-            buf_putc(out, ' ');
-        } else {
-            buf_puts(out, npoints++ == 0 ? "\n\n" : "\n");
-            if (steps)
-                buf_printf(out, "%zu. ", npoints);
-            else
-                buf_puts(out, "- ");
-        }
-        quote(out, st, all[i], all[i]->len);
+    if (heading != NULL) {
+        buf_puts(out, "\n\n**");
+        for (i = 0; i < hlen; i++)
+            if (heading[i] != '*' && heading[i] != '\n')
+                buf_putc(out, heading[i]);
+        buf_printf(out, "** [%zu]", lead->p + 1);
     }
     for (i = 0; i < n; i++)
-        all[i]->taken = true;
+        write_points(out, c, g[i], &npoints, c->how && !items);
 }
 
-static void write_answer(struct buf *out, struct compose_state *st, const struct candidate *opening)
+/* Writes the body: the opening, then the groups (extractive.h, 6). */
+static void write_body(struct buf *out, struct compose *c)
 {
-    struct candidate **best = xmalloc((st->nchosen + 1) * sizeof(*best));
-    size_t i, nbest = 0;
+    struct ref o = opening(c);
+    const struct section *first = NULL;
+    bool *done = xcalloc(c->nchosen + 1, sizeof(*done));
+    size_t i, j;
 
-    write_body(out, st, opening);
-    /* Takeaways from the cited sentences that stand alone, best first. */
-    for (i = 0; i < st->nchosen; i++)
-        if (!st->chosen[i]->needs_previous)
-            best[nbest++] = st->chosen[i];
-    qsort(best, nbest, sizeof(*best), by_score);
-    write_takeaways(out, st, best, nbest);
-    if (st->rq->nfollowups > 0) {
-        buf_puts(out, "\n\n**Suggested follow-up questions**\n");
-        for (i = 0; i < st->rq->nfollowups && i < EXTRACT_FOLLOWUPS; i++)
-            buf_printf(out, "\n%zu. %s", i + 1, st->rq->followups[i]);
+    if (o.p != NONE) {
+        write_opening(out, c, o);
+        for (i = 0; i < c->nchosen; i++) {
+            const struct section *x = &c->sec[c->chosen[i]];
+            if (x->p == o.p && o.i >= c->src[x->p].p.s[x->s].first
+                && o.i < c->src[x->p].p.s[x->s].first + c->src[x->p].p.s[x->s].n)
+                first = x;
+        }
     }
-    free(best);
+    if (first == NULL)
+        first = &c->sec[c->chosen[0]];
+    /* The opening's group, then the others by source number. */
+    for (j = 0; j <= c->k; j++)
+        for (i = 0; i < c->nchosen; i++) {
+            const struct section *x = &c->sec[c->chosen[i]];
+            size_t m;
+            bool seen = false;
+            if (done[i] || (j == 0 ? !same_group(c, first, x) : x->p != j - 1))
+                continue;
+            for (m = 0; m < c->nchosen; m++)
+                if (same_group(c, x, &c->sec[c->chosen[m]])) {
+                    seen = seen || done[m];
+                    done[m] = true;
+                }
+            if (!seen)
+                write_group(out, c, x);
+        }
+    if (buf_str(out)[0] == '\n') { /* no opening: the first heading leads */
+        char *t = xstrdup(buf_str(out) + 2);
+        buf_reset(out);
+        buf_puts(out, t);
+        free(t);
+    }
+    free(done);
 }
 
-static void state_free(struct compose_state *st)
+/* ---- key takeaways ----------------------------------------------------- */
+
+/* The bytes of s (len) up to the end of its first sentence (sentences.h),
+ * or len. */
+static size_t first_sentence(const char *s, size_t len)
+{
+    struct sentence_span sp[2];
+    size_t n = sentence_split_range(s, 0, len, sp, 2);
+
+    return n >= 2 ? sp[0].start + sp[0].len : len;
+}
+
+/* The end of the first clause of s (extractive.h, 7), or len. */
+static size_t first_clause(const char *s, size_t len)
+{
+    static const char *const marks[] = {"; ",       ": ",    " \xe2\x80\x94 ", ", but ",
+                                        ", which ", ", so ", ", and ",         NULL};
+    size_t i, best = len;
+
+    for (i = 0; marks[i] != NULL; i++) {
+        const char *m = memmem(s, len, marks[i], strlen(marks[i]));
+        if (m != NULL && (size_t)(m - s) < best && sentence_words(s, (size_t)(m - s)) >= 4)
+            best = (size_t)(m - s);
+    }
+    return best;
+}
+
+/* The takeaway of a unit: its length from its start, or 0 when none
+ * (extractive.h, 7). */
+static size_t takeaway_of(const struct passage_unit *u, const char *s)
+{
+    size_t len = u->len, t = 0, j, quotes = 0;
+
+    if (u->kind == PASSAGE_ITEM) {
+        const char *bold = strncmp(s, "**", 2) == 0 ? memmem(s + 2, len - 2, "**", 2) : NULL;
+        size_t lead = bold != NULL ? (size_t)(bold - s) + 2 : first_sentence(s, len);
+        if (lead < len && sentence_words(s, lead) <= 3) /* "Few." + the next sentence */
+            t = lead + first_sentence(s + lead, len - lead);
+        else
+            t = lead;
+        if (t >= len || sentence_words(s, t) > EXTRACT_TAKEAWAY_WORDS)
+            t = first_clause(s, len);
+    } else {
+        t = first_clause(s, len);
+    }
+    while (t > 0 && (isspace((unsigned char)s[t - 1]) || strchr(",;:", s[t - 1]) != NULL))
+        t--;
+    for (j = 0; j < t; j++)
+        quotes += s[j] == '"';
+    if (t >= len || quotes % 2 != 0 || sentence_words(s, t) < 4
+        || sentence_words(s, t) > EXTRACT_TAKEAWAY_WORDS)
+        return 0;
+    return t;
+}
+
+struct pick {
+    size_t p, i, len;
+    double score;
+};
+
+static int by_pick(const void *a, const void *b)
+{
+    const struct pick *x = a, *y = b;
+
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    if (x->p != y->p)
+        return x->p < y->p ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static void write_takeaways(struct buf *out, struct compose *c)
+{
+    struct pick *cand = NULL, chosen[EXTRACT_TAKEAWAYS];
+    uint64_t *terms[EXTRACT_TAKEAWAYS];
+    size_t nterms[EXTRACT_TAKEAWAYS], n = 0, nc = 0, p, i, j;
+
+    for (p = 0; p < c->k; p++)
+        for (i = 0; i < c->src[p].p.n; i++) {
+            const struct passage_unit *u = &c->src[p].p.u[i];
+            size_t len;
+            if (!c->src[p].u[i].chosen || u->dependent
+                || (len = takeaway_of(u, c->src[p].p.text + u->start)) == 0)
+                continue;
+            cand = xrealloc(cand, (nc + 1) * sizeof(*cand));
+            cand[nc++] = (struct pick){p, i, len, c->src[p].u[i].score};
+        }
+    if (nc > 0)
+        qsort(cand, nc, sizeof(*cand), by_pick);
+    for (i = 0; i < nc && n < EXTRACT_TAKEAWAYS; i++) {
+        const char *t = c->src[cand[i].p].p.text + c->src[cand[i].p].p.u[cand[i].i].start;
+        size_t nt;
+        uint64_t *tt = terms_of(t, cand[i].len, false, &nt);
+        bool dup = false;
+        for (j = 0; j < n && !dup; j++) {
+            size_t small = nt < nterms[j] ? nt : nterms[j];
+            dup = small > 0
+                  && (double)terms_overlap(tt, nt, terms[j], nterms[j])
+                         >= EXTRACT_DUPLICATE_SHARE * (double)small;
+        }
+        if (dup || nt == 0) {
+            free(tt);
+            continue;
+        }
+        terms[n] = tt;
+        nterms[n] = nt;
+        chosen[n++] = cand[i];
+    }
+    if (n >= 2) {
+        buf_puts(out, "\n\n**Key takeaways**\n");
+        for (i = 0; i < n; i++) {
+            buf_puts(out, "\n- ");
+            quote(out, c->src[chosen[i].p].p.text + c->src[chosen[i].p].p.u[chosen[i].i].start,
+                  chosen[i].len, chosen[i].p + 1);
+        }
+    }
+    for (i = 0; i < n; i++)
+        free(terms[i]);
+    free(cand);
+}
+
+/* ---- the whole --------------------------------------------------------- */
+
+static void compose_free(struct compose *c)
 {
     size_t i;
 
-    for (i = 0; i < st->nc; i++)
-        free(st->c[i].terms);
-    free(st->c);
-    free(st->chosen);
-    free(st->q);
-    free(st->fq);
+    for (i = 0; i < c->k; i++) {
+        passage_free(&c->src[i].p);
+        free(c->src[i].u);
+    }
+    for (i = 0; i < c->nsec; i++) {
+        analyze_counts_free(&c->sec[i].body);
+        analyze_counts_free(&c->sec[i].head);
+    }
+    free(c->src);
+    free(c->sec);
+    free(c->q);
+    buf_free(&c->scratch);
+}
+
+/* The words the follow-up questions take (extractive.h: the budget). */
+static size_t followup_words(const struct extract_request *rq)
+{
+    size_t i, w = 0;
+
+    for (i = 0; i < rq->nfollowups && i < EXTRACT_FOLLOWUPS; i++)
+        w += sentence_words(rq->followups[i], strlen(rq->followups[i])) + 1;
+    return w > 0 ? w + 4 : 0;
 }
 
 char *extractive_compose(const struct extract_request *rq)
 {
-    struct compose_state st = {.rq = rq};
-    struct candidate **order, *opening = NULL;
+    struct compose c = {.rq = rq};
     struct buf out = BUF_INIT;
-    size_t i, cap = 0, k = rq->k < MAX_PASSAGES ? rq->k : MAX_PASSAGES;
+    size_t i, budget,
+        reserve = followup_words(rq) + 2 + EXTRACT_TAKEAWAYS * (EXTRACT_TAKEAWAY_WORDS + 2);
 
-    st.q = terms_of(rq->question, strlen(rq->question), true, &st.nq);
-    if (rq->focus != NULL)
-        st.fq = terms_of(rq->focus, strlen(rq->focus), true, &st.nf);
-    for (i = 0; i < k; i++)
-        add_candidates(&st, i, &cap);
-    score(&st);
-    order = xmalloc((st.nc + 1) * sizeof(*order));
-    st.chosen = xmalloc((st.nc + 1) * sizeof(*st.chosen));
-    for (i = 0; i < st.nc; i++)
-        order[i] = &st.c[i];
-    qsort(order, st.nc, sizeof(*order), by_score);
-    /* The opening's passage first (it answers best), then the rest. */
-    for (i = 0; i < st.nc; i++) {
-        struct candidate *x = order[i];
-        if (!x->substance)
-            continue;
-        if (opening == NULL) {
-            if (take(&st, x))
-                opening = x;
-            continue;
+    c.k = rq->k < MAX_PASSAGES ? rq->k : MAX_PASSAGES;
+    c.how = extractive_asks_how(rq->focus != NULL ? rq->focus : rq->question);
+    c.example = extractive_asks_example(rq->question)
+                || passage_past_tense(rq->question, strlen(rq->question))
+                || (rq->focus != NULL && extractive_asks_example(rq->focus));
+    c.src = xcalloc(c.k + 1, sizeof(*c.src));
+    for (i = 0; i < c.k; i++) {
+        const struct extract_source *s = &rq->sources[i];
+        struct passage_headings h = {.known = rq->headings,
+                                     .nknown = rq->headings != NULL ? rq->nheadings : 0,
+                                     .section = s->section,
+                                     .chapter = s->chapter};
+        passage_parse(s->text, &h, &c.src[i].p);
+        mark_quotable(&c, &c.src[i]);
+    }
+    build_sections(&c);
+    build_query(&c);
+    score(&c);
+    budget = EXTRACT_ANSWER_WORDS > reserve ? EXTRACT_ANSWER_WORDS - reserve : 0;
+    choose_sections(&c, budget < EXTRACT_BODY_WORDS ? budget : EXTRACT_BODY_WORDS);
+    if (c.nchosen > 0) {
+        write_body(&out, &c);
+        write_takeaways(&out, &c);
+        if (rq->nfollowups > 0) {
+            buf_puts(&out, "\n\n**Suggested follow-up questions**\n");
+            for (i = 0; i < rq->nfollowups && i < EXTRACT_FOLLOWUPS; i++)
+                buf_printf(&out, "\n%zu. %s", i + 1, rq->followups[i]);
         }
-        if (x->passage == opening->passage && st.nchosen < EXTRACT_OPENING_PASSAGE)
-            take(&st, x);
     }
-    for (i = 0; i < st.nc; i++) {
-        struct candidate *x = order[i];
-        if (!x->substance)
-            continue;
-        if (opening != NULL
-            && (st.nchosen >= EXTRACT_MAX_POINTS + 1
-                || x->score < EXTRACT_RELATIVE * opening->score))
-            break;
-        if (take(&st, x) && opening == NULL)
-            opening = x;
-    }
-    if (opening != NULL)
-        write_answer(&out, &st, opening);
-    free(order);
-    state_free(&st);
-    if (opening == NULL) {
+    compose_free(&c);
+    if (c.nchosen == 0) {
         buf_free(&out);
         return NULL;
     }

@@ -2,91 +2,160 @@
  * The extractive composer: the coach's answer without a language model
  * (architecture.md: "an extractive composer that builds the answer from
  * the best sentences of the retrieved passages, every sentence cited";
- * issue 12, section 5).
+ * issue 12, section 5).  Passage first: it chooses the sections of the
+ * passages that answer the question and quotes them as coherent
+ * excerpts, in the source's order, rather than single sentences from
+ * everywhere.
  *
- * Candidates: every sentence of the retrieved passages (sentences.h),
- * EXTRACT_MIN_WORDS to EXTRACT_MAX_WORDS words long, ending like a
- * sentence and not with a question mark (the book asking, not answering),
- * with a heading glued to its start (a PDF's section heading
- * runs into the first sentence of its section) cut off.  Each is scored
- * against the question: the sum, over the question's terms it contains
- * (stemmed, acronyms expanded), of the term's weight (the library's IDF
- * when the caller gives it, else the IDF among the candidates), twice for
- * the terms of the focus (the follow-up as asked), divided by the
- * sentence's term count to the power EXTRACT_LENGTH_EXPONENT, plus a
- * small prior for the passage's retrieval rank (EXTRACT_RANK_PRIOR /
- * rank).
+ * 1. Structure.  Each passage is read into headings, sentences and list
+ *    items, and into the sections its headings open (passage.h), with
+ *    the caller's headings (its chapter's section headings and title).
  *
- * A sentence must share substance with the question: at least one term
- * whose library IDF is at least EXTRACT_SUBSTANCE_IDF (any shared term
- * without IDFs).  A sentence that opens with a pronoun or a connective
- * whose referent is missing ("This", "They", "However", "For example")
- * comes with the sentence before it in its passage, or not at all.
+ * 2. What may be quoted.  A sentence that ends like a sentence, is not a
+ *    question (the book asking, not answering), has EXTRACT_MIN_WORDS to
+ *    EXTRACT_MAX_WORDS words and is not narrative (a story told in the
+ *    past tense, passage.h), unless the question asks for an example
+ *    ("example", "sample", "real", "story", "look like", "what did").  A
+ *    list item, whole, of 2 to EXTRACT_MAX_ITEM_WORDS words.  A sentence
+ *    that opens with a pronoun or a connective whose referent is in the
+ *    sentence before ("This", "They", "However") only right after that
+ *    sentence, itself quotable, in the same paragraph; a heading never
+ *    (it is a label, written apart, never glued to a sentence).
  *
- * The answer, in Markdown:
+ * 3. The query.  The terms retrieval searched with (the caller's, from
+ *    the search's evidence: the question's own words and the expansions
+ *    retrieval added: acronyms, the thesaurus, spelling corrections),
+ *    each weighing its library IDF times its weight in the query, twice
+ *    when the follow-up as asked (the focus) holds it.  Terms are
+ *    analysed as the library's index analyses them (library/analyze.h).
+ *    Without the caller's terms: the question's own words, weighing their
+ *    IDF among the passages' sections.  A word followed by a number of
+ *    one or two digits in the question or the focus ("Tier 3", "grade
+ *    4"; the analyser drops numbers) is also a term: the phrase, found
+ *    in the text with case ignored and no digit or letter after it,
+ *    weighing as its word.
  *
- *     "The sentence that answers the question most directly." [1]
+ * 4. Sections.  Each section's quotable units (and, EXTRACT_HEADING_WEIGHT
+ *    times, its heading) are scored as one document with BM25 (k1
+ *    EXTRACT_K1, b EXTRACT_B, the mean length of the candidate sections),
+ *    times 1 + EXTRACT_RANK_PRIOR / the passage's retrieval rank.  A
+ *    section must share substance with the question: a term of the
+ *    question's own with library IDF >= EXTRACT_SUBSTANCE_IDF (held by
+ *    fewer than about half the passages; any term of the question's own
+ *    without the caller's terms).  The best sections are taken whole,
+ *    best first, while they score at least EXTRACT_RELATIVE of the best,
+ *    at most EXTRACT_MAX_SECTIONS of them, within the budget: the answer
+ *    has at most EXTRACT_ANSWER_WORDS words in all (citation markers,
+ *    bullets and numbers counted), of which the excerpts take what the takeaways and the
+ *    follow-up questions leave, at most EXTRACT_BODY_WORDS.  A section
+ *    longer than what is left gives the contiguous run of its quotable
+ *    units that carries the most weight of the query (not opening with a
+ *    dependent sentence).  A unit already taken from an overlapping
+ *    passage is not taken twice.
  *
- *     - "A point, in the order of its passage." [1]
- *     - "Points are grouped by source, source 1 first." [2]
+ * 5. The opening: for a how question ("how do we", "steps"), the lead-in
+ *    of a chosen list (a sentence ending in ':' before its items) in any
+ *    chosen section; otherwise, and when there is none, the sentence of
+ *    the best section (else of the others) that carries the most weight
+ *    of the query per term (divided by its term count to the power
+ *    EXTRACT_LENGTH_EXPONENT, times EXTRACT_LEAD_BONUS for a lead-in,
+ *    EXTRACT_HOW_LEAD_BONUS for a how question), not dependent.  It
+ *    comes first, with the sentences that depend on it and, for a
+ *    lead-in, its list.
+ *
+ * 6. The answer, in Markdown:
+ *
+ *     "The opening sentence." [1]
+ *
+ *     **The section's heading** [1]
+ *
+ *     - "Consecutive sentences of one paragraph, quoted as one." [1]
+ *     - "A list's lead-in:" [1]
+ *         1. "Its items, whole, in order." [1]
+ *
+ *     **Another section's heading** [2]
+ *
+ *     - "..." [2]
  *
  *     **Key takeaways**
  *
- *     - "The core clause of a cited sentence" [1]
+ *     - "The lead words of a cited item, or the first clause of a cited sentence" [1]
  *
  *     **Suggested follow-up questions**
  *
  *     1. How do we go about ...?
  *
- * The opening is the best sentence; then the best sentences of its own
- * passage until EXTRACT_OPENING_PASSAGE are taken (the passage that
- * answers best is read more fully); then up to EXTRACT_MAX_POINTS in all,
- * best first while they score at least EXTRACT_RELATIVE of the opening,
- * at most EXTRACT_MAX_PER_PASSAGE per passage, none sharing
- * EXTRACT_DUPLICATE_SHARE of its terms with one already taken, within
- * EXTRACT_MAX_WORDS_TOTAL words; listed by passage and, within one, in
- * the passage's order.  When the question asks how ("how do we ...",
- * "steps"), the points are numbered steps.  Key takeaways: up to
- * EXTRACT_TAKEAWAYS of the cited sentences, best first and one per source
- * where possible, each cut to its first clause when that is long enough
- * to stand alone.  The follow-up questions are the caller's (built from
- * neighbouring section headings, phrase.h), at most EXTRACT_FOLLOWUPS.
- * Every sentence is quoted exactly and cited; a sentence that itself holds
- * straight double quotes is quoted with U+201C/U+201D so that the
- * verifier pairs the marks correctly.
+ *    Sections of one book with the same heading (passages that overlap or
+ *    follow each other) are one group, in the book's order; the group of
+ *    the opening comes first, then the others by source number.  A
+ *    group's points are in the source's order: a run of consecutive
+ *    sentences of one paragraph is one point, a lead-in is one with its
+ *    items under it, and items without their lead-in are points of their
+ *    own; points and the items of a numbered list are numbered, and so
+ *    are the points when the question asks how.  The heading line is the
+ *    section's heading (else its chapter's title), left out when there is
+ *    neither.
+ *
+ * 7. Key takeaways: up to EXTRACT_TAKEAWAYS (at least 2, else none), from
+ *    the cited units carrying the most weight of the query (not a
+ *    dependent sentence, whose referent it would lose): an item's
+ *    lead words (its bold run-in phrase, or a first sentence of at most
+ *    three words, with the sentence after it) or its first sentence, a
+ *    sentence's first clause (up to "; ", ": ", " — ", ", but ", ",
+ *    which ", ", so ", ", and "), at least 4 and at most
+ *    EXTRACT_TAKEAWAY_WORDS words and always shorter than what it comes
+ *    from, so that no takeaway repeats a point; each quoted exactly and
+ *    cited, none sharing EXTRACT_DUPLICATE_SHARE of its terms with
+ *    another.  Then the caller's follow-up questions (built from the
+ *    neighbouring section headings, phrase.h), at most EXTRACT_FOLLOWUPS.
+ *
+ * Every quotation is exact text of its source and cited [n]; a quotation
+ * that itself holds straight double quotes is quoted with U+201C/U+201D,
+ * so that the verifier pairs the marks correctly.
  */
 #ifndef PLC_COACH_EXTRACTIVE_H
 #define PLC_COACH_EXTRACTIVE_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
 #define EXTRACT_MIN_WORDS 5
 #define EXTRACT_MAX_WORDS 70
-#define EXTRACT_MAX_POINTS 6
-#define EXTRACT_MAX_PER_PASSAGE 5
-#define EXTRACT_OPENING_PASSAGE 4 /* sentences of the opening's passage taken first */
-#define EXTRACT_LENGTH_EXPONENT 0.25
-#define EXTRACT_MAX_WORDS_TOTAL 330
-#define EXTRACT_RELATIVE 0.15
-#define EXTRACT_DUPLICATE_SHARE 0.7
-#define EXTRACT_RANK_PRIOR 0.15
+#define EXTRACT_MAX_ITEM_WORDS 90
+#define EXTRACT_K1 1.2
+#define EXTRACT_B 0.75
+#define EXTRACT_HEADING_WEIGHT 2.0
+#define EXTRACT_RANK_PRIOR 1.0
 #define EXTRACT_SUBSTANCE_IDF 0.7
+#define EXTRACT_RELATIVE 0.3
+#define EXTRACT_MAX_SECTIONS 4
+#define EXTRACT_ANSWER_WORDS 500
+#define EXTRACT_BODY_WORDS 420
+#define EXTRACT_LENGTH_EXPONENT 0.25
+#define EXTRACT_LEAD_BONUS 1.5
+#define EXTRACT_HOW_LEAD_BONUS 4.0
 #define EXTRACT_TAKEAWAYS 3
+#define EXTRACT_TAKEAWAY_WORDS 18
+#define EXTRACT_DUPLICATE_SHARE 0.7
 #define EXTRACT_FOLLOWUPS 3
 
 /* One retrieved passage. */
 struct extract_source {
     const char *text;
     const char *section; /* its section heading, or NULL */
+    const char *chapter; /* its chapter's title, or NULL */
+    const char *book;    /* its book's id (passages of one book share it), or NULL */
+    int ordinal;         /* its place in its book */
 };
 
-/* The library's weight of one of the question's terms (a terms_of() hash
- * of the question's word). */
-struct extract_weight {
-    uint64_t term;
-    double idf;
+/* A term retrieval searched with (library/search.h's evidence). */
+struct extract_term {
+    const char *term; /* analysed (library/analyze.h) */
+    double idf;       /* the library's */
+    double weight;    /* its weight in the query */
+    bool own;         /* a word of the question, or what retrieval put in its place (an
+                       * acronym's phrase, a thesaurus word, a spelling correction); false
+                       * for a term of relevance feedback */
 };
 
 struct extract_request {
@@ -94,21 +163,25 @@ struct extract_request {
     const char *focus;    /* the follow-up as asked (its terms count twice), or NULL */
     const struct extract_source *sources; /* source n is sources[n - 1] */
     size_t k;
-    const char *const *headings; /* headings that may be glued to a sentence */
+    const char *const *headings; /* the passages' chapters' headings and titles */
     size_t nheadings;
-    const struct extract_weight *weights; /* NULL: IDF among the candidates */
-    size_t nweights;
+    const struct extract_term *terms; /* NULL: the question's words, IDF among the sections */
+    size_t nterms;
     const char *const *followups; /* suggested questions, already phrased */
     size_t nfollowups;
 };
 
 /* Composes the answer.  Returns malloc'd Markdown (caller frees), or NULL
- * when no sentence of the passages shares substance with the question. */
+ * when no section of the passages shares substance with the question. */
 char *extractive_compose(const struct extract_request *rq)
     __attribute__((nonnull, warn_unused_result));
 
 /* True when question asks how to do something ("how do we", "how can I",
  * "how to", "what steps"), not how many, much, often or long. */
 bool extractive_asks_how(const char *question) __attribute__((nonnull));
+
+/* True when question asks for an example or a story ("an example",
+ * "a sample", "a real ...", "what does it look like", "what did"). */
+bool extractive_asks_example(const char *question) __attribute__((nonnull));
 
 #endif

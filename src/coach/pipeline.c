@@ -424,14 +424,15 @@ static void ask_verify_model(struct ask *a)
         a->notice = NOTICE_UNGROUNDED;
 }
 
-/* Step 6d, compose and verify the extractive answer: the library's IDF
- * of the question's words, its chapters' headings, and follow-up
- * questions from the sections next to the passages'. */
+/* Step 6d, compose and verify the extractive answer: the terms the
+ * search ran with (their library IDF and query weight), the passages'
+ * chapters, books and headings, and follow-up questions from the
+ * sections next to the passages'. */
 static enum coach_status ask_compose(struct ask *a)
 {
     const char *sources[COACH_SOURCES];
     struct extract_source src[COACH_SOURCES];
-    struct extract_weight weights[64];
+    struct extract_term terms[96];
     struct evidence_sections secs;
     size_t k = ask_sources(a, sources), i;
     struct extract_request rq = {
@@ -439,14 +440,18 @@ static enum coach_status ask_compose(struct ask *a)
         .focus = a->focus,
         .sources = src,
         .k = k,
-        .weights = weights,
+        .terms = terms,
     };
 
     if (!evidence_sections(a->db, &a->sr, k, &a->arena, &secs))
         return COACH_DB_ERROR;
     for (i = 0; i < k; i++)
-        src[i] = (struct extract_source){.text = sources[i], .section = a->sr.hits[i].section};
-    rq.nweights = evidence_weights(&a->sr, weights, sizeof(weights) / sizeof(weights[0]));
+        src[i] = (struct extract_source){.text = sources[i],
+                                         .section = a->sr.hits[i].section,
+                                         .chapter = a->sr.hits[i].chapter_title,
+                                         .book = a->sr.hits[i].book_id,
+                                         .ordinal = a->sr.hits[i].ordinal};
+    rq.nterms = evidence_terms(&a->sr, terms, sizeof(terms) / sizeof(terms[0]));
     rq.headings = secs.headings;
     rq.nheadings = secs.nheadings;
     rq.followups = secs.followups;

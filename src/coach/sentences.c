@@ -21,14 +21,14 @@ static bool is_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* Returns the length of a list marker or heading marker at the start of
- * line s (n bytes): "- ", "* ", "+ ", "12. ", "3) ", "> ", or 0. */
-static size_t list_marker(const char *s, size_t n)
+size_t sentence_list_marker(const char *s, size_t n)
 {
     size_t i = 0;
 
     if (n >= 2 && (s[0] == '-' || s[0] == '*' || s[0] == '+' || s[0] == '>') && s[1] == ' ')
         return 2;
+    if (n >= 4 && memcmp(s, "\xe2\x80\xa2", 3) == 0 && is_space((unsigned char)s[3]))
+        return 4; /* a PDF's bullet, U+2022 */
     while (i < n && i < 4 && isdigit((unsigned char)s[i]))
         i++;
     if (i > 0 && i + 1 < n && (s[i] == '.' || s[i] == ')') && s[i + 1] == ' ')
@@ -99,7 +99,7 @@ size_t sentence_split(const char *text, struct sentence_span *out, size_t max)
     size_t n = strlen(text), pos = 0, count = 0;
 
     while (pos < n) {
-        size_t eol = pos, s, e;
+        size_t eol = pos, s;
         while (eol < n && text[eol] != '\n')
             eol++;
         s = pos;
@@ -109,28 +109,38 @@ size_t sentence_split(const char *text, struct sentence_span *out, size_t max)
             pos = eol + 1;
             continue;
         }
-        s += list_marker(text + s, eol - s);
-        while (s < eol) {
-            while (s < eol && is_space((unsigned char)text[s]))
-                s++;
-            if (s >= eol)
-                break;
-            e = sentence_end(text, s, eol);
-            {
-                size_t t = e;
-                while (t > s && is_space((unsigned char)text[t - 1]))
-                    t--;
-                if (t > s) {
-                    if (out != NULL && count < max) {
-                        out[count].start = s;
-                        out[count].len = t - s;
-                    }
-                    count++;
-                }
-            }
-            s = e;
-        }
+        s += sentence_list_marker(text + s, eol - s);
+        count += sentence_split_range(text, s, eol,
+                                      out != NULL ? out + (count < max ? count : max) : NULL,
+                                      count < max ? max - count : 0);
         pos = eol + 1;
+    }
+    return count;
+}
+
+size_t sentence_split_range(const char *text, size_t from, size_t to, struct sentence_span *out,
+                            size_t max)
+{
+    size_t s = from, e, count = 0;
+
+    while (s < to) {
+        size_t t;
+        while (s < to && is_space((unsigned char)text[s]))
+            s++;
+        if (s >= to)
+            break;
+        e = sentence_end(text, s, to);
+        t = e;
+        while (t > s && is_space((unsigned char)text[t - 1]))
+            t--;
+        if (t > s) {
+            if (out != NULL && count < max) {
+                out[count].start = s;
+                out[count].len = t - s;
+            }
+            count++;
+        }
+        s = e;
     }
     return count;
 }

@@ -22,13 +22,25 @@ struct sentence_span {
 /* Splits a passage (paragraphs separated by blank lines, Markdown list
  * items and headings as the chunker keeps them) into sentences.  Heading
  * lines ("# ...") are skipped; list markers ("- ", "1. ") are left out of
- * the span.  A sentence ends at . ! or ? (plus closing quotes and
+ * the span (also a PDF's bullet, U+2022).  A sentence ends at . ! or ? (plus closing quotes and
  * brackets) before white space and an upper-case letter, a digit, a
  * quote, an opening bracket or a non-ASCII byte, and never after the
  * abbreviations e.g., i.e., etc., vs., Dr., Mr., Mrs., Ms., pp., p., No.
  * Fills at most max spans; returns how many there are in all. */
 size_t sentence_split(const char *text, struct sentence_span *out, size_t max)
     __attribute__((nonnull(1)));
+
+/* Splits text[from..to), one line of a paragraph, into sentences by the
+ * same rules (no list marker or heading is looked for); the spans are
+ * offsets into text.  Fills at most max spans (out may be NULL); returns
+ * how many there are in all. */
+size_t sentence_split_range(const char *text, size_t from, size_t to, struct sentence_span *out,
+                            size_t max) __attribute__((nonnull(1)));
+
+/* Returns the length of the list marker at the start of line s (n
+ * bytes): "- ", "* ", "+ ", "> ", "12. ", "3) " or a bullet (U+2022) and
+ * a space; 0 when there is none. */
+size_t sentence_list_marker(const char *s, size_t n) __attribute__((nonnull));
 
 /* Returns the number of words (runs of non-space bytes) in n bytes of s. */
 size_t sentence_words(const char *s, size_t n) __attribute__((nonnull));

@@ -95,8 +95,9 @@ print("ok" if ok else "bad: %r" % c)' <"$STACK_DIR/norms.json")
 done <"$STACK_DIR/cites.txt"
 is "$bad" 0 "each quote is in its chunk; book, chapter, pages from the database; label form; [n] in the text; context is the whole passage"
 # The extractive answer's shape (src/coach/extractive.h): a cited opening,
-# cited points, key takeaways, and follow-up questions; every line that
-# quotes the library ends with its citation.
+# cited points under their sections' cited headings, key takeaways, and
+# follow-up questions; every line that quotes the library ends with its
+# citation.
 is "$(pyjson '
 import re
 lines = [l for l in d["answer"].split("\n") if l.strip()]
@@ -105,7 +106,8 @@ other = [l for l in lines if l not in quoted]
 print(all(re.search(r"\[\d+\]$", l) for l in quoted),
       re.match(r"^[\"\u201c].+\[\d+\]$", lines[0]) is not None,
       "**Key takeaways**" in lines,
-      all(l in ("**Key takeaways**", "**Suggested follow-up questions**") or re.match(r"^\d+\. .+\?$", l) for l in other))
+      all(l in ("**Key takeaways**", "**Suggested follow-up questions**") or re.match(r"^\d+\. .+\?$", l)
+    or re.match(r"^\*\*[^*]+\*\* \[\d+\]$", l) for l in other))
 ' <"$STACK_DIR/norms.json")" "True True True True" \
     "the extractive answer: a cited opening, every quoting line cited, key takeaways, follow-up questions"
 

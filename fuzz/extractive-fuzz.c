@@ -1,0 +1,84 @@
+/* Fuzz target: the extractive composer (and coach/passage's reading of a
+ * passage) on a book's text, which comes from uploaded files.  The input
+ * is split at \x01 bytes into a question and up to three passages (the
+ * last line of the question, after a \x02 byte, is taken as a known
+ * heading).  The composer must not crash, must stay within the answer's
+ * length, and every quotation it writes must be exact text of the source
+ * it cites: the verifier keeps the whole answer. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "coach/extractive.h"
+#include "coach/passage.h"
+#include "coach/sentences.h"
+#include "coach/verify.h"
+#include "fuzz/fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *copy = malloc(size + 1), *rest, *heading;
+    const char *texts[3];
+    const char *heads[1];
+    struct extract_source src[3];
+    struct extract_request rq = {.sources = src};
+    struct passage p;
+    size_t k = 0, i, u;
+    char *a;
+
+    if (copy == NULL)
+        return 0;
+    memcpy(copy, data, size);
+    copy[size] = '\0';
+    rq.question = copy;
+    rest = strchr(copy, '\x01');
+    if (rest != NULL)
+        *rest++ = '\0';
+    while (rest != NULL && k < 3) {
+        texts[k] = rest;
+        rest = strchr(rest, '\x01');
+        if (rest != NULL)
+            *rest++ = '\0';
+        src[k] = (struct extract_source){.text = texts[k],
+                                         .section = k == 1 ? "Norms" : NULL,
+                                         .chapter = "Chapter",
+                                         .book = "b",
+                                         .ordinal = (int)k};
+        k++;
+    }
+    heading = strchr(copy, '\x02');
+    if (heading != NULL) {
+        *heading++ = '\0';
+        heads[0] = heading;
+        rq.headings = heads;
+        rq.nheadings = 1;
+    }
+    rq.k = k;
+    for (i = 0; i < k; i++) {
+        struct passage_headings h = {.known = rq.headings,
+                                     .nknown = rq.nheadings,
+                                     .section = src[i].section,
+                                     .chapter = src[i].chapter};
+        passage_parse(texts[i], &h, &p);
+        if (p.n > PASSAGE_MAX_UNITS)
+            __builtin_trap();
+        for (u = 0; u < p.n; u++)
+            if (p.u[u].start + p.u[u].len > strlen(texts[i]))
+                __builtin_trap();
+        passage_free(&p);
+    }
+    a = extractive_compose(&rq);
+    if (a != NULL) {
+        struct verify_result r;
+        if (sentence_words(a, strlen(a)) > EXTRACT_ANSWER_WORDS)
+            __builtin_trap();
+        verify_answer(a, texts, k, &r);
+        if (strcmp(r.text, a) != 0 || !verify_all_ok(&r))
+            __builtin_trap();
+        verify_result_free(&r);
+        free(a);
+    }
+    free(copy);
+    return 0;
+}
