@@ -62,10 +62,14 @@ fi
 stack_cli eval "$PLC_SRCDIR/eval/dev.jsonl" --set nope=1 >/dev/null 2>&1 && rc=0 || rc=$?
 is "$rc" 2 "an unknown --set name is a usage error"
 
-# The question format's new fields, and the coach's metrics.
+# The question format's new fields, and the coach's metrics.  This checks
+# the tool's arithmetic, not the coach's judgement (eval-coach.sh measures
+# that on the held-out split): t2 is one the scope decision refuses.  (A
+# near miss such as the weather for field day is still answered: one of the
+# out-of-scope misses that docs/performance.md counts.)
 cat >"$STACK_DIR/tmp/new.jsonl" <<'JSONL'
 {"id":"t1","category":"in_scope","question":"how many learning targets should one CFA cover?","expected":[{"book":"Assessment That Drives Learning","pages":["3"]}],"key_terms":["learning targets","purple elephant"],"domains":["assessment"],"kind":"answerable","route":"answer","tags":["acronym"]}
-{"id":"t2","category":"out_of_scope","question":"what's the weather going to be like for field day on Friday?","tags":["weather"]}
+{"id":"t2","category":"out_of_scope","question":"how do I refinance my mortgage at a lower interest rate?","tags":["finance"]}
 {"id":"t3","category":"broad","question":"How do I do PLCs?"}
 {"id":"t4","category":"follow_up","context":["how many learning targets should one CFA cover?"],"question":"and how often should we give them?","expected":[{"book":"Assessment That Drives Learning","pages":["2","3"]}],"key_terms":["every one to three weeks"]}
 JSONL
