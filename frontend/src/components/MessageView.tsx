@@ -44,7 +44,7 @@ export function MessageView({ m, readOnly, onCite, onAsk, onFeedback }: {
 
   if (m.role === 'user') {
     return (
-      <li className="message user">
+      <li className="message user" data-message-id={m.id}>
         <h2 className="visually-hidden">You asked</h2>
         <p className="user-text">{m.content}</p>
       </li>
@@ -77,7 +77,7 @@ export function MessageView({ m, readOnly, onCite, onAsk, onFeedback }: {
   const canRate = !readOnly && !m.streaming && !m.failed && !m.id.startsWith('local-') && onFeedback;
 
   return (
-    <li className="message assistant">
+    <li className="message assistant" data-message-id={m.id}>
       <h2 className="visually-hidden">Coach answered</h2>
       {waiting && (
         <div className="typing" role="status">

@@ -67,6 +67,8 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
   const [loadError, setLoadError] = useState('');
   const [streaming, setStreaming] = useState(false);
   const forceScroll = useRef(false);
+  /** the question kept at the top of the pane (see "New answers in view") */
+  const pinned = useRef<string | null>(null);
   const [rateUntil, setRateUntil] = useState<Date | null>(null);
   const [emptyLibrary, setEmptyLibrary] = useState(false);
   const [online, setOnline] = useState(() => navigator.onLine);
@@ -95,6 +97,8 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
     let cancelled = false;
     api.conversation(conversationId).then((c) => {
       if (cancelled) return;
+      pinned.current = null;
+      forceScroll.current = true;
       setMessages(c.messages.map((m) => ({ ...m, citations: Array.isArray(m.citations) ? m.citations : [] })));
       setTitle(c.title);
     }).catch((e) => {
@@ -124,16 +128,57 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
     return () => clearTimeout(t);
   }, [rateUntil]);
 
-  // Keep the newest message in view: scroll the message pane itself (not
-  // the page), and only when the reader is already near the bottom.
+  // New answers in view.  When a question is sent, it is scrolled to the
+  // top of the message pane (smoothly, unless the reader prefers reduced
+  // motion), and kept there while its answer grows, so the answer fills
+  // the view below it.  The spacer after the list gives the last exchange
+  // at least the pane's height, so even a short answer can sit under its
+  // question at the top.  Once the reader scrolls the pane themselves
+  // (wheel, touch, keys), the pane is theirs until the next question.
   useEffect(() => {
     const pane = listEnd.current?.parentElement;
-    if (!pane) return;
-    if (forceScroll.current || pane.scrollHeight - pane.scrollTop - pane.clientHeight < 200) {
-      pane.scrollTop = pane.scrollHeight;
+    const spacer = listEnd.current;
+    if (!pane || !spacer) return;
+    const id = pinned.current;
+    const q = id ? pane.querySelector<HTMLElement>(`[data-message-id="${id}"]`) : null;
+    if (!q) {
+      spacer.style.height = '0px'; // CSSOM, which the CSP allows (no inline style attribute)
+      if (forceScroll.current) pane.scrollTop = pane.scrollHeight;
+      forceScroll.current = false;
+      return;
+    }
+    const paneBox = pane.getBoundingClientRect();
+    const qTop = q.getBoundingClientRect().top - paneBox.top + pane.scrollTop;
+    const below = spacer.getBoundingClientRect().top - q.getBoundingClientRect().top;
+    spacer.style.height = `${Math.max(0, Math.floor(pane.clientHeight - below))}px`;
+    const top = Math.max(0, qTop - parseFloat(getComputedStyle(pane).paddingTop || '0'));
+    if (Math.abs(pane.scrollTop - top) > 1) {
+      const smooth = forceScroll.current && !window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+      pane.scrollTo({ top, behavior: smooth ? 'smooth' : 'auto' });
     }
     forceScroll.current = false;
   }, [messages]);
+
+  useEffect(() => {
+    const pane = listEnd.current?.parentElement;
+    if (!pane) return;
+    const release = () => { pinned.current = null; };
+    const onKey = (e: KeyboardEvent) => {
+      if (['PageUp', 'PageDown', 'Home', 'End', 'ArrowUp', 'ArrowDown'].includes(e.key)) release();
+    };
+    // A press on the pane itself (not on something in it) is its scroll bar.
+    const onPointer = (e: PointerEvent) => { if (e.target === pane) release(); };
+    pane.addEventListener('wheel', release, { passive: true });
+    pane.addEventListener('touchmove', release, { passive: true });
+    pane.addEventListener('keydown', onKey);
+    pane.addEventListener('pointerdown', onPointer);
+    return () => {
+      pane.removeEventListener('pointerdown', onPointer);
+      pane.removeEventListener('wheel', release);
+      pane.removeEventListener('touchmove', release);
+      pane.removeEventListener('keydown', onKey);
+    };
+  }, []);
 
   const send = async (question: string) => {
     const convAtStart = conversationId;
@@ -144,6 +189,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
       { id: userId, role: 'user', content: question, citations: [] },
       { id: asstId, role: 'assistant', content: '', citations: [], streaming: true }]);
     forceScroll.current = true;
+    pinned.current = userId;
     setStreaming(true);
     setEmptyLibrary(false);
     composerRef.current?.focus();
