@@ -102,3 +102,49 @@ export function withoutChoices(markdown: string, choices: string[]): string {
     .join('\n')
     .trim();
 }
+
+/** Markdown reduced to the words a listener needs: no citation markers,
+ * emphasis, headings, list markers, code ticks or link targets. */
+export function plainText(markdown: string): string {
+  return markdown
+    .replace(/\[(\d{1,2})\]/g, '')
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/^\s{0,3}#{1,6}\s+/gm, '')
+    .replace(/^\s*(?:[-*+]|\d+[.)])\s+/gm, '')
+    .replace(/(\*\*|__|`)/g, '')
+    .replace(/(^|\W)[*_](\S[^*_]*\S|\S)[*_](?=\W|$)/g, '$1$2')
+    .replace(/\s+/g, ' ')
+    .replace(/\s+([.,;:!?])/g, '$1')
+    .trim();
+}
+
+/** The opening of a text for an announcement: its first sentence, or its
+ * first `max` characters cut at a word, with an ellipsis. */
+export function opening(text: string, max = 200): string {
+  const m = /^(.+?[.!?]["”’)]?)(\s|$)/.exec(text);
+  const first = m ? m[1] : text;
+  if (first.length <= max) return first;
+  const cut = first.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return (space > max / 2 ? cut.slice(0, space) : cut) + '…';
+}
+
+/** What the screen reader hears when an answer is complete: the kind of
+ * reply, how many sources it cites, and how it begins (the whole answer
+ * follows the question in the message list). */
+export function answerAnnouncement(a: {
+  type?: 'answer' | 'clarification' | 'refusal' | null;
+  answer: string;
+  citations: unknown[];
+  clarification?: { question: string; choices: string[] } | null;
+}): string {
+  if (a.type === 'clarification' && a.clarification) {
+    const n = a.clarification.choices.length;
+    return `The coach needs to know more: ${a.clarification.question} ${n} option${n === 1 ? '' : 's'} follow${n === 1 ? 's' : ''} the question.`;
+  }
+  const body = plainText(splitTakeaways(splitFollowUps(a.answer).body).body);
+  if (a.type === 'refusal') return `The coach's answer is complete: ${opening(body, 300)}`;
+  const n = a.citations.length;
+  const sources = n === 0 ? 'no sources from the library' : n === 1 ? '1 source' : `${n} sources`;
+  return `The coach's answer is complete, with ${sources}. It begins: ${opening(body)}`;
+}

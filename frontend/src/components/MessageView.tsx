@@ -80,8 +80,8 @@ export function MessageView({ m, readOnly, onCite, onAsk, onFeedback }: {
     <li className="message assistant" data-message-id={m.id}>
       <h2 className="visually-hidden">Coach answered</h2>
       {waiting && (
-        <div className="typing" role="status">
-          <span className="visually-hidden">The coach is writing an answer</span>
+        // Seen, not heard: the coach page's live region says it in words.
+        <div className="typing" aria-hidden="true">
           <span className="dot" aria-hidden="true" /><span className="dot" aria-hidden="true" /><span className="dot" aria-hidden="true" />
         </div>
       )}
@@ -89,9 +89,7 @@ export function MessageView({ m, readOnly, onCite, onAsk, onFeedback }: {
       {!m.notice && m.mode === 'extractive' && !m.streaming && m.type !== 'clarification' && m.type !== 'refusal' && (
         <p className="notice subtle">Quoted from the library (extractive mode): every sentence comes from a cited passage.</p>
       )}
-      <div aria-live={m.streaming ? 'polite' : undefined} aria-atomic="false">
-        {body && <Markdown text={body} onCite={citeByN} knownCitations={known} />}
-      </div>
+      {body && <Markdown text={body} onCite={citeByN} knownCitations={known} />}
       {takeaways && (
         <section className="takeaways" aria-label="Key takeaways">
           <h3>Key takeaways</h3>

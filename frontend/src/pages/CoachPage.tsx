@@ -14,7 +14,7 @@ import { Composer } from '../components/Composer';
 import { CitationPanel } from '../components/CitationPanel';
 import { ShareDialog } from '../components/ShareDialog';
 import { ExportMenu } from '../components/ExportMenu';
-import { formatTime } from '../format';
+import { answerAnnouncement, formatTime } from '../format';
 
 const EXAMPLES = [
   'What are the four critical questions of a PLC?',
@@ -75,6 +75,12 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
   const [panel, setPanel] = useState<{ c: Citation; el: HTMLElement; messageId?: string } | null>(null);
   const [sharing, setSharing] = useState(false);
   const [draft, setDraft] = useState('');
+  // The polite live region that tells a screen reader what the coach is
+  // doing: always in the page (so it exists before an answer's text
+  // arrives, which in extractive mode comes with its end in one render),
+  // it says "writing" when a question is sent and, when the answer is
+  // complete, a summary of it (MessageView's text is not itself live).
+  const [announcement, setAnnouncement] = useState('');
   const abortRef = useRef<AbortController | null>(null);
   const createdRef = useRef<string | null>(null);
   const composerRef = useRef<HTMLTextAreaElement>(null);
@@ -190,6 +196,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
       { id: asstId, role: 'assistant', content: '', citations: [], streaming: true }]);
     forceScroll.current = true;
     pinned.current = userId;
+    setAnnouncement('The coach is writing an answer.');
     setStreaming(true);
     setEmptyLibrary(false);
     composerRef.current?.focus();
@@ -226,11 +233,15 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
         domains: doc.domains,
         streaming: false,
       }));
+      setAnnouncement(answerAnnouncement(doc));
       void loadList();
       if (!convAtStart) setTitle(question.length > 80 ? question.slice(0, 79) + '…' : question);
     } catch (e) {
+      // A failure is an alert of its own; the region does not repeat it.
+      setAnnouncement('');
       if (e instanceof DOMException && e.name === 'AbortError') {
         update((m) => ({ ...m, streaming: false, stopped: true }));
+        setAnnouncement('You stopped the answer.');
       } else if (e instanceof ApiError && e.status === 429) {
         setMessages((ms) => ms.filter((m) => m.id !== userId && m.id !== asstId));
         setRateUntil(new Date(Date.now() + (e.retryAfter ?? 60) * 1000));
@@ -352,6 +363,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
           <p className="banner warn" role="alert">The library has no books yet, so the coach has nothing to answer from. Ask an administrator to add books.</p>
         )}
         {loadError && <p className="banner error" role="alert">{loadError}</p>}
+        <div id="answer-status" className="visually-hidden" role="status" aria-live="polite" aria-atomic="true">{announcement}</div>
         <div className="messages">
           {messages.length === 0 && !loadError ? (
             <div className="welcome">
