@@ -30,6 +30,9 @@ export default defineConfig({
       '/api': proxied,
       '/health': proxied,
     },
+    // Under Vitest only: src/api/errors.test.ts reads the server's error
+    // codes from ../src and ../docs.  The dev server serves this folder alone.
+    ...(process.env.VITEST ? { fs: { allow: ['.', '../src', '../docs'] } } : {}),
   },
   build: {
     // The CSP allows no inline script or style: keep every asset a file.

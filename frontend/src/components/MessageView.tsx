@@ -8,6 +8,7 @@ import { FlagIcon, ThumbDown, ThumbUp } from './Icons';
 import { FeedbackDialog, type FeedbackInput } from './FeedbackDialog';
 import { citationLabel, splitFollowUps, splitTakeaways, withoutChoices } from '../format';
 import type { Citation, CoachAnswer, Feedback, Message } from '../api/types';
+import { teacherMessage } from '../api/errors';
 
 export interface UiMessage extends Message {
   streaming?: boolean;
@@ -69,7 +70,7 @@ export function MessageView({ m, readOnly, onCite, onAsk, onFeedback }: {
       setDialog(null);
     } catch (e) {
       if (extra) throw e;
-      setFbStatus(e instanceof Error ? e.message : 'The feedback could not be saved.');
+      setFbStatus(teacherMessage(e, 'The feedback could not be saved.'));
     }
   };
 

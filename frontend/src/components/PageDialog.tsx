@@ -10,6 +10,7 @@ import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api/client';
 import type { CitationPages } from '../api/types';
 import { Dialog } from './Dialog';
+import { teacherMessage } from '../api/errors';
 
 /** The image's width in device pixels for the dialog's width. */
 function imageWidth(): number {
@@ -38,7 +39,7 @@ export default function PageDialog({ messageId, n, token, onClose }: {
       if (cancelled) return;
       setError(e instanceof ApiError && e.status === 404
         ? 'This source is no longer available.'
-        : e instanceof Error ? e.message : 'The page could not be loaded.');
+        : teacherMessage(e, 'The page could not be loaded.'));
     });
     return () => { cancelled = true; };
   }, [messageId, n, token]);

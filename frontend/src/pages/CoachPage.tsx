@@ -6,11 +6,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client';
 import { askCoach } from '../api/coach';
+import { teacherMessage } from '../api/errors';
 import type { Citation, ConversationSummary } from '../api/types';
 import { navigate } from '../router';
 import { Sidebar } from '../components/Sidebar';
 import { MessageView, type UiMessage } from '../components/MessageView';
-import { Composer } from '../components/Composer';
+import { Composer, QUESTION_MAX } from '../components/Composer';
 import { CitationPanel } from '../components/CitationPanel';
 import { ShareDialog } from '../components/ShareDialog';
 import { ExportMenu } from '../components/ExportMenu';
@@ -51,7 +52,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
       setNextCursor(r.next_cursor);
       setListError('');
     } catch (e) {
-      setListError(e instanceof Error ? e.message : 'The conversations could not be loaded.');
+      setListError(teacherMessage(e, 'Your conversations could not be loaded.'));
     } finally {
       setListLoading(false);
     }
@@ -111,7 +112,9 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
       if (cancelled) return;
       setMessages([]);
       setTitle('');
-      setLoadError(e instanceof ApiError && e.status === 404 ? 'This conversation does not exist or was deleted.' : (e as Error).message);
+      setLoadError(e instanceof ApiError && e.status === 404
+        ? 'This conversation does not exist or was deleted. Choose another from your conversations, or start a new one.'
+        : teacherMessage(e, 'This conversation could not be opened.'));
     });
     return () => { cancelled = true; };
   }, [conversationId]);
@@ -251,16 +254,24 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
         setEmptyLibrary(true);
         setDraft(question);
       } else {
+        // The question goes back into the box (unless a new one is being
+        // typed), and a request the server refused (4xx) offers no Retry:
+        // sending it unchanged cannot succeed.
+        const refused = e instanceof ApiError && e.status >= 400 && e.status < 500;
         const message = e instanceof ApiError && e.status === 0
-          ? 'The connection was lost before the answer finished.'
-          : e instanceof Error ? e.message : 'The coach could not answer.';
+          ? 'The connection was lost before the answer finished. Check your internet connection, then press Retry.'
+          : refused && (e as ApiError).code === 'invalid_field'
+            ? `The question could not be sent: questions can be at most ${QUESTION_MAX.toLocaleString('en-US')} characters. It is back in the box: shorten it and send it again.`
+            : teacherMessage(e, 'The coach could not answer.');
+        setDraft((d) => (d.trim() === '' ? question : d));
         update((m) => ({
           ...m,
           streaming: false,
           failed: {
             message,
-            retry: () => {
+            retry: refused ? undefined : () => {
               setMessages((ms) => ms.filter((x) => x.id !== userId && x.id !== asstId));
+              setDraft((d) => (d === question ? '' : d));
               void send(question);
             },
           },

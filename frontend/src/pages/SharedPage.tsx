@@ -7,6 +7,7 @@ import { MessageView } from '../components/MessageView';
 import { CitationPanel } from '../components/CitationPanel';
 import { ExportMenu } from '../components/ExportMenu';
 import { formatDate } from '../format';
+import { teacherMessage } from '../api/errors';
 
 export function SharedPage({ token }: { token: string }) {
   const [conv, setConv] = useState<SharedConversation | null>(null);
@@ -17,7 +18,7 @@ export function SharedPage({ token }: { token: string }) {
     api.shared(token).then(setConv).catch((e) => {
       setError(e instanceof ApiError && e.status === 404
         ? 'This link does not work: it may have expired or been revoked.'
-        : e instanceof Error ? e.message : 'The conversation could not be loaded.');
+        : teacherMessage(e, 'The conversation could not be loaded.'));
     });
   }, [token]);
 
