@@ -44,6 +44,8 @@ export default defineConfig({
     environment: 'jsdom',
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
-    css: false,
+    // CSS is not applied under jsdom; styles.css is read as text (?raw) by
+    // the tests that check a rule (MessageView.test.tsx: target size).
+    css: { include: [/styles\.css/] },
   },
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerAnnouncement, citationLabel, splitFollowUps, splitTakeaways, withoutChoices } from './format';
+import { answerAnnouncement, citationLabel, renumberCitations, splitFollowUps, splitTakeaways, withoutChoices } from './format';
 import { CITATION } from './test/mockServer';
 
 describe('citationLabel', () => {
@@ -61,5 +61,18 @@ describe('answerAnnouncement', () => {
     const long = 'word '.repeat(80).trim() + '.';
     const said = answerAnnouncement({ type: 'answer', citations: [], answer: long });
     expect(said).toMatch(/^The coach's answer is complete, with no sources from the library\. It begins: (word ){39}word…$/);
+  });
+});
+
+describe('renumberCitations', () => {
+  const c = (n: number) => ({ ...CITATION, n });
+  it('numbers by first citation in the text, keeps the server\'s number, and puts uncited sources last', () => {
+    const r = renumberCitations('A [5]. B [2]. C [5].', [c(2), c(5), c(7)]);
+    expect(r.text).toBe('A [1]. B [2]. C [1].');
+    expect(r.citations.map((x) => [x.n, x.source_n])).toEqual([[1, 5], [2, 2], [3, 7]]);
+  });
+  it('renumbers every marker while no citation is known yet, and drops a marker naming no verified source after', () => {
+    expect(renumberCitations('A [4]. B [9].', []).text).toBe('A [1]. B [2].');
+    expect(renumberCitations('A [4]. B [9].', [c(4)]).text).toBe('A [1]. B.');
   });
 });

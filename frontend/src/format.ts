@@ -148,3 +148,37 @@ export function answerAnnouncement(a: {
   const sources = n === 0 ? 'no sources from the library' : n === 1 ? '1 source' : `${n} sources`;
   return `The coach's answer is complete, with ${sources}. It begins: ${opening(body)}`;
 }
+
+/** A citation as shown: `n` is its number in the answer as displayed,
+ * `source_n` the server's number (for GET .../citations/{n}). */
+export type ShownCitation = Citation & { source_n: number };
+
+/** Renumbers the sources an answer cites as 1..n in the order the text
+ * first cites them (the server numbers the passages it retrieved, so an
+ * answer may cite 1, 4 and 5), in the text's [n] markers and the list.
+ * Sources the text never cites follow, numbered on.  Before any citation
+ * is known (a model's text still streaming) every marker is renumbered;
+ * afterwards a marker that names no verified source is dropped. */
+export function renumberCitations(text: string, citations: Citation[]): { text: string; citations: ShownCitation[] } {
+  const known = new Set(citations.map((c) => c.n));
+  const order = new Map<number, number>();
+  for (const m of text.matchAll(/\[(\d{1,2})\]/g)) {
+    const n = Number(m[1]);
+    if ((known.size === 0 || known.has(n)) && !order.has(n)) order.set(n, order.size + 1);
+  }
+  for (const c of [...citations].sort((a, b) => a.n - b.n)) {
+    if (!order.has(c.n)) order.set(c.n, order.size + 1);
+  }
+  const out = text.replace(/ ?\[(\d{1,2})\]/g, (whole, d: string) => {
+    const n = order.get(Number(d));
+    return n === undefined ? '' : whole.replace(d, String(n));
+  });
+  const shown = citations.map((c) => ({ ...c, n: order.get(c.n)!, source_n: c.n }));
+  return { text: out, citations: shown.sort((a, b) => a.n - b.n) };
+}
+
+/** A passage from a book without Markdown's emphasis and heading marks
+ * (some books' text keeps them), for the citation panel. */
+export function withoutMarkup(s: string): string {
+  return s.replace(/\*\*|__|`/g, '').replace(/^\s{0,3}#{1,6}\s+/gm, '');
+}

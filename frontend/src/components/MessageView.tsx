@@ -6,8 +6,8 @@ import { useMemo, useState } from 'react';
 import { Markdown } from './Markdown';
 import { FlagIcon, ThumbDown, ThumbUp } from './Icons';
 import { FeedbackDialog, type FeedbackInput } from './FeedbackDialog';
-import { citationLabel, splitFollowUps, splitTakeaways, withoutChoices } from '../format';
-import type { Citation, CoachAnswer, Feedback, Message } from '../api/types';
+import { citationLabel, renumberCitations, splitFollowUps, splitTakeaways, withoutChoices, type ShownCitation } from '../format';
+import type { CoachAnswer, Feedback, Message } from '../api/types';
 import { teacherMessage } from '../api/errors';
 
 export interface UiMessage extends Message {
@@ -22,7 +22,7 @@ export interface UiMessage extends Message {
 export function MessageView({ m, readOnly, onCite, onAsk, onFeedback }: {
   m: UiMessage;
   readOnly?: boolean;
-  onCite: (c: Citation, el: HTMLElement) => void;
+  onCite: (c: ShownCitation, el: HTMLElement) => void;
   onAsk?: (q: string) => void;
   onFeedback?: (messageId: string, body: { rating: 'up' | 'down'; reasons?: FeedbackInput['reasons']; comment?: string; flag?: boolean }) => Promise<Feedback>;
 }) {
@@ -32,16 +32,23 @@ export function MessageView({ m, readOnly, onCite, onAsk, onFeedback }: {
   // A finished answer: its follow-up questions become buttons, its key
   // takeaways a box of their own, and a clarification's choices are shown
   // once, as buttons, not also as a list in the text.
+  // The sources the answer cites, renumbered 1..n in the text and the list.
+  const shown = useMemo(() => (m.role === 'assistant'
+    ? renumberCitations(m.content, m.citations ?? [])
+    : { text: m.content, citations: [] as ShownCitation[] }), [m.role, m.content, m.citations]);
   const { body, followUps, takeaways } = useMemo(() => {
-    if (m.role !== 'assistant' || m.streaming) return { body: m.content, followUps: [], takeaways: '' };
+    if (m.role !== 'assistant' || m.streaming) return { body: shown.text, followUps: [], takeaways: '' };
     const choices = m.clarification?.choices ?? [];
-    const text = choices.length > 0 ? withoutChoices(m.content, choices) : m.content;
+    const text = choices.length > 0 ? withoutChoices(shown.text, choices) : shown.text;
     const f = splitFollowUps(text);
     const t = splitTakeaways(f.body);
     return { body: t.body, followUps: f.followUps, takeaways: t.takeaways };
-  }, [m.content, m.role, m.streaming, m.clarification]);
-  const cites = useMemo(() => m.citations ?? [], [m.citations]);
+  }, [shown.text, m.role, m.streaming, m.clarification]);
+  const cites = shown.citations;
   const known = useMemo(() => new Set(cites.map((c) => c.n)), [cites]);
+  const [whyQuoted, setWhyQuoted] = useState(false);
+  const choices = m.clarification?.choices ?? [];
+  const question = m.clarification?.question ?? '';
 
   if (m.role === 'user') {
     return (
@@ -87,8 +94,18 @@ export function MessageView({ m, readOnly, onCite, onAsk, onFeedback }: {
         </div>
       )}
       {m.notice && <p className="notice" role="note">{m.notice}</p>}
-      {!m.notice && m.mode === 'extractive' && !m.streaming && m.type !== 'clarification' && m.type !== 'refusal' && (
-        <p className="notice subtle">Quoted from the library (extractive mode): every sentence comes from a cited passage.</p>
+      {m.mode === 'extractive' && !m.streaming && m.type !== 'clarification' && m.type !== 'refusal' && (
+        <div className="notice subtle quoted">
+          <span>Quoted from your library</span>{' '}
+          <button type="button" className="link-button" aria-expanded={whyQuoted} aria-controls={`why-quoted-${m.id}`}
+            onClick={() => setWhyQuoted(!whyQuoted)}>What does this mean?</button>
+          {whyQuoted && (
+            <p id={`why-quoted-${m.id}`}>
+              The AI writer was not used for this answer. Every sentence is quoted word for word from a book in
+              your library, and the number after it opens the page it comes from.
+            </p>
+          )}
+        </div>
       )}
       {body && <Markdown text={body} onCite={citeByN} knownCitations={known} />}
       {takeaways && (
@@ -107,10 +124,15 @@ export function MessageView({ m, readOnly, onCite, onAsk, onFeedback }: {
           {m.failed.retry && <button type="button" onClick={m.failed.retry}>Retry</button>}
         </div>
       )}
-      {m.clarification && m.clarification.choices?.length > 0 && !readOnly && onAsk && (
-        <div className="choices" role="group" aria-label={m.clarification.question || 'Choose what you mean'}>
-          {m.clarification.question && m.clarification.question !== body && <p>{m.clarification.question}</p>}
-          {m.clarification.choices.map((c) => (
+      {choices.length > 0 && (
+        // The question and its options once: the question as text (unless
+        // the answer's text already is it), the options as buttons, or as
+        // a list where nothing can be asked (a shared view).
+        <div className="choices" role="group" aria-label="Options">
+          {question && !body.includes(question) && <p>{question}</p>}
+          {readOnly || !onAsk ? (
+            <ul>{choices.map((c) => <li key={c}>{c}</li>)}</ul>
+          ) : choices.map((c) => (
             <button type="button" key={c} className="chip-button" onClick={() => onAsk(c)}>{c}</button>
           ))}
         </div>

@@ -19,9 +19,11 @@ function imageWidth(): number {
   return Math.min(2000, Math.max(200, Math.round((css * dpr) / 100) * 100));
 }
 
-export default function PageDialog({ messageId, n, token, onClose }: {
+export default function PageDialog({ messageId, n, shownN, token, onClose }: {
   messageId: string;
   n: number;
+  /** the number the answer shows for it (renumbered 1..n), when not n */
+  shownN?: number;
   token?: string;
   onClose: () => void;
 }) {
@@ -47,7 +49,7 @@ export default function PageDialog({ messageId, n, token, onClose }: {
   const page = data?.pages[k];
   const src = page ? `${page.image}&width=${imageWidth()}` : '';
   const count = data?.pages.length ?? 0;
-  const title = data ? `Source ${n}: ${data.book.title || 'the cited page'}` : `Source ${n}`;
+  const title = data ? `Source ${shownN ?? n}: ${data.book.title || 'the cited page'}` : `Source ${shownN ?? n}`;
 
   return (
     <Dialog title={title} onClose={onClose}>

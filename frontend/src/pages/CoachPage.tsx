@@ -7,7 +7,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client';
 import { askCoach } from '../api/coach';
 import { teacherMessage } from '../api/errors';
-import type { Citation, ConversationSummary } from '../api/types';
+import type { ConversationSummary } from '../api/types';
+import type { ShownCitation } from '../format';
 import { navigate } from '../router';
 import { Sidebar } from '../components/Sidebar';
 import { MessageView, type UiMessage } from '../components/MessageView';
@@ -73,7 +74,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
   const [rateUntil, setRateUntil] = useState<Date | null>(null);
   const [emptyLibrary, setEmptyLibrary] = useState(false);
   const [online, setOnline] = useState(() => navigator.onLine);
-  const [panel, setPanel] = useState<{ c: Citation; el: HTMLElement; messageId?: string } | null>(null);
+  const [panel, setPanel] = useState<{ c: ShownCitation; el: HTMLElement; messageId?: string } | null>(null);
   const [sharing, setSharing] = useState(false);
   const [draft, setDraft] = useState('');
   // The polite live region that tells a screen reader what the coach is

@@ -2,7 +2,8 @@
 
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api/client';
-import type { Citation, SharedConversation } from '../api/types';
+import type { SharedConversation } from '../api/types';
+import type { ShownCitation } from '../format';
 import { MessageView } from '../components/MessageView';
 import { CitationPanel } from '../components/CitationPanel';
 import { ExportMenu } from '../components/ExportMenu';
@@ -12,7 +13,7 @@ import { teacherMessage } from '../api/errors';
 export function SharedPage({ token }: { token: string }) {
   const [conv, setConv] = useState<SharedConversation | null>(null);
   const [error, setError] = useState('');
-  const [panel, setPanel] = useState<{ c: Citation; el: HTMLElement; messageId: string } | null>(null);
+  const [panel, setPanel] = useState<{ c: ShownCitation; el: HTMLElement; messageId: string } | null>(null);
 
   useEffect(() => {
     api.shared(token).then(setConv).catch((e) => {
