@@ -1,6 +1,7 @@
 // One message of a conversation.  Answers: markdown with citation chips,
 // the sources list, follow-up and clarification buttons, notices
-// (extractive mode, ungrounded, stopped, failed) and feedback controls.
+// ("Quoted from your library" for extractive mode, ungrounded, stopped,
+// failed) and feedback controls.
 
 import { useMemo, useState } from 'react';
 import { Markdown } from './Markdown';
@@ -29,13 +30,13 @@ export function MessageView({ m, readOnly, onCite, onAsk, onFeedback }: {
   const [dialog, setDialog] = useState<null | 'down' | 'flag'>(null);
   const [feedback, setFeedback] = useState<Feedback | null>(m.feedback ?? null);
   const [fbStatus, setFbStatus] = useState('');
-  // A finished answer: its follow-up questions become buttons, its key
-  // takeaways a box of their own, and a clarification's choices are shown
-  // once, as buttons, not also as a list in the text.
   // The sources the answer cites, renumbered 1..n in the text and the list.
   const shown = useMemo(() => (m.role === 'assistant'
     ? renumberCitations(m.content, m.citations ?? [])
     : { text: m.content, citations: [] as ShownCitation[] }), [m.role, m.content, m.citations]);
+  // A finished answer: its follow-up questions become buttons, its key
+  // takeaways a box of their own, and a clarification's choices are shown
+  // once, as buttons, not also as a list in the text.
   const { body, followUps, takeaways } = useMemo(() => {
     if (m.role !== 'assistant' || m.streaming) return { body: shown.text, followUps: [], takeaways: '' };
     const choices = m.clarification?.choices ?? [];
