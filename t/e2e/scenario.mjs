@@ -121,16 +121,19 @@ async function signIn(page, who) {
 async function watchStreaming(page) {
   await page.evaluate(() => {
     const w = window;
-    w.__e2e = { sawStop: false, sawTyping: false, partials: new Set() };
+    w.__e2e = { sawStop: false, sawTyping: false, partials: new Set(), said: [] };
     const obs = new MutationObserver(() => {
       const stop = document.querySelector('button.stop');
       if (stop) w.__e2e.sawStop = true;
       if (document.querySelector('.typing')) w.__e2e.sawTyping = true;
-      const live = document.querySelectorAll('[aria-live="polite"]');
-      if (stop && live.length) {
-        const t = live[live.length - 1].textContent ?? '';
+      const answers = document.querySelectorAll('.message.assistant');
+      if (stop && answers.length) {
+        const t = answers[answers.length - 1].querySelector('.markdown')?.textContent ?? '';
         if (t) w.__e2e.partials.add(t.length);
       }
+      // What the answer's live region holds, each change in turn.
+      const said = document.getElementById('answer-status')?.textContent ?? '';
+      if (said !== (w.__e2e.said[w.__e2e.said.length - 1] ?? '')) w.__e2e.said.push(said);
     });
     obs.observe(document.body, { subtree: true, childList: true, characterData: true });
     w.__e2eObs = obs;
@@ -141,7 +144,7 @@ async function streamingSeen(page) {
   return page.evaluate(() => {
     const w = window;
     w.__e2eObs?.disconnect();
-    return { sawStop: w.__e2e.sawStop, sawTyping: w.__e2e.sawTyping, partials: w.__e2e.partials.size };
+    return { sawStop: w.__e2e.sawStop, sawTyping: w.__e2e.sawTyping, partials: w.__e2e.partials.size, said: w.__e2e.said };
   });
 }
 
@@ -209,6 +212,32 @@ try {
     // answer arrives in one piece after the typing indicator.
     if (process.env.E2E_EXPECT_STREAMING === '1') return seen.sawStop && seen.partials >= 3;
     return seen.sawStop && (seen.sawTyping || seen.partials > 0);
+  });
+  await check('a screen reader hears "writing", then that the answer is complete with its sources', async () => {
+    const said = (await streamingSeen(page)).said;
+    diag(`live region: ${JSON.stringify(said).slice(0, 300)}`);
+    return said[0] === 'The coach is writing an answer.'
+      && /^The coach's answer is complete, with \d+ sources?\. It begins: .{10,}/.test(said[said.length - 1]);
+  });
+  await check('the sources are numbered 1..n in the list and the text, and the text\'s buttons are at least 24x24 px', async () => {
+    const listed = await answer.locator('.source-chip .chip-n').allTextContents();
+    const inline = await answer.locator('.markdown .cite-ref').allTextContents();
+    const boxes = await answer.locator('.markdown .cite-ref').evaluateAll((els) => els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return [r.width, r.height];
+    }));
+    diag(`sources listed ${listed.join(',')}; cited in the text ${inline.join(',')}; smallest button ${
+      boxes.length ? `${Math.min(...boxes.map((b) => b[0]))}x${Math.min(...boxes.map((b) => b[1]))}` : 'none'}`);
+    const first = [...new Set(inline)];
+    return listed.length > 0 && listed.every((t, i) => t === String(i + 1))
+      && first.every((t, i) => t === String(i + 1))
+      && boxes.length > 0 && boxes.every(([w, h]) => w >= 24 && h >= 24);
+  });
+  await check('no "extractive mode" jargon: an answer the AI did not write says "Quoted from your library"', async () => {
+    const text = (await answer.textContent()) ?? '';
+    const quoted = await answer.getByText('Quoted from your library').count();
+    diag(`answer mode label: ${quoted ? 'Quoted from your library' : 'none (the model wrote it)'}`);
+    return !/extractive/i.test(text);
   });
   await check('the answer has text and numbered source chips', async () => {
     const text = (await answer.locator('.markdown').first().textContent()) ?? '';
@@ -345,7 +374,33 @@ try {
     const text = (await second.textContent()) ?? '';
     return text.length > 20 && page.url() === convUrl && (await page.locator('.message.user').count()) === 2;
   });
+  await check('the follow-up question was scrolled to the top of the view, its answer below it', async () => {
+    const at = await page.evaluate(() => {
+      const pane = document.querySelector('.messages');
+      const qs = document.querySelectorAll('.message.user');
+      const as = document.querySelectorAll('.message.assistant');
+      const p = pane.getBoundingClientRect();
+      const q = qs[qs.length - 1].getBoundingClientRect();
+      const a = as[as.length - 1].getBoundingClientRect();
+      const visible = Math.max(0, Math.min(a.bottom, p.bottom) - Math.max(a.top, p.top));
+      return { top: q.top - p.top, visible, height: a.height, pane: p.height };
+    });
+    diag(`follow-up: question ${Math.round(at.top)} px below the pane's top; ${Math.round(at.visible)} of ${Math.round(at.height)} px of its answer visible (pane ${Math.round(at.pane)} px)`);
+    return at.top >= 0 && at.top <= 40 && at.visible >= Math.min(at.height, at.pane - at.top - 80);
+  });
   await screen(page, 'follow-up');
+
+  // 5b. An over-long question stops at the server's 2,000 characters.
+  await check('the question box stops at 2,000 characters and says so', async () => {
+    const box = page.getByLabel('Your question');
+    await box.focus();
+    await page.keyboard.insertText('a'.repeat(2100));
+    const length = (await box.inputValue()).length;
+    const counter = (await page.locator('#composer-count').textContent()) ?? '';
+    await box.fill('');
+    diag(`over-long question: ${length} characters kept; "${counter}"`);
+    return length === 2000 && /2,000-character limit/.test(counter);
+  });
 
   // 6. Rename.
   const title = `CFA planning ${Date.now() % 100000}`;
