@@ -44,6 +44,8 @@ const BOOK = resolve(env('E2E_BOOK'));
 const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 30000);
 const DESKTOP = { width: 1280, height: 800 };
 const MOBILE = { width: 390, height: 844 };
+// A Chromebook or iPad in a team meeting (issue 19).
+const TABLET = { width: 820, height: 1180 };
 
 mkdirSync(SHOTS, { recursive: true });
 
@@ -76,7 +78,8 @@ let shot = 0;
 const axeSummary = [];
 
 // screen PAGE NAME: an axe-core scan (WCAG 2.0/2.1 A and AA rules; no
-// serious or critical violations) and screenshots at both widths.
+// serious or critical violations) and screenshots at desktop, tablet and
+// mobile sizes.
 async function screen(page, name, { axe = true } = {}) {
   shot += 1;
   const base = `${String(shot).padStart(2, '0')}-${name}`;
@@ -93,6 +96,9 @@ async function screen(page, name, { axe = true } = {}) {
   }
   const size = page.viewportSize();
   await page.screenshot({ path: join(SHOTS, `${base}-desktop.png`), fullPage: false });
+  await page.setViewportSize(TABLET);
+  await page.waitForTimeout(100);
+  await page.screenshot({ path: join(SHOTS, `${base}-tablet.png`), fullPage: false });
   await page.setViewportSize(MOBILE);
   await page.waitForTimeout(100);
   await page.screenshot({ path: join(SHOTS, `${base}-mobile.png`), fullPage: false });
@@ -340,6 +346,18 @@ try {
       return new RegExp(`\\.${ext}$`).test(dl.suggestedFilename()) && test(bytes);
     });
   }
+
+  await check('the conversation\'s title is not squeezed by the export\'s status, at desktop and tablet sizes', async () => {
+    const widths = [];
+    for (const size of [DESKTOP, TABLET]) {
+      await page.setViewportSize(size);
+      await page.waitForTimeout(100);
+      widths.push(await page.locator('#conversation-title').evaluate((h) => h.getBoundingClientRect().width));
+    }
+    await page.setViewportSize(DESKTOP);
+    diag(`title width with the export status shown: ${widths.map(Math.round).join(' px (desktop), ')} px (tablet)`);
+    return widths.every((w) => w >= 250);
+  });
 
   // 4. Thumbs down with a reason (and a flag, for the admin's review).
   await check('thumbs-down opens the reasons dialog and saves a reason', async () => {
