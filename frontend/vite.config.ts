@@ -30,6 +30,9 @@ export default defineConfig({
       '/api': proxied,
       '/health': proxied,
     },
+    // Under Vitest only: src/api/errors.test.ts reads the server's error
+    // codes from ../src and ../docs.  The dev server serves this folder alone.
+    ...(process.env.VITEST ? { fs: { allow: ['.', '../src', '../docs'] } } : {}),
   },
   build: {
     // The CSP allows no inline script or style: keep every asset a file.
@@ -41,6 +44,8 @@ export default defineConfig({
     environment: 'jsdom',
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
-    css: false,
+    // CSS is not applied under jsdom; styles.css is read as text (?raw) by
+    // the tests that check a rule (MessageView.test.tsx: target size).
+    css: { include: [/styles\.css/] },
   },
 });

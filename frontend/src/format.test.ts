@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { citationLabel, splitFollowUps, splitTakeaways, withoutChoices } from './format';
+import { answerAnnouncement, citationLabel, renumberCitations, splitFollowUps, splitTakeaways, withoutChoices } from './format';
 import { CITATION } from './test/mockServer';
 
 describe('citationLabel', () => {
@@ -46,5 +46,33 @@ describe('withoutChoices', () => {
   });
   it('keeps list items that are not choices', () => {
     expect(withoutChoices('Q?\n\n- other\n- Assessment', ['Assessment'])).toBe('Q?\n\n- other');
+  });
+});
+
+describe('answerAnnouncement', () => {
+  it('says the answer is complete, how many sources it cites and its first sentence, without markdown or markers', () => {
+    expect(answerAnnouncement({
+      type: 'answer', citations: [{}, {}, {}],
+      answer: '## Start\n\n**Teams** write a [shared](https://x.example) test [1]. Then they _score_ it [2].\n\n**Key takeaways**\n\n- Shared [1]',
+    })).toBe('The coach\'s answer is complete, with 3 sources. It begins: Start Teams write a shared test.');
+  });
+
+  it('cuts a long first sentence at a word', () => {
+    const long = 'word '.repeat(80).trim() + '.';
+    const said = answerAnnouncement({ type: 'answer', citations: [], answer: long });
+    expect(said).toMatch(/^The coach's answer is complete, with no sources from the library\. It begins: (word ){39}word…$/);
+  });
+});
+
+describe('renumberCitations', () => {
+  const c = (n: number) => ({ ...CITATION, n });
+  it('numbers by first citation in the text, keeps the server\'s number, and puts uncited sources last', () => {
+    const r = renumberCitations('A [5]. B [2]. C [5].', [c(2), c(5), c(7)]);
+    expect(r.text).toBe('A [1]. B [2]. C [1].');
+    expect(r.citations.map((x) => [x.n, x.source_n])).toEqual([[1, 5], [2, 2], [3, 7]]);
+  });
+  it('renumbers every marker while no citation is known yet, and drops a marker naming no verified source after', () => {
+    expect(renumberCitations('A [4]. B [9].', []).text).toBe('A [1]. B [2].');
+    expect(renumberCitations('A [4]. B [9].', [c(4)]).text).toBe('A [1]. B.');
   });
 });

@@ -102,3 +102,83 @@ export function withoutChoices(markdown: string, choices: string[]): string {
     .join('\n')
     .trim();
 }
+
+/** Markdown reduced to the words a listener needs: no citation markers,
+ * emphasis, headings, list markers, code ticks or link targets. */
+export function plainText(markdown: string): string {
+  return markdown
+    .replace(/\[(\d{1,2})\]/g, '')
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/^\s{0,3}#{1,6}\s+/gm, '')
+    .replace(/^\s*(?:[-*+]|\d+[.)])\s+/gm, '')
+    .replace(/(\*\*|__|`)/g, '')
+    .replace(/(^|\W)[*_](\S[^*_]*\S|\S)[*_](?=\W|$)/g, '$1$2')
+    .replace(/\s+/g, ' ')
+    .replace(/\s+([.,;:!?])/g, '$1')
+    .trim();
+}
+
+/** The opening of a text for an announcement: its first sentence, or its
+ * first `max` characters cut at a word, with an ellipsis. */
+export function opening(text: string, max = 200): string {
+  const m = /^(.+?[.!?]["”’)]?)(\s|$)/.exec(text);
+  const first = m ? m[1] : text;
+  if (first.length <= max) return first;
+  const cut = first.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return (space > max / 2 ? cut.slice(0, space) : cut) + '…';
+}
+
+/** What the screen reader hears when an answer is complete: the kind of
+ * reply, how many sources it cites, and how it begins (the whole answer
+ * follows the question in the message list). */
+export function answerAnnouncement(a: {
+  type?: 'answer' | 'clarification' | 'refusal' | null;
+  answer: string;
+  citations: unknown[];
+  clarification?: { question: string; choices: string[] } | null;
+}): string {
+  if (a.type === 'clarification' && a.clarification) {
+    const n = a.clarification.choices.length;
+    return `The coach needs to know more: ${a.clarification.question} ${n} option${n === 1 ? '' : 's'} follow${n === 1 ? 's' : ''} the question.`;
+  }
+  const body = plainText(splitTakeaways(splitFollowUps(a.answer).body).body);
+  if (a.type === 'refusal') return `The coach's answer is complete: ${opening(body, 300)}`;
+  const n = a.citations.length;
+  const sources = n === 0 ? 'no sources from the library' : n === 1 ? '1 source' : `${n} sources`;
+  return `The coach's answer is complete, with ${sources}. It begins: ${opening(body)}`;
+}
+
+/** A citation as shown: `n` is its number in the answer as displayed,
+ * `source_n` the server's number (for GET .../citations/{n}). */
+export type ShownCitation = Citation & { source_n: number };
+
+/** Renumbers the sources an answer cites as 1..n in the order the text
+ * first cites them (the server numbers the passages it retrieved, so an
+ * answer may cite 1, 4 and 5), in the text's [n] markers and the list.
+ * Sources the text never cites follow, numbered on.  Before any citation
+ * is known (a model's text still streaming) every marker is renumbered;
+ * afterwards a marker that names no verified source is dropped. */
+export function renumberCitations(text: string, citations: Citation[]): { text: string; citations: ShownCitation[] } {
+  const known = new Set(citations.map((c) => c.n));
+  const order = new Map<number, number>();
+  for (const m of text.matchAll(/\[(\d{1,2})\]/g)) {
+    const n = Number(m[1]);
+    if ((known.size === 0 || known.has(n)) && !order.has(n)) order.set(n, order.size + 1);
+  }
+  for (const c of [...citations].sort((a, b) => a.n - b.n)) {
+    if (!order.has(c.n)) order.set(c.n, order.size + 1);
+  }
+  const out = text.replace(/ ?\[(\d{1,2})\]/g, (whole, d: string) => {
+    const n = order.get(Number(d));
+    return n === undefined ? '' : whole.replace(d, String(n));
+  });
+  const shown = citations.map((c) => ({ ...c, n: order.get(c.n)!, source_n: c.n }));
+  return { text: out, citations: shown.sort((a, b) => a.n - b.n) };
+}
+
+/** A passage from a book without Markdown's emphasis and heading marks
+ * (some books' text keeps them), for the citation panel. */
+export function withoutMarkup(s: string): string {
+  return s.replace(/\*\*|__|`/g, '').replace(/^\s{0,3}#{1,6}\s+/gm, '');
+}

@@ -44,6 +44,8 @@ const BOOK = resolve(env('E2E_BOOK'));
 const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 30000);
 const DESKTOP = { width: 1280, height: 800 };
 const MOBILE = { width: 390, height: 844 };
+// A Chromebook or iPad in a team meeting (issue 19).
+const TABLET = { width: 820, height: 1180 };
 
 mkdirSync(SHOTS, { recursive: true });
 
@@ -76,7 +78,8 @@ let shot = 0;
 const axeSummary = [];
 
 // screen PAGE NAME: an axe-core scan (WCAG 2.0/2.1 A and AA rules; no
-// serious or critical violations) and screenshots at both widths.
+// serious or critical violations) and screenshots at desktop, tablet and
+// mobile sizes.
 async function screen(page, name, { axe = true } = {}) {
   shot += 1;
   const base = `${String(shot).padStart(2, '0')}-${name}`;
@@ -93,6 +96,9 @@ async function screen(page, name, { axe = true } = {}) {
   }
   const size = page.viewportSize();
   await page.screenshot({ path: join(SHOTS, `${base}-desktop.png`), fullPage: false });
+  await page.setViewportSize(TABLET);
+  await page.waitForTimeout(100);
+  await page.screenshot({ path: join(SHOTS, `${base}-tablet.png`), fullPage: false });
   await page.setViewportSize(MOBILE);
   await page.waitForTimeout(100);
   await page.screenshot({ path: join(SHOTS, `${base}-mobile.png`), fullPage: false });
@@ -121,16 +127,19 @@ async function signIn(page, who) {
 async function watchStreaming(page) {
   await page.evaluate(() => {
     const w = window;
-    w.__e2e = { sawStop: false, sawTyping: false, partials: new Set() };
+    w.__e2e = { sawStop: false, sawTyping: false, partials: new Set(), said: [] };
     const obs = new MutationObserver(() => {
       const stop = document.querySelector('button.stop');
       if (stop) w.__e2e.sawStop = true;
       if (document.querySelector('.typing')) w.__e2e.sawTyping = true;
-      const live = document.querySelectorAll('[aria-live="polite"]');
-      if (stop && live.length) {
-        const t = live[live.length - 1].textContent ?? '';
+      const answers = document.querySelectorAll('.message.assistant');
+      if (stop && answers.length) {
+        const t = answers[answers.length - 1].querySelector('.markdown')?.textContent ?? '';
         if (t) w.__e2e.partials.add(t.length);
       }
+      // What the answer's live region holds, each change in turn.
+      const said = document.getElementById('answer-status')?.textContent ?? '';
+      if (said !== (w.__e2e.said[w.__e2e.said.length - 1] ?? '')) w.__e2e.said.push(said);
     });
     obs.observe(document.body, { subtree: true, childList: true, characterData: true });
     w.__e2eObs = obs;
@@ -141,7 +150,7 @@ async function streamingSeen(page) {
   return page.evaluate(() => {
     const w = window;
     w.__e2eObs?.disconnect();
-    return { sawStop: w.__e2e.sawStop, sawTyping: w.__e2e.sawTyping, partials: w.__e2e.partials.size };
+    return { sawStop: w.__e2e.sawStop, sawTyping: w.__e2e.sawTyping, partials: w.__e2e.partials.size, said: w.__e2e.said };
   });
 }
 
@@ -209,6 +218,32 @@ try {
     // answer arrives in one piece after the typing indicator.
     if (process.env.E2E_EXPECT_STREAMING === '1') return seen.sawStop && seen.partials >= 3;
     return seen.sawStop && (seen.sawTyping || seen.partials > 0);
+  });
+  await check('a screen reader hears "writing", then that the answer is complete with its sources', async () => {
+    const said = (await streamingSeen(page)).said;
+    diag(`live region: ${JSON.stringify(said).slice(0, 300)}`);
+    return said[0] === 'The coach is writing an answer.'
+      && /^The coach's answer is complete, with \d+ sources?\. It begins: .{10,}/.test(said[said.length - 1]);
+  });
+  await check('the sources are numbered 1..n in the list and the text, and the text\'s buttons are at least 24x24 px', async () => {
+    const listed = await answer.locator('.source-chip .chip-n').allTextContents();
+    const inline = await answer.locator('.markdown .cite-ref').allTextContents();
+    const boxes = await answer.locator('.markdown .cite-ref').evaluateAll((els) => els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return [r.width, r.height];
+    }));
+    diag(`sources listed ${listed.join(',')}; cited in the text ${inline.join(',')}; smallest button ${
+      boxes.length ? `${Math.min(...boxes.map((b) => b[0]))}x${Math.min(...boxes.map((b) => b[1]))}` : 'none'}`);
+    const first = [...new Set(inline)];
+    return listed.length > 0 && listed.every((t, i) => t === String(i + 1))
+      && first.every((t, i) => t === String(i + 1))
+      && boxes.length > 0 && boxes.every(([w, h]) => w >= 24 && h >= 24);
+  });
+  await check('no "extractive mode" jargon: an answer the AI did not write says "Quoted from your library"', async () => {
+    const text = (await answer.textContent()) ?? '';
+    const quoted = await answer.getByText('Quoted from your library').count();
+    diag(`answer mode label: ${quoted ? 'Quoted from your library' : 'none (the model wrote it)'}`);
+    return !/extractive/i.test(text);
   });
   await check('the answer has text and numbered source chips', async () => {
     const text = (await answer.locator('.markdown').first().textContent()) ?? '';
@@ -312,6 +347,18 @@ try {
     });
   }
 
+  await check('the conversation\'s title is not squeezed by the export\'s status, at desktop and tablet sizes', async () => {
+    const widths = [];
+    for (const size of [DESKTOP, TABLET]) {
+      await page.setViewportSize(size);
+      await page.waitForTimeout(100);
+      widths.push(await page.locator('#conversation-title').evaluate((h) => h.getBoundingClientRect().width));
+    }
+    await page.setViewportSize(DESKTOP);
+    diag(`title width with the export status shown: ${widths.map(Math.round).join(' px (desktop), ')} px (tablet)`);
+    return widths.every((w) => w >= 250);
+  });
+
   // 4. Thumbs down with a reason (and a flag, for the admin's review).
   await check('thumbs-down opens the reasons dialog and saves a reason', async () => {
     await answer.getByRole('button', { name: /Not helpful/ }).click();
@@ -345,7 +392,33 @@ try {
     const text = (await second.textContent()) ?? '';
     return text.length > 20 && page.url() === convUrl && (await page.locator('.message.user').count()) === 2;
   });
+  await check('the follow-up question was scrolled to the top of the view, its answer below it', async () => {
+    const at = await page.evaluate(() => {
+      const pane = document.querySelector('.messages');
+      const qs = document.querySelectorAll('.message.user');
+      const as = document.querySelectorAll('.message.assistant');
+      const p = pane.getBoundingClientRect();
+      const q = qs[qs.length - 1].getBoundingClientRect();
+      const a = as[as.length - 1].getBoundingClientRect();
+      const visible = Math.max(0, Math.min(a.bottom, p.bottom) - Math.max(a.top, p.top));
+      return { top: q.top - p.top, visible, height: a.height, pane: p.height };
+    });
+    diag(`follow-up: question ${Math.round(at.top)} px below the pane's top; ${Math.round(at.visible)} of ${Math.round(at.height)} px of its answer visible (pane ${Math.round(at.pane)} px)`);
+    return at.top >= 0 && at.top <= 40 && at.visible >= Math.min(at.height, at.pane - at.top - 80);
+  });
   await screen(page, 'follow-up');
+
+  // 5b. An over-long question stops at the server's 2,000 characters.
+  await check('the question box stops at 2,000 characters and says so', async () => {
+    const box = page.getByLabel('Your question');
+    await box.focus();
+    await page.keyboard.insertText('a'.repeat(2100));
+    const length = (await box.inputValue()).length;
+    const counter = (await page.locator('#composer-count').textContent()) ?? '';
+    await box.fill('');
+    diag(`over-long question: ${length} characters kept; "${counter}"`);
+    return length === 2000 && /2,000-character limit/.test(counter);
+  });
 
   // 6. Rename.
   const title = `CFA planning ${Date.now() % 100000}`;

@@ -5,13 +5,15 @@
 
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { Citation } from '../api/types';
+import { withoutMarkup } from '../format';
 
 // "View page" opens the cited page itself; the dialog is loaded on demand.
 const PageDialog = lazy(() => import('./PageDialog'));
 const SAVED_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function CitationPanel({ citation, onClose, messageId, token }: {
-  citation: Citation & { context?: string };
+  /** `n` as shown; `source_n` the server's number, when renumbered */
+  citation: Citation & { context?: string; source_n?: number };
   onClose: () => void;
   messageId?: string;
   token?: string;
@@ -45,12 +47,12 @@ export function CitationPanel({ citation, onClose, messageId, token }: {
       </div>
       <dl className="citation-meta">
         <dt>Book</dt>
-        <dd>{c.book.title}</dd>
+        <dd>{withoutMarkup(c.book.title)}</dd>
         {authors && (<><dt>Authors</dt><dd>{authors}</dd></>)}
         {(c.chapter?.number !== null || c.chapter?.title) && (
           <>
             <dt>Chapter</dt>
-            <dd>{[c.chapter.number !== null && c.chapter.number !== undefined ? `Chapter ${c.chapter.number}` : '', c.chapter.title ?? ''].filter(Boolean).join(': ')}</dd>
+            <dd>{[c.chapter.number !== null && c.chapter.number !== undefined ? `Chapter ${c.chapter.number}` : '', withoutMarkup(c.chapter.title ?? '')].filter(Boolean).join(': ')}</dd>
           </>
         )}
         <dt>{samePage ? 'Page' : 'Pages'}</dt>
@@ -60,19 +62,19 @@ export function CitationPanel({ citation, onClose, messageId, token }: {
         <button type="button" className="view-page" onClick={() => setViewing(true)}>View page</button>
       )}
       <h3>Quoted passage</h3>
-      <blockquote className="quote">{c.quote}</blockquote>
+      <blockquote className="quote">{withoutMarkup(c.quote)}</blockquote>
       {c.context && (
         <>
           <button type="button" className="link-button" aria-expanded={expanded} aria-controls="citation-context"
             onClick={() => setExpanded(!expanded)}>
             {expanded ? 'Hide surrounding text' : 'Show surrounding text'}
           </button>
-          {expanded && <p id="citation-context" className="context">{c.context}</p>}
+          {expanded && <p id="citation-context" className="context">{withoutMarkup(c.context)}</p>}
         </>
       )}
       {viewing && messageId && (
         <Suspense fallback={<p role="status">Opening the page…</p>}>
-          <PageDialog messageId={messageId} n={c.n} token={token} onClose={() => setViewing(false)} />
+          <PageDialog messageId={messageId} n={c.source_n ?? c.n} shownN={c.n} token={token} onClose={() => setViewing(false)} />
         </Suspense>
       )}
     </aside>

@@ -35,4 +35,19 @@ describe('Composer', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Stop' }));
     expect(onStop).toHaveBeenCalled();
   });
+
+  it('stops at the server\'s 2,000 characters, with a counter as the limit nears', async () => {
+    render(<Composer streaming={false} onSend={() => undefined} onStop={() => undefined} />);
+    const box = screen.getByLabelText('Your question');
+    await userEvent.click(box);
+    await userEvent.paste('a'.repeat(1799));
+    expect(screen.queryByText(/characters left/)).toBeNull();
+    await userEvent.type(box, 'b');
+    expect(screen.getByText('200 of 2,000 characters left')).toBeInTheDocument();
+    expect(box.getAttribute('aria-describedby')).toContain('composer-count');
+    await userEvent.paste('c'.repeat(500));
+    expect(box).toHaveValue('a'.repeat(1799) + 'b' + 'c'.repeat(200));
+    expect(screen.getByText(/That is the 2,000-character limit/)).toBeInTheDocument();
+    expect(screen.getByText('The question has reached the 2,000-character limit.')).toHaveAttribute('aria-live', 'polite');
+  });
 });

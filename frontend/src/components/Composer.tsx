@@ -1,8 +1,15 @@
 // The question box: Enter sends, Shift+Enter adds a line, a Stop button
 // replaces Send while an answer streams.  Focus stays in the box after
-// sending so the next question can follow.
+// sending so the next question can follow.  The box stops at the
+// server's limit (POST /api/coach/ask: 1-2000 characters), with a counter
+// as the limit nears.
 
 import { forwardRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+
+/** The longest question the server takes (docs/api.md, the coach). */
+export const QUESTION_MAX = 2000;
+/** The counter shows from this many characters on. */
+const COUNT_FROM = 1800;
 
 export const Composer = forwardRef<HTMLTextAreaElement, {
   streaming: boolean;
@@ -16,6 +23,10 @@ export const Composer = forwardRef<HTMLTextAreaElement, {
   const [own, setOwn] = useState('');
   const text = draft ?? own;
   const setText = onDraft ?? setOwn;
+
+  const left = QUESTION_MAX - text.length;
+  const counting = text.length >= COUNT_FROM;
+  const atLimit = left <= 0;
 
   const send = () => {
     const q = text.trim();
@@ -37,10 +48,20 @@ export const Composer = forwardRef<HTMLTextAreaElement, {
   return (
     <form className="composer" onSubmit={submit} aria-label="Ask the coach">
       <label htmlFor="composer-input" className="visually-hidden">Your question</label>
-      <textarea id="composer-input" ref={ref} value={text} rows={2} maxLength={4000}
+      <textarea id="composer-input" ref={ref} value={text} rows={2} maxLength={QUESTION_MAX}
         placeholder="Ask about PLCs, e.g. How do we write a common formative assessment?"
-        aria-describedby="composer-help" onChange={(e) => setText(e.target.value)} onKeyDown={key} />
+        aria-describedby={counting ? 'composer-help composer-count' : 'composer-help'}
+        onChange={(e) => setText(e.target.value)} onKeyDown={key} />
       <p id="composer-help" className="visually-hidden">Enter sends; Shift+Enter adds a new line.</p>
+      {counting && (
+        <p id="composer-count" className={`composer-count${atLimit ? ' at-limit' : ''}`}>
+          {atLimit
+            ? `That is the ${QUESTION_MAX.toLocaleString('en-US')}-character limit. Shorten the question or ask it in two parts.`
+            : `${left.toLocaleString('en-US')} of ${QUESTION_MAX.toLocaleString('en-US')} characters left`}
+        </p>
+      )}
+      {/* Heard once, when the limit is reached (the counter itself is not live). */}
+      <p className="visually-hidden" aria-live="polite">{atLimit ? `The question has reached the ${QUESTION_MAX.toLocaleString('en-US')}-character limit.` : ''}</p>
       {streaming ? (
         <button type="button" className="stop" onClick={onStop}>Stop</button>
       ) : (

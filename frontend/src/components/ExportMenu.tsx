@@ -8,6 +8,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import type { ConversationExport, ExportFormat } from '../api/types';
+import { ERROR_SENTENCES, teacherMessage } from '../api/errors';
 
 const FORMATS: { format: ExportFormat; label: string }[] = [
   { format: 'pdf', label: 'PDF' },
@@ -94,7 +95,7 @@ export function ExportMenu({ conversationId, token, pollMs = POLL_MS }: {
         setStatus(`${label} file ready: ${e.filename ?? 'downloading'}.`);
       } else if (e.status === 'failed') {
         setStatus('');
-        setError(e.error ? `The export failed: ${e.error}` : 'The export failed.');
+        setError(`The export failed. ${ERROR_SENTENCES.export_failed}`);
       } else {
         setStatus('');
         setError('The export is taking longer than expected. Try again in a few minutes.');
@@ -102,7 +103,7 @@ export function ExportMenu({ conversationId, token, pollMs = POLL_MS }: {
     } catch (err) {
       if (!alive.current) return;
       setStatus('');
-      setError(err instanceof Error ? err.message : 'The export failed.');
+      setError(teacherMessage(err, 'The export failed.'));
     } finally {
       if (alive.current) setBusy(false);
     }

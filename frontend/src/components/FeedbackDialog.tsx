@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { Dialog } from './Dialog';
 import { REASONS } from '../format';
 import type { FeedbackReason } from '../api/types';
+import { teacherMessage } from '../api/errors';
 
 export interface FeedbackInput {
   reasons: FeedbackReason[];
@@ -33,7 +34,7 @@ export function FeedbackDialog({ initial, onSubmit, onClose }: {
     try {
       await onSubmit({ reasons, comment: comment.trim(), flag });
     } catch (err) {
-      setError(err instanceof Error ? err.message : 'The feedback could not be saved.');
+      setError(teacherMessage(err, 'The feedback could not be saved.'));
       setBusy(false);
     }
   };

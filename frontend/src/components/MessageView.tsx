@@ -1,13 +1,15 @@
 // One message of a conversation.  Answers: markdown with citation chips,
 // the sources list, follow-up and clarification buttons, notices
-// (extractive mode, ungrounded, stopped, failed) and feedback controls.
+// ("Quoted from your library" for extractive mode, ungrounded, stopped,
+// failed) and feedback controls.
 
 import { useMemo, useState } from 'react';
 import { Markdown } from './Markdown';
 import { FlagIcon, ThumbDown, ThumbUp } from './Icons';
 import { FeedbackDialog, type FeedbackInput } from './FeedbackDialog';
-import { citationLabel, splitFollowUps, splitTakeaways, withoutChoices } from '../format';
-import type { Citation, CoachAnswer, Feedback, Message } from '../api/types';
+import { citationLabel, renumberCitations, splitFollowUps, splitTakeaways, withoutChoices, type ShownCitation } from '../format';
+import type { CoachAnswer, Feedback, Message } from '../api/types';
+import { teacherMessage } from '../api/errors';
 
 export interface UiMessage extends Message {
   streaming?: boolean;
@@ -21,30 +23,37 @@ export interface UiMessage extends Message {
 export function MessageView({ m, readOnly, onCite, onAsk, onFeedback }: {
   m: UiMessage;
   readOnly?: boolean;
-  onCite: (c: Citation, el: HTMLElement) => void;
+  onCite: (c: ShownCitation, el: HTMLElement) => void;
   onAsk?: (q: string) => void;
   onFeedback?: (messageId: string, body: { rating: 'up' | 'down'; reasons?: FeedbackInput['reasons']; comment?: string; flag?: boolean }) => Promise<Feedback>;
 }) {
   const [dialog, setDialog] = useState<null | 'down' | 'flag'>(null);
   const [feedback, setFeedback] = useState<Feedback | null>(m.feedback ?? null);
   const [fbStatus, setFbStatus] = useState('');
+  // The sources the answer cites, renumbered 1..n in the text and the list.
+  const shown = useMemo(() => (m.role === 'assistant'
+    ? renumberCitations(m.content, m.citations ?? [])
+    : { text: m.content, citations: [] as ShownCitation[] }), [m.role, m.content, m.citations]);
   // A finished answer: its follow-up questions become buttons, its key
   // takeaways a box of their own, and a clarification's choices are shown
   // once, as buttons, not also as a list in the text.
   const { body, followUps, takeaways } = useMemo(() => {
-    if (m.role !== 'assistant' || m.streaming) return { body: m.content, followUps: [], takeaways: '' };
+    if (m.role !== 'assistant' || m.streaming) return { body: shown.text, followUps: [], takeaways: '' };
     const choices = m.clarification?.choices ?? [];
-    const text = choices.length > 0 ? withoutChoices(m.content, choices) : m.content;
+    const text = choices.length > 0 ? withoutChoices(shown.text, choices) : shown.text;
     const f = splitFollowUps(text);
     const t = splitTakeaways(f.body);
     return { body: t.body, followUps: f.followUps, takeaways: t.takeaways };
-  }, [m.content, m.role, m.streaming, m.clarification]);
-  const cites = useMemo(() => m.citations ?? [], [m.citations]);
+  }, [shown.text, m.role, m.streaming, m.clarification]);
+  const cites = shown.citations;
   const known = useMemo(() => new Set(cites.map((c) => c.n)), [cites]);
+  const [whyQuoted, setWhyQuoted] = useState(false);
+  const choices = m.clarification?.choices ?? [];
+  const question = m.clarification?.question ?? '';
 
   if (m.role === 'user') {
     return (
-      <li className="message user">
+      <li className="message user" data-message-id={m.id}>
         <h2 className="visually-hidden">You asked</h2>
         <p className="user-text">{m.content}</p>
       </li>
@@ -69,7 +78,7 @@ export function MessageView({ m, readOnly, onCite, onAsk, onFeedback }: {
       setDialog(null);
     } catch (e) {
       if (extra) throw e;
-      setFbStatus(e instanceof Error ? e.message : 'The feedback could not be saved.');
+      setFbStatus(teacherMessage(e, 'The feedback could not be saved.'));
     }
   };
 
@@ -77,21 +86,29 @@ export function MessageView({ m, readOnly, onCite, onAsk, onFeedback }: {
   const canRate = !readOnly && !m.streaming && !m.failed && !m.id.startsWith('local-') && onFeedback;
 
   return (
-    <li className="message assistant">
+    <li className="message assistant" data-message-id={m.id}>
       <h2 className="visually-hidden">Coach answered</h2>
       {waiting && (
-        <div className="typing" role="status">
-          <span className="visually-hidden">The coach is writing an answer</span>
+        // Seen, not heard: the coach page's live region says it in words.
+        <div className="typing" aria-hidden="true">
           <span className="dot" aria-hidden="true" /><span className="dot" aria-hidden="true" /><span className="dot" aria-hidden="true" />
         </div>
       )}
       {m.notice && <p className="notice" role="note">{m.notice}</p>}
-      {!m.notice && m.mode === 'extractive' && !m.streaming && m.type !== 'clarification' && m.type !== 'refusal' && (
-        <p className="notice subtle">Quoted from the library (extractive mode): every sentence comes from a cited passage.</p>
+      {m.mode === 'extractive' && !m.streaming && m.type !== 'clarification' && m.type !== 'refusal' && (
+        <div className="notice subtle quoted">
+          <span>Quoted from your library</span>{' '}
+          <button type="button" className="link-button" aria-expanded={whyQuoted} aria-controls={`why-quoted-${m.id}`}
+            onClick={() => setWhyQuoted(!whyQuoted)}>What does this mean?</button>
+          {whyQuoted && (
+            <p id={`why-quoted-${m.id}`}>
+              The AI writer was not used for this answer. Every sentence is quoted word for word from a book in
+              your library, and the number after it opens the page it comes from.
+            </p>
+          )}
+        </div>
       )}
-      <div aria-live={m.streaming ? 'polite' : undefined} aria-atomic="false">
-        {body && <Markdown text={body} onCite={citeByN} knownCitations={known} />}
-      </div>
+      {body && <Markdown text={body} onCite={citeByN} knownCitations={known} />}
       {takeaways && (
         <section className="takeaways" aria-label="Key takeaways">
           <h3>Key takeaways</h3>
@@ -108,10 +125,15 @@ export function MessageView({ m, readOnly, onCite, onAsk, onFeedback }: {
           {m.failed.retry && <button type="button" onClick={m.failed.retry}>Retry</button>}
         </div>
       )}
-      {m.clarification && m.clarification.choices?.length > 0 && !readOnly && onAsk && (
-        <div className="choices" role="group" aria-label={m.clarification.question || 'Choose what you mean'}>
-          {m.clarification.question && m.clarification.question !== body && <p>{m.clarification.question}</p>}
-          {m.clarification.choices.map((c) => (
+      {choices.length > 0 && (
+        // The question and its options once: the question as text (unless
+        // the answer's text already is it), the options as buttons, or as
+        // a list where nothing can be asked (a shared view).
+        <div className="choices" role="group" aria-label="Options">
+          {question && !body.includes(question) && <p>{question}</p>}
+          {readOnly || !onAsk ? (
+            <ul>{choices.map((c) => <li key={c}>{c}</li>)}</ul>
+          ) : choices.map((c) => (
             <button type="button" key={c} className="chip-button" onClick={() => onAsk(c)}>{c}</button>
           ))}
         </div>

@@ -10,6 +10,7 @@ import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api/client';
 import type { CitationPages } from '../api/types';
 import { Dialog } from './Dialog';
+import { teacherMessage } from '../api/errors';
 
 /** The image's width in device pixels for the dialog's width. */
 function imageWidth(): number {
@@ -18,9 +19,11 @@ function imageWidth(): number {
   return Math.min(2000, Math.max(200, Math.round((css * dpr) / 100) * 100));
 }
 
-export default function PageDialog({ messageId, n, token, onClose }: {
+export default function PageDialog({ messageId, n, shownN, token, onClose }: {
   messageId: string;
   n: number;
+  /** the number the answer shows for it (renumbered 1..n), when not n */
+  shownN?: number;
   token?: string;
   onClose: () => void;
 }) {
@@ -38,7 +41,7 @@ export default function PageDialog({ messageId, n, token, onClose }: {
       if (cancelled) return;
       setError(e instanceof ApiError && e.status === 404
         ? 'This source is no longer available.'
-        : e instanceof Error ? e.message : 'The page could not be loaded.');
+        : teacherMessage(e, 'The page could not be loaded.'));
     });
     return () => { cancelled = true; };
   }, [messageId, n, token]);
@@ -46,7 +49,7 @@ export default function PageDialog({ messageId, n, token, onClose }: {
   const page = data?.pages[k];
   const src = page ? `${page.image}&width=${imageWidth()}` : '';
   const count = data?.pages.length ?? 0;
-  const title = data ? `Source ${n}: ${data.book.title || 'the cited page'}` : `Source ${n}`;
+  const title = data ? `Source ${shownN ?? n}: ${data.book.title || 'the cited page'}` : `Source ${shownN ?? n}`;
 
   return (
     <Dialog title={title} onClose={onClose}>

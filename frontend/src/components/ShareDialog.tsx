@@ -6,6 +6,7 @@ import { Dialog } from './Dialog';
 import { api } from '../api/client';
 import type { NewShare, Share } from '../api/types';
 import { formatDate } from '../format';
+import { teacherMessage } from '../api/errors';
 
 export function ShareDialog({ conversationId, onClose }: { conversationId: string; onClose: () => void }) {
   const [shares, setShares] = useState<Share[]>([]);
@@ -19,7 +20,7 @@ export function ShareDialog({ conversationId, onClose }: { conversationId: strin
       const r = await api.shares(conversationId);
       setShares(r.shares);
     } catch (e) {
-      setError(e instanceof Error ? e.message : 'The links could not be loaded.');
+      setError(teacherMessage(e, 'The links could not be loaded.'));
     }
   }, [conversationId]);
 
@@ -35,7 +36,7 @@ export function ShareDialog({ conversationId, onClose }: { conversationId: strin
       setStatus('Link created. Copy it now: it is shown only once.');
       await load();
     } catch (e) {
-      setError(e instanceof Error ? e.message : 'The link could not be created.');
+      setError(teacherMessage(e, 'The link could not be created.'));
     }
   };
 
@@ -47,7 +48,7 @@ export function ShareDialog({ conversationId, onClose }: { conversationId: strin
       setStatus('Link revoked. It no longer works.');
       await load();
     } catch (e) {
-      setError(e instanceof Error ? e.message : 'The link could not be revoked.');
+      setError(teacherMessage(e, 'The link could not be revoked.'));
     }
   };
 

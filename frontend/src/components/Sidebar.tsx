@@ -6,6 +6,7 @@ import { Link } from '../router';
 import { Dialog } from './Dialog';
 import { formatDate } from '../format';
 import type { ConversationSummary } from '../api/types';
+import { teacherMessage } from '../api/errors';
 
 export function Sidebar({ items, activeId, query, onQuery, archived, onArchived, onNew, onRename, onArchive, onDelete,
   hasMore, onMore, loading, error, onNavigate }: {
@@ -45,7 +46,7 @@ export function Sidebar({ items, activeId, query, onQuery, archived, onArchived,
       setStatus(`Renamed to ${t}.`);
       setRenaming(null);
     } catch (err) {
-      setStatus(err instanceof Error ? err.message : 'Could not rename.');
+      setStatus(teacherMessage(err, 'Could not rename.'));
     }
   };
 

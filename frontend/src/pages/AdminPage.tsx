@@ -9,6 +9,7 @@ import { Link } from '../router';
 import { Dialog } from '../components/Dialog';
 import { formatDate, REASONS } from '../format';
 import { Markdown } from '../components/Markdown';
+import { teacherMessage } from '../api/errors';
 
 const SECTIONS = [
   { path: '/admin/users', label: 'Users' },
@@ -49,7 +50,7 @@ function UsersSection() {
       setUsers(r.users);
       setError('');
     } catch (e) {
-      setError(e instanceof Error ? e.message : 'Users could not be loaded.');
+      setError(teacherMessage(e, 'Users could not be loaded.'));
     }
   }, []);
 
@@ -70,7 +71,7 @@ function UsersSection() {
       setStatus(`${u.email} was erased. Erasure id ${r.erasure_id}: keep it with the request.`);
       await load(q.trim());
     } catch (e) {
-      setError(e instanceof ApiError && e.status === 409 ? 'You cannot erase yourself.' : (e as Error).message);
+      setError(e instanceof ApiError && e.status === 409 ? 'You cannot erase yourself.' : teacherMessage(e, 'The user could not be erased.'));
     }
   };
 
@@ -81,7 +82,7 @@ function UsersSection() {
       setStatus(`${u.email} is now ${role}.`);
       await load(q.trim());
     } catch (e) {
-      setError(e instanceof ApiError && e.status === 409 ? 'You cannot change your own role.' : (e as Error).message);
+      setError(e instanceof ApiError && e.status === 409 ? 'You cannot change your own role.' : teacherMessage(e, 'The role could not be changed.'));
     }
   };
 
@@ -158,7 +159,7 @@ function LibrarySection() {
       setBooks(r.books);
       setJobs(r.jobs);
     } catch (e) {
-      setError(e instanceof Error ? e.message : 'The library could not be loaded.');
+      setError(teacherMessage(e, 'The library could not be loaded.'));
     }
   }, []);
 
@@ -192,7 +193,7 @@ function LibrarySection() {
       await load();
     } catch (err) {
       setStatus('');
-      setError(err instanceof Error ? err.message : 'The upload failed.');
+      setError(teacherMessage(err, 'The upload failed.'));
     }
   };
 
@@ -203,7 +204,7 @@ function LibrarySection() {
       setStatus(`${b.title} was removed.`);
       await load();
     } catch (e) {
-      setError(e instanceof Error ? e.message : 'The book could not be removed.');
+      setError(teacherMessage(e, 'The book could not be removed.'));
     }
   };
 
@@ -289,7 +290,7 @@ function FeedbackSection() {
       const r = await api.flagged(filter);
       setItems(r.feedback);
     } catch (e) {
-      setError(e instanceof Error ? e.message : 'Flagged feedback could not be loaded.');
+      setError(teacherMessage(e, 'Flagged feedback could not be loaded.'));
     }
   }, [filter]);
 
@@ -303,7 +304,7 @@ function FeedbackSection() {
       setStatus('Marked as resolved.');
       await load();
     } catch (e) {
-      setError(e instanceof Error ? e.message : 'Could not resolve.');
+      setError(teacherMessage(e, 'Could not resolve.'));
     }
   };
 

@@ -112,13 +112,15 @@ describe('analytics', () => {
       .toEqual(['My usage', 'Grade 3 (Lincoln)', 'Lincoln', 'River']));
   });
 
-  it('shows the server\'s refusal', async () => {
+  it('explains the server\'s refusal in a teacher\'s words', async () => {
     mockServer({
       'GET /api/me': () => json(200, ME),
       'GET /api/analytics': () => json(400, { error: { code: 'invalid_parameter', message: 'a range covers at most 366 days', request_id: 'r' } }),
     });
     render(<App />);
-    expect(await screen.findByRole('alert')).toHaveTextContent('a range covers at most 366 days');
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Choose dates at most 366 days apart');
+    expect(alert).not.toHaveTextContent('a range covers');
   });
 });
 

@@ -11,6 +11,7 @@ import type { AnalyticsFigure, AnalyticsReport, AnalyticsScopes } from '../api/t
 import { useAuth } from '../auth';
 import { BarChart, TimeChart, type Datum } from '../components/Charts';
 import { REASONS } from '../format';
+import { teacherMessage } from '../api/errors';
 
 const DOMAIN_NAMES: Record<string, string> = {
   assessment: 'Assessment',
@@ -87,7 +88,7 @@ export default function AnalyticsPage() {
       setScopes(s);
       setScope((cur) => cur ?? (user?.role === 'coach' && s.teams.length > 0 ? `team:${s.teams[0].id}` : 'me'));
     }).catch((e) => {
-      setError(e instanceof Error ? e.message : 'The groups could not be loaded.');
+      setError(teacherMessage(e, 'The groups could not be loaded.'));
       setScope('me');
     });
   }, [isEducator, user?.role]);
@@ -106,7 +107,9 @@ export default function AnalyticsPage() {
     }).catch((e) => {
       if (e instanceof DOMException && e.name === 'AbortError') return;
       setReport(null);
-      setError(e instanceof ApiError ? e.message : 'The report could not be loaded.');
+      setError(e instanceof ApiError && e.code === 'invalid_parameter'
+        ? 'The report could not be loaded. Choose dates at most 366 days apart, the first on or before the last.'
+        : teacherMessage(e, 'The report could not be loaded.'));
     }).finally(() => {
       if (!ctl.signal.aborted) setLoading(false);
     });

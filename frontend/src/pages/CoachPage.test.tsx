@@ -43,7 +43,9 @@ describe('the coach screen', () => {
     render(<App />);
     const box = await screen.findByLabelText('Your question');
     await userEvent.type(box, 'What is a CFA?{Enter}');
-    expect(await screen.findByText('The coach is writing an answer')).toBeInTheDocument();
+    const said = document.getElementById('answer-status');
+    await waitFor(() => expect(said).toHaveTextContent('The coach is writing an answer.'));
+    expect(document.querySelector('.typing')).not.toBeNull();
     expect(screen.getByRole('button', { name: 'Stop' })).toBeInTheDocument();
     expect(box).toHaveFocus();
 
@@ -52,9 +54,7 @@ describe('the coach screen', () => {
       s.push(sseEvent('delta', { text: 'A common formative ' }));
     });
     expect(await screen.findByText(/A common formative/)).toBeInTheDocument();
-    expect(screen.queryByText('The coach is writing an answer')).toBeNull();
-    // The streamed text sits in a polite live region.
-    expect(screen.getByText(/A common formative/).closest('[aria-live="polite"]')).not.toBeNull();
+    expect(document.querySelector('.typing')).toBeNull();
     expect(location.pathname).toBe(`/c/${CONV.id}`);
 
     await act(async () => {
@@ -254,5 +254,47 @@ describe('the coach screen', () => {
     await waitFor(() => expect(calls.some((c) => c.path.includes('q=tier'))).toBe(true));
     await userEvent.click(screen.getByRole('checkbox', { name: 'Show archived' }));
     await waitFor(() => expect(calls.some((c) => c.path.includes('archived=true') && c.path.includes('q=tier'))).toBe(true));
+  });
+
+  it('keeps an over-long question on a refusal and explains it in a teacher\'s words, with no Retry', async () => {
+    const { calls } = base({
+      'POST /api/coach/ask': () => json(400, { error: { code: 'invalid_field', message: 'field "question" must be 1 to 2000 characters long', request_id: 'r' } }),
+    });
+    render(<App />);
+    const box = await screen.findByLabelText('Your question');
+    await userEvent.type(box, 'Too long?{Enter}');
+    const alert = await screen.findByText(/questions can be at most 2,000 characters/);
+    expect(alert.textContent).toMatch(/shorten it and send it again/);
+    expect(screen.queryByText(/field "question"/)).toBeNull();
+    expect(box).toHaveValue('Too long?');
+    expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull();
+    expect(calls.filter((c) => c.path === '/api/coach/ask')).toHaveLength(1);
+  });
+
+  it('keeps the question on a server failure, says what to do, and Retry asks again', async () => {
+    let attempt = 0;
+    const { calls } = base({
+      'POST /api/coach/ask': () => (++attempt === 1
+        ? json(503, { error: { code: 'db_unavailable', message: 'database unavailable', request_id: 'r' } })
+        : sseResponse([sseEvent('done', DONE)])),
+    });
+    render(<App />);
+    const box = await screen.findByLabelText('Your question');
+    await userEvent.type(box, 'What is a CFA?{Enter}');
+    expect(await screen.findByText('The coach could not answer. The service is busy or restarting. Wait a minute and try again; if it keeps happening, tell your administrator.')).toBeInTheDocument();
+    expect(screen.queryByText(/database unavailable/)).toBeNull();
+    expect(box).toHaveValue('What is a CFA?');
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByRole('button', { name: 'Source 1' })).toBeInTheDocument();
+    expect(calls.filter((c) => c.path === '/api/coach/ask')).toHaveLength(2);
+    expect(box).toHaveValue('');
+  });
+
+  it('explains a conversation that cannot be loaded instead of showing the server\'s message', async () => {
+    base({ [`GET /api/conversations/${CONV.id}`]: () => json(500, { error: { code: 'internal', message: 'internal error', request_id: 'r' } }) });
+    history.replaceState(null, '', `/c/${CONV.id}`);
+    render(<App />);
+    expect(await screen.findByText(/This conversation could not be opened\. Something went wrong on the server\./)).toBeInTheDocument();
+    expect(screen.queryByText('internal error')).toBeNull();
   });
 });

@@ -6,15 +6,17 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client';
 import { askCoach } from '../api/coach';
-import type { Citation, ConversationSummary } from '../api/types';
+import { teacherMessage } from '../api/errors';
+import type { ConversationSummary } from '../api/types';
+import type { ShownCitation } from '../format';
 import { navigate } from '../router';
 import { Sidebar } from '../components/Sidebar';
 import { MessageView, type UiMessage } from '../components/MessageView';
-import { Composer } from '../components/Composer';
+import { Composer, QUESTION_MAX } from '../components/Composer';
 import { CitationPanel } from '../components/CitationPanel';
 import { ShareDialog } from '../components/ShareDialog';
 import { ExportMenu } from '../components/ExportMenu';
-import { formatTime } from '../format';
+import { answerAnnouncement, formatTime } from '../format';
 
 const EXAMPLES = [
   'What are the four critical questions of a PLC?',
@@ -51,7 +53,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
       setNextCursor(r.next_cursor);
       setListError('');
     } catch (e) {
-      setListError(e instanceof Error ? e.message : 'The conversations could not be loaded.');
+      setListError(teacherMessage(e, 'Your conversations could not be loaded.'));
     } finally {
       setListLoading(false);
     }
@@ -67,12 +69,20 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
   const [loadError, setLoadError] = useState('');
   const [streaming, setStreaming] = useState(false);
   const forceScroll = useRef(false);
+  /** the question kept at the top of the pane (see "New answers in view") */
+  const pinned = useRef<string | null>(null);
   const [rateUntil, setRateUntil] = useState<Date | null>(null);
   const [emptyLibrary, setEmptyLibrary] = useState(false);
   const [online, setOnline] = useState(() => navigator.onLine);
-  const [panel, setPanel] = useState<{ c: Citation; el: HTMLElement; messageId?: string } | null>(null);
+  const [panel, setPanel] = useState<{ c: ShownCitation; el: HTMLElement; messageId?: string } | null>(null);
   const [sharing, setSharing] = useState(false);
   const [draft, setDraft] = useState('');
+  // The polite live region that tells a screen reader what the coach is
+  // doing: always in the page (so it exists before an answer's text
+  // arrives, which in extractive mode comes with its end in one render),
+  // it says "writing" when a question is sent and, when the answer is
+  // complete, a summary of it (MessageView's text is not itself live).
+  const [announcement, setAnnouncement] = useState('');
   const abortRef = useRef<AbortController | null>(null);
   const createdRef = useRef<string | null>(null);
   const composerRef = useRef<HTMLTextAreaElement>(null);
@@ -95,13 +105,17 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
     let cancelled = false;
     api.conversation(conversationId).then((c) => {
       if (cancelled) return;
+      pinned.current = null;
+      forceScroll.current = true;
       setMessages(c.messages.map((m) => ({ ...m, citations: Array.isArray(m.citations) ? m.citations : [] })));
       setTitle(c.title);
     }).catch((e) => {
       if (cancelled) return;
       setMessages([]);
       setTitle('');
-      setLoadError(e instanceof ApiError && e.status === 404 ? 'This conversation does not exist or was deleted.' : (e as Error).message);
+      setLoadError(e instanceof ApiError && e.status === 404
+        ? 'This conversation does not exist or was deleted. Choose another from your conversations, or start a new one.'
+        : teacherMessage(e, 'This conversation could not be opened.'));
     });
     return () => { cancelled = true; };
   }, [conversationId]);
@@ -124,16 +138,57 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
     return () => clearTimeout(t);
   }, [rateUntil]);
 
-  // Keep the newest message in view: scroll the message pane itself (not
-  // the page), and only when the reader is already near the bottom.
+  // New answers in view.  When a question is sent, it is scrolled to the
+  // top of the message pane (smoothly, unless the reader prefers reduced
+  // motion), and kept there while its answer grows, so the answer fills
+  // the view below it.  The spacer after the list gives the last exchange
+  // at least the pane's height, so even a short answer can sit under its
+  // question at the top.  Once the reader scrolls the pane themselves
+  // (wheel, touch, keys), the pane is theirs until the next question.
   useEffect(() => {
     const pane = listEnd.current?.parentElement;
-    if (!pane) return;
-    if (forceScroll.current || pane.scrollHeight - pane.scrollTop - pane.clientHeight < 200) {
-      pane.scrollTop = pane.scrollHeight;
+    const spacer = listEnd.current;
+    if (!pane || !spacer) return;
+    const id = pinned.current;
+    const q = id ? pane.querySelector<HTMLElement>(`[data-message-id="${id}"]`) : null;
+    if (!q) {
+      spacer.style.height = '0px'; // CSSOM, which the CSP allows (no inline style attribute)
+      if (forceScroll.current) pane.scrollTop = pane.scrollHeight;
+      forceScroll.current = false;
+      return;
+    }
+    const paneBox = pane.getBoundingClientRect();
+    const qTop = q.getBoundingClientRect().top - paneBox.top + pane.scrollTop;
+    const below = spacer.getBoundingClientRect().top - q.getBoundingClientRect().top;
+    spacer.style.height = `${Math.max(0, Math.floor(pane.clientHeight - below))}px`;
+    const top = Math.max(0, qTop - parseFloat(getComputedStyle(pane).paddingTop || '0'));
+    if (Math.abs(pane.scrollTop - top) > 1) {
+      const smooth = forceScroll.current && !window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+      pane.scrollTo({ top, behavior: smooth ? 'smooth' : 'auto' });
     }
     forceScroll.current = false;
   }, [messages]);
+
+  useEffect(() => {
+    const pane = listEnd.current?.parentElement;
+    if (!pane) return;
+    const release = () => { pinned.current = null; };
+    const onKey = (e: KeyboardEvent) => {
+      if (['PageUp', 'PageDown', 'Home', 'End', 'ArrowUp', 'ArrowDown'].includes(e.key)) release();
+    };
+    // A press on the pane itself (not on something in it) is its scroll bar.
+    const onPointer = (e: PointerEvent) => { if (e.target === pane) release(); };
+    pane.addEventListener('wheel', release, { passive: true });
+    pane.addEventListener('touchmove', release, { passive: true });
+    pane.addEventListener('keydown', onKey);
+    pane.addEventListener('pointerdown', onPointer);
+    return () => {
+      pane.removeEventListener('pointerdown', onPointer);
+      pane.removeEventListener('wheel', release);
+      pane.removeEventListener('touchmove', release);
+      pane.removeEventListener('keydown', onKey);
+    };
+  }, []);
 
   const send = async (question: string) => {
     const convAtStart = conversationId;
@@ -144,6 +199,8 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
       { id: userId, role: 'user', content: question, citations: [] },
       { id: asstId, role: 'assistant', content: '', citations: [], streaming: true }]);
     forceScroll.current = true;
+    pinned.current = userId;
+    setAnnouncement('The coach is writing an answer.');
     setStreaming(true);
     setEmptyLibrary(false);
     composerRef.current?.focus();
@@ -180,11 +237,15 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
         domains: doc.domains,
         streaming: false,
       }));
+      setAnnouncement(answerAnnouncement(doc));
       void loadList();
       if (!convAtStart) setTitle(question.length > 80 ? question.slice(0, 79) + '…' : question);
     } catch (e) {
+      // A failure is an alert of its own; the region does not repeat it.
+      setAnnouncement('');
       if (e instanceof DOMException && e.name === 'AbortError') {
         update((m) => ({ ...m, streaming: false, stopped: true }));
+        setAnnouncement('You stopped the answer.');
       } else if (e instanceof ApiError && e.status === 429) {
         setMessages((ms) => ms.filter((m) => m.id !== userId && m.id !== asstId));
         setRateUntil(new Date(Date.now() + (e.retryAfter ?? 60) * 1000));
@@ -194,16 +255,24 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
         setEmptyLibrary(true);
         setDraft(question);
       } else {
+        // The question goes back into the box (unless a new one is being
+        // typed), and a request the server refused (4xx) offers no Retry:
+        // sending it unchanged cannot succeed.
+        const refused = e instanceof ApiError && e.status >= 400 && e.status < 500;
         const message = e instanceof ApiError && e.status === 0
-          ? 'The connection was lost before the answer finished.'
-          : e instanceof Error ? e.message : 'The coach could not answer.';
+          ? 'The connection was lost before the answer finished. Check your internet connection, then press Retry.'
+          : refused && (e as ApiError).code === 'invalid_field'
+            ? `The question could not be sent: questions can be at most ${QUESTION_MAX.toLocaleString('en-US')} characters. It is back in the box: shorten it and send it again.`
+            : teacherMessage(e, 'The coach could not answer.');
+        setDraft((d) => (d.trim() === '' ? question : d));
         update((m) => ({
           ...m,
           streaming: false,
           failed: {
             message,
-            retry: () => {
+            retry: refused ? undefined : () => {
               setMessages((ms) => ms.filter((x) => x.id !== userId && x.id !== asstId));
+              setDraft((d) => (d === question ? '' : d));
               void send(question);
             },
           },
@@ -306,6 +375,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
           <p className="banner warn" role="alert">The library has no books yet, so the coach has nothing to answer from. Ask an administrator to add books.</p>
         )}
         {loadError && <p className="banner error" role="alert">{loadError}</p>}
+        <div id="answer-status" className="visually-hidden" role="status" aria-live="polite" aria-atomic="true">{announcement}</div>
         <div className="messages">
           {messages.length === 0 && !loadError ? (
             <div className="welcome">

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { api, MY_EXPORT_URL } from '../api/client';
 import { useAuth } from '../auth';
 import { formatDate } from '../format';
+import { teacherMessage } from '../api/errors';
 
 const ROLE_NAMES = { educator: 'Educator', coach: 'Coach', admin: 'Administrator' } as const;
 
@@ -22,7 +23,7 @@ export function ProfilePage() {
       setUser({ ...user, ...p });
       setStatus('Your name was saved.');
     } catch (err) {
-      setError(err instanceof Error ? err.message : 'Your name could not be saved.');
+      setError(teacherMessage(err, 'Your name could not be saved.'));
     }
   };
 

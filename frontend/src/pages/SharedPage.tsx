@@ -2,22 +2,24 @@
 
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api/client';
-import type { Citation, SharedConversation } from '../api/types';
+import type { SharedConversation } from '../api/types';
+import type { ShownCitation } from '../format';
 import { MessageView } from '../components/MessageView';
 import { CitationPanel } from '../components/CitationPanel';
 import { ExportMenu } from '../components/ExportMenu';
 import { formatDate } from '../format';
+import { teacherMessage } from '../api/errors';
 
 export function SharedPage({ token }: { token: string }) {
   const [conv, setConv] = useState<SharedConversation | null>(null);
   const [error, setError] = useState('');
-  const [panel, setPanel] = useState<{ c: Citation; el: HTMLElement; messageId: string } | null>(null);
+  const [panel, setPanel] = useState<{ c: ShownCitation; el: HTMLElement; messageId: string } | null>(null);
 
   useEffect(() => {
     api.shared(token).then(setConv).catch((e) => {
       setError(e instanceof ApiError && e.status === 404
         ? 'This link does not work: it may have expired or been revoked.'
-        : e instanceof Error ? e.message : 'The conversation could not be loaded.');
+        : teacherMessage(e, 'The conversation could not be loaded.'));
     });
   }, [token]);
 

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, setCsrfToken } from '../api/client';
 import type { Profile, Provider } from '../api/types';
+import { teacherMessage } from '../api/errors';
 
 const SSO_ERRORS: Record<string, string> = {
   provider_denied: 'Sign-in was cancelled at the provider.',
@@ -46,7 +47,7 @@ export function SignInPage({ onSignedIn, returnTo }: { onSignedIn: (p: Profile) 
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) setError('That email and password do not match an account.');
       else if (err instanceof ApiError && err.status === 429) setError(`Too many attempts. Try again in ${Math.ceil((err.retryAfter ?? 900) / 60)} minutes.`);
-      else setError(err instanceof Error ? err.message : 'Sign-in failed.');
+      else setError(teacherMessage(err, 'Sign-in failed.'));
       setBusy(false);
     }
   };
