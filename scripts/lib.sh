@@ -19,6 +19,8 @@ PLC_PKGS_BUILD=(build-essential autoconf automake libtool pkg-config
     libfcgi-dev libpq-dev libjson-c-dev libcurl4-openssl-dev libssl-dev
     libpoppler-glib-dev libcairo2-dev libpango1.0-dev libcmark-dev libstemmer-dev
     fonts-dejavu-core)
+# libarchive writes the ZIP of a person's data export (docs/privacy.md).
+PLC_PKGS_BUILD+=(libarchive-dev)
 PLC_PKGS_STACK=(postgresql-15 postgresql-server-dev-15 nginx spawn-fcgi curl
     dpkg-dev)
 PLC_PKGS_CHECK=(wrk clang libclang-rt-14-dev valgrind qpdf)
@@ -38,6 +40,8 @@ PLC_PKGS_CHECK+=(clang-format-14 shellcheck)
 # The container's behaviour on a host (t/deploy/readonly-root.sh): the
 # entrypoint as the image's user, read-only root, only its volumes writable.
 PLC_PKGS_CHECK+=(bubblewrap)
+# unzip opens the data exports in t/integration/userdata.sh.
+PLC_PKGS_CHECK+=(unzip)
 
 plc_log() { printf '==> %s\n' "$*" >&2; }
 plc_warn() { printf 'warning: %s\n' "$*" >&2; }

@@ -19,6 +19,7 @@ int cmd_search(int argc, char **argv, struct config *cfg);
 int cmd_reindex(int argc, char **argv, struct config *cfg);
 int cmd_eval(int argc, char **argv, struct config *cfg);
 int cmd_ask(int argc, char **argv, struct config *cfg);
+int cmd_retention(int argc, char **argv, struct config *cfg);
 int cmd_export(int argc, char **argv, struct config *cfg);
 
 #endif

@@ -21,7 +21,7 @@ struct command {
 static const struct command commands[] = {
     {"migrate", cmd_migrate, "apply database migrations (--status lists them)"},
     {"db-roles", cmd_db_roles, "create the application and migration roles (as the master user)"},
-    {"user", cmd_user, "add, list and change users (local accounts, roles)"},
+    {"user", cmd_user, "add, list, change and erase users (local accounts, roles)"},
     {"org", cmd_org, "add and list districts and schools"},
     {"team", cmd_team, "add teams, their members and their coaches"},
     {"ingest", cmd_ingest, "add books (PDF, Markdown, text) to the library"},
@@ -31,6 +31,7 @@ static const struct command commands[] = {
     {"ask", cmd_ask, "ask the coach a question (--conversation, --user, --json)"},
     {"export", cmd_export, "write a conversation as PDF, Markdown or text (--format, -o)"},
     {"eval", cmd_eval, "measure retrieval on a question set (recall@1, recall@5, MRR)"},
+    {"retention", cmd_retention, "delete conversations older than PLCCOACH_RETENTION_DAYS now"},
 };
 
 static void help(FILE *out)

@@ -2,11 +2,13 @@
  * The coach pipeline; see pipeline.h.
  *
  * coach_ask() runs the steps below in order, each on the one struct ask
- * of the call: context (the conversation so far), route (the standalone
- * question and its class), save the question (and send meta), answer
- * (a fixed text; or retrieve, then generate and verify the model's
- * answer, or compose and verify the extractive one), deliver (citations
- * and the rest of the stream), save the answer, and the document.  A step
+ * of the call: context (the conversation so far), rewrite (the standalone
+ * question), retrieve (the passages and the library's evidence), route
+ * (the question's class, decided by that evidence), save the question
+ * (and send meta), answer (a fixed text; or generate and verify the
+ * model's answer, or compose and verify the extractive one), deliver
+ * (citations and the rest of the stream), save the answer, and the
+ * document.  A step
  * that fails returns its status and the later steps do not run.
  *
  * Ownership, once for all: struct ask owns everything it points to except
@@ -21,7 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coach/classify.h"
 #include "coach/document.h"
+#include "coach/evidence.h"
 #include "coach/extractive.h"
 #include "coach/llm.h"
 #include "coach/pipeline.h"
@@ -66,6 +70,7 @@ struct ask {
     struct llm_result lr;      /* the model's answer (empty unless the model was asked) */
     struct verify_result vr;   /* the verified answer and its citations */
     char *composed;            /* the extractive answer before verification */
+    char *focus;               /* a rewritten follow-up's own words, or NULL */
     json_object *cites, *clar; /* until ask_document moves them into the document */
     /* Results of the steps. */
     struct msg_turn *turns; /* the conversation so far (in the arena) */
@@ -149,10 +154,10 @@ static bool gen_cancelled(void *ctx)
 
 /* The standalone question: earlier questions fold into follow-ups (by
  * rules), and the current one is rewritten by the model when one is
- * usable.  Sets *after_clarify when the last answer asked to clarify.
- * Returns a malloc'd string. */
-static char *standalone_question(struct ask *a, const struct msg_turn *turns, size_t n,
-                                 bool *after_clarify)
+ * usable, else by rules.  Sets a->after_clarify when the last answer asked
+ * to clarify, and a->focus to the follow-up's own words when it was
+ * rewritten.  Returns a malloc'd string. */
+static char *standalone_question(struct ask *a, const struct msg_turn *turns, size_t n)
 {
     char *prev = NULL, *out = NULL;
     bool clarified = false;
@@ -164,7 +169,7 @@ static char *standalone_question(struct ask *a, const struct msg_turn *turns, si
             continue;
         }
         if (prev != NULL && (clarified || rewrite_is_followup(turns[i].content))) {
-            char *next = rewrite_rules(prev, turns[i].content);
+            char *next = rewrite_rules(prev, turns[i].content, NULL);
             free(prev);
             prev = next;
         } else {
@@ -173,15 +178,17 @@ static char *standalone_question(struct ask *a, const struct msg_turn *turns, si
         }
         clarified = false;
     }
-    *after_clarify = clarified;
+    a->after_clarify = clarified;
     if (prev == NULL || !(clarified || rewrite_is_followup(a->rq->question))) {
         free(prev);
         return xstrdup(a->rq->question);
     }
     if (llm_configured(a->cfg) && !llm_breaker_open(a->cfg))
         out = rewrite_model(a->cfg, prev, a->rq->question);
-    if (out == NULL)
-        out = rewrite_rules(prev, a->rq->question);
+    if (out != NULL)
+        a->focus = xstrdup(a->rq->question);
+    else
+        out = rewrite_rules(prev, a->rq->question, &a->focus);
     free(prev);
     return out;
 }
@@ -218,12 +225,74 @@ static enum coach_status ask_context(struct ask *a)
     return COACH_OK;
 }
 
-/* Step 2, route: the standalone question, its class, and whether the
- * model will write the answer. */
+/* Step 2, rewrite: the standalone question. */
+static void ask_rewrite(struct ask *a)
+{
+    a->out->standalone = standalone_question(a, a->turns, a->nturns);
+}
+
+/* Step 3, retrieve: the passages and the library's evidence, the
+ * question's domains (by the lexicon) boosted. */
+static enum coach_status ask_retrieve(struct ask *a)
+{
+    const char *boost[DOMAIN_COUNT + 1];
+    unsigned domains = route_domains(a->out->standalone);
+    size_t nb = 0, i;
+    struct search_opts so = {
+        .question = a->out->standalone,
+        .k = COACH_SOURCES,
+        .threshold = -1,
+        .mode = SEARCH_HYBRID,
+    };
+
+    for (i = 0; i < DOMAIN_COUNT; i++)
+        if (domains & (1u << i))
+            boost[nb++] = domain_name(i);
+    boost[nb] = NULL;
+    so.boost = nb > 0 ? boost : NULL;
+    if (!search_run(a->db, a->cfg, &so, &a->sr))
+        return COACH_DB_ERROR;
+    a->out->retrieved = a->sr.n > 0 && !a->sr.nothing_relevant;
+    return COACH_OK;
+}
+
+/* With a model configured, its classification replaces the rules' (which
+ * stay when it fails); a safety topic is never asked about. */
+static void ask_route_model(struct ask *a, const struct route_evidence *ev)
+{
+    struct classify_answer m;
+    unsigned lexicon = a->cls.domains;
+
+    if (!classify_model(a->cfg, a->out->standalone, &a->sr, ev, &a->cls, &m))
+        return;
+    if (m.out_of_scope) {
+        route_refuse_uncovered(&a->cls);
+        return;
+    }
+    a->cls.route = m.too_broad && !a->after_clarify ? COACH_CLARIFY : COACH_ANSWER;
+    a->cls.domains = m.domains != 0 ? m.domains : lexicon;
+    if (a->cls.route == COACH_CLARIFY && a->cls.nchoices == 0)
+        route_clarify_general(&a->cls);
+}
+
+/* Step 4, route: the question's class from the library's evidence (a
+ * clarification's choices from the chapters its matches fall in), and
+ * whether the model will write the answer. */
 static void ask_route(struct ask *a)
 {
-    a->out->standalone = standalone_question(a, a->turns, a->nturns, &a->after_clarify);
-    route_classify(a->out->standalone, !a->after_clarify, &a->cls);
+    struct route_evidence ev;
+    const char *choices[ROUTE_MAX_CHOICES];
+    size_t n;
+
+    evidence_route(&a->sr, a->out->standalone, &ev);
+    route_classify(a->out->standalone, !a->after_clarify, &ev, &a->cls);
+    if (!a->cls.safety)
+        ask_route_model(a, &ev);
+    if (a->cls.route == COACH_CLARIFY) {
+        n = evidence_choices(&a->sr, &a->arena, choices, ROUTE_MAX_CHOICES);
+        if (n >= 2)
+            route_set_choices(&a->cls, choices, n);
+    }
     a->out->route = a->cls.route;
     a->out->domains = a->cls.domains;
     a->llm_wanted = a->cls.route == COACH_ANSWER && llm_configured(a->cfg);
@@ -233,7 +302,7 @@ static void ask_route(struct ask *a)
     }
 }
 
-/* Step 3: the question is saved before anything is generated; then the
+/* Step 5: the question is saved before anything is generated; then the
  * meta event. */
 static enum coach_status ask_save_question(struct ask *a)
 {
@@ -262,7 +331,7 @@ static enum coach_status ask_save_question(struct ask *a)
     return COACH_OK;
 }
 
-/* Step 4a: the fixed answer of a refusal or a clarification. */
+/* Step 6a: the fixed answer of a refusal or a clarification. */
 static void ask_fixed(struct ask *a)
 {
     struct buf b = BUF_INIT;
@@ -287,34 +356,6 @@ static void ask_fixed(struct ask *a)
     json_object_object_add(a->clar, "choices", choices);
 }
 
-/* Step 4b, retrieve: the passages, routed domains boosted.  Sets the
- * "nothing in the library" answer when none is relevant. */
-static enum coach_status ask_retrieve(struct ask *a)
-{
-    const char *boost[DOMAIN_COUNT + 1];
-    size_t nb = 0, i;
-    struct search_opts so = {
-        .question = a->out->standalone,
-        .k = COACH_SOURCES,
-        .threshold = -1,
-        .mode = SEARCH_HYBRID,
-    };
-
-    for (i = 0; i < DOMAIN_COUNT; i++)
-        if (a->cls.domains & (1u << i))
-            boost[nb++] = domain_name(i);
-    boost[nb] = NULL;
-    so.boost = nb > 0 ? boost : NULL;
-    if (!search_run(a->db, a->cfg, &so, &a->sr))
-        return COACH_DB_ERROR;
-    a->out->retrieved = a->sr.n > 0 && !a->sr.nothing_relevant;
-    if (!a->out->retrieved) {
-        a->text = NOTHING_TEXT;
-        a->notice = NULL;
-    }
-    return COACH_OK;
-}
-
 /* The passages' texts, source n at [n - 1]; returns how many. */
 static size_t ask_sources(const struct ask *a, const char **sources)
 {
@@ -325,7 +366,7 @@ static size_t ask_sources(const struct ask *a, const char **sources)
     return i;
 }
 
-/* Step 4c, generate: the model's streamed answer into a->lr.  Returns
+/* Step 6b, generate: the model's streamed answer into a->lr.  Returns
  * COACH_CANCELLED when the client went away. */
 static enum coach_status ask_generate(struct ask *a)
 {
@@ -349,7 +390,7 @@ static enum coach_status ask_generate(struct ask *a)
     return COACH_OK;
 }
 
-/* Step 4d, verify the model's answer: keep what verifies, or leave
+/* Step 6c, verify the model's answer: keep what verifies, or leave
  * a->text NULL (with a notice) for the extractive answer. */
 static void ask_verify_model(struct ask *a)
 {
@@ -383,45 +424,68 @@ static void ask_verify_model(struct ask *a)
         a->notice = NOTICE_UNGROUNDED;
 }
 
-/* Step 4e, compose and verify the extractive answer. */
-static void ask_compose(struct ask *a)
+/* Step 6d, compose and verify the extractive answer: the library's IDF
+ * of the question's words, its chapters' headings, and follow-up
+ * questions from the sections next to the passages'. */
+static enum coach_status ask_compose(struct ask *a)
 {
     const char *sources[COACH_SOURCES];
-    size_t k = ask_sources(a, sources);
-    const char *focus = strcmp(a->out->standalone, a->rq->question) != 0 ? a->rq->question : NULL;
+    struct extract_source src[COACH_SOURCES];
+    struct extract_weight weights[64];
+    struct evidence_sections secs;
+    size_t k = ask_sources(a, sources), i;
+    struct extract_request rq = {
+        .question = a->out->standalone,
+        .focus = a->focus,
+        .sources = src,
+        .k = k,
+        .weights = weights,
+    };
 
-    a->composed = extractive_compose(a->out->standalone, focus, sources, k);
+    if (!evidence_sections(a->db, &a->sr, k, &a->arena, &secs))
+        return COACH_DB_ERROR;
+    for (i = 0; i < k; i++)
+        src[i] = (struct extract_source){.text = sources[i], .section = a->sr.hits[i].section};
+    rq.nweights = evidence_weights(&a->sr, weights, sizeof(weights) / sizeof(weights[0]));
+    rq.headings = secs.headings;
+    rq.nheadings = secs.nheadings;
+    rq.followups = secs.followups;
+    rq.nfollowups = secs.nfollowups;
+    a->composed = extractive_compose(&rq);
     if (a->composed == NULL) {
         a->text = NOTHING_TEXT;
-        return;
+        return COACH_OK;
     }
     verify_answer(a->composed, sources, k, &a->vr);
     a->text = a->vr.text;
+    return COACH_OK;
 }
 
-/* Step 4: the answer's text, by whichever route the question took. */
+/* Step 6: the answer's text, by whichever route the question took. */
 static enum coach_status ask_answer(struct ask *a)
 {
     enum coach_status st = COACH_OK;
 
     if (a->cls.route != COACH_ANSWER) {
         ask_fixed(a);
+    } else if (!a->out->retrieved) {
+        a->text = NOTHING_TEXT;
+        a->notice = NULL;
     } else {
-        st = ask_retrieve(a);
-        if (st == COACH_OK && a->text == NULL && a->llm_wanted) {
+        if (a->llm_wanted) {
             st = ask_generate(a);
             if (st == COACH_OK)
                 ask_verify_model(a);
         }
         if (st == COACH_OK && a->text == NULL)
-            ask_compose(a);
+            st = ask_compose(a);
     }
     if (st == COACH_OK && strlen(a->text) > COACH_ANSWER_MAX_BYTES) /* what the database takes */
         a->text = arena_strndup(&a->arena, a->text, utf8_clip(a->text, COACH_ANSWER_MAX_BYTES));
     return st;
 }
 
-/* Step 5, deliver: the citations, the text when the model did not stream
+/* Step 7, deliver: the citations, the text when the model did not stream
  * it, and the times. */
 static enum coach_status ask_deliver(struct ask *a)
 {
@@ -451,7 +515,7 @@ static enum coach_status ask_deliver(struct ask *a)
     return COACH_OK;
 }
 
-/* Step 6: the answer is saved exactly as done will carry it (a signed-in
+/* Step 8: the answer is saved exactly as done will carry it (a signed-in
  * user's question only). */
 static enum coach_status ask_save_answer(struct ask *a)
 {
@@ -480,7 +544,7 @@ static enum coach_status ask_save_answer(struct ask *a)
     return msg_save_answer(a->db, &ans) ? COACH_OK : COACH_DB_ERROR;
 }
 
-/* Step 7: the document into out->doc (taking cites and clar), the done
+/* Step 9: the document into out->doc (taking cites and clar), the done
  * event, the log line. */
 static void ask_document(struct ask *a)
 {
@@ -525,6 +589,7 @@ static void ask_release(struct ask *a, enum coach_status st)
     llm_result_free(&a->lr);
     verify_result_free(&a->vr);
     free(a->composed);
+    free(a->focus);
     search_result_free(&a->sr);
     json_object_put(a->cites);
     json_object_put(a->clar);
@@ -552,6 +617,10 @@ enum coach_status coach_ask(struct db *db, const struct config *cfg, const struc
 
     memset(out, 0, sizeof(*out));
     st = ask_context(&a);
+    if (st == COACH_OK) {
+        ask_rewrite(&a);
+        st = ask_retrieve(&a);
+    }
     if (st == COACH_OK) {
         ask_route(&a);
         st = ask_save_question(&a);

@@ -58,6 +58,16 @@ void h_shares_list(struct request *req);
 void h_shares_revoke(struct request *req);
 void h_shared_get(struct request *req);
 
+/* h_analytics.c: GET /api/analytics, /api/analytics.csv, /api/analytics/scopes */
+void h_analytics(struct request *req);
+void h_analytics_csv(struct request *req);
+void h_analytics_scopes(struct request *req);
+
+/* h_userdata.c: GET /api/me/export, GET /api/admin/users/{id}/export,
+ * DELETE /api/admin/users/{id} */
+void h_me_export(struct request *req);
+void h_admin_user_export(struct request *req);
+void h_admin_user_delete(struct request *req);
 /* h_exports.c: conversation exports, by the owner and through a share link */
 void h_exports_create(struct request *req);
 void h_exports_get(struct request *req);

@@ -30,11 +30,18 @@ const struct route app_routes[] = {
      "The signed-in user's profile and CSRF token"},
     {"PATCH", "/api/me", h_me_patch, ROUTE_AUTH | ROUTE_CSRF, ROLE_ANY,
      "Change the signed-in user's display name"},
+    {"GET", "/api/me/export", h_me_export, ROUTE_AUTH, ROLE_ANY,
+     "The signed-in user's data as a ZIP, recorded as a disclosure"},
 #define ADMIN ROUTE_AUTH, ROLE_ADMIN
 #define ADMIN_CHANGE ROUTE_AUTH | ROUTE_CSRF, ROLE_ADMIN
     {"GET", "/api/admin/users", h_admin_users, ADMIN, "List users (search, keyset pages)"},
     {"PATCH", "/api/admin/users/{id}", h_admin_user_patch, ADMIN_CHANGE,
      "Change a user's role (locked against sign-in changes), organization or disabled state"},
+    {"GET", "/api/admin/users/{id}/export", h_admin_user_export, ADMIN,
+     "A person's data as a ZIP (profile, conversations, feedback, shares, audit entries), "
+     "recorded as a disclosure"},
+    {"DELETE", "/api/admin/users/{id}", h_admin_user_delete, ADMIN_CHANGE,
+     "Erase a person and everything that is theirs; the audit log keeps a pseudonymous record"},
     {"GET", "/api/admin/organizations", h_admin_orgs, ADMIN, "List districts and schools"},
     {"POST", "/api/admin/organizations", h_admin_org_create, ADMIN_CHANGE,
      "Create a district or a school"},
@@ -113,6 +120,13 @@ const struct route app_routes[] = {
      "events on request (rate limited per user)"},
 #undef MINE
 #undef MINE_CHANGE
+    {"GET", "/api/analytics", h_analytics, ROUTE_AUTH, ROLE_ANY,
+     "Usage of the coach by the caller, a team, a school or a district: aggregates only, "
+     "figures of fewer than 5 people hidden (coach and admin reads audited)"},
+    {"GET", "/api/analytics.csv", h_analytics_csv, ROUTE_AUTH, ROLE_ANY,
+     "One table of an analytics report as CSV"},
+    {"GET", "/api/analytics/scopes", h_analytics_scopes, ROUTE_AUTH, ROLE_ANY,
+     "The groups whose analytics the caller may see"},
     {"GET", "/api/search", h_search, ROUTE_AUTH, ROLE_ADMIN,
      "Search the library as the coach does: hybrid retrieval, best first (admins)"},
     {"GET", "/api/debug/sleep", h_debug_sleep, ROUTE_DEBUG, ROLE_ANY,

@@ -23,6 +23,7 @@
 #include "export/export.h"
 #include "export/make.h"
 #include "jobs/exports.h"
+#include "jobs/lifecycle.h"
 #include "jobs/queue.h"
 #include "jobs/run.h"
 #include "server/child.h"
@@ -100,6 +101,9 @@ int jobs_main(const struct config *cfg)
         }
         if (!drain_queue(&db, cfg) || !export_jobs_drain(&db, cfg, &stop_requested)
             || export_sweep(&db, cfg) < 0)
+            continue;
+        /* retention once a day, files left to delete (docs/privacy.md) */
+        if (!lifecycle_tick(&db, cfg, &stop_requested))
             continue;
         if (stop_requested || db.conn == NULL)
             continue;

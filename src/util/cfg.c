@@ -158,6 +158,9 @@ const struct config_key config_keys[] = {
     KEY("PLCCOACH_S3_ENDPOINT", CONFIG_URL, "", 0, 0, s3_endpoint, false,
         "Empty = AWS S3 (virtual-hosted URLs); otherwise scheme://host[:port] of an "
         "S3-compatible server (MinIO, s3rver), addressed path-style."),
+    KEY("PLCCOACH_RETENTION_DAYS", CONFIG_INT, "0", 0, 36500, retention_days, false,
+        "Delete conversations (and their exports) last changed more than this many days ago, "
+        "once a day in the job process (0 = keep them until their owner deletes them)."),
     KEY("PLCCOACH_EXPORT_INLINE_MESSAGES", CONFIG_INT, "60", 0, 100000, export_inline_messages,
         false,
         "Conversations with at most this many messages are exported in the request; "

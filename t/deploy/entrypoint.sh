@@ -35,7 +35,7 @@ in_flight() {
 # roles"); the canary password must reach the migration and no process
 # that keeps running.
 stack_psql postgres -- -c "CREATE ROLE plc_migrate LOGIN PASSWORD 'canary-migrate-pass-7c1'" >/dev/null
-stack_psql -- -c "GRANT CREATE ON SCHEMA public TO plc_migrate; CREATE EXTENSION vector" >/dev/null
+stack_psql -- -c "GRANT CREATE ON SCHEMA public TO plc_migrate; GRANT CREATE ON DATABASE $STACK_DB TO plc_migrate; CREATE EXTENSION vector" >/dev/null
 # As in the ECS task, the role comes from libpq's PG* variables, not from
 # the connection string (which would win over them).
 ep_start PLCCOACH_MIGRATE_ON_START=true PLCCOACH_MIGRATE_PGUSER=plc_migrate \
@@ -48,7 +48,7 @@ is "$(stack_psql -- -c "SELECT tableowner FROM pg_tables WHERE tablename = 'sche
     plc_migrate "... as the migration role (PLCCOACH_MIGRATE_PGUSER)"
 ok "it logged the start-up as JSON" \
     grep -q '"role":"entrypoint".*"msg":"waiting for the database and running migrations"' "$EP_LOG"
-ok "nginx writes its JSON access log to stdout" plc_poll 5 grep -q '"uri":"/health"' "$EP_LOG"
+ok "nginx writes its JSON access log to stdout" plc_poll 30 grep -q '"uri":"/health"' "$EP_LOG"
 pool=$(ep_child plccoach-fcgi || true)
 nginx=$(ep_child nginx || true)
 ok "the pool master is a child of the entrypoint" test -n "$pool"
@@ -70,7 +70,7 @@ ok "the readiness marker exists" test -f "$EP_RUN/ready"
 curl -s --max-time 30 -o "$STACK_DIR/slow.body" -w '%{http_code}' \
     "$(ep_url '/api/debug/sleep?ms=3000')" >"$STACK_DIR/slow.status" &
 slow=$!
-ok "a 3 s request is in flight" plc_poll 10 in_flight
+ok "a 3 s request is in flight" plc_poll 60 in_flight
 kill -TERM "$EP_PID"
 not_ready() { ! ep_health_is 200 /health/ready; }
 ok "from SIGTERM on, /health/ready fails (the ALB stops sending)" plc_poll 2 not_ready
@@ -80,8 +80,8 @@ is "$EP_STATUS" 0 "... with status 0"
 wait "$slow" || true
 is "$(cat "$STACK_DIR/slow.status")" 200 "the request in flight at SIGTERM completed with 200"
 like "$(cat "$STACK_DIR/slow.body")" '^\{"slept_ms":3000\}' "... with its whole answer"
-ok "the pool master is gone" plc_poll 5 test ! -d "/proc/$pool"
-ok "nginx is gone" plc_poll 5 test ! -d "/proc/$nginx"
+ok "the pool master is gone" plc_poll 30 test ! -d "/proc/$pool"
+ok "nginx is gone" plc_poll 30 test ! -d "/proc/$nginx"
 ok "the pool drained" grep -q 'master exiting: all workers drained' "$EP_LOG"
 ok "the entrypoint said it stopped cleanly" grep -q '"msg":"stopped cleanly"' "$EP_LOG"
 
@@ -94,7 +94,7 @@ nginx=$(ep_child nginx)
 kill -KILL "$pool"
 ok "kill -9 of the pool master: the entrypoint exits" ep_wait_exit 15
 isnt "$EP_STATUS" 0 "... non-zero ($EP_STATUS), so ECS replaces the task"
-ok "... and nginx was stopped" plc_poll 5 test ! -d "/proc/$nginx"
+ok "... and nginx was stopped" plc_poll 30 test ! -d "/proc/$nginx"
 ok "it logged why" grep -q '"msg":"plccoach-fcgi exited; stopping nginx"' "$EP_LOG"
 
 # ---- nginx dies: the entrypoint stops the pool and exits non-zero ---------------------------
@@ -106,7 +106,7 @@ nginx_workers=$(worker_pids "$nginx")
 kill -KILL "$nginx"
 ok "kill -9 of nginx: the entrypoint exits" ep_wait_exit 20
 isnt "$EP_STATUS" 0 "... non-zero ($EP_STATUS)"
-ok "... and the pool was stopped" plc_poll 5 test ! -d "/proc/$pool"
+ok "... and the pool was stopped" plc_poll 30 test ! -d "/proc/$pool"
 ok "it logged why" grep -q '"msg":"nginx exited; stopping plccoach-fcgi"' "$EP_LOG"
 # nginx's workers outlive a SIGKILLed master (in a container they end with
 # it): stop the ones this test started.
@@ -123,7 +123,7 @@ ok "... at once, without waiting for the database ($((SECONDS - start)) s)" test
 ok "... without starting the pool" bash -c "! grep -q 'started plccoach-fcgi' '$EP_LOG'"
 ok "... saying so" grep -q '"msg":"plccoach migrate failed"' "$EP_LOG"
 nginx_running() { grep -lqs -- "$EP_RUN/nginx/" /proc/[0-9]*/cmdline; }
-ok "... and nginx, started first, is gone too" plc_poll 5 eval '! nginx_running'
+ok "... and nginx, started first, is gone too" plc_poll 30 eval '! nginx_running'
 
 # ---- A bad setting is refused ------------------------------------------------------------------
 ep_start PLCCOACH_MIGRATE_ON_START=maybe
@@ -140,7 +140,7 @@ is "$EP_STATUS" 2 "... with status 2"
 pg_stop
 ep_start PLCCOACH_MIGRATE_ON_START=true PLCCOACH_DB_CONNECT_TIMEOUT=2
 ok "with PostgreSQL down, nginx answers the liveness check at once" \
-    plc_poll 15 ep_health_is 200 /health/live
+    plc_poll 60 ep_health_is 200 /health/live
 like "$(ep_body /health/live)" '"status":"starting"' "... saying the container is starting"
 is "$(ep_code /health/ready)" 503 "readiness answers 503: the ALB sends nothing yet"
 sleep 5

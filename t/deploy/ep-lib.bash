@@ -56,14 +56,17 @@ ep_start() {
     # EP_LOG_OWNER: the owner of its stdout and stderr.  A container
     # runtime (runc) hands the container's stdio to the image's user, so
     # that nginx, unprivileged, can open /dev/stdout for its access log.
+    # Appended to (O_APPEND), as a container runtime's log pipe is: nginx
+    # reopens /dev/stdout with its own offset, and a plain ">" would let
+    # the entrypoint's later lines overwrite nginx's access-log lines.
+    : >"$EP_LOG"
     if [ -n "${EP_LOG_OWNER:-}" ]; then
-        : >"$EP_LOG"
         chown "$EP_LOG_OWNER" "$EP_LOG"
     fi
     if [ -n "${EP_LAUNCH+x}" ] && [ ${#EP_LAUNCH[@]} -gt 0 ]; then
-        env -i "${EP_ENV[@]}" "$@" "${EP_LAUNCH[@]}" >"$EP_LOG" 2>&1 </dev/null &
+        env -i "${EP_ENV[@]}" "$@" "${EP_LAUNCH[@]}" >>"$EP_LOG" 2>&1 </dev/null &
     else
-        env -i "${EP_ENV[@]}" "$@" bash "$PLC_SRCDIR/docker/entrypoint.sh" >"$EP_LOG" 2>&1 </dev/null &
+        env -i "${EP_ENV[@]}" "$@" bash "$PLC_SRCDIR/docker/entrypoint.sh" >>"$EP_LOG" 2>&1 </dev/null &
     fi
     EP_PID=$!
     STACK_EXTRA_PIDS="${STACK_EXTRA_PIDS:-} $EP_PID"

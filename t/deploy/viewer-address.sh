@@ -53,7 +53,7 @@ sign_in_from() {
 sign_in_from 127.0.0.1 -H "X-Plccoach-Origin-Secret: $secret" -H 'X-Plccoach-Viewer-Address: 203.0.113.7'
 is "$CODE" 401 "through the ALB with the origin secret: the sign-in is answered"
 is "$AUDIT_IP" 203.0.113.7 "... and the audit log records CloudFront's viewer address"
-ok "... as does nginx's access log" plc_poll 5 grep -q '"remote_addr":"203.0.113.7","method":"POST"' "$EP_LOG"
+ok "... as does nginx's access log" plc_poll 30 grep -q '"remote_addr":"203.0.113.7","method":"POST"' "$EP_LOG"
 sign_in_from 127.0.0.1 -H "X-Plccoach-Origin-Secret: $secret" -H 'X-Plccoach-Viewer-Address: 2001:db8::17'
 is "$AUDIT_IP" 2001:db8::17 "an IPv6 viewer's address too"
 sign_in_from 127.0.0.1 -H "X-Plccoach-Origin-Secret: $new_secret" -H 'X-Plccoach-Viewer-Address: 203.0.113.8'
@@ -67,7 +67,7 @@ is "$AUDIT_IP" 127.0.0.1 "X-Forwarded-For is ignored: without the viewer header,
 sign_in_from 127.0.0.2 -H "X-Plccoach-Origin-Secret: $secret" -H 'X-Plccoach-Viewer-Address: 198.51.100.66'
 is "$CODE" 401 "from an address that is not the ALB's: answered"
 is "$AUDIT_IP" 127.0.0.2 "... with the peer's own address: the spoofed viewer address is ignored"
-ok "... in nginx's log too" plc_poll 5 grep -q '"remote_addr":"127.0.0.2","method":"POST"' "$EP_LOG"
+ok "... in nginx's log too" plc_poll 30 grep -q '"remote_addr":"127.0.0.2","method":"POST"' "$EP_LOG"
 
 # ---- Through the ALB without CloudFront's secret: refused --------------------------------------------
 sign_in_from 127.0.0.1 -H 'X-Plccoach-Viewer-Address: 198.51.100.66'

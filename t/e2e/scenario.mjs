@@ -4,13 +4,16 @@
 // then the plan.  Environment:
 //   E2E_BASE_URL      the stack's origin, e.g. http://127.0.0.1:8000
 //   E2E_TEACHER1, E2E_TEACHER2, E2E_ADMIN   EMAIL:PASSWORD
+//   E2E_COACH         EMAIL:PASSWORD of the coach of a team holding teacher 1
+//                     and four teachers who asked one question each (the
+//                     analytics checks; skipped when unset)
 //   E2E_SHOTS         the folder for screenshots (created)
 //   E2E_BOOK          the small book the admin uploads
 //   E2E_CHROMIUM      the browser (default /usr/bin/chromium)
 //   E2E_TIMEOUT_MS    per-step timeout (default 30000)
 //   E2E_EXPECT_STREAMING  1: a model streams, so the answer must be seen growing
 import { createRequire } from 'node:module';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -216,6 +219,16 @@ try {
   await check('focus stays in the question box after sending', async () =>
     page.evaluate(() => document.activeElement?.id === 'composer-input'));
   await screen(page, 'answer');
+  await check('the answer\'s shape: key takeaways in a box of their own, follow-up questions as buttons', async () => {
+    const box = answer.getByRole('region', { name: 'Key takeaways' });
+    const items = await box.locator('li').count();
+    const buttons = await answer.locator('.followups button').count();
+    const inText = (await answer.locator('.markdown').first().textContent()) ?? '';
+    diag(`answer shape: ${items} takeaways, ${buttons} follow-up buttons`);
+    return items >= 1 && buttons >= 2 && !/Key takeaways/.test(inText);
+  });
+  await answer.getByRole('region', { name: 'Key takeaways' }).scrollIntoViewIfNeeded();
+  await screen(page, 'answer-shape');
 
   // 3. Open a citation.
   await check('a citation chip opens the side panel with book, pages and quote', async () => {
@@ -455,6 +468,53 @@ try {
     return /The Lantern Protocol for Team Meetings/.test(sources);
   });
   await screen(ad.page, 'admin-answer-cites-new-book');
+
+  // 12. Analytics and data rights (issue 14).
+  // value PAGE NAME: the summary figure labelled exactly NAME.
+  const value = async (p, name) => ((await p.getByLabel('Summary').locator('.figure')
+    .filter({ has: p.locator('dt').getByText(name, { exact: true }) }).locator('dd').textContent()) ?? '').trim();
+  await check('teacher 1\'s "My usage": 2 questions in 1 conversation, 1 thumbs down, flagged', async () => {
+    await page.getByRole('link', { name: 'My usage' }).click();
+    await page.getByRole('heading', { level: 1, name: 'My usage' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: /^Your own usage/ }).waitFor();
+    const got = [await value(page, 'Questions'), await value(page, 'Conversations'),
+      await value(page, 'Not helpful (thumbs down)'), await value(page, 'Flagged for review')];
+    diag(`my usage: ${got.join(', ')}`);
+    return got.join(',') === '2,1,1,1';
+  });
+  await screen(page, 'my-usage');
+  if (process.env.E2E_COACH) {
+    const co = await newPage();
+    await check('the coach\'s Team view: 6 members, 5 active, 6 questions, thumbs down hidden', async () => {
+      await signIn(co.page, creds('E2E_COACH'));
+      await co.page.getByRole('link', { name: 'Analytics' }).click();
+      await co.page.getByRole('heading', { level: 2, name: /^Team: Grade 3 team/ }).waitFor();
+      const got = [await value(co.page, 'Members'), await value(co.page, 'Active users'),
+        await value(co.page, 'Questions'), await value(co.page, 'Conversations'),
+        await value(co.page, 'Not helpful (thumbs down)')];
+      diag(`team view: ${got.join(', ')}`);
+      return got.join(',') === '6,5,6,5,Hidden: fewer than 5 people';
+    });
+    await check('each chart has its data table and a CSV that matches', async () => {
+      await co.page.getByText('Data table: Engagement over time').click();
+      const rows = await co.page.getByRole('table', { name: 'Engagement over time' }).locator('tbody tr').count();
+      const href = await co.page.getByRole('link', { name: 'Download CSV: summary' }).getAttribute('href');
+      const csv = await (await co.ctx.request.get(BASE + href)).text();
+      diag(`timeline rows ${rows}; CSV: ${csv.split('\r\n').filter((l) => /^(questions|active_users),/.test(l)).join(' ')}`);
+      return rows >= 28 && /\r\nquestions,6,false\r\n/.test(csv) && /\r\nactive_users,5,false\r\n/.test(csv);
+    });
+    await screen(co.page, 'team-analytics');
+  }
+  await check('teacher 1 downloads her data: a ZIP with her profile and her conversation as JSON and PDF', async () => {
+    await page.getByRole('link', { name: 'Profile' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download my data' }).click()]);
+    const bytes = readFileSync(await download.path());
+    const names = bytes.toString('latin1');
+    diag(`data export: ${download.suggestedFilename()}, ${bytes.length} bytes`);
+    return bytes.subarray(0, 2).toString() === 'PK' && /plccoach-data-\d{4}-\d\d-\d\d\.zip/.test(download.suggestedFilename())
+      && names.includes('profile.json') && /conversations\/[^\0]*\.pdf/.test(names) && names.includes('audit.json');
+  });
 } catch (e) {
   ok(false, 'the scenario ran to the end', e && e.stack ? e.stack : e);
 } finally {
