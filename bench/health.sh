@@ -17,53 +17,21 @@
 # shellcheck disable=SC2016,SC2317  # backquotes are markdown; helpers are called indirectly
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -euo pipefail
-SRC=$(cd "$(dirname "$0")/.." && pwd)
-: "${PLC_SRCDIR:=$SRC}"
-
+HERE=$(cd "$(dirname "$0")" && pwd)
+# Read before bench/lib.sh, which sets its own defaults for these.
 DURATION=${BENCH_DURATION:-15}
 CONNS=${BENCH_CONNECTIONS:-50}
 THREADS=${BENCH_THREADS:-2}
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"
 
-# shellcheck source=t/lib/tap.sh
-. "$PLC_SRCDIR/t/lib/tap.sh"
-# shellcheck source=scripts/lib.sh
-. "$PLC_SRCDIR/scripts/lib.sh"
-# Errors end the run without TAP noise (the stack helpers speak TAP);
-# applied again after each file that defines plc_die.
-quiet_die() {
-    plc_die() {
-        printf 'bench: %s\n' "$*" >&2
-        tap_finish_quietly 1
-    }
-}
-quiet_die
-# Which build: PLC_BUILDDIR, else the current directory when it is a build
-# directory (make bench), else var/build, built as scripts/up builds it.
-if [ -z "${PLC_BUILDDIR:-}" ]; then
-    if [ -x "$PWD/plccoach-fcgi" ] && [ -f "$PWD/Makefile" ]; then
-        PLC_BUILDDIR=$PWD
-    else
-        PLC_BUILDDIR=$PLC_SRCDIR/var/build
-        plc_bootstrap
-        plc_build "$PLC_BUILDDIR"
-    fi
-fi
-export PLC_BUILDDIR
-# shellcheck source=t/lib/stack.sh
-. "$PLC_SRCDIR/t/lib/stack.sh"
-
-quiet_die
 command -v wrk >/dev/null 2>&1 || plc_die "wrk is not installed (apt-get install wrk)"
-if grep -q '^SAN_CFLAGS = .*-fsanitize' "$PLC_BUILDDIR/Makefile" 2>/dev/null &&
-    [ -z "${BENCH_ALLOW_SANITIZERS:-}" ]; then
-    plc_die "$PLC_BUILDDIR is built with sanitizers: its numbers would mean nothing (BENCH_ALLOW_SANITIZERS=1 to run anyway)"
-fi
-cflags=$(sed -n 's/^CFLAGS = //p' "$PLC_BUILDDIR/Makefile" 2>/dev/null || true)
-
-# Quiet stand-ins for the TAP output the stack helpers produce.
-pass() { :; }
-fail() { printf 'bench: %s\n' "$*" >&2; }
-diag() { printf '# %s\n' "$*" >&2; }
+# Which build (bench/lib.sh): PLC_BUILDDIR, else the current directory when
+# it is a build directory (make bench), else var/build, built as scripts/up
+# builds it; a sanitizer build is refused.
+bench_build
+bench_stack_helpers
+cflags=$BENCH_CFLAGS
 
 STACK_WORKERS=${BENCH_WORKERS:-4}
 STACK_NGINX_WORKERS=auto

@@ -46,6 +46,11 @@ PLC_PKGS_CHECK+=(clang-format-14 shellcheck)
 PLC_PKGS_CHECK+=(bubblewrap)
 # unzip opens the data exports in t/integration/userdata.sh.
 PLC_PKGS_CHECK+=(unzip)
+# The benchmarks (bench/, not make check), which install these themselves:
+# the peers of bench/peers/run.sh (a FastAPI + uvicorn hello world and a
+# FastAPI + asyncpg twin of GET /api/conversations), and the system-call
+# counts of bench/profile.sh.  wrk, valgrind and spawn-fcgi are above.
+PLC_PKGS_BENCH=(python3-fastapi python3-uvicorn python3-asyncpg strace)
 
 plc_log() { printf '==> %s\n' "$*" >&2; }
 plc_warn() { printf 'warning: %s\n' "$*" >&2; }

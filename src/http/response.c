@@ -230,7 +230,9 @@ void resp_finish(struct request *req)
         resp_error(req, 500, "internal", "the handler produced no response");
     snprintf(len, sizeof(len), "%zu", req->resp.body.len);
     resp_header(req, "Content-Length", len);
+    /* Not flushed: the server ends the request next, and libfcgi then
+     * writes the response and the end records in one write (one wake-up
+     * of nginx instead of two). */
     if (send_head(req) && strcmp(req->method ? req->method : "", "HEAD") != 0)
         out(req, buf_str(&req->resp.body), req->resp.body.len);
-    req->io.flush(req->io.ctx);
 }

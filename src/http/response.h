@@ -52,7 +52,9 @@ bool resp_sse_json(struct request *req, const char *event, json_object *obj)
     __attribute__((nonnull));
 
 /* Sends whatever is not yet sent.  A response with no status becomes a
- * 500 error.  Safe to call twice. */
+ * 500 error.  Safe to call twice.  A streamed response is flushed; any
+ * other is left in the I/O's buffer for the server to end the request
+ * with (src/server/worker.c). */
 void resp_finish(struct request *req) __attribute__((nonnull));
 
 #endif

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "db/db.h"
@@ -72,7 +73,37 @@ static bool fcgi_flush(void *ctx)
     return FCGX_FFlush(fr->out) == 0;
 }
 
-/* Serves one accepted request from start to finish. */
+/* Ends the FastCGI request: libfcgi writes what is left of the response
+ * with the end records (one write, so nginx wakes once), then the
+ * connection is closed.  libfcgi's own close shuts the connection down and
+ * waits, up to 2 s, for nginx to close its side, reading and dropping
+ * whatever nginx still sends, so that input left unread never turns into
+ * a reset; the worker is idle meanwhile, until nginx is scheduled.  When
+ * the input was read to its end (a request without a body: the empty
+ * FCGI_STDIN record comes with the parameters; or a body read to its
+ * end), there is nothing left to drain and the worker closes at once. */
+static void end_request(FCGX_Request *fr, int64_t content_length)
+{
+    int fd = fr->ipcFd;
+    bool drained;
+
+    FCGX_FClose(fr->err);
+    FCGX_FClose(fr->out);
+    drained =
+        FCGX_HasSeenEOF(fr->in) == EOF
+        || (content_length <= 0 && FCGX_GetChar(fr->in) == EOF && FCGX_HasSeenEOF(fr->in) == EOF);
+    if (drained && fd >= 0 && FCGX_GetError(fr->out) == 0)
+        fr->ipcFd = -1; /* FCGX_Finish_r's close is then a no-op */
+    else
+        fd = -1;
+    FCGX_Finish_r(fr);
+    if (fd >= 0)
+        close(fd);
+}
+
+/* Serves one accepted request from start to finish; the request's log
+ * line is written (one write(2), src/util/log.h) once nginx has the whole
+ * response. */
 static void serve(FCGX_Request *fr, const struct config *cfg, struct db *db)
 {
     const struct req_io io = {fcgi_read, fcgi_write, fcgi_flush, fr};
@@ -82,11 +113,26 @@ static void serve(FCGX_Request *fr, const struct config *cfg, struct db *db)
     if (request_parse(&req, (const char *const *)fr->envp))
         router_dispatch(app_router(), &req);
     resp_finish(&req);
+    end_request(fr, req.content_length);
     LOG_FIELDS(LOG_INFO, "request", LF_STR("method", req.method),
                LF_STR("path", request_log_path(&req)), LF_INT("status", req.resp.status),
                LF_INT("ms", now_ms() - req.start_ms),
                LF_INT("bytes", (long long)req.resp.body.len));
     request_free(&req);
+}
+
+/* The requests this worker serves before it is replaced: --max-requests
+ * less up to a tenth, drawn per worker, so that workers started together
+ * are not all replaced (and all reconnect to the database) together. */
+static int64_t request_budget(const struct config *cfg)
+{
+    uint64_t spread = (uint64_t)cfg->max_requests / 10, r;
+
+    if (cfg->max_requests <= 0 || spread == 0)
+        return cfg->max_requests;
+    if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+        r = (uint64_t)getpid() * 2654435761u;
+    return cfg->max_requests - (int64_t)(r % (spread + 1));
 }
 
 /* Adds the listening socket to the worker's epoll instance, exclusively
@@ -111,7 +157,7 @@ int worker_main(const struct config *cfg, int listen_fd)
     sigset_t waitmask;
     FCGX_Request fr;
     struct db db;
-    int64_t served = 0;
+    int64_t served = 0, budget;
     int status = WORKER_EXIT_STOPPED, ep;
 
     if (!child_setup("worker", &stop_requested, &waitmask))
@@ -131,6 +177,7 @@ int worker_main(const struct config *cfg, int listen_fd)
     }
     db_init(&db, cfg);
     FCGX_InitRequest(&fr, listen_fd, 0);
+    budget = request_budget(cfg);
     log_info("worker started");
 
     while (!stop_requested) {
@@ -153,9 +200,8 @@ int worker_main(const struct config *cfg, int listen_fd)
             continue;
         }
         serve(&fr, cfg, &db);
-        FCGX_Finish_r(&fr);
         served++;
-        if (cfg->max_requests > 0 && served >= cfg->max_requests) {
+        if (budget > 0 && served >= budget) {
             log_info("worker recycling after %lld requests", (long long)served);
             status = WORKER_EXIT_RECYCLED;
             break;

@@ -56,12 +56,21 @@ bool buf_putc(struct buf *b, char c)
 
 bool buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
+    size_t room = b->data != NULL && !b->overflow ? b->cap - b->len : 0;
     va_list copy;
     int n;
 
+    /* One pass when the text fits in the room there is (the usual case:
+     * the log line's numbers), a second into a grown buffer otherwise. */
     va_copy(copy, ap);
-    n = vsnprintf(NULL, 0, fmt, copy);
+    n = vsnprintf(room > 0 ? b->data + b->len : NULL, room, fmt, copy);
     va_end(copy);
+    if (n >= 0 && (size_t)n < room && (b->limit == 0 || b->len + (size_t)n <= b->limit)) {
+        b->len += (size_t)n;
+        return true;
+    }
+    if (room > 0)
+        b->data[b->len] = '\0';
     if (n < 0 || !reserve(b, (size_t)n))
         return false;
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);

@@ -33,7 +33,8 @@ const struct config_key config_keys[] = {
         "Job processes that take ingestion jobs from the database queue (0 = none in this "
         "task). Overridden by --job-workers."),
     KEY("PLCCOACH_MAX_REQUESTS", CONFIG_INT, "10000", 0, INT64_C(1000000000), max_requests, false,
-        "A worker exits and is replaced after this many requests (0 = never). "
+        "A worker exits and is replaced after this many requests, less up to a tenth drawn "
+        "per worker so that workers started together do not reconnect together (0 = never). "
         "Overridden by --max-requests."),
     KEY("PLCCOACH_DRAIN_TIMEOUT", CONFIG_INT, "25", 1, 3600, drain_timeout, false,
         "Seconds that in-flight requests get to finish after SIGTERM before workers are killed; "

@@ -3,9 +3,16 @@
  *
  * Every line carries a UTC timestamp, the level, the process role and pid,
  * and the id of the request being served (when there is one).  Messages and
- * field values are escaped, so untrusted bytes can't forge a line.  Lines
- * are written with a single write(2) so that the master's and workers'
- * lines never interleave mid-line.
+ * field values are escaped, so untrusted bytes can't forge a line.
+ *
+ * Each line is written with a single write(2) before the call returns:
+ * nothing is held in the process, so a line logged is never lost when the
+ * process then crashes, is killed or drained (the kernel has it).  A line
+ * is at most LOG_LINE_MAX bytes (its string values are cut to fit, and the
+ * line then says "truncated":true), and LOG_LINE_MAX is PIPE_BUF: a write
+ * that size to a pipe is atomic, and writes to one regular file are
+ * serialised, so the lines of the master, its workers and its job
+ * processes, which share stderr, never interleave.
  *
  * Secrets (passwords, tokens, connection strings) are never passed here.
  */
@@ -14,6 +21,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+/* The longest line written, newline included: PIPE_BUF on Linux. */
+#define LOG_LINE_MAX 4096
 
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 

@@ -39,7 +39,7 @@ int main(void)
 
     if (!config_load(&cfg, err, sizeof(err)))
         bail("config: %s", err);
-    plan(22);
+    plan(23);
 
     begin(&req, &m, "GET");
     o = json_object_new_object();
@@ -54,6 +54,7 @@ int main(void)
     is_string("{\"a\":\"b/c\"}", memio_body(&m), "compact JSON body, slashes unescaped");
     resp_finish(&req);
     ok(strstr(memio_body(&m), "}{") == NULL, "finishing twice writes once");
+    is_int(0, m.flushes, "a whole response is left for the server to end the request with");
     end(&req, &m);
 
     begin(&req, &m, "GET");

@@ -57,6 +57,16 @@ ok "the socket file is removed" test ! -e "$STACK_SOCK"
 ok "the pidfile is removed" test ! -e "$STACK_POOL_PIDFILE"
 ok "no worker is left" test "$(worker_count "$master")" -eq 0
 ok "the log says all workers drained" grep -q 'master exiting: all workers drained' "$STACK_POOL_LOG"
+# Each worker writes its request's line (one write, src/util/log.h) as it
+# ends the request, before it looks at SIGTERM again: no line is lost to
+# the drain, and none is cut into by another process's line.
+drained_lines() { grep -c '"msg":"request".*"path":"/api/debug/sleep".*"status":200' "$STACK_POOL_LOG" || true; }
+is "$(drained_lines)" 3 "the log has the request line of each of the three drained requests"
+ok "every line of the pool's log is one whole JSON object" python3 -c '
+import json, sys
+for n, line in enumerate(open(sys.argv[1]), 1):
+    if not isinstance(json.loads(line), dict):
+        sys.exit("line %d is not an object" % n)' "$STACK_POOL_LOG"
 
 # ---- Drain timeout shorter than the request -----------------------------------
 STACK_DRAIN_TIMEOUT=1
