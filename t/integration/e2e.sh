@@ -74,14 +74,6 @@ else
 fi
 stack_pool_start
 stack_wait_health 200 || bail "GET /health did not answer 200: $HTTP_BODY"
-if [ "$E2E_EXPECT_STREAMING" = 1 ]; then
-    # Slow the first model calls' chunks down (40 ms each) so the browser
-    # sees the answer grow; later calls (and the rest) stream at once.
-    behaviours='{"responses":['
-    for _ in 1 2 3 4 5 6; do behaviours+='{"delay_ms_per_chunk":40},'; done
-    curl -s -f -X POST -H 'Content-Type: application/json' --data "${behaviours%,}]}" \
-        "$STUB_URL/__script" >/dev/null || bail "could not script the model stand-in"
-fi
 
 stack_cli ingest "$PLC_SRCDIR/content/starter" >"$STACK_DIR/log/ingest.log" 2>&1 ||
     bail "loading the starter library failed: $(tail -n 5 "$STACK_DIR/log/ingest.log")"
@@ -108,6 +100,17 @@ for n in 1 2 3 4 5 6; do
     stack_cli team add-member --team "$team" --email "t$n@example.org" >/dev/null || bail "add-member t$n"
 done
 stack_cli team add-coach --team "$team" --email cora@example.org >/dev/null || bail "add-coach cora"
+
+if [ "$E2E_EXPECT_STREAMING" = 1 ]; then
+    # Slow the first model calls' chunks down (40 ms each) so the browser
+    # sees the answer grow; later calls stream at once.  Scripted here, after
+    # the command-line questions above, which would use the slow calls up
+    # (each asks the model twice: classification, then the answer).
+    behaviours='{"responses":['
+    for _ in 1 2 3 4 5 6; do behaviours+='{"delay_ms_per_chunk":40},'; done
+    curl -s -f -X POST -H 'Content-Type: application/json' --data "${behaviours%,}]}" \
+        "$STUB_URL/__script" >/dev/null || bail "could not script the model stand-in"
+fi
 
 # The scenario prints TAP; its results become this script's tests.
 out=$STACK_DIR/e2e.tap
