@@ -15,6 +15,7 @@
 #include "util/arena.h"
 #include "util/cfg.h"
 #include "util/log.h"
+#include "util/url.h"
 
 enum route_role role_parse(const char *name)
 {
@@ -29,17 +30,7 @@ enum route_role role_parse(const char *name)
 
 bool session_cookie_secure(const struct config *cfg)
 {
-    static const char *const local[] = {"http://localhost", "http://127.0.0.1", "http://[::1]"};
-    size_t i;
-
-    for (i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
-        size_t n = strlen(local[i]);
-        if (strncmp(cfg->public_url, local[i], n) == 0
-            && (cfg->public_url[n] == '\0' || cfg->public_url[n] == ':'
-                || cfg->public_url[n] == '/'))
-            return false;
-    }
-    return true;
+    return !url_is_loopback_http(cfg->public_url);
 }
 
 const char *session_cookie_name(const struct config *cfg)
@@ -165,21 +156,35 @@ void session_destroy(struct request *req)
 }
 
 /* True when the request's Origin (if any) is ours and it was not sent
- * cross-site.  Requests without Origin (curl, server-to-server) pass on to
- * the token check. */
-static bool origin_ok(const struct request *req)
+ * cross-site; otherwise sets 403 bad_origin saying what was expected and
+ * what arrived.  Requests without Origin (curl, server-to-server) pass on
+ * to the token check.  Ours is PLCCOACH_PUBLIC_URL's origin; when that is
+ * plain HTTP on a loopback name, localhost, 127.0.0.1 and [::1] at the
+ * same port are one origin (one server, whichever name the browser was
+ * given); elsewhere the match is exact. */
+static bool origin_ok(struct request *req)
 {
     const char *origin = request_header(req, "origin");
     const char *site = request_header(req, "sec-fetch-site");
-    size_t n = strlen(req->cfg->public_url);
+    const char *ours = req->cfg->public_url;
+    size_t n = url_origin_len(ours);
 
-    while (n > 0 && req->cfg->public_url[n - 1] == '/')
-        n--;
-    if (origin != NULL
-        && (strlen(origin) != n || strncasecmp(origin, req->cfg->public_url, n) != 0))
+    if (origin != NULL && !(strlen(origin) == n && strncasecmp(origin, ours, n) == 0)
+        && !(url_is_loopback_http(ours)
+             && url_loopback_same_port(origin, strlen(origin), ours, n))) {
+        resp_error(req, 403, "bad_origin",
+                   "this request came from another site: expected Origin %.*s, got %.100s; "
+                   "if the browser's address is right, set PLCCOACH_PUBLIC_URL to it",
+                   (int)n, ours, origin);
         return false;
-    if (site != NULL && strcmp(site, "cross-site") == 0)
+    }
+    if (site != NULL && strcmp(site, "cross-site") == 0) {
+        resp_error(req, 403, "bad_origin",
+                   "this request came from another site (Sec-Fetch-Site: cross-site); "
+                   "expected a page of %.*s (PLCCOACH_PUBLIC_URL)",
+                   (int)n, ours);
         return false;
+    }
     return true;
 }
 
@@ -189,10 +194,8 @@ bool auth_guard(struct request *req, const struct route *route)
     bool failed;
 
     if (route->flags & ROUTE_CSRF) {
-        if (!origin_ok(req)) {
-            resp_error(req, 403, "bad_origin", "this request came from another site");
+        if (!origin_ok(req))
             return false;
-        }
     }
     if ((route->flags & ROUTE_AUTH) == 0)
         return true;

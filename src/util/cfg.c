@@ -61,8 +61,9 @@ const struct config_key config_keys[] = {
         "Never enable in production."),
     KEY("PLCCOACH_PUBLIC_URL", CONFIG_STRING, "http://localhost:8000", 0, 0, public_url, false,
         "Origin the browser uses (scheme://host[:port]): checked against the Origin header of "
-        "state-changing requests and used for sign-in redirects. Cookies are Secure with the "
-        "__Host- prefix unless this is plain-HTTP localhost."),
+        "state-changing requests (plain-HTTP loopback: localhost, 127.0.0.1 and [::1] at its port "
+        "are one origin) and used for sign-in redirects and links. Cookies are Secure with the "
+        "__Host- prefix unless this is plain-HTTP loopback."),
     KEY("PLCCOACH_SESSION_IDLE", CONFIG_INT, "1800", 60, 86400, session_idle, false,
         "Seconds of inactivity after which a session ends."),
     KEY("PLCCOACH_SESSION_MAX", CONFIG_INT, "43200", 300, 2592000, session_max, false,
