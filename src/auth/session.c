@@ -15,6 +15,7 @@
 #include "util/arena.h"
 #include "util/cfg.h"
 #include "util/log.h"
+#include "util/text.h"
 #include "util/url.h"
 
 enum route_role role_parse(const char *name)
@@ -53,7 +54,9 @@ const char *session_create(struct request *req, const char *user_id)
 {
     char token[TOKEN_LEN + 1], hash[SHA256_HEX_LEN + 1], csrf[TOKEN_LEN + 1], max[24], idle[24];
     const char *ua = request_header(req, "user-agent");
-    char *ua_short = arena_strndup(&req->arena, ua ? ua : "", 300);
+    /* At most 300 bytes of it, cut at a character boundary (arena_strndup
+     * copies exactly n bytes: never more than the string has). */
+    char *ua_short = ua ? arena_strndup(&req->arena, ua, utf8_clip(ua, 300)) : NULL;
     const char *params[6];
     PGresult *res;
 

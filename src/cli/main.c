@@ -20,7 +20,7 @@ struct command {
 
 static const struct command commands[] = {
     {"migrate", cmd_migrate, "apply database migrations (--status lists them)"},
-    {"user", cmd_user, "add, list and change users (local accounts, roles)"},
+    {"user", cmd_user, "add, list and change users (local accounts, roles, sign-in links)"},
     {"org", cmd_org, "add and list districts and schools"},
     {"team", cmd_team, "add teams, their members and their coaches"},
     {"ingest", cmd_ingest, "add books (PDF, Markdown, text) to the library"},

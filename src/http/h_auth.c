@@ -7,6 +7,10 @@
  * message, and the same scrypt work, whether or not the account exists);
  * 429 with Retry-After after too many failures for the account or the
  * client address within 15 minutes.
+ *
+ * POST /api/auth/link {"token"}: a one-time sign-in link's token (from the
+ * link's fragment, src/auth/signin.h): 200 as above, once; 401
+ * link_invalid for an unknown, used or expired link, alike.
  */
 #include "config.h"
 
@@ -17,8 +21,10 @@
 #include "auth/oidc.h"
 #include "auth/password.h"
 #include "auth/session.h"
+#include "auth/token.h"
 #include "db/audit.h"
 #include "db/db.h"
+#include "db/signin_links.h"
 #include "db/users.h"
 #include "http/handlers.h"
 #include "http/request.h"
@@ -30,6 +36,10 @@
 
 #define THROTTLE_WINDOW "15 minutes"
 
+#define LINK_INVALID                                                                               \
+    "this sign-in link is unknown, expired or already used; ask for a new one (on a local "        \
+    "install: plccoach user sign-in-link --email YOUR-EMAIL)"
+
 /* A hash to verify against when the account does not exist, so that the
  * response time does not reveal which emails have accounts. */
 static const char *dummy_hash(void)
@@ -39,6 +49,27 @@ static const char *dummy_hash(void)
     if (hash == NULL)
         hash = password_hash("not a real password", PASSWORD_LOG2_N);
     return hash ? hash : "";
+}
+
+/* Starts a session for user_id and answers 200 {user, csrf_token} with
+ * the cookie (or the error that stopped it). */
+static void signed_in(struct request *req, const char *user_id)
+{
+    json_object *profile, *out;
+    const char *csrf = session_create(req, user_id);
+    bool failed;
+
+    if (csrf == NULL)
+        return;
+    profile = user_profile(req->db, user_id, &failed);
+    if (profile == NULL) {
+        resp_db_unavailable(req);
+        return;
+    }
+    out = json_object_new_object();
+    json_object_object_add(out, "user", profile);
+    json_object_object_add(out, "csrf_token", json_object_new_string(csrf));
+    resp_json(req, 200, out);
 }
 
 /* Returns seconds to wait when the account or address is over its limit,
@@ -95,10 +126,10 @@ static void record_failure(struct request *req, const char *email, const char *u
 void h_auth_login(struct request *req)
 {
     static const char *const fields[] = {"email", "password", NULL};
-    json_object *body = request_json(req), *profile, *out;
-    const char *email, *password, *user_id = NULL, *stored = NULL, *csrf;
+    json_object *body = request_json(req);
+    const char *email, *password, *user_id = NULL, *stored = NULL;
     const char *params[1];
-    bool failed, match;
+    bool match;
     PGresult *res;
     long wait;
 
@@ -147,23 +178,37 @@ void h_auth_login(struct request *req)
                   "UPDATE users SET last_login_at = now() WHERE lower(email) = lower($1)",
                   1, params, false);
     PQclear(res);
-    csrf = session_create(req, user_id);
-    if (csrf == NULL)
-        return;
     {
         json_object *detail = json_object_new_object();
         json_object_object_add(detail, "method", json_object_new_string("password"));
         audit_request(req, user_id, "login.success", "user", user_id, detail);
     }
-    profile = user_profile(req->db, user_id, &failed);
-    if (profile == NULL) {
+    signed_in(req, user_id);
+}
+
+void h_auth_link(struct request *req)
+{
+    static const char *const fields[] = {"token", NULL};
+    json_object *body = request_json(req);
+    char hash[SHA256_HEX_LEN + 1], user_id[37];
+    const char *token;
+
+    if (body == NULL || !body_only_fields(req, body, fields)
+        || !body_string(req, body, "token", 1, 128, true, &token))
+        return;
+    if (req->db == NULL) {
         resp_db_unavailable(req);
         return;
     }
-    out = json_object_new_object();
-    json_object_object_add(out, "user", profile);
-    json_object_object_add(out, "csrf_token", json_object_new_string(csrf));
-    resp_json(req, 200, out);
+    if (!token_well_formed(token) || !token_digest(token, hash)) {
+        resp_error(req, 401, "link_invalid", LINK_INVALID);
+        return;
+    }
+    switch (signin_link_use(req->db, hash, request_client_ip(req), user_id)) {
+    case STORE_OK: signed_in(req, user_id); return;
+    case STORE_NOT_FOUND: resp_error(req, 401, "link_invalid", LINK_INVALID); return;
+    default: resp_db_unavailable(req); return;
+    }
 }
 
 void h_auth_logout(struct request *req)

@@ -16,6 +16,7 @@ void h_client_errors(struct request *req);
 /* h_auth.c: POST /api/auth/login, POST /api/auth/logout,
  * GET /api/auth/providers */
 void h_auth_login(struct request *req);
+void h_auth_link(struct request *req);
 void h_auth_logout(struct request *req);
 void h_auth_providers(struct request *req);
 
@@ -26,10 +27,13 @@ void h_oidc_callback(struct request *req);
 /* h_me.c: GET /api/me, PATCH /api/me */
 void h_me_get(struct request *req);
 void h_me_patch(struct request *req);
+void h_me_password(struct request *req);
 
 /* h_admin.c: /api/admin/users, organizations, teams, audit (admins only) */
 void h_admin_users(struct request *req);
+void h_admin_user_create(struct request *req);
 void h_admin_user_patch(struct request *req);
+void h_admin_user_link(struct request *req);
 void h_admin_orgs(struct request *req);
 void h_admin_org_create(struct request *req);
 void h_admin_teams(struct request *req);

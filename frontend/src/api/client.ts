@@ -4,7 +4,7 @@
 
 import type {
   AdminUser, Book, Conversation, ConversationSummary, Feedback, FeedbackReason, FlaggedFeedback,
-  IngestJob, NewShare, Profile, Provider, Role, Share, SharedConversation,
+  IngestJob, NewShare, Profile, Provider, Role, Share, SharedConversation, SignInLink,
 } from './types';
 
 let csrfToken = '';
@@ -108,9 +108,15 @@ export const api = {
   providers: () => request<{ providers: Provider[] }>('GET', '/api/auth/providers'),
   login: (email: string, password: string) =>
     request<{ user: Profile; csrf_token: string }>('POST', '/api/auth/login', { email, password }),
+  signInWithLink: (token: string) =>
+    request<{ user: Profile; csrf_token: string }>('POST', '/api/auth/link', { token }),
   logout: () => request<void>('POST', '/api/auth/logout'),
   me: () => request<Profile & { csrf_token: string }>('GET', '/api/me'),
   updateMe: (name: string) => request<Profile>('PATCH', '/api/me', { name }),
+  setPassword: (newPassword: string, currentPassword?: string) =>
+    request<void>('PUT', '/api/me/password', currentPassword
+      ? { current_password: currentPassword, new_password: newPassword }
+      : { new_password: newPassword }),
 
   // ---- conversations --------------------------------------------------------
   conversations: (opts: { q?: string; archived?: 'true' | 'false' | 'all'; cursor?: string | null; limit?: number }) =>
@@ -137,6 +143,10 @@ export const api = {
   // ---- administration ----------------------------------------------------
   users: (q: string, after?: string | null) =>
     request<{ users: AdminUser[]; next_after: string | null }>('GET', '/api/admin/users' + qs({ q, after, limit: 50 })),
+  createUser: (body: { email: string; name: string; role: Role }) =>
+    request<SignInLink & { user: Profile }>('POST', '/api/admin/users', body),
+  userSignInLink: (id: string) =>
+    request<SignInLink>('POST', `/api/admin/users/${encodeURIComponent(id)}/sign-in-link`),
   setRole: (id: string, role: Role) => request<Profile>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, { role }),
   books: () => request<{ books: Book[]; jobs: IngestJob[] }>('GET', '/api/admin/books'),
   job: (id: string) => request<IngestJob>('GET', `/api/admin/jobs/${encodeURIComponent(id)}`),

@@ -18,6 +18,10 @@ export interface Profile {
   organization: Organization | null;
   created_at?: string;
   last_login_at?: string | null;
+  /** the account has a local password */
+  has_password?: boolean;
+  /** the account has a single sign-on identity */
+  single_sign_on?: boolean;
 }
 
 export interface Provider {
@@ -134,6 +138,14 @@ export interface AdminUser {
   organization_id: string | null;
   disabled: boolean;
   last_login_at: string | null;
+  /** signs in through single sign-on only: no sign-in link */
+  sso_only?: boolean;
+}
+
+/** A one-time sign-in link (POST /api/admin/users and .../sign-in-link). */
+export interface SignInLink {
+  sign_in_link: string;
+  expires_at: string;
 }
 
 export interface Book {
