@@ -175,13 +175,24 @@ export async function uploadBook(file: File, meta: { title?: string; authors?: s
   return res.json();
 }
 
+/** Replaces the token of every share link in s ("/shared/TOKEN") with
+ * "[redacted]": error reports go to the server's log, which must never
+ * hold one (the server redacts too). */
+export function redactShareTokens(s: string): string {
+  return s.replace(/(\/shared\/+)[^/?#&\s"'{]+/gi, '$1[redacted]');
+}
+
 /** Best effort: tells the server about a browser error (never throws). */
 export function reportClientError(message: string, stack?: string): void {
   try {
     void fetch('/api/client-errors', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ message: message.slice(0, 2000), url: location.pathname.slice(0, 2000), stack: stack?.slice(0, 8000) }),
+      body: JSON.stringify({
+        message: redactShareTokens(message).slice(0, 2000),
+        url: redactShareTokens(location.pathname).slice(0, 2000),
+        stack: stack === undefined ? undefined : redactShareTokens(stack).slice(0, 8000),
+      }),
     }).catch(() => undefined);
   } catch {
     // ignore
