@@ -74,6 +74,9 @@ const struct config_key config_keys[] = {
         "Failed password sign-ins allowed per client address in 15 minutes before 429."),
     KEY("PLCCOACH_COACH_RATE_LIMIT", CONFIG_INT, "100", 1, 100000, coach_rate_limit, false,
         "Questions to the coach allowed per user per rolling hour (429 with Retry-After beyond)."),
+    KEY("PLCCOACH_CLIENT_ERROR_LIMIT", CONFIG_INT, "10", 1, 10000, client_error_limit, false,
+        "Browser error reports (POST /api/client-errors) accepted per client address, and per "
+        "session, per minute (429 beyond); the same error is logged once per 10 minutes."),
     KEY("PLCCOACH_OIDC_GOOGLE_CLIENT_ID", CONFIG_STRING, "", 0, 0, oidc_google_client_id, false,
         "Google sign-in: the OAuth client id (empty = Google sign-in off)."),
     KEY("PLCCOACH_OIDC_GOOGLE_CLIENT_SECRET", CONFIG_STRING, "", 0, 0, oidc_google_client_secret,

@@ -48,6 +48,7 @@ struct config {
     int64_t login_max_failures;    /* per account per 15 minutes */
     int64_t login_max_failures_ip; /* per address per 15 minutes */
     int64_t coach_rate_limit;      /* coach requests per user per hour */
+    int64_t client_error_limit;    /* browser error reports per address/session per minute */
     bool share_public;             /* shared conversations readable without sign-in */
     /* OpenID Connect providers (auth/oidc.h): enabled when the client id
      * (and for the generic slot the issuer) is set; secrets never printed */

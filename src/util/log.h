@@ -36,8 +36,8 @@ struct buf;
 /* Appends the n bytes of s to out with every share link's token replaced
  * by "[redacted]": what follows one or more '/', the word "shared" (any
  * case) and one or more '/', up to the next '/', '?', '#', '&', quote,
- * white space or '{' (so a route's pattern "/api/shared/{token}" stays); a '/' may be written %2F and any letter %-encoded, as a
- * raw request path can be ("/api//shared/T", "/x/%73hared/T"). */
+ * white space or '{' (so a route's pattern "/api/shared/{token}" stays); a '/' may be written %2F
+ * and any letter %-encoded, as a raw request path can be ("/api//shared/T", "/x/%73hared/T"). */
 void log_redact(struct buf *out, const char *s, size_t n) __attribute__((nonnull));
 
 /* Sets the minimum level and the process role ("master", "worker", "cli"). */

@@ -33,14 +33,20 @@ int main(void)
         {"/api/%73hared/0123abcd", "/api/%73hared/[redacted]"},
         {"/api%2Fshared%2f0123abcd", "/api%2Fshared%2f[redacted]"},
         {"/API/SHARED/0123abcd/more", "/API/SHARED/[redacted]/more"},
-        {"https://coach.example.org/shared/0123abcd#x", "https://coach.example.org/shared/[redacted]#x"},
+        {"https://coach.example.org/shared/0123abcd#x",
+         "https://coach.example.org/shared/[redacted]#x"},
         {"/api/auth/google/login?return_to=%2Fshared%2F0123abcd",
          "/api/auth/google/login?return_to=%2Fshared%2F[redacted]"},
         {"GET /shared/aaaa and /shared/bbbb", "GET /shared/[redacted] and /shared/[redacted]"},
     };
     static const char *const untouched[] = {
-        "/api/conversations/1/shares", "/sharedx/0123abcd", "/api/shares/0123abcd",
-        "/shared/", "/shared", "shared/0123abcd", "a % b %zz /%",
+        "/api/conversations/1/shares",
+        "/sharedx/0123abcd",
+        "/api/shares/0123abcd",
+        "/shared/",
+        "/shared",
+        "shared/0123abcd",
+        "a % b %zz /%",
         "/api/shared/{token}", /* a route's pattern, logged for secret paths */
     };
     char path[64], line[4096];
