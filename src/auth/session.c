@@ -89,6 +89,17 @@ const char *session_create(struct request *req, const char *user_id)
         return NULL;
     }
     PQclear(res);
+    /* At most PLCCOACH_SESSIONS_PER_USER live sessions: the least recently
+     * used beyond that end now. */
+    snprintf(max, sizeof(max), "%lld", (long long)req->cfg->sessions_per_user);
+    params[0] = user_id;
+    params[1] = max;
+    res = db_exec(req->db,
+                  "DELETE FROM sessions WHERE token_hash IN (SELECT token_hash FROM sessions "
+                  "WHERE user_id = $1 ORDER BY last_seen_at DESC, created_at DESC "
+                  "OFFSET $2::int)",
+                  2, params, true);
+    PQclear(res);
     set_cookie(req, token);
     return arena_strdup(&req->arena, csrf);
 }

@@ -8,7 +8,8 @@
  * password (a local account that signed in with a one-time link) or
  * change it (the current one required); the user's other sessions end.
  * 204; 400 for a password the policy refuses; 403 bad_credentials for a
- * wrong current password; 409 sso_account for an account that signs in
+ * wrong current password (attempts throttled as sign-ins are, 429); 409
+ * sso_account for an account that signs in
  * only through single sign-on.
  */
 #include "config.h"
@@ -20,6 +21,7 @@
 
 #include "auth/session.h"
 #include "db/db.h"
+#include "db/logins.h"
 #include "db/users.h"
 #include "http/handlers.h"
 #include "http/request.h"
@@ -78,6 +80,7 @@ void h_me_password(struct request *req)
     json_object *body = request_json(req);
     const char *current, *next, *why;
     char *stored = NULL, *hash;
+    long long attempt;
     bool sso, ok;
 
     if (body == NULL || !body_only_fields(req, body, fields)
@@ -104,8 +107,18 @@ void h_me_password(struct request *req)
                        "field \"current_password\" is required to change a password");
             return;
         }
+        /* Throttled like a sign-in: a stolen session must not become a
+         * way to guess the password. */
+        if (!auth_password_gate(req, u->email, &attempt)) {
+            free(stored);
+            return;
+        }
         ok = password_verify(current, stored);
         free(stored);
+        if (!login_attempt_end(req->db, attempt, ok)) {
+            resp_db_unavailable(req);
+            return;
+        }
         if (!ok) {
             resp_error(req, 403, "bad_credentials", "the current password is wrong");
             return;

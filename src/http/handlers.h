@@ -5,6 +5,8 @@
 #ifndef PLC_HTTP_HANDLERS_H
 #define PLC_HTTP_HANDLERS_H
 
+#include <stdbool.h>
+
 struct request;
 
 /* h_health.c: GET /health */
@@ -17,6 +19,12 @@ void h_client_errors(struct request *req);
  * GET /api/auth/providers */
 void h_auth_login(struct request *req);
 void h_auth_link(struct request *req);
+/* The password-attempt throttle (src/db/logins.h) for email from the
+ * client's address, shared by sign-in and password changes: true with
+ * *attempt recorded (resolve it with login_attempt_end), or false after
+ * setting 429 with Retry-After (or 503). */
+bool auth_password_gate(struct request *req, const char *email, long long *attempt)
+    __attribute__((nonnull));
 void h_auth_logout(struct request *req);
 void h_auth_providers(struct request *req);
 

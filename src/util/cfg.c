@@ -69,9 +69,19 @@ const struct config_key config_keys[] = {
     KEY("PLCCOACH_SESSION_MAX", CONFIG_INT, "43200", 300, 2592000, session_max, false,
         "Absolute lifetime of a session in seconds, however active."),
     KEY("PLCCOACH_LOGIN_MAX_FAILURES", CONFIG_INT, "5", 1, 1000, login_max_failures, false,
-        "Failed password sign-ins allowed per account in 15 minutes before 429."),
+        "Failed password sign-ins of one account from one address in 15 minutes before each "
+        "further attempt there waits 1, 2, 4, ... seconds (at most 15 minutes); the account "
+        "from another address is not held up."),
     KEY("PLCCOACH_LOGIN_MAX_FAILURES_IP", CONFIG_INT, "30", 1, 100000, login_max_failures_ip, false,
-        "Failed password sign-ins allowed per client address in 15 minutes before 429."),
+        "Failed password sign-ins from one address (any account) in 15 minutes before each "
+        "further attempt from it waits 1, 2, 4, ... seconds (at most 60)."),
+    KEY("PLCCOACH_LOGIN_ATTEMPTS_PER_MINUTE", CONFIG_INT, "10", 1, 10000, login_per_minute, false,
+        "Password sign-ins of any outcome per account per minute (each costs scrypt work); "
+        "429 with Retry-After beyond."),
+    KEY("PLCCOACH_LOGIN_ATTEMPTS_PER_MINUTE_IP", CONFIG_INT, "60", 1, 100000, login_per_minute_ip,
+        false, "Password sign-ins of any outcome per client address per minute; 429 beyond."),
+    KEY("PLCCOACH_SESSIONS_PER_USER", CONFIG_INT, "10", 1, 1000, sessions_per_user, false,
+        "Live sessions kept per user: a new sign-in beyond this ends the least recently used."),
     KEY("PLCCOACH_COACH_RATE_LIMIT", CONFIG_INT, "100", 1, 100000, coach_rate_limit, false,
         "Questions to the coach allowed per user per rolling hour (429 with Retry-After beyond)."),
     KEY("PLCCOACH_CLIENT_ERROR_LIMIT", CONFIG_INT, "10", 1, 10000, client_error_limit, false,

@@ -45,8 +45,11 @@ struct config {
     char *public_url;              /* scheme://host[:port] the browser uses */
     int64_t session_idle;          /* seconds of inactivity that end a session */
     int64_t session_max;           /* absolute session lifetime, seconds */
-    int64_t login_max_failures;    /* per account per 15 minutes */
-    int64_t login_max_failures_ip; /* per address per 15 minutes */
+    int64_t login_max_failures;    /* per account and address per 15 minutes, then delays */
+    int64_t login_max_failures_ip; /* per address per 15 minutes, then delays */
+    int64_t login_per_minute;      /* password attempts per account per minute */
+    int64_t login_per_minute_ip;   /* password attempts per address per minute */
+    int64_t sessions_per_user;     /* live sessions kept per user */
     int64_t coach_rate_limit;      /* coach requests per user per hour */
     int64_t client_error_limit;    /* browser error reports per address/session per minute */
     bool share_public;             /* shared conversations readable without sign-in */

@@ -136,10 +136,10 @@ is "$HTTP_STATUS" 401 "three failures are plain 401s"
 login ed@example.org ed-password-1234
 error_envelope_ok 429 too_many_attempts "the fourth attempt, even right, is throttled"
 retry=$(http_header Retry-After)
-ok "Retry-After ($retry s) is within the 15-minute window" test "$retry" -ge 1 -a "$retry" -le 900
+ok "Retry-After ($retry s): a growing delay, within the 15-minute window" test "$retry" -ge 1 -a "$retry" -le 900
 login ada@example.org ada-password-123
 is "$HTTP_STATUS" 200 "another account is not affected"
-stack_psql -- -c "UPDATE login_failures SET at = at - interval '16 minutes'"
+stack_psql -- -c "UPDATE login_attempts SET at = at - interval '16 minutes'"
 login ed@example.org ed-password-1234
 is "$HTTP_STATUS" 200 "once the failures leave the window, sign-in works"
 
