@@ -76,6 +76,7 @@ void h_books_upload(struct request *req);
 void h_books_list(struct request *req);
 void h_books_delete(struct request *req);
 void h_jobs_get(struct request *req);
+void h_jobs_delete(struct request *req);
 
 /* h_coach.c: POST /api/coach/ask */
 void h_coach_ask(struct request *req);

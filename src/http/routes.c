@@ -59,6 +59,8 @@ const struct route app_routes[] = {
     {"DELETE", "/api/admin/books/{id}", h_books_delete, ADMIN_CHANGE,
      "Remove a book with its chapters and chunks (audited)"},
     {"GET", "/api/admin/jobs/{id}", h_jobs_get, ADMIN, "One ingestion job: status and error"},
+    {"DELETE", "/api/admin/jobs/{id}", h_jobs_delete, ADMIN_CHANGE,
+     "Delete a failed ingestion job, with its upload when nothing else needs it (audited)"},
 #undef ADMIN
 #undef ADMIN_CHANGE
 #define MINE ROUTE_AUTH, ROLE_ANY

@@ -155,6 +155,16 @@ const struct config_key config_keys[] = {
         false, "Directory where uploaded books are stored until (and after) ingestion."),
     KEY("PLCCOACH_MAX_UPLOAD_BYTES", CONFIG_INT, "52428800", 1024, INT64_C(1073741824),
         max_upload_bytes, false, "Largest book upload accepted (413 above it)."),
+    KEY("PLCCOACH_INGEST_CPU_SECONDS", CONFIG_INT, "120", 1, 86400, ingest_cpu_seconds, false,
+        "Processor time one ingestion job (an uploaded book) may use; past it the job is "
+        "stopped and fails with a message, and the queue moves on."),
+    KEY("PLCCOACH_INGEST_WALL_SECONDS", CONFIG_INT, "1800", 10, 86400, ingest_wall_seconds, false,
+        "Wall-clock time one ingestion job may take (reading, embedding, storing); past it the "
+        "job is stopped and fails."),
+    KEY("PLCCOACH_INGEST_MAX_PAGE_CHARS", CONFIG_INT, "20000", 1000, 10000000,
+        ingest_max_page_chars, false,
+        "Characters of text one page of an uploaded PDF may hold (a dense printed page holds "
+        "about 4000); a PDF with a page over it is refused with a message."),
     CHOICE("PLCCOACH_STORAGE", "local|s3", "local", storage,
            "Where uploaded books (and exports) are stored: local (PLCCOACH_CONTENT_DIR, one host) "
            "or s3 (the buckets below, shared by every task)."),

@@ -51,6 +51,9 @@ struct config {
     int64_t login_per_minute_ip;   /* password attempts per address per minute */
     int64_t sessions_per_user;     /* live sessions kept per user */
     int64_t coach_rate_limit;      /* coach requests per user per hour */
+    int64_t ingest_cpu_seconds;    /* processor time per ingestion job */
+    int64_t ingest_wall_seconds;   /* wall-clock time per ingestion job */
+    int64_t ingest_max_page_chars; /* characters of text per PDF page */
     int64_t client_error_limit;    /* browser error reports per address/session per minute */
     bool share_public;             /* shared conversations readable without sign-in */
     /* OpenID Connect providers (auth/oidc.h): enabled when the client id

@@ -150,6 +150,7 @@ export const api = {
   setRole: (id: string, role: Role) => request<Profile>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, { role }),
   books: () => request<{ books: Book[]; jobs: IngestJob[] }>('GET', '/api/admin/books'),
   job: (id: string) => request<IngestJob>('GET', `/api/admin/jobs/${encodeURIComponent(id)}`),
+  deleteJob: (id: string) => request<void>('DELETE', `/api/admin/jobs/${encodeURIComponent(id)}`),
   deleteBook: (id: string) => request<void>('DELETE', `/api/admin/books/${encodeURIComponent(id)}`),
   flagged: (status: 'open' | 'resolved' | 'all') =>
     request<{ feedback: FlaggedFeedback[]; next_cursor: string | null }>('GET', '/api/admin/feedback' + qs({ status })),

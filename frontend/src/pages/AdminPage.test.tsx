@@ -86,6 +86,28 @@ describe('admin', () => {
     expect(await screen.findByText('done')).toBeInTheDocument();
   });
 
+  it('deletes a failed upload, and only a failed one', async () => {
+    history.replaceState(null, '', '/admin/library');
+    let jobs: IngestJob[] = [
+      { id: 'j0', status: 'failed', filename: 'stall.pdf', book_id: null, error: 'needed more than 120 seconds of processor time', created_at: '2026-05-11T14:03:09Z' },
+      { id: 'j1', status: 'done', filename: 'book.md', book_id: 'b1', error: null, created_at: '2026-05-11T14:00:00Z' },
+    ];
+    const { calls } = mockServer({
+      'GET /api/me': () => json(200, ADMIN),
+      'GET /api/admin/books': () => json(200, { books: [], jobs }),
+      'DELETE /api/admin/jobs/j0': () => {
+        jobs = jobs.filter((j) => j.id !== 'j0');
+        return json(204, null);
+      },
+    });
+    render(<App />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Delete the failed upload stall.pdf' }));
+    expect(screen.queryByRole('button', { name: 'Delete the failed upload book.md' })).toBeNull();
+    expect(await screen.findByText('The failed upload stall.pdf was deleted.')).toBeInTheDocument();
+    expect(screen.queryByText('stall.pdf')).toBeNull();
+    expect(calls.find((c) => c.method === 'DELETE')?.headers['x-csrf-token']).toBe(ME.csrf_token);
+  });
+
   it('lists flagged feedback and resolves it with a note', async () => {
     history.replaceState(null, '', '/admin/feedback');
     const item = {

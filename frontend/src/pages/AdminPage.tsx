@@ -225,6 +225,17 @@ function LibrarySection() {
     }
   };
 
+  const deleteJob = async (j: IngestJob) => {
+    setError('');
+    try {
+      await api.deleteJob(j.id);
+      setStatus(`The failed upload ${j.filename} was deleted.`);
+      await load();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : 'The job could not be deleted.');
+    }
+  };
+
   const remove = async (b: Book) => {
     setRemoving(null);
     try {
@@ -257,7 +268,7 @@ function LibrarySection() {
         <div className="table-wrap">
           <table>
             <caption className="visually-hidden">Ingestion jobs, newest first</caption>
-            <thead><tr><th scope="col">File</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col">Error</th></tr></thead>
+            <thead><tr><th scope="col">File</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col">Error</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr></thead>
             <tbody>
               {jobs.map((j) => (
                 <tr key={j.id}>
@@ -265,6 +276,10 @@ function LibrarySection() {
                   <td><span className={`badge ${j.status}`}>{j.status}</span></td>
                   <td>{formatDate(j.created_at)}</td>
                   <td>{j.error ?? ''}</td>
+                  <td>{j.status === 'failed' && (
+                    <button type="button" className="small" onClick={() => void deleteJob(j)}
+                      aria-label={`Delete the failed upload ${j.filename}`}>Delete</button>
+                  )}</td>
                 </tr>
               ))}
             </tbody>
