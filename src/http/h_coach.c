@@ -7,7 +7,8 @@
  * (meta, citation, delta, done, error); otherwise one JSON document.
  * Everything that can be refused is refused before the stream starts, as
  * a JSON error: a bad body (400), a conversation_id that is not one of the
- * caller's conversations, or not a UUID at all (404), an empty library
+ * caller's conversations, or not a UUID at all (404, checked before the
+ * rate limit takes anything), an empty library
  * (409 library_empty: nothing could be grounded; not counted against the
  * rate limit), the rate limit (429), the database (503).
  *
@@ -25,6 +26,7 @@
 
 #include "auth/session.h"
 #include "coach/pipeline.h"
+#include "db/conversations.h"
 #include "db/db.h"
 #include "db/ratelimit.h"
 #include "http/handlers.h"
@@ -124,6 +126,21 @@ void h_coach_ask(struct request *req)
         free(question);
         resp_db_unavailable(req);
         return;
+    }
+    /* Whose conversation it is comes first: asking in someone else's (or
+     * one that is gone) is a 404 that costs the asker nothing. */
+    if (conv != NULL) {
+        enum store_result owned;
+        json_object *c = conv_get(req->db, u->id, conv, false, &owned);
+        json_object_put(c);
+        if (c == NULL) {
+            free(question);
+            if (owned == STORE_NOT_FOUND)
+                resp_error(req, 404, "not_found", "no such conversation");
+            else
+                resp_db_unavailable(req);
+            return;
+        }
     }
     switch (library_state(req->db)) {
     case 0:
