@@ -50,6 +50,9 @@ const struct config_key config_keys[] = {
         "Seconds to wait for a database connection."),
     KEY("PLCCOACH_DB_STATEMENT_TIMEOUT", CONFIG_INT, "15000", 0, 3600000, db_statement_timeout,
         false, "Milliseconds after which the database cancels a statement (0 = no limit)."),
+    KEY("PLCCOACH_DB_WAIT_MS", CONFIG_INT, "3000", 0, 600000, db_wait_ms, false,
+        "Milliseconds a request waits for an unreachable database (a restart, a failover) "
+        "before failing with 503; 0 fails at once. GET /health never waits."),
     KEY("PLCCOACH_MAX_BODY_BYTES", CONFIG_INT, "1048576", 1024, INT64_C(1073741824), max_body_bytes,
         false, "Largest request body accepted; larger bodies get 413."),
     KEY("PLCCOACH_LOG_LEVEL", CONFIG_STRING, "info", 0, 0, log_level, false,

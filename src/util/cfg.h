@@ -30,6 +30,7 @@ struct config {
     char *database_url;     /* secret: libpq conninfo or URI; "" = libpq env */
     int64_t db_connect_timeout;
     int64_t db_statement_timeout;
+    int64_t db_wait_ms; /* how long a statement waits for the database */
     int64_t max_body_bytes;
     char *log_level;
     char *sql_dir;
