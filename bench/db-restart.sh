@@ -43,9 +43,11 @@ for k in $(seq 1 "$CLIENTS"); do
         --password-stdin >/dev/null
 done
 
-# run WAIT_MS: one restart under load with that wait; prints the summary.
+# run WAIT_MS: one restart under load with that wait; writes the summary
+# to $STACK_DIR/summary-WAIT_MS (not in a subshell: the pool it starts must
+# be the one the next run stops).
 run() {
-    local wait=$1 results=$STACK_DIR/load-$1.jsonl k t_stop t_up load
+    local wait=$1 results=$STACK_DIR/load-$1.jsonl k t_stop t_up load orphans
     stack_pool_stop
     _stack_pool_env=()
     stack_pool_env PLCCOACH_PUBLIC_URL=http://localhost:8000 PLCCOACH_COACH_RATE_LIMIT=100000 \
@@ -69,11 +71,12 @@ run() {
     pg_start >&2
     t_up=$EPOCHREALTIME
     wait "$load"
-    python3 "$PLC_SRCDIR/bench/ask-load.py" summary "$results" "$t_stop" "$t_up" 2>/dev/null
+    python3 "$PLC_SRCDIR/bench/ask-load.py" summary "$results" "$t_stop" "$t_up" \
+        >"$STACK_DIR/summary-$wait" 2>/dev/null
     orphans=$(stack_psql -- -c "SELECT count(*) FROM conversations c WHERE (SELECT m.role FROM messages m
         WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1) = 'user'")
     printf '%s\n' "$orphans" >"$STACK_DIR/orphans-$wait"
-    stack_psql -- -c "TRUNCATE conversations CASCADE" >/dev/null
+    stack_psql -- -c "TRUNCATE conversations CASCADE" >/dev/null 2>&1
 }
 
 row() { # LABEL SUMMARY-JSON ORPHANS
@@ -87,10 +90,10 @@ print("| %s | %d | %d | %.2f | %d | %d | %s | %.0f / %.0f / %.0f | %.0f | %d of 
     d["health_max_ms_in_outage"]))' "$@"
 }
 
-s0=$(run 0)
-s3=$(run 3000)
+run 0
+run 3000
 echo "| PLCCOACH_DB_WAIT_MS | asks | failed | outage (s) | in flight across it | failed among them | questions left unanswered | ask p50 / p95 / max (ms) | slowest across the outage (ms) | /health 503 during it | slowest /health during it (ms) |"
 echo "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"
-row "0 (fail at once: before)" "$s0" "$(cat "$STACK_DIR/orphans-0")"
-row "3000 (default)" "$s3" "$(cat "$STACK_DIR/orphans-3000")"
+row "0 (fail at once: before)" "$(cat "$STACK_DIR/summary-0")" "$(cat "$STACK_DIR/orphans-0")"
+row "3000 (default)" "$(cat "$STACK_DIR/summary-3000")" "$(cat "$STACK_DIR/orphans-3000")"
 tap_finish_quietly 0
