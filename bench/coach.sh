@@ -50,10 +50,19 @@ row() { # LABEL FILE
 
 stack_require_servers
 stack_init
+# Two stand-ins: the default writes with Nagle's algorithm on (Python's
+# http.server), the other with TCP_NODELAY (--nodelay, as llama.cpp's
+# server, Ollama and vLLM do).  The time to first token is measured
+# against each.
 coproc STUB { exec python3 "$PLC_SRCDIR/t/model/stub.py" 2>>"$STACK_DIR/log/stub.log"; }
 # shellcheck disable=SC2153  # STUB_PID is set by coproc
 STACK_EXTRA_PIDS="${STACK_EXTRA_PIDS:-} $STUB_PID"
 read -r -t 20 STUB_PORT <&"${STUB[0]}" || { echo "bench: the stand-in did not start" >&2; exit 1; }
+python3 "$PLC_SRCDIR/t/model/stub.py" --nodelay >"$STACK_DIR/stub-nodelay.port" \
+    2>>"$STACK_DIR/log/stub.log" &
+STACK_EXTRA_PIDS="$STACK_EXTRA_PIDS $!"
+for _ in $(seq 200); do [ -s "$STACK_DIR/stub-nodelay.port" ] && break; sleep 0.1; done
+read -r STUB_ND_PORT <"$STACK_DIR/stub-nodelay.port" || { echo "bench: the stand-in did not start" >&2; exit 1; }
 STUB_URL=http://127.0.0.1:$STUB_PORT
 
 stack_pg_start >&2
@@ -77,16 +86,23 @@ http POST /api/auth/login -c "$STACK_DIR/bench.jar" -H 'Content-Type: applicatio
 CSRF=$(json_get csrf_token)
 COOKIE=$(awk '!/^#/ || /^#HttpOnly_/ { if (NF >= 7) printf "%s=%s; ", $6, $7 }' "$STACK_DIR/bench.jar")
 
-echo "## Coach: time to first token ($N questions, one at a time, $(nproc) cores)"
-echo
-$PY direct "$STUB_PORT" 20 >/dev/null # warm up
-$PY direct "$STUB_PORT" "$N" >"$STACK_DIR/direct.txt"
-$PY stack "$STACK_NGINX_PORT" "$COOKIE" "$CSRF" 20 >/dev/null
-: >"$STACK_POOL_LOG.mark"
-start_line=$(wc -l <"$STACK_POOL_LOG")
-$PY stack "$STACK_NGINX_PORT" "$COOKIE" "$CSRF" "$N" >"$STACK_DIR/stack.txt"
-tail -n +"$((start_line + 1))" "$STACK_POOL_LOG" >"$STACK_DIR/pool-ttfb.log"
-python3 - "$STACK_DIR" <<'PY'
+# ttft LABEL PORT: the time to first token against the stand-in on PORT
+# (the pool restarted to use it).
+ttft() {
+    local label=$1 port=$2
+    stack_pool_stop >&2
+    _stack_pool_env=("${pool_env_common[@]}" PLCCOACH_LLM_BASE_URL="http://127.0.0.1:$port")
+    stack_pool_start >&2
+    stack_wait_health 200 || { echo "bench: /health" >&2; exit 1; }
+    echo "### $label"
+    echo
+    $PY direct "$port" 20 >/dev/null # warm up
+    $PY direct "$port" "$N" >"$STACK_DIR/direct.txt"
+    $PY stack "$STACK_NGINX_PORT" "$COOKIE" "$CSRF" 20 >/dev/null
+    start_line=$(wc -l <"$STACK_POOL_LOG")
+    $PY stack "$STACK_NGINX_PORT" "$COOKIE" "$CSRF" "$N" >"$STACK_DIR/stack.txt"
+    tail -n +"$((start_line + 1))" "$STACK_POOL_LOG" >"$STACK_DIR/pool-ttfb.log"
+    python3 - "$STACK_DIR" <<'PY'
 import json, sys, os
 d = sys.argv[1]
 llm, coach = {}, {}
@@ -100,7 +116,8 @@ for line in open(os.path.join(d, "pool-ttfb.log")):
         llm[rid] = o["ttft_ms"]
     elif o.get("msg") == "coach answer":
         coach[rid] = o["ttft_ms"]
-out = {k: open(os.path.join(d, k + ".txt"), "w") for k in ("client", "meta", "pre", "model", "relay")}
+out = {k: open(os.path.join(d, k + ".txt"), "w")
+       for k in ("client", "meta", "pre", "model", "relay", "done")}
 for line in open(os.path.join(d, "stack.txt")):
     rid, meta, first, done = line.split()
     if rid not in llm or rid not in coach:
@@ -108,20 +125,36 @@ for line in open(os.path.join(d, "stack.txt")):
     first, meta = float(first), float(meta)
     out["client"].write("%.3f\n" % first)
     out["meta"].write("%.3f\n" % meta)
+    out["done"].write("%s\n" % done)
     out["pre"].write("%d\n" % (coach[rid] - llm[rid]))
     out["model"].write("%d\n" % llm[rid])
     out["relay"].write("%.3f\n" % (first - coach[rid]))
 PY
-echo "| what | p50 ms | p95 ms | n |"
-echo "|---|---:|---:|---:|"
-row "the stand-in's own first token, asked directly" "$STACK_DIR/direct.txt"
-row "first \`delta\` through nginx (client clock)" "$STACK_DIR/client.txt"
-row "... of which the pipeline before the model call (history, retrieval, saving the question)" "$STACK_DIR/pre.txt"
-row "... of which the model call to its first delta (libcurl + the stand-in)" "$STACK_DIR/model.txt"
-row "... of which the rest: nginx, FastCGI, sign-in, rate limit, relaying the delta" "$STACK_DIR/relay.txt"
-row "\`meta\` event through nginx (client clock)" "$STACK_DIR/meta.txt"
-echo
+    echo "| what | p50 ms | p95 ms | n |"
+    echo "|---|---:|---:|---:|"
+    row "the stand-in's own first token, asked directly" "$STACK_DIR/direct.txt"
+    row "first \`delta\` through nginx (client clock)" "$STACK_DIR/client.txt"
+    row "... of which the pipeline before the model call (history, retrieval, saving the question)" "$STACK_DIR/pre.txt"
+    row "... of which the model call to its first delta (libcurl + the stand-in)" "$STACK_DIR/model.txt"
+    row "... of which the rest: nginx, FastCGI, sign-in, rate limit, relaying the delta" "$STACK_DIR/relay.txt"
+    row "\`meta\` event through nginx (client clock)" "$STACK_DIR/meta.txt"
+    row "\`done\` (the whole answer) through nginx (client clock)" "$STACK_DIR/done.txt"
+    awk -v a="$(pct 95 <"$STACK_DIR/client.txt")" -v b="$(pct 95 <"$STACK_DIR/direct.txt")" \
+        'BEGIN { printf "| first `delta` p95 minus the stand-in'"'"'s own p95 | | %.1f | |\n", a - b }'
+    echo
+}
 
+pool_env_common=(PLCCOACH_PUBLIC_URL=http://localhost:8000 PLCCOACH_COACH_RATE_LIMIT=100000
+    PLCCOACH_LLM_MODEL=stub-model)
+echo "## Coach: time to first token ($N questions, one at a time, $(nproc) cores)"
+echo
+ttft "the stand-in with Nagle's algorithm (Python's http.server default)" "$STUB_PORT"
+ttft "the stand-in with TCP_NODELAY (--nodelay: llama.cpp's server, Ollama, vLLM)" "$STUB_ND_PORT"
+
+stack_pool_stop >&2
+_stack_pool_env=("${pool_env_common[@]}" PLCCOACH_LLM_BASE_URL="$STUB_URL")
+stack_pool_start >&2
+stack_wait_health 200 || { echo "bench: /health" >&2; exit 1; }
 echo "## Coach: $C concurrent streamed answers ($WORKERS workers, stand-in chunks delayed ${DELAY} ms)"
 echo
 responses=$(python3 -c "import json; print(json.dumps({'responses': [{'delay_ms_per_chunk': $DELAY}] * $C}))")

@@ -17,10 +17,14 @@ PLC_USER=${PLCCOACH_USER:-plccoach}
 # servers and what building pgvector needs.  Check: the test tools.
 PLC_PKGS_BUILD=(build-essential autoconf automake libtool pkg-config
     libfcgi-dev libpq-dev libjson-c-dev libcurl4-openssl-dev libssl-dev
-    libpoppler-glib-dev libcairo2-dev)
+    libpoppler-glib-dev libcairo2-dev libpango1.0-dev libstemmer-dev)
 PLC_PKGS_STACK=(postgresql-15 postgresql-server-dev-15 nginx spawn-fcgi curl
     dpkg-dev)
 PLC_PKGS_CHECK=(wrk clang libclang-rt-14-dev valgrind qpdf)
+# The evaluation library's books are laid out in DejaVu Serif
+# (eval/holdout/mkbooks); its checker and the model stand-in are python3
+# scripts (standard library only).
+PLC_PKGS_CHECK+=(fonts-dejavu-core python3)
 # The web app's end-to-end test (t/integration/e2e.sh) drives Debian's
 # Chromium (/usr/bin/chromium) with playwright-core.
 PLC_PKGS_CHECK+=(chromium chromium-driver)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { citationLabel, splitFollowUps } from './format';
+import { citationLabel, splitFollowUps, splitTakeaways, withoutChoices } from './format';
 import { CITATION } from './test/mockServer';
 
 describe('citationLabel', () => {
@@ -23,5 +23,28 @@ describe('splitFollowUps', () => {
     const r = splitFollowUps('Just text.\n\n- a list\n- of things');
     expect(r.followUps).toEqual([]);
     expect(r.body).toBe('Just text.\n\n- a list\n- of things');
+  });
+});
+
+describe('splitTakeaways', () => {
+  it('takes the key takeaways out of the answer, keeping what follows', () => {
+    const r = splitTakeaways('"Opening." [1]\n\n- "A point." [1]\n\n**Key takeaways**\n\n- "One." [1]\n- "Two." [2]\n\n**Suggested follow-up questions**\n\n1. What next?');
+    expect(r.takeaways).toBe('- "One." [1]\n- "Two." [2]');
+    expect(r.body).toBe('"Opening." [1]\n\n- "A point." [1]\n\n**Suggested follow-up questions**\n\n1. What next?');
+  });
+  it('accepts a heading and leaves answers without takeaways alone', () => {
+    expect(splitTakeaways('Text.\n\n## Key takeaways\n- One [1]').takeaways).toBe('- One [1]');
+    expect(splitTakeaways('Text about key takeaways in a sentence.\n\n- a list')).toEqual({
+      body: 'Text about key takeaways in a sentence.\n\n- a list', takeaways: '' });
+  });
+});
+
+describe('withoutChoices', () => {
+  it('drops the list of choices, keeping the question', () => {
+    expect(withoutChoices('Which part do you mean?\n\n- Getting started\n- Assessment', ['Getting started', 'Assessment']))
+      .toBe('Which part do you mean?');
+  });
+  it('keeps list items that are not choices', () => {
+    expect(withoutChoices('Q?\n\n- other\n- Assessment', ['Assessment'])).toBe('Q?\n\n- other');
   });
 });

@@ -62,3 +62,43 @@ export function splitFollowUps(markdown: string): { body: string; followUps: str
   }
   return { body: markdown, followUps: [] };
 }
+
+/** Splits the "Key takeaways" section (a heading or bold line naming it,
+ * then its list) out of an answer, wherever it stands; the rest of the
+ * answer is returned as body, unchanged otherwise. */
+export function splitTakeaways(markdown: string): { body: string; takeaways: string } {
+  const lines = markdown.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i].trim();
+    if (!/^(#{1,6}\s*|\*\*|__)?\s*key takeaways?\s*:?\s*(\*\*|__)?\s*:?$/i.test(l)) continue;
+    let j = i + 1;
+    const items: string[] = [];
+    for (; j < lines.length; j++) {
+      const t = lines[j].trim();
+      if (t === '') {
+        if (items.length > 0 && !/^(?:[-*+]|\d+[.)])\s+/.test((lines[j + 1] ?? '').trim())) break;
+        continue;
+      }
+      if (!/^(?:[-*+]|\d+[.)])\s+/.test(t)) break;
+      items.push(lines[j]);
+    }
+    if (items.length === 0) break;
+    const body = [...lines.slice(0, i), ...lines.slice(j)].join('\n').replace(/\n{3,}/g, '\n\n').trim();
+    return { body, takeaways: items.join('\n') };
+  }
+  return { body: markdown, takeaways: '' };
+}
+
+/** A clarifying answer's text without the list of its choices, which the
+ * app shows once, as buttons. */
+export function withoutChoices(markdown: string, choices: string[]): string {
+  const wanted = new Set(choices.map((c) => c.trim()));
+  return markdown
+    .split('\n')
+    .filter((l) => {
+      const m = /^\s*(?:[-*+]|\d+[.)])\s+(.*)$/.exec(l);
+      return !(m && wanted.has(m[1].trim()));
+    })
+    .join('\n')
+    .trim();
+}

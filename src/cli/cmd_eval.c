@@ -1,30 +1,20 @@
 /*
- * plccoach eval FILE.jsonl [--k 5] [--min-recall5 X] [--json]
+ * plccoach eval FILE... [--k 5] [--coach] [--json] [--seed N]
+ *     [--resamples N] [--set name=value]... [--per-question] [--verbose]
+ *     [--min-... gates]
  *
- * Each line: {"id","question","expected":[{"book":TITLE,"pages":["12"]}],
- * "domains":[...],"kind":"answerable"|"none"}.  An answerable question is
- * hit at rank r when the r-th result comes from an expected book and its
- * page range overlaps an expected page.  Pages are compared through their
- * indexes in the book (a label's index is looked up in the book's chunks),
- * so "12" in a book whose front matter runs i..xii is the right page.
+ * Runs every line of the question files (JSON lines; the format and every
+ * metric are in eval/README.md) through retrieval, the plain BM25 page
+ * baseline and, with --coach, the coach pipeline (src/coach/pipeline.h,
+ * nothing saved), then prints the report (eval_report.c): each metric
+ * with a 95 % bootstrap interval, per domain, category and tag.
  *
- * With --coach, every line also goes through the coach pipeline
- * (src/coach/pipeline.h, nothing saved) and the coach is scored:
- *   routing accuracy      share of lines with an expected route that got it
- *                         ("route": "answer"|"clarify"|"refuse"; an
- *                         answerable line without one expects "answer")
- *   refusal rate          share of expected refusals that were refused
- *   clarification         precision (clarified lines that should be) and
- *                         recall (lines that should be that were)
- *   citations verified    share of answers carrying citations whose
- *                         citations all verified (the verifier removed
- *                         nothing), over every answer that cited anything
- * "context": ["earlier question", ...] gives a follow-up its conversation.
- * Lines without "expected" (and not "kind": "none") are not retrieval
- * questions and count only for the coach.  Thresholds: --min-routing,
- * --min-refusal, --min-clarify-precision, --min-clarify-recall,
- * --min-verified (each 0..1; below it, exit 1).  The model service is
- * used when one is configured (PLCCOACH_LLM_BASE_URL), as in the server.
+ * A retrieval question is hit at rank r when the r-th passage comes from
+ * an expected book and its page range overlaps an expected page.  Pages
+ * are compared through their indexes in the book (a label's index is
+ * looked up in the book's chunks), so "12" in a book whose front matter
+ * runs i..xii is the right page.  The baseline's pages are compared the
+ * same way.
  */
 #include "config.h"
 
@@ -35,63 +25,122 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/eval.h"
+#include "cli/eval_metrics.h"
 #include "coach/pipeline.h"
+#include "coach/verify.h"
 #include "db/db.h"
+#include "db/pages.h"
+#include "library/domains.h"
 #include "library/search.h"
 #include "util/alloc.h"
+#include "util/arena.h"
 #include "util/buf.h"
 #include "util/cfg.h"
 #include "util/json.h"
 
-#define EVAL_MAX_DOMAINS 16
-
-struct tally {
-    const char *name;
-    size_t n, hit1, hit5;
-    double rr;
-};
-
-/* The coach's counts (see the file comment). */
-struct coach_tally {
-    size_t routed, route_ok;     /* lines with an expected route; right */
-    size_t refuse_n, refused;    /* expected refusals; refused */
-    size_t clar_pred, clar_true; /* clarified; of which expected */
-    size_t clar_exp, clar_found; /* expected clarifications; clarified */
-    size_t cited, verified;      /* answers that cited; all verified */
-    size_t answers, grounded;    /* answered (route answer); grounded */
-    size_t llm, fallback;        /* written by the model; fell back */
-};
+#define EVAL_LIST_MAX 64 /* domains, tags, key terms per line */
 
 struct target {
     char *book_id;
     int index;
 };
 
-static struct tally *tally_for(struct tally *t, size_t *nt, const char *name)
+struct targets {
+    struct target *v;
+    size_t n;
+};
+
+/* The page baseline's corpus: every page of every book. */
+struct baseline {
+    struct arena arena;
+    struct page_row *pages;
+    size_t npages;
+    struct eval_pages *index;
+};
+
+static const char *const category_names[] = {"in_scope", "out_of_scope", "near_miss",
+                                             "broad",    "follow_up",    "none"};
+
+const char *eval_category_name(enum eval_category c)
 {
-    size_t i;
-    for (i = 0; i < *nt; i++)
-        if (strcmp(t[i].name, name) == 0)
-            return &t[i];
-    if (*nt >= EVAL_MAX_DOMAINS)
-        return NULL;
-    t[*nt].name = name;
-    return &t[(*nt)++];
+    return c < EVAL_NCATEGORIES ? category_names[c] : "?";
 }
 
-/* Appends to *tg the (book, page index) pairs an expected entry names.
+static bool has_nonempty_array(json_object *line, const char *key)
+{
+    json_object *v;
+    return json_object_object_get_ex(line, key, &v) && json_object_is_type(v, json_type_array)
+           && json_object_array_length(v) > 0;
+}
+
+bool eval_category(json_object *line, enum eval_category *out, const char **why)
+{
+    json_object *v;
+    const char *s;
+    size_t i;
+
+    if (json_object_object_get_ex(line, "category", &v)) {
+        s = json_object_get_string(v);
+        for (i = 0; s != NULL && i < EVAL_NCATEGORIES - 1; i++)
+            if (strcmp(s, category_names[i]) == 0) {
+                *out = (enum eval_category)i;
+                return true;
+            }
+        *why = "category is not one of in_scope, out_of_scope, near_miss, broad, follow_up";
+        return false;
+    }
+    s = json_object_object_get_ex(line, "route", &v) ? json_object_get_string(v) : NULL;
+    if (s != NULL && strcmp(s, "refuse") == 0)
+        *out = EVAL_OUT_OF_SCOPE;
+    else if (s != NULL && strcmp(s, "clarify") == 0)
+        *out = EVAL_BROAD;
+    else if (has_nonempty_array(line, "context"))
+        *out = EVAL_FOLLOW_UP;
+    else if (json_object_object_get_ex(line, "kind", &v) && json_object_get_string(v) != NULL
+             && strcmp(json_object_get_string(v), "none") == 0)
+        *out = s != NULL ? EVAL_OUT_OF_SCOPE : EVAL_NONE;
+    else
+        *out = EVAL_IN_SCOPE;
+    return true;
+}
+
+/* Reads the strings of array key into *out (pointing into line). */
+static const char **strings(json_object *line, const char *key, size_t *n)
+{
+    json_object *v;
+    const char **out;
+    size_t i, len;
+
+    *n = 0;
+    if (!json_object_object_get_ex(line, key, &v) || !json_object_is_type(v, json_type_array))
+        return NULL;
+    len = json_object_array_length(v);
+    if (len > EVAL_LIST_MAX)
+        len = EVAL_LIST_MAX;
+    out = xcalloc(len ? len : 1, sizeof(*out));
+    for (i = 0; i < len; i++) {
+        const char *s = json_object_get_string(json_object_array_get_idx(v, i));
+        if (s != NULL)
+            out[(*n)++] = s;
+    }
+    return out;
+}
+
+/* Appends to tg the (book, page index) pairs an expected entry names.
  * Returns false on a database error. */
-static bool resolve(struct db *db, json_object *exp, struct target **tg, size_t *ntg)
+static bool resolve(struct db *db, json_object *exp, struct targets *tg)
 {
     static const char *const sql =
         "SELECT b.id, x.i FROM books b CROSS JOIN LATERAL ("
         "  SELECT page_index_start AS i FROM chunks WHERE book_id = b.id AND page_start = $2"
         "  UNION SELECT page_index_end FROM chunks WHERE book_id = b.id AND page_end = $2"
-        "  UNION SELECT page_index_start + ($2::int - page_start::int) FROM chunks"
+        "  UNION SELECT CASE WHEN $2 ~ '^[0-9]{1,6}$' AND page_start ~ '^[0-9]{1,6}$'"
+        "   THEN page_index_start + ($2::int - page_start::int) END FROM chunks"
         "   WHERE book_id = b.id AND CASE WHEN $2 ~ '^[0-9]{1,6}$' AND page_start ~ '^[0-9]{1,6}$'"
         "   AND page_end ~ '^[0-9]{1,6}$' THEN $2::int BETWEEN page_start::int AND page_end::int"
         "   AND page_end::int - page_start::int = page_index_end - page_index_start"
-        "   ELSE false END) x WHERE b.title = $1";
+        "   ELSE false END) x WHERE b.title = $1 AND x.i IS NOT NULL";
     json_object *book, *pages;
     size_t i;
     int j;
@@ -110,96 +159,231 @@ static bool resolve(struct db *db, json_object *exp, struct target **tg, size_t 
         if (r == NULL)
             return false;
         for (j = 0; j < PQntuples(r); j++) {
-            *tg = xrealloc(*tg, (*ntg + 1) * sizeof(**tg));
-            (*tg)[*ntg].book_id = xstrdup(PQgetvalue(r, j, 0));
-            (*tg)[(*ntg)++].index = atoi(PQgetvalue(r, j, 1));
+            tg->v = xrealloc(tg->v, (tg->n + 1) * sizeof(*tg->v));
+            tg->v[tg->n].book_id = xstrdup(PQgetvalue(r, j, 0));
+            tg->v[tg->n++].index = atoi(PQgetvalue(r, j, 1));
         }
         PQclear(r);
     }
     return true;
 }
 
-static void print_tally(const struct tally *t, bool json, json_object *arr)
+static void targets_free(struct targets *tg)
 {
-    double n = t->n ? (double)t->n : 1;
-    if (json) {
-        json_object *o = json_object_new_object();
-        json_add_str(o, "domain", t->name);
-        json_object_object_add(o, "questions", json_object_new_int64((int64_t)t->n));
-        json_object_object_add(o, "recall_at_1", json_object_new_double(t->hit1 / n));
-        json_object_object_add(o, "recall_at_5", json_object_new_double(t->hit5 / n));
-        json_object_object_add(o, "mrr", json_object_new_double(t->rr / n));
-        json_object_array_add(arr, o);
-    } else {
-        printf("%-18s %5zu  %9.3f  %9.3f  %6.3f\n", t->name, t->n, t->hit1 / n, t->hit5 / n,
-               t->rr / n);
-    }
+    size_t i;
+    for (i = 0; i < tg->n; i++)
+        free(tg->v[i].book_id);
+    free(tg->v);
+    memset(tg, 0, sizeof(*tg));
 }
 
-/* Runs line q through the coach and counts it.  Returns false when the
- * database failed. */
-static bool coach_line(struct db *db, const struct config *cfg, json_object *q,
-                       const char *question, const char *kind, bool verbose, struct coach_tally *ct)
+/* True when a span of book pages [from, to] holds a target. */
+static bool on_target(const struct targets *tg, const char *book_id, int from, int to)
+{
+    size_t t;
+    for (t = 0; t < tg->n; t++)
+        if (strcmp(tg->v[t].book_id, book_id) == 0 && from <= tg->v[t].index
+            && tg->v[t].index <= to)
+            return true;
+    return false;
+}
+
+/* The baseline's rank of the first right page (0 = not in the top k). */
+static size_t baseline_rank(const struct baseline *b, const char *question, size_t k,
+                            const struct targets *tg)
+{
+    size_t *top = xmalloc(k * sizeof(*top)), n, i, rank = 0;
+
+    n = b->index ? eval_pages_rank(b->index, question, k, top) : 0;
+    for (i = 0; i < n && rank == 0; i++) {
+        const struct page_row *p = &b->pages[top[i]];
+        if (on_target(tg, p->book_id, p->page_index, p->page_index))
+            rank = i + 1;
+    }
+    free(top);
+    return rank;
+}
+
+/* Scores the coach's answer to q against its targets: right page, key
+ * terms, quotes on their pages.  Returns false on a database error. */
+static bool score_answer(struct db *db, struct eval_q *q, const struct coach_answer *ans,
+                         const struct targets *tg)
+{
+    json_object *cites = NULL, *answer = NULL;
+    const char **keys;
+    struct arena a = ARENA_INIT;
+    size_t i, nkeys;
+    bool ok = true;
+
+    keys = strings(q->line, "key_terms", &nkeys);
+    q->key_terms = nkeys;
+    if (ans->route == COACH_ANSWER && ans->doc != NULL
+        && json_object_object_get_ex(ans->doc, "answer", &answer) && nkeys > 0)
+        q->key_found = eval_key_terms_found(json_object_get_string(answer), keys, nkeys);
+    free(keys);
+    if (ans->doc == NULL || !json_object_object_get_ex(ans->doc, "citations", &cites)
+        || !json_object_is_type(cites, json_type_array))
+        return true;
+    for (i = 0; i < json_object_array_length(cites) && ok; i++) {
+        json_object *c = json_object_array_get_idx(cites, i), *v;
+        const char *chunk = json_object_object_get_ex(c, "chunk_id", &v) ? json_object_get_string(v)
+                                                                         : NULL,
+                   *quote =
+                       json_object_object_get_ex(c, "quote", &v) ? json_object_get_string(v) : NULL;
+        const char *book_id, *text;
+        int from, to;
+
+        if (chunk == NULL)
+            continue;
+        if (!pages_chunk_span(db, chunk, &a, &book_id, &from, &to)) {
+            ok = false;
+            break;
+        }
+        if (book_id == NULL)
+            continue;
+        if (on_target(tg, book_id, from, to))
+            q->right_page = true;
+        if (quote != NULL && quote[0] != '\0') {
+            struct buf norm = BUF_INIT;
+            bool empty = false;
+            if (!pages_text(db, book_id, from, to, &a, &text)) {
+                ok = false;
+                break;
+            }
+            if (text[0] != '\0') { /* books without page texts are not checked */
+                verify_normalise(&norm, text, strlen(text));
+                q->quotes++;
+                q->quotes_ok += verify_quote_in(quote, strlen(quote), buf_str(&norm), &empty);
+            }
+            buf_free(&norm);
+        }
+    }
+    arena_free(&a);
+    return ok;
+}
+
+/* Runs q through the coach.  Returns false when the database failed. */
+static bool coach_line(struct db *db, const struct config *cfg, struct eval_q *q,
+                       const struct targets *tg, bool verbose)
 {
     const char *ctx[COACH_CONTEXT_TURNS];
-    struct coach_request rq = {NULL, NULL, question, ctx, 0};
+    struct coach_request rq = {.question = q->question, .context = ctx};
     struct coach_answer ans;
-    enum coach_route want = COACH_ANSWER;
-    bool has_want = false;
-    json_object *v;
-    size_t i;
+    const char **context;
+    size_t i, n;
+    bool ok;
 
-    if (json_object_object_get_ex(q, "route", &v) && json_object_get_string(v) != NULL
-        && route_parse(json_object_get_string(v), &want))
-        has_want = true;
-    else if (kind == NULL || strcmp(kind, "answerable") == 0)
-        has_want = json_object_object_get_ex(q, "expected", &v);
-    if (json_object_object_get_ex(q, "context", &v) && json_object_is_type(v, json_type_array))
-        for (i = 0; i < json_object_array_length(v) && rq.ncontext < COACH_CONTEXT_TURNS; i++)
-            if (json_object_get_string(json_object_array_get_idx(v, i)) != NULL)
-                ctx[rq.ncontext++] = json_object_get_string(json_object_array_get_idx(v, i));
+    context = strings(q->line, "context", &n);
+    for (i = 0; i < n && rq.ncontext < COACH_CONTEXT_TURNS; i++)
+        ctx[rq.ncontext++] = context[i];
+    free(context);
     if (coach_ask(db, cfg, &rq, NULL, &ans) != COACH_OK) {
         coach_answer_free(&ans);
         return false;
     }
-    if (has_want) {
-        ct->routed++;
-        ct->route_ok += ans.route == want;
-        if (verbose && ans.route != want)
-            fprintf(stderr, "eval: coach: %s: expected %s, got %s (as \"%s\")\n", question,
-                    route_name(want), route_name(ans.route), ans.standalone);
-    }
-    if (has_want && want == COACH_REFUSE) {
-        ct->refuse_n++;
-        ct->refused += ans.route == COACH_REFUSE;
-    }
-    if (ans.route == COACH_CLARIFY) {
-        ct->clar_pred++;
-        ct->clar_true += has_want && want == COACH_CLARIFY;
-    }
-    if (has_want && want == COACH_CLARIFY) {
-        ct->clar_exp++;
-        ct->clar_found += ans.route == COACH_CLARIFY;
-    }
-    if (ans.route == COACH_ANSWER) {
-        ct->answers++;
-        ct->grounded += ans.grounded;
-        ct->llm += ans.llm;
-        ct->fallback += ans.fallback;
-        if (ans.cited) {
-            ct->cited++;
-            ct->verified += ans.all_verified;
-        }
-        if (verbose && ans.cited && !ans.all_verified)
-            fprintf(stderr, "eval: coach: %s: a citation did not verify\n", question);
-    }
+    q->coached = true;
+    q->route = (int)ans.route;
+    q->llm = ans.llm;
+    q->fallback = ans.fallback;
+    q->cited = ans.cited;
+    q->all_verified = ans.all_verified;
+    q->grounded = ans.grounded;
+    q->page_expected = tg->n > 0 && q->want_route == (int)COACH_ANSWER;
+    ok = score_answer(db, q, &ans, tg);
+    if (verbose && q->want_route != EVAL_NO_ROUTE && q->route != q->want_route)
+        fprintf(stderr, "eval: coach: %s: expected %s, got %s (as \"%s\")\n", q->question,
+                route_name((enum coach_route)q->want_route), route_name(ans.route), ans.standalone);
+    if (verbose && ans.cited && !ans.all_verified)
+        fprintf(stderr, "eval: coach: %s: a citation did not verify\n", q->question);
     coach_answer_free(&ans);
-    return true;
+    return ok;
 }
 
-static double share(size_t a, size_t b)
+/* The route a line expects: "route", else its category's, else answer
+ * for an old answerable line with "expected". */
+static int wanted_route(json_object *line, enum eval_category c)
 {
-    return b ? (double)a / (double)b : 0;
+    json_object *v;
+    enum coach_route r;
+
+    if (json_object_object_get_ex(line, "route", &v) && json_object_get_string(v) != NULL
+        && route_parse(json_object_get_string(v), &r))
+        return (int)r;
+    switch (c) {
+    case EVAL_OUT_OF_SCOPE:
+    case EVAL_NEAR_MISS: return (int)COACH_REFUSE;
+    case EVAL_BROAD: return (int)COACH_CLARIFY;
+    case EVAL_IN_SCOPE:
+    case EVAL_FOLLOW_UP: return has_nonempty_array(line, "expected") ? (int)COACH_ANSWER : -1;
+    default: return EVAL_NO_ROUTE;
+    }
+}
+
+/* Runs one question.  Returns false when the database failed. */
+static bool run_line(struct db *db, const struct config *cfg, const struct search_tuning *tuning,
+                     size_t k, bool coach, bool verbose, const struct baseline *b, struct eval_q *q)
+{
+    struct targets tg = {NULL, 0};
+    json_object *exp;
+    size_t i, r;
+    bool ok = true;
+
+    if (json_object_object_get_ex(q->line, "expected", &exp)
+        && json_object_is_type(exp, json_type_array))
+        for (i = 0; i < json_object_array_length(exp) && ok; i++)
+            ok = resolve(db, json_object_array_get_idx(exp, i), &tg);
+    q->targets_found = tg.n > 0;
+    q->none = q->category == EVAL_NONE;
+    q->retrieval = q->category == EVAL_IN_SCOPE && has_nonempty_array(q->line, "expected");
+    if (ok && (q->retrieval || q->none)) {
+        struct search_opts so = {.question = q->question,
+                                 .k = k,
+                                 .threshold = -1,
+                                 .mode = SEARCH_HYBRID,
+                                 .tuning = tuning};
+        struct search_result res;
+        const char *boost[DOMAIN_COUNT + 1];
+        double sc[DOMAIN_COUNT];
+        size_t nb = 0, d;
+
+        /* The domain boost needs the question's domains: the lexicon's,
+         * as the coach's router finds them (scores of DOMAIN_MIN_SCORE or
+         * more), never the line's labels. */
+        if (tuning->domain_boost != 1.0) {
+            domains_score(q->question, sc);
+            for (d = 0; d < DOMAIN_COUNT; d++)
+                if (sc[d] >= DOMAIN_MIN_SCORE)
+                    boost[nb++] = domain_name(d);
+            boost[nb] = NULL;
+            so.boost = nb > 0 ? boost : NULL;
+        }
+        if (!search_run(db, cfg, &so, &res)) {
+            fprintf(stderr, "plccoach: search failed: %s\n", db->last_error);
+            ok = false;
+        } else if (q->none) {
+            q->answered_none = res.nothing_relevant;
+            if (verbose && !res.nothing_relevant)
+                fprintf(stderr, "eval: %s: expected nothing, got %s p. %s\n", q->question,
+                        res.hits[0].book_title, res.hits[0].page_start);
+        } else {
+            for (r = 0; r < res.n && q->rank == 0; r++)
+                if (on_target(&tg, res.hits[r].book_id, res.hits[r].page_index_start,
+                              res.hits[r].page_index_end))
+                    q->rank = r + 1;
+            q->base_rank = baseline_rank(b, q->question, k, &tg);
+            if (verbose && q->rank != 1)
+                fprintf(stderr, "eval: %s: rank %zu%s\n", q->question, q->rank,
+                        tg.n == 0 ? " (expected pages not found in the library)" : "");
+        }
+        search_result_free(&res);
+    }
+    if (ok && coach && (q->want_route != EVAL_NO_ROUTE || q->retrieval)) {
+        ok = coach_line(db, cfg, q, &tg, verbose);
+        if (!ok)
+            fprintf(stderr, "plccoach: the coach failed: %s\n", db->last_error);
+    }
+    targets_free(&tg);
+    return ok;
 }
 
 /* Parses a threshold 0..1 for option name. */
@@ -215,290 +399,238 @@ static bool threshold_arg(const char *name, const char *arg, double *out)
     return true;
 }
 
+/* Reads the question files into *qs.  Returns false after saying why. */
+static bool load(char **files, size_t nfiles, struct eval_q **qs, size_t *nq)
+{
+    size_t f;
+
+    for (f = 0; f < nfiles; f++) {
+        FILE *fp = fopen(files[f], "r");
+        char *line = NULL;
+        size_t cap = 0, lineno = 0;
+        bool ok = true;
+
+        if (fp == NULL) {
+            fprintf(stderr, "plccoach: %s: %s\n", files[f], strerror(errno));
+            return false;
+        }
+        while (ok && getline(&line, &cap, fp) != -1) {
+            const char *why = NULL;
+            json_object *o, *v;
+            struct eval_q *q;
+
+            lineno++;
+            if (strspn(line, " \t\r\n") == strlen(line))
+                continue;
+            o = json_parse_object_strict(line, strcspn(line, "\r\n"), 8, &why);
+            if (o == NULL || !json_object_object_get_ex(o, "question", &v)
+                || json_object_get_string(v) == NULL) {
+                fprintf(stderr, "plccoach: %s:%zu: %s\n", files[f], lineno,
+                        why ? why : "no question");
+                json_object_put(o);
+                ok = false;
+                break;
+            }
+            *qs = xrealloc(*qs, (*nq + 1) * sizeof(**qs));
+            q = &(*qs)[(*nq)++];
+            memset(q, 0, sizeof(*q));
+            q->line = o;
+            q->question = json_object_get_string(v);
+            q->id = json_object_object_get_ex(o, "id", &v) ? json_object_get_string(v) : "";
+            if (!eval_category(o, &q->category, &why)) {
+                fprintf(stderr, "plccoach: %s:%zu: %s\n", files[f], lineno, why);
+                ok = false;
+            }
+            q->domains = strings(o, "domains", &q->ndomains);
+            q->tags = strings(o, "tags", &q->ntags);
+            q->want_route = wanted_route(o, q->category);
+        }
+        free(line);
+        fclose(fp);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* Loads every page and indexes it for the baseline. */
+static bool baseline_load(struct db *db, struct baseline *b, size_t *books_without)
+{
+    const char **texts;
+    PGresult *r;
+    size_t i;
+
+    memset(b, 0, sizeof(*b));
+    if (!pages_all(db, &b->arena, &b->pages, &b->npages))
+        return false;
+    texts = xcalloc(b->npages ? b->npages : 1, sizeof(*texts));
+    for (i = 0; i < b->npages; i++)
+        texts[i] = b->pages[i].text;
+    b->index = eval_pages_new(texts, b->npages);
+    free(texts);
+    r = db_exec(db,
+                "SELECT count(*) FROM books b WHERE NOT EXISTS"
+                " (SELECT 1 FROM pages p WHERE p.book_id = b.id)",
+                0, NULL, true);
+    if (r == NULL)
+        return false;
+    *books_without = (size_t)strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return true;
+}
+
+static size_t count_books(struct db *db)
+{
+    PGresult *r = db_exec(db, "SELECT count(*) FROM books", 0, NULL, true);
+    size_t n = r ? (size_t)strtoull(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+    PQclear(r);
+    return n;
+}
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "Usage: plccoach eval FILE.jsonl... [--k 5] [--json] [--per-question] [--verbose]\n"
+            "       [--seed N] [--resamples N] [--set name=value]...\n"
+            "       [--min-recall1 X] [--min-recall5 X] [--min-mrr X] [--above-baseline]\n"
+            "       [--coach [--min-routing X] [--min-refusal X] [--max-false-refusal X]\n"
+            "        [--min-clarify-precision X] [--min-clarify-recall X] [--min-verified X]\n"
+            "        [--min-answer-page X] [--min-followup-page X] [--min-key-terms X]\n"
+            "        [--min-quotes X]]\n");
+}
+
 int cmd_eval(int argc, char **argv, struct config *cfg)
 {
     static const struct option opts[] = {
         {"k", required_argument, NULL, 'k'},
-        {"min-recall5", required_argument, NULL, 'm'},
         {"json", no_argument, NULL, 'j'},
         {"verbose", no_argument, NULL, 'v'},
+        {"per-question", no_argument, NULL, 'p'},
         {"coach", no_argument, NULL, 'c'},
-        {"min-routing", required_argument, NULL, 'R'},
-        {"min-refusal", required_argument, NULL, 'F'},
-        {"min-clarify-precision", required_argument, NULL, 'P'},
-        {"min-clarify-recall", required_argument, NULL, 'C'},
-        {"min-verified", required_argument, NULL, 'V'},
+        {"seed", required_argument, NULL, 's'},
+        {"resamples", required_argument, NULL, 'n'},
+        {"set", required_argument, NULL, 'S'},
+        {"above-baseline", no_argument, NULL, 'A'},
+        {"min-recall1", required_argument, NULL, 1},
+        {"min-recall5", required_argument, NULL, 2},
+        {"min-mrr", required_argument, NULL, 3},
+        {"min-routing", required_argument, NULL, 4},
+        {"min-refusal", required_argument, NULL, 5},
+        {"max-false-refusal", required_argument, NULL, 6},
+        {"min-clarify-precision", required_argument, NULL, 7},
+        {"min-clarify-recall", required_argument, NULL, 8},
+        {"min-verified", required_argument, NULL, 9},
+        {"min-answer-page", required_argument, NULL, 10},
+        {"min-followup-page", required_argument, NULL, 11},
+        {"min-key-terms", required_argument, NULL, 12},
+        {"min-quotes", required_argument, NULL, 13},
         {NULL, 0, NULL, 0},
     };
-    struct coach_tally ct;
-    bool coach = false;
-    double min_routing = -1, min_refusal = -1, min_cprec = -1, min_crec = -1, min_verified = -1;
-    struct tally all = {"all", 0, 0, 0, 0}, doms[EVAL_MAX_DOMAINS];
-    size_t ndoms = 0, none_n = 0, none_ok = 0, lineno = 0, i;
-    double min_recall = -1;
-    bool json = false, verbose = false, failed = false;
-    json_object **keep = NULL;
-    size_t nkeep = 0;
-    long k = 5;
-    char *line = NULL, *end;
-    size_t cap = 0;
-    FILE *f;
+    struct eval_gates g = {-1, -1, -1, false, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+    double *gate_of[] = {NULL,
+                         &g.min_recall1,
+                         &g.min_recall5,
+                         &g.min_mrr,
+                         &g.min_routing,
+                         &g.min_refusal,
+                         &g.max_false_refusal,
+                         &g.min_clarify_precision,
+                         &g.min_clarify_recall,
+                         &g.min_verified,
+                         &g.min_answer_page,
+                         &g.min_followup_page,
+                         &g.min_key_terms,
+                         &g.min_quotes};
+    struct eval_report_opts ro = {.k = 5, .resamples = 1000, .seed = 42};
+    struct search_tuning tuning = search_tuning_default;
+    struct eval_q *qs = NULL;
+    struct baseline b;
+    size_t nq = 0, i;
+    bool verbose = false, failed = false;
     struct db db;
+    char err[160], *end;
     int c;
 
-    memset(doms, 0, sizeof(doms));
-    memset(&ct, 0, sizeof(ct));
     optind = 1;
-    while ((c = getopt_long(argc, argv, "k:m:jvcR:F:P:C:V:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "k:jvpcs:n:S:A", opts, NULL)) != -1) {
         switch (c) {
         case 'k':
-            errno = 0;
-            k = strtol(optarg, &end, 10);
-            if (*end != '\0' || k < 1 || k > SEARCH_K_MAX) {
+            ro.k = (size_t)strtoul(optarg, &end, 10);
+            if (*end != '\0' || end == optarg || ro.k < 1 || ro.k > SEARCH_K_MAX) {
                 fprintf(stderr, "plccoach: --k: expected 1 to %d\n", SEARCH_K_MAX);
                 return 2;
             }
             break;
-        case 'm':
-            min_recall = strtod(optarg, &end);
-            if (*end != '\0' || end == optarg || min_recall < 0 || min_recall > 1) {
-                fprintf(stderr, "plccoach: --min-recall5: expected a number from 0 to 1\n");
+        case 'j': ro.json = true; break;
+        case 'v': verbose = true; break;
+        case 'p': ro.per_question = true; break;
+        case 'c': ro.coach = true; break;
+        case 's':
+            ro.seed = strtoull(optarg, &end, 10);
+            if (*end != '\0' || end == optarg) {
+                fprintf(stderr, "plccoach: --seed: expected a whole number\n");
                 return 2;
             }
             break;
-        case 'j': json = true; break;
-        case 'v': verbose = true; break;
-        case 'c': coach = true; break;
-        case 'R':
-            if (!threshold_arg("min-routing", optarg, &min_routing))
+        case 'n':
+            ro.resamples = (size_t)strtoul(optarg, &end, 10);
+            if (*end != '\0' || end == optarg || ro.resamples < 1000 || ro.resamples > 100000) {
+                fprintf(stderr, "plccoach: --resamples: expected 1000 to 100000\n");
                 return 2;
+            }
             break;
-        case 'F':
-            if (!threshold_arg("min-refusal", optarg, &min_refusal))
+        case 'S':
+            if (!search_tuning_set(&tuning, optarg, err, sizeof(err))) {
+                fprintf(stderr, "plccoach: --set: %s\n", err);
                 return 2;
+            }
             break;
-        case 'P':
-            if (!threshold_arg("min-clarify-precision", optarg, &min_cprec))
-                return 2;
-            break;
-        case 'C':
-            if (!threshold_arg("min-clarify-recall", optarg, &min_crec))
-                return 2;
-            break;
-        case 'V':
-            if (!threshold_arg("min-verified", optarg, &min_verified))
-                return 2;
-            break;
-        default: return 2;
+        case 'A': g.above_baseline = true; break;
+        default:
+            if (c >= 1 && c <= 13) {
+                if (!threshold_arg(opts[c + 8].name, optarg, gate_of[c]))
+                    return 2;
+                break;
+            }
+            usage();
+            return 2;
         }
     }
-    if (optind != argc - 1) {
-        fprintf(stderr, "Usage: plccoach eval FILE.jsonl [--k 5] [--min-recall5 X] [--json] "
-                        "[--verbose]\n       [--coach [--min-routing X] [--min-refusal X] "
-                        "[--min-clarify-precision X]\n        [--min-clarify-recall X] "
-                        "[--min-verified X]]\n");
+    if (optind >= argc) {
+        usage();
         return 2;
     }
-    f = fopen(argv[optind], "r");
-    if (f == NULL) {
-        fprintf(stderr, "plccoach: %s: %s\n", argv[optind], strerror(errno));
-        return 1;
+    if (!load(argv + optind, (size_t)(argc - optind), &qs, &nq)) {
+        failed = true;
+        goto out;
     }
     db_init(&db, cfg);
     if (db_conn(&db) == NULL) {
         fprintf(stderr, "plccoach: cannot connect to the database: %s\n", db.last_error);
-        fclose(f);
-        return 1;
+        failed = true;
+        goto out;
     }
-    while (!failed && getline(&line, &cap, f) != -1) {
-        const char *why = NULL, *kind, *question;
-        json_object *q, *v, *exp, *qdoms;
-        struct target *tg = NULL;
-        size_t ntg = 0, rank = 0, r, t;
-        struct search_result res;
-        struct search_opts so = {.k = (size_t)k, .threshold = -1, .mode = SEARCH_HYBRID};
-
-        lineno++;
-        if (strspn(line, " \t\r\n") == strlen(line))
-            continue;
-        q = json_parse_object_strict(line, strcspn(line, "\r\n"), 8, &why);
-        if (q == NULL || !json_object_object_get_ex(q, "question", &v)
-            || (question = json_object_get_string(v)) == NULL) {
-            fprintf(stderr, "plccoach: %s:%zu: %s\n", argv[optind], lineno,
-                    why ? why : "no question");
-            json_object_put(q);
-            failed = true;
-            break;
-        }
-        kind = json_object_object_get_ex(q, "kind", &v) ? json_object_get_string(v) : "answerable";
-        if (coach && !coach_line(&db, cfg, q, question, kind, verbose, &ct)) {
-            fprintf(stderr, "plccoach: the coach failed: %s\n", db.last_error);
-            json_object_put(q);
-            failed = true;
-            break;
-        }
-        /* A coach-only line (no "expected") is no retrieval question. */
-        if (!json_object_object_get_ex(q, "expected", &v)
-            && !(kind != NULL && strcmp(kind, "none") == 0)) {
-            keep = xrealloc(keep, (nkeep + 1) * sizeof(*keep));
-            keep[nkeep++] = q;
-            continue;
-        }
-        so.question = question;
-        if (!search_run(&db, cfg, &so, &res)) {
-            fprintf(stderr, "plccoach: search failed: %s\n", db.last_error);
-            search_result_free(&res);
-            json_object_put(q);
-            failed = true;
-            break;
-        }
-        if (kind != NULL && strcmp(kind, "none") == 0) {
-            none_n++;
-            none_ok += res.nothing_relevant;
-            if (verbose && !res.nothing_relevant)
-                fprintf(stderr, "eval: %s: expected nothing, got %s p. %s\n", question,
-                        res.hits[0].book_title, res.hits[0].page_start);
-        } else {
-            if (json_object_object_get_ex(q, "expected", &exp)
-                && json_object_is_type(exp, json_type_array))
-                for (i = 0; i < json_object_array_length(exp); i++)
-                    if (!resolve(&db, json_object_array_get_idx(exp, i), &tg, &ntg))
-                        failed = true;
-            for (r = 0; r < res.n && rank == 0; r++)
-                for (t = 0; t < ntg && rank == 0; t++)
-                    if (strcmp(res.hits[r].book_id, tg[t].book_id) == 0
-                        && res.hits[r].page_index_start <= tg[t].index
-                        && tg[t].index <= res.hits[r].page_index_end)
-                        rank = r + 1;
-            if (verbose && rank != 1)
-                fprintf(stderr, "eval: %s: rank %zu%s\n", question, rank,
-                        ntg == 0 ? " (expected pages not found in the library)" : "");
-            {
-                struct tally *ts[EVAL_MAX_DOMAINS + 1];
-                size_t nts = 0;
-                ts[nts++] = &all;
-                if (json_object_object_get_ex(q, "domains", &qdoms)
-                    && json_object_is_type(qdoms, json_type_array))
-                    for (i = 0; i < json_object_array_length(qdoms); i++) {
-                        const char *d = json_object_get_string(json_object_array_get_idx(qdoms, i));
-                        struct tally *tt = d ? tally_for(doms, &ndoms, d) : NULL;
-                        if (tt != NULL && nts <= EVAL_MAX_DOMAINS)
-                            ts[nts++] = tt;
-                    }
-                for (i = 0; i < nts; i++) {
-                    ts[i]->n++;
-                    ts[i]->hit1 += rank == 1;
-                    ts[i]->hit5 += rank >= 1 && rank <= 5;
-                    ts[i]->rr += rank ? 1.0 / (double)rank : 0;
-                }
-            }
-        }
-        for (t = 0; t < ntg; t++)
-            free(tg[t].book_id);
-        free(tg);
-        search_result_free(&res);
-        /* domain names point into q: keep q until the report is printed */
-        keep = xrealloc(keep, (nkeep + 1) * sizeof(*keep));
-        keep[nkeep++] = q;
+    if (!baseline_load(&db, &b, &ro.books_without_pages)) {
+        fprintf(stderr, "plccoach: reading the pages failed: %s\n", db.last_error);
+        db_close(&db);
+        failed = true;
+        goto out;
     }
-    free(line);
-    fclose(f);
+    ro.pages = b.npages;
+    ro.books = count_books(&db);
+    for (i = 0; i < nq && !failed; i++)
+        failed = !run_line(&db, cfg, &tuning, ro.k, ro.coach, verbose, &b, &qs[i]);
     db_close(&db);
-    if (!failed) {
-        double recall5 = all.n ? (double)all.hit5 / (double)all.n : 0;
-        if (json) {
-            json_object *o = json_object_new_object(), *arr = json_object_new_array(), *tmp;
-            print_tally(&all, true, arr);
-            tmp = json_object_get(json_object_array_get_idx(arr, 0));
-            json_object_object_del(tmp, "domain");
-            json_object_object_add(o, "overall", tmp);
-            json_object_array_del_idx(arr, 0, 1);
-            for (i = 0; i < ndoms; i++)
-                print_tally(&doms[i], true, arr);
-            json_object_object_add(o, "domains", arr);
-            json_object_object_add(o, "none_questions", json_object_new_int64((int64_t)none_n));
-            json_object_object_add(
-                o, "none_correct",
-                json_object_new_double(none_n ? (double)none_ok / (double)none_n : 0));
-            if (coach) {
-                json_object *co = json_object_new_object();
-                json_object_object_add(co, "routed", json_object_new_int64((int64_t)ct.routed));
-                json_object_object_add(co, "routing_accuracy",
-                                       json_object_new_double(share(ct.route_ok, ct.routed)));
-                json_object_object_add(co, "refusals_expected",
-                                       json_object_new_int64((int64_t)ct.refuse_n));
-                json_object_object_add(co, "refusal_rate",
-                                       json_object_new_double(share(ct.refused, ct.refuse_n)));
-                json_object_object_add(co, "clarify_precision",
-                                       json_object_new_double(share(ct.clar_true, ct.clar_pred)));
-                json_object_object_add(co, "clarify_recall",
-                                       json_object_new_double(share(ct.clar_found, ct.clar_exp)));
-                json_object_object_add(co, "answers", json_object_new_int64((int64_t)ct.answers));
-                json_object_object_add(co, "grounded",
-                                       json_object_new_double(share(ct.grounded, ct.answers)));
-                json_object_object_add(co, "cited", json_object_new_int64((int64_t)ct.cited));
-                json_object_object_add(co, "citations_verified",
-                                       json_object_new_double(share(ct.verified, ct.cited)));
-                json_object_object_add(co, "by_model", json_object_new_int64((int64_t)ct.llm));
-                json_object_object_add(co, "fallbacks",
-                                       json_object_new_int64((int64_t)ct.fallback));
-                json_object_object_add(o, "coach", co);
-            }
-            printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-            json_object_put(o);
-        } else {
-            printf("%-18s %5s  %9s  %9s  %6s\n", "domain", "n", "recall@1", "recall@5", "MRR");
-            print_tally(&all, false, NULL);
-            for (i = 0; i < ndoms; i++)
-                print_tally(&doms[i], false, NULL);
-            printf("nothing-relevant questions: %zu, answered with nothing: %.3f\n", none_n,
-                   none_n ? (double)none_ok / (double)none_n : 0);
-            if (coach) {
-                printf("coach routing accuracy: %.3f (%zu lines)\n", share(ct.route_ok, ct.routed),
-                       ct.routed);
-                printf("coach refusal rate on out-of-scope: %.3f (%zu)\n",
-                       share(ct.refused, ct.refuse_n), ct.refuse_n);
-                printf("coach clarification precision: %.3f (%zu clarified), recall: %.3f (%zu)\n",
-                       share(ct.clar_true, ct.clar_pred), ct.clar_pred,
-                       share(ct.clar_found, ct.clar_exp), ct.clar_exp);
-                printf("coach answers: %zu, grounded %.3f, by the model %zu, fallbacks %zu\n",
-                       ct.answers, share(ct.grounded, ct.answers), ct.llm, ct.fallback);
-                printf("coach citations all verified: %.3f (%zu answers cited)\n",
-                       share(ct.verified, ct.cited), ct.cited);
-            }
-        }
-        if (min_recall >= 0 && recall5 < min_recall) {
-            fprintf(stderr, "plccoach: recall@5 %.3f is below %.3f\n", recall5, min_recall);
-            failed = true;
-        }
-        if (coach) {
-            /* A gate with nothing to measure (no line of its kind) fails
-             * only when the set was meant to have some: never silently. */
-            const struct {
-                const char *name;
-                size_t num, den;
-                double min;
-            } gates[] = {
-                {"routing accuracy", ct.route_ok, ct.routed, min_routing},
-                {"refusal rate", ct.refused, ct.refuse_n, min_refusal},
-                {"clarification precision", ct.clar_true, ct.clar_pred, min_cprec},
-                {"clarification recall", ct.clar_found, ct.clar_exp, min_crec},
-                {"citations verified", ct.verified, ct.cited, min_verified},
-            };
-            for (i = 0; i < sizeof(gates) / sizeof(gates[0]); i++)
-                if (gates[i].min >= 0 && gates[i].den == 0) {
-                    fprintf(stderr, "plccoach: coach %s: the set has nothing to measure it on\n",
-                            gates[i].name);
-                    failed = true;
-                } else if (gates[i].min >= 0 && share(gates[i].num, gates[i].den) < gates[i].min) {
-                    fprintf(stderr, "plccoach: coach %s %.3f is below %.3f\n", gates[i].name,
-                            share(gates[i].num, gates[i].den), gates[i].min);
-                    failed = true;
-                }
-        }
+    eval_pages_free(b.index);
+    arena_free(&b.arena);
+    if (!failed)
+        failed = !eval_report(qs, nq, &ro, &g);
+out:
+    for (i = 0; i < nq; i++) {
+        free(qs[i].domains);
+        free(qs[i].tags);
+        json_object_put(qs[i].line);
     }
-    for (i = 0; i < nkeep; i++)
-        json_object_put(keep[i]);
-    free(keep);
+    free(qs);
     return failed ? 1 : 0;
 }

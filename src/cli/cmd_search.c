@@ -1,6 +1,7 @@
 /*
- * plccoach search "question" [--domain D] [--k N] [--json]
- * plccoach reindex
+ * plccoach search "question" [--domain D] [--k N] [--json] [--mode M]
+ *     [--set name=value]... [--repeat N]
+ * plccoach reindex [--lexical]
  */
 #include "config.h"
 
@@ -14,6 +15,7 @@
 #include "cli/commands.h"
 #include "db/db.h"
 #include "library/embed.h"
+#include "library/lexical.h"
 #include "library/search.h"
 #include "util/alloc.h"
 #include "util/cfg.h"
@@ -84,11 +86,17 @@ static int bench(struct db *db, struct config *cfg, const struct search_opts *so
 int cmd_search(int argc, char **argv, struct config *cfg)
 {
     static const struct option opts[] = {
-        {"domain", required_argument, NULL, 'd'}, {"k", required_argument, NULL, 'k'},
-        {"json", no_argument, NULL, 'j'},         {"mode", required_argument, NULL, 'm'},
-        {"repeat", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0},
+        {"domain", required_argument, NULL, 'd'},
+        {"k", required_argument, NULL, 'k'},
+        {"json", no_argument, NULL, 'j'},
+        {"mode", required_argument, NULL, 'm'},
+        {"repeat", required_argument, NULL, 'r'},
+        {"set", required_argument, NULL, 'S'},
+        {NULL, 0, NULL, 0},
     };
-    struct search_opts so = {.k = 5, .threshold = -1, .mode = SEARCH_HYBRID};
+    struct search_tuning tuning = search_tuning_default;
+    struct search_opts so = {.k = 5, .threshold = -1, .mode = SEARCH_HYBRID, .tuning = &tuning};
+    char err[160];
     struct search_result res;
     bool json = false, ok;
     int64_t k, repeat = 0;
@@ -132,11 +140,18 @@ int cmd_search(int argc, char **argv, struct config *cfg)
                 return 2;
             }
             break;
+        case 'S':
+            if (!search_tuning_set(&tuning, optarg, err, sizeof(err))) {
+                fprintf(stderr, "plccoach: --set: %s\n", err);
+                return 2;
+            }
+            break;
         default: return 2;
         }
     }
     if (optind != argc - 1 || argv[optind][0] == '\0') {
-        fprintf(stderr, "Usage: plccoach search \"question\" [--domain D] [--k N] [--json]\n");
+        fprintf(stderr, "Usage: plccoach search \"question\" [--domain D] [--k N] [--json]\n"
+                        "       [--mode hybrid|vector|text] [--set name=value]... [--repeat N]\n");
         return 2;
     }
     so.question = argv[optind];
@@ -184,23 +199,35 @@ static void progress(size_t done, size_t total)
         fputc('\n', stderr);
 }
 
+static void lexical_progress(size_t done, size_t total)
+{
+    fprintf(stderr, "\rplccoach: indexed the words of %zu of %zu books", done, total);
+    if (done >= total)
+        fputc('\n', stderr);
+}
+
 int cmd_reindex(int argc, char **argv, struct config *cfg)
 {
+    bool lexical_only = argc == 2 && strcmp(argv[1], "--lexical") == 0;
     struct db db;
     bool ok;
 
-    (void)argv;
-    if (argc != 1) {
-        fprintf(stderr, "Usage: plccoach reindex\n");
+    if (argc != 1 && !lexical_only) {
+        fprintf(stderr, "Usage: plccoach reindex [--lexical]\n");
         return 2;
     }
     if (!open_db(&db, cfg))
         return 1;
-    ok = library_reindex(&db, cfg, isatty(2) ? progress : NULL);
-    if (ok)
+    ok = lexical_only || library_reindex(&db, cfg, isatty(2) ? progress : NULL);
+    if (ok && !lexical_only)
         printf("reindexed: model %s, %lld dimensions\n", embed_model_name(cfg),
                (long long)cfg->embeddings_dimensions);
-    else
+    if (ok) {
+        ok = lexical_reindex(&db, isatty(2) ? lexical_progress : NULL);
+        if (ok)
+            printf("reindexed: the lexical index (BM25)\n");
+    }
+    if (!ok)
         fprintf(stderr, "plccoach: reindex failed: %s\n",
                 db.last_error[0] ? db.last_error : "see the log");
     db_close(&db);

@@ -1,20 +1,19 @@
 /*
- * The language-model client; see llm.h and src/coach/README.md.
+ * The language-model client's transport; see llm.h and
+ * src/coach/README.md.  The event-stream parser is llm_sse.c and the
+ * circuit breaker llm_breaker.c.
  *
- * Two halves: the incremental event-stream parser (llm_sse_*), which
- * knows nothing of the network, and llm_chat(), which drives libcurl's
- * multi interface itself so that it wakes at least every LLM_POLL_MS to
- * check the caller's cancel flag and the first-token and total deadlines
- * (curl_easy_perform() may sleep up to a second between progress calls).
- * The checks run in the transfer's XFERINFOFUNCTION, which aborts the
- * transfer and makes curl close the connection, so the service sees the
- * cancel.
+ * llm_chat() drives libcurl's multi interface itself so that it wakes at
+ * least every LLM_POLL_MS to check the caller's cancel flag and the
+ * first-token and total deadlines (curl_easy_perform() may sleep up to a
+ * second between progress calls).  The checks run in the transfer's
+ * XFERINFOFUNCTION, which aborts the transfer and makes curl close the
+ * connection, so the service sees the cancel.
  */
 #include "config.h"
 
 #include <curl/curl.h>
 #include <openssl/crypto.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +21,12 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include "coach/llm.h"
+#include "coach/llm_int.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/cfg.h"
@@ -37,335 +40,6 @@
 #define LLM_POLL_MS 100
 #define LLM_BACKOFF_MS 250
 #define LLM_MAX_ERROR_BODY (16 * 1024)
-#define LLM_JSON_DEPTH 16
-
-/* ---- the event-stream parser ------------------------------------------ */
-
-struct llm_sse {
-    llm_delta_fn on_delta;
-    void *ctx;
-    struct llm_result *res; /* not owned */
-    struct buf line;        /* the line being read (limit LLM_SSE_MAX_LINE) */
-    struct buf data;        /* the event's data lines, joined by \n */
-    char pend[4];           /* an incomplete UTF-8 sequence held back */
-    size_t npend;
-    bool after_cr; /* the last byte ended a line with CR: skip one LF */
-    bool done;     /* [DONE] seen: later bytes are ignored */
-    bool failed;   /* sticky: a protocol error or a cancel */
-};
-
-struct llm_sse *llm_sse_new(llm_delta_fn on_delta, void *ctx, struct llm_result *res)
-{
-    struct llm_sse *p = xcalloc(1, sizeof(*p));
-
-    p->on_delta = on_delta;
-    p->ctx = ctx;
-    p->res = res;
-    p->line.limit = LLM_SSE_MAX_LINE;
-    p->data.limit = LLM_SSE_MAX_LINE;
-    return p;
-}
-
-void llm_sse_free(struct llm_sse *p)
-{
-    if (p == NULL)
-        return;
-    buf_free(&p->line);
-    buf_free(&p->data);
-    free(p);
-}
-
-bool llm_sse_done(const struct llm_sse *p)
-{
-    return p->done;
-}
-
-/* Records a failure of kind st with a formatted reason; returns false. */
-static bool sse_fail(struct llm_sse *p, enum llm_status st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static bool sse_fail(struct llm_sse *p, enum llm_status st, const char *fmt, ...)
-{
-    va_list ap;
-
-    p->failed = true;
-    p->res->status = st;
-    va_start(ap, fmt);
-    vsnprintf(p->res->error, sizeof(p->res->error), fmt, ap);
-    va_end(ap);
-    return false;
-}
-
-/* Length of the complete UTF-8 sequence a lead byte starts (0: invalid). */
-static size_t utf8_lead_length(unsigned char c)
-{
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        return 2;
-    if (c >= 0xe0 && c <= 0xef)
-        return 3;
-    if (c >= 0xf0 && c <= 0xf4)
-        return 4;
-    return 0;
-}
-
-/* Passes on s[0..n) after any held-back bytes, holding back a trailing
- * incomplete character.  Invalid UTF-8 or NUL is a protocol error. */
-static bool sse_emit(struct llm_sse *p, const char *s, size_t n)
-{
-    char *joined = NULL;
-    const char *t = s;
-    size_t len = n, i = 0, cut;
-    bool ok = true;
-
-    if (p->npend > 0) {
-        joined = xmalloc(p->npend + n);
-        memcpy(joined, p->pend, p->npend);
-        memcpy(joined + p->npend, s, n);
-        t = joined;
-        len = p->npend + n;
-        p->npend = 0;
-    }
-    while (i < len) {
-        size_t k = utf8_sequence_length(t + i, len - i), want, j;
-        if (k > 0 && t[i] != '\0') {
-            i += k;
-            continue;
-        }
-        /* An incomplete but so far well-formed sequence at the very end
-         * waits for the next delta; anything else is invalid. */
-        want = utf8_lead_length((unsigned char)t[i]);
-        for (j = i + 1; j < len && want > 1 && ((unsigned char)t[j] & 0xc0) == 0x80; j++)
-            ;
-        if (want > 1 && j == len && len - i < want) {
-            memcpy(p->pend, t + i, len - i);
-            p->npend = len - i;
-            break;
-        }
-        free(joined);
-        return sse_fail(p, LLM_PROTOCOL, "a delta is not valid UTF-8 text");
-    }
-    cut = i;
-    if (cut > 0 && p->on_delta != NULL && !p->on_delta(p->ctx, t, cut)) {
-        p->failed = true;
-        p->res->status = LLM_CANCELLED;
-        snprintf(p->res->error, sizeof(p->res->error), "cancelled");
-        ok = false;
-    }
-    free(joined);
-    return ok;
-}
-
-/* Reads {"prompt_tokens": n, "completion_tokens": m} when present. */
-static void sse_usage(struct llm_sse *p, json_object *usage)
-{
-    json_object *v;
-
-    if (json_object_object_get_ex(usage, "prompt_tokens", &v)
-        && json_object_is_type(v, json_type_int) && json_object_get_int64(v) >= 0)
-        p->res->prompt_tokens = (long)json_object_get_int64(v);
-    if (json_object_object_get_ex(usage, "completion_tokens", &v)
-        && json_object_is_type(v, json_type_int) && json_object_get_int64(v) >= 0)
-        p->res->completion_tokens = (long)json_object_get_int64(v);
-}
-
-/* Handles one event's data (NUL-terminated, len bytes). */
-static bool sse_event(struct llm_sse *p, const char *data, size_t len)
-{
-    const char *why = NULL;
-    json_object *root, *v, *choices, *usage;
-    bool ok = true, known = false;
-
-    if (len == 6 && memcmp(data, "[DONE]", 6) == 0) {
-        if (p->npend > 0)
-            return sse_fail(p, LLM_PROTOCOL, "the stream ended inside a UTF-8 character");
-        p->done = true;
-        return true;
-    }
-    root = json_parse_object_strict(data, len, LLM_JSON_DEPTH, &why);
-    if (root == NULL)
-        return sse_fail(p, LLM_PROTOCOL, "an event is not a JSON object (%s)", why);
-    if (json_object_object_get_ex(root, "error", &v) && v != NULL) {
-        json_object *msg = NULL;
-        const char *m = json_object_is_type(v, json_type_string) ? json_object_get_string(v)
-                        : json_object_is_type(v, json_type_object)
-                                && json_object_object_get_ex(v, "message", &msg)
-                                && json_object_is_type(msg, json_type_string)
-                            ? json_object_get_string(msg)
-                            : "no message";
-        sse_fail(p, LLM_HTTP, "the service reported an error: %.160s", m);
-        json_object_put(root);
-        return false;
-    }
-    if (json_object_object_get_ex(root, "usage", &usage) && usage != NULL) {
-        if (!json_object_is_type(usage, json_type_object)) {
-            json_object_put(root);
-            return sse_fail(p, LLM_PROTOCOL, "usage is not an object");
-        }
-        sse_usage(p, usage);
-        known = true;
-    }
-    if (json_object_object_get_ex(root, "choices", &choices)) {
-        json_object *c0, *delta, *content, *finish;
-        known = true;
-        if (!json_object_is_type(choices, json_type_array)) {
-            json_object_put(root);
-            return sse_fail(p, LLM_PROTOCOL, "choices is not an array");
-        }
-        c0 = json_object_array_length(choices) > 0 ? json_object_array_get_idx(choices, 0) : NULL;
-        if (c0 != NULL && !json_object_is_type(c0, json_type_object)) {
-            json_object_put(root);
-            return sse_fail(p, LLM_PROTOCOL, "choices[0] is not an object");
-        }
-        if (c0 != NULL && json_object_object_get_ex(c0, "finish_reason", &finish)
-            && json_object_is_type(finish, json_type_string))
-            snprintf(p->res->finish_reason, sizeof(p->res->finish_reason), "%s",
-                     json_object_get_string(finish));
-        if (c0 != NULL && json_object_object_get_ex(c0, "delta", &delta) && delta != NULL) {
-            if (!json_object_is_type(delta, json_type_object)) {
-                json_object_put(root);
-                return sse_fail(p, LLM_PROTOCOL, "choices[0].delta is not an object");
-            }
-            if (json_object_object_get_ex(delta, "content", &content) && content != NULL) {
-                if (!json_object_is_type(content, json_type_string)) {
-                    json_object_put(root);
-                    return sse_fail(p, LLM_PROTOCOL, "delta.content is not a string");
-                }
-                ok = sse_emit(p, json_object_get_string(content),
-                              (size_t)json_object_get_string_len(content));
-            }
-        }
-    }
-    json_object_put(root);
-    if (ok && !known)
-        return sse_fail(p, LLM_PROTOCOL, "an event without choices, usage or error");
-    return ok;
-}
-
-/* Handles one complete line (without its end of line). */
-static bool sse_line(struct llm_sse *p, const char *s, size_t n)
-{
-    const char *colon, *value;
-    size_t name_len, vlen;
-
-    if (n == 0) { /* a blank line dispatches the event */
-        bool ok = true;
-        if (p->data.len > 0) {
-            p->data.data[--p->data.len] = '\0'; /* the last data line's \n */
-            ok = sse_event(p, p->data.data, p->data.len);
-        }
-        buf_reset(&p->data);
-        return ok;
-    }
-    if (s[0] == ':')
-        return true; /* a comment (keep-alive) */
-    colon = memchr(s, ':', n);
-    name_len = colon != NULL ? (size_t)(colon - s) : n;
-    value = colon != NULL ? colon + 1 : s + n;
-    vlen = n - (size_t)(value - s);
-    if (vlen > 0 && value[0] == ' ') {
-        value++;
-        vlen--;
-    }
-    if (name_len == 4 && memcmp(s, "data", 4) == 0) {
-        if (!buf_append(&p->data, value, vlen) || !buf_putc(&p->data, '\n'))
-            return sse_fail(p, LLM_PROTOCOL, "an event's data is longer than %d bytes",
-                            LLM_SSE_MAX_LINE);
-    }
-    return true; /* event:, id:, retry: and unknown fields are ignored */
-}
-
-bool llm_sse_feed(struct llm_sse *p, const char *bytes, size_t len)
-{
-    size_t i = 0;
-
-    if (p->failed)
-        return false;
-    while (i < len && !p->done) {
-        const char *start = bytes + i, *eol;
-        size_t rest = len - i, seg;
-
-        if (p->after_cr) {
-            p->after_cr = false;
-            if (bytes[i] == '\n') {
-                i++;
-                continue;
-            }
-        }
-        /* the next CR or LF */
-        eol = NULL;
-        for (seg = 0; seg < rest; seg++)
-            if (start[seg] == '\n' || start[seg] == '\r') {
-                eol = start + seg;
-                break;
-            }
-        if (!buf_append(&p->line, start, seg))
-            return sse_fail(p, LLM_PROTOCOL, "an event-stream line is longer than %d bytes",
-                            LLM_SSE_MAX_LINE);
-        i += seg;
-        if (eol == NULL)
-            break;
-        p->after_cr = *eol == '\r';
-        i++;
-        if (!sse_line(p, p->line.data ? p->line.data : "", p->line.len))
-            return false;
-        buf_reset(&p->line);
-    }
-    return true;
-}
-
-/* ---- the circuit breaker (per process) -------------------------------- */
-
-static struct {
-    enum { BREAKER_CLOSED, BREAKER_OPEN, BREAKER_HALF_OPEN } state;
-    int64_t failures; /* consecutive failed calls */
-    int64_t open_until;
-} breaker;
-
-void llm_breaker_reset(void)
-{
-    breaker.state = BREAKER_CLOSED;
-    breaker.failures = 0;
-    breaker.open_until = 0;
-}
-
-bool llm_breaker_open(const struct config *cfg)
-{
-    (void)cfg;
-    return breaker.state == BREAKER_OPEN && now_ms() < breaker.open_until;
-}
-
-/* Returns false when the breaker refuses a call now; an open breaker past
- * its cooldown lets this one call through (half-open). */
-static bool breaker_allow(void)
-{
-    if (breaker.state != BREAKER_OPEN)
-        return true;
-    if (now_ms() < breaker.open_until)
-        return false;
-    breaker.state = BREAKER_HALF_OPEN;
-    log_info("llm: circuit breaker half-open, trying one call");
-    return true;
-}
-
-static void breaker_record(const struct config *cfg, bool success)
-{
-    if (success) {
-        if (breaker.state != BREAKER_CLOSED)
-            log_info("llm: circuit breaker closed");
-        llm_breaker_reset();
-        return;
-    }
-    breaker.failures++;
-    if (breaker.state == BREAKER_HALF_OPEN || breaker.failures >= cfg->llm_breaker_failures) {
-        breaker.state = BREAKER_OPEN;
-        breaker.open_until = now_ms() + cfg->llm_breaker_cooldown_ms;
-        LOG_FIELDS(LOG_WARN, "llm: circuit breaker open", LF_INT("failures", breaker.failures),
-                   LF_INT("cooldown_ms", cfg->llm_breaker_cooldown_ms));
-    }
-}
-
-/* ---- the client ------------------------------------------------------- */
 
 /* One llm_chat() call.  Owns text (moved into the result at the end),
  * errbody and sse (per attempt). */
@@ -538,6 +212,50 @@ static void http_error(struct call *c)
     json_object_put(root);
 }
 
+/* ---- acknowledging at once (docs/performance.md, "First token") -------
+ *
+ * A service that writes its event stream without TCP_NODELAY (Python's
+ * http.server, cpp-httplib's default; not llama.cpp's server, Ollama or
+ * vLLM, which set it) holds each small write until the one before it is
+ * acknowledged.  On a kept-alive connection Linux delays our ACK of the
+ * response headers by up to 40 ms (the connection is in "ping-pong" mode
+ * after our request), so the first token waited that long.  TCP_QUICKACK
+ * leaves that mode and sends a pending ACK at once, but it is not sticky
+ * (sending the next request re-enters it), so it is set again after each
+ * curl_multi_perform() of a transfer.  libcurl only reports a transfer's
+ * socket once the transfer is done (CURLINFO_ACTIVESOCKET), so the socket
+ * of the process's connection to the model service is recorded when curl
+ * opens it and forgotten when curl closes it. */
+
+static curl_socket_t model_socket = CURL_SOCKET_BAD;
+
+static int on_sockopt(void *clientp, curl_socket_t fd, curlsocktype purpose)
+{
+    (void)clientp;
+    if (purpose == CURLSOCKTYPE_IPCXN)
+        model_socket = fd;
+    return CURL_SOCKOPT_OK;
+}
+
+static int on_closesocket(void *clientp, curl_socket_t fd)
+{
+    (void)clientp;
+    if (fd == model_socket)
+        model_socket = CURL_SOCKET_BAD;
+    return close(fd);
+}
+
+/* Acknowledges what has arrived on the model connection at once. */
+static void quickack(void)
+{
+#ifdef TCP_QUICKACK
+    int one = 1;
+
+    if (model_socket != CURL_SOCKET_BAD)
+        (void)setsockopt(model_socket, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+#endif
+}
+
 /* Drives one transfer with the multi interface, waking every LLM_POLL_MS;
  * returns curl's result for it. */
 static CURLcode perform(CURLM *m, struct call *c)
@@ -554,6 +272,7 @@ static CURLcode perform(CURLM *m, struct call *c)
             rc = CURLE_FAILED_INIT;
             break;
         }
+        quickack();
         while ((msg = curl_multi_info_read(m, &left)) != NULL)
             if (msg->msg == CURLMSG_DONE && msg->easy_handle == c->h) {
                 rc = msg->data.result;
@@ -613,6 +332,59 @@ static void setup(struct call *c, const char *url, struct curl_slist *headers,
     curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
     curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, on_sockopt);
+    curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, on_closesocket);
+}
+
+/* Classifies an attempt that the client itself stopped (c->stop), never
+ * to be retried. */
+static void classify_stop(struct call *c)
+{
+    struct llm_result *out = c->out;
+
+    switch (c->stop) {
+    case STOP_CANCEL:
+        out->status = LLM_CANCELLED;
+        snprintf(out->error, sizeof(out->error), "cancelled by the caller");
+        break;
+    case STOP_FIRST_TOKEN:
+        out->status = LLM_TIMEOUT;
+        snprintf(out->error, sizeof(out->error), "no text within %lld ms",
+                 (long long)c->cfg->llm_first_token_timeout_ms);
+        break;
+    case STOP_TOTAL:
+        out->status = LLM_TIMEOUT;
+        snprintf(out->error, sizeof(out->error), "the answer took longer than %lld ms",
+                 (long long)c->cfg->llm_timeout_ms);
+        break;
+    case STOP_TOO_LONG:
+        out->status = LLM_PROTOCOL;
+        snprintf(out->error, sizeof(out->error), "the answer is longer than %d bytes",
+                 LLM_MAX_TEXT);
+        break;
+    case STOP_NONE: break;
+    }
+}
+
+/* Classifies a transfer that ended without an error (rc CURLE_OK) and a
+ * 2xx status; returns true when another attempt may help. */
+static bool classify_stream_end(struct call *c)
+{
+    struct llm_result *out = c->out;
+
+    if (llm_sse_done(c->sse) || out->finish_reason[0] != '\0') {
+        out->status = LLM_OK;
+        out->error[0] = '\0';
+        return false;
+    }
+    if (c->json_body) { /* a service that ignores "stream": true */
+        out->status = LLM_PROTOCOL;
+        snprintf(out->error, sizeof(out->error), "the answer is JSON, not an event stream");
+        return false;
+    }
+    out->status = LLM_CONNECT;
+    snprintf(out->error, sizeof(out->error), "the stream ended before [DONE]");
+    return !out->streamed;
 }
 
 /* Classifies a finished attempt into c->out; returns true when another
@@ -623,27 +395,9 @@ static bool classify(struct call *c, CURLcode rc, const char *errbuf)
     bool ok_status = c->status >= 200 && c->status <= 299;
 
     out->http_status = (int)c->status;
-    switch (c->stop) {
-    case STOP_CANCEL:
-        out->status = LLM_CANCELLED;
-        snprintf(out->error, sizeof(out->error), "cancelled by the caller");
+    if (c->stop != STOP_NONE) {
+        classify_stop(c);
         return false;
-    case STOP_FIRST_TOKEN:
-        out->status = LLM_TIMEOUT;
-        snprintf(out->error, sizeof(out->error), "no text within %lld ms",
-                 (long long)c->cfg->llm_first_token_timeout_ms);
-        return false;
-    case STOP_TOTAL:
-        out->status = LLM_TIMEOUT;
-        snprintf(out->error, sizeof(out->error), "the answer took longer than %lld ms",
-                 (long long)c->cfg->llm_timeout_ms);
-        return false;
-    case STOP_TOO_LONG:
-        out->status = LLM_PROTOCOL;
-        snprintf(out->error, sizeof(out->error), "the answer is longer than %d bytes",
-                 LLM_MAX_TEXT);
-        return false;
-    case STOP_NONE: break;
     }
     if (rc == CURLE_OK && !ok_status) {
         out->status = LLM_HTTP;
@@ -654,21 +408,8 @@ static bool classify(struct call *c, CURLcode rc, const char *errbuf)
         /* the parser stopped: protocol error or the service's error event */
         return out->status == LLM_HTTP && !out->streamed;
     }
-    if (rc == CURLE_OK) {
-        if (llm_sse_done(c->sse) || out->finish_reason[0] != '\0') {
-            out->status = LLM_OK;
-            out->error[0] = '\0';
-            return false;
-        }
-        if (c->json_body) { /* a service that ignores "stream": true */
-            out->status = LLM_PROTOCOL;
-            snprintf(out->error, sizeof(out->error), "the answer is JSON, not an event stream");
-            return false;
-        }
-        out->status = LLM_CONNECT;
-        snprintf(out->error, sizeof(out->error), "the stream ended before [DONE]");
-        return !out->streamed;
-    }
+    if (rc == CURLE_OK)
+        return classify_stream_end(c);
     if (rc == CURLE_OPERATION_TIMEDOUT) {
         out->status = LLM_TIMEOUT;
         snprintf(out->error, sizeof(out->error), "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
@@ -729,93 +470,122 @@ static void log_call(const struct config *cfg, const struct llm_result *out)
                LF_STR("error", out->error[0] ? out->error : NULL));
 }
 
-/* The process's handles (see run_attempts); owned by the process, never
- * freed (they live as long as it does). */
+/* The process's handles (see process_handles); owned by the process,
+ * never freed (they live as long as it does). */
 static CURLM *proc_multi;
 static CURL *proc_easy;
 
-/* Makes the attempts of one call; fills c->out except text and times. */
-static void run_attempts(struct call *c)
+/* Sets c->h and *m to the process's handles, creating them (and starting
+ * libcurl) on first use.  Returns false with c->out's status and error set
+ * when that fails.
+ *
+ * One multi and one easy handle per process, kept between calls: the
+ * multi handle's connection cache then keeps the connection to the model
+ * service open, so an answer after the first skips the TCP and TLS
+ * handshakes (a hosted model is one or two round trips away).  An attempt
+ * that is aborted (cancelled, timed out, malformed) closes its
+ * connection; the next opens a new one. */
+static bool process_handles(struct call *c, CURLM **m)
 {
     static bool global_done;
-    const struct config *cfg = c->cfg;
-    struct buf url = BUF_INIT, body = BUF_INIT;
-    struct curl_slist *headers = NULL;
-    char *auth = NULL, errbuf[CURL_ERROR_SIZE];
-    CURLM *m = NULL;
-    int max_attempts = 1 + (int)cfg->llm_retries, attempt;
 
     if (!global_done) {
         if (!curl_ready()) {
             c->out->status = LLM_CONNECT;
             snprintf(c->out->error, sizeof(c->out->error), "curl_global_init failed");
-            return;
+            return false;
         }
         srandom((unsigned)(getpid() ^ now_ms()));
         global_done = true;
     }
-    /* One multi and one easy handle per process, kept between calls: the
-     * multi handle's connection cache then keeps the connection to the
-     * model service open, so an answer after the first skips the TCP and
-     * TLS handshakes (a hosted model is one or two round trips away).  An
-     * attempt that is aborted (cancelled, timed out, malformed) closes its
-     * connection; the next opens a new one. */
     if (proc_multi == NULL)
         proc_multi = curl_multi_init();
     if (proc_easy == NULL)
         proc_easy = curl_easy_init();
     c->h = proc_easy;
-    m = proc_multi;
-    if (c->h == NULL || m == NULL) {
+    *m = proc_multi;
+    if (c->h == NULL || *m == NULL) {
         c->out->status = LLM_CONNECT;
         snprintf(c->out->error, sizeof(c->out->error), "curl initialisation failed");
-        goto done;
+        return false;
     }
-    buf_puts(&url, cfg->llm_base_url);
-    while (url.len > 0 && url.data[url.len - 1] == '/')
-        url.data[--url.len] = '\0';
-    buf_puts(&url, "/v1/chat/completions");
-    request_body(cfg, c->req, &body);
+    return true;
+}
+
+/* The request's headers; *auth receives the Authorization header string
+ * (malloc'd, or NULL without a key), which the caller wipes and frees
+ * after the call.  The list is the caller's (curl_slist_free_all). */
+static struct curl_slist *request_headers(const struct config *cfg, char **auth)
+{
+    struct curl_slist *headers = NULL;
+
+    *auth = NULL;
     headers = curl_slist_append(headers, "Content-Type: application/json");
     headers = curl_slist_append(headers, "Accept: text/event-stream");
     headers = curl_slist_append(headers, "Expect:");
     if (cfg->llm_api_key[0] != '\0') {
-        auth = xasprintf("Authorization: Bearer %s", cfg->llm_api_key);
-        headers = curl_slist_append(headers, auth);
+        *auth = xasprintf("Authorization: Bearer %s", cfg->llm_api_key);
+        headers = curl_slist_append(headers, *auth);
     }
     if (headers == NULL) {
         log_error("curl_slist_append failed");
         abort(); /* allocation failure: the policy of util/alloc.h */
     }
-    for (attempt = 1; attempt <= max_attempts; attempt++) {
-        CURLcode rc;
-        bool again;
-        long delay;
+    return headers;
+}
 
-        c->out->attempts = attempt;
-        c->out->status = LLM_OK;
-        c->out->error[0] = '\0';
-        c->out->finish_reason[0] = '\0';
-        c->out->prompt_tokens = c->out->completion_tokens = -1;
-        c->status = 0;
-        c->retry_after_ms = -1;
-        buf_reset(&c->errbody);
-        c->errbody.overflow = false;
-        c->sse = llm_sse_new(call_delta, c, c->out);
-        errbuf[0] = '\0';
-        setup(c, buf_str(&url), headers, &body, errbuf);
-        rc = perform(m, c);
-        if (c->status == 0)
-            curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &c->status);
-        again = classify(c, rc, errbuf);
-        llm_sse_free(c->sse);
-        c->sse = NULL;
-        if (!again || attempt == max_attempts)
-            break;
-        delay = backoff_ms(c, attempt + 1);
+/* Makes attempt number n; returns true when another attempt may help. */
+static bool attempt(struct call *c, CURLM *m, int n, const char *url, struct curl_slist *headers,
+                    const struct buf *body)
+{
+    char errbuf[CURL_ERROR_SIZE];
+    CURLcode rc;
+    bool again;
+
+    c->out->attempts = n;
+    c->out->status = LLM_OK;
+    c->out->error[0] = '\0';
+    c->out->finish_reason[0] = '\0';
+    c->out->prompt_tokens = c->out->completion_tokens = -1;
+    c->status = 0;
+    c->retry_after_ms = -1;
+    buf_reset(&c->errbody);
+    c->errbody.overflow = false;
+    c->sse = llm_sse_new(call_delta, c, c->out);
+    errbuf[0] = '\0';
+    setup(c, url, headers, body, errbuf);
+    rc = perform(m, c);
+    if (c->status == 0)
+        curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &c->status);
+    again = classify(c, rc, errbuf);
+    llm_sse_free(c->sse);
+    c->sse = NULL;
+    return again;
+}
+
+/* Makes the attempts of one call; fills c->out except text and times. */
+static void run_attempts(struct call *c)
+{
+    const struct config *cfg = c->cfg;
+    struct buf url = BUF_INIT, body = BUF_INIT;
+    struct curl_slist *headers;
+    char *auth;
+    CURLM *m;
+    int max_attempts = 1 + (int)cfg->llm_retries, n;
+
+    if (!process_handles(c, &m))
+        return;
+    buf_puts(&url, cfg->llm_base_url);
+    while (url.len > 0 && url.data[url.len - 1] == '/')
+        url.data[--url.len] = '\0';
+    buf_puts(&url, "/v1/chat/completions");
+    request_body(cfg, c->req, &body);
+    headers = request_headers(cfg, &auth);
+    for (n = 1; attempt(c, m, n, buf_str(&url), headers, &body) && n < max_attempts; n++) {
+        long delay = backoff_ms(c, n + 1);
         if (now_ms() + delay >= c->deadline || now_ms() + delay >= c->first_token_deadline)
             break; /* the wait alone would pass a deadline */
-        LOG_FIELDS(LOG_WARN, "llm: retrying", LF_INT("attempt", attempt),
+        LOG_FIELDS(LOG_WARN, "llm: retrying", LF_INT("attempt", n),
                    LF_INT("http_status", c->status), LF_INT("delay_ms", delay),
                    LF_STR("reason", c->out->error));
         if (!wait_ms(c, delay)) {
@@ -824,9 +594,7 @@ static void run_attempts(struct call *c)
             break;
         }
     }
-done:
-    if (c->h != NULL)
-        curl_easy_setopt(c->h, CURLOPT_HTTPHEADER, NULL);
+    curl_easy_setopt(c->h, CURLOPT_HTTPHEADER, NULL);
     curl_slist_free_all(headers);
     if (auth != NULL) {
         OPENSSL_cleanse(auth, strlen(auth));
@@ -861,13 +629,13 @@ enum llm_status llm_chat(const struct config *cfg, const struct llm_request *req
         out->status = LLM_UNCONFIGURED; /* config_load refuses it; a caller's own cfg may not */
         snprintf(out->error, sizeof(out->error),
                  "PLCCOACH_LLM_BASE_URL must be https:// (or http:// on loopback)");
-    } else if (!breaker_allow()) {
+    } else if (!llm_breaker_allow()) {
         out->status = LLM_CIRCUIT_OPEN;
         snprintf(out->error, sizeof(out->error), "the circuit breaker is open");
     } else {
         run_attempts(&c);
         if (out->status != LLM_CANCELLED)
-            breaker_record(cfg, out->status == LLM_OK);
+            llm_breaker_record(cfg, out->status == LLM_OK);
     }
     out->len = c.text.len;
     out->text = buf_steal(&c.text);

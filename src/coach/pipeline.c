@@ -1,15 +1,31 @@
 /*
  * The coach pipeline; see pipeline.h.
  *
- * Ownership: one arena per call holds the history, the prompt and the
- * small strings; the search result, the model's result and the verifier's
- * result are released before returning; only *out survives the call.
+ * coach_ask() runs the steps below in order, each on the one struct ask
+ * of the call: context (the conversation so far), rewrite (the standalone
+ * question), retrieve (the passages and the library's evidence), route
+ * (the question's class, decided by that evidence), save the question
+ * (and send meta), answer (a fixed text; or generate and verify the
+ * model's answer, or compose and verify the extractive one), deliver
+ * (citations and the rest of the stream), save the answer, and the
+ * document.  A step
+ * that fails returns its status and the later steps do not run.
+ *
+ * Ownership, once for all: struct ask owns everything it points to except
+ * the caller's arguments (db, cfg, rq, ev, out), and ask_release() frees
+ * all of it whatever step the call reached; the only things that outlive
+ * the call are out->doc and out->standalone (the caller's, released with
+ * coach_answer_free).  a->text never owns: it points into the arena, vr,
+ * lr, cls (static) or a constant.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "coach/classify.h"
+#include "coach/document.h"
+#include "coach/evidence.h"
 #include "coach/extractive.h"
 #include "coach/llm.h"
 #include "coach/pipeline.h"
@@ -40,151 +56,36 @@
     "Nothing in the model's answer could be verified against the library, so this answer was "     \
     "composed from the library's passages."
 
-/* What one call carries between its steps. */
+/* What one call carries between its steps (ownership: the file comment). */
 struct ask {
+    /* The caller's, borrowed. */
     struct db *db;
     const struct config *cfg;
     const struct coach_request *rq;
     const struct coach_events *ev;
-    struct arena arena;
-    int64_t t0, first_ms; /* call start; first delta sent (0: none yet) */
-    bool client_gone;
+    struct coach_answer *out;
+    /* Owned by the call. */
+    struct arena arena;        /* history, prompt, small strings */
+    struct search_result sr;   /* the retrieved passages (empty until retrieval) */
+    struct llm_result lr;      /* the model's answer (empty unless the model was asked) */
+    struct verify_result vr;   /* the verified answer and its citations */
+    char *composed;            /* the extractive answer before verification */
+    char *focus;               /* a rewritten follow-up's own words, or NULL */
+    json_object *cites, *clar; /* until ask_document moves them into the document */
+    /* Results of the steps. */
+    struct msg_turn *turns; /* the conversation so far (in the arena) */
+    size_t nturns;
+    struct coach_class cls; /* the route and domains */
+    bool after_clarify;     /* the last answer asked to clarify */
+    bool llm_wanted;        /* the model writes this answer */
+    bool streamed_model;    /* the model's deltas went out */
+    bool client_gone;       /* a write to the client failed */
+    const char *text;       /* the answer as sent and saved (never owned) */
+    const char *notice;     /* NULL or why the answer is not the model's */
+    const char *mode;       /* "llm" or "extractive" */
+    int64_t t0, first_ms;   /* call start; first delta sent (0: none yet) */
     char conv_id[MSG_UUID_LEN + 1], user_msg_id[MSG_UUID_LEN + 1], answer_id[MSG_UUID_LEN + 1];
 };
-
-static bool white(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-char *coach_question_trim(const char *s, size_t *chars)
-{
-    size_t n, i = 0;
-
-    while (white(*s))
-        s++;
-    n = strlen(s);
-    while (n > 0 && white(s[n - 1]))
-        n--;
-    *chars = 0;
-    while (i < n) {
-        size_t l = utf8_sequence_length(s + i, n - i);
-        i += l ? l : 1;
-        (*chars)++;
-    }
-    return xstrndup(s, n);
-}
-
-void coach_title(struct buf *out, const char *question)
-{
-    struct buf flat = BUF_INIT;
-    const char *p = question;
-    size_t chars = 0, i = 0, cut = 0, last_space = 0;
-    bool space = false;
-
-    for (; *p != '\0'; p++) {
-        if (white(*p)) {
-            space = flat.len > 0;
-            continue;
-        }
-        if (space)
-            buf_putc(&flat, ' ');
-        space = false;
-        buf_putc(&flat, *p);
-    }
-    /* Count characters; remember where COACH_TITLE_CHARS - 1 end and the
-     * last space before that. */
-    while (i < flat.len) {
-        size_t l = utf8_sequence_length(flat.data + i, flat.len - i);
-        if (l == 0)
-            l = 1;
-        if (flat.data[i] == ' ' && chars < COACH_TITLE_CHARS)
-            last_space = i;
-        chars++;
-        i += l;
-        if (chars == COACH_TITLE_CHARS - 1)
-            cut = i;
-    }
-    if (chars <= COACH_TITLE_CHARS) {
-        buf_append(out, buf_str(&flat), flat.len);
-    } else {
-        size_t end = last_space > 0 && last_space <= cut ? last_space : cut;
-        while (end > 0 && (flat.data[end - 1] == ' ' || flat.data[end - 1] == ','))
-            end--;
-        buf_append(out, flat.data, end);
-        buf_puts(out, "\xe2\x80\xa6");
-    }
-    buf_free(&flat);
-}
-
-void coach_citation_label(struct buf *out, const char *title, const char *const *authors,
-                          size_t nauthors, const char *chapter_number, const char *chapter_title,
-                          const char *page_start, const char *page_end)
-{
-    size_t i;
-
-    buf_puts(out, title);
-    for (i = 0; i < nauthors; i++)
-        buf_printf(out, "%s%s", i == 0 ? " by " : i + 1 == nauthors ? " and " : ", ", authors[i]);
-    if (chapter_number != NULL || chapter_title != NULL) {
-        buf_puts(out, ", ");
-        if (chapter_number != NULL)
-            buf_printf(out, "Chapter %s%s", chapter_number, chapter_title ? ": " : "");
-        if (chapter_title != NULL)
-            buf_puts(out, chapter_title);
-    }
-    if (page_start != NULL) {
-        if (page_end != NULL && strcmp(page_start, page_end) != 0)
-            buf_printf(out, ", pp. %s-%s", page_start, page_end);
-        else
-            buf_printf(out, ", p. %s", page_start);
-    }
-}
-
-/* Returns the domains of set as a new JSON array of names. */
-static json_object *domains_json(unsigned set)
-{
-    json_object *a = json_object_new_array();
-    size_t i;
-
-    for (i = 0; i < DOMAIN_COUNT; i++)
-        if (set & (1u << i))
-            json_object_array_add(a, json_object_new_string(domain_name(i)));
-    return a;
-}
-
-/* Returns the citation of source n (hit) with quote, as a new object. */
-static json_object *citation_json(int n, const struct search_hit *h, const char *quote)
-{
-    json_object *c = json_object_new_object(), *book = json_object_new_object(),
-                *authors = json_object_new_array(), *chapter = json_object_new_object(),
-                *pages = json_object_new_object();
-    struct buf label = BUF_INIT;
-    size_t i;
-
-    json_object_object_add(c, "n", json_object_new_int(n));
-    json_add_str(c, "chunk_id", h->chunk_id);
-    json_add_str(book, "title", h->book_title);
-    for (i = 0; i < h->nauthors; i++)
-        json_object_array_add(authors, json_object_new_string(h->authors[i]));
-    json_object_object_add(book, "authors", authors);
-    json_object_object_add(c, "book", book);
-    json_add_str(chapter, "number", h->chapter_number);
-    json_add_str(chapter, "title", h->chapter_title);
-    json_object_object_add(c, "chapter", chapter);
-    json_add_str(pages, "start", h->page_start);
-    json_add_str(pages, "end", h->page_end);
-    json_object_object_add(c, "pages", pages);
-    json_add_str(c, "quote", quote);
-    /* The whole passage the quote comes from, so a reader can check the
-     * quote in its surroundings (the web app's expandable "context"). */
-    json_add_str(c, "context", h->text);
-    coach_citation_label(&label, h->book_title ? h->book_title : "", h->authors, h->nauthors,
-                         h->chapter_number, h->chapter_title, h->page_start, h->page_end);
-    json_add_str(c, "display", buf_str(&label));
-    buf_free(&label);
-    return c;
-}
 
 /* Sends an event when streaming; remembers a client that went away. */
 static bool send_event(struct ask *a, const char *name, json_object *data)
@@ -253,10 +154,10 @@ static bool gen_cancelled(void *ctx)
 
 /* The standalone question: earlier questions fold into follow-ups (by
  * rules), and the current one is rewritten by the model when one is
- * usable.  Sets *after_clarify when the last answer asked to clarify.
- * Returns a malloc'd string. */
-static char *standalone_question(struct ask *a, const struct msg_turn *turns, size_t n,
-                                 bool *after_clarify)
+ * usable, else by rules.  Sets a->after_clarify when the last answer asked
+ * to clarify, and a->focus to the follow-up's own words when it was
+ * rewritten.  Returns a malloc'd string. */
+static char *standalone_question(struct ask *a, const struct msg_turn *turns, size_t n)
 {
     char *prev = NULL, *out = NULL;
     bool clarified = false;
@@ -268,7 +169,7 @@ static char *standalone_question(struct ask *a, const struct msg_turn *turns, si
             continue;
         }
         if (prev != NULL && (clarified || rewrite_is_followup(turns[i].content))) {
-            char *next = rewrite_rules(prev, turns[i].content);
+            char *next = rewrite_rules(prev, turns[i].content, NULL);
             free(prev);
             prev = next;
         } else {
@@ -277,15 +178,17 @@ static char *standalone_question(struct ask *a, const struct msg_turn *turns, si
         }
         clarified = false;
     }
-    *after_clarify = clarified;
+    a->after_clarify = clarified;
     if (prev == NULL || !(clarified || rewrite_is_followup(a->rq->question))) {
         free(prev);
         return xstrdup(a->rq->question);
     }
     if (llm_configured(a->cfg) && !llm_breaker_open(a->cfg))
         out = rewrite_model(a->cfg, prev, a->rq->question);
-    if (out == NULL)
-        out = rewrite_rules(prev, a->rq->question);
+    if (out != NULL)
+        a->focus = xstrdup(a->rq->question);
+    else
+        out = rewrite_rules(prev, a->rq->question, &a->focus);
     free(prev);
     return out;
 }
@@ -299,275 +202,438 @@ static const char *failure_notice(struct arena *ar, const struct llm_result *r)
                         llm_status_name(r->status));
 }
 
-enum coach_status coach_ask(struct db *db, const struct config *cfg, const struct coach_request *rq,
-                            const struct coach_events *ev, struct coach_answer *out)
+/* Step 1, context: the conversation so far (saved, or the caller's). */
+static enum coach_status ask_context(struct ask *a)
 {
-    struct ask a = {db, cfg, rq, ev, ARENA_INIT, now_ms(), 0, false, "", "", ""};
-    struct msg_turn *turns = NULL;
-    size_t nturns = 0, i;
-    struct coach_class cls;
-    struct search_result sr;
-    bool have_sr = false, after_clarify = false, llm_wanted, streamed_model = false;
-    struct verify_result vr;
-    const char *text = NULL, *notice = NULL, *mode = "extractive";
-    char *composed = NULL;
-    struct llm_result lr;
-    bool have_lr = false;
-    json_object *doc, *cites, *meta, *clar = NULL, *done;
-    enum coach_status st = COACH_OK;
+    const struct coach_request *rq = a->rq;
+    size_t i;
 
-    memset(out, 0, sizeof(*out));
-    memset(&vr, 0, sizeof(vr));
-    memset(&lr, 0, sizeof(lr));
-
-    /* 1. Context. */
     if (rq->user_id != NULL && rq->conversation_id != NULL) {
-        enum store_result s = msg_history(db, &a.arena, rq->user_id, rq->conversation_id,
-                                          COACH_CONTEXT_TURNS, &turns, &nturns);
-        if (s != STORE_OK) {
-            arena_free(&a.arena);
+        enum store_result s = msg_history(a->db, &a->arena, rq->user_id, rq->conversation_id,
+                                          COACH_CONTEXT_TURNS, &a->turns, &a->nturns);
+        if (s != STORE_OK)
             return s == STORE_NOT_FOUND ? COACH_NOT_FOUND : COACH_DB_ERROR;
-        }
     } else if (rq->user_id == NULL && rq->ncontext > 0) {
-        nturns = rq->ncontext < COACH_CONTEXT_TURNS ? rq->ncontext : COACH_CONTEXT_TURNS;
-        turns = arena_alloc(&a.arena, nturns * sizeof(*turns));
-        for (i = 0; i < nturns; i++)
-            turns[i] = (struct msg_turn){"user", rq->context[rq->ncontext - nturns + i]};
+        a->nturns = rq->ncontext < COACH_CONTEXT_TURNS ? rq->ncontext : COACH_CONTEXT_TURNS;
+        a->turns = arena_alloc(&a->arena, a->nturns * sizeof(*a->turns));
+        for (i = 0; i < a->nturns; i++)
+            a->turns[i] = (struct msg_turn){
+                .role = "user",
+                .content = rq->context[rq->ncontext - a->nturns + i],
+            };
     }
+    return COACH_OK;
+}
 
-    /* 2. Standalone question and classification. */
-    out->standalone = standalone_question(&a, turns, nturns, &after_clarify);
-    route_classify(out->standalone, !after_clarify, &cls);
-    out->route = cls.route;
-    out->domains = cls.domains;
-    llm_wanted = cls.route == COACH_ANSWER && llm_configured(cfg);
-    if (llm_wanted && llm_breaker_open(cfg)) {
-        llm_wanted = false;
-        notice = NOTICE_UNAVAILABLE;
+/* Step 2, rewrite: the standalone question. */
+static void ask_rewrite(struct ask *a)
+{
+    a->out->standalone = standalone_question(a, a->turns, a->nturns);
+}
+
+/* Step 3, retrieve: the passages and the library's evidence, the
+ * question's domains (by the lexicon) boosted. */
+static enum coach_status ask_retrieve(struct ask *a)
+{
+    const char *boost[DOMAIN_COUNT + 1];
+    unsigned domains = route_domains(a->out->standalone);
+    size_t nb = 0, i;
+    struct search_opts so = {
+        .question = a->out->standalone,
+        .k = COACH_SOURCES,
+        .threshold = -1,
+        .mode = SEARCH_HYBRID,
+    };
+
+    for (i = 0; i < DOMAIN_COUNT; i++)
+        if (domains & (1u << i))
+            boost[nb++] = domain_name(i);
+    boost[nb] = NULL;
+    so.boost = nb > 0 ? boost : NULL;
+    if (!search_run(a->db, a->cfg, &so, &a->sr))
+        return COACH_DB_ERROR;
+    a->out->retrieved = a->sr.n > 0 && !a->sr.nothing_relevant;
+    return COACH_OK;
+}
+
+/* With a model configured, its classification replaces the rules' (which
+ * stay when it fails); a safety topic is never asked about. */
+static void ask_route_model(struct ask *a, const struct route_evidence *ev)
+{
+    struct classify_answer m;
+    unsigned lexicon = a->cls.domains;
+
+    if (!classify_model(a->cfg, a->out->standalone, &a->sr, ev, &a->cls, &m))
+        return;
+    if (m.out_of_scope) {
+        route_refuse_uncovered(&a->cls);
+        return;
     }
+    a->cls.route = m.too_broad && !a->after_clarify ? COACH_CLARIFY : COACH_ANSWER;
+    a->cls.domains = m.domains != 0 ? m.domains : lexicon;
+    if (a->cls.route == COACH_CLARIFY && a->cls.nchoices == 0)
+        route_clarify_general(&a->cls);
+}
 
-    /* 3. The question is saved before anything is generated. */
-    if (rq->user_id != NULL) {
+/* Step 4, route: the question's class from the library's evidence (a
+ * clarification's choices from the chapters its matches fall in), and
+ * whether the model will write the answer. */
+static void ask_route(struct ask *a)
+{
+    struct route_evidence ev;
+    const char *choices[ROUTE_MAX_CHOICES];
+    size_t n;
+
+    evidence_route(&a->sr, a->out->standalone, &ev);
+    route_classify(a->out->standalone, !a->after_clarify, &ev, &a->cls);
+    if (!a->cls.safety)
+        ask_route_model(a, &ev);
+    if (a->cls.route == COACH_CLARIFY) {
+        n = evidence_choices(&a->sr, &a->arena, choices, ROUTE_MAX_CHOICES);
+        if (n >= 2)
+            route_set_choices(&a->cls, choices, n);
+    }
+    a->out->route = a->cls.route;
+    a->out->domains = a->cls.domains;
+    a->llm_wanted = a->cls.route == COACH_ANSWER && llm_configured(a->cfg);
+    if (a->llm_wanted && llm_breaker_open(a->cfg)) {
+        a->llm_wanted = false;
+        a->notice = NOTICE_UNAVAILABLE;
+    }
+}
+
+/* Step 5: the question is saved before anything is generated; then the
+ * meta event. */
+static enum coach_status ask_save_question(struct ask *a)
+{
+    const struct coach_request *rq = a->rq;
+    bool saved = rq->user_id != NULL;
+    json_object *meta;
+
+    if (saved) {
         struct buf title = BUF_INIT;
         enum store_result s;
         coach_title(&title, rq->question);
-        s = msg_save_question(db, rq->user_id, rq->conversation_id, buf_str(&title), rq->question,
-                              a.conv_id, a.user_msg_id, a.answer_id);
+        s = msg_save_question(a->db, rq->user_id, rq->conversation_id, buf_str(&title),
+                              rq->question, a->conv_id, a->user_msg_id, a->answer_id);
         buf_free(&title);
-        if (s != STORE_OK) {
-            arena_free(&a.arena);
-            coach_answer_free(out);
+        if (s != STORE_OK)
             return s == STORE_NOT_FOUND ? COACH_NOT_FOUND : COACH_DB_ERROR;
-        }
     }
     meta = json_object_new_object();
-    json_add_str(meta, "conversation_id", rq->user_id ? a.conv_id : NULL);
-    json_add_str(meta, "message_id", rq->user_id ? a.answer_id : NULL);
-    json_add_str(meta, "user_message_id", rq->user_id ? a.user_msg_id : NULL);
-    json_object_object_add(meta, "domains", domains_json(cls.domains));
-    json_add_str(meta, "mode", llm_wanted ? "llm" : "extractive");
-    json_add_str(meta, "type", route_type_name(cls.route));
-    send_event(&a, "meta", meta);
+    json_add_str(meta, "conversation_id", saved ? a->conv_id : NULL);
+    json_add_str(meta, "message_id", saved ? a->answer_id : NULL);
+    json_add_str(meta, "user_message_id", saved ? a->user_msg_id : NULL);
+    json_object_object_add(meta, "domains", coach_domains_json(a->cls.domains));
+    json_add_str(meta, "mode", a->llm_wanted ? "llm" : "extractive");
+    json_add_str(meta, "type", route_type_name(a->cls.route));
+    send_event(a, "meta", meta);
+    return COACH_OK;
+}
 
-    /* 4. The answer. */
-    if (cls.route == COACH_REFUSE) {
-        text = cls.refusal;
-    } else if (cls.route == COACH_CLARIFY) {
-        struct buf b = BUF_INIT;
-        json_object *choices = json_object_new_array();
-        buf_printf(&b, "%s\n\n", cls.clarify);
-        for (i = 0; i < cls.nchoices; i++) {
-            buf_printf(&b, "- %s\n", cls.choices[i]);
-            json_object_array_add(choices, json_object_new_string(cls.choices[i]));
+/* Step 6a: the fixed answer of a refusal or a clarification. */
+static void ask_fixed(struct ask *a)
+{
+    struct buf b = BUF_INIT;
+    json_object *choices;
+    size_t i;
+
+    if (a->cls.route == COACH_REFUSE) {
+        a->text = a->cls.refusal;
+        return;
+    }
+    choices = json_object_new_array();
+    buf_printf(&b, "%s\n\n", a->cls.clarify);
+    for (i = 0; i < a->cls.nchoices; i++) {
+        buf_printf(&b, "- %s\n", a->cls.choices[i]);
+        json_object_array_add(choices, json_object_new_string(a->cls.choices[i]));
+    }
+    b.data[--b.len] = '\0';
+    a->text = arena_strdup(&a->arena, buf_str(&b));
+    buf_free(&b);
+    a->clar = json_object_new_object();
+    json_add_str(a->clar, "question", a->cls.clarify);
+    json_object_object_add(a->clar, "choices", choices);
+}
+
+/* The passages' texts, source n at [n - 1]; returns how many. */
+static size_t ask_sources(const struct ask *a, const char **sources)
+{
+    size_t i;
+
+    for (i = 0; i < a->sr.n && i < COACH_SOURCES; i++)
+        sources[i] = a->sr.hits[i].text;
+    return i;
+}
+
+/* Step 6b, generate: the model's streamed answer into a->lr.  Returns
+ * COACH_CANCELLED when the client went away. */
+static enum coach_status ask_generate(struct ask *a)
+{
+    struct prompt_turn *pt = arena_alloc(&a->arena, (a->nturns + 1) * sizeof(*pt));
+    struct llm_request req = {
+        .temperature = -1,
+        .on_delta = gen_delta,
+        .cancelled = gen_cancelled,
+        .ctx = a,
+    };
+    size_t i;
+
+    for (i = 0; i < a->nturns; i++)
+        pt[i] = (struct prompt_turn){.role = a->turns[i].role, .content = a->turns[i].content};
+    req.messages = prompt_build(&a->arena, pt, a->nturns, a->sr.hits, a->sr.n, a->rq->question,
+                                a->out->standalone, &req.nmessages);
+    llm_chat(a->cfg, &req, &a->lr);
+    a->streamed_model = a->lr.streamed;
+    if (a->lr.status == LLM_CANCELLED || a->client_gone)
+        return COACH_CANCELLED;
+    return COACH_OK;
+}
+
+/* Step 6c, verify the model's answer: keep what verifies, or leave
+ * a->text NULL (with a notice) for the extractive answer. */
+static void ask_verify_model(struct ask *a)
+{
+    const char *sources[COACH_SOURCES];
+    size_t k = ask_sources(a, sources);
+
+    if (a->lr.status != LLM_OK) {
+        a->notice = a->lr.status == LLM_CIRCUIT_OPEN ? NOTICE_UNAVAILABLE
+                                                     : failure_notice(&a->arena, &a->lr);
+        a->out->fallback = true;
+        if (a->lr.streamed) {
+            json_object *err = json_object_new_object();
+            json_add_str(err, "code", "model_failed");
+            json_add_str(err, "message", a->notice);
+            send_event(a, "error", err);
         }
-        b.data[--b.len] = '\0';
-        text = arena_strdup(&a.arena, buf_str(&b));
-        buf_free(&b);
-        clar = json_object_new_object();
-        json_add_str(clar, "question", cls.clarify);
-        json_object_object_add(clar, "choices", choices);
+        return;
+    }
+    verify_answer(a->lr.text, sources, k, &a->vr);
+    if (a->vr.text[0] == '\0') {
+        verify_result_free(&a->vr);
+        a->notice = NOTICE_NOTHING_VERIFIED;
+        a->out->fallback = true;
+        return;
+    }
+    /* Nothing removed: the text exactly as streamed. */
+    a->text = a->vr.markers_removed == 0 && a->vr.sentences_dropped == 0 ? a->lr.text : a->vr.text;
+    a->mode = "llm";
+    a->out->llm = true;
+    if (a->vr.ncites == 0)
+        a->notice = NOTICE_UNGROUNDED;
+}
+
+/* Step 6d, compose and verify the extractive answer: the library's IDF
+ * of the question's words, its chapters' headings, and follow-up
+ * questions from the sections next to the passages'. */
+static enum coach_status ask_compose(struct ask *a)
+{
+    const char *sources[COACH_SOURCES];
+    struct extract_source src[COACH_SOURCES];
+    struct extract_weight weights[64];
+    struct evidence_sections secs;
+    size_t k = ask_sources(a, sources), i;
+    struct extract_request rq = {
+        .question = a->out->standalone,
+        .focus = a->focus,
+        .sources = src,
+        .k = k,
+        .weights = weights,
+    };
+
+    if (!evidence_sections(a->db, &a->sr, k, &a->arena, &secs))
+        return COACH_DB_ERROR;
+    for (i = 0; i < k; i++)
+        src[i] = (struct extract_source){.text = sources[i], .section = a->sr.hits[i].section};
+    rq.nweights = evidence_weights(&a->sr, weights, sizeof(weights) / sizeof(weights[0]));
+    rq.headings = secs.headings;
+    rq.nheadings = secs.nheadings;
+    rq.followups = secs.followups;
+    rq.nfollowups = secs.nfollowups;
+    a->composed = extractive_compose(&rq);
+    if (a->composed == NULL) {
+        a->text = NOTHING_TEXT;
+        return COACH_OK;
+    }
+    verify_answer(a->composed, sources, k, &a->vr);
+    a->text = a->vr.text;
+    return COACH_OK;
+}
+
+/* Step 6: the answer's text, by whichever route the question took. */
+static enum coach_status ask_answer(struct ask *a)
+{
+    enum coach_status st = COACH_OK;
+
+    if (a->cls.route != COACH_ANSWER) {
+        ask_fixed(a);
+    } else if (!a->out->retrieved) {
+        a->text = NOTHING_TEXT;
+        a->notice = NULL;
     } else {
-        const char *boost[DOMAIN_COUNT + 1];
-        const char *sources[COACH_SOURCES];
-        size_t nb = 0;
-        struct search_opts so = {.question = out->standalone,
-                                 .k = COACH_SOURCES,
-                                 .threshold = -1,
-                                 .mode = SEARCH_HYBRID};
-        for (i = 0; i < DOMAIN_COUNT; i++)
-            if (cls.domains & (1u << i))
-                boost[nb++] = domain_name(i);
-        boost[nb] = NULL;
-        so.boost = nb > 0 ? boost : NULL;
-        have_sr = true;
-        if (!search_run(db, cfg, &so, &sr)) {
-            st = COACH_DB_ERROR;
-            goto done;
+        if (a->llm_wanted) {
+            st = ask_generate(a);
+            if (st == COACH_OK)
+                ask_verify_model(a);
         }
-        out->retrieved = sr.n > 0 && !sr.nothing_relevant;
-        if (!out->retrieved) {
-            text = NOTHING_TEXT;
-            notice = NULL;
-        } else {
-            for (i = 0; i < sr.n && i < COACH_SOURCES; i++)
-                sources[i] = sr.hits[i].text;
-            if (llm_wanted) {
-                size_t nm;
-                struct prompt_turn *pt = arena_alloc(&a.arena, (nturns + 1) * sizeof(*pt));
-                struct llm_message *msgs;
-                struct llm_request req;
-                for (i = 0; i < nturns; i++)
-                    pt[i] = (struct prompt_turn){turns[i].role, turns[i].content};
-                msgs = prompt_build(&a.arena, pt, nturns, sr.hits, sr.n, rq->question,
-                                    out->standalone, &nm);
-                memset(&req, 0, sizeof(req));
-                req.messages = msgs;
-                req.nmessages = nm;
-                req.temperature = -1;
-                req.on_delta = gen_delta;
-                req.cancelled = gen_cancelled;
-                req.ctx = &a;
-                llm_chat(cfg, &req, &lr);
-                have_lr = true;
-                streamed_model = lr.streamed;
-                if (lr.status == LLM_CANCELLED || a.client_gone) {
-                    st = COACH_CANCELLED;
-                    goto done;
-                }
-                if (lr.status == LLM_OK) {
-                    verify_answer(lr.text, sources, sr.n, &vr);
-                    if (vr.text[0] != '\0') {
-                        /* Nothing removed: the text exactly as streamed. */
-                        text = vr.markers_removed == 0 && vr.sentences_dropped == 0 ? lr.text
-                                                                                    : vr.text;
-                        mode = "llm";
-                        out->llm = true;
-                        if (vr.ncites == 0)
-                            notice = NOTICE_UNGROUNDED;
-                    } else {
-                        verify_result_free(&vr);
-                        notice = NOTICE_NOTHING_VERIFIED;
-                        out->fallback = true;
-                    }
-                } else {
-                    notice = lr.status == LLM_CIRCUIT_OPEN ? NOTICE_UNAVAILABLE
-                                                           : failure_notice(&a.arena, &lr);
-                    out->fallback = true;
-                    if (lr.streamed) {
-                        json_object *err = json_object_new_object();
-                        json_add_str(err, "code", "model_failed");
-                        json_add_str(err, "message", notice);
-                        send_event(&a, "error", err);
-                    }
-                }
-            }
-            if (text == NULL) {
-                composed = extractive_compose(
-                    out->standalone,
-                    strcmp(out->standalone, rq->question) != 0 ? rq->question : NULL, sources,
-                    sr.n);
-                if (composed != NULL) {
-                    verify_answer(composed, sources, sr.n, &vr);
-                    text = vr.text;
-                } else {
-                    text = NOTHING_TEXT;
-                }
-            }
-        }
+        if (st == COACH_OK && a->text == NULL)
+            st = ask_compose(a);
     }
-    if (strlen(text) > COACH_ANSWER_MAX_BYTES) /* never more than the database takes */
-        text = arena_strndup(&a.arena, text, utf8_clip(text, COACH_ANSWER_MAX_BYTES));
+    if (st == COACH_OK && strlen(a->text) > COACH_ANSWER_MAX_BYTES) /* what the database takes */
+        a->text = arena_strndup(&a->arena, a->text, utf8_clip(a->text, COACH_ANSWER_MAX_BYTES));
+    return st;
+}
 
-    /* 5. Citations, the rest of the stream, the document. */
-    cites = json_object_new_array();
-    for (i = 0; i < vr.ncites; i++)
-        json_object_array_add(
-            cites, citation_json(vr.cites[i].n, &sr.hits[vr.cites[i].n - 1], vr.cites[i].quote));
-    out->grounded = vr.ncites > 0;
-    out->all_verified = verify_all_ok(&vr);
-    out->cited = vr.ncites > 0 || vr.markers_removed > 0 || vr.quotes_failed > 0;
-    if (a.ev != NULL) {
-        for (i = 0; i < json_object_array_length(cites) && !a.client_gone; i++)
-            send_event(&a, "citation", json_object_get(json_object_array_get_idx(cites, i)));
-        if (!streamed_model)
-            send_pieces(&a, text);
-        if (a.client_gone) {
-            json_object_put(cites);
-            json_object_put(clar);
-            st = COACH_CANCELLED;
-            goto done;
-        }
+/* Step 7, deliver: the citations, the text when the model did not stream
+ * it, and the times. */
+static enum coach_status ask_deliver(struct ask *a)
+{
+    struct coach_answer *out = a->out;
+    size_t i;
+
+    a->cites = json_object_new_array();
+    for (i = 0; i < a->vr.ncites; i++) {
+        const struct verify_citation *c = &a->vr.cites[i];
+        json_object_array_add(a->cites, coach_citation_json(c->n, &a->sr.hits[c->n - 1], c->quote));
     }
-    out->total_ms = (long)(now_ms() - a.t0);
-    out->ttft_ms = a.first_ms > 0 ? (long)(a.first_ms - a.t0) : out->total_ms;
+    out->grounded = a->vr.ncites > 0;
+    out->all_verified = verify_all_ok(&a->vr);
+    out->cited = a->vr.ncites > 0 || a->vr.markers_removed > 0 || a->vr.quotes_failed > 0;
+    if (a->ev != NULL) {
+        for (i = 0; i < json_object_array_length(a->cites) && !a->client_gone; i++)
+            send_event(a, "citation", json_object_get(json_object_array_get_idx(a->cites, i)));
+        if (!a->streamed_model)
+            send_pieces(a, a->text);
+        if (a->client_gone)
+            return COACH_CANCELLED;
+    }
+    out->total_ms = (long)(now_ms() - a->t0);
+    out->ttft_ms = a->first_ms > 0 ? (long)(a->first_ms - a->t0) : out->total_ms;
     if (out->ttft_ms > out->total_ms)
         out->ttft_ms = out->total_ms;
-    if (rq->user_id != NULL) {
-        struct msg_answer ans = {
-            a.answer_id,
-            a.conv_id,
-            text,
-            json_object_to_json_string_ext(cites, JSON_C_TO_STRING_PLAIN),
-            cls.domains,
-            mode,
-            out->llm ? llm_model_name(cfg) : NULL,
-            out->grounded,
-            out->llm && lr.prompt_tokens >= 0 ? lr.prompt_tokens : -1,
-            out->llm && lr.completion_tokens >= 0 ? lr.completion_tokens : -1,
-            out->ttft_ms,
-            out->total_ms,
-            route_type_name(cls.route),
-            clar != NULL ? json_object_to_json_string_ext(clar, JSON_C_TO_STRING_PLAIN) : NULL};
-        if (!msg_save_answer(db, &ans)) {
-            json_object_put(cites);
-            json_object_put(clar);
-            st = COACH_DB_ERROR;
-            goto done;
-        }
-    }
-    doc = json_object_new_object();
-    json_add_str(doc, "type", route_type_name(cls.route));
-    json_add_str(doc, "mode", mode);
-    json_add_str(doc, "answer", text);
-    json_object_object_add(doc, "citations", cites);
-    json_object_object_add(doc, "clarification", clar);
-    json_object_object_add(doc, "domains", domains_json(cls.domains));
-    json_add_str(doc, "conversation_id", rq->user_id ? a.conv_id : NULL);
-    json_add_str(doc, "message_id", rq->user_id ? a.answer_id : NULL);
+    return COACH_OK;
+}
+
+/* Step 8: the answer is saved exactly as done will carry it (a signed-in
+ * user's question only). */
+static enum coach_status ask_save_answer(struct ask *a)
+{
+    const struct coach_answer *out = a->out;
+    bool by_model = out->llm;
+    struct msg_answer ans = {
+        .id = a->answer_id,
+        .conversation_id = a->conv_id,
+        .content = a->text,
+        .citations_json = json_object_to_json_string_ext(a->cites, JSON_C_TO_STRING_PLAIN),
+        .domains = a->cls.domains,
+        .mode = a->mode,
+        .model = by_model ? llm_model_name(a->cfg) : NULL,
+        .grounded = out->grounded,
+        .prompt_tokens = by_model && a->lr.prompt_tokens >= 0 ? a->lr.prompt_tokens : -1,
+        .completion_tokens =
+            by_model && a->lr.completion_tokens >= 0 ? a->lr.completion_tokens : -1,
+        .ttft_ms = out->ttft_ms,
+        .total_ms = out->total_ms,
+        .kind = route_type_name(a->cls.route),
+        .clarification_json = a->clar != NULL
+                                  ? json_object_to_json_string_ext(a->clar, JSON_C_TO_STRING_PLAIN)
+                                  : NULL,
+    };
+
+    return msg_save_answer(a->db, &ans) ? COACH_OK : COACH_DB_ERROR;
+}
+
+/* Step 9: the document into out->doc (taking cites and clar), the done
+ * event, the log line. */
+static void ask_document(struct ask *a)
+{
+    struct coach_answer *out = a->out;
+    bool saved = a->rq->user_id != NULL;
+    json_object *doc = json_object_new_object();
+
+    json_add_str(doc, "type", route_type_name(a->cls.route));
+    json_add_str(doc, "mode", a->mode);
+    json_add_str(doc, "answer", a->text);
+    json_object_object_add(doc, "citations", a->cites);
+    json_object_object_add(doc, "clarification", a->clar);
+    a->cites = a->clar = NULL; /* the document's now */
+    json_object_object_add(doc, "domains", coach_domains_json(a->cls.domains));
+    json_add_str(doc, "conversation_id", saved ? a->conv_id : NULL);
+    json_add_str(doc, "message_id", saved ? a->answer_id : NULL);
     json_object_object_add(doc, "grounded", json_object_new_boolean(out->grounded));
-    if (notice != NULL)
-        json_add_str(doc, "notice", notice);
+    if (a->notice != NULL)
+        json_add_str(doc, "notice", a->notice);
     if (out->llm)
-        json_add_str(doc, "model", llm_model_name(cfg));
+        json_add_str(doc, "model", llm_model_name(a->cfg));
     out->doc = doc;
-    if (a.ev != NULL) {
-        json_object *timings = json_object_new_object();
-        done = NULL;
+    if (a->ev != NULL) {
+        json_object *timings = json_object_new_object(), *done = NULL;
         json_object_deep_copy(doc, &done, NULL);
         json_object_object_add(timings, "ttft_ms", json_object_new_int64(out->ttft_ms));
         json_object_object_add(timings, "total_ms", json_object_new_int64(out->total_ms));
         json_object_object_add(done, "timings", timings);
-        send_event(&a, "done", done);
+        send_event(a, "done", done);
     }
-    LOG_FIELDS(LOG_INFO, "coach answer", LF_STR("type", route_type_name(cls.route)),
-               LF_STR("mode", mode), LF_INT("citations", (long long)vr.ncites),
-               LF_INT("markers_removed", (long long)vr.markers_removed),
-               LF_INT("quotes_failed", (long long)vr.quotes_failed),
+    LOG_FIELDS(LOG_INFO, "coach answer", LF_STR("type", route_type_name(a->cls.route)),
+               LF_STR("mode", a->mode), LF_INT("citations", (long long)a->vr.ncites),
+               LF_INT("markers_removed", (long long)a->vr.markers_removed),
+               LF_INT("quotes_failed", (long long)a->vr.quotes_failed),
                LF_INT("fallback", out->fallback), LF_INT("ttft_ms", out->ttft_ms),
                LF_INT("total_ms", out->total_ms));
+}
 
-done:
-    if (have_lr)
-        llm_result_free(&lr);
-    verify_result_free(&vr);
-    free(composed);
-    if (have_sr)
-        search_result_free(&sr);
-    arena_free(&a.arena);
+/* Frees everything the call owns; on failure, *out too. */
+static void ask_release(struct ask *a, enum coach_status st)
+{
+    llm_result_free(&a->lr);
+    verify_result_free(&a->vr);
+    free(a->composed);
+    free(a->focus);
+    search_result_free(&a->sr);
+    json_object_put(a->cites);
+    json_object_put(a->clar);
+    arena_free(&a->arena);
     if (st != COACH_OK) {
-        coach_answer_free(out);
-        memset(out, 0, sizeof(*out));
+        coach_answer_free(a->out);
+        memset(a->out, 0, sizeof(*a->out));
     }
+}
+
+enum coach_status coach_ask(struct db *db, const struct config *cfg, const struct coach_request *rq,
+                            const struct coach_events *ev, struct coach_answer *out)
+{
+    struct ask a = {
+        .db = db,
+        .cfg = cfg,
+        .rq = rq,
+        .ev = ev,
+        .out = out,
+        .arena = ARENA_INIT,
+        .mode = "extractive",
+        .t0 = now_ms(),
+    };
+    enum coach_status st;
+
+    memset(out, 0, sizeof(*out));
+    st = ask_context(&a);
+    if (st == COACH_OK) {
+        ask_rewrite(&a);
+        st = ask_retrieve(&a);
+    }
+    if (st == COACH_OK) {
+        ask_route(&a);
+        st = ask_save_question(&a);
+    }
+    if (st == COACH_OK)
+        st = ask_answer(&a);
+    if (st == COACH_OK)
+        st = ask_deliver(&a);
+    if (st == COACH_OK && rq->user_id != NULL)
+        st = ask_save_answer(&a);
+    if (st == COACH_OK)
+        ask_document(&a);
+    ask_release(&a, st);
     return st;
 }
 

@@ -4,13 +4,14 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "coach/llm.h"
 #include "coach/rewrite.h"
-#include "coach/sentences.h"
+#include "coach/words.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/text.h"
@@ -33,6 +34,19 @@ static const char *const pointers[] = {"it",    "that",  "this",  "they", "them"
                                        "these", "there", "one",   "ones", "instead", "else",
                                        "more",  "its",   "their", NULL};
 
+/* Pronouns that stand for the earlier subject wherever they are. */
+static const char *const pronouns[] = {"it", "them", "they", NULL};
+
+/* Demonstratives stand for it only at the end or before one of these
+ * (a verb or a preposition), not before a noun ("that meeting"). */
+static const char *const demonstratives[] = {"this", "that", "these", "those", NULL};
+static const char *const after_pronoun[] = {
+    "is",     "are",   "was",    "were",    "fit",     "fits",    "work",    "works",   "mean",
+    "means",  "look",  "looks",  "happen",  "happens", "apply",   "applies", "help",    "helps",
+    "in",     "on",    "for",    "with",    "to",      "at",      "into",    "if",      "when",
+    "during", "after", "before", "without", "change",  "changes", "differ",  "compare", "be",
+    "go",     "goes",  "count",  "counts",  NULL};
+
 static size_t opening_length(const char *q)
 {
     size_t i;
@@ -43,56 +57,155 @@ static size_t opening_length(const char *q)
     return 0;
 }
 
+static bool has_pointer(const struct words *ws)
+{
+    size_t i;
+
+    for (i = 0; i < ws->n; i++)
+        if (words_in_list(ws->w[i], pointers))
+            return true;
+    return false;
+}
+
 bool rewrite_is_followup(const char *question)
 {
     const char *q = question;
-    size_t words, i = 0;
+    struct words *ws = &(struct words){0};
 
     while (isspace((unsigned char)*q))
         q++;
     if (opening_length(q) > 0)
         return true;
-    words = sentence_words(q, strlen(q));
-    if (words > REWRITE_SHORT_WORDS)
-        return false;
-    while (q[i] != '\0') {
-        size_t s, k;
-        while (q[i] != '\0' && !isalpha((unsigned char)q[i]))
-            i++;
-        s = i;
-        while (isalpha((unsigned char)q[i]))
-            i++;
-        for (k = 0; i > s && pointers[k] != NULL; k++)
-            if (i - s == strlen(pointers[k]) && strncasecmp(q + s, pointers[k], i - s) == 0)
-                return true;
-    }
-    return false;
+    words_split(q, ws);
+    return has_pointer(ws)
+           && (words_distinctive(ws) <= REWRITE_FEW_DISTINCTIVE || ws->n <= REWRITE_SHORT_WORDS);
 }
 
-char *rewrite_rules(const char *previous, const char *followup)
+/* Returns the index of the word of ws that stands for the earlier subject,
+ * or ws->n when none does. */
+static size_t pronoun_at(const struct words *ws)
 {
-    const char *f = followup;
-    struct buf out = BUF_INIT;
-    size_t n;
+    size_t i;
 
-    while (isspace((unsigned char)*f))
-        f++;
-    f += opening_length(f);
+    for (i = 0; i < ws->n; i++) {
+        if (words_in_list(ws->w[i], pronouns))
+            return i;
+        if (words_in_list(ws->w[i], demonstratives)
+            && (i + 1 == ws->n || words_in_list(ws->w[i + 1], after_pronoun)))
+            return i;
+    }
+    return ws->n;
+}
+
+/* The length of previous without a trailing " (about: ...)" of an earlier
+ * rewrite. */
+static size_t main_part(const char *previous)
+{
+    const char *about = strstr(previous, " (about: ");
+
+    return about != NULL ? (size_t)(about - previous) : strlen(previous);
+}
+
+/* Words after which a question's first distinctive word is its verb
+ * ("How do we write team norms?"), not its subject. */
+static const char *const subjects[] = {"we", "i", "you", "they", "to", NULL};
+
+/* Sets *start and *len to the span of the earlier subject in previous:
+ * from its first distinctive word (the one after the verb when the first
+ * follows "we", "I", "you", "they" or "to"), widened to the generic words
+ * right before it ("team norms"), to its last distinctive word.  False
+ * when it has none. */
+static bool subject_span(const char *previous, size_t *start, size_t *len)
+{
+    struct words *ws = &(struct words){0};
+    char *main = xstrndup(previous, main_part(previous));
+    size_t i, first = SIZE_MAX, last = 0;
+
+    words_split(main, ws);
+    free(main);
+    for (i = 0; i < ws->n; i++)
+        if (words_is_distinctive(ws->w[i])) {
+            if (first == SIZE_MAX)
+                first = i;
+            last = i;
+        }
+    if (first == SIZE_MAX)
+        return false;
+    if (first > 0 && words_in_list(ws->w[first - 1], subjects) && first < last) {
+        for (i = first + 1; i <= last && !words_is_distinctive(ws->w[i]); i++)
+            ;
+        first = i;
+        while (first > 0 && ws->w[first - 1][0] != '\0' && !words_is_stop(ws->w[first - 1])
+               && !words_is_distinctive(ws->w[first - 1]))
+            first--;
+    } else {
+        while (first > 0 && !words_is_stop(ws->w[first - 1])
+               && !words_is_distinctive(ws->w[first - 1]))
+            first--;
+    }
+    *start = ws->start[first];
+    *len = ws->start[last] + ws->len[last] - ws->start[first];
+    return true;
+}
+
+/* Appends to out the distinctive words of previous that text lacks. */
+static void carried_words(const char *previous, const char *text, struct buf *out)
+{
+    struct words *pw = &(struct words){0}, *tw = &(struct words){0};
+    size_t i, j;
+
+    words_split(previous, pw);
+    words_split(text, tw);
+    for (i = 0; i < pw->n; i++) {
+        bool seen = false;
+        if (!words_is_distinctive(pw->w[i]))
+            continue;
+        for (j = 0; j < tw->n && !seen; j++)
+            seen = strcmp(pw->w[i], tw->w[j]) == 0;
+        for (j = 0; j < i && !seen; j++)
+            seen = strcmp(pw->w[i], pw->w[j]) == 0;
+        if (seen)
+            continue;
+        if (out->len > 0)
+            buf_putc(out, ' ');
+        buf_append(out, previous + pw->start[i], pw->len[i]);
+    }
+}
+
+char *rewrite_rules(const char *previous, const char *followup, char **focus)
+{
+    struct words *ws = &(struct words){0};
+    struct buf resolved = BUF_INIT, carried = BUF_INIT, out = BUF_INIT;
+    const char *f = followup;
+    size_t n, at, sstart = 0, slen = 0;
+
+    if (focus != NULL)
+        *focus = NULL;
     while (isspace((unsigned char)*f))
         f++;
     n = strlen(f);
     while (n > 0 && isspace((unsigned char)f[n - 1]))
         n--;
-    if (n == 0 || (n == 1 && f[0] == '?')) {
-        f = followup;
-        n = strlen(f);
+    words_split(f, ws);
+    at = pronoun_at(ws);
+    if (opening_length(f) == 0 && at == ws->n && words_distinctive(ws) >= 2)
+        return xstrndup(f, n); /* already standalone */
+    /* The follow-up with its pronoun standing for the earlier subject. */
+    if (at < ws->n && ws->start[at] < n && subject_span(previous, &sstart, &slen)) {
+        buf_append(&resolved, f, ws->start[at]);
+        buf_append(&resolved, previous + sstart, slen);
+        buf_append(&resolved, f + ws->start[at] + ws->len[at], n - ws->start[at] - ws->len[at]);
+    } else {
+        buf_append(&resolved, f, n);
     }
-    /* Upper-case the first letter of what is left ("tier 3?" -> "Tier 3?"). */
-    buf_putc(&out, (char)toupper((unsigned char)f[0]));
-    buf_append(&out, f + 1, n - 1);
-    buf_puts(&out, " (follow-up to: ");
-    buf_puts(&out, previous);
-    buf_putc(&out, ')');
+    carried_words(previous, buf_str(&resolved), &carried);
+    buf_puts(&out, buf_str(&resolved));
+    if (carried.len > 0)
+        buf_printf(&out, " (about: %s)", buf_str(&carried));
+    if (focus != NULL)
+        *focus = buf_steal(&resolved);
+    buf_free(&resolved);
+    buf_free(&carried);
     return buf_steal(&out);
 }
 

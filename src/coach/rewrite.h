@@ -1,21 +1,39 @@
 /*
  * Follow-up questions rewritten into standalone ones for retrieval and
- * classification (architecture.md, the coach pipeline, step 1).
+ * classification (architecture.md, the coach pipeline, step 1; issue 12,
+ * section 4).
  *
  * A question is a follow-up when it opens like one ("what about", "how
  * about", "and", "also", "what if", "same for", "then", "but", "so",
- * "how come", "ok") or, in at most REWRITE_SHORT_WORDS words,
- * points back ("it", "that", "this", "they", "them", "those", "these",
- * "there", "one", "ones", "instead", "else", "more").
+ * "how come", "ok"), or when it points back ("it", "that", "this",
+ * "they", "them", "those", "these", "there", "one", "ones", "instead",
+ * "else", "more") and has at most REWRITE_FEW_DISTINCTIVE distinctive
+ * words of its own (words.h) or at most REWRITE_SHORT_WORDS words.
  *
- * By rules: the follow-up, without its opening ("what about Tier 3?" ->
- * "Tier 3?"), then the previous (standalone) question in parentheses:
- * "Tier 3? (follow-up to: How do the tiers of RTI work?)", so that both
- * sets of words reach retrieval and the router.  By the model (when one is
- * configured): a request whose system message holds "TASK: REWRITE" and
- * whose user message has the lines "Previous question: ..." and
- * "Follow-up: ..."; its answer (one line, at most REWRITE_MAX_BYTES) is
- * the question, and the rules are used whenever the call fails.
+ * By rules (rewrite_rules):
+ *   - a follow-up that is already standalone (no follow-up opening, no
+ *     pronoun to resolve, at least two distinctive words of its own) is
+ *     left alone;
+ *   - otherwise the earlier subject is the previous question's span from
+ *     its first to its last distinctive word ("How do we write team
+ *     norms?" -> "norms"; "How do the tiers of RTI work?" -> "tiers of
+ *     RTI"); the first "it", "them", "they" (and "this", "that", "these",
+ *     "those" used as pronouns: at the end or before a verb or a
+ *     preposition) is replaced by it: "what about when someone breaks
+ *     them?" -> "what about when someone breaks norms?";
+ *   - the previous question's distinctive words that the result lacks
+ *     follow in parentheses: "what about Tier 3? (about: tiers RTI)".
+ * The follow-up as resolved (without the parentheses) is its focus: the
+ * words the answer must be about (the extractive composer counts them
+ * twice).
+ *
+ * By the model (when one is configured): a request whose system message
+ * holds "TASK: REWRITE" and whose user message has the lines "Previous
+ * question: ..." and "Follow-up: ..."; its answer (one line, at most
+ * REWRITE_MAX_BYTES) is the question, and the rules are used whenever the
+ * call fails.
+ *
+ * Ownership: every char * returned is malloc'd; the caller frees it.
  */
 #ifndef PLC_COACH_REWRITE_H
 #define PLC_COACH_REWRITE_H
@@ -25,17 +43,20 @@
 struct config;
 
 #define REWRITE_SHORT_WORDS 8
+#define REWRITE_FEW_DISTINCTIVE 3
 #define REWRITE_MAX_BYTES 600
 
 /* True when question reads as a follow-up of an earlier one. */
 bool rewrite_is_followup(const char *question) __attribute__((nonnull));
 
-/* Returns the standalone question by rules (malloc'd, caller frees). */
-char *rewrite_rules(const char *previous, const char *followup)
-    __attribute__((nonnull, warn_unused_result));
+/* Returns the standalone question by rules; *focus (when focus is not
+ * NULL) receives the follow-up as resolved, or NULL when it was left
+ * alone. */
+char *rewrite_rules(const char *previous, const char *followup, char **focus)
+    __attribute__((nonnull(1, 2), warn_unused_result));
 
-/* Returns the standalone question written by the model (malloc'd, caller
- * frees), or NULL when the call failed or answered nothing usable. */
+/* Returns the standalone question written by the model, or NULL when the
+ * call failed or answered nothing usable. */
 char *rewrite_model(const struct config *cfg, const char *previous, const char *followup)
     __attribute__((nonnull, warn_unused_result));
 

@@ -1,23 +1,39 @@
 /*
- * Rule-based classification of a (standalone) question (architecture.md,
- * the coach pipeline, step 2): out of scope -> a fixed refusal; too broad
- * to answer well -> one clarifying question with 2-4 choices; otherwise an
- * answer, routed to zero or more of the seven domains.
+ * Classification of a (standalone) question (architecture.md, the coach
+ * pipeline, step 2; issue 12, section 3): out of scope -> a fixed refusal;
+ * too broad to answer well -> one clarifying question with 2-4 choices;
+ * otherwise an answer, routed to zero or more of the seven domains.
  *
- * Out of scope: a phrase list per topic (weather, legal and medical
- * advice, writing an individual student's 504 plan or IEP, technology
- * support, purchases, employment and contracts, transport and district
- * logistics, everyday topics such as recipes or sports); see route.c.
- * Too broad: once stop words and generic words ("PLC", "do", "work",
- * "tell", "about", ...) are set aside, nothing is left but at most one
- * domain's headline word ("assessment", "data", ...), the question is at
- * most 8 words long and it does not ask what something is ("what is a
- * PLC?" is answerable).  The choices are questions the library answers,
- * for that domain or, with none, across PLC work.
+ * Out of scope means the library does not cover the question.  One
+ * decision combines the evidence of the question's search (route_evidence,
+ * filled by the pipeline from library/search.h's evidence) into a logistic
+ * score (route_scope_logit): the IDF-weighted share of the question's
+ * content terms the library holds as they are written (a term the search
+ * matched only through a spelling correction does not count; an acronym
+ * whose phrase the library holds does), the best passage's normalised
+ * BM25 score, the domain lexicon's best score (library/domains.c, capped
+ * at ROUTE_LEXICON_CAP), and how many words of five letters or more the
+ * library does not hold at all (capped at 3).  The weights were fitted by
+ * logistic regression on eval/holdout/tune.jsonl, eval/dev.jsonl and
+ * eval/coach.jsonl, and the cut ROUTE_OUT_LOGIT is the lowest one that
+ * wrongly refuses at most 2 % of tune's in-scope questions
+ * (src/coach/README.md, "Scope").  An extra rule, documented as such:
+ * three safety topics the product promises to refuse whatever the
+ * library holds (legal advice, medical advice, writing one student's 504
+ * plan or IEP) are refused by phrase.
+ *
+ * Too broad: at most ROUTE_BROAD_MAX_DISTINCTIVE distinctive words
+ * (words.h: not stop words, not generic words such as "PLC", "team",
+ * "start", "fix", "improve", "steps"), and not a definition or a quantity
+ * ("what is a PLC?", "how many norms?").  The pipeline replaces the
+ * general choices with the chapters and sections the question's best
+ * matches fall in (route_set_choices).  Never clarifies twice in a row.
+ *
  * Domains: src/library/domains.c's lexicon scores the question; the
  * domains scoring >= ROUTE_DOMAIN_MIN and >= half the best, at most 3.
  *
- * Everything returned points to static strings; nothing is allocated.
+ * Everything returned points to static strings or to the choices the
+ * caller passed; nothing is allocated.
  */
 #ifndef PLC_COACH_ROUTE_H
 #define PLC_COACH_ROUTE_H
@@ -27,12 +43,31 @@
 
 #define ROUTE_MAX_CHOICES 4
 #define ROUTE_DOMAIN_MIN 2.0
-#define ROUTE_BROAD_MAX_WORDS 8
+#define ROUTE_BROAD_MAX_DISTINCTIVE 1
+
+/* The scope decision's weights and cut (fitted on tune, see above). */
+#define ROUTE_W0 4.93
+#define ROUTE_W_COVERAGE (-3.29)
+#define ROUTE_W_BEST (-5.81)
+#define ROUTE_W_LEXICON (-5.81)
+#define ROUTE_W_UNKNOWN 2.37
+#define ROUTE_LEXICON_CAP 4.0
+#define ROUTE_OUT_LOGIT 2.75 /* p >= 0.94 */
+
+/* What the library says about a question (filled from its search). */
+struct route_evidence {
+    bool searched;        /* false: no evidence, never out of scope by it */
+    double coverage;      /* 0..1, as above */
+    double best;          /* the best passage's normalised BM25 score, 0..1 */
+    double lexicon;       /* the domain lexicon's best score */
+    size_t unknown_words; /* words of 5+ letters the library does not hold */
+};
 
 enum coach_route { COACH_ANSWER, COACH_CLARIFY, COACH_REFUSE };
 
 struct coach_class {
     enum coach_route route;
+    bool safety;         /* COACH_REFUSE: one of the safety topics */
     unsigned domains;    /* bit i = domain i (library/domains.h) */
     const char *topic;   /* COACH_REFUSE: what is out of scope */
     const char *refusal; /* COACH_REFUSE: the fixed answer */
@@ -41,9 +76,31 @@ struct coach_class {
     size_t nchoices;
 };
 
-/* Classifies question.  With allow_clarify false (the question answers an
- * earlier clarifying question) it is never sent back for clarification. */
-void route_classify(const char *question, bool allow_clarify, struct coach_class *out)
+/* Classifies question with the library's evidence (NULL: none).  With
+ * allow_clarify false (the question answers an earlier clarifying
+ * question) it is never sent back for clarification. */
+void route_classify(const char *question, bool allow_clarify, const struct route_evidence *ev,
+                    struct coach_class *out) __attribute__((nonnull(1, 4)));
+
+/* The domains of question by the lexicon (bit i = domain i). */
+unsigned route_domains(const char *question) __attribute__((nonnull));
+
+/* The scope decision's logit, and whether it says out of scope. */
+double route_scope_logit(const struct route_evidence *ev) __attribute__((nonnull));
+bool route_out_of_scope(const struct route_evidence *ev) __attribute__((nonnull));
+
+/* True when question is too broad to answer without a clarifying question. */
+bool route_too_broad(const char *question) __attribute__((nonnull));
+
+/* Makes out a clarification with the general choices (keeps domains). */
+void route_clarify_general(struct coach_class *out) __attribute__((nonnull));
+
+/* Makes out the refusal of a question the library does not cover. */
+void route_refuse_uncovered(struct coach_class *out) __attribute__((nonnull));
+
+/* Makes out a clarification with these choices (n of them, 2..
+ * ROUTE_MAX_CHOICES; the strings stay the caller's). */
+void route_set_choices(struct coach_class *out, const char *const *choices, size_t n)
     __attribute__((nonnull));
 
 /* "answer", "clarification" or "refusal" (the API's "type"). */

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "db/db.h"
+#include "util/buf.h"
 #include "util/cfg.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -328,6 +329,33 @@ const char *db_value(const PGresult *res, int row, int col)
     if (res == NULL || row >= PQntuples(res) || col >= PQnfields(res) || PQgetisnull(res, row, col))
         return NULL;
     return PQgetvalue(res, row, col);
+}
+
+bool db_command(struct db *db, const char *sql, int nparams, const char *const *params)
+{
+    PGresult *r = db_exec(db, sql, nparams, params, false);
+
+    if (r == NULL)
+        return false;
+    PQclear(r);
+    return true;
+}
+
+void db_array_elem(struct buf *b, const char *s)
+{
+    if (b->len > 1)
+        buf_putc(b, ',');
+    if (s == NULL) {
+        buf_puts(b, "NULL");
+        return;
+    }
+    buf_putc(b, '"');
+    for (; *s != '\0'; s++) {
+        if (*s == '"' || *s == '\\')
+            buf_putc(b, '\\');
+        buf_putc(b, *s);
+    }
+    buf_putc(b, '"');
 }
 
 void db_close(struct db *db)

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct buf;
 struct config;
 
 #define DB_RETRY_MS 250
@@ -63,6 +64,11 @@ PGconn *db_conn(struct db *db) __attribute__((nonnull));
 PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
                   bool idempotent) __attribute__((nonnull(1, 2), warn_unused_result));
 
+/* Runs a statement whose rows do not matter (BEGIN, INSERT, ...), not
+ * idempotent.  Returns false when it failed (logged, db->last_error). */
+bool db_command(struct db *db, const char *sql, int nparams, const char *const *params)
+    __attribute__((nonnull(1, 2)));
+
 /* db_exec() with every result column in PostgreSQL's binary format (the
  * type's send function: network byte order; text types as their bytes). */
 PGresult *db_exec_binary(struct db *db, const char *sql, int nparams, const char *const *params,
@@ -83,6 +89,11 @@ PGconn *db_connect_cli(const struct config *cfg) __attribute__((nonnull, warn_un
 /* Returns the value at (row, col) or NULL when it is SQL NULL or out of
  * range; the string belongs to res. */
 const char *db_value(const PGresult *res, int row, int col);
+
+/* Appends one element to the PostgreSQL array literal that b holds (b
+ * holds nothing else and starts with '{'): s quoted and escaped, or NULL
+ * when s is NULL.  For arrays passed as one parameter (unnest batches). */
+void db_array_elem(struct buf *b, const char *s) __attribute__((nonnull(1)));
 
 /* Closes the connection. */
 void db_close(struct db *db);

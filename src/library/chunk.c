@@ -16,7 +16,8 @@
 struct unit {
     const char *text; /* in the chunker's arena */
     size_t len, words, page;
-    int brk; /* what precedes it: 0 space, 1 line break, 2 paragraph break */
+    size_t section; /* index into doc->headings, or CHUNK_NO_SECTION */
+    int brk;        /* what precedes it: 0 space, 1 line break, 2 paragraph break */
 };
 
 struct units {
@@ -140,6 +141,7 @@ static void push_unit(struct units *u, const char *text, size_t len, size_t word
     u->v[u->n].words = words;
     u->v[u->n].page = page;
     u->v[u->n].brk = brk;
+    u->v[u->n].section = CHUNK_NO_SECTION;
     u->n++;
 }
 
@@ -189,12 +191,58 @@ static bool list_item(const char *s, size_t n)
     return i > 0 && i + 1 < n && (s[i] == '.' || s[i] == ')') && s[i + 1] == ' ';
 }
 
+/* Where a chapter segment starts, for finding the section of a spot. */
+struct segment {
+    const struct doc *d;
+    size_t page, offset;
+};
+
+/* Returns the index of the heading in force at (page, offset) within the
+ * segment: the last heading at or before it and not before the segment's
+ * start; CHUNK_NO_SECTION when there is none. */
+static size_t section_at(const struct segment *sg, size_t page, size_t offset)
+{
+    const struct doc *d = sg->d;
+    size_t lo = 0, hi = d->n_headings, h;
+
+    /* First heading after (page, offset). */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const struct doc_heading *x = &d->headings[mid];
+        if (x->page < page || (x->page == page && x->offset <= offset))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return CHUNK_NO_SECTION;
+    h = lo - 1;
+    if (d->headings[h].page < sg->page
+        || (d->headings[h].page == sg->page && d->headings[h].offset < sg->offset))
+        return CHUNK_NO_SECTION;
+    return h;
+}
+
+/* Splits a finished paragraph into units under the section in force at
+ * its start. */
+static void para_units(struct arena *a, struct units *u, const struct buf *para, size_t page,
+                       int brk, size_t max_words, size_t piece_words, size_t section)
+{
+    size_t i = u->n;
+
+    split_sentences(u, arena_strndup(a, para->data, para->len), para->len, page, brk, max_words,
+                    piece_words);
+    for (; i < u->n; i++)
+        u->v[i].section = section;
+}
+
 /* Turns the bytes [from, to) of a page into units. */
 static void page_units(struct arena *a, struct units *u, const char *text, size_t from, size_t to,
-                       size_t page, const struct chunk_params *p, bool *first)
+                       size_t page, const struct chunk_params *p, bool *first,
+                       const struct segment *sg)
 {
     struct buf para = BUF_INIT;
-    size_t i = from;
+    size_t i = from, para_start = from;
     int brk = 0; /* a page usually continues the paragraph before it */
     size_t max_words = p->max * 10 / 13, piece_words = p->target * 10 / 13;
 
@@ -211,8 +259,8 @@ static void page_units(struct arena *a, struct units *u, const char *text, size_
             while (para.len > 0 && para.data[para.len - 1] == ' ')
                 para.data[--para.len] = '\0';
             if (para.len > 0) {
-                split_sentences(u, arena_strndup(a, para.data, para.len), para.len, page,
-                                *first ? 2 : brk, max_words, piece_words);
+                para_units(a, u, &para, page, *first ? 2 : brk, max_words, piece_words,
+                           section_at(sg, page, para_start));
                 *first = false;
                 buf_reset(&para);
                 brk = blank ? 2 : 1;
@@ -222,6 +270,8 @@ static void page_units(struct arena *a, struct units *u, const char *text, size_
                 brk = 1;
             }
         }
+        if (para.len == 0 && !blank)
+            para_start = i;
         for (s = i; s < e; s++) {
             if (isspace((unsigned char)text[s])) {
                 if (para.len > 0 && para.data[para.len - 1] != ' ')
@@ -237,8 +287,8 @@ static void page_units(struct arena *a, struct units *u, const char *text, size_
     while (para.len > 0 && para.data[para.len - 1] == ' ')
         para.data[--para.len] = '\0';
     if (para.len > 0) {
-        split_sentences(u, arena_strndup(a, para.data, para.len), para.len, page, *first ? 2 : brk,
-                        max_words, piece_words);
+        para_units(a, u, &para, page, *first ? 2 : brk, max_words, piece_words,
+                   section_at(sg, page, para_start));
         *first = false;
     }
     buf_free(&para);
@@ -267,6 +317,25 @@ static void emit(struct chunk_list *out, const struct units *u, size_t from, siz
     c->page_last = u->v[to - 1].page;
     c->tokens = chunk_tokens(c->text);
     c->domains = 0;
+    /* The section holding most of the chunk's words (the earlier one on a
+     * tie); headings are in order, so a section's units form one run. */
+    c->section = CHUNK_NO_SECTION;
+    {
+        size_t best = 0, run = 0, cur = u->v[from].section;
+        for (i = from; i <= to; i++) {
+            if (i == to || u->v[i].section != cur) {
+                if (cur != CHUNK_NO_SECTION && run > best) {
+                    best = run;
+                    c->section = cur;
+                }
+                if (i == to)
+                    break;
+                cur = u->v[i].section;
+                run = 0;
+            }
+            run += u->v[i].words;
+        }
+    }
 }
 
 /* Packs a segment's units into chunks with overlap. */
@@ -281,6 +350,11 @@ static void pack(struct chunk_list *out, const struct units *u, size_t chapter,
         while (j < u->n) {
             if (words > 0 && tokens_of_words(words + u->v[j].words) > p->max)
                 break;
+            /* A new section starts a new chunk (when the one so far is
+             * not too small to stand alone). */
+            if (getenv("PLC_SPLIT_SECTIONS") && j > i && u->v[j].section != u->v[j - 1].section
+                && tokens_of_words(words) >= (size_t)atoi(getenv("PLC_SPLIT_SECTIONS")))
+                break;
             words += u->v[j].words;
             j++;
             if (tokens_of_words(words) >= p->target)
@@ -289,6 +363,10 @@ static void pack(struct chunk_list *out, const struct units *u, size_t chapter,
         emit(out, u, i, j, chapter);
         if (j >= u->n)
             break;
+        if (getenv("PLC_SPLIT_SECTIONS") && u->v[j].section != u->v[j - 1].section) {
+            i = j; /* no overlap across a section break */
+            continue;
+        }
         k = j;
         while (k > i + 1 && j - k < 2 && tokens_of_words(ov + u->v[k - 1].words) <= p->overlap) {
             ov += u->v[k - 1].words;
@@ -328,6 +406,7 @@ void chunk_doc(const struct doc *d, const struct chunk_params *p, struct chunk_l
         size_t eo = seg < d->n_chapters ? d->chapters[seg].offset : 0;
         size_t pg;
         bool first = true;
+        struct segment sg = {d, sp, so};
 
         u.n = 0;
         for (pg = sp; pg <= ep && pg < d->n_pages; pg++) {
@@ -338,7 +417,7 @@ void chunk_doc(const struct doc *d, const struct chunk_params *p, struct chunk_l
             if (to > len)
                 to = len;
             if (from < to)
-                page_units(&a, &u, t, from, to, pg, p, &first);
+                page_units(&a, &u, t, from, to, pg, p, &first, &sg);
         }
         if (u.n > 0)
             pack(out, &u, seg == 0 ? CHUNK_NO_CHAPTER : seg - 1, p);

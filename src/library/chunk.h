@@ -23,10 +23,15 @@
 #define CHUNK_MAX 400
 #define CHUNK_OVERLAP 80
 #define CHUNK_NO_CHAPTER ((size_t)-1)
+#define CHUNK_NO_SECTION ((size_t)-1)
 
 struct chunk {
     char *text;        /* owned; paragraphs separated by "\n\n" */
     size_t chapter;    /* index into doc->chapters, or CHUNK_NO_CHAPTER */
+    size_t section;    /* index into doc->headings: the section most of the
+                        * chunk's words fall under (a heading applies from
+                        * its own position to the next heading or the end of
+                        * its chapter); CHUNK_NO_SECTION when none */
     size_t page_first; /* page indexes; labels are in doc->pages */
     size_t page_last;
     size_t tokens;    /* chunk_tokens(text) */

@@ -41,6 +41,9 @@ void doc_free(struct doc *d)
         free(d->chapters[i].title);
     }
     free(d->chapters);
+    for (i = 0; i < d->n_headings; i++)
+        free(d->headings[i].title);
+    free(d->headings);
     doc_init(d, d->format);
 }
 
@@ -77,6 +80,28 @@ void doc_add_chapter(struct doc *d, const char *number, const char *title, size_
     d->chapters[at].page = page;
     d->chapters[at].offset = offset;
     d->n_chapters++;
+}
+
+void doc_add_heading(struct doc *d, const char *title, int level, size_t page, size_t offset)
+{
+    size_t at;
+
+    if (d->n_headings == d->cap_headings) {
+        d->cap_headings = d->cap_headings ? d->cap_headings * 2 : 16;
+        d->headings = xrealloc(d->headings, d->cap_headings * sizeof(*d->headings));
+    }
+    at = d->n_headings;
+    while (at > 0
+           && (d->headings[at - 1].page > page
+               || (d->headings[at - 1].page == page && d->headings[at - 1].offset > offset))) {
+        d->headings[at] = d->headings[at - 1];
+        at--;
+    }
+    d->headings[at].title = xstrdup(title);
+    d->headings[at].level = level;
+    d->headings[at].page = page;
+    d->headings[at].offset = offset;
+    d->n_headings++;
 }
 
 /* Returns a copy of the n bytes at s without surrounding white space (and

@@ -27,6 +27,16 @@ struct doc_chapter {
     size_t offset; /* byte offset in that page's text where it starts */
 };
 
+/* A section heading inside a chapter (a Markdown "##" heading, a PDF
+ * heading line): the chunks after it, up to the next heading or chapter,
+ * fall under it. */
+struct doc_heading {
+    char *title;   /* never NULL */
+    int level;     /* 2 for "##", 3 for "###", ...; 2 for PDF headings */
+    size_t page;   /* index of the page it is on */
+    size_t offset; /* byte offset in that page's text where it starts */
+};
+
 struct doc {
     enum doc_format format;
     char *title; /* NULL until known */
@@ -38,6 +48,8 @@ struct doc {
     size_t n_pages, cap_pages;
     struct doc_chapter *chapters; /* ordered by (page, offset) */
     size_t n_chapters, cap_chapters;
+    struct doc_heading *headings; /* ordered by (page, offset) */
+    size_t n_headings, cap_headings;
 };
 
 /* Empties d (no allocation). */
@@ -53,6 +65,11 @@ size_t doc_add_page(struct doc *d, const char *label, const char *text) __attrib
  * be NULL) and title; keeps the chapters ordered by position. */
 void doc_add_chapter(struct doc *d, const char *number, const char *title, size_t page,
                      size_t offset) __attribute__((nonnull(1, 3)));
+
+/* Appends a section heading at (page, offset) with a copy of title;
+ * keeps the headings ordered by position. */
+void doc_add_heading(struct doc *d, const char *title, int level, size_t page, size_t offset)
+    __attribute__((nonnull));
 
 /* Replaces *field (title, isbn, ...) with a trimmed copy of value; an empty
  * or NULL value clears it. */

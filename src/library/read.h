@@ -23,10 +23,23 @@ bool read_markdown(const char *data, size_t n, enum doc_format format, struct do
                    size_t errlen) __attribute__((nonnull, warn_unused_result));
 
 /* A PDF through poppler-glib: text and label per page, the outline as
- * chapters (headings on the page tops when there is no outline), Title
- * and Author as defaults.  Refuses encrypted, corrupt, empty and image-only
- * documents. */
+ * chapters (headings on the page tops when there is no outline) and its
+ * second level as section headings, Title and Author as defaults.
+ * Refuses encrypted, corrupt, empty and image-only documents. */
 bool read_pdf(const char *data, size_t n, struct doc *d, char *err, size_t errlen)
+    __attribute__((nonnull, warn_unused_result));
+
+/* One character's box on the page (poppler's text layout). */
+struct pdf_box {
+    double x1, y1, x2, y2;
+};
+
+/* Returns a copy of text (UTF-8; n characters, box[i] the box of the i-th)
+ * with a space put between two characters of one line that sit apart on
+ * the page: a gap over 2 pt and over 60 % of the earlier character's
+ * width, neither of them white space (table cells come out of poppler
+ * glued: "ConfigurationWorks best when").  The caller frees the result. */
+char *read_pdf_space_gaps(const char *text, const struct pdf_box *box, size_t n)
     __attribute__((nonnull, warn_unused_result));
 
 #endif

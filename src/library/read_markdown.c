@@ -192,11 +192,18 @@ static bool text_heading(const char *line, size_t n)
 }
 
 /* Records a chapter whose heading text is h (n bytes) at the current spot,
- * and puts the heading into the page text as its own paragraph. */
+ * and puts the heading into the page text as its own paragraph.  A heading
+ * with only blank lines before it on its page opens that page (offset 0),
+ * so the chapter before ends on the previous page. */
 static void add_heading(struct md_state *st, const char *h, size_t n)
 {
     char *copy = xstrndup(h, n), *number = NULL, *title = NULL;
+    size_t k = 0;
 
+    while (k < st->page.len && isspace((unsigned char)st->page.data[k]))
+        k++;
+    if (k == st->page.len)
+        buf_reset(&st->page);
     (void)doc_parse_heading(copy, &number, &title);
     if (st->page.len > 0
         && !(st->page.len >= 2 && st->page.data[st->page.len - 1] == '\n'
@@ -308,6 +315,14 @@ bool read_markdown(const char *data, size_t n, enum doc_format format, struct do
                 buf_putc(&st.page, '\n');
             if (st.page.len > 1 && st.page.data[st.page.len - 2] != '\n')
                 buf_putc(&st.page, '\n');
+            if (h < len) { /* a section heading: chunks after it fall under it */
+                char *title = xstrndup(line + h, len - h);
+                size_t lvl = 0;
+                while (lvl < len && line[lvl] == '#')
+                    lvl++;
+                doc_add_heading(d, title, (int)lvl, d->n_pages, st.page.len);
+                free(title);
+            }
             buf_append(&st.page, line + h, len - h);
             buf_puts(&st.page, "\n\n");
             continue;

@@ -24,6 +24,59 @@
 #include "util/buf.h"
 #include "util/text.h"
 
+char *read_pdf_space_gaps(const char *text, const struct pdf_box *box, size_t n)
+{
+    struct buf out = BUF_INIT;
+    const char *p = text;
+    unsigned prev = 0;
+    size_t i = 0;
+
+    while (*p != '\0') {
+        size_t len = utf8_sequence_length(p, strlen(p));
+        unsigned c = (unsigned char)*p;
+
+        if (len == 0)
+            len = 1;
+        if (i > 0 && i < n && prev != 0 && !isspace((int)prev) && !isspace((int)c)) {
+            double gap = box[i].x1 - box[i - 1].x2, w = box[i - 1].x2 - box[i - 1].x1;
+            bool same_line = box[i].y1 < box[i - 1].y2 && box[i - 1].y1 < box[i].y2;
+            if (same_line && gap > 2.0 && gap > 0.6 * w)
+                buf_putc(&out, ' ');
+        }
+        buf_append(&out, p, len);
+        prev = c;
+        p += len;
+        i++;
+    }
+    return buf_steal(&out);
+}
+
+/* The page's text with read_pdf_space_gaps() applied (g_malloc'd; text,
+ * which poppler_page_get_text() returned, is freed). */
+static char *space_gaps(PopplerPage *pg, char *text)
+{
+    PopplerRectangle *r = NULL;
+    struct pdf_box *box;
+    guint n = 0, i;
+    char *spaced, *out;
+
+    if (text == NULL || !poppler_page_get_text_layout(pg, &r, &n)
+        || (glong)n != g_utf8_strlen(text, -1)) {
+        g_free(r);
+        return text;
+    }
+    box = xmalloc((n ? n : 1) * sizeof(*box));
+    for (i = 0; i < n; i++)
+        box[i] = (struct pdf_box){r[i].x1, r[i].y1, r[i].x2, r[i].y2};
+    spaced = read_pdf_space_gaps(text, box, n);
+    out = g_strdup(spaced);
+    free(spaced);
+    free(box);
+    g_free(r);
+    g_free(text);
+    return out;
+}
+
 /* Rewrites poppler's page text with blank lines between paragraphs. */
 static char *paragraphs(const char *text)
 {
@@ -63,43 +116,185 @@ static char *paragraphs(const char *text)
     return buf_steal(&b);
 }
 
-/* Adds the outline's top-level entries that lead to a page as chapters. */
-static void outline_chapters(PopplerDocument *pd, struct doc *d)
+/* An outline entry that leads to a page: its title (g_malloc'd) and
+ * 1-based page, or NULL. */
+static char *outline_entry(PopplerDocument *pd, PopplerIndexIter *it, int *page)
+{
+    PopplerAction *a = poppler_index_iter_get_action(it);
+    PopplerDest *found = NULL;
+    char *title = NULL;
+
+    *page = -1;
+    if (a != NULL && a->type == POPPLER_ACTION_GOTO_DEST && a->goto_dest.dest != NULL) {
+        PopplerDest *dest = a->goto_dest.dest;
+        if (dest->type == POPPLER_DEST_NAMED) {
+            found = poppler_document_find_dest(pd, dest->named_dest);
+            if (found != NULL)
+                *page = found->page_num;
+        } else {
+            *page = dest->page_num;
+        }
+    }
+    if (a != NULL && *page >= 1 && a->any.title != NULL && a->any.title[0] != '\0'
+        && utf8_valid(a->any.title, strlen(a->any.title)))
+        title = g_strdup(a->any.title);
+    if (found != NULL)
+        poppler_dest_free(found);
+    if (a != NULL)
+        poppler_action_free(a);
+    return title;
+}
+
+/* One outline heading below the top level, to place after cleanup. */
+struct pending_heading {
+    char *title; /* g_malloc'd */
+    size_t page; /* index */
+};
+
+struct pending {
+    struct pending_heading *v;
+    size_t n, cap;
+};
+
+/* Adds the outline's top-level entries that lead to a page as chapters,
+ * and collects their children (the sections) into sections. */
+static void outline_chapters(PopplerDocument *pd, struct doc *d, struct pending *sections)
 {
     PopplerIndexIter *it = poppler_index_iter_new(pd);
 
     if (it == NULL)
         return;
     do {
-        PopplerAction *a = poppler_index_iter_get_action(it);
-        PopplerDest *dest = NULL, *found = NULL;
-        int page = -1;
+        int page;
+        char *t = outline_entry(pd, it, &page);
+        PopplerIndexIter *child;
 
-        if (a != NULL && a->type == POPPLER_ACTION_GOTO_DEST && a->goto_dest.dest != NULL) {
-            dest = a->goto_dest.dest;
-            if (dest->type == POPPLER_DEST_NAMED) {
-                found = poppler_document_find_dest(pd, dest->named_dest);
-                if (found != NULL)
-                    page = found->page_num;
-            } else {
-                page = dest->page_num;
-            }
-        }
-        if (a != NULL && page >= 1 && (size_t)page <= d->n_pages && a->any.title != NULL
-            && a->any.title[0] != '\0') {
+        if (t != NULL && (size_t)page <= d->n_pages) {
             char *number = NULL, *title = NULL;
 
-            (void)doc_parse_heading(a->any.title, &number, &title);
+            (void)doc_parse_heading(t, &number, &title);
             doc_add_chapter(d, number, title, (size_t)page - 1, 0);
             free(number);
             free(title);
         }
-        if (found != NULL)
-            poppler_dest_free(found);
-        if (a != NULL)
-            poppler_action_free(a);
+        g_free(t);
+        child = poppler_index_iter_get_child(it);
+        if (child != NULL) {
+            do {
+                char *ct = outline_entry(pd, child, &page);
+                if (ct != NULL && (size_t)page <= d->n_pages) {
+                    if (sections->n == sections->cap) {
+                        sections->cap = sections->cap ? sections->cap * 2 : 32;
+                        sections->v = xrealloc(sections->v, sections->cap * sizeof(*sections->v));
+                    }
+                    sections->v[sections->n].title = ct;
+                    sections->v[sections->n++].page = (size_t)page - 1;
+                } else {
+                    g_free(ct);
+                }
+            } while (poppler_index_iter_next(child));
+            poppler_index_iter_free(child);
+        }
     } while (poppler_index_iter_next(it));
     poppler_index_iter_free(it);
+}
+
+/* Returns the length of the match of title at text + at, a line start:
+ * the title's words in order, any run of white space in either matching
+ * any run (a heading may wrap), ASCII case ignored, the match ending at
+ * the end of a line; 0 when it does not match. */
+static size_t heading_match(const char *text, size_t at, const char *title)
+{
+    const char *p = text + at, *t = title;
+
+    while (*t == ' ')
+        t++;
+    while (*t != '\0') {
+        if (*t == ' ' || *t == '\t') {
+            if (*p != ' ' && *p != '\n' && *p != '\t')
+                return 0;
+            while (*t == ' ' || *t == '\t')
+                t++;
+            while (*p == ' ' || *p == '\n' || *p == '\t')
+                p++;
+            continue;
+        }
+        if (tolower((unsigned char)*p) != tolower((unsigned char)*t))
+            return 0;
+        p++;
+        t++;
+    }
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return *p == '\n' || *p == '\0' ? (size_t)(p - (text + at)) : 0;
+}
+
+/* Inserts s at offset at of a page's text. */
+static void page_insert(struct doc_page *pg, size_t at, const char *s)
+{
+    size_t len = strlen(pg->text), n = strlen(s);
+
+    pg->text = xrealloc(pg->text, len + n + 1);
+    memmove(pg->text + at + n, pg->text + at, len - at + 1);
+    memcpy(pg->text + at, s, n);
+}
+
+/* Makes the line at [at, at + n) of page pg its own paragraph (a blank
+ * line before and after it, so it is never glued to a sentence) and
+ * returns its new offset. */
+static size_t own_paragraph(struct doc_page *pg, size_t at, size_t n)
+{
+    const char *t = pg->text;
+
+    if (t[at + n] == '\n' && t[at + n + 1] != '\n' && t[at + n + 1] != '\0')
+        page_insert(pg, at + n + 1, "\n");
+    if (at >= 1 && (at < 2 || pg->text[at - 2] != '\n')) {
+        page_insert(pg, at, "\n");
+        at++;
+    }
+    return at;
+}
+
+/* Finds title on page index page (the first line that matches at or after
+ * from), makes it its own paragraph and returns its offset; (size_t)-1
+ * when it is not on the page. */
+static size_t place_heading(struct doc *d, size_t page, const char *title, size_t from)
+{
+    struct doc_page *pg = &d->pages[page];
+    size_t at = from, n;
+
+    while (pg->text[at] != '\0') {
+        if ((at == 0 || pg->text[at - 1] == '\n') && (n = heading_match(pg->text, at, title)) > 0)
+            return own_paragraph(pg, at, n);
+        at++;
+    }
+    return (size_t)-1;
+}
+
+/* After cleanup: the outline's sections become the doc's headings, each
+ * where its line is on its page (the page start when it cannot be found),
+ * and chapter titles found on their first page become paragraphs of their
+ * own too. */
+static void place_headings(struct doc *d, struct pending *sections)
+{
+    size_t i, last_page = (size_t)-1, last_at = 0;
+
+    for (i = 0; i < d->n_chapters; i++)
+        if (d->chapters[i].offset == 0)
+            (void)place_heading(d, d->chapters[i].page, d->chapters[i].title, 0);
+    for (i = 0; i < sections->n; i++) {
+        const struct pending_heading *h = &sections->v[i];
+        size_t from = h->page == last_page ? last_at : 0, at;
+
+        at = place_heading(d, h->page, h->title, from);
+        if (at == (size_t)-1)
+            at = from;
+        doc_add_heading(d, h->title, 2, h->page, at);
+        last_page = h->page;
+        last_at = at;
+        g_free(h->title);
+    }
+    free(sections->v);
 }
 
 bool read_pdf(const char *data, size_t n, struct doc *d, char *err, size_t errlen)
@@ -110,6 +305,7 @@ bool read_pdf(const char *data, size_t n, struct doc *d, char *err, size_t errle
     int pages, i;
     bool any_text = false;
     char *meta;
+    struct pending sections = {NULL, 0, 0};
 
     doc_init(d, DOC_PDF);
     if (n < 5 || memcmp(data, "%PDF-", 5) != 0) {
@@ -151,6 +347,8 @@ bool read_pdf(const char *data, size_t n, struct doc *d, char *err, size_t errle
         }
         if (text != NULL && !utf8_valid(text, strlen(text)))
             text[0] = '\0';
+        else if (pg != NULL)
+            text = space_gaps(pg, text);
         para = paragraphs(text ? text : "");
         for (k = 0; para[k] != '\0'; k++)
             if (!isspace((unsigned char)para[k]))
@@ -178,9 +376,10 @@ bool read_pdf(const char *data, size_t n, struct doc *d, char *err, size_t errle
     if (meta != NULL && utf8_valid(meta, strlen(meta)))
         doc_set_authors(d, meta);
     g_free(meta);
-    outline_chapters(pd, d);
+    outline_chapters(pd, d, &sections);
     g_object_unref(pd);
     clean_doc(d);
     (void)clean_detect_chapters(d);
+    place_headings(d, &sections);
     return true;
 }

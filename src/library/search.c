@@ -1,8 +1,9 @@
 /*
- * Hybrid retrieval; see search.h.  One or two round trips: an optional
- * SET of the HNSW scan settings (once per connection) and one query that
- * computes both top-K lists and returns their union with everything the
- * fusion, de-duplication and MMR steps need.
+ * Retrieval; see search.h.  The BM25 list and the evidence come from
+ * search_lexical.c (two to five short statements); then one statement
+ * computes the vector list and returns the union of both lists with
+ * everything fusion, the cut, de-duplication and MMR need; MMR fetches
+ * the kept passages' embeddings when it is on.
  */
 #include "config.h"
 
@@ -13,9 +14,11 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "db/pages.h"
+#include "library/domains.h"
 #include "library/embed.h"
 #include "library/search.h"
-#include "library/synonyms.h"
+#include "library/search_lexical.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/cfg.h"
@@ -33,110 +36,6 @@ bool search_domain_valid(const char *domain)
         if (strcmp(search_domains[i], domain) == 0)
             return true;
     return false;
-}
-
-void search_fuse(struct search_hit *hits, size_t n, int rrf_k, const char *const *boost)
-{
-    size_t i, j, b;
-
-    for (i = 0; i < n; i++) {
-        double f = 0;
-        if (hits[i].vec_rank > 0)
-            f += 1.0 / (rrf_k + hits[i].vec_rank);
-        if (hits[i].fts_rank > 0)
-            f += 1.0 / (rrf_k + hits[i].fts_rank);
-        for (b = 0; boost != NULL && boost[b] != NULL; b++) {
-            for (j = 0; j < hits[i].ndomains; j++)
-                if (strcmp(hits[i].domains[j], boost[b]) == 0)
-                    break;
-            if (j < hits[i].ndomains) {
-                f *= SEARCH_DOMAIN_BOOST;
-                break;
-            }
-        }
-        hits[i].fused = f;
-    }
-}
-
-static int cmp_fused(const void *a, const void *b)
-{
-    const struct search_hit *x = a, *y = b;
-    if (x->fused != y->fused)
-        return x->fused > y->fused ? -1 : 1;
-    return strcmp(x->chunk_id, y->chunk_id);
-}
-
-void search_sort_fused(struct search_hit *hits, size_t n)
-{
-    if (n > 1)
-        qsort(hits, n, sizeof(*hits), cmp_fused);
-}
-
-size_t search_dedup(struct search_hit *hits, size_t n)
-{
-    size_t i, j, kept = 0;
-
-    for (i = 0; i < n; i++) {
-        bool dup = false;
-        for (j = 0; j < kept && !dup; j++)
-            dup = strcmp(hits[j].book_id, hits[i].book_id) == 0
-                  && hits[i].page_index_start <= hits[j].page_index_end
-                  && hits[j].page_index_start <= hits[i].page_index_end;
-        if (!dup)
-            hits[kept++] = hits[i];
-    }
-    return kept;
-}
-
-static double cosine(const float *a, const float *b, size_t dims)
-{
-    double dot = 0, na = 0, nb = 0;
-    size_t i;
-
-    if (a == NULL || b == NULL)
-        return 0;
-    for (i = 0; i < dims; i++) {
-        dot += (double)a[i] * b[i];
-        na += (double)a[i] * a[i];
-        nb += (double)b[i] * b[i];
-    }
-    return na > 0 && nb > 0 ? dot / sqrt(na * nb) : 0;
-}
-
-size_t search_mmr(struct search_hit *hits, size_t n, size_t dims, double lambda, size_t k)
-{
-    size_t chosen, i, j;
-    double best_fused;
-
-    if (n == 0)
-        return 0;
-    if (k > n)
-        k = n;
-    best_fused = hits[0].fused > 0 ? hits[0].fused : 1;
-    /* hits[0..chosen) are chosen; pick the next from hits[chosen..n). */
-    for (chosen = 1; chosen < k; chosen++) {
-        size_t pick = chosen;
-        double pick_score = -INFINITY;
-        for (i = chosen; i < n; i++) {
-            double maxsim = 0, s;
-            for (j = 0; j < chosen; j++) {
-                double c = cosine(hits[i].vec, hits[j].vec, dims);
-                if (c > maxsim)
-                    maxsim = c;
-            }
-            s = lambda * (hits[i].fused / best_fused) - (1 - lambda) * maxsim;
-            if (s > pick_score) {
-                pick_score = s;
-                pick = i;
-            }
-        }
-        if (pick != chosen) { /* move pick to position chosen, keeping order */
-            struct search_hit h = hits[pick];
-            memmove(hits + chosen + 1, hits + chosen, (pick - chosen) * sizeof(*hits));
-            hits[chosen] = h;
-        }
-    }
-    return k;
 }
 
 /* Parses a JSON array of strings (trusted: array_to_json from PostgreSQL)
@@ -275,27 +174,64 @@ static int cmp_cos(const void *a, const void *b)
     return strcmp((*x)->chunk_id, (*y)->chunk_id);
 }
 
-/* text rank of hit i is kept in fused until ranks are assigned */
-static int cmp_trank(const void *a, const void *b)
+/* Appends the BM25 list's books and ordinals as two array literals. */
+static void lexical_arrays(const struct lexical_ranked *lr, size_t n, struct buf *books,
+                           struct buf *ords)
 {
-    const struct search_hit *const *x = a, *const *y = b;
-    if ((*x)->fused != (*y)->fused)
-        return (*x)->fused > (*y)->fused ? -1 : 1;
-    return strcmp((*x)->chunk_id, (*y)->chunk_id);
+    size_t i;
+
+    buf_putc(books, '{');
+    buf_putc(ords, '{');
+    for (i = 0; i < n; i++) {
+        buf_printf(books, "%s%s", i ? "," : "", lr[i].book_id); /* uuids from the db */
+        buf_printf(ords, "%s%d", i ? "," : "", lr[i].ordinal);
+    }
+    buf_putc(books, '}');
+    buf_putc(ords, '}');
+}
+
+/* Fills hit h from row of the details query. */
+static void read_hit(struct arena *a, const PGresult *r, int row, struct search_hit *h)
+{
+    const char *cos = db_value(r, row, 15);
+
+    memset(h, 0, sizeof(*h));
+    h->chunk_id = arena_strdup(a, PQgetvalue(r, row, 0));
+    h->book_id = arena_strdup(a, PQgetvalue(r, row, 1));
+    h->book_title = arena_strdup(a, PQgetvalue(r, row, 2));
+    h->authors = json_strings(a, db_value(r, row, 3), &h->nauthors);
+    h->chapter_id = dup_or_null(a, r, row, 4);
+    h->chapter_number = dup_or_null(a, r, row, 5);
+    h->chapter_title = dup_or_null(a, r, row, 6);
+    h->section = dup_or_null(a, r, row, 7);
+    h->page_start = arena_strdup(a, PQgetvalue(r, row, 8));
+    h->page_end = arena_strdup(a, PQgetvalue(r, row, 9));
+    h->page_index_start = atoi(PQgetvalue(r, row, 10));
+    h->page_index_end = atoi(PQgetvalue(r, row, 11));
+    h->ordinal = atoi(PQgetvalue(r, row, 12));
+    h->domains = json_strings(a, db_value(r, row, 13), &h->ndomains);
+    h->text = arena_strdup(a, PQgetvalue(r, row, 14));
+    h->score = cos ? strtod(cos, NULL) : -1; /* -1: no embedding, never relevant */
+    if (!isfinite(h->score))
+        h->score = -1; /* a question with no features: a zero vector */
+    h->vec_rank = strcmp(PQgetvalue(r, row, 16), "t") == 0 ? 1 : 0;
 }
 
 bool search_run(struct db *db, const struct config *cfg, const struct search_opts *opts,
                 struct search_result *res)
 {
-    size_t dims = (size_t)cfg->embeddings_dimensions, k = opts->k, i, n, kept;
-    const char *t = dims > EMBED_HALFVEC_ABOVE ? "halfvec" : "vector";
+    const struct search_tuning *t = opts->tuning ? opts->tuning : &search_tuning_default;
+    size_t dims = (size_t)cfg->embeddings_dimensions, k = opts->k, i, j, n, kept, nlex = 0;
+    const char *vt = dims > EMBED_HALFVEC_ABOVE ? "halfvec" : "vector";
     double threshold =
         opts->threshold >= 0 ? opts->threshold : (double)cfg->search_threshold / 1000.0;
-    struct buf vec = BUF_INIT, fts = BUF_INIT, sql = BUF_INIT;
-    const char *params[6];
+    struct buf vec = BUF_INIT, sql = BUF_INIT, books = BUF_INIT, ords = BUF_INIT;
+    struct lexical_ranked *lex = NULL;
+    const char *params[5];
     char limit[16];
     float *qv = xmalloc(dims * sizeof(*qv));
     struct search_hit **order = NULL;
+    unsigned domain_bits = 0;
     PGresult *r = NULL;
     bool ok = false;
 
@@ -304,57 +240,47 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
         k = 1;
     if (k > SEARCH_K_MAX)
         k = SEARCH_K_MAX;
+    if (opts->domain != NULL) {
+        size_t d;
+        if (domain_parse(opts->domain, &d))
+            domain_bits = 1u << d;
+    }
+    /* 1. BM25 and the evidence (not for the vector list alone, a
+     * benchmark and ablation mode). */
+    if (opts->mode != SEARCH_VECTOR
+        && !search_lexical(db, opts->question, t, domain_bits, SEARCH_CANDIDATES, &res->arena, &lex,
+                           &nlex, &res->evidence))
+        goto done;
+    /* 2. The vector list and every candidate's details in one statement. */
     if (!embed_texts(cfg, &opts->question, 1, qv))
         goto done;
     embed_vector_literal(&vec, qv, dims);
-    if (!synonyms_fts_query(opts->question, &fts))
-        buf_puts(&fts, "");
     if (!hnsw_settings(db))
         goto done;
+    lexical_arrays(lex, nlex, &books, &ords);
     buf_printf(
         &sql,
         "WITH vec AS (SELECT c.id FROM chunks c "
-        "  WHERE c.embedding IS NOT NULL AND ($3::text IS NULL OR c.domains @> ARRAY[$3::text]) "
+        "  WHERE c.embedding IS NOT NULL AND ($2::text IS NULL OR c.domains @> ARRAY[$2::text]) "
         "  ORDER BY c.embedding::%1$s(%2$zu) <=> $1::%1$s(%2$zu) LIMIT $5), "
-        /* Full text in two stages: all of the question's words (selective,
-         * cheap to rank); only when that finds fewer than $4, any of its
-         * words and their acronym expansions.  Each stage ranks at most
-         * SEARCH_FTS_RANK_MAX matches: ranking every match of a common word
-         * in a large library is what costs, and the vector list carries
-         * the meaning anyway. */
-        "fts_all AS (SELECT s.id, ts_rank_cd(s.tsv, s.tq) AS trank FROM "
-        "  (SELECT c.id, c.tsv, q.tq FROM chunks c, websearch_to_tsquery('english', $6) AS q(tq) "
-        "   WHERE $6 <> '' AND c.tsv @@ q.tq AND ($3::text IS NULL OR c.domains @> "
-        "ARRAY[$3::text]) "
-        "   LIMIT " SEARCH_FTS_RANK_MAX_STR ") s "
-        "  ORDER BY trank DESC LIMIT $4), "
-        "fts_any AS (SELECT s.id, ts_rank_cd(s.tsv, s.tq) AS trank FROM "
-        "  (SELECT c.id, c.tsv, q.tq FROM chunks c, websearch_to_tsquery('english', $2) AS q(tq) "
-        "   WHERE (SELECT count(*) FROM fts_all) < $4::int "
-        "   AND $2 <> '' AND c.tsv @@ q.tq AND ($3::text IS NULL OR c.domains @> ARRAY[$3::text]) "
-        "   LIMIT " SEARCH_FTS_RANK_MAX_STR ") s "
-        "  ORDER BY trank DESC LIMIT $4), "
-        "fts AS (SELECT id, trank + 1 AS trank FROM fts_all "
-        "  UNION ALL SELECT id, trank FROM fts_any "
-        "  WHERE id NOT IN (SELECT id FROM fts_all) ORDER BY trank DESC LIMIT $4), "
-        "ids AS (SELECT id FROM vec UNION SELECT id FROM fts) "
-        "SELECT c.id, b.id, b.title, array_to_json(b.authors)::text, ch.number, ch.title, "
-        "  c.page_start, c.page_end, c.page_index_start, c.page_index_end, "
+        "ids AS (SELECT id FROM vec UNION SELECT c.id FROM unnest($3::uuid[], $4::int[]) AS "
+        "  u(b, o) JOIN chunks c ON c.book_id = u.b AND c.ordinal = u.o) "
+        "SELECT c.id, b.id, b.title, array_to_json(b.authors)::text, ch.id, ch.number, ch.title, "
+        "  s.title, c.page_start, c.page_end, c.page_index_start, c.page_index_end, c.ordinal, "
         "  array_to_json(c.domains)::text, c.text, "
         "  1 - (c.embedding::%1$s(%2$zu) <=> $1::%1$s(%2$zu)), "
-        "  (SELECT trank FROM fts WHERE fts.id = c.id), "
         "  EXISTS (SELECT 1 FROM vec WHERE vec.id = c.id) "
         "FROM ids JOIN chunks c ON c.id = ids.id JOIN books b ON b.id = c.book_id "
-        "LEFT JOIN chapters ch ON ch.id = c.chapter_id",
-        t, dims);
-    snprintf(limit, sizeof(limit), "%d", SEARCH_CANDIDATES);
+        "LEFT JOIN chapters ch ON ch.id = c.chapter_id "
+        "LEFT JOIN sections s ON s.id = c.section_id",
+        vt, dims);
+    snprintf(limit, sizeof(limit), "%d", opts->mode == SEARCH_TEXT ? 0 : SEARCH_CANDIDATES);
     params[0] = buf_str(&vec);
-    params[1] = buf_str(&fts);
-    params[2] = opts->domain;
-    params[3] = opts->mode == SEARCH_VECTOR ? "0" : limit;
-    params[4] = opts->mode == SEARCH_TEXT ? "0" : limit;
-    params[5] = opts->question;
-    r = db_exec(db, buf_str(&sql), 6, params, true);
+    params[1] = opts->domain;
+    params[2] = buf_str(&books);
+    params[3] = buf_str(&ords);
+    params[4] = limit;
+    r = db_exec(db, buf_str(&sql), 5, params, true);
     if (r == NULL)
         goto done;
     n = (size_t)PQntuples(r);
@@ -362,47 +288,44 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
     order = xcalloc(n ? n : 1, sizeof(*order));
     for (i = 0; i < n; i++) {
         struct search_hit *h = &res->hits[i];
-        int row = (int)i;
-        const char *cos = db_value(r, row, 12), *tr = db_value(r, row, 13);
-        memset(h, 0, sizeof(*h));
-        h->chunk_id = arena_strdup(&res->arena, PQgetvalue(r, row, 0));
-        h->book_id = arena_strdup(&res->arena, PQgetvalue(r, row, 1));
-        h->book_title = arena_strdup(&res->arena, PQgetvalue(r, row, 2));
-        h->authors = json_strings(&res->arena, db_value(r, row, 3), &h->nauthors);
-        h->chapter_number = dup_or_null(&res->arena, r, row, 4);
-        h->chapter_title = dup_or_null(&res->arena, r, row, 5);
-        h->page_start = arena_strdup(&res->arena, PQgetvalue(r, row, 6));
-        h->page_end = arena_strdup(&res->arena, PQgetvalue(r, row, 7));
-        h->page_index_start = atoi(PQgetvalue(r, row, 8));
-        h->page_index_end = atoi(PQgetvalue(r, row, 9));
-        h->domains = json_strings(&res->arena, db_value(r, row, 10), &h->ndomains);
-        h->text = arena_strdup(&res->arena, PQgetvalue(r, row, 11));
-        h->score = cos ? strtod(cos, NULL) : -1; /* -1: no embedding, never relevant */
-        h->fused = tr ? strtod(tr, NULL) : -1;   /* text rank for now */
-        h->vec_rank = strcmp(PQgetvalue(r, row, 14), "t") == 0 ? 1 : 0;
-        h->fts_rank = tr != NULL;
+        read_hit(&res->arena, r, (int)i, h);
+        for (j = 0; j < nlex; j++)
+            if (lex[j].ordinal == h->ordinal && strcmp(lex[j].book_id, h->book_id) == 0) {
+                h->bm25_rank = (int)j + 1;
+                h->bm25 = lex[j].score;
+                h->bm25_norm = lex[j].norm;
+                break;
+            }
         order[i] = h;
     }
-    /* Ranks within each list. */
+    /* Ranks in the vector list: by cosine among its members. */
     qsort(order, n, sizeof(*order), cmp_cos);
-    for (i = 0, k = 0; i < n; i++)
+    for (i = 0, j = 0; i < n; i++)
         if (order[i]->vec_rank)
-            order[i]->vec_rank = (int)++k;
-    qsort(order, n, sizeof(*order), cmp_trank);
-    for (i = 0, k = 0; i < n; i++)
-        if (order[i]->fts_rank)
-            order[i]->fts_rank = (int)++k;
-    k = opts->k < 1 ? 1 : opts->k > SEARCH_K_MAX ? SEARCH_K_MAX : opts->k;
-    search_fuse(res->hits, n, SEARCH_RRF_K, opts->boost);
-    /* The relevance cut, then fusion order, page de-duplication, MMR. */
-    for (i = 0, kept = 0; i < n; i++)
-        if (opts->mode == SEARCH_TEXT || res->hits[i].score >= threshold)
+            order[i]->vec_rank = (int)++j;
+    search_fuse(res->hits, n, SEARCH_RRF_K, opts->mode == SEARCH_VECTOR ? 0 : t->w_lexical,
+                opts->mode == SEARCH_TEXT     ? 0
+                : opts->mode == SEARCH_VECTOR ? 1
+                                              : t->w_vector,
+                opts->boost, t->domain_boost);
+    /* 3. The relevance cut: a BM25 passage whose own score clears
+     * min_norm, or a vector passage whose cosine clears the threshold. */
+    for (i = 0, kept = 0; i < n; i++) {
+        const struct search_hit *h = &res->hits[i];
+        if ((h->bm25_rank > 0 && h->bm25_norm >= t->min_norm)
+            || (h->vec_rank > 0 && opts->mode != SEARCH_TEXT && h->score >= threshold))
             res->hits[kept++] = res->hits[i];
+    }
+    /* 4. Fusion order, page de-duplication, MMR. */
     search_sort_fused(res->hits, kept);
     kept = search_dedup(res->hits, kept);
-    if (kept > 1 && !fetch_vectors(db, res, kept, dims))
-        goto done;
-    res->n = search_mmr(res->hits, kept, dims, SEARCH_MMR_LAMBDA, k);
+    if (t->mmr_lambda < 1 && kept > 1) {
+        if (!fetch_vectors(db, res, kept, dims))
+            goto done;
+        res->n = search_mmr(res->hits, kept, dims, t->mmr_lambda, k);
+    } else {
+        res->n = kept < k ? kept : k;
+    }
     res->nothing_relevant = res->n == 0;
     ok = true;
 done:
@@ -410,9 +333,29 @@ done:
     free(order);
     free(qv);
     buf_free(&vec);
-    buf_free(&fts);
     buf_free(&sql);
+    buf_free(&books);
+    buf_free(&ords);
     return ok;
+}
+
+bool search_chapter_sections(struct db *db, const char *chapter_id, struct arena *a,
+                             struct search_section **out, size_t *n)
+{
+    struct section_row *rows;
+    size_t i;
+
+    *out = NULL;
+    *n = 0;
+    if (!sections_of_chapter(db, chapter_id, a, &rows, n))
+        return false;
+    *out = arena_alloc(a, (*n ? *n : 1) * sizeof(**out));
+    for (i = 0; i < *n; i++) {
+        (*out)[i].title = rows[i].title;
+        (*out)[i].page_start = rows[i].page_start;
+        (*out)[i].page_index = rows[i].page_index;
+    }
+    return true;
 }
 
 void search_result_free(struct search_result *res)
@@ -421,6 +364,57 @@ void search_result_free(struct search_result *res)
         return;
     arena_free(&res->arena);
     memset(res, 0, sizeof(*res));
+}
+
+static double round4(double v)
+{
+    return round(v * 10000) / 10000;
+}
+
+static const char *source_name(enum search_term_source s)
+{
+    switch (s) {
+    case SEARCH_TERM_QUESTION: return "question";
+    case SEARCH_TERM_SYNONYM: return "synonym";
+    case SEARCH_TERM_TYPO: return "typo";
+    case SEARCH_TERM_FEEDBACK: return "feedback";
+    }
+    return "question";
+}
+
+static json_object *terms_json(const struct search_term *v, size_t n)
+{
+    json_object *arr = json_object_new_array();
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        json_object *o = json_object_new_object();
+        json_add_str(o, "term", v[i].term);
+        json_add_str(o, "word", v[i].word);
+        json_add_str(o, "source", source_name(v[i].source));
+        json_object_object_add(o, "df", json_object_new_int64(v[i].df));
+        json_object_object_add(o, "idf", json_object_new_double(round4(v[i].idf)));
+        json_object_object_add(o, "in_library", json_object_new_boolean(v[i].in_library));
+        json_add_str(o, "corrected", v[i].corrected);
+        json_object_object_add(o, "expanded", json_object_new_boolean(v[i].expanded));
+        json_object_object_add(o, "weight", json_object_new_double(round4(v[i].weight)));
+        json_object_array_add(arr, o);
+    }
+    return arr;
+}
+
+static json_object *evidence_json(const struct search_evidence *e)
+{
+    json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "terms", terms_json(e->terms, e->nterms));
+    json_object_object_add(o, "expansions", terms_json(e->expansions, e->nexpansions));
+    json_object_object_add(o, "coverage", json_object_new_double(round4(e->coverage)));
+    json_object_object_add(o, "best_bm25", json_object_new_double(round4(e->best_bm25)));
+    json_object_object_add(o, "max_bm25", json_object_new_double(round4(e->max_bm25)));
+    json_object_object_add(o, "best_bm25_norm", json_object_new_double(round4(e->best_bm25_norm)));
+    json_object_object_add(o, "library_chunks", json_object_new_int64(e->library_chunks));
+    return o;
 }
 
 json_object *search_result_json(const struct search_result *res, bool include_text)
@@ -440,16 +434,20 @@ json_object *search_result_json(const struct search_result *res, bool include_te
             json_object_array_add(authors, json_object_new_string(h->authors[j]));
         json_object_object_add(book, "authors", authors);
         json_object_object_add(o, "book", book);
+        json_add_str(ch, "id", h->chapter_id);
         json_add_str(ch, "number", h->chapter_number);
         json_add_str(ch, "title", h->chapter_title);
         json_object_object_add(o, "chapter", ch);
+        json_add_str(o, "section", h->section);
         json_add_str(pages, "start", h->page_start);
         json_add_str(pages, "end", h->page_end);
         json_object_object_add(o, "pages", pages);
         for (j = 0; j < h->ndomains; j++)
             json_object_array_add(domains, json_object_new_string(h->domains[j]));
         json_object_object_add(o, "domains", domains);
-        json_object_object_add(o, "score", json_object_new_double(round(h->score * 10000) / 10000));
+        json_object_object_add(o, "score", json_object_new_double(round4(h->score)));
+        json_object_object_add(o, "bm25", json_object_new_double(round4(h->bm25)));
+        json_object_object_add(o, "bm25_norm", json_object_new_double(round4(h->bm25_norm)));
         if (include_text)
             json_add_str(o, "text", h->text);
         json_object_array_add(arr, o);
@@ -457,5 +455,6 @@ json_object *search_result_json(const struct search_result *res, bool include_te
     json_object_object_add(root, "results", arr);
     json_object_object_add(root, "nothing_relevant",
                            json_object_new_boolean(res->nothing_relevant));
+    json_object_object_add(root, "evidence", evidence_json(&res->evidence));
     return root;
 }

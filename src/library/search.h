@@ -1,9 +1,11 @@
 /*
- * Hybrid retrieval over the library (architecture.md, the coach pipeline,
- * step 3): pgvector HNSW cosine top-K and PostgreSQL full-text top-K
- * (websearch_to_tsquery with the PLC synonym list), fused by reciprocal
- * rank (k = 60), boosted by domain, de-duplicated by page overlap,
- * diversified by MMR, cut by the relevance threshold.
+ * Retrieval over the library (architecture.md, the coach pipeline, step
+ * 3): BM25 over the lexical index (headings weighted, acronyms expanded,
+ * unknown words matched to the vocabulary, RM3 feedback from the top
+ * passages), fused by weighted reciprocal rank with the pgvector HNSW
+ * cosine list, boosted by domain, de-duplicated by page overlap,
+ * optionally diversified by MMR.  Every step and the evidence a search
+ * returns are described exactly in src/library/README.md.
  */
 #ifndef PLC_LIBRARY_SEARCH_H
 #define PLC_LIBRARY_SEARCH_H
@@ -11,6 +13,7 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/arena.h"
 
@@ -19,43 +22,114 @@ struct db;
 
 #define SEARCH_K_MAX 50
 #define SEARCH_RRF_K 60
-#define SEARCH_MMR_LAMBDA 0.7
-#define SEARCH_DOMAIN_BOOST 1.25 /* fused score multiplier for a boosted domain */
-#define SEARCH_CANDIDATES 40     /* top-K of each list before fusion */
-/* Each full-text stage ranks at most this many matches. */
-#define SEARCH_FTS_RANK_MAX_STR "500"
+#define SEARCH_CANDIDATES 40 /* top-K of each list before fusion */
+
+/* Every weight and switch of the ranking, with the defaults chosen on
+ * eval/dev.jsonl and eval/holdout/tune.jsonl (docs/performance.md).
+ * search_tuning_set() changes one by name, for `--set name=value`. */
+struct search_tuning {
+    double k1, b;         /* BM25 */
+    double w_section;     /* a section-heading occurrence, in body occurrences */
+    double w_chapter;     /* a chapter-title occurrence, in body occurrences */
+    double w_synonym;     /* weight of an acronym's phrase words (and a phrase's acronym); 0 off */
+    double w_thesaurus;   /* weight of the thesaurus words for a teacher word; 0 off */
+    bool typos;           /* match unknown question words to the vocabulary */
+    double typo_min_sim;  /* trigram similarity a candidate needs */
+    size_t fb_docs;       /* RM3: feedback passages; 0 = no feedback */
+    size_t fb_terms;      /* RM3: expansion terms kept */
+    double fb_alpha;      /* RM3: weight of the original query */
+    double fb_max_df;     /* RM3: terms in more than this share of passages are not used */
+    double w_lexical;     /* weight of the BM25 list in the fusion */
+    double w_vector;      /* weight of the vector list; 0 = BM25 alone */
+    double domain_boost;  /* fused score multiplier for a boosted domain; 1 = none */
+    double mmr_lambda;    /* 1 = no MMR */
+    int64_t postings_cap; /* postings read per term, best first; 0 = all */
+    double min_norm;      /* a BM25-only passage needs this normalised own score */
+};
+
+extern const struct search_tuning search_tuning_default;
+
+/* Sets the field named by "name=value" in t.  Returns false (t unchanged)
+ * for an unknown name or a value out of range, after writing why into
+ * err. */
+bool search_tuning_set(struct search_tuning *t, const char *assignment, char *err, size_t errlen)
+    __attribute__((nonnull));
 
 struct search_opts {
     const char *question;
     const char *domain;       /* filter: only chunks tagged with it; NULL = all */
     const char *const *boost; /* domains to boost, NULL-terminated; NULL = none */
     size_t k;                 /* results wanted, 1..SEARCH_K_MAX */
-    double threshold;         /* cosine cut 0..1; < 0 = the configured one */
+    double threshold;         /* cosine cut 0..1 for vector-only passages; < 0 = configured */
     enum { SEARCH_HYBRID, SEARCH_VECTOR, SEARCH_TEXT } mode; /* lists used (benchmarks) */
+    const struct search_tuning *tuning;                      /* NULL = search_tuning_default */
 };
 
 struct search_hit {
     const char *chunk_id, *book_id, *book_title;
     const char **authors; /* nauthors strings */
     size_t nauthors;
+    const char *chapter_id;                     /* NULL when none */
     const char *chapter_number, *chapter_title; /* NULL when none */
+    const char *section;                        /* its section heading; NULL when none */
     const char *page_start, *page_end;          /* printed labels */
     int page_index_start, page_index_end;
+    int ordinal; /* in its book */
     const char **domains;
     size_t ndomains;
     const char *text;
-    double score; /* relevance: cosine similarity of question and passage */
-    double fused; /* reciprocal-rank fusion score, after the domain boost */
-    int vec_rank; /* 1-based rank in the vector list; 0 = absent */
-    int fts_rank; /* 1-based rank in the full-text list; 0 = absent */
-    float *vec;   /* the passage's embedding (dims floats); NULL when none */
+    double score;     /* cosine similarity of question and passage (-1: no embedding) */
+    double bm25;      /* the whole query's BM25 score; 0 when not in the BM25 list */
+    double bm25_norm; /* the question's own terms' score / their maximum, 0..1 */
+    double fused;     /* weighted reciprocal-rank fusion score, after the domain boost */
+    int vec_rank;     /* 1-based rank in the vector list; 0 = absent */
+    int bm25_rank;    /* 1-based rank in the BM25 list; 0 = absent */
+    float *vec;       /* the passage's embedding (dims floats); NULL when none */
+};
+
+/* Where a query term came from. */
+enum search_term_source {
+    SEARCH_TERM_QUESTION, /* a word of the question */
+    SEARCH_TERM_SYNONYM,  /* an acronym's phrase, or a phrase's acronym (synonyms.c) */
+    SEARCH_TERM_TYPO,     /* a vocabulary term standing for an unknown question word */
+    SEARCH_TERM_FEEDBACK, /* RM3 */
+};
+
+struct search_term {
+    const char *term; /* analysed (stemmed) */
+    const char *word; /* the question's word; for expansions, the word or phrase it came from */
+    enum search_term_source source;
+    int64_t df;            /* passages in the library holding it */
+    double idf;            /* bm25_idf(library passages, df) */
+    bool in_library;       /* df > 0 */
+    const char *corrected; /* an unknown question word: the vocabulary term used; NULL */
+    bool expanded;         /* an unknown question acronym whose phrase the library holds */
+    double held_idf;       /* corrected or expanded: the idf that stands in for it (the
+                            * correction's, or the mean of the phrase terms held) */
+    double weight;         /* its weight in the final query */
+};
+
+/* What one search says about how well the library covers the question
+ * (the coach's scope and breadth decisions build on it). */
+struct search_evidence {
+    struct search_term *terms; /* the question's own content terms, in order */
+    size_t nterms;
+    struct search_term *expansions; /* synonym, typo and feedback terms used */
+    size_t nexpansions;
+    double coverage;       /* idf-weighted share of terms the library holds (corrections count) */
+    double best_bm25;      /* best own-terms BM25 score of any passage */
+    double max_bm25;       /* sum over own terms of idf * (k1 + 1) */
+    double best_bm25_norm; /* best_bm25 / max_bm25, 0..1 (0 when max is 0) */
+    int64_t library_chunks;
+    double avg_length; /* passages' mean body length, analysed terms */
 };
 
 struct search_result {
     struct arena arena;      /* owns every string and array below */
     struct search_hit *hits; /* best first */
     size_t n;
-    bool nothing_relevant; /* nothing cleared the threshold */
+    bool nothing_relevant; /* nothing cleared the cut */
+    struct search_evidence evidence;
 };
 
 /* Runs a search.  Returns true and fills res (release with
@@ -68,16 +142,30 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
 /* Releases everything res owns. */
 void search_result_free(struct search_result *res);
 
-/* Returns the result as {"results":[...],"nothing_relevant":bool}; caller
- * json_object_put()s it.  include_text false leaves "text" out. */
+/* Returns the result as {"results":[...],"nothing_relevant":bool,
+ * "evidence":{...}}; caller json_object_put()s it.  include_text false
+ * leaves "text" out. */
 json_object *search_result_json(const struct search_result *res, bool include_text)
     __attribute__((nonnull, warn_unused_result));
 
+/* One section heading of a chapter. */
+struct search_section {
+    const char *title, *page_start;
+    int page_index;
+};
+
+/* Lists the section headings of a chapter (a hit's chapter_id) in book
+ * order into the arena.  Returns false when the database failed. */
+bool search_chapter_sections(struct db *db, const char *chapter_id, struct arena *a,
+                             struct search_section **out, size_t *n) __attribute__((nonnull));
+
 /* ---- the pure steps, exposed for the unit tests ---------------------- */
 
-/* Sets hits[i].fused = sum of 1 / (rrf_k + rank) over the lists each hit
- * is in, times SEARCH_DOMAIN_BOOST when one of its domains is in boost. */
-void search_fuse(struct search_hit *hits, size_t n, int rrf_k, const char *const *boost);
+/* Sets hits[i].fused = w_lex / (rrf_k + bm25_rank) + w_vec / (rrf_k +
+ * vec_rank) over the lists each hit is in, times boost_factor when one of
+ * its domains is in boost. */
+void search_fuse(struct search_hit *hits, size_t n, int rrf_k, double w_lex, double w_vec,
+                 const char *const *boost, double boost_factor);
 
 /* Sorts hits by fused score, best first (ties: lower chunk id first). */
 void search_sort_fused(struct search_hit *hits, size_t n);
@@ -92,6 +180,17 @@ size_t search_dedup(struct search_hit *hits, size_t n);
  * those already chosen, where rel is fused / the best fused and sim the
  * cosine of the embeddings (0 when a hit has none).  Returns that count. */
 size_t search_mmr(struct search_hit *hits, size_t n, size_t dims, double lambda, size_t k);
+
+/* Coverage: the idf-weighted share of terms the library holds: sum of
+ * idf over terms in_library, plus held_idf over corrected or expanded
+ * ones, divided by the same sum over every term (a term held through a
+ * stand-in counting held_idf, an unknown one its own idf); 0 for none. */
+double search_coverage(const struct search_term *terms, size_t n);
+
+/* Returns the edit distance (insertions, deletions, substitutions and
+ * swaps of adjacent bytes) between a and b, or limit + 1 when it is
+ * larger than limit. */
+size_t search_edit_distance(const char *a, const char *b, size_t limit) __attribute__((nonnull));
 
 /* Returns true when the domain is one of the seven (product.md). */
 bool search_domain_valid(const char *domain) __attribute__((nonnull));

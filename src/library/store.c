@@ -8,43 +8,15 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "db/pages.h"
 #include "library/domains.h"
 #include "library/embed.h"
+#include "library/lexical.h"
 #include "library/store.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/cfg.h"
 #include "util/log.h"
-
-/* Runs a statement with no result rows; false on failure (logged by db). */
-static bool run(struct db *db, const char *sql, int n, const char *const *params)
-{
-    PGresult *res = db_exec(db, sql, n, params, false);
-
-    if (res == NULL)
-        return false;
-    PQclear(res);
-    return true;
-}
-
-/* Appends one element of the array literal that b holds (b holds nothing
- * else; it starts with '{'): s quoted and escaped, or NULL. */
-static void array_elem(struct buf *b, const char *s)
-{
-    if (b->len > 1)
-        buf_putc(b, ',');
-    if (s == NULL) {
-        buf_puts(b, "NULL");
-        return;
-    }
-    buf_putc(b, '"');
-    for (; *s != '\0'; s++) {
-        if (*s == '"' || *s == '\\')
-            buf_putc(b, '\\');
-        buf_putc(b, *s);
-    }
-    buf_putc(b, '"');
-}
 
 /* Appends a PostgreSQL array literal of strings (quoted, escaped) to b,
  * which must be empty. */
@@ -54,7 +26,7 @@ static void pg_text_array(struct buf *b, char *const *v, size_t n)
 
     buf_putc(b, '{');
     for (i = 0; i < n; i++)
-        array_elem(b, v[i]);
+        db_array_elem(b, v[i]);
     buf_putc(b, '}');
 }
 
@@ -103,11 +75,77 @@ static bool insert_chapters(struct db *db, const struct doc *d, const char *book
     return true;
 }
 
+/* Returns the index of the chapter holding (page, offset), or
+ * CHUNK_NO_CHAPTER when it comes before the first chapter. */
+static size_t chapter_at(const struct doc *d, size_t page, size_t offset)
+{
+    size_t i, found = CHUNK_NO_CHAPTER;
+
+    for (i = 0; i < d->n_chapters; i++)
+        if (d->chapters[i].page < page
+            || (d->chapters[i].page == page && d->chapters[i].offset <= offset))
+            found = i;
+    return found;
+}
+
+/* Inserts the section headings; ids[i] receives heading i's id. */
+static bool insert_sections(struct db *db, const struct doc *d, const char *book_id,
+                            char (*chapter_ids)[37], char (*ids)[37])
+{
+    struct section_in *s = xcalloc(d->n_headings ? d->n_headings : 1, sizeof(*s));
+    size_t i;
+    bool ok;
+
+    for (i = 0; i < d->n_headings; i++) {
+        const struct doc_heading *h = &d->headings[i];
+        size_t ch = chapter_at(d, h->page, h->offset);
+        size_t page = h->page < d->n_pages ? h->page : d->n_pages - 1;
+        s[i].chapter_id = ch == CHUNK_NO_CHAPTER ? NULL : chapter_ids[ch];
+        s[i].title = h->title;
+        s[i].level = h->level;
+        s[i].page_label = d->pages[page].label;
+        s[i].page_index = (int)page;
+    }
+    ok = sections_put_book(db, book_id, s, d->n_headings, ids);
+    free(s);
+    return ok;
+}
+
+/* Writes the printed pages and the lexical index of the book. */
+static bool insert_pages_and_postings(struct db *db, const struct doc *d,
+                                      const struct chunk_list *c, const char *book_id)
+{
+    const char **labels = xcalloc(d->n_pages ? d->n_pages : 1, sizeof(*labels));
+    const char **texts = xcalloc(d->n_pages ? d->n_pages : 1, sizeof(*texts));
+    struct lexical_passage *p = xcalloc(c->n ? c->n : 1, sizeof(*p));
+    size_t i;
+    bool ok;
+
+    for (i = 0; i < d->n_pages; i++) {
+        labels[i] = d->pages[i].label;
+        texts[i] = d->pages[i].text;
+    }
+    for (i = 0; i < c->n; i++) {
+        const struct chunk *k = &c->items[i];
+        p[i].ordinal = (uint32_t)i;
+        p[i].text = k->text;
+        p[i].section = k->section == CHUNK_NO_SECTION ? NULL : d->headings[k->section].title;
+        p[i].chapter = k->chapter == CHUNK_NO_CHAPTER ? NULL : d->chapters[k->chapter].title;
+        p[i].domains = k->domains;
+    }
+    ok = pages_put_book(db, book_id, labels, texts, d->n_pages)
+         && lexical_index_book(db, book_id, p, c->n);
+    free(labels);
+    free(texts);
+    free(p);
+    return ok;
+}
+
 /* Inserts the chunks EMBED_BATCH_MAX at a time, each batch one statement
  * over unnest()ed arrays and already carrying its embeddings: a row is
  * written once, its tsvector computed once, the GIN index touched once. */
 static bool insert_chunks(struct db *db, const struct doc *d, const struct chunk_list *c,
-                          const char *book_id, char (*chapter_ids)[37])
+                          const char *book_id, char (*chapter_ids)[37], char (*section_ids)[37])
 {
     size_t dims = (size_t)db->cfg->embeddings_dimensions, i, j;
     float *vecs = xmalloc(EMBED_BATCH_MAX * dims * sizeof(*vecs));
@@ -116,8 +154,8 @@ static bool insert_chunks(struct db *db, const struct doc *d, const struct chunk
 
     for (i = 0; i < c->n && ok; i += EMBED_BATCH_MAX) {
         size_t m = c->n - i < EMBED_BATCH_MAX ? c->n - i : EMBED_BATCH_MAX;
-        struct buf cols[10];
-        const char *params[11];
+        struct buf cols[11];
+        const char *params[12];
 
         for (j = 0; j < m; j++)
             texts[j] = c->items[i + j].text;
@@ -125,7 +163,7 @@ static bool insert_chunks(struct db *db, const struct doc *d, const struct chunk
             ok = false;
             break;
         }
-        for (j = 0; j < 10; j++) {
+        for (j = 0; j < 11; j++) {
             cols[j] = (struct buf)BUF_INIT;
             buf_putc(&cols[j], '{');
         }
@@ -135,38 +173,42 @@ static bool insert_chunks(struct db *db, const struct doc *d, const struct chunk
             struct buf vec = BUF_INIT;
 
             snprintf(num, sizeof(num), "%zu", i + j);
-            array_elem(&cols[0], num);
-            array_elem(&cols[1], k->chapter == CHUNK_NO_CHAPTER ? NULL : chapter_ids[k->chapter]);
-            array_elem(&cols[2], k->text);
-            array_elem(&cols[3], d->pages[k->page_first].label);
-            array_elem(&cols[4], d->pages[k->page_last].label);
+            db_array_elem(&cols[0], num);
+            db_array_elem(&cols[1],
+                          k->chapter == CHUNK_NO_CHAPTER ? NULL : chapter_ids[k->chapter]);
+            db_array_elem(&cols[2], k->text);
+            db_array_elem(&cols[3], d->pages[k->page_first].label);
+            db_array_elem(&cols[4], d->pages[k->page_last].label);
             snprintf(num, sizeof(num), "%zu", k->page_first);
-            array_elem(&cols[5], num);
+            db_array_elem(&cols[5], num);
             snprintf(num, sizeof(num), "%zu", k->page_last);
-            array_elem(&cols[6], num);
+            db_array_elem(&cols[6], num);
             snprintf(num, sizeof(num), "%zu", k->tokens);
-            array_elem(&cols[7], num);
+            db_array_elem(&cols[7], num);
             domains_pg_array(k->domains, doms, sizeof(doms));
-            array_elem(&cols[8], doms);
+            db_array_elem(&cols[8], doms);
             embed_vector_literal(&vec, vecs + j * dims, dims);
-            array_elem(&cols[9], buf_str(&vec));
+            db_array_elem(&cols[9], buf_str(&vec));
+            db_array_elem(&cols[10],
+                          k->section == CHUNK_NO_SECTION ? NULL : section_ids[k->section]);
             buf_free(&vec);
         }
         params[0] = book_id;
-        for (j = 0; j < 10; j++) {
+        for (j = 0; j < 11; j++) {
             buf_putc(&cols[j], '}');
             params[j + 1] = buf_str(&cols[j]);
         }
-        ok = run(db,
-                 "INSERT INTO chunks (book_id, ordinal, chapter_id, text, page_start, page_end,"
-                 " page_index_start, page_index_end, token_count, domains, embedding)"
-                 " SELECT $1, u.o, u.ch, u.t, u.ps, u.pe, u.pis, u.pie, u.tok, u.d::text[],"
-                 "   u.e::vector"
-                 " FROM unnest($2::int[], $3::uuid[], $4::text[], $5::text[], $6::text[],"
-                 "   $7::int[], $8::int[], $9::int[], $10::text[], $11::text[])"
-                 "   AS u(o, ch, t, ps, pe, pis, pie, tok, d, e)",
-                 11, params);
-        for (j = 0; j < 10; j++)
+        ok = db_command(
+            db,
+            "INSERT INTO chunks (book_id, ordinal, chapter_id, text, page_start, page_end,"
+            " page_index_start, page_index_end, token_count, domains, embedding, section_id)"
+            " SELECT $1, u.o, u.ch, u.t, u.ps, u.pe, u.pis, u.pie, u.tok, u.d::text[],"
+            "   u.e::vector, u.s"
+            " FROM unnest($2::int[], $3::uuid[], $4::text[], $5::text[], $6::text[],"
+            "   $7::int[], $8::int[], $9::int[], $10::text[], $11::text[], $12::uuid[])"
+            "   AS u(o, ch, t, ps, pe, pis, pie, tok, d, e, s)",
+            12, params);
+        for (j = 0; j < 11; j++)
             buf_free(&cols[j]);
     }
     free(vecs);
@@ -178,13 +220,13 @@ enum ingest_outcome store_book(struct db *db, const struct doc *d, const struct 
                                char book_id[37], char *err, size_t errlen)
 {
     struct buf authors = BUF_INIT;
-    char pages[24], (*chapter_ids)[37] = NULL;
+    char pages[24], (*chapter_ids)[37] = NULL, (*section_ids)[37] = NULL;
     const char *params[11];
     PGresult *res;
     bool replaced = false;
 
     book_id[0] = '\0';
-    if (!run(db, "BEGIN", 0, NULL))
+    if (!db_command(db, "BEGIN", 0, NULL))
         goto failed;
     if (replace) {
         params[0] = sha256;
@@ -227,38 +269,44 @@ enum ingest_outcome store_book(struct db *db, const struct doc *d, const struct 
         }
         snprintf(book_id, 37, "%s", PQgetvalue(res, 0, 0));
         PQclear(res);
-        (void)run(db, "ROLLBACK", 0, NULL);
+        (void)db_command(db, "ROLLBACK", 0, NULL);
         buf_free(&authors);
         return INGEST_UNCHANGED;
     }
     snprintf(book_id, 37, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     chapter_ids = xcalloc(d->n_chapters ? d->n_chapters : 1, sizeof(*chapter_ids));
+    section_ids = xcalloc(d->n_headings ? d->n_headings : 1, sizeof(*section_ids));
     if (!insert_chapters(db, d, book_id, chapter_ids)
-        || !insert_chunks(db, d, c, book_id, chapter_ids))
+        || !insert_sections(db, d, book_id, chapter_ids, section_ids)
+        || !insert_chunks(db, d, c, book_id, chapter_ids, section_ids)
+        || !insert_pages_and_postings(db, d, c, book_id))
         goto rollback;
     if (!library_embed_book(db, db->cfg, book_id)) {
         snprintf(err, errlen, "computing the embeddings failed (see the log)");
         goto rollback_keep_err;
     }
-    if (!run(db, "COMMIT", 0, NULL))
+    if (!db_command(db, "COMMIT", 0, NULL))
         goto failed;
     (void)library_analyze(db); /* statistics only: the book is stored */
     free(chapter_ids);
+    free(section_ids);
     buf_free(&authors);
     return replaced ? INGEST_REPLACED : INGEST_NEW;
 
 rollback:
     snprintf(err, errlen, "database error: %s", db->last_error);
 rollback_keep_err:
-    (void)run(db, "ROLLBACK", 0, NULL);
+    (void)db_command(db, "ROLLBACK", 0, NULL);
     free(chapter_ids);
+    free(section_ids);
     buf_free(&authors);
     book_id[0] = '\0';
     return INGEST_FAILED;
 failed:
     snprintf(err, errlen, "database error: %s", db->last_error);
     free(chapter_ids);
+    free(section_ids);
     buf_free(&authors);
     book_id[0] = '\0';
     return INGEST_FAILED;

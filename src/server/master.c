@@ -94,8 +94,8 @@ static bool spawn(struct master *m, struct slot *s)
     s->pid = pid;
     s->started_ms = now_ms();
     s->respawn_at = 0;
-    LOG_FIELDS(LOG_DEBUG, s->jobs ? "job process spawned" : "worker spawned",
-               LF_INT("worker_pid", pid));
+    LOG_FIELDS(LOG_INFO, s->jobs ? "job process spawned" : "worker spawned",
+               LF_INT("worker_pid", pid), LF_INT("slot", s - m->slots));
     return true;
 }
 
@@ -143,13 +143,15 @@ static void reaped(struct master *m, pid_t pid, int status)
             continue;
         s->pid = 0;
         if (m->draining) {
-            LOG_FIELDS(LOG_INFO, "worker exited", LF_INT("worker_pid", pid), LF_STR("how", why));
+            LOG_FIELDS(LOG_INFO, "worker exited", LF_INT("worker_pid", pid),
+                       LF_INT("slot", i), LF_STR("how", why));
             return;
         }
         if (WIFEXITED(status)
             && (WEXITSTATUS(status) == WORKER_EXIT_RECYCLED
                 || WEXITSTATUS(status) == WORKER_EXIT_STOPPED)) {
-            LOG_FIELDS(LOG_INFO, "worker recycled", LF_INT("worker_pid", pid), LF_STR("how", why));
+            LOG_FIELDS(LOG_INFO, "worker recycled", LF_INT("worker_pid", pid),
+                       LF_INT("slot", i), LF_STR("how", why));
             s->respawn_at = now;
             s->backoff_ms = 0;
             return;
@@ -163,7 +165,8 @@ static void reaped(struct master *m, pid_t pid, int status)
         else
             s->backoff_ms = m->cfg->backoff_max_ms;
         s->respawn_at = now + s->backoff_ms;
-        LOG_FIELDS(LOG_ERROR, "worker died", LF_INT("worker_pid", pid), LF_STR("how", why),
+        LOG_FIELDS(LOG_ERROR, "worker died", LF_INT("worker_pid", pid),
+                   LF_INT("slot", i), LF_STR("how", why),
                    LF_INT("respawn_in_ms", s->backoff_ms));
         return;
     }

@@ -1,20 +1,29 @@
-/* Tests for coach/route: out-of-scope topics refused with their fixed
- * answer, broad questions clarified with 2-4 choices, specific ones
- * answered and routed to domains; definitions and answers to a clarifying
- * question are never sent back. */
+/* Tests for coach/route: the scope decision on constructed evidence
+ * (covered questions answered, uncovered ones refused, the cut where the
+ * documented logit puts it), the safety topics refused whatever the
+ * evidence, broad questions clarified (with the caller's library choices
+ * when given), specific ones answered and routed to domains; definitions,
+ * quantities and answers to a clarifying question are never sent back. */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "coach/route.h"
 #include "library/domains.h"
 #include "tap/basic.h"
 
-static enum coach_route classify(const char *q)
+/* Evidence of a question the library covers well, and of one it does not. */
+static const struct route_evidence covered = {
+    .searched = true, .coverage = 1.0, .best = 0.45, .lexicon = 3, .unknown_words = 0};
+static const struct route_evidence uncovered = {
+    .searched = true, .coverage = 0.2, .best = 0.1, .lexicon = 0, .unknown_words = 2};
+
+static enum coach_route classify(const char *q, const struct route_evidence *ev)
 {
     struct coach_class c;
 
-    route_classify(q, true, &c);
+    route_classify(q, true, ev, &c);
     return c.route;
 }
 
@@ -23,69 +32,99 @@ static bool routed_to(const char *q, const char *domain)
     struct coach_class c;
     size_t i;
 
-    route_classify(q, true, &c);
+    route_classify(q, true, &covered, &c);
     return c.route == COACH_ANSWER && domain_parse(domain, &i) && (c.domains & (1u << i));
 }
 
 int main(void)
 {
-    static const char *const refused[] = {
-        "is it going to snow tomorrow? should we plan indoor recess",
+    static const char *const safety[] = {
         "can I get sued if a kid gets hurt on the playground during my duty?",
         "what's a safe dose of ADHD meds for a 9 year old?",
         "write a 504 plan for my student with anxiety",
-        "how do I reset my Clever password",
-        "what's the best laminator to buy for my classroom?",
-        "how many sick days do we get under the union contract?",
-        "good recipe for the staff potluck on Friday?",
-        "what's the district bus policy for field trips?",
-    };
-    static const char *const answered[] = {
-        "remind me, what are the 3 big ideas behind a PLC?",
-        "What is a PLC?",
-        "How do we start a PLC at our school?",
-        "how do we get staff buy-in for collaborative teams?",
-        "how should our team respond to students with 504 plans during intervention time?",
-        "what is a common formative assessment?",
-        "kids keep falling behind, how do we give them extra help without missing class?",
     };
     struct coach_class c;
+    struct route_evidence ev;
     size_t i;
+    double z;
 
-    plan(28);
-    for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
-        is_int(COACH_REFUSE, classify(refused[i]), "refused: %s", refused[i]);
-    for (i = 0; i < sizeof(answered) / sizeof(answered[0]); i++)
-        is_int(COACH_ANSWER, classify(answered[i]), "answered: %s", answered[i]);
+    plan(22);
+    /* The scope decision on evidence. */
+    ok(classify("what is the best sourdough starter?", &uncovered) == COACH_REFUSE,
+       "little coverage, a weak best match, no lexicon, unknown words: refused");
+    ok(classify("how do we keep our norms alive?", &covered) == COACH_ANSWER,
+       "covered, a good match, PLC words: answered");
+    ok(classify("what is the best sourdough starter?", NULL) == COACH_ANSWER,
+       "without evidence nothing is refused for want of it");
+    ev = uncovered;
+    ev.searched = false;
+    ok(!route_out_of_scope(&ev), "evidence that was not searched decides nothing");
+    z = route_scope_logit(&uncovered);
+    ok(fabs(z
+            - (ROUTE_W0 + ROUTE_W_COVERAGE * 0.2 + ROUTE_W_BEST * 0.1 + ROUTE_W_UNKNOWN * 2 / 3.0))
+           < 1e-9,
+       "the logit is the documented sum (%.3f)", z);
+    ev = covered;
+    ev.lexicon = 40;
+    ok(fabs(route_scope_logit(&ev)
+            - route_scope_logit(&(struct route_evidence){
+                .searched = true, .coverage = 1.0, .best = 0.45, .lexicon = ROUTE_LEXICON_CAP}))
+           < 1e-9,
+       "the lexicon is capped");
+    /* Walk the best match down from covered: refused exactly past the cut. */
+    ev = (struct route_evidence){
+        .searched = true, .coverage = 0.5, .lexicon = 0, .unknown_words = 1};
+    for (ev.best = 1.0; ev.best > 0 && !route_out_of_scope(&ev); ev.best -= 0.01)
+        ;
+    ok(ev.best > 0 && route_scope_logit(&ev) >= ROUTE_OUT_LOGIT
+           && route_scope_logit(&(struct route_evidence){
+                  .searched = true, .coverage = 0.5, .best = ev.best + 0.01, .unknown_words = 1})
+                  < ROUTE_OUT_LOGIT,
+       "refused from the cut on (best %.2f)", ev.best);
+    for (i = 0; i < sizeof(safety) / sizeof(safety[0]); i++) {
+        route_classify(safety[i], true, &covered, &c);
+        ok(c.route == COACH_REFUSE && c.refusal != NULL && strstr(c.refusal, c.topic) != NULL,
+           "a safety topic, refused whatever the evidence: %s", safety[i]);
+    }
+    route_classify("what is the best sourdough starter?", true, &uncovered, &c);
+    ok(strstr(c.refusal, "the library doesn't cover this") != NULL
+           && strstr(c.refusal, "I can help with collaborative teams") != NULL,
+       "the refusal says the library does not cover it and what the coach helps with");
+    ok(classify("how should our team respond to students with 504 plans during intervention time?",
+                &covered)
+           == COACH_ANSWER,
+       "504 without writing a plan: answered");
 
-    route_classify("is it going to snow tomorrow?", true, &c);
-    ok(c.refusal != NULL && strstr(c.refusal, "weather") != NULL
-           && strstr(c.refusal, "I can help with") != NULL,
-       "the refusal names the topic and what the coach helps with");
-
-    route_classify("How do I do PLCs?", true, &c);
-    ok(c.route == COACH_CLARIFY && c.nchoices >= 2 && c.nchoices <= ROUTE_MAX_CHOICES
-           && c.clarify != NULL,
+    /* Too broad. */
+    route_classify("How do I do PLCs?", true, &covered, &c);
+    ok(c.route == COACH_CLARIFY && c.nchoices >= 2 && c.nchoices <= 4 && c.clarify != NULL,
        "How do I do PLCs? is clarified with 2-4 choices");
     ok(route_is_clarification(c.clarify), "the clarifying question is recognised later");
-    route_classify("Tell me about PLCs", true, &c);
-    is_int(COACH_CLARIFY, c.route, "Tell me about PLCs");
-    route_classify("help with assessment", true, &c);
-    ok(c.route == COACH_CLARIFY && c.nchoices == 3 && c.domains == 1u,
-       "help with assessment: the assessment domain's choices");
-    route_classify("How do I do PLCs?", false, &c);
-    is_int(COACH_ANSWER, c.route, "never clarified twice in a row");
+    ok(classify("help with assessment", &covered) == COACH_CLARIFY,
+       "one distinctive word and generic ones: clarified");
+    ok(classify("What is a PLC?", &covered) == COACH_ANSWER
+           && classify("how many norms is too many?", &covered) == COACH_ANSWER,
+       "a definition, a quantity: answered");
+    ok(classify("how do we write common formative assessments together?", &covered) == COACH_ANSWER,
+       "two distinctive words: answered");
+    route_classify("How do I do PLCs?", false, &covered, &c);
+    ok(c.route == COACH_ANSWER, "never clarified twice in a row");
+    {
+        static const char *const lib[] = {"How do we choose the targets?",
+                                          "What should our team know about norms that work?"};
+        route_classify("How do I do PLCs?", true, &covered, &c);
+        route_set_choices(&c, lib, 2);
+        ok(c.route == COACH_CLARIFY && c.nchoices == 2 && c.choices[1] == lib[1]
+               && route_is_clarification(c.clarify),
+           "the library's choices replace the general ones");
+    }
 
-    ok(routed_to("How should our team write CFAs?", "assessment"), "CFAs: assessment");
-    ok(routed_to("how do we set team norms for our meetings", "collaboration"),
+    /* Domains. */
+    ok(routed_to("how do we grade CFAs fairly?", "assessment"), "CFAs: assessment");
+    ok(routed_to("what should our team norms say about phones?", "collaboration"),
        "norms: collaboration");
-    ok(routed_to("what should the principal do to support teams?", "leadership"),
-       "principal: leadership");
-    ok(routed_to("how do we choose essential standards for the unit?", "curriculum"),
-       "standards: curriculum");
-    route_classify("purple giraffes ride quantum spaceships", true, &c);
-    ok(c.route == COACH_ANSWER && c.domains == 0, "nonsense: answer, no domain");
-
-    is_string("refusal", route_type_name(COACH_REFUSE), "type names");
+    ok(strcmp(route_type_name(COACH_CLARIFY), "clarification") == 0
+           && strcmp(route_name(COACH_REFUSE), "refuse") == 0,
+       "type names");
     return 0;
 }

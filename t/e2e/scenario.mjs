@@ -216,6 +216,16 @@ try {
   await check('focus stays in the question box after sending', async () =>
     page.evaluate(() => document.activeElement?.id === 'composer-input'));
   await screen(page, 'answer');
+  await check('the answer\'s shape: key takeaways in a box of their own, follow-up questions as buttons', async () => {
+    const box = answer.getByRole('region', { name: 'Key takeaways' });
+    const items = await box.locator('li').count();
+    const buttons = await answer.locator('.followups button').count();
+    const inText = (await answer.locator('.markdown').first().textContent()) ?? '';
+    diag(`answer shape: ${items} takeaways, ${buttons} follow-up buttons`);
+    return items >= 1 && buttons >= 2 && !/Key takeaways/.test(inText);
+  });
+  await answer.getByRole('region', { name: 'Key takeaways' }).scrollIntoViewIfNeeded();
+  await screen(page, 'answer-shape');
 
   // 3. Open a citation.
   await check('a citation chip opens the side panel with book, pages and quote', async () => {

@@ -187,14 +187,45 @@ is "$(stack_psql -- -c "SELECT string_agg(role, ',' ORDER BY seq) FROM messages 
 http GET /health
 is "$HTTP_STATUS" 200 "the worker carries on"
 
+# ---- classification by the model (src/coach/classify.h) -------------------------------
+stub_reset
+ask ann "How should our team write norms?"
+is "$(curl -s "$STUB_URL/__classify" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+m = r[0]["body"]["messages"] if r else []
+print(len(r), "TASK: CLASSIFY" in m[0]["content"], "Question: How should our team write norms?" in m[1]["content"],
+      "Rules say: in scope" in m[1]["content"], "closest sections" in m[1]["content"])')" "1 True True True True" \
+    "one classification request: the question, the library's closest sections, the rules' reading"
+is "$(json_get type)" answer "the stand-in echoes the rules: answered"
+stub_script '{"classify":[{"text":"{\"scope\":\"out\",\"too_broad\":false,\"domains\":[]}"}]}'
+ask ann "How should our team write norms?"
+is "$(pyjson 'print(d["type"], len(d["citations"]))' <"$HTTP_BODY_FILE") $(stub_count)" "refusal 0 1" \
+    "the model says out of scope: refused, and no answer is generated"
+stub_script '{"classify":[{"text":"{\"scope\":\"in\",\"too_broad\":true,\"domains\":[\"collaboration\"]}"}]}'
+ask ann "How should our team write norms?"
+is "$(pyjson 'c = d["clarification"]; print(d["type"], 2 <= len(c["choices"]) <= 4)' <"$HTTP_BODY_FILE")" \
+    "clarification True" "the model says too broad: a clarifying question with the library's choices"
+stub_script '{"classify":[{"text":"scope: out"},{"text":"{\"scope\":\"maybe\",\"too_broad\":false,\"domains\":[]}"}]}'
+ask ann "How should our team write norms?"
+is "$(json_get type)" answer "an answer that is not JSON: the rules decide (answered)"
+ask ann "How should our team write norms?"
+is "$(json_get type)" answer "JSON of the wrong shape: the rules decide (answered)"
+
 # ---- the breaker --------------------------------------------------------------------
 stub_reset
-stub_script '{"responses":[{"status":500},{"status":500},{"status":500},{"status":500},{"status":500},{"status":500},{"status":500},{"status":500},{"status":500}]}'
+# The service fails every request: the classification's too (its own queue).
+fails='[{"status":500},{"status":500},{"status":500},{"status":500},{"status":500},{"status":500},{"status":500},{"status":500},{"status":500}]'
+stub_script "{\"responses\":$fails,\"classify\":$fails}"
 for i in 1 2 3; do ask ann "How should our team write norms?"; done
-is "$(stub_count)" 9 "three failed calls of three attempts each"
+# The first question: its classification and its answer fail (three
+# attempts each); the second's classification is the third failed call,
+# which opens the breaker; nothing more is sent.
+is "$(stub_count) $(curl -s "$STUB_URL/__classify" | pyjson 'print(len(d))')" "3 6" \
+    "three failed calls of three attempts each (two classifications, one answer)"
 ask ann "How should our team write norms?"
 is "$(pyjson 'print(d["mode"], "unavailable" in d.get("notice", ""))' <"$HTTP_BODY_FILE") $(stub_count)" \
-    "extractive True 9" "the breaker is open: the extractive answer at once, no request sent"
+    "extractive True 3" "the breaker is open: the extractive answer at once, no request sent"
 ask_stream ann "$STACK_DIR/sopen" "How should our team write norms?"
 is "$(sse_json "$STACK_DIR/sopen" | pyjson 'print(d[0]["data"]["mode"])')" extractive \
     "meta already says extractive while the breaker is open"

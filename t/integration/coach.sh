@@ -27,7 +27,7 @@ is "$(stack_psql -- -c "SELECT count(*) FROM messages")" 0 "... and nothing is s
 stack_cli ingest "$PLC_SRCDIR/content/starter" >/dev/null || bail "the starter library did not ingest"
 
 # ---- out of scope, too broad, nothing relevant --------------------------
-for q in "is it going to snow tomorrow? should we plan indoor recess" \
+for q in "what's the capital of australia?" \
     "what's a safe dose of ADHD meds for a 9 year old?" \
     "can I get sued if a kid gets hurt on the playground during my duty?" \
     "write a 504 plan for my student with anxiety"; do
@@ -43,7 +43,9 @@ is "$(json_get type)" clarification "a broad question gets a clarifying question
 is "$(pyjson 'c = d["clarification"]; print(2 <= len(c["choices"]) <= 4, bool(c["question"]), d["citations"])' <"$HTTP_BODY_FILE")" \
     "True True []" "with 2-4 choices and no citations"
 broad_conv=$(json_get conversation_id)
-choice=$(pyjson 'print(d["clarification"]["choices"][2])' <"$HTTP_BODY_FILE")
+choice=$(pyjson 'print(d["clarification"]["choices"][-1])' <"$HTTP_BODY_FILE")
+is "$(pyjson 'print(all(c.endswith("?") for c in d["clarification"]["choices"]), d["clarification"]["question"].startswith("That covers a lot"))' <"$HTTP_BODY_FILE")" \
+    "True True" "the choices are questions built from the library's chapters and sections"
 broad_choices=$(pyjson 'print(d["clarification"]["choices"])' <"$HTTP_BODY_FILE")
 http GET "/api/conversations/$broad_conv" -b "$STACK_DIR/ann.jar"
 is "$(pyjson 'm = d["messages"][-1]; print(m["type"], m["clarification"]["choices"])' <"$HTTP_BODY_FILE")" \
@@ -52,9 +54,9 @@ ask ann "$choice" "$broad_conv"
 is "$(json_get type)" answer "answering with a choice gets an answer, not another clarification"
 
 ask ann "purple giraffes ride quantum spaceships"
-is "$(pyjson 'print(d["type"], len(d["citations"]), d["grounded"])' <"$HTTP_BODY_FILE")" "answer 0 False" \
-    "nothing relevant: an answer without citations, not grounded"
-like "$(json_get answer)" "couldn't find anything in the library" "... that says so"
+is "$(pyjson 'print(d["type"], len(d["citations"]), d["grounded"])' <"$HTTP_BODY_FILE")" "refusal 0 False" \
+    "nothing in the library covers it: refused, without citations"
+like "$(json_get answer)" "the library doesn't cover this" "... and says so"
 
 # ---- in scope: cited, verified against the passages ----------------------
 ask ann "How should our team write norms, and how do we keep them alive?"
@@ -92,8 +94,20 @@ print("ok" if ok else "bad: %r" % c)' <"$STACK_DIR/norms.json")
     [ "$verdict" = ok ] || { bad=1; diag "$verdict"; }
 done <"$STACK_DIR/cites.txt"
 is "$bad" 0 "each quote is in its chunk; book, chapter, pages from the database; label form; [n] in the text; context is the whole passage"
-is "$(pyjson 'import re; print(all(re.search(r"\[\d+\]$", l) for l in d["answer"].split("\n")[2:]))' <"$STACK_DIR/norms.json")" \
-    True "every sentence of the extractive answer is cited"
+# The extractive answer's shape (src/coach/extractive.h): a cited opening,
+# cited points, key takeaways, and follow-up questions; every line that
+# quotes the library ends with its citation.
+is "$(pyjson '
+import re
+lines = [l for l in d["answer"].split("\n") if l.strip()]
+quoted = [l for l in lines if "\"" in l or "\u201c" in l]
+other = [l for l in lines if l not in quoted]
+print(all(re.search(r"\[\d+\]$", l) for l in quoted),
+      re.match(r"^[\"\u201c].+\[\d+\]$", lines[0]) is not None,
+      "**Key takeaways**" in lines,
+      all(l in ("**Key takeaways**", "**Suggested follow-up questions**") or re.match(r"^\d+\. .+\?$", l) for l in other))
+' <"$STACK_DIR/norms.json")" "True True True True" \
+    "the extractive answer: a cited opening, every quoting line cited, key takeaways, follow-up questions"
 
 # Saved: the question first, then the answer exactly as sent.
 is "$(stack_psql -- -c "SELECT string_agg(role, ',' ORDER BY seq) FROM messages WHERE conversation_id = '$conv'")" \

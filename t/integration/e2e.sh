@@ -2,7 +2,9 @@
 # The web app end to end (issue 6): headless Chromium driven by
 # playwright-core (t/e2e/scenario.mjs) against the real stack, with nginx
 # serving the built app (frontend/dist) and the API on the same origin.
-# A teacher signs in, asks, watches the answer stream, opens a citation,
+# A teacher signs in, asks, watches the answer stream, sees its shape
+# (key takeaways in a box, follow-up questions as buttons; screenshot
+# answer-shape), opens a citation,
 # gives a thumbs-down with a reason, asks a follow-up, renames, searches
 # and shares; a second teacher reads the link; the first revokes it; an
 # admin uploads a book, sees it ingested and finds it cited.  The model is

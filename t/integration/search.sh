@@ -65,9 +65,9 @@ printf '%s' "$json" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 r = d["results"][0]
-assert set(r) == {"chunk_id","book","chapter","pages","domains","score","text"}, r.keys()
+assert set(r) == {"chunk_id","book","chapter","section","pages","domains","score","bm25","bm25_norm","text"}, r.keys()
 assert r["book"]["title"] == "Learning Together" and r["book"]["authors"] == ["Ana Rivera","Sam Okafor"]
-assert r["chapter"] == {"number": "1", "title": "Common Formative Assessments"}
+assert r["chapter"] == {"id": "c0000000-0000-0000-0000-000000000001", "number": "1", "title": "Common Formative Assessments"}
 assert r["pages"] == {"start": "12", "end": "13"}
 assert 0 < r["score"] <= 1 and d["nothing_relevant"] is False
 assert len(d["results"]) <= 3
@@ -90,8 +90,38 @@ is "$(stack_cli search 'which standards should teams prioritise' --json --domain
 like "$(stack_cli search 'team norms for our meetings' --json --domain curriculum --k 10 | domain_check)" \
     "^[0-9]+ True$" "--domain curriculum returns only curriculum chunks even when others match better"
 
-nothing=$(stack_cli search 'purple giraffes ride quantum spaceships' --json)
-is "$nothing" '{"results":[],"nothing_relevant":true}' "nonsense: an explicit nothing relevant"
+nothing=$(stack_cli search 'purple giraffes ride quantum spaceships' --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+e = d["evidence"]
+print(d["results"], d["nothing_relevant"], len(e["terms"]), e["coverage"], e["best_bm25_norm"],
+      all(not t["in_library"] and t["df"] == 0 for t in e["terms"]))')
+is "$nothing" '[] True 5 0.0 0.0 True' \
+    "nonsense: nothing relevant; evidence: 5 terms, none in the library, coverage 0"
+
+# ---- evidence --------------------------------------------------------------------
+evidence() { # QUESTION: a line summing up the evidence
+    stack_cli search "$1" --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+e = d["evidence"]
+t = " ".join("%s:%d:%s" % (x["term"], x["df"], x["corrected"] or ("expanded" if x["expanded"] else "-"))
+             for x in e["terms"])
+x = " ".join(sorted("%s/%s" % (y["term"], y["source"]) for y in e["expansions"]))
+ok = 0 < e["best_bm25_norm"] <= 1 and abs(e["best_bm25"] / e["max_bm25"] - e["best_bm25_norm"]) < 1e-3
+top = d["results"][0]["bm25_norm"] if d["results"] else 0
+print(t, "|", x, "|", round(e["coverage"], 2), e["library_chunks"], ok, top <= e["best_bm25_norm"] + 1e-4)'
+}
+like "$(evidence 'What is RTI?')" '^rti:0:expanded \| intervent/synonym respons/synonym \| 1.0 7 True True$' \
+    "evidence: RTI in no passage, but its phrase is: held through it (coverage 1, a score)"
+like "$(evidence 'how do teams colaborate on norms with bitcoin')" \
+    '^team:[0-9]+:- colabor:0:collabor norm:1:- bitcoin:0:- \| collabor/typo \| 0\.[0-9]+ 7 True True$' \
+    "evidence: a typo is matched to the vocabulary (colabor -> collabor), an unknown word is not"
+cov=$(stack_cli search 'how do teams colaborate on norms with bitcoin' --json | python3 -c '
+import json, sys; print(json.load(sys.stdin)["evidence"]["coverage"])')
+ok "coverage below 1 with an unknown word ($cov)" python3 -c "import sys; sys.exit(not 0.3 < $cov < 1)"
+
+
 like "$(stack_cli search 'purple giraffes ride quantum spaceships')" 'Nothing relevant' \
     "text form says nothing relevant"
 like "$(stack_cli search 'What is RTI?')" '1. Learning Together, ch. 2 When Students Struggle, pp. 31-32' \
@@ -145,5 +175,20 @@ is "$rc" 1 "--min-recall5 0.8 fails at 0.75"
 ev=$(stack_cli eval "$STACK_DIR/tmp/dev.jsonl" --json)
 is "$(printf '%s' "$ev" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["overall"]["recall_at_5"], d["none_correct"])')" \
     "0.75 1.0" "eval --json"
+
+# ---- the lexical index follows the library ------------------------------------
+is "$(stack_psql -- -Atc 'SELECT sum(lex_chunks) FROM books')" 7 "reindex counted 7 passages"
+is "$(stack_psql -- -Atc "SELECT sum(df) FROM postings WHERE term = 'norm'")" 1 "one passage holds 'norm'"
+stack_psql -- -Atc "DELETE FROM books WHERE id = 'b0000000-0000-0000-0000-000000000002'" >/dev/null
+is "$(stack_psql -- -Atc 'SELECT sum(lex_chunks) FROM books')" 3 "removing a book removes its passages from the statistics"
+is "$(stack_psql -- -Atc "SELECT count(*) FROM postings WHERE term = 'norm'")" 0 "and its postings"
+like "$(stack_cli search 'team norms for meetings' --json | python3 -c '
+import json, sys; print(json.load(sys.stdin)["evidence"]["terms"][1])')" "'df': 0" \
+    "a removed book's words are no longer in the vocabulary"
+stack_psql -- -Atc "DELETE FROM postings" >/dev/null
+out=$(stack_cli reindex --lexical)
+like "$out" 'reindexed: the lexical index' "reindex --lexical rebuilds the postings"
+is "$(stack_psql -- -Atc "SELECT count(*) > 20, sum(df) FILTER (WHERE term = 'intervent') FROM postings")" \
+    't|1' "from the stored passages"
 
 done_testing

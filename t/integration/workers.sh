@@ -66,7 +66,7 @@ ok "a new worker replaces the killed one" plc_poll 10 pool_is 2 "$victim"
 after=$(worker_pids | tr '\n' ' ')
 like "$after" "(^| )$survivor( |$)" "the other worker was left alone"
 ok "the master logged the death and the signal" \
-    grep -q "\"msg\":\"worker died\",\"worker_pid\":$victim,\"how\":\"signal 9" "$STACK_POOL_LOG"
+    grep -q "\"msg\":\"worker died\",\"worker_pid\":$victim,\"slot\":[0-9]*,\"how\":\"signal 9" "$STACK_POOL_LOG"
 ok "the next 20 requests all succeed" requests_ok 20
 is "$(pool_pid)" "$master" "the master is the same"
 ok "the master is alive" plc_pid_alive "$master"
@@ -112,20 +112,41 @@ is "$(pool_pid)" "$master" "the master is the same"
 ok "no worker died" eval "! grep -q '\"msg\":\"worker died\"' <(sed -n '/\"pid\":$master,\"msg\":\"master started\"/,\$p' '$STACK_POOL_LOG')"
 
 # ---- Backoff: a worker that keeps dying right after its start ----------------------
-# Kill the replacement of a slot as soon as it appears, three times: each
+# Kill the occupant of one slot as soon as it appears, four times: each
 # death within 10 s of the start doubles the delay before the next respawn.
-victim=$(worker_pids | head -n 1)
+# The pool is restarted without --max-requests first, so no other worker is
+# recycled meanwhile, and the slot is followed through the master's log
+# (each spawn and death names its slot), not by comparing pid lists.
+stack_pool_stop
+STACK_MAX_REQUESTS=0
+stack_pool_start
+master=$(pool_pid)
+master_log() { sed -n "/\"pid\":$master,\"msg\":\"master started\"/,\$p" "$STACK_POOL_LOG"; }
+# slot_pid SLOT: the pid of the latest worker spawned into SLOT.
+slot_pid() {
+    master_log | sed -n "s/.*\"msg\":\"worker spawned\",\"worker_pid\":\([0-9]*\),\"slot\":$1[,}].*/\1/p" |
+        tail -n 1
+}
+# slot_respawned SLOT OLD-PID: SLOT holds a live worker other than OLD-PID.
+slot_respawned() {
+    local p
+    p=$(slot_pid "$1")
+    [ -n "$p" ] && [ "$p" != "$2" ] && plc_pid_alive "$p"
+}
+victim=$(slot_pid 0)
+ok "the master logged slot 0's worker" test -n "$victim"
 for round in 1 2 3 4; do
-    before=$(worker_pids | tr '\n' ' ')
     kill -KILL "$victim"
-    plc_poll 15 pool_is 2 "$victim" || bail "no replacement in round $round"
-    victim=$(comm -13 <(tr ' ' '\n' <<<"$before" | sort) <(worker_pids | sort) | head -n 1)
+    plc_poll 15 slot_respawned 0 "$victim" || bail "slot 0 was not refilled in round $round"
+    victim=$(slot_pid 0)
 done
-delays=$(grep '"msg":"worker died"' "$STACK_POOL_LOG" | tail -n 3 |
-    sed -n 's/.*"respawn_in_ms":\([0-9]*\).*/\1/p' | tr '\n' ' ')
-read -r d1 d2 d3 <<<"$delays"
+delays=$(master_log | sed -n 's/.*"msg":"worker died",.*"slot":0,.*"respawn_in_ms":\([0-9]*\).*/\1/p' |
+    xargs echo)
+is "$(wc -w <<<"$delays")" 4 "four deaths in slot 0 were logged ($delays)"
+is "$(master_log | grep -c '"msg":"worker died",.*"slot":1,' || true)" 0 "slot 1 never died"
+read -r _ d2 d3 d4 <<<"$delays"
 ok "a crash loop backs off: $delays ms, each delay double the last" \
-    test "${d1:-0}" -ge 100 -a "${d2:-0}" -eq $((${d1:-0} * 2)) -a "${d3:-0}" -eq $((${d2:-0} * 2))
+    test "${d2:-0}" -ge 100 -a "${d3:-0}" -eq $((${d2:-0} * 2)) -a "${d4:-0}" -eq $((${d3:-0} * 2))
 ok "and the pool still answers" requests_ok 10
 is "$(pool_pid)" "$master" "the master is the same"
 

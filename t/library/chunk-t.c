@@ -19,7 +19,7 @@ int main(void)
     size_t i, over = 0, under = 0, crossing = 0, bad_pages = 0, overlaps = 0;
     int p, s;
 
-    plan(17);
+    plan(21);
     is_int(13, (long long)chunk_tokens("one two three four five six seven eight nine ten"),
            "10 words are 13 tokens");
     is_int(0, (long long)chunk_tokens("   "), "blank text has no tokens");
@@ -86,6 +86,30 @@ int main(void)
     ok(c.n > 0 && c.items[0].page_first == 0, "the first chunk starts on page 1");
     ok(c.n > 0 && strncmp(c.items[0].text, "Chapter 1: Long", 15) == 0,
        "the heading leads its chapter's first chunk");
+    chunk_list_free(&c);
+    doc_free(&d);
+
+    /* Sections: a chunk falls under the heading most of its words follow;
+     * none before a chapter's first heading, and a heading ends with its
+     * chapter. */
+    buf_reset(&md);
+    buf_puts(&md, "---\ntitle: Sections\n---\n# Chapter 1: One\nIntro words here.\n\n"
+                  "## Norms\n");
+    for (s = 0; s < 20; s++)
+        buf_printf(&md, "Norm sentence %d has exactly ten words in it, yes. ", s);
+    buf_puts(&md, "\n\n## Agendas\n");
+    for (s = 0; s < 60; s++)
+        buf_printf(&md, "Agenda sentence %d has exactly ten words in it, yes. ", s);
+    buf_puts(&md, "\n\n# Chapter 2: Two\nNo heading in this chapter at all.\n");
+    if (!read_markdown(md.data, md.len, DOC_MARKDOWN, &d, err, sizeof(err)))
+        bail("reading the book failed: %s", err);
+    chunk_doc(&d, NULL, &c);
+    is_int(2, (long long)d.n_headings, "two ## headings recorded");
+    ok(c.n >= 3 && c.items[0].section == 0, "the first chunk: mostly under Norms (%zu)",
+       c.items[0].section);
+    ok(c.n >= 3 && c.items[1].section == 1, "the next: under Agendas");
+    ok(c.n >= 3 && c.items[c.n - 1].chapter == 1 && c.items[c.n - 1].section == CHUNK_NO_SECTION,
+       "chapter 2's chunk has no section (Agendas ended with chapter 1)");
     chunk_list_free(&c);
     doc_free(&d);
     buf_free(&md);

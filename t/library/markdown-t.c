@@ -37,7 +37,7 @@ int main(void)
     char err[256];
     bool ok_read;
 
-    plan(31);
+    plan(35);
     ok_read = read_markdown(book, strlen(book), DOC_MARKDOWN, &d, err, sizeof(err));
     if (!ok(ok_read, "the book is read"))
         diag("%s", err);
@@ -68,12 +68,34 @@ int main(void)
            "... at the offset of its heading");
         ok(strstr(d.pages[2].text, "\n\nA section\n\n") != NULL,
            "## sub-heading kept as a paragraph");
+        ok(d.n_headings == 1 && strcmp(d.headings[0].title, "A section") == 0
+               && d.headings[0].level == 2 && d.headings[0].page == 2
+               && strncmp(d.pages[2].text + d.headings[0].offset, "A section", 9) == 0,
+           "... and recorded as a section heading at its place");
     } else {
         int i;
         for (i = 0; i < 9; i++)
             ok(false, "chapter details");
     }
     doc_free(&d);
+
+    {
+        /* A blank line between a page marker and a chapter heading: the
+         * chapter opens its page, and the one before ends a page earlier. */
+        static const char blank[] = "---\ntitle: T\n---\n<!-- page 1 -->\n\n# Chapter 1: A\n\n"
+                                    "Words.\n\n<!-- page 2 -->\n\nMore.\n\n<!-- page 3 -->\n\n"
+                                    "# Chapter 2: B\n\nLast.\n";
+
+        ok_read = read_markdown(blank, strlen(blank), DOC_MARKDOWN, &d, err, sizeof(err));
+        ok(ok_read && d.n_chapters == 2 && d.chapters[1].page == 2,
+           "blank line before a heading: chapter 2 starts on page 3");
+        is_int(0, ok_read && d.n_chapters == 2 ? (long long)d.chapters[1].offset : -1,
+               "... at the top of the page");
+        is_int(1, ok_read && d.n_chapters == 2 ? (long long)doc_chapter_last_page(&d, 0) : -1,
+               "... and chapter 1 ends on page 2");
+        if (ok_read)
+            doc_free(&d);
+    }
 
     {
         static const char text[] = "Chapter 3: Plain Facts\n\nSome words here.\n\n"

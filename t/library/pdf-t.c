@@ -104,7 +104,7 @@ int main(void)
     if (system(cmd) != 0)
         bail("t/fixtures/mkpdf failed (%s)", cmd);
     free(cmd);
-    plan(31);
+    plan(34);
 
     slurp("book.pdf", &b);
     ok_read = read_pdf(b.data, b.len, &d, err, sizeof(err));
@@ -146,6 +146,25 @@ int main(void)
     ok(page_with(&d, "Real collaboration between") >= 0, "collabo-/ration is joined");
     ok(page_with(&d, "well-known") >= 0, "a real hyphen stays");
     ok(d.n_pages > 5 && strstr(d.pages[5].text, "\n\n") != NULL, "paragraph breaks are kept");
+    ok(d.n_headings == 1 && strcmp(d.headings[0].title, "Norms That Hold") == 0
+           && d.headings[0].page == 6,
+       "the outline's child entry is a section heading on page 3");
+    ok(d.n_headings == 1
+           && strncmp(d.pages[6].text + d.headings[0].offset, "Norms That Hold\n\nThis is", 24) == 0
+           && (d.headings[0].offset == 0
+               || strncmp(d.pages[6].text + d.headings[0].offset - 2, "\n\n", 2) == 0),
+       "... placed at its line, which is made a paragraph of its own");
+    {
+        /* "AbC D": A and b touch; b and C 20 pt apart; C and D 1 pt apart
+         * (kerning); a line break; "é" (two bytes, one box) then "x" far
+         * but on the next line. */
+        static const struct pdf_box box[] = {{0, 0, 5, 10},   {5, 0, 10, 10},  {30, 0, 35, 10},
+                                             {35, 0, 38, 10}, {38, 0, 43, 10}, {43, 0, 43, 10},
+                                             {0, 12, 5, 22},  {90, 24, 95, 34}};
+        char *sp = read_pdf_space_gaps("AbC D\n\xc3\xa9x", box, 8);
+        is_string("Ab C D\n\xc3\xa9x", sp, "a gap between characters of a line becomes a space");
+        free(sp);
+    }
 
     chunk_doc(&d, NULL, &c);
     ok(c.n >= 4, "the book gives several chunks (%zu)", c.n);

@@ -17,7 +17,7 @@ static struct search_hit hit(const char *id, const char *book, int s, int e, int
     h.page_index_start = s;
     h.page_index_end = e;
     h.vec_rank = vr;
-    h.fts_rank = fr;
+    h.bm25_rank = fr;
     return h;
 }
 
@@ -29,13 +29,13 @@ int main(void)
     float va[2] = {1, 0}, vb[2] = {0.99f, 0.14f}, vc[2] = {0, 1};
     size_t n;
 
-    plan(16);
+    plan(36);
 
     /* RRF */
     h[0] = hit("a", "B1", 1, 1, 1, 0);
     h[1] = hit("b", "B1", 5, 5, 2, 1);
     h[2] = hit("c", "B2", 1, 1, 0, 2);
-    search_fuse(h, 3, 60, NULL);
+    search_fuse(h, 3, 60, 1, 1, NULL, 1);
     ok(fabs(h[0].fused - 1.0 / 61) < 1e-12, "vector-only rank 1: 1/61");
     ok(fabs(h[1].fused - (1.0 / 62 + 1.0 / 61)) < 1e-12, "in both lists: the sum");
     ok(fabs(h[2].fused - 1.0 / 62) < 1e-12, "text-only rank 2: 1/62");
@@ -51,10 +51,10 @@ int main(void)
     h[1] = hit("b", "B1", 5, 5, 2, 0);
     h[1].domains = dom_a;
     h[1].ndomains = 1;
-    search_fuse(h, 2, 60, boost);
+    search_fuse(h, 2, 60, 1, 1, boost, 1.25);
     search_sort_fused(h, 2);
     is_string("b", h[0].chunk_id, "a boosted domain lifts rank 2 over rank 1");
-    ok(fabs(h[0].fused - SEARCH_DOMAIN_BOOST / 62) < 1e-12, "by the boost factor");
+    ok(fabs(h[0].fused - 1.25 / 62) < 1e-12, "by the boost factor");
 
     /* De-duplication by page overlap (sorted best first) */
     h[0] = hit("a", "B1", 10, 12, 1, 0);
@@ -75,7 +75,7 @@ int main(void)
     h[1].vec = vb;
     h[2] = hit("c", "B2", 1, 1, 3, 0);
     h[2].vec = vc;
-    search_fuse(h, 3, 60, NULL);
+    search_fuse(h, 3, 60, 1, 1, NULL, 1);
     n = search_mmr(h, 3, 2, 0.7, 3);
     is_int(3, (long long)n, "MMR keeps k");
     is_string("a", h[0].chunk_id, "MMR keeps the best first");
@@ -84,5 +84,54 @@ int main(void)
     n = search_mmr(h, 3, 2, 1.0, 2);
     is_int(2, (long long)n, "k below n cuts");
     is_int(0, (long long)search_mmr(h, 0, 2, 0.7, 5), "nothing in, nothing out");
+
+    /* Weighted fusion: the vector list at a quarter of the BM25 list. */
+    h[0] = hit("a", "B1", 1, 1, 1, 0);
+    h[1] = hit("b", "B1", 5, 5, 0, 1);
+    search_fuse(h, 2, 60, 1.0, 0.25, NULL, 1);
+    ok(fabs(h[0].fused - 0.25 / 61) < 1e-12, "vector rank 1 at weight 0.25");
+    ok(fabs(h[1].fused - 1.0 / 61) < 1e-12, "BM25 rank 1 at weight 1");
+    search_fuse(h, 2, 60, 1.0, 0, NULL, 1);
+    ok(h[0].fused == 0, "weight 0: the vector list adds nothing");
+
+    /* Coverage: idf-weighted share held; a correction counts its idf. */
+    {
+        struct search_term t[3];
+        memset(t, 0, sizeof(t));
+        t[0].idf = 2;
+        t[0].in_library = true;
+        t[1].idf = 6; /* unknown */
+        t[2].idf = 6;
+        t[2].corrected = "collabor";
+        t[2].held_idf = 1;
+        ok(fabs(search_coverage(t, 3) - 3.0 / 9.0) < 1e-12, "coverage (2 + 1) / (2 + 6 + 1)");
+        ok(search_coverage(t, 0) == 0, "no terms: coverage 0");
+        t[1].in_library = true;
+        ok(fabs(search_coverage(t, 3) - 1.0) < 1e-12, "all held: coverage 1");
+    }
+
+    /* Edit distance with adjacent swaps, bounded. */
+    is_int(1, (long long)search_edit_distance("colabor", "collabor", 2), "one insertion");
+    is_int(1, (long long)search_edit_distance("asess", "assess", 2), "one insertion (asess)");
+    is_int(1, (long long)search_edit_distance("tema", "team", 2), "a swap counts one");
+    is_int(2, (long long)search_edit_distance("interventon", "intervent", 2), "two deletions");
+    is_int(3, (long long)search_edit_distance("kitten", "sitting", 2), "over the limit: limit+1");
+    is_int(0, (long long)search_edit_distance("same", "same", 0), "equal: 0");
+    is_int(3, (long long)search_edit_distance("a", "abcdef", 2), "length gap over the limit");
+
+    /* The tuning table. */
+    {
+        struct search_tuning t = search_tuning_default;
+        char err[128];
+        ok(search_tuning_set(&t, "k1=1.5", err, sizeof(err)) && t.k1 == 1.5, "set k1");
+        ok(search_tuning_set(&t, "fb_docs=8", err, sizeof(err)) && t.fb_docs == 8, "set fb_docs");
+        ok(search_tuning_set(&t, "typos=0", err, sizeof(err)) && !t.typos, "set typos off");
+        ok(!search_tuning_set(&t, "b=1.5", err, sizeof(err)) && t.b == search_tuning_default.b,
+           "b out of range refused");
+        ok(!search_tuning_set(&t, "fb_docs=2.5", err, sizeof(err)), "a fraction refused");
+        ok(!search_tuning_set(&t, "nope=1", err, sizeof(err)) && strstr(err, "unknown") != NULL,
+           "an unknown name refused");
+        ok(!search_tuning_set(&t, "k1", err, sizeof(err)), "no = refused");
+    }
     return 0;
 }

@@ -3,7 +3,9 @@
 
 Standard library only.  Binds 127.0.0.1 (port 0 = a free one, or --port N),
 prints the port as the first line on stdout and serves, one thread per
-connection, until killed.  See t/model/README.md for the whole contract:
+connection, until killed.  Writes with Nagle's algorithm on, like Python's
+http.server; --nodelay sets TCP_NODELAY instead, like llama.cpp's server,
+Ollama and vLLM.  See t/model/README.md for the whole contract:
 
   POST /v1/chat/completions   streamed (SSE, "stream": true) or one JSON
                               completion; the answer is "grounded" in the
@@ -28,6 +30,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 LOCK = threading.Lock()
 QUEUE = []     # scripted behaviours, consumed FIFO
 REQUESTS = []  # one dict per chat request
+# Classification requests (TASK: CLASSIFY) have a queue and a log of their
+# own, so that scripting an answer is not taken by the question's routing.
+CLASSIFY_QUEUE = []
+CLASSIFY_REQUESTS = []
+
+
+def is_classify(body):
+    messages = body.get("messages") if isinstance(body, dict) and isinstance(body.get("messages"), list) else []
+    return "TASK: CLASSIFY" in last_of_role(messages, "system")
 DISCONNECTS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError,
                socket.timeout, OSError)
 
@@ -131,7 +142,15 @@ def answer_text(body, behaviour):
                 for i in range(1, n + 1)]
         return json.dumps({"tags": tags})
     if "TASK: CLASSIFY" in system:
-        return '{"route":"answer","domains":["assessment"]}'
+        # The stand-in has no judgement of its own: it answers what the
+        # rules' reading in the request says ("Rules say: ..."), with the
+        # lexicon's domains, in the strict JSON asked for.
+        user = last_of_role(messages, "user")
+        rules = after_label(user, "Rules say:")
+        domains = after_label(user, "Domains by the lexicon:").split()
+        return json.dumps({"scope": "out" if rules == "out of scope" else "in",
+                           "too_broad": rules == "too broad",
+                           "domains": [] if rules == "out of scope" else domains[:3]})
     return grounded_answer(messages, behaviour)
 
 
@@ -180,6 +199,10 @@ class Handler(BaseHTTPRequestHandler):
                 with LOCK:
                     data = json.dumps(REQUESTS)
                 self.reply(200, data)
+            elif self.path == "/__classify":
+                with LOCK:
+                    data = json.dumps(CLASSIFY_REQUESTS)
+                self.reply(200, data)
             else:
                 self.reply(404, {"error": {"message": "not found"}})
         except DISCONNECTS:
@@ -189,16 +212,20 @@ class Handler(BaseHTTPRequestHandler):
         try:
             body = self.read_body()
             if self.path == "/__script":
-                if not isinstance(body, dict) or not isinstance(body.get("responses"), list):
+                if not isinstance(body, dict) or not (isinstance(body.get("responses"), list)
+                                                      or isinstance(body.get("classify"), list)):
                     self.reply(400, {"error": {"message": "expected {\"responses\": [...]}"}})
                     return
                 with LOCK:
-                    QUEUE.extend(b if isinstance(b, dict) else {} for b in body["responses"])
-                self.reply(200, {"queued": len(body["responses"])})
+                    QUEUE.extend(b if isinstance(b, dict) else {} for b in body.get("responses") or [])
+                    CLASSIFY_QUEUE.extend(b if isinstance(b, dict) else {} for b in body.get("classify") or [])
+                self.reply(200, {"queued": len(body.get("responses") or []) + len(body.get("classify") or [])})
             elif self.path == "/__reset":
                 with LOCK:
                     QUEUE.clear()
                     REQUESTS.clear()
+                    CLASSIFY_QUEUE.clear()
+                    CLASSIFY_REQUESTS.clear()
                 self.reply(200, {"status": "ok"})
             elif self.path == "/v1/chat/completions":
                 self.chat(body)
@@ -208,14 +235,16 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def chat(self, body):
+        classify = is_classify(body)
+        queue, log = (CLASSIFY_QUEUE, CLASSIFY_REQUESTS) if classify else (QUEUE, REQUESTS)
         with LOCK:
-            behaviour = QUEUE.pop(0) if QUEUE else {}
+            behaviour = queue.pop(0) if queue else {}
             entry = {"body": body, "authorization": self.headers.get("Authorization"),
                      "behaviour": behaviour, "outcome": "started",
                      # the client's address:port: the same for two requests
                      # that came over one kept-alive connection
                      "peer": "%s:%d" % self.client_address[:2]}
-            REQUESTS.append(entry)
+            log.append(entry)
         if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
             entry["outcome"] = "bad-request"
             self.reply(400, {"error": {"message": "messages is required", "type": "invalid_request_error"}})
@@ -302,11 +331,20 @@ class Server(ThreadingHTTPServer):
         pass  # a client that disconnects never kills or clutters the server
 
 
+class NoDelayHandler(Handler):
+    """--nodelay: TCP_NODELAY on every connection, as llama.cpp's server,
+    Ollama and vLLM do; the default Handler writes with Nagle's algorithm
+    on, as Python's http.server does (the realistic worst case)."""
+    disable_nagle_algorithm = True
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--nodelay", action="store_true",
+                    help="disable Nagle's algorithm on its connections")
     args = ap.parse_args()
-    server = Server(("127.0.0.1", args.port), Handler)
+    server = Server(("127.0.0.1", args.port), NoDelayHandler if args.nodelay else Handler)
     print(server.server_address[1], flush=True)
     sys.stdout.close()
     server.serve_forever()

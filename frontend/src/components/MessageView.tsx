@@ -6,7 +6,7 @@ import { useMemo, useState } from 'react';
 import { Markdown } from './Markdown';
 import { FlagIcon, ThumbDown, ThumbUp } from './Icons';
 import { FeedbackDialog, type FeedbackInput } from './FeedbackDialog';
-import { citationLabel, splitFollowUps } from '../format';
+import { citationLabel, splitFollowUps, splitTakeaways, withoutChoices } from '../format';
 import type { Citation, CoachAnswer, Feedback, Message } from '../api/types';
 
 export interface UiMessage extends Message {
@@ -28,9 +28,17 @@ export function MessageView({ m, readOnly, onCite, onAsk, onFeedback }: {
   const [dialog, setDialog] = useState<null | 'down' | 'flag'>(null);
   const [feedback, setFeedback] = useState<Feedback | null>(m.feedback ?? null);
   const [fbStatus, setFbStatus] = useState('');
-  const { body, followUps } = useMemo(
-    () => (m.role === 'assistant' && !m.streaming ? splitFollowUps(m.content) : { body: m.content, followUps: [] }),
-    [m.content, m.role, m.streaming]);
+  // A finished answer: its follow-up questions become buttons, its key
+  // takeaways a box of their own, and a clarification's choices are shown
+  // once, as buttons, not also as a list in the text.
+  const { body, followUps, takeaways } = useMemo(() => {
+    if (m.role !== 'assistant' || m.streaming) return { body: m.content, followUps: [], takeaways: '' };
+    const choices = m.clarification?.choices ?? [];
+    const text = choices.length > 0 ? withoutChoices(m.content, choices) : m.content;
+    const f = splitFollowUps(text);
+    const t = splitTakeaways(f.body);
+    return { body: t.body, followUps: f.followUps, takeaways: t.takeaways };
+  }, [m.content, m.role, m.streaming, m.clarification]);
   const cites = useMemo(() => m.citations ?? [], [m.citations]);
   const known = useMemo(() => new Set(cites.map((c) => c.n)), [cites]);
 
@@ -84,6 +92,12 @@ export function MessageView({ m, readOnly, onCite, onAsk, onFeedback }: {
       <div aria-live={m.streaming ? 'polite' : undefined} aria-atomic="false">
         {body && <Markdown text={body} onCite={citeByN} knownCitations={known} />}
       </div>
+      {takeaways && (
+        <section className="takeaways" aria-label="Key takeaways">
+          <h3>Key takeaways</h3>
+          <Markdown text={takeaways} onCite={citeByN} knownCitations={known} />
+        </section>
+      )}
       {m.grounded === false && !m.streaming && m.type !== 'refusal' && m.type !== 'clarification' && (
         <p className="notice warn" role="note">Nothing in the library supports this answer directly: it is not grounded in a cited source.</p>
       )}

@@ -167,15 +167,42 @@ describe('the coach screen', () => {
     const { calls } = base({
       'POST /api/coach/ask': () => sseResponse([sseEvent('done', {
         ...DONE, message_id: `m${++n}`, type: 'clarification', citations: [], grounded: false,
-        answer: 'Which part of PLC work do you mean?',
+        answer: 'Which part of PLC work do you mean?\n\n- Getting started\n- Assessment',
         clarification: { question: 'Which part of PLC work do you mean?', choices: ['Getting started', 'Assessment'] },
       })]),
     });
     render(<App />);
     await userEvent.type(await screen.findByLabelText('Your question'), 'How do I do PLCs?{Enter}');
+    // Each choice once: a button, not also a line of the text.
+    expect(await screen.findAllByText('Assessment')).toHaveLength(1);
+    expect(screen.getAllByText('Which part of PLC work do you mean?')).toHaveLength(1);
     await userEvent.click(await screen.findByRole('button', { name: 'Assessment' }));
     await waitFor(() => expect(calls.filter((c) => c.path === '/api/coach/ask')).toHaveLength(2));
     expect(screen.queryByText(/not grounded/)).toBeNull();
+  });
+
+  it('shows the extractive answer\'s shape: points, key takeaways in a box, follow-ups as buttons that ask them', async () => {
+    let n = 0;
+    const { calls } = base({
+      'POST /api/coach/ask': () => sseResponse([sseEvent('done', {
+        ...DONE, message_id: `m${++n}`, mode: 'extractive',
+        answer: '"A CFA is given by every teacher of the course." [1]\n\n1. "Teams write it together." [1]\n\n'
+          + '**Key takeaways**\n\n- "A CFA is shared." [1]\n- "Teams write it." [1]\n\n'
+          + '**Suggested follow-up questions**\n\n1. How do we go about scoring it together?\n2. What should our team know about pre-assessments?',
+      })]),
+    });
+    render(<App />);
+    await userEvent.type(await screen.findByLabelText('Your question'), 'What is a CFA?{Enter}');
+    const box = await screen.findByRole('region', { name: 'Key takeaways' });
+    expect(within(box).getByText(/A CFA is shared/)).toBeInTheDocument();
+    expect(within(box).getAllByRole('listitem')).toHaveLength(2);
+    // The takeaways are not also in the answer's text above them.
+    expect(screen.getAllByText(/A CFA is shared/)).toHaveLength(1);
+    expect(screen.queryByText('**Key takeaways**')).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'What should our team know about pre-assessments?' }));
+    await waitFor(() => expect(calls.filter((c) => c.path === '/api/coach/ask')).toHaveLength(2));
+    expect(calls.filter((c) => c.path === '/api/coach/ask')[1].body).toMatchObject({
+      question: 'What should our team know about pre-assessments?' });
   });
 
   it('stops a streaming answer with the Stop button', async () => {

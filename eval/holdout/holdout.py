@@ -1,0 +1,556 @@
+#!/usr/bin/env python3
+"""The evaluation library's sources, read the way a reader of the printed
+book would: metadata, printed page labels, chapters and each page's text.
+Python 3 standard library only (see eval/holdout/README.md).
+
+    holdout.py expect BOOK...        what ingestion must produce, one line each:
+                                     book|TITLE|AUTHORS|PAGES
+                                     front|TITLE|FIRST LABEL|INDEX OF PAGE 1
+                                     chapters|TITLE|N:TITLE:START-END / ...
+    holdout.py verify-chunks CSV BOOK...
+                                     checks chunks dumped from PostgreSQL
+                                     (title, page_index_start, page_index_end,
+                                     page_start, page_end, text) against the
+                                     sources: labels, and every chunk's text
+                                     is the sources' text of its pages with
+                                     nothing added (no running header, no page
+                                     number); every page with text is covered.
+
+    holdout.py check DIR             checks the question set in DIR (tune.jsonl and
+                                     heldout.jsonl against DIR/books/*): prints
+                                     "ok - ..." / "not ok - ..." lines and "# ..."
+                                     diagnostics; exit 1 when a check fails
+
+BOOK is a PDF book source (*.book, rendered by mkbooks) or a Markdown book
+(*.md, ingested as it is).  The question format, the thresholds and the
+split rule are in eval/holdout/README.md.
+"""
+import csv
+import glob
+import hashlib
+import json
+import math
+import os
+import re
+import statistics
+import sys
+
+MARKER = re.compile(r"^\s*<!--\s*page\s+([A-Za-z0-9.-]+)\s*-->\s*$")
+DIRECTIVE = re.compile(r"^::(title|subtitle|byline|heading|toc) ")
+
+
+def parse_front_matter(lines):
+    """Returns (metadata dict, index of the first body line)."""
+    if not lines or lines[0].strip() != "---":
+        raise ValueError("the file must start with front matter (---)")
+    meta = {}
+    for i in range(1, len(lines)):
+        line = lines[i].strip()
+        if line == "---":
+            return meta, i + 1
+        key, sep, value = line.partition(":")
+        if sep:
+            meta[key.strip()] = value.strip()
+    raise ValueError("unclosed front matter")
+
+
+def authors_of(value):
+    value = value.strip()
+    if value.startswith("[") and value.endswith("]"):
+        return [a.strip() for a in value[1:-1].split(",") if a.strip()]
+    return [a.strip() for a in value.split(";") if a.strip()]
+
+
+def parse_heading(text):
+    """"Chapter 3: Title" -> ("3", "Title"); anything else -> (None, text),
+    as the ingester's doc_parse_heading() does for these books."""
+    m = re.match(r"^\s*chapter\s+([0-9]+|[ivxlcdm]+)\s*[:.\-]?\s*(.*)$", text, re.I)
+    if m:
+        return m.group(1), (m.group(2).strip() or text.strip())
+    return None, text.strip()
+
+
+class Book:
+    """One book source: .title, .authors, .format ('pdf' or 'markdown'),
+    .labels (printed page labels in order), .raw (each page's source lines),
+    .chapters [(number, title, first page index)], .path."""
+
+    def __init__(self, path):
+        self.path = path
+        self.format = "markdown" if path.endswith(".md") else "pdf"
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().split("\n")
+        meta, start = parse_front_matter(lines)
+        self.title = meta.get("title", "")
+        self.authors = authors_of(meta.get("authors", ""))
+        self.labels, self.raw, self.chapters = [], [], []
+        for line in lines[start:]:
+            m = MARKER.match(line)
+            if m:
+                self.labels.append(m.group(1))
+                self.raw.append([])
+                continue
+            if not self.raw:
+                if line.strip():
+                    raise ValueError("%s: text before the first page marker" % path)
+                continue
+            self.raw[-1].append(line)
+            if line.startswith("# "):
+                number, title = parse_heading(line[2:])
+                self.chapters.append((number, title, len(self.raw) - 1))
+        if len(set(self.labels)) != len(self.labels):
+            raise ValueError("%s: a page label repeats" % path)
+
+    def page_index(self, label):
+        return self.labels.index(label) if label in self.labels else None
+
+    def text(self, i):
+        """The printed text of page i: markup and directives removed."""
+        out = []
+        for line in self.raw[i]:
+            s = line.strip()
+            if s.startswith("|") and set(s) <= set("|- "):
+                continue
+            s = DIRECTIVE.sub("", s)
+            s = re.sub(r"^#+ ", "", s)
+            s = re.sub(r"^> ?", "", s)
+            s = re.sub(r"^- ", "", s)
+            s = s.replace("|", " ").replace("**", "").replace("*", "")
+            out.append(s)
+        return re.sub(r"[ \t]+", " ", "\n".join(out)).strip()
+
+    def chapter_rows(self):
+        """[(number or '-', title, first label, last label)] in order."""
+        rows = []
+        for k, (number, title, first) in enumerate(self.chapters):
+            last = self.chapters[k + 1][2] - 1 if k + 1 < len(self.chapters) else len(self.labels) - 1
+            last = max(last, first)
+            rows.append((number or "-", title, self.labels[first], self.labels[last]))
+        return rows
+
+
+def books_from(paths):
+    return [Book(p) for p in paths]
+
+
+def squash(text):
+    """Letters and digits only, lower-cased: what a leak check compares,
+    blind to spacing, hyphenation joins and typographic quotes."""
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+def printed(book, first, last):
+    """The squashed text of pages first..last, and the spans of it that a
+    reader may drop without changing the page's content: the two parts of
+    each chapter opener's heading ("CHAPTER 3" and the title)."""
+    out, optional = "", []
+    for i in range(first, last + 1):
+        for line in book.text(i).split("\n"):
+            parts = [line]
+            if book.raw[i] and any(r.strip() == "# " + line for r in book.raw[i]):
+                number, title = parse_heading(line)
+                parts = ["chapter " + number, title] if number else [line]
+                for part in parts:
+                    optional.append((len(out), len(out) + len(squash(part))))
+                    out += squash(part)
+                continue
+            out += squash(line)
+    return out, {a: b for a, b in optional if b > a}
+
+
+def matches(chunk, source, optional):
+    """Whether the squashed chunk text is the squashed source text from some
+    point on, allowing only the optional spans to be left out."""
+    if not chunk:
+        return True
+    key = chunk[:6]
+    start = source.find(key)
+    while start >= 0:
+        i, j = 0, start
+        while i < len(chunk):
+            if j in optional and source[j:optional[j]] != chunk[i:i + optional[j] - j]:
+                j = optional[j]
+                continue
+            if j < len(source) and source[j] == chunk[i]:
+                i, j = i + 1, j + 1
+                continue
+            break
+        if i == len(chunk):
+            return True
+        start = source.find(key, start + 1)
+    return False
+
+
+def cmd_expect(paths):
+    for b in books_from(paths):
+        print("book|%s|%s|%d" % (b.title, ";".join(b.authors), len(b.labels)))
+        print("front|%s|%s|%d" % (b.title, b.labels[0], b.page_index("1")))
+        print("chapters|%s|%s" % (b.title, " / ".join(
+            "%s:%s:%s-%s" % row for row in b.chapter_rows())))
+    return 0
+
+
+def cmd_verify_chunks(csv_path, paths):
+    books = {b.title: b for b in books_from(paths)}
+    problems, covered, texts = [], {t: set() for t in books}, {}
+    with open(csv_path, newline="", encoding="utf-8") as f:
+        for row in csv.reader(f):
+            title, i0, i1, l0, l1, text = row[0], int(row[1]), int(row[2]), row[3], row[4], row[5]
+            b = books.get(title)
+            if b is None:
+                continue
+            where = "%s pp. %s-%s" % (title, l0, l1)
+            if not (0 <= i0 <= i1 < len(b.labels)):
+                problems.append("%s: page index %d-%d outside the book" % (where, i0, i1))
+                continue
+            if (b.labels[i0], b.labels[i1]) != (l0, l1):
+                problems.append("%s: labels should be %s-%s" % (where, b.labels[i0], b.labels[i1]))
+            source, optional = printed(b, i0, i1)
+            if not matches(squash(text), source, optional):
+                problems.append("%s: text not on those pages as printed: %.120r" % (where, text))
+            covered[title].update(range(i0, i1 + 1))
+            texts.setdefault(title, []).append((i0, i1, squash(text)))
+    for title, b in books.items():
+        for i, label in enumerate(b.labels):
+            if squash(b.text(i)) and i not in covered[title]:
+                problems.append("%s: page %s is in no chunk" % (title, label))
+    for p in problems:
+        print(p)
+    # Not failures: chapter titles missing from their opening page's chunks.
+    for title, b in books.items():
+        for number, heading, first in b.chapters:
+            if not any(i0 <= first <= i1 and squash(heading) in t
+                       for i0, i1, t in texts.get(title, [])):
+                print("note: %s: the title of chapter %s (%s) is not in the text of page %s"
+                      % (title, number or "-", heading, b.labels[first]))
+    return 1 if problems else 0
+
+
+# ---- The question set ---------------------------------------------------------
+
+SEED = "plccoach-holdout-2026"
+TUNE_SHARE = 0.4
+CATEGORIES = ("in_scope", "follow_up", "broad", "out_of_scope", "near_miss")
+DOMAINS = {"assessment", "collaboration", "leadership", "curriculum", "data_analysis",
+           "school_culture", "student_learning"}
+TAGS = {"acronym", "typo", "runon", "how", "why", "what", "situation"}
+# What the issue asks for (section 1) and the brief's counts.
+MIN = {"in_scope": 260, "follow_up": 32, "broad": 55, "out_of_scope": 85, "near_miss": 20,
+       "total": 420, "oos_areas": 15, "acronym_share": 0.25, "typo_share": 0.10,
+       "domain_share": 0.05}
+# Acronyms a teacher types: matched as whole words, any case for the first
+# list, upper case only for the second (they are ordinary words in lower case).
+ACRONYMS_ANYCASE = ("plc", "plcs", "cfa", "cfas", "rti", "mtss", "gvc", "sel", "pbis", "dok",
+                    "iep", "ieps", "cico", "sped", "ell", "ells", "esl", "pd", "odr", "odrs")
+ACRONYMS_UPPER = ("SMART", "WIN", "EL", "ELs", "AP", "PE")
+# Key terms must carry the answer, not merely name the field.
+GENERIC = {"students", "student", "team", "teams", "teacher", "teachers", "school", "learning",
+           "data", "meeting", "meetings", "assessment", "kids", "class", "plc", "principal"}
+STOP = set("""a about above after again against all also am an and any are aren't as at be
+because been before being below between both but by can can't cannot could couldn't did didn't
+do does doesn't doing don't down during each even ever every few for from further get gets
+getting go going got had hadn't has hasn't have haven't having he her here hers herself him
+himself his how i i'd i'll i'm i've if in into is isn't it it's its itself just kind know let
+like lot make makes me more most much must my myself need needs no nor not now of off ok okay on
+once one only or other our ours ourselves out over own really right same say see she should
+so some still stuff such than that that's the their theirs them themselves then there these
+they they're thing things think this those though tho through to too under until up us very
+want was wasn't way we we're were what what's whats when where which while who whom why will
+with won't would wouldn't yet you your yours yourself""".split())
+
+
+def has_acronym(q):
+    words = re.findall(r"[A-Za-z][A-Za-z0-9-]*", q)
+    return any(w.lower() in ACRONYMS_ANYCASE for w in words) or \
+        any(w in ACRONYMS_UPPER for w in words)
+
+
+def stem(w):
+    for suf in ("ing", "ed", "es", "s"):
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            return w[:-len(suf)]
+    return w
+
+
+def content_words(text):
+    return {stem(w) for w in re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'"))
+            if w not in STOP and len(w) > 1 and not w.isdigit()}
+
+
+def split_rule(ids):
+    """The seeded draw: ids ranked by SHA-256(seed ":" id); the first 40 %
+    (rounded half up) are tune.  Returns the set of tune ids."""
+    ranked = sorted(ids, key=lambda i: hashlib.sha256((SEED + ":" + i).encode()).hexdigest())
+    return set(ranked[:int(len(ranked) * TUNE_SHARE + 0.5)])
+
+
+class Checker:
+    def __init__(self):
+        self.failed = 0
+
+    def result(self, good, what, details=()):
+        print("%s - %s" % ("ok" if good else "not ok", what))
+        if not good:
+            self.failed += 1
+            for d in list(details)[:25]:
+                print("#   " + d)
+
+    def diag(self, line):
+        print("# " + line)
+
+
+def load_lines(path, problems):
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                problems.append("%s:%d: empty line" % (path, n))
+                continue
+            try:
+                obj = json.loads(line)
+            except ValueError as e:
+                problems.append("%s:%d: not JSON (%s)" % (path, n, e))
+                continue
+            if not isinstance(obj, dict):
+                problems.append("%s:%d: not an object" % (path, n))
+                continue
+            rows.append(obj)
+    return rows
+
+
+def line_problems(q):
+    """What is wrong with one line's shape (empty list when nothing)."""
+    p, cat = [], q.get("category")
+    where = q.get("id", "?")
+    if not isinstance(q.get("id"), str) or not re.match(r"^h[0-9]{4}$", q["id"]):
+        p.append("%s: id must be h0001..h9999" % where)
+    if cat not in CATEGORIES:
+        return p + ["%s: unknown category %r" % (where, cat)]
+    if not isinstance(q.get("question"), str) or not q["question"].strip():
+        p.append("%s: no question" % where)
+    if not isinstance(q.get("domains"), list) or not set(q["domains"]) <= DOMAINS:
+        p.append("%s: domains must be a list of the seven domains" % where)
+    want = {"in_scope": ("answer", "answerable"), "follow_up": ("answer", "answerable"),
+            "broad": ("clarify", None), "out_of_scope": ("refuse", "none"),
+            "near_miss": ("refuse", "none")}[cat]
+    if q.get("route") != want[0]:
+        p.append("%s: route must be %s" % (where, want[0]))
+    if want[1] is not None and q.get("kind") != want[1]:
+        p.append("%s: kind must be %s" % (where, want[1]))
+    if cat in ("in_scope", "follow_up"):
+        exp = q.get("expected")
+        if not isinstance(exp, list) or not exp or not all(
+                isinstance(e, dict) and isinstance(e.get("book"), str) and
+                isinstance(e.get("pages"), list) and e["pages"] and
+                all(isinstance(x, str) for x in e["pages"]) for e in exp):
+            p.append("%s: expected must list {book, pages}" % where)
+        kt = q.get("key_terms")
+        if not isinstance(kt, list) or not 2 <= len(kt) <= 3 or not all(
+                isinstance(t, str) and t.strip() for t in kt):
+            p.append("%s: key_terms must hold 2-3 terms" % where)
+        elif any(t.lower() in GENERIC for t in kt):
+            p.append("%s: a key term is generic: %s" % (where, kt))
+        if not q.get("domains"):
+            p.append("%s: an answerable question needs a domain" % where)
+        tags = q.get("tags")
+        if not isinstance(tags, list) or not set(tags) <= TAGS:
+            p.append("%s: tags must be among %s" % (where, sorted(TAGS)))
+        elif ("acronym" in tags) != has_acronym(q.get("question", "")):
+            p.append("%s: the acronym tag must match the question" % where)
+    else:
+        if cat != "broad" and q.get("expected") != []:
+            p.append("%s: expected must be []" % where)
+        if cat != "broad" and q.get("domains") != []:
+            p.append("%s: domains must be []" % where)
+        if cat == "broad" and "expected" in q:
+            p.append("%s: a broad question has no expected pages" % where)
+    if cat in ("out_of_scope", "near_miss") and not (isinstance(q.get("area"), str) and q["area"]):
+        p.append("%s: needs an area" % where)
+    if cat == "follow_up":
+        ctx = q.get("context")
+        if not isinstance(ctx, list) or not ctx or not all(isinstance(c, str) and c for c in ctx):
+            p.append("%s: context must list the earlier turn(s)" % where)
+    elif "context" in q:
+        p.append("%s: only follow_up lines have a context" % where)
+    return p
+
+
+def cmd_check(root):
+    c = Checker()
+    books = {}
+    for path in sorted(glob.glob(os.path.join(root, "books", "*.book")) +
+                       glob.glob(os.path.join(root, "books", "*.md"))):
+        b = Book(path)
+        books[b.title] = b
+    # The starter library is loaded beside this one: a question it answers
+    # as well lists its page too (after the evaluation library's).
+    starter = {}
+    for path in sorted(glob.glob(os.path.join(root, "..", "..", "content", "starter", "*.md"))):
+        b = Book(path)
+        starter[b.title] = b
+    allbooks = dict(starter, **books)
+    c.result(len(books) >= 5 and sum(1 for b in books.values() if b.format == "pdf") >= 4,
+             "at least 4 PDF books and a Markdown book (%d)" % len(books))
+    body = sum(1 for b in books.values() if b.format == "pdf" for l in b.labels if l.isdigit())
+    c.result(body >= 80, "the PDF books hold at least 80 body pages (%d)" % body)
+
+    # The contents pages agree with the chapters.
+    bad = []
+    for b in books.values():
+        starts = {"%s" % (("Chapter %s: %s" % (n, t)) if n else t): b.labels[i]
+                  for n, t, i in b.chapters}
+        for i in range(len(b.labels)):
+            for line in b.raw[i]:
+                m = re.match(r"^::toc (.*?) \| (\S+)\s*$", line.strip())
+                if m and starts.get(m.group(1)) != m.group(2):
+                    bad.append("%s: contents say %s is on p. %s" % (b.title, m.group(1), m.group(2)))
+    c.result(not bad, "every contents line gives its chapter's first page", bad)
+
+    problems = []
+    tune = load_lines(os.path.join(root, "tune.jsonl"), problems)
+    held = load_lines(os.path.join(root, "heldout.jsonl"), problems)
+    rows = tune + held
+    for q in rows:
+        problems.extend(line_problems(q))
+    c.result(not problems, "every line is well formed (%d lines)" % len(rows), problems)
+    ids = [q.get("id") for q in rows]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    c.result(not dup, "no id repeats", ["repeated: " + ", ".join(map(str, dup))] if dup else ())
+
+    # Expected books and pages exist; key terms are on an expected page.
+    missing, absent = [], []
+    for q in rows:
+        if q.get("category") not in ("in_scope", "follow_up") or line_problems(q):
+            continue
+        text = ""
+        if q["expected"][0]["book"] not in books:
+            missing.append("%s: the first expected book must be one of this library's" % q["id"])
+        for e in q["expected"]:
+            b = allbooks.get(e["book"])
+            if b is None:
+                missing.append("%s: no book titled %r" % (q["id"], e["book"]))
+                continue
+            for label in e["pages"]:
+                i = b.page_index(label)
+                if i is None:
+                    missing.append("%s: %s has no page %s" % (q["id"], e["book"], label))
+                else:
+                    text += " " + b.text(i)
+        flat = re.sub(r"\s+", " ", text.lower())
+        for t in q["key_terms"]:
+            if re.sub(r"\s+", " ", t.lower().strip()) not in flat:
+                absent.append("%s: %r is not on %s" % (q["id"], t, ", ".join(
+                    "%s p. %s" % (e["book"], "/".join(e["pages"])) for e in q["expected"])))
+    c.result(not missing, "every expected book title and page label exists", missing)
+    c.result(not absent, "every key term is on an expected page", absent)
+
+    # Counts and shares.
+    by = {k: [q for q in rows if q.get("category") == k] for k in CATEGORIES}
+    n = {k: len(v) for k, v in by.items()}
+    for k in CATEGORIES:
+        c.result(n[k] >= MIN[k], "%s: %d lines (at least %d)" % (k, n[k], MIN[k]))
+    c.result(len(rows) >= MIN["total"], "%d lines in all (at least %d)" % (len(rows), MIN["total"]))
+    areas = {q.get("area") for q in by["out_of_scope"]}
+    c.result(len(areas) >= MIN["oos_areas"],
+             "out of scope: %d areas (at least %d)" % (len(areas), MIN["oos_areas"]))
+    ins = by["in_scope"]
+    if ins:
+        acr = sum(1 for q in ins if "acronym" in q.get("tags", [])) / len(ins)
+        typo = sum(1 for q in ins if {"typo", "runon"} & set(q.get("tags", []))) / len(ins)
+        c.result(acr >= MIN["acronym_share"], "in scope: %.0f %% use acronyms (at least %.0f %%)"
+                 % (100 * acr, 100 * MIN["acronym_share"]))
+        c.result(typo >= MIN["typo_share"], "in scope: %.0f %% with typos or run-ons (at least "
+                 "%.0f %%)" % (100 * typo, 100 * MIN["typo_share"]))
+        thin = [d for d in sorted(DOMAINS) if sum(1 for q in ins if d in q.get("domains", []))
+                < MIN["domain_share"] * len(ins)]
+        c.result(not thin, "in scope: every domain has at least %.0f %% of the questions"
+                 % (100 * MIN["domain_share"]), thin)
+    # Every book, and every chapter of it, is asked about.
+    asked = {}
+    for q in ins + by["follow_up"]:
+        for e in q.get("expected", []):
+            for label in e.get("pages", []):
+                asked.setdefault(e.get("book"), set()).add(label)
+    uncovered = []
+    for b in books.values():
+        rows_ch = b.chapter_rows()
+        for number, title, first, last in rows_ch:
+            if number == "-":
+                continue
+            span = b.labels[b.page_index(first):b.page_index(last) + 1]
+            if not asked.get(b.title, set()) & set(span):
+                uncovered.append("%s: chapter %s (%s)" % (b.title, number, title))
+    c.result(not uncovered, "every numbered chapter of every book has a question", uncovered)
+
+    # The split: every line in exactly one file, as the seeded rule says.
+    tune_ids, held_ids = {q.get("id") for q in tune}, {q.get("id") for q in held}
+    c.result(not tune_ids & held_ids, "no line is in both tune.jsonl and heldout.jsonl",
+             sorted(tune_ids & held_ids))
+    wrong = []
+    for k in CATEGORIES:
+        want = split_rule([q["id"] for q in by[k]])
+        got = {q["id"] for q in by[k] if q["id"] in tune_ids}
+        if want != got:
+            wrong.append("%s: %d lines should move" % (k, len(want ^ got)))
+    c.result(not wrong, "the split is the seeded draw (seed %s, %.0f %% tune by category)"
+             % (SEED, 100 * TUNE_SHARE), wrong)
+
+    # Diagnostics: sizes, spread and how much questions share with pages.
+    for k in CATEGORIES:
+        c.diag("%-13s %4d  (tune %d, held-out %d)" % (k, n[k], sum(
+            1 for q in by[k] if q.get("id") in tune_ids), sum(
+            1 for q in by[k] if q.get("id") in held_ids)))
+    per_book = {}
+    for q in ins + by["follow_up"]:
+        for e in q.get("expected", []):
+            per_book[e.get("book")] = per_book.get(e.get("book"), 0) + 1
+    for title in sorted(per_book):
+        c.diag("book %-40s %3d expected entries%s" % (title, per_book[title],
+                                                        " (starter)" if title in starter else ""))
+    for d in sorted(DOMAINS):
+        c.diag("domain %-16s %3d in scope" % (d, sum(1 for q in ins if d in q.get("domains", []))))
+    for t in sorted(TAGS):
+        c.diag("tag %-9s %3d in scope" % (t, sum(1 for q in ins if t in q.get("tags", []))))
+    # How much a question shares with its page: the share of its content
+    # words (stop words dropped, light stemming) found on the expected
+    # page(s), plain and weighted by rarity (IDF over every page of both
+    # libraries), so that "team" counts less than "calibration".
+    df, npages = {}, 0
+    for b in allbooks.values():
+        for i in range(len(b.labels)):
+            npages += 1
+            for w in content_words(b.text(i)):
+                df[w] = df.get(w, 0) + 1
+    plain, weighted = [], []
+    for q in ins:
+        words = content_words(q.get("question", ""))
+        page = set()
+        for e in q.get("expected", []):
+            b = allbooks.get(e.get("book"))
+            for label in e.get("pages", []):
+                if b is not None and b.page_index(label) is not None:
+                    page |= content_words(b.text(b.page_index(label)))
+        if words:
+            idf = {w: math.log((npages + 1) / (df.get(w, 0) + 0.5)) for w in words}
+            plain.append(len(words & page) / len(words))
+            weighted.append(sum(idf[w] for w in words & page) / sum(idf.values()))
+    if plain:
+        c.diag("content-word overlap, in-scope question vs its page(s): mean %.2f (median %.2f) "
+               "of the question's content words are on the page; IDF-weighted %.2f"
+               % (statistics.mean(plain), statistics.median(plain), statistics.mean(weighted)))
+    return 1 if c.failed else 0
+
+
+def main(argv):
+    if len(argv) >= 2 and argv[0] == "expect":
+        return cmd_expect(argv[1:])
+    if len(argv) >= 3 and argv[0] == "verify-chunks":
+        return cmd_verify_chunks(argv[1], argv[2:])
+    if len(argv) == 2 and argv[0] == "check":
+        return cmd_check(argv[1])
+    sys.stderr.write(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,61 @@
+/* Fuzz target: the lexical analyser and the acronym expansion on an
+ * untrusted question (GET /api/search?q=, the coach's question).  Every
+ * term must be 1..ANALYZE_WORD_MAX bytes with no ASCII capital, no
+ * separator and no NUL; the counted form must be sorted and distinct and
+ * agree with the per-term walk; the acronym expansion must not crash. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz/fuzz.h"
+#include "library/analyze.h"
+#include "library/synonyms.h"
+
+static void check_term(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
+{
+    size_t *n = ctx, i;
+
+    if (len == 0 || len > ANALYZE_WORD_MAX || strlen(term) != len || wlen == 0 || word == NULL)
+        __builtin_trap();
+    for (i = 0; i < len; i++)
+        if ((term[i] >= 'A' && term[i] <= 'Z') || term[i] == ' ' || term[i] == '\'')
+            __builtin_trap();
+    (*n)++;
+}
+
+static void expansion(void *ctx, const char *exp, const char *source)
+{
+    (void)ctx;
+    if (exp[0] == '\0' || source[0] == '\0')
+        __builtin_trap();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *text = malloc(size + 1);
+    struct analyze_counts c;
+    size_t n = 0, i, total = 0;
+
+    if (text == NULL)
+        return 0;
+    memcpy(text, data, size);
+    text[size] = '\0';
+    if (analyze_each(text, check_term, &n) != n)
+        __builtin_trap();
+    memset(&c, 0, sizeof(c));
+    analyze_count_text(&c, text);
+    if (c.length != n)
+        __builtin_trap();
+    for (i = 0; i < c.n; i++) {
+        if (i > 0 && strcmp(c.v[i - 1].term, c.v[i].term) >= 0)
+            __builtin_trap();
+        total += c.v[i].tf;
+    }
+    if (total != n)
+        __builtin_trap();
+    analyze_counts_free(&c);
+    synonyms_each(text, expansion, NULL);
+    free(text);
+    return 0;
+}

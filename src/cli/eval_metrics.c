@@ -1,0 +1,339 @@
+/*
+ * The pure parts of plccoach eval; see eval_metrics.h.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/eval_metrics.h"
+#include "library/embed_local.h"
+#include "util/alloc.h"
+
+#define WORD_MAX 48
+
+static bool isalnum_ascii(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+uint64_t eval_rand(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The nearest-rank percentile p (0..100) of sorted v[0..n). */
+static double percentile(const double *v, size_t n, double p)
+{
+    size_t r;
+
+    if (n == 0)
+        return 0;
+    r = (size_t)ceil(p / 100.0 * (double)n);
+    if (r < 1)
+        r = 1;
+    return v[r - 1];
+}
+
+void eval_bootstrap(const double *const *num, const double *const *den, size_t nmetrics, size_t n,
+                    size_t resamples, uint64_t seed, struct eval_ci *out)
+{
+    double **vals = xcalloc(nmetrics ? nmetrics : 1, sizeof(*vals));
+    size_t *nvals = xcalloc(nmetrics ? nmetrics : 1, sizeof(*nvals));
+    double *sn = xcalloc(nmetrics ? nmetrics : 1, sizeof(*sn));
+    double *sd = xcalloc(nmetrics ? nmetrics : 1, sizeof(*sd));
+    uint64_t state = seed;
+    size_t m, r, i;
+
+    for (m = 0; m < nmetrics; m++) {
+        double a = 0, b = 0;
+        for (i = 0; i < n; i++) {
+            a += num[m][i];
+            b += den[m][i];
+        }
+        out[m].value = b > 0 ? a / b : 0;
+        out[m].den = b;
+        vals[m] = xmalloc((resamples ? resamples : 1) * sizeof(**vals));
+    }
+    for (r = 0; r < resamples && n > 0; r++) {
+        memset(sn, 0, nmetrics * sizeof(*sn));
+        memset(sd, 0, nmetrics * sizeof(*sd));
+        for (i = 0; i < n; i++) {
+            size_t q = (size_t)(eval_rand(&state) % n);
+            for (m = 0; m < nmetrics; m++) {
+                sn[m] += num[m][q];
+                sd[m] += den[m][q];
+            }
+        }
+        for (m = 0; m < nmetrics; m++)
+            if (sd[m] > 0)
+                vals[m][nvals[m]++] = sn[m] / sd[m];
+    }
+    for (m = 0; m < nmetrics; m++) {
+        qsort(vals[m], nvals[m], sizeof(double), cmp_double);
+        out[m].lo = nvals[m] ? percentile(vals[m], nvals[m], 2.5) : out[m].value;
+        out[m].hi = nvals[m] ? percentile(vals[m], nvals[m], 97.5) : out[m].value;
+        free(vals[m]);
+    }
+    free(vals);
+    free(nvals);
+    free(sn);
+    free(sd);
+}
+
+/* Calls fn(ctx, stem, len) for each word of text as the baseline analyses
+ * it; stop words are dropped when drop_stop. */
+static void words(const char *text, bool drop_stop, void (*fn)(void *, const char *, size_t),
+                  void *ctx)
+{
+    const unsigned char *p = (const unsigned char *)text;
+
+    while (*p != '\0') {
+        char w[WORD_MAX];
+        size_t n = 0;
+        bool long_word = false;
+
+        while (*p != '\0' && !(isalnum_ascii(*p) || *p >= 0x80))
+            p++;
+        while (*p != '\0' && (isalnum_ascii(*p) || *p >= 0x80)) {
+            if (n + 1 < sizeof(w))
+                w[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+            else
+                long_word = true;
+            p++;
+        }
+        if (n == 0)
+            break;
+        w[n] = '\0';
+        if (long_word || n < 2 || (drop_stop && embed_local_stop_word(w)))
+            continue;
+        n = embed_local_stem(w, n);
+        fn(ctx, w, n);
+    }
+}
+
+/* ---- the page index ---------------------------------------------------- */
+
+struct posting {
+    uint32_t page, tf;
+};
+
+struct term {
+    char *text; /* NULL: empty slot */
+    struct posting *v;
+    size_t n, cap;
+};
+
+struct eval_pages {
+    struct term *terms; /* open addressing */
+    size_t nterms, cap;
+    double *len; /* each page's length in terms */
+    size_t npages;
+    double avglen;
+};
+
+static uint64_t hash(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+/* Returns the slot of term s (n bytes): its entry, or the empty slot it
+ * would take. */
+static struct term *slot(const struct eval_pages *p, const char *s, size_t n)
+{
+    size_t i = (size_t)hash(s, n) & (p->cap - 1);
+
+    while (p->terms[i].text != NULL
+           && !(strlen(p->terms[i].text) == n && memcmp(p->terms[i].text, s, n) == 0))
+        i = (i + 1) & (p->cap - 1);
+    return &p->terms[i];
+}
+
+static void grow(struct eval_pages *p)
+{
+    struct term *old = p->terms;
+    size_t oldcap = p->cap, i;
+
+    p->cap = p->cap ? p->cap * 2 : 1024;
+    p->terms = xcalloc(p->cap, sizeof(*p->terms));
+    for (i = 0; i < oldcap; i++)
+        if (old[i].text != NULL)
+            *slot(p, old[i].text, strlen(old[i].text)) = old[i];
+    free(old);
+}
+
+struct add_ctx {
+    struct eval_pages *p;
+    uint32_t page;
+};
+
+static void add_word(void *ctx, const char *w, size_t n)
+{
+    struct add_ctx *a = ctx;
+    struct eval_pages *p = a->p;
+    struct term *t;
+
+    if ((p->nterms + 1) * 2 > p->cap)
+        grow(p);
+    t = slot(p, w, n);
+    if (t->text == NULL) {
+        t->text = xstrndup(w, n);
+        p->nterms++;
+    }
+    if (t->n > 0 && t->v[t->n - 1].page == a->page) {
+        t->v[t->n - 1].tf++;
+    } else {
+        if (t->n == t->cap) {
+            t->cap = t->cap ? t->cap * 2 : 4;
+            t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
+        }
+        t->v[t->n].page = a->page;
+        t->v[t->n++].tf = 1;
+    }
+    p->len[a->page] += 1;
+}
+
+struct eval_pages *eval_pages_new(const char *const *texts, size_t n)
+{
+    struct eval_pages *p = xcalloc(1, sizeof(*p));
+    double total = 0;
+    size_t i;
+
+    grow(p);
+    p->npages = n;
+    p->len = xcalloc(n ? n : 1, sizeof(*p->len));
+    for (i = 0; i < n; i++) {
+        struct add_ctx a = {p, (uint32_t)i};
+        words(texts[i] ? texts[i] : "", true, add_word, &a);
+        total += p->len[i];
+    }
+    p->avglen = n ? total / (double)n : 1;
+    return p;
+}
+
+void eval_pages_free(struct eval_pages *p)
+{
+    size_t i;
+
+    if (p == NULL)
+        return;
+    for (i = 0; i < p->cap; i++) {
+        free(p->terms[i].text);
+        free(p->terms[i].v);
+    }
+    free(p->terms);
+    free(p->len);
+    free(p);
+}
+
+struct query_ctx {
+    char (*w)[WORD_MAX];
+    size_t n, cap;
+};
+
+static void add_query_word(void *ctx, const char *w, size_t n)
+{
+    struct query_ctx *q = ctx;
+
+    if (q->n == q->cap) {
+        q->cap = q->cap ? q->cap * 2 : 16;
+        q->w = xrealloc(q->w, q->cap * sizeof(*q->w));
+    }
+    memcpy(q->w[q->n], w, n);
+    q->w[q->n++][n] = '\0';
+}
+
+struct scored {
+    size_t page;
+    double score;
+};
+
+static int cmp_scored(const void *a, const void *b)
+{
+    const struct scored *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return x->page < y->page ? -1 : x->page > y->page;
+}
+
+size_t eval_pages_rank(const struct eval_pages *p, const char *question, size_t k, size_t *out)
+{
+    struct query_ctx q = {NULL, 0, 0};
+    double *score = xcalloc(p->npages ? p->npages : 1, sizeof(*score));
+    struct scored *s;
+    size_t i, j, n = 0;
+
+    words(question, true, add_query_word, &q);
+    /* Each occurrence of a word in the question adds its term again, as a
+     * query term frequency. */
+    for (i = 0; i < q.n; i++) {
+        const struct term *t = slot(p, q.w[i], strlen(q.w[i]));
+        double idf, df;
+
+        if (t->text == NULL)
+            continue;
+        df = (double)t->n;
+        idf = log(1.0 + ((double)p->npages - df + 0.5) / (df + 0.5));
+        for (j = 0; j < t->n; j++) {
+            double tf = t->v[j].tf,
+                   norm = 1 - EVAL_BASE_B + EVAL_BASE_B * p->len[t->v[j].page] / p->avglen;
+            score[t->v[j].page] += idf * tf * (EVAL_BASE_K1 + 1) / (tf + EVAL_BASE_K1 * norm);
+        }
+    }
+    s = xmalloc((p->npages ? p->npages : 1) * sizeof(*s));
+    for (i = 0; i < p->npages; i++)
+        if (score[i] > 0) {
+            s[n].page = i;
+            s[n++].score = score[i];
+        }
+    qsort(s, n, sizeof(*s), cmp_scored);
+    if (k > n)
+        k = n;
+    for (i = 0; i < k; i++)
+        out[i] = s[i].page;
+    free(s);
+    free(score);
+    free(q.w);
+    return k;
+}
+
+size_t eval_key_terms_found(const char *text, const char *const *terms, size_t n)
+{
+    struct query_ctx t = {NULL, 0, 0};
+    size_t i, j, k, found = 0;
+
+    words(text, false, add_query_word, &t);
+    for (i = 0; i < n; i++) {
+        struct query_ctx w = {NULL, 0, 0};
+        bool hit = false;
+
+        if (terms[i] != NULL)
+            words(terms[i], false, add_query_word, &w);
+        for (j = 0; w.n > 0 && j + w.n <= t.n && !hit; j++) {
+            for (k = 0; k < w.n && strcmp(t.w[j + k], w.w[k]) == 0; k++)
+                ;
+            hit = k == w.n;
+        }
+        found += hit;
+        free(w.w);
+    }
+    free(t.w);
+    return found;
+}

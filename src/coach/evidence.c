@@ -1,0 +1,169 @@
+/*
+ * The search's evidence for the coach; see evidence.h.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coach/evidence.h"
+#include "coach/phrase.h"
+#include "coach/sentences.h"
+#include "coach/words.h"
+#include "library/domains.h"
+#include "library/search.h"
+
+/* Contractions written without their apostrophe: informal, not unknown. */
+static const char *const contractions[] = {
+    "didnt",   "doesnt",   "arent",   "youre",  "theyre", "thats",  "heres", "theres",
+    "couldnt", "shouldnt", "wouldnt", "havent", "hasnt",  "werent", "wasnt", NULL};
+
+static bool held(const struct search_term *t)
+{
+    return t->expanded || (t->in_library && t->corrected == NULL);
+}
+
+static bool unknown_word(const struct search_term *t)
+{
+    const char *w = t->word != NULL ? t->word : t->term;
+    size_t i, n = strlen(w);
+    char lower[WORDS_BYTES];
+
+    if (held(t) || n < EVIDENCE_UNKNOWN_MIN_LETTERS || n >= sizeof(lower))
+        return false;
+    for (i = 0; i < n; i++) {
+        if (isdigit((unsigned char)w[i]))
+            return false;
+        lower[i] = (char)tolower((unsigned char)w[i]);
+    }
+    lower[n] = '\0';
+    return !words_in_list(lower, contractions);
+}
+
+void evidence_route(const struct search_result *sr, const char *question, struct route_evidence *ev)
+{
+    const struct search_evidence *e = &sr->evidence;
+    double all = 0, have = 0, scores[DOMAIN_COUNT];
+    size_t i;
+
+    memset(ev, 0, sizeof(*ev));
+    ev->searched = true;
+    for (i = 0; i < e->nterms; i++) {
+        all += e->terms[i].idf;
+        if (held(&e->terms[i]))
+            have += e->terms[i].idf;
+        ev->unknown_words += unknown_word(&e->terms[i]);
+    }
+    ev->coverage = all > 0 ? have / all : 0;
+    ev->best = e->best_bm25_norm;
+    domains_score(question, scores);
+    for (i = 0; i < DOMAIN_COUNT; i++)
+        if (scores[i] > ev->lexicon)
+            ev->lexicon = scores[i];
+}
+
+size_t evidence_weights(const struct search_result *sr, struct extract_weight *out, size_t max)
+{
+    const struct search_evidence *e = &sr->evidence;
+    size_t i, j, n = 0;
+
+    for (i = 0; i < e->nterms && n < max; i++) {
+        const char *w = e->terms[i].word != NULL ? e->terms[i].word : e->terms[i].term;
+        size_t nt;
+        uint64_t *t = terms_of(w, strlen(w), true, &nt);
+        for (j = 0; j < nt && n < max; j++)
+            out[n++] = (struct extract_weight){.term = t[j], .idf = e->terms[i].idf};
+        free(t);
+    }
+    return n;
+}
+
+/* The heading a hit stands for: its section, else its chapter's title. */
+static const char *hit_heading(const struct search_hit *h)
+{
+    return h->section != NULL && h->section[0] != '\0' ? h->section : h->chapter_title;
+}
+
+/* Adds the question for heading to out unless it is empty or already
+ * there; returns the new count. */
+static size_t add_question(struct arena *a, const char *heading, const char **out, size_t n,
+                           size_t max)
+{
+    char *q;
+    size_t i;
+
+    if (heading == NULL || n >= max)
+        return n;
+    q = phrase_question(heading);
+    if (q == NULL)
+        return n;
+    for (i = 0; i < n; i++)
+        if (strcmp(out[i], q) == 0) {
+            free(q);
+            return n;
+        }
+    out[n++] = arena_strdup(a, q);
+    free(q);
+    return n;
+}
+
+size_t evidence_choices(const struct search_result *sr, struct arena *a, const char **out,
+                        size_t max)
+{
+    size_t i, j, n = 0;
+
+    for (i = 0; i < sr->n && n < max; i++) {
+        bool seen = false;
+        for (j = 0; j < i && !seen; j++) /* one choice per chapter */
+            seen = sr->hits[i].chapter_id != NULL && sr->hits[j].chapter_id != NULL
+                   && strcmp(sr->hits[i].chapter_id, sr->hits[j].chapter_id) == 0;
+        if (!seen)
+            n = add_question(a, hit_heading(&sr->hits[i]), out, n, max);
+    }
+    return n;
+}
+
+bool evidence_sections(struct db *db, const struct search_result *sr, size_t k, struct arena *a,
+                       struct evidence_sections *out)
+{
+    size_t i, j, m;
+
+    memset(out, 0, sizeof(*out));
+    out->headings = arena_alloc(a, EVIDENCE_MAX_HEADINGS * sizeof(*out->headings));
+    out->followups = arena_alloc(a, EVIDENCE_MAX_FOLLOWUPS * sizeof(*out->followups));
+    for (i = 0; i < sr->n && i < k; i++) {
+        const struct search_hit *h = &sr->hits[i];
+        struct search_section *secs;
+        size_t n;
+        bool seen = false;
+        if (h->chapter_id == NULL)
+            continue;
+        for (j = 0; j < i && !seen; j++)
+            seen = sr->hits[j].chapter_id != NULL
+                   && strcmp(sr->hits[j].chapter_id, h->chapter_id) == 0;
+        if (seen)
+            continue;
+        if (!search_chapter_sections(db, h->chapter_id, a, &secs, &n))
+            return false;
+        if (h->chapter_title != NULL && out->nheadings < EVIDENCE_MAX_HEADINGS)
+            out->headings[out->nheadings++] = h->chapter_title;
+        for (m = 0; m < n && out->nheadings < EVIDENCE_MAX_HEADINGS; m++)
+            out->headings[out->nheadings++] = secs[m].title;
+        /* The sections next to this passage's, not its own. */
+        for (m = 0; m < n; m++) {
+            if (h->section == NULL || strcmp(secs[m].title, h->section) != 0)
+                continue;
+            if (m + 1 < n)
+                out->nfollowups = add_question(a, secs[m + 1].title, out->followups,
+                                               out->nfollowups, EVIDENCE_MAX_FOLLOWUPS);
+            if (m > 0)
+                out->nfollowups = add_question(a, secs[m - 1].title, out->followups,
+                                               out->nfollowups, EVIDENCE_MAX_FOLLOWUPS);
+        }
+        if (h->section == NULL && n > 0)
+            out->nfollowups = add_question(a, secs[0].title, out->followups, out->nfollowups,
+                                           EVIDENCE_MAX_FOLLOWUPS);
+    }
+    return true;
+}

@@ -1,0 +1,64 @@
+/*
+ * What a search tells the coach (library/search.h's evidence and hits),
+ * turned into the inputs of its decisions and of the extractive answer:
+ *   - the scope decision's evidence (route.h): coverage counting a term
+ *     matched only through a spelling correction as not held, the best
+ *     normalised BM25 score, the domain lexicon, the unknown long words;
+ *   - the library's IDF of the question's words, for the composer;
+ *   - the section headings of the chapters the passages come from (one
+ *     query per chapter, library/search.h's search_chapter_sections), to
+ *     cut headings glued to sentences;
+ *   - clarification choices: the chapters and sections the best matches
+ *     fall in, as questions (phrase.h), one per chapter, best first;
+ *   - suggested follow-up questions: the sections next to the cited ones
+ *     in their chapters, as questions.
+ *
+ * Ownership: every string and array is allocated in the arena passed in;
+ * the hits' strings stay the search result's.
+ */
+#ifndef PLC_COACH_EVIDENCE_H
+#define PLC_COACH_EVIDENCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "coach/extractive.h"
+#include "coach/route.h"
+#include "util/arena.h"
+
+struct db;
+struct search_result;
+
+/* Words of at least this many letters that the library does not hold
+ * count as unknown (route_evidence.unknown_words). */
+#define EVIDENCE_UNKNOWN_MIN_LETTERS 5
+#define EVIDENCE_MAX_HEADINGS 256
+#define EVIDENCE_MAX_FOLLOWUPS 3
+
+/* The headings of the chapters of a result's passages. */
+struct evidence_sections {
+    const char **headings; /* every section heading and chapter title, in the arena */
+    size_t nheadings;
+    const char **followups; /* questions from the sections next to the passages' */
+    size_t nfollowups;
+};
+
+/* Fills ev from the search of question. */
+void evidence_route(const struct search_result *sr, const char *question, struct route_evidence *ev)
+    __attribute__((nonnull));
+
+/* Writes the library's IDF of the question's words into out (at most max);
+ * returns how many. */
+size_t evidence_weights(const struct search_result *sr, struct extract_weight *out, size_t max)
+    __attribute__((nonnull));
+
+/* Writes up to max clarification choices into out; returns how many. */
+size_t evidence_choices(const struct search_result *sr, struct arena *a, const char **out,
+                        size_t max) __attribute__((nonnull));
+
+/* Loads the headings of the chapters of the result's first k passages and
+ * the follow-up questions next to them.  False when the database failed. */
+bool evidence_sections(struct db *db, const struct search_result *sr, size_t k, struct arena *a,
+                       struct evidence_sections *out) __attribute__((nonnull));
+
+#endif

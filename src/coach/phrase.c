@@ -1,0 +1,304 @@
+/*
+ * Headings phrased as questions; see phrase.h.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "coach/phrase.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+
+#define PHRASE_MAX_BYTES 300
+
+/* Imperative verbs that open the headings of practical books ("Choose the
+ * targets", "Score together"); a heading opening with one becomes "How do
+ * we ...?".  Words that are as often nouns ("plan", "map", "focus",
+ * "support", "check") are left out: those headings read as noun phrases. */
+static const char *const verbs[] = {
+    "choose",     "decide",    "write",    "set",     "score",     "build",   "use",
+    "start",      "begin",     "make",     "give",    "keep",      "look",    "ask",
+    "create",     "define",    "identify", "select",  "share",     "review",  "track",
+    "monitor",    "respond",   "name",     "find",    "agree",     "collect", "analyze",
+    "analyse",    "celebrate", "schedule", "protect", "establish", "develop", "design",
+    "align",      "unpack",    "teach",    "reteach", "measure",   "prepare", "organize",
+    "organise",   "run",       "hold",     "involve", "engage",    "invite",  "compare",
+    "prioritize", "clarify",   "commit",   "extend",  "adjust",    "reflect", "communicate",
+    "avoid",      "turn",      "take",     "bring",   "get",       "put",     "move",
+    "revisit",    "rewrite",   "listen",   NULL};
+
+/* Words that open a heading that is already a question. */
+static const char *const question_words[] = {"what",  "how",    "why",   "who",   "which",
+                                             "where", "is",     "are",   "do",    "does",
+                                             "can",   "should", "could", "would", NULL};
+
+/* Second words that make "What ...", "Who ..." a direct question ("What
+ * makes a goal SMART", "Who decides"); after any other ("What the
+ * principal does") the heading is an embedded question, a noun phrase. */
+static const char *const direct[] = {
+    "is",      "are",     "was",     "were",   "do",    "does",  "did",   "can",     "could",
+    "should",  "would",   "will",    "has",    "have",  "makes", "make",  "made",    "changes",
+    "happens", "works",   "matters", "counts", "helps", "goes",  "comes", "decides", "owns",
+    "leads",   "belongs", "if",      "about",  "now",   "not",   NULL};
+
+/* Words that, before a verb mark, show the mark is in a relative clause
+ * ("Signs a team is on track"), not the heading's own verb. */
+static const char *const clause_words[] = {"a", "an", "the", "that", "which", "who", "when", NULL};
+
+/* Headings of a book's apparatus, not of its subject. */
+static const char *const apparatus[] = {"introduction",
+                                        "conclusion",
+                                        "summary",
+                                        "references",
+                                        "notes",
+                                        "appendix",
+                                        "acknowledgments",
+                                        "acknowledgements",
+                                        "contents",
+                                        "index",
+                                        "preface",
+                                        "foreword",
+                                        "bibliography",
+                                        "glossary",
+                                        "about the authors",
+                                        "about the author",
+                                        "chapter summary",
+                                        "key points",
+                                        "reflection questions",
+                                        "questions for reflection",
+                                        "discussion questions",
+                                        NULL};
+
+/* Marks of a heading that reads as a statement. */
+static const char *const statements[] = {" does not ", " do not ",  " is not ", " are not ",
+                                         " is ",       " are ",     " means ",  " mean ",
+                                         " isn't ",    " doesn't ", NULL};
+
+static bool in_list(const char *w, size_t n, const char *const *list)
+{
+    size_t i;
+
+    for (i = 0; list[i] != NULL; i++)
+        if (strlen(list[i]) == n && strncasecmp(w, list[i], n) == 0)
+            return true;
+    return false;
+}
+
+static bool is_numbering(const char *w, size_t n)
+{
+    size_t i, digits = 0, roman = 0;
+
+    for (i = 0; i < n; i++) {
+        if (isdigit((unsigned char)w[i]))
+            digits++;
+        else if (strchr("ivxlcIVXLC", w[i]) != NULL)
+            roman++;
+        else if (strchr(".:)-", w[i]) == NULL)
+            return false;
+    }
+    return digits > 0 || roman > 0;
+}
+
+/* Copies heading into out without its numbering ("Chapter 3:", "Step 2 -",
+ * "4."), trailing punctuation and runs of white space. */
+static void clean(const char *heading, struct buf *out)
+{
+    const char *p = heading, *q;
+    size_t n;
+
+    while (isspace((unsigned char)*p))
+        p++;
+    for (;;) { /* "Chapter 3:", "Step 2.", "Part II", "4." */
+        size_t w = strcspn(p, " \t\n");
+        if ((w == 7 && strncasecmp(p, "chapter", 7) == 0)
+            || (w == 4 && strncasecmp(p, "step", 4) == 0)
+            || (w == 4 && strncasecmp(p, "part", 4) == 0)
+            || (w == 7 && strncasecmp(p, "section", 7) == 0)) {
+            q = p + w;
+            while (isspace((unsigned char)*q))
+                q++;
+            n = strcspn(q, " \t\n");
+            if (n == 0 || !is_numbering(q, n))
+                break;
+            p = q + n;
+        } else if (w > 0 && is_numbering(p, w)
+                   && (p[w - 1] == '.' || p[w - 1] == ')' || p[w - 1] == ':')) {
+            p += w;
+        } else {
+            break;
+        }
+        while (isspace((unsigned char)*p) || *p == ':' || *p == '-' || *p == '.')
+            p++;
+    }
+    for (; *p != '\0'; p++) {
+        if (isspace((unsigned char)*p)) {
+            if (out->len > 0 && out->data[out->len - 1] != ' ')
+                buf_putc(out, ' ');
+        } else {
+            buf_putc(out, *p);
+        }
+    }
+    while (out->len > 0 && strchr(" .:;,", out->data[out->len - 1]) != NULL)
+        out->data[--out->len] = '\0';
+}
+
+/* Words kept as written even in Title Case: names. */
+static const char *const names[] = {
+    "january",   "february",  "march",   "april",    "may",      "june",   "july",
+    "august",    "september", "october", "november", "december", "monday", "tuesday",
+    "wednesday", "thursday",  "friday",  "english",  "spanish",  "i",      NULL};
+
+/* True when the n bytes at w are one word in Title Case (an upper-case
+ * letter, then lower-case letters or apostrophes), not a name. */
+static bool title_case(const char *w, size_t n)
+{
+    size_t j;
+
+    if (n == 0 || !isupper((unsigned char)w[0]) || in_list(w, n, names))
+        return false;
+    for (j = 1; j < n; j++)
+        if (!islower((unsigned char)w[j]) && w[j] != '\'')
+            return false;
+    return true;
+}
+
+/* Appends word w (n bytes) lower-cased when it (or each hyphenated part)
+ * is in Title Case, except before a number ("Tier 2", "Week 0"); the
+ * punctuation after it does not count.  next: the word after it or "". */
+static void put_word(struct buf *out, const char *w, size_t n, const char *next)
+{
+    size_t core = n, i, start = 0;
+    bool before_number = isdigit((unsigned char)next[0]);
+
+    while (core > 0 && strchr(",:;.!?)\"", w[core - 1]) != NULL)
+        core--;
+    for (i = 0; i <= core; i++) {
+        size_t j;
+        bool lower;
+        if (i < core && w[i] != '-')
+            continue;
+        lower = !before_number && title_case(w + start, i - start);
+        for (j = start; j < i; j++)
+            buf_putc(out, lower ? (char)tolower((unsigned char)w[j]) : w[j]);
+        if (i < core)
+            buf_putc(out, '-');
+        start = i + 1;
+    }
+    buf_append(out, w + core, n - core);
+}
+
+/* Appends the words of s (one space between them) lower-cased as above. */
+static void put_words(struct buf *out, const char *s)
+{
+    while (*s != '\0') {
+        size_t n = strcspn(s, " ");
+        const char *next = s[n] == ' ' ? s + n + 1 : s + n;
+        put_word(out, s, n, next);
+        s = next;
+        if (*s != '\0')
+            buf_putc(out, ' ');
+    }
+}
+
+static size_t count_words(const char *s)
+{
+    size_t n = 0;
+
+    while (*s != '\0') {
+        while (*s == ' ')
+            s++;
+        if (*s == '\0')
+            break;
+        n++;
+        s += strcspn(s, " ");
+    }
+    return n;
+}
+
+/* True when s (cleaned) reads as a statement: a verb mark within its
+ * first three words, with no article or relative word before it. */
+static bool is_statement(const char *s)
+{
+    size_t i, w;
+    const char *p = s;
+
+    if (in_list(s, strcspn(s, " "), question_words))
+        return false;
+    for (w = 0; w < 3 && *p != '\0'; w++) {
+        size_t n = strcspn(p, " ");
+        if (in_list(p, n, clause_words))
+            return false;
+        p += n;
+        for (i = 0; statements[i] != NULL; i++)
+            if (strncasecmp(p, statements[i], strlen(statements[i])) == 0)
+                return true;
+        if (*p == ' ')
+            p++;
+    }
+    return false;
+}
+
+char *phrase_question(const char *heading)
+{
+    struct buf h = BUF_INIT, out = BUF_INIT;
+    const char *s, *second;
+    size_t first, words;
+    char *result = NULL;
+
+    clean(heading, &h);
+    s = buf_str(&h);
+    words = count_words(s);
+    if (words < PHRASE_MIN_WORDS || words > PHRASE_MAX_WORDS || h.len > PHRASE_MAX_BYTES
+        || in_list(s, h.len, apparatus))
+        goto done;
+    first = strcspn(s, " ");
+    second = s[first] == ' ' ? s + first + 1 : s + first;
+    if (in_list(s, first, question_words)
+        && (words == 1 || in_list(second, strcspn(second, " "), direct))) {
+        buf_putc(&out, (char)toupper((unsigned char)s[0]));
+        put_words(&out, s + 1);
+        if (out.data[out.len - 1] != '?')
+            buf_putc(&out, '?');
+    } else if (in_list(s, first, (const char *const[]){"when", "if", NULL})) {
+        buf_puts(&out, "What should we do ");
+        put_words(&out, s);
+        buf_putc(&out, '?');
+    } else if (is_statement(s)) {
+        buf_puts(&out, "Why does the library say that ");
+        put_words(&out, s);
+        buf_putc(&out, '?');
+    } else if (first > 5 && strncasecmp(s + first - 3, "ing", 3) == 0) {
+        buf_puts(&out, "How do we go about ");
+        put_words(&out, s);
+        buf_putc(&out, '?');
+    } else if (in_list(s, first, verbs)) {
+        buf_puts(&out, "How do we ");
+        put_words(&out, s);
+        buf_putc(&out, '?');
+    } else {
+        buf_puts(&out, "What should our team know about ");
+        put_words(&out, s);
+        buf_putc(&out, '?');
+    }
+    result = buf_steal(&out);
+done:
+    buf_free(&h);
+    buf_free(&out);
+    return result;
+}
+
+bool phrase_same(const char *a, const char *b)
+{
+    struct buf x = BUF_INIT, y = BUF_INIT;
+    bool same;
+
+    clean(a, &x);
+    clean(b, &y);
+    same = x.len == y.len && strncasecmp(buf_str(&x), buf_str(&y), x.len) == 0;
+    buf_free(&x);
+    buf_free(&y);
+    return same;
+}

@@ -1,0 +1,69 @@
+/*
+ * A book's printed pages and section headings (sql/020_lexical.sql),
+ * written at ingestion in the book's transaction and read for the
+ * evaluation's page baseline, quote checks and the coach's suggested
+ * follow-ups.  Parameterised SQL only; results are copied into structs.
+ */
+#ifndef PLC_DB_PAGES_H
+#define PLC_DB_PAGES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+struct db;
+
+/* Writes pages 0..n-1 of a book (labels[i], texts[i]).  Returns false
+ * when the database failed (logged). */
+bool pages_put_book(struct db *db, const char *book_id, const char *const *labels,
+                    const char *const *texts, size_t n) __attribute__((nonnull(1, 2)));
+
+/* One section heading to write. */
+struct section_in {
+    const char *chapter_id; /* NULL: before the first chapter */
+    const char *title;
+    int level;
+    const char *page_label;
+    int page_index;
+};
+
+/* Writes a book's sections in order; ids[i] receives section i's id (37
+ * bytes each).  Returns false when the database failed. */
+bool sections_put_book(struct db *db, const char *book_id, const struct section_in *s, size_t n,
+                       char (*ids)[37]) __attribute__((nonnull(1, 2)));
+
+/* One section heading as read. */
+struct section_row {
+    const char *id, *title, *page_start; /* in the arena */
+    int level, page_index;
+};
+
+/* Lists the section headings of a chapter in book order (into the arena).
+ * An unknown chapter has none.  Returns false when the database failed. */
+bool sections_of_chapter(struct db *db, const char *chapter_id, struct arena *a,
+                         struct section_row **out, size_t *n) __attribute__((nonnull));
+
+/* One printed page as read. */
+struct page_row {
+    const char *book_id, *book_title, *label, *text; /* in the arena */
+    int page_index;
+};
+
+/* Lists every page of every book, by book then page (into the arena).
+ * Returns false when the database failed. */
+bool pages_all(struct db *db, struct arena *a, struct page_row **out, size_t *n)
+    __attribute__((nonnull));
+
+/* Sets *text (in the arena) to the text of a book's pages from..to
+ * (indexes, inclusive), joined by "\n\n"; "" when it has none of them.
+ * Returns false when the database failed. */
+bool pages_text(struct db *db, const char *book_id, int from, int to, struct arena *a,
+                const char **text) __attribute__((nonnull));
+
+/* Sets *book_id (in the arena; NULL when there is no such passage), *from
+ * and *to to a passage's book and page-index range.  Returns false when
+ * the database failed. */
+bool pages_chunk_span(struct db *db, const char *chunk_id, struct arena *a, const char **book_id,
+                      int *from, int *to) __attribute__((nonnull));
+
+#endif

@@ -1,0 +1,470 @@
+/*
+ * The BM25 side of retrieval; see search_lexical.h and
+ * src/library/README.md, "Lexical retrieval, exactly".
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "db/lexicon.h"
+#include "library/analyze.h"
+#include "library/bm25.h"
+#include "library/lexical.h"
+#include "library/search_lexical.h"
+#include "library/synonyms.h"
+#include "util/alloc.h"
+
+#define TYPO_CANDIDATES 5 /* vocabulary terms considered per unknown word */
+#define TYPO_MIN_LEN 4    /* shorter unknown terms are left alone */
+#define FB_CANDIDATES 4   /* RM3: fb_terms x this many candidates get their df checked */
+
+/* A query term while the query is built. */
+struct qterm {
+    char term[ANALYZE_TERM_MAX];
+    const char *word; /* in the arena */
+    enum search_term_source source;
+    double weight;
+    double own; /* weight in the own score: 1 for the question's terms, 1 for a
+                 * typo's correction, 1/m for each of the m held phrase terms
+                 * of an unknown acronym; 0 otherwise */
+    int64_t df;
+    double idf;
+    size_t corrected;  /* question term: index of its TYPO term, or NONE */
+    size_t stands_for; /* synonym term: the question term (an acronym) it expands, or NONE */
+    bool expanded;     /* question term: unknown, but its phrase is held */
+    double held_idf;   /* corrected or expanded question term: see search.h */
+};
+
+#define NONE ((size_t)-1)
+
+struct query {
+    struct qterm *v;
+    size_t n, cap;
+    struct arena *a;
+};
+
+static ssize_t find(const struct query *q, const char *term)
+{
+    size_t i;
+    for (i = 0; i < q->n; i++)
+        if (strcmp(q->v[i].term, term) == 0)
+            return (ssize_t)i;
+    return -1;
+}
+
+static struct qterm *add(struct query *q, const char *term, const char *word, size_t wlen,
+                         enum search_term_source source, double weight, double own)
+{
+    struct qterm *t;
+
+    if (q->n == q->cap) {
+        q->cap = q->cap ? q->cap * 2 : 16;
+        q->v = xrealloc(q->v, q->cap * sizeof(*q->v));
+    }
+    t = &q->v[q->n++];
+    memset(t, 0, sizeof(*t));
+    snprintf(t->term, sizeof(t->term), "%s", term);
+    t->word = arena_strndup(q->a, word, wlen);
+    t->source = source;
+    t->weight = weight;
+    t->own = own;
+    t->corrected = NONE;
+    t->stands_for = NONE;
+    return t;
+}
+
+static void question_term(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
+{
+    struct query *q = ctx;
+    ssize_t i = find(q, term);
+
+    (void)len;
+    if (i >= 0)
+        q->v[i].weight += 1; /* query term frequency */
+    else
+        (void)add(q, term, word, wlen, SEARCH_TERM_QUESTION, 1, 1);
+}
+
+struct syn_ctx {
+    struct query *q;
+    const char *source;
+    size_t stands_for; /* the question term the source is, or NONE (a phrase) */
+    double base;       /* w_synonym */
+    double weight;     /* of each term of the current expansion */
+};
+
+static void synonym_term(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
+{
+    struct syn_ctx *s = ctx;
+    ssize_t i = find(s->q, term);
+
+    (void)len;
+    (void)word;
+    (void)wlen;
+    if (i < 0) {
+        struct qterm *t =
+            add(s->q, term, s->source, strlen(s->source), SEARCH_TERM_SYNONYM, s->weight, 0);
+        t->stands_for = s->stands_for;
+    } else if (s->q->v[i].source == SEARCH_TERM_SYNONYM && s->q->v[i].weight < s->weight) {
+        s->q->v[i].weight = s->weight;
+    }
+}
+
+static void synonym_expansion(void *ctx, const char *expansion, const char *source)
+{
+    struct syn_ctx *s = ctx;
+    char term[ANALYZE_TERM_MAX];
+    size_t n = analyze_word(source, strlen(source), term);
+    ssize_t i = n > 0 && strchr(source, ' ') == NULL ? find(s->q, term) : -1;
+
+    size_t m = analyze_each(expansion, NULL, NULL);
+
+    /* The phrase's terms share the acronym's place: w_synonym / m each. */
+    s->source = source;
+    s->stands_for = i >= 0 && s->q->v[i].source == SEARCH_TERM_QUESTION ? (size_t)i : NONE;
+    s->weight = m > 0 ? s->base / (double)m : s->base;
+    analyze_each(expansion, synonym_term, s);
+}
+
+/* An unknown question acronym whose phrase the library holds stands in
+ * through the phrase's held terms, each with own weight 1 / their number. */
+static void expansion_stand_ins(struct query *q)
+{
+    size_t i, j;
+
+    for (i = 0; i < q->n; i++) {
+        size_t m = 0;
+        if (q->v[i].source != SEARCH_TERM_QUESTION || q->v[i].df > 0)
+            continue;
+        for (j = 0; j < q->n; j++)
+            m += q->v[j].stands_for == i && q->v[j].df > 0;
+        if (m == 0)
+            continue;
+        q->v[i].expanded = true;
+        for (j = 0; j < q->n; j++)
+            if (q->v[j].stands_for == i && q->v[j].df > 0 && q->v[j].own < 1.0 / (double)m)
+                q->v[j].own = 1.0 / (double)m;
+    }
+}
+
+/* The idf standing in for corrected and expanded question terms. */
+static void held_idf(struct query *q)
+{
+    size_t i, j;
+
+    for (i = 0; i < q->n; i++) {
+        struct qterm *t = &q->v[i];
+        if (t->corrected != NONE) {
+            t->held_idf = q->v[t->corrected].idf;
+        } else if (t->expanded) {
+            double sum = 0;
+            size_t m = 0;
+            for (j = 0; j < q->n; j++)
+                if (q->v[j].stands_for == i && q->v[j].df > 0) {
+                    sum += q->v[j].idf;
+                    m++;
+                }
+            t->held_idf = m ? sum / (double)m : t->idf;
+        }
+    }
+}
+
+/* Fills df and idf of terms [from, q->n) and, when stats is not NULL,
+ * the library's statistics. */
+static bool lookup_df(struct db *db, struct query *q, size_t from, struct lexicon_stats *stats)
+{
+    size_t n = q->n - from, i;
+    const char **terms = xmalloc((n ? n : 1) * sizeof(*terms));
+    int64_t *df = xcalloc(n ? n : 1, sizeof(*df));
+    struct lexicon_stats st;
+    bool ok;
+
+    for (i = 0; i < n; i++)
+        terms[i] = q->v[from + i].term;
+    ok = lexicon_df(db, terms, n, &st, df);
+    if (ok) {
+        for (i = 0; i < n; i++)
+            q->v[from + i].df = df[i];
+        if (stats != NULL)
+            *stats = st;
+    }
+    free(terms);
+    free(df);
+    return ok;
+}
+
+static bool alphabetic(const char *s)
+{
+    for (; *s != '\0'; s++)
+        if (!isalpha((unsigned char)*s))
+            return false;
+    return true;
+}
+
+/* Matches the question's unknown words to the vocabulary: a candidate
+ * within edit distance 1 (terms of up to 5 letters) or 2 (longer), the
+ * closest first, then the most similar by trigrams, then the most
+ * frequent.  Adds it as a TYPO term standing for the word. */
+static bool correct_typos(struct db *db, struct query *q, const struct search_tuning *t)
+{
+    const char **words = xmalloc((q->n ? q->n : 1) * sizeof(*words));
+    size_t *which = xmalloc((q->n ? q->n : 1) * sizeof(*which));
+    struct lexicon_similar *sim;
+    size_t nw = 0, ns, i, j, nq = q->n;
+    bool ok;
+
+    for (i = 0; i < nq; i++)
+        if (q->v[i].source == SEARCH_TERM_QUESTION && q->v[i].df == 0 && !q->v[i].expanded
+            && strlen(q->v[i].term) >= TYPO_MIN_LEN && alphabetic(q->v[i].term)) {
+            words[nw] = q->v[i].term;
+            which[nw++] = i;
+        }
+    ok = nw == 0
+         || lexicon_similar(db, words, nw, t->typo_min_sim, TYPO_CANDIDATES, q->a, &sim, &ns);
+    for (i = 0; ok && i < nw; i++) {
+        struct qterm *orig = &q->v[which[i]];
+        size_t limit = strlen(orig->term) <= 5 ? 1 : 2, best_d = limit + 1;
+        const struct lexicon_similar *best = NULL;
+        for (j = 0; j < ns; j++) {
+            size_t d;
+            if (sim[j].word != i)
+                continue;
+            d = search_edit_distance(orig->term, sim[j].term, limit);
+            if (d > limit)
+                continue;
+            if (best == NULL || d < best_d
+                || (d == best_d
+                    && (sim[j].similarity > best->similarity
+                        || (sim[j].similarity == best->similarity && sim[j].df > best->df)))) {
+                best = &sim[j];
+                best_d = d;
+            }
+        }
+        if (best != NULL) {
+            ssize_t k = find(q, best->term);
+            double w = orig->weight;
+            if (k < 0) {
+                struct qterm *nt =
+                    add(q, best->term, orig->word, strlen(orig->word), SEARCH_TERM_TYPO, w, 1);
+                nt->df = best->df;
+                k = (ssize_t)(q->n - 1);
+            } else {
+                q->v[k].weight += w;
+                if (q->v[k].own < 1)
+                    q->v[k].own = 1;
+            }
+            q->v[which[i]].corrected = (size_t)k; /* q->v may have moved */
+        }
+    }
+    free(words);
+    free(which);
+    return ok;
+}
+
+/* Scores the query into acc. */
+static bool pass(struct db *db, struct lexical_cache *cache, const struct query *q,
+                 const struct bm25_params *p, double avglen, const struct search_tuning *t,
+                 unsigned domains, struct bm25_acc *acc)
+{
+    struct lexical_term *lt = xcalloc(q->n ? q->n : 1, sizeof(*lt));
+    size_t i;
+    bool ok;
+
+    for (i = 0; i < q->n; i++) {
+        lt[i].term = q->v[i].term;
+        lt[i].weight = q->v[i].weight;
+        lt[i].own = q->v[i].own;
+        lt[i].df = q->v[i].df;
+        lt[i].idf = q->v[i].idf;
+    }
+    ok = lexical_score(db, cache, lt, q->n, p, avglen, t->postings_cap, domains, acc);
+    free(lt);
+    return ok;
+}
+
+/* RM3: re-weights q with the relevance model of the top passages of acc
+ * (adding FEEDBACK terms).  The library holds n_docs passages. */
+static bool feedback(struct db *db, struct query *q, const struct search_tuning *t,
+                     const struct bm25_acc *acc, const struct lexical_cache *cache, double n_docs)
+{
+    struct bm25_hit *top = xmalloc(t->fb_docs * sizeof(*top));
+    size_t ntop = bm25_acc_top(acc, t->fb_docs, top), i, nrm, ncand, kept = 0, nfinal;
+    const char **books = xmalloc((ntop ? ntop : 1) * sizeof(*books));
+    int *ords = xmalloc((ntop ? ntop : 1) * sizeof(*ords));
+    const char **texts = xmalloc((ntop ? ntop : 1) * sizeof(*texts));
+    struct analyze_counts *counts = xcalloc(ntop ? ntop : 1, sizeof(*counts));
+    struct bm25_fb_doc *docs = xcalloc(ntop ? ntop : 1, sizeof(*docs));
+    struct bm25_wterm *rm = NULL, *qv = NULL, *final = NULL, *fb = NULL;
+    struct query cand = {NULL, 0, 0, q->a};
+    bool ok;
+
+    for (i = 0; i < ntop; i++) {
+        books[i] = cache->books[top[i].book];
+        ords[i] = (int)top[i].ordinal;
+    }
+    ok = lexicon_passage_texts(db, books, ords, ntop, q->a, texts);
+    if (!ok || ntop == 0)
+        goto done;
+    for (i = 0; i < ntop; i++) {
+        if (texts[i] != NULL)
+            analyze_count_text(&counts[i], texts[i]);
+        docs[i].terms = &counts[i];
+        docs[i].score = top[i].score;
+    }
+    nrm = bm25_rm_estimate(docs, ntop, &rm);
+    /* The best candidates, their df (known for query terms), then the
+     * common ones dropped and fb_terms kept. */
+    ncand = nrm < t->fb_terms * FB_CANDIDATES ? nrm : t->fb_terms * FB_CANDIDATES;
+    for (i = 0; i < ncand; i++)
+        (void)add(&cand, rm[i].term, "", 0, SEARCH_TERM_FEEDBACK, rm[i].weight, 0);
+    ok = lookup_df(db, &cand, 0, NULL);
+    if (!ok)
+        goto done;
+    fb = xmalloc(t->fb_terms * sizeof(*fb));
+    for (i = 0; i < cand.n && kept < t->fb_terms; i++)
+        if (cand.v[i].df > 0 && (double)cand.v[i].df <= t->fb_max_df * n_docs) {
+            memcpy(fb[kept].term, cand.v[i].term, sizeof(fb[kept].term));
+            fb[kept++].weight = cand.v[i].weight;
+        }
+    qv = xmalloc((q->n ? q->n : 1) * sizeof(*qv));
+    for (i = 0; i < q->n; i++) {
+        memcpy(qv[i].term, q->v[i].term, sizeof(qv[i].term));
+        qv[i].weight = q->v[i].df > 0 ? q->v[i].weight : 0;
+    }
+    nfinal = bm25_rm_interpolate(qv, q->n, fb, kept, t->fb_alpha, &final);
+    /* Apply: existing terms take their new weight, new ones are added. */
+    for (i = 0; i < q->n; i++)
+        q->v[i].weight = 0;
+    for (i = 0; i < nfinal; i++) {
+        ssize_t k = find(q, final[i].term);
+        if (k >= 0) {
+            q->v[k].weight = final[i].weight;
+        } else {
+            ssize_t c = find(&cand, final[i].term);
+            struct qterm *nt =
+                add(q, final[i].term, "", 0, SEARCH_TERM_FEEDBACK, final[i].weight, 0);
+            nt->df = c >= 0 ? cand.v[c].df : 0;
+            nt->idf = bm25_idf(n_docs, (double)nt->df);
+        }
+    }
+done:
+    for (i = 0; i < ntop; i++)
+        analyze_counts_free(&counts[i]);
+    free(counts);
+    free(docs);
+    free(top);
+    free(books);
+    free(ords);
+    free(texts);
+    free(rm);
+    free(fb);
+    free(qv);
+    free(final);
+    free(cand.v);
+    return ok;
+}
+
+/* Copies the evidence out of q. */
+static void evidence(const struct query *q, struct arena *a, struct search_evidence *ev)
+{
+    size_t i, nt = 0, ne = 0;
+
+    ev->terms = arena_alloc(a, (q->n ? q->n : 1) * sizeof(*ev->terms));
+    ev->expansions = arena_alloc(a, (q->n ? q->n : 1) * sizeof(*ev->expansions));
+    for (i = 0; i < q->n; i++) {
+        const struct qterm *t = &q->v[i];
+        struct search_term *o =
+            t->source == SEARCH_TERM_QUESTION ? &ev->terms[nt++] : &ev->expansions[ne++];
+        o->term = arena_strdup(a, t->term);
+        o->word = arena_strdup(a, t->word);
+        o->source = t->source;
+        o->df = t->df;
+        o->idf = t->idf;
+        o->in_library = t->df > 0;
+        o->corrected = t->corrected != NONE ? arena_strdup(a, q->v[t->corrected].term) : NULL;
+        o->expanded = t->expanded;
+        o->held_idf = t->held_idf;
+        o->weight = t->weight;
+    }
+    ev->nterms = nt;
+    ev->nexpansions = ne;
+}
+
+bool search_lexical(struct db *db, const char *question, const struct search_tuning *t,
+                    unsigned domains, size_t want, struct arena *a, struct lexical_ranked **out,
+                    size_t *n, struct search_evidence *ev)
+{
+    struct bm25_params p = {t->k1, t->b, t->w_section, t->w_chapter};
+    struct query q = {NULL, 0, 0, a};
+    struct lexical_cache cache;
+    struct lexicon_stats st = {0, 0};
+    struct bm25_acc acc;
+    struct bm25_hit *top = NULL;
+    double avglen, max = 0;
+    size_t i, ntop;
+    bool ok = false;
+
+    memset(&cache, 0, sizeof(cache));
+    memset(&acc, 0, sizeof(acc));
+    memset(ev, 0, sizeof(*ev));
+    *out = NULL;
+    *n = 0;
+    analyze_each(question, question_term, &q);
+    if (t->w_synonym > 0) {
+        struct syn_ctx s = {.q = &q, .stands_for = NONE, .base = t->w_synonym};
+        synonyms_each(question, synonym_expansion, &s);
+    }
+    if (t->w_thesaurus > 0) {
+        struct syn_ctx s = {.q = &q, .stands_for = NONE, .base = t->w_thesaurus};
+        synonyms_thesaurus_each(question, synonym_expansion, &s);
+    }
+    if (!lookup_df(db, &q, 0, &st))
+        goto done;
+    expansion_stand_ins(&q);
+    if (t->typos && !correct_typos(db, &q, t))
+        goto done;
+    avglen = st.chunks > 0 ? (double)st.length / (double)st.chunks : 1;
+    for (i = 0; i < q.n; i++)
+        q.v[i].idf = bm25_idf((double)st.chunks, (double)q.v[i].df);
+    held_idf(&q);
+    for (i = 0; i < q.n; i++)
+        if (q.v[i].source == SEARCH_TERM_QUESTION)
+            max += bm25_term_max(&p, q.v[i].corrected != NONE || q.v[i].expanded ? q.v[i].held_idf
+                                                                                 : q.v[i].idf);
+    if (!pass(db, &cache, &q, &p, avglen, t, domains, &acc))
+        goto done;
+    ev->best_bm25 = bm25_acc_best_own(&acc);
+    if (t->fb_docs > 0 && acc.n > 0) {
+        if (!feedback(db, &q, t, &acc, &cache, (double)st.chunks))
+            goto done;
+        bm25_acc_free(&acc);
+        if (!pass(db, &cache, &q, &p, avglen, t, domains, &acc))
+            goto done;
+    }
+    top = xmalloc((want ? want : 1) * sizeof(*top));
+    ntop = bm25_acc_top(&acc, want, top);
+    *out = arena_alloc(a, (ntop ? ntop : 1) * sizeof(**out));
+    for (i = 0; i < ntop; i++) {
+        (*out)[i].book_id = arena_strdup(a, cache.books[top[i].book]);
+        (*out)[i].ordinal = (int)top[i].ordinal;
+        (*out)[i].score = top[i].score;
+        (*out)[i].norm = max > 0 ? top[i].own / max : 0;
+    }
+    *n = ntop;
+    ok = true;
+done:
+    evidence(&q, a, ev);
+    ev->coverage = search_coverage(ev->terms, ev->nterms);
+    ev->max_bm25 = max;
+    ev->best_bm25_norm = max > 0 ? ev->best_bm25 / max : 0;
+    ev->library_chunks = st.chunks;
+    ev->avg_length = st.chunks > 0 ? (double)st.length / (double)st.chunks : 0;
+    free(top);
+    bm25_acc_free(&acc);
+    lexical_cache_free(&cache);
+    free(q.v);
+    return ok;
+}

@@ -1,0 +1,267 @@
+/*
+ * The pure steps of retrieval (fusion, de-duplication, MMR, coverage,
+ * edit distance) and the tuning table; see search.h.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "library/search.h"
+#include "util/alloc.h"
+
+const struct search_tuning search_tuning_default = {
+    .k1 = 1.2,
+    .b = 0.75,
+    .w_section = 2.0,
+    .w_chapter = 1.0,
+    .w_synonym = 0.5,
+    .w_thesaurus = 1.5,
+    .typos = true,
+    .typo_min_sim = 0.4,
+    .fb_docs = 0,
+    .fb_terms = 10,
+    .fb_alpha = 0.5,
+    .fb_max_df = 0.1,
+    .w_lexical = 1.0,
+    .w_vector = 0.0,
+    .domain_boost = 1.0,
+    .mmr_lambda = 1.0,
+    .postings_cap = 2000,
+    .min_norm = 0.0,
+};
+
+/* The table behind search_tuning_set(). */
+static const struct tuning_key {
+    const char *name;
+    enum { T_DOUBLE, T_SIZE, T_BOOL, T_INT64 } type;
+    size_t offset;
+    double min, max;
+} tuning_keys[] = {
+    {"k1", T_DOUBLE, offsetof(struct search_tuning, k1), 0, 10},
+    {"b", T_DOUBLE, offsetof(struct search_tuning, b), 0, 1},
+    {"w_section", T_DOUBLE, offsetof(struct search_tuning, w_section), 0, 100},
+    {"w_chapter", T_DOUBLE, offsetof(struct search_tuning, w_chapter), 0, 100},
+    {"w_synonym", T_DOUBLE, offsetof(struct search_tuning, w_synonym), 0, 10},
+    {"w_thesaurus", T_DOUBLE, offsetof(struct search_tuning, w_thesaurus), 0, 10},
+    {"typos", T_BOOL, offsetof(struct search_tuning, typos), 0, 1},
+    {"typo_min_sim", T_DOUBLE, offsetof(struct search_tuning, typo_min_sim), 0.3, 1},
+    {"fb_docs", T_SIZE, offsetof(struct search_tuning, fb_docs), 0, 50},
+    {"fb_terms", T_SIZE, offsetof(struct search_tuning, fb_terms), 1, 100},
+    {"fb_alpha", T_DOUBLE, offsetof(struct search_tuning, fb_alpha), 0, 1},
+    {"fb_max_df", T_DOUBLE, offsetof(struct search_tuning, fb_max_df), 0, 1},
+    {"w_lexical", T_DOUBLE, offsetof(struct search_tuning, w_lexical), 0, 100},
+    {"w_vector", T_DOUBLE, offsetof(struct search_tuning, w_vector), 0, 100},
+    {"domain_boost", T_DOUBLE, offsetof(struct search_tuning, domain_boost), 0.1, 10},
+    {"mmr_lambda", T_DOUBLE, offsetof(struct search_tuning, mmr_lambda), 0, 1},
+    {"postings_cap", T_INT64, offsetof(struct search_tuning, postings_cap), 0, 1e9},
+    {"min_norm", T_DOUBLE, offsetof(struct search_tuning, min_norm), 0, 1},
+};
+
+bool search_tuning_set(struct search_tuning *t, const char *assignment, char *err, size_t errlen)
+{
+    const char *eq = strchr(assignment, '=');
+    size_t i, n;
+    char *end;
+    double v;
+
+    if (eq == NULL) {
+        snprintf(err, errlen, "expected name=value, got '%s'", assignment);
+        return false;
+    }
+    n = (size_t)(eq - assignment);
+    for (i = 0; i < sizeof(tuning_keys) / sizeof(tuning_keys[0]); i++) {
+        const struct tuning_key *k = &tuning_keys[i];
+        char *field = (char *)t + k->offset;
+        if (strlen(k->name) != n || strncmp(k->name, assignment, n) != 0)
+            continue;
+        v = strtod(eq + 1, &end);
+        if (end == eq + 1 || *end != '\0' || !isfinite(v) || v < k->min || v > k->max
+            || (k->type != T_DOUBLE && v != floor(v))) {
+            snprintf(err, errlen, "%s: expected a %s from %g to %g", k->name,
+                     k->type == T_DOUBLE ? "number" : "whole number", k->min, k->max);
+            return false;
+        }
+        switch (k->type) {
+        case T_DOUBLE: *(double *)(void *)field = v; break;
+        case T_SIZE: *(size_t *)(void *)field = (size_t)v; break;
+        case T_BOOL: *(bool *)(void *)field = v != 0; break;
+        case T_INT64: *(int64_t *)(void *)field = (int64_t)v; break;
+        }
+        return true;
+    }
+    snprintf(err, errlen, "unknown setting '%.*s'", (int)n, assignment);
+    return false;
+}
+
+void search_fuse(struct search_hit *hits, size_t n, int rrf_k, double w_lex, double w_vec,
+                 const char *const *boost, double boost_factor)
+{
+    size_t i, j, b;
+
+    for (i = 0; i < n; i++) {
+        double f = 0;
+        if (hits[i].vec_rank > 0)
+            f += w_vec / (rrf_k + hits[i].vec_rank);
+        if (hits[i].bm25_rank > 0)
+            f += w_lex / (rrf_k + hits[i].bm25_rank);
+        for (b = 0; boost != NULL && boost[b] != NULL; b++) {
+            for (j = 0; j < hits[i].ndomains; j++)
+                if (strcmp(hits[i].domains[j], boost[b]) == 0)
+                    break;
+            if (j < hits[i].ndomains) {
+                f *= boost_factor;
+                break;
+            }
+        }
+        hits[i].fused = f;
+    }
+}
+
+static int cmp_fused(const void *a, const void *b)
+{
+    const struct search_hit *x = a, *y = b;
+    if (x->fused != y->fused)
+        return x->fused > y->fused ? -1 : 1;
+    return strcmp(x->chunk_id, y->chunk_id);
+}
+
+void search_sort_fused(struct search_hit *hits, size_t n)
+{
+    if (n > 1)
+        qsort(hits, n, sizeof(*hits), cmp_fused);
+}
+
+size_t search_dedup(struct search_hit *hits, size_t n)
+{
+    size_t i, j, kept = 0;
+
+    for (i = 0; i < n; i++) {
+        bool dup = false;
+        for (j = 0; j < kept && !dup; j++)
+            dup = strcmp(hits[j].book_id, hits[i].book_id) == 0
+                  && hits[i].page_index_start <= hits[j].page_index_end
+                  && hits[j].page_index_start <= hits[i].page_index_end;
+        if (!dup)
+            hits[kept++] = hits[i];
+    }
+    return kept;
+}
+
+static double cosine(const float *a, const float *b, size_t dims)
+{
+    double dot = 0, na = 0, nb = 0;
+    size_t i;
+
+    if (a == NULL || b == NULL)
+        return 0;
+    for (i = 0; i < dims; i++) {
+        dot += (double)a[i] * b[i];
+        na += (double)a[i] * a[i];
+        nb += (double)b[i] * b[i];
+    }
+    return na > 0 && nb > 0 ? dot / sqrt(na * nb) : 0;
+}
+
+size_t search_mmr(struct search_hit *hits, size_t n, size_t dims, double lambda, size_t k)
+{
+    size_t chosen, i, j;
+    double best_fused;
+
+    if (n == 0)
+        return 0;
+    if (k > n)
+        k = n;
+    best_fused = hits[0].fused > 0 ? hits[0].fused : 1;
+    /* hits[0..chosen) are chosen; pick the next from hits[chosen..n). */
+    for (chosen = 1; chosen < k; chosen++) {
+        size_t pick = chosen;
+        double pick_score = -INFINITY;
+        for (i = chosen; i < n; i++) {
+            double maxsim = 0, s;
+            for (j = 0; j < chosen; j++) {
+                double c = cosine(hits[i].vec, hits[j].vec, dims);
+                if (c > maxsim)
+                    maxsim = c;
+            }
+            s = lambda * (hits[i].fused / best_fused) - (1 - lambda) * maxsim;
+            if (s > pick_score) {
+                pick_score = s;
+                pick = i;
+            }
+        }
+        if (pick != chosen) { /* move pick to position chosen, keeping order */
+            struct search_hit h = hits[pick];
+            memmove(hits + chosen + 1, hits + chosen, (pick - chosen) * sizeof(*hits));
+            hits[chosen] = h;
+        }
+    }
+    return k;
+}
+
+double search_coverage(const struct search_term *terms, size_t n)
+{
+    double held = 0, all = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (terms[i].in_library) {
+            all += terms[i].idf;
+            held += terms[i].idf;
+        } else if (terms[i].corrected != NULL || terms[i].expanded) {
+            all += terms[i].held_idf;
+            held += terms[i].held_idf;
+        } else {
+            all += terms[i].idf;
+        }
+    }
+    return all > 0 ? held / all : 0;
+}
+
+size_t search_edit_distance(const char *a, const char *b, size_t limit)
+{
+    size_t la = strlen(a), lb = strlen(b), i, j, best;
+    size_t *prev2, *prev, *cur, *tmp;
+
+    if ((la > lb ? la - lb : lb - la) > limit)
+        return limit + 1;
+    prev2 = xcalloc(lb + 1, sizeof(size_t));
+    prev = xcalloc(lb + 1, sizeof(size_t));
+    cur = xcalloc(lb + 1, sizeof(size_t));
+    for (j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (i = 1; i <= la; i++) {
+        cur[0] = i;
+        best = cur[0];
+        for (j = 1; j <= lb; j++) {
+            size_t cost = a[i - 1] != b[j - 1], v = prev[j - 1] + cost;
+            if (prev[j] + 1 < v)
+                v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v)
+                v = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]
+                && prev2[j - 2] + 1 < v)
+                v = prev2[j - 2] + 1; /* a swap of adjacent bytes */
+            cur[j] = v;
+            if (v < best)
+                best = v;
+        }
+        tmp = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = tmp;
+        if (best > limit) {
+            free(prev2);
+            free(prev);
+            free(cur);
+            return limit + 1;
+        }
+    }
+    best = prev[lb];
+    free(prev2);
+    free(prev);
+    free(cur);
+    return best > limit ? limit + 1 : best;
+}

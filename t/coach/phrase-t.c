@@ -1,0 +1,58 @@
+/* Tests for coach/phrase: library headings turned into the questions a
+ * teacher would pick (clarification choices, suggested follow-ups). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "coach/phrase.h"
+#include "tap/basic.h"
+
+static void check(const char *heading, const char *want, const char *why)
+{
+    char *q = phrase_question(heading);
+
+    if (want == NULL)
+        ok(q == NULL, "%s: %s -> none (%s)", why, heading, q ? q : "none");
+    else
+        ok(q != NULL && strcmp(q, want) == 0, "%s: %s -> %s", why, heading, q ? q : "(none)");
+    free(q);
+}
+
+int main(void)
+{
+    plan(18);
+    check("Step 1: Choose the targets", "How do we choose the targets?",
+          "an imperative, its numbering gone");
+    check("Chapter 2: Building a Common Formative Assessment",
+          "How do we go about building a common formative assessment?",
+          "a gerund, Title Case lowered");
+    check("Norms That Work", "What should our team know about norms that work?", "a noun phrase");
+    check("What makes a goal SMART", "What makes a goal SMART?",
+          "a direct question keeps acronyms");
+    check("What the principal does", "What should our team know about what the principal does?",
+          "an embedded question is a noun phrase");
+    check("When a norm is broken", "What should we do when a norm is broken?", "when");
+    check("Resistance is normal", "Why does the library say that resistance is normal?",
+          "a statement");
+    check("Signs a team is on track", "What should our team know about signs a team is on track?",
+          "a verb inside a relative clause is no statement");
+    check("Tier 2: additional time and support",
+          "What should our team know about Tier 2: additional time and support?",
+          "a word before a number keeps its case");
+    check("August and September: foundations",
+          "What should our team know about August and September: foundations?", "month names stay");
+    check("Why Teams, Why Now", "What should our team know about why teams, why now?",
+          "punctuation after a word does not stop lower-casing");
+    check("RTI and MTSS", "What should our team know about RTI and MTSS?", "acronyms stay");
+    check("  Who decides  ", "Who decides?", "white space trimmed");
+    check("Introduction", NULL, "the book's apparatus");
+    check("References", NULL, "the book's apparatus");
+    check("", NULL, "empty");
+    check("One two three four five six seven eight nine ten eleven twelve thirteen", NULL,
+          "too long");
+    ok(phrase_same("Chapter 2: Norms That Work", "norms that work.")
+           && !phrase_same("Norms That Work", "Meetings That Matter"),
+       "the same heading, however numbered, cased or punctuated");
+    return 0;
+}

@@ -1,0 +1,87 @@
+#!/bin/bash
+# The independent evaluation set stays valid: eval/holdout/holdout.py check
+# reads only the book sources and the two question files (tune.jsonl,
+# heldout.jsonl) and checks every line's shape, that expected books, pages
+# and key terms exist, the counts and shares issue 12 asks for, and that
+# the split is the seeded draw.  Its lines become this test's results and
+# its statistics (sizes, spread, the question/page overlap) diagnostics.
+# Then a copy of the set is broken in six ways, each of which the checker
+# must catch.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -euo pipefail
+: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+# shellcheck source=t/lib/tap.sh
+. "$PLC_SRCDIR/t/lib/tap.sh"
+
+command -v python3 >/dev/null 2>&1 || bail "python3 is not installed"
+checker="$PLC_SRCDIR/eval/holdout/holdout.py"
+
+rc=0
+out=$(python3 "$checker" check "$PLC_SRCDIR/eval/holdout" 2>&1) || rc=$?
+while IFS= read -r line; do
+    case "$line" in
+    "ok - "*) pass "${line#ok - }" ;;
+    "not ok - "*) fail "${line#not ok - }" ;;
+    "#"*) diag "${line#\# }" ;;
+    *) diag "$line" ;;
+    esac
+done <<<"$out"
+is "$rc" 0 "the checker exits 0 on the set as committed"
+
+# ---- The checker catches a broken set ----------------------------------------
+work=$(mktemp -d /tmp/plccoach-holdout.XXXXXX)
+# shellcheck disable=SC2317  # called by the clean-up from tap.sh
+cleanup_work() { rm -rf "$work"; }
+tap_cleanup cleanup_work
+mkdir -p "$work/eval" "$work/content"
+cp -r "$PLC_SRCDIR/eval/holdout" "$work/eval/holdout"
+cp -r "$PLC_SRCDIR/content/starter" "$work/content/starter"
+cp "$work/eval/holdout/tune.jsonl" "$work/tune.orig"
+cp "$work/eval/holdout/heldout.jsonl" "$work/heldout.orig"
+
+# broken WHAT PYTHON EXPECT: applies PYTHON to the first in_scope line of
+# tune.jsonl (or to the files), runs the checker, and passes when it fails
+# with a "not ok - EXPECT..." line.
+broken() {
+    local what=$1 code=$2 expect=$3 res=0 got
+    cp "$work/tune.orig" "$work/eval/holdout/tune.jsonl"
+    cp "$work/heldout.orig" "$work/eval/holdout/heldout.jsonl"
+    python3 - "$work/eval/holdout" "$code" <<'EOF'
+import json, sys
+root, code = sys.argv[1], sys.argv[2]
+tune = [json.loads(l) for l in open(root + "/tune.jsonl")]
+held = [json.loads(l) for l in open(root + "/heldout.jsonl")]
+q = next(r for r in tune if r["category"] == "in_scope")
+raw = None
+exec(code)
+with open(root + "/tune.jsonl", "w") as f:
+    f.writelines(json.dumps(r) + "\n" for r in tune)
+    if raw is not None:
+        f.write(raw)
+with open(root + "/heldout.jsonl", "w") as f:
+    f.writelines(json.dumps(r) + "\n" for r in held)
+EOF
+    got=$(python3 "$checker" check "$work/eval/holdout" 2>&1) || res=$?
+    if [ "$res" -eq 1 ] && grep -q "^not ok - $expect" <<<"$got"; then
+        pass "a broken set is caught: $what"
+    else
+        fail "a broken set is caught: $what"
+        diag "$(grep '^not ok' <<<"$got" || echo "(the checker passed)")"
+    fi
+}
+
+broken "a key term that is not on the page" \
+    'q["key_terms"][0] = "zebra crossing"' "every key term is on an expected page"
+broken "a page label the book does not have" \
+    'q["expected"][0]["pages"] = ["99"]' "every expected book title and page label exists"
+broken "a line moved from tune to held-out" \
+    'held.append(q); tune.remove(q)' "the split is the seeded draw"
+broken "an id used twice" \
+    'tune.append(dict(q))' "no id repeats"
+broken "an acronym in a question not tagged" \
+    'q["question"] += " (CFA)"; q["tags"] = [t for t in q["tags"] if t != "acronym"]' \
+    "every line is well formed"
+broken "a line that is not JSON" \
+    'raw = "{not json\n"' "every line is well formed"
+
+done_testing
