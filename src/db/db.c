@@ -240,6 +240,7 @@ static PGresult *exec_format(struct db *db, const char *sql, int nparams, const 
     int64_t deadline = wait_deadline(db, wait);
     int attempt;
 
+    db->last_sqlstate[0] = '\0';
     if (db->broken_tx)
         return broken(db, sql);
     for (attempt = 0;; attempt++) {
@@ -259,6 +260,10 @@ static PGresult *exec_format(struct db *db, const char *sql, int nparams, const 
         }
         first_line(db->last_error, sizeof(db->last_error),
                    res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
+        snprintf(db->last_sqlstate, sizeof(db->last_sqlstate), "%s",
+                 res && PQresultErrorField(res, PG_DIAG_SQLSTATE)
+                     ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
+                     : "");
         if (PQstatus(conn) == CONNECTION_OK && !not_run(res) && !db->goodbye) {
             PGTransactionStatusType ts = PQtransactionStatus(conn);
             db->in_tx = ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR;

@@ -41,6 +41,7 @@ struct db {
     int64_t last_attempt_ms;  /* when the last failed connect was tried */
     int64_t wait_ms;          /* how long a statement waits for the database */
     char last_error[256];     /* why the last connect or query failed */
+    char last_sqlstate[6];    /* the SQLSTATE of the last failed statement, or "" */
     unsigned generation;      /* counts connections opened: session settings
                                * made on one are gone on the next */
     bool in_tx;               /* the connection is inside a transaction */
