@@ -17,20 +17,31 @@ PLC_USER=${PLCCOACH_USER:-plccoach}
 # servers and what building pgvector needs.  Check: the test tools.
 PLC_PKGS_BUILD=(build-essential autoconf automake libtool pkg-config
     libfcgi-dev libpq-dev libjson-c-dev libcurl4-openssl-dev libssl-dev
-    libpoppler-glib-dev libcairo2-dev libpango1.0-dev libstemmer-dev)
+    libpoppler-glib-dev libcairo2-dev libpango1.0-dev libcmark-dev libstemmer-dev
+    fonts-dejavu-core)
+# libarchive writes the ZIP of a person's data export (docs/privacy.md).
+PLC_PKGS_BUILD+=(libarchive-dev)
 PLC_PKGS_STACK=(postgresql-15 postgresql-server-dev-15 nginx spawn-fcgi curl
     dpkg-dev)
 PLC_PKGS_CHECK=(wrk clang libclang-rt-14-dev valgrind qpdf)
 # The evaluation library's books are laid out in DejaVu Serif
 # (eval/holdout/mkbooks); its checker and the model stand-in are python3
 # scripts (standard library only).
-PLC_PKGS_CHECK+=(fonts-dejavu-core python3)
+PLC_PKGS_CHECK+=(python3)
+# The exports' tests read PDFs back with pdftotext, pdffonts and pdfinfo.
+PLC_PKGS_CHECK+=(poppler-utils)
 # The web app's end-to-end test (t/integration/e2e.sh) drives Debian's
 # Chromium (/usr/bin/chromium) with playwright-core.
 PLC_PKGS_CHECK+=(chromium chromium-driver)
-# Style: clang-format for the C code (.clang-format), shellcheck for the
-# scripts (the same checks as the deploy workflow's lint job).
-PLC_PKGS_CHECK+=(clang-format shellcheck)
+# Style (scripts/lint, also the deploy workflow's lint job): clang-format
+# pinned to major version 14, Debian 12's, for the C code (.clang-format),
+# and the shell scripts' linter.
+PLC_PKGS_CHECK+=(clang-format-14 shellcheck)
+# The container's behaviour on a host (t/deploy/readonly-root.sh): the
+# entrypoint as the image's user, read-only root, only its volumes writable.
+PLC_PKGS_CHECK+=(bubblewrap)
+# unzip opens the data exports in t/integration/userdata.sh.
+PLC_PKGS_CHECK+=(unzip)
 
 plc_log() { printf '==> %s\n' "$*" >&2; }
 plc_warn() { printf 'warning: %s\n' "$*" >&2; }

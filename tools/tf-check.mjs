@@ -335,7 +335,7 @@ function checkRefs(mod, modules, schema, value, ctx, where, errors, used) {
                 if (!name || !['module', 'root', 'cwd'].includes(name)) errors.push(`${where}: ${t.text}: no such path`);
                 break;
             default: {
-                if (!/^(aws|random)_\w+$/.test(t.root) || !name) break;
+                if (!/^((aws|random)_\w+|terraform_data)$/.test(t.root) || !name) break;
                 const decl = mod.resource[`${t.root}.${name}`];
                 if (!decl) {
                     errors.push(`${where}: ${t.text}: no resource "${t.root}" "${name}"`);
@@ -495,17 +495,29 @@ function refValue(modules, inst, kind, name, depth) {
     return undefined;
 }
 
-function valueAt(modules, tfRoot, root, address) {
+// instanceAt(modules, tfRoot, root, calls): the module instance reached
+// from root module ROOT through the module calls named in calls
+// (['stack', 'compute']).
+function instanceAt(modules, tfRoot, root, calls) {
     const mod = modules.get(resolve(tfRoot, root));
     if (!mod) throw new Error(`no root module ${root}`);
     let inst = { mod, parent: null, callBody: null };
-    const parts = address.split('.');
-    while (parts[0] === 'module') {
-        const found = lookupChild(modules, inst.mod, parts[1]);
-        if (!found || !found.child) throw new Error(`no module ${parts[1]} in ${relative(tfRoot, inst.mod.dir)}`);
+    for (const name of calls) {
+        const found = lookupChild(modules, inst.mod, name);
+        if (!found || !found.child) throw new Error(`no module ${name} in ${relative(tfRoot, inst.mod.dir)}`);
         inst = { mod: found.child, parent: inst, callBody: found.call.body };
+    }
+    return inst;
+}
+
+function valueAt(modules, tfRoot, root, address) {
+    const parts = address.split('.');
+    const calls = [];
+    while (parts[0] === 'module') {
+        calls.push(parts[1]);
         parts.splice(0, 2);
     }
+    const inst = instanceAt(modules, tfRoot, root, calls);
     let value;
     let rest;
     if (parts[0] === 'var' || parts[0] === 'local') {
@@ -601,7 +613,12 @@ async function main() {
     }
 }
 
-main().catch((e) => {
-    process.stderr.write(`${e.stack || e}\n`);
-    process.exit(1);
-});
+export { loadAll, instanceAt, valueAt, resolveValue, refValue, stringsIn, codeOf, traversals, tap, show };
+
+// Run as a command (not when tools/tf-rules.mjs imports it).
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+    main().catch((e) => {
+        process.stderr.write(`${e.stack || e}\n`);
+        process.exit(1);
+    });
+}

@@ -14,6 +14,8 @@ import { ProfilePage } from './pages/ProfilePage';
 import { SharedPage } from './pages/SharedPage';
 
 const AdminPage = lazy(() => import('./pages/AdminPage'));
+// Analytics and its chart library load only when opened (issue 14).
+const AnalyticsPage = lazy(() => import('./pages/AnalyticsPage'));
 
 function pageKey(path: string): string {
   const seg = path.split('?')[0].split('/')[1] ?? '';
@@ -50,7 +52,7 @@ export function App() {
   }, [key, loading]);
 
   useEffect(() => {
-    const titles: Record<string, string> = { coach: 'Coach', '/profile': 'Profile', '/sign-in': 'Sign in' };
+    const titles: Record<string, string> = { coach: 'Coach', '/profile': 'Profile', '/sign-in': 'Sign in', '/analytics': 'Analytics' };
     document.title = (titles[key] ?? (key.startsWith('/admin') ? 'Administration' : key.startsWith('/shared') ? 'Shared conversation' : 'PLC Coach')) + ' · PLC Coach';
   }, [key]);
 
@@ -103,6 +105,7 @@ export function App() {
   else if ((m = match('/c/:id', plain))) page = <CoachPage conversationId={m.id} />;
   else if ((m = match('/shared/:token', plain))) page = <SharedPage token={m.token} />;
   else if (plain === '/profile') page = <ProfilePage />;
+  else if (plain === '/analytics') page = <Suspense fallback={<p role="status">Loading…</p>}><AnalyticsPage /></Suspense>;
   else if (plain === '/admin' || plain.startsWith('/admin/')) {
     page = user.role === 'admin'
       ? <Suspense fallback={<p role="status">Loading…</p>}><AdminPage section={plain.split('/')[2] ?? 'users'} /></Suspense>
@@ -113,6 +116,7 @@ export function App() {
 
   const navItems = [
     { href: '/', label: 'Coach', active: key === 'coach' },
+    { href: '/analytics', label: user.role === 'educator' ? 'My usage' : 'Analytics', active: key === '/analytics' },
     ...(user.role === 'admin' ? [{ href: '/admin/users', label: 'Admin', active: key.startsWith('/admin') }] : []),
     { href: '/profile', label: 'Profile', active: key === '/profile' },
   ];

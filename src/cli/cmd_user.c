@@ -3,6 +3,7 @@
  * plccoach user list
  * plccoach user set-role --email E --role R
  * plccoach user sign-in-link --email E
+ * plccoach user delete --email E|--id ID --yes
  *
  * Local accounts are for bootstrapping the first admin and for self-hosted
  * installs without single sign-on.  The password is read from standard
@@ -22,8 +23,10 @@
 #include "db/audit.h"
 #include "db/db.h"
 #include "db/users.h"
+#include "jobs/lifecycle.h"
 #include "util/buf.h"
 #include "util/cfg.h"
+#include "util/text.h"
 
 /* Reads the password from stdin: up to the first newline, at most
  * PASSWORD_MAX bytes.  Returns it in b or false with a message. */
@@ -225,6 +228,67 @@ static int user_sign_in_link(int argc, char **argv, struct db *db, const struct 
     return 0;
 }
 
+/* Erases a person (docs/privacy.md): prints the erasure id to keep with
+ * the request that asked for it. */
+static int user_delete(int argc, char **argv, struct db *db, const struct config *cfg)
+{
+    static const struct option opts[] = {
+        {"email", required_argument, NULL, 'e'},
+        {"id", required_argument, NULL, 'i'},
+        {"yes", no_argument, NULL, 'y'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *email = NULL, *id = NULL;
+    struct erase_counts n;
+    char erasure_id[37], found[37] = "";
+    bool yes = false;
+    size_t left;
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "e:i:y", opts, NULL)) != -1) {
+        switch (c) {
+        case 'e': email = optarg; break;
+        case 'i': id = optarg; break;
+        case 'y': yes = true; break;
+        default: return 2;
+        }
+    }
+    if ((email == NULL) == (id == NULL) || !yes) {
+        fprintf(stderr, "plccoach: user delete needs --email or --id, and --yes: it erases the "
+                        "person and everything that is theirs, for good\n");
+        return 2;
+    }
+    if (email != NULL) {
+        PGresult *res =
+            db_exec(db, "SELECT id FROM users WHERE lower(email) = lower($1)", 1, &email, true);
+        if (res == NULL) {
+            fprintf(stderr, "plccoach: %s\n", db->last_error);
+            return 1;
+        }
+        if (PQntuples(res) == 1)
+            snprintf(found, sizeof(found), "%s", PQgetvalue(res, 0, 0));
+        PQclear(res);
+        id = found;
+    }
+    if (!is_uuid(id)) {
+        fprintf(stderr, "plccoach: no such user\n");
+        return 1;
+    }
+    switch (lifecycle_erase(db, cfg, id, NULL, NULL, "cli", erasure_id, &n, &left)) {
+    case STORE_OK: break;
+    case STORE_NOT_FOUND: fprintf(stderr, "plccoach: no such user\n"); return 1;
+    default: fprintf(stderr, "plccoach: the erasure failed: %s\n", db->last_error); return 1;
+    }
+    printf("erasure %s: %lld conversations, %lld messages, %lld feedback, %lld shares, "
+           "%lld sessions, %lld sign-in accounts, %lld exports deleted%s\n",
+           erasure_id, (long long)n.conversations, (long long)n.messages, (long long)n.feedback,
+           (long long)n.shares, (long long)n.sessions, (long long)n.identities,
+           (long long)n.exports,
+           left ? "; some files are not deleted yet (the job process keeps trying)" : "");
+    return 0;
+}
+
 int cmd_user(int argc, char **argv, struct config *cfg)
 {
     struct db db;
@@ -236,7 +300,8 @@ int cmd_user(int argc, char **argv, struct config *cfg)
                 "[--password-stdin]\n"
                 "       plccoach user list\n"
                 "       plccoach user set-role --email E --role R\n"
-                "       plccoach user sign-in-link --email E\n");
+                "       plccoach user sign-in-link --email E\n"
+                "       plccoach user delete --email E|--id ID --yes\n");
         return argc < 2 ? 2 : 0;
     }
     db_init(&db, cfg);
@@ -252,6 +317,8 @@ int cmd_user(int argc, char **argv, struct config *cfg)
         rc = user_set_role(argc - 1, argv + 1, &db);
     else if (strcmp(argv[1], "sign-in-link") == 0)
         rc = user_sign_in_link(argc - 1, argv + 1, &db, cfg);
+    else if (strcmp(argv[1], "delete") == 0)
+        rc = user_delete(argc - 1, argv + 1, &db, cfg);
     else {
         fprintf(stderr, "plccoach: unknown user command '%s'\n", argv[1]);
         rc = 2;

@@ -9,6 +9,7 @@
 struct config;
 
 int cmd_migrate(int argc, char **argv, struct config *cfg);
+int cmd_db_roles(int argc, char **argv, struct config *cfg);
 int cmd_user(int argc, char **argv, struct config *cfg);
 int cmd_org(int argc, char **argv, struct config *cfg);
 int cmd_team(int argc, char **argv, struct config *cfg);
@@ -18,5 +19,7 @@ int cmd_search(int argc, char **argv, struct config *cfg);
 int cmd_reindex(int argc, char **argv, struct config *cfg);
 int cmd_eval(int argc, char **argv, struct config *cfg);
 int cmd_ask(int argc, char **argv, struct config *cfg);
+int cmd_retention(int argc, char **argv, struct config *cfg);
+int cmd_export(int argc, char **argv, struct config *cfg);
 
 #endif

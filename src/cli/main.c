@@ -20,7 +20,8 @@ struct command {
 
 static const struct command commands[] = {
     {"migrate", cmd_migrate, "apply database migrations (--status lists them)"},
-    {"user", cmd_user, "add, list and change users (local accounts, roles, sign-in links)"},
+    {"db-roles", cmd_db_roles, "create the application and migration roles (as the master user)"},
+    {"user", cmd_user, "add, list, change and erase users (local accounts, roles, sign-in links)"},
     {"org", cmd_org, "add and list districts and schools"},
     {"team", cmd_team, "add teams, their members and their coaches"},
     {"ingest", cmd_ingest, "add books (PDF, Markdown, text) to the library"},
@@ -28,7 +29,9 @@ static const struct command commands[] = {
     {"search", cmd_search, "search the library as the coach does (--domain, --k, --json)"},
     {"reindex", cmd_reindex, "re-embed every chunk and rebuild the vector index"},
     {"ask", cmd_ask, "ask the coach a question (--conversation, --user, --json)"},
+    {"export", cmd_export, "write a conversation as PDF, Markdown or text (--format, -o)"},
     {"eval", cmd_eval, "measure retrieval on a question set (recall@1, recall@5, MRR)"},
+    {"retention", cmd_retention, "delete conversations older than PLCCOACH_RETENTION_DAYS now"},
 };
 
 static void help(FILE *out)

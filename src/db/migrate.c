@@ -15,7 +15,9 @@
 #include "db/migrate.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "db/db.h"
 #include "util/cfg.h"
+#include "util/text.h"
 
 bool migrate_name_valid(const char *file)
 {
@@ -246,7 +248,7 @@ int migrate_run(PGconn *conn, const struct migration_set *set, bool status_only,
     const char *lock[1] = {MIGRATE_LOCK_KEY};
     PGresult *res, *applied = NULL;
     const char *last_applied = "";
-    int rc = 1, i, napplied = 0;
+    int rc = 1, i, napplied = 0, newer = 0;
     size_t j;
     bool locked = false, bad = false;
 
@@ -276,7 +278,13 @@ int migrate_run(PGconn *conn, const struct migration_set *set, bool status_only,
     for (i = 0; i < napplied; i++) {
         const char *name = PQgetvalue(applied, i, 0);
         const struct migration *m = find(set, name);
-        if (m == NULL) {
+        if (m == NULL && (set->n == 0 || strcmp(name, set->items[set->n - 1].name) > 0)) {
+            /* Numbered above every file here: a newer release applied it
+             * (this is a rollback to an earlier image).  Migrations only
+             * add, so this release runs on that schema; nothing to do. */
+            fprintf(stderr, "plccoach: %s was applied by a newer release; leaving it\n", name);
+            newer++;
+        } else if (m == NULL) {
             fprintf(stderr, "plccoach: applied migration %s is missing from %s\n", name, set->dir);
             bad = true;
         } else if (strcmp(m->checksum, PQgetvalue(applied, i, 1)) != 0) {
@@ -302,6 +310,12 @@ int migrate_run(PGconn *conn, const struct migration_set *set, bool status_only,
                     when = PQgetvalue(applied, i, 2);
             fprintf(out, "%-8s %s%s%s\n", done_already ? "applied" : "pending", m->name,
                     when[0] ? "  " : "", when);
+        } else if (!done_already && newer > 0) {
+            fprintf(stderr,
+                    "plccoach: pending migration %s is older than migrations a newer release "
+                    "applied; deploy that release instead\n",
+                    m->name);
+            bad = true;
         } else if (!done_already && strcmp(m->name, last_applied) < 0) {
             fprintf(stderr, "plccoach: pending migration %s is numbered below applied %s\n",
                     m->name, last_applied);
@@ -321,6 +335,20 @@ int migrate_run(PGconn *conn, const struct migration_set *set, bool status_only,
         if (!done_already && !apply(conn, m, out))
             goto done;
     }
+    /* The history is the migrating role's alone: default privileges give
+     * the application role every new table, this one included
+     * (plccoach db-roles), and it has no business writing it. */
+    res = exec_params(conn,
+                      "DO $$ DECLARE r record; BEGIN FOR r IN SELECT DISTINCT grantee "
+                      "FROM information_schema.role_table_grants WHERE table_schema = "
+                      "current_schema() AND table_name = 'schema_migrations' AND privilege_type "
+                      "IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE') AND grantee <> current_user "
+                      "AND grantee <> 'PUBLIC' LOOP EXECUTE format('REVOKE INSERT, UPDATE, DELETE, "
+                      "TRUNCATE ON schema_migrations FROM %I', r.grantee); END LOOP; END $$",
+                      0, NULL);
+    if (res == NULL)
+        goto done;
+    PQclear(res);
     rc = 0;
 done:
     PQclear(applied);
@@ -329,4 +357,59 @@ done:
         PQclear(res);
     }
     return rc;
+}
+
+/* Whether the server cfg names answers at all (no authentication). */
+static PGPing server_ping(const struct config *cfg)
+{
+    char timeout[16];
+    const char *keys[3], *vals[3];
+    int i = 0;
+
+    snprintf(timeout, sizeof(timeout), "%lld", (long long)cfg->db_connect_timeout);
+    if (cfg->database_url != NULL && cfg->database_url[0] != '\0') {
+        keys[i] = "dbname";
+        vals[i++] = cfg->database_url;
+    }
+    keys[i] = "connect_timeout";
+    vals[i++] = timeout;
+    keys[i] = NULL;
+    vals[i] = NULL;
+    return PQpingParams(keys, vals, 1);
+}
+
+PGconn *migrate_connect_wait(const struct config *cfg, int64_t wait_s, FILE *log)
+{
+    int64_t deadline = now_ms() + wait_s * 1000;
+    unsigned delay_ms = 500;
+
+    for (;;) {
+        PGconn *conn = db_connect_cli(cfg);
+        PGPing ping;
+        int64_t left;
+
+        if (conn != NULL || wait_s == 0)
+            return conn;
+        /* The server answers, so it refused us (credentials, database
+         * name): waiting changes nothing.  Nor does a malformed
+         * connection string. */
+        ping = server_ping(cfg);
+        if (ping == PQPING_OK || ping == PQPING_NO_ATTEMPT)
+            return NULL;
+        left = deadline - now_ms();
+        if (left <= 0) {
+            fprintf(log, "plccoach: the database did not accept connections within %lld s\n",
+                    (long long)wait_s);
+            return NULL;
+        }
+        fprintf(log, "plccoach: the database is %s; trying again (%lld s left)\n",
+                ping == PQPING_REJECT ? "not accepting connections yet" : "unreachable",
+                (long long)(left / 1000));
+        fflush(log);
+        if ((int64_t)delay_ms > left)
+            delay_ms = (unsigned)left;
+        usleep(delay_ms * 1000u);
+        if (delay_ms < 5000)
+            delay_ms *= 2;
+    }
 }

@@ -10,6 +10,7 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "util/sha256.h"
@@ -52,9 +53,21 @@ void migrate_set_free(struct migration_set *set);
 /* Applies pending migrations (or, when status_only, prints each one's
  * state) while holding the advisory lock.  Refuses to do anything when an
  * applied migration was edited or removed, or a pending one is numbered
- * below an applied one.  Progress goes to out, errors to stderr.  Returns
- * 0 on success, 1 on failure. */
+ * below an applied one.  Applied migrations numbered above every file of
+ * the set were applied by a newer release (a rollback runs an earlier
+ * image): they are left alone, and the run succeeds when nothing of the
+ * set is pending.  Progress goes to out, errors to stderr.  Returns 0 on
+ * success, 1 on failure. */
 int migrate_run(PGconn *conn, const struct migration_set *set, bool status_only, FILE *out)
     __attribute__((nonnull));
+
+/* Connects like db_connect_cli(), waiting up to wait_s seconds while the
+ * server is unreachable or not accepting connections yet (starting up, a
+ * failover), with a line on log per attempt.  Fails at once when the
+ * server answers but refuses the connection (credentials, database name):
+ * waiting would not change that.  Returns the connection (caller
+ * PQfinish()es) or NULL, the reason printed. */
+PGconn *migrate_connect_wait(const struct config *cfg, int64_t wait_s, FILE *log)
+    __attribute__((nonnull, warn_unused_result));
 
 #endif

@@ -5,7 +5,8 @@
  *        the file (PDF, Markdown or plain text) as the request body, or a
  *        multipart/form-data form with a "file" part and the same fields;
  *        it is streamed to an unlinked temporary file in
- *        PLCCOACH_CONTENT_DIR (never held in memory), then stored through
+ *        PLCCOACH_SCRATCH_DIR (never held in memory; in the container a
+ *        volume, the root filesystem being read-only), then stored through
  *        src/storage (the content directory, or the S3 content bucket with
  *        PLCCOACH_STORAGE=s3) named by its SHA-256, and an ingestion job
  *        naming the stored object is queued: 202.
@@ -310,18 +311,16 @@ void h_books_upload(struct request *req)
             goto done;
         }
     }
-    if (mkdir(req->cfg->content_dir, 0750) != 0 && errno != EEXIST) {
-        log_error("upload: mkdir %s: %s", req->cfg->content_dir, strerror(errno));
-        resp_error(req, 500, "internal", "the content directory is not available");
-        goto done;
-    }
     /* The temporary file is unlinked at once: whatever happens to this
-     * request or this worker, it leaves nothing behind. */
-    snprintf(tmp, sizeof(tmp), "%s/.upload-XXXXXX", req->cfg->content_dir);
+     * request or this worker, it leaves nothing behind.  It is in the
+     * scratch directory, not the content directory, which S3 storage does
+     * not use and a container's read-only root filesystem cannot write. */
+    snprintf(tmp, sizeof(tmp), "%s/.upload-XXXXXX", req->cfg->scratch_dir);
     u.fd = mkstemp(tmp);
     if (u.fd < 0) {
-        log_error("upload: mkstemp in %s: %s", req->cfg->content_dir, strerror(errno));
-        resp_error(req, 500, "internal", "the content directory is not writable");
+        log_error("upload: mkstemp in %s (PLCCOACH_SCRATCH_DIR): %s", req->cfg->scratch_dir,
+                  strerror(errno));
+        resp_error(req, 500, "internal", "the scratch directory is not writable");
         goto done;
     }
     unlink(tmp);

@@ -9,8 +9,10 @@
 
 struct request;
 
-/* h_health.c: GET /health */
+/* h_health.c: GET /health (the database), GET /health/live and
+ * /health/ready (the worker answers; no database) */
 void h_health(struct request *req);
+void h_health_live(struct request *req);
 
 /* h_client_errors.c: POST /api/client-errors */
 void h_client_errors(struct request *req);
@@ -67,6 +69,30 @@ void h_shares_create(struct request *req);
 void h_shares_list(struct request *req);
 void h_shares_revoke(struct request *req);
 void h_shared_get(struct request *req);
+
+/* h_analytics.c: GET /api/analytics, /api/analytics.csv, /api/analytics/scopes */
+void h_analytics(struct request *req);
+void h_analytics_csv(struct request *req);
+void h_analytics_scopes(struct request *req);
+
+/* h_userdata.c: GET /api/me/export, GET /api/admin/users/{id}/export,
+ * DELETE /api/admin/users/{id} */
+void h_me_export(struct request *req);
+void h_admin_user_export(struct request *req);
+void h_admin_user_delete(struct request *req);
+/* h_exports.c: conversation exports, by the owner and through a share link */
+void h_exports_create(struct request *req);
+void h_exports_get(struct request *req);
+void h_exports_file(struct request *req);
+void h_shared_exports_create(struct request *req);
+void h_shared_exports_get(struct request *req);
+void h_shared_exports_file(struct request *req);
+
+/* h_pages.c: the cited page (JSON and PNG), by the owner and through a share link */
+void h_citation_get(struct request *req);
+void h_citation_page(struct request *req);
+void h_shared_citation_get(struct request *req);
+void h_shared_citation_page(struct request *req);
 
 /* h_search.c: GET /api/search (admins) */
 void h_search(struct request *req);

@@ -9,7 +9,11 @@
 
 const struct route app_routes[] = {
     {"GET", "/health", h_health, ROUTE_PUBLIC, ROLE_ANY,
-     "Liveness and database readiness for the load balancer"},
+     "Deep health: the worker and its database answer"},
+    {"GET", "/health/live", h_health_live, ROUTE_PUBLIC, ROLE_ANY,
+     "Liveness (the container's check): a worker answers; never asks the database"},
+    {"GET", "/health/ready", h_health_live, ROUTE_PUBLIC, ROLE_ANY,
+     "Readiness (the load balancer's check): a worker answers; never asks the database"},
     {"POST", "/api/client-errors", h_client_errors, ROUTE_PUBLIC, ROLE_ANY,
      "Report a browser-side error to the server log"},
     {"GET", "/api/auth/providers", h_auth_providers, ROUTE_PUBLIC, ROLE_ANY,
@@ -30,6 +34,8 @@ const struct route app_routes[] = {
      "Change the signed-in user's display name"},
     {"PUT", "/api/me/password", h_me_password, ROUTE_AUTH | ROUTE_CSRF, ROLE_ANY,
      "Set a first password, or change it with the current one; other sessions end (audited)"},
+    {"GET", "/api/me/export", h_me_export, ROUTE_AUTH, ROLE_ANY,
+     "The signed-in user's data as a ZIP, recorded as a disclosure"},
 #define ADMIN ROUTE_AUTH, ROLE_ADMIN
 #define ADMIN_CHANGE ROUTE_AUTH | ROUTE_CSRF, ROLE_ADMIN
     {"GET", "/api/admin/users", h_admin_users, ADMIN, "List users (search, keyset pages)"},
@@ -39,6 +45,11 @@ const struct route app_routes[] = {
      "Change a user's role (locked against sign-in changes), organization or disabled state"},
     {"POST", "/api/admin/users/{id}/sign-in-link", h_admin_user_link, ADMIN_CHANGE,
      "A new one-time sign-in link for a local account (audited)"},
+    {"GET", "/api/admin/users/{id}/export", h_admin_user_export, ADMIN,
+     "A person's data as a ZIP (profile, conversations, feedback, shares, audit entries), "
+     "recorded as a disclosure"},
+    {"DELETE", "/api/admin/users/{id}", h_admin_user_delete, ADMIN_CHANGE,
+     "Erase a person and everything that is theirs; the audit log keeps a pseudonymous record"},
     {"GET", "/api/admin/organizations", h_admin_orgs, ADMIN, "List districts and schools"},
     {"POST", "/api/admin/organizations", h_admin_org_create, ADMIN_CHANGE,
      "Create a district or a school"},
@@ -87,6 +98,28 @@ const struct route app_routes[] = {
      "comment, flag for review"},
     {"GET", "/api/shared/{token}", h_shared_get, ROUTE_PUBLIC | ROUTE_SECRET_PATH, ROLE_ANY,
      "A shared conversation, view-only (sign-in required unless PLCCOACH_SHARE_PUBLIC)"},
+/* Exports and cited pages (h_exports.c, h_pages.c): the owner's, and a share link's */
+#define SHARED ROUTE_PUBLIC | ROUTE_SECRET_PATH, ROLE_ANY
+    {"POST", "/api/conversations/{id}/exports", h_exports_create, MINE_CHANGE,
+     "Export one of the caller's conversations as PDF, Markdown or text (audited)"},
+    {"GET", "/api/exports/{id}", h_exports_get, MINE, "An export's status and download URL"},
+    {"GET", "/api/exports/{id}/file", h_exports_file, MINE, "Download an export's file"},
+    {"POST", "/api/shared/{token}/exports", h_shared_exports_create,
+     ROUTE_PUBLIC | ROUTE_CSRF | ROUTE_SECRET_PATH, ROLE_ANY,
+     "Export what a share link shows (audited)"},
+    {"GET", "/api/shared/{token}/exports/{id}", h_shared_exports_get, SHARED,
+     "An export made through a share link: status and download URL"},
+    {"GET", "/api/shared/{token}/exports/{id}/file", h_shared_exports_file, SHARED,
+     "Download an export made through a share link"},
+    {"GET", "/api/messages/{id}/citations/{n}", h_citation_get, MINE,
+     "A citation of one of the caller's answers: its pages with their text"},
+    {"GET", "/api/messages/{id}/citations/{n}/page", h_citation_page, MINE,
+     "A cited page as a PNG image with the quoted passage highlighted"},
+    {"GET", "/api/shared/{token}/messages/{id}/citations/{n}", h_shared_citation_get, SHARED,
+     "A citation of an answer a share link shows: its pages with their text"},
+    {"GET", "/api/shared/{token}/messages/{id}/citations/{n}/page", h_shared_citation_page, SHARED,
+     "A cited page of an answer a share link shows, as a PNG image"},
+#undef SHARED
     {"GET", "/api/admin/feedback", h_admin_feedback_list, ROUTE_AUTH, ROLE_ADMIN,
      "List flagged answers with the question before each, newest first (admins)"},
     {"POST", "/api/admin/feedback/{message_id}/resolve", h_admin_feedback_resolve,
@@ -97,6 +130,13 @@ const struct route app_routes[] = {
      "events on request (rate limited per user)"},
 #undef MINE
 #undef MINE_CHANGE
+    {"GET", "/api/analytics", h_analytics, ROUTE_AUTH, ROLE_ANY,
+     "Usage of the coach by the caller, a team, a school or a district: aggregates only, "
+     "figures of fewer than 5 people hidden (coach and admin reads audited)"},
+    {"GET", "/api/analytics.csv", h_analytics_csv, ROUTE_AUTH, ROLE_ANY,
+     "One table of an analytics report as CSV"},
+    {"GET", "/api/analytics/scopes", h_analytics_scopes, ROUTE_AUTH, ROLE_ANY,
+     "The groups whose analytics the caller may see"},
     {"GET", "/api/search", h_search, ROUTE_AUTH, ROLE_ADMIN,
      "Search the library as the coach does: hybrid retrieval, best first (admins)"},
     {"GET", "/api/debug/sleep", h_debug_sleep, ROUTE_DEBUG, ROLE_ANY,

@@ -1,11 +1,11 @@
 /*
  * The job process; see jobs.h.
  *
- * It LISTENs on the queue's channel and waits in ppoll() on the database
- * socket (with SIGTERM unblocked only there, as workers do), waking on a
- * NOTIFY, or every JOBS_POLL_S seconds to pick up stale jobs and jobs
- * queued while the connection was down.  A lost connection is re-opened
- * and LISTEN re-issued.
+ * It LISTENs on the queues' channels (ingestion, then exports:
+ * src/jobs/exports.h) and waits in ppoll() on the database socket (with SIGTERM unblocked only
+ * there, as workers do), waking on a NOTIFY, or every JOBS_POLL_S seconds to pick up stale jobs and
+ * jobs queued while the connection was down, and to sweep expired exports.  A lost connection is
+ * re-opened and LISTEN re-issued.
  */
 #include "config.h"
 
@@ -19,6 +19,11 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "db/exports.h"
+#include "export/export.h"
+#include "export/make.h"
+#include "jobs/exports.h"
+#include "jobs/lifecycle.h"
 #include "jobs/queue.h"
 #include "jobs/budget.h"
 #include "server/child.h"
@@ -106,12 +111,18 @@ int jobs_main(const struct config *cfg)
         }
         if (conn != listening) {
             PGresult *res = db_exec(&db, "LISTEN " JOB_CHANNEL, 0, NULL, true);
-            if (res == NULL)
+            if (res == NULL || !exp_listen(&db)) {
+                PQclear(res);
                 continue;
+            }
             PQclear(res);
             listening = db.conn;
         }
-        if (!drain_queue(&db, cfg))
+        if (!drain_queue(&db, cfg) || !export_jobs_drain(&db, cfg, &stop_requested)
+            || export_sweep(&db, cfg) < 0)
+            continue;
+        /* retention once a day, files left to delete (docs/privacy.md) */
+        if (!lifecycle_tick(&db, cfg, &stop_requested))
             continue;
         if (stop_requested || db.conn == NULL)
             continue;
@@ -129,5 +140,7 @@ int jobs_main(const struct config *cfg)
     }
     log_info("job process stopping");
     db_close(&db);
+    export_make_release();
+    export_release();
     return WORKER_EXIT_STOPPED;
 }

@@ -143,15 +143,15 @@ static void reaped(struct master *m, pid_t pid, int status)
             continue;
         s->pid = 0;
         if (m->draining) {
-            LOG_FIELDS(LOG_INFO, "worker exited", LF_INT("worker_pid", pid),
-                       LF_INT("slot", i), LF_STR("how", why));
+            LOG_FIELDS(LOG_INFO, "worker exited", LF_INT("worker_pid", pid), LF_INT("slot", i),
+                       LF_STR("how", why));
             return;
         }
         if (WIFEXITED(status)
             && (WEXITSTATUS(status) == WORKER_EXIT_RECYCLED
                 || WEXITSTATUS(status) == WORKER_EXIT_STOPPED)) {
-            LOG_FIELDS(LOG_INFO, "worker recycled", LF_INT("worker_pid", pid),
-                       LF_INT("slot", i), LF_STR("how", why));
+            LOG_FIELDS(LOG_INFO, "worker recycled", LF_INT("worker_pid", pid), LF_INT("slot", i),
+                       LF_STR("how", why));
             s->respawn_at = now;
             s->backoff_ms = 0;
             return;
@@ -165,9 +165,8 @@ static void reaped(struct master *m, pid_t pid, int status)
         else
             s->backoff_ms = m->cfg->backoff_max_ms;
         s->respawn_at = now + s->backoff_ms;
-        LOG_FIELDS(LOG_ERROR, "worker died", LF_INT("worker_pid", pid),
-                   LF_INT("slot", i), LF_STR("how", why),
-                   LF_INT("respawn_in_ms", s->backoff_ms));
+        LOG_FIELDS(LOG_ERROR, "worker died", LF_INT("worker_pid", pid), LF_INT("slot", i),
+                   LF_STR("how", why), LF_INT("respawn_in_ms", s->backoff_ms));
         return;
     }
 }

@@ -27,6 +27,8 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "export/export.h"
+#include "export/make.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "http/routes.h"
@@ -165,6 +167,8 @@ int worker_main(const struct config *cfg, int listen_fd)
     FCGX_Free(&fr, 0);
     close(ep);
     db_close(&db);
+    export_make_release();
+    export_release();
     OS_LibShutdown();
     return status;
 }

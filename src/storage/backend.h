@@ -53,8 +53,11 @@ enum storage_status s3_get(struct s3 *s, const char *key, struct storage_sink *s
     __attribute__((nonnull, warn_unused_result));
 enum storage_status s3_delete(struct s3 *s, const char *key)
     __attribute__((nonnull, warn_unused_result));
-enum storage_status s3_presign_get(struct s3 *s, const char *key, int64_t expires_s, char **url)
-    __attribute__((nonnull, warn_unused_result));
+/* disposition and content_type (may be NULL): the response-content-*
+ * overrides a download needs. */
+enum storage_status s3_presign_get(struct s3 *s, const char *key, int64_t expires_s,
+                                   const char *disposition, const char *content_type, char **url)
+    __attribute__((nonnull(1, 2, 6), warn_unused_result));
 
 /* Finds <Code> and <Message> in an S3 XML error document (n bytes,
  * untrusted, not NUL-terminated).  Writes them, printable ASCII only

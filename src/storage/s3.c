@@ -541,9 +541,11 @@ enum storage_status s3_delete(struct s3 *s, const char *key)
     return st == STORAGE_NOT_FOUND ? STORAGE_OK : st;
 }
 
-enum storage_status s3_presign_get(struct s3 *s, const char *key, int64_t expires_s, char **url)
+enum storage_status s3_presign_get(struct s3 *s, const char *key, int64_t expires_s,
+                                   const char *disposition, const char *content_type, char **url)
 {
-    struct sigv4_pair host = {"Host", s->host};
+    struct sigv4_pair host = {"Host", s->host}, query[2];
+    size_t nquery = 0;
     struct sigv4_request r;
     struct buf path = BUF_INIT, out = BUF_INIT;
     char cerr[256];
@@ -558,6 +560,12 @@ enum storage_status s3_presign_get(struct s3 *s, const char *key, int64_t expire
     r.path = buf_str(&path);
     r.headers = &host;
     r.nheaders = 1;
+    if (disposition != NULL)
+        query[nquery++] = (struct sigv4_pair){"response-content-disposition", disposition};
+    if (content_type != NULL)
+        query[nquery++] = (struct sigv4_pair){"response-content-type", content_type};
+    r.query = nquery ? query : NULL;
+    r.nquery = nquery;
     r.payload_hash = SIGV4_UNSIGNED_PAYLOAD;
     r.region = s->region;
     r.service = "s3";

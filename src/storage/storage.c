@@ -6,11 +6,13 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "storage/backend.h"
+#include "storage/sigv4.h"
 #include "storage/storage.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -218,6 +220,38 @@ enum storage_status storage_put_fd(struct storage *st, const char *key, int fd, 
     return local_put_fd(st->dir, key, fd, length);
 }
 
+enum storage_status storage_put_mem(struct storage *st, const char *key, const void *data, size_t n,
+                                    const char *content_type)
+{
+    char hash[65];
+    enum storage_status s;
+    size_t done = 0;
+    int fd;
+
+    if (!storage_key_valid(key))
+        return STORAGE_INVALID;
+    fd = memfd_create("plccoach-put", MFD_CLOEXEC);
+    if (fd < 0) {
+        log_error("storage: memfd_create: %s", strerror(errno));
+        return STORAGE_IO;
+    }
+    while (done < n) {
+        ssize_t w = write(fd, (const char *)data + done, n - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            log_error("storage: write to a memory file: %s", strerror(w < 0 ? errno : EIO));
+            close(fd);
+            return STORAGE_IO;
+        }
+        done += (size_t)w;
+    }
+    sigv4_sha256_hex(data, n, hash);
+    s = storage_put_fd(st, key, fd, n, content_type, hash);
+    close(fd);
+    return s;
+}
+
 enum storage_status storage_get_buf(struct storage *st, const char *key, struct buf *out,
                                     size_t limit)
 {
@@ -261,7 +295,19 @@ enum storage_status storage_presign_get(struct storage *st, const char *key, int
         return STORAGE_INVALID;
     if (!st->is_s3)
         return STORAGE_UNSUPPORTED;
-    return s3_presign_get(st->s, key, expires_s, url);
+    return s3_presign_get(st->s, key, expires_s, NULL, NULL, url);
+}
+
+enum storage_status storage_presign_download(struct storage *st, const char *key, int64_t expires_s,
+                                             const char *disposition, const char *content_type,
+                                             char **url)
+{
+    *url = NULL;
+    if (!storage_key_valid(key) || expires_s < 1 || expires_s > 604800)
+        return STORAGE_INVALID;
+    if (!st->is_s3)
+        return STORAGE_UNSUPPORTED;
+    return s3_presign_get(st->s, key, expires_s, disposition, content_type, url);
 }
 
 enum storage_status storage_delete_locator(const struct config *cfg, const char *locator, char *err,

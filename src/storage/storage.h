@@ -77,6 +77,12 @@ enum storage_status storage_put_fd(struct storage *st, const char *key, int fd, 
                                    const char *content_type, const char *sha256)
     __attribute__((nonnull(1, 2), warn_unused_result));
 
+/* Stores n bytes from memory under key, like storage_put_fd (through an
+ * anonymous memory file; the content's SHA-256 is signed on S3). */
+enum storage_status storage_put_mem(struct storage *st, const char *key, const void *data, size_t n,
+                                    const char *content_type)
+    __attribute__((nonnull(1, 2), warn_unused_result));
+
 /* Reads the object into out (appended; out's own limit is replaced by
  * limit).  STORAGE_TOO_LARGE when it holds more than limit bytes; out is
  * then left empty. */
@@ -104,6 +110,15 @@ enum storage_status storage_delete_locator(const struct config *cfg, const char 
  * directory. */
 enum storage_status storage_presign_get(struct storage *st, const char *key, int64_t expires_s,
                                         char **url) __attribute__((nonnull, warn_unused_result));
+
+/* storage_presign_get() whose response carries the headers a download
+ * needs: Content-Disposition (disposition, e.g. `attachment;
+ * filename="x.pdf"`) and Content-Type, through S3's response-* query
+ * parameters (signed with the rest).  Either may be NULL. */
+enum storage_status storage_presign_download(struct storage *st, const char *key, int64_t expires_s,
+                                             const char *disposition, const char *content_type,
+                                             char **url)
+    __attribute__((nonnull(1, 2, 6), warn_unused_result));
 
 /* A short English description of a status, for logs and job errors. */
 const char *storage_strerror(enum storage_status s);

@@ -156,6 +156,9 @@ const struct config_key config_keys[] = {
            "PLCCOACH_LLM_BASE_URL is set, else the built-in lexicon) or lexicon."),
     KEY("PLCCOACH_CONTENT_DIR", CONFIG_STRING, "/var/lib/plccoach/content", 0, 0, content_dir,
         false, "Directory where uploaded books are stored until (and after) ingestion."),
+    KEY("PLCCOACH_SCRATCH_DIR", CONFIG_STRING, "/tmp", 0, 0, scratch_dir, false,
+        "Writable directory for uploads in flight (unlinked temporary files) on their way to "
+        "PLCCOACH_STORAGE; with a read-only root filesystem, a volume (the image's /tmp)."),
     KEY("PLCCOACH_MAX_UPLOAD_BYTES", CONFIG_INT, "52428800", 1024, INT64_C(1073741824),
         max_upload_bytes, false, "Largest book upload accepted (413 above it)."),
     KEY("PLCCOACH_INGEST_CPU_SECONDS", CONFIG_INT, "120", 1, 86400, ingest_cpu_seconds, false,
@@ -181,6 +184,15 @@ const struct config_key config_keys[] = {
     KEY("PLCCOACH_S3_ENDPOINT", CONFIG_URL, "", 0, 0, s3_endpoint, false,
         "Empty = AWS S3 (virtual-hosted URLs); otherwise scheme://host[:port] of an "
         "S3-compatible server (MinIO, s3rver), addressed path-style."),
+    KEY("PLCCOACH_RETENTION_DAYS", CONFIG_INT, "0", 0, 36500, retention_days, false,
+        "Delete conversations (and their exports) last changed more than this many days ago, "
+        "once a day in the job process (0 = keep them until their owner deletes them)."),
+    KEY("PLCCOACH_EXPORT_INLINE_MESSAGES", CONFIG_INT, "60", 0, 100000, export_inline_messages,
+        false,
+        "Conversations with at most this many messages are exported in the request; "
+        "longer ones through the job queue."),
+    KEY("PLCCOACH_PAGE_RENDER_MS", CONFIG_INT, "4000", 100, 60000, page_render_ms, false,
+        "Time budget of one cited-page image (a child process that is killed past it)."),
     {NULL, CONFIG_STRING, NULL, NULL, 0, 0, 0, false, NULL},
 };
 

@@ -36,6 +36,7 @@ struct config {
     char *sql_dir;
     bool debug_routes;
     char *content_dir;        /* where uploaded books are stored */
+    char *scratch_dir;        /* writable: uploads on their way to storage */
     int64_t max_upload_bytes; /* largest book upload */
     /* Object storage (src/storage/storage.h) */
     char *storage;                 /* "local" or "s3" */
@@ -83,6 +84,11 @@ struct config {
     int64_t llm_retries;                /* extra attempts before anything streamed */
     int64_t llm_breaker_failures;       /* consecutive failed calls that open it */
     int64_t llm_breaker_cooldown_ms;    /* how long it stays open */
+    /* Data rights (docs/privacy.md) */
+    int64_t retention_days; /* delete conversations older than this; 0 = never */
+    /* Exports and cited pages (src/export/) */
+    int64_t export_inline_messages; /* exported in the request up to this many messages */
+    int64_t page_render_ms;         /* time budget of a cited-page image */
 };
 
 struct config_key {

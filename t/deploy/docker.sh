@@ -39,19 +39,28 @@ stage() {
         on' "$df"
 }
 runtime=$(stage runtime)
-like "$(grep '^FROM ' "$df" | tr '\n' ' ')" '^FROM debian:12 AS build FROM .* AS frontend FROM debian:12-slim AS runtime' \
-    "three stages: build on Debian 12, frontend, runtime on Debian 12 slim"
+like "$(grep '^FROM ' "$df" | tr '\n' ' ')" '^FROM debian:12 AS build FROM debian:12-slim AS runtime $' \
+    "two stages: build on Debian 12, runtime on Debian 12 slim"
 like "$(stage build)" 'autoreconf -fi[^\n]*' "the build stage runs autoreconf"
 like "$(stage build)" '\./configure --prefix=/usr/local' "... and the plain configure"
-like "$(stage frontend)" 'npm run build' "the frontend stage builds frontend/"
-like "$runtime" 'COPY --from=frontend /src/frontend/dist/' "the runtime has the built frontend"
-like "$runtime" 'COPY --from=build /out/usr/local/ /usr/local/' "... the installed programs"
+unlike "$(cat "$df")" 'frontend' "the web app is not built into the API image (CloudFront serves it from S3)"
+like "$runtime" 'COPY --from=build /out/usr/local/ /usr/local/' "the runtime has the installed programs"
 like "$runtime" 'COPY conf/nginx/\*\.conf /etc/plccoach/nginx/' "... the nginx configuration"
 like "$runtime" 'USER plccoach' "it runs as the unprivileged user plccoach"
 like "$runtime" 'EXPOSE 8000' "EXPOSE 8000"
-like "$runtime" 'HEALTHCHECK [^[]*CMD \["curl"[^]]*"http://127\.0\.0\.1:8000/health"\]' "HEALTHCHECK on /health"
+like "$runtime" 'HEALTHCHECK [^[]*CMD \["curl"[^]]*"http://127\.0\.0\.1:8000/health/live"\]' \
+    "HEALTHCHECK on /health/live (liveness, never the database)"
 like "$runtime" 'ENTRYPOINT \["/usr/local/bin/plccoach-entrypoint"\]' "the entrypoint"
 like "$runtime" 'COPY docker/entrypoint\.sh /usr/local/bin/plccoach-entrypoint' "... is docker/entrypoint.sh"
+# The volumes are declared after the directories are made with their
+# owner (a later change inside a declared volume is discarded), and the
+# USER comes after both (t/deploy/readonly-root.sh runs it that way).
+order=$(printf '%s\n' "$runtime" | awk '/install -d -o plccoach -g plccoach -m [0-7]+ \/run\/plccoach/ { print "mkdir" } /^VOLUME / { print "volume" } /^USER / { print "user" }' | tr '\n' ' ')
+is "$order" "mkdir volume user " "the run directory is made with its owner, then declared a VOLUME, then USER"
+like "$runtime" 'VOLUME \["/run/plccoach", "/tmp"\]' "VOLUME /run/plccoach and /tmp"
+like "$runtime" 'PLCCOACH_SCRATCH_DIR=/tmp' "uploads in flight go to the /tmp volume"
+like "$runtime" 'truststore\.pki\.rds\.amazonaws\.com/global/global-bundle\.pem' "the image has Amazon RDS's CA bundle"
+like "$runtime" 'PGSSLROOTCERT=/etc/plccoach/rds-ca-bundle\.pem' "... and libpq is pointed at it"
 ok "docker/entrypoint.sh is executable" test -x "$PLC_SRCDIR/docker/entrypoint.sh"
 
 # The package names of the runtime stage's apt-get install.
@@ -161,5 +170,6 @@ like "$(cat "$compose")" 'image: pgvector/pgvector:pg15' "compose: PostgreSQL 15
 like "$(cat "$compose")" 'dockerfile: docker/Dockerfile' "compose: the API built from docker/Dockerfile"
 like "$(cat "$compose")" 'PLCCOACH_MIGRATE_ON_START: "true"' "compose: migrations on start"
 like "$(cat "$compose")" '"8000:8000"' "compose: port 8000"
+like "$(cat "$compose")" 'read_only: true' "compose: a read-only root, as on Fargate"
 
 done_testing

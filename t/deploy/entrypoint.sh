@@ -2,9 +2,13 @@
 # The container's entrypoint (docker/entrypoint.sh), run on the host with
 # the build tree's plccoach-fcgi and plccoach, the system's nginx and
 # conf/nginx/fargate.conf, against a throwaway PostgreSQL (t/lib/stack.sh):
-# migrations on start, /health through nginx, SIGTERM draining a request in
-# flight and exiting 0, and a dying pool master or nginx making it exit
-# non-zero (so ECS replaces the task).
+# migrations on start as the migration role, whose credentials no running
+# process keeps; liveness and readiness; SIGTERM draining a request in
+# flight and exiting 0; a dying pool master or nginx making it exit
+# non-zero (so ECS replaces the task); start-up waiting for a database
+# that is down; and a database outage longer than the health checks'
+# window, which the checks, the pool, nginx and the entrypoint live
+# through, serving again afterwards without a restart.
 # shellcheck disable=SC2317  # helpers are called through plc_poll
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -euo pipefail
@@ -19,111 +23,65 @@ stack_init
 stack_pg_start
 # The database exists but has no tables: the entrypoint migrates.
 stack_createdb "$STACK_DB" >/dev/null
-
-EP_DIR=$STACK_DIR/ep
-mkdir -p "$EP_DIR"
-chmod 0755 "$EP_DIR"
-EP_PID=
-EP_LOG=
-EP_N=0
-
-# ep_start [KEY=VALUE...]: runs the entrypoint in the background with the
-# container's environment pointed at this test's files.
-ep_start() {
-    EP_N=$((EP_N + 1))
-    EP_LOG=$STACK_DIR/log/entrypoint-$EP_N.log
-    EP_PORT=$(plc_free_port)
-    rm -rf "$EP_DIR/run" "$EP_DIR/tmp"
-    mkdir -p "$EP_DIR/run" "$EP_DIR/tmp"
-    chmod 0755 "$EP_DIR/run"
-    # The pool's worker user (nobody, when run as root) must reach the
-    # temp files nginx writes.
-    chmod 1777 "$EP_DIR/tmp"
-    env -i PATH="$PATH" LANG=C.UTF-8 ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" \
-        PLCCOACH_FCGI_BIN="$STACK_FCGI" PLCCOACH_CLI_BIN="$STACK_CLI" PLCCOACH_NGINX_BIN="$STACK_NGINX" \
-        PLCCOACH_NGINX_CONF_DIR="$PLC_SRCDIR/conf/nginx" PLCCOACH_RUN_DIR="$EP_DIR/run" \
-        PLCCOACH_TMP_DIR="$EP_DIR/tmp" PLCCOACH_HTTP_PORT="$EP_PORT" \
-        PLCCOACH_DATABASE_URL="$(stack_conninfo)" PLCCOACH_DEBUG_ROUTES=true \
-        PLCCOACH_WORKERS=2 PLCCOACH_JOB_WORKERS=0 PLCCOACH_DRAIN_TIMEOUT=10 \
-        PLCCOACH_SOCKET_MODE=0666 PLCCOACH_CONTENT_DIR="$STACK_DIR/content" \
-        PLCCOACH_SQL_DIR="$PLC_SRCDIR/sql" "$@" \
-        bash "$PLC_SRCDIR/docker/entrypoint.sh" >"$EP_LOG" 2>&1 </dev/null &
-    EP_PID=$!
-    STACK_EXTRA_PIDS="${STACK_EXTRA_PIDS:-} $EP_PID"
-    _stack_pool_logs+=("$EP_LOG")
-}
-
-ep_url() {
-    printf 'http://127.0.0.1:%s%s' "$EP_PORT" "$1"
-}
-
-ep_health_is() {
-    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$(ep_url /health)")" = "$1" ]
-}
-
-ep_gone() {
-    ! plc_pid_alive "$EP_PID"
-}
-
-# ep_wait_exit SECONDS: waits for the entrypoint; sets EP_STATUS.
-ep_wait_exit() {
-    EP_STATUS=
-    plc_poll "$1" ep_gone || return 1
-    EP_STATUS=0
-    wait "$EP_PID" || EP_STATUS=$?
-}
-
-# ep_child NAME: the pid of the entrypoint's child whose command is NAME.
-ep_child() {
-    local pid
-    for pid in $(worker_pids "$EP_PID"); do
-        if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$1" ]; then
-            printf '%s\n' "$pid"
-            return 0
-        fi
-    done
-    return 1
-}
-
-# ep_stop_hard: clean-up for a failed test.
-ep_stop_hard() {
-    if [ -n "$EP_PID" ] && plc_pid_alive "$EP_PID"; then
-        kill -TERM "$EP_PID" 2>/dev/null || true
-        ep_wait_exit 20 || kill -KILL "$EP_PID" 2>/dev/null || true
-    fi
-    return 0
-}
-tap_cleanup ep_stop_hard
+# shellcheck source=t/deploy/ep-lib.bash
+. "$PLC_SRCDIR/t/deploy/ep-lib.bash"
 
 in_flight() {
-    [ "$(fcgi_in_flight "$EP_DIR/run/fcgi.sock")" -ge 1 ]
+    [ "$(fcgi_in_flight "$EP_RUN/fcgi.sock")" -ge 1 ]
 }
 
-# ---- Start with migrations, /health ----------------------------------------------
-ep_start PLCCOACH_MIGRATE_ON_START=true
+# ---- Start: migrations as the migration role, liveness, readiness ---------------------------
+# The migration role owns what it creates (docs/operations.md, "Database
+# roles"); the canary password must reach the migration and no process
+# that keeps running.
+stack_psql postgres -- -c "CREATE ROLE plc_migrate LOGIN PASSWORD 'canary-migrate-pass-7c1'" >/dev/null
+stack_psql -- -c "GRANT CREATE ON SCHEMA public TO plc_migrate; GRANT CREATE ON DATABASE $STACK_DB TO plc_migrate; CREATE EXTENSION vector" >/dev/null
+# As in the ECS task, the role comes from libpq's PG* variables, not from
+# the connection string (which would win over them).
+ep_start PLCCOACH_MIGRATE_ON_START=true PLCCOACH_MIGRATE_PGUSER=plc_migrate \
+    PLCCOACH_MIGRATE_PGPASSWORD=canary-migrate-pass-7c1 PGUSER=postgres \
+    PLCCOACH_DATABASE_URL="host=$STACK_DIR/run port=$STACK_PG_PORT dbname=$STACK_DB"
 ok "GET /health answers 200 through nginx on the entrypoint's port" plc_poll 30 ep_health_is 200
 like "$(stack_psql -- -c 'SELECT count(*) FROM schema_migrations')" '^[1-9]' \
     "PLCCOACH_MIGRATE_ON_START=true applied the migrations"
-ok "it logged the migration as JSON" grep -q '"role":"entrypoint".*"msg":"running migrations"' "$EP_LOG"
-ok "nginx writes its JSON access log to stdout" plc_poll 5 grep -q '"uri":"/health"' "$EP_LOG"
+is "$(stack_psql -- -c "SELECT tableowner FROM pg_tables WHERE tablename = 'schema_migrations'")" \
+    plc_migrate "... as the migration role (PLCCOACH_MIGRATE_PGUSER)"
+ok "it logged the start-up as JSON" \
+    grep -q '"role":"entrypoint".*"msg":"waiting for the database and running migrations"' "$EP_LOG"
+ok "nginx writes its JSON access log to stdout" plc_poll 30 grep -q '"uri":"/health"' "$EP_LOG"
 pool=$(ep_child plccoach-fcgi || true)
 nginx=$(ep_child nginx || true)
 ok "the pool master is a child of the entrypoint" test -n "$pool"
 ok "nginx is a child of the entrypoint" test -n "$nginx"
+leaks=
+for p in "$EP_PID" "$pool" "$nginx" $(worker_pids "$pool") $(worker_pids "$nginx"); do
+    if tr '\0' '\n' <"/proc/$p/environ" | grep -q 'canary-migrate-pass-7c1\|PLCCOACH_MIGRATE_PG'; then
+        leaks+=" $p($(cat "/proc/$p/comm"))"
+    fi
+done
+is "$leaks" "" "no running process (the entrypoint, nginx, the pool) has the migration role's credentials"
+unlike "$(cat "$EP_LOG")" 'canary-migrate-pass' "... and the log does not have them either"
+ok "the entrypoint closed the pipe that handed them over (fd 3)" test ! -e "/proc/$EP_PID/fd/3"
+like "$(ep_body /health/live)" '"status":"ok","version"' "GET /health/live: a worker answers"
+is "$(ep_code /health/ready)" 200 "GET /health/ready: 200 once started"
+ok "the readiness marker exists" test -f "$EP_RUN/ready"
 
 # ---- SIGTERM drains a request in flight and exits 0 ----------------------------------------
 curl -s --max-time 30 -o "$STACK_DIR/slow.body" -w '%{http_code}' \
-    "$(ep_url '/api/debug/sleep?ms=2000')" >"$STACK_DIR/slow.status" &
+    "$(ep_url '/api/debug/sleep?ms=3000')" >"$STACK_DIR/slow.status" &
 slow=$!
-ok "a 2 s request is in flight" plc_poll 10 in_flight
+ok "a 3 s request is in flight" plc_poll 60 in_flight
 kill -TERM "$EP_PID"
+not_ready() { ! ep_health_is 200 /health/ready; }
+ok "from SIGTERM on, /health/ready fails (the ALB stops sending)" plc_poll 2 not_ready
+ok "... the readiness marker is gone" test ! -e "$EP_RUN/ready"
 ok "the entrypoint exits after SIGTERM" ep_wait_exit 25
 is "$EP_STATUS" 0 "... with status 0"
 wait "$slow" || true
 is "$(cat "$STACK_DIR/slow.status")" 200 "the request in flight at SIGTERM completed with 200"
-like "$(cat "$STACK_DIR/slow.body")" '^\{"slept_ms":2000\}' "... with its whole answer"
-ok "the pool master is gone" plc_poll 5 test ! -d "/proc/$pool"
-ok "nginx is gone" plc_poll 5 test ! -d "/proc/$nginx"
+like "$(cat "$STACK_DIR/slow.body")" '^\{"slept_ms":3000\}' "... with its whole answer"
+ok "the pool master is gone" plc_poll 30 test ! -d "/proc/$pool"
+ok "nginx is gone" plc_poll 30 test ! -d "/proc/$nginx"
 ok "the pool drained" grep -q 'master exiting: all workers drained' "$EP_LOG"
 ok "the entrypoint said it stopped cleanly" grep -q '"msg":"stopped cleanly"' "$EP_LOG"
 
@@ -136,7 +94,7 @@ nginx=$(ep_child nginx)
 kill -KILL "$pool"
 ok "kill -9 of the pool master: the entrypoint exits" ep_wait_exit 15
 isnt "$EP_STATUS" 0 "... non-zero ($EP_STATUS), so ECS replaces the task"
-ok "... and nginx was stopped" plc_poll 5 test ! -d "/proc/$nginx"
+ok "... and nginx was stopped" plc_poll 30 test ! -d "/proc/$nginx"
 ok "it logged why" grep -q '"msg":"plccoach-fcgi exited; stopping nginx"' "$EP_LOG"
 
 # ---- nginx dies: the entrypoint stops the pool and exits non-zero ---------------------------
@@ -148,7 +106,7 @@ nginx_workers=$(worker_pids "$nginx")
 kill -KILL "$nginx"
 ok "kill -9 of nginx: the entrypoint exits" ep_wait_exit 20
 isnt "$EP_STATUS" 0 "... non-zero ($EP_STATUS)"
-ok "... and the pool was stopped" plc_poll 5 test ! -d "/proc/$pool"
+ok "... and the pool was stopped" plc_poll 30 test ! -d "/proc/$pool"
 ok "it logged why" grep -q '"msg":"nginx exited; stopping plccoach-fcgi"' "$EP_LOG"
 # nginx's workers outlive a SIGKILLed master (in a container they end with
 # it): stop the ones this test started.
@@ -156,17 +114,104 @@ for w in $nginx_workers; do
     kill -TERM "$w" 2>/dev/null || true
 done
 
-# ---- A failed migration stops the container before anything starts ---------------------------
+# ---- Refused credentials or a failed migration stop the container ------------------------------
+start=$SECONDS
 ep_start PLCCOACH_MIGRATE_ON_START=true PLCCOACH_DATABASE_URL="$(stack_conninfo no_such_db)"
-ok "a failed migration: the entrypoint exits" ep_wait_exit 20
+ok "a database that refuses the connection: the entrypoint exits" ep_wait_exit 20
 isnt "$EP_STATUS" 0 "... non-zero ($EP_STATUS)"
+ok "... at once, without waiting for the database ($((SECONDS - start)) s)" test $((SECONDS - start)) -lt 15
 ok "... without starting the pool" bash -c "! grep -q 'started plccoach-fcgi' '$EP_LOG'"
 ok "... saying so" grep -q '"msg":"plccoach migrate failed"' "$EP_LOG"
+nginx_running() { grep -lqs -- "$EP_RUN/nginx/" /proc/[0-9]*/cmdline; }
+ok "... and nginx, started first, is gone too" plc_poll 30 eval '! nginx_running'
 
 # ---- A bad setting is refused ------------------------------------------------------------------
 ep_start PLCCOACH_MIGRATE_ON_START=maybe
 ok "PLCCOACH_MIGRATE_ON_START=maybe: the entrypoint exits" ep_wait_exit 10
 is "$EP_STATUS" 2 "... with status 2"
+ep_start PLCCOACH_ALB_CIDRS=10.0.0.0/24
+ok "behind a load balancer without CloudFront's origin secret: the entrypoint refuses" ep_wait_exit 10
+is "$EP_STATUS" 2 "... with status 2"
+ep_start PLCCOACH_ALB_CIDRS='10.0.0.0/24;' PLCCOACH_ORIGIN_SECRET=0123456789abcdef0123
+ok "an address range that is not one: refused" ep_wait_exit 10
+is "$EP_STATUS" 2 "... with status 2"
 
-EP_PID=
+# ---- Start-up waits for a database that is down -------------------------------------------------------
+pg_stop
+ep_start PLCCOACH_MIGRATE_ON_START=true PLCCOACH_DB_CONNECT_TIMEOUT=2
+ok "with PostgreSQL down, nginx answers the liveness check at once" \
+    plc_poll 60 ep_health_is 200 /health/live
+like "$(ep_body /health/live)" '"status":"starting"' "... saying the container is starting"
+is "$(ep_code /health/ready)" 503 "readiness answers 503: the ALB sends nothing yet"
+sleep 5
+ok "5 s later the entrypoint is still waiting, not exiting" plc_pid_alive "$EP_PID"
+is "$(ep_code /health/live)" 200 "... and still live"
+ok "... saying it waits for the database" grep -q 'the database is unreachable; trying again' "$EP_LOG"
+pg_start
+ok "PostgreSQL back: the task becomes ready" plc_poll 30 ep_health_is 200 /health/ready
+like "$(ep_body /health/live)" '"status":"ok","version"' "... and a worker answers the liveness check"
+ok "... and serves" ep_health_is 200 /health
+
+# ---- A database outage longer than the health checks' window -----------------------------------------
+# The checks exactly as the task definition and the target group define
+# them: the container's command (with this test's port) and the ALB's
+# path, run every second (ECS and the ALB run them every 30 s, 3 failures
+# in a row replace the task: a 90 s window); the outage lasts
+# PLC_OUTAGE_SECONDS (12), longer than the 3 failures the compressed checks
+# allow, so one failing check in three would show.
+if tf_available; then
+    td=$(tf_value environments/production module.stack.module.compute.aws_ecs_task_definition.api.container_definitions)
+    live_cmd=$(perl -ne 'print $1 if /command\s*=\s*\["CMD-SHELL",\s*"([^"]*)"\]/' <<<"$td")
+    ready_path=$(tf_value environments/production module.stack.module.load_balancer.aws_lb_target_group.blue.health_check.0.path)
+    retries=$(perl -ne 'print $1 if /retries\s*=\s*(\d+)/' <<<"$td")
+else
+    live_cmd="curl -fsS -o /dev/null http://127.0.0.1:8000/health/live || exit 1"
+    ready_path=/health/ready
+    retries=3
+    diag "the Terraform checker is not installed: using the task definition's checks as written here"
+fi
+like "$live_cmd" 'http://127\.0\.0\.1:8000/health/live' "the container check is GET /health/live ($live_cmd)"
+is "$ready_path" /health/ready "the ALB's check is GET /health/ready"
+live_cmd=${live_cmd//:8000\//:$EP_PORT\/}
+outage=${PLC_OUTAGE_SECONDS:-12}
+ok "the outage ($outage s) is longer than the checks' window ($retries checks, one a second)" \
+    test "$outage" -gt "$retries"
+ep_pid_before=$EP_PID
+pool=$(ep_child plccoach-fcgi)
+nginx=$(ep_child nginx)
+workers_before=$(worker_pids "$pool" | tr '\n' ' ')
+
+pg_stop
+live_fail=0
+ready_fail=0
+deep503=0
+checks=0
+end=$((SECONDS + outage))
+while [ "$SECONDS" -lt "$end" ]; do
+    sh -c "$live_cmd" >/dev/null 2>&1 || live_fail=$((live_fail + 1))
+    [ "$(ep_code "$ready_path")" = 200 ] || ready_fail=$((ready_fail + 1))
+    [ "$(ep_code /health)" = 503 ] && deep503=$((deep503 + 1))
+    checks=$((checks + 1))
+    sleep 1
+done
+diag "$checks rounds of checks during a $outage s outage"
+is "$live_fail" 0 "the container check never failed during the outage ($checks checks)"
+is "$ready_fail" 0 "the ALB check never failed: no task is replaced for a shared outage"
+ok "meanwhile GET /health said the database was down ($deep503 of $checks)" test "$deep503" -ge 1
+http_code=$(ep_code /api/me)
+ok "an API request during the outage gets an answer, not a hang ($http_code)" test "$http_code" -ge 400
+pg_start
+ok "PostgreSQL back: GET /health answers 200 again" plc_poll 30 ep_health_is 200
+is "$EP_PID" "$ep_pid_before" "the same entrypoint"
+ok "... alive" plc_pid_alive "$EP_PID"
+is "$(ep_child plccoach-fcgi)" "$pool" "the same pool master"
+is "$(ep_child nginx)" "$nginx" "the same nginx"
+is "$(worker_pids "$pool" | tr '\n' ' ')" "$workers_before" "the same workers: nothing was restarted"
+http_code=$(ep_code /api/auth/login -X POST -H 'Content-Type: application/json' \
+    --data '{"email":"nobody@example.org","password":"not-the-password"}')
+is "$http_code" 401 "a request that uses the database is served again (a refused sign-in, 401)"
+kill -TERM "$EP_PID"
+ok "and it still stops cleanly" ep_wait_exit 25
+is "$EP_STATUS" 0 "... with status 0"
+
 done_testing

@@ -4,6 +4,7 @@
 # AWS reached only through OIDC (AWS_ROLE_TO_ASSUME, id-token: write, no
 # stored keys), and each does the steps issue 7 lists.  Also: no file of
 # the deployment names a package registry's host.
+# shellcheck disable=SC2016,SC2317  # regexes and shell text in single quotes; run_step runs through ok
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -euo pipefail
 : "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -49,7 +50,7 @@ for name in deploy-api deploy-frontend; do
     text=$(cat "$wf/$name.yml")
     like "$text" 'id-token: write' "$name: may request GitHub's OIDC token"
     like "$text" 'role-to-assume: \$\{\{ secrets\.AWS_ROLE_TO_ASSUME \}\}' "$name: assumes AWS_ROLE_TO_ASSUME"
-    like "$text" 'aws-actions/configure-aws-credentials@v4' "$name: with configure-aws-credentials"
+    like "$text" 'aws-actions/configure-aws-credentials@[0-9a-f]{40} # v4\.' "$name: with configure-aws-credentials"
     unlike "$text" 'aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY' "$name: no long-lived keys"
     like "$text" 'workflow_dispatch:' "$name: can be run by hand"
 done
@@ -64,7 +65,7 @@ like "$api" 'dockerfilelint docker/Dockerfile' "deploy-api: lint"
 like "$api" 'docker build -f docker/Dockerfile' "deploy-api: builds the image"
 like "$api" 'docker push' "deploy-api: pushes it to ECR"
 like "$api" 'amazon-ecs-render-task-definition' "deploy-api: a task definition with the new image"
-like "$api" 'codedeploy-appspec: docker/appspec\.yaml' "deploy-api: blue/green through CodeDeploy"
+like "$api" 'codedeploy-appspec: appspec\.rendered\.yaml' "deploy-api: blue/green through CodeDeploy, with docker/appspec.yaml filled in"
 like "$api" 'codedeploy-deployment-group:' "... with the deployment group (its two target groups)"
 like "$api" '/health' "deploy-api: smoke test /health"
 like "$api" '/api/auth/providers' "... and an API call"
@@ -73,6 +74,54 @@ like "$api" 'needs: \[test, lint\]' "deploy-api: deploys only after tests and li
 appspec=$(cat "$PLC_SRCDIR/docker/appspec.yaml")
 like "$appspec" 'ContainerName: api' "appspec: the task definition's container"
 like "$appspec" 'ContainerPort: 8000' "appspec: port 8000"
+# (t/deploy/terraform-rules.sh checks that the AppSpec names the service's
+# capacity providers.)
+like "$api" 'sed -e "s/<FARGATE_BASE>/\$FARGATE_BASE/" -e "s/<FARGATE_SPOT_WEIGHT>/\$FARGATE_SPOT_WEIGHT/"' \
+    "deploy-api: fills the AppSpec's capacity-provider strategy in"
+like "$api" 'FARGATE_BASE: \$\{\{ vars\.ECS_FARGATE_BASE \}\}' "... from the environment's ECS_FARGATE_BASE"
+like "$api" 'codedeploy-appspec: appspec\.rendered\.yaml' "... and deploys with the filled-in AppSpec"
+
+# ---- Immutable ECR tags: a re-run deploys the image that is there ----------------------
+step=$(printf '%s\n' "$api" | awk '/- name: Build and push the image/ { on = 1; print; next } on && /^      - / { on = 0 } on')
+like "$step" 'aws ecr describe-images --repository-name "\$REPOSITORY"' "deploy-api: looks the commit's tag up in ECR first"
+like "$step" '--image-ids imageTag="\$TAG"' "... by its tag"
+# The step's logic, run with stand-ins for aws and docker: an existing tag
+# is deployed without a build or a push; a missing one is built and pushed.
+script=$(printf '%s\n' "$step" | awk '/run: \|/ { on = 1; next } on { sub(/^          /, ""); print }')
+tmp=$(mktemp -d /tmp/plccoach-wf.XXXXXX)
+mkdir -p "$tmp/bin"
+cat >"$tmp/bin/aws" <<'SH'
+#!/bin/sh
+[ "$FAKE_ECR" = present ] && { echo sha256:0123; exit 0; }
+echo "An error occurred (ImageNotFoundException) when calling the DescribeImages operation" >&2
+exit 254
+SH
+printf '#!/bin/sh\necho "docker $*" >>"$CALLS"\n' >"$tmp/bin/docker"
+chmod +x "$tmp/bin/aws" "$tmp/bin/docker"
+run_step() {
+    : >"$tmp/calls"
+    : >"$tmp/out"
+    env PATH="$tmp/bin:$PATH" CALLS="$tmp/calls" FAKE_ECR="$1" GITHUB_OUTPUT="$tmp/out" \
+        REGISTRY=r.example REPOSITORY=plccoach/api TAG=abc123 bash -c "$script" >/dev/null 2>&1
+}
+ok "the step succeeds when the tag is in ECR" run_step present
+is "$(cat "$tmp/calls")" "" "... without building or pushing"
+is "$(cat "$tmp/out")" "image=r.example/plccoach/api:abc123" "... and deploys that image"
+ok "the step succeeds when the tag is not in ECR" run_step absent
+like "$(cat "$tmp/calls")" $'docker build[^\n]*\ndocker push r\\.example/plccoach/api:abc123' "... building and pushing it"
+rm -rf "$tmp"
+
+# ---- Lint: the same pinned tools as scripts/check --------------------------------------------
+lint=$(printf '%s\n' "$api" | awk '/^  lint:/ { on = 1 } /^  deploy:/ { on = 0 } on')
+like "$lint" $'container:\n      image: debian:12' "deploy-api: lint runs in the Debian 12 container, like the tests"
+ok "... installing Debian's clang-format-14" grep -qE 'apt-get install .* clang-format-14( |$)' <<<"$lint"
+ok "... not the unversioned clang-format" bash -c '! grep -qE "apt-get install .* clang-format( |\$)" <<<"$1"' _ "$lint"
+ok "... and runs scripts/lint, as scripts/check does" grep -qE '^ +(run: )?scripts/lint$' <<<"$lint"
+like "$(cat "$PLC_SRCDIR/scripts/lint")" 'cf=\$\{PLC_CLANG_FORMAT:-clang-format-14\}' "scripts/lint uses clang-format-14"
+like "$(cat "$PLC_SRCDIR/scripts/lint")" 'clang-format\\ version\\ 14\\.' "... and refuses any other major version"
+like "$(cat "$PLC_SRCDIR/scripts/check")" '"\$PLC_ROOT/scripts/lint"' "scripts/check runs scripts/lint"
+like "$(cat "$PLC_SRCDIR/scripts/lib.sh")" 'PLC_PKGS_CHECK\+=\(clang-format-14 ' "scripts/lib.sh installs clang-format-14"
+like "$(cat "$PLC_SRCDIR/Makefile.am")" 'CLANG_FORMAT = clang-format-14' "make format uses clang-format-14"
 
 # ---- deploy-frontend.yml -------------------------------------------------------------------
 like "$fe" '- "frontend/\*\*"' "deploy-frontend runs on changes to frontend/"
@@ -83,6 +132,18 @@ like "$fe" 'aws s3 sync dist/assets [^;]*max-age=31536000, immutable' "deploy-fr
 like "$fe" 'aws s3 cp dist/index\.html [^;]*--cache-control "no-cache' "deploy-frontend: no caching for index.html"
 like "$fe" 'aws cloudfront create-invalidation' "deploy-frontend: invalidates CloudFront"
 like "$fe" 'Verify' "deploy-frontend: verifies"
+
+# ---- Actions pinned to commits -------------------------------------------------------------
+uses=$(cat "$wf"/*.yml | grep -E '^ *(- )?uses: ' | sed -E 's/^ *(- )?uses: //')
+unpinned=$(printf '%s\n' "$uses" | grep -vE '^[a-z0-9-]+/[a-z0-9-]+@[0-9a-f]{40} # v[0-9]+\.[0-9]+\.[0-9]+$' || true)
+is "$unpinned" "" "every action is pinned to a full commit SHA, with its version beside ($(printf '%s\n' "$uses" | wc -l) uses)"
+
+# ---- AWS jobs run in a GitHub environment (the role trusts nothing else) ---------------------
+for name in deploy-api deploy-frontend; do
+    job=$(awk '/^  deploy:/ { on = 1 } on' "$wf/$name.yml")
+    like "$job" "environment: \\\$\\{\\{ inputs\\.environment \\|\\| 'production' \\}\\}" \
+        "$name: the job with AWS access runs in the production or staging environment"
+done
 
 # ---- No package registry host in the deployment's files -------------------------------------
 hosts='registry\.npmjs\.org|registry\.yarnpkg\.com|deb\.debian\.org|security\.debian\.org|pypi\.org|files\.pythonhosted|proxy\.golang\.org|registry\.terraform\.io|releases\.hashicorp\.com|nodejs\.org/dist'

@@ -4,13 +4,16 @@
 // then the plan.  Environment:
 //   E2E_BASE_URL      the stack's origin, e.g. http://127.0.0.1:8000
 //   E2E_TEACHER1, E2E_TEACHER2, E2E_ADMIN   EMAIL:PASSWORD
+//   E2E_COACH         EMAIL:PASSWORD of the coach of a team holding teacher 1
+//                     and four teachers who asked one question each (the
+//                     analytics checks; skipped when unset)
 //   E2E_SHOTS         the folder for screenshots (created)
 //   E2E_BOOK          the small book the admin uploads
 //   E2E_CHROMIUM      the browser (default /usr/bin/chromium)
 //   E2E_TIMEOUT_MS    per-step timeout (default 30000)
 //   E2E_EXPECT_STREAMING  1: a model streams, so the answer must be seen growing
 import { createRequire } from 'node:module';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -243,8 +246,8 @@ try {
     return page.evaluate(() => document.activeElement?.classList.contains('source-chip') ?? false);
   });
 
-  await check('from the keyboard alone: Tab from Share reaches a citation, Enter opens it, Escape returns', async () => {
-    await page.getByRole('button', { name: 'Share', exact: true }).focus();
+  await check('from the keyboard alone: Tab from Export reaches a citation, Enter opens it, Escape returns', async () => {
+    await page.getByRole('button', { name: 'Export', exact: true }).focus();
     await page.keyboard.press('Tab');
     const label = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
     await page.keyboard.press('Enter');
@@ -254,9 +257,60 @@ try {
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached' });
     const back = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
-    diag(`keyboard: first stop after Share is "${label}"`);
+    diag(`keyboard: first stop after Export is "${label}"`);
     return /^Source \d+$/.test(label) && focused && back === label;
   });
+
+  // 3b. The cited page itself (issue 14): "View page" opens it in a dialog.
+  await check('"View page" on a citation opens the cited page, its text as the image\'s alternative', async () => {
+    await answer.locator('.source-chip').first().click();
+    const panel = page.getByRole('complementary', { name: /^Source \d+$/ });
+    await panel.getByRole('button', { name: 'View page' }).click();
+    const dialog = page.getByRole('dialog', { name: /^Source \d+/ });
+    await dialog.waitFor();
+    const img = dialog.getByRole('img');
+    await img.waitFor();
+    await page.waitForFunction(() => {
+      const i = document.querySelector('.page-image img');
+      return i && i.complete && i.naturalWidth > 0;
+    }, null, { timeout: TIMEOUT });
+    const size = await img.evaluate((i) => [i.naturalWidth, i.naturalHeight]);
+    const alt = (await img.getAttribute('alt')) ?? '';
+    const nav = (await dialog.locator('.page-nav').textContent()) ?? '';
+    diag(`page image ${size[0]}x${size[1]}, ${alt.length} characters of text alternative; ${nav.replace(/\s+/g, ' ')}`);
+    return size[0] >= 200 && size[1] > size[0] && alt.length > 40;
+  });
+  await screen(page, 'page-view');
+  await check('Escape closes the page dialog, then the panel', async () => {
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    const panelStill = await page.getByRole('complementary', { name: /^Source \d+$/ }).count();
+    await page.keyboard.press('Escape');
+    await page.getByRole('complementary', { name: /^Source \d+$/ }).waitFor({ state: 'detached' });
+    return panelStill === 1;
+  });
+
+  // 3c. Export: each format downloads from the conversation's menu.
+  for (const [name, ext, test] of [
+    ['PDF', 'pdf', (b) => b.subarray(0, 5).toString() === '%PDF-'],
+    ['Markdown', 'md', (b) => /^# .+\n[\s\S]*## Question 1\n[\s\S]*#### Sources/.test(b.toString())],
+    ['Plain text', 'txt', (b) => /QUESTION 1[\s\S]*Sources\n\n  \[1\] /.test(b.toString())],
+  ]) {
+    await check(`Export > ${name} downloads a .${ext} file with the conversation`, async () => {
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      if (ext === 'pdf') await screen(page, 'export-menu');
+      const [dl] = await Promise.all([
+        page.waitForEvent('download', { timeout: TIMEOUT * 2 }),
+        page.getByRole('menuitem', { name }).click(),
+      ]);
+      const file = join(SHOTS, `export.${ext}`);
+      await dl.saveAs(file);
+      const { readFileSync } = await import('node:fs');
+      const bytes = readFileSync(file);
+      diag(`${name}: ${dl.suggestedFilename()}, ${bytes.length} bytes`);
+      return new RegExp(`\\.${ext}$`).test(dl.suggestedFilename()) && test(bytes);
+    });
+  }
 
   // 4. Thumbs down with a reason (and a flag, for the admin's review).
   await check('thumbs-down opens the reasons dialog and saves a reason', async () => {
@@ -414,6 +468,53 @@ try {
     return /The Lantern Protocol for Team Meetings/.test(sources);
   });
   await screen(ad.page, 'admin-answer-cites-new-book');
+
+  // 12. Analytics and data rights (issue 14).
+  // value PAGE NAME: the summary figure labelled exactly NAME.
+  const value = async (p, name) => ((await p.getByLabel('Summary').locator('.figure')
+    .filter({ has: p.locator('dt').getByText(name, { exact: true }) }).locator('dd').textContent()) ?? '').trim();
+  await check('teacher 1\'s "My usage": 2 questions in 1 conversation, 1 thumbs down, flagged', async () => {
+    await page.getByRole('link', { name: 'My usage' }).click();
+    await page.getByRole('heading', { level: 1, name: 'My usage' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: /^Your own usage/ }).waitFor();
+    const got = [await value(page, 'Questions'), await value(page, 'Conversations'),
+      await value(page, 'Not helpful (thumbs down)'), await value(page, 'Flagged for review')];
+    diag(`my usage: ${got.join(', ')}`);
+    return got.join(',') === '2,1,1,1';
+  });
+  await screen(page, 'my-usage');
+  if (process.env.E2E_COACH) {
+    const co = await newPage();
+    await check('the coach\'s Team view: 6 members, 5 active, 6 questions, thumbs down hidden', async () => {
+      await signIn(co.page, creds('E2E_COACH'));
+      await co.page.getByRole('link', { name: 'Analytics' }).click();
+      await co.page.getByRole('heading', { level: 2, name: /^Team: Grade 3 team/ }).waitFor();
+      const got = [await value(co.page, 'Members'), await value(co.page, 'Active users'),
+        await value(co.page, 'Questions'), await value(co.page, 'Conversations'),
+        await value(co.page, 'Not helpful (thumbs down)')];
+      diag(`team view: ${got.join(', ')}`);
+      return got.join(',') === '6,5,6,5,Hidden: fewer than 5 people';
+    });
+    await check('each chart has its data table and a CSV that matches', async () => {
+      await co.page.getByText('Data table: Engagement over time').click();
+      const rows = await co.page.getByRole('table', { name: 'Engagement over time' }).locator('tbody tr').count();
+      const href = await co.page.getByRole('link', { name: 'Download CSV: summary' }).getAttribute('href');
+      const csv = await (await co.ctx.request.get(BASE + href)).text();
+      diag(`timeline rows ${rows}; CSV: ${csv.split('\r\n').filter((l) => /^(questions|active_users),/.test(l)).join(' ')}`);
+      return rows >= 28 && /\r\nquestions,6,false\r\n/.test(csv) && /\r\nactive_users,5,false\r\n/.test(csv);
+    });
+    await screen(co.page, 'team-analytics');
+  }
+  await check('teacher 1 downloads her data: a ZIP with her profile and her conversation as JSON and PDF', async () => {
+    await page.getByRole('link', { name: 'Profile' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download my data' }).click()]);
+    const bytes = readFileSync(await download.path());
+    const names = bytes.toString('latin1');
+    diag(`data export: ${download.suggestedFilename()}, ${bytes.length} bytes`);
+    return bytes.subarray(0, 2).toString() === 'PK' && /plccoach-data-\d{4}-\d\d-\d\d\.zip/.test(download.suggestedFilename())
+      && names.includes('profile.json') && /conversations\/[^\0]*\.pdf/.test(names) && names.includes('audit.json');
+  });
 } catch (e) {
   ok(false, 'the scenario ran to the end', e && e.stack ? e.stack : e);
 } finally {

@@ -141,6 +141,6 @@ done
 ok "a job process is found in the log" test -n "$jp"
 kill -KILL "$jp"
 replaced() { [ "$(pgrep -P "$(pool_pid)" | wc -l)" -eq 4 ] && ! plc_pid_alive "$jp"; }
-ok "a killed job process is replaced" plc_poll 15 replaced
+ok "a killed job process is replaced" plc_poll 60 replaced
 
 done_testing

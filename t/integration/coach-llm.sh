@@ -180,7 +180,7 @@ ask_stream ann "$STACK_DIR/sgone" "How should our team write norms?" "" --max-ti
 gone_conv=$(sse_json "$STACK_DIR/sgone" | pyjson 'print(d[0]["data"]["conversation_id"])')
 last_outcome() { stub_requests | pyjson 'print(d[-1]["outcome"] if d else "")'; }
 cancelled() { [ "$(last_outcome)" = cancelled ]; }
-ok "the model request is cancelled when the client goes away" plc_poll 15 cancelled
+ok "the model request is cancelled when the client goes away" plc_poll 60 cancelled
 stack_wait_health 200 10 || true
 is "$(stack_psql -- -c "SELECT string_agg(role, ',' ORDER BY seq) FROM messages WHERE conversation_id = '$gone_conv'")" \
     user "the question is saved, no answer (the client saw none)"

@@ -37,10 +37,10 @@ master=$(pool_pid)
 slow 2000 a
 slow 2000 b
 slow 2000 c
-ok "three slow requests are in flight" plc_poll 10 in_flight 3
+ok "three slow requests are in flight" plc_poll 60 in_flight 3
 t0=$(plc_now_us)
 kill -TERM "$master"
-ok "the master stops accepting: new requests get nginx's 502" plc_poll 5 health_is 502
+ok "the master stops accepting: new requests get nginx's 502" plc_poll 30 health_is 502
 is "$(json_get error.code)" bad_gateway "... as the JSON envelope"
 ok "the master exits" stack_pool_wait_exit 30
 elapsed_ms=$((($(plc_now_us) - t0) / 1000))
@@ -65,7 +65,7 @@ stack_pool_start
 ok "the pool is back" stack_wait_health 200 15
 master=$(pool_pid)
 slow 5000 d
-ok "a 5 s request is in flight" plc_poll 10 in_flight 1
+ok "a 5 s request is in flight" plc_poll 60 in_flight 1
 t0=$(plc_now_us)
 kill -TERM "$master"
 ok "the master exits" stack_pool_wait_exit 15

@@ -4,8 +4,8 @@
 # serving the built app (frontend/dist) and the API on the same origin.
 # A teacher signs in, asks, watches the answer stream, sees its shape
 # (key takeaways in a box, follow-up questions as buttons; screenshot
-# answer-shape), opens a citation,
-# gives a thumbs-down with a reason, asks a follow-up, renames, searches
+# answer-shape), opens a citation and its page, downloads each export
+# format, gives a thumbs-down with a reason, asks a follow-up, renames, searches
 # and shares; a second teacher reads the link; the first revokes it; an
 # admin uploads a book, sees it ingested and finds it cited.  The model is
 # the scripted stand-in t/model/stub.py (streams in small chunks).  axe-core
@@ -90,13 +90,31 @@ for who in t1:educator t2:educator boss:admin; do
     printf 'password-of-%s-e2e\n' "$name" | stack_cli user add --email "$name@example.org" \
         --name "Person ${name^}" --role "${who#*:}" --password-stdin >/dev/null || bail "user add $name"
 done
+# Analytics (issue 14): coach Cora and her team of six, t1 and t2 and four
+# teachers who each ask one question from the command line; with teacher
+# 1's two questions in the browser, five people ask 6 questions in 5
+# conversations, enough for the Team view to show its figures.
+printf 'password-of-cora-e2e\n' | stack_cli user add --email cora@example.org --name "Cora Coach" \
+    --role coach --password-stdin >/dev/null || bail "user add cora"
+team=$(stack_cli team add --org "$(stack_cli org add --name "E2E School" --kind school)" \
+    --name "Grade 3 team") || bail "team add"
+for n in 3 4 5 6; do
+    printf 'password-of-t%s-e2e\n' "$n" | stack_cli user add --email "t$n@example.org" \
+        --name "Person T$n" --role educator --password-stdin >/dev/null || bail "user add t$n"
+    stack_cli ask "How does a team plan a common formative assessment?" --user "t$n@example.org" \
+        >>"$STACK_DIR/log/ask.log" 2>&1 || bail "plccoach ask as t$n failed"
+done
+for n in 1 2 3 4 5 6; do
+    stack_cli team add-member --team "$team" --email "t$n@example.org" >/dev/null || bail "add-member t$n"
+done
+stack_cli team add-coach --team "$team" --email cora@example.org >/dev/null || bail "add-coach cora"
 
 # The scenario prints TAP; its results become this script's tests.
 out=$STACK_DIR/e2e.tap
 rc=0
 E2E_EXPECT_STREAMING=$E2E_EXPECT_STREAMING E2E_BASE_URL=$ORIGIN E2E_SHOTS=$SHOTS E2E_BOOK=$PLC_SRCDIR/t/e2e/book.md E2E_CHROMIUM=$CHROMIUM \
     E2E_TEACHER1=t1@example.org:password-of-t1-e2e E2E_TEACHER2=t2@example.org:password-of-t2-e2e \
-    E2E_ADMIN=boss@example.org:password-of-boss-e2e \
+    E2E_ADMIN=boss@example.org:password-of-boss-e2e E2E_COACH=cora@example.org:password-of-cora-e2e \
     timeout 900 node "$PLC_SRCDIR/t/e2e/scenario.mjs" >"$out" 2>"$STACK_DIR/log/e2e-node.log" || rc=$?
 seen=0
 while IFS= read -r line; do

@@ -43,7 +43,7 @@ json_of_size $((LIMIT + 1)) >"$STACK_DIR/over.json"
 http POST /api/client-errors "${json[@]}" --data-binary "@$STACK_DIR/over.json"
 error_envelope_ok 413 payload_too_large "one byte over PLCCOACH_MAX_BODY_BYTES"
 id=$(http_header X-Request-Id)
-ok "... refused by the application" plc_poll 10 pool_saw "$id"
+ok "... refused by the application" plc_poll 60 pool_saw "$id"
 
 head -c $((3 * 1024 * 1024)) /dev/zero | tr '\0' x >"$STACK_DIR/huge.json"
 http POST /api/client-errors "${json[@]}" --data-binary "@$STACK_DIR/huge.json"
@@ -54,7 +54,7 @@ id=$(http_header X-Request-Id)
 # log this one by sending a request after it and waiting for that one.
 http GET /health
 ok "... refused by nginx: the application never saw it" \
-    eval "plc_poll 10 pool_saw $(http_header X-Request-Id) && ! pool_saw $id"
+    eval "plc_poll 60 pool_saw $(http_header X-Request-Id) && ! pool_saw $id"
 
 # ---- Malformed bodies ---------------------------------------------------------
 http POST /api/client-errors "${json[@]}" --data '{"message": "unterminated'

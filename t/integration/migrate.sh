@@ -122,6 +122,67 @@ migrate_in rollback --sql-dir "$broken"
 is "$rc" 0 "once fixed, migrate applies it"
 is "$(stack_psql rollback -- -c "SELECT to_regclass('broken_half') IS NOT NULL")" t "... and its table exists"
 
+# ---- A rollback: an earlier release on a schema a newer one migrated ---------------
+# (the documented rollback redeploys an earlier image, whose entrypoint
+# migrates first.)  The tree without its newest migration is "the earlier
+# release"; the database "rollback" has every migration of this tree.
+earlier=$STACK_DIR/sql-earlier
+mkdir -p "$earlier"
+cp "$PLC_SRCDIR"/sql/[0-9][0-9][0-9]_*.sql "$earlier/"
+rm -f "$earlier"/999_*.sql "$earlier/${names[n - 1]}.sql"
+migrate_in rollback --sql-dir "$earlier"
+is "$rc" 0 "an earlier release's migrate succeeds on a newer schema"
+like "$out" "${names[n - 1]} was applied by a newer release" "... saying which migration is newer"
+# A file missing in the middle is still refused.
+middle=$STACK_DIR/sql-middle
+mkdir -p "$middle"
+cp "$PLC_SRCDIR"/sql/[0-9][0-9][0-9]_*.sql "$middle/"
+rm -f "$middle/${names[0]}.sql"
+migrate_in rollback --sql-dir "$middle"
+is "$rc" 1 "a migration missing below the newest is still refused"
+like "$out" "applied migration ${names[0]} is missing" "... as missing"
+
+# ---- The migration role (PLCCOACH_MIGRATE_PGUSER / _PGPASSWORD) ----------------------
+stack_createdb asrole
+stack_psql postgres -- -c "CREATE ROLE plc_migrator LOGIN PASSWORD 'm1gr4tor-pass'" >/dev/null
+# The cluster trusts every local connection; this role must give its password.
+sed -i '1i host all plc_migrator 127.0.0.1/32 scram-sha-256' "$STACK_DIR/pg/pg_hba.conf"
+stack_psql postgres -- -c "SELECT pg_reload_conf()" >/dev/null
+stack_psql asrole -- -c "GRANT CREATE ON DATABASE asrole TO plc_migrator; GRANT CREATE ON SCHEMA public TO plc_migrator; CREATE EXTENSION vector" >/dev/null
+rc=0
+out=$(env -u PGUSER -u PGPASSWORD PLCCOACH_MIGRATE_PGUSER=plc_migrator PLCCOACH_MIGRATE_PGPASSWORD=m1gr4tor-pass \
+    PLCCOACH_DATABASE_URL="host=127.0.0.1 port=$STACK_PG_PORT dbname=asrole" "$STACK_CLI" migrate 2>&1) || rc=$?
+printf '%s\n' "$out" >>"$STACK_DIR/log/cli.log"
+is "$rc" 0 "migrate connects as PLCCOACH_MIGRATE_PGUSER"
+is "$(stack_psql asrole -- -c "SELECT tableowner FROM pg_tables WHERE tablename = 'users'")" plc_migrator \
+    "... so the migration role owns what it creates"
+
+# ---- --wait: an unreachable database is waited for; refused credentials are not ------------
+stack_createdb waiting
+pg_stop
+start=$SECONDS
+rc=0
+PLCCOACH_DB_NAME=waiting PLCCOACH_DB_CONNECT_TIMEOUT=2 stack_cli migrate --wait 60 \
+    >"$STACK_DIR/log/wait.log" 2>&1 &
+waiter=$!
+STACK_EXTRA_PIDS="${STACK_EXTRA_PIDS:-} $waiter"
+sleep 3
+ok "migrate --wait is still waiting while PostgreSQL is down" plc_pid_alive "$waiter"
+pg_start
+wait "$waiter" || rc=$?
+cat "$STACK_DIR/log/wait.log" >>"$STACK_DIR/log/cli.log"
+is "$rc" 0 "once PostgreSQL is back, migrate --wait migrates and exits 0"
+like "$(cat "$STACK_DIR/log/wait.log")" 'the database is unreachable; trying again' "... having said it was waiting"
+is "$(stack_psql waiting -- -c 'SELECT count(*) FROM schema_migrations')" "$n" "... all $n migrations applied"
+rc=0
+start=$SECONDS
+out=$(env -u PGUSER -u PGPASSWORD PLCCOACH_MIGRATE_PGUSER=plc_migrator PLCCOACH_MIGRATE_PGPASSWORD=wrong \
+    PLCCOACH_DATABASE_URL="host=127.0.0.1 port=$STACK_PG_PORT dbname=asrole" "$STACK_CLI" migrate --wait 60 2>&1) || rc=$?
+printf '%s\n' "$out" >>"$STACK_DIR/log/cli.log"
+is "$rc" 1 "refused credentials: migrate --wait fails"
+ok "... at once, not after the wait ($((SECONDS - start)) s)" test $((SECONDS - start)) -lt 10
+like "$out" 'password authentication failed' "... with the server's reason"
+
 # ---- No database ------------------------------------------------------------------
 rc=0
 out=$(env -u PGHOST -u PGPORT PLCCOACH_DATABASE_URL="host=$STACK_DIR/run port=1 dbname=x user=postgres" \

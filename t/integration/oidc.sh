@@ -54,7 +54,7 @@ _provider_up() {
 provider_stop() {
     [ -n "$PROVIDER_PID" ] || return 0
     kill -TERM "$PROVIDER_PID" 2>/dev/null
-    plc_poll 10 _stack_not_alive "$PROVIDER_PID" || kill -KILL "$PROVIDER_PID" 2>/dev/null
+    plc_poll 60 _stack_not_alive "$PROVIDER_PID" || kill -KILL "$PROVIDER_PID" 2>/dev/null
     wait "$PROVIDER_PID" 2>/dev/null || true
     PROVIDER_PID=
 }

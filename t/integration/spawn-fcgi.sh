@@ -42,7 +42,7 @@ is "$rc" 0 "spawn-fcgi started the server"
 like "$(cat "$STACK_DIR/log/spawn-fcgi.log")" 'child spawned successfully' "spawn-fcgi reports success"
 
 pidfile_ready() { [ -s "$pidfile" ]; }
-ok "spawn-fcgi wrote the pidfile" plc_poll 10 pidfile_ready
+ok "spawn-fcgi wrote the pidfile" plc_poll 60 pidfile_ready
 pid=$(cat "$pidfile")
 STACK_EXTRA_PIDS=$pid
 ok "the process in the pidfile is alive" plc_pid_alive "$pid"
@@ -55,20 +55,20 @@ else
     skip "not root, or the unprivileged user cannot run the build tree" 1
 fi
 two_workers() { [ "$(worker_count "$pid")" -eq 2 ]; }
-ok "it preforks 2 workers" plc_poll 10 two_workers
+ok "it preforks 2 workers" plc_poll 60 two_workers
 
 stack_nginx_start
 ok "GET /health through nginx answers 200" stack_wait_health 200 15
 is "$(json_get db)" ok "... and the database is reachable"
 id=$(http_header X-Request-Id)
 logged() { grep -q "\"request_id\":\"$id\"" "$log"; }
-ok "the worker logged the request with nginx's request id" plc_poll 10 logged
+ok "the worker logged the request with nginx's request id" plc_poll 60 logged
 http DELETE /health
 is "$HTTP_STATUS" 405 "the router works as with --listen (DELETE /health: 405)"
 
 kill -TERM "$pid"
 gone() { ! plc_pid_alive "$pid"; }
-ok "SIGTERM: the server exits" plc_poll 20 gone
+ok "SIGTERM: the server exits" plc_poll 60 gone
 STACK_EXTRA_PIDS=
 ok "it drained cleanly" grep -q 'master exiting: all workers drained' "$log"
 ok "no worker is left" test "$(worker_count "$pid")" -eq 0

@@ -75,6 +75,15 @@ is "$(curl -s -o /dev/null -w '%{http_code}' "${url/X-Amz-Expires=300/X-Amz-Expi
     "the URL with a longer expiry: refused"
 is "$(curl -s -o /dev/null -w '%{http_code}' "$S3_ENDPOINT/plc-content/abc123.pdf")" 403 \
     "an unsigned GET: refused"
+url=$(tool "${KEYS[@]}" -- presign-download abc123.pdf 300 plan-2026-05-01.pdf application/pdf)
+like "$url" "response-content-disposition=attachment%3B%20filename%3D%22plan-2026-05-01.pdf%22" \
+    "a download URL names the file (exports)"
+ok "curl downloads it" curl -sf -D "$DIR/dl.headers" -o "$DIR/dl.pdf" "$url"
+like "$(tr -d '\r' <"$DIR/dl.headers")" $'(^|\n)[Cc]ontent-[Dd]isposition: attachment; filename="plan-2026-05-01.pdf"' \
+    "S3 answers with that Content-Disposition"
+like "$(tr -d '\r' <"$DIR/dl.headers")" $'(^|\n)[Cc]ontent-[Tt]ype: application/pdf' "and Content-Type"
+is "$(curl -s -o /dev/null -w '%{http_code}' "${url/plan-2026/evil-2026}")" 403 \
+    "the file name is signed: altered, refused"
 
 # ---- credentials --------------------------------------------------------------
 rc=0; tool AWS_ACCESS_KEY_ID=wrong-key AWS_SECRET_ACCESS_KEY="$S3_SK" AWS_SESSION_TOKEN="$TOKEN" \

@@ -62,7 +62,7 @@ before=$(worker_pids | tr '\n' ' ')
 victim=${before%% *}
 kill -KILL "$victim"
 survivor=$(echo "$before" | tr ' ' '\n' | grep -vx "$victim" | grep . || true)
-ok "a new worker replaces the killed one" plc_poll 10 pool_is 2 "$victim"
+ok "a new worker replaces the killed one" plc_poll 60 pool_is 2 "$victim"
 after=$(worker_pids | tr '\n' ' ')
 like "$after" "(^| )$survivor( |$)" "the other worker was left alone"
 ok "the master logged the death and the signal" \
@@ -77,9 +77,9 @@ slow_out=$STACK_DIR/slow.out
 curl -s -o "$slow_out" -w '%{http_code}' "$(stack_url '/api/debug/sleep?ms=1500')" >"$slow_out.status" &
 slow=$!
 STACK_EXTRA_PIDS="$slow"
-ok "a slow request is in flight" plc_poll 10 in_flight 1
+ok "a slow request is in flight" plc_poll 60 in_flight 1
 kill -HUP "$master"
-ok "SIGHUP: two new workers, none of the old ones" plc_poll 15 pool_is 2 "$before"
+ok "SIGHUP: two new workers, none of the old ones" plc_poll 60 pool_is 2 "$before"
 ok "requests succeed during and after the restart" requests_ok 20
 wait "$slow" || true
 is "$(cat "$slow_out.status")" 200 "the request in flight at SIGHUP completed (200)"
@@ -87,7 +87,7 @@ like "$(cat "$slow_out")" '"slept_ms":1500' "... with its full answer"
 is "$(pool_pid)" "$master" "the master is the same after SIGHUP"
 ok "the master logged the restart" grep -q 'SIGHUP: restarting the worker pool' "$STACK_POOL_LOG"
 # shellcheck disable=SC2086  # a list of pids
-ok "the old workers exited" plc_poll 10 none_alive $before
+ok "the old workers exited" plc_poll 60 none_alive $before
 
 # ---- --max-requests ---------------------------------------------------------
 stack_pool_stop
@@ -101,7 +101,7 @@ isnt "$after" "$before" "the workers were replaced"
 recycled() {
     [ "$(grep -c '"msg":"worker recycled"' "$STACK_POOL_LOG" || true)" -ge "$1" ]
 }
-ok "the master recycled at least 5 workers (30 requests, 5 each)" plc_poll 10 recycled 5
+ok "the master recycled at least 5 workers (30 requests, 5 each)" plc_poll 60 recycled 5
 max_served=$(perl -MJSON::PP -ne '
     my $l = eval { decode_json($_) } or next;
     $n{$l->{pid}}++ if ($l->{msg} // "") eq "request" && ($l->{role} // "") eq "worker";
@@ -137,7 +137,7 @@ victim=$(slot_pid 0)
 ok "the master logged slot 0's worker" test -n "$victim"
 for round in 1 2 3 4; do
     kill -KILL "$victim"
-    plc_poll 15 slot_respawned 0 "$victim" || bail "slot 0 was not refilled in round $round"
+    plc_poll 60 slot_respawned 0 "$victim" || bail "slot 0 was not refilled in round $round"
     victim=$(slot_pid 0)
 done
 delays=$(master_log | sed -n 's/.*"msg":"worker died",.*"slot":0,.*"respawn_in_ms":\([0-9]*\).*/\1/p' |
@@ -155,6 +155,6 @@ workers=$(worker_pids | tr '\n' ' ')
 kill -KILL "$master"
 stack_pool_wait_exit 10 || true
 # shellcheck disable=SC2086  # a list of pids
-ok "kill -9 of the master: its workers exit too" plc_poll 10 none_alive $workers
+ok "kill -9 of the master: its workers exit too" plc_poll 60 none_alive $workers
 
 done_testing

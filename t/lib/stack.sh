@@ -411,7 +411,7 @@ stack_nginx_start() {
 stack_nginx_stop() {
     [ -n "$STACK_NGINX_PID" ] || return 0
     kill -QUIT "$STACK_NGINX_PID" 2>/dev/null
-    plc_poll 10 _stack_not_alive "$STACK_NGINX_PID" || kill -KILL "$STACK_NGINX_PID" 2>/dev/null
+    plc_poll 60 _stack_not_alive "$STACK_NGINX_PID" || kill -KILL "$STACK_NGINX_PID" 2>/dev/null
     wait "$STACK_NGINX_PID" 2>/dev/null || true
     STACK_NGINX_PID=
 }

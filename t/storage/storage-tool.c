@@ -8,6 +8,7 @@
  *   storage-tool [--exports] cat KEY MAX        print it (read into memory)
  *   storage-tool [--exports] delete KEY
  *   storage-tool [--exports] presign KEY SECONDS
+ *   storage-tool [--exports] presign-download KEY SECONDS FILENAME TYPE
  *   storage-tool [--exports] locator KEY
  *   storage-tool cat-locator LOCATOR MAX        print what a locator names
  *
@@ -42,8 +43,10 @@ static int exit_of(enum storage_status s)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: storage-tool [--exports] put|get|cat|delete|presign|locator KEY "
-                    "[ARG...] | cat-locator LOCATOR MAX\n");
+    fprintf(
+        stderr,
+        "usage: storage-tool [--exports] put|get|cat|delete|presign|presign-download|locator KEY "
+        "[ARG...] | cat-locator LOCATOR MAX\n");
     return 2;
 }
 
@@ -115,6 +118,13 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "presign") == 0 && argc - i == 3) {
         char *url = NULL;
         s = storage_presign_get(st, key, number(argv[i + 2]), &url);
+        if (s == STORAGE_OK)
+            printf("%s\n", url);
+        free(url);
+    } else if (strcmp(cmd, "presign-download") == 0 && argc - i == 5) {
+        char *url = NULL, disposition[512];
+        snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"", argv[i + 3]);
+        s = storage_presign_download(st, key, number(argv[i + 2]), disposition, argv[i + 4], &url);
         if (s == STORAGE_OK)
             printf("%s\n", url);
         free(url);

@@ -22,15 +22,17 @@ module "security" {
 }
 
 module "storage" {
-  source         = "../modules/storage"
-  name           = local.name
-  s3_kms_key_arn = module.security.s3_kms_key_arn
+  source             = "../modules/storage"
+  name               = local.name
+  s3_kms_key_arn     = module.security.s3_kms_key_arn
+  log_retention_days = var.log_retention_days
 }
 
 module "secrets" {
-  source              = "../modules/secrets"
-  name                = local.name
-  secrets_kms_key_arn = module.security.secrets_kms_key_arn
+  source               = "../modules/secrets"
+  name                 = local.name
+  secrets_kms_key_arn  = module.security.secrets_kms_key_arn
+  origin_secret_active = var.origin_secret_active
 }
 
 module "database" {
@@ -42,6 +44,9 @@ module "database" {
   rds_security_group_id = module.security.rds_security_group_id
   rds_kms_key_arn       = module.security.rds_kms_key_arn
   db_secret_arn         = module.secrets.db_secret_arn
+  db_app_secret_arn     = module.secrets.db_app_secret_arn
+  db_migrate_secret_arn = module.secrets.db_migrate_secret_arn
+  log_retention_days    = var.log_retention_days
 }
 
 module "registry" {
@@ -57,6 +62,7 @@ module "load_balancer" {
   public_subnet_ids     = module.network.public_subnet_ids
   alb_security_group_id = module.security.alb_security_group_id
   certificate_arn       = var.alb_certificate_arn
+  logs_bucket           = module.storage.logs_bucket
 }
 
 module "monitoring" {
@@ -72,14 +78,19 @@ module "monitoring" {
 }
 
 module "iam" {
-  source                    = "../modules/iam"
-  name                      = local.name
-  secret_arns               = [module.secrets.db_secret_arn, module.secrets.app_secret_arn]
-  secrets_kms_key_arn       = module.security.secrets_kms_key_arn
-  s3_kms_key_arn            = module.security.s3_kms_key_arn
-  content_bucket_arn        = module.storage.content_bucket_arn
-  exports_bucket_arn        = module.storage.exports_bucket_arn
-  application_log_group_arn = module.monitoring.application_log_group_arn
+  source = "../modules/iam"
+  name   = local.name
+  secret_arns = [
+    module.secrets.db_app_secret_arn,
+    module.secrets.db_migrate_secret_arn,
+    module.secrets.app_secret_arn,
+    module.secrets.origin_secret_arn,
+  ]
+  master_secret_arn   = module.secrets.db_secret_arn
+  secrets_kms_key_arn = module.security.secrets_kms_key_arn
+  s3_kms_key_arn      = module.security.s3_kms_key_arn
+  content_bucket_arn  = module.storage.content_bucket_arn
+  exports_bucket_arn  = module.storage.exports_bucket_arn
 }
 
 module "cdn" {
@@ -91,34 +102,44 @@ module "cdn" {
   api_origin_domain                    = var.api_origin_domain
   aliases                              = var.aliases
   certificate_arn                      = var.cloudfront_certificate_arn
+  origin_secret                        = module.secrets.origin_secret_value
+  logs_bucket_domain_name              = module.storage.logs_bucket_domain_name
 }
 
 module "compute" {
-  source                     = "../modules/compute"
-  name                       = local.name
-  repository_url             = module.registry.repository_url
-  image_tag                  = var.image_tag
-  public_url                 = local.public_url
-  app_environment            = var.app_environment
-  content_bucket             = module.storage.content_bucket
-  exports_bucket             = module.storage.exports_bucket
-  desired_count              = var.desired_count
-  min_count                  = var.min_count
-  max_count                  = var.max_count
-  fargate_base               = var.fargate_base
-  fargate_spot_weight        = var.fargate_spot_weight
-  execution_role_arn         = module.iam.execution_role_arn
-  task_role_arn              = module.iam.task_role_arn
-  db_secret_arn              = module.secrets.db_secret_arn
-  app_secret_arn             = module.secrets.app_secret_arn
-  app_secret_keys            = module.secrets.app_secret_keys
-  api_log_group_name         = module.monitoring.api_log_group_name
-  application_log_group_name = module.monitoring.application_log_group_name
-  private_subnet_ids         = module.network.private_subnet_ids
-  ecs_security_group_id      = module.security.ecs_security_group_id
-  target_group_arn           = module.load_balancer.blue_target_group_arn
-  target_group_arn_suffix    = module.load_balancer.blue_target_group_arn_suffix
-  alb_arn_suffix             = module.load_balancer.alb_arn_suffix
+  source                        = "../modules/compute"
+  name                          = local.name
+  repository_url                = module.registry.repository_url
+  image_tag                     = var.image_tag
+  public_url                    = local.public_url
+  app_environment               = var.app_environment
+  content_bucket                = module.storage.content_bucket
+  exports_bucket                = module.storage.exports_bucket
+  desired_count                 = var.desired_count
+  min_count                     = var.min_count
+  max_count                     = var.max_count
+  fargate_base                  = var.fargate_base
+  fargate_spot_weight           = var.fargate_spot_weight
+  execution_role_arn            = module.iam.execution_role_arn
+  task_role_arn                 = module.iam.task_role_arn
+  admin_execution_role_arn      = module.iam.admin_execution_role_arn
+  admin_task_role_arn           = module.iam.admin_task_role_arn
+  db_secret_arn                 = module.secrets.db_secret_arn
+  db_app_secret_arn             = module.secrets.db_app_secret_arn
+  db_migrate_secret_arn         = module.secrets.db_migrate_secret_arn
+  origin_secret_arn             = module.secrets.origin_secret_arn
+  app_secret_arn                = module.secrets.app_secret_arn
+  app_secret_keys               = module.secrets.app_secret_keys
+  api_log_group_name            = module.monitoring.api_log_group_name
+  application_log_group_name    = module.monitoring.application_log_group_name
+  private_subnet_ids            = module.network.private_subnet_ids
+  ecs_security_group_id         = module.security.ecs_security_group_id
+  target_group_arn              = module.load_balancer.blue_target_group_arn
+  blue_target_group_arn_suffix  = module.load_balancer.blue_target_group_arn_suffix
+  green_target_group_arn_suffix = module.load_balancer.green_target_group_arn_suffix
+  alb_arn_suffix                = module.load_balancer.alb_arn_suffix
+  https_listener_arn            = module.load_balancer.https_listener_arn
+  alb_subnet_cidrs              = module.network.public_subnet_cidrs
 }
 
 module "deployment" {
@@ -134,15 +155,18 @@ module "deployment" {
 }
 
 module "github_oidc" {
-  source               = "../modules/github_oidc"
-  name                 = local.name
-  github_repository    = var.github_repository
-  github_environment   = var.environment
-  create_oidc_provider = var.create_github_oidc_provider
-  ecr_repository_arn   = module.registry.repository_arn
-  cluster_name         = module.compute.cluster_name
-  service_name         = module.compute.service_name
-  pass_role_arns       = [module.iam.execution_role_arn, module.iam.task_role_arn]
-  frontend_bucket_arn  = module.storage.frontend_bucket_arn
-  distribution_arn     = module.cdn.distribution_arn
+  source                 = "../modules/github_oidc"
+  name                   = local.name
+  github_repository      = var.github_repository
+  github_environment     = var.environment
+  create_oidc_provider   = var.create_github_oidc_provider
+  ecr_repository_arn     = module.registry.repository_arn
+  cluster_name           = module.compute.cluster_name
+  service_name           = module.compute.service_name
+  pass_role_arns         = [module.iam.execution_role_arn, module.iam.task_role_arn]
+  frontend_bucket_arn    = module.storage.frontend_bucket_arn
+  distribution_arn       = module.cdn.distribution_arn
+  codedeploy_app_name    = module.deployment.codedeploy_app_name
+  codedeploy_group_name  = module.deployment.codedeploy_deployment_group_name
+  deployment_config_name = var.deployment_config_name
 }

@@ -48,6 +48,16 @@ output "ecs_admin_task_definition_family" {
   value = module.compute.admin_task_definition_family
 }
 
+output "ecs_fargate_base" {
+  description = "The ECS_FARGATE_BASE variable of the GitHub environment (the AppSpec's capacity-provider strategy)."
+  value       = module.compute.fargate_base
+}
+
+output "ecs_fargate_spot_weight" {
+  description = "The ECS_FARGATE_SPOT_WEIGHT variable of the GitHub environment."
+  value       = module.compute.fargate_spot_weight
+}
+
 output "ecs_private_subnet_ids" {
   value = module.network.private_subnet_ids
 }
@@ -78,6 +88,22 @@ output "db_secret_name" {
 
 output "app_secret_arn" {
   value = module.secrets.app_secret_arn
+}
+
+output "db_app_secret_arn" {
+  value = module.secrets.db_app_secret_arn
+}
+
+output "db_migrate_secret_arn" {
+  value = module.secrets.db_migrate_secret_arn
+}
+
+output "origin_secret_arn" {
+  value = module.secrets.origin_secret_arn
+}
+
+output "logs_bucket" {
+  value = module.storage.logs_bucket
 }
 
 output "content_bucket" {

@@ -107,3 +107,9 @@ variable "create_github_oidc_provider" {
   type    = bool
   default = true
 }
+
+variable "origin_secret_active" {
+  description = "Which of the two CloudFront origin secrets is sent: a or b (docs/operations.md, \"Secrets rotation\")."
+  type        = string
+  default     = "a"
+}

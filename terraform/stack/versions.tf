@@ -1,5 +1,6 @@
 terraform {
-  required_version = ">= 1.5.0"
+  # The environments' S3 backends lock with use_lockfile: 1.10 or later.
+  required_version = ">= 1.10.0"
 
   required_providers {
     aws = {

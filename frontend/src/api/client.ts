@@ -3,8 +3,10 @@
 // turned into an ApiError.
 
 import type {
-  AdminUser, Book, Conversation, ConversationSummary, Feedback, FeedbackReason, FlaggedFeedback,
-  IngestJob, NewShare, Profile, Provider, Role, Share, SharedConversation, SignInLink,
+  AdminUser, AnalyticsReport, AnalyticsScopes, Book, CitationPages, Conversation,
+  ConversationExport, ConversationSummary, Erasure, ExportFormat, Feedback, FeedbackReason,
+  FlaggedFeedback, IngestJob, NewShare, Profile, Provider, Role, Share, SharedConversation,
+  SignInLink,
 } from './types';
 
 let csrfToken = '';
@@ -140,6 +142,19 @@ export const api = {
     request<void>('DELETE', `/api/conversations/${encodeURIComponent(id)}/shares/${encodeURIComponent(shareId)}`),
   shared: (token: string) => request<SharedConversation>('GET', `/api/shared/${encodeURIComponent(token)}`),
 
+  // ---- exports and cited pages (token: through a share link) -----------------
+  createExport: (conversationId: string, format: ExportFormat, token?: string) =>
+    request<ConversationExport>('POST', token
+      ? `/api/shared/${encodeURIComponent(token)}/exports`
+      : `/api/conversations/${encodeURIComponent(conversationId)}/exports`, { format }),
+  exportStatus: (id: string, token?: string) =>
+    request<ConversationExport>('GET', token
+      ? `/api/shared/${encodeURIComponent(token)}/exports/${encodeURIComponent(id)}`
+      : `/api/exports/${encodeURIComponent(id)}`),
+  citationPages: (messageId: string, n: number, token?: string) =>
+    request<CitationPages>('GET', (token ? `/api/shared/${encodeURIComponent(token)}` : '/api')
+      + `/messages/${encodeURIComponent(messageId)}/citations/${n}`),
+
   // ---- administration ----------------------------------------------------
   users: (q: string, after?: string | null) =>
     request<{ users: AdminUser[]; next_after: string | null }>('GET', '/api/admin/users' + qs({ q, after, limit: 50 })),
@@ -156,7 +171,37 @@ export const api = {
     request<{ feedback: FlaggedFeedback[]; next_cursor: string | null }>('GET', '/api/admin/feedback' + qs({ status })),
   resolveFlag: (messageId: string, note: string) =>
     request<FlaggedFeedback>('POST', `/api/admin/feedback/${encodeURIComponent(messageId)}/resolve`, note ? { note } : {}),
+  eraseUser: (id: string) => request<Erasure>('DELETE', `/api/admin/users/${encodeURIComponent(id)}`),
+
+  // ---- analytics -------------------------------------------------------------
+  analytics: (q: AnalyticsQuery, signal?: AbortSignal) =>
+    request<AnalyticsReport>('GET', '/api/analytics' + analyticsQs(q), undefined, signal),
+  analyticsScopes: () => request<AnalyticsScopes>('GET', '/api/analytics/scopes'),
 };
+
+/** What an analytics report asks for (the server's defaults when absent). */
+export interface AnalyticsQuery {
+  scope?: string;
+  from?: string;
+  to?: string;
+  bucket?: 'day' | 'week';
+}
+
+export function analyticsQs(q: AnalyticsQuery, metric?: string): string {
+  return qs({ scope: q.scope && q.scope !== 'me' ? q.scope : undefined, from: q.from, to: q.to, bucket: q.bucket, metric });
+}
+
+/** Where a table of a report downloads as CSV (a plain link: the session
+ * cookie goes with it). */
+export function analyticsCsvUrl(q: AnalyticsQuery, metric: 'summary' | 'timeline' | 'domains' | 'reasons' | 'topics'): string {
+  return '/api/analytics.csv' + analyticsQs(q, metric);
+}
+
+/** The data exports (a ZIP download through a plain link). */
+export const MY_EXPORT_URL = '/api/me/export';
+export function userExportUrl(id: string): string {
+  return `/api/admin/users/${encodeURIComponent(id)}/export`;
+}
 
 /** Uploads a book as a multipart form (file + metadata); 202 with a job. */
 export async function uploadBook(file: File, meta: { title?: string; authors?: string }): Promise<{ id: string; status: string; filename: string }> {

@@ -184,3 +184,67 @@ export interface FlaggedFeedback {
   question: { id: string; content: string; created_at: string } | null;
   answer: Message;
 }
+
+/** An export of a conversation (POST /api/conversations/{id}/exports). */
+export type ExportFormat = 'pdf' | 'md' | 'txt';
+export interface ConversationExport {
+  id: string;
+  format: ExportFormat;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  url: string | null;
+  expires_at: string;
+  created_at?: string;
+  filename?: string;
+  bytes?: number | null;
+  error?: string | null;
+}
+
+/** A citation opened as its pages (GET /api/messages/{id}/citations/{n}). */
+export interface CitationPages {
+  n: number;
+  label: string;
+  quote: string;
+  book: { title: string };
+  source: 'pdf' | 'text' | 'passage';
+  notice: string | null;
+  pages: { index: number; label: string; text: string; image: string }[];
+}
+
+// ---- analytics (GET /api/analytics) ----------------------------------------
+
+export type AnalyticsKind = 'me' | 'team' | 'school' | 'district';
+
+/** A figure: null when hidden (suppressed) or when there is nothing to measure. */
+export interface AnalyticsFigure {
+  value: number | null;
+  suppressed: boolean;
+}
+
+export interface AnalyticsReport {
+  scope: { kind: AnalyticsKind; id: string; name: string; members: number };
+  from: string;
+  to: string;
+  bucket: 'day' | 'week';
+  min_people: number | null;
+  summary: Record<string, AnalyticsFigure>;
+  timeline: { period_start: string; active_users: number | null; questions: number | null; conversations: number | null; suppressed: boolean }[];
+  domains: { domain: string; answers: number | null; suppressed: boolean }[];
+  reasons: { reason: string; count: number | null; suppressed: boolean }[];
+  topics: { rank: number; book: string; chapter_number: string | null; chapter_title: string | null; citations: number }[];
+  topics_hidden: number;
+  suppressed: boolean;
+  notice: string | null;
+}
+
+export interface AnalyticsScopes {
+  me: { id: string; name: string };
+  teams: { id: string; name: string; school: string | null }[];
+  schools: { id: string; name: string; district: string | null }[];
+  districts: { id: string; name: string }[];
+}
+
+export interface Erasure {
+  erasure_id: string;
+  deleted: Record<string, number>;
+  files_pending: number;
+}

@@ -3,12 +3,22 @@
 // the close button closes it and focus returns to the chip.  When the
 // server sends surrounding text (a `context` field) it is expandable.
 
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { Citation } from '../api/types';
 
-export function CitationPanel({ citation, onClose }: { citation: Citation & { context?: string }; onClose: () => void }) {
+// "View page" opens the cited page itself; the dialog is loaded on demand.
+const PageDialog = lazy(() => import('./PageDialog'));
+const SAVED_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function CitationPanel({ citation, onClose, messageId, token }: {
+  citation: Citation & { context?: string };
+  onClose: () => void;
+  messageId?: string;
+  token?: string;
+}) {
   const heading = useRef<HTMLHeadingElement>(null);
   const [expanded, setExpanded] = useState(false);
+  const [viewing, setViewing] = useState(false);
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
 
@@ -18,7 +28,7 @@ export function CitationPanel({ citation, onClose }: { citation: Citation & { co
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') closeRef.current();
+      if (e.key === 'Escape' && !document.querySelector('[role="dialog"]')) closeRef.current();
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
@@ -46,6 +56,9 @@ export function CitationPanel({ citation, onClose }: { citation: Citation & { co
         <dt>{samePage ? 'Page' : 'Pages'}</dt>
         <dd>{samePage ? c.pages.start : `${c.pages.start}-${c.pages.end}`}</dd>
       </dl>
+      {messageId && SAVED_ID.test(messageId) && (
+        <button type="button" className="view-page" onClick={() => setViewing(true)}>View page</button>
+      )}
       <h3>Quoted passage</h3>
       <blockquote className="quote">{c.quote}</blockquote>
       {c.context && (
@@ -56,6 +69,11 @@ export function CitationPanel({ citation, onClose }: { citation: Citation & { co
           </button>
           {expanded && <p id="citation-context" className="context">{c.context}</p>}
         </>
+      )}
+      {viewing && messageId && (
+        <Suspense fallback={<p role="status">Opening the page…</p>}>
+          <PageDialog messageId={messageId} n={c.n} token={token} onClose={() => setViewing(false)} />
+        </Suspense>
       )}
     </aside>
   );

@@ -1,9 +1,9 @@
 // Administration (admins only; loaded on demand so teachers never download
-// it): users and roles, the content library, flagged feedback, and the
-// navigation slots for the analytics pages that come later.
+// it): users, roles and their data (export, erasure), the content
+// library, flagged feedback, and a way to the analytics page.
 
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, uploadBook } from '../api/client';
+import { api, ApiError, uploadBook, userExportUrl } from '../api/client';
 import type { AdminUser, Book, FlaggedFeedback, IngestJob, Role, SignInLink } from '../api/types';
 import { Link } from '../router';
 import { Dialog } from '../components/Dialog';
@@ -14,7 +14,6 @@ const SECTIONS = [
   { path: '/admin/users', label: 'Users' },
   { path: '/admin/library', label: 'Content library' },
   { path: '/admin/feedback', label: 'Flagged feedback' },
-  { path: '/admin/analytics', label: 'Analytics' },
 ];
 
 export default function AdminPage({ section }: { section: string }) {
@@ -33,12 +32,7 @@ export default function AdminPage({ section }: { section: string }) {
       {current.path === '/admin/users' && <UsersSection />}
       {current.path === '/admin/library' && <LibrarySection />}
       {current.path === '/admin/feedback' && <FeedbackSection />}
-      {current.path === '/admin/analytics' && (
-        <section aria-labelledby="analytics-title">
-          <h1 id="analytics-title" tabIndex={-1}>Analytics</h1>
-          <p>Usage, response times, feedback and topic analytics will appear here.</p>
-        </section>
-      )}
+      <p className="status-text">Usage of every team, school and district: <Link href="/analytics">Analytics</Link>.</p>
     </div>
   );
 }
@@ -67,6 +61,22 @@ function UsersSection() {
     const t = setTimeout(() => void load(q.trim()), 250);
     return () => clearTimeout(t);
   }, [q, load]);
+
+  const [erasing, setErasing] = useState<AdminUser | null>(null);
+  const [confirm, setConfirm] = useState('');
+
+  const erase = async (u: AdminUser) => {
+    setErasing(null);
+    setConfirm('');
+    setError('');
+    try {
+      const r = await api.eraseUser(u.id);
+      setStatus(`${u.email} was erased. Erasure id ${r.erasure_id}: keep it with the request.`);
+      await load(q.trim());
+    } catch (e) {
+      setError(e instanceof ApiError && e.status === 409 ? 'You cannot erase yourself.' : (e as Error).message);
+    }
+  };
 
   const setRole = async (u: AdminUser, role: Role) => {
     setError('');
@@ -140,7 +150,7 @@ function UsersSection() {
       <div className="table-wrap">
         <table>
           <caption className="visually-hidden">Users</caption>
-          <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Last sign-in</th><th scope="col"><span className="visually-hidden">Sign-in link</span></th></tr></thead>
+          <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Last sign-in</th><th scope="col"><span className="visually-hidden">Sign-in link</span></th><th scope="col">Data</th></tr></thead>
           <tbody>
             {users.map((u) => (
               <tr key={u.id}>
@@ -161,12 +171,34 @@ function UsersSection() {
                       aria-label={`New sign-in link for ${u.email}`}>Sign-in link</button>
                   )}
                 </td>
+                <td className="row">
+                  <a href={userExportUrl(u.id)} download aria-label={`Export the data of ${u.email}`}>Export data</a>
+                  <button type="button" className="danger small" aria-label={`Erase ${u.email}`}
+                    onClick={() => { setConfirm(''); setErasing(u); }}>Erase</button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
       {users.length === 0 && <p>No users match.</p>}
+      {erasing && (
+        <Dialog title={`Erase ${erasing.email}?`} onClose={() => setErasing(null)} describedBy="erase-what">
+          <form onSubmit={(e) => { e.preventDefault(); if (confirm.trim().toLowerCase() === erasing.email.toLowerCase()) void erase(erasing); }}>
+            <p id="erase-what">
+              This deletes the account and everything that is theirs, for good: conversations, feedback,
+              share links, exports, sessions. The audit log keeps a record under an erasure id, without
+              their name or email. Export their data first if it was asked for.
+            </p>
+            <label htmlFor="erase-confirm">Type the email to confirm</label>
+            <input id="erase-confirm" data-autofocus value={confirm} autoComplete="off" onChange={(e) => setConfirm(e.target.value)} />
+            <div className="actions">
+              <button type="button" onClick={() => setErasing(null)}>Cancel</button>
+              <button type="submit" className="danger" disabled={confirm.trim().toLowerCase() !== erasing.email.toLowerCase()}>Erase</button>
+            </div>
+          </form>
+        </Dialog>
+      )}
     </section>
   );
 }

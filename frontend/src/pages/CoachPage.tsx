@@ -13,6 +13,7 @@ import { MessageView, type UiMessage } from '../components/MessageView';
 import { Composer } from '../components/Composer';
 import { CitationPanel } from '../components/CitationPanel';
 import { ShareDialog } from '../components/ShareDialog';
+import { ExportMenu } from '../components/ExportMenu';
 import { formatTime } from '../format';
 
 const EXAMPLES = [
@@ -20,9 +21,6 @@ const EXAMPLES = [
   'How do we write a common formative assessment?',
   'How should our team respond when students do not learn?',
 ];
-
-// Exports come later (product.md); the menu stays hidden until they exist.
-const EXPORTS_ENABLED = false;
 
 const EMPTY_LIBRARY_CODES = new Set(['empty_library', 'library_empty', 'no_content']);
 
@@ -72,7 +70,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
   const [rateUntil, setRateUntil] = useState<Date | null>(null);
   const [emptyLibrary, setEmptyLibrary] = useState(false);
   const [online, setOnline] = useState(() => navigator.onLine);
-  const [panel, setPanel] = useState<{ c: Citation; el: HTMLElement } | null>(null);
+  const [panel, setPanel] = useState<{ c: Citation; el: HTMLElement; messageId?: string } | null>(null);
   const [sharing, setSharing] = useState(false);
   const [draft, setDraft] = useState('');
   const abortRef = useRef<AbortController | null>(null);
@@ -298,7 +296,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
           {conversationId && !loadError && (
             <button type="button" onClick={() => setSharing(true)}>Share</button>
           )}
-          {EXPORTS_ENABLED && <button type="button">Export</button>}
+          {conversationId && !loadError && <ExportMenu conversationId={conversationId} />}
         </div>
         {!online && (
           <p className="banner warn" role="status">You are offline. Questions will work again when the connection is back.</p>
@@ -323,7 +321,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
           ) : (
             <ol className="message-list" aria-label="Messages">
               {messages.map((m) => (
-                <MessageView key={m.id} m={m} onCite={(c, el) => setPanel({ c, el })}
+                <MessageView key={m.id} m={m} onCite={(c, el) => setPanel({ c, el, messageId: m.id })}
                   onAsk={streaming || rateUntil ? undefined : (q) => void send(q)}
                   onFeedback={(id, body) => api.feedback(id, body)} />
               ))}
@@ -334,7 +332,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
         <Composer ref={composerRef} streaming={streaming} disabled={!!rateUntil || !!loadError}
           disabledReason={rateText} onSend={(q) => void send(q)} onStop={stop} draft={draft} onDraft={setDraft} />
       </section>
-      {panel && <CitationPanel citation={panel.c} onClose={closePanel} />}
+      {panel && <CitationPanel citation={panel.c} messageId={panel.messageId} onClose={closePanel} />}
       {sharing && conversationId && <ShareDialog conversationId={conversationId} onClose={() => setSharing(false)} />}
     </div>
   );

@@ -3,7 +3,7 @@
 // link) or change it.
 
 import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api/client';
+import { api, ApiError, MY_EXPORT_URL } from '../api/client';
 import { useAuth } from '../auth';
 import { formatDate } from '../format';
 
@@ -84,6 +84,14 @@ export function ProfilePage() {
         <dt>Role</dt><dd>{ROLE_NAMES[user.role] ?? user.role}</dd>
         {user.last_login_at && (<><dt>Last sign-in</dt><dd>{formatDate(user.last_login_at)}</dd></>)}
       </dl>
+      <section className="data-rights" aria-labelledby="your-data">
+        <h2 id="your-data">Your data</h2>
+        <p>
+          A ZIP with your profile, every conversation you kept (as JSON and PDF), your feedback, your share
+          links and the audit entries about you. Downloading it is recorded.
+        </p>
+        <p><a className="button" href={MY_EXPORT_URL} download>Download my data</a></p>
+      </section>
     </div>
   );
 }

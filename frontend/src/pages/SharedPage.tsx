@@ -5,12 +5,13 @@ import { api, ApiError } from '../api/client';
 import type { Citation, SharedConversation } from '../api/types';
 import { MessageView } from '../components/MessageView';
 import { CitationPanel } from '../components/CitationPanel';
+import { ExportMenu } from '../components/ExportMenu';
 import { formatDate } from '../format';
 
 export function SharedPage({ token }: { token: string }) {
   const [conv, setConv] = useState<SharedConversation | null>(null);
   const [error, setError] = useState('');
-  const [panel, setPanel] = useState<{ c: Citation; el: HTMLElement } | null>(null);
+  const [panel, setPanel] = useState<{ c: Citation; el: HTMLElement; messageId: string } | null>(null);
 
   useEffect(() => {
     api.shared(token).then(setConv).catch((e) => {
@@ -36,15 +37,19 @@ export function SharedPage({ token }: { token: string }) {
           Shared by {conv.shared_by?.name || 'a colleague'} on {formatDate(conv.created_at)}. This is a read-only copy.
           {conv.expires_at ? ` The link expires ${formatDate(conv.expires_at)}.` : ''}
         </p>
-        <h1 tabIndex={-1}>{conv.title || 'Shared conversation'}</h1>
+        <div className="conversation-head">
+          <h1 tabIndex={-1}>{conv.title || 'Shared conversation'}</h1>
+          <ExportMenu conversationId="" token={token} />
+        </div>
         <ol className="message-list" aria-label="Messages">
           {conv.messages.map((m) => (
             <MessageView key={m.id} m={{ ...m, citations: Array.isArray(m.citations) ? m.citations : [] }} readOnly
-              onCite={(c, el) => setPanel({ c, el })} />
+              onCite={(c, el) => setPanel({ c, el, messageId: m.id })} />
           ))}
         </ol>
       </div>
-      {panel && <CitationPanel citation={panel.c} onClose={() => { const el = panel.el; setPanel(null); el.focus(); }} />}
+      {panel && <CitationPanel citation={panel.c} messageId={panel.messageId} token={token}
+        onClose={() => { const el = panel.el; setPanel(null); el.focus(); }} />}
     </div>
   );
 }

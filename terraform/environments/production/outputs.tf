@@ -48,6 +48,14 @@ output "ecs_admin_task_definition_family" {
   value = module.stack.ecs_admin_task_definition_family
 }
 
+output "ecs_fargate_base" {
+  value = module.stack.ecs_fargate_base
+}
+
+output "ecs_fargate_spot_weight" {
+  value = module.stack.ecs_fargate_spot_weight
+}
+
 output "ecs_private_subnet_ids" {
   value = module.stack.ecs_private_subnet_ids
 }
@@ -78,6 +86,22 @@ output "db_secret_name" {
 
 output "app_secret_arn" {
   value = module.stack.app_secret_arn
+}
+
+output "db_app_secret_arn" {
+  value = module.stack.db_app_secret_arn
+}
+
+output "db_migrate_secret_arn" {
+  value = module.stack.db_migrate_secret_arn
+}
+
+output "origin_secret_arn" {
+  value = module.stack.origin_secret_arn
+}
+
+output "logs_bucket" {
+  value = module.stack.logs_bucket
 }
 
 output "content_bucket" {

@@ -56,3 +56,9 @@ variable "create_github_oidc_provider" {
   type        = bool
   default     = true
 }
+
+variable "origin_secret_active" {
+  description = "Which of the two CloudFront origin secrets CloudFront sends: a or b (rotation: docs/operations.md)."
+  type        = string
+  default     = "a"
+}

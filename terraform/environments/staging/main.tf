@@ -9,7 +9,8 @@
 # See terraform/README.md and docs/operations.md ("First deploy").
 
 terraform {
-  required_version = ">= 1.5.0"
+  # S3-native state locking (use_lockfile) needs Terraform 1.10.
+  required_version = ">= 1.10.0"
 
   required_providers {
     aws = {
@@ -69,4 +70,5 @@ module "stack" {
   alarm_email                 = var.alarm_email
   github_repository           = var.github_repository
   create_github_oidc_provider = var.create_github_oidc_provider
+  origin_secret_active        = var.origin_secret_active
 }

@@ -8,7 +8,9 @@
 # ALB, with caching disabled, every method, and cookies, query strings and
 # headers forwarded, so the browser talks to one origin (the session
 # cookie is first-party, the CSRF Origin check sees the same origin, no
-# CORS).  See terraform/README.md.
+# CORS).  Those behaviours put the viewer's address in a header
+# (viewer-address.js), and the ALB origin gets the origin secret, so that
+# nginx in the task can believe it.  See terraform/README.md.
 
 locals {
   s3_origin_id  = "frontend-s3"
@@ -29,6 +31,14 @@ resource "aws_cloudfront_origin_access_control" "frontend" {
   origin_access_control_origin_type = "s3"
   signing_behavior                  = "always"
   signing_protocol                  = "sigv4"
+}
+
+resource "aws_cloudfront_function" "viewer_address" {
+  name    = "${var.name}-viewer-address"
+  runtime = "cloudfront-js-2.0"
+  comment = "The viewer's IP in X-Plccoach-Viewer-Address for the API (overwrites the viewer's own)"
+  publish = true
+  code    = file("${path.module}/viewer-address.js")
 }
 
 resource "aws_cloudfront_function" "spa_routing" {
@@ -142,6 +152,14 @@ resource "aws_cloudfront_distribution" "main" {
     origin_id   = local.alb_origin_id
     domain_name = var.api_origin_domain
 
+    # The proof, for nginx in the task, that a request came through this
+    # distribution (conf/nginx/fargate.conf): requests through the ALB
+    # without it are refused.
+    custom_header {
+      name  = "X-Plccoach-Origin-Secret"
+      value = var.origin_secret
+    }
+
     custom_origin_config {
       http_port                = 80
       https_port               = 443
@@ -187,6 +205,11 @@ resource "aws_cloudfront_distribution" "main" {
     compress                 = true
     cache_policy_id          = data.aws_cloudfront_cache_policy.disabled.id
     origin_request_policy_id = data.aws_cloudfront_origin_request_policy.all_viewer_except_host.id
+
+    function_association {
+      event_type   = "viewer-request"
+      function_arn = aws_cloudfront_function.viewer_address.arn
+    }
   }
 
   ordered_cache_behavior {
@@ -198,6 +221,18 @@ resource "aws_cloudfront_distribution" "main" {
     compress                 = true
     cache_policy_id          = data.aws_cloudfront_cache_policy.disabled.id
     origin_request_policy_id = data.aws_cloudfront_origin_request_policy.all_viewer_except_host.id
+
+    function_association {
+      event_type   = "viewer-request"
+      function_arn = aws_cloudfront_function.viewer_address.arn
+    }
+  }
+
+  # Standard logging into the logs bucket (../storage), without cookies.
+  logging_config {
+    bucket          = var.logs_bucket_domain_name
+    prefix          = "cloudfront/"
+    include_cookies = false
   }
 
   restrictions {

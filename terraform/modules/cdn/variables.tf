@@ -30,3 +30,14 @@ variable "certificate_arn" {
   type        = string
   default     = ""
 }
+
+variable "origin_secret" {
+  description = "X-Plccoach-Origin-Secret, sent with every request to the ALB (../secrets)."
+  type        = string
+  sensitive   = true
+}
+
+variable "logs_bucket_domain_name" {
+  description = "The logs bucket (../storage), for standard logging."
+  type        = string
+}

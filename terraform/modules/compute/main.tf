@@ -1,48 +1,75 @@
 # Section 2 of the infrastructure document: the ECS cluster with Container
 # Insights and the FARGATE and FARGATE_SPOT capacity providers, the API's
 # task definition (0.5 vCPU, 1 GB: nginx and the plccoach-fcgi pool in one
-# container, docker/entrypoint.sh), the service behind the ALB deployed
-# blue/green by CodeDeploy (../deployment), its autoscaling, and an admin
-# task definition for one-off commands (plccoach migrate, user, books ...).
+# container, docker/entrypoint.sh, on a read-only root filesystem), the
+# service behind the ALB deployed blue/green by CodeDeploy (../deployment),
+# its autoscaling, and an admin task definition for one-off commands and
+# for operators' access to the database (plccoach migrate, user, books,
+# db-roles; ECS Exec and port forwarding, which a read-only root does not
+# allow in the service's tasks).
 
 data "aws_region" "current" {}
 
 locals {
   container_name = "api"
-  # The database credentials reach libpq as PG* variables (an empty
-  # PLCCOACH_DATABASE_URL makes libpq read them), each a key of the JSON
-  # secret; the application secret's keys become variables of the same name.
-  db_secrets = [
-    for env, key in {
-      PGHOST     = "host"
-      PGPORT     = "port"
-      PGUSER     = "username"
-      PGPASSWORD = "password"
-      PGDATABASE = "dbname"
-    } : { name = env, valueFrom = "${var.db_secret_arn}:${key}::" }
+  # Database credentials reach libpq as PG* variables (an empty
+  # PLCCOACH_DATABASE_URL makes libpq read them), each a key of a JSON
+  # secret: the application role's in the service, the master user's in
+  # the admin task; the migration role's as PLCCOACH_MIGRATE_PG* in both.
+  # The application secret's keys become variables of the same name.
+  pg_keys = {
+    PGHOST     = "host"
+    PGPORT     = "port"
+    PGUSER     = "username"
+    PGPASSWORD = "password"
+    PGDATABASE = "dbname"
+  }
+  app_db_secrets    = [for env, key in local.pg_keys : { name = env, valueFrom = "${var.db_app_secret_arn}:${key}::" }]
+  master_db_secrets = [for env, key in local.pg_keys : { name = env, valueFrom = "${var.db_secret_arn}:${key}::" }]
+  migrate_secrets = [
+    { name = "PLCCOACH_MIGRATE_PGUSER", valueFrom = "${var.db_migrate_secret_arn}:username::" },
+    { name = "PLCCOACH_MIGRATE_PGPASSWORD", valueFrom = "${var.db_migrate_secret_arn}:password::" },
+  ]
+  # plccoach db-roles (admin task) sets the application role's password.
+  app_role_secrets = [
+    { name = "PLCCOACH_APP_PGUSER", valueFrom = "${var.db_app_secret_arn}:username::" },
+    { name = "PLCCOACH_APP_PGPASSWORD", valueFrom = "${var.db_app_secret_arn}:password::" },
   ]
   app_secrets = [
     for key in var.app_secret_keys : { name = key, valueFrom = "${var.app_secret_arn}:${key}::" }
   ]
+  origin_secret = [{ name = "PLCCOACH_ORIGIN_SECRET", valueFrom = var.origin_secret_arn }]
+  # libpq checks RDS's certificate and name against Amazon's bundle, which
+  # the image carries (PGSSLROOTCERT, docker/Dockerfile).
+  tls_environment = {
+    PGSSLMODE     = "verify-full"
+    PGSSLROOTCERT = "/etc/plccoach/rds-ca-bundle.pem"
+  }
   environment = [
-    for k, v in merge({
+    for k, v in merge(local.tls_environment, {
       PLCCOACH_PUBLIC_URL       = var.public_url
       PLCCOACH_MIGRATE_ON_START = "true"
+      PLCCOACH_DB_START_WAIT    = tostring(var.db_start_wait)
       PLCCOACH_DRAIN_TIMEOUT    = "25"
       PLCCOACH_WORKERS          = tostring(var.workers)
       PLCCOACH_LOG_LEVEL        = "info"
-      PGSSLMODE                 = "require"
+      # The ALB's subnets: the only peers whose viewer address nginx
+      # believes, with CloudFront's origin secret (conf/nginx/fargate.conf).
+      PLCCOACH_ALB_CIDRS = join(" ", var.alb_subnet_cidrs)
       # Uploaded books go to S3 so any task's job process can ingest them
-      # (src/storage); the task role's credentials come from the ECS
-      # container credentials endpoint.
+      # (src/storage), through a scratch file in the /tmp volume; the task
+      # role's credentials come from the ECS container credentials
+      # endpoint.
       PLCCOACH_STORAGE           = "s3"
+      PLCCOACH_SCRATCH_DIR       = "/tmp"
       PLCCOACH_S3_CONTENT_BUCKET = var.content_bucket
       PLCCOACH_S3_EXPORTS_BUCKET = var.exports_bucket
       PLCCOACH_S3_REGION         = data.aws_region.current.region
     }, var.app_environment) : { name = k, value = v }
   ]
   # A read-only root filesystem: the entrypoint and nginx write only to
-  # these two task-local volumes.
+  # these two task-local volumes, which the image declares (VOLUME, with
+  # their owner: docker/Dockerfile).
   mount_points = [
     { sourceVolume = "run", containerPath = "/run/plccoach", readOnly = false },
     { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false },
@@ -106,13 +133,17 @@ resource "aws_ecs_task_definition" "api" {
       readonlyRootFilesystem = true
       portMappings           = [{ containerPort = 8000, protocol = "tcp" }]
       environment            = local.environment
-      secrets                = concat(local.db_secrets, local.app_secrets)
+      secrets                = concat(local.app_db_secrets, local.migrate_secrets, local.app_secrets, local.origin_secret)
       mountPoints            = local.mount_points
       # SIGTERM, then 30 s (the Fargate maximum is 120): the pool drains
       # in PLCCOACH_DRAIN_TIMEOUT (25 s) and the entrypoint exits before.
       stopTimeout = 30
+      # Liveness: nginx and a worker answer; never the database (an
+      # outage shared by every task must not get them all replaced).
+      # While the entrypoint waits for the database at start-up nginx
+      # answers it alone (docs/operations.md, "Health").
       healthCheck = {
-        command     = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:8000/health || exit 1"]
+        command     = ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:8000/health/live || exit 1"]
         interval    = 30
         timeout     = 5
         retries     = 3
@@ -130,17 +161,24 @@ resource "aws_ecs_task_definition" "api" {
   ])
 }
 
-# One-off commands: aws ecs run-task --task-definition NAME-admin
-# --overrides '{"containerOverrides":[{"name":"admin","command":[...]}]}'
-# (docs/operations.md).  Logs go to /application/plccoach.
+# One-off commands and operators' access (docs/operations.md, "Operator
+# access"): aws ecs run-task --task-definition NAME-admin --overrides
+# '{"containerOverrides":[{"name":"admin","command":["plccoach",...]}]}',
+# or with --enable-execute-command and the command ["sleep","3600"] for an
+# ECS Exec shell or a port forward to RDS.  ECS Exec needs a writable root
+# filesystem (its agent is mounted and writes into it), which is why this
+# task definition, run only by operators, has one and the service's does
+# not.  The master user's credentials (PG*) are here for operators; the
+# migration role's and the application role's for `plccoach migrate` and
+# `plccoach db-roles`.  Logs go to /application/plccoach.
 resource "aws_ecs_task_definition" "admin" {
   family                   = "${var.name}-admin"
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
   cpu                      = "512"
   memory                   = "1024"
-  execution_role_arn       = var.execution_role_arn
-  task_role_arn            = var.task_role_arn
+  execution_role_arn       = var.admin_execution_role_arn
+  task_role_arn            = var.admin_task_role_arn
 
   runtime_platform {
     operating_system_family = "LINUX"
@@ -149,15 +187,22 @@ resource "aws_ecs_task_definition" "admin" {
 
   container_definitions = jsonencode([
     {
-      name       = "admin"
-      image      = "${var.repository_url}:${var.image_tag}"
-      essential  = true
-      entryPoint = ["/usr/local/bin/plccoach"]
-      command    = ["migrate", "--status"]
+      name                   = "admin"
+      image                  = "${var.repository_url}:${var.image_tag}"
+      essential              = true
+      readonlyRootFilesystem = false
+      # Not the image's entrypoint (the server): the command itself.
+      entryPoint = ["/usr/bin/env", "--"]
+      command    = ["plccoach", "migrate", "--status"]
       environment = [
-        for k, v in merge({ PGSSLMODE = "require" }, var.app_environment) : { name = k, value = v }
+        for k, v in merge(local.tls_environment, {
+          PLCCOACH_STORAGE           = "s3"
+          PLCCOACH_S3_CONTENT_BUCKET = var.content_bucket
+          PLCCOACH_S3_EXPORTS_BUCKET = var.exports_bucket
+          PLCCOACH_S3_REGION         = data.aws_region.current.region
+        }, var.app_environment) : { name = k, value = v }
       ]
-      secrets = concat(local.db_secrets, local.app_secrets)
+      secrets = concat(local.master_db_secrets, local.migrate_secrets, local.app_role_secrets, local.app_secrets)
       logConfiguration = {
         logDriver = "awslogs"
         options = {
@@ -170,15 +215,28 @@ resource "aws_ecs_task_definition" "admin" {
   ])
 }
 
+# The service is created only once the HTTPS listener exists: CodeDeploy's
+# deployment group names the listener, and a service created before it
+# could not be deployed.  (A module's resources can only depend on
+# resources of their own module; this one carries the listener's ARN.)
+resource "terraform_data" "https_listener" {
+  input = var.https_listener_arn
+}
+
 resource "aws_ecs_service" "api" {
   name                              = "${var.name}-api-service"
   cluster                           = aws_ecs_cluster.main.id
   task_definition                   = aws_ecs_task_definition.api.arn
   desired_count                     = var.desired_count
   platform_version                  = "LATEST"
-  health_check_grace_period_seconds = 60
-  enable_execute_command            = true
-  propagate_tags                    = "SERVICE"
+  # Start-up may wait up to PLCCOACH_DB_START_WAIT for the database (a
+  # task started during a failover): the ALB's and the container's checks
+  # do not count until then.
+  health_check_grace_period_seconds = var.db_start_wait
+  # No ECS Exec: the root filesystem is read-only (the admin task is the
+  # operators' way in).
+  enable_execute_command = false
+  propagate_tags         = "SERVICE"
 
   deployment_controller {
     type = "CODE_DEPLOY"
@@ -213,7 +271,7 @@ resource "aws_ecs_service" "api" {
     ignore_changes = [task_definition, load_balancer, desired_count]
   }
 
-  depends_on = [aws_ecs_cluster_capacity_providers.main]
+  depends_on = [aws_ecs_cluster_capacity_providers.main, terraform_data.https_listener]
 }
 
 # ---- Autoscaling: on CPU and on ALB requests per target -------------------
@@ -244,6 +302,11 @@ resource "aws_appautoscaling_policy" "cpu" {
   }
 }
 
+# Requests per task per minute over both target groups: CodeDeploy moves
+# the traffic between blue and green at every deployment, and a policy
+# watching one of them (ALBRequestCountPerTarget names a single target
+# group) would see no requests half of the time and scale in.  The idle
+# group's missing data counts as 0.
 resource "aws_appautoscaling_policy" "requests" {
   name               = "${var.name}-api-requests"
   policy_type        = "TargetTrackingScaling"
@@ -256,9 +319,65 @@ resource "aws_appautoscaling_policy" "requests" {
     scale_in_cooldown  = 300
     scale_out_cooldown = 60
 
-    predefined_metric_specification {
-      predefined_metric_type = "ALBRequestCountPerTarget"
-      resource_label         = "${var.alb_arn_suffix}/${var.target_group_arn_suffix}"
+    customized_metric_specification {
+      dynamic "metrics" {
+        for_each = { blue = var.blue_target_group_arn_suffix, green = var.green_target_group_arn_suffix }
+
+        content {
+          id          = metrics.key
+          return_data = false
+
+          metric_stat {
+            stat = "Sum"
+
+            metric {
+              namespace   = "AWS/ApplicationELB"
+              metric_name = "RequestCount"
+
+              dimensions {
+                name  = "LoadBalancer"
+                value = var.alb_arn_suffix
+              }
+
+              dimensions {
+                name  = "TargetGroup"
+                value = metrics.value
+              }
+            }
+          }
+        }
+      }
+
+      metrics {
+        id          = "tasks"
+        return_data = false
+
+        metric_stat {
+          stat = "Average"
+
+          metric {
+            namespace   = "ECS/ContainerInsights"
+            metric_name = "RunningTaskCount"
+
+            dimensions {
+              name  = "ClusterName"
+              value = aws_ecs_cluster.main.name
+            }
+
+            dimensions {
+              name  = "ServiceName"
+              value = aws_ecs_service.api.name
+            }
+          }
+        }
+      }
+
+      metrics {
+        id          = "per_task"
+        label       = "ALB requests per task, both target groups"
+        expression  = "(FILL(blue, 0) + FILL(green, 0)) / IF(tasks > 0, tasks, 1)"
+        return_data = true
+      }
     }
   }
 }

@@ -80,7 +80,8 @@ variable "task_role_arn" {
 }
 
 variable "db_secret_arn" {
-  type = string
+  description = "The master user's credentials: the admin task's only."
+  type        = string
 }
 
 variable "app_secret_arn" {
@@ -112,7 +113,50 @@ variable "target_group_arn" {
   type        = string
 }
 
-variable "target_group_arn_suffix" {
+variable "blue_target_group_arn_suffix" {
+  type = string
+}
+
+variable "green_target_group_arn_suffix" {
+  type = string
+}
+
+variable "https_listener_arn" {
+  description = "The ALB's HTTPS listener: the service is created after it."
+  type        = string
+}
+
+variable "alb_subnet_cidrs" {
+  description = "The ALB's subnets (PLCCOACH_ALB_CIDRS): the peers whose viewer address nginx believes."
+  type        = list(string)
+}
+
+variable "db_start_wait" {
+  description = "Seconds a starting task waits for the database (PLCCOACH_DB_START_WAIT), and the service's health check grace period."
+  type        = number
+  default     = 300
+}
+
+variable "db_app_secret_arn" {
+  description = "The application role's credentials (the service's PG*)."
+  type        = string
+}
+
+variable "db_migrate_secret_arn" {
+  description = "The migration role's credentials (PLCCOACH_MIGRATE_PG*)."
+  type        = string
+}
+
+variable "origin_secret_arn" {
+  description = "CloudFront's origin secret (PLCCOACH_ORIGIN_SECRET)."
+  type        = string
+}
+
+variable "admin_execution_role_arn" {
+  type = string
+}
+
+variable "admin_task_role_arn" {
   type = string
 }
 

@@ -1,9 +1,11 @@
 # Section 3 of the infrastructure document: RDS PostgreSQL 15 in the
 # private subnets, gp3 storage growing from 100 GB to 1000 GB, Multi-AZ in
 # production, KMS-encrypted, 30 days of backups (point-in-time recovery to
-# about 5 minutes), pg_stat_statements preloaded.  pgvector is created by
-# the first migration (sql/001_init.sql: CREATE EXTENSION vector), which
-# the master user may run on RDS.
+# about 5 minutes), pg_stat_statements preloaded.  The application does
+# not use the master user: it connects as the application role and
+# migrates as the migration role, whose credentials are written here too;
+# `plccoach db-roles`, run once with the master credentials, creates both
+# roles and the extensions (pgvector, pg_stat_statements).
 #
 # The engine version: the document says 15.4, whose pgvector (0.5) has
 # neither halfvec nor hnsw.iterative_scan, which src/library/search.c sets
@@ -16,6 +18,21 @@ resource "random_password" "db" {
   special = true
   # RDS refuses '/', '@', '"' and spaces in a master password; keep
   # characters that need no quoting in a libpq connection string.
+  override_special = "!#$%^&*()-_=+[]{}<>:?"
+}
+
+# The application's and the migration role's passwords (the roles
+# themselves are created in PostgreSQL by `plccoach db-roles`, run once by
+# an operator: docs/operations.md, "Database roles").
+resource "random_password" "app" {
+  length           = 32
+  special          = true
+  override_special = "!#$%^&*()-_=+[]{}<>:?"
+}
+
+resource "random_password" "migrate" {
+  length           = 32
+  special          = true
   override_special = "!#$%^&*()-_=+[]{}<>:?"
 }
 
@@ -50,11 +67,31 @@ resource "aws_db_parameter_group" "main" {
   }
 
   # Statements slower than 1 s go to the PostgreSQL log (exported to
-  # CloudWatch Logs below).
+  # CloudWatch Logs below, kept log_retention_days) ...
   parameter {
     name  = "log_min_duration_statement"
     value = "1000"
   }
+
+  # ... without their bound parameters: e-mail addresses, names, token
+  # hashes and questions are data, not diagnostics.
+  parameter {
+    name  = "log_parameter_max_length"
+    value = "0"
+  }
+
+  parameter {
+    name  = "log_parameter_max_length_on_error"
+    value = "0"
+  }
+}
+
+# The log groups RDS exports to, created here so that they have a
+# retention (RDS would create them without one, kept forever).
+resource "aws_cloudwatch_log_group" "exports" {
+  for_each          = toset(["postgresql", "upgrade"])
+  name              = "/aws/rds/instance/${var.name}-db/${each.key}"
+  retention_in_days = var.log_retention_days
 }
 
 resource "aws_db_instance" "main" {
@@ -104,6 +141,8 @@ resource "aws_db_instance" "main" {
   tags = {
     Name = "${var.name}-db"
   }
+
+  depends_on = [aws_cloudwatch_log_group.exports]
 }
 
 resource "aws_secretsmanager_secret_version" "db" {
@@ -111,6 +150,36 @@ resource "aws_secretsmanager_secret_version" "db" {
   secret_string = jsonencode({
     username = aws_db_instance.main.username
     password = random_password.db.result
+    host     = aws_db_instance.main.address
+    port     = tostring(aws_db_instance.main.port)
+    dbname   = aws_db_instance.main.db_name
+  })
+
+  lifecycle {
+    ignore_changes = [secret_string]
+  }
+}
+
+resource "aws_secretsmanager_secret_version" "app" {
+  secret_id = var.db_app_secret_arn
+  secret_string = jsonencode({
+    username = var.app_username
+    password = random_password.app.result
+    host     = aws_db_instance.main.address
+    port     = tostring(aws_db_instance.main.port)
+    dbname   = aws_db_instance.main.db_name
+  })
+
+  lifecycle {
+    ignore_changes = [secret_string]
+  }
+}
+
+resource "aws_secretsmanager_secret_version" "migrate" {
+  secret_id = var.db_migrate_secret_arn
+  secret_string = jsonencode({
+    username = var.migrate_username
+    password = random_password.migrate.result
     host     = aws_db_instance.main.address
     port     = tostring(aws_db_instance.main.port)
     dbname   = aws_db_instance.main.db_name

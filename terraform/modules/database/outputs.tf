@@ -21,3 +21,11 @@ output "db_name" {
 output "username" {
   value = aws_db_instance.main.username
 }
+
+output "app_username" {
+  value = var.app_username
+}
+
+output "migrate_username" {
+  value = var.migrate_username
+}

@@ -26,7 +26,7 @@ variable "db_name" {
 }
 
 variable "db_username" {
-  description = "The master user (it owns the schema and runs migrations)."
+  description = "The master user: for operators only (plccoach db-roles, psql, pg_dump)."
   type        = string
   default     = "plccoach_admin"
 }
@@ -49,4 +49,31 @@ variable "rds_kms_key_arn" {
 variable "db_secret_arn" {
   description = "The Secrets Manager secret that receives the credentials."
   type        = string
+}
+
+variable "app_username" {
+  description = "The application role: reads and writes data, changes no schema."
+  type        = string
+  default     = "plccoach_app"
+}
+
+variable "migrate_username" {
+  description = "The migration role: owns the schema, runs plccoach migrate."
+  type        = string
+  default     = "plccoach_migrate"
+}
+
+variable "db_app_secret_arn" {
+  description = "The Secrets Manager secret that receives the application role's credentials."
+  type        = string
+}
+
+variable "db_migrate_secret_arn" {
+  description = "The Secrets Manager secret that receives the migration role's credentials."
+  type        = string
+}
+
+variable "log_retention_days" {
+  description = "Days the exported PostgreSQL logs are kept."
+  type        = number
 }

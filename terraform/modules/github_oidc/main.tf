@@ -6,13 +6,16 @@
 # bucket and invalidate the distribution.
 
 locals {
-  oidc_host = "token.actions.githubusercontent.com"
+  codedeploy_arn = "arn:aws:codedeploy:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}"
+  oidc_host      = "token.actions.githubusercontent.com"
   oidc_provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : (
     "arn:aws:iam::${data.aws_caller_identity.current.account_id}:oidc-provider/${local.oidc_host}"
   )
 }
 
 data "aws_caller_identity" "current" {}
+
+data "aws_region" "current" {}
 
 # One per account: staging in the production account reuses it
 # (create_oidc_provider = false).
@@ -37,15 +40,17 @@ data "aws_iam_policy_document" "assume" {
       values   = ["sts.amazonaws.com"]
     }
 
-    # Only this repository's main branch and its GitHub environment of the
-    # same name as this one.
+    # Only jobs of this repository that run in the GitHub environment of
+    # this name (a job that names an environment gets the subject
+    # repo:OWNER/NAME:environment:ENV, whatever its branch).  Not "any job
+    # on main": any workflow file on main could then take the production
+    # role.  The environment's protection rules say who may deploy: its
+    # deployment branches (main only) and, for production, its required
+    # reviewers (docs/operations.md, "GitHub").  Exact match, no wildcard.
     condition {
-      test     = "StringLike"
+      test     = "StringEquals"
       variable = "${local.oidc_host}:sub"
-      values = [
-        "repo:${var.github_repository}:ref:refs/heads/main",
-        "repo:${var.github_repository}:environment:${var.github_environment}",
-      ]
+      values   = ["repo:${var.github_repository}:environment:${var.github_environment}"]
     }
   }
 }
@@ -107,19 +112,33 @@ data "aws_iam_policy_document" "deploy" {
     }
   }
 
+  # CodeDeploy, on this application, its deployment group and the one
+  # deployment configuration it uses: nothing else in the account.
   statement {
-    sid = "CodeDeploy"
+    sid = "CodeDeployDeployments"
     actions = [
       "codedeploy:CreateDeployment",
       "codedeploy:GetDeployment",
-      "codedeploy:GetDeploymentConfig",
       "codedeploy:GetDeploymentGroup",
+      "codedeploy:StopDeployment",
+    ]
+    resources = ["${local.codedeploy_arn}:deploymentgroup:${var.codedeploy_app_name}/${var.codedeploy_group_name}"]
+  }
+
+  statement {
+    sid = "CodeDeployApplication"
+    actions = [
       "codedeploy:GetApplication",
       "codedeploy:GetApplicationRevision",
       "codedeploy:RegisterApplicationRevision",
-      "codedeploy:StopDeployment",
     ]
-    resources = ["*"]
+    resources = ["${local.codedeploy_arn}:application:${var.codedeploy_app_name}"]
+  }
+
+  statement {
+    sid       = "CodeDeployConfig"
+    actions   = ["codedeploy:GetDeploymentConfig"]
+    resources = ["${local.codedeploy_arn}:deploymentconfig:${var.deployment_config_name}"]
   }
 
   statement {

@@ -42,3 +42,15 @@ variable "frontend_bucket_arn" {
 variable "distribution_arn" {
   type = string
 }
+
+variable "codedeploy_app_name" {
+  type = string
+}
+
+variable "codedeploy_group_name" {
+  type = string
+}
+
+variable "deployment_config_name" {
+  type = string
+}

@@ -5,3 +5,11 @@ output "execution_role_arn" {
 output "task_role_arn" {
   value = aws_iam_role.task.arn
 }
+
+output "admin_execution_role_arn" {
+  value = aws_iam_role.admin_execution.arn
+}
+
+output "admin_task_role_arn" {
+  value = aws_iam_role.admin_task.arn
+}

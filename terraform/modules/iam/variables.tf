@@ -4,8 +4,13 @@ variable "name" {
 }
 
 variable "secret_arns" {
-  description = "The Secrets Manager secrets the task reads (database, application)."
+  description = "The Secrets Manager secrets the service's tasks read (the application and migration roles' credentials, the API keys, the origin secret)."
   type        = list(string)
+}
+
+variable "master_secret_arn" {
+  description = "The master user's credentials: the admin task's only."
+  type        = string
 }
 
 variable "secrets_kms_key_arn" {
@@ -25,10 +30,5 @@ variable "content_bucket_arn" {
 
 variable "exports_bucket_arn" {
   description = "The exports bucket."
-  type        = string
-}
-
-variable "application_log_group_arn" {
-  description = "/application/plccoach."
   type        = string
 }

@@ -2,7 +2,9 @@
 # public subnets (HTTP/2, cross-zone, deletion protection), HTTPS on 443
 # with the ACM certificate, HTTP 80 answering 301 to HTTPS, and the two
 # target groups that CodeDeploy swaps for blue/green deployments, both
-# checking GET /health.
+# checking GET /health/ready: readiness, which never asks the database (a
+# shared outage must not get every task replaced; docs/operations.md,
+# "Health").
 
 resource "aws_lb" "main" {
   name                             = "${var.name}-alb"
@@ -17,6 +19,13 @@ resource "aws_lb" "main" {
   # Below nginx's keepalive_timeout (75 s, conf/nginx/fargate.conf), so
   # nginx never closes a connection the ALB is about to reuse.
   idle_timeout = 60
+
+  # The document's "Access logging for S3 and ALB".
+  access_logs {
+    enabled = true
+    bucket  = var.logs_bucket
+    prefix  = "alb"
+  }
 }
 
 resource "aws_lb_target_group" "blue" {
@@ -28,7 +37,7 @@ resource "aws_lb_target_group" "blue" {
   deregistration_delay = 30
 
   health_check {
-    path                = "/health"
+    path                = "/health/ready"
     protocol            = "HTTP"
     matcher             = "200"
     healthy_threshold   = 2
@@ -47,7 +56,7 @@ resource "aws_lb_target_group" "green" {
   deregistration_delay = 30
 
   health_check {
-    path                = "/health"
+    path                = "/health/ready"
     protocol            = "HTTP"
     matcher             = "200"
     healthy_threshold   = 2

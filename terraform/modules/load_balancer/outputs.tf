@@ -33,3 +33,7 @@ output "blue_target_group_arn_suffix" {
 output "green_target_group_name" {
   value = aws_lb_target_group.green.name
 }
+
+output "green_target_group_arn_suffix" {
+  value = aws_lb_target_group.green.arn_suffix
+}

@@ -14,11 +14,16 @@ variable "public_subnet_ids" {
 }
 
 variable "alb_security_group_id" {
-  description = "443 and 80 from anywhere."
+  description = "HTTPS from CloudFront only."
   type        = string
 }
 
 variable "certificate_arn" {
   description = "ACM certificate (in the ALB's region) for the HTTPS listener."
+  type        = string
+}
+
+variable "logs_bucket" {
+  description = "The bucket of access logs (../storage): the ALB writes under alb/."
   type        = string
 }

@@ -47,21 +47,50 @@ resource "aws_sns_topic_subscription" "email" {
   endpoint  = var.alarm_email
 }
 
-# 1. High error rate: more than 10 5XX answers from the targets in 5 minutes.
+# 1. High error rate: more than 10 5XX answers in 5 minutes, the targets'
+# (the application's 500s and 503s) and the load balancer's own (502, 503,
+# 504 when no target answers: a stopped pool, a task that is not ready, a
+# timeout), which HTTPCode_Target_5XX_Count does not count.
 resource "aws_cloudwatch_metric_alarm" "high_error_rate" {
   alarm_name          = "${var.name}-high-error-rate"
-  alarm_description   = "More than 10 5XX responses from the API in 5 minutes"
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "HTTPCode_Target_5XX_Count"
-  dimensions          = local.alb_dimensions
-  statistic           = "Sum"
-  period              = 300
+  alarm_description   = "More than 10 5XX responses (from the API or from the load balancer) in 5 minutes"
   evaluation_periods  = 1
   threshold           = 10
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = [aws_sns_topic.alarms.arn]
   ok_actions          = [aws_sns_topic.alarms.arn]
+
+  metric_query {
+    id          = "all5xx"
+    expression  = "FILL(target, 0) + FILL(elb, 0)"
+    label       = "5XX from the targets and the load balancer"
+    return_data = true
+  }
+
+  metric_query {
+    id = "target"
+
+    metric {
+      namespace   = "AWS/ApplicationELB"
+      metric_name = "HTTPCode_Target_5XX_Count"
+      dimensions  = local.alb_dimensions
+      stat        = "Sum"
+      period      = 300
+    }
+  }
+
+  metric_query {
+    id = "elb"
+
+    metric {
+      namespace   = "AWS/ApplicationELB"
+      metric_name = "HTTPCode_ELB_5XX_Count"
+      dimensions  = local.alb_dimensions
+      stat        = "Sum"
+      period      = 300
+    }
+  }
 }
 
 # 2. High response time: p95 over 10 seconds.

@@ -17,3 +17,8 @@ output "private_subnet_ids" {
 output "nat_gateway_public_ips" {
   value = aws_eip.nat[*].public_ip
 }
+
+output "public_subnet_cidrs" {
+  description = "The ALB's subnets."
+  value       = var.public_subnet_cidrs
+}

@@ -19,3 +19,14 @@ variable "app_secret_keys" {
     "PLCCOACH_OIDC_GENERIC_CLIENT_SECRET",
   ]
 }
+
+variable "origin_secret_active" {
+  description = "Which of the two origin secrets CloudFront sends: a or b."
+  type        = string
+  default     = "a"
+
+  validation {
+    condition     = contains(["a", "b"], var.origin_secret_active)
+    error_message = "origin_secret_active must be a or b."
+  }
+}

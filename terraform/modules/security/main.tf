@@ -1,27 +1,31 @@
-# Section 7 of the infrastructure document: the three security groups
-# exactly as it gives them, and the three KMS keys (RDS, S3, Secrets
-# Manager) with automatic annual rotation.  The IAM roles are in ../iam and
-# ../github_oidc.
+# Section 7 of the infrastructure document: the three security groups and
+# the three KMS keys (RDS, S3, Secrets Manager) with automatic annual
+# rotation.  The IAM roles are in ../iam and ../github_oidc.
+#
+# One change from the document: the ALB takes HTTPS from CloudFront's
+# origin-facing addresses only (AWS's managed prefix list), not from
+# 0.0.0.0/0.  Every request reaches the API through CloudFront (../cdn),
+# and nginx in the task believes the viewer address CloudFront sends only
+# from the ALB (conf/nginx/fargate.conf); the origin secret closes the
+# rest (other CloudFront distributions).  No port 80: CloudFront reaches
+# the ALB over HTTPS only, and the prefix list counts as about 55 rules
+# against the group's 60, so it fits once.
+
+data "aws_ec2_managed_prefix_list" "cloudfront" {
+  name = "com.amazonaws.global.cloudfront.origin-facing"
+}
 
 resource "aws_security_group" "alb" {
   name        = "${var.name}-alb"
-  description = "ALB: HTTPS and HTTP from anywhere"
+  description = "ALB: HTTPS from CloudFront only"
   vpc_id      = var.vpc_id
 
   ingress {
-    description = "HTTPS"
-    from_port   = 443
-    to_port     = 443
-    protocol    = "tcp"
-    cidr_blocks = ["0.0.0.0/0"]
-  }
-
-  ingress {
-    description = "HTTP (redirected to HTTPS)"
-    from_port   = 80
-    to_port     = 80
-    protocol    = "tcp"
-    cidr_blocks = ["0.0.0.0/0"]
+    description     = "HTTPS from CloudFront's origin-facing servers"
+    from_port       = 443
+    to_port         = 443
+    protocol        = "tcp"
+    prefix_list_ids = [data.aws_ec2_managed_prefix_list.cloudfront.id]
   }
 
   egress {

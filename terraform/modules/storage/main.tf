@@ -1,5 +1,7 @@
 # Section 4 of the infrastructure document: the four buckets, named after
-# the account, all versioned with public access blocked.  content, exports
+# the account, all versioned with public access blocked, each with server
+# access logging into a fifth, the logs bucket (below), which also takes
+# the ALB's and CloudFront's access logs.  content, exports
 # and backups use SSE-KMS with the S3 key; frontend uses SSE-S3 (AES256) so
 # CloudFront can read it through origin access control without a KMS
 # grant.  The frontend bucket's policy (CloudFront only) is in ../cdn,
@@ -168,4 +170,141 @@ resource "aws_s3_bucket_lifecycle_configuration" "backups" {
   }
 
   depends_on = [aws_s3_bucket_versioning.all]
+}
+
+# ---- Access logs (the document's "Access logging for S3 and ALB") -----------
+# One bucket for the ALB's access logs (alb/), CloudFront's standard logs
+# (cloudfront/) and the four buckets' server access logs (s3/NAME/).  SSE-S3
+# (AES256), because the ALB cannot write to an SSE-KMS bucket; object
+# ownership BucketOwnerPreferred, because CloudFront's standard logging
+# writes with an ACL; kept log_retention_days, then deleted.  It does not
+# log itself.
+resource "aws_s3_bucket" "logs" {
+  bucket = "${var.name}-logs-${data.aws_caller_identity.current.account_id}"
+}
+
+resource "aws_s3_bucket_public_access_block" "logs" {
+  bucket                  = aws_s3_bucket.logs.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "logs" {
+  bucket = aws_s3_bucket.logs.id
+
+  rule {
+    object_ownership = "BucketOwnerPreferred"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
+  bucket = aws_s3_bucket.logs.id
+
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "logs" {
+  bucket = aws_s3_bucket.logs.id
+
+  rule {
+    id     = "expire-logs"
+    status = "Enabled"
+
+    filter {}
+
+    expiration {
+      days = var.log_retention_days
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+}
+
+# The ALB's log delivery (the region's Elastic Load Balancing account, and
+# the service principal of the regions opened since August 2022), S3's
+# server access logging, and TLS only.  CloudFront's standard logging
+# grants itself an ACL on the bucket when the distribution is configured.
+data "aws_elb_service_account" "current" {}
+
+data "aws_iam_policy_document" "logs" {
+  statement {
+    sid       = "AlbAccessLogs"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.logs.arn}/alb/AWSLogs/${data.aws_caller_identity.current.account_id}/*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = [data.aws_elb_service_account.current.arn]
+    }
+  }
+
+  statement {
+    sid       = "AlbAccessLogsDelivery"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.logs.arn}/alb/AWSLogs/${data.aws_caller_identity.current.account_id}/*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logdelivery.elasticloadbalancing.amazonaws.com"]
+    }
+  }
+
+  statement {
+    sid       = "S3ServerAccessLogs"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.logs.arn}/s3/*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logging.s3.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.logs.arn, "${aws_s3_bucket.logs.arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "logs" {
+  bucket = aws_s3_bucket.logs.id
+  policy = data.aws_iam_policy_document.logs.json
+
+  depends_on = [aws_s3_bucket_public_access_block.logs]
+}
+
+resource "aws_s3_bucket_logging" "all" {
+  for_each      = local.all_buckets
+  bucket        = each.value
+  target_bucket = aws_s3_bucket.logs.id
+  target_prefix = "s3/${each.key}/"
+
+  depends_on = [aws_s3_bucket_policy.logs]
 }

@@ -33,3 +33,12 @@ output "frontend_bucket_arn" {
 output "frontend_bucket_regional_domain_name" {
   value = aws_s3_bucket.frontend.bucket_regional_domain_name
 }
+
+output "logs_bucket" {
+  value = aws_s3_bucket.logs.id
+}
+
+output "logs_bucket_domain_name" {
+  description = "For CloudFront's standard logging."
+  value       = aws_s3_bucket.logs.bucket_domain_name
+}

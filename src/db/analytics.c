@@ -1,0 +1,466 @@
+/*
+ * Analytics queries; see analytics.h.  The tables and their triggers are
+ * in sql/055_usage.sql.
+ *
+ * Parameters of every report query: $1 the group's id, $2 and $3 the
+ * first and last day.  Person rows (usage_days d, usage_chapters d) are
+ * chosen by one of three filters; schools and districts read their sums
+ * from the organization rollups, which already hold a district's schools.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "db/analytics.h"
+#include "db/audit.h"
+#include "db/db.h"
+#include "util/log.h"
+#include "util/stats.h"
+
+/* clang-format off */
+#define F_ME   "d.user_id = $1::uuid"
+#define F_TEAM "d.user_id IN (SELECT m.user_id FROM team_members m WHERE m.team_id = $1::uuid)"
+#define F_ORG  "d.org_id IN (SELECT o.id FROM organizations o " \
+               "WHERE o.id = $1::uuid OR o.parent_id = $1::uuid)"
+#define RANGE  "d.day BETWEEN $2::date AND $3::date"
+
+/* The sums of a range of usage_days or usage_org_days rows (d). */
+#define SUMS \
+    "SELECT coalesce(sum(d.questions), 0), coalesce(sum(d.conversations), 0), " \
+    "coalesce(sum(d.answers), 0), coalesce(sum(d.up), 0), coalesce(sum(d.down), 0), " \
+    "coalesce(sum(d.flagged), 0), " \
+    "coalesce(sum(d.answer_ms_n), 0), coalesce(sum(d.answer_ms_sum), 0), " \
+    "coalesce(max(d.answer_ms_max), 0), " \
+    "coalesce(usage_sum(d.answer_ms_hist), array_fill(0, ARRAY[16])), usage_answer_ms_bounds(), " \
+    "coalesce(sum(d.ttft_ms_n), 0), coalesce(sum(d.ttft_ms_sum), 0), " \
+    "coalesce(max(d.ttft_ms_max), 0), " \
+    "coalesce(usage_sum(d.ttft_ms_hist), array_fill(0, ARRAY[16])), usage_ttft_ms_bounds(), " \
+    "coalesce(usage_sum(d.domains), array_fill(0, ARRAY[7])), usage_domain_names(), " \
+    "coalesce(usage_sum(d.reasons), array_fill(0, ARRAY[5])), usage_reason_names() "
+enum { S_QUESTIONS, S_CONVERSATIONS, S_ANSWERS, S_UP, S_DOWN, S_FLAGGED, S_ANSWER_MS,
+       S_TTFT_MS = S_ANSWER_MS + 5, S_DOMAINS = S_TTFT_MS + 5, S_DOMAIN_NAMES, S_REASONS,
+       S_REASON_NAMES };
+
+/* People with any usage in the range: how many, the question count of
+ * each who asked, the flags of each. */
+#define PEOPLE(filter) \
+    "SELECT count(*), coalesce(array_agg(p.q) FILTER (WHERE p.q > 0), '{}'), " \
+    "coalesce(array_agg(p.f), '{}') " \
+    "FROM (SELECT d.user_id, sum(d.questions) AS q, bit_or(d.flags) AS f FROM usage_days d " \
+    "WHERE " filter " AND " RANGE " GROUP BY d.user_id) p"
+
+/* $4 'day' or 'week': every bucket from the one holding $2 to the one
+ * holding $3, with the people who asked, questions and conversations. */
+#define TIMELINE(filter) \
+    "SELECT to_char(b.b, 'YYYY-MM-DD'), coalesce(x.people, 0), coalesce(x.q, 0), " \
+    "coalesce(x.c, 0) " \
+    "FROM generate_series(date_trunc($4, $2::date::timestamp), $3::date::timestamp, " \
+    "  ('1 ' || $4)::interval) AS b(b) " \
+    "LEFT JOIN (SELECT date_trunc($4, d.day::timestamp) AS b, " \
+    "  count(DISTINCT d.user_id) FILTER (WHERE d.questions > 0) AS people, " \
+    "  sum(d.questions) AS q, sum(d.conversations) AS c " \
+    "  FROM usage_days d WHERE " filter " AND " RANGE " GROUP BY 1) x ON x.b = b.b " \
+    "ORDER BY b.b"
+
+/* The most cited chapters (at most TOPIC_CANDIDATES) with bounds on how
+ * many people cited each: exact for people rows; for an organization the
+ * most on any one day (a lower bound) and the sum over days (an upper
+ * bound). */
+#define TOPIC_CANDIDATES "100"
+#define TOPICS_OF(inner) \
+    "SELECT t.chapter_id, ch.book, ch.number, ch.title, t.citations, t.low, t.high " \
+    "FROM (" inner ") t JOIN cited_chapters ch ON ch.id = t.chapter_id " \
+    "ORDER BY t.citations DESC, ch.book, ch.number NULLS FIRST, ch.title NULLS FIRST " \
+    "LIMIT " TOPIC_CANDIDATES
+#define TOPICS_PEOPLE(filter) TOPICS_OF( \
+    "SELECT d.chapter_id, sum(d.citations) AS citations, count(DISTINCT d.user_id) AS low, " \
+    "count(DISTINCT d.user_id) AS high FROM usage_chapters d WHERE " filter " AND " RANGE \
+    " GROUP BY d.chapter_id")
+#define TOPICS_ORG TOPICS_OF( \
+    "SELECT d.chapter_id, sum(d.citations) AS citations, max(d.people) AS low, " \
+    "sum(d.people) AS high FROM usage_org_chapters d WHERE d.org_id = $1::uuid AND " RANGE \
+    " GROUP BY d.chapter_id")
+/* $4 a chapter: the exact number of people of an organization who cited it. */
+#define TOPIC_PEOPLE_ORG \
+    "SELECT count(DISTINCT d.user_id) FROM usage_chapters d " \
+    "WHERE d.chapter_id = $4::integer AND " F_ORG " AND " RANGE
+/* clang-format on */
+
+static const char *const sums_sql[] = {
+    [ANALYTICS_ME] = SUMS "FROM usage_days d WHERE " F_ME " AND " RANGE,
+    [ANALYTICS_TEAM] = SUMS "FROM usage_days d WHERE " F_TEAM " AND " RANGE,
+    [ANALYTICS_SCHOOL] = SUMS "FROM usage_org_days d WHERE d.org_id = $1::uuid AND " RANGE,
+    [ANALYTICS_DISTRICT] = SUMS "FROM usage_org_days d WHERE d.org_id = $1::uuid AND " RANGE,
+};
+static const char *const people_sql[] = {
+    [ANALYTICS_ME] = PEOPLE(F_ME),
+    [ANALYTICS_TEAM] = PEOPLE(F_TEAM),
+    [ANALYTICS_SCHOOL] = PEOPLE(F_ORG),
+    [ANALYTICS_DISTRICT] = PEOPLE(F_ORG),
+};
+static const char *const timeline_sql[] = {
+    [ANALYTICS_ME] = TIMELINE(F_ME),
+    [ANALYTICS_TEAM] = TIMELINE(F_TEAM),
+    [ANALYTICS_SCHOOL] = TIMELINE(F_ORG),
+    [ANALYTICS_DISTRICT] = TIMELINE(F_ORG),
+};
+static const char *const topics_sql[] = {
+    [ANALYTICS_ME] = TOPICS_PEOPLE(F_ME),
+    [ANALYTICS_TEAM] = TOPICS_PEOPLE(F_TEAM),
+    [ANALYTICS_SCHOOL] = TOPICS_ORG,
+    [ANALYTICS_DISTRICT] = TOPICS_ORG,
+};
+
+static const char *const kind_names[] = {
+    [ANALYTICS_ME] = "me",
+    [ANALYTICS_TEAM] = "team",
+    [ANALYTICS_SCHOOL] = "school",
+    [ANALYTICS_DISTRICT] = "district",
+};
+
+static int64_t int_at(const PGresult *res, int row, int col)
+{
+    const char *v = db_value(res, row, col);
+
+    return v != NULL ? strtoll(v, NULL, 10) : 0;
+}
+
+/* Parses a PostgreSQL array literal of integers ("{1,2,NULL}"; NULL
+ * reads as 0) into a new arena array of *n values.  Returns NULL (logged)
+ * when the text is not such an array. */
+static int64_t *int_array(struct arena *a, const char *text, size_t *n)
+{
+    size_t cap = 1, i;
+    const char *p;
+    int64_t *v;
+
+    *n = 0;
+    if (text == NULL || text[0] != '{')
+        goto bad;
+    for (p = text; *p != '\0'; p++)
+        cap += *p == ',';
+    v = arena_alloc(a, cap * sizeof(*v));
+    p = text + 1;
+    if (*p == '}')
+        return v;
+    for (i = 0; i < cap; i++) {
+        const char *end;
+        if (strncmp(p, "NULL", 4) == 0) {
+            v[i] = 0;
+            end = p + 4;
+        } else {
+            char *e;
+            v[i] = strtoll(p, &e, 10);
+            if (e == p)
+                goto bad;
+            end = e;
+        }
+        *n = i + 1;
+        if (*end == '}')
+            return v;
+        if (*end != ',')
+            goto bad;
+        p = end + 1;
+    }
+bad:
+    log_error("analytics: the database returned a malformed integer array");
+    return NULL;
+}
+
+/* Copies exactly want integers of the array at (row, col) into out. */
+static bool int_array_into(struct arena *a, const PGresult *res, int col, int64_t *out, size_t want)
+{
+    size_t n;
+    int64_t *v = int_array(a, db_value(res, 0, col), &n);
+
+    if (v == NULL || n != want) {
+        log_error("analytics: column %d holds %zu values, not %zu", col, n, want);
+        return false;
+    }
+    memcpy(out, v, want * sizeof(*v));
+    return true;
+}
+
+/* Parses a text[] literal of plain words ("{assessment,leadership}")
+ * into want strings in a. */
+static bool word_array_into(struct arena *a, const PGresult *res, int col, const char **out,
+                            size_t want)
+{
+    const char *text = db_value(res, 0, col), *p;
+    size_t i;
+
+    if (text == NULL || text[0] != '{')
+        return false;
+    p = text + 1;
+    for (i = 0; i < want; i++) {
+        size_t len = strcspn(p, ",}");
+        out[i] = arena_strndup(a, p, len);
+        p += len;
+        if (*p == '\0' || (*p == '}' && i + 1 < want))
+            return false;
+        p++;
+    }
+    return true;
+}
+
+static bool read_timing(struct arena *a, const PGresult *res, int col, struct analytics_timing *t)
+{
+    t->n = int_at(res, 0, col);
+    t->sum = int_at(res, 0, col + 1);
+    t->max = int_at(res, 0, col + 2);
+    return int_array_into(a, res, col + 3, t->hist, ANALYTICS_HIST)
+           && int_array_into(a, res, col + 4, t->bounds, ANALYTICS_HIST - 1);
+}
+
+static bool read_sums(struct db *db, struct arena *a, const struct analytics_query *q,
+                      const char *const *params, struct analytics_report *r)
+{
+    PGresult *res = db_exec(db, sums_sql[q->scope->kind], 3, params, false);
+    bool ok;
+
+    if (res == NULL)
+        return false;
+    r->questions = int_at(res, 0, S_QUESTIONS);
+    r->conversations = int_at(res, 0, S_CONVERSATIONS);
+    r->answers = int_at(res, 0, S_ANSWERS);
+    r->up = int_at(res, 0, S_UP);
+    r->down = int_at(res, 0, S_DOWN);
+    r->flagged = int_at(res, 0, S_FLAGGED);
+    ok = read_timing(a, res, S_ANSWER_MS, &r->answer_ms)
+         && read_timing(a, res, S_TTFT_MS, &r->ttft_ms)
+         && int_array_into(a, res, S_DOMAINS, r->domains, ANALYTICS_DOMAINS)
+         && word_array_into(a, res, S_DOMAIN_NAMES, r->domain_names, ANALYTICS_DOMAINS)
+         && int_array_into(a, res, S_REASONS, r->reasons, ANALYTICS_REASONS)
+         && word_array_into(a, res, S_REASON_NAMES, r->reason_names, ANALYTICS_REASONS);
+    PQclear(res);
+    if (!ok)
+        log_error("analytics: unexpected sums from the database");
+    return ok;
+}
+
+static bool read_people(struct db *db, struct arena *a, const struct analytics_query *q,
+                        const char *const *params, struct analytics_report *r)
+{
+    PGresult *res = db_exec(db, people_sql[q->scope->kind], 3, params, false);
+    int64_t *flags;
+    size_t nflags, i, b;
+
+    if (res == NULL)
+        return false;
+    r->people = int_at(res, 0, 0);
+    r->questions_per_person = int_array(a, db_value(res, 0, 1), &r->askers);
+    flags = int_array(a, db_value(res, 0, 2), &nflags);
+    PQclear(res);
+    if (r->questions_per_person == NULL || flags == NULL)
+        return false;
+    stats_sort(r->questions_per_person, r->askers);
+    for (b = 0; b < AB_COUNT; b++) {
+        r->people_with[b] = 0;
+        for (i = 0; i < nflags; i++)
+            r->people_with[b] += (flags[i] >> b) & 1;
+    }
+    return true;
+}
+
+static bool read_timeline(struct db *db, struct arena *a, const struct analytics_query *q,
+                          const char *const *params, struct analytics_report *r)
+{
+    const char *p[4] = {params[0], params[1], params[2], q->weekly ? "week" : "day"};
+    PGresult *res = db_exec(db, timeline_sql[q->scope->kind], 4, p, false);
+    size_t i, n;
+
+    if (res == NULL)
+        return false;
+    n = (size_t)PQntuples(res);
+    r->timeline = arena_alloc(a, (n ? n : 1) * sizeof(*r->timeline));
+    for (i = 0; i < n; i++) {
+        struct analytics_bucket *bk = &r->timeline[i];
+        bk->start = arena_strdup(a, PQgetvalue(res, (int)i, 0));
+        bk->people = int_at(res, (int)i, 1);
+        bk->questions = int_at(res, (int)i, 2);
+        bk->conversations = int_at(res, (int)i, 3);
+    }
+    r->nbuckets = n;
+    PQclear(res);
+    return true;
+}
+
+/* Whether at least min people of the organization cited the chapter:
+ * the bounds decide most; the rest are counted. */
+static bool topic_enough(struct db *db, const struct analytics_query *q, const char *const *params,
+                         const char *chapter, int64_t low, int64_t high, bool *enough)
+{
+    const char *p[4] = {params[0], params[1], params[2], chapter};
+    PGresult *res;
+
+    if (low >= q->min_people || high < q->min_people) {
+        *enough = low >= q->min_people;
+        return true;
+    }
+    res = db_exec(db, TOPIC_PEOPLE_ORG, 4, p, false);
+    if (res == NULL)
+        return false;
+    *enough = int_at(res, 0, 0) >= q->min_people;
+    PQclear(res);
+    return true;
+}
+
+static bool read_topics(struct db *db, struct arena *a, const struct analytics_query *q,
+                        const char *const *params, struct analytics_report *r)
+{
+    PGresult *res = db_exec(db, topics_sql[q->scope->kind], 3, params, false);
+    size_t shown = 0;
+    int i, n;
+
+    if (res == NULL)
+        return false;
+    n = PQntuples(res);
+    r->topics = arena_alloc(a, (size_t)(n ? n : 1) * sizeof(*r->topics));
+    r->ntopics = 0;
+    for (i = 0; i < n && shown < ANALYTICS_TOPICS; i++) {
+        struct analytics_topic *t = &r->topics[r->ntopics++];
+        const char *number = db_value(res, i, 2), *title = db_value(res, i, 3);
+        t->book = arena_strdup(a, PQgetvalue(res, i, 1));
+        t->number = number ? arena_strdup(a, number) : NULL;
+        t->title = title ? arena_strdup(a, title) : NULL;
+        t->citations = int_at(res, i, 4);
+        if (q->min_people <= 0) {
+            t->enough = true;
+        } else if (!topic_enough(db, q, params, PQgetvalue(res, i, 0), int_at(res, i, 5),
+                                 int_at(res, i, 6), &t->enough)) {
+            PQclear(res);
+            return false;
+        }
+        shown += t->enough;
+    }
+    PQclear(res);
+    return true;
+}
+
+/* Records the read in the audit log. */
+static bool audit_read(struct db *db, const struct analytics_query *q,
+                       const struct analytics_audit *audit)
+{
+    json_object *detail = json_object_new_object();
+
+    json_object_object_add(detail, "from", json_object_new_string(q->from));
+    json_object_object_add(detail, "to", json_object_new_string(q->to));
+    json_object_object_add(detail, "bucket", json_object_new_string(q->weekly ? "week" : "day"));
+    json_object_object_add(detail, "format", json_object_new_string(audit->format));
+    if (audit->table != NULL)
+        json_object_object_add(detail, "table", json_object_new_string(audit->table));
+    return audit_record(db, audit->actor_id, "analytics.read", kind_names[q->scope->kind],
+                        q->scope->id, audit->ip, detail);
+}
+
+bool analytics_report(struct db *db, struct arena *a, const struct analytics_query *q,
+                      const struct analytics_audit *audit, struct analytics_report *out)
+{
+    const char *params[3] = {q->scope->id, q->from, q->to};
+
+    memset(out, 0, sizeof(*out));
+    /* One snapshot for every figure of the report. */
+    if (!store_tx(db, "BEGIN ISOLATION LEVEL REPEATABLE READ"))
+        return false;
+    if (!read_sums(db, a, q, params, out) || !read_people(db, a, q, params, out)
+        || !read_timeline(db, a, q, params, out) || !read_topics(db, a, q, params, out)
+        || (audit != NULL && !audit_read(db, q, audit))) {
+        (void)store_tx(db, "ROLLBACK");
+        return false;
+    }
+    return store_tx(db, "COMMIT");
+}
+
+/* clang-format off */
+/* $1 the caller. */
+#define SCOPE_ME_SQL "SELECT u.name, 1 FROM users u WHERE u.id = $1::uuid"
+/* $1 the team, $2 the caller, $3 whether the caller is an admin. */
+#define SCOPE_TEAM_SQL \
+    "SELECT t.name, (SELECT count(*) FROM team_members m WHERE m.team_id = t.id) " \
+    "FROM teams t WHERE t.id = $1::uuid AND ($3::boolean " \
+    "  OR EXISTS (SELECT 1 FROM team_coaches c WHERE c.team_id = t.id AND c.user_id = $2::uuid))"
+/* $1 the organization, $2 its kind. */
+#define SCOPE_ORG_SQL \
+    "SELECT o.name, (SELECT count(*) FROM users u WHERE u.organization_id = o.id " \
+    "  OR u.organization_id IN (SELECT s.id FROM organizations s WHERE s.parent_id = o.id)) " \
+    "FROM organizations o WHERE o.id = $1::uuid AND o.kind = $2"
+/* clang-format on */
+
+enum store_result analytics_scope_find(struct db *db, struct arena *a, const char *caller_id,
+                                       bool caller_admin, enum analytics_kind kind, const char *id,
+                                       struct analytics_scope *out)
+{
+    const char *params[3];
+    PGresult *res;
+
+    if (kind == ANALYTICS_ME)
+        id = caller_id;
+    if (id == NULL)
+        return STORE_NOT_FOUND;
+    params[0] = id;
+    if (kind == ANALYTICS_ME) {
+        res = db_exec(db, SCOPE_ME_SQL, 1, params, true);
+    } else if (kind == ANALYTICS_TEAM) {
+        params[1] = caller_id;
+        params[2] = caller_admin ? "true" : "false";
+        res = db_exec(db, SCOPE_TEAM_SQL, 3, params, true);
+    } else {
+        params[1] = kind_names[kind];
+        res = db_exec(db, SCOPE_ORG_SQL, 2, params, true);
+    }
+    if (res == NULL)
+        return STORE_ERROR;
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        return STORE_NOT_FOUND;
+    }
+    out->kind = kind;
+    out->id = arena_strdup(a, id);
+    out->name = arena_strdup(a, PQgetvalue(res, 0, 0));
+    out->members = int_at(res, 0, 1);
+    PQclear(res);
+    return STORE_OK;
+}
+
+/* clang-format off */
+#define CHOICES_SQL \
+    "SELECT 'team', t.id, t.name, o.name, 0 AS k FROM teams t " \
+    "JOIN organizations o ON o.id = t.organization_id " \
+    "WHERE $2::boolean OR EXISTS (SELECT 1 FROM team_coaches c " \
+    "  WHERE c.team_id = t.id AND c.user_id = $1::uuid) " \
+    "UNION ALL SELECT o.kind, o.id, o.name, p.name, CASE o.kind WHEN 'school' THEN 1 ELSE 2 END " \
+    "FROM organizations o LEFT JOIN organizations p ON p.id = o.parent_id WHERE $2::boolean " \
+    "ORDER BY 5, 3, 4 NULLS FIRST, 2"
+/* clang-format on */
+
+bool analytics_choices(struct db *db, struct arena *a, const char *caller_id, bool caller_admin,
+                       struct analytics_choice **out, size_t *n)
+{
+    const char *params[2] = {caller_id, caller_admin ? "true" : "false"};
+    PGresult *res = db_exec(db, CHOICES_SQL, 2, params, true);
+    int i, rows;
+
+    *out = NULL;
+    *n = 0;
+    if (res == NULL)
+        return false;
+    rows = PQntuples(res);
+    *out = arena_alloc(a, (size_t)(rows ? rows : 1) * sizeof(**out));
+    for (i = 0; i < rows; i++) {
+        struct analytics_choice *c = &(*out)[i];
+        const char *kind = PQgetvalue(res, i, 0), *parent = db_value(res, i, 3);
+        c->kind = strcmp(kind, "team") == 0     ? ANALYTICS_TEAM
+                  : strcmp(kind, "school") == 0 ? ANALYTICS_SCHOOL
+                                                : ANALYTICS_DISTRICT;
+        c->id = arena_strdup(a, PQgetvalue(res, i, 1));
+        c->name = arena_strdup(a, PQgetvalue(res, i, 2));
+        c->parent = parent ? arena_strdup(a, parent) : NULL;
+    }
+    *n = (size_t)rows;
+    PQclear(res);
+    return true;
+}
