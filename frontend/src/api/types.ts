@@ -72,8 +72,14 @@ export interface Message {
   grounded?: boolean | null;
   created_at?: string;
   feedback?: Feedback | null;
-  /** what kind of reply an assistant message is (null for questions) */
-  type?: 'answer' | 'clarification' | 'refusal' | null;
+  /** what kind of reply an assistant message is (null for questions);
+   * `error`: the answer could not be finished and `content` says why */
+  type?: 'answer' | 'clarification' | 'refusal' | 'error' | null;
+  /** of a failure: `db_unavailable`, `cancelled` */
+  error_code?: string | null;
+  /** of a question with no reply after it: being answered, or interrupted
+   * (its answer will not come; it can be asked again in place) */
+  answer_state?: 'pending' | 'interrupted' | null;
   /** a clarifying question's choices, as first shown */
   clarification?: { question: string; choices: string[] } | null;
 }

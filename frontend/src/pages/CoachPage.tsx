@@ -5,8 +5,8 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client';
-import { askCoach } from '../api/coach';
-import type { Citation, ConversationSummary } from '../api/types';
+import { askCoach, newQuestionKey } from '../api/coach';
+import type { Citation, ConversationSummary, Message } from '../api/types';
 import { navigate } from '../router';
 import { Sidebar } from '../components/Sidebar';
 import { MessageView, type UiMessage } from '../components/MessageView';
@@ -25,6 +25,41 @@ const EXAMPLES = [
 const EMPTY_LIBRARY_CODES = new Set(['empty_library', 'library_empty', 'no_content']);
 
 let localSeq = 0;
+
+/** The messages of a saved conversation as shown: a failure (type error)
+ * as a failed answer, and a question with no reply after it as being
+ * answered or interrupted; the last question's failure or interruption
+ * offers Try again, which answers that question again in place. */
+function withOutcomes(list: Message[], reask: (q: Message) => void): UiMessage[] {
+  const out: UiMessage[] = [];
+  const lastQ = [...list].reverse().find((m) => m.role === 'user');
+  let q: Message | undefined;
+  for (const m of list) {
+    const shown: UiMessage = { ...m, citations: Array.isArray(m.citations) ? m.citations : [] };
+    if (m.role === 'user') q = m;
+    if (m.role === 'assistant' && m.type === 'error') {
+      const asked = q;
+      shown.content = '';
+      shown.failed = {
+        message: m.content || 'The coach could not finish this answer.',
+        retry: asked && asked === lastQ ? () => reask(asked) : undefined,
+      };
+    }
+    out.push(shown);
+    if (m.role === 'user' && m.answer_state === 'pending') {
+      out.push({ id: `local-state-${m.id}`, role: 'assistant', content: '', citations: [], pending: true });
+    } else if (m.role === 'user' && m.answer_state === 'interrupted') {
+      out.push({
+        id: `local-state-${m.id}`, role: 'assistant', content: '', citations: [],
+        failed: {
+          message: 'The answer to this question was interrupted before it finished.',
+          retry: m === lastQ ? () => reask(m) : undefined,
+        },
+      });
+    }
+  }
+  return out;
+}
 
 export function CoachPage({ conversationId }: { conversationId: string | null }) {
   // ---- sidebar -------------------------------------------------------------
@@ -74,6 +109,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
   const [sharing, setSharing] = useState(false);
   const [draft, setDraft] = useState('');
   const abortRef = useRef<AbortController | null>(null);
+  const askRef = useRef<((question: string, opts: { key?: string; retryOf?: string }) => Promise<void>) | null>(null);
   const createdRef = useRef<string | null>(null);
   const composerRef = useRef<HTMLTextAreaElement>(null);
   const listEnd = useRef<HTMLDivElement>(null);
@@ -95,7 +131,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
     let cancelled = false;
     api.conversation(conversationId).then((c) => {
       if (cancelled) return;
-      setMessages(c.messages.map((m) => ({ ...m, citations: Array.isArray(m.citations) ? m.citations : [] })));
+      setMessages(withOutcomes(c.messages, (q) => void askRef.current?.(q.content, { retryOf: q.id })));
       setTitle(c.title);
     }).catch((e) => {
       if (cancelled) return;
@@ -135,14 +171,23 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
     forceScroll.current = false;
   }, [messages]);
 
-  const send = async (question: string) => {
+  // Asks a question (with its Idempotency-Key: a retry sends the same
+  // one), or answers a saved one again in place (retryOf: its id, what
+  // followed it replaced by the answer).
+  const ask = async (question: string, opts: { key?: string; retryOf?: string }) => {
     const convAtStart = conversationId;
     const n = ++localSeq;
-    const userId = `local-u-${n}`;
+    const userId = opts.retryOf ?? `local-u-${n}`;
     const asstId = `local-a-${n}`;
-    setMessages((ms) => [...ms,
-      { id: userId, role: 'user', content: question, citations: [] },
-      { id: asstId, role: 'assistant', content: '', citations: [], streaming: true }]);
+    const placeholder: UiMessage = { id: asstId, role: 'assistant', content: '', citations: [], streaming: true };
+    if (opts.retryOf) {
+      setMessages((ms) => {
+        const at = ms.findIndex((m) => m.id === opts.retryOf);
+        return at < 0 ? [...ms, placeholder] : [...ms.slice(0, at + 1), placeholder];
+      });
+    } else {
+      setMessages((ms) => [...ms, { id: userId, role: 'user', content: question, citations: [] }, placeholder]);
+    }
     forceScroll.current = true;
     setStreaming(true);
     setEmptyLibrary(false);
@@ -162,7 +207,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
         },
         onCitation: (c) => update((m) => ({ ...m, citations: [...m.citations.filter((x) => x.n !== c.n), c] })),
         onDelta: (t) => update((m) => ({ ...m, content: m.content + t })),
-      }, ac.signal);
+      }, ac.signal, opts);
       if (!convAtStart && doc.conversation_id && createdRef.current !== doc.conversation_id && location.pathname === '/') {
         createdRef.current = doc.conversation_id;
         navigate(`/c/${doc.conversation_id}`);
@@ -186,11 +231,11 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
       if (e instanceof DOMException && e.name === 'AbortError') {
         update((m) => ({ ...m, streaming: false, stopped: true }));
       } else if (e instanceof ApiError && e.status === 429) {
-        setMessages((ms) => ms.filter((m) => m.id !== userId && m.id !== asstId));
+        setMessages((ms) => ms.filter((m) => m.id !== asstId && (opts.retryOf !== undefined || m.id !== userId)));
         setRateUntil(new Date(Date.now() + (e.retryAfter ?? 60) * 1000));
         setDraft(question);
       } else if (e instanceof ApiError && EMPTY_LIBRARY_CODES.has(e.code)) {
-        setMessages((ms) => ms.filter((m) => m.id !== userId && m.id !== asstId));
+        setMessages((ms) => ms.filter((m) => m.id !== asstId && (opts.retryOf !== undefined || m.id !== userId)));
         setEmptyLibrary(true);
         setDraft(question);
       } else {
@@ -202,9 +247,11 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
           streaming: false,
           failed: {
             message,
+            // The same question again: the same key (or the same saved
+            // question), so it is answered in place, never asked twice.
             retry: () => {
-              setMessages((ms) => ms.filter((x) => x.id !== userId && x.id !== asstId));
-              void send(question);
+              if (!opts.retryOf) setMessages((ms) => ms.filter((x) => x.id !== userId && x.id !== asstId));
+              void ask(question, opts);
             },
           },
         }));
@@ -215,6 +262,12 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
       setStreaming(false);
     }
   };
+
+  const send = (question: string) => ask(question, { key: newQuestionKey() });
+  // The loaded conversation's Try again buttons ask through the latest ask.
+  useEffect(() => {
+    askRef.current = ask;
+  });
 
   const stop = () => {
     abortRef.current?.abort();
