@@ -45,20 +45,28 @@
     "  SELECT $2, $4, id FROM m WHERE $4::text IS NOT NULL) "                                      \
     "SELECT conversation_id, id, gen_random_uuid() FROM m"
 
-/* An assistant message, inserted only while its conversation exists (the
- * row locked until the end of the statement, so a concurrent deletion
- * either comes first, and nothing is inserted, or waits). */
+/* A reply ($1 its id, fresh for each answer) inserted only while its
+ * conversation exists (the row locked until the end of the statement, so
+ * a concurrent deletion either comes first, and nothing is inserted, or
+ * waits); whether the reply is there after it.  Sending it again is
+ * harmless (the id is taken: nothing happens, and it says true), so a
+ * statement whose connection was lost is sent again (src/db/db.c). */
+#define REPLY_SQL(insert)                                                                          \
+    "WITH ins AS (" insert " ON CONFLICT (id) DO NOTHING RETURNING id) "                           \
+    "SELECT EXISTS (SELECT 1 FROM ins) OR EXISTS (SELECT 1 FROM messages WHERE id = $1)"
+
 #define ANSWER_SQL                                                                                 \
-    "INSERT INTO messages (id, conversation_id, role, content, citations, domains, mode, model, "  \
-    "  grounded, prompt_tokens, completion_tokens, ttft_ms, total_ms, kind, clarification) "       \
-    "SELECT $1, c.id, 'assistant', $3, $4::jsonb, $5::text[], $6, $7, $8::boolean, $9::int, "      \
-    "  $10::int, $11::int, $12::int, $13, $14::jsonb FROM conversations c WHERE c.id = $2 "        \
-    "FOR KEY SHARE"
+    REPLY_SQL("INSERT INTO messages (id, conversation_id, role, content, citations, domains, "     \
+              "  mode, model, grounded, prompt_tokens, completion_tokens, ttft_ms, total_ms, "     \
+              "  kind, clarification) "                                                            \
+              "SELECT $1, c.id, 'assistant', $3, $4::jsonb, $5::text[], $6, $7, $8::boolean, "     \
+              "  $9::int, $10::int, $11::int, $12::int, $13, $14::jsonb "                          \
+              "FROM conversations c WHERE c.id = $2 FOR KEY SHARE")
 
 #define FAILURE_SQL                                                                                \
-    "INSERT INTO messages (id, conversation_id, role, content, kind, error_code) "                 \
-    "SELECT $1, c.id, 'assistant', $3, 'error', $4 FROM conversations c WHERE c.id = $2 "          \
-    "FOR KEY SHARE"
+    REPLY_SQL("INSERT INTO messages (id, conversation_id, role, content, kind, error_code) "       \
+              "SELECT $1, c.id, 'assistant', $3, 'error', $4 "                                     \
+              "FROM conversations c WHERE c.id = $2 FOR KEY SHARE")
 
 /* $1 conversation, $2 user, $3 question: the question's seq, whether a
  * later question exists, whether an answer (not a failure) follows it,
@@ -255,7 +263,7 @@ static const char *opt_long(char out[24], long v)
     return out;
 }
 
-/* The result of inserting a reply (ANSWER_SQL, FAILURE_SQL): no row means
+/* The result of inserting a reply (ANSWER_SQL, FAILURE_SQL): false means
  * the conversation was deleted while the coach answered in it. */
 static enum store_result inserted(PGresult *res, const char *what, const char *id,
                                   const char *conv_id)
@@ -267,7 +275,7 @@ static enum store_result inserted(PGresult *res, const char *what, const char *i
                    LF_STR("message_id", id));
         return STORE_ERROR;
     }
-    st = PQcmdTuples(res)[0] == '1' ? STORE_OK : STORE_NOT_FOUND;
+    st = PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't' ? STORE_OK : STORE_NOT_FOUND;
     if (st == STORE_NOT_FOUND)
         LOG_FIELDS(LOG_INFO, "conversation deleted while the coach answered in it",
                    LF_STR("conversation_id", conv_id), LF_STR("dropped", what));
@@ -295,8 +303,7 @@ enum store_result msg_save_answer(struct db *db, const struct msg_answer *a)
     params[11] = opt_long(tot, a->total_ms);
     params[12] = a->kind;
     params[13] = a->clarification_json;
-    return inserted(db_exec(db, ANSWER_SQL, 14, params, false), "answer", a->id,
-                    a->conversation_id);
+    return inserted(db_exec(db, ANSWER_SQL, 14, params, true), "answer", a->id, a->conversation_id);
 }
 
 enum store_result msg_save_failure(struct db *db, const char *answer_id, const char *conv_id,
@@ -304,7 +311,7 @@ enum store_result msg_save_failure(struct db *db, const char *answer_id, const c
 {
     const char *params[4] = {answer_id, conv_id, text, code};
 
-    return inserted(db_exec(db, FAILURE_SQL, 4, params, false), "failure", answer_id, conv_id);
+    return inserted(db_exec(db, FAILURE_SQL, 4, params, true), "failure", answer_id, conv_id);
 }
 
 enum msg_key_state msg_by_key(struct db *db, const char *user_id, const char *key,

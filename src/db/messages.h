@@ -97,9 +97,10 @@ struct msg_answer {
     const char *clarification_json; /* {"question","choices"} of a clarification, or NULL */
 };
 
-/* Saves an answer.  Returns STORE_OK, STORE_NOT_FOUND when the
- * conversation was deleted meanwhile (logged as that), or STORE_ERROR
- * (logged). */
+/* Saves an answer (a->id fresh for it: sent again after a lost connection,
+ * the statement finds it saved and does nothing).  Returns STORE_OK,
+ * STORE_NOT_FOUND when the conversation was deleted meanwhile (logged as
+ * that), or STORE_ERROR (logged). */
 enum store_result msg_save_answer(struct db *db, const struct msg_answer *a)
     __attribute__((nonnull));
 
