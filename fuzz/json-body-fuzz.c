@@ -1,8 +1,35 @@
 /* Fuzz target: JSON request bodies (parse_json_object). */
 #include "config.h"
 
+#include <string.h>
+
 #include "fuzz/fuzz.h"
 #include "http/request.h"
+
+/* True when any string value under o holds a NUL byte. */
+static int holds_nul(json_object *o)
+{
+    size_t i;
+
+    switch (json_object_get_type(o)) {
+    case json_type_string:
+        return strlen(json_object_get_string(o)) != (size_t)json_object_get_string_len(o);
+    case json_type_array:
+        for (i = 0; i < json_object_array_length(o); i++)
+            if (holds_nul(json_object_array_get_idx(o, i)))
+                return 1;
+        return 0;
+    case json_type_object: {
+        json_object_object_foreach (o, k, v) {
+            (void)k;
+            if (holds_nul(v))
+                return 1;
+        }
+        return 0;
+    }
+    default: return 0;
+    }
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -13,6 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         __builtin_trap(); /* a refusal must say why */
     if (o != NULL && !json_object_is_type(o, json_type_object))
         __builtin_trap();
+    if (o != NULL && holds_nul(o))
+        __builtin_trap(); /* \u0000 is refused in every string */
     json_object_put(o);
     return 0;
 }

@@ -9,6 +9,7 @@ import { AuthContext } from './auth';
 import { Link, match, navigate, usePath } from './router';
 import { CoachPage } from './pages/CoachPage';
 import { SignInPage } from './pages/SignInPage';
+import { SignInLinkPage } from './pages/SignInLinkPage';
 import { ProfilePage } from './pages/ProfilePage';
 import { SharedPage } from './pages/SharedPage';
 
@@ -69,6 +70,20 @@ export function App() {
     }
   };
 
+  // A one-time sign-in link signs in whoever is (or is not) signed in now.
+  if (path.split('?')[0] === '/sign-in/link' && (location.hash.length > 1 || !user)) {
+    return (
+      <AuthContext.Provider value={{ user, setUser }}>
+        <main id="main">
+          <SignInLinkPage onSignedIn={(p) => {
+            setUser(p);
+            navigate('/', { replace: true });
+          }} />
+        </main>
+      </AuthContext.Provider>
+    );
+  }
+
   if (!user) {
     const returnTo = path.startsWith('/sign-in') ? '/' : path;
     return (
@@ -86,7 +101,7 @@ export function App() {
   let page;
   let m: Record<string, string> | null;
   const plain = path.split('?')[0];
-  if (plain === '/' || plain === '/sign-in') page = <CoachPage conversationId={null} />;
+  if (plain === '/' || plain === '/sign-in' || plain === '/sign-in/link') page = <CoachPage conversationId={null} />;
   else if ((m = match('/c/:id', plain))) page = <CoachPage conversationId={m.id} />;
   else if ((m = match('/shared/:token', plain))) page = <SharedPage token={m.token} />;
   else if (plain === '/profile') page = <ProfilePage />;

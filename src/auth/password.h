@@ -28,6 +28,17 @@ char *password_hash(const char *password, int log2n) __attribute__((nonnull, war
 bool password_verify(const char *password, const char *stored)
     __attribute__((nonnull, warn_unused_result));
 
+/* Computes, once per process, the hash that a sign-in for an unknown
+ * email is verified against (the same scrypt work as a real account, so
+ * the answer's timing does not tell which emails have accounts).  The
+ * server's master calls it before forking its workers, so no worker pays
+ * for it during a request.  Returns false when OpenSSL failed (logged). */
+bool password_dummy_init(void);
+
+/* The hash of password_dummy_init(), computed on the spot if it has not
+ * been; "" (which never verifies) if that failed.  Static storage. */
+const char *password_dummy_hash(void);
+
 /* Returns NULL when password is acceptable for a new account, otherwise a
  * static message saying why not (length, NUL bytes, invalid UTF-8). */
 const char *password_policy(const char *password, size_t len) __attribute__((nonnull));

@@ -15,6 +15,8 @@
 #include "util/arena.h"
 #include "util/cfg.h"
 #include "util/log.h"
+#include "util/text.h"
+#include "util/url.h"
 
 enum route_role role_parse(const char *name)
 {
@@ -29,17 +31,7 @@ enum route_role role_parse(const char *name)
 
 bool session_cookie_secure(const struct config *cfg)
 {
-    static const char *const local[] = {"http://localhost", "http://127.0.0.1", "http://[::1]"};
-    size_t i;
-
-    for (i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
-        size_t n = strlen(local[i]);
-        if (strncmp(cfg->public_url, local[i], n) == 0
-            && (cfg->public_url[n] == '\0' || cfg->public_url[n] == ':'
-                || cfg->public_url[n] == '/'))
-            return false;
-    }
-    return true;
+    return !url_is_loopback_http(cfg->public_url);
 }
 
 const char *session_cookie_name(const struct config *cfg)
@@ -62,7 +54,9 @@ const char *session_create(struct request *req, const char *user_id)
 {
     char token[TOKEN_LEN + 1], hash[SHA256_HEX_LEN + 1], csrf[TOKEN_LEN + 1], max[24], idle[24];
     const char *ua = request_header(req, "user-agent");
-    char *ua_short = arena_strndup(&req->arena, ua ? ua : "", 300);
+    /* At most 300 bytes of it, cut at a character boundary (arena_strndup
+     * copies exactly n bytes: never more than the string has). */
+    char *ua_short = ua ? arena_strndup(&req->arena, ua, utf8_clip(ua, 300)) : NULL;
     const char *params[6];
     PGresult *res;
 
@@ -94,6 +88,17 @@ const char *session_create(struct request *req, const char *user_id)
         resp_db_unavailable(req);
         return NULL;
     }
+    PQclear(res);
+    /* At most PLCCOACH_SESSIONS_PER_USER live sessions: the least recently
+     * used beyond that end now. */
+    snprintf(max, sizeof(max), "%lld", (long long)req->cfg->sessions_per_user);
+    params[0] = user_id;
+    params[1] = max;
+    res = db_exec(req->db,
+                  "DELETE FROM sessions WHERE token_hash IN (SELECT token_hash FROM sessions "
+                  "WHERE user_id = $1 ORDER BY last_seen_at DESC, created_at DESC "
+                  "OFFSET $2::int)",
+                  2, params, true);
     PQclear(res);
     set_cookie(req, token);
     return arena_strdup(&req->arena, csrf);
@@ -165,21 +170,35 @@ void session_destroy(struct request *req)
 }
 
 /* True when the request's Origin (if any) is ours and it was not sent
- * cross-site.  Requests without Origin (curl, server-to-server) pass on to
- * the token check. */
-static bool origin_ok(const struct request *req)
+ * cross-site; otherwise sets 403 bad_origin saying what was expected and
+ * what arrived.  Requests without Origin (curl, server-to-server) pass on
+ * to the token check.  Ours is PLCCOACH_PUBLIC_URL's origin; when that is
+ * plain HTTP on a loopback name, localhost, 127.0.0.1 and [::1] at the
+ * same port are one origin (one server, whichever name the browser was
+ * given); elsewhere the match is exact. */
+static bool origin_ok(struct request *req)
 {
     const char *origin = request_header(req, "origin");
     const char *site = request_header(req, "sec-fetch-site");
-    size_t n = strlen(req->cfg->public_url);
+    const char *ours = req->cfg->public_url;
+    size_t n = url_origin_len(ours);
 
-    while (n > 0 && req->cfg->public_url[n - 1] == '/')
-        n--;
-    if (origin != NULL
-        && (strlen(origin) != n || strncasecmp(origin, req->cfg->public_url, n) != 0))
+    if (origin != NULL && !(strlen(origin) == n && strncasecmp(origin, ours, n) == 0)
+        && !(url_is_loopback_http(ours)
+             && url_loopback_same_port(origin, strlen(origin), ours, n))) {
+        resp_error(req, 403, "bad_origin",
+                   "this request came from another site: expected Origin %.*s, got %.100s; "
+                   "if the browser's address is right, set PLCCOACH_PUBLIC_URL to it",
+                   (int)n, ours, origin);
         return false;
-    if (site != NULL && strcmp(site, "cross-site") == 0)
+    }
+    if (site != NULL && strcmp(site, "cross-site") == 0) {
+        resp_error(req, 403, "bad_origin",
+                   "this request came from another site (Sec-Fetch-Site: cross-site); "
+                   "expected a page of %.*s (PLCCOACH_PUBLIC_URL)",
+                   (int)n, ours);
         return false;
+    }
     return true;
 }
 
@@ -189,10 +208,8 @@ bool auth_guard(struct request *req, const struct route *route)
     bool failed;
 
     if (route->flags & ROUTE_CSRF) {
-        if (!origin_ok(req)) {
-            resp_error(req, 403, "bad_origin", "this request came from another site");
+        if (!origin_ok(req))
             return false;
-        }
     }
     if ((route->flags & ROUTE_AUTH) == 0)
         return true;

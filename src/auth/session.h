@@ -39,7 +39,8 @@ bool session_cookie_secure(const struct config *cfg) __attribute__((nonnull));
 const char *session_cookie_name(const struct config *cfg) __attribute__((nonnull));
 
 /* Starts a session for user_id: stores its digest, sets the cookie on the
- * response.  Returns the session's CSRF token (arena), or NULL after
+ * response, and ends the user's least recently used sessions beyond
+ * PLCCOACH_SESSIONS_PER_USER.  Returns the session's CSRF token (arena), or NULL after
  * setting a 500. */
 const char *session_create(struct request *req, const char *user_id) __attribute__((nonnull));
 

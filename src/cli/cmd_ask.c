@@ -183,6 +183,14 @@ int cmd_ask(int argc, char **argv, struct config *cfg)
         fprintf(stderr, "plccoach: no such conversation: %s\n", conv ? conv : "");
         rc = 1;
         break;
+    case COACH_GONE:
+        fprintf(stderr, "plccoach: the conversation was deleted while the coach answered\n");
+        rc = 1;
+        break;
+    case COACH_CONFLICT:
+        fprintf(stderr, "plccoach: this question is already being answered\n");
+        rc = 1;
+        break;
     case COACH_DB_ERROR:
     case COACH_CANCELLED:
         fprintf(stderr, "plccoach: the database failed: %s\n", db.last_error);

@@ -2,6 +2,7 @@
  * plccoach user add --email E --name N [--role R] [--password-stdin]
  * plccoach user list
  * plccoach user set-role --email E --role R
+ * plccoach user sign-in-link --email E
  * plccoach user delete --email E|--id ID --yes
  *
  * Local accounts are for bootstrapping the first admin and for self-hosted
@@ -17,6 +18,7 @@
 
 #include "auth/password.h"
 #include "auth/session.h"
+#include "auth/signin.h"
 #include "cli/commands.h"
 #include "db/audit.h"
 #include "db/db.h"
@@ -93,7 +95,7 @@ static int user_add(int argc, char **argv, struct db *db)
         if (hash == NULL)
             return 1;
     }
-    id = user_create(db, email, name, role, true, hash, &conflict);
+    id = user_create_local(db, email, name, role, hash, NULL, NULL, "cli", &conflict);
     free(hash);
     if (id == NULL) {
         fprintf(stderr,
@@ -101,12 +103,6 @@ static int user_add(int argc, char **argv, struct db *db)
                          : "plccoach: could not create user %s\n",
                 email);
         return 1;
-    }
-    {
-        json_object *detail = json_object_new_object();
-        json_object_object_add(detail, "role", json_object_new_string(role));
-        json_object_object_add(detail, "via", json_object_new_string("cli"));
-        (void)audit_record(db, NULL, "user.create", "user", id, NULL, detail);
     }
     printf("%s\n", id);
     free(id);
@@ -184,6 +180,54 @@ static int user_set_role(int argc, char **argv, struct db *db)
     return 0;
 }
 
+/* Prints a one-time sign-in link for a local account (src/auth/signin.h):
+ * the first admin's on a new install, or anyone's forgotten password. */
+static int user_sign_in_link(int argc, char **argv, struct db *db, const struct config *cfg)
+{
+    static const struct option opts[] = {
+        {"email", required_argument, NULL, 'e'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *email = NULL;
+    struct signin_link link;
+    enum store_result st;
+    char *url;
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "e:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'e': email = optarg; break;
+        default: return 2;
+        }
+    }
+    if (email == NULL) {
+        fprintf(stderr, "plccoach: user sign-in-link needs --email\n");
+        return 2;
+    }
+    url = signin_link_issue(db, cfg, NULL, email, NULL, NULL, "cli", &link, &st);
+    switch (st) {
+    case STORE_OK: break;
+    case STORE_NOT_FOUND:
+        fprintf(stderr, "plccoach: no enabled user with email %s\n", email);
+        return 1;
+    case STORE_CONFLICT:
+        fprintf(stderr,
+                "plccoach: %s signs in through single sign-on; a sign-in link is for local "
+                "accounts\n",
+                email);
+        return 1;
+    default: fprintf(stderr, "plccoach: %s\n", db->last_error); return 1;
+    }
+    printf("%s\n", url);
+    fprintf(stderr,
+            "plccoach: a sign-in link for %s: it works once, until %s; opened in a browser it "
+            "signs in without a password\n",
+            link.email, link.expires_at);
+    free(url);
+    return 0;
+}
+
 /* Erases a person (docs/privacy.md): prints the erasure id to keep with
  * the request that asked for it. */
 static int user_delete(int argc, char **argv, struct db *db, const struct config *cfg)
@@ -256,6 +300,7 @@ int cmd_user(int argc, char **argv, struct config *cfg)
                 "[--password-stdin]\n"
                 "       plccoach user list\n"
                 "       plccoach user set-role --email E --role R\n"
+                "       plccoach user sign-in-link --email E\n"
                 "       plccoach user delete --email E|--id ID --yes\n");
         return argc < 2 ? 2 : 0;
     }
@@ -270,6 +315,8 @@ int cmd_user(int argc, char **argv, struct config *cfg)
         rc = user_list(&db);
     else if (strcmp(argv[1], "set-role") == 0)
         rc = user_set_role(argc - 1, argv + 1, &db);
+    else if (strcmp(argv[1], "sign-in-link") == 0)
+        rc = user_sign_in_link(argc - 1, argv + 1, &db, cfg);
     else if (strcmp(argv[1], "delete") == 0)
         rc = user_delete(argc - 1, argv + 1, &db, cfg);
     else {

@@ -21,7 +21,7 @@ struct command {
 static const struct command commands[] = {
     {"migrate", cmd_migrate, "apply database migrations (--status lists them)"},
     {"db-roles", cmd_db_roles, "create the application and migration roles (as the master user)"},
-    {"user", cmd_user, "add, list, change and erase users (local accounts, roles)"},
+    {"user", cmd_user, "add, list, change and erase users (local accounts, roles, sign-in links)"},
     {"org", cmd_org, "add and list districts and schools"},
     {"team", cmd_team, "add teams, their members and their coaches"},
     {"ingest", cmd_ingest, "add books (PDF, Markdown, text) to the library"},

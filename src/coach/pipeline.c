@@ -20,6 +20,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,7 @@
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/cfg.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -209,8 +211,9 @@ static enum coach_status ask_context(struct ask *a)
     size_t i;
 
     if (rq->user_id != NULL && rq->conversation_id != NULL) {
+        /* Answering a saved question again: the conversation before it. */
         enum store_result s = msg_history(a->db, &a->arena, rq->user_id, rq->conversation_id,
-                                          COACH_CONTEXT_TURNS, &a->turns, &a->nturns);
+                                          rq->retry_of, COACH_CONTEXT_TURNS, &a->turns, &a->nturns);
         if (s != STORE_OK)
             return s == STORE_NOT_FOUND ? COACH_NOT_FOUND : COACH_DB_ERROR;
     } else if (rq->user_id == NULL && rq->ncontext > 0) {
@@ -302,23 +305,52 @@ static void ask_route(struct ask *a)
     }
 }
 
-/* Step 5: the question is saved before anything is generated; then the
- * meta event. */
+/* How long the question's answer may take before readers call it
+ * interrupted: the model's whole timeout, and time for the rest. */
+static long answer_lease_s(const struct config *cfg)
+{
+    return (long)(cfg->llm_timeout_ms / 1000) + COACH_ANSWER_LEASE_S;
+}
+
+/* Step 5: the question is saved before anything is generated (or, asked
+ * again in place, claimed again); then the meta event. */
 static enum coach_status ask_save_question(struct ask *a)
 {
     const struct coach_request *rq = a->rq;
     bool saved = rq->user_id != NULL;
+    enum store_result s = STORE_OK;
     json_object *meta;
 
-    if (saved) {
+    if (saved && rq->retry_of != NULL) {
+        s = msg_reask(a->db, rq->user_id, rq->conversation_id, rq->retry_of, answer_lease_s(a->cfg),
+                      a->answer_id);
+        if (s == STORE_OK) {
+            snprintf(a->conv_id, sizeof(a->conv_id), "%s", rq->conversation_id);
+            snprintf(a->user_msg_id, sizeof(a->user_msg_id), "%s", rq->retry_of);
+        }
+    } else if (saved) {
         struct buf title = BUF_INIT;
-        enum store_result s;
+        struct msg_question q = {
+            .user_id = rq->user_id,
+            .conversation_id = rq->conversation_id,
+            .content = rq->question,
+            .key = rq->key,
+            .lease_s = answer_lease_s(a->cfg),
+        };
         coach_title(&title, rq->question);
-        s = msg_save_question(a->db, rq->user_id, rq->conversation_id, buf_str(&title),
-                              rq->question, a->conv_id, a->user_msg_id, a->answer_id);
+        q.title = buf_str(&title);
+        s = msg_save_question(a->db, &q, a->conv_id, a->user_msg_id, a->answer_id);
         buf_free(&title);
-        if (s != STORE_OK)
-            return s == STORE_NOT_FOUND ? COACH_NOT_FOUND : COACH_DB_ERROR;
+    }
+    switch (s) {
+    case STORE_OK: break;
+    case STORE_NOT_FOUND: return COACH_NOT_FOUND;
+    case STORE_CONFLICT: return COACH_CONFLICT;
+    default: return COACH_DB_ERROR;
+    }
+    if (saved) {
+        snprintf(a->out->conversation_id, sizeof(a->out->conversation_id), "%s", a->conv_id);
+        snprintf(a->out->question_id, sizeof(a->out->question_id), "%s", a->user_msg_id);
     }
     meta = json_object_new_object();
     json_add_str(meta, "conversation_id", saved ? a->conv_id : NULL);
@@ -546,7 +578,40 @@ static enum coach_status ask_save_answer(struct ask *a)
                                   : NULL,
     };
 
-    return msg_save_answer(a->db, &ans) ? COACH_OK : COACH_DB_ERROR;
+    switch (msg_save_answer(a->db, &ans)) {
+    case STORE_OK: return COACH_OK;
+    case STORE_NOT_FOUND: return COACH_GONE; /* deleted while we answered */
+    default: return COACH_DB_ERROR;
+    }
+}
+
+/* After a failure past the question (a->user_msg_id set): the failure
+ * is saved in the answer's place, so the conversation never keeps a
+ * question without an answer.  When even this cannot be saved, the
+ * question's answer_by makes readers show it interrupted. */
+static void ask_save_failure(struct ask *a, enum coach_status st)
+{
+    const char *code, *text;
+    enum store_result s;
+
+    if (a->rq->user_id == NULL || a->user_msg_id[0] == '\0')
+        return;
+    switch (st) {
+    case COACH_DB_ERROR:
+        code = "db_unavailable";
+        text = "The answer could not be finished because the database was unavailable. "
+               "Try again.";
+        break;
+    case COACH_CANCELLED:
+        code = "cancelled";
+        text = "The answer was stopped before it finished.";
+        break;
+    default: return; /* nothing to save: not found, conflict, or no conversation left */
+    }
+    s = msg_save_failure(a->db, a->answer_id, a->conv_id, code, text);
+    LOG_FIELDS(s == STORE_OK ? LOG_INFO : LOG_WARN,
+               s == STORE_OK ? "coach failure saved" : "coach failure not saved",
+               LF_STR("code", code), LF_STR("question_id", a->user_msg_id));
 }
 
 /* Step 9: the document into out->doc (taking cites and clar), the done
@@ -588,9 +653,12 @@ static void ask_document(struct ask *a)
                LF_INT("total_ms", out->total_ms));
 }
 
-/* Frees everything the call owns; on failure, *out too. */
+/* Frees everything the call owns; on failure, *out too, but for the
+ * ids of the saved question. */
 static void ask_release(struct ask *a, enum coach_status st)
 {
+    char conv[sizeof(a->out->conversation_id)], question[sizeof(a->out->question_id)];
+
     llm_result_free(&a->lr);
     verify_result_free(&a->vr);
     free(a->composed);
@@ -600,8 +668,12 @@ static void ask_release(struct ask *a, enum coach_status st)
     json_object_put(a->clar);
     arena_free(&a->arena);
     if (st != COACH_OK) {
+        memcpy(conv, a->out->conversation_id, sizeof(conv));
+        memcpy(question, a->out->question_id, sizeof(question));
         coach_answer_free(a->out);
         memset(a->out, 0, sizeof(*a->out));
+        memcpy(a->out->conversation_id, conv, sizeof(conv));
+        memcpy(a->out->question_id, question, sizeof(question));
     }
 }
 
@@ -638,6 +710,8 @@ enum coach_status coach_ask(struct db *db, const struct config *cfg, const struc
         st = ask_save_answer(&a);
     if (st == COACH_OK)
         ask_document(&a);
+    else
+        ask_save_failure(&a, st);
     ask_release(&a, st);
     return st;
 }

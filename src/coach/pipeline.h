@@ -21,17 +21,26 @@
  * text the model sent.
  *
  * What is saved, and when: the question before any generation (with the
- * conversation, in one statement, when it is new); the answer after it,
- * exactly as sent in done.  When the model fails before streaming
+ * conversation, in one statement, when it is new; with the request's
+ * Idempotency-Key when it has one; with answer_by, the time by which its
+ * answer is due: COACH_ANSWER_LEASE_S past the model's whole timeout); the
+ * answer after it, exactly as sent in done.  No question stays without an
+ * answer: when the answer cannot be finished after the question was saved
+ * (the database failed, the client went away), a failure is saved in its
+ * place (kind "error", a code and a sentence), and when even that cannot
+ * be saved (or the worker died), readers show the question as interrupted
+ * once its answer_by has passed (src/db/messages.h).  A question that
+ * failed or was interrupted can be answered again in place (rq->retry_of):
+ * its failure is replaced, no second question is saved.  When the model fails before streaming
  * anything, the extractive answer is sent and saved with a notice.  When
  * it fails after deltas went out, an error event {code: "model_failed"}
  * follows them, then the extractive answer's citation events, and done
  * carries the extractive answer with a notice; that is what is saved.
  * When the model's answer verifies with nothing removed it is sent and
  * saved exactly as streamed; when everything in it failed verification,
- * the extractive answer is used instead, with a notice.  When the client goes away (a failed
- * write), the model request is cancelled and no answer is saved: the conversation keeps the
- * question, unanswered, which is what the client last saw.
+ * the extractive answer is used instead, with a notice.  When the client
+ * goes away (a failed write), the model request is cancelled and the
+ * failure "cancelled" is saved in the answer's place.
  */
 #ifndef PLC_COACH_PIPELINE_H
 #define PLC_COACH_PIPELINE_H
@@ -51,6 +60,7 @@ struct buf;
 #define COACH_SOURCES 5         /* passages retrieved and numbered */
 #define COACH_TITLE_CHARS 80    /* a new conversation's title */
 #define COACH_ANSWER_MAX_BYTES 60000
+#define COACH_ANSWER_LEASE_S 60 /* added to the model's timeout for answer_by */
 
 /* How the pipeline talks to a streaming client. */
 struct coach_events {
@@ -67,13 +77,19 @@ struct coach_request {
     const char *question;        /* trimmed, 1..COACH_QUESTION_MAX characters */
     const char *const *context;  /* without user_id: earlier questions, oldest first */
     size_t ncontext;
+    const char *key;      /* the request's Idempotency-Key, saved with the question; or NULL */
+    const char *retry_of; /* answer this saved question of conversation_id again, in place
+                           * (question is then its text); or NULL */
 };
 
 enum coach_status {
     COACH_OK,
-    COACH_NOT_FOUND, /* conversation_id is not the user's */
-    COACH_DB_ERROR,  /* the database failed (logged) */
-    COACH_CANCELLED, /* the client went away; no answer saved */
+    COACH_NOT_FOUND, /* conversation_id (or retry_of) is not the user's */
+    COACH_DB_ERROR,  /* the database failed (logged); the failure saved when it could be */
+    COACH_CANCELLED, /* the client went away; the failure "cancelled" saved */
+    COACH_CONFLICT,  /* the key was taken by a concurrent request, or retry_of is answered,
+                      * being answered, or not the last question */
+    COACH_GONE,      /* the conversation was deleted while the coach answered in it */
 };
 
 struct coach_answer {
@@ -88,11 +104,15 @@ struct coach_answer {
     bool retrieved;    /* retrieval found something relevant */
     char *standalone;  /* the question as routed and retrieved (malloc'd) */
     long ttft_ms, total_ms;
+    /* Set once the question is saved, whatever the status: an error after
+     * it names the conversation, so a retry continues it. */
+    char conversation_id[37], question_id[37];
 };
 
 /* Answers one question.  ev NULL: nothing is streamed.  Returns the status
  * and, on COACH_OK, fills *out (release with coach_answer_free; safe to
- * call whatever the status). */
+ * call whatever the status); out->conversation_id and out->question_id
+ * whatever the status, once the question was saved. */
 enum coach_status coach_ask(struct db *db, const struct config *cfg, const struct coach_request *rq,
                             const struct coach_events *ev, struct coach_answer *out)
     __attribute__((nonnull(1, 2, 3, 5)));

@@ -40,6 +40,7 @@
     "'prompt_tokens', " m ".prompt_tokens, 'completion_tokens', " m ".completion_tokens, "         \
     "'ttft_ms', " m ".ttft_ms, 'total_ms', " m ".total_ms, "                                       \
     "'type', " m ".kind, 'clarification', " m ".clarification, "                                   \
+    "'error_code', " m ".error_code, "                                                             \
     "'created_at', " SQL_TS(m ".created_at") ")"
 
 #endif

@@ -67,10 +67,13 @@
  * message, its role, the feedback. */
 #define MESSAGES_SQL                                                                               \
     "SELECT " SQL_MESSAGE_JSON("m") ", m.role, "                                                   \
-    "  CASE WHEN f.message_id IS NOT NULL THEN " SQL_FEEDBACK_JSON("f") " END "                    \
-    "FROM messages m "                                                                             \
+    "  CASE WHEN f.message_id IS NOT NULL THEN " SQL_FEEDBACK_JSON("f") " END, "                   \
+    "  CASE WHEN m.role = 'user' AND m.next_role IS DISTINCT FROM 'assistant' THEN "               \
+    "    CASE WHEN m.answer_by > now() THEN 'pending' ELSE 'interrupted' END END "                 \
+    "FROM (SELECT *, lead(role) OVER (ORDER BY seq) AS next_role FROM messages "                   \
+    "  WHERE conversation_id = $1) m "                                                             \
     "LEFT JOIN feedback f ON f.message_id = m.id AND f.user_id = $2::uuid "                        \
-    "WHERE m.conversation_id = $1 AND ($3::uuid IS NULL "                                          \
+    "WHERE ($3::uuid IS NULL "                                                                     \
     "  OR m.created_at <= (SELECT created_at FROM shares WHERE id = $3::uuid)) "                   \
     "ORDER BY m.seq"
 
@@ -316,6 +319,12 @@ json_object *conv_messages(struct db *db, const char *conv_id, const char *feedb
             json_object_object_add(m, "feedback", f);
         else
             json_object_put(f);
+        /* A question with no answer after it: being answered until its
+         * answer_by, interrupted after (src/db/messages.h). */
+        if (strcmp(PQgetvalue(res, i, 1), "user") == 0)
+            json_object_object_add(
+                m, "answer_state",
+                db_value(res, i, 3) ? json_object_new_string(PQgetvalue(res, i, 3)) : NULL);
         json_object_array_add(list, m);
     }
     PQclear(res);

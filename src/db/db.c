@@ -1,10 +1,15 @@
 /*
- * Lazy, self-healing libpq connection; see db.h.
+ * Lazy, self-healing libpq connection that waits out a short outage; see
+ * db.h.
  */
 #include "config.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "db/db.h"
 #include "util/buf.h"
@@ -16,6 +21,7 @@ void db_init(struct db *db, const struct config *cfg)
 {
     memset(db, 0, sizeof(*db));
     db->cfg = cfg;
+    db->wait_ms = cfg->db_wait_ms;
 }
 
 /* Copies the first line of libpq's message (no secrets: libpq never
@@ -28,6 +34,29 @@ static void first_line(char *dst, size_t len, const char *msg)
         n = len - 1;
     memcpy(dst, msg, n);
     dst[n] = '\0';
+}
+
+/* libpq's notice receiver for our connections (arg: the struct db).
+ * Notices go to our log as JSON lines (NOTICE and below at debug level),
+ * not to stderr as libpq would print them.  A FATAL that arrives while
+ * the connection is idle is the server's last word before it closes it (a
+ * shutdown, a restart): libpq hands it here rather than to a statement, so
+ * it is remembered in db->goodbye (a statement sent after it never ran). */
+static void notice_receiver(void *arg, const PGresult *res)
+{
+    struct db *db = arg;
+    const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+    char line[256];
+    bool fatal =
+        severity != NULL && (strcmp(severity, "FATAL") == 0 || strcmp(severity, "PANIC") == 0);
+
+    first_line(line, sizeof(line), PQresultErrorMessage(res));
+    if (fatal)
+        db->goodbye = true;
+    if (fatal || (severity != NULL && strcmp(severity, "WARNING") == 0))
+        LOG_FIELDS(LOG_WARN, "database notice", LF_STR("notice", line));
+    else
+        LOG_FIELDS(LOG_DEBUG, "database notice", LF_STR("notice", line));
 }
 
 /* Opens a connection with our timeouts and application name. */
@@ -55,85 +84,224 @@ static PGconn *open_conn(const struct config *cfg)
     return PQconnectdbParams(keys, vals, 1);
 }
 
-PGconn *db_conn(struct db *db)
+/* Sleeps ms milliseconds (the caller's deadline already bounds it). */
+static void pause_ms(int64_t ms)
 {
-    int64_t now;
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
 
-    if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* Whether the idle connection is still there.  A server that shuts down
+ * (a restart, a failover) tells each idle client why and closes: both
+ * wait on the socket unread, so a statement sent now would fail on a
+ * connection that was dead before we sent it.  Reading what waits
+ * (without blocking) notices that; a notification (LISTEN) or a notice
+ * just stays in libpq's buffer. */
+static bool conn_alive(struct db *db)
+{
+    PGconn *conn = db->conn;
+    struct pollfd p = {PQsocket(conn), POLLIN, 0};
+    int i;
+
+    for (i = 0; i < 2 && PQstatus(conn) == CONNECTION_OK && !db->goodbye; i++) {
+        p.revents = 0;
+        if (poll(&p, 1, 0) <= 0)
+            return true;
+        /* Data, or the end: the end shows on the read after the data.
+         * PQisBusy() parses what came: a FATAL goes to notice_receiver. */
+        if (!PQconsumeInput(conn))
+            return false;
+        (void)PQisBusy(conn);
+    }
+    return PQstatus(conn) == CONNECTION_OK && !db->goodbye;
+}
+
+/* Drops the connection after a loss; inside a transaction the loss
+ * breaks it (db.h). */
+static void drop_conn(struct db *db)
+{
+    if (db->in_tx)
+        db->broken_tx = true;
+    db->in_tx = false;
+    PQfinish(db->conn);
+    db->conn = NULL;
+}
+
+/* One connection attempt; true when db->conn is usable. */
+static bool try_connect(struct db *db)
+{
+    db->goodbye = false;
+    db->conn = open_conn(db->cfg);
+    if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK) {
+        PQsetNoticeReceiver(db->conn, notice_receiver, db);
+        db->generation++;
+        if (db->last_attempt_ms != 0)
+            log_info("database connection re-established");
+        db->last_attempt_ms = 0;
+        db->last_error[0] = '\0';
+        return true;
+    }
+    first_line(db->last_error, sizeof(db->last_error),
+               db->conn ? PQerrorMessage(db->conn) : "out of memory");
+    PQfinish(db->conn);
+    db->conn = NULL;
+    return false;
+}
+
+/* db_conn() waiting for the database until deadline_ms (0: not at all,
+ * one attempt per DB_RETRY_MS at most). */
+static PGconn *conn_until(struct db *db, int64_t deadline_ms)
+{
+    int64_t now, pause = 25;
+    bool warned = false;
+
+    if (db->conn != NULL && conn_alive(db))
         return db->conn;
     if (db->conn != NULL) {
-        PQfinish(db->conn);
-        db->conn = NULL;
-    }
-    now = now_ms();
-    if (db->last_attempt_ms != 0 && now - db->last_attempt_ms < DB_RETRY_MS)
-        return NULL; /* last_error still says why */
-    db->conn = open_conn(db->cfg);
-    if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
         first_line(db->last_error, sizeof(db->last_error),
-                   db->conn ? PQerrorMessage(db->conn) : "out of memory");
-        log_warn("database connection failed: %s", db->last_error);
-        PQfinish(db->conn);
-        db->conn = NULL;
-        db->last_attempt_ms = now;
-        return NULL;
+                   db->goodbye ? "the server closed the connection" : PQerrorMessage(db->conn));
+        log_warn("database connection lost while idle: %s", db->last_error);
+        drop_conn(db);
     }
-    db->generation++;
-    if (db->last_attempt_ms != 0)
-        log_info("database connection re-established");
-    db->last_attempt_ms = 0;
-    db->last_error[0] = '\0';
-    return db->conn;
+    if (db->broken_tx)
+        return NULL; /* the transaction is gone; db.h */
+    now = now_ms();
+    if (deadline_ms == 0 && db->last_attempt_ms != 0 && now - db->last_attempt_ms < DB_RETRY_MS)
+        return NULL; /* last_error still says why */
+    for (;;) {
+        if (try_connect(db))
+            return db->conn;
+        now = now_ms();
+        if (!warned) {
+            log_warn("database connection failed: %s", db->last_error);
+            warned = true;
+        }
+        db->last_attempt_ms = now;
+        if (now >= deadline_ms)
+            return NULL;
+        /* The last pause ends at the deadline, for one more attempt. */
+        pause_ms(now + pause > deadline_ms ? deadline_ms - now : pause);
+        pause = pause * 2 > 200 ? 200 : pause * 2;
+    }
+}
+
+/* The deadline of a statement or connection that may wait for the
+ * database (PLCCOACH_DB_WAIT_MS from now; 0 when it may not). */
+static int64_t wait_deadline(const struct db *db, bool wait)
+{
+    return wait && db->wait_ms > 0 ? now_ms() + db->wait_ms : 0;
+}
+
+PGconn *db_conn(struct db *db)
+{
+    return conn_until(db, wait_deadline(db, true));
+}
+
+/* True for a statement that the server refused because it was shutting
+ * down, starting up or had crashed: it did not run (the session ended
+ * before its implicit transaction could commit), so it may be sent again
+ * on a new connection. */
+static bool not_run(const PGresult *res)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+    return state != NULL
+           && (strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0
+               || strcmp(state, "57P03") == 0);
+}
+
+/* Whether sql ends a transaction (COMMIT, ROLLBACK, END, ABORT). */
+static bool ends_tx(const char *sql)
+{
+    return strncasecmp(sql, "COMMIT", 6) == 0 || strncasecmp(sql, "ROLLBACK", 8) == 0
+           || strncasecmp(sql, "END", 3) == 0 || strncasecmp(sql, "ABORT", 5) == 0;
+}
+
+/* A statement of a transaction that died with its connection: nothing of
+ * it may run on a new one.  Its end clears the state: ROLLBACK succeeds
+ * (there is nothing left to undo), COMMIT fails. */
+static PGresult *broken(struct db *db, const char *sql)
+{
+    if (ends_tx(sql)) {
+        db->broken_tx = false;
+        if (strncasecmp(sql, "ROLLBACK", 8) == 0 || strncasecmp(sql, "ABORT", 5) == 0)
+            return PQmakeEmptyPGresult(NULL, PGRES_COMMAND_OK);
+    }
+    snprintf(db->last_error, sizeof(db->last_error),
+             "the connection was lost inside a transaction");
+    return NULL;
 }
 
 static PGresult *exec_format(struct db *db, const char *sql, int nparams, const char *const *params,
-                             bool idempotent, int result_format)
+                             bool idempotent, int result_format, bool wait)
 {
+    int64_t deadline = wait_deadline(db, wait);
     int attempt;
 
-    for (attempt = 0; attempt < 2; attempt++) {
-        PGconn *conn = db_conn(db);
+    db->last_sqlstate[0] = '\0';
+    if (db->broken_tx)
+        return broken(db, sql);
+    for (attempt = 0;; attempt++) {
+        PGconn *conn = conn_until(db, deadline);
         PGresult *res;
         ExecStatusType st;
+        bool retry;
 
         if (conn == NULL)
-            return NULL;
+            return db->broken_tx ? broken(db, sql) : NULL;
         res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, result_format);
         st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-        if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+        if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+            PGTransactionStatusType ts = PQtransactionStatus(conn);
+            db->in_tx = ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR;
             return res;
+        }
         first_line(db->last_error, sizeof(db->last_error),
                    res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
-        PQclear(res);
-        if (PQstatus(conn) != CONNECTION_OK) {
-            log_warn("database connection lost: %s", db->last_error);
-            PQfinish(db->conn);
-            db->conn = NULL;
-            if (idempotent)
-                continue;
+        snprintf(db->last_sqlstate, sizeof(db->last_sqlstate), "%s",
+                 res && PQresultErrorField(res, PG_DIAG_SQLSTATE)
+                     ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
+                     : "");
+        if (PQstatus(conn) == CONNECTION_OK && !not_run(res) && !db->goodbye) {
+            PGTransactionStatusType ts = PQtransactionStatus(conn);
+            db->in_tx = ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR;
+            PQclear(res);
+            log_error("query failed: %s", db->last_error);
             return NULL;
         }
-        log_error("query failed: %s", db->last_error);
-        return NULL;
+        /* The connection is gone.  Send the statement again on a new one
+         * when that cannot do it twice: it is idempotent, or the server
+         * said it did not run it; and never inside a transaction, which
+         * died with the connection. */
+        retry = !db->in_tx && (idempotent || not_run(res) || db->goodbye);
+        PQclear(res);
+        log_warn("database connection lost: %s", db->last_error);
+        drop_conn(db);
+        if (!retry)
+            return NULL;
+        if (deadline == 0 ? attempt >= 1 : now_ms() >= deadline)
+            return NULL;
     }
-    return NULL;
 }
 
 PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
                   bool idempotent)
 {
-    return exec_format(db, sql, nparams, params, idempotent, 0);
+    return exec_format(db, sql, nparams, params, idempotent, 0, true);
 }
 
 PGresult *db_exec_binary(struct db *db, const char *sql, int nparams, const char *const *params,
                          bool idempotent)
 {
-    return exec_format(db, sql, nparams, params, idempotent, 1);
+    return exec_format(db, sql, nparams, params, idempotent, 1, true);
 }
 
 bool db_ping(struct db *db, char *reason, size_t len)
 {
-    PGresult *res = db_exec(db, "SELECT 1", 0, NULL, true);
+    /* At once: the load balancer must see an outage, not wait it out. */
+    PGresult *res = exec_format(db, "SELECT 1", 0, NULL, true, 0, false);
 
     if (res == NULL) {
         first_line(reason, len, db->last_error[0] ? db->last_error : "database unavailable");
@@ -141,6 +309,11 @@ bool db_ping(struct db *db, char *reason, size_t len)
     }
     PQclear(res);
     return true;
+}
+
+void db_request_begin(struct db *db)
+{
+    db->broken_tx = false;
 }
 
 PGconn *db_connect_cli(const struct config *cfg)

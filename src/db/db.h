@@ -3,9 +3,24 @@
  *
  * A worker owns one struct db for its lifetime.  The libpq connection is
  * opened lazily on first use, and re-opened after a failure without
- * restarting the process (at most one attempt per DB_RETRY_MS, so a dead
- * database costs a fast error rather than a connect per request).  All
- * queries are parameterised; no SQL is ever built from input.
+ * restarting the process.  All queries are parameterised; no SQL is ever
+ * built from input.
+ *
+ * A short outage (a restart, a failover) costs nothing: a statement that
+ * finds no database waits for one, retrying the connection with growing
+ * pauses (25 ms to 200 ms) for up to PLCCOACH_DB_WAIT_MS (default 3000),
+ * and only then fails.  Before a statement is sent on an idle connection,
+ * what waits on its socket is read without blocking, so a connection that
+ * the server closed while it was idle is replaced rather than used.  A
+ * statement whose connection is lost is sent again on a new one when that
+ * cannot run it twice: it is idempotent, or the server refused it because
+ * it was shutting down, starting up or recovering (SQLSTATE 57P01-57P03,
+ * or a FATAL received while the connection was idle, before the statement
+ * went out), and it was not inside a transaction.  A transaction whose connection is
+ * lost is broken: every statement of it fails until its ROLLBACK (which
+ * then succeeds) or COMMIT (which fails), and it is never continued on a
+ * new connection (db_request_begin() clears the state for each request).
+ * db_ping() (/health) never waits: the load balancer must see an outage.
  */
 #ifndef PLC_DB_DB_H
 #define PLC_DB_DB_H
@@ -24,23 +39,29 @@ struct db {
     PGconn *conn;             /* NULL until connected; owned */
     const struct config *cfg; /* borrowed */
     int64_t last_attempt_ms;  /* when the last failed connect was tried */
+    int64_t wait_ms;          /* how long a statement waits for the database */
     char last_error[256];     /* why the last connect or query failed */
+    char last_sqlstate[6];    /* the SQLSTATE of the last failed statement, or "" */
     unsigned generation;      /* counts connections opened: session settings
                                * made on one are gone on the next */
+    bool in_tx;               /* the connection is inside a transaction */
+    bool goodbye;             /* the server sent FATAL while the connection was idle */
+    bool broken_tx;           /* that transaction died with its connection */
 };
 
 /* Prepares db; opens nothing. */
 void db_init(struct db *db, const struct config *cfg) __attribute__((nonnull));
 
-/* Returns a usable connection, connecting if needed, or NULL (the reason
- * is in db->last_error and logged).  The connection stays owned by db. */
+/* Returns a usable connection, connecting if needed (waiting up to
+ * PLCCOACH_DB_WAIT_MS for the database), or NULL (the reason is in
+ * db->last_error and logged).  The connection stays owned by db. */
 PGconn *db_conn(struct db *db) __attribute__((nonnull));
 
 /* Runs a parameterised statement (text parameters, text results).  Returns
  * the result (caller PQclear()s) when its status is COMMAND_OK or
- * TUPLES_OK; otherwise logs, records the error and returns NULL.  When
- * idempotent and the connection turns out to have been lost, reconnects
- * and runs the statement once more. */
+ * TUPLES_OK; otherwise logs, records the error and returns NULL.  Waits
+ * for the database and sends the statement again on a new connection as
+ * described above (idempotent: running it twice does no harm). */
 PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
                   bool idempotent) __attribute__((nonnull(1, 2), warn_unused_result));
 
@@ -55,8 +76,12 @@ PGresult *db_exec_binary(struct db *db, const char *sql, int nparams, const char
                          bool idempotent) __attribute__((nonnull(1, 2), warn_unused_result));
 
 /* Returns true when the database answers a trivial query; otherwise
- * copies a short reason into reason (len bytes). */
+ * copies a short reason into reason (len bytes).  Never waits for the
+ * database (at most one connection attempt per DB_RETRY_MS). */
 bool db_ping(struct db *db, char *reason, size_t len) __attribute__((nonnull));
+
+/* Starts a request: forgets a transaction broken in the last one. */
+void db_request_begin(struct db *db) __attribute__((nonnull));
 
 /* Opens a connection for the command line (no lazy retry throttle).
  * Returns NULL after printing the reason to stderr. Caller PQfinish()es. */

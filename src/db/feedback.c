@@ -46,7 +46,8 @@
  * Answers: the message's role (no row: not the caller's), and the stored
  * feedback (NULL for a question). */
 #define PUT_SQL                                                                                    \
-    "WITH m AS (SELECT m.id, m.role FROM messages m "                                              \
+    "WITH m AS (SELECT m.id, CASE WHEN m.kind = 'error' THEN 'failure' ELSE m.role END AS role "   \
+    "  FROM messages m "                                                                           \
     "  JOIN conversations c ON c.id = m.conversation_id WHERE m.id = $1 AND c.user_id = $2), "     \
     "saved AS (INSERT INTO feedback AS f "                                                         \
     "  (message_id, user_id, rating, reasons, comment, flagged, flagged_at) "                      \

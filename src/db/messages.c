@@ -4,53 +4,125 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "db/conv_sql.h"
 #include "db/db.h"
 #include "db/messages.h"
 #include "library/domains.h"
 #include "util/log.h"
 
-/* $1 conversation, $2 user, $3 how many: one row per message, oldest
- * first, or one row of NULLs for an empty conversation; none when it is
- * not the user's. */
+/* $1 conversation, $2 user, $3 how many, $4 the message to stop before
+ * (or NULL): one row per message, oldest first, failures left out, or one
+ * row of NULLs for an empty conversation; none when it is not the
+ * user's. */
 #define HISTORY_SQL                                                                                \
     "SELECT m.role, m.content FROM conversations c "                                               \
     "LEFT JOIN LATERAL (SELECT role, content, seq FROM messages "                                  \
-    "  WHERE conversation_id = c.id ORDER BY seq DESC LIMIT $3::int) m ON true "                   \
+    "  WHERE conversation_id = c.id AND kind IS DISTINCT FROM 'error' "                            \
+    "  AND ($4::uuid IS NULL OR seq < (SELECT seq FROM messages "                                  \
+    "    WHERE id = $4::uuid AND conversation_id = c.id)) "                                        \
+    "  ORDER BY seq DESC LIMIT $3::int) m ON true "                                                \
     "WHERE c.id = $1 AND c.user_id = $2 ORDER BY m.seq"
 
-/* $1 user, $2 title, $3 content. */
+/* $1 user, $2 title, $3 content, $4 key or NULL, $5 lease seconds. */
 #define NEW_QUESTION_SQL                                                                           \
     "WITH c AS (INSERT INTO conversations (user_id, title) VALUES ($1, $2) RETURNING id), "        \
-    "m AS (INSERT INTO messages (conversation_id, role, content) "                                 \
-    "  SELECT id, 'user', $3 FROM c RETURNING id, conversation_id) "                               \
+    "m AS (INSERT INTO messages (conversation_id, role, content, answer_by) "                      \
+    "  SELECT id, 'user', $3, now() + $5::int * interval '1 second' FROM c "                       \
+    "  RETURNING id, conversation_id), "                                                           \
+    "k AS (INSERT INTO ask_keys (user_id, key, question_id) "                                      \
+    "  SELECT $1, $4, id FROM m WHERE $4::text IS NOT NULL) "                                      \
     "SELECT conversation_id, id, gen_random_uuid() FROM m"
 
-/* $1 conversation, $2 user, $3 content. */
+/* $1 conversation, $2 user, $3 content, $4 key or NULL, $5 lease seconds. */
 #define QUESTION_SQL                                                                               \
-    "INSERT INTO messages (conversation_id, role, content) "                                       \
-    "SELECT c.id, 'user', $3 FROM conversations c WHERE c.id = $1 AND c.user_id = $2 "             \
-    "RETURNING conversation_id, id, gen_random_uuid()"
+    "WITH m AS (INSERT INTO messages (conversation_id, role, content, answer_by) "                 \
+    "  SELECT c.id, 'user', $3, now() + $5::int * interval '1 second' FROM conversations c "       \
+    "  WHERE c.id = $1 AND c.user_id = $2 RETURNING id, conversation_id), "                        \
+    "k AS (INSERT INTO ask_keys (user_id, key, question_id) "                                      \
+    "  SELECT $2, $4, id FROM m WHERE $4::text IS NOT NULL) "                                      \
+    "SELECT conversation_id, id, gen_random_uuid() FROM m"
+
+/* A reply ($1 its id, fresh for each answer) inserted only while its
+ * conversation exists (the row locked until the end of the statement, so
+ * a concurrent deletion either comes first, and nothing is inserted, or
+ * waits); whether the reply is there after it.  Sending it again is
+ * harmless (the id is taken: nothing happens, and it says true), so a
+ * statement whose connection was lost is sent again (src/db/db.c). */
+#define REPLY_SQL(insert)                                                                          \
+    "WITH ins AS (" insert " ON CONFLICT (id) DO NOTHING RETURNING id) "                           \
+    "SELECT EXISTS (SELECT 1 FROM ins) OR EXISTS (SELECT 1 FROM messages WHERE id = $1)"
 
 #define ANSWER_SQL                                                                                 \
-    "INSERT INTO messages (id, conversation_id, role, content, citations, domains, mode, model, "  \
-    "  grounded, prompt_tokens, completion_tokens, ttft_ms, total_ms, kind, clarification) "       \
-    "VALUES ($1, $2, 'assistant', $3, $4::jsonb, $5::text[], $6, $7, $8::boolean, $9::int, "       \
-    "  $10::int, $11::int, $12::int, $13, $14::jsonb)"
+    REPLY_SQL("INSERT INTO messages (id, conversation_id, role, content, citations, domains, "     \
+              "  mode, model, grounded, prompt_tokens, completion_tokens, ttft_ms, total_ms, "     \
+              "  kind, clarification) "                                                            \
+              "SELECT $1, c.id, 'assistant', $3, $4::jsonb, $5::text[], $6, $7, $8::boolean, "     \
+              "  $9::int, $10::int, $11::int, $12::int, $13, $14::jsonb "                          \
+              "FROM conversations c WHERE c.id = $2 FOR KEY SHARE")
+
+#define FAILURE_SQL                                                                                \
+    REPLY_SQL("INSERT INTO messages (id, conversation_id, role, content, kind, error_code) "       \
+              "SELECT $1, c.id, 'assistant', $3, 'error', $4 "                                     \
+              "FROM conversations c WHERE c.id = $2 FOR KEY SHARE")
+
+/* $1 conversation, $2 user, $3 question: the question's seq, whether a
+ * later question exists, whether an answer (not a failure) follows it,
+ * whether a failure does, whether its lease still runs. */
+#define REASK_SQL                                                                                  \
+    "SELECT q.seq, "                                                                               \
+    "  EXISTS (SELECT 1 FROM messages n WHERE n.conversation_id = q.conversation_id "              \
+    "    AND n.seq > q.seq AND n.role = 'user'), "                                                 \
+    "  EXISTS (SELECT 1 FROM messages a WHERE a.conversation_id = q.conversation_id "              \
+    "    AND a.seq > q.seq AND a.role = 'assistant' AND a.kind IS DISTINCT FROM 'error'), "        \
+    "  EXISTS (SELECT 1 FROM messages a WHERE a.conversation_id = q.conversation_id "              \
+    "    AND a.seq > q.seq AND a.kind = 'error'), "                                                \
+    "  coalesce(q.answer_by > now(), false) "                                                      \
+    "FROM messages q JOIN conversations c ON c.id = q.conversation_id "                            \
+    "WHERE q.id = $3 AND q.conversation_id = $1 AND c.user_id = $2 AND q.role = 'user' "           \
+    "FOR UPDATE OF q"
+
+/* $1 user, $2 key: the question asked with it, its conversation, the first
+ * reply after it (before the next question) as the message JSON and its
+ * kind, and the seconds left of its lease.  Keys older than a day are
+ * forgotten on the way (a hundred at a time). */
+/* clang-format off */
+#define BY_KEY_SQL                                                                                 \
+    "WITH old AS (DELETE FROM ask_keys WHERE ctid IN (SELECT ctid FROM ask_keys "                  \
+    "  WHERE created_at < now() - interval '1 day' LIMIT 100)) "                                   \
+    "SELECT q.id, q.conversation_id, r.json, r.kind, "                                             \
+    "  ceil(extract(epoch FROM q.answer_by - now()))::bigint "                                     \
+    "FROM ask_keys k JOIN messages q ON q.id = k.question_id "                                     \
+    "JOIN conversations c ON c.id = q.conversation_id AND c.user_id = k.user_id "                  \
+    "LEFT JOIN LATERAL (SELECT " SQL_MESSAGE_JSON("a") " AS json, a.kind FROM messages a "         \
+    "  WHERE a.conversation_id = q.conversation_id AND a.seq > q.seq AND a.role = 'assistant' "    \
+    "  AND NOT EXISTS (SELECT 1 FROM messages n WHERE n.conversation_id = q.conversation_id "      \
+    "    AND n.seq > q.seq AND n.seq < a.seq AND n.role = 'user') "                                \
+    "  ORDER BY a.seq LIMIT 1) r ON true "                                                         \
+    "WHERE k.user_id = $1 AND k.key = $2 AND k.created_at > now() - interval '1 day'"
+/* clang-format on */
+
+/* Runs BEGIN/COMMIT/ROLLBACK (false when it failed). */
+static bool tx(struct db *db, const char *command)
+{
+    return store_tx(db, command);
+}
 
 enum store_result msg_history(struct db *db, struct arena *a, const char *user_id,
-                              const char *conv_id, size_t max, struct msg_turn **turns, size_t *n)
+                              const char *conv_id, const char *until_id, size_t max,
+                              struct msg_turn **turns, size_t *n)
 {
     char limit[24];
-    const char *params[3] = {conv_id, user_id, limit};
+    const char *params[4] = {conv_id, user_id, limit, until_id};
     PGresult *res;
     int i, rows;
 
     *turns = NULL;
     *n = 0;
     snprintf(limit, sizeof(limit), "%zu", max);
-    res = db_exec(db, HISTORY_SQL, 3, params, true);
+    res = db_exec(db, HISTORY_SQL, 4, params, true);
     if (res == NULL)
         return STORE_ERROR;
     rows = PQntuples(res);
@@ -70,22 +142,24 @@ enum store_result msg_history(struct db *db, struct arena *a, const char *user_i
     return STORE_OK;
 }
 
-enum store_result msg_save_question(struct db *db, const char *user_id, const char *conv_id,
-                                    const char *title, const char *content,
+enum store_result msg_save_question(struct db *db, const struct msg_question *q,
                                     char conv_out[MSG_UUID_LEN + 1], char msg_out[MSG_UUID_LEN + 1],
                                     char next_out[MSG_UUID_LEN + 1])
 {
+    char lease[24];
     PGresult *res;
 
-    if (conv_id == NULL) {
-        const char *params[3] = {user_id, title, content};
-        res = db_exec(db, NEW_QUESTION_SQL, 3, params, false);
+    snprintf(lease, sizeof(lease), "%ld", q->lease_s);
+    if (q->conversation_id == NULL) {
+        const char *params[5] = {q->user_id, q->title, q->content, q->key, lease};
+        res = db_exec(db, NEW_QUESTION_SQL, 5, params, false);
     } else {
-        const char *params[3] = {conv_id, user_id, content};
-        res = db_exec(db, QUESTION_SQL, 3, params, false);
+        const char *params[5] = {q->conversation_id, q->user_id, q->content, q->key, lease};
+        res = db_exec(db, QUESTION_SQL, 5, params, false);
     }
     if (res == NULL)
-        return STORE_ERROR;
+        /* unique_violation: the key, taken by a concurrent request */
+        return strcmp(db->last_sqlstate, "23505") == 0 ? STORE_CONFLICT : STORE_ERROR;
     if (PQntuples(res) != 1) {
         PQclear(res);
         return STORE_NOT_FOUND;
@@ -93,6 +167,89 @@ enum store_result msg_save_question(struct db *db, const char *user_id, const ch
     snprintf(conv_out, MSG_UUID_LEN + 1, "%s", PQgetvalue(res, 0, 0));
     snprintf(msg_out, MSG_UUID_LEN + 1, "%s", PQgetvalue(res, 0, 1));
     snprintf(next_out, MSG_UUID_LEN + 1, "%s", PQgetvalue(res, 0, 2));
+    PQclear(res);
+    return STORE_OK;
+}
+
+enum store_result msg_question_text(struct db *db, struct arena *a, const char *user_id,
+                                    const char *conv_id, const char *question_id,
+                                    const char **content)
+{
+    const char *params[3] = {conv_id, user_id, question_id};
+    PGresult *res = db_exec(db,
+                            "SELECT m.content FROM messages m "
+                            "JOIN conversations c ON c.id = m.conversation_id "
+                            "WHERE m.id = $3 AND m.conversation_id = $1 AND c.user_id = $2 "
+                            "AND m.role = 'user'",
+                            3, params, true);
+
+    *content = NULL;
+    if (res == NULL)
+        return STORE_ERROR;
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        return STORE_NOT_FOUND;
+    }
+    *content = arena_strdup(a, PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return STORE_OK;
+}
+
+enum store_result msg_reask(struct db *db, const char *user_id, const char *conv_id,
+                            const char *question_id, long lease_s, char next_out[MSG_UUID_LEN + 1])
+{
+    char lease[24];
+    const char *params[3] = {conv_id, user_id, question_id}, *upd[3];
+    bool later, answered, failed, leased;
+    PGresult *res;
+    char seq[24];
+
+    next_out[0] = '\0';
+    if (!tx(db, "BEGIN"))
+        return STORE_ERROR;
+    res = db_exec(db, REASK_SQL, 3, params, false);
+    if (res == NULL || PQntuples(res) != 1) {
+        enum store_result st = res == NULL ? STORE_ERROR : STORE_NOT_FOUND;
+        PQclear(res);
+        (void)tx(db, "ROLLBACK");
+        return st;
+    }
+    snprintf(seq, sizeof(seq), "%s", PQgetvalue(res, 0, 0));
+    later = PQgetvalue(res, 0, 1)[0] == 't';
+    answered = PQgetvalue(res, 0, 2)[0] == 't';
+    failed = PQgetvalue(res, 0, 3)[0] == 't';
+    leased = PQgetvalue(res, 0, 4)[0] == 't';
+    PQclear(res);
+    /* Only the last question, unanswered, and not being answered now
+     * (a failure saved ends the attempt whatever its lease says). */
+    if (later || answered || (leased && !failed)) {
+        (void)tx(db, "ROLLBACK");
+        return STORE_CONFLICT;
+    }
+    snprintf(lease, sizeof(lease), "%ld", lease_s);
+    upd[0] = conv_id;
+    upd[1] = seq;
+    res = db_exec(db,
+                  "DELETE FROM messages WHERE conversation_id = $1 AND seq > $2::bigint "
+                  "AND kind = 'error'",
+                  2, upd, false);
+    if (res == NULL) {
+        (void)tx(db, "ROLLBACK");
+        return STORE_ERROR;
+    }
+    PQclear(res);
+    upd[0] = question_id;
+    upd[1] = lease;
+    res = db_exec(db,
+                  "UPDATE messages SET answer_by = now() + $2::int * interval '1 second' "
+                  "WHERE id = $1 RETURNING gen_random_uuid()",
+                  2, upd, false);
+    if (res == NULL || PQntuples(res) != 1 || !tx(db, "COMMIT")) {
+        PQclear(res);
+        (void)tx(db, "ROLLBACK");
+        return STORE_ERROR;
+    }
+    snprintf(next_out, MSG_UUID_LEN + 1, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     return STORE_OK;
 }
@@ -106,11 +263,30 @@ static const char *opt_long(char out[24], long v)
     return out;
 }
 
-bool msg_save_answer(struct db *db, const struct msg_answer *a)
+/* The result of inserting a reply (ANSWER_SQL, FAILURE_SQL): false means
+ * the conversation was deleted while the coach answered in it. */
+static enum store_result inserted(PGresult *res, const char *what, const char *id,
+                                  const char *conv_id)
+{
+    enum store_result st;
+
+    if (res == NULL) {
+        LOG_FIELDS(LOG_ERROR, "could not save the reply", LF_STR("what", what),
+                   LF_STR("message_id", id));
+        return STORE_ERROR;
+    }
+    st = PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't' ? STORE_OK : STORE_NOT_FOUND;
+    if (st == STORE_NOT_FOUND)
+        LOG_FIELDS(LOG_INFO, "conversation deleted while the coach answered in it",
+                   LF_STR("conversation_id", conv_id), LF_STR("dropped", what));
+    PQclear(res);
+    return st;
+}
+
+enum store_result msg_save_answer(struct db *db, const struct msg_answer *a)
 {
     char domains[160], pt[24], ct[24], tt[24], tot[24];
     const char *params[14];
-    PGresult *res;
 
     domains_pg_array(a->domains, domains, sizeof(domains));
     params[0] = a->id;
@@ -127,11 +303,49 @@ bool msg_save_answer(struct db *db, const struct msg_answer *a)
     params[11] = opt_long(tot, a->total_ms);
     params[12] = a->kind;
     params[13] = a->clarification_json;
-    res = db_exec(db, ANSWER_SQL, 14, params, false);
-    if (res == NULL) {
-        log_error("could not save the answer %s", a->id);
-        return false;
+    return inserted(db_exec(db, ANSWER_SQL, 14, params, true), "answer", a->id, a->conversation_id);
+}
+
+enum store_result msg_save_failure(struct db *db, const char *answer_id, const char *conv_id,
+                                   const char *code, const char *text)
+{
+    const char *params[4] = {answer_id, conv_id, text, code};
+
+    return inserted(db_exec(db, FAILURE_SQL, 4, params, true), "failure", answer_id, conv_id);
+}
+
+enum msg_key_state msg_by_key(struct db *db, const char *user_id, const char *key,
+                              struct msg_keyed *out)
+{
+    const char *params[2] = {user_id, key};
+    enum msg_key_state st;
+    PGresult *res;
+
+    memset(out, 0, sizeof(*out));
+    res = db_exec(db, BY_KEY_SQL, 2, params, true);
+    if (res == NULL)
+        return MSG_KEY_ERROR;
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        return MSG_KEY_UNKNOWN;
+    }
+    snprintf(out->question_id, sizeof(out->question_id), "%s", PQgetvalue(res, 0, 0));
+    snprintf(out->conversation_id, sizeof(out->conversation_id), "%s", PQgetvalue(res, 0, 1));
+    if (db_value(res, 0, 2) != NULL && strcmp(PQgetvalue(res, 0, 3), "error") != 0) {
+        if (!store_json(res, 0, 2, &out->answer) || out->answer == NULL) {
+            json_object_put(out->answer);
+            out->answer = NULL;
+            PQclear(res);
+            return MSG_KEY_ERROR;
+        }
+        st = MSG_KEY_ANSWERED;
+    } else if (db_value(res, 0, 2) == NULL && db_value(res, 0, 4) != NULL
+               && strtol(PQgetvalue(res, 0, 4), NULL, 10) > 0) {
+        out->retry_after = strtol(PQgetvalue(res, 0, 4), NULL, 10);
+        st = MSG_KEY_PENDING;
+    } else {
+        st = MSG_KEY_UNANSWERED;
     }
     PQclear(res);
-    return true;
+    return st;
 }

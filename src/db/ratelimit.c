@@ -14,28 +14,16 @@
 #include "util/cfg.h"
 #include "util/log.h"
 
-enum ratelimit_result ratelimit_take(struct db *db, const char *user_id, const char *bucket,
-                                     long limit, long window_s, long *retry_after)
+/* Runs sql (one of the rate_take functions) with params and reads its
+ * (allowed, retry_after) row. */
+static enum ratelimit_result take(struct db *db, const char *sql, int n, const char *const *params,
+                                  long *retry_after)
 {
-    char lim[24], win[24];
-    const char *params[4];
     PGresult *res;
-    enum ratelimit_result result = RATE_ERROR;
+    enum ratelimit_result result;
 
-    snprintf(lim, sizeof(lim), "%ld", limit);
-    snprintf(win, sizeof(win), "%ld", window_s);
-    params[0] = user_id;
-    params[1] = bucket;
-    params[2] = lim;
-    params[3] = win;
     *retry_after = 0;
-
-    /* One statement: sql/007_rate_take.sql takes the per-(user, bucket)
-     * advisory lock, forgets what left the window, counts what is in it,
-     * records this one when there is room, and says when the oldest one
-     * leaves. */
-    res = db_exec(db, "SELECT allowed, retry_after FROM rate_take($1::uuid, $2, $3::int, $4::int)",
-                  4, params, false);
+    res = db_exec(db, sql, n, params, false);
     if (res == NULL)
         return RATE_ERROR;
     if (PQgetvalue(res, 0, 0)[0] == 't') {
@@ -46,6 +34,34 @@ enum ratelimit_result ratelimit_take(struct db *db, const char *user_id, const c
     }
     PQclear(res);
     return result;
+}
+
+enum ratelimit_result ratelimit_take(struct db *db, const char *user_id, const char *bucket,
+                                     long limit, long window_s, long *retry_after)
+{
+    char lim[24], win[24];
+    const char *params[4] = {user_id, bucket, lim, win};
+
+    snprintf(lim, sizeof(lim), "%ld", limit);
+    snprintf(win, sizeof(win), "%ld", window_s);
+    /* One statement: sql/007_rate_take.sql takes the per-(user, bucket)
+     * advisory lock, forgets what left the window, counts what is in it,
+     * records this one when there is room, and says when the oldest one
+     * leaves. */
+    return take(db, "SELECT allowed, retry_after FROM rate_take($1::uuid, $2, $3::int, $4::int)", 4,
+                params, retry_after);
+}
+
+enum ratelimit_result ratelimit_take_key(struct db *db, const char *key, long limit, long window_s,
+                                         long *retry_after)
+{
+    char lim[24], win[24];
+    const char *params[3] = {key, lim, win};
+
+    snprintf(lim, sizeof(lim), "%ld", limit);
+    snprintf(win, sizeof(win), "%ld", window_s);
+    return take(db, "SELECT allowed, retry_after FROM rate_take_key($1, $2::int, $3::int)", 3,
+                params, retry_after);
 }
 
 bool ratelimit_coach(struct request *req)

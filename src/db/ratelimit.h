@@ -21,6 +21,12 @@ enum ratelimit_result ratelimit_take(struct db *db, const char *user_id, const c
                                      long limit, long window_s, long *retry_after)
     __attribute__((nonnull));
 
+/* ratelimit_take() for a text key (1-200 bytes) instead of a user: a
+ * client address, a session cookie's digest, an email
+ * (sql/011_keyed_limits.sql). */
+enum ratelimit_result ratelimit_take_key(struct db *db, const char *key, long limit, long window_s,
+                                         long *retry_after) __attribute__((nonnull));
+
 /* Applies the per-user coach limit (PLCCOACH_COACH_RATE_LIMIT per hour) to
  * the signed-in user of req.  Returns true when the request may go on;
  * otherwise it has set 429 with Retry-After (or 503). */

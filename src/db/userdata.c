@@ -283,7 +283,7 @@ enum store_result userdata_erase(struct db *db, const char *user_id, const char 
         || !step(db, ERASE_AUDIT_SQL, 2, params))
         goto fail;
     params[0] = email;
-    if (!step(db, "DELETE FROM login_failures WHERE email_lower = lower($1)", 1, params))
+    if (!step(db, "DELETE FROM login_attempts WHERE email_lower = lower($1)", 1, params))
         goto fail;
     params[0] = user_id;
     /* Everything else that is the person's goes with the row (ON DELETE

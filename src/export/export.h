@@ -35,7 +35,8 @@ struct export_message {
     bool question;              /* the user's question; else the coach's reply */
     const char *content;        /* a question's text, or the reply's Markdown */
     const char *created_at;     /* ISO 8601 UTC ("2024-05-01T14:03:00Z"), or NULL */
-    const char *kind;           /* a reply's kind: "answer", "clarification", "refusal" or NULL */
+    const char *kind;           /* a reply's kind: "answer", "clarification", "refusal", "error" (a
+                                 * failure saved in the answer's place) or NULL */
     const char *const *choices; /* a clarification's choices (nchoices) */
     size_t nchoices;
     const struct export_citation *citations;

@@ -487,6 +487,7 @@ static void place_conversation(struct pdf *p, const struct export_conversation *
               text_layout(p,
                           m->kind && strcmp(m->kind, "clarification") == 0 ? "CLARIFYING QUESTION"
                           : m->kind && strcmp(m->kind, "refusal") == 0     ? "NO ANSWER"
+                          : m->kind && strcmp(m->kind, "error") == 0       ? "ANSWER NOT FINISHED"
                                                                            : "ANSWER",
                           SANS, 7.5, true, false, WIDTH),
               LEFT, 12, 1, 24, MUTED, false);

@@ -26,6 +26,8 @@ static const char *reply_heading(const struct export_message *m)
         return "Clarifying question";
     if (m->kind != NULL && strcmp(m->kind, "refusal") == 0)
         return "No answer";
+    if (m->kind != NULL && strcmp(m->kind, "error") == 0)
+        return "Answer not finished"; /* a saved failure (sql/013_answer_outcomes.sql) */
     return "Answer";
 }
 

@@ -3,7 +3,10 @@
  * their members and coaches, and the audit log.
  *
  * GET   /api/admin/users?q=&limit=&after=USER_ID
+ * POST  /api/admin/users             {"email","name","role"}: a local account
+ *                                    and a one-time sign-in link for it
  * PATCH /api/admin/users/{id}        {"role","organization_id","disabled"}
+ * POST  /api/admin/users/{id}/sign-in-link: a new one-time sign-in link
  * GET   /api/admin/organizations
  * POST  /api/admin/organizations     {"name","kind","parent_id"}
  * GET   /api/admin/teams?organization_id=
@@ -21,6 +24,7 @@
 #include <string.h>
 
 #include "auth/session.h"
+#include "auth/signin.h"
 #include "db/audit.h"
 #include "db/db.h"
 #include "db/orgs.h"
@@ -78,7 +82,9 @@ void h_admin_users(struct request *req)
                   "SELECT u.id, u.email, u.name, u.role, u.role_locked, u.organization_id, "
                   "u.disabled_at IS NOT NULL, "
                   "to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-                  "to_char(u.last_login_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+                  "to_char(u.last_login_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+                  "EXISTS (SELECT 1 FROM identities i WHERE i.user_id = u.id) "
+                  "AND NOT EXISTS (SELECT 1 FROM local_credentials c WHERE c.user_id = u.id) "
                   "FROM users u WHERE ($1::text IS NULL OR u.email ILIKE '%' || $1 || '%' "
                   "  OR u.name ILIKE '%' || $1 || '%') "
                   "AND ($2::uuid IS NULL OR (lower(u.email), u.id) > "
@@ -104,6 +110,8 @@ void h_admin_users(struct request *req)
                                json_object_new_boolean(PQgetvalue(res, i, 6)[0] == 't'));
         json_add_str(u, "created_at", db_value(res, i, 7));
         json_add_str(u, "last_login_at", db_value(res, i, 8));
+        json_object_object_add(u, "sso_only",
+                               json_object_new_boolean(PQgetvalue(res, i, 9)[0] == 't'));
         json_object_array_add(list, u);
     }
     out = json_object_new_object();
@@ -201,6 +209,88 @@ void h_admin_user_patch(struct request *req)
         return;
     }
     resp_json(req, 200, profile);
+}
+
+/* Makes a sign-in link for user_id (NULL after creating one: the id in
+ * created) and answers 201 {sign_in_link, expires_at} plus the profile
+ * of a user just created. */
+static void answer_link(struct request *req, const char *user_id, bool created)
+{
+    const struct auth_user *me = req->user;
+    struct signin_link link;
+    enum store_result st;
+    json_object *out, *profile = NULL;
+    char *url = signin_link_issue(req->db, req->cfg, user_id, NULL, me->id, request_client_ip(req),
+                                  "admin", &link, &st);
+    bool failed;
+
+    switch (st) {
+    case STORE_OK: break;
+    case STORE_NOT_FOUND: resp_error(req, 404, "not_found", "no such enabled user"); return;
+    case STORE_CONFLICT:
+        resp_error(req, 409, "sso_account",
+                   "this person signs in through single sign-on; a sign-in link is for local "
+                   "accounts");
+        return;
+    default: resp_db_unavailable(req); return;
+    }
+    if (created && (profile = user_profile(req->db, user_id, &failed)) == NULL) {
+        free(url);
+        resp_db_unavailable(req);
+        return;
+    }
+    out = json_object_new_object();
+    if (created)
+        json_object_object_add(out, "user", profile);
+    json_object_object_add(out, "sign_in_link", json_object_new_string(url));
+    json_object_object_add(out, "expires_at", json_object_new_string(link.expires_at));
+    free(url);
+    resp_json(req, 201, out);
+}
+
+void h_admin_user_create(struct request *req)
+{
+    static const char *const fields[] = {"email", "name", "role", NULL};
+    const struct auth_user *me = req->user;
+    json_object *body = request_json(req);
+    const char *email, *name, *role;
+    bool conflict;
+    char *id;
+
+    if (body == NULL || !body_only_fields(req, body, fields)
+        || !body_text(req, body, "email", 3, 320, false, true, &email)
+        || !body_text(req, body, "name", 1, 200, false, true, &name)
+        || !body_string(req, body, "role", 1, 16, false, &role))
+        return;
+    if (strchr(email, '@') == NULL || strchr(email, ' ') != NULL) {
+        resp_error(req, 400, "invalid_field", "field \"email\" must be an email address");
+        return;
+    }
+    if (role == NULL)
+        role = "educator";
+    if (role_parse(role) == ROLE_ANY) {
+        resp_error(req, 400, "invalid_field", "role must be educator, coach or admin");
+        return;
+    }
+    id = user_create_local(req->db, email, name, role, NULL, me->id, request_client_ip(req),
+                           "admin", &conflict);
+    if (id == NULL) {
+        if (conflict)
+            resp_error(req, 409, "email_in_use", "a user with this email already exists");
+        else
+            resp_db_unavailable(req);
+        return;
+    }
+    answer_link(req, id, true);
+    free(id);
+}
+
+void h_admin_user_link(struct request *req)
+{
+    const char *id = route_uuid(req, "id", "user");
+
+    if (id != NULL)
+        answer_link(req, id, false);
 }
 
 void h_admin_orgs(struct request *req)

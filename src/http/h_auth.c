@@ -5,8 +5,14 @@
  * POST /api/auth/login {"email","password"}: 200 with the profile and a
  * session cookie; 401 for any wrong email/password combination (the same
  * message, and the same scrypt work, whether or not the account exists);
- * 429 with Retry-After after too many failures for the account or the
- * client address within 15 minutes.
+ * 429 with Retry-After when a throttle applies (src/db/logins.h: failures
+ * per account and address and per address with growing delays, attempts
+ * per minute per account and per address), checked and counted in one
+ * step before the password is verified.
+ *
+ * POST /api/auth/link {"token"}: a one-time sign-in link's token (from the
+ * link's fragment, src/auth/signin.h): 200 as above, once; 401
+ * link_invalid for an unknown, used or expired link, alike.
  */
 #include "config.h"
 
@@ -17,8 +23,11 @@
 #include "auth/oidc.h"
 #include "auth/password.h"
 #include "auth/session.h"
+#include "auth/token.h"
 #include "db/audit.h"
 #include "db/db.h"
+#include "db/logins.h"
+#include "db/signin_links.h"
 #include "db/users.h"
 #include "http/handlers.h"
 #include "http/request.h"
@@ -28,79 +37,69 @@
 #include "util/cfg.h"
 #include "util/log.h"
 
-#define THROTTLE_WINDOW "15 minutes"
+#define LINK_INVALID                                                                               \
+    "this sign-in link is unknown, expired or already used; ask for a new one (on a local "        \
+    "install: plccoach user sign-in-link --email YOUR-EMAIL)"
 
-/* A hash to verify against when the account does not exist, so that the
- * response time does not reveal which emails have accounts. */
-static const char *dummy_hash(void)
+/* Starts a session for user_id and answers 200 {user, csrf_token} with
+ * the cookie (or the error that stopped it). */
+static void signed_in(struct request *req, const char *user_id)
 {
-    static char *hash;
+    json_object *profile, *out;
+    const char *csrf = session_create(req, user_id);
+    bool failed;
 
-    if (hash == NULL)
-        hash = password_hash("not a real password", PASSWORD_LOG2_N);
-    return hash ? hash : "";
-}
-
-/* Returns seconds to wait when the account or address is over its limit,
- * 0 when not, -1 on a database error (503 set). */
-static long throttled(struct request *req, const char *email)
-{
-    char acct[24], ip[24];
-    const char *params[4];
-    PGresult *res;
-    long wait = 0;
-
-    snprintf(acct, sizeof(acct), "%lld", (long long)req->cfg->login_max_failures);
-    snprintf(ip, sizeof(ip), "%lld", (long long)req->cfg->login_max_failures_ip);
-    params[0] = email;
-    params[1] = request_client_ip(req);
-    params[2] = acct;
-    params[3] = ip;
-    /* For each key over its limit: when will the oldest failure that
-     * keeps it there leave the window? */
-    res = db_exec(
-        req->db,
-        "WITH a AS (SELECT at FROM login_failures WHERE email_lower = lower($1) "
-        "    AND at > now() - interval '" THROTTLE_WINDOW "' ORDER BY at DESC LIMIT $3::int), "
-        "  i AS (SELECT at FROM login_failures WHERE $2::inet IS NOT NULL AND ip = $2::inet "
-        "    AND at > now() - interval '" THROTTLE_WINDOW "' ORDER BY at DESC LIMIT $4::int) "
-        "SELECT greatest("
-        "  CASE WHEN (SELECT count(*) FROM a) >= $3::int THEN ceil(extract(epoch FROM "
-        "    (SELECT min(at) FROM a) + interval '" THROTTLE_WINDOW "' - now())) ELSE 0 END, "
-        "  CASE WHEN (SELECT count(*) FROM i) >= $4::int THEN ceil(extract(epoch FROM "
-        "    (SELECT min(at) FROM i) + interval '" THROTTLE_WINDOW "' - now())) ELSE 0 END)",
-        4, params, true);
-    if (res == NULL) {
+    if (csrf == NULL)
+        return;
+    profile = user_profile(req->db, user_id, &failed);
+    if (profile == NULL) {
         resp_db_unavailable(req);
-        return -1;
+        return;
     }
-    wait = strtol(PQgetvalue(res, 0, 0), NULL, 10);
-    PQclear(res);
-    return wait > 0 ? wait : 0;
+    out = json_object_new_object();
+    json_object_object_add(out, "user", profile);
+    json_object_object_add(out, "csrf_token", json_object_new_string(csrf));
+    resp_json(req, 200, out);
 }
 
-static void record_failure(struct request *req, const char *email, const char *user_id)
+bool auth_password_gate(struct request *req, const char *email, long long *attempt)
 {
-    const char *params[2] = {email, request_client_ip(req)};
-    PGresult *res = db_exec(
-        req->db, "INSERT INTO login_failures (email_lower, ip) VALUES (lower($1), $2::inet)", 2,
-        params, false);
-    json_object *detail = json_object_new_object();
+    const struct login_limits limits = {
+        .free_failures = (long)req->cfg->login_max_failures,
+        .free_failures_ip = (long)req->cfg->login_max_failures_ip,
+        .per_minute = (long)req->cfg->login_per_minute,
+        .per_minute_ip = (long)req->cfg->login_per_minute_ip,
+    };
+    const char *reason;
+    char retry[24];
+    long wait;
 
-    PQclear(res);
-    json_object_object_add(detail, "method", json_object_new_string("password"));
-    audit_request(req, user_id, "login.failure", user_id ? "user" : NULL, user_id, detail);
+    switch (login_attempt_begin(req->db, email, request_client_ip(req), &limits, attempt, &wait,
+                                &reason)) {
+    case LOGIN_GO: return true;
+    case LOGIN_WAIT:
+        snprintf(retry, sizeof(retry), "%ld", wait);
+        resp_error(req, 429, "too_many_attempts",
+                   "too many sign-in attempts; try again in %ld seconds", wait);
+        resp_header(req, "Retry-After", retry);
+        LOG_FIELDS(LOG_INFO, "password attempt throttled", LF_STR("rule", reason),
+                   LF_INT("retry_after", wait));
+        return false;
+    case LOGIN_ERROR: break;
+    }
+    resp_db_unavailable(req);
+    return false;
 }
 
 void h_auth_login(struct request *req)
 {
     static const char *const fields[] = {"email", "password", NULL};
-    json_object *body = request_json(req), *profile, *out;
-    const char *email, *password, *user_id = NULL, *stored = NULL, *csrf;
+    json_object *body = request_json(req), *detail;
+    const char *email, *password, *user_id = NULL, *stored = NULL;
     const char *params[1];
-    bool failed, match;
+    long long attempt;
+    bool match;
     PGresult *res;
-    long wait;
 
     if (body == NULL || !body_only_fields(req, body, fields)
         || !body_string(req, body, "email", 3, 320, true, &email)
@@ -110,17 +109,10 @@ void h_auth_login(struct request *req)
         resp_db_unavailable(req);
         return;
     }
-    wait = throttled(req, email);
-    if (wait < 0)
+    /* Recorded before the password is verified, atomically with the
+     * decision: parallel attempts cannot overrun the limits. */
+    if (!auth_password_gate(req, email, &attempt))
         return;
-    if (wait > 0) {
-        char retry[24];
-        snprintf(retry, sizeof(retry), "%ld", wait);
-        resp_error(req, 429, "too_many_attempts",
-                   "too many failed sign-ins; try again in %ld seconds", wait);
-        resp_header(req, "Retry-After", retry);
-        return;
-    }
     params[0] = email;
     res = db_exec(req->db,
                   "SELECT u.id, c.password_hash FROM users u "
@@ -136,34 +128,48 @@ void h_auth_login(struct request *req)
         stored = arena_strdup(&req->arena, PQgetvalue(res, 0, 1));
     }
     PQclear(res);
-    match = password_verify(password, stored ? stored : dummy_hash()) && stored != NULL;
-    if (!match) {
-        record_failure(req, email, user_id);
-        resp_error(req, 401, "bad_credentials", "the email or password is wrong");
-        return;
-    }
-    res = db_exec(req->db,
-                  "WITH d AS (DELETE FROM login_failures WHERE email_lower = lower($1)) "
-                  "UPDATE users SET last_login_at = now() WHERE lower(email) = lower($1)",
-                  1, params, false);
-    PQclear(res);
-    csrf = session_create(req, user_id);
-    if (csrf == NULL)
-        return;
-    {
-        json_object *detail = json_object_new_object();
-        json_object_object_add(detail, "method", json_object_new_string("password"));
-        audit_request(req, user_id, "login.success", "user", user_id, detail);
-    }
-    profile = user_profile(req->db, user_id, &failed);
-    if (profile == NULL) {
+    match = password_verify(password, stored ? stored : password_dummy_hash()) && stored != NULL;
+    if (!login_attempt_end(req->db, attempt, match)) {
         resp_db_unavailable(req);
         return;
     }
-    out = json_object_new_object();
-    json_object_object_add(out, "user", profile);
-    json_object_object_add(out, "csrf_token", json_object_new_string(csrf));
-    resp_json(req, 200, out);
+    detail = json_object_new_object();
+    json_object_object_add(detail, "method", json_object_new_string("password"));
+    if (!match) {
+        audit_request(req, user_id, "login.failure", user_id ? "user" : NULL, user_id, detail);
+        resp_error(req, 401, "bad_credentials", "the email or password is wrong");
+        return;
+    }
+    res = db_exec(req->db, "UPDATE users SET last_login_at = now() WHERE id = $1", 1, &user_id,
+                  false);
+    PQclear(res);
+    audit_request(req, user_id, "login.success", "user", user_id, detail);
+    signed_in(req, user_id);
+}
+
+void h_auth_link(struct request *req)
+{
+    static const char *const fields[] = {"token", NULL};
+    json_object *body = request_json(req);
+    char hash[SHA256_HEX_LEN + 1], user_id[37];
+    const char *token;
+
+    if (body == NULL || !body_only_fields(req, body, fields)
+        || !body_string(req, body, "token", 1, 128, true, &token))
+        return;
+    if (req->db == NULL) {
+        resp_db_unavailable(req);
+        return;
+    }
+    if (!token_well_formed(token) || !token_digest(token, hash)) {
+        resp_error(req, 401, "link_invalid", LINK_INVALID);
+        return;
+    }
+    switch (signin_link_use(req->db, hash, request_client_ip(req), user_id)) {
+    case STORE_OK: signed_in(req, user_id); return;
+    case STORE_NOT_FOUND: resp_error(req, 401, "link_invalid", LINK_INVALID); return;
+    default: resp_db_unavailable(req); return;
+    }
 }
 
 void h_auth_logout(struct request *req)

@@ -12,6 +12,7 @@
  *        naming the stored object is queued: 202.
  * GET    /api/admin/books              books, and the latest jobs with status and errors
  * GET    /api/admin/jobs/{id}          one job
+ * DELETE /api/admin/jobs/{id}          a failed job, with its upload when nothing else needs it
  * DELETE /api/admin/books/{id}         remove a book with its chapters and chunks
  */
 #include "config.h"
@@ -480,6 +481,32 @@ void h_jobs_get(struct request *req)
     PQclear(res);
 }
 
+void h_jobs_delete(struct request *req)
+{
+    const char *id = route_uuid(req, "id", "job");
+    const struct auth_user *me = req->user;
+    char *path = NULL, why[256];
+    bool orphan = false;
+
+    if (id == NULL)
+        return;
+    switch (job_delete_failed(req->db, id, me->id, request_client_ip(req), &path, &orphan)) {
+    case JOB_DELETED: break;
+    case JOB_NOT_FOUND: resp_error(req, 404, "not_found", "no such job"); return;
+    case JOB_NOT_FAILED:
+        resp_error(req, 409, "job_not_failed",
+                   "only a failed job can be deleted: a queued or running job is still at work, "
+                   "a done one is its book's history");
+        return;
+    case JOB_DELETE_ERROR: resp_db_unavailable(req); return;
+    }
+    /* Its upload goes too, unless another job or a book needs it. */
+    if (orphan && storage_delete_locator(req->cfg, path, why, sizeof(why)) != STORAGE_OK)
+        LOG_FIELDS(LOG_WARN, "failed job's upload not deleted", LF_STR("error", why));
+    free(path);
+    req->resp.status = 204;
+}
+
 /* Deletes the stored uploads (a JSON array of locators, from the
  * database) that made a deleted book; returns how many are gone.  A
  * failure is logged and leaves the object (an orphan costs storage, not
@@ -493,23 +520,14 @@ static int delete_originals(struct request *req, const char *locators_json)
     int gone = 0;
 
     for (i = 0; i < n; i++) {
-        const char *loc = json_object_get_string(json_object_array_get_idx(arr, i)), *key;
-        char why[256];
-        struct storage *st =
-            loc ? storage_open_locator(req->cfg, loc, &key, why, sizeof(why)) : NULL;
-        enum storage_status rc;
+        const char *loc = json_object_get_string(json_object_array_get_idx(arr, i));
+        char why[256] = "not a locator";
 
-        if (st == NULL) {
-            LOG_FIELDS(LOG_WARN, "book's upload not deleted", LF_STR("error", why));
-            continue;
-        }
-        rc = storage_delete(st, key);
-        storage_close(st);
-        if (rc == STORAGE_OK)
+        if (loc != NULL && storage_delete_locator(req->cfg, loc, why, sizeof(why)) == STORAGE_OK)
             gone++;
         else
-            LOG_FIELDS(LOG_WARN, "book's upload not deleted", LF_STR("key", key),
-                       LF_STR("error", storage_strerror(rc)));
+            LOG_FIELDS(LOG_WARN, "book's upload not deleted", LF_STR("locator", loc),
+                       LF_STR("error", why));
     }
     json_object_put(arr);
     return gone;

@@ -7,7 +7,8 @@
  * (meta, citation, delta, done, error); otherwise one JSON document.
  * Everything that can be refused is refused before the stream starts, as
  * a JSON error: a bad body (400), a conversation_id that is not one of the
- * caller's conversations, or not a UUID at all (404), an empty library
+ * caller's conversations, or not a UUID at all (404, checked before the
+ * rate limit takes anything), an empty library
  * (409 library_empty: nothing could be grounded; not counted against the
  * rate limit), the rate limit (429), the database (503).
  *
@@ -19,18 +20,23 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "auth/session.h"
 #include "coach/pipeline.h"
+#include "db/conversations.h"
 #include "db/db.h"
+#include "db/messages.h"
 #include "db/ratelimit.h"
 #include "http/handlers.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "http/validate.h"
+#include "util/arena.h"
+#include "util/json.h"
 #include "util/text.h"
 
 #define COACH_KEEPALIVE_MS 250
@@ -88,23 +94,146 @@ static bool wants_stream(const struct request *req)
     return accept != NULL && strcasestr(accept, "text/event-stream") != NULL;
 }
 
+/* The Idempotency-Key header, when there is one and it is 1 to
+ * MSG_KEY_MAX visible ASCII characters; *bad after a 400 otherwise. */
+static const char *idempotency_key(struct request *req, bool *bad)
+{
+    const char *key = request_header(req, "idempotency-key");
+    size_t i;
+
+    *bad = false;
+    if (key == NULL)
+        return NULL;
+    for (i = 0; key[i] != '\0'; i++)
+        if (i >= MSG_KEY_MAX || key[i] < '!' || key[i] > '~')
+            break;
+    if (i == 0 || key[i] != '\0') {
+        resp_error(req, 400, "invalid_header",
+                   "Idempotency-Key must be 1 to %d visible ASCII characters", MSG_KEY_MAX);
+        *bad = true;
+        return NULL;
+    }
+    return key;
+}
+
+/* Answers a retry whose question was answered already: the stored answer
+ * (message, the message object of src/db/conv_sql.h) as the document, or
+ * as meta and done events when streaming; "replayed": true. */
+static void replay(struct request *req, json_object *message, const struct msg_keyed *k,
+                   bool stream)
+{
+    static const char *const same[] = {"citations", "clarification", "domains",
+                                       "grounded",  "mode",          "model"};
+    json_object *doc = json_object_new_object(), *v;
+    size_t i;
+
+    json_object_object_get_ex(message, "type", &v);
+    json_object_object_add(doc, "type", json_object_get(v));
+    json_object_object_get_ex(message, "content", &v);
+    json_object_object_add(doc, "answer", json_object_get(v));
+    for (i = 0; i < sizeof(same) / sizeof(same[0]); i++)
+        if (json_object_object_get_ex(message, same[i], &v))
+            json_object_object_add(doc, same[i], json_object_get(v));
+    json_add_str(doc, "conversation_id", k->conversation_id);
+    json_object_object_get_ex(message, "id", &v);
+    json_object_object_add(doc, "message_id", json_object_get(v));
+    json_object_object_add(doc, "replayed", json_object_new_boolean(1));
+    if (!stream) {
+        resp_json(req, 200, doc);
+        return;
+    }
+    {
+        json_object *meta = json_object_new_object(), *timings = json_object_new_object();
+        json_add_str(meta, "conversation_id", k->conversation_id);
+        json_object_object_get_ex(doc, "message_id", &v);
+        json_object_object_add(meta, "message_id", json_object_get(v));
+        json_add_str(meta, "user_message_id", k->question_id);
+        json_object_object_get_ex(doc, "domains", &v);
+        json_object_object_add(meta, "domains", json_object_get(v));
+        json_object_object_get_ex(doc, "mode", &v);
+        json_object_object_add(meta, "mode", json_object_get(v));
+        json_object_object_get_ex(doc, "type", &v);
+        json_object_object_add(meta, "type", json_object_get(v));
+        json_object_object_add(meta, "replayed", json_object_new_boolean(1));
+        (void)resp_sse_json(req, "meta", meta);
+        json_object_object_get_ex(message, "ttft_ms", &v);
+        json_object_object_add(timings, "ttft_ms", json_object_get(v));
+        json_object_object_get_ex(message, "total_ms", &v);
+        json_object_object_add(timings, "total_ms", json_object_get(v));
+        json_object_object_add(doc, "timings", timings);
+        (void)resp_sse_json(req, "done", doc);
+    }
+}
+
+/* Names the saved question (and its conversation) in the error envelopes
+ * that follow, so a client's retry continues it. */
+static void error_names(struct request *req, const char *conv_id, const char *question_id)
+{
+    if (conv_id != NULL && conv_id[0] != '\0')
+        req->resp.error_conversation_id = arena_strdup(&req->arena, conv_id);
+    if (question_id != NULL && question_id[0] != '\0')
+        req->resp.error_question_id = arena_strdup(&req->arena, question_id);
+}
+
+/* What the request may be, besides its body: the idempotency key's
+ * outcome decides whether to answer at all.  Returns false after an
+ * answer (a replay, a 409, an error); true to go on, with *retry_of and
+ * *conv set when the key's question is to be answered again. */
+static bool check_key(struct request *req, const char *key, const char **retry_of,
+                      const char **conv)
+{
+    const struct auth_user *u = req->user;
+    struct msg_keyed k;
+    char retry[24];
+
+    switch (msg_by_key(req->db, u->id, key, &k)) {
+    case MSG_KEY_UNKNOWN: return true;
+    case MSG_KEY_ANSWERED:
+        replay(req, k.answer, &k, wants_stream(req));
+        json_object_put(k.answer);
+        return false;
+    case MSG_KEY_PENDING:
+        error_names(req, k.conversation_id, k.question_id);
+        snprintf(retry, sizeof(retry), "%ld", k.retry_after);
+        resp_error(req, 409, "in_progress",
+                   "this question (the same Idempotency-Key) is being answered; its answer "
+                   "will be in the conversation");
+        resp_header(req, "Retry-After", retry);
+        return false;
+    case MSG_KEY_UNANSWERED:
+        /* It failed or was interrupted: answered again, in place. */
+        *retry_of = arena_strdup(&req->arena, k.question_id);
+        *conv = arena_strdup(&req->arena, k.conversation_id);
+        return true;
+    case MSG_KEY_ERROR: break;
+    }
+    resp_db_unavailable(req);
+    return false;
+}
+
 void h_coach_ask(struct request *req)
 {
-    static const char *const fields[] = {"question", "conversation_id", NULL};
+    static const char *const fields[] = {"question", "conversation_id", "retry_of", NULL};
     const struct auth_user *u = req->user;
     json_object *body = request_json(req);
-    const char *raw, *conv;
+    const char *raw, *conv, *retry_of, *key, *stored;
     struct coach_request rq;
     struct coach_answer ans;
     struct sse_sink sink = {req, 0};
     const struct coach_events ev = {sink_send, sink_gone, &sink};
     enum coach_status st;
+    enum store_result found;
     size_t chars;
     char *question;
+    bool bad;
 
     if (body == NULL || !body_only_fields(req, body, fields)
         || !body_text(req, body, "question", 0, (size_t)-1, true, true, &raw)
-        || !body_string(req, body, "conversation_id", 0, 256, false, &conv))
+        || !body_string(req, body, "conversation_id", 0, 256, false, &conv)
+        || !body_string(req, body, "retry_of", 0, 256, false, &retry_of))
+        return;
+    key = idempotency_key(req, &bad);
+    if (bad)
         return;
     question = coach_question_trim(raw, &chars);
     if (chars < 1 || chars > COACH_QUESTION_MAX) {
@@ -115,37 +244,69 @@ void h_coach_ask(struct request *req)
                    COACH_QUESTION_MAX);
         return;
     }
-    if (conv != NULL && !is_uuid(conv)) {
-        free(question);
+    free(question);
+    if (retry_of != NULL && conv == NULL) {
+        resp_error(req, 400, "invalid_field", "field \"retry_of\" needs \"conversation_id\"");
+        return;
+    }
+    if ((conv != NULL && !is_uuid(conv)) || (retry_of != NULL && !is_uuid(retry_of))) {
         resp_error(req, 404, "not_found", "no such conversation");
         return;
     }
     if (req->db == NULL) {
-        free(question);
         resp_db_unavailable(req);
         return;
+    }
+    /* Whose conversation it is comes first: asking in someone else's (or
+     * one that is gone) is a 404 that costs the asker nothing. */
+    if (conv != NULL) {
+        enum store_result owned;
+        json_object *c = conv_get(req->db, u->id, conv, false, &owned);
+        json_object_put(c);
+        if (c == NULL) {
+            if (owned == STORE_NOT_FOUND)
+                resp_error(req, 404, "not_found", "no such conversation");
+            else
+                resp_db_unavailable(req);
+            return;
+        }
+    }
+    /* A retry of a request that got as far as saving its question: its
+     * outcome, or the same question answered again, never a second one. */
+    if (key != NULL && !check_key(req, key, &retry_of, &conv))
+        return;
+    /* Answering a saved question again: its own text. */
+    if (retry_of != NULL) {
+        found = msg_question_text(req->db, &req->arena, u->id, conv, retry_of, &stored);
+        if (found != STORE_OK) {
+            if (found == STORE_NOT_FOUND)
+                resp_error(req, 404, "not_found", "no such question in this conversation");
+            else
+                resp_db_unavailable(req);
+            return;
+        }
+        raw = stored;
     }
     switch (library_state(req->db)) {
     case 0:
-        free(question);
         resp_error(req, 409, "library_empty",
                    "the library has no books yet; an admin can add them under Admin, Library");
         return;
-    case -1:
-        free(question);
-        resp_db_unavailable(req);
-        return;
+    case -1: resp_db_unavailable(req); return;
     }
-    if (!ratelimit_coach(req)) {
-        free(question);
+    /* A question answered again in place was counted when first asked. */
+    if (retry_of == NULL && !ratelimit_coach(req))
         return;
-    }
+    question = coach_question_trim(raw, &chars);
     memset(&rq, 0, sizeof(rq));
     rq.user_id = u->id;
     rq.conversation_id = conv;
     rq.question = question;
+    rq.key = retry_of == NULL ? key : NULL; /* a retry's key is already its question's */
+    rq.retry_of = retry_of;
     st = coach_ask(req->db, req->cfg, &rq, wants_stream(req) ? &ev : NULL, &ans);
     free(question);
+    error_names(req, ans.conversation_id, ans.question_id);
     switch (st) {
     case COACH_OK:
         if (!req->resp.started) {
@@ -158,6 +319,15 @@ void h_coach_ask(struct request *req)
     case COACH_CANCELLED:
         if (!req->resp.started)
             resp_error(req, 503, "cancelled", "the request was cancelled");
+        break;
+    case COACH_CONFLICT:
+        resp_error(req, 409, "in_progress",
+                   "this question is already answered or being answered (a request with the "
+                   "same Idempotency-Key, or another retry)");
+        break;
+    case COACH_GONE:
+        resp_error(req, 409, "conversation_deleted",
+                   "the conversation was deleted while the coach answered in it");
         break;
     }
     coach_answer_free(&ans);

@@ -5,6 +5,8 @@
 #ifndef PLC_HTTP_HANDLERS_H
 #define PLC_HTTP_HANDLERS_H
 
+#include <stdbool.h>
+
 struct request;
 
 /* h_health.c: GET /health (the database), GET /health/live and
@@ -18,6 +20,13 @@ void h_client_errors(struct request *req);
 /* h_auth.c: POST /api/auth/login, POST /api/auth/logout,
  * GET /api/auth/providers */
 void h_auth_login(struct request *req);
+void h_auth_link(struct request *req);
+/* The password-attempt throttle (src/db/logins.h) for email from the
+ * client's address, shared by sign-in and password changes: true with
+ * *attempt recorded (resolve it with login_attempt_end), or false after
+ * setting 429 with Retry-After (or 503). */
+bool auth_password_gate(struct request *req, const char *email, long long *attempt)
+    __attribute__((nonnull));
 void h_auth_logout(struct request *req);
 void h_auth_providers(struct request *req);
 
@@ -28,10 +37,13 @@ void h_oidc_callback(struct request *req);
 /* h_me.c: GET /api/me, PATCH /api/me */
 void h_me_get(struct request *req);
 void h_me_patch(struct request *req);
+void h_me_password(struct request *req);
 
 /* h_admin.c: /api/admin/users, organizations, teams, audit (admins only) */
 void h_admin_users(struct request *req);
+void h_admin_user_create(struct request *req);
 void h_admin_user_patch(struct request *req);
+void h_admin_user_link(struct request *req);
 void h_admin_orgs(struct request *req);
 void h_admin_org_create(struct request *req);
 void h_admin_teams(struct request *req);
@@ -90,6 +102,7 @@ void h_books_upload(struct request *req);
 void h_books_list(struct request *req);
 void h_books_delete(struct request *req);
 void h_jobs_get(struct request *req);
+void h_jobs_delete(struct request *req);
 
 /* h_coach.c: POST /api/coach/ask */
 void h_coach_ask(struct request *req);

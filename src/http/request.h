@@ -48,6 +48,9 @@ struct response {
     bool finished;    /* resp_finish() ran */
     bool client_gone; /* a write or flush failed */
     bool content_type_set;
+    /* When set, an error's envelope names them too: the request got as far
+     * as saving a question, and a retry should continue there. */
+    const char *error_conversation_id, *error_question_id;
 };
 
 struct request {

@@ -112,6 +112,12 @@ void resp_error(struct request *req, int status, const char *code, const char *f
     json_object_object_add(err, "message", json_object_new_string(buf_str(&msg)));
     json_object_object_add(err, "request_id",
                            json_object_new_string(req->request_id ? req->request_id : ""));
+    if (req->resp.error_conversation_id != NULL)
+        json_object_object_add(err, "conversation_id",
+                               json_object_new_string(req->resp.error_conversation_id));
+    if (req->resp.error_question_id != NULL)
+        json_object_object_add(err, "question_id",
+                               json_object_new_string(req->resp.error_question_id));
     env = json_object_new_object();
     json_object_object_add(env, "error", err);
     buf_free(&msg);

@@ -29,8 +29,10 @@ bool resp_has_header(const struct request *req, const char *name) __attribute__(
 void resp_json(struct request *req, int status, json_object *obj) __attribute__((nonnull));
 
 /* Sets the status and the error envelope
- * {"error":{"code":code,"message":...,"request_id":...}}, replacing any
- * body built so far.  On a started stream it sends an `error` event. */
+ * {"error":{"code":code,"message":...,"request_id":...}} (plus
+ * conversation_id and question_id when req->resp.error_conversation_id and
+ * error_question_id are set), replacing any body built so far.  On a
+ * started stream it sends an `error` event with the same envelope. */
 void resp_error(struct request *req, int status, const char *code, const char *fmt, ...)
     __attribute__((nonnull, format(printf, 4, 5)));
 

@@ -24,19 +24,27 @@ const struct route app_routes[] = {
      "Finish single sign-on: verify the provider's answer, start a session, redirect"},
     {"POST", "/api/auth/login", h_auth_login, ROUTE_CSRF, ROLE_ANY,
      "Sign in with email and password (local accounts)"},
+    {"POST", "/api/auth/link", h_auth_link, ROUTE_CSRF, ROLE_ANY,
+     "Sign in with a one-time sign-in link's token (from the link's fragment)"},
     {"POST", "/api/auth/logout", h_auth_logout, ROUTE_AUTH | ROUTE_CSRF, ROLE_ANY,
      "End the current session"},
     {"GET", "/api/me", h_me_get, ROUTE_AUTH, ROLE_ANY,
      "The signed-in user's profile and CSRF token"},
     {"PATCH", "/api/me", h_me_patch, ROUTE_AUTH | ROUTE_CSRF, ROLE_ANY,
      "Change the signed-in user's display name"},
+    {"PUT", "/api/me/password", h_me_password, ROUTE_AUTH | ROUTE_CSRF, ROLE_ANY,
+     "Set a first password, or change it with the current one; other sessions end (audited)"},
     {"GET", "/api/me/export", h_me_export, ROUTE_AUTH, ROLE_ANY,
      "The signed-in user's data as a ZIP, recorded as a disclosure"},
 #define ADMIN ROUTE_AUTH, ROLE_ADMIN
 #define ADMIN_CHANGE ROUTE_AUTH | ROUTE_CSRF, ROLE_ADMIN
     {"GET", "/api/admin/users", h_admin_users, ADMIN, "List users (search, keyset pages)"},
+    {"POST", "/api/admin/users", h_admin_user_create, ADMIN_CHANGE,
+     "Add a person: a local account and a one-time sign-in link to hand over (audited)"},
     {"PATCH", "/api/admin/users/{id}", h_admin_user_patch, ADMIN_CHANGE,
      "Change a user's role (locked against sign-in changes), organization or disabled state"},
+    {"POST", "/api/admin/users/{id}/sign-in-link", h_admin_user_link, ADMIN_CHANGE,
+     "A new one-time sign-in link for a local account (audited)"},
     {"GET", "/api/admin/users/{id}/export", h_admin_user_export, ADMIN,
      "A person's data as a ZIP (profile, conversations, feedback, shares, audit entries), "
      "recorded as a disclosure"},
@@ -62,6 +70,8 @@ const struct route app_routes[] = {
     {"DELETE", "/api/admin/books/{id}", h_books_delete, ADMIN_CHANGE,
      "Remove a book with its chapters and chunks (audited)"},
     {"GET", "/api/admin/jobs/{id}", h_jobs_get, ADMIN, "One ingestion job: status and error"},
+    {"DELETE", "/api/admin/jobs/{id}", h_jobs_delete, ADMIN_CHANGE,
+     "Delete a failed ingestion job, with its upload when nothing else needs it (audited)"},
 #undef ADMIN
 #undef ADMIN_CHANGE
 #define MINE ROUTE_AUTH, ROLE_ANY

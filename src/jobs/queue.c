@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/audit.h"
+#include "db/conversations.h"
 #include "db/db.h"
 #include "jobs/queue.h"
 #include "util/alloc.h"
@@ -80,28 +82,42 @@ enum job_claim job_claim(struct db *db, struct ingest_job *job)
     return JOB_CLAIMED;
 }
 
-bool job_finish(struct db *db, const char *id, const char *book_id, const char *error)
+/* Whether the upload of job j (an ingest_jobs row) is needed by nothing
+ * else: no other job queued, running or done with a book, and no book
+ * ingested from it. */
+#define UPLOAD_ORPHAN_SQL(j)                                                                       \
+    "NOT EXISTS (SELECT 1 FROM ingest_jobs o WHERE o.path = " j ".path AND o.id <> " j ".id "      \
+    "  AND (o.status IN ('queued', 'running') OR (o.status = 'done' AND o.book_id IS NOT NULL))) " \
+    "AND NOT EXISTS (SELECT 1 FROM books b WHERE b.source_uri = " j ".path)"
+
+bool job_finish(struct db *db, const char *id, const char *book_id, const char *error, bool *orphan)
 {
     const char *params[3] = {id, book_id, error};
     PGresult *res = db_exec(db,
-                            "UPDATE ingest_jobs SET status = CASE WHEN $3::text IS NULL "
+                            "UPDATE ingest_jobs j SET status = CASE WHEN $3::text IS NULL "
                             "  THEN 'done' ELSE 'failed' END, "
-                            "  book_id = $2::uuid, error = $3, finished_at = now() WHERE id = $1",
+                            "  book_id = $2::uuid, error = $3, finished_at = now() WHERE id = $1 "
+                            "RETURNING $3::text IS NOT NULL AND " UPLOAD_ORPHAN_SQL("j"),
                             3, params, false);
 
+    if (orphan != NULL)
+        *orphan = false;
     if (res == NULL)
         return false;
+    if (orphan != NULL && PQntuples(res) == 1)
+        *orphan = PQgetvalue(res, 0, 0)[0] == 't';
     PQclear(res);
     return true;
 }
 
-bool job_retry_later(struct db *db, const char *id, const char *error, bool *requeued)
+bool job_retry_later(struct db *db, const char *id, const char *error, bool *requeued, bool *orphan)
 {
     char attempts[16];
     const char *params[3] = {id, error, attempts};
     PGresult *res;
 
     *requeued = false;
+    *orphan = false;
     snprintf(attempts, sizeof(attempts), "%d", JOB_MAX_ATTEMPTS);
     /* Waits attempts^2 minutes: 1 after the first failure, 4 after the
      * second; the job process looks every 30 s (server/jobs.c). */
@@ -114,7 +130,52 @@ bool job_retry_later(struct db *db, const char *id, const char *error, bool *req
         return false;
     *requeued = PQntuples(res) == 1;
     PQclear(res);
-    return *requeued || job_finish(db, id, NULL, error);
+    return *requeued || job_finish(db, id, NULL, error, orphan);
+}
+
+enum job_delete job_delete_failed(struct db *db, const char *id, const char *actor_id,
+                                  const char *ip, char **path, bool *orphan)
+{
+    const char *params[1] = {id};
+    json_object *detail;
+    PGresult *res;
+
+    *path = NULL;
+    *orphan = false;
+    if (!store_tx(db, "BEGIN"))
+        return JOB_DELETE_ERROR;
+    res = db_exec(db,
+                  "SELECT j.status, j.path, j.filename, " UPLOAD_ORPHAN_SQL(
+                      "j") " "
+                           "FROM ingest_jobs j WHERE j.id = $1 FOR UPDATE",
+                  1, params, false);
+    if (res == NULL || PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 0), "failed") != 0) {
+        enum job_delete st = res == NULL           ? JOB_DELETE_ERROR
+                             : PQntuples(res) != 1 ? JOB_NOT_FOUND
+                                                   : JOB_NOT_FAILED;
+        PQclear(res);
+        (void)store_tx(db, "ROLLBACK");
+        return st;
+    }
+    *path = xstrdup(PQgetvalue(res, 0, 1));
+    *orphan = PQgetvalue(res, 0, 3)[0] == 't';
+    detail = json_object_new_object();
+    json_object_object_add(detail, "filename", json_object_new_string(PQgetvalue(res, 0, 2)));
+    json_object_object_add(detail, "upload_deleted", json_object_new_boolean(*orphan));
+    PQclear(res);
+    res = db_exec(db, "DELETE FROM ingest_jobs WHERE id = $1", 1, params, false);
+    if (res == NULL) {
+        json_object_put(detail);
+    } else {
+        PQclear(res);
+        if (audit_record(db, actor_id, "job.delete", "job", id, ip, detail)
+            && store_tx(db, "COMMIT"))
+            return JOB_DELETED;
+    }
+    (void)store_tx(db, "ROLLBACK");
+    free(*path);
+    *path = NULL;
+    return JOB_DELETE_ERROR;
 }
 
 void job_clear(struct ingest_job *job)

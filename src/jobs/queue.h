@@ -41,16 +41,33 @@ enum job_claim { JOB_CLAIMED, JOB_NONE, JOB_ERROR };
 enum job_claim job_claim(struct db *db, struct ingest_job *job) __attribute__((nonnull));
 
 /* Records the end of a job: done with book_id (may be NULL: nothing new),
- * or failed with error (a message for the admin; NULL = done). */
-bool job_finish(struct db *db, const char *id, const char *book_id, const char *error)
+ * or failed with error (a message for the admin; NULL = done).  When it
+ * failed and orphan is not NULL, *orphan says whether its upload is
+ * needed by nothing else (no other job queued, running or done with a
+ * book, no book ingested from it): the caller then deletes it from
+ * storage, since an upload that never becomes a book would stay there
+ * forever. */
+bool job_finish(struct db *db, const char *id, const char *book_id, const char *error, bool *orphan)
     __attribute__((nonnull(1, 2)));
 
 /* Records a failure that may pass (the store or the embeddings service
  * unreachable): the job goes back to the queue with error, not to be taken
  * for attempts^2 minutes, while it has attempts left (*requeued true);
- * otherwise it fails with error.  Returns false on a database error. */
-bool job_retry_later(struct db *db, const char *id, const char *error, bool *requeued)
+ * otherwise it fails with error (and *orphan as job_finish sets it).
+ * Returns false on a database error. */
+bool job_retry_later(struct db *db, const char *id, const char *error, bool *requeued, bool *orphan)
     __attribute__((nonnull));
+
+enum job_delete { JOB_DELETED, JOB_NOT_FOUND, JOB_NOT_FAILED, JOB_DELETE_ERROR };
+
+/* Deletes failed job id (an admin clearing the list) and records
+ * job.delete (actor actor_id, address ip; may be NULL) in the same
+ * transaction.  On JOB_DELETED *path is the job's upload locator (caller
+ * frees) and *orphan whether nothing else needs it (the caller deletes
+ * it from storage).  A job queued, running or done is JOB_NOT_FAILED. */
+enum job_delete job_delete_failed(struct db *db, const char *id, const char *actor_id,
+                                  const char *ip, char **path, bool *orphan)
+    __attribute__((nonnull(1, 2, 5, 6), warn_unused_result));
 
 /* Frees what job_claim put in *job. */
 void job_clear(struct ingest_job *job);

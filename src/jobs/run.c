@@ -13,6 +13,7 @@
 #include "storage/storage.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/cfg.h"
 
 /* The option's string, or NULL. */
 static const char *option(const struct ingest_job *job, const char *key)
@@ -48,6 +49,7 @@ bool job_run(struct db *db, const struct config *cfg, const struct ingest_job *j
     o.product_url = option(job, "product_url");
     o.replace =
         json_object_object_get_ex(job->options, "replace", &v) && json_object_get_boolean(v);
+    o.max_page_chars = (size_t)cfg->ingest_max_page_chars;
     if (!ingest_format_of(job->filename, &format)) {
         snprintf(err, errlen, "%s: not a PDF, Markdown or text file", job->filename);
         return false;

@@ -60,6 +60,32 @@ static void clip_title(char *title)
     title[utf8_clip(title, MAX_TITLE_BYTES)] = '\0';
 }
 
+/* True when no PDF page of d holds more than max characters of text (0:
+ * no limit); otherwise says which page does in err.  A printed page holds
+ * a few thousand: tens of thousands on one page is a file built to make
+ * thousands of chunks, not a book. */
+static bool pages_fit(const struct doc *d, size_t max, char *err, size_t errlen)
+{
+    size_t i;
+
+    if (max == 0 || d->format != DOC_PDF)
+        return true;
+    for (i = 0; i < d->n_pages; i++) {
+        const char *t = d->pages[i].text;
+        size_t k, chars = 0;
+        for (k = 0; t[k] != '\0'; k++)
+            chars += ((unsigned char)t[k] & 0xc0) != 0x80;
+        if (chars > max) {
+            snprintf(err, errlen,
+                     "page %s holds %zu characters of text, more than a printed page can (%zu): "
+                     "the file is probably not a book; nothing was stored",
+                     d->pages[i].label, chars, max);
+            return false;
+        }
+    }
+    return true;
+}
+
 bool ingest_prepare(const char *data, size_t n, enum doc_format format,
                     const struct ingest_options *o, const char *fallback_title, struct doc *d,
                     struct chunk_list *c, char *err, size_t errlen)
@@ -74,6 +100,10 @@ bool ingest_prepare(const char *data, size_t n, enum doc_format format,
                            : read_markdown(data, n, format, d, err, errlen);
     if (!ok)
         return false;
+    if (!pages_fit(d, o->max_page_chars, err, errlen)) {
+        doc_free(d);
+        return false;
+    }
     if (o->title != NULL)
         doc_set(&d->title, o->title);
     if (d->title == NULL)

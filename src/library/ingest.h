@@ -25,6 +25,7 @@ struct db;
 struct ingest_options {
     const char *title, *authors, *isbn, *sku, *product_url; /* NULL: from the file */
     bool replace;
+    size_t max_page_chars; /* a PDF page holding more text is refused; 0: no limit */
 };
 
 enum ingest_outcome {

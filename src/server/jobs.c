@@ -25,16 +25,30 @@
 #include "jobs/exports.h"
 #include "jobs/lifecycle.h"
 #include "jobs/queue.h"
-#include "jobs/run.h"
+#include "jobs/budget.h"
 #include "server/child.h"
 #include "server/jobs.h"
 #include "server/worker.h"
+#include "storage/storage.h"
 #include "util/cfg.h"
 #include "util/log.h"
 
 #define JOBS_POLL_S 30
 
 static volatile sig_atomic_t stop_requested;
+
+/* Deletes the upload of a job that failed for good and that nothing else
+ * needs (jobs/queue.h): it would otherwise stay in storage forever. */
+static void delete_orphan_upload(const struct config *cfg, const struct ingest_job *job)
+{
+    char why[256];
+
+    if (storage_delete_locator(cfg, job->path, why, sizeof(why)) == STORAGE_OK)
+        LOG_FIELDS(LOG_INFO, "failed job's upload deleted", LF_STR("file", job->filename));
+    else
+        LOG_FIELDS(LOG_WARN, "failed job's upload not deleted", LF_STR("file", job->filename),
+                   LF_STR("error", why));
+}
 
 /* Runs every job in the queue; returns false on a database error. */
 static bool drain_queue(struct db *db, const struct config *cfg)
@@ -43,7 +57,8 @@ static bool drain_queue(struct db *db, const struct config *cfg)
         struct ingest_job job;
         char err[512] = "", *book_id = NULL;
         enum job_claim c = job_claim(db, &job);
-        bool ok, transient = false, requeued = false, recorded;
+        bool ok, transient = false, requeued = false, recorded, orphan = false;
+        long cpu_ms = 0;
 
         if (c == JOB_NONE)
             return true;
@@ -51,9 +66,11 @@ static bool drain_queue(struct db *db, const struct config *cfg)
             return false;
         log_set_request_id(job.id);
         LOG_FIELDS(LOG_INFO, "job started", LF_STR("file", job.filename));
-        ok = job_run(db, cfg, &job, &book_id, &transient, err, sizeof(err));
-        recorded = ok || !transient ? job_finish(db, job.id, ok ? book_id : NULL, ok ? NULL : err)
-                                    : job_retry_later(db, job.id, err, &requeued);
+        /* In a child process with a CPU and time budget (jobs/budget.h). */
+        ok = job_run_budgeted(cfg, &job, &book_id, &transient, err, sizeof(err), &cpu_ms);
+        recorded = ok || !transient
+                       ? job_finish(db, job.id, ok ? book_id : NULL, ok ? NULL : err, &orphan)
+                       : job_retry_later(db, job.id, err, &requeued, &orphan);
         if (!recorded)
             log_error("could not record the end of job %s", job.id);
         LOG_FIELDS(ok ? LOG_INFO : LOG_WARN,
@@ -61,7 +78,9 @@ static bool drain_queue(struct db *db, const struct config *cfg)
                    : requeued ? "job failed, queued again"
                               : "job failed",
                    LF_STR("file", job.filename), LF_STR("book_id", book_id),
-                   LF_STR("error", ok ? NULL : err));
+                   LF_STR("error", ok ? NULL : err), LF_INT("cpu_ms", cpu_ms));
+        if (orphan)
+            delete_orphan_upload(cfg, &job);
         log_set_request_id(NULL);
         free(book_id);
         job_clear(&job);

@@ -110,6 +110,7 @@ static void serve(FCGX_Request *fr, const struct config *cfg, struct db *db)
     struct request req;
 
     request_init(&req, cfg, db, &io);
+    db_request_begin(db);
     if (request_parse(&req, (const char *const *)fr->envp))
         router_dispatch(app_router(), &req);
     resp_finish(&req);

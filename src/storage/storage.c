@@ -309,3 +309,18 @@ enum storage_status storage_presign_download(struct storage *st, const char *key
         return STORAGE_UNSUPPORTED;
     return s3_presign_get(st->s, key, expires_s, disposition, content_type, url);
 }
+
+enum storage_status storage_delete_locator(const struct config *cfg, const char *locator, char *err,
+                                           size_t errlen)
+{
+    const char *key;
+    struct storage *st = storage_open_locator(cfg, locator, &key, err, errlen);
+    enum storage_status rc;
+
+    if (st == NULL)
+        return STORAGE_INVALID;
+    rc = storage_delete(st, key);
+    storage_close(st);
+    snprintf(err, errlen, "%s", storage_strerror(rc));
+    return rc;
+}

@@ -98,6 +98,13 @@ enum storage_status storage_get_fd(struct storage *st, const char *key, int fd, 
 enum storage_status storage_delete(struct storage *st, const char *key)
     __attribute__((nonnull, warn_unused_result));
 
+/* Deletes the object a locator names (storage_open_locator, then
+ * storage_delete).  On an unusable locator returns STORAGE_INVALID with a
+ * message in err; otherwise err holds storage_strerror() of the result. */
+enum storage_status storage_delete_locator(const struct config *cfg, const char *locator, char *err,
+                                           size_t errlen)
+    __attribute__((nonnull, warn_unused_result));
+
 /* Writes into *url a presigned GET URL for key valid for expires_s seconds
  * (1 to 604800); the caller frees it.  STORAGE_UNSUPPORTED for a local
  * directory. */

@@ -51,6 +51,9 @@ const struct config_key config_keys[] = {
         "Seconds to wait for a database connection."),
     KEY("PLCCOACH_DB_STATEMENT_TIMEOUT", CONFIG_INT, "15000", 0, 3600000, db_statement_timeout,
         false, "Milliseconds after which the database cancels a statement (0 = no limit)."),
+    KEY("PLCCOACH_DB_WAIT_MS", CONFIG_INT, "3000", 0, 600000, db_wait_ms, false,
+        "Milliseconds a request waits for an unreachable database (a restart, a failover) "
+        "before failing with 503; 0 fails at once. GET /health never waits."),
     KEY("PLCCOACH_MAX_BODY_BYTES", CONFIG_INT, "1048576", 1024, INT64_C(1073741824), max_body_bytes,
         false, "Largest request body accepted; larger bodies get 413."),
     KEY("PLCCOACH_LOG_LEVEL", CONFIG_STRING, "info", 0, 0, log_level, false,
@@ -62,18 +65,32 @@ const struct config_key config_keys[] = {
         "Never enable in production."),
     KEY("PLCCOACH_PUBLIC_URL", CONFIG_STRING, "http://localhost:8000", 0, 0, public_url, false,
         "Origin the browser uses (scheme://host[:port]): checked against the Origin header of "
-        "state-changing requests and used for sign-in redirects. Cookies are Secure with the "
-        "__Host- prefix unless this is plain-HTTP localhost."),
+        "state-changing requests (plain-HTTP loopback: localhost, 127.0.0.1 and [::1] at its port "
+        "are one origin) and used for sign-in redirects and links. Cookies are Secure with the "
+        "__Host- prefix unless this is plain-HTTP loopback."),
     KEY("PLCCOACH_SESSION_IDLE", CONFIG_INT, "1800", 60, 86400, session_idle, false,
         "Seconds of inactivity after which a session ends."),
     KEY("PLCCOACH_SESSION_MAX", CONFIG_INT, "43200", 300, 2592000, session_max, false,
         "Absolute lifetime of a session in seconds, however active."),
     KEY("PLCCOACH_LOGIN_MAX_FAILURES", CONFIG_INT, "5", 1, 1000, login_max_failures, false,
-        "Failed password sign-ins allowed per account in 15 minutes before 429."),
+        "Failed password sign-ins of one account from one address in 15 minutes before each "
+        "further attempt there waits 1, 2, 4, ... seconds (at most 15 minutes); the account "
+        "from another address is not held up."),
     KEY("PLCCOACH_LOGIN_MAX_FAILURES_IP", CONFIG_INT, "30", 1, 100000, login_max_failures_ip, false,
-        "Failed password sign-ins allowed per client address in 15 minutes before 429."),
+        "Failed password sign-ins from one address (any account) in 15 minutes before each "
+        "further attempt from it waits 1, 2, 4, ... seconds (at most 60)."),
+    KEY("PLCCOACH_LOGIN_ATTEMPTS_PER_MINUTE", CONFIG_INT, "10", 1, 10000, login_per_minute, false,
+        "Password sign-ins of any outcome per account per minute (each costs scrypt work); "
+        "429 with Retry-After beyond."),
+    KEY("PLCCOACH_LOGIN_ATTEMPTS_PER_MINUTE_IP", CONFIG_INT, "60", 1, 100000, login_per_minute_ip,
+        false, "Password sign-ins of any outcome per client address per minute; 429 beyond."),
+    KEY("PLCCOACH_SESSIONS_PER_USER", CONFIG_INT, "10", 1, 1000, sessions_per_user, false,
+        "Live sessions kept per user: a new sign-in beyond this ends the least recently used."),
     KEY("PLCCOACH_COACH_RATE_LIMIT", CONFIG_INT, "100", 1, 100000, coach_rate_limit, false,
         "Questions to the coach allowed per user per rolling hour (429 with Retry-After beyond)."),
+    KEY("PLCCOACH_CLIENT_ERROR_LIMIT", CONFIG_INT, "10", 1, 10000, client_error_limit, false,
+        "Browser error reports (POST /api/client-errors) accepted per client address, and per "
+        "session, per minute (429 beyond); the same error is logged once per 10 minutes."),
     KEY("PLCCOACH_OIDC_GOOGLE_CLIENT_ID", CONFIG_STRING, "", 0, 0, oidc_google_client_id, false,
         "Google sign-in: the OAuth client id (empty = Google sign-in off)."),
     KEY("PLCCOACH_OIDC_GOOGLE_CLIENT_SECRET", CONFIG_STRING, "", 0, 0, oidc_google_client_secret,
@@ -145,6 +162,16 @@ const struct config_key config_keys[] = {
         "PLCCOACH_STORAGE; with a read-only root filesystem, a volume (the image's /tmp)."),
     KEY("PLCCOACH_MAX_UPLOAD_BYTES", CONFIG_INT, "52428800", 1024, INT64_C(1073741824),
         max_upload_bytes, false, "Largest book upload accepted (413 above it)."),
+    KEY("PLCCOACH_INGEST_CPU_SECONDS", CONFIG_INT, "120", 1, 86400, ingest_cpu_seconds, false,
+        "Processor time one ingestion job (an uploaded book) may use; past it the job is "
+        "stopped and fails with a message, and the queue moves on."),
+    KEY("PLCCOACH_INGEST_WALL_SECONDS", CONFIG_INT, "1800", 10, 86400, ingest_wall_seconds, false,
+        "Wall-clock time one ingestion job may take (reading, embedding, storing); past it the "
+        "job is stopped and fails."),
+    KEY("PLCCOACH_INGEST_MAX_PAGE_CHARS", CONFIG_INT, "20000", 1000, 10000000,
+        ingest_max_page_chars, false,
+        "Characters of text one page of an uploaded PDF may hold (a dense printed page holds "
+        "about 4000); a PDF with a page over it is refused with a message."),
     CHOICE("PLCCOACH_STORAGE", "local|s3", "local", storage,
            "Where uploaded books (and exports) are stored: local (PLCCOACH_CONTENT_DIR, one host) "
            "or s3 (the buckets below, shared by every task)."),

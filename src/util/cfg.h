@@ -30,6 +30,7 @@ struct config {
     char *database_url;     /* secret: libpq conninfo or URI; "" = libpq env */
     int64_t db_connect_timeout;
     int64_t db_statement_timeout;
+    int64_t db_wait_ms; /* how long a statement waits for the database */
     int64_t max_body_bytes;
     char *log_level;
     char *sql_dir;
@@ -46,9 +47,16 @@ struct config {
     char *public_url;              /* scheme://host[:port] the browser uses */
     int64_t session_idle;          /* seconds of inactivity that end a session */
     int64_t session_max;           /* absolute session lifetime, seconds */
-    int64_t login_max_failures;    /* per account per 15 minutes */
-    int64_t login_max_failures_ip; /* per address per 15 minutes */
+    int64_t login_max_failures;    /* per account and address per 15 minutes, then delays */
+    int64_t login_max_failures_ip; /* per address per 15 minutes, then delays */
+    int64_t login_per_minute;      /* password attempts per account per minute */
+    int64_t login_per_minute_ip;   /* password attempts per address per minute */
+    int64_t sessions_per_user;     /* live sessions kept per user */
     int64_t coach_rate_limit;      /* coach requests per user per hour */
+    int64_t ingest_cpu_seconds;    /* processor time per ingestion job */
+    int64_t ingest_wall_seconds;   /* wall-clock time per ingestion job */
+    int64_t ingest_max_page_chars; /* characters of text per PDF page */
+    int64_t client_error_limit;    /* browser error reports per address/session per minute */
     bool share_public;             /* shared conversations readable without sign-in */
     /* OpenID Connect providers (auth/oidc.h): enabled when the client id
      * (and for the generic slot the issuer) is set; secrets never printed */

@@ -3,8 +3,33 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "util/json.h"
 #include "util/text.h"
+
+/* True when the n bytes of valid JSON at s write a NUL character (the
+ * escape \u0000) inside a string, key or value: json-c would keep it, and
+ * every C string read from the object would end there ("right-password
+ * \u0000anything" reads as the right password). */
+static bool has_nul_escape(const char *s, size_t n)
+{
+    bool in_string = false;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (!in_string) {
+            in_string = s[i] == '"';
+        } else if (s[i] == '"') {
+            in_string = false;
+        } else if (s[i] == '\\' && i + 1 < n) {
+            if (s[i + 1] == 'u' && i + 5 < n && memcmp(s + i + 2, "0000", 4) == 0)
+                return true;
+            i++; /* the escaped character: \\ or \" do not end anything */
+        }
+    }
+    return false;
+}
 
 json_object *json_parse_object_strict(const char *s, size_t n, int max_depth, const char **why)
 {
@@ -45,6 +70,11 @@ json_object *json_parse_object_strict(const char *s, size_t n, int max_depth, co
     if (!json_object_is_type(obj, json_type_object)) {
         json_object_put(obj);
         *why = "not a JSON object";
+        return NULL;
+    }
+    if (has_nul_escape(s, n)) {
+        json_object_put(obj);
+        *why = "a string holds \\u0000 (NUL), which no field accepts";
         return NULL;
     }
     return obj;

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -78,6 +79,84 @@ const char *log_request_id(void)
     return log_reqid;
 }
 
+/* The value of hex digit c, or -1. */
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = (char)tolower((unsigned char)c);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The byte at s[i] (n bytes available), %XX-decoded when it is an escape;
+ * *width says how many bytes it took. */
+static int logical_byte(const char *s, size_t n, size_t i, size_t *width)
+{
+    *width = 1;
+    if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+        *width = 3;
+        return hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
+    }
+    return (unsigned char)s[i];
+}
+
+/* When a share link's path starts at s[i] — one or more '/', "shared"
+ * (any case, any letter %-encoded), one or more '/' (a '/' may be %2F) —
+ * returns the offset of the token after it; 0 otherwise. */
+static size_t share_prefix(const char *s, size_t n, size_t i)
+{
+    static const char word[] = "shared";
+    size_t j = i, w, k, slashes = 0;
+
+    while (j < n && logical_byte(s, n, j, &w) == '/') {
+        j += w;
+        slashes++;
+    }
+    if (slashes == 0)
+        return 0;
+    for (k = 0; k < sizeof(word) - 1; k++) {
+        if (j >= n || tolower(logical_byte(s, n, j, &w)) != word[k])
+            return 0;
+        j += w;
+    }
+    slashes = 0;
+    while (j < n && logical_byte(s, n, j, &w) == '/') {
+        j += w;
+        slashes++;
+    }
+    return slashes > 0 ? j : 0;
+}
+
+/* True for the bytes a token (or anything standing in its place) is made
+ * of in a path: everything up to the next separator. */
+static bool token_byte(char c)
+{
+    return c != '\0' && c != '/' && c != '?' && c != '#' && c != '&' && c != '"' && c != '\''
+           && c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != ',' && c != ';' && c != '<'
+           && c != '>' && c != '\\' && c != '{';
+}
+
+void log_redact(struct buf *out, const char *s, size_t n)
+{
+    size_t i = 0, start = 0;
+
+    while (i < n) {
+        size_t tok = s[i] == '/' || s[i] == '%' ? share_prefix(s, n, i) : 0;
+        size_t end = tok;
+
+        while (tok > 0 && end < n && token_byte(s[end]))
+            end++;
+        if (tok == 0 || end == tok) {
+            i++;
+            continue;
+        }
+        buf_append(out, s + start, tok - start);
+        buf_puts(out, "[redacted]");
+        i = start = end;
+    }
+    buf_append(out, s + start, n - start);
+}
+
 /* Writes one line with one write(2).  A line of at most PIPE_BUF bytes
  * is written whole or not at all to a pipe, and a write to a regular file
  * is serialised with the other writers of that file: either way no other
@@ -144,10 +223,19 @@ static void put_head(struct buf *line, enum log_level level, const struct timeva
     put_num(line, log_pid ? log_pid : (long)getpid());
 }
 
-/* Appends the first at most cap bytes of s (n bytes), escaped, cut at a
- * character's start; sets *cut when bytes were left out. */
+/* Appends the first at most cap bytes of s (n bytes), share tokens
+ * redacted (before the cut, so that a cut never leaves part of a token),
+ * escaped, cut at a character's start; sets *cut when bytes were left
+ * out. */
 static void put_str(struct buf *line, const char *s, size_t n, size_t cap, bool *cut)
 {
+    struct buf clean = BUF_INIT;
+
+    if (memchr(s, '/', n) != NULL || memchr(s, '%', n) != NULL) {
+        log_redact(&clean, s, n);
+        s = buf_str(&clean);
+        n = clean.len;
+    }
     if (n > cap) {
         n = cap;
         while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
@@ -157,6 +245,7 @@ static void put_str(struct buf *line, const char *s, size_t n, size_t cap, bool 
     buf_putc(line, '"');
     buf_json_escape(line, s, n);
     buf_putc(line, '"');
+    buf_free(&clean);
 }
 
 /* Makes the line in line, each string value cut to cap bytes. */

@@ -15,6 +15,10 @@
  * processes, which share stderr, never interleave.
  *
  * Secrets (passwords, tokens, connection strings) are never passed here.
+ * One kind of secret travels in paths, which are logged: a share link's
+ * token (/shared/TOKEN, /api/shared/TOKEN).  Every message and string
+ * field goes through log_redact() first, so no line carries one, whatever
+ * route matched or which field holds the path.
  */
 #ifndef PLC_UTIL_LOG_H
 #define PLC_UTIL_LOG_H
@@ -36,6 +40,15 @@ struct log_field {
 
 #define LF_STR(k, v) ((struct log_field){(k), (v), 0, false})
 #define LF_INT(k, v) ((struct log_field){(k), NULL, (long long)(v), true})
+
+struct buf;
+
+/* Appends the n bytes of s to out with every share link's token replaced
+ * by "[redacted]": what follows one or more '/', the word "shared" (any
+ * case) and one or more '/', up to the next '/', '?', '#', '&', quote,
+ * white space or '{' (so a route's pattern "/api/shared/{token}" stays); a '/' may be written %2F
+ * and any letter %-encoded, as a raw request path can be ("/api//shared/T", "/x/%73hared/T"). */
+void log_redact(struct buf *out, const char *s, size_t n) __attribute__((nonnull));
 
 /* Sets the minimum level and the process role ("master", "worker", "cli"). */
 void log_init(const char *role, enum log_level min);

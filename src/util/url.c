@@ -3,7 +3,9 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/url.h"
 
@@ -39,22 +41,59 @@ static bool clean(const char *url)
     return true;
 }
 
-bool url_is_loopback_http(const char *url)
+/* When the n bytes at url are http://LOOPBACK-HOST[:port], stores the port
+ * (80 when none is written) in *port and returns true. */
+static bool loopback_port(const char *url, size_t n, long *port)
 {
     static const char *const hosts[] = {"127.0.0.1", "localhost", "[::1]"};
     const char *auth;
-    size_t i, n;
+    size_t i, alen;
 
-    if (strncmp(url, "http://", 7) != 0)
+    if (n < 7 || strncasecmp(url, "http://", 7) != 0)
         return false;
     auth = url + 7;
-    n = authority_len(auth);
+    alen = authority_len(auth);
+    if (alen > n - 7)
+        alen = n - 7;
     for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
         size_t h = strlen(hosts[i]);
-        if (n >= h && strncmp(auth, hosts[i], h) == 0 && (n == h || is_port(auth + h, n - h)))
+        if (alen < h || strncasecmp(auth, hosts[i], h) != 0)
+            continue;
+        if (alen == h) {
+            *port = 80;
             return true;
+        }
+        if (is_port(auth + h, alen - h)) {
+            *port = strtol(auth + h + 1, NULL, 10);
+            return true;
+        }
     }
     return false;
+}
+
+bool url_is_loopback_http(const char *url)
+{
+    long port;
+
+    return strncmp(url, "http://", 7) == 0 && loopback_port(url, strlen(url), &port);
+}
+
+size_t url_origin_len(const char *url)
+{
+    const char *sep = strstr(url, "://");
+    size_t n;
+
+    if (sep == NULL)
+        return strlen(url);
+    n = (size_t)(sep + 3 - url);
+    return n + authority_len(url + n);
+}
+
+bool url_loopback_same_port(const char *a, size_t n, const char *b, size_t m)
+{
+    long pa, pb;
+
+    return loopback_port(a, n, &pa) && loopback_port(b, m, &pb) && pa == pb;
 }
 
 bool url_https_or_loopback(const char *url)

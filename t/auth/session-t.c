@@ -3,6 +3,7 @@
  * malformed cookie). The database paths are t/integration/auth.sh. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "auth/session.h"
@@ -19,6 +20,9 @@ static void noop(struct request *req)
 {
     req->resp.status = 200;
 }
+
+/* The body of the last response guard_status() saw. */
+static char last_body[1024];
 
 /* Runs the guard for route flags over a request with extra env lines. */
 static int guard_status(unsigned flags, const char *const *extra, bool *allowed)
@@ -40,6 +44,7 @@ static int guard_status(unsigned flags, const char *const *extra, bool *allowed)
         bail("parse");
     *allowed = auth_guard(&req, &r);
     status = req.resp.status;
+    snprintf(last_body, sizeof(last_body), "%s", buf_str(&req.resp.body));
     request_free(&req);
     memio_free(&m);
     return status;
@@ -63,7 +68,7 @@ int main(void)
 
     if (!config_load(&cfg, err, sizeof(err)))
         bail("config: %s", err);
-    plan(17);
+    plan(29);
 
     ok(role_parse("educator") == ROLE_EDUCATOR && role_parse("coach") == ROLE_COACH
            && role_parse("admin") == ROLE_ADMIN,
@@ -94,6 +99,46 @@ int main(void)
     is_int(401, guard_status(ROUTE_AUTH, badcookie, &allowed),
            "a malformed cookie is no session (401), without a query");
     ok(!allowed, "and the route does not run");
+
+    /* Origins: one server on loopback answers to every loopback name. */
+    set_url("http://localhost:8000");
+    {
+        const char *v4[] = {"HTTP_ORIGIN=http://127.0.0.1:8000", NULL};
+        const char *v6[] = {"HTTP_ORIGIN=http://[::1]:8000", NULL};
+        const char *name[] = {"HTTP_ORIGIN=http://localhost:8000", NULL};
+        const char *port[] = {"HTTP_ORIGIN=http://127.0.0.1:8001", NULL};
+        const char *tls[] = {"HTTP_ORIGIN=https://localhost:8000", NULL};
+        const char *lan[] = {"HTTP_ORIGIN=http://192.168.1.5:8000", NULL};
+        is_int(0, guard_status(ROUTE_CSRF, v4, &allowed),
+               "public URL http://localhost:8000: Origin http://127.0.0.1:8000 passes");
+        is_int(0, guard_status(ROUTE_CSRF, v6, &allowed), "and http://[::1]:8000");
+        is_int(0, guard_status(ROUTE_CSRF, name, &allowed), "and http://localhost:8000 itself");
+        is_int(403, guard_status(ROUTE_CSRF, port, &allowed), "another port is another origin");
+        ok(strstr(last_body, "expected Origin http://localhost:8000") != NULL
+               && strstr(last_body, "got http://127.0.0.1:8001") != NULL
+               && strstr(last_body, "PLCCOACH_PUBLIC_URL") != NULL,
+           "bad_origin says what was expected, what arrived, and names PLCCOACH_PUBLIC_URL");
+        is_int(403, guard_status(ROUTE_CSRF, tls, &allowed), "https on the same port is not");
+        is_int(403, guard_status(ROUTE_CSRF, lan, &allowed), "nor a LAN address");
+        set_url("http://127.0.0.1");
+        {
+            const char *dflt[] = {"HTTP_ORIGIN=http://localhost", NULL};
+            const char *p80[] = {"HTTP_ORIGIN=http://localhost:80", NULL};
+            is_int(0, guard_status(ROUTE_CSRF, dflt, &allowed),
+                   "no port written is port 80 on either side");
+            is_int(0, guard_status(ROUTE_CSRF, p80, &allowed), "and :80 is the same");
+        }
+        set_url("https://coach.example.org/");
+        {
+            const char *alias[] = {"HTTP_ORIGIN=https://www.coach.example.org", NULL};
+            const char *lo[] = {"HTTP_ORIGIN=http://localhost", NULL};
+            is_int(0, guard_status(ROUTE_CSRF, same, &allowed),
+                   "an HTTPS public URL (trailing slash) matches its origin");
+            is_int(403, guard_status(ROUTE_CSRF, alias, &allowed),
+                   "and nothing else: the check stays exact");
+            is_int(403, guard_status(ROUTE_CSRF, lo, &allowed), "not even a loopback origin");
+        }
+    }
     config_free(&cfg);
     return 0;
 }

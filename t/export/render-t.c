@@ -355,6 +355,35 @@ static void test_from_json(void)
     arena_free(&a);
 }
 
+/* A failure saved in an answer's place is headed as what it is. */
+static void test_failure(void)
+{
+    struct export_message m[2];
+    struct export_conversation c;
+    struct buf md = BUF_INIT, txt = BUF_INIT;
+    char err[64];
+
+    memset(m, 0, sizeof(m));
+    memset(&c, 0, sizeof(c));
+    m[0].question = true;
+    m[0].content = "What is a CFA?";
+    m[1].kind = "error";
+    m[1].content = "The answer could not be finished because the database was unavailable.";
+    c.title = "Failed";
+    c.author = "Ed Educator";
+    c.exported_at = "2024-05-02T08:00:00Z";
+    c.messages = m;
+    c.nmessages = 2;
+    ok(export_render(&c, EXPORT_MD, &md, err, sizeof(err)), "a failure renders as Markdown");
+    ok(has(md.data, "### Answer not finished\n\nThe answer could not be finished"),
+       "headed as an answer not finished");
+    ok(!has(md.data, "### Answer\n"), "not as an answer");
+    ok(export_render(&c, EXPORT_TXT, &txt, err, sizeof(err)), "and as text");
+    ok(has(txt.data, "Answer not finished\n\n"), "text: the same heading");
+    buf_free(&md);
+    buf_free(&txt);
+}
+
 int main(void)
 {
     struct export_conversation c;
@@ -365,6 +394,7 @@ int main(void)
     test_from_json();
     build(&c);
     test_text_formats(&c);
+    test_failure();
     test_pdf(&c);
     export_release();
     return 0;

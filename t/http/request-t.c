@@ -213,6 +213,34 @@ static void test_json(void)
     start(&f, env, body);
     ok(request_json(&f.req) == NULL, "empty body refused");
     finish(&f);
+
+    {
+        /* NUL written as \u0000: json-c keeps it, C strings end there. */
+        static const char *const nul[] = {
+            "{\"password\":\"right\\u0000anything\"}",
+            "{\"a\":[\"x\",{\"b\":\"\\u0000\"}]}",
+            "{\"pass\\u0000word\":\"x\"}",
+            "{\"a\":\"\\\\\\u0000\"}",
+        };
+        static const char *const what[] = {"NUL in a string value refused",
+                                           "NUL in a nested value refused", "NUL in a key refused",
+                                           "NUL after an escaped backslash refused"};
+        size_t i;
+        for (i = 0; i < sizeof(nul) / sizeof(nul[0]); i++) {
+            snprintf(clen, sizeof(clen), "CONTENT_LENGTH=%zu", strlen(nul[i]));
+            post_env(env, "CONTENT_TYPE=application/json", clen);
+            start(&f, env, nul[i]);
+            ok(request_json(&f.req) == NULL && f.req.resp.status == 400, "%s (400)", what[i]);
+            finish(&f);
+        }
+        body = "{\"a\":\"\\\\u0000 and \\u0001\"}";
+        snprintf(clen, sizeof(clen), "CONTENT_LENGTH=%zu", strlen(body));
+        post_env(env, "CONTENT_TYPE=application/json", clen);
+        start(&f, env, body);
+        o = request_json(&f.req);
+        ok(o != NULL, "an escaped backslash before u0000, and \\u0001, are not NUL: accepted");
+        finish(&f);
+    }
 }
 
 static void test_body_limits(void)

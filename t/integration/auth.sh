@@ -47,6 +47,14 @@ is "$n" 0 "no session cookie after failures"
 login ada@example.org ada-password-123 -H 'Origin: https://evil.example'
 error_envelope_ok 403 bad_origin "sign-in posted from another site"
 
+# NUL written as \u0000 ends a C string: the right password followed by
+# it and anything else must not sign in, whatever the field.
+login ada@example.org 'ada-password-123\u0000anything'
+error_envelope_ok 400 malformed_json "the right password followed by \\u0000 and more"
+n=0
+[ -e "$JAR" ] && n=$(grep -c plc_session "$JAR" || true)
+is "$n" 0 "and no session cookie"
+
 # ---- Signing in ------------------------------------------------------------------
 login ADA@example.org ada-password-123 -H "Origin: $ORIGIN"
 is "$HTTP_STATUS" 200 "right password (email case ignored): 200"
@@ -82,6 +90,11 @@ error_envelope_ok 403 bad_origin "PATCH from another Origin, even with the token
 http PATCH /api/me -b "$JAR" -H 'Content-Type: application/json' -H "X-CSRF-Token: $csrf" \
     -H "Origin: $ORIGIN" --data '{"name":"Ada L.","role":"admin"}'
 error_envelope_ok 400 unknown_field "PATCH may not touch the role"
+http PATCH /api/me -b "$JAR" -H 'Content-Type: application/json' -H "X-CSRF-Token: $csrf" \
+    -H "Origin: $ORIGIN" --data '{"name":"Ada\u0000 Evil"}'
+error_envelope_ok 400 malformed_json "a name holding \\u0000"
+is "$(stack_psql -- -c "SELECT name FROM users WHERE lower(email) = 'ada@example.org'")" \
+    "Ada Admin" "and the name is unchanged (not cut at the NUL)"
 http PATCH /api/me -b "$JAR" -H 'Content-Type: application/json' -H "X-CSRF-Token: $csrf" \
     -H "Origin: $ORIGIN" --data '{"name":"Ada L."}'
 is "$HTTP_STATUS" 200 "PATCH with the token and our Origin: 200"
@@ -123,10 +136,10 @@ is "$HTTP_STATUS" 401 "three failures are plain 401s"
 login ed@example.org ed-password-1234
 error_envelope_ok 429 too_many_attempts "the fourth attempt, even right, is throttled"
 retry=$(http_header Retry-After)
-ok "Retry-After ($retry s) is within the 15-minute window" test "$retry" -ge 1 -a "$retry" -le 900
+ok "Retry-After ($retry s): a growing delay, within the 15-minute window" test "$retry" -ge 1 -a "$retry" -le 900
 login ada@example.org ada-password-123
 is "$HTTP_STATUS" 200 "another account is not affected"
-stack_psql -- -c "UPDATE login_failures SET at = at - interval '16 minutes'"
+stack_psql -- -c "UPDATE login_attempts SET at = at - interval '16 minutes'"
 login ed@example.org ed-password-1234
 is "$HTTP_STATUS" 200 "once the failures leave the window, sign-in works"
 

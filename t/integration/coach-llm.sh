@@ -4,7 +4,8 @@
 # 429 and 500 are retried; a drop mid-stream, malformed JSON and a stall
 # fall back to the extractive answer with a notice; the breaker opens;
 # follow-ups are rewritten by the model; a client that goes away cancels
-# the model request; what is saved is what the client got in `done`.
+# the model request (the failure "cancelled" is saved in the answer's
+# place); what is saved is what the client got in `done`.
 # One worker, so that the breaker's per-process state is the one tested.
 # shellcheck disable=SC2154,SC2317  # csrf_* are set by coach_user; helpers run through ok/plc_poll
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -182,8 +183,12 @@ last_outcome() { stub_requests | pyjson 'print(d[-1]["outcome"] if d else "")'; 
 cancelled() { [ "$(last_outcome)" = cancelled ]; }
 ok "the model request is cancelled when the client goes away" plc_poll 60 cancelled
 stack_wait_health 200 10 || true
-is "$(stack_psql -- -c "SELECT string_agg(role, ',' ORDER BY seq) FROM messages WHERE conversation_id = '$gone_conv'")" \
-    user "the question is saved, no answer (the client saw none)"
+gone_rows() { stack_psql -- -c "SELECT string_agg(role || coalesce(':' || kind || ':' || error_code, ''), ','
+    ORDER BY seq) FROM messages WHERE conversation_id = '$gone_conv'"; }
+gone_failed() { [ "$(gone_rows)" = "user,assistant:error:cancelled" ]; }
+plc_poll 30 gone_failed || true
+is "$(gone_rows)" "user,assistant:error:cancelled" \
+    "the question is saved with the failure cancelled in its answer's place, not left unanswered"
 http GET /health
 is "$HTTP_STATUS" 200 "the worker carries on"
 

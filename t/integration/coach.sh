@@ -180,8 +180,14 @@ ask_raw ann '{"question":"bad \u0001 byte"}'
 error_envelope_ok 400 invalid_field "a control character"
 ask ann "norms?" "not-a-uuid"
 error_envelope_ok 404 not_found "a conversation_id that is not a UUID"
+bob_quota() {
+    stack_psql -- -c "SELECT count(*) FROM rate_events r JOIN users u ON u.id = r.user_id
+        WHERE u.email = 'bob@example.org' AND r.bucket = 'coach'"
+}
+quota_before=$(bob_quota)
 ask bob "what about Tier 2?" "$rti_conv"
 error_envelope_ok 404 not_found "another user's conversation"
+is "$(bob_quota)" "$quota_before" "... which costs the asker none of the hourly limit"
 is "$(stack_psql -- -c "SELECT count(*) FROM messages WHERE conversation_id = '$rti_conv'")" 4 \
     "... and nothing was added to it"
 ask ann "norms?" "00000000-0000-4000-8000-000000000000"

@@ -110,6 +110,24 @@ ok "... with a JSON envelope" json_get error.code
 http GET "/api/$(head -c 3000 /dev/zero | tr '\0' a)"
 error_envelope_ok 404 not_found "a long unknown path"
 
+# ---- Errors nginx answers itself are JSON too -----------------------------------
+http GET "/api/$(head -c 20000 /dev/zero | tr '\0' a)"
+error_envelope_ok 414 uri_too_long "a request line longer than nginx's buffers (414)"
+http GET /health -H "X-Big: $(head -c 20000 /dev/zero | tr '\0' b)"
+error_envelope_ok 400 headers_too_large "a header larger than nginx's buffers (400)"
+like "$(http_header Content-Type)" '^application/json' "... is JSON"
+http GET /health -H "Cookie: plc_session=$(head -c 40000 /dev/zero | tr '\0' c)"
+error_envelope_ok 400 headers_too_large "an oversized cookie (400)"
+http TRACE /health
+error_envelope_ok 405 method_not_allowed "TRACE (nginx refuses it, 405)"
+unlike "$HTTP_BODY" '<html' "... not nginx's HTML page"
+http TRACE /
+error_envelope_ok 405 method_not_allowed "TRACE on a page of the web app"
+out=$(curl -s -i --max-time 10 -X CONNECT --request-target 'example.org:443' "$(stack_url /)" || true)
+like "$(printf '%s\n' "$out" | head -n 1)" '^HTTP/1.1 4[0-9][0-9]' "CONNECT is refused with a 4xx"
+like "$(printf '%s\n' "$out" | grep -i '^Content-Type:')" 'application/json' "... as JSON"
+like "$out" '"error":\{"code":"[a-z_]+"' "... in the envelope"
+
 # ---- The pool is still whole --------------------------------------------------
 http GET /health
 is "$HTTP_STATUS" 200 "the server still answers /health"

@@ -114,6 +114,21 @@ is "$(grep -c "$token" "$STACK_DIR/log/nginx-access.log" || true)" 0 \
     "nginx's access log holds no share token either (path and Referer redacted)"
 like "$(grep -c '"uri":"/api/shared/\[redacted\]"' "$STACK_DIR/log/nginx-access.log" || true)" '^[1-9]' \
     "it logs the redacted path"
+# Whatever route matched, or none: no log line of the app or nginx holds
+# a token, in any form a path can take.
+for p in "/api//shared/$token" "/api/%73hared/$token" "/API/SHARED/$token" "/x/shared/$token" \
+    "/shared/$token" "/api/auth/google/login?return_to=%2Fshared%2F$token"; do
+    curl -s -o /dev/null "$(stack_url "$p")"
+done
+curl -s -o /dev/null -X POST "$(stack_url "/api/shared/$token")"
+curl -s -o /dev/null -X POST -H 'Content-Type: application/json' \
+    --data "{\"message\":\"failed on /shared/$token\",\"url\":\"/shared/$token\",\"stack\":\"at http://localhost:8000/shared/$token\"}" \
+    "$(stack_url /api/client-errors)"
+is "$(grep -c "$token" "$STACK_POOL_LOG" || true)" 0 \
+    "the app's log holds no token: 404, 405, a %-encoded or doubled slash, a client error report"
+like "$(grep -c 'shared/\[redacted\]' "$STACK_POOL_LOG" || true)" '^[1-9]' "it logs those paths redacted"
+is "$(grep -c "$token" "$STACK_DIR/log/nginx-access.log" || true)" 0 \
+    "nor nginx's access log (doubled slash, %-encoding, upper case, return_to)"
 
 # ---- Expiry -------------------------------------------------------------------------------------
 stack_psql -- -c "UPDATE shares SET created_at = now() - interval '8 days',
@@ -191,5 +206,19 @@ is "$HTTP_STATUS" 204 "the owner deletes the conversation"
 http GET "/api/shared/$token_pub"
 is "$HTTP_STATUS" 404 "and its links are gone with it"
 is "$(stack_psql -- -c "SELECT count(*) FROM shares WHERE conversation_id = '$conv'")" 0 "no share rows left"
+
+# nginx writes the request line into each error-log line about a request
+# (here: the pool is down); for share links it writes none.
+stack_pool_stop
+http GET "/api/shared/$token_pub"
+is "$HTTP_STATUS" 502 "with the pool down, nginx answers 502"
+curl -s -o /dev/null "$(stack_url "/api//shared/$token_pub")"
+is "$(grep -c "$token_pub" "$STACK_DIR/log/nginx-error.log" || true)" 0 \
+    "and its error log holds no share token"
+like "$(grep -c 'connect() to unix' "$STACK_DIR/log/nginx-error.log" || true)" '^[0-9]' "(the error log is written)"
+http GET /api/me
+is "$HTTP_STATUS" 502 "other requests still get their 502"
+like "$(grep -c 'request: "GET /api/me' "$STACK_DIR/log/nginx-error.log" || true)" '^[1-9]' \
+    "and their error-log line"
 
 done_testing

@@ -28,7 +28,8 @@ T=$(stack_cli team add --org "$S" --name "Grade 3")
 stack_cli team add-member --team "$T" --email ed@example.org >/dev/null
 stack_cli team add-member --team "$T" --email ana@example.org >/dev/null
 for who in ed ana ada; do signin "$who"; done
-# A failed sign-in under Ed's email (kept for throttling: erasure takes it).
+# A failed sign-in under Ed's email (kept for throttling: erasure takes it,
+# with his other sign-in attempts).
 http POST /api/auth/login -H 'Content-Type: application/json' -H 'Origin: http://localhost:8000' \
     --data '{"email":"ed@example.org","password":"not-the-password"}' >/dev/null
 
@@ -181,7 +182,10 @@ is "$(stack_psql -- -c "SELECT count(*) FROM audit_log WHERE detail->>'erased_ac
 is "$(stack_psql -- -c "SELECT string_agg(action, ',' ORDER BY id) FROM audit_log WHERE target_type = 'erased_user' AND target_id = '$E'")" \
     "user.create,login.success,login.failure,user.export,user.export,user.erase" \
     "entries about Ed now name the erasure id"
-is "$(stack_psql -- -c "SELECT count(*) FROM login_failures")" 0 "the failed sign-in under Ed's email is gone"
+is "$(stack_psql -- -c "SELECT count(*) FROM login_attempts WHERE email_lower = 'ed@example.org'")" 0 \
+    "the sign-in attempts under Ed's email (the failed one too) are gone"
+isnt "$(stack_psql -- -c "SELECT count(*) FROM login_attempts WHERE email_lower = 'ada@example.org'")" 0 \
+    "others' are kept"
 is "$(stack_psql -- -c "SELECT sum(questions) FROM usage_org_days WHERE org_id = '$S'")" \
     "$((before_days - 3))" "the school's usage no longer counts Ed's 3 questions"
 is "$(stack_psql -- -c "CREATE TEMP TABLE o AS SELECT org_id, day, questions, answers, up, down, domains FROM usage_org_days;

@@ -6,6 +6,7 @@ import type {
   AdminUser, AnalyticsReport, AnalyticsScopes, Book, CitationPages, Conversation,
   ConversationExport, ConversationSummary, Erasure, ExportFormat, Feedback, FeedbackReason,
   FlaggedFeedback, IngestJob, NewShare, Profile, Provider, Role, Share, SharedConversation,
+  SignInLink,
 } from './types';
 
 let csrfToken = '';
@@ -109,9 +110,15 @@ export const api = {
   providers: () => request<{ providers: Provider[] }>('GET', '/api/auth/providers'),
   login: (email: string, password: string) =>
     request<{ user: Profile; csrf_token: string }>('POST', '/api/auth/login', { email, password }),
+  signInWithLink: (token: string) =>
+    request<{ user: Profile; csrf_token: string }>('POST', '/api/auth/link', { token }),
   logout: () => request<void>('POST', '/api/auth/logout'),
   me: () => request<Profile & { csrf_token: string }>('GET', '/api/me'),
   updateMe: (name: string) => request<Profile>('PATCH', '/api/me', { name }),
+  setPassword: (newPassword: string, currentPassword?: string) =>
+    request<void>('PUT', '/api/me/password', currentPassword
+      ? { current_password: currentPassword, new_password: newPassword }
+      : { new_password: newPassword }),
 
   // ---- conversations --------------------------------------------------------
   conversations: (opts: { q?: string; archived?: 'true' | 'false' | 'all'; cursor?: string | null; limit?: number }) =>
@@ -151,9 +158,14 @@ export const api = {
   // ---- administration ----------------------------------------------------
   users: (q: string, after?: string | null) =>
     request<{ users: AdminUser[]; next_after: string | null }>('GET', '/api/admin/users' + qs({ q, after, limit: 50 })),
+  createUser: (body: { email: string; name: string; role: Role }) =>
+    request<SignInLink & { user: Profile }>('POST', '/api/admin/users', body),
+  userSignInLink: (id: string) =>
+    request<SignInLink>('POST', `/api/admin/users/${encodeURIComponent(id)}/sign-in-link`),
   setRole: (id: string, role: Role) => request<Profile>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, { role }),
   books: () => request<{ books: Book[]; jobs: IngestJob[] }>('GET', '/api/admin/books'),
   job: (id: string) => request<IngestJob>('GET', `/api/admin/jobs/${encodeURIComponent(id)}`),
+  deleteJob: (id: string) => request<void>('DELETE', `/api/admin/jobs/${encodeURIComponent(id)}`),
   deleteBook: (id: string) => request<void>('DELETE', `/api/admin/books/${encodeURIComponent(id)}`),
   flagged: (status: 'open' | 'resolved' | 'all') =>
     request<{ feedback: FlaggedFeedback[]; next_cursor: string | null }>('GET', '/api/admin/feedback' + qs({ status })),
@@ -209,13 +221,24 @@ export async function uploadBook(file: File, meta: { title?: string; authors?: s
   return res.json();
 }
 
+/** Replaces the token of every share link in s ("/shared/TOKEN") with
+ * "[redacted]": error reports go to the server's log, which must never
+ * hold one (the server redacts too). */
+export function redactShareTokens(s: string): string {
+  return s.replace(/(\/shared\/+)[^/?#&\s"'{]+/gi, '$1[redacted]');
+}
+
 /** Best effort: tells the server about a browser error (never throws). */
 export function reportClientError(message: string, stack?: string): void {
   try {
     void fetch('/api/client-errors', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ message: message.slice(0, 2000), url: location.pathname.slice(0, 2000), stack: stack?.slice(0, 8000) }),
+      body: JSON.stringify({
+        message: redactShareTokens(message).slice(0, 2000),
+        url: redactShareTokens(location.pathname).slice(0, 2000),
+        stack: stack === undefined ? undefined : redactShareTokens(stack).slice(0, 8000),
+      }),
     }).catch(() => undefined);
   } catch {
     // ignore

@@ -66,6 +66,24 @@ describe('askCoach', () => {
     expect(err.message).toBe('Model broke');
   });
 
+  it("reads the server's error envelope in an error event", async () => {
+    mockServer({ 'POST /api/coach/ask': () => sseResponse([sseEvent('error', { error: { code: 'conversation_deleted', message: 'Deleted meanwhile', request_id: 'r', conversation_id: 'c1' } })]) });
+    const err = await askCoach('Hi', 'c1', {}).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.code).toBe('conversation_deleted');
+    expect(err.message).toBe('Deleted meanwhile');
+  });
+
+  it('sends the Idempotency-Key and retry_of it is given, and neither when not', async () => {
+    const { calls } = mockServer({ 'POST /api/coach/ask': () => sseResponse([sseEvent('done', DONE)]) });
+    await askCoach('Hi', 'c1', {}, undefined, { key: 'k-1', retryOf: 'q-1' });
+    await askCoach('Hi', null, {});
+    expect(calls[0].headers['idempotency-key']).toBe('k-1');
+    expect(calls[0].body).toEqual({ question: 'Hi', conversation_id: 'c1', retry_of: 'q-1' });
+    expect(calls[1].headers['idempotency-key']).toBeUndefined();
+    expect(calls[1].body).toEqual({ question: 'Hi' });
+  });
+
   it('reports a network loss when the stream ends without done', async () => {
     mockServer({ 'POST /api/coach/ask': () => sseResponse([sseEvent('delta', { text: 'partial' })]) });
     const err = await askCoach('Hi', null, {}).catch((e) => e);

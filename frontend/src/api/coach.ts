@@ -6,6 +6,22 @@ import { ApiError, errorFromResponse, requestHeaders } from './client';
 import { readSse } from './sse';
 import type { CoachAnswer, CoachMeta, Citation } from './types';
 
+/** How one ask is sent. */
+export interface AskOptions {
+  /** the question's Idempotency-Key: a retry of the same question sends
+   * the same key, so the server returns the first outcome or answers the
+   * saved question again instead of asking it twice */
+  key?: string;
+  /** answer this saved question (of conversationId) again, in place */
+  retryOf?: string;
+}
+
+/** A fresh Idempotency-Key for a question. */
+export function newQuestionKey(): string {
+  if (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
+}
+
 export interface AskHandlers {
   onMeta?: (meta: CoachMeta) => void;
   onCitation?: (c: Citation) => void;
@@ -23,15 +39,19 @@ export async function askCoach(
   conversationId: string | null,
   handlers: AskHandlers,
   signal?: AbortSignal,
+  opts: AskOptions = {},
 ): Promise<CoachAnswer> {
   const body: Record<string, string> = { question };
   if (conversationId) body.conversation_id = conversationId;
+  if (opts.retryOf) body.retry_of = opts.retryOf;
+  const extra: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'text/event-stream' };
+  if (opts.key) extra['Idempotency-Key'] = opts.key;
   let res: Response;
   try {
     res = await fetch('/api/coach/ask', {
       method: 'POST',
       credentials: 'same-origin',
-      headers: requestHeaders('POST', { 'Content-Type': 'application/json', Accept: 'text/event-stream' }),
+      headers: requestHeaders('POST', extra),
       body: JSON.stringify(body),
       signal,
     });
@@ -68,7 +88,9 @@ export async function askCoach(
         case 'done':
           return data as CoachAnswer;
         case 'error': {
-          const err = data as { code?: string; message?: string };
+          // The server's error envelope {error: {code, message}}.
+          const env = data as { error?: { code?: string; message?: string }; code?: string; message?: string };
+          const err = env.error ?? env;
           throw new ApiError(500, err.code ?? 'coach_error', err.message ?? 'The coach could not answer.');
         }
         default:

@@ -18,6 +18,10 @@ export interface Profile {
   organization: Organization | null;
   created_at?: string;
   last_login_at?: string | null;
+  /** the account has a local password */
+  has_password?: boolean;
+  /** the account has a single sign-on identity */
+  single_sign_on?: boolean;
 }
 
 export interface Provider {
@@ -68,8 +72,14 @@ export interface Message {
   grounded?: boolean | null;
   created_at?: string;
   feedback?: Feedback | null;
-  /** what kind of reply an assistant message is (null for questions) */
-  type?: 'answer' | 'clarification' | 'refusal' | null;
+  /** what kind of reply an assistant message is (null for questions);
+   * `error`: the answer could not be finished and `content` says why */
+  type?: 'answer' | 'clarification' | 'refusal' | 'error' | null;
+  /** of a failure: `db_unavailable`, `cancelled` */
+  error_code?: string | null;
+  /** of a question with no reply after it: being answered, or interrupted
+   * (its answer will not come; it can be asked again in place) */
+  answer_state?: 'pending' | 'interrupted' | null;
   /** a clarifying question's choices, as first shown */
   clarification?: { question: string; choices: string[] } | null;
 }
@@ -134,6 +144,14 @@ export interface AdminUser {
   organization_id: string | null;
   disabled: boolean;
   last_login_at: string | null;
+  /** signs in through single sign-on only: no sign-in link */
+  sso_only?: boolean;
+}
+
+/** A one-time sign-in link (POST /api/admin/users and .../sign-in-link). */
+export interface SignInLink {
+  sign_in_link: string;
+  expires_at: string;
 }
 
 export interface Book {

@@ -15,7 +15,9 @@ export interface UiMessage extends Message {
   streaming?: boolean;
   stopped?: boolean;
   failed?: { message: string; retry?: () => void };
-  type?: CoachAnswer['type'] | null;
+  /** a saved question's answer is still being written (by another request) */
+  pending?: boolean;
+  type?: CoachAnswer['type'] | 'error' | null;
   clarification?: CoachAnswer['clarification'];
   notice?: string;
 }
@@ -119,10 +121,11 @@ export function MessageView({ m, readOnly, onCite, onAsk, onFeedback }: {
         <p className="notice warn" role="note">Nothing in the library supports this answer directly: it is not grounded in a cited source.</p>
       )}
       {m.stopped && <p className="notice subtle">You stopped this answer.</p>}
+      {m.pending && <p className="notice" role="status">This question is still being answered. Its answer will appear here; reload the conversation in a minute.</p>}
       {m.failed && (
         <div className="notice error" role="alert">
           <p>{m.failed.message}</p>
-          {m.failed.retry && <button type="button" onClick={m.failed.retry}>Retry</button>}
+          {m.failed.retry && <button type="button" onClick={m.failed.retry}>Try again</button>}
         </div>
       )}
       {choices.length > 0 && (

@@ -34,6 +34,31 @@ describe('admin', () => {
     expect(patch?.headers['x-csrf-token']).toBe(ME.csrf_token);
   });
 
+  it('adds a person and shows the one-time sign-in link to pass on', async () => {
+    const link = { sign_in_link: 'http://localhost:8000/sign-in/link#' + 'cd'.repeat(32), expires_at: '2026-05-12T14:03:09Z' };
+    const { calls } = mockServer({
+      'GET /api/me': () => json(200, ADMIN),
+      'GET /api/admin/users': () => json(200, { users: [USER, { ...USER, id: 'u-sso', email: 'sso@example.org', sso_only: true }], next_after: null }),
+      'POST /api/admin/users': () => json(201, { ...link, user: { ...ME, email: 'new@example.org', name: 'New' } }),
+      'POST /api/admin/users/u-ed/sign-in-link': () => json(201, link),
+    });
+    render(<App />);
+    await userEvent.type(await screen.findByLabelText('Email'), 'new@example.org');
+    await userEvent.type(screen.getByLabelText('Name'), 'New');
+    await userEvent.selectOptions(screen.getByLabelText('Role'), 'coach');
+    await userEvent.click(screen.getByRole('button', { name: 'Add and make a sign-in link' }));
+    const box = await screen.findByRole('region', { name: 'Sign-in link' });
+    expect(box).toHaveTextContent(link.sign_in_link);
+    expect(box).toHaveTextContent('Send this link to new@example.org');
+    const post = calls.find((c) => c.method === 'POST' && c.path === '/api/admin/users');
+    expect(post?.body).toEqual({ email: 'new@example.org', name: 'New', role: 'coach' });
+    expect(post?.headers['x-csrf-token']).toBe(ME.csrf_token);
+    expect(screen.queryByRole('button', { name: 'New sign-in link for sso@example.org' })).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'New sign-in link for ed@example.org' }));
+    await waitFor(() => expect(calls.some((c) => c.path === '/api/admin/users/u-ed/sign-in-link')).toBe(true));
+    expect(await screen.findByRole('region', { name: 'Sign-in link' })).toHaveTextContent('Send this link to ed@example.org');
+  });
+
   it('uploads a book as a form and shows ingestion status and errors', async () => {
     history.replaceState(null, '', '/admin/library');
     let jobs: IngestJob[] = [{ id: 'j0', status: 'failed', filename: 'broken.pdf', book_id: null, error: 'the PDF has no text layer', created_at: '2026-05-11T14:03:09Z' }];
@@ -59,6 +84,28 @@ describe('admin', () => {
     expect(((post?.body as FormData).get('file') as File).name).toBe('book.md');
     expect(post?.headers['x-csrf-token']).toBe(ME.csrf_token);
     expect(await screen.findByText('done')).toBeInTheDocument();
+  });
+
+  it('deletes a failed upload, and only a failed one', async () => {
+    history.replaceState(null, '', '/admin/library');
+    let jobs: IngestJob[] = [
+      { id: 'j0', status: 'failed', filename: 'stall.pdf', book_id: null, error: 'needed more than 120 seconds of processor time', created_at: '2026-05-11T14:03:09Z' },
+      { id: 'j1', status: 'done', filename: 'book.md', book_id: 'b1', error: null, created_at: '2026-05-11T14:00:00Z' },
+    ];
+    const { calls } = mockServer({
+      'GET /api/me': () => json(200, ADMIN),
+      'GET /api/admin/books': () => json(200, { books: [], jobs }),
+      'DELETE /api/admin/jobs/j0': () => {
+        jobs = jobs.filter((j) => j.id !== 'j0');
+        return json(204, null);
+      },
+    });
+    render(<App />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Delete the failed upload stall.pdf' }));
+    expect(screen.queryByRole('button', { name: 'Delete the failed upload book.md' })).toBeNull();
+    expect(await screen.findByText('The failed upload stall.pdf was deleted.')).toBeInTheDocument();
+    expect(screen.queryByText('stall.pdf')).toBeNull();
+    expect(calls.find((c) => c.method === 'DELETE')?.headers['x-csrf-token']).toBe(ME.csrf_token);
   });
 
   it('lists flagged feedback and resolves it with a note', async () => {

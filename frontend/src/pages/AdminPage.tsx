@@ -4,7 +4,7 @@
 
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, uploadBook, userExportUrl } from '../api/client';
-import type { AdminUser, Book, FlaggedFeedback, IngestJob, Role } from '../api/types';
+import type { AdminUser, Book, FlaggedFeedback, IngestJob, Role, SignInLink } from '../api/types';
 import { Link } from '../router';
 import { Dialog } from '../components/Dialog';
 import { formatDate, REASONS } from '../format';
@@ -43,6 +43,10 @@ function UsersSection() {
   const [users, setUsers] = useState<AdminUser[]>([]);
   const [status, setStatus] = useState('');
   const [error, setError] = useState('');
+  const [newEmail, setNewEmail] = useState('');
+  const [newName, setNewName] = useState('');
+  const [newRole, setNewRole] = useState<Role>('educator');
+  const [link, setLink] = useState<(SignInLink & { email: string }) | null>(null);
 
   const load = useCallback(async (query: string) => {
     try {
@@ -86,9 +90,60 @@ function UsersSection() {
     }
   };
 
+  const addPerson = async (e: FormEvent) => {
+    e.preventDefault();
+    setError('');
+    setLink(null);
+    try {
+      const r = await api.createUser({ email: newEmail.trim(), name: newName.trim(), role: newRole });
+      setLink({ sign_in_link: r.sign_in_link, expires_at: r.expires_at, email: r.user.email });
+      setStatus(`${r.user.email} was added.`);
+      setNewEmail('');
+      setNewName('');
+      setNewRole('educator');
+      await load(q.trim());
+    } catch (err) {
+      setError(err instanceof ApiError && err.code === 'email_in_use'
+        ? 'Someone with this email already has an account.' : (err as Error).message);
+    }
+  };
+
+  const newLink = async (u: AdminUser) => {
+    setError('');
+    setLink(null);
+    try {
+      const r = await api.userSignInLink(u.id);
+      setLink({ ...r, email: u.email });
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
   return (
     <section aria-labelledby="users-title">
       <h1 id="users-title" tabIndex={-1}>Users</h1>
+      <form onSubmit={addPerson} className="stack narrow" aria-labelledby="add-person-title">
+        <h2 id="add-person-title">Add a person</h2>
+        <label htmlFor="new-email">Email</label>
+        <input id="new-email" type="email" required maxLength={320} value={newEmail} onChange={(e) => setNewEmail(e.target.value)} />
+        <label htmlFor="new-name">Name</label>
+        <input id="new-name" required maxLength={200} value={newName} onChange={(e) => setNewName(e.target.value)} />
+        <label htmlFor="new-role">Role</label>
+        <select id="new-role" value={newRole} onChange={(e) => setNewRole(e.target.value as Role)}>
+          <option value="educator">Educator</option>
+          <option value="coach">Coach</option>
+          <option value="admin">Admin</option>
+        </select>
+        <button type="submit" className="primary">Add and make a sign-in link</button>
+      </form>
+      {link && (
+        <div className="link-box" role="region" aria-label="Sign-in link">
+          <p>Send this link to {link.email}. It signs them in once, without a password, until {formatDate(link.expires_at)}; they can then set a password in their profile.</p>
+          <p><code>{link.sign_in_link}</code></p>
+          <button type="button" className="small" onClick={() => void navigator.clipboard?.writeText(link.sign_in_link)}>Copy the link</button>
+        </div>
+      )}
+      <h2>People</h2>
       <label htmlFor="user-search">Search by name or email</label>
       <input id="user-search" type="search" value={q} onChange={(e) => setQ(e.target.value)} />
       <p role="status" className="status-text">{status}</p>
@@ -96,7 +151,7 @@ function UsersSection() {
       <div className="table-wrap">
         <table>
           <caption className="visually-hidden">Users</caption>
-          <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Last sign-in</th><th scope="col">Data</th></tr></thead>
+          <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Last sign-in</th><th scope="col"><span className="visually-hidden">Sign-in link</span></th><th scope="col">Data</th></tr></thead>
           <tbody>
             {users.map((u) => (
               <tr key={u.id}>
@@ -111,6 +166,12 @@ function UsersSection() {
                   </select>
                 </td>
                 <td>{formatDate(u.last_login_at) || 'Never'}</td>
+                <td>
+                  {!u.sso_only && !u.disabled && (
+                    <button type="button" className="small" onClick={() => void newLink(u)}
+                      aria-label={`New sign-in link for ${u.email}`}>Sign-in link</button>
+                  )}
+                </td>
                 <td className="row">
                   <a href={userExportUrl(u.id)} download aria-label={`Export the data of ${u.email}`}>Export data</a>
                   <button type="button" className="danger small" aria-label={`Erase ${u.email}`}
@@ -197,6 +258,17 @@ function LibrarySection() {
     }
   };
 
+  const deleteJob = async (j: IngestJob) => {
+    setError('');
+    try {
+      await api.deleteJob(j.id);
+      setStatus(`The failed upload ${j.filename} was deleted.`);
+      await load();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : 'The job could not be deleted.');
+    }
+  };
+
   const remove = async (b: Book) => {
     setRemoving(null);
     try {
@@ -229,7 +301,7 @@ function LibrarySection() {
         <div className="table-wrap">
           <table>
             <caption className="visually-hidden">Ingestion jobs, newest first</caption>
-            <thead><tr><th scope="col">File</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col">Error</th></tr></thead>
+            <thead><tr><th scope="col">File</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col">Error</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr></thead>
             <tbody>
               {jobs.map((j) => (
                 <tr key={j.id}>
@@ -237,6 +309,10 @@ function LibrarySection() {
                   <td><span className={`badge ${j.status}`}>{j.status}</span></td>
                   <td>{formatDate(j.created_at)}</td>
                   <td>{j.error ?? ''}</td>
+                  <td>{j.status === 'failed' && (
+                    <button type="button" className="small" onClick={() => void deleteJob(j)}
+                      aria-label={`Delete the failed upload ${j.filename}`}>Delete</button>
+                  )}</td>
                 </tr>
               ))}
             </tbody>

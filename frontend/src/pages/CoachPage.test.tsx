@@ -139,7 +139,7 @@ describe('the coach screen', () => {
     expect(screen.getByRole('button', { name: 'Send' })).toBeDisabled();
   });
 
-  it('offers Retry when the connection drops mid-answer, and retrying asks again', async () => {
+  it('offers Try again when the connection drops mid-answer, and trying again sends the same Idempotency-Key', async () => {
     let attempt = 0;
     const { calls } = base({
       'POST /api/coach/ask': () => (++attempt === 1
@@ -149,10 +149,78 @@ describe('the coach screen', () => {
     render(<App />);
     await userEvent.type(await screen.findByLabelText('Your question'), 'What is a CFA?{Enter}');
     expect(await screen.findByText(/connection was lost/)).toBeInTheDocument();
-    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
     expect(await screen.findByRole('button', { name: 'Source 1' })).toBeInTheDocument();
-    expect(calls.filter((c) => c.path === '/api/coach/ask')).toHaveLength(2);
+    const asks = calls.filter((c) => c.path === '/api/coach/ask');
+    expect(asks).toHaveLength(2);
+    expect(asks[0].headers['idempotency-key']).toMatch(/^[!-~]{8,200}$/);
+    expect(asks[1].headers['idempotency-key']).toBe(asks[0].headers['idempotency-key']);
     expect(screen.queryByText(/connection was lost/)).toBeNull();
+    expect(screen.getAllByText('What is a CFA?', { selector: '.message.user *' })).toHaveLength(1);
+  });
+
+  it('gives each new question its own Idempotency-Key', async () => {
+    let n = 0;
+    const { calls } = base({
+      'POST /api/coach/ask': () => sseResponse([sseEvent('done', { ...DONE, message_id: `m${++n}` })]),
+    });
+    render(<App />);
+    const box = await screen.findByLabelText('Your question');
+    await userEvent.type(box, 'What is a CFA?{Enter}');
+    await screen.findByRole('button', { name: 'Source 1' });
+    await userEvent.type(box, 'And a second one?{Enter}');
+    await waitFor(() => expect(calls.filter((c) => c.path === '/api/coach/ask')).toHaveLength(2));
+    const keys = calls.filter((c) => c.path === '/api/coach/ask').map((c) => c.headers['idempotency-key']);
+    expect(keys[0]).toBeTruthy();
+    expect(keys[1]).toBeTruthy();
+    expect(keys[1]).not.toBe(keys[0]);
+  });
+
+  it('shows a saved failure with Try again, which answers the same question again in place', async () => {
+    const Q = { id: '44444444-4444-4444-8444-444444444444', role: 'user', content: 'What is a CFA?', citations: [] };
+    const FAIL = {
+      id: '55555555-5555-4555-8555-555555555555', role: 'assistant', type: 'error', error_code: 'db_unavailable',
+      content: 'The answer could not be finished because the database was unavailable. Try again.', citations: [],
+    };
+    history.replaceState(null, '', `/c/${CONV.id}`);
+    const { calls } = base({
+      [`GET /api/conversations/${CONV.id}`]: () => json(200, { ...CONV, messages: [Q, FAIL] }),
+      'POST /api/coach/ask': () => sseResponse([sseEvent('done', DONE)]),
+    });
+    render(<App />);
+    expect(await screen.findByText(/database was unavailable/)).toBeInTheDocument();
+    // A failure takes no feedback.
+    expect(screen.queryByRole('button', { name: /helpful/i })).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('button', { name: 'Source 1' })).toBeInTheDocument();
+    const ask = calls.find((c) => c.path === '/api/coach/ask');
+    expect(ask?.body).toEqual({ question: Q.content, conversation_id: CONV.id, retry_of: Q.id });
+    expect(screen.queryByText(/database was unavailable/)).toBeNull();
+    expect(screen.getAllByText('What is a CFA?', { selector: '.message.user *' })).toHaveLength(1);
+  });
+
+  it('shows an interrupted question with Try again, and a question still being answered as such', async () => {
+    const Q1 = { id: '66666666-6666-4666-8666-666666666666', role: 'user', content: 'Older question?', citations: [], answer_state: 'interrupted' };
+    const Q2 = { id: '77777777-7777-4777-8777-777777777777', role: 'user', content: 'Newest question?', citations: [], answer_state: 'interrupted' };
+    history.replaceState(null, '', `/c/${CONV.id}`);
+    const { calls } = base({
+      [`GET /api/conversations/${CONV.id}`]: () => json(200, { ...CONV, messages: [Q1, Q2] }),
+      [`GET /api/conversations/${OLDER.id}`]: () => json(200, { ...OLDER, messages: [{ ...Q1, answer_state: 'pending' }] }),
+      'POST /api/coach/ask': () => sseResponse([sseEvent('done', DONE)]),
+    });
+    render(<App />);
+    expect(await screen.findAllByText(/interrupted before it finished/)).toHaveLength(2);
+    // Only the last question can be asked again in place.
+    const again = screen.getAllByRole('button', { name: 'Try again' });
+    expect(again).toHaveLength(1);
+    await userEvent.click(again[0]);
+    expect(await screen.findByRole('button', { name: 'Source 1' })).toBeInTheDocument();
+    expect(calls.find((c) => c.path === '/api/coach/ask')?.body).toEqual({ question: Q2.content, conversation_id: CONV.id, retry_of: Q2.id });
+    expect(screen.getAllByText(/interrupted before it finished/)).toHaveLength(1);
+
+    await userEvent.click(screen.getByRole('link', { name: /Older one/ }));
+    expect(await screen.findByText(/still being answered/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
   });
 
   it('shows the extractive notice the server sends', async () => {

@@ -5,9 +5,9 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client';
-import { askCoach } from '../api/coach';
+import { askCoach, newQuestionKey } from '../api/coach';
 import { teacherMessage } from '../api/errors';
-import type { ConversationSummary } from '../api/types';
+import type { ConversationSummary, Message } from '../api/types';
 import type { ShownCitation } from '../format';
 import { navigate } from '../router';
 import { Sidebar } from '../components/Sidebar';
@@ -27,6 +27,41 @@ const EXAMPLES = [
 const EMPTY_LIBRARY_CODES = new Set(['empty_library', 'library_empty', 'no_content']);
 
 let localSeq = 0;
+
+/** The messages of a saved conversation as shown: a failure (type error)
+ * as a failed answer, and a question with no reply after it as being
+ * answered or interrupted; the last question's failure or interruption
+ * offers Try again, which answers that question again in place. */
+function withOutcomes(list: Message[], reask: (q: Message) => void): UiMessage[] {
+  const out: UiMessage[] = [];
+  const lastQ = [...list].reverse().find((m) => m.role === 'user');
+  let q: Message | undefined;
+  for (const m of list) {
+    const shown: UiMessage = { ...m, citations: Array.isArray(m.citations) ? m.citations : [] };
+    if (m.role === 'user') q = m;
+    if (m.role === 'assistant' && m.type === 'error') {
+      const asked = q;
+      shown.content = '';
+      shown.failed = {
+        message: m.content || 'The coach could not finish this answer.',
+        retry: asked && asked === lastQ ? () => reask(asked) : undefined,
+      };
+    }
+    out.push(shown);
+    if (m.role === 'user' && m.answer_state === 'pending') {
+      out.push({ id: `local-state-${m.id}`, role: 'assistant', content: '', citations: [], pending: true });
+    } else if (m.role === 'user' && m.answer_state === 'interrupted') {
+      out.push({
+        id: `local-state-${m.id}`, role: 'assistant', content: '', citations: [],
+        failed: {
+          message: 'The answer to this question was interrupted before it finished.',
+          retry: m === lastQ ? () => reask(m) : undefined,
+        },
+      });
+    }
+  }
+  return out;
+}
 
 export function CoachPage({ conversationId }: { conversationId: string | null }) {
   // ---- sidebar -------------------------------------------------------------
@@ -84,6 +119,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
   // complete, a summary of it (MessageView's text is not itself live).
   const [announcement, setAnnouncement] = useState('');
   const abortRef = useRef<AbortController | null>(null);
+  const askRef = useRef<((question: string, opts: { key?: string; retryOf?: string }) => Promise<void>) | null>(null);
   const createdRef = useRef<string | null>(null);
   const composerRef = useRef<HTMLTextAreaElement>(null);
   const listEnd = useRef<HTMLDivElement>(null);
@@ -107,7 +143,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
       if (cancelled) return;
       pinned.current = null;
       forceScroll.current = true;
-      setMessages(c.messages.map((m) => ({ ...m, citations: Array.isArray(m.citations) ? m.citations : [] })));
+      setMessages(withOutcomes(c.messages, (q) => void askRef.current?.(q.content, { retryOf: q.id })));
       setTitle(c.title);
     }).catch((e) => {
       if (cancelled) return;
@@ -190,14 +226,23 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
     };
   }, []);
 
-  const send = async (question: string) => {
+  // Asks a question (with its Idempotency-Key: a retry sends the same
+  // one), or answers a saved one again in place (retryOf: its id, what
+  // followed it replaced by the answer).
+  const ask = async (question: string, opts: { key?: string; retryOf?: string }) => {
     const convAtStart = conversationId;
     const n = ++localSeq;
-    const userId = `local-u-${n}`;
+    const userId = opts.retryOf ?? `local-u-${n}`;
     const asstId = `local-a-${n}`;
-    setMessages((ms) => [...ms,
-      { id: userId, role: 'user', content: question, citations: [] },
-      { id: asstId, role: 'assistant', content: '', citations: [], streaming: true }]);
+    const placeholder: UiMessage = { id: asstId, role: 'assistant', content: '', citations: [], streaming: true };
+    if (opts.retryOf) {
+      setMessages((ms) => {
+        const at = ms.findIndex((m) => m.id === opts.retryOf);
+        return at < 0 ? [...ms, placeholder] : [...ms.slice(0, at + 1), placeholder];
+      });
+    } else {
+      setMessages((ms) => [...ms, { id: userId, role: 'user', content: question, citations: [] }, placeholder]);
+    }
     forceScroll.current = true;
     pinned.current = userId;
     setAnnouncement('The coach is writing an answer.');
@@ -219,7 +264,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
         },
         onCitation: (c) => update((m) => ({ ...m, citations: [...m.citations.filter((x) => x.n !== c.n), c] })),
         onDelta: (t) => update((m) => ({ ...m, content: m.content + t })),
-      }, ac.signal);
+      }, ac.signal, opts);
       if (!convAtStart && doc.conversation_id && createdRef.current !== doc.conversation_id && location.pathname === '/') {
         createdRef.current = doc.conversation_id;
         navigate(`/c/${doc.conversation_id}`);
@@ -247,11 +292,11 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
         update((m) => ({ ...m, streaming: false, stopped: true }));
         setAnnouncement('You stopped the answer.');
       } else if (e instanceof ApiError && e.status === 429) {
-        setMessages((ms) => ms.filter((m) => m.id !== userId && m.id !== asstId));
+        setMessages((ms) => ms.filter((m) => m.id !== asstId && (opts.retryOf !== undefined || m.id !== userId)));
         setRateUntil(new Date(Date.now() + (e.retryAfter ?? 60) * 1000));
         setDraft(question);
       } else if (e instanceof ApiError && EMPTY_LIBRARY_CODES.has(e.code)) {
-        setMessages((ms) => ms.filter((m) => m.id !== userId && m.id !== asstId));
+        setMessages((ms) => ms.filter((m) => m.id !== asstId && (opts.retryOf !== undefined || m.id !== userId)));
         setEmptyLibrary(true);
         setDraft(question);
       } else {
@@ -270,10 +315,12 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
           streaming: false,
           failed: {
             message,
+            // The same question again: the same key (or the same saved
+            // question), so it is answered in place, never asked twice.
             retry: refused ? undefined : () => {
-              setMessages((ms) => ms.filter((x) => x.id !== userId && x.id !== asstId));
+              if (!opts.retryOf) setMessages((ms) => ms.filter((x) => x.id !== userId && x.id !== asstId));
               setDraft((d) => (d === question ? '' : d));
-              void send(question);
+              void ask(question, opts);
             },
           },
         }));
@@ -284,6 +331,12 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
       setStreaming(false);
     }
   };
+
+  const send = (question: string) => ask(question, { key: newQuestionKey() });
+  // The loaded conversation's Try again buttons ask through the latest ask.
+  useEffect(() => {
+    askRef.current = ask;
+  });
 
   const stop = () => {
     abortRef.current?.abort();

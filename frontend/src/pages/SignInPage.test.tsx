@@ -55,6 +55,55 @@ describe('sign-in', () => {
   });
 });
 
+describe('first run', () => {
+  const NO_SESSION = () => json(401, { error: { code: 'unauthenticated', message: 'Sign in', request_id: 'r' } });
+  const TOKEN = 'ab'.repeat(32);
+
+  it('says how to get an account when only local accounts exist', async () => {
+    mockServer({
+      'GET /api/me': NO_SESSION,
+      'GET /api/auth/providers': () => json(200, { providers: [PROVIDERS.providers[0]] }),
+    });
+    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'No account yet?' })).toBeInTheDocument();
+    expect(screen.getByText(/Ask your administrator/)).toBeInTheDocument();
+    expect(screen.getByText('plccoach user sign-in-link --email YOUR-EMAIL')).toBeInTheDocument();
+  });
+
+  it('leaves that to the provider when single sign-on is offered', async () => {
+    mockServer({ 'GET /api/me': NO_SESSION, 'GET /api/auth/providers': () => json(200, PROVIDERS) });
+    render(<App />);
+    expect(await screen.findByRole('link', { name: 'Sign in with Google' })).toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'No account yet?' })).toBeNull();
+  });
+
+  it('signs in with a one-time link, posting the token from the fragment and forgetting it', async () => {
+    history.replaceState(null, '', `/sign-in/link#${TOKEN}`);
+    const { calls } = mockServer({
+      'GET /api/me': NO_SESSION,
+      'POST /api/auth/link': () => json(200, { user: ME, csrf_token: ME.csrf_token }),
+      'GET /api/conversations': () => json(200, { conversations: [], next_cursor: null }),
+    });
+    render(<App />);
+    expect(await screen.findByLabelText('Your question')).toBeInTheDocument();
+    expect(calls.filter((c) => c.path === '/api/auth/link').map((c) => c.body)).toEqual([{ token: TOKEN }]);
+    expect(location.pathname).toBe('/');
+    expect(location.hash).toBe('');
+  });
+
+  it('says a used or expired link does not work, and how to get a new one', async () => {
+    history.replaceState(null, '', `/sign-in/link#${TOKEN}`);
+    mockServer({
+      'GET /api/me': NO_SESSION,
+      'POST /api/auth/link': () => json(401, { error: { code: 'link_invalid', message: 'no', request_id: 'r' } }),
+    });
+    render(<App />);
+    expect(await screen.findByRole('alert')).toHaveTextContent('expired or was already used');
+    expect(screen.getByRole('alert')).toHaveTextContent('plccoach user sign-in-link');
+    expect(location.hash).toBe('');
+  });
+});
+
 describe('shared view', () => {
   it('is read-only with a shared-by banner', async () => {
     history.replaceState(null, '', '/shared/tok123');

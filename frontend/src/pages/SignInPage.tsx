@@ -85,6 +85,17 @@ export function SignInPage({ onSignedIn, returnTo }: { onSignedIn: (p: Profile) 
             <button type="submit" className="primary" disabled={busy}>Sign in</button>
           </form>
         )}
+        {local && oidc.length === 0 && (
+          <div className="signin-help">
+            <h2>No account yet?</h2>
+            <p>Ask your administrator to add you: they get a one-time sign-in link to send you.</p>
+            <p>
+              On a local install, <code>scripts/up</code> prints a sign-in link for the administrator the first
+              time it runs, and <code>plccoach user sign-in-link --email YOUR-EMAIL</code> prints a new one at
+              any time, also after a forgotten password (see the README's Quick start).
+            </p>
+          </div>
+        )}
       </div>
     </div>
   );

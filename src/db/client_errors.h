@@ -1,0 +1,21 @@
+/*
+ * Repeats of the error reports browsers send (POST /api/client-errors):
+ * one distinct error is logged once per window, with the number of its
+ * reports dropped since (sql/011_keyed_limits.sql).
+ */
+#ifndef PLC_DB_CLIENT_ERRORS_H
+#define PLC_DB_CLIENT_ERRORS_H
+
+#include <stdbool.h>
+
+struct db;
+
+/* Records one report of the error whose SHA-256 (hex) is digest.  Sets
+ * *log_it when it was not logged in the last window_s seconds (*repeats:
+ * the reports of it dropped since it last was), clears it otherwise
+ * (*repeats: the count so far, this one included).  Returns false when the
+ * database failed (logged). */
+bool client_error_seen(struct db *db, const char *digest, long window_s, bool *log_it,
+                       long *repeats) __attribute__((nonnull, warn_unused_result));
+
+#endif
