@@ -335,7 +335,7 @@ describe('the coach screen', () => {
     expect(alert.textContent).toMatch(/shorten it and send it again/);
     expect(screen.queryByText(/field "question"/)).toBeNull();
     expect(box).toHaveValue('Too long?');
-    expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
     expect(calls.filter((c) => c.path === '/api/coach/ask')).toHaveLength(1);
   });
 
@@ -352,7 +352,7 @@ describe('the coach screen', () => {
     expect(await screen.findByText('The coach could not answer. The service is busy or restarting. Wait a minute and try again; if it keeps happening, tell your administrator.')).toBeInTheDocument();
     expect(screen.queryByText(/database unavailable/)).toBeNull();
     expect(box).toHaveValue('What is a CFA?');
-    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
     expect(await screen.findByRole('button', { name: 'Source 1' })).toBeInTheDocument();
     expect(calls.filter((c) => c.path === '/api/coach/ask')).toHaveLength(2);
     expect(box).toHaveValue('');
