@@ -282,6 +282,10 @@ BEGIN
     IF owner IS NULL THEN
         RETURN NULL;
     END IF;
+    -- A failure saved in an answer's place (kind error, 013) is no answer.
+    IF NEW.kind IS NOT DISTINCT FROM 'error' THEN
+        RETURN NULL;
+    END IF;
     d := usage_delta(owner, (NEW.created_at AT TIME ZONE 'UTC')::date);
     IF NEW.role = 'user' THEN
         d.questions := 1;
@@ -403,7 +407,8 @@ BEGIN
            m.role = 'user' AND m.seq = min(m.seq) FILTER (WHERE m.role = 'user')
                OVER (PARTITION BY m.conversation_id) AS first
     FROM messages m JOIN conversations cv ON cv.id = m.conversation_id
-    JOIN users u ON u.id = cv.user_id;
+    JOIN users u ON u.id = cv.user_id
+    WHERE m.kind IS DISTINCT FROM 'error';
     -- Rows in day order, as the triggers would have written them.
     INSERT INTO usage_days (user_id, day, org_id, questions, conversations, answers,
                             answer_ms_n, answer_ms_sum, answer_ms_max, answer_ms_hist,

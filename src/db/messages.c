@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/rand.h>
+
 #include "db/conv_sql.h"
 #include "db/db.h"
 #include "db/messages.h"
@@ -26,24 +28,39 @@
     "  ORDER BY seq DESC LIMIT $3::int) m ON true "                                                \
     "WHERE c.id = $1 AND c.user_id = $2 ORDER BY m.seq"
 
-/* $1 user, $2 title, $3 content, $4 key or NULL, $5 lease seconds. */
+/* The question's statements take their ids ($6 and on) from the caller,
+ * so that sending one again after its connection was lost is harmless:
+ * the ids are taken, nothing is inserted, and the rows already there are
+ * read (the second SELECT sees the statement's snapshot, so on a first run
+ * it finds nothing).  The whole statement commits or not at all, so a
+ * question is never saved without its conversation or its key. */
+#define QUESTION_AGAIN(id, user)                                                                   \
+    "UNION ALL SELECT q.conversation_id, q.id FROM messages q "                                    \
+    "JOIN conversations c ON c.id = q.conversation_id "                                            \
+    "WHERE q.id = " id " AND c.user_id = " user " AND NOT EXISTS (SELECT 1 FROM m)"
+
+/* $1 user, $2 title, $3 content, $4 key or NULL, $5 lease seconds, $6 the
+ * conversation's id, $7 the question's. */
 #define NEW_QUESTION_SQL                                                                           \
-    "WITH c AS (INSERT INTO conversations (user_id, title) VALUES ($1, $2) RETURNING id), "        \
-    "m AS (INSERT INTO messages (conversation_id, role, content, answer_by) "                      \
-    "  SELECT id, 'user', $3, now() + $5::int * interval '1 second' FROM c "                       \
+    "WITH c AS (INSERT INTO conversations (id, user_id, title) VALUES ($6, $1, $2) "               \
+    "  ON CONFLICT (id) DO NOTHING RETURNING id), "                                                \
+    "m AS (INSERT INTO messages (id, conversation_id, role, content, answer_by) "                  \
+    "  SELECT $7, id, 'user', $3, now() + $5::int * interval '1 second' FROM c "                   \
     "  RETURNING id, conversation_id), "                                                           \
     "k AS (INSERT INTO ask_keys (user_id, key, question_id) "                                      \
     "  SELECT $1, $4, id FROM m WHERE $4::text IS NOT NULL) "                                      \
-    "SELECT conversation_id, id, gen_random_uuid() FROM m"
+    "SELECT conversation_id, id FROM m " QUESTION_AGAIN("$7", "$1")
 
-/* $1 conversation, $2 user, $3 content, $4 key or NULL, $5 lease seconds. */
+/* $1 conversation, $2 user, $3 content, $4 key or NULL, $5 lease seconds,
+ * $6 the question's id. */
 #define QUESTION_SQL                                                                               \
-    "WITH m AS (INSERT INTO messages (conversation_id, role, content, answer_by) "                 \
-    "  SELECT c.id, 'user', $3, now() + $5::int * interval '1 second' FROM conversations c "       \
-    "  WHERE c.id = $1 AND c.user_id = $2 RETURNING id, conversation_id), "                        \
+    "WITH m AS (INSERT INTO messages (id, conversation_id, role, content, answer_by) "             \
+    "  SELECT $6, c.id, 'user', $3, now() + $5::int * interval '1 second' FROM conversations c "   \
+    "  WHERE c.id = $1 AND c.user_id = $2 ON CONFLICT (id) DO NOTHING "                            \
+    "  RETURNING id, conversation_id), "                                                           \
     "k AS (INSERT INTO ask_keys (user_id, key, question_id) "                                      \
     "  SELECT $2, $4, id FROM m WHERE $4::text IS NOT NULL) "                                      \
-    "SELECT conversation_id, id, gen_random_uuid() FROM m"
+    "SELECT conversation_id, id FROM m " QUESTION_AGAIN("$6", "$2")
 
 /* A reply ($1 its id, fresh for each answer) inserted only while its
  * conversation exists (the row locked until the end of the statement, so
@@ -142,20 +159,43 @@ enum store_result msg_history(struct db *db, struct arena *a, const char *user_i
     return STORE_OK;
 }
 
+/* Writes a random (version 4) UUID into out; false when there is no
+ * randomness to be had. */
+static bool new_uuid(char out[MSG_UUID_LEN + 1])
+{
+    unsigned char b[16];
+
+    if (RAND_bytes(b, sizeof(b)) != 1)
+        return false;
+    b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
+    snprintf(out, MSG_UUID_LEN + 1,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+             b[15]);
+    return true;
+}
+
 enum store_result msg_save_question(struct db *db, const struct msg_question *q,
                                     char conv_out[MSG_UUID_LEN + 1], char msg_out[MSG_UUID_LEN + 1],
                                     char next_out[MSG_UUID_LEN + 1])
 {
-    char lease[24];
+    char lease[24], conv_id[MSG_UUID_LEN + 1], msg_id[MSG_UUID_LEN + 1];
     PGresult *res;
 
+    if (!new_uuid(conv_id) || !new_uuid(msg_id) || !new_uuid(next_out)) {
+        log_error("RAND_bytes failed for a message id");
+        return STORE_ERROR;
+    }
     snprintf(lease, sizeof(lease), "%ld", q->lease_s);
+    /* idempotent (see QUESTION_AGAIN): sent again when its connection was
+     * lost, as a database restart does to a statement in flight */
     if (q->conversation_id == NULL) {
-        const char *params[5] = {q->user_id, q->title, q->content, q->key, lease};
-        res = db_exec(db, NEW_QUESTION_SQL, 5, params, false);
+        const char *params[7] = {q->user_id, q->title, q->content, q->key, lease, conv_id, msg_id};
+        res = db_exec(db, NEW_QUESTION_SQL, 7, params, true);
     } else {
-        const char *params[5] = {q->conversation_id, q->user_id, q->content, q->key, lease};
-        res = db_exec(db, QUESTION_SQL, 5, params, false);
+        const char *params[6] = {q->conversation_id, q->user_id, q->content, q->key, lease, msg_id};
+        res = db_exec(db, QUESTION_SQL, 6, params, true);
     }
     if (res == NULL)
         /* unique_violation: the key, taken by a concurrent request */
@@ -166,7 +206,6 @@ enum store_result msg_save_question(struct db *db, const struct msg_question *q,
     }
     snprintf(conv_out, MSG_UUID_LEN + 1, "%s", PQgetvalue(res, 0, 0));
     snprintf(msg_out, MSG_UUID_LEN + 1, "%s", PQgetvalue(res, 0, 1));
-    snprintf(next_out, MSG_UUID_LEN + 1, "%s", PQgetvalue(res, 0, 2));
     PQclear(res);
     return STORE_OK;
 }

@@ -23,7 +23,11 @@ static enum ratelimit_result take(struct db *db, const char *sql, int n, const c
     enum ratelimit_result result;
 
     *retry_after = 0;
-    res = db_exec(db, sql, n, params, false);
+    /* Sent again when its connection was lost (a database restart catching
+     * it in flight): a take that did commit is then counted twice, one
+     * question of the window's quota, which is better than failing the
+     * question (docs/operations.md, "A short database restart"). */
+    res = db_exec(db, sql, n, params, true);
     if (res == NULL)
         return RATE_ERROR;
     if (PQgetvalue(res, 0, 0)[0] == 't') {

@@ -266,4 +266,13 @@ is "$(stack_psql -- -c "SELECT string_agg(o.name || ':' || d.questions, ',' ORDE
         JOIN organizations o ON o.id = d.org_id WHERE d.day = current_date AND d.questions > 0")" \
     "Oak Middle:1,River District:1" "today's question counts for Oak Middle and its district"
 
+# ---- A failure saved in an answer's place (issue 11) is no answer ----------------------------
+answers() { stack_psql -- -c "SELECT sum(answers) || ' ' || sum(answer_ms_n) FROM usage_days WHERE user_id = '$id_t6'"; }
+before=$(answers)
+add_message "$conv" assistant "The coach could not finish this answer." "kind='error'" \
+    "error_code='db_unavailable'" "total_ms=900" >/dev/null
+is "$(answers)" "$before" "a saved failure counts as no answer (the trigger)"
+stack_psql -- -c "SELECT usage_rebuild()" >/dev/null
+is "$(answers)" "$before" "... nor in a recomputation (usage_rebuild())"
+
 done_testing
