@@ -132,7 +132,8 @@ bool session_load(struct request *req, bool *failed)
                   "  RETURNING user_id, csrf_token) "
                   "SELECT u.id, u.email, u.name, u.role, u.organization_id, s.csrf_token "
                   "FROM s JOIN users u ON u.id = s.user_id WHERE u.disabled_at IS NULL",
-                  2, params, false);
+                  2, params, true); /* twice only moves last_seen_at again: sent again
+                                     * after a lost connection (a restart) */
     if (res == NULL) {
         *failed = true;
         resp_db_unavailable(req);
