@@ -99,6 +99,14 @@ launch_in_sandbox() {
         volume_dir "$1" "$p" "$dir"
         EP_LAUNCH+=(--bind "$dir" "$p")
     done
+    # A checkout or build under a volume's path (a clone in /tmp) stays
+    # visible inside, read-only, where the volume would hide it.
+    local tree v
+    for tree in "$PLC_SRCDIR" "$PLC_BUILDDIR"; do
+        for v in "${writable[@]}"; do
+            case "$tree/" in "$v"/*) EP_LAUNCH+=(--ro-bind "$tree" "$tree") && break ;; esac
+        done
+    done
     EP_LAUNCH+=(--remount-ro /run -- setpriv --reuid="$image_user" --regid="$(id -g "$image_user")"
         --clear-groups -- bash "$PLC_SRCDIR/docker/entrypoint.sh")
 }
