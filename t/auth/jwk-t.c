@@ -249,7 +249,6 @@ int main(void)
             {xstrdup("{\"kty\":\"EC\",\"kid\":\"nocrv\",\"x\":\"AA\",\"y\":\"AA\"}"),
              "an EC key without crv"},
             {tsign_jwk(rsa, NULL, "\"kid\":7"), "a numeric kid"},
-            {tsign_jwk(rsa, NULL, "\"kid\":\"a\\u0000b\""), "a kid holding a NUL"},
             {tsign_jwk(rsa, "useint", "\"use\":1"), "a numeric use"},
             {tsign_jwk(rsa, "opsstr", "\"key_ops\":\"verify\""), "key_ops not an array"},
             {xstrdup("\"a string\""), "an entry that is not an object"},
@@ -296,6 +295,16 @@ int main(void)
         free(n);
         free(jwk);
     }
+
+    /* A NUL in any string refuses the whole document (util/json), not
+     * just its key: no kid can be read as the C string before it. */
+    bad = tsign_jwk(rsa, NULL, "\"kid\":\"a\\u0000b\"");
+    text = jwks_of(bad, j_ec, (char *)NULL);
+    set = parse(text, &why);
+    ok(set == NULL && why != NULL, "refused whole: a key set with a kid holding a NUL");
+    jwks_free(set);
+    free(text);
+    free(bad);
 
     /* Documents that are not a JWKS. */
     ok(parse("not json", &why) == NULL, "text that is not JSON is refused");
