@@ -38,8 +38,8 @@ static char *backend_pid(struct db *db)
 static void terminate(const char *pid)
 {
     const char *params[1] = {pid};
-    PGresult *r = PQexecParams(admin, "SELECT pg_terminate_backend($1::int, 5000)", 1, NULL,
-                               params, NULL, NULL, 0);
+    PGresult *r = PQexecParams(admin, "SELECT pg_terminate_backend($1::int, 5000)", 1, NULL, params,
+                               NULL, NULL, 0);
 
     if (PQresultStatus(r) != PGRES_TUPLES_OK || PQgetvalue(r, 0, 0)[0] != 't')
         bail("pg_terminate_backend failed: %s", PQerrorMessage(admin));
@@ -99,7 +99,8 @@ int main(void)
     r = db_exec(&db, "COMMIT", 0, NULL, false);
     ok(r == NULL, "its COMMIT fails");
     PQclear(r);
-    is_int(1, count("SELECT count(*) FROM t"), "and nothing of it was written (no half on a new connection)");
+    is_int(1, count("SELECT count(*) FROM t"),
+           "and nothing of it was written (no half on a new connection)");
     r = db_exec(&db, "SELECT 1", 0, NULL, true);
     ok(r != NULL, "after it, statements work again");
     PQclear(r);
@@ -122,7 +123,8 @@ int main(void)
             bail("config: %s", err);
         db_init(&nodb, &gone);
         t0 = now_ms();
-        ok(!db_ping(&nodb, reason, sizeof(reason)), "with no database, the ping fails (%s)", reason);
+        ok(!db_ping(&nodb, reason, sizeof(reason)), "with no database, the ping fails (%s)",
+           reason);
         ok(now_ms() - t0 < 1000, "at once (%lld ms; statements wait 1500)",
            (long long)(now_ms() - t0));
         t0 = now_ms();
