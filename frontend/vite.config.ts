@@ -44,6 +44,9 @@ export default defineConfig({
     environment: 'jsdom',
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
+    // A journey test takes ~2 s alone; on two busy cores (CI builds the C
+    // code beside it) it has reached 5.4 s, past the 5 s default.
+    testTimeout: 20000,
     // CSS is not applied under jsdom; styles.css is read as text (?raw) by
     // the tests that check a rule (MessageView.test.tsx: target size).
     css: { include: [/styles\.css/] },

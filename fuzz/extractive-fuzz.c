@@ -7,6 +7,7 @@
  * it cites: the verifier keeps the whole answer. */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,32 @@
 #include "coach/sentences.h"
 #include "coach/verify.h"
 #include "fuzz/fuzz.h"
+#include "util/text.h"
+
+/* True when a and b are the same text but for runs of white space (the
+ * verifier writes the answer back with its spaces and blank lines
+ * normalised; what must hold is that it removed nothing). */
+static bool same_words(const char *a, const char *b)
+{
+    for (;;) {
+        bool sa = false, sb = false;
+
+        while (*a == ' ' || *a == '\n' || *a == '\t' || *a == '\r') {
+            a++;
+            sa = true;
+        }
+        while (*b == ' ' || *b == '\n' || *b == '\t' || *b == '\r') {
+            b++;
+            sb = true;
+        }
+        if (*a == '\0' || *b == '\0')
+            return *a == *b;
+        if (sa != sb || *a != *b)
+            return false;
+        a++;
+        b++;
+    }
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -27,8 +54,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t k = 0, i, u;
     char *a;
 
-    if (copy == NULL)
+    /* Passages come from PostgreSQL (a UTF8 database refuses anything
+     * else) and questions from strict JSON: both are valid UTF-8. */
+    if (copy == NULL || !utf8_valid((const char *)data, size)) {
+        free(copy);
         return 0;
+    }
     memcpy(copy, data, size);
     copy[size] = '\0';
     rq.question = copy;
@@ -74,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (sentence_words(a, strlen(a)) > EXTRACT_ANSWER_WORDS)
             __builtin_trap();
         verify_answer(a, texts, k, &r);
-        if (strcmp(r.text, a) != 0 || !verify_all_ok(&r))
+        if (!same_words(r.text, a) || !verify_all_ok(&r))
             __builtin_trap();
         verify_result_free(&r);
         free(a);

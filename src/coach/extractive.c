@@ -1034,5 +1034,19 @@ char *extractive_compose(const struct extract_request *rq)
         buf_free(&out);
         return NULL;
     }
+    /* At most one blank line between blocks and none at the end, as the
+     * verifier writes the text that is stored. */
+    {
+        size_t r, w = 0;
+
+        for (r = 0; r < out.len; r++)
+            if (!(out.data[r] == '\n' && w >= 2 && out.data[w - 1] == '\n'
+                  && out.data[w - 2] == '\n'))
+                out.data[w++] = out.data[r];
+        while (w > 0 && (out.data[w - 1] == '\n' || out.data[w - 1] == ' '))
+            w--;
+        out.data[w] = '\0';
+        out.len = w;
+    }
     return buf_steal(&out);
 }

@@ -60,7 +60,7 @@ static bool number(struct fields *f, int base, long *v)
 
 static bool pos_char(const char *s, size_t n, char *pos)
 {
-    if (n != 1 || strchr("nvasr", s[0]) == NULL)
+    if (n != 1 || s[0] == '\0' || strchr("nvasr", s[0]) == NULL)
         return false;
     *pos = s[0] == 's' ? 'a' : s[0];
     return true;
@@ -79,6 +79,10 @@ static bool word_copy(const char *s, size_t n, char out[WORDNET_WORD_MAX])
         return false;
     for (i = 0; i < n; i++) {
         char c = s[i];
+        /* WordNet writes a word's spaces as '_': a control byte (a NUL
+         * above all, which would cut the word short) is no word */
+        if ((unsigned char)c <= ' ' || c == 0x7f)
+            return false;
         out[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
     }
     out[n] = '\0';

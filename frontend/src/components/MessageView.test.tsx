@@ -2,7 +2,7 @@
 // clarifying question and its options once, "Quoted from your library"
 // in place of "extractive mode", and the citation panel without Markdown.
 import { describe, expect, it, vi } from 'vitest';
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MessageView, type UiMessage } from './MessageView';
 import { CitationPanel } from './CitationPanel';
@@ -88,6 +88,7 @@ describe('the citation panel', () => {
     expect(panel.textContent).not.toMatch(/\*\*|__|##/);
     await userEvent.click(within(panel).getByRole('button', { name: 'View page' }));
     await screen.findByRole('dialog', { name: /^Source 1/ });
-    expect(calls.map((x) => x.path)).toContain(`/api/messages/${MSG}/citations/4`);
+    // The dialog opens before its page is fetched (it lazy-loads): wait.
+    await waitFor(() => expect(calls.map((x) => x.path)).toContain(`/api/messages/${MSG}/citations/4`));
   });
 });
