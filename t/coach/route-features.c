@@ -58,6 +58,7 @@ static bool one(struct db *db, const struct config *cfg, const char *file, json_
     size_t nb = 0, i;
     struct search_result sr;
     struct route_evidence ev;
+    struct coach_class cls;
     json_object *o, *terms, *hits;
 
     if (q == NULL)
@@ -80,6 +81,7 @@ static bool one(struct db *db, const struct config *cfg, const char *file, json_
     }
     evidence_route(&sr, sq, &ev);
     ev.specificity = route_specificity(&sr.evidence);
+    route_classify(sq, true, &ev, &cls);
     o = json_object_new_object();
     json_object_object_add(o, "file", json_object_new_string(file));
     json_object_object_add(o, "id", json_object_new_string(str(line, "id") ? str(line, "id") : ""));
@@ -92,6 +94,7 @@ static bool one(struct db *db, const struct config *cfg, const char *file, json_
     json_object_object_add(o, "best", json_object_new_double(ev.best));
     json_object_object_add(o, "lexicon", json_object_new_double(ev.lexicon));
     json_object_object_add(o, "unknown", json_object_new_int64((int64_t)ev.unknown_words));
+    json_object_object_add(o, "rules", json_object_new_string(route_name(cls.route)));
     json_object_object_add(o, "specificity", json_object_new_double(ev.specificity));
     {
         struct words ws;
