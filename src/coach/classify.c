@@ -94,8 +94,10 @@ static void user_message(struct buf *b, const char *question, const struct searc
     }
     if (sr->n == 0)
         buf_puts(b, "- (none)\n");
-    buf_printf(b, "\nEvidence: coverage %.2f, best match %.2f, lexicon %.1f\nRules say: %s\n",
-               ev->coverage, ev->best, ev->lexicon,
+    buf_printf(b,
+               "\nEvidence: coverage %.2f, best match %.2f, lexicon %.1f, specificity %.2f\n"
+               "Rules say: %s\n",
+               ev->coverage, ev->best, ev->lexicon, ev->specificity,
                rules->route == COACH_REFUSE    ? "out of scope"
                : rules->route == COACH_CLARIFY ? "too broad"
                                                : "in scope");

@@ -9,7 +9,9 @@
 
 #include "coach/route.h"
 #include "coach/words.h"
+#include "library/bm25.h"
 #include "library/domains.h"
+#include "library/search.h"
 
 /* ---- the safety topics (an extra rule, not the mechanism) --------------- */
 
@@ -63,13 +65,43 @@ static const struct safety safety[] = {
 
 /* ---- the evidence -------------------------------------------------------- */
 
+static bool has_digit(const char *w)
+{
+    for (; *w != '\0'; w++)
+        if (isdigit((unsigned char)*w))
+            return true;
+    return false;
+}
+
+double route_specificity(const struct search_evidence *e)
+{
+    double top, sum = 0;
+    size_t i, n = 0;
+
+    if (e->library_chunks <= 0)
+        return 0;
+    top = bm25_idf((double)e->library_chunks, 0);
+    for (i = 0; i < e->nterms; i++) {
+        const struct search_term *t = &e->terms[i];
+        if (has_digit(t->word != NULL ? t->word : t->term))
+            continue;
+        sum += t->corrected != NULL || t->expanded ? t->held_idf : t->idf;
+        n++;
+    }
+    if (n == 0)
+        return 1;
+    sum /= (double)n * top;
+    return sum < 0 ? 0 : sum > 1 ? 1 : sum;
+}
+
 double route_scope_logit(const struct route_evidence *ev)
 {
     double lex = ev->lexicon < ROUTE_LEXICON_CAP ? ev->lexicon : ROUTE_LEXICON_CAP;
     double unknown = ev->unknown_words < 3 ? (double)ev->unknown_words : 3.0;
 
     return ROUTE_W0 + ROUTE_W_COVERAGE * ev->coverage + ROUTE_W_BEST * ev->best
-           + ROUTE_W_LEXICON * lex / ROUTE_LEXICON_CAP + ROUTE_W_UNKNOWN * unknown / 3.0;
+           + ROUTE_W_LEXICON * lex / ROUTE_LEXICON_CAP + ROUTE_W_UNKNOWN * unknown / 3.0
+           + ROUTE_W_SPECIFICITY * ev->specificity;
 }
 
 bool route_out_of_scope(const struct route_evidence *ev)
@@ -133,6 +165,7 @@ void route_classify(const char *question, bool allow_clarify, const struct route
 {
     struct words *ws = &(struct words){0};
     size_t i;
+    bool broad;
 
     memset(out, 0, sizeof(*out));
     words_split(question, ws);
@@ -147,15 +180,18 @@ void route_classify(const char *question, bool allow_clarify, const struct route
         out->refusal = safety[i].refusal;
         return;
     }
-    if (ev != NULL && route_out_of_scope(ev)) {
+    broad = allow_clarify && route_too_broad(question);
+    /* A too-broad question in the domain's own words ("how to get
+     * buy-in") has too few terms for the library's evidence to say much:
+     * it is clarified, not refused. */
+    if (ev != NULL && route_out_of_scope(ev) && !(broad && ev->lexicon >= ROUTE_DOMAIN_MIN)) {
         route_refuse_uncovered(out);
         return;
     }
     out->domains = route_domains(question);
     out->route = COACH_ANSWER;
-    if (!allow_clarify || !route_too_broad(question))
-        return;
-    route_clarify_general(out);
+    if (broad)
+        route_clarify_general(out);
 }
 
 void route_clarify_general(struct coach_class *out)

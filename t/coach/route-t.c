@@ -3,21 +3,77 @@
  * documented logit puts it), the safety topics refused whatever the
  * evidence, broad questions clarified (with the caller's library choices
  * when given), specific ones answered and routed to domains; definitions,
- * quantities and answers to a clarifying question are never sent back. */
+ * quantities and answers to a clarifying question are never sent back;
+ * the specificity signal computed from a constructed search evidence. */
 #include "config.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "coach/route.h"
+#include "library/bm25.h"
 #include "library/domains.h"
+#include "library/search.h"
 #include "tap/basic.h"
 
 /* Evidence of a question the library covers well, and of one it does not. */
-static const struct route_evidence covered = {
-    .searched = true, .coverage = 1.0, .best = 0.45, .lexicon = 3, .unknown_words = 0};
-static const struct route_evidence uncovered = {
-    .searched = true, .coverage = 0.2, .best = 0.1, .lexicon = 0, .unknown_words = 2};
+static const struct route_evidence covered = {.searched = true,
+                                              .coverage = 1.0,
+                                              .best = 0.45,
+                                              .lexicon = 3,
+                                              .unknown_words = 0,
+                                              .specificity = 0.3};
+static const struct route_evidence uncovered = {.searched = true,
+                                                .coverage = 0.2,
+                                                .best = 0.1,
+                                                .lexicon = 0,
+                                                .unknown_words = 2,
+                                                .specificity = 0.8};
+
+/* A search term with df passages of a library of n. */
+static struct search_term term(const char *word, double df, double n)
+{
+    return (struct search_term){.term = word,
+                                .word = word,
+                                .df = (int64_t)df,
+                                .idf = bm25_idf(n, df),
+                                .in_library = df > 0};
+}
+
+static void specificity_tests(void)
+{
+    struct search_term t[4];
+    struct search_evidence e = {.terms = t, .library_chunks = 100};
+    double top = bm25_idf(100, 0), v;
+
+    t[0] = term("norm", 50, 100);
+    t[1] = term("mortgag", 0, 100);
+    e.nterms = 2;
+    v = route_specificity(&e);
+    ok(fabs(v - (bm25_idf(100, 50) + top) / (2 * top)) < 1e-9,
+       "specificity: the mean IDF over the largest (%.3f)", v);
+    t[2] = term("2024", 0, 100);
+    e.nterms = 3;
+    ok(fabs(route_specificity(&e) - v) < 1e-12, "a word with a digit is left out");
+    t[1] = term("norms", 0, 100);
+    t[1].corrected = "norm";
+    t[1].held_idf = bm25_idf(100, 50);
+    e.nterms = 2;
+    ok(fabs(route_specificity(&e) - bm25_idf(100, 50) / top) < 1e-9,
+       "a spelling correction counts with its correction's IDF");
+    t[0] = term("seri", 1, 100);
+    t[1] = term("won", 2, 100);
+    v = route_specificity(&e);
+    t[0] = term("team", 80, 100);
+    t[1] = term("assess", 60, 100);
+    ok(v > 0.7 && route_specificity(&e) < 0.2,
+       "words the library barely uses are specific (%.2f), its own words are not (%.2f)", v,
+       route_specificity(&e));
+    e.nterms = 0;
+    ok(route_specificity(&e) == 1.0, "no content term: 1");
+    e.library_chunks = 0;
+    ok(route_specificity(&e) == 0.0, "an empty library: 0");
+}
 
 static enum coach_route classify(const char *q, const struct route_evidence *ev)
 {
@@ -48,7 +104,8 @@ int main(void)
     size_t i;
     double z;
 
-    plan(22);
+    plan(32);
+    specificity_tests();
     /* The scope decision on evidence. */
     ok(classify("what is the best sourdough starter?", &uncovered) == COACH_REFUSE,
        "little coverage, a weak best match, no lexicon, unknown words: refused");
@@ -61,26 +118,55 @@ int main(void)
     ok(!route_out_of_scope(&ev), "evidence that was not searched decides nothing");
     z = route_scope_logit(&uncovered);
     ok(fabs(z
-            - (ROUTE_W0 + ROUTE_W_COVERAGE * 0.2 + ROUTE_W_BEST * 0.1 + ROUTE_W_UNKNOWN * 2 / 3.0))
+            - (ROUTE_W0 + ROUTE_W_COVERAGE * 0.2 + ROUTE_W_BEST * 0.1 + ROUTE_W_UNKNOWN * 2 / 3.0
+               + ROUTE_W_SPECIFICITY * 0.8))
            < 1e-9,
        "the logit is the documented sum (%.3f)", z);
     ev = covered;
     ev.lexicon = 40;
     ok(fabs(route_scope_logit(&ev)
-            - route_scope_logit(&(struct route_evidence){
-                .searched = true, .coverage = 1.0, .best = 0.45, .lexicon = ROUTE_LEXICON_CAP}))
+            - route_scope_logit(&(struct route_evidence){.searched = true,
+                                                         .coverage = 1.0,
+                                                         .best = 0.45,
+                                                         .lexicon = ROUTE_LEXICON_CAP,
+                                                         .specificity = 0.3}))
            < 1e-9,
        "the lexicon is capped");
     /* Walk the best match down from covered: refused exactly past the cut. */
     ev = (struct route_evidence){
-        .searched = true, .coverage = 0.5, .lexicon = 0, .unknown_words = 1};
+        .searched = true, .coverage = 0.5, .lexicon = 0, .unknown_words = 1, .specificity = 0.6};
     for (ev.best = 1.0; ev.best > 0 && !route_out_of_scope(&ev); ev.best -= 0.01)
         ;
     ok(ev.best > 0 && route_scope_logit(&ev) >= ROUTE_OUT_LOGIT
-           && route_scope_logit(&(struct route_evidence){
-                  .searched = true, .coverage = 0.5, .best = ev.best + 0.01, .unknown_words = 1})
+           && route_scope_logit(&(struct route_evidence){.searched = true,
+                                                         .coverage = 0.5,
+                                                         .best = ev.best + 0.01,
+                                                         .unknown_words = 1,
+                                                         .specificity = 0.6})
                   < ROUTE_OUT_LOGIT,
        "refused from the cut on (best %.2f)", ev.best);
+    /* Walk specificity up from covered evidence: refused exactly past the
+     * cut, and words the library uses often keep a question in scope. */
+    ev = (struct route_evidence){.searched = true, .coverage = 0.7, .best = 0.25};
+    for (ev.specificity = 0; ev.specificity < 1 && !route_out_of_scope(&ev); ev.specificity += 0.01)
+        ;
+    ok(ev.specificity < 1 && route_scope_logit(&ev) >= ROUTE_OUT_LOGIT
+           && route_scope_logit(&(struct route_evidence){.searched = true,
+                                                         .coverage = 0.7,
+                                                         .best = 0.25,
+                                                         .specificity = ev.specificity - 0.01})
+                  < ROUTE_OUT_LOGIT,
+       "refused from the cut on (specificity %.2f)", ev.specificity);
+    ev.specificity = 0.35;
+    ok(!route_out_of_scope(&ev),
+       "the same coverage and match in the library's own words: answered");
+    ev = uncovered;
+    ev.lexicon = 2;
+    ok(classify("how to get buy-in", &ev) == COACH_CLARIFY,
+       "too broad, in the lexicon's words, uncovered: clarified, not refused");
+    ev.lexicon = 0;
+    ok(classify("how to fix it", &ev) == COACH_REFUSE,
+       "too broad, not in the lexicon's words, uncovered: refused");
     for (i = 0; i < sizeof(safety) / sizeof(safety[0]); i++) {
         route_classify(safety[i], true, &covered, &c);
         ok(c.route == COACH_REFUSE && c.refusal != NULL && strstr(c.refusal, c.topic) != NULL,

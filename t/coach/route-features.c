@@ -1,0 +1,179 @@
+/*
+ * route-features FILE.jsonl...: the scope decision's evidence for each
+ * line of an evaluation set (eval/README.md's format), one JSON object a
+ * line on stdout, for fitting the decision's weights on the sets tuned on
+ * (t/coach/route-fit.py; src/coach/README.md, "Scope").  Each question is
+ * searched as the coach searches it (a follow-up rewritten by the rules
+ * against its context's last turn, the lexicon's domains boosted), and
+ * its evidence read as the coach reads it (evidence_route, route.h).
+ * Never run on eval/holdout/heldout.jsonl (eval/holdout/README.md).
+ *
+ * Memory: each line's parse, search and strings are freed before the next.
+ */
+#include "config.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coach/evidence.h"
+#include "coach/rewrite.h"
+#include "coach/words.h"
+#include "coach/route.h"
+#include "db/db.h"
+#include "library/domains.h"
+#include "library/search.h"
+#include "util/alloc.h"
+#include "util/cfg.h"
+#include "util/log.h"
+
+static const char *str(json_object *o, const char *key)
+{
+    json_object *v;
+
+    return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+               ? json_object_get_string(v)
+               : NULL;
+}
+
+/* The standalone question of line (malloc'd). */
+static char *standalone(json_object *line, const char *q)
+{
+    json_object *ctx;
+    size_t n;
+
+    if (!json_object_object_get_ex(line, "context", &ctx)
+        || !json_object_is_type(ctx, json_type_array) || (n = json_object_array_length(ctx)) == 0
+        || !rewrite_is_followup(q))
+        return xstrdup(q);
+    return rewrite_rules(json_object_get_string(json_object_array_get_idx(ctx, n - 1)), q, NULL);
+}
+
+static bool one(struct db *db, const struct config *cfg, const char *file, json_object *line)
+{
+    const char *q = str(line, "question"), *boost[DOMAIN_COUNT + 1];
+    char *sq;
+    unsigned domains;
+    size_t nb = 0, i;
+    struct search_result sr;
+    struct route_evidence ev;
+    struct coach_class cls;
+    json_object *o, *terms, *hits;
+
+    if (q == NULL)
+        return true;
+    sq = standalone(line, q);
+    domains = route_domains(sq);
+    for (i = 0; i < DOMAIN_COUNT; i++)
+        if (domains & (1u << i))
+            boost[nb++] = domain_name(i);
+    boost[nb] = NULL;
+    struct search_opts so = {.question = sq,
+                             .k = 5,
+                             .threshold = -1,
+                             .mode = SEARCH_HYBRID,
+                             .boost = nb > 0 ? boost : NULL};
+    if (!search_run(db, cfg, &so, &sr)) {
+        search_result_free(&sr);
+        free(sq);
+        return false;
+    }
+    evidence_route(&sr, sq, &ev);
+    ev.specificity = route_specificity(&sr.evidence);
+    route_classify(sq, true, &ev, &cls);
+    o = json_object_new_object();
+    json_object_object_add(o, "file", json_object_new_string(file));
+    json_object_object_add(o, "id", json_object_new_string(str(line, "id") ? str(line, "id") : ""));
+    json_object_object_add(
+        o, "category", json_object_new_string(str(line, "category") ? str(line, "category") : ""));
+    json_object_object_add(o, "route",
+                           json_object_new_string(str(line, "route") ? str(line, "route") : ""));
+    json_object_object_add(o, "question", json_object_new_string(sq));
+    json_object_object_add(o, "coverage", json_object_new_double(ev.coverage));
+    json_object_object_add(o, "best", json_object_new_double(ev.best));
+    json_object_object_add(o, "lexicon", json_object_new_double(ev.lexicon));
+    json_object_object_add(o, "unknown", json_object_new_int64((int64_t)ev.unknown_words));
+    json_object_object_add(o, "rules", json_object_new_string(route_name(cls.route)));
+    json_object_object_add(o, "specificity", json_object_new_double(ev.specificity));
+    {
+        struct words ws;
+        words_split(sq, &ws);
+        json_object_object_add(o, "distinctive",
+                               json_object_new_int64((int64_t)words_distinctive(&ws)));
+        json_object_object_add(o, "broad", json_object_new_boolean(route_too_broad(sq)));
+    }
+    json_object_object_add(o, "chunks", json_object_new_int64(sr.evidence.library_chunks));
+    terms = json_object_new_array();
+    for (i = 0; i < sr.evidence.nterms; i++) {
+        const struct search_term *t = &sr.evidence.terms[i];
+        json_object *x = json_object_new_object();
+        json_object_object_add(x, "term", json_object_new_string(t->term));
+        json_object_object_add(x, "word", json_object_new_string(t->word ? t->word : ""));
+        json_object_object_add(x, "df", json_object_new_int64(t->df));
+        json_object_object_add(x, "idf", json_object_new_double(t->idf));
+        json_object_object_add(x, "held_idf", json_object_new_double(t->held_idf));
+        json_object_object_add(x, "corrected", json_object_new_boolean(t->corrected != NULL));
+        json_object_object_add(x, "expanded", json_object_new_boolean(t->expanded));
+        json_object_array_add(terms, x);
+    }
+    json_object_object_add(o, "terms", terms);
+    hits = json_object_new_array();
+    for (i = 0; i < sr.n; i++) {
+        json_object *x = json_object_new_object();
+        json_object_object_add(
+            x, "chapter",
+            json_object_new_string(sr.hits[i].chapter_id ? sr.hits[i].chapter_id : ""));
+        json_object_object_add(x, "bm25_norm", json_object_new_double(sr.hits[i].bm25_norm));
+        json_object_object_add(x, "score", json_object_new_double(sr.hits[i].score));
+        json_object_array_add(hits, x);
+    }
+    json_object_object_add(o, "hits", hits);
+    puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+    json_object_put(o);
+    search_result_free(&sr);
+    free(sq);
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    struct config cfg;
+    struct db db;
+    char err[256], buf[65536];
+    int i, rc = 0;
+
+    log_init("cli", LOG_WARN);
+    if (argc < 2) {
+        fprintf(stderr, "usage: route-features FILE.jsonl...\n");
+        return 2;
+    }
+    if (!config_load(&cfg, err, sizeof(err))) {
+        fprintf(stderr, "route-features: %s\n", err);
+        return 2;
+    }
+    db_init(&db, &cfg);
+    if (db_conn(&db) == NULL) {
+        fprintf(stderr, "route-features: %s\n", db.last_error);
+        config_free(&cfg);
+        return 1;
+    }
+    for (i = 1; i < argc && rc == 0; i++) {
+        FILE *f = fopen(argv[i], "r");
+        if (f == NULL) {
+            perror(argv[i]);
+            rc = 1;
+            break;
+        }
+        while (rc == 0 && fgets(buf, sizeof(buf), f) != NULL) {
+            json_object *line = json_tokener_parse(buf);
+            if (line != NULL && !one(&db, &cfg, argv[i], line))
+                rc = 1;
+            json_object_put(line);
+        }
+        fclose(f);
+    }
+    db_close(&db);
+    config_free(&cfg);
+    return rc;
+}
