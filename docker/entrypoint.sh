@@ -10,8 +10,10 @@
 #   1. nginx: conf/nginx/fargate.conf rendered into the run directory with
 #      this container's paths and port, the load balancer's subnets
 #      (PLCCOACH_ALB_CIDRS) and CloudFront's origin secret
-#      (PLCCOACH_ORIGIN_SECRET).  From here on the container's health
-#      check, GET /health/live, answers.
+#      (PLCCOACH_ORIGIN_SECRET), and the pool's bound: max_conns =
+#      PLCCOACH_WORKERS (4) + PLCCOACH_QUEUE (4) requests with the pool at
+#      once, one more is answered 503 server_busy.  From here on the
+#      container's health check, GET /health/live, answers.
 #   2. Start-up: with PLCCOACH_MIGRATE_ON_START=true, `plccoach migrate
 #      --wait PLCCOACH_DB_START_WAIT` (300 s): it waits for the database
 #      when it is unreachable (a Multi-AZ failover, a task started during
@@ -75,6 +77,9 @@ START_TIMEOUT=${PLCCOACH_START_TIMEOUT:-30}
 DB_START_WAIT=${PLCCOACH_DB_START_WAIT:-300}
 ALB_CIDRS=${PLCCOACH_ALB_CIDRS:-}
 ORIGIN_SECRET=${PLCCOACH_ORIGIN_SECRET:-}
+# The pool's own default (src/util/cfg.c) when unset.
+WORKERS=${PLCCOACH_WORKERS:-4}
+QUEUE=${PLCCOACH_QUEUE:-4}
 SOCKET=$RUN_DIR/fcgi.sock
 STARTED=$RUN_DIR/started
 READY=$RUN_DIR/ready
@@ -135,6 +140,8 @@ false | 0 | no | '') migrate_on_start=0 ;;
 *) die "PLCCOACH_MIGRATE_ON_START must be true or false" 2 ;;
 esac
 # What goes into nginx's configuration must be what it looks like.
+[[ $WORKERS =~ ^[1-9][0-9]{0,2}$ ]] || die "PLCCOACH_WORKERS must be a number of workers" 2
+[[ $QUEUE =~ ^[0-9]{1,4}$ ]] || die "PLCCOACH_QUEUE must be a number of requests" 2
 for c in $ALB_CIDRS; do
     [[ $c =~ ^[0-9a-fA-F:.]+/[0-9]{1,3}$ ]] || die "PLCCOACH_ALB_CIDRS: not an address range: $c" 2
 done
@@ -174,7 +181,7 @@ render_nginx() {
     (
         umask 077
         awk -v run="$RUN_DIR" -v port="$HTTP_PORT" -v tmp="$TMP_DIR" \
-            -v cidrs="$ALB_CIDRS" -v secrets="$ORIGIN_SECRET" '
+            -v cidrs="$ALB_CIDRS" -v secrets="$ORIGIN_SECRET" -v max_conns="$((WORKERS + QUEUE))" '
             function each(list, fmt, n, a, i) {
                 n = split(list, a, " ")
                 for (i = 1; i <= n; i++) printf fmt, a[i]
@@ -186,6 +193,7 @@ render_nginx() {
                 gsub(/ \/tmp\//, " " tmp "/")
                 gsub(/\/run\/plccoach\//, run "/")
                 sub(/listen 8000 default_server/, "listen " port " default_server")
+                sub(/ max_conns=[0-9]+;/, " max_conns=" max_conns ";")
                 print
             }' "$CONF_DIR/fargate.conf" >"$RUN_DIR/nginx/nginx.conf.tmp"
     ) && mv "$RUN_DIR/nginx/nginx.conf.tmp" "$RUN_DIR/nginx/nginx.conf"

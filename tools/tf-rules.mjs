@@ -426,6 +426,31 @@ rule('slow-query-log', 'the PostgreSQL log keeps no bound parameters', (ctx) => 
     need(params.log_parameter_max_length_on_error === '0', 'log_parameter_max_length_on_error is not 0');
 });
 
+// RDS's default max_connections is LEAST(DBInstanceClassMemory/9531392,
+// 5000); the parameter group pins it, and every connection the service can
+// open at full scale must fit below it (docs/operations.md, "Database
+// connections"): max_count tasks, twice during a blue/green deployment,
+// each a connection per worker and two per job process (its own and an
+// ingestion's), the admin task's two, and the 5 superuser slots.
+rule('db-connection-budget', 'the connections at full scale (2 x max_count x (workers + 2 x job_workers) + 7) fit the database\'s pinned max_connections', (ctx) => {
+    for (const root of ROOTS) {
+        const num = (addr) => Number(valueAt(ctx.modules, ctx.tf, root, addr));
+        const db = inst(ctx, root, 'database');
+        const p = resourceIn(db, 'aws_db_parameter_group', 'main').parameter.find((x) => x.name === 'max_connections');
+        need(p && p.value === '${var.max_connections}', `${root}: the parameter group does not pin max_connections to var.max_connections`);
+        const max = num('module.stack.module.database.var.max_connections');
+        const workers = num('module.stack.module.compute.var.workers');
+        const jobs = num('module.stack.module.compute.var.job_workers');
+        const tasks = num('module.stack.module.compute.var.max_count');
+        const c = inst(ctx, root, 'compute');
+        need(/PLCCOACH_WORKERS\s*=\s*tostring\(var\.workers\)/.test(c.mod.locals.environment), `${root}: PLCCOACH_WORKERS is not var.workers`);
+        need(/PLCCOACH_JOB_WORKERS\s*=\s*tostring\(var\.job_workers\)/.test(c.mod.locals.environment), `${root}: PLCCOACH_JOB_WORKERS is not var.job_workers`);
+        need([max, workers, jobs, tasks].every(Number.isFinite), `${root}: unresolved (max_connections ${max}, workers ${workers}, job_workers ${jobs}, max_count ${tasks})`);
+        const need_ = 2 * tasks * (workers + 2 * jobs) + 7;
+        need(need_ <= max, `${root}: 2 x ${tasks} x (${workers} + 2 x ${jobs}) + 7 = ${need_} connections > max_connections ${max}`);
+    }
+});
+
 rule('error-alarm-counts-the-alb', 'the 5XX alarm counts the load balancer\'s own 5XX (502/503/504) with the targets\'', (ctx) => {
     const m = inst(ctx, 'environments/production', 'monitoring');
     const a = JSON.stringify(resourceIn(m, 'aws_cloudwatch_metric_alarm', 'high_error_rate'));

@@ -19,7 +19,10 @@
 #
 # Knobs (set before stack_start / stack_pool_start): STACK_WORKERS (2),
 # STACK_MAX_REQUESTS (0), STACK_DRAIN_TIMEOUT (10), STACK_SOCK (the pool's
-# socket, which nginx uses too), STACK_NGINX_WORKERS (1), STACK_DEADLINE
+# socket, which nginx uses too), STACK_QUEUE (requests nginx lets wait for
+# a worker beyond STACK_WORKERS before answering 503 server_busy: 1024,
+# the socket's backlog, so tests that pile requests on two workers queue
+# as before; t/integration/busy.sh sets a small one), STACK_NGINX_WORKERS (1), STACK_DEADLINE
 # (30 s for anything to become ready).  STACK_EXTRA_PIDS: processes the
 # test started (background curls) for the clean-up to kill.  STACK_KEEP=1
 # keeps the directory, STACK_KEEP_LOGS=1 prints the logs even on success.
@@ -53,6 +56,7 @@ export PLC_SRCDIR PLC_BUILDDIR
 : "${STACK_WORKERS:=2}"
 : "${STACK_MAX_REQUESTS:=0}"
 : "${STACK_DRAIN_TIMEOUT:=10}"
+: "${STACK_QUEUE:=1024}"
 # Job processes (ingestion) beside the workers: none unless a test asks, so
 # that worker_pids lists only workers.
 : "${STACK_JOB_WORKERS:=0}"
@@ -378,6 +382,7 @@ stack_nginx_render() {
         "TEMP_DIR=$STACK_DIR/tmp" \
         "LISTEN=127.0.0.1:$1" \
         "FCGI_SOCKET=$STACK_SOCK" \
+        "FCGI_MAX_CONNS=$((STACK_WORKERS + STACK_QUEUE))" \
         "WEB_ROOT=$STACK_DIR/www"
 }
 

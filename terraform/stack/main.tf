@@ -40,6 +40,7 @@ module "database" {
   name                  = local.name
   instance_class        = var.db_instance_class
   multi_az              = var.db_multi_az
+  max_connections       = var.db_max_connections
   private_subnet_ids    = module.network.private_subnet_ids
   rds_security_group_id = module.security.rds_security_group_id
   rds_kms_key_arn       = module.security.rds_kms_key_arn
@@ -118,6 +119,8 @@ module "compute" {
   desired_count                 = var.desired_count
   min_count                     = var.min_count
   max_count                     = var.max_count
+  workers                       = var.workers
+  job_workers                   = var.job_workers
   fargate_base                  = var.fargate_base
   fargate_spot_weight           = var.fargate_spot_weight
   execution_role_arn            = module.iam.execution_role_arn

@@ -47,6 +47,33 @@ variable "max_count" {
   type = number
 }
 
+variable "workers" {
+  description = "PLCCOACH_WORKERS per task: the streamed answers one task holds at once (bench/capacity.sh, docs/performance.md \"Capacity of one task\")."
+  type        = number
+}
+
+variable "job_workers" {
+  description = "PLCCOACH_JOB_WORKERS per task."
+  type        = number
+  default     = 1
+}
+
+variable "db_max_connections" {
+  description = "The database's max_connections (pinned in its parameter group)."
+  type        = number
+
+  # The connection budget at full scale (docs/operations.md, "Database
+  # connections"): max_count tasks, doubled while a blue/green deployment
+  # runs both task sets, each holding a connection per worker and two per
+  # job process (its own and an ingestion's), plus the admin task's two
+  # and the five slots PostgreSQL keeps for superusers
+  # (superuser_reserved_connections 3, rds.rds_superuser_reserved_connections 2).
+  validation {
+    condition     = 2 * var.max_count * (var.workers + 2 * var.job_workers) + 2 + 5 <= var.db_max_connections
+    error_message = "2 x max_count x (workers + 2 x job_workers) + 7 exceeds db_max_connections: lower workers or max_count, or a bigger database class (docs/operations.md, \"Database connections\")."
+  }
+}
+
 variable "fargate_base" {
   type = number
 }

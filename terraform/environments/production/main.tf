@@ -53,10 +53,12 @@ module "stack" {
   nat_gateway_count      = 2
   db_instance_class      = "db.t3.medium"
   db_multi_az            = true
+  db_max_connections     = 400
   log_retention_days     = 90
   desired_count          = 2
   min_count              = 2
   max_count              = 6
+  workers                = 28
   fargate_base           = 2
   fargate_spot_weight    = 1
   deployment_config_name = "CodeDeployDefault.ECSCanary10Percent5Minutes"

@@ -53,10 +53,12 @@ module "stack" {
   nat_gateway_count      = 1
   db_instance_class      = "db.t3.small"
   db_multi_az            = false
+  db_max_connections     = 190
   log_retention_days     = 30
   desired_count          = 1
   min_count              = 1
   max_count              = 2
+  workers                = 28
   fargate_base           = 0
   fargate_spot_weight    = 3
   deployment_config_name = "CodeDeployDefault.ECSAllAtOnce"

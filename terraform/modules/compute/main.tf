@@ -52,6 +52,8 @@ locals {
       PLCCOACH_DB_START_WAIT    = tostring(var.db_start_wait)
       PLCCOACH_DRAIN_TIMEOUT    = "25"
       PLCCOACH_WORKERS          = tostring(var.workers)
+      PLCCOACH_JOB_WORKERS      = tostring(var.job_workers)
+      PLCCOACH_QUEUE            = tostring(var.queue)
       PLCCOACH_LOG_LEVEL        = "info"
       # The ALB's subnets: the only peers whose viewer address nginx
       # believes, with CloudFront's origin secret (conf/nginx/fargate.conf).

@@ -19,7 +19,19 @@ variable "public_url" {
 }
 
 variable "workers" {
-  description = "PLCCOACH_WORKERS: FastCGI workers per task (each holds one database connection)."
+  description = "PLCCOACH_WORKERS: FastCGI workers per task (each holds one database connection; a streamed answer holds its worker for its whole length)."
+  type        = number
+  default     = 4
+}
+
+variable "job_workers" {
+  description = "PLCCOACH_JOB_WORKERS: job processes per task (each holds one database connection, two while it ingests a book)."
+  type        = number
+  default     = 1
+}
+
+variable "queue" {
+  description = "PLCCOACH_QUEUE: requests nginx lets wait for a worker when every worker is busy; one more is answered 503 server_busy with Retry-After."
   type        = number
   default     = 4
 }

@@ -60,6 +60,16 @@ resource "aws_db_parameter_group" "main" {
     value = "top"
   }
 
+  # Pinned at or below RDS's own default for the class, so the budget
+  # the stack checks (../../stack/main.tf) is against a known number, not
+  # DBInstanceClassMemory, which AWS does not publish per class.  A
+  # static parameter: applied at the next reboot.
+  parameter {
+    name         = "max_connections"
+    value        = var.max_connections
+    apply_method = "pending-reboot"
+  }
+
   # Only TLS connections (libpq's default sslmode=prefer uses it).
   parameter {
     name  = "rds.force_ssl"

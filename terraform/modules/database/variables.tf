@@ -14,6 +14,11 @@ variable "instance_class" {
   type        = string
 }
 
+variable "max_connections" {
+  description = "PostgreSQL's max_connections, pinned (RDS's default is LEAST(DBInstanceClassMemory/9531392, 5000), about 410 on db.t3.medium): the stack checks the connection budget at full scale against it (docs/operations.md, \"Database connections\")."
+  type        = number
+}
+
 variable "multi_az" {
   description = "A synchronous standby in the other AZ (production)."
   type        = bool
