@@ -81,6 +81,24 @@ bool rewrite_is_followup(const char *question)
            && (words_distinctive(ws) <= REWRITE_FEW_DISTINCTIVE || ws->n <= REWRITE_SHORT_WORDS);
 }
 
+/* Demonstratives that, before a noun, point back ("those days", "this
+ * group"); "that" is left out: before a noun it is as often a conjunction
+ * ("know that students learned"). */
+static const char *const determiners[] = {"this", "these", "those", NULL};
+
+/* True when ws has a demonstrative used as a determiner: a noun phrase
+ * that points back without standing for the whole earlier subject. */
+static bool has_determiner(const struct words *ws)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < ws->n; i++)
+        if (words_in_list(ws->w[i], determiners) && !words_in_list(ws->w[i + 1], after_pronoun)
+            && !words_is_stop(ws->w[i + 1]))
+            return true;
+    return false;
+}
+
 /* Returns the index of the word of ws that stands for the earlier subject,
  * or ws->n when none does. */
 static size_t pronoun_at(const struct words *ws)
@@ -188,7 +206,7 @@ char *rewrite_rules(const char *previous, const char *followup, char **focus)
         n--;
     words_split(f, ws);
     at = pronoun_at(ws);
-    if (opening_length(f) == 0 && at == ws->n && words_distinctive(ws) >= 2)
+    if (opening_length(f) == 0 && at == ws->n && !has_determiner(ws) && words_distinctive(ws) >= 2)
         return xstrndup(f, n); /* already standalone */
     /* The follow-up with its pronoun standing for the earlier subject. */
     if (at < ws->n && ws->start[at] < n && subject_span(previous, &sstart, &slen)) {

@@ -12,8 +12,9 @@
  *
  * By rules (rewrite_rules):
  *   - a follow-up that is already standalone (no follow-up opening, no
- *     pronoun to resolve, at least two distinctive words of its own) is
- *     left alone;
+ *     pronoun to resolve, no "this", "these" or "those" before a noun,
+ *     at least two distinctive words of its own) is left alone; "what do
+ *     we do on those days" is not, and carries the earlier words;
  *   - otherwise the earlier subject is the previous question's span from
  *     its first to its last distinctive word ("How do we write team
  *     norms?" -> "norms"; "How do the tiers of RTI work?" -> "tiers of

@@ -18,6 +18,7 @@ struct unit {
     size_t len, words, page;
     size_t section; /* index into doc->headings, or CHUNK_NO_SECTION */
     int brk;        /* what precedes it: 0 space, 1 line break, 2 paragraph break */
+    bool item;      /* part of a list item ("1. ", "- ", "* ", "+ ", a bullet) */
 };
 
 struct units {
@@ -124,6 +125,8 @@ static size_t sentence_end(const char *s, size_t n)
             continue;
         if (s[i] == '.' && j == i + 1 && abbreviation_before(s, i))
             continue;
+        if (s[i] == '.' && j == i + 1 && i > 0 && i <= 3 && strspn(s, "0123456789") == i)
+            continue; /* a list item's number: "2. Stagger WIN time" */
         return j;
     }
     return n;
@@ -142,6 +145,7 @@ static void push_unit(struct units *u, const char *text, size_t len, size_t word
     u->v[u->n].page = page;
     u->v[u->n].brk = brk;
     u->v[u->n].section = CHUNK_NO_SECTION;
+    u->v[u->n].item = false;
     u->n++;
 }
 
@@ -179,12 +183,23 @@ static void split_sentences(struct units *u, const char *s, size_t n, size_t pag
     }
 }
 
-/* Returns true when a line starts a list item ("- ", "* ", "1. "). */
+/* Returns true when a line starts a list item ("- ", "* ", "+ ", "1. ",
+ * "1) ", or a bullet U+2022 or U+25AA-25AB, U+25CF, U+25E6 as PDF text
+ * gives them), leading spaces ignored. */
 static bool list_item(const char *s, size_t n)
 {
     size_t i = 0;
 
+    while (n > 0 && (*s == ' ' || *s == '\t')) {
+        s++;
+        n--;
+    }
     if (n >= 2 && (s[0] == '-' || s[0] == '*' || s[0] == '+') && s[1] == ' ')
+        return true;
+    if (n >= 3 && memcmp(s, "\xe2\x80\xa2", 3) == 0) /* U+2022 */
+        return true;
+    if (n >= 3 && memcmp(s, "\xe2\x97", 2) == 0
+        && (s[2] == '\xaa' || s[2] == '\xab' || s[2] == '\x8f' || s[2] == '\xa6'))
         return true;
     while (i < n && i < 3 && isdigit((unsigned char)s[i]))
         i++;
@@ -224,16 +239,18 @@ static size_t section_at(const struct segment *sg, size_t page, size_t offset)
 }
 
 /* Splits a finished paragraph into units under the section in force at
- * its start. */
+ * its start; item says it is a list item. */
 static void para_units(struct arena *a, struct units *u, const struct buf *para, size_t page,
-                       int brk, size_t max_words, size_t piece_words, size_t section)
+                       int brk, size_t max_words, size_t piece_words, size_t section, bool item)
 {
     size_t i = u->n;
 
     split_sentences(u, arena_strndup(a, para->data, para->len), para->len, page, brk, max_words,
                     piece_words);
-    for (; i < u->n; i++)
+    for (; i < u->n; i++) {
         u->v[i].section = section;
+        u->v[i].item = item;
+    }
 }
 
 /* Turns the bytes [from, to) of a page into units. */
@@ -245,6 +262,7 @@ static void page_units(struct arena *a, struct units *u, const char *text, size_
     size_t i = from, para_start = from;
     int brk = 0; /* a page usually continues the paragraph before it */
     size_t max_words = p->max * 10 / 13, piece_words = p->target * 10 / 13;
+    bool item = false; /* the paragraph being gathered is a list item */
 
     while (i < to) {
         size_t e = i, s;
@@ -260,7 +278,7 @@ static void page_units(struct arena *a, struct units *u, const char *text, size_
                 para.data[--para.len] = '\0';
             if (para.len > 0) {
                 para_units(a, u, &para, page, *first ? 2 : brk, max_words, piece_words,
-                           section_at(sg, page, para_start));
+                           section_at(sg, page, para_start), item);
                 *first = false;
                 buf_reset(&para);
                 brk = blank ? 2 : 1;
@@ -270,8 +288,10 @@ static void page_units(struct arena *a, struct units *u, const char *text, size_
                 brk = 1;
             }
         }
-        if (para.len == 0 && !blank)
+        if (para.len == 0 && !blank) {
             para_start = i;
+            item = list_item(text + i, e - i);
+        }
         for (s = i; s < e; s++) {
             if (isspace((unsigned char)text[s])) {
                 if (para.len > 0 && para.data[para.len - 1] != ' ')
@@ -288,7 +308,7 @@ static void page_units(struct arena *a, struct units *u, const char *text, size_
         para.data[--para.len] = '\0';
     if (para.len > 0) {
         para_units(a, u, &para, page, *first ? 2 : brk, max_words, piece_words,
-                   section_at(sg, page, para_start));
+                   section_at(sg, page, para_start), item);
         *first = false;
     }
     buf_free(&para);
@@ -338,7 +358,41 @@ static void emit(struct chunk_list *out, const struct units *u, size_t from, siz
     }
 }
 
-/* Packs a segment's units into chunks with overlap. */
+/* Returns the words of units [from, to). */
+static size_t words_between(const struct units *u, size_t from, size_t to)
+{
+    size_t w = 0;
+
+    for (; from < to; from++)
+        w += u->v[from].words;
+    return w;
+}
+
+/* Where a chunk of units [i, j) that would end inside a list (unit j and
+ * unit j - 1 are list items) ends instead: after the list when the whole
+ * list fits under max, else before the list when the list starts after i
+ * and what comes before it is at least half the target (the list then
+ * opens the next chunk, after the overlap, usually the sentence that
+ * introduces it); else j, the list cut where it must be. */
+static size_t list_end(const struct units *u, size_t i, size_t j, const struct chunk_params *p)
+{
+    size_t e = j, s = j - 1;
+
+    if (j >= u->n || j <= i || !u->v[j].item || !u->v[j - 1].item)
+        return j;
+    while (e < u->n && u->v[e].item)
+        e++;
+    if (tokens_of_words(words_between(u, i, e)) <= p->max)
+        return e;
+    while (s > i && u->v[s - 1].item)
+        s--;
+    if (s > i && tokens_of_words(words_between(u, i, s)) >= p->target / 2)
+        return s;
+    return j;
+}
+
+/* Packs a segment's units into chunks with overlap; a list is kept whole
+ * when it can be (list_end()). */
 static void pack(struct chunk_list *out, const struct units *u, size_t chapter,
                  const struct chunk_params *p)
 {
@@ -350,23 +404,15 @@ static void pack(struct chunk_list *out, const struct units *u, size_t chapter,
         while (j < u->n) {
             if (words > 0 && tokens_of_words(words + u->v[j].words) > p->max)
                 break;
-            /* A new section starts a new chunk (when the one so far is
-             * not too small to stand alone). */
-            if (getenv("PLC_SPLIT_SECTIONS") && j > i && u->v[j].section != u->v[j - 1].section
-                && tokens_of_words(words) >= (size_t)atoi(getenv("PLC_SPLIT_SECTIONS")))
-                break;
             words += u->v[j].words;
             j++;
             if (tokens_of_words(words) >= p->target)
                 break;
         }
+        j = list_end(u, i, j, p);
         emit(out, u, i, j, chapter);
         if (j >= u->n)
             break;
-        if (getenv("PLC_SPLIT_SECTIONS") && u->v[j].section != u->v[j - 1].section) {
-            i = j; /* no overlap across a section break */
-            continue;
-        }
         k = j;
         while (k > i + 1 && j - k < 2 && tokens_of_words(ov + u->v[k - 1].words) <= p->overlap) {
             ov += u->v[k - 1].words;

@@ -7,7 +7,10 @@
  * sentences until it reaches CHUNK_TARGET tokens, never passing CHUNK_MAX
  * (a single sentence longer than that is cut at word boundaries); the next
  * chunk repeats the last one or two sentences (at most CHUNK_OVERLAP
- * tokens).  Chunks never cross a chapter boundary, so the last chunk of a
+ * tokens).  A list (numbered, dashed or bulleted lines) is kept whole when
+ * it fits under CHUNK_MAX with what precedes it, else it opens the next
+ * chunk when what precedes it is at least half the target; only a longer
+ * list is cut.  Chunks never cross a chapter boundary, so the last chunk of a
  * chapter may be short.  Sentences never cross pages (a page break ends a
  * sentence piece), so each chunk's first and last page are exact.
  */

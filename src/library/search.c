@@ -217,6 +217,34 @@ static void read_hit(struct arena *a, const PGresult *r, int row, struct search_
     h->vec_rank = strcmp(PQgetvalue(r, row, 16), "t") == 0 ? 1 : 0;
 }
 
+static int cmp_bm25(const void *a, const void *b)
+{
+    const struct search_hit *const *x = a, *const *y = b;
+    if ((*x)->bm25 != (*y)->bm25)
+        return (*x)->bm25 > (*y)->bm25 ? -1 : 1;
+    return (*x)->bm25_rank - (*y)->bm25_rank;
+}
+
+/* Adds w x the passage's term proximity (search_proximity()) to each BM25
+ * candidate's score and ranks the BM25 list again by it (the texts are
+ * already read: no statement). */
+static void proximity_rerank(struct search_result *res, size_t n, double w)
+{
+    struct search_hit **lex = xcalloc(n ? n : 1, sizeof(*lex));
+    size_t i, m = 0;
+
+    for (i = 0; i < n; i++)
+        if (res->hits[i].bm25_rank > 0) {
+            struct search_hit *h = &res->hits[i];
+            h->bm25 += w * search_proximity(h->text, res->evidence.terms, res->evidence.nterms);
+            lex[m++] = h;
+        }
+    qsort(lex, m, sizeof(*lex), cmp_bm25);
+    for (i = 0; i < m; i++)
+        lex[i]->bm25_rank = (int)i + 1;
+    free(lex);
+}
+
 bool search_run(struct db *db, const struct config *cfg, const struct search_opts *opts,
                 struct search_result *res)
 {
@@ -298,6 +326,8 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
             }
         order[i] = h;
     }
+    if (t->w_prox > 0 && nlex > 1)
+        proximity_rerank(res, n, t->w_prox);
     /* Ranks in the vector list: by cosine among its members. */
     qsort(order, n, sizeof(*order), cmp_cos);
     for (i = 0, j = 0; i < n; i++)

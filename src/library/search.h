@@ -47,6 +47,7 @@ struct search_tuning {
     double mmr_lambda;    /* 1 = no MMR */
     int64_t postings_cap; /* postings read per term, best first; 0 = all */
     double min_norm;      /* a BM25-only passage needs this normalised own score */
+    double w_prox;        /* weight of term proximity added to a BM25 score; 0 off */
 };
 
 extern const struct search_tuning search_tuning_default;
@@ -87,8 +88,9 @@ struct search_hit {
     const char **domains;
     size_t ndomains;
     const char *text;
-    double score;     /* cosine similarity of question and passage (-1: no embedding) */
-    double bm25;      /* the whole query's BM25 score; 0 when not in the BM25 list */
+    double score; /* cosine similarity of question and passage (-1: no embedding) */
+    double bm25;  /* the whole query's BM25 score plus w_prox x proximity; 0 when not in the BM25
+                     list */
     double bm25_norm; /* the question's own terms' score / their maximum, 0..1 */
     double fused;     /* weighted reciprocal-rank fusion score, after the domain boost */
     int vec_rank;     /* 1-based rank in the vector list; 0 = absent */
@@ -179,6 +181,14 @@ void search_fuse(struct search_hit *hits, size_t n, int rrf_k, double w_lex, dou
 
 /* Sorts hits by fused score, best first (ties: lower chunk id first). */
 void search_sort_fused(struct search_hit *hits, size_t n);
+
+/* Term proximity of text for the question's terms held in the library
+ * (terms[0..n), analysed as passages are): over every pair of distinct
+ * terms, the smaller idf over the square of the fewest analysed terms
+ * between an occurrence of each, plus one (adjacent: distance 1).  0 when
+ * fewer than two terms occur. */
+double search_proximity(const char *text, const struct search_term *terms, size_t n)
+    __attribute__((nonnull(1)));
 
 /* Keeps, of hits sorted best first, only those whose page range does not
  * overlap that of a better hit of the same book.  Returns the new count

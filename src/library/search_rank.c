@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "library/analyze.h"
 #include "library/bm25.h"
 #include "library/search.h"
 #include "util/alloc.h"
@@ -34,6 +35,7 @@ const struct search_tuning search_tuning_default = {
     .mmr_lambda = 1.0,
     .postings_cap = 2000,
     .min_norm = 0.0,
+    .w_prox = 0.5,
 };
 
 const struct bm25_params search_evidence_params = {1.2, 0.75, 2.0, 1.0};
@@ -65,6 +67,7 @@ static const struct tuning_key {
     {"mmr_lambda", T_DOUBLE, offsetof(struct search_tuning, mmr_lambda), 0, 1},
     {"postings_cap", T_INT64, offsetof(struct search_tuning, postings_cap), 0, 1e9},
     {"min_norm", T_DOUBLE, offsetof(struct search_tuning, min_norm), 0, 1},
+    {"w_prox", T_DOUBLE, offsetof(struct search_tuning, w_prox), 0, 100},
 };
 
 bool search_tuning_set(struct search_tuning *t, const char *assignment, char *err, size_t errlen)
@@ -272,4 +275,61 @@ size_t search_edit_distance(const char *a, const char *b, size_t limit)
     free(prev);
     free(cur);
     return best > limit ? limit + 1 : best;
+}
+
+/* Positions of the question's terms in a passage. */
+struct prox_ctx {
+    const struct search_term *terms;
+    size_t n;
+    size_t pos;   /* analysed terms seen */
+    size_t *last; /* per term: its last position + 1, 0 = not seen */
+    size_t *best; /* per pair (a < b, a * n + b): the fewest positions apart */
+};
+
+static void prox_term(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
+{
+    struct prox_ctx *c = ctx;
+    size_t i, j;
+
+    (void)len;
+    (void)word;
+    (void)wlen;
+    for (i = 0; i < c->n; i++)
+        if (c->terms[i].in_library && strcmp(c->terms[i].term, term) == 0)
+            break;
+    if (i < c->n) {
+        for (j = 0; j < c->n; j++) {
+            size_t d, *b;
+            if (j == i || c->last[j] == 0)
+                continue;
+            d = c->pos + 1 - c->last[j];
+            b = &c->best[i < j ? i * c->n + j : j * c->n + i];
+            if (*b == 0 || d < *b)
+                *b = d;
+        }
+        c->last[i] = c->pos + 1;
+    }
+    c->pos++;
+}
+
+double search_proximity(const char *text, const struct search_term *terms, size_t n)
+{
+    struct prox_ctx c = {terms, n, 0, NULL, NULL};
+    double sum = 0;
+    size_t i, j;
+
+    if (n < 2)
+        return 0;
+    c.last = xcalloc(n, sizeof(*c.last));
+    c.best = xcalloc(n * n, sizeof(*c.best));
+    (void)analyze_each(text, prox_term, &c);
+    for (i = 0; i < n; i++)
+        for (j = i + 1; j < n; j++)
+            if (c.best[i * n + j] > 0 && strcmp(terms[i].term, terms[j].term) != 0) {
+                double d = (double)c.best[i * n + j];
+                sum += (terms[i].idf < terms[j].idf ? terms[i].idf : terms[j].idf) / (d * d);
+            }
+    free(c.last);
+    free(c.best);
+    return sum;
 }

@@ -13,7 +13,7 @@ int main(void)
 {
     char *s, *f;
 
-    plan(21);
+    plan(23);
     ok(rewrite_is_followup("what about Tier 3?"), "what about ...");
     ok(rewrite_is_followup("  And for middle school?"), "and ...");
     ok(rewrite_is_followup("how often should we do that?"), "a short question pointing back");
@@ -59,6 +59,17 @@ int main(void)
     is_string("How should our team choose essential standards for math?", s,
               "a standalone follow-up is left alone");
     ok(f == NULL, "... and has no focus of its own");
+    free(s);
+    s = rewrite_rules("how many buffer days go in the pacing guide",
+                      "what do we actually do on those days", &f);
+    is_string("what do we actually do on those days (about: buffer pacing)", s,
+              "those + a noun points back: the earlier words are carried");
+    free(s);
+    free(f);
+    s = rewrite_rules("How do we write team norms?",
+                      "how do we know that students learned the standard?", NULL);
+    is_string("how do we know that students learned the standard?", s,
+              "that + a noun is a conjunction: left alone");
     free(s);
     s = rewrite_rules("How do we write norms?", "and how often should we review them?", NULL);
     ok(strstr(s, "and how often should we review norms?") == s, "and ...: them resolved (%s)", s);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "library/chunk.h"
@@ -19,7 +20,7 @@ int main(void)
     size_t i, over = 0, under = 0, crossing = 0, bad_pages = 0, overlaps = 0;
     int p, s;
 
-    plan(21);
+    plan(26);
     is_int(13, (long long)chunk_tokens("one two three four five six seven eight nine ten"),
            "10 words are 13 tokens");
     is_int(0, (long long)chunk_tokens("   "), "blank text has no tokens");
@@ -33,6 +34,8 @@ int main(void)
            "? ! and a closing quote do");
     is_int(1, (long long)chunk_count_sentences("Scores rose 3.5 points in grade 4."),
            "a decimal point does not");
+    is_int(2, (long long)chunk_count_sentences("2. Stagger WIN time by grade. It helps."),
+           "nor a list item's number");
 
     /* Chapter 1: pages 1-4, about 1,200 words; chapter 2 starts mid-page 4. */
     buf_puts(&md, "---\ntitle: Chunks\n---\n# Chapter 1: Long\n");
@@ -110,6 +113,60 @@ int main(void)
     ok(c.n >= 3 && c.items[1].section == 1, "the next: under Agendas");
     ok(c.n >= 3 && c.items[c.n - 1].chapter == 1 && c.items[c.n - 1].section == CHUNK_NO_SECTION,
        "chapter 2's chunk has no section (Agendas ended with chapter 1)");
+    chunk_list_free(&c);
+    doc_free(&d);
+
+    /* Lists: 180 words of prose, then six numbered steps of 19 words (a
+     * chunk reaching its target after step 1 would cut the protocol);
+     * then a bulleted list (U+2022, as PDF text has it) too long for one
+     * chunk with the prose before it. */
+    buf_reset(&md);
+    buf_puts(&md, "---\ntitle: Lists\n---\n# Chapter 1: Protocols\n");
+    for (s = 0; s < 18; s++)
+        buf_printf(&md, "Prose sentence %d has exactly ten words in it, yes. ", s);
+    buf_puts(&md, "Follow these steps:\n");
+    for (s = 1; s <= 6; s++)
+        buf_printf(&md,
+                   "%d. Step %d of the protocol has twenty words. The team does this "
+                   "part together before it moves on.\n",
+                   s, s);
+    buf_puts(&md, "\n");
+    for (s = 0; s < 12; s++)
+        buf_printf(&md, "After sentence %d has exactly ten words in it, yes. ", s);
+    buf_puts(&md, "\n\n# Chapter 2: Bullets\n");
+    for (s = 0; s < 20; s++)
+        buf_printf(&md, "Lead sentence %d has exactly ten words in it, yes. ", s);
+    buf_puts(&md, "\n\n");
+    for (s = 1; s <= 10; s++)
+        buf_printf(&md,
+                   "\xe2\x80\xa2 Bullet %d has exactly twenty words in it. Its second "
+                   "sentence adds ten more words here.\n",
+                   s);
+    if (!read_markdown(md.data, md.len, DOC_MARKDOWN, &d, err, sizeof(err)))
+        bail("reading the book failed: %s", err);
+    chunk_doc(&d, NULL, &c);
+    for (i = 0; getenv("CHUNK_DEBUG") && i < c.n; i++)
+        diag("chunk %zu (%zu tokens): %s", i, c.items[i].tokens, c.items[i].text);
+    {
+        size_t whole = 0, opens = 0, cut = 0;
+        for (i = 0; i < c.n; i++) {
+            const char *t = c.items[i].text;
+            if (strstr(t, "1. Step 1") != NULL && strstr(t, "6. Step 6") != NULL
+                && strstr(t, "Follow these steps:") != NULL)
+                whole++;
+            if (strstr(t, "Bullet 1 ") != NULL && strstr(t, "Bullet 10 ") != NULL)
+                opens++;
+            if (strstr(t, "Bullet ") != NULL && strstr(t, "Lead sentence 1 ") != NULL)
+                cut++;
+        }
+        ok(whole == 1, "the six steps stay in one chunk with their lead-in (%zu)", whole);
+        ok(c.n >= 2 && strstr(c.items[0].text, "6. Step 6") != NULL
+               && c.items[0].tokens <= CHUNK_MAX,
+           "the first chunk runs past its target to the list's end, under the maximum (%zu)",
+           c.n ? c.items[0].tokens : 0);
+        ok(opens == 1, "a list too long to share a chunk opens the next one whole (%zu)", opens);
+        is_int(0, (long long)cut, "no chunk of the early prose holds a bullet");
+    }
     chunk_list_free(&c);
     doc_free(&d);
     buf_free(&md);

@@ -29,7 +29,7 @@ int main(void)
     float va[2] = {1, 0}, vb[2] = {0.99f, 0.14f}, vc[2] = {0, 1};
     size_t n;
 
-    plan(36);
+    plan(41);
 
     /* RRF */
     h[0] = hit("a", "B1", 1, 1, 1, 0);
@@ -108,6 +108,32 @@ int main(void)
         ok(search_coverage(t, 0) == 0, "no terms: coverage 0");
         t[1].in_library = true;
         ok(fabs(search_coverage(t, 3) - 1.0) < 1e-12, "all held: coverage 1");
+    }
+
+    /* Proximity: the smaller idf over the squared distance, per pair. */
+    {
+        struct search_term t[3];
+        memset(t, 0, sizeof(t));
+        t[0].term = "team";
+        t[0].idf = 2;
+        t[0].in_library = true;
+        t[1].term = "norm";
+        t[1].idf = 3;
+        t[1].in_library = true;
+        t[2].term = "zebra";
+        t[2].idf = 9;
+        ok(fabs(search_proximity("Team norms.", t, 3) - 2.0) < 1e-12,
+           "adjacent: the smaller idf (2)");
+        ok(fabs(search_proximity("The team drafted its norms.", t, 2) - 2.0 / 4) < 1e-12,
+           "two terms apart, stop words not counted: 2 / 2^2");
+        ok(fabs(
+               search_proximity("Norms first, then agendas, then the team, then norms again.", t, 2)
+               - 2.0)
+               < 1e-12,
+           "the closest occurrences count, in either order");
+        ok(search_proximity("The team met. Nothing else.", t, 2) == 0, "one term alone: 0");
+        ok(search_proximity("team zebra", &t[1], 2) == 0,
+           "a term the library lacks (zebra) counts for nothing");
     }
 
     /* Edit distance with adjacent swaps, bounded. */
