@@ -48,7 +48,7 @@ struct section {
     size_t p, s; /* passage, section of it */
     const char *heading;
     size_t hlen;
-    double score;
+    double score; /* BM25 times the rank prior */
     bool substance;
     struct analyze_counts body, head;
 };
@@ -348,32 +348,46 @@ static double phrase_tf(const struct compose *c, const struct section *x, const 
     return tf;
 }
 
+/* BM25 of section x (its quotable units and its heading; avg, the mean
+ * length), times the rank prior (extractive.h, 4). */
+static double section_score(struct compose *c, struct section *x, double avg)
+{
+    double s = 0, norm = EXTRACT_K1 * (1 - EXTRACT_B + EXTRACT_B * (double)x->body.length / avg);
+    size_t j;
+
+    for (j = 0; j < c->nq; j++) {
+        double tf = c->q[j].phrase
+                        ? phrase_tf(c, x, c->q[j].term)
+                        : analyze_counts_get(&x->body, c->q[j].term)
+                              + EXTRACT_HEADING_WEIGHT * analyze_counts_get(&x->head, c->q[j].term);
+        if (tf <= 0)
+            continue;
+        s += c->q[j].w * tf * (EXTRACT_K1 + 1) / (tf + norm);
+        x->substance = x->substance || substantive(c, &c->q[j]);
+    }
+    return s * (1 + EXTRACT_RANK_PRIOR / (double)(x->p + 1));
+}
+
+/* The mean length of the candidate sections. */
+static double mean_length(const struct compose *c)
+{
+    double avg = 0;
+    size_t i;
+
+    for (i = 0; i < c->nsec; i++)
+        avg += (double)c->sec[i].body.length;
+    return c->nsec > 0 && avg > 0 ? avg / (double)c->nsec : 1;
+}
+
 /* Scores every section (BM25 over its quotable units and its heading)
  * and every quotable unit (the query's weight it carries). */
 static void score(struct compose *c)
 {
-    double avg = 0;
+    double avg = mean_length(c);
     size_t i, j, p;
 
     for (i = 0; i < c->nsec; i++)
-        avg += (double)c->sec[i].body.length;
-    avg = c->nsec > 0 && avg > 0 ? avg / (double)c->nsec : 1;
-    for (i = 0; i < c->nsec; i++) {
-        struct section *x = &c->sec[i];
-        double s = 0,
-               norm = EXTRACT_K1 * (1 - EXTRACT_B + EXTRACT_B * (double)x->body.length / avg);
-        for (j = 0; j < c->nq; j++) {
-            double tf = c->q[j].phrase ? phrase_tf(c, x, c->q[j].term)
-                                       : analyze_counts_get(&x->body, c->q[j].term)
-                                             + EXTRACT_HEADING_WEIGHT
-                                                   * analyze_counts_get(&x->head, c->q[j].term);
-            if (tf <= 0)
-                continue;
-            s += c->q[j].w * tf * (EXTRACT_K1 + 1) / (tf + norm);
-            x->substance = x->substance || substantive(c, &c->q[j]);
-        }
-        x->score = s * (1 + EXTRACT_RANK_PRIOR / (double)(x->p + 1));
-    }
+        c->sec[i].score = section_score(c, &c->sec[i], avg);
     for (p = 0; p < c->k; p++) {
         const struct passage *ps = &c->src[p].p;
         for (i = 0; i < ps->n; i++) {
@@ -424,9 +438,26 @@ static bool idle(const struct source *s, size_t i)
     return s->p.u[i].kind == PASSAGE_SENTENCE && !s->p.u[i].lead && s->u[i].score <= 0;
 }
 
+/* True when a run of idx[] (n candidate units) starting or ending at
+ * position at would cut a list: idx[at] is an item and idx[at - 1] an item
+ * of the same list or its lead-in. */
+static bool mid_list(const struct source *s, const size_t *idx, size_t n, size_t at)
+{
+    const struct passage_unit *u, *v;
+
+    if (at == 0 || at >= n)
+        return false;
+    u = &s->p.u[idx[at]];
+    v = &s->p.u[idx[at - 1]];
+    return u->kind == PASSAGE_ITEM
+           && ((v->kind == PASSAGE_ITEM && v->list == u->list)
+               || (v->lead && idx[at - 1] + 1 == idx[at]));
+}
+
 /* Chooses the units of section x within budget words (extractive.h, 4):
  * all of them when they fit, else the contiguous run carrying the most
- * weight.  Returns the words taken. */
+ * weight that cuts no list (any run when none fits), without the
+ * sentences that carry nothing of the query.  Returns the words taken. */
 static size_t choose_units(struct compose *c, const struct section *x, size_t budget)
 {
     struct source *s = &c->src[x->p];
@@ -445,21 +476,33 @@ static size_t choose_units(struct compose *c, const struct section *x, size_t bu
         best_b = n;
         best_words = total;
     } else {
-        for (a = 0; a < n; a++) {
-            double w = 0;
-            size_t words = 0;
-            if (s->p.u[idx[a]].dependent)
-                continue;
-            for (b = a; b < n && words + cost(&s->p.u[idx[b]]) <= budget; b++) {
-                words += cost(&s->p.u[idx[b]]);
-                w += s->u[idx[b]].score;
+        bool whole;
+        /* First only runs that cut no list, then any (a list longer than
+         * the budget). */
+        for (whole = true, best = -1; best < 0; whole = false) {
+            for (a = 0; a < n; a++) {
+                double w = 0;
+                size_t words = 0;
+                if (s->p.u[idx[a]].dependent || (whole && mid_list(s, idx, n, a)))
+                    continue;
+                for (b = a; b < n && words + cost(&s->p.u[idx[b]]) <= budget; b++) {
+                    words += cost(&s->p.u[idx[b]]);
+                    w += s->u[idx[b]].score;
+                }
+                while (whole && b > a && mid_list(s, idx, n, b)) {
+                    b--;
+                    w -= s->u[idx[b]].score;
+                    words -= cost(&s->p.u[idx[b]]);
+                }
+                if (b > a && w > best) {
+                    best = w;
+                    best_a = a;
+                    best_b = b;
+                    best_words = words;
+                }
             }
-            if (b > a && w > best) {
-                best = w;
-                best_a = a;
-                best_b = b;
-                best_words = words;
-            }
+            if (!whole)
+                break;
         }
     }
     /* Sentences at the edges that carry nothing of the query are left
@@ -473,8 +516,16 @@ static size_t choose_units(struct compose *c, const struct section *x, size_t bu
         best_words -= cost(&s->p.u[idx[best_a]]);
         best_a++;
     }
-    for (i = best_a; i < best_b; i++)
+    for (i = best_a; i < best_b; i++) {
+        /* Inside too, a sentence that carries nothing of the query is left
+         * out, unless the sentence after it depends on it. */
+        if (idle(s, idx[i])
+            && !(i + 1 < best_b && s->p.u[idx[i + 1]].dependent && idx[i + 1] == idx[i] + 1)) {
+            best_words -= cost(&s->p.u[idx[i]]);
+            continue;
+        }
         s->u[idx[i]].chosen = true;
+    }
     free(idx);
     return best_words;
 }

@@ -50,8 +50,13 @@
  *    follow-up questions leave, at most EXTRACT_BODY_WORDS.  A section
  *    longer than what is left gives the contiguous run of its quotable
  *    units that carries the most weight of the query (not opening with a
- *    dependent sentence).  A unit already taken from an overlapping
- *    passage is not taken twice.
+ *    dependent sentence) and cuts no list: a lead-in comes with all its
+ *    items or not at all, and a run neither starts nor ends inside a list
+ *    (unless no such run fits: a list longer than what is left).  In what
+ *    is taken, a sentence that carries nothing of the query is left out
+ *    (at the edges and inside), unless the sentence after it depends on
+ *    it.  A unit already taken from an overlapping passage is not taken
+ *    twice.
  *
  * 5. The opening: for a how question ("how do we", "steps"), the lead-in
  *    of a chosen list (a sentence ending in ':' before its items) in any
@@ -128,7 +133,7 @@
 #define EXTRACT_RANK_PRIOR 1.0
 #define EXTRACT_SUBSTANCE_IDF 0.7
 #define EXTRACT_RELATIVE 0.3
-#define EXTRACT_MAX_SECTIONS 4
+#define EXTRACT_MAX_SECTIONS 6
 #define EXTRACT_ANSWER_WORDS 500
 #define EXTRACT_BODY_WORDS 420
 #define EXTRACT_LENGTH_EXPONENT 0.25

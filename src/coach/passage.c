@@ -500,8 +500,11 @@ static void add_prose(struct parse *st, size_t from, size_t to)
             while (hl > 0 && isspace((unsigned char)s[hl - 1]))
                 hl--;
             add_heading(st, sp[i].start, hl, NULL);
-        } else {
-            cut = unknown_heading(s, len);
+        } else if ((cut = unknown_heading(s, len)) > 0) {
+            size_t hl = cut; /* it opens a section, as a known one would */
+            while (hl > 0 && isspace((unsigned char)s[hl - 1]))
+                hl--;
+            add_heading(st, sp[i].start, hl, NULL);
         }
         if (cut < len)
             add_unit(st, PASSAGE_SENTENCE, sp[i].start + cut, len - cut);

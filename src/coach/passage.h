@@ -26,7 +26,7 @@
  *     did not name, run into its sentence ("The concerns ladder We find
  *     ..."; 2 to 9 words, the first capitalised, then a word that opens
  *     sentences after a word ending in a lower-case letter or digit) is
- *     cut off and dropped.
+ *     cut off and, like a known one, opens a section of its own.
  *
  * Roles of a sentence:
  *   - complete: it ends like a sentence (. ! ? or ':' before closing

@@ -7,6 +7,7 @@
  * passes the verifier untouched. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,7 +173,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(48);
+    plan(55);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -391,6 +392,62 @@ int main(void)
                    || strstr(a, "Norms need a quarterly review by the whole team. They fade")
                           != NULL),
            "\"They ...\" comes only after the sentence it refers to");
+        show(a);
+        free(a);
+    }
+
+    /* A section longer than the budget: the run taken never cuts a list
+     * (its lead-in with all its items, or none of them), even where the
+     * run carrying the most of the question would start inside it. */
+    {
+        static char longsec[8000];
+        const char *one[] = {longsec};
+        size_t nitems = 0, k;
+        strcpy(longsec, "We follow ten rules in forming intervention groups:\n\n");
+        for (k = 0; k < 10; k++) {
+            char item[200];
+            snprintf(item, sizeof(item),
+                     "%zu. Rule %c: each group stays small and changes as soon as its "
+                     "students are ready for the next unit.\n",
+                     k + 1, (char)('A' + k));
+            strcat(longsec, item);
+        }
+        strcat(longsec, "\n");
+        for (k = 0; k < 12; k++)
+            strcat(longsec, "Teams form intervention groups by skill from the newest common "
+                            "assessment, and every group has one named skill and one adult. ");
+        a = compose("how do we form intervention groups by skill?", NULL, one, 1, 2.0);
+        for (k = 0; a != NULL && k < 10; k++) {
+            char rule[16];
+            snprintf(rule, sizeof(rule), "Rule %c:", (char)('A' + k));
+            nitems += strstr(a, rule) != NULL;
+        }
+        ok(a != NULL && (nitems == 0 || nitems == 10),
+           "a list is taken whole or not at all when its section is too long (%zu of 10)", nitems);
+        ok(a != NULL && (strstr(a, "ten rules in forming") == NULL) == (nitems == 0),
+           "... its lead-in with it");
+        ok(verifies(a, one, 1, 1), "... and it verifies");
+        show(a);
+        free(a);
+    }
+
+    /* A sentence that carries nothing of the question is left out, inside
+     * an excerpt too, unless the next sentence depends on it. */
+    {
+        const char *one[] = {"Exit criteria name the score a student must reach to leave the "
+                             "intervention group. Our district bought new laptops for every "
+                             "classroom last winter. Exit criteria are set on the first day of "
+                             "the intervention. Lunch is served at noon in the cafeteria. This "
+                             "keeps the intervention group honest about its exit criteria."};
+        a = compose("what exit criteria should an intervention group use?", NULL, one, 1, 2.0);
+        ok(a != NULL && strstr(a, "Exit criteria name the score") != NULL
+               && strstr(a, "set on the first day") != NULL,
+           "the sentences about the question are quoted");
+        ok(a != NULL && strstr(a, "laptops") == NULL,
+           "a sentence between them that shares nothing with the question is left out");
+        ok(a != NULL && strstr(a, "Lunch is served at noon in the cafeteria. This keeps") != NULL,
+           "... but not the one a following sentence depends on");
+        ok(verifies(a, one, 1, 2), "... and it verifies");
         show(a);
         free(a);
     }

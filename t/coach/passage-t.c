@@ -56,7 +56,7 @@ int main(void)
     struct passage p;
     size_t i, lead, few;
 
-    plan(30);
+    plan(31);
 
     passage_parse(playbook, &h, &p);
     ok(p.n > 0 && p.u[0].kind == PASSAGE_HEADING && unit_is(&p, 0, "CHAPTER 2"),
@@ -141,9 +141,13 @@ int main(void)
            "a known heading glued to a sentence is a heading of its own");
         passage_free(&p);
         passage_parse(unknown, NULL, &p);
-        ok(p.n == 1
-               && unit_is(&p, 0, "We find that most resistance is a question nobody has answered."),
-           "a heading nobody named, glued to its sentence, is cut off and dropped");
+        ok(p.n == 2 && p.u[0].kind == PASSAGE_HEADING && unit_is(&p, 0, "The concerns ladder")
+               && unit_is(&p, 1, "We find that most resistance is a question nobody has answered."),
+           "a heading nobody named, glued to its sentence, is cut off its sentence");
+        ok(p.ns == 2 && p.s[1].heading != NULL && p.s[1].hlen == strlen("The concerns ladder")
+               && strncmp(p.s[1].heading, "The concerns ladder", p.s[1].hlen) == 0
+               && p.u[1].section == 1,
+           "... and opens the section its sentence is in, as a known heading does");
         passage_free(&p);
         passage_parse("The team met on Monday. We find it useful to plan.", NULL, &p);
         ok(p.n == 2 && unit_is(&p, 0, "The team met on Monday."),
