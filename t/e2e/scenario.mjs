@@ -188,7 +188,7 @@ const newPage = async () => {
 
 let shareUrl = '';
 try {
-  const { page } = await newPage();
+  const { ctx, page } = await newPage();
 
   // 1. Sign-in screen, then the coach.
   await check('the sign-in screen loads with the local form', async () => {
@@ -420,7 +420,34 @@ try {
     return length === 2000 && /2,000-character limit/.test(counter);
   });
 
-  // 6. Rename.
+  // 5c. A 45-minute meeting (issue 19): the session ends while teacher 1
+  // types (its cookie is gone, as after the idle timeout: the server
+  // answers 401); she is told why, signs in, and is back in the same
+  // conversation with her question in the box.
+  const typed = 'How do we score the common assessment together as a team?';
+  await check('when the session ends mid-question, the sign-in page says so and keeps the question', async () => {
+    await page.getByLabel('Your question').fill(typed);
+    await ctx.clearCookies();
+    await page.getByLabel('Your question').press('Enter');
+    await page.getByRole('heading', { name: 'Sign in to PLC Coach' }).waitFor();
+    const said = (await page.getByText(/^Your session ended/).textContent()) ?? '';
+    diag(`session ended: "${said.slice(0, 120)}"`);
+    return /anything you were typing has been kept/.test(said);
+  });
+  await screen(page, 'session-ended');
+  await check('signing in again returns to the same conversation with the question restored', async () => {
+    await page.getByLabel('Email', { exact: true }).fill(T1.email);
+    await page.getByLabel('Password', { exact: true }).fill(T1.password);
+    await page.getByLabel('Password', { exact: true }).press('Enter');
+    await page.getByLabel('Your question').waitFor();
+    await page.waitForFunction((q) => document.getElementById('composer-input')?.value === q, typed);
+    const back = page.url() === convUrl;
+    const messages = await page.locator('.message.user').count();
+    diag(`after signing in again: ${page.url() === convUrl ? 'same conversation' : page.url()}, ${messages} questions shown`);
+    await page.getByLabel('Your question').fill('');
+    return back && messages === 2;
+  });
+
   const title = `CFA planning ${Date.now() % 100000}`;
   await check('the conversation is renamed from the sidebar', async () => {
     const current = page.locator('.conv-list li.active');

@@ -17,6 +17,8 @@ import { CitationPanel } from '../components/CitationPanel';
 import { ShareDialog } from '../components/ShareDialog';
 import { ExportMenu } from '../components/ExportMenu';
 import { answerAnnouncement, formatTime } from '../format';
+import { useAuth } from '../auth';
+import { loadDraft, saveDraft } from '../drafts';
 
 const EXAMPLES = [
   'What are the four critical questions of a PLC?',
@@ -111,7 +113,18 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
   const [online, setOnline] = useState(() => navigator.onLine);
   const [panel, setPanel] = useState<{ c: ShownCitation; el: HTMLElement; messageId?: string } | null>(null);
   const [sharing, setSharing] = useState(false);
-  const [draft, setDraft] = useState('');
+  // The question being typed, kept per conversation in the browser
+  // (drafts.ts) so that it survives the session ending mid-meeting.
+  const owner = useAuth().user?.id ?? '';
+  const [draft, setDraftState] = useState(() => loadDraft(owner, conversationId));
+  const draftFor = useRef(conversationId);
+  const setDraft = useCallback((next: string | ((d: string) => string)) => {
+    setDraftState((d) => {
+      const v = typeof next === 'function' ? next(d) : next;
+      saveDraft(owner, draftFor.current, v);
+      return v;
+    });
+  }, [owner]);
   // The polite live region that tells a screen reader what the coach is
   // doing: always in the page (so it exists before an answer's text
   // arrives, which in extractive mode comes with its end in one render),
@@ -123,6 +136,21 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
   const createdRef = useRef<string | null>(null);
   const composerRef = useRef<HTMLTextAreaElement>(null);
   const listEnd = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (draftFor.current === conversationId) return;
+    if (createdRef.current && createdRef.current === conversationId && draftFor.current === null) {
+      // The stream just created this conversation: what is being typed
+      // now belongs to it.
+      const typed = loadDraft(owner, null);
+      saveDraft(owner, null, '');
+      draftFor.current = conversationId;
+      saveDraft(owner, conversationId, typed);
+      return;
+    }
+    draftFor.current = conversationId;
+    setDraftState(loadDraft(owner, conversationId));
+  }, [conversationId, owner]);
 
   useEffect(() => {
     if (createdRef.current && createdRef.current === conversationId) {
@@ -286,6 +314,13 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
       void loadList();
       if (!convAtStart) setTitle(question.length > 80 ? question.slice(0, 79) + '…' : question);
     } catch (e) {
+      if (e instanceof ApiError && e.status === 401) {
+        // The session ended: the app shows the sign-in page (this page
+        // goes away), and the question waits in the browser for the
+        // teacher's return to this conversation.
+        const where = createdRef.current ?? convAtStart;
+        if (loadDraft(owner, where).trim() === '') saveDraft(owner, where, question);
+      }
       // A failure is an alert of its own; the region does not repeat it.
       setAnnouncement('');
       if (e instanceof DOMException && e.name === 'AbortError') {
