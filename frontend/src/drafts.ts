@@ -7,6 +7,7 @@
 // Chromebook never sees them; signing out deliberately removes them.
 
 const PREFIX = 'plccoach.draft.';
+const LINKS = 'plccoach.links.';
 const SIGNED_IN = 'plccoach.signed-in';
 
 function store(): Storage | null {
@@ -53,14 +54,41 @@ export function wasSignedIn(): boolean {
   return !!store()?.getItem(SIGNED_IN);
 }
 
-/** Signing out on purpose: forgets the user's drafts and the marker. */
+/* Share links (issue 19): the server keeps only a link's hash, so the
+ * link itself can be copied again only on the device that made it; it is
+ * remembered here by share id, under the user's id. */
+
+/** The links this browser made for a conversation, by share id. */
+export function loadLinks(userId: string, conversationId: string): Record<string, string> {
+  try {
+    const v: unknown = JSON.parse(store()?.getItem(`${LINKS}${userId}.${conversationId}`) ?? '{}');
+    return v && typeof v === 'object' ? v as Record<string, string> : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Keeps the links of a conversation (an empty map forgets them). */
+export function saveLinks(userId: string, conversationId: string, links: Record<string, string>): void {
+  const s = store();
+  if (!s) return;
+  const key = `${LINKS}${userId}.${conversationId}`;
+  try {
+    if (Object.keys(links).length === 0) s.removeItem(key);
+    else s.setItem(key, JSON.stringify(links));
+  } catch {
+    // quota exceeded: the link is shown this once only
+  }
+}
+
+/** Signing out on purpose: forgets the user's drafts, links and the marker. */
 export function forgetUser(userId: string): void {
   const s = store();
   if (!s) return;
-  const mine = `${PREFIX}${userId}.`;
+  const mine = [`${PREFIX}${userId}.`, `${LINKS}${userId}.`];
   for (let i = s.length - 1; i >= 0; i--) {
     const k = s.key(i);
-    if (k && k.startsWith(mine)) s.removeItem(k);
+    if (k && mine.some((p) => k.startsWith(p))) s.removeItem(k);
   }
   s.removeItem(SIGNED_IN);
 }

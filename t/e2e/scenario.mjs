@@ -480,6 +480,22 @@ try {
     diag(`share link: ${shareUrl.replace(/[^/]+$/, '<token>')}`);
     return /\/shared\/[A-Za-z0-9_-]{20,}$/.test(shareUrl);
   });
+  await check('the active link is listed with its expiry and copies again after the dialog is reopened', async () => {
+    let dialog = page.getByRole('dialog', { name: 'Share this conversation' });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Share', exact: true }).click();
+    dialog = page.getByRole('dialog', { name: 'Share this conversation' });
+    const item = dialog.locator('.share-list li').first();
+    await item.getByRole('button', { name: /^Copy the link/ }).waitFor();
+    const text = (await item.textContent()) ?? '';
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
+    await item.getByRole('button', { name: /^Copy the link/ }).click();
+    await dialog.getByText('Link copied.').waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    diag(`active link: "${text.slice(0, 80)}"`);
+    return /expires /.test(text) && copied === shareUrl;
+  });
   await screen(page, 'share-dialog');
 
   // 9. Teacher 2 opens it read-only.
@@ -555,11 +571,32 @@ try {
     return status === 'done';
   });
   await screen(ad.page, 'admin-library');
-  await check('flagged feedback is listed for the admin', async () => {
+  await check('flagged feedback is listed for the admin, with the answer\'s sources, not bare [n] markers', async () => {
     await ad.page.getByRole('link', { name: 'Flagged feedback' }).click();
     await ad.page.getByText('Needs an example rubric.').waitFor();
+    const card = ad.page.locator('.flag-list > li').filter({ hasText: 'Needs an example rubric.' });
+    const sources = await card.locator('.sources li').count();
+    const bare = /\[\d+\]/.test((await card.locator('.markdown').first().textContent()) ?? '');
+    diag(`admin's card: ${sources} sources listed, bare markers ${bare}`);
+    return sources > 0 && !bare;
   });
   await screen(ad.page, 'admin-feedback');
+  await check('the admin resolves the flag with a note', async () => {
+    const card = ad.page.locator('.flag-list > li').filter({ hasText: 'Needs an example rubric.' });
+    await card.getByLabel('Resolution note (optional)').fill('We added a sample rubric to the library.');
+    await card.getByRole('button', { name: 'Resolve' }).click();
+    await ad.page.getByText('Marked as resolved.').waitFor();
+  });
+  await check('teacher 1 sees the resolution and the admin\'s note on her answer, not "Flagged" forever', async () => {
+    await page.goto(convUrl);
+    const note = page.locator('.flag-resolution');
+    await note.waitFor();
+    const text = (await note.textContent()) ?? '';
+    diag(`teacher sees: "${text}"`);
+    return /reviewed your flag/.test(text) && /We added a sample rubric to the library\./.test(text)
+      && (await page.getByRole('button', { name: /Flag resolved/ }).count()) === 1;
+  });
+  await screen(page, 'flag-resolved');
   await check('the new book is cited in an answer', async () => {
     await ad.page.getByRole('link', { name: 'Coach', exact: true }).click();
     const a = await ask(ad.page, 'What is the lantern protocol for closing a data meeting?');
