@@ -30,6 +30,15 @@ const EMPTY_LIBRARY_CODES = new Set(['empty_library', 'library_empty', 'no_conte
 
 let localSeq = 0;
 
+/** A title from a question: at most 80 characters, cut between words. */
+export function shortTitle(q: string, max = 80): string {
+  const t = q.replace(/\s+/g, ' ').trim();
+  if (t.length <= max) return t;
+  const cut = t.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return (space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, '') + '…';
+}
+
 /** The messages of a saved conversation as shown: a failure (type error)
  * as a failed answer, and a question with no reply after it as being
  * answered or interrupted; the last question's failure or interruption
@@ -104,6 +113,9 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
   const [messages, setMessages] = useState<UiMessage[]>([]);
   const [title, setTitle] = useState('');
   const [loadError, setLoadError] = useState('');
+  const [archivedOpen, setArchivedOpen] = useState(false);
+  /** bumped by "Try again" after a conversation failed to load */
+  const [loadTry, setLoadTry] = useState(0);
   const [streaming, setStreaming] = useState(false);
   const forceScroll = useRef(false);
   /** the question kept at the top of the pane (see "New answers in view") */
@@ -161,6 +173,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
     abortRef.current?.abort();
     setPanel(null);
     setLoadError('');
+    setArchivedOpen(false);
     if (!conversationId) {
       setMessages([]);
       setTitle('');
@@ -173,6 +186,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
       forceScroll.current = true;
       setMessages(withOutcomes(c.messages, (q) => void askRef.current?.(q.content, { retryOf: q.id })));
       setTitle(c.title);
+      setArchivedOpen(!!c.archived);
     }).catch((e) => {
       if (cancelled) return;
       setMessages([]);
@@ -182,7 +196,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
         : teacherMessage(e, 'This conversation could not be opened.'));
     });
     return () => { cancelled = true; };
-  }, [conversationId]);
+  }, [conversationId, loadTry]);
 
   useEffect(() => {
     const on = () => setOnline(true);
@@ -312,7 +326,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
       }));
       setAnnouncement(answerAnnouncement(doc));
       void loadList();
-      if (!convAtStart) setTitle(question.length > 80 ? question.slice(0, 79) + '…' : question);
+      if (!convAtStart) setTitle(shortTitle(question));
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) {
         // The session ended: the app shows the sign-in page (this page
@@ -431,6 +445,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
           }}
           onArchive={async (id, a) => {
             await api.updateConversation(id, { archived: a });
+            if (id === conversationId) setArchivedOpen(a);
             await loadList();
           }}
           onDelete={async (id) => {
@@ -439,7 +454,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
             await loadList();
           }}
           hasMore={nextCursor !== null} onMore={() => void loadList(nextCursor)}
-          loading={listLoading} error={listError}
+          loading={listLoading} error={listError} onRetry={() => void loadList()}
           onNavigate={() => setDrawer(false)}
         />
       </aside>
@@ -450,6 +465,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
             Conversations
           </button>
           <h1 id="conversation-title" tabIndex={-1}>{title || 'New conversation'}</h1>
+          {archivedOpen && <span className="badge archived" title="Archived conversations are listed under Show archived">Archived</span>}
           {conversationId && !loadError && (
             <button type="button" onClick={() => setSharing(true)}>Share</button>
           )}
@@ -462,7 +478,12 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
         {emptyLibrary && (
           <p className="banner warn" role="alert">The library has no books yet, so the coach has nothing to answer from. Ask an administrator to add books.</p>
         )}
-        {loadError && <p className="banner error" role="alert">{loadError}</p>}
+        {loadError && (
+          <div className="banner error" role="alert">
+            <p>{loadError}</p>
+            <button type="button" onClick={() => { setLoadError(''); setLoadTry((n) => n + 1); }}>Try again</button>
+          </div>
+        )}
         <div id="answer-status" className="visually-hidden" role="status" aria-live="polite" aria-atomic="true">{announcement}</div>
         <div className="messages">
           {messages.length === 0 && !loadError ? (
@@ -488,7 +509,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
           <div ref={listEnd} />
         </div>
         <Composer ref={composerRef} streaming={streaming} disabled={!!rateUntil || !!loadError}
-          disabledReason={rateText} onSend={(q) => void send(q)} onStop={stop} draft={draft} onDraft={setDraft} />
+          disabledReason={rateText || (loadError ? 'Nothing can be asked here until the conversation opens: press Try again above, or start a new conversation.' : '')} onSend={(q) => void send(q)} onStop={stop} draft={draft} onDraft={setDraft} />
       </section>
       {panel && <CitationPanel citation={panel.c} messageId={panel.messageId} onClose={closePanel} />}
       {sharing && conversationId && <ShareDialog conversationId={conversationId} onClose={() => setSharing(false)} />}
