@@ -12,6 +12,7 @@ import { SignInPage } from './pages/SignInPage';
 import { SignInLinkPage } from './pages/SignInLinkPage';
 import { ProfilePage } from './pages/ProfilePage';
 import { SharedPage } from './pages/SharedPage';
+import { forgetUser, rememberSignedIn, wasSignedIn } from './drafts';
 
 const AdminPage = lazy(() => import('./pages/AdminPage'));
 // Analytics and its chart library load only when opened (issue 14).
@@ -26,6 +27,9 @@ export function App() {
   const path = usePath();
   const [user, setUser] = useState<Profile | null>(null);
   const [loading, setLoading] = useState(true);
+  // The sign-in page says why it is shown when a session ended (idle
+  // timeout, or signed out elsewhere) rather than the teacher signing out.
+  const [sessionEnded, setSessionEnded] = useState(false);
   const [menuOpen, setMenuOpen] = useState(false);
   const mainRef = useRef<HTMLElement>(null);
   const lastPage = useRef<string>('');
@@ -33,9 +37,16 @@ export function App() {
   useEffect(() => {
     api.me().then((me) => {
       setCsrfToken(me.csrf_token);
+      rememberSignedIn(me.id);
       setUser(me);
-    }).catch(() => setUser(null)).finally(() => setLoading(false));
-    const gone = () => setUser(null);
+    }).catch(() => {
+      setSessionEnded(wasSignedIn());
+      setUser(null);
+    }).finally(() => setLoading(false));
+    const gone = () => {
+      setSessionEnded(wasSignedIn());
+      setUser(null);
+    };
     window.addEventListener('plc:unauthenticated', gone);
     return () => window.removeEventListener('plc:unauthenticated', gone);
   }, []);
@@ -61,6 +72,7 @@ export function App() {
   }
 
   const signOut = async () => {
+    if (user) forgetUser(user.id);
     try {
       await api.logout();
     } finally {
@@ -76,6 +88,8 @@ export function App() {
       <AuthContext.Provider value={{ user, setUser }}>
         <main id="main">
           <SignInLinkPage onSignedIn={(p) => {
+            rememberSignedIn(p.id);
+            setSessionEnded(false);
             setUser(p);
             navigate('/', { replace: true });
           }} />
@@ -89,7 +103,9 @@ export function App() {
     return (
       <AuthContext.Provider value={{ user, setUser }}>
         <main id="main">
-          <SignInPage returnTo={returnTo} onSignedIn={(p) => {
+          <SignInPage returnTo={returnTo} sessionEnded={sessionEnded} onSignedIn={(p) => {
+            rememberSignedIn(p.id);
+            setSessionEnded(false);
             setUser(p);
             navigate(returnTo, { replace: true });
           }} />

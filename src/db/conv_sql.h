@@ -27,6 +27,7 @@
     "'reasons', to_json(" f ".reasons), 'comment', " f ".comment, "                                \
     "'flagged', " f ".flagged, "                                                                   \
     "'resolved_at', " SQL_TS(f ".resolved_at") ", "                                                \
+    "'resolution_note', " f ".resolution_note, "                                                   \
     "'created_at', " SQL_TS(f ".created_at") ", "                                                  \
     "'updated_at', " SQL_TS(f ".updated_at")
 /* clang-format on */

@@ -28,15 +28,24 @@
     "  THEN json_build_object('id', r.id, 'name', r.name) END, "                                   \
     "'resolution_note', f.resolution_note, "                                                       \
     "'question', CASE WHEN q.id IS NOT NULL THEN json_build_object('id', q.id, "                   \
-    "  'content', q.content, 'created_at', " SQL_TS("q.created_at") ") END, "                      \
+    "  'content', q.content, 'created_at', " SQL_TS("q.created_at") ") "                           \
+    "  ELSE (f.snapshot -> 'question')::json END, "                                                \
+    "'deleted', f.deleted, "                                                                       \
     "'answer', " SQL_MESSAGE_JSON("a") ")"
 /* clang-format on */
+/* The answer a is the message, or when it was deleted (the flag
+ * outlived it, sql/060_flags_outlive.sql) the snapshot kept with the flag;
+ * q is then absent and the question comes from the snapshot too. */
 #define FLAG_ITEM_FROM                                                                             \
-    "FROM feedback f JOIN messages a ON a.id = f.message_id JOIN users u ON u.id = f.user_id "     \
+    "FROM feedback f LEFT JOIN messages am ON am.id = f.message_id "                               \
+    "CROSS JOIN LATERAL jsonb_populate_record(NULL::messages, "                                    \
+    "  CASE WHEN am.id IS NOT NULL THEN to_jsonb(am) - 'search' "                                  \
+    "  ELSE f.snapshot -> 'answer' END) a "                                                        \
+    "JOIN users u ON u.id = f.user_id "                                                            \
     "LEFT JOIN users r ON r.id = f.resolved_by "                                                   \
     "LEFT JOIN LATERAL (SELECT q.id, q.content, q.created_at FROM messages q "                     \
-    "  WHERE q.conversation_id = a.conversation_id AND q.role = 'user' AND q.seq < a.seq "         \
-    "  ORDER BY q.seq DESC LIMIT 1) q ON true "
+    "  WHERE am.id IS NOT NULL AND q.conversation_id = a.conversation_id AND q.role = 'user' "     \
+    "  AND q.seq < a.seq ORDER BY q.seq DESC LIMIT 1) q ON true "
 
 /* clang-format off */
 

@@ -45,10 +45,11 @@
 
 #define FEEDBACK_SQL \
     "SELECT coalesce(json_agg(json_build_object('message_id', f.message_id, " \
-    "'conversation_id', m.conversation_id, " SQL_FEEDBACK_FIELDS("f") ", " \
-    "'flagged_at', " SQL_TS("f.flagged_at") ", 'resolution_note', f.resolution_note) " \
+    "'conversation_id', coalesce(m.conversation_id, " \
+    "  (f.snapshot -> 'answer' ->> 'conversation_id')::uuid), " SQL_FEEDBACK_FIELDS("f") ", " \
+    "'flagged_at', " SQL_TS("f.flagged_at") ", 'deleted', f.deleted) " \
     "ORDER BY f.created_at, f.message_id), '[]')::text " \
-    "FROM feedback f JOIN messages m ON m.id = f.message_id WHERE f.user_id = $1::uuid"
+    "FROM feedback f LEFT JOIN messages m ON m.id = f.message_id WHERE f.user_id = $1::uuid"
 
 #define SHARES_SQL \
     "SELECT coalesce(json_agg(json_build_object('id', s.id, 'conversation_id', s.conversation_id, " \
@@ -341,6 +342,14 @@ bool userdata_retention_batch(struct db *db, int64_t days, int64_t limit, int64_
     snprintf(l, sizeof(l), "%lld", (long long)limit);
     if (!store_tx(db, "BEGIN"))
         return false;
+    /* Retention deletes flags with their conversations: no copy is kept
+     * (sql/060_flags_outlive.sql reads this setting). */
+    res = db_exec(db, "SELECT set_config('plccoach.retention', 'on', true)", 0, NULL, false);
+    if (res == NULL) {
+        userdata_rollback(db);
+        return false;
+    }
+    PQclear(res);
     res = db_exec(db, RETENTION_SQL, 2, params, false);
     if (res == NULL) {
         userdata_rollback(db);

@@ -188,7 +188,7 @@ const newPage = async () => {
 
 let shareUrl = '';
 try {
-  const { page } = await newPage();
+  const { ctx, page } = await newPage();
 
   // 1. Sign-in screen, then the coach.
   await check('the sign-in screen loads with the local form', async () => {
@@ -420,7 +420,34 @@ try {
     return length === 2000 && /2,000-character limit/.test(counter);
   });
 
-  // 6. Rename.
+  // 5c. A 45-minute meeting (issue 19): the session ends while teacher 1
+  // types (its cookie is gone, as after the idle timeout: the server
+  // answers 401); she is told why, signs in, and is back in the same
+  // conversation with her question in the box.
+  const typed = 'How do we score the common assessment together as a team?';
+  await check('when the session ends mid-question, the sign-in page says so and keeps the question', async () => {
+    await page.getByLabel('Your question').fill(typed);
+    await ctx.clearCookies();
+    await page.getByLabel('Your question').press('Enter');
+    await page.getByRole('heading', { name: 'Sign in to PLC Coach' }).waitFor();
+    const said = (await page.getByText(/^Your session ended/).textContent()) ?? '';
+    diag(`session ended: "${said.slice(0, 120)}"`);
+    return /anything you were typing has been kept/.test(said);
+  });
+  await screen(page, 'session-ended');
+  await check('signing in again returns to the same conversation with the question restored', async () => {
+    await page.getByLabel('Email', { exact: true }).fill(T1.email);
+    await page.getByLabel('Password', { exact: true }).fill(T1.password);
+    await page.getByLabel('Password', { exact: true }).press('Enter');
+    await page.getByLabel('Your question').waitFor();
+    await page.waitForFunction((q) => document.getElementById('composer-input')?.value === q, typed);
+    const back = page.url() === convUrl;
+    const messages = await page.locator('.message.user').count();
+    diag(`after signing in again: ${page.url() === convUrl ? 'same conversation' : page.url()}, ${messages} questions shown`);
+    await page.getByLabel('Your question').fill('');
+    return back && messages === 2;
+  });
+
   const title = `CFA planning ${Date.now() % 100000}`;
   await check('the conversation is renamed from the sidebar', async () => {
     const current = page.locator('.conv-list li.active');
@@ -452,6 +479,22 @@ try {
     shareUrl = await dialog.getByLabel('Link', { exact: true }).inputValue();
     diag(`share link: ${shareUrl.replace(/[^/]+$/, '<token>')}`);
     return /\/shared\/[A-Za-z0-9_-]{20,}$/.test(shareUrl);
+  });
+  await check('the active link is listed with its expiry and copies again after the dialog is reopened', async () => {
+    let dialog = page.getByRole('dialog', { name: 'Share this conversation' });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Share', exact: true }).click();
+    dialog = page.getByRole('dialog', { name: 'Share this conversation' });
+    const item = dialog.locator('.share-list li').first();
+    await item.getByRole('button', { name: /^Copy the link/ }).waitFor();
+    const text = (await item.textContent()) ?? '';
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
+    await item.getByRole('button', { name: /^Copy the link/ }).click();
+    await dialog.getByText('Link copied.').waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    diag(`active link: "${text.slice(0, 80)}"`);
+    return /expires /.test(text) && copied === shareUrl;
   });
   await screen(page, 'share-dialog');
 
@@ -528,11 +571,32 @@ try {
     return status === 'done';
   });
   await screen(ad.page, 'admin-library');
-  await check('flagged feedback is listed for the admin', async () => {
+  await check('flagged feedback is listed for the admin, with the answer\'s sources, not bare [n] markers', async () => {
     await ad.page.getByRole('link', { name: 'Flagged feedback' }).click();
     await ad.page.getByText('Needs an example rubric.').waitFor();
+    const card = ad.page.locator('.flag-list > li').filter({ hasText: 'Needs an example rubric.' });
+    const sources = await card.locator('.sources li').count();
+    const bare = /\[\d+\]/.test((await card.locator('.markdown').first().textContent()) ?? '');
+    diag(`admin's card: ${sources} sources listed, bare markers ${bare}`);
+    return sources > 0 && !bare;
   });
   await screen(ad.page, 'admin-feedback');
+  await check('the admin resolves the flag with a note', async () => {
+    const card = ad.page.locator('.flag-list > li').filter({ hasText: 'Needs an example rubric.' });
+    await card.getByLabel('Resolution note (optional)').fill('We added a sample rubric to the library.');
+    await card.getByRole('button', { name: 'Resolve' }).click();
+    await ad.page.getByText('Marked as resolved.').waitFor();
+  });
+  await check('teacher 1 sees the resolution and the admin\'s note on her answer, not "Flagged" forever', async () => {
+    await page.goto(convUrl);
+    const note = page.locator('.flag-resolution');
+    await note.waitFor();
+    const text = (await note.textContent()) ?? '';
+    diag(`teacher sees: "${text}"`);
+    return /reviewed your flag/.test(text) && /We added a sample rubric to the library\./.test(text)
+      && (await page.getByRole('button', { name: /Flag resolved/ }).count()) === 1;
+  });
+  await screen(page, 'flag-resolved');
   await check('the new book is cited in an answer', async () => {
     await ad.page.getByRole('link', { name: 'Coach', exact: true }).click();
     const a = await ask(ad.page, 'What is the lantern protocol for closing a data meeting?');

@@ -161,6 +161,8 @@ is "$(jp 'scalar @{$d->{feedback}}')" 1 "status=all too"
 as ed GET "/api/conversations/$conv"
 is "$(jp 'defined $d->{messages}[3]{feedback}{resolved_at} ? "yes" : "no"') $(jp '$d->{messages}[3]{feedback}{flagged}')" \
     "yes true" "the owner sees that the flag was resolved"
+is "$(jp '$d->{messages}[3]{feedback}{resolution_note}')" "Added the norms chapter to the library." \
+    "and the administrator's note (issue 19)"
 fb ed "$a2" '{"rating":"down","flag":true}'
 is "$(rows "$a2")" "-1|{}|-|t|t|f" "flagging again re-opens it"
 as ada GET /api/admin/feedback
@@ -170,6 +172,28 @@ fb ed "$a2" '{"rating":"down","flag":false}'
 is "$(rows "$a2")" "-1|{}|-|f|f|f" "flag: false withdraws it"
 as ada GET "/api/admin/feedback?status=all"
 is "$(jp 'scalar @{$d->{feedback}}')" 0 "a withdrawn flag is not listed"
+
+# ---- A flag outlives its conversation (issue 19) -------------------------------------------------
+conv_gone=$(new_conversation ed "To be deleted")
+q_gone=$(add_message "$conv_gone" user "What is a guaranteed curriculum?")
+a_gone=$(add_message "$conv_gone" assistant "Essential standards every student learns [1]." \
+    "citations='[{\"n\":1,\"book\":{\"title\":\"Learning by Doing\"},\"quote\":\"Essential standards.\"}]'" "mode='llm'")
+a_plain=$(add_message "$conv_gone" assistant "An answer rated but not flagged")
+fb ed "$a_gone" '{"rating":"down","reasons":["inaccurate"],"comment":"Wrong book","flag":true}'
+fb ed "$a_plain" '{"rating":"up"}'
+as ed DELETE "/api/conversations/$conv_gone"
+is "$HTTP_STATUS" 204 "the owner deletes a conversation with a flagged answer"
+as ada GET "/api/admin/feedback?status=all"
+is "$(jp 'my ($i) = grep { $_->{message_id} eq "'"$a_gone"'" } @{$d->{feedback}}; join "|", $i->{status}, $i->{deleted}, $i->{comment}, $i->{question}{id}, $i->{question}{content}, $i->{answer}{content}, $i->{answer}{citations}[0]{book}{title}')" \
+    "open|conversation|Wrong book|$q_gone|What is a guaranteed curriculum?|Essential standards every student learns [1].|Learning by Doing" \
+    "the flag is still listed, with the answer's text, citations and question, saying the conversation was deleted"
+is "$(stack_psql -- -c "SELECT count(*) FROM feedback WHERE message_id = '$a_plain'")" 0 \
+    "feedback that is not a flag goes with its conversation"
+as ada POST "/api/admin/feedback/$a_gone/resolve" --data '{"note":"Fixed."}'
+is "$HTTP_STATUS $(json_get deleted)" "200 conversation" "a kept flag can be resolved"
+as ed POST "/api/messages/$a_gone/feedback" --data '{"rating":"up"}'
+is "$HTTP_STATUS" 404 "the deleted answer can no longer be rated"
+stack_psql -- -c "DELETE FROM feedback WHERE message_id = '$a_gone'" >/dev/null
 
 # ---- Pages of flags ---------------------------------------------------------------------------------
 # 13 flagged answers: 5 flagged at the same instant (ties broken by message

@@ -214,7 +214,9 @@ signin kim
 old=$(new_conversation kim "Old")
 add_message "$old" user "An old question" "created_at=now() - interval '40 days'" >/dev/null
 old_a=$(add_message "$old" assistant "An old answer" "created_at=now() - interval '40 days'")
-as kim POST "/api/messages/$old_a/feedback" --data '{"rating":"up"}'
+# flagged: retention removes a flag with its conversation, keeping no
+# copy (a conversation the teacher deletes leaves one, sql/060)
+as kim POST "/api/messages/$old_a/feedback" --data '{"rating":"down","flag":true}'
 as kim POST "/api/conversations/$old/shares" --data '{}'
 as kim POST "/api/conversations/$old/exports" --data '{"format":"txt"}'
 x_old=$(json_get id)

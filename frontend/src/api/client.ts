@@ -57,6 +57,12 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
   return new ApiError(res.status, code, message, retryAfter);
 }
 
+/** Tells the app that the session ended (a 401 from a signed-in call):
+ * it shows the sign-in screen, saying why, and comes back to this page. */
+export function signalSessionEnded(): void {
+  window.dispatchEvent(new Event('plc:unauthenticated'));
+}
+
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Headers for a request: CSRF on state changes. */
@@ -86,9 +92,7 @@ export async function request<T>(method: string, path: string, body?: unknown, s
     const err = await errorFromResponse(res);
     // The session ended (30 minutes idle, or signed out elsewhere): the
     // app shows the sign-in screen.
-    if (err.status === 401 && !path.startsWith('/api/auth/') && path !== '/api/me') {
-      window.dispatchEvent(new Event('plc:unauthenticated'));
-    }
+    if (err.status === 401 && !path.startsWith('/api/auth/') && path !== '/api/me') signalSessionEnded();
     throw err;
   }
   if (res.status === 204) return undefined as T;

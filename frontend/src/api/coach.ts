@@ -2,7 +2,7 @@
 // read as server-sent events (meta, citation, delta, done, error).  A
 // server that answers with one JSON document instead is handled too.
 
-import { ApiError, errorFromResponse, requestHeaders } from './client';
+import { ApiError, errorFromResponse, requestHeaders, signalSessionEnded } from './client';
 import { readSse } from './sse';
 import type { CoachAnswer, CoachMeta, Citation } from './types';
 
@@ -59,7 +59,11 @@ export async function askCoach(
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiError(0, 'network', 'The connection was lost before the coach answered.');
   }
-  if (!res.ok) throw await errorFromResponse(res);
+  if (!res.ok) {
+    const err = await errorFromResponse(res);
+    if (err.status === 401) signalSessionEnded();
+    throw err;
+  }
   const type = res.headers.get('Content-Type') ?? '';
   if (!type.includes('text/event-stream') || !res.body) {
     const doc = (await res.json()) as CoachAnswer;

@@ -60,6 +60,8 @@ export interface Feedback {
   comment: string | null;
   flagged: boolean;
   resolved_at: string | null;
+  /** the administrator's note when the flag was resolved */
+  resolution_note?: string | null;
 }
 
 export interface Message {
@@ -188,6 +190,9 @@ export interface FlaggedFeedback {
   resolved_by: { id: string; name: string } | null;
   resolution_note: string | null;
   question: { id: string; content: string; created_at: string } | null;
+  /** the flag outlived its answer: what was deleted (the answer and
+   * question shown are the copies kept with the flag) */
+  deleted?: 'conversation' | 'answer' | null;
   answer: Message;
 }
 

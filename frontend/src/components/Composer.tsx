@@ -50,7 +50,7 @@ export const Composer = forwardRef<HTMLTextAreaElement, {
       <label htmlFor="composer-input" className="visually-hidden">Your question</label>
       <textarea id="composer-input" ref={ref} value={text} rows={2} maxLength={QUESTION_MAX}
         placeholder="Ask about PLCs, e.g. How do we write a common formative assessment?"
-        aria-describedby={counting ? 'composer-help composer-count' : 'composer-help'}
+        aria-describedby={['composer-help', counting ? 'composer-count' : '', disabled && disabledReason ? 'composer-reason' : ''].filter(Boolean).join(' ')}
         onChange={(e) => setText(e.target.value)} onKeyDown={key} />
       <p id="composer-help" className="visually-hidden">Enter sends; Shift+Enter adds a new line.</p>
       {counting && (
@@ -59,6 +59,10 @@ export const Composer = forwardRef<HTMLTextAreaElement, {
             ? `That is the ${QUESTION_MAX.toLocaleString('en-US')}-character limit. Shorten the question or ask it in two parts.`
             : `${left.toLocaleString('en-US')} of ${QUESTION_MAX.toLocaleString('en-US')} characters left`}
         </p>
+      )}
+      {disabled && disabledReason && !streaming && (
+        // Why Send is disabled, in words (a title alone is invisible to touch and keyboard users).
+        <p id="composer-reason" className="composer-reason">{disabledReason}</p>
       )}
       {/* Heard once, when the limit is reached (the counter itself is not live). */}
       <p className="visually-hidden" aria-live="polite">{atLimit ? `The question has reached the ${QUESTION_MAX.toLocaleString('en-US')}-character limit.` : ''}</p>

@@ -91,4 +91,23 @@ describe('the citation panel', () => {
     // The dialog opens before its page is fetched (it lazy-loads): wait.
     await waitFor(() => expect(calls.map((x) => x.path)).toContain(`/api/messages/${MSG}/citations/4`));
   });
+
+  it('shows the teacher that an administrator resolved her flag, with the note, instead of "Flagged" forever', () => {
+    const base = { message_id: MSG, rating: 'down' as const, reasons: [], comment: null, flagged: true };
+    const { unmount } = render(<MessageView onCite={vi.fn()} onFeedback={vi.fn()} m={answer({
+      content: 'An answer.', feedback: { ...base, resolved_at: null, resolution_note: null },
+    })} />);
+    expect(screen.getByRole('button', { name: /Flagged/ })).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.queryByText(/reviewed your flag/)).toBeNull();
+    unmount();
+    render(<MessageView onCite={vi.fn()} onFeedback={vi.fn()} m={answer({
+      content: 'An answer.',
+      feedback: { ...base, resolved_at: '2026-05-12T09:30:00Z', resolution_note: 'We added the chapter on norms to the library.' },
+    })} />);
+    expect(screen.getByRole('button', { name: /Flag resolved/ })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /^Flagged$/ })).toBeNull();
+    const note = screen.getByRole('note');
+    expect(note).toHaveTextContent(/An administrator reviewed your flag on May 12, 2026/);
+    expect(note).toHaveTextContent('Their note: We added the chapter on norms to the library.');
+  });
 });

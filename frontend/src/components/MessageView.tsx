@@ -7,7 +7,7 @@ import { useMemo, useState } from 'react';
 import { Markdown } from './Markdown';
 import { FlagIcon, ThumbDown, ThumbUp } from './Icons';
 import { FeedbackDialog, type FeedbackInput } from './FeedbackDialog';
-import { citationLabel, renumberCitations, splitFollowUps, splitTakeaways, withoutChoices, type ShownCitation } from '../format';
+import { citationLabel, formatDate, renumberCitations, splitFollowUps, splitTakeaways, withoutChoices, type ShownCitation } from '../format';
 import type { CoachAnswer, Feedback, Message } from '../api/types';
 import { teacherMessage } from '../api/errors';
 
@@ -181,9 +181,16 @@ export function MessageView({ m, readOnly, onCite, onAsk, onFeedback }: {
             <ThumbDown /> Not helpful
           </button>
           <button type="button" className="icon-text" aria-pressed={feedback?.flagged ?? false} onClick={() => setDialog('flag')}>
-            <FlagIcon /> {feedback?.flagged ? 'Flagged' : 'Flag'}
+            <FlagIcon /> {feedback?.flagged ? (feedback.resolved_at ? 'Flag resolved' : 'Flagged') : 'Flag'}
           </button>
           <span role="status" className="status-text">{fbStatus}</span>
+        </div>
+      )}
+      {canRate && feedback?.flagged && feedback.resolved_at && (
+        // The loop closed: the administrator's answer to the flag.
+        <div className="notice subtle flag-resolution" role="note">
+          <p>An administrator reviewed your flag on {formatDate(feedback.resolved_at)}.</p>
+          {feedback.resolution_note && <p><strong>Their note:</strong> {feedback.resolution_note}</p>}
         </div>
       )}
       {dialog && (

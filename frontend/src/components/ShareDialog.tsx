@@ -7,6 +7,8 @@ import { api } from '../api/client';
 import type { NewShare, Share } from '../api/types';
 import { formatDate } from '../format';
 import { teacherMessage } from '../api/errors';
+import { useAuth } from '../auth';
+import { loadLinks, saveLinks } from '../drafts';
 
 export function ShareDialog({ conversationId, onClose }: { conversationId: string; onClose: () => void }) {
   const [shares, setShares] = useState<Share[]>([]);
@@ -14,15 +16,23 @@ export function ShareDialog({ conversationId, onClose }: { conversationId: strin
   const [created, setCreated] = useState<NewShare | null>(null);
   const [status, setStatus] = useState('');
   const [error, setError] = useState('');
+  // The server keeps only each link's hash: a link can be copied again
+  // where it was made, from what this browser remembers (drafts.ts).
+  const owner = useAuth().user?.id ?? '';
+  const [links, setLinks] = useState<Record<string, string>>(() => loadLinks(owner, conversationId));
 
   const load = useCallback(async () => {
     try {
       const r = await api.shares(conversationId);
       setShares(r.shares);
+      const active = new Set(r.shares.filter((s) => s.active).map((s) => s.id));
+      const kept = Object.fromEntries(Object.entries(loadLinks(owner, conversationId)).filter(([id]) => active.has(id)));
+      saveLinks(owner, conversationId, kept);
+      setLinks(kept);
     } catch (e) {
       setError(teacherMessage(e, 'The links could not be loaded.'));
     }
-  }, [conversationId]);
+  }, [conversationId, owner]);
 
   useEffect(() => {
     void load();
@@ -33,7 +43,8 @@ export function ShareDialog({ conversationId, onClose }: { conversationId: strin
     try {
       const s = await api.createShare(conversationId, Number(expiry) || null);
       setCreated(s);
-      setStatus('Link created. Copy it now: it is shown only once.');
+      saveLinks(owner, conversationId, { ...loadLinks(owner, conversationId), [s.id]: s.url });
+      setStatus('Link created. It is listed below; on another device it cannot be copied again.');
       await load();
     } catch (e) {
       setError(teacherMessage(e, 'The link could not be created.'));
@@ -52,15 +63,17 @@ export function ShareDialog({ conversationId, onClose }: { conversationId: strin
     }
   };
 
-  const copy = async () => {
-    if (!created) return;
+  const copy = async (url: string) => {
     try {
-      await navigator.clipboard.writeText(created.url);
+      await navigator.clipboard.writeText(url);
       setStatus('Link copied.');
     } catch {
-      setStatus('Copy the link from the box above.');
+      setStatus('Your browser did not allow copying. Select the link in the box and copy it.');
     }
   };
+  const active = shares.filter((s) => s.active);
+  const inactive = shares.filter((s) => !s.active);
+  const expiryText = (s: Share) => (s.expires_at ? `expires ${formatDate(s.expires_at)}` : 'never expires');
 
   return (
     <Dialog title="Share this conversation" onClose={onClose}>
@@ -81,29 +94,40 @@ export function ShareDialog({ conversationId, onClose }: { conversationId: strin
           <div className="row">
             <label htmlFor="share-url">Link</label>
             <input id="share-url" readOnly value={created.url} onFocus={(e) => e.currentTarget.select()} />
-            <button type="button" onClick={copy}>Copy</button>
+            <button type="button" onClick={() => void copy(created.url)}>Copy</button>
           </div>
         )}
         <p role="status" className="status-text">{status}</p>
         {error && <p role="alert" className="error-text">{error}</p>}
-        <h3>Links</h3>
-        {shares.length === 0 ? <p>No links yet.</p> : (
+        <h3>Active links</h3>
+        {active.length === 0 ? <p>No active links.</p> : (
           <ul className="share-list">
-            {shares.map((s) => (
+            {active.map((s) => (
               <li key={s.id}>
-                <span>
-                  Created {formatDate(s.created_at)}
-                  {s.expires_at ? `, expires ${formatDate(s.expires_at)}` : ', never expires'}
-                  {' - '}
-                  <strong>{s.revoked ? 'revoked' : s.active ? 'active' : 'expired'}</strong>
-                </span>
-                {s.active && (
-                  <button type="button" className="danger" onClick={() => revoke(s.id)}
-                    aria-label={`Revoke the link created ${formatDate(s.created_at)}`}>Revoke</button>
+                <span>Created {formatDate(s.created_at)}, <strong>{expiryText(s)}</strong></span>
+                {links[s.id] ? (
+                  <button type="button" onClick={() => void copy(links[s.id])}
+                    aria-label={`Copy the link created ${formatDate(s.created_at)}`}>Copy</button>
+                ) : (
+                  <span className="status-text">Made on another device: it can be copied there, or revoked here.</span>
                 )}
+                <button type="button" className="danger" onClick={() => revoke(s.id)}
+                  aria-label={`Revoke the link created ${formatDate(s.created_at)}`}>Revoke</button>
               </li>
             ))}
           </ul>
+        )}
+        {inactive.length > 0 && (
+          <details>
+            <summary>Revoked and expired links ({inactive.length})</summary>
+            <ul className="share-list">
+              {inactive.map((s) => (
+                <li key={s.id}>
+                  Created {formatDate(s.created_at)}, {s.revoked ? `revoked ${formatDate(s.revoked_at)}` : `expired ${formatDate(s.expires_at)}`}
+                </li>
+              ))}
+            </ul>
+          </details>
         )}
         <div className="actions"><button type="button" onClick={onClose}>Done</button></div>
       </div>

@@ -1,15 +1,18 @@
 // The conversation list: newest first, keyword search, "show archived",
 // new conversation, and per conversation rename, archive and delete.
 
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from '../router';
 import { Dialog } from './Dialog';
 import { formatDate } from '../format';
 import type { ConversationSummary } from '../api/types';
 import { teacherMessage } from '../api/errors';
 
+/** How long a status line stays. */
+export const STATUS_MS = 6000;
+
 export function Sidebar({ items, activeId, query, onQuery, archived, onArchived, onNew, onRename, onArchive, onDelete,
-  hasMore, onMore, loading, error, onNavigate }: {
+  hasMore, onMore, loading, error, onRetry, onNavigate }: {
   items: ConversationSummary[];
   activeId: string | null;
   query: string;
@@ -24,6 +27,7 @@ export function Sidebar({ items, activeId, query, onQuery, archived, onArchived,
   onMore: () => void;
   loading: boolean;
   error: string;
+  onRetry?: () => void;
   onNavigate?: () => void;
 }) {
   const [menu, setMenu] = useState<string | null>(null);
@@ -31,6 +35,12 @@ export function Sidebar({ items, activeId, query, onQuery, archived, onArchived,
   const [title, setTitle] = useState('');
   const [deleting, setDeleting] = useState<ConversationSummary | null>(null);
   const [status, setStatus] = useState('');
+  // A status line ("Renamed to ...") is read out once and then clears.
+  useEffect(() => {
+    if (!status) return;
+    const t = setTimeout(() => setStatus(''), STATUS_MS);
+    return () => clearTimeout(t);
+  }, [status]);
 
   const startRename = (c: ConversationSummary) => {
     setMenu(null);
@@ -63,7 +73,12 @@ export function Sidebar({ items, activeId, query, onQuery, archived, onArchived,
         Show archived
       </label>
       <p role="status" className="status-text">{status}</p>
-      {error && <p role="alert" className="error-text">{error}</p>}
+      {error && (
+        <div role="alert" className="error-text">
+          <p>{error}</p>
+          {onRetry && <button type="button" onClick={onRetry}>Try again</button>}
+        </div>
+      )}
       <nav aria-label="Conversations">
         {items.length === 0 && !loading ? (
           <p className="empty">{query ? 'No conversations match.' : archived ? 'No archived conversations.' : 'No conversations yet.'}</p>

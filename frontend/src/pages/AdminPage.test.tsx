@@ -25,7 +25,8 @@ describe('admin', () => {
       'PATCH /api/admin/users/u-ed': () => json(200, { ...USER, role: 'coach' }),
     });
     render(<App />);
-    await userEvent.type(await screen.findByLabelText('Search by name or email'), 'ed');
+    // (the first test here waits for the lazily loaded admin chunk: slow on a loaded machine)
+    await userEvent.type(await screen.findByLabelText('Search by name or email', {}, { timeout: 10000 }), 'ed');
     await waitFor(() => expect(calls.some((c) => c.path.startsWith('/api/admin/users?') && c.path.includes('q=ed'))).toBe(true));
     await userEvent.selectOptions(await screen.findByLabelText('Role of ed@example.org'), 'coach');
     await waitFor(() => expect(calls.some((c) => c.method === 'PATCH')).toBe(true));
@@ -130,5 +131,37 @@ describe('admin', () => {
     await userEvent.click(within(card).getByRole('button', { name: 'Resolve' }));
     await waitFor(() => expect(calls.some((c) => c.path === '/api/admin/feedback/m1/resolve')).toBe(true));
     expect(calls.find((c) => c.path === '/api/admin/feedback/m1/resolve')?.body).toEqual({ note: 'Fixed the source' });
+  });
+
+  it('shows a flag whose conversation was deleted, with the answer\'s sources instead of bare markers', async () => {
+    history.replaceState(null, '', '/admin/feedback');
+    const src = (n: number, title: string) => ({
+      n, chunk_id: `c${n}`, book: { title, authors: [] }, chapter: { number: '2', title: 'Norms' },
+      pages: { start: '12', end: '13' }, quote: 'Teams **write** norms together.',
+    });
+    const item = {
+      message_id: 'm2', status: 'open', rating: 'down', reasons: [], comment: 'Cites the wrong book',
+      flagged_at: '2026-05-11T14:03:09Z', flagged_by: { id: 'u', name: 'Ed', email: 'ed@example.org' },
+      resolved_at: null, resolved_by: null, resolution_note: null, deleted: 'conversation',
+      question: { id: 'q2', content: 'How do we set norms?', created_at: '2026-05-11T14:00:00Z' },
+      answer: { id: 'm2', role: 'assistant', content: 'Write norms together [4]. Revisit them [7].', citations: [src(4, 'Book Four'), src(7, 'Book Seven')] },
+    };
+    mockServer({
+      'GET /api/me': () => json(200, ADMIN),
+      'GET /api/admin/feedback': () => json(200, { feedback: [item], next_cursor: null }),
+    });
+    render(<App />);
+    const card = (await screen.findByText('Cites the wrong book')).closest('li') as HTMLElement;
+    expect(within(card).getByRole('note')).toHaveTextContent(/deleted this conversation/);
+    expect(within(card).getByText('How do we set norms?')).toBeInTheDocument();
+    expect(card.textContent).not.toMatch(/\[\d\]/);
+    const sources = within(card).getByRole('heading', { name: 'Sources' }).nextElementSibling as HTMLElement;
+    const items = within(sources).getAllByRole('listitem');
+    expect(items.map((li) => li.textContent)).toEqual([
+      '1Source 1: Book Four, Chapter 2: Norms, pp. 12-13Teams write norms together.',
+      '2Source 2: Book Seven, Chapter 2: Norms, pp. 12-13Teams write norms together.',
+    ]);
+    await userEvent.click(within(card).getByRole('button', { name: 'Source 2' }));
+    expect(items[1]).toHaveFocus();
   });
 });

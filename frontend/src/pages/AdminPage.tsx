@@ -2,12 +2,12 @@
 // it): users, roles and their data (export, erasure), the content
 // library, flagged feedback, and a way to the analytics page.
 
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, uploadBook, userExportUrl } from '../api/client';
 import type { AdminUser, Book, FlaggedFeedback, IngestJob, Role, SignInLink } from '../api/types';
 import { Link } from '../router';
 import { Dialog } from '../components/Dialog';
-import { formatDate, REASONS } from '../format';
+import { citationLabel, formatDate, REASONS, renumberCitations, withoutMarkup } from '../format';
 import { Markdown } from '../components/Markdown';
 import { teacherMessage } from '../api/errors';
 
@@ -354,6 +354,36 @@ function LibrarySection() {
   );
 }
 
+/** The flagged answer with its sources: numbered 1..n in the text and
+ * the list (as the teacher saw them), each marker moving focus to its
+ * source, which shows the book, chapter, pages and the quoted passage. */
+function FlaggedAnswer({ f }: { f: FlaggedFeedback }) {
+  const shown = useMemo(() => renumberCitations(f.answer.content, f.answer.citations ?? []), [f.answer]);
+  const known = useMemo(() => new Set(shown.citations.map((c) => c.n)), [shown]);
+  const id = (n: number) => `flag-${f.message_id}-source-${n}`;
+  return (
+    <>
+      <Markdown text={shown.text} knownCitations={known}
+        onCite={(n) => document.getElementById(id(n))?.focus()} />
+      {shown.citations.length > 0 && (
+        <div className="sources">
+          <h4>Sources</h4>
+          <ol>
+            {shown.citations.map((c) => (
+              <li key={c.n} id={id(c.n)} tabIndex={-1}>
+                <span className="chip-n" aria-hidden="true">{c.n}</span>
+                <span className="visually-hidden">Source {c.n}: </span>
+                {citationLabel(c)}
+                {c.quote && <blockquote className="quote">{withoutMarkup(c.quote)}</blockquote>}
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
+    </>
+  );
+}
+
 function FeedbackSection() {
   const [filter, setFilter] = useState<'open' | 'resolved' | 'all'>('open');
   const [items, setItems] = useState<FlaggedFeedback[]>([]);
@@ -406,8 +436,15 @@ function FeedbackSection() {
                 {f.reasons.length > 0 && <> · <strong>Reasons:</strong> {f.reasons.map(reasonLabel).join(', ')}</>}</p>
               {f.comment && <p><strong>Comment:</strong> {f.comment}</p>}
               {f.question && (<><h3>Question</h3><p className="user-text">{f.question.content}</p></>)}
+              {f.deleted && (
+                <p className="notice warn" role="note">
+                  {f.deleted === 'conversation'
+                    ? 'The teacher has since deleted this conversation. The question and answer below are the copies kept with the flag.'
+                    : 'This answer has since been replaced (the question was asked again). The answer below is the copy kept with the flag.'}
+                </p>
+              )}
               <h3>Answer</h3>
-              <Markdown text={f.answer.content} />
+              <FlaggedAnswer f={f} />
               {f.status === 'resolved' ? (
                 <p className="notice subtle">Resolved{f.resolved_by ? ` by ${f.resolved_by.name}` : ''} on {formatDate(f.resolved_at)}{f.resolution_note ? `: ${f.resolution_note}` : ''}</p>
               ) : (

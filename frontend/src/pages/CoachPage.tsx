@@ -17,6 +17,8 @@ import { CitationPanel } from '../components/CitationPanel';
 import { ShareDialog } from '../components/ShareDialog';
 import { ExportMenu } from '../components/ExportMenu';
 import { answerAnnouncement, formatTime } from '../format';
+import { useAuth } from '../auth';
+import { loadDraft, saveDraft } from '../drafts';
 
 const EXAMPLES = [
   'What are the four critical questions of a PLC?',
@@ -27,6 +29,15 @@ const EXAMPLES = [
 const EMPTY_LIBRARY_CODES = new Set(['empty_library', 'library_empty', 'no_content']);
 
 let localSeq = 0;
+
+/** A title from a question: at most 80 characters, cut between words. */
+export function shortTitle(q: string, max = 80): string {
+  const t = q.replace(/\s+/g, ' ').trim();
+  if (t.length <= max) return t;
+  const cut = t.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return (space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, '') + '…';
+}
 
 /** The messages of a saved conversation as shown: a failure (type error)
  * as a failed answer, and a question with no reply after it as being
@@ -102,6 +113,9 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
   const [messages, setMessages] = useState<UiMessage[]>([]);
   const [title, setTitle] = useState('');
   const [loadError, setLoadError] = useState('');
+  const [archivedOpen, setArchivedOpen] = useState(false);
+  /** bumped by "Try again" after a conversation failed to load */
+  const [loadTry, setLoadTry] = useState(0);
   const [streaming, setStreaming] = useState(false);
   const forceScroll = useRef(false);
   /** the question kept at the top of the pane (see "New answers in view") */
@@ -111,7 +125,18 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
   const [online, setOnline] = useState(() => navigator.onLine);
   const [panel, setPanel] = useState<{ c: ShownCitation; el: HTMLElement; messageId?: string } | null>(null);
   const [sharing, setSharing] = useState(false);
-  const [draft, setDraft] = useState('');
+  // The question being typed, kept per conversation in the browser
+  // (drafts.ts) so that it survives the session ending mid-meeting.
+  const owner = useAuth().user?.id ?? '';
+  const [draft, setDraftState] = useState(() => loadDraft(owner, conversationId));
+  const draftFor = useRef(conversationId);
+  const setDraft = useCallback((next: string | ((d: string) => string)) => {
+    setDraftState((d) => {
+      const v = typeof next === 'function' ? next(d) : next;
+      saveDraft(owner, draftFor.current, v);
+      return v;
+    });
+  }, [owner]);
   // The polite live region that tells a screen reader what the coach is
   // doing: always in the page (so it exists before an answer's text
   // arrives, which in extractive mode comes with its end in one render),
@@ -125,6 +150,21 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
   const listEnd = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
+    if (draftFor.current === conversationId) return;
+    if (createdRef.current && createdRef.current === conversationId && draftFor.current === null) {
+      // The stream just created this conversation: what is being typed
+      // now belongs to it.
+      const typed = loadDraft(owner, null);
+      saveDraft(owner, null, '');
+      draftFor.current = conversationId;
+      saveDraft(owner, conversationId, typed);
+      return;
+    }
+    draftFor.current = conversationId;
+    setDraftState(loadDraft(owner, conversationId));
+  }, [conversationId, owner]);
+
+  useEffect(() => {
     if (createdRef.current && createdRef.current === conversationId) {
       // The stream just created this conversation: its messages are on screen.
       createdRef.current = null;
@@ -133,6 +173,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
     abortRef.current?.abort();
     setPanel(null);
     setLoadError('');
+    setArchivedOpen(false);
     if (!conversationId) {
       setMessages([]);
       setTitle('');
@@ -145,6 +186,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
       forceScroll.current = true;
       setMessages(withOutcomes(c.messages, (q) => void askRef.current?.(q.content, { retryOf: q.id })));
       setTitle(c.title);
+      setArchivedOpen(!!c.archived);
     }).catch((e) => {
       if (cancelled) return;
       setMessages([]);
@@ -154,7 +196,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
         : teacherMessage(e, 'This conversation could not be opened.'));
     });
     return () => { cancelled = true; };
-  }, [conversationId]);
+  }, [conversationId, loadTry]);
 
   useEffect(() => {
     const on = () => setOnline(true);
@@ -284,8 +326,15 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
       }));
       setAnnouncement(answerAnnouncement(doc));
       void loadList();
-      if (!convAtStart) setTitle(question.length > 80 ? question.slice(0, 79) + '…' : question);
+      if (!convAtStart) setTitle(shortTitle(question));
     } catch (e) {
+      if (e instanceof ApiError && e.status === 401) {
+        // The session ended: the app shows the sign-in page (this page
+        // goes away), and the question waits in the browser for the
+        // teacher's return to this conversation.
+        const where = createdRef.current ?? convAtStart;
+        if (loadDraft(owner, where).trim() === '') saveDraft(owner, where, question);
+      }
       // A failure is an alert of its own; the region does not repeat it.
       setAnnouncement('');
       if (e instanceof DOMException && e.name === 'AbortError') {
@@ -396,6 +445,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
           }}
           onArchive={async (id, a) => {
             await api.updateConversation(id, { archived: a });
+            if (id === conversationId) setArchivedOpen(a);
             await loadList();
           }}
           onDelete={async (id) => {
@@ -404,7 +454,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
             await loadList();
           }}
           hasMore={nextCursor !== null} onMore={() => void loadList(nextCursor)}
-          loading={listLoading} error={listError}
+          loading={listLoading} error={listError} onRetry={() => void loadList()}
           onNavigate={() => setDrawer(false)}
         />
       </aside>
@@ -415,6 +465,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
             Conversations
           </button>
           <h1 id="conversation-title" tabIndex={-1}>{title || 'New conversation'}</h1>
+          {archivedOpen && <span className="badge archived" title="Archived conversations are listed under Show archived">Archived</span>}
           {conversationId && !loadError && (
             <button type="button" onClick={() => setSharing(true)}>Share</button>
           )}
@@ -427,7 +478,12 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
         {emptyLibrary && (
           <p className="banner warn" role="alert">The library has no books yet, so the coach has nothing to answer from. Ask an administrator to add books.</p>
         )}
-        {loadError && <p className="banner error" role="alert">{loadError}</p>}
+        {loadError && (
+          <div className="banner error" role="alert">
+            <p>{loadError}</p>
+            <button type="button" onClick={() => { setLoadError(''); setLoadTry((n) => n + 1); }}>Try again</button>
+          </div>
+        )}
         <div id="answer-status" className="visually-hidden" role="status" aria-live="polite" aria-atomic="true">{announcement}</div>
         <div className="messages">
           {messages.length === 0 && !loadError ? (
@@ -453,7 +509,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
           <div ref={listEnd} />
         </div>
         <Composer ref={composerRef} streaming={streaming} disabled={!!rateUntil || !!loadError}
-          disabledReason={rateText} onSend={(q) => void send(q)} onStop={stop} draft={draft} onDraft={setDraft} />
+          disabledReason={rateText || (loadError ? 'Nothing can be asked here until the conversation opens: press Try again above, or start a new conversation.' : '')} onSend={(q) => void send(q)} onStop={stop} draft={draft} onDraft={setDraft} />
       </section>
       {panel && <CitationPanel citation={panel.c} messageId={panel.messageId} onClose={closePanel} />}
       {sharing && conversationId && <ShareDialog conversationId={conversationId} onClose={() => setSharing(false)} />}

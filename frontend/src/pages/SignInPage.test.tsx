@@ -162,7 +162,9 @@ describe('share dialog', () => {
     expect(await screen.findByLabelText('Link')).toHaveValue('http://localhost/shared/tok');
     expect(calls.find((c) => c.method === 'POST' && c.path.endsWith('/shares'))?.body).toEqual({ expires_in_days: 7 });
     await userEvent.click(await screen.findByRole('button', { name: /Revoke the link/ }));
-    expect(await screen.findByText('revoked')).toBeInTheDocument();
+    // Out of the active list, into the collapsed revoked and expired ones (issue 19).
+    expect(await screen.findByText('Revoked and expired links (1)')).toBeInTheDocument();
+    expect(screen.getByText('No active links.')).toBeInTheDocument();
     expect(screen.queryByLabelText('Link')).toBeNull();
     await userEvent.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());

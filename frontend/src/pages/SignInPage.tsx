@@ -20,7 +20,12 @@ const SSO_ERRORS: Record<string, string> = {
   server_error: 'Something went wrong while signing in. Please try again.',
 };
 
-export function SignInPage({ onSignedIn, returnTo }: { onSignedIn: (p: Profile) => void; returnTo: string }) {
+export function SignInPage({ onSignedIn, returnTo, sessionEnded = false }: {
+  onSignedIn: (p: Profile) => void;
+  returnTo: string;
+  /** the session ended (idle timeout): say so, and that the draft is kept */
+  sessionEnded?: boolean;
+}) {
   const [providers, setProviders] = useState<Provider[] | null>(null);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -30,6 +35,7 @@ export function SignInPage({ onSignedIn, returnTo }: { onSignedIn: (p: Profile) 
   });
   const [busy, setBusy] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
+  const firstProvider = useRef<HTMLAnchorElement>(null);
 
   useEffect(() => {
     heading.current?.focus();
@@ -52,6 +58,13 @@ export function SignInPage({ onSignedIn, returnTo }: { onSignedIn: (p: Profile) 
     }
   };
 
+  // After a session ended, single sign-on is one press away: focus waits
+  // on the first provider's button (the provider usually still has the
+  // teacher signed in and sends them straight back to returnTo).
+  useEffect(() => {
+    if (sessionEnded && providers) firstProvider.current?.focus();
+  }, [sessionEnded, providers]);
+
   const oidc = (providers ?? []).filter((p) => p.kind === 'oidc');
   const local = (providers ?? []).some((p) => p.kind === 'password');
   const withReturn = (url: string) => {
@@ -64,12 +77,18 @@ export function SignInPage({ onSignedIn, returnTo }: { onSignedIn: (p: Profile) 
       <div className="signin-card">
         <h1 ref={heading} tabIndex={-1}>Sign in to PLC Coach</h1>
         <p>Practical answers about Professional Learning Communities, grounded in the PLC library.</p>
+        {sessionEnded && !error && (
+          <p role="status" className="banner warn session-ended">
+            Your session ended because PLC Coach was not used for a while, so you were signed out.
+            Sign in again to go back to where you were; anything you were typing has been kept.
+          </p>
+        )}
         {error && <p role="alert" className="error-text">{error}</p>}
         {providers === null && <p role="status">Loading sign-in options…</p>}
         {oidc.length > 0 && (
           <ul className="provider-list">
-            {oidc.map((p) => (
-              <li key={p.id}><a className="button provider" href={withReturn(p.login_url ?? `/api/auth/${p.id}/login`)}>Sign in with {p.name}</a></li>
+            {oidc.map((p, i) => (
+              <li key={p.id}><a ref={i === 0 ? firstProvider : undefined} className="button provider" href={withReturn(p.login_url ?? `/api/auth/${p.id}/login`)}>Sign in with {p.name}</a></li>
             ))}
           </ul>
         )}

@@ -6,6 +6,8 @@ import { afterEach, vi } from 'vitest';
 
 afterEach(() => {
   cleanup();
+  // Drafts and the signed-in marker (drafts.ts) never leak between tests.
+  localStorage.clear();
   vi.restoreAllMocks();
   vi.unstubAllGlobals();
 });
