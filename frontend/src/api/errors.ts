@@ -53,6 +53,7 @@ export const ERROR_SENTENCES: Record<string, string> = {
   // the service
   internal: `Something went wrong on the server. ${TRY_AGAIN_SOON}`,
   db_unavailable: `The service is busy or restarting. ${TRY_AGAIN_SOON}`,
+  server_busy: 'Every part of the coach is answering other teachers right now. Wait a few seconds and try again.',
   storage_unavailable: `File storage is not answering. ${TRY_AGAIN_SOON}`,
   storage_full: 'The server\'s file storage is full. Tell your administrator.',
   cancelled: 'The server stopped this because it was shutting down. Try again.',
