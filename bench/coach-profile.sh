@@ -152,41 +152,19 @@ callgrind_run "$N1"
 cp "$CG_FILE" "$D/one"
 served1=$CG_SERVED
 callgrind_run "$N2"
-callgrind_annotate --inclusive=yes --threshold=100 --auto=no "$D/one" >"$D/a1"
-callgrind_annotate --inclusive=yes --threshold=100 --auto=no "$CG_FILE" >"$D/a2"
+bench_per_request "$D/one" "$CG_FILE" "$((CG_SERVED - served1))" >"$D/per"
 echo "### Instructions of the worker per ask (callgrind, $((CG_SERVED - served1)) asks)"
 echo
-/usr/bin/python3 - "$D/a1" "$D/a2" "$((CG_SERVED - served1))" <<'PY'
-import re, sys
-KEY = ["FCGX_Accept_r", "request_parse", "auth_guard", "session_load", "h_coach_ask",
-       "ratelimit_coach", "conv_get", "coach_ask", "msg_history", "search_run",
-       "classify_model", "msg_save_question", "llm_chat", "verify_answer", "msg_save_answer",
-       "resp_sse_json", "db_exec", "db_exec_binary", "PQexecParams", "PQexecPrepared",
-       "PQprepare", "PQgetResult", "curl_multi_perform", "log_fields", "FCGX_Finish_r"]
-def load(path):
-    total, fns = 0, {}
-    for line in open(path):
-        m = re.match(r"\s*([\d,]+) \([^)]*\)\s+(.*)$", line)
-        if not m:
-            continue
-        n = int(m.group(1).replace(",", ""))
-        what = m.group(2)
-        if what.startswith("PROGRAM TOTALS"):
-            total = n
-            continue
-        if re.search(r"\(\d+x\)", what):
-            continue
-        fn = re.sub(r"\s*\[.*\]$", "", what).split(":")[-1]
-        fns[fn] = max(fns.get(fn, 0), n)
-    return total, fns
-(t1, f1), (t2, f2), n = load(sys.argv[1]), load(sys.argv[2]), int(sys.argv[3])
-print("Whole process: %d instructions per ask.\n" % round((t2 - t1) / n))
-print("| function (inclusive) | instructions per ask |")
-print("|---|---:|")
-for fn in KEY:
-    if fn in f2:
-        print("| `%s` | %d |" % (fn, round((f2[fn] - f1.get(fn, 0)) / n)))
-print()
-PY
+echo "Whole process: $(awk '$1 == "total" { print $2 }' "$D/per") instructions per ask."
+echo
+echo "| function (inclusive) | instructions per ask |"
+echo "|---|---:|"
+for fn in FCGX_Accept_r request_parse auth_guard session_load h_coach_ask ratelimit_coach \
+    ratelimit_coach_library conv_get coach_ask msg_history search_run classify_model \
+    msg_save_question llm_chat verify_answer msg_save_answer resp_sse_json db_exec db_exec_binary \
+    PQexecParams PQexecPrepared PQprepare PQgetResult curl_multi_perform log_fields FCGX_Finish_r; do
+    awk -v f="$fn" '$1 == f { printf "| `%s` | %s |\n", $1, $2 }' "$D/per"
+done
+echo
 echo "Command: PLC_BUILDDIR=... BENCH_N=$N BENCH_N1=$N1 BENCH_N2=$N2 bench/coach-profile.sh; build CFLAGS: ${BENCH_CFLAGS:-?}."
 tap_finish_quietly 0
