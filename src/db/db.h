@@ -33,7 +33,8 @@
  * type", SQLSTATE 0A000) is forgotten and, outside a transaction,
  * deallocated, prepared again and run again at once (it had not run);
  * inside one, that transaction fails as any statement error does, and
- * the next use prepares it again.  At most DB_PREPARED_MAX texts are
+ * the next use prepares it again (under a new name: the stale one stays
+ * on the server until the connection ends).  At most DB_PREPARED_MAX texts are
  * prepared per connection; others run unprepared.  Off, every statement
  * goes as before (PQexecParams, the unnamed statement): what a pooler in
  * transaction mode that does not follow prepared statements needs
