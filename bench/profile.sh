@@ -127,42 +127,6 @@ callgrind_run() {
     fi
 }
 
-# per_request FILE1 FILE2 N: instructions per request (N more in FILE2), in all and by function.
-per_request() {
-    local a b
-    a=$(mktemp -p "$D") b=$(mktemp -p "$D")
-    callgrind_annotate --inclusive=yes --threshold=100 --auto=no "$1" >"$a"
-    callgrind_annotate --inclusive=yes --threshold=100 --auto=no "$2" >"$b"
-    /usr/bin/python3 - "$a" "$b" "$3" <<'PY'
-import re, sys
-def load(path):
-    total, fns = 0, {}
-    for line in open(path):
-        m = re.match(r"\s*([\d,]+) \([^)]*\)\s+(.*)$", line)
-        if not m:
-            continue
-        n = int(m.group(1).replace(",", ""))
-        what = m.group(2)
-        if what.startswith("PROGRAM TOTALS"):
-            total = n
-            continue
-        if re.search(r"\(\d+x\)", what):
-            continue  # a recursion's cycle line, not a function's total
-        fn = re.sub(r"\s*\[.*\]$", "", what).split(":")[-1]
-        # callgrind_annotate may list a function twice, under its file's
-        # absolute and relative names, each with the whole cost: the same
-        # figure, not two parts of it.
-        fns[fn] = max(fns.get(fn, 0), n)
-    return total, fns
-(t1, f1), (t2, f2), n = load(sys.argv[1]), load(sys.argv[2]), int(sys.argv[3])
-print("total %d" % round((t2 - t1) / n))
-for fn in sorted(f2, key=lambda k: -(f2[k] - f1.get(k, 0))):
-    d = (f2[fn] - f1.get(fn, 0)) / n
-    if d >= 200:
-        print("%s %d" % (fn, round(d)))
-PY
-}
-
 # syscalls PID... : strace -c of those processes during N2 requests of
 # PATH (read from $path); per request.
 strace_counts() {
@@ -210,7 +174,7 @@ for target in peer "${ROUTES[@]}"; do
     cp "$CG_FILE" "$D/one"
     served1=$CG_SERVED
     callgrind_run "$kind" "$path" "$N2"
-    per_request "$D/one" "$CG_FILE" "$((CG_SERVED - served1))" >"$D/per"
+    bench_per_request "$D/one" "$CG_FILE" "$((CG_SERVED - served1))" >"$D/per"
     if [ "$kind" = ours ]; then
         w=$(worker_pids)
     else

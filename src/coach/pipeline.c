@@ -33,6 +33,7 @@
 #include "coach/prompt.h"
 #include "coach/rewrite.h"
 #include "coach/verify.h"
+#include "db/db.h"
 #include "db/messages.h"
 #include "library/domains.h"
 #include "library/search.h"
@@ -86,6 +87,7 @@ struct ask {
     const char *notice;     /* NULL or why the answer is not the model's */
     const char *mode;       /* "llm" or "extractive" */
     int64_t t0, first_ms;   /* call start; first delta sent (0: none yet) */
+    struct db_counts db0;   /* the connection's counts at the start */
     char conv_id[MSG_UUID_LEN + 1], user_msg_id[MSG_UUID_LEN + 1], answer_id[MSG_UUID_LEN + 1];
 };
 
@@ -651,7 +653,9 @@ static void ask_document(struct ask *a)
                LF_INT("markers_removed", (long long)a->vr.markers_removed),
                LF_INT("quotes_failed", (long long)a->vr.quotes_failed),
                LF_INT("fallback", out->fallback), LF_INT("ttft_ms", out->ttft_ms),
-               LF_INT("total_ms", out->total_ms));
+               LF_INT("total_ms", out->total_ms),
+               LF_INT("db_statements", (long long)(a->db->counts.statements - a->db0.statements)),
+               LF_INT("db_prepares", (long long)(a->db->counts.prepares - a->db0.prepares)));
 }
 
 /* Frees everything the call owns; on failure, *out too, but for the
@@ -690,6 +694,7 @@ enum coach_status coach_ask(struct db *db, const struct config *cfg, const struc
         .arena = ARENA_INIT,
         .mode = "extractive",
         .t0 = now_ms(),
+        .db0 = db->counts,
     };
     enum coach_status st;
 

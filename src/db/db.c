@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -22,6 +23,20 @@ void db_init(struct db *db, const struct config *cfg)
     memset(db, 0, sizeof(*db));
     db->cfg = cfg;
     db->wait_ms = cfg->db_wait_ms;
+    db->prepare = cfg->db_prepare;
+}
+
+/* Forgets the prepared statements (their connection is gone). */
+static void stmts_clear(struct db *db)
+{
+    size_t i;
+
+    for (i = 0; i < db->nstmts; i++)
+        free(db->stmts[i].sql);
+    free(db->stmts);
+    db->stmts = NULL;
+    db->nstmts = 0;
+    db->next_name = 0;
 }
 
 /* Copies the first line of libpq's message (no secrets: libpq never
@@ -127,6 +142,7 @@ static void drop_conn(struct db *db)
     db->in_tx = false;
     PQfinish(db->conn);
     db->conn = NULL;
+    stmts_clear(db);
 }
 
 /* One connection attempt; true when db->conn is usable. */
@@ -234,6 +250,94 @@ static PGresult *broken(struct db *db, const char *sql)
     return NULL;
 }
 
+/* The statement prepared as sql on this connection, or NULL. */
+static struct db_stmt *stmt_find(struct db *db, const char *sql, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < db->nstmts; i++)
+        if (db->stmts[i].len == len && memcmp(db->stmts[i].sql, sql, len) == 0)
+            return &db->stmts[i];
+    return NULL;
+}
+
+/* Whether res is PostgreSQL's refusal to run a prepared statement whose
+ * result columns changed since it was prepared (a migration): it did not
+ * run. */
+static bool stale_plan(const PGresult *res)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+    return state != NULL && msg != NULL && strcmp(state, "0A000") == 0
+           && strncmp(msg, "cached plan must not change result type", 39) == 0;
+}
+
+/* Sends one statement on conn and returns libpq's result (NULL or any
+ * status): prepared (db.h) when prepared statements are on and there is
+ * room, else as the unnamed statement. */
+static PGresult *send_statement(struct db *db, PGconn *conn, const char *sql, int nparams,
+                                const char *const *params, int result_format)
+{
+    size_t len = strlen(sql);
+    struct db_stmt *st = db->prepare ? stmt_find(db, sql, len) : NULL;
+    char name[24];
+    PGresult *res;
+    int again;
+
+    if (st == NULL && (!db->prepare || db->nstmts >= DB_PREPARED_MAX)) {
+        db->counts.statements++;
+        return PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, result_format);
+    }
+    for (again = 0;; again++) {
+        if (st == NULL) {
+            struct db_stmt *grown = realloc(db->stmts, (db->nstmts + 1) * sizeof(*db->stmts));
+            char *copy = malloc(len + 1);
+
+            if (grown == NULL || copy == NULL) {
+                free(copy);
+                if (grown != NULL)
+                    db->stmts = grown;
+                db->counts.statements++;
+                return PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, result_format);
+            }
+            db->stmts = grown;
+            snprintf(name, sizeof(name), "plc_%u", db->next_name);
+            db->counts.prepares++;
+            res = PQprepare(conn, name, sql, nparams, NULL);
+            if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+                free(copy);
+                return res; /* the statement's own failure (its syntax, the connection) */
+            }
+            PQclear(res);
+            memcpy(copy, sql, len + 1);
+            st = &db->stmts[db->nstmts++];
+            *st = (struct db_stmt){copy, len, db->next_name++};
+        }
+        snprintf(name, sizeof(name), "plc_%u", st->name);
+        db->counts.statements++;
+        res = PQexecPrepared(conn, name, nparams, params, NULL, NULL, result_format);
+        if (!stale_plan(res))
+            return res;
+        /* A migration changed its result: forget it (the server keeps the
+         * name until it is deallocated or the connection ends). */
+        free(st->sql);
+        *st = db->stmts[--db->nstmts];
+        st = NULL;
+        db->counts.replans++;
+        if (again > 0 || PQtransactionStatus(conn) != PQTRANS_IDLE)
+            return res; /* inside a transaction: it fails as any statement does */
+        PQclear(res);
+        log_info("prepared statement %s prepared again: its result type changed", name);
+        /* name is ours ("plc_N"), never input. */
+        {
+            char dealloc[40];
+            snprintf(dealloc, sizeof(dealloc), "DEALLOCATE %s", name);
+            PQclear(PQexec(conn, dealloc));
+        }
+    }
+}
+
 static PGresult *exec_format(struct db *db, const char *sql, int nparams, const char *const *params,
                              bool idempotent, int result_format, bool wait)
 {
@@ -251,7 +355,7 @@ static PGresult *exec_format(struct db *db, const char *sql, int nparams, const 
 
         if (conn == NULL)
             return db->broken_tx ? broken(db, sql) : NULL;
-        res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, result_format);
+        res = send_statement(db, conn, sql, nparams, params, result_format);
         st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
         if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
             PGTransactionStatusType ts = PQtransactionStatus(conn);
@@ -369,4 +473,5 @@ void db_close(struct db *db)
         return;
     PQfinish(db->conn);
     db->conn = NULL;
+    stmts_clear(db);
 }

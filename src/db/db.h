@@ -21,6 +21,24 @@
  * then succeeds) or COMMIT (which fails), and it is never continued on a
  * new connection (db_request_begin() clears the state for each request).
  * db_ping() (/health) never waits: the load balancer must see an outage.
+ *
+ * Prepared statements (PLCCOACH_DB_PREPARE, on by default): the first
+ * time a connection runs a statement text, it is prepared under a name
+ * of ours ("plc_N"), and every later run of the same text on that
+ * connection sends only its parameters (PQexecPrepared), so PostgreSQL
+ * parses and analyses it once per connection and may keep its plan.  The
+ * text is the key (callers change nothing).  A new connection starts
+ * with none (they live in the server's session).  A statement whose
+ * result type a migration changed ("cached plan must not change result
+ * type", SQLSTATE 0A000) is forgotten and, outside a transaction,
+ * deallocated, prepared again and run again at once (it had not run);
+ * inside one, that transaction fails as any statement error does, and
+ * the next use prepares it again (under a new name: the stale one stays
+ * on the server until the connection ends).  At most DB_PREPARED_MAX texts are
+ * prepared per connection; others run unprepared.  Off, every statement
+ * goes as before (PQexecParams, the unnamed statement): what a pooler in
+ * transaction mode that does not follow prepared statements needs
+ * (pgbouncer before 1.21; Debian 12 has 1.18).
  */
 #ifndef PLC_DB_DB_H
 #define PLC_DB_DB_H
@@ -34,6 +52,22 @@ struct buf;
 struct config;
 
 #define DB_RETRY_MS 250
+#define DB_PREPARED_MAX 256
+
+/* A statement prepared on the current connection. */
+struct db_stmt {
+    char *sql;     /* the text, the key; owned */
+    size_t len;    /* strlen(sql) */
+    unsigned name; /* its server-side name is "plc_<name>" */
+};
+
+/* What a connection has sent, for the profiles and the tests (never
+ * reset: read the difference around what you measure). */
+struct db_counts {
+    unsigned long statements; /* statements run (each one round trip) */
+    unsigned long prepares;   /* statements prepared (one round trip each) */
+    unsigned long replans;    /* prepared again after a migration changed their result */
+};
 
 struct db {
     PGconn *conn;             /* NULL until connected; owned */
@@ -47,6 +81,11 @@ struct db {
     bool in_tx;               /* the connection is inside a transaction */
     bool goodbye;             /* the server sent FATAL while the connection was idle */
     bool broken_tx;           /* that transaction died with its connection */
+    bool prepare;             /* PLCCOACH_DB_PREPARE: prepare statements */
+    struct db_stmt *stmts;    /* prepared on this connection; owned */
+    size_t nstmts;
+    unsigned next_name; /* the next prepared statement's number on this connection */
+    struct db_counts counts;
 };
 
 /* Prepares db; opens nothing. */
@@ -96,7 +135,7 @@ const char *db_value(const PGresult *res, int row, int col);
  * when s is NULL.  For arrays passed as one parameter (unnest batches). */
 void db_array_elem(struct buf *b, const char *s) __attribute__((nonnull(1)));
 
-/* Closes the connection. */
+/* Closes the connection and forgets its prepared statements. */
 void db_close(struct db *db);
 
 #endif

@@ -14,6 +14,18 @@
 #include "util/cfg.h"
 #include "util/log.h"
 
+/* Reads a (allowed, retry_after) row from columns col and col + 1 of
+ * res. */
+static enum ratelimit_result read_take(const PGresult *res, int col, long *retry_after)
+{
+    const char *allowed = db_value(res, 0, col);
+
+    if (allowed != NULL && allowed[0] == 't')
+        return RATE_OK;
+    *retry_after = db_value(res, 0, col + 1) ? strtol(PQgetvalue(res, 0, col + 1), NULL, 10) : 1;
+    return RATE_LIMITED;
+}
+
 /* Runs sql (one of the rate_take functions) with params and reads its
  * (allowed, retry_after) row. */
 static enum ratelimit_result take(struct db *db, const char *sql, int n, const char *const *params,
@@ -30,12 +42,7 @@ static enum ratelimit_result take(struct db *db, const char *sql, int n, const c
     res = db_exec(db, sql, n, params, true);
     if (res == NULL)
         return RATE_ERROR;
-    if (PQgetvalue(res, 0, 0)[0] == 't') {
-        result = RATE_OK;
-    } else {
-        result = RATE_LIMITED;
-        *retry_after = db_value(res, 0, 1) ? strtol(PQgetvalue(res, 0, 1), NULL, 10) : 1;
-    }
+    result = read_take(res, 0, retry_after);
     PQclear(res);
     return result;
 }
@@ -68,14 +75,13 @@ enum ratelimit_result ratelimit_take_key(struct db *db, const char *key, long li
                 params, retry_after);
 }
 
-bool ratelimit_coach(struct request *req)
+/* Answers the request after a take that did not allow it (429 or 503);
+ * true when it did. */
+static bool coach_allowed(struct request *req, enum ratelimit_result r, long retry)
 {
-    const struct auth_user *u = req->user;
-    long retry = 0;
     char header[24];
 
-    switch (
-        ratelimit_take(req->db, u->id, "coach", (long)req->cfg->coach_rate_limit, 3600, &retry)) {
+    switch (r) {
     case RATE_OK: return true;
     case RATE_LIMITED:
         snprintf(header, sizeof(header), "%ld", retry);
@@ -88,4 +94,51 @@ bool ratelimit_coach(struct request *req)
     }
     resp_db_unavailable(req);
     return false;
+}
+
+bool ratelimit_coach(struct request *req)
+{
+    long retry = 0;
+    const struct auth_user *u = req->user;
+    enum ratelimit_result r =
+        ratelimit_take(req->db, u->id, "coach", (long)req->cfg->coach_rate_limit, 3600, &retry);
+
+    return coach_allowed(req, r, retry);
+}
+
+int ratelimit_coach_library(struct request *req, bool take)
+{
+    char lim[24];
+    const struct auth_user *u = req->user;
+    const char *params[3] = {u->id, lim, take ? "t" : "f"};
+    long retry = 0;
+    enum ratelimit_result r;
+    PGresult *res;
+    int st;
+
+    snprintf(lim, sizeof(lim), "%lld", (long long)req->cfg->coach_rate_limit);
+    /* The take runs only when the library has a passage and take is true:
+     * r calls a volatile function, so it is not folded into the outer
+     * query, and its condition names none of its rows, so it gates the
+     * call (a one-time filter): rate_take() is not called otherwise
+     * (t/integration/coach.sh checks).  Sent again after a lost
+     * connection, as ratelimit_take() is. */
+    res = db_exec(
+        req->db,
+        "WITH l AS (SELECT EXISTS (SELECT 1 FROM chunks) AS has), "
+        "r AS (SELECT allowed, retry_after FROM rate_take($1::uuid, 'coach', $2::int, 3600) "
+        "  WHERE $3::bool AND (SELECT has FROM l)) "
+        "SELECT l.has, r.allowed, r.retry_after FROM l LEFT JOIN r ON true",
+        3, params, true);
+    if (res == NULL) {
+        resp_db_unavailable(req);
+        return -1;
+    }
+    st = PQgetvalue(res, 0, 0)[0] == 't';
+    /* No row from r: nothing was to be taken. */
+    r = take && st ? read_take(res, 1, &retry) : RATE_OK;
+    PQclear(res);
+    if (st == 0)
+        return 0;
+    return coach_allowed(req, r, retry) ? 1 : -1;
 }

@@ -32,4 +32,11 @@ enum ratelimit_result ratelimit_take_key(struct db *db, const char *key, long li
  * otherwise it has set 429 with Retry-After (or 503). */
 bool ratelimit_coach(struct request *req) __attribute__((nonnull));
 
+/* Whether the library holds a passage, and when it does and take is
+ * true, ratelimit_coach() in the same round trip (an empty library
+ * takes nothing).  Returns 1 when the request may go on, 0 when the
+ * library is empty (nothing answered yet), -1 after an answer (429 with
+ * Retry-After, or 503). */
+int ratelimit_coach_library(struct request *req, bool take) __attribute__((nonnull));
+
 #endif

@@ -74,18 +74,6 @@ static bool sink_gone(void *ctx)
     return req->resp.client_gone;
 }
 
-/* Returns 1 when the library holds at least one passage, 0 when it is
- * empty (a new install before its first book), -1 when the database
- * failed. */
-static int library_state(struct db *db)
-{
-    PGresult *r = db_exec(db, "SELECT EXISTS (SELECT 1 FROM chunks)", 0, NULL, true);
-    int st = r == NULL ? -1 : strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-
-    PQclear(r);
-    return st;
-}
-
 /* True when the Accept header asks for text/event-stream. */
 static bool wants_stream(const struct request *req)
 {
@@ -287,16 +275,16 @@ void h_coach_ask(struct request *req)
         }
         raw = stored;
     }
-    switch (library_state(req->db)) {
+    /* An empty library answers 409 and costs no question of the hourly
+     * limit; a question answered again in place was counted when first
+     * asked.  One round trip for both. */
+    switch (ratelimit_coach_library(req, retry_of == NULL)) {
     case 0:
         resp_error(req, 409, "library_empty",
                    "the library has no books yet; an admin can add them under Admin, Library");
         return;
-    case -1: resp_db_unavailable(req); return;
+    case -1: return;
     }
-    /* A question answered again in place was counted when first asked. */
-    if (retry_of == NULL && !ratelimit_coach(req))
-        return;
     question = coach_question_trim(raw, &chars);
     memset(&rq, 0, sizeof(rq));
     rq.user_id = u->id;

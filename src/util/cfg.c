@@ -54,6 +54,11 @@ const struct config_key config_keys[] = {
     KEY("PLCCOACH_DB_WAIT_MS", CONFIG_INT, "3000", 0, 600000, db_wait_ms, false,
         "Milliseconds a request waits for an unreachable database (a restart, a failover) "
         "before failing with 503; 0 fails at once. GET /health never waits."),
+    KEY("PLCCOACH_DB_PREPARE", CONFIG_BOOL, "true", 0, 0, db_prepare, false,
+        "Prepares each statement once per database connection and reuses it (saves the "
+        "server's parsing and planning); false sends every statement unprepared, as a pooler "
+        "in transaction mode that does not track prepared statements (pgbouncer before 1.21) "
+        "needs."),
     KEY("PLCCOACH_MAX_BODY_BYTES", CONFIG_INT, "1048576", 1024, INT64_C(1073741824), max_body_bytes,
         false, "Largest request body accepted; larger bodies get 413."),
     KEY("PLCCOACH_LOG_LEVEL", CONFIG_STRING, "info", 0, 0, log_level, false,

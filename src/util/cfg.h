@@ -31,6 +31,7 @@ struct config {
     int64_t db_connect_timeout;
     int64_t db_statement_timeout;
     int64_t db_wait_ms; /* how long a statement waits for the database */
+    bool db_prepare;    /* statements prepared once per connection (src/db/db.h) */
     int64_t max_body_bytes;
     char *log_level;
     char *sql_dir;

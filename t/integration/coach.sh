@@ -24,6 +24,7 @@ coach_user bob
 ask ann "How should our team write norms?"
 error_envelope_ok 409 library_empty "an empty library: 409 library_empty"
 is "$(stack_psql -- -c "SELECT count(*) FROM messages")" 0 "... and nothing is saved"
+is "$(stack_psql -- -c "SELECT count(*) FROM rate_events")" 0 "... nor taken from the hourly limit"
 stack_cli ingest "$PLC_SRCDIR/content/starter" >/dev/null || bail "the starter library did not ingest"
 
 # ---- out of scope, too broad, nothing relevant --------------------------
