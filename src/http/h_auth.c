@@ -29,6 +29,7 @@
 #include "db/logins.h"
 #include "db/signin_links.h"
 #include "db/users.h"
+#include "http/audit.h"
 #include "http/handlers.h"
 #include "http/request.h"
 #include "http/response.h"
