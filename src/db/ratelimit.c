@@ -6,13 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "auth/session.h"
 #include "db/db.h"
 #include "db/ratelimit.h"
-#include "http/request.h"
-#include "http/response.h"
-#include "util/cfg.h"
-#include "util/log.h"
 
 /* Runs sql (one of the rate_take functions) with params and reads its
  * (allowed, retry_after) row. */
@@ -66,26 +61,4 @@ enum ratelimit_result ratelimit_take_key(struct db *db, const char *key, long li
     snprintf(win, sizeof(win), "%ld", window_s);
     return take(db, "SELECT allowed, retry_after FROM rate_take_key($1, $2::int, $3::int)", 3,
                 params, retry_after);
-}
-
-bool ratelimit_coach(struct request *req)
-{
-    const struct auth_user *u = req->user;
-    long retry = 0;
-    char header[24];
-
-    switch (
-        ratelimit_take(req->db, u->id, "coach", (long)req->cfg->coach_rate_limit, 3600, &retry)) {
-    case RATE_OK: return true;
-    case RATE_LIMITED:
-        snprintf(header, sizeof(header), "%ld", retry);
-        resp_error(req, 429, "rate_limited",
-                   "you have asked %lld questions in the last hour; try again in %ld seconds",
-                   (long long)req->cfg->coach_rate_limit, retry);
-        resp_header(req, "Retry-After", header);
-        return false;
-    case RATE_ERROR: break;
-    }
-    resp_db_unavailable(req);
-    return false;
 }

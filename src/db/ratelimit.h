@@ -10,7 +10,6 @@
 #include <stdbool.h>
 
 struct db;
-struct request;
 
 enum ratelimit_result { RATE_OK, RATE_LIMITED, RATE_ERROR };
 
@@ -26,10 +25,5 @@ enum ratelimit_result ratelimit_take(struct db *db, const char *user_id, const c
  * (sql/011_keyed_limits.sql). */
 enum ratelimit_result ratelimit_take_key(struct db *db, const char *key, long limit, long window_s,
                                          long *retry_after) __attribute__((nonnull));
-
-/* Applies the per-user coach limit (PLCCOACH_COACH_RATE_LIMIT per hour) to
- * the signed-in user of req.  Returns true when the request may go on;
- * otherwise it has set 429 with Retry-After (or 503). */
-bool ratelimit_coach(struct request *req) __attribute__((nonnull));
 
 #endif
