@@ -343,6 +343,14 @@ enum store_result user_set_role_by_email(struct db *db, const char *email, const
     return st;
 }
 
+bool user_set_name(struct db *db, const char *user_id, const char *name)
+{
+    const char *params[2] = {user_id, name};
+
+    return db_command(db, "UPDATE users SET name = $2, updated_at = now() WHERE id = $1", 2,
+                      params);
+}
+
 char *user_id_by_email(struct db *db, const char *email, bool *failed)
 {
     PGresult *res =

@@ -59,6 +59,10 @@ enum store_result user_admin_update(struct db *db, const struct user_change *c,
 enum store_result user_set_role_by_email(struct db *db, const char *email, const char *role,
                                          const char *via) __attribute__((nonnull));
 
+/* Sets user_id's display name.  Returns false when the statement failed
+ * (logged); a missing user changes nothing. */
+bool user_set_name(struct db *db, const char *user_id, const char *name) __attribute__((nonnull));
+
 /* Returns the id of the user with this email (any case; caller frees),
  * or NULL when there is none or the query failed (*failed tells which). */
 char *user_id_by_email(struct db *db, const char *email, bool *failed)
