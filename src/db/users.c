@@ -351,6 +351,32 @@ bool user_set_name(struct db *db, const char *user_id, const char *name)
                       params);
 }
 
+bool user_password_by_email(struct db *db, struct arena *a, const char *email, const char **user_id,
+                            const char **hash)
+{
+    PGresult *res = db_exec(db,
+                            "SELECT u.id, c.password_hash FROM users u "
+                            "JOIN local_credentials c ON c.user_id = u.id "
+                            "WHERE lower(u.email) = lower($1) AND u.disabled_at IS NULL",
+                            1, &email, true);
+
+    *user_id = NULL;
+    *hash = NULL;
+    if (res == NULL)
+        return false;
+    if (PQntuples(res) == 1) {
+        *user_id = db_arena_value(a, res, 0, 0);
+        *hash = db_arena_value(a, res, 0, 1);
+    }
+    PQclear(res);
+    return true;
+}
+
+bool user_signed_in(struct db *db, const char *user_id)
+{
+    return db_command(db, "UPDATE users SET last_login_at = now() WHERE id = $1", 1, &user_id);
+}
+
 char *user_id_by_email(struct db *db, const char *email, bool *failed)
 {
     PGresult *res =

@@ -63,6 +63,16 @@ enum store_result user_set_role_by_email(struct db *db, const char *email, const
  * (logged); a missing user changes nothing. */
 bool user_set_name(struct db *db, const char *user_id, const char *name) __attribute__((nonnull));
 
+/* Finds the enabled user with this email (any case) and a local
+ * password: *user_id and *hash in a, both NULL when there is none.
+ * Returns false when the query failed (logged). */
+bool user_password_by_email(struct db *db, struct arena *a, const char *email, const char **user_id,
+                            const char **hash) __attribute__((nonnull));
+
+/* Records that user_id signed in now (last_login_at).  Returns false when
+ * the statement failed (logged). */
+bool user_signed_in(struct db *db, const char *user_id) __attribute__((nonnull));
+
 /* Returns the id of the user with this email (any case; caller frees),
  * or NULL when there is none or the query failed (*failed tells which). */
 char *user_id_by_email(struct db *db, const char *email, bool *failed)
