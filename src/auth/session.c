@@ -9,25 +9,15 @@
 
 #include "auth/session.h"
 #include "auth/token.h"
-#include "db/db.h"
+#include "db/sessions.h"
 #include "http/request.h"
+#include "http/router.h"
 #include "http/response.h"
 #include "util/arena.h"
 #include "util/cfg.h"
 #include "util/log.h"
 #include "util/text.h"
 #include "util/url.h"
-
-enum route_role role_parse(const char *name)
-{
-    if (strcmp(name, "educator") == 0)
-        return ROLE_EDUCATOR;
-    if (strcmp(name, "coach") == 0)
-        return ROLE_COACH;
-    if (strcmp(name, "admin") == 0)
-        return ROLE_ADMIN;
-    return ROLE_ANY;
-}
 
 bool session_cookie_secure(const struct config *cfg)
 {
@@ -52,54 +42,23 @@ static void set_cookie(struct request *req, const char *value)
 
 const char *session_create(struct request *req, const char *user_id)
 {
-    char token[TOKEN_LEN + 1], hash[SHA256_HEX_LEN + 1], csrf[TOKEN_LEN + 1], max[24], idle[24];
+    char token[TOKEN_LEN + 1], hash[SHA256_HEX_LEN + 1], csrf[TOKEN_LEN + 1];
     const char *ua = request_header(req, "user-agent");
     /* At most 300 bytes of it, cut at a character boundary (arena_strndup
      * copies exactly n bytes: never more than the string has). */
     char *ua_short = ua ? arena_strndup(&req->arena, ua, utf8_clip(ua, 300)) : NULL;
-    const char *params[6];
-    PGresult *res;
+    const struct config *cfg = req->cfg;
 
     if (req->db == NULL || !token_new(token) || !token_new(csrf) || !token_digest(token, hash)) {
         resp_error(req, 500, "internal", "could not start a session");
         return NULL;
     }
-    snprintf(max, sizeof(max), "%lld", (long long)req->cfg->session_max);
-    snprintf(idle, sizeof(idle), "%lld", (long long)req->cfg->session_idle);
-    params[0] = user_id;
-    params[1] = idle;
-    res = db_exec(req->db,
-                  "DELETE FROM sessions WHERE user_id = $1 AND (expires_at < now() "
-                  "OR last_seen_at < now() - $2::int * interval '1 second')",
-                  2, params, true);
-    PQclear(res);
-    params[0] = hash;
-    params[1] = user_id;
-    params[2] = csrf;
-    params[3] = max;
-    params[4] = request_client_ip(req);
-    params[5] = ua_short;
-    res = db_exec(
-        req->db,
-        "INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at, ip, user_agent) "
-        "VALUES ($1, $2, $3, now() + $4::int * interval '1 second', $5::inet, $6)",
-        6, params, false);
-    if (res == NULL) {
+    if (!session_insert(req->db, hash, user_id, csrf, (long long)cfg->session_max,
+                        (long long)cfg->session_idle, (long long)cfg->sessions_per_user,
+                        request_client_ip(req), ua_short)) {
         resp_db_unavailable(req);
         return NULL;
     }
-    PQclear(res);
-    /* At most PLCCOACH_SESSIONS_PER_USER live sessions: the least recently
-     * used beyond that end now. */
-    snprintf(max, sizeof(max), "%lld", (long long)req->cfg->sessions_per_user);
-    params[0] = user_id;
-    params[1] = max;
-    res = db_exec(req->db,
-                  "DELETE FROM sessions WHERE token_hash IN (SELECT token_hash FROM sessions "
-                  "WHERE user_id = $1 ORDER BY last_seen_at DESC, created_at DESC "
-                  "OFFSET $2::int)",
-                  2, params, true);
-    PQclear(res);
     set_cookie(req, token);
     return arena_strdup(&req->arena, csrf);
 }
@@ -107,10 +66,9 @@ const char *session_create(struct request *req, const char *user_id)
 bool session_load(struct request *req, bool *failed)
 {
     const char *cookie = request_cookie(req, session_cookie_name(req->cfg));
-    char hash[SHA256_HEX_LEN + 1], idle[24];
-    const char *params[2];
+    char hash[SHA256_HEX_LEN + 1];
+    struct session_row row;
     struct auth_user *u;
-    PGresult *res;
 
     *failed = false;
     if (req->user != NULL)
@@ -122,37 +80,23 @@ bool session_load(struct request *req, bool *failed)
         resp_db_unavailable(req);
         return false;
     }
-    snprintf(idle, sizeof(idle), "%lld", (long long)req->cfg->session_idle);
-    params[0] = hash;
-    params[1] = idle;
-    res = db_exec(req->db,
-                  "WITH s AS (UPDATE sessions SET last_seen_at = now() "
-                  "  WHERE token_hash = $1 AND expires_at > now() "
-                  "  AND last_seen_at > now() - $2::int * interval '1 second' "
-                  "  RETURNING user_id, csrf_token) "
-                  "SELECT u.id, u.email, u.name, u.role, u.organization_id, s.csrf_token "
-                  "FROM s JOIN users u ON u.id = s.user_id WHERE u.disabled_at IS NULL",
-                  2, params, true); /* twice only moves last_seen_at again: sent again
-                                     * after a lost connection (a restart) */
-    if (res == NULL) {
+    switch (session_find(req->db, &req->arena, hash, (long long)req->cfg->session_idle, &row)) {
+    case STORE_OK: break;
+    case STORE_NOT_FOUND: return false;
+    default:
         *failed = true;
         resp_db_unavailable(req);
         return false;
     }
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return false;
-    }
     u = arena_alloc(&req->arena, sizeof(*u));
-    u->id = arena_strdup(&req->arena, PQgetvalue(res, 0, 0));
-    u->email = arena_strdup(&req->arena, PQgetvalue(res, 0, 1));
-    u->name = arena_strdup(&req->arena, PQgetvalue(res, 0, 2));
-    u->role_name = arena_strdup(&req->arena, PQgetvalue(res, 0, 3));
+    u->id = row.user_id;
+    u->email = row.email;
+    u->name = row.name;
+    u->role_name = row.role;
     u->role = role_parse(u->role_name);
-    u->org_id = db_value(res, 0, 4) ? arena_strdup(&req->arena, PQgetvalue(res, 0, 4)) : NULL;
-    u->csrf_token = arena_strdup(&req->arena, PQgetvalue(res, 0, 5));
+    u->org_id = row.org_id;
+    u->csrf_token = row.csrf_token;
     u->session_hash = arena_strdup(&req->arena, hash);
-    PQclear(res);
     req->user = u;
     return true;
 }
@@ -161,12 +105,8 @@ void session_destroy(struct request *req)
 {
     const struct auth_user *u = req->user;
 
-    if (u != NULL && req->db != NULL) {
-        const char *params[1] = {u->session_hash};
-        PGresult *res =
-            db_exec(req->db, "DELETE FROM sessions WHERE token_hash = $1", 1, params, true);
-        PQclear(res);
-    }
+    if (u != NULL && req->db != NULL)
+        session_delete(req->db, u->session_hash);
     set_cookie(req, "");
 }
 

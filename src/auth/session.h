@@ -11,10 +11,11 @@
 
 #include <stdbool.h>
 
-#include "http/router.h"
+#include "auth/roles.h"
 
 struct config;
 struct request;
+struct route;
 
 /* The signed-in user, allocated in the request's arena (req->user). */
 struct auth_user {
@@ -22,14 +23,11 @@ struct auth_user {
     const char *email;
     const char *name;
     const char *role_name;
-    enum route_role role;
+    enum user_role role;
     const char *org_id; /* NULL when none */
     const char *csrf_token;
     const char *session_hash;
 };
-
-/* Returns the role for "educator", "coach" or "admin"; ROLE_ANY else. */
-enum route_role role_parse(const char *name) __attribute__((nonnull));
 
 /* True when cookies must be Secure with the __Host- prefix (everything
  * but plain-HTTP localhost). */

@@ -13,10 +13,14 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "db/audit.h"
 #include "db/db.h"
 #include "db/orgs.h"
+#include "db/users.h"
+#include "util/arena.h"
 #include "util/cfg.h"
+
+/* The command line's changes have no actor or address in the audit log. */
+static const struct orgs_actor nobody = {NULL, NULL};
 
 /* Opens the database for a command; false after printing why. */
 static bool open_db(struct db *db, struct config *cfg)
@@ -29,20 +33,41 @@ static bool open_db(struct db *db, struct config *cfg)
     return true;
 }
 
-/* Prints every row of a query, columns separated by two spaces. */
-static int print_rows(struct db *db, const char *sql)
+/* plccoach org list: id, kind, name and parent ("-": none), two spaces
+ * apart, by kind and name. */
+static int print_orgs(struct db *db)
 {
-    PGresult *res = db_exec(db, sql, 0, NULL, true);
-    int i, j;
+    struct arena a = ARENA_INIT;
+    struct org_row *rows;
+    size_t i, n;
 
-    if (res == NULL) {
+    if (!org_list(db, &a, &rows, &n)) {
         fprintf(stderr, "plccoach: %s\n", db->last_error);
         return 1;
     }
-    for (i = 0; i < PQntuples(res); i++)
-        for (j = 0; j < PQnfields(res); j++)
-            printf("%s%s", PQgetvalue(res, i, j), j + 1 < PQnfields(res) ? "  " : "\n");
-    PQclear(res);
+    for (i = 0; i < n; i++)
+        printf("%s  %s  %s  %s\n", rows[i].id, rows[i].kind, rows[i].name,
+               rows[i].parent_id ? rows[i].parent_id : "-");
+    arena_free(&a);
+    return 0;
+}
+
+/* plccoach team list: id, organization, name and member count, two
+ * spaces apart, by organization and name. */
+static int print_teams(struct db *db)
+{
+    struct arena a = ARENA_INIT;
+    struct team_row *rows;
+    size_t i, n;
+
+    if (!team_list(db, &a, NULL, true, &rows, &n)) {
+        fprintf(stderr, "plccoach: %s\n", db->last_error);
+        return 1;
+    }
+    for (i = 0; i < n; i++)
+        printf("%s  %s  %s  %lld\n", rows[i].id, rows[i].organization_name, rows[i].name,
+               rows[i].member_count);
+    arena_free(&a);
     return 0;
 }
 
@@ -76,16 +101,14 @@ int cmd_org(int argc, char **argv, struct config *cfg)
     if (!open_db(&db, cfg))
         return 1;
     if (strcmp(argv[1], "list") == 0) {
-        rc = print_rows(&db, "SELECT id, kind, name, coalesce(parent_id::text, '-') "
-                             "FROM organizations ORDER BY kind, lower(name)");
+        rc = print_orgs(&db);
     } else if (name == NULL || kind == NULL) {
         fprintf(stderr, "plccoach: org add needs --name and --kind\n");
         rc = 2;
-    } else if (org_create(&db, name, kind, parent, &id, err, sizeof(err)) != ORGS_OK) {
+    } else if (org_create(&db, &nobody, name, kind, parent, &id, err, sizeof(err)) != ORGS_OK) {
         fprintf(stderr, "plccoach: %s\n", err);
         rc = 1;
     } else {
-        (void)audit_record(&db, NULL, "org.create", "organization", id, NULL, NULL);
         printf("%s\n", id);
         free(id);
         rc = 0;
@@ -97,15 +120,13 @@ int cmd_org(int argc, char **argv, struct config *cfg)
 /* Finds a user id by email; NULL (printed) when none. Caller frees. */
 static char *user_by_email(struct db *db, const char *email)
 {
-    PGresult *res =
-        db_exec(db, "SELECT id FROM users WHERE lower(email) = lower($1)", 1, &email, true);
-    char *id = NULL;
+    bool failed;
+    char *id = user_id_by_email(db, email, &failed);
 
-    if (res != NULL && PQntuples(res) == 1)
-        id = strdup(PQgetvalue(res, 0, 0));
-    else
+    if (id == NULL && failed)
+        fprintf(stderr, "plccoach: %s\n", db->last_error);
+    else if (id == NULL)
         fprintf(stderr, "plccoach: no user with email %s\n", email);
-    PQclear(res);
     return id;
 }
 
@@ -147,18 +168,14 @@ int cmd_team(int argc, char **argv, struct config *cfg)
     if (!open_db(&db, cfg))
         return 1;
     if (strcmp(sub, "list") == 0) {
-        rc = print_rows(&db, "SELECT t.id, o.name, t.name, "
-                             "(SELECT count(*) FROM team_members m WHERE m.team_id = t.id) "
-                             "FROM teams t JOIN organizations o ON o.id = t.organization_id "
-                             "ORDER BY lower(o.name), lower(t.name)");
+        rc = print_teams(&db);
     } else if (strcmp(sub, "add") == 0) {
         if (org == NULL || name == NULL) {
             fprintf(stderr, "plccoach: team add needs --org and --name\n");
-        } else if (team_create(&db, org, name, &id, err, sizeof(err)) != ORGS_OK) {
+        } else if (team_create(&db, &nobody, org, name, &id, err, sizeof(err)) != ORGS_OK) {
             fprintf(stderr, "plccoach: %s\n", err);
             rc = 1;
         } else {
-            (void)audit_record(&db, NULL, "team.create", "team", id, NULL, NULL);
             printf("%s\n", id);
             free(id);
             rc = 0;
@@ -174,7 +191,8 @@ int cmd_team(int argc, char **argv, struct config *cfg)
             bool add = strncmp(sub, "add", 3) == 0;
             const char *what = strstr(sub, "coach") ? "coach" : "member";
             rc = 1;
-            if (user != NULL && team_set(&db, team, user, what, add, err, sizeof(err)) != ORGS_OK)
+            if (user != NULL
+                && team_set(&db, NULL, team, user, what, add, err, sizeof(err)) != ORGS_OK)
                 fprintf(stderr, "plccoach: %s\n", err);
             else if (user != NULL)
                 rc = 0;

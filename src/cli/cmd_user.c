@@ -20,10 +20,10 @@
 #include "auth/session.h"
 #include "auth/signin.h"
 #include "cli/commands.h"
-#include "db/audit.h"
 #include "db/db.h"
 #include "db/users.h"
 #include "jobs/lifecycle.h"
+#include "util/arena.h"
 #include "util/buf.h"
 #include "util/cfg.h"
 #include "util/text.h"
@@ -109,24 +109,28 @@ static int user_add(int argc, char **argv, struct db *db)
     return 0;
 }
 
-static int user_list(struct db *db)
+/* plccoach user list: id, email, role, name and "disabled", by email. */
+static int print_users(struct db *db)
 {
-    PGresult *res = db_exec(db,
-                            "SELECT id, email, role, name, "
-                            "CASE WHEN disabled_at IS NULL THEN '' ELSE 'disabled' END "
-                            "FROM users ORDER BY lower(email)",
-                            0, NULL, true);
-    int i;
+    struct arena a = ARENA_INIT;
+    const char *after = NULL;
+    struct user_row *rows;
+    size_t i, n;
+    bool more = true;
 
-    if (res == NULL) {
-        fprintf(stderr, "plccoach: %s\n", db->last_error);
-        return 1;
+    while (more) {
+        if (!user_list(db, &a, NULL, after, 500, &rows, &n, &more)) {
+            fprintf(stderr, "plccoach: %s\n", db->last_error);
+            arena_free(&a);
+            return 1;
+        }
+        for (i = 0; i < n; i++)
+            printf("%s  %-32s %-8s %s%s\n", rows[i].id, rows[i].email, rows[i].role, rows[i].name,
+                   rows[i].disabled ? "  disabled" : "");
+        after = n > 0 ? rows[n - 1].id : NULL;
+        more = more && after != NULL;
     }
-    for (i = 0; i < PQntuples(res); i++)
-        printf("%s  %-32s %-8s %s%s%s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
-               PQgetvalue(res, i, 2), PQgetvalue(res, i, 3), PQgetvalue(res, i, 4)[0] ? "  " : "",
-               PQgetvalue(res, i, 4));
-    PQclear(res);
+    arena_free(&a);
     return 0;
 }
 
@@ -137,8 +141,7 @@ static int user_set_role(int argc, char **argv, struct db *db)
         {"role", required_argument, NULL, 'r'},
         {NULL, 0, NULL, 0},
     };
-    const char *email = NULL, *role = NULL, *params[2];
-    PGresult *res;
+    const char *email = NULL, *role = NULL;
     int c;
 
     optind = 1;
@@ -153,31 +156,11 @@ static int user_set_role(int argc, char **argv, struct db *db)
         fprintf(stderr, "plccoach: user set-role needs --email and --role educator|coach|admin\n");
         return 2;
     }
-    params[0] = email;
-    params[1] = role;
-    res = db_exec(db,
-                  "UPDATE users u SET role = $2, role_locked = true, updated_at = now() "
-                  "FROM (SELECT id, role AS old FROM users WHERE lower(email) = lower($1)) o "
-                  "WHERE u.id = o.id RETURNING u.id, o.old",
-                  2, params, false);
-    if (res == NULL) {
-        fprintf(stderr, "plccoach: %s\n", db->last_error);
-        return 1;
+    switch (user_set_role_by_email(db, email, role, "cli")) {
+    case STORE_OK: return 0;
+    case STORE_NOT_FOUND: fprintf(stderr, "plccoach: no user with email %s\n", email); return 1;
+    default: fprintf(stderr, "plccoach: %s\n", db->last_error); return 1;
     }
-    if (PQntuples(res) != 1) {
-        fprintf(stderr, "plccoach: no user with email %s\n", email);
-        PQclear(res);
-        return 1;
-    }
-    {
-        json_object *detail = json_object_new_object();
-        json_object_object_add(detail, "from", json_object_new_string(PQgetvalue(res, 0, 1)));
-        json_object_object_add(detail, "to", json_object_new_string(role));
-        json_object_object_add(detail, "via", json_object_new_string("cli"));
-        (void)audit_record(db, NULL, "user.role", "user", PQgetvalue(res, 0, 0), NULL, detail);
-    }
-    PQclear(res);
-    return 0;
 }
 
 /* Prints a one-time sign-in link for a local account (src/auth/signin.h):
@@ -260,15 +243,15 @@ static int user_delete(int argc, char **argv, struct db *db, const struct config
         return 2;
     }
     if (email != NULL) {
-        PGresult *res =
-            db_exec(db, "SELECT id FROM users WHERE lower(email) = lower($1)", 1, &email, true);
-        if (res == NULL) {
+        bool failed;
+        char *by_email = user_id_by_email(db, email, &failed);
+        if (failed) {
             fprintf(stderr, "plccoach: %s\n", db->last_error);
             return 1;
         }
-        if (PQntuples(res) == 1)
-            snprintf(found, sizeof(found), "%s", PQgetvalue(res, 0, 0));
-        PQclear(res);
+        if (by_email != NULL)
+            snprintf(found, sizeof(found), "%s", by_email);
+        free(by_email);
         id = found;
     }
     if (!is_uuid(id)) {
@@ -312,7 +295,7 @@ int cmd_user(int argc, char **argv, struct config *cfg)
     if (strcmp(argv[1], "add") == 0)
         rc = user_add(argc - 1, argv + 1, &db);
     else if (strcmp(argv[1], "list") == 0)
-        rc = user_list(&db);
+        rc = print_users(&db);
     else if (strcmp(argv[1], "set-role") == 0)
         rc = user_set_role(argc - 1, argv + 1, &db);
     else if (strcmp(argv[1], "sign-in-link") == 0)

@@ -3,10 +3,14 @@
  */
 #include "config.h"
 
-#include "auth/session.h"
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "db/audit.h"
 #include "db/db.h"
-#include "http/request.h"
+#include "db/rows.h"
+#include "db/sql.h"
+#include "util/arena.h"
 #include "util/log.h"
 
 bool audit_record(struct db *db, const char *actor_id, const char *action, const char *target_type,
@@ -35,18 +39,49 @@ bool audit_record(struct db *db, const char *actor_id, const char *action, const
     return true;
 }
 
-void audit_request(struct request *req, const char *actor_id, const char *action,
-                   const char *target_type, const char *target_id, json_object *detail)
+bool audit_list(struct db *db, struct arena *a, const char *before, const char *action, int limit,
+                struct audit_row **rows, size_t *n, bool *more)
 {
-    const struct auth_user *u = req->user;
+    char lim[24];
+    const char *params[3] = {before, action && action[0] ? action : NULL, lim};
+    PGresult *res;
+    int i, got;
 
-    if (req->db == NULL) {
-        if (detail != NULL)
-            json_object_put(detail);
-        return;
+    *rows = NULL;
+    *n = 0;
+    *more = false;
+    snprintf(lim, sizeof(lim), "%d", limit);
+    res = db_exec(db,
+                  "SELECT a.id, " SQL_TS_MS(
+                      "a.at") ", a.actor_id, u.email, a.action, "
+                              "a.target_type, a.target_id, host(a.ip), a.detail "
+                              "FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id "
+                              "WHERE ($1::bigint IS NULL OR a.id < $1::bigint) "
+                              "AND ($2::text IS NULL OR a.action = $2 OR a.action LIKE $2 || '.%') "
+                              "ORDER BY a.id DESC LIMIT $3::int + 1",
+                  3, params, true);
+    if (res == NULL)
+        return false;
+    got = PQntuples(res);
+    *more = got > limit;
+    if (got > limit)
+        got = limit;
+    if (got > 0)
+        *rows = arena_alloc(a, (size_t)got * sizeof(**rows));
+    for (i = 0; i < got; i++) {
+        struct audit_row *e = &(*rows)[i];
+
+        e->id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+        e->at = db_arena_value(a, res, i, 1);
+        e->actor_id = db_arena_value(a, res, i, 2);
+        e->actor_email = db_arena_value(a, res, i, 3);
+        e->action = db_arena_value(a, res, i, 4);
+        e->target_type = db_arena_value(a, res, i, 5);
+        e->target_id = db_arena_value(a, res, i, 6);
+        e->ip = db_arena_value(a, res, i, 7);
+        e->detail_json = db_arena_value(a, res, i, 8);
     }
-    if (actor_id == NULL && u != NULL)
-        actor_id = u->id;
-    (void)audit_record(req->db, actor_id, action, target_type, target_id, request_client_ip(req),
-                       detail);
+    *n = (size_t)got;
+    PQclear(res);
+    return true;
 }

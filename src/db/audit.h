@@ -7,9 +7,10 @@
 
 #include <json-c/json.h>
 #include <stdbool.h>
+#include <stddef.h>
 
+struct arena;
 struct db;
-struct request;
 
 /* Records one action.  actor_id, target_type, target_id, ip may be NULL;
  * detail (may be NULL) is taken over and put.  Returns false (logged) when
@@ -18,11 +19,21 @@ bool audit_record(struct db *db, const char *actor_id, const char *action, const
                   const char *target_id, const char *ip, json_object *detail)
     __attribute__((nonnull(1, 3)));
 
-/* Records an action done through req: the actor is req->user (or
- * actor_id when given, for sign-ins before a session exists), the address
- * is the client's. */
-void audit_request(struct request *req, const char *actor_id, const char *action,
-                   const char *target_type, const char *target_id, json_object *detail)
-    __attribute__((nonnull(1, 3)));
+/* An audit log entry as the administration reads it (strings in an
+ * arena; NULL for what the entry lacks). */
+struct audit_row {
+    long long id;
+    const char *at; /* ISO 8601 UTC, milliseconds */
+    const char *actor_id, *actor_email, *action, *target_type, *target_id, *ip;
+    const char *detail_json; /* a JSON object */
+};
+
+/* Lists entries newest first, before entry id before (NULL: the newest),
+ * whose action is action or starts with action + "." (NULL: all), at
+ * most limit.  *rows (n of them) are allocated in a; *more is true when
+ * more follow.  Returns false when the query failed (logged). */
+bool audit_list(struct db *db, struct arena *a, const char *before, const char *action, int limit,
+                struct audit_row **rows, size_t *n, bool *more)
+    __attribute__((nonnull(1, 2, 6, 7, 8)));
 
 #endif

@@ -7,8 +7,7 @@
 #ifndef PLC_DB_CONV_SQL_H
 #define PLC_DB_CONV_SQL_H
 
-/* A timestamptz as ISO 8601 UTC with seconds, like users.c ("...Z"). */
-#define SQL_TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#include "db/sql.h" /* SQL_TS */
 
 /* A timestamptz as exact microseconds since the epoch (extract() is
  * numeric since PostgreSQL 14, so nothing is rounded), and back: interval

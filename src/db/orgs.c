@@ -4,11 +4,17 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "db/audit.h"
+#include "db/conversations.h"
 #include "db/db.h"
+#include "db/rows.h"
 #include "db/orgs.h"
 #include "util/alloc.h"
+#include "util/arena.h"
+#include "util/json.h"
 #include "util/text.h"
 
 /* Writes why into err and returns st. */
@@ -18,8 +24,8 @@ static enum orgs_status fail(char *err, size_t errlen, const char *why, enum org
     return st;
 }
 
-enum orgs_status org_create(struct db *db, const char *name, const char *kind,
-                            const char *parent_id, char **id_out, char *err, size_t errlen)
+static enum orgs_status org_insert(struct db *db, const char *name, const char *kind,
+                                   const char *parent_id, char **id_out, char *err, size_t errlen)
 {
     const char *params[3] = {name, kind, parent_id};
     size_t len = strlen(name);
@@ -55,8 +61,8 @@ enum orgs_status org_create(struct db *db, const char *name, const char *kind,
     return ORGS_OK;
 }
 
-enum orgs_status team_create(struct db *db, const char *org_id, const char *name, char **id_out,
-                             char *err, size_t errlen)
+static enum orgs_status team_insert(struct db *db, const char *org_id, const char *name,
+                                    char **id_out, char *err, size_t errlen)
 {
     const char *params[2] = {org_id, name};
     size_t len = strlen(name);
@@ -89,8 +95,8 @@ enum orgs_status team_create(struct db *db, const char *org_id, const char *name
     return ORGS_OK;
 }
 
-enum orgs_status team_set(struct db *db, const char *team_id, const char *user_id, const char *what,
-                          bool add, char *err, size_t errlen)
+static enum orgs_status team_change(struct db *db, const char *team_id, const char *user_id,
+                                    const char *what, bool add, char *err, size_t errlen)
 {
     const char *params[2] = {team_id, user_id};
     bool coach = strcmp(what, "coach") == 0;
@@ -132,4 +138,144 @@ enum orgs_status team_set(struct db *db, const char *team_id, const char *user_i
     }
     PQclear(res);
     return ORGS_OK;
+}
+
+/* Ends the transaction that st's change ran in: with its audit row
+ * (action on target_type target_id by who, detail taken over) and COMMIT
+ * when st is ORGS_OK, else ROLLBACK.  Returns st, or ORGS_DB_ERROR when
+ * the audit row or the COMMIT failed (*id_out freed then). */
+static enum orgs_status finish(struct db *db, enum orgs_status st, const struct orgs_actor *who,
+                               const char *action, const char *target_type, const char *target_id,
+                               json_object *detail, char **id_out, char *err, size_t errlen)
+{
+    if (st == ORGS_OK && audit_record(db, who->id, action, target_type, target_id, who->ip, detail)
+        && store_tx(db, "COMMIT"))
+        return ORGS_OK;
+    if (st == ORGS_OK) {
+        detail = NULL; /* audit_record() took it */
+        st = fail(err, errlen, "database unavailable", ORGS_DB_ERROR);
+    }
+    if (detail != NULL)
+        json_object_put(detail);
+    (void)store_tx(db, "ROLLBACK");
+    if (id_out != NULL && st != ORGS_OK) {
+        free(*id_out);
+        *id_out = NULL;
+    }
+    return st;
+}
+
+enum orgs_status org_create(struct db *db, const struct orgs_actor *who, const char *name,
+                            const char *kind, const char *parent_id, char **id_out, char *err,
+                            size_t errlen)
+{
+    json_object *detail;
+    enum orgs_status st;
+
+    *id_out = NULL;
+    if (!store_tx(db, "BEGIN"))
+        return fail(err, errlen, "database unavailable", ORGS_DB_ERROR);
+    st = org_insert(db, name, kind, parent_id, id_out, err, errlen);
+    detail = json_object_new_object();
+    json_object_object_add(detail, "name", json_object_new_string(name));
+    json_object_object_add(detail, "kind", json_object_new_string(kind));
+    return finish(db, st, who, "org.create", "organization", *id_out, detail, id_out, err, errlen);
+}
+
+enum orgs_status team_create(struct db *db, const struct orgs_actor *who, const char *org_id,
+                             const char *name, char **id_out, char *err, size_t errlen)
+{
+    enum orgs_status st;
+
+    *id_out = NULL;
+    if (!store_tx(db, "BEGIN"))
+        return fail(err, errlen, "database unavailable", ORGS_DB_ERROR);
+    st = team_insert(db, org_id, name, id_out, err, errlen);
+    return finish(db, st, who, "team.create", "team", *id_out, NULL, id_out, err, errlen);
+}
+
+enum orgs_status team_set(struct db *db, const struct orgs_actor *who, const char *team_id,
+                          const char *user_id, const char *what, bool add, char *err, size_t errlen)
+{
+    char action[32];
+    json_object *detail;
+    enum orgs_status st;
+
+    if (who == NULL)
+        return team_change(db, team_id, user_id, what, add, err, errlen);
+    if (!store_tx(db, "BEGIN"))
+        return fail(err, errlen, "database unavailable", ORGS_DB_ERROR);
+    st = team_change(db, team_id, user_id, what, add, err, errlen);
+    snprintf(action, sizeof(action), "team.%s.%s", what, add ? "add" : "remove");
+    detail = json_object_new_object();
+    json_object_object_add(detail, "user_id", json_object_new_string(user_id));
+    return finish(db, st, who, action, "team", team_id, detail, NULL, err, errlen);
+}
+
+bool org_list(struct db *db, struct arena *a, struct org_row **rows, size_t *n)
+{
+    PGresult *res = db_exec(db,
+                            "SELECT id, name, kind, parent_id, source, "
+                            "(SELECT count(*) FROM users u WHERE u.organization_id = o.id), "
+                            "(SELECT count(*) FROM teams t WHERE t.organization_id = o.id) "
+                            "FROM organizations o ORDER BY kind, lower(name), id",
+                            0, NULL, true);
+    int i;
+
+    *rows = NULL;
+    *n = 0;
+    if (res == NULL)
+        return false;
+    if (PQntuples(res) > 0)
+        *rows = arena_alloc(a, (size_t)PQntuples(res) * sizeof(**rows));
+    for (i = 0; i < PQntuples(res); i++) {
+        struct org_row *o = &(*rows)[i];
+        o->id = db_arena_value(a, res, i, 0);
+        o->name = db_arena_value(a, res, i, 1);
+        o->kind = db_arena_value(a, res, i, 2);
+        o->parent_id = db_arena_value(a, res, i, 3);
+        o->source = db_arena_value(a, res, i, 4);
+        o->user_count = strtoll(PQgetvalue(res, i, 5), NULL, 10);
+        o->team_count = strtoll(PQgetvalue(res, i, 6), NULL, 10);
+    }
+    *n = (size_t)PQntuples(res);
+    PQclear(res);
+    return true;
+}
+
+bool team_list(struct db *db, struct arena *a, const char *org_id, bool by_org,
+               struct team_row **rows, size_t *n)
+{
+    const char *params[2] = {org_id, by_org ? "t" : "f"};
+    PGresult *res;
+    int i;
+
+    *rows = NULL;
+    *n = 0;
+    res = db_exec(db,
+                  "SELECT t.id, t.name, t.organization_id, o.name, "
+                  "(SELECT count(*) FROM team_members m WHERE m.team_id = t.id), "
+                  "(SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name) "
+                  "   ORDER BY u.name), '[]') FROM team_coaches c JOIN users u ON u.id = c.user_id "
+                  "   WHERE c.team_id = t.id) "
+                  "FROM teams t JOIN organizations o ON o.id = t.organization_id "
+                  "WHERE $1::uuid IS NULL OR t.organization_id = $1::uuid "
+                  "ORDER BY CASE WHEN $2::boolean THEN lower(o.name) END, lower(t.name), t.id",
+                  2, params, true);
+    if (res == NULL)
+        return false;
+    if (PQntuples(res) > 0)
+        *rows = arena_alloc(a, (size_t)PQntuples(res) * sizeof(**rows));
+    for (i = 0; i < PQntuples(res); i++) {
+        struct team_row *t = &(*rows)[i];
+        t->id = db_arena_value(a, res, i, 0);
+        t->name = db_arena_value(a, res, i, 1);
+        t->organization_id = db_arena_value(a, res, i, 2);
+        t->organization_name = db_arena_value(a, res, i, 3);
+        t->member_count = strtoll(PQgetvalue(res, i, 4), NULL, 10);
+        t->coaches_json = db_arena_value(a, res, i, 5);
+    }
+    *n = (size_t)PQntuples(res);
+    PQclear(res);
+    return true;
 }

@@ -11,7 +11,23 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct arena;
 struct db;
+
+/* An organization as the administration lists it (strings in an arena). */
+struct org_row {
+    const char *id, *name, *kind;
+    const char *parent_id; /* NULL: none */
+    const char *source;
+    long long user_count, team_count;
+};
+
+/* A team as the administration lists it (strings in an arena). */
+struct team_row {
+    const char *id, *name, *organization_id, *organization_name;
+    long long member_count;
+    const char *coaches_json; /* a JSON array of {id, name}, by name */
+};
 
 enum orgs_status {
     ORGS_OK,
@@ -21,21 +37,46 @@ enum orgs_status {
     ORGS_DB_ERROR,
 };
 
-/* Creates an organization.  kind is "district" or "school"; parent_id
+/* Who made a change, for its audit row: the actor's user id and client
+ * address, either NULL (the command line has neither). */
+struct orgs_actor {
+    const char *id;
+    const char *ip;
+};
+
+/* Creates an organization and records org.create {"name", "kind"} by who
+ * in the same transaction.  kind is "district" or "school"; parent_id
  * (may be NULL) must be a district and is only allowed for a school.  On
  * ORGS_OK *id_out is the new id (caller frees). */
-enum orgs_status org_create(struct db *db, const char *name, const char *kind,
-                            const char *parent_id, char **id_out, char *err, size_t errlen)
-    __attribute__((nonnull(1, 2, 3, 5, 6)));
+enum orgs_status org_create(struct db *db, const struct orgs_actor *who, const char *name,
+                            const char *kind, const char *parent_id, char **id_out, char *err,
+                            size_t errlen) __attribute__((nonnull(1, 2, 3, 4, 6, 7)));
 
-/* Creates a team in an organization; *id_out is the new id (caller frees). */
-enum orgs_status team_create(struct db *db, const char *org_id, const char *name, char **id_out,
-                             char *err, size_t errlen) __attribute__((nonnull));
+/* Creates a team in an organization and records team.create by who in the
+ * same transaction; *id_out is the new id (caller frees). */
+enum orgs_status team_create(struct db *db, const struct orgs_actor *who, const char *org_id,
+                             const char *name, char **id_out, char *err, size_t errlen)
+    __attribute__((nonnull));
 
 /* Adds (add true) or removes a user as a member ("member") or coach
- * ("coach") of a team.  A coach must have the coach or admin role.
- * Removing what is not there is ORGS_NOT_FOUND; adding twice is ORGS_OK. */
-enum orgs_status team_set(struct db *db, const char *team_id, const char *user_id, const char *what,
-                          bool add, char *err, size_t errlen) __attribute__((nonnull));
+ * ("coach") of a team, and records team.{member|coach}.{add|remove}
+ * {"user_id"} by who in the same transaction (who NULL: no audit row, as
+ * the command line has always done).  A coach must have the coach or
+ * admin role.  Removing what is not there is ORGS_NOT_FOUND; adding twice
+ * is ORGS_OK. */
+enum orgs_status team_set(struct db *db, const struct orgs_actor *who, const char *team_id,
+                          const char *user_id, const char *what, bool add, char *err, size_t errlen)
+    __attribute__((nonnull(1, 3, 4, 5, 7)));
+
+/* Lists every organization by kind and name into *rows (n of them, in
+ * a).  Returns false when the query failed (logged). */
+bool org_list(struct db *db, struct arena *a, struct org_row **rows, size_t *n)
+    __attribute__((nonnull));
+
+/* Lists the teams of organization org_id (NULL: all) by name (by their
+ * organization's name first when by_org) into *rows (n of them, in a).
+ * Returns false when the query failed (logged). */
+bool team_list(struct db *db, struct arena *a, const char *org_id, bool by_org,
+               struct team_row **rows, size_t *n) __attribute__((nonnull(1, 2, 5, 6)));
 
 #endif

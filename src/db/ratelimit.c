@@ -6,13 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "auth/session.h"
 #include "db/db.h"
 #include "db/ratelimit.h"
-#include "http/request.h"
-#include "http/response.h"
-#include "util/cfg.h"
-#include "util/log.h"
 
 /* Reads a (allowed, retry_after) row from columns col and col + 1 of
  * res. */
@@ -75,48 +70,15 @@ enum ratelimit_result ratelimit_take_key(struct db *db, const char *key, long li
                 params, retry_after);
 }
 
-/* Answers the request after a take that did not allow it (429 or 503);
- * true when it did. */
-static bool coach_allowed(struct request *req, enum ratelimit_result r, long retry)
-{
-    char header[24];
-
-    switch (r) {
-    case RATE_OK: return true;
-    case RATE_LIMITED:
-        snprintf(header, sizeof(header), "%ld", retry);
-        resp_error(req, 429, "rate_limited",
-                   "you have asked %lld questions in the last hour; try again in %ld seconds",
-                   (long long)req->cfg->coach_rate_limit, retry);
-        resp_header(req, "Retry-After", header);
-        return false;
-    case RATE_ERROR: break;
-    }
-    resp_db_unavailable(req);
-    return false;
-}
-
-bool ratelimit_coach(struct request *req)
-{
-    long retry = 0;
-    const struct auth_user *u = req->user;
-    enum ratelimit_result r =
-        ratelimit_take(req->db, u->id, "coach", (long)req->cfg->coach_rate_limit, 3600, &retry);
-
-    return coach_allowed(req, r, retry);
-}
-
-int ratelimit_coach_library(struct request *req, bool take)
+enum ratelimit_result ratelimit_coach_library_take(struct db *db, const char *user_id, long limit,
+                                                   bool take, bool *has, long *retry_after)
 {
     char lim[24];
-    const struct auth_user *u = req->user;
-    const char *params[3] = {u->id, lim, take ? "t" : "f"};
-    long retry = 0;
+    const char *params[3] = {user_id, lim, take ? "t" : "f"};
     enum ratelimit_result r;
     PGresult *res;
-    int st;
 
-    snprintf(lim, sizeof(lim), "%lld", (long long)req->cfg->coach_rate_limit);
+    snprintf(lim, sizeof(lim), "%ld", limit);
     /* The take runs only when the library has a passage and take is true:
      * r calls a volatile function, so it is not folded into the outer
      * query, and its condition names none of its rows, so it gates the
@@ -124,21 +86,17 @@ int ratelimit_coach_library(struct request *req, bool take)
      * (t/integration/coach.sh checks).  Sent again after a lost
      * connection, as ratelimit_take() is. */
     res = db_exec(
-        req->db,
+        db,
         "WITH l AS (SELECT EXISTS (SELECT 1 FROM chunks) AS has), "
         "r AS (SELECT allowed, retry_after FROM rate_take($1::uuid, 'coach', $2::int, 3600) "
         "  WHERE $3::bool AND (SELECT has FROM l)) "
         "SELECT l.has, r.allowed, r.retry_after FROM l LEFT JOIN r ON true",
         3, params, true);
-    if (res == NULL) {
-        resp_db_unavailable(req);
-        return -1;
-    }
-    st = PQgetvalue(res, 0, 0)[0] == 't';
+    if (res == NULL)
+        return RATE_ERROR;
+    *has = PQgetvalue(res, 0, 0)[0] == 't';
     /* No row from r: nothing was to be taken. */
-    r = take && st ? read_take(res, 1, &retry) : RATE_OK;
+    r = take && *has ? read_take(res, 1, retry_after) : RATE_OK;
     PQclear(res);
-    if (st == 0)
-        return 0;
-    return coach_allowed(req, r, retry) ? 1 : -1;
+    return r;
 }

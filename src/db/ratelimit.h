@@ -10,7 +10,6 @@
 #include <stdbool.h>
 
 struct db;
-struct request;
 
 enum ratelimit_result { RATE_OK, RATE_LIMITED, RATE_ERROR };
 
@@ -27,16 +26,12 @@ enum ratelimit_result ratelimit_take(struct db *db, const char *user_id, const c
 enum ratelimit_result ratelimit_take_key(struct db *db, const char *key, long limit, long window_s,
                                          long *retry_after) __attribute__((nonnull));
 
-/* Applies the per-user coach limit (PLCCOACH_COACH_RATE_LIMIT per hour) to
- * the signed-in user of req.  Returns true when the request may go on;
- * otherwise it has set 429 with Retry-After (or 503). */
-bool ratelimit_coach(struct request *req) __attribute__((nonnull));
-
-/* Whether the library holds a passage, and when it does and take is
- * true, ratelimit_coach() in the same round trip (an empty library
- * takes nothing).  Returns 1 when the request may go on, 0 when the
- * library is empty (nothing answered yet), -1 after an answer (429 with
- * Retry-After, or 503). */
-int ratelimit_coach_library(struct request *req, bool take) __attribute__((nonnull));
+/* Whether the library holds a passage (*has), and when it does and take
+ * is true, the coach's hourly limit (limit questions) taken for user_id
+ * in the same round trip: an empty library takes nothing.  RATE_OK when
+ * nothing was to be taken. */
+enum ratelimit_result ratelimit_coach_library_take(struct db *db, const char *user_id, long limit,
+                                                   bool take, bool *has, long *retry_after)
+    __attribute__((nonnull));
 
 #endif

@@ -3,13 +3,17 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db/audit.h"
 #include "db/conversations.h"
 #include "db/db.h"
+#include "db/rows.h"
+#include "db/sql.h"
 #include "db/users.h"
+#include "util/arena.h"
 #include "util/alloc.h"
 #include "util/json.h"
 
@@ -21,13 +25,17 @@ json_object *user_profile(struct db *db, const char *id, bool *failed)
 
     *failed = false;
     res = db_exec(db,
-                  "SELECT u.id, u.email, u.name, u.role, o.id, o.name, o.kind, p.id, p.name, "
-                  "to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-                  "to_char(u.last_login_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-                  "EXISTS (SELECT 1 FROM local_credentials c WHERE c.user_id = u.id), "
-                  "EXISTS (SELECT 1 FROM identities i WHERE i.user_id = u.id) "
-                  "FROM users u LEFT JOIN organizations o ON o.id = u.organization_id "
-                  "LEFT JOIN organizations p ON p.id = o.parent_id WHERE u.id = $1",
+                  "SELECT u.id, u.email, u.name, u.role, o.id, o.name, o.kind, p.id, "
+                  "p.name, " SQL_TS("u.created_at") ", " SQL_TS(
+                      "u.last_login_at") ", "
+                                         "EXISTS (SELECT 1 FROM local_credentials c WHERE "
+                                         "c.user_id = u.id), "
+                                         "EXISTS (SELECT 1 FROM identities i WHERE i.user_id = "
+                                         "u.id) "
+                                         "FROM users u LEFT JOIN organizations o ON o.id = "
+                                         "u.organization_id "
+                                         "LEFT JOIN organizations p ON p.id = o.parent_id WHERE "
+                                         "u.id = $1",
                   1, params, true);
     if (res == NULL) {
         *failed = true;
@@ -180,4 +188,204 @@ bool user_password_store(struct db *db, const char *user_id, const char *passwor
         return false;
     }
     return true;
+}
+
+bool user_list(struct db *db, struct arena *a, const char *q, const char *after, int limit,
+               struct user_row **rows, size_t *n, bool *more)
+{
+    char lim[24];
+    const char *params[3] = {q && q[0] ? q : NULL, after, lim};
+    PGresult *res;
+    int i, got;
+
+    *rows = NULL;
+    *n = 0;
+    *more = false;
+    snprintf(lim, sizeof(lim), "%d", limit);
+    res = db_exec(
+        db,
+        "SELECT u.id, u.email, u.name, u.role, u.role_locked, u.organization_id, "
+        "u.disabled_at IS NOT NULL, " SQL_TS("u.created_at") ", " SQL_TS(
+            "u.last_login_at") ", "
+                               "EXISTS (SELECT 1 FROM identities i WHERE i.user_id = u.id) "
+                               "AND NOT EXISTS (SELECT 1 FROM local_credentials c WHERE c.user_id "
+                               "= u.id) "
+                               "FROM users u WHERE ($1::text IS NULL OR u.email ILIKE '%' || $1 || "
+                               "'%' "
+                               "  OR u.name ILIKE '%' || $1 || '%') "
+                               "AND ($2::uuid IS NULL OR (lower(u.email), u.id) > "
+                               "  (SELECT lower(email), id FROM users WHERE id = $2::uuid)) "
+                               "ORDER BY lower(u.email), u.id LIMIT $3::int + 1",
+        3, params, true);
+    if (res == NULL)
+        return false;
+    got = PQntuples(res);
+    *more = got > limit;
+    if (got > limit)
+        got = limit;
+    *rows = got > 0 ? arena_alloc(a, (size_t)got * sizeof(**rows)) : NULL;
+    for (i = 0; i < got; i++) {
+        struct user_row *u = &(*rows)[i];
+        u->id = db_arena_value(a, res, i, 0);
+        u->email = db_arena_value(a, res, i, 1);
+        u->name = db_arena_value(a, res, i, 2);
+        u->role = db_arena_value(a, res, i, 3);
+        u->role_locked = PQgetvalue(res, i, 4)[0] == 't';
+        u->organization_id = db_arena_value(a, res, i, 5);
+        u->disabled = PQgetvalue(res, i, 6)[0] == 't';
+        u->created_at = db_arena_value(a, res, i, 7);
+        u->last_login_at = db_arena_value(a, res, i, 8);
+        u->sso_only = PQgetvalue(res, i, 9)[0] == 't';
+    }
+    *n = (size_t)got;
+    PQclear(res);
+    return true;
+}
+
+/* The statements of user_admin_update() inside its transaction: false
+ * (*st set) to roll back. */
+static bool admin_update_tx(struct db *db, const struct user_change *c, const char *actor_id,
+                            const char *ip, enum store_result *st)
+{
+    const char *params[5] = {c->id, c->role, c->org_given ? "t" : "f", c->org,
+                             c->disabled < 0 ? NULL : (c->disabled ? "t" : "f")};
+    json_object *detail;
+    PGresult *res;
+    bool ok = true;
+
+    *st = STORE_ERROR;
+    res = db_exec(
+        db,
+        "WITH old AS (SELECT id, role FROM users WHERE id = $1::uuid), "
+        "org_ok AS (SELECT $4::uuid IS NULL OR EXISTS "
+        "  (SELECT 1 FROM organizations WHERE id = $4::uuid) AS ok) "
+        "UPDATE users u SET "
+        "  role = coalesce($2, u.role), "
+        "  role_locked = u.role_locked OR $2 IS NOT NULL, "
+        "  organization_id = CASE WHEN $3::boolean THEN $4::uuid ELSE u.organization_id END, "
+        "  disabled_at = CASE WHEN $5::boolean IS NULL THEN u.disabled_at "
+        "    WHEN $5::boolean THEN coalesce(u.disabled_at, now()) ELSE NULL END, "
+        "  updated_at = now() "
+        "FROM old, org_ok WHERE u.id = old.id AND org_ok.ok RETURNING old.role",
+        5, params, false);
+    if (res == NULL)
+        return false;
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        *st = STORE_NOT_FOUND;
+        return false;
+    }
+    if (c->role != NULL && strcmp(c->role, PQgetvalue(res, 0, 0)) != 0) {
+        detail = json_object_new_object();
+        json_object_object_add(detail, "from", json_object_new_string(PQgetvalue(res, 0, 0)));
+        json_object_object_add(detail, "to", json_object_new_string(c->role));
+        ok = audit_record(db, actor_id, "user.role", "user", c->id, ip, detail);
+    }
+    PQclear(res);
+    if (ok && (c->disabled >= 0 || c->org_given)) {
+        detail = json_object_new_object();
+        if (c->disabled >= 0)
+            json_object_object_add(detail, "disabled", json_object_new_boolean(c->disabled > 0));
+        if (c->org_given)
+            json_object_object_add(detail, "organization_id",
+                                   c->org ? json_object_new_string(c->org) : NULL);
+        ok = audit_record(db, actor_id, "user.update", "user", c->id, ip, detail);
+    }
+    /* A disabled user's sessions end now. */
+    if (ok && c->disabled > 0)
+        ok = db_command(db, "DELETE FROM sessions WHERE user_id = $1", 1, &c->id);
+    return ok;
+}
+
+enum store_result user_admin_update(struct db *db, const struct user_change *c,
+                                    const char *actor_id, const char *ip)
+{
+    enum store_result st;
+
+    if (!store_tx(db, "BEGIN"))
+        return STORE_ERROR;
+    if (!admin_update_tx(db, c, actor_id, ip, &st)) {
+        (void)store_tx(db, "ROLLBACK");
+        return st;
+    }
+    return store_tx(db, "COMMIT") ? STORE_OK : STORE_ERROR;
+}
+
+enum store_result user_set_role_by_email(struct db *db, const char *email, const char *role,
+                                         const char *via)
+{
+    const char *params[2] = {email, role};
+    enum store_result st = STORE_ERROR;
+    json_object *detail;
+    PGresult *res;
+
+    if (!store_tx(db, "BEGIN"))
+        return STORE_ERROR;
+    res = db_exec(db,
+                  "UPDATE users u SET role = $2, role_locked = true, updated_at = now() "
+                  "FROM (SELECT id, role AS old FROM users WHERE lower(email) = lower($1)) o "
+                  "WHERE u.id = o.id RETURNING u.id, o.old",
+                  2, params, false);
+    if (res != NULL && PQntuples(res) != 1)
+        st = STORE_NOT_FOUND;
+    else if (res != NULL) {
+        detail = json_object_new_object();
+        json_object_object_add(detail, "from", json_object_new_string(PQgetvalue(res, 0, 1)));
+        json_object_object_add(detail, "to", json_object_new_string(role));
+        json_object_object_add(detail, "via", json_object_new_string(via));
+        if (audit_record(db, NULL, "user.role", "user", PQgetvalue(res, 0, 0), NULL, detail)
+            && store_tx(db, "COMMIT"))
+            st = STORE_OK;
+    }
+    PQclear(res);
+    if (st != STORE_OK)
+        (void)store_tx(db, "ROLLBACK");
+    return st;
+}
+
+bool user_set_name(struct db *db, const char *user_id, const char *name)
+{
+    const char *params[2] = {user_id, name};
+
+    return db_command(db, "UPDATE users SET name = $2, updated_at = now() WHERE id = $1", 2,
+                      params);
+}
+
+bool user_password_by_email(struct db *db, struct arena *a, const char *email, const char **user_id,
+                            const char **hash)
+{
+    PGresult *res = db_exec(db,
+                            "SELECT u.id, c.password_hash FROM users u "
+                            "JOIN local_credentials c ON c.user_id = u.id "
+                            "WHERE lower(u.email) = lower($1) AND u.disabled_at IS NULL",
+                            1, &email, true);
+
+    *user_id = NULL;
+    *hash = NULL;
+    if (res == NULL)
+        return false;
+    if (PQntuples(res) == 1) {
+        *user_id = db_arena_value(a, res, 0, 0);
+        *hash = db_arena_value(a, res, 0, 1);
+    }
+    PQclear(res);
+    return true;
+}
+
+bool user_signed_in(struct db *db, const char *user_id)
+{
+    return db_command(db, "UPDATE users SET last_login_at = now() WHERE id = $1", 1, &user_id);
+}
+
+char *user_id_by_email(struct db *db, const char *email, bool *failed)
+{
+    PGresult *res =
+        db_exec(db, "SELECT id FROM users WHERE lower(email) = lower($1)", 1, &email, true);
+    char *id = NULL;
+
+    *failed = res == NULL;
+    if (res != NULL && PQntuples(res) == 1)
+        id = xstrdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return id;
 }

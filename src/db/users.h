@@ -6,8 +6,77 @@
 
 #include <json-c/json.h>
 #include <stdbool.h>
+#include <stddef.h>
 
+#include "db/conversations.h" /* enum store_result */
+
+struct arena;
 struct db;
+
+/* A user as the administration lists it; strings in the caller's arena. */
+struct user_row {
+    const char *id, *email, *name, *role;
+    bool role_locked;
+    const char *organization_id; /* NULL: none */
+    bool disabled;
+    const char *created_at;    /* ISO 8601 UTC */
+    const char *last_login_at; /* NULL: never */
+    bool sso_only;             /* an identity and no local password */
+};
+
+/* Lists users whose email or name contains q (NULL: all), by email, from
+ * after the user id after (NULL: the first), at most limit of them.
+ * *rows (n of them) and their strings are allocated in a; *more is true
+ * when more follow.  Returns false when the query failed (logged). */
+bool user_list(struct db *db, struct arena *a, const char *q, const char *after, int limit,
+               struct user_row **rows, size_t *n, bool *more)
+    __attribute__((nonnull(1, 2, 6, 7, 8)));
+
+/* An administrator's change to a user: role (NULL: keep; a role set is
+ * locked), organization (org_given: set to org, which may be NULL),
+ * disabled (-1: keep, 0: enable, 1: disable: the user's sessions end). */
+struct user_change {
+    const char *id;
+    const char *role;
+    bool org_given;
+    const char *org;
+    int disabled;
+};
+
+/* Applies c, and in the same transaction records user.role {"from",
+ * "to"} when the role changed and user.update {"disabled",
+ * "organization_id"} when either was given (actor actor_id, address ip;
+ * both may be NULL).  Returns STORE_OK, STORE_NOT_FOUND (no such user,
+ * or no such organization) or STORE_ERROR (nothing changed). */
+enum store_result user_admin_update(struct db *db, const struct user_change *c,
+                                    const char *actor_id, const char *ip)
+    __attribute__((nonnull(1, 2)));
+
+/* Sets the role of the user with this email (any case) and locks it, and
+ * records user.role {"from", "to", "via"} (no actor: the command line)
+ * in the same transaction.  Returns STORE_OK, STORE_NOT_FOUND or
+ * STORE_ERROR (nothing changed). */
+enum store_result user_set_role_by_email(struct db *db, const char *email, const char *role,
+                                         const char *via) __attribute__((nonnull));
+
+/* Sets user_id's display name.  Returns false when the statement failed
+ * (logged); a missing user changes nothing. */
+bool user_set_name(struct db *db, const char *user_id, const char *name) __attribute__((nonnull));
+
+/* Finds the enabled user with this email (any case) and a local
+ * password: *user_id and *hash in a, both NULL when there is none.
+ * Returns false when the query failed (logged). */
+bool user_password_by_email(struct db *db, struct arena *a, const char *email, const char **user_id,
+                            const char **hash) __attribute__((nonnull));
+
+/* Records that user_id signed in now (last_login_at).  Returns false when
+ * the statement failed (logged). */
+bool user_signed_in(struct db *db, const char *user_id) __attribute__((nonnull));
+
+/* Returns the id of the user with this email (any case; caller frees),
+ * or NULL when there is none or the query failed (*failed tells which). */
+char *user_id_by_email(struct db *db, const char *email, bool *failed)
+    __attribute__((nonnull, warn_unused_result));
 
 /* Returns the profile of user id as a new JSON object (caller puts):
  * {id, email, name, role, organization: null | {id, name, kind,

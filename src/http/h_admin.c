@@ -26,9 +26,9 @@
 #include "auth/session.h"
 #include "auth/signin.h"
 #include "db/audit.h"
-#include "db/db.h"
 #include "db/orgs.h"
 #include "db/users.h"
+#include "http/audit.h"
 #include "http/handlers.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -36,15 +36,14 @@
 #include "util/text.h"
 #include "util/json.h"
 
-/* Reads ?limit= within 1..max (default def) as text for a query
- * parameter; false after a 400. */
-static bool limit_param(struct request *req, int64_t def, int64_t max, char out[24])
+/* Reads ?limit= within 1..max (default def); false after a 400. */
+static bool limit_param(struct request *req, int64_t def, int64_t max, int *out)
 {
     int64_t v;
 
     if (!query_int(req, "limit", 1, max, def, &v))
         return false;
-    snprintf(out, 24, "%lld", (long long)v);
+    *out = (int)v;
     return true;
 }
 
@@ -63,61 +62,40 @@ static void orgs_error(struct request *req, enum orgs_status st, const char *err
 void h_admin_users(struct request *req)
 {
     const char *q = request_query(req, "q"), *after = request_query(req, "after");
-    const char *params[3];
-    char limit[24];
+    struct user_row *rows;
     json_object *list, *out;
-    PGresult *res;
-    int i, n;
+    size_t i, n;
+    bool more;
+    int limit;
 
-    if (!limit_param(req, 50, 200, limit))
+    if (!limit_param(req, 50, 200, &limit))
         return;
     if (after != NULL && !is_uuid(after)) {
         resp_error(req, 400, "invalid_parameter", "after must be a user id");
         return;
     }
-    params[0] = q && q[0] ? q : NULL;
-    params[1] = after;
-    params[2] = limit;
-    res = db_exec(req->db,
-                  "SELECT u.id, u.email, u.name, u.role, u.role_locked, u.organization_id, "
-                  "u.disabled_at IS NOT NULL, "
-                  "to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-                  "to_char(u.last_login_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-                  "EXISTS (SELECT 1 FROM identities i WHERE i.user_id = u.id) "
-                  "AND NOT EXISTS (SELECT 1 FROM local_credentials c WHERE c.user_id = u.id) "
-                  "FROM users u WHERE ($1::text IS NULL OR u.email ILIKE '%' || $1 || '%' "
-                  "  OR u.name ILIKE '%' || $1 || '%') "
-                  "AND ($2::uuid IS NULL OR (lower(u.email), u.id) > "
-                  "  (SELECT lower(email), id FROM users WHERE id = $2::uuid)) "
-                  "ORDER BY lower(u.email), u.id LIMIT $3::int + 1",
-                  3, params, true);
-    if (res == NULL) {
+    if (!user_list(req->db, &req->arena, q, after, limit, &rows, &n, &more)) {
         resp_db_unavailable(req);
         return;
     }
-    n = PQntuples(res);
     list = json_object_new_array();
-    for (i = 0; i < n && i < atoi(limit); i++) {
+    for (i = 0; i < n; i++) {
         json_object *u = json_object_new_object();
-        json_add_str(u, "id", db_value(res, i, 0));
-        json_add_str(u, "email", db_value(res, i, 1));
-        json_add_str(u, "name", db_value(res, i, 2));
-        json_add_str(u, "role", db_value(res, i, 3));
-        json_object_object_add(u, "role_locked",
-                               json_object_new_boolean(PQgetvalue(res, i, 4)[0] == 't'));
-        json_add_str(u, "organization_id", db_value(res, i, 5));
-        json_object_object_add(u, "disabled",
-                               json_object_new_boolean(PQgetvalue(res, i, 6)[0] == 't'));
-        json_add_str(u, "created_at", db_value(res, i, 7));
-        json_add_str(u, "last_login_at", db_value(res, i, 8));
-        json_object_object_add(u, "sso_only",
-                               json_object_new_boolean(PQgetvalue(res, i, 9)[0] == 't'));
+        json_add_str(u, "id", rows[i].id);
+        json_add_str(u, "email", rows[i].email);
+        json_add_str(u, "name", rows[i].name);
+        json_add_str(u, "role", rows[i].role);
+        json_object_object_add(u, "role_locked", json_object_new_boolean(rows[i].role_locked));
+        json_add_str(u, "organization_id", rows[i].organization_id);
+        json_object_object_add(u, "disabled", json_object_new_boolean(rows[i].disabled));
+        json_add_str(u, "created_at", rows[i].created_at);
+        json_add_str(u, "last_login_at", rows[i].last_login_at);
+        json_object_object_add(u, "sso_only", json_object_new_boolean(rows[i].sso_only));
         json_object_array_add(list, u);
     }
     out = json_object_new_object();
     json_object_object_add(out, "users", list);
-    json_add_str(out, "next_after", n > atoi(limit) ? PQgetvalue(res, atoi(limit) - 1, 0) : NULL);
-    PQclear(res);
+    json_add_str(out, "next_after", more && n > 0 ? rows[n - 1].id : NULL);
     resp_json(req, 200, out);
 }
 
@@ -125,10 +103,10 @@ void h_admin_user_patch(struct request *req)
 {
     static const char *const fields[] = {"role", "organization_id", "disabled", NULL};
     const struct auth_user *me = req->user;
-    const char *id = request_param(req, "id"), *role, *org, *params[5];
-    json_object *body = request_json(req), *profile, *detail;
+    const char *id = request_param(req, "id"), *role, *org;
+    json_object *body = request_json(req), *profile;
     bool disabled = false, has_disabled, failed, org_given;
-    PGresult *res;
+    struct user_change change;
 
     if (body == NULL || !body_only_fields(req, body, fields)
         || !body_string(req, body, "role", 1, 16, false, &role)
@@ -153,55 +131,18 @@ void h_admin_user_patch(struct request *req)
         resp_error(req, 409, "conflict", "you cannot demote or disable yourself");
         return;
     }
-    params[0] = id;
-    params[1] = role;
-    params[2] = org_given ? "t" : "f";
-    params[3] = org;
-    params[4] = has_disabled ? (disabled ? "t" : "f") : NULL;
-    res = db_exec(
-        req->db,
-        "WITH old AS (SELECT id, role FROM users WHERE id = $1::uuid), "
-        "org_ok AS (SELECT $4::uuid IS NULL OR EXISTS "
-        "  (SELECT 1 FROM organizations WHERE id = $4::uuid) AS ok) "
-        "UPDATE users u SET "
-        "  role = coalesce($2, u.role), "
-        "  role_locked = u.role_locked OR $2 IS NOT NULL, "
-        "  organization_id = CASE WHEN $3::boolean THEN $4::uuid ELSE u.organization_id END, "
-        "  disabled_at = CASE WHEN $5::boolean IS NULL THEN u.disabled_at "
-        "    WHEN $5::boolean THEN coalesce(u.disabled_at, now()) ELSE NULL END, "
-        "  updated_at = now() "
-        "FROM old, org_ok WHERE u.id = old.id AND org_ok.ok RETURNING old.role",
-        5, params, false);
-    if (res == NULL) {
-        resp_db_unavailable(req);
-        return;
-    }
-    if (PQntuples(res) != 1) {
-        PQclear(res);
+    change.id = id;
+    change.role = role;
+    change.org_given = org_given;
+    change.org = org;
+    change.disabled = has_disabled ? disabled : -1;
+    switch (user_admin_update(req->db, &change, me->id, request_client_ip(req))) {
+    case STORE_OK: break;
+    case STORE_NOT_FOUND:
         resp_error(req, 404, "not_found",
                    org != NULL ? "no such user or organization" : "no such user");
         return;
-    }
-    if (role != NULL && strcmp(role, PQgetvalue(res, 0, 0)) != 0) {
-        detail = json_object_new_object();
-        json_object_object_add(detail, "from", json_object_new_string(PQgetvalue(res, 0, 0)));
-        json_object_object_add(detail, "to", json_object_new_string(role));
-        audit_request(req, NULL, "user.role", "user", id, detail);
-    }
-    PQclear(res);
-    if (has_disabled || org_given) {
-        detail = json_object_new_object();
-        if (has_disabled)
-            json_object_object_add(detail, "disabled", json_object_new_boolean(disabled));
-        if (org_given)
-            json_object_object_add(detail, "organization_id",
-                                   org ? json_object_new_string(org) : NULL);
-        audit_request(req, NULL, "user.update", "user", id, detail);
-    }
-    if (has_disabled && disabled) {
-        /* A disabled user's sessions end now. */
-        res = db_exec(req->db, "DELETE FROM sessions WHERE user_id = $1", 1, &id, true);
-        PQclear(res);
+    default: resp_db_unavailable(req); return;
     }
     profile = user_profile(req->db, id, &failed);
     if (profile == NULL) {
@@ -295,42 +236,47 @@ void h_admin_user_link(struct request *req)
 
 void h_admin_orgs(struct request *req)
 {
-    PGresult *res = db_exec(req->db,
-                            "SELECT id, name, kind, parent_id, source, "
-                            "(SELECT count(*) FROM users u WHERE u.organization_id = o.id), "
-                            "(SELECT count(*) FROM teams t WHERE t.organization_id = o.id) "
-                            "FROM organizations o ORDER BY kind, lower(name), id",
-                            0, NULL, true);
+    struct org_row *rows;
     json_object *list, *out;
-    int i;
+    size_t i, n;
 
-    if (res == NULL) {
+    if (!org_list(req->db, &req->arena, &rows, &n)) {
         resp_db_unavailable(req);
         return;
     }
     list = json_object_new_array();
-    for (i = 0; i < PQntuples(res); i++) {
+    for (i = 0; i < n; i++) {
         json_object *o = json_object_new_object();
-        json_add_str(o, "id", db_value(res, i, 0));
-        json_add_str(o, "name", db_value(res, i, 1));
-        json_add_str(o, "kind", db_value(res, i, 2));
-        json_add_str(o, "parent_id", db_value(res, i, 3));
-        json_add_str(o, "source", db_value(res, i, 4));
-        json_object_object_add(o, "user_count", json_object_new_int(atoi(PQgetvalue(res, i, 5))));
-        json_object_object_add(o, "team_count", json_object_new_int(atoi(PQgetvalue(res, i, 6))));
+        json_add_str(o, "id", rows[i].id);
+        json_add_str(o, "name", rows[i].name);
+        json_add_str(o, "kind", rows[i].kind);
+        json_add_str(o, "parent_id", rows[i].parent_id);
+        json_add_str(o, "source", rows[i].source);
+        json_object_object_add(o, "user_count", json_object_new_int64(rows[i].user_count));
+        json_object_object_add(o, "team_count", json_object_new_int64(rows[i].team_count));
         json_object_array_add(list, o);
     }
-    PQclear(res);
     out = json_object_new_object();
     json_object_object_add(out, "organizations", list);
     resp_json(req, 200, out);
 }
 
+/* The actor of an administration change: the signed-in admin at the
+ * client's address. */
+static struct orgs_actor actor(struct request *req)
+{
+    const struct auth_user *me = req->user;
+    struct orgs_actor who = {me->id, request_client_ip(req)};
+
+    return who;
+}
+
 void h_admin_org_create(struct request *req)
 {
     static const char *const fields[] = {"name", "kind", "parent_id", NULL};
-    json_object *body = request_json(req), *o, *detail;
+    json_object *body = request_json(req), *o;
     const char *name, *kind, *parent;
+    struct orgs_actor who = actor(req);
     char err[128], *id = NULL;
     enum orgs_status st;
 
@@ -339,15 +285,11 @@ void h_admin_org_create(struct request *req)
         || !body_string(req, body, "kind", 1, 16, true, &kind)
         || !body_string(req, body, "parent_id", 0, 64, false, &parent))
         return;
-    st = org_create(req->db, name, kind, parent, &id, err, sizeof(err));
+    st = org_create(req->db, &who, name, kind, parent, &id, err, sizeof(err));
     if (st != ORGS_OK) {
         orgs_error(req, st, err);
         return;
     }
-    detail = json_object_new_object();
-    json_object_object_add(detail, "name", json_object_new_string(name));
-    json_object_object_add(detail, "kind", json_object_new_string(kind));
-    audit_request(req, NULL, "org.create", "organization", id, detail);
     o = json_object_new_object();
     json_add_str(o, "id", id);
     json_add_str(o, "name", name);
@@ -360,38 +302,28 @@ void h_admin_org_create(struct request *req)
 void h_admin_teams(struct request *req)
 {
     const char *org = request_query(req, "organization_id");
+    struct team_row *rows;
     json_object *list, *out;
-    PGresult *res;
-    int i;
+    size_t i, n;
 
     if (org != NULL && !is_uuid(org)) {
         resp_error(req, 400, "invalid_parameter", "organization_id must be a UUID");
         return;
     }
-    res = db_exec(req->db,
-                  "SELECT t.id, t.name, t.organization_id, "
-                  "(SELECT count(*) FROM team_members m WHERE m.team_id = t.id), "
-                  "(SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name) "
-                  "   ORDER BY u.name), '[]') FROM team_coaches c JOIN users u ON u.id = c.user_id "
-                  "   WHERE c.team_id = t.id) "
-                  "FROM teams t WHERE $1::uuid IS NULL OR t.organization_id = $1::uuid "
-                  "ORDER BY lower(t.name), t.id",
-                  1, &org, true);
-    if (res == NULL) {
+    if (!team_list(req->db, &req->arena, org, false, &rows, &n)) {
         resp_db_unavailable(req);
         return;
     }
     list = json_object_new_array();
-    for (i = 0; i < PQntuples(res); i++) {
+    for (i = 0; i < n; i++) {
         json_object *t = json_object_new_object();
-        json_add_str(t, "id", db_value(res, i, 0));
-        json_add_str(t, "name", db_value(res, i, 1));
-        json_add_str(t, "organization_id", db_value(res, i, 2));
-        json_object_object_add(t, "member_count", json_object_new_int(atoi(PQgetvalue(res, i, 3))));
-        json_object_object_add(t, "coaches", json_tokener_parse(PQgetvalue(res, i, 4)));
+        json_add_str(t, "id", rows[i].id);
+        json_add_str(t, "name", rows[i].name);
+        json_add_str(t, "organization_id", rows[i].organization_id);
+        json_object_object_add(t, "member_count", json_object_new_int64(rows[i].member_count));
+        json_object_object_add(t, "coaches", json_tokener_parse(rows[i].coaches_json));
         json_object_array_add(list, t);
     }
-    PQclear(res);
     out = json_object_new_object();
     json_object_object_add(out, "teams", list);
     resp_json(req, 200, out);
@@ -402,6 +334,7 @@ void h_admin_team_create(struct request *req)
     static const char *const fields[] = {"organization_id", "name", NULL};
     json_object *body = request_json(req), *t;
     const char *org, *name;
+    struct orgs_actor who = actor(req);
     char err[128], *id = NULL;
     enum orgs_status st;
 
@@ -409,12 +342,11 @@ void h_admin_team_create(struct request *req)
         || !body_string(req, body, "organization_id", 1, 64, true, &org)
         || !body_string(req, body, "name", 1, 200, true, &name))
         return;
-    st = team_create(req->db, org, name, &id, err, sizeof(err));
+    st = team_create(req->db, &who, org, name, &id, err, sizeof(err));
     if (st != ORGS_OK) {
         orgs_error(req, st, err);
         return;
     }
-    audit_request(req, NULL, "team.create", "team", id, NULL);
     t = json_object_new_object();
     json_add_str(t, "id", id);
     json_add_str(t, "name", name);
@@ -427,19 +359,15 @@ void h_admin_team_create(struct request *req)
 static void team_change(struct request *req, const char *what)
 {
     const char *team = request_param(req, "id"), *user = request_param(req, "user_id");
-    bool add = strcmp(req->method, "PUT") == 0;
-    char err[128], action[32];
-    enum orgs_status st = team_set(req->db, team, user, what, add, err, sizeof(err));
-    json_object *detail;
+    struct orgs_actor who = actor(req);
+    char err[128];
+    enum orgs_status st = team_set(req->db, &who, team, user, what, strcmp(req->method, "PUT") == 0,
+                                   err, sizeof(err));
 
     if (st != ORGS_OK) {
         orgs_error(req, st, err);
         return;
     }
-    snprintf(action, sizeof(action), "team.%s.%s", what, add ? "add" : "remove");
-    detail = json_object_new_object();
-    json_object_object_add(detail, "user_id", json_object_new_string(user));
-    audit_request(req, NULL, action, "team", team, detail);
     req->resp.status = 204;
 }
 
@@ -456,59 +384,40 @@ void h_admin_team_coach(struct request *req)
 void h_admin_audit(struct request *req)
 {
     const char *before = request_query(req, "before"), *action = request_query(req, "action");
-    const char *params[3];
-    char limit[24];
+    struct audit_row *rows;
     json_object *list, *out;
-    PGresult *res;
+    size_t i, n;
     int64_t b;
-    int i, n;
+    bool more;
+    int limit;
 
-    if (!limit_param(req, 50, 500, limit))
+    if (!limit_param(req, 50, 500, &limit))
         return;
     if (before != NULL && !parse_int64(before, 1, INT64_MAX, &b)) {
         resp_error(req, 400, "invalid_parameter", "before must be an audit entry id");
         return;
     }
-    params[0] = before;
-    params[1] = action && action[0] ? action : NULL;
-    params[2] = limit;
-    res = db_exec(req->db,
-                  "SELECT a.id, to_char(a.at AT TIME ZONE 'UTC', "
-                  "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), a.actor_id, u.email, a.action, "
-                  "a.target_type, a.target_id, host(a.ip), a.detail "
-                  "FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id "
-                  "WHERE ($1::bigint IS NULL OR a.id < $1::bigint) "
-                  "AND ($2::text IS NULL OR a.action = $2 OR a.action LIKE $2 || '.%') "
-                  "ORDER BY a.id DESC LIMIT $3::int + 1",
-                  3, params, true);
-    if (res == NULL) {
+    if (!audit_list(req->db, &req->arena, before, action, limit, &rows, &n, &more)) {
         resp_db_unavailable(req);
         return;
     }
-    n = PQntuples(res);
     list = json_object_new_array();
-    for (i = 0; i < n && i < atoi(limit); i++) {
+    for (i = 0; i < n; i++) {
         json_object *e = json_object_new_object();
-        json_object_object_add(e, "id",
-                               json_object_new_int64(strtoll(PQgetvalue(res, i, 0), NULL, 10)));
-        json_add_str(e, "at", db_value(res, i, 1));
-        json_add_str(e, "actor_id", db_value(res, i, 2));
-        json_add_str(e, "actor_email", db_value(res, i, 3));
-        json_add_str(e, "action", db_value(res, i, 4));
-        json_add_str(e, "target_type", db_value(res, i, 5));
-        json_add_str(e, "target_id", db_value(res, i, 6));
-        json_add_str(e, "ip", db_value(res, i, 7));
-        json_object_object_add(e, "detail", json_tokener_parse(PQgetvalue(res, i, 8)));
+        json_object_object_add(e, "id", json_object_new_int64(rows[i].id));
+        json_add_str(e, "at", rows[i].at);
+        json_add_str(e, "actor_id", rows[i].actor_id);
+        json_add_str(e, "actor_email", rows[i].actor_email);
+        json_add_str(e, "action", rows[i].action);
+        json_add_str(e, "target_type", rows[i].target_type);
+        json_add_str(e, "target_id", rows[i].target_id);
+        json_add_str(e, "ip", rows[i].ip);
+        json_object_object_add(e, "detail", json_tokener_parse(rows[i].detail_json));
         json_object_array_add(list, e);
     }
     out = json_object_new_object();
     json_object_object_add(out, "entries", list);
-    if (n > atoi(limit))
-        json_object_object_add(
-            out, "next_before",
-            json_object_new_int64(strtoll(PQgetvalue(res, atoi(limit) - 1, 0), NULL, 10)));
-    else
-        json_object_object_add(out, "next_before", NULL);
-    PQclear(res);
+    json_object_object_add(out, "next_before",
+                           more && n > 0 ? json_object_new_int64(rows[n - 1].id) : NULL);
     resp_json(req, 200, out);
 }

@@ -29,6 +29,7 @@
 #include "db/logins.h"
 #include "db/signin_links.h"
 #include "db/users.h"
+#include "http/audit.h"
 #include "http/handlers.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -96,10 +97,8 @@ void h_auth_login(struct request *req)
     static const char *const fields[] = {"email", "password", NULL};
     json_object *body = request_json(req), *detail;
     const char *email, *password, *user_id = NULL, *stored = NULL;
-    const char *params[1];
     long long attempt;
     bool match;
-    PGresult *res;
 
     if (body == NULL || !body_only_fields(req, body, fields)
         || !body_string(req, body, "email", 3, 320, true, &email)
@@ -113,21 +112,10 @@ void h_auth_login(struct request *req)
      * decision: parallel attempts cannot overrun the limits. */
     if (!auth_password_gate(req, email, &attempt))
         return;
-    params[0] = email;
-    res = db_exec(req->db,
-                  "SELECT u.id, c.password_hash FROM users u "
-                  "JOIN local_credentials c ON c.user_id = u.id "
-                  "WHERE lower(u.email) = lower($1) AND u.disabled_at IS NULL",
-                  1, params, true);
-    if (res == NULL) {
+    if (!user_password_by_email(req->db, &req->arena, email, &user_id, &stored)) {
         resp_db_unavailable(req);
         return;
     }
-    if (PQntuples(res) == 1) {
-        user_id = arena_strdup(&req->arena, PQgetvalue(res, 0, 0));
-        stored = arena_strdup(&req->arena, PQgetvalue(res, 0, 1));
-    }
-    PQclear(res);
     match = password_verify(password, stored ? stored : password_dummy_hash()) && stored != NULL;
     if (!login_attempt_end(req->db, attempt, match)) {
         resp_db_unavailable(req);
@@ -140,9 +128,7 @@ void h_auth_login(struct request *req)
         resp_error(req, 401, "bad_credentials", "the email or password is wrong");
         return;
     }
-    res = db_exec(req->db, "UPDATE users SET last_login_at = now() WHERE id = $1", 1, &user_id,
-                  false);
-    PQclear(res);
+    (void)user_signed_in(req->db, user_id);
     audit_request(req, user_id, "login.success", "user", user_id, detail);
     signed_in(req, user_id);
 }

@@ -30,6 +30,7 @@
 #include "auth/session.h"
 #include "db/audit.h"
 #include "db/db.h"
+#include "http/audit.h"
 #include "http/handlers.h"
 #include "http/multipart.h"
 #include "http/request.h"

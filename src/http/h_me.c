@@ -53,22 +53,14 @@ void h_me_patch(struct request *req)
     static const char *const fields[] = {"name", NULL};
     const struct auth_user *u = req->user;
     json_object *body = request_json(req);
-    const char *name, *params[2];
-    PGresult *res;
+    const char *name;
 
     if (body == NULL || !body_only_fields(req, body, fields)
         || !body_string(req, body, "name", 1, 200, false, &name))
         return;
-    if (name != NULL) {
-        params[0] = u->id;
-        params[1] = name;
-        res = db_exec(req->db, "UPDATE users SET name = $2, updated_at = now() WHERE id = $1", 2,
-                      params, false);
-        if (res == NULL) {
-            resp_db_unavailable(req);
-            return;
-        }
-        PQclear(res);
+    if (name != NULL && !user_set_name(req->db, u->id, name)) {
+        resp_db_unavailable(req);
+        return;
     }
     send_me(req, 200);
 }

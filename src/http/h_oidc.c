@@ -34,6 +34,7 @@
 #include "db/audit.h"
 #include "db/db.h"
 #include "db/identities.h"
+#include "http/audit.h"
 #include "http/handlers.h"
 #include "http/request.h"
 #include "http/response.h"

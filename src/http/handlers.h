@@ -28,6 +28,20 @@ void h_auth_link(struct request *req);
 bool auth_password_gate(struct request *req, const char *email, long long *attempt)
     __attribute__((nonnull));
 void h_auth_logout(struct request *req);
+
+/* ratelimit.c: applies the per-user coach limit (PLCCOACH_COACH_RATE_LIMIT
+ * per hour, src/db/ratelimit.h) to the signed-in user of req.  Returns
+ * true when the request may go on; otherwise it has set 429 with
+ * Retry-After (or 503). */
+bool ratelimit_coach(struct request *req) __attribute__((nonnull));
+
+/* Whether the library holds a passage, and when it does and take is
+ * true, ratelimit_coach() in the same round trip (an empty library takes
+ * nothing).  Returns 1 when the request may go on, 0 when the library is
+ * empty (nothing answered yet), -1 after an answer (429 with Retry-After,
+ * or 503). */
+int ratelimit_coach_library(struct request *req, bool take) __attribute__((nonnull));
+
 void h_auth_providers(struct request *req);
 
 /* h_oidc.c: GET /api/auth/{provider}/login, GET /api/auth/{provider}/callback */

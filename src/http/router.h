@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "auth/roles.h"
+
 struct request;
 struct buf;
 
@@ -28,15 +30,13 @@ enum route_flags {
                                  * show the route's pattern, never the path */
 };
 
-enum route_role { ROLE_ANY = 0, ROLE_EDUCATOR, ROLE_COACH, ROLE_ADMIN };
-
 struct route {
     const char *method;
     const char *pattern;
     route_handler handler;
     unsigned flags;
-    enum route_role role; /* least role allowed, with ROUTE_AUTH */
-    const char *summary;  /* one line, mirrored in docs/openapi.yaml */
+    enum user_role role; /* least role allowed, with ROUTE_AUTH */
+    const char *summary; /* one line, mirrored in docs/openapi.yaml */
 };
 
 /* Called before a handler for routes with ROUTE_AUTH or ROUTE_CSRF; returns

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "auth/session.h"
+#include "http/router.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "tap/basic.h"

@@ -88,7 +88,7 @@ static const char *run(const char *method, const char *uri, const char *body)
 static const struct {
     const char *method, *pattern;
     unsigned flags;
-    enum route_role role;
+    enum user_role role;
 } expected[] = {
     {"GET", "/api/conversations", ROUTE_AUTH, ROLE_ANY},
     {"POST", "/api/conversations", ROUTE_AUTH | ROUTE_CSRF, ROLE_ANY},
