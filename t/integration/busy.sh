@@ -66,14 +66,17 @@ b='{"stall_before_ms": 500, "delay_ms_per_chunk": 1000}'
 stub_script "{\"responses\": [$b, $b, $b, $b, $b, $b, $b, $b]}"
 streams=()
 for i in 1 2; do
-    ask_stream ann "$STACK_DIR/s$i" "How should our team write norms? ($i)" &
+    ask_stream ann "$STACK_DIR/s$i" "How should our team write norms? ($i)" "" --max-time 120 &
     streams+=($!)
 done
 STACK_EXTRA_PIDS="$STACK_EXTRA_PIDS ${streams[*]}"
 two_streaming() { [ "$(fcgi_in_flight)" = 2 ]; }
 ok "both workers hold a streamed answer" plc_poll 30 two_streaming
 # The third waits in the socket's backlog: the one queue place.
-ask_stream ann "$STACK_DIR/s3" "How should our team write norms? (3)" &
+# It waits for a worker (one stream's length) and then streams its own
+# answer, so it gets twice ask_stream's usual 60 s: the stand-in's answer
+# is as long as the passages it quotes, which retrieval decides.
+ask_stream ann "$STACK_DIR/s3" "How should our team write norms? (3)" "" --max-time 180 &
 streams+=($!)
 STACK_EXTRA_PIDS="$STACK_EXTRA_PIDS $!"
 three_connected() { [ "$(fcgi_connections)" = 3 ]; }
@@ -112,7 +115,7 @@ fi
 
 # A health check is not refused as busy: it waits for a worker.
 health_out=$STACK_DIR/health.out
-curl -s -o /dev/null -w '%{http_code}' --max-time 30 "$(stack_url /health/ready)" >"$health_out" &
+curl -s -o /dev/null -w '%{http_code}' --max-time 120 "$(stack_url /health/ready)" >"$health_out" &
 health_pid=$!
 STACK_EXTRA_PIDS="$STACK_EXTRA_PIDS $health_pid"
 
