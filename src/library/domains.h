@@ -1,5 +1,5 @@
 /*
- * The seven knowledge domains (docs product.md) and the rule-based tagger:
+ * The seven knowledge domains (src/library/README.md, domains.c) and the rule-based tagger:
  * a weighted lexicon of stems and phrases matched against a chunk's words.
  * See src/library/README.md for the rules.
  */

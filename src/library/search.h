@@ -212,7 +212,7 @@ double search_coverage(const struct search_term *terms, size_t n);
  * larger than limit. */
 size_t search_edit_distance(const char *a, const char *b, size_t limit) __attribute__((nonnull));
 
-/* Returns true when the domain is one of the seven (product.md). */
+/* Returns true when the domain is one of the seven (src/library/domains.h). */
 bool search_domain_valid(const char *domain) __attribute__((nonnull));
 
 extern const char *const search_domains[]; /* NULL-terminated */
