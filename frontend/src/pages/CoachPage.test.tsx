@@ -137,6 +137,8 @@ describe('the coach screen', () => {
     expect(alert.textContent).toMatch(/ask again at \d{1,2}:\d{2}/);
     expect(box).toHaveValue('One more?');
     expect(screen.getByRole('button', { name: 'Send' })).toBeDisabled();
+    // The box says why Send is off without repeating the banner.
+    expect(screen.getByText(/Send is off until the hourly limit resets/)).toBeInTheDocument();
   });
 
   it('offers Try again when the connection drops mid-answer, and trying again sends the same Idempotency-Key', async () => {

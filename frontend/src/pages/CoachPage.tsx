@@ -509,7 +509,7 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
           <div ref={listEnd} />
         </div>
         <Composer ref={composerRef} streaming={streaming} disabled={!!rateUntil || !!loadError}
-          disabledReason={rateText || (loadError ? 'Nothing can be asked here until the conversation opens: press Try again above, or start a new conversation.' : '')} onSend={(q) => void send(q)} onStop={stop} draft={draft} onDraft={setDraft} />
+          disabledReason={(rateText ? 'Send is off until the hourly limit resets; the message above says when.' : '') || (loadError ? 'Nothing can be asked here until the conversation opens: press Try again above, or start a new conversation.' : '')} onSend={(q) => void send(q)} onStop={stop} draft={draft} onDraft={setDraft} />
       </section>
       {panel && <CitationPanel citation={panel.c} messageId={panel.messageId} onClose={closePanel} />}
       {sharing && conversationId && <ShareDialog conversationId={conversationId} onClose={() => setSharing(false)} />}
