@@ -190,62 +190,6 @@ bool pages_text(struct db *db, const char *book_id, int from, int to, struct are
     return true;
 }
 
-/* Appends a PostgreSQL array literal of v[0..n) (uuids from the database
- * or integers, so nothing needs quoting). */
-static void array_literal(struct buf *b, const char *const *s, const int *v, size_t n)
-{
-    size_t i;
-
-    buf_putc(b, '{');
-    for (i = 0; i < n; i++) {
-        if (s != NULL)
-            buf_printf(b, "%s%s", i ? "," : "", s[i]);
-        else
-            buf_printf(b, "%s%d", i ? "," : "", v[i]);
-    }
-    buf_putc(b, '}');
-}
-
-bool pages_of_spans(struct db *db, const char *const *books, const int *from, const int *to,
-                    size_t n, struct arena *a, struct page_row **out, size_t *nout)
-{
-    struct buf bb = BUF_INIT, fb = BUF_INIT, tb = BUF_INIT;
-    const char *params[3];
-    PGresult *r;
-    size_t i;
-
-    *out = NULL;
-    *nout = 0;
-    array_literal(&bb, books, NULL, n);
-    array_literal(&fb, NULL, from, n);
-    array_literal(&tb, NULL, to, n);
-    params[0] = buf_str(&bb);
-    params[1] = buf_str(&fb);
-    params[2] = buf_str(&tb);
-    r = db_exec(db,
-                "SELECT p.book_id::text, p.page_index, p.text FROM pages p"
-                " WHERE EXISTS (SELECT 1 FROM unnest($1::uuid[], $2::int[], $3::int[]) AS"
-                "  s(b, f, t) WHERE p.book_id = s.b AND p.page_index BETWEEN s.f AND s.t)"
-                " ORDER BY p.book_id, p.page_index",
-                3, params, true);
-    buf_free(&bb);
-    buf_free(&fb);
-    buf_free(&tb);
-    if (r == NULL)
-        return false;
-    *nout = (size_t)PQntuples(r);
-    *out = arena_alloc(a, (*nout ? *nout : 1) * sizeof(**out));
-    for (i = 0; i < *nout; i++) {
-        struct page_row *p = &(*out)[i];
-        memset(p, 0, sizeof(*p));
-        p->book_id = arena_strdup(a, PQgetvalue(r, (int)i, 0));
-        p->page_index = atoi(PQgetvalue(r, (int)i, 1));
-        p->text = arena_strdup(a, PQgetvalue(r, (int)i, 2));
-    }
-    PQclear(r);
-    return true;
-}
-
 bool pages_chunk_span(struct db *db, const char *chunk_id, struct arena *a, const char **book_id,
                       int *from, int *to)
 {

@@ -60,14 +60,6 @@ bool pages_all(struct db *db, struct arena *a, struct page_row **out, size_t *n)
 bool pages_text(struct db *db, const char *book_id, int from, int to, struct arena *a,
                 const char **text) __attribute__((nonnull));
 
-/* Reads the pages of n passages' spans (books[i], pages from[i]..to[i],
- * indexes inclusive) in one statement: each page once, with its book,
- * index and text, into the arena (*out, *nout rows, by book then index).
- * Returns false when the database failed. */
-bool pages_of_spans(struct db *db, const char *const *books, const int *from, const int *to,
-                    size_t n, struct arena *a, struct page_row **out, size_t *nout)
-    __attribute__((nonnull(1, 6, 7, 8)));
-
 /* Sets *book_id (in the arena; NULL when there is no such passage), *from
  * and *to to a passage's book and page-index range.  Returns false when
  * the database failed. */

@@ -15,8 +15,6 @@
 
 #include "db/db.h"
 #include "db/pages.h"
-#include "library/analyze.h"
-#include "library/bm25.h"
 #include "library/domains.h"
 #include "library/embed.h"
 #include "library/search.h"
@@ -247,78 +245,6 @@ static void proximity_rerank(struct search_result *res, size_t n, double w)
     free(lex);
 }
 
-/* Adds w_page x the BM25 of the best whole printed page of its span
- * (search_page_bm25()) to each BM25 candidate's score: the pages of every
- * candidate are read in one statement and analysed, their mean length the
- * pages' average.  Returns false when the database failed. */
-static bool page_evidence(struct db *db, struct search_result *res, size_t n,
-                          const struct search_tuning *t)
-{
-    const char **books = xcalloc(n ? n : 1, sizeof(*books));
-    int *from = xcalloc(n ? n : 1, sizeof(*from)), *to = xcalloc(n ? n : 1, sizeof(*to));
-    struct bm25_params p = {t->page_k1, t->page_b, 0, 0};
-    struct analyze_counts *counts = NULL;
-    struct page_row *pages = NULL;
-    size_t i, j, m = 0, np = 0;
-    double total = 0, avglen;
-    bool ok;
-
-    for (i = 0; i < n; i++)
-        if (res->hits[i].bm25_rank > 0) {
-            books[m] = res->hits[i].book_id;
-            from[m] = res->hits[i].page_index_start;
-            to[m++] = res->hits[i].page_index_end;
-        }
-    ok = m == 0 || pages_of_spans(db, books, from, to, m, &res->arena, &pages, &np);
-    if (ok && np > 0) {
-        double *score = xcalloc(np, sizeof(*score));
-        counts = xcalloc(np, sizeof(*counts));
-        for (j = 0; j < np; j++) {
-            analyze_count_text(&counts[j], pages[j].text);
-            total += (double)counts[j].length;
-        }
-        avglen = total / (double)np;
-        for (j = 0; j < np; j++)
-            score[j] = search_page_bm25(&counts[j], &res->evidence, &p, avglen, t->idf_pow);
-        for (i = 0; i < n; i++) {
-            struct search_hit *h = &res->hits[i];
-            double best = 0;
-            if (h->bm25_rank <= 0)
-                continue;
-            for (j = 0; j < np; j++)
-                if (pages[j].page_index >= h->page_index_start
-                    && pages[j].page_index <= h->page_index_end && score[j] > best
-                    && strcmp(pages[j].book_id, h->book_id) == 0)
-                    best = score[j];
-            h->bm25 += t->w_page * best;
-        }
-        for (j = 0; j < np; j++)
-            analyze_counts_free(&counts[j]);
-        free(score);
-    }
-    free(counts);
-    free(books);
-    free(from);
-    free(to);
-    return ok;
-}
-
-/* Ranks the BM25 list again by the candidates' bm25 (after the page and
- * chapter evidence were added). */
-static void bm25_reorder(struct search_result *res, size_t n)
-{
-    struct search_hit **lex = xcalloc(n ? n : 1, sizeof(*lex));
-    size_t i, m = 0;
-
-    for (i = 0; i < n; i++)
-        if (res->hits[i].bm25_rank > 0)
-            lex[m++] = &res->hits[i];
-    qsort(lex, m, sizeof(*lex), cmp_bm25);
-    for (i = 0; i < m; i++)
-        lex[i]->bm25_rank = (int)i + 1;
-    free(lex);
-}
-
 bool search_run(struct db *db, const struct config *cfg, const struct search_opts *opts,
                 struct search_result *res)
 {
@@ -400,16 +326,8 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
             }
         order[i] = h;
     }
-    if (t->w_page > 0 && nlex > 0 && !page_evidence(db, res, n, t))
-        goto done;
-    if (t->w_chapter_sum > 0 && nlex > 1)
-        search_group_sum(res->hits, n, t->w_chapter_sum, true);
-    if (t->w_book_sum > 0 && nlex > 1)
-        search_group_sum(res->hits, n, t->w_book_sum, false);
     if (t->w_prox > 0 && nlex > 1)
         proximity_rerank(res, n, t->w_prox);
-    if ((t->w_page > 0 || t->w_chapter_sum > 0 || t->w_book_sum > 0) && nlex > 1)
-        bm25_reorder(res, n);
     /* Ranks in the vector list: by cosine among its members. */
     qsort(order, n, sizeof(*order), cmp_cos);
     for (i = 0, j = 0; i < n; i++)

@@ -48,16 +48,6 @@ struct search_tuning {
     int64_t postings_cap; /* postings read per term, best first; 0 = all */
     double min_norm;      /* a BM25-only passage needs this normalised own score */
     double w_prox;        /* weight of term proximity added to a BM25 score; 0 off */
-    double w_page;        /* weight of the best whole printed page's BM25 added to a passage's
-                           * (search_page_bm25()); 0 off */
-    double page_k1, page_b; /* BM25 of whole pages */
-    double w_chapter_sum;   /* weight of the BM25 of the other candidates of its chapter added to a
-                             * passage's (search_group_sum()); 0 off */
-    double w_book_sum;      /* the same over the other candidates of its book; 0 off */
-    double idf_pow;         /* a query term's ranking weight x (idf / the query's top idf)^idf_pow
-                             * (search_rank_weight()); 0 off */
-    double idf_cap;         /* a query term's ranking weight x idf_cap / idf when its idf is
-                             * higher (rare words); 0 off */
 };
 
 extern const struct search_tuning search_tuning_default;
@@ -199,33 +189,6 @@ void search_sort_fused(struct search_hit *hits, size_t n);
  * fewer than two terms occur. */
 double search_proximity(const char *text, const struct search_term *terms, size_t n)
     __attribute__((nonnull(1)));
-
-/* A query term's weight in the ranking: weight x (idf / max_idf)^idf_pow
- * (idf_pow 0, or max_idf 0: weight).  Discounts the terms that many
- * passages of the library hold ("team", "students") against the
- * question's most distinctive one; the evidence's own scores do not use
- * it. */
-double search_rank_weight(double weight, double idf, double max_idf, double idf_pow);
-
-/* BM25 of one whole printed page (its analysed terms) for the query of
- * ev (the question's terms and the expansions the library holds, each
- * with its ranking weight, search_rank_weight() of ev's top idf), with
- * p's k1 and b over pages of avglen terms. */
-struct analyze_counts;
-struct bm25_params;
-double search_page_bm25(const struct analyze_counts *page, const struct search_evidence *ev,
-                        const struct bm25_params *p, double avglen, double idf_pow)
-    __attribute__((nonnull));
-
-/* The top idf of the terms of ev the library holds (0 when none). */
-double search_max_idf(const struct search_evidence *ev) __attribute__((nonnull));
-
-/* Adds to the bm25 of each hit in the BM25 list (bm25_rank > 0) w times
- * the sum of the bm25 of the other hits in that list from the same
- * book, and when chapter is true the same chapter of it (CombSUM over the
- * candidates: a chapter or book that several passages match lends them
- * weight).  With chapter true, hits with no chapter gain nothing. */
-void search_group_sum(struct search_hit *hits, size_t n, double w, bool chapter);
 
 /* Keeps, of hits sorted best first, only those whose page range does not
  * overlap that of a better hit of the same book.  Returns the new count

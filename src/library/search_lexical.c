@@ -317,25 +317,18 @@ static bool correct_typos(struct db *db, struct query *q, const struct search_tu
     return ok;
 }
 
-/* Scores the query into acc (each term at its ranking weight,
- * search_rank_weight(), and capped at idf_cap). */
+/* Scores the query into acc. */
 static bool pass(struct db *db, struct lexical_cache *cache, const struct query *q,
                  const struct bm25_params *p, double avglen, const struct search_tuning *t,
                  unsigned domains, struct bm25_acc *acc)
 {
     struct lexical_term *lt = xcalloc(q->n ? q->n : 1, sizeof(*lt));
-    double max_idf = 0;
     size_t i;
     bool ok;
 
-    for (i = 0; i < q->n; i++)
-        if (q->v[i].df > 0 && q->v[i].idf > max_idf)
-            max_idf = q->v[i].idf;
     for (i = 0; i < q->n; i++) {
         lt[i].term = q->v[i].term;
-        lt[i].weight = search_rank_weight(q->v[i].weight, q->v[i].idf, max_idf, t->idf_pow);
-        if (t->idf_cap > 0 && q->v[i].idf > t->idf_cap)
-            lt[i].weight *= t->idf_cap / q->v[i].idf;
+        lt[i].weight = q->v[i].weight;
         lt[i].own = q->v[i].own;
         lt[i].df = q->v[i].df;
         lt[i].idf = q->v[i].idf;

@@ -36,11 +36,6 @@ const struct search_tuning search_tuning_default = {
     .postings_cap = 2000,
     .min_norm = 0.0,
     .w_prox = 0.5,
-    .w_page = 0.0,
-    .page_k1 = 4.0,
-    .page_b = 0.3,
-    .w_chapter_sum = 0.0,
-    .idf_pow = 0.0,
 };
 
 const struct bm25_params search_evidence_params = {1.2, 0.75, 2.0, 1.0};
@@ -73,13 +68,6 @@ static const struct tuning_key {
     {"postings_cap", T_INT64, offsetof(struct search_tuning, postings_cap), 0, 1e9},
     {"min_norm", T_DOUBLE, offsetof(struct search_tuning, min_norm), 0, 1},
     {"w_prox", T_DOUBLE, offsetof(struct search_tuning, w_prox), 0, 100},
-    {"w_page", T_DOUBLE, offsetof(struct search_tuning, w_page), 0, 100},
-    {"page_k1", T_DOUBLE, offsetof(struct search_tuning, page_k1), 0, 10},
-    {"page_b", T_DOUBLE, offsetof(struct search_tuning, page_b), 0, 1},
-    {"w_chapter_sum", T_DOUBLE, offsetof(struct search_tuning, w_chapter_sum), 0, 100},
-    {"w_book_sum", T_DOUBLE, offsetof(struct search_tuning, w_book_sum), 0, 100},
-    {"idf_cap", T_DOUBLE, offsetof(struct search_tuning, idf_cap), 0, 100},
-    {"idf_pow", T_DOUBLE, offsetof(struct search_tuning, idf_pow), 0, 10},
 };
 
 bool search_tuning_set(struct search_tuning *t, const char *assignment, char *err, size_t errlen)
@@ -155,73 +143,6 @@ void search_sort_fused(struct search_hit *hits, size_t n)
 {
     if (n > 1)
         qsort(hits, n, sizeof(*hits), cmp_fused);
-}
-
-double search_rank_weight(double weight, double idf, double max_idf, double idf_pow)
-{
-    if (idf_pow <= 0 || max_idf <= 0)
-        return weight;
-    return idf > 0 ? weight * pow(idf / max_idf, idf_pow) : 0;
-}
-
-static double max_idf_of(const struct search_term *v, size_t n, double max)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (v[i].df > 0 && v[i].idf > max)
-            max = v[i].idf;
-    return max;
-}
-
-double search_max_idf(const struct search_evidence *ev)
-{
-    return max_idf_of(ev->expansions, ev->nexpansions, max_idf_of(ev->terms, ev->nterms, 0));
-}
-
-static double page_terms(const struct analyze_counts *page, const struct search_term *v, size_t n,
-                         const struct bm25_params *p, double avglen, double max_idf, double idf_pow)
-{
-    double s = 0;
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (v[i].df > 0 && v[i].weight > 0)
-            s += search_rank_weight(v[i].weight, v[i].idf, max_idf, idf_pow)
-                 * bm25_term(p, v[i].idf, analyze_counts_get(page, v[i].term), (double)page->length,
-                             avglen);
-    return s;
-}
-
-double search_page_bm25(const struct analyze_counts *page, const struct search_evidence *ev,
-                        const struct bm25_params *p, double avglen, double idf_pow)
-{
-    double max = search_max_idf(ev);
-
-    return page_terms(page, ev->terms, ev->nterms, p, avglen, max, idf_pow)
-           + page_terms(page, ev->expansions, ev->nexpansions, p, avglen, max, idf_pow);
-}
-
-void search_group_sum(struct search_hit *hits, size_t n, double w, bool chapter)
-{
-    double *orig = xcalloc(n ? n : 1, sizeof(*orig));
-    size_t i, j;
-
-    for (i = 0; i < n; i++)
-        orig[i] = hits[i].bm25;
-    for (i = 0; i < n; i++) {
-        double sum = 0;
-        if (hits[i].bm25_rank <= 0 || (chapter && hits[i].chapter_id == NULL))
-            continue;
-        for (j = 0; j < n; j++)
-            if (j != i && hits[j].bm25_rank > 0 && strcmp(hits[j].book_id, hits[i].book_id) == 0
-                && (!chapter
-                    || (hits[j].chapter_id != NULL
-                        && strcmp(hits[j].chapter_id, hits[i].chapter_id) == 0)))
-                sum += orig[j];
-        hits[i].bm25 += w * sum;
-    }
-    free(orig);
 }
 
 size_t search_dedup(struct search_hit *hits, size_t n)

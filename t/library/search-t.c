@@ -5,8 +5,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "library/analyze.h"
-#include "library/bm25.h"
 #include "library/search.h"
 #include "tap/basic.h"
 
@@ -31,7 +29,7 @@ int main(void)
     float va[2] = {1, 0}, vb[2] = {0.99f, 0.14f}, vc[2] = {0, 1};
     size_t n;
 
-    plan(55);
+    plan(41);
 
     /* RRF */
     h[0] = hit("a", "B1", 1, 1, 1, 0);
@@ -138,70 +136,6 @@ int main(void)
            "a term the library lacks (zebra) counts for nothing");
     }
 
-    /* Ranking weights by library statistics: (idf / top idf)^idf_pow. */
-    ok(search_rank_weight(2, 1, 4, 0) == 2, "idf_pow 0: the weight unchanged");
-    ok(fabs(search_rank_weight(2, 1, 4, 1) - 0.5) < 1e-12, "idf_pow 1: 2 x 1/4");
-    ok(fabs(search_rank_weight(1, 2, 4, 2) - 0.25) < 1e-12, "idf_pow 2: (2/4)^2");
-    ok(search_rank_weight(3, 4, 4, 2) == 3, "the top-idf term keeps its weight");
-
-    /* A whole page's BM25 for the evidence's terms and expansions. */
-    {
-        struct search_term q[2], x[1];
-        struct search_evidence ev;
-        struct analyze_counts page;
-        struct bm25_params p = {1.2, 0.0, 0, 0};
-        double one = 2.2 / 2.2, two = 2 * 2.2 / 3.2;
-
-        memset(q, 0, sizeof(q));
-        memset(x, 0, sizeof(x));
-        memset(&ev, 0, sizeof(ev));
-        memset(&page, 0, sizeof(page));
-        q[0].term = "norm";
-        q[0].df = 3;
-        q[0].idf = 2;
-        q[0].weight = 1;
-        q[1].term = "zebra"; /* not in the library: ignored */
-        q[1].idf = 9;
-        q[1].weight = 1;
-        x[0].term = "protocol";
-        x[0].df = 5;
-        x[0].idf = 1;
-        x[0].weight = 0.5;
-        ev.terms = q;
-        ev.nterms = 2;
-        ev.expansions = x;
-        ev.nexpansions = 1;
-        analyze_count_text(&page, "Norms and protocols. Norms zebra.");
-        ok(fabs(search_page_bm25(&page, &ev, &p, 5, 0) - (2 * two + 0.5 * 1 * one)) < 1e-9,
-           "page BM25: norm twice (idf 2), protocol once at weight 0.5, zebra nothing");
-        ok(fabs(search_page_bm25(&page, &ev, &p, 5, 1) - (2 * two + 0.5 * 0.5 * one)) < 1e-9,
-           "idf_pow 1 discounts protocol (idf 1 of top 2)");
-        ok(search_max_idf(&ev) == 2, "top idf among held terms: 2, not zebra's");
-        analyze_counts_free(&page);
-    }
-
-    /* CombSUM over a chapter's candidates. */
-    h[0] = hit("a", "B1", 1, 1, 0, 1);
-    h[1] = hit("b", "B1", 2, 2, 0, 2);
-    h[2] = hit("c", "B2", 1, 1, 0, 3);
-    h[3] = hit("d", "B1", 9, 9, 0, 0); /* not in the BM25 list */
-    h[0].chapter_id = h[1].chapter_id = h[2].chapter_id = h[3].chapter_id = "ch1";
-    h[0].bm25 = 3;
-    h[1].bm25 = 2;
-    h[2].bm25 = 5;
-    h[3].bm25 = 7;
-    search_group_sum(h, 4, 0.5, true);
-    ok(fabs(h[0].bm25 - 4) < 1e-12, "a gains half its chapter neighbour's score (3 + 0.5 x 2)");
-    ok(fabs(h[1].bm25 - 3.5) < 1e-12, "b from a's original score (2 + 0.5 x 3)");
-    ok(h[2].bm25 == 5, "the same chapter id in another book lends nothing");
-    ok(h[3].bm25 == 7, "a hit outside the BM25 list is left alone");
-    h[0].bm25 = 3;
-    h[1].bm25 = 2;
-    h[1].chapter_id = "ch2";
-    search_group_sum(h, 4, 0.5, false);
-    ok(fabs(h[1].bm25 - 3.5) < 1e-12, "by book: another chapter of the same book counts");
-    ok(h[2].bm25 == 5, "by book: another book lends nothing");
-
     /* Edit distance with adjacent swaps, bounded. */
     is_int(1, (long long)search_edit_distance("colabor", "collabor", 2), "one insertion");
     is_int(1, (long long)search_edit_distance("asess", "assess", 2), "one insertion (asess)");
@@ -217,8 +151,6 @@ int main(void)
         char err[128];
         ok(search_tuning_set(&t, "k1=1.5", err, sizeof(err)) && t.k1 == 1.5, "set k1");
         ok(search_tuning_set(&t, "fb_docs=8", err, sizeof(err)) && t.fb_docs == 8, "set fb_docs");
-        ok(search_tuning_set(&t, "w_page=0.25", err, sizeof(err)) && t.w_page == 0.25,
-           "set w_page");
         ok(search_tuning_set(&t, "typos=0", err, sizeof(err)) && !t.typos, "set typos off");
         ok(!search_tuning_set(&t, "b=1.5", err, sizeof(err)) && t.b == search_tuning_default.b,
            "b out of range refused");
