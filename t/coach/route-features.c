@@ -5,7 +5,9 @@
  * (t/coach/route-fit.py; src/coach/README.md, "Scope").  Each question is
  * searched as the coach searches it (a follow-up rewritten by the rules
  * against its context's last turn, the lexicon's domains boosted), and
- * its evidence read as the coach reads it (evidence_route, route.h).
+ * its evidence read as the coach reads it (evidence_route, route.h),
+ * with signals measured and not kept (passage_coverage below; the
+ * passages' books and chapters) for route-fit.py's --also.
  * Never run on eval/holdout/heldout.jsonl (eval/holdout/README.md).
  *
  * Memory: each line's parse, search and strings are freed before the next.
@@ -18,10 +20,12 @@
 #include <string.h>
 
 #include "coach/evidence.h"
+#include "coach/pipeline.h"
 #include "coach/rewrite.h"
 #include "coach/words.h"
 #include "coach/route.h"
 #include "db/db.h"
+#include "library/analyze.h"
 #include "library/domains.h"
 #include "library/search.h"
 #include "util/alloc.h"
@@ -48,6 +52,37 @@ static char *standalone(json_object *line, const char *q)
         || !rewrite_is_followup(q))
         return xstrdup(q);
     return rewrite_rules(json_object_get_string(json_object_array_get_idx(ctx, n - 1)), q, NULL);
+}
+
+/* A signal measured and not kept in the decision (src/coach/README.md,
+ * "Scope"): the best single passage's coverage of the question, the
+ * largest over the coach's COACH_SOURCES passages of the IDF-weighted
+ * share of the question's content terms (held as written) its text holds.
+ * Memory: each passage's term counts are freed before the next. */
+static double passage_coverage(const struct search_result *sr)
+{
+    const struct search_evidence *e = &sr->evidence;
+    double all = 0, best = 0;
+    size_t i, j;
+
+    for (i = 0; i < e->nterms; i++)
+        all += e->terms[i].idf;
+    for (j = 0; all > 0 && j < sr->n && j < COACH_SOURCES; j++) {
+        struct analyze_counts c = {0};
+        double have = 0;
+        if (sr->hits[j].text == NULL)
+            continue;
+        analyze_count_text(&c, sr->hits[j].text);
+        for (i = 0; i < e->nterms; i++) {
+            const struct search_term *t = &e->terms[i];
+            if (t->in_library && t->corrected == NULL && analyze_counts_get(&c, t->term) > 0)
+                have += t->idf;
+        }
+        analyze_counts_free(&c);
+        if (have / all > best)
+            best = have / all;
+    }
+    return best;
 }
 
 static bool one(struct db *db, const struct config *cfg, const char *file, json_object *line)
@@ -96,6 +131,7 @@ static bool one(struct db *db, const struct config *cfg, const char *file, json_
     json_object_object_add(o, "unknown", json_object_new_int64((int64_t)ev.unknown_words));
     json_object_object_add(o, "rules", json_object_new_string(route_name(cls.route)));
     json_object_object_add(o, "specificity", json_object_new_double(ev.specificity));
+    json_object_object_add(o, "passage", json_object_new_double(passage_coverage(&sr)));
     {
         struct words ws;
         words_split(sq, &ws);
@@ -124,6 +160,8 @@ static bool one(struct db *db, const struct config *cfg, const char *file, json_
         json_object_object_add(
             x, "chapter",
             json_object_new_string(sr.hits[i].chapter_id ? sr.hits[i].chapter_id : ""));
+        json_object_object_add(
+            x, "book", json_object_new_string(sr.hits[i].book_id ? sr.hits[i].book_id : ""));
         json_object_object_add(x, "bm25_norm", json_object_new_double(sr.hits[i].bm25_norm));
         json_object_object_add(x, "score", json_object_new_double(sr.hits[i].score));
         json_object_array_add(hits, x);
