@@ -74,6 +74,7 @@ struct ask {
     struct verify_result vr;   /* the verified answer and its citations */
     char *composed;            /* the extractive answer before verification */
     char *focus;               /* a rewritten follow-up's own words, or NULL */
+    char *previous;            /* a rewritten follow-up's previous question, standalone; or NULL */
     json_object *cites, *clar; /* until ask_document moves them into the document */
     /* Results of the steps. */
     struct msg_turn *turns; /* the conversation so far (in the arena) */
@@ -193,7 +194,10 @@ static char *standalone_question(struct ask *a, const struct msg_turn *turns, si
         a->focus = xstrdup(a->rq->question);
     else
         out = rewrite_rules(prev, a->rq->question, &a->focus);
-    free(prev);
+    if (a->focus != NULL) /* rewritten: the previous question's passages are its prior */
+        a->previous = prev;
+    else
+        free(prev);
     return out;
 }
 
@@ -236,6 +240,37 @@ static void ask_rewrite(struct ask *a)
     a->out->standalone = standalone_question(a, a->turns, a->nturns);
 }
 
+/* Step 3 for a rewritten follow-up: retrieval runs with the follow-up's
+ * own words counted twice (rewrite_query), and, when the follow-up has
+ * little of its own (at most REWRITE_PRIOR_MAX_OWN distinctive words),
+ * the previous question's passages (those its answer cited from) are a
+ * prior for its candidates (rewrite_prior); then they are cut to so->k. */
+static enum coach_status retrieve_followup(struct ask *a, struct search_opts *so)
+{
+    struct search_result prior = {.arena = ARENA_INIT};
+    struct search_opts fo = *so, po = *so;
+    char *query = rewrite_query(a->out->standalone, a->rq->question);
+    bool use_prior = rewrite_own_distinctive(a->rq->question) <= REWRITE_PRIOR_MAX_OWN, ok;
+
+    fo.question = query;
+    fo.k = SEARCH_K_MAX;
+    po.question = a->previous;
+    po.boost = NULL;
+    ok = search_run(a->db, a->cfg, &fo, &a->sr)
+         && (!use_prior || search_run(a->db, a->cfg, &po, &prior));
+    if (ok && use_prior)
+        rewrite_prior(a->sr.hits, a->sr.n, prior.hits, prior.n, REWRITE_PRIOR_CHAPTER,
+                      REWRITE_PRIOR_PAGE);
+    if (ok && a->sr.n > so->k)
+        a->sr.n = so->k;
+    search_result_free(&prior);
+    free(query);
+    if (!ok)
+        return COACH_DB_ERROR;
+    a->out->retrieved = a->sr.n > 0 && !a->sr.nothing_relevant;
+    return COACH_OK;
+}
+
 /* Step 3, retrieve: the passages and the library's evidence, the
  * question's domains (by the lexicon) boosted. */
 static enum coach_status ask_retrieve(struct ask *a)
@@ -255,6 +290,8 @@ static enum coach_status ask_retrieve(struct ask *a)
             boost[nb++] = domain_name(i);
     boost[nb] = NULL;
     so.boost = nb > 0 ? boost : NULL;
+    if (a->previous != NULL)
+        return retrieve_followup(a, &so);
     if (!search_run(a->db, a->cfg, &so, &a->sr))
         return COACH_DB_ERROR;
     a->out->retrieved = a->sr.n > 0 && !a->sr.nothing_relevant;
@@ -668,6 +705,7 @@ static void ask_release(struct ask *a, enum coach_status st)
     verify_result_free(&a->vr);
     free(a->composed);
     free(a->focus);
+    free(a->previous);
     search_result_free(&a->sr);
     json_object_put(a->cites);
     json_object_put(a->clar);

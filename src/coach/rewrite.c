@@ -12,6 +12,7 @@
 #include "coach/llm.h"
 #include "coach/rewrite.h"
 #include "coach/words.h"
+#include "library/search.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/text.h"
@@ -67,6 +68,13 @@ static bool has_pointer(const struct words *ws)
     return false;
 }
 
+/* True when ws is short and has little of its own: an ellipsis that
+ * leans on the previous question ("who takes the notes?"). */
+static bool is_ellipsis(const struct words *ws)
+{
+    return ws->n <= REWRITE_ELLIPSIS_WORDS && words_distinctive(ws) <= REWRITE_ELLIPSIS_DISTINCTIVE;
+}
+
 bool rewrite_is_followup(const char *question)
 {
     const char *q = question;
@@ -77,8 +85,24 @@ bool rewrite_is_followup(const char *question)
     if (opening_length(q) > 0)
         return true;
     words_split(q, ws);
+    if (is_ellipsis(ws))
+        return true; /* ellipsis: "who takes the notes?" */
     return has_pointer(ws)
            && (words_distinctive(ws) <= REWRITE_FEW_DISTINCTIVE || ws->n <= REWRITE_SHORT_WORDS);
+}
+
+char *rewrite_query(const char *standalone, const char *followup)
+{
+    return xasprintf("%s %s", standalone, followup);
+}
+
+size_t rewrite_own_distinctive(const char *followup)
+{
+    struct words *ws = &(struct words){0};
+    size_t skip = opening_length(followup);
+
+    words_split(followup + skip, ws);
+    return words_distinctive(ws);
 }
 
 /* Demonstratives that, before a noun, point back ("those days", "this
@@ -206,7 +230,8 @@ char *rewrite_rules(const char *previous, const char *followup, char **focus)
         n--;
     words_split(f, ws);
     at = pronoun_at(ws);
-    if (opening_length(f) == 0 && at == ws->n && !has_determiner(ws) && words_distinctive(ws) >= 2)
+    if (opening_length(f) == 0 && at == ws->n && !has_determiner(ws) && words_distinctive(ws) >= 2
+        && !is_ellipsis(ws))
         return xstrndup(f, n); /* already standalone */
     /* The follow-up with its pronoun standing for the earlier subject. */
     if (at < ws->n && ws->start[at] < n && subject_span(previous, &sstart, &slen)) {
@@ -256,4 +281,39 @@ char *rewrite_model(const struct config *cfg, const char *previous, const char *
     llm_result_free(&res);
     free(user);
     return out;
+}
+
+/* True when a and b are of the same book and chapter. */
+static bool same_chapter(const struct search_hit *a, const struct search_hit *b)
+{
+    return a->chapter_id != NULL && b->chapter_id != NULL && strcmp(a->book_id, b->book_id) == 0
+           && strcmp(a->chapter_id, b->chapter_id) == 0;
+}
+
+/* True when a's printed pages are within REWRITE_PRIOR_NEAR pages of b's,
+ * in the same book. */
+static bool near_pages(const struct search_hit *a, const struct search_hit *b)
+{
+    return strcmp(a->book_id, b->book_id) == 0
+           && a->page_index_start <= b->page_index_end + REWRITE_PRIOR_NEAR
+           && b->page_index_start <= a->page_index_end + REWRITE_PRIOR_NEAR;
+}
+
+void rewrite_prior(struct search_hit *hits, size_t n, const struct search_hit *prior, size_t np,
+                   double chapter, double page)
+{
+    size_t i, j;
+
+    for (i = 0; i < n; i++) {
+        bool in_chapter = false, near = false;
+        for (j = 0; j < np; j++) {
+            in_chapter = in_chapter || same_chapter(&hits[i], &prior[j]);
+            near = near || near_pages(&hits[i], &prior[j]);
+        }
+        if (in_chapter || near)
+            hits[i].fused *= chapter;
+        if (near)
+            hits[i].fused *= page;
+    }
+    search_sort_fused(hits, n);
 }

@@ -8,13 +8,17 @@
  * "how come", "ok"), or when it points back ("it", "that", "this",
  * "they", "them", "those", "these", "there", "one", "ones", "instead",
  * "else", "more") and has at most REWRITE_FEW_DISTINCTIVE distinctive
- * words of its own (words.h) or at most REWRITE_SHORT_WORDS words.
+ * words of its own (words.h) or at most REWRITE_SHORT_WORDS words, or
+ * when it is an ellipsis: at most REWRITE_ELLIPSIS_WORDS words, of which
+ * at most REWRITE_ELLIPSIS_DISTINCTIVE distinctive ("who takes the
+ * notes?" after a question about the meeting agenda).
  *
  * By rules (rewrite_rules):
  *   - a follow-up that is already standalone (no follow-up opening, no
  *     pronoun to resolve, no "this", "these" or "those" before a noun,
- *     at least two distinctive words of its own) is left alone; "what do
- *     we do on those days" is not, and carries the earlier words;
+ *     at least two distinctive words of its own, not an ellipsis) is left
+ *     alone; "what do we do on those days" is not, and carries the
+ *     earlier words;
  *   - otherwise the earlier subject is the previous question's span from
  *     its first to its last distinctive word ("How do we write team
  *     norms?" -> "norms"; "How do the tiers of RTI work?" -> "tiers of
@@ -28,6 +32,12 @@
  * words the answer must be about (the extractive composer counts them
  * twice).
  *
+ * Retrieval for a rewritten follow-up (src/coach/pipeline.c) weighs the
+ * follow-up's own words above the carried ones (rewrite_query) and, when
+ * the follow-up has little of its own, takes the previous question's
+ * passages as a prior (rewrite_prior); the weights were chosen on
+ * eval/holdout/tune.jsonl and eval/followups.jsonl (docs/performance.md).
+ *
  * By the model (when one is configured): a request whose system message
  * holds "TASK: REWRITE" and whose user message has the lines "Previous
  * question: ..." and "Follow-up: ..."; its answer (one line, at most
@@ -40,12 +50,31 @@
 #define PLC_COACH_REWRITE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct config;
+struct search_hit;
 
 #define REWRITE_SHORT_WORDS 8
 #define REWRITE_FEW_DISTINCTIVE 3
 #define REWRITE_MAX_BYTES 600
+#define REWRITE_ELLIPSIS_WORDS 5
+#define REWRITE_ELLIPSIS_DISTINCTIVE 2
+#define REWRITE_PRIOR_MAX_OWN 2    /* the prior applies up to this many own distinctive words */
+#define REWRITE_PRIOR_CHAPTER 1.25 /* rewrite_prior's multipliers */
+#define REWRITE_PRIOR_PAGE 1.25
+#define REWRITE_PRIOR_NEAR 1 /* pages */
+
+/* Returns how many distinctive words followup has of its own (after a
+ * follow-up opening): more than REWRITE_PRIOR_MAX_OWN, and the follow-up
+ * has evidence enough of its own to change the subject, so no prior. */
+size_t rewrite_own_distinctive(const char *followup) __attribute__((nonnull));
+
+/* Returns the query retrieval runs for a rewritten follow-up: the
+ * standalone question, then the follow-up as asked, so that its own
+ * words count twice (query term frequency) and the carried words once. */
+char *rewrite_query(const char *standalone, const char *followup)
+    __attribute__((nonnull, warn_unused_result));
 
 /* True when question reads as a follow-up of an earlier one. */
 bool rewrite_is_followup(const char *question) __attribute__((nonnull));
@@ -60,5 +89,16 @@ char *rewrite_rules(const char *previous, const char *followup, char **focus)
  * call failed or answered nothing usable. */
 char *rewrite_model(const struct config *cfg, const char *previous, const char *followup)
     __attribute__((nonnull, warn_unused_result));
+
+/* The previous answer's passages as a prior for a follow-up's retrieval
+ * (a boost, not a filter): a passage of the follow-up's candidates in the
+ * chapter of one of the previous passages, or within REWRITE_PRIOR_NEAR
+ * pages of one in the same book, has its fused score multiplied by
+ * chapter, and by page as well in the second case; then the candidates
+ * are sorted again, best first (search_sort_fused).  A follow-up that
+ * changed the subject keeps its own best passages when its own evidence
+ * outweighs the boost. */
+void rewrite_prior(struct search_hit *hits, size_t n, const struct search_hit *prior, size_t np,
+                   double chapter, double page) __attribute__((nonnull(1)));
 
 #endif

@@ -6,14 +6,54 @@
 #include <string.h>
 
 #include "coach/rewrite.h"
+#include "library/search.h"
 #include "tap/basic.h"
 #include "util/cfg.h"
+
+/* A candidate passage for rewrite_prior. */
+static struct search_hit hit(const char *id, const char *book, const char *chapter, int page,
+                             double fused)
+{
+    return (struct search_hit){.chunk_id = id,
+                               .book_id = book,
+                               .chapter_id = chapter,
+                               .page_index_start = page,
+                               .page_index_end = page,
+                               .fused = fused};
+}
+
+/* The previous answer's passages as a prior: a boost, not a filter. */
+static void test_prior(void)
+{
+    struct search_hit prior[1], hits[4];
+
+    prior[0] = hit("p", "b1", "c2", 10, 0);
+    hits[0] = hit("far", "b2", "c9", 3, 0.0164);   /* another book, best on its own */
+    hits[1] = hit("other", "b1", "c1", 2, 0.0160); /* same book, another chapter */
+    hits[2] = hit("chap", "b1", "c2", 14, 0.0150); /* the prior's chapter */
+    hits[3] = hit("near", "b1", "c3", 11, 0.0125); /* the next page, next chapter */
+    rewrite_prior(hits, 4, prior, 1, 1.25, 1.25);
+    is_string("near", hits[0].chunk_id,
+              "prior: a passage next to a previous page, both multipliers");
+    is_string("chap", hits[1].chunk_id, "a passage of the previous chapter: one multiplier");
+    is_string("far", hits[2].chunk_id, "... enough to pass the follow-up's own best passage");
+    is_string("other", hits[3].chunk_id, "another chapter of the same book: no boost");
+    prior[0] = hit("p", "b1", "c2", 10, 0);
+    hits[0] = hit("own", "b2", "c9", 3, 0.0164);
+    hits[1] = hit("chap", "b1", "c2", 14, 0.0120);
+    rewrite_prior(hits, 2, prior, 1, 1.25, 1.25);
+    is_string("own", hits[0].chunk_id, "a follow-up's own strong passage stays first");
+    hits[0] = hit("a", "b1", "c2", 14, 0.0100);
+    hits[1] = hit("b", "b2", "c2", 14, 0.0120);
+    rewrite_prior(hits, 2, NULL, 0, 1.25, 1.25);
+    is_string("b", hits[0].chunk_id, "no prior: the order by fused score");
+}
 
 int main(void)
 {
     char *s, *f;
 
-    plan(23);
+    plan(36);
     ok(rewrite_is_followup("what about Tier 3?"), "what about ...");
     ok(rewrite_is_followup("  And for middle school?"), "and ...");
     ok(rewrite_is_followup("how often should we do that?"), "a short question pointing back");
@@ -78,6 +118,24 @@ int main(void)
     ok(strstr(s, "who teaches Tier 3?") != NULL && strstr(s, "RTI") != NULL,
        "a chain of follow-ups keeps the earlier words (%s)", s);
     free(s);
+    ok(rewrite_is_followup("who takes the notes?"), "an ellipsis: short, little of its own");
+    ok(!rewrite_is_followup("how do we write norms for virtual meetings?"),
+       "a short question with a subject of its own is not one");
+    s = rewrite_rules("what should be on our team meeting agenda?", "who takes the notes?", &f);
+    is_string("who takes the notes? (about: meeting agenda)", s,
+              "an ellipsis carries the earlier words");
+    ok(f != NULL && strcmp(f, "who takes the notes?") == 0, "... and is its own focus");
+    free(s);
+    free(f);
+    ok(rewrite_own_distinctive("how often should they meet") <= REWRITE_PRIOR_MAX_OWN,
+       "a follow-up with little of its own takes the prior");
+    ok(rewrite_own_distinctive("and what about Tier 3 intervention?") > REWRITE_PRIOR_MAX_OWN,
+       "one that names a subject of its own does not (the opening is not counted)");
+    s = rewrite_query("what about Tier 3? (about: tiers RTI)", "what about Tier 3?");
+    is_string("what about Tier 3? (about: tiers RTI) what about Tier 3?", s,
+              "the query: the follow-up's own words twice, the carried ones once");
+    free(s);
+    test_prior();
     s = rewrite_rules("previous", "what about ", NULL);
     ok(strstr(s, "what about") == s, "nothing after the opening: the follow-up whole");
     free(s);

@@ -134,6 +134,15 @@ like "$(json_get answer)" "Tier 3" "... about Tier 3 of RTI (in context)"
 is "$(stack_psql -- -c "SELECT count(*) FROM messages WHERE conversation_id = '$rti_conv'")" 4 \
     "four messages in that conversation"
 
+# An ellipsis in a saved conversation: the earlier question's words are
+# carried and its passages are the prior (src/coach/rewrite.h).
+ask ann "what should be on our team meeting agenda?"
+agenda_conv=$(json_get conversation_id)
+ask ann "who takes the notes?" "$agenda_conv"
+is "$(pyjson 'print(any(c["book"]["title"] == "Getting Started with Collaborative Teams"
+      and int(c["pages"]["start"]) <= 7 <= int(c["pages"]["end"]) for c in d["citations"]))' <"$HTTP_BODY_FILE")" \
+    True "an ellipsis (\"who takes the notes?\") cites the page on a meeting's roles"
+
 # ---- streaming -------------------------------------------------------------
 ask_stream ann "$STACK_DIR/s1" "How do we write a common formative assessment as a team?"
 sse_json "$STACK_DIR/s1" >"$STACK_DIR/s1.json"
