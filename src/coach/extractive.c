@@ -30,12 +30,14 @@ struct qterm {
     double w, idf;
     bool own;
     bool phrase; /* a word and its number ("tier 3"), looked for in the text */
+    bool asked;  /* a word of the question (or the focus) as written */
 };
 
 /* What the composer knows of one unit of a passage. */
 struct ustate {
     bool quotable, chosen, written;
     double score;  /* the query's weight it carries */
+    double asked;  /* the library IDF of the question's own words it holds */
     size_t nterms; /* its distinct terms */
 };
 
@@ -63,6 +65,7 @@ struct compose {
     size_t nsec;
     size_t chosen[8], nchosen; /* indexes of sec, best first */
     bool how, example;
+    double asked; /* the library IDF of the question's own words, summed */
     struct buf scratch;
 };
 
@@ -190,6 +193,18 @@ static void add_own_word(void *ctx, const char *term, size_t len, const char *wo
     add_term(ctx, term, 0, 0, true);
 }
 
+/* Marks a term of the query that the question itself holds. */
+static void mark_asked(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
+{
+    struct qterm *t = find_term(ctx, term);
+
+    (void)len;
+    (void)word;
+    (void)wlen;
+    if (t != NULL)
+        t->asked = true;
+}
+
 /* The number of times phrase (lower case, "tier 3") occurs in the n
  * bytes at s, case ignored, not followed by a digit or a letter. */
 static unsigned count_phrase(const char *s, size_t n, const char *phrase)
@@ -280,6 +295,12 @@ static void build_query(struct compose *c)
             c->q[i].w = c->q[i].idf;
         }
     }
+    analyze_each(rq->question, mark_asked, c);
+    if (rq->focus != NULL)
+        analyze_each(rq->focus, mark_asked, c);
+    for (i = 0; i < c->nq; i++)
+        if (c->q[i].asked)
+            c->asked += c->q[i].idf;
     add_numbered(c, rq->question);
     if (rq->focus != NULL) {
         analyze_count_text(&focus, rq->focus);
@@ -398,8 +419,11 @@ static void score(struct compose *c)
             for (j = 0; j < c->nq; j++)
                 if (c->q[j].phrase
                         ? count_phrase(ps->text + ps->u[i].start, ps->u[i].len, c->q[j].term) > 0
-                        : analyze_counts_get(&u, c->q[j].term) > 0)
+                        : analyze_counts_get(&u, c->q[j].term) > 0) {
                     c->src[p].u[i].score += c->q[j].w;
+                    if (c->q[j].asked && !c->q[j].phrase)
+                        c->src[p].u[i].asked += c->q[j].idf;
+                }
             c->src[p].u[i].nterms = u.n;
             analyze_counts_free(&u);
         }
@@ -626,7 +650,8 @@ static bool leads_list(const struct source *s, size_t i)
 }
 
 /* The best opening among the chosen units of section x (lists: only a
- * lead-in whose list is chosen); its value in *top when above it. */
+ * lead-in whose list is chosen); its value in *top when above it
+ * (extractive.h, 5). */
 static void opening_in(const struct compose *c, const struct section *x, bool lists,
                        struct ref *best, double *top)
 {
@@ -635,7 +660,7 @@ static void opening_in(const struct compose *c, const struct section *x, bool li
     size_t i, j, m;
 
     for (i = ps->first; i < ps->first + ps->n; i++) {
-        double w = 0, v;
+        double w = 0, a = 0, v;
         size_t n = 0;
         if (!s->u[i].chosen || s->p.u[i].kind != PASSAGE_SENTENCE || s->p.u[i].dependent)
             continue;
@@ -644,9 +669,11 @@ static void opening_in(const struct compose *c, const struct section *x, bool li
             continue;
         for (m = i; m <= j; m++) {
             w += s->u[m].score;
+            a += s->u[m].asked;
             n += s->u[m].nterms;
         }
-        v = w / pow((double)(n ? n : 1), EXTRACT_LENGTH_EXPONENT);
+        v = w / pow((double)(n ? n : 1), EXTRACT_LENGTH_EXPONENT) * (1 + a) / (1 + c->asked)
+            * x->score / c->sec[c->chosen[0]].score;
         if (leads_list(s, j))
             v *= c->how ? EXTRACT_HOW_LEAD_BONUS : EXTRACT_LEAD_BONUS;
         if (v > *top) {
@@ -665,7 +692,9 @@ static struct ref opening(const struct compose *c)
 
     for (k = 0; c->how && k < c->nchosen; k++)
         opening_in(c, &c->sec[c->chosen[k]], true, &best, &top);
-    for (k = 0; k < c->nchosen && best.p == NONE; k++)
+    if (best.p != NONE)
+        return best;
+    for (k = 0; k < c->nchosen; k++)
         opening_in(c, &c->sec[c->chosen[k]], false, &best, &top);
     return best;
 }

@@ -61,10 +61,14 @@
  * 5. The opening: for a how question ("how do we", "steps"), the lead-in
  *    of a chosen list (a sentence ending in ':' before its items) in any
  *    chosen section; otherwise, and when there is none, the sentence of
- *    the best section (else of the others) that carries the most weight
- *    of the query per term (divided by its term count to the power
+ *    any chosen section that carries the most weight of the query per
+ *    term (divided by its term count to the power
  *    EXTRACT_LENGTH_EXPONENT, times EXTRACT_LEAD_BONUS for a lead-in,
- *    EXTRACT_HOW_LEAD_BONUS for a how question), not dependent.  It
+ *    EXTRACT_HOW_LEAD_BONUS for a how question), not dependent, times
+ *    the share of the question's own words it holds ((1 + the library
+ *    IDF of those it holds) / (1 + that of all)) and times its section's
+ *    score over the best section's: the sentence that says most directly
+ *    what was asked, not the shortest one that names its subject.  It
  *    comes first, with the sentences that depend on it and, for a
  *    lead-in, its list.
  *

@@ -173,7 +173,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(55);
+    plan(56);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -469,5 +469,26 @@ int main(void)
            && !extractive_asks_example("how do we write norms?")
            && !extractive_asks_example("is this really needed?"),
        "example questions, whole words only");
+
+    {
+        /* The opening says what was asked: not the best section's shortest
+         * sentence naming the subject, but the sentence of any chosen
+         * section holding most of the question's own words (extractive.h,
+         * 5). */
+        static const char *const two[] = {
+            "A common summative assessment comes at the end of the unit and measures the "
+            "common standards. Common assessments of the unit are written by the common team "
+            "before the unit starts, and every common assessment is given in the same week.",
+            "Teams use the results of a common formative assessment to regroup students and "
+            "reteach a target while learning is still happening. The data meeting comes within "
+            "two days of the assessment."};
+        a = compose("How should our team use common formative assessment results?", NULL, two, 2,
+                    2.0);
+        ok(a != NULL && strncmp(a, "\"Teams use the results", 22) == 0
+               && strstr(a, "\"A common summative") != NULL,
+           "the opening is the sentence that answers the question, from any chosen section");
+        show(a);
+        free(a);
+    }
     return 0;
 }
