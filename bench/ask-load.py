@@ -7,7 +7,8 @@ one after another in its own conversation (the first starts it, the others
 continue it), alternating a JSON answer and a streamed one.  A request
 succeeds when it answers 200 with an answer document (JSON) or a stream that
 ends with `done`.  One JSON line per request goes to stdout:
-{"client", "i", "mode", "status", "ok", "start", "end", "ms", "error"} with
+{"client", "i", "mode", "status", "ok", "start", "end", "ms", "error",
+"conversation_id", "message_id"} (the answer's id, when the server gave one) with
 times in seconds since the epoch.  While the clients run, GET /health is
 polled every 50 ms and each probe is printed as {"health": status, "start",
 "end", "ms"}.
@@ -69,6 +70,7 @@ def sse_done(raw):
 def client(base, k, cookie, csrf, n, out, lock):
     conv = None
     for i in range(n):
+        mid = None
         stream = i % 2 == 1
         body = {"question": QUESTIONS[(k + i) % len(QUESTIONS)]}
         if conv:
@@ -83,12 +85,17 @@ def client(base, k, cookie, csrf, n, out, lock):
                 events = sse_done(raw)
                 last = events[-1] if events else (None, "")
                 ok = last[0] == "done"
+                for name, data in events:
+                    if name in ("meta", "done") and '"message_id"' in data:
+                        mid = json.loads(data).get("message_id") or mid
                 if ok:
                     conv = json.loads(last[1]).get("conversation_id") or conv
                 else:
                     err = "stream ended with %s" % (last[0],)
             elif status == 200:
-                conv = json.loads(raw).get("conversation_id") or conv
+                doc = json.loads(raw)
+                conv = doc.get("conversation_id") or conv
+                mid = doc.get("message_id")
                 ok = True
             else:
                 err = raw.decode("utf-8", "replace")[:300]
@@ -99,7 +106,7 @@ def client(base, k, cookie, csrf, n, out, lock):
             out.write(json.dumps({"client": k, "i": i, "mode": "sse" if stream else "json",
                                   "status": status, "ok": ok, "start": t0, "end": t1,
                                   "ms": round((t1 - t0) * 1000, 1), "error": err,
-                                  "conversation_id": conv}) + "\n")
+                                  "conversation_id": conv, "message_id": mid}) + "\n")
             out.flush()
 
 

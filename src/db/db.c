@@ -184,6 +184,15 @@ static PGconn *conn_until(struct db *db, int64_t deadline_ms)
     if (db->broken_tx)
         return NULL; /* the transaction is gone; db.h */
     now = now_ms();
+    if (deadline_ms != 0 && db->per_request) {
+        /* One wait per request, whichever statement starts it. */
+        if (db->wait_until_ms == 0)
+            db->wait_until_ms = deadline_ms;
+        else if (db->wait_until_ms < deadline_ms)
+            deadline_ms = db->wait_until_ms;
+        if (deadline_ms <= now)
+            deadline_ms = 0; /* spent: at most one attempt */
+    }
     if (deadline_ms == 0 && db->last_attempt_ms != 0 && now - db->last_attempt_ms < DB_RETRY_MS)
         return NULL; /* last_error still says why */
     for (;;) {
@@ -418,6 +427,8 @@ bool db_ping(struct db *db, char *reason, size_t len)
 void db_request_begin(struct db *db)
 {
     db->broken_tx = false;
+    db->per_request = true;
+    db->wait_until_ms = 0;
 }
 
 PGconn *db_connect_cli(const struct config *cfg)

@@ -73,7 +73,11 @@ struct db {
     PGconn *conn;             /* NULL until connected; owned */
     const struct config *cfg; /* borrowed */
     int64_t last_attempt_ms;  /* when the last failed connect was tried */
-    int64_t wait_ms;          /* how long a statement waits for the database */
+    int64_t wait_ms;          /* how long a request waits for the database */
+    int64_t wait_until_ms;    /* when this request's waiting ends (set by its
+                               * first wait; 0: it has not waited) */
+    bool per_request;         /* db_request_begin() was called: one wait per
+                               * request (else one per statement: jobs, CLI) */
     char last_error[256];     /* why the last connect or query failed */
     char last_sqlstate[6];    /* the SQLSTATE of the last failed statement, or "" */
     unsigned generation;      /* counts connections opened: session settings
@@ -119,7 +123,10 @@ PGresult *db_exec_binary(struct db *db, const char *sql, int nparams, const char
  * database (at most one connection attempt per DB_RETRY_MS). */
 bool db_ping(struct db *db, char *reason, size_t len) __attribute__((nonnull));
 
-/* Starts a request: forgets a transaction broken in the last one. */
+/* Starts a request: forgets a transaction broken in the last one, and
+ * gives the request its PLCCOACH_DB_WAIT_MS afresh (a request's
+ * statements share one wait: a request whose first statement waited
+ * 3 s for the database does not wait 3 s more for each of the next). */
 void db_request_begin(struct db *db) __attribute__((nonnull));
 
 /* Opens a connection for the command line (no lazy retry throttle).

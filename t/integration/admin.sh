@@ -3,25 +3,11 @@
 # and locked roles, organizations (district -> school), teams, members and
 # coaches, disabling a user, the audit log and its pages; and the
 # matching `plccoach org|team` commands.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 stack_pool_env PLCCOACH_PUBLIC_URL=http://localhost:8000
 stack_start
 
-add_user() { # EMAIL NAME ROLE
-    printf 'password-of-%s\n' "$2" | stack_cli user add --email "$1" --name "$2" --role "$3" \
-        --password-stdin
-}
-signin() { # WHO EMAIL NAME
-    http POST /api/auth/login -c "$STACK_DIR/$1.jar" -H 'Content-Type: application/json' \
-        --data "{\"email\":\"$2\",\"password\":\"password-of-$3\"}"
-    [ "$HTTP_STATUS" = 200 ] || bail "sign-in failed for $2: $HTTP_BODY"
-    printf -v "csrf_$1" '%s' "$(json_get csrf_token)"
-}
 as() { # WHO METHOD PATH [curl args]
     local who=$1 var=csrf_$1
     shift
@@ -31,11 +17,10 @@ as() { # WHO METHOD PATH [curl args]
         -H 'Content-Type: application/json' "$@"
 }
 
-admin_id=$(add_user boss@example.org Boss admin)
-ed_id=$(add_user ed@example.org Ed educator)
-cat_id=$(add_user cat@example.org Cat educator)
-signin admin boss@example.org Boss
-signin ed ed@example.org Ed
+user_new admin admin boss@example.org Boss
+user_new ed educator ed@example.org Ed
+user_add cat educator cat@example.org Cat
+admin_id=$id_admin ed_id=$id_ed cat_id=$id_cat
 
 # ---- Roles from the router table ----------------------------------------------
 for route in "GET /api/admin/users" "GET /api/admin/organizations" "GET /api/admin/teams" \
@@ -123,7 +108,7 @@ is "$HTTP_STATUS" 200 "disable Ed"
 as ed GET /api/me
 is "$HTTP_STATUS" 401 "Ed's session ended at once"
 http POST /api/auth/login -H 'Content-Type: application/json' \
-    --data '{"email":"ed@example.org","password":"password-of-Ed"}'
+    --data '{"email":"ed@example.org","password":"password-of-ed"}'
 is "$HTTP_STATUS" 401 "and Ed cannot sign in"
 
 # ---- Audit log ---------------------------------------------------------------------------------

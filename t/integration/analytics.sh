@@ -9,11 +9,7 @@
 # hidden when one alone would be; the audit rows; the CSV tables; bad
 # parameters; and the usage rollups written by the triggers equal to a
 # full recomputation (usage_rebuild()).
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 . "$PLC_SRCDIR/t/integration/conversations-lib.bash"
 
 stack_pool_env PLCCOACH_PUBLIC_URL=http://localhost:8000

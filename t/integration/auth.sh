@@ -3,11 +3,7 @@
 # and what the database keeps of it, /api/me, CSRF and Origin checks, idle
 # and absolute expiry, sign-out, throttling of failed sign-ins, and the
 # audit trail they leave.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 ORIGIN=http://localhost:8000
 stack_pool_env PLCCOACH_PUBLIC_URL=$ORIGIN PLCCOACH_LOGIN_MAX_FAILURES=3 \

@@ -7,12 +7,8 @@
 # book's original); S3 failing during an upload gives a clean 503 and no
 # job; a job whose object is missing fails with a clear error while the job
 # process carries on.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$(dirname "$0")/../lib/integration.sh"
 : "${PLC_BUILDDIR:=$PLC_SRCDIR}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
 . "$PLC_SRCDIR/t/s3/lib.bash"
 
 s3_require
@@ -33,12 +29,8 @@ s3obj() {
         "$PLC_BUILDDIR/t/storage/storage-tool" "$@" 2>>"$STACK_DIR/log/storage-tool.log"
 }
 
-printf 'password-of-boss\n' | stack_cli user add --email boss@example.org --name boss \
-    --role admin --password-stdin >/dev/null || bail "user add"
-http POST /api/auth/login -c "$STACK_DIR/boss.jar" -H 'Content-Type: application/json' \
-    --data '{"email":"boss@example.org","password":"password-of-boss"}'
-[ "$HTTP_STATUS" = 200 ] || bail "sign-in failed: $HTTP_BODY"
-csrf=$(json_get csrf_token)
+user_new boss admin boss@example.org boss
+csrf=$csrf_boss
 upload() { # FILE QUERY
     http POST "/api/admin/books?$2" -b "$STACK_DIR/boss.jar" -H "X-CSRF-Token: $csrf" \
         -H 'Content-Type: application/octet-stream' --data-binary "@$1"

@@ -4,25 +4,14 @@
 # process the master supervises, its outcome (done / unchanged / failed
 # with a message), jobs shared by two job processes without doubles, the
 # admin-only routes, the size limit, removal, and the audit trail.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 STACK_JOB_WORKERS=2
 stack_pool_env PLCCOACH_PUBLIC_URL=http://localhost:8000 PLCCOACH_MAX_UPLOAD_BYTES=200000
 stack_start
 
-for who in boss:admin ed:educator; do
-    name=${who%%:*}
-    printf 'password-of-%s\n' "$name" | stack_cli user add --email "$name@example.org" \
-        --name "$name" --role "${who#*:}" --password-stdin >/dev/null || bail "user add"
-    http POST /api/auth/login -c "$STACK_DIR/$name.jar" -H 'Content-Type: application/json' \
-        --data "{\"email\":\"$name@example.org\",\"password\":\"password-of-$name\"}"
-    [ "$HTTP_STATUS" = 200 ] || bail "sign-in failed: $HTTP_BODY"
-    printf -v "csrf_$name" '%s' "$(json_get csrf_token)"
-done
+user_new boss admin
+user_new ed educator
 upload() { # WHO FILE QUERY
     local var=csrf_$1
     http POST "/api/admin/books?$3" -b "$STACK_DIR/$1.jar" -H "X-CSRF-Token: ${!var}" \

@@ -7,38 +7,27 @@
 # streams end the pool serves again.
 #
 # Two workers, a queue of one, one job process.  The workers are filled with streamed
-# answers the model stand-in paces (a pause before the first token, then
-# each chunk of about three words after a delay), as a hosted model does.
+# answers the model stand-in holds after their first token until the test
+# releases them (its "hold" behaviour, t/model/README.md): the workers are
+# busy exactly as long as the checks need, however loaded the machine is
+# and however long retrieval makes the answers.
 # shellcheck disable=SC2154,SC2317  # csrf_* come from coach_user; helpers run through plc_poll
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 . "$PLC_SRCDIR/t/integration/coach-lib.bash"
 
-command -v python3 >/dev/null 2>&1 || bail "python3 is needed for the model stand-in"
 stack_require_servers
-stack_init
-coproc STUB { exec python3 "$PLC_SRCDIR/t/model/stub.py" 2>>"$STACK_DIR/log/stub.log"; }
-# shellcheck disable=SC2153  # STUB_PID is set by coproc
-STACK_EXTRA_PIDS="${STACK_EXTRA_PIDS:-} $STUB_PID"
-read -r -t 20 STUB_PORT <&"${STUB[0]}" || bail "the model stand-in did not start"
-STUB_URL=http://127.0.0.1:$STUB_PORT
+stub_start
 
 STACK_WORKERS=2
 STACK_QUEUE=1
 # One job process, as in a task: the connection budget counts it.
 STACK_JOB_WORKERS=1
-stack_pool_env PLCCOACH_PUBLIC_URL=http://localhost:8000 PLCCOACH_COACH_RATE_LIMIT=1000 \
-    PLCCOACH_LLM_BASE_URL="$STUB_URL" PLCCOACH_LLM_MODEL=stub-model PLCCOACH_LLM_API_KEY=sk-test \
+stub_pool_env PLCCOACH_PUBLIC_URL=http://localhost:8000 PLCCOACH_COACH_RATE_LIMIT=1000 \
     PLCCOACH_LLM_FIRST_TOKEN_TIMEOUT_MS=5000 PLCCOACH_LLM_TIMEOUT_MS=100000
 stack_start
 stack_cli ingest "$PLC_SRCDIR/content/starter" >/dev/null || bail "the starter library did not ingest"
 coach_user ann
 
-stub_script() { curl -s -f -X POST -H 'Content-Type: application/json' --data "$1" "$STUB_URL/__script" >/dev/null; }
-stub_reset() { curl -s -f -X POST "$STUB_URL/__reset" >/dev/null; }
 
 # Connections to the pool's socket, accepted by a worker or waiting in
 # the backlog: every socket of /proc/net/unix bearing the socket's path
@@ -58,25 +47,22 @@ streams_in_flight() {
 
 # ---- fill both workers and the queue place ----------------------------------------------
 stub_reset
-# About 40 s each (500 ms to the first token, then 1 s per chunk of some
-# 40): long enough to start the third and make the refused requests on a
-# loaded machine while both workers still stream.
-b='{"stall_before_ms": 500, "delay_ms_per_chunk": 1000}'
-# Every chat request of these asks takes one (FIFO), whatever it is for.
+# Held after the first token until stub_release: the workers stay busy
+# for the checks below and no longer.
+b='{"hold": "busy"}'
+# Every chat request of these asks takes one (FIFO), whatever it is for;
+# one that comes after the release goes straight through.
 stub_script "{\"responses\": [$b, $b, $b, $b, $b, $b, $b, $b]}"
 streams=()
 for i in 1 2; do
-    ask_stream ann "$STACK_DIR/s$i" "How should our team write norms? ($i)" "" --max-time 120 &
+    ask_stream ann "$STACK_DIR/s$i" "How should our team write norms? ($i)" "" &
     streams+=($!)
 done
 STACK_EXTRA_PIDS="$STACK_EXTRA_PIDS ${streams[*]}"
 two_streaming() { [ "$(fcgi_in_flight)" = 2 ]; }
 ok "both workers hold a streamed answer" plc_poll 30 two_streaming
 # The third waits in the socket's backlog: the one queue place.
-# It waits for a worker (one stream's length) and then streams its own
-# answer, so it gets twice ask_stream's usual 60 s: the stand-in's answer
-# is as long as the passages it quotes, which retrieval decides.
-ask_stream ann "$STACK_DIR/s3" "How should our team write norms? (3)" "" --max-time 180 &
+ask_stream ann "$STACK_DIR/s3" "How should our team write norms? (3)" "" &
 streams+=($!)
 STACK_EXTRA_PIDS="$STACK_EXTRA_PIDS $!"
 three_connected() { [ "$(fcgi_connections)" = 3 ]; }
@@ -115,11 +101,16 @@ fi
 
 # A health check is not refused as busy: it waits for a worker.
 health_out=$STACK_DIR/health.out
-curl -s -o /dev/null -w '%{http_code}' --max-time 120 "$(stack_url /health/ready)" >"$health_out" &
+curl -s -o /dev/null -w '%{http_code}' --max-time 60 "$(stack_url /health/ready)" >"$health_out" &
 health_pid=$!
 STACK_EXTRA_PIDS="$STACK_EXTRA_PIDS $health_pid"
+four_connected() { [ "$(fcgi_connections)" = 4 ]; }
+ok "nginx has passed the health check to the pool, past the bound: it waits in the backlog" \
+    plc_poll 30 four_connected
 
 # ---- the streams end, the queued one is served, the pool recovers ------------------------
+is "$(streams_in_flight)" 3 "all three streams were still going when released"
+stub_release busy
 for pid in "${streams[@]}"; do
     wait "$pid" || true
 done

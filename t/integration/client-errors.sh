@@ -4,11 +4,7 @@
 # session cookie (429 with Retry-After beyond, nothing logged), the same
 # error logged once per 10 minutes with the count of repeats dropped, and
 # each logged line capped at about 3 kB however large the report.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 stack_pool_env PLCCOACH_CLIENT_ERROR_LIMIT=5
 stack_start

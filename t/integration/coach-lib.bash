@@ -6,13 +6,7 @@
 # coach_user NAME [ROLE]: creates NAME@example.org with a password, signs in
 # (cookie jar $STACK_DIR/NAME.jar) and sets csrf_NAME.
 coach_user() {
-    local who=$1 role=${2:-educator}
-    printf 'password-%s-123\n' "$who" | stack_cli user add --email "$who@example.org" \
-        --name "$who" --role "$role" --password-stdin >/dev/null || bail "user add failed for $who"
-    http POST /api/auth/login -c "$STACK_DIR/$who.jar" -H 'Content-Type: application/json' \
-        --data "{\"email\":\"$who@example.org\",\"password\":\"password-$who-123\"}"
-    [ "$HTTP_STATUS" = 200 ] || bail "sign-in failed for $who: $HTTP_BODY"
-    printf -v "csrf_$who" '%s' "$(json_get csrf_token)"
+    user_new "$@"
 }
 
 # json_body QUESTION [CONVERSATION_ID]: the request body, JSON-encoded.

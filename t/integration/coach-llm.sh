@@ -8,34 +8,20 @@
 # place); what is saved is what the client got in `done`.
 # One worker, so that the breaker's per-process state is the one tested.
 # shellcheck disable=SC2154,SC2317  # csrf_* are set by coach_user; helpers run through ok/plc_poll
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 . "$PLC_SRCDIR/t/integration/coach-lib.bash"
 
-command -v python3 >/dev/null 2>&1 || bail "python3 is needed for the model stand-in"
 stack_require_servers
-stack_init
-coproc STUB { exec python3 "$PLC_SRCDIR/t/model/stub.py" 2>>"$STACK_DIR/log/stub.log"; }
-# shellcheck disable=SC2153  # STUB_PID is set by coproc
-STACK_EXTRA_PIDS="${STACK_EXTRA_PIDS:-} $STUB_PID"
-read -r -t 20 STUB_PORT <&"${STUB[0]}" || bail "the model stand-in did not start"
-STUB_URL=http://127.0.0.1:$STUB_PORT
+stub_start
 
 STACK_WORKERS=1
-stack_pool_env PLCCOACH_PUBLIC_URL=http://localhost:8000 PLCCOACH_COACH_RATE_LIMIT=1000 \
-    PLCCOACH_LLM_BASE_URL="$STUB_URL" PLCCOACH_LLM_MODEL=stub-model PLCCOACH_LLM_API_KEY=sk-test \
+stub_pool_env PLCCOACH_PUBLIC_URL=http://localhost:8000 PLCCOACH_COACH_RATE_LIMIT=1000 \
     PLCCOACH_LLM_FIRST_TOKEN_TIMEOUT_MS=1500 PLCCOACH_LLM_TIMEOUT_MS=6000 PLCCOACH_LLM_RETRIES=2 \
     PLCCOACH_LLM_BREAKER_FAILURES=3 PLCCOACH_LLM_BREAKER_COOLDOWN_MS=600000
 stack_start
 stack_cli ingest "$PLC_SRCDIR/content/starter" >/dev/null || bail "the starter library did not ingest"
 coach_user ann
 
-stub_script() { curl -s -f -X POST -H 'Content-Type: application/json' --data "$1" "$STUB_URL/__script" >/dev/null; }
-stub_reset() { curl -s -f -X POST "$STUB_URL/__reset" >/dev/null; }
-stub_requests() { curl -s -f "$STUB_URL/__requests"; }
 stub_count() { stub_requests | pyjson 'print(len(d))'; }
 
 # Checks the last JSON answer: each quote in its chunk (normalised), each

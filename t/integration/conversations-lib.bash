@@ -11,37 +11,14 @@
 #     conv_id=$(new_conversation ed "Title")
 #     msg_id=$(add_message "$conv_id" user "How do we ...?")
 
-declare -A _pw _email
-
 # add_user WHO EMAIL NAME ROLE: a local account; its id in id_WHO.
+# signin WHO: signs WHO in (cookie jar $STACK_DIR/WHO.jar, csrf_WHO).
+# as WHO METHOD PATH [CURL-ARGS...]: t/lib/users.sh.
 add_user() {
-    local id
-    _pw[$1]="password-of-$1-123"
-    _email[$1]=$2
-    id=$(printf '%s\n' "${_pw[$1]}" | stack_cli user add --email "$2" --name "$3" --role "$4" \
-        --password-stdin) || bail "user add $2 failed"
-    printf -v "id_$1" '%s' "$id"
+    user_add "$1" "$4" "$2" "$3"
 }
-
-# signin WHO: signs WHO in (cookie jar $STACK_DIR/WHO.jar); the CSRF token
-# goes to csrf_WHO.
 signin() {
-    http POST /api/auth/login -c "$STACK_DIR/$1.jar" -H 'Content-Type: application/json' \
-        --data "{\"email\":\"${_email[$1]}\",\"password\":\"${_pw[$1]}\"}"
-    [ "$HTTP_STATUS" = 200 ] || bail "sign-in failed for ${_email[$1]}: $HTTP_BODY"
-    printf -v "csrf_$1" '%s' "$(json_get csrf_token)"
-}
-
-# as WHO METHOD PATH [CURL-ARGS...]: a request with WHO's session and CSRF
-# token; a JSON Content-Type only when --data is given.
-as() {
-    local who=$1 var=csrf_$1 method=$2 path=$3 a
-    shift 3
-    local extra=()
-    for a in "$@"; do
-        [ "$a" = --data ] && extra=(-H 'Content-Type: application/json')
-    done
-    http "$method" "$path" -b "$STACK_DIR/$who.jar" -H "X-CSRF-Token: ${!var}" "${extra[@]}" "$@"
+    user_signin "$1"
 }
 
 # as_nocsrf WHO METHOD PATH [CURL-ARGS...]: the same without the token.

@@ -5,11 +5,7 @@
 # and messages, date range, archive filter, previews), rename, archive,
 # delete with its audit entry; privacy (another user's conversation is a
 # 404 for every route and every role) and CSRF on every change.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 . "$PLC_SRCDIR/t/integration/conversations-lib.bash"
 
 stack_pool_env PLCCOACH_PUBLIC_URL=http://localhost:8000

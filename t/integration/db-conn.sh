@@ -5,11 +5,7 @@
 # waits) and t/db/prepare-tool (statements prepared once per connection,
 # again after a reconnection or a migration, not at all when turned off)
 # print the TAP.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 for tool in conn-tool prepare-tool; do
     [ -x "$PLC_BUILDDIR/t/db/$tool" ] || bail "$PLC_BUILDDIR/t/db/$tool is not built"

@@ -10,11 +10,7 @@
 # outage shorter than the wait costs nothing.  bench/db-restart.sh
 # measures the default with more requests (docs/performance.md).
 # shellcheck disable=SC2317  # helpers are called through plc_poll
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 command -v python3 >/dev/null 2>&1 || skip_all "python3 is not installed"
 CLIENTS=8
@@ -27,16 +23,7 @@ stack_start
 stack_cli ingest "$PLC_SRCDIR/content/starter" >"$STACK_DIR/log/ingest.log" 2>&1 ||
     bail "the starter library did not ingest"
 
-: >"$STACK_DIR/clients"
-for k in $(seq 1 "$CLIENTS"); do
-    printf 'password-of-c%s\n' "$k" | stack_cli user add --email "c$k@example.org" --name "C$k" \
-        --password-stdin >/dev/null || bail "user add"
-    http POST /api/auth/login -c "$STACK_DIR/c$k.jar" -H 'Content-Type: application/json' \
-        --data "{\"email\":\"c$k@example.org\",\"password\":\"password-of-c$k\"}"
-    [ "$HTTP_STATUS" = 200 ] || bail "sign-in failed: $HTTP_BODY"
-    printf 'plc_session=%s %s\n' "$(awk '$6 == "plc_session" { print $7 }' "$STACK_DIR/c$k.jar")" \
-        "$(json_get csrf_token)" >>"$STACK_DIR/clients"
-done
+users_clients_file "$CLIENTS" "$STACK_DIR/clients"
 
 results=$STACK_DIR/load.jsonl
 python3 "$PLC_SRCDIR/bench/ask-load.py" run "$(stack_url)" "$STACK_DIR/clients" "$ASKS" \

@@ -4,13 +4,7 @@
 # stand-in t/model/stub.py: the model's tags are stored, a batch whose call
 # or answer fails keeps the lexicon's tags, `lexicon` never calls the
 # model, and a file already in the library is not sent again.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-# shellcheck source=t/lib/tap.sh
-. "$PLC_SRCDIR/t/lib/tap.sh"
-# shellcheck source=t/lib/stack.sh
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 command -v python3 >/dev/null 2>&1 || skip_all "python3 is not installed"
 stack_require_servers
@@ -18,16 +12,8 @@ stack_init
 stack_pg_start
 stack_migrate
 
-# The stand-in model on a free port (its first line of output).
-python3 "$PLC_SRCDIR/t/model/stub.py" >"$STACK_DIR/tmp/stub.out" 2>"$STACK_DIR/log/stub.log" &
-STACK_EXTRA_PIDS="${STACK_EXTRA_PIDS:-} $!"
-for _ in $(seq 1 100); do
-    [ -s "$STACK_DIR/tmp/stub.out" ] && break
-    sleep 0.1
-done
-port=$(head -n 1 "$STACK_DIR/tmp/stub.out")
-[[ "$port" =~ ^[0-9]+$ ]] || bail "the model stand-in did not start"
-model="http://127.0.0.1:$port"
+stub_start
+model=$STUB_URL
 stub() { curl -sS --max-time 5 "$@"; }
 requests() { stub "$model/__requests" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 sql() { stack_psql -- -c "$1"; }

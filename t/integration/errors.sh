@@ -4,13 +4,7 @@
 # either limit, malformed JSON, a wrong content type, unknown fields,
 # unknown routes, wrong methods, malformed queries and paths.
 # shellcheck disable=SC2317  # helpers are called through ok and plc_poll
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-# shellcheck source=t/lib/tap.sh
-. "$PLC_SRCDIR/t/lib/tap.sh"
-# shellcheck source=t/lib/stack.sh
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 LIMIT=4096
 stack_pool_env PLCCOACH_MAX_BODY_BYTES=$LIMIT

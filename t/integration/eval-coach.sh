@@ -18,11 +18,7 @@
 # their gates; the answers' figures (follow-ups, key terms), which follow
 # retrieval, are TODO lines naming the figure when below their floors, as
 # is every missed target; the misses are in docs/performance.md.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 # The gates, as declared above (targets met: the target; missed: the
 # floor).  The stand-in writes fixed answers (t/model/README.md), so with
@@ -62,13 +58,8 @@ target() {
 
 mkbooks="$PLC_BUILDDIR/eval/holdout/mkbooks"
 [ -x "$mkbooks" ] || skip_all "eval/holdout/mkbooks is not built (make check builds it)"
-command -v python3 >/dev/null 2>&1 || bail "python3 is needed for the model stand-in"
 stack_require_servers
-stack_init
-coproc STUB { exec python3 "$PLC_SRCDIR/t/model/stub.py" 2>>"$STACK_DIR/log/stub.log"; }
-# shellcheck disable=SC2153  # STUB_PID is set by coproc
-STACK_EXTRA_PIDS="${STACK_EXTRA_PIDS:-} $STUB_PID"
-read -r -t 20 STUB_PORT <&"${STUB[0]}" || bail "the model stand-in did not start"
+stub_start
 stack_start
 mkdir -p "$STACK_DIR/pdfs"
 "$mkbooks" "$STACK_DIR/pdfs" "$PLC_SRCDIR"/eval/holdout/books/*.book 2>"$STACK_DIR/log/mkbooks.err" ||

@@ -16,13 +16,7 @@
 # recall@1 at least the baseline's, and since k1 4.0 / b 0.3 (chosen on
 # tune; docs/performance.md) recall@5 at least the baseline's too (it
 # was reported XPASS, and so became a gate).
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-# shellcheck source=t/lib/tap.sh
-. "$PLC_SRCDIR/t/lib/tap.sh"
-# shellcheck source=t/lib/stack.sh
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 mkbooks="$PLC_BUILDDIR/eval/holdout/mkbooks"
 [ -x "$mkbooks" ] || skip_all "eval/holdout/mkbooks is not built (make check builds it)"

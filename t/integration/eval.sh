@@ -6,11 +6,7 @@
 # measuring tool itself: intervals reproducible by seed, the baseline
 # gate failing when retrieval is worse, per-question lines, the new
 # question fields and the coach's page, key-term and quote metrics.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 MIN=${PLC_EVAL_MIN_RECALL5:-0.75}
 stack_start

@@ -9,11 +9,7 @@
 # export is 404; a share link's holder exports only what the link shows;
 # an expired export is 410 and the job process deletes its file; the
 # audit trail; `plccoach export`.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 . "$PLC_SRCDIR/t/integration/conversations-lib.bash"
 
 command -v pdftotext >/dev/null 2>&1 || skip_all "pdftotext is not installed (Debian's poppler-utils)"

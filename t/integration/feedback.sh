@@ -5,11 +5,7 @@
 # caller's own conversations; the admins' list of flagged answers (with
 # the question before each and nothing more of the conversation), its
 # pages, and resolving a flag (audited; re-flagging opens it again).
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 . "$PLC_SRCDIR/t/integration/conversations-lib.bash"
 
 stack_pool_env PLCCOACH_PUBLIC_URL=http://localhost:8000

@@ -4,13 +4,7 @@
 # lines, and a database outage (503, then 200 again without restarting the
 # pool).
 # shellcheck disable=SC2317  # helpers are called through ok and plc_poll
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-# shellcheck source=t/lib/tap.sh
-. "$PLC_SRCDIR/t/lib/tap.sh"
-# shellcheck source=t/lib/stack.sh
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 # pool_logged REQUEST-ID: whether the pool's log has a line for that id.
 pool_logged() {

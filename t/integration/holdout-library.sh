@@ -8,13 +8,7 @@
 # and whose text is the text of those pages with no running header and no
 # page number in it, and no page left out.  The expectations are read from
 # the sources by eval/holdout/holdout.py, not from the generator.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-# shellcheck source=t/lib/tap.sh
-. "$PLC_SRCDIR/t/lib/tap.sh"
-# shellcheck source=t/lib/stack.sh
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 mkbooks="$PLC_BUILDDIR/eval/holdout/mkbooks"
 holdout="$PLC_SRCDIR/eval/holdout/holdout.py"

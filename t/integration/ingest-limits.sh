@@ -7,11 +7,7 @@
 # job that failed for good is removed from storage, unless a book or
 # another job needs it; an admin deletes a failed job (never a queued,
 # running or done one), audited.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 mkpdf="$PLC_BUILDDIR/t/fixtures/mkpdf"
 [ -x "$mkpdf" ] || skip_all "t/fixtures/mkpdf is not built (make check builds it)"
@@ -22,12 +18,8 @@ fx=$STACK_DIR/fixtures
 mkdir -p "$fx"
 ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$mkpdf" "$fx" || bail "mkpdf failed"
 
-printf 'password-of-boss\n' | stack_cli user add --email boss@example.org --name Boss --role admin \
-    --password-stdin >/dev/null || bail "user add"
-http POST /api/auth/login -c "$STACK_DIR/boss.jar" -H 'Content-Type: application/json' \
-    --data '{"email":"boss@example.org","password":"password-of-boss"}'
-[ "$HTTP_STATUS" = 200 ] || bail "sign-in failed: $HTTP_BODY"
-csrf=$(json_get csrf_token)
+user_new boss admin boss@example.org Boss
+csrf=$csrf_boss
 upload() { # FILE NAME
     http POST "/api/admin/books?filename=$2" -b "$STACK_DIR/boss.jar" -H "X-CSRF-Token: $csrf" \
         -H 'Content-Type: application/octet-stream' --data-binary "@$1"

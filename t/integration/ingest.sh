@@ -3,13 +3,7 @@
 # Markdown books with chapters and printed page labels, domains on every
 # chunk, the same file twice, --replace, refusals that write nothing, and
 # books list/show/remove.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-# shellcheck source=t/lib/tap.sh
-. "$PLC_SRCDIR/t/lib/tap.sh"
-# shellcheck source=t/lib/stack.sh
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 mkpdf="$PLC_BUILDDIR/t/fixtures/mkpdf"
 [ -x "$mkpdf" ] || skip_all "t/fixtures/mkpdf is not built (make check builds it)"

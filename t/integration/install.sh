@@ -5,13 +5,7 @@
 # pass `nginx -t` as they are (only their absolute paths moved to a
 # scratch directory).
 # shellcheck disable=SC2317  # helpers are called through ok and plc_poll
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-# shellcheck source=t/lib/tap.sh
-. "$PLC_SRCDIR/t/lib/tap.sh"
-# shellcheck source=t/lib/stack.sh
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 [ -f "$PLC_BUILDDIR/Makefile" ] || bail "$PLC_BUILDDIR has no Makefile: configure first"
 stack_init

@@ -7,11 +7,7 @@
 # attempts cannot overrun the limit; attempts of any outcome are bounded
 # per account and per address; live sessions per user are capped; the
 # dummy hash for unknown emails is computed before any worker serves.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 STACK_WORKERS=3
 stack_pool_env PLCCOACH_LOGIN_MAX_FAILURES=3 PLCCOACH_LOGIN_MAX_FAILURES_IP=6 \

@@ -3,13 +3,7 @@
 # recorded checksums, the vector extension, two runs at once, an edited
 # migration refused, a failing migration rolled back.
 # shellcheck disable=SC2317  # helpers are called through ok and plc_poll
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-# shellcheck source=t/lib/tap.sh
-. "$PLC_SRCDIR/t/lib/tap.sh"
-# shellcheck source=t/lib/stack.sh
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 stack_require_servers
 stack_init
@@ -166,8 +160,10 @@ PLCCOACH_DB_NAME=waiting PLCCOACH_DB_CONNECT_TIMEOUT=2 stack_cli migrate --wait 
     >"$STACK_DIR/log/wait.log" 2>&1 &
 waiter=$!
 STACK_EXTRA_PIDS="${STACK_EXTRA_PIDS:-} $waiter"
-sleep 3
-ok "migrate --wait is still waiting while PostgreSQL is down" plc_pid_alive "$waiter"
+saying_waiting() { grep -q 'the database is unreachable; trying again' "$STACK_DIR/log/wait.log"; }
+plc_poll 30 saying_waiting || true
+ok "migrate --wait says it is waiting while PostgreSQL is down" saying_waiting
+ok "... and is still running" plc_pid_alive "$waiter"
 pg_start
 wait "$waiter" || rc=$?
 cat "$STACK_DIR/log/wait.log" >>"$STACK_DIR/log/cli.log"

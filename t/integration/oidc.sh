@@ -8,11 +8,7 @@
 # that is never published) ends with a clear error and no session, and a
 # key rotated into the JWKS is picked up by one refetch; email linking
 # rules; the Clever slot's organizations and roles; the audit trail.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 command -v node >/dev/null 2>&1 || skip_all "node is not installed"
 [ -f "$PLC_SRCDIR/t/oidc/node_modules/oidc-provider/package.json" ] ||

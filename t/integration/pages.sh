@@ -9,11 +9,7 @@
 # owner or a share link's holder sees it; a book whose file is gone, or
 # that was removed, shows the quoted passage instead, with a notice.  The
 # images are kept in t/integration/pages-images/ under the build directory.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 . "$PLC_SRCDIR/t/integration/conversations-lib.bash"
 
 mkpdf=$PLC_BUILDDIR/t/fixtures/mkpdf

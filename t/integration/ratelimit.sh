@@ -3,24 +3,14 @@
 # then 429 with a sane Retry-After; per user; exact under concurrency
 # (requests racing through several workers never overshoot); and the
 # window rolls.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 STACK_WORKERS=4
 stack_pool_env PLCCOACH_PUBLIC_URL=http://localhost:8000 PLCCOACH_COACH_RATE_LIMIT=3
 stack_start
 
-for who in ann bob; do
-    printf 'password-%s-123\n' "$who" | stack_cli user add --email "$who@example.org" \
-        --name "$who" --password-stdin >/dev/null || bail "user add failed"
-    http POST /api/auth/login -c "$STACK_DIR/$who.jar" -H 'Content-Type: application/json' \
-        --data "{\"email\":\"$who@example.org\",\"password\":\"password-$who-123\"}"
-    [ "$HTTP_STATUS" = 200 ] || bail "login failed for $who: $HTTP_BODY"
-    printf -v "csrf_$who" '%s' "$(json_get csrf_token)"
-done
+user_new ann
+user_new bob
 
 quota() { # WHO
     local var=csrf_$1

@@ -6,11 +6,7 @@
 # GET /api/search is for admins only; `plccoach eval` prints its metrics
 # and its --min-recall5 gate works.  Chunks come from
 # t/library/search-fixture.sql (no ingestion needed).
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 stack_pool_env PLCCOACH_PUBLIC_URL=http://localhost:8000
 stack_start
@@ -176,15 +172,8 @@ stack_cli search 'x' --domain nope >/dev/null 2>&1 && rc=0 || rc=$?
 is "$rc" 2 "an unknown domain is a usage error"
 
 # ---- GET /api/search -----------------------------------------------------------
-printf 'password-of-boss\n' | stack_cli user add --email boss@example.org --name Boss \
-    --role admin --password-stdin >/dev/null
-printf 'password-of-ed\n' | stack_cli user add --email ed@example.org --name Ed \
-    --role educator --password-stdin >/dev/null
-for who in boss ed; do
-    http POST /api/auth/login -c "$STACK_DIR/$who.jar" -H 'Content-Type: application/json' \
-        --data "{\"email\":\"$who@example.org\",\"password\":\"password-of-$who\"}"
-    [ "$HTTP_STATUS" = 200 ] || bail "sign-in failed for $who: $HTTP_BODY"
-done
+user_new boss admin boss@example.org Boss
+user_new ed educator ed@example.org Ed
 http GET '/api/search?q=What+is+RTI%3F&k=2' -b "$STACK_DIR/ed.jar"
 is "$HTTP_STATUS" 403 "an educator gets 403 from /api/search"
 http GET '/api/search?q=What+is+RTI%3F'

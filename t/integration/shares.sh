@@ -5,11 +5,7 @@
 # in by default; public with PLCCOACH_SHARE_PUBLIC=true), a snapshot of
 # the messages at share time, expiry, revocation, the same 404 for
 # unknown, expired and revoked links, privacy, and the audit trail.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 . "$PLC_SRCDIR/t/integration/conversations-lib.bash"
 
 ORIGIN=http://localhost:8000

@@ -5,11 +5,7 @@
 # after it expired, not for a disabled account, not for an account that
 # signs in only through single sign-on; an admin adds a person and gets a
 # link to pass on; every step is audited.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 ORIGIN=http://localhost:18999
 stack_pool_env PLCCOACH_PUBLIC_URL=$ORIGIN

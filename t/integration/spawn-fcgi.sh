@@ -2,13 +2,7 @@
 # The same binary started by spawn-fcgi: it serves on the socket it
 # inherits on fd 0 (no --listen), behind nginx, and drains on SIGTERM.
 # shellcheck disable=SC2317  # helpers are called through ok and plc_poll
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-# shellcheck source=t/lib/tap.sh
-. "$PLC_SRCDIR/t/lib/tap.sh"
-# shellcheck source=t/lib/stack.sh
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 stack_require_servers spawn-fcgi
 stack_init

@@ -2,13 +2,7 @@
 # Server-sent events pass through nginx as they are written: each event
 # reaches the client when the worker flushes it, not at the end.
 # shellcheck disable=SC2317  # helpers are called through ok and plc_poll
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-# shellcheck source=t/lib/tap.sh
-. "$PLC_SRCDIR/t/lib/tap.sh"
-# shellcheck source=t/lib/stack.sh
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 
 stack_start
 

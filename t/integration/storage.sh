@@ -7,12 +7,8 @@
 # full URI with its authorization token, IMDSv2), wrong credentials refused,
 # a missing object a clean "not found", retries on 503, and no secret in any
 # log.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$(dirname "$0")/../lib/integration.sh"
 : "${PLC_BUILDDIR:=$PLC_SRCDIR}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
 . "$PLC_SRCDIR/t/s3/lib.bash"
 
 s3_require

@@ -8,11 +8,7 @@
 # sessions dead, a pseudonymous record in the audit log, the analytics
 # rollups without them; retention (`plccoach retention` and the job
 # process's daily run) deleting only what is old.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
 . "$PLC_SRCDIR/t/integration/conversations-lib.bash"
 command -v unzip >/dev/null 2>&1 || skip_all "unzip is not installed (scripts/check installs it)"
 

@@ -16,6 +16,8 @@ Ollama and vLLM.  See t/model/README.md for the whole contract:
                               one per chat request.
   GET  /__requests            the chat requests received and how each ended.
   POST /__reset               clears the queue and the log.
+  POST /__release             {"hold": name}: lets the streams held as name
+                              go on (see "hold" in t/model/README.md).
   GET  /health                200.
 """
 import argparse
@@ -34,6 +36,16 @@ REQUESTS = []  # one dict per chat request
 # own, so that scripting an answer is not taken by the question's routing.
 CLASSIFY_QUEUE = []
 CLASSIFY_REQUESTS = []
+# Gates for {"hold": name}: a stream waits at its first token until the
+# test releases the name (POST /__release), at most HOLD_MAX_S.
+HOLDS = {}
+HOLD_MAX_S = 300
+
+
+def hold_gate(name):
+    """The gate of a held stream (created on first use)."""
+    with LOCK:
+        return HOLDS.setdefault(name, threading.Event())
 
 
 def is_classify(body):
@@ -226,7 +238,16 @@ class Handler(BaseHTTPRequestHandler):
                     REQUESTS.clear()
                     CLASSIFY_QUEUE.clear()
                     CLASSIFY_REQUESTS.clear()
+                    for gate in HOLDS.values():
+                        gate.set()
+                    HOLDS.clear()
                 self.reply(200, {"status": "ok"})
+            elif self.path == "/__release":
+                if not isinstance(body, dict) or not isinstance(body.get("hold"), str):
+                    self.reply(400, {"error": {"message": "expected {\"hold\": name}"}})
+                    return
+                hold_gate(body["hold"]).set()
+                self.reply(200, {"released": body["hold"]})
             elif self.path == "/v1/chat/completions":
                 self.chat(body)
             else:
@@ -298,7 +319,21 @@ class Handler(BaseHTTPRequestHandler):
         self.send_chunk(b": stub keep-alive\n\n")
         self.event(chunk({"role": "assistant", "content": ""}))
         parts = pieces(text)
+        if isinstance(behaviour.get("chunks"), int) and behaviour["chunks"] > 0:
+            # Fixed length: the first N chunks, or the last one repeated up
+            # to N (whatever retrieval put in the prompt).
+            n = behaviour["chunks"]
+            parts = parts[:n] + [parts[-1]] * (n - len(parts))
+        per_chunk = behaviour.get("delay_ms_per_chunk") or 0
+        if behaviour.get("duration_ms"):
+            # Fixed duration: the chunks spread evenly over duration_ms.
+            per_chunk = behaviour["duration_ms"] / len(parts)
         for i, part in enumerate(parts):
+            if i == 1 and isinstance(behaviour.get("hold"), str):
+                # Held after the first token until released.
+                entry["outcome"] = "held"
+                hold_gate(behaviour["hold"]).wait(HOLD_MAX_S)
+                entry["outcome"] = "streaming"
             if behaviour.get("stall_after_chunks") == i and behaviour.get("stall_ms"):
                 time.sleep(behaviour["stall_ms"] / 1000)
             if behaviour.get("drop_after_chunks") == i:
@@ -308,8 +343,8 @@ class Handler(BaseHTTPRequestHandler):
                 return
             if behaviour.get("malformed_after_chunks") == i:
                 self.event(b'{"choices": [{"delta": {"content": "oops"')
-            if behaviour.get("delay_ms_per_chunk"):
-                time.sleep(behaviour["delay_ms_per_chunk"] / 1000)
+            if per_chunk:
+                time.sleep(per_chunk / 1000)
             self.event(chunk({"content": part}))
         self.event(chunk({}, "stop"))
         if (body.get("stream_options") or {}).get("include_usage"):
