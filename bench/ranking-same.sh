@@ -51,21 +51,32 @@ for f in sys.argv[1:]:
 
 # ranked BUILD OUT: one line per question, its ranking.
 ranked() {
-    local cli=$1/plccoach q
+    local cli=$1/plccoach q i=0
+    mkdir -p "$D/json"
     while IFS= read -r q; do
-        STACK_CLI=$cli stack_cli search "$q" --json --k 10 |
-            python3 -c '
+        i=$((i + 1))
+        STACK_CLI=$cli stack_cli search "$q" --json --k 10 >"$D/json/$i" || : >"$D/json/$i"
+    done <"$D/questions"
+    python3 -c '
 import json, sys
-r = json.load(sys.stdin)
-print(json.dumps([r["nothing_relevant"], [(h["book"]["title"], h["pages"]["start"],
-      h["pages"]["end"], h["chunk_id"], h["score"], h["bm25"]) for h in r["results"]]]))'
-    done <"$D/questions" >"$2"
+d, n = sys.argv[1], int(sys.argv[2])
+for i in range(1, n + 1):
+    try:
+        r = json.load(open("%s/%d" % (d, i)))
+    except ValueError:
+        print("search failed")
+        continue
+    print(json.dumps([r["nothing_relevant"], [(h["book"]["title"], h["pages"]["start"],
+          h["pages"]["end"], h["chunk_id"], h["score"], h["bm25"]) for h in r["results"]]]))
+' "$D/json" "$i" >"$2"
 }
 printf 'bench: %s questions with %s\n' "$(wc -l <"$D/questions")" "$OLD" >&2
 ranked "$OLD" "$D/old"
 printf 'bench: the same with %s\n' "$NEW" >&2
 ranked "$NEW" "$D/new"
 n=$(wc -l <"$D/questions")
+failed=$(cat "$D/old" "$D/new" | grep -c '^search failed$' || true)
+[ "$failed" -eq 0 ] || plc_die "$failed searches failed: no comparison"
 same=$(paste -d '\t' "$D/old" "$D/new" | awk -F'\t' '$1 == $2' | wc -l)
 echo "ranked the same: $same of $n questions (tune.jsonl and eval/*.jsonl, k 10)"
 if [ "$same" -ne "$n" ]; then
