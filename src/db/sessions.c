@@ -9,6 +9,9 @@
 #include "db/rows.h"
 #include "db/sessions.h"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 /* Runs a DELETE that may run twice (sent again after a lost connection);
  * a failure is logged by db_exec() and otherwise ignored. */
 static void delete_idempotent(struct db *db, const char *sql, int n, const char *const *params)
@@ -64,15 +67,25 @@ enum store_result session_find(struct db *db, struct arena *a, const char *hash,
     PGresult *res;
 
     snprintf(idle, sizeof(idle), "%lld", idle_s);
-    res = db_exec(db,
-                  "WITH s AS (UPDATE sessions SET last_seen_at = now() "
-                  "  WHERE token_hash = $1 AND expires_at > now() "
-                  "  AND last_seen_at > now() - $2::int * interval '1 second' "
-                  "  RETURNING user_id, csrf_token) "
-                  "SELECT u.id, u.email, u.name, u.role, u.organization_id, s.csrf_token "
-                  "FROM s JOIN users u ON u.id = s.user_id WHERE u.disabled_at IS NULL",
-                  2, params, true); /* twice only moves last_seen_at again: sent again
-                                     * after a lost connection (a restart) */
+    /* The idle timer moves at most once in SESSION_TOUCH_S seconds (or in
+     * half the idle time, when that is shorter): most requests only read,
+     * and a statement that changes no row commits without waiting for the
+     * WAL to reach the disk. */
+    res = db_exec(
+        db,
+        "WITH s AS (SELECT token_hash, user_id, csrf_token, last_seen_at FROM sessions "
+        "  WHERE token_hash = $1 AND expires_at > now() "
+        "  AND last_seen_at > now() - $2::int * interval '1 second'), "
+        "t AS (UPDATE sessions x SET last_seen_at = now() FROM s "
+        "  WHERE x.token_hash = s.token_hash "
+        "  AND s.last_seen_at < now() - least(" STR(
+            SESSION_TOUCH_S) ", $2::int / 2) "
+                             "  * interval '1 second') "
+                             "SELECT u.id, u.email, u.name, u.role, u.organization_id, "
+                             "s.csrf_token "
+                             "FROM s JOIN users u ON u.id = s.user_id WHERE u.disabled_at IS NULL",
+        2, params, true); /* twice only moves last_seen_at again: sent again
+                           * after a lost connection (a restart) */
     if (res == NULL)
         return STORE_ERROR;
     if (PQntuples(res) != 1) {

@@ -28,9 +28,15 @@ bool session_insert(struct db *db, const char *hash, const char *user_id, const 
                     long long max_s, long long idle_s, long long per_user, const char *ip,
                     const char *user_agent) __attribute__((nonnull(1, 2, 3, 4)));
 
+/* A session's idle timer (last_seen_at) is moved at most once in this
+ * many seconds (or in half the idle time, when shorter), so a session may
+ * end idle up to this much early. */
+#define SESSION_TOUCH_S 60
+
 /* Finds the live session whose token digests to hash (idle at most idle_s
- * seconds, its user enabled) and refreshes its idle timer; *out's strings
- * in a.  Returns STORE_OK, STORE_NOT_FOUND or STORE_ERROR. */
+ * seconds, its user enabled) and refreshes its idle timer when it was last
+ * moved SESSION_TOUCH_S or more ago; *out's strings in a.  Returns STORE_OK, STORE_NOT_FOUND or
+ * STORE_ERROR. */
 enum store_result session_find(struct db *db, struct arena *a, const char *hash, long long idle_s,
                                struct session_row *out) __attribute__((nonnull));
 

@@ -9,6 +9,7 @@
 
 #include "library/analyze.h"
 #include "library/embed_local.h"
+#include "library/stem_cache.h"
 #include "library/synonyms.h"
 #include "util/alloc.h"
 #include "util/log.h"
@@ -105,18 +106,24 @@ size_t analyze_word(const char *w, size_t len, char out[ANALYZE_TERM_MAX])
 
     if (len < 2 || len > ANALYZE_WORD_MAX)
         return 0;
+    if (stem_cache_get(w, len, out, &n)) /* a word seen before (stem_cache.h) */
+        return n;
     memcpy(out, w, len);
     out[len] = '\0';
-    if (embed_local_stop_word(out))
+    if (embed_local_stop_word(out)) {
+        stem_cache_put(w, len, NULL, 0);
         return 0;
+    }
     st = sb_stemmer_stem(stemmer(), (const sb_symbol *)out, (int)len);
     if (st == NULL)
         stemmer_oom();
     n = (size_t)sb_stemmer_length(stemmer());
     if (n == 0 || n > ANALYZE_WORD_MAX)
-        return len; /* never happens for English; keep the word as it is */
-    memcpy(out, st, n);
+        n = len; /* never happens for English; keep the word as it is */
+    else
+        memcpy(out, st, n);
     out[n] = '\0';
+    stem_cache_put(w, len, out, n);
     return n;
 }
 
