@@ -69,13 +69,13 @@ static int books_show(struct db *db, struct arena *a, const char *id)
     struct book_row b;
     struct chapter_row *ch;
     size_t n, i;
-    int found = book_find(db, a, id, &b);
+    enum db_status found = book_find(db, a, id, &b);
 
-    if (found < 0) {
+    if (found == DB_ERROR) {
         fprintf(stderr, "plccoach: %s\n", db->last_error);
         return 1;
     }
-    if (found == 0) {
+    if (found == DB_NOT_FOUND) {
         fprintf(stderr, "plccoach: no book %s\n", id);
         return 1;
     }
@@ -110,13 +110,15 @@ static int books_remove(struct db *db, const char *id)
 {
     int gone;
 
-    switch (store_remove_book(db, id, NULL, NULL, &gone)) {
-    case BOOK_DELETED: printf("removed %s\n", id); return 0;
-    case BOOK_NOT_FOUND: fprintf(stderr, "plccoach: no book %s\n", id); return 1;
-    case BOOK_DELETE_ERROR: break;
-    }
-    fprintf(stderr, "plccoach: %s\n", db->last_error);
-    return 1;
+    enum db_status st = store_remove_book(db, id, NULL, NULL, &gone);
+
+    if (st == DB_OK)
+        printf("removed %s\n", id);
+    else if (st == DB_NOT_FOUND)
+        fprintf(stderr, "plccoach: no book %s\n", id);
+    else
+        fprintf(stderr, "plccoach: %s\n", db->last_error);
+    return st == DB_OK ? 0 : 1;
 }
 
 int cmd_books(int argc, char **argv, struct config *cfg)

@@ -84,20 +84,20 @@ bool books_list(struct db *db, struct arena *a, struct book_row **rows, size_t *
     return true;
 }
 
-int book_find(struct db *db, struct arena *a, const char *id, struct book_row *out)
+enum db_status book_find(struct db *db, struct arena *a, const char *id, struct book_row *out)
 {
     const char *params[1] = {id};
     PGresult *res =
         db_exec(db, "SELECT " BOOK_COLUMNS " FROM books b WHERE b.id = $1::uuid", 1, params, true);
-    int found;
+    enum db_status st;
 
     if (res == NULL)
-        return -1;
-    found = PQntuples(res) == 1;
-    if (found)
+        return DB_ERROR;
+    st = PQntuples(res) == 1 ? DB_OK : DB_NOT_FOUND;
+    if (st == DB_OK)
         book_row_of(a, res, 0, out);
     PQclear(res);
-    return found;
+    return st;
 }
 
 bool book_chapters(struct db *db, struct arena *a, const char *id, struct chapter_row **rows,
@@ -131,8 +131,8 @@ bool book_chapters(struct db *db, struct arena *a, const char *id, struct chapte
     return true;
 }
 
-enum book_delete book_delete(struct db *db, struct arena *a, const char *id, const char *actor_id,
-                             const char *ip, const char ***locators, size_t *n)
+enum db_status book_delete(struct db *db, struct arena *a, const char *id, const char *actor_id,
+                           const char *ip, const char ***locators, size_t *n)
 {
     const char *params[1] = {id};
     json_object *detail;
@@ -142,7 +142,7 @@ enum book_delete book_delete(struct db *db, struct arena *a, const char *id, con
     *locators = NULL;
     *n = 0;
     if (!store_tx(db, "BEGIN"))
-        return BOOK_DELETE_ERROR;
+        return DB_ERROR;
     res = db_exec(db,
                   "WITH j AS (SELECT DISTINCT path FROM ingest_jobs WHERE book_id = $1::uuid), "
                   "d AS (DELETE FROM books WHERE id = $1::uuid RETURNING title) "
@@ -152,7 +152,7 @@ enum book_delete book_delete(struct db *db, struct arena *a, const char *id, con
                   "ORDER BY j.path",
                   1, params, false);
     if (res == NULL || PQntuples(res) == 0) {
-        enum book_delete st = res == NULL ? BOOK_DELETE_ERROR : BOOK_NOT_FOUND;
+        enum db_status st = res == NULL ? DB_ERROR : DB_NOT_FOUND;
         PQclear(res);
         (void)store_tx(db, "ROLLBACK");
         return st;
@@ -167,11 +167,11 @@ enum book_delete book_delete(struct db *db, struct arena *a, const char *id, con
     json_object_object_add(detail, "uploads_deleted", json_object_new_int((int)*n));
     PQclear(res);
     if (audit_record(db, actor_id, "book.delete", "book", id, ip, detail) && store_tx(db, "COMMIT"))
-        return BOOK_DELETED;
+        return DB_OK;
     (void)store_tx(db, "ROLLBACK");
     *locators = NULL;
     *n = 0;
-    return BOOK_DELETE_ERROR;
+    return DB_ERROR;
 }
 
 bool book_delete_same(struct db *db, const char *sha256, const char *source_uri, bool *replaced)
@@ -189,7 +189,7 @@ bool book_delete_same(struct db *db, const char *sha256, const char *source_uri,
     return true;
 }
 
-enum book_insert book_insert(struct db *db, const struct book_in *b, char book_id[37])
+enum db_status book_insert(struct db *db, const struct book_in *b, char book_id[37])
 {
     char pages[24];
     const char *params[11];
@@ -215,22 +215,22 @@ enum book_insert book_insert(struct db *db, const struct book_in *b, char book_i
                   " ON CONFLICT (sha256) DO NOTHING RETURNING id",
                   11, params, false);
     if (res == NULL)
-        return BOOK_INSERT_ERROR;
+        return DB_ERROR;
     if (PQntuples(res) == 1) {
         snprintf(book_id, 37, "%s", PQgetvalue(res, 0, 0));
         PQclear(res);
-        return BOOK_INSERTED;
+        return DB_OK;
     }
     /* The same bytes are already stored. */
     PQclear(res);
     res = db_exec(db, "SELECT id FROM books WHERE sha256 = $1", 1, params + 7, false);
     if (res == NULL || PQntuples(res) != 1) {
         PQclear(res);
-        return BOOK_INSERT_ERROR;
+        return DB_ERROR;
     }
     snprintf(book_id, 37, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
-    return BOOK_EXISTS;
+    return DB_CONFLICT;
 }
 
 bool chapter_insert(struct db *db, const char *book_id, const struct chapter_in *c, char id[37])

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "db/status.h"
+
 struct arena;
 struct db;
 
@@ -30,9 +32,8 @@ struct book_row {
 bool books_list(struct db *db, struct arena *a, struct book_row **rows, size_t *n)
     __attribute__((nonnull));
 
-/* Reads book id into *out.  Returns 1 when found, 0 when not, -1 on a
- * database error (logged). */
-int book_find(struct db *db, struct arena *a, const char *id, struct book_row *out)
+/* Reads book id into *out: DB_OK, DB_NOT_FOUND, or DB_ERROR (logged). */
+enum db_status book_find(struct db *db, struct arena *a, const char *id, struct book_row *out)
     __attribute__((nonnull));
 
 /* A chapter as `plccoach books show` lists it (strings in the arena). */
@@ -48,18 +49,16 @@ struct chapter_row {
 bool book_chapters(struct db *db, struct arena *a, const char *id, struct chapter_row **rows,
                    size_t *n) __attribute__((nonnull));
 
-enum book_delete { BOOK_DELETED, BOOK_NOT_FOUND, BOOK_DELETE_ERROR };
-
 /* Deletes book id (chapters, chunks, pages and postings go by ON DELETE
  * CASCADE) and records book.delete (actor actor_id, address ip: either
  * may be NULL, as from the command line; detail the title and how many
- * uploads are released) in the same transaction.  On BOOK_DELETED,
+ * uploads are released) in the same transaction.  On DB_OK,
  * *locators (*n of them, in a) are the stored uploads its ingestion jobs
  * named that nothing else needs (no job queued or running on the same
  * file): the caller deletes them from storage.  Books ingested from the
  * command line have no job, hence none. */
-enum book_delete book_delete(struct db *db, struct arena *a, const char *id, const char *actor_id,
-                             const char *ip, const char ***locators, size_t *n)
+enum db_status book_delete(struct db *db, struct arena *a, const char *id, const char *actor_id,
+                           const char *ip, const char ***locators, size_t *n)
     __attribute__((nonnull(1, 2, 3, 6, 7), warn_unused_result));
 
 /* ---- ingestion: the caller holds the transaction (store_tx) ---------------------- */
@@ -78,11 +77,10 @@ struct book_in {
     size_t page_count;
 };
 
-enum book_insert { BOOK_INSERTED, BOOK_EXISTS, BOOK_INSERT_ERROR };
-
-/* Inserts b; BOOK_EXISTS when a book with the same sha256 is stored
- * (nothing written).  Either way book_id receives the book's id. */
-enum book_insert book_insert(struct db *db, const struct book_in *b, char book_id[37])
+/* Inserts b: DB_OK; DB_CONFLICT when a book with the same sha256 is
+ * stored (nothing written); either way book_id receives the book's id.
+ * DB_ERROR on a database error. */
+enum db_status book_insert(struct db *db, const struct book_in *b, char book_id[37])
     __attribute__((nonnull, warn_unused_result));
 
 /* A chapter to insert. */

@@ -103,20 +103,20 @@ bool jobs_recent(struct db *db, struct arena *a, int limit, struct job_row **row
     return true;
 }
 
-int job_find(struct db *db, struct arena *a, const char *id, struct job_row *out)
+enum db_status job_find(struct db *db, struct arena *a, const char *id, struct job_row *out)
 {
     const char *params[1] = {id};
     PGresult *res =
         db_exec(db, "SELECT " JOB_COLUMNS " FROM ingest_jobs WHERE id = $1", 1, params, true);
-    int found;
+    enum db_status st;
 
     if (res == NULL)
-        return -1;
-    found = PQntuples(res) == 1;
-    if (found)
+        return DB_ERROR;
+    st = PQntuples(res) == 1 ? DB_OK : DB_NOT_FOUND;
+    if (st == DB_OK)
         job_row_of(a, res, 0, out);
     PQclear(res);
-    return found;
+    return st;
 }
 
 enum job_claim job_claim(struct db *db, struct ingest_job *job)
@@ -216,8 +216,8 @@ bool job_retry_later(struct db *db, const char *id, const char *error, bool *req
     return *requeued || job_finish(db, id, NULL, error, orphan);
 }
 
-enum job_delete job_delete_failed(struct db *db, const char *id, const char *actor_id,
-                                  const char *ip, char **path, bool *orphan)
+enum db_status job_delete_failed(struct db *db, const char *id, const char *actor_id,
+                                 const char *ip, char **path, bool *orphan)
 {
     const char *params[1] = {id};
     json_object *detail;
@@ -226,16 +226,16 @@ enum job_delete job_delete_failed(struct db *db, const char *id, const char *act
     *path = NULL;
     *orphan = false;
     if (!store_tx(db, "BEGIN"))
-        return JOB_DELETE_ERROR;
+        return DB_ERROR;
     res = db_exec(db,
                   "SELECT j.status, j.path, j.filename, " UPLOAD_ORPHAN_SQL(
                       "j") " "
                            "FROM ingest_jobs j WHERE j.id = $1 FOR UPDATE",
                   1, params, false);
     if (res == NULL || PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 0), "failed") != 0) {
-        enum job_delete st = res == NULL           ? JOB_DELETE_ERROR
-                             : PQntuples(res) != 1 ? JOB_NOT_FOUND
-                                                   : JOB_NOT_FAILED;
+        enum db_status st = res == NULL           ? DB_ERROR
+                            : PQntuples(res) != 1 ? DB_NOT_FOUND
+                                                  : DB_CONFLICT;
         PQclear(res);
         (void)store_tx(db, "ROLLBACK");
         return st;
@@ -253,12 +253,12 @@ enum job_delete job_delete_failed(struct db *db, const char *id, const char *act
         PQclear(res);
         if (audit_record(db, actor_id, "job.delete", "job", id, ip, detail)
             && store_tx(db, "COMMIT"))
-            return JOB_DELETED;
+            return DB_OK;
     }
     (void)store_tx(db, "ROLLBACK");
     free(*path);
     *path = NULL;
-    return JOB_DELETE_ERROR;
+    return DB_ERROR;
 }
 
 void job_clear(struct ingest_job *job)

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "db/status.h"
+
 struct arena;
 struct db;
 
@@ -52,9 +54,8 @@ struct job_row {
 bool jobs_recent(struct db *db, struct arena *a, int limit, struct job_row **rows, size_t *n)
     __attribute__((nonnull));
 
-/* Reads job id into *out.  Returns 1 when found, 0 when not, -1 on a
- * database error (logged). */
-int job_find(struct db *db, struct arena *a, const char *id, struct job_row *out)
+/* Reads job id into *out: DB_OK, DB_NOT_FOUND, or DB_ERROR (logged). */
+enum db_status job_find(struct db *db, struct arena *a, const char *id, struct job_row *out)
     __attribute__((nonnull));
 
 enum job_claim { JOB_CLAIMED, JOB_NONE, JOB_ERROR };
@@ -81,15 +82,13 @@ bool job_finish(struct db *db, const char *id, const char *book_id, const char *
 bool job_retry_later(struct db *db, const char *id, const char *error, bool *requeued, bool *orphan)
     __attribute__((nonnull));
 
-enum job_delete { JOB_DELETED, JOB_NOT_FOUND, JOB_NOT_FAILED, JOB_DELETE_ERROR };
-
 /* Deletes failed job id (an admin clearing the list) and records
  * job.delete (actor actor_id, address ip; may be NULL) in the same
- * transaction.  On JOB_DELETED *path is the job's upload locator (caller
+ * transaction.  On DB_OK *path is the job's upload locator (caller
  * frees) and *orphan whether nothing else needs it (the caller deletes
- * it from storage).  A job queued, running or done is JOB_NOT_FAILED. */
-enum job_delete job_delete_failed(struct db *db, const char *id, const char *actor_id,
-                                  const char *ip, char **path, bool *orphan)
+ * it from storage).  A job queued, running or done is DB_CONFLICT. */
+enum db_status job_delete_failed(struct db *db, const char *id, const char *actor_id,
+                                 const char *ip, char **path, bool *orphan)
     __attribute__((nonnull(1, 2, 5, 6), warn_unused_result));
 
 /* Frees what job_claim put in *job. */

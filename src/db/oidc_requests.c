@@ -27,8 +27,8 @@ bool oidc_request_put(struct db *db, const char *state_hash, const char *provide
         6, params);
 }
 
-int oidc_request_take(struct db *db, struct arena *a, const char *state_hash,
-                      struct oidc_request *out)
+enum db_status oidc_request_take(struct db *db, struct arena *a, const char *state_hash,
+                                 struct oidc_request *out)
 {
     const char *params[1] = {state_hash};
     PGresult *res = db_exec(db,
@@ -36,12 +36,12 @@ int oidc_request_take(struct db *db, struct arena *a, const char *state_hash,
                             "RETURNING provider, nonce, code_verifier, return_to, "
                             "  expires_at <= now()",
                             1, params, false);
-    int found;
+    enum db_status st;
 
     if (res == NULL)
-        return -1;
-    found = PQntuples(res) == 1;
-    if (found) {
+        return DB_ERROR;
+    st = PQntuples(res) == 1 ? DB_OK : DB_NOT_FOUND;
+    if (st == DB_OK) {
         out->provider = db_arena_value(a, res, 0, 0);
         out->nonce = db_arena_value(a, res, 0, 1);
         out->code_verifier = db_arena_value(a, res, 0, 2);
@@ -49,5 +49,5 @@ int oidc_request_take(struct db *db, struct arena *a, const char *state_hash,
         out->expired = strcmp(PQgetvalue(res, 0, 4), "t") == 0;
     }
     PQclear(res);
-    return found;
+    return st;
 }

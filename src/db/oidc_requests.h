@@ -7,6 +7,8 @@
 
 #include <stdbool.h>
 
+#include "db/status.h"
+
 struct arena;
 struct db;
 
@@ -25,9 +27,8 @@ struct oidc_request {
 };
 
 /* Takes (reads and deletes, one statement) the pending sign-in stored
- * under state_hash into *out.  Returns 1 when found, 0 when not, -1 on a
- * database error (logged). */
-int oidc_request_take(struct db *db, struct arena *a, const char *state_hash,
-                      struct oidc_request *out) __attribute__((nonnull));
+ * under state_hash into *out: DB_OK, DB_NOT_FOUND, or DB_ERROR (logged). */
+enum db_status oidc_request_take(struct db *db, struct arena *a, const char *state_hash,
+                                 struct oidc_request *out) __attribute__((nonnull));
 
 #endif

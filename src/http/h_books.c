@@ -453,11 +453,8 @@ void h_jobs_get(struct request *req)
 
     if (id == NULL)
         return;
-    switch (job_find(req->db, &req->arena, id, &job)) {
-    case 1: resp_json(req, 200, job_json(&job)); return;
-    case 0: resp_error(req, 404, "not_found", "no such job"); return;
-    default: resp_db_unavailable(req); return;
-    }
+    if (resp_db_status(req, job_find(req->db, &req->arena, id, &job), "no such job"))
+        resp_json(req, 200, job_json(&job));
 }
 
 void h_jobs_delete(struct request *req)
@@ -466,19 +463,19 @@ void h_jobs_delete(struct request *req)
     const struct auth_user *me = req->user;
     char *path = NULL, why[256];
     bool orphan = false;
+    enum db_status st;
 
     if (id == NULL)
         return;
-    switch (job_delete_failed(req->db, id, me->id, request_client_ip(req), &path, &orphan)) {
-    case JOB_DELETED: break;
-    case JOB_NOT_FOUND: resp_error(req, 404, "not_found", "no such job"); return;
-    case JOB_NOT_FAILED:
+    st = job_delete_failed(req->db, id, me->id, request_client_ip(req), &path, &orphan);
+    if (st == DB_CONFLICT) {
         resp_error(req, 409, "job_not_failed",
                    "only a failed job can be deleted: a queued or running job is still at work, "
                    "a done one is its book's history");
         return;
-    case JOB_DELETE_ERROR: resp_db_unavailable(req); return;
     }
+    if (!resp_db_status(req, st, "no such job"))
+        return;
     /* Its upload goes too, unless another job or a book needs it. */
     if (orphan && storage_delete_locator(req->cfg, path, why, sizeof(why)) != STORAGE_OK)
         LOG_FIELDS(LOG_WARN, "failed job's upload not deleted", LF_STR("error", why));
@@ -495,9 +492,7 @@ void h_books_delete(struct request *req)
 
     if (id == NULL)
         return;
-    switch (store_remove_book(req->db, id, me->id, request_client_ip(req), &gone)) {
-    case BOOK_DELETED: req->resp.status = 204; return;
-    case BOOK_NOT_FOUND: resp_error(req, 404, "not_found", "no such book"); return;
-    case BOOK_DELETE_ERROR: resp_db_unavailable(req); return;
-    }
+    if (resp_db_status(req, store_remove_book(req->db, id, me->id, request_client_ip(req), &gone),
+                       "no such book"))
+        req->resp.status = 204;
 }

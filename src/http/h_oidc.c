@@ -163,14 +163,13 @@ void h_oidc_login(struct request *req)
 /* ---- the callback ----------------------------------------------------------------- */
 
 /* Takes (reads and deletes) the pending sign-in for state into *out
- * (strings in the request's arena).  Returns 1 when found, 0 when not, -1
- * on a database error. */
-static int take_pending(struct request *req, const char *state, struct oidc_request *out)
+ * (strings in the request's arena): DB_OK, DB_NOT_FOUND or DB_ERROR. */
+static enum db_status take_pending(struct request *req, const char *state, struct oidc_request *out)
 {
     char hash[SHA256_HEX_LEN + 1];
 
     if (!token_digest(state, hash))
-        return -1;
+        return DB_ERROR;
     return oidc_request_take(req->db, &req->arena, hash, out);
 }
 
@@ -390,7 +389,7 @@ void h_oidc_callback(struct request *req)
     enum jwt_err jerr;
     struct jwt t;
     bool no_keys;
-    int found;
+    enum db_status found;
 
     if (!provider_of(req, &p))
         return;
@@ -421,16 +420,16 @@ void h_oidc_callback(struct request *req)
         return;
     }
     found = take_pending(req, state, &pend);
-    if (found < 0) {
+    if (found == DB_ERROR) {
         refuse(req, &p, "server_error", "db_error",
                "the sign-in could not be completed; try again");
         return;
     }
-    if (found == 0 || pend.expired || strcmp(pend.provider, p.id) != 0) {
+    if (found == DB_NOT_FOUND || pend.expired || strcmp(pend.provider, p.id) != 0) {
         refuse(req, &p, "state_invalid",
-               found == 0     ? "state_unknown"
-               : pend.expired ? "state_expired"
-                              : "provider_mismatch",
+               found == DB_NOT_FOUND ? "state_unknown"
+               : pend.expired        ? "state_expired"
+                                     : "provider_mismatch",
                "this sign-in was already used, has expired or belongs to another provider; start "
                "again");
         return;

@@ -207,12 +207,12 @@ enum ingest_outcome store_book(struct db *db, const struct doc *d, const struct 
     in.sample = d->sample;
     in.page_count = d->n_pages;
     switch (book_insert(db, &in, book_id)) {
-    case BOOK_INSERTED: break;
-    case BOOK_EXISTS: /* the same bytes are already stored */
+    case DB_OK: break;
+    case DB_CONFLICT: /* the same bytes are already stored */
         (void)store_tx(db, "ROLLBACK");
         buf_free(&authors);
         return INGEST_UNCHANGED;
-    case BOOK_INSERT_ERROR: goto rollback;
+    default: goto rollback;
     }
     chapter_ids = xcalloc(d->n_chapters ? d->n_chapters : 1, sizeof(*chapter_ids));
     section_ids = xcalloc(d->n_headings ? d->n_headings : 1, sizeof(*section_ids));
@@ -251,13 +251,13 @@ failed:
     return INGEST_FAILED;
 }
 
-enum book_delete store_remove_book(struct db *db, const char *id, const char *actor_id,
-                                   const char *ip, int *uploads_deleted)
+enum db_status store_remove_book(struct db *db, const char *id, const char *actor_id,
+                                 const char *ip, int *uploads_deleted)
 {
     struct arena a = ARENA_INIT;
     const char **locators;
     size_t n, i;
-    enum book_delete st = book_delete(db, &a, id, actor_id, ip, &locators, &n);
+    enum db_status st = book_delete(db, &a, id, actor_id, ip, &locators, &n);
 
     *uploads_deleted = 0;
     for (i = 0; i < n; i++) {

@@ -34,8 +34,8 @@ enum ingest_outcome store_book(struct db *db, const struct doc *d, const struct 
  * named that nothing else needs are deleted from storage, and
  * *uploads_deleted counts those gone (a failure is logged and leaves the
  * object: an orphan costs storage, not correctness). */
-enum book_delete store_remove_book(struct db *db, const char *id, const char *actor_id,
-                                   const char *ip, int *uploads_deleted)
+enum db_status store_remove_book(struct db *db, const char *id, const char *actor_id,
+                                 const char *ip, int *uploads_deleted)
     __attribute__((nonnull(1, 2, 5), warn_unused_result));
 
 #endif
