@@ -81,8 +81,8 @@ bool session_load(struct request *req, bool *failed)
         return false;
     }
     switch (session_find(req->db, &req->arena, hash, (long long)req->cfg->session_idle, &row)) {
-    case STORE_OK: break;
-    case STORE_NOT_FOUND: return false;
+    case DB_OK: break;
+    case DB_NOT_FOUND: return false;
     default:
         *failed = true;
         resp_db_unavailable(req);

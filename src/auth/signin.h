@@ -18,11 +18,11 @@ struct db;
 /* Makes a link for the user with id user_id (or, when NULL, email email):
  * see signin_link_create() for who may have one and what is recorded.
  * Returns the URL (malloc'd, caller frees) and fills *out, or NULL with
- * *st saying why (STORE_NOT_FOUND, STORE_CONFLICT, STORE_ERROR; a failing
- * random generator is STORE_ERROR, logged). */
+ * *st saying why (DB_NOT_FOUND, DB_CONFLICT, DB_ERROR; a failing
+ * random generator is DB_ERROR, logged). */
 char *signin_link_issue(struct db *db, const struct config *cfg, const char *user_id,
                         const char *email, const char *actor_id, const char *ip, const char *via,
-                        struct signin_link *out, enum store_result *st)
+                        struct signin_link *out, enum db_status *st)
     __attribute__((nonnull(1, 2, 7, 8, 9), warn_unused_result));
 
 #endif

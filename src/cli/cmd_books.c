@@ -9,8 +9,11 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "db/books.h"
 #include "db/db.h"
 #include "library/store.h"
+#include "util/arena.h"
+#include "util/buf.h"
 #include "util/cfg.h"
 #include "util/text.h"
 
@@ -21,81 +24,106 @@ static int usage(void)
 }
 
 /* Prints a NULL value as "-". */
-static const char *v(const PGresult *res, int row, int col)
+static const char *v(const char *s)
 {
-    const char *s = db_value(res, row, col);
-
     return s ? s : "-";
 }
 
-static int books_list(struct db *db)
+/* The authors joined by "; " (in a), or "" when there are none. */
+static const char *authors_of(struct arena *a, const struct book_row *b)
 {
-    PGresult *res = db_exec(db,
-                            "SELECT b.id, b.format, b.page_count,"
-                            " (SELECT count(*) FROM chunks c WHERE c.book_id = b.id),"
-                            " b.title, array_to_string(b.authors, '; ')"
-                            " FROM books b ORDER BY b.title, b.created_at",
-                            0, NULL, true);
-    int i;
+    struct buf out = BUF_INIT;
+    const char *s;
+    size_t i;
 
-    if (res == NULL) {
+    for (i = 0; i < b->n_authors; i++) {
+        if (i > 0)
+            buf_puts(&out, "; ");
+        buf_puts(&out, b->authors[i]);
+    }
+    s = arena_strdup(a, buf_str(&out));
+    buf_free(&out);
+    return s;
+}
+
+static int books_list_print(struct db *db, struct arena *a)
+{
+    struct book_row *rows;
+    size_t n, i;
+
+    if (!books_list(db, a, &rows, &n)) {
         fprintf(stderr, "plccoach: %s\n", db->last_error);
         return 1;
     }
-    for (i = 0; i < PQntuples(res); i++)
-        printf("%s  %-8s  %4s pages  %5s chunks  %s%s%s\n", v(res, i, 0), v(res, i, 1),
-               v(res, i, 2), v(res, i, 3), v(res, i, 4), *v(res, i, 5) ? " — " : "",
-               db_value(res, i, 5) ? v(res, i, 5) : "");
-    PQclear(res);
+    for (i = 0; i < n; i++) {
+        const char *authors = authors_of(a, &rows[i]);
+        printf("%s  %-8s  %4d pages  %5d chunks  %s%s%s\n", rows[i].id, v(rows[i].format),
+               rows[i].page_count, rows[i].chunk_count, v(rows[i].title), *authors ? " — " : "",
+               authors);
+    }
     return 0;
 }
 
-static int books_show(struct db *db, const char *id)
+static int books_show(struct db *db, struct arena *a, const char *id)
 {
-    const char *params[1] = {id};
-    PGresult *res = db_exec(db,
-                            "SELECT id, title, array_to_string(authors, '; '), edition, isbn,"
-                            " sku, product_url, source_uri, sha256, format, sample, page_count,"
-                            " (SELECT count(*) FROM chunks c WHERE c.book_id = books.id),"
-                            " created_at FROM books WHERE id = $1::uuid",
-                            1, params, true);
-    static const char *const labels[] = {
-        "id",     "title",  "authors", "edition", "isbn",  "sku",    "product url",
-        "source", "sha256", "format",  "sample",  "pages", "chunks", "added",
-    };
-    int i;
+    struct book_row b;
+    struct chapter_row *ch;
+    size_t n, i;
+    enum db_status found = book_find(db, a, id, &b);
 
-    if (res == NULL) {
+    if (found == DB_ERROR) {
         fprintf(stderr, "plccoach: %s\n", db->last_error);
         return 1;
     }
-    if (PQntuples(res) == 0) {
+    if (found == DB_NOT_FOUND) {
         fprintf(stderr, "plccoach: no book %s\n", id);
-        PQclear(res);
         return 1;
     }
-    for (i = 0; i < (int)(sizeof(labels) / sizeof(labels[0])); i++)
-        printf("%-12s %s\n", labels[i], v(res, 0, i));
-    PQclear(res);
-    res = db_exec(db,
-                  "SELECT ch.ordinal, coalesce(ch.number, '-'), ch.title, ch.page_start,"
-                  " ch.page_end, (SELECT count(*) FROM chunks c WHERE c.chapter_id = ch.id)"
-                  " FROM chapters ch WHERE ch.book_id = $1::uuid ORDER BY ch.ordinal",
-                  1, params, true);
-    if (res == NULL) {
+    printf("%-12s %s\n", "id", b.id);
+    printf("%-12s %s\n", "title", v(b.title));
+    printf("%-12s %s\n", "authors", b.authors ? authors_of(a, &b) : "-");
+    printf("%-12s %s\n", "edition", v(b.edition));
+    printf("%-12s %s\n", "isbn", v(b.isbn));
+    printf("%-12s %s\n", "sku", v(b.sku));
+    printf("%-12s %s\n", "product url", v(b.product_url));
+    printf("%-12s %s\n", "source", v(b.source_uri));
+    printf("%-12s %s\n", "sha256", v(b.sha256));
+    printf("%-12s %s\n", "format", v(b.format));
+    printf("%-12s %s\n", "sample", b.sample ? "t" : "f");
+    printf("%-12s %d\n", "pages", b.page_count);
+    printf("%-12s %d\n", "chunks", b.chunk_count);
+    printf("%-12s %s\n", "added", v(b.created_at));
+    if (!book_chapters(db, a, id, &ch, &n)) {
         fprintf(stderr, "plccoach: %s\n", db->last_error);
         return 1;
     }
-    printf("chapters     %d\n", PQntuples(res));
-    for (i = 0; i < PQntuples(res); i++)
-        printf("  %-4s %s  (pp. %s-%s, %s chunks)\n", v(res, i, 1), v(res, i, 2), v(res, i, 3),
-               v(res, i, 4), v(res, i, 5));
-    PQclear(res);
+    printf("chapters     %zu\n", n);
+    for (i = 0; i < n; i++)
+        printf("  %-4s %s  (pp. %s-%s, %d chunks)\n", v(ch[i].number), v(ch[i].title),
+               v(ch[i].page_start), v(ch[i].page_end), ch[i].chunk_count);
     return 0;
+}
+
+/* The same removal as DELETE /api/admin/books/{id} (store_remove_book),
+ * audited without an actor. */
+static int books_remove(struct db *db, const char *id)
+{
+    int gone;
+
+    enum db_status st = store_remove_book(db, id, NULL, NULL, &gone);
+
+    if (st == DB_OK)
+        printf("removed %s\n", id);
+    else if (st == DB_NOT_FOUND)
+        fprintf(stderr, "plccoach: no book %s\n", id);
+    else
+        fprintf(stderr, "plccoach: %s\n", db->last_error);
+    return st == DB_OK ? 0 : 1;
 }
 
 int cmd_books(int argc, char **argv, struct config *cfg)
 {
+    struct arena a = ARENA_INIT;
     struct db db;
     int rc;
 
@@ -115,21 +143,13 @@ int cmd_books(int argc, char **argv, struct config *cfg)
         fprintf(stderr, "plccoach: cannot connect to the database: %s\n", db.last_error);
         return 1;
     }
-    if (strcmp(argv[1], "list") == 0) {
-        rc = books_list(&db);
-    } else if (strcmp(argv[1], "show") == 0) {
-        rc = books_show(&db, argv[2]);
-    } else {
-        int r = store_remove_book(&db, argv[2]);
-
-        rc = r == 1 ? 0 : 1;
-        if (r == 1)
-            printf("removed %s\n", argv[2]);
-        else if (r == 0)
-            fprintf(stderr, "plccoach: no book %s\n", argv[2]);
-        else
-            fprintf(stderr, "plccoach: %s\n", db.last_error);
-    }
+    if (strcmp(argv[1], "list") == 0)
+        rc = books_list_print(&db, &a);
+    else if (strcmp(argv[1], "show") == 0)
+        rc = books_show(&db, &a, argv[2]);
+    else
+        rc = books_remove(&db, argv[2]);
+    arena_free(&a);
     db_close(&db);
     return rc;
 }

@@ -104,8 +104,8 @@ int cmd_export(int argc, char **argv, struct config *cfg)
         return 1;
     }
     switch (exp_conversation(&db, conv, NULL, &doc)) {
-    case STORE_OK: break;
-    case STORE_NOT_FOUND: fprintf(stderr, "plccoach: no such conversation: %s\n", conv); goto done;
+    case DB_OK: break;
+    case DB_NOT_FOUND: fprintf(stderr, "plccoach: no such conversation: %s\n", conv); goto done;
     default: fprintf(stderr, "plccoach: the database failed: %s\n", db.last_error); goto done;
     }
     export_now(now);

@@ -157,8 +157,8 @@ static int user_set_role(int argc, char **argv, struct db *db)
         return 2;
     }
     switch (user_set_role_by_email(db, email, role, "cli")) {
-    case STORE_OK: return 0;
-    case STORE_NOT_FOUND: fprintf(stderr, "plccoach: no user with email %s\n", email); return 1;
+    case DB_OK: return 0;
+    case DB_NOT_FOUND: fprintf(stderr, "plccoach: no user with email %s\n", email); return 1;
     default: fprintf(stderr, "plccoach: %s\n", db->last_error); return 1;
     }
 }
@@ -173,7 +173,7 @@ static int user_sign_in_link(int argc, char **argv, struct db *db, const struct 
     };
     const char *email = NULL;
     struct signin_link link;
-    enum store_result st;
+    enum db_status st;
     char *url;
     int c;
 
@@ -190,11 +190,11 @@ static int user_sign_in_link(int argc, char **argv, struct db *db, const struct 
     }
     url = signin_link_issue(db, cfg, NULL, email, NULL, NULL, "cli", &link, &st);
     switch (st) {
-    case STORE_OK: break;
-    case STORE_NOT_FOUND:
+    case DB_OK: break;
+    case DB_NOT_FOUND:
         fprintf(stderr, "plccoach: no enabled user with email %s\n", email);
         return 1;
-    case STORE_CONFLICT:
+    case DB_CONFLICT:
         fprintf(stderr,
                 "plccoach: %s signs in through single sign-on; a sign-in link is for local "
                 "accounts\n",
@@ -259,8 +259,8 @@ static int user_delete(int argc, char **argv, struct db *db, const struct config
         return 1;
     }
     switch (lifecycle_erase(db, cfg, id, NULL, NULL, "cli", erasure_id, &n, &left)) {
-    case STORE_OK: break;
-    case STORE_NOT_FOUND: fprintf(stderr, "plccoach: no such user\n"); return 1;
+    case DB_OK: break;
+    case DB_NOT_FOUND: fprintf(stderr, "plccoach: no such user\n"); return 1;
     default: fprintf(stderr, "plccoach: the erasure failed: %s\n", db->last_error); return 1;
     }
     printf("erasure %s: %lld conversations, %lld messages, %lld feedback, %lld shares, "

@@ -33,6 +33,7 @@
 #include "util/curl.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/retry.h"
 #include "util/text.h"
 #include "util/url.h"
 #include "version.h"
@@ -58,13 +59,6 @@ struct call {
     bool json_body;           /* this attempt's Content-Type is application/json */
     enum { STOP_NONE, STOP_CANCEL, STOP_FIRST_TOKEN, STOP_TOTAL, STOP_TOO_LONG } stop;
 };
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-}
 
 /* The parser's callback: collects, times and passes on one delta. */
 static bool call_delta(void *ctx, const char *text, size_t len)
@@ -440,10 +434,10 @@ static bool wait_ms(struct call *c, long ms)
  * jitter (half fixed, half random), or Retry-After when longer. */
 static long backoff_ms(const struct call *c, int next)
 {
-    long base = (long)LLM_BACKOFF_MS << (next - 2 < 10 ? next - 2 : 10);
-    long d = base / 2 + (long)(random() % (base / 2 + 1));
+    /* attempts: 1 + PLCCOACH_LLM_RETRIES, counted by the caller */
+    static const struct retry_policy p = {0, LLM_BACKOFF_MS, 1, (long)LLM_BACKOFF_MS << 10, true};
 
-    return c->retry_after_ms > d ? c->retry_after_ms : d;
+    return retry_delay_ms(&p, next - 1, c->retry_after_ms);
 }
 
 /* Strips a copy of the API key from out->error (a service may echo it). */

@@ -390,9 +390,9 @@ bool analytics_report(struct db *db, struct arena *a, const struct analytics_que
     "FROM organizations o WHERE o.id = $1::uuid AND o.kind = $2"
 /* clang-format on */
 
-enum store_result analytics_scope_find(struct db *db, struct arena *a, const char *caller_id,
-                                       bool caller_admin, enum analytics_kind kind, const char *id,
-                                       struct analytics_scope *out)
+enum db_status analytics_scope_find(struct db *db, struct arena *a, const char *caller_id,
+                                    bool caller_admin, enum analytics_kind kind, const char *id,
+                                    struct analytics_scope *out)
 {
     const char *params[3];
     PGresult *res;
@@ -400,7 +400,7 @@ enum store_result analytics_scope_find(struct db *db, struct arena *a, const cha
     if (kind == ANALYTICS_ME)
         id = caller_id;
     if (id == NULL)
-        return STORE_NOT_FOUND;
+        return DB_NOT_FOUND;
     params[0] = id;
     if (kind == ANALYTICS_ME) {
         res = db_exec(db, SCOPE_ME_SQL, 1, params, true);
@@ -413,17 +413,17 @@ enum store_result analytics_scope_find(struct db *db, struct arena *a, const cha
         res = db_exec(db, SCOPE_ORG_SQL, 2, params, true);
     }
     if (res == NULL)
-        return STORE_ERROR;
+        return DB_ERROR;
     if (PQntuples(res) != 1) {
         PQclear(res);
-        return STORE_NOT_FOUND;
+        return DB_NOT_FOUND;
     }
     out->kind = kind;
     out->id = arena_strdup(a, id);
     out->name = arena_strdup(a, PQgetvalue(res, 0, 0));
     out->members = int_at(res, 0, 1);
     PQclear(res);
-    return STORE_OK;
+    return DB_OK;
 }
 
 /* clang-format off */

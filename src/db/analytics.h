@@ -113,11 +113,11 @@ struct analytics_audit {
  * it: kind ME is the caller; a team needs an admin or one of its coaches;
  * a school or district must exist with that kind (the caller's role is
  * the HTTP layer's to check).  caller_admin says whether the caller is an
- * admin.  On STORE_OK fills *out (strings in a); STORE_NOT_FOUND for a
- * group that is missing or not the caller's to see; STORE_ERROR. */
-enum store_result analytics_scope_find(struct db *db, struct arena *a, const char *caller_id,
-                                       bool caller_admin, enum analytics_kind kind, const char *id,
-                                       struct analytics_scope *out)
+ * admin.  On DB_OK fills *out (strings in a); DB_NOT_FOUND for a
+ * group that is missing or not the caller's to see; DB_ERROR. */
+enum db_status analytics_scope_find(struct db *db, struct arena *a, const char *caller_id,
+                                    bool caller_admin, enum analytics_kind kind, const char *id,
+                                    struct analytics_scope *out)
     __attribute__((nonnull(1, 2, 3, 7)));
 
 /* Reads a report for q into *out (everything in a) from one snapshot,

@@ -31,8 +31,8 @@
     "      AND m.created_at <= s.created_at)))"
 /* clang-format on */
 
-enum store_result cite_find(struct db *db, const char *message_id, int n,
-                            const struct exp_viewer *v, struct arena *a, struct cite_source *out)
+enum db_status cite_find(struct db *db, const char *message_id, int n, const struct exp_viewer *v,
+                         struct arena *a, struct cite_source *out)
 {
     char num[16];
     const char *params[4] = {message_id, v->user_id, v->share_hash, num};
@@ -40,14 +40,14 @@ enum store_result cite_find(struct db *db, const char *message_id, int n,
 
     memset(out, 0, sizeof(*out));
     if (v->user_id == NULL && v->share_hash == NULL)
-        return STORE_NOT_FOUND;
+        return DB_NOT_FOUND;
     snprintf(num, sizeof(num), "%d", n);
     res = db_exec(db, FIND_SQL, 4, params, true);
     if (res == NULL)
-        return STORE_ERROR;
+        return DB_ERROR;
     if (PQntuples(res) != 1) {
         PQclear(res);
-        return STORE_NOT_FOUND;
+        return DB_NOT_FOUND;
     }
     out->citation_json = arena_strdup(a, PQgetvalue(res, 0, 0));
     if (db_value(res, 0, 1) != NULL) {
@@ -61,7 +61,7 @@ enum store_result cite_find(struct db *db, const char *message_id, int n,
         out->page_last = atoi(PQgetvalue(res, 0, 7));
     }
     PQclear(res);
-    return STORE_OK;
+    return DB_OK;
 }
 
 bool pcache_note(struct db *db, const char *key, const char *book_id)
@@ -79,7 +79,7 @@ bool pcache_note(struct db *db, const char *key, const char *book_id)
     return true;
 }
 
-enum store_result pcache_sweep_list(struct db *db, char (*keys)[128], size_t max, size_t *n)
+enum db_status pcache_sweep_list(struct db *db, char (*keys)[128], size_t max, size_t *n)
 {
     char limit[24], days[16];
     const char *params[2] = {limit, days};
@@ -95,12 +95,12 @@ enum store_result pcache_sweep_list(struct db *db, char (*keys)[128], size_t max
                   "ORDER BY created_at LIMIT $1::int",
                   2, params, true);
     if (res == NULL)
-        return STORE_ERROR;
+        return DB_ERROR;
     for (i = 0; i < PQntuples(res) && (size_t)i < max; i++)
         snprintf(keys[i], 128, "%s", PQgetvalue(res, i, 0));
     *n = (size_t)i;
     PQclear(res);
-    return STORE_OK;
+    return DB_OK;
 }
 
 bool pcache_forget(struct db *db, const char *key)

@@ -7,7 +7,7 @@
  * Who may see the answer is decided in the statement that reads it: the
  * conversation's owner, or the holder of an active share link that shows
  * the message (it existed when the link was made).  Anything else is
- * STORE_NOT_FOUND, like a missing message.
+ * DB_NOT_FOUND, like a missing message.
  */
 #ifndef PLC_DB_CITEPAGE_H
 #define PLC_DB_CITEPAGE_H
@@ -39,11 +39,10 @@ struct cite_source {
 
 /* Finds citation n of answer message_id as v may see it (v->share_hash:
  * through that link; else v->user_id must own the conversation).  Strings
- * are allocated in a.  STORE_OK, STORE_NOT_FOUND (no such message or
- * citation, or not visible) or STORE_ERROR. */
-enum store_result cite_find(struct db *db, const char *message_id, int n,
-                            const struct exp_viewer *v, struct arena *a, struct cite_source *out)
-    __attribute__((nonnull));
+ * are allocated in a.  DB_OK, DB_NOT_FOUND (no such message or
+ * citation, or not visible) or DB_ERROR. */
+enum db_status cite_find(struct db *db, const char *message_id, int n, const struct exp_viewer *v,
+                         struct arena *a, struct cite_source *out) __attribute__((nonnull));
 
 /* Records that key (in the exports store) holds a rendering of book_id
  * (may be NULL), now.  Returns false on a database error. */
@@ -52,7 +51,7 @@ bool pcache_note(struct db *db, const char *key, const char *book_id)
 
 /* Lists at most max cached keys to delete (older than PCACHE_KEEP_DAYS,
  * or of a removed book) into keys (each 128 bytes); *n of them. */
-enum store_result pcache_sweep_list(struct db *db, char (*keys)[128], size_t max, size_t *n)
+enum db_status pcache_sweep_list(struct db *db, char (*keys)[128], size_t max, size_t *n)
     __attribute__((nonnull));
 
 /* Forgets a deleted key. */

@@ -254,25 +254,24 @@ json_object *conv_list(struct db *db, const char *user_id, const struct conv_que
 
 /* Reads the summary of conversation id of user_id: a new object, or NULL
  * with *st set. */
-static json_object *summary(struct db *db, const char *user_id, const char *id,
-                            enum store_result *st)
+static json_object *summary(struct db *db, const char *user_id, const char *id, enum db_status *st)
 {
     const char *params[2] = {id, user_id};
     PGresult *res = db_exec(db, SUMMARY_SQL, 2, params, true);
     json_object *o;
 
     if (res == NULL) {
-        *st = STORE_ERROR;
+        *st = DB_ERROR;
         return NULL;
     }
     if (PQntuples(res) != 1) {
         PQclear(res);
-        *st = STORE_NOT_FOUND;
+        *st = DB_NOT_FOUND;
         return NULL;
     }
     o = summary_from_row(res, 0);
     PQclear(res);
-    *st = STORE_OK;
+    *st = DB_OK;
     return o;
 }
 
@@ -332,7 +331,7 @@ json_object *conv_messages(struct db *db, const char *conv_id, const char *feedb
 }
 
 json_object *conv_get(struct db *db, const char *user_id, const char *id, bool with_messages,
-                      enum store_result *st)
+                      enum db_status *st)
 {
     json_object *o = summary(db, user_id, id, st), *messages;
 
@@ -343,15 +342,15 @@ json_object *conv_get(struct db *db, const char *user_id, const char *id, bool w
     messages = conv_messages(db, id, user_id, NULL);
     if (messages == NULL) {
         json_object_put(o);
-        *st = STORE_ERROR;
+        *st = DB_ERROR;
         return NULL;
     }
     json_object_object_add(o, "messages", messages);
     return o;
 }
 
-enum store_result conv_update(struct db *db, const char *user_id, const char *id, const char *title,
-                              int archive)
+enum db_status conv_update(struct db *db, const char *user_id, const char *id, const char *title,
+                           int archive)
 {
     const char *params[4] = {id, user_id, title, archive < 0 ? NULL : archive ? "true" : "false"};
     PGresult *res = db_exec(db,
@@ -361,16 +360,16 @@ enum store_result conv_update(struct db *db, const char *user_id, const char *id
                             "updated_at = now() "
                             "WHERE id = $1 AND user_id = $2 RETURNING id",
                             4, params, false);
-    enum store_result st;
+    enum db_status st;
 
     if (res == NULL)
-        return STORE_ERROR;
-    st = PQntuples(res) == 1 ? STORE_OK : STORE_NOT_FOUND;
+        return DB_ERROR;
+    st = PQntuples(res) == 1 ? DB_OK : DB_NOT_FOUND;
     PQclear(res);
     return st;
 }
 
-enum store_result conv_delete(struct db *db, const char *user_id, const char *id, const char *ip)
+enum db_status conv_delete(struct db *db, const char *user_id, const char *id, const char *ip)
 {
     const char *params[2] = {id, user_id};
     json_object *detail;
@@ -378,14 +377,14 @@ enum store_result conv_delete(struct db *db, const char *user_id, const char *id
     long long count;
 
     if (!store_tx(db, "BEGIN"))
-        return STORE_ERROR;
+        return DB_ERROR;
     /* The count is read from the snapshot before the delete. */
     res = db_exec(db,
                   "DELETE FROM conversations c WHERE c.id = $1 AND c.user_id = $2 "
                   "RETURNING (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)",
                   2, params, false);
     if (res == NULL || PQntuples(res) != 1) {
-        enum store_result st = res == NULL ? STORE_ERROR : STORE_NOT_FOUND;
+        enum db_status st = res == NULL ? DB_ERROR : DB_NOT_FOUND;
         PQclear(res);
         (void)store_tx(db, "ROLLBACK");
         return st;
@@ -396,9 +395,9 @@ enum store_result conv_delete(struct db *db, const char *user_id, const char *id
     json_object_object_add(detail, "messages", json_object_new_int64(count));
     if (!audit_record(db, user_id, "conversation.delete", "conversation", id, ip, detail)) {
         (void)store_tx(db, "ROLLBACK");
-        return STORE_ERROR;
+        return DB_ERROR;
     }
     if (!store_tx(db, "COMMIT"))
-        return STORE_ERROR;
-    return STORE_OK;
+        return DB_ERROR;
+    return DB_OK;
 }

@@ -18,18 +18,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db/status.h"
 #include "util/cursor.h"
 
 struct buf;
 struct db;
 
-enum store_result {
-    STORE_OK,
-    STORE_NOT_FOUND, /* missing, or not the caller's */
-    STORE_ERROR,     /* the database failed (logged) */
-    STORE_CONFLICT,  /* the state forbids it (e.g. already resolved) */
-    STORE_INVALID,   /* the target is the wrong kind (e.g. not an answer) */
-};
+/* The older names of enum db_status (db/status.h), kept only for the
+ * files other engineers change this round (src/coach/pipeline.c,
+ * src/http/h_admin.c, src/http/h_shares.c); they go when those move to
+ * the new names. */
+#define store_result db_status
+#define STORE_OK DB_OK
+#define STORE_NOT_FOUND DB_NOT_FOUND
+#define STORE_ERROR DB_ERROR
+#define STORE_CONFLICT DB_CONFLICT
+#define STORE_INVALID DB_INVALID
 
 #define CONV_PREVIEW_CHARS 160
 #define CONV_TITLE_MAX 200

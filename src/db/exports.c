@@ -118,9 +118,9 @@ static void read_record(const PGresult *res, int row, struct exp_record *out)
     copy(out->error, sizeof(out->error), res, row, 10);
 }
 
-enum store_result exp_create(struct db *db, const char *conv_id, const struct exp_viewer *v,
-                             const char *format, long inline_max, const char *ip,
-                             struct exp_record *out)
+enum db_status exp_create(struct db *db, const char *conv_id, const struct exp_viewer *v,
+                          const char *format, long inline_max, const char *ip,
+                          struct exp_record *out)
 {
     char limit[24];
     const char *params[5];
@@ -135,12 +135,12 @@ enum store_result exp_create(struct db *db, const char *conv_id, const struct ex
     params[3] = format;
     params[4] = limit;
     if (v->share_hash == NULL && (conv_id == NULL || v->user_id == NULL))
-        return STORE_NOT_FOUND;
+        return DB_NOT_FOUND;
     if (!store_tx(db, "BEGIN"))
-        return STORE_ERROR;
+        return DB_ERROR;
     res = db_exec(db, CREATE_SQL, 5, params, false);
     if (res == NULL || PQntuples(res) != 1) {
-        enum store_result st = res == NULL ? STORE_ERROR : STORE_NOT_FOUND;
+        enum db_status st = res == NULL ? DB_ERROR : DB_NOT_FOUND;
         PQclear(res);
         (void)store_tx(db, "ROLLBACK");
         return st;
@@ -154,39 +154,39 @@ enum store_result exp_create(struct db *db, const char *conv_id, const struct ex
     PQclear(res);
     if (!audit_record(db, v->user_id, "export.create", "export", out->id, ip, detail)) {
         (void)store_tx(db, "ROLLBACK");
-        return STORE_ERROR;
+        return DB_ERROR;
     }
     if (strcmp(out->status, "queued") == 0) {
         const char *np[2] = {EXP_CHANNEL, out->id};
         res = db_exec(db, "SELECT pg_notify($1, $2)", 2, np, false);
         if (res == NULL) {
             (void)store_tx(db, "ROLLBACK");
-            return STORE_ERROR;
+            return DB_ERROR;
         }
         PQclear(res);
     }
-    return store_tx(db, "COMMIT") ? STORE_OK : STORE_ERROR;
+    return store_tx(db, "COMMIT") ? DB_OK : DB_ERROR;
 }
 
-enum store_result exp_get(struct db *db, const char *id, const struct exp_viewer *v,
-                          struct exp_record *out)
+enum db_status exp_get(struct db *db, const char *id, const struct exp_viewer *v,
+                       struct exp_record *out)
 {
     const char *params[3] = {id, v->user_id, v->share_hash};
     PGresult *res;
 
     memset(out, 0, sizeof(*out));
     if (v->user_id == NULL && v->share_hash == NULL)
-        return STORE_NOT_FOUND;
+        return DB_NOT_FOUND;
     res = db_exec(db, GET_SQL, 3, params, true);
     if (res == NULL)
-        return STORE_ERROR;
+        return DB_ERROR;
     if (PQntuples(res) != 1) {
         PQclear(res);
-        return STORE_NOT_FOUND;
+        return DB_NOT_FOUND;
     }
     read_record(res, 0, out);
     PQclear(res);
-    return STORE_OK;
+    return DB_OK;
 }
 
 static void read_job(const PGresult *res, struct exp_job *job)
@@ -199,7 +199,7 @@ static void read_job(const PGresult *res, struct exp_job *job)
     copy(job->created_at, sizeof(job->created_at), res, 0, 4);
 }
 
-enum store_result exp_claim(struct db *db, struct exp_job *job)
+enum db_status exp_claim(struct db *db, struct exp_job *job)
 {
     char stale[16], attempts[16];
     const char *params[2] = {stale, attempts};
@@ -215,21 +215,21 @@ enum store_result exp_claim(struct db *db, struct exp_job *job)
                   "  AND started_at < now() - $1::int * interval '1 minute'",
                   2, params, false);
     if (res == NULL)
-        return STORE_ERROR;
+        return DB_ERROR;
     PQclear(res);
     res = db_exec(db, CLAIM_SQL, 2, params, false);
     if (res == NULL)
-        return STORE_ERROR;
+        return DB_ERROR;
     if (PQntuples(res) != 1) {
         PQclear(res);
-        return STORE_NOT_FOUND;
+        return DB_NOT_FOUND;
     }
     read_job(res, job);
     PQclear(res);
-    return STORE_OK;
+    return DB_OK;
 }
 
-enum store_result exp_job_of(struct db *db, const char *id, struct exp_job *job)
+enum db_status exp_job_of(struct db *db, const char *id, struct exp_job *job)
 {
     const char *params[1] = {id};
     PGresult *res = db_exec(db,
@@ -238,14 +238,14 @@ enum store_result exp_job_of(struct db *db, const char *id, struct exp_job *job)
                             1, params, true);
 
     if (res == NULL)
-        return STORE_ERROR;
+        return DB_ERROR;
     if (PQntuples(res) != 1) {
         PQclear(res);
-        return STORE_NOT_FOUND;
+        return DB_NOT_FOUND;
     }
     read_job(res, job);
     PQclear(res);
-    return STORE_OK;
+    return DB_OK;
 }
 
 bool exp_finish(struct db *db, const char *id, const char *key, int64_t bytes, const char *error)
@@ -270,8 +270,8 @@ bool exp_finish(struct db *db, const char *id, const char *key, int64_t bytes, c
     return true;
 }
 
-enum store_result exp_conversation(struct db *db, const char *conv_id, const char *share_id,
-                                   json_object **out)
+enum db_status exp_conversation(struct db *db, const char *conv_id, const char *share_id,
+                                json_object **out)
 {
     const char *params[1] = {conv_id};
     const char *share = share_id != NULL && share_id[0] != '\0' ? share_id : NULL;
@@ -285,15 +285,15 @@ enum store_result exp_conversation(struct db *db, const char *conv_id, const cha
                                       "JOIN users u ON u.id = c.user_id WHERE c.id = $1",
                   1, params, true);
     if (res == NULL)
-        return STORE_ERROR;
+        return DB_ERROR;
     if (PQntuples(res) != 1) {
         PQclear(res);
-        return STORE_NOT_FOUND;
+        return DB_NOT_FOUND;
     }
     messages = conv_messages(db, conv_id, NULL, share);
     if (messages == NULL) {
         PQclear(res);
-        return STORE_ERROR;
+        return DB_ERROR;
     }
     *out = json_object_new_object();
     json_object_object_add(*out, "title", json_object_new_string(PQgetvalue(res, 0, 0)));
@@ -303,7 +303,7 @@ enum store_result exp_conversation(struct db *db, const char *conv_id, const cha
         json_object_object_add(*out, "shared_by", json_object_new_string(PQgetvalue(res, 0, 1)));
     json_object_object_add(*out, "messages", messages);
     PQclear(res);
-    return STORE_OK;
+    return DB_OK;
 }
 
 bool exp_listen(struct db *db)
@@ -326,7 +326,7 @@ bool exp_audit_cli(struct db *db, const char *conv_id, const char *format)
     return audit_record(db, NULL, "export.create", "conversation", conv_id, NULL, detail);
 }
 
-enum store_result exp_sweep_list(struct db *db, struct exp_sweep *items, size_t max, size_t *n)
+enum db_status exp_sweep_list(struct db *db, struct exp_sweep *items, size_t max, size_t *n)
 {
     char limit[24], days[16];
     const char *params[2] = {limit, days};
@@ -338,7 +338,7 @@ enum store_result exp_sweep_list(struct db *db, struct exp_sweep *items, size_t 
     snprintf(days, sizeof(days), "%d", EXP_KEEP_DAYS);
     res = db_exec(db, SWEEP_SQL, 2, params, true);
     if (res == NULL)
-        return STORE_ERROR;
+        return DB_ERROR;
     for (i = 0; i < PQntuples(res) && (size_t)i < max; i++) {
         copy(items[i].id, sizeof(items[i].id), res, i, 0);
         copy(items[i].key, sizeof(items[i].key), res, i, 1);
@@ -346,7 +346,7 @@ enum store_result exp_sweep_list(struct db *db, struct exp_sweep *items, size_t 
     }
     *n = (size_t)i;
     PQclear(res);
-    return STORE_OK;
+    return DB_OK;
 }
 
 bool exp_sweep_forget(struct db *db, const struct exp_sweep *item)

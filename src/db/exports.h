@@ -8,7 +8,7 @@
  * (struct exp_viewer): the user who asked for it, or whoever holds the
  * share link it was asked for through; in both cases only while the
  * conversation exists and, for an export made through a link, while that
- * link is active.  Anything else is STORE_NOT_FOUND, like a missing id.
+ * link is active.  Anything else is DB_NOT_FOUND, like a missing id.
  */
 #ifndef PLC_DB_EXPORTS_H
 #define PLC_DB_EXPORTS_H
@@ -55,16 +55,16 @@ struct exp_record {
  * it will show number at most inline_max, else 'queued' for the job
  * processes (NOTIFY export_jobs on commit).  export.create is recorded in
  * the audit log (actor v->user_id, address ip) in the same transaction.
- * Returns STORE_OK with *out filled, STORE_NOT_FOUND or STORE_ERROR
+ * Returns DB_OK with *out filled, DB_NOT_FOUND or DB_ERROR
  * (nothing written). */
-enum store_result exp_create(struct db *db, const char *conv_id, const struct exp_viewer *v,
-                             const char *format, long inline_max, const char *ip,
-                             struct exp_record *out) __attribute__((nonnull(1, 3, 4, 7)));
+enum db_status exp_create(struct db *db, const char *conv_id, const struct exp_viewer *v,
+                          const char *format, long inline_max, const char *ip,
+                          struct exp_record *out) __attribute__((nonnull(1, 3, 4, 7)));
 
-/* Reads export id as v may see it.  STORE_OK (an expired one too, with
- * out->expired), STORE_NOT_FOUND or STORE_ERROR. */
-enum store_result exp_get(struct db *db, const char *id, const struct exp_viewer *v,
-                          struct exp_record *out) __attribute__((nonnull));
+/* Reads export id as v may see it.  DB_OK (an expired one too, with
+ * out->expired), DB_NOT_FOUND or DB_ERROR. */
+enum db_status exp_get(struct db *db, const char *id, const struct exp_viewer *v,
+                       struct exp_record *out) __attribute__((nonnull));
 
 /* What a job process, or a request rendering inline, needs to make one. */
 struct exp_job {
@@ -77,12 +77,12 @@ struct exp_job {
 
 /* The job queue: takes the oldest queued export (or a running one left
  * for EXP_STALE_MINUTES by a process that died, while it has attempts
- * left) and marks it running.  STORE_OK with *job, STORE_NOT_FOUND when
- * there is none, STORE_ERROR. */
-enum store_result exp_claim(struct db *db, struct exp_job *job) __attribute__((nonnull));
+ * left) and marks it running.  DB_OK with *job, DB_NOT_FOUND when
+ * there is none, DB_ERROR. */
+enum db_status exp_claim(struct db *db, struct exp_job *job) __attribute__((nonnull));
 
 /* The export just made by exp_create (status 'running'), as a job. */
-enum store_result exp_job_of(struct db *db, const char *id, struct exp_job *job)
+enum db_status exp_job_of(struct db *db, const char *id, struct exp_job *job)
     __attribute__((nonnull));
 
 /* Records the end: done with the stored object's key and size, or failed
@@ -93,10 +93,10 @@ bool exp_finish(struct db *db, const char *id, const char *key, int64_t bytes, c
 /* The conversation as an export shows it: {"title", "author" (the
  * owner's name), "created_at", "shared_by" (the owner's name, through a
  * link; else absent), "messages": [...]} (caller puts).  With share_id
- * (may be ""), only the messages that link shows.  STORE_OK,
- * STORE_NOT_FOUND (the conversation is gone) or STORE_ERROR. */
-enum store_result exp_conversation(struct db *db, const char *conv_id, const char *share_id,
-                                   json_object **out) __attribute__((nonnull(1, 2, 4)));
+ * (may be ""), only the messages that link shows.  DB_OK,
+ * DB_NOT_FOUND (the conversation is gone) or DB_ERROR. */
+enum db_status exp_conversation(struct db *db, const char *conv_id, const char *share_id,
+                                json_object **out) __attribute__((nonnull(1, 2, 4)));
 
 /* LISTENs on EXP_CHANNEL (the job process).  False on a database error. */
 bool exp_listen(struct db *db) __attribute__((nonnull));
@@ -115,7 +115,7 @@ struct exp_sweep {
 };
 
 /* Lists at most max exports to sweep into items (*n of them). */
-enum store_result exp_sweep_list(struct db *db, struct exp_sweep *items, size_t max, size_t *n)
+enum db_status exp_sweep_list(struct db *db, struct exp_sweep *items, size_t max, size_t *n)
     __attribute__((nonnull));
 
 /* Records that the file of a swept export is gone: deletes the row when

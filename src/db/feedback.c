@@ -92,7 +92,7 @@
 /* clang-format on */
 
 json_object *feedback_put(struct db *db, const char *user_id, const char *message_id,
-                          const struct feedback_input *in, enum store_result *st)
+                          const struct feedback_input *in, enum db_status *st)
 {
     const char *params[6];
     json_object *o;
@@ -106,27 +106,27 @@ json_object *feedback_put(struct db *db, const char *user_id, const char *messag
     params[5] = in->flag < 0 ? NULL : in->flag ? "true" : "false";
     res = db_exec(db, PUT_SQL, 6, params, false);
     if (res == NULL) {
-        *st = STORE_ERROR;
+        *st = DB_ERROR;
         return NULL;
     }
     if (PQntuples(res) != 1) {
         PQclear(res);
-        *st = STORE_NOT_FOUND;
+        *st = DB_NOT_FOUND;
         return NULL;
     }
     if (strcmp(PQgetvalue(res, 0, 0), "assistant") != 0) {
         PQclear(res);
-        *st = STORE_INVALID;
+        *st = DB_INVALID;
         return NULL;
     }
     if (!store_json(res, 0, 1, &o) || o == NULL) {
         json_object_put(o);
         PQclear(res);
-        *st = STORE_ERROR;
+        *st = DB_ERROR;
         return NULL;
     }
     PQclear(res);
-    *st = STORE_OK;
+    *st = DB_OK;
     return o;
 }
 
@@ -204,8 +204,8 @@ static json_object *flag_item(struct db *db, const char *message_id)
     return item;
 }
 
-enum store_result feedback_resolve(struct db *db, const char *admin_id, const char *message_id,
-                                   const char *note, const char *ip, json_object **item)
+enum db_status feedback_resolve(struct db *db, const char *admin_id, const char *message_id,
+                                const char *note, const char *ip, json_object **item)
 {
     const char *params[3] = {message_id, admin_id, note};
     json_object *detail;
@@ -213,7 +213,7 @@ enum store_result feedback_resolve(struct db *db, const char *admin_id, const ch
 
     *item = NULL;
     if (!store_tx(db, "BEGIN"))
-        return STORE_ERROR;
+        return DB_ERROR;
     res = db_exec(db,
                   "UPDATE feedback SET resolved_at = now(), resolved_by = $2, "
                   "resolution_note = $3 "
@@ -221,16 +221,16 @@ enum store_result feedback_resolve(struct db *db, const char *admin_id, const ch
                   3, params, false);
     if (res == NULL) {
         (void)store_tx(db, "ROLLBACK");
-        return STORE_ERROR;
+        return DB_ERROR;
     }
     if (PQntuples(res) != 1) {
         /* Nothing open: resolved already, or no flag at all? */
         PQclear(res);
         res = db_exec(db, "SELECT 1 FROM feedback WHERE message_id = $1 AND flagged", 1, params,
                       false);
-        enum store_result st = res == NULL           ? STORE_ERROR
-                               : PQntuples(res) == 1 ? STORE_CONFLICT
-                                                     : STORE_NOT_FOUND;
+        enum db_status st = res == NULL           ? DB_ERROR
+                            : PQntuples(res) == 1 ? DB_CONFLICT
+                                                  : DB_NOT_FOUND;
         PQclear(res);
         (void)store_tx(db, "ROLLBACK");
         return st;
@@ -240,10 +240,10 @@ enum store_result feedback_resolve(struct db *db, const char *admin_id, const ch
     PQclear(res);
     if (!audit_record(db, admin_id, "feedback.resolve", "feedback", message_id, ip, detail)) {
         (void)store_tx(db, "ROLLBACK");
-        return STORE_ERROR;
+        return DB_ERROR;
     }
     if (!store_tx(db, "COMMIT"))
-        return STORE_ERROR;
+        return DB_ERROR;
     *item = flag_item(db, message_id);
-    return *item != NULL ? STORE_OK : STORE_ERROR;
+    return *item != NULL ? DB_OK : DB_ERROR;
 }

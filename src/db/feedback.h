@@ -29,11 +29,11 @@ struct feedback_input {
 
 /* Stores user_id's feedback on message_id.  Returns it as a new object
  * {message_id, rating, reasons, comment, flagged, resolved_at, created_at,
- * updated_at} (caller puts), or NULL with *st = STORE_NOT_FOUND (no such
- * message in user_id's conversations), STORE_INVALID (the message is a
- * question, not an answer) or STORE_ERROR. */
+ * updated_at} (caller puts), or NULL with *st = DB_NOT_FOUND (no such
+ * message in user_id's conversations), DB_INVALID (the message is a
+ * question, not an answer) or DB_ERROR. */
 json_object *feedback_put(struct db *db, const char *user_id, const char *message_id,
-                          const struct feedback_input *in, enum store_result *st)
+                          const struct feedback_input *in, enum db_status *st)
     __attribute__((nonnull, warn_unused_result));
 
 /* What GET /api/admin/feedback asks for. */
@@ -56,11 +56,11 @@ json_object *feedback_flagged_list(struct db *db, const struct feedback_query *q
 
 /* Resolves the open flag on message_id by admin_id with an optional note,
  * recording feedback.resolve in the audit log (address ip, may be NULL) in
- * the same transaction.  On STORE_OK *item is the resolved item (caller
- * puts); otherwise *item is NULL and the result is STORE_NOT_FOUND (no
- * flag there), STORE_CONFLICT (already resolved) or STORE_ERROR. */
-enum store_result feedback_resolve(struct db *db, const char *admin_id, const char *message_id,
-                                   const char *note, const char *ip, json_object **item)
+ * the same transaction.  On DB_OK *item is the resolved item (caller
+ * puts); otherwise *item is NULL and the result is DB_NOT_FOUND (no
+ * flag there), DB_CONFLICT (already resolved) or DB_ERROR. */
+enum db_status feedback_resolve(struct db *db, const char *admin_id, const char *message_id,
+                                const char *note, const char *ip, json_object **item)
     __attribute__((nonnull(1, 2, 3, 6)));
 
 #endif

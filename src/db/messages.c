@@ -127,9 +127,8 @@ static bool tx(struct db *db, const char *command)
     return store_tx(db, command);
 }
 
-enum store_result msg_history(struct db *db, struct arena *a, const char *user_id,
-                              const char *conv_id, const char *until_id, size_t max,
-                              struct msg_turn **turns, size_t *n)
+enum db_status msg_history(struct db *db, struct arena *a, const char *user_id, const char *conv_id,
+                           const char *until_id, size_t max, struct msg_turn **turns, size_t *n)
 {
     char limit[24];
     const char *params[4] = {conv_id, user_id, limit, until_id};
@@ -141,11 +140,11 @@ enum store_result msg_history(struct db *db, struct arena *a, const char *user_i
     snprintf(limit, sizeof(limit), "%zu", max);
     res = db_exec(db, HISTORY_SQL, 4, params, true);
     if (res == NULL)
-        return STORE_ERROR;
+        return DB_ERROR;
     rows = PQntuples(res);
     if (rows == 0) {
         PQclear(res);
-        return STORE_NOT_FOUND;
+        return DB_NOT_FOUND;
     }
     *turns = arena_alloc(a, (size_t)rows * sizeof(**turns));
     for (i = 0; i < rows; i++) {
@@ -156,7 +155,7 @@ enum store_result msg_history(struct db *db, struct arena *a, const char *user_i
         (*n)++;
     }
     PQclear(res);
-    return STORE_OK;
+    return DB_OK;
 }
 
 /* Writes a random (version 4) UUID into out; false when there is no
@@ -176,16 +175,16 @@ static bool new_uuid(char out[MSG_UUID_LEN + 1])
     return true;
 }
 
-enum store_result msg_save_question(struct db *db, const struct msg_question *q,
-                                    char conv_out[MSG_UUID_LEN + 1], char msg_out[MSG_UUID_LEN + 1],
-                                    char next_out[MSG_UUID_LEN + 1])
+enum db_status msg_save_question(struct db *db, const struct msg_question *q,
+                                 char conv_out[MSG_UUID_LEN + 1], char msg_out[MSG_UUID_LEN + 1],
+                                 char next_out[MSG_UUID_LEN + 1])
 {
     char lease[24], conv_id[MSG_UUID_LEN + 1], msg_id[MSG_UUID_LEN + 1];
     PGresult *res;
 
     if (!new_uuid(conv_id) || !new_uuid(msg_id) || !new_uuid(next_out)) {
         log_error("RAND_bytes failed for a message id");
-        return STORE_ERROR;
+        return DB_ERROR;
     }
     snprintf(lease, sizeof(lease), "%ld", q->lease_s);
     /* idempotent (see QUESTION_AGAIN): sent again when its connection was
@@ -199,20 +198,19 @@ enum store_result msg_save_question(struct db *db, const struct msg_question *q,
     }
     if (res == NULL)
         /* unique_violation: the key, taken by a concurrent request */
-        return strcmp(db->last_sqlstate, "23505") == 0 ? STORE_CONFLICT : STORE_ERROR;
+        return strcmp(db->last_sqlstate, "23505") == 0 ? DB_CONFLICT : DB_ERROR;
     if (PQntuples(res) != 1) {
         PQclear(res);
-        return STORE_NOT_FOUND;
+        return DB_NOT_FOUND;
     }
     snprintf(conv_out, MSG_UUID_LEN + 1, "%s", PQgetvalue(res, 0, 0));
     snprintf(msg_out, MSG_UUID_LEN + 1, "%s", PQgetvalue(res, 0, 1));
     PQclear(res);
-    return STORE_OK;
+    return DB_OK;
 }
 
-enum store_result msg_question_text(struct db *db, struct arena *a, const char *user_id,
-                                    const char *conv_id, const char *question_id,
-                                    const char **content)
+enum db_status msg_question_text(struct db *db, struct arena *a, const char *user_id,
+                                 const char *conv_id, const char *question_id, const char **content)
 {
     const char *params[3] = {conv_id, user_id, question_id};
     PGresult *res = db_exec(db,
@@ -224,18 +222,18 @@ enum store_result msg_question_text(struct db *db, struct arena *a, const char *
 
     *content = NULL;
     if (res == NULL)
-        return STORE_ERROR;
+        return DB_ERROR;
     if (PQntuples(res) != 1) {
         PQclear(res);
-        return STORE_NOT_FOUND;
+        return DB_NOT_FOUND;
     }
     *content = arena_strdup(a, PQgetvalue(res, 0, 0));
     PQclear(res);
-    return STORE_OK;
+    return DB_OK;
 }
 
-enum store_result msg_reask(struct db *db, const char *user_id, const char *conv_id,
-                            const char *question_id, long lease_s, char next_out[MSG_UUID_LEN + 1])
+enum db_status msg_reask(struct db *db, const char *user_id, const char *conv_id,
+                         const char *question_id, long lease_s, char next_out[MSG_UUID_LEN + 1])
 {
     char lease[24];
     const char *params[3] = {conv_id, user_id, question_id}, *upd[3];
@@ -245,10 +243,10 @@ enum store_result msg_reask(struct db *db, const char *user_id, const char *conv
 
     next_out[0] = '\0';
     if (!tx(db, "BEGIN"))
-        return STORE_ERROR;
+        return DB_ERROR;
     res = db_exec(db, REASK_SQL, 3, params, false);
     if (res == NULL || PQntuples(res) != 1) {
-        enum store_result st = res == NULL ? STORE_ERROR : STORE_NOT_FOUND;
+        enum db_status st = res == NULL ? DB_ERROR : DB_NOT_FOUND;
         PQclear(res);
         (void)tx(db, "ROLLBACK");
         return st;
@@ -263,7 +261,7 @@ enum store_result msg_reask(struct db *db, const char *user_id, const char *conv
      * (a failure saved ends the attempt whatever its lease says). */
     if (later || answered || (leased && !failed)) {
         (void)tx(db, "ROLLBACK");
-        return STORE_CONFLICT;
+        return DB_CONFLICT;
     }
     snprintf(lease, sizeof(lease), "%ld", lease_s);
     upd[0] = conv_id;
@@ -274,7 +272,7 @@ enum store_result msg_reask(struct db *db, const char *user_id, const char *conv
                   2, upd, false);
     if (res == NULL) {
         (void)tx(db, "ROLLBACK");
-        return STORE_ERROR;
+        return DB_ERROR;
     }
     PQclear(res);
     upd[0] = question_id;
@@ -286,11 +284,11 @@ enum store_result msg_reask(struct db *db, const char *user_id, const char *conv
     if (res == NULL || PQntuples(res) != 1 || !tx(db, "COMMIT")) {
         PQclear(res);
         (void)tx(db, "ROLLBACK");
-        return STORE_ERROR;
+        return DB_ERROR;
     }
     snprintf(next_out, MSG_UUID_LEN + 1, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
-    return STORE_OK;
+    return DB_OK;
 }
 
 /* Formats v into out, or returns NULL for a negative (unknown) v. */
@@ -304,25 +302,24 @@ static const char *opt_long(char out[24], long v)
 
 /* The result of inserting a reply (ANSWER_SQL, FAILURE_SQL): false means
  * the conversation was deleted while the coach answered in it. */
-static enum store_result inserted(PGresult *res, const char *what, const char *id,
-                                  const char *conv_id)
+static enum db_status inserted(PGresult *res, const char *what, const char *id, const char *conv_id)
 {
-    enum store_result st;
+    enum db_status st;
 
     if (res == NULL) {
         LOG_FIELDS(LOG_ERROR, "could not save the reply", LF_STR("what", what),
                    LF_STR("message_id", id));
-        return STORE_ERROR;
+        return DB_ERROR;
     }
-    st = PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't' ? STORE_OK : STORE_NOT_FOUND;
-    if (st == STORE_NOT_FOUND)
+    st = PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't' ? DB_OK : DB_NOT_FOUND;
+    if (st == DB_NOT_FOUND)
         LOG_FIELDS(LOG_INFO, "conversation deleted while the coach answered in it",
                    LF_STR("conversation_id", conv_id), LF_STR("dropped", what));
     PQclear(res);
     return st;
 }
 
-enum store_result msg_save_answer(struct db *db, const struct msg_answer *a)
+enum db_status msg_save_answer(struct db *db, const struct msg_answer *a)
 {
     char domains[160], pt[24], ct[24], tt[24], tot[24];
     const char *params[14];
@@ -345,8 +342,8 @@ enum store_result msg_save_answer(struct db *db, const struct msg_answer *a)
     return inserted(db_exec(db, ANSWER_SQL, 14, params, true), "answer", a->id, a->conversation_id);
 }
 
-enum store_result msg_save_failure(struct db *db, const char *answer_id, const char *conv_id,
-                                   const char *code, const char *text)
+enum db_status msg_save_failure(struct db *db, const char *answer_id, const char *conv_id,
+                                const char *code, const char *text)
 {
     const char *params[4] = {answer_id, conv_id, text, code};
 

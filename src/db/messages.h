@@ -37,10 +37,9 @@ struct msg_turn {
  * first, into *turns (*n of them; strings and array allocated in a):
  * failures (kind error) left out, and, when until_id is not NULL, only
  * the messages before that one (a question asked again in place).
- * Returns STORE_OK (possibly with none), STORE_NOT_FOUND or STORE_ERROR. */
-enum store_result msg_history(struct db *db, struct arena *a, const char *user_id,
-                              const char *conv_id, const char *until_id, size_t max,
-                              struct msg_turn **turns, size_t *n)
+ * Returns DB_OK (possibly with none), DB_NOT_FOUND or DB_ERROR. */
+enum db_status msg_history(struct db *db, struct arena *a, const char *user_id, const char *conv_id,
+                           const char *until_id, size_t max, struct msg_turn **turns, size_t *n)
     __attribute__((nonnull(1, 2, 3, 4, 7, 8)));
 
 /* What saving a question needs besides its text. */
@@ -57,29 +56,29 @@ struct msg_question {
  * one statement, or a message appended to the user's conversation), with
  * its key when it has one, in the same statement.  Fills conv_out,
  * msg_out (the question's id) and next_out (a fresh id for the answer to
- * come).  Returns STORE_OK, STORE_NOT_FOUND, STORE_CONFLICT (the key was
- * taken meanwhile: a concurrent request with the same key) or STORE_ERROR
+ * come).  Returns DB_OK, DB_NOT_FOUND, DB_CONFLICT (the key was
+ * taken meanwhile: a concurrent request with the same key) or DB_ERROR
  * (nothing written). */
-enum store_result msg_save_question(struct db *db, const struct msg_question *q,
-                                    char conv_out[MSG_UUID_LEN + 1], char msg_out[MSG_UUID_LEN + 1],
-                                    char next_out[MSG_UUID_LEN + 1]) __attribute__((nonnull));
+enum db_status msg_save_question(struct db *db, const struct msg_question *q,
+                                 char conv_out[MSG_UUID_LEN + 1], char msg_out[MSG_UUID_LEN + 1],
+                                 char next_out[MSG_UUID_LEN + 1]) __attribute__((nonnull));
 
 /* Reads the text of question question_id in conversation conv_id of
- * user_id, into a, for asking it again (msg_reask).  Returns STORE_OK,
- * STORE_NOT_FOUND (no such question of the caller's) or STORE_ERROR. */
-enum store_result msg_question_text(struct db *db, struct arena *a, const char *user_id,
-                                    const char *conv_id, const char *question_id,
-                                    const char **content) __attribute__((nonnull));
+ * user_id, into a, for asking it again (msg_reask).  Returns DB_OK,
+ * DB_NOT_FOUND (no such question of the caller's) or DB_ERROR. */
+enum db_status msg_question_text(struct db *db, struct arena *a, const char *user_id,
+                                 const char *conv_id, const char *question_id, const char **content)
+    __attribute__((nonnull));
 
 /* Claims question question_id of conversation conv_id of user_id to be
  * answered again, in place: it must be the conversation's last question,
  * with no answer after it but a failure (deleted here) or none whose lease
  * ran out (interrupted).  Renews its lease (lease_s) and fills next_out
- * with a fresh id for the answer.  One transaction.  Returns STORE_OK,
- * STORE_NOT_FOUND, STORE_CONFLICT (answered, being answered, or not the
- * last question) or STORE_ERROR. */
-enum store_result msg_reask(struct db *db, const char *user_id, const char *conv_id,
-                            const char *question_id, long lease_s, char next_out[MSG_UUID_LEN + 1])
+ * with a fresh id for the answer.  One transaction.  Returns DB_OK,
+ * DB_NOT_FOUND, DB_CONFLICT (answered, being answered, or not the
+ * last question) or DB_ERROR. */
+enum db_status msg_reask(struct db *db, const char *user_id, const char *conv_id,
+                         const char *question_id, long lease_s, char next_out[MSG_UUID_LEN + 1])
     __attribute__((nonnull));
 
 /* An answer as messages stores it.  Numbers < 0 are stored as NULL. */
@@ -98,18 +97,17 @@ struct msg_answer {
 };
 
 /* Saves an answer (a->id fresh for it: sent again after a lost connection,
- * the statement finds it saved and does nothing).  Returns STORE_OK,
- * STORE_NOT_FOUND when the conversation was deleted meanwhile (logged as
- * that), or STORE_ERROR (logged). */
-enum store_result msg_save_answer(struct db *db, const struct msg_answer *a)
-    __attribute__((nonnull));
+ * the statement finds it saved and does nothing).  Returns DB_OK,
+ * DB_NOT_FOUND when the conversation was deleted meanwhile (logged as
+ * that), or DB_ERROR (logged). */
+enum db_status msg_save_answer(struct db *db, const struct msg_answer *a) __attribute__((nonnull));
 
 /* Saves, in place of the answer with id answer_id, the failure that
  * stopped it: kind error, code (a word: db_unavailable, cancelled, ...)
- * and text for the reader.  Returns STORE_OK, STORE_NOT_FOUND (the
- * conversation is gone) or STORE_ERROR. */
-enum store_result msg_save_failure(struct db *db, const char *answer_id, const char *conv_id,
-                                   const char *code, const char *text) __attribute__((nonnull));
+ * and text for the reader.  Returns DB_OK, DB_NOT_FOUND (the
+ * conversation is gone) or DB_ERROR. */
+enum db_status msg_save_failure(struct db *db, const char *answer_id, const char *conv_id,
+                                const char *code, const char *text) __attribute__((nonnull));
 
 /* Where the question asked with an Idempotency-Key stands. */
 enum msg_key_state {

@@ -59,8 +59,8 @@ bool session_insert(struct db *db, const char *hash, const char *user_id, const 
     return true;
 }
 
-enum store_result session_find(struct db *db, struct arena *a, const char *hash, long long idle_s,
-                               struct session_row *out)
+enum db_status session_find(struct db *db, struct arena *a, const char *hash, long long idle_s,
+                            struct session_row *out)
 {
     char idle[24];
     const char *params[2] = {hash, idle};
@@ -87,10 +87,10 @@ enum store_result session_find(struct db *db, struct arena *a, const char *hash,
         2, params, true); /* twice only moves last_seen_at again: sent again
                            * after a lost connection (a restart) */
     if (res == NULL)
-        return STORE_ERROR;
+        return DB_ERROR;
     if (PQntuples(res) != 1) {
         PQclear(res);
-        return STORE_NOT_FOUND;
+        return DB_NOT_FOUND;
     }
     out->user_id = db_arena_value(a, res, 0, 0);
     out->email = db_arena_value(a, res, 0, 1);
@@ -99,7 +99,7 @@ enum store_result session_find(struct db *db, struct arena *a, const char *hash,
     out->org_id = db_arena_value(a, res, 0, 4);
     out->csrf_token = db_arena_value(a, res, 0, 5);
     PQclear(res);
-    return STORE_OK;
+    return DB_OK;
 }
 
 void session_delete(struct db *db, const char *hash)

@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "db/conversations.h" /* enum store_result */
+#include "db/status.h"
 
 struct arena;
 struct db;
@@ -35,10 +35,10 @@ bool session_insert(struct db *db, const char *hash, const char *user_id, const 
 
 /* Finds the live session whose token digests to hash (idle at most idle_s
  * seconds, its user enabled) and refreshes its idle timer when it was last
- * moved SESSION_TOUCH_S or more ago; *out's strings in a.  Returns STORE_OK, STORE_NOT_FOUND or
- * STORE_ERROR. */
-enum store_result session_find(struct db *db, struct arena *a, const char *hash, long long idle_s,
-                               struct session_row *out) __attribute__((nonnull));
+ * moved SESSION_TOUCH_S or more ago; *out's strings in a.  Returns DB_OK,
+ * DB_NOT_FOUND or DB_ERROR. */
+enum db_status session_find(struct db *db, struct arena *a, const char *hash, long long idle_s,
+                            struct session_row *out) __attribute__((nonnull));
 
 /* Ends the session whose token digests to hash (best effort, logged). */
 void session_delete(struct db *db, const char *hash) __attribute__((nonnull));

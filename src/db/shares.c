@@ -46,9 +46,8 @@
     "AND (s.expires_at IS NULL OR s.expires_at > now()) AND u.disabled_at IS NULL"
 /* clang-format on */
 
-enum store_result share_create(struct db *db, const char *user_id, const char *conv_id,
-                               const char *token_hash, int64_t days, const char *ip,
-                               json_object **out)
+enum db_status share_create(struct db *db, const char *user_id, const char *conv_id,
+                            const char *token_hash, int64_t days, const char *ip, json_object **out)
 {
     char ndays[24];
     const char *params[4];
@@ -62,10 +61,10 @@ enum store_result share_create(struct db *db, const char *user_id, const char *c
     params[2] = token_hash;
     params[3] = days > 0 ? ndays : NULL;
     if (!store_tx(db, "BEGIN"))
-        return STORE_ERROR;
+        return DB_ERROR;
     res = db_exec(db, CREATE_SQL, 4, params, false);
     if (res == NULL || PQntuples(res) != 1) {
-        enum store_result st = res == NULL ? STORE_ERROR : STORE_NOT_FOUND;
+        enum db_status st = res == NULL ? DB_ERROR : DB_NOT_FOUND;
         PQclear(res);
         (void)store_tx(db, "ROLLBACK");
         return st;
@@ -77,11 +76,11 @@ enum store_result share_create(struct db *db, const char *user_id, const char *c
     if (!audit_record(db, user_id, "share.create", "share", PQgetvalue(res, 0, 0), ip, detail)) {
         PQclear(res);
         (void)store_tx(db, "ROLLBACK");
-        return STORE_ERROR;
+        return DB_ERROR;
     }
     if (!store_tx(db, "COMMIT")) {
         PQclear(res);
-        return STORE_ERROR;
+        return DB_ERROR;
     }
     *out = json_object_new_object();
     json_object_object_add(*out, "id", json_object_new_string(PQgetvalue(res, 0, 0)));
@@ -90,11 +89,11 @@ enum store_result share_create(struct db *db, const char *user_id, const char *c
                            db_value(res, 0, 2) ? json_object_new_string(PQgetvalue(res, 0, 2))
                                                : NULL);
     PQclear(res);
-    return STORE_OK;
+    return DB_OK;
 }
 
-enum store_result share_list(struct db *db, const char *user_id, const char *conv_id,
-                             json_object **out)
+enum db_status share_list(struct db *db, const char *user_id, const char *conv_id,
+                          json_object **out)
 {
     const char *params[2] = {conv_id, user_id};
     PGresult *res;
@@ -102,30 +101,30 @@ enum store_result share_list(struct db *db, const char *user_id, const char *con
     *out = NULL;
     res = db_exec(db, LIST_SQL, 2, params, true);
     if (res == NULL)
-        return STORE_ERROR;
+        return DB_ERROR;
     if (PQntuples(res) != 1) {
         PQclear(res);
-        return STORE_NOT_FOUND;
+        return DB_NOT_FOUND;
     }
     if (!store_json(res, 0, 0, out) || *out == NULL) {
         json_object_put(*out);
         *out = NULL;
         PQclear(res);
-        return STORE_ERROR;
+        return DB_ERROR;
     }
     PQclear(res);
-    return STORE_OK;
+    return DB_OK;
 }
 
-enum store_result share_revoke(struct db *db, const char *user_id, const char *conv_id,
-                               const char *share_id, const char *ip)
+enum db_status share_revoke(struct db *db, const char *user_id, const char *conv_id,
+                            const char *share_id, const char *ip)
 {
     const char *params[3] = {share_id, conv_id, user_id};
     json_object *detail;
     PGresult *res;
 
     if (!store_tx(db, "BEGIN"))
-        return STORE_ERROR;
+        return DB_ERROR;
     res = db_exec(db,
                   "SELECT s.revoked_at IS NULL FROM shares s "
                   "JOIN conversations c ON c.id = s.conversation_id "
@@ -133,9 +132,7 @@ enum store_result share_revoke(struct db *db, const char *user_id, const char *c
                   3, params, false);
     if (res == NULL || PQntuples(res) != 1 || PQgetvalue(res, 0, 0)[0] != 't') {
         /* Not the caller's (or none); or revoked already, which stays so. */
-        enum store_result st = res == NULL           ? STORE_ERROR
-                               : PQntuples(res) != 1 ? STORE_NOT_FOUND
-                                                     : STORE_OK;
+        enum db_status st = res == NULL ? DB_ERROR : PQntuples(res) != 1 ? DB_NOT_FOUND : DB_OK;
         PQclear(res);
         (void)store_tx(db, "ROLLBACK");
         return st;
@@ -144,19 +141,19 @@ enum store_result share_revoke(struct db *db, const char *user_id, const char *c
     res = db_exec(db, "UPDATE shares SET revoked_at = now() WHERE id = $1", 1, params, false);
     if (res == NULL) {
         (void)store_tx(db, "ROLLBACK");
-        return STORE_ERROR;
+        return DB_ERROR;
     }
     PQclear(res);
     detail = json_object_new_object();
     json_object_object_add(detail, "conversation_id", json_object_new_string(conv_id));
     if (!audit_record(db, user_id, "share.revoke", "share", share_id, ip, detail)) {
         (void)store_tx(db, "ROLLBACK");
-        return STORE_ERROR;
+        return DB_ERROR;
     }
-    return store_tx(db, "COMMIT") ? STORE_OK : STORE_ERROR;
+    return store_tx(db, "COMMIT") ? DB_OK : DB_ERROR;
 }
 
-json_object *share_view(struct db *db, const char *token_hash, enum store_result *st)
+json_object *share_view(struct db *db, const char *token_hash, enum db_status *st)
 {
     const char *params[1] = {token_hash};
     json_object *o, *shared_by, *messages;
@@ -164,18 +161,18 @@ json_object *share_view(struct db *db, const char *token_hash, enum store_result
 
     res = db_exec(db, VIEW_SQL, 1, params, true);
     if (res == NULL) {
-        *st = STORE_ERROR;
+        *st = DB_ERROR;
         return NULL;
     }
     if (PQntuples(res) != 1) {
         PQclear(res);
-        *st = STORE_NOT_FOUND;
+        *st = DB_NOT_FOUND;
         return NULL;
     }
     messages = conv_messages(db, PQgetvalue(res, 0, 1), NULL, PQgetvalue(res, 0, 0));
     if (messages == NULL) {
         PQclear(res);
-        *st = STORE_ERROR;
+        *st = DB_ERROR;
         return NULL;
     }
     o = json_object_new_object();
@@ -189,6 +186,6 @@ json_object *share_view(struct db *db, const char *token_hash, enum store_result
                            db_value(res, 0, 5) ? json_object_new_string(PQgetvalue(res, 0, 5))
                                                : NULL);
     PQclear(res);
-    *st = STORE_OK;
+    *st = DB_OK;
     return o;
 }

@@ -22,32 +22,32 @@ struct db;
 /* Shares conversation conv_id of user_id under token_hash (the token's
  * digest), expiring after days (0: never), and records share.create in the
  * audit log (address ip, may be NULL) in the same transaction.  On
- * STORE_OK *out is {id, created_at, expires_at} (caller puts); otherwise
- * NULL and STORE_NOT_FOUND or STORE_ERROR. */
-enum store_result share_create(struct db *db, const char *user_id, const char *conv_id,
-                               const char *token_hash, int64_t days, const char *ip,
-                               json_object **out) __attribute__((nonnull(1, 2, 3, 4, 7)));
+ * DB_OK *out is {id, created_at, expires_at} (caller puts); otherwise
+ * NULL and DB_NOT_FOUND or DB_ERROR. */
+enum db_status share_create(struct db *db, const char *user_id, const char *conv_id,
+                            const char *token_hash, int64_t days, const char *ip, json_object **out)
+    __attribute__((nonnull(1, 2, 3, 4, 7)));
 
 /* Lists the shares of conversation conv_id of user_id, newest first.  On
- * STORE_OK *out is an array of {id, created_at, expires_at, revoked,
- * revoked_at, active} (caller puts); otherwise NULL and STORE_NOT_FOUND or
- * STORE_ERROR. */
-enum store_result share_list(struct db *db, const char *user_id, const char *conv_id,
-                             json_object **out) __attribute__((nonnull));
+ * DB_OK *out is an array of {id, created_at, expires_at, revoked,
+ * revoked_at, active} (caller puts); otherwise NULL and DB_NOT_FOUND or
+ * DB_ERROR. */
+enum db_status share_list(struct db *db, const char *user_id, const char *conv_id,
+                          json_object **out) __attribute__((nonnull));
 
 /* Revokes share share_id of conversation conv_id of user_id, recording
  * share.revoke in the audit log (address ip, may be NULL) in the same
- * transaction.  A share revoked before stays so (STORE_OK, nothing
- * recorded).  Returns STORE_OK, STORE_NOT_FOUND or STORE_ERROR. */
-enum store_result share_revoke(struct db *db, const char *user_id, const char *conv_id,
-                               const char *share_id, const char *ip)
+ * transaction.  A share revoked before stays so (DB_OK, nothing
+ * recorded).  Returns DB_OK, DB_NOT_FOUND or DB_ERROR. */
+enum db_status share_revoke(struct db *db, const char *user_id, const char *conv_id,
+                            const char *share_id, const char *ip)
     __attribute__((nonnull(1, 2, 3, 4)));
 
 /* Returns the view of the active share whose token digests to token_hash
  * as a new object {title, messages, shared_by: {name}, created_at,
- * expires_at} (caller puts), or NULL with *st = STORE_NOT_FOUND (unknown,
- * expired or revoked, alike) or STORE_ERROR. */
-json_object *share_view(struct db *db, const char *token_hash, enum store_result *st)
+ * expires_at} (caller puts), or NULL with *st = DB_NOT_FOUND (unknown,
+ * expired or revoked, alike) or DB_ERROR. */
+json_object *share_view(struct db *db, const char *token_hash, enum db_status *st)
     __attribute__((nonnull, warn_unused_result));
 
 #endif

@@ -15,16 +15,16 @@
 #define XSTR(x) STR(x)
 
 /* Rolls back and returns st. */
-static enum store_result rollback(struct db *db, PGresult *res, enum store_result st)
+static enum db_status rollback(struct db *db, PGresult *res, enum db_status st)
 {
     PQclear(res);
     (void)store_tx(db, "ROLLBACK");
     return st;
 }
 
-enum store_result signin_link_create(struct db *db, const char *user_id, const char *email,
-                                     const char *token_hash, const char *actor_id, const char *ip,
-                                     const char *via, struct signin_link *out)
+enum db_status signin_link_create(struct db *db, const char *user_id, const char *email,
+                                  const char *token_hash, const char *actor_id, const char *ip,
+                                  const char *via, struct signin_link *out)
 {
     const char *params[4];
     json_object *detail;
@@ -32,7 +32,7 @@ enum store_result signin_link_create(struct db *db, const char *user_id, const c
 
     memset(out, 0, sizeof(*out));
     if (!store_tx(db, "BEGIN"))
-        return STORE_ERROR;
+        return DB_ERROR;
     /* The user, locked against a concurrent disable, and whether only
      * single sign-on lets them in. */
     params[0] = user_id;
@@ -48,11 +48,11 @@ enum store_result signin_link_create(struct db *db, const char *user_id, const c
                   "FOR UPDATE OF u",
                   2, params, false);
     if (res == NULL)
-        return rollback(db, res, STORE_ERROR);
+        return rollback(db, res, DB_ERROR);
     if (PQntuples(res) != 1)
-        return rollback(db, res, STORE_NOT_FOUND);
+        return rollback(db, res, DB_NOT_FOUND);
     if (PQgetvalue(res, 0, 2)[0] == 't')
-        return rollback(db, res, STORE_CONFLICT);
+        return rollback(db, res, DB_CONFLICT);
     snprintf(out->user_id, sizeof(out->user_id), "%s", PQgetvalue(res, 0, 0));
     snprintf(out->email, sizeof(out->email), "%s", PQgetvalue(res, 0, 1));
     PQclear(res);
@@ -69,19 +69,19 @@ enum store_result signin_link_create(struct db *db, const char *user_id, const c
                                                                  "RETURNING " SQL_TS("expires_at"),
                   3, params, false);
     if (res == NULL || PQntuples(res) != 1)
-        return rollback(db, res, STORE_ERROR);
+        return rollback(db, res, DB_ERROR);
     snprintf(out->expires_at, sizeof(out->expires_at), "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     detail = json_object_new_object();
     json_object_object_add(detail, "via", json_object_new_string(via));
     json_object_object_add(detail, "expires_at", json_object_new_string(out->expires_at));
     if (!audit_record(db, actor_id, "signin_link.create", "user", out->user_id, ip, detail))
-        return rollback(db, NULL, STORE_ERROR);
-    return store_tx(db, "COMMIT") ? STORE_OK : STORE_ERROR;
+        return rollback(db, NULL, DB_ERROR);
+    return store_tx(db, "COMMIT") ? DB_OK : DB_ERROR;
 }
 
-enum store_result signin_link_use(struct db *db, const char *token_hash, const char *ip,
-                                  char user_id[37])
+enum db_status signin_link_use(struct db *db, const char *token_hash, const char *ip,
+                               char user_id[37])
 {
     const char *params[1] = {token_hash};
     json_object *detail;
@@ -89,7 +89,7 @@ enum store_result signin_link_use(struct db *db, const char *token_hash, const c
 
     user_id[0] = '\0';
     if (!store_tx(db, "BEGIN"))
-        return STORE_ERROR;
+        return DB_ERROR;
     /* Used at most once: the row is claimed by this UPDATE or by none. */
     res = db_exec(db,
                   "WITH l AS (UPDATE signin_links SET used_at = now() "
@@ -100,18 +100,18 @@ enum store_result signin_link_use(struct db *db, const char *token_hash, const c
                   "RETURNING u.id",
                   1, params, false);
     if (res == NULL)
-        return rollback(db, res, STORE_ERROR);
+        return rollback(db, res, DB_ERROR);
     if (PQntuples(res) != 1)
-        return rollback(db, res, STORE_NOT_FOUND);
+        return rollback(db, res, DB_NOT_FOUND);
     snprintf(user_id, 37, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     detail = json_object_new_object();
     json_object_object_add(detail, "method", json_object_new_string("link"));
     if (!audit_record(db, user_id, "login.success", "user", user_id, ip, detail))
-        return rollback(db, NULL, STORE_ERROR);
+        return rollback(db, NULL, DB_ERROR);
     if (!store_tx(db, "COMMIT")) {
         user_id[0] = '\0';
-        return STORE_ERROR;
+        return DB_ERROR;
     }
-    return STORE_OK;
+    return DB_OK;
 }

@@ -104,71 +104,71 @@ void userdata_rollback(struct db *db)
 }
 
 /* Runs sql ($1 user) and copies its single text value into a. */
-static enum store_result one_text(struct db *db, struct arena *a, const char *sql,
-                                  const char *user_id, const char **out)
+static enum db_status one_text(struct db *db, struct arena *a, const char *sql, const char *user_id,
+                               const char **out)
 {
     PGresult *res = db_exec(db, sql, 1, &user_id, false);
 
     *out = NULL;
     if (res == NULL)
-        return STORE_ERROR;
+        return DB_ERROR;
     if (PQntuples(res) != 1 || db_value(res, 0, 0) == NULL) {
         PQclear(res);
-        return STORE_NOT_FOUND;
+        return DB_NOT_FOUND;
     }
     *out = arena_strdup(a, PQgetvalue(res, 0, 0));
     PQclear(res);
-    return STORE_OK;
+    return DB_OK;
 }
 
-enum store_result userdata_read(struct db *db, struct arena *a, const char *user_id,
-                                struct userdata *out)
+enum db_status userdata_read(struct db *db, struct arena *a, const char *user_id,
+                             struct userdata *out)
 {
     static const char *const sqls[] = {FEEDBACK_SQL, SHARES_SQL, AUDIT_SQL, USAGE_SQL};
     const char **docs[] = {&out->feedback, &out->shares, &out->audit, &out->usage};
-    enum store_result st;
+    enum db_status st;
     PGresult *res;
     size_t i;
 
     memset(out, 0, sizeof(*out));
     st = one_text(db, a, PROFILE_SQL, user_id, &out->profile);
-    for (i = 0; st == STORE_OK && i < sizeof(sqls) / sizeof(sqls[0]); i++) {
+    for (i = 0; st == DB_OK && i < sizeof(sqls) / sizeof(sqls[0]); i++) {
         st = one_text(db, a, sqls[i], user_id, docs[i]);
-        if (st == STORE_NOT_FOUND)
-            st = STORE_ERROR; /* an aggregate always answers */
+        if (st == DB_NOT_FOUND)
+            st = DB_ERROR; /* an aggregate always answers */
     }
-    if (st != STORE_OK)
+    if (st != DB_OK)
         return st;
     res = db_exec(db, CONV_IDS_SQL, 1, &user_id, false);
     if (res == NULL)
-        return STORE_ERROR;
+        return DB_ERROR;
     out->nconversations = (size_t)PQntuples(res);
     out->conversation_ids =
         arena_alloc(a, (out->nconversations ? out->nconversations : 1) * sizeof(char *));
     for (i = 0; i < out->nconversations; i++)
         out->conversation_ids[i] = arena_strdup(a, PQgetvalue(res, (int)i, 0));
     PQclear(res);
-    return STORE_OK;
+    return DB_OK;
 }
 
-enum store_result userdata_conversation(struct db *db, struct arena *a, const char *user_id,
-                                        const char *conv_id, struct userdata_conversation *out)
+enum db_status userdata_conversation(struct db *db, struct arena *a, const char *user_id,
+                                     const char *conv_id, struct userdata_conversation *out)
 {
     const char *params[2] = {conv_id, user_id};
     PGresult *res = db_exec(db, CONV_SQL, 2, params, false);
 
     if (res == NULL)
-        return STORE_ERROR;
+        return DB_ERROR;
     if (PQntuples(res) != 1) {
         PQclear(res);
-        return STORE_NOT_FOUND;
+        return DB_NOT_FOUND;
     }
     out->id = arena_strdup(a, PQgetvalue(res, 0, 0));
     out->title = arena_strdup(a, PQgetvalue(res, 0, 1));
     out->created_at = arena_strdup(a, PQgetvalue(res, 0, 2));
     out->json = arena_strdup(a, PQgetvalue(res, 0, 3));
     PQclear(res);
-    return STORE_OK;
+    return DB_OK;
 }
 
 bool userdata_commit(struct db *db, const char *user_id, const char *actor_id, const char *ip,
@@ -240,9 +240,9 @@ static bool step(struct db *db, const char *sql, int n, const char *const *param
     return true;
 }
 
-enum store_result userdata_erase(struct db *db, const char *user_id, const char *actor_id,
-                                 const char *ip, const char *via, char erasure_id[37],
-                                 struct erase_counts *counts)
+enum db_status userdata_erase(struct db *db, const char *user_id, const char *actor_id,
+                              const char *ip, const char *via, char erasure_id[37],
+                              struct erase_counts *counts)
 {
     const char *params[2];
     json_object *detail;
@@ -251,11 +251,11 @@ enum store_result userdata_erase(struct db *db, const char *user_id, const char 
 
     memset(counts, 0, sizeof(*counts));
     if (!store_tx(db, "BEGIN"))
-        return STORE_ERROR;
+        return DB_ERROR;
     res = db_exec(db, "SELECT email, gen_random_uuid() FROM users WHERE id = $1::uuid FOR UPDATE",
                   1, &user_id, false);
     if (res == NULL || PQntuples(res) != 1) {
-        enum store_result st = res == NULL ? STORE_ERROR : STORE_NOT_FOUND;
+        enum db_status st = res == NULL ? DB_ERROR : DB_NOT_FOUND;
         PQclear(res);
         userdata_rollback(db);
         return st;
@@ -303,12 +303,12 @@ enum store_result userdata_erase(struct db *db, const char *user_id, const char 
     if (!audit_record(db, actor_id, "user.erase", "erased_user", erasure_id, ip, detail))
         goto fail;
     if (!store_tx(db, "COMMIT"))
-        return STORE_ERROR;
-    return STORE_OK;
+        return DB_ERROR;
+    return DB_OK;
 fail:
     userdata_rollback(db);
     memset(counts, 0, sizeof(*counts));
-    return STORE_ERROR;
+    return DB_ERROR;
 }
 
 /* clang-format off */

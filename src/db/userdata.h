@@ -48,14 +48,14 @@ struct userdata_conversation {
 bool userdata_begin(struct db *db) __attribute__((nonnull));
 
 /* Reads the documents of user_id (the snapshot must be begun).  Returns
- * STORE_OK, STORE_NOT_FOUND (no such user) or STORE_ERROR; strings in a. */
-enum store_result userdata_read(struct db *db, struct arena *a, const char *user_id,
-                                struct userdata *out) __attribute__((nonnull));
+ * DB_OK, DB_NOT_FOUND (no such user) or DB_ERROR; strings in a. */
+enum db_status userdata_read(struct db *db, struct arena *a, const char *user_id,
+                             struct userdata *out) __attribute__((nonnull));
 
 /* Reads one of user_id's conversations with its messages and the
- * person's feedback on them.  STORE_OK, STORE_NOT_FOUND or STORE_ERROR. */
-enum store_result userdata_conversation(struct db *db, struct arena *a, const char *user_id,
-                                        const char *conv_id, struct userdata_conversation *out)
+ * person's feedback on them.  DB_OK, DB_NOT_FOUND or DB_ERROR. */
+enum db_status userdata_conversation(struct db *db, struct arena *a, const char *user_id,
+                                     const char *conv_id, struct userdata_conversation *out)
     __attribute__((nonnull));
 
 /* Records the disclosure of user_id's data to actor_id (address ip, may
@@ -80,12 +80,11 @@ struct erase_counts {
  * entries by them lose actor and address and entries about them name the
  * erasure id instead; user.erase (actor actor_id or NULL, via "api" or
  * "cli", the counts) is recorded under the erasure id.  One transaction.
- * On STORE_OK fills erasure_id (a random UUID) and *counts;
- * STORE_NOT_FOUND or STORE_ERROR (nothing changed). */
-enum store_result userdata_erase(struct db *db, const char *user_id, const char *actor_id,
-                                 const char *ip, const char *via, char erasure_id[37],
-                                 struct erase_counts *counts)
-    __attribute__((nonnull(1, 2, 5, 6, 7)));
+ * On DB_OK fills erasure_id (a random UUID) and *counts;
+ * DB_NOT_FOUND or DB_ERROR (nothing changed). */
+enum db_status userdata_erase(struct db *db, const char *user_id, const char *actor_id,
+                              const char *ip, const char *via, char erasure_id[37],
+                              struct erase_counts *counts) __attribute__((nonnull(1, 2, 5, 6, 7)));
 
 /* Deletes at most limit conversations last changed more than days days
  * ago (oldest first, skipping any another transaction holds), queues

@@ -245,7 +245,7 @@ bool user_list(struct db *db, struct arena *a, const char *q, const char *after,
 /* The statements of user_admin_update() inside its transaction: false
  * (*st set) to roll back. */
 static bool admin_update_tx(struct db *db, const struct user_change *c, const char *actor_id,
-                            const char *ip, enum store_result *st)
+                            const char *ip, enum db_status *st)
 {
     const char *params[5] = {c->id, c->role, c->org_given ? "t" : "f", c->org,
                              c->disabled < 0 ? NULL : (c->disabled ? "t" : "f")};
@@ -253,7 +253,7 @@ static bool admin_update_tx(struct db *db, const struct user_change *c, const ch
     PGresult *res;
     bool ok = true;
 
-    *st = STORE_ERROR;
+    *st = DB_ERROR;
     res = db_exec(
         db,
         "WITH old AS (SELECT id, role FROM users WHERE id = $1::uuid), "
@@ -272,7 +272,7 @@ static bool admin_update_tx(struct db *db, const struct user_change *c, const ch
         return false;
     if (PQntuples(res) != 1) {
         PQclear(res);
-        *st = STORE_NOT_FOUND;
+        *st = DB_NOT_FOUND;
         return false;
     }
     if (c->role != NULL && strcmp(c->role, PQgetvalue(res, 0, 0)) != 0) {
@@ -297,37 +297,37 @@ static bool admin_update_tx(struct db *db, const struct user_change *c, const ch
     return ok;
 }
 
-enum store_result user_admin_update(struct db *db, const struct user_change *c,
-                                    const char *actor_id, const char *ip)
+enum db_status user_admin_update(struct db *db, const struct user_change *c, const char *actor_id,
+                                 const char *ip)
 {
-    enum store_result st;
+    enum db_status st;
 
     if (!store_tx(db, "BEGIN"))
-        return STORE_ERROR;
+        return DB_ERROR;
     if (!admin_update_tx(db, c, actor_id, ip, &st)) {
         (void)store_tx(db, "ROLLBACK");
         return st;
     }
-    return store_tx(db, "COMMIT") ? STORE_OK : STORE_ERROR;
+    return store_tx(db, "COMMIT") ? DB_OK : DB_ERROR;
 }
 
-enum store_result user_set_role_by_email(struct db *db, const char *email, const char *role,
-                                         const char *via)
+enum db_status user_set_role_by_email(struct db *db, const char *email, const char *role,
+                                      const char *via)
 {
     const char *params[2] = {email, role};
-    enum store_result st = STORE_ERROR;
+    enum db_status st = DB_ERROR;
     json_object *detail;
     PGresult *res;
 
     if (!store_tx(db, "BEGIN"))
-        return STORE_ERROR;
+        return DB_ERROR;
     res = db_exec(db,
                   "UPDATE users u SET role = $2, role_locked = true, updated_at = now() "
                   "FROM (SELECT id, role AS old FROM users WHERE lower(email) = lower($1)) o "
                   "WHERE u.id = o.id RETURNING u.id, o.old",
                   2, params, false);
     if (res != NULL && PQntuples(res) != 1)
-        st = STORE_NOT_FOUND;
+        st = DB_NOT_FOUND;
     else if (res != NULL) {
         detail = json_object_new_object();
         json_object_object_add(detail, "from", json_object_new_string(PQgetvalue(res, 0, 1)));
@@ -335,10 +335,10 @@ enum store_result user_set_role_by_email(struct db *db, const char *email, const
         json_object_object_add(detail, "via", json_object_new_string(via));
         if (audit_record(db, NULL, "user.role", "user", PQgetvalue(res, 0, 0), NULL, detail)
             && store_tx(db, "COMMIT"))
-            st = STORE_OK;
+            st = DB_OK;
     }
     PQclear(res);
-    if (st != STORE_OK)
+    if (st != DB_OK)
         (void)store_tx(db, "ROLLBACK");
     return st;
 }

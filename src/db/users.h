@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "db/conversations.h" /* enum store_result */
+#include "db/status.h"
 
 struct arena;
 struct db;
@@ -46,18 +46,17 @@ struct user_change {
 /* Applies c, and in the same transaction records user.role {"from",
  * "to"} when the role changed and user.update {"disabled",
  * "organization_id"} when either was given (actor actor_id, address ip;
- * both may be NULL).  Returns STORE_OK, STORE_NOT_FOUND (no such user,
- * or no such organization) or STORE_ERROR (nothing changed). */
-enum store_result user_admin_update(struct db *db, const struct user_change *c,
-                                    const char *actor_id, const char *ip)
-    __attribute__((nonnull(1, 2)));
+ * both may be NULL).  Returns DB_OK, DB_NOT_FOUND (no such user,
+ * or no such organization) or DB_ERROR (nothing changed). */
+enum db_status user_admin_update(struct db *db, const struct user_change *c, const char *actor_id,
+                                 const char *ip) __attribute__((nonnull(1, 2)));
 
 /* Sets the role of the user with this email (any case) and locks it, and
  * records user.role {"from", "to", "via"} (no actor: the command line)
- * in the same transaction.  Returns STORE_OK, STORE_NOT_FOUND or
- * STORE_ERROR (nothing changed). */
-enum store_result user_set_role_by_email(struct db *db, const char *email, const char *role,
-                                         const char *via) __attribute__((nonnull));
+ * in the same transaction.  Returns DB_OK, DB_NOT_FOUND or
+ * DB_ERROR (nothing changed). */
+enum db_status user_set_role_by_email(struct db *db, const char *email, const char *role,
+                                      const char *via) __attribute__((nonnull));
 
 /* Sets user_id's display name.  Returns false when the statement failed
  * (logged); a missing user changes nothing. */

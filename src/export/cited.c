@@ -296,8 +296,8 @@ enum cited_status cited_open(struct db *db, const struct config *cfg, const char
 
     memset(out, 0, sizeof(*out));
     switch (cite_find(db, message_id, n, v, a, &out->src)) {
-    case STORE_OK: break;
-    case STORE_NOT_FOUND: return CITED_NOT_FOUND;
+    case DB_OK: break;
+    case DB_NOT_FOUND: return CITED_NOT_FOUND;
     default: return CITED_DB_ERROR;
     }
     cit = json_tokener_parse(out->src.citation_json);

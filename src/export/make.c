@@ -60,8 +60,8 @@ static bool render(struct db *db, const struct exp_job *job, enum export_format 
     bool ok;
 
     switch (exp_conversation(db, job->conversation_id, job->share_id, &doc)) {
-    case STORE_OK: break;
-    case STORE_NOT_FOUND: snprintf(err, errlen, "the conversation was deleted"); return false;
+    case DB_OK: break;
+    case DB_NOT_FOUND: snprintf(err, errlen, "the conversation was deleted"); return false;
     default: snprintf(err, errlen, "the database could not be read"); return false;
     }
     export_now(now);
@@ -119,7 +119,7 @@ long export_sweep(struct db *db, const struct config *cfg)
 
     if (st == NULL)
         return 0;
-    if (exp_sweep_list(db, items, SWEEP_BATCH, &n) != STORE_OK)
+    if (exp_sweep_list(db, items, SWEEP_BATCH, &n) != DB_OK)
         return -1;
     for (i = 0; i < n; i++) {
         enum storage_status s = items[i].key[0] ? storage_delete(st, items[i].key) : STORAGE_OK;
@@ -132,7 +132,7 @@ long export_sweep(struct db *db, const struct config *cfg)
             return -1;
         gone += items[i].key[0] ? 1 : 0;
     }
-    if (pcache_sweep_list(db, keys, SWEEP_BATCH, &n) != STORE_OK)
+    if (pcache_sweep_list(db, keys, SWEEP_BATCH, &n) != DB_OK)
         return -1;
     for (i = 0; i < n; i++) {
         enum storage_status s = storage_delete(st, keys[i]);

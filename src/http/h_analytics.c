@@ -114,12 +114,11 @@ static bool read_query(struct request *req, const char *const *allowed, struct a
         resp_error(req, 404, "not_found", "no such group");
         return false;
     }
-    switch (analytics_scope_find(req->db, &req->arena, me->id, me->role == ROLE_ADMIN, kind, id,
-                                 scope)) {
-    case STORE_OK: break;
-    case STORE_NOT_FOUND: resp_error(req, 404, "not_found", "no such group"); return false;
-    default: resp_db_unavailable(req); return false;
-    }
+    if (!resp_db_status(req,
+                        analytics_scope_find(req->db, &req->arena, me->id, me->role == ROLE_ADMIN,
+                                             kind, id, scope),
+                        "no such group"))
+        return false;
     q->scope = scope;
     q->from = from;
     q->to = to;

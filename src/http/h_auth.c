@@ -152,8 +152,8 @@ void h_auth_link(struct request *req)
         return;
     }
     switch (signin_link_use(req->db, hash, request_client_ip(req), user_id)) {
-    case STORE_OK: signed_in(req, user_id); return;
-    case STORE_NOT_FOUND: resp_error(req, 401, "link_invalid", LINK_INVALID); return;
+    case DB_OK: signed_in(req, user_id); return;
+    case DB_NOT_FOUND: resp_error(req, 401, "link_invalid", LINK_INVALID); return;
     default: resp_db_unavailable(req); return;
     }
 }

@@ -28,15 +28,14 @@
 #include <unistd.h>
 
 #include "auth/session.h"
-#include "db/audit.h"
-#include "db/db.h"
-#include "http/audit.h"
+#include "db/books.h"
+#include "db/ingest_jobs.h"
 #include "http/handlers.h"
 #include "http/multipart.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "http/validate.h"
-#include "jobs/queue.h"
+#include "library/store.h"
 #include "storage/storage.h"
 #include "util/alloc.h"
 #include "util/cfg.h"
@@ -288,7 +287,7 @@ void h_books_upload(struct request *req)
     struct upload u = {req, -1, NULL};
     struct form form;
     bool is_form = strncasecmp(ctype, "multipart/form-data", 19) == 0;
-    json_object *options, *out, *detail;
+    json_object *options, *out;
     off_t length = 0;
     bool ok = false;
 
@@ -353,15 +352,12 @@ void h_books_upload(struct request *req)
     close(u.fd);
     if (!ok)
         goto done;
-    if (!job_enqueue(req->db, locator, filename, options, me->id, job_id)) {
+    if (!job_enqueue(req->db, locator, filename, options, me->id, hex, request_client_ip(req),
+                     job_id)) {
         resp_db_unavailable(req);
         ok = false;
         goto done;
     }
-    detail = json_object_new_object();
-    json_object_object_add(detail, "filename", json_object_new_string(filename));
-    json_object_object_add(detail, "sha256", json_object_new_string(hex));
-    audit_request(req, NULL, "book.upload", "job", job_id, detail);
     out = json_object_new_object();
     json_add_str(out, "id", job_id);
     json_add_str(out, "status", "queued");
@@ -381,105 +377,84 @@ done:
     }
 }
 
-/* The JSON of a job row: id, status, filename, book_id, error, times. */
-static json_object *job_json(const PGresult *res, int i)
+/* The JSON of a job: id, status, filename, book_id, error, times. */
+static json_object *job_json(const struct job_row *r)
 {
     json_object *j = json_object_new_object();
 
-    json_add_str(j, "id", db_value(res, i, 0));
-    json_add_str(j, "status", db_value(res, i, 1));
-    json_add_str(j, "filename", db_value(res, i, 2));
-    json_add_str(j, "book_id", db_value(res, i, 3));
-    json_add_str(j, "error", db_value(res, i, 4));
-    json_add_str(j, "created_at", db_value(res, i, 5));
-    json_add_str(j, "started_at", db_value(res, i, 6));
-    json_add_str(j, "finished_at", db_value(res, i, 7));
+    json_add_str(j, "id", r->id);
+    json_add_str(j, "status", r->status);
+    json_add_str(j, "filename", r->filename);
+    json_add_str(j, "book_id", r->book_id);
+    json_add_str(j, "error", r->error);
+    json_add_str(j, "created_at", r->created_at);
+    json_add_str(j, "started_at", r->started_at);
+    json_add_str(j, "finished_at", r->finished_at);
     return j;
 }
 
-#define JOB_COLUMNS                                                                                \
-    "id, status, filename, book_id, error, "                                                       \
-    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "                   \
-    "to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "                   \
-    "to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+/* The JSON of a book as the administration lists it. */
+static json_object *book_json(const struct book_row *r)
+{
+    json_object *b = json_object_new_object();
+    size_t i;
+
+    json_add_str(b, "id", r->id);
+    json_add_str(b, "title", r->title);
+    if (r->authors != NULL) {
+        json_object *authors = json_object_new_array();
+        for (i = 0; i < r->n_authors; i++)
+            json_object_array_add(authors, json_object_new_string(r->authors[i]));
+        json_object_object_add(b, "authors", authors);
+    } else {
+        json_object_object_add(b, "authors", NULL);
+    }
+    json_add_str(b, "edition", r->edition);
+    json_add_str(b, "isbn", r->isbn);
+    json_add_str(b, "sku", r->sku);
+    json_add_str(b, "product_url", r->product_url);
+    json_add_str(b, "format", r->format);
+    json_object_object_add(b, "sample", json_object_new_boolean(r->sample));
+    json_object_object_add(b, "page_count", json_object_new_int(r->page_count));
+    json_object_object_add(b, "chapter_count", json_object_new_int(r->chapter_count));
+    json_object_object_add(b, "chunk_count", json_object_new_int(r->chunk_count));
+    json_add_str(b, "created_at", r->created_at);
+    return b;
+}
 
 void h_books_list(struct request *req)
 {
-    json_object *books = json_object_new_array(), *jobs = json_object_new_array(), *out;
-    PGresult *res = db_exec(req->db,
-                            "SELECT b.id, b.title, array_to_json(b.authors)::text, b.edition, "
-                            "b.isbn, b.sku, b.product_url, b.format, b.sample, b.page_count, "
-                            "(SELECT count(*) FROM chapters c WHERE c.book_id = b.id), "
-                            "(SELECT count(*) FROM chunks k WHERE k.book_id = b.id), "
-                            "to_char(b.created_at AT TIME ZONE 'UTC', "
-                            "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
-                            "FROM books b ORDER BY lower(b.title), b.id",
-                            0, NULL, true);
-    int i;
+    struct book_row *books;
+    struct job_row *jobs;
+    size_t nbooks, njobs, i;
+    json_object *b, *j, *out;
 
-    if (res == NULL) {
-        json_object_put(books);
-        json_object_put(jobs);
+    if (!books_list(req->db, &req->arena, &books, &nbooks)
+        || !jobs_recent(req->db, &req->arena, 50, &jobs, &njobs)) {
         resp_db_unavailable(req);
         return;
     }
-    for (i = 0; i < PQntuples(res); i++) {
-        json_object *b = json_object_new_object();
-        json_add_str(b, "id", db_value(res, i, 0));
-        json_add_str(b, "title", db_value(res, i, 1));
-        json_object_object_add(b, "authors", json_tokener_parse(PQgetvalue(res, i, 2)));
-        json_add_str(b, "edition", db_value(res, i, 3));
-        json_add_str(b, "isbn", db_value(res, i, 4));
-        json_add_str(b, "sku", db_value(res, i, 5));
-        json_add_str(b, "product_url", db_value(res, i, 6));
-        json_add_str(b, "format", db_value(res, i, 7));
-        json_object_object_add(b, "sample",
-                               json_object_new_boolean(PQgetvalue(res, i, 8)[0] == 't'));
-        json_object_object_add(b, "page_count", json_object_new_int(atoi(PQgetvalue(res, i, 9))));
-        json_object_object_add(b, "chapter_count",
-                               json_object_new_int(atoi(PQgetvalue(res, i, 10))));
-        json_object_object_add(b, "chunk_count", json_object_new_int(atoi(PQgetvalue(res, i, 11))));
-        json_add_str(b, "created_at", db_value(res, i, 12));
-        json_object_array_add(books, b);
-    }
-    PQclear(res);
-    res = db_exec(req->db,
-                  "SELECT " JOB_COLUMNS " FROM ingest_jobs ORDER BY created_at DESC, id LIMIT 50",
-                  0, NULL, true);
-    if (res == NULL) {
-        json_object_put(books);
-        json_object_put(jobs);
-        resp_db_unavailable(req);
-        return;
-    }
-    for (i = 0; i < PQntuples(res); i++)
-        json_object_array_add(jobs, job_json(res, i));
-    PQclear(res);
+    b = json_object_new_array();
+    for (i = 0; i < nbooks; i++)
+        json_object_array_add(b, book_json(&books[i]));
+    j = json_object_new_array();
+    for (i = 0; i < njobs; i++)
+        json_object_array_add(j, job_json(&jobs[i]));
     out = json_object_new_object();
-    json_object_object_add(out, "books", books);
-    json_object_object_add(out, "jobs", jobs);
+    json_object_object_add(out, "books", b);
+    json_object_object_add(out, "jobs", j);
     resp_json(req, 200, out);
 }
 
 void h_jobs_get(struct request *req)
 {
     const char *id = route_uuid(req, "id", "job");
-    PGresult *res;
+    struct job_row job;
 
     if (id == NULL)
         return;
-    res = db_exec(req->db, "SELECT " JOB_COLUMNS " FROM ingest_jobs WHERE id = $1", 1, &id, true);
-    if (res == NULL) {
-        resp_db_unavailable(req);
-        return;
-    }
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        resp_error(req, 404, "not_found", "no such job");
-        return;
-    }
-    resp_json(req, 200, job_json(res, 0));
-    PQclear(res);
+    if (resp_db_status(req, job_find(req->db, &req->arena, id, &job), "no such job"))
+        resp_json(req, 200, job_json(&job));
 }
 
 void h_jobs_delete(struct request *req)
@@ -488,19 +463,19 @@ void h_jobs_delete(struct request *req)
     const struct auth_user *me = req->user;
     char *path = NULL, why[256];
     bool orphan = false;
+    enum db_status st;
 
     if (id == NULL)
         return;
-    switch (job_delete_failed(req->db, id, me->id, request_client_ip(req), &path, &orphan)) {
-    case JOB_DELETED: break;
-    case JOB_NOT_FOUND: resp_error(req, 404, "not_found", "no such job"); return;
-    case JOB_NOT_FAILED:
+    st = job_delete_failed(req->db, id, me->id, request_client_ip(req), &path, &orphan);
+    if (st == DB_CONFLICT) {
         resp_error(req, 409, "job_not_failed",
                    "only a failed job can be deleted: a queued or running job is still at work, "
                    "a done one is its book's history");
         return;
-    case JOB_DELETE_ERROR: resp_db_unavailable(req); return;
     }
+    if (!resp_db_status(req, st, "no such job"))
+        return;
     /* Its upload goes too, unless another job or a book needs it. */
     if (orphan && storage_delete_locator(req->cfg, path, why, sizeof(why)) != STORAGE_OK)
         LOG_FIELDS(LOG_WARN, "failed job's upload not deleted", LF_STR("error", why));
@@ -508,66 +483,16 @@ void h_jobs_delete(struct request *req)
     req->resp.status = 204;
 }
 
-/* Deletes the stored uploads (a JSON array of locators, from the
- * database) that made a deleted book; returns how many are gone.  A
- * failure is logged and leaves the object (an orphan costs storage, not
- * correctness). */
-static int delete_originals(struct request *req, const char *locators_json)
-{
-    json_object *arr = json_tokener_parse(locators_json);
-    size_t i, n = arr != NULL && json_object_is_type(arr, json_type_array)
-                      ? json_object_array_length(arr)
-                      : 0;
-    int gone = 0;
-
-    for (i = 0; i < n; i++) {
-        const char *loc = json_object_get_string(json_object_array_get_idx(arr, i));
-        char why[256] = "not a locator";
-
-        if (loc != NULL && storage_delete_locator(req->cfg, loc, why, sizeof(why)) == STORAGE_OK)
-            gone++;
-        else
-            LOG_FIELDS(LOG_WARN, "book's upload not deleted", LF_STR("locator", loc),
-                       LF_STR("error", why));
-    }
-    json_object_put(arr);
-    return gone;
-}
-
+/* The same removal as `plccoach books remove` (store_remove_book). */
 void h_books_delete(struct request *req)
 {
     const char *id = route_uuid(req, "id", "book");
-    json_object *detail;
-    PGresult *res;
+    const struct auth_user *me = req->user;
     int gone;
 
     if (id == NULL)
         return;
-    /* The uploads this book was ingested from go with it, unless a job
-     * still queued or running needs the same file (the same bytes uploaded
-     * again).  Books ingested from the command line have no job: their
-     * files are the admin's and are never touched. */
-    res = db_exec(req->db,
-                  "WITH j AS (SELECT DISTINCT path FROM ingest_jobs WHERE book_id = $1), "
-                  "d AS (DELETE FROM books WHERE id = $1 RETURNING title) "
-                  "SELECT d.title, coalesce((SELECT json_agg(j.path) FROM j WHERE NOT EXISTS "
-                  "  (SELECT 1 FROM ingest_jobs o WHERE o.path = j.path "
-                  "   AND o.status IN ('queued', 'running'))), '[]')::text FROM d",
-                  1, &id, false);
-    if (res == NULL) {
-        resp_db_unavailable(req);
-        return;
-    }
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        resp_error(req, 404, "not_found", "no such book");
-        return;
-    }
-    gone = delete_originals(req, PQgetvalue(res, 0, 1));
-    detail = json_object_new_object();
-    json_object_object_add(detail, "title", json_object_new_string(PQgetvalue(res, 0, 0)));
-    json_object_object_add(detail, "uploads_deleted", json_object_new_int(gone));
-    PQclear(res);
-    audit_request(req, NULL, "book.delete", "book", id, detail);
-    req->resp.status = 204;
+    if (resp_db_status(req, store_remove_book(req->db, id, me->id, request_client_ip(req), &gone),
+                       "no such book"))
+        req->resp.status = 204;
 }

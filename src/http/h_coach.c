@@ -210,7 +210,7 @@ void h_coach_ask(struct request *req)
     struct sse_sink sink = {req, 0};
     const struct coach_events ev = {sink_send, sink_gone, &sink};
     enum coach_status st;
-    enum store_result found;
+    enum db_status found;
     size_t chars;
     char *question;
     bool bad;
@@ -241,21 +241,14 @@ void h_coach_ask(struct request *req)
         resp_error(req, 404, "not_found", "no such conversation");
         return;
     }
-    if (req->db == NULL) {
-        resp_db_unavailable(req);
-        return;
-    }
     /* Whose conversation it is comes first: asking in someone else's (or
      * one that is gone) is a 404 that costs the asker nothing. */
     if (conv != NULL) {
-        enum store_result owned;
+        enum db_status owned;
         json_object *c = conv_get(req->db, u->id, conv, false, &owned);
         json_object_put(c);
         if (c == NULL) {
-            if (owned == STORE_NOT_FOUND)
-                resp_error(req, 404, "not_found", "no such conversation");
-            else
-                resp_db_unavailable(req);
+            (void)resp_db_status(req, owned, "no such conversation");
             return;
         }
     }
@@ -266,13 +259,8 @@ void h_coach_ask(struct request *req)
     /* Answering a saved question again: its own text. */
     if (retry_of != NULL) {
         found = msg_question_text(req->db, &req->arena, u->id, conv, retry_of, &stored);
-        if (found != STORE_OK) {
-            if (found == STORE_NOT_FOUND)
-                resp_error(req, 404, "not_found", "no such question in this conversation");
-            else
-                resp_db_unavailable(req);
+        if (!resp_db_status(req, found, "no such question in this conversation"))
             return;
-        }
         raw = stored;
     }
     /* An empty library answers 409 and costs no question of the hourly

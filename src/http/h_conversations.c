@@ -44,15 +44,6 @@ static const char *conversation_id(struct request *req)
     return id;
 }
 
-/* Answers for a failed lookup. */
-static void store_failed(struct request *req, enum store_result st)
-{
-    if (st == STORE_NOT_FOUND)
-        not_found(req);
-    else
-        resp_db_unavailable(req);
-}
-
 /* Reads the query of GET /api/conversations into q.  Returns false after
  * setting a 400. */
 static bool list_query(struct request *req, struct conv_query *q, char from[11], char to[11])
@@ -103,10 +94,6 @@ void h_conversations_list(struct request *req)
 
     if (!list_query(req, &q, from, to))
         return;
-    if (req->db == NULL) {
-        resp_db_unavailable(req);
-        return;
-    }
     out = conv_list(req->db, u->id, &q);
     if (out == NULL) {
         resp_db_unavailable(req);
@@ -125,10 +112,6 @@ void h_conversations_create(struct request *req)
     if (body == NULL || !body_only_fields(req, body, fields)
         || !body_text(req, body, "title", 0, CONV_TITLE_MAX, false, false, &title))
         return;
-    if (req->db == NULL) {
-        resp_db_unavailable(req);
-        return;
-    }
     out = conv_create(req->db, u->id, title ? title : "");
     if (out == NULL) {
         resp_db_unavailable(req);
@@ -141,18 +124,14 @@ void h_conversations_get(struct request *req)
 {
     const struct auth_user *u = req->user;
     const char *id = conversation_id(req);
-    enum store_result st;
+    enum db_status st;
     json_object *out;
 
     if (id == NULL)
         return;
-    if (req->db == NULL) {
-        resp_db_unavailable(req);
-        return;
-    }
     out = conv_get(req->db, u->id, id, true, &st);
     if (out == NULL) {
-        store_failed(req, st);
+        (void)resp_db_status(req, st, "no such conversation");
         return;
     }
     resp_json(req, 200, out);
@@ -165,7 +144,7 @@ void h_conversations_patch(struct request *req)
     const char *id = conversation_id(req), *title;
     json_object *body, *out;
     bool archived = false, has_archived;
-    enum store_result st;
+    enum db_status st;
 
     if (id == NULL)
         return;
@@ -174,20 +153,16 @@ void h_conversations_patch(struct request *req)
         || !body_text(req, body, "title", 0, CONV_TITLE_MAX, false, false, &title)
         || !body_bool(req, body, "archived", &archived, &has_archived))
         return;
-    if (req->db == NULL) {
-        resp_db_unavailable(req);
-        return;
-    }
     if (title != NULL || has_archived) {
         st = conv_update(req->db, u->id, id, title, has_archived ? archived : -1);
-        if (st != STORE_OK) {
-            store_failed(req, st);
+        if (st != DB_OK) {
+            (void)resp_db_status(req, st, "no such conversation");
             return;
         }
     }
     out = conv_get(req->db, u->id, id, false, &st);
     if (out == NULL) {
-        store_failed(req, st);
+        (void)resp_db_status(req, st, "no such conversation");
         return;
     }
     resp_json(req, 200, out);
@@ -197,17 +172,13 @@ void h_conversations_delete(struct request *req)
 {
     const struct auth_user *u = req->user;
     const char *id = conversation_id(req);
-    enum store_result st;
+    enum db_status st;
 
     if (id == NULL)
         return;
-    if (req->db == NULL) {
-        resp_db_unavailable(req);
-        return;
-    }
     st = conv_delete(req->db, u->id, id, request_client_ip(req));
-    if (st != STORE_OK) {
-        store_failed(req, st);
+    if (st != DB_OK) {
+        (void)resp_db_status(req, st, "no such conversation");
         return;
     }
     req->resp.status = 204;

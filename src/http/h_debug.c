@@ -20,15 +20,8 @@
 #include "http/request.h"
 #include "http/response.h"
 #include "http/validate.h"
+#include "util/retry.h"
 #include "util/text.h"
-
-static void sleep_ms(int64_t ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
 
 void h_debug_sleep(struct request *req)
 {

@@ -41,11 +41,6 @@
 #define PRESIGN_SECONDS 900  /* a download link's life */
 #define FILE_MAX_BYTES (64u * 1024 * 1024)
 
-static void not_found(struct request *req)
-{
-    resp_error(req, 404, "not_found", "no such export");
-}
-
 static void gone(struct request *req, const struct exp_record *r)
 {
     resp_error(req, 410, "gone", "this export expired on %s; make a new one", r->expires_at);
@@ -137,6 +132,7 @@ static void create(struct request *req, const char *conv_id, const struct exp_vi
     struct exp_record r;
     struct exp_job job;
     char err[512], id[37];
+    enum db_status st;
 
     if (body == NULL || !body_only_fields(req, body, fields)
         || !body_string(req, body, "format", 1, 8, true, &format))
@@ -147,19 +143,15 @@ static void create(struct request *req, const char *conv_id, const struct exp_vi
     }
     if (v->user_id != NULL && !rate_ok(req, v->user_id))
         return;
-    switch (exp_create(req->db, conv_id, v, export_format_name(f),
-                       (long)req->cfg->export_inline_messages, request_client_ip(req), &r)) {
-    case STORE_OK: break;
-    case STORE_NOT_FOUND:
-        resp_error(req, 404, "not_found",
-                   token ? "this link does not exist, has expired or was revoked"
-                         : "no such conversation");
+    st = exp_create(req->db, conv_id, v, export_format_name(f),
+                    (long)req->cfg->export_inline_messages, request_client_ip(req), &r);
+    if (!resp_db_status(req, st,
+                        token ? "this link does not exist, has expired or was revoked"
+                              : "no such conversation"))
         return;
-    default: resp_db_unavailable(req); return;
-    }
     if (strcmp(r.status, "running") == 0) {
         /* small enough to make now */
-        if (exp_job_of(req->db, r.id, &job) != STORE_OK) {
+        if (exp_job_of(req->db, r.id, &job) != DB_OK) {
             resp_db_unavailable(req);
             return;
         }
@@ -168,7 +160,7 @@ static void create(struct request *req, const char *conv_id, const struct exp_vi
             return;
         }
         snprintf(id, sizeof(id), "%s", r.id);
-        if (exp_get(req->db, id, v, &r) != STORE_OK) {
+        if (exp_get(req->db, id, v, &r) != DB_OK) {
             resp_db_unavailable(req);
             return;
         }
@@ -183,11 +175,8 @@ static bool lookup(struct request *req, const struct exp_viewer *v, struct exp_r
 
     if (id == NULL)
         return false;
-    switch (exp_get(req->db, id, v, r)) {
-    case STORE_OK: break;
-    case STORE_NOT_FOUND: not_found(req); return false;
-    default: resp_db_unavailable(req); return false;
-    }
+    if (!resp_db_status(req, exp_get(req->db, id, v, r), "no such export"))
+        return false;
     if (r->expired || (strcmp(r->status, "done") == 0 && r->key[0] == '\0')) {
         gone(req, r);
         return false;

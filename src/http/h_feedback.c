@@ -59,7 +59,7 @@ void h_feedback_put(struct request *req)
     struct feedback_input in;
     json_object *body, *out;
     bool flag = false, has_flag, has_reasons;
-    enum store_result st;
+    enum db_status st;
     size_t nreasons, i;
 
     if (id == NULL)
@@ -84,22 +84,16 @@ void h_feedback_put(struct request *req)
     }
     in.reasons = array_literal(req, reasons, nreasons);
     in.flag = has_flag ? flag : -1;
-    if (req->db == NULL) {
-        resp_db_unavailable(req);
-        return;
-    }
     out = feedback_put(req->db, u->id, id, &in, &st);
-    switch (st) {
-    case STORE_OK: resp_json(req, 200, out); return;
-    case STORE_NOT_FOUND: resp_error(req, 404, "not_found", "no such message"); return;
-    case STORE_INVALID:
-        resp_error(req, 400, "not_an_answer", "feedback is given on the coach's answers only");
+    if (st == DB_OK) {
+        resp_json(req, 200, out);
         return;
-    case STORE_CONFLICT:
-    case STORE_ERROR: break;
     }
     json_object_put(out);
-    resp_db_unavailable(req);
+    if (st == DB_INVALID)
+        resp_error(req, 400, "not_an_answer", "feedback is given on the coach's answers only");
+    else
+        (void)resp_db_status(req, st, "no such message");
 }
 
 void h_admin_feedback_list(struct request *req)
@@ -122,10 +116,6 @@ void h_admin_feedback_list(struct request *req)
         }
         q.after = true;
     }
-    if (req->db == NULL) {
-        resp_db_unavailable(req);
-        return;
-    }
     out = feedback_flagged_list(req->db, &q);
     if (out == NULL) {
         resp_db_unavailable(req);
@@ -140,6 +130,7 @@ void h_admin_feedback_resolve(struct request *req)
     const struct auth_user *u = req->user;
     const char *id = route_uuid(req, "message_id", "flagged feedback"), *note;
     json_object *body, *item;
+    enum db_status st;
 
     if (id == NULL)
         return;
@@ -147,18 +138,11 @@ void h_admin_feedback_resolve(struct request *req)
     if (body == NULL || !body_only_fields(req, body, fields)
         || !body_text(req, body, "note", 0, NOTE_MAX, true, false, &note))
         return;
-    if (req->db == NULL) {
-        resp_db_unavailable(req);
-        return;
-    }
-    switch (feedback_resolve(req->db, u->id, id, note, request_client_ip(req), &item)) {
-    case STORE_OK: resp_json(req, 200, item); return;
-    case STORE_NOT_FOUND: resp_error(req, 404, "not_found", "no such flagged feedback"); return;
-    case STORE_CONFLICT:
+    st = feedback_resolve(req->db, u->id, id, note, request_client_ip(req), &item);
+    if (st == DB_OK)
+        resp_json(req, 200, item);
+    else if (st == DB_CONFLICT)
         resp_error(req, 409, "already_resolved", "this flag was resolved already");
-        return;
-    case STORE_INVALID:
-    case STORE_ERROR: break;
-    }
-    resp_db_unavailable(req);
+    else
+        (void)resp_db_status(req, st, "no such flagged feedback");
 }

@@ -34,6 +34,7 @@
 #include "db/audit.h"
 #include "db/db.h"
 #include "db/identities.h"
+#include "db/oidc_requests.h"
 #include "http/audit.h"
 #include "http/handlers.h"
 #include "http/request.h"
@@ -104,12 +105,12 @@ void h_oidc_login(struct request *req)
 {
     static const char *const allowed[] = {"return_to", NULL};
     char state[TOKEN_LEN + 1], nonce[TOKEN_LEN + 1], hash[SHA256_HEX_LEN + 1];
-    char verifier[OIDC_VERIFIER_LEN + 1], challenge[OIDC_CHALLENGE_LEN + 1], ttl[16];
+    char verifier[OIDC_VERIFIER_LEN + 1], challenge[OIDC_CHALLENGE_LEN + 1];
     const struct oidc_discovery *d;
     struct oidc_provider p;
-    const char *return_to, *params[6];
+    const char *return_to;
     char *redirect_uri, *url;
-    PGresult *res;
+    bool stored;
 
     if (!provider_of(req, &p) || !query_only_params(req, allowed))
         return;
@@ -141,25 +142,12 @@ void h_oidc_login(struct request *req)
         resp_error(req, 500, "internal", "could not start the sign-in");
         return;
     }
-    snprintf(ttl, sizeof(ttl), "%d", OIDC_REQUEST_TTL);
-    params[0] = hash;
-    params[1] = p.id;
-    params[2] = nonce;
-    params[3] = verifier;
-    params[4] = return_to;
-    params[5] = ttl;
-    res =
-        db_exec(req->db,
-                "WITH old AS (DELETE FROM oidc_requests WHERE expires_at < now()) "
-                "INSERT INTO oidc_requests (state_hash, provider, nonce, code_verifier, return_to, "
-                "  expires_at) VALUES ($1, $2, $3, $4, $5, now() + $6::int * interval '1 second')",
-                6, params, false);
+    stored = oidc_request_put(req->db, hash, p.id, nonce, verifier, return_to, OIDC_REQUEST_TTL);
     OPENSSL_cleanse(verifier, sizeof(verifier));
-    if (res == NULL) {
+    if (!stored) {
         resp_db_unavailable(req);
         return;
     }
-    PQclear(res);
     redirect_uri = oidc_redirect_uri(req->cfg, p.id);
     url = oidc_authorize_url(d, &p, redirect_uri, state, nonce, challenge);
     state_cookie(req, state);
@@ -174,40 +162,15 @@ void h_oidc_login(struct request *req)
 
 /* ---- the callback ----------------------------------------------------------------- */
 
-/* What the oidc_requests row said. */
-struct pending {
-    const char *provider, *nonce, *verifier, *return_to;
-    bool expired;
-};
-
-/* Takes (reads and deletes) the pending sign-in for state's hash into *out
- * (strings in the request's arena).  Returns 1 when found, 0 when not, -1
- * on a database error. */
-static int take_pending(struct request *req, const char *state, struct pending *out)
+/* Takes (reads and deletes) the pending sign-in for state into *out
+ * (strings in the request's arena): DB_OK, DB_NOT_FOUND or DB_ERROR. */
+static enum db_status take_pending(struct request *req, const char *state, struct oidc_request *out)
 {
     char hash[SHA256_HEX_LEN + 1];
-    const char *params[1] = {hash};
-    PGresult *res;
-    int found;
 
     if (!token_digest(state, hash))
-        return -1;
-    res = db_exec(req->db,
-                  "DELETE FROM oidc_requests WHERE state_hash = $1 "
-                  "RETURNING provider, nonce, code_verifier, return_to, expires_at <= now()",
-                  1, params, false);
-    if (res == NULL)
-        return -1;
-    found = PQntuples(res) == 1;
-    if (found) {
-        out->provider = arena_strdup(&req->arena, PQgetvalue(res, 0, 0));
-        out->nonce = arena_strdup(&req->arena, PQgetvalue(res, 0, 1));
-        out->verifier = arena_strdup(&req->arena, PQgetvalue(res, 0, 2));
-        out->return_to = arena_strdup(&req->arena, PQgetvalue(res, 0, 3));
-        out->expired = strcmp(PQgetvalue(res, 0, 4), "t") == 0;
-    }
-    PQclear(res);
-    return found;
+        return DB_ERROR;
+    return oidc_request_take(req->db, &req->arena, hash, out);
 }
 
 /* True when query parameter name appears more than once. */
@@ -421,12 +384,12 @@ void h_oidc_callback(struct request *req)
     const struct oidc_discovery *d;
     const char *state, *code, *error, *cookie, *iss;
     char *redirect_uri, *id_token = NULL, perr[48];
-    struct pending pend;
+    struct oidc_request pend;
     enum oidc_exchange_err xerr;
     enum jwt_err jerr;
     struct jwt t;
     bool no_keys;
-    int found;
+    enum db_status found;
 
     if (!provider_of(req, &p))
         return;
@@ -457,16 +420,16 @@ void h_oidc_callback(struct request *req)
         return;
     }
     found = take_pending(req, state, &pend);
-    if (found < 0) {
+    if (found == DB_ERROR) {
         refuse(req, &p, "server_error", "db_error",
                "the sign-in could not be completed; try again");
         return;
     }
-    if (found == 0 || pend.expired || strcmp(pend.provider, p.id) != 0) {
+    if (found == DB_NOT_FOUND || pend.expired || strcmp(pend.provider, p.id) != 0) {
         refuse(req, &p, "state_invalid",
-               found == 0     ? "state_unknown"
-               : pend.expired ? "state_expired"
-                              : "provider_mismatch",
+               found == DB_NOT_FOUND ? "state_unknown"
+               : pend.expired        ? "state_expired"
+                                     : "provider_mismatch",
                "this sign-in was already used, has expired or belongs to another provider; start "
                "again");
         return;
@@ -495,8 +458,8 @@ void h_oidc_callback(struct request *req)
         return;
     }
     redirect_uri = oidc_redirect_uri(req->cfg, p.id);
-    xerr =
-        oidc_exchange_code(&p, d, code, redirect_uri, pend.verifier, &id_token, perr, sizeof(perr));
+    xerr = oidc_exchange_code(&p, d, code, redirect_uri, pend.code_verifier, &id_token, perr,
+                              sizeof(perr));
     free(redirect_uri);
     if (xerr != OIDC_EXCHANGE_OK) {
         if (xerr == OIDC_EXCHANGE_UNREACHABLE)

@@ -40,9 +40,8 @@ void h_search(struct request *req)
     so.question = q;
     so.domain = domain[0] != '\0' ? domain : NULL;
     so.k = (size_t)k;
-    if (req->db == NULL || !search_run(req->db, req->cfg, &so, &res)) {
-        if (req->db != NULL)
-            search_result_free(&res);
+    if (!search_run(req->db, req->cfg, &so, &res)) {
+        search_result_free(&res);
         resp_db_unavailable(req);
         return;
     }

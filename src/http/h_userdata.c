@@ -118,11 +118,8 @@ static bool build(struct request *req, const char *user_id, struct buf *zip, siz
     size_t i;
     bool ok;
 
-    switch (userdata_read(req->db, &req->arena, user_id, &d)) {
-    case STORE_OK: break;
-    case STORE_NOT_FOUND: resp_error(req, 404, "not_found", "no such user"); return false;
-    default: resp_db_unavailable(req); return false;
-    }
+    if (!resp_db_status(req, userdata_read(req->db, &req->arena, user_id, &d), "no such user"))
+        return false;
     profile = json_tokener_parse(d.profile);
     author =
         arena_strdup(&req->arena, json_object_get_string(json_object_object_get(profile, "name")));
@@ -141,9 +138,9 @@ static bool build(struct request *req, const char *user_id, struct buf *zip, siz
     for (i = 0; ok && i < d.nconversations; i++) {
         struct userdata_conversation c;
         const char *base;
-        enum store_result st =
+        enum db_status st =
             userdata_conversation(req->db, &req->arena, user_id, d.conversation_ids[i], &c);
-        if (st != STORE_OK) {
+        if (st != DB_OK) {
             ok = false;
             break;
         }
@@ -237,12 +234,11 @@ void h_admin_user_delete(struct request *req)
         resp_error(req, 409, "conflict", "you cannot erase yourself");
         return;
     }
-    switch (lifecycle_erase(req->db, req->cfg, id, me->id, request_client_ip(req), "api",
-                            erasure_id, &c, &left)) {
-    case STORE_OK: break;
-    case STORE_NOT_FOUND: resp_error(req, 404, "not_found", "no such user"); return;
-    default: resp_db_unavailable(req); return;
-    }
+    if (!resp_db_status(req,
+                        lifecycle_erase(req->db, req->cfg, id, me->id, request_client_ip(req),
+                                        "api", erasure_id, &c, &left),
+                        "no such user"))
+        return;
     deleted = json_object_new_object();
     json_object_object_add(deleted, "conversations", json_object_new_int64(c.conversations));
     json_object_object_add(deleted, "messages", json_object_new_int64(c.messages));

@@ -133,7 +133,29 @@ void resp_error(struct request *req, int status, const char *code, const char *f
 
 void resp_db_unavailable(struct request *req)
 {
-    resp_error(req, 503, "db_unavailable", "the database is unavailable; try again shortly");
+    (void)resp_db_status(req, DB_ERROR, "");
+}
+
+bool resp_db_status(struct request *req, enum db_status st, const char *not_found)
+{
+    static const struct {
+        int http;
+        const char *code, *message; /* NULL message: the caller's not_found */
+    } table[] = {
+        [DB_OK] = {0, NULL, NULL},
+        [DB_NOT_FOUND] = {404, "not_found", NULL},
+        [DB_ERROR] = {503, "db_unavailable", "the database is unavailable; try again shortly"},
+        [DB_CONFLICT] = {409, "conflict", "the resource's state does not allow this"},
+        [DB_INVALID] = {400, "invalid", "this cannot be done to that resource"},
+    };
+
+    if (st == DB_OK)
+        return true;
+    if ((size_t)st >= sizeof(table) / sizeof(table[0]))
+        st = DB_ERROR;
+    resp_error(req, table[st].http, table[st].code, "%s",
+               table[st].message ? table[st].message : not_found);
+    return false;
 }
 
 /* Writes n bytes through the request's I/O; remembers a gone client. */

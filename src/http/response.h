@@ -13,6 +13,8 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 
+#include "db/status.h"
+
 struct request;
 
 /* Returns the reason phrase for an HTTP status ("Not Found"). */
@@ -39,6 +41,16 @@ void resp_error(struct request *req, int status, const char *code, const char *f
 /* Sets the 503 db_unavailable error every handler uses when a query
  * failed because the database is unreachable. */
 void resp_db_unavailable(struct request *req) __attribute__((nonnull));
+
+/* Answers a db function's outcome, one table for every handler: DB_OK
+ * writes nothing and returns true; otherwise the error is set and false
+ * returned: DB_NOT_FOUND 404 not_found with the message not_found (e.g.
+ * "no such message"; another user's resource is one too), DB_CONFLICT
+ * 409 conflict, DB_INVALID 400 invalid, DB_ERROR the 503 of
+ * resp_db_unavailable().  A handler with its own code for a conflict
+ * (already_resolved, ...) answers that one before calling this. */
+bool resp_db_status(struct request *req, enum db_status st, const char *not_found)
+    __attribute__((nonnull));
 
 /* Starts a text/event-stream response: sends the headers now. Returns
  * false when the client is gone. */

@@ -22,7 +22,9 @@ typedef void (*route_handler)(struct request *req);
 
 enum route_flags {
     ROUTE_PUBLIC = 0,
-    ROUTE_AUTH = 1 << 0,        /* a signed-in session is required */
+    ROUTE_AUTH = 1 << 0,        /* a signed-in session is required; its handler always has
+                                 * a database (req->db: auth_guard loads the session from
+                                 * it), so it never checks req->db == NULL */
     ROUTE_CSRF = 1 << 1,        /* state change: CSRF token and Origin checked */
     ROUTE_STREAM = 1 << 2,      /* answers with server-sent events */
     ROUTE_DEBUG = 1 << 3,       /* exists only when PLCCOACH_DEBUG_ROUTES is on */

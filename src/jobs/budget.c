@@ -24,7 +24,7 @@
 
 #include "db/db.h"
 #include "jobs/budget.h"
-#include "jobs/queue.h"
+#include "db/ingest_jobs.h"
 #include "jobs/run.h"
 #include "util/alloc.h"
 #include "util/buf.h"

@@ -15,8 +15,8 @@ bool export_jobs_drain(struct db *db, const struct config *cfg, volatile sig_ato
         char err[512];
 
         switch (exp_claim(db, &job)) {
-        case STORE_OK: break;
-        case STORE_NOT_FOUND: return true;
+        case DB_OK: break;
+        case DB_NOT_FOUND: return true;
         default: return false;
         }
         log_set_request_id(job.id);

@@ -58,25 +58,24 @@ long lifecycle_delete_files(struct db *db, const struct config *cfg, size_t limi
     return deleted;
 }
 
-enum store_result lifecycle_erase(struct db *db, const struct config *cfg, const char *user_id,
-                                  const char *actor_id, const char *ip, const char *via,
-                                  char erasure_id[37], struct erase_counts *counts,
-                                  size_t *files_left)
+enum db_status lifecycle_erase(struct db *db, const struct config *cfg, const char *user_id,
+                               const char *actor_id, const char *ip, const char *via,
+                               char erasure_id[37], struct erase_counts *counts, size_t *files_left)
 {
-    enum store_result st = userdata_erase(db, user_id, actor_id, ip, via, erasure_id, counts);
+    enum db_status st = userdata_erase(db, user_id, actor_id, ip, via, erasure_id, counts);
     struct arena a = ARENA_INIT;
     struct pending_file *files;
     size_t n = 0;
 
     *files_left = 0;
-    if (st != STORE_OK)
+    if (st != DB_OK)
         return st;
     LOG_FIELDS(LOG_INFO, "user erased", LF_STR("erasure_id", erasure_id), LF_STR("via", via));
     if (lifecycle_delete_files(db, cfg, FILES_PER_RUN) >= 0
         && deletions_pending(db, &a, 1000, &files, &n))
         *files_left = n;
     arena_free(&a);
-    return STORE_OK;
+    return DB_OK;
 }
 
 bool lifecycle_retention(struct db *db, const struct config *cfg, int64_t days,

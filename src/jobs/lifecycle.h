@@ -25,10 +25,10 @@ struct db;
  * files it queued.  *files_left receives how many queued files the stores
  * could not delete yet (the job process keeps trying).  Returns what
  * userdata_erase returned. */
-enum store_result lifecycle_erase(struct db *db, const struct config *cfg, const char *user_id,
-                                  const char *actor_id, const char *ip, const char *via,
-                                  char erasure_id[37], struct erase_counts *counts,
-                                  size_t *files_left) __attribute__((nonnull(1, 2, 3, 6, 7, 8, 9)));
+enum db_status lifecycle_erase(struct db *db, const struct config *cfg, const char *user_id,
+                               const char *actor_id, const char *ip, const char *via,
+                               char erasure_id[37], struct erase_counts *counts, size_t *files_left)
+    __attribute__((nonnull(1, 2, 3, 6, 7, 8, 9)));
 
 /* Deletes up to limit queued files through their stores, forgetting each
  * one deleted.  Returns how many were deleted, or -1 (logged) when the

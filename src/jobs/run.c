@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jobs/queue.h"
+#include "db/ingest_jobs.h"
 #include "jobs/run.h"
 #include "library/ingest.h"
 #include "storage/storage.h"

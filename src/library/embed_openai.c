@@ -27,6 +27,7 @@
 #include "util/curl.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/retry.h"
 #include "util/url.h"
 #include "version.h"
 
@@ -36,12 +37,9 @@
 #define EMBED_OPENAI_TIMEOUT_MS 60000
 #define EMBED_OPENAI_MAX_RESPONSE (1024 * 1024)
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-}
+/* 250 ms, 500 ms, 1 s (util/retry.h). */
+static const struct retry_policy embed_retry = {EMBED_OPENAI_ATTEMPTS, EMBED_OPENAI_BACKOFF_MS, 1,
+                                                0, false};
 
 /* Builds the request body for texts[0..n) into body. */
 static void request_body(const struct config *cfg, const char *const *texts, size_t n,
@@ -191,9 +189,9 @@ static bool embed_batch(CURL *h, const struct config *cfg, const char *url,
                                     : resp.overflow ? "response too large"
                                     : errbuf[0]     ? errbuf
                                                     : curl_easy_strerror(rc)));
-        if (!retry || attempt == EMBED_OPENAI_ATTEMPTS)
+        if (!retry || !retry_more(&embed_retry, attempt))
             break;
-        sleep_ms((long)EMBED_OPENAI_BACKOFF_MS << (attempt - 1));
+        sleep_ms(retry_delay_ms(&embed_retry, attempt, -1));
     }
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
     curl_slist_free_all(headers);

@@ -7,12 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/books.h"
+#include "db/conversations.h"
 #include "db/db.h"
 #include "db/pages.h"
 #include "library/domains.h"
 #include "library/embed.h"
 #include "library/lexical.h"
 #include "library/store.h"
+#include "storage/storage.h"
+#include "util/arena.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/cfg.h"
@@ -45,32 +49,19 @@ static bool insert_chapters(struct db *db, const struct doc *d, const char *book
         const struct doc_chapter *ch = &d->chapters[i];
         size_t first = ch->page < d->n_pages ? ch->page : d->n_pages - 1;
         size_t last = doc_chapter_last_page(d, i);
-        char ord[24], ps[24], pe[24];
-        const char *params[8];
-        PGresult *res;
+        struct chapter_in in;
 
         if (last < first)
             last = first;
-        snprintf(ord, sizeof(ord), "%zu", i);
-        snprintf(ps, sizeof(ps), "%zu", first);
-        snprintf(pe, sizeof(pe), "%zu", last);
-        params[0] = book_id;
-        params[1] = ord;
-        params[2] = ch->number;
-        params[3] = ch->title;
-        params[4] = d->pages[first].label;
-        params[5] = d->pages[last].label;
-        params[6] = ps;
-        params[7] = pe;
-        res = db_exec(db,
-                      "INSERT INTO chapters (book_id, ordinal, number, title, page_start, page_end,"
-                      " page_index_start, page_index_end)"
-                      " VALUES ($1, $2::int, $3, $4, $5, $6, $7::int, $8::int) RETURNING id",
-                      8, params, false);
-        if (res == NULL)
+        in.ordinal = i;
+        in.number = ch->number;
+        in.title = ch->title;
+        in.page_start = d->pages[first].label;
+        in.page_end = d->pages[last].label;
+        in.page_index_start = first;
+        in.page_index_end = last;
+        if (!chapter_insert(db, book_id, &in, ids[i]))
             return false;
-        snprintf(ids[i], 37, "%s", PQgetvalue(res, 0, 0));
-        PQclear(res);
     }
     return true;
 }
@@ -142,20 +133,20 @@ static bool insert_pages_and_postings(struct db *db, const struct doc *d,
 }
 
 /* Inserts the chunks EMBED_BATCH_MAX at a time, each batch one statement
- * over unnest()ed arrays and already carrying its embeddings: a row is
- * written once, its tsvector computed once, the GIN index touched once. */
+ * (chunks_insert) already carrying its embeddings. */
 static bool insert_chunks(struct db *db, const struct doc *d, const struct chunk_list *c,
                           const char *book_id, char (*chapter_ids)[37], char (*section_ids)[37])
 {
     size_t dims = (size_t)db->cfg->embeddings_dimensions, i, j;
     float *vecs = xmalloc(EMBED_BATCH_MAX * dims * sizeof(*vecs));
     const char *texts[EMBED_BATCH_MAX];
+    struct chunk_in rows[EMBED_BATCH_MAX];
+    struct buf vec[EMBED_BATCH_MAX];
+    char doms[EMBED_BATCH_MAX][160];
     bool ok = true;
 
     for (i = 0; i < c->n && ok; i += EMBED_BATCH_MAX) {
         size_t m = c->n - i < EMBED_BATCH_MAX ? c->n - i : EMBED_BATCH_MAX;
-        struct buf cols[11];
-        const char *params[12];
 
         for (j = 0; j < m; j++)
             texts[j] = c->items[i + j].text;
@@ -163,53 +154,27 @@ static bool insert_chunks(struct db *db, const struct doc *d, const struct chunk
             ok = false;
             break;
         }
-        for (j = 0; j < 11; j++) {
-            cols[j] = (struct buf)BUF_INIT;
-            buf_putc(&cols[j], '{');
-        }
         for (j = 0; j < m; j++) {
             const struct chunk *k = &c->items[i + j];
-            char num[24], doms[160];
-            struct buf vec = BUF_INIT;
 
-            snprintf(num, sizeof(num), "%zu", i + j);
-            db_array_elem(&cols[0], num);
-            db_array_elem(&cols[1],
-                          k->chapter == CHUNK_NO_CHAPTER ? NULL : chapter_ids[k->chapter]);
-            db_array_elem(&cols[2], k->text);
-            db_array_elem(&cols[3], d->pages[k->page_first].label);
-            db_array_elem(&cols[4], d->pages[k->page_last].label);
-            snprintf(num, sizeof(num), "%zu", k->page_first);
-            db_array_elem(&cols[5], num);
-            snprintf(num, sizeof(num), "%zu", k->page_last);
-            db_array_elem(&cols[6], num);
-            snprintf(num, sizeof(num), "%zu", k->tokens);
-            db_array_elem(&cols[7], num);
-            domains_pg_array(k->domains, doms, sizeof(doms));
-            db_array_elem(&cols[8], doms);
-            embed_vector_literal(&vec, vecs + j * dims, dims);
-            db_array_elem(&cols[9], buf_str(&vec));
-            db_array_elem(&cols[10],
-                          k->section == CHUNK_NO_SECTION ? NULL : section_ids[k->section]);
-            buf_free(&vec);
+            vec[j] = (struct buf)BUF_INIT;
+            embed_vector_literal(&vec[j], vecs + j * dims, dims);
+            domains_pg_array(k->domains, doms[j], sizeof(doms[j]));
+            rows[j].ordinal = i + j;
+            rows[j].chapter_id = k->chapter == CHUNK_NO_CHAPTER ? NULL : chapter_ids[k->chapter];
+            rows[j].section_id = k->section == CHUNK_NO_SECTION ? NULL : section_ids[k->section];
+            rows[j].text = k->text;
+            rows[j].page_start = d->pages[k->page_first].label;
+            rows[j].page_end = d->pages[k->page_last].label;
+            rows[j].page_index_start = k->page_first;
+            rows[j].page_index_end = k->page_last;
+            rows[j].tokens = k->tokens;
+            rows[j].domains = doms[j];
+            rows[j].embedding = buf_str(&vec[j]);
         }
-        params[0] = book_id;
-        for (j = 0; j < 11; j++) {
-            buf_putc(&cols[j], '}');
-            params[j + 1] = buf_str(&cols[j]);
-        }
-        ok = db_command(
-            db,
-            "INSERT INTO chunks (book_id, ordinal, chapter_id, text, page_start, page_end,"
-            " page_index_start, page_index_end, token_count, domains, embedding, section_id)"
-            " SELECT $1, u.o, u.ch, u.t, u.ps, u.pe, u.pis, u.pie, u.tok, u.d::text[],"
-            "   u.e::vector, u.s"
-            " FROM unnest($2::int[], $3::uuid[], $4::text[], $5::text[], $6::text[],"
-            "   $7::int[], $8::int[], $9::int[], $10::text[], $11::text[], $12::uuid[])"
-            "   AS u(o, ch, t, ps, pe, pis, pie, tok, d, e, s)",
-            12, params);
-        for (j = 0; j < 11; j++)
-            buf_free(&cols[j]);
+        ok = chunks_insert(db, book_id, rows, m);
+        for (j = 0; j < m; j++)
+            buf_free(&vec[j]);
     }
     free(vecs);
     return ok;
@@ -220,61 +185,35 @@ enum ingest_outcome store_book(struct db *db, const struct doc *d, const struct 
                                char book_id[37], char *err, size_t errlen)
 {
     struct buf authors = BUF_INIT;
-    char pages[24], (*chapter_ids)[37] = NULL, (*section_ids)[37] = NULL;
-    const char *params[11];
-    PGresult *res;
+    char(*chapter_ids)[37] = NULL, (*section_ids)[37] = NULL;
+    struct book_in in;
     bool replaced = false;
 
     book_id[0] = '\0';
-    if (!db_command(db, "BEGIN", 0, NULL))
+    if (!store_tx(db, "BEGIN"))
         goto failed;
-    if (replace) {
-        params[0] = sha256;
-        params[1] = source_uri;
-        res = db_exec(db, "DELETE FROM books WHERE sha256 = $1 OR source_uri = $2 RETURNING id", 2,
-                      params, false);
-        if (res == NULL)
-            goto rollback;
-        replaced = PQntuples(res) > 0;
-        PQclear(res);
-    }
-    pg_text_array(&authors, d->authors, d->n_authors);
-    snprintf(pages, sizeof(pages), "%zu", d->n_pages);
-    params[0] = d->title;
-    params[1] = buf_str(&authors);
-    params[2] = d->edition;
-    params[3] = d->isbn;
-    params[4] = d->sku;
-    params[5] = d->product_url;
-    params[6] = source_uri;
-    params[7] = sha256;
-    params[8] = format_name(d->format);
-    params[9] = d->sample ? "true" : "false";
-    params[10] = pages;
-    res = db_exec(db,
-                  "INSERT INTO books (title, authors, edition, isbn, sku, product_url, source_uri,"
-                  " sha256, format, sample, page_count)"
-                  " VALUES ($1, $2::text[], $3, $4, $5, $6, $7, $8, $9, $10::boolean, $11::int)"
-                  " ON CONFLICT (sha256) DO NOTHING RETURNING id",
-                  11, params, false);
-    if (res == NULL)
+    if (replace && !book_delete_same(db, sha256, source_uri, &replaced))
         goto rollback;
-    if (PQntuples(res) == 0) {
-        /* The same bytes are already stored. */
-        PQclear(res);
-        res = db_exec(db, "SELECT id FROM books WHERE sha256 = $1", 1, params + 7, false);
-        if (res == NULL || PQntuples(res) != 1) {
-            PQclear(res);
-            goto rollback;
-        }
-        snprintf(book_id, 37, "%s", PQgetvalue(res, 0, 0));
-        PQclear(res);
-        (void)db_command(db, "ROLLBACK", 0, NULL);
+    pg_text_array(&authors, d->authors, d->n_authors);
+    in.title = d->title;
+    in.authors_literal = buf_str(&authors);
+    in.edition = d->edition;
+    in.isbn = d->isbn;
+    in.sku = d->sku;
+    in.product_url = d->product_url;
+    in.source_uri = source_uri;
+    in.sha256 = sha256;
+    in.format = format_name(d->format);
+    in.sample = d->sample;
+    in.page_count = d->n_pages;
+    switch (book_insert(db, &in, book_id)) {
+    case DB_OK: break;
+    case DB_CONFLICT: /* the same bytes are already stored */
+        (void)store_tx(db, "ROLLBACK");
         buf_free(&authors);
         return INGEST_UNCHANGED;
+    default: goto rollback;
     }
-    snprintf(book_id, 37, "%s", PQgetvalue(res, 0, 0));
-    PQclear(res);
     chapter_ids = xcalloc(d->n_chapters ? d->n_chapters : 1, sizeof(*chapter_ids));
     section_ids = xcalloc(d->n_headings ? d->n_headings : 1, sizeof(*section_ids));
     if (!insert_chapters(db, d, book_id, chapter_ids)
@@ -286,7 +225,7 @@ enum ingest_outcome store_book(struct db *db, const struct doc *d, const struct 
         snprintf(err, errlen, "computing the embeddings failed (see the log)");
         goto rollback_keep_err;
     }
-    if (!db_command(db, "COMMIT", 0, NULL))
+    if (!store_tx(db, "COMMIT"))
         goto failed;
     (void)library_analyze(db); /* statistics only: the book is stored */
     free(chapter_ids);
@@ -297,7 +236,7 @@ enum ingest_outcome store_book(struct db *db, const struct doc *d, const struct 
 rollback:
     snprintf(err, errlen, "database error: %s", db->last_error);
 rollback_keep_err:
-    (void)db_command(db, "ROLLBACK", 0, NULL);
+    (void)store_tx(db, "ROLLBACK");
     free(chapter_ids);
     free(section_ids);
     buf_free(&authors);
@@ -312,16 +251,24 @@ failed:
     return INGEST_FAILED;
 }
 
-int store_remove_book(struct db *db, const char *id)
+enum db_status store_remove_book(struct db *db, const char *id, const char *actor_id,
+                                 const char *ip, int *uploads_deleted)
 {
-    const char *params[1] = {id};
-    PGresult *res =
-        db_exec(db, "DELETE FROM books WHERE id = $1::uuid RETURNING id", 1, params, false);
-    int n;
+    struct arena a = ARENA_INIT;
+    const char **locators;
+    size_t n, i;
+    enum db_status st = book_delete(db, &a, id, actor_id, ip, &locators, &n);
 
-    if (res == NULL)
-        return -1;
-    n = PQntuples(res);
-    PQclear(res);
-    return n > 0 ? 1 : 0;
+    *uploads_deleted = 0;
+    for (i = 0; i < n; i++) {
+        char why[256];
+
+        if (storage_delete_locator(db->cfg, locators[i], why, sizeof(why)) == STORAGE_OK)
+            (*uploads_deleted)++;
+        else
+            LOG_FIELDS(LOG_WARN, "book's upload not deleted", LF_STR("locator", locators[i]),
+                       LF_STR("error", why));
+    }
+    arena_free(&a);
+    return st;
 }

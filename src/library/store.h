@@ -1,6 +1,6 @@
 /*
- * Writing a prepared book to PostgreSQL, and the book queries behind
- * `plccoach books`.  Parameterised SQL only.
+ * Writing a prepared book to PostgreSQL (through db/books.h), and
+ * removing one.
  */
 #ifndef PLC_LIBRARY_STORE_H
 #define PLC_LIBRARY_STORE_H
@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "db/books.h"
 #include "library/chunk.h"
 #include "library/doc.h"
 #include "library/ingest.h"
@@ -25,8 +26,16 @@ enum ingest_outcome store_book(struct db *db, const struct doc *d, const struct 
                                char book_id[37], char *err, size_t errlen)
     __attribute__((nonnull(1, 2, 3, 4, 7, 8)));
 
-/* Deletes a book with its chapters and chunks.  Returns 1 when deleted,
- * 0 when there was no such book, -1 on a database error (logged). */
-int store_remove_book(struct db *db, const char *id) __attribute__((nonnull));
+/* Removes a book: the one way, for the administration (DELETE
+ * /api/admin/books/{id}) and `plccoach books remove` alike.  The book
+ * goes with its chapters, chunks, pages and postings, and book.delete is
+ * recorded (actor actor_id, address ip; NULL from the command line) in
+ * the same transaction (db/books.h); then the uploads its ingestion jobs
+ * named that nothing else needs are deleted from storage, and
+ * *uploads_deleted counts those gone (a failure is logged and leaves the
+ * object: an orphan costs storage, not correctness). */
+enum db_status store_remove_book(struct db *db, const char *id, const char *actor_id,
+                                 const char *ip, int *uploads_deleted)
+    __attribute__((nonnull(1, 2, 5), warn_unused_result));
 
 #endif

@@ -24,7 +24,7 @@
 #include "export/make.h"
 #include "jobs/exports.h"
 #include "jobs/lifecycle.h"
-#include "jobs/queue.h"
+#include "db/ingest_jobs.h"
 #include "jobs/budget.h"
 #include "server/child.h"
 #include "server/jobs.h"
@@ -38,7 +38,7 @@
 static volatile sig_atomic_t stop_requested;
 
 /* Deletes the upload of a job that failed for good and that nothing else
- * needs (jobs/queue.h): it would otherwise stay in storage forever. */
+ * needs (db/ingest_jobs.h): it would otherwise stay in storage forever. */
 static void delete_orphan_upload(const struct config *cfg, const struct ingest_job *job)
 {
     char why[256];
@@ -110,12 +110,8 @@ int jobs_main(const struct config *cfg)
             continue;
         }
         if (conn != listening) {
-            PGresult *res = db_exec(&db, "LISTEN " JOB_CHANNEL, 0, NULL, true);
-            if (res == NULL || !exp_listen(&db)) {
-                PQclear(res);
+            if (!job_listen(&db) || !exp_listen(&db))
                 continue;
-            }
-            PQclear(res);
             listening = db.conn;
         }
         if (!drain_queue(&db, cfg) || !export_jobs_drain(&db, cfg, &stop_requested)

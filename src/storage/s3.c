@@ -36,6 +36,7 @@
 #include "util/buf.h"
 #include "util/curl.h"
 #include "util/log.h"
+#include "util/retry.h"
 #include "util/url.h"
 #include "version.h"
 
@@ -267,13 +268,8 @@ static bool retryable_curl(CURLcode rc)
     }
 }
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
+/* S3_BACKOFF_MS, 4x, 16x (util/retry.h). */
+static const struct retry_policy s3_retry = {S3_ATTEMPTS, S3_BACKOFF_MS, 2, 0, false};
 
 /* Restarts a GET's sink for another attempt; false when it cannot (a
  * file descriptor that is not seekable). */
@@ -438,7 +434,7 @@ static enum storage_status request(struct s3 *s, const char *method, const char 
                     LF_STR("error",
                            rc != CURLE_OK ? (errbuf[0] ? errbuf : curl_easy_strerror(rc)) : code),
                     LF_INT("attempt", attempt));
-                sleep_ms((long)S3_BACKOFF_MS << (2 * (attempt - 1)));
+                sleep_ms(retry_delay_ms(&s3_retry, attempt, -1));
             }
         } else {
             st = STORAGE_UNAVAILABLE; /* not worth another try */

@@ -18,7 +18,7 @@
  * A stored object is also named by a locator, a string that any process
  * of any task can open again whatever its own PLCCOACH_STORAGE says:
  * "s3://BUCKET/KEY" for S3, the absolute path of the file for a local
- * directory.  Ingestion jobs record locators (src/jobs/queue.h).
+ * directory.  Ingestion jobs record locators (src/db/ingest_jobs.h).
  */
 #ifndef PLC_STORAGE_STORAGE_H
 #define PLC_STORAGE_STORAGE_H

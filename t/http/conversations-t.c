@@ -2,15 +2,18 @@
  * database: the route table's flags for them, and every refusal that
  * comes before a query (a non-UUID id is 404 like any other unknown id;
  * bad queries and bodies are 400; a shared link asks for sign-in first).
- * A request that passes validation reaches the database, which is absent
- * here, hence 503.  The queries are t/integration/{conversations,
+ * A request that passes validation reaches the database, which is down
+ * here (a signed-in route always has a struct db, http/router.h; its
+ * connection fails at once), hence 503.  The queries are t/integration/{conversations,
  * feedback,shares}.sh. */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth/session.h"
+#include "db/db.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "http/router.h"
@@ -23,6 +26,7 @@
 #define TOKEN "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 static struct config cfg;
+static struct db db; /* never connects: PLCCOACH_DATABASE_URL names no server */
 
 /* Signs every guarded request in as an admin (no database needed). */
 static bool fake_guard(struct request *req, const struct route *route)
@@ -70,7 +74,8 @@ static const char *run(const char *method, const char *uri, const char *body)
     }
     env[n] = NULL;
     memio_init(&m, body, &io);
-    request_init(&req, &cfg, NULL, &io);
+    request_init(&req, &cfg, &db, &io);
+    db_request_begin(&db);
     if (request_parse(&req, env))
         router_dispatch(&r, &req);
     o = json_tokener_parse(buf_str(&req.resp.body));
@@ -321,13 +326,17 @@ int main(void)
 {
     char err[256];
 
+    setenv("PLCCOACH_DATABASE_URL", "host=/nonexistent/plc-conversations-t dbname=none", 1);
+    setenv("PLCCOACH_DB_WAIT_MS", "0", 1);
     if (!config_load(&cfg, err, sizeof(err)))
         bail("config: %s", err);
+    db_init(&db, &cfg);
     plan(4 + 25 + 16 + 13);
     test_table();
     test_conversations();
     test_feedback();
     test_shares();
+    db_close(&db);
     config_free(&cfg);
     return 0;
 }

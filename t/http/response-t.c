@@ -39,7 +39,7 @@ int main(void)
 
     if (!config_load(&cfg, err, sizeof(err)))
         bail("config: %s", err);
-    plan(23);
+    plan(30);
 
     begin(&req, &m, "GET");
     o = json_object_new_object();
@@ -96,6 +96,56 @@ int main(void)
     m.fail_writes = true;
     ok(!resp_sse_event(&req, "delta", "x") && req.resp.client_gone,
        "a gone client is reported to the handler");
+    end(&req, &m);
+
+    /* One table from db outcomes to HTTP. */
+    begin(&req, &m, "GET");
+    ok(resp_db_status(&req, DB_OK, "no such thing") && req.resp.status == 0,
+       "DB_OK writes nothing and says go on");
+    end(&req, &m);
+    {
+        static const struct {
+            enum db_status st;
+            int http;
+            const char *code;
+        } want[] = {
+            {DB_NOT_FOUND, 404, "not_found"},
+            {DB_CONFLICT, 409, "conflict"},
+            {DB_INVALID, 400, "invalid"},
+            {DB_ERROR, 503, "db_unavailable"},
+        };
+        size_t i;
+
+        for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+            bool go_on;
+            int status;
+
+            begin(&req, &m, "GET");
+            go_on = resp_db_status(&req, want[i].st, "no such thing");
+            status = req.resp.status;
+            resp_finish(&req);
+            o = json_tokener_parse(memio_body(&m));
+            ok(!go_on && status == want[i].http && json_object_object_get_ex(o, "error", &e)
+                   && json_object_object_get_ex(e, "code", &v)
+                   && strcmp(json_object_get_string(v), want[i].code) == 0,
+               "db status %d is HTTP %d %s", (int)want[i].st, want[i].http, want[i].code);
+            json_object_put(o);
+            end(&req, &m);
+        }
+    }
+    begin(&req, &m, "GET");
+    resp_db_unavailable(&req);
+    resp_finish(&req);
+    ok(strstr(memio_body(&m), "\"code\":\"db_unavailable\"") != NULL
+           && strncmp(buf_str(&m.out), "Status: 503", 11) == 0,
+       "resp_db_unavailable is the table's DB_ERROR");
+    end(&req, &m);
+    begin(&req, &m, "GET");
+    (void)resp_db_status(&req, DB_NOT_FOUND, "no such export");
+    resp_finish(&req);
+    ok(strstr(memio_body(&m), "\"message\":\"no such export\"") != NULL
+           && strstr(memio_body(&m), "\"code\":\"not_found\"") != NULL,
+       "a 404 says the handler's sentence");
     end(&req, &m);
     config_free(&cfg);
     return 0;

@@ -122,6 +122,38 @@ is "$HTTP_STATUS" 404 "removing it twice: 404"
 is "$(stack_psql -- -c "SELECT count(*) FROM audit_log WHERE action IN ('book.upload', 'book.delete')")" 7 \
     "uploads and the removal are audited"
 
+# ---- One removal: over HTTP and from the command line, the same rows ---------------------------
+# The two books the shared queue ingested: one removed through the API, the
+# other with `plccoach books remove`; both go through store_remove_book().
+b1=$(stack_psql -- -c "SELECT book_id FROM ingest_jobs WHERE id = '${jobs[0]}'")
+b2=$(stack_psql -- -c "SELECT book_id FROM ingest_jobs WHERE id = '${jobs[1]}'")
+trace() { # BOOK JOB FILE: what is left of a book, its job, its upload and its audit entry
+    stack_psql -- -c "SELECT concat_ws(' ',
+        (SELECT count(*) FROM books WHERE id = '$1'), (SELECT count(*) FROM chapters WHERE book_id = '$1'),
+        (SELECT count(*) > 0 FROM chunks WHERE book_id = '$1'), (SELECT count(*) > 0 FROM pages WHERE book_id = '$1'),
+        (SELECT count(*) > 0 FROM postings WHERE book_id = '$1'),
+        (SELECT coalesce(book_id::text, 'null') || ':' || status FROM ingest_jobs WHERE id = '$2'),
+        (SELECT coalesce(string_agg(detail->>'uploads_deleted', ','), 'none') FROM audit_log
+          WHERE action = 'book.delete' AND target_type = 'book' AND target_id = '$1'))"
+    test -e "$STACK_DIR/content/$(sha256sum "$3" | cut -d' ' -f1).md" && echo upload || echo no-upload
+}
+f1=$PLC_SRCDIR/content/starter/assessment-that-drives-learning.md
+f2=$PLC_SRCDIR/content/starter/curriculum-intervention-and-extension.md
+like "$(trace "$b1" "${jobs[0]}" "$f1")" "^1 [1-9][0-9]* t t t $b1:done none" "before: the first book has its rows"
+like "$(trace "$b2" "${jobs[1]}" "$f2")" "^1 [1-9][0-9]* t t t $b2:done none" "before: so has the second"
+http DELETE "/api/admin/books/$b1" -b "$STACK_DIR/boss.jar" -H "X-CSRF-Token: $csrf_boss"
+is "$HTTP_STATUS" 204 "the first removed over HTTP"
+rc=0
+out=$(stack_cli books remove "$b2" 2>&1) || rc=$?
+is "$rc/$out" "0/removed $b2" "the second removed from the command line"
+is "$(trace "$b1" "${jobs[0]}" "$f1")" $'0 0 f f f null:done 1\nno-upload' \
+    "after HTTP: no rows, the job kept without its book, the upload deleted, audited"
+is "$(trace "$b2" "${jobs[1]}" "$f2")" "$(trace "$b1" "${jobs[0]}" "$f1")" \
+    "the command line leaves exactly the same"
+is "$(stack_psql -- -c "SELECT string_agg(coalesce(actor_id::text, 'none'), ' ' ORDER BY id) FROM audit_log WHERE action = 'book.delete' AND target_id IN ('$b1', '$b2')")" \
+    "$(stack_psql -- -c "SELECT id FROM users WHERE email = 'boss@example.org'") none" \
+    "the API's removal names its admin, the command line's no one"
+
 # ---- The job process is supervised ------------------------------------------------------------
 jp=
 for p in $(grep -o '"role":"jobs","pid":[0-9]*' "$STACK_POOL_LOG" | grep -o '[0-9]*$' | sort -u); do

@@ -7,13 +7,16 @@
  * that failed for a reason that may pass is queued again after a wait
  * (job_retry_later), at most JOB_MAX_ATTEMPTS times in all.
  */
-#ifndef PLC_JOBS_QUEUE_H
-#define PLC_JOBS_QUEUE_H
+#ifndef PLC_DB_INGEST_JOBS_H
+#define PLC_DB_INGEST_JOBS_H
 
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "db/status.h"
+
+struct arena;
 struct db;
 
 #define JOB_STALE_MINUTES 30
@@ -28,11 +31,32 @@ struct ingest_job {
     char *created_by;     /* user id or NULL; owned */
 };
 
-/* Queues a job and notifies the job processes (on commit).  options may be
- * NULL; it is not taken.  On success writes the job id into id_out. */
+/* Queues a job, notifies the job processes (on commit) and records
+ * book.upload (actor created_by, address ip: may be NULL; detail the
+ * filename and the upload's sha256) in the same transaction.  options may
+ * be NULL; it is not taken.  On success writes the job id into id_out. */
 bool job_enqueue(struct db *db, const char *path, const char *filename, json_object *options,
-                 const char *created_by, char id_out[37])
-    __attribute__((nonnull(1, 2, 3, 6), warn_unused_result));
+                 const char *created_by, const char *sha256, const char *ip, char id_out[37])
+    __attribute__((nonnull(1, 2, 3, 6, 8), warn_unused_result));
+
+/* Listens for JOB_CHANNEL on db's connection (the job process's wake-up).
+ * Returns false on a database error. */
+bool job_listen(struct db *db) __attribute__((nonnull));
+
+/* A job as the administration sees it (strings in the caller's arena;
+ * NULL for what it lacks; times ISO 8601 UTC). */
+struct job_row {
+    const char *id, *status, *filename, *book_id, *error, *created_at, *started_at, *finished_at;
+};
+
+/* Lists the newest limit jobs into *rows (n of them, in a).  Returns
+ * false on a database error (logged). */
+bool jobs_recent(struct db *db, struct arena *a, int limit, struct job_row **rows, size_t *n)
+    __attribute__((nonnull));
+
+/* Reads job id into *out: DB_OK, DB_NOT_FOUND, or DB_ERROR (logged). */
+enum db_status job_find(struct db *db, struct arena *a, const char *id, struct job_row *out)
+    __attribute__((nonnull));
 
 enum job_claim { JOB_CLAIMED, JOB_NONE, JOB_ERROR };
 
@@ -58,15 +82,13 @@ bool job_finish(struct db *db, const char *id, const char *book_id, const char *
 bool job_retry_later(struct db *db, const char *id, const char *error, bool *requeued, bool *orphan)
     __attribute__((nonnull));
 
-enum job_delete { JOB_DELETED, JOB_NOT_FOUND, JOB_NOT_FAILED, JOB_DELETE_ERROR };
-
 /* Deletes failed job id (an admin clearing the list) and records
  * job.delete (actor actor_id, address ip; may be NULL) in the same
- * transaction.  On JOB_DELETED *path is the job's upload locator (caller
+ * transaction.  On DB_OK *path is the job's upload locator (caller
  * frees) and *orphan whether nothing else needs it (the caller deletes
- * it from storage).  A job queued, running or done is JOB_NOT_FAILED. */
-enum job_delete job_delete_failed(struct db *db, const char *id, const char *actor_id,
-                                  const char *ip, char **path, bool *orphan)
+ * it from storage).  A job queued, running or done is DB_CONFLICT. */
+enum db_status job_delete_failed(struct db *db, const char *id, const char *actor_id,
+                                 const char *ip, char **path, bool *orphan)
     __attribute__((nonnull(1, 2, 5, 6), warn_unused_result));
 
 /* Frees what job_claim put in *job. */

@@ -1,5 +1,5 @@
 /*
- * The ingestion job queue; see queue.h.
+ * The ingestion job queue; see ingest_jobs.h.
  */
 #include "config.h"
 
@@ -10,30 +10,113 @@
 #include "db/audit.h"
 #include "db/conversations.h"
 #include "db/db.h"
-#include "jobs/queue.h"
+#include "db/rows.h"
+#include "db/sql.h"
+#include "db/ingest_jobs.h"
 #include "util/alloc.h"
+#include "util/arena.h"
 #include "util/log.h"
 
 bool job_enqueue(struct db *db, const char *path, const char *filename, json_object *options,
-                 const char *created_by, char id_out[37])
+                 const char *created_by, const char *sha256, const char *ip, char id_out[37])
 {
     const char *params[4];
+    json_object *detail;
     PGresult *res;
 
     params[0] = path;
     params[1] = filename;
     params[2] = options ? json_object_to_json_string_ext(options, JSON_C_TO_STRING_PLAIN) : "{}";
     params[3] = created_by;
+    if (!store_tx(db, "BEGIN"))
+        return false;
     res = db_exec(db,
                   "WITH j AS (INSERT INTO ingest_jobs (path, filename, options, created_by) "
                   "  VALUES ($1, $2, $3::jsonb, $4) RETURNING id) "
                   "SELECT id, pg_notify('" JOB_CHANNEL "', id::text) FROM j",
                   4, params, false);
-    if (res == NULL)
+    if (res == NULL) {
+        (void)store_tx(db, "ROLLBACK");
         return false;
+    }
     snprintf(id_out, 37, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
+    detail = json_object_new_object();
+    json_object_object_add(detail, "filename", json_object_new_string(filename));
+    json_object_object_add(detail, "sha256", json_object_new_string(sha256));
+    if (audit_record(db, created_by, "book.upload", "job", id_out, ip, detail)
+        && store_tx(db, "COMMIT"))
+        return true;
+    (void)store_tx(db, "ROLLBACK");
+    id_out[0] = '\0';
+    return false;
+}
+
+bool job_listen(struct db *db)
+{
+    PGresult *res = db_exec(db, "LISTEN " JOB_CHANNEL, 0, NULL, true);
+
+    if (res == NULL)
+        return false;
+    PQclear(res);
     return true;
+}
+
+#define JOB_COLUMNS                                                                                \
+    "id, status, filename, book_id, error, " SQL_TS("created_at") ", " SQL_TS(                     \
+        "started_at") ", " SQL_TS("finished_at")
+
+/* Row i of a JOB_COLUMNS result into *j (strings copied into a). */
+static void job_row_of(struct arena *a, const PGresult *res, int i, struct job_row *j)
+{
+    j->id = db_arena_value(a, res, i, 0);
+    j->status = db_arena_value(a, res, i, 1);
+    j->filename = db_arena_value(a, res, i, 2);
+    j->book_id = db_arena_value(a, res, i, 3);
+    j->error = db_arena_value(a, res, i, 4);
+    j->created_at = db_arena_value(a, res, i, 5);
+    j->started_at = db_arena_value(a, res, i, 6);
+    j->finished_at = db_arena_value(a, res, i, 7);
+}
+
+bool jobs_recent(struct db *db, struct arena *a, int limit, struct job_row **rows, size_t *n)
+{
+    char lim[16];
+    const char *params[1] = {lim};
+    PGresult *res;
+    int i, m;
+
+    *rows = NULL;
+    *n = 0;
+    snprintf(lim, sizeof(lim), "%d", limit);
+    res = db_exec(
+        db, "SELECT " JOB_COLUMNS " FROM ingest_jobs ORDER BY created_at DESC, id LIMIT $1::int", 1,
+        params, true);
+    if (res == NULL)
+        return false;
+    m = PQntuples(res);
+    *rows = arena_alloc(a, (m ? (size_t)m : 1) * sizeof(**rows));
+    for (i = 0; i < m; i++)
+        job_row_of(a, res, i, &(*rows)[i]);
+    *n = (size_t)m;
+    PQclear(res);
+    return true;
+}
+
+enum db_status job_find(struct db *db, struct arena *a, const char *id, struct job_row *out)
+{
+    const char *params[1] = {id};
+    PGresult *res =
+        db_exec(db, "SELECT " JOB_COLUMNS " FROM ingest_jobs WHERE id = $1", 1, params, true);
+    enum db_status st;
+
+    if (res == NULL)
+        return DB_ERROR;
+    st = PQntuples(res) == 1 ? DB_OK : DB_NOT_FOUND;
+    if (st == DB_OK)
+        job_row_of(a, res, 0, out);
+    PQclear(res);
+    return st;
 }
 
 enum job_claim job_claim(struct db *db, struct ingest_job *job)
@@ -133,8 +216,8 @@ bool job_retry_later(struct db *db, const char *id, const char *error, bool *req
     return *requeued || job_finish(db, id, NULL, error, orphan);
 }
 
-enum job_delete job_delete_failed(struct db *db, const char *id, const char *actor_id,
-                                  const char *ip, char **path, bool *orphan)
+enum db_status job_delete_failed(struct db *db, const char *id, const char *actor_id,
+                                 const char *ip, char **path, bool *orphan)
 {
     const char *params[1] = {id};
     json_object *detail;
@@ -143,16 +226,16 @@ enum job_delete job_delete_failed(struct db *db, const char *id, const char *act
     *path = NULL;
     *orphan = false;
     if (!store_tx(db, "BEGIN"))
-        return JOB_DELETE_ERROR;
+        return DB_ERROR;
     res = db_exec(db,
                   "SELECT j.status, j.path, j.filename, " UPLOAD_ORPHAN_SQL(
                       "j") " "
                            "FROM ingest_jobs j WHERE j.id = $1 FOR UPDATE",
                   1, params, false);
     if (res == NULL || PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 0), "failed") != 0) {
-        enum job_delete st = res == NULL           ? JOB_DELETE_ERROR
-                             : PQntuples(res) != 1 ? JOB_NOT_FOUND
-                                                   : JOB_NOT_FAILED;
+        enum db_status st = res == NULL           ? DB_ERROR
+                            : PQntuples(res) != 1 ? DB_NOT_FOUND
+                                                  : DB_CONFLICT;
         PQclear(res);
         (void)store_tx(db, "ROLLBACK");
         return st;
@@ -170,12 +253,12 @@ enum job_delete job_delete_failed(struct db *db, const char *id, const char *act
         PQclear(res);
         if (audit_record(db, actor_id, "job.delete", "job", id, ip, detail)
             && store_tx(db, "COMMIT"))
-            return JOB_DELETED;
+            return DB_OK;
     }
     (void)store_tx(db, "ROLLBACK");
     free(*path);
     *path = NULL;
-    return JOB_DELETE_ERROR;
+    return DB_ERROR;
 }
 
 void job_clear(struct ingest_job *job)
