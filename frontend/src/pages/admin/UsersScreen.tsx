@@ -67,8 +67,8 @@ export function UsersScreen() {
     setError('');
     try {
       await what();
-      setStatus(done);
       await reload();
+      setStatus(done);
     } catch (e) {
       setError(teacherMessage(e, failed));
     }
