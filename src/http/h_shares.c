@@ -131,41 +131,6 @@ void h_shares_revoke(struct request *req)
     }
 }
 
-void h_shared_get(struct request *req)
-{
-    const char *token = request_param(req, "token");
-    char hash[SHA256_HEX_LEN + 1];
-    enum store_result st;
-    json_object *out;
-    bool failed;
-
-    /* Sign-in first, so that an anonymous caller learns nothing about
-     * which tokens exist. */
-    if (!req->cfg->share_public && !session_load(req, &failed)) {
-        if (!failed)
-            resp_error(req, 401, "unauthenticated", "sign in to see this shared conversation");
-        return;
-    }
-    if (token == NULL || !token_well_formed(token) || !token_digest(token, hash)) {
-        resp_error(req, 404, "not_found", "this link does not exist, has expired or was revoked");
-        return;
-    }
-    if (req->db == NULL) {
-        resp_db_unavailable(req);
-        return;
-    }
-    out = share_view(req->db, hash, true, &st);
-    if (out == NULL) {
-        if (st == STORE_NOT_FOUND)
-            resp_error(req, 404, "not_found",
-                       "this link does not exist, has expired or was revoked");
-        else
-            resp_db_unavailable(req);
-        return;
-    }
-    resp_json(req, 200, out);
-}
-
 /* The token of a /api/shared/{token}/... path as its digest in hash, or
  * false after a 404 (a malformed token is an unknown one). */
 static bool token_hash(struct request *req, char hash[SHA256_HEX_LEN + 1])
@@ -183,7 +148,9 @@ static bool token_hash(struct request *req, char hash[SHA256_HEX_LEN + 1])
     return true;
 }
 
-void h_shared_about(struct request *req)
+/* Answers the view of the share in the path: with its messages, or only
+ * who shared what (with_messages false). */
+static void answer_view(struct request *req, bool with_messages)
 {
     char hash[SHA256_HEX_LEN + 1];
     enum store_result st;
@@ -191,7 +158,7 @@ void h_shared_about(struct request *req)
 
     if (!token_hash(req, hash))
         return;
-    out = share_view(req->db, hash, false, &st);
+    out = share_view(req->db, hash, with_messages, &st);
     if (out == NULL) {
         if (st == STORE_NOT_FOUND)
             resp_error(req, 404, "not_found",
@@ -201,6 +168,25 @@ void h_shared_about(struct request *req)
         return;
     }
     resp_json(req, 200, out);
+}
+
+void h_shared_get(struct request *req)
+{
+    bool failed;
+
+    /* Sign-in first, so that an anonymous caller learns nothing about
+     * which tokens exist. */
+    if (!req->cfg->share_public && !session_load(req, &failed)) {
+        if (!failed)
+            resp_error(req, 401, "unauthenticated", "sign in to see this shared conversation");
+        return;
+    }
+    answer_view(req, true);
+}
+
+void h_shared_about(struct request *req)
+{
+    answer_view(req, false);
 }
 
 void h_shared_copy(struct request *req)
