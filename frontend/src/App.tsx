@@ -11,7 +11,7 @@ import { CoachPage } from './pages/CoachPage';
 import { SignInPage } from './pages/SignInPage';
 import { SignInLinkPage } from './pages/SignInLinkPage';
 import { ProfilePage } from './pages/ProfilePage';
-import { SharedPage } from './pages/SharedPage';
+import { SharedPage, SharedSignInNote } from './pages/SharedPage';
 import { forgetUser, rememberSignedIn, wasSignedIn } from './drafts';
 
 const AdminPage = lazy(() => import('./pages/AdminPage'));
@@ -100,10 +100,12 @@ export function App() {
 
   if (!user) {
     const returnTo = path.startsWith('/sign-in') ? '/' : path;
+    const shared = match('/shared/:token', path.split('?')[0]);
     return (
       <AuthContext.Provider value={{ user, setUser }}>
         <main id="main">
-          <SignInPage returnTo={returnTo} sessionEnded={sessionEnded} onSignedIn={(p) => {
+          <SignInPage returnTo={returnTo} sessionEnded={sessionEnded}
+            intro={shared ? <SharedSignInNote token={shared.token} /> : undefined} onSignedIn={(p) => {
             rememberSignedIn(p.id);
             setSessionEnded(false);
             setUser(p);

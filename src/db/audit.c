@@ -39,11 +39,18 @@ bool audit_record(struct db *db, const char *actor_id, const char *action, const
     return true;
 }
 
-bool audit_list(struct db *db, struct arena *a, const char *before, const char *action, int limit,
+/* f's field v, NULL when empty. */
+static const char *given(const char *v)
+{
+    return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+bool audit_list(struct db *db, struct arena *a, const struct audit_filter *f, int limit,
                 struct audit_row **rows, size_t *n, bool *more)
 {
     char lim[24];
-    const char *params[3] = {before, action && action[0] ? action : NULL, lim};
+    const char *params[5] = {given(f->before), given(f->action), lim, given(f->actor),
+                             given(f->target)};
     PGresult *res;
     int i, got;
 
@@ -58,8 +65,10 @@ bool audit_list(struct db *db, struct arena *a, const char *before, const char *
                               "FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id "
                               "WHERE ($1::bigint IS NULL OR a.id < $1::bigint) "
                               "AND ($2::text IS NULL OR a.action = $2 OR a.action LIKE $2 || '.%') "
+                              "AND ($4::text IS NULL OR lower(u.email) = lower($4)) "
+                              "AND ($5::text IS NULL OR a.target_id = $5) "
                               "ORDER BY a.id DESC LIMIT $3::int + 1",
-                  3, params, true);
+                  5, params, true);
     if (res == NULL)
         return false;
     got = PQntuples(res);

@@ -28,12 +28,19 @@ struct audit_row {
     const char *detail_json; /* a JSON object */
 };
 
-/* Lists entries newest first, before entry id before (NULL: the newest),
- * whose action is action or starts with action + "." (NULL: all), at
- * most limit.  *rows (n of them) are allocated in a; *more is true when
- * more follow.  Returns false when the query failed (logged). */
-bool audit_list(struct db *db, struct arena *a, const char *before, const char *action, int limit,
-                struct audit_row **rows, size_t *n, bool *more)
-    __attribute__((nonnull(1, 2, 6, 7, 8)));
+/* What the administration's audit screen filters by; each NULL (or
+ * empty) for all. */
+struct audit_filter {
+    const char *before; /* entries before this entry id (a decimal) */
+    const char *action; /* the action, or a prefix of it up to a "." */
+    const char *actor;  /* the actor's email, any case */
+    const char *target; /* the target's id */
+};
+
+/* Lists entries newest first that match f, at most limit.  *rows (n of
+ * them) are allocated in a; *more is true when more follow.  Returns
+ * false when the query failed (logged). */
+bool audit_list(struct db *db, struct arena *a, const struct audit_filter *f, int limit,
+                struct audit_row **rows, size_t *n, bool *more) __attribute__((nonnull));
 
 #endif

@@ -279,3 +279,42 @@ bool team_list(struct db *db, struct arena *a, const char *org_id, bool by_org,
     PQclear(res);
     return true;
 }
+
+enum orgs_status team_people(struct db *db, struct arena *a, const char *team_id,
+                             struct team_person **rows, size_t *n)
+{
+    const char *params[1] = {team_id};
+    PGresult *res;
+    int i, got = 0;
+
+    *rows = NULL;
+    *n = 0;
+    res = db_exec(db,
+                  "SELECT p.id, p.name, p.email, p.kind FROM teams t LEFT JOIN LATERAL ("
+                  "  SELECT u.id, u.name, u.email, 'member' AS kind, 0 AS k "
+                  "  FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.team_id = t.id "
+                  "  UNION ALL SELECT u.id, u.name, u.email, 'coach', 1 "
+                  "  FROM team_coaches c JOIN users u ON u.id = c.user_id WHERE c.team_id = t.id"
+                  ") p ON true WHERE t.id = $1::uuid ORDER BY p.k, lower(p.name), p.id",
+                  1, params, true);
+    if (res == NULL)
+        return ORGS_DB_ERROR;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return ORGS_NOT_FOUND;
+    }
+    *rows = arena_alloc(a, (size_t)PQntuples(res) * sizeof(**rows));
+    for (i = 0; i < PQntuples(res); i++) {
+        struct team_person *p = &(*rows)[got];
+        if (db_value(res, i, 0) == NULL)
+            continue; /* the team, with nobody in it */
+        p->id = db_arena_value(a, res, i, 0);
+        p->name = db_arena_value(a, res, i, 1);
+        p->email = db_arena_value(a, res, i, 2);
+        p->as = db_arena_value(a, res, i, 3);
+        got++;
+    }
+    *n = (size_t)got;
+    PQclear(res);
+    return ORGS_OK;
+}

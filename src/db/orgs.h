@@ -29,6 +29,12 @@ struct team_row {
     const char *coaches_json; /* a JSON array of {id, name}, by name */
 };
 
+/* A member or coach of a team (strings in an arena). */
+struct team_person {
+    const char *id, *name, *email;
+    const char *as; /* "member" or "coach" */
+};
+
 enum orgs_status {
     ORGS_OK,
     ORGS_INVALID,   /* input refused; err says why */
@@ -78,5 +84,11 @@ bool org_list(struct db *db, struct arena *a, struct org_row **rows, size_t *n)
  * Returns false when the query failed (logged). */
 bool team_list(struct db *db, struct arena *a, const char *org_id, bool by_org,
                struct team_row **rows, size_t *n) __attribute__((nonnull(1, 2, 5, 6)));
+
+/* Lists the members, then the coaches, of team team_id (a UUID) by name
+ * into *rows (n of them, in a).  Returns ORGS_OK, ORGS_NOT_FOUND (no such
+ * team) or ORGS_DB_ERROR (logged). */
+enum orgs_status team_people(struct db *db, struct arena *a, const char *team_id,
+                             struct team_person **rows, size_t *n) __attribute__((nonnull));
 
 #endif

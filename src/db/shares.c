@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db/audit.h"
@@ -153,10 +154,11 @@ enum db_status share_revoke(struct db *db, const char *user_id, const char *conv
     return store_tx(db, "COMMIT") ? DB_OK : DB_ERROR;
 }
 
-json_object *share_view(struct db *db, const char *token_hash, enum db_status *st)
+json_object *share_view(struct db *db, const char *token_hash, bool with_messages,
+                        enum db_status *st)
 {
     const char *params[1] = {token_hash};
-    json_object *o, *shared_by, *messages;
+    json_object *o, *shared_by, *messages = NULL;
     PGresult *res;
 
     res = db_exec(db, VIEW_SQL, 1, params, true);
@@ -169,15 +171,17 @@ json_object *share_view(struct db *db, const char *token_hash, enum db_status *s
         *st = DB_NOT_FOUND;
         return NULL;
     }
-    messages = conv_messages(db, PQgetvalue(res, 0, 1), NULL, PQgetvalue(res, 0, 0));
-    if (messages == NULL) {
+    if (with_messages
+        && (messages = conv_messages(db, PQgetvalue(res, 0, 1), NULL, PQgetvalue(res, 0, 0)))
+               == NULL) {
         PQclear(res);
         *st = DB_ERROR;
         return NULL;
     }
     o = json_object_new_object();
     json_object_object_add(o, "title", json_object_new_string(PQgetvalue(res, 0, 2)));
-    json_object_object_add(o, "messages", messages);
+    if (with_messages)
+        json_object_object_add(o, "messages", messages);
     shared_by = json_object_new_object();
     json_object_object_add(shared_by, "name", json_object_new_string(PQgetvalue(res, 0, 3)));
     json_object_object_add(o, "shared_by", shared_by);
@@ -188,4 +192,78 @@ json_object *share_view(struct db *db, const char *token_hash, enum db_status *s
     PQclear(res);
     *st = DB_OK;
     return o;
+}
+
+/* share_copy()'s steps after BEGIN: the share, the new conversation, its
+ * messages, the audit row; false on any failure (*st says which). */
+static bool copy_rows(struct db *db, const char *user_id, const char *token_hash, const char *ip,
+                      char **conv_id_out, enum db_status *st)
+{
+    const char *params[3] = {token_hash, NULL, NULL};
+    char share_id[64], from_id[64];
+    json_object *detail;
+    PGresult *res, *ins;
+
+    *st = DB_ERROR;
+    res = db_exec(db, VIEW_SQL " FOR SHARE OF s", 1, params, false);
+    if (res == NULL)
+        return false;
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        *st = DB_NOT_FOUND;
+        return false;
+    }
+    snprintf(share_id, sizeof(share_id), "%s", PQgetvalue(res, 0, 0));
+    snprintf(from_id, sizeof(from_id), "%s", PQgetvalue(res, 0, 1));
+    params[0] = user_id;
+    params[1] = PQgetvalue(res, 0, 2);
+    ins = db_exec(db, "INSERT INTO conversations (user_id, title) VALUES ($1, $2) RETURNING id", 2,
+                  params, false);
+    PQclear(res);
+    if (ins == NULL || PQntuples(ins) != 1) {
+        PQclear(ins);
+        return false;
+    }
+    *conv_id_out = strdup(PQgetvalue(ins, 0, 0));
+    PQclear(ins);
+    if (*conv_id_out == NULL)
+        return false;
+    params[0] = *conv_id_out;
+    params[1] = from_id;
+    params[2] = share_id;
+    /* What the share shows (conversations.c, MESSAGES_SQL), in order. */
+    res = db_exec(db,
+                  "INSERT INTO messages (conversation_id, role, content, citations, domains, mode, "
+                  "model, grounded, kind, clarification, error_code) "
+                  "SELECT $1, role, content, citations, domains, mode, model, grounded, kind, "
+                  "clarification, error_code FROM messages WHERE conversation_id = $2 "
+                  "AND created_at <= (SELECT created_at FROM shares WHERE id = $3) ORDER BY seq",
+                  3, params, false);
+    if (res == NULL)
+        return false;
+    PQclear(res);
+    detail = json_object_new_object();
+    json_object_object_add(detail, "share_id", json_object_new_string(share_id));
+    json_object_object_add(detail, "from_conversation_id", json_object_new_string(from_id));
+    if (!audit_record(db, user_id, "share.copy", "conversation", *conv_id_out, ip, detail))
+        return false;
+    *st = DB_OK;
+    return true;
+}
+
+enum db_status share_copy(struct db *db, const char *user_id, const char *token_hash,
+                             const char *ip, char **conv_id_out)
+{
+    enum db_status st;
+
+    *conv_id_out = NULL;
+    if (!store_tx(db, "BEGIN"))
+        return DB_ERROR;
+    if (!copy_rows(db, user_id, token_hash, ip, conv_id_out, &st) || !store_tx(db, "COMMIT")) {
+        (void)store_tx(db, "ROLLBACK");
+        free(*conv_id_out);
+        *conv_id_out = NULL;
+        return st == DB_OK ? DB_ERROR : st;
+    }
+    return DB_OK;
 }

@@ -46,8 +46,21 @@ enum db_status share_revoke(struct db *db, const char *user_id, const char *conv
 /* Returns the view of the active share whose token digests to token_hash
  * as a new object {title, messages, shared_by: {name}, created_at,
  * expires_at} (caller puts), or NULL with *st = DB_NOT_FOUND (unknown,
- * expired or revoked, alike) or DB_ERROR. */
-json_object *share_view(struct db *db, const char *token_hash, enum db_status *st)
-    __attribute__((nonnull, warn_unused_result));
+ * expired or revoked, alike) or DB_ERROR.  Without with_messages the
+ * object has no "messages": what a recipient who is not signed in is told
+ * (who shared what, until when). */
+json_object *share_view(struct db *db, const char *token_hash, bool with_messages,
+                        enum db_status *st) __attribute__((nonnull, warn_unused_result));
+
+/* Copies what the active share whose token digests to token_hash shows
+ * into a new conversation of user_id (same title, the messages up to the
+ * share's creation, in order), recording share.copy {"share_id",
+ * "from_conversation_id"} against the new conversation in the audit log
+ * (address ip, may be NULL) in the same transaction.  On DB_OK
+ * *conv_id_out is the new conversation's id (caller frees); otherwise
+ * DB_NOT_FOUND (unknown, expired or revoked, alike) or DB_ERROR. */
+enum db_status share_copy(struct db *db, const char *user_id, const char *token_hash,
+                             const char *ip, char **conv_id_out)
+    __attribute__((nonnull(1, 2, 3, 5)));
 
 #endif

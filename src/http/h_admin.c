@@ -13,7 +13,8 @@
  * POST  /api/admin/teams             {"organization_id","name"}
  * PUT|DELETE /api/admin/teams/{id}/members/{user_id}
  * PUT|DELETE /api/admin/teams/{id}/coaches/{user_id}
- * GET   /api/admin/audit?limit=&before=ID&action=
+ * GET   /api/admin/teams/{id}/people: the team's members and coaches
+ * GET   /api/admin/audit?limit=&before=ID&action=&actor=EMAIL&target=ID
  *
  * A role set here is locked: no later sign-in may change it.
  */
@@ -381,9 +382,40 @@ void h_admin_team_coach(struct request *req)
     team_change(req, "coach");
 }
 
+void h_admin_team_people(struct request *req)
+{
+    const char *id = route_uuid(req, "id", "team");
+    struct team_person *rows;
+    json_object *members, *coaches, *out;
+    enum orgs_status st;
+    size_t i, n;
+
+    if (id == NULL)
+        return;
+    st = team_people(req->db, &req->arena, id, &rows, &n);
+    if (st != ORGS_OK) {
+        orgs_error(req, st, "no such team");
+        return;
+    }
+    members = json_object_new_array();
+    coaches = json_object_new_array();
+    for (i = 0; i < n; i++) {
+        json_object *p = json_object_new_object();
+        json_add_str(p, "id", rows[i].id);
+        json_add_str(p, "name", rows[i].name);
+        json_add_str(p, "email", rows[i].email);
+        json_object_array_add(strcmp(rows[i].as, "coach") == 0 ? coaches : members, p);
+    }
+    out = json_object_new_object();
+    json_object_object_add(out, "members", members);
+    json_object_object_add(out, "coaches", coaches);
+    resp_json(req, 200, out);
+}
+
 void h_admin_audit(struct request *req)
 {
-    const char *before = request_query(req, "before"), *action = request_query(req, "action");
+    struct audit_filter f = {request_query(req, "before"), request_query(req, "action"),
+                             request_query(req, "actor"), request_query(req, "target")};
     struct audit_row *rows;
     json_object *list, *out;
     size_t i, n;
@@ -393,11 +425,16 @@ void h_admin_audit(struct request *req)
 
     if (!limit_param(req, 50, 500, &limit))
         return;
-    if (before != NULL && !parse_int64(before, 1, INT64_MAX, &b)) {
+    if (f.before != NULL && !parse_int64(f.before, 1, INT64_MAX, &b)) {
         resp_error(req, 400, "invalid_parameter", "before must be an audit entry id");
         return;
     }
-    if (!audit_list(req->db, &req->arena, before, action, limit, &rows, &n, &more)) {
+    if ((f.action != NULL && strlen(f.action) > 64) || (f.actor != NULL && strlen(f.actor) > 320)
+        || (f.target != NULL && strlen(f.target) > 200)) {
+        resp_error(req, 400, "invalid_parameter", "a filter is too long");
+        return;
+    }
+    if (!audit_list(req->db, &req->arena, &f, limit, &rows, &n, &more)) {
         resp_db_unavailable(req);
         return;
     }

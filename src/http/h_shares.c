@@ -9,9 +9,15 @@
  * GET    /api/shared/{token} -> the shared view.  Signed-in users only,
  *        unless PLCCOACH_SHARE_PUBLIC; unknown, expired and revoked
  *        tokens all answer the same 404.
+ * GET    /api/shared/{token}/about -> {title, shared_by: {name},
+ *        created_at, expires_at}, to anyone holding the link: what the
+ *        sign-in page tells a recipient who is not signed in.
+ * POST   /api/shared/{token}/copy -> 201 {conversation_id}: the shared
+ *        messages copied into a new conversation of the caller (audited).
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth/session.h"
@@ -125,30 +131,34 @@ void h_shares_revoke(struct request *req)
     }
 }
 
-void h_shared_get(struct request *req)
+/* The token of a /api/shared/{token}/... path as its digest in hash, or
+ * false after a 404 (a malformed token is an unknown one). */
+static bool token_hash(struct request *req, char hash[SHA256_HEX_LEN + 1])
 {
     const char *token = request_param(req, "token");
-    char hash[SHA256_HEX_LEN + 1];
-    enum store_result st;
-    json_object *out;
-    bool failed;
 
-    /* Sign-in first, so that an anonymous caller learns nothing about
-     * which tokens exist. */
-    if (!req->cfg->share_public && !session_load(req, &failed)) {
-        if (!failed)
-            resp_error(req, 401, "unauthenticated", "sign in to see this shared conversation");
-        return;
-    }
     if (token == NULL || !token_well_formed(token) || !token_digest(token, hash)) {
         resp_error(req, 404, "not_found", "this link does not exist, has expired or was revoked");
-        return;
+        return false;
     }
     if (req->db == NULL) {
         resp_db_unavailable(req);
-        return;
+        return false;
     }
-    out = share_view(req->db, hash, &st);
+    return true;
+}
+
+/* Answers the view of the share in the path: with its messages, or only
+ * who shared what (with_messages false). */
+static void answer_view(struct request *req, bool with_messages)
+{
+    char hash[SHA256_HEX_LEN + 1];
+    enum store_result st;
+    json_object *out;
+
+    if (!token_hash(req, hash))
+        return;
+    out = share_view(req->db, hash, with_messages, &st);
     if (out == NULL) {
         if (st == STORE_NOT_FOUND)
             resp_error(req, 404, "not_found",
@@ -158,4 +168,46 @@ void h_shared_get(struct request *req)
         return;
     }
     resp_json(req, 200, out);
+}
+
+void h_shared_get(struct request *req)
+{
+    bool failed;
+
+    /* Sign-in first, so that an anonymous caller learns nothing about
+     * which tokens exist. */
+    if (!req->cfg->share_public && !session_load(req, &failed)) {
+        if (!failed)
+            resp_error(req, 401, "unauthenticated", "sign in to see this shared conversation");
+        return;
+    }
+    answer_view(req, true);
+}
+
+void h_shared_about(struct request *req)
+{
+    answer_view(req, false);
+}
+
+void h_shared_copy(struct request *req)
+{
+    const struct auth_user *u = req->user;
+    char hash[SHA256_HEX_LEN + 1], *conv_id = NULL;
+    json_object *out;
+
+    if (!token_hash(req, hash))
+        return;
+    switch (share_copy(req->db, u->id, hash, request_client_ip(req), &conv_id)) {
+    case STORE_OK: break;
+    case STORE_NOT_FOUND:
+        resp_error(req, 404, "not_found", "this link does not exist, has expired or was revoked");
+        return;
+    case STORE_CONFLICT:
+    case STORE_INVALID:
+    case STORE_ERROR: resp_db_unavailable(req); return;
+    }
+    out = json_object_new_object();
+    json_object_object_add(out, "conversation_id", json_object_new_string(conv_id));
+    free(conv_id);
+    resp_json(req, 201, out);
 }

@@ -64,6 +64,7 @@ void h_admin_teams(struct request *req);
 void h_admin_team_create(struct request *req);
 void h_admin_team_member(struct request *req);
 void h_admin_team_coach(struct request *req);
+void h_admin_team_people(struct request *req);
 void h_admin_audit(struct request *req);
 
 /* h_conversations.c: /api/conversations, /api/conversations/{id} */
@@ -83,6 +84,8 @@ void h_shares_create(struct request *req);
 void h_shares_list(struct request *req);
 void h_shares_revoke(struct request *req);
 void h_shared_get(struct request *req);
+void h_shared_about(struct request *req);
+void h_shared_copy(struct request *req);
 
 /* h_analytics.c: GET /api/analytics, /api/analytics.csv, /api/analytics/scopes */
 void h_analytics(struct request *req);

@@ -63,6 +63,8 @@ const struct route app_routes[] = {
      "Assign a coach to a team"},
     {"DELETE", "/api/admin/teams/{id}/coaches/{user_id}", h_admin_team_coach, ADMIN_CHANGE,
      "Unassign a coach from a team"},
+    {"GET", "/api/admin/teams/{id}/people", h_admin_team_people, ADMIN,
+     "A team's members and coaches"},
     {"GET", "/api/admin/audit", h_admin_audit, ADMIN, "Page through the audit log, newest first"},
     {"POST", "/api/admin/books", h_books_upload, ADMIN_CHANGE,
      "Upload a book (the file as the body) and queue its ingestion"},
@@ -98,6 +100,10 @@ const struct route app_routes[] = {
      "comment, flag for review"},
     {"GET", "/api/shared/{token}", h_shared_get, ROUTE_PUBLIC | ROUTE_SECRET_PATH, ROLE_ANY,
      "A shared conversation, view-only (sign-in required unless PLCCOACH_SHARE_PUBLIC)"},
+    {"GET", "/api/shared/{token}/about", h_shared_about, ROUTE_PUBLIC | ROUTE_SECRET_PATH, ROLE_ANY,
+     "Who shared what, until when: what a recipient who is not signed in is told"},
+    {"POST", "/api/shared/{token}/copy", h_shared_copy, ROUTE_AUTH | ROUTE_CSRF | ROUTE_SECRET_PATH,
+     ROLE_ANY, "Copy a shared conversation into the caller's own history (audited)"},
 /* Exports and cited pages (h_exports.c, h_pages.c): the owner's, and a share link's */
 #define SHARED ROUTE_PUBLIC | ROUTE_SECRET_PATH, ROLE_ANY
     {"POST", "/api/conversations/{id}/exports", h_exports_create, MINE_CHANGE,

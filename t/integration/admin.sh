@@ -24,7 +24,7 @@ admin_id=$id_admin ed_id=$id_ed cat_id=$id_cat
 
 # ---- Roles from the router table ----------------------------------------------
 for route in "GET /api/admin/users" "GET /api/admin/organizations" "GET /api/admin/teams" \
-    "GET /api/admin/audit"; do
+    "GET /api/admin/audit" "GET /api/admin/teams/00000000-0000-4000-8000-000000000000/people"; do
     as ed $route
     is "$HTTP_STATUS" 403 "an educator gets 403 from $route"
 done
@@ -97,6 +97,16 @@ is "$HTTP_STATUS" 204 "Cat (now a coach) coaches the team"
 as admin GET "/api/admin/teams?organization_id=$school"
 is "$(json_get teams | grep -o '"member_count":[0-9]*')" '"member_count":1' "one member"
 like "$(json_get teams)" '"coaches":\[\{"id":"[^"]*","name":"Cat"\}\]' "Cat listed as coach"
+as admin GET "/api/admin/teams/$team/people"
+is "$HTTP_STATUS" 200 "a team's people"
+like "$HTTP_BODY" '"members":\[\{"id":"'"$ed_id"'","name":"Ed","email":"ed@example.org"\}\]' \
+    "the members, with their emails"
+like "$HTTP_BODY" '"coaches":\[\{"id":"'"$cat_id"'","name":"Cat","email":"cat@example.org"\}\]' \
+    "and the coaches apart"
+as admin GET "/api/admin/teams/00000000-0000-4000-8000-000000000000/people"
+error_envelope_ok 404 not_found "no such team: 404"
+as admin GET "/api/admin/teams/not-a-team/people"
+is "$HTTP_STATUS" 404 "a malformed team id: 404"
 as admin DELETE "/api/admin/teams/$team/members/$ed_id"
 is "$HTTP_STATUS" 204 "remove Ed"
 as admin DELETE "/api/admin/teams/$team/members/$ed_id"
@@ -125,6 +135,15 @@ page2=$(json_get entries | grep -o '"id":[0-9]*' | head -3 | tr '\n' ' ')
 ok "audit pages do not overlap ($page1| $page2)" test -n "$page2" -a "$page1" != "$page2"
 as admin GET '/api/admin/audit?before=abc'
 is "$HTTP_STATUS" 400 "a malformed audit cursor"
+# Filters: who acted (email, any case) and on what (the target's id).
+as admin GET "/api/admin/audit?actor=BOSS@example.org&target=$team"
+actions=$(json_get entries | grep -o '"action":"[^"]*"' | sort -u | tr '\n' ' ')
+like "$actions" 'team.member.add' "the audit filtered by actor and target: the team's changes ($actions)"
+unlike "$(json_get entries)" '"target_id":"'"$ed_id"'"' "and nothing on another target"
+as admin GET "/api/admin/audit?actor=ed@example.org&target=$team"
+is "$(json_get entries)" '[]' "another actor: none of them"
+as admin GET "/api/admin/audit?actor=$(printf 'x%.0s' $(seq 1 400))"
+is "$HTTP_STATUS" 400 "an over-long filter: 400"
 
 # ---- The command line -------------------------------------------------------------------------
 cli_org=$(stack_cli org add --name "Hill District" --kind district)

@@ -154,6 +154,39 @@ is "$HTTP_STATUS" 404 "sharing a conversation that does not exist"
 is "$(stack_psql -- -c "SELECT count(*) FROM shares WHERE created_by = '$id_ana'") $(stack_psql -- -c "SELECT count(*) FROM shares WHERE revoked_at IS NOT NULL")" \
     "0 0" "none of that created or revoked anything"
 
+# ---- A recipient who is not signed in is told who shared what ------------------------------
+http GET "/api/shared/$token/about"
+is "$HTTP_STATUS" 200 "about: answered signed out"
+is "$(jp 'join "|", $d->{title}, $d->{shared_by}{name}, $d->{expires_at} // "null"')" \
+    "Data meetings|Ed Educator|null" "the title, who shared it, the expiry"
+is "$(jp 'join ",", sort keys %$d')" "created_at,expires_at,shared_by,title" "and nothing else (no messages)"
+http GET "/api/shared/$(printf '%064d' 7)/about"
+is "$HTTP_STATUS $(json_get error.message)" "404 $gone_msg" "about an unknown token: the same 404"
+
+# ---- Copy to my conversations ----------------------------------------------------------------
+http POST "/api/shared/$token/copy"
+is "$HTTP_STATUS" 401 "copying signed out: 401"
+as_nocsrf ana POST "/api/shared/$token/copy"
+error_envelope_ok 403 csrf "copying without the CSRF token"
+as ana POST "/api/shared/$token/copy"
+is "$HTTP_STATUS" 201 "a signed-in recipient copies the conversation"
+copy=$(json_get conversation_id)
+like "$copy" '^[0-9a-f-]{36}$' "and gets the new conversation's id"
+as ana GET "/api/conversations/$copy"
+is "$HTTP_STATUS $(json_get title)" "200 Data meetings" "the copy is Ana's, with the title"
+is "$(jp 'join "|", map { $_->{role} . ":" . substr($_->{content}, 0, 12) } @{$d->{messages}}')" \
+    "$(as ana GET "/api/shared/$token" && jp 'join "|", map { $_->{role} . ":" . substr($_->{content}, 0, 12) } @{$d->{messages}}')" \
+    "with exactly the shared messages, in order (not the later follow-up)"
+as ana GET "/api/conversations/$copy"
+is "$(jp '$d->{messages}[1]{citations}[0]{book}')" "Learning by Doing" "answers keep their citations"
+as ed GET "/api/conversations/$copy"
+is "$HTTP_STATUS" 404 "the owner of the share cannot see the copy"
+is "$(stack_psql -- -c "SELECT actor_id || ' ' || (detail->>'from_conversation_id') FROM audit_log
+    WHERE action = 'share.copy' AND target_id = '$copy'")" "$id_ana $conv" "share.copy is audited"
+as ana POST "/api/shared/$(printf '%064d' 7)/copy"
+is "$HTTP_STATUS $(json_get error.message)" "404 $gone_msg" "copying an unknown link: the same 404"
+is "$(grep -c "$token" "$STACK_POOL_LOG" || true)" 0 "about and copy log no token either"
+
 # ---- Revoke -------------------------------------------------------------------------------------
 as_nocsrf ed DELETE "/api/conversations/$conv/shares/$share"
 error_envelope_ok 403 csrf "revoking without the CSRF token"
@@ -161,6 +194,10 @@ as ed DELETE "/api/conversations/$conv/shares/$share"
 is "$HTTP_STATUS $HTTP_SIZE" "204 0" "revoke: 204, no body"
 as ana GET "/api/shared/$token"
 is "$HTTP_STATUS $(json_get error.message)" "404 $gone_msg" "a revoked link: the same 404"
+as ana POST "/api/shared/$token/copy"
+is "$HTTP_STATUS" 404 "a revoked link cannot be copied"
+http GET "/api/shared/$token/about"
+is "$HTTP_STATUS" 404 "nor described"
 as ed GET "/api/conversations/$conv/shares"
 is "$(jp 'join ",", map { ($_->{revoked} ? "revoked" : "live") . "/" . ($_->{active} ? "on" : "off") } grep { $_->{id} eq "'"$share"'" } @{$d->{shares}}')" \
     "revoked/off" "the list shows it revoked"

@@ -341,6 +341,15 @@ class Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
                 return
+            if behaviour.get("error_after_chunks") == i:
+                # a service that fails mid-answer reports it in the stream
+                # (as OpenAI's and vLLM's do) and ends it: no finish, no [DONE]
+                entry["outcome"] = "error-event"
+                self.event({"error": {"message": behaviour.get("error_message", "scripted failure mid-stream"),
+                                      "type": "server_error"}})
+                self.send_chunk(b"")
+                self.wfile.flush()
+                return
             if behaviour.get("malformed_after_chunks") == i:
                 self.event(b'{"choices": [{"delta": {"content": "oops"')
             if per_chunk:

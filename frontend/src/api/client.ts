@@ -3,7 +3,7 @@
 // turned into an ApiError.
 
 import type {
-  AdminUser, AnalyticsReport, AnalyticsScopes, Book, CitationPages, Conversation,
+  AdminOrg, AdminTeam, AdminUser, AnalyticsReport, AuditEntry, AuditFilter, SharedAbout, TeamPeople, AnalyticsScopes, Book, CitationPages, Conversation,
   ConversationExport, ConversationSummary, Erasure, ExportFormat, Feedback, FeedbackReason,
   FlaggedFeedback, IngestJob, NewShare, Profile, Provider, Role, Share, SharedConversation,
   SignInLink,
@@ -145,6 +145,11 @@ export const api = {
   revokeShare: (id: string, shareId: string) =>
     request<void>('DELETE', `/api/conversations/${encodeURIComponent(id)}/shares/${encodeURIComponent(shareId)}`),
   shared: (token: string) => request<SharedConversation>('GET', `/api/shared/${encodeURIComponent(token)}`),
+  /** who shared what, until when: told to a recipient who is not signed in */
+  sharedAbout: (token: string) => request<SharedAbout>('GET', `/api/shared/${encodeURIComponent(token)}/about`),
+  /** copies a shared conversation into the caller's own history */
+  copyShared: (token: string) =>
+    request<{ conversation_id: string }>('POST', `/api/shared/${encodeURIComponent(token)}/copy`),
 
   // ---- exports and cited pages (token: through a share link) -----------------
   createExport: (conversationId: string, format: ExportFormat, token?: string) =>
@@ -167,6 +172,19 @@ export const api = {
   userSignInLink: (id: string) =>
     request<SignInLink>('POST', `/api/admin/users/${encodeURIComponent(id)}/sign-in-link`),
   setRole: (id: string, role: Role) => request<Profile>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, { role }),
+  updateUser: (id: string, change: { disabled?: boolean; organization_id?: string | null }) =>
+    request<Profile>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, change),
+  orgs: () => request<{ organizations: AdminOrg[] }>('GET', '/api/admin/organizations'),
+  createOrg: (body: { name: string; kind: 'district' | 'school'; parent_id?: string }) =>
+    request<AdminOrg>('POST', '/api/admin/organizations', body),
+  teams: () => request<{ teams: AdminTeam[] }>('GET', '/api/admin/teams'),
+  createTeam: (body: { organization_id: string; name: string }) => request<AdminTeam>('POST', '/api/admin/teams', body),
+  teamPeople: (id: string) => request<TeamPeople>('GET', `/api/admin/teams/${encodeURIComponent(id)}/people`),
+  setTeamPerson: (teamId: string, userId: string, as: 'members' | 'coaches', add: boolean) =>
+    request<void>(add ? 'PUT' : 'DELETE', `/api/admin/teams/${encodeURIComponent(teamId)}/${as}/${encodeURIComponent(userId)}`),
+  audit: (f: AuditFilter, before?: number | null) =>
+    request<{ entries: AuditEntry[]; next_before: number | null }>('GET', '/api/admin/audit'
+      + qs({ action: f.action || undefined, actor: f.actor || undefined, target: f.target || undefined, before: before ?? undefined, limit: 50 })),
   books: () => request<{ books: Book[]; jobs: IngestJob[] }>('GET', '/api/admin/books'),
   job: (id: string) => request<IngestJob>('GET', `/api/admin/jobs/${encodeURIComponent(id)}`),
   deleteJob: (id: string) => request<void>('DELETE', `/api/admin/jobs/${encodeURIComponent(id)}`),

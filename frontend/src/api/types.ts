@@ -259,3 +259,60 @@ export interface Erasure {
   deleted: Record<string, number>;
   files_pending: number;
 }
+
+/** An organization as the administration lists it. */
+export interface AdminOrg {
+  id: string;
+  name: string;
+  kind: 'district' | 'school';
+  parent_id: string | null;
+  source?: string;
+  user_count?: number;
+  team_count?: number;
+}
+
+/** A team as the administration lists it. */
+export interface AdminTeam {
+  id: string;
+  name: string;
+  organization_id: string;
+  member_count?: number;
+  coaches?: { id: string; name: string }[];
+}
+
+export interface TeamPerson {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export interface TeamPeople {
+  members: TeamPerson[];
+  coaches: TeamPerson[];
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor_id: string | null;
+  actor_email: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+export interface AuditFilter {
+  action: string;
+  actor: string;
+  target: string;
+}
+
+/** What a share link's recipient is told before signing in. */
+export interface SharedAbout {
+  title: string;
+  shared_by: { name: string };
+  created_at: string;
+  expires_at: string | null;
+}

@@ -18,7 +18,7 @@ describe('admin', () => {
     expect(screen.queryByRole('link', { name: 'Admin' })).toBeNull();
   });
 
-  it('searches users and changes a role with CSRF', async () => {
+  it('searches users and changes a role with CSRF after a confirmation', async () => {
     const { calls } = mockServer({
       'GET /api/me': () => json(200, ADMIN),
       'GET /api/admin/users': () => json(200, { users: [USER], next_after: null }),
@@ -29,6 +29,9 @@ describe('admin', () => {
     await userEvent.type(await screen.findByLabelText('Search by name or email', {}, { timeout: 10000 }), 'ed');
     await waitFor(() => expect(calls.some((c) => c.path.startsWith('/api/admin/users?') && c.path.includes('q=ed'))).toBe(true));
     await userEvent.selectOptions(await screen.findByLabelText('Role of ed@example.org'), 'coach');
+    const dialog = await screen.findByRole('dialog', { name: 'Make ed@example.org coach?' });
+    expect(calls.some((c) => c.method === 'PATCH')).toBe(false);
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Make coach' }));
     await waitFor(() => expect(calls.some((c) => c.method === 'PATCH')).toBe(true));
     const patch = calls.find((c) => c.method === 'PATCH');
     expect(patch?.body).toEqual({ role: 'coach' });

@@ -1,8 +1,12 @@
-// A shared conversation: read-only, with a "shared by" banner.
+// A shared conversation: read-only, with a "shared by" banner and, for a
+// signed-in recipient, "Copy to my conversations" (a copy of their own to
+// continue).  Signed out, the sign-in page says who shared what first
+// (SharedSignInNote), and signing in lands here.
 
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api/client';
-import type { SharedConversation } from '../api/types';
+import type { SharedAbout, SharedConversation } from '../api/types';
+import { navigate } from '../router';
 import type { ShownCitation } from '../format';
 import { MessageView } from '../components/MessageView';
 import { CitationPanel } from '../components/CitationPanel';
@@ -14,6 +18,22 @@ export function SharedPage({ token }: { token: string }) {
   const [conv, setConv] = useState<SharedConversation | null>(null);
   const [error, setError] = useState('');
   const [panel, setPanel] = useState<{ c: ShownCitation; el: HTMLElement; messageId: string } | null>(null);
+  const [copying, setCopying] = useState(false);
+  const [copyError, setCopyError] = useState('');
+
+  const copy = async () => {
+    setCopying(true);
+    setCopyError('');
+    try {
+      const r = await api.copyShared(token);
+      navigate(`/c/${encodeURIComponent(r.conversation_id)}`);
+    } catch (e) {
+      setCopyError(e instanceof ApiError && e.status === 404
+        ? 'This link stopped working (it expired or was revoked), so it cannot be copied.'
+        : teacherMessage(e, 'The conversation could not be copied.'));
+      setCopying(false);
+    }
+  };
 
   useEffect(() => {
     api.shared(token).then(setConv).catch((e) => {
@@ -41,8 +61,14 @@ export function SharedPage({ token }: { token: string }) {
         </p>
         <div className="conversation-head">
           <h1 tabIndex={-1}>{conv.title || 'Shared conversation'}</h1>
-          <ExportMenu conversationId="" token={token} />
+          <div className="row">
+            <button type="button" className="primary" onClick={() => void copy()} disabled={copying}
+              aria-describedby="copy-what">{copying ? 'Copying…' : 'Copy to my conversations'}</button>
+            <ExportMenu conversationId="" token={token} />
+          </div>
         </div>
+        <p id="copy-what" className="status-text">A copy of your own goes into your conversations, where you can ask follow-up questions.</p>
+        {copyError && <p role="alert" className="error-text">{copyError}</p>}
         <ol className="message-list" aria-label="Messages">
           {conv.messages.map((m) => (
             <MessageView key={m.id} m={{ ...m, citations: Array.isArray(m.citations) ? m.citations : [] }} readOnly
@@ -53,5 +79,28 @@ export function SharedPage({ token }: { token: string }) {
       {panel && <CitationPanel citation={panel.c} messageId={panel.messageId} token={token}
         onClose={() => { const el = panel.el; setPanel(null); el.focus(); }} />}
     </div>
+  );
+}
+
+/** On the sign-in page, for a share link opened signed out: who shared
+ * which conversation, and that signing in opens it. */
+export function SharedSignInNote({ token }: { token: string }) {
+  const [about, setAbout] = useState<SharedAbout | null>(null);
+  const [gone, setGone] = useState(false);
+
+  useEffect(() => {
+    api.sharedAbout(token).then(setAbout).catch(() => setGone(true));
+  }, [token]);
+
+  if (gone) {
+    return <p className="banner error" role="alert">This share link does not work: it may have expired or been revoked. Ask the colleague who shared it for a new one.</p>;
+  }
+  if (!about) return null;
+  return (
+    <p className="banner info shared-note" role="note">
+      {about.shared_by.name || 'A colleague'} shared the conversation “{about.title || 'Untitled'}” with you
+      {about.expires_at ? ` (the link works until ${formatDate(about.expires_at)})` : ''}.
+      Sign in to read it: you will go straight to it.
+    </p>
   );
 }

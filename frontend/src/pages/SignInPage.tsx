@@ -2,7 +2,7 @@
 // email/password form.  Errors from a failed single sign-on arrive as
 // /sign-in?error=CODE.
 
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, setCsrfToken } from '../api/client';
 import type { Profile, Provider } from '../api/types';
 import { teacherMessage } from '../api/errors';
@@ -20,9 +20,12 @@ const SSO_ERRORS: Record<string, string> = {
   server_error: 'Something went wrong while signing in. Please try again.',
 };
 
-export function SignInPage({ onSignedIn, returnTo, sessionEnded = false }: {
+export function SignInPage({ onSignedIn, returnTo, sessionEnded = false, intro }: {
   onSignedIn: (p: Profile) => void;
   returnTo: string;
+  /** what the page is for, above the sign-in options (a share link: who
+   * shared what) */
+  intro?: ReactNode;
   /** the session ended (idle timeout): say so, and that the draft is kept */
   sessionEnded?: boolean;
 }) {
@@ -77,6 +80,7 @@ export function SignInPage({ onSignedIn, returnTo, sessionEnded = false }: {
       <div className="signin-card">
         <h1 ref={heading} tabIndex={-1}>Sign in to PLC Coach</h1>
         <p>Practical answers about Professional Learning Communities, grounded in the PLC library.</p>
+        {intro}
         {sessionEnded && !error && (
           <p role="status" className="banner warn session-ended">
             Your session ended because PLC Coach was not used for a while, so you were signed out.
