@@ -13,6 +13,8 @@ function serverCodes(): Set<string> {
   for (const text of Object.values(SOURCES)) {
     for (const m of text.matchAll(/resp_error\([^,]+,\s*\d{3},\s*"([a-z_]+)"/g)) codes.add(m[1]);
     for (const m of text.matchAll(/json_add_str\(err,\s*"code",\s*"([a-z_]+)"/g)) codes.add(m[1]);
+    // resp_db_status()'s table (http/response.c): {status, "code", "message"}.
+    for (const m of text.matchAll(/\{\s*[1-5]\d\d,\s*"([a-z_]+)",\s*"/g)) codes.add(m[1]);
   }
   for (const text of Object.values(DOCS)) {
     for (const m of text.matchAll(/\b[1-5]\d\d `([a-z_]+)`/g)) codes.add(m[1]);

@@ -43,6 +43,7 @@ export const ERROR_SENTENCES: Record<string, string> = {
   not_found: 'It no longer exists, or it was deleted, or the link is wrong. Go back to your conversations and choose another.',
   gone: 'This link has expired. Ask for a new one.',
   conflict: `Someone changed this at the same time. ${RELOAD}`,
+  invalid: `That cannot be done to this item as it is now. ${RELOAD}`,
   in_progress: 'The coach is still answering this question. Wait a few seconds; the answer will appear in the conversation.',
   conversation_deleted: 'This conversation was deleted while the coach was answering, so the answer was not kept.',
   job_not_failed: 'Only a failed job can be deleted. Wait for this one to finish.',
