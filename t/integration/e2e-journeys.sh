@@ -2,8 +2,8 @@
 # The journeys of t/e2e/journeys.mjs in headless Chromium against the real
 # stack (nginx serving frontend/dist and the API, the FastCGI pool,
 # PostgreSQL, the starter library): the admin screens (issue 19), a share
-# link's signed-out and signed-in recipients (issue 19), and "Try again"
-# after the model fails mid-answer (issue 11).  The model is the scripted
+# link's signed-out and signed-in recipients (issue 19), and the model
+# failing mid-answer: the quoted answer takes its place (issue 11).  The model is the scripted
 # stand-in t/model/stub.py.  axe scans every screen; screenshots at
 # desktop, tablet and phone sizes go to $E2E_SHOTS (default
 # t/integration/journeys-screenshots under the build directory).
@@ -86,7 +86,7 @@ while IFS= read -r line; do
 done <"$out"
 [ "$seen" -gt 0 ] || fail "the journeys reported results (exit $rc): $(tail -n 20 "$STACK_DIR/log/e2e-node.log")"
 is "$rc" 0 "the journeys exited 0"
-# The model's failure was the scripted one, and Try again asked again.
+# The model's failure was the scripted one.
 curl -s "$STUB_URL/__requests" >"$STACK_DIR/stub-requests.json"
 like "$(grep -o '"outcome": "[a-z-]*"' "$STACK_DIR/stub-requests.json" | sort | uniq -c | tr -s ' \n' ' ')" \
     'error-event' "the stand-in failed one answer mid-stream, as scripted"

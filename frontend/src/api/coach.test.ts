@@ -66,6 +66,22 @@ describe('askCoach', () => {
     expect(err.message).toBe('Model broke');
   });
 
+  it('goes on after model_failed: the quoted answer follows and done ends the stream', async () => {
+    mockServer({
+      'POST /api/coach/ask': () => sseResponse([
+        sseEvent('delta', { text: 'Here is what the' }),
+        sseEvent('error', { code: 'model_failed', message: 'The model stopped; quoting the library.' }),
+        sseEvent('done', DONE),
+      ]),
+    });
+    const failed: string[] = [];
+    const deltas: string[] = [];
+    const doc = await askCoach('Hi', null, { onModelFailed: (m) => failed.push(m), onDelta: (t) => deltas.push(t) });
+    expect(deltas).toEqual(['Here is what the']);
+    expect(failed).toEqual(['The model stopped; quoting the library.']);
+    expect(doc).toEqual(DONE);
+  });
+
   it("reads the server's error envelope in an error event", async () => {
     mockServer({ 'POST /api/coach/ask': () => sseResponse([sseEvent('error', { error: { code: 'conversation_deleted', message: 'Deleted meanwhile', request_id: 'r', conversation_id: 'c1' } })]) });
     const err = await askCoach('Hi', 'c1', {}).catch((e) => e);

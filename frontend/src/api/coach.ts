@@ -26,6 +26,10 @@ export interface AskHandlers {
   onMeta?: (meta: CoachMeta) => void;
   onCitation?: (c: Citation) => void;
   onDelta?: (text: string) => void;
+  /** The model failed after text was streamed: that text is withdrawn and
+   * the library's quoted answer follows (its citations, then done with a
+   * notice; docs/api.md). */
+  onModelFailed?: (message: string) => void;
 }
 
 /** Streams one answer; resolves to the final document (the `done` event,
@@ -95,6 +99,10 @@ export async function askCoach(
           // The server's error envelope {error: {code, message}}.
           const env = data as { error?: { code?: string; message?: string }; code?: string; message?: string };
           const err = env.error ?? env;
+          if (err.code === 'model_failed') {
+            handlers.onModelFailed?.(err.message ?? '');
+            break;
+          }
           throw new ApiError(500, err.code ?? 'coach_error', err.message ?? 'The coach could not answer.');
         }
         default:

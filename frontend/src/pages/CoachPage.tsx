@@ -306,6 +306,8 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
         },
         onCitation: (c) => update((m) => ({ ...m, citations: [...m.citations.filter((x) => x.n !== c.n), c] })),
         onDelta: (t) => update((m) => ({ ...m, content: m.content + t })),
+        // What the model streamed is withdrawn; the quoted answer follows.
+        onModelFailed: () => update((m) => ({ ...m, content: '', citations: [] })),
       }, ac.signal, opts);
       if (!convAtStart && doc.conversation_id && createdRef.current !== doc.conversation_id && location.pathname === '/') {
         createdRef.current = doc.conversation_id;
