@@ -10,6 +10,7 @@
 #include "cli/eval_metrics.h"
 #include "library/embed_local.h"
 #include "util/alloc.h"
+#include "util/text.h"
 
 #define WORD_MAX 48
 
@@ -142,23 +143,11 @@ struct eval_pages {
     double avglen;
 };
 
-static uint64_t hash(const char *s, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
 /* Returns the slot of term s (n bytes): its entry, or the empty slot it
  * would take. */
 static struct term *slot(const struct eval_pages *p, const char *s, size_t n)
 {
-    size_t i = (size_t)hash(s, n) & (p->cap - 1);
+    size_t i = (size_t)fnv1a64(s, n) & (p->cap - 1);
 
     while (p->terms[i].text != NULL
            && !(strlen(p->terms[i].text) == n && memcmp(p->terms[i].text, s, n) == 0))

@@ -13,6 +13,7 @@
 #include "library/synonyms.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/text.h"
 
 #define TERM_MAX_BYTES 48
 
@@ -160,18 +161,6 @@ size_t sentence_words(const char *s, size_t n)
     return words;
 }
 
-static uint64_t fnv1a(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -220,7 +209,7 @@ uint64_t *terms_of(const char *s, size_t len, bool expand, size_t *n)
             cap = cap ? cap * 2 : 16;
             out = xrealloc(out, cap * sizeof(*out));
         }
-        out[count++] = fnv1a(word, wl);
+        out[count++] = fnv1a64(word, wl);
     }
     buf_free(&expanded);
     if (count > 1) {

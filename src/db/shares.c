@@ -252,7 +252,7 @@ static bool copy_rows(struct db *db, const char *user_id, const char *token_hash
 }
 
 enum db_status share_copy(struct db *db, const char *user_id, const char *token_hash,
-                             const char *ip, char **conv_id_out)
+                          const char *ip, char **conv_id_out)
 {
     enum db_status st;
 

@@ -60,7 +60,6 @@ json_object *share_view(struct db *db, const char *token_hash, bool with_message
  * *conv_id_out is the new conversation's id (caller frees); otherwise
  * DB_NOT_FOUND (unknown, expired or revoked, alike) or DB_ERROR. */
 enum db_status share_copy(struct db *db, const char *user_id, const char *token_hash,
-                             const char *ip, char **conv_id_out)
-    __attribute__((nonnull(1, 2, 3, 5)));
+                          const char *ip, char **conv_id_out) __attribute__((nonnull(1, 2, 3, 5)));
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "library/stem_cache.h"
 #include "util/alloc.h"
+#include "util/text.h"
 
 struct slot {
     unsigned char wlen; /* 0: free */
@@ -29,23 +30,10 @@ static void cache_free(void)
     used = 0;
 }
 
-/* FNV-1a, 32 bits. */
-static uint32_t hash(const char *w, size_t len)
-{
-    uint32_t h = 2166136261u;
-    size_t i;
-
-    for (i = 0; i < len; i++) {
-        h ^= (unsigned char)w[i];
-        h *= 16777619u;
-    }
-    return h;
-}
-
 /* The slot holding w, or the free slot where it would go. */
 static struct slot *find(const char *w, size_t len)
 {
-    size_t i = hash(w, len) & (STEM_CACHE_SLOTS - 1);
+    size_t i = (size_t)fnv1a64(w, len) & (STEM_CACHE_SLOTS - 1);
 
     while (slots[i].wlen != 0 && (slots[i].wlen != len || memcmp(slots[i].word, w, len) != 0))
         i = (i + 1) & (STEM_CACHE_SLOTS - 1);

@@ -162,6 +162,18 @@ bool is_uuid(const char *s)
     return s[36] == '\0';
 }
 
+uint64_t fnv1a64(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
 int64_t now_ms(void)
 {
     struct timespec ts;

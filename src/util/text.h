@@ -42,4 +42,8 @@ bool is_uuid(const char *s) __attribute__((nonnull));
 /* Returns the monotonic clock in milliseconds. */
 int64_t now_ms(void);
 
+/* Returns the 64-bit FNV-1a hash of s[0..n) (not for anything an attacker
+ * may choose to collide: hash tables of the library's own words). */
+uint64_t fnv1a64(const char *s, size_t n) __attribute__((nonnull));
+
 #endif

@@ -17,7 +17,7 @@ int main(void)
     int64_t v = 0;
     bool b = false;
 
-    plan(38);
+    plan(41);
 
     ok(valid("plain ascii"), "ASCII is valid UTF-8");
     ok(valid("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"), "2, 3 and 4 byte sequences are valid");
@@ -65,5 +65,9 @@ int main(void)
         int64_t t1 = now_ms(), t2 = now_ms();
         ok(t2 >= t1 && t1 > 0, "monotonic clock does not go backwards");
     }
+    /* The FNV-1a reference vectors (the offset basis, "a", "foobar"). */
+    ok(fnv1a64("", 0) == 0xcbf29ce484222325ULL, "FNV-1a of nothing: the offset basis");
+    ok(fnv1a64("a", 1) == 0xaf63dc4c8601ec8cULL, "FNV-1a of a");
+    ok(fnv1a64("foobarX", 6) == 0x85944171f73967e8ULL, "FNV-1a of foobar (n bytes only)");
     return 0;
 }
