@@ -135,7 +135,7 @@ for line in open(sys.argv[1], errors="replace"):
     if not m:
         continue
     sql = m.group(1)
-    if "UPDATE sessions SET last_seen_at" in sql:
+    if re.search(r"UPDATE sessions( \w+)? SET last_seen_at", sql):
         found["session"] = sql
     elif "FROM conversations c" in sql and "ORDER BY c.updated_at DESC" in sql:
         found["list"] = sql
