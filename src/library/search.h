@@ -24,23 +24,6 @@ struct db;
 #define SEARCH_RRF_K 60
 #define SEARCH_CANDIDATES 40 /* top-K of each list before fusion */
 
-/* The features of a BM25 candidate the learned reranker weighs
- * (search_features(); src/library/README.md, "The learned reranker"). */
-enum search_feature {
-    SEARCH_F_BM25,    /* the whole query's BM25 score / the list's best */
-    SEARCH_F_PROX,    /* search_proximity() / the list's best */
-    SEARCH_F_OWN,     /* the question's own terms' BM25 / its maximum (bm25_norm) */
-    SEARCH_F_VECTOR,  /* cosine of question and passage, 0 when negative or none */
-    SEARCH_F_COVER,   /* the own terms' weight x idf mass the passage holds, as a share */
-    SEARCH_F_WINDOW,  /* best BM25 (k1 1.2, b 0) of 3 consecutive sentences / that mass */
-    SEARCH_F_HEADING, /* share of that mass in the section heading, plus the chapter title's */
-    SEARCH_F_LENGTH,  /* log(passage terms / the library's mean) */
-    SEARCH_F_RRANK,   /* 1 / rank in the BM25 list */
-    SEARCH_NFEATURES
-};
-
-extern const char *const search_feature_names[SEARCH_NFEATURES];
-
 /* Every weight and switch of the ranking, with the defaults chosen on
  * eval/dev.jsonl and eval/holdout/tune.jsonl (docs/performance.md).
  * search_tuning_set() changes one by name, for `--set name=value`. */
@@ -65,8 +48,6 @@ struct search_tuning {
     int64_t postings_cap; /* postings read per term, best first; 0 = all */
     double min_norm;      /* a BM25-only passage needs this normalised own score */
     double w_prox;        /* weight of term proximity added to a BM25 score; 0 off */
-    bool rerank;          /* rank the BM25 list by the learned score below (w_prox unused) */
-    double rr[SEARCH_NFEATURES]; /* its weights, by enum search_feature ("rr_bm25" ...) */
 };
 
 extern const struct search_tuning search_tuning_default;
@@ -208,24 +189,6 @@ void search_sort_fused(struct search_hit *hits, size_t n);
  * fewer than two terms occur. */
 double search_proximity(const char *text, const struct search_term *terms, size_t n)
     __attribute__((nonnull(1)));
-
-/* Fills feat with the features of BM25 candidate h for the question's own
- * terms (terms[0..nterms), the evidence's), all but SEARCH_F_PROX (the
- * caller's: search_proximity()); SEARCH_F_BM25 is h->bm25 as it stands,
- * normalised over the list by search_features_normalise().  avg_length is
- * the passages' mean length in analysed terms.  Sentences end at . ? ! ;
- * or a blank line. */
-void search_features(const struct search_hit *h, const struct search_term *terms, size_t nterms,
-                     double avg_length, double feat[SEARCH_NFEATURES])
-    __attribute__((nonnull(1, 5)));
-
-/* Divides SEARCH_F_BM25 and SEARCH_F_PROX of feat[0..n) by their largest
- * value in the list (left at 0 when that is 0). */
-void search_features_normalise(double (*feat)[SEARCH_NFEATURES], size_t n);
-
-/* The learned score: the sum of t->rr[i] x feat[i]. */
-double search_rerank_score(const double feat[SEARCH_NFEATURES], const struct search_tuning *t)
-    __attribute__((nonnull));
 
 /* Keeps, of hits sorted best first, only those whose page range does not
  * overlap that of a better hit of the same book.  Returns the new count

@@ -68,16 +68,6 @@ static const struct tuning_key {
     {"postings_cap", T_INT64, offsetof(struct search_tuning, postings_cap), 0, 1e9},
     {"min_norm", T_DOUBLE, offsetof(struct search_tuning, min_norm), 0, 1},
     {"w_prox", T_DOUBLE, offsetof(struct search_tuning, w_prox), 0, 100},
-    {"rerank", T_BOOL, offsetof(struct search_tuning, rerank), 0, 1},
-    {"rr_bm25", T_DOUBLE, offsetof(struct search_tuning, rr[SEARCH_F_BM25]), -100, 100},
-    {"rr_prox", T_DOUBLE, offsetof(struct search_tuning, rr[SEARCH_F_PROX]), -100, 100},
-    {"rr_own", T_DOUBLE, offsetof(struct search_tuning, rr[SEARCH_F_OWN]), -100, 100},
-    {"rr_vector", T_DOUBLE, offsetof(struct search_tuning, rr[SEARCH_F_VECTOR]), -100, 100},
-    {"rr_cover", T_DOUBLE, offsetof(struct search_tuning, rr[SEARCH_F_COVER]), -100, 100},
-    {"rr_window", T_DOUBLE, offsetof(struct search_tuning, rr[SEARCH_F_WINDOW]), -100, 100},
-    {"rr_heading", T_DOUBLE, offsetof(struct search_tuning, rr[SEARCH_F_HEADING]), -100, 100},
-    {"rr_length", T_DOUBLE, offsetof(struct search_tuning, rr[SEARCH_F_LENGTH]), -100, 100},
-    {"rr_rrank", T_DOUBLE, offsetof(struct search_tuning, rr[SEARCH_F_RRANK]), -100, 100},
 };
 
 bool search_tuning_set(struct search_tuning *t, const char *assignment, char *err, size_t errlen)

@@ -5,7 +5,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "library/analyze.h"
 #include "library/search.h"
 #include "tap/basic.h"
 
@@ -30,7 +29,7 @@ int main(void)
     float va[2] = {1, 0}, vb[2] = {0.99f, 0.14f}, vc[2] = {0, 1};
     size_t n;
 
-    plan(52);
+    plan(41);
 
     /* RRF */
     h[0] = hit("a", "B1", 1, 1, 1, 0);
@@ -135,60 +134,6 @@ int main(void)
         ok(search_proximity("The team met. Nothing else.", t, 2) == 0, "one term alone: 0");
         ok(search_proximity("team zebra", &t[1], 2) == 0,
            "a term the library lacks (zebra) counts for nothing");
-    }
-
-    /* The learned reranker's features (search_rerank.c). */
-    {
-        struct search_term t[3];
-        struct search_hit x;
-        struct search_tuning tu = search_tuning_default;
-        double f[SEARCH_NFEATURES], g[2][SEARCH_NFEATURES];
-        char err[128];
-        memset(t, 0, sizeof(t));
-        t[0].term = "team";
-        t[0].idf = 1;
-        t[1].term = "norm";
-        t[1].idf = 3;
-        t[2].term = "zebra";
-        t[2].idf = 9; /* not in the library: counts for nothing */
-        t[0].in_library = t[1].in_library = true;
-        t[0].weight = t[1].weight = t[2].weight = 1;
-        x = hit("x", "B1", 1, 1, 0, 4);
-        x.text = "Our team met. We ate lunch. It rained. The norms came later.";
-        x.section = "Setting norms";
-        x.bm25 = 7;
-        x.bm25_norm = 0.5;
-        x.score = -1;
-        search_features(&x, t, 3, 13, f);
-        ok(fabs(f[SEARCH_F_COVER] - 1.0) < 1e-12, "coverage: both held terms' idf mass");
-        ok(fabs(f[SEARCH_F_WINDOW] - 3.0 / 4) < 1e-12,
-           "window: norm's sentence is 3 away from team's, so the best window holds norm alone");
-        ok(fabs(f[SEARCH_F_HEADING] - 3.0 / 4) < 1e-12, "heading: norm's share of the mass");
-        ok(f[SEARCH_F_VECTOR] == 0 && f[SEARCH_F_OWN] == 0.5 && f[SEARCH_F_BM25] == 7,
-           "no embedding: 0; own and BM25 carried");
-        ok(fabs(f[SEARCH_F_RRANK] - 0.25) < 1e-12, "reciprocal BM25 rank");
-        ok(fabs(f[SEARCH_F_LENGTH] - log((double)analyze_each(x.text, NULL, NULL) / 13)) < 1e-12,
-           "log of length (analysed terms) over the mean");
-        x.text = "Our team met. The norms came later. It rained.";
-        search_features(&x, t, 3, 13, f);
-        ok(fabs(f[SEARCH_F_WINDOW] - 1.0) < 1e-12, "window: both terms within 3 sentences");
-        x.text = "Nothing here at all.";
-        search_features(&x, t, 3, 13, f);
-        ok(f[SEARCH_F_COVER] == 0 && f[SEARCH_F_WINDOW] == 0, "no term: no coverage or window");
-        memset(g, 0, sizeof(g));
-        g[0][SEARCH_F_BM25] = 4;
-        g[1][SEARCH_F_BM25] = 8;
-        g[1][SEARCH_F_PROX] = 2;
-        search_features_normalise(g, 2);
-        ok(g[0][SEARCH_F_BM25] == 0.5 && g[1][SEARCH_F_BM25] == 1 && g[0][SEARCH_F_PROX] == 0
-               && g[1][SEARCH_F_PROX] == 1,
-           "BM25 and proximity over the list's best");
-        ok(search_tuning_set(&tu, "rr_window=2", err, sizeof(err)) && tu.rr[SEARCH_F_WINDOW] == 2,
-           "set rr_window");
-        tu.rr[SEARCH_F_BM25] = 1;
-        g[0][SEARCH_F_WINDOW] = 0.5;
-        ok(fabs(search_rerank_score(g[0], &tu) - (0.5 + 2 * 0.5 + tu.rr[SEARCH_F_OWN] * 0)) < 1e-12,
-           "the score is the weighted sum");
     }
 
     /* Edit distance with adjacent swaps, bounded. */
