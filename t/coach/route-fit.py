@@ -5,7 +5,8 @@
     t/coach/route-features eval/holdout/tune.jsonl eval/dev.jsonl \\
         eval/coach.jsonl > features.jsonl     # against the starter and
     t/coach/route-fit.py features.jsonl      # evaluation libraries
-    t/coach/route-fit.py --cv [--also passage|chapters] features.jsonl
+    t/coach/route-fit.py --cv [--seeds N] [--calibrate 0.02] [--inweight W] \\
+        [--also passage|chapters|pdistinct|general|topic] features.jsonl
 
 Class-balanced logistic regression by plain gradient descent (fixed steps,
 so the same features give the same weights) on every line that is in
@@ -16,9 +17,17 @@ writes them and what they do on tune.  --cv also cross-validates on tune
 (5 folds, three seeded draws; each fold's weights and cut fitted without
 it, the other sets always in training), at the 1 % cut and at 2 %.
 --also adds a signal measured and not kept (src/coach/README.md, "Scope"):
-passage (the best single passage's coverage of the question) or chapters
-(how many chapters the five passages fall in, / 5).  Never give it features of
-eval/holdout/heldout.jsonl (eval/holdout/README.md)."""
+passage (the best single passage's coverage of the question), chapters
+(how many chapters the five passages fall in, / 5), pdistinct (the best
+passage's share of the question's distinctive words), general (general
+English words the library barely holds, from WordNet's SemCor counts) or
+topic (the question's WordNet topic classes against the library's; needs
+--library FILE,... with the books' text).  --seeds N draws N times
+instead of three (mean and sd over draws); --inweight W weighs the
+in-scope class W times; --calibrate F prints the largest cut whose
+cross-validated false-refusal rate is at most F (the operating point).
+Never give it features of eval/holdout/heldout.jsonl
+(eval/holdout/README.md)."""
 import collections
 import itertools
 import json
@@ -50,49 +59,74 @@ def label(r):
 # and each lemma's count-weighted distribution over WordNet's
 # lexicographer files (noun.possession, verb.consumption, ...).
 WN = "/usr/share/wordnet"
-LEXNAMES = {}
-RULES = {"n": [("s", ""), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"), ("ies", "y")],
-         "v": [("s", ""), ("ies", "y"), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", "")],
-         "a": [("er", ""), ("est", ""), ("er", "e"), ("est", "e")], "r": []}
 POS = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
-_lemmas = None; _exc = None; _count = None; _cls = None
-def load():
-    global _lemmas, _exc, _count, _cls
-    if _count is not None: return
-    _lemmas = {p: set() for p in POS}
-    for p, name in POS.items():
-        for line in open(os.path.join(WN, "index." + name)):
-            if line.startswith(" "): continue
-            _lemmas[p].add(line.split(" ", 1)[0])
-    _exc = {p: {} for p in POS}
-    for p, name in POS.items():
-        for line in open(os.path.join(WN, name + ".exc")):
-            f = line.split()
-            if len(f) >= 2: _exc[p][f[0]] = f[1]
-    _count = collections.Counter(); _cls = collections.defaultdict(collections.Counter)
-    for line in open(os.path.join(WN, "cntlist.rev")):
-        key, _, cnt = line.split()
-        lemma, rest = key.split("%"); lexfile = int(rest.split(":")[1])
-        c = int(cnt); _count[lemma] += c; _cls[lemma][lexfile] += c
-def lemmas(w):
-    load(); out = set()
-    for p in POS:
-        if w in _lemmas[p]: out.add(w)
-        if w in _exc[p]: out.add(_exc[p][w])
-        for suf, rep in RULES[p]:
-            if w.endswith(suf) and len(w) > len(suf) + 1:
-                b = w[: -len(suf)] + rep
-                if b in _lemmas[p]: out.add(b)
-    return out
-def in_wordnet(w): return bool(lemmas(w))
-def count(w):
-    return max([_count[l] for l in lemmas(w)] or [0])
-def classes(w):
-    c = collections.Counter()
-    for l in lemmas(w): c.update(_cls[l])
-    return c
+# WordNet's detachment rules (morphy(7WN)), by part of speech.
+RULES = {
+    "n": [("s", ""), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"),
+          ("men", "man"), ("ies", "y")],
+    "v": [("s", ""), ("ies", "y"), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""),
+          ("ing", "e"), ("ing", "")],
+    "a": [("er", ""), ("est", ""), ("er", "e"), ("est", "e")],
+    "r": [],
+}
 WORD = re.compile(r"[a-z][a-z']*")
-def words(text): return WORD.findall(text.lower())
+_wn = {}  # lemmas, exceptions, counts and classes, read once
+
+
+def load():
+    """Reads WordNet's index, exception and cntlist.rev files once."""
+    if _wn:
+        return
+    _wn["lemmas"] = {p: set() for p in POS}
+    _wn["exc"] = {p: {} for p in POS}
+    _wn["count"] = collections.Counter()
+    _wn["cls"] = collections.defaultdict(collections.Counter)
+    for p, name in POS.items():
+        with open(os.path.join(WN, "index." + name)) as f:
+            _wn["lemmas"][p].update(line.split(" ", 1)[0] for line in f if not line.startswith(" "))
+        with open(os.path.join(WN, name + ".exc")) as f:
+            for fields in (line.split() for line in f):
+                if len(fields) >= 2:
+                    _wn["exc"][p][fields[0]] = fields[1]
+    with open(os.path.join(WN, "cntlist.rev")) as f:
+        for line in f:
+            key, _, cnt = line.split()
+            lemma, rest = key.split("%")
+            lexfile = int(rest.split(":")[1])
+            _wn["count"][lemma] += int(cnt)
+            _wn["cls"][lemma][lexfile] += int(cnt)
+
+
+def lemmas(w):
+    """w's WordNet lemmas in any part of speech (exceptions, detachment)."""
+    load()
+    out = set()
+    for p in POS:
+        if w in _wn["lemmas"][p]:
+            out.add(w)
+        if w in _wn["exc"][p]:
+            out.add(_wn["exc"][p][w])
+        for suf, rep in RULES[p]:
+            if w.endswith(suf) and len(w) > len(suf) + 1 and w[:-len(suf)] + rep in _wn["lemmas"][p]:
+                out.add(w[:-len(suf)] + rep)
+    return out
+
+
+def count(w):
+    """w's SemCor count: the largest over its lemmas."""
+    return max([_wn["count"][x] for x in lemmas(w)] or [0])
+
+
+def classes(w):
+    """w's senses' SemCor counts by lexicographer file."""
+    c = collections.Counter()
+    for x in lemmas(w):
+        c.update(_wn["cls"][x])
+    return c
+
+
+def words(text):
+    return WORD.findall(text.lower())
 
 
 LIBRARY = []  # --library FILE...: the library's text, for --also topic
@@ -127,7 +161,7 @@ def topic(r):
                 for k, v in c.items():
                     lib[k] += v / n
         gen_ = collections.Counter()
-        for c in _cls.values():
+        for c in _wn["cls"].values():
             gen_.update(c)
         tl, tg = sum(lib.values()), sum(gen_.values())
         _libcls = {k: math.log((lib[k] / tl + 1e-4) / (gen_[k] / tg)) for k in gen_}
