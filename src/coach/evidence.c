@@ -61,6 +61,14 @@ void evidence_route(const struct search_result *sr, const char *question, struct
     for (i = 0; i < DOMAIN_COUNT; i++)
         if (scores[i] > ev->lexicon)
             ev->lexicon = scores[i];
+    for (i = 0; i < sr->n && i < ROUTE_SPREAD_HITS; i++) {
+        size_t j = 0;
+        while (j < i
+               && !(sr->hits[j].book_id != NULL && sr->hits[i].book_id != NULL
+                    && strcmp(sr->hits[j].book_id, sr->hits[i].book_id) == 0))
+            j++;
+        ev->books += j == i && sr->hits[i].book_id != NULL;
+    }
 }
 
 size_t evidence_terms(const struct search_result *sr, struct extract_term *out, size_t max)

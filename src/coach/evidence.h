@@ -44,7 +44,8 @@ struct evidence_sections {
     size_t nfollowups;
 };
 
-/* Fills ev from the search of question. */
+/* Fills ev from the search of question (ev->books: the distinct books of
+ * its first ROUTE_SPREAD_HITS passages). */
 void evidence_route(const struct search_result *sr, const char *question, struct route_evidence *ev)
     __attribute__((nonnull));
 

@@ -328,6 +328,7 @@ static void ask_route(struct ask *a)
 
     evidence_route(&a->sr, a->out->standalone, &ev);
     ev.specificity = route_specificity(&a->sr.evidence);
+    ev.followup = a->focus != NULL;
     route_classify(a->out->standalone, !a->after_clarify, &ev, &a->cls);
     if (!a->cls.safety)
         ask_route_model(a, &ev);

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "coach/route.h"
@@ -117,13 +118,27 @@ static const char *const definitional[] = {"what is",    "what's",     "whats", 
 static const char *const quantity[] = {"how many", "how much", "how often",
                                        "how long", "how soon", NULL};
 
-bool route_too_broad(const char *question)
+/* How many distinctive words question has, or SIZE_MAX when it has no
+ * words or is a definition or a quantity (never too broad). */
+static size_t broad_words(const char *question)
 {
     struct words *ws = &(struct words){0};
 
     words_split(question, ws);
-    return ws->n > 0 && words_distinctive(ws) <= ROUTE_BROAD_MAX_DISTINCTIVE
-           && !words_has_any(ws, definitional) && !words_has_any(ws, quantity);
+    if (ws->n == 0 || words_has_any(ws, definitional) || words_has_any(ws, quantity))
+        return SIZE_MAX;
+    return words_distinctive(ws);
+}
+
+bool route_too_broad(const char *question)
+{
+    return broad_words(question) <= ROUTE_BROAD_MAX_DISTINCTIVE;
+}
+
+bool route_too_broad_spread(const char *question, const struct route_evidence *ev)
+{
+    return ev->searched && !ev->followup && ev->books >= ROUTE_SPREAD_BOOKS
+           && broad_words(question) == ROUTE_BROAD_MAX_DISTINCTIVE + 1;
 }
 
 static const char *const general_choices[ROUTE_MAX_CHOICES] = {
@@ -180,7 +195,8 @@ void route_classify(const char *question, bool allow_clarify, const struct route
         out->refusal = safety[i].refusal;
         return;
     }
-    broad = allow_clarify && route_too_broad(question);
+    broad = allow_clarify
+            && (route_too_broad(question) || (ev != NULL && route_too_broad_spread(question, ev)));
     /* A too-broad question in the domain's own words ("how to get
      * buy-in") has too few terms for the library's evidence to say much:
      * it is clarified, not refused. */

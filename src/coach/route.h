@@ -28,7 +28,11 @@
  * Too broad: at most ROUTE_BROAD_MAX_DISTINCTIVE distinctive words
  * (words.h: not stop words, not generic words such as "PLC", "team",
  * "start", "fix", "improve", "steps"), and not a definition or a quantity
- * ("what is a PLC?", "how many norms?").  The pipeline replaces the
+ * ("what is a PLC?", "how many norms?"); or one distinctive word more
+ * when the question's best ROUTE_SPREAD_HITS matches come from at least
+ * ROUTE_SPREAD_BOOKS different books (route_too_broad_spread: the
+ * library answers it everywhere, so in no one place; fitted on tune,
+ * src/coach/README.md, "Too broad").  The pipeline replaces the
  * general choices with the chapters and sections the question's best
  * matches fall in (route_set_choices).  Never clarifies twice in a row.
  *
@@ -47,6 +51,8 @@
 #define ROUTE_MAX_CHOICES 4
 #define ROUTE_DOMAIN_MIN 2.0
 #define ROUTE_BROAD_MAX_DISTINCTIVE 1
+#define ROUTE_SPREAD_HITS 5  /* the passages whose books route_evidence counts */
+#define ROUTE_SPREAD_BOOKS 4 /* ... from this many books or more: spread across the library */
 
 /* The scope decision's weights and cut, fitted on tune, dev and coach by
  *   t/coach/route-features eval/holdout/tune.jsonl eval/dev.jsonl \
@@ -69,6 +75,8 @@ struct route_evidence {
     double lexicon;       /* the domain lexicon's best score */
     size_t unknown_words; /* words of 5+ letters the library does not hold */
     double specificity;   /* route_specificity(), 0..1 */
+    size_t books;         /* how many books the best ROUTE_SPREAD_HITS passages come from */
+    bool followup;        /* a follow-up rewritten with the conversation's words */
 };
 
 enum coach_route { COACH_ANSWER, COACH_CLARIFY, COACH_REFUSE };
@@ -112,6 +120,14 @@ bool route_out_of_scope(const struct route_evidence *ev) __attribute__((nonnull)
 
 /* True when question is too broad to answer without a clarifying question. */
 bool route_too_broad(const char *question) __attribute__((nonnull));
+
+/* True when question has exactly ROUTE_BROAD_MAX_DISTINCTIVE + 1
+ * distinctive words, is not a definition or a quantity, and its best
+ * matches come from at least ROUTE_SPREAD_BOOKS books (ev->books); never
+ * for a rewritten follow-up (ev->followup), whose subject the
+ * conversation gave ("what about grading?" after reassessment). */
+bool route_too_broad_spread(const char *question, const struct route_evidence *ev)
+    __attribute__((nonnull));
 
 /* Makes out a clarification with the general choices (keeps domains). */
 void route_clarify_general(struct coach_class *out) __attribute__((nonnull));

@@ -85,6 +85,40 @@ static double passage_coverage(const struct search_result *sr)
     return best;
 }
 
+/* A signal measured (src/coach/README.md, "Scope"): the best single
+ * passage's share of the question's distinctive words (words.h; only the
+ * question's own words, held as written, not expansions) that its text
+ * holds, unweighted; 0 when the question has none.
+ * Memory: each passage's term counts are freed before the next. */
+static double passage_distinct(const struct search_result *sr)
+{
+    const struct search_evidence *e = &sr->evidence;
+    double best = 0;
+    size_t i, j, n = 0;
+
+    for (i = 0; i < e->nterms; i++)
+        n += e->terms[i].source == SEARCH_TERM_QUESTION && e->terms[i].word != NULL
+             && words_is_distinctive(e->terms[i].word);
+    for (j = 0; n > 0 && j < sr->n && j < COACH_SOURCES; j++) {
+        struct analyze_counts c = {0};
+        size_t have = 0;
+        if (sr->hits[j].text == NULL)
+            continue;
+        analyze_count_text(&c, sr->hits[j].text);
+        for (i = 0; i < e->nterms; i++) {
+            const struct search_term *t = &e->terms[i];
+            if (t->source == SEARCH_TERM_QUESTION && t->word != NULL
+                && words_is_distinctive(t->word) && t->in_library && t->corrected == NULL
+                && analyze_counts_get(&c, t->term) > 0)
+                have++;
+        }
+        analyze_counts_free(&c);
+        if ((double)have / (double)n > best)
+            best = (double)have / (double)n;
+    }
+    return best;
+}
+
 static bool one(struct db *db, const struct config *cfg, const char *file, json_object *line)
 {
     const char *q = str(line, "question"), *boost[DOMAIN_COUNT + 1];
@@ -116,6 +150,7 @@ static bool one(struct db *db, const struct config *cfg, const char *file, json_
     }
     evidence_route(&sr, sq, &ev);
     ev.specificity = route_specificity(&sr.evidence);
+    ev.followup = strcmp(sq, q) != 0;
     route_classify(sq, true, &ev, &cls);
     o = json_object_new_object();
     json_object_object_add(o, "file", json_object_new_string(file));
@@ -132,12 +167,24 @@ static bool one(struct db *db, const struct config *cfg, const char *file, json_
     json_object_object_add(o, "rules", json_object_new_string(route_name(cls.route)));
     json_object_object_add(o, "specificity", json_object_new_double(ev.specificity));
     json_object_object_add(o, "passage", json_object_new_double(passage_coverage(&sr)));
+    json_object_object_add(o, "passage_distinct", json_object_new_double(passage_distinct(&sr)));
     {
         struct words ws;
         words_split(sq, &ws);
         json_object_object_add(o, "distinctive",
                                json_object_new_int64((int64_t)words_distinctive(&ws)));
         json_object_object_add(o, "broad", json_object_new_boolean(route_too_broad(sq)));
+        {
+            size_t generic = 0, content = 0, k;
+            for (k = 0; k < ws.n; k++) {
+                if (words_is_stop(ws.w[k]))
+                    continue;
+                content++;
+                generic += words_is_generic(ws.w[k]);
+            }
+            json_object_object_add(o, "content", json_object_new_int64((int64_t)content));
+            json_object_object_add(o, "generic", json_object_new_int64((int64_t)generic));
+        }
     }
     json_object_object_add(o, "chunks", json_object_new_int64(sr.evidence.library_chunks));
     terms = json_object_new_array();
@@ -151,6 +198,7 @@ static bool one(struct db *db, const struct config *cfg, const char *file, json_
         json_object_object_add(x, "held_idf", json_object_new_double(t->held_idf));
         json_object_object_add(x, "corrected", json_object_new_boolean(t->corrected != NULL));
         json_object_object_add(x, "expanded", json_object_new_boolean(t->expanded));
+        json_object_object_add(x, "source", json_object_new_int((int)t->source));
         json_object_array_add(terms, x);
     }
     json_object_object_add(o, "terms", terms);

@@ -4,12 +4,15 @@
  * evidence, broad questions clarified (with the caller's library choices
  * when given), specific ones answered and routed to domains; definitions,
  * quantities and answers to a clarifying question are never sent back;
- * the specificity signal computed from a constructed search evidence. */
+ * the specificity signal computed from a constructed search evidence;
+ * two distinctive words clarified only when the best matches are spread
+ * over ROUTE_SPREAD_BOOKS books, which evidence_route counts. */
 #include "config.h"
 
 #include <math.h>
 #include <string.h>
 
+#include "coach/evidence.h"
 #include "coach/route.h"
 #include "library/bm25.h"
 #include "library/domains.h"
@@ -75,6 +78,44 @@ static void specificity_tests(void)
     ok(route_specificity(&e) == 0.0, "an empty library: 0");
 }
 
+static enum coach_route classify(const char *q, const struct route_evidence *ev);
+
+/* Two distinctive words and matches spread across the library's books. */
+static void spread_tests(void)
+{
+    struct route_evidence ev = covered;
+    struct coach_class c;
+    struct search_hit hits[6] = {{.book_id = "a"},  {.book_id = "b"}, {.book_id = "a"},
+                                 {.book_id = NULL}, {.book_id = "c"}, {.book_id = "d"}};
+    struct search_result sr = {.hits = hits, .n = 6};
+
+    evidence_route(&sr, "how do we raise our scores", &ev);
+    ok(ev.books == 3, "books: the distinct books of the first five passages (%zu)", ev.books);
+    ev = covered;
+    ev.books = ROUTE_SPREAD_BOOKS;
+    ok(route_too_broad_spread("how do we raise our scores", &ev), "two distinctive words, spread");
+    route_classify("how do we raise our scores", true, &ev, &c);
+    ok(c.route == COACH_CLARIFY, "... clarified");
+    route_classify("how do we raise our scores", false, &ev, &c);
+    ok(c.route == COACH_ANSWER, "... but not right after a clarifying question");
+    ok(!route_too_broad_spread("how do we write common formative assessments together?", &ev),
+       "three distinctive words, spread: not too broad");
+    ok(!route_too_broad_spread("what is a guaranteed curriculum?", &ev),
+       "a definition, spread: not too broad");
+    ev.books = ROUTE_SPREAD_BOOKS - 1;
+    ok(!route_too_broad_spread("how do we raise our scores", &ev)
+           && classify("how do we raise our scores", &ev) == COACH_ANSWER,
+       "two distinctive words in fewer books: answered");
+    ev.books = ROUTE_SPREAD_BOOKS;
+    ev.followup = true;
+    ok(!route_too_broad_spread("reassessment grading", &ev)
+           && classify("reassessment grading", &ev) == COACH_ANSWER,
+       "a rewritten follow-up, spread: answered");
+    ev.followup = false;
+    ev.searched = false;
+    ok(!route_too_broad_spread("how do we raise our scores", &ev), "no search: no spread");
+}
+
 static enum coach_route classify(const char *q, const struct route_evidence *ev)
 {
     struct coach_class c;
@@ -104,7 +145,7 @@ int main(void)
     size_t i;
     double z;
 
-    plan(32);
+    plan(41);
     specificity_tests();
     /* The scope decision on evidence. */
     ok(classify("what is the best sourdough starter?", &uncovered) == COACH_REFUSE,
@@ -204,6 +245,8 @@ int main(void)
                && route_is_clarification(c.clarify),
            "the library's choices replace the general ones");
     }
+
+    spread_tests();
 
     /* Domains. */
     ok(routed_to("how do we grade CFAs fairly?", "assessment"), "CFAs: assessment");
