@@ -30,6 +30,7 @@
 #include "coach/pipeline.h"
 #include "coach/verify.h"
 #include "db/db.h"
+#include "db/messages.h"
 #include "db/pages.h"
 #include "library/domains.h"
 #include "library/search.h"
@@ -262,25 +263,63 @@ static bool score_answer(struct db *db, struct eval_q *q, const struct coach_ans
     return ok;
 }
 
-/* Runs q through the coach.  Returns false when the database failed. */
+/* The conversation before a follow-up as the teacher had it: each of the
+ * line's earlier questions asked in turn (after the ones before it), and
+ * its answer with the citations it showed, into turns (2 per question, at
+ * most max; strings in a).  Returns how many turns, or -1 when the
+ * database failed. */
+static long context_turns(struct db *db, const struct config *cfg, json_object *line,
+                          struct arena *a, struct msg_turn *turns, size_t max)
+{
+    const char **context;
+    size_t i, n, nt = 0;
+    bool ok = true;
+
+    context = strings(line, "context", &n);
+    for (i = 0; i < n && nt + 2 <= max && ok; i++) {
+        struct coach_request rq = {.question = context[i], .turns = turns, .nturns = nt};
+        struct coach_answer ans;
+        json_object *v;
+        ok = coach_ask(db, cfg, &rq, NULL, &ans) == COACH_OK;
+        if (ok) {
+            turns[nt++] = (struct msg_turn){.role = "user", .content = context[i]};
+            turns[nt] = (struct msg_turn){.role = "assistant", .content = "", .citations = "[]"};
+            if (json_object_object_get_ex(ans.doc, "answer", &v) && json_object_get_string(v))
+                turns[nt].content = arena_strdup(a, json_object_get_string(v));
+            if (json_object_object_get_ex(ans.doc, "citations", &v))
+                turns[nt].citations =
+                    arena_strdup(a, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+            nt++;
+        }
+        coach_answer_free(&ans);
+    }
+    free(context);
+    return ok ? (long)nt : -1;
+}
+
+/* Runs q through the coach (a follow-up after its earlier questions and
+ * their answers).  Returns false when the database failed. */
 static bool coach_line(struct db *db, const struct config *cfg, struct eval_q *q,
                        const struct targets *tg, bool verbose)
 {
-    const char *ctx[COACH_CONTEXT_TURNS];
-    struct coach_request rq = {.question = q->question, .context = ctx};
+    struct msg_turn turns[COACH_CONTEXT_TURNS];
+    struct arena ta = ARENA_INIT;
+    struct coach_request rq = {.question = q->question, .turns = turns};
     struct coach_answer ans;
-    const char **context;
-    size_t i, n;
+    long nt = context_turns(db, cfg, q->line, &ta, turns, COACH_CONTEXT_TURNS);
     bool ok;
 
-    context = strings(q->line, "context", &n);
-    for (i = 0; i < n && rq.ncontext < COACH_CONTEXT_TURNS; i++)
-        ctx[rq.ncontext++] = context[i];
-    free(context);
-    if (coach_ask(db, cfg, &rq, NULL, &ans) != COACH_OK) {
-        coach_answer_free(&ans);
+    if (nt < 0) {
+        arena_free(&ta);
         return false;
     }
+    rq.nturns = (size_t)nt;
+    if (coach_ask(db, cfg, &rq, NULL, &ans) != COACH_OK) {
+        coach_answer_free(&ans);
+        arena_free(&ta);
+        return false;
+    }
+    arena_free(&ta);
     q->coached = true;
     q->route = (int)ans.route;
     q->llm = ans.llm;

@@ -2,7 +2,8 @@
  * The coach pipeline; see pipeline.h.
  *
  * coach_ask() runs the steps below in order, each on the one struct ask
- * of the call: context (the conversation so far), rewrite (the standalone
+ * of the call: context (the conversation so far, answers with their
+ * saved citations), rewrite (the standalone
  * question), retrieve (the passages and the library's evidence), route
  * (the question's class, decided by that evidence), save the question
  * (and send meta), answer (a fixed text; or generate and verify the
@@ -28,6 +29,7 @@
 #include "coach/document.h"
 #include "coach/evidence.h"
 #include "coach/extractive.h"
+#include "coach/history.h"
 #include "coach/llm.h"
 #include "coach/pipeline.h"
 #include "coach/prompt.h"
@@ -75,6 +77,10 @@ struct ask {
     char *composed;            /* the extractive answer before verification */
     char *focus;               /* a rewritten follow-up's own words, or NULL */
     char *previous;            /* a rewritten follow-up's previous question, standalone; or NULL */
+    const char *prev_cites;    /* the previous answer's saved citations (in the arena, or the
+                                * caller's); NULL when there is no previous answer */
+    const char *prior_from;    /* where a follow-up's prior came from (the log line) */
+    size_t prior_n;            /* and how many passages it had */
     json_object *cites, *clar; /* until ask_document moves them into the document */
     /* Results of the steps. */
     struct msg_turn *turns; /* the conversation so far (in the arena) */
@@ -171,8 +177,10 @@ static char *standalone_question(struct ask *a, const struct msg_turn *turns, si
     for (i = 0; i < n; i++) {
         if (strcmp(turns[i].role, "assistant") == 0) {
             clarified = route_is_clarification(turns[i].content);
+            a->prev_cites = turns[i].citations != NULL ? turns[i].citations : "[]";
             continue;
         }
+        a->prev_cites = NULL; /* a question not answered (yet) */
         if (prev != NULL && (clarified || rewrite_is_followup(turns[i].content))) {
             char *next = rewrite_rules(prev, turns[i].content, NULL);
             free(prev);
@@ -222,6 +230,12 @@ static enum coach_status ask_context(struct ask *a)
                                           rq->retry_of, COACH_CONTEXT_TURNS, &a->turns, &a->nturns);
         if (s != STORE_OK)
             return s == STORE_NOT_FOUND ? COACH_NOT_FOUND : COACH_DB_ERROR;
+    } else if (rq->user_id == NULL && rq->nturns > 0) {
+        /* The caller's conversation (the evaluation's earlier turns). */
+        size_t skip = rq->nturns > COACH_CONTEXT_TURNS ? rq->nturns - COACH_CONTEXT_TURNS : 0;
+        a->nturns = rq->nturns - skip;
+        a->turns = arena_alloc(&a->arena, a->nturns * sizeof(*a->turns));
+        memcpy(a->turns, rq->turns + skip, a->nturns * sizeof(*a->turns));
     } else if (rq->user_id == NULL && rq->ncontext > 0) {
         a->nturns = rq->ncontext < COACH_CONTEXT_TURNS ? rq->ncontext : COACH_CONTEXT_TURNS;
         a->turns = arena_alloc(&a->arena, a->nturns * sizeof(*a->turns));
@@ -240,27 +254,55 @@ static void ask_rewrite(struct ask *a)
     a->out->standalone = standalone_question(a, a->turns, a->nturns);
 }
 
+/* The prior of a follow-up: the passages the previous answer cited, from
+ * its saved citations (history.h), when there is a previous answer;
+ * otherwise (earlier questions without their answers) the previous
+ * question's passages, searched again.  Sets *hits (in the arena or
+ * prior's) and *n; false when the database failed. */
+static bool followup_prior(struct ask *a, const struct search_opts *so, struct search_result *prior,
+                           const struct search_hit **hits, size_t *n)
+{
+    struct search_opts po = *so;
+    struct search_hit *cited;
+
+    if (a->prev_cites != NULL) {
+        a->prior_from = "citations";
+        if (!history_cited(a->db, &a->arena, a->prev_cites, &cited, n))
+            return false;
+        *hits = cited;
+        return true;
+    }
+    a->prior_from = "search";
+    po.question = a->previous;
+    po.boost = NULL;
+    if (!search_run(a->db, a->cfg, &po, prior))
+        return false;
+    *hits = prior->hits;
+    *n = prior->n;
+    return true;
+}
+
 /* Step 3 for a rewritten follow-up: retrieval runs with the follow-up's
  * own words counted twice (rewrite_query), and, when the follow-up has
  * little of its own (at most REWRITE_PRIOR_MAX_OWN distinctive words),
- * the previous question's passages (those its answer cited from) are a
- * prior for its candidates (rewrite_prior); then they are cut to so->k. */
+ * the passages the previous answer cited are a prior for its candidates
+ * (followup_prior, rewrite_prior); then they are cut to so->k. */
 static enum coach_status retrieve_followup(struct ask *a, struct search_opts *so)
 {
     struct search_result prior = {.arena = ARENA_INIT};
-    struct search_opts fo = *so, po = *so;
+    struct search_opts fo = *so;
+    const struct search_hit *ph = NULL;
+    size_t np = 0;
     char *query = rewrite_query(a->out->standalone, a->rq->question);
     bool use_prior = rewrite_own_distinctive(a->rq->question) <= REWRITE_PRIOR_MAX_OWN, ok;
 
     fo.question = query;
     fo.k = SEARCH_K_MAX;
-    po.question = a->previous;
-    po.boost = NULL;
     ok = search_run(a->db, a->cfg, &fo, &a->sr)
-         && (!use_prior || search_run(a->db, a->cfg, &po, &prior));
+         && (!use_prior || followup_prior(a, so, &prior, &ph, &np));
     if (ok && use_prior)
-        rewrite_prior(a->sr.hits, a->sr.n, prior.hits, prior.n, REWRITE_PRIOR_CHAPTER,
-                      REWRITE_PRIOR_PAGE);
+        rewrite_prior(a->sr.hits, a->sr.n, ph, np, REWRITE_PRIOR_CHAPTER, REWRITE_PRIOR_PAGE);
+    a->prior_n = np;
     if (ok && a->sr.n > so->k)
         a->sr.n = so->k;
     search_result_free(&prior);
@@ -690,7 +732,8 @@ static void ask_document(struct ask *a)
                LF_STR("mode", a->mode), LF_INT("citations", (long long)a->vr.ncites),
                LF_INT("markers_removed", (long long)a->vr.markers_removed),
                LF_INT("quotes_failed", (long long)a->vr.quotes_failed),
-               LF_INT("fallback", out->fallback), LF_INT("ttft_ms", out->ttft_ms),
+               LF_INT("fallback", out->fallback), LF_STR("prior", a->prior_from),
+               LF_INT("prior_passages", (long long)a->prior_n), LF_INT("ttft_ms", out->ttft_ms),
                LF_INT("total_ms", out->total_ms),
                LF_INT("db_statements", (long long)(a->db->counts.statements - a->db0.statements)),
                LF_INT("db_prepares", (long long)(a->db->counts.prepares - a->db0.prepares)));

@@ -51,6 +51,8 @@
 
 #include "coach/route.h"
 
+struct msg_turn;
+
 struct config;
 struct db;
 struct buf;
@@ -77,6 +79,9 @@ struct coach_request {
     const char *question;        /* trimmed, 1..COACH_QUESTION_MAX characters */
     const char *const *context;  /* without user_id: earlier questions, oldest first */
     size_t ncontext;
+    const struct msg_turn *turns; /* without user_id, in place of context: the conversation so
+                                   * far, questions and answers (with their citations) */
+    size_t nturns;
     const char *key;      /* the request's Idempotency-Key, saved with the question; or NULL */
     const char *retry_of; /* answer this saved question of conversation_id again, in place
                            * (question is then its text); or NULL */

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -48,14 +49,41 @@ static const char *const after_pronoun[] = {
     "during", "after", "before", "without", "change",  "changes", "differ",  "compare", "be",
     "go",     "goes",  "count",  "counts",  NULL};
 
+/* Words after "so" that make it an adverb ("so many data routines"), not
+ * a follow-up's opening ("so who runs it?"). */
+static const char *const so_adverb[] = {"many", "much", "far", "few", NULL};
+
 static size_t opening_length(const char *q)
 {
-    size_t i;
+    size_t i, n;
+    char next[16];
 
-    for (i = 0; openings[i] != NULL; i++)
-        if (strncasecmp(q, openings[i], strlen(openings[i])) == 0)
-            return strlen(openings[i]);
+    for (i = 0; openings[i] != NULL; i++) {
+        n = strlen(openings[i]);
+        if (strncasecmp(q, openings[i], n) != 0)
+            continue;
+        if (strcmp(openings[i], "so ") == 0 && sscanf(q + n, "%15[A-Za-z]", next) == 1) {
+            for (size_t k = 0; next[k] != '\0'; k++)
+                next[k] = (char)tolower((unsigned char)next[k]);
+            if (words_in_list(next, so_adverb))
+                return 0;
+        }
+        return n;
+    }
     return 0;
+}
+
+/* True when the word at i of ws has REWRITE_OWN_ANTECEDENT distinctive
+ * words before it in the same question: a pronoun there stands for one of
+ * them ("kids who finish their work super fast, what should they be
+ * doing"), not for the earlier question's subject. */
+static bool own_antecedent(const struct words *ws, size_t i)
+{
+    size_t j, n = 0;
+
+    for (j = 0; j < i; j++)
+        n += words_is_distinctive(ws->w[j]);
+    return n >= REWRITE_OWN_ANTECEDENT;
 }
 
 static bool has_pointer(const struct words *ws)
@@ -63,7 +91,7 @@ static bool has_pointer(const struct words *ws)
     size_t i;
 
     for (i = 0; i < ws->n; i++)
-        if (words_in_list(ws->w[i], pointers))
+        if (words_in_list(ws->w[i], pointers) && !own_antecedent(ws, i))
             return true;
     return false;
 }
@@ -130,6 +158,8 @@ static size_t pronoun_at(const struct words *ws)
     size_t i;
 
     for (i = 0; i < ws->n; i++) {
+        if (own_antecedent(ws, i))
+            break;
         if (words_in_list(ws->w[i], pronouns))
             return i;
         if (words_in_list(ws->w[i], demonstratives)

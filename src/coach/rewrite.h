@@ -7,7 +7,10 @@
  * about", "and", "also", "what if", "same for", "then", "but", "so",
  * "how come", "ok"), or when it points back ("it", "that", "this",
  * "they", "them", "those", "these", "there", "one", "ones", "instead",
- * "else", "more") and has at most REWRITE_FEW_DISTINCTIVE distinctive
+ * "else", "more"; not one after REWRITE_OWN_ANTECEDENT distinctive words
+ * of the question's own, which it stands for: "kids who finish their work
+ * super fast, what should they be doing"; nor "so" before "many", "much",
+ * "far" or "few") and has at most REWRITE_FEW_DISTINCTIVE distinctive
  * words of its own (words.h) or at most REWRITE_SHORT_WORDS words, or
  * when it is an ellipsis: at most REWRITE_ELLIPSIS_WORDS words, of which
  * at most REWRITE_ELLIPSIS_DISTINCTIVE distinctive ("who takes the
@@ -34,8 +37,9 @@
  *
  * Retrieval for a rewritten follow-up (src/coach/pipeline.c) weighs the
  * follow-up's own words above the carried ones (rewrite_query) and, when
- * the follow-up has little of its own, takes the previous question's
- * passages as a prior (rewrite_prior); the weights were chosen on
+ * the follow-up has little of its own, takes the passages the previous
+ * answer cited (its saved citations, history.h) as a prior
+ * (rewrite_prior); the weights were chosen on
  * eval/holdout/tune.jsonl and eval/followups.jsonl (docs/performance.md).
  *
  * By the model (when one is configured): a request whose system message
@@ -60,6 +64,7 @@ struct search_hit;
 #define REWRITE_MAX_BYTES 600
 #define REWRITE_ELLIPSIS_WORDS 5
 #define REWRITE_ELLIPSIS_DISTINCTIVE 2
+#define REWRITE_OWN_ANTECEDENT 3   /* distinctive words before a pronoun that it stands for */
 #define REWRITE_PRIOR_MAX_OWN 2    /* the prior applies up to this many own distinctive words */
 #define REWRITE_PRIOR_CHAPTER 1.25 /* rewrite_prior's multipliers */
 #define REWRITE_PRIOR_PAGE 1.25

@@ -16,6 +16,7 @@
 #include "db/sql.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/text.h"
 
 #define BOOK_COLUMNS                                                                               \
     "b.id, b.title, array_to_json(b.authors)::text, b.edition, b.isbn, b.sku, b.product_url, "     \
@@ -305,4 +306,50 @@ bool chunks_insert(struct db *db, const char *book_id, const struct chunk_in *c,
     for (i = 0; i < 11; i++)
         buf_free(&cols[i]);
     return ok;
+}
+
+#define CHUNK_PLACES_SQL                                                                           \
+    "SELECT id, book_id, chapter_id, page_index_start, page_index_end FROM chunks "                \
+    "WHERE id = ANY($1::uuid[])"
+
+enum db_status chunk_places(struct db *db, struct arena *a, const char *const *ids, size_t n,
+                            struct chunk_place **out, size_t *nout)
+{
+    struct buf arr = BUF_INIT;
+    const char *params[1];
+    PGresult *res;
+    size_t i, valid = 0;
+    int r, rows;
+
+    *out = NULL;
+    *nout = 0;
+    buf_putc(&arr, '{');
+    for (i = 0; i < n; i++)
+        if (ids[i] != NULL && is_uuid(ids[i])) {
+            db_array_elem(&arr, ids[i]);
+            valid++;
+        }
+    buf_putc(&arr, '}');
+    if (valid == 0) {
+        buf_free(&arr);
+        return DB_OK;
+    }
+    params[0] = buf_str(&arr);
+    res = db_exec(db, CHUNK_PLACES_SQL, 1, params, true);
+    buf_free(&arr);
+    if (res == NULL)
+        return DB_ERROR;
+    rows = PQntuples(res);
+    *out = arena_alloc(a, (size_t)(rows > 0 ? rows : 1) * sizeof(**out));
+    for (r = 0; r < rows; r++)
+        (*out)[r] = (struct chunk_place){
+            .chunk_id = db_arena_value(a, res, r, 0),
+            .book_id = db_arena_value(a, res, r, 1),
+            .chapter_id = db_arena_value(a, res, r, 2),
+            .page_index_start = atoi(PQgetvalue(res, r, 3)),
+            .page_index_end = atoi(PQgetvalue(res, r, 4)),
+        };
+    *nout = (size_t)rows;
+    PQclear(res);
+    return DB_OK;
 }

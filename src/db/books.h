@@ -112,4 +112,19 @@ struct chunk_in {
 bool chunks_insert(struct db *db, const char *book_id, const struct chunk_in *c, size_t n)
     __attribute__((nonnull(1, 2)));
 
+/* Where a chunk is: its book, chapter (NULL when none) and page indexes. */
+struct chunk_place {
+    const char *chunk_id, *book_id, *chapter_id;
+    int page_index_start, page_index_end;
+};
+
+/* Finds the chunks of ids (n of them; what is not a UUID is skipped, a
+ * chunk removed since is missing) in one statement, into *out (*nout of
+ * them, in no particular order; array and strings in a).  For a
+ * follow-up's prior from the previous answer's saved citations
+ * (coach/history.h).  Returns DB_OK or DB_ERROR. */
+enum db_status chunk_places(struct db *db, struct arena *a, const char *const *ids, size_t n,
+                            struct chunk_place **out, size_t *nout)
+    __attribute__((nonnull(1, 2, 5, 6)));
+
 #endif

@@ -12,6 +12,7 @@
 #include "db/conv_sql.h"
 #include "db/db.h"
 #include "db/messages.h"
+#include "db/rows.h"
 #include "library/domains.h"
 #include "util/log.h"
 
@@ -20,8 +21,8 @@
  * row of NULLs for an empty conversation; none when it is not the
  * user's. */
 #define HISTORY_SQL                                                                                \
-    "SELECT m.role, m.content FROM conversations c "                                               \
-    "LEFT JOIN LATERAL (SELECT role, content, seq FROM messages "                                  \
+    "SELECT m.role, m.content, m.citations FROM conversations c "                                  \
+    "LEFT JOIN LATERAL (SELECT role, content, citations, seq FROM messages "                       \
     "  WHERE conversation_id = c.id AND kind IS DISTINCT FROM 'error' "                            \
     "  AND ($4::uuid IS NULL OR seq < (SELECT seq FROM messages "                                  \
     "    WHERE id = $4::uuid AND conversation_id = c.id)) "                                        \
@@ -152,6 +153,8 @@ enum db_status msg_history(struct db *db, struct arena *a, const char *user_id, 
             continue;
         (*turns)[*n].role = arena_strdup(a, PQgetvalue(res, i, 0));
         (*turns)[*n].content = arena_strdup(a, PQgetvalue(res, i, 1));
+        (*turns)[*n].citations =
+            strcmp(PQgetvalue(res, i, 0), "assistant") == 0 ? db_arena_value(a, res, i, 2) : NULL;
         (*n)++;
     }
     PQclear(res);

@@ -31,6 +31,8 @@ struct db;
 struct msg_turn {
     const char *role; /* "user" or "assistant" */
     const char *content;
+    const char *citations; /* an answer's saved citations (messages.citations, a JSON array
+                            * as text: what the teacher saw); NULL for a question */
 };
 
 /* Reads the last max messages of conversation conv_id of user_id, oldest

@@ -53,7 +53,7 @@ int main(void)
 {
     char *s, *f;
 
-    plan(36);
+    plan(41);
     ok(rewrite_is_followup("what about Tier 3?"), "what about ...");
     ok(rewrite_is_followup("  And for middle school?"), "and ...");
     ok(rewrite_is_followup("how often should we do that?"), "a short question pointing back");
@@ -66,6 +66,23 @@ int main(void)
     ok(rewrite_is_followup("so how do we fit those into our weekly meeting time every week?"),
        "a long question pointing back with little of its own is a follow-up");
 
+    s = rewrite_rules("How do we write team norms?",
+                      "kids who finish their work super fast, what should they be doing", NULL);
+    is_string("kids who finish their work super fast, what should they be doing", s,
+              "a pronoun after three distinctive words of its own stands for one of them");
+    free(s);
+    ok(!rewrite_is_followup("how do we even figure out what interventions our school has and "
+                            "whether they work"),
+       "... also in a longer question");
+    ok(!rewrite_is_followup("so many data routines out there, which one fits which job?"),
+       "so many ... is not a follow-up's opening");
+    ok(rewrite_is_followup("so who runs it?"), "so ... is");
+    s = rewrite_rules("How do we write team norms?",
+                      "how can our instructional coach help teams without doing the work for them?",
+                      NULL);
+    is_string("how can our instructional coach help teams without doing the work for them?", s,
+              "a pronoun with its antecedent in the question is not replaced");
+    free(s);
     s = rewrite_rules("How do the tiers of RTI work?", "what about Tier 3?", &f);
     is_string("what about Tier 3? (about: tiers RTI)", s,
               "rules: the follow-up, then the earlier question's distinctive words");

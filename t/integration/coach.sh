@@ -134,10 +134,23 @@ is "$(stack_psql -- -c "SELECT count(*) FROM messages WHERE conversation_id = '$
 # carried and its passages are the prior (src/coach/rewrite.h).
 ask ann "what should be on our team meeting agenda?"
 agenda_conv=$(json_get conversation_id)
+agenda_cited=$(pyjson 'print(len({c["chunk_id"] for c in d["citations"]}))' <"$HTTP_BODY_FILE")
 ask ann "who takes the notes?" "$agenda_conv"
 is "$(pyjson 'print(any(c["book"]["title"] == "Getting Started with Collaborative Teams"
       and int(c["pages"]["start"]) <= 7 <= int(c["pages"]["end"]) for c in d["citations"]))' <"$HTTP_BODY_FILE")" \
     True "an ellipsis (\"who takes the notes?\") cites the page on a meeting's roles"
+# The prior is what the previous answer showed: its saved citations
+# (src/coach/history.h), not a search run again; an answer whose saved
+# citations are gone gives a prior of nothing.
+last_prior() { grep '"msg":"coach answer"' "$STACK_POOL_LOG" | tail -n 1 | grep -o '"prior":"[a-z]*","prior_passages":[0-9]*'; }
+is "$(last_prior)" "\"prior\":\"citations\",\"prior_passages\":$agenda_cited" \
+    "the follow-up's prior is the $agenda_cited passages the previous answer cited"
+ask ann "what should be on our team meeting agenda?"
+agenda2_conv=$(json_get conversation_id)
+stack_psql -- -c "UPDATE messages SET citations = '[]' WHERE id = '$(json_get message_id)'" >/dev/null
+ask ann "who takes the notes?" "$agenda2_conv"
+is "$(last_prior)" '"prior":"citations","prior_passages":0' \
+    "... read from the saved answer (its citations emptied: no prior)"
 
 # ---- streaming -------------------------------------------------------------
 ask_stream ann "$STACK_DIR/s1" "How do we write a common formative assessment as a team?"

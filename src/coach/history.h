@@ -1,0 +1,36 @@
+/*
+ * The previous answer as a follow-up sees it (issue 12, section 4): the
+ * passages that answer cited, read from its saved citations
+ * (messages.citations: the chunk ids of exactly what the teacher saw),
+ * located in the library now (db/books.h chunk_places), as the prior of
+ * the follow-up's retrieval (rewrite_prior: their chapters and the pages
+ * next to theirs are boosted).
+ *
+ * Ownership: everything returned is allocated in the caller's arena.
+ */
+#ifndef PLC_COACH_HISTORY_H
+#define PLC_COACH_HISTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+struct db;
+struct search_hit;
+
+#define HISTORY_MAX_CITED 16 /* citations of one answer read for the prior */
+
+/* Returns how many chunk ids citations (a JSON array of citation
+ * objects, as saved with an answer; may be NULL or malformed: none) holds,
+ * at most max, each once, in order, into ids (strings in a). */
+size_t history_cited_ids(const char *citations, struct arena *a, const char **ids, size_t max)
+    __attribute__((nonnull(2, 3)));
+
+/* Sets *hits to the passages citations cites, as the library holds them
+ * now (book, chapter, page indexes; nothing else is filled), *n of them
+ * (0: nothing cited, or all of it removed since).  Returns false when the
+ * database failed. */
+bool history_cited(struct db *db, struct arena *a, const char *citations, struct search_hit **hits,
+                   size_t *n) __attribute__((nonnull(1, 2, 4, 5)));
+
+#endif
