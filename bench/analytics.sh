@@ -22,7 +22,7 @@
 #     naive query the rollups replace (the district's active people and
 #     questions straight from messages, one statement through pgbench).
 #  3. What the triggers cost: BENCH_INSERTS messages inserted with every
-#     usage trigger, without 061's bit strings (as main before 061), and
+#     usage trigger, without 061's triggers (as main before 061), and
 #     without any; for people already active that day and for messages
 #     each starting a person's day.
 #
@@ -208,8 +208,8 @@ done
 # message the first of its person's day (N/10 people, each a conversation
 # of 10 messages on a day nobody used yet: every one of them starts a
 # person-day and sets its bits).  Each with every usage trigger, without
-# 061's bit strings (usage_record_bits off: main before 061), and without
-# any.
+# 061's three (usage_record_bits, usage_record_person_year,
+# usage_record_chapter_month: main before 061), and without any.
 ins() { # N FRESH DAY: inserts N messages; prints ms
     local owner="md5('user2')::uuid" at="now()"
     if [ "$2" = 1 ]; then owner="md5('user' || i)::uuid"; at="current_date + $3 + interval '9 hours'"; fi
@@ -231,15 +231,19 @@ trig() { stack_psql -- -c "ALTER TABLE $1 $2 TRIGGER $3" >/dev/null; }
 for fresh in 0 1; do
     all=$(ins "$INSERTS" "$fresh" 10)
     trig usage_days DISABLE usage_record_bits
+    trig usage_days DISABLE usage_record_person_year
+    trig usage_chapters DISABLE usage_record_chapter_month
     main=$(ins "$INSERTS" "$fresh" 11)
     trig messages DISABLE usage_record_message
     none=$(ins "$INSERTS" "$fresh" 12)
     trig messages ENABLE usage_record_message
     trig usage_days ENABLE usage_record_bits
+    trig usage_days ENABLE usage_record_person_year
+    trig usage_chapters ENABLE usage_record_chapter_month
     res[$fresh]="$all $main $none"
 done
 echo
-echo "| $INSERTS messages (half answers citing 2 chapters) | all usage triggers, ms per message | without 061's bits (main), ms | without any, ms | all / none | main / none | all / main |"
+echo "| $INSERTS messages (half answers citing 2 chapters) | all usage triggers, ms per message | without 061's triggers (main), ms | without any, ms | all / none | main / none | all / main |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 for fresh in 0 1; do
     # shellcheck disable=SC2086
