@@ -21,8 +21,10 @@
 #     the same run: GET /health through the same nginx and pool, and the
 #     naive query the rollups replace (the district's active people and
 #     questions straight from messages, one statement through pgbench).
-#  3. What the triggers cost: BENCH_INSERTS messages inserted with the
-#     usage triggers on, then the same number with them off.
+#  3. What the triggers cost: BENCH_INSERTS messages inserted with every
+#     usage trigger, without 061's triggers (as main before 061), and
+#     without any; for people already active that day and for messages
+#     each starting a person's day.
 #
 #   PLC_BUILDDIR=var/build-plain bench/analytics.sh    # a build without sanitizers
 #
@@ -196,33 +198,61 @@ done
 echo
 echo "| rollup | rows | size |"
 echo "|---|---:|---:|"
-for t in usage_days usage_org_days usage_chapters usage_org_chapters; do
+for t in usage_days usage_org_days usage_chapters usage_org_chapters usage_org_people usage_org_bits; do
     stack_psql -- -c "SELECT '| $t | ' || count(*) || ' | ' || pg_size_pretty(pg_total_relation_size('$t')) || ' |' FROM $t"
 done
 
-# What the triggers cost per message (question or answer with citations).
-ins() { # N: inserts N messages into new conversations of person 2; prints ms
+# What the triggers cost per message (question or answer with citations),
+# in two cases: people already active that day (person 2, whose day row
+# exists after the first few messages: what most messages are), and each
+# message the first of its person's day (N/10 people, each a conversation
+# of 10 messages on a day nobody used yet: every one of them starts a
+# person-day and sets its bits).  Each with every usage trigger, without
+# 061's three (usage_record_bits, usage_record_person_year,
+# usage_record_chapter_month: main before 061), and without any.
+ins() { # N FRESH DAY: inserts N messages; prints ms
+    local owner="md5('user2')::uuid" at="now()"
+    if [ "$2" = 1 ]; then owner="md5('user' || i)::uuid"; at="current_date + $3 + interval '9 hours'"; fi
     stack_psql -- -c "\\timing on" -c "INSERT INTO conversations (id, user_id, title)
-        SELECT md5('ins' || i || '$1' || clock_timestamp())::uuid, md5('user2')::uuid, 'x'
-        FROM generate_series(1, $1 / 10) i" -c "INSERT INTO messages (conversation_id, role, content, citations, domains, ttft_ms, total_ms)
+        SELECT md5('ins' || i || '$1/$3' || clock_timestamp())::uuid, $owner, 'x'
+        FROM generate_series(1, $1 / 10) i" -c "INSERT INTO messages (conversation_id, role, content, citations, domains, ttft_ms, total_ms, created_at)
         SELECT c.id, CASE WHEN k % 2 = 0 THEN 'user' ELSE 'assistant' END, 'x',
           CASE WHEN k % 2 = 0 THEN '[]'::jsonb ELSE '[{\"book\":{\"title\":\"Bench book 1\"},\"chapter\":{\"number\":\"1\",\"title\":\"Chapter 1 of book 1\"}},{\"book\":{\"title\":\"Bench book 2\"},\"chapter\":{\"number\":\"2\",\"title\":\"Chapter 2 of book 2\"}}]'::jsonb END,
           CASE WHEN k % 2 = 0 THEN '{}'::text[] ELSE '{assessment}' END,
-          CASE WHEN k % 2 = 1 THEN 300 END, CASE WHEN k % 2 = 1 THEN 2000 END
+          CASE WHEN k % 2 = 1 THEN 300 END, CASE WHEN k % 2 = 1 THEN 2000 END,
+          $at + k * interval '1 minute'
         FROM conversations c, generate_series(0, 9) k WHERE c.title = 'x' AND c.updated_at > now() - interval '1 minute'
-          AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = c.id)" |
+          AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = c.id)
+        ORDER BY c.id, k" |
         awk '/^Time:/ { t = $2 } END { print t }'
+    stack_psql -- -c "UPDATE conversations SET title = 'y' WHERE title = 'x'" >/dev/null
 }
-on=$(ins "$INSERTS")
-stack_psql -- -c "ALTER TABLE messages DISABLE TRIGGER usage_record_message" >/dev/null
-off=$(ins "$INSERTS")
-stack_psql -- -c "ALTER TABLE messages ENABLE TRIGGER usage_record_message" >/dev/null
+trig() { stack_psql -- -c "ALTER TABLE $1 $2 TRIGGER $3" >/dev/null; }
+for fresh in 0 1; do
+    all=$(ins "$INSERTS" "$fresh" 10)
+    trig usage_days DISABLE usage_record_bits
+    trig usage_days DISABLE usage_record_person_year
+    trig usage_chapters DISABLE usage_record_chapter_month
+    main=$(ins "$INSERTS" "$fresh" 11)
+    trig messages DISABLE usage_record_message
+    none=$(ins "$INSERTS" "$fresh" 12)
+    trig messages ENABLE usage_record_message
+    trig usage_days ENABLE usage_record_bits
+    trig usage_days ENABLE usage_record_person_year
+    trig usage_chapters ENABLE usage_record_chapter_month
+    res[$fresh]="$all $main $none"
+done
 echo
-echo "| $INSERTS messages (half answers citing 2 chapters) | ms | ms per message |"
-echo "|---|---:|---:|"
-awk -v on="$on" -v off="$off" -v n="$INSERTS" 'BEGIN {
-    printf "| with the usage triggers | %.0f | %.3f |\n", on, on / n
-    printf "| without | %.0f | %.3f |\n", off, off / n }'
+echo "| $INSERTS messages (half answers citing 2 chapters) | all usage triggers, ms per message | without 061's triggers (main), ms | without any, ms | all / none | main / none | all / main |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+for fresh in 0 1; do
+    # shellcheck disable=SC2086
+    set -- ${res[$fresh]}
+    awk -v all="$1" -v main="$2" -v none="$3" -v n="$INSERTS" -v f="$fresh" 'BEGIN {
+        printf "| %s | %.3f | %.3f | %.3f | %.1f | %.1f | %.2f |\n",
+            f ? "each the first of its person'"'"'s day (a new person-day)" : "people already active that day",
+            all / n, main / n, none / n, all / none, main / none, all / main }'
+done
 echo
 echo "Command: BENCH_USERS=$USERS BENCH_CONVERSATIONS=$CONVS BENCH_DURATION=$DURATION PLC_BUILDDIR=$PLC_BUILDDIR bench/analytics.sh"
 echo "Machine: $(nproc) CPUs, $(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -53,6 +53,48 @@ enum { S_QUESTIONS, S_CONVERSATIONS, S_ANSWERS, S_UP, S_DOWN, S_FLAGGED, S_ANSWE
     "FROM (SELECT d.user_id, sum(d.questions) AS q, bit_or(d.flags) AS f FROM usage_days d " \
     "WHERE " filter " AND " RANGE " GROUP BY d.user_id) p"
 
+/* Schools and districts (sql/061_usage_people_bits.sql): their people
+ * per figure are the bits of the range's whole months and of its days at
+ * either end; the question counts of each asker are still summed from
+ * the person-days. */
+#define M0 "(date_trunc('month', $2::date - 1) + interval '1 month')::date"
+#define M1 "date_trunc('month', $3::date + 1)::date"
+/* col is in one of the range's whole months (from M0 up to M1); or in
+ * the range but in none of them: the days before M0 (EDGE_LO: all of the
+ * range when it holds no whole month) and from M1 on (EDGE_HI), two
+ * ranges that an index scans as such. */
+#define WHOLE_MONTH(col) col " >= " M0 " AND " col " < " M1
+#define EDGE_LO(col) \
+    col " BETWEEN $2::date AND CASE WHEN " M0 " < " M1 " THEN " M0 " - 1 ELSE $3::date END"
+#define EDGE_HI(col) M0 " < " M1 " AND " col " BETWEEN greatest($2::date, " M1 ") AND $3::date"
+#define ORG_ANY(col) \
+    col " = ANY (ARRAY(SELECT o.id FROM organizations o " \
+    "WHERE o.id = $1::uuid OR o.parent_id = $1::uuid))"
+#define PEOPLE_BITS \
+    "SELECT x.flag, bit_count(usage_bits_union(x.people)) FROM usage_org_bits x " \
+    "WHERE x.org_id = $1::uuid AND ((x.span = 'm' AND " WHOLE_MONTH("x.start") ") " \
+    "  OR (x.span = 'd' AND (" EDGE_LO("x.start") " OR " EDGE_HI("x.start") "))) " \
+    "GROUP BY x.flag"
+/* Each asker's questions: the range's whole months (from month m0 up to
+ * m1, exclusive) from the running totals of usage_person_years, the days
+ * at either end from usage_days. */
+#define ASKERS_ORG \
+    "WITH r AS (SELECT extract(year FROM m.m0)::integer AS y0, " \
+    "  extract(month FROM m.m0)::integer AS a0, extract(year FROM m.m1 - 1)::integer AS y1, " \
+    "  extract(month FROM m.m1 - 1)::integer AS b1, m.m0 < m.m1 AS whole " \
+    "  FROM (SELECT " M0 " AS m0, " M1 " AS m1) m) " \
+    "SELECT coalesce(array_agg(p.q) FILTER (WHERE p.q > 0), '{}') FROM (" \
+    "  SELECT u.user_id, sum(u.q) AS q FROM (" \
+    "    SELECT y.user_id, y.cum[CASE WHEN y.year = r.y1 THEN r.b1 ELSE 12 END] " \
+    "      - CASE WHEN y.year = r.y0 AND r.a0 > 1 THEN y.cum[r.a0 - 1] ELSE 0 END AS q " \
+    "    FROM r, usage_person_years y WHERE r.whole AND y.year BETWEEN r.y0 AND r.y1 " \
+    "    AND " ORG_ANY("y.org_id") \
+    "    UNION ALL SELECT d.user_id, d.questions FROM usage_days d " \
+    "    WHERE " ORG_ANY("d.org_id") " AND " EDGE_LO("d.day") " AND d.questions > 0 " \
+    "    UNION ALL SELECT d.user_id, d.questions FROM usage_days d " \
+    "    WHERE " ORG_ANY("d.org_id") " AND " EDGE_HI("d.day") " AND d.questions > 0" \
+    "  ) u GROUP BY u.user_id) p"
+
 /* $4 'day' or 'week': every bucket from the one holding $2 to the one
  * holding $3, with the people who asked, questions and conversations. */
 #define TIMELINE(filter) \
@@ -66,10 +108,26 @@ enum { S_QUESTIONS, S_CONVERSATIONS, S_ANSWERS, S_UP, S_DOWN, S_FLAGGED, S_ANSWE
     "  FROM usage_days d WHERE " filter " AND " RANGE " GROUP BY 1) x ON x.b = b.b " \
     "ORDER BY b.b"
 
+/* The same for a school or district: the people who asked from the day
+ * strings (figure 0, usage_days.flags bit 0), the sums from its rollup. */
+#define TIMELINE_ORG \
+    "SELECT to_char(b.b, 'YYYY-MM-DD'), coalesce(x.people, 0), coalesce(y.q, 0), " \
+    "coalesce(y.c, 0) " \
+    "FROM generate_series(date_trunc($4, $2::date::timestamp), $3::date::timestamp, " \
+    "  ('1 ' || $4)::interval) AS b(b) " \
+    "LEFT JOIN (SELECT date_trunc($4, x.start::timestamp) AS b, " \
+    "  bit_count(usage_bits_union(x.people)) AS people FROM usage_org_bits x " \
+    "  WHERE x.org_id = $1::uuid AND x.span = 'd' AND x.flag = 0 " \
+    "  AND x.start BETWEEN $2::date AND $3::date GROUP BY 1) x ON x.b = b.b " \
+    "LEFT JOIN (SELECT date_trunc($4, d.day::timestamp) AS b, sum(d.questions) AS q, " \
+    "  sum(d.conversations) AS c FROM usage_org_days d " \
+    "  WHERE d.org_id = $1::uuid AND " RANGE " GROUP BY 1) y ON y.b = b.b " \
+    "ORDER BY b.b"
+
 /* The most cited chapters (at most TOPIC_CANDIDATES) with bounds on how
  * many people cited each: exact for people rows; for an organization the
- * most on any one day (a lower bound) and the sum over days (an upper
- * bound). */
+ * most in any one month or day (a lower bound) and the sum over them (an
+ * upper bound). */
 #define TOPIC_CANDIDATES "100"
 #define TOPICS_OF(inner) \
     "SELECT t.chapter_id, ch.book, ch.number, ch.title, t.citations, t.low, t.high " \
@@ -80,10 +138,18 @@ enum { S_QUESTIONS, S_CONVERSATIONS, S_ANSWERS, S_UP, S_DOWN, S_FLAGGED, S_ANSWE
     "SELECT d.chapter_id, sum(d.citations) AS citations, count(DISTINCT d.user_id) AS low, " \
     "count(DISTINCT d.user_id) AS high FROM usage_chapters d WHERE " filter " AND " RANGE \
     " GROUP BY d.chapter_id")
+/* For an organization: the whole months of the range from its month rows
+ * (people exact per month), the days at either end from its day rows. */
 #define TOPICS_ORG TOPICS_OF( \
     "SELECT d.chapter_id, sum(d.citations) AS citations, max(d.people) AS low, " \
-    "sum(d.people) AS high FROM usage_org_chapters d WHERE d.org_id = $1::uuid AND " RANGE \
-    " GROUP BY d.chapter_id")
+    "sum(d.people) AS high FROM (" \
+    "  SELECT x.chapter_id, x.citations, x.people FROM usage_org_chapter_months x " \
+    "  WHERE x.org_id = $1::uuid AND " WHOLE_MONTH("x.month") \
+    "  UNION ALL SELECT d.chapter_id, d.citations, d.people FROM usage_org_chapters d " \
+    "  WHERE d.org_id = $1::uuid AND " EDGE_LO("d.day") \
+    "  UNION ALL SELECT d.chapter_id, d.citations, d.people FROM usage_org_chapters d " \
+    "  WHERE d.org_id = $1::uuid AND " EDGE_HI("d.day") ") d " \
+    "GROUP BY d.chapter_id")
 /* $4 a chapter: the exact number of people of an organization who cited it. */
 #define TOPIC_PEOPLE_ORG \
     "SELECT count(DISTINCT d.user_id) FROM usage_chapters d " \
@@ -99,14 +165,14 @@ static const char *const sums_sql[] = {
 static const char *const people_sql[] = {
     [ANALYTICS_ME] = PEOPLE(F_ME),
     [ANALYTICS_TEAM] = PEOPLE(F_TEAM),
-    [ANALYTICS_SCHOOL] = PEOPLE(F_ORG),
-    [ANALYTICS_DISTRICT] = PEOPLE(F_ORG),
+    [ANALYTICS_SCHOOL] = NULL, /* read_people_org */
+    [ANALYTICS_DISTRICT] = NULL,
 };
 static const char *const timeline_sql[] = {
     [ANALYTICS_ME] = TIMELINE(F_ME),
     [ANALYTICS_TEAM] = TIMELINE(F_TEAM),
-    [ANALYTICS_SCHOOL] = TIMELINE(F_ORG),
-    [ANALYTICS_DISTRICT] = TIMELINE(F_ORG),
+    [ANALYTICS_SCHOOL] = TIMELINE_ORG,
+    [ANALYTICS_DISTRICT] = TIMELINE_ORG,
 };
 static const char *const topics_sql[] = {
     [ANALYTICS_ME] = TOPICS_PEOPLE(F_ME),
@@ -242,13 +308,46 @@ static bool read_sums(struct db *db, struct arena *a, const struct analytics_que
     return ok;
 }
 
+/* A school's or district's people: per figure from the bit strings,
+ * each asker's questions from the person-days. */
+static bool read_people_org(struct db *db, struct arena *a, const char *const *params,
+                            struct analytics_report *r)
+{
+    PGresult *res = db_exec(db, PEOPLE_BITS, 3, params, false);
+    int i, n;
+
+    if (res == NULL)
+        return false;
+    n = PQntuples(res);
+    for (i = 0; i < n; i++) {
+        int64_t flag = int_at(res, i, 0), count = int_at(res, i, 1);
+        if (flag == AB_COUNT)
+            r->people = count;
+        else if (flag >= 0 && flag < AB_COUNT)
+            r->people_with[flag] = count;
+    }
+    PQclear(res);
+    res = db_exec(db, ASKERS_ORG, 3, params, false);
+    if (res == NULL)
+        return false;
+    r->questions_per_person = int_array(a, db_value(res, 0, 0), &r->askers);
+    PQclear(res);
+    if (r->questions_per_person == NULL)
+        return false;
+    stats_sort(r->questions_per_person, r->askers);
+    return true;
+}
+
 static bool read_people(struct db *db, struct arena *a, const struct analytics_query *q,
                         const char *const *params, struct analytics_report *r)
 {
-    PGresult *res = db_exec(db, people_sql[q->scope->kind], 3, params, false);
+    PGresult *res;
     int64_t *flags;
     size_t nflags, i, b;
 
+    if (people_sql[q->scope->kind] == NULL)
+        return read_people_org(db, a, params, r);
+    res = db_exec(db, people_sql[q->scope->kind], 3, params, false);
     if (res == NULL)
         return false;
     r->people = int_at(res, 0, 0);
@@ -366,6 +465,13 @@ bool analytics_report(struct db *db, struct arena *a, const struct analytics_que
     /* One snapshot for every figure of the report. */
     if (!store_tx(db, "BEGIN ISOLATION LEVEL REPEATABLE READ"))
         return false;
+    /* The queries read a few thousand rows each: starting parallel workers
+     * costs more than it saves (the district's year topics: 254 ms with
+     * two workers, 41 ms without, docs/performance.md). */
+    if (!store_tx(db, "SET LOCAL max_parallel_workers_per_gather = 0")) {
+        (void)store_tx(db, "ROLLBACK");
+        return false;
+    }
     if (!read_sums(db, a, q, params, out) || !read_people(db, a, q, params, out)
         || !read_timeline(db, a, q, params, out) || !read_topics(db, a, q, params, out)
         || (audit != NULL && !audit_read(db, q, audit))) {

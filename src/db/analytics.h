@@ -40,7 +40,7 @@ enum analytics_bit {
     AB_FLAGGED = 6,
     AB_DOMAIN0 = 7,  /* + domain index */
     AB_REASON0 = 14, /* + reason index */
-    AB_COUNT = 19
+    AB_COUNT = 19    /* and figure 19 of usage_org_bits (061): any usage at all */
 };
 
 /* The group a report is about. */

@@ -166,6 +166,7 @@ as ada GET "/api/analytics?scope=district:$D&$RANGE"
 is "$(summary)" "7 7 12 17 3 3 2917 6800 333 675 5 - -" "the district (its schools): the same figures"
 is "$(jp '[$d->{domains}, $d->{reasons}, $d->{topics}, $d->{timeline}]')" "$school_json" \
     "and the same tables"
+district_topics=$(jp '[$d->{topics}, $d->{topics_hidden}]')
 as ada GET "/api/analytics?scope=team:$A&$RANGE"
 is "$HTTP_STATUS" 200 "an admin reads any team"
 as ada GET "/api/analytics?scope=school:$S2&$RANGE"
@@ -238,6 +239,45 @@ is "$HTTP_STATUS" 200 "a 366-day range (a leap year) is allowed"
 as t1 GET "/api/analytics"
 is "$(jp '[$d->{to}, scalar @{$d->{timeline}}]')" "[\"$TO\",30]" "the default range: the last 30 days"
 
+# ---- The people bit strings of schools and districts (sql/061) ----------------------------
+# Per organization, range and figure: the bit count of the range's month
+# and day strings against the distinct people of the person-days, over
+# ranges of days only, whole months only, both, and none with activity.
+bits_differ() {
+    stack_psql -- -c "
+    WITH r(f, t) AS (VALUES (current_date - 10, current_date), (current_date - 3, current_date - 3),
+        (date_trunc('month', current_date - 40)::date, date_trunc('month', current_date)::date - 1),
+        (date_trunc('month', current_date)::date, current_date), (current_date - 70, current_date + 40),
+        (current_date - 400, current_date), (current_date - 9, current_date - 4)),
+    m AS (SELECT r.f, r.t, (date_trunc('month', r.f - 1) + interval '1 month')::date AS m0,
+                 date_trunc('month', r.t + 1)::date AS m1 FROM r),
+    c AS (SELECT o.id, m.f, m.t, g.flag,
+        coalesce((SELECT bit_count(usage_bits_union(x.people)) FROM usage_org_bits x
+                  WHERE x.org_id = o.id AND x.flag = g.flag
+                    AND ((x.span = 'm' AND x.start >= m.m0 AND x.start < m.m1)
+                         OR (x.span = 'd' AND x.start BETWEEN m.f AND m.t
+                             AND NOT (x.start >= m.m0 AND x.start < m.m1)))), 0) AS bits,
+        (SELECT count(DISTINCT d.user_id) FROM usage_days d
+         WHERE d.day BETWEEN m.f AND m.t AND (g.flag = 19 OR (d.flags >> g.flag) & 1 = 1)
+           AND (d.org_id = o.id OR d.org_id IN (SELECT s.id FROM organizations s WHERE s.parent_id = o.id))) AS days
+        FROM organizations o, m, generate_series(0, 19) g(flag))
+    SELECT count(*) FILTER (WHERE bits <> days) || ' ' || (sum(days) > 0) FROM c"
+}
+is "$(bits_differ)" "0 true" "the triggers' bit strings count the people of the person-days, for every figure and range"
+# The triggers' strings hold the same people as a recomputation's (the
+# numbering may differ: compared as the people each string holds).
+decoded="SELECT x.org_id, x.span, x.flag, x.start, p.user_id FROM usage_org_bits x
+    JOIN usage_org_people p ON p.org_id = x.org_id AND length(x.people) > p.idx AND get_bit(x.people, p.idx) = 1"
+is "$(stack_psql -- -c "CREATE TEMP TABLE b1 AS $decoded; CREATE TEMP TABLE m1 AS TABLE usage_org_chapter_months;
+    SELECT usage_rebuild();
+    CREATE TEMP TABLE b2 AS $decoded;
+    SELECT (SELECT count(*) FROM ((TABLE b1 EXCEPT TABLE b2) UNION ALL (TABLE b2 EXCEPT TABLE b1)) x)
+        || ' ' || (SELECT count(*) > 100 FROM b1)
+        || ' ' || (SELECT count(*) FROM ((TABLE m1 EXCEPT TABLE usage_org_chapter_months)
+                                         UNION ALL (TABLE usage_org_chapter_months EXCEPT TABLE m1)) x)
+        || ' ' || (SELECT count(*) > 0 FROM m1)" | tail -n 1)" "0 true 0 true" \
+    "usage_rebuild() writes the strings and the chapter months the triggers wrote"
+
 # ---- The triggers' rows equal a recomputation from scratch ----------------------------------
 is "$(stack_psql -- -c "
     CREATE TEMP TABLE d1 AS SELECT * FROM usage_days; CREATE TEMP TABLE d2 AS SELECT * FROM usage_org_days;
@@ -261,6 +301,7 @@ is "$(stack_psql -- -c "SELECT string_agg(o.name || ':' || d.questions, ',' ORDE
 is "$(stack_psql -- -c "SELECT string_agg(o.name || ':' || d.questions, ',' ORDER BY o.name) FROM usage_org_days d
         JOIN organizations o ON o.id = d.org_id WHERE d.day = current_date AND d.questions > 0")" \
     "Oak Middle:1,River District:1" "today's question counts for Oak Middle and its district"
+is "$(bits_differ)" "0 true" "the bit strings after the move: today's bits in Oak Middle's strings"
 
 # ---- A failure saved in an answer's place (issue 11) is no answer ----------------------------
 answers() { stack_psql -- -c "SELECT sum(answers) || ' ' || sum(answer_ms_n) FROM usage_days WHERE user_id = '$id_t6'"; }
@@ -268,7 +309,47 @@ before=$(answers)
 add_message "$conv" assistant "The coach could not finish this answer." "kind='error'" \
     "error_code='db_unavailable'" "total_ms=900" >/dev/null
 is "$(answers)" "$before" "a saved failure counts as no answer (the trigger)"
-stack_psql -- -c "SELECT usage_rebuild()" >/dev/null
-is "$(answers)" "$before" "... nor in a recomputation (usage_rebuild())"
+like "$(stack_psql -- -c "SELECT usage_rebuild()" 2>&1 || true)" "0 people outlive .* and 1 people moved" \
+    "usage_rebuild() refuses after t6's move: it would give her old day to the new school"
+stack_psql -- -c "SELECT usage_rebuild(force => true)" >/dev/null
+is "$(answers)" "$before" "... nor in a recomputation (usage_rebuild(force => true))"
+
+is "$(bits_differ)" "0 true" "and after a recomputation"
+MONTH0=$(stack_psql -- -c "SELECT date_trunc('month', current_date - 40)::date")
+as ada GET "/api/analytics?scope=district:$D&from=$MONTH0&to=$TO"
+is "$(summary)" "7 7 13 18 3 3 2917 6800 333 675 5 - -" \
+    "a district's range of whole months and days: the same people (t6's question after the move added)"
+is "$(jp '[$d->{topics}, $d->{topics_hidden}]')" "$district_topics" \
+    "and the same topics, read from the month rows (sql/061) and the days"
+# A thumbs up changed to down takes t3's bit of "up" off today's string
+# (and this month's): 4 people gave a thumbs up now.
+as t3 POST "/api/messages/${a1[3]}/feedback" --data '{"rating":"down","reasons":["other"]}'
+is "$HTTP_STATUS" 200 "t3 changes her thumbs up to down"
+is "$(bits_differ)" "0 true" "... and the bit strings follow"
+as ada GET "/api/analytics?scope=school:$S&from=$MONTH0&to=$TO"
+is "$(jp '$d->{summary}{feedback_up}{suppressed} ? "hidden" : "shown"')" hidden \
+    "thumbs up by 4 people: hidden"
+# ---- Deleted conversations keep their counts, and usage_rebuild() keeps them too -------------
+# (docs/privacy.md: usage counts outlive deleted conversations and retention.)
+questions() { stack_psql -- -c "SELECT sum(questions) FROM usage_org_days WHERE org_id = '$D'"; }
+before=$(questions)
+gone=$(new_conversation t4 "Deleted later")
+add_message "$gone" user "A question to delete" >/dev/null
+as t4 DELETE "/api/conversations/$gone"
+is "$HTTP_STATUS" 204 "t4 deletes a conversation"
+is "$(questions)" "$((before + 1))" "its question still counts"
+out=$(stack_psql -- -c "SELECT usage_rebuild()" 2>&1 || true)
+like "$out" "counts of 1 people outlive" "usage_rebuild() refuses: it would drop that count"
+is "$(questions)" "$((before + 1))" "... and changes nothing"
+stack_psql -- -c "UPDATE conversations SET updated_at = now() - interval '400 days'" >/dev/null
+stack_cli retention --days 1 >/dev/null
+is "$(stack_psql -- -c "SELECT count(*) FROM conversations")" 0 "retention deletes every conversation (changed 400 days ago)"
+is "$(questions)" "$((before + 1))" "the counts stay"
+like "$(stack_psql -- -c "SELECT usage_rebuild()" 2>&1 || true)" "counts of 7 people outlive" \
+    "usage_rebuild() refuses after retention too (t1-t6 and Ed had conversations)"
+stack_psql -- -c "SELECT usage_rebuild(force => true)" >/dev/null
+is "$(stack_psql -- -c "SELECT coalesce(sum(questions), 0) FROM usage_days")" 0 \
+    "told to forget them, it recomputes from what is left: no questions"
+is "$(stack_psql -- -c "SELECT count(*) FROM usage_not_recomputable")" 0 "and starts the record afresh"
 
 done_testing
