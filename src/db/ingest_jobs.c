@@ -119,7 +119,7 @@ enum db_status job_find(struct db *db, struct arena *a, const char *id, struct j
     return st;
 }
 
-enum job_claim job_claim(struct db *db, struct ingest_job *job)
+enum db_status job_claim(struct db *db, struct ingest_job *job)
 {
     PGresult *res;
     char stale[16], attempts[16];
@@ -136,7 +136,7 @@ enum job_claim job_claim(struct db *db, struct ingest_job *job)
                   "  AND started_at < now() - $1::int * interval '1 minute'",
                   2, params, false);
     if (res == NULL)
-        return JOB_ERROR;
+        return DB_ERROR;
     PQclear(res);
     res = db_exec(db,
                   "UPDATE ingest_jobs SET status = 'running', started_at = now(), "
@@ -149,10 +149,10 @@ enum job_claim job_claim(struct db *db, struct ingest_job *job)
                   "RETURNING id, path, filename, options::text, created_by",
                   2, params, false);
     if (res == NULL)
-        return JOB_ERROR;
+        return DB_ERROR;
     if (PQntuples(res) != 1) {
         PQclear(res);
-        return JOB_NONE;
+        return DB_NOT_FOUND;
     }
     snprintf(job->id, sizeof(job->id), "%s", PQgetvalue(res, 0, 0));
     job->path = xstrdup(PQgetvalue(res, 0, 1));
@@ -162,7 +162,7 @@ enum job_claim job_claim(struct db *db, struct ingest_job *job)
         job->options = json_object_new_object();
     job->created_by = db_value(res, 0, 4) ? xstrdup(PQgetvalue(res, 0, 4)) : NULL;
     PQclear(res);
-    return JOB_CLAIMED;
+    return DB_OK;
 }
 
 /* Whether the upload of job j (an ingest_jobs row) is needed by nothing
