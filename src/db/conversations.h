@@ -49,14 +49,6 @@ struct conv_query {
     int64_t limit; /* 1..100 */
 };
 
-/* Appends to out a one-line preview of text of at most max_chars
- * characters: runs of white space become one space, leading and trailing
- * space go, and a text that had to be cut (or that was already cut before,
- * when truncated is true) ends in "…", counted in max_chars.  Never splits
- * a UTF-8 sequence; invalid bytes are skipped.  max_chars must be >= 1. */
-void conv_preview(struct buf *out, const char *text, size_t max_chars, bool truncated)
-    __attribute__((nonnull));
-
 /* Lists user_id's conversations, newest first.  Returns a new object
  * {"conversations": [summary...], "next_cursor": string|null} (caller
  * puts), or NULL when the database failed. */
