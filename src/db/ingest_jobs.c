@@ -66,9 +66,12 @@ bool job_listen(struct db *db)
     "id, status, filename, book_id, error, " SQL_TS("created_at") ", " SQL_TS(                     \
         "started_at") ", " SQL_TS("finished_at")
 
-/* Row i of a JOB_COLUMNS result into *j (strings copied into a). */
-static void job_row_of(struct arena *a, const PGresult *res, int i, struct job_row *j)
+/* Row i of a JOB_COLUMNS result into *row, a struct job_row (strings
+ * copied into a). */
+static void job_row_of(struct arena *a, const PGresult *res, int i, void *row)
 {
+    struct job_row *j = row;
+
     j->id = db_arena_value(a, res, i, 0);
     j->status = db_arena_value(a, res, i, 1);
     j->filename = db_arena_value(a, res, i, 2);
@@ -83,40 +86,20 @@ bool jobs_recent(struct db *db, struct arena *a, int limit, struct job_row **row
 {
     char lim[16];
     const char *params[1] = {lim};
-    PGresult *res;
-    int i, m;
 
-    *rows = NULL;
-    *n = 0;
     snprintf(lim, sizeof(lim), "%d", limit);
-    res = db_exec(
-        db, "SELECT " JOB_COLUMNS " FROM ingest_jobs ORDER BY created_at DESC, id LIMIT $1::int", 1,
-        params, true);
-    if (res == NULL)
-        return false;
-    m = PQntuples(res);
-    *rows = arena_alloc(a, (m ? (size_t)m : 1) * sizeof(**rows));
-    for (i = 0; i < m; i++)
-        job_row_of(a, res, i, &(*rows)[i]);
-    *n = (size_t)m;
-    PQclear(res);
-    return true;
+    *rows = db_read_rows(
+        db, a, "SELECT " JOB_COLUMNS " FROM ingest_jobs ORDER BY created_at DESC, id LIMIT $1::int",
+        1, params, sizeof(**rows), job_row_of, n);
+    return *rows != NULL;
 }
 
 enum db_status job_find(struct db *db, struct arena *a, const char *id, struct job_row *out)
 {
     const char *params[1] = {id};
-    PGresult *res =
-        db_exec(db, "SELECT " JOB_COLUMNS " FROM ingest_jobs WHERE id = $1", 1, params, true);
-    enum db_status st;
 
-    if (res == NULL)
-        return DB_ERROR;
-    st = PQntuples(res) == 1 ? DB_OK : DB_NOT_FOUND;
-    if (st == DB_OK)
-        job_row_of(a, res, 0, out);
-    PQclear(res);
-    return st;
+    return db_read_row(db, a, "SELECT " JOB_COLUMNS " FROM ingest_jobs WHERE id = $1", 1, params,
+                       job_row_of, out);
 }
 
 enum db_status job_claim(struct db *db, struct ingest_job *job)
