@@ -105,7 +105,7 @@ int cmd_org(int argc, char **argv, struct config *cfg)
     } else if (name == NULL || kind == NULL) {
         fprintf(stderr, "plccoach: org add needs --name and --kind\n");
         rc = 2;
-    } else if (org_create(&db, &nobody, name, kind, parent, &id, err, sizeof(err)) != ORGS_OK) {
+    } else if (org_create(&db, &nobody, name, kind, parent, &id, err, sizeof(err)) != DB_OK) {
         fprintf(stderr, "plccoach: %s\n", err);
         rc = 1;
     } else {
@@ -172,7 +172,7 @@ int cmd_team(int argc, char **argv, struct config *cfg)
     } else if (strcmp(sub, "add") == 0) {
         if (org == NULL || name == NULL) {
             fprintf(stderr, "plccoach: team add needs --org and --name\n");
-        } else if (team_create(&db, &nobody, org, name, &id, err, sizeof(err)) != ORGS_OK) {
+        } else if (team_create(&db, &nobody, org, name, &id, err, sizeof(err)) != DB_OK) {
             fprintf(stderr, "plccoach: %s\n", err);
             rc = 1;
         } else {
@@ -192,7 +192,7 @@ int cmd_team(int argc, char **argv, struct config *cfg)
             const char *what = strstr(sub, "coach") ? "coach" : "member";
             rc = 1;
             if (user != NULL
-                && team_set(&db, NULL, team, user, what, add, err, sizeof(err)) != ORGS_OK)
+                && team_set(&db, NULL, team, user, what, add, err, sizeof(err)) != DB_OK)
                 fprintf(stderr, "plccoach: %s\n", err);
             else if (user != NULL)
                 rc = 0;

@@ -14,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "db/db.h"
+#include "library/domains.h"
 #include "library/embed.h"
 #include "library/lexical.h"
 #include "library/related.h"
@@ -103,14 +104,14 @@ int cmd_search(int argc, char **argv, struct config *cfg)
     bool json = false, ok;
     int64_t k, repeat = 0;
     struct db db;
-    size_t i;
+    size_t i, d;
     int c;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "d:k:j", opts, NULL)) != -1) {
         switch (c) {
         case 'd':
-            if (!search_domain_valid(optarg)) {
+            if (!domain_parse(optarg, &d)) {
                 fprintf(stderr, "plccoach: --domain: unknown domain '%s'\n", optarg);
                 return 2;
             }

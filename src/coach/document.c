@@ -40,44 +40,7 @@ char *coach_question_trim(const char *s, size_t *chars)
 
 void coach_title(struct buf *out, const char *question)
 {
-    struct buf flat = BUF_INIT;
-    const char *p = question;
-    size_t chars = 0, i = 0, cut = 0, last_space = 0;
-    bool space = false;
-
-    for (; *p != '\0'; p++) {
-        if (white(*p)) {
-            space = flat.len > 0;
-            continue;
-        }
-        if (space)
-            buf_putc(&flat, ' ');
-        space = false;
-        buf_putc(&flat, *p);
-    }
-    /* Count characters; remember where COACH_TITLE_CHARS - 1 end and the
-     * last space before that. */
-    while (i < flat.len) {
-        size_t l = utf8_sequence_length(flat.data + i, flat.len - i);
-        if (l == 0)
-            l = 1;
-        if (flat.data[i] == ' ' && chars < COACH_TITLE_CHARS)
-            last_space = i;
-        chars++;
-        i += l;
-        if (chars == COACH_TITLE_CHARS - 1)
-            cut = i;
-    }
-    if (chars <= COACH_TITLE_CHARS) {
-        buf_append(out, buf_str(&flat), flat.len);
-    } else {
-        size_t end = last_space > 0 && last_space <= cut ? last_space : cut;
-        while (end > 0 && (flat.data[end - 1] == ' ' || flat.data[end - 1] == ','))
-            end--;
-        buf_append(out, flat.data, end);
-        buf_puts(out, "\xe2\x80\xa6");
-    }
-    buf_free(&flat);
+    text_line(out, question, COACH_TITLE_CHARS, TEXT_AT_WORD);
 }
 
 void coach_citation_label(struct buf *out, const char *title, const char *const *authors,

@@ -31,10 +31,12 @@ static int int_value(const PGresult *res, int row, int col)
     return v ? atoi(v) : 0;
 }
 
-/* Row i of a BOOK_COLUMNS result into *b (strings copied into a). */
-static void book_row_of(struct arena *a, const PGresult *res, int i, struct book_row *b)
+/* Row i of a BOOK_COLUMNS result into *row, a struct book_row (strings
+ * copied into a). */
+static void book_row_of(struct arena *a, const PGresult *res, int i, void *row)
 {
     const char *authors = db_value(res, i, 2);
+    struct book_row *b = row;
 
     memset(b, 0, sizeof(*b));
     b->id = db_arena_value(a, res, i, 0);
@@ -68,68 +70,45 @@ static void book_row_of(struct arena *a, const PGresult *res, int i, struct book
 
 bool books_list(struct db *db, struct arena *a, struct book_row **rows, size_t *n)
 {
-    PGresult *res = db_exec(
-        db, "SELECT " BOOK_COLUMNS " FROM books b ORDER BY lower(b.title), b.id", 0, NULL, true);
-    int i, m;
-
-    *rows = NULL;
-    *n = 0;
-    if (res == NULL)
-        return false;
-    m = PQntuples(res);
-    *rows = arena_alloc(a, (m ? (size_t)m : 1) * sizeof(**rows));
-    for (i = 0; i < m; i++)
-        book_row_of(a, res, i, &(*rows)[i]);
-    *n = (size_t)m;
-    PQclear(res);
-    return true;
+    *rows =
+        db_read_rows(db, a, "SELECT " BOOK_COLUMNS " FROM books b ORDER BY lower(b.title), b.id", 0,
+                     NULL, sizeof(**rows), book_row_of, n);
+    return *rows != NULL;
 }
 
 enum db_status book_find(struct db *db, struct arena *a, const char *id, struct book_row *out)
 {
     const char *params[1] = {id};
-    PGresult *res =
-        db_exec(db, "SELECT " BOOK_COLUMNS " FROM books b WHERE b.id = $1::uuid", 1, params, true);
-    enum db_status st;
 
-    if (res == NULL)
-        return DB_ERROR;
-    st = PQntuples(res) == 1 ? DB_OK : DB_NOT_FOUND;
-    if (st == DB_OK)
-        book_row_of(a, res, 0, out);
-    PQclear(res);
-    return st;
+    return db_read_row(db, a, "SELECT " BOOK_COLUMNS " FROM books b WHERE b.id = $1::uuid", 1,
+                       params, book_row_of, out);
+}
+
+/* Row i of book_chapters()' result into *row, a struct chapter_row
+ * (strings copied into a). */
+static void chapter_row_of(struct arena *a, const PGresult *res, int i, void *row)
+{
+    struct chapter_row *c = row;
+
+    c->ordinal = int_value(res, i, 0);
+    c->number = db_arena_value(a, res, i, 1);
+    c->title = db_arena_value(a, res, i, 2);
+    c->page_start = db_arena_value(a, res, i, 3);
+    c->page_end = db_arena_value(a, res, i, 4);
+    c->chunk_count = int_value(res, i, 5);
 }
 
 bool book_chapters(struct db *db, struct arena *a, const char *id, struct chapter_row **rows,
                    size_t *n)
 {
     const char *params[1] = {id};
-    PGresult *res = db_exec(db,
-                            "SELECT ch.ordinal, ch.number, ch.title, ch.page_start, ch.page_end,"
-                            " (SELECT count(*) FROM chunks c WHERE c.chapter_id = ch.id)"
-                            " FROM chapters ch WHERE ch.book_id = $1::uuid ORDER BY ch.ordinal",
-                            1, params, true);
-    int i, m;
 
-    *rows = NULL;
-    *n = 0;
-    if (res == NULL)
-        return false;
-    m = PQntuples(res);
-    *rows = arena_alloc(a, (m ? (size_t)m : 1) * sizeof(**rows));
-    for (i = 0; i < m; i++) {
-        struct chapter_row *c = &(*rows)[i];
-        c->ordinal = int_value(res, i, 0);
-        c->number = db_arena_value(a, res, i, 1);
-        c->title = db_arena_value(a, res, i, 2);
-        c->page_start = db_arena_value(a, res, i, 3);
-        c->page_end = db_arena_value(a, res, i, 4);
-        c->chunk_count = int_value(res, i, 5);
-    }
-    *n = (size_t)m;
-    PQclear(res);
-    return true;
+    *rows = db_read_rows(db, a,
+                         "SELECT ch.ordinal, ch.number, ch.title, ch.page_start, ch.page_end,"
+                         " (SELECT count(*) FROM chunks c WHERE c.chapter_id = ch.id)"
+                         " FROM chapters ch WHERE ch.book_id = $1::uuid ORDER BY ch.ordinal",
+                         1, params, sizeof(**rows), chapter_row_of, n);
+    return *rows != NULL;
 }
 
 enum db_status book_delete(struct db *db, struct arena *a, const char *id, const char *actor_id,

@@ -91,62 +91,6 @@ enum {
     COL_USEC
 };
 
-static bool is_space(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-void conv_preview(struct buf *out, const char *text, size_t max_chars, bool truncated)
-{
-    static const char ellipsis[] = "\xe2\x80\xa6"; /* U+2026 */
-    size_t len = strlen(text), i = 0, chars = 0, start = out->len, keep = 0;
-    bool space = false, cut = truncated;
-
-    /* Normalise white space into out, counting characters; remember where
-     * the (max_chars - 1)th character ends, in case the text must be cut. */
-    while (i < len) {
-        size_t n = utf8_sequence_length(text + i, len - i);
-        if (n == 0) {
-            i++;
-            continue;
-        }
-        if (n == 1 && is_space((unsigned char)text[i])) {
-            space = chars > 0;
-            i++;
-            continue;
-        }
-        if (space) {
-            if (chars + 1 == max_chars)
-                keep = out->len;
-            if (++chars > max_chars) {
-                cut = true;
-                break;
-            }
-            buf_putc(out, ' ');
-            space = false;
-        }
-        if (chars + 1 == max_chars)
-            keep = out->len;
-        if (++chars > max_chars) {
-            cut = true;
-            break;
-        }
-        buf_append(out, text + i, n);
-        i += n;
-    }
-    if (!cut)
-        return;
-    /* Room for the ellipsis: drop the last character when the text filled
-     * every place, then any space before the ellipsis. */
-    if (chars >= max_chars) {
-        out->len = keep;
-        out->data[out->len] = '\0';
-    }
-    while (out->len > start && out->data[out->len - 1] == ' ')
-        out->data[--out->len] = '\0';
-    buf_puts(out, ellipsis);
-}
-
 bool store_tx(struct db *db, const char *command)
 {
     PGresult *res = db_exec(db, command, 0, NULL, false);
@@ -194,7 +138,8 @@ static json_object *summary_from_row(const PGresult *res, int row)
     json_add_str(o, "id", db_value(res, row, COL_ID));
     json_add_str(o, "title", db_value(res, row, COL_TITLE));
     if (preview != NULL)
-        conv_preview(&p, preview, CONV_PREVIEW_CHARS, more != NULL && more[0] == 't');
+        text_line(&p, preview, CONV_PREVIEW_CHARS,
+                  more != NULL && more[0] == 't' ? TEXT_TRUNCATED : 0);
     json_object_object_add(o, "preview", json_object_new_string(buf_str(&p)));
     buf_free(&p);
     json_add_str(o, "created_at", db_value(res, row, COL_CREATED));

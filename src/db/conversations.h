@@ -7,7 +7,7 @@
  * Privacy is enforced here: every function that reads or changes a
  * conversation takes the caller's user id and matches it in the same
  * statement, so another user's conversation is indistinguishable from a
- * missing one (STORE_NOT_FOUND).
+ * missing one (DB_NOT_FOUND).
  */
 #ifndef PLC_DB_CONVERSATIONS_H
 #define PLC_DB_CONVERSATIONS_H
@@ -24,10 +24,9 @@
 struct buf;
 struct db;
 
-/* The older names of enum db_status (db/status.h), kept only for the
- * files other engineers change this round (src/coach/pipeline.c,
- * src/http/h_admin.c, src/http/h_shares.c); they go when those move to
- * the new names. */
+/* The older names of enum db_status (db/status.h), kept only for
+ * src/coach/pipeline.c, the last file that uses them; they go when it
+ * moves to the new names. */
 #define store_result db_status
 #define STORE_OK DB_OK
 #define STORE_NOT_FOUND DB_NOT_FOUND
@@ -50,14 +49,6 @@ struct conv_query {
     int64_t limit; /* 1..100 */
 };
 
-/* Appends to out a one-line preview of text of at most max_chars
- * characters: runs of white space become one space, leading and trailing
- * space go, and a text that had to be cut (or that was already cut before,
- * when truncated is true) ends in "…", counted in max_chars.  Never splits
- * a UTF-8 sequence; invalid bytes are skipped.  max_chars must be >= 1. */
-void conv_preview(struct buf *out, const char *text, size_t max_chars, bool truncated)
-    __attribute__((nonnull));
-
 /* Lists user_id's conversations, newest first.  Returns a new object
  * {"conversations": [summary...], "next_cursor": string|null} (caller
  * puts), or NULL when the database failed. */
@@ -73,21 +64,21 @@ json_object *conv_create(struct db *db, const char *user_id, const char *title)
  * summary {id, title, preview, created_at, updated_at, message_count,
  * archived, archived_at}, plus "messages" (oldest first, each assistant
  * message with the caller's "feedback" or null) when with_messages.  NULL
- * with *st = STORE_NOT_FOUND or STORE_ERROR otherwise. */
+ * with *st = DB_NOT_FOUND or DB_ERROR otherwise. */
 json_object *conv_get(struct db *db, const char *user_id, const char *id, bool with_messages,
-                      enum store_result *st) __attribute__((nonnull, warn_unused_result));
+                      enum db_status *st) __attribute__((nonnull, warn_unused_result));
 
 /* Renames (title not NULL) and/or archives (archive 1) or unarchives
  * (archive 0) conversation id of user_id; archive -1 leaves it.  Returns
- * STORE_OK, STORE_NOT_FOUND or STORE_ERROR. */
-enum store_result conv_update(struct db *db, const char *user_id, const char *id, const char *title,
-                              int archive) __attribute__((nonnull(1, 2, 3)));
+ * DB_OK, DB_NOT_FOUND or DB_ERROR. */
+enum db_status conv_update(struct db *db, const char *user_id, const char *id, const char *title,
+                           int archive) __attribute__((nonnull(1, 2, 3)));
 
 /* Deletes conversation id of user_id with its messages, feedback and
  * shares, and records conversation.delete in the audit log (actor
  * user_id, address ip, which may be NULL) in the same transaction.
- * Returns STORE_OK, STORE_NOT_FOUND or STORE_ERROR (nothing deleted). */
-enum store_result conv_delete(struct db *db, const char *user_id, const char *id, const char *ip)
+ * Returns DB_OK, DB_NOT_FOUND or DB_ERROR (nothing deleted). */
+enum db_status conv_delete(struct db *db, const char *user_id, const char *id, const char *ip)
     __attribute__((nonnull(1, 2, 3)));
 
 /* Returns the messages of conversation conv_id, oldest first, as a new

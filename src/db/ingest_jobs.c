@@ -66,9 +66,12 @@ bool job_listen(struct db *db)
     "id, status, filename, book_id, error, " SQL_TS("created_at") ", " SQL_TS(                     \
         "started_at") ", " SQL_TS("finished_at")
 
-/* Row i of a JOB_COLUMNS result into *j (strings copied into a). */
-static void job_row_of(struct arena *a, const PGresult *res, int i, struct job_row *j)
+/* Row i of a JOB_COLUMNS result into *row, a struct job_row (strings
+ * copied into a). */
+static void job_row_of(struct arena *a, const PGresult *res, int i, void *row)
 {
+    struct job_row *j = row;
+
     j->id = db_arena_value(a, res, i, 0);
     j->status = db_arena_value(a, res, i, 1);
     j->filename = db_arena_value(a, res, i, 2);
@@ -83,43 +86,23 @@ bool jobs_recent(struct db *db, struct arena *a, int limit, struct job_row **row
 {
     char lim[16];
     const char *params[1] = {lim};
-    PGresult *res;
-    int i, m;
 
-    *rows = NULL;
-    *n = 0;
     snprintf(lim, sizeof(lim), "%d", limit);
-    res = db_exec(
-        db, "SELECT " JOB_COLUMNS " FROM ingest_jobs ORDER BY created_at DESC, id LIMIT $1::int", 1,
-        params, true);
-    if (res == NULL)
-        return false;
-    m = PQntuples(res);
-    *rows = arena_alloc(a, (m ? (size_t)m : 1) * sizeof(**rows));
-    for (i = 0; i < m; i++)
-        job_row_of(a, res, i, &(*rows)[i]);
-    *n = (size_t)m;
-    PQclear(res);
-    return true;
+    *rows = db_read_rows(
+        db, a, "SELECT " JOB_COLUMNS " FROM ingest_jobs ORDER BY created_at DESC, id LIMIT $1::int",
+        1, params, sizeof(**rows), job_row_of, n);
+    return *rows != NULL;
 }
 
 enum db_status job_find(struct db *db, struct arena *a, const char *id, struct job_row *out)
 {
     const char *params[1] = {id};
-    PGresult *res =
-        db_exec(db, "SELECT " JOB_COLUMNS " FROM ingest_jobs WHERE id = $1", 1, params, true);
-    enum db_status st;
 
-    if (res == NULL)
-        return DB_ERROR;
-    st = PQntuples(res) == 1 ? DB_OK : DB_NOT_FOUND;
-    if (st == DB_OK)
-        job_row_of(a, res, 0, out);
-    PQclear(res);
-    return st;
+    return db_read_row(db, a, "SELECT " JOB_COLUMNS " FROM ingest_jobs WHERE id = $1", 1, params,
+                       job_row_of, out);
 }
 
-enum job_claim job_claim(struct db *db, struct ingest_job *job)
+enum db_status job_claim(struct db *db, struct ingest_job *job)
 {
     PGresult *res;
     char stale[16], attempts[16];
@@ -136,7 +119,7 @@ enum job_claim job_claim(struct db *db, struct ingest_job *job)
                   "  AND started_at < now() - $1::int * interval '1 minute'",
                   2, params, false);
     if (res == NULL)
-        return JOB_ERROR;
+        return DB_ERROR;
     PQclear(res);
     res = db_exec(db,
                   "UPDATE ingest_jobs SET status = 'running', started_at = now(), "
@@ -149,10 +132,10 @@ enum job_claim job_claim(struct db *db, struct ingest_job *job)
                   "RETURNING id, path, filename, options::text, created_by",
                   2, params, false);
     if (res == NULL)
-        return JOB_ERROR;
+        return DB_ERROR;
     if (PQntuples(res) != 1) {
         PQclear(res);
-        return JOB_NONE;
+        return DB_NOT_FOUND;
     }
     snprintf(job->id, sizeof(job->id), "%s", PQgetvalue(res, 0, 0));
     job->path = xstrdup(PQgetvalue(res, 0, 1));
@@ -162,7 +145,7 @@ enum job_claim job_claim(struct db *db, struct ingest_job *job)
         job->options = json_object_new_object();
     job->created_by = db_value(res, 0, 4) ? xstrdup(PQgetvalue(res, 0, 4)) : NULL;
     PQclear(res);
-    return JOB_CLAIMED;
+    return DB_OK;
 }
 
 /* Whether the upload of job j (an ingest_jobs row) is needed by nothing

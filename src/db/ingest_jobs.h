@@ -58,11 +58,10 @@ bool jobs_recent(struct db *db, struct arena *a, int limit, struct job_row **row
 enum db_status job_find(struct db *db, struct arena *a, const char *id, struct job_row *out)
     __attribute__((nonnull));
 
-enum job_claim { JOB_CLAIMED, JOB_NONE, JOB_ERROR };
-
-/* Takes the oldest queued (or stale) job and marks it running.  On
- * JOB_CLAIMED fills *job (release with job_clear). */
-enum job_claim job_claim(struct db *db, struct ingest_job *job) __attribute__((nonnull));
+/* Takes the oldest queued (or stale) job and marks it running: DB_OK
+ * with *job filled (release with job_clear), DB_NOT_FOUND when no job
+ * waits, DB_ERROR (logged). */
+enum db_status job_claim(struct db *db, struct ingest_job *job) __attribute__((nonnull));
 
 /* Records the end of a job: done with book_id (may be NULL: nothing new),
  * or failed with error (a message for the admin; NULL = done).  When it

@@ -18,14 +18,14 @@
 #include "util/text.h"
 
 /* Writes why into err and returns st. */
-static enum orgs_status fail(char *err, size_t errlen, const char *why, enum orgs_status st)
+static enum db_status fail(char *err, size_t errlen, const char *why, enum db_status st)
 {
     snprintf(err, errlen, "%s", why);
     return st;
 }
 
-static enum orgs_status org_insert(struct db *db, const char *name, const char *kind,
-                                   const char *parent_id, char **id_out, char *err, size_t errlen)
+static enum db_status org_insert(struct db *db, const char *name, const char *kind,
+                                 const char *parent_id, char **id_out, char *err, size_t errlen)
 {
     const char *params[3] = {name, kind, parent_id};
     size_t len = strlen(name);
@@ -33,20 +33,20 @@ static enum orgs_status org_insert(struct db *db, const char *name, const char *
 
     *id_out = NULL;
     if (len == 0 || len > 200 || !utf8_valid(name, len))
-        return fail(err, errlen, "name must be 1 to 200 characters", ORGS_INVALID);
+        return fail(err, errlen, "name must be 1 to 200 characters", DB_INVALID);
     if (strcmp(kind, "district") != 0 && strcmp(kind, "school") != 0)
-        return fail(err, errlen, "kind must be district or school", ORGS_INVALID);
+        return fail(err, errlen, "kind must be district or school", DB_INVALID);
     if (parent_id != NULL) {
         if (strcmp(kind, "school") != 0)
-            return fail(err, errlen, "only a school can belong to a district", ORGS_INVALID);
+            return fail(err, errlen, "only a school can belong to a district", DB_INVALID);
         if (!is_uuid(parent_id))
-            return fail(err, errlen, "parent_id must be a UUID", ORGS_INVALID);
+            return fail(err, errlen, "parent_id must be a UUID", DB_INVALID);
         res = db_exec(db, "SELECT kind FROM organizations WHERE id = $1", 1, &parent_id, true);
         if (res == NULL)
-            return fail(err, errlen, "database unavailable", ORGS_DB_ERROR);
+            return fail(err, errlen, "database unavailable", DB_ERROR);
         if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 0), "district") != 0) {
             PQclear(res);
-            return fail(err, errlen, "parent_id must name a district", ORGS_NOT_FOUND);
+            return fail(err, errlen, "parent_id must name a district", DB_NOT_FOUND);
         }
         PQclear(res);
     }
@@ -55,14 +55,14 @@ static enum orgs_status org_insert(struct db *db, const char *name, const char *
                   "RETURNING id",
                   3, params, false);
     if (res == NULL)
-        return fail(err, errlen, "database unavailable", ORGS_DB_ERROR);
+        return fail(err, errlen, "database unavailable", DB_ERROR);
     *id_out = xstrdup(PQgetvalue(res, 0, 0));
     PQclear(res);
-    return ORGS_OK;
+    return DB_OK;
 }
 
-static enum orgs_status team_insert(struct db *db, const char *org_id, const char *name,
-                                    char **id_out, char *err, size_t errlen)
+static enum db_status team_insert(struct db *db, const char *org_id, const char *name,
+                                  char **id_out, char *err, size_t errlen)
 {
     const char *params[2] = {org_id, name};
     size_t len = strlen(name);
@@ -70,9 +70,9 @@ static enum orgs_status team_insert(struct db *db, const char *org_id, const cha
 
     *id_out = NULL;
     if (len == 0 || len > 200 || !utf8_valid(name, len))
-        return fail(err, errlen, "name must be 1 to 200 characters", ORGS_INVALID);
+        return fail(err, errlen, "name must be 1 to 200 characters", DB_INVALID);
     if (!is_uuid(org_id))
-        return fail(err, errlen, "organization_id must be a UUID", ORGS_INVALID);
+        return fail(err, errlen, "organization_id must be a UUID", DB_INVALID);
     res = db_exec(db,
                   "WITH o AS (SELECT id FROM organizations WHERE id = $1), "
                   "t AS (INSERT INTO teams (organization_id, name) SELECT id, $2 FROM o "
@@ -80,23 +80,23 @@ static enum orgs_status team_insert(struct db *db, const char *org_id, const cha
                   "SELECT (SELECT count(*) FROM o), (SELECT id FROM t)",
                   2, params, false);
     if (res == NULL)
-        return fail(err, errlen, "database unavailable", ORGS_DB_ERROR);
+        return fail(err, errlen, "database unavailable", DB_ERROR);
     if (strcmp(PQgetvalue(res, 0, 0), "0") == 0) {
         PQclear(res);
-        return fail(err, errlen, "no such organization", ORGS_NOT_FOUND);
+        return fail(err, errlen, "no such organization", DB_NOT_FOUND);
     }
     if (db_value(res, 0, 1) == NULL) {
         PQclear(res);
         return fail(err, errlen, "that organization already has a team with this name",
-                    ORGS_CONFLICT);
+                    DB_CONFLICT);
     }
     *id_out = xstrdup(PQgetvalue(res, 0, 1));
     PQclear(res);
-    return ORGS_OK;
+    return DB_OK;
 }
 
-static enum orgs_status team_change(struct db *db, const char *team_id, const char *user_id,
-                                    const char *what, bool add, char *err, size_t errlen)
+static enum db_status team_change(struct db *db, const char *team_id, const char *user_id,
+                                  const char *what, bool add, char *err, size_t errlen)
 {
     const char *params[2] = {team_id, user_id};
     bool coach = strcmp(what, "coach") == 0;
@@ -104,21 +104,21 @@ static enum orgs_status team_change(struct db *db, const char *team_id, const ch
     const char *sql;
 
     if (!is_uuid(team_id) || !is_uuid(user_id))
-        return fail(err, errlen, "no such team or user", ORGS_NOT_FOUND);
+        return fail(err, errlen, "no such team or user", DB_NOT_FOUND);
     res = db_exec(db,
                   "SELECT (SELECT count(*) FROM teams WHERE id = $1), "
                   "(SELECT role FROM users WHERE id = $2)",
                   2, params, true);
     if (res == NULL)
-        return fail(err, errlen, "database unavailable", ORGS_DB_ERROR);
+        return fail(err, errlen, "database unavailable", DB_ERROR);
     if (strcmp(PQgetvalue(res, 0, 0), "1") != 0 || db_value(res, 0, 1) == NULL) {
         PQclear(res);
-        return fail(err, errlen, "no such team or user", ORGS_NOT_FOUND);
+        return fail(err, errlen, "no such team or user", DB_NOT_FOUND);
     }
     if (coach && add && strcmp(PQgetvalue(res, 0, 1), "educator") == 0) {
         PQclear(res);
         return fail(err, errlen, "only a coach or an admin can be assigned to coach a team",
-                    ORGS_INVALID);
+                    DB_INVALID);
     }
     PQclear(res);
     if (add)
@@ -131,50 +131,50 @@ static enum orgs_status team_change(struct db *db, const char *team_id, const ch
                     : "DELETE FROM team_members WHERE team_id = $1 AND user_id = $2";
     res = db_exec(db, sql, 2, params, false);
     if (res == NULL)
-        return fail(err, errlen, "database unavailable", ORGS_DB_ERROR);
+        return fail(err, errlen, "database unavailable", DB_ERROR);
     if (!add && strcmp(PQcmdTuples(res), "0") == 0) {
         PQclear(res);
-        return fail(err, errlen, "that user is not on the team", ORGS_NOT_FOUND);
+        return fail(err, errlen, "that user is not on the team", DB_NOT_FOUND);
     }
     PQclear(res);
-    return ORGS_OK;
+    return DB_OK;
 }
 
 /* Ends the transaction that st's change ran in: with its audit row
  * (action on target_type target_id by who, detail taken over) and COMMIT
- * when st is ORGS_OK, else ROLLBACK.  Returns st, or ORGS_DB_ERROR when
+ * when st is DB_OK, else ROLLBACK.  Returns st, or DB_ERROR when
  * the audit row or the COMMIT failed (*id_out freed then). */
-static enum orgs_status finish(struct db *db, enum orgs_status st, const struct orgs_actor *who,
-                               const char *action, const char *target_type, const char *target_id,
-                               json_object *detail, char **id_out, char *err, size_t errlen)
+static enum db_status finish(struct db *db, enum db_status st, const struct orgs_actor *who,
+                             const char *action, const char *target_type, const char *target_id,
+                             json_object *detail, char **id_out, char *err, size_t errlen)
 {
-    if (st == ORGS_OK && audit_record(db, who->id, action, target_type, target_id, who->ip, detail)
+    if (st == DB_OK && audit_record(db, who->id, action, target_type, target_id, who->ip, detail)
         && store_tx(db, "COMMIT"))
-        return ORGS_OK;
-    if (st == ORGS_OK) {
+        return DB_OK;
+    if (st == DB_OK) {
         detail = NULL; /* audit_record() took it */
-        st = fail(err, errlen, "database unavailable", ORGS_DB_ERROR);
+        st = fail(err, errlen, "database unavailable", DB_ERROR);
     }
     if (detail != NULL)
         json_object_put(detail);
     (void)store_tx(db, "ROLLBACK");
-    if (id_out != NULL && st != ORGS_OK) {
+    if (id_out != NULL && st != DB_OK) {
         free(*id_out);
         *id_out = NULL;
     }
     return st;
 }
 
-enum orgs_status org_create(struct db *db, const struct orgs_actor *who, const char *name,
-                            const char *kind, const char *parent_id, char **id_out, char *err,
-                            size_t errlen)
+enum db_status org_create(struct db *db, const struct orgs_actor *who, const char *name,
+                          const char *kind, const char *parent_id, char **id_out, char *err,
+                          size_t errlen)
 {
     json_object *detail;
-    enum orgs_status st;
+    enum db_status st;
 
     *id_out = NULL;
     if (!store_tx(db, "BEGIN"))
-        return fail(err, errlen, "database unavailable", ORGS_DB_ERROR);
+        return fail(err, errlen, "database unavailable", DB_ERROR);
     st = org_insert(db, name, kind, parent_id, id_out, err, errlen);
     detail = json_object_new_object();
     json_object_object_add(detail, "name", json_object_new_string(name));
@@ -182,29 +182,29 @@ enum orgs_status org_create(struct db *db, const struct orgs_actor *who, const c
     return finish(db, st, who, "org.create", "organization", *id_out, detail, id_out, err, errlen);
 }
 
-enum orgs_status team_create(struct db *db, const struct orgs_actor *who, const char *org_id,
-                             const char *name, char **id_out, char *err, size_t errlen)
+enum db_status team_create(struct db *db, const struct orgs_actor *who, const char *org_id,
+                           const char *name, char **id_out, char *err, size_t errlen)
 {
-    enum orgs_status st;
+    enum db_status st;
 
     *id_out = NULL;
     if (!store_tx(db, "BEGIN"))
-        return fail(err, errlen, "database unavailable", ORGS_DB_ERROR);
+        return fail(err, errlen, "database unavailable", DB_ERROR);
     st = team_insert(db, org_id, name, id_out, err, errlen);
     return finish(db, st, who, "team.create", "team", *id_out, NULL, id_out, err, errlen);
 }
 
-enum orgs_status team_set(struct db *db, const struct orgs_actor *who, const char *team_id,
-                          const char *user_id, const char *what, bool add, char *err, size_t errlen)
+enum db_status team_set(struct db *db, const struct orgs_actor *who, const char *team_id,
+                        const char *user_id, const char *what, bool add, char *err, size_t errlen)
 {
     char action[32];
     json_object *detail;
-    enum orgs_status st;
+    enum db_status st;
 
     if (who == NULL)
         return team_change(db, team_id, user_id, what, add, err, errlen);
     if (!store_tx(db, "BEGIN"))
-        return fail(err, errlen, "database unavailable", ORGS_DB_ERROR);
+        return fail(err, errlen, "database unavailable", DB_ERROR);
     st = team_change(db, team_id, user_id, what, add, err, errlen);
     snprintf(action, sizeof(action), "team.%s.%s", what, add ? "add" : "remove");
     detail = json_object_new_object();
@@ -280,8 +280,8 @@ bool team_list(struct db *db, struct arena *a, const char *org_id, bool by_org,
     return true;
 }
 
-enum orgs_status team_people(struct db *db, struct arena *a, const char *team_id,
-                             struct team_person **rows, size_t *n)
+enum db_status team_people(struct db *db, struct arena *a, const char *team_id,
+                           struct team_person **rows, size_t *n)
 {
     const char *params[1] = {team_id};
     PGresult *res;
@@ -298,10 +298,10 @@ enum orgs_status team_people(struct db *db, struct arena *a, const char *team_id
                   ") p ON true WHERE t.id = $1::uuid ORDER BY p.k, lower(p.name), p.id",
                   1, params, true);
     if (res == NULL)
-        return ORGS_DB_ERROR;
+        return DB_ERROR;
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return ORGS_NOT_FOUND;
+        return DB_NOT_FOUND;
     }
     *rows = arena_alloc(a, (size_t)PQntuples(res) * sizeof(**rows));
     for (i = 0; i < PQntuples(res); i++) {
@@ -316,5 +316,5 @@ enum orgs_status team_people(struct db *db, struct arena *a, const char *team_id
     }
     *n = (size_t)got;
     PQclear(res);
-    return ORGS_OK;
+    return DB_OK;
 }

@@ -3,6 +3,12 @@
  * module (docs/architecture.md, "Where SQL lives").  http/response.h's
  * resp_db_status() turns it into the HTTP answer, one table for all
  * handlers.
+ *
+ * Two outcomes are not failures of a db function and keep their own enums:
+ * identities.h's identity_result (which of three ways a sign-in found its
+ * user, or which of three refusals the sign-in page must name) and
+ * ratelimit.h's ratelimit_result (RATE_LIMITED is an answer, a 429 with
+ * Retry-After that http/ratelimit.c writes, not a state of a row).
  */
 #ifndef PLC_DB_STATUS_H
 #define PLC_DB_STATUS_H

@@ -48,16 +48,19 @@ static bool limit_param(struct request *req, int64_t def, int64_t max, int *out)
     return true;
 }
 
-/* Answers an orgs_status other than ORGS_OK. */
-static void orgs_error(struct request *req, enum orgs_status st, const char *err)
+/* Answers a db/orgs.h status: true on DB_OK; otherwise false after the
+ * error, with err as its message (orgs.h says why in err): DB_INVALID is
+ * 400 invalid_field and DB_CONFLICT 409 conflict with that message, the
+ * rest resp_db_status()'s. */
+static bool orgs_answer(struct request *req, enum db_status st, const char *err)
 {
-    switch (st) {
-    case ORGS_INVALID: resp_error(req, 400, "invalid_field", "%s", err); break;
-    case ORGS_NOT_FOUND: resp_error(req, 404, "not_found", "%s", err); break;
-    case ORGS_CONFLICT: resp_error(req, 409, "conflict", "%s", err); break;
-    case ORGS_OK:
-    case ORGS_DB_ERROR: resp_db_unavailable(req); break;
-    }
+    if (st == DB_INVALID)
+        resp_error(req, 400, "invalid_field", "%s", err);
+    else if (st == DB_CONFLICT)
+        resp_error(req, 409, "conflict", "%s", err);
+    else
+        return resp_db_status(req, st, err);
+    return false;
 }
 
 void h_admin_users(struct request *req)
@@ -137,14 +140,9 @@ void h_admin_user_patch(struct request *req)
     change.org_given = org_given;
     change.org = org;
     change.disabled = has_disabled ? disabled : -1;
-    switch (user_admin_update(req->db, &change, me->id, request_client_ip(req))) {
-    case STORE_OK: break;
-    case STORE_NOT_FOUND:
-        resp_error(req, 404, "not_found",
-                   org != NULL ? "no such user or organization" : "no such user");
+    if (!resp_db_status(req, user_admin_update(req->db, &change, me->id, request_client_ip(req)),
+                        org != NULL ? "no such user or organization" : "no such user"))
         return;
-    default: resp_db_unavailable(req); return;
-    }
     profile = user_profile(req->db, id, &failed);
     if (profile == NULL) {
         resp_db_unavailable(req);
@@ -160,22 +158,20 @@ static void answer_link(struct request *req, const char *user_id, bool created)
 {
     const struct auth_user *me = req->user;
     struct signin_link link;
-    enum store_result st;
+    enum db_status st;
     json_object *out, *profile = NULL;
     char *url = signin_link_issue(req->db, req->cfg, user_id, NULL, me->id, request_client_ip(req),
                                   "admin", &link, &st);
     bool failed;
 
-    switch (st) {
-    case STORE_OK: break;
-    case STORE_NOT_FOUND: resp_error(req, 404, "not_found", "no such enabled user"); return;
-    case STORE_CONFLICT:
+    if (st == DB_CONFLICT) {
         resp_error(req, 409, "sso_account",
                    "this person signs in through single sign-on; a sign-in link is for local "
                    "accounts");
         return;
-    default: resp_db_unavailable(req); return;
     }
+    if (!resp_db_status(req, st, "no such enabled user"))
+        return;
     if (created && (profile = user_profile(req->db, user_id, &failed)) == NULL) {
         free(url);
         resp_db_unavailable(req);
@@ -279,7 +275,7 @@ void h_admin_org_create(struct request *req)
     const char *name, *kind, *parent;
     struct orgs_actor who = actor(req);
     char err[128], *id = NULL;
-    enum orgs_status st;
+    enum db_status st;
 
     if (body == NULL || !body_only_fields(req, body, fields)
         || !body_string(req, body, "name", 1, 200, true, &name)
@@ -287,10 +283,8 @@ void h_admin_org_create(struct request *req)
         || !body_string(req, body, "parent_id", 0, 64, false, &parent))
         return;
     st = org_create(req->db, &who, name, kind, parent, &id, err, sizeof(err));
-    if (st != ORGS_OK) {
-        orgs_error(req, st, err);
+    if (!orgs_answer(req, st, err))
         return;
-    }
     o = json_object_new_object();
     json_add_str(o, "id", id);
     json_add_str(o, "name", name);
@@ -337,17 +331,15 @@ void h_admin_team_create(struct request *req)
     const char *org, *name;
     struct orgs_actor who = actor(req);
     char err[128], *id = NULL;
-    enum orgs_status st;
+    enum db_status st;
 
     if (body == NULL || !body_only_fields(req, body, fields)
         || !body_string(req, body, "organization_id", 1, 64, true, &org)
         || !body_string(req, body, "name", 1, 200, true, &name))
         return;
     st = team_create(req->db, &who, org, name, &id, err, sizeof(err));
-    if (st != ORGS_OK) {
-        orgs_error(req, st, err);
+    if (!orgs_answer(req, st, err))
         return;
-    }
     t = json_object_new_object();
     json_add_str(t, "id", id);
     json_add_str(t, "name", name);
@@ -362,13 +354,11 @@ static void team_change(struct request *req, const char *what)
     const char *team = request_param(req, "id"), *user = request_param(req, "user_id");
     struct orgs_actor who = actor(req);
     char err[128];
-    enum orgs_status st = team_set(req->db, &who, team, user, what, strcmp(req->method, "PUT") == 0,
-                                   err, sizeof(err));
+    enum db_status st = team_set(req->db, &who, team, user, what, strcmp(req->method, "PUT") == 0,
+                                 err, sizeof(err));
 
-    if (st != ORGS_OK) {
-        orgs_error(req, st, err);
+    if (!orgs_answer(req, st, err))
         return;
-    }
     req->resp.status = 204;
 }
 
@@ -387,16 +377,14 @@ void h_admin_team_people(struct request *req)
     const char *id = route_uuid(req, "id", "team");
     struct team_person *rows;
     json_object *members, *coaches, *out;
-    enum orgs_status st;
+    enum db_status st;
     size_t i, n;
 
     if (id == NULL)
         return;
     st = team_people(req->db, &req->arena, id, &rows, &n);
-    if (st != ORGS_OK) {
-        orgs_error(req, st, "no such team");
+    if (!orgs_answer(req, st, "no such team"))
         return;
-    }
     members = json_object_new_array();
     coaches = json_object_new_array();
     for (i = 0; i < n; i++) {

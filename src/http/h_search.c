@@ -10,6 +10,7 @@
 #include "http/request.h"
 #include "http/response.h"
 #include "http/validate.h"
+#include "library/domains.h"
 #include "library/search.h"
 #include "util/text.h"
 
@@ -23,8 +24,7 @@ void h_search(struct request *req)
     const char *q, *domain;
     int64_t k;
 
-    if (!query_only_params(req, allowed)
-        || !query_enum(req, "domain", (const char *const *)search_domains, "", &domain)
+    if (!query_only_params(req, allowed) || !query_enum(req, "domain", domain_names, "", &domain)
         || !query_int(req, "k", 1, SEARCH_K_MAX, 5, &k))
         return;
     q = request_query(req, "q");

@@ -31,6 +31,10 @@
 #include "util/cfg.h"
 #include "util/text.h"
 
+/* What a link that cannot be seen answers, whether unknown, expired or
+ * revoked: the same 404 for all three. */
+#define LINK_GONE "this link does not exist, has expired or was revoked"
+
 /* Returns PLCCOACH_PUBLIC_URL + "/shared/" + token, in the arena. */
 static const char *share_url(struct request *req, const char *token)
 {
@@ -66,14 +70,11 @@ void h_shares_create(struct request *req)
         resp_error(req, 500, "internal", "could not make a share link");
         return;
     }
-    switch (
-        share_create(req->db, u->id, id, hash, has_days ? days : 0, request_client_ip(req), &row)) {
-    case STORE_OK: break;
-    case STORE_NOT_FOUND: resp_error(req, 404, "not_found", "no such conversation"); return;
-    case STORE_CONFLICT:
-    case STORE_INVALID:
-    case STORE_ERROR: resp_db_unavailable(req); return;
-    }
+    if (!resp_db_status(req,
+                        share_create(req->db, u->id, id, hash, has_days ? days : 0,
+                                     request_client_ip(req), &row),
+                        "no such conversation"))
+        return;
     out = json_object_new_object();
     json_object_object_get_ex(row, "id", &v);
     json_object_object_add(out, "id", json_object_get(v));
@@ -99,13 +100,8 @@ void h_shares_list(struct request *req)
         resp_db_unavailable(req);
         return;
     }
-    switch (share_list(req->db, u->id, id, &list)) {
-    case STORE_OK: break;
-    case STORE_NOT_FOUND: resp_error(req, 404, "not_found", "no such conversation"); return;
-    case STORE_CONFLICT:
-    case STORE_INVALID:
-    case STORE_ERROR: resp_db_unavailable(req); return;
-    }
+    if (!resp_db_status(req, share_list(req->db, u->id, id, &list), "no such conversation"))
+        return;
     out = json_object_new_object();
     json_object_object_add(out, "shares", list);
     resp_json(req, 200, out);
@@ -122,13 +118,9 @@ void h_shares_revoke(struct request *req)
         resp_db_unavailable(req);
         return;
     }
-    switch (share_revoke(req->db, u->id, id, share_id, request_client_ip(req))) {
-    case STORE_OK: req->resp.status = 204; return;
-    case STORE_NOT_FOUND: resp_error(req, 404, "not_found", "no such share"); return;
-    case STORE_CONFLICT:
-    case STORE_INVALID:
-    case STORE_ERROR: resp_db_unavailable(req); return;
-    }
+    if (resp_db_status(req, share_revoke(req->db, u->id, id, share_id, request_client_ip(req)),
+                       "no such share"))
+        req->resp.status = 204;
 }
 
 /* The token of a /api/shared/{token}/... path as its digest in hash, or
@@ -138,7 +130,7 @@ static bool token_hash(struct request *req, char hash[SHA256_HEX_LEN + 1])
     const char *token = request_param(req, "token");
 
     if (token == NULL || !token_well_formed(token) || !token_digest(token, hash)) {
-        resp_error(req, 404, "not_found", "this link does not exist, has expired or was revoked");
+        resp_error(req, 404, "not_found", "%s", LINK_GONE);
         return false;
     }
     if (req->db == NULL) {
@@ -153,18 +145,14 @@ static bool token_hash(struct request *req, char hash[SHA256_HEX_LEN + 1])
 static void answer_view(struct request *req, bool with_messages)
 {
     char hash[SHA256_HEX_LEN + 1];
-    enum store_result st;
+    enum db_status st;
     json_object *out;
 
     if (!token_hash(req, hash))
         return;
     out = share_view(req->db, hash, with_messages, &st);
     if (out == NULL) {
-        if (st == STORE_NOT_FOUND)
-            resp_error(req, 404, "not_found",
-                       "this link does not exist, has expired or was revoked");
-        else
-            resp_db_unavailable(req);
+        (void)resp_db_status(req, st == DB_OK ? DB_ERROR : st, LINK_GONE);
         return;
     }
     resp_json(req, 200, out);
@@ -197,15 +185,9 @@ void h_shared_copy(struct request *req)
 
     if (!token_hash(req, hash))
         return;
-    switch (share_copy(req->db, u->id, hash, request_client_ip(req), &conv_id)) {
-    case STORE_OK: break;
-    case STORE_NOT_FOUND:
-        resp_error(req, 404, "not_found", "this link does not exist, has expired or was revoked");
+    if (!resp_db_status(req, share_copy(req->db, u->id, hash, request_client_ip(req), &conv_id),
+                        LINK_GONE))
         return;
-    case STORE_CONFLICT:
-    case STORE_INVALID:
-    case STORE_ERROR: resp_db_unavailable(req); return;
-    }
     out = json_object_new_object();
     json_object_object_add(out, "conversation_id", json_object_new_string(conv_id));
     free(conv_id);

@@ -24,9 +24,9 @@
 
 enum { ASSESS, COLLAB, LEAD, CURRIC, DATA, CULTURE, LEARN };
 
-static const char *const names[DOMAIN_COUNT] = {
+const char *const domain_names[DOMAIN_COUNT + 1] = {
     "assessment",    "collaboration",  "leadership",       "curriculum",
-    "data_analysis", "school_culture", "student_learning",
+    "data_analysis", "school_culture", "student_learning", NULL,
 };
 
 struct term {
@@ -214,7 +214,7 @@ static bool stem_match(const char *w, size_t wl, const char *s, size_t sl)
 
 const char *domain_name(size_t i)
 {
-    return i < DOMAIN_COUNT ? names[i] : NULL;
+    return i < DOMAIN_COUNT ? domain_names[i] : NULL;
 }
 
 bool domain_parse(const char *name, size_t *out)
@@ -222,7 +222,7 @@ bool domain_parse(const char *name, size_t *out)
     size_t i;
 
     for (i = 0; i < DOMAIN_COUNT; i++)
-        if (strcmp(name, names[i]) == 0) {
+        if (strcmp(name, domain_names[i]) == 0) {
             *out = i;
             return true;
         }
@@ -341,7 +341,8 @@ void domains_pg_array(unsigned set, char *out, size_t len)
     used = (size_t)snprintf(out, len, "{");
     for (i = 0; i < DOMAIN_COUNT && used < len; i++)
         if (set & (1u << i)) {
-            used += (size_t)snprintf(out + used, len - used, "%s%s", first ? "" : ",", names[i]);
+            used +=
+                (size_t)snprintf(out + used, len - used, "%s%s", first ? "" : ",", domain_names[i]);
             first = false;
         }
     if (used < len)

@@ -18,6 +18,10 @@
 #define DOMAIN_RELATIVE 0.5
 #define DOMAIN_MAX_TAGS 3
 
+/* The domains' names, in order (bit i of a set is domain_names[i]), then
+ * NULL: the one list of them. */
+extern const char *const domain_names[DOMAIN_COUNT + 1];
+
 /* Returns the name of domain i ("assessment", ...), or NULL past the end. */
 const char *domain_name(size_t i);
 

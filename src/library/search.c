@@ -25,19 +25,6 @@
 #include "util/json.h"
 #include "util/log.h"
 
-const char *const search_domains[] = {
-    "assessment",    "collaboration",  "leadership",       "curriculum",
-    "data_analysis", "school_culture", "student_learning", NULL};
-
-bool search_domain_valid(const char *domain)
-{
-    size_t i;
-    for (i = 0; search_domains[i] != NULL; i++)
-        if (strcmp(search_domains[i], domain) == 0)
-            return true;
-    return false;
-}
-
 /* Parses a JSON array of strings (trusted: array_to_json from PostgreSQL)
  * into an arena array. */
 static const char **json_strings(struct arena *a, const char *text, size_t *n)
@@ -448,6 +435,29 @@ static json_object *evidence_json(const struct search_evidence *e)
     return o;
 }
 
+void search_hit_source_json(json_object *o, const struct search_hit *h, bool with_ids)
+{
+    json_object *book = json_object_new_object(), *ch = json_object_new_object(),
+                *pages = json_object_new_object(), *authors = json_object_new_array();
+    size_t i;
+
+    if (with_ids)
+        json_add_str(book, "id", h->book_id);
+    json_add_str(book, "title", h->book_title);
+    for (i = 0; i < h->nauthors; i++)
+        json_object_array_add(authors, json_object_new_string(h->authors[i]));
+    json_object_object_add(book, "authors", authors);
+    json_object_object_add(o, "book", book);
+    if (with_ids)
+        json_add_str(ch, "id", h->chapter_id);
+    json_add_str(ch, "number", h->chapter_number);
+    json_add_str(ch, "title", h->chapter_title);
+    json_object_object_add(o, "chapter", ch);
+    json_add_str(pages, "start", h->page_start);
+    json_add_str(pages, "end", h->page_end);
+    json_object_object_add(o, "pages", pages);
+}
+
 json_object *search_result_json(const struct search_result *res, bool include_text)
 {
     json_object *root = json_object_new_object(), *arr = json_object_new_array();
@@ -455,24 +465,10 @@ json_object *search_result_json(const struct search_result *res, bool include_te
 
     for (i = 0; i < res->n; i++) {
         const struct search_hit *h = &res->hits[i];
-        json_object *o = json_object_new_object(), *book = json_object_new_object(),
-                    *ch = json_object_new_object(), *pages = json_object_new_object(),
-                    *authors = json_object_new_array(), *domains = json_object_new_array();
+        json_object *o = json_object_new_object(), *domains = json_object_new_array();
         json_add_str(o, "chunk_id", h->chunk_id);
-        json_add_str(book, "id", h->book_id);
-        json_add_str(book, "title", h->book_title);
-        for (j = 0; j < h->nauthors; j++)
-            json_object_array_add(authors, json_object_new_string(h->authors[j]));
-        json_object_object_add(book, "authors", authors);
-        json_object_object_add(o, "book", book);
-        json_add_str(ch, "id", h->chapter_id);
-        json_add_str(ch, "number", h->chapter_number);
-        json_add_str(ch, "title", h->chapter_title);
-        json_object_object_add(o, "chapter", ch);
+        search_hit_source_json(o, h, true);
         json_add_str(o, "section", h->section);
-        json_add_str(pages, "start", h->page_start);
-        json_add_str(pages, "end", h->page_end);
-        json_object_object_add(o, "pages", pages);
         for (j = 0; j < h->ndomains; j++)
             json_object_array_add(domains, json_object_new_string(h->domains[j]));
         json_object_object_add(o, "domains", domains);

@@ -154,6 +154,13 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
 /* Releases everything res owns. */
 void search_result_free(struct search_result *res);
 
+/* Adds to o where hit h comes from, as the search results and the
+ * coach's citations show it: "book" {title, authors}, "chapter" {number,
+ * title} (each with its "id" first when with_ids) and "pages" {start,
+ * end}.  The objects added are o's. */
+void search_hit_source_json(json_object *o, const struct search_hit *h, bool with_ids)
+    __attribute__((nonnull));
+
 /* Returns the result as {"results":[...],"nothing_relevant":bool,
  * "evidence":{...}}; caller json_object_put()s it.  include_text false
  * leaves "text" out. */
@@ -211,10 +218,5 @@ double search_coverage(const struct search_term *terms, size_t n);
  * swaps of adjacent bytes) between a and b, or limit + 1 when it is
  * larger than limit. */
 size_t search_edit_distance(const char *a, const char *b, size_t limit) __attribute__((nonnull));
-
-/* Returns true when the domain is one of the seven (src/library/domains.h). */
-bool search_domain_valid(const char *domain) __attribute__((nonnull));
-
-extern const char *const search_domains[]; /* NULL-terminated */
 
 #endif

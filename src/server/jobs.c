@@ -56,13 +56,13 @@ static bool drain_queue(struct db *db, const struct config *cfg)
     while (!stop_requested) {
         struct ingest_job job;
         char err[512] = "", *book_id = NULL;
-        enum job_claim c = job_claim(db, &job);
+        enum db_status c = job_claim(db, &job);
         bool ok, transient = false, requeued = false, recorded, orphan = false;
         long cpu_ms = 0;
 
-        if (c == JOB_NONE)
+        if (c == DB_NOT_FOUND)
             return true;
-        if (c == JOB_ERROR)
+        if (c == DB_ERROR)
             return false;
         log_set_request_id(job.id);
         LOG_FIELDS(LOG_INFO, "job started", LF_STR("file", job.filename));

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "util/buf.h"
 #include "util/text.h"
 
 size_t utf8_sequence_length(const char *str, size_t n)
@@ -180,4 +181,66 @@ int64_t now_ms(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool line_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Appends the n bytes of one character at c to out unless it would be
+ * character max + 1 (false); *keep becomes where the max-th begins. */
+static bool line_put(struct buf *out, const char *c, size_t n, size_t max, size_t *chars,
+                     size_t *keep)
+{
+    if (*chars + 1 == max)
+        *keep = out->len;
+    if (++*chars > max)
+        return false;
+    buf_append(out, c, n);
+    return true;
+}
+
+void text_line(struct buf *out, const char *text, size_t max_chars, unsigned flags)
+{
+    size_t len = strlen(text), i = 0, chars = 0, start = out->len, keep = start, word = start;
+    bool space = false, cut = (flags & TEXT_TRUNCATED) != 0;
+
+    while (i < len) {
+        size_t n = utf8_sequence_length(text + i, len - i);
+        if (n == 0) {
+            i++;
+            continue;
+        }
+        if (n == 1 && line_space(text[i])) {
+            space = chars > 0;
+            i++;
+            continue;
+        }
+        if (space) {
+            if (!line_put(out, " ", 1, max_chars, &chars, &keep)) {
+                cut = true;
+                break;
+            }
+            word = out->len - 1;
+            space = false;
+        }
+        if (!line_put(out, text + i, n, max_chars, &chars, &keep)) {
+            cut = true;
+            break;
+        }
+        i += n;
+    }
+    if (!cut)
+        return;
+    /* Room for the ellipsis: drop the last character when the text filled
+     * every place (back to the last space, for a cut at a word), then any
+     * space or comma before the ellipsis. */
+    if (chars >= max_chars)
+        out->len = (flags & TEXT_AT_WORD) && word > start ? word : keep;
+    while (out->len > start
+           && (out->data[out->len - 1] == ' '
+               || ((flags & TEXT_AT_WORD) && out->data[out->len - 1] == ',')))
+        out->len--;
+    buf_puts(out, "\xe2\x80\xa6"); /* U+2026 */
 }

@@ -1,6 +1,7 @@
 /*
  * Small text helpers for untrusted bytes: UTF-8 validation,
- * percent-decoding, bounded integer parsing, case-insensitive compare.
+ * percent-decoding, bounded integer parsing, case-insensitive compare,
+ * a text on one line cut to a length.
  */
 #ifndef PLC_UTIL_TEXT_H
 #define PLC_UTIL_TEXT_H
@@ -8,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct buf;
 
 /* Returns the length (1-4) of the valid UTF-8 sequence at s (n bytes
  * available), or 0 when it is invalid (overlong, surrogate, > U+10FFFF,
@@ -45,5 +48,20 @@ int64_t now_ms(void);
 /* Returns the 64-bit FNV-1a hash of s[0..n) (not for anything an attacker
  * may choose to collide: hash tables of the library's own words). */
 uint64_t fnv1a64(const char *s, size_t n) __attribute__((nonnull));
+
+/* text_line()'s flags. */
+#define TEXT_TRUNCATED 1u /* the text was already cut: end in "…" anyway */
+#define TEXT_AT_WORD 2u   /* cut after the last whole word, not mid-word */
+
+/* Appends text to out on one line of at most max_chars characters: runs
+ * of white space become one space, leading and trailing space go, invalid
+ * UTF-8 bytes are skipped, and a UTF-8 sequence is never split.  A text
+ * that does not fit (or any, with TEXT_TRUNCATED) is cut and ends in "…",
+ * counted in max_chars, with no space before it; with TEXT_AT_WORD the
+ * cut is at the last space that fits (when there is one) and a comma
+ * before the "…" goes too.  max_chars must be >= 1.  A conversation's
+ * preview and a question's title. */
+void text_line(struct buf *out, const char *text, size_t max_chars, unsigned flags)
+    __attribute__((nonnull));
 
 #endif

@@ -16,35 +16,13 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "t/db/tool.h"
 #include "tap/basic.h"
 #include "util/cfg.h"
 #include "util/log.h"
 #include "util/text.h"
 
 static PGconn *admin;
-
-/* The backend pid of db's connection (connecting first). */
-static char *backend_pid(struct db *db)
-{
-    static char pid[24];
-    PGresult *r = db_exec(db, "SELECT pg_backend_pid()", 0, NULL, true);
-
-    snprintf(pid, sizeof(pid), "%s", r ? PQgetvalue(r, 0, 0) : "0");
-    PQclear(r);
-    return pid;
-}
-
-/* Ends backend pid from the admin connection and waits until it is gone. */
-static void terminate(const char *pid)
-{
-    const char *params[1] = {pid};
-    PGresult *r = PQexecParams(admin, "SELECT pg_terminate_backend($1::int, 5000)", 1, NULL, params,
-                               NULL, NULL, 0);
-
-    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQgetvalue(r, 0, 0)[0] != 't')
-        bail("pg_terminate_backend failed: %s", PQerrorMessage(admin));
-    PQclear(r);
-}
 
 /* One value of a query on the admin connection. */
 static long count(const char *sql)
@@ -75,13 +53,13 @@ int main(void)
     db_init(&db, &cfg);
 
     /* A statement after the server ended the idle connection. */
-    snprintf(pid, sizeof(pid), "%s", backend_pid(&db));
-    terminate(pid);
+    snprintf(pid, sizeof(pid), "%s", dbtool_backend_pid(&db));
+    dbtool_terminate(admin, pid);
     r = db_exec(&db, "INSERT INTO t VALUES (1)", 0, NULL, false);
     ok(r != NULL, "an insert after the server ended the idle connection succeeds");
     PQclear(r);
     is_int(1, count("SELECT count(*) FROM t"), "exactly once");
-    ok(strcmp(backend_pid(&db), pid) != 0, "on a new connection");
+    ok(strcmp(dbtool_backend_pid(&db), pid) != 0, "on a new connection");
 
     /* A transaction whose connection is lost. */
     r = db_exec(&db, "BEGIN", 0, NULL, false);
@@ -89,7 +67,7 @@ int main(void)
     r = db_exec(&db, "INSERT INTO t VALUES (2)", 0, NULL, false);
     ok(r != NULL, "a transaction begins and inserts");
     PQclear(r);
-    terminate(backend_pid(&db));
+    dbtool_terminate(admin, dbtool_backend_pid(&db));
     r = db_exec(&db, "INSERT INTO t VALUES (3)", 0, NULL, false);
     ok(r == NULL, "its next statement fails: the transaction died with its connection");
     PQclear(r);
@@ -107,7 +85,7 @@ int main(void)
 
     r = db_exec(&db, "BEGIN", 0, NULL, false);
     PQclear(r);
-    terminate(backend_pid(&db));
+    dbtool_terminate(admin, dbtool_backend_pid(&db));
     r = db_exec(&db, "ROLLBACK", 0, NULL, false);
     ok(r != NULL, "a broken transaction's ROLLBACK succeeds (there is nothing left to undo)");
     PQclear(r);

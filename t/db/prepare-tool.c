@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "t/db/tool.h"
 #include "tap/basic.h"
 #include "util/cfg.h"
 #include "util/log.h"
@@ -61,17 +62,6 @@ static int columns(struct db *db, const char *sql)
     return n;
 }
 
-/* The backend pid of db's connection. */
-static char *backend_pid(struct db *db)
-{
-    static char pid[24];
-    PGresult *r = db_exec(db, "SELECT pg_backend_pid()", 0, NULL, true);
-
-    snprintf(pid, sizeof(pid), "%s", r ? PQgetvalue(r, 0, 0) : "0");
-    PQclear(r);
-    return pid;
-}
-
 int main(void)
 {
     struct config cfg;
@@ -114,21 +104,14 @@ int main(void)
     is_int(0, (long long)(db.counts.prepares - c0.prepares), "uses the same statement");
 
     /* A new connection prepares again. */
-    snprintf(pid, sizeof(pid), "%s", backend_pid(&db));
-    {
-        const char *p[1] = {pid};
-        r = PQexecParams(admin, "SELECT pg_terminate_backend($1::int, 5000)", 1, NULL, p, NULL,
-                         NULL, 0);
-        if (PQresultStatus(r) != PGRES_TUPLES_OK)
-            bail("pg_terminate_backend: %s", PQerrorMessage(admin));
-        PQclear(r);
-    }
+    snprintf(pid, sizeof(pid), "%s", dbtool_backend_pid(&db));
+    dbtool_terminate(admin, pid);
     c0 = db.counts;
     r = db_exec(&db, Q_ONE, 1, params, true);
     ok(r != NULL && PQntuples(r) == 1, "after the server ended the connection, it runs");
     PQclear(r);
     is_int(1, (long long)(db.counts.prepares - c0.prepares), "prepared again");
-    ok(strcmp(backend_pid(&db), pid) != 0, "on a new connection");
+    ok(strcmp(dbtool_backend_pid(&db), pid) != 0, "on a new connection");
     is_int(1, held(&db, Q_ONE), "which holds it once");
 
     /* A migration changes a prepared statement's result type. */

@@ -9,19 +9,13 @@
 //   E2E_LINK2      another link for the same account
 //   E2E_CHROMIUM   the browser (default /usr/bin/chromium)
 //   E2E_SHOTS      where the screenshots go
-import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(join(here, '..', '..', 'frontend', 'package.json'));
-const { chromium } = require('playwright-core');
+import { join, resolve } from 'node:path';
+import { check, finish, launch } from './lib.mjs';
 
 const LINK = process.env.E2E_LINK ?? '';
 const LINK2 = process.env.E2E_LINK2 ?? '';
 const SHOTS = resolve(process.env.E2E_SHOTS ?? 'first-run-screenshots');
-const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 30000);
 if (!/^http:\/\/localhost:\d+\/sign-in\/link#[0-9a-f]{64}$/.test(LINK) || !LINK2) {
   console.log('Bail out! E2E_LINK and E2E_LINK2 must be sign-in links');
   process.exit(1);
@@ -29,37 +23,10 @@ if (!/^http:\/\/localhost:\d+\/sign-in\/link#[0-9a-f]{64}$/.test(LINK) || !LINK2
 const ORIGIN = new URL(LINK).origin;
 mkdirSync(SHOTS, { recursive: true });
 
-let n = 0;
-let failed = 0;
-const ok = (cond, what, detail) => {
-  n += 1;
-  console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${what}`);
-  if (!cond) {
-    failed += 1;
-    if (detail) for (const l of String(detail).split('\n')) console.log(`# ${l}`);
-  }
-  return cond;
-};
-async function check(what, fn) {
-  try {
-    const r = await fn();
-    return ok(r !== false, what, r === false ? 'the check returned false' : undefined);
-  } catch (e) {
-    return ok(false, what, e && e.stack ? e.stack.split('\n').slice(0, 4).join('\n') : e);
-  }
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-const newPage = async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
-  ctx.setDefaultTimeout(TIMEOUT);
-  return ctx.newPage();
-};
+// Script errors are not this scenario's checks (e2e.sh's are).
+const launched = await launch([]);
+const browser = launched.browser;
+const newPage = async () => (await launched.newPage()).page;
 
 try {
   // The link scripts/up printed: straight into the coach.
@@ -114,5 +81,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+finish();

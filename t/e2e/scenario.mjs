@@ -16,10 +16,10 @@ import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DESKTOP, MOBILE, TABLET, TIMEOUT, check, creds, diag, finish, launch, ok } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, '..', '..', 'frontend', 'package.json'));
-const { chromium } = require('playwright-core');
 const AxeBuilder = require('@axe-core/playwright').default;
 
 const env = (k, d) => {
@@ -31,47 +31,13 @@ const env = (k, d) => {
   return v;
 };
 const BASE = env('E2E_BASE_URL').replace(/\/$/, '');
-const creds = (k) => {
-  const v = env(k);
-  const i = v.indexOf(':');
-  return { email: v.slice(0, i), password: v.slice(i + 1) };
-};
 const T1 = creds('E2E_TEACHER1');
 const T2 = creds('E2E_TEACHER2');
 const ADMIN = creds('E2E_ADMIN');
 const SHOTS = resolve(env('E2E_SHOTS'));
 const BOOK = resolve(env('E2E_BOOK'));
-const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 30000);
-const DESKTOP = { width: 1280, height: 800 };
-const MOBILE = { width: 390, height: 844 };
-// A Chromebook or iPad in a team meeting (issue 19).
-const TABLET = { width: 820, height: 1180 };
 
 mkdirSync(SHOTS, { recursive: true });
-
-// ---- TAP ----------------------------------------------------------------------
-let n = 0;
-let failed = 0;
-const ok = (cond, what, detail) => {
-  n += 1;
-  console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${what}`);
-  if (!cond) {
-    failed += 1;
-    if (detail) for (const l of String(detail).split('\n')) console.log(`# ${l}`);
-  }
-  return cond;
-};
-const diag = (s) => console.log(`# ${s}`);
-
-// check WHAT FN: runs an async step; a thrown error is a failed test.
-async function check(what, fn) {
-  try {
-    const r = await fn();
-    return ok(r !== false, what);
-  } catch (e) {
-    return ok(false, what, e && e.stack ? e.stack.split('\n').slice(0, 4).join('\n') : e);
-  }
-}
 
 // ---- screenshots and axe ---------------------------------------------------
 let shot = 0;
@@ -166,25 +132,8 @@ async function ask(page, question) {
 }
 
 // ---- the scenario ------------------------------------------------------------
-const browser = await chromium.launch({
-  executablePath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
 const pageErrors = [];
-const newPage = async () => {
-  const ctx = await browser.newContext({ viewport: DESKTOP, reducedMotion: 'reduce' });
-  ctx.setDefaultTimeout(TIMEOUT);
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  // HTTP errors the app handles (401 before sign-in, 404 of a revoked
-  // link) are logged by Chromium as failed loads: not script errors.
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text());
-  });
-  return { ctx, page };
-};
+const { browser, newPage } = await launch(pageErrors);
 
 let shareUrl = '';
 try {
@@ -664,5 +613,4 @@ try {
 ok(pageErrors.length === 0, 'no JavaScript errors in the pages', pageErrors.slice(0, 10).join('\n'));
 writeFileSync(join(SHOTS, 'axe-summary.json'), JSON.stringify(axeSummary, null, 2));
 diag(`screenshots and axe-summary.json in ${SHOTS}`);
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+finish();

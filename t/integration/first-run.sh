@@ -11,17 +11,11 @@
 # app's node_modules, hard-linked from frontend/ so that no package is
 # fetched.  It builds the programs (without sanitizers) and the web app
 # from scratch: several minutes on two cores.
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-. "$PLC_SRCDIR/t/lib/tap.sh"
-. "$PLC_SRCDIR/t/lib/stack.sh"
+. "$(dirname "$0")/../lib/integration.sh"
+# shellcheck source=t/lib/e2e.sh
+. "$PLC_SRCDIR/t/lib/e2e.sh"
 
-CHROMIUM=${E2E_CHROMIUM:-/usr/bin/chromium}
-[ -x "$CHROMIUM" ] || skip_all "Chromium is not installed ($CHROMIUM)"
-command -v node >/dev/null 2>&1 || skip_all "node is not installed"
-[ -f "$PLC_SRCDIR/frontend/node_modules/playwright-core/package.json" ] ||
-    skip_all "the frontend's packages are not installed (scripts/check runs npm ci in frontend/)"
+e2e_require
 stack_require_servers
 
 # scripts/up runs its own make: keep the outer make's job server out.
@@ -77,22 +71,8 @@ LINK2=$(env -i PATH="$PATH" bash -c 'set -a; . "$0"; set +a; exec "$1" user sign
     "$CLONE/var/plccoach.env" "$CLONE/var/build/plccoach" 2>/dev/null) || true
 like "$LINK2" "^http://localhost:$PORT/sign-in/link#[0-9a-f]{64}\$" "plccoach user sign-in-link prints another"
 
-SHOTS=${E2E_SHOTS:-$PLC_BUILDDIR/t/integration/first-run-screenshots}
-rm -rf "$SHOTS"
-tapout=$STACK_DIR/first-run.tap
-rc=0
-E2E_LINK=$LINK E2E_LINK2=$LINK2 E2E_CHROMIUM=$CHROMIUM E2E_SHOTS=$SHOTS \
-    timeout 300 node "$PLC_SRCDIR/t/e2e/first-run.mjs" >"$tapout" 2>"$STACK_DIR/log/e2e-node.log" || rc=$?
-seen=0
-while IFS= read -r line; do
-    case "$line" in
-    'ok '*) seen=$((seen + 1)); pass "${line#ok * - }" ;;
-    'not ok '*) seen=$((seen + 1)); fail "${line#not ok * - }" ;;
-    '#'*) diag "${line#\# }" ;;
-    esac
-done <"$tapout"
-[ "$seen" -gt 0 ] || fail "the browser scenario reported results (exit $rc): $(tail -n 20 "$STACK_DIR/log/e2e-node.log")"
-is "$rc" 0 "the browser scenario exited 0"
+e2e_shots first-run
+e2e_run first-run 300 E2E_LINK="$LINK" E2E_LINK2="$LINK2"
 
 # Again: everything runs, an administrator has signed in, no new link.
 rc=0

@@ -1,12 +1,12 @@
-/* Tests for the preview of a conversation (db/conversations.c
- * conv_preview): white space, the 160-character limit counted in
- * characters, never cutting a UTF-8 sequence, the ellipsis. The queries
- * themselves are t/integration/conversations.sh. */
+/* Tests for a text on one line cut to a length (util/text.c text_line),
+ * what a conversation's preview (160 characters) and a question's title
+ * (80, at a word) are: white space, the limit counted in characters,
+ * never cutting a UTF-8 sequence, the ellipsis, the cut at a word. The
+ * queries are t/integration/conversations.sh. */
 #include "config.h"
 
 #include <string.h>
 
-#include "db/conversations.h"
 #include "tap/basic.h"
 #include "util/buf.h"
 #include "util/text.h"
@@ -15,11 +15,24 @@
 
 static struct buf out = BUF_INIT;
 
-/* Returns the preview of text (max characters), owned by out. */
+#define CONV_PREVIEW_CHARS 160 /* db/conversations.h's */
+
+/* Returns text_line() of text (max characters, cut mid-word; truncated:
+ * already cut), owned by out. */
 static const char *preview(const char *text, size_t max, bool truncated)
 {
     buf_reset(&out);
-    conv_preview(&out, text, max, truncated);
+    text_line(&out, text, max, truncated ? TEXT_TRUNCATED : 0);
+    return buf_str(&out);
+}
+
+/* Returns text_line() of text cut at a word (max characters), owned by
+ * out, after prefix (which stays). */
+static const char *title(const char *prefix, const char *text, size_t max)
+{
+    buf_reset(&out);
+    buf_puts(&out, prefix);
+    text_line(&out, text, max, TEXT_AT_WORD);
     return buf_str(&out);
 }
 
@@ -46,7 +59,7 @@ int main(void)
     size_t i;
     bool every_cut_ok = true;
 
-    plan(22);
+    plan(32);
 
     is_string("", preview("", 160, false), "empty text: empty preview");
     is_string("", preview(" \n\t ", 160, false), "white space only: empty preview");
@@ -105,6 +118,26 @@ int main(void)
     is_string("a", preview("a", 1, false), "one character fits a limit of 1");
     is_string("x", preview("\n\nx\n\n", 160, false), "newlines around a single character");
 
+    /* Cut at a word (a question's title). */
+    is_string("How do we write" ELLIPSIS, title("", "How do we write common assessments?", 20),
+              "at a word: cut at the last space that fits");
+    is_string("How do we write", title("", "How do we write", 20), "at a word: what fits stays");
+    is_string("How do we write", title("", "  How\n\ndo   we\twrite  ", 20),
+              "at a word: white space collapsed, ends trimmed");
+    is_string("First" ELLIPSIS, title("", "First, second third fourth", 10),
+              "at a word: a comma before the ellipsis goes");
+    is_string("abcdefghi" ELLIPSIS, title("", "abcdefghijklmnopqrstuvwxyz", 10),
+              "at a word: one long word is cut inside it");
+    is_string("abcdefghi" ELLIPSIS, title("", "abcdefghi jklmno", 10),
+              "at a word: a space as the last character that fits");
+    is_string("aaaa bbbb c", title("", "aaaa bbbb c", 11), "at a word: exactly the limit fits");
+    is_string("Re: one two" ELLIPSIS, title("Re: ", "one two three four", 10),
+              "appended after what out holds, counted alone");
+    is_string("Re: abcd" ELLIPSIS, title("Re: ", "abcdefghijkl", 5),
+              "a space of what out held is no word boundary");
+    is_string("caf\xc3\xa9 cr\xc3\xa8me" ELLIPSIS,
+              title("", "caf\xc3\xa9 cr\xc3\xa8me br\xc3\xbbl\xc3\xa9\x65", 12),
+              "at a word, counted in characters");
     buf_free(&out);
     return 0;
 }
