@@ -12,8 +12,12 @@
 #   bench/ranking-same.sh OLD_BUILDDIR NEW_BUILDDIR
 #
 # Each build dir holds plccoach (any flags); NEW's eval/holdout/mkbooks is
-# built when missing.  Exits 0 when every ranking is identical, 1 with
-# the first differences otherwise.
+# built when missing.  When NEW's plccoach search has --no-cosine (the
+# coach's way: with vector weight 0 the question is not embedded and the
+# vector list not fetched unless BM25 leaves fewer than k passages), NEW
+# is also run that way and compared with OLD on everything but the
+# cosine (which that way is not computed).  Exits 0 when every ranking is
+# identical, 1 with the first differences otherwise.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -49,39 +53,56 @@ for f in sys.argv[1:]:
             print(json.loads(line)["question"].replace("\n", " "))
 ' "$PLC_SRCDIR/eval/holdout/tune.jsonl" "$PLC_SRCDIR"/eval/*.jsonl >"$D/questions"
 
-# ranked BUILD OUT: one line per question, its ranking.
+# ranked BUILD OUT [ARGS...]: one line per question, its ranking, into OUT,
+# and the same without the cosine into OUT.nocos.
 ranked() {
-    local cli=$1/plccoach q i=0
+    local cli=$1/plccoach out=$2 q i=0
+    shift 2
     mkdir -p "$D/json"
     while IFS= read -r q; do
         i=$((i + 1))
-        STACK_CLI=$cli stack_cli search "$q" --json --k 10 >"$D/json/$i" || : >"$D/json/$i"
+        STACK_CLI=$cli stack_cli search "$q" --json --k 10 "$@" >"$D/json/$i" || : >"$D/json/$i"
     done <"$D/questions"
     python3 -c '
 import json, sys
-d, n = sys.argv[1], int(sys.argv[2])
-for i in range(1, n + 1):
-    try:
-        r = json.load(open("%s/%d" % (d, i)))
-    except ValueError:
-        print("search failed")
-        continue
-    print(json.dumps([r["nothing_relevant"], [(h["book"]["title"], h["pages"]["start"],
-          h["pages"]["end"], h["chunk_id"], h["score"], h["bm25"]) for h in r["results"]]]))
-' "$D/json" "$i" >"$2"
+d, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+with open(out, "w") as full, open(out + ".nocos", "w") as nocos:
+    for i in range(1, n + 1):
+        try:
+            r = json.load(open("%s/%d" % (d, i)))
+        except ValueError:
+            print("search failed", file=full)
+            print("search failed", file=nocos)
+            continue
+        for f, cosine in ((full, True), (nocos, False)):
+            print(json.dumps([r["nothing_relevant"], [(h["book"]["title"], h["pages"]["start"],
+                  h["pages"]["end"], h["chunk_id"], h["score"] if cosine else None, h["bm25"])
+                  for h in r["results"]]]), file=f)
+' "$D/json" "$i" "$out"
+}
+# compare OLD NEW WHAT: prints the verdict; returns 1 when some differ.
+compare() {
+    local n failed same
+    n=$(wc -l <"$D/questions")
+    failed=$(cat "$1" "$2" | grep -c '^search failed$' || true)
+    [ "$failed" -eq 0 ] || plc_die "$failed searches failed: no comparison"
+    same=$(paste -d '\t' "$1" "$2" | awk -F'\t' '$1 == $2' | wc -l)
+    echo "ranked the same$3: $same of $n questions (tune.jsonl and eval/*.jsonl, k 10)"
+    [ "$same" -eq "$n" ] && return 0
+    paste -d '\n' "$D/questions" "$1" "$2" | paste - - - |
+        awk -F'\t' '$2 != $3 { print "differs: " $1; print "  old " $2; print "  new " $3; if (++k == 3) exit }'
+    return 1
 }
 printf 'bench: %s questions with %s\n' "$(wc -l <"$D/questions")" "$OLD" >&2
 ranked "$OLD" "$D/old"
 printf 'bench: the same with %s\n' "$NEW" >&2
 ranked "$NEW" "$D/new"
-n=$(wc -l <"$D/questions")
-failed=$(cat "$D/old" "$D/new" | grep -c '^search failed$' || true)
-[ "$failed" -eq 0 ] || plc_die "$failed searches failed: no comparison"
-same=$(paste -d '\t' "$D/old" "$D/new" | awk -F'\t' '$1 == $2' | wc -l)
-echo "ranked the same: $same of $n questions (tune.jsonl and eval/*.jsonl, k 10)"
-if [ "$same" -ne "$n" ]; then
-    paste -d '\n' "$D/questions" "$D/old" "$D/new" | paste - - - |
-        awk -F'\t' '$2 != $3 { print "differs: " $1; print "  old " $2; print "  new " $3; if (++k == 3) exit }'
-    tap_finish_quietly 1
+rc=0
+compare "$D/old" "$D/new" "" || rc=1
+if ! STACK_CLI=$NEW/plccoach stack_cli search --no-cosine 2>&1 | grep -q unrecognized; then
+    printf 'bench: the same with %s --no-cosine\n' "$NEW" >&2
+    ranked "$NEW" "$D/new-nc" --no-cosine
+    compare "$D/old.nocos" "$D/new-nc.nocos" " (new --no-cosine, the cosine left out)" || rc=1
 fi
-tap_finish_quietly 0
+tap_finish_quietly "$rc"
+

@@ -56,15 +56,18 @@ static int cmp_ms(const void *a, const void *b)
 
 /* --repeat N (benchmarks): runs the search N times on one connection and
  * prints each search's latency in ms, one per line (the search's own
- * time, query embedding included, process start and connect excluded). */
+ * time, query embedding included, process start and connect excluded),
+ * then a summary with the statements (round trips) of the last search. */
 static int bench(struct db *db, struct config *cfg, const struct search_opts *so, size_t n)
 {
     double *ms = xcalloc(n, sizeof(*ms));
     struct search_result res;
     size_t i, found = 0;
+    unsigned long statements = 0;
 
     for (i = 0; i < n; i++) {
         struct timespec a, b;
+        statements = db->counts.statements;
         clock_gettime(CLOCK_MONOTONIC, &a);
         if (!search_run(db, cfg, so, &res)) {
             fprintf(stderr, "plccoach: search failed: %s\n", db->last_error);
@@ -74,14 +77,17 @@ static int bench(struct db *db, struct config *cfg, const struct search_opts *so
         }
         clock_gettime(CLOCK_MONOTONIC, &b);
         found = res.n;
+        statements = db->counts.statements - statements;
         search_result_free(&res);
         ms[i] = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
     }
     qsort(ms, n, sizeof(*ms), cmp_ms);
     for (i = 0; i < n; i++)
         printf("%.3f\n", ms[i]);
-    fprintf(stderr, "plccoach: %zu searches, p50 %.2f ms, p95 %.2f ms, %zu results\n", n,
-            ms[(n - 1) / 2], ms[(size_t)((double)(n - 1) * 0.95)], found);
+    fprintf(stderr,
+            "plccoach: %zu searches, p50 %.2f ms, p95 %.2f ms, %zu results, %lu statements (the "
+            "last search)\n",
+            n, ms[(n - 1) / 2], ms[(size_t)((double)(n - 1) * 0.95)], found, statements);
     free(ms);
     return 0;
 }
@@ -89,16 +95,14 @@ static int bench(struct db *db, struct config *cfg, const struct search_opts *so
 int cmd_search(int argc, char **argv, struct config *cfg)
 {
     static const struct option opts[] = {
-        {"domain", required_argument, NULL, 'd'},
-        {"k", required_argument, NULL, 'k'},
-        {"json", no_argument, NULL, 'j'},
-        {"mode", required_argument, NULL, 'm'},
-        {"repeat", required_argument, NULL, 'r'},
-        {"set", required_argument, NULL, 'S'},
-        {NULL, 0, NULL, 0},
+        {"domain", required_argument, NULL, 'd'}, {"k", required_argument, NULL, 'k'},
+        {"json", no_argument, NULL, 'j'},         {"mode", required_argument, NULL, 'm'},
+        {"no-cosine", no_argument, NULL, 'C'},    {"repeat", required_argument, NULL, 'r'},
+        {"set", required_argument, NULL, 'S'},    {NULL, 0, NULL, 0},
     };
     struct search_tuning tuning = search_tuning_default;
-    struct search_opts so = {.k = 5, .threshold = -1, .mode = SEARCH_HYBRID, .tuning = &tuning};
+    struct search_opts so = {
+        .k = 5, .threshold = -1, .mode = SEARCH_HYBRID, .tuning = &tuning, .cosine = true};
     char err[160];
     struct search_result res;
     bool json = false, ok;
@@ -125,6 +129,7 @@ int cmd_search(int argc, char **argv, struct config *cfg)
             so.k = (size_t)k;
             break;
         case 'j': json = true; break;
+        case 'C': so.cosine = false; break;
         case 'm':
             if (strcmp(optarg, "hybrid") == 0)
                 so.mode = SEARCH_HYBRID;
@@ -154,7 +159,8 @@ int cmd_search(int argc, char **argv, struct config *cfg)
     }
     if (optind != argc - 1 || argv[optind][0] == '\0') {
         fprintf(stderr, "Usage: plccoach search \"question\" [--domain D] [--k N] [--json]\n"
-                        "       [--mode hybrid|vector|text] [--set name=value]... [--repeat N]\n");
+                        "       [--mode hybrid|vector|text] [--set name=value]... [--repeat N]\n"
+                        "       [--no-cosine]\n");
         return 2;
     }
     so.question = argv[optind];

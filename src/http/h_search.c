@@ -19,7 +19,7 @@
 void h_search(struct request *req)
 {
     static const char *const allowed[] = {"q", "domain", "k", NULL};
-    struct search_opts so = {.k = 5, .threshold = -1, .mode = SEARCH_HYBRID};
+    struct search_opts so = {.k = 5, .threshold = -1, .mode = SEARCH_HYBRID, .cosine = true};
     struct search_result res;
     const char *q, *domain;
     int64_t k;

@@ -2,8 +2,10 @@
  * Retrieval; see search.h.  The BM25 list and the evidence come from
  * search_lexical.c (two to five short statements); then one statement
  * computes the vector list and returns the union of both lists with
- * everything fusion, the cut, de-duplication and MMR need; MMR fetches
- * the kept passages' embeddings when it is on.
+ * everything fusion, the cut, de-duplication and MMR need (or, when the
+ * vector list cannot move the ranking, the BM25 list's passages alone:
+ * search_run()); MMR fetches the kept passages' embeddings when it is
+ * on.
  */
 #include "config.h"
 
@@ -232,49 +234,26 @@ static void proximity_rerank(struct search_result *res, size_t n, double w)
     free(lex);
 }
 
-bool search_run(struct db *db, const struct config *cfg, const struct search_opts *opts,
-                struct search_result *res)
+/* The statement behind the candidates: with the vector list (its top
+ * SEARCH_CANDIDATES by cosine, or none when the limit is 0, and every
+ * candidate's cosine) or without it (the BM25 list's passages only, no
+ * question vector, cosine NULL). */
+static void candidates_sql(struct buf *sql, bool vector, const char *vt, size_t dims)
 {
-    const struct search_tuning *t = opts->tuning ? opts->tuning : &search_tuning_default;
-    size_t dims = (size_t)cfg->embeddings_dimensions, k = opts->k, i, j, n, kept, nlex = 0;
-    const char *vt = dims > EMBED_HALFVEC_ABOVE ? "halfvec" : "vector";
-    double threshold =
-        opts->threshold >= 0 ? opts->threshold : (double)cfg->search_threshold / 1000.0;
-    struct buf vec = BUF_INIT, sql = BUF_INIT, books = BUF_INIT, ords = BUF_INIT;
-    struct lexical_ranked *lex = NULL;
-    const char *params[5];
-    char limit[16];
-    float *qv = xmalloc(dims * sizeof(*qv));
-    struct search_hit **order = NULL;
-    unsigned domain_bits = 0;
-    PGresult *r = NULL;
-    bool ok = false;
-
-    memset(res, 0, sizeof(*res));
-    if (k < 1)
-        k = 1;
-    if (k > SEARCH_K_MAX)
-        k = SEARCH_K_MAX;
-    if (opts->domain != NULL) {
-        size_t d;
-        if (domain_parse(opts->domain, &d))
-            domain_bits = 1u << d;
+    if (!vector) {
+        buf_puts(sql, "WITH ids AS (SELECT c.id FROM unnest($1::uuid[], $2::int[]) AS u(b, o) "
+                      "  JOIN chunks c ON c.book_id = u.b AND c.ordinal = u.o) "
+                      "SELECT c.id, b.id, b.title, array_to_json(b.authors)::text, ch.id, "
+                      "  ch.number, ch.title, s.title, c.page_start, c.page_end, "
+                      "  c.page_index_start, c.page_index_end, c.ordinal, "
+                      "  array_to_json(c.domains)::text, c.text, NULL::float8, false "
+                      "FROM ids JOIN chunks c ON c.id = ids.id JOIN books b ON b.id = c.book_id "
+                      "LEFT JOIN chapters ch ON ch.id = c.chapter_id "
+                      "LEFT JOIN sections s ON s.id = c.section_id");
+        return;
     }
-    /* 1. BM25 and the evidence (not for the vector list alone, a
-     * benchmark and ablation mode). */
-    if (opts->mode != SEARCH_VECTOR
-        && !search_lexical(db, opts->question, t, domain_bits, SEARCH_CANDIDATES, &res->arena, &lex,
-                           &nlex, &res->evidence))
-        goto done;
-    /* 2. The vector list and every candidate's details in one statement. */
-    if (!embed_texts(cfg, &opts->question, 1, qv))
-        goto done;
-    embed_vector_literal(&vec, qv, dims);
-    if (!hnsw_settings(db))
-        goto done;
-    lexical_arrays(lex, nlex, &books, &ords);
     buf_printf(
-        &sql,
+        sql,
         "WITH vec AS (SELECT c.id FROM chunks c "
         "  WHERE c.embedding IS NOT NULL AND ($2::text IS NULL OR c.domains @> ARRAY[$2::text]) "
         "  ORDER BY c.embedding::%1$s(%2$zu) <=> $1::%1$s(%2$zu) LIMIT $5), "
@@ -289,13 +268,50 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
         "LEFT JOIN chapters ch ON ch.id = c.chapter_id "
         "LEFT JOIN sections s ON s.id = c.section_id",
         vt, dims);
-    snprintf(limit, sizeof(limit), "%d", opts->mode == SEARCH_TEXT ? 0 : SEARCH_CANDIDATES);
-    params[0] = buf_str(&vec);
-    params[1] = opts->domain;
-    params[2] = buf_str(&books);
-    params[3] = buf_str(&ords);
-    params[4] = limit;
-    r = db_exec(db, buf_str(&sql), 5, params, true);
+}
+
+/* Fetches the candidates (the BM25 list lex[0..nlex) and, when vector,
+ * the vector list) into res->hits, fuses, cuts and de-duplicates them:
+ * res->hits[0..*kept) best first.  Returns false when the embedder or the
+ * database failed.  res->hits is in res->arena. */
+static bool candidates(struct db *db, const struct config *cfg, const struct search_opts *opts,
+                       const struct search_tuning *t, bool vector, const struct lexical_ranked *lex,
+                       size_t nlex, struct search_result *res, size_t *kept)
+{
+    size_t dims = (size_t)cfg->embeddings_dimensions, i, j, n;
+    const char *vt = dims > EMBED_HALFVEC_ABOVE ? "halfvec" : "vector";
+    double threshold =
+        opts->threshold >= 0 ? opts->threshold : (double)cfg->search_threshold / 1000.0;
+    struct buf vec = BUF_INIT, sql = BUF_INIT, books = BUF_INIT, ords = BUF_INIT;
+    const char *params[5];
+    char limit[16];
+    float *qv = NULL;
+    struct search_hit **order = NULL;
+    PGresult *r = NULL;
+    bool ok = false;
+
+    *kept = 0;
+    if (!hnsw_settings(db))
+        goto done;
+    lexical_arrays(lex, nlex, &books, &ords);
+    candidates_sql(&sql, vector, vt, dims);
+    if (vector) {
+        qv = xmalloc(dims * sizeof(*qv));
+        if (!embed_texts(cfg, &opts->question, 1, qv))
+            goto done;
+        embed_vector_literal(&vec, qv, dims);
+        snprintf(limit, sizeof(limit), "%d", opts->mode == SEARCH_TEXT ? 0 : SEARCH_CANDIDATES);
+        params[0] = buf_str(&vec);
+        params[1] = opts->domain;
+        params[2] = buf_str(&books);
+        params[3] = buf_str(&ords);
+        params[4] = limit;
+        r = db_exec(db, buf_str(&sql), 5, params, true);
+    } else {
+        params[0] = buf_str(&books);
+        params[1] = buf_str(&ords);
+        r = db_exec(db, buf_str(&sql), 2, params, true);
+    }
     if (r == NULL)
         goto done;
     n = (size_t)PQntuples(r);
@@ -325,25 +341,18 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
                 : opts->mode == SEARCH_VECTOR ? 1
                                               : t->w_vector,
                 opts->boost, t->domain_boost);
-    /* 3. The relevance cut: a BM25 passage whose own score clears
-     * min_norm, or a vector passage whose cosine clears the threshold. */
-    for (i = 0, kept = 0; i < n; i++) {
+    /* The relevance cut: a BM25 passage whose own score clears min_norm,
+     * or a vector passage whose cosine clears the threshold. */
+    for (i = 0, j = 0; i < n; i++) {
         const struct search_hit *h = &res->hits[i];
         if ((h->bm25_rank > 0 && h->bm25_norm >= t->min_norm)
             || (h->vec_rank > 0 && opts->mode != SEARCH_TEXT && h->score >= threshold))
-            res->hits[kept++] = res->hits[i];
+            res->hits[j++] = res->hits[i];
     }
-    /* 4. Fusion order, page de-duplication, MMR. */
-    search_sort_fused(res->hits, kept);
-    kept = search_dedup(res->hits, kept);
-    if (t->mmr_lambda < 1 && kept > 1) {
-        if (!fetch_vectors(db, res, kept, dims))
-            goto done;
-        res->n = search_mmr(res->hits, kept, dims, t->mmr_lambda, k);
-    } else {
-        res->n = kept < k ? kept : k;
-    }
-    res->nothing_relevant = res->n == 0;
+    /* Fusion order, page de-duplication. */
+    search_sort_fused(res->hits, j);
+    *kept = search_dedup(res->hits, j);
+    res->vector_list = vector;
     ok = true;
 done:
     PQclear(r);
@@ -354,6 +363,57 @@ done:
     buf_free(&books);
     buf_free(&ords);
     return ok;
+}
+
+bool search_run(struct db *db, const struct config *cfg, const struct search_opts *opts,
+                struct search_result *res)
+{
+    const struct search_tuning *t = opts->tuning ? opts->tuning : &search_tuning_default;
+    size_t dims = (size_t)cfg->embeddings_dimensions, k = opts->k, kept, nlex = 0;
+    struct lexical_ranked *lex = NULL;
+    unsigned domain_bits = 0;
+    bool vector;
+
+    memset(res, 0, sizeof(*res));
+    if (k < 1)
+        k = 1;
+    if (k > SEARCH_K_MAX)
+        k = SEARCH_K_MAX;
+    if (opts->domain != NULL) {
+        size_t d;
+        if (domain_parse(opts->domain, &d))
+            domain_bits = 1u << d;
+    }
+    /* 1. BM25 and the evidence (not for the vector list alone, a
+     * benchmark and ablation mode). */
+    if (opts->mode != SEARCH_VECTOR
+        && !search_lexical(db, opts->question, t, domain_bits, SEARCH_CANDIDATES, &res->arena, &lex,
+                           &nlex, &res->evidence))
+        return false;
+    /* 2. The candidates' details in one statement, with the vector list
+     * unless it cannot move the first k: with weight 0 its passages fuse
+     * to 0, after every BM25 passage (each > 0), so they can only fill
+     * places BM25 leaves empty, and (min_norm 0) every BM25 passage
+     * clears the cut without its cosine.  Then the vector list is
+     * fetched only when BM25's passages, de-duplicated, are fewer than
+     * k.  MMR weighs passages' likeness against the fused score, so with
+     * MMR on the vector list is always fetched. */
+    vector = opts->cosine || opts->mode != SEARCH_HYBRID || t->w_vector != 0 || t->min_norm > 0
+             || t->mmr_lambda < 1;
+    if (!candidates(db, cfg, opts, t, vector, lex, nlex, res, &kept))
+        return false;
+    if (!vector && kept < k && !candidates(db, cfg, opts, t, true, lex, nlex, res, &kept))
+        return false;
+    /* 3. MMR. */
+    if (t->mmr_lambda < 1 && kept > 1) {
+        if (!fetch_vectors(db, res, kept, dims))
+            return false;
+        res->n = search_mmr(res->hits, kept, dims, t->mmr_lambda, k);
+    } else {
+        res->n = kept < k ? kept : k;
+    }
+    res->nothing_relevant = res->n == 0;
+    return true;
 }
 
 bool search_chapter_sections(struct db *db, const char *chapter_id, struct arena *a,

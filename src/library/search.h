@@ -73,6 +73,12 @@ struct search_opts {
     double threshold;         /* cosine cut 0..1 for vector-only passages; < 0 = configured */
     enum { SEARCH_HYBRID, SEARCH_VECTOR, SEARCH_TEXT } mode; /* lists used (benchmarks) */
     const struct search_tuning *tuning;                      /* NULL = search_tuning_default */
+    /* Every hit's cosine is wanted (the API's and the CLI's score).  When
+     * false and the vector list cannot move the ranking (hybrid mode,
+     * w_vector 0, min_norm 0, no MMR), the question is not embedded and
+     * the vector list not fetched unless BM25 alone leaves fewer than k
+     * passages (search_run()); the hits' score is then -1. */
+    bool cosine;
 };
 
 struct search_hit {
@@ -141,6 +147,7 @@ struct search_result {
     struct search_hit *hits; /* best first */
     size_t n;
     bool nothing_relevant; /* nothing cleared the cut */
+    bool vector_list;      /* the question was embedded and the vector list fetched */
     struct search_evidence evidence;
 };
 

@@ -95,6 +95,51 @@ print(d["results"], d["nothing_relevant"], len(e["terms"]), e["coverage"], e["be
 is "$nothing" '[] True 5 0.0 0.0 True' \
     "nonsense: nothing relevant; evidence: 5 terms, none in the library, coverage 0"
 
+# ---- the vector list skipped at weight 0 (issue 17) ------------------------------
+# The coach searches without the hits' cosine (--no-cosine here): with the
+# vector weight 0 (the default) the question is then not embedded unless
+# BM25 alone leaves fewer than k passages.  An embedder that cannot be
+# reached shows whether it was asked.
+noembed() { # ARGS: the search with an unreachable embedder; "failed" when it failed
+    PLCCOACH_EMBEDDINGS=openai PLCCOACH_EMBEDDINGS_URL=http://127.0.0.1:9/v1 \
+        PLCCOACH_EMBEDDINGS_MODEL=none stack_cli search "$@" --json 2>/dev/null |
+        python3 -c '
+import json, sys
+try:
+    d = json.load(sys.stdin)
+except ValueError:
+    print("failed")
+    sys.exit()
+print(" ".join("%s:%s" % (x["chunk_id"][-1], x["score"]) for x in d["results"]), d["nothing_relevant"])'
+}
+is "$(noembed 'How should our team write CFAs?' --k 1 --no-cosine)" "1:-1.0 False" \
+    "weight 0, --no-cosine: BM25 fills k, so no embedding and no vector list (score -1)"
+is "$(noembed 'How should our team write CFAs?' --k 1)" failed \
+    "without --no-cosine (the API's and CLI's score) the question is embedded"
+is "$(noembed 'How should our team write CFAs?' --k 1 --no-cosine --set w_vector=0.5)" failed \
+    "with a vector weight the question is embedded"
+is "$(noembed 'How should our team write CFAs?' --k 10 --no-cosine)" failed \
+    "BM25 leaving fewer than k passages: the vector list is fetched to fill them"
+is "$(noembed 'purple giraffes ride quantum spaceships' --no-cosine)" failed \
+    "no BM25 passage at all: the vector list is fetched"
+same=$(for q in 'How should our team write CFAs?' 'What is RTI?' 'team norms for our meetings' \
+    'writing measurable goals with a deadline'; do
+    for a in "" --no-cosine; do
+        # shellcheck disable=SC2086
+        stack_cli search "$q" --json --k 2 $a | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print([(x["chunk_id"], x["bm25"]) for x in d["results"]], d["nothing_relevant"])'
+    done | uniq | wc -l
+done | sort -u)
+is "$same" 1 "the same ranking with and without the vector list at weight 0 (four questions, k 2)"
+# Round trips of one search (the last of --repeat, so the connection's
+# HNSW settings are not counted): the related words, the terms' document
+# frequencies, their postings and the passages' details.
+summary=$(stack_cli search 'How should our team write CFAs?' --k 1 --no-cosine --repeat 3 2>&1 >/dev/null)
+like "$summary" ', 4 statements \(the last search\)$' \
+    "a search whose words are all known makes 4 round trips ($summary)"
+
 # ---- evidence --------------------------------------------------------------------
 evidence() { # QUESTION: a line summing up the evidence
     stack_cli search "$1" --json | python3 -c '
