@@ -3,7 +3,8 @@
 # stack (nginx serving frontend/dist and the API, the FastCGI pool,
 # PostgreSQL, the starter library): the admin screens (issue 19), a share
 # link's signed-out and signed-in recipients (issue 19), and the model
-# failing mid-answer: the quoted answer takes its place (issue 11).  The model is the scripted
+# failing mid-answer: the quoted answer takes its place, and Try again
+# after the worker streaming an answer is killed (issue 11).  The model is the scripted
 # stand-in t/model/stub.py.  axe scans every screen; screenshots at
 # desktop, tablet and phone sizes go to $E2E_SHOTS (default
 # t/integration/journeys-screenshots under the build directory).
@@ -50,7 +51,7 @@ STACK_EXTRA_PIDS="${STACK_EXTRA_PIDS:-} $STUB_PID"
 read -r -t 20 STUB_PORT <&"${STUB[0]}" || bail "the model stand-in did not start"
 STUB_URL=http://127.0.0.1:$STUB_PORT
 stack_pool_env PLCCOACH_LLM_BASE_URL="$STUB_URL" PLCCOACH_LLM_MODEL=stub-model \
-    PLCCOACH_LLM_API_KEY=sk-e2e-test PLCCOACH_DOMAIN_TAGGER=lexicon
+    PLCCOACH_LLM_API_KEY=sk-e2e-test PLCCOACH_DOMAIN_TAGGER=lexicon PLCCOACH_LLM_TIMEOUT_MS=10000
 stack_pool_start
 stack_wait_health 200 || bail "GET /health did not answer 200: $HTTP_BODY"
 
@@ -73,6 +74,7 @@ stack_psql -- -c "INSERT INTO users (email, name) SELECT 'staff' || g || '@examp
 out=$STACK_DIR/journeys.tap
 rc=0
 E2E_BASE_URL=$ORIGIN E2E_SHOTS=$SHOTS E2E_CHROMIUM=$CHROMIUM E2E_STUB_URL=$STUB_URL \
+    E2E_POOL_PID=$STACK_POOL_PID \
     E2E_TEACHER1=t1@example.org:password-of-t1-e2e E2E_TEACHER2=t2@example.org:password-of-t2-e2e \
     E2E_ADMIN=boss@example.org:password-of-boss-e2e \
     timeout 900 node "$PLC_SRCDIR/t/e2e/journeys.mjs" >"$out" 2>"$STACK_DIR/log/e2e-node.log" || rc=$?
@@ -90,5 +92,6 @@ is "$rc" 0 "the journeys exited 0"
 curl -s "$STUB_URL/__requests" >"$STACK_DIR/stub-requests.json"
 like "$(grep -o '"outcome": "[a-z-]*"' "$STACK_DIR/stub-requests.json" | sort | uniq -c | tr -s ' \n' ' ')" \
     'error-event' "the stand-in failed one answer mid-stream, as scripted"
+like "$(grep -c '"how"' "$STACK_POOL_LOG" || true)" '^[1-9]' "the pool logged the worker that was killed"
 diag "screenshots: $SHOTS"
 done_testing
