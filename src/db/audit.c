@@ -49,8 +49,8 @@ bool audit_list(struct db *db, struct arena *a, const struct audit_filter *f, in
                 struct audit_row **rows, size_t *n, bool *more)
 {
     char lim[24];
-    const char *params[5] = {given(f->before), given(f->action), lim, given(f->actor),
-                             given(f->target)};
+    const char *params[7] = {given(f->before), given(f->action), lim,         given(f->actor),
+                             given(f->target), given(f->from),   given(f->to)};
     PGresult *res;
     int i, got;
 
@@ -58,17 +58,21 @@ bool audit_list(struct db *db, struct arena *a, const struct audit_filter *f, in
     *n = 0;
     *more = false;
     snprintf(lim, sizeof(lim), "%d", limit);
-    res = db_exec(db,
-                  "SELECT a.id, " SQL_TS_MS(
-                      "a.at") ", a.actor_id, u.email, a.action, "
-                              "a.target_type, a.target_id, host(a.ip), a.detail "
-                              "FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id "
-                              "WHERE ($1::bigint IS NULL OR a.id < $1::bigint) "
-                              "AND ($2::text IS NULL OR a.action = $2 OR a.action LIKE $2 || '.%') "
-                              "AND ($4::text IS NULL OR lower(u.email) = lower($4)) "
-                              "AND ($5::text IS NULL OR a.target_id = $5) "
-                              "ORDER BY a.id DESC LIMIT $3::int + 1",
-                  5, params, true);
+    res = db_exec(
+        db,
+        "SELECT a.id, " SQL_TS_MS(
+            "a.at") ", a.actor_id, u.email, a.action, "
+                    "a.target_type, a.target_id, host(a.ip), a.detail "
+                    "FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id "
+                    "WHERE ($1::bigint IS NULL OR a.id < $1::bigint) "
+                    "AND ($2::text IS NULL OR a.action = $2 OR a.action LIKE $2 || '.%') "
+                    "AND ($4::text IS NULL OR lower(u.email) = lower($4)) "
+                    "AND ($5::text IS NULL OR a.target_id = $5) "
+                    "AND ($6::date IS NULL OR a.at >= $6::date::timestamp AT TIME ZONE 'UTC') "
+                    "AND ($7::date IS NULL "
+                    "  OR a.at < ($7::date + 1)::timestamp AT TIME ZONE 'UTC') "
+                    "ORDER BY a.id DESC LIMIT $3::int + 1",
+        7, params, true);
     if (res == NULL)
         return false;
     got = PQntuples(res);

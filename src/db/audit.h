@@ -35,6 +35,8 @@ struct audit_filter {
     const char *action; /* the action, or a prefix of it up to a "." */
     const char *actor;  /* the actor's email, any case */
     const char *target; /* the target's id */
+    const char *from;   /* entries on or after this day, YYYY-MM-DD (UTC) */
+    const char *to;     /* entries on or before this day, YYYY-MM-DD (UTC) */
 };
 
 /* Lists entries newest first that match f, at most limit.  *rows (n of

@@ -9,6 +9,7 @@
 
 #include "db/db.h"
 #include "db/citepage.h"
+#include "db/conv_sql.h"
 
 /* $1 message, $2 user or NULL, $3 share token digest or NULL, $4 n. */
 /* clang-format off */
@@ -28,7 +29,7 @@
     "    JOIN users su ON su.id = s.created_by "                                                   \
     "    WHERE s.token_hash = $3 AND s.conversation_id = c.id AND s.revoked_at IS NULL "           \
     "      AND (s.expires_at IS NULL OR s.expires_at > now()) AND su.disabled_at IS NULL "         \
-    "      AND m.created_at <= s.created_at)))"
+    "      AND " SQL_SHARE_SHOWS("s", "m") ")))"
 /* clang-format on */
 
 enum db_status cite_find(struct db *db, const char *message_id, int n, const struct exp_viewer *v,

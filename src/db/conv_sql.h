@@ -1,8 +1,9 @@
 /*
- * SQL fragments shared by conversations.c, feedback.c and shares.c (not a
- * public interface): timestamps as the API writes them, keyset positions
- * as integers, and the JSON that PostgreSQL builds for a message and for
- * the caller's feedback on it.
+ * SQL fragments shared by conversations.c, feedback.c, shares.c,
+ * exports.c and citepage.c (not a public interface): timestamps as the
+ * API writes them, keyset positions as integers, what a share shows, and
+ * the JSON that PostgreSQL builds for a message and for the caller's
+ * feedback on it.
  */
 #ifndef PLC_DB_CONV_SQL_H
 #define PLC_DB_CONV_SQL_H
@@ -17,6 +18,10 @@
 #define SQL_FROM_USEC(param)                                                                       \
     "('epoch'::timestamptz + (" param "::bigint / 1000000) * interval '1 second' + (" param        \
     "::bigint % 1000000) * interval '1 microsecond')"
+
+/* Whether share s shows message m: a live share every message, a
+ * snapshot those written until it was made (sql/065_live_shares.sql). */
+#define SQL_SHARE_SHOWS(s, m) "(" s ".live OR " m ".created_at <= " s ".created_at)"
 
 /* The caller's feedback on an answer (f: a feedback row): the fields, and
  * the object. */

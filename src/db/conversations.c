@@ -74,7 +74,7 @@
     "  WHERE conversation_id = $1) m "                                                             \
     "LEFT JOIN feedback f ON f.message_id = m.id AND f.user_id = $2::uuid "                        \
     "WHERE ($3::uuid IS NULL "                                                                     \
-    "  OR m.created_at <= (SELECT created_at FROM shares WHERE id = $3::uuid)) "                   \
+    "  OR EXISTS (SELECT 1 FROM shares s WHERE s.id = $3::uuid AND " SQL_SHARE_SHOWS("s", "m") ")) "                   \
     "ORDER BY m.seq"
 
 /* clang-format on */

@@ -39,7 +39,7 @@
     "  UNION ALL "                                                                                 \
     "  SELECT s.conversation_id, s.id, "                                                           \
     "    (SELECT count(*) FROM messages m WHERE m.conversation_id = s.conversation_id "            \
-    "      AND m.created_at <= s.created_at) "                                                     \
+    "      AND " SQL_SHARE_SHOWS("s", "m") ") "                                                     \
     "  FROM shares s WHERE $3::text IS NOT NULL AND s.token_hash = $3 "                            \
     "    AND " SQL_SHARE_ACTIVE("s") "), "                                                         \
     "e AS (INSERT INTO exports (conversation_id, user_id, share_id, format, status, started_at, "  \

@@ -21,12 +21,13 @@
     "'expires_at', " SQL_TS("s.expires_at") ", "                                                   \
     "'revoked', s.revoked_at IS NOT NULL, "                                                        \
     "'revoked_at', " SQL_TS("s.revoked_at") ", "                                                   \
+    "'live', s.live, "                                                                             \
     "'active', s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now()))"
 
-/* $1 conversation, $2 user, $3 token digest, $4 days or NULL. */
+/* $1 conversation, $2 user, $3 token digest, $4 days or NULL, $5 live. */
 #define CREATE_SQL                                                                                 \
-    "INSERT INTO shares (conversation_id, token_hash, created_by, expires_at) "                     \
-    "SELECT c.id, $3, c.user_id, now() + $4::int * interval '1 day' "                              \
+    "INSERT INTO shares (conversation_id, token_hash, created_by, expires_at, live) "               \
+    "SELECT c.id, $3, c.user_id, now() + $4::int * interval '1 day', $5::boolean "                 \
     "FROM conversations c WHERE c.id = $1 AND c.user_id = $2 "                                     \
     "RETURNING id, " SQL_TS("created_at") ", " SQL_TS("expires_at")
 
@@ -40,7 +41,8 @@
 
 /* $1 token digest: the active share, its conversation and who shared it. */
 #define VIEW_SQL                                                                                   \
-    "SELECT s.id, c.id, c.title, u.name, " SQL_TS("s.created_at") ", " SQL_TS("s.expires_at") " "  \
+    "SELECT s.id, c.id, c.title, u.name, " SQL_TS("s.created_at") ", " SQL_TS("s.expires_at") ", " \
+    "s.live "                                                                                      \
     "FROM shares s JOIN conversations c ON c.id = s.conversation_id "                              \
     "JOIN users u ON u.id = s.created_by "                                                         \
     "WHERE s.token_hash = $1 AND s.revoked_at IS NULL "                                            \
@@ -48,10 +50,11 @@
 /* clang-format on */
 
 enum db_status share_create(struct db *db, const char *user_id, const char *conv_id,
-                            const char *token_hash, int64_t days, const char *ip, json_object **out)
+                            const char *token_hash, int64_t days, bool live, const char *ip,
+                            json_object **out)
 {
     char ndays[24];
-    const char *params[4];
+    const char *params[5];
     json_object *detail;
     PGresult *res;
 
@@ -61,9 +64,10 @@ enum db_status share_create(struct db *db, const char *user_id, const char *conv
     params[1] = user_id;
     params[2] = token_hash;
     params[3] = days > 0 ? ndays : NULL;
+    params[4] = live ? "true" : "false";
     if (!store_tx(db, "BEGIN"))
         return DB_ERROR;
-    res = db_exec(db, CREATE_SQL, 4, params, false);
+    res = db_exec(db, CREATE_SQL, 5, params, false);
     if (res == NULL || PQntuples(res) != 1) {
         enum db_status st = res == NULL ? DB_ERROR : DB_NOT_FOUND;
         PQclear(res);
@@ -74,6 +78,7 @@ enum db_status share_create(struct db *db, const char *user_id, const char *conv
     json_object_object_add(detail, "conversation_id", json_object_new_string(conv_id));
     json_object_object_add(detail, "expires_in_days",
                            days > 0 ? json_object_new_int64(days) : NULL);
+    json_object_object_add(detail, "live", json_object_new_boolean(live));
     if (!audit_record(db, user_id, "share.create", "share", PQgetvalue(res, 0, 0), ip, detail)) {
         PQclear(res);
         (void)store_tx(db, "ROLLBACK");
@@ -89,6 +94,7 @@ enum db_status share_create(struct db *db, const char *user_id, const char *conv
     json_object_object_add(*out, "expires_at",
                            db_value(res, 0, 2) ? json_object_new_string(PQgetvalue(res, 0, 2))
                                                : NULL);
+    json_object_object_add(*out, "live", json_object_new_boolean(live));
     PQclear(res);
     return DB_OK;
 }
@@ -189,6 +195,7 @@ json_object *share_view(struct db *db, const char *token_hash, bool with_message
     json_object_object_add(o, "expires_at",
                            db_value(res, 0, 5) ? json_object_new_string(PQgetvalue(res, 0, 5))
                                                : NULL);
+    json_object_object_add(o, "live", json_object_new_boolean(PQgetvalue(res, 0, 6)[0] == 't'));
     PQclear(res);
     *st = DB_OK;
     return o;
@@ -237,7 +244,9 @@ static bool copy_rows(struct db *db, const char *user_id, const char *token_hash
                   "model, grounded, kind, clarification, error_code) "
                   "SELECT $1, role, content, citations, domains, mode, model, grounded, kind, "
                   "clarification, error_code FROM messages WHERE conversation_id = $2 "
-                  "AND created_at <= (SELECT created_at FROM shares WHERE id = $3) ORDER BY seq",
+                  "AND EXISTS (SELECT 1 FROM shares s WHERE s.id = $3 AND " SQL_SHARE_SHOWS(
+                      "s", "messages") ") "
+                                       "ORDER BY seq",
                   3, params, false);
     if (res == NULL)
         return false;

@@ -14,7 +14,7 @@
  * PUT|DELETE /api/admin/teams/{id}/members/{user_id}
  * PUT|DELETE /api/admin/teams/{id}/coaches/{user_id}
  * GET   /api/admin/teams/{id}/people: the team's members and coaches
- * GET   /api/admin/audit?limit=&before=ID&action=&actor=EMAIL&target=ID
+ * GET   /api/admin/audit?limit=&before=ID&action=&actor=EMAIL&target=ID&from=&to=
  *
  * A role set here is locked: no later sign-in may change it.
  */
@@ -402,8 +402,14 @@ void h_admin_team_people(struct request *req)
 
 void h_admin_audit(struct request *req)
 {
-    struct audit_filter f = {request_query(req, "before"), request_query(req, "action"),
-                             request_query(req, "actor"), request_query(req, "target")};
+    struct audit_filter f = {request_query(req, "before"),
+                             request_query(req, "action"),
+                             request_query(req, "actor"),
+                             request_query(req, "target"),
+                             NULL,
+                             NULL};
+    char from[11], to[11];
+    bool has_from, has_to;
     struct audit_row *rows;
     json_object *list, *out;
     size_t i, n;
@@ -422,6 +428,14 @@ void h_admin_audit(struct request *req)
         resp_error(req, 400, "invalid_parameter", "a filter is too long");
         return;
     }
+    if (!query_date(req, "from", from, &has_from) || !query_date(req, "to", to, &has_to))
+        return;
+    if (has_from && has_to && strcmp(from, to) > 0) {
+        resp_error(req, 400, "invalid_parameter", "from must not be after to");
+        return;
+    }
+    f.from = has_from ? from : NULL;
+    f.to = has_to ? to : NULL;
     if (!audit_list(req->db, &req->arena, &f, limit, &rows, &n, &more)) {
         resp_db_unavailable(req);
         return;

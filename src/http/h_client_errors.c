@@ -24,7 +24,6 @@
 #include "auth/session.h"
 #include "auth/token.h"
 #include "db/client_errors.h"
-#include "db/ratelimit.h"
 #include "http/handlers.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -46,22 +45,10 @@
  * 503. */
 static bool take(struct request *req, const char *kind, const char *value)
 {
-    char key[160], header[24];
-    long retry = 0;
+    char key[160];
 
     snprintf(key, sizeof(key), "client-errors/%s/%s", kind, value);
-    switch (ratelimit_take_key(req->db, key, (long)req->cfg->client_error_limit, 60, &retry)) {
-    case RATE_OK: return true;
-    case RATE_LIMITED:
-        snprintf(header, sizeof(header), "%ld", retry);
-        resp_error(req, 429, "rate_limited",
-                   "too many error reports from here; try again in %ld seconds", retry);
-        resp_header(req, "Retry-After", header);
-        return false;
-    case RATE_ERROR: break;
-    }
-    resp_db_unavailable(req);
-    return false;
+    return ratelimit_key(req, key, (long)req->cfg->client_error_limit, 60, "error reports");
 }
 
 /* s cut to at most max bytes at a character boundary (an arena copy when

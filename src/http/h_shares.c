@@ -1,9 +1,11 @@
 /*
  * View-only share links.
  *
- * POST   /api/conversations/{id}/shares {"expires_in_days"?: 1..365}
- *        -> 201 {id, token, url, created_at, expires_at}; the token is
- *        shown here only (the database keeps its SHA-256).
+ * POST   /api/conversations/{id}/shares {"expires_in_days"?: 1..365,
+ *        "live"?: bool} -> 201 {id, token, url, created_at, expires_at,
+ *        live}; the token is shown here only (the database keeps its
+ *        SHA-256).  A live link shows the conversation as it grows, a
+ *        snapshot (the default) what it held when the link was made.
  * GET    /api/conversations/{id}/shares -> {"shares": [...]} (no tokens)
  * DELETE /api/conversations/{id}/shares/{share_id} -> 204
  * GET    /api/shared/{token} -> the shared view.  Signed-in users only,
@@ -12,11 +14,14 @@
  * GET    /api/shared/{token}/about -> {title, shared_by: {name},
  *        created_at, expires_at}, to anyone holding the link: what the
  *        sign-in page tells a recipient who is not signed in.
+ *        Both GETs: PLCCOACH_SHARE_LINK_LIMIT look-ups per client address
+ *        per minute (429 beyond).
  * POST   /api/shared/{token}/copy -> 201 {conversation_id}: the shared
  *        messages copied into a new conversation of the caller (audited).
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,19 +53,20 @@ static const char *share_url(struct request *req, const char *token)
 
 void h_shares_create(struct request *req)
 {
-    static const char *const fields[] = {"expires_in_days", NULL};
+    static const char *const fields[] = {"expires_in_days", "live", NULL};
     const struct auth_user *u = req->user;
     const char *id = route_uuid(req, "id", "conversation");
     char token[TOKEN_LEN + 1], hash[SHA256_HEX_LEN + 1];
     int64_t days = 0;
-    bool has_days;
+    bool has_days, live = false, has_live;
     json_object *body, *row, *out, *v;
 
     if (id == NULL)
         return;
     body = body_optional(req);
     if (body == NULL || !body_only_fields(req, body, fields)
-        || !body_int(req, body, "expires_in_days", 1, SHARE_MAX_DAYS, &days, &has_days))
+        || !body_int(req, body, "expires_in_days", 1, SHARE_MAX_DAYS, &days, &has_days)
+        || !body_bool(req, body, "live", &live, &has_live))
         return;
     if (req->db == NULL) {
         resp_db_unavailable(req);
@@ -71,7 +77,7 @@ void h_shares_create(struct request *req)
         return;
     }
     if (!resp_db_status(req,
-                        share_create(req->db, u->id, id, hash, has_days ? days : 0,
+                        share_create(req->db, u->id, id, hash, has_days ? days : 0, live,
                                      request_client_ip(req), &row),
                         "no such conversation"))
         return;
@@ -84,6 +90,8 @@ void h_shares_create(struct request *req)
     json_object_object_add(out, "created_at", json_object_get(v));
     json_object_object_get_ex(row, "expires_at", &v);
     json_object_object_add(out, "expires_at", json_object_get(v));
+    json_object_object_get_ex(row, "live", &v);
+    json_object_object_add(out, "live", json_object_get(v));
     json_object_put(row);
     resp_json(req, 201, out);
 }
@@ -140,6 +148,18 @@ static bool token_hash(struct request *req, char hash[SHA256_HEX_LEN + 1])
     return true;
 }
 
+/* Takes one look-up of a share link from the client's address
+ * (PLCCOACH_SHARE_LINK_LIMIT a minute, whatever the token); false after
+ * a 429 or 503. */
+static bool throttle(struct request *req)
+{
+    const char *ip = request_client_ip(req);
+    char key[96];
+
+    snprintf(key, sizeof(key), "shared/ip/%s", ip != NULL ? ip : "-");
+    return ratelimit_key(req, key, (long)req->cfg->share_link_limit, 60, "shared links opened");
+}
+
 /* Answers the view of the share in the path: with its messages, or only
  * who shared what (with_messages false). */
 static void answer_view(struct request *req, bool with_messages)
@@ -148,7 +168,7 @@ static void answer_view(struct request *req, bool with_messages)
     enum db_status st;
     json_object *out;
 
-    if (!token_hash(req, hash))
+    if (!throttle(req) || !token_hash(req, hash))
         return;
     out = share_view(req->db, hash, with_messages, &st);
     if (out == NULL) {

@@ -42,6 +42,13 @@ bool ratelimit_coach(struct request *req) __attribute__((nonnull));
  * or 503). */
 int ratelimit_coach_library(struct request *req, bool take) __attribute__((nonnull));
 
+/* ratelimit.c: takes one unit of the limit keyed by key (limit per
+ * window_s seconds, src/db/ratelimit.h ratelimit_take_key).  Returns true
+ * when the request may go on; otherwise it has set 429 "too many <what>
+ * from here" with Retry-After (or 503). */
+bool ratelimit_key(struct request *req, const char *key, long limit, long window_s,
+                   const char *what) __attribute__((nonnull));
+
 void h_auth_providers(struct request *req);
 
 /* h_oidc.c: GET /api/auth/{provider}/login, GET /api/auth/{provider}/callback */

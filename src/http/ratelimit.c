@@ -1,5 +1,5 @@
 /*
- * The coach's rate limit as HTTP: 429 with Retry-After; see handlers.h.
+ * Rate limits as HTTP: 429 with Retry-After; see handlers.h.
  */
 #include "config.h"
 
@@ -58,4 +58,28 @@ int ratelimit_coach_library(struct request *req, bool take)
     if (!has)
         return 0;
     return coach_allowed(req, r, retry) ? 1 : -1;
+}
+
+bool ratelimit_key(struct request *req, const char *key, long limit, long window_s,
+                   const char *what)
+{
+    char header[24];
+    long retry = 0;
+
+    if (req->db == NULL) {
+        resp_db_unavailable(req);
+        return false;
+    }
+    switch (ratelimit_take_key(req->db, key, limit, window_s, &retry)) {
+    case RATE_OK: return true;
+    case RATE_LIMITED:
+        snprintf(header, sizeof(header), "%ld", retry);
+        resp_error(req, 429, "rate_limited", "too many %s from here; try again in %ld seconds",
+                   what, retry);
+        resp_header(req, "Retry-After", header);
+        return false;
+    case RATE_ERROR: break;
+    }
+    resp_db_unavailable(req);
+    return false;
 }

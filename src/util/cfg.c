@@ -96,6 +96,9 @@ const struct config_key config_keys[] = {
     KEY("PLCCOACH_CLIENT_ERROR_LIMIT", CONFIG_INT, "10", 1, 10000, client_error_limit, false,
         "Browser error reports (POST /api/client-errors) accepted per client address, and per "
         "session, per minute (429 beyond); the same error is logged once per 10 minutes."),
+    KEY("PLCCOACH_SHARE_LINK_LIMIT", CONFIG_INT, "300", 1, 100000, share_link_limit, false,
+        "Share link look-ups (GET /api/shared/{token} and its /about) per client address per "
+        "minute, signed in or not; 429 with Retry-After beyond."),
     KEY("PLCCOACH_OIDC_GOOGLE_CLIENT_ID", CONFIG_STRING, "", 0, 0, oidc_google_client_id, false,
         "Google sign-in: the OAuth client id (empty = Google sign-in off)."),
     KEY("PLCCOACH_OIDC_GOOGLE_CLIENT_SECRET", CONFIG_STRING, "", 0, 0, oidc_google_client_secret,

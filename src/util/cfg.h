@@ -58,6 +58,7 @@ struct config {
     int64_t ingest_wall_seconds;   /* wall-clock time per ingestion job */
     int64_t ingest_max_page_chars; /* characters of text per PDF page */
     int64_t client_error_limit;    /* browser error reports per address/session per minute */
+    int64_t share_link_limit;      /* share link look-ups per address per minute */
     bool share_public;             /* shared conversations readable without sign-in */
     /* OpenID Connect providers (auth/oidc.h): enabled when the client id
      * (and for the generic slot the issuer) is set; secrets never printed */

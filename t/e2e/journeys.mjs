@@ -14,16 +14,25 @@
 //     it streamed is withdrawn and the library's quoted answer takes its
 //     place with the notice (docs/api.md, the stream's model_failed), no
 //     failure; a reload shows the same answer (it is the one saved).
+//  4. Try again after the stream is cut (issue 11): the model stand-in
+//     holds an answer after its first token (t/model/stub.py "hold"), the
+//     FastCGI worker streaming it is killed; the app shows the connection
+//     lost with "Try again"; trying again (the same Idempotency-Key) waits
+//     while the server still holds the first attempt (409 in_progress,
+//     until its lease runs out), then answers; a reload shows the question
+//     once, with that answer.
 //
 // Prints TAP.  Environment (set by t/integration/e2e-journeys.sh):
 // E2E_BASE_URL, E2E_SHOTS, E2E_CHROMIUM, E2E_STUB_URL (the stand-in's
-// script endpoint), E2E_ADMIN, E2E_TEACHER1, E2E_TEACHER2 (EMAIL:PASSWORD).
-import { mkdirSync } from 'node:fs';
+// script endpoint), E2E_POOL_PID (the FastCGI master), E2E_ADMIN,
+// E2E_TEACHER1, E2E_TEACHER2 (EMAIL:PASSWORD).
+import { mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { check, creds, diag, finish, launch, ok, screens, signInHere, TIMEOUT } from './lib.mjs';
 
 const BASE = (process.env.E2E_BASE_URL ?? '').replace(/\/$/, '');
 const STUB = process.env.E2E_STUB_URL ?? '';
+const POOL_PID = Number(process.env.E2E_POOL_PID ?? 0);
 const SHOTS = resolve(process.env.E2E_SHOTS ?? 'journeys-screenshots');
 mkdirSync(SHOTS, { recursive: true });
 const ADMIN = creds('E2E_ADMIN');
@@ -48,6 +57,43 @@ async function ask(page, question) {
   await page.locator('.message.assistant').nth(before).waitFor();
   await page.getByRole('button', { name: 'Send', exact: true }).waitFor({ timeout: TIMEOUT * 2 });
   return page.locator('.message.assistant').nth(before);
+}
+
+async function stub(path, body) {
+  const r = await fetch(STUB + path, {
+    method: body === undefined ? 'GET' : 'POST', headers: { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!r.ok) throw new Error(`the model stand-in answered ${r.status} to ${path}`);
+  return r.json();
+}
+
+// The pids of the FastCGI master's workers that hold an established TCP
+// connection to the model stand-in (from /proc: the sockets' inodes in
+// /proc/net/tcp{,6} whose remote port is the stand-in's, and the workers'
+// descriptors that point at them).
+function workersTalkingToStub() {
+  const port = Number(new URL(STUB).port).toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set();
+  for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try { text = readFileSync(f, 'utf8'); } catch { continue; }
+    for (const line of text.split('\n').slice(1)) {
+      const col = line.trim().split(/\s+/);
+      if (col.length > 9 && col[2].endsWith(`:${port}`) && col[3] === '01') inodes.add(col[9]);
+    }
+  }
+  const children = readFileSync(`/proc/${POOL_PID}/task/${POOL_PID}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  return children.map(Number).filter((pid) => {
+    try {
+      return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+        try {
+          const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+          return m !== null && inodes.has(m[1]);
+        } catch { return false; }
+      });
+    } catch { return false; }
+  });
 }
 
 try {
@@ -136,6 +182,12 @@ try {
     await p.getByRole('button', { name: 'Filter' }).click();
     const table = p.getByRole('table', { name: /^Audit log, page 1/ });
     await table.getByText('team.coach.add').waitFor();
+    // The unfiltered page has the same caption: wait until the filtered
+    // one replaced it (or the time is up, and the check below fails).
+    await p.waitForFunction(() => {
+      const t = document.querySelector('table')?.textContent ?? '';
+      return /team\.create/.test(t) && !/user\.role|org\.create|user\.update/.test(t);
+    }, null, { timeout: TIMEOUT }).catch(() => undefined);
     const text = (await table.textContent()) ?? '';
     const others = /user\.role|org\.create|user\.update/.test(text);
     diag(`audit (team, by the admin): ${(text.match(/team\.[a-z.]+/g) ?? []).join(' ')}`);
@@ -224,6 +276,55 @@ try {
     const text = ((await answer.locator('.markdown').first().textContent()) ?? '').slice(0, 160);
     return (await t1.page.locator('.message.assistant .notice.error').count()) === 0
       && (await t1.page.locator('.message.user').count()) === 1 && text === quoted;
+  });
+
+  // ---- 4. Try again after the stream is cut --------------------------------------------------
+  const cutQuestion = 'How can a team plan interventions for students who need more time?';
+  await check('a worker killed mid-answer: the app says the connection was lost and offers Try again', async () => {
+    await stub('/__script', { responses: [{ hold: 'cut' }] });
+    await t1.page.getByRole('button', { name: 'New conversation' }).click();
+    const box = t1.page.getByLabel('Your question');
+    await box.fill(cutQuestion);
+    await box.press('Enter');
+    // The stand-in holds the stream after its first token.
+    const deadline = Date.now() + TIMEOUT;
+    let held = false;
+    while (!held && Date.now() < deadline) {
+      held = (await stub('/__requests')).some((r) => r.outcome === 'held');
+      if (!held) await t1.page.waitForTimeout(100);
+    }
+    if (!held) throw new Error('the model stand-in never held a stream');
+    const pids = workersTalkingToStub();
+    diag(`workers streaming from the stand-in: ${pids.join(' ') || 'none'}`);
+    if (pids.length !== 1) throw new Error(`expected one worker on the stand-in, found ${pids.length}`);
+    process.kill(pids[0], 'SIGKILL');
+    const failure = t1.page.locator('.message.assistant .notice.error').last();
+    await failure.waitFor({ timeout: TIMEOUT * 2 });
+    const text = (await failure.textContent()) ?? '';
+    diag(`failure shown: ${text}`);
+    await stub('/__release', { hold: 'cut' });
+    return /connection was lost/.test(text)
+      && await failure.getByRole('button', { name: 'Try again' }).isVisible()
+      && (await t1.page.getByLabel('Your question').inputValue()) === cutQuestion;
+  });
+  await screen(t1.page, 'connection-lost');
+  await check('"Try again" answers it in place once the server lets the first attempt go', async () => {
+    const started = Date.now();
+    await t1.page.locator('.message.assistant .notice.error').last().getByRole('button', { name: 'Try again' }).click();
+    const answer = t1.page.locator('.message.assistant').last();
+    // The first attempt's lease (the model's timeout + 60 s) may still run.
+    await answer.locator('.sources li').first().waitFor({ timeout: 180000 });
+    diag(`answered ${Math.round((Date.now() - started) / 1000)} s after Try again`);
+    return (await t1.page.locator('.message.assistant .notice.error').count()) === 0
+      && (await t1.page.locator('.message.user').count()) === 1;
+  });
+  await screen(t1.page, 'connection-lost-answered');
+  await check('and a reload shows the question once, with that answer', async () => {
+    await t1.page.reload();
+    await t1.page.locator('.message.assistant .sources li').first().waitFor();
+    const users = await t1.page.locator('.message.user').allTextContents();
+    return users.length === 1 && users[0].includes(cutQuestion)
+      && (await t1.page.locator('.message.assistant .notice.error').count()) === 0;
   });
 } catch (e) {
   ok(false, 'the journeys ran to the end', e && e.stack ? e.stack : e);

@@ -144,6 +144,22 @@ as admin GET "/api/admin/audit?actor=ed@example.org&target=$team"
 is "$(json_get entries)" '[]' "another actor: none of them"
 as admin GET "/api/admin/audit?actor=$(printf 'x%.0s' $(seq 1 400))"
 is "$HTTP_STATUS" 400 "an over-long filter: 400"
+# A date range (UTC days, both ends included): an entry dated 2020-03-04.
+stack_psql -- -c "INSERT INTO audit_log (at, action, target_type, target_id)
+    VALUES ('2020-03-04 23:30:00+00', 'old.thing', 'team', '$team')"
+as admin GET "/api/admin/audit?target=$team&from=2020-03-04&to=2020-03-04"
+is "$(json_get entries | grep -o '"action":"[^"]*"' | tr '\n' ' ')" '"action":"old.thing" ' \
+    "from and to on the same day: that day's entry only (its last hour included)"
+as admin GET "/api/admin/audit?target=$team&to=2020-03-03"
+is "$(json_get entries)" '[]' "to the day before: nothing"
+as admin GET "/api/admin/audit?target=$team&from=2020-03-05"
+actions=$(json_get entries | grep -o '"action":"[^"]*"' | sort -u | tr '\n' ' ')
+like "$actions" 'team.member.add' "from the day after: today's changes ($actions)"
+unlike "$actions" 'old.thing' "and not the old entry"
+as admin GET "/api/admin/audit?from=2020-03-05&to=2020-03-04"
+is "$HTTP_STATUS" 400 "from after to: 400"
+as admin GET "/api/admin/audit?from=2020-02-30"
+is "$HTTP_STATUS" 400 "a day that does not exist: 400"
 
 # ---- The command line -------------------------------------------------------------------------
 cli_org=$(stack_cli org add --name "Hill District" --kind district)

@@ -3,7 +3,8 @@
 # stack (nginx serving frontend/dist and the API, the FastCGI pool,
 # PostgreSQL, the starter library): the admin screens (issue 19), a share
 # link's signed-out and signed-in recipients (issue 19), and the model
-# failing mid-answer: the quoted answer takes its place (issue 11).  The model is the scripted
+# failing mid-answer: the quoted answer takes its place, and Try again
+# after the worker streaming an answer is killed (issue 11).  The model is the scripted
 # stand-in t/model/stub.py.  axe scans every screen; screenshots at
 # desktop, tablet and phone sizes go to $E2E_SHOTS (default
 # t/integration/journeys-screenshots under the build directory).
@@ -19,7 +20,7 @@ e2e_dist
 e2e_shots journeys
 e2e_stack
 stub_start
-stub_pool_env PLCCOACH_DOMAIN_TAGGER=lexicon
+stub_pool_env PLCCOACH_DOMAIN_TAGGER=lexicon PLCCOACH_LLM_TIMEOUT_MS=10000
 stack_pool_start
 stack_wait_health 200 || bail "GET /health did not answer 200: $HTTP_BODY"
 e2e_people
@@ -32,12 +33,13 @@ stack_cli org add --name "E2E School" --kind school >/dev/null || bail "org add"
 stack_psql -- -c "INSERT INTO users (email, name) SELECT 'staff' || g || '@example.org',
     'Staff ' || g FROM generate_series(1, 52) g" >/dev/null || bail "adding staff"
 
-e2e_run journeys 900 E2E_BASE_URL="$ORIGIN" E2E_STUB_URL="$STUB_URL" \
+e2e_run journeys 900 E2E_BASE_URL="$ORIGIN" E2E_STUB_URL="$STUB_URL" E2E_POOL_PID="$STACK_POOL_PID" \
     E2E_TEACHER1=t1@example.org:password-of-t1-e2e E2E_TEACHER2=t2@example.org:password-of-t2-e2e \
     E2E_ADMIN=boss@example.org:password-of-boss-e2e
 # The model's failure was the scripted one.
 stub_requests >"$STACK_DIR/stub-requests.json" || true
 like "$(grep -o '"outcome": "[a-z-]*"' "$STACK_DIR/stub-requests.json" | sort | uniq -c | tr -s ' \n' ' ')" \
     'error-event' "the stand-in failed one answer mid-stream, as scripted"
+like "$(grep -c '"how"' "$STACK_POOL_LOG" || true)" '^[1-9]' "the pool logged the worker that was killed"
 diag "screenshots: $SHOTS"
 done_testing

@@ -208,6 +208,22 @@ cp "$HTTP_BODY_FILE" "$STACK_DIR/shared.md"
 has_all "$STACK_DIR/shared.md" "it holds what the link shows" "How do we write a common formative assessment?" \
     "Shared by Ed Educator"
 unlike "$(cat "$STACK_DIR/shared.md")" "private follow-up" "but not the message added after the link was made"
+as ed POST "/api/conversations/$conv/shares" --data '{"live":true}'
+token_live=$(json_get token)
+add_message "$conv" user "A second follow-up, after the live link" >/dev/null
+as ana POST "/api/shared/$token_live/exports" --data '{"format":"md"}'
+is "$HTTP_STATUS $(json_get status)" "201 queued" \
+    "a live link's holder exports it: five messages, all shown, so queued (above 4)"
+live_id=$(json_get id)
+live_done() {
+    as ana GET "/api/shared/$token_live/exports/$live_id"
+    [ "$(json_get status)" = "done" ]
+}
+if plc_poll 60 live_done; then pass "the job process made it"; else fail "the job process made it: $HTTP_BODY"; fi
+as ana GET "/api/shared/$token_live/exports/$live_id/file"
+cp "$HTTP_BODY_FILE" "$STACK_DIR/shared-live.md"
+has_all "$STACK_DIR/shared-live.md" "a live link's export holds the conversation as it is now" \
+    "private follow-up after sharing" "A second follow-up, after the live link"
 as ana GET "/api/exports/$sh_id"
 is "$HTTP_STATUS" 200 "the holder also finds it under /api/exports"
 as ed GET "/api/exports/$sh_id"

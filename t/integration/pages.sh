@@ -148,6 +148,10 @@ as ana GET "$sbase/1/page?width=800"
 is "$HTTP_STATUS $(http_header Content-Type)" "200 image/png" "and the page image"
 as ana GET "/api/shared/$token/messages/$later/citations/1"
 is "$HTTP_STATUS" 404 "an answer added after the link was made is not shown through it"
+as ed POST "/api/conversations/$conv/shares" --data '{"live":true}'
+token_live=$(json_get token)
+as ana GET "/api/shared/$token_live/messages/$later/citations/1"
+is "$HTTP_STATUS $(json_get source)" "200 pdf" "through a live link it is (the link keeps up with the conversation)"
 http GET "$sbase/1"
 is "$HTTP_STATUS" 401 "signed out (PLCCOACH_SHARE_PUBLIC off): 401"
 as ed DELETE "/api/conversations/$conv/shares/$share"

@@ -69,12 +69,14 @@ as ed GET "/api/conversations/$conv/shares"
 is "$HTTP_STATUS" 200 "list shares: 200"
 is "$(jp 'scalar @{$d->{shares}}')" 4 "four shares"
 is "$(jp '$d->{shares}[-1]{id}')" "$share" "newest first"
-is "$(jp 'join ",", sort keys %{$d->{shares}[0]}')" "active,created_at,expires_at,id,revoked,revoked_at" \
-    "each with id, times, revoked and active"
+is "$(jp 'join ",", sort keys %{$d->{shares}[0]}')" "active,created_at,expires_at,id,live,revoked,revoked_at" \
+    "each with id, times, revoked, live and active"
+is "$(jp 'join ",", map { $_->{live} ? "live" : "snapshot" } @{$d->{shares}}')" \
+    "snapshot,snapshot,snapshot,snapshot" "a link is a snapshot unless asked for live"
 unlike "$HTTP_BODY" "$token|$token7|token" "and never a token"
 
 # ---- The shared view (sign-in required by default) ----------------------------------------------
-add_message "$conv" user "A later, private follow-up" >/dev/null
+q2=$(add_message "$conv" user "A later, private follow-up")
 http GET "/api/shared/$token"
 error_envelope_ok 401 unauthenticated "a link opened signed out"
 as ana GET "/api/shared/$token"
@@ -87,7 +89,41 @@ is "$(jp '$d->{messages}[1]{citations}[0]{book}')" "Learning by Doing" "answers 
 is "$(jp 'scalar grep { exists $_->{feedback} } @{$d->{messages}}')" 0 "no feedback on any message"
 unlike "$HTTP_BODY" "private remark|ed@example.org|$id_ed|$conv" \
     "nothing of the owner's feedback, email, ids or the conversation id"
-is "$(jp 'join ",", sort keys %$d')" "created_at,expires_at,messages,shared_by,title" "exactly these fields"
+is "$(jp 'join ",", sort keys %$d')" "created_at,expires_at,live,messages,shared_by,title" "exactly these fields"
+is "$(jp '$d->{live} ? "live" : "snapshot"')" snapshot "and says it is a snapshot"
+
+# ---- A live link ("keep this link up to date") ---------------------------------------------------
+for bad in '"yes"' 1 '{}'; do
+    as ed POST "/api/conversations/$conv/shares" --data "{\"live\":$bad}"
+    is "$HTTP_STATUS $(json_get error.code)" "400 invalid_field" "live: $bad is refused"
+done
+as ed POST "/api/conversations/$conv/shares" --data '{"live":true,"expires_in_days":30}'
+is "$HTTP_STATUS $(json_get live)" "201 true" "a live link: 201, live"
+token_live=$(json_get token)
+share_live=$(json_get id)
+is "$(stack_psql -- -c "SELECT detail->>'live' FROM audit_log WHERE action = 'share.create'
+    AND target_id = '$share_live'")" true "share.create records that it is live"
+as ana GET "/api/shared/$token_live"
+is "$(jp 'join ",", map { $_->{id} } @{$d->{messages}}')" "$q1,$a1,$q2" \
+    "it shows the messages written before it was made"
+is "$(jp '$d->{live} ? "live" : "snapshot"')" live "and says it is live"
+a2=$(add_message "$conv" assistant "Keep the agenda short.")
+as ana GET "/api/shared/$token_live"
+is "$(jp 'join ",", map { $_->{id} } @{$d->{messages}}')" "$q1,$a1,$q2,$a2" \
+    "and the answer written after it: the conversation as it grows"
+as ana GET "/api/shared/$token"
+is "$(jp 'join ",", map { $_->{id} } @{$d->{messages}}')" "$q1,$a1" "while the snapshot link still shows its two"
+http GET "/api/shared/$token_live/about"
+is "$(jp '$d->{live} ? "live" : "snapshot"')" live "about says so too (the recipient who is not signed in)"
+as ed GET "/api/conversations/$conv/shares"
+is "$(jp 'join ",", map { $_->{live} ? "live" : "snapshot" } grep { $_->{id} eq "'"$share_live"'" } @{$d->{shares}}')" \
+    live "the owner's list marks it live"
+as ana POST "/api/shared/$token_live/copy"
+is "$HTTP_STATUS" 201 "a live link is copied"
+as ana GET "/api/conversations/$(json_get conversation_id)"
+is "$(jp 'scalar @{$d->{messages}}')" 4 "with the conversation as it is now"
+as ed DELETE "/api/conversations/$conv/shares/$share_live"
+is "$HTTP_STATUS" 204 "and revoked like any link"
 as ada GET "/api/shared/$token7"
 is "$HTTP_STATUS $(json_get shared_by.name)" "200 Ed Educator" "an admin opens a link like anyone else"
 like "$(json_get expires_at)" '^[0-9-]{10}T' "with its expiry"
@@ -151,7 +187,7 @@ as ed DELETE "/api/conversations/$conv_ana/shares/$share"
 is "$HTTP_STATUS" 404 "the owner must name the share's own conversation"
 as ana POST "/api/conversations/00000000-0000-4000-8000-000000000000/shares"
 is "$HTTP_STATUS" 404 "sharing a conversation that does not exist"
-is "$(stack_psql -- -c "SELECT count(*) FROM shares WHERE created_by = '$id_ana'") $(stack_psql -- -c "SELECT count(*) FROM shares WHERE revoked_at IS NOT NULL")" \
+is "$(stack_psql -- -c "SELECT count(*) FROM shares WHERE created_by = '$id_ana'") $(stack_psql -- -c "SELECT count(*) FROM shares WHERE revoked_at IS NOT NULL AND id <> '$share_live'")" \
     "0 0" "none of that created or revoked anything"
 
 # ---- A recipient who is not signed in is told who shared what ------------------------------
@@ -159,7 +195,7 @@ http GET "/api/shared/$token/about"
 is "$HTTP_STATUS" 200 "about: answered signed out"
 is "$(jp 'join "|", $d->{title}, $d->{shared_by}{name}, $d->{expires_at} // "null"')" \
     "Data meetings|Ed Educator|null" "the title, who shared it, the expiry"
-is "$(jp 'join ",", sort keys %$d')" "created_at,expires_at,shared_by,title" "and nothing else (no messages)"
+is "$(jp 'join ",", sort keys %$d')" "created_at,expires_at,live,shared_by,title" "and nothing else (no messages)"
 http GET "/api/shared/$(printf '%064d' 7)/about"
 is "$HTTP_STATUS $(json_get error.message)" "404 $gone_msg" "about an unknown token: the same 404"
 
@@ -205,7 +241,7 @@ is "$(stack_psql -- -c "SELECT actor_id || ' ' || (detail->>'conversation_id') F
     WHERE action = 'share.revoke' AND target_id = '$share'")" "$id_ed $conv" "share.revoke is audited"
 as ed DELETE "/api/conversations/$conv/shares/$share"
 is "$HTTP_STATUS" 204 "revoking again: 204"
-is "$(stack_psql -- -c "SELECT count(*) FROM audit_log WHERE action = 'share.revoke'")" 1 \
+is "$(stack_psql -- -c "SELECT count(*) FROM audit_log WHERE action = 'share.revoke' AND target_id = '$share'")" 1 \
     "but audited once"
 as ed DELETE "/api/conversations/$conv/shares/00000000-0000-4000-8000-000000000000"
 error_envelope_ok 404 not_found "revoking a share that does not exist"
@@ -239,6 +275,27 @@ is "$HTTP_STATUS" 204 "the owner deletes the conversation"
 http GET "/api/shared/$token_pub"
 is "$HTTP_STATUS" 404 "and its links are gone with it"
 is "$(stack_psql -- -c "SELECT count(*) FROM shares WHERE conversation_id = '$conv'")" 0 "no share rows left"
+
+# ---- Look-ups per address (PLCCOACH_SHARE_LINK_LIMIT) ---------------------------------------
+stack_pool_stop
+stack_pool_env PLCCOACH_SHARE_LINK_LIMIT=3
+stack_pool_start
+stack_wait_health 200 || bail "the pool did not come back"
+stack_psql -- -c "DELETE FROM rate_key_events WHERE key LIKE 'shared/%'" >/dev/null
+statuses=
+for t in "$(printf '%064d' 8)" "$(printf '%064d' 9)" "$(printf '%064d' 10)" "$(printf '%064d' 11)"; do
+    http GET "/api/shared/$t/about"
+    statuses="$statuses$HTTP_STATUS "
+done
+is "$statuses" "404 404 404 429 " "about: three look-ups a minute from one address, any tokens, then 429"
+is "$(json_get error.code)" rate_limited "with the rate_limited envelope"
+retry=$(http_header Retry-After)
+ok "and Retry-After ($retry s) within the minute" test "$retry" -ge 1 -a "$retry" -le 60
+http GET "/api/shared/$(printf '%064d' 12)"
+is "$HTTP_STATUS" 429 "the shared view itself counts against the same limit"
+stack_psql -- -c "DELETE FROM rate_key_events WHERE key LIKE 'shared/%'" >/dev/null
+http GET "/api/shared/$(printf '%064d' 12)/about"
+is "$HTTP_STATUS" 404 "once the window has passed, look-ups are answered again"
 
 # nginx writes the request line into each error-log line about a request
 # (here: the pool is down); for share links it writes none.

@@ -139,9 +139,10 @@ export const api = {
 
   // ---- shares -------------------------------------------------------------
   shares: (id: string) => request<{ shares: Share[] }>('GET', `/api/conversations/${encodeURIComponent(id)}/shares`),
-  createShare: (id: string, expiresInDays: number | null) =>
+  /** live: the link shows the conversation as it grows, not a snapshot */
+  createShare: (id: string, expiresInDays: number | null, live = false) =>
     request<NewShare>('POST', `/api/conversations/${encodeURIComponent(id)}/shares`,
-      expiresInDays ? { expires_in_days: expiresInDays } : {}),
+      { ...(expiresInDays ? { expires_in_days: expiresInDays } : {}), ...(live ? { live: true } : {}) }),
   revokeShare: (id: string, shareId: string) =>
     request<void>('DELETE', `/api/conversations/${encodeURIComponent(id)}/shares/${encodeURIComponent(shareId)}`),
   shared: (token: string) => request<SharedConversation>('GET', `/api/shared/${encodeURIComponent(token)}`),
@@ -184,7 +185,8 @@ export const api = {
     request<void>(add ? 'PUT' : 'DELETE', `/api/admin/teams/${encodeURIComponent(teamId)}/${as}/${encodeURIComponent(userId)}`),
   audit: (f: AuditFilter, before?: number | null) =>
     request<{ entries: AuditEntry[]; next_before: number | null }>('GET', '/api/admin/audit'
-      + qs({ action: f.action || undefined, actor: f.actor || undefined, target: f.target || undefined, before: before ?? undefined, limit: 50 })),
+      + qs({ action: f.action || undefined, actor: f.actor || undefined, target: f.target || undefined,
+        from: f.from || undefined, to: f.to || undefined, before: before ?? undefined, limit: 50 })),
   books: () => request<{ books: Book[]; jobs: IngestJob[] }>('GET', '/api/admin/books'),
   job: (id: string) => request<IngestJob>('GET', `/api/admin/jobs/${encodeURIComponent(id)}`),
   deleteJob: (id: string) => request<void>('DELETE', `/api/admin/jobs/${encodeURIComponent(id)}`),

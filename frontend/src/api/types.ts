@@ -96,6 +96,8 @@ export interface Share {
   expires_at: string | null;
   revoked: boolean;
   revoked_at: string | null;
+  /** true: the link shows the conversation as it grows; false: a snapshot */
+  live: boolean;
   active: boolean;
 }
 
@@ -105,6 +107,7 @@ export interface NewShare {
   url: string;
   created_at: string;
   expires_at: string | null;
+  live: boolean;
 }
 
 export interface SharedConversation {
@@ -113,6 +116,7 @@ export interface SharedConversation {
   shared_by: { name: string };
   created_at: string;
   expires_at: string | null;
+  live: boolean;
 }
 
 export interface CoachAnswer {
@@ -307,6 +311,9 @@ export interface AuditFilter {
   action: string;
   actor: string;
   target: string;
+  /** first and last day (YYYY-MM-DD, UTC, both included); '' for open */
+  from: string;
+  to: string;
 }
 
 /** What a share link's recipient is told before signing in. */
@@ -315,4 +322,5 @@ export interface SharedAbout {
   shared_by: { name: string };
   created_at: string;
   expires_at: string | null;
+  live: boolean;
 }

@@ -1,5 +1,7 @@
-// Sharing a conversation: make a view-only link (optionally expiring),
-// see the link once, list the conversation's links and revoke them.
+// Sharing a conversation: make a view-only link (optionally expiring), a
+// snapshot of the conversation as it is now or a live link that keeps up
+// with it; see the link; list the conversation's links (which kind, when
+// each expires, a copy button) and revoke them.
 
 import { useCallback, useEffect, useState } from 'react';
 import { Dialog } from './Dialog';
@@ -13,6 +15,7 @@ import { loadLinks, saveLinks } from '../drafts';
 export function ShareDialog({ conversationId, onClose }: { conversationId: string; onClose: () => void }) {
   const [shares, setShares] = useState<Share[]>([]);
   const [expiry, setExpiry] = useState('0');
+  const [live, setLive] = useState(false);
   const [created, setCreated] = useState<NewShare | null>(null);
   const [status, setStatus] = useState('');
   const [error, setError] = useState('');
@@ -41,7 +44,7 @@ export function ShareDialog({ conversationId, onClose }: { conversationId: strin
   const create = async () => {
     setError('');
     try {
-      const s = await api.createShare(conversationId, Number(expiry) || null);
+      const s = await api.createShare(conversationId, Number(expiry) || null, live);
       setCreated(s);
       saveLinks(owner, conversationId, { ...loadLinks(owner, conversationId), [s.id]: s.url });
       setStatus('Link created. It is listed below; on another device it cannot be copied again.');
@@ -74,11 +77,23 @@ export function ShareDialog({ conversationId, onClose }: { conversationId: strin
   const active = shares.filter((s) => s.active);
   const inactive = shares.filter((s) => !s.active);
   const expiryText = (s: Share) => (s.expires_at ? `expires ${formatDate(s.expires_at)}` : 'never expires');
+  const kind = (s: Share) => (s.live ? 'Live link' : 'Snapshot');
 
   return (
     <Dialog title="Share this conversation" onClose={onClose}>
       <div className="stack">
-        <p>Anyone signed in who has the link can read this conversation as it is now. They cannot see your feedback or add to it.</p>
+        <p>Anyone signed in who has the link can read this conversation. They cannot see your feedback or add to it.</p>
+        <fieldset className="share-kind">
+          <legend>The link shows</legend>
+          <label>
+            <input type="radio" name="share-kind" checked={!live} onChange={() => setLive(false)} />
+            {' '}This conversation as it is now (a snapshot)
+          </label>
+          <label>
+            <input type="radio" name="share-kind" checked={live} onChange={() => setLive(true)} />
+            {' '}Keep this link up to date: questions you ask later appear too
+          </label>
+        </fieldset>
         <div className="row">
           <label htmlFor="share-expiry">Link expires</label>
           <select id="share-expiry" value={expiry} onChange={(e) => setExpiry(e.target.value)} data-autofocus>
@@ -104,7 +119,7 @@ export function ShareDialog({ conversationId, onClose }: { conversationId: strin
           <ul className="share-list">
             {active.map((s) => (
               <li key={s.id}>
-                <span>Created {formatDate(s.created_at)}, <strong>{expiryText(s)}</strong></span>
+                <span>{kind(s)}, created {formatDate(s.created_at)}, <strong>{expiryText(s)}</strong></span>
                 {links[s.id] ? (
                   <button type="button" onClick={() => void copy(links[s.id])}
                     aria-label={`Copy the link created ${formatDate(s.created_at)}`}>Copy</button>
@@ -123,7 +138,7 @@ export function ShareDialog({ conversationId, onClose }: { conversationId: strin
             <ul className="share-list">
               {inactive.map((s) => (
                 <li key={s.id}>
-                  Created {formatDate(s.created_at)}, {s.revoked ? `revoked ${formatDate(s.revoked_at)}` : `expired ${formatDate(s.expires_at)}`}
+                  {kind(s)}, created {formatDate(s.created_at)}, {s.revoked ? `revoked ${formatDate(s.revoked_at)}` : `expired ${formatDate(s.expires_at)}`}
                 </li>
               ))}
             </ul>

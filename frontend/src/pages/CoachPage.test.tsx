@@ -161,6 +161,32 @@ describe('the coach screen', () => {
     expect(screen.getAllByText('What is a CFA?', { selector: '.message.user *' })).toHaveLength(1);
   });
 
+  it('a Try again that finds the first attempt still held by the server (409 in_progress) waits Retry-After and asks again by itself', async () => {
+    let attempt = 0;
+    const { calls } = base({
+      'POST /api/coach/ask': () => {
+        attempt += 1;
+        if (attempt === 1) return sseResponse([sseEvent('delta', { text: 'Partial' })]);
+        if (attempt === 2) {
+          return json(409, { error: { code: 'in_progress', message: 'this question is being answered', request_id: 'r' } }, { 'Retry-After': '1' });
+        }
+        return sseResponse([sseEvent('done', DONE)]);
+      },
+    });
+    render(<App />);
+    await userEvent.type(await screen.findByLabelText('Your question'), 'What is a CFA?{Enter}');
+    expect(await screen.findByText(/connection was lost before the answer finished.*press Try again/)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByText(/has not let go of the first attempt.*Trying again in 1 second\./)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeEnabled();
+    // no click: the third ask is the app's own, a second later
+    expect(await screen.findByRole('button', { name: 'Source 1' }, { timeout: 4000 })).toBeInTheDocument();
+    const asks = calls.filter((c) => c.path === '/api/coach/ask');
+    expect(asks).toHaveLength(3);
+    expect(new Set(asks.map((c) => c.headers['idempotency-key'])).size).toBe(1);
+    expect(screen.queryByText(/first attempt/)).toBeNull();
+  });
+
   it('gives each new question its own Idempotency-Key', async () => {
     let n = 0;
     const { calls } = base({

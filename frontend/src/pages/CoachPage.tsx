@@ -146,6 +146,11 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
   const abortRef = useRef<AbortController | null>(null);
   const askRef = useRef<((question: string, opts: { key?: string; retryOf?: string }) => Promise<void>) | null>(null);
   const createdRef = useRef<string | null>(null);
+  // A Try again that found the first attempt not yet ended on the server
+  // (409 in_progress: its worker may have died, and the server lets the
+  // question go when its lease runs out) waits Retry-After, then asks again.
+  const waitRetry = useRef<number | undefined>(undefined);
+  useEffect(() => () => window.clearTimeout(waitRetry.current), [conversationId]);
   const composerRef = useRef<HTMLTextAreaElement>(null);
   const listEnd = useRef<HTMLDivElement>(null);
 
@@ -356,22 +361,36 @@ export function CoachPage({ conversationId }: { conversationId: string | null })
         // sending it unchanged cannot succeed.
         const refused = e instanceof ApiError && e.status >= 400 && e.status < 500;
         const message = e instanceof ApiError && e.status === 0
-          ? 'The connection was lost before the answer finished. Check your internet connection, then press Retry.'
+          ? 'The connection was lost before the answer finished. Check your internet connection, then press Try again.'
           : refused && (e as ApiError).code === 'invalid_field'
             ? `The question could not be sent: questions can be at most ${QUESTION_MAX.toLocaleString('en-US')} characters. It is back in the box: shorten it and send it again.`
             : teacherMessage(e, 'The coach could not answer.');
         setDraft((d) => (d.trim() === '' ? question : d));
+        const again = () => {
+          if (!opts.retryOf) setMessages((ms) => ms.filter((x) => x.id !== userId && x.id !== asstId));
+          setDraft((d) => (d === question ? '' : d));
+          void ask(question, opts);
+        };
+        // Asked again (same key or saved question) while the server still
+        // holds the first attempt: not a refusal; wait and ask again.
+        const waiting = e instanceof ApiError && e.code === 'in_progress' && e.retryAfter !== null
+          && (opts.retryOf !== undefined || opts.key !== undefined) ? Math.min(e.retryAfter, 300) : null;
+        if (waiting !== null) {
+          window.clearTimeout(waitRetry.current);
+          waitRetry.current = window.setTimeout(again, waiting * 1000);
+        }
         update((m) => ({
           ...m,
           streaming: false,
           failed: {
-            message,
+            message: waiting !== null
+              ? `The server has not let go of the first attempt at this answer yet (it may have been interrupted). Trying again in ${waiting} second${waiting === 1 ? '' : 's'}.`
+              : message,
             // The same question again: the same key (or the same saved
             // question), so it is answered in place, never asked twice.
-            retry: refused ? undefined : () => {
-              if (!opts.retryOf) setMessages((ms) => ms.filter((x) => x.id !== userId && x.id !== asstId));
-              setDraft((d) => (d === question ? '' : d));
-              void ask(question, opts);
+            retry: refused && waiting === null ? undefined : () => {
+              window.clearTimeout(waitRetry.current);
+              again();
             },
           },
         }));

@@ -1,12 +1,13 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { App } from '../App';
+import { LIVE_REFRESH_MS } from './SharedPage';
 import { json, ME, mockServer } from '../test/mockServer';
 
 const TOKEN = 'cd'.repeat(32);
 const NO_SESSION = () => json(401, { error: { code: 'unauthenticated', message: 'Sign in', request_id: 'r' } });
-const ABOUT = { title: 'Data meetings', shared_by: { name: 'Ed Educator' }, created_at: '2026-05-11T14:03:09Z', expires_at: null };
+const ABOUT = { title: 'Data meetings', shared_by: { name: 'Ed Educator' }, created_at: '2026-05-11T14:03:09Z', expires_at: null, live: false };
 const SHARED = {
   ...ABOUT,
   messages: [
@@ -87,5 +88,50 @@ describe('a share link opened signed in', () => {
     await userEvent.click(await screen.findByRole('button', { name: 'Copy to my conversations' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('This link stopped working');
     expect(location.pathname).toBe(`/shared/${TOKEN}`);
+  });
+});
+
+describe('a live share link (issue 19: "keep this link up to date")', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('shows the conversation as it grows: fetched again every minute and on Refresh, saying what is new', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const later = [
+      { id: 'q2', role: 'user', content: 'And for a new team?', created_at: '2026-05-11T15:00:00Z' },
+      { id: 'a2', role: 'assistant', content: 'Begin with norms.', citations: [], type: 'answer', created_at: '2026-05-11T15:00:01Z' },
+    ];
+    const state = { n: 0 };
+    const { calls } = mockServer({
+      'GET /api/me': () => json(200, ME),
+      [`GET /api/shared/${TOKEN}`]: () => json(200, { ...SHARED, live: true, messages: [...SHARED.messages, ...later.slice(0, state.n)] }),
+    });
+    render(<App />);
+    expect(await screen.findByRole('note')).toHaveTextContent('This link is kept up to date');
+    const views = () => calls.filter((c) => c.path === `/api/shared/${TOKEN}`).length;
+    expect(views()).toBe(1);
+    state.n = 1;
+    await vi.advanceTimersByTimeAsync(LIVE_REFRESH_MS);
+    expect(await screen.findByText('And for a new team?')).toBeInTheDocument();
+    expect(views()).toBe(2);
+    expect(screen.getByText(/new message/, { selector: '[role="status"]' })).toHaveTextContent('1 new message.');
+    state.n = 2;
+    await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    expect(await screen.findByText('Begin with norms.')).toBeInTheDocument();
+    expect(screen.getByText(/new message/, { selector: '[role="status"]' })).toHaveTextContent('1 new message.');
+    await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    expect(await screen.findByText('No new messages.', { selector: '[role="status"]' })).toBeInTheDocument();
+  });
+
+  it('a snapshot link is fetched once and has no Refresh', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const { calls } = mockServer({
+      'GET /api/me': () => json(200, ME),
+      [`GET /api/shared/${TOKEN}`]: () => json(200, SHARED),
+    });
+    render(<App />);
+    expect(await screen.findByRole('note')).toHaveTextContent('as it was then');
+    await vi.advanceTimersByTimeAsync(LIVE_REFRESH_MS * 2);
+    expect(calls.filter((c) => c.path === `/api/shared/${TOKEN}`)).toHaveLength(1);
+    expect(screen.queryByRole('button', { name: 'Refresh' })).toBeNull();
   });
 });

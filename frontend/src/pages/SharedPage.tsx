@@ -1,9 +1,11 @@
 // A shared conversation: read-only, with a "shared by" banner and, for a
 // signed-in recipient, "Copy to my conversations" (a copy of their own to
 // continue).  Signed out, the sign-in page says who shared what first
-// (SharedSignInNote), and signing in lands here.
+// (SharedSignInNote), and signing in lands here.  A live link (the owner
+// chose "keep this link up to date") is fetched again every minute while
+// the page is visible, and on "Refresh": the conversation as it grows.
 
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client';
 import type { SharedAbout, SharedConversation } from '../api/types';
 import { navigate } from '../router';
@@ -14,8 +16,12 @@ import { ExportMenu } from '../components/ExportMenu';
 import { formatDate } from '../format';
 import { teacherMessage } from '../api/errors';
 
+/** How often a live link's page fetches the conversation again. */
+export const LIVE_REFRESH_MS = 60_000;
+
 export function SharedPage({ token }: { token: string }) {
   const [conv, setConv] = useState<SharedConversation | null>(null);
+  const [news, setNews] = useState('');
   const [error, setError] = useState('');
   const [panel, setPanel] = useState<{ c: ShownCitation; el: HTMLElement; messageId: string } | null>(null);
   const [copying, setCopying] = useState(false);
@@ -35,13 +41,39 @@ export function SharedPage({ token }: { token: string }) {
     }
   };
 
+  const fail = useCallback((e: unknown) => {
+    setError(e instanceof ApiError && e.status === 404
+      ? 'This link does not work: it may have expired or been revoked.'
+      : teacherMessage(e, 'The conversation could not be loaded.'));
+  }, []);
+
   useEffect(() => {
-    api.shared(token).then(setConv).catch((e) => {
-      setError(e instanceof ApiError && e.status === 404
-        ? 'This link does not work: it may have expired or been revoked.'
-        : teacherMessage(e, 'The conversation could not be loaded.'));
-    });
-  }, [token]);
+    api.shared(token).then(setConv).catch(fail);
+  }, [token, fail]);
+
+  // A live link: fetch again, say what is new; a failure other than the
+  // link going away keeps what is shown (the next refresh may work).
+  const shown = useRef(0);
+  useEffect(() => { shown.current = conv?.messages.length ?? 0; }, [conv]);
+  const refresh = useCallback(async () => {
+    try {
+      const next = await api.shared(token);
+      const added = next.messages.length - shown.current;
+      setConv(next);
+      setNews(added > 0 ? `${added} new message${added === 1 ? '' : 's'}.` : 'No new messages.');
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) fail(e);
+      else setNews('Could not check for new messages; trying again in a minute.');
+    }
+  }, [token, fail]);
+  const live = conv?.live ?? false;
+  useEffect(() => {
+    if (!live) return undefined;
+    const timer = window.setInterval(() => {
+      if (document.visibilityState === 'visible') void refresh();
+    }, LIVE_REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [live, refresh]);
 
   if (error) {
     return (
@@ -56,9 +88,18 @@ export function SharedPage({ token }: { token: string }) {
     <div className={`shared-layout${panel ? ' panel-open' : ''}`}>
       <div className="page">
         <p className="banner info" role="note">
-          Shared by {conv.shared_by?.name || 'a colleague'} on {formatDate(conv.created_at)}. This is a read-only copy.
+          Shared by {conv.shared_by?.name || 'a colleague'} on {formatDate(conv.created_at)}.
+          {conv.live
+            ? ' This link is kept up to date: questions asked later in the conversation appear here. It is read-only.'
+            : ' This is a read-only copy of the conversation as it was then.'}
           {conv.expires_at ? ` The link expires ${formatDate(conv.expires_at)}.` : ''}
         </p>
+        {conv.live && (
+          <div className="row">
+            <button type="button" onClick={() => void refresh()}>Refresh</button>
+            <p role="status" className="status-text">{news}</p>
+          </div>
+        )}
         <div className="conversation-head">
           <h1 tabIndex={-1}>{conv.title || 'Shared conversation'}</h1>
           <div className="row">
@@ -99,6 +140,7 @@ export function SharedSignInNote({ token }: { token: string }) {
   return (
     <p className="banner info shared-note" role="note">
       {about.shared_by.name || 'A colleague'} shared the conversation “{about.title || 'Untitled'}” with you
+      {about.live ? ', kept up to date as it grows' : ''}
       {about.expires_at ? ` (the link works until ${formatDate(about.expires_at)})` : ''}.
       Sign in to read it: you will go straight to it.
     </p>

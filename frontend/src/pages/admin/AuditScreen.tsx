@@ -1,5 +1,6 @@
 // The audit log: newest first, 50 at a time, filtered by kind of action,
-// by who acted (email) and by what was acted on (its id).
+// by who acted (email), by what was acted on (its id) and by a range of
+// days (UTC, both ends included).
 
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
@@ -26,7 +27,7 @@ const ACTIONS = [
   { id: 'analytics', label: 'Analytics reads' },
 ];
 
-const EMPTY: AuditFilter = { action: '', actor: '', target: '' };
+const EMPTY: AuditFilter = { action: '', actor: '', target: '', from: '', to: '' };
 
 function detailText(d: AuditEntry['detail']): string {
   if (!d || Object.keys(d).length === 0) return '';
@@ -41,6 +42,7 @@ export function AuditScreen() {
   const [cursors, setCursors] = useState<(number | null)[]>([null]);
   const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState('');
+  const [rangeError, setRangeError] = useState('');
   const [loaded, setLoaded] = useState(false);
 
   const load = useCallback(async (f: AuditFilter, stack: (number | null)[]) => {
@@ -63,7 +65,12 @@ export function AuditScreen() {
 
   const apply = (e: FormEvent) => {
     e.preventDefault();
-    setFilter({ action: draft.action, actor: draft.actor.trim(), target: draft.target.trim() });
+    if (draft.from && draft.to && draft.from > draft.to) {
+      setRangeError('The first day must not be after the last day.');
+      return;
+    }
+    setRangeError('');
+    setFilter({ ...draft, actor: draft.actor.trim(), target: draft.target.trim() });
   };
 
   const pageNo = cursors.length;
@@ -80,9 +87,17 @@ export function AuditScreen() {
         <input id="audit-actor" type="email" value={draft.actor} maxLength={320} onChange={(e) => setDraft({ ...draft, actor: e.target.value })} />
         <label htmlFor="audit-target">On (id)</label>
         <input id="audit-target" value={draft.target} maxLength={200} onChange={(e) => setDraft({ ...draft, target: e.target.value })} />
+        <label htmlFor="audit-from">From (day)</label>
+        <input id="audit-from" type="date" value={draft.from}
+          aria-describedby="audit-days" onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+        <label htmlFor="audit-to">To (day)</label>
+        <input id="audit-to" type="date" value={draft.to}
+          aria-describedby="audit-days" onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
         <button type="submit" className="primary">Filter</button>
-        <button type="button" onClick={() => { setDraft(EMPTY); setFilter(EMPTY); }}>Clear</button>
+        <button type="button" onClick={() => { setDraft(EMPTY); setFilter(EMPTY); setRangeError(''); }}>Clear</button>
       </form>
+      <p id="audit-days" className="status-text">Days are in UTC; both the first and the last day are included.</p>
+      {rangeError && <p role="alert" className="error-text">{rangeError}</p>}
       {error && <p role="alert" className="error-text">{error}</p>}
       <p role="status" className="status-text">
         {loaded && !error ? (entries.length === 0 ? 'No entries match.' : `Page ${pageNo}: ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}.`) : ''}

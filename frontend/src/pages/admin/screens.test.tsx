@@ -192,6 +192,32 @@ describe('admin: audit log', () => {
     expect(await screen.findByText('u-12')).toBeInTheDocument();
   });
 
+  it('filters by a range of days, and refuses a range that ends before it starts', async () => {
+    history.replaceState(null, '', '/admin/audit');
+    const { calls } = mockServer({
+      'GET /api/me': () => json(200, ADMIN),
+      'GET /api/admin/audit': (c) => {
+        const p = new URL(c.path, 'http://x').searchParams;
+        return json(200, { entries: p.get('from') ? [entry(5, 'share.create')] : [entry(12, 'user.role')], next_before: null });
+      },
+    });
+    render(<App />);
+    expect(await screen.findByText('u-12', {}, { timeout: 10000 })).toBeInTheDocument();
+    const audits = () => calls.filter((c) => c.path.startsWith('/api/admin/audit')).length;
+    const before = audits();
+    await userEvent.type(screen.getByLabelText('From (day)'), '2026-05-12');
+    await userEvent.type(screen.getByLabelText('To (day)'), '2026-05-01');
+    await userEvent.click(screen.getByRole('button', { name: 'Filter' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('The first day must not be after the last day.');
+    expect(audits()).toBe(before);
+    await userEvent.clear(screen.getByLabelText('To (day)'));
+    await userEvent.type(screen.getByLabelText('To (day)'), '2026-05-31');
+    await userEvent.click(screen.getByRole('button', { name: 'Filter' }));
+    expect(await screen.findByText('u-5')).toBeInTheDocument();
+    expect(calls[calls.length - 1].path).toMatch(/from=2026-05-12.*to=2026-05-31|to=2026-05-31.*from=2026-05-12/);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('an unknown administration page is "not found", not the users screen', async () => {
     history.replaceState(null, '', '/admin/nothing-here');
     mockServer({ 'GET /api/me': () => json(200, ADMIN) });
