@@ -80,25 +80,12 @@ json_object *coach_domains_json(unsigned set)
 
 json_object *coach_citation_json(int n, const struct search_hit *h, const char *quote)
 {
-    json_object *c = json_object_new_object(), *book = json_object_new_object(),
-                *authors = json_object_new_array(), *chapter = json_object_new_object(),
-                *pages = json_object_new_object();
+    json_object *c = json_object_new_object();
     struct buf label = BUF_INIT;
-    size_t i;
 
     json_object_object_add(c, "n", json_object_new_int(n));
     json_add_str(c, "chunk_id", h->chunk_id);
-    json_add_str(book, "title", h->book_title);
-    for (i = 0; i < h->nauthors; i++)
-        json_object_array_add(authors, json_object_new_string(h->authors[i]));
-    json_object_object_add(book, "authors", authors);
-    json_object_object_add(c, "book", book);
-    json_add_str(chapter, "number", h->chapter_number);
-    json_add_str(chapter, "title", h->chapter_title);
-    json_object_object_add(c, "chapter", chapter);
-    json_add_str(pages, "start", h->page_start);
-    json_add_str(pages, "end", h->page_end);
-    json_object_object_add(c, "pages", pages);
+    search_hit_source_json(c, h, false);
     json_add_str(c, "quote", quote);
     /* The whole passage the quote comes from, so a reader can check the
      * quote in its surroundings (the web app's expandable "context"). */

@@ -226,10 +226,10 @@ static enum coach_status ask_context(struct ask *a)
 
     if (rq->user_id != NULL && rq->conversation_id != NULL) {
         /* Answering a saved question again: the conversation before it. */
-        enum store_result s = msg_history(a->db, &a->arena, rq->user_id, rq->conversation_id,
-                                          rq->retry_of, COACH_CONTEXT_TURNS, &a->turns, &a->nturns);
-        if (s != STORE_OK)
-            return s == STORE_NOT_FOUND ? COACH_NOT_FOUND : COACH_DB_ERROR;
+        enum db_status s = msg_history(a->db, &a->arena, rq->user_id, rq->conversation_id,
+                                       rq->retry_of, COACH_CONTEXT_TURNS, &a->turns, &a->nturns);
+        if (s != DB_OK)
+            return s == DB_NOT_FOUND ? COACH_NOT_FOUND : COACH_DB_ERROR;
     } else if (rq->user_id == NULL && rq->nturns > 0) {
         /* The caller's conversation (the evaluation's earlier turns). */
         size_t skip = rq->nturns > COACH_CONTEXT_TURNS ? rq->nturns - COACH_CONTEXT_TURNS : 0;
@@ -401,13 +401,13 @@ static enum coach_status ask_save_question(struct ask *a)
 {
     const struct coach_request *rq = a->rq;
     bool saved = rq->user_id != NULL;
-    enum store_result s = STORE_OK;
+    enum db_status s = DB_OK;
     json_object *meta;
 
     if (saved && rq->retry_of != NULL) {
         s = msg_reask(a->db, rq->user_id, rq->conversation_id, rq->retry_of, answer_lease_s(a->cfg),
                       a->answer_id);
-        if (s == STORE_OK) {
+        if (s == DB_OK) {
             snprintf(a->conv_id, sizeof(a->conv_id), "%s", rq->conversation_id);
             snprintf(a->user_msg_id, sizeof(a->user_msg_id), "%s", rq->retry_of);
         }
@@ -426,9 +426,9 @@ static enum coach_status ask_save_question(struct ask *a)
         buf_free(&title);
     }
     switch (s) {
-    case STORE_OK: break;
-    case STORE_NOT_FOUND: return COACH_NOT_FOUND;
-    case STORE_CONFLICT: return COACH_CONFLICT;
+    case DB_OK: break;
+    case DB_NOT_FOUND: return COACH_NOT_FOUND;
+    case DB_CONFLICT: return COACH_CONFLICT;
     default: return COACH_DB_ERROR;
     }
     if (saved) {
@@ -662,8 +662,8 @@ static enum coach_status ask_save_answer(struct ask *a)
     };
 
     switch (msg_save_answer(a->db, &ans)) {
-    case STORE_OK: return COACH_OK;
-    case STORE_NOT_FOUND: return COACH_GONE; /* deleted while we answered */
+    case DB_OK: return COACH_OK;
+    case DB_NOT_FOUND: return COACH_GONE; /* deleted while we answered */
     default: return COACH_DB_ERROR;
     }
 }
@@ -675,7 +675,7 @@ static enum coach_status ask_save_answer(struct ask *a)
 static void ask_save_failure(struct ask *a, enum coach_status st)
 {
     const char *code, *text;
-    enum store_result s;
+    enum db_status s;
 
     if (a->rq->user_id == NULL || a->user_msg_id[0] == '\0')
         return;
@@ -692,9 +692,9 @@ static void ask_save_failure(struct ask *a, enum coach_status st)
     default: return; /* nothing to save: not found, conflict, or no conversation left */
     }
     s = msg_save_failure(a->db, a->answer_id, a->conv_id, code, text);
-    LOG_FIELDS(s == STORE_OK ? LOG_INFO : LOG_WARN,
-               s == STORE_OK ? "coach failure saved" : "coach failure not saved",
-               LF_STR("code", code), LF_STR("question_id", a->user_msg_id));
+    LOG_FIELDS(s == DB_OK ? LOG_INFO : LOG_WARN,
+               s == DB_OK ? "coach failure saved" : "coach failure not saved", LF_STR("code", code),
+               LF_STR("question_id", a->user_msg_id));
 }
 
 /* Step 9: the document into out->doc (taking cites and clar), the done

@@ -24,16 +24,6 @@
 struct buf;
 struct db;
 
-/* The older names of enum db_status (db/status.h), kept only for
- * src/coach/pipeline.c, the last file that uses them; they go when it
- * moves to the new names. */
-#define store_result db_status
-#define STORE_OK DB_OK
-#define STORE_NOT_FOUND DB_NOT_FOUND
-#define STORE_ERROR DB_ERROR
-#define STORE_CONFLICT DB_CONFLICT
-#define STORE_INVALID DB_INVALID
-
 #define CONV_PREVIEW_CHARS 160
 #define CONV_TITLE_MAX 200
 
