@@ -168,7 +168,9 @@ static void answer_view(struct request *req, bool with_messages)
     enum db_status st;
     json_object *out;
 
-    if (!throttle(req) || !token_hash(req, hash))
+    /* A malformed token is answered before the limit is counted: it
+     * never reaches the database, so it can teach nothing about tokens. */
+    if (!token_hash(req, hash) || !throttle(req))
         return;
     out = share_view(req->db, hash, with_messages, &st);
     if (out == NULL) {
