@@ -43,6 +43,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/cfg.h"
+#include "util/inflight.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -432,6 +433,9 @@ static enum coach_status ask_save_question(struct ask *a)
     default: return COACH_DB_ERROR;
     }
     if (saved) {
+        /* Should this process die before the ask ends, the master marks
+         * the question and the next worker releases its lease. */
+        inflight_set(a->user_msg_id);
         snprintf(a->out->conversation_id, sizeof(a->out->conversation_id), "%s", a->conv_id);
         snprintf(a->out->question_id, sizeof(a->out->question_id), "%s", a->user_msg_id);
     }
@@ -745,6 +749,7 @@ static void ask_release(struct ask *a, enum coach_status st)
 {
     char conv[sizeof(a->out->conversation_id)], question[sizeof(a->out->question_id)];
 
+    inflight_clear();
     llm_result_free(&a->lr);
     verify_result_free(&a->vr);
     free(a->composed);

@@ -388,3 +388,15 @@ enum msg_key_state msg_by_key(struct db *db, const char *user_id, const char *ke
     PQclear(res);
     return st;
 }
+
+enum db_status msg_release(struct db *db, const char *question_id)
+{
+    const char *params[1] = {question_id};
+
+    return db_command(db,
+                      "UPDATE messages SET answer_by = now() "
+                      "WHERE id = $1::uuid AND role = 'user' AND answer_by > now()",
+                      1, params)
+               ? DB_OK
+               : DB_ERROR;
+}

@@ -83,6 +83,12 @@ enum db_status msg_reask(struct db *db, const char *user_id, const char *conv_id
                          const char *question_id, long lease_s, char next_out[MSG_UUID_LEN + 1])
     __attribute__((nonnull));
 
+/* Ends the lease of question question_id now (the worker answering it
+ * died: src/util/inflight.h), so that it reads as interrupted and can be
+ * asked again at once.  Does nothing to a question whose lease has run
+ * out.  Returns DB_OK or DB_ERROR. */
+enum db_status msg_release(struct db *db, const char *question_id) __attribute__((nonnull));
+
 /* An answer as messages stores it.  Numbers < 0 are stored as NULL. */
 struct msg_answer {
     const char *id; /* chosen in advance (msg_save_question's next_out) */

@@ -23,6 +23,7 @@
 #include "server/worker.h"
 #include "util/alloc.h"
 #include "util/cfg.h"
+#include "util/inflight.h"
 #include "util/log.h"
 #include "util/text.h"
 
@@ -129,6 +130,10 @@ static void reaped(struct master *m, pid_t pid, int status)
     int64_t now = now_ms();
 
     describe(status, why, sizeof(why));
+    if (inflight_reaped(pid))
+        LOG_FIELDS(LOG_WARN,
+                   "a worker ended while answering a question: the next worker releases it",
+                   LF_INT("worker_pid", pid), LF_STR("how", why));
     for (i = 0; i < m->nretirees; i++) {
         if (m->retirees[i].pid == pid) {
             m->retirees[i] = m->retirees[--m->nretirees];
@@ -293,6 +298,10 @@ int master_run(const struct config *cfg, int listen_fd, const char *unix_path)
     m.slots = xcalloc(m.nslots, sizeof(*m.slots));
     for (size_t i = (size_t)cfg->workers; i < m.nslots; i++)
         m.slots[i].jobs = true;
+    /* Room for a whole generation retiring beside its successor. */
+    if (!inflight_init(2 * m.nslots + 8))
+        log_warn("no shared memory for the questions being answered: a dead worker's question "
+                 "waits for its lease");
 
     memset(&sa, 0, sizeof(sa));
     sigemptyset(&sa.sa_mask);
@@ -372,6 +381,7 @@ int master_run(const struct config *cfg, int listen_fd, const char *unix_path)
         unlink(cfg->pidfile);
     free(m.slots);
     free(m.retirees);
+    inflight_shutdown();
     log_info(m.killed_any ? "master exiting: some workers had to be killed"
                           : "master exiting: all workers drained");
     return m.killed_any ? 1 : 0;

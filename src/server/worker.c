@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "db/db.h"
+#include "db/messages.h"
 #include "export/export.h"
 #include "export/make.h"
 #include "http/request.h"
@@ -36,6 +37,7 @@
 #include "server/child.h"
 #include "server/worker.h"
 #include "util/cfg.h"
+#include "util/inflight.h"
 #include "util/log.h"
 #include "util/text.h"
 
@@ -153,6 +155,26 @@ static bool watch_listener(int ep, int listen_fd)
     return epoll_ctl(ep, EPOLL_CTL_ADD, listen_fd, &ev) == 0;
 }
 
+/* Releases the questions of workers that died answering them (the master
+ * marked them: util/inflight.h), so that they read as interrupted and can
+ * be asked again at once.  One that fails stays marked for the next turn. */
+static void release_orphans(struct db *db)
+{
+    char id[INFLIGHT_ID_LEN + 1];
+    size_t cursor = 0;
+    int i;
+
+    while ((i = inflight_take(&cursor, id)) >= 0) {
+        bool released = msg_release(db, id) == DB_OK;
+
+        inflight_done(i, released);
+        LOG_FIELDS(released ? LOG_INFO : LOG_WARN,
+                   released ? "released the question of a worker that died answering it"
+                            : "could not release the question of a worker that died",
+                   LF_STR("question_id", id));
+    }
+}
+
 int worker_main(const struct config *cfg, int listen_fd)
 {
     sigset_t waitmask;
@@ -183,7 +205,10 @@ int worker_main(const struct config *cfg, int listen_fd)
 
     while (!stop_requested) {
         struct epoll_event ev;
-        int rc = epoll_pwait(ep, &ev, 1, -1, &waitmask);
+        int rc;
+
+        release_orphans(&db);
+        rc = epoll_pwait(ep, &ev, 1, -1, &waitmask);
 
         if (rc < 0) {
             if (errno == EINTR)
