@@ -50,6 +50,10 @@ else
 fi
 two_workers() { [ "$(worker_count "$pid")" -eq 2 ]; }
 ok "it preforks 2 workers" plc_poll 60 two_workers
+if ! two_workers; then
+    workers_diag "$pid"
+    diag "$(tail -n 20 "$log")"
+fi
 
 stack_nginx_start
 ok "GET /health through nginx answers 200" stack_wait_health 200 15

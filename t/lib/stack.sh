@@ -302,9 +302,26 @@ pool_pid() {
 }
 
 # worker_pids [MASTER]: the master's live children (its workers), one per
-# line, sorted; read from /proc so it needs no procps.
+# line, sorted.  Read from the kernel's list of the master's children
+# (/proc/PID/task/PID/children: the master is single-threaded), which
+# costs a read per child; where the kernel lacks that file, from every
+# process's stat (a read per process on the machine: seconds on a busy
+# one).  Zombies (reaped later) are not workers.
 worker_pids() {
-    local master=${1:-$STACK_POOL_PID} f stat rest state ppid
+    local master=${1:-$STACK_POOL_PID} f stat rest state ppid pids kids
+    kids=/proc/$master/task/$master/children
+    if [ -r "$kids" ]; then
+        pids=()
+        # The file has no final newline: read fills pids and returns 1.
+        read -r -a pids <"$kids" 2>/dev/null || true
+        for f in "${pids[@]}"; do
+            stat=$(cat "/proc/$f/stat" 2>/dev/null) || continue
+            rest=${stat##*) }
+            read -r state ppid _ <<<"$rest"
+            [ "$ppid" = "$master" ] && [ "$state" != Z ] && printf '%s\n' "$f"
+        done | sort -n
+        return 0
+    fi
     for f in /proc/[0-9]*/stat; do
         stat=$(cat "$f" 2>/dev/null) || continue
         rest=${stat##*) }
@@ -313,6 +330,16 @@ worker_pids() {
             printf '%s\n' "${f//[^0-9]/}"
         fi
     done | sort -n
+}
+
+# workers_diag [MASTER]: what the master's children are, for a failed
+# check's diagnostics (pid, state, command).
+workers_diag() {
+    local master=${1:-$STACK_POOL_PID} f
+    diag "children of $master: $(cat "/proc/$master/task/$master/children" 2>/dev/null)"
+    for f in $(cat "/proc/$master/task/$master/children" 2>/dev/null); do
+        diag "  $f $(cut -d' ' -f3 "/proc/$f/stat" 2>/dev/null) $(tr '\0' ' ' <"/proc/$f/cmdline" 2>/dev/null)"
+    done
 }
 
 # worker_count [MASTER]: how many workers are alive.
