@@ -283,6 +283,6 @@ for fresh in 0 1; do
             on / n, bits / n, days / n, months / n, none / n, on / none }'
 done
 echo
-echo "Command: BENCH_USERS=$USERS BENCH_CONVERSATIONS=$CONVS BENCH_DURATION=$DURATION PLC_BUILDDIR=$PLC_BUILDDIR bench/analytics.sh"
+echo "Command: BENCH_USERS=$USERS BENCH_CONVERSATIONS=$CONVS BENCH_DURATION=$DURATION BENCH_INSERTS=$INSERTS BENCH_INSERT_ROUNDS=$ROUNDS PLC_BUILDDIR=$PLC_BUILDDIR bench/analytics.sh"
 echo "Machine: $(nproc) CPUs, $(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 tap_finish_quietly 0
