@@ -22,14 +22,15 @@
 #     naive query the rollups replace (the district's active people and
 #     questions straight from messages, one statement through pgbench).
 #  3. What the triggers cost: BENCH_INSERTS messages inserted with every
-#     usage trigger, without 061's triggers (as main before 061), and
-#     without any; for people already active that day and for messages
-#     each starting a person's day.
+#     usage trigger, without each part's triggers in turn (the bit
+#     strings, the person-days, the chapter months), and without any;
+#     for people already active that day and for messages each starting
+#     a person's day.
 #
 #   PLC_BUILDDIR=var/build-plain bench/analytics.sh    # a build without sanitizers
 #
 # Knobs: BENCH_USERS (10000), BENCH_CONVERSATIONS (100000), BENCH_DURATION
-# (10), BENCH_INSERTS (2000).  Prints markdown tables for docs/performance.md.
+# (10), BENCH_INSERTS (2000), BENCH_INSERT_ROUNDS (3).  Prints markdown tables for docs/performance.md.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -130,10 +131,19 @@ FROM messages m JOIN conversations c ON c.id = m.conversation_id,
                      random() < 0.02 AS flag WHERE m.id IS NOT NULL) r
 WHERE m.role = 'assistant' AND random() < 0.1;
 SET session_replication_role = origin;
-SELECT usage_rebuild();
-VACUUM ANALYZE;
 SQL
-echo "bench: data generated and rolled up in $(($(date +%s) - t0)) s" >&2
+echo "bench: data generated in $(($(date +%s) - t0)) s" >&2
+# usage_rebuild() in its parts, each timed: what a migration that adds a
+# rollup costs at this size (063 recomputes usage_person_days).
+t1=$(date +%s)
+stack_psql -- -c '\timing on' -c "SELECT set_config('plccoach.usage_rebuild', 'on', false)" \
+    -c "SELECT usage_rebuild_counts()" -c "SELECT usage_rebuild_bits()" \
+    -c "SELECT usage_rebuild_chapter_months()" -c "SELECT usage_rebuild_person_days()" |
+    awk '/^Time:/ { t[++n] = $2 } END {
+        printf "bench: usage_rebuild() in parts, ms: counts %.0f, bit strings %.0f, chapter months %.0f, person-days (063) %.0f\n",
+            t[2], t[3], t[4], t[5] }' >&2
+stack_psql -- -c "VACUUM ANALYZE" >/dev/null
+echo "bench: rolled up in $(($(date +%s) - t1)) s (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 
 curl -s -c "$STACK_DIR/jar" -H 'Content-Type: application/json' -H 'Origin: http://localhost:8000' \
     --data '{"email":"admin@bench.example","password":"bench-password-123"}' \
@@ -198,7 +208,8 @@ done
 echo
 echo "| rollup | rows | size |"
 echo "|---|---:|---:|"
-for t in usage_days usage_org_days usage_chapters usage_org_chapters usage_org_people usage_org_bits; do
+for t in usage_days usage_org_days usage_chapters usage_org_chapters usage_org_people usage_org_bits \
+    usage_person_days; do
     stack_psql -- -c "SELECT '| $t | ' || count(*) || ' | ' || pg_size_pretty(pg_total_relation_size('$t')) || ' |' FROM $t"
 done
 
@@ -207,9 +218,7 @@ done
 # exists after the first few messages: what most messages are), and each
 # message the first of its person's day (N/10 people, each a conversation
 # of 10 messages on a day nobody used yet: every one of them starts a
-# person-day and sets its bits).  Each with every usage trigger, without
-# 061's three (usage_record_bits, usage_record_person_year,
-# usage_record_chapter_month: main before 061), and without any.
+# person-day and sets its bits).
 ins() { # N FRESH DAY: inserts N messages; prints ms
     local owner="md5('user2')::uuid" at="now()"
     if [ "$2" = 1 ]; then owner="md5('user' || i)::uuid"; at="current_date + $3 + interval '9 hours'"; fi
@@ -227,33 +236,53 @@ ins() { # N FRESH DAY: inserts N messages; prints ms
         awk '/^Time:/ { t = $2 } END { print t }'
     stack_psql -- -c "UPDATE conversations SET title = 'y' WHERE title = 'x'" >/dev/null
 }
-trig() { stack_psql -- -c "ALTER TABLE $1 $2 TRIGGER $3" >/dev/null; }
+# trig ENABLE|DISABLE GROUP: the triggers of one part of the rollups.
+trig() {
+    local t
+    case $2 in
+    bits) t="usage_days usage_record_bits usage_days usage_record_bits_change" ;;
+    days) t="usage_days usage_record_person_day usage_days usage_record_person_day_change" ;;
+    months) t="usage_chapters usage_record_chapter_month usage_chapters usage_record_chapter_month_change" ;;
+    all) t="messages usage_record_message" ;;
+    esac
+    # shellcheck disable=SC2086
+    set -- "$1" $t
+    local op=$1
+    shift
+    while [ $# -gt 0 ]; do
+        stack_psql -- -c "ALTER TABLE $1 $op TRIGGER $2" >/dev/null
+        shift 2
+    done
+}
+# Each trigger's share: every usage trigger; without the bit strings
+# (061), without the person-days (063), without the chapter months
+# (061); without any.  BENCH_INSERT_ROUNDS rounds, the columns in turn
+# within each; the median of the rounds.
+ROUNDS=${BENCH_INSERT_ROUNDS:-3}
+CASES="on bits days months all"
+day=10
 for fresh in 0 1; do
-    all=$(ins "$INSERTS" "$fresh" 10)
-    trig usage_days DISABLE usage_record_bits
-    trig usage_days DISABLE usage_record_person_year
-    trig usage_chapters DISABLE usage_record_chapter_month
-    main=$(ins "$INSERTS" "$fresh" 11)
-    trig messages DISABLE usage_record_message
-    none=$(ins "$INSERTS" "$fresh" 12)
-    trig messages ENABLE usage_record_message
-    trig usage_days ENABLE usage_record_bits
-    trig usage_days ENABLE usage_record_person_year
-    trig usage_chapters ENABLE usage_record_chapter_month
-    res[$fresh]="$all $main $none"
+    for ((r = 0; r < ROUNDS; r++)); do
+        for c in $CASES; do
+            [ "$c" = on ] || trig DISABLE "$c"
+            printf '%s %s\n' "$c" "$(ins "$INSERTS" "$fresh" "$day")" >>"$STACK_DIR/ins.$fresh"
+            [ "$c" = on ] || trig ENABLE "$c"
+            day=$((day + 1))
+        done
+    done
 done
+med() { awk -v c="$2" '$1 == c { print $2 }' "$STACK_DIR/ins.$1" | pct 50; }
 echo
-echo "| $INSERTS messages (half answers citing 2 chapters) | all usage triggers, ms per message | without 061's triggers (main), ms | without any, ms | all / none | main / none | all / main |"
+echo "| $INSERTS messages (half answers citing 2 chapters), median of $ROUNDS rounds, ms per message | every usage trigger | without the bit strings | without the person-days | without the chapter months | without any | every / none |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 for fresh in 0 1; do
-    # shellcheck disable=SC2086
-    set -- ${res[$fresh]}
-    awk -v all="$1" -v main="$2" -v none="$3" -v n="$INSERTS" -v f="$fresh" 'BEGIN {
-        printf "| %s | %.3f | %.3f | %.3f | %.1f | %.1f | %.2f |\n",
+    awk -v on="$(med $fresh on)" -v bits="$(med $fresh bits)" -v days="$(med $fresh days)" \
+        -v months="$(med $fresh months)" -v none="$(med $fresh all)" -v n="$INSERTS" -v f="$fresh" 'BEGIN {
+        printf "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.1f |\n",
             f ? "each the first of its person'"'"'s day (a new person-day)" : "people already active that day",
-            all / n, main / n, none / n, all / none, main / none, all / main }'
+            on / n, bits / n, days / n, months / n, none / n, on / none }'
 done
 echo
-echo "Command: BENCH_USERS=$USERS BENCH_CONVERSATIONS=$CONVS BENCH_DURATION=$DURATION PLC_BUILDDIR=$PLC_BUILDDIR bench/analytics.sh"
+echo "Command: BENCH_USERS=$USERS BENCH_CONVERSATIONS=$CONVS BENCH_DURATION=$DURATION BENCH_INSERTS=$INSERTS BENCH_INSERT_ROUNDS=$ROUNDS PLC_BUILDDIR=$PLC_BUILDDIR bench/analytics.sh"
 echo "Machine: $(nproc) CPUs, $(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 tap_finish_quietly 0

@@ -55,8 +55,7 @@ enum { S_QUESTIONS, S_CONVERSATIONS, S_ANSWERS, S_UP, S_DOWN, S_FLAGGED, S_ANSWE
 
 /* Schools and districts (sql/061_usage_people_bits.sql): their people
  * per figure are the bits of the range's whole months and of its days at
- * either end; the question counts of each asker are still summed from
- * the person-days. */
+ * either end. */
 #define M0 "(date_trunc('month', $2::date - 1) + interval '1 month')::date"
 #define M1 "date_trunc('month', $3::date + 1)::date"
 /* col is in one of the range's whole months (from M0 up to M1); or in
@@ -75,25 +74,20 @@ enum { S_QUESTIONS, S_CONVERSATIONS, S_ANSWERS, S_UP, S_DOWN, S_FLAGGED, S_ANSWE
     "WHERE x.org_id = $1::uuid AND ((x.span = 'm' AND " WHOLE_MONTH("x.start") ") " \
     "  OR (x.span = 'd' AND (" EDGE_LO("x.start") " OR " EDGE_HI("x.start") "))) " \
     "GROUP BY x.flag"
-/* Each asker's questions: the range's whole months (from month m0 up to
- * m1, exclusive) from the running totals of usage_person_years, the days
- * at either end from usage_days. */
+/* Each asker's questions (sql/063_usage_person_days.sql): per person and
+ * year the range touches, the running total at its last day less the one
+ * at the day before its first (r: the years and days of the range,
+ * computed once rather than for every row). */
 #define ASKERS_ORG \
-    "WITH r AS (SELECT extract(year FROM m.m0)::integer AS y0, " \
-    "  extract(month FROM m.m0)::integer AS a0, extract(year FROM m.m1 - 1)::integer AS y1, " \
-    "  extract(month FROM m.m1 - 1)::integer AS b1, m.m0 < m.m1 AS whole " \
-    "  FROM (SELECT " M0 " AS m0, " M1 " AS m1) m) " \
+    "WITH r AS MATERIALIZED (SELECT extract(year FROM $2::date)::integer AS y0, " \
+    "  extract(doy FROM $2::date)::integer AS k0, extract(year FROM $3::date)::integer AS y1, " \
+    "  extract(doy FROM $3::date)::integer AS k1) " \
     "SELECT coalesce(array_agg(p.q) FILTER (WHERE p.q > 0), '{}') FROM (" \
-    "  SELECT u.user_id, sum(u.q) AS q FROM (" \
-    "    SELECT y.user_id, y.cum[CASE WHEN y.year = r.y1 THEN r.b1 ELSE 12 END] " \
-    "      - CASE WHEN y.year = r.y0 AND r.a0 > 1 THEN y.cum[r.a0 - 1] ELSE 0 END AS q " \
-    "    FROM r, usage_person_years y WHERE r.whole AND y.year BETWEEN r.y0 AND r.y1 " \
-    "    AND " ORG_ANY("y.org_id") \
-    "    UNION ALL SELECT d.user_id, d.questions FROM usage_days d " \
-    "    WHERE " ORG_ANY("d.org_id") " AND " EDGE_LO("d.day") " AND d.questions > 0 " \
-    "    UNION ALL SELECT d.user_id, d.questions FROM usage_days d " \
-    "    WHERE " ORG_ANY("d.org_id") " AND " EDGE_HI("d.day") " AND d.questions > 0" \
-    "  ) u GROUP BY u.user_id) p"
+    "  SELECT y.user_id, sum(usage_cum_at(y.days, y.cum, " \
+    "      CASE WHEN y.year = r.y1 THEN r.k1 ELSE 366 END) " \
+    "    - CASE WHEN y.year = r.y0 THEN usage_cum_at(y.days, y.cum, r.k0 - 1) ELSE 0 END) AS q " \
+    "  FROM r, usage_person_days y " \
+    "  WHERE " ORG_ANY("y.org_id") " AND y.year BETWEEN r.y0 AND r.y1 GROUP BY y.user_id) p"
 
 /* $4 'day' or 'week': every bucket from the one holding $2 to the one
  * holding $3, with the people who asked, questions and conversations. */
@@ -309,7 +303,7 @@ static bool read_sums(struct db *db, struct arena *a, const struct analytics_que
 }
 
 /* A school's or district's people: per figure from the bit strings,
- * each asker's questions from the person-days. */
+ * each asker's questions from the running totals. */
 static bool read_people_org(struct db *db, struct arena *a, const char *const *params,
                             struct analytics_report *r)
 {

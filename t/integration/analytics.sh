@@ -264,19 +264,53 @@ bits_differ() {
     SELECT count(*) FILTER (WHERE bits <> days) || ' ' || (sum(days) > 0) FROM c"
 }
 is "$(bits_differ)" "0 true" "the triggers' bit strings count the people of the person-days, for every figure and range"
+# Per organization and range: each person's questions from the running
+# totals of usage_person_days (sql/063: the last day's less the day's
+# before the first, per year the range touches) against the sum of their
+# person-days; the ranges as above, one of them across a new year.
+asks_differ() {
+    stack_psql -- -c "
+    WITH r(f, t) AS (VALUES (current_date - 10, current_date), (current_date - 3, current_date - 3),
+        (date_trunc('month', current_date - 40)::date, date_trunc('month', current_date)::date - 1),
+        (date_trunc('month', current_date)::date, current_date), (current_date - 70, current_date + 40),
+        (current_date - 400, current_date), (current_date - 9, current_date - 4),
+        (date_trunc('year', current_date)::date - 3, date_trunc('year', current_date)::date + 2)),
+    k AS (SELECT r.f, r.t, extract(year FROM r.f)::integer AS y0, extract(doy FROM r.f)::integer AS k0,
+                 extract(year FROM r.t)::integer AS y1, extract(doy FROM r.t)::integer AS k1 FROM r),
+    a AS (SELECT o.id, k.f, k.t, y.user_id,
+                 sum(usage_cum_at(y.days, y.cum, CASE WHEN y.year = k.y1 THEN k.k1 ELSE 366 END)
+                     - CASE WHEN y.year = k.y0 THEN usage_cum_at(y.days, y.cum, k.k0 - 1) ELSE 0 END) AS q
+          FROM organizations o, k, usage_person_days y
+          WHERE y.year BETWEEN k.y0 AND k.y1
+            AND (y.org_id = o.id OR y.org_id IN (SELECT s.id FROM organizations s WHERE s.parent_id = o.id))
+          GROUP BY 1, 2, 3, 4),
+    b AS (SELECT o.id, r.f, r.t, d.user_id, sum(d.questions) AS q
+          FROM organizations o, r, usage_days d
+          WHERE d.day BETWEEN r.f AND r.t
+            AND (d.org_id = o.id OR d.org_id IN (SELECT s.id FROM organizations s WHERE s.parent_id = o.id))
+          GROUP BY 1, 2, 3, 4)
+    SELECT (SELECT count(*) FROM ((SELECT * FROM a WHERE q > 0 EXCEPT SELECT * FROM b WHERE q > 0)
+                                  UNION ALL (SELECT * FROM b WHERE q > 0 EXCEPT SELECT * FROM a WHERE q > 0)) x)
+        || ' ' || (SELECT count(*) > 20 FROM b WHERE q > 0)"
+}
+is "$(asks_differ)" "0 true" "the triggers' running totals give each person's questions of the person-days, for every range"
 # The triggers' strings hold the same people as a recomputation's (the
 # numbering may differ: compared as the people each string holds).
 decoded="SELECT x.org_id, x.span, x.flag, x.start, p.user_id FROM usage_org_bits x
     JOIN usage_org_people p ON p.org_id = x.org_id AND length(x.people) > p.idx AND get_bit(x.people, p.idx) = 1"
 is "$(stack_psql -- -c "CREATE TEMP TABLE b1 AS $decoded; CREATE TEMP TABLE m1 AS TABLE usage_org_chapter_months;
+    CREATE TEMP TABLE p1 AS TABLE usage_person_days;
     SELECT usage_rebuild();
     CREATE TEMP TABLE b2 AS $decoded;
     SELECT (SELECT count(*) FROM ((TABLE b1 EXCEPT TABLE b2) UNION ALL (TABLE b2 EXCEPT TABLE b1)) x)
         || ' ' || (SELECT count(*) > 100 FROM b1)
         || ' ' || (SELECT count(*) FROM ((TABLE m1 EXCEPT TABLE usage_org_chapter_months)
                                          UNION ALL (TABLE usage_org_chapter_months EXCEPT TABLE m1)) x)
-        || ' ' || (SELECT count(*) > 0 FROM m1)" | tail -n 1)" "0 true 0 true" \
-    "usage_rebuild() writes the strings and the chapter months the triggers wrote"
+        || ' ' || (SELECT count(*) > 0 FROM m1)
+        || ' ' || (SELECT count(*) FROM ((TABLE p1 EXCEPT TABLE usage_person_days)
+                                         UNION ALL (TABLE usage_person_days EXCEPT TABLE p1)) x)
+        || ' ' || (SELECT count(*) > 0 FROM p1)" | tail -n 1)" "0 true 0 true 0 true" \
+    "usage_rebuild() writes the strings, the chapter months and the running totals the triggers wrote"
 
 # ---- The triggers' rows equal a recomputation from scratch ----------------------------------
 is "$(stack_psql -- -c "
@@ -302,6 +336,7 @@ is "$(stack_psql -- -c "SELECT string_agg(o.name || ':' || d.questions, ',' ORDE
         JOIN organizations o ON o.id = d.org_id WHERE d.day = current_date AND d.questions > 0")" \
     "Oak Middle:1,River District:1" "today's question counts for Oak Middle and its district"
 is "$(bits_differ)" "0 true" "the bit strings after the move: today's bits in Oak Middle's strings"
+is "$(asks_differ)" "0 true" "the running totals after the move: today's question in Oak Middle's row"
 
 # ---- A failure saved in an answer's place (issue 11) is no answer ----------------------------
 answers() { stack_psql -- -c "SELECT sum(answers) || ' ' || sum(answer_ms_n) FROM usage_days WHERE user_id = '$id_t6'"; }
@@ -315,6 +350,7 @@ stack_psql -- -c "SELECT usage_rebuild(force => true)" >/dev/null
 is "$(answers)" "$before" "... nor in a recomputation (usage_rebuild(force => true))"
 
 is "$(bits_differ)" "0 true" "and after a recomputation"
+is "$(asks_differ)" "0 true" "the running totals too"
 MONTH0=$(stack_psql -- -c "SELECT date_trunc('month', current_date - 40)::date")
 as ada GET "/api/analytics?scope=district:$D&from=$MONTH0&to=$TO"
 is "$(summary)" "7 7 13 18 3 3 2917 6800 333 675 5 - -" \
