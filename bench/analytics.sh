@@ -134,13 +134,13 @@ SET session_replication_role = origin;
 SQL
 echo "bench: data generated in $(($(date +%s) - t0)) s" >&2
 # usage_rebuild() in its parts, each timed: what a migration that adds a
-# rollup costs at this size (063 recomputes usage_person_days).
+# rollup costs at this size (070 recomputes usage_person_days).
 t1=$(date +%s)
 stack_psql -- -c '\timing on' -c "SELECT set_config('plccoach.usage_rebuild', 'on', false)" \
     -c "SELECT usage_rebuild_counts()" -c "SELECT usage_rebuild_bits()" \
     -c "SELECT usage_rebuild_chapter_months()" -c "SELECT usage_rebuild_person_days()" |
     awk '/^Time:/ { t[++n] = $2 } END {
-        printf "bench: usage_rebuild() in parts, ms: counts %.0f, bit strings %.0f, chapter months %.0f, person-days (063) %.0f\n",
+        printf "bench: usage_rebuild() in parts, ms: counts %.0f, bit strings %.0f, chapter months %.0f, person-days (070) %.0f\n",
             t[2], t[3], t[4], t[5] }' >&2
 stack_psql -- -c "VACUUM ANALYZE" >/dev/null
 echo "bench: rolled up in $(($(date +%s) - t1)) s (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
@@ -255,7 +255,7 @@ trig() {
     done
 }
 # Each trigger's share: every usage trigger; without the bit strings
-# (061), without the person-days (063), without the chapter months
+# (061), without the person-days (070), without the chapter months
 # (061); without any.  BENCH_INSERT_ROUNDS rounds, the columns in turn
 # within each; the median of the rounds.
 ROUNDS=${BENCH_INSERT_ROUNDS:-3}

@@ -74,7 +74,7 @@ enum { S_QUESTIONS, S_CONVERSATIONS, S_ANSWERS, S_UP, S_DOWN, S_FLAGGED, S_ANSWE
     "WHERE x.org_id = $1::uuid AND ((x.span = 'm' AND " WHOLE_MONTH("x.start") ") " \
     "  OR (x.span = 'd' AND (" EDGE_LO("x.start") " OR " EDGE_HI("x.start") "))) " \
     "GROUP BY x.flag"
-/* Each asker's questions (sql/063_usage_person_days.sql): per person and
+/* Each asker's questions (sql/070_usage_person_days.sql): per person and
  * year the range touches, the running total at its last day less the one
  * at the day before its first (r: the years and days of the range,
  * computed once rather than for every row). */

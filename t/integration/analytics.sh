@@ -265,7 +265,7 @@ bits_differ() {
 }
 is "$(bits_differ)" "0 true" "the triggers' bit strings count the people of the person-days, for every figure and range"
 # Per organization and range: each person's questions from the running
-# totals of usage_person_days (sql/063: the last day's less the day's
+# totals of usage_person_days (sql/070: the last day's less the day's
 # before the first, per year the range touches) against the sum of their
 # person-days; the ranges as above, one of them across a new year.
 asks_differ() {

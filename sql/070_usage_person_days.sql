@@ -1,4 +1,4 @@
--- 063_usage_person_days: each person's questions as a running total per
+-- 070_usage_person_days: each person's questions as a running total per
 -- day of the year, so that a school's or district's questions per person
 -- (median, p90) over any range read one row per person and year (issue
 -- 14: the district's year missed its 200 ms target, and what was left
@@ -30,7 +30,7 @@ DROP FUNCTION usage_cum_add(integer[], integer, integer);
 -- Whether the usage triggers write an organization's rollups for a row
 -- of organization org: it has one, and usage_rebuild() is not writing
 -- them all at once (plccoach.usage_rebuild, 061).  The WHEN of the
--- triggers of 063 and 064.
+-- triggers of 070 and 071.
 CREATE FUNCTION usage_rollups_live(org uuid) RETURNS boolean
 LANGUAGE sql STABLE PARALLEL SAFE
 RETURN org IS NOT NULL AND current_setting('plccoach.usage_rebuild', true) IS DISTINCT FROM 'on';

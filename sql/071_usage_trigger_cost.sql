@@ -1,4 +1,4 @@
--- 064_usage_trigger_cost: what the usage triggers cost a message (issue
+-- 071_usage_trigger_cost: what the usage triggers cost a message (issue
 -- 14: 3.9-4.5 ms a message with every trigger, 18-24x none;
 -- docs/performance.md has each trigger's share).
 --
@@ -15,7 +15,7 @@
 -- their rows and returned early from their own guard (the organization
 -- and usage_rebuild's setting, written once in each): now the guard is
 -- the triggers' WHEN, one function for all of them (usage_rollups_live,
--- 063), and the bit strings' trigger is not called when a person-day's
+-- 070), and the bit strings' trigger is not called when a person-day's
 -- figure bits did not change, which is most messages.
 
 CREATE OR REPLACE FUNCTION usage_add(a integer[], b integer[]) RETURNS integer[]
