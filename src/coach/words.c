@@ -26,20 +26,23 @@ static const char *const stop[] = {
 
 /* Words that do not say which part of PLC work a question is about. */
 static const char *const generic[] = {
-    "plc",     "plcs",        "professional", "learning",   "communit*", "doing",      "done",
-    "work",    "works",       "working",      "run",        "running",   "implement*", "make",
-    "making",  "build",       "tell",         "explain",    "help",      "helping",    "know",
-    "need",    "needs",       "want",         "everything", "anything",  "something",  "stuff",
-    "thing*",  "overview",    "basic*",       "guide",      "best",      "good",       "great",
-    "better",  "really",      "school*",      "teacher*",   "staff",     "tips",       "tip",
-    "advice",  "successful*", "effective*",   "well",       "right",     "properly",   "correctly",
-    "whole",   "process",     "model",        "approach",   "general*",  "idea*",      "more",
-    "info*",   "learn",       "understand",   "use",        "using",     "set",        "setting",
-    "able",    "try",         "start*",       "begin*",     "fix",       "fixing",     "fixed",
-    "improv*", "step",        "steps",        "strateg*",   "team",      "teams",      "student*",
-    "kid*",    "people",      "someone",      "everyone",   "anyone",    "handle",     "deal",
-    "manage",  "new",         "next",         "first",      "important", "matter*",    "look",
-    "looks",   "like",        "thoughts",     "questions",  "question",  NULL};
+    "plc",        "plcs",        "professional", "learning", "communit*",  "doing",
+    "done",       "work",        "works",        "working",  "run",        "running",
+    "implement*", "make",        "making",       "build",    "tell",       "explain",
+    "help",       "helping",     "know",         "need",     "needs",      "want",
+    "everything", "anything",    "something",    "stuff",    "thing*",     "overview",
+    "basic*",     "guide",       "best",         "good",     "great",      "better",
+    "really",     "school*",     "teacher*",     "staff",    "tips",       "tip",
+    "advice",     "successful*", "effective*",   "well",     "right",      "properly",
+    "correctly",  "whole",       "process",      "model",    "approach",   "general*",
+    "idea*",      "more",        "info*",        "learn",    "understand", "use",
+    "using",      "set",         "setting",      "able",     "try",        "start*",
+    "begin*",     "fix",         "fixing",       "fixed",    "improv*",    "step",
+    "steps",      "strateg*",    "team",         "teams",    "student*",   "kid*",
+    "people",     "someone",     "everyone",     "anyone",   "handle",     "deal",
+    "manage",     "new",         "next",         "first",    "important",  "matter*",
+    "look",       "looks",       "like",         "thoughts", "questions",  "question",
+    "raise*",     "raising",     "boost*",       "increas*", NULL};
 
 void words_split(const char *s, struct words *out)
 {
