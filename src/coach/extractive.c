@@ -683,19 +683,57 @@ static void opening_in(const struct compose *c, const struct section *x, bool li
     }
 }
 
-/* The opening (extractive.h, 5), or p == NONE. */
+/* True when a and b are both NULL or equal. */
+static bool same_str(const char *a, const char *b)
+{
+    return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* True when sections x and y are in one chapter: one passage, or
+ * passages of the same book and chapter title. */
+static bool same_chapter(const struct compose *c, const struct section *x, const struct section *y)
+{
+    const struct extract_source *a = &c->rq->sources[x->p], *b = &c->rq->sources[y->p];
+
+    return x->p == y->p || (same_str(a->book, b->book) && same_str(a->chapter, b->chapter));
+}
+
+/* The chosen section of the best-ranked passage: its chapter is the one
+ * the opening comes from (extractive.h, 5). */
+static const struct section *dominant(const struct compose *c)
+{
+    const struct section *d = &c->sec[c->chosen[0]];
+    size_t i;
+
+    for (i = 1; i < c->nchosen; i++)
+        if (c->sec[c->chosen[i]].p < d->p)
+            d = &c->sec[c->chosen[i]];
+    return d;
+}
+
+/* The opening (extractive.h, 5), or p == NONE: first among the chosen
+ * sections of the dominant chapter, then (when none of them has one)
+ * among all. */
 static struct ref opening(const struct compose *c)
 {
     struct ref best = {NONE, 0};
+    const struct section *d = dominant(c);
     double top = 0;
     size_t k;
+    int pass;
 
-    for (k = 0; c->how && k < c->nchosen; k++)
-        opening_in(c, &c->sec[c->chosen[k]], true, &best, &top);
-    if (best.p != NONE)
-        return best;
-    for (k = 0; k < c->nchosen; k++)
-        opening_in(c, &c->sec[c->chosen[k]], false, &best, &top);
+    for (pass = 0; pass < 2; pass++) {
+        for (k = 0; c->how && k < c->nchosen; k++)
+            if (pass == 1 || same_chapter(c, d, &c->sec[c->chosen[k]]))
+                opening_in(c, &c->sec[c->chosen[k]], true, &best, &top);
+        if (best.p != NONE)
+            return best;
+        for (k = 0; k < c->nchosen; k++)
+            if (pass == 1 || same_chapter(c, d, &c->sec[c->chosen[k]]))
+                opening_in(c, &c->sec[c->chosen[k]], false, &best, &top);
+        if (best.p != NONE)
+            return best;
+    }
     return best;
 }
 
