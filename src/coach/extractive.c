@@ -462,6 +462,21 @@ static bool idle(const struct source *s, size_t i)
     return s->p.u[i].kind == PASSAGE_SENTENCE && !s->p.u[i].lead && s->u[i].score <= 0;
 }
 
+/* True when unit i of s is a list item that opens with a pronoun or a
+ * connective ("She showed the board ...") and its list's lead-in, which
+ * names its referent, is not chosen (extractive.h, 2). */
+static bool orphan_item(const struct source *s, size_t i)
+{
+    const struct passage_unit *u = &s->p.u[i];
+    size_t f = i;
+
+    if (u->kind != PASSAGE_ITEM || !passage_opens_dependent(s->p.text + u->start, u->len))
+        return false;
+    while (f > 0 && s->p.u[f - 1].kind == PASSAGE_ITEM && s->p.u[f - 1].list == u->list)
+        f--;
+    return !(f > 0 && s->p.u[f - 1].lead && s->u[f - 1].chosen);
+}
+
 /* True when a run of idx[] (n candidate units) starting or ending at
  * position at would cut a list: idx[at] is an item and idx[at - 1] an item
  * of the same list or its lead-in. */
@@ -542,9 +557,11 @@ static size_t choose_units(struct compose *c, const struct section *x, size_t bu
     }
     for (i = best_a; i < best_b; i++) {
         /* Inside too, a sentence that carries nothing of the query is left
-         * out, unless the sentence after it depends on it. */
-        if (idle(s, idx[i])
-            && !(i + 1 < best_b && s->p.u[idx[i + 1]].dependent && idx[i + 1] == idx[i] + 1)) {
+         * out, unless the sentence after it depends on it; so is an item
+         * whose pronoun or connective points to a lead-in not taken. */
+        if ((idle(s, idx[i])
+             && !(i + 1 < best_b && s->p.u[idx[i + 1]].dependent && idx[i + 1] == idx[i] + 1))
+            || orphan_item(s, idx[i])) {
             best_words -= cost(&s->p.u[idx[i]]);
             continue;
         }

@@ -19,7 +19,9 @@
  *    list item, whole, of 2 to EXTRACT_MAX_ITEM_WORDS words.  A sentence
  *    that opens with a pronoun or a connective whose referent is in the
  *    sentence before ("This", "They", "However") only right after that
- *    sentence, itself quotable, in the same paragraph; a heading never
+ *    sentence, itself quotable, in the same paragraph; a list item that
+ *    opens so ("She showed the board ...") only with its list's lead-in,
+ *    which names its referent; a heading never
  *    (it is a label, written apart, never glued to a sentence).
  *
  * 3. The query.  The terms retrieval searched with (the caller's, from

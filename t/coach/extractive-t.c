@@ -188,7 +188,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(59);
+    plan(63);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -527,6 +527,28 @@ int main(void)
                && strncmp(a + strcspn(a, "\n") - 3, "[3]", 3) != 0,
            "... but the opening comes from the dominant chapter");
         ok(verifies(a, three, 3, 2), "... and it verifies");
+        show(a);
+        free(a);
+    }
+
+    {
+        /* A list item opening with a pronoun ("She ...") is quoted only
+         * with its lead-in, which names whom it means (extractive.h, 2). */
+        static const char *const one[] = {
+            "A weekly late start gives every team sixty minutes of collaborative time. The "
+            "late start keeps the required minutes when the other days grow a little.\n\n"
+            "Harlan Valley's principal wrote to the board about the late start:\n\n"
+            "- She showed the board the late start schedules of three nearby districts.\n"
+            "- She arranged supervision in the gym for students on late start mornings.\n"
+            "- Families received a one-page letter about the late start in plain language.\n"};
+        a = compose("what does a late start for team time need?", NULL, one, 1, 2.0);
+        ok(a != NULL && strstr(a, "gives every team sixty minutes") != NULL,
+           "the sentences about the question are quoted");
+        ok(a != NULL && strstr(a, "\"She ") == NULL,
+           "an item opening with \"She\" is not quoted without its lead-in");
+        ok(a != NULL && strstr(a, "one-page letter") != NULL,
+           "... an item that names its subject is");
+        ok(verifies(a, one, 1, 2), "... and it verifies");
         show(a);
         free(a);
     }
