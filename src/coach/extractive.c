@@ -462,6 +462,21 @@ static bool idle(const struct source *s, size_t i)
     return s->p.u[i].kind == PASSAGE_SENTENCE && !s->p.u[i].lead && s->u[i].score <= 0;
 }
 
+/* True when unit i of s is a list item that opens with a pronoun or a
+ * connective ("She showed the board ...") and its list's lead-in, which
+ * names its referent, is not chosen (extractive.h, 2). */
+static bool orphan_item(const struct source *s, size_t i)
+{
+    const struct passage_unit *u = &s->p.u[i];
+    size_t f = i;
+
+    if (u->kind != PASSAGE_ITEM || !passage_opens_dependent(s->p.text + u->start, u->len))
+        return false;
+    while (f > 0 && s->p.u[f - 1].kind == PASSAGE_ITEM && s->p.u[f - 1].list == u->list)
+        f--;
+    return !(f > 0 && s->p.u[f - 1].lead && s->u[f - 1].chosen);
+}
+
 /* True when a run of idx[] (n candidate units) starting or ending at
  * position at would cut a list: idx[at] is an item and idx[at - 1] an item
  * of the same list or its lead-in. */
@@ -542,9 +557,11 @@ static size_t choose_units(struct compose *c, const struct section *x, size_t bu
     }
     for (i = best_a; i < best_b; i++) {
         /* Inside too, a sentence that carries nothing of the query is left
-         * out, unless the sentence after it depends on it. */
-        if (idle(s, idx[i])
-            && !(i + 1 < best_b && s->p.u[idx[i + 1]].dependent && idx[i + 1] == idx[i] + 1)) {
+         * out, unless the sentence after it depends on it; so is an item
+         * whose pronoun or connective points to a lead-in not taken. */
+        if ((idle(s, idx[i])
+             && !(i + 1 < best_b && s->p.u[idx[i + 1]].dependent && idx[i + 1] == idx[i] + 1))
+            || orphan_item(s, idx[i])) {
             best_words -= cost(&s->p.u[idx[i]]);
             continue;
         }
@@ -683,19 +700,57 @@ static void opening_in(const struct compose *c, const struct section *x, bool li
     }
 }
 
-/* The opening (extractive.h, 5), or p == NONE. */
+/* True when a and b are both NULL or equal. */
+static bool same_str(const char *a, const char *b)
+{
+    return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* True when sections x and y are in one chapter: one passage, or
+ * passages of the same book and chapter title. */
+static bool same_chapter(const struct compose *c, const struct section *x, const struct section *y)
+{
+    const struct extract_source *a = &c->rq->sources[x->p], *b = &c->rq->sources[y->p];
+
+    return x->p == y->p || (same_str(a->book, b->book) && same_str(a->chapter, b->chapter));
+}
+
+/* The chosen section of the best-ranked passage: its chapter is the one
+ * the opening comes from (extractive.h, 5). */
+static const struct section *dominant(const struct compose *c)
+{
+    const struct section *d = &c->sec[c->chosen[0]];
+    size_t i;
+
+    for (i = 1; i < c->nchosen; i++)
+        if (c->sec[c->chosen[i]].p < d->p)
+            d = &c->sec[c->chosen[i]];
+    return d;
+}
+
+/* The opening (extractive.h, 5), or p == NONE: first among the chosen
+ * sections of the dominant chapter, then (when none of them has one)
+ * among all. */
 static struct ref opening(const struct compose *c)
 {
     struct ref best = {NONE, 0};
+    const struct section *d = dominant(c);
     double top = 0;
     size_t k;
+    int pass;
 
-    for (k = 0; c->how && k < c->nchosen; k++)
-        opening_in(c, &c->sec[c->chosen[k]], true, &best, &top);
-    if (best.p != NONE)
-        return best;
-    for (k = 0; k < c->nchosen; k++)
-        opening_in(c, &c->sec[c->chosen[k]], false, &best, &top);
+    for (pass = 0; pass < 2; pass++) {
+        for (k = 0; c->how && k < c->nchosen; k++)
+            if (pass == 1 || same_chapter(c, d, &c->sec[c->chosen[k]]))
+                opening_in(c, &c->sec[c->chosen[k]], true, &best, &top);
+        if (best.p != NONE)
+            return best;
+        for (k = 0; k < c->nchosen; k++)
+            if (pass == 1 || same_chapter(c, d, &c->sec[c->chosen[k]]))
+                opening_in(c, &c->sec[c->chosen[k]], false, &best, &top);
+        if (best.p != NONE)
+            return best;
+    }
     return best;
 }
 

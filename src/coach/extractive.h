@@ -19,7 +19,9 @@
  *    list item, whole, of 2 to EXTRACT_MAX_ITEM_WORDS words.  A sentence
  *    that opens with a pronoun or a connective whose referent is in the
  *    sentence before ("This", "They", "However") only right after that
- *    sentence, itself quotable, in the same paragraph; a heading never
+ *    sentence, itself quotable, in the same paragraph; a list item that
+ *    opens so ("She showed the board ...") only with its list's lead-in,
+ *    which names its referent; a heading never
  *    (it is a label, written apart, never glued to a sentence).
  *
  * 3. The query.  The terms retrieval searched with (the caller's, from
@@ -58,10 +60,14 @@
  *    it.  A unit already taken from an overlapping passage is not taken
  *    twice.
  *
- * 5. The opening: for a how question ("how do we", "steps"), the lead-in
- *    of a chosen list (a sentence ending in ':' before its items) in any
- *    chosen section; otherwise, and when there is none, the sentence of
- *    any chosen section that carries the most weight of the query per
+ * 5. The opening comes from the dominant chapter: the chosen sections of
+ *    the chapter (same book and chapter title) of the best-ranked passage
+ *    any section was chosen from, never from another chapter while one of
+ *    them has a candidate (then from any chosen section).  For a how
+ *    question ("how do we", "steps"), the lead-in of a chosen list (a
+ *    sentence ending in ':' before its items) in those sections;
+ *    otherwise, and when there is none, the sentence of those sections
+ *    that carries the most weight of the query per
  *    term (divided by its term count to the power
  *    EXTRACT_LENGTH_EXPONENT, times EXTRACT_LEAD_BONUS for a lead-in,
  *    EXTRACT_HOW_LEAD_BONUS for a how question), not dependent, times

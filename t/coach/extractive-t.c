@@ -92,8 +92,19 @@ static void terms_for(struct terms *ts, const char *question, double idf)
 /* Composes with the follow-up questions "How do we plan Tier 2?" and "What
  * should our team know about norms?"; with idf > 0, every word of the
  * question has that library IDF. */
+static char *compose_in(const char *question, const char *focus, const char *const *texts, size_t k,
+                        double idf, const char *const *chapters);
+
 static char *compose(const char *question, const char *focus, const char *const *texts, size_t k,
                      double idf)
+{
+    return compose_in(question, focus, texts, k, idf, NULL);
+}
+
+/* compose() with source i in chapter chapters[i] of one book (NULL: all
+ * in "Norms with Teeth"). */
+static char *compose_in(const char *question, const char *focus, const char *const *texts, size_t k,
+                        double idf, const char *const *chapters)
 {
     static const char *const followups[] = {"How do we plan Tier 2?",
                                             "What should our team know about norms?"};
@@ -112,7 +123,11 @@ static char *compose(const char *question, const char *focus, const char *const 
     size_t i;
 
     for (i = 0; i < k && i < 8; i++)
-        src[i] = (struct extract_source){.text = texts[i], .chapter = "Norms with Teeth"};
+        src[i] =
+            (struct extract_source){.text = texts[i],
+                                    .chapter = chapters != NULL ? chapters[i] : "Norms with Teeth",
+                                    .book = chapters != NULL ? "playbook" : NULL,
+                                    .ordinal = (int)i};
     if (idf > 0) {
         terms_for(&ts, question, idf);
         rq.terms = ts.x;
@@ -173,7 +188,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(56);
+    plan(63);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -487,6 +502,53 @@ int main(void)
         ok(a != NULL && strncmp(a, "\"Teams use the results", 22) == 0
                && strstr(a, "\"A common summative") != NULL,
            "the opening is the sentence that answers the question, from any chosen section");
+        show(a);
+        free(a);
+    }
+
+    {
+        /* The opening comes from the dominant chapter (the best section's),
+         * not from another chapter's sentence that happens to hold more of
+         * the question's words (extractive.h, 5). */
+        static const char *const three[] = {
+            "Exit ticket results sort students into groups for reteaching the next morning. "
+            "Exit ticket results show which target each student missed. Reteaching is "
+            "planned from exit ticket results before the next lesson.",
+            "Exit ticket results are the fastest evidence a team has. Exit ticket results "
+            "are kept in one shared sheet.",
+            "Teams file exit ticket results during the unit in the main office binder."};
+        static const char *const chapters[] = {"Common Formative Assessment",
+                                               "Common Formative Assessment", "Paperwork"};
+        a = compose_in("what should teams do with exit ticket results during the unit?", NULL,
+                       three, 3, 2.0, chapters);
+        ok(a != NULL && strstr(a, "main office binder") != NULL,
+           "the other chapter's sentence is chosen");
+        ok(a != NULL && strncmp(a, "\"Teams file", 11) != 0
+               && strncmp(a + strcspn(a, "\n") - 3, "[3]", 3) != 0,
+           "... but the opening comes from the dominant chapter");
+        ok(verifies(a, three, 3, 2), "... and it verifies");
+        show(a);
+        free(a);
+    }
+
+    {
+        /* A list item opening with a pronoun ("She ...") is quoted only
+         * with its lead-in, which names whom it means (extractive.h, 2). */
+        static const char *const one[] = {
+            "A weekly late start gives every team sixty minutes of collaborative time. The "
+            "late start keeps the required minutes when the other days grow a little.\n\n"
+            "Harlan Valley's principal wrote to the board about the late start:\n\n"
+            "- She showed the board the late start schedules of three nearby districts.\n"
+            "- She arranged supervision in the gym for students on late start mornings.\n"
+            "- Families received a one-page letter about the late start in plain language.\n"};
+        a = compose("what does a late start for team time need?", NULL, one, 1, 2.0);
+        ok(a != NULL && strstr(a, "gives every team sixty minutes") != NULL,
+           "the sentences about the question are quoted");
+        ok(a != NULL && strstr(a, "\"She ") == NULL,
+           "an item opening with \"She\" is not quoted without its lead-in");
+        ok(a != NULL && strstr(a, "one-page letter") != NULL,
+           "... an item that names its subject is");
+        ok(verifies(a, one, 1, 2), "... and it verifies");
         show(a);
         free(a);
     }
