@@ -166,13 +166,15 @@ static bool gen_cancelled(void *ctx)
 
 /* The standalone question: earlier questions fold into follow-ups (by
  * rules), and the current one is rewritten by the model when one is
- * usable, else by rules.  Sets a->after_clarify when the last answer asked
- * to clarify, and a->focus to the follow-up's own words when it was
- * rewritten.  Returns a malloc'd string. */
+ * usable and answers usably (rewrite.h; one that says the question is
+ * not a follow-up leaves it as asked), else by rules.  Sets
+ * a->after_clarify when the last answer asked to clarify, and a->focus to
+ * the follow-up's own words when it was rewritten.  Returns a malloc'd
+ * string. */
 static char *standalone_question(struct ask *a, const struct msg_turn *turns, size_t n)
 {
     char *prev = NULL, *out = NULL;
-    bool clarified = false;
+    bool clarified = false, follows = false;
     size_t i;
 
     for (i = 0; i < n; i++) {
@@ -198,10 +200,10 @@ static char *standalone_question(struct ask *a, const struct msg_turn *turns, si
         return xstrdup(a->rq->question);
     }
     if (llm_configured(a->cfg) && !llm_breaker_open(a->cfg))
-        out = rewrite_model(a->cfg, prev, a->rq->question);
-    if (out != NULL)
+        out = rewrite_model(a->cfg, prev, a->rq->question, &follows);
+    if (out != NULL && follows)
         a->focus = xstrdup(a->rq->question);
-    else
+    else if (out == NULL)
         out = rewrite_rules(prev, a->rq->question, &a->focus);
     if (a->focus != NULL) /* rewritten: the previous question's passages are its prior */
         a->previous = prev;

@@ -16,14 +16,16 @@
 #include "library/search.h"
 #include "util/alloc.h"
 #include "util/buf.h"
-#include "util/text.h"
+#include "util/json.h"
 
 #define REWRITE_SYSTEM                                                                             \
     "TASK: REWRITE\n"                                                                              \
     "You rewrite a teacher's follow-up question into one standalone question that can be "         \
-    "understood without the conversation. Keep the teacher's words where you can, resolve "        \
-    "what \"it\", \"that\" or \"what about\" refer to from the previous question, and answer "     \
-    "with the question only, on one line, without quotes or explanations."
+    "understood without the conversation. Keep the teacher's words where you can and resolve "     \
+    "what \"it\", \"that\" or \"what about\" refer to from the previous question. Answer with "    \
+    "one JSON object and nothing else: {\"standalone_question\": \"...\", \"is_followup\": true "  \
+    "or false}. is_followup is false when the follow-up already stands on its own; then "          \
+    "standalone_question is the follow-up unchanged."
 
 /* Openings that mark a follow-up, longest first where they share words. */
 static const char *const openings[] = {
@@ -282,31 +284,61 @@ char *rewrite_rules(const char *previous, const char *followup, char **focus)
     return buf_steal(&out);
 }
 
-char *rewrite_model(const struct config *cfg, const char *previous, const char *followup)
+bool rewrite_parse(const char *text, size_t n, char **question, bool *is_followup)
+{
+    const char *why = NULL, *q;
+    json_object *root, *v, *f;
+    size_t len;
+    bool ok = false;
+
+    root = json_parse_object_strict(text, n, REWRITE_JSON_DEPTH, &why);
+    if (root == NULL)
+        return false;
+    if (json_object_object_length(root) != 2
+        || !json_object_object_get_ex(root, "standalone_question", &v)
+        || !json_object_is_type(v, json_type_string)
+        || !json_object_object_get_ex(root, "is_followup", &f)
+        || !json_object_is_type(f, json_type_boolean))
+        goto done;
+    q = json_object_get_string(v);
+    len = (size_t)json_object_get_string_len(v);
+    while (len > 0 && isspace((unsigned char)*q)) {
+        q++;
+        len--;
+    }
+    while (len > 0 && isspace((unsigned char)q[len - 1]))
+        len--;
+    if (len == 0 || len > REWRITE_MAX_BYTES || memchr(q, '\n', len) != NULL
+        || memchr(q, '\r', len) != NULL || memchr(q, '\0', len) != NULL)
+        goto done;
+    *question = xstrndup(q, len);
+    *is_followup = json_object_get_boolean(f);
+    ok = true;
+done:
+    json_object_put(root);
+    return ok;
+}
+
+char *rewrite_model(const struct config *cfg, const char *previous, const char *followup,
+                    bool *is_followup)
 {
     struct llm_message msgs[2];
-    struct llm_request req;
+    struct llm_request req = {
+        .messages = msgs, .nmessages = 2, .max_tokens = REWRITE_MODEL_MAX_TOKENS, .temperature = 0};
     struct llm_result res;
     char *user = xasprintf("Previous question: %s\nFollow-up: %s", previous, followup);
     char *out = NULL;
+    bool follows = false;
 
-    msgs[0] = (struct llm_message){"system", REWRITE_SYSTEM};
-    msgs[1] = (struct llm_message){"user", user};
-    memset(&req, 0, sizeof(req));
-    req.messages = msgs;
-    req.nmessages = 2;
-    req.max_tokens = 120;
-    req.temperature = 0;
-    if (llm_chat(cfg, &req, &res) == LLM_OK && res.text != NULL) {
-        const char *t = res.text;
-        size_t n;
-        while (isspace((unsigned char)*t) || *t == '"')
-            t++;
-        n = strcspn(t, "\r\n");
-        while (n > 0 && (isspace((unsigned char)t[n - 1]) || t[n - 1] == '"'))
-            n--;
-        if (n > 0 && n <= REWRITE_MAX_BYTES && utf8_valid(t, n))
-            out = xstrndup(t, n);
+    msgs[0] = (struct llm_message){.role = "system", .content = REWRITE_SYSTEM};
+    msgs[1] = (struct llm_message){.role = "user", .content = user};
+    if (llm_chat(cfg, &req, &res) == LLM_OK && res.text != NULL
+        && rewrite_parse(res.text, res.len, &out, &follows)) {
+        *is_followup = follows;
+        if (!follows) { /* standalone by the model's reading: as asked */
+            free(out);
+            out = xstrdup(followup);
+        }
     }
     llm_result_free(&res);
     free(user);

@@ -44,9 +44,13 @@
  *
  * By the model (when one is configured): a request whose system message
  * holds "TASK: REWRITE" and whose user message has the lines "Previous
- * question: ..." and "Follow-up: ..."; its answer (one line, at most
- * REWRITE_MAX_BYTES) is the question, and the rules are used whenever the
- * call fails.
+ * question: ..." and "Follow-up: ..."; its answer must be exactly one JSON
+ * object {"standalone_question": "...", "is_followup": true|false} and
+ * nothing else (rewrite_parse): the question a non-empty string of at most
+ * REWRITE_MAX_BYTES bytes on one line, no other member.  "is_followup"
+ * false leaves the follow-up as asked (no carried words, no prior).  The
+ * rules are used whenever the call fails, times out, or answers anything
+ * else (malformed JSON, wrong types, an over-long question).
  *
  * Ownership: every char * returned is malloc'd; the caller frees it.
  */
@@ -62,6 +66,8 @@ struct search_hit;
 #define REWRITE_SHORT_WORDS 8
 #define REWRITE_FEW_DISTINCTIVE 3
 #define REWRITE_MAX_BYTES 600
+#define REWRITE_MODEL_MAX_TOKENS 200 /* the model's answer: the object around the question */
+#define REWRITE_JSON_DEPTH 2
 #define REWRITE_ELLIPSIS_WORDS 5
 #define REWRITE_ELLIPSIS_DISTINCTIVE 2
 #define REWRITE_OWN_ANTECEDENT 3   /* distinctive words before a pronoun that it stands for */
@@ -90,10 +96,18 @@ bool rewrite_is_followup(const char *question) __attribute__((nonnull));
 char *rewrite_rules(const char *previous, const char *followup, char **focus)
     __attribute__((nonnull(1, 2), warn_unused_result));
 
-/* Returns the standalone question written by the model, or NULL when the
- * call failed or answered nothing usable. */
-char *rewrite_model(const struct config *cfg, const char *previous, const char *followup)
+/* Parses the model's rewrite (n bytes of text) strictly, as described
+ * above; true and *question (malloc'd, the caller frees it) and
+ * *is_followup set when it is exactly that object, else false and both
+ * untouched.  Exposed for the unit test and the fuzz target. */
+bool rewrite_parse(const char *text, size_t n, char **question, bool *is_followup)
     __attribute__((nonnull, warn_unused_result));
+
+/* Returns the standalone question written by the model (*is_followup
+ * false: the follow-up as asked, which the model took as standalone), or
+ * NULL when the call failed or answered anything rewrite_parse refuses. */
+char *rewrite_model(const struct config *cfg, const char *previous, const char *followup,
+                    bool *is_followup) __attribute__((nonnull, warn_unused_result));
 
 /* The previous answer's passages as a prior for a follow-up's retrieval
  * (a boost, not a filter): a passage of the follow-up's candidates in the

@@ -8,6 +8,7 @@
 #include "coach/rewrite.h"
 #include "library/search.h"
 #include "tap/basic.h"
+#include "util/buf.h"
 #include "util/cfg.h"
 
 /* A candidate passage for rewrite_prior. */
@@ -49,11 +50,82 @@ static void test_prior(void)
     is_string("b", hits[0].chunk_id, "no prior: the order by fused score");
 }
 
+/* True when rewrite_parse refuses text and leaves its outputs alone. */
+static bool refused(const char *text)
+{
+    char mark = 0, *q = &mark;
+    bool f = true;
+
+    return !rewrite_parse(text, strlen(text), &q, &f) && q == &mark && f;
+}
+
+/* The model's answer with a question of n letters. */
+static char *question_of(size_t n)
+{
+    struct buf b = BUF_INIT;
+
+    buf_puts(&b, "{\"standalone_question\": \"");
+    for (size_t i = 0; i < n; i++)
+        buf_putc(&b, 'a');
+    buf_puts(&b, "\", \"is_followup\": true}");
+    return buf_steal(&b);
+}
+
+/* The model's rewrite: exactly the JSON object, or the rules' turn. */
+static void test_parse(void)
+{
+    const char
+        *good = "{\"standalone_question\": \" What about Tier 3 in RTI? \", \"is_followup\": true}",
+        *alone = "{\"is_followup\":false,\"standalone_question\":\"How do we write norms?\"}";
+    char *q = NULL, *long_q;
+    bool f = false;
+
+    ok(rewrite_parse(good, strlen(good), &q, &f), "model: the object is accepted");
+    is_string("What about Tier 3 in RTI?", q, "... its question, trimmed");
+    ok(f, "... and is_followup");
+    free(q);
+    q = NULL;
+    ok(rewrite_parse(alone, strlen(alone), &q, &f) && !f,
+       "the members in any order; is_followup false");
+    free(q);
+    ok(refused("What about Tier 3 in RTI?"), "a plain line (the old answer) is refused");
+    ok(refused("{\"standalone_question\": \"x\", \"is_followup\": true"), "malformed JSON refused");
+    ok(refused("```json\n{\"standalone_question\": \"x y\", \"is_followup\": true}\n```"),
+       "a code fence refused (strict)");
+    ok(refused("{\"standalone_question\": \"x y\", \"is_followup\": true} and more"),
+       "text after the object refused");
+    ok(refused("{\"standalone_question\": 3, \"is_followup\": true}"),
+       "a number for the question refused");
+    ok(refused("{\"standalone_question\": [\"x\"], \"is_followup\": true}"), "an array refused");
+    ok(refused("{\"standalone_question\": \"x y\", \"is_followup\": \"true\"}"),
+       "a string for is_followup refused");
+    ok(refused("{\"standalone_question\": \"x y\", \"is_followup\": 1}"),
+       "a number for is_followup refused");
+    ok(refused("{\"standalone_question\": \"x y\"}"), "a member missing refused");
+    ok(refused("{\"standalone_question\": \"x y\", \"is_followup\": true, \"why\": \"z\"}"),
+       "another member refused");
+    ok(refused("{\"standalone_question\": \"   \", \"is_followup\": true}"),
+       "an empty question refused");
+    ok(refused("{\"standalone_question\": \"two\\nlines\", \"is_followup\": true}"),
+       "a question on two lines refused");
+    ok(refused("{\"standalone_question\": \"a\\u0000b\", \"is_followup\": true}"), "a NUL refused");
+    ok(refused("[\"x\", true]"), "an array at the top refused");
+    ok(refused(""), "nothing refused");
+    long_q = question_of(REWRITE_MAX_BYTES);
+    ok(rewrite_parse(long_q, strlen(long_q), &q, &f) && strlen(q) == REWRITE_MAX_BYTES,
+       "a question of REWRITE_MAX_BYTES accepted");
+    free(q);
+    free(long_q);
+    long_q = question_of(REWRITE_MAX_BYTES + 1);
+    ok(refused(long_q), "an over-long question refused");
+    free(long_q);
+}
+
 int main(void)
 {
     char *s, *f;
 
-    plan(41);
+    plan(62);
     ok(rewrite_is_followup("what about Tier 3?"), "what about ...");
     ok(rewrite_is_followup("  And for middle school?"), "and ...");
     ok(rewrite_is_followup("how often should we do that?"), "a short question pointing back");
@@ -153,6 +225,7 @@ int main(void)
               "the query: the follow-up's own words twice, the carried ones once");
     free(s);
     test_prior();
+    test_parse();
     s = rewrite_rules("previous", "what about ", NULL);
     ok(strstr(s, "what about") == s, "nothing after the opening: the follow-up whole");
     free(s);
@@ -162,7 +235,9 @@ int main(void)
         char err[256];
         unsetenv("PLCCOACH_LLM_BASE_URL");
         ok(config_load(&cfg, err, sizeof(err)), "configuration without a model");
-        ok(rewrite_model(&cfg, "How do the tiers of RTI work?", "what about Tier 3?") == NULL,
+        bool follows = true;
+        ok(rewrite_model(&cfg, "How do the tiers of RTI work?", "what about Tier 3?", &follows)
+               == NULL,
            "no model configured: no model rewrite");
         config_free(&cfg);
     }

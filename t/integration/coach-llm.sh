@@ -203,6 +203,40 @@ is "$(json_get type)" answer "an answer that is not JSON: the rules decide (answ
 ask ann "How should our team write norms?"
 is "$(json_get type)" answer "JSON of the wrong shape: the rules decide (answered)"
 
+# ---- the model's rewrite is strict JSON (src/coach/rewrite.h) -----------------------
+# Anything else, or a failed call, leaves the rules' rewrite ("(about: tiers
+# RTI)"); the stand-in's own is "(about: How do the tiers of RTI work?)".
+# rewritten_as BEHAVIOUR...: asks the follow-up in a new conversation with
+# the rewrite scripted, and prints how the generation request put it.
+rewritten_as() {
+    local conv scripted
+    ask ann "How do the tiers of RTI work?"
+    conv=$(json_get conversation_id)
+    stub_reset
+    scripted=$(IFS=,; printf '%s' "$*")
+    [ -n "$scripted" ] && stub_script "{\"responses\":[$scripted]}"
+    ask ann "what about Tier 3?" "$conv"
+    stub_requests | pyjson '
+gen = [r for r in d if "TASK: REWRITE" not in r["body"]["messages"][0]["content"]]
+u = gen[0]["body"]["messages"][-1]["content"] if gen else ""
+print("model" if "(about: How do the tiers of RTI work?)" in u else "rules" if "(about: tiers RTI)" in u
+      else "as asked" if "Tier 3" in u else "none")'
+}
+# says TEXT: a behaviour answering exactly TEXT.
+says() { python3 -c 'import json, sys; print(json.dumps({"text": sys.argv[1]}))' "$1"; }
+is "$(rewritten_as)" model "the model's JSON rewrite is the standalone question"
+is "$(rewritten_as "$(says 'what about Tier 3 in RTI?')")" rules "a plain line, not JSON: the rules' rewrite"
+is "$(rewritten_as "$(says '{"standalone_question": "what about Tier 3')")" rules "malformed JSON: the rules"
+is "$(rewritten_as "$(says '{"standalone_question": 3, "is_followup": true}')")" rules \
+    "a number for the question: the rules"
+is "$(rewritten_as "$(says '{"standalone_question": "Tier 3 in RTI", "is_followup": "true"}')")" rules \
+    "a string for is_followup: the rules"
+is "$(rewritten_as "$(says "{\"standalone_question\": \"$(printf 'Tier 3 %.0s' $(seq 1 100))\", \"is_followup\": true}")")" \
+    rules "an over-long question: the rules"
+is "$(rewritten_as "$(says '{"standalone_question": "what about Tier 3?", "is_followup": false}')")" \
+    "as asked" "is_followup false: the follow-up as asked, nothing carried"
+is "$(rewritten_as '{"status":500}' '{"status":500}' '{"status":500}')" rules "the call fails: the rules"
+
 # ---- the breaker --------------------------------------------------------------------
 stub_reset
 # The service fails every request: the classification's too (its own queue).

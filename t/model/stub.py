@@ -144,7 +144,9 @@ def answer_text(body, behaviour):
         user = last_of_role(messages, "user")
         follow = after_label(user, "Follow-up:") or user.strip()
         prev = after_label(user, "Previous question:")
-        return "%s (about: %s)" % (follow, prev) if prev else follow
+        # the strict JSON src/coach/rewrite.h asks for
+        return json.dumps({"standalone_question": "%s (about: %s)" % (follow, prev) if prev else follow,
+                           "is_followup": True})
     if "TASK: TAG DOMAINS" in system:
         # passage n of the batch: {leadership, school_culture} when n is
         # odd, {curriculum} when even (t/integration/domains-model.sh)
