@@ -53,7 +53,7 @@ struct chunk_list;
 #define DOMAINS_MODEL_PASSAGE_BYTES 1600 /* each cut to this on a UTF-8 boundary */
 
 /* True when chunks should be tagged by the model: PLCCOACH_DOMAIN_TAGGER is
- * "auto" and a model service is configured (coach/llm.h). */
+ * "auto" and a model service is configured (llm/llm.h). */
 bool domains_model_wanted(const struct config *cfg) __attribute__((nonnull));
 
 /* Re-tags c's chunks (already tagged by the lexicon) with the model's
