@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "coach/llm.h"
+#include "llm/llm.h"
 #include "fuzz/fuzz.h"
 #include "util/alloc.h"
 #include "util/buf.h"

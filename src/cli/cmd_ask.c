@@ -33,32 +33,17 @@ static void usage(void)
             "Usage: plccoach ask \"question\" [--conversation ID] [--user EMAIL] [--json]\n");
 }
 
-/* Returns the id of the user with this email (malloc'd) or NULL. */
-static char *user_by_email(struct db *db, const char *email, bool *failed)
-{
-    const char *params[1] = {email};
-    PGresult *res =
-        db_exec(db, "SELECT id FROM users WHERE lower(email) = lower($1)", 1, params, true);
-    char *id = NULL;
-
-    *failed = res == NULL;
-    if (res != NULL && PQntuples(res) == 1)
-        id = strdup(PQgetvalue(res, 0, 0));
-    PQclear(res);
-    return id;
-}
-
 /* Returns the command-line user's id, creating the user on first use. */
 static char *cli_user(struct db *db)
 {
     bool failed, conflict = false;
-    char *id = user_by_email(db, CLI_USER_EMAIL, &failed);
+    char *id = user_id_by_email(db, CLI_USER_EMAIL, &failed);
 
     if (id != NULL || failed)
         return id;
     id = user_create(db, CLI_USER_EMAIL, CLI_USER_NAME, "educator", false, NULL, &conflict);
     if (id == NULL && conflict) /* created by a concurrent run */
-        id = user_by_email(db, CLI_USER_EMAIL, &failed);
+        id = user_id_by_email(db, CLI_USER_EMAIL, &failed);
     return id;
 }
 
@@ -156,7 +141,7 @@ int cmd_ask(int argc, char **argv, struct config *cfg)
         free(question);
         return 1;
     }
-    user_id = email != NULL ? user_by_email(&db, email, &failed) : cli_user(&db);
+    user_id = email != NULL ? user_id_by_email(&db, email, &failed) : cli_user(&db);
     if (user_id == NULL) {
         if (email != NULL && !failed)
             fprintf(stderr, "plccoach: no user with the email %s\n", email);

@@ -29,6 +29,7 @@
 #include "cli/eval_metrics.h"
 #include "coach/pipeline.h"
 #include "coach/verify.h"
+#include "db/books.h"
 #include "db/db.h"
 #include "db/messages.h"
 #include "db/pages.h"
@@ -132,39 +133,31 @@ static const char **strings(json_object *line, const char *key, size_t *n)
  * Returns false on a database error. */
 static bool resolve(struct db *db, json_object *exp, struct targets *tg)
 {
-    static const char *const sql =
-        "SELECT b.id, x.i FROM books b CROSS JOIN LATERAL ("
-        "  SELECT page_index_start AS i FROM chunks WHERE book_id = b.id AND page_start = $2"
-        "  UNION SELECT page_index_end FROM chunks WHERE book_id = b.id AND page_end = $2"
-        "  UNION SELECT CASE WHEN $2 ~ '^[0-9]{1,6}$' AND page_start ~ '^[0-9]{1,6}$'"
-        "   THEN page_index_start + ($2::int - page_start::int) END FROM chunks"
-        "   WHERE book_id = b.id AND CASE WHEN $2 ~ '^[0-9]{1,6}$' AND page_start ~ '^[0-9]{1,6}$'"
-        "   AND page_end ~ '^[0-9]{1,6}$' THEN $2::int BETWEEN page_start::int AND page_end::int"
-        "   AND page_end::int - page_start::int = page_index_end - page_index_start"
-        "   ELSE false END) x WHERE b.title = $1 AND x.i IS NOT NULL";
     json_object *book, *pages;
-    size_t i;
-    int j;
+    size_t i, j;
 
     if (!json_object_object_get_ex(exp, "book", &book)
         || !json_object_object_get_ex(exp, "pages", &pages)
         || !json_object_is_type(pages, json_type_array))
         return true;
     for (i = 0; i < json_object_array_length(pages); i++) {
-        const char *params[] = {json_object_get_string(book),
-                                json_object_get_string(json_object_array_get_idx(pages, i))};
-        PGresult *r;
-        if (params[0] == NULL || params[1] == NULL)
+        const char *title = json_object_get_string(book),
+                   *label = json_object_get_string(json_object_array_get_idx(pages, i));
+        struct arena a = ARENA_INIT;
+        struct page_place *v;
+        size_t n;
+        if (title == NULL || label == NULL)
             continue;
-        r = db_exec(db, sql, 2, params, true);
-        if (r == NULL)
+        if (!pages_by_label(db, &a, title, label, &v, &n)) {
+            arena_free(&a);
             return false;
-        for (j = 0; j < PQntuples(r); j++) {
-            tg->v = xrealloc(tg->v, (tg->n + 1) * sizeof(*tg->v));
-            tg->v[tg->n].book_id = xstrdup(PQgetvalue(r, j, 0));
-            tg->v[tg->n++].index = atoi(PQgetvalue(r, j, 1));
         }
-        PQclear(r);
+        for (j = 0; j < n; j++) {
+            tg->v = xrealloc(tg->v, (tg->n + 1) * sizeof(*tg->v));
+            tg->v[tg->n].book_id = xstrdup(v[j].book_id);
+            tg->v[tg->n++].index = v[j].index;
+        }
+        arena_free(&a);
     }
     return true;
 }
@@ -496,7 +489,6 @@ static bool load(char **files, size_t nfiles, struct eval_q **qs, size_t *nq)
 static bool baseline_load(struct db *db, struct baseline *b, size_t *books_without)
 {
     const char **texts;
-    PGresult *r;
     size_t i;
 
     memset(b, 0, sizeof(*b));
@@ -507,23 +499,7 @@ static bool baseline_load(struct db *db, struct baseline *b, size_t *books_witho
         texts[i] = b->pages[i].text;
     b->index = eval_pages_new(texts, b->npages);
     free(texts);
-    r = db_exec(db,
-                "SELECT count(*) FROM books b WHERE NOT EXISTS"
-                " (SELECT 1 FROM pages p WHERE p.book_id = b.id)",
-                0, NULL, true);
-    if (r == NULL)
-        return false;
-    *books_without = (size_t)strtoull(PQgetvalue(r, 0, 0), NULL, 10);
-    PQclear(r);
-    return true;
-}
-
-static size_t count_books(struct db *db)
-{
-    PGresult *r = db_exec(db, "SELECT count(*) FROM books", 0, NULL, true);
-    size_t n = r ? (size_t)strtoull(PQgetvalue(r, 0, 0), NULL, 10) : 0;
-    PQclear(r);
-    return n;
+    return books_without_pages(db, books_without);
 }
 
 static void usage(void)
@@ -656,7 +632,7 @@ int cmd_eval(int argc, char **argv, struct config *cfg)
         goto out;
     }
     ro.pages = b.npages;
-    ro.books = count_books(&db);
+    (void)books_count(&db, &ro.books);
     for (i = 0; i < nq && !failed; i++)
         failed = !run_line(&db, cfg, &tuning, ro.k, ro.coach, verbose, &b, &qs[i]);
     db_close(&db);

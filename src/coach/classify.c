@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "coach/classify.h"
-#include "coach/llm.h"
+#include "llm/llm.h"
 #include "library/domains.h"
 #include "library/search.h"
 #include "util/buf.h"

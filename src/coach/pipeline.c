@@ -30,7 +30,7 @@
 #include "coach/evidence.h"
 #include "coach/extractive.h"
 #include "coach/history.h"
-#include "coach/llm.h"
+#include "llm/llm.h"
 #include "coach/pipeline.h"
 #include "coach/prompt.h"
 #include "coach/rewrite.h"

@@ -19,7 +19,7 @@
 
 #include <stddef.h>
 
-#include "coach/llm.h"
+#include "llm/llm.h"
 #include "util/arena.h"
 
 struct buf;

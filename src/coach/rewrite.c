@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "coach/llm.h"
+#include "llm/llm.h"
 #include "coach/rewrite.h"
 #include "coach/words.h"
 #include "library/search.h"

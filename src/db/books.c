@@ -154,6 +154,39 @@ enum db_status book_delete(struct db *db, struct arena *a, const char *id, const
     return DB_ERROR;
 }
 
+/* Sets *n to the one count(*) that sql returns.  Returns false (logged;
+ * *n 0) when the database failed. */
+static bool count_of(struct db *db, const char *sql, size_t *n)
+{
+    PGresult *r = db_exec(db, sql, 0, NULL, true);
+
+    *n = r ? (size_t)strtoull(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+    PQclear(r);
+    return r != NULL;
+}
+
+bool books_count(struct db *db, size_t *n)
+{
+    return count_of(db, "SELECT count(*) FROM books", n);
+}
+
+bool books_without_pages(struct db *db, size_t *n)
+{
+    return count_of(db,
+                    "SELECT count(*) FROM books b WHERE NOT EXISTS"
+                    " (SELECT 1 FROM pages p WHERE p.book_id = b.id)",
+                    n);
+}
+
+bool book_sha_known(struct db *db, const char *sha256)
+{
+    PGresult *r = db_exec(db, "SELECT 1 FROM books WHERE sha256 = $1", 1, &sha256, true);
+    bool known = r != NULL && PQntuples(r) > 0;
+
+    PQclear(r);
+    return known;
+}
+
 bool book_delete_same(struct db *db, const char *sha256, const char *source_uri, bool *replaced)
 {
     const char *params[2] = {sha256, source_uri};

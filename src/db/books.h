@@ -61,6 +61,18 @@ enum db_status book_delete(struct db *db, struct arena *a, const char *id, const
                            const char *ip, const char ***locators, size_t *n)
     __attribute__((nonnull(1, 2, 3, 6, 7), warn_unused_result));
 
+/* Counts the books into *n.  Returns false (logged; *n 0) when the
+ * database failed. */
+bool books_count(struct db *db, size_t *n) __attribute__((nonnull));
+
+/* Counts the books that have no page text into *n.  Returns false
+ * (logged; *n 0) when the database failed. */
+bool books_without_pages(struct db *db, size_t *n) __attribute__((nonnull));
+
+/* True when a book with this SHA-256 is stored (false also when the
+ * database cannot say, logged). */
+bool book_sha_known(struct db *db, const char *sha256) __attribute__((nonnull));
+
 /* ---- ingestion: the caller holds the transaction (store_tx) ---------------------- */
 
 /* Deletes the books with this sha256 or this source_uri (a --replace);

@@ -13,7 +13,7 @@
 #include "db/db.h"
 #include "db/messages.h"
 #include "db/rows.h"
-#include "library/domains.h"
+#include "util/domain.h"
 #include "util/log.h"
 
 /* $1 conversation, $2 user, $3 how many, $4 the message to stop before

@@ -169,6 +169,37 @@ bool pages_all(struct db *db, struct arena *a, struct page_row **out, size_t *n)
     return true;
 }
 
+bool pages_by_label(struct db *db, struct arena *a, const char *title, const char *label,
+                    struct page_place **out, size_t *n)
+{
+    static const char *const sql =
+        "SELECT b.id, x.i FROM books b CROSS JOIN LATERAL ("
+        "  SELECT page_index_start AS i FROM chunks WHERE book_id = b.id AND page_start = $2"
+        "  UNION SELECT page_index_end FROM chunks WHERE book_id = b.id AND page_end = $2"
+        "  UNION SELECT CASE WHEN $2 ~ '^[0-9]{1,6}$' AND page_start ~ '^[0-9]{1,6}$'"
+        "   THEN page_index_start + ($2::int - page_start::int) END FROM chunks"
+        "   WHERE book_id = b.id AND CASE WHEN $2 ~ '^[0-9]{1,6}$' AND page_start ~ '^[0-9]{1,6}$'"
+        "   AND page_end ~ '^[0-9]{1,6}$' THEN $2::int BETWEEN page_start::int AND page_end::int"
+        "   AND page_end::int - page_start::int = page_index_end - page_index_start"
+        "   ELSE false END) x WHERE b.title = $1 AND x.i IS NOT NULL";
+    const char *params[2] = {title, label};
+    PGresult *r = db_exec(db, sql, 2, params, true);
+    size_t i;
+
+    *out = NULL;
+    *n = 0;
+    if (r == NULL)
+        return false;
+    *n = (size_t)PQntuples(r);
+    *out = arena_alloc(a, (*n ? *n : 1) * sizeof(**out));
+    for (i = 0; i < *n; i++) {
+        (*out)[i].book_id = arena_strdup(a, PQgetvalue(r, (int)i, 0));
+        (*out)[i].index = atoi(PQgetvalue(r, (int)i, 1));
+    }
+    PQclear(r);
+    return true;
+}
+
 bool pages_text(struct db *db, const char *book_id, int from, int to, struct arena *a,
                 const char **text)
 {

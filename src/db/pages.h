@@ -54,6 +54,20 @@ struct page_row {
 bool pages_all(struct db *db, struct arena *a, struct page_row **out, size_t *n)
     __attribute__((nonnull));
 
+/* A page of a book by its index (0-based, as pages.page_index). */
+struct page_place {
+    const char *book_id; /* in the caller's arena */
+    int index;
+};
+
+/* Sets *out (n of them, in the arena) to the page indexes that the
+ * printed page label names in the books titled title: a chunk's first or
+ * last page with that label, or a numbered label within a chunk whose
+ * printed pages run evenly (the evaluation's expected pages).  Returns
+ * false when the database failed (logged). */
+bool pages_by_label(struct db *db, struct arena *a, const char *title, const char *label,
+                    struct page_place **out, size_t *n) __attribute__((nonnull));
+
 /* Sets *text (in the arena) to the text of a book's pages from..to
  * (indexes, inclusive), joined by "\n\n"; "" when it has none of them.
  * Returns false when the database failed. */

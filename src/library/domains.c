@@ -22,12 +22,8 @@
 #define MAX_HITS 3
 #define MAX_STEMS 4
 
+/* In the order of domain_names (util/domain.c). */
 enum { ASSESS, COLLAB, LEAD, CURRIC, DATA, CULTURE, LEARN };
-
-const char *const domain_names[DOMAIN_COUNT + 1] = {
-    "assessment",    "collaboration",  "leadership",       "curriculum",
-    "data_analysis", "school_culture", "student_learning", NULL,
-};
 
 struct term {
     int domain;
@@ -212,23 +208,6 @@ static bool stem_match(const char *w, size_t wl, const char *s, size_t sl)
     return memcmp(w, s, sl) == 0;
 }
 
-const char *domain_name(size_t i)
-{
-    return i < DOMAIN_COUNT ? domain_names[i] : NULL;
-}
-
-bool domain_parse(const char *name, size_t *out)
-{
-    size_t i;
-
-    for (i = 0; i < DOMAIN_COUNT; i++)
-        if (strcmp(name, domain_names[i]) == 0) {
-            *out = i;
-            return true;
-        }
-    return false;
-}
-
 struct word {
     const char *s;
     size_t len;
@@ -331,20 +310,4 @@ unsigned domains_tag(const char *text, unsigned fallback)
         kept++;
     }
     return set ? set : domains_best(scores);
-}
-
-void domains_pg_array(unsigned set, char *out, size_t len)
-{
-    size_t i, used;
-    bool first = true;
-
-    used = (size_t)snprintf(out, len, "{");
-    for (i = 0; i < DOMAIN_COUNT && used < len; i++)
-        if (set & (1u << i)) {
-            used +=
-                (size_t)snprintf(out + used, len - used, "%s%s", first ? "" : ",", domain_names[i]);
-            first = false;
-        }
-    if (used < len)
-        snprintf(out + used, len - used, "}");
 }

@@ -1,5 +1,6 @@
 /*
- * The seven knowledge domains (src/library/README.md, domains.c) and the rule-based tagger:
+ * The seven knowledge domains (src/library/README.md; their names are
+ * util/domain.h) and the rule-based tagger:
  * a weighted lexicon of stems and phrases matched against a chunk's words.
  * See src/library/README.md for the rules.
  */
@@ -9,24 +10,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define DOMAIN_COUNT 7
-#define DOMAIN_ALL ((1u << DOMAIN_COUNT) - 1)
+#include "util/domain.h"
 
 /* A domain is tagged when it scores at least this much and at least
  * DOMAIN_RELATIVE of the best score; at most DOMAIN_MAX_TAGS are kept. */
 #define DOMAIN_MIN_SCORE 3.0
 #define DOMAIN_RELATIVE 0.5
 #define DOMAIN_MAX_TAGS 3
-
-/* The domains' names, in order (bit i of a set is domain_names[i]), then
- * NULL: the one list of them. */
-extern const char *const domain_names[DOMAIN_COUNT + 1];
-
-/* Returns the name of domain i ("assessment", ...), or NULL past the end. */
-const char *domain_name(size_t i);
-
-/* Finds a domain by name; returns false when there is none. */
-bool domain_parse(const char *name, size_t *out) __attribute__((nonnull));
 
 /* Fills scores[i] with domain i's lexicon score for text. */
 void domains_score(const char *text, double scores[DOMAIN_COUNT]) __attribute__((nonnull));
@@ -40,10 +30,6 @@ unsigned domains_tag(const char *text, unsigned fallback) __attribute__((nonnull
  * the collaboration domain when all are zero. */
 unsigned domains_best(const double scores[DOMAIN_COUNT]) __attribute__((nonnull));
 
-/* Writes the set as a PostgreSQL array literal ("{assessment,leadership}")
- * into out (at least 128 bytes). */
-void domains_pg_array(unsigned set, char *out, size_t len) __attribute__((nonnull));
-
 /* ---- tagging by the language model (domains_model.c) ---------------- */
 
 struct config;
@@ -53,7 +39,7 @@ struct chunk_list;
 #define DOMAINS_MODEL_PASSAGE_BYTES 1600 /* each cut to this on a UTF-8 boundary */
 
 /* True when chunks should be tagged by the model: PLCCOACH_DOMAIN_TAGGER is
- * "auto" and a model service is configured (coach/llm.h). */
+ * "auto" and a model service is configured (llm/llm.h). */
 bool domains_model_wanted(const struct config *cfg) __attribute__((nonnull));
 
 /* Re-tags c's chunks (already tagged by the lexicon) with the model's

@@ -17,7 +17,7 @@
 
 #include <string.h>
 
-#include "coach/llm.h"
+#include "llm/llm.h"
 #include "library/chunk.h"
 #include "library/domains.h"
 #include "util/buf.h"

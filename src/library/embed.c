@@ -2,9 +2,7 @@
  * Embedding dispatch, pgvector literals, and filling chunks.embedding
  * (library_embed_book, library_reindex) with its HNSW index; see embed.h.
  *
- * The vector dimension N is a type modifier (vector(N)), which cannot be a
- * query parameter: it is formatted into the SQL from the configuration
- * (an integer bounded 1..16000 by cfg.c), never from input.
+ * The statements are db/embeddings.c's.
  */
 #include "config.h"
 
@@ -14,8 +12,10 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "db/embeddings.h"
 #include "library/embed.h"
 #include "util/alloc.h"
+#include "util/arena.h"
 #include "util/buf.h"
 #include "util/cfg.h"
 #include "util/log.h"
@@ -81,42 +81,32 @@ static const char *vec_type(const struct config *cfg)
     return cfg->embeddings_dimensions > EMBED_HALFVEC_ABOVE ? "halfvec" : "vector";
 }
 
-/* Embeds the rows of res (column 0 id, column 1 text) and stores them in
- * one UPDATE.  Returns true on success. */
-static bool embed_rows(struct db *db, const struct config *cfg, const PGresult *res, int from,
-                       int n)
+/* Embeds rows[0..n) and stores them in one UPDATE.  Returns true on
+ * success. */
+static bool embed_rows(struct db *db, const struct config *cfg, const struct chunk_text *rows,
+                       size_t n)
 {
-    size_t dims = (size_t)cfg->embeddings_dimensions;
-    const char **texts = xcalloc((size_t)n, sizeof(*texts));
-    float *vecs = xmalloc((size_t)n * dims * sizeof(*vecs));
+    size_t dims = (size_t)cfg->embeddings_dimensions, i;
+    const char **texts = xcalloc(n, sizeof(*texts));
+    float *vecs = xmalloc(n * dims * sizeof(*vecs));
     struct buf ids = BUF_INIT, lits = BUF_INIT;
     bool ok = false;
-    int i;
 
     for (i = 0; i < n; i++)
-        texts[i] = PQgetvalue(res, from + i, 1);
-    if (!embed_texts(cfg, texts, (size_t)n, vecs))
+        texts[i] = rows[i].text;
+    if (!embed_texts(cfg, texts, n, vecs))
         goto done;
     buf_putc(&ids, '{');
     buf_putc(&lits, '{');
     for (i = 0; i < n; i++) {
-        buf_printf(&ids, "%s%s", i ? "," : "", PQgetvalue(res, from + i, 0));
+        buf_printf(&ids, "%s%s", i ? "," : "", rows[i].id);
         buf_puts(&lits, i ? ",\"" : "\"");
-        embed_vector_literal(&lits, vecs + (size_t)i * dims, dims);
+        embed_vector_literal(&lits, vecs + i * dims, dims);
         buf_putc(&lits, '"');
     }
     buf_putc(&ids, '}');
     buf_putc(&lits, '}');
-    {
-        const char *params[] = {buf_str(&ids), buf_str(&lits)};
-        PGresult *r = db_exec(db,
-                              "UPDATE chunks c SET embedding = u.e::vector FROM "
-                              "(SELECT unnest($1::uuid[]) AS id, unnest($2::text[]) AS e) u "
-                              "WHERE c.id = u.id",
-                              2, params, true);
-        ok = r != NULL;
-        PQclear(r);
-    }
+    ok = embeddings_store(db, buf_str(&ids), buf_str(&lits));
 done:
     free(texts);
     free(vecs);
@@ -125,14 +115,15 @@ done:
     return ok;
 }
 
-/* Embeds every row of res in batches of EMBED_BATCH_MAX. */
-static bool embed_result(struct db *db, const struct config *cfg, const PGresult *res)
+/* Embeds rows[0..n) in batches of EMBED_BATCH_MAX. */
+static bool embed_all(struct db *db, const struct config *cfg, const struct chunk_text *rows,
+                      size_t n)
 {
-    int n = PQntuples(res), i;
+    size_t i;
 
     for (i = 0; i < n; i += EMBED_BATCH_MAX) {
-        int m = n - i < EMBED_BATCH_MAX ? n - i : EMBED_BATCH_MAX;
-        if (!embed_rows(db, cfg, res, i, m))
+        size_t m = n - i < EMBED_BATCH_MAX ? n - i : EMBED_BATCH_MAX;
+        if (!embed_rows(db, cfg, rows + i, m))
             return false;
     }
     return true;
@@ -142,18 +133,19 @@ static bool embed_result(struct db *db, const struct config *cfg, const PGresult
  * names another model or dimension, -1 when it is empty, -2 on error. */
 static int settings_match(struct db *db, const struct config *cfg)
 {
-    PGresult *res =
-        db_exec(db, "SELECT embedding_model, dimensions FROM library_settings", 0, NULL, true);
+    struct arena a = ARENA_INIT;
+    const char *model;
+    long long dims;
+    bool found;
     int rc;
 
-    if (res == NULL)
-        return -2;
-    if (PQntuples(res) == 0)
+    if (!embeddings_settings(db, &a, &found, &model, &dims))
+        rc = -2;
+    else if (!found)
         rc = -1;
     else
-        rc = strcmp(PQgetvalue(res, 0, 0), embed_model_name(cfg)) == 0
-             && strtoll(PQgetvalue(res, 0, 1), NULL, 10) == cfg->embeddings_dimensions;
-    PQclear(res);
+        rc = strcmp(model, embed_model_name(cfg)) == 0 && dims == cfg->embeddings_dimensions;
+    arena_free(&a);
     return rc;
 }
 
@@ -180,8 +172,9 @@ bool library_finish_deferred_index(struct db *db, const struct config *cfg)
 
 bool library_embed_book(struct db *db, const struct config *cfg, const char *book_id)
 {
-    const char *params[] = {book_id};
-    PGresult *res;
+    struct arena a = ARENA_INIT;
+    struct chunk_text *rows;
+    size_t n;
     bool ok;
     int m = settings_match(db, cfg);
 
@@ -197,14 +190,12 @@ bool library_embed_book(struct db *db, const struct config *cfg, const char *boo
     }
     /* Chunks stored by store.c already carry their embeddings; any
      * without one (an older ingester's) are embedded here. */
-    res = db_exec(db,
-                  "SELECT id, text FROM chunks WHERE book_id = $1 AND embedding IS NULL "
-                  "ORDER BY ordinal",
-                  1, params, true);
-    if (res == NULL)
+    if (!embeddings_missing(db, &a, book_id, &rows, &n)) {
+        arena_free(&a);
         return false;
-    ok = embed_result(db, cfg, res);
-    PQclear(res);
+    }
+    ok = embed_all(db, cfg, rows, n);
+    arena_free(&a);
     if (ok && m == -1 && defer_index)
         deferred_pending = true; /* built once, by library_finish_deferred_index */
     else if (ok && m == -1)
@@ -214,83 +205,18 @@ bool library_embed_book(struct db *db, const struct config *cfg, const char *boo
     return ok;
 }
 
-/* Runs the CREATE INDEX sql without the connection's statement timeout
- * (PLCCOACH_DB_STATEMENT_TIMEOUT is for requests; building the graph over
- * a large library takes minutes) and with room to build the graph in
- * memory (INDEX_BUILD_MEMORY; pgvector slows down sharply once the graph
- * no longer fits in maintenance_work_mem).  SET LOCAL lasts to the end of
- * the transaction: the caller's when there is one (a book's), else one of
- * its own. */
-#define INDEX_BUILD_MEMORY "256MB"
-static bool build_index(struct db *db, const char *sql)
-{
-    PGconn *conn = db_conn(db);
-    bool own = conn != NULL && PQtransactionStatus(conn) == PQTRANS_IDLE;
-    const char *steps[] = {"BEGIN", "SET LOCAL statement_timeout = 0",
-                           "SET LOCAL maintenance_work_mem = '" INDEX_BUILD_MEMORY "'", sql,
-                           "COMMIT"};
-    size_t i;
-
-    if (conn == NULL)
-        return false;
-    for (i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
-        PGresult *res;
-        if (!own && (i == 0 || i == 4))
-            continue;
-        res = db_exec(db, steps[i], 0, NULL, false);
-        if (res == NULL) {
-            if (own && db->conn != NULL) {
-                PGresult *rb = db_exec(db, "ROLLBACK", 0, NULL, false);
-                PQclear(rb);
-            }
-            return false;
-        }
-        PQclear(res);
-    }
-    return true;
-}
-
 bool library_embed_ensure_index(struct db *db, const struct config *cfg)
 {
-    char want[64], sql[256];
-    const char *params[2];
-    char dims[24];
-    PGresult *res;
-    bool present = false;
+    bool present;
 
-    snprintf(want, sizeof(want), "::%s(%lld)", vec_type(cfg),
-             (long long)cfg->embeddings_dimensions);
-    res = db_exec(db, "SELECT indexdef FROM pg_indexes WHERE indexname = 'chunks_embedding_hnsw'",
-                  0, NULL, true);
-    if (res == NULL)
+    if (!embeddings_index_is(db, vec_type(cfg), (long long)cfg->embeddings_dimensions, &present))
         return false;
-    if (PQntuples(res) > 0)
-        present = strstr(PQgetvalue(res, 0, 0), want) != NULL;
-    PQclear(res);
-    if (!present) {
-        res = db_exec(db, "DROP INDEX IF EXISTS chunks_embedding_hnsw", 0, NULL, false);
-        if (res == NULL)
-            return false;
-        PQclear(res);
-        snprintf(sql, sizeof(sql),
-                 "CREATE INDEX chunks_embedding_hnsw ON chunks USING hnsw "
-                 "((embedding::%s(%lld)) %s_cosine_ops)",
-                 vec_type(cfg), (long long)cfg->embeddings_dimensions, vec_type(cfg));
-        if (!build_index(db, sql))
-            return false;
-    }
-    snprintf(dims, sizeof(dims), "%lld", (long long)cfg->embeddings_dimensions);
-    params[0] = embed_model_name(cfg);
-    params[1] = dims;
-    res = db_exec(db,
-                  "INSERT INTO library_settings (embedding_model, dimensions) VALUES ($1, $2) "
-                  "ON CONFLICT (id) DO UPDATE SET embedding_model = EXCLUDED.embedding_model, "
-                  "dimensions = EXCLUDED.dimensions, updated_at = now()",
-                  2, params, true);
-    if (res == NULL)
+    if (!present
+        && (!embeddings_drop_index(db)
+            || !embeddings_build_index(db, vec_type(cfg), (long long)cfg->embeddings_dimensions)))
         return false;
-    PQclear(res);
-    return true;
+    return embeddings_record_settings(db, embed_model_name(cfg),
+                                      (long long)cfg->embeddings_dimensions);
 }
 
 static void quiet_notices(void *arg, const char *message)
@@ -302,55 +228,39 @@ static void quiet_notices(void *arg, const char *message)
 bool library_reindex(struct db *db, const struct config *cfg,
                      void (*progress)(size_t done, size_t total))
 {
-    PGresult *res;
     size_t total, done = 0;
     char *last = xstrdup("00000000-0000-0000-0000-000000000000");
     bool ok = true;
 
     if (db_conn(db) != NULL)
         PQsetNoticeProcessor(db_conn(db), quiet_notices, NULL);
-    res = db_exec(db, "SELECT count(*) FROM chunks", 0, NULL, true);
-    if (res == NULL) {
-        free(last);
-        return false;
-    }
-    total = (size_t)strtoull(PQgetvalue(res, 0, 0), NULL, 10);
-    PQclear(res);
     /* The old index may be for another dimension; rows are rewritten
      * faster without it.  It is created again at the end. */
-    res = db_exec(db, "DROP INDEX IF EXISTS chunks_embedding_hnsw", 0, NULL, false);
-    if (res == NULL) {
+    if (!embeddings_chunk_count(db, &total) || !embeddings_drop_index(db)) {
         free(last);
         return false;
     }
-    PQclear(res);
     for (;;) {
-        const char *params[] = {last};
-        char limit[16];
-        int n;
+        struct arena a = ARENA_INIT;
+        struct chunk_text *rows;
+        size_t n;
 
-        snprintf(limit, sizeof(limit), "%d", EMBED_FETCH_ROWS);
-        {
-            const char *p2[] = {params[0], limit};
-            res = db_exec(db, "SELECT id, text FROM chunks WHERE id > $1 ORDER BY id LIMIT $2", 2,
-                          p2, true);
-        }
-        if (res == NULL) {
+        if (!embeddings_page(db, &a, last, EMBED_FETCH_ROWS, &rows, &n)) {
+            arena_free(&a);
             ok = false;
             break;
         }
-        n = PQntuples(res);
         if (n == 0) {
-            PQclear(res);
+            arena_free(&a);
             break;
         }
-        ok = embed_result(db, cfg, res);
+        ok = embed_all(db, cfg, rows, n);
         free(last);
-        last = xstrdup(PQgetvalue(res, n - 1, 0));
-        PQclear(res);
+        last = xstrdup(rows[n - 1].id);
+        arena_free(&a);
         if (!ok)
             break;
-        done += (size_t)n;
+        done += n;
         if (progress != NULL)
             progress(done, total);
     }
@@ -365,10 +275,5 @@ bool library_analyze(struct db *db)
     /* Fresh statistics: with embeddings counted as NULL (as they are
      * before a reindex) the planner expects one row and scans the whole
      * table instead of the HNSW index. */
-    PGresult *res = db_exec(db, "ANALYZE chunks", 0, NULL, false);
-
-    if (res == NULL)
-        return false;
-    PQclear(res);
-    return true;
+    return embeddings_analyze(db);
 }

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "db/books.h"
 #include "db/db.h"
 #include "library/domains.h"
 #include "library/ingest.h"
@@ -139,18 +140,6 @@ bool ingest_prepare(const char *data, size_t n, enum doc_format format,
     return true;
 }
 
-/* True when a book with this SHA-256 is stored (false also when the
- * database cannot say: store_book() will report that). */
-static bool book_known(struct db *db, const char *sha)
-{
-    const char *params[1] = {sha};
-    PGresult *r = db_exec(db, "SELECT 1 FROM books WHERE sha256 = $1", 1, params, true);
-    bool known = r != NULL && PQntuples(r) > 0;
-
-    PQclear(r);
-    return known;
-}
-
 enum ingest_outcome ingest_bytes(struct db *db, const char *data, size_t n, enum doc_format format,
                                  const char *name, const char *source_uri,
                                  const struct ingest_options *o, struct ingest_result *r)
@@ -180,7 +169,7 @@ enum ingest_outcome ingest_bytes(struct db *db, const char *data, size_t n, enum
     /* Domains by the model when one is configured (the lexicon's tags stay
      * for any batch it fails), but not for a file that is already in the
      * library and will not be replaced. */
-    if (domains_model_wanted(db->cfg) && (o->replace || !book_known(db, sha)))
+    if (domains_model_wanted(db->cfg) && (o->replace || !book_sha_known(db, sha)))
         r->model_tagged = domains_tag_model(db->cfg, &c);
     r->pages = d.n_pages;
     r->chapters = d.n_chapters;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "db/conversations.h"
 #include "db/db.h"
 #include "db/lexicon.h"
 #include "library/analyze.h"
@@ -176,8 +177,7 @@ bool lexical_reindex(struct db *db, void (*progress)(size_t done, size_t total))
         struct lexical_passage *p;
         size_t n, i;
 
-        ok =
-            db_command(db, "BEGIN", 0, NULL) && lexicon_book_passages(db, books[b], &pa, &rows, &n);
+        ok = store_tx(db, "BEGIN") && lexicon_book_passages(db, books[b], &pa, &rows, &n);
         if (ok) {
             p = xcalloc(n ? n : 1, sizeof(*p));
             for (i = 0; i < n; i++) {
@@ -187,11 +187,11 @@ bool lexical_reindex(struct db *db, void (*progress)(size_t done, size_t total))
                 p[i].chapter = rows[i].chapter;
                 p[i].domains = domain_bits(rows[i].domains);
             }
-            ok = lexical_index_book(db, books[b], p, n) && db_command(db, "COMMIT", 0, NULL);
+            ok = lexical_index_book(db, books[b], p, n) && store_tx(db, "COMMIT");
             free(p);
         }
         if (!ok)
-            (void)db_command(db, "ROLLBACK", 0, NULL);
+            (void)store_tx(db, "ROLLBACK");
         arena_free(&pa);
         if (ok && progress != NULL)
             progress(b + 1, nbooks);

@@ -1,7 +1,7 @@
 /*
  * Retrieval; see search.h.  The BM25 list and the evidence come from
  * search_lexical.c (two to five short statements); then one statement
- * computes the vector list and returns the union of both lists with
+ * (db/retrieval.c) computes the vector list and returns the union of both lists with
  * everything fusion, the cut, de-duplication and MMR need (or, when the
  * vector list cannot move the ranking, the BM25 list's passages alone:
  * search_run()); MMR fetches the kept passages' embeddings when it is
@@ -17,6 +17,7 @@
 
 #include "db/db.h"
 #include "db/pages.h"
+#include "db/retrieval.h"
 #include "library/domains.h"
 #include "library/embed.h"
 #include "library/search.h"
@@ -27,132 +28,32 @@
 #include "util/json.h"
 #include "util/log.h"
 
-/* Parses a JSON array of strings (trusted: array_to_json from PostgreSQL)
- * into an arena array. */
-static const char **json_strings(struct arena *a, const char *text, size_t *n)
-{
-    json_object *arr = text ? json_tokener_parse(text) : NULL;
-    const char **out;
-    size_t i, len;
-
-    *n = 0;
-    if (arr == NULL || !json_object_is_type(arr, json_type_array)) {
-        json_object_put(arr);
-        return NULL;
-    }
-    len = json_object_array_length(arr);
-    out = arena_alloc(a, (len ? len : 1) * sizeof(*out));
-    for (i = 0; i < len; i++) {
-        const char *s = json_object_get_string(json_object_array_get_idx(arr, i));
-        out[(*n)++] = arena_strdup(a, s ? s : "");
-    }
-    json_object_put(arr);
-    return out;
-}
-
-static const char *dup_or_null(struct arena *a, const PGresult *r, int row, int col)
-{
-    const char *v = db_value(r, row, col);
-    return v ? arena_strdup(a, v) : NULL;
-}
-
-static void quiet_notices(void *arg, const char *message)
-{
-    (void)arg;
-    (void)message; /* "text-search query doesn't contain lexemes" and the like */
-}
-
-/* Sets the HNSW scan options once per connection: a larger candidate list
- * and iterative scans, so a domain filter still yields K rows. */
-static bool hnsw_settings(struct db *db)
-{
-    static const struct db *done_db;
-    static unsigned done_generation;
-    PGconn *conn = db_conn(db);
-    PGresult *r;
-
-    if (conn == NULL)
-        return false;
-    /* A reconnect may reuse the old PGconn's address: compare generations. */
-    if (done_db == db && done_generation == db->generation)
-        return true;
-    PQsetNoticeProcessor(conn, quiet_notices, NULL);
-    r = db_exec(db,
-                "SELECT set_config('hnsw.ef_search', '100', false), "
-                "set_config('hnsw.iterative_scan', 'strict_order', false)",
-                0, NULL, true);
-    if (r == NULL)
-        return false;
-    PQclear(r);
-    done_db = db;
-    done_generation = db->generation;
-    return true;
-}
-
-/* Decodes pgvector's binary form (vector_send: int16 dimensions, int16
- * unused, then float4s, all in network byte order) into out (dims
- * floats).  Returns false unless it is exactly dims finite values. */
-static bool vector_from_binary(const char *bytes, size_t len, size_t dims, float *out)
-{
-    const unsigned char *p = (const unsigned char *)bytes;
-    size_t i;
-
-    if (len != 4 + 4 * dims || (size_t)((p[0] << 8) | p[1]) != dims)
-        return false;
-    for (i = 0; i < dims; i++) {
-        const unsigned char *q = p + 4 + 4 * i;
-        uint32_t u = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
-        float f;
-        memcpy(&f, &u, sizeof(f));
-        if (!isfinite(f))
-            return false;
-        out[i] = f;
-    }
-    return true;
-}
-
-/* Fetches the embeddings of hits[0..n) for MMR, in binary (a tenth of the
- * bytes of the text form, and no float parsing): only for the passages
- * that survived the cut and de-duplication.  A hit left without one has
- * vec NULL (MMR then counts it as unlike every other).  Returns false
- * when the database failed. */
+/* Fetches the embeddings of hits[0..n) for MMR, in binary: only for the
+ * passages that survived the cut and de-duplication.  A hit left without
+ * one has vec NULL (MMR then counts it as unlike every other).  Returns
+ * false when the database failed. */
 static bool fetch_vectors(struct db *db, struct search_result *res, size_t n, size_t dims)
 {
     struct buf ids = BUF_INIT;
-    const char *params[1];
-    PGresult *r;
-    size_t i, row, rows;
+    struct chunk_vector *rows;
+    size_t i, row, nrows;
+    bool ok;
 
     buf_putc(&ids, '{');
     for (i = 0; i < n; i++)
         buf_printf(&ids, "%s%s", i ? "," : "", res->hits[i].chunk_id); /* uuids from the db */
     buf_putc(&ids, '}');
-    params[0] = buf_str(&ids);
-    r = db_exec_binary(db,
-                       "SELECT id::text, embedding::vector FROM chunks "
-                       "WHERE id = ANY($1::uuid[]) AND embedding IS NOT NULL",
-                       1, params, true);
+    ok = retrieval_vectors(db, &res->arena, buf_str(&ids), dims, &rows, &nrows);
     buf_free(&ids);
-    if (r == NULL)
-        return false;
-    rows = (size_t)PQntuples(r);
-    for (row = 0; row < rows; row++) {
-        const char *id = PQgetvalue(r, (int)row, 0);
-        size_t idlen = (size_t)PQgetlength(r, (int)row, 0);
+    for (row = 0; ok && row < nrows; row++)
         for (i = 0; i < n; i++) {
             struct search_hit *h = &res->hits[i];
-            if (h->vec == NULL && strlen(h->chunk_id) == idlen
-                && memcmp(h->chunk_id, id, idlen) == 0) {
-                h->vec = arena_alloc(&res->arena, dims * sizeof(float));
-                if (!vector_from_binary(PQgetvalue(r, (int)row, 1),
-                                        (size_t)PQgetlength(r, (int)row, 1), dims, h->vec))
-                    h->vec = NULL;
+            if (h->vec == NULL && strcmp(h->chunk_id, rows[row].id) == 0) {
+                h->vec = rows[row].vec;
                 break;
             }
         }
-    }
-    PQclear(r);
-    return true;
+    return ok;
 }
 
 static int cmp_cos(const void *a, const void *b)
@@ -179,31 +80,31 @@ static void lexical_arrays(const struct lexical_ranked *lr, size_t n, struct buf
     buf_putc(ords, '}');
 }
 
-/* Fills hit h from row of the details query. */
-static void read_hit(struct arena *a, const PGresult *r, int row, struct search_hit *h)
+/* Fills hit h from the candidate p (its strings stay in p's arena). */
+static void read_hit(const struct passage_row *p, struct search_hit *h)
 {
-    const char *cos = db_value(r, row, 15);
-
     memset(h, 0, sizeof(*h));
-    h->chunk_id = arena_strdup(a, PQgetvalue(r, row, 0));
-    h->book_id = arena_strdup(a, PQgetvalue(r, row, 1));
-    h->book_title = arena_strdup(a, PQgetvalue(r, row, 2));
-    h->authors = json_strings(a, db_value(r, row, 3), &h->nauthors);
-    h->chapter_id = dup_or_null(a, r, row, 4);
-    h->chapter_number = dup_or_null(a, r, row, 5);
-    h->chapter_title = dup_or_null(a, r, row, 6);
-    h->section = dup_or_null(a, r, row, 7);
-    h->page_start = arena_strdup(a, PQgetvalue(r, row, 8));
-    h->page_end = arena_strdup(a, PQgetvalue(r, row, 9));
-    h->page_index_start = atoi(PQgetvalue(r, row, 10));
-    h->page_index_end = atoi(PQgetvalue(r, row, 11));
-    h->ordinal = atoi(PQgetvalue(r, row, 12));
-    h->domains = json_strings(a, db_value(r, row, 13), &h->ndomains);
-    h->text = arena_strdup(a, PQgetvalue(r, row, 14));
-    h->score = cos ? strtod(cos, NULL) : -1; /* -1: no embedding, never relevant */
+    h->chunk_id = p->chunk_id;
+    h->book_id = p->book_id;
+    h->book_title = p->book_title;
+    h->authors = p->authors;
+    h->nauthors = p->nauthors;
+    h->chapter_id = p->chapter_id;
+    h->chapter_number = p->chapter_number;
+    h->chapter_title = p->chapter_title;
+    h->section = p->section;
+    h->page_start = p->page_start;
+    h->page_end = p->page_end;
+    h->page_index_start = p->page_index_start;
+    h->page_index_end = p->page_index_end;
+    h->ordinal = p->ordinal;
+    h->domains = p->domains;
+    h->ndomains = p->ndomains;
+    h->text = p->text;
+    h->score = p->has_cosine ? p->cosine : -1; /* -1: no embedding, never relevant */
     if (!isfinite(h->score))
         h->score = -1; /* a question with no features: a zero vector */
-    h->vec_rank = strcmp(PQgetvalue(r, row, 16), "t") == 0 ? 1 : 0;
+    h->vec_rank = p->in_vector_list ? 1 : 0;
 }
 
 static int cmp_bm25(const void *a, const void *b)
@@ -234,42 +135,6 @@ static void proximity_rerank(struct search_result *res, size_t n, double w)
     free(lex);
 }
 
-/* The statement behind the candidates: with the vector list (its top
- * SEARCH_CANDIDATES by cosine, or none when the limit is 0, and every
- * candidate's cosine) or without it (the BM25 list's passages only, no
- * question vector, cosine NULL). */
-static void candidates_sql(struct buf *sql, bool vector, const char *vt, size_t dims)
-{
-    if (!vector) {
-        buf_puts(sql, "WITH ids AS (SELECT c.id FROM unnest($1::uuid[], $2::int[]) AS u(b, o) "
-                      "  JOIN chunks c ON c.book_id = u.b AND c.ordinal = u.o) "
-                      "SELECT c.id, b.id, b.title, array_to_json(b.authors)::text, ch.id, "
-                      "  ch.number, ch.title, s.title, c.page_start, c.page_end, "
-                      "  c.page_index_start, c.page_index_end, c.ordinal, "
-                      "  array_to_json(c.domains)::text, c.text, NULL::float8, false "
-                      "FROM ids JOIN chunks c ON c.id = ids.id JOIN books b ON b.id = c.book_id "
-                      "LEFT JOIN chapters ch ON ch.id = c.chapter_id "
-                      "LEFT JOIN sections s ON s.id = c.section_id");
-        return;
-    }
-    buf_printf(
-        sql,
-        "WITH vec AS (SELECT c.id FROM chunks c "
-        "  WHERE c.embedding IS NOT NULL AND ($2::text IS NULL OR c.domains @> ARRAY[$2::text]) "
-        "  ORDER BY c.embedding::%1$s(%2$zu) <=> $1::%1$s(%2$zu) LIMIT $5), "
-        "ids AS (SELECT id FROM vec UNION SELECT c.id FROM unnest($3::uuid[], $4::int[]) AS "
-        "  u(b, o) JOIN chunks c ON c.book_id = u.b AND c.ordinal = u.o) "
-        "SELECT c.id, b.id, b.title, array_to_json(b.authors)::text, ch.id, ch.number, ch.title, "
-        "  s.title, c.page_start, c.page_end, c.page_index_start, c.page_index_end, c.ordinal, "
-        "  array_to_json(c.domains)::text, c.text, "
-        "  1 - (c.embedding::%1$s(%2$zu) <=> $1::%1$s(%2$zu)), "
-        "  EXISTS (SELECT 1 FROM vec WHERE vec.id = c.id) "
-        "FROM ids JOIN chunks c ON c.id = ids.id JOIN books b ON b.id = c.book_id "
-        "LEFT JOIN chapters ch ON ch.id = c.chapter_id "
-        "LEFT JOIN sections s ON s.id = c.section_id",
-        vt, dims);
-}
-
 /* Fetches the candidates (the BM25 list lex[0..nlex) and, when vector,
  * the vector list) into res->hits, fuses, cuts and de-duplicates them:
  * res->hits[0..*kept) best first.  Returns false when the embedder or the
@@ -279,47 +144,39 @@ static bool candidates(struct db *db, const struct config *cfg, const struct sea
                        size_t nlex, struct search_result *res, size_t *kept)
 {
     size_t dims = (size_t)cfg->embeddings_dimensions, i, j, n;
-    const char *vt = dims > EMBED_HALFVEC_ABOVE ? "halfvec" : "vector";
     double threshold =
         opts->threshold >= 0 ? opts->threshold : (double)cfg->search_threshold / 1000.0;
-    struct buf vec = BUF_INIT, sql = BUF_INIT, books = BUF_INIT, ords = BUF_INIT;
-    const char *params[5];
-    char limit[16];
+    struct buf vec = BUF_INIT, books = BUF_INIT, ords = BUF_INIT;
+    struct retrieval_query q = {0};
+    struct passage_row *rows;
     float *qv = NULL;
     struct search_hit **order = NULL;
-    PGresult *r = NULL;
     bool ok = false;
 
     *kept = 0;
-    if (!hnsw_settings(db))
+    if (!retrieval_prepare(db))
         goto done;
     lexical_arrays(lex, nlex, &books, &ords);
-    candidates_sql(&sql, vector, vt, dims);
+    q.type = dims > EMBED_HALFVEC_ABOVE ? "halfvec" : "vector";
+    q.dims = dims;
+    q.domain = opts->domain;
+    q.books = buf_str(&books);
+    q.ordinals = buf_str(&ords);
     if (vector) {
         qv = xmalloc(dims * sizeof(*qv));
         if (!embed_texts(cfg, &opts->question, 1, qv))
             goto done;
         embed_vector_literal(&vec, qv, dims);
-        snprintf(limit, sizeof(limit), "%d", opts->mode == SEARCH_TEXT ? 0 : SEARCH_CANDIDATES);
-        params[0] = buf_str(&vec);
-        params[1] = opts->domain;
-        params[2] = buf_str(&books);
-        params[3] = buf_str(&ords);
-        params[4] = limit;
-        r = db_exec(db, buf_str(&sql), 5, params, true);
-    } else {
-        params[0] = buf_str(&books);
-        params[1] = buf_str(&ords);
-        r = db_exec(db, buf_str(&sql), 2, params, true);
+        q.vector = buf_str(&vec);
+        q.limit = opts->mode == SEARCH_TEXT ? 0 : SEARCH_CANDIDATES;
     }
-    if (r == NULL)
+    if (!retrieval_candidates(db, &res->arena, &q, &rows, &n))
         goto done;
-    n = (size_t)PQntuples(r);
     res->hits = arena_alloc(&res->arena, (n ? n : 1) * sizeof(*res->hits));
     order = xcalloc(n ? n : 1, sizeof(*order));
     for (i = 0; i < n; i++) {
         struct search_hit *h = &res->hits[i];
-        read_hit(&res->arena, r, (int)i, h);
+        read_hit(&rows[i], h);
         for (j = 0; j < nlex; j++)
             if (lex[j].ordinal == h->ordinal && strcmp(lex[j].book_id, h->book_id) == 0) {
                 h->bm25_rank = (int)j + 1;
@@ -355,11 +212,9 @@ static bool candidates(struct db *db, const struct config *cfg, const struct sea
     res->vector_list = vector;
     ok = true;
 done:
-    PQclear(r);
     free(order);
     free(qv);
     buf_free(&vec);
-    buf_free(&sql);
     buf_free(&books);
     buf_free(&ords);
     return ok;

@@ -74,7 +74,7 @@ struct config {
     char *embeddings_api_key;      /* secret: bearer token */
     int64_t search_threshold;      /* relevance cut, cosine similarity x 1000 */
     char *domain_tagger;           /* "auto" or "lexicon" (library/domains.h) */
-    /* The model service (src/coach/llm.h); "" base URL = extractive mode */
+    /* The model service (src/llm/llm.h); "" base URL = extractive mode */
     char *llm_base_url;                 /* OpenAI-compatible base URL */
     char *llm_model;                    /* model name sent to the service */
     char *llm_api_key;                  /* secret: bearer token */

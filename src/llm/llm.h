@@ -18,8 +18,8 @@
  * released with llm_result_free().  Nothing else is retained between calls
  * except the breaker state (static, per process).
  */
-#ifndef PLC_COACH_LLM_H
-#define PLC_COACH_LLM_H
+#ifndef PLC_LLM_LLM_H
+#define PLC_LLM_LLM_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,8 +1,8 @@
 /*
  * The model client's incremental event-stream parser (llm_sse_*; see
- * llm.h and src/coach/README.md, "Streaming"): bytes in any split in,
+ * llm.h and src/llm/README.md, "Streaming"): bytes in any split in,
  * content deltas out at UTF-8 character boundaries.  It knows nothing of
- * the network; llm.c feeds it from libcurl's write callback, and
+ * the network; transport.c feeds it from libcurl's write callback, and
  * fuzz/llm-sse-fuzz.c feeds it directly.
  *
  * Ownership: struct llm_sse owns its two line buffers; the llm_result it
@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "coach/llm.h"
-#include "coach/llm_int.h"
+#include "llm/llm.h"
+#include "llm/llm_int.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/json.h"

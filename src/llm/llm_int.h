@@ -1,10 +1,10 @@
 /*
  * What the three parts of the model client share (llm.h is the interface):
- * llm_sse.c, the event-stream parser; llm_breaker.c, the circuit breaker;
- * llm.c, the transport (libcurl) and llm_chat().  Not for other modules.
+ * sse.c, the event-stream parser; breaker.c, the circuit breaker;
+ * transport.c, the transport (libcurl) and llm_chat().  Not for other modules.
  */
-#ifndef PLC_COACH_LLM_INT_H
-#define PLC_COACH_LLM_INT_H
+#ifndef PLC_LLM_LLM_INT_H
+#define PLC_LLM_LLM_INT_H
 
 #include <stdbool.h>
 

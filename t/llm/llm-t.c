@@ -1,4 +1,4 @@
-/* Tests for the language-model client (coach/llm.h): the event-stream
+/* Tests for the language-model client (llm/llm.h): the event-stream
  * parser on its own (any split, CRLF, comments, [DONE], UTF-8 across
  * feeds, oversize lines, error events), then llm_chat() against the
  * scripted stand-in t/model/stub.py started here on a free port: streaming,
@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "coach/llm.h"
+#include "llm/llm.h"
 #include "tap/basic.h"
 #include "tap/server.h"
 #include "util/alloc.h"

@@ -1,5 +1,5 @@
 /*
- * The model client's circuit breaker (see llm.h and src/coach/README.md,
+ * The model client's circuit breaker (see llm.h and src/llm/README.md,
  * "Circuit breaker"): static state per process (each worker has its
  * own, and a worker is single-threaded, so there is exactly one trial
  * call when half-open).  Nothing is allocated.
@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "coach/llm.h"
-#include "coach/llm_int.h"
+#include "llm/llm.h"
+#include "llm/llm_int.h"
 #include "util/cfg.h"
 #include "util/log.h"
 #include "util/text.h"

@@ -1,7 +1,7 @@
 /*
  * The language-model client's transport; see llm.h and
- * src/coach/README.md.  The event-stream parser is llm_sse.c and the
- * circuit breaker llm_breaker.c.
+ * src/llm/README.md.  The event-stream parser is sse.c and the
+ * circuit breaker breaker.c.
  *
  * llm_chat() drives libcurl's multi interface itself so that it wakes at
  * least every LLM_POLL_MS to check the caller's cancel flag and the
@@ -25,8 +25,8 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
-#include "coach/llm.h"
-#include "coach/llm_int.h"
+#include "llm/llm.h"
+#include "llm/llm_int.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/cfg.h"
