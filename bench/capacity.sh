@@ -27,7 +27,13 @@
 # p50/p95 on the client's clock, the added p95 (p95 under load minus the
 # baseline's p95), the most asks in flight at once (the workers the
 # streams needed), the cgroup's CPU throttling and peak memory.  A count
-# holds when it has 0 errors and an added p95 under 10 ms.
+# holds when it has 0 errors and an added p95 under 10 ms.  Then, from the
+# pool's log, the asks that were their worker's first (the only ones
+# that prepare statements: "coach answer" db_prepares > 0) and the
+# pipeline's own time to first delta (server clock) of those and of the
+# rest: an idle worker is woken only when every worker before it in the
+# listener's queue is busy (EPOLLEXCLUSIVE wakes the first waiter), so a
+# row's new high of asks in flight lands on workers that never answered.
 #
 #   PLC_BUILDDIR=var/build-plain bench/capacity.sh       # a build without sanitizers
 #
@@ -225,29 +231,44 @@ base=$($PY summary "$D/base.jsonl" 2>>"$D/failed.txt")
 base_p95=$(printf '%s' "$base" | python3 -c 'import json, sys; print(json.load(sys.stdin)["first_p95_ms"])')
 echo "Baseline (one user, back to back): $(printf '%s' "$base" | python3 -c 'import json, sys; d = json.load(sys.stdin); print("%d asks, first delta p50 %.1f ms, p95 %.1f ms" % (d["ask"], d["first_p50_ms"], d["first_p95_ms"]))')."
 echo
-echo "| users | lists | asks | feedback | errors | 503 | first delta p50 ms | p95 ms | added p95 ms | asks in flight (max) | CPU throttled ms | peak MiB | holds |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+echo "| users | lists | asks | feedback | errors | 503 | first delta p50 ms | p95 ms | added p95 ms | asks in flight (max) | CPU throttled ms | peak MiB | holds | worker's first asks | their server ttft p50 / max ms | the others' p50 / p95 ms |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"
 held=0
 held_workers=0
 for n in $USERS; do
     head -n "$n" "$D/users" >"$D/users.$n"
     cg_reset
+    log_from=$(($(wc -l <"$STACK_POOL_LOG") + 1))
     $PY run "$BASE" "$STUB_URL" "$D/users.$n" "$SECONDS_PER_RUN" "$(behaviour "$FIRST_MS" "$CHUNK_MS")" \
         "$THINK_MIN" "$THINK_MAX" >"$D/run.$n.jsonl"
     read -r throttled peak < <(cg_stats)
+    cold=$(tail -n +"$log_from" "$STACK_POOL_LOG" | python3 -c '
+import json, sys
+first, rest = [], []
+for line in sys.stdin:
+    try:
+        o = json.loads(line)
+    except ValueError:
+        continue
+    if o.get("msg") == "coach answer" and o.get("mode") == "llm":
+        (first if o.get("db_prepares", 0) > 0 else rest).append(o["ttft_ms"])
+def pct(v, p):
+    v = sorted(v)
+    return "%d" % v[int((len(v) - 1) * p / 100)] if v else "-"
+print("%d | %s / %s | %s / %s" % (len(first), pct(first, 50), pct(first, 100), pct(rest, 50), pct(rest, 95)))')
     s=$($PY summary "$D/run.$n.jsonl" 2>>"$D/failed.txt")
     row=$(printf '%s' "$s" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-n, base, thr, peak, scale = sys.argv[1:6]
+n, base, thr, peak, scale, cold = sys.argv[1:7]
 err = d["list_errors"] + d["ask_errors"] + d["feedback_errors"]
 added = d["first_p95_ms"] - float(base)
 holds = err == 0 and added < 10
 users = int(n) if scale == "1" else "%d (%.0f at 0.5 CPU)" % (int(n), int(n) / 2)
-print("| %s | %d | %d | %d | %d | %d | %.1f | %.1f | %.1f | %d | %s | %s | %s |" % (
+print("| %s | %d | %d | %d | %d | %d | %.1f | %.1f | %.1f | %d | %s | %s | %s | %s |" % (
     users, d["list"], d["ask"], d["feedback"], err, d["status_503"], d["first_p50_ms"],
-    d["first_p95_ms"], added, d["asks_in_flight_max"], thr, peak, "yes" if holds else "no"))
-print("HOLDS" if holds else "NO", d["asks_in_flight_max"])' "$n" "$base_p95" "$throttled" "$peak" "$CONFINED")
+    d["first_p95_ms"], added, d["asks_in_flight_max"], thr, peak, "yes" if holds else "no", cold))
+print("HOLDS" if holds else "NO", d["asks_in_flight_max"])' "$n" "$base_p95" "$throttled" "$peak" "$CONFINED" "$cold")
     printf '%s\n' "$row" | head -n 1
     if [ "$(printf '%s\n' "$row" | tail -n 1 | cut -d' ' -f1)" = HOLDS ]; then
         held=$n

@@ -91,11 +91,13 @@ struct ask {
     bool llm_wanted;        /* the model writes this answer */
     bool streamed_model;    /* the model's deltas went out */
     bool client_gone;       /* a write to the client failed */
-    const char *text;       /* the answer as sent and saved (never owned) */
-    const char *notice;     /* NULL or why the answer is not the model's */
-    const char *mode;       /* "llm" or "extractive" */
-    int64_t t0, first_ms;   /* call start; first delta sent (0: none yet) */
-    struct db_counts db0;   /* the connection's counts at the start */
+    bool question_saved;    /* ask_save_question ran (its result: save_st) */
+    enum coach_status save_st;
+    const char *text;     /* the answer as sent and saved (never owned) */
+    const char *notice;   /* NULL or why the answer is not the model's */
+    const char *mode;     /* "llm" or "extractive" */
+    int64_t t0, first_ms; /* call start; first delta sent (0: none yet) */
+    struct db_counts db0; /* the connection's counts at the start */
     char conv_id[MSG_UUID_LEN + 1], user_msg_id[MSG_UUID_LEN + 1], answer_id[MSG_UUID_LEN + 1];
 };
 
@@ -487,7 +489,31 @@ static size_t ask_sources(const struct ask *a, const char **sources)
     return i;
 }
 
-/* Step 6b, generate: the model's streamed answer into a->lr.  Returns
+/* Step 5 when the model writes the answer: saving the question (and the
+ * meta event) waits until the model's request is out, so that the
+ * database's round trip overlaps the model's time to its first token;
+ * llm_chat calls this before it passes on any delta. */
+static bool gen_sent(void *ctx)
+{
+    struct ask *a = ctx;
+
+    a->question_saved = true;
+    a->save_st = ask_save_question(a);
+    return a->save_st == COACH_OK;
+}
+
+/* Whether step 5 runs inside step 6b (gen_sent) rather than before step 6:
+ * not for a question asked again in place, whose claim can be refused
+ * (already answered: 409) without a model's request spent on it. */
+static bool ask_saves_with_model(const struct ask *a)
+{
+    return a->cls.route == COACH_ANSWER && a->out->retrieved && a->llm_wanted
+           && a->rq->retry_of == NULL;
+}
+
+/* Step 6b, generate: the model's streamed answer into a->lr, the question
+ * saved once its request is out (gen_sent; when no request went out, after
+ * the call).  Returns the save's failure (the call cancelled by it), or
  * COACH_CANCELLED when the client went away. */
 static enum coach_status ask_generate(struct ask *a)
 {
@@ -497,6 +523,7 @@ static enum coach_status ask_generate(struct ask *a)
         .on_delta = gen_delta,
         .cancelled = gen_cancelled,
         .ctx = a,
+        .on_sent = gen_sent,
     };
     size_t i;
 
@@ -505,6 +532,10 @@ static enum coach_status ask_generate(struct ask *a)
     req.messages = prompt_build(&a->arena, pt, a->nturns, a->sr.hits, a->sr.n, a->rq->question,
                                 a->out->standalone, &req.nmessages);
     llm_chat(a->cfg, &req, &a->lr);
+    if (!a->question_saved)
+        gen_sent(a);
+    if (a->save_st != COACH_OK)
+        return a->save_st;
     a->streamed_model = a->lr.streamed;
     if (a->lr.status == LLM_CANCELLED || a->client_gone)
         return COACH_CANCELLED;
@@ -795,7 +826,8 @@ enum coach_status coach_ask(struct db *db, const struct config *cfg, const struc
     }
     if (st == COACH_OK) {
         ask_route(&a);
-        st = ask_save_question(&a);
+        if (!ask_saves_with_model(&a))
+            st = ask_save_question(&a);
     }
     if (st == COACH_OK)
         st = ask_answer(&a);

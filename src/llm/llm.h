@@ -51,6 +51,15 @@ typedef bool (*llm_delta_fn)(void *ctx, const char *text, size_t len);
  * true to cancel.  May be NULL. */
 typedef bool (*llm_cancel_fn)(void *ctx);
 
+/* Called once per call when the request has gone out to the service (at
+ * the latest just before the first delta is passed on), so that the
+ * caller can do work of its own while the service prepares the answer
+ * (docs/performance.md, "Saving the question while the model starts").
+ * Not called when no request went out (breaker open, no connection).
+ * Its own time counts against neither timeout nor ttft_ms.  Returns
+ * false to cancel the call (LLM_CANCELLED).  May be NULL. */
+typedef bool (*llm_sent_fn)(void *ctx);
+
 struct llm_request {
     const struct llm_message *messages;
     size_t nmessages;
@@ -59,6 +68,7 @@ struct llm_request {
     llm_delta_fn on_delta; /* may be NULL: just collect the text */
     llm_cancel_fn cancelled;
     void *ctx;
+    llm_sent_fn on_sent;
 };
 
 struct llm_result {
@@ -70,7 +80,7 @@ struct llm_result {
     int attempts;           /* requests made (1 + retries) */
     long prompt_tokens;     /* from the usage object; -1 = not reported */
     long completion_tokens; /* -1 = not reported */
-    long ttft_ms;           /* call start to first delta; -1 = none */
+    long ttft_ms;           /* call start to first delta, less on_sent's time; -1 = none */
     long total_ms;          /* call start to return */
     char finish_reason[32]; /* "stop", "length", ... or "" */
     char error[256];        /* why, when status != LLM_OK (no secrets) */

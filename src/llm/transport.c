@@ -57,21 +57,48 @@ struct call {
     long status;              /* this attempt's HTTP status, 0 until known */
     long retry_after_ms;      /* this attempt's Retry-After, -1 = none */
     bool json_body;           /* this attempt's Content-Type is application/json */
+    bool sent;                /* req->on_sent was called */
+    int64_t caller_ms;        /* the time on_sent took (not the service's) */
     enum { STOP_NONE, STOP_CANCEL, STOP_FIRST_TOKEN, STOP_TOTAL, STOP_TOO_LONG } stop;
 };
+
+/* Tells the caller, once per call, that the request went out; false (and
+ * c->stop) when the caller cancels.  The caller's time is not the
+ * service's: it moves the deadlines and is left out of ttft_ms. */
+static bool call_sent(struct call *c)
+{
+    int64_t t;
+    bool go;
+
+    if (c->sent)
+        return true;
+    c->sent = true;
+    if (c->req->on_sent == NULL)
+        return true;
+    t = now_ms();
+    go = c->req->on_sent(c->req->ctx);
+    c->caller_ms = now_ms() - t;
+    c->first_token_deadline += c->caller_ms;
+    c->deadline += c->caller_ms;
+    if (!go)
+        c->stop = STOP_CANCEL;
+    return go;
+}
 
 /* The parser's callback: collects, times and passes on one delta. */
 static bool call_delta(void *ctx, const char *text, size_t len)
 {
     struct call *c = ctx;
 
+    if (!call_sent(c))
+        return false;
     if (!buf_append(&c->text, text, len)) {
         c->stop = STOP_TOO_LONG;
         return false;
     }
     if (!c->out->streamed) {
         c->out->streamed = true;
-        c->out->ttft_ms = (long)(now_ms() - c->start);
+        c->out->ttft_ms = (long)(now_ms() - c->start - c->caller_ms);
     }
     if (c->req->on_delta != NULL && !c->req->on_delta(c->req->ctx, text, len)) {
         c->stop = STOP_CANCEL;
@@ -267,6 +294,14 @@ static CURLcode perform(CURLM *m, struct call *c)
             break;
         }
         quickack();
+        if (!c->sent) {
+            long sent_bytes = 0; /* the request's size, once it went out */
+            if (curl_easy_getinfo(c->h, CURLINFO_REQUEST_SIZE, &sent_bytes) == CURLE_OK
+                && sent_bytes > 0 && !call_sent(c)) {
+                rc = CURLE_ABORTED_BY_CALLBACK;
+                break;
+            }
+        }
         while ((msg = curl_multi_info_read(m, &left)) != NULL)
             if (msg->msg == CURLMSG_DONE && msg->easy_handle == c->h) {
                 rc = msg->data.result;

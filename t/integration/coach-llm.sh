@@ -237,6 +237,31 @@ is "$(rewritten_as "$(says '{"standalone_question": "what about Tier 3?", "is_fo
     "as asked" "is_followup false: the follow-up as asked, nothing carried"
 is "$(rewritten_as '{"status":500}' '{"status":500}' '{"status":500}')" rules "the call fails: the rules"
 
+# ---- the question is saved while the model's request is out ------------------------
+# (src/coach/README.md, step 5): with the messages table locked against
+# writes, the answer's request still reaches the model; once the lock
+# goes, the stream is meta, deltas, citations, done, and both rows are
+# saved.  Saved first, the request would wait for the lock.
+stub_reset
+(stack_psql -- -c "BEGIN; LOCK TABLE messages IN SHARE MODE; SELECT pg_sleep(30); COMMIT" >/dev/null 2>&1 || true) &
+locker=$!
+locked() { [ "$(stack_psql -- -c "SELECT count(*) FROM pg_locks WHERE relation = 'messages'::regclass AND mode = 'ShareLock' AND granted")" = 1 ]; }
+plc_poll 30 locked || bail "the messages table was not locked"
+ask_stream ann "$STACK_DIR/slock" "How do we write a common formative assessment as a team?" &
+asker=$!
+answer_requested() { [ "$(stub_count)" -ge 1 ]; }
+if plc_poll 20 answer_requested && locked; then sent_locked=yes; else sent_locked=no; fi
+is "$sent_locked" yes "the answer's request reaches the model while the question's save waits for a lock"
+stack_psql -- -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()" >/dev/null
+wait "$asker" || true
+wait "$locker" || true
+sse_json "$STACK_DIR/slock" >"$STACK_DIR/slock.json"
+is "$(pyjson 'import itertools; print(" ".join(k for k, _ in itertools.groupby(e["event"] for e in d)))' <"$STACK_DIR/slock.json")" \
+    "meta delta citation done" "then: meta (the saved question's ids) before the first delta, and done"
+lock_conv=$(pyjson 'print(d[0]["data"]["conversation_id"])' <"$STACK_DIR/slock.json")
+is "$(stack_psql -- -c "SELECT string_agg(role || ':' || coalesce(kind, ''), ',' ORDER BY seq) FROM messages WHERE conversation_id = '$lock_conv'")" \
+    "user:,assistant:answer" "the question and its answer are both saved"
+
 # ---- the breaker --------------------------------------------------------------------
 stub_reset
 # The service fails every request: the classification's too (its own queue).

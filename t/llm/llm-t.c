@@ -124,6 +124,14 @@ struct sink {
     int stop_after; /* return false on this delta (1-based); 0 = never */
     int polls;
     int cancel_after_polls; /* cancelled() says yes from this poll; 0 = never */
+    /* on_sent (sink_sent) */
+    int sent_calls;
+    int deltas_at_sent;   /* deltas passed on before it was called */
+    size_t requests_seen; /* the stand-in's requests before the call */
+    bool arrived_at_sent; /* the stand-in had logged the request by then */
+    char outcome_at_sent[16];
+    bool cancel_at_sent; /* on_sent says no */
+    int sent_sleep_ms;   /* on_sent takes this long */
 };
 
 static bool sink_delta(void *ctx, const char *text, size_t len)
@@ -142,6 +150,32 @@ static bool sink_cancelled(void *ctx)
     struct sink *s = ctx;
     s->polls++;
     return s->cancel_after_polls > 0 && s->polls >= s->cancel_after_polls;
+}
+
+static size_t request_count(void);
+static char *last_request_field(const char *field);
+
+/* on_sent: records what had happened by then (the stand-in's log is
+ * polled for up to 2 s: the request may still be in its socket). */
+static bool sink_sent(void *ctx)
+{
+    struct sink *s = ctx;
+    char *outcome;
+    int i;
+
+    s->sent_calls++;
+    s->deltas_at_sent = s->deltas;
+    for (i = 0; i < 40 && !s->arrived_at_sent; i++) {
+        s->arrived_at_sent = request_count() > s->requests_seen;
+        if (!s->arrived_at_sent)
+            usleep(50 * 1000);
+    }
+    outcome = last_request_field("outcome");
+    snprintf(s->outcome_at_sent, sizeof(s->outcome_at_sent), "%s", outcome);
+    free(outcome);
+    if (s->sent_sleep_ms > 0)
+        usleep((useconds_t)s->sent_sleep_ms * 1000);
+    return !s->cancel_at_sent;
 }
 
 static void sink_init(struct sink *s)
@@ -334,6 +368,14 @@ static enum llm_status chat(const struct config *cfg, struct sink *k, struct llm
     return llm_chat(cfg, &req, r);
 }
 
+/* The same with on_sent (sink_sent). */
+static enum llm_status chat_sent(const struct config *cfg, struct sink *k, struct llm_result *r)
+{
+    struct llm_request req = {grounded, 2, 0, -1, sink_delta, sink_cancelled, k, sink_sent};
+    k->requests_seen = request_count();
+    return llm_chat(cfg, &req, r);
+}
+
 static const char long_text[] =
     "Collaborative teams focus on learning, not teaching. They ask what students should "
     "learn, how they will know, and what they will do when students struggle or excel. "
@@ -351,7 +393,7 @@ int main(void)
     log_init("cli", LOG_ERROR + 1); /* the failures below log on purpose */
     if (!config_load(&cfg, err, sizeof(err)))
         bail("%s", err);
-    plan(60);
+    plan(65);
     parser_tests();
 
     /* unconfigured */
@@ -432,6 +474,34 @@ int main(void)
         free(second);
     }
 
+    /* on_sent: once the request is out, while the service still thinks */
+    script("{\"stall_before_ms\":1500}");
+    sink_init(&k);
+    chat_sent(&cfg, &k, &r);
+    ok(r.status == LLM_OK && k.sent_calls == 1 && k.deltas > 0,
+       "on_sent: called once in a streamed answer (%d)", k.sent_calls);
+    ok(k.arrived_at_sent && k.deltas_at_sent == 0 && strcmp(k.outcome_at_sent, "started") == 0,
+       "on_sent: called when the request had reached the service and before its answer "
+       "(outcome then: %s)",
+       k.outcome_at_sent);
+    llm_result_free(&r);
+    buf_free(&k.text);
+    script("{\"stall_before_ms\":1500}");
+    sink_init(&k);
+    k.cancel_at_sent = true;
+    ok(chat_sent(&cfg, &k, &r) == LLM_CANCELLED && k.sent_calls == 1 && k.deltas == 0 && !r.streamed
+           && r.attempts == 1,
+       "on_sent returning false cancels the call: nothing passed on, no retry (%s)", r.error);
+    llm_result_free(&r);
+    buf_free(&k.text);
+    script("{\"status\":503}");
+    sink_init(&k);
+    chat_sent(&cfg, &k, &r);
+    ok(r.status == LLM_OK && r.attempts == 2 && k.sent_calls == 1,
+       "on_sent: once per call, not per attempt (%d calls, %d attempts)", k.sent_calls, r.attempts);
+    llm_result_free(&r);
+    buf_free(&k.text);
+
     /* 429 with Retry-After, then success */
     script("{\"status\":429,\"retry_after\":1}");
     sink_init(&k);
@@ -501,6 +571,18 @@ int main(void)
     sink_init(&k);
     ok(chat(&cfg, &k, &r) == LLM_TIMEOUT && !r.streamed && r.ttft_ms == -1,
        "no first token in time: LLM_TIMEOUT (%s)", r.error);
+    llm_result_free(&r);
+    buf_free(&k.text);
+    /* the caller's own time in on_sent is not the service's */
+    script("{}");
+    sink_init(&k);
+    k.sent_sleep_ms = 600;
+    chat_sent(&cfg, &k, &r);
+    ok(r.status == LLM_OK && k.sent_calls == 1 && r.ttft_ms >= 0 && r.ttft_ms < 600
+           && r.total_ms >= 600,
+       "on_sent taking 600 ms: no first-token timeout (300 ms), not in ttft_ms (%ld of %ld ms; "
+       "%s)",
+       r.ttft_ms, r.total_ms, r.error);
     llm_result_free(&r);
     buf_free(&k.text);
     set(&cfg, "PLCCOACH_LLM_FIRST_TOKEN_TIMEOUT_MS", "15000");
