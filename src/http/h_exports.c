@@ -11,7 +11,8 @@
  *      headers; 409 while not done, 410 once expired.
  * POST /api/shared/{token}/exports, GET /api/shared/{token}/exports/{id}
  *      and .../file: the same for a holder of a share link, showing what
- *      the link shows.
+ *      the link shows; each counts against the link's per-address limit
+ *      (PLCCOACH_SHARE_LINK_LIMIT, http/viewer.c viewer_share).
  *
  * Another user's export, or one asked for through another link, answers
  * the same 404 as a missing one.  Asking is audited (export.create).

@@ -10,8 +10,10 @@
  *     -> image/png: page K (0-based, in the citation's range) W pixels
  *        wide (200-2000, default 1000), the quoted passage highlighted.
  * The same under /api/shared/{token}/ for the holder of a share link that
- * shows the message.  Anyone else, a missing message and a missing
- * citation get the same 404.
+ * shows the message, each request counted against the link's
+ * per-address limit (PLCCOACH_SHARE_LINK_LIMIT, http/viewer.c
+ * viewer_share).  Anyone else, a missing message and a missing citation
+ * get the same 404.
  */
 #include "config.h"
 

@@ -15,13 +15,13 @@
  *        created_at, expires_at}, to anyone holding the link: what the
  *        sign-in page tells a recipient who is not signed in.
  *        Both GETs: PLCCOACH_SHARE_LINK_LIMIT look-ups per client address
- *        per minute (429 beyond).
+ *        per minute (429 beyond), counted with the other routes under
+ *        /api/shared/{token}/ (exports, cited pages: http/viewer.c).
  * POST   /api/shared/{token}/copy -> 201 {conversation_id}: the shared
  *        messages copied into a new conversation of the caller (audited).
  */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +32,7 @@
 #include "http/request.h"
 #include "http/response.h"
 #include "http/validate.h"
+#include "http/viewer.h"
 #include "util/arena.h"
 #include "util/cfg.h"
 #include "util/text.h"
@@ -148,18 +149,6 @@ static bool token_hash(struct request *req, char hash[SHA256_HEX_LEN + 1])
     return true;
 }
 
-/* Takes one look-up of a share link from the client's address
- * (PLCCOACH_SHARE_LINK_LIMIT a minute, whatever the token); false after
- * a 429 or 503. */
-static bool throttle(struct request *req)
-{
-    const char *ip = request_client_ip(req);
-    char key[96];
-
-    snprintf(key, sizeof(key), "shared/ip/%s", ip != NULL ? ip : "-");
-    return ratelimit_key(req, key, (long)req->cfg->share_link_limit, 60, "shared links opened");
-}
-
 /* Answers the view of the share in the path: with its messages, or only
  * who shared what (with_messages false). */
 static void answer_view(struct request *req, bool with_messages)
@@ -170,7 +159,7 @@ static void answer_view(struct request *req, bool with_messages)
 
     /* A malformed token is answered before the limit is counted: it
      * never reaches the database, so it can teach nothing about tokens. */
-    if (!token_hash(req, hash) || !throttle(req))
+    if (!token_hash(req, hash) || !viewer_share_throttle(req))
         return;
     out = share_view(req->db, hash, with_messages, &st);
     if (out == NULL) {

@@ -3,7 +3,10 @@
  */
 #include "config.h"
 
+#include <stdio.h>
+
 #include "auth/session.h"
+#include "http/handlers.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "http/viewer.h"
@@ -15,6 +18,15 @@ void viewer_owner(struct request *req, struct exp_viewer *v)
 
     v->user_id = u != NULL ? u->id : NULL;
     v->share_hash = NULL;
+}
+
+bool viewer_share_throttle(struct request *req)
+{
+    const char *ip = request_client_ip(req);
+    char key[96];
+
+    snprintf(key, sizeof(key), "shared/ip/%s", ip != NULL ? ip : "-");
+    return ratelimit_key(req, key, (long)req->cfg->share_link_limit, 60, "shared links opened");
 }
 
 bool viewer_share(struct request *req, char hash[SHA256_HEX_LEN + 1], struct exp_viewer *v,
@@ -48,6 +60,10 @@ bool viewer_share(struct request *req, char hash[SHA256_HEX_LEN + 1], struct exp
         resp_error(req, 404, "not_found", "this link does not exist, has expired or was revoked");
         return false;
     }
+    /* Only a well-formed token counts against the limit: a malformed one
+     * never reaches the database. */
+    if (!viewer_share_throttle(req))
+        return false;
     v->user_id = u != NULL ? u->id : NULL;
     v->share_hash = hash;
     return true;

@@ -1,6 +1,6 @@
 // Shared by the Chromium journeys (t/e2e/journeys.mjs): TAP output, a
-// check that turns an exception into a failed test with its stack, axe
-// scans and screenshots at desktop, tablet and phone sizes, the browser
+// check that turns an exception into a failed test with its stack, the
+// three sizes a journey runs at, axe scans and screenshots, the browser
 // and sign-in.  playwright-core and @axe-core/playwright come from
 // frontend/node_modules.
 import { createRequire } from 'node:module';
@@ -16,6 +16,14 @@ export const DESKTOP = { width: 1280, height: 800 };
 export const TABLET = { width: 820, height: 1180 };
 export const MOBILE = { width: 390, height: 844 };
 export const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 30000);
+/** The sizes a journey runs at (issue 19): a desktop with a mouse, the
+ * tablet of a team meeting (a Chromebook or an iPad) and a phone, by
+ * touch (taps, a mobile viewport). */
+export const SIZES = {
+  desktop: { label: 'desktop', viewport: DESKTOP, touch: false },
+  tablet: { label: 'tablet', viewport: TABLET, touch: false },
+  phone: { label: 'phone', viewport: MOBILE, touch: true },
+};
 
 let n = 0;
 let failed = 0;
@@ -48,31 +56,47 @@ export function finish() {
 
 const axeLine = (v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((x) => x.target.join(' ')).join(', ')})`;
 
-/** An axe scan (WCAG 2.0/2.1 A and AA; no serious or critical finding)
- * at desktop and at phone size, and screenshots at the three sizes, as
- * SHOTS/NN-NAME-{desktop,tablet,mobile}.png. */
+const axeScan = async (page, what) => {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  ok(bad.length === 0, `axe: no serious or critical violations on ${what}`, bad.map(axeLine).join('\n'));
+};
+
+const labelOf = (vp) => Object.values(SIZES).find((s) => s.viewport.width === vp.width)?.label ?? `${vp.width}px`;
+
+/** screen(page, name): an axe scan (WCAG 2.0/2.1 A and AA; no serious or
+ * critical finding) and a screenshot, SHOTS/NN-NAME-SIZE.png, at the
+ * size the page is at (a journey run at tablet or phone size).  A page
+ * at desktop size whose journey runs at desktop only (all: true) is
+ * scanned and photographed at the three sizes in turn. */
 export function screens(shots) {
   let shot = 0;
-  return async function screen(page, name) {
+  return async function screen(page, name, { all = false } = {}) {
     shot += 1;
     const base = `${String(shot).padStart(2, '0')}-${name}`;
     const size = page.viewportSize() ?? DESKTOP;
-    for (const [label, vp] of [['desktop', DESKTOP], ['tablet', TABLET], ['mobile', MOBILE]]) {
-      await page.setViewportSize(vp);
-      await page.waitForTimeout(100);
-      if (label !== 'tablet') {
-        const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-        const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-        ok(bad.length === 0, `axe: no serious or critical violations on ${name} (${label})`, bad.map(axeLine).join('\n'));
-      }
+    if (!all) {
+      const label = labelOf(size);
+      await axeScan(page, `${name} (${label})`);
       await page.screenshot({ path: join(shots, `${base}-${label}.png`), fullPage: false });
+      return;
+    }
+    for (const s of Object.values(SIZES)) {
+      await page.setViewportSize(s.viewport);
+      await page.waitForTimeout(100);
+      await axeScan(page, `${name} (${s.label})`);
+      await page.screenshot({ path: join(shots, `${base}-${s.label}.png`), fullPage: false });
     }
     await page.setViewportSize(size);
   };
 }
 
+/** A tap at phone size (the context has touch), a click otherwise. */
+export const press = (size, locator) => (size.touch ? locator.tap() : locator.click());
+
 /** Headless Chromium, and a way to open a page in a context of its own
- * (its own cookies) whose script errors are collected in errors. */
+ * (its own cookies; at a size of SIZES, desktop unless named) whose
+ * script errors are collected in errors. */
 export async function launch(errors) {
   const browser = await chromium.launch({
     executablePath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
@@ -80,8 +104,10 @@ export async function launch(errors) {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
-  const newPage = async () => {
-    const ctx = await browser.newContext({ viewport: DESKTOP, reducedMotion: 'reduce' });
+  const newPage = async (size = SIZES.desktop) => {
+    const ctx = await browser.newContext({
+      viewport: size.viewport, reducedMotion: 'reduce', hasTouch: size.touch, isMobile: size.touch,
+    });
     ctx.setDefaultTimeout(TIMEOUT);
     const page = await ctx.newPage();
     page.on('pageerror', (e) => errors.push(String(e)));
@@ -101,7 +127,32 @@ export async function signInHere(page, who) {
   await page.getByLabel('Email', { exact: true }).fill(who.email);
   await page.getByLabel('Password', { exact: true }).fill(who.password);
   await page.getByLabel('Password', { exact: true }).press('Enter');
-  await page.getByRole('button', { name: 'Sign out' }).waitFor({ state: 'attached' });
+  // Behind the collapsed "Menu" at phone size: attached, not shown.
+  await page.getByRole('button', { name: 'Sign out', includeHidden: true }).waitFor({ state: 'attached' });
+}
+
+/** Where the conversation's last question and answer are (issue 19:
+ * new answers in view): ok when the question is at the top of the
+ * messages pane (within 40 px) and its answer fills what is left of the
+ * pane below the question (less 40 px: the gap between them), or is
+ * whole; said, the figures in words.  (A question of three lines on a
+ * phone leaves less room than one line at desktop.) */
+export async function lastExchangeInView(page) {
+  const at = await page.evaluate(() => {
+    const pane = document.querySelector('.messages');
+    const qs = document.querySelectorAll('.message.user');
+    const as = document.querySelectorAll('.message.assistant');
+    const p = pane.getBoundingClientRect();
+    const q = qs[qs.length - 1].getBoundingClientRect();
+    const a = as[as.length - 1].getBoundingClientRect();
+    const visible = Math.max(0, Math.min(a.bottom, p.bottom) - Math.max(a.top, p.top));
+    return { top: q.top - p.top, below: p.bottom - q.bottom, visible, height: a.height, pane: p.height };
+  });
+  return {
+    ok: at.top >= 0 && at.top <= 40 && at.visible >= Math.min(at.height, at.below - 40),
+    said: `question ${Math.round(at.top)} px below the pane's top; ${Math.round(at.visible)} of ${
+      Math.round(at.height)} px of its answer visible (pane ${Math.round(at.pane)} px, ${Math.round(at.below)} px below the question)`,
+  };
 }
 
 /** "EMAIL:PASSWORD" from the environment variable k. */

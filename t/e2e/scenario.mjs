@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DESKTOP, MOBILE, TABLET, TIMEOUT, check, creds, diag, finish, launch, ok } from './lib.mjs';
+import { DESKTOP, MOBILE, TABLET, TIMEOUT, check, creds, diag, finish, launch, lastExchangeInView, ok } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, '..', '..', 'frontend', 'package.json'));
@@ -43,9 +43,17 @@ mkdirSync(SHOTS, { recursive: true });
 let shot = 0;
 const axeSummary = [];
 
+// axeAt PAGE NAME LABEL: a WCAG 2.0/2.1 A and AA scan at the page's size.
+async function axeAt(page, name, label) {
+  const m = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const bad = m.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  ok(bad.length === 0, `axe: no serious or critical violations on ${name} (${label})`,
+    bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((x) => x.target.join(' ')).join(', ')})`).join('\n'));
+}
+
 // screen PAGE NAME: an axe-core scan (WCAG 2.0/2.1 A and AA rules; no
-// serious or critical violations) and screenshots at desktop, tablet and
-// mobile sizes.
+// serious or critical violations) at desktop, tablet and mobile sizes, and
+// screenshots at the three.
 async function screen(page, name, { axe = true } = {}) {
   shot += 1;
   const base = `${String(shot).padStart(2, '0')}-${name}`;
@@ -65,15 +73,16 @@ async function screen(page, name, { axe = true } = {}) {
   await page.setViewportSize(TABLET);
   await page.waitForTimeout(100);
   await page.screenshot({ path: join(SHOTS, `${base}-tablet.png`), fullPage: false });
+  if (axe && name !== 'sign-in') {
+    // The tablet of a team meeting (the citation panel overlays).
+    await axeAt(page, name, 'tablet');
+  }
   await page.setViewportSize(MOBILE);
   await page.waitForTimeout(100);
   await page.screenshot({ path: join(SHOTS, `${base}-mobile.png`), fullPage: false });
   if (axe && name !== 'sign-in') {
     // The mobile layout too (the drawer, the collapsed menu).
-    const m = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    const bad = m.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    ok(bad.length === 0, `axe: no serious or critical violations on ${name} (mobile)`,
-      bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((x) => x.target.join(' ')).join(', ')})`).join('\n'));
+    await axeAt(page, name, 'mobile');
   }
   await page.setViewportSize(size ?? DESKTOP);
 }
@@ -342,18 +351,9 @@ try {
     return text.length > 20 && page.url() === convUrl && (await page.locator('.message.user').count()) === 2;
   });
   await check('the follow-up question was scrolled to the top of the view, its answer below it', async () => {
-    const at = await page.evaluate(() => {
-      const pane = document.querySelector('.messages');
-      const qs = document.querySelectorAll('.message.user');
-      const as = document.querySelectorAll('.message.assistant');
-      const p = pane.getBoundingClientRect();
-      const q = qs[qs.length - 1].getBoundingClientRect();
-      const a = as[as.length - 1].getBoundingClientRect();
-      const visible = Math.max(0, Math.min(a.bottom, p.bottom) - Math.max(a.top, p.top));
-      return { top: q.top - p.top, visible, height: a.height, pane: p.height };
-    });
-    diag(`follow-up: question ${Math.round(at.top)} px below the pane's top; ${Math.round(at.visible)} of ${Math.round(at.height)} px of its answer visible (pane ${Math.round(at.pane)} px)`);
-    return at.top >= 0 && at.top <= 40 && at.visible >= Math.min(at.height, at.pane - at.top - 80);
+    const at = await lastExchangeInView(page);
+    diag(`follow-up: ${at.said}`);
+    return at.ok;
   });
   await screen(page, 'follow-up');
 

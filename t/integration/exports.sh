@@ -316,4 +316,35 @@ is "$(stack_psql -- -c "SELECT coalesce(actor_id::text, 'none') || ' ' || (detai
     FROM audit_log WHERE action = 'export.create' AND target_id = '$anon'")" "none true" \
     "audited without an actor"
 
+# ---- Look-ups per address (PLCCOACH_SHARE_LINK_LIMIT) ---------------------------------------
+# A link's exports count against the same limit as the other
+# /api/shared/{token} routes (src/http/viewer.c); a malformed token is a
+# 404 that never counts.
+stack_pool_stop
+stack_pool_env PLCCOACH_SHARE_LINK_LIMIT=3
+stack_pool_start
+stack_wait_health 200 || bail "the pool did not come back"
+stack_psql -- -c "DELETE FROM rate_key_events WHERE key LIKE 'shared/%'" >/dev/null
+bad=$(printf 'g%.0s' {1..64})
+statuses=
+for p in "$bad/exports/$anon" "$bad/exports/$anon/file" "$bad/exports/$anon" "$bad/exports/$anon/file" \
+    "$pub/exports/$anon" "$pub/exports/$anon/file" "$pub/exports/$anon" "$pub/exports/$anon/file" "$bad/exports/$anon"; do
+    http GET "/api/shared/$p"
+    statuses="$statuses$HTTP_STATUS "
+done
+is "$statuses" "404 404 404 404 200 200 200 429 404 " \
+    "a link's exports: three look-ups a minute from one address, then 429; malformed tokens 404 and never count"
+is "$(json_get error.code)" not_found "(the last: a malformed token, after the limit, still the 404)"
+http POST "/api/shared/$pub/exports" -H 'Content-Type: application/json' --data '{"format":"txt"}'
+is "$HTTP_STATUS $(json_get error.code)" "429 rate_limited" "asking for an export through the link counts too"
+retry=$(http_header Retry-After)
+ok "with Retry-After ($retry s) within the minute" test "$retry" -ge 1 -a "$retry" -le 60
+http POST "/api/shared/$bad/exports" -H 'Content-Type: application/json' --data '{"format":"txt"}'
+is "$HTTP_STATUS" 404 "a malformed token's POST: 404, not 429"
+http GET "/api/shared/$pub/about"
+is "$HTTP_STATUS" 429 "and the link's other routes share the limit"
+stack_psql -- -c "DELETE FROM rate_key_events WHERE key LIKE 'shared/%'" >/dev/null
+http GET "/api/shared/$pub/exports/$anon"
+is "$HTTP_STATUS" 200 "once the window has passed, the link answers again"
+
 done_testing

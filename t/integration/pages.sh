@@ -185,6 +185,36 @@ if plc_poll 30 swept; then pass "the removed book's cached pages are deleted by 
 is "$(sql "SELECT count(*) FROM page_cache WHERE key LIKE 'pages/$md_sha/%'")" 0 "and forgotten"
 ok "the PDF book's stay" test "$(sql "SELECT count(*) FROM page_cache WHERE key LIKE 'pages/$sha/%'")" -gt 0
 
+# ---- Look-ups per address (PLCCOACH_SHARE_LINK_LIMIT) ---------------------------------------
+# The cited page through a link counts against the same limit as the
+# other /api/shared/{token} routes (src/http/viewer.c); a malformed token
+# is a 404 that never counts.
+stack_pool_stop
+stack_pool_env PLCCOACH_SHARE_LINK_LIMIT=3
+stack_pool_start
+stack_wait_health 200 || bail "the pool did not come back"
+sql "DELETE FROM rate_key_events WHERE key LIKE 'shared/%'" >/dev/null
+lbase=/api/shared/$token_live/messages/$later/citations/1
+bad=/api/shared/$(printf 'g%.0s' {1..64})/messages/$later/citations/1
+statuses=
+for p in "$bad" "$bad/page" "$bad" "$bad/page" "$lbase" "$lbase/page" "$lbase" "$lbase/page" "$bad"; do
+    as ana GET "$p"
+    statuses="$statuses$HTTP_STATUS "
+done
+is "$statuses" "404 404 404 404 200 200 200 429 404 " \
+    "a link's cited page: three look-ups a minute from one address, then 429; malformed tokens 404 and never count"
+as ana GET "$lbase"
+is "$HTTP_STATUS $(json_get error.code)" "429 rate_limited" "the citation too, with the rate_limited envelope"
+retry=$(http_header Retry-After)
+ok "and Retry-After ($retry s) within the minute" test "$retry" -ge 1 -a "$retry" -le 60
+as ana GET "/api/shared/$(printf '%064d' 13)"
+is "$HTTP_STATUS" 429 "the shared view counts against the same limit"
+as ed GET "$base/1"
+is "$HTTP_STATUS" 200 "the owner's own route is not limited"
+sql "DELETE FROM rate_key_events WHERE key LIKE 'shared/%'" >/dev/null
+as ana GET "$lbase"
+is "$HTTP_STATUS" 200 "once the window has passed, the link answers again"
+
 # The images, to look at: under the build directory.
 shots=$PLC_BUILDDIR/t/integration/pages-images
 mkdir -p "$shots"

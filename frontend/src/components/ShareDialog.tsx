@@ -85,11 +85,11 @@ export function ShareDialog({ conversationId, onClose }: { conversationId: strin
         <p>Anyone signed in who has the link can read this conversation. They cannot see your feedback or add to it.</p>
         <fieldset className="share-kind">
           <legend>The link shows</legend>
-          <label>
+          <label className="check">
             <input type="radio" name="share-kind" checked={!live} onChange={() => setLive(false)} />
             {' '}This conversation as it is now (a snapshot)
           </label>
-          <label>
+          <label className="check">
             <input type="radio" name="share-kind" checked={live} onChange={() => setLive(true)} />
             {' '}Keep this link up to date: questions you ask later appear too
           </label>
