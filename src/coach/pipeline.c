@@ -497,6 +497,8 @@ static bool gen_sent(void *ctx)
 {
     struct ask *a = ctx;
 
+    if (a->question_saved) /* saved before the call (asked again in place) */
+        return a->save_st == COACH_OK;
     a->question_saved = true;
     a->save_st = ask_save_question(a);
     return a->save_st == COACH_OK;
@@ -826,8 +828,11 @@ enum coach_status coach_ask(struct db *db, const struct config *cfg, const struc
     }
     if (st == COACH_OK) {
         ask_route(&a);
-        if (!ask_saves_with_model(&a))
+        if (!ask_saves_with_model(&a)) {
             st = ask_save_question(&a);
+            a.question_saved = true; /* ask_generate must not claim it again */
+            a.save_st = st;
+        }
     }
     if (st == COACH_OK)
         st = ask_answer(&a);
