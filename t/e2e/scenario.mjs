@@ -390,6 +390,9 @@ try {
     await page.getByLabel('Password', { exact: true }).press('Enter');
     await page.getByLabel('Your question').waitFor();
     await page.waitForFunction((q) => document.getElementById('composer-input')?.value === q, typed);
+    // The draft is put back as the page opens; the conversation's
+    // messages arrive with its own request, which may come after it.
+    await page.locator('.message.user').nth(1).waitFor({ timeout: 10000 }).catch(() => {});
     const back = page.url() === convUrl;
     const messages = await page.locator('.message.user').count();
     diag(`after signing in again: ${page.url() === convUrl ? 'same conversation' : page.url()}, ${messages} questions shown`);
