@@ -5,8 +5,8 @@
 // and phone (390x844, by touch) sizes, 1 and 2 at desktop too (5 at
 // desktop is scenario.mjs); each screen is scanned by axe and photographed
 // at the size its journey runs at.  3 and 4 run at desktop only (they
-// prove what the server does when the model or a worker fails; 4 waits
-// out a lease of a minute or more), their screens scanned and
+// prove what the server does when the model or a worker fails), their
+// screens scanned and
 // photographed at the three sizes:
 //
 //  1. An admin pages through 58 users, adds a person, disables and enables
@@ -23,9 +23,10 @@
 //  4. Try again after the stream is cut (issue 11): the model stand-in
 //     holds an answer after its first token (t/model/stub.py "hold"), the
 //     FastCGI worker streaming it is killed; the app shows the connection
-//     lost with "Try again"; trying again (the same Idempotency-Key) waits
-//     while the server still holds the first attempt (409 in_progress,
-//     until its lease runs out), then answers; a reload shows the question
+//     lost with "Try again"; trying again (the same Idempotency-Key)
+//     answers it in place once the pool has released the dead worker's
+//     question (docs/operations.md, "Worker deaths"; before that, a 409
+//     in_progress that the app waits out); a reload shows the question
 //     once, with that answer.
 //  5. The teacher's journey of scenario.mjs at tablet and phone size: the
 //     answer and its live region, 24 px citation targets, the citation
@@ -529,7 +530,8 @@ try {
     const started = Date.now();
     await t1.page.locator('.message.assistant .notice.error').last().getByRole('button', { name: 'Try again' }).click();
     const answer = t1.page.locator('.message.assistant').last();
-    // The first attempt's lease (the model's timeout + 60 s) may still run.
+    // The pool releases the dead worker's question within a moment; the
+    // app waits out a 409 in_progress meanwhile.
     await answer.locator('.sources li').first().waitFor({ timeout: 180000 });
     diag(`answered ${Math.round((Date.now() - started) / 1000)} s after Try again`);
     return (await t1.page.locator('.message.assistant .notice.error').count()) === 0
