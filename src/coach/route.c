@@ -118,14 +118,36 @@ static const char *const definitional[] = {"what is",    "what's",     "whats", 
 static const char *const quantity[] = {"how many", "how much", "how often",
                                        "how long", "how soon", NULL};
 
+/* Generic words that name no subject: what they ask for is a priority or
+ * a verdict ("what's the most important thing", "what's best"), so a
+ * definition or quantity made of them alone defines nothing. */
+static const char *const vague[] = {"thing*",    "stuff",   "everything", "anything", "something",
+                                    "important", "matter*", "best",       "good",     "great",
+                                    "better",    "first",   "next",       "tips",     "tip",
+                                    "advice",    "idea*",   NULL};
+
+/* True when ws has a word that is neither a stop word nor vague: the
+ * subject a definition or a quantity is about ("PLC" in "what is a
+ * PLC?"). */
+static bool has_subject(const struct words *ws)
+{
+    size_t i;
+
+    for (i = 0; i < ws->n; i++)
+        if (!words_is_stop(ws->w[i]) && !words_in_list(ws->w[i], vague))
+            return true;
+    return false;
+}
+
 /* How many distinctive words question has, or SIZE_MAX when it has no
- * words or is a definition or a quantity (never too broad). */
+ * words or is a definition or a quantity of a subject (never too broad). */
 static size_t broad_words(const char *question)
 {
     struct words *ws = &(struct words){0};
 
     words_split(question, ws);
-    if (ws->n == 0 || words_has_any(ws, definitional) || words_has_any(ws, quantity))
+    if (ws->n == 0
+        || ((words_has_any(ws, definitional) || words_has_any(ws, quantity)) && has_subject(ws)))
         return SIZE_MAX;
     return words_distinctive(ws);
 }

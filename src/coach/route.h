@@ -28,7 +28,9 @@
  * Too broad: at most ROUTE_BROAD_MAX_DISTINCTIVE distinctive words
  * (words.h: not stop words, not generic words such as "PLC", "team",
  * "start", "fix", "improve", "steps"), and not a definition or a quantity
- * ("what is a PLC?", "how many norms?"); or one distinctive word more
+ * of a subject ("what is a PLC?", "how many norms?"; one made of vague
+ * words alone, "what's the most important thing", asks for a priority
+ * and is too broad); or one distinctive word more
  * when the question's best ROUTE_SPREAD_HITS matches come from at least
  * ROUTE_SPREAD_BOOKS different books (route_too_broad_spread: the
  * library answers it everywhere, so in no one place; fitted on tune,

@@ -145,7 +145,7 @@ int main(void)
     size_t i;
     double z;
 
-    plan(43);
+    plan(44);
     specificity_tests();
     /* The scope decision on evidence. */
     ok(classify("what is the best sourdough starter?", &uncovered) == COACH_REFUSE,
@@ -238,6 +238,9 @@ int main(void)
     ok(classify("What is a PLC?", &covered) == COACH_ANSWER
            && classify("how many norms is too many?", &covered) == COACH_ANSWER,
        "a definition, a quantity: answered");
+    ok(classify("what's the most important thing", &covered) == COACH_CLARIFY
+           && classify("what is best?", &covered) == COACH_CLARIFY,
+       "a definition of nothing but vague words (a priority asked for): clarified");
     ok(classify("how do we write common formative assessments together?", &covered) == COACH_ANSWER,
        "two distinctive words: answered");
     route_classify("How do I do PLCs?", false, &covered, &c);
