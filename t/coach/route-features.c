@@ -119,6 +119,67 @@ static double passage_distinct(const struct search_result *sr)
     return best;
 }
 
+/* A signal measured (issue 12 section 3, branch scope24): co-occurrence
+ * coherence.  Do the question's distinctive words (words.h; its own
+ * words, held by the library as written) occur together in one unit of
+ * the coach's COACH_SOURCES passages?  The largest, over the units (a
+ * whole passage, or one sentence of it when sentences is true), of the
+ * share of the question's distinctive term pairs, each pair weighed by
+ * the sum of its terms' library IDF, that the unit holds both of.  With
+ * all true the words the library does not hold count in the pairs too
+ * (and are never held).  1 when fewer than two terms are left.
+ * Memory: each unit's term counts are freed before the next. */
+#define COHERE_TERMS 16
+static double cohere(const struct search_result *sr, bool sentences, bool all)
+{
+    const struct search_evidence *e = &sr->evidence;
+    const struct search_term *t[COHERE_TERMS];
+    double total = 0, best = 0;
+    size_t i, j, k, n = 0;
+
+    for (i = 0; i < e->nterms && n < COHERE_TERMS; i++) {
+        const struct search_term *x = &e->terms[i];
+        bool dup = false;
+        if (x->source != SEARCH_TERM_QUESTION || x->word == NULL || !words_is_distinctive(x->word))
+            continue;
+        if (!all && (!x->in_library || x->corrected != NULL))
+            continue;
+        for (k = 0; k < n; k++)
+            dup = dup || strcmp(t[k]->term, x->term) == 0;
+        if (!dup)
+            t[n++] = x;
+    }
+    if (n < 2)
+        return 1;
+    for (i = 0; i < n; i++)
+        for (k = i + 1; k < n; k++)
+            total += t[i]->idf + t[k]->idf;
+    for (j = 0; j < sr->n && j < COACH_SOURCES; j++) {
+        const char *p = sr->hits[j].text;
+        while (p != NULL && *p != '\0') {
+            size_t len = sentences ? strcspn(p, ".?!\n") : strlen(p);
+            char *unit = xstrndup(p, len);
+            struct analyze_counts c = {0};
+            double have = 0;
+            analyze_count_text(&c, unit);
+            for (i = 0; i < n; i++)
+                for (k = i + 1; k < n; k++)
+                    if (t[i]->in_library && t[i]->corrected == NULL && t[k]->in_library
+                        && t[k]->corrected == NULL && analyze_counts_get(&c, t[i]->term) > 0
+                        && analyze_counts_get(&c, t[k]->term) > 0)
+                        have += t[i]->idf + t[k]->idf;
+            analyze_counts_free(&c);
+            free(unit);
+            if (have / total > best)
+                best = have / total;
+            p += len;
+            while (*p != '\0' && strchr(".?!\n", *p) != NULL)
+                p++;
+        }
+    }
+    return best;
+}
+
 static bool one(struct db *db, const struct config *cfg, const char *file, json_object *line)
 {
     const char *q = str(line, "question"), *boost[DOMAIN_COUNT + 1];
@@ -168,6 +229,10 @@ static bool one(struct db *db, const struct config *cfg, const char *file, json_
     json_object_object_add(o, "specificity", json_object_new_double(ev.specificity));
     json_object_object_add(o, "passage", json_object_new_double(passage_coverage(&sr)));
     json_object_object_add(o, "passage_distinct", json_object_new_double(passage_distinct(&sr)));
+    json_object_object_add(o, "cohere_p", json_object_new_double(cohere(&sr, false, false)));
+    json_object_object_add(o, "cohere_s", json_object_new_double(cohere(&sr, true, false)));
+    json_object_object_add(o, "cohere_pa", json_object_new_double(cohere(&sr, false, true)));
+    json_object_object_add(o, "cohere_sa", json_object_new_double(cohere(&sr, true, true)));
     {
         struct words ws;
         words_split(sq, &ws);
@@ -199,6 +264,9 @@ static bool one(struct db *db, const struct config *cfg, const char *file, json_
         json_object_object_add(x, "corrected", json_object_new_boolean(t->corrected != NULL));
         json_object_object_add(x, "expanded", json_object_new_boolean(t->expanded));
         json_object_object_add(x, "source", json_object_new_int((int)t->source));
+        json_object_object_add(
+            x, "distinctive",
+            json_object_new_boolean(t->word != NULL && words_is_distinctive(t->word)));
         json_object_array_add(terms, x);
     }
     json_object_object_add(o, "terms", terms);
@@ -210,7 +278,10 @@ static bool one(struct db *db, const struct config *cfg, const char *file, json_
             json_object_new_string(sr.hits[i].chapter_id ? sr.hits[i].chapter_id : ""));
         json_object_object_add(
             x, "book", json_object_new_string(sr.hits[i].book_id ? sr.hits[i].book_id : ""));
+        json_object_object_add(
+            x, "section", json_object_new_string(sr.hits[i].section ? sr.hits[i].section : ""));
         json_object_object_add(x, "bm25_norm", json_object_new_double(sr.hits[i].bm25_norm));
+        json_object_object_add(x, "bm25", json_object_new_double(sr.hits[i].bm25));
         json_object_object_add(x, "score", json_object_new_double(sr.hits[i].score));
         json_object_array_add(hits, x);
     }

@@ -22,7 +22,13 @@ passage (the best single passage's coverage of the question), chapters
 passage's share of the question's distinctive words), general (general
 English words the library barely holds, from WordNet's SemCor counts) or
 topic (the question's WordNet topic classes against the library's; needs
---library FILE,... with the books' text).  --seeds N draws N times
+--library FILE,... with the books' text), or the co-occurrence coherence
+of the question's distinctive words in the five passages (route-features'
+cohere: cohere_p, the best passage's IDF-weighted share of their pairs;
+cohere_s, the best sentence's; cohere_pa and cohere_sa counting the words
+the library lacks in the pairs; apart_s, 1 when two or more of them are
+held but no sentence holds two; apart_p, when no passage holds a fifth of
+the pairs's weight).  --seeds N draws N times
 instead of three (mean and sd over draws); --inweight W weighs the
 in-scope class W times; --calibrate F prints the largest cut whose
 cross-validated false-refusal rate is at most F (the operating point).
@@ -174,12 +180,75 @@ def topic(r):
     return 1 / (1 + math.exp(min(lows))) if lows else 0.5
 
 
+def held_distinct(r):
+    """How many distinct terms of the question's own distinctive words the
+    library holds as written (route-features' cohere counts their pairs)."""
+    return len(set(t["term"] for t in r["terms"] if t.get("source", 0) == 0 and t.get("distinctive")
+                   and t["df"] > 0 and not t["corrected"]))
+
+
+GENERAL = []  # --general FILE: a general-English frequency list, JSON [{"word", "count"}]
+_gen = {}
+
+
+def weird_terms(r):
+    """For each of the question's own content words (no digit): log of its
+    library probability (passages holding it, + 0.5, over the passages)
+    over its general-English probability (count + 1 over the list's
+    total), the "weirdness" ratio."""
+    if not _gen:
+        for f in GENERAL:
+            for e in json.load(open(f)):
+                w = e["word"].lower()
+                _gen[w] = _gen.get(w, 0) + e["count"]
+        _gen[None] = sum(_gen.values())
+    n = r["chunks"]
+    out = []
+    for t in r["terms"]:
+        w = t["word"]
+        if t.get("source", 0) != 0 or not w or any(c.isdigit() for c in w):
+            continue
+        out.append((math.log((t["df"] + 0.5) / n) - math.log((_gen.get(w.lower(), 0) + 1) / _gen[None]),
+                    t["idf"]))
+    return out
+
+
+def weird(r):
+    """The lowest weirdness ratio of the question's words, mapped to 0..1
+    (1: a word far more common in English than in the library)."""
+    v = weird_terms(r)
+    return 1 / (1 + math.exp(min(x for x, _ in v) / 2)) if v else 0.5
+
+
+def weird_mean(r):
+    """The mean weirdness ratio of the question's words, mapped to 0..1."""
+    v = weird_terms(r)
+    return 1 / (1 + math.exp(sum(x for x, _ in v) / len(v) / 2)) if v else 0.5
+
+
+def weird_share(r):
+    """The IDF-weighted share of the question's words at least 4 (log)
+    times commoner in English than in the library."""
+    v = weird_terms(r)
+    tot = sum(i for _, i in v)
+    return sum(i for x, i in v if x < -4) / tot if tot else 0.0
+
+
 ALSO = {
     "passage": lambda r: r["passage"],
     "chapters": lambda r: len(set(h["chapter"] for h in r["hits"])) / 5,
     "pdistinct": lambda r: r["passage_distinct"],
     "general": general,
     "topic": topic,
+    "cohere_p": lambda r: r["cohere_p"],
+    "cohere_s": lambda r: r["cohere_s"],
+    "cohere_pa": lambda r: r["cohere_pa"],
+    "cohere_sa": lambda r: r["cohere_sa"],
+    "apart_s": lambda r: float(held_distinct(r) >= 2 and r["cohere_s"] == 0),
+    "apart_p": lambda r: float(held_distinct(r) >= 2 and r["cohere_p"] <= 0.2),
+    "weird": weird,
+    "weird_mean": weird_mean,
+    "weird_share": weird_share,
 }
 also = []
 
@@ -295,6 +364,8 @@ def main():
         if opt == "--also":
             also.append(val)
             NAMES.append(val)
+        elif opt == "--general":
+            GENERAL.append(val)
         elif opt == "--library":
             LIBRARY.extend(val.split(","))
         elif opt == "--inweight":
