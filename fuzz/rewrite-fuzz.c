@@ -1,14 +1,43 @@
 /* Fuzz target: the parser of the language model's follow-up rewrite
  * (rewrite_parse).  What it accepts must be one line of at most
  * REWRITE_MAX_BYTES bytes, not empty; what it refuses must leave its
- * outputs untouched. */
+ * outputs untouched.  The same bytes as a saved answer (a model's answer
+ * is saved as it came, once verified) and as a follow-up: the point a
+ * follow-up names (history_answer_item, rewrite_ordinal) must be one
+ * line of the answer's text. */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "coach/history.h"
 #include "coach/rewrite.h"
 #include "fuzz/fuzz.h"
+#include "util/arena.h"
+
+/* The answer's points: each one line, inside the text. */
+static void points(const uint8_t *data, size_t size)
+{
+    struct arena a = ARENA_INIT;
+    char *text = malloc(size + 1);
+    const char *item;
+    int n;
+
+    if (text == NULL)
+        return;
+    memcpy(text, data, size);
+    text[size] = '\0';
+    n = rewrite_ordinal(text);
+    if (n < REWRITE_LAST || n > 99)
+        __builtin_trap();
+    for (n = -1; n <= 3; n++) {
+        item = history_answer_item(text, n, &a);
+        if (item != NULL && (n == 0 || strchr(item, '\n') != NULL || strstr(text, item) == NULL))
+            __builtin_trap();
+    }
+    arena_free(&a);
+    free(text);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -24,5 +53,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (q != &mark || !follows) {
         __builtin_trap();
     }
+    points(data, size);
     return 0;
 }

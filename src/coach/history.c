@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <json-c/json.h>
 #include <string.h>
 
@@ -67,4 +68,67 @@ bool history_cited(struct db *db, struct arena *a, const char *citations, struct
     }
     *n = np;
     return true;
+}
+
+/* The length of the list marker ("1. ", "12) ", "- ", "* ", "\u2022 ")
+ * that line (len bytes) starts with, after its indentation, and in *num
+ * its number (0 for a bullet); 0 when it is not a list item. */
+static size_t list_marker(const char *line, size_t len, int *num)
+{
+    size_t i = 0, d;
+
+    *num = 0;
+    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    for (d = i; d < len && isdigit((unsigned char)line[d]); d++)
+        *num = *num * 10 + (line[d] - '0');
+    if (d > i && d - i <= 2 && d + 1 < len && (line[d] == '.' || line[d] == ')')
+        && line[d + 1] == ' ')
+        return d + 2;
+    *num = 0;
+    if (d == i && i + 1 < len && (line[i] == '-' || line[i] == '*') && line[i + 1] == ' ')
+        return i + 2;
+    if (d == i && i + 4 <= len && memcmp(line + i, "\xe2\x80\xa2 ", 4) == 0)
+        return i + 4;
+    return 0;
+}
+
+/* One list item found: where its text is. */
+struct item {
+    const char *text;
+    size_t len;
+};
+
+const char *history_answer_item(const char *answer, int n, struct arena *a)
+{
+    const char *p = answer, *end = strstr(answer, HISTORY_ANSWER_END);
+    struct item numbered = {NULL, 0}, bullet = {NULL, 0}, last_numbered = {NULL, 0};
+    size_t m;
+    int num, bullets = 0;
+
+    if (n == 0)
+        return NULL;
+    if (end == NULL)
+        end = answer + strlen(answer);
+    for (; p < end && numbered.text == NULL; p += *p == '\n' ? 1 : 0) {
+        size_t l = strcspn(p, "\n");
+        if (l > (size_t)(end - p))
+            l = (size_t)(end - p);
+        m = list_marker(p, l, &num);
+        if (m > 0 && m < l) {
+            struct item it = {p + m, l - m};
+            if (num > 0 && n > 0 && num == n)
+                numbered = it;
+            else if (num > 0)
+                last_numbered = it;
+            else if (++bullets == n || n < 0)
+                bullet = it;
+        }
+        p += l;
+    }
+    if (n < 0 && last_numbered.text != NULL)
+        numbered = last_numbered;
+    if (numbered.text == NULL && last_numbered.text == NULL)
+        numbered = bullet; /* a list of bullets only: the nth */
+    return numbered.text != NULL ? arena_strndup(a, numbered.text, numbered.len) : NULL;
 }

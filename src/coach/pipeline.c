@@ -80,6 +80,8 @@ struct ask {
     char *previous;            /* a rewritten follow-up's previous question, standalone; or NULL */
     const char *prev_cites;    /* the previous answer's saved citations (in the arena, or the
                                 * caller's); NULL when there is no previous answer */
+    const char *prev_answer;   /* the previous answer's text (a turn's); NULL when there is none
+                                * or it asked to clarify */
     const char *prior_from;    /* where a follow-up's prior came from (the log line) */
     size_t prior_n;            /* and how many passages it had */
     json_object *cites, *clar; /* until ask_document moves them into the document */
@@ -183,9 +185,11 @@ static char *standalone_question(struct ask *a, const struct msg_turn *turns, si
         if (strcmp(turns[i].role, "assistant") == 0) {
             clarified = route_is_clarification(turns[i].content);
             a->prev_cites = turns[i].citations != NULL ? turns[i].citations : "[]";
+            a->prev_answer = clarified ? NULL : turns[i].content;
             continue;
         }
         a->prev_cites = NULL; /* a question not answered (yet) */
+        a->prev_answer = NULL;
         if (prev != NULL && (clarified || rewrite_is_followup(turns[i].content))) {
             char *next = rewrite_rules(prev, turns[i].content, NULL);
             free(prev);
@@ -288,18 +292,24 @@ static bool followup_prior(struct ask *a, const struct search_opts *so, struct s
 }
 
 /* Step 3 for a rewritten follow-up: retrieval runs with the follow-up's
- * own words counted twice (rewrite_query), and, when the follow-up has
- * little of its own (at most REWRITE_PRIOR_MAX_OWN distinctive words),
- * the passages the previous answer cited are a prior for its candidates
- * (followup_prior, rewrite_prior); then they are cut to so->k. */
+ * own words counted twice, and so are the words of the previous answer's
+ * point it names by its place, if any ("the second one": rewrite_ordinal,
+ * history_answer_item; rewrite_query); when the follow-up names such a
+ * point or has little of its own (at most REWRITE_PRIOR_MAX_OWN
+ * distinctive words), the passages the previous answer cited are a prior
+ * for its candidates (followup_prior, rewrite_prior); then they are cut
+ * to so->k. */
 static enum coach_status retrieve_followup(struct ask *a, struct search_opts *so)
 {
     struct search_result prior = {.arena = ARENA_INIT};
     struct search_opts fo = *so;
     const struct search_hit *ph = NULL;
     size_t np = 0;
-    char *query = rewrite_query(a->out->standalone, a->rq->question);
-    bool use_prior = rewrite_own_distinctive(a->rq->question) <= REWRITE_PRIOR_MAX_OWN, ok;
+    int nth = a->prev_answer != NULL ? rewrite_ordinal(a->rq->question) : 0;
+    const char *item = nth != 0 ? history_answer_item(a->prev_answer, nth, &a->arena) : NULL;
+    char *query = rewrite_query(a->out->standalone, a->rq->question, item);
+    bool use_prior = nth != 0 || rewrite_own_distinctive(a->rq->question) <= REWRITE_PRIOR_MAX_OWN,
+         ok;
 
     fo.question = query;
     fo.k = SEARCH_K_MAX;

@@ -121,9 +121,10 @@ bool rewrite_is_followup(const char *question)
            && (words_distinctive(ws) <= REWRITE_FEW_DISTINCTIVE || ws->n <= REWRITE_SHORT_WORDS);
 }
 
-char *rewrite_query(const char *standalone, const char *followup)
+char *rewrite_query(const char *standalone, const char *followup, const char *item)
 {
-    return xasprintf("%s %s", standalone, followup);
+    return item != NULL ? xasprintf("%s %s %s %s", standalone, followup, item, item)
+                        : xasprintf("%s %s", standalone, followup);
 }
 
 size_t rewrite_own_distinctive(const char *followup)
@@ -263,7 +264,7 @@ char *rewrite_rules(const char *previous, const char *followup, char **focus)
     words_split(f, ws);
     at = pronoun_at(ws);
     if (opening_length(f) == 0 && at == ws->n && !has_determiner(ws) && words_distinctive(ws) >= 2
-        && !is_ellipsis(ws))
+        && !is_ellipsis(ws) && rewrite_ordinal(f) == 0)
         return xstrndup(f, n); /* already standalone */
     /* The follow-up with its pronoun standing for the earlier subject. */
     if (at < ws->n && ws->start[at] < n && subject_span(previous, &sstart, &slen)) {
@@ -282,6 +283,39 @@ char *rewrite_rules(const char *previous, const char *followup, char **focus)
     buf_free(&resolved);
     buf_free(&carried);
     return buf_steal(&out);
+}
+
+/* Ordinal words, first to tenth; "last" is REWRITE_LAST. */
+static const char *const ordinals[] = {"first",   "second", "third", "fourth", "fifth", "sixth",
+                                       "seventh", "eighth", "ninth", "tenth",  NULL};
+
+/* Nouns for an item of the previous answer ("the second one", "the third
+ * step", "step 3", "number 2"). */
+static const char *const items[] = {"one",   "step",   "steps",      "point",    "points",
+                                    "item",  "idea",   "ideas",      "option",   "tip",
+                                    "thing", "part",   "suggestion", "strategy", "stage",
+                                    "phase", "bullet", "number",     NULL};
+
+int rewrite_ordinal(const char *followup)
+{
+    struct words *ws = &(struct words){0};
+    size_t i, k;
+
+    words_split(followup, ws);
+    for (i = 0; i + 1 < ws->n; i++) {
+        if (!words_in_list(ws->w[i + 1], items))
+            continue;
+        for (k = 0; ordinals[k] != NULL; k++)
+            if (strcmp(ws->w[i], ordinals[k]) == 0)
+                return (int)k + 1;
+        if (strcmp(ws->w[i], "last") == 0)
+            return REWRITE_LAST;
+    }
+    for (i = 0; i + 1 < ws->n; i++) /* "step 3", "number 2" */
+        if (words_in_list(ws->w[i], items) && strcmp(ws->w[i], "one") != 0
+            && isdigit((unsigned char)ws->w[i + 1][0]) && strlen(ws->w[i + 1]) <= 2)
+            return atoi(ws->w[i + 1]);
+    return 0;
 }
 
 bool rewrite_parse(const char *text, size_t n, char **question, bool *is_followup)

@@ -33,7 +33,12 @@
  *     follow in parentheses: "what about Tier 3? (about: tiers RTI)".
  * The follow-up as resolved (without the parentheses) is its focus: the
  * words the answer must be about (the extractive composer counts them
- * twice).
+ * twice).  A follow-up that names a point of the previous answer by its
+ * place ("the second one", "step 3", "the last one": rewrite_ordinal) is
+ * never left alone as standalone, and carries that point's words, read
+ * from the answer's saved text (history_answer_item), into its retrieval
+ * (rewrite_query), with the previous answer's prior whatever its own
+ * words.
  *
  * Retrieval for a rewritten follow-up (src/coach/pipeline.c) weighs the
  * follow-up's own words above the carried ones (rewrite_query) and, when
@@ -83,9 +88,23 @@ size_t rewrite_own_distinctive(const char *followup) __attribute__((nonnull));
 
 /* Returns the query retrieval runs for a rewritten follow-up: the
  * standalone question, then the follow-up as asked, so that its own
- * words count twice (query term frequency) and the carried words once. */
-char *rewrite_query(const char *standalone, const char *followup)
-    __attribute__((nonnull, warn_unused_result));
+ * words count twice (query term frequency) and the carried words once
+ * (carried at 1/2 of the own words' weight; 1/3, 0.4, 2/3 and 1 were
+ * measured: docs/performance.md); then, when item is not NULL, the
+ * previous answer's point the follow-up names by its place
+ * (rewrite_ordinal, history_answer_item) twice, as much as its own
+ * words: that point is what it asks about. */
+char *rewrite_query(const char *standalone, const char *followup, const char *item)
+    __attribute__((nonnull(1, 2), warn_unused_result));
+
+#define REWRITE_LAST (-1) /* rewrite_ordinal: "the last one" */
+
+/* Returns which point of the previous answer followup refers to: n for
+ * an ordinal word (first..tenth) before an item noun ("the second one",
+ * "the third step", "that first idea"), or an item noun before a number
+ * of at most two digits ("step 3", "number 2"); REWRITE_LAST for "the
+ * last one"; 0 when none. */
+int rewrite_ordinal(const char *followup) __attribute__((nonnull));
 
 /* True when question reads as a follow-up of an earlier one. */
 bool rewrite_is_followup(const char *question) __attribute__((nonnull));

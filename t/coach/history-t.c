@@ -1,5 +1,6 @@
 /* Tests for coach/history: the chunk ids of a saved answer's citations
- * (messages.citations), the prior of a follow-up.  Locating them in the
+ * (messages.citations), the prior of a follow-up; the point of a saved
+ * answer that a follow-up names by its place ("the second one").  Locating them in the
  * library (db/books.c chunk_places) and the pipeline's use of them are
  * t/integration/coach.sh ("the follow-up's prior"). */
 #include "config.h"
@@ -7,11 +8,46 @@
 #include <string.h>
 
 #include "coach/history.h"
+#include "coach/rewrite.h"
 #include "tap/basic.h"
 #include "util/arena.h"
 
 #define ID1 "0b7c1f9e-2d3a-4c5b-8e6f-7a8b9c0d1e2f"
 #define ID2 "9f8e7d6c-5b4a-4321-8fed-cba987654321"
+
+/* The previous answer's nth point. */
+static void test_answer_item(void)
+{
+    struct arena a = ARENA_INIT;
+    const char *answer = "Open with the protocol. [1]\n\n**Why** [1]\n\n"
+                         "1. \"Piles show patterns.\" [1]\n\n**Steps** [1]\n\n"
+                         "- \"It takes thirty minutes.\" [1]\n"
+                         "1. \"Sort the student work into three piles.\" [1]\n"
+                         "2. \"Name what each pile shows.\" [1]\n"
+                         "3. \"Plan the reteaching.\" [2]\n"
+                         "\n\n**Key takeaways**\n\n- \"Sort the student work\" [1]\n";
+
+    is_string("\"Name what each pile shows.\" [1]", history_answer_item(answer, 2, &a),
+              "the second point: the first one numbered 2 (numbering restarts in each section)");
+    is_string("\"Piles show patterns.\" [1]", history_answer_item(answer, 1, &a),
+              "the first: the first one numbered 1");
+    is_string("\"Plan the reteaching.\" [2]", history_answer_item(answer, REWRITE_LAST, &a),
+              "the last one: the last numbered, before the key takeaways, which repeat them");
+    ok(history_answer_item(answer, 4, &a) == NULL, "no point numbered 4");
+    ok(history_answer_item(answer, 0, &a) == NULL, "no ordinal: nothing");
+    is_string("use exit tickets",
+              history_answer_item("Try these:\n- check often\n* use exit tickets", 2, &a),
+              "an answer of bullets only: the nth bullet");
+    is_string("use exit tickets",
+              history_answer_item("Try these:\n- check often\n* use exit tickets", -1, &a),
+              "... and the last");
+    is_string("Meet weekly.", history_answer_item("Tips:\n  12) Meet weekly.", 12, &a),
+              "an indented \"12) \" too");
+    ok(history_answer_item("Three piles. 2. Not a list item.", 1, &a) == NULL,
+       "a number inside a line is not a list item");
+    ok(history_answer_item("1.5 hours a week", 1, &a) == NULL, "nor a decimal number");
+    arena_free(&a);
+}
 
 int main(void)
 {
@@ -19,7 +55,8 @@ int main(void)
     const char *ids[4];
     size_t n;
 
-    plan(11);
+    plan(21);
+    test_answer_item();
     n = history_cited_ids("[{\"n\":1,\"chunk_id\":\"" ID1 "\",\"quote\":\"q\"},"
                           "{\"n\":2,\"chunk_id\":\"" ID2 "\"},"
                           "{\"n\":3,\"chunk_id\":\"" ID1 "\"}]",

@@ -125,7 +125,7 @@ int main(void)
 {
     char *s, *f;
 
-    plan(62);
+    plan(72);
     ok(rewrite_is_followup("what about Tier 3?"), "what about ...");
     ok(rewrite_is_followup("  And for middle school?"), "and ...");
     ok(rewrite_is_followup("how often should we do that?"), "a short question pointing back");
@@ -220,10 +220,32 @@ int main(void)
        "a follow-up with little of its own takes the prior");
     ok(rewrite_own_distinctive("and what about Tier 3 intervention?") > REWRITE_PRIOR_MAX_OWN,
        "one that names a subject of its own does not (the opening is not counted)");
-    s = rewrite_query("what about Tier 3? (about: tiers RTI)", "what about Tier 3?");
+    s = rewrite_query("what about Tier 3? (about: tiers RTI)", "what about Tier 3?", NULL);
     is_string("what about Tier 3? (about: tiers RTI) what about Tier 3?", s,
               "the query: the follow-up's own words twice, the carried ones once");
     free(s);
+    s = rewrite_query("and the second one? (about: norms)", "and the second one?",
+                      "\"Start and end on time.\" [1]");
+    is_string(
+        "and the second one? (about: norms) and the second one? \"Start and end on time.\" [1] "
+        "\"Start and end on time.\" [1]",
+        s, "... and the previous answer's point it names, twice (as much as its own words)");
+    free(s);
+    is_int(2, rewrite_ordinal("can you say more about the second one?"),
+           "an ordinal before 'one' names a point of the previous answer");
+    is_int(3, rewrite_ordinal("how long does the third step take"), "... or before 'step'");
+    is_int(4, rewrite_ordinal("what does step 4 look like"), "step N");
+    is_int(REWRITE_LAST, rewrite_ordinal("and the last one?"), "the last one");
+    is_int(0, rewrite_ordinal("how do we run the first meeting of the year"),
+           "an ordinal before another noun names no point");
+    is_int(0, rewrite_ordinal("how many steps are in 2 weeks"), "a number not after an item noun");
+    is_int(0, rewrite_ordinal("what about it?"), "no ordinal");
+    ok(rewrite_is_followup("how long does the last one take?"), "'one' points back");
+    s = rewrite_rules("How do we write team norms?", "how long does the last one take?", &f);
+    ok(strstr(s, "norms)") != NULL && f != NULL,
+       "a follow-up naming a point by its place is not left alone as standalone (%s)", s);
+    free(s);
+    free(f);
     test_prior();
     test_parse();
     s = rewrite_rules("previous", "what about ", NULL);

@@ -152,6 +152,24 @@ ask ann "who takes the notes?" "$agenda2_conv"
 is "$(last_prior)" '"prior":"citations","prior_passages":0' \
     "... read from the saved answer (its citations emptied: no prior)"
 
+# A follow-up that names a point of the previous answer by its place
+# ("the second one") carries that point's words (rewrite.h,
+# history_answer_item): it cites the passage the answer cited for the
+# point numbered 2.
+ask ann "How do we write team norms?"
+norms_conv=$(json_get conversation_id)
+pyjson '
+import re
+line = next((l for l in d["answer"].split("\n") if l.startswith("2. ")), "")
+m = re.search(r"\[(\d+)\]\s*$", line)
+print(next((c["chunk_id"] for c in d["citations"] if m and c["n"] == int(m.group(1))), ""))' \
+    <"$HTTP_BODY_FILE" >"$STACK_DIR/second.id"
+second=$(cat "$STACK_DIR/second.id")
+ok "the norms answer has a point numbered 2, cited" test -n "$second"
+ask ann "tell me more about the second one" "$norms_conv"
+is "$(pyjson "print(any(c[\"chunk_id\"] == \"$second\" for c in d[\"citations\"]))" <"$HTTP_BODY_FILE")" \
+    True "\"tell me more about the second one\" cites the passage of the previous answer's point 2"
+
 # ---- streaming -------------------------------------------------------------
 ask_stream ann "$STACK_DIR/s1" "How do we write a common formative assessment as a team?"
 sse_json "$STACK_DIR/s1" >"$STACK_DIR/s1.json"
