@@ -105,6 +105,18 @@ bool extractive_asks_quantity(const char *question)
     return false;
 }
 
+/* True when the wl bytes at w are one of the words of list (case
+ * ignored). */
+static bool word_in(const char *w, size_t wl, const char *const *list)
+{
+    size_t k;
+
+    for (k = 0; list[k] != NULL; k++)
+        if (strlen(list[k]) == wl && strncasecmp(w, list[k], wl) == 0)
+            return true;
+    return false;
+}
+
 /* True when the word of wl letters at w is one that numbers a label,
  * not a quantity ("Tier 3", "chapters 2 and 3", "grade 4"). */
 static bool label_word(const char *w, size_t wl)
@@ -113,12 +125,8 @@ static bool label_word(const char *w, size_t wl)
         "tier",  "tiers",    "chapter",   "chapters", "grade", "grades", "step",    "steps", "page",
         "pages", "figure",   "table",     "part",     "level", "levels", "section", "unit",  "item",
         "items", "question", "questions", "standard", "week",  "day",    NULL};
-    size_t k;
 
-    for (k = 0; labels[k] != NULL; k++)
-        if (strlen(labels[k]) == wl && strncasecmp(w, labels[k], wl) == 0)
-            return true;
-    return false;
+    return word_in(w, wl, labels);
 }
 
 /* True when the digits at s + i are a label's number: the word before
@@ -153,7 +161,7 @@ static bool holds_number(const char *s, size_t n)
         "nine",  "ten",    "eleven",  "twelve", "fifteen",   "twenty", "thirty",
         "forty", "fifty",  "sixty",   "ninety", "hundred",   "dozen",  "half",
         "twice", "weekly", "monthly", "daily",  "quarterly", NULL};
-    size_t i = 0, k;
+    size_t i = 0;
 
     while (i < n) {
         size_t b = i, wl;
@@ -171,9 +179,8 @@ static bool holds_number(const char *s, size_t n)
         while (i < n && isalnum((unsigned char)s[i]))
             i++;
         wl = i - b;
-        for (k = 0; words[k] != NULL; k++)
-            if (strlen(words[k]) == wl && strncasecmp(s + b, words[k], wl) == 0)
-                return true;
+        if (word_in(s + b, wl, words))
+            return true;
     }
     return false;
 }
