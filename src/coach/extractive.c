@@ -64,7 +64,7 @@ struct compose {
     struct section *sec;
     size_t nsec;
     size_t chosen[8], nchosen; /* indexes of sec, best first */
-    bool how, example;
+    bool how, example, quantity;
     double asked; /* the library IDF of the question's own words, summed */
     struct buf scratch;
 };
@@ -90,6 +90,99 @@ bool extractive_asks_how(const char *question)
     return strncasecmp(q, "how ", 4) == 0 || strcasestr(q, " how do ") != NULL
            || strcasestr(q, " how to ") != NULL || strcasestr(q, " how can ") != NULL
            || strcasestr(q, " how should ") != NULL;
+}
+
+bool extractive_asks_quantity(const char *question)
+{
+    static const char *const phrases[] = {"how many", "how much",       "how often",
+                                          "how long", "how big",        "how large",
+                                          "how soon", "how frequently", NULL};
+    size_t i;
+
+    for (i = 0; phrases[i] != NULL; i++)
+        if (strcasestr(question, phrases[i]) != NULL)
+            return true;
+    return false;
+}
+
+/* True when the wl bytes at w are one of the words of list (case
+ * ignored). */
+static bool word_in(const char *w, size_t wl, const char *const *list)
+{
+    size_t k;
+
+    for (k = 0; list[k] != NULL; k++)
+        if (strlen(list[k]) == wl && strncasecmp(w, list[k], wl) == 0)
+            return true;
+    return false;
+}
+
+/* True when the word of wl letters at w is one that numbers a label,
+ * not a quantity ("Tier 3", "chapters 2 and 3", "grade 4"). */
+static bool label_word(const char *w, size_t wl)
+{
+    static const char *const labels[] = {
+        "tier",  "tiers",    "chapter",   "chapters", "grade", "grades", "step",    "steps", "page",
+        "pages", "figure",   "table",     "part",     "level", "levels", "section", "unit",  "item",
+        "items", "question", "questions", "standard", "week",  "day",    NULL};
+
+    return word_in(w, wl, labels);
+}
+
+/* True when the digits at s + i are a label's number: the word before
+ * them, past other numbers, "and", "or" and commas, numbers a label. */
+static bool label_number(const char *s, size_t i)
+{
+    while (i > 0) {
+        size_t e, b;
+        while (i > 0 && !isalnum((unsigned char)s[i - 1]))
+            i--;
+        e = i;
+        while (i > 0 && isalnum((unsigned char)s[i - 1]))
+            i--;
+        b = i;
+        if (e == b)
+            return false;
+        if (isdigit((unsigned char)s[b]) || (e - b == 3 && strncasecmp(s + b, "and", 3) == 0)
+            || (e - b == 2 && strncasecmp(s + b, "or", 2) == 0))
+            continue;
+        return label_word(s + b, e - b);
+    }
+    return false;
+}
+
+/* True when the n bytes at s hold a quantity (extractive.h, 3): a number
+ * in digits that is not a label's ("Tier 3"), or a number word ("twenty",
+ * "a dozen", "half", "twice", "weekly"; not "one"). */
+static bool holds_number(const char *s, size_t n)
+{
+    static const char *const words[] = {
+        "two",   "three",  "four",    "five",   "six",       "seven",  "eight",
+        "nine",  "ten",    "eleven",  "twelve", "fifteen",   "twenty", "thirty",
+        "forty", "fifty",  "sixty",   "ninety", "hundred",   "dozen",  "half",
+        "twice", "weekly", "monthly", "daily",  "quarterly", NULL};
+    size_t i = 0;
+
+    while (i < n) {
+        size_t b = i, wl;
+        if (isdigit((unsigned char)s[i])) {
+            if ((i == 0 || !isalpha((unsigned char)s[i - 1])) && !label_number(s, i))
+                return true;
+            while (i < n && isalnum((unsigned char)s[i]))
+                i++;
+            continue;
+        }
+        if (!isalpha((unsigned char)s[i])) {
+            i++;
+            continue;
+        }
+        while (i < n && isalnum((unsigned char)s[i]))
+            i++;
+        wl = i - b;
+        if (word_in(s + b, wl, words))
+            return true;
+    }
+    return false;
 }
 
 /* True when word (a lower-case ASCII word) occurs in s as a whole word. */
@@ -400,6 +493,21 @@ static double mean_length(const struct compose *c)
     return c->nsec > 0 && avg > 0 ? avg / (double)c->nsec : 1;
 }
 
+/* The weight a quantity carries for a quantity question: the mean weight
+ * of the question's own terms (extractive.h, 3). */
+static double qty_weight(const struct compose *c)
+{
+    double w = 0;
+    size_t i, n = 0;
+
+    for (i = 0; i < c->nq; i++)
+        if (c->q[i].asked && !c->q[i].phrase) {
+            w += c->q[i].w;
+            n++;
+        }
+    return n > 0 ? w / (double)n : 1;
+}
+
 /* Scores every section (BM25 over its quotable units and its heading)
  * and every quotable unit (the query's weight it carries). */
 static void score(struct compose *c)
@@ -426,6 +534,8 @@ static void score(struct compose *c)
                 }
             c->src[p].u[i].nterms = u.n;
             analyze_counts_free(&u);
+            if (c->quantity && holds_number(ps->text + ps->u[i].start, ps->u[i].len))
+                c->src[p].u[i].score += qty_weight(c);
         }
     }
 }
@@ -1137,6 +1247,7 @@ char *extractive_compose(const struct extract_request *rq)
 
     c.k = rq->k < MAX_PASSAGES ? rq->k : MAX_PASSAGES;
     c.how = extractive_asks_how(rq->focus != NULL ? rq->focus : rq->question);
+    c.quantity = extractive_asks_quantity(rq->focus != NULL ? rq->focus : rq->question);
     c.example = extractive_asks_example(rq->question)
                 || passage_past_tense(rq->question, strlen(rq->question))
                 || (rq->focus != NULL && extractive_asks_example(rq->focus));

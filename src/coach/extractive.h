@@ -35,7 +35,15 @@
  *    one or two digits in the question or the focus ("Tier 3", "grade
  *    4"; the analyser drops numbers) is also a term: the phrase, found
  *    in the text with case ignored and no digit or letter after it,
- *    weighing as its word.
+ *    weighing as its word.  For a question that asks a quantity ("how
+ *    many", "how much", "how often", "how long", "how big", "how large",
+ *    "how soon"), a quantity is a term too: a unit that holds a number in
+ *    digits (not a label's: "Tier 3", "chapters 2 and 3", "grade 4") or a
+ *    number word ("forty-five", "twice", "a dozen", "weekly"; not "one")
+ *    carries the mean weight of the question's own terms, so the sentence
+ *    that gives the number asked for ("Forty-five is a workable minimum")
+ *    is not left out as carrying nothing of the question.  It does not
+ *    count in a section's score or its substance.
  *
  * 4. Sections.  Each section's quotable units (and, EXTRACT_HEADING_WEIGHT
  *    times, its heading) are scored as one document with BM25 (k1
@@ -194,6 +202,10 @@ char *extractive_compose(const struct extract_request *rq)
 /* True when question asks how to do something ("how do we", "how can I",
  * "how to", "what steps"), not how many, much, often or long. */
 bool extractive_asks_how(const char *question) __attribute__((nonnull));
+
+/* True when question asks for a quantity ("how many", "how much", "how
+ * often", "how long", "how big", "how large", "how soon"). */
+bool extractive_asks_quantity(const char *question) __attribute__((nonnull));
 
 /* True when question asks for an example or a story ("an example",
  * "a sample", "a real ...", "what does it look like", "what did"). */

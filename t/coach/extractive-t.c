@@ -188,7 +188,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(63);
+    plan(70);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -551,6 +551,34 @@ int main(void)
         ok(verifies(a, one, 1, 2), "... and it verifies");
         show(a);
         free(a);
+    }
+    {
+        /* A quantity question ("how many minutes"): the sentence that
+         * gives the number carries the question although it holds none of
+         * its words; a label's number ("Tier 3", "chapters 2 and 3") is
+         * not a quantity (extractive.h, 3). */
+        static const char *const one[] = {
+            "Protected collaborative time is the first thing a principal schedules. Forty-five is "
+            "a workable minimum; ninety is a luxury. The rest of the week stays with teachers. "
+            "Chapters 2 and 3 describe what happens in it. Tier 3 help comes from specialists."};
+        a = compose("how many minutes of collaborative time should a principal schedule?", NULL,
+                    one, 1, 2.0);
+        ok(a != NULL && strstr(a, "Forty-five is a workable minimum") != NULL,
+           "a quantity question quotes the sentence that gives the number");
+        ok(a != NULL && strstr(a, "Chapters 2 and 3") == NULL,
+           "... not a sentence whose number is a label's");
+        ok(a != NULL && strstr(a, "Tier 3 help") == NULL, "... nor \"Tier 3\"");
+        ok(verifies(a, one, 1, 2), "... and it verifies");
+        show(a);
+        free(a);
+        a = compose("what should a principal schedule first for collaborative time?", NULL, one, 1,
+                    2.0);
+        ok(a != NULL && strstr(a, "Forty-five") == NULL,
+           "another question leaves the number sentence out (it holds none of its words)");
+        free(a);
+        ok(extractive_asks_quantity("so how often should we meet"),
+           "\"how often\" asks a quantity");
+        ok(!extractive_asks_quantity("how do we write norms?"), "\"how do we\" does not");
     }
     return 0;
 }
