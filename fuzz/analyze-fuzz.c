@@ -2,7 +2,10 @@
  * untrusted question (GET /api/search?q=, the coach's question).  Every
  * term must be 1..ANALYZE_WORD_MAX bytes with no ASCII capital, no
  * separator and no NUL; the counted form must be sorted and distinct and
- * agree with the per-term walk; the acronym expansion must not crash. */
+ * agree with the per-term walk; the acronym expansion must not crash; the
+ * answer type's quantity count (search_quantities(), which also reads
+ * every passage) is at most one per two bytes, and search_wants_quantity()
+ * must not crash. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -10,6 +13,7 @@
 
 #include "fuzz/fuzz.h"
 #include "library/analyze.h"
+#include "library/search.h"
 #include "library/synonyms.h"
 
 static void check_term(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
@@ -56,6 +60,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         __builtin_trap();
     analyze_counts_free(&c);
     synonyms_each(text, expansion, NULL);
+    if (search_quantities(text) > size / 2 + 1)
+        __builtin_trap();
+    (void)search_wants_quantity(text);
     free(text);
     return 0;
 }

@@ -115,18 +115,29 @@ static int cmp_bm25(const void *a, const void *b)
     return (*x)->bm25_rank - (*y)->bm25_rank;
 }
 
-/* Adds w x the passage's term proximity (search_proximity()) to each BM25
- * candidate's score and ranks the BM25 list again by it (the texts are
- * already read: no statement). */
-static void proximity_rerank(struct search_result *res, size_t n, double w)
+/* Adds t->w_prox x the passage's term proximity (search_proximity()) to
+ * each BM25 candidate's score, multiplies it by 1 + t->w_quantity x
+ * min(cap, quantities) / cap when the question asks for a quantity
+ * (search_wants_quantity(), search_quantities()), and ranks the BM25 list
+ * again by it (the texts are already read: no statement). */
+static void rerank(struct search_result *res, size_t n, const struct search_tuning *t,
+                   const char *question)
 {
+    bool quantity = t->w_quantity > 0 && search_wants_quantity(question);
+    double cap = t->quantity_cap > 0 ? t->quantity_cap : 1;
     struct search_hit **lex = xcalloc(n ? n : 1, sizeof(*lex));
     size_t i, m = 0;
 
     for (i = 0; i < n; i++)
         if (res->hits[i].bm25_rank > 0) {
             struct search_hit *h = &res->hits[i];
-            h->bm25 += w * search_proximity(h->text, res->evidence.terms, res->evidence.nterms);
+            if (t->w_prox > 0)
+                h->bm25 += t->w_prox
+                           * search_proximity(h->text, res->evidence.terms, res->evidence.nterms);
+            if (quantity) {
+                double q = (double)search_quantities(h->text);
+                h->bm25 *= 1 + t->w_quantity * (q < cap ? q : cap) / cap;
+            }
             lex[m++] = h;
         }
     qsort(lex, m, sizeof(*lex), cmp_bm25);
@@ -186,8 +197,8 @@ static bool candidates(struct db *db, const struct config *cfg, const struct sea
             }
         order[i] = h;
     }
-    if (t->w_prox > 0 && nlex > 1)
-        proximity_rerank(res, n, t->w_prox);
+    if ((t->w_prox > 0 || t->w_quantity > 0) && nlex > 1)
+        rerank(res, n, t, opts->question);
     /* Ranks in the vector list: by cosine among its members. */
     qsort(order, n, sizeof(*order), cmp_cos);
     for (i = 0, j = 0; i < n; i++)

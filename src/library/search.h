@@ -48,6 +48,8 @@ struct search_tuning {
     int64_t postings_cap; /* postings read per term, best first; 0 = all */
     double min_norm;      /* a BM25-only passage needs this normalised own score */
     double w_prox;        /* weight of term proximity added to a BM25 score; 0 off */
+    double w_quantity;    /* a quantity question: BM25 x (1 + w x min(cap, quantities) / cap) */
+    int quantity_cap;     /* quantity expressions counted at most */
 };
 
 extern const struct search_tuning search_tuning_default;
@@ -94,9 +96,9 @@ struct search_hit {
     const char **domains;
     size_t ndomains;
     const char *text;
-    double score; /* cosine similarity of question and passage (-1: no embedding) */
-    double bm25;  /* the whole query's BM25 score plus w_prox x proximity; 0 when not in the BM25
-                     list */
+    double score;     /* cosine similarity of question and passage (-1: no embedding) */
+    double bm25;      /* the whole query's BM25 score plus w_prox x proximity, times the
+                         quantity factor for a quantity question; 0 when not in the BM25 list */
     double bm25_norm; /* the question's own terms' score / their maximum, 0..1 */
     double fused;     /* weighted reciprocal-rank fusion score, after the domain boost */
     int vec_rank;     /* 1-based rank in the vector list; 0 = absent */
@@ -203,6 +205,22 @@ void search_sort_fused(struct search_hit *hits, size_t n);
  * fewer than two terms occur. */
 double search_proximity(const char *text, const struct search_term *terms, size_t n)
     __attribute__((nonnull(1)));
+
+/* True when the question asks for an amount, a size, a frequency or a
+ * time ("how many", "how much", "how big", "how long", "how often", "how
+ * early", "how soon", "how frequently", "how large", "how small", "what
+ * size", "when should"), which a passage answers with a quantity. */
+bool search_wants_quantity(const char *question) __attribute__((nonnull(1)));
+
+/* The quantity expressions in text: a number (digits, "one" to "twelve",
+ * the tens, "fifteen", "once", "twice", "half") followed by a unit
+ * (minutes, days, weeks, times, members, students, per, ...) as the next
+ * word, after one word, or after "to"/"or" and one word ("20 minutes",
+ * "twenty-minute", "three to six students", "three or four times"); or a
+ * frequency ("weekly", "monthly", "daily", "every week", "a month").  Words
+ * are runs of ASCII letters and digits, lower-cased; expressions do not
+ * overlap. */
+size_t search_quantities(const char *text) __attribute__((nonnull(1)));
 
 /* Keeps, of hits sorted best first, only those whose page range does not
  * overlap that of a better hit of the same book.  Returns the new count

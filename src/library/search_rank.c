@@ -36,6 +36,8 @@ const struct search_tuning search_tuning_default = {
     .postings_cap = 2000,
     .min_norm = 0.0,
     .w_prox = 0.5,
+    .w_quantity = 1.0,
+    .quantity_cap = 3,
 };
 
 const struct bm25_params search_evidence_params = {1.2, 0.75, 2.0, 1.0};
@@ -68,6 +70,8 @@ static const struct tuning_key {
     {"postings_cap", T_INT64, offsetof(struct search_tuning, postings_cap), 0, 1e9},
     {"min_norm", T_DOUBLE, offsetof(struct search_tuning, min_norm), 0, 1},
     {"w_prox", T_DOUBLE, offsetof(struct search_tuning, w_prox), 0, 100},
+    {"w_quantity", T_DOUBLE, offsetof(struct search_tuning, w_quantity), 0, 100},
+    {"quantity_cap", T_INT, offsetof(struct search_tuning, quantity_cap), 1, 100},
 };
 
 bool search_tuning_set(struct search_tuning *t, const char *assignment, char *err, size_t errlen)
@@ -332,4 +336,123 @@ double search_proximity(const char *text, const struct search_term *terms, size_
     free(c.last);
     free(c.best);
     return sum;
+}
+
+/* ---- Answer type: quantities (docs/performance.md, branch rank24) ---- */
+
+#define QWORD_MAX 16 /* longer words are none of the lists' */
+
+static bool word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* Copies the next word of *p (a run of ASCII letters and digits) into w,
+ * lower-cased and cut to QWORD_MAX - 1 bytes; false at the end. */
+static bool next_word(const char **p, char w[QWORD_MAX])
+{
+    const unsigned char *s = (const unsigned char *)*p;
+    size_t n = 0;
+
+    while (*s && !word_byte(*s))
+        s++;
+    if (*s == 0)
+        return false;
+    for (; word_byte(*s); s++)
+        if (n < QWORD_MAX - 1)
+            w[n++] = (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
+    w[n] = 0;
+    *p = (const char *)s;
+    return true;
+}
+
+static bool word_in(const char *w, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(w, *list) == 0)
+            return true;
+    return false;
+}
+
+static bool is_number(const char *w)
+{
+    static const char *const words[] = {"one",     "two",    "three",  "four",  "five",   "six",
+                                        "seven",   "eight",  "nine",   "ten",   "eleven", "twelve",
+                                        "fifteen", "twenty", "thirty", "forty", "fifty",  "sixty",
+                                        "ninety",  "once",   "twice",  "half",  NULL};
+    const char *c = w;
+
+    while (*c >= '0' && *c <= '9')
+        c++;
+    return (c > w && *c == 0) || word_in(w, words);
+}
+
+static bool is_unit(const char *w)
+{
+    static const char *const units[] = {
+        "minute",   "minutes",  "hour",      "hours",    "day",       "days",  "week",   "weeks",
+        "month",    "months",   "year",      "years",    "time",      "times", "member", "members",
+        "student",  "students", "teacher",   "teachers", "people",    "adult", "adults", "session",
+        "sessions", "period",   "periods",   "question", "questions", "item",  "items",  "target",
+        "targets",  "standard", "standards", "kids",     "children",  "per",   NULL};
+    return word_in(w, units);
+}
+
+static bool is_period(const char *w)
+{
+    static const char *const periods[] = {"week", "month", "day", "year", "quarter", NULL};
+    return word_in(w, periods);
+}
+
+bool search_wants_quantity(const char *question)
+{
+    static const char *const after_how[] = {"many",  "much",  "big",  "long",
+                                            "often", "early", "soon", "frequently",
+                                            "large", "small", NULL};
+    char prev[QWORD_MAX] = "", w[QWORD_MAX];
+    const char *p = question;
+
+    while (next_word(&p, w)) {
+        if ((strcmp(prev, "how") == 0 && word_in(w, after_how))
+            || (strcmp(prev, "what") == 0 && strcmp(w, "size") == 0)
+            || (strcmp(prev, "when") == 0 && strcmp(w, "should") == 0))
+            return true;
+        memcpy(prev, w, sizeof(prev));
+    }
+    return false;
+}
+
+size_t search_quantities(const char *text)
+{
+    static const char *const frequencies[] = {"weekly",   "monthly",   "daily",
+                                              "biweekly", "quarterly", NULL};
+    static const char *const each[] = {"a", "per", "each", "every", NULL};
+    char w[4][QWORD_MAX]; /* a window of the next words: w[0] the current one */
+    size_t have = 0, count = 0, i, used;
+    const char *p = text;
+
+    for (;;) {
+        while (have < 4 && next_word(&p, w[have]))
+            have++;
+        if (have == 0)
+            return count;
+        used = 1;
+        if (word_in(w[0], frequencies))
+            count++;
+        else if (have > 1 && word_in(w[0], each) && is_period(w[1]))
+            count++, used = 2;
+        else if (is_number(w[0])) {
+            /* NUM UNIT, NUM x UNIT, NUM to|or x UNIT */
+            if (have > 1 && is_unit(w[1]))
+                count++, used = 2;
+            else if (have > 2 && is_unit(w[2]))
+                count++, used = 3;
+            else if (have > 3 && (strcmp(w[1], "to") == 0 || strcmp(w[1], "or") == 0)
+                     && is_unit(w[3]))
+                count++, used = 4;
+        }
+        for (i = used; i < have; i++)
+            memcpy(w[i - used], w[i], QWORD_MAX);
+        have -= used;
+    }
 }

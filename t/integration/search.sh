@@ -271,4 +271,27 @@ like "$out" 'reindexed: the lexical index' "reindex --lexical rebuilds the posti
 is "$(stack_psql -- -Atc "SELECT count(*) > 20, sum(df) FILTER (WHERE term = 'intervent') FROM postings")" \
     't|1' "from the stored passages"
 
+# ---- answer type: a question asking for a quantity (search_wants_quantity) ------------
+# The intervention passage is given four quantity expressions (at least
+# quantity_cap, 3): for a "how often" question its ranking score doubles
+# with w_quantity 1, and is unchanged for a question that asks no quantity.
+stack_psql -- -Atc "UPDATE chunks SET text = text || ' Groups of four to six students meet three
+    times a week for thirty minutes.' WHERE id = 'd0000000-0000-0000-0000-000000000003'" >/dev/null
+stack_cli reindex --lexical >/dev/null
+rti_bm25() { # QUESTION SETTINGS...: the intervention passage's ranking score
+    local q=$1
+    shift
+    stack_cli search "$q" --json --k 10 "$@" | python3 -c '
+import json, sys
+print([h["bm25"] for h in json.load(sys.stdin)["results"]
+       if h["chunk_id"] == "d0000000-0000-0000-0000-000000000003"][0])'
+}
+q0=$(rti_bm25 'how often do intervention groups meet' --set w_quantity=0)
+q1=$(rti_bm25 'how often do intervention groups meet' --set w_quantity=1 --set quantity_cap=3)
+ok "a quantity question: the passage's score x 2 with w_quantity 1 ($q0 -> $q1)" \
+    python3 -c "import sys; sys.exit(not abs($q1 - 2 * $q0) < 1e-3)"
+n0=$(rti_bm25 'what do intervention groups do' --set w_quantity=0)
+n1=$(rti_bm25 'what do intervention groups do' --set w_quantity=1)
+is "$n1" "$n0" "a question that asks no quantity: the score does not move"
+
 done_testing

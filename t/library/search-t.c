@@ -29,7 +29,7 @@ int main(void)
     float va[2] = {1, 0}, vb[2] = {0.99f, 0.14f}, vc[2] = {0, 1};
     size_t n;
 
-    plan(41);
+    plan(60);
 
     /* RRF */
     h[0] = hit("a", "B1", 1, 1, 1, 0);
@@ -158,6 +158,31 @@ int main(void)
         ok(!search_tuning_set(&t, "nope=1", err, sizeof(err)) && strstr(err, "unknown") != NULL,
            "an unknown name refused");
         ok(!search_tuning_set(&t, "k1", err, sizeof(err)), "no = refused");
+        ok(search_tuning_set(&t, "w_quantity=0", err, sizeof(err)) && t.w_quantity == 0,
+           "set w_quantity off");
+        ok(!search_tuning_set(&t, "quantity_cap=0", err, sizeof(err)), "quantity_cap 0 refused");
     }
+
+    /* Answer type: a question that asks for a quantity, and the
+     * quantities a passage gives. */
+    ok(search_wants_quantity("How many kids in a tier 2 group?"), "how many: a quantity");
+    ok(search_wants_quantity("how big should our leadership team be"), "how big: a quantity");
+    ok(search_wants_quantity("what does tier 3 look like - how often, how long"), "how often");
+    ok(search_wants_quantity("When should we write the test?"), "when should");
+    ok(!search_wants_quantity("how do we set norms?"), "how do: not a quantity");
+    ok(!search_wants_quantity("why is the big group the problem"), "big without how: not one");
+    ok(!search_wants_quantity("how"), "how alone: not one");
+    is_int(1, (long long)search_quantities("Meet for 20 minutes."), "digits and a unit");
+    is_int(1, (long long)search_quantities("a twenty-minute check"), "a hyphenated number-unit");
+    is_int(1, (long long)search_quantities("groups of three to six students"), "a range");
+    is_int(2, (long long)search_quantities("three or four times a week"),
+           "a range with or, then a frequency");
+    is_int(2, (long long)search_quantities("Check weekly; review every month."), "frequencies");
+    is_int(1, (long long)search_quantities("eleven members"), "a number word and a unit");
+    is_int(1, (long long)search_quantities("one question at a time"), "one question: one");
+    is_int(0, (long long)search_quantities("A student and a target, one of them or another."),
+           "a + noun is not a quantity, nor a number two words before a unit without to/or");
+    is_int(0, (long long)search_quantities("The team wrote norms."), "no number: none");
+    is_int(0, (long long)search_quantities(""), "empty text: none");
     return 0;
 }
