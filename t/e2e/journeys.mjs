@@ -1,21 +1,19 @@
 #!/usr/bin/env node
 // Journeys in headless Chromium against the real stack (issue 19's admin
-// screens, share recipients and the teacher's journey at smaller sizes,
-// issue 11's model failure).  Journeys 1, 2 and 5 run at tablet (820x1180)
-// and phone (390x844, by touch) sizes, 1 and 2 at desktop too (5 at
-// desktop is scenario.mjs); each screen is scanned by axe and photographed
-// at the size its journey runs at.  3 and 4 run at desktop only (they
-// prove what the server does when the model or a worker fails), their
-// screens scanned and
-// photographed at the three sizes:
+// screens, share recipients, flags and the teacher's journey, issue 11's
+// model failure), each at desktop (1280x800), tablet (820x1180) and phone
+// (390x844, by touch) sizes in a context of that size, one browser for the
+// whole run (journey 5 at desktop is scenario.mjs's); each screen
+// is scanned by axe and photographed at the size its journey runs at:
 //
 //  1. An admin pages through 58 users, adds a person, disables and enables
 //     an account, changes a role after the confirmation (her own is
 //     locked), assigns a school; adds a school and a team and a member;
 //     filters the audit log to see those changes.
-//  2. Teacher 1 shares a conversation; a colleague who is not signed in
-//     opens the link, is told who shared what, signs in and lands on it;
-//     copies it to her conversations and continues it there.
+//  2. Teacher 1 shares a conversation, kept up to date; a colleague who is
+//     not signed in opens the link, is told who shared what, signs in and
+//     lands on it; sees on Refresh what teacher 1 asked since; copies it
+//     to her conversations and continues it there.
 //  3. The model fails mid-answer (t/model/stub.py error_after_chunks): what
 //     it streamed is withdrawn and the library's quoted answer takes its
 //     place with the notice (docs/api.md, the stream's model_failed), no
@@ -33,6 +31,11 @@
 //     panel, a follow-up in view, the question's limit, the session that
 //     ends mid-question, renaming from the sidebar (a drawer on the
 //     phone), the share dialog's active link and its copy button.
+//  6. The flag of scenario.mjs: a thumbs-down
+//     with a reason and a flag (the dialog within the view), the admin's
+//     card with the answer's sources, resolved with a note, and the
+//     teacher seeing the resolution and the note on her answer; then she
+//     deletes the conversation and the flag is still listed under "All".
 //
 // Prints TAP.  Environment (set by t/integration/e2e-journeys.sh):
 // E2E_BASE_URL, E2E_SHOTS, E2E_CHROMIUM, E2E_STUB_URL (the stand-in's
@@ -252,12 +255,13 @@ async function shareJourney(size) {
   const t1 = await newPage(size);
   let link = '';
   let title = '';
-  await check(`[${L}] teacher 1 asks and shares the conversation`, async () => {
+  await check(`[${L}] teacher 1 asks and shares the conversation, kept up to date (a live link)`, async () => {
     await signIn(t1.page, T1);
     await ask(t1.page, `How should a team write its norms? (${L})`);
     await press(size, t1.page.getByRole('button', { name: 'Share', exact: true }));
     const dialog = t1.page.getByRole('dialog', { name: 'Share this conversation' });
     await fitsWidth(t1.page, dialog);
+    await press(size, dialog.getByRole('radio', { name: /^Keep this link up to date/ }));
     await press(size, dialog.getByRole('button', { name: 'Create link' }));
     link = await dialog.getByLabel('Link', { exact: true }).inputValue();
     await t1.page.keyboard.press('Escape');
@@ -283,6 +287,14 @@ async function shareJourney(size) {
     return new URL(t2.page.url()).pathname === new URL(local).pathname;
   });
   await screen(t2.page, 'shared-signed-in');
+  await check(`[${L}] a question teacher 1 asks later reaches her colleague on Refresh (the link is live)`, async () => {
+    const later = `And how often should we revisit them? (${L})`;
+    await ask(t1.page, later);
+    await press(size, t2.page.getByRole('button', { name: 'Refresh' }));
+    await t2.page.getByText(/^2 new messages\.$/).waitFor();
+    await t2.page.locator('.message.user').filter({ hasText: later }).waitFor();
+    return (await t2.page.locator('.message.user').count()) === 2;
+  });
   await check(`[${L}] "Copy to my conversations" opens her own copy, which she continues`, async () => {
     await press(size, t2.page.getByRole('button', { name: 'Copy to my conversations' }));
     await t2.page.waitForURL(/\/c\/[0-9a-f-]{36}$/);
@@ -445,11 +457,229 @@ async function teacherJourney(size) {
   await ctx.close();
 }
 
+// Opens a new conversation: the sidebar's button, in the drawer below
+// 768 px (opened first from "Conversations").
+async function newConversation(page, size) {
+  const drawer = page.getByRole('button', { name: 'Conversations', exact: true });
+  if (await drawer.isVisible()) await press(size, drawer);
+  await press(size, page.getByRole('button', { name: 'New conversation' }));
+  await page.getByRole('heading', { level: 1, name: 'New conversation' }).waitFor();
+}
+
+// A dialog must fit the view, both ways (its own scroll bar holds what is
+// longer): nothing of it, its buttons included, out of reach.
+async function fitsView(page, locator) {
+  await fitsWidth(page, locator);
+  const vh = page.viewportSize().height;
+  const r = await locator.evaluate((el) => { const b = el.getBoundingClientRect(); return [b.top, b.bottom]; });
+  if (r[0] < -1 || r[1] > vh + 1) throw new Error(`it spans ${Math.round(r[0])}..${Math.round(r[1])} px of a ${vh} px tall view`);
+}
+
+// Every control a finger or a pointer presses in locator (buttons, and
+// the labels of check boxes, which are their targets) is at least 24x24 px
+// (WCAG 2.2's target size, 2.5.8); throws naming the first one smaller.
+async function targetsAtLeast24(locator) {
+  const small = await locator.locator('button, label.check').evaluateAll((els) => els
+    .map((e) => { const r = e.getBoundingClientRect(); return { t: e.textContent.trim().slice(0, 30), w: r.width, h: r.height }; })
+    .filter((b) => b.w > 0 && (b.w < 24 || b.h < 24)));
+  if (small.length) throw new Error(`targets under 24 px: ${JSON.stringify(small)}`);
+}
+
+// ---- 6. Flags that close the loop, at one size ------------------------------------
+// scenario.mjs's checks at desktop, here at each size: teacher 1 gives an answer a thumbs-down
+// with a reason and a flag (the reasons dialog within the view); the
+// admin's card lists the answer's sources (no bare [n]) and she resolves
+// it with a note; teacher 1 sees the resolution and the note on her
+// answer; she deletes the conversation, and the admin still finds the
+// flag under "All", saying so, with the answer and its sources (scenario.mjs
+// keeps its conversation: its counts are exact).  Returns teacher 1's
+// context (journeys 3 and 4 go on in it).
+async function flagJourney(size) {
+  const L = size.label;
+  const comment = `Needs an example rubric (${L}).`;
+  const note = `We added a sample rubric to the library (${L}).`;
+  const t = await newPage(size);
+  const p = t.page;
+  let answer;
+  let convUrl = '';
+  await check(`[${L}] thumbs-down opens the reasons dialog, within the view, and saves a reason and a flag`, async () => {
+    await signIn(p, T1);
+    answer = await ask(p, `How do we give feedback on a common assessment? (${L})`);
+    convUrl = p.url();
+    await targetsAtLeast24(answer.getByRole('group', { name: 'Rate this answer' }));
+    await press(size, answer.getByRole('button', { name: /Not helpful/ }));
+    const dialog = p.getByRole('dialog', { name: 'What was wrong with this answer?' });
+    await dialog.waitFor();
+    await fitsView(p, dialog);
+    await targetsAtLeast24(dialog);
+    await press(size, dialog.getByRole('checkbox', { name: 'Incomplete' }));
+    await dialog.getByLabel('Comment (optional)').fill(comment);
+    await press(size, dialog.getByRole('checkbox', { name: /Flag for urgent review/ }));
+    const checked = await dialog.getByRole('checkbox', { name: 'Incomplete' }).isChecked()
+      && await dialog.getByRole('checkbox', { name: /Flag for urgent review/ }).isChecked();
+    await screen(p, 'feedback-dialog');
+    await press(size, dialog.getByRole('button', { name: 'Send feedback' }));
+    await dialog.waitFor({ state: 'detached' });
+    await answer.getByText(/administrator will review/).waitFor();
+    return checked && (await answer.getByRole('button', { name: /Not helpful/ }).getAttribute('aria-pressed')) === 'true';
+  });
+  const ad = await newPage(size);
+  const card = ad.page.locator('.flag-list > li').filter({ hasText: comment });
+  await check(`[${L}] the admin's flag card lists the answer's sources, not bare [n] markers, within the view`, async () => {
+    await signIn(ad.page, ADMIN);
+    await nav(ad.page, size, 'Admin');
+    await press(size, ad.page.getByRole('link', { name: 'Flagged feedback' }));
+    await ad.page.getByText(comment).waitFor();
+    await fitsWidth(ad.page, card);
+    const sources = await card.locator('.sources li').count();
+    const bare = /\[\d+\]/.test((await card.locator('.markdown').first().textContent()) ?? '');
+    diag(`[${L}] admin's card: ${sources} sources listed, bare markers ${bare}`);
+    return sources > 0 && !bare;
+  });
+  await screen(ad.page, 'admin-feedback');
+  await check(`[${L}] the admin resolves the flag with a note`, async () => {
+    await card.getByLabel('Resolution note (optional)').fill(note);
+    await targetsAtLeast24(card);
+    await press(size, card.getByRole('button', { name: 'Resolve' }));
+    await ad.page.getByText('Marked as resolved.').waitFor();
+  });
+  await check(`[${L}] teacher 1 sees the resolution and the admin's note on her answer, not "Flagged" forever`, async () => {
+    await p.goto(convUrl);
+    const resolution = p.locator('.flag-resolution');
+    await resolution.waitFor();
+    await fitsWidth(p, resolution);
+    const text = (await resolution.textContent()) ?? '';
+    diag(`[${L}] teacher sees: "${text}"`);
+    return /reviewed your flag/.test(text) && text.includes(note)
+      && (await p.getByRole('button', { name: /Flag resolved/ }).count()) === 1;
+  });
+  await screen(p, 'flag-resolved');
+  await check(`[${L}] she deletes the conversation (the confirmation within the view); the flag outlives it under "All"`, async () => {
+    const drawer = p.getByRole('button', { name: 'Conversations', exact: true });
+    const inDrawer = await drawer.isVisible();
+    if (inDrawer) await press(size, drawer);
+    const current = p.locator('.conv-list li.active');
+    await press(size, current.getByRole('button', { name: /^Actions for / }));
+    await press(size, current.getByRole('button', { name: 'Delete' }));
+    const confirm = p.getByRole('dialog', { name: 'Delete this conversation?' });
+    await confirm.waitFor();
+    await fitsView(p, confirm);
+    await press(size, confirm.getByRole('button', { name: 'Delete' }));
+    // (In the drawer, which may have closed as the page went to "/".)
+    await p.getByText('Conversation deleted.').waitFor({ state: 'attached' });
+    if (inDrawer && await p.locator('#sidebar').isVisible()) {
+      await p.keyboard.press('Escape');
+      await p.locator('#sidebar').waitFor({ state: 'hidden' });
+    }
+    await ad.page.getByLabel('Show', { exact: true }).selectOption('all');
+    const kept = card.locator('.notice.warn');
+    await kept.waitFor();
+    await fitsWidth(ad.page, card);
+    const said = (await kept.textContent()) ?? '';
+    const resolved = (await card.getByText(/^Resolved/).textContent()) ?? '';
+    const sources = await card.locator('.sources li').count();
+    diag(`[${L}] after deleting: "${said.slice(0, 60)}…", ${sources} sources, "${resolved.slice(0, 60)}…"`);
+    return /deleted this conversation/.test(said) && sources > 0 && resolved.includes(note);
+  });
+  await screen(ad.page, 'flag-after-delete');
+  await ad.ctx.close();
+  return t;
+}
+
+// ---- 3. The model fails mid-answer, at one size --------------------------------------
+// In teacher 1's page, signed in at that size.
+async function modelFailureJourney(size, page) {
+  const L = size.label;
+  let quoted = '';
+  await check(`[${L}] the model fails mid-answer: the library's quoted answer takes its place, with the notice, not a failure`, async () => {
+    await stub('/__script', { responses: [{ error_after_chunks: 4, error_message: 'the GPU went away' }] });
+    await newConversation(page, size);
+    const box = page.getByLabel('Your question');
+    await box.fill('How do teams use common formative assessments?');
+    await box.press('Enter');
+    const answer = page.locator('.message.assistant').last();
+    await answer.locator('.sources li').first().waitFor({ timeout: TIMEOUT * 2 });
+    await fitsWidth(page, answer);
+    const failures = await page.locator('.message.assistant .notice.error').count();
+    const notice = ((await answer.locator('p.notice[role="note"]').first().textContent().catch(() => '')) ?? '');
+    quoted = ((await answer.locator('.markdown').first().textContent()) ?? '').slice(0, 160);
+    // The stand-in's own answer begins "Here is what the sources say".
+    diag(`[${L}] failures ${failures}; notice "${notice}"; answer "${quoted}"`);
+    return failures === 0 && notice.length > 0 && quoted.length > 0
+      && !/^Here is what the sources say/.test(quoted);
+  });
+  await screen(page, 'answer-after-model-failure');
+  await check(`[${L}] and that answer is the one saved (the same after a reload)`, async () => {
+    await page.reload();
+    const answer = page.locator('.message.assistant').last();
+    await answer.locator('.sources li').first().waitFor();
+    const text = ((await answer.locator('.markdown').first().textContent()) ?? '').slice(0, 160);
+    return (await page.locator('.message.assistant .notice.error').count()) === 0
+      && (await page.locator('.message.user').count()) === 1 && text === quoted;
+  });
+}
+
+// ---- 4. Try again after the stream is cut, at one size -------------------------------
+async function tryAgainJourney(size, page) {
+  const L = size.label;
+  // A hold of its own at each size: a released hold stays open.
+  const hold = `cut-${L}`;
+  const cutQuestion = `How can a team plan interventions for students who need more time? (${L})`;
+  await check(`[${L}] a worker killed mid-answer: the app says the connection was lost and offers Try again`, async () => {
+    await stub('/__script', { responses: [{ hold }] });
+    await newConversation(page, size);
+    const box = page.getByLabel('Your question');
+    await box.fill(cutQuestion);
+    await box.press('Enter');
+    // The stand-in holds the stream after its first token.
+    const deadline = Date.now() + TIMEOUT;
+    let held = false;
+    while (!held && Date.now() < deadline) {
+      held = (await stub('/__requests')).some((r) => r.outcome === 'held' && r.behaviour?.hold === hold);
+      if (!held) await page.waitForTimeout(100);
+    }
+    if (!held) throw new Error('the model stand-in never held a stream');
+    const pids = workersTalkingToStub();
+    diag(`[${L}] workers streaming from the stand-in: ${pids.join(' ') || 'none'}`);
+    if (pids.length !== 1) throw new Error(`expected one worker on the stand-in, found ${pids.length}`);
+    process.kill(pids[0], 'SIGKILL');
+    const failure = page.locator('.message.assistant .notice.error').last();
+    await failure.waitFor({ timeout: TIMEOUT * 2 });
+    const text = (await failure.textContent()) ?? '';
+    diag(`[${L}] failure shown: ${text}`);
+    await stub('/__release', { hold });
+    await fitsWidth(page, failure);
+    await targetsAtLeast24(failure);
+    return /connection was lost/.test(text)
+      && await failure.getByRole('button', { name: 'Try again' }).isVisible()
+      && (await page.getByLabel('Your question').inputValue()) === cutQuestion;
+  });
+  await screen(page, 'connection-lost');
+  await check(`[${L}] "Try again" answers it in place once the server lets the first attempt go`, async () => {
+    const started = Date.now();
+    await press(size, page.locator('.message.assistant .notice.error').last().getByRole('button', { name: 'Try again' }));
+    const answer = page.locator('.message.assistant').last();
+    // The pool releases the dead worker's question within a moment; the
+    // app waits out a 409 in_progress meanwhile.
+    await answer.locator('.sources li').first().waitFor({ timeout: 180000 });
+    diag(`[${L}] answered ${Math.round((Date.now() - started) / 1000)} s after Try again`);
+    return (await page.locator('.message.assistant .notice.error').count()) === 0
+      && (await page.locator('.message.user').count()) === 1;
+  });
+  await screen(page, 'connection-lost-answered');
+  await check(`[${L}] and a reload shows the question once, with that answer`, async () => {
+    await page.reload();
+    await page.locator('.message.assistant .sources li').first().waitFor();
+    const users = await page.locator('.message.user').allTextContents();
+    return users.length === 1 && users[0].includes(cutQuestion)
+      && (await page.locator('.message.assistant .notice.error').count()) === 0;
+  });
+}
+
 try {
-  // Journeys 1, 2 and 5 at each size (5 at desktop is scenario.mjs);
-  // 3 and 4 at desktop only (README.md: why).
-  // The time each part takes is printed: what the smaller sizes add to
-  // the run (docs/development.md).
+  // Journeys 1 to 6 at each size (5 at desktop is scenario.mjs's),
+  // in one browser against one stack.  The time each part takes is
+  // printed: what the smaller sizes add to the run (docs/development.md).
   const timed = async (what, fn) => {
     const t0 = Date.now();
     const r = await fn();
@@ -458,94 +688,17 @@ try {
   };
   for (const size of [SIZES.tablet, SIZES.phone]) await timed(`teacher ${size.label}`, () => teacherJourney(size));
   for (const size of [SIZES.desktop, SIZES.tablet, SIZES.phone]) await timed(`admin ${size.label}`, () => adminJourney(size));
-  for (const size of [SIZES.tablet, SIZES.phone]) {
+  for (const size of [SIZES.desktop, SIZES.tablet, SIZES.phone]) {
     await timed(`share ${size.label}`, async () => (await shareJourney(size)).ctx.close());
   }
-  const t1 = await timed('share desktop', () => shareJourney(SIZES.desktop));
-  const t34 = Date.now();
-
-  // ---- 3. The model fails mid-answer ------------------------------------------------
-  let quoted = '';
-  await check('the model fails mid-answer: the library\'s quoted answer takes its place, with the notice, not a failure', async () => {
-    const r = await fetch(STUB + '/__script', {
-      method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ responses: [{ error_after_chunks: 4, error_message: 'the GPU went away' }] }),
+  for (const size of [SIZES.desktop, SIZES.tablet, SIZES.phone]) {
+    const t = await timed(`flag ${size.label}`, () => flagJourney(size));
+    await timed(`model failure and Try again ${size.label}`, async () => {
+      await modelFailureJourney(size, t.page);
+      await tryAgainJourney(size, t.page);
     });
-    if (!r.ok) throw new Error(`could not script the model stand-in: ${r.status}`);
-    await t1.page.getByRole('button', { name: 'New conversation' }).click();
-    const box = t1.page.getByLabel('Your question');
-    await box.fill('How do teams use common formative assessments?');
-    await box.press('Enter');
-    const answer = t1.page.locator('.message.assistant').last();
-    await answer.locator('.sources li').first().waitFor({ timeout: TIMEOUT * 2 });
-    const failures = await t1.page.locator('.message.assistant .notice.error').count();
-    const notice = ((await answer.locator('p.notice[role="note"]').first().textContent().catch(() => '')) ?? '');
-    quoted = ((await answer.locator('.markdown').first().textContent()) ?? '').slice(0, 160);
-    // The stand-in's own answer begins "Here is what the sources say".
-    diag(`failures ${failures}; notice "${notice}"; answer "${quoted}"`);
-    return failures === 0 && notice.length > 0 && quoted.length > 0
-      && !/^Here is what the sources say/.test(quoted);
-  });
-  await screen(t1.page, 'answer-after-model-failure', { all: true });
-  await check('and that answer is the one saved (the same after a reload)', async () => {
-    await t1.page.reload();
-    const answer = t1.page.locator('.message.assistant').last();
-    await answer.locator('.sources li').first().waitFor();
-    const text = ((await answer.locator('.markdown').first().textContent()) ?? '').slice(0, 160);
-    return (await t1.page.locator('.message.assistant .notice.error').count()) === 0
-      && (await t1.page.locator('.message.user').count()) === 1 && text === quoted;
-  });
-
-  // ---- 4. Try again after the stream is cut --------------------------------------------------
-  const cutQuestion = 'How can a team plan interventions for students who need more time?';
-  await check('a worker killed mid-answer: the app says the connection was lost and offers Try again', async () => {
-    await stub('/__script', { responses: [{ hold: 'cut' }] });
-    await t1.page.getByRole('button', { name: 'New conversation' }).click();
-    const box = t1.page.getByLabel('Your question');
-    await box.fill(cutQuestion);
-    await box.press('Enter');
-    // The stand-in holds the stream after its first token.
-    const deadline = Date.now() + TIMEOUT;
-    let held = false;
-    while (!held && Date.now() < deadline) {
-      held = (await stub('/__requests')).some((r) => r.outcome === 'held');
-      if (!held) await t1.page.waitForTimeout(100);
-    }
-    if (!held) throw new Error('the model stand-in never held a stream');
-    const pids = workersTalkingToStub();
-    diag(`workers streaming from the stand-in: ${pids.join(' ') || 'none'}`);
-    if (pids.length !== 1) throw new Error(`expected one worker on the stand-in, found ${pids.length}`);
-    process.kill(pids[0], 'SIGKILL');
-    const failure = t1.page.locator('.message.assistant .notice.error').last();
-    await failure.waitFor({ timeout: TIMEOUT * 2 });
-    const text = (await failure.textContent()) ?? '';
-    diag(`failure shown: ${text}`);
-    await stub('/__release', { hold: 'cut' });
-    return /connection was lost/.test(text)
-      && await failure.getByRole('button', { name: 'Try again' }).isVisible()
-      && (await t1.page.getByLabel('Your question').inputValue()) === cutQuestion;
-  });
-  await screen(t1.page, 'connection-lost', { all: true });
-  await check('"Try again" answers it in place once the server lets the first attempt go', async () => {
-    const started = Date.now();
-    await t1.page.locator('.message.assistant .notice.error').last().getByRole('button', { name: 'Try again' }).click();
-    const answer = t1.page.locator('.message.assistant').last();
-    // The pool releases the dead worker's question within a moment; the
-    // app waits out a 409 in_progress meanwhile.
-    await answer.locator('.sources li').first().waitFor({ timeout: 180000 });
-    diag(`answered ${Math.round((Date.now() - started) / 1000)} s after Try again`);
-    return (await t1.page.locator('.message.assistant .notice.error').count()) === 0
-      && (await t1.page.locator('.message.user').count()) === 1;
-  });
-  await screen(t1.page, 'connection-lost-answered', { all: true });
-  await check('and a reload shows the question once, with that answer', async () => {
-    await t1.page.reload();
-    await t1.page.locator('.message.assistant .sources li').first().waitFor();
-    const users = await t1.page.locator('.message.user').allTextContents();
-    return users.length === 1 && users[0].includes(cutQuestion)
-      && (await t1.page.locator('.message.assistant .notice.error').count()) === 0;
-  });
-  diag(`time: model failure and Try again (desktop) ${((Date.now() - t34) / 1000).toFixed(1)} s`);
+    await t.ctx.close();
+  }
 } catch (e) {
   ok(false, 'the journeys ran to the end', e && e.stack ? e.stack : e);
 } finally {

@@ -66,28 +66,15 @@ const labelOf = (vp) => Object.values(SIZES).find((s) => s.viewport.width === vp
 
 /** screen(page, name): an axe scan (WCAG 2.0/2.1 A and AA; no serious or
  * critical finding) and a screenshot, SHOTS/NN-NAME-SIZE.png, at the
- * size the page is at (a journey run at tablet or phone size).  A page
- * at desktop size whose journey runs at desktop only (all: true) is
- * scanned and photographed at the three sizes in turn. */
+ * size the page is at (each journey runs at each size in a context of
+ * that size). */
 export function screens(shots) {
   let shot = 0;
-  return async function screen(page, name, { all = false } = {}) {
+  return async function screen(page, name) {
     shot += 1;
-    const base = `${String(shot).padStart(2, '0')}-${name}`;
-    const size = page.viewportSize() ?? DESKTOP;
-    if (!all) {
-      const label = labelOf(size);
-      await axeScan(page, `${name} (${label})`);
-      await page.screenshot({ path: join(shots, `${base}-${label}.png`), fullPage: false });
-      return;
-    }
-    for (const s of Object.values(SIZES)) {
-      await page.setViewportSize(s.viewport);
-      await page.waitForTimeout(100);
-      await axeScan(page, `${name} (${s.label})`);
-      await page.screenshot({ path: join(shots, `${base}-${s.label}.png`), fullPage: false });
-    }
-    await page.setViewportSize(size);
+    const label = labelOf(page.viewportSize() ?? DESKTOP);
+    await axeScan(page, `${name} (${label})`);
+    await page.screenshot({ path: join(shots, `${String(shot).padStart(2, '0')}-${name}-${label}.png`), fullPage: false });
   };
 }
 

@@ -73,12 +73,15 @@ export function FeedbackScreen() {
   return (
     <section aria-labelledby="feedback-title">
       <h1 id="feedback-title" tabIndex={-1}>Flagged feedback</h1>
-      <label htmlFor="flag-filter">Show</label>
-      <select id="flag-filter" value={filter} onChange={(e) => setFilter(e.target.value as typeof filter)}>
-        <option value="open">Open</option>
-        <option value="resolved">Resolved</option>
-        <option value="all">All</option>
-      </select>
+      {/* A row: the label beside its select, with a gap (they touched). */}
+      <div className="row">
+        <label htmlFor="flag-filter">Show</label>
+        <select id="flag-filter" value={filter} onChange={(e) => setFilter(e.target.value as typeof filter)}>
+          <option value="open">Open</option>
+          <option value="resolved">Resolved</option>
+          <option value="all">All</option>
+        </select>
+      </div>
       <p role="status" className="status-text">{status}</p>
       {error && <p role="alert" className="error-text">{error}</p>}
       {items.length === 0 ? <p>Nothing is flagged.</p> : (
