@@ -14,10 +14,15 @@
 #include "util/log.h"
 
 /* A flagged item for admins: f the feedback, a the answer, u who
- * flagged, r who resolved, q the question just before the answer. */
+ * flagged, r who resolved, q the question just before the answer, vc
+ * the answer's conversation; viewer is the parameter holding the admin
+ * who reads the item: the conversation's id is given only when it is
+ * hers (an admin gets a 404 on anyone else's conversation, so a link
+ * there would lead nowhere). */
 /* clang-format off */
-#define FLAG_ITEM_JSON                                                                             \
+#define FLAG_ITEM_JSON(viewer)                                                                     \
     "json_build_object('message_id', f.message_id, "                                               \
+    "'conversation_id', CASE WHEN vc.user_id = " viewer "::uuid THEN vc.id END, "                  \
     "'status', CASE WHEN f.resolved_at IS NULL THEN 'open' ELSE 'resolved' END, "                  \
     "'rating', CASE f.rating WHEN 1 THEN 'up' ELSE 'down' END, "                                   \
     "'reasons', to_json(f.reasons), 'comment', f.comment, "                                        \
@@ -45,7 +50,8 @@
     "LEFT JOIN users r ON r.id = f.resolved_by "                                                   \
     "LEFT JOIN LATERAL (SELECT q.id, q.content, q.created_at FROM messages q "                     \
     "  WHERE am.id IS NOT NULL AND q.conversation_id = a.conversation_id AND q.role = 'user' "     \
-    "  AND q.seq < a.seq ORDER BY q.seq DESC LIMIT 1) q ON true "
+    "  AND q.seq < a.seq ORDER BY q.seq DESC LIMIT 1) q ON true "                                  \
+    "LEFT JOIN conversations vc ON vc.id = am.conversation_id "
 
 /* clang-format off */
 
@@ -77,17 +83,18 @@
     "  " SQL_FEEDBACK_FIELDS("f") ") FROM saved f) FROM m"
 
 /* $1 status (open|resolved|all), $2/$3 cursor (usec, id) or NULL, $4 page
- * size + 1: the item, its position. */
+ * size + 1, $5 the admin reading: the item, its position. */
 #define LIST_SQL                                                                                   \
-    "SELECT " FLAG_ITEM_JSON ", " SQL_USEC("f.flagged_at") ", f.message_id "                       \
+    "SELECT " FLAG_ITEM_JSON("$5") ", " SQL_USEC("f.flagged_at") ", f.message_id "                       \
     FLAG_ITEM_FROM                                                                                 \
     "WHERE f.flagged AND ($1 = 'all' OR (f.resolved_at IS NULL) = ($1 = 'open')) "                 \
     "AND ($2::bigint IS NULL "                                                                     \
     "  OR (f.flagged_at, f.message_id) < (" SQL_FROM_USEC("$2") ", $3::uuid)) "                    \
     "ORDER BY f.flagged_at DESC, f.message_id DESC LIMIT $4::int"
 
-/* $1 message. */
-#define ITEM_SQL "SELECT " FLAG_ITEM_JSON " " FLAG_ITEM_FROM "WHERE f.flagged AND f.message_id = $1"
+/* $1 message, $2 the admin reading. */
+#define ITEM_SQL                                                                                   \
+    "SELECT " FLAG_ITEM_JSON("$2") " " FLAG_ITEM_FROM "WHERE f.flagged AND f.message_id = $1"
 
 /* clang-format on */
 
@@ -148,7 +155,7 @@ static bool add_items(json_object *list, const PGresult *res, int n)
 json_object *feedback_flagged_list(struct db *db, const struct feedback_query *q)
 {
     char usec[24], limit[24];
-    const char *params[4];
+    const char *params[5];
     json_object *list, *out;
     PGresult *res;
     int n, shown;
@@ -159,7 +166,8 @@ json_object *feedback_flagged_list(struct db *db, const struct feedback_query *q
     params[1] = q->after ? usec : NULL;
     params[2] = q->after ? q->after_id : NULL;
     params[3] = limit;
-    res = db_exec(db, LIST_SQL, 4, params, true);
+    params[4] = q->viewer_id;
+    res = db_exec(db, LIST_SQL, 5, params, true);
     if (res == NULL)
         return NULL;
     n = PQntuples(res);
@@ -189,11 +197,12 @@ json_object *feedback_flagged_list(struct db *db, const struct feedback_query *q
     return out;
 }
 
-/* Reads one flagged item (any status).  Returns it (caller puts) or NULL. */
-static json_object *flag_item(struct db *db, const char *message_id)
+/* Reads one flagged item (any status) as viewer_id sees it.  Returns it
+ * (caller puts) or NULL. */
+static json_object *flag_item(struct db *db, const char *message_id, const char *viewer_id)
 {
-    const char *params[1] = {message_id};
-    PGresult *res = db_exec(db, ITEM_SQL, 1, params, true);
+    const char *params[2] = {message_id, viewer_id};
+    PGresult *res = db_exec(db, ITEM_SQL, 2, params, true);
     json_object *item = NULL;
 
     if (res == NULL)
@@ -244,6 +253,6 @@ enum db_status feedback_resolve(struct db *db, const char *admin_id, const char 
     }
     if (!store_tx(db, "COMMIT"))
         return DB_ERROR;
-    *item = flag_item(db, message_id);
+    *item = flag_item(db, message_id, admin_id);
     return *item != NULL ? DB_OK : DB_ERROR;
 }

@@ -42,15 +42,18 @@ struct feedback_query {
     bool after;         /* a cursor was given: flags after (usec, id) */
     int64_t after_usec;
     char after_id[CURSOR_UUID_LEN + 1];
-    int64_t limit; /* 1..100 */
+    int64_t limit;         /* 1..100 */
+    const char *viewer_id; /* the admin reading (borrowed) */
 };
 
 /* Lists flagged feedback, most recently flagged first.  Returns a new
  * object {"feedback": [item...], "next_cursor": string|null} (caller
  * puts), or NULL when the database failed.  An item is {message_id,
- * status, rating, reasons, comment, flagged_at, flagged_by: {id, name,
- * email}, resolved_at, resolved_by: {id, name}|null, resolution_note,
- * question: {id, content, created_at}|null, answer: message}. */
+ * conversation_id, status, rating, reasons, comment, flagged_at,
+ * flagged_by: {id, name, email}, resolved_at, resolved_by: {id,
+ * name}|null, resolution_note, question: {id, content,
+ * created_at}|null, answer: message}; conversation_id is null unless
+ * the answer's conversation is q->viewer_id's own. */
 json_object *feedback_flagged_list(struct db *db, const struct feedback_query *q)
     __attribute__((nonnull, warn_unused_result));
 

@@ -100,11 +100,13 @@ void h_admin_feedback_list(struct request *req)
 {
     static const char *const params[] = {"status", "limit", "cursor", NULL};
     static const char *const statuses[] = {"open", "resolved", "all", NULL};
+    const struct auth_user *u = req->user;
     struct feedback_query q;
     const char *cursor;
     json_object *out;
 
     memset(&q, 0, sizeof(q));
+    q.viewer_id = u->id;
     if (!query_only_params(req, params) || !query_enum(req, "status", statuses, "open", &q.status)
         || !query_int(req, "limit", 1, LIST_MAX, LIST_DEFAULT, &q.limit))
         return;

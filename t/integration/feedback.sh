@@ -191,6 +191,26 @@ as ed POST "/api/messages/$a_gone/feedback" --data '{"rating":"up"}'
 is "$HTTP_STATUS" 404 "the deleted answer can no longer be rated"
 stack_psql -- -c "DELETE FROM feedback WHERE message_id = '$a_gone'" >/dev/null
 
+# ---- A link to the answer only where the admin may open it (issue 19) --------------------------
+conv_ada=$(new_conversation ada "Ada's own")
+add_message "$conv_ada" user "How do we start a team?" >/dev/null
+a_ada=$(add_message "$conv_ada" assistant "Begin with norms.")
+fb ada "$a_ada" '{"rating":"down","reasons":["incomplete"],"flag":true}'
+conv_ed2=$(new_conversation ed "Ed's second")
+add_message "$conv_ed2" user "How do we pace a unit?" >/dev/null
+a_ed2=$(add_message "$conv_ed2" assistant "Plan backwards.")
+fb ed "$a_ed2" '{"rating":"down","reasons":["incomplete"],"flag":true}'
+as ada GET /api/admin/feedback
+is "$(jp 'join ",", map { $_->{message_id} . "=" . ($_->{conversation_id} // "null") } @{$d->{feedback}}')" \
+    "$a_ed2=null,$a_ada=$conv_ada" \
+    "the admin's own flagged answer carries its conversation's id; a teacher's does not"
+unlike "$HTTP_BODY" "$conv_ed2" "the teacher's conversation id appears nowhere in the list"
+as ada POST "/api/admin/feedback/$a_ada/resolve" --data '{}'
+is "$HTTP_STATUS $(json_get conversation_id)" "200 $conv_ada" "resolving her own flag: the item keeps the id"
+as ada POST "/api/admin/feedback/$a_ed2/resolve" --data '{}'
+is "$HTTP_STATUS $(json_get conversation_id)" "200 null" "resolving a teacher's flag: no id"
+stack_psql -- -c "DELETE FROM feedback WHERE message_id IN ('$a_ada', '$a_ed2')" >/dev/null
+
 # ---- Pages of flags ---------------------------------------------------------------------------------
 # 13 flagged answers: 5 flagged at the same instant (ties broken by message
 # id), the rest a microsecond apart.

@@ -184,6 +184,8 @@ export interface IngestJob {
 
 export interface FlaggedFeedback {
   message_id: string;
+  /** the answer's conversation, only when it is the reading admin's own */
+  conversation_id?: string | null;
   status: 'open' | 'resolved';
   rating: 'up' | 'down';
   reasons: FeedbackReason[];

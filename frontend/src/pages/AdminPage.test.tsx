@@ -129,6 +129,7 @@ describe('admin', () => {
     render(<App />);
     const card = (await screen.findByText('Wrong chapter')).closest('li') as HTMLElement;
     expect(within(card).getByText('What is RTI?')).toBeInTheDocument();
+    expect(within(card).queryByRole('link', { name: /Open this answer/ })).toBeNull();
     expect(within(card).getByText('Inaccurate', { exact: false })).toBeInTheDocument();
     await userEvent.type(within(card).getByLabelText('Resolution note (optional)'), 'Fixed the source');
     await userEvent.click(within(card).getByRole('button', { name: 'Resolve' }));
@@ -166,5 +167,27 @@ describe('admin', () => {
     ]);
     await userEvent.click(within(card).getByRole('button', { name: 'Source 2' }));
     expect(items[1]).toHaveFocus();
+  });
+
+  it('links a flag on the admin\'s own answer to its conversation, and only that one', async () => {
+    history.replaceState(null, '', '/admin/feedback');
+    const base = {
+      status: 'open', rating: 'down', reasons: [], flagged_at: '2026-05-11T14:03:09Z',
+      flagged_by: { id: 'a', name: 'Ada', email: 'ada@example.org' }, resolved_at: null, resolved_by: null,
+      resolution_note: null, question: null,
+    };
+    const own = { ...base, message_id: 'm3', comment: 'My own', conversation_id: 'c-own',
+      answer: { id: 'm3', role: 'assistant', content: 'Begin with norms.', citations: [] } };
+    const other = { ...base, message_id: 'm4', comment: 'A teacher\'s', conversation_id: null,
+      answer: { id: 'm4', role: 'assistant', content: 'Plan backwards.', citations: [] } };
+    mockServer({
+      'GET /api/me': () => json(200, ADMIN),
+      'GET /api/admin/feedback': () => json(200, { feedback: [own, other], next_cursor: null }),
+    });
+    render(<App />);
+    const mine = (await screen.findByText('My own')).closest('li') as HTMLElement;
+    expect(within(mine).getByRole('link', { name: 'Open this answer in your conversation' })).toHaveAttribute('href', '/c/c-own');
+    const theirs = screen.getByText('A teacher\'s').closest('li') as HTMLElement;
+    expect(within(theirs).queryByRole('link')).toBeNull();
   });
 });

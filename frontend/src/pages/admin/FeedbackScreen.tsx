@@ -7,6 +7,7 @@ import type { FlaggedFeedback } from '../../api/types';
 import { citationLabel, formatDate, REASONS, renumberCitations, withoutMarkup } from '../../format';
 import { Markdown } from '../../components/Markdown';
 import { teacherMessage } from '../../api/errors';
+import { Link } from '../../router';
 
 /** The flagged answer with its sources: numbered 1..n in the text and
  * the list (as the teacher saw them), each marker moving focus to its
@@ -102,6 +103,12 @@ export function FeedbackScreen() {
               )}
               <h3>Answer</h3>
               <FlaggedAnswer f={f} />
+              {/* Only the admin's own conversations can be opened (anyone
+                  else's is a 404 for her too): the server gives the id
+                  only then. */}
+              {f.conversation_id && (
+                <p><Link href={`/c/${f.conversation_id}`}>Open this answer in your conversation</Link></p>
+              )}
               {f.status === 'resolved' ? (
                 <p className="notice subtle">Resolved{f.resolved_by ? ` by ${f.resolved_by.name}` : ''} on {formatDate(f.resolved_at)}{f.resolution_note ? `: ${f.resolution_note}` : ''}</p>
               ) : (
