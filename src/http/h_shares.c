@@ -31,6 +31,7 @@
 #include "http/handlers.h"
 #include "http/request.h"
 #include "http/response.h"
+#include "http/session.h"
 #include "http/validate.h"
 #include "http/viewer.h"
 #include "util/arena.h"
