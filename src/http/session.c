@@ -94,7 +94,8 @@ void session_destroy(struct request *req)
 {
     const struct auth_user *u = req->user;
 
-    if (u != NULL && req->db != NULL)
+    /* A loaded session came from the database: req->db is set. */
+    if (u != NULL)
         session_delete(req->db, u->session_hash);
     set_cookie(req, "");
 }
