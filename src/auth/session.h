@@ -5,6 +5,10 @@
  * Secure, HttpOnly, SameSite=Lax, Path=/; on plain-HTTP localhost
  * plc_session without Secure).  The database holds only its SHA-256, the
  * user, a per-session CSRF token, and the idle and absolute expiry.
+ *
+ * This header says what a signed-in user is and what the cookie is
+ * called; starting, finding and ending a session for a request, and the
+ * router's guard, are http/session.h.
  */
 #ifndef PLC_AUTH_SESSION_H
 #define PLC_AUTH_SESSION_H
@@ -14,8 +18,6 @@
 #include "auth/roles.h"
 
 struct config;
-struct request;
-struct route;
 
 /* The signed-in user, allocated in the request's arena (req->user). */
 struct auth_user {
@@ -35,23 +37,5 @@ bool session_cookie_secure(const struct config *cfg) __attribute__((nonnull));
 
 /* The cookie's name for this deployment. */
 const char *session_cookie_name(const struct config *cfg) __attribute__((nonnull));
-
-/* Starts a session for user_id: stores its digest, sets the cookie on the
- * response, and ends the user's least recently used sessions beyond
- * PLCCOACH_SESSIONS_PER_USER.  Returns the session's CSRF token (arena), or NULL after
- * setting a 500. */
-const char *session_create(struct request *req, const char *user_id) __attribute__((nonnull));
-
-/* Finds the request's session, refreshing its idle timer.  On success sets
- * req->user and returns true.  Returns false when there is no valid
- * session (no response set), or after a database error (503 set, and
- * *failed true). */
-bool session_load(struct request *req, bool *failed) __attribute__((nonnull));
-
-/* Ends the current session (if any) and expires the cookie. */
-void session_destroy(struct request *req) __attribute__((nonnull));
-
-/* The router guard: sessions, roles, Origin and CSRF token checks. */
-bool auth_guard(struct request *req, const struct route *route) __attribute__((nonnull));
 
 #endif

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "auth/password.h"
-#include "auth/session.h"
+#include "auth/roles.h"
 #include "auth/signin.h"
 #include "cli/commands.h"
 #include "db/db.h"

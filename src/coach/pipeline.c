@@ -411,7 +411,8 @@ static long answer_lease_s(const struct config *cfg)
 }
 
 /* Step 5: the question is saved before anything is generated (or, asked
- * again in place, claimed again); then the meta event. */
+ * again in place, claimed again); then the meta event.  Runs once per
+ * ask: it sets a->question_saved and keeps its result in a->save_st. */
 static enum coach_status ask_save_question(struct ask *a)
 {
     const struct coach_request *rq = a->rq;
@@ -419,6 +420,7 @@ static enum coach_status ask_save_question(struct ask *a)
     enum db_status s = DB_OK;
     json_object *meta;
 
+    a->question_saved = true;
     if (saved && rq->retry_of != NULL) {
         s = msg_reask(a->db, rq->user_id, rq->conversation_id, rq->retry_of, answer_lease_s(a->cfg),
                       a->answer_id);
@@ -441,11 +443,13 @@ static enum coach_status ask_save_question(struct ask *a)
         buf_free(&title);
     }
     switch (s) {
-    case DB_OK: break;
-    case DB_NOT_FOUND: return COACH_NOT_FOUND;
-    case DB_CONFLICT: return COACH_CONFLICT;
-    default: return COACH_DB_ERROR;
+    case DB_OK: a->save_st = COACH_OK; break;
+    case DB_NOT_FOUND: a->save_st = COACH_NOT_FOUND; break;
+    case DB_CONFLICT: a->save_st = COACH_CONFLICT; break;
+    default: a->save_st = COACH_DB_ERROR; break;
     }
+    if (a->save_st != COACH_OK)
+        return a->save_st;
     if (saved) {
         /* Should this process die before the ask ends, the master marks
          * the question and the next worker releases its lease. */
@@ -509,9 +513,7 @@ static bool gen_sent(void *ctx)
 
     if (a->question_saved) /* saved before the call (asked again in place) */
         return a->save_st == COACH_OK;
-    a->question_saved = true;
-    a->save_st = ask_save_question(a);
-    return a->save_st == COACH_OK;
+    return ask_save_question(a) == COACH_OK;
 }
 
 /* Whether step 5 runs inside step 6b (gen_sent) rather than before step 6:
@@ -838,11 +840,8 @@ enum coach_status coach_ask(struct db *db, const struct config *cfg, const struc
     }
     if (st == COACH_OK) {
         ask_route(&a);
-        if (!ask_saves_with_model(&a)) {
-            st = ask_save_question(&a);
-            a.question_saved = true; /* ask_generate must not claim it again */
-            a.save_st = st;
-        }
+        if (!ask_saves_with_model(&a))
+            st = ask_save_question(&a); /* ask_generate will not claim it again */
     }
     if (st == COACH_OK)
         st = ask_answer(&a);

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "db/conversations.h"
+#include "db/status.h"
 #include "util/arena.h"
 
 struct db;

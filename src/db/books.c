@@ -10,7 +10,6 @@
 
 #include "db/audit.h"
 #include "db/books.h"
-#include "db/conversations.h"
 #include "db/db.h"
 #include "db/rows.h"
 #include "db/sql.h"

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "db/conversations.h"
+#include "db/status.h"
 #include "db/exports.h"
 #include "util/arena.h"
 

@@ -91,16 +91,6 @@ enum {
     COL_USEC
 };
 
-bool store_tx(struct db *db, const char *command)
-{
-    PGresult *res = db_exec(db, command, 0, NULL, false);
-
-    if (res == NULL)
-        return false;
-    PQclear(res);
-    return true;
-}
-
 bool store_json(const PGresult *res, int row, int col, json_object **out)
 {
     const char *text = db_value(res, row, col);

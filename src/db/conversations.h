@@ -79,9 +79,6 @@ enum db_status conv_delete(struct db *db, const char *user_id, const char *id, c
 json_object *conv_messages(struct db *db, const char *conv_id, const char *feedback_user,
                            const char *share_id) __attribute__((nonnull(1, 2), warn_unused_result));
 
-/* Runs BEGIN, COMMIT or ROLLBACK.  Returns false (logged) on failure. */
-bool store_tx(struct db *db, const char *command) __attribute__((nonnull));
-
 /* Parses the JSON text that PostgreSQL built at (row, col) into *out
  * (caller puts; NULL for SQL NULL).  Returns false (logged) when it is not
  * JSON, which would be a bug in a query. */

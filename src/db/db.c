@@ -451,6 +451,16 @@ const char *db_value(const PGresult *res, int row, int col)
     return PQgetvalue(res, row, col);
 }
 
+bool store_tx(struct db *db, const char *command)
+{
+    PGresult *res = db_exec(db, command, 0, NULL, false);
+
+    if (res == NULL)
+        return false;
+    PQclear(res);
+    return true;
+}
+
 bool db_command(struct db *db, const char *sql, int nparams, const char *const *params)
 {
     PGresult *r = db_exec(db, sql, nparams, params, false);

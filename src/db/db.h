@@ -108,6 +108,10 @@ PGconn *db_conn(struct db *db) __attribute__((nonnull));
 PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params,
                   bool idempotent) __attribute__((nonnull(1, 2), warn_unused_result));
 
+/* Runs BEGIN, COMMIT or ROLLBACK on the connection (a transaction that
+ * the caller holds).  Returns false (logged) on failure. */
+bool store_tx(struct db *db, const char *command) __attribute__((nonnull));
+
 /* Runs a statement whose rows do not matter (BEGIN, INSERT, ...), not
  * idempotent.  Returns false when it failed (logged, db->last_error). */
 bool db_command(struct db *db, const char *sql, int nparams, const char *const *params)

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "db/conversations.h"
+#include "db/status.h"
 
 struct db;
 

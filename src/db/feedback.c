@@ -9,6 +9,7 @@
 
 #include "db/audit.h"
 #include "db/conv_sql.h"
+#include "db/conversations.h"
 #include "db/db.h"
 #include "db/feedback.h"
 #include "util/log.h"

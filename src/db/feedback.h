@@ -14,7 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "db/conversations.h"
+#include "db/status.h"
+#include "util/cursor.h"
 
 struct db;
 

@@ -10,6 +10,7 @@
 #include <openssl/rand.h>
 
 #include "db/conv_sql.h"
+#include "db/conversations.h"
 #include "db/db.h"
 #include "db/messages.h"
 #include "db/rows.h"

@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "db/conversations.h"
+#include "db/status.h"
 #include "util/arena.h"
 
 struct db;

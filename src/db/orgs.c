@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "db/audit.h"
-#include "db/conversations.h"
 #include "db/db.h"
 #include "db/rows.h"
 #include "db/orgs.h"

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "db/conversations.h"
+#include "db/status.h"
 
 struct db;
 

@@ -11,7 +11,7 @@
 #ifndef PLC_DB_SIGNIN_LINKS_H
 #define PLC_DB_SIGNIN_LINKS_H
 
-#include "db/conversations.h"
+#include "db/status.h"
 
 struct db;
 

@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "db/conversations.h"
+#include "db/status.h"
 #include "util/arena.h"
 
 struct db;

@@ -80,10 +80,7 @@ void h_client_errors(struct request *req)
         || !body_string(req, body, "stack", 0, 8000, false, &stack)
         || !body_string(req, body, "component", 0, 200, false, &component))
         return;
-    if (req->db == NULL) {
-        resp_db_unavailable(req);
-        return;
-    }
+    /* take() answers 503 when the worker has no database. */
     if (!take(req, "ip", request_client_ip(req) ? request_client_ip(req) : "unknown"))
         return;
     cookie = request_cookie(req, session_cookie_name(req->cfg));

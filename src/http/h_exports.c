@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/session.h"
 #include "db/exports.h"
 #include "db/ratelimit.h"
 #include "export/export.h"

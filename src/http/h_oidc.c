@@ -39,6 +39,7 @@
 #include "http/handlers.h"
 #include "http/request.h"
 #include "http/response.h"
+#include "http/session.h"
 #include "http/validate.h"
 #include "util/alloc.h"
 #include "util/arena.h"

@@ -3,9 +3,10 @@
  */
 #include "config.h"
 
-#include "auth/session.h"
+#include "auth/roles.h"
 #include "http/handlers.h"
 #include "http/routes.h"
+#include "http/session.h"
 
 const struct route app_routes[] = {
     {"GET", "/health", h_health, ROUTE_PUBLIC, ROLE_ANY,

@@ -9,6 +9,7 @@
 #include "http/handlers.h"
 #include "http/request.h"
 #include "http/response.h"
+#include "http/session.h"
 #include "http/viewer.h"
 #include "util/cfg.h"
 

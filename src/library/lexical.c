@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/types.h>
 
-#include "db/conversations.h"
 #include "db/db.h"
 #include "db/lexicon.h"
 #include "library/analyze.h"

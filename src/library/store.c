@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "db/books.h"
-#include "db/conversations.h"
 #include "db/db.h"
 #include "db/pages.h"
 #include "library/domains.h"

@@ -1,15 +1,16 @@
-/* Tests for auth/session without a database: roles, cookie naming, and the
- * guard's decisions that come before any query (Origin, missing cookie,
- * malformed cookie). The database paths are t/integration/auth.sh. */
+/* Tests for auth/session and http/session without a database: roles,
+ * cookie naming, and the guard's decisions that come before any query
+ * (Origin, missing cookie, malformed cookie). The database paths are t/integration/auth.sh. */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "auth/session.h"
-#include "http/router.h"
 #include "http/request.h"
 #include "http/response.h"
+#include "http/router.h"
+#include "http/session.h"
 #include "tap/basic.h"
 #include "tap/memio.h"
 #include "util/alloc.h"

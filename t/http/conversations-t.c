@@ -4,8 +4,9 @@
  * bad queries and bodies are 400; a shared link asks for sign-in first).
  * A request that passes validation reaches the database, which is down
  * here (a signed-in route always has a struct db, http/router.h; its
- * connection fails at once), hence 503.  The queries are t/integration/{conversations,
- * feedback,shares}.sh. */
+ * connection fails at once), hence 503.  The public routes are also run
+ * with no database at all (req->db NULL), as a worker without one meets
+ * them.  The queries are t/integration/{conversations,feedback,shares}.sh. */
 #include "config.h"
 
 #include <stdio.h>
@@ -26,7 +27,8 @@
 #define TOKEN "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 static struct config cfg;
-static struct db db; /* never connects: PLCCOACH_DATABASE_URL names no server */
+static struct db db;               /* never connects: PLCCOACH_DATABASE_URL names no server */
+static struct db *worker_db = &db; /* NULL: a worker without a database */
 
 /* Signs every guarded request in as an admin (no database needed). */
 static bool fake_guard(struct request *req, const struct route *route)
@@ -74,8 +76,9 @@ static const char *run(const char *method, const char *uri, const char *body)
     }
     env[n] = NULL;
     memio_init(&m, body, &io);
-    request_init(&req, &cfg, &db, &io);
-    db_request_begin(&db);
+    request_init(&req, &cfg, worker_db, &io);
+    if (worker_db != NULL)
+        db_request_begin(worker_db);
     if (request_parse(&req, env))
         router_dispatch(&r, &req);
     o = json_tokener_parse(buf_str(&req.resp.body));
@@ -319,6 +322,21 @@ static void test_shares(void)
               "public: upper-case hex is not a token");
     is_string("503 db_unavailable", run("GET", "/api/shared/" TOKEN, NULL),
               "public: a well-formed token reaches the database");
+
+    /* The public routes are the ones that may meet a worker without a
+     * database (signed-in routes never do: the guard loads the session
+     * from it); the shared-link limit answers 503 before any query. */
+    worker_db = NULL;
+    is_string("503 db_unavailable", run("GET", "/api/shared/" TOKEN, NULL),
+              "public, no database: a well-formed token is 503");
+    is_string("503 db_unavailable", run("GET", "/api/shared/" TOKEN "/about", NULL),
+              "public, no database: who shared what is 503");
+    is_string("404 not_found", run("GET", "/api/shared/nonsense/about", NULL),
+              "public, no database: a malformed token is still 404");
+    is_string("503 db_unavailable",
+              run("POST", "/api/client-errors", "{\"message\":\"TypeError: x is undefined\"}"),
+              "no database: a browser error report is 503 (its limit's check)");
+    worker_db = &db;
     cfg.share_public = false;
 }
 
@@ -331,7 +349,7 @@ int main(void)
     if (!config_load(&cfg, err, sizeof(err)))
         bail("config: %s", err);
     db_init(&db, &cfg);
-    plan(4 + 25 + 16 + 13);
+    plan(4 + 25 + 16 + 17);
     test_table();
     test_conversations();
     test_feedback();

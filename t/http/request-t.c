@@ -132,6 +132,23 @@ static void post_env(const char **env, const char *ctype, const char *clen)
     env[4] = NULL;
 }
 
+/* Posts body as JSON; returns the status it was refused with, or 0 when
+ * request_json() accepted it. */
+static int json_refusal(const char *body)
+{
+    struct fixture f;
+    const char *env[5];
+    char clen[64];
+    int status;
+
+    snprintf(clen, sizeof(clen), "CONTENT_LENGTH=%zu", strlen(body));
+    post_env(env, "CONTENT_TYPE=application/json", clen);
+    start(&f, env, body);
+    status = request_json(&f.req) == NULL ? f.req.resp.status : 0;
+    finish(&f);
+    return status;
+}
+
 static void test_json(void)
 {
     struct fixture f;
@@ -164,33 +181,12 @@ static void test_json(void)
     is_int(400, f.req.resp.status, "and 400");
     finish(&f);
 
-    body = "[1,2,3]";
-    snprintf(clen, sizeof(clen), "CONTENT_LENGTH=%zu", strlen(body));
-    post_env(env, "CONTENT_TYPE=application/json", clen);
-    start(&f, env, body);
-    ok(request_json(&f.req) == NULL, "a JSON array is refused (objects only)");
-    finish(&f);
-
-    body = "{\"a\":1} {\"b\":2}";
-    snprintf(clen, sizeof(clen), "CONTENT_LENGTH=%zu", strlen(body));
-    post_env(env, "CONTENT_TYPE=application/json", clen);
-    start(&f, env, body);
-    ok(request_json(&f.req) == NULL, "trailing bytes after the object refused");
-    finish(&f);
-
-    body = "{\"a\":'single'}";
-    snprintf(clen, sizeof(clen), "CONTENT_LENGTH=%zu", strlen(body));
-    post_env(env, "CONTENT_TYPE=application/json", clen);
-    start(&f, env, body);
-    ok(request_json(&f.req) == NULL, "non-standard JSON (single quotes) refused");
-    finish(&f);
-
-    body = "{\"a\":\"\xff\"}";
-    snprintf(clen, sizeof(clen), "CONTENT_LENGTH=%zu", strlen(body));
-    post_env(env, "CONTENT_TYPE=application/json", clen);
-    start(&f, env, body);
-    ok(request_json(&f.req) == NULL, "invalid UTF-8 refused");
-    finish(&f);
+    is_int(400, json_refusal("[1,2,3]"), "a JSON array is refused (objects only) (400)");
+    is_int(400, json_refusal("{\"a\":1} {\"b\":2}"),
+           "trailing bytes after the object refused (400)");
+    is_int(400, json_refusal("{\"a\":'single'}"),
+           "non-standard JSON (single quotes) refused (400)");
+    is_int(400, json_refusal("{\"a\":\"\xff\"}"), "invalid UTF-8 refused (400)");
 
     {
         /* An object holding 60 nested arrays: deeper than the limit of 32. */
@@ -226,13 +222,8 @@ static void test_json(void)
                                            "NUL in a nested value refused", "NUL in a key refused",
                                            "NUL after an escaped backslash refused"};
         size_t i;
-        for (i = 0; i < sizeof(nul) / sizeof(nul[0]); i++) {
-            snprintf(clen, sizeof(clen), "CONTENT_LENGTH=%zu", strlen(nul[i]));
-            post_env(env, "CONTENT_TYPE=application/json", clen);
-            start(&f, env, nul[i]);
-            ok(request_json(&f.req) == NULL && f.req.resp.status == 400, "%s (400)", what[i]);
-            finish(&f);
-        }
+        for (i = 0; i < sizeof(nul) / sizeof(nul[0]); i++)
+            is_int(400, json_refusal(nul[i]), "%s (400)", what[i]);
         body = "{\"a\":\"\\\\u0000 and \\u0001\"}";
         snprintf(clen, sizeof(clen), "CONTENT_LENGTH=%zu", strlen(body));
         post_env(env, "CONTENT_TYPE=application/json", clen);

@@ -8,6 +8,8 @@
 # job; a job whose object is missing fails with a clear error while the job
 # process carries on.
 . "$(dirname "$0")/../lib/integration.sh"
+# shellcheck source=t/lib/books.sh
+. "$PLC_SRCDIR/t/lib/books.sh"
 : "${PLC_BUILDDIR:=$PLC_SRCDIR}"
 . "$PLC_SRCDIR/t/s3/lib.bash"
 
@@ -31,24 +33,12 @@ s3obj() {
 
 user_new boss admin boss@example.org boss
 csrf=$csrf_boss
-upload() { # FILE QUERY
-    http POST "/api/admin/books?$2" -b "$STACK_DIR/boss.jar" -H "X-CSRF-Token: $csrf" \
-        -H 'Content-Type: application/octet-stream' --data-binary "@$1"
-}
-job_status() {
-    http GET "/api/admin/jobs/$1" -b "$STACK_DIR/boss.jar"
-    json_get status
-}
-job_finished() {
-    case "$(job_status "$1")" in done | failed) return 0 ;; esac
-    return 1
-}
 
 # ---- An upload goes to S3 and is ingested from there -----------------------------
 book=$PLC_SRCDIR/content/starter/getting-started-with-collaborative-teams.md
 sha=$(sha256sum "$book" | cut -d' ' -f1)
 puts=$(s3_stats s3)
-upload "$book" "filename=teams.md&sku=SKU-S3"
+upload boss "$book" "filename=teams.md&sku=SKU-S3"
 is "$HTTP_STATUS" 202 "the upload is accepted (202)"
 job=$(json_get id)
 is "$(json_get sha256)" "$sha" "named by its SHA-256"
@@ -69,12 +59,12 @@ ok "S3 saw the PUT and the GET" test "$(s3_stats s3)" -ge $((puts + 2))
 printf '# Chapter 1: Retry\n<!-- page 1 -->\nTeams review data.\n' >"$STACK_DIR/retry.md"
 jobs_before=$(stack_psql -- -c "SELECT count(*) FROM ingest_jobs")
 s3_fail 3
-upload "$STACK_DIR/retry.md" "filename=retry.md"
+upload boss "$STACK_DIR/retry.md" "filename=retry.md"
 error_envelope_ok 503 storage_unavailable "S3 failing three times in a row: a clean 503"
 is "$(stack_psql -- -c "SELECT count(*) FROM ingest_jobs")" "$jobs_before" "and no job is queued"
 is "$(find "$STACK_DIR/content" -type f | wc -l | tr -d ' ')" 0 "and no file is left behind"
 s3_fail 1
-upload "$STACK_DIR/retry.md" "filename=retry.md"
+upload boss "$STACK_DIR/retry.md" "filename=retry.md"
 is "$HTTP_STATUS" 202 "one 503 is retried: the upload goes through"
 retry_job=$(json_get id)
 ok "and is ingested" plc_poll 60 job_finished "$retry_job"

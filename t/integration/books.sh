@@ -5,6 +5,8 @@
 # with a message), jobs shared by two job processes without doubles, the
 # admin-only routes, the size limit, removal, and the audit trail.
 . "$(dirname "$0")/../lib/integration.sh"
+# shellcheck source=t/lib/books.sh
+. "$PLC_SRCDIR/t/lib/books.sh"
 
 STACK_JOB_WORKERS=2
 stack_pool_env PLCCOACH_PUBLIC_URL=http://localhost:8000 PLCCOACH_MAX_UPLOAD_BYTES=200000
@@ -12,19 +14,6 @@ stack_start
 
 user_new boss admin
 user_new ed educator
-upload() { # WHO FILE QUERY
-    local var=csrf_$1
-    http POST "/api/admin/books?$3" -b "$STACK_DIR/$1.jar" -H "X-CSRF-Token: ${!var}" \
-        -H 'Content-Type: application/octet-stream' --data-binary "@$2"
-}
-job_status() {
-    http GET "/api/admin/jobs/$1" -b "$STACK_DIR/boss.jar"
-    json_get status
-}
-job_finished() {
-    case "$(job_status "$1")" in done | failed) return 0 ;; esac
-    return 1
-}
 
 book=$PLC_SRCDIR/content/starter/getting-started-with-collaborative-teams.md
 is "$(pgrep -P "$(pool_pid)" | wc -l | tr -d ' ')" 4 "the master runs 2 workers and 2 job processes"

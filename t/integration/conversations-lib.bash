@@ -41,6 +41,27 @@ jp() {
         else { print "null" }' "$1" <"${2:-$HTTP_BODY_FILE}"
 }
 
+# walk_pages WHO PATH LIMIT LIST ID MAX: follows a keyset list from
+# PATH?limit=LIMIT as WHO, page by page, until next_cursor is null; sets
+# pages (how many were read) and seen (the ID member of each item of the
+# LIST array, comma-separated, in the order served).  A status other than
+# 200, or more than MAX pages, fails the test and stops the walk.  The last
+# page stays the last body (jp).
+walk_pages() {
+    local who=$1 path=$2 limit=$3 list=$4 id=$5 max=$6 cursor="" ids
+    seen="" pages=0
+    while :; do
+        as "$who" GET "$path?limit=$limit${cursor:+&cursor=$cursor}"
+        [ "$HTTP_STATUS" = 200 ] || { fail "page $pages: $HTTP_STATUS $HTTP_BODY"; break; }
+        pages=$((pages + 1))
+        ids=$(jp "join ',', map { \$_->{$id} } @{\$d->{$list}}")
+        [ -n "$ids" ] && seen=${seen:+$seen,}$ids
+        cursor=$(json_get next_cursor)
+        [ "$cursor" = null ] && break
+        [ "$pages" -lt "$max" ] || { fail "pagination does not end"; break; }
+    done
+}
+
 # new_conversation WHO [TITLE]: creates one through the API; prints its id.
 # (Both this and add_message run in $(...): they fail rather than bail, and
 # set -e ends the script.)

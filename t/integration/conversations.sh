@@ -163,17 +163,7 @@ stack_psql -- -c "INSERT INTO conversations (user_id, title, updated_at)
     FROM generate_series(1, 40) g" >/dev/null
 expected=$(stack_psql -- -c "SELECT string_agg(id::text, ',' ORDER BY updated_at DESC, id DESC)
     FROM conversations WHERE user_id = '$id_cat'")
-seen="" cursor="" pages=0
-while :; do
-    as cat GET "/api/conversations?limit=7${cursor:+&cursor=$cursor}"
-    [ "$HTTP_STATUS" = 200 ] || { fail "page $pages: $HTTP_STATUS $HTTP_BODY"; break; }
-    pages=$((pages + 1))
-    ids=$(jp 'join ",", map { $_->{id} } @{$d->{conversations}}')
-    [ -n "$ids" ] && seen=${seen:+$seen,}$ids
-    cursor=$(json_get next_cursor)
-    [ "$cursor" = null ] && break
-    [ "$pages" -lt 20 ] || { fail "pagination does not end"; break; }
-done
+walk_pages cat /api/conversations 7 conversations id 20
 is "$pages" 6 "40 conversations in pages of 7: 6 pages"
 is "$seen" "$expected" "every conversation once, newest first, ties broken by id: no duplicate, no gap"
 as cat GET "/api/conversations?limit=40"

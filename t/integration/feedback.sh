@@ -222,17 +222,7 @@ stack_psql -- -c "WITH m AS (INSERT INTO messages (conversation_id, role, conten
         + CASE WHEN g <= 5 THEN interval '0' ELSE g * interval '1 microsecond' END FROM n" >/dev/null
 expected=$(stack_psql -- -c "SELECT string_agg(message_id::text, ',' ORDER BY flagged_at DESC, message_id DESC)
     FROM feedback WHERE flagged AND resolved_at IS NULL")
-seen="" cursor="" pages=0
-while :; do
-    as ada GET "/api/admin/feedback?limit=4${cursor:+&cursor=$cursor}"
-    [ "$HTTP_STATUS" = 200 ] || { fail "page $pages: $HTTP_STATUS $HTTP_BODY"; break; }
-    pages=$((pages + 1))
-    ids=$(jp 'join ",", map { $_->{message_id} } @{$d->{feedback}}')
-    [ -n "$ids" ] && seen=${seen:+$seen,}$ids
-    cursor=$(json_get next_cursor)
-    [ "$cursor" = null ] && break
-    [ "$pages" -lt 10 ] || { fail "pagination does not end"; break; }
-done
+walk_pages ada /api/admin/feedback 4 feedback message_id 10
 is "$pages" 4 "13 flags in pages of 4: 4 pages"
 is "$seen" "$expected" "each flag once, most recent first: no duplicate, no gap"
 is "$(jp '$d->{feedback}[0]{question}{id}')" "$q2" \

@@ -8,6 +8,8 @@
 # another job needs it; an admin deletes a failed job (never a queued,
 # running or done one), audited.
 . "$(dirname "$0")/../lib/integration.sh"
+# shellcheck source=t/lib/books.sh
+. "$PLC_SRCDIR/t/lib/books.sh"
 
 mkpdf="$PLC_BUILDDIR/t/fixtures/mkpdf"
 [ -x "$mkpdf" ] || skip_all "t/fixtures/mkpdf is not built (make check builds it)"
@@ -20,26 +22,14 @@ ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$mkpdf" "$fx" || bail "mkpdf fa
 
 user_new boss admin boss@example.org Boss
 csrf=$csrf_boss
-upload() { # FILE NAME
-    http POST "/api/admin/books?filename=$2" -b "$STACK_DIR/boss.jar" -H "X-CSRF-Token: $csrf" \
-        -H 'Content-Type: application/octet-stream' --data-binary "@$1"
-}
-job_status() {
-    http GET "/api/admin/jobs/$1" -b "$STACK_DIR/boss.jar"
-    json_get status
-}
-job_finished() {
-    case "$(job_status "$1")" in done | failed) return 0 ;; esac
-    return 1
-}
 stored() { test -f "$STACK_DIR/content/$(sha256sum "$1" | cut -d' ' -f1).$2"; }
 book=$PLC_SRCDIR/content/starter/getting-started-with-collaborative-teams.md
 
 # ---- A PDF that stalls readers, then a book behind it ------------------------
-upload "$fx/stall.pdf" stall.pdf
+upload boss "$fx/stall.pdf" filename=stall.pdf
 stall_job=$(json_get id)
 ok "stall.pdf is stored while it waits" stored "$fx/stall.pdf" pdf
-upload "$book" teams.md
+upload boss "$book" filename=teams.md
 book_job=$(json_get id)
 ok "the stalling PDF's job ends" plc_poll 120 job_finished "$stall_job"
 is "$(job_status "$stall_job")" failed "as failed"
@@ -60,7 +50,7 @@ is "$(stack_psql -- -c "SELECT attempts FROM ingest_jobs WHERE id = '$stall_job'
     "a budget that ran out fails for good (no retry: the file would do it again)"
 
 # ---- A page with more text than a printed page can hold ------------------------
-upload "$fx/dense.pdf" dense.pdf
+upload boss "$fx/dense.pdf" filename=dense.pdf
 dense_job=$(json_get id)
 ok "the dense PDF's job ends" plc_poll 120 job_finished "$dense_job"
 is "$(job_status "$dense_job")" failed "as failed"

@@ -14,6 +14,33 @@ static bool has(unsigned set, const char *name)
     return domain_parse(name, &i) && (set & (1u << i));
 }
 
+/* Typical passages and the domain each must be tagged with. */
+static const struct {
+    const char *text, *domain, *name;
+} typical[] = {
+    {"The team wrote a common formative assessment and a rubric, then "
+     "assessed the quizzes together.",
+     "assessment", "CFA text is assessment"},
+    {"We disaggregated the data in a spreadsheet and charted the trend of the "
+     "results by subgroup.",
+     "data_analysis", "spreadsheet text is data_analysis"},
+    {"The principal and the guiding coalition set the vision; leadership "
+     "means empowering teacher leaders.",
+     "leadership", "principal text is leadership"},
+    {"Essential standards and a pacing guide keep a guaranteed and viable "
+     "curriculum in every unit.",
+     "curriculum", "GVC text is curriculum"},
+    {"Students who struggle get intervention at Tier 2 and extension when "
+     "they already know it; RTI and MTSS organise that.",
+     "student_learning", "RTI text is student_learning"},
+    {"A culture of collective commitment, trust and celebration changes the "
+     "school's climate.",
+     "school_culture", "culture text is school_culture"},
+    {"Team norms, a shared agenda and a consensus protocol keep collaborative "
+     "teams interdependent.",
+     "collaboration", "norms text is collaboration"},
+};
+
 int main(void)
 {
     char arr[160];
@@ -26,34 +53,8 @@ int main(void)
     is_string("student_learning", domain_name(6), "domain 6");
     ok(domain_name(7) == NULL, "no domain 7");
     ok(domain_parse("data_analysis", &i) && i == 4, "parse data_analysis");
-    set = domains_tag("The team wrote a common formative assessment and a rubric, then "
-                      "assessed the quizzes together.",
-                      0);
-    ok(has(set, "assessment"), "CFA text is assessment");
-    set = domains_tag("We disaggregated the data in a spreadsheet and charted the trend of the "
-                      "results by subgroup.",
-                      0);
-    ok(has(set, "data_analysis"), "spreadsheet text is data_analysis");
-    set = domains_tag("The principal and the guiding coalition set the vision; leadership "
-                      "means empowering teacher leaders.",
-                      0);
-    ok(has(set, "leadership"), "principal text is leadership");
-    set = domains_tag("Essential standards and a pacing guide keep a guaranteed and viable "
-                      "curriculum in every unit.",
-                      0);
-    ok(has(set, "curriculum"), "GVC text is curriculum");
-    set = domains_tag("Students who struggle get intervention at Tier 2 and extension when "
-                      "they already know it; RTI and MTSS organise that.",
-                      0);
-    ok(has(set, "student_learning"), "RTI text is student_learning");
-    set = domains_tag("A culture of collective commitment, trust and celebration changes the "
-                      "school's climate.",
-                      0);
-    ok(has(set, "school_culture"), "culture text is school_culture");
-    set = domains_tag("Team norms, a shared agenda and a consensus protocol keep collaborative "
-                      "teams interdependent.",
-                      0);
-    ok(has(set, "collaboration"), "norms text is collaboration");
+    for (i = 0; i < sizeof(typical) / sizeof(typical[0]); i++)
+        ok(has(domains_tag(typical[i].text, 0), typical[i].domain), "%s", typical[i].name);
     ok(domains_tag("Lorem ipsum dolor sit amet.", 1u << 3) == 1u << 3,
        "nothing scores: the fallback");
     set = domains_tag("assessment data data data rubric analysis collaborative team", 0);
