@@ -511,11 +511,11 @@ int main(void)
          * not from another chapter's sentence that happens to hold more of
          * the question's words (extractive.h, 5). */
         static const char *const three[] = {
-            "Exit ticket results sort students into groups for reteaching the next morning. "
-            "Exit ticket results show which target each student missed. Reteaching is "
-            "planned from exit ticket results before the next lesson.",
-            "Exit ticket results are the fastest evidence a team has. Exit ticket results "
-            "are kept in one shared sheet.",
+            ("Exit ticket results sort students into groups for reteaching the next morning. "
+             "Exit ticket results show which target each student missed. Reteaching is "
+             "planned from exit ticket results before the next lesson."),
+            ("Exit ticket results are the fastest evidence a team has. Exit ticket results "
+             "are kept in one shared sheet."),
             "Teams file exit ticket results during the unit in the main office binder."};
         static const char *const chapters[] = {"Common Formative Assessment",
                                                "Common Formative Assessment", "Paperwork"};
