@@ -37,7 +37,22 @@
 #
 #   PLC_BUILDDIR=var/build-plain bench/capacity.sh       # a build without sanitizers
 #
-# Knobs: BENCH_USERS ("10 25 50"), BENCH_SECONDS (180), BENCH_WORKERS (30),
+# The workers warm before their first accept (PLCCOACH_WARM_START, on by
+# default; BENCH_WARM=0 turns it off to measure a cold pool in the same
+# way).  The library is ingested before the pool starts, so every worker
+# warms on it and no SIGHUP is needed (warming again after an ingest is
+# not needed either: the last section measures the first asks after one).
+#
+# Memory: nginx and the pool are started inside the confinement, so the
+# cgroup's peak counts them from their first page (it used to move them
+# in after the start, and a pool that had warmed before the move kept its
+# pages charged outside: the "peak MiB" of a warmed run read 3-6 MiB); and
+# each worker's resident (RSS) and private (USS: Private_Clean +
+# Private_Dirty of smaps_rollup) memory and the pool's proportional share
+# (PSS, master + workers) are read from /proc after the start and after
+# the rows.
+#
+# Knobs: BENCH_USERS ("10 25 50"), BENCH_SECONDS (180), BENCH_WORKERS (30), BENCH_WARM (1),
 # BENCH_QUEUE (4), BENCH_FIRST_TOKEN_MS, BENCH_CHUNK_MS, BENCH_TOKENS,
 # BENCH_THINK_MIN/MAX (10/30).  Prints markdown.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -63,6 +78,7 @@ D=$STACK_DIR
 
 # ---- the confinement ---------------------------------------------------------------------
 CG_KIND=
+CG_HOME=
 CG_V2=
 CG_CPU=
 CG_MEM=
@@ -125,6 +141,57 @@ cg_enter() {
         fi
     done
 }
+# cg_inside / cg_outside: this shell into the confinement (so that what it
+# starts is charged there from its first page) and back where it was.
+cg_inside() {
+    if [ -n "$CG_V2" ] || [ -n "$CG_CPU" ]; then
+        CG_HOME=$(cat /proc/self/cgroup)
+        cg_enter "$BASHPID"
+    fi
+}
+cg_outside() {
+    local line ctl path
+    [ -n "$CG_HOME" ] || return 0
+    while IFS=: read -r _ ctl path; do
+        if [ -n "$CG_V2" ] && [ -z "$ctl" ]; then
+            echo "$BASHPID" >"/sys/fs/cgroup$path/cgroup.procs"
+        elif [ -n "$CG_CPU" ] && [[ ",$ctl," == *,cpu,* ]]; then
+            echo "$BASHPID" >"${CG_CPU%/*}$path/cgroup.procs"
+        elif [ -n "$CG_MEM" ] && [ "$ctl" = memory ]; then
+            echo "$BASHPID" >"${CG_MEM%/*}$path/cgroup.procs"
+        fi
+    done <<<"$CG_HOME"
+}
+# pool_mem: "rss_mean rss_max uss_mean uss_max" of the workers (MiB) and
+# "pss_pool_MiB nginx_pss_MiB": read from each process's smaps_rollup.
+pool_mem() {
+    local p w=() n
+    mapfile -t w < <(worker_pids)
+    n=$(cat "$D/run/nginx.pid" 2>/dev/null || echo "$STACK_NGINX_PID")
+    for p in "${w[@]}"; do printf 'w %s\n' "$(cat "/proc/$p/smaps_rollup" 2>/dev/null | tr '\n' ' ')"; done
+    printf 'm %s\n' "$(tr '\n' ' ' <"/proc/$STACK_POOL_PID/smaps_rollup")"
+    for p in $n $(worker_pids "$n"); do printf 'n %s\n' "$(cat "/proc/$p/smaps_rollup" 2>/dev/null | tr '\n' ' ')"; done
+}
+mem_summary() { # WHEN ASKS
+    pool_mem | python3 -c '
+import re, sys
+when, asks = sys.argv[1:3]
+w, pool, ng = [], 0.0, 0.0
+for line in sys.stdin:
+    kind, rest = line.split(" ", 1)
+    f = {k: int(v) for k, v in re.findall(r"(\w+):\s+(\d+) kB", rest)}
+    if not f:
+        continue
+    if kind == "w":
+        w.append((f["Rss"] / 1024, (f["Private_Clean"] + f["Private_Dirty"]) / 1024))
+    if kind in "wm":
+        pool += f["Pss"] / 1024
+    else:
+        ng += f["Pss"] / 1024
+rss = [a for a, b in w]; uss = [b for a, b in w]
+print("| %s | %s | %d | %.1f / %.1f | %.1f / %.1f | %.1f | %.1f |" % (when, asks, len(w),
+      sum(rss) / len(rss), max(rss), sum(uss) / len(uss), max(uss), pool, ng))' "$1" "$2"
+}
 # cg_stats: "throttled_ms peak_MiB" since the last cg_reset.
 cg_reset() {
     [ -n "$CG_MEM" ] && echo 0 >"$CG_MEM/memory.max_usage_in_bytes" 2>/dev/null
@@ -173,10 +240,17 @@ stack_pool_env PLCCOACH_PUBLIC_URL=http://localhost:8000 PLCCOACH_COACH_RATE_LIM
     PLCCOACH_LOGIN_ATTEMPTS_PER_MINUTE_IP=100000 PLCCOACH_LOGIN_MAX_FAILURES_IP=100000 \
     PLCCOACH_LLM_BASE_URL="$STUB_URL" PLCCOACH_LLM_MODEL=stub-model \
     PLCCOACH_LLM_FIRST_TOKEN_TIMEOUT_MS=10000 PLCCOACH_LLM_TIMEOUT_MS=60000
+WARM=${BENCH_WARM:-1}
+[ "$WARM" = 1 ] || stack_pool_env PLCCOACH_WARM_START=false
+# The library first: the workers warm on it.
+stack_cli ingest "$PLC_SRCDIR/content/starter" >/dev/null || plc_die "the starter library did not ingest"
+cg_inside
 stack_pool_start >&2
 stack_nginx_start >&2
+cg_outside
 stack_wait_health 200 || plc_die "/health did not answer 200"
-stack_cli ingest "$PLC_SRCDIR/content/starter" >/dev/null || plc_die "the starter library did not ingest"
+warmed() { [ "$(grep -c '"msg":"worker warmed"' "$STACK_POOL_LOG")" -ge "$WORKERS" ]; }
+[ "$WARM" = 1 ] && { plc_poll 120 warmed || plc_die "the workers did not warm"; }
 
 max_users=0
 for n in $USERS; do [ "$n" -gt "$max_users" ] && max_users=$n; done
@@ -217,8 +291,16 @@ san=
 grep -q '^SAN_CFLAGS = .*-fsanitize' "$PLC_BUILDDIR/Makefile" 2>/dev/null && san=" WITH SANITIZERS (ASan+UBSan: slower and bigger than production)"
 echo "Machine: $(bench_machine); build CFLAGS: ${BENCH_CFLAGS:-?}$san."
 echo "Confinement of nginx and the pool: $CG_KIND."
+if [ "$WARM" = 1 ]; then
+    echo "Warm start: on (PLCCOACH_WARM_START); each worker's warm-up, ms: $(grep '"msg":"worker warmed"' "$STACK_POOL_LOG" |
+        grep -o '"ms":[0-9]*' | cut -d: -f2 | sort -n | awk '{ v[NR] = $1 } END { printf "p50 %d, max %d, %d workers", v[int((NR + 1) / 2)], v[NR], NR }')."
+else
+    echo "Warm start: off (PLCCOACH_WARM_START=false)."
+fi
 echo "Workers: $WORKERS, queue: $QUEUE (nginx max_conns $((WORKERS + QUEUE))); model stand-in: first token after ${FIRST_MS} + ${CHUNK_MS} ms, a chunk (about 4 tokens) every ${CHUNK_MS} ms, about $TOKENS tokens; think ${THINK_MIN}-${THINK_MAX} s; ${SECONDS_PER_RUN} s per row."
 echo
+
+mem_start=$(mem_summary "after the start and the sign-ins" 0)
 
 # The baseline: one user, back to back, with the same first token as the
 # rows below but the chunks after it unpaced, so that 20 s hold enough asks.
@@ -233,8 +315,22 @@ echo "Baseline (one user, back to back): $(printf '%s' "$base" | python3 -c 'imp
 echo
 echo "| users | lists | asks | feedback | errors | 503 | first delta p50 ms | p95 ms | added p95 ms | asks in flight (max) | CPU throttled ms | peak MiB | holds | worker's first asks | their server ttft p50 / max ms | the others' p50 / p95 ms |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"
+# llm_answers FROM: "ttft_ms db_prepares" of each answer by the model in
+# the pool's log from line FROM on.
+llm_answers() {
+    tail -n +"$1" "$STACK_POOL_LOG" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    try:
+        o = json.loads(line)
+    except ValueError:
+        continue
+    if o.get("msg") == "coach answer" and o.get("mode") == "llm":
+        print(o["ttft_ms"], o.get("db_prepares", 0))'
+}
 held=0
 held_workers=0
+asks_total=$(printf '%s' "$base" | python3 -c 'import json, sys; print(json.load(sys.stdin)["ask"])')
 for n in $USERS; do
     head -n "$n" "$D/users" >"$D/users.$n"
     cg_reset
@@ -242,16 +338,12 @@ for n in $USERS; do
     $PY run "$BASE" "$STUB_URL" "$D/users.$n" "$SECONDS_PER_RUN" "$(behaviour "$FIRST_MS" "$CHUNK_MS")" \
         "$THINK_MIN" "$THINK_MAX" >"$D/run.$n.jsonl"
     read -r throttled peak < <(cg_stats)
-    cold=$(tail -n +"$log_from" "$STACK_POOL_LOG" | python3 -c '
-import json, sys
+    cold=$(llm_answers "$log_from" | python3 -c '
+import sys
 first, rest = [], []
 for line in sys.stdin:
-    try:
-        o = json.loads(line)
-    except ValueError:
-        continue
-    if o.get("msg") == "coach answer" and o.get("mode") == "llm":
-        (first if o.get("db_prepares", 0) > 0 else rest).append(o["ttft_ms"])
+    ttft, prepares = map(int, line.split())
+    (first if prepares > 0 else rest).append(ttft)
 def pct(v, p):
     v = sorted(v)
     return "%d" % v[int((len(v) - 1) * p / 100)] if v else "-"
@@ -270,6 +362,7 @@ print("| %s | %d | %d | %d | %d | %d | %.1f | %.1f | %.1f | %d | %s | %s | %s | 
     d["first_p95_ms"], added, d["asks_in_flight_max"], thr, peak, "yes" if holds else "no", cold))
 print("HOLDS" if holds else "NO", d["asks_in_flight_max"])' "$n" "$base_p95" "$throttled" "$peak" "$CONFINED" "$cold")
     printf '%s\n' "$row" | head -n 1
+    asks_total=$((asks_total + $(printf '%s' "$s" | python3 -c 'import json, sys; print(json.load(sys.stdin)["ask"])')))
     if [ "$(printf '%s\n' "$row" | tail -n 1 | cut -d' ' -f1)" = HOLDS ]; then
         held=$n
         held_workers=$(printf '%s\n' "$row" | tail -n 1 | cut -d' ' -f2)
@@ -281,6 +374,47 @@ if [ "$held" -gt 0 ]; then
 else
     echo "No count held."
 fi
+echo
+echo "Memory of the pool (MiB; per worker from smaps_rollup: RSS, and USS = its private pages; PSS shares the master's pages among the processes that map them):"
+echo
+echo "| when | asks so far | workers | worker RSS mean / max | worker USS mean / max | pool PSS (master + workers) | nginx PSS |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "$mem_start"
+mem_summary "after the baseline and the rows" "$asks_total"
+
+# The library changes under warm workers: a book more, then one user's
+# asks back to back.  Nothing in a worker is keyed to the library (the
+# stem cache is keyed by the word, the prepared statements by their
+# text), so these should prepare nothing and take what the asks before
+# took; if they did not, the workers would need to warm again.
+cat >"$D/extra-book.md" <<'BOOK'
+---
+title: Bench Book on Team Feedback
+authors: [Bench Author]
+edition: Bench edition
+sku: BENCH-001
+sample: true
+first_page: 1
+---
+<!-- page 1 -->
+
+# Chapter 1: Feedback within a collaborative team
+
+A collaborative team looks at common formative assessment results together, names the students who need more time and support, and agrees on the next steps for each of them. Feedback that students can act on names the learning target, shows where the work stands against it and says what to do next.
+BOOK
+stack_cli ingest "$D/extra-book.md" >/dev/null || plc_die "the extra book did not ingest"
+log_from=$(($(wc -l <"$STACK_POOL_LOG") + 1))
+$PY run "$BASE" "$STUB_URL" "$D/users.1" 10 "$(behaviour $((FIRST_MS + CHUNK_MS)) 0)" 0.2 0.5 >"$D/after-ingest.jsonl"
+echo
+echo "After an ingest (a book more), one user's asks back to back for 10 s, from the pool's log: $(llm_answers "$log_from" | python3 -c '
+import sys
+v = [tuple(map(int, line.split())) for line in sys.stdin]
+if v:
+    rest = sorted(t for t, _ in v[1:]) or [0]
+    print("%d asks; the first: server ttft %d ms, %d statements prepared; the others: ttft p50 %d ms, %d prepared" % (
+        len(v), v[0][0], v[0][1], rest[len(rest) // 2], sum(p for _, p in v[1:])))
+else:
+    print("no asks")')."
 if [ -s "$D/failed.txt" ]; then
     echo
     echo "Failures (first 10):"

@@ -35,6 +35,7 @@
 #include "http/response.h"
 #include "http/routes.h"
 #include "server/child.h"
+#include "server/warm.h"
 #include "server/worker.h"
 #include "util/cfg.h"
 #include "util/inflight.h"
@@ -202,6 +203,9 @@ int worker_main(const struct config *cfg, int listen_fd)
     FCGX_InitRequest(&fr, listen_fd, 0);
     budget = request_budget(cfg);
     log_info("worker started");
+    /* Before the first accept: no teacher's question is a cold worker's
+     * (server/warm.h; bounded, and the worker serves whatever it gives). */
+    (void)worker_warm(&db, cfg);
 
     while (!stop_requested) {
         struct epoll_event ev;

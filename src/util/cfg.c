@@ -36,6 +36,10 @@ const struct config_key config_keys[] = {
         "A worker exits and is replaced after this many requests, less up to a tenth drawn "
         "per worker so that workers started together do not reconnect together (0 = never). "
         "Overridden by --max-requests."),
+    KEY("PLCCOACH_WARM_START", CONFIG_BOOL, "true", 0, 0, warm_start, false,
+        "Each worker answers one question of its own (extractive, saved nowhere, no model "
+        "request) before its first accept, so that no teacher's question pays for a cold "
+        "worker; bounded, and a failure is one log line."),
     KEY("PLCCOACH_DRAIN_TIMEOUT", CONFIG_INT, "25", 1, 3600, drain_timeout, false,
         "Seconds that in-flight requests get to finish after SIGTERM before workers are killed; "
         "keep it below the ECS stop timeout (30 s). Overridden by --drain-timeout."),

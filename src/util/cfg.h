@@ -23,6 +23,7 @@ struct config {
     int64_t workers;
     int64_t job_workers;   /* job processes (ingestion), 0 = none */
     int64_t max_requests;  /* 0 = never recycle */
+    bool warm_start;       /* a worker answers a question of its own before its first accept */
     int64_t drain_timeout; /* seconds */
     char *pidfile;
     int64_t socket_mode;    /* permissions of a unix listen socket */

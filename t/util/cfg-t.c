@@ -36,7 +36,7 @@ int main(void)
 
     for (k = config_keys; k->name != NULL; k++)
         nkeys++;
-    plan(18);
+    plan(20);
 
     for (k = config_keys; k->name != NULL; k++)
         unsetenv(k->name);
@@ -45,6 +45,7 @@ int main(void)
     is_int(1048576, cfg.max_body_bytes, "body limit defaults to 1 MiB");
     is_int(0660, cfg.socket_mode, "socket mode default is octal 0660");
     ok(!cfg.debug_routes, "debug routes are off by default");
+    ok(cfg.warm_start, "the warm start is on by default (production wants it)");
     is_string("", cfg.database_url, "database URL defaults to empty (libpq environment)");
     config_free(&cfg);
 
@@ -63,6 +64,13 @@ int main(void)
            && !config_set(&cfg, "PLCCOACH_LLM_BASE_URL", "http://example.org", err, sizeof(err))
            && strstr(err, "https://") != NULL,
        "a URL key takes https, loopback http or nothing (%s)", err);
+    setenv("PLCCOACH_WARM_START", "false", 1);
+    config_free(&cfg);
+    ok(config_load(&cfg, err, sizeof(err)) && !cfg.warm_start
+           && !config_set(&cfg, "PLCCOACH_WARM_START", "sometimes", err, sizeof(err))
+           && strstr(err, "PLCCOACH_WARM_START") != NULL,
+       "PLCCOACH_WARM_START=false turns it off; a word that is not a boolean is refused");
+    unsetenv("PLCCOACH_WARM_START");
     ok(!config_set(&cfg, "PLCCOACH_NOPE", "1", err, sizeof(err)) && strstr(err, "PLCCOACH_NOPE"),
        "unknown key refused by name");
     config_free(&cfg);
