@@ -282,6 +282,61 @@ static bool stale_plan(const PGresult *res)
            && strncmp(msg, "cached plan must not change result type", 39) == 0;
 }
 
+/* Prepares sql (len bytes, nparams parameters) on conn under the next
+ * name and remembers it.  Returns its entry; or NULL with *no_memory
+ * (nothing sent: the caller may run it unprepared), or NULL with *fail
+ * the server's refusal or libpq's NULL (caller clears). */
+static struct db_stmt *stmt_add(struct db *db, PGconn *conn, const char *sql, size_t len,
+                                int nparams, PGresult **fail, bool *no_memory)
+{
+    struct db_stmt *grown = realloc(db->stmts, (db->nstmts + 1) * sizeof(*db->stmts));
+    char *copy = malloc(len + 1);
+    char name[24];
+    PGresult *res;
+
+    *fail = NULL;
+    *no_memory = grown == NULL || copy == NULL;
+    if (grown != NULL)
+        db->stmts = grown;
+    if (*no_memory) {
+        free(copy);
+        return NULL;
+    }
+    snprintf(name, sizeof(name), "plc_%u", db->next_name);
+    db->counts.prepares++;
+    res = PQprepare(conn, name, sql, nparams, NULL);
+    if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+        free(copy);
+        *fail = res;
+        return NULL;
+    }
+    PQclear(res);
+    memcpy(copy, sql, len + 1);
+    db->stmts[db->nstmts] = (struct db_stmt){copy, len, db->next_name++};
+    return &db->stmts[db->nstmts++];
+}
+
+bool db_prepare(struct db *db, const char *sql, int nparams)
+{
+    size_t len = strlen(sql);
+    PGresult *fail;
+    bool no_memory;
+
+    if (!db->prepare || db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK || db->in_tx)
+        return false;
+    if (stmt_find(db, sql, len) != NULL)
+        return true;
+    if (db->nstmts >= DB_PREPARED_MAX)
+        return false;
+    if (stmt_add(db, db->conn, sql, len, nparams, &fail, &no_memory) != NULL)
+        return true;
+    if (fail != NULL) {
+        first_line(db->last_error, sizeof(db->last_error), PQresultErrorMessage(fail));
+        PQclear(fail);
+    }
+    return false;
+}
+
 /* Sends one statement on conn and returns libpq's result (NULL or any
  * status): prepared (db.h) when prepared statements are on and there is
  * room, else as the unnamed statement. */
@@ -300,28 +355,15 @@ static PGresult *send_statement(struct db *db, PGconn *conn, const char *sql, in
     }
     for (again = 0;; again++) {
         if (st == NULL) {
-            struct db_stmt *grown = realloc(db->stmts, (db->nstmts + 1) * sizeof(*db->stmts));
-            char *copy = malloc(len + 1);
+            bool no_memory;
 
-            if (grown == NULL || copy == NULL) {
-                free(copy);
-                if (grown != NULL)
-                    db->stmts = grown;
+            st = stmt_add(db, conn, sql, len, nparams, &res, &no_memory);
+            if (no_memory) {
                 db->counts.statements++;
                 return PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, result_format);
             }
-            db->stmts = grown;
-            snprintf(name, sizeof(name), "plc_%u", db->next_name);
-            db->counts.prepares++;
-            res = PQprepare(conn, name, sql, nparams, NULL);
-            if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
-                free(copy);
+            if (st == NULL)
                 return res; /* the statement's own failure (its syntax, the connection) */
-            }
-            PQclear(res);
-            memcpy(copy, sql, len + 1);
-            st = &db->stmts[db->nstmts++];
-            *st = (struct db_stmt){copy, len, db->next_name++};
         }
         snprintf(name, sizeof(name), "plc_%u", st->name);
         db->counts.statements++;

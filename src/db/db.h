@@ -122,6 +122,17 @@ bool db_command(struct db *db, const char *sql, int nparams, const char *const *
 PGresult *db_exec_binary(struct db *db, const char *sql, int nparams, const char *const *params,
                          bool idempotent) __attribute__((nonnull(1, 2), warn_unused_result));
 
+/* Prepares sql (nparams parameters) on the current connection without
+ * running it, as its first db_exec would (db.h, prepared statements), so
+ * that the first real use sends only its parameters: the warm start
+ * (src/server/warm.c) readies the statements that save a question and an
+ * answer, which it must not run.  Returns true when it is prepared (now
+ * or before); false, sending nothing, when prepared statements are off,
+ * there is no connection, a transaction is open or DB_PREPARED_MAX texts
+ * are prepared; false when the server refuses it (the reason in
+ * db->last_error).  Never connects or waits. */
+bool db_prepare(struct db *db, const char *sql, int nparams) __attribute__((nonnull));
+
 /* Returns true when the database answers a trivial query; otherwise
  * copies a short reason into reason (len bytes).  Never waits for the
  * database (at most one connection attempt per DB_RETRY_MS). */

@@ -304,6 +304,24 @@ static const char *opt_long(char out[24], long v)
     return out;
 }
 
+int msg_prepare_saves(struct db *db)
+{
+    static const struct {
+        const char *sql;
+        int nparams;
+    } saves[] = {{NEW_QUESTION_SQL, 7},
+                 {QUESTION_SQL, 6},
+                 {ANSWER_SQL, 14},
+                 {HISTORY_SQL, 4},
+                 {BY_KEY_SQL, 2}};
+    int n = 0;
+    size_t i;
+
+    for (i = 0; i < sizeof(saves) / sizeof(saves[0]); i++)
+        n += db_prepare(db, saves[i].sql, saves[i].nparams);
+    return n;
+}
+
 /* The result of inserting a reply (ANSWER_SQL, FAILURE_SQL): false means
  * the conversation was deleted while the coach answered in it. */
 static enum db_status inserted(PGresult *res, const char *what, const char *id, const char *conv_id)

@@ -110,6 +110,13 @@ struct msg_answer {
  * that), or DB_ERROR (logged). */
 enum db_status msg_save_answer(struct db *db, const struct msg_answer *a) __attribute__((nonnull));
 
+/* Prepares, without running them (db_prepare), the statements an ask
+ * runs that an unsaved question cannot: saving the question (in a new or
+ * an existing conversation) and the answer, reading the history, finding
+ * an idempotency key.  For the warm start (src/server/warm.c).  Returns
+ * how many are prepared (0..5). */
+int msg_prepare_saves(struct db *db) __attribute__((nonnull));
+
 /* Saves, in place of the answer with id answer_id, the failure that
  * stopped it: kind error, code (a word: db_unavailable, cancelled, ...)
  * and text for the reader.  Returns DB_OK, DB_NOT_FOUND (the

@@ -8,6 +8,7 @@
 
 #include "coach/pipeline.h"
 #include "db/db.h"
+#include "db/messages.h"
 #include "server/warm.h"
 #include "util/cfg.h"
 #include "util/log.h"
@@ -42,6 +43,7 @@ bool worker_warm(struct db *db, const struct config *cfg)
     enum log_level level = configured_level(cfg);
     enum coach_status st = COACH_DB_ERROR;
     int64_t t0 = now_ms(), wait_ms = db->wait_ms;
+    int saves = 0;
     char reason[256] = "", no_model[1] = "";
     bool up;
 
@@ -57,6 +59,10 @@ bool worker_warm(struct db *db, const struct config *cfg)
     if (up) {
         st = coach_ask(db, &extractive, &rq, &ev, &out);
         coach_answer_free(&out);
+        /* What a teacher's ask runs and the unsaved question cannot:
+         * prepared, never run (nothing is written). */
+        if (st == COACH_OK)
+            saves = msg_prepare_saves(db);
         if (st != COACH_OK)
             snprintf(reason, sizeof(reason), "%s",
                      db->last_error[0] != '\0' ? db->last_error : "the question failed");
@@ -70,6 +76,7 @@ bool worker_warm(struct db *db, const struct config *cfg)
     }
     LOG_FIELDS(LOG_INFO, "worker warmed", LF_INT("ms", now_ms() - t0),
                LF_INT("db_statements", (long long)(db->counts.statements - c0.statements)),
-               LF_INT("db_prepares", (long long)(db->counts.prepares - c0.prepares)));
+               LF_INT("db_prepares", (long long)(db->counts.prepares - c0.prepares)),
+               LF_INT("saves_prepared", saves));
     return true;
 }

@@ -138,6 +138,11 @@ if [ "$shared_warm" != 0 ]; then
 fi
 ok "the first ask's prepares: $warm_first_n warm against $cold_first_n cold" \
     test "$warm_first_n" -lt "$cold_first_n"
+like "$cold_first" "INSERT INTO messages" "a cold worker's first ask prepares the statements that save it"
+unlike "$warm_first" "INSERT INTO messages" \
+    "a warm worker's does not: the warm-up prepared them without running them"
+like "$(grep '"msg":"worker warmed"' "$STACK_POOL_LOG" | head -n 1)" '"saves_prepared":5' \
+    "the warm-up prepared the five statements of saving and history"
 diag "prepared by the first ask after the warm-up (saving and the model path):"
 diag "$(printf '%s\n' "$warm_first" | cut -c1-100)"
 
