@@ -81,7 +81,8 @@ static size_t list_marker(const char *line, size_t len, int *num)
     while (i < len && (line[i] == ' ' || line[i] == '\t'))
         i++;
     for (d = i; d < len && isdigit((unsigned char)line[d]); d++)
-        *num = *num * 10 + (line[d] - '0');
+        if (d - i < 3) /* a marker has at most 2 digits: no overflow on more */
+            *num = *num * 10 + (line[d] - '0');
     if (d > i && d - i <= 2 && d + 1 < len && (line[d] == '.' || line[d] == ')')
         && line[d + 1] == ' ')
         return d + 2;

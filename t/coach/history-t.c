@@ -46,6 +46,9 @@ static void test_answer_item(void)
     ok(history_answer_item("Three piles. 2. Not a list item.", 1, &a) == NULL,
        "a number inside a line is not a list item");
     ok(history_answer_item("1.5 hours a week", 1, &a) == NULL, "nor a decimal number");
+    ok(history_answer_item("Steps:\n44444444444444444444. Too long\n2. Meet.", 2, &a) != NULL
+           && history_answer_item("44444444444444444444. Too long", 1, &a) == NULL,
+       "a marker of many digits is no list item, and reading it does not overflow (fuzz)");
     arena_free(&a);
 }
 
@@ -55,7 +58,7 @@ int main(void)
     const char *ids[4];
     size_t n;
 
-    plan(21);
+    plan(22);
     test_answer_item();
     n = history_cited_ids("[{\"n\":1,\"chunk_id\":\"" ID1 "\",\"quote\":\"q\"},"
                           "{\"n\":2,\"chunk_id\":\"" ID2 "\"},"
