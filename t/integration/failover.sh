@@ -113,6 +113,12 @@ failover_round() {
         bail "the standby in $to was not promoted: $(tail -n 5 "$STACK_DIR/log/$to.log")"
     t_up=$EPOCHREALTIME
     STACK_PG_PORT=$port
+    # The test's own probe: the load can end before the promotion does
+    # (every ask left failed or finished during the outage), and then no
+    # success of the load's ends after it.  The first /health 200 after
+    # the promotion counts as service back too.
+    local t_back=-1
+    if plc_poll "$RESUME_S" _stack_health_is 200; then t_back=$EPOCHREALTIME; fi
     rc=0
     wait "$load" || rc=$?
     is "$rc" 0 "$name: the load ran to its end"
@@ -120,12 +126,13 @@ failover_round() {
 
     python3 "$PLC_SRCDIR/bench/ask-load.py" summary "$results" "$t_stop" "$t_up" \
         >"$STACK_DIR/$name.summary" 2>"$STACK_DIR/log/$name-failed.log"
-    python3 - "$results" "$t_up" "$t_promote" >"$STACK_DIR/$name.checks" <<'PY'
+    python3 - "$results" "$t_up" "$t_promote" "$t_back" >"$STACK_DIR/$name.checks" <<'PY'
 import json, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
 asks = [r for r in rows if "client" in r]
 up = float(sys.argv[2])
 promote = float(sys.argv[3])
+probe = float(sys.argv[4])  # the test's own first /health 200 after it, or -1
 unclean = []
 for r in asks:
     if r["ok"]:
@@ -147,6 +154,8 @@ for r in asks:
 # command's return, such a resumption counts as 0 ms.
 resumed = [r["end"] for r in rows
            if (r.get("health") == 200 or r.get("ok")) and r["end"] >= promote]
+if probe >= promote:
+    resumed.append(probe)
 acked = [r["message_id"] for r in asks if r["ok"] and r["message_id"]]
 print(json.dumps({
     "acked": len(acked), "acked_ids": ",".join(str(m) for m in acked),
