@@ -14,6 +14,7 @@
 #include "coach/passage.h"
 #include "coach/sentences.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 
 #define SPANS_PER_LINE 64
 #define BULLET "\xe2\x80\xa2"
@@ -579,4 +580,42 @@ void passage_free(struct passage *p)
     free(p->u);
     free(p->s);
     memset(p, 0, sizeof(*p));
+}
+
+/* The length of the longest end of a[0..alen) that b opens with (at
+ * least PASSAGE_JOIN_MIN_OVERLAP bytes, starting a or after white space);
+ * 0 when there is none. */
+static size_t overlap(const char *a, size_t alen, const char *b, size_t blen)
+{
+    size_t p;
+
+    for (p = 0; p + PASSAGE_JOIN_MIN_OVERLAP <= alen; p++) {
+        size_t m = alen - p;
+        if (m > blen || (p > 0 && !isspace((unsigned char)a[p - 1])))
+            continue;
+        if (memcmp(a + p, b, m) == 0)
+            return m;
+    }
+    return 0;
+}
+
+void passage_join(struct buf *out, const char *const *texts, size_t n, size_t self,
+                  size_t *own_start, size_t *own_end)
+{
+    size_t base = out->len, i;
+
+    *own_start = *own_end = base;
+    for (i = 0; i < n; i++) {
+        size_t len = strlen(texts[i]), m = 0;
+        if (out->len > base) {
+            m = overlap(out->data + base, out->len - base, texts[i], len);
+            if (m == 0)
+                buf_putc(out, '\n');
+        }
+        if (i == self)
+            *own_start = out->len - m;
+        buf_append(out, texts[i] + m, len - m);
+        if (i == self)
+            *own_end = out->len;
+    }
 }
