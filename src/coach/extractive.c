@@ -236,15 +236,22 @@ static bool in_own(const struct extract_source *x, const struct passage_unit *u)
 }
 
 /* True when unit u of s may be quoted for where it is: in the passage's
- * own text, or found on the passage's pages (extractive.h, "The page"). */
+ * own text, or in a section that holds some of it (only those are ever
+ * chosen) and found on the passage's pages (extractive.h, "The page"). */
 static bool on_pages(const struct compose *c, const struct source *s,
                      const struct passage_unit *u)
 {
-    bool empty = false;
+    const struct extract_source *x = &c->rq->sources[s - c->src];
+    const struct passage_section *ps = &s->p.s[u->section];
+    bool empty = false, own = false;
+    size_t i;
 
-    if (in_own(&c->rq->sources[s - c->src], u))
+    if (in_own(x, u))
         return true;
-    return s->page.len > 0 && verify_quote_in(s->p.text + u->start, u->len, s->page.data, &empty);
+    for (i = ps->first; i < ps->first + ps->n && !own; i++)
+        own = in_own(x, &s->p.u[i]);
+    return own && s->page.len > 0
+           && verify_quote_in(s->p.text + u->start, u->len, s->page.data, &empty);
 }
 
 /* Marks the quotable units of source s (extractive.h, 2). */

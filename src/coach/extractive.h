@@ -12,22 +12,23 @@
  *    the caller's headings (its chapter's section headings and title).
  *
  *    The page.  The caller may give a passage as its printed page(s):
- *    the passage joined with the passages of its book and chapter on the
- *    same pages (passage_join: a chunk ends where the chunker's budget
- *    fell, often inside a section), with the bytes of the passage's own
- *    text (own_start, own_end) and the text of its pages as the pages
- *    table holds them.  A unit outside the passage's own text may be
- *    quoted only when it is found on those pages (verify_quote_in, after
- *    verify_normalise), so that a quotation still cites the passage's
- *    pages exactly; without the page text, only the passage's own text.
- *    The sections are scored and chosen on the passages' own units, as
- *    without the page (4); then each chosen section, in the order chosen,
- *    is chosen again with its units on the page too, within what it took
- *    and what the sections left of the budget, keeping every unit it took
- *    (else its first choice stands): the rest of a section the chunk cut,
- *    never another section of the page, whose words would take the place
- *    of another passage's section (measured: docs/performance.md,
- *    "compose25").
+ *    the passage joined with the passages of its book and chapter next
+ *    to it on the same pages (passage_join; db/pages.h, pages_around: a
+ *    chunk ends where the chunker's budget fell, often inside a
+ *    section), with the bytes of the passage's own text (own_start,
+ *    own_end) and the text of its pages as the pages table holds them.
+ *    A unit outside the passage's own text may be quoted only when it is
+ *    found on those pages (verify_quote_in, after verify_normalise) and
+ *    its section holds some of the passage's own text, so that a
+ *    quotation still cites the passage's pages exactly; without the page
+ *    text, only the passage's own text.  The sections are scored and
+ *    chosen on the passages' own units, as without the page (4); then
+ *    each chosen section, in the order chosen, is chosen again with its
+ *    units on the page too, within what it took and what the sections
+ *    left of the budget, keeping every unit it took (else its first
+ *    choice stands): the rest of a section the chunk cut, never another
+ *    section of the page, whose words would take the place of another
+ *    passage's section (measured: docs/performance.md, "compose25").
  *
  * 2. What may be quoted.  A sentence that ends like a sentence, is not a
  *    question (the book asking, not answering), has EXTRACT_MIN_WORDS to

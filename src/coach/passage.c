@@ -308,9 +308,11 @@ static char end_mark(const char *s, size_t len)
 static bool in_list(const char *const *list, const char *w, size_t n, bool fold)
 {
     size_t i;
+    int first = n > 0 ? (fold ? tolower((unsigned char)w[0]) : (unsigned char)w[0]) : 0;
 
     for (i = 0; list[i] != NULL; i++)
-        if (strlen(list[i]) == n
+        if ((fold ? tolower((unsigned char)list[i][0]) : (unsigned char)list[i][0]) == first
+            && strlen(list[i]) == n
             && (fold ? strncasecmp(list[i], w, n) : strncmp(list[i], w, n)) == 0)
             return true;
     return false;
@@ -393,6 +395,20 @@ bool passage_past_tense(const char *s, size_t len)
     return false;
 }
 
+/* True when phrase occurs (case ignored) within the len bytes at s; the
+ * search stops there, not at the end of the passage (a passage of several
+ * pages has many sentences). */
+static bool holds_phrase(const char *s, size_t len, const char *phrase)
+{
+    size_t n = strlen(phrase), i;
+    int first = tolower((unsigned char)phrase[0]);
+
+    for (i = 0; i + n <= len; i++)
+        if (tolower((unsigned char)s[i]) == first && strncasecmp(s + i, phrase, n) == 0)
+            return true;
+    return false;
+}
+
 static bool named_sentence(const char *s, size_t len)
 {
     struct word w[96];
@@ -401,11 +417,9 @@ static bool named_sentence(const char *s, size_t len)
     for (i = 0; i < n; i++)
         if (is_name(s, w, i) || in_list(time_words, s + w[i].start, w[i].len, false))
             return true;
-    for (i = 0; time_phrases[i] != NULL; i++) {
-        const char *f = strcasestr(s, time_phrases[i]);
-        if (f != NULL && (size_t)(f - s) + strlen(time_phrases[i]) <= len)
+    for (i = 0; time_phrases[i] != NULL; i++)
+        if (holds_phrase(s, len, time_phrases[i]))
             return true;
-    }
     return false;
 }
 

@@ -91,7 +91,10 @@ struct page_around {
                        * book has no page texts */
 };
 
-#define PAGES_AROUND 3 /* passages before and after a passage that may share its pages */
+/* Passages before and after a passage that may share its pages: one each
+ * way gives the composer as many key terms as three on tune (0.570) and
+ * costs less (docs/performance.md, "compose25"). */
+#define PAGES_AROUND 1
 
 /* Fills out[0..n) for the passages chunk_ids[0..n), in one statement: a
  * passage no longer in the library has only itself (texts NULL, n 0).
