@@ -621,6 +621,17 @@ static bool orphan_item(const struct source *s, size_t i)
     return !(f > 0 && s->p.u[f - 1].lead && s->u[f - 1].chosen);
 }
 
+/* True when idx[i], of a run starting at idx[from], is a dependent
+ * sentence whose referent, the unit before it, is not chosen right before
+ * it (taken already under another passage, or left out): it would open a
+ * point without its referent (extractive.h, 2). */
+static bool orphan_sentence(const struct source *s, const size_t *idx, size_t from, size_t i)
+{
+    if (!s->p.u[idx[i]].dependent)
+        return false;
+    return !(i > from && idx[i - 1] + 1 == idx[i] && s->u[idx[i - 1]].chosen);
+}
+
 /* True when a run of idx[] (n candidate units) starting or ending at
  * position at would cut a list: idx[at] is an item and idx[at - 1] an item
  * of the same list or its lead-in. */
@@ -706,7 +717,7 @@ static size_t choose_units(struct compose *c, const struct section *x, size_t bu
          * whose pronoun or connective points to a lead-in not taken. */
         if ((idle(s, idx[i])
              && !(i + 1 < best_b && s->p.u[idx[i + 1]].dependent && idx[i + 1] == idx[i] + 1))
-            || orphan_item(s, idx[i])) {
+            || orphan_item(s, idx[i]) || orphan_sentence(s, idx, best_a, i)) {
             best_words -= cost(&s->p.u[idx[i]]);
             continue;
         }

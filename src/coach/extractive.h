@@ -85,7 +85,8 @@
  *    is taken, a sentence that carries nothing of the query is left out
  *    (at the edges and inside), unless the sentence after it depends on
  *    it.  A unit already taken from an overlapping passage is not taken
- *    twice.
+ *    twice, and a dependent sentence whose referent is not taken right
+ *    before it (quoted under that other passage) is left out.
  *
  * 5. For a quantity question (3) whose chosen units hold no quantity, the
  *    answer opens with EXTRACT_NO_NUMBER, our sentence, neither quoted nor

@@ -190,7 +190,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(81);
+    plan(83);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -605,6 +605,23 @@ int main(void)
         free(a);
         a = compose("How are intervention groups formed?", NULL, one, 1, 2.0);
         ok(a != NULL && strstr(a, EXTRACT_NO_NUMBER) == NULL, "... nor for another question");
+        free(a);
+    }
+    {
+        /* Overlapping passages: the referent of "They ..." is quoted under
+         * the first; the second does not quote "They ..." as a point of
+         * its own (extractive.h, 2). */
+        static const char *const two[] = {
+            "Common formative assessments show which students need more help with a target. "
+            "Teams write common formative assessments together before a unit begins.",
+            "Teams write common formative assessments together before a unit begins. They score "
+            "the common formative assessments together within two days of giving them."};
+        a = compose("how do teams write common formative assessments?", NULL, two, 2, 2.0);
+        ok(a != NULL && strstr(a, "Teams write common formative assessments together") != NULL,
+           "the referent is quoted once");
+        ok(a != NULL && strstr(a, "\"They score") == NULL,
+           "... and the sentence depending on it is not quoted without it");
+        show(a);
         free(a);
     }
     {
