@@ -18,6 +18,7 @@
 #include "coach/extractive.h"
 #include "coach/passage.h"
 #include "coach/sentences.h"
+#include "coach/verify.h"
 #include "library/analyze.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -44,6 +45,7 @@ struct ustate {
 struct source {
     struct passage p;
     struct ustate *u; /* p.n */
+    struct buf page;  /* the normal form of its pages' text (verify_normalise); empty: none */
 };
 
 struct section {
@@ -65,6 +67,7 @@ struct compose {
     size_t nsec;
     size_t chosen[8], nchosen; /* indexes of sec, best first */
     bool how, example, quantity;
+    bool own_only; /* units of the passages' own text only (extractive.h, "The page") */
     double asked; /* the library IDF of the question's own words, summed */
     struct buf scratch;
 };
@@ -224,6 +227,33 @@ static const char *unit_text(struct compose *c, const struct passage *p,
     return buf_str(&c->scratch);
 }
 
+/* True when unit u of s may be quoted for where it is: inside the
+ * passage's own text, or found on the passage's pages (extractive.h, "The
+ * page"). */
+static bool in_own(const struct extract_source *x, const struct passage_unit *u)
+{
+    return x->own_end == 0 || (u->start >= x->own_start && u->start + u->len <= x->own_end);
+}
+
+/* True when unit u of s may be quoted for where it is: in the passage's
+ * own text, or in a section that holds some of it (only those are ever
+ * chosen) and found on the passage's pages (extractive.h, "The page"). */
+static bool on_pages(const struct compose *c, const struct source *s,
+                     const struct passage_unit *u)
+{
+    const struct extract_source *x = &c->rq->sources[s - c->src];
+    const struct passage_section *ps = &s->p.s[u->section];
+    bool empty = false, own = false;
+    size_t i;
+
+    if (in_own(x, u))
+        return true;
+    for (i = ps->first; i < ps->first + ps->n && !own; i++)
+        own = in_own(x, &s->p.u[i]);
+    return own && s->page.len > 0
+           && verify_quote_in(s->p.text + u->start, u->len, s->page.data, &empty);
+}
+
 /* Marks the quotable units of source s (extractive.h, 2). */
 static void mark_quotable(struct compose *c, struct source *s)
 {
@@ -240,6 +270,9 @@ static void mark_quotable(struct compose *c, struct source *s)
             q = u->words >= 2 && u->words <= EXTRACT_MAX_WORDS && (!u->narrative || c->example);
         if (u->kind == PASSAGE_ITEM)
             q = u->words >= 2 && u->words <= EXTRACT_MAX_ITEM_WORDS;
+        /* Outside the passage, only what is on the passage's pages. */
+        if (q && !on_pages(c, s, u))
+            q = false;
         /* A dependent sentence only right after its quotable referent. */
         if (q && u->dependent)
             q = i > 0 && s->p.u[i - 1].para == u->para && s->u[i - 1].quotable;
@@ -426,7 +459,8 @@ static void build_sections(struct compose *c)
             struct section sec = {.p = p, .s = s, .heading = x->heading, .hlen = x->hlen};
             bool any = false;
             for (i = x->first; i < x->first + x->n; i++)
-                if (c->src[p].u[i].quotable) {
+                if (c->src[p].u[i].quotable
+                    && (!c->own_only || in_own(&c->rq->sources[p], &ps->u[i]))) {
                     analyze_count_text(&sec.body, unit_text(c, ps, &ps->u[i]));
                     any = true;
                 }
@@ -587,6 +621,17 @@ static bool orphan_item(const struct source *s, size_t i)
     return !(f > 0 && s->p.u[f - 1].lead && s->u[f - 1].chosen);
 }
 
+/* True when idx[i], of a run starting at idx[from], is a dependent
+ * sentence whose referent, the unit before it, is not chosen right before
+ * it (taken already under another passage, or left out): it would open a
+ * point without its referent (extractive.h, 2). */
+static bool orphan_sentence(const struct source *s, const size_t *idx, size_t from, size_t i)
+{
+    if (!s->p.u[idx[i]].dependent)
+        return false;
+    return !(i > from && idx[i - 1] + 1 == idx[i] && s->u[idx[i - 1]].chosen);
+}
+
 /* True when a run of idx[] (n candidate units) starting or ending at
  * position at would cut a list: idx[at] is an item and idx[at - 1] an item
  * of the same list or its lead-in. */
@@ -616,7 +661,8 @@ static size_t choose_units(struct compose *c, const struct section *x, size_t bu
     double best = -1;
 
     for (i = ps->first; i < ps->first + ps->n; i++)
-        if (s->u[i].quotable && !taken_elsewhere(c, x->p, i)) {
+        if (s->u[i].quotable && !taken_elsewhere(c, x->p, i)
+            && (!c->own_only || in_own(&c->rq->sources[x->p], &s->p.u[i]))) {
             idx[n++] = i;
             total += cost(&s->p.u[i]);
         }
@@ -671,7 +717,7 @@ static size_t choose_units(struct compose *c, const struct section *x, size_t bu
          * whose pronoun or connective points to a lead-in not taken. */
         if ((idle(s, idx[i])
              && !(i + 1 < best_b && s->p.u[idx[i + 1]].dependent && idx[i + 1] == idx[i] + 1))
-            || orphan_item(s, idx[i])) {
+            || orphan_item(s, idx[i]) || orphan_sentence(s, idx, best_a, i)) {
             best_words -= cost(&s->p.u[idx[i]]);
             continue;
         }
@@ -693,11 +739,44 @@ static int by_score(const void *a, const void *b)
     return x->s < y->s ? -1 : x->s > y->s;
 }
 
+/* Chooses the units of each chosen section again, in the order they were
+ * chosen, with the units of its passage's pages (extractive.h, "The
+ * page"), within the words it took and what the sections left: what it
+ * took stays (when the new run would leave any of it out, for a list's
+ * lead-in before it that does not fit, the old run is kept). */
+static void extend_sections(struct compose *c, const size_t *taken, size_t left)
+{
+    size_t i, j;
+
+    c->own_only = false;
+    for (i = 0; i < c->nchosen; i++) {
+        const struct section *x = &c->sec[c->chosen[i]];
+        const struct passage_section *ps = &c->src[x->p].p.s[x->s];
+        struct ustate *u = c->src[x->p].u + ps->first;
+        bool *was = xcalloc(ps->n + 1, sizeof(*was)), kept = true;
+        size_t got;
+        for (j = 0; j < ps->n; j++) {
+            was[j] = u[j].chosen;
+            u[j].chosen = false;
+        }
+        got = choose_units(c, x, taken[i] + left);
+        for (j = 0; j < ps->n; j++)
+            kept = kept && (!was[j] || u[j].chosen);
+        if (!kept || got < taken[i]) {
+            for (j = 0; j < ps->n; j++)
+                u[j].chosen = was[j];
+            got = taken[i];
+        }
+        free(was);
+        left -= got - taken[i];
+    }
+}
+
 /* Takes the best sections within budget words (extractive.h, 4). */
 static void choose_sections(struct compose *c, size_t budget)
 {
     struct section **order = xmalloc((c->nsec + 1) * sizeof(*order));
-    size_t i, used = 0;
+    size_t i, used = 0, taken[8];
     double best = 0;
 
     for (i = 0; i < c->nsec; i++)
@@ -717,10 +796,12 @@ static void choose_sections(struct compose *c, size_t budget)
             continue;
         if (c->nchosen == 0)
             best = x->score;
+        taken[c->nchosen] = got;
         c->chosen[c->nchosen++] = (size_t)(x - c->sec);
         used += got + head;
     }
     free(order);
+    extend_sections(c, taken, budget - used);
 }
 
 /* ---- the opening ------------------------------------------------------- */
@@ -1043,7 +1124,23 @@ static void write_group(struct buf *out, struct compose *c, const struct section
         write_points(out, c, g[i], &npoints, c->how && !items);
 }
 
-/* Writes the body: the opening, then the groups (extractive.h, 6). */
+/* True when a chosen unit holds a quantity (extractive.h, 3). */
+static bool chose_number(const struct compose *c)
+{
+    size_t p, i;
+
+    for (p = 0; p < c->k; p++)
+        for (i = 0; i < c->src[p].p.n; i++)
+            if (c->src[p].u[i].chosen
+                && holds_number(c->src[p].p.text + c->src[p].p.u[i].start,
+                                c->src[p].p.u[i].len))
+                return true;
+    return false;
+}
+
+/* Writes the body: for a quantity question the answer gives no number
+ * for, our sentence saying so; the opening, then the groups (extractive.h,
+ * 6). */
 static void write_body(struct buf *out, struct compose *c)
 {
     struct ref o = opening(c);
@@ -1051,6 +1148,8 @@ static void write_body(struct buf *out, struct compose *c)
     bool *done = xcalloc(c->nchosen + 1, sizeof(*done));
     size_t i, j;
 
+    if (c->quantity && !chose_number(c))
+        buf_puts(out, EXTRACT_NO_NUMBER "\n\n");
     if (o.p != NONE) {
         write_opening(out, c, o);
         for (i = 0; i < c->nchosen; i++) {
@@ -1217,6 +1316,7 @@ static void compose_free(struct compose *c)
     for (i = 0; i < c->k; i++) {
         passage_free(&c->src[i].p);
         free(c->src[i].u);
+        buf_free(&c->src[i].page);
     }
     for (i = 0; i < c->nsec; i++) {
         analyze_counts_free(&c->sec[i].body);
@@ -1259,11 +1359,16 @@ char *extractive_compose(const struct extract_request *rq)
                                      .section = s->section,
                                      .chapter = s->chapter};
         passage_parse(s->text, &h, &c.src[i].p);
+        if (s->own_end > 0 && s->page != NULL)
+            verify_normalise(&c.src[i].page, s->page, strlen(s->page));
         mark_quotable(&c, &c.src[i]);
     }
+    c.own_only = true; /* until extend_sections */
     build_sections(&c);
     build_query(&c);
     score(&c);
+    if (c.quantity) /* room for EXTRACT_NO_NUMBER */
+        reserve += sentence_words(EXTRACT_NO_NUMBER, strlen(EXTRACT_NO_NUMBER));
     budget = EXTRACT_ANSWER_WORDS > reserve ? EXTRACT_ANSWER_WORDS - reserve : 0;
     choose_sections(&c, budget < EXTRACT_BODY_WORDS ? budget : EXTRACT_BODY_WORDS);
     if (c.nchosen > 0) {

@@ -11,6 +11,25 @@
  *    items, and into the sections its headings open (passage.h), with
  *    the caller's headings (its chapter's section headings and title).
  *
+ *    The page.  The caller may give a passage as its printed page(s):
+ *    the passage joined with the passages of its book and chapter next
+ *    to it on the same pages (passage_join; db/pages.h, pages_around: a
+ *    chunk ends where the chunker's budget fell, often inside a
+ *    section), with the bytes of the passage's own text (own_start,
+ *    own_end) and the text of its pages as the pages table holds them.
+ *    A unit outside the passage's own text may be quoted only when it is
+ *    found on those pages (verify_quote_in, after verify_normalise) and
+ *    its section holds some of the passage's own text, so that a
+ *    quotation still cites the passage's pages exactly; without the page
+ *    text, only the passage's own text.  The sections are scored and
+ *    chosen on the passages' own units, as without the page (4); then
+ *    each chosen section, in the order chosen, is chosen again with its
+ *    units on the page too, within what it took and what the sections
+ *    left of the budget, keeping every unit it took (else its first
+ *    choice stands): the rest of a section the chunk cut, never another
+ *    section of the page, whose words would take the place of another
+ *    passage's section (measured: docs/performance.md, "compose25").
+ *
  * 2. What may be quoted.  A sentence that ends like a sentence, is not a
  *    question (the book asking, not answering), has EXTRACT_MIN_WORDS to
  *    EXTRACT_MAX_WORDS words and is not narrative (a story told in the
@@ -66,9 +85,15 @@
  *    is taken, a sentence that carries nothing of the query is left out
  *    (at the edges and inside), unless the sentence after it depends on
  *    it.  A unit already taken from an overlapping passage is not taken
- *    twice.
+ *    twice, and a dependent sentence whose referent is not taken right
+ *    before it (quoted under that other passage) is left out.
  *
- * 5. The opening comes from the dominant chapter: the chosen sections of
+ * 5. For a quantity question (3) whose chosen units hold no quantity, the
+ *    answer opens with EXTRACT_NO_NUMBER, our sentence, neither quoted nor
+ *    cited (its words are kept out of the budget for every quantity
+ *    question), before the opening.
+ *
+ *    The opening comes from the dominant chapter: the chosen sections of
  *    the chapter (same book and chapter title) of the best-ranked passage
  *    any section was chosen from, never from another chapter while one of
  *    them has a candidate (then from any chosen section).  For a how
@@ -161,10 +186,20 @@
 #define EXTRACT_TAKEAWAY_WORDS 18
 #define EXTRACT_DUPLICATE_SHARE 0.7
 #define EXTRACT_FOLLOWUPS 3
+/* Opens the answer to a quantity question when nothing quoted holds a
+ * number (5): ours, not quoted, not cited. */
+#define EXTRACT_NO_NUMBER "The library does not give a number for this; here is what it does say."
 
 /* One retrieved passage. */
 struct extract_source {
-    const char *text;
+    const char *text; /* the passage, or the passage with its neighbours on its pages */
+    /* When text holds more than the passage (extractive.h, "The page"): the
+     * passage's own bytes of text, and the text of the printed pages the
+     * passage lies on (as the pages table holds them), on which a unit of
+     * text outside the passage must be found to be quoted.  own_end 0:
+     * text is the passage, all of it may be quoted. */
+    size_t own_start, own_end;
+    const char *page;
     const char *section; /* its section heading, or NULL */
     const char *chapter; /* its chapter's title, or NULL */
     const char *book;    /* its book's id (passages of one book share it), or NULL */

@@ -14,6 +14,7 @@
 #include "coach/passage.h"
 #include "coach/sentences.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 
 #define SPANS_PER_LINE 64
 #define BULLET "\xe2\x80\xa2"
@@ -307,9 +308,11 @@ static char end_mark(const char *s, size_t len)
 static bool in_list(const char *const *list, const char *w, size_t n, bool fold)
 {
     size_t i;
+    int first = n > 0 ? (fold ? tolower((unsigned char)w[0]) : (unsigned char)w[0]) : 0;
 
     for (i = 0; list[i] != NULL; i++)
-        if (strlen(list[i]) == n
+        if ((fold ? tolower((unsigned char)list[i][0]) : (unsigned char)list[i][0]) == first
+            && strlen(list[i]) == n
             && (fold ? strncasecmp(list[i], w, n) : strncmp(list[i], w, n)) == 0)
             return true;
     return false;
@@ -392,6 +395,20 @@ bool passage_past_tense(const char *s, size_t len)
     return false;
 }
 
+/* True when phrase occurs (case ignored) within the len bytes at s; the
+ * search stops there, not at the end of the passage (a passage of several
+ * pages has many sentences). */
+static bool holds_phrase(const char *s, size_t len, const char *phrase)
+{
+    size_t n = strlen(phrase), i;
+    int first = tolower((unsigned char)phrase[0]);
+
+    for (i = 0; i + n <= len; i++)
+        if (tolower((unsigned char)s[i]) == first && strncasecmp(s + i, phrase, n) == 0)
+            return true;
+    return false;
+}
+
 static bool named_sentence(const char *s, size_t len)
 {
     struct word w[96];
@@ -400,11 +417,9 @@ static bool named_sentence(const char *s, size_t len)
     for (i = 0; i < n; i++)
         if (is_name(s, w, i) || in_list(time_words, s + w[i].start, w[i].len, false))
             return true;
-    for (i = 0; time_phrases[i] != NULL; i++) {
-        const char *f = strcasestr(s, time_phrases[i]);
-        if (f != NULL && (size_t)(f - s) + strlen(time_phrases[i]) <= len)
+    for (i = 0; time_phrases[i] != NULL; i++)
+        if (holds_phrase(s, len, time_phrases[i]))
             return true;
-    }
     return false;
 }
 
@@ -579,4 +594,42 @@ void passage_free(struct passage *p)
     free(p->u);
     free(p->s);
     memset(p, 0, sizeof(*p));
+}
+
+/* The length of the longest end of a[0..alen) that b opens with (at
+ * least PASSAGE_JOIN_MIN_OVERLAP bytes, starting a or after white space);
+ * 0 when there is none. */
+static size_t overlap(const char *a, size_t alen, const char *b, size_t blen)
+{
+    size_t p;
+
+    for (p = 0; p + PASSAGE_JOIN_MIN_OVERLAP <= alen; p++) {
+        size_t m = alen - p;
+        if (m > blen || (p > 0 && !isspace((unsigned char)a[p - 1])))
+            continue;
+        if (memcmp(a + p, b, m) == 0)
+            return m;
+    }
+    return 0;
+}
+
+void passage_join(struct buf *out, const char *const *texts, size_t n, size_t self,
+                  size_t *own_start, size_t *own_end)
+{
+    size_t base = out->len, i;
+
+    *own_start = *own_end = base;
+    for (i = 0; i < n; i++) {
+        size_t len = strlen(texts[i]), m = 0;
+        if (out->len > base) {
+            m = overlap(out->data + base, out->len - base, texts[i], len);
+            if (m == 0)
+                buf_putc(out, '\n');
+        }
+        if (i == self)
+            *own_start = out->len - m;
+        buf_append(out, texts[i] + m, len - m);
+        if (i == self)
+            *own_end = out->len;
+    }
 }

@@ -60,6 +60,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct buf;
+
 #define PASSAGE_MAX_UNITS 160
 
 enum passage_kind {
@@ -118,5 +120,20 @@ bool passage_past_tense(const char *s, size_t len) __attribute__((nonnull));
 /* True when the sentence at s (len bytes) opens with a pronoun or a
  * connective whose referent is in the sentence before (the roles above). */
 bool passage_opens_dependent(const char *s, size_t len) __attribute__((nonnull));
+
+/* The chunker repeats a passage's last sentences at the start of the
+ * next one (library/README.md, chunk.c): an overlap shorter than this is
+ * taken for a coincidence, not a repeat. */
+#define PASSAGE_JOIN_MIN_OVERLAP 16
+
+/* Appends to out the passages texts[0..n) of one book, consecutive and in
+ * book order, as one text: each passage without its repeat of the end of
+ * the text before it (the longest end of that text, at least
+ * PASSAGE_JOIN_MIN_OVERLAP bytes after a space or at its start, that the
+ * passage opens with), else after a line break.  Sets *own_start and
+ * *own_end to the bytes of out (from its length on entry) that are
+ * texts[self] whole (self < n). */
+void passage_join(struct buf *out, const char *const *texts, size_t n, size_t self,
+                  size_t *own_start, size_t *own_end) __attribute__((nonnull));
 
 #endif

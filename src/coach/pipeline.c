@@ -30,6 +30,7 @@
 #include "coach/evidence.h"
 #include "coach/extractive.h"
 #include "coach/history.h"
+#include "coach/passage.h"
 #include "llm/llm.h"
 #include "coach/pipeline.h"
 #include "coach/prompt.h"
@@ -37,6 +38,7 @@
 #include "coach/verify.h"
 #include "db/db.h"
 #include "db/messages.h"
+#include "db/pages.h"
 #include "library/domains.h"
 #include "library/search.h"
 #include "util/alloc.h"
@@ -590,10 +592,38 @@ static void ask_verify_model(struct ask *a)
         a->notice = NOTICE_UNGROUNDED;
 }
 
-/* Step 6d, compose and verify the extractive answer: the terms the
- * search ran with (their library IDF and query weight), the passages'
- * chapters, books and headings, and follow-up questions from the
- * sections next to the passages'. */
+/* The passages on their printed pages (extractive.h, "The page"), read in
+ * one statement: src[i]'s text becomes the passage with its neighbours on
+ * its pages (in the arena), and so do sources[i], which the answer is
+ * verified against, and the hit's text, the citation's context.  Returns
+ * false when the database failed. */
+static bool ask_pages(struct ask *a, struct extract_source *src, const char **sources, size_t k)
+{
+    const char *ids[COACH_SOURCES];
+    struct page_around around[COACH_SOURCES];
+    size_t i;
+
+    for (i = 0; i < k; i++)
+        ids[i] = a->sr.hits[i].chunk_id;
+    if (!pages_around(a->db, ids, k, &a->arena, around))
+        return false;
+    for (i = 0; i < k; i++) {
+        struct buf b = BUF_INIT;
+        if (around[i].n < 2 || around[i].page[0] == '\0')
+            continue; /* alone on its pages, or no page text to check against */
+        passage_join(&b, around[i].texts, around[i].n, around[i].self, &src[i].own_start,
+                     &src[i].own_end);
+        src[i].text = sources[i] = a->sr.hits[i].text = arena_strdup(&a->arena, buf_str(&b));
+        src[i].page = around[i].page;
+        buf_free(&b);
+    }
+    return true;
+}
+
+/* Step 6d, compose and verify the extractive answer: the passages on
+ * their pages, the terms the search ran with (their library IDF and query
+ * weight), the passages' chapters, books and headings, and follow-up
+ * questions from the sections next to the passages'. */
 static enum coach_status ask_compose(struct ask *a)
 {
     const char *sources[COACH_SOURCES];
@@ -617,6 +647,8 @@ static enum coach_status ask_compose(struct ask *a)
                                          .chapter = a->sr.hits[i].chapter_title,
                                          .book = a->sr.hits[i].book_id,
                                          .ordinal = a->sr.hits[i].ordinal};
+    if (!ask_pages(a, src, sources, k))
+        return COACH_DB_ERROR;
     rq.nterms = evidence_terms(&a->sr, terms, sizeof(terms) / sizeof(terms[0]));
     rq.headings = secs.headings;
     rq.nheadings = secs.nheadings;

@@ -243,3 +243,68 @@ bool pages_chunk_span(struct db *db, const char *chunk_id, struct arena *a, cons
     PQclear(r);
     return true;
 }
+
+/* One row per (passage asked for, passage on its pages): the asked
+ * passage's place in $1, whether the row is that passage, its text, and
+ * on the passage's own row the text of its pages. */
+static const char *const around_sql =
+    "WITH h AS (SELECT u.i, c.id, c.book_id, c.chapter_id, c.ordinal, c.page_index_start AS s,"
+    "  c.page_index_end AS e FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, i)"
+    "  JOIN chunks c ON c.id = u.id)"
+    " SELECT h.i, n.id = h.id, n.text, CASE WHEN n.id = h.id THEN"
+    "  (SELECT coalesce(string_agg(p.text, E'\\n\\n' ORDER BY p.page_index), '') FROM pages p"
+    "   WHERE p.book_id = h.book_id AND p.page_index BETWEEN h.s AND h.e) END"
+    " FROM h JOIN chunks n ON n.book_id = h.book_id"
+    "  AND n.ordinal BETWEEN h.ordinal - $2::int AND h.ordinal + $2::int"
+    "  AND n.page_index_start <= h.e AND n.page_index_end >= h.s"
+    "  AND n.chapter_id IS NOT DISTINCT FROM h.chapter_id"
+    " ORDER BY h.i, n.ordinal";
+
+bool pages_around(struct db *db, const char *const *chunk_ids, size_t n, struct arena *a,
+                  struct page_around *out)
+{
+    struct buf ids = BUF_INIT;
+    char around[24];
+    const char *params[2];
+    PGresult *r;
+    size_t i, rows, first;
+
+    memset(out, 0, n * sizeof(*out));
+    if (n == 0)
+        return true;
+    buf_putc(&ids, '{');
+    for (i = 0; i < n; i++)
+        db_array_elem(&ids, chunk_ids[i]);
+    buf_putc(&ids, '}');
+    snprintf(around, sizeof(around), "%d", PAGES_AROUND);
+    params[0] = buf_str(&ids);
+    params[1] = around;
+    r = db_exec(db, around_sql, 2, params, true);
+    buf_free(&ids);
+    if (r == NULL)
+        return false;
+    rows = (size_t)PQntuples(r);
+    for (first = 0; first < rows;) {
+        long at = strtol(PQgetvalue(r, (int)first, 0), NULL, 10) - 1;
+        size_t end = first, j;
+        struct page_around *p;
+        while (end < rows && strcmp(PQgetvalue(r, (int)end, 0), PQgetvalue(r, (int)first, 0)) == 0)
+            end++;
+        if (at >= 0 && (size_t)at < n && out[at].texts == NULL) {
+            p = &out[at];
+            p->texts = arena_alloc(a, (end - first) * sizeof(*p->texts));
+            p->page = "";
+            for (j = first; j < end; j++) {
+                p->texts[p->n] = arena_strdup(a, PQgetvalue(r, (int)j, 2));
+                if (PQgetvalue(r, (int)j, 1)[0] == 't') {
+                    p->self = p->n;
+                    p->page = arena_strdup(a, PQgetvalue(r, (int)j, 3));
+                }
+                p->n++;
+            }
+        }
+        first = end;
+    }
+    PQclear(r);
+    return true;
+}

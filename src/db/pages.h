@@ -80,4 +80,27 @@ bool pages_text(struct db *db, const char *book_id, int from, int to, struct are
 bool pages_chunk_span(struct db *db, const char *chunk_id, struct arena *a, const char **book_id,
                       int *from, int *to) __attribute__((nonnull));
 
+/* A retrieved passage on its printed pages, for the extractive composer
+ * (coach/extractive.h, "The page"). */
+struct page_around {
+    const char **texts; /* the book's passages on the passage's pages, in book order, within
+                         * PAGES_AROUND of it and in its chapter; the passage among them */
+    size_t n;
+    size_t self;      /* the passage's index in texts */
+    const char *page; /* the text of the passage's pages, joined by "\n\n"; "" when the
+                       * book has no page texts */
+};
+
+/* Passages before and after a passage that may share its pages: one each
+ * way gives the composer as many key terms as three on tune (0.570) and
+ * costs less (docs/performance.md, "compose25"). */
+#define PAGES_AROUND 1
+
+/* Fills out[0..n) for the passages chunk_ids[0..n), in one statement: a
+ * passage no longer in the library has only itself (texts NULL, n 0).
+ * Everything is in the arena.  Returns false when the database failed
+ * (logged). */
+bool pages_around(struct db *db, const char *const *chunk_ids, size_t n, struct arena *a,
+                  struct page_around *out) __attribute__((nonnull));
+
 #endif

@@ -12,10 +12,12 @@
 #include <string.h>
 
 #include "coach/extractive.h"
+#include "coach/passage.h"
 #include "coach/sentences.h"
 #include "coach/verify.h"
 #include "library/analyze.h"
 #include "tap/basic.h"
+#include "util/buf.h"
 
 static const char *const passages[] = {
     ("## Tier 2: additional time and support\n\n"
@@ -188,7 +190,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(70);
+    plan(83);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -579,6 +581,114 @@ int main(void)
         ok(extractive_asks_quantity("so how often should we meet"),
            "\"how often\" asks a quantity");
         ok(!extractive_asks_quantity("how do we write norms?"), "\"how do we\" does not");
+    }
+    {
+        /* A quantity question the passages give no number for opens with
+         * our sentence saying so, uncited; with a number, it does not
+         * (extractive.h, 5). */
+        static const char *const one[] = {
+            "Intervention groups are formed by skill, never by label. An intervention group works "
+            "on one named skill and changes as students learn it."};
+        static const char *const nums[] = {
+            "Intervention groups are formed by skill, never by label. An intervention group holds "
+            "no more than six students."};
+        a = compose("How many students should be in an intervention group?", NULL, one, 1, 2.0);
+        ok(a != NULL && strncmp(a, EXTRACT_NO_NUMBER "\n\n", strlen(EXTRACT_NO_NUMBER) + 2) == 0,
+           "a quantity question with no number in the answer opens by saying so");
+        ok(a != NULL && strstr(a, "formed by skill") != NULL, "... then quotes what the book says");
+        ok(verifies(a, one, 1, 1), "... and it verifies untouched (our sentence is not a quote)");
+        show(a);
+        free(a);
+        a = compose("How many students should be in an intervention group?", NULL, nums, 1, 2.0);
+        ok(a != NULL && strstr(a, "no more than six") != NULL && strstr(a, EXTRACT_NO_NUMBER) == NULL,
+           "... not when a quoted sentence gives the number");
+        free(a);
+        a = compose("How are intervention groups formed?", NULL, one, 1, 2.0);
+        ok(a != NULL && strstr(a, EXTRACT_NO_NUMBER) == NULL, "... nor for another question");
+        free(a);
+    }
+    {
+        /* Overlapping passages: the referent of "They ..." is quoted under
+         * the first; the second does not quote "They ..." as a point of
+         * its own (extractive.h, 2). */
+        static const char *const two[] = {
+            "Common formative assessments show which students need more help with a target. "
+            "Teams write common formative assessments together before a unit begins.",
+            "Teams write common formative assessments together before a unit begins. They score "
+            "the common formative assessments together within two days of giving them."};
+        a = compose("how do teams write common formative assessments?", NULL, two, 2, 2.0);
+        ok(a != NULL && strstr(a, "Teams write common formative assessments together") != NULL,
+           "the referent is quoted once");
+        ok(a != NULL && strstr(a, "\"They score") == NULL,
+           "... and the sentence depending on it is not quoted without it");
+        show(a);
+        free(a);
+    }
+    {
+        /* A passage whose chunk ends inside a section, with the passages
+         * next to it on its page (extractive.h, "The page"): the section's
+         * rest is quoted from the page, cited as the passage; a sentence
+         * of the next passage that is not on the passage's page (the next
+         * page's) is not. */
+        static const char *const chunks[] = {
+            "Grouping for intervention\n\nGroups are formed from the most recent common "
+            "assessment, not from last year's test scores. Each intervention group works on one "
+            "named skill.",
+            "Each intervention group works on one named skill. Intervention groups stay small: "
+            "no more than six students in a Tier 2 group. Small intervention groups also meet "
+            "four times a week.\n\nScheduling the block\n\nThe block runs thirty minutes."};
+        static const char page[] =
+            "Grouping for intervention\n\nGroups are formed from the most recent common\n"
+            "assessment, not from last year's test scores. Each intervention group works\n"
+            "on one named skill. Intervention groups stay small: no more than six\nstudents in a "
+            "Tier 2 group.";
+        static const char *const heads[] = {"Grouping for intervention", "Scheduling the block"};
+        struct buf joined = BUF_INIT, norm = BUF_INIT;
+        struct extract_source src;
+        struct terms ts;
+        struct extract_request rq = {.question = "how should we form intervention groups and "
+                                                 "keep them small?",
+                                     .sources = &src,
+                                     .k = 1,
+                                     .headings = heads,
+                                     .nheadings = 2};
+        const char *texts[1];
+        bool empty = false;
+
+        passage_join(&joined, chunks, 2, 0, &src.own_start, &src.own_end);
+        src = (struct extract_source){.text = buf_str(&joined),
+                                      .own_start = src.own_start,
+                                      .own_end = src.own_end,
+                                      .section = "Grouping for intervention",
+                                      .chapter = "Every Child"};
+        terms_for(&ts, rq.question, 2.0);
+        rq.terms = ts.x;
+        rq.nterms = ts.n;
+        a = extractive_compose(&rq); /* without the page: the passage's own text only */
+        ok(a != NULL && strstr(a, "stay small") == NULL,
+           "without its page, nothing outside the passage is quoted");
+        free(a);
+        src.page = page;
+        a = extractive_compose(&rq);
+        ok(a != NULL && strstr(a, "\"Intervention groups stay small: no more than six students "
+                                  "in a Tier 2 group.") != NULL,
+           "a passage that ends inside a section gets the section's rest from its page");
+        ok(a != NULL && strstr(a, "Tier 2 group.") != NULL
+               && strncmp(strstr(a, "Tier 2 group.") + 13, "\" [1]", 5) == 0,
+           "... cited as the passage (its pages)");
+        verify_normalise(&norm, page, strlen(page));
+        ok(verify_quote_in("Intervention groups stay small: no more than six students in a Tier 2 "
+                           "group.",
+                           77, buf_str(&norm), &empty),
+           "... and it is on the page (as eval checks a quote)");
+        ok(a != NULL && strstr(a, "four times a week") == NULL,
+           "a sentence of the next passage that is not on the page is not quoted");
+        texts[0] = buf_str(&joined);
+        ok(verifies(a, texts, 1, 2), "... and the answer verifies against the joined text");
+        show(a);
+        free(a);
+        buf_free(&joined);
+        buf_free(&norm);
     }
     return 0;
 }

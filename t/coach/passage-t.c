@@ -9,6 +9,7 @@
 
 #include "coach/passage.h"
 #include "tap/basic.h"
+#include "util/buf.h"
 
 /* A page of a PDF book as the library stores it (eval/holdout's style). */
 static const char playbook[] =
@@ -56,7 +57,7 @@ int main(void)
     struct passage p;
     size_t i, lead, few;
 
-    plan(31);
+    plan(36);
 
     passage_parse(playbook, &h, &p);
     ok(p.n > 0 && p.u[0].kind == PASSAGE_HEADING && unit_is(&p, 0, "CHAPTER 2"),
@@ -191,5 +192,43 @@ int main(void)
     ok(!passage_past_tense("The team has had trouble.", 25)
            && !passage_past_tense("Teams need shared norms.", 24),
        "not after an auxiliary, not the present");
+
+    {
+        /* Passages of one page joined (passage.h, passage_join): the
+         * chunker's repeat of the last sentence is dropped, the passage
+         * asked for is whole at its bytes. */
+        static const char *const chunks[] = {
+            "Norms are agreements. A good norm is observable.",
+            "A good norm is observable. Teams check their norms each quarter.",
+            "Teams check their norms each quarter.\n\nWhy norms fail\n\nNobody checks them."};
+        struct buf b = BUF_INIT;
+        size_t from, to;
+
+        buf_puts(&b, "x");
+        passage_join(&b, chunks, 3, 1, &from, &to);
+        is_string("xNorms are agreements. A good norm is observable. Teams check their norms each "
+                  "quarter.\n\nWhy norms fail\n\nNobody checks them.",
+                  buf_str(&b), "the overlaps are dropped (appended after what out held)");
+        ok(to - from == strlen(chunks[1]) && strncmp(b.data + from, chunks[1], to - from) == 0,
+           "the passage asked for is whole at its bytes");
+        buf_free(&b);
+        {
+            static const char *const apart[] = {"Norms are agreements.", "Teams check norms."};
+            passage_join(&b, apart, 2, 0, &from, &to);
+            is_string("Norms are agreements.\nTeams check norms.", buf_str(&b),
+                      "passages that do not overlap are joined by a line break");
+            ok(from == 0 && to == strlen(apart[0]), "... the first one at its place");
+            buf_free(&b);
+        }
+        {
+            /* "the norms." (10 bytes) ends one and opens the other: shorter
+             * than PASSAGE_JOIN_MIN_OVERLAP, so a coincidence. */
+            static const char *const near[] = {"Teams keep the norms.", "the norms. Others too."};
+            passage_join(&b, near, 2, 1, &from, &to);
+            is_string("Teams keep the norms.\nthe norms. Others too.", buf_str(&b),
+                      "a short coincidence is not an overlap");
+            buf_free(&b);
+        }
+    }
     return 0;
 }
