@@ -67,7 +67,7 @@ bool related_count(struct db *db, int64_t *n)
     return true;
 }
 
-bool related_lookup(struct db *db, const char *const *keys, size_t n, int rel_mask, size_t per_key,
+bool related_lookup(struct db *db, const char *const *keys, size_t n, int max_rel, size_t per_key,
                     struct arena *a, struct related_hit **out, size_t *nout)
 {
     struct buf k = BUF_INIT;
@@ -84,7 +84,7 @@ bool related_lookup(struct db *db, const char *const *keys, size_t n, int rel_ma
     for (i = 0; i < n; i++)
         db_array_elem(&k, keys[i]);
     buf_putc(&k, '}');
-    snprintf(mr, sizeof(mr), "%d", rel_mask);
+    snprintf(mr, sizeof(mr), "%d", max_rel);
     snprintf(pk, sizeof(pk), "%zu", per_key);
     params[0] = buf_str(&k);
     params[1] = mr;
@@ -95,7 +95,7 @@ bool related_lookup(struct db *db, const char *const *keys, size_t n, int rel_ma
                 " CROSS JOIN LATERAL (SELECT rt.term, rt.rel, d.df FROM related_terms rt"
                 "   CROSS JOIN LATERAL (SELECT coalesce(sum(p.df), 0) AS df FROM postings p"
                 "     WHERE p.term = rt.term) d"
-                "   WHERE rt.word = u.k AND (1 << rt.rel) & $2::int <> 0 AND d.df > 0"
+                "   WHERE rt.word = u.k AND rt.rel <= $2::int AND d.df > 0"
                 "   ORDER BY rt.rel, rt.term LIMIT $3::int) x",
                 3, params, true);
     buf_free(&k);

@@ -38,11 +38,11 @@ struct related_hit {
     int64_t df; /* passages holding it; always > 0 */
 };
 
-/* For each of keys[0..n), the related terms whose relation r has bit r of rel_mask set that
+/* For each of keys[0..n), the related terms of relation <= max_rel that
  * some passage of the library holds, at most per_key of them (synonyms
  * first, then by term), in one statement.  Fills *out (in the arena).
  * Returns false when the database failed. */
-bool related_lookup(struct db *db, const char *const *keys, size_t n, int rel_mask, size_t per_key,
+bool related_lookup(struct db *db, const char *const *keys, size_t n, int max_rel, size_t per_key,
                     struct arena *a, struct related_hit **out, size_t *nout)
     __attribute__((nonnull));
 

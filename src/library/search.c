@@ -22,7 +22,6 @@
 #include "library/embed.h"
 #include "library/search.h"
 #include "library/search_lexical.h"
-#include "library/search_units.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/cfg.h"
@@ -200,8 +199,6 @@ static bool candidates(struct db *db, const struct config *cfg, const struct sea
     }
     if ((t->w_prox > 0 || t->w_quantity > 0) && nlex > 1)
         rerank(res, n, t, opts->question);
-    if ((t->w_page > 0 || t->w_sec > 0) && nlex > 1 && !search_units_fuse(db, res, n, t))
-        goto done;
     /* Ranks in the vector list: by cosine among its members. */
     qsort(order, n, sizeof(*order), cmp_cos);
     for (i = 0, j = 0; i < n; i++)

@@ -28,17 +28,14 @@ struct db;
  * eval/dev.jsonl and eval/holdout/tune.jsonl (docs/performance.md).
  * search_tuning_set() changes one by name, for `--set name=value`. */
 struct search_tuning {
-    double k1, b;       /* BM25 */
-    double bm25_delta;  /* EXPERIMENT rank25: BM25+ delta */
-    double w_context;   /* EXPERIMENT rank25: weight of a question's sentences that do not ask */
-    double w_section;   /* a section-heading occurrence, in body occurrences */
-    double w_chapter;   /* a chapter-title occurrence, in body occurrences */
-    double w_synonym;   /* weight of an acronym's phrase words (and a phrase's acronym); 0 off */
-    double w_thesaurus; /* weight of the thesaurus words for a teacher word; 0 off */
-    double w_related;   /* weight of a question word's WordNet relations, shared; 0 off */
-    int related_rel;    /* relations used: 1 synonyms, 2 + hypernyms, 3 + hyponyms */
-    double w_derived;   /* weight of a question word's derived forms (WordNet's +), shared; 0 off */
-    bool typos;         /* match unknown question words to the vocabulary */
+    double k1, b;         /* BM25 */
+    double w_section;     /* a section-heading occurrence, in body occurrences */
+    double w_chapter;     /* a chapter-title occurrence, in body occurrences */
+    double w_synonym;     /* weight of an acronym's phrase words (and a phrase's acronym); 0 off */
+    double w_thesaurus;   /* weight of the thesaurus words for a teacher word; 0 off */
+    double w_related;     /* weight of a question word's WordNet relations, shared; 0 off */
+    int related_rel;      /* relations used: 1 synonyms, 2 + hypernyms, 3 + hyponyms */
+    bool typos;           /* match unknown question words to the vocabulary */
     double typo_min_sim;  /* trigram similarity a candidate needs */
     size_t fb_docs;       /* RM3: feedback passages; 0 = no feedback */
     size_t fb_terms;      /* RM3: expansion terms kept */
@@ -53,11 +50,6 @@ struct search_tuning {
     double w_prox;        /* weight of term proximity added to a BM25 score; 0 off */
     double w_quantity;    /* a quantity question: BM25 x (1 + w x min(cap, quantities) / cap) */
     int quantity_cap;     /* quantity expressions counted at most */
-    double w_page, w_sec; /* EXPERIMENT rank25: page / section evidence; 0 off */
-    double page_k1, page_b;
-    int page_fuse;
-    bool page_own;
-    int sec_kind;
 };
 
 extern const struct search_tuning search_tuning_default;

@@ -120,30 +120,8 @@ void wordnet_synset_free(struct wordnet_synset *s)
     if (s == NULL)
         return;
     free(s->words);
-    free(s->numbers);
     free(s->ptrs);
     memset(s, 0, sizeof(*s));
-}
-
-/* Two hex digits at t into *v. */
-static bool hex_byte(const char *t, int *v)
-{
-    int i, d;
-
-    *v = 0;
-    for (i = 0; i < 2; i++) {
-        char c = t[i];
-        if (c >= '0' && c <= '9')
-            d = c - '0';
-        else if (c >= 'a' && c <= 'f')
-            d = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F')
-            d = c - 'A' + 10;
-        else
-            return false;
-        *v = *v * 16 + d;
-    }
-    return true;
 }
 
 bool wordnet_parse_synset(const char *line, size_t len, struct wordnet_synset *s)
@@ -162,12 +140,11 @@ bool wordnet_parse_synset(const char *line, size_t len, struct wordnet_synset *s
     if (!number(&f, 16, &words) || words < 1 || words > 255)
         return false;
     s->words = xcalloc((size_t)words, sizeof(*s->words));
-    s->numbers = xcalloc((size_t)words, sizeof(*s->numbers));
     for (i = 0; i < words; i++) {
         if (!next_field(&f, &t, &n) || !number(&f, 16, &v))
             goto bad;
         if (word_copy(t, n, s->words[s->nwords]))
-            s->numbers[s->nwords++] = (unsigned char)(i + 1);
+            s->nwords++;
     }
     if (!number(&f, 10, &pointers) || pointers < 0 || pointers > 9999)
         goto bad;
@@ -182,9 +159,6 @@ bool wordnet_parse_synset(const char *line, size_t len, struct wordnet_synset *s
             p->rel = WORDNET_HYPERNYM;
         else if (nsym >= 1 && nsym <= 2 && sym[0] == '~' && (nsym == 1 || sym[1] == 'i'))
             p->rel = WORDNET_HYPONYM;
-        else if (nsym == 1 && sym[0] == '+' && hex_byte(t, &p->source)
-                 && hex_byte(t + 2, &p->target) && p->source > 0 && p->target > 0)
-            p->rel = WORDNET_DERIVED;
         else
             continue;
         p->offset = offset;
@@ -262,27 +236,6 @@ static void words_of(const struct wordnet_synset *s, const char *lemma, enum wor
             fn(ctx, lemma, s->words[i], rel);
 }
 
-/* The word numbered num in s, or NULL. */
-static const char *word_numbered(const struct wordnet_synset *s, int num)
-{
-    size_t i;
-    for (i = 0; i < s->nwords; i++)
-        if (s->numbers[i] == num)
-            return s->words[i];
-    return NULL;
-}
-
-/* A derivational pointer p of s, when its source word is the lemma: calls
- * fn with its target word of r. */
-static void derived_of(const struct wordnet_synset *s, const struct wordnet_pointer *p,
-                       const struct wordnet_synset *r, const char *lemma, wordnet_fn fn, void *ctx)
-{
-    const char *from = word_numbered(s, p->source), *to = word_numbered(r, p->target);
-
-    if (from != NULL && to != NULL && strcmp(from, lemma) == 0 && strcmp(to, lemma) != 0)
-        fn(ctx, lemma, to, WORDNET_DERIVED);
-}
-
 bool wordnet_each(const char *dir, wordnet_fn fn, void *ctx, char *err, size_t errlen)
 {
     struct data_file data[4];
@@ -317,10 +270,7 @@ bool wordnet_each(const char *dir, wordnet_fn fn, void *ctx, char *err, size_t e
                     const struct data_file *d = data_of(data, s.ptrs[i].pos);
                     struct wordnet_synset r;
                     if (d != NULL && synset_at(d, s.ptrs[i].offset, &r)) {
-                        if (s.ptrs[i].rel == WORDNET_DERIVED)
-                            derived_of(&s, &s.ptrs[i], &r, e.lemma, fn, ctx);
-                        else
-                            words_of(&r, e.lemma, s.ptrs[i].rel, fn, ctx);
+                        words_of(&r, e.lemma, s.ptrs[i].rel, fn, ctx);
                         wordnet_synset_free(&r);
                     }
                 }

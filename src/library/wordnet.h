@@ -24,7 +24,6 @@ enum wordnet_rel {
     WORDNET_SYNONYM = 1,  /* another word of the same synset */
     WORDNET_HYPERNYM = 2, /* a word of a hypernym synset (@, @i) */
     WORDNET_HYPONYM = 3,  /* a word of a hyponym synset (~, ~i) */
-    WORDNET_DERIVED = 4,  /* a derivationally related form (+): the pointer's target word */
 };
 
 /* One index line: the lemma (lower case, '_' between words as in the
@@ -46,15 +45,13 @@ bool wordnet_parse_index(const char *line, size_t len, struct wordnet_index_entr
 struct wordnet_pointer {
     enum wordnet_rel rel; /* only hypernyms and hyponyms are kept */
     long offset;
-    char pos;           /* n, v, a or r ("s", a satellite adjective, reads as a) */
-    int source, target; /* a lexical pointer's word numbers (1-based); 0 = the whole synset */
+    char pos; /* n, v, a or r ("s", a satellite adjective, reads as a) */
 };
 
 /* A synset as parsed. */
 struct wordnet_synset {
     char (*words)[WORDNET_WORD_MAX]; /* nwords, '_' kept, adjective markers "(a)" cut */
     size_t nwords;
-    unsigned char *numbers;       /* nwords: each word's 1-based number in the line */
     struct wordnet_pointer *ptrs; /* nptrs hypernym and hyponym pointers */
     size_t nptrs;
 };
