@@ -16,6 +16,7 @@
 #include "coach/sentences.h"
 #include "coach/verify.h"
 #include "fuzz/fuzz.h"
+#include "util/buf.h"
 #include "util/text.h"
 
 /* True when a and b are the same text but for runs of white space (the
@@ -51,6 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct extract_source src[3];
     struct extract_request rq = {.sources = src};
     struct passage p;
+    struct buf joined = {0};
+    const char *vtexts[3];
     size_t k = 0, i, u;
     char *a;
 
@@ -86,16 +89,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         rq.nheadings = 1;
     }
     rq.k = k;
+    /* With two passages or more the first is read on its page
+     * (extractive.h, "The page"): all of them joined as the pipeline joins
+     * a passage's neighbours, its own bytes marked, the joined text as the
+     * page a unit outside it must be found on. */
+    for (i = 0; i < k; i++)
+        vtexts[i] = texts[i];
+    if (k >= 2) {
+        size_t own_start, own_end;
+
+        passage_join(&joined, texts, k, 0, &own_start, &own_end);
+        if (own_start > own_end || own_end > joined.len)
+            __builtin_trap();
+        if (joined.data != NULL && own_end > 0) {
+            src[0].text = vtexts[0] = joined.data;
+            src[0].own_start = own_start;
+            src[0].own_end = own_end;
+            src[0].page = joined.data;
+        }
+    }
     for (i = 0; i < k; i++) {
         struct passage_headings h = {.known = rq.headings,
                                      .nknown = rq.nheadings,
                                      .section = src[i].section,
                                      .chapter = src[i].chapter};
-        passage_parse(texts[i], &h, &p);
+        passage_parse(vtexts[i], &h, &p);
         if (p.n > PASSAGE_MAX_UNITS)
             __builtin_trap();
         for (u = 0; u < p.n; u++)
-            if (p.u[u].start + p.u[u].len > strlen(texts[i]))
+            if (p.u[u].start + p.u[u].len > strlen(vtexts[i]))
                 __builtin_trap();
         passage_free(&p);
     }
@@ -104,12 +126,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct verify_result r;
         if (sentence_words(a, strlen(a)) > EXTRACT_ANSWER_WORDS)
             __builtin_trap();
-        verify_answer(a, texts, k, &r);
+        verify_answer(a, vtexts, k, &r);
         if (!same_words(r.text, a) || !verify_all_ok(&r))
             __builtin_trap();
         verify_result_free(&r);
         free(a);
     }
+    buf_free(&joined);
     free(copy);
     return 0;
 }
