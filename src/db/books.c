@@ -130,12 +130,8 @@ enum db_status book_delete(struct db *db, struct arena *a, const char *id, const
                   "   AND o.status IN ('queued', 'running')) "
                   "ORDER BY j.path",
                   1, params, false);
-    if (res == NULL || PQntuples(res) == 0) {
-        enum db_status st = res == NULL ? DB_ERROR : DB_NOT_FOUND;
-        PQclear(res);
-        (void)store_tx(db, "ROLLBACK");
-        return st;
-    }
+    if (res == NULL || PQntuples(res) == 0)
+        return db_rollback(db, res, res == NULL ? DB_ERROR : DB_NOT_FOUND);
     m = PQntuples(res);
     *locators = arena_alloc(a, (size_t)m * sizeof(**locators));
     for (i = 0; i < m; i++)
@@ -147,10 +143,9 @@ enum db_status book_delete(struct db *db, struct arena *a, const char *id, const
     PQclear(res);
     if (audit_record(db, actor_id, "book.delete", "book", id, ip, detail) && store_tx(db, "COMMIT"))
         return DB_OK;
-    (void)store_tx(db, "ROLLBACK");
     *locators = NULL;
     *n = 0;
-    return DB_ERROR;
+    return db_rollback(db, NULL, DB_ERROR);
 }
 
 /* Sets *n to the one count(*) that sql returns.  Returns false (logged;

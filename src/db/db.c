@@ -503,6 +503,32 @@ bool store_tx(struct db *db, const char *command)
     return true;
 }
 
+enum db_status db_rollback(struct db *db, PGresult *res, enum db_status st)
+{
+    PQclear(res);
+    (void)store_tx(db, "ROLLBACK");
+    return st;
+}
+
+PGresult *db_begin_exec(struct db *db, const char *sql, int nparams, const char *const *params)
+{
+    PGresult *res;
+
+    if (!store_tx(db, "BEGIN"))
+        return NULL;
+    res = db_exec(db, sql, nparams, params, false);
+    if (res == NULL)
+        (void)db_rollback(db, NULL, DB_ERROR);
+    return res;
+}
+
+enum db_status db_one_row(const PGresult *res)
+{
+    if (res == NULL)
+        return DB_ERROR;
+    return PQntuples(res) == 1 ? DB_OK : DB_NOT_FOUND;
+}
+
 bool db_command(struct db *db, const char *sql, int nparams, const char *const *params)
 {
     PGresult *r = db_exec(db, sql, nparams, params, false);
@@ -511,6 +537,16 @@ bool db_command(struct db *db, const char *sql, int nparams, const char *const *
         return false;
     PQclear(r);
     return true;
+}
+
+void db_text_array(struct buf *b, const char *const *v, size_t n)
+{
+    size_t i;
+
+    buf_putc(b, '{');
+    for (i = 0; i < n; i++)
+        db_array_elem(b, v[i]);
+    buf_putc(b, '}');
 }
 
 void db_array_elem(struct buf *b, const char *s)

@@ -156,12 +156,11 @@ static enum db_status finish(struct db *db, enum db_status st, const struct orgs
     }
     if (detail != NULL)
         json_object_put(detail);
-    (void)store_tx(db, "ROLLBACK");
     if (id_out != NULL && st != DB_OK) {
         free(*id_out);
         *id_out = NULL;
     }
-    return st;
+    return db_rollback(db, NULL, st);
 }
 
 enum db_status org_create(struct db *db, const struct orgs_actor *who, const char *name,

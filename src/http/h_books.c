@@ -352,9 +352,10 @@ void h_books_upload(struct request *req)
     close(u.fd);
     if (!ok)
         goto done;
-    if (!job_enqueue(req->db, locator, filename, options, me->id, hex, request_client_ip(req),
-                     job_id)) {
-        resp_db_unavailable(req);
+    if (!resp_db_status(req,
+                        job_enqueue(req->db, locator, filename, options, me->id, hex,
+                                    request_client_ip(req), job_id),
+                        "")) {
         ok = false;
         goto done;
     }
