@@ -1,6 +1,8 @@
 /* Tests for auth/session and http/session without a database: roles,
  * cookie naming, and the guard's decisions that come before any query
- * (Origin, missing cookie, malformed cookie). The database paths are t/integration/auth.sh. */
+ * (Origin, missing cookie, malformed cookie), and what session_load()'s
+ * outcomes become (no session 401, a database failure 503: a worker with
+ * no database).  The database paths are t/integration/auth.sh. */
 #include "config.h"
 
 #include <stdio.h>
@@ -15,6 +17,8 @@
 #include "tap/memio.h"
 #include "util/alloc.h"
 #include "util/cfg.h"
+
+#define TOKEN "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 static struct config cfg;
 
@@ -52,6 +56,32 @@ static int guard_status(unsigned flags, const char *const *extra, bool *allowed)
     return status;
 }
 
+/* session_load()'s outcome for a request with extra env lines (no
+ * database), and that it set no response. */
+static int load_status(const char *const *extra)
+{
+    const char *env[16] = {"REQUEST_METHOD=GET", "REQUEST_URI=/api/x"};
+    struct request req;
+    struct memio m;
+    struct req_io io;
+    size_t n = 2;
+    int st;
+
+    while (extra != NULL && *extra != NULL && n < 15)
+        env[n++] = *extra++;
+    env[n] = NULL;
+    memio_init(&m, NULL, &io);
+    request_init(&req, &cfg, NULL, &io);
+    if (!request_parse(&req, env))
+        bail("parse");
+    st = (int)session_load(&req);
+    if (req.resp.status != 0)
+        st = -1; /* it must leave the answer to its caller */
+    request_free(&req);
+    memio_free(&m);
+    return st;
+}
+
 static void set_url(const char *url)
 {
     free(cfg.public_url);
@@ -67,10 +97,11 @@ int main(void)
     const char *prefix[] = {"HTTP_ORIGIN=https://coach.example.org.evil.example", NULL};
     const char *crosssite[] = {"HTTP_SEC_FETCH_SITE=cross-site", NULL};
     const char *badcookie[] = {"HTTP_COOKIE=__Host-plc_session=not-a-token", NULL};
+    const char *goodcookie[] = {"HTTP_COOKIE=__Host-plc_session=" TOKEN, NULL};
 
     if (!config_load(&cfg, err, sizeof(err)))
         bail("config: %s", err);
-    plan(29);
+    plan(35);
 
     ok(role_parse("educator") == ROLE_EDUCATOR && role_parse("coach") == ROLE_COACH
            && role_parse("admin") == ROLE_ADMIN,
@@ -100,6 +131,14 @@ int main(void)
     is_int(401, guard_status(ROUTE_AUTH, NULL, &allowed), "no session cookie: 401");
     is_int(401, guard_status(ROUTE_AUTH, badcookie, &allowed),
            "a malformed cookie is no session (401), without a query");
+    ok(!allowed, "and the route does not run");
+    is_int(DB_NOT_FOUND, load_status(NULL), "session_load: no cookie is DB_NOT_FOUND");
+    is_int(DB_NOT_FOUND, load_status(badcookie), "and a malformed one, without a query");
+    is_int(DB_ERROR, load_status(goodcookie),
+           "a well-formed cookie on a worker with no database is DB_ERROR");
+    is_int(503, guard_status(ROUTE_AUTH, goodcookie, &allowed),
+           "which the guard answers 503, not 401");
+    ok(strstr(last_body, "\"db_unavailable\"") != NULL, "with the code db_unavailable");
     ok(!allowed, "and the route does not run");
 
     /* Origins: one server on loopback answers to every loopback name. */
