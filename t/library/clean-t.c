@@ -1,5 +1,6 @@
 /* Tests for library/clean: hyphenation, page-number lines, running
- * headers and footers, heading fallback. */
+ * headers and footers, heading fallback; and library/doc's outline kept
+ * in (page, offset) order whatever order it is added in. */
 #include "config.h"
 
 #include <stdio.h>
@@ -61,13 +62,54 @@ static void chapter_titles(void)
     doc_free(&d);
 }
 
+/* Adds 40 chapters and 40 headings in a scrambled order (past both
+ * first allocations, several on one page) and checks that each list ends
+ * up in (page, offset) order, holding every one of them. */
+static void outline_order(void)
+{
+    struct doc d;
+    size_t i, sorted_c = 1, sorted_h = 1, sum_c = 0, sum_h = 0;
+
+    doc_init(&d, DOC_PDF);
+    for (i = 0; i < 40; i++) {
+        size_t k = (i * 17) % 40; /* 17 and 40 are coprime: every k once */
+        char title[16];
+        snprintf(title, sizeof(title), "c%zu", k);
+        doc_add_chapter(&d, NULL, title, k / 4, (k % 4) * 10);
+        doc_add_heading(&d, title, 2, k / 3, (k % 3) * 10);
+    }
+    for (i = 0; i < d.n_chapters; i++) {
+        sum_c += d.chapters[i].page * 4 + d.chapters[i].offset / 10;
+        if (i > 0
+            && (d.chapters[i - 1].page > d.chapters[i].page
+                || (d.chapters[i - 1].page == d.chapters[i].page
+                    && d.chapters[i - 1].offset > d.chapters[i].offset)))
+            sorted_c = 0;
+    }
+    for (i = 0; i < d.n_headings; i++) {
+        sum_h += d.headings[i].page * 3 + d.headings[i].offset / 10;
+        if (i > 0
+            && (d.headings[i - 1].page > d.headings[i].page
+                || (d.headings[i - 1].page == d.headings[i].page
+                    && d.headings[i - 1].offset > d.headings[i].offset)))
+            sorted_h = 0;
+    }
+    ok(d.n_chapters == 40 && sorted_c && sum_c == 40 * 39 / 2
+           && strcmp(d.chapters[0].title, "c0") == 0 && strcmp(d.chapters[39].title, "c39") == 0,
+       "chapters added out of order are kept in (page, offset) order, all 40");
+    ok(d.n_headings == 40 && sorted_h && sum_h == 40 * 39 / 2
+           && strcmp(d.headings[5].title, "c5") == 0,
+       "and headings too");
+    doc_free(&d);
+}
+
 int main(void)
 {
     struct doc d;
     char text[256];
     int i;
 
-    plan(28);
+    plan(30);
     dehyph("collabo-\nration works", "collaboration works", "a split word is joined");
     dehyph("collabo-\n   ration", "collaboration", "... also with indentation");
     dehyph("the well-\nKnown Group", "the well-\nKnown Group", "kept before a capital");
@@ -80,6 +122,7 @@ int main(void)
     dehyph_in("we co-\nplan units", "to co-planner", "we coplan units",
               "... nor when it is only inside a longer word");
     chapter_titles();
+    outline_order();
 
     ok(clean_is_page_number("12", 2), "12 is a page number");
     ok(clean_is_page_number("  xii ", 6), "xii is");
