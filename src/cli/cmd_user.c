@@ -120,7 +120,7 @@ static int print_users(struct db *db)
     bool more = true;
 
     while (more) {
-        if (!user_list(db, &a, NULL, after, 500, &rows, &n, &more)) {
+        if (user_list(db, &a, NULL, after, 500, &rows, &n, &more) != DB_OK) {
             fprintf(stderr, "plccoach: %s\n", db->last_error);
             arena_free(&a);
             return 1;
