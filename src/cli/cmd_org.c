@@ -41,7 +41,7 @@ static int print_orgs(struct db *db)
     struct org_row *rows;
     size_t i, n;
 
-    if (!org_list(db, &a, &rows, &n)) {
+    if (org_list(db, &a, &rows, &n) != DB_OK) {
         fprintf(stderr, "plccoach: %s\n", db->last_error);
         return 1;
     }
@@ -60,7 +60,7 @@ static int print_teams(struct db *db)
     struct team_row *rows;
     size_t i, n;
 
-    if (!team_list(db, &a, NULL, true, &rows, &n)) {
+    if (team_list(db, &a, NULL, true, &rows, &n) != DB_OK) {
         fprintf(stderr, "plccoach: %s\n", db->last_error);
         return 1;
     }

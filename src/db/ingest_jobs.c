@@ -79,7 +79,8 @@ static void job_row_of(struct arena *a, const PGresult *res, int i, void *row)
     j->finished_at = db_arena_value(a, res, i, 7);
 }
 
-bool jobs_recent(struct db *db, struct arena *a, int limit, struct job_row **rows, size_t *n)
+enum db_status jobs_recent(struct db *db, struct arena *a, int limit, struct job_row **rows,
+                           size_t *n)
 {
     char lim[16];
     const char *params[1] = {lim};
@@ -88,7 +89,7 @@ bool jobs_recent(struct db *db, struct arena *a, int limit, struct job_row **row
     *rows = db_read_rows(
         db, a, "SELECT " JOB_COLUMNS " FROM ingest_jobs ORDER BY created_at DESC, id LIMIT $1::int",
         1, params, sizeof(**rows), job_row_of, n);
-    return *rows != NULL;
+    return *rows != NULL ? DB_OK : DB_ERROR;
 }
 
 enum db_status job_find(struct db *db, struct arena *a, const char *id, struct job_row *out)

@@ -51,10 +51,10 @@ struct job_row {
     const char *id, *status, *filename, *book_id, *error, *created_at, *started_at, *finished_at;
 };
 
-/* Lists the newest limit jobs into *rows (n of them, in a).  Returns
- * false on a database error (logged). */
-bool jobs_recent(struct db *db, struct arena *a, int limit, struct job_row **rows, size_t *n)
-    __attribute__((nonnull));
+/* Lists the newest limit jobs into *rows (n of them, in a).  Returns DB_OK,
+ * or DB_ERROR on a database error (logged). */
+enum db_status jobs_recent(struct db *db, struct arena *a, int limit, struct job_row **rows,
+                           size_t *n) __attribute__((nonnull));
 
 /* Reads job id into *out: DB_OK, DB_NOT_FOUND, or DB_ERROR (logged). */
 enum db_status job_find(struct db *db, struct arena *a, const char *id, struct job_row *out)

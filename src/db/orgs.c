@@ -210,7 +210,7 @@ enum db_status team_set(struct db *db, const struct orgs_actor *who, const char 
     return finish(db, st, who, action, "team", team_id, detail, NULL, err, errlen);
 }
 
-bool org_list(struct db *db, struct arena *a, struct org_row **rows, size_t *n)
+enum db_status org_list(struct db *db, struct arena *a, struct org_row **rows, size_t *n)
 {
     PGresult *res = db_exec(db,
                             "SELECT id, name, kind, parent_id, source, "
@@ -223,7 +223,7 @@ bool org_list(struct db *db, struct arena *a, struct org_row **rows, size_t *n)
     *rows = NULL;
     *n = 0;
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     if (PQntuples(res) > 0)
         *rows = arena_alloc(a, (size_t)PQntuples(res) * sizeof(**rows));
     for (i = 0; i < PQntuples(res); i++) {
@@ -238,11 +238,11 @@ bool org_list(struct db *db, struct arena *a, struct org_row **rows, size_t *n)
     }
     *n = (size_t)PQntuples(res);
     PQclear(res);
-    return true;
+    return DB_OK;
 }
 
-bool team_list(struct db *db, struct arena *a, const char *org_id, bool by_org,
-               struct team_row **rows, size_t *n)
+enum db_status team_list(struct db *db, struct arena *a, const char *org_id, bool by_org,
+                         struct team_row **rows, size_t *n)
 {
     const char *params[2] = {org_id, by_org ? "t" : "f"};
     PGresult *res;
@@ -261,7 +261,7 @@ bool team_list(struct db *db, struct arena *a, const char *org_id, bool by_org,
                   "ORDER BY CASE WHEN $2::boolean THEN lower(o.name) END, lower(t.name), t.id",
                   2, params, true);
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     if (PQntuples(res) > 0)
         *rows = arena_alloc(a, (size_t)PQntuples(res) * sizeof(**rows));
     for (i = 0; i < PQntuples(res); i++) {
@@ -275,7 +275,7 @@ bool team_list(struct db *db, struct arena *a, const char *org_id, bool by_org,
     }
     *n = (size_t)PQntuples(res);
     PQclear(res);
-    return true;
+    return DB_OK;
 }
 
 enum db_status team_people(struct db *db, struct arena *a, const char *team_id,

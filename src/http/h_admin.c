@@ -230,10 +230,8 @@ void h_admin_orgs(struct request *req)
     json_object *list, *out;
     size_t i, n;
 
-    if (!org_list(req->db, &req->arena, &rows, &n)) {
-        resp_db_unavailable(req);
+    if (!resp_db_status(req, org_list(req->db, &req->arena, &rows, &n), ""))
         return;
-    }
     list = json_object_new_array();
     for (i = 0; i < n; i++) {
         json_object *o = json_object_new_object();
@@ -298,10 +296,8 @@ void h_admin_teams(struct request *req)
         resp_error(req, 400, "invalid_parameter", "organization_id must be a UUID");
         return;
     }
-    if (!team_list(req->db, &req->arena, org, false, &rows, &n)) {
-        resp_db_unavailable(req);
+    if (!resp_db_status(req, team_list(req->db, &req->arena, org, false, &rows, &n), ""))
         return;
-    }
     list = json_object_new_array();
     for (i = 0; i < n; i++) {
         json_object *t = json_object_new_object();
@@ -429,10 +425,8 @@ void h_admin_audit(struct request *req)
     }
     f.from = has_from ? from : NULL;
     f.to = has_to ? to : NULL;
-    if (!audit_list(req->db, &req->arena, &f, limit, &rows, &n, &more)) {
-        resp_db_unavailable(req);
+    if (!resp_db_status(req, audit_list(req->db, &req->arena, &f, limit, &rows, &n, &more), ""))
         return;
-    }
     list = json_object_new_array();
     for (i = 0; i < n; i++) {
         json_object *e = json_object_new_object();

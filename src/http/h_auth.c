@@ -114,10 +114,8 @@ void h_auth_login(struct request *req)
     if (st != DB_NOT_FOUND && !resp_db_status(req, st, ""))
         return;
     match = password_verify(password, stored ? stored : password_dummy_hash()) && stored != NULL;
-    if (!login_attempt_end(req->db, attempt, match)) {
-        resp_db_unavailable(req);
+    if (!resp_db_status(req, login_attempt_end(req->db, attempt, match), ""))
         return;
-    }
     detail = json_object_new_object();
     json_object_object_add(detail, "method", json_object_new_string("password"));
     if (!match) {

@@ -101,10 +101,8 @@ void h_me_password(struct request *req)
         }
         ok = password_verify(current, stored);
         free(stored);
-        if (!login_attempt_end(req->db, attempt, ok)) {
-            resp_db_unavailable(req);
+        if (!resp_db_status(req, login_attempt_end(req->db, attempt, ok), ""))
             return;
-        }
         if (!ok) {
             resp_error(req, 403, "bad_credentials", "the current password is wrong");
             return;

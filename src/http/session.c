@@ -42,12 +42,13 @@ const char *session_create(struct request *req, const char *user_id)
         resp_error(req, 500, "internal", "could not start a session");
         return NULL;
     }
-    if (!session_insert(req->db, hash, user_id, csrf, (long long)cfg->session_max,
-                        (long long)cfg->session_idle, (long long)cfg->sessions_per_user,
-                        request_client_ip(req), ua_short)) {
-        resp_db_unavailable(req);
+    if (!resp_db_status(req,
+                        session_insert(req->db, hash, user_id, csrf, (long long)cfg->session_max,
+                                       (long long)cfg->session_idle,
+                                       (long long)cfg->sessions_per_user, request_client_ip(req),
+                                       ua_short),
+                        ""))
         return NULL;
-    }
     set_cookie(req, token);
     return arena_strdup(&req->arena, csrf);
 }
