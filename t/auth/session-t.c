@@ -30,24 +30,33 @@ static void noop(struct request *req)
 /* The body of the last response guard_status() saw. */
 static char last_body[1024];
 
-/* Runs the guard for route flags over a request with extra env lines. */
-static int guard_status(unsigned flags, const char *const *extra, bool *allowed)
+/* Parses a POST /api/x request with extra env lines into req (no
+ * database); request_free() and memio_free() end it. */
+static void open_request(struct request *req, struct memio *m, struct req_io *io,
+                         const char *const *extra)
 {
     const char *env[16] = {"REQUEST_METHOD=POST", "REQUEST_URI=/api/x"};
-    const struct route r = {"POST", "/api/x", noop, flags, ROLE_ANY, ""};
-    struct request req;
-    struct memio m;
-    struct req_io io;
     size_t n = 2;
-    int status;
 
     while (extra != NULL && *extra != NULL && n < 15)
         env[n++] = *extra++;
     env[n] = NULL;
-    memio_init(&m, NULL, &io);
-    request_init(&req, &cfg, NULL, &io);
-    if (!request_parse(&req, env))
+    memio_init(m, NULL, io);
+    request_init(req, &cfg, NULL, io);
+    if (!request_parse(req, env))
         bail("parse");
+}
+
+/* Runs the guard for route flags over a request with extra env lines. */
+static int guard_status(unsigned flags, const char *const *extra, bool *allowed)
+{
+    const struct route r = {"POST", "/api/x", noop, flags, ROLE_ANY, ""};
+    struct request req;
+    struct memio m;
+    struct req_io io;
+    int status;
+
+    open_request(&req, &m, &io, extra);
     *allowed = auth_guard(&req, &r);
     status = req.resp.status;
     snprintf(last_body, sizeof(last_body), "%s", buf_str(&req.resp.body));
@@ -56,27 +65,19 @@ static int guard_status(unsigned flags, const char *const *extra, bool *allowed)
     return status;
 }
 
-/* session_load()'s outcome for a request with extra env lines (no
- * database), and that it set no response. */
+/* session_load()'s outcome for a request with extra env lines, or -1
+ * when it set a response (it must leave the answer to its caller). */
 static int load_status(const char *const *extra)
 {
-    const char *env[16] = {"REQUEST_METHOD=GET", "REQUEST_URI=/api/x"};
     struct request req;
     struct memio m;
     struct req_io io;
-    size_t n = 2;
     int st;
 
-    while (extra != NULL && *extra != NULL && n < 15)
-        env[n++] = *extra++;
-    env[n] = NULL;
-    memio_init(&m, NULL, &io);
-    request_init(&req, &cfg, NULL, &io);
-    if (!request_parse(&req, env))
-        bail("parse");
+    open_request(&req, &m, &io, extra);
     st = (int)session_load(&req);
     if (req.resp.status != 0)
-        st = -1; /* it must leave the answer to its caller */
+        st = -1;
     request_free(&req);
     memio_free(&m);
     return st;

@@ -63,43 +63,30 @@ static void chapter_titles(void)
 }
 
 /* Adds 40 chapters and 40 headings in a scrambled order (past both
- * first allocations, several on one page) and checks that each list ends
- * up in (page, offset) order, holding every one of them. */
+ * first allocations, several on one page).  Entry k is placed so that
+ * (page, offset) order is the order of k, so each list must end up
+ * holding "c0" to "c39" in that order. */
 static void outline_order(void)
 {
     struct doc d;
-    size_t i, sorted_c = 1, sorted_h = 1, sum_c = 0, sum_h = 0;
+    size_t i, chapters_ok = 0, headings_ok = 0;
+    char want[16];
 
     doc_init(&d, DOC_PDF);
     for (i = 0; i < 40; i++) {
         size_t k = (i * 17) % 40; /* 17 and 40 are coprime: every k once */
-        char title[16];
-        snprintf(title, sizeof(title), "c%zu", k);
-        doc_add_chapter(&d, NULL, title, k / 4, (k % 4) * 10);
-        doc_add_heading(&d, title, 2, k / 3, (k % 3) * 10);
+        snprintf(want, sizeof(want), "c%zu", k);
+        doc_add_chapter(&d, NULL, want, k / 4, (k % 4) * 10);
+        doc_add_heading(&d, want, 2, k / 3, (k % 3) * 10);
     }
-    for (i = 0; i < d.n_chapters; i++) {
-        sum_c += d.chapters[i].page * 4 + d.chapters[i].offset / 10;
-        if (i > 0
-            && (d.chapters[i - 1].page > d.chapters[i].page
-                || (d.chapters[i - 1].page == d.chapters[i].page
-                    && d.chapters[i - 1].offset > d.chapters[i].offset)))
-            sorted_c = 0;
+    for (i = 0; i < 40; i++) {
+        snprintf(want, sizeof(want), "c%zu", i);
+        chapters_ok += i < d.n_chapters && strcmp(d.chapters[i].title, want) == 0;
+        headings_ok += i < d.n_headings && strcmp(d.headings[i].title, want) == 0;
     }
-    for (i = 0; i < d.n_headings; i++) {
-        sum_h += d.headings[i].page * 3 + d.headings[i].offset / 10;
-        if (i > 0
-            && (d.headings[i - 1].page > d.headings[i].page
-                || (d.headings[i - 1].page == d.headings[i].page
-                    && d.headings[i - 1].offset > d.headings[i].offset)))
-            sorted_h = 0;
-    }
-    ok(d.n_chapters == 40 && sorted_c && sum_c == 40 * 39 / 2
-           && strcmp(d.chapters[0].title, "c0") == 0 && strcmp(d.chapters[39].title, "c39") == 0,
+    ok(d.n_chapters == 40 && chapters_ok == 40,
        "chapters added out of order are kept in (page, offset) order, all 40");
-    ok(d.n_headings == 40 && sorted_h && sum_h == 40 * 39 / 2
-           && strcmp(d.headings[5].title, "c5") == 0,
-       "and headings too");
+    ok(d.n_headings == 40 && headings_ok == 40, "and headings too");
     doc_free(&d);
 }
 
