@@ -4,18 +4,17 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "db/db.h"
 #include "util/buf.h"
 #include "util/cfg.h"
 #include "util/log.h"
+#include "util/retry.h"
 #include "util/text.h"
 
 void db_init(struct db *db, const struct config *cfg)
@@ -97,15 +96,6 @@ static PGconn *open_conn(const struct config *cfg)
     keys[i] = NULL;
     vals[i] = NULL;
     return PQconnectdbParams(keys, vals, 1);
-}
-
-/* Sleeps ms milliseconds (the caller's deadline already bounds it). */
-static void pause_ms(int64_t ms)
-{
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
 }
 
 /* Whether the idle connection is still there.  A server that shuts down
@@ -207,7 +197,7 @@ static PGconn *conn_until(struct db *db, int64_t deadline_ms)
         if (now >= deadline_ms)
             return NULL;
         /* The last pause ends at the deadline, for one more attempt. */
-        pause_ms(now + pause > deadline_ms ? deadline_ms - now : pause);
+        sleep_ms((long)(now + pause > deadline_ms ? deadline_ms - now : pause));
         pause = pause * 2 > 200 ? 200 : pause * 2;
     }
 }
