@@ -36,14 +36,14 @@ static void usage(void)
 /* Returns the command-line user's id, creating the user on first use. */
 static char *cli_user(struct db *db)
 {
-    bool failed, conflict = false;
-    char *id = user_id_by_email(db, CLI_USER_EMAIL, &failed);
+    char *id;
 
-    if (id != NULL || failed)
+    if (user_id_by_email(db, CLI_USER_EMAIL, &id) != DB_NOT_FOUND)
         return id;
-    id = user_create(db, CLI_USER_EMAIL, CLI_USER_NAME, "educator", false, NULL, &conflict);
-    if (id == NULL && conflict) /* created by a concurrent run */
-        id = user_id_by_email(db, CLI_USER_EMAIL, &failed);
+    /* A conflict: a concurrent run created it (on failure id stays NULL). */
+    if (user_create(db, CLI_USER_EMAIL, CLI_USER_NAME, "educator", false, NULL, &id) == DB_CONFLICT
+        && user_id_by_email(db, CLI_USER_EMAIL, &id) != DB_OK)
+        return NULL;
     return id;
 }
 
@@ -97,7 +97,8 @@ int cmd_ask(int argc, char **argv, struct config *cfg)
         {NULL, 0, NULL, 0},
     };
     const char *conv = NULL, *email = NULL;
-    bool json = false, failed = false;
+    enum db_status found = DB_NOT_FOUND;
+    bool json = false;
     struct coach_request rq;
     struct coach_answer ans;
     enum coach_status st;
@@ -141,9 +142,12 @@ int cmd_ask(int argc, char **argv, struct config *cfg)
         free(question);
         return 1;
     }
-    user_id = email != NULL ? user_id_by_email(&db, email, &failed) : cli_user(&db);
+    if (email != NULL)
+        found = user_id_by_email(&db, email, &user_id);
+    else
+        user_id = cli_user(&db);
     if (user_id == NULL) {
-        if (email != NULL && !failed)
+        if (email != NULL && found == DB_NOT_FOUND)
             fprintf(stderr, "plccoach: no user with the email %s\n", email);
         else
             fprintf(stderr, "plccoach: the database failed: %s\n", db.last_error);

@@ -51,7 +51,7 @@ static int books_list_print(struct db *db, struct arena *a)
     struct book_row *rows;
     size_t n, i;
 
-    if (!books_list(db, a, &rows, &n)) {
+    if (books_list(db, a, &rows, &n) != DB_OK) {
         fprintf(stderr, "plccoach: %s\n", db->last_error);
         return 1;
     }
@@ -93,7 +93,7 @@ static int books_show(struct db *db, struct arena *a, const char *id)
     printf("%-12s %d\n", "pages", b.page_count);
     printf("%-12s %d\n", "chunks", b.chunk_count);
     printf("%-12s %s\n", "added", v(b.created_at));
-    if (!book_chapters(db, a, id, &ch, &n)) {
+    if (book_chapters(db, a, id, &ch, &n) != DB_OK) {
         fprintf(stderr, "plccoach: %s\n", db->last_error);
         return 1;
     }

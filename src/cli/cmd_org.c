@@ -41,7 +41,7 @@ static int print_orgs(struct db *db)
     struct org_row *rows;
     size_t i, n;
 
-    if (!org_list(db, &a, &rows, &n)) {
+    if (org_list(db, &a, &rows, &n) != DB_OK) {
         fprintf(stderr, "plccoach: %s\n", db->last_error);
         return 1;
     }
@@ -60,7 +60,7 @@ static int print_teams(struct db *db)
     struct team_row *rows;
     size_t i, n;
 
-    if (!team_list(db, &a, NULL, true, &rows, &n)) {
+    if (team_list(db, &a, NULL, true, &rows, &n) != DB_OK) {
         fprintf(stderr, "plccoach: %s\n", db->last_error);
         return 1;
     }
@@ -120,12 +120,12 @@ int cmd_org(int argc, char **argv, struct config *cfg)
 /* Finds a user id by email; NULL (printed) when none. Caller frees. */
 static char *user_by_email(struct db *db, const char *email)
 {
-    bool failed;
-    char *id = user_id_by_email(db, email, &failed);
+    char *id;
+    enum db_status st = user_id_by_email(db, email, &id);
 
-    if (id == NULL && failed)
+    if (st == DB_ERROR)
         fprintf(stderr, "plccoach: %s\n", db->last_error);
-    else if (id == NULL)
+    else if (st == DB_NOT_FOUND)
         fprintf(stderr, "plccoach: no user with email %s\n", email);
     return id;
 }

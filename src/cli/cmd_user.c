@@ -60,7 +60,8 @@ static int user_add(int argc, char **argv, struct db *db)
         {NULL, 0, NULL, 0},
     };
     const char *email = NULL, *name = NULL, *role = "educator";
-    bool with_password = false, conflict;
+    bool with_password = false;
+    enum db_status st;
     struct buf pw = BUF_INIT;
     char *hash = NULL, *id;
     int c;
@@ -95,12 +96,12 @@ static int user_add(int argc, char **argv, struct db *db)
         if (hash == NULL)
             return 1;
     }
-    id = user_create_local(db, email, name, role, hash, NULL, NULL, "cli", &conflict);
+    st = user_create_local(db, email, name, role, hash, NULL, NULL, "cli", &id);
     free(hash);
-    if (id == NULL) {
+    if (st != DB_OK) {
         fprintf(stderr,
-                conflict ? "plccoach: a user with email %s already exists\n"
-                         : "plccoach: could not create user %s\n",
+                st == DB_CONFLICT ? "plccoach: a user with email %s already exists\n"
+                                  : "plccoach: could not create user %s\n",
                 email);
         return 1;
     }
@@ -119,7 +120,7 @@ static int print_users(struct db *db)
     bool more = true;
 
     while (more) {
-        if (!user_list(db, &a, NULL, after, 500, &rows, &n, &more)) {
+        if (user_list(db, &a, NULL, after, 500, &rows, &n, &more) != DB_OK) {
             fprintf(stderr, "plccoach: %s\n", db->last_error);
             arena_free(&a);
             return 1;
@@ -243,9 +244,8 @@ static int user_delete(int argc, char **argv, struct db *db, const struct config
         return 2;
     }
     if (email != NULL) {
-        bool failed;
-        char *by_email = user_id_by_email(db, email, &failed);
-        if (failed) {
+        char *by_email;
+        if (user_id_by_email(db, email, &by_email) == DB_ERROR) {
             fprintf(stderr, "plccoach: %s\n", db->last_error);
             return 1;
         }

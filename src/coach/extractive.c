@@ -19,6 +19,7 @@
 #include "coach/passage.h"
 #include "coach/sentences.h"
 #include "coach/verify.h"
+#include "coach/words.h"
 #include "library/analyze.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -108,18 +109,6 @@ bool extractive_asks_quantity(const char *question)
     return false;
 }
 
-/* True when the wl bytes at w are one of the words of list (case
- * ignored). */
-static bool word_in(const char *w, size_t wl, const char *const *list)
-{
-    size_t k;
-
-    for (k = 0; list[k] != NULL; k++)
-        if (strlen(list[k]) == wl && strncasecmp(w, list[k], wl) == 0)
-            return true;
-    return false;
-}
-
 /* True when the word of wl letters at w is one that numbers a label,
  * not a quantity ("Tier 3", "chapters 2 and 3", "grade 4"). */
 static bool label_word(const char *w, size_t wl)
@@ -129,7 +118,7 @@ static bool label_word(const char *w, size_t wl)
         "pages", "figure",   "table",     "part",     "level", "levels", "section", "unit",  "item",
         "items", "question", "questions", "standard", "week",  "day",    NULL};
 
-    return word_in(w, wl, labels);
+    return words_in_list_n(w, wl, labels);
 }
 
 /* True when the digits at s + i are a label's number: the word before
@@ -182,7 +171,7 @@ static bool holds_number(const char *s, size_t n)
         while (i < n && isalnum((unsigned char)s[i]))
             i++;
         wl = i - b;
-        if (word_in(s + b, wl, words))
+        if (words_in_list_n(s + b, wl, words))
             return true;
     }
     return false;

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "coach/phrase.h"
+#include "coach/words.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
@@ -76,16 +77,6 @@ static const char *const apparatus[] = {"introduction",
 static const char *const statements[] = {" does not ", " do not ",  " is not ", " are not ",
                                          " is ",       " are ",     " means ",  " mean ",
                                          " isn't ",    " doesn't ", NULL};
-
-static bool in_list(const char *w, size_t n, const char *const *list)
-{
-    size_t i;
-
-    for (i = 0; list[i] != NULL; i++)
-        if (strlen(list[i]) == n && strncasecmp(w, list[i], n) == 0)
-            return true;
-    return false;
-}
 
 static bool is_numbering(const char *w, size_t n)
 {
@@ -157,7 +148,7 @@ static bool title_case(const char *w, size_t n)
 {
     size_t j;
 
-    if (n == 0 || !isupper((unsigned char)w[0]) || in_list(w, n, names))
+    if (n == 0 || !isupper((unsigned char)w[0]) || words_in_list_n(w, n, names))
         return false;
     for (j = 1; j < n; j++)
         if (!islower((unsigned char)w[j]) && w[j] != '\'')
@@ -225,11 +216,11 @@ static bool is_statement(const char *s)
     size_t i, w;
     const char *p = s;
 
-    if (in_list(s, strcspn(s, " "), question_words))
+    if (words_in_list_n(s, strcspn(s, " "), question_words))
         return false;
     for (w = 0; w < 3 && *p != '\0'; w++) {
         size_t n = strcspn(p, " ");
-        if (in_list(p, n, clause_words))
+        if (words_in_list_n(p, n, clause_words))
             return false;
         p += n;
         for (i = 0; statements[i] != NULL; i++)
@@ -252,17 +243,17 @@ char *phrase_question(const char *heading)
     s = buf_str(&h);
     words = count_words(s);
     if (words < PHRASE_MIN_WORDS || words > PHRASE_MAX_WORDS || h.len > PHRASE_MAX_BYTES
-        || in_list(s, h.len, apparatus))
+        || words_in_list_n(s, h.len, apparatus))
         goto done;
     first = strcspn(s, " ");
     second = s[first] == ' ' ? s + first + 1 : s + first;
-    if (in_list(s, first, question_words)
-        && (words == 1 || in_list(second, strcspn(second, " "), direct))) {
+    if (words_in_list_n(s, first, question_words)
+        && (words == 1 || words_in_list_n(second, strcspn(second, " "), direct))) {
         buf_putc(&out, (char)toupper((unsigned char)s[0]));
         put_words(&out, s + 1);
         if (out.data[out.len - 1] != '?')
             buf_putc(&out, '?');
-    } else if (in_list(s, first, (const char *const[]){"when", "if", NULL})) {
+    } else if (words_in_list_n(s, first, (const char *const[]){"when", "if", NULL})) {
         buf_puts(&out, "What should we do ");
         put_words(&out, s);
         buf_putc(&out, '?');
@@ -274,7 +265,7 @@ char *phrase_question(const char *heading)
         buf_puts(&out, "How do we go about ");
         put_words(&out, s);
         buf_putc(&out, '?');
-    } else if (in_list(s, first, verbs)) {
+    } else if (words_in_list_n(s, first, verbs)) {
         buf_puts(&out, "How do we ");
         put_words(&out, s);
         buf_putc(&out, '?');

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "coach/words.h"
 
@@ -117,6 +118,16 @@ bool words_in_list(const char *w, const char *const *list)
 
     for (i = 0; list[i] != NULL; i++)
         if (words_match(w, list[i], strlen(list[i])))
+            return true;
+    return false;
+}
+
+bool words_in_list_n(const char *w, size_t n, const char *const *list)
+{
+    size_t i;
+
+    for (i = 0; list[i] != NULL; i++)
+        if (strlen(list[i]) == n && strncasecmp(w, list[i], n) == 0)
             return true;
     return false;
 }

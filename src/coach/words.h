@@ -43,6 +43,11 @@ bool words_has_any(const struct words *ws, const char *const *phrases) __attribu
 /* True when w matches one of the NULL-terminated patterns. */
 bool words_in_list(const char *w, const char *const *list) __attribute__((nonnull));
 
+/* True when the n bytes at w (not NUL-terminated: a word inside a text)
+ * are one of the NULL-terminated words of list, ASCII case ignored; no
+ * patterns. */
+bool words_in_list_n(const char *w, size_t n, const char *const *list) __attribute__((nonnull));
+
 bool words_is_stop(const char *w) __attribute__((nonnull));
 bool words_is_generic(const char *w) __attribute__((nonnull));
 

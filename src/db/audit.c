@@ -45,8 +45,8 @@ static const char *given(const char *v)
     return v != NULL && v[0] != '\0' ? v : NULL;
 }
 
-bool audit_list(struct db *db, struct arena *a, const struct audit_filter *f, int limit,
-                struct audit_row **rows, size_t *n, bool *more)
+enum db_status audit_list(struct db *db, struct arena *a, const struct audit_filter *f, int limit,
+                          struct audit_row **rows, size_t *n, bool *more)
 {
     char lim[24];
     const char *params[7] = {given(f->before), given(f->action), lim,         given(f->actor),
@@ -74,7 +74,7 @@ bool audit_list(struct db *db, struct arena *a, const struct audit_filter *f, in
                     "ORDER BY a.id DESC LIMIT $3::int + 1",
         7, params, true);
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     got = PQntuples(res);
     *more = got > limit;
     if (got > limit)
@@ -96,5 +96,5 @@ bool audit_list(struct db *db, struct arena *a, const struct audit_filter *f, in
     }
     *n = (size_t)got;
     PQclear(res);
-    return true;
+    return DB_OK;
 }

@@ -7,6 +7,8 @@
 
 #include <json-c/json.h>
 #include <stdbool.h>
+
+#include "db/status.h"
 #include <stddef.h>
 
 struct arena;
@@ -40,9 +42,9 @@ struct audit_filter {
 };
 
 /* Lists entries newest first that match f, at most limit.  *rows (n of
- * them) are allocated in a; *more is true when more follow.  Returns
- * false when the query failed (logged). */
-bool audit_list(struct db *db, struct arena *a, const struct audit_filter *f, int limit,
-                struct audit_row **rows, size_t *n, bool *more) __attribute__((nonnull));
+ * them) are allocated in a; *more is true when more follow.  Returns DB_OK,
+ * or DB_ERROR when the query failed (logged). */
+enum db_status audit_list(struct db *db, struct arena *a, const struct audit_filter *f, int limit,
+                          struct audit_row **rows, size_t *n, bool *more) __attribute__((nonnull));
 
 #endif

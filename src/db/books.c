@@ -67,12 +67,12 @@ static void book_row_of(struct arena *a, const PGresult *res, int i, void *row)
     b->created_at = db_arena_value(a, res, i, 14);
 }
 
-bool books_list(struct db *db, struct arena *a, struct book_row **rows, size_t *n)
+enum db_status books_list(struct db *db, struct arena *a, struct book_row **rows, size_t *n)
 {
     *rows =
         db_read_rows(db, a, "SELECT " BOOK_COLUMNS " FROM books b ORDER BY lower(b.title), b.id", 0,
                      NULL, sizeof(**rows), book_row_of, n);
-    return *rows != NULL;
+    return *rows != NULL ? DB_OK : DB_ERROR;
 }
 
 enum db_status book_find(struct db *db, struct arena *a, const char *id, struct book_row *out)
@@ -97,8 +97,8 @@ static void chapter_row_of(struct arena *a, const PGresult *res, int i, void *ro
     c->chunk_count = int_value(res, i, 5);
 }
 
-bool book_chapters(struct db *db, struct arena *a, const char *id, struct chapter_row **rows,
-                   size_t *n)
+enum db_status book_chapters(struct db *db, struct arena *a, const char *id,
+                             struct chapter_row **rows, size_t *n)
 {
     const char *params[1] = {id};
 
@@ -107,7 +107,7 @@ bool book_chapters(struct db *db, struct arena *a, const char *id, struct chapte
                          " (SELECT count(*) FROM chunks c WHERE c.chapter_id = ch.id)"
                          " FROM chapters ch WHERE ch.book_id = $1::uuid ORDER BY ch.ordinal",
                          1, params, sizeof(**rows), chapter_row_of, n);
-    return *rows != NULL;
+    return *rows != NULL ? DB_OK : DB_ERROR;
 }
 
 enum db_status book_delete(struct db *db, struct arena *a, const char *id, const char *actor_id,
@@ -130,12 +130,8 @@ enum db_status book_delete(struct db *db, struct arena *a, const char *id, const
                   "   AND o.status IN ('queued', 'running')) "
                   "ORDER BY j.path",
                   1, params, false);
-    if (res == NULL || PQntuples(res) == 0) {
-        enum db_status st = res == NULL ? DB_ERROR : DB_NOT_FOUND;
-        PQclear(res);
-        (void)store_tx(db, "ROLLBACK");
-        return st;
-    }
+    if (res == NULL || PQntuples(res) == 0)
+        return db_rollback(db, res, res == NULL ? DB_ERROR : DB_NOT_FOUND);
     m = PQntuples(res);
     *locators = arena_alloc(a, (size_t)m * sizeof(**locators));
     for (i = 0; i < m; i++)
@@ -147,10 +143,9 @@ enum db_status book_delete(struct db *db, struct arena *a, const char *id, const
     PQclear(res);
     if (audit_record(db, actor_id, "book.delete", "book", id, ip, detail) && store_tx(db, "COMMIT"))
         return DB_OK;
-    (void)store_tx(db, "ROLLBACK");
     *locators = NULL;
     *n = 0;
-    return DB_ERROR;
+    return db_rollback(db, NULL, DB_ERROR);
 }
 
 /* Sets *n to the one count(*) that sql returns.  Returns false (logged;

@@ -28,8 +28,8 @@ struct book_row {
 };
 
 /* Lists every book by title (case-insensitive), then id, into *rows (n of
- * them, in a).  Returns false on a database error (logged). */
-bool books_list(struct db *db, struct arena *a, struct book_row **rows, size_t *n)
+ * them, in a).  Returns DB_OK, or DB_ERROR on a database error (logged). */
+enum db_status books_list(struct db *db, struct arena *a, struct book_row **rows, size_t *n)
     __attribute__((nonnull));
 
 /* Reads book id into *out: DB_OK, DB_NOT_FOUND, or DB_ERROR (logged). */
@@ -45,9 +45,9 @@ struct chapter_row {
 };
 
 /* Lists book id's chapters in order into *rows (n of them, in a).
- * Returns false on a database error (logged). */
-bool book_chapters(struct db *db, struct arena *a, const char *id, struct chapter_row **rows,
-                   size_t *n) __attribute__((nonnull));
+ * Returns DB_OK, or DB_ERROR on a database error (logged). */
+enum db_status book_chapters(struct db *db, struct arena *a, const char *id,
+                             struct chapter_row **rows, size_t *n) __attribute__((nonnull));
 
 /* Deletes book id (chapters, chunks, pages and postings go by ON DELETE
  * CASCADE) and records book.delete (actor actor_id, address ip: either

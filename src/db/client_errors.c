@@ -9,8 +9,8 @@
 #include "db/client_errors.h"
 #include "db/db.h"
 
-bool client_error_seen(struct db *db, const char *digest, long window_s, bool *log_it,
-                       long *repeats)
+enum db_status client_error_seen(struct db *db, const char *digest, long window_s, bool *log_it,
+                                 long *repeats)
 {
     char win[24];
     const char *params[2] = {digest, win};
@@ -22,9 +22,9 @@ bool client_error_seen(struct db *db, const char *digest, long window_s, bool *l
     res =
         db_exec(db, "SELECT log_it, repeats FROM client_error_seen($1, $2::int)", 2, params, false);
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     *log_it = PQgetvalue(res, 0, 0)[0] == 't';
     *repeats = strtol(PQgetvalue(res, 0, 1), NULL, 10);
     PQclear(res);
-    return true;
+    return DB_OK;
 }

@@ -318,20 +318,14 @@ enum db_status conv_delete(struct db *db, const char *user_id, const char *id, c
                   "DELETE FROM conversations c WHERE c.id = $1 AND c.user_id = $2 "
                   "RETURNING (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)",
                   2, params, false);
-    if (res == NULL || PQntuples(res) != 1) {
-        enum db_status st = res == NULL ? DB_ERROR : DB_NOT_FOUND;
-        PQclear(res);
-        (void)store_tx(db, "ROLLBACK");
-        return st;
-    }
+    if (db_one_row(res) != DB_OK)
+        return db_rollback(db, res, db_one_row(res));
     count = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
     detail = json_object_new_object();
     json_object_object_add(detail, "messages", json_object_new_int64(count));
-    if (!audit_record(db, user_id, "conversation.delete", "conversation", id, ip, detail)) {
-        (void)store_tx(db, "ROLLBACK");
-        return DB_ERROR;
-    }
+    if (!audit_record(db, user_id, "conversation.delete", "conversation", id, ip, detail))
+        return db_rollback(db, NULL, DB_ERROR);
     if (!store_tx(db, "COMMIT"))
         return DB_ERROR;
     return DB_OK;

@@ -4,18 +4,17 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "db/db.h"
 #include "util/buf.h"
 #include "util/cfg.h"
 #include "util/log.h"
+#include "util/retry.h"
 #include "util/text.h"
 
 void db_init(struct db *db, const struct config *cfg)
@@ -97,15 +96,6 @@ static PGconn *open_conn(const struct config *cfg)
     keys[i] = NULL;
     vals[i] = NULL;
     return PQconnectdbParams(keys, vals, 1);
-}
-
-/* Sleeps ms milliseconds (the caller's deadline already bounds it). */
-static void pause_ms(int64_t ms)
-{
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
 }
 
 /* Whether the idle connection is still there.  A server that shuts down
@@ -207,7 +197,7 @@ static PGconn *conn_until(struct db *db, int64_t deadline_ms)
         if (now >= deadline_ms)
             return NULL;
         /* The last pause ends at the deadline, for one more attempt. */
-        pause_ms(now + pause > deadline_ms ? deadline_ms - now : pause);
+        sleep_ms((long)(now + pause > deadline_ms ? deadline_ms - now : pause));
         pause = pause * 2 > 200 ? 200 : pause * 2;
     }
 }
@@ -503,6 +493,32 @@ bool store_tx(struct db *db, const char *command)
     return true;
 }
 
+enum db_status db_rollback(struct db *db, PGresult *res, enum db_status st)
+{
+    PQclear(res);
+    (void)store_tx(db, "ROLLBACK");
+    return st;
+}
+
+PGresult *db_begin_exec(struct db *db, const char *sql, int nparams, const char *const *params)
+{
+    PGresult *res;
+
+    if (!store_tx(db, "BEGIN"))
+        return NULL;
+    res = db_exec(db, sql, nparams, params, false);
+    if (res == NULL)
+        (void)db_rollback(db, NULL, DB_ERROR);
+    return res;
+}
+
+enum db_status db_one_row(const PGresult *res)
+{
+    if (res == NULL)
+        return DB_ERROR;
+    return PQntuples(res) == 1 ? DB_OK : DB_NOT_FOUND;
+}
+
 bool db_command(struct db *db, const char *sql, int nparams, const char *const *params)
 {
     PGresult *r = db_exec(db, sql, nparams, params, false);
@@ -511,6 +527,16 @@ bool db_command(struct db *db, const char *sql, int nparams, const char *const *
         return false;
     PQclear(r);
     return true;
+}
+
+void db_text_array(struct buf *b, const char *const *v, size_t n)
+{
+    size_t i;
+
+    buf_putc(b, '{');
+    for (i = 0; i < n; i++)
+        db_array_elem(b, v[i]);
+    buf_putc(b, '}');
 }
 
 void db_array_elem(struct buf *b, const char *s)

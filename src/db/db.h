@@ -48,6 +48,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db/status.h"
+
 struct buf;
 struct config;
 
@@ -112,6 +114,25 @@ PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const
  * the caller holds).  Returns false (logged) on failure. */
 bool store_tx(struct db *db, const char *command) __attribute__((nonnull));
 
+/* Gives up the caller's transaction: clears res (may be NULL), runs
+ * ROLLBACK (a failed ROLLBACK changes nothing: the transaction is over
+ * either way, db.h above) and returns st, so that each way out of a
+ * module's transaction is one line: return db_rollback(db, res, st). */
+enum db_status db_rollback(struct db *db, PGresult *res, enum db_status st)
+    __attribute__((nonnull(1)));
+
+/* Starts a transaction with its first statement: BEGIN, then sql (not
+ * idempotent).  Returns the statement's result (caller PQclear()s; the
+ * transaction is the caller's to end), or NULL when either failed
+ * (logged), the transaction then over. */
+PGresult *db_begin_exec(struct db *db, const char *sql, int nparams, const char *const *params)
+    __attribute__((nonnull(1, 2), warn_unused_result));
+
+/* What a statement that must find exactly one row found: DB_ERROR when it
+ * failed (res is NULL, logged), DB_NOT_FOUND when it returned no row (or
+ * several), else DB_OK.  Clears nothing: res stays the caller's. */
+enum db_status db_one_row(const PGresult *res);
+
 /* Runs a statement whose rows do not matter (BEGIN, INSERT, ...), not
  * idempotent.  Returns false when it failed (logged, db->last_error). */
 bool db_command(struct db *db, const char *sql, int nparams, const char *const *params)
@@ -156,6 +177,10 @@ const char *db_value(const PGresult *res, int row, int col);
  * holds nothing else and starts with '{'): s quoted and escaped, or NULL
  * when s is NULL.  For arrays passed as one parameter (unnest batches). */
 void db_array_elem(struct buf *b, const char *s) __attribute__((nonnull(1)));
+
+/* Writes into b (empty) the PostgreSQL array literal of v's n strings
+ * (db_array_elem() each), for an array passed as one parameter. */
+void db_text_array(struct buf *b, const char *const *v, size_t n) __attribute__((nonnull(1)));
 
 /* Closes the connection and forgets its prepared statements. */
 void db_close(struct db *db);

@@ -12,6 +12,7 @@
 #include "db/conversations.h"
 #include "db/db.h"
 #include "db/exports.h"
+#include "db/rows.h"
 #include "util/log.h"
 
 /* A share link that still works (s: a shares row): not revoked, not
@@ -140,12 +141,8 @@ enum db_status exp_create(struct db *db, const char *conv_id, const struct exp_v
     if (!store_tx(db, "BEGIN"))
         return DB_ERROR;
     res = db_exec(db, CREATE_SQL, 5, params, false);
-    if (res == NULL || PQntuples(res) != 1) {
-        enum db_status st = res == NULL ? DB_ERROR : DB_NOT_FOUND;
-        PQclear(res);
-        (void)store_tx(db, "ROLLBACK");
-        return st;
-    }
+    if (db_one_row(res) != DB_OK)
+        return db_rollback(db, res, db_one_row(res));
     read_record(res, 0, out);
     detail = json_object_new_object();
     json_object_object_add(detail, "conversation_id",
@@ -153,18 +150,12 @@ enum db_status exp_create(struct db *db, const char *conv_id, const struct exp_v
     json_object_object_add(detail, "format", json_object_new_string(format));
     json_object_object_add(detail, "via_share", json_object_new_boolean(out->via_share));
     PQclear(res);
-    if (!audit_record(db, v->user_id, "export.create", "export", out->id, ip, detail)) {
-        (void)store_tx(db, "ROLLBACK");
-        return DB_ERROR;
-    }
+    if (!audit_record(db, v->user_id, "export.create", "export", out->id, ip, detail))
+        return db_rollback(db, NULL, DB_ERROR);
     if (strcmp(out->status, "queued") == 0) {
         const char *np[2] = {EXP_CHANNEL, out->id};
-        res = db_exec(db, "SELECT pg_notify($1, $2)", 2, np, false);
-        if (res == NULL) {
-            (void)store_tx(db, "ROLLBACK");
-            return DB_ERROR;
-        }
-        PQclear(res);
+        if (!db_command(db, "SELECT pg_notify($1, $2)", 2, np))
+            return db_rollback(db, NULL, DB_ERROR);
     }
     return store_tx(db, "COMMIT") ? DB_OK : DB_ERROR;
 }
@@ -202,29 +193,21 @@ static void read_job(const PGresult *res, struct exp_job *job)
 
 enum db_status exp_claim(struct db *db, struct exp_job *job)
 {
-    char stale[16], attempts[16];
-    const char *params[2] = {stale, attempts};
+    static const struct db_queue queue = {
+        /* Exports that ran out of attempts while stale fail first. */
+        "UPDATE exports SET status = 'failed', finished_at = now(), "
+        "  error = 'the export was interrupted too often' "
+        "WHERE status = 'running' AND attempts >= $2::int "
+        "  AND started_at < now() - $1::int * interval '1 minute'",
+        CLAIM_SQL,
+        EXP_STALE_MINUTES,
+        EXP_MAX_ATTEMPTS,
+    };
     PGresult *res;
+    enum db_status st = db_queue_claim(db, &queue, &res);
 
-    snprintf(stale, sizeof(stale), "%d", EXP_STALE_MINUTES);
-    snprintf(attempts, sizeof(attempts), "%d", EXP_MAX_ATTEMPTS);
-    /* Exports that ran out of attempts while stale fail first. */
-    res = db_exec(db,
-                  "UPDATE exports SET status = 'failed', finished_at = now(), "
-                  "  error = 'the export was interrupted too often' "
-                  "WHERE status = 'running' AND attempts >= $2::int "
-                  "  AND started_at < now() - $1::int * interval '1 minute'",
-                  2, params, false);
-    if (res == NULL)
-        return DB_ERROR;
-    PQclear(res);
-    res = db_exec(db, CLAIM_SQL, 2, params, false);
-    if (res == NULL)
-        return DB_ERROR;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return DB_NOT_FOUND;
-    }
+    if (st != DB_OK)
+        return st;
     read_job(res, job);
     PQclear(res);
     return DB_OK;

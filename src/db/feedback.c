@@ -222,36 +222,25 @@ enum db_status feedback_resolve(struct db *db, const char *admin_id, const char 
     PGresult *res;
 
     *item = NULL;
-    if (!store_tx(db, "BEGIN"))
+    res = db_begin_exec(
+        db,
+        "UPDATE feedback SET resolved_at = now(), resolved_by = $2, resolution_note = $3 "
+        "WHERE message_id = $1 AND flagged AND resolved_at IS NULL RETURNING user_id",
+        3, params);
+    if (res == NULL)
         return DB_ERROR;
-    res = db_exec(db,
-                  "UPDATE feedback SET resolved_at = now(), resolved_by = $2, "
-                  "resolution_note = $3 "
-                  "WHERE message_id = $1 AND flagged AND resolved_at IS NULL RETURNING user_id",
-                  3, params, false);
-    if (res == NULL) {
-        (void)store_tx(db, "ROLLBACK");
-        return DB_ERROR;
-    }
     if (PQntuples(res) != 1) {
         /* Nothing open: resolved already, or no flag at all? */
         PQclear(res);
         res = db_exec(db, "SELECT 1 FROM feedback WHERE message_id = $1 AND flagged", 1, params,
                       false);
-        enum db_status st = res == NULL           ? DB_ERROR
-                            : PQntuples(res) == 1 ? DB_CONFLICT
-                                                  : DB_NOT_FOUND;
-        PQclear(res);
-        (void)store_tx(db, "ROLLBACK");
-        return st;
+        return db_rollback(db, res, db_one_row(res) == DB_OK ? DB_CONFLICT : db_one_row(res));
     }
     detail = json_object_new_object();
     json_object_object_add(detail, "flagged_by", json_object_new_string(PQgetvalue(res, 0, 0)));
     PQclear(res);
-    if (!audit_record(db, admin_id, "feedback.resolve", "feedback", message_id, ip, detail)) {
-        (void)store_tx(db, "ROLLBACK");
-        return DB_ERROR;
-    }
+    if (!audit_record(db, admin_id, "feedback.resolve", "feedback", message_id, ip, detail))
+        return db_rollback(db, NULL, DB_ERROR);
     if (!store_tx(db, "COMMIT"))
         return DB_ERROR;
     *item = flag_item(db, message_id, admin_id);

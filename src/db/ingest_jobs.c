@@ -16,8 +16,9 @@
 #include "util/arena.h"
 #include "util/log.h"
 
-bool job_enqueue(struct db *db, const char *path, const char *filename, json_object *options,
-                 const char *created_by, const char *sha256, const char *ip, char id_out[37])
+enum db_status job_enqueue(struct db *db, const char *path, const char *filename,
+                           json_object *options, const char *created_by, const char *sha256,
+                           const char *ip, char id_out[37])
 {
     const char *params[4];
     json_object *detail;
@@ -28,16 +29,14 @@ bool job_enqueue(struct db *db, const char *path, const char *filename, json_obj
     params[2] = options ? json_object_to_json_string_ext(options, JSON_C_TO_STRING_PLAIN) : "{}";
     params[3] = created_by;
     if (!store_tx(db, "BEGIN"))
-        return false;
+        return DB_ERROR;
     res = db_exec(db,
                   "WITH j AS (INSERT INTO ingest_jobs (path, filename, options, created_by) "
                   "  VALUES ($1, $2, $3::jsonb, $4) RETURNING id) "
                   "SELECT id, pg_notify('" JOB_CHANNEL "', id::text) FROM j",
                   4, params, false);
-    if (res == NULL) {
-        (void)store_tx(db, "ROLLBACK");
-        return false;
-    }
+    if (res == NULL)
+        return db_rollback(db, NULL, DB_ERROR);
     snprintf(id_out, 37, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     detail = json_object_new_object();
@@ -45,10 +44,9 @@ bool job_enqueue(struct db *db, const char *path, const char *filename, json_obj
     json_object_object_add(detail, "sha256", json_object_new_string(sha256));
     if (audit_record(db, created_by, "book.upload", "job", id_out, ip, detail)
         && store_tx(db, "COMMIT"))
-        return true;
-    (void)store_tx(db, "ROLLBACK");
+        return DB_OK;
     id_out[0] = '\0';
-    return false;
+    return db_rollback(db, NULL, DB_ERROR);
 }
 
 bool job_listen(struct db *db)
@@ -81,7 +79,8 @@ static void job_row_of(struct arena *a, const PGresult *res, int i, void *row)
     j->finished_at = db_arena_value(a, res, i, 7);
 }
 
-bool jobs_recent(struct db *db, struct arena *a, int limit, struct job_row **rows, size_t *n)
+enum db_status jobs_recent(struct db *db, struct arena *a, int limit, struct job_row **rows,
+                           size_t *n)
 {
     char lim[16];
     const char *params[1] = {lim};
@@ -90,7 +89,7 @@ bool jobs_recent(struct db *db, struct arena *a, int limit, struct job_row **row
     *rows = db_read_rows(
         db, a, "SELECT " JOB_COLUMNS " FROM ingest_jobs ORDER BY created_at DESC, id LIMIT $1::int",
         1, params, sizeof(**rows), job_row_of, n);
-    return *rows != NULL;
+    return *rows != NULL ? DB_OK : DB_ERROR;
 }
 
 enum db_status job_find(struct db *db, struct arena *a, const char *id, struct job_row *out)
@@ -103,39 +102,30 @@ enum db_status job_find(struct db *db, struct arena *a, const char *id, struct j
 
 enum db_status job_claim(struct db *db, struct ingest_job *job)
 {
+    static const struct db_queue queue = {
+        /* Jobs that ran out of attempts while stale are failed first. */
+        "UPDATE ingest_jobs SET status = 'failed', finished_at = now(), "
+        "  error = 'the job process stopped while running this job, too often' "
+        "WHERE status = 'running' AND attempts >= $2::int "
+        "  AND started_at < now() - $1::int * interval '1 minute'",
+        "UPDATE ingest_jobs SET status = 'running', started_at = now(), "
+        "  attempts = attempts + 1, error = NULL, not_before = NULL "
+        "WHERE id = (SELECT id FROM ingest_jobs "
+        "  WHERE (status = 'queued' AND (not_before IS NULL OR not_before <= now())) "
+        "    OR (status = 'running' AND attempts < $2::int "
+        "        AND started_at < now() - $1::int * interval '1 minute') "
+        "  ORDER BY created_at, id FOR UPDATE SKIP LOCKED LIMIT 1) "
+        "RETURNING id, path, filename, options::text, created_by",
+        JOB_STALE_MINUTES,
+        JOB_MAX_ATTEMPTS,
+    };
     PGresult *res;
-    char stale[16], attempts[16];
-    const char *params[2] = {stale, attempts};
+    enum db_status st;
 
     memset(job, 0, sizeof(*job));
-    snprintf(stale, sizeof(stale), "%d", JOB_STALE_MINUTES);
-    snprintf(attempts, sizeof(attempts), "%d", JOB_MAX_ATTEMPTS);
-    /* Jobs that ran out of attempts while stale are failed first. */
-    res = db_exec(db,
-                  "UPDATE ingest_jobs SET status = 'failed', finished_at = now(), "
-                  "  error = 'the job process stopped while running this job, too often' "
-                  "WHERE status = 'running' AND attempts >= $2::int "
-                  "  AND started_at < now() - $1::int * interval '1 minute'",
-                  2, params, false);
-    if (res == NULL)
-        return DB_ERROR;
-    PQclear(res);
-    res = db_exec(db,
-                  "UPDATE ingest_jobs SET status = 'running', started_at = now(), "
-                  "  attempts = attempts + 1, error = NULL, not_before = NULL "
-                  "WHERE id = (SELECT id FROM ingest_jobs "
-                  "  WHERE (status = 'queued' AND (not_before IS NULL OR not_before <= now())) "
-                  "    OR (status = 'running' AND attempts < $2::int "
-                  "        AND started_at < now() - $1::int * interval '1 minute') "
-                  "  ORDER BY created_at, id FOR UPDATE SKIP LOCKED LIMIT 1) "
-                  "RETURNING id, path, filename, options::text, created_by",
-                  2, params, false);
-    if (res == NULL)
-        return DB_ERROR;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return DB_NOT_FOUND;
-    }
+    st = db_queue_claim(db, &queue, &res);
+    if (st != DB_OK)
+        return st;
     snprintf(job->id, sizeof(job->id), "%s", PQgetvalue(res, 0, 0));
     job->path = xstrdup(PQgetvalue(res, 0, 1));
     job->filename = xstrdup(PQgetvalue(res, 0, 2));
@@ -214,14 +204,10 @@ enum db_status job_delete_failed(struct db *db, const char *id, const char *acto
                       "j") " "
                            "FROM ingest_jobs j WHERE j.id = $1 FOR UPDATE",
                   1, params, false);
-    if (res == NULL || PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 0), "failed") != 0) {
-        enum db_status st = res == NULL           ? DB_ERROR
-                            : PQntuples(res) != 1 ? DB_NOT_FOUND
-                                                  : DB_CONFLICT;
-        PQclear(res);
-        (void)store_tx(db, "ROLLBACK");
-        return st;
-    }
+    if (db_one_row(res) != DB_OK)
+        return db_rollback(db, res, db_one_row(res));
+    if (strcmp(PQgetvalue(res, 0, 0), "failed") != 0)
+        return db_rollback(db, res, DB_CONFLICT);
     *path = xstrdup(PQgetvalue(res, 0, 1));
     *orphan = PQgetvalue(res, 0, 3)[0] == 't';
     detail = json_object_new_object();
@@ -237,10 +223,9 @@ enum db_status job_delete_failed(struct db *db, const char *id, const char *acto
             && store_tx(db, "COMMIT"))
             return DB_OK;
     }
-    (void)store_tx(db, "ROLLBACK");
     free(*path);
     *path = NULL;
-    return DB_ERROR;
+    return db_rollback(db, NULL, DB_ERROR);
 }
 
 void job_clear(struct ingest_job *job)

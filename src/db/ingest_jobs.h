@@ -34,9 +34,11 @@ struct ingest_job {
 /* Queues a job, notifies the job processes (on commit) and records
  * book.upload (actor created_by, address ip: may be NULL; detail the
  * filename and the upload's sha256) in the same transaction.  options may
- * be NULL; it is not taken.  On success writes the job id into id_out. */
-bool job_enqueue(struct db *db, const char *path, const char *filename, json_object *options,
-                 const char *created_by, const char *sha256, const char *ip, char id_out[37])
+ * be NULL; it is not taken.  Returns DB_OK with the job id in id_out, or
+ * DB_ERROR (logged; nothing queued). */
+enum db_status job_enqueue(struct db *db, const char *path, const char *filename,
+                           json_object *options, const char *created_by, const char *sha256,
+                           const char *ip, char id_out[37])
     __attribute__((nonnull(1, 2, 3, 6, 8), warn_unused_result));
 
 /* Listens for JOB_CHANNEL on db's connection (the job process's wake-up).
@@ -49,10 +51,10 @@ struct job_row {
     const char *id, *status, *filename, *book_id, *error, *created_at, *started_at, *finished_at;
 };
 
-/* Lists the newest limit jobs into *rows (n of them, in a).  Returns
- * false on a database error (logged). */
-bool jobs_recent(struct db *db, struct arena *a, int limit, struct job_row **rows, size_t *n)
-    __attribute__((nonnull));
+/* Lists the newest limit jobs into *rows (n of them, in a).  Returns DB_OK,
+ * or DB_ERROR on a database error (logged). */
+enum db_status jobs_recent(struct db *db, struct arena *a, int limit, struct job_row **rows,
+                           size_t *n) __attribute__((nonnull));
 
 /* Reads job id into *out: DB_OK, DB_NOT_FOUND, or DB_ERROR (logged). */
 enum db_status job_find(struct db *db, struct arena *a, const char *id, struct job_row *out)

@@ -9,6 +9,7 @@
 
 #include "db/db.h"
 #include "db/lexicon.h"
+#include "db/rows.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -82,17 +83,7 @@ bool lexicon_put_book(struct db *db, const char *book_id, const struct lexicon_e
         params);
 }
 
-/* Appends terms[0..n) as a text[] literal to b (empty). */
-static void text_array(struct buf *b, const char *const *v, size_t n)
-{
-    size_t i;
-
-    buf_putc(b, '{');
-    for (i = 0; i < n; i++)
-        db_array_elem(b, v[i]);
-    buf_putc(b, '}');
-}
-
+/* Appends v[0..n) as a bigint[] literal to b (empty). */
 static void int64_array(struct buf *b, const int64_t *v, size_t n)
 {
     size_t i;
@@ -112,7 +103,7 @@ bool lexicon_df(struct db *db, const char *const *terms, size_t n, struct lexico
     int row;
 
     memset(st, 0, sizeof(*st));
-    text_array(&arr, terms, n);
+    db_text_array(&arr, terms, n);
     params[0] = buf_str(&arr);
     r = db_exec(
         db,
@@ -154,7 +145,7 @@ bool lexicon_postings(struct db *db, const char *const *terms, const int64_t *df
     *nout = 0;
     if (n == 0)
         return true;
-    text_array(&t, terms, n);
+    db_text_array(&t, terms, n);
     int64_array(&d, df, n);
     int64_array(&c, cap, n);
     snprintf(pb, sizeof(pb), "%zu", posting_bytes);
@@ -202,53 +193,36 @@ bool lexicon_postings(struct db *db, const char *const *terms, const int64_t *df
     return true;
 }
 
+/* A row of lexicon_similar()'s statement: (ordinal, term, df, sim). */
+static void similar_row(struct arena *a, const PGresult *r, int i, size_t word, void *row)
+{
+    struct lexicon_similar *s = row;
+
+    s->word = word;
+    s->term = arena_strdup(a, PQgetvalue(r, i, 1));
+    s->df = strtoll(PQgetvalue(r, i, 2), NULL, 10);
+    s->similarity = strtod(PQgetvalue(r, i, 3), NULL);
+}
+
 bool lexicon_similar(struct db *db, const char *const *words, size_t n, double min_similarity,
                      size_t per_word, struct arena *a, struct lexicon_similar **out, size_t *nout)
 {
-    struct buf w = BUF_INIT;
-    const char *params[3];
     char ms[32], pw[24];
-    PGresult *r;
-    size_t rows, i, k = 0;
+    const char *params[3] = {NULL, ms, pw};
 
-    *out = NULL;
-    *nout = 0;
-    if (n == 0)
-        return true;
-    text_array(&w, words, n);
     snprintf(ms, sizeof(ms), "%.4f", min_similarity);
     snprintf(pw, sizeof(pw), "%zu", per_word);
-    params[0] = buf_str(&w);
-    params[1] = ms;
-    params[2] = pw;
     /* % is pg_trgm's similarity operator (threshold 0.3 by default), which
      * the trigram index answers; the stricter bound is checked after. */
-    r = db_exec(db,
-                "SELECT u.i::text, s.term, s.df::text, s.sim::text"
-                " FROM unnest($1::text[]) WITH ORDINALITY AS u(w, i)"
-                " CROSS JOIN LATERAL (SELECT p.term, sum(p.df) AS df,"
-                "   similarity(p.term, u.w) AS sim FROM postings p"
-                "   WHERE p.term % u.w AND similarity(p.term, u.w) >= $2::float8"
-                "   GROUP BY p.term ORDER BY sim DESC, df DESC, p.term LIMIT $3::int) s",
-                3, params, true);
-    buf_free(&w);
-    if (r == NULL)
-        return false;
-    rows = (size_t)PQntuples(r);
-    *out = arena_alloc(a, (rows ? rows : 1) * sizeof(**out));
-    for (i = 0; i < rows; i++) {
-        long long word = strtoll(PQgetvalue(r, (int)i, 0), NULL, 10);
-        if (word < 1 || (size_t)word > n)
-            continue;
-        (*out)[k].word = (size_t)word - 1;
-        (*out)[k].term = arena_strdup(a, PQgetvalue(r, (int)i, 1));
-        (*out)[k].df = strtoll(PQgetvalue(r, (int)i, 2), NULL, 10);
-        (*out)[k].similarity = strtod(PQgetvalue(r, (int)i, 3), NULL);
-        k++;
-    }
-    *nout = k;
-    PQclear(r);
-    return true;
+    *out = db_read_keyed(db, a,
+                         "SELECT u.i::text, s.term, s.df::text, s.sim::text"
+                         " FROM unnest($1::text[]) WITH ORDINALITY AS u(w, i)"
+                         " CROSS JOIN LATERAL (SELECT p.term, sum(p.df) AS df,"
+                         "   similarity(p.term, u.w) AS sim FROM postings p"
+                         "   WHERE p.term % u.w AND similarity(p.term, u.w) >= $2::float8"
+                         "   GROUP BY p.term ORDER BY sim DESC, df DESC, p.term LIMIT $3::int) s",
+                         words, n, 3, params, sizeof(**out), similar_row, nout);
+    return *out != NULL;
 }
 
 bool lexicon_passage_texts(struct db *db, const char *const *book_ids, const int *ordinals,
@@ -263,7 +237,7 @@ bool lexicon_passage_texts(struct db *db, const char *const *book_ids, const int
         texts[i] = NULL;
     if (n == 0)
         return true;
-    text_array(&b, book_ids, n);
+    db_text_array(&b, book_ids, n);
     buf_putc(&o, '{');
     for (i = 0; i < n; i++)
         buf_printf(&o, "%s%d", i ? "," : "", ordinals[i]);

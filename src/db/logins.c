@@ -59,7 +59,7 @@ enum login_gate login_attempt_begin(struct db *db, const char *email, const char
     return gate;
 }
 
-bool login_attempt_end(struct db *db, long long attempt_id, bool success)
+enum db_status login_attempt_end(struct db *db, long long attempt_id, bool success)
 {
     char id[24];
     const char *params[2] = {id, success ? "success" : "failure"};
@@ -70,7 +70,7 @@ bool login_attempt_end(struct db *db, long long attempt_id, bool success)
         db, "UPDATE login_attempts SET outcome = $2, resolved_at = now() WHERE id = $1::bigint", 2,
         params, true);
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     PQclear(res);
-    return true;
+    return DB_OK;
 }

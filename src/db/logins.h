@@ -10,6 +10,8 @@
 
 #include <stdbool.h>
 
+#include "db/status.h"
+
 struct db;
 
 /* The limits, from the configuration. */
@@ -34,8 +36,9 @@ enum login_gate login_attempt_begin(struct db *db, const char *email, const char
 
 /* Resolves attempt attempt_id as a success or a failure.  A pending
  * attempt never resolved (the worker died) keeps counting as a failure
- * until it leaves the window.  Returns false when the database failed
+ * until it leaves the window.  Returns DB_OK, or DB_ERROR when the database failed
  * (logged). */
-bool login_attempt_end(struct db *db, long long attempt_id, bool success) __attribute__((nonnull));
+enum db_status login_attempt_end(struct db *db, long long attempt_id, bool success)
+    __attribute__((nonnull));
 
 #endif

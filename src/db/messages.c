@@ -123,12 +123,6 @@
     "WHERE k.user_id = $1 AND k.key = $2 AND k.created_at > now() - interval '1 day'"
 /* clang-format on */
 
-/* Runs BEGIN/COMMIT/ROLLBACK (false when it failed). */
-static bool tx(struct db *db, const char *command)
-{
-    return store_tx(db, command);
-}
-
 enum db_status msg_history(struct db *db, struct arena *a, const char *user_id, const char *conv_id,
                            const char *until_id, size_t max, struct msg_turn **turns, size_t *n)
 {
@@ -224,16 +218,11 @@ enum db_status msg_question_text(struct db *db, struct arena *a, const char *use
                             "AND m.role = 'user'",
                             3, params, true);
 
-    *content = NULL;
-    if (res == NULL)
-        return DB_ERROR;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return DB_NOT_FOUND;
-    }
-    *content = arena_strdup(a, PQgetvalue(res, 0, 0));
+    enum db_status st = db_one_row(res);
+
+    *content = st == DB_OK ? arena_strdup(a, PQgetvalue(res, 0, 0)) : NULL;
     PQclear(res);
-    return DB_OK;
+    return st;
 }
 
 enum db_status msg_reask(struct db *db, const char *user_id, const char *conv_id,
@@ -246,15 +235,11 @@ enum db_status msg_reask(struct db *db, const char *user_id, const char *conv_id
     char seq[24];
 
     next_out[0] = '\0';
-    if (!tx(db, "BEGIN"))
+    if (!store_tx(db, "BEGIN"))
         return DB_ERROR;
     res = db_exec(db, REASK_SQL, 3, params, false);
-    if (res == NULL || PQntuples(res) != 1) {
-        enum db_status st = res == NULL ? DB_ERROR : DB_NOT_FOUND;
-        PQclear(res);
-        (void)tx(db, "ROLLBACK");
-        return st;
-    }
+    if (db_one_row(res) != DB_OK)
+        return db_rollback(db, res, db_one_row(res));
     snprintf(seq, sizeof(seq), "%s", PQgetvalue(res, 0, 0));
     later = PQgetvalue(res, 0, 1)[0] == 't';
     answered = PQgetvalue(res, 0, 2)[0] == 't';
@@ -263,33 +248,24 @@ enum db_status msg_reask(struct db *db, const char *user_id, const char *conv_id
     PQclear(res);
     /* Only the last question, unanswered, and not being answered now
      * (a failure saved ends the attempt whatever its lease says). */
-    if (later || answered || (leased && !failed)) {
-        (void)tx(db, "ROLLBACK");
-        return DB_CONFLICT;
-    }
+    if (later || answered || (leased && !failed))
+        return db_rollback(db, NULL, DB_CONFLICT);
     snprintf(lease, sizeof(lease), "%ld", lease_s);
     upd[0] = conv_id;
     upd[1] = seq;
-    res = db_exec(db,
-                  "DELETE FROM messages WHERE conversation_id = $1 AND seq > $2::bigint "
-                  "AND kind = 'error'",
-                  2, upd, false);
-    if (res == NULL) {
-        (void)tx(db, "ROLLBACK");
-        return DB_ERROR;
-    }
-    PQclear(res);
+    if (!db_command(db,
+                    "DELETE FROM messages WHERE conversation_id = $1 AND seq > $2::bigint "
+                    "AND kind = 'error'",
+                    2, upd))
+        return db_rollback(db, NULL, DB_ERROR);
     upd[0] = question_id;
     upd[1] = lease;
     res = db_exec(db,
                   "UPDATE messages SET answer_by = now() + $2::int * interval '1 second' "
                   "WHERE id = $1 RETURNING gen_random_uuid()",
                   2, upd, false);
-    if (res == NULL || PQntuples(res) != 1 || !tx(db, "COMMIT")) {
-        PQclear(res);
-        (void)tx(db, "ROLLBACK");
-        return DB_ERROR;
-    }
+    if (db_one_row(res) != DB_OK || !store_tx(db, "COMMIT"))
+        return db_rollback(db, res, DB_ERROR);
     snprintf(next_out, MSG_UUID_LEN + 1, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     return DB_OK;

@@ -11,20 +11,22 @@
 #include "db/rows.h"
 #include "util/arena.h"
 
-bool oidc_request_put(struct db *db, const char *state_hash, const char *provider,
-                      const char *nonce, const char *code_verifier, const char *return_to,
-                      int ttl_s)
+enum db_status oidc_request_put(struct db *db, const char *state_hash, const char *provider,
+                                const char *nonce, const char *code_verifier, const char *return_to,
+                                int ttl_s)
 {
     char ttl[16];
     const char *params[6] = {state_hash, provider, nonce, code_verifier, return_to, ttl};
 
     snprintf(ttl, sizeof(ttl), "%d", ttl_s);
     return db_command(
-        db,
-        "WITH old AS (DELETE FROM oidc_requests WHERE expires_at < now()) "
-        "INSERT INTO oidc_requests (state_hash, provider, nonce, code_verifier, return_to, "
-        "  expires_at) VALUES ($1, $2, $3, $4, $5, now() + $6::int * interval '1 second')",
-        6, params);
+               db,
+               "WITH old AS (DELETE FROM oidc_requests WHERE expires_at < now()) "
+               "INSERT INTO oidc_requests (state_hash, provider, nonce, code_verifier, return_to, "
+               "  expires_at) VALUES ($1, $2, $3, $4, $5, now() + $6::int * interval '1 second')",
+               6, params)
+               ? DB_OK
+               : DB_ERROR;
 }
 
 enum db_status oidc_request_take(struct db *db, struct arena *a, const char *state_hash,

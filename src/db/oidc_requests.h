@@ -14,10 +14,10 @@ struct db;
 
 /* Stores a pending sign-in under state_hash (the state's digest, never
  * the state), valid ttl_s seconds, and deletes the expired ones in the
- * same statement.  Returns false on a database error (logged). */
-bool oidc_request_put(struct db *db, const char *state_hash, const char *provider,
-                      const char *nonce, const char *code_verifier, const char *return_to,
-                      int ttl_s) __attribute__((nonnull(1, 2, 3, 4, 5)));
+ * same statement.  Returns DB_OK, or DB_ERROR on a database error (logged). */
+enum db_status oidc_request_put(struct db *db, const char *state_hash, const char *provider,
+                                const char *nonce, const char *code_verifier, const char *return_to,
+                                int ttl_s) __attribute__((nonnull(1, 2, 3, 4, 5)));
 
 /* A pending sign-in as oidc_request_take() returns it; strings in the
  * caller's arena. */

@@ -156,12 +156,11 @@ static enum db_status finish(struct db *db, enum db_status st, const struct orgs
     }
     if (detail != NULL)
         json_object_put(detail);
-    (void)store_tx(db, "ROLLBACK");
     if (id_out != NULL && st != DB_OK) {
         free(*id_out);
         *id_out = NULL;
     }
-    return st;
+    return db_rollback(db, NULL, st);
 }
 
 enum db_status org_create(struct db *db, const struct orgs_actor *who, const char *name,
@@ -211,7 +210,7 @@ enum db_status team_set(struct db *db, const struct orgs_actor *who, const char 
     return finish(db, st, who, action, "team", team_id, detail, NULL, err, errlen);
 }
 
-bool org_list(struct db *db, struct arena *a, struct org_row **rows, size_t *n)
+enum db_status org_list(struct db *db, struct arena *a, struct org_row **rows, size_t *n)
 {
     PGresult *res = db_exec(db,
                             "SELECT id, name, kind, parent_id, source, "
@@ -224,7 +223,7 @@ bool org_list(struct db *db, struct arena *a, struct org_row **rows, size_t *n)
     *rows = NULL;
     *n = 0;
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     if (PQntuples(res) > 0)
         *rows = arena_alloc(a, (size_t)PQntuples(res) * sizeof(**rows));
     for (i = 0; i < PQntuples(res); i++) {
@@ -239,11 +238,11 @@ bool org_list(struct db *db, struct arena *a, struct org_row **rows, size_t *n)
     }
     *n = (size_t)PQntuples(res);
     PQclear(res);
-    return true;
+    return DB_OK;
 }
 
-bool team_list(struct db *db, struct arena *a, const char *org_id, bool by_org,
-               struct team_row **rows, size_t *n)
+enum db_status team_list(struct db *db, struct arena *a, const char *org_id, bool by_org,
+                         struct team_row **rows, size_t *n)
 {
     const char *params[2] = {org_id, by_org ? "t" : "f"};
     PGresult *res;
@@ -262,7 +261,7 @@ bool team_list(struct db *db, struct arena *a, const char *org_id, bool by_org,
                   "ORDER BY CASE WHEN $2::boolean THEN lower(o.name) END, lower(t.name), t.id",
                   2, params, true);
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     if (PQntuples(res) > 0)
         *rows = arena_alloc(a, (size_t)PQntuples(res) * sizeof(**rows));
     for (i = 0; i < PQntuples(res); i++) {
@@ -276,7 +275,7 @@ bool team_list(struct db *db, struct arena *a, const char *org_id, bool by_org,
     }
     *n = (size_t)PQntuples(res);
     PQclear(res);
-    return true;
+    return DB_OK;
 }
 
 enum db_status team_people(struct db *db, struct arena *a, const char *team_id,

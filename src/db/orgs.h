@@ -74,15 +74,15 @@ enum db_status team_set(struct db *db, const struct orgs_actor *who, const char 
     __attribute__((nonnull(1, 3, 4, 5, 7)));
 
 /* Lists every organization by kind and name into *rows (n of them, in
- * a).  Returns false when the query failed (logged). */
-bool org_list(struct db *db, struct arena *a, struct org_row **rows, size_t *n)
+ * a).  Returns DB_OK, or DB_ERROR when the query failed (logged). */
+enum db_status org_list(struct db *db, struct arena *a, struct org_row **rows, size_t *n)
     __attribute__((nonnull));
 
 /* Lists the teams of organization org_id (NULL: all) by name (by their
  * organization's name first when by_org) into *rows (n of them, in a).
- * Returns false when the query failed (logged). */
-bool team_list(struct db *db, struct arena *a, const char *org_id, bool by_org,
-               struct team_row **rows, size_t *n) __attribute__((nonnull(1, 2, 5, 6)));
+ * Returns DB_OK, or DB_ERROR when the query failed (logged). */
+enum db_status team_list(struct db *db, struct arena *a, const char *org_id, bool by_org,
+                         struct team_row **rows, size_t *n) __attribute__((nonnull(1, 2, 5, 6)));
 
 /* Lists the members, then the coaches, of team team_id (a UUID) by name
  * into *rows (n of them, in a).  Returns DB_OK, DB_NOT_FOUND (no such

@@ -9,6 +9,7 @@
 
 #include "db/db.h"
 #include "db/related.h"
+#include "db/rows.h"
 #include "util/arena.h"
 #include "util/buf.h"
 
@@ -51,7 +52,7 @@ bool related_replace(struct db *db, const struct related_row *rows, size_t n)
     if (ok)
         ok = db_command(db, "COMMIT", 0, NULL);
     if (!ok)
-        (void)db_command(db, "ROLLBACK", 0, NULL);
+        (void)db_rollback(db, NULL, DB_ERROR);
     return ok;
 }
 
@@ -67,53 +68,34 @@ bool related_count(struct db *db, int64_t *n)
     return true;
 }
 
+/* A row of related_lookup()'s statement: (ordinal, term, rel, df). */
+static void hit_row(struct arena *a, const PGresult *r, int i, size_t key, void *row)
+{
+    struct related_hit *h = row;
+
+    h->key = key;
+    h->term = arena_strdup(a, PQgetvalue(r, i, 1));
+    h->rel = atoi(PQgetvalue(r, i, 2));
+    h->df = strtoll(PQgetvalue(r, i, 3), NULL, 10);
+}
+
 bool related_lookup(struct db *db, const char *const *keys, size_t n, int max_rel, size_t per_key,
                     struct arena *a, struct related_hit **out, size_t *nout)
 {
-    struct buf k = BUF_INIT;
-    const char *params[3];
     char mr[16], pk[24];
-    PGresult *r;
-    size_t i, rows, m = 0;
+    const char *params[3] = {NULL, mr, pk};
 
-    *out = NULL;
-    *nout = 0;
-    if (n == 0)
-        return true;
-    buf_putc(&k, '{');
-    for (i = 0; i < n; i++)
-        db_array_elem(&k, keys[i]);
-    buf_putc(&k, '}');
     snprintf(mr, sizeof(mr), "%d", max_rel);
     snprintf(pk, sizeof(pk), "%zu", per_key);
-    params[0] = buf_str(&k);
-    params[1] = mr;
-    params[2] = pk;
-    r = db_exec(db,
-                "SELECT u.i::text, x.term, x.rel::text, x.df::text"
-                " FROM unnest($1::text[]) WITH ORDINALITY AS u(k, i)"
-                " CROSS JOIN LATERAL (SELECT rt.term, rt.rel, d.df FROM related_terms rt"
-                "   CROSS JOIN LATERAL (SELECT coalesce(sum(p.df), 0) AS df FROM postings p"
-                "     WHERE p.term = rt.term) d"
-                "   WHERE rt.word = u.k AND rt.rel <= $2::int AND d.df > 0"
-                "   ORDER BY rt.rel, rt.term LIMIT $3::int) x",
-                3, params, true);
-    buf_free(&k);
-    if (r == NULL)
-        return false;
-    rows = (size_t)PQntuples(r);
-    *out = arena_alloc(a, (rows ? rows : 1) * sizeof(**out));
-    for (i = 0; i < rows; i++) {
-        long long key = strtoll(PQgetvalue(r, (int)i, 0), NULL, 10);
-        if (key < 1 || (size_t)key > n)
-            continue;
-        (*out)[m].key = (size_t)key - 1;
-        (*out)[m].term = arena_strdup(a, PQgetvalue(r, (int)i, 1));
-        (*out)[m].rel = atoi(PQgetvalue(r, (int)i, 2));
-        (*out)[m].df = strtoll(PQgetvalue(r, (int)i, 3), NULL, 10);
-        m++;
-    }
-    *nout = m;
-    PQclear(r);
-    return true;
+    *out =
+        db_read_keyed(db, a,
+                      "SELECT u.i::text, x.term, x.rel::text, x.df::text"
+                      " FROM unnest($1::text[]) WITH ORDINALITY AS u(k, i)"
+                      " CROSS JOIN LATERAL (SELECT rt.term, rt.rel, d.df FROM related_terms rt"
+                      "   CROSS JOIN LATERAL (SELECT coalesce(sum(p.df), 0) AS df FROM postings p"
+                      "     WHERE p.term = rt.term) d"
+                      "   WHERE rt.word = u.k AND rt.rel <= $2::int AND d.df > 0"
+                      "   ORDER BY rt.rel, rt.term LIMIT $3::int) x",
+                      keys, n, 3, params, sizeof(**out), hit_row, nout);
+    return *out != NULL;
 }

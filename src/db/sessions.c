@@ -19,9 +19,9 @@ static void delete_idempotent(struct db *db, const char *sql, int n, const char 
     PQclear(db_exec(db, sql, n, params, true));
 }
 
-bool session_insert(struct db *db, const char *hash, const char *user_id, const char *csrf,
-                    long long max_s, long long idle_s, long long per_user, const char *ip,
-                    const char *user_agent)
+enum db_status session_insert(struct db *db, const char *hash, const char *user_id,
+                              const char *csrf, long long max_s, long long idle_s,
+                              long long per_user, const char *ip, const char *user_agent)
 {
     char max[24], idle[24], keep[24];
     const char *params[6];
@@ -46,7 +46,7 @@ bool session_insert(struct db *db, const char *hash, const char *user_id, const 
             "INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at, ip, user_agent) "
             "VALUES ($1, $2, $3, now() + $4::int * interval '1 second', $5::inet, $6)",
             6, params))
-        return false;
+        return DB_ERROR;
     /* At most per_user live sessions: the least recently used beyond that
      * end now. */
     params[0] = user_id;
@@ -56,7 +56,7 @@ bool session_insert(struct db *db, const char *hash, const char *user_id, const 
                       "WHERE user_id = $1 ORDER BY last_seen_at DESC, created_at DESC "
                       "OFFSET $2::int)",
                       2, params);
-    return true;
+    return DB_OK;
 }
 
 enum db_status session_find(struct db *db, struct arena *a, const char *hash, long long idle_s,

@@ -23,10 +23,11 @@ struct session_row {
  * expiring max_s seconds from now, with the client's address ip and
  * user_agent (both may be NULL); first ends the user's expired or idle
  * (idle_s) sessions, then those beyond the per_user most recently used.
- * Returns false when the session could not be stored (logged). */
-bool session_insert(struct db *db, const char *hash, const char *user_id, const char *csrf,
-                    long long max_s, long long idle_s, long long per_user, const char *ip,
-                    const char *user_agent) __attribute__((nonnull(1, 2, 3, 4)));
+ * Returns DB_OK, or DB_ERROR when the session could not be stored (logged). */
+enum db_status session_insert(struct db *db, const char *hash, const char *user_id,
+                              const char *csrf, long long max_s, long long idle_s,
+                              long long per_user, const char *ip, const char *user_agent)
+    __attribute__((nonnull(1, 2, 3, 4)));
 
 /* A session's idle timer (last_seen_at) is moved at most once in this
  * many seconds (or in half the idle time, when shorter), so a session may

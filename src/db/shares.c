@@ -69,22 +69,15 @@ enum db_status share_create(struct db *db, const char *user_id, const char *conv
     if (!store_tx(db, "BEGIN"))
         return DB_ERROR;
     res = db_exec(db, CREATE_SQL, 5, params, false);
-    if (res == NULL || PQntuples(res) != 1) {
-        enum db_status st = res == NULL ? DB_ERROR : DB_NOT_FOUND;
-        PQclear(res);
-        (void)store_tx(db, "ROLLBACK");
-        return st;
-    }
+    if (db_one_row(res) != DB_OK)
+        return db_rollback(db, res, db_one_row(res));
     detail = json_object_new_object();
     json_object_object_add(detail, "conversation_id", json_object_new_string(conv_id));
     json_object_object_add(detail, "expires_in_days",
                            days > 0 ? json_object_new_int64(days) : NULL);
     json_object_object_add(detail, "live", json_object_new_boolean(live));
-    if (!audit_record(db, user_id, "share.create", "share", PQgetvalue(res, 0, 0), ip, detail)) {
-        PQclear(res);
-        (void)store_tx(db, "ROLLBACK");
-        return DB_ERROR;
-    }
+    if (!audit_record(db, user_id, "share.create", "share", PQgetvalue(res, 0, 0), ip, detail))
+        return db_rollback(db, res, DB_ERROR);
     if (!store_tx(db, "COMMIT")) {
         PQclear(res);
         return DB_ERROR;
@@ -131,33 +124,25 @@ enum db_status share_revoke(struct db *db, const char *user_id, const char *conv
     json_object *detail;
     PGresult *res;
 
-    if (!store_tx(db, "BEGIN"))
+    res = db_begin_exec(db,
+                        "SELECT s.revoked_at IS NULL FROM shares s "
+                        "JOIN conversations c ON c.id = s.conversation_id "
+                        "WHERE s.id = $1 AND s.conversation_id = $2 AND c.user_id = $3 "
+                        "FOR UPDATE OF s",
+                        3, params);
+    if (res == NULL)
         return DB_ERROR;
-    res = db_exec(db,
-                  "SELECT s.revoked_at IS NULL FROM shares s "
-                  "JOIN conversations c ON c.id = s.conversation_id "
-                  "WHERE s.id = $1 AND s.conversation_id = $2 AND c.user_id = $3 FOR UPDATE OF s",
-                  3, params, false);
-    if (res == NULL || PQntuples(res) != 1 || PQgetvalue(res, 0, 0)[0] != 't') {
-        /* Not the caller's (or none); or revoked already, which stays so. */
-        enum db_status st = res == NULL ? DB_ERROR : PQntuples(res) != 1 ? DB_NOT_FOUND : DB_OK;
-        PQclear(res);
-        (void)store_tx(db, "ROLLBACK");
-        return st;
-    }
+    /* Not the caller's (or none); or revoked already, which stays so
+     * (DB_OK). */
+    if (PQntuples(res) != 1 || PQgetvalue(res, 0, 0)[0] != 't')
+        return db_rollback(db, res, db_one_row(res));
     PQclear(res);
-    res = db_exec(db, "UPDATE shares SET revoked_at = now() WHERE id = $1", 1, params, false);
-    if (res == NULL) {
-        (void)store_tx(db, "ROLLBACK");
-        return DB_ERROR;
-    }
-    PQclear(res);
+    if (!db_command(db, "UPDATE shares SET revoked_at = now() WHERE id = $1", 1, params))
+        return db_rollback(db, NULL, DB_ERROR);
     detail = json_object_new_object();
     json_object_object_add(detail, "conversation_id", json_object_new_string(conv_id));
-    if (!audit_record(db, user_id, "share.revoke", "share", share_id, ip, detail)) {
-        (void)store_tx(db, "ROLLBACK");
-        return DB_ERROR;
-    }
+    if (!audit_record(db, user_id, "share.revoke", "share", share_id, ip, detail))
+        return db_rollback(db, NULL, DB_ERROR);
     return store_tx(db, "COMMIT") ? DB_OK : DB_ERROR;
 }
 
@@ -270,10 +255,9 @@ enum db_status share_copy(struct db *db, const char *user_id, const char *token_
     if (!store_tx(db, "BEGIN"))
         return DB_ERROR;
     if (!copy_rows(db, user_id, token_hash, ip, conv_id_out, &st) || !store_tx(db, "COMMIT")) {
-        (void)store_tx(db, "ROLLBACK");
         free(*conv_id_out);
         *conv_id_out = NULL;
-        return st == DB_OK ? DB_ERROR : st;
+        return db_rollback(db, NULL, st == DB_OK ? DB_ERROR : st);
     }
     return DB_OK;
 }

@@ -14,20 +14,13 @@
 #define STR(x) #x
 #define XSTR(x) STR(x)
 
-/* Rolls back and returns st. */
-static enum db_status rollback(struct db *db, PGresult *res, enum db_status st)
-{
-    PQclear(res);
-    (void)store_tx(db, "ROLLBACK");
-    return st;
-}
-
 enum db_status signin_link_create(struct db *db, const char *user_id, const char *email,
                                   const char *token_hash, const char *actor_id, const char *ip,
                                   const char *via, struct signin_link *out)
 {
     const char *params[4];
     json_object *detail;
+    enum db_status st;
     PGresult *res;
 
     memset(out, 0, sizeof(*out));
@@ -47,12 +40,11 @@ enum db_status signin_link_create(struct db *db, const char *user_id, const char
                   "AND ($1::uuid IS NOT NULL OR $2::text IS NOT NULL) "
                   "FOR UPDATE OF u",
                   2, params, false);
-    if (res == NULL)
-        return rollback(db, res, DB_ERROR);
-    if (PQntuples(res) != 1)
-        return rollback(db, res, DB_NOT_FOUND);
+    st = db_one_row(res);
+    if (st != DB_OK)
+        return db_rollback(db, res, st);
     if (PQgetvalue(res, 0, 2)[0] == 't')
-        return rollback(db, res, DB_CONFLICT);
+        return db_rollback(db, res, DB_CONFLICT);
     snprintf(out->user_id, sizeof(out->user_id), "%s", PQgetvalue(res, 0, 0));
     snprintf(out->email, sizeof(out->email), "%s", PQgetvalue(res, 0, 1));
     PQclear(res);
@@ -69,14 +61,14 @@ enum db_status signin_link_create(struct db *db, const char *user_id, const char
                                                                  "RETURNING " SQL_TS("expires_at"),
                   3, params, false);
     if (res == NULL || PQntuples(res) != 1)
-        return rollback(db, res, DB_ERROR);
+        return db_rollback(db, res, DB_ERROR);
     snprintf(out->expires_at, sizeof(out->expires_at), "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     detail = json_object_new_object();
     json_object_object_add(detail, "via", json_object_new_string(via));
     json_object_object_add(detail, "expires_at", json_object_new_string(out->expires_at));
     if (!audit_record(db, actor_id, "signin_link.create", "user", out->user_id, ip, detail))
-        return rollback(db, NULL, DB_ERROR);
+        return db_rollback(db, NULL, DB_ERROR);
     return store_tx(db, "COMMIT") ? DB_OK : DB_ERROR;
 }
 
@@ -85,6 +77,7 @@ enum db_status signin_link_use(struct db *db, const char *token_hash, const char
 {
     const char *params[1] = {token_hash};
     json_object *detail;
+    enum db_status st;
     PGresult *res;
 
     user_id[0] = '\0';
@@ -99,16 +92,15 @@ enum db_status signin_link_use(struct db *db, const char *token_hash, const char
                   "UPDATE users u SET last_login_at = now() FROM l WHERE u.id = l.user_id "
                   "RETURNING u.id",
                   1, params, false);
-    if (res == NULL)
-        return rollback(db, res, DB_ERROR);
-    if (PQntuples(res) != 1)
-        return rollback(db, res, DB_NOT_FOUND);
+    st = db_one_row(res);
+    if (st != DB_OK)
+        return db_rollback(db, res, st);
     snprintf(user_id, 37, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     detail = json_object_new_object();
     json_object_object_add(detail, "method", json_object_new_string("link"));
     if (!audit_record(db, user_id, "login.success", "user", user_id, ip, detail))
-        return rollback(db, NULL, DB_ERROR);
+        return db_rollback(db, NULL, DB_ERROR);
     if (!store_tx(db, "COMMIT")) {
         user_id[0] = '\0';
         return DB_ERROR;

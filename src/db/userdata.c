@@ -93,9 +93,9 @@
     "FROM conversations c WHERE c.id = $1::uuid AND c.user_id = $2::uuid"
 /* clang-format on */
 
-bool userdata_begin(struct db *db)
+enum db_status userdata_begin(struct db *db)
 {
-    return store_tx(db, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+    return store_tx(db, "BEGIN ISOLATION LEVEL REPEATABLE READ") ? DB_OK : DB_ERROR;
 }
 
 void userdata_rollback(struct db *db)
@@ -171,8 +171,8 @@ enum db_status userdata_conversation(struct db *db, struct arena *a, const char 
     return DB_OK;
 }
 
-bool userdata_commit(struct db *db, const char *user_id, const char *actor_id, const char *ip,
-                     size_t conversations, size_t bytes)
+enum db_status userdata_commit(struct db *db, const char *user_id, const char *actor_id,
+                               const char *ip, size_t conversations, size_t bytes)
 {
     json_object *detail = json_object_new_object();
 
@@ -182,11 +182,9 @@ bool userdata_commit(struct db *db, const char *user_id, const char *actor_id, c
         json_object_new_string(strcmp(user_id, actor_id) == 0 ? "self" : "admin"));
     json_object_object_add(detail, "conversations", json_object_new_int64((int64_t)conversations));
     json_object_object_add(detail, "bytes", json_object_new_int64((int64_t)bytes));
-    if (!audit_record(db, actor_id, "user.export", "user", user_id, ip, detail)) {
-        userdata_rollback(db);
-        return false;
-    }
-    return store_tx(db, "COMMIT");
+    if (!audit_record(db, actor_id, "user.export", "user", user_id, ip, detail))
+        return db_rollback(db, NULL, DB_ERROR);
+    return store_tx(db, "COMMIT") ? DB_OK : DB_ERROR;
 }
 
 /* clang-format off */

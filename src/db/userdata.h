@@ -44,8 +44,8 @@ struct userdata_conversation {
     const char *json; /* {id, title, created_at, updated_at, archived_at, messages: [...]} */
 };
 
-/* Starts the export's snapshot.  Returns false (logged) on failure. */
-bool userdata_begin(struct db *db) __attribute__((nonnull));
+/* Starts the export's snapshot.  Returns DB_OK or DB_ERROR (logged). */
+enum db_status userdata_begin(struct db *db) __attribute__((nonnull));
 
 /* Reads the documents of user_id (the snapshot must be begun).  Returns
  * DB_OK, DB_NOT_FOUND (no such user) or DB_ERROR; strings in a. */
@@ -60,10 +60,11 @@ enum db_status userdata_conversation(struct db *db, struct arena *a, const char 
 
 /* Records the disclosure of user_id's data to actor_id (address ip, may
  * be NULL) as user.export (detail: who asked, how many conversations and
- * bytes) and commits the snapshot.  Returns false (logged; rolled back)
- * when either failed: the export must then not be sent. */
-bool userdata_commit(struct db *db, const char *user_id, const char *actor_id, const char *ip,
-                     size_t conversations, size_t bytes) __attribute__((nonnull(1, 2, 3)));
+ * bytes) and commits the snapshot.  Returns DB_OK, or DB_ERROR (logged;
+ * rolled back) when either failed: the export must then not be sent. */
+enum db_status userdata_commit(struct db *db, const char *user_id, const char *actor_id,
+                               const char *ip, size_t conversations, size_t bytes)
+    __attribute__((nonnull(1, 2, 3)));
 
 /* Ends the snapshot without recording anything. */
 void userdata_rollback(struct db *db) __attribute__((nonnull));

@@ -16,13 +16,14 @@
 #include "util/alloc.h"
 #include "util/json.h"
 
-json_object *user_profile(struct db *db, const char *id, bool *failed)
+enum db_status user_profile(struct db *db, const char *id, json_object **profile)
 {
     const char *params[1] = {id};
     json_object *o, *org = NULL;
+    enum db_status st;
     PGresult *res;
 
-    *failed = false;
+    *profile = NULL;
     res = db_exec(db,
                   "SELECT u.id, u.email, u.name, u.role, o.id, o.name, o.kind, p.id, "
                   "p.name, " SQL_TS("u.created_at") ", " SQL_TS(
@@ -36,13 +37,10 @@ json_object *user_profile(struct db *db, const char *id, bool *failed)
                                          "LEFT JOIN organizations p ON p.id = o.parent_id WHERE "
                                          "u.id = $1",
                   1, params, true);
-    if (res == NULL) {
-        *failed = true;
-        return NULL;
-    }
-    if (PQntuples(res) != 1) {
+    st = db_one_row(res);
+    if (st != DB_OK) {
         PQclear(res);
-        return NULL;
+        return st;
     }
     o = json_object_new_object();
     json_add_str(o, "id", db_value(res, 0, 0));
@@ -71,17 +69,18 @@ json_object *user_profile(struct db *db, const char *id, bool *failed)
     json_object_object_add(o, "single_sign_on",
                            json_object_new_boolean(PQgetvalue(res, 0, 12)[0] == 't'));
     PQclear(res);
-    return o;
+    *profile = o;
+    return DB_OK;
 }
 
-char *user_create(struct db *db, const char *email, const char *name, const char *role,
-                  bool role_locked, const char *password_hash, bool *conflict)
+enum db_status user_create(struct db *db, const char *email, const char *name, const char *role,
+                           bool role_locked, const char *password_hash, char **id)
 {
     const char *params[5] = {email, name, role, role_locked ? "true" : "false", password_hash};
+    enum db_status st;
     PGresult *res;
-    char *id;
 
-    *conflict = false;
+    *id = NULL;
     res = db_exec(db,
                   "WITH u AS (INSERT INTO users (email, name, role, role_locked) "
                   "  VALUES ($1, $2, $3, $4::boolean) ON CONFLICT DO NOTHING RETURNING id), "
@@ -89,46 +88,40 @@ char *user_create(struct db *db, const char *email, const char *name, const char
                   "  SELECT id, $5 FROM u WHERE $5::text IS NOT NULL RETURNING user_id) "
                   "SELECT id FROM u",
                   5, params, false);
-    if (res == NULL)
-        return NULL;
-    if (PQntuples(res) != 1) {
-        *conflict = true;
-        PQclear(res);
-        return NULL;
-    }
-    id = xstrdup(PQgetvalue(res, 0, 0));
+    /* No row: ON CONFLICT DO NOTHING, the email is taken. */
+    st = db_one_row(res);
+    if (st == DB_OK)
+        *id = xstrdup(PQgetvalue(res, 0, 0));
     PQclear(res);
-    return id;
+    return st == DB_NOT_FOUND ? DB_CONFLICT : st;
 }
 
-char *user_create_local(struct db *db, const char *email, const char *name, const char *role,
-                        const char *password_hash, const char *actor_id, const char *ip,
-                        const char *via, bool *conflict)
+enum db_status user_create_local(struct db *db, const char *email, const char *name,
+                                 const char *role, const char *password_hash, const char *actor_id,
+                                 const char *ip, const char *via, char **id)
 {
     json_object *detail;
-    char *id;
+    enum db_status st;
 
-    *conflict = false;
+    *id = NULL;
     if (!store_tx(db, "BEGIN"))
-        return NULL;
-    id = user_create(db, email, name, role, true, password_hash, conflict);
-    if (id == NULL) {
-        (void)store_tx(db, "ROLLBACK");
-        return NULL;
-    }
+        return DB_ERROR;
+    st = user_create(db, email, name, role, true, password_hash, id);
+    if (st != DB_OK)
+        return db_rollback(db, NULL, st);
     detail = json_object_new_object();
     json_object_object_add(detail, "role", json_object_new_string(role));
     json_object_object_add(detail, "via", json_object_new_string(via));
-    if (!audit_record(db, actor_id, "user.create", "user", id, ip, detail)
+    if (!audit_record(db, actor_id, "user.create", "user", *id, ip, detail)
         || !store_tx(db, "COMMIT")) {
-        (void)store_tx(db, "ROLLBACK");
-        free(id);
-        return NULL;
+        free(*id);
+        *id = NULL;
+        return db_rollback(db, NULL, DB_ERROR);
     }
-    return id;
+    return DB_OK;
 }
 
-bool user_password_state(struct db *db, const char *user_id, char **hash, bool *sso)
+enum db_status user_password_state(struct db *db, const char *user_id, char **hash, bool *sso)
 {
     const char *params[1] = {user_id};
     PGresult *res =
@@ -140,16 +133,16 @@ bool user_password_state(struct db *db, const char *user_id, char **hash, bool *
     *hash = NULL;
     *sso = false;
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     if (db_value(res, 0, 0) != NULL)
         *hash = xstrdup(PQgetvalue(res, 0, 0));
     *sso = PQgetvalue(res, 0, 1)[0] == 't';
     PQclear(res);
-    return true;
+    return DB_OK;
 }
 
-bool user_password_store(struct db *db, const char *user_id, const char *password_hash,
-                         const char *keep_session, const char *ip)
+enum db_status user_password_store(struct db *db, const char *user_id, const char *password_hash,
+                                   const char *keep_session, const char *ip)
 {
     const char *params[3] = {user_id, password_hash, keep_session};
     json_object *detail;
@@ -157,40 +150,32 @@ bool user_password_store(struct db *db, const char *user_id, const char *passwor
     bool first;
 
     if (!store_tx(db, "BEGIN"))
-        return false;
+        return DB_ERROR;
     /* A first password or a new one: the row, if any, locked. */
     res = db_exec(db, "SELECT 1 FROM local_credentials WHERE user_id = $1 FOR UPDATE", 1, params,
                   false);
-    if (res == NULL) {
-        (void)store_tx(db, "ROLLBACK");
-        return false;
-    }
+    if (res == NULL)
+        return db_rollback(db, NULL, DB_ERROR);
     first = PQntuples(res) == 0;
     PQclear(res);
-    res = db_exec(db,
-                  "WITH s AS (DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $3) "
-                  "INSERT INTO local_credentials (user_id, password_hash) VALUES ($1, $2) "
-                  "ON CONFLICT (user_id) DO UPDATE SET password_hash = EXCLUDED.password_hash, "
-                  "  updated_at = now()",
-                  3, params, false);
-    if (res == NULL) {
-        (void)store_tx(db, "ROLLBACK");
-        return false;
-    }
-    PQclear(res);
+    if (!db_command(db,
+                    "WITH s AS (DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $3) "
+                    "INSERT INTO local_credentials (user_id, password_hash) VALUES ($1, $2) "
+                    "ON CONFLICT (user_id) DO UPDATE SET password_hash = EXCLUDED.password_hash, "
+                    "  updated_at = now()",
+                    3, params))
+        return db_rollback(db, NULL, DB_ERROR);
     detail = json_object_new_object();
     json_object_object_add(detail, "other_sessions_ended", json_object_new_boolean(1));
     if (!audit_record(db, user_id, first ? "password.set" : "password.change", "user", user_id, ip,
                       detail)
-        || !store_tx(db, "COMMIT")) {
-        (void)store_tx(db, "ROLLBACK");
-        return false;
-    }
-    return true;
+        || !store_tx(db, "COMMIT"))
+        return db_rollback(db, NULL, DB_ERROR);
+    return DB_OK;
 }
 
-bool user_list(struct db *db, struct arena *a, const char *q, const char *after, int limit,
-               struct user_row **rows, size_t *n, bool *more)
+enum db_status user_list(struct db *db, struct arena *a, const char *q, const char *after,
+                         int limit, struct user_row **rows, size_t *n, bool *more)
 {
     char lim[24];
     const char *params[3] = {q && q[0] ? q : NULL, after, lim};
@@ -217,7 +202,7 @@ bool user_list(struct db *db, struct arena *a, const char *q, const char *after,
                                "ORDER BY lower(u.email), u.id LIMIT $3::int + 1",
         3, params, true);
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     got = PQntuples(res);
     *more = got > limit;
     if (got > limit)
@@ -238,7 +223,7 @@ bool user_list(struct db *db, struct arena *a, const char *q, const char *after,
     }
     *n = (size_t)got;
     PQclear(res);
-    return true;
+    return DB_OK;
 }
 
 /* The statements of user_admin_update() inside its transaction: false
@@ -267,13 +252,12 @@ static bool admin_update_tx(struct db *db, const struct user_change *c, const ch
         "  updated_at = now() "
         "FROM old, org_ok WHERE u.id = old.id AND org_ok.ok RETURNING old.role",
         5, params, false);
-    if (res == NULL)
-        return false;
-    if (PQntuples(res) != 1) {
+    *st = db_one_row(res);
+    if (*st != DB_OK) {
         PQclear(res);
-        *st = DB_NOT_FOUND;
         return false;
     }
+    *st = DB_ERROR;
     if (c->role != NULL && strcmp(c->role, PQgetvalue(res, 0, 0)) != 0) {
         detail = json_object_new_object();
         json_object_object_add(detail, "from", json_object_new_string(PQgetvalue(res, 0, 0)));
@@ -303,10 +287,8 @@ enum db_status user_admin_update(struct db *db, const struct user_change *c, con
 
     if (!store_tx(db, "BEGIN"))
         return DB_ERROR;
-    if (!admin_update_tx(db, c, actor_id, ip, &st)) {
-        (void)store_tx(db, "ROLLBACK");
-        return st;
-    }
+    if (!admin_update_tx(db, c, actor_id, ip, &st))
+        return db_rollback(db, NULL, st);
     return store_tx(db, "COMMIT") ? DB_OK : DB_ERROR;
 }
 
@@ -336,22 +318,23 @@ enum db_status user_set_role_by_email(struct db *db, const char *email, const ch
             && store_tx(db, "COMMIT"))
             st = DB_OK;
     }
-    PQclear(res);
     if (st != DB_OK)
-        (void)store_tx(db, "ROLLBACK");
-    return st;
+        return db_rollback(db, res, st);
+    PQclear(res);
+    return DB_OK;
 }
 
-bool user_set_name(struct db *db, const char *user_id, const char *name)
+enum db_status user_set_name(struct db *db, const char *user_id, const char *name)
 {
     const char *params[2] = {user_id, name};
 
-    return db_command(db, "UPDATE users SET name = $2, updated_at = now() WHERE id = $1", 2,
-                      params);
+    return db_command(db, "UPDATE users SET name = $2, updated_at = now() WHERE id = $1", 2, params)
+               ? DB_OK
+               : DB_ERROR;
 }
 
-bool user_password_by_email(struct db *db, struct arena *a, const char *email, const char **user_id,
-                            const char **hash)
+enum db_status user_password_by_email(struct db *db, struct arena *a, const char *email,
+                                      const char **user_id, const char **hash)
 {
     PGresult *res = db_exec(db,
                             "SELECT u.id, c.password_hash FROM users u "
@@ -359,32 +342,32 @@ bool user_password_by_email(struct db *db, struct arena *a, const char *email, c
                             "WHERE lower(u.email) = lower($1) AND u.disabled_at IS NULL",
                             1, &email, true);
 
+    enum db_status st = db_one_row(res);
+
     *user_id = NULL;
     *hash = NULL;
-    if (res == NULL)
-        return false;
-    if (PQntuples(res) == 1) {
+    if (st == DB_OK) {
         *user_id = db_arena_value(a, res, 0, 0);
         *hash = db_arena_value(a, res, 0, 1);
     }
     PQclear(res);
-    return true;
+    return st;
 }
 
-bool user_signed_in(struct db *db, const char *user_id)
+enum db_status user_signed_in(struct db *db, const char *user_id)
 {
-    return db_command(db, "UPDATE users SET last_login_at = now() WHERE id = $1", 1, &user_id);
+    return db_command(db, "UPDATE users SET last_login_at = now() WHERE id = $1", 1, &user_id)
+               ? DB_OK
+               : DB_ERROR;
 }
 
-char *user_id_by_email(struct db *db, const char *email, bool *failed)
+enum db_status user_id_by_email(struct db *db, const char *email, char **id)
 {
     PGresult *res =
         db_exec(db, "SELECT id FROM users WHERE lower(email) = lower($1)", 1, &email, true);
-    char *id = NULL;
+    enum db_status st = db_one_row(res);
 
-    *failed = res == NULL;
-    if (res != NULL && PQntuples(res) == 1)
-        id = xstrdup(PQgetvalue(res, 0, 0));
+    *id = st == DB_OK ? xstrdup(PQgetvalue(res, 0, 0)) : NULL;
     PQclear(res);
-    return id;
+    return st;
 }

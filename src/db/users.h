@@ -1,5 +1,8 @@
 /*
- * Users, their organizations and local credentials.
+ * Users, their organizations and local credentials.  Every function that
+ * can fail returns enum db_status (db/status.h); DB_ERROR is always "the
+ * database failed" (logged), and out-parameters are set (NULL/empty) on
+ * every outcome.
  */
 #ifndef PLC_DB_USERS_H
 #define PLC_DB_USERS_H
@@ -27,9 +30,9 @@ struct user_row {
 /* Lists users whose email or name contains q (NULL: all), by email, from
  * after the user id after (NULL: the first), at most limit of them.
  * *rows (n of them) and their strings are allocated in a; *more is true
- * when more follow.  Returns false when the query failed (logged). */
-bool user_list(struct db *db, struct arena *a, const char *q, const char *after, int limit,
-               struct user_row **rows, size_t *n, bool *more)
+ * when more follow.  Returns DB_OK or DB_ERROR. */
+enum db_status user_list(struct db *db, struct arena *a, const char *q, const char *after,
+                         int limit, struct user_row **rows, size_t *n, bool *more)
     __attribute__((nonnull(1, 2, 6, 7, 8)));
 
 /* An administrator's change to a user: role (NULL: keep; a role set is
@@ -58,65 +61,67 @@ enum db_status user_admin_update(struct db *db, const struct user_change *c, con
 enum db_status user_set_role_by_email(struct db *db, const char *email, const char *role,
                                       const char *via) __attribute__((nonnull));
 
-/* Sets user_id's display name.  Returns false when the statement failed
- * (logged); a missing user changes nothing. */
-bool user_set_name(struct db *db, const char *user_id, const char *name) __attribute__((nonnull));
+/* Sets user_id's display name.  Returns DB_OK (a missing user changes
+ * nothing) or DB_ERROR. */
+enum db_status user_set_name(struct db *db, const char *user_id, const char *name)
+    __attribute__((nonnull));
 
 /* Finds the enabled user with this email (any case) and a local
- * password: *user_id and *hash in a, both NULL when there is none.
- * Returns false when the query failed (logged). */
-bool user_password_by_email(struct db *db, struct arena *a, const char *email, const char **user_id,
-                            const char **hash) __attribute__((nonnull));
+ * password: DB_OK with *user_id and *hash in a; DB_NOT_FOUND (both NULL)
+ * when there is none; DB_ERROR. */
+enum db_status user_password_by_email(struct db *db, struct arena *a, const char *email,
+                                      const char **user_id, const char **hash)
+    __attribute__((nonnull));
 
-/* Records that user_id signed in now (last_login_at).  Returns false when
- * the statement failed (logged). */
-bool user_signed_in(struct db *db, const char *user_id) __attribute__((nonnull));
+/* Records that user_id signed in now (last_login_at).  Returns DB_OK or
+ * DB_ERROR. */
+enum db_status user_signed_in(struct db *db, const char *user_id) __attribute__((nonnull));
 
-/* Returns the id of the user with this email (any case; caller frees),
- * or NULL when there is none or the query failed (*failed tells which). */
-char *user_id_by_email(struct db *db, const char *email, bool *failed)
+/* Finds the user with this email (any case): DB_OK with the id in *id
+ * (caller frees), DB_NOT_FOUND or DB_ERROR (*id NULL). */
+enum db_status user_id_by_email(struct db *db, const char *email, char **id)
     __attribute__((nonnull, warn_unused_result));
 
-/* Returns the profile of user id as a new JSON object (caller puts):
- * {id, email, name, role, organization: null | {id, name, kind,
- * parent: null | {id, name}}, created_at, last_login_at, has_password,
- * single_sign_on}; NULL when the
- * user does not exist or the query failed (*failed tells which). */
-json_object *user_profile(struct db *db, const char *id, bool *failed)
+/* Reads the profile of user id: DB_OK with a new JSON object in *profile
+ * (caller puts): {id, email, name, role, organization: null | {id, name,
+ * kind, parent: null | {id, name}}, created_at, last_login_at,
+ * has_password, single_sign_on}; DB_NOT_FOUND (no such user) or DB_ERROR
+ * (*profile NULL). */
+enum db_status user_profile(struct db *db, const char *id, json_object **profile)
     __attribute__((nonnull, warn_unused_result));
 
-/* Creates a user with an optional local password hash (NULL: none).
- * Returns the new id (caller frees) or NULL: *conflict is true when the
- * email is taken. */
-char *user_create(struct db *db, const char *email, const char *name, const char *role,
-                  bool role_locked, const char *password_hash, bool *conflict)
+/* Creates a user with an optional local password hash (NULL: none):
+ * DB_OK with the new id in *id (caller frees), DB_CONFLICT when the email
+ * is taken, or DB_ERROR (*id NULL). */
+enum db_status user_create(struct db *db, const char *email, const char *name, const char *role,
+                           bool role_locked, const char *password_hash, char **id)
     __attribute__((nonnull(1, 2, 3, 4, 7), warn_unused_result));
 
 /* Creates a local account with a locked role (an admin or an operator
  * chose it) and an optional password hash (NULL: none; the person signs
  * in with a sign-in link), and records user.create {"role", "via"} with
  * actor actor_id and address ip (both may be NULL) in the same
- * transaction.  Returns the new id (caller frees) or NULL: *conflict is
- * true when the email is taken. */
-char *user_create_local(struct db *db, const char *email, const char *name, const char *role,
-                        const char *password_hash, const char *actor_id, const char *ip,
-                        const char *via, bool *conflict)
+ * transaction.  Returns what user_create() does (nothing is written
+ * unless DB_OK). */
+enum db_status user_create_local(struct db *db, const char *email, const char *name,
+                                 const char *role, const char *password_hash, const char *actor_id,
+                                 const char *ip, const char *via, char **id)
     __attribute__((nonnull(1, 2, 3, 4, 8, 9), warn_unused_result));
 
 /* Reads what a password change needs to know of user_id: the stored
  * password hash (*hash, malloc'd, caller frees; NULL when the account has
  * none) and whether it has a single sign-on identity (*sso).  Returns
- * false when the query failed (logged). */
-bool user_password_state(struct db *db, const char *user_id, char **hash, bool *sso)
+ * DB_OK or DB_ERROR. */
+enum db_status user_password_state(struct db *db, const char *user_id, char **hash, bool *sso)
     __attribute__((nonnull, warn_unused_result));
 
 /* Sets user_id's local password hash (a first one or a replacement), ends
  * every other session of the user (all but the one whose token digests to
  * keep_session), and records password.set or password.change (address
- * ip, may be NULL) in the same transaction.  Returns false (logged) when
- * nothing changed. */
-bool user_password_store(struct db *db, const char *user_id, const char *password_hash,
-                         const char *keep_session, const char *ip)
+ * ip, may be NULL) in the same transaction.  Returns DB_OK or DB_ERROR
+ * (nothing changed). */
+enum db_status user_password_store(struct db *db, const char *user_id, const char *password_hash,
+                                   const char *keep_session, const char *ip)
     __attribute__((nonnull(1, 2, 3, 4), warn_unused_result));
 
 #endif

@@ -78,10 +78,9 @@ void h_admin_users(struct request *req)
         resp_error(req, 400, "invalid_parameter", "after must be a user id");
         return;
     }
-    if (!user_list(req->db, &req->arena, q, after, limit, &rows, &n, &more)) {
-        resp_db_unavailable(req);
+    if (!resp_db_status(req, user_list(req->db, &req->arena, q, after, limit, &rows, &n, &more),
+                        ""))
         return;
-    }
     list = json_object_new_array();
     for (i = 0; i < n; i++) {
         json_object *u = json_object_new_object();
@@ -109,7 +108,7 @@ void h_admin_user_patch(struct request *req)
     const struct auth_user *me = req->user;
     const char *id = request_param(req, "id"), *role, *org;
     json_object *body = request_json(req), *profile;
-    bool disabled = false, has_disabled, failed, org_given;
+    bool disabled = false, has_disabled, org_given;
     struct user_change change;
 
     if (body == NULL || !body_only_fields(req, body, fields)
@@ -143,11 +142,8 @@ void h_admin_user_patch(struct request *req)
     if (!resp_db_status(req, user_admin_update(req->db, &change, me->id, request_client_ip(req)),
                         org != NULL ? "no such user or organization" : "no such user"))
         return;
-    profile = user_profile(req->db, id, &failed);
-    if (profile == NULL) {
-        resp_db_unavailable(req);
+    if (!resp_db_status(req, user_profile(req->db, id, &profile), "no such user"))
         return;
-    }
     resp_json(req, 200, profile);
 }
 
@@ -162,7 +158,6 @@ static void answer_link(struct request *req, const char *user_id, bool created)
     json_object *out, *profile = NULL;
     char *url = signin_link_issue(req->db, req->cfg, user_id, NULL, me->id, request_client_ip(req),
                                   "admin", &link, &st);
-    bool failed;
 
     if (st == DB_CONFLICT) {
         resp_error(req, 409, "sso_account",
@@ -172,9 +167,8 @@ static void answer_link(struct request *req, const char *user_id, bool created)
     }
     if (!resp_db_status(req, st, "no such enabled user"))
         return;
-    if (created && (profile = user_profile(req->db, user_id, &failed)) == NULL) {
+    if (created && !resp_db_status(req, user_profile(req->db, user_id, &profile), "no such user")) {
         free(url);
-        resp_db_unavailable(req);
         return;
     }
     out = json_object_new_object();
@@ -192,7 +186,7 @@ void h_admin_user_create(struct request *req)
     const struct auth_user *me = req->user;
     json_object *body = request_json(req);
     const char *email, *name, *role;
-    bool conflict;
+    enum db_status st;
     char *id;
 
     if (body == NULL || !body_only_fields(req, body, fields)
@@ -210,15 +204,14 @@ void h_admin_user_create(struct request *req)
         resp_error(req, 400, "invalid_field", "role must be educator, coach or admin");
         return;
     }
-    id = user_create_local(req->db, email, name, role, NULL, me->id, request_client_ip(req),
-                           "admin", &conflict);
-    if (id == NULL) {
-        if (conflict)
-            resp_error(req, 409, "email_in_use", "a user with this email already exists");
-        else
-            resp_db_unavailable(req);
+    st = user_create_local(req->db, email, name, role, NULL, me->id, request_client_ip(req),
+                           "admin", &id);
+    if (st == DB_CONFLICT) {
+        resp_error(req, 409, "email_in_use", "a user with this email already exists");
         return;
     }
+    if (!resp_db_status(req, st, ""))
+        return;
     answer_link(req, id, true);
     free(id);
 }
@@ -237,10 +230,8 @@ void h_admin_orgs(struct request *req)
     json_object *list, *out;
     size_t i, n;
 
-    if (!org_list(req->db, &req->arena, &rows, &n)) {
-        resp_db_unavailable(req);
+    if (!resp_db_status(req, org_list(req->db, &req->arena, &rows, &n), ""))
         return;
-    }
     list = json_object_new_array();
     for (i = 0; i < n; i++) {
         json_object *o = json_object_new_object();
@@ -305,10 +296,8 @@ void h_admin_teams(struct request *req)
         resp_error(req, 400, "invalid_parameter", "organization_id must be a UUID");
         return;
     }
-    if (!team_list(req->db, &req->arena, org, false, &rows, &n)) {
-        resp_db_unavailable(req);
+    if (!resp_db_status(req, team_list(req->db, &req->arena, org, false, &rows, &n), ""))
         return;
-    }
     list = json_object_new_array();
     for (i = 0; i < n; i++) {
         json_object *t = json_object_new_object();
@@ -436,10 +425,8 @@ void h_admin_audit(struct request *req)
     }
     f.from = has_from ? from : NULL;
     f.to = has_to ? to : NULL;
-    if (!audit_list(req->db, &req->arena, &f, limit, &rows, &n, &more)) {
-        resp_db_unavailable(req);
+    if (!resp_db_status(req, audit_list(req->db, &req->arena, &f, limit, &rows, &n, &more), ""))
         return;
-    }
     list = json_object_new_array();
     for (i = 0; i < n; i++) {
         json_object *e = json_object_new_object();

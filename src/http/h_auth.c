@@ -49,15 +49,10 @@ static void signed_in(struct request *req, const char *user_id)
 {
     json_object *profile, *out;
     const char *csrf = session_create(req, user_id);
-    bool failed;
 
-    if (csrf == NULL)
+    if (csrf == NULL
+        || !resp_db_status(req, user_profile(req->db, user_id, &profile), "no such user"))
         return;
-    profile = user_profile(req->db, user_id, &failed);
-    if (profile == NULL) {
-        resp_db_unavailable(req);
-        return;
-    }
     out = json_object_new_object();
     json_object_object_add(out, "user", profile);
     json_object_object_add(out, "csrf_token", json_object_new_string(csrf));
@@ -98,6 +93,7 @@ void h_auth_login(struct request *req)
     static const char *const fields[] = {"email", "password", NULL};
     json_object *body = request_json(req), *detail;
     const char *email, *password, *user_id = NULL, *stored = NULL;
+    enum db_status st;
     long long attempt;
     bool match;
 
@@ -113,15 +109,13 @@ void h_auth_login(struct request *req)
      * decision: parallel attempts cannot overrun the limits. */
     if (!auth_password_gate(req, email, &attempt))
         return;
-    if (!user_password_by_email(req->db, &req->arena, email, &user_id, &stored)) {
-        resp_db_unavailable(req);
+    /* No such account is a wrong password below (the same work, 401). */
+    st = user_password_by_email(req->db, &req->arena, email, &user_id, &stored);
+    if (st != DB_NOT_FOUND && !resp_db_status(req, st, ""))
         return;
-    }
     match = password_verify(password, stored ? stored : password_dummy_hash()) && stored != NULL;
-    if (!login_attempt_end(req->db, attempt, match)) {
-        resp_db_unavailable(req);
+    if (!resp_db_status(req, login_attempt_end(req->db, attempt, match), ""))
         return;
-    }
     detail = json_object_new_object();
     json_object_object_add(detail, "method", json_object_new_string("password"));
     if (!match) {

@@ -352,9 +352,10 @@ void h_books_upload(struct request *req)
     close(u.fd);
     if (!ok)
         goto done;
-    if (!job_enqueue(req->db, locator, filename, options, me->id, hex, request_client_ip(req),
-                     job_id)) {
-        resp_db_unavailable(req);
+    if (!resp_db_status(req,
+                        job_enqueue(req->db, locator, filename, options, me->id, hex,
+                                    request_client_ip(req), job_id),
+                        "")) {
         ok = false;
         goto done;
     }
@@ -429,11 +430,9 @@ void h_books_list(struct request *req)
     size_t nbooks, njobs, i;
     json_object *b, *j, *out;
 
-    if (!books_list(req->db, &req->arena, &books, &nbooks)
-        || !jobs_recent(req->db, &req->arena, 50, &jobs, &njobs)) {
-        resp_db_unavailable(req);
+    if (!resp_db_status(req, books_list(req->db, &req->arena, &books, &nbooks), "")
+        || !resp_db_status(req, jobs_recent(req->db, &req->arena, 50, &jobs, &njobs), ""))
         return;
-    }
     b = json_object_new_array();
     for (i = 0; i < nbooks; i++)
         json_object_array_add(b, book_json(&books[i]));

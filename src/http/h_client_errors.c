@@ -92,7 +92,7 @@ void h_client_errors(struct request *req)
     buf_printf(&id, "%s\n%s\n%.*s", message, component ? component : "",
                stack ? (int)strcspn(stack, "\n") : 0, stack ? stack : "");
     if (!sha256_hex(id.data, id.len, digest)
-        || !client_error_seen(req->db, digest, CLIENT_ERROR_WINDOW_S, &log_it, &repeats)) {
+        || client_error_seen(req->db, digest, CLIENT_ERROR_WINDOW_S, &log_it, &repeats) != DB_OK) {
         buf_free(&id);
         resp_db_unavailable(req);
         return;

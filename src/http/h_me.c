@@ -32,13 +32,10 @@
 static void send_me(struct request *req, int status)
 {
     const struct auth_user *u = req->user;
-    bool failed;
-    json_object *profile = user_profile(req->db, u->id, &failed);
+    json_object *profile;
 
-    if (profile == NULL) {
-        resp_db_unavailable(req);
+    if (!resp_db_status(req, user_profile(req->db, u->id, &profile), "no such user"))
         return;
-    }
     json_object_object_add(profile, "csrf_token", json_object_new_string(u->csrf_token));
     resp_json(req, status, profile);
 }
@@ -58,10 +55,8 @@ void h_me_patch(struct request *req)
     if (body == NULL || !body_only_fields(req, body, fields)
         || !body_string(req, body, "name", 1, 200, false, &name))
         return;
-    if (name != NULL && !user_set_name(req->db, u->id, name)) {
-        resp_db_unavailable(req);
+    if (name != NULL && !resp_db_status(req, user_set_name(req->db, u->id, name), ""))
         return;
-    }
     send_me(req, 200);
 }
 
@@ -73,6 +68,7 @@ void h_me_password(struct request *req)
     const char *current, *next, *why;
     char *stored = NULL, *hash;
     long long attempt;
+    enum db_status st;
     bool sso, ok;
 
     if (body == NULL || !body_only_fields(req, body, fields)
@@ -83,10 +79,8 @@ void h_me_password(struct request *req)
         resp_error(req, 400, "invalid_field", "new_password: %s", why);
         return;
     }
-    if (!user_password_state(req->db, u->id, &stored, &sso)) {
-        resp_db_unavailable(req);
+    if (!resp_db_status(req, user_password_state(req->db, u->id, &stored, &sso), ""))
         return;
-    }
     if (stored == NULL && sso) {
         resp_error(req, 409, "sso_account",
                    "you sign in through single sign-on; your password is managed there");
@@ -107,10 +101,8 @@ void h_me_password(struct request *req)
         }
         ok = password_verify(current, stored);
         free(stored);
-        if (!login_attempt_end(req->db, attempt, ok)) {
-            resp_db_unavailable(req);
+        if (!resp_db_status(req, login_attempt_end(req->db, attempt, ok), ""))
             return;
-        }
         if (!ok) {
             resp_error(req, 403, "bad_credentials", "the current password is wrong");
             return;
@@ -121,11 +113,9 @@ void h_me_password(struct request *req)
         resp_error(req, 500, "internal", "could not hash the password");
         return;
     }
-    ok = user_password_store(req->db, u->id, hash, u->session_hash, request_client_ip(req));
+    st = user_password_store(req->db, u->id, hash, u->session_hash, request_client_ip(req));
     free(hash);
-    if (!ok) {
-        resp_db_unavailable(req);
+    if (!resp_db_status(req, st, ""))
         return;
-    }
     req->resp.status = 204;
 }

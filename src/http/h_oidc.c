@@ -111,7 +111,7 @@ void h_oidc_login(struct request *req)
     struct oidc_provider p;
     const char *return_to;
     char *redirect_uri, *url;
-    bool stored;
+    enum db_status st;
 
     if (!provider_of(req, &p) || !query_only_params(req, allowed))
         return;
@@ -143,12 +143,10 @@ void h_oidc_login(struct request *req)
         resp_error(req, 500, "internal", "could not start the sign-in");
         return;
     }
-    stored = oidc_request_put(req->db, hash, p.id, nonce, verifier, return_to, OIDC_REQUEST_TTL);
+    st = oidc_request_put(req->db, hash, p.id, nonce, verifier, return_to, OIDC_REQUEST_TTL);
     OPENSSL_cleanse(verifier, sizeof(verifier));
-    if (!stored) {
-        resp_db_unavailable(req);
+    if (!resp_db_status(req, st, ""))
         return;
-    }
     redirect_uri = oidc_redirect_uri(req->cfg, p.id);
     url = oidc_authorize_url(d, &p, redirect_uri, state, nonce, challenge);
     state_cookie(req, state);

@@ -158,14 +158,18 @@ static void answer_view(struct request *req, bool with_messages)
 
 void h_shared_get(struct request *req)
 {
-    bool failed;
+    enum db_status st;
 
     /* Sign-in first, so that an anonymous caller learns nothing about
      * which tokens exist. */
-    if (!req->cfg->share_public && !session_load(req, &failed)) {
-        if (!failed)
+    if (!req->cfg->share_public) {
+        st = session_load(req);
+        if (st == DB_NOT_FOUND) {
             resp_error(req, 401, "unauthenticated", "sign in to see this shared conversation");
-        return;
+            return;
+        }
+        if (!resp_db_status(req, st, ""))
+            return;
     }
     answer_view(req, true);
 }

@@ -180,18 +180,17 @@ static void export_zip(struct request *req, const char *user_id)
         resp_header(req, "Content-Type", "application/zip");
         return;
     }
-    if (!userdata_begin(req->db)) {
-        resp_db_unavailable(req);
+    if (!resp_db_status(req, userdata_begin(req->db), ""))
         return;
-    }
     if (!build(req, user_id, &zip, &nconv)) {
         userdata_rollback(req->db);
         buf_free(&zip);
         return;
     }
-    if (!userdata_commit(req->db, user_id, me->id, request_client_ip(req), nconv, zip.len)) {
+    if (!resp_db_status(
+            req, userdata_commit(req->db, user_id, me->id, request_client_ip(req), nconv, zip.len),
+            "")) {
         buf_free(&zip);
-        resp_db_unavailable(req);
         return;
     }
     strftime(day, sizeof(day), "%Y-%m-%d", gmtime(&now));

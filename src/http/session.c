@@ -42,41 +42,34 @@ const char *session_create(struct request *req, const char *user_id)
         resp_error(req, 500, "internal", "could not start a session");
         return NULL;
     }
-    if (!session_insert(req->db, hash, user_id, csrf, (long long)cfg->session_max,
-                        (long long)cfg->session_idle, (long long)cfg->sessions_per_user,
-                        request_client_ip(req), ua_short)) {
-        resp_db_unavailable(req);
+    if (!resp_db_status(req,
+                        session_insert(req->db, hash, user_id, csrf, (long long)cfg->session_max,
+                                       (long long)cfg->session_idle,
+                                       (long long)cfg->sessions_per_user, request_client_ip(req),
+                                       ua_short),
+                        ""))
         return NULL;
-    }
     set_cookie(req, token);
     return arena_strdup(&req->arena, csrf);
 }
 
-bool session_load(struct request *req, bool *failed)
+enum db_status session_load(struct request *req)
 {
     const char *cookie = request_cookie(req, session_cookie_name(req->cfg));
     char hash[SHA256_HEX_LEN + 1];
     struct session_row row;
+    enum db_status st;
     struct auth_user *u;
 
-    *failed = false;
     if (req->user != NULL)
-        return true;
+        return DB_OK;
     if (cookie == NULL || !token_well_formed(cookie) || !token_digest(cookie, hash))
-        return false;
-    if (req->db == NULL) {
-        *failed = true;
-        resp_db_unavailable(req);
-        return false;
-    }
-    switch (session_find(req->db, &req->arena, hash, (long long)req->cfg->session_idle, &row)) {
-    case DB_OK: break;
-    case DB_NOT_FOUND: return false;
-    default:
-        *failed = true;
-        resp_db_unavailable(req);
-        return false;
-    }
+        return DB_NOT_FOUND;
+    if (req->db == NULL)
+        return DB_ERROR;
+    st = session_find(req->db, &req->arena, hash, (long long)req->cfg->session_idle, &row);
+    if (st != DB_OK)
+        return st;
     u = arena_alloc(&req->arena, sizeof(*u));
     u->id = row.user_id;
     u->email = row.email;
@@ -87,7 +80,7 @@ bool session_load(struct request *req, bool *failed)
     u->csrf_token = row.csrf_token;
     u->session_hash = arena_strdup(&req->arena, hash);
     req->user = u;
-    return true;
+    return DB_OK;
 }
 
 void session_destroy(struct request *req)
@@ -136,7 +129,7 @@ static bool origin_ok(struct request *req)
 bool auth_guard(struct request *req, const struct route *route)
 {
     const struct auth_user *u;
-    bool failed;
+    enum db_status st;
 
     if (route->flags & ROUTE_CSRF) {
         if (!origin_ok(req))
@@ -144,11 +137,13 @@ bool auth_guard(struct request *req, const struct route *route)
     }
     if ((route->flags & ROUTE_AUTH) == 0)
         return true;
-    if (!session_load(req, &failed)) {
-        if (!failed)
-            resp_error(req, 401, "unauthenticated", "sign in first");
+    st = session_load(req);
+    if (st == DB_NOT_FOUND) {
+        resp_error(req, 401, "unauthenticated", "sign in first");
         return false;
     }
+    if (!resp_db_status(req, st, ""))
+        return false;
     u = req->user;
     if (route->role != ROLE_ANY && u->role < route->role) {
         resp_error(req, 403, "forbidden", "your role does not allow this");

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "auth/session.h"
+#include "db/status.h"
 
 struct request;
 struct route;
@@ -19,11 +20,13 @@ struct route;
  * NULL after setting a 500 (no token) or a 503 (the database failed). */
 const char *session_create(struct request *req, const char *user_id) __attribute__((nonnull));
 
-/* Finds the request's session, refreshing its idle timer.  On success sets
- * req->user and returns true.  Returns false when there is no valid
- * session (no response set), or after a database error (503 set, and
- * *failed true). */
-bool session_load(struct request *req, bool *failed) __attribute__((nonnull));
+/* Finds the request's session, refreshing its idle timer: DB_OK (req->user
+ * set), DB_NOT_FOUND when there is no valid session (no cookie, a
+ * malformed, unknown, expired or idle one, a disabled user), or DB_ERROR
+ * when the database failed or the worker has none.  Sets no response: a
+ * missing session is the caller's 401 (or not an error at all), a failure
+ * its resp_db_status() 503. */
+enum db_status session_load(struct request *req) __attribute__((nonnull));
 
 /* Ends the current session (if any) and expires the cookie. */
 void session_destroy(struct request *req) __attribute__((nonnull));

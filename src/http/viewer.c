@@ -35,20 +35,19 @@ bool viewer_share(struct request *req, char hash[SHA256_HEX_LEN + 1], struct exp
 {
     const char *token = request_param(req, "token");
     const struct auth_user *u;
-    bool failed = false;
+    enum db_status st;
 
     v->user_id = NULL;
     v->share_hash = NULL;
     /* Sign-in first, so that a signed-out caller learns nothing about
      * which tokens exist. */
-    if (!session_load(req, &failed)) {
-        if (failed)
-            return false;
-        if (!req->cfg->share_public) {
-            resp_error(req, 401, "unauthenticated", "sign in to use this shared conversation");
-            return false;
-        }
+    st = session_load(req);
+    if (st == DB_NOT_FOUND && !req->cfg->share_public) {
+        resp_error(req, 401, "unauthenticated", "sign in to use this shared conversation");
+        return false;
     }
+    if (st != DB_NOT_FOUND && !resp_db_status(req, st, ""))
+        return false;
     u = req->user;
     if (change && u != NULL) {
         const char *sent = request_header(req, "x-csrf-token");

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,50 +59,68 @@ size_t doc_add_page(struct doc *d, const char *label, const char *text)
     return d->n_pages++;
 }
 
+/* Reads the size_t field at byte offset field of element e. */
+static size_t field_of(const char *e, size_t field)
+{
+    size_t v;
+
+    memcpy(&v, e + field, sizeof(v));
+    return v;
+}
+
+/* Makes room in v, an array of n elements of size bytes (capacity *cap,
+ * first when it grows from none) kept in (page, offset) order, for one
+ * more at (page, offset): the elements after it move up one, *n grows and
+ * *at says where it goes.  The fields page and offset are at byte offsets
+ * page_field and offset_field of an element.  Returns v (reallocated). */
+static void *sorted_slot(void *v, size_t *n, size_t *cap, size_t size, size_t first,
+                         size_t page_field, size_t offset_field, size_t page, size_t offset,
+                         size_t *at)
+{
+    char *a, *prev;
+
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : first;
+        v = xrealloc(v, *cap * size);
+    }
+    a = v;
+    /* Insertion keeps (page, offset) order; outlines are nearly sorted. */
+    for (*at = *n; *at > 0; (*at)--) {
+        prev = a + (*at - 1) * size;
+        if (field_of(prev, page_field) < page
+            || (field_of(prev, page_field) == page && field_of(prev, offset_field) <= offset))
+            break;
+    }
+    memmove(a + (*at + 1) * size, a + *at * size, (*n - *at) * size);
+    (*n)++;
+    return v;
+}
+
 void doc_add_chapter(struct doc *d, const char *number, const char *title, size_t page,
                      size_t offset)
 {
     size_t at;
 
-    if (d->n_chapters == d->cap_chapters) {
-        d->cap_chapters = d->cap_chapters ? d->cap_chapters * 2 : 8;
-        d->chapters = xrealloc(d->chapters, d->cap_chapters * sizeof(*d->chapters));
-    }
-    /* Insertion keeps (page, offset) order; outlines are nearly sorted. */
-    at = d->n_chapters;
-    while (at > 0
-           && (d->chapters[at - 1].page > page
-               || (d->chapters[at - 1].page == page && d->chapters[at - 1].offset > offset))) {
-        d->chapters[at] = d->chapters[at - 1];
-        at--;
-    }
+    d->chapters = sorted_slot(d->chapters, &d->n_chapters, &d->cap_chapters, sizeof(*d->chapters),
+                              8, offsetof(struct doc_chapter, page),
+                              offsetof(struct doc_chapter, offset), page, offset, &at);
     d->chapters[at].number = number ? xstrdup(number) : NULL;
     d->chapters[at].title = xstrdup(title);
     d->chapters[at].page = page;
     d->chapters[at].offset = offset;
-    d->n_chapters++;
 }
 
 void doc_add_heading(struct doc *d, const char *title, int level, size_t page, size_t offset)
 {
     size_t at;
 
-    if (d->n_headings == d->cap_headings) {
-        d->cap_headings = d->cap_headings ? d->cap_headings * 2 : 16;
-        d->headings = xrealloc(d->headings, d->cap_headings * sizeof(*d->headings));
-    }
-    at = d->n_headings;
-    while (at > 0
-           && (d->headings[at - 1].page > page
-               || (d->headings[at - 1].page == page && d->headings[at - 1].offset > offset))) {
-        d->headings[at] = d->headings[at - 1];
-        at--;
-    }
+    d->headings = sorted_slot(d->headings, &d->n_headings, &d->cap_headings, sizeof(*d->headings),
+                              16, offsetof(struct doc_heading, page),
+                              offsetof(struct doc_heading, offset), page, offset, &at);
     d->headings[at].title = xstrdup(title);
     d->headings[at].level = level;
     d->headings[at].page = page;
     d->headings[at].offset = offset;
-    d->n_headings++;
 }
 
 /* Returns a copy of the n bytes at s without surrounding white space (and

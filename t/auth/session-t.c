@@ -1,6 +1,8 @@
 /* Tests for auth/session and http/session without a database: roles,
  * cookie naming, and the guard's decisions that come before any query
- * (Origin, missing cookie, malformed cookie). The database paths are t/integration/auth.sh. */
+ * (Origin, missing cookie, malformed cookie), and what session_load()'s
+ * outcomes become (no session 401, a database failure 503: a worker with
+ * no database).  The database paths are t/integration/auth.sh. */
 #include "config.h"
 
 #include <stdio.h>
@@ -16,6 +18,8 @@
 #include "util/alloc.h"
 #include "util/cfg.h"
 
+#define TOKEN "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
 static struct config cfg;
 
 static void noop(struct request *req)
@@ -26,30 +30,57 @@ static void noop(struct request *req)
 /* The body of the last response guard_status() saw. */
 static char last_body[1024];
 
-/* Runs the guard for route flags over a request with extra env lines. */
-static int guard_status(unsigned flags, const char *const *extra, bool *allowed)
+/* Parses a POST /api/x request with extra env lines into req (no
+ * database); request_free() and memio_free() end it. */
+static void open_request(struct request *req, struct memio *m, struct req_io *io,
+                         const char *const *extra)
 {
     const char *env[16] = {"REQUEST_METHOD=POST", "REQUEST_URI=/api/x"};
-    const struct route r = {"POST", "/api/x", noop, flags, ROLE_ANY, ""};
-    struct request req;
-    struct memio m;
-    struct req_io io;
     size_t n = 2;
-    int status;
 
     while (extra != NULL && *extra != NULL && n < 15)
         env[n++] = *extra++;
     env[n] = NULL;
-    memio_init(&m, NULL, &io);
-    request_init(&req, &cfg, NULL, &io);
-    if (!request_parse(&req, env))
+    memio_init(m, NULL, io);
+    request_init(req, &cfg, NULL, io);
+    if (!request_parse(req, env))
         bail("parse");
+}
+
+/* Runs the guard for route flags over a request with extra env lines. */
+static int guard_status(unsigned flags, const char *const *extra, bool *allowed)
+{
+    const struct route r = {"POST", "/api/x", noop, flags, ROLE_ANY, ""};
+    struct request req;
+    struct memio m;
+    struct req_io io;
+    int status;
+
+    open_request(&req, &m, &io, extra);
     *allowed = auth_guard(&req, &r);
     status = req.resp.status;
     snprintf(last_body, sizeof(last_body), "%s", buf_str(&req.resp.body));
     request_free(&req);
     memio_free(&m);
     return status;
+}
+
+/* session_load()'s outcome for a request with extra env lines, or -1
+ * when it set a response (it must leave the answer to its caller). */
+static int load_status(const char *const *extra)
+{
+    struct request req;
+    struct memio m;
+    struct req_io io;
+    int st;
+
+    open_request(&req, &m, &io, extra);
+    st = (int)session_load(&req);
+    if (req.resp.status != 0)
+        st = -1;
+    request_free(&req);
+    memio_free(&m);
+    return st;
 }
 
 static void set_url(const char *url)
@@ -67,10 +98,11 @@ int main(void)
     const char *prefix[] = {"HTTP_ORIGIN=https://coach.example.org.evil.example", NULL};
     const char *crosssite[] = {"HTTP_SEC_FETCH_SITE=cross-site", NULL};
     const char *badcookie[] = {"HTTP_COOKIE=__Host-plc_session=not-a-token", NULL};
+    const char *goodcookie[] = {"HTTP_COOKIE=__Host-plc_session=" TOKEN, NULL};
 
     if (!config_load(&cfg, err, sizeof(err)))
         bail("config: %s", err);
-    plan(29);
+    plan(35);
 
     ok(role_parse("educator") == ROLE_EDUCATOR && role_parse("coach") == ROLE_COACH
            && role_parse("admin") == ROLE_ADMIN,
@@ -100,6 +132,14 @@ int main(void)
     is_int(401, guard_status(ROUTE_AUTH, NULL, &allowed), "no session cookie: 401");
     is_int(401, guard_status(ROUTE_AUTH, badcookie, &allowed),
            "a malformed cookie is no session (401), without a query");
+    ok(!allowed, "and the route does not run");
+    is_int(DB_NOT_FOUND, load_status(NULL), "session_load: no cookie is DB_NOT_FOUND");
+    is_int(DB_NOT_FOUND, load_status(badcookie), "and a malformed one, without a query");
+    is_int(DB_ERROR, load_status(goodcookie),
+           "a well-formed cookie on a worker with no database is DB_ERROR");
+    is_int(503, guard_status(ROUTE_AUTH, goodcookie, &allowed),
+           "which the guard answers 503, not 401");
+    ok(strstr(last_body, "\"db_unavailable\"") != NULL, "with the code db_unavailable");
     ok(!allowed, "and the route does not run");
 
     /* Origins: one server on loopback answers to every loopback name. */

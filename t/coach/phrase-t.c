@@ -1,11 +1,14 @@
 /* Tests for coach/phrase: library headings turned into the questions a
- * teacher would pick (clarification choices, suggested follow-ups). */
+ * teacher would pick (clarification choices, suggested follow-ups); and
+ * coach/words' words_in_list_n(), the word-list lookup phrase.c and
+ * extractive.c share. */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "coach/phrase.h"
+#include "coach/words.h"
 #include "tap/basic.h"
 
 static void check(const char *heading, const char *want, const char *why)
@@ -19,9 +22,25 @@ static void check(const char *heading, const char *want, const char *why)
     free(q);
 }
 
+/* A word inside a text is its first n bytes; case is ignored, and only a
+ * whole entry matches. */
+static void in_list_n(void)
+{
+    static const char *const list[] = {"tier", "chapter", NULL};
+    static const char *const none[] = {NULL};
+    const char *text = "Tiers of Chapter 3";
+
+    ok(words_in_list_n(text + 9, 7, list), "words_in_list_n: Chapter (7 bytes) is chapter");
+    ok(words_in_list_n(text, 4, list) && !words_in_list_n(text, 5, list),
+       "Tier (4 bytes) is in the list, Tiers (5) is not");
+    ok(!words_in_list_n(text + 9, 4, list) && !words_in_list_n(text, 4, none),
+       "nor Chap, a prefix of an entry; an empty list holds nothing");
+}
+
 int main(void)
 {
-    plan(18);
+    plan(21);
+    in_list_n();
     check("Step 1: Choose the targets", "How do we choose the targets?",
           "an imperative, its numbering gone");
     check("Chapter 2: Building a Common Formative Assessment",

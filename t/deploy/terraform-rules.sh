@@ -10,19 +10,9 @@
 # of the tree with that one mistake put back.  And CloudFront's
 # viewer-address function, run with node.
 # shellcheck disable=SC2016,SC2317  # perl substitutions; cleanup runs from tap.sh
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-# shellcheck source=t/lib/tap.sh
-. "$PLC_SRCDIR/t/lib/tap.sh"
-
-if [ ! -d "$PLC_SRCDIR/tools/node_modules/@cdktf/hcl2json" ] || ! command -v node >/dev/null 2>&1; then
-    skip_all "@cdktf/hcl2json is not installed (scripts/check runs npm ci in tools/)"
-fi
+# shellcheck source=t/lib/deploy.sh
+. "$(dirname "$0")/../lib/deploy.sh"
 rules="$PLC_SRCDIR/tools/tf-rules.mjs"
-tmp=$(mktemp -d /tmp/plccoach-tfrules.XXXXXX)
-cleanup() { rm -rf "$tmp"; }
-tap_cleanup cleanup
 
 # ---- The real tree ---------------------------------------------------------------------------
 if out=$(node "$rules" "$PLC_SRCDIR" 2>&1); then

@@ -7,19 +7,9 @@
 # module calls match the modules' variables.  Then the checker itself is
 # shown to catch each kind of mistake, on mutated copies.
 # shellcheck disable=SC2016,SC2317  # perl substitutions; cleanup runs from tap.sh
-[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-set -euo pipefail
-: "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-# shellcheck source=t/lib/tap.sh
-. "$PLC_SRCDIR/t/lib/tap.sh"
-
-if [ ! -d "$PLC_SRCDIR/tools/node_modules/@cdktf/hcl2json" ] || ! command -v node >/dev/null 2>&1; then
-    skip_all "@cdktf/hcl2json is not installed (scripts/check runs npm ci in tools/)"
-fi
+# shellcheck source=t/lib/deploy.sh
+. "$(dirname "$0")/../lib/deploy.sh"
 check="$PLC_SRCDIR/tools/tf-check.mjs"
-tmp=$(mktemp -d /tmp/plccoach-tf.XXXXXX)
-cleanup() { rm -rf "$tmp"; }
-tap_cleanup cleanup
 
 # ---- The real tree ------------------------------------------------------------
 if out=$(cd "$PLC_SRCDIR" && node "$check" validate terraform 2>&1); then

@@ -173,5 +173,9 @@ else
     like "$(cat "$STACK_DIR/cli.err")" 'only a coach or an admin' "plccoach team add-coach refuses an educator"
 fi
 is "$(stack_cli org list | grep -c 'Hill District')" 1 "plccoach org list shows it"
+is "$(stack_cli team list | grep -c 'Science')" 1 "plccoach team list shows the team"
+users_out=$(stack_cli user list) || users_out="(exit $?)"
+like "$users_out" 'cat@example\.org' "plccoach user list lists the users"
+like "$users_out" 'ed@example\.org' "plccoach user list lists every user"
 
 done_testing

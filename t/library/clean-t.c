@@ -1,5 +1,6 @@
 /* Tests for library/clean: hyphenation, page-number lines, running
- * headers and footers, heading fallback. */
+ * headers and footers, heading fallback; and library/doc's outline kept
+ * in (page, offset) order whatever order it is added in. */
 #include "config.h"
 
 #include <stdio.h>
@@ -61,13 +62,41 @@ static void chapter_titles(void)
     doc_free(&d);
 }
 
+/* Adds 40 chapters and 40 headings in a scrambled order (past both
+ * first allocations, several on one page).  Entry k is placed so that
+ * (page, offset) order is the order of k, so each list must end up
+ * holding "c0" to "c39" in that order. */
+static void outline_order(void)
+{
+    struct doc d;
+    size_t i, chapters_ok = 0, headings_ok = 0;
+    char want[16];
+
+    doc_init(&d, DOC_PDF);
+    for (i = 0; i < 40; i++) {
+        size_t k = (i * 17) % 40; /* 17 and 40 are coprime: every k once */
+        snprintf(want, sizeof(want), "c%zu", k);
+        doc_add_chapter(&d, NULL, want, k / 4, (k % 4) * 10);
+        doc_add_heading(&d, want, 2, k / 3, (k % 3) * 10);
+    }
+    for (i = 0; i < 40; i++) {
+        snprintf(want, sizeof(want), "c%zu", i);
+        chapters_ok += i < d.n_chapters && strcmp(d.chapters[i].title, want) == 0;
+        headings_ok += i < d.n_headings && strcmp(d.headings[i].title, want) == 0;
+    }
+    ok(d.n_chapters == 40 && chapters_ok == 40,
+       "chapters added out of order are kept in (page, offset) order, all 40");
+    ok(d.n_headings == 40 && headings_ok == 40, "and headings too");
+    doc_free(&d);
+}
+
 int main(void)
 {
     struct doc d;
     char text[256];
     int i;
 
-    plan(28);
+    plan(30);
     dehyph("collabo-\nration works", "collaboration works", "a split word is joined");
     dehyph("collabo-\n   ration", "collaboration", "... also with indentation");
     dehyph("the well-\nKnown Group", "the well-\nKnown Group", "kept before a capital");
@@ -80,6 +109,7 @@ int main(void)
     dehyph_in("we co-\nplan units", "to co-planner", "we coplan units",
               "... nor when it is only inside a longer word");
     chapter_titles();
+    outline_order();
 
     ok(clean_is_page_number("12", 2), "12 is a page number");
     ok(clean_is_page_number("  xii ", 6), "xii is");
