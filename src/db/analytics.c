@@ -153,43 +153,17 @@ enum { A_ANSWER_MS = 0, A_TTFT_MS = A_ANSWER_MS + ANALYTICS_HIST, A_DOMAINS = A_
     "count(DISTINCT d.user_id) AS high FROM usage_chapters d WHERE " filter " AND " RANGE \
     " GROUP BY d.chapter_id")
 /* For an organization: the whole months of the range from its month rows
- * (people exact per month), the months it covers in part (TOPIC_PARTS,
- * at most two) either from its day rows in the range or, when the days
- * outside the range are fewer, as the month row less those days (the
- * last month of a range ending today has none yet).  A month less days
- * bounds its people by the month's people from above, and by those less
- * the daily people of the days taken off from below.  The district's
- * last 365 days: 13,200 month rows and about 7,000 day or month rows for
- * its two partial months, where every day of them took 28,800. */
-#define TOPIC_PARTS \
-    "k AS MATERIALIZED (SELECT " M0 " AS m0, " M1 " AS m1), " \
-    "p AS MATERIALIZED (SELECT v.p, (v.p + interval '1 month')::date - 1 AS pe, " \
-    "  least($3::date, (v.p + interval '1 month')::date - 1) - greatest($2::date, v.p) + 1 " \
-    "  <= greatest($2::date - v.p, 0) + greatest(least((v.p + interval '1 month')::date - 1, " \
-    "    current_date) - $3::date, 0) AS by_days " \
-    "  FROM k, (SELECT DISTINCT date_trunc('month', s.x)::date AS p " \
-    "    FROM (VALUES ($2::date), ($3::date)) AS s(x)) v " \
-    "  WHERE NOT (v.p >= k.m0 AND v.p < k.m1)) "
+ * (people exact per month), the days at either end from its day rows. */
 #define TOPICS_ORG TOPICS_OF( \
-    "WITH " TOPIC_PARTS \
-    "SELECT d.chapter_id, sum(d.c) AS citations, greatest(max(d.l), 0) AS low, " \
-    "sum(d.h) AS high FROM (" \
-    "  SELECT x.chapter_id, x.citations AS c, x.people AS l, x.people AS h " \
-    "  FROM k, usage_org_chapter_months x " \
-    "  WHERE x.org_id = $1::uuid AND x.month >= k.m0 AND x.month < k.m1 " \
-    "  UNION ALL SELECT d.chapter_id, d.citations, d.people, d.people FROM p, usage_org_chapters d " \
-    "  WHERE p.by_days AND d.org_id = $1::uuid " \
-    "  AND d.day BETWEEN greatest($2::date, p.p) AND least($3::date, p.pe) " \
-    "  UNION ALL SELECT g.chapter_id, sum(g.c), sum(g.l), sum(g.h) FROM (" \
-    "    SELECT p.p, x.chapter_id, x.citations AS c, x.people AS l, x.people AS h " \
-    "    FROM p, usage_org_chapter_months x " \
-    "    WHERE NOT p.by_days AND x.org_id = $1::uuid AND x.month = p.p " \
-    "    UNION ALL SELECT p.p, d.chapter_id, -d.citations, -d.people, 0 FROM p, usage_org_chapters d " \
-    "    WHERE NOT p.by_days AND d.org_id = $1::uuid AND d.day BETWEEN p.p AND $2::date - 1 " \
-    "    UNION ALL SELECT p.p, d.chapter_id, -d.citations, -d.people, 0 FROM p, usage_org_chapters d " \
-    "    WHERE NOT p.by_days AND d.org_id = $1::uuid AND d.day BETWEEN $3::date + 1 AND p.pe) g " \
-    "  GROUP BY g.p, g.chapter_id) d " \
-    "GROUP BY d.chapter_id HAVING sum(d.c) > 0")
+    "SELECT d.chapter_id, sum(d.citations) AS citations, max(d.people) AS low, " \
+    "sum(d.people) AS high FROM (" \
+    "  SELECT x.chapter_id, x.citations, x.people FROM usage_org_chapter_months x " \
+    "  WHERE x.org_id = $1::uuid AND " WHOLE_MONTH("x.month") \
+    "  UNION ALL SELECT d.chapter_id, d.citations, d.people FROM usage_org_chapters d " \
+    "  WHERE d.org_id = $1::uuid AND " EDGE_LO("d.day") \
+    "  UNION ALL SELECT d.chapter_id, d.citations, d.people FROM usage_org_chapters d " \
+    "  WHERE d.org_id = $1::uuid AND " EDGE_HI("d.day") ") d " \
+    "GROUP BY d.chapter_id")
 /* $4 a chapter: the exact number of people of an organization who cited it. */
 #define TOPIC_PEOPLE_ORG \
     "SELECT count(DISTINCT d.user_id) FROM usage_chapters d " \
