@@ -10,8 +10,11 @@
 #     assigned to it), 100,000 conversations of 5 questions and 5 answers
 #     spread over the last 365 days (1,000,000 messages; answers with 2-3
 #     citations of 1,200 chapters, a domain, timings), feedback on 10% of
-#     the answers.  Loaded with the triggers off, then usage_rebuild()
-#     writes the rollups as the triggers would have.
+#     the answers (bench/analytics-data.sql).  Loaded with the triggers
+#     off, then usage_rebuild() writes the rollups as the triggers would
+#     have.  The cluster is then kept under var/bench-data/ and later
+#     runs copy it back and apply only the migrations added since (see
+#     below; docs/performance.md, "analytics25").
 #  2. wrk, one connection, BENCH_DURATION seconds per request, through
 #     nginx with an admin's session (reads are audited: each request also
 #     writes its audit row): the report of one person, a team, a school
@@ -30,7 +33,9 @@
 #   PLC_BUILDDIR=var/build-plain bench/analytics.sh    # a build without sanitizers
 #
 # Knobs: BENCH_USERS (10000), BENCH_CONVERSATIONS (100000), BENCH_DURATION
-# (10), BENCH_INSERTS (2000), BENCH_INSERT_ROUNDS (3).  Prints markdown tables for docs/performance.md.
+# (10), BENCH_INSERTS (2000), BENCH_INSERT_ROUNDS (3), BENCH_FRESH (1:
+# generate the data again), BENCH_DATA_DIR (var/bench-data), BENCH_KEEP_DATA
+# (1; 0: keep nothing).  Prints markdown tables for docs/performance.md.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
