@@ -10,8 +10,11 @@
 #     assigned to it), 100,000 conversations of 5 questions and 5 answers
 #     spread over the last 365 days (1,000,000 messages; answers with 2-3
 #     citations of 1,200 chapters, a domain, timings), feedback on 10% of
-#     the answers.  Loaded with the triggers off, then usage_rebuild()
-#     writes the rollups as the triggers would have.
+#     the answers (bench/analytics-data.sql).  Loaded with the triggers
+#     off, then usage_rebuild() writes the rollups as the triggers would
+#     have.  The cluster is then kept under var/bench-data/ and later
+#     runs copy it back and apply only the migrations added since (see
+#     below; docs/performance.md, "analytics25").
 #  2. wrk, one connection, BENCH_DURATION seconds per request, through
 #     nginx with an admin's session (reads are audited: each request also
 #     writes its audit row): the report of one person, a team, a school
@@ -30,7 +33,9 @@
 #   PLC_BUILDDIR=var/build-plain bench/analytics.sh    # a build without sanitizers
 #
 # Knobs: BENCH_USERS (10000), BENCH_CONVERSATIONS (100000), BENCH_DURATION
-# (10), BENCH_INSERTS (2000), BENCH_INSERT_ROUNDS (3).  Prints markdown tables for docs/performance.md.
+# (10), BENCH_INSERTS (2000), BENCH_INSERT_ROUNDS (3), BENCH_FRESH (1:
+# generate the data again), BENCH_DATA_DIR (var/bench-data), BENCH_KEEP_DATA
+# (1; 0: keep nothing).  Prints markdown tables for docs/performance.md.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,90 +65,88 @@ pct() { sort -n | awk -v p="$1" '{ v[NR] = $1 } END { i = int((NR - 1) * p / 100
 
 STACK_WORKERS=2
 stack_pool_env PLCCOACH_PUBLIC_URL=http://localhost:8000 PLCCOACH_DB_STATEMENT_TIMEOUT=0
-stack_start >&2
+stack_require_servers
+stack_init
+t_wall=$(date +%s)
+# The machine's load average every 10 s for the whole run (a shared
+# machine: the figures are read against it).
+(while :; do cut -d' ' -f1 /proc/loadavg; sleep 10; done) >"$STACK_DIR/load" &
+STACK_EXTRA_PIDS="${STACK_EXTRA_PIDS:-} $!"
 
-# An admin to sign in as, who owns person 1's conversations (a typical
-# person's "my usage").
-admin=$(printf 'bench-password-123\n' | stack_cli user add --email admin@bench.example \
-    --name "Bench Admin" --role admin --password-stdin)
-t0=$(date +%s)
-timeout 3600 "$PLC_PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -v users="$USERS" -v convs="$CONVS" \
-    -v admin="$admin" "$(stack_conninfo)" >&2 <<'SQL'
-SET session_replication_role = replica;  -- no triggers while loading
-SELECT setseed(0.14);
-INSERT INTO organizations (id, kind, name) VALUES (md5('district')::uuid, 'district', 'Bench District');
-INSERT INTO organizations (id, parent_id, kind, name)
-SELECT md5('school' || s)::uuid, md5('district')::uuid, 'school', 'Bench School ' || s
-FROM generate_series(0, 39) s;
-INSERT INTO users (id, email, name, role, organization_id)
-SELECT md5('user' || u)::uuid, 'u' || u || '@bench.example', 'Bench User ' || u,
-       CASE WHEN (u / 40) % 8 = 0 THEN 'coach' ELSE 'educator' END, md5('school' || (u % 40))::uuid
-FROM generate_series(0, :users - 1) u;
-INSERT INTO teams (id, organization_id, name)
-SELECT md5('team' || s || '/' || t)::uuid, md5('school' || s)::uuid, 'Team ' || t
-FROM generate_series(0, 39) s, generate_series(0, 31) t;
-INSERT INTO team_members (team_id, user_id)
-SELECT md5('team' || (u % 40) || '/' || ((u / 40) / 8))::uuid, md5('user' || u)::uuid
-FROM generate_series(0, :users - 1) u;
-INSERT INTO team_coaches (team_id, user_id)
-SELECT md5('team' || (u % 40) || '/' || ((u / 40) / 8))::uuid, md5('user' || u)::uuid
-FROM generate_series(0, :users - 1) u WHERE (u / 40) % 8 = 0;
-CREATE TEMP TABLE bench_conv AS
-SELECT c, md5('conv' || c)::uuid AS id,
-       CASE WHEN c % :users = 1 THEN :'admin'::uuid ELSE md5('user' || (c % :users))::uuid END AS user_id,
-       date_trunc('minute', now() - random() * interval '365 days') AS at
-FROM generate_series(0, :convs - 1) c;
-INSERT INTO conversations (id, user_id, title, created_at, updated_at)
-SELECT id, user_id, 'Bench conversation ' || c, at, at + interval '15 minutes' FROM bench_conv;
--- Messages in time order, as they would have been written.
-INSERT INTO messages (conversation_id, role, content, citations, domains, mode, model, grounded,
-                      ttft_ms, total_ms, kind, created_at)
-SELECT bc.id, CASE WHEN k % 2 = 0 THEN 'user' ELSE 'assistant' END,
-       CASE WHEN k % 2 = 0 THEN 'Bench question ' || k ELSE 'Bench answer ' || k END,
-       CASE WHEN k % 2 = 0 THEN '[]'::jsonb ELSE (
-         SELECT jsonb_agg(jsonb_build_object('n', n,
-                'book', jsonb_build_object('title', 'Bench book ' || b, 'authors', '["Bench Author"]'::jsonb),
-                'chapter', jsonb_build_object('number', ch::text, 'title', 'Chapter ' || ch || ' of book ' || b),
-                'pages', jsonb_build_object('start', (ch * 10)::text, 'end', (ch * 10 + 1)::text),
-                'quote', 'A quoted passage from the bench book that is long enough to look real.'))
-         FROM (SELECT n, 1 + floor(100 * random() ^ 3)::int AS b, 1 + floor(12 * random())::int AS ch
-               FROM generate_series(1, 2 + (k % 3 = 1)::int) n WHERE k > 0) z) END,
-       CASE WHEN k % 2 = 0 THEN '{}'::text[] ELSE ARRAY[(ARRAY['assessment', 'collaboration',
-            'leadership', 'curriculum', 'data_analysis', 'school_culture',
-            'student_learning'])[1 + floor(random() * 7)::int]] END,
-       CASE WHEN k % 2 = 1 THEN 'llm' END, CASE WHEN k % 2 = 1 THEN 'bench-model' END,
-       CASE WHEN k % 2 = 1 THEN true END,
-       CASE WHEN k % 2 = 1 THEN t.ttft END, CASE WHEN k % 2 = 1 THEN t.ttft + t.gen END,
-       CASE WHEN k % 2 = 1 THEN 'answer' END,
-       bc.at + (k / 2) * interval '3 minutes' + (k % 2) * interval '20 seconds'
-FROM bench_conv bc, generate_series(0, 9) k,
-     LATERAL (SELECT (200 + 600 * random() ^ 2)::int AS ttft,
-                     (1000 + 6000 * random() ^ 2)::int AS gen WHERE k >= 0) t
-ORDER BY bc.at, k;
-INSERT INTO feedback (message_id, user_id, rating, reasons, flagged, flagged_at, created_at, updated_at)
-SELECT m.id, c.user_id, r.rating,
-       CASE WHEN r.rating = -1 THEN ARRAY[(ARRAY['inaccurate', 'incomplete', 'not_relevant',
-            'missing_citations', 'other'])[1 + floor(random() * 5)::int]] ELSE '{}' END,
-       r.flag, CASE WHEN r.flag THEN m.created_at + interval '1 minute' END,
-       m.created_at + interval '1 minute', m.created_at + interval '1 minute'
-FROM messages m JOIN conversations c ON c.id = m.conversation_id,
-     LATERAL (SELECT CASE WHEN random() < 0.7 THEN 1 ELSE -1 END::smallint AS rating,
-                     random() < 0.02 AS flag WHERE m.id IS NOT NULL) r
-WHERE m.role = 'assistant' AND random() < 0.1;
-SET session_replication_role = origin;
-SQL
-echo "bench: data generated in $(($(date +%s) - t0)) s" >&2
-# usage_rebuild() in its parts, each timed: what a migration that adds a
-# rollup costs at this size (070 recomputes usage_person_days).
-t1=$(date +%s)
-stack_psql -- -c '\timing on' -c "SELECT set_config('plccoach.usage_rebuild', 'on', false)" \
-    -c "SELECT usage_rebuild_counts()" -c "SELECT usage_rebuild_bits()" \
-    -c "SELECT usage_rebuild_chapter_months()" -c "SELECT usage_rebuild_person_days()" |
-    awk '/^Time:/ { t[++n] = $2 } END {
-        printf "bench: usage_rebuild() in parts, ms: counts %.0f, bit strings %.0f, chapter months %.0f, person-days (070) %.0f\n",
-            t[2], t[3], t[4], t[5] }' >&2
-stack_psql -- -c "VACUUM ANALYZE" >/dev/null
-echo "bench: rolled up in $(($(date +%s) - t1)) s (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+# The data set is generated once and kept: the database cluster, stopped
+# cleanly after the generation and the rollups, is copied to $DATA (under
+# var/, keyed by the generator's SHA-256, the sizes and the PostgreSQL
+# version) and copied back by later runs, which then apply only the
+# migrations added since (their backfills are what a deployment would
+# run).  Kept data whose migrations are not all in sql/ with the same
+# SHA-256 (another branch, an edited migration) is not used.  The ranges
+# end on the day the data was generated ($DAY), so that kept data
+# measures the same days as fresh data.  BENCH_FRESH=1 generates again.
+key=$({ cat "$PLC_SRCDIR/bench/analytics-data.sql"; echo "$USERS $CONVS"; "$PLC_PGBIN/postgres" --version; } |
+    sha256sum | cut -c1-16)
+: "${BENCH_DATA_DIR:=$PLC_SRCDIR/var/bench-data}"
+DATA=$BENCH_DATA_DIR/analytics-$key
+# The migrations applied to the kept data, all present and unchanged.
+migrations_ok() {
+    [ -f "$DATA/migrations" ] &&
+        [ -z "$(comm -23 <(sort "$DATA/migrations") <(cd "$PLC_SRCDIR/sql" && sha256sum -- *.sql | sort))" ]
+}
+if [ -z "${BENCH_FRESH:-}" ] && [ -f "$DATA/day" ] && migrations_ok; then
+    t0=$(date +%s)
+    mkdir -p "$STACK_DIR/pg"
+    cp -a "$DATA/pg/." "$STACK_DIR/pg/"
+    [ -n "$STACK_USER" ] && chown -R "$STACK_USER:$STACK_GROUP" "$STACK_DIR/pg"
+    chmod 0700 "$STACK_DIR/pg"
+    stack_pg_start
+    echo "bench: kept data set ($DATA, generated on $(cat "$DATA/day")) copied and started in $(($(date +%s) - t0)) s" >&2
+    t0=$(date +%s)
+    stack_cli migrate >"$STACK_DIR/log/migrate.log" 2>&1 ||
+        bail "plccoach migrate failed: $(tail -n 5 "$STACK_DIR/log/migrate.log")"
+    echo "bench: migrations since then applied in $(($(date +%s) - t0)) s: $(comm -13 <(awk '{ print $2 }' "$DATA/migrations" | sort) <(cd "$PLC_SRCDIR/sql" && ls -- *.sql) | tr '\n' ' ')" >&2
+    stack_psql -- -c "ANALYZE" >/dev/null
+else
+    stack_pg_start
+    stack_migrate
+    # An admin to sign in as, who owns person 1's conversations (a typical
+    # person's "my usage").
+    admin=$(printf 'bench-password-123\n' | stack_cli user add --email admin@bench.example \
+        --name "Bench Admin" --role admin --password-stdin)
+    t0=$(date +%s)
+    timeout 3600 "$PLC_PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -v users="$USERS" -v convs="$CONVS" \
+        -v admin="$admin" -f "$PLC_SRCDIR/bench/analytics-data.sql" "$(stack_conninfo)" >&2
+    echo "bench: data generated in $(($(date +%s) - t0)) s" >&2
+    # usage_rebuild() in its parts, each timed: what a migration that adds a
+    # rollup costs at this size (each part that this schema has).
+    t1=$(date +%s)
+    parts=
+    for p in counts bits chapter_months person_days chapter_years; do
+        [ "$(stack_psql -- -c "SELECT to_regproc('usage_rebuild_$p') IS NOT NULL")" = t ] || continue
+        parts="$parts $p $(stack_psql -- -c '\timing on' \
+            -c "SELECT set_config('plccoach.usage_rebuild', 'on', false)" -c "SELECT usage_rebuild_$p()" |
+            awk '/^Time:/ { t = $2 } END { printf "%.0f", t }')"
+    done
+    echo "bench: usage_rebuild() in its parts, ms:$parts" >&2
+    stack_psql -- -c "VACUUM ANALYZE" >/dev/null
+    echo "bench: rolled up in $(($(date +%s) - t1)) s (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+    if [ "${BENCH_KEEP_DATA:-1}" = 1 ]; then
+        t0=$(date +%s)
+        stack_psql -- -c "SELECT (now() AT TIME ZONE 'UTC')::date" >"$STACK_DIR/day"
+        stack_psql -- -c "SELECT name FROM schema_migrations" >"$STACK_DIR/applied"
+        pg_stop
+        rm -rf "$DATA.tmp" && mkdir -p "$DATA.tmp"
+        cp -a "$STACK_DIR/pg" "$DATA.tmp/pg"
+        (cd "$PLC_SRCDIR/sql" && while read -r n; do if [ -f "$n" ]; then sha256sum -- "$n"; else sha256sum -- "$n.sql"; fi; done <"$STACK_DIR/applied") >"$DATA.tmp/migrations"
+        cp "$STACK_DIR/day" "$DATA.tmp/day"
+        rm -rf "$DATA" && mv "$DATA.tmp" "$DATA"
+        pg_start
+        echo "bench: data set kept in $DATA ($(du -sh "$DATA" | cut -f1), $(($(date +%s) - t0)) s)" >&2
+    fi
+fi
+DAY=$(stack_psql -- -c "SELECT coalesce((SELECT max(day) FROM usage_days), current_date)")
+[ -f "$DATA/day" ] && DAY=$(cat "$DATA/day")
+stack_pool_start
+stack_nginx_start
+stack_wait_health 200 || bail "GET /health did not answer 200 in ${STACK_DEADLINE}s: $HTTP_BODY"
 
 curl -s -c "$STACK_DIR/jar" -H 'Content-Type: application/json' -H 'Origin: http://localhost:8000' \
     --data '{"email":"admin@bench.example","password":"bench-password-123"}' \
@@ -171,20 +174,24 @@ run() {
 TEAM=$(stack_psql -- -c "SELECT md5('team3/5')::uuid")
 SCHOOL=$(stack_psql -- -c "SELECT md5('school3')::uuid")
 DIST=$(stack_psql -- -c "SELECT md5('district')::uuid")
-Y=$(stack_psql -- -c "SELECT current_date - 364")
+# The last 30 and 365 days up to the day the data was generated.
+M=$(stack_psql -- -c "SELECT '$DAY'::date - 29")
+Y=$(stack_psql -- -c "SELECT '$DAY'::date - 364")
+R30="from=$M&to=$DAY"
+R365="from=$Y&to=$DAY"
 echo "| request (through nginx, one connection) | p50 ms | p95 ms | p99 ms | requests | errors |"
 echo "|---|---:|---:|---:|---:|---:|"
 run 'peer: `GET /health`' /health
-run 'my usage, 30 days' /api/analytics
-run 'team (8 people), 30 days' "/api/analytics?scope=team:$TEAM"
-run 'school (250 people), 30 days' "/api/analytics?scope=school:$SCHOOL"
-run 'district (10,000 people), 30 days' "/api/analytics?scope=district:$DIST"
-run 'my usage, 365 days' "/api/analytics?from=$Y"
-run 'team, 365 days' "/api/analytics?scope=team:$TEAM&from=$Y"
-run 'school, 365 days, weekly' "/api/analytics?scope=school:$SCHOOL&from=$Y&bucket=week"
-run 'district, 365 days, weekly' "/api/analytics?scope=district:$DIST&from=$Y&bucket=week"
-run 'district, 365 days, daily' "/api/analytics?scope=district:$DIST&from=$Y"
-run 'district topics CSV, 365 days' "/api/analytics.csv?scope=district:$DIST&from=$Y&metric=topics"
+run 'my usage, 30 days' "/api/analytics?$R30"
+run 'team (8 people), 30 days' "/api/analytics?scope=team:$TEAM&$R30"
+run 'school (250 people), 30 days' "/api/analytics?scope=school:$SCHOOL&$R30"
+run 'district (10,000 people), 30 days' "/api/analytics?scope=district:$DIST&$R30"
+run 'my usage, 365 days' "/api/analytics?$R365"
+run 'team, 365 days' "/api/analytics?scope=team:$TEAM&$R365"
+run 'school, 365 days, weekly' "/api/analytics?scope=school:$SCHOOL&$R365&bucket=week"
+run 'district, 365 days, weekly' "/api/analytics?scope=district:$DIST&$R365&bucket=week"
+run 'district, 365 days, daily' "/api/analytics?scope=district:$DIST&$R365"
+run 'district topics CSV, 365 days' "/api/analytics.csv?scope=district:$DIST&$R365&metric=topics"
 run 'data export: my 10 conversations (100 messages) as JSON and PDF, one ZIP' /api/me/export
 
 # The naive query the rollups replace: the district's active people and
@@ -194,7 +201,7 @@ for days in 30 365; do
 SELECT count(DISTINCT c.user_id), count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id
 JOIN users u ON u.id = c.user_id
 WHERE (u.organization_id = '$DIST' OR u.organization_id IN (SELECT id FROM organizations WHERE parent_id = '$DIST'))
-  AND m.role = 'user' AND m.created_at >= current_date - $((days - 1));
+  AND m.role = 'user' AND m.created_at >= '$DAY'::date - $((days - 1)) AND m.created_at < '$DAY'::date + 1;
 SQL2
     rm -f "$STACK_DIR"/tmp/pgbench_log.*
     (cd "$STACK_DIR/tmp" && timeout $((DURATION + 120)) pgbench -n -c 1 -T "$DURATION" -l \
@@ -209,7 +216,8 @@ echo
 echo "| rollup | rows | size |"
 echo "|---|---:|---:|"
 for t in usage_days usage_org_days usage_chapters usage_org_chapters usage_org_people usage_org_bits \
-    usage_person_days; do
+    usage_person_days usage_org_chapter_months usage_org_chapter_years; do
+    [ "$(stack_psql -- -c "SELECT to_regclass('$t') IS NOT NULL")" = t ] || continue
     stack_psql -- -c "SELECT '| $t | ' || count(*) || ' | ' || pg_size_pretty(pg_total_relation_size('$t')) || ' |' FROM $t"
 done
 
@@ -260,6 +268,10 @@ trig() {
 # within each; the median of the rounds.
 ROUNDS=${BENCH_INSERT_ROUNDS:-3}
 CASES="on bits days months all"
+# 073 writes the chapter months in the statement that counts an answer's
+# citations: no trigger of their own to turn off.
+[ "$(stack_psql -- -c "SELECT count(*) FROM pg_trigger WHERE tgname = 'usage_record_chapter_month'")" = 1 ] ||
+    CASES="on bits days all"
 day=10
 for fresh in 0 1; do
     for ((r = 0; r < ROUNDS; r++)); do
@@ -271,18 +283,23 @@ for fresh in 0 1; do
         done
     done
 done
-med() { awk -v c="$2" '$1 == c { print $2 }' "$STACK_DIR/ins.$1" | pct 50; }
+med() {
+    local v
+    v=$(awk -v c="$2" '$1 == c { print $2 }' "$STACK_DIR/ins.$1")
+    [ -z "$v" ] || printf '%s\n' "$v" | pct 50
+}
+# (without the chapter months: "-" when they have no trigger)
 echo
 echo "| $INSERTS messages (half answers citing 2 chapters), median of $ROUNDS rounds, ms per message | every usage trigger | without the bit strings | without the person-days | without the chapter months | without any | every / none |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 for fresh in 0 1; do
     awk -v on="$(med $fresh on)" -v bits="$(med $fresh bits)" -v days="$(med $fresh days)" \
         -v months="$(med $fresh months)" -v none="$(med $fresh all)" -v n="$INSERTS" -v f="$fresh" 'BEGIN {
-        printf "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.1f |\n",
+        printf "| %s | %.3f | %.3f | %.3f | %s | %.3f | %.1f |\n",
             f ? "each the first of its person'"'"'s day (a new person-day)" : "people already active that day",
-            on / n, bits / n, days / n, months / n, none / n, on / none }'
+            on / n, bits / n, days / n, months == "" ? "-" : sprintf("%.3f", months / n), none / n, on / none }'
 done
 echo
-echo "Command: BENCH_USERS=$USERS BENCH_CONVERSATIONS=$CONVS BENCH_DURATION=$DURATION BENCH_INSERTS=$INSERTS BENCH_INSERT_ROUNDS=$ROUNDS PLC_BUILDDIR=$PLC_BUILDDIR bench/analytics.sh"
-echo "Machine: $(nproc) CPUs, $(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "Command: BENCH_FRESH=${BENCH_FRESH:-} BENCH_USERS=$USERS BENCH_CONVERSATIONS=$CONVS BENCH_DURATION=$DURATION BENCH_INSERTS=$INSERTS BENCH_INSERT_ROUNDS=$ROUNDS PLC_BUILDDIR=$PLC_BUILDDIR bench/analytics.sh"
+echo "Machine: $(nproc) CPUs, $(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo); load average (1 min) during the run: $(sort -n "$STACK_DIR/load" | awk '{ v[NR] = $1 } END { printf "%s to %s, median %s", v[1], v[NR], v[int((NR + 1) / 2)] }'); wall time $(($(date +%s) - t_wall)) s"
 tap_finish_quietly 0

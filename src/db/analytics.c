@@ -28,22 +28,26 @@
                "WHERE o.id = $1::uuid OR o.parent_id = $1::uuid)"
 #define RANGE  "d.day BETWEEN $2::date AND $3::date"
 
-/* The sums of a range of usage_days or usage_org_days rows (d). */
+/* The sums of a range of usage_days or usage_org_days rows (d).  The
+ * four count arrays of each row come concatenated, one row each
+ * (S_ARRAYS, a two-dimensional array), and are summed here
+ * (sum_arrays): summing them in SQL called usage_sum's PL/pgSQL function
+ * four times a row (the district's year: 1,460 calls). */
 #define SUMS \
     "SELECT coalesce(sum(d.questions), 0), coalesce(sum(d.conversations), 0), " \
     "coalesce(sum(d.answers), 0), coalesce(sum(d.up), 0), coalesce(sum(d.down), 0), " \
     "coalesce(sum(d.flagged), 0), " \
     "coalesce(sum(d.answer_ms_n), 0), coalesce(sum(d.answer_ms_sum), 0), " \
-    "coalesce(max(d.answer_ms_max), 0), " \
-    "coalesce(usage_sum(d.answer_ms_hist), array_fill(0, ARRAY[16])), usage_answer_ms_bounds(), " \
+    "coalesce(max(d.answer_ms_max), 0), usage_answer_ms_bounds(), " \
     "coalesce(sum(d.ttft_ms_n), 0), coalesce(sum(d.ttft_ms_sum), 0), " \
-    "coalesce(max(d.ttft_ms_max), 0), " \
-    "coalesce(usage_sum(d.ttft_ms_hist), array_fill(0, ARRAY[16])), usage_ttft_ms_bounds(), " \
-    "coalesce(usage_sum(d.domains), array_fill(0, ARRAY[7])), usage_domain_names(), " \
-    "coalesce(usage_sum(d.reasons), array_fill(0, ARRAY[5])), usage_reason_names() "
+    "coalesce(max(d.ttft_ms_max), 0), usage_ttft_ms_bounds(), " \
+    "usage_domain_names(), usage_reason_names(), " \
+    "coalesce(array_agg(d.answer_ms_hist || d.ttft_ms_hist || d.domains || d.reasons), '{}') "
 enum { S_QUESTIONS, S_CONVERSATIONS, S_ANSWERS, S_UP, S_DOWN, S_FLAGGED, S_ANSWER_MS,
-       S_TTFT_MS = S_ANSWER_MS + 5, S_DOMAINS = S_TTFT_MS + 5, S_DOMAIN_NAMES, S_REASONS,
-       S_REASON_NAMES };
+       S_TTFT_MS = S_ANSWER_MS + 4, S_DOMAIN_NAMES = S_TTFT_MS + 4, S_REASON_NAMES, S_ARRAYS };
+/* The layout of each row of S_ARRAYS. */
+enum { A_ANSWER_MS = 0, A_TTFT_MS = A_ANSWER_MS + ANALYTICS_HIST, A_DOMAINS = A_TTFT_MS + ANALYTICS_HIST,
+       A_REASONS = A_DOMAINS + ANALYTICS_DOMAINS, A_WIDTH = A_REASONS + ANALYTICS_REASONS };
 
 /* People with any usage in the range: how many, the question count of
  * each who asked, the flags of each. */
@@ -69,23 +73,39 @@ enum { S_QUESTIONS, S_CONVERSATIONS, S_ANSWERS, S_UP, S_DOWN, S_FLAGGED, S_ANSWE
 #define ORG_ANY(col) \
     col " = ANY (ARRAY(SELECT o.id FROM organizations o " \
     "WHERE o.id = $1::uuid OR o.parent_id = $1::uuid))"
+/* Padded with zeros to the organization's longest string (its next
+ * person number, rounded up to 64 bits as usage_bits_set does), so that
+ * the built-in bit_or ORs them: the SQL aggregate usage_bits_union of 061
+ * took 2-4 times as long. */
+#define BITS_PADDED(col) \
+    col " || repeat('0', n.len - length(" col "))::bit varying"
+#define BITS_LEN \
+    "(SELECT ((p.next - 1) / 64 + 1) * 64 AS len FROM usage_org_people_next p " \
+    "WHERE p.org_id = $1::uuid) n"
 #define PEOPLE_BITS \
-    "SELECT x.flag, bit_count(usage_bits_union(x.people)) FROM usage_org_bits x " \
-    "WHERE x.org_id = $1::uuid AND ((x.span = 'm' AND " WHOLE_MONTH("x.start") ") " \
+    "SELECT x.flag, bit_count(bit_or(" BITS_PADDED("x.people") ")) FROM usage_org_bits x, " BITS_LEN \
+    " WHERE x.org_id = $1::uuid AND ((x.span = 'm' AND " WHOLE_MONTH("x.start") ") " \
     "  OR (x.span = 'd' AND (" EDGE_LO("x.start") " OR " EDGE_HI("x.start") "))) " \
     "GROUP BY x.flag"
+/* The years and days of the range (r), computed once rather than for
+ * every row of the running totals that read them. */
+#define RANGE_DAYS \
+    "r AS MATERIALIZED (SELECT extract(year FROM $2::date)::integer AS y0, " \
+    "  extract(doy FROM $2::date)::integer AS k0, extract(year FROM $3::date)::integer AS y1, " \
+    "  extract(doy FROM $3::date)::integer AS k1) "
+/* A range's part of the running totals col of a row y of days y.days in
+ * year y.year: the total at its last day less the one at the day before
+ * its first (sql/070_usage_person_days.sql). */
+#define IN_RANGE(col) \
+    "usage_cum_at(y.days, " col ", CASE WHEN y.year = r.y1 THEN r.k1 ELSE 366 END) " \
+    "- CASE WHEN y.year = r.y0 THEN usage_cum_at(y.days, " col ", r.k0 - 1) ELSE 0 END"
 /* Each asker's questions (sql/070_usage_person_days.sql): per person and
  * year the range touches, the running total at its last day less the one
- * at the day before its first (r: the years and days of the range,
- * computed once rather than for every row). */
+ * at the day before its first. */
 #define ASKERS_ORG \
-    "WITH r AS MATERIALIZED (SELECT extract(year FROM $2::date)::integer AS y0, " \
-    "  extract(doy FROM $2::date)::integer AS k0, extract(year FROM $3::date)::integer AS y1, " \
-    "  extract(doy FROM $3::date)::integer AS k1) " \
+    "WITH " RANGE_DAYS \
     "SELECT coalesce(array_agg(p.q) FILTER (WHERE p.q > 0), '{}') FROM (" \
-    "  SELECT y.user_id, sum(usage_cum_at(y.days, y.cum, " \
-    "      CASE WHEN y.year = r.y1 THEN r.k1 ELSE 366 END) " \
-    "    - CASE WHEN y.year = r.y0 THEN usage_cum_at(y.days, y.cum, r.k0 - 1) ELSE 0 END) AS q " \
+    "  SELECT y.user_id, sum(" IN_RANGE("y.cum") ") AS q " \
     "  FROM r, usage_person_days y " \
     "  WHERE " ORG_ANY("y.org_id") " AND y.year BETWEEN r.y0 AND r.y1 GROUP BY y.user_id) p"
 
@@ -110,7 +130,7 @@ enum { S_QUESTIONS, S_CONVERSATIONS, S_ANSWERS, S_UP, S_DOWN, S_FLAGGED, S_ANSWE
     "FROM generate_series(date_trunc($4, $2::date::timestamp), $3::date::timestamp, " \
     "  ('1 ' || $4)::interval) AS b(b) " \
     "LEFT JOIN (SELECT date_trunc($4, x.start::timestamp) AS b, " \
-    "  bit_count(usage_bits_union(x.people)) AS people FROM usage_org_bits x " \
+    "  bit_count(bit_or(" BITS_PADDED("x.people") ")) AS people FROM usage_org_bits x, " BITS_LEN \
     "  WHERE x.org_id = $1::uuid AND x.span = 'd' AND x.flag = 0 " \
     "  AND x.start BETWEEN $2::date AND $3::date GROUP BY 1) x ON x.b = b.b " \
     "LEFT JOIN (SELECT date_trunc($4, d.day::timestamp) AS b, sum(d.questions) AS q, " \
@@ -267,19 +287,51 @@ static bool word_array_into(struct arena *a, const PGresult *res, int col, const
     return true;
 }
 
-static bool read_timing(struct arena *a, const PGresult *res, int col, struct analytics_timing *t)
+/* Timings from columns col (n, sum, max, bounds) and the summed histogram. */
+static bool read_timing(struct arena *a, const PGresult *res, int col, const int64_t *hist,
+                        struct analytics_timing *t)
 {
     t->n = int_at(res, 0, col);
     t->sum = int_at(res, 0, col + 1);
     t->max = int_at(res, 0, col + 2);
-    return int_array_into(a, res, col + 3, t->hist, ANALYTICS_HIST)
-           && int_array_into(a, res, col + 4, t->bounds, ANALYTICS_HIST - 1);
+    memcpy(t->hist, hist, sizeof(t->hist));
+    return int_array_into(a, res, col + 3, t->bounds, ANALYTICS_HIST - 1);
+}
+
+/* Sums the rows of a two-dimensional array literal of integers
+ * ("{{1,2},{3,4}}", or "{}" for none), each width wide, into out[width].
+ * Returns false (logged) when the text is not such an array. */
+static bool sum_arrays(const char *text, int64_t *out, size_t width)
+{
+    const char *p = text;
+    size_t i = 0;
+
+    memset(out, 0, width * sizeof(*out));
+    if (p == NULL || *p != '{')
+        goto bad;
+    while (*p != '\0') {
+        char *end;
+        if (*p == '{' || *p == '}' || *p == ',') {
+            p++;
+            continue;
+        }
+        out[i++ % width] += strtoll(p, &end, 10);
+        if (end == p)
+            goto bad;
+        p = end;
+    }
+    if (i % width == 0)
+        return true;
+bad:
+    log_error("analytics: the database returned a malformed array of sums");
+    return false;
 }
 
 static bool read_sums(struct db *db, struct arena *a, const struct analytics_query *q,
                       const char *const *params, struct analytics_report *r)
 {
     PGresult *res = db_exec(db, sums_sql[q->scope->kind], 3, params, false);
+    int64_t sums[A_WIDTH];
     bool ok;
 
     if (res == NULL)
@@ -290,12 +342,13 @@ static bool read_sums(struct db *db, struct arena *a, const struct analytics_que
     r->up = int_at(res, 0, S_UP);
     r->down = int_at(res, 0, S_DOWN);
     r->flagged = int_at(res, 0, S_FLAGGED);
-    ok = read_timing(a, res, S_ANSWER_MS, &r->answer_ms)
-         && read_timing(a, res, S_TTFT_MS, &r->ttft_ms)
-         && int_array_into(a, res, S_DOMAINS, r->domains, ANALYTICS_DOMAINS)
+    ok = sum_arrays(db_value(res, 0, S_ARRAYS), sums, A_WIDTH)
+         && read_timing(a, res, S_ANSWER_MS, sums + A_ANSWER_MS, &r->answer_ms)
+         && read_timing(a, res, S_TTFT_MS, sums + A_TTFT_MS, &r->ttft_ms)
          && word_array_into(a, res, S_DOMAIN_NAMES, r->domain_names, ANALYTICS_DOMAINS)
-         && int_array_into(a, res, S_REASONS, r->reasons, ANALYTICS_REASONS)
          && word_array_into(a, res, S_REASON_NAMES, r->reason_names, ANALYTICS_REASONS);
+    memcpy(r->domains, sums + A_DOMAINS, sizeof(r->domains));
+    memcpy(r->reasons, sums + A_REASONS, sizeof(r->reasons));
     PQclear(res);
     if (!ok)
         log_error("analytics: unexpected sums from the database");

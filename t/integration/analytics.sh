@@ -365,6 +365,50 @@ is "$(bits_differ)" "0 true" "... and the bit strings follow"
 as ada GET "/api/analytics?scope=school:$S&from=$MONTH0&to=$TO"
 is "$(jp '$d->{summary}{feedback_up}{suppressed} ? "hidden" : "shown"')" hidden \
     "thumbs up by 4 people: hidden"
+
+# ---- An answer's citations counted in one statement (sql/073) -------------------------------
+# One answer citing C1 twice, a chapter never cited before, and an entry
+# without a book (not counted); the new chapter again on another day of
+# the month by the same person (counted once among the month's people).
+C4='{"book":{"title":"Revisiting PLCs"},"chapter":{"title":"Norms"}}'
+conv=$(new_conversation t1 "Citations at once")
+other=$(stack_psql -- -c "SELECT now() + CASE WHEN extract(day FROM now() AT TIME ZONE 'UTC') > 1
+    THEN interval '-1 day' ELSE interval '1 day' END")
+add_message "$conv" user "A question" >/dev/null
+answer "$conv" 0 1000 100 '{assessment}' "[$C1,$C1,$C4,{\"chapter\":{\"number\":\"9\"}}]" >/dev/null
+add_message "$conv" user "Another" "created_at='$other'" >/dev/null
+add_message "$conv" assistant "An answer" "created_at='$other'" "citations='[$C4]'" >/dev/null
+chapter_rows="SELECT d.user_id, d.day, c.book, c.number, c.title, d.citations
+    FROM usage_chapters d JOIN cited_chapters c ON c.id = d.chapter_id"
+is "$(stack_psql -- -c "SELECT string_agg(c.title || ':' || d.citations, ',' ORDER BY c.title)
+        FROM usage_chapters d JOIN cited_chapters c ON c.id = d.chapter_id
+        WHERE d.user_id = '$id_t1' AND d.day = (now() AT TIME ZONE 'UTC')::date")" \
+    "A Results Orientation:2,Norms:1" "t1's chapter-days today: C1 twice, the new chapter once, no entry without a book"
+is "$(stack_psql -- -c "SELECT m.people || ' ' || m.citations FROM usage_org_chapter_months m
+        JOIN cited_chapters c ON c.id = m.chapter_id
+        WHERE c.title = 'Norms' AND m.org_id = '$D'")" \
+    "1 2" \
+    "the new chapter in the district's month: one person, two citations"
+is "$(stack_psql -- -c "
+    CREATE TEMP TABLE c1 AS $chapter_rows;
+    CREATE TEMP TABLE o1 AS SELECT d.org_id, d.day, c.book, c.number, c.title, d.citations, d.people
+        FROM usage_org_chapters d JOIN cited_chapters c ON c.id = d.chapter_id;
+    CREATE TEMP TABLE m1 AS SELECT d.org_id, d.month, c.book, c.number, c.title, d.citations, d.people
+        FROM usage_org_chapter_months d JOIN cited_chapters c ON c.id = d.chapter_id;
+    SELECT usage_rebuild();
+    CREATE TEMP TABLE c2 AS $chapter_rows;
+    CREATE TEMP TABLE o2 AS SELECT d.org_id, d.day, c.book, c.number, c.title, d.citations, d.people
+        FROM usage_org_chapters d JOIN cited_chapters c ON c.id = d.chapter_id;
+    CREATE TEMP TABLE m2 AS SELECT d.org_id, d.month, c.book, c.number, c.title, d.citations, d.people
+        FROM usage_org_chapter_months d JOIN cited_chapters c ON c.id = d.chapter_id;
+    SELECT (SELECT count(*) FROM ((TABLE c1 EXCEPT TABLE c2) UNION ALL (TABLE c2 EXCEPT TABLE c1)) x)
+        || ' ' || (SELECT count(*) FROM ((TABLE o1 EXCEPT TABLE o2) UNION ALL (TABLE o2 EXCEPT TABLE o1)) x)
+        || ' ' || (SELECT count(*) FROM ((TABLE m1 EXCEPT TABLE m2) UNION ALL (TABLE m2 EXCEPT TABLE m1)) x)
+        || ' ' || (SELECT count(*) FROM c1) || ' ' || (SELECT count(*) FROM o1)
+        || ' ' || (SELECT count(*) FROM m1)" | tail -n 1)" \
+    "0 0 0 $(stack_psql -- -c "SELECT (SELECT count(*) FROM usage_chapters) || ' '
+        || (SELECT count(*) FROM usage_org_chapters) || ' ' || (SELECT count(*) FROM usage_org_chapter_months)")" \
+    "the chapter-days, the organizations' chapter-days and chapter-months equal a recomputation's"
 # ---- Deleted conversations keep their counts, and usage_rebuild() keeps them too -------------
 # (docs/privacy.md: usage counts outlive deleted conversations and retention.)
 questions() { stack_psql -- -c "SELECT sum(questions) FROM usage_org_days WHERE org_id = '$D'"; }
