@@ -4,7 +4,8 @@
  * outputs untouched.  The same bytes as a saved answer (a model's answer
  * is saved as it came, once verified) and as a follow-up: the point a
  * follow-up names (history_answer_item, rewrite_ordinal) must be one
- * line of the answer's text. */
+ * line of the answer's text, and so must the clarification's choice it
+ * names (history_clarify_choice). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -35,6 +36,9 @@ static void points(const uint8_t *data, size_t size)
         if (item != NULL && (n == 0 || strchr(item, '\n') != NULL || strstr(text, item) == NULL))
             __builtin_trap();
     }
+    item = history_clarify_choice(text, text, &a); /* a clarification's choice, by its words */
+    if (item != NULL && (strchr(item, '\n') != NULL || strstr(text, item) == NULL))
+        __builtin_trap();
     arena_free(&a);
     free(text);
 }

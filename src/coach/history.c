@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "coach/history.h"
+#include "coach/words.h"
 #include "db/books.h"
 #include "db/status.h"
 #include "library/search.h"
@@ -132,4 +133,54 @@ const char *history_answer_item(const char *answer, int n, struct arena *a)
     if (numbered.text == NULL && last_numbered.text == NULL)
         numbered = bullet; /* a list of bullets only: the nth */
     return numbered.text != NULL ? arena_strndup(a, numbered.text, numbered.len) : NULL;
+}
+
+/* How many distinctive words of choice (len bytes) are words of tw. */
+static size_t shared_distinctive(const char *choice, size_t len, const struct words *tw,
+                                 struct arena *a)
+{
+    struct words *cw = arena_alloc(a, sizeof(*cw));
+    size_t i, j, k = 0;
+
+    words_split(arena_strndup(a, choice, len), cw);
+    for (i = 0; i < cw->n; i++) {
+        bool seen = false;
+        if (!words_is_distinctive(cw->w[i]))
+            continue;
+        for (j = 0; j < i && !seen; j++)
+            seen = strcmp(cw->w[i], cw->w[j]) == 0;
+        for (j = 0; j < tw->n && !seen; j++)
+            if (strcmp(cw->w[i], tw->w[j]) == 0) {
+                k++;
+                break;
+            }
+    }
+    return k;
+}
+
+const char *history_clarify_choice(const char *answer, const char *text, struct arena *a)
+{
+    struct words *tw = arena_alloc(a, sizeof(*tw));
+    struct item best = {NULL, 0};
+    const char *p = answer;
+    size_t m, most = 0, k;
+    int num;
+    bool tie = false;
+
+    words_split(text, tw);
+    for (; *p != '\0'; p += *p == '\n' ? 1 : 0) {
+        size_t l = strcspn(p, "\n");
+        m = list_marker(p, l, &num);
+        if (m > 0 && m < l && num == 0) {
+            k = shared_distinctive(p + m, l - m, tw, a);
+            tie = (k == most && k > 0) || (tie && k < most);
+            if (k > most) {
+                most = k;
+                best = (struct item){p + m, l - m};
+                tie = false;
+            }
+        }
+        p += l;
+    }
+    return best.text != NULL && !tie ? arena_strndup(a, best.text, best.len) : NULL;
 }

@@ -5,7 +5,9 @@
  * located in the library now (db/books.h chunk_places), as the prior of
  * the follow-up's retrieval (rewrite_prior: their chapters and the pages
  * next to theirs are boosted); and the point of its saved text that a
- * follow-up names by its place ("the second one": history_answer_item).
+ * follow-up names by its place ("the second one": history_answer_item),
+ * or, after a clarification, the choice it names by its subject
+ * (history_clarify_choice).
  *
  * Ownership: everything returned is allocated in the caller's arena.
  */
@@ -46,6 +48,16 @@ bool history_cited(struct db *db, struct arena *a, const char *citations, struct
  * bullet ("- ", "* ", "\u2022 ").  NULL when there is no such point or n
  * is 0. */
 const char *history_answer_item(const char *answer, int n, struct arena *a)
+    __attribute__((nonnull));
+
+/* Returns, of a clarification's choices (answer's bullets: what the
+ * coach offered when it asked which part was meant), the one a
+ * follow-up's standalone question names by its subject: the choice
+ * sharing the most distinctive words (words.h) with text, in a; NULL when
+ * none shares one, or when two share as many ("how often do we go back to
+ * team charter" names "What should our team know about the one-page team
+ * charter?"). */
+const char *history_clarify_choice(const char *answer, const char *text, struct arena *a)
     __attribute__((nonnull));
 
 #endif

@@ -293,10 +293,24 @@ static bool followup_prior(struct ask *a, const struct search_opts *so, struct s
     return true;
 }
 
+/* The choice of the clarification just asked that the follow-up names by
+ * its subject (history_clarify_choice), or NULL. */
+static const char *clarify_choice(struct ask *a)
+{
+    size_t i = a->nturns;
+
+    while (i > 0 && strcmp(a->turns[i - 1].role, "assistant") != 0)
+        i--;
+    if (i == 0)
+        return NULL;
+    return history_clarify_choice(a->turns[i - 1].content, a->out->standalone, &a->arena);
+}
+
 /* Step 3 for a rewritten follow-up: retrieval runs with the follow-up's
  * own words counted twice, and so are the words of the previous answer's
  * point it names by its place, if any ("the second one": rewrite_ordinal,
- * history_answer_item; rewrite_query); when the follow-up names such a
+ * history_answer_item; rewrite_query), or after a clarification, of the
+ * choice it names by its subject (clarify_choice); when the follow-up names such a
  * point or has little of its own (at most REWRITE_PRIOR_MAX_OWN
  * distinctive words), the passages the previous answer cited are a prior
  * for its candidates (followup_prior, rewrite_prior); then they are cut
@@ -309,10 +323,13 @@ static enum coach_status retrieve_followup(struct ask *a, struct search_opts *so
     size_t np = 0;
     int nth = a->prev_answer != NULL ? rewrite_ordinal(a->rq->question) : 0;
     const char *item = nth != 0 ? history_answer_item(a->prev_answer, nth, &a->arena) : NULL;
-    char *query = rewrite_query(a->out->standalone, a->rq->question, item);
+    char *query;
     bool use_prior = nth != 0 || rewrite_own_distinctive(a->rq->question) <= REWRITE_PRIOR_MAX_OWN,
          ok;
 
+    if (item == NULL && a->after_clarify)
+        item = clarify_choice(a); /* the choice it names, as much as its own words */
+    query = rewrite_query(a->out->standalone, a->rq->question, item);
     fo.question = query;
     fo.k = SEARCH_K_MAX;
     ok = search_run(a->db, a->cfg, &fo, &a->sr)

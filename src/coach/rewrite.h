@@ -38,7 +38,13 @@
  * never left alone as standalone, and carries that point's words, read
  * from the answer's saved text (history_answer_item), into its retrieval
  * (rewrite_query), with the previous answer's prior whatever its own
- * words.
+ * words.  Right after a clarification (no answer, no citations, so no
+ * prior), the choice the follow-up names by its subject takes that
+ * point's place in rewrite_query (history_clarify_choice: the choice
+ * sharing the most distinctive words with the standalone question, none
+ * on a tie): a teacher answers "which of these?" by asking about one of
+ * them in her own words ("how often do we go back to it" after the
+ * choices named the one-page team charter).
  *
  * Retrieval for a rewritten follow-up (src/coach/pipeline.c) weighs the
  * follow-up's own words above the carried ones (rewrite_query) and, when

@@ -1,6 +1,7 @@
 /* Tests for coach/history: the chunk ids of a saved answer's citations
  * (messages.citations), the prior of a follow-up; the point of a saved
- * answer that a follow-up names by its place ("the second one").  Locating them in the
+ * answer that a follow-up names by its place ("the second one"); the
+ * choice of a clarification it names by its subject.  Locating them in the
  * library (db/books.c chunk_places) and the pipeline's use of them are
  * t/integration/coach.sh ("the follow-up's prior"). */
 #include "config.h"
@@ -52,14 +53,39 @@ static void test_answer_item(void)
     arena_free(&a);
 }
 
+/* The clarification's choice a follow-up names by its subject. */
+static void test_clarify_choice(void)
+{
+    struct arena a = ARENA_INIT;
+    const char *asked = "That covers a lot. Which of these is closest to what you need?\n\n"
+                        "- What should our team know about the one-page team charter?\n"
+                        "- What should our team know about the best team, worst team protocol?\n"
+                        "- How do we go about monitoring the work of teams?\n";
+
+    is_string("What should our team know about the one-page team charter?",
+              history_clarify_choice(asked, "how often do we go back to team charter", &a),
+              "the choice sharing the follow-up's subject (charter)");
+    is_string("What should our team know about the best team, worst team protocol?",
+              history_clarify_choice(asked, "and the worst team one?", &a),
+              "another choice, by its own word");
+    ok(history_clarify_choice(asked, "how often do we go back to it", &a) == NULL,
+       "no distinctive word shared: no choice");
+    ok(history_clarify_choice(asked, "team charter or monitoring?", &a) == NULL,
+       "two choices sharing as many: none");
+    ok(history_clarify_choice("1. Charter first\n2. Monitoring", "team charter", &a) == NULL,
+       "only bullets are choices, not numbered points");
+    arena_free(&a);
+}
+
 int main(void)
 {
     struct arena a = ARENA_INIT;
     const char *ids[4];
     size_t n;
 
-    plan(22);
+    plan(27);
     test_answer_item();
+    test_clarify_choice();
     n = history_cited_ids("[{\"n\":1,\"chunk_id\":\"" ID1 "\",\"quote\":\"q\"},"
                           "{\"n\":2,\"chunk_id\":\"" ID2 "\"},"
                           "{\"n\":3,\"chunk_id\":\"" ID1 "\"}]",
