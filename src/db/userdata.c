@@ -98,11 +98,6 @@ enum db_status userdata_begin(struct db *db)
     return store_tx(db, "BEGIN ISOLATION LEVEL REPEATABLE READ") ? DB_OK : DB_ERROR;
 }
 
-void userdata_rollback(struct db *db)
-{
-    (void)store_tx(db, "ROLLBACK");
-}
-
 /* Runs sql ($1 user) and copies its single text value into a. */
 static enum db_status one_text(struct db *db, struct arena *a, const char *sql, const char *user_id,
                                const char **out)
@@ -254,9 +249,7 @@ enum db_status userdata_erase(struct db *db, const char *user_id, const char *ac
                   1, &user_id, false);
     if (res == NULL || PQntuples(res) != 1) {
         enum db_status st = res == NULL ? DB_ERROR : DB_NOT_FOUND;
-        PQclear(res);
-        userdata_rollback(db);
-        return st;
+        return db_rollback(db, res, st);
     }
     snprintf(email, sizeof(email), "%s", PQgetvalue(res, 0, 0));
     snprintf(erasure_id, 37, "%s", PQgetvalue(res, 0, 1));
@@ -304,7 +297,7 @@ enum db_status userdata_erase(struct db *db, const char *user_id, const char *ac
         return DB_ERROR;
     return DB_OK;
 fail:
-    userdata_rollback(db);
+    (void)db_rollback(db, NULL, DB_ERROR);
     memset(counts, 0, sizeof(*counts));
     return DB_ERROR;
 }
@@ -344,13 +337,13 @@ bool userdata_retention_batch(struct db *db, int64_t days, int64_t limit, int64_
      * (sql/060_flags_outlive.sql reads this setting). */
     res = db_exec(db, "SELECT set_config('plccoach.retention', 'on', true)", 0, NULL, false);
     if (res == NULL) {
-        userdata_rollback(db);
+        (void)db_rollback(db, NULL, DB_ERROR);
         return false;
     }
     PQclear(res);
     res = db_exec(db, RETENTION_SQL, 2, params, false);
     if (res == NULL) {
-        userdata_rollback(db);
+        (void)db_rollback(db, NULL, DB_ERROR);
         return false;
     }
     *conversations = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
@@ -358,7 +351,7 @@ bool userdata_retention_batch(struct db *db, int64_t days, int64_t limit, int64_
     exports = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
     PQclear(res);
     if (*conversations == 0) {
-        userdata_rollback(db);
+        (void)db_rollback(db, NULL, DB_ERROR);
         return true;
     }
     detail = json_object_new_object();
@@ -367,7 +360,7 @@ bool userdata_retention_batch(struct db *db, int64_t days, int64_t limit, int64_
     json_object_object_add(detail, "messages", json_object_new_int64(*messages));
     json_object_object_add(detail, "exports", json_object_new_int64(exports));
     if (!audit_record(db, NULL, "retention.delete", NULL, NULL, NULL, detail)) {
-        userdata_rollback(db);
+        (void)db_rollback(db, NULL, DB_ERROR);
         *conversations = *messages = 0;
         return false;
     }

@@ -44,7 +44,8 @@ struct userdata_conversation {
     const char *json; /* {id, title, created_at, updated_at, archived_at, messages: [...]} */
 };
 
-/* Starts the export's snapshot.  Returns DB_OK or DB_ERROR (logged). */
+/* Starts the export's snapshot.  Returns DB_OK or DB_ERROR (logged); db_rollback()
+ * ends it without recording anything. */
 enum db_status userdata_begin(struct db *db) __attribute__((nonnull));
 
 /* Reads the documents of user_id (the snapshot must be begun).  Returns
@@ -65,9 +66,6 @@ enum db_status userdata_conversation(struct db *db, struct arena *a, const char 
 enum db_status userdata_commit(struct db *db, const char *user_id, const char *actor_id,
                                const char *ip, size_t conversations, size_t bytes)
     __attribute__((nonnull(1, 2, 3)));
-
-/* Ends the snapshot without recording anything. */
-void userdata_rollback(struct db *db) __attribute__((nonnull));
 
 /* What an erasure deleted. */
 struct erase_counts {

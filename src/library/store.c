@@ -21,18 +21,6 @@
 #include "util/cfg.h"
 #include "util/log.h"
 
-/* Appends a PostgreSQL array literal of strings (quoted, escaped) to b,
- * which must be empty. */
-static void pg_text_array(struct buf *b, char *const *v, size_t n)
-{
-    size_t i;
-
-    buf_putc(b, '{');
-    for (i = 0; i < n; i++)
-        db_array_elem(b, v[i]);
-    buf_putc(b, '}');
-}
-
 static const char *format_name(enum doc_format f)
 {
     return f == DOC_PDF ? "pdf" : f == DOC_MARKDOWN ? "markdown" : "text";
@@ -193,7 +181,7 @@ enum ingest_outcome store_book(struct db *db, const struct doc *d, const struct 
         goto failed;
     if (replace && !book_delete_same(db, sha256, source_uri, &replaced))
         goto rollback;
-    pg_text_array(&authors, d->authors, d->n_authors);
+    db_text_array(&authors, (const char *const *)d->authors, d->n_authors);
     in.title = d->title;
     in.authors_literal = buf_str(&authors);
     in.edition = d->edition;
