@@ -499,7 +499,7 @@ static bool baseline_load(struct db *db, struct baseline *b, size_t *books_witho
         texts[i] = b->pages[i].text;
     b->index = eval_pages_new(texts, b->npages);
     free(texts);
-    return books_without_pages(db, books_without);
+    return books_without_pages(db, books_without) == DB_OK;
 }
 
 static void usage(void)
@@ -625,14 +625,14 @@ int cmd_eval(int argc, char **argv, struct config *cfg)
         failed = true;
         goto out;
     }
-    if (!baseline_load(&db, &b, &ro.books_without_pages)) {
+    if (!baseline_load(&db, &b, &ro.books_without_pages)
+        || books_count(&db, &ro.books) != DB_OK) {
         fprintf(stderr, "plccoach: reading the pages failed: %s\n", db.last_error);
         db_close(&db);
         failed = true;
         goto out;
     }
     ro.pages = b.npages;
-    (void)books_count(&db, &ro.books);
     for (i = 0; i < nq && !failed; i++)
         failed = !run_line(&db, cfg, &tuning, ro.k, ro.coach, verbose, &b, &qs[i]);
     db_close(&db);

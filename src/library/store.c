@@ -47,7 +47,7 @@ static bool insert_chapters(struct db *db, const struct doc *d, const char *book
         in.page_end = d->pages[last].label;
         in.page_index_start = first;
         in.page_index_end = last;
-        if (!chapter_insert(db, book_id, &in, ids[i]))
+        if (chapter_insert(db, book_id, &in, ids[i]) != DB_OK)
             return false;
     }
     return true;
@@ -159,7 +159,7 @@ static bool insert_chunks(struct db *db, const struct doc *d, const struct chunk
             rows[j].domains = doms[j];
             rows[j].embedding = buf_str(&vec[j]);
         }
-        ok = chunks_insert(db, book_id, rows, m);
+        ok = chunks_insert(db, book_id, rows, m) == DB_OK;
         for (j = 0; j < m; j++)
             buf_free(&vec[j]);
     }
@@ -179,7 +179,7 @@ enum ingest_outcome store_book(struct db *db, const struct doc *d, const struct 
     book_id[0] = '\0';
     if (!store_tx(db, "BEGIN"))
         goto failed;
-    if (replace && !book_delete_same(db, sha256, source_uri, &replaced))
+    if (replace && book_delete_same(db, sha256, source_uri, &replaced) != DB_OK)
         goto rollback;
     db_text_array(&authors, (const char *const *)d->authors, d->n_authors);
     in.title = d->title;
