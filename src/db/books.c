@@ -141,7 +141,8 @@ enum db_status book_delete(struct db *db, struct arena *a, const char *id, const
     json_object_object_add(detail, "title", json_object_new_string(PQgetvalue(res, 0, 0)));
     json_object_object_add(detail, "uploads_deleted", json_object_new_int((int)*n));
     PQclear(res);
-    if (audit_record(db, actor_id, "book.delete", "book", id, ip, detail) && store_tx(db, "COMMIT"))
+    if (audit_write(db, actor_id, "book.delete", "book", id, ip, detail) == DB_OK
+        && store_tx(db, "COMMIT"))
         return DB_OK;
     *locators = NULL;
     *n = 0;
@@ -181,7 +182,8 @@ enum db_status book_sha_known(struct db *db, const char *sha256)
     return st;
 }
 
-enum db_status book_delete_same(struct db *db, const char *sha256, const char *source_uri, bool *replaced)
+enum db_status book_delete_same(struct db *db, const char *sha256, const char *source_uri,
+                                bool *replaced)
 {
     const char *params[2] = {sha256, source_uri};
     PGresult *res =
@@ -240,7 +242,8 @@ enum db_status book_insert(struct db *db, const struct book_in *b, char book_id[
     return DB_CONFLICT;
 }
 
-enum db_status chapter_insert(struct db *db, const char *book_id, const struct chapter_in *c, char id[37])
+enum db_status chapter_insert(struct db *db, const char *book_id, const struct chapter_in *c,
+                              char id[37])
 {
     char ord[24], ps[24], pe[24];
     const char *params[8] = {book_id, ord, c->number, c->title, c->page_start, c->page_end, ps, pe};

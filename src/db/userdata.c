@@ -177,7 +177,7 @@ enum db_status userdata_commit(struct db *db, const char *user_id, const char *a
         json_object_new_string(strcmp(user_id, actor_id) == 0 ? "self" : "admin"));
     json_object_object_add(detail, "conversations", json_object_new_int64((int64_t)conversations));
     json_object_object_add(detail, "bytes", json_object_new_int64((int64_t)bytes));
-    if (!audit_record(db, actor_id, "user.export", "user", user_id, ip, detail))
+    if (audit_write(db, actor_id, "user.export", "user", user_id, ip, detail) != DB_OK)
         return db_rollback(db, NULL, DB_ERROR);
     return store_tx(db, "COMMIT") ? DB_OK : DB_ERROR;
 }
@@ -291,7 +291,7 @@ enum db_status userdata_erase(struct db *db, const char *user_id, const char *ac
     json_object_object_add(detail, "sessions", json_object_new_int64(counts->sessions));
     json_object_object_add(detail, "identities", json_object_new_int64(counts->identities));
     json_object_object_add(detail, "exports", json_object_new_int64(counts->exports));
-    if (!audit_record(db, actor_id, "user.erase", "erased_user", erasure_id, ip, detail))
+    if (audit_write(db, actor_id, "user.erase", "erased_user", erasure_id, ip, detail) != DB_OK)
         goto fail;
     if (!store_tx(db, "COMMIT"))
         return DB_ERROR;
@@ -359,7 +359,7 @@ bool userdata_retention_batch(struct db *db, int64_t days, int64_t limit, int64_
     json_object_object_add(detail, "conversations", json_object_new_int64(*conversations));
     json_object_object_add(detail, "messages", json_object_new_int64(*messages));
     json_object_object_add(detail, "exports", json_object_new_int64(exports));
-    if (!audit_record(db, NULL, "retention.delete", NULL, NULL, NULL, detail)) {
+    if (audit_write(db, NULL, "retention.delete", NULL, NULL, NULL, detail) != DB_OK) {
         (void)db_rollback(db, NULL, DB_ERROR);
         *conversations = *messages = 0;
         return false;
