@@ -319,8 +319,8 @@ fail:
     "SELECT count(*), coalesce(sum(n), 0), (SELECT count(*) FROM ex) FROM gone"
 /* clang-format on */
 
-bool userdata_retention_batch(struct db *db, int64_t days, int64_t limit, int64_t *conversations,
-                              int64_t *messages)
+enum db_status userdata_retention_batch(struct db *db, int64_t days, int64_t limit,
+                                        int64_t *conversations, int64_t *messages)
 {
     int64_t exports;
     char d[24], l[24];
@@ -332,19 +332,19 @@ bool userdata_retention_batch(struct db *db, int64_t days, int64_t limit, int64_
     snprintf(d, sizeof(d), "%lld", (long long)days);
     snprintf(l, sizeof(l), "%lld", (long long)limit);
     if (!store_tx(db, "BEGIN"))
-        return false;
+        return DB_ERROR;
     /* Retention deletes flags with their conversations: no copy is kept
      * (sql/060_flags_outlive.sql reads this setting). */
     res = db_exec(db, "SELECT set_config('plccoach.retention', 'on', true)", 0, NULL, false);
     if (res == NULL) {
         (void)db_rollback(db, NULL, DB_ERROR);
-        return false;
+        return DB_ERROR;
     }
     PQclear(res);
     res = db_exec(db, RETENTION_SQL, 2, params, false);
     if (res == NULL) {
         (void)db_rollback(db, NULL, DB_ERROR);
-        return false;
+        return DB_ERROR;
     }
     *conversations = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     *messages = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
@@ -352,7 +352,7 @@ bool userdata_retention_batch(struct db *db, int64_t days, int64_t limit, int64_
     PQclear(res);
     if (*conversations == 0) {
         (void)db_rollback(db, NULL, DB_ERROR);
-        return true;
+        return DB_OK;
     }
     detail = json_object_new_object();
     json_object_object_add(detail, "days", json_object_new_int64(days));
@@ -362,17 +362,17 @@ bool userdata_retention_batch(struct db *db, int64_t days, int64_t limit, int64_
     if (audit_write(db, NULL, "retention.delete", NULL, NULL, NULL, detail) != DB_OK) {
         (void)db_rollback(db, NULL, DB_ERROR);
         *conversations = *messages = 0;
-        return false;
+        return DB_ERROR;
     }
     if (!store_tx(db, "COMMIT")) {
         *conversations = *messages = 0;
-        return false;
+        return DB_ERROR;
     }
-    return true;
+    return DB_OK;
 }
 
-bool deletions_pending(struct db *db, struct arena *a, size_t limit, struct pending_file **out,
-                       size_t *n)
+enum db_status deletions_pending(struct db *db, struct arena *a, size_t limit,
+                                 struct pending_file **out, size_t *n)
 {
     char l[24];
     const char *p = l;
@@ -387,7 +387,7 @@ bool deletions_pending(struct db *db, struct arena *a, size_t limit, struct pend
                   "LIMIT $1::integer",
                   1, &p, true);
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     *out = arena_alloc(a, (size_t)(PQntuples(res) ? PQntuples(res) : 1) * sizeof(**out));
     for (i = 0; i < PQntuples(res); i++) {
         (*out)[i].id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
@@ -396,10 +396,10 @@ bool deletions_pending(struct db *db, struct arena *a, size_t limit, struct pend
     }
     *n = (size_t)PQntuples(res);
     PQclear(res);
-    return true;
+    return DB_OK;
 }
 
-bool deletions_done(struct db *db, int64_t id, bool done)
+enum db_status deletions_done(struct db *db, int64_t id, bool done)
 {
     char s[24];
     const char *p = s;
@@ -412,12 +412,12 @@ bool deletions_done(struct db *db, int64_t id, bool done)
                      : "UPDATE storage_deletions SET attempts = attempts + 1 WHERE id = $1::bigint",
                 1, &p, true);
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     PQclear(res);
-    return true;
+    return DB_OK;
 }
 
-bool maintenance_claim(struct db *db, const char *name, int64_t every_s, bool *claimed)
+enum db_status maintenance_claim(struct db *db, const char *name, int64_t every_s, bool *claimed)
 {
     char s[24];
     const char *params[2] = {name, s};
@@ -432,8 +432,8 @@ bool maintenance_claim(struct db *db, const char *name, int64_t every_s, bool *c
                   "RETURNING 1",
                   2, params, false);
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     *claimed = PQntuples(res) == 1;
     PQclear(res);
-    return true;
+    return DB_OK;
 }

@@ -140,7 +140,7 @@ long export_sweep(struct db *db, const struct config *cfg)
             log_warn("a cached page could not be deleted: %s", storage_strerror(s));
             continue;
         }
-        if (!pcache_forget(db, keys[i]))
+        if (pcache_forget(db, keys[i]) != DB_OK)
             return -1;
         gone++;
     }

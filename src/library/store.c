@@ -84,7 +84,7 @@ static bool insert_sections(struct db *db, const struct doc *d, const char *book
         s[i].page_label = d->pages[page].label;
         s[i].page_index = (int)page;
     }
-    ok = sections_put_book(db, book_id, s, d->n_headings, ids);
+    ok = sections_put_book(db, book_id, s, d->n_headings, ids) == DB_OK;
     free(s);
     return ok;
 }
@@ -111,7 +111,7 @@ static bool insert_pages_and_postings(struct db *db, const struct doc *d,
         p[i].chapter = k->chapter == CHUNK_NO_CHAPTER ? NULL : d->chapters[k->chapter].title;
         p[i].domains = k->domains;
     }
-    ok = pages_put_book(db, book_id, labels, texts, d->n_pages)
+    ok = pages_put_book(db, book_id, labels, texts, d->n_pages) == DB_OK
          && lexical_index_book(db, book_id, p, c->n);
     free(labels);
     free(texts);
