@@ -5,8 +5,9 @@
 # `plccoach user list` that way).  The functions are those that
 # src/db/*.h declares as returning enum db_status; a call is bad when it
 # is negated, is the whole condition of if/while, is an operand of && or
-# || or ?: 's condition, or is assigned to a bool.  docs/architecture.md,
-# "One vocabulary for outcomes".
+# || or ?: 's condition, is assigned to a bool, or is returned by a
+# function that returns bool.  docs/architecture.md,
+# "Where SQL lives" (the outcome vocabulary).
 src="${PLC_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
 echo "1..2"
 names=$(cd "$src" && cat src/db/*.h src/db/status.h | tr '\n' ' ' |
@@ -35,6 +36,11 @@ bad=$(cd "$src" && find src t fuzz bench \( -name '*.c' -o -name '*.h' \) 2>/dev
             $why = "an operand of && or ||" if !$why && ($pre =~ /[&|]\s*$/ || $next =~ /^\s*(?:&&|\|\|)/);
             $why = "a ?: condition" if !$why && $next =~ /^\s*\?/;
             $why = "assigned to a bool" if !$why && $pre =~ /^bool/;
+            if (!$why && $pre =~ /^return/) {
+                my @types = (substr($s, 0, $at) =~ /^((?:static\s+)?[a-z_][a-z0-9_ ]*?)\s*\**\s*[a-z_][a-z0-9_]*\(/mg);
+                $why = "returned as a bool" if @types && $types[-1] =~ /^(?:static\s+)?bool$/
+                    && $next !~ /^\s*[!=]=/;
+            }
             print "$ARGV:$line: $name() $why\n" if $why;
         }')
 if [ -z "$bad" ]; then
