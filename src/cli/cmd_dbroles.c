@@ -81,7 +81,7 @@ int cmd_db_roles(int argc, char **argv, struct config *cfg)
     if (conn == NULL)
         return 1;
     PQsetNoticeProcessor(conn, quiet, NULL);
-    if (!db_roles_setup(conn, app, app_pw, mig, mig_pw, &report, err, sizeof(err))) {
+    if (db_roles_setup(conn, app, app_pw, mig, mig_pw, &report, err, sizeof(err)) != DB_OK) {
         fprintf(stderr, "plccoach: db-roles: %s\n", err);
         PQfinish(conn);
         return 1;

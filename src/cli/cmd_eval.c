@@ -148,7 +148,7 @@ static bool resolve(struct db *db, json_object *exp, struct targets *tg)
         size_t n;
         if (title == NULL || label == NULL)
             continue;
-        if (!pages_by_label(db, &a, title, label, &v, &n)) {
+        if (pages_by_label(db, &a, title, label, &v, &n) != DB_OK) {
             arena_free(&a);
             return false;
         }
@@ -229,7 +229,7 @@ static bool score_answer(struct db *db, struct eval_q *q, const struct coach_ans
 
         if (chunk == NULL)
             continue;
-        if (!pages_chunk_span(db, chunk, &a, &book_id, &from, &to)) {
+        if (pages_chunk_span(db, chunk, &a, &book_id, &from, &to) != DB_OK) {
             ok = false;
             break;
         }
@@ -240,7 +240,7 @@ static bool score_answer(struct db *db, struct eval_q *q, const struct coach_ans
         if (quote != NULL && quote[0] != '\0') {
             struct buf norm = BUF_INIT;
             bool empty = false;
-            if (!pages_text(db, book_id, from, to, &a, &text)) {
+            if (pages_text(db, book_id, from, to, &a, &text) != DB_OK) {
                 ok = false;
                 break;
             }
@@ -492,14 +492,14 @@ static bool baseline_load(struct db *db, struct baseline *b, size_t *books_witho
     size_t i;
 
     memset(b, 0, sizeof(*b));
-    if (!pages_all(db, &b->arena, &b->pages, &b->npages))
+    if (pages_all(db, &b->arena, &b->pages, &b->npages) != DB_OK)
         return false;
     texts = xcalloc(b->npages ? b->npages : 1, sizeof(*texts));
     for (i = 0; i < b->npages; i++)
         texts[i] = b->pages[i].text;
     b->index = eval_pages_new(texts, b->npages);
     free(texts);
-    return books_without_pages(db, books_without);
+    return books_without_pages(db, books_without) == DB_OK;
 }
 
 static void usage(void)
@@ -625,14 +625,13 @@ int cmd_eval(int argc, char **argv, struct config *cfg)
         failed = true;
         goto out;
     }
-    if (!baseline_load(&db, &b, &ro.books_without_pages)) {
+    if (!baseline_load(&db, &b, &ro.books_without_pages) || books_count(&db, &ro.books) != DB_OK) {
         fprintf(stderr, "plccoach: reading the pages failed: %s\n", db.last_error);
         db_close(&db);
         failed = true;
         goto out;
     }
     ro.pages = b.npages;
-    (void)books_count(&db, &ro.books);
     for (i = 0; i < nq && !failed; i++)
         failed = !run_line(&db, cfg, &tuning, ro.k, ro.coach, verbose, &b, &qs[i]);
     db_close(&db);

@@ -113,7 +113,7 @@ int cmd_export(int argc, char **argv, struct config *cfg)
         fprintf(stderr, "plccoach: the export failed: %s\n", err);
         goto done;
     }
-    if (!exp_audit_cli(&db, conv, export_format_name(f))) {
+    if (exp_audit_cli(&db, conv, export_format_name(f)) != DB_OK) {
         fprintf(stderr, "plccoach: the audit log could not be written: %s\n", db.last_error);
         goto done;
     }

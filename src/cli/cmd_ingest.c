@@ -68,7 +68,7 @@ static void related_first_load(struct db *db)
     int64_t have;
     size_t n;
 
-    if (!related_count(db, &have) || have > 0)
+    if (related_count(db, &have) != DB_OK || have > 0)
         return;
     if (access(WORDNET_DIR_DEFAULT "/index.noun", R_OK) != 0) {
         fprintf(stderr,

@@ -622,7 +622,7 @@ static bool ask_pages(struct ask *a, struct extract_source *src, const char **so
 
     for (i = 0; i < k; i++)
         ids[i] = a->sr.hits[i].chunk_id;
-    if (!pages_around(a->db, ids, k, &a->arena, around))
+    if (pages_around(a->db, ids, k, &a->arena, around) != DB_OK)
         return false;
     for (i = 0; i < k; i++) {
         struct buf b = BUF_INIT;

@@ -13,8 +13,9 @@
 #include "util/arena.h"
 #include "util/log.h"
 
-bool audit_record(struct db *db, const char *actor_id, const char *action, const char *target_type,
-                  const char *target_id, const char *ip, json_object *detail)
+enum db_status audit_write(struct db *db, const char *actor_id, const char *action,
+                           const char *target_type, const char *target_id, const char *ip,
+                           json_object *detail)
 {
     const char *params[6];
     PGresult *res;
@@ -33,10 +34,16 @@ bool audit_record(struct db *db, const char *actor_id, const char *action, const
         json_object_put(detail);
     if (res == NULL) {
         LOG_FIELDS(LOG_ERROR, "audit write failed", LF_STR("action", action));
-        return false;
+        return DB_ERROR;
     }
     PQclear(res);
-    return true;
+    return DB_OK;
+}
+
+bool audit_record(struct db *db, const char *actor_id, const char *action, const char *target_type,
+                  const char *target_id, const char *ip, json_object *detail)
+{
+    return audit_write(db, actor_id, action, target_type, target_id, ip, detail) == DB_OK;
 }
 
 /* f's field v, NULL when empty. */

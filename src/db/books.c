@@ -141,7 +141,8 @@ enum db_status book_delete(struct db *db, struct arena *a, const char *id, const
     json_object_object_add(detail, "title", json_object_new_string(PQgetvalue(res, 0, 0)));
     json_object_object_add(detail, "uploads_deleted", json_object_new_int((int)*n));
     PQclear(res);
-    if (audit_record(db, actor_id, "book.delete", "book", id, ip, detail) && store_tx(db, "COMMIT"))
+    if (audit_write(db, actor_id, "book.delete", "book", id, ip, detail) == DB_OK
+        && store_tx(db, "COMMIT"))
         return DB_OK;
     *locators = NULL;
     *n = 0;
@@ -150,21 +151,21 @@ enum db_status book_delete(struct db *db, struct arena *a, const char *id, const
 
 /* Sets *n to the one count(*) that sql returns.  Returns false (logged;
  * *n 0) when the database failed. */
-static bool count_of(struct db *db, const char *sql, size_t *n)
+static enum db_status count_of(struct db *db, const char *sql, size_t *n)
 {
     PGresult *r = db_exec(db, sql, 0, NULL, true);
 
     *n = r ? (size_t)strtoull(PQgetvalue(r, 0, 0), NULL, 10) : 0;
     PQclear(r);
-    return r != NULL;
+    return r != NULL ? DB_OK : DB_ERROR;
 }
 
-bool books_count(struct db *db, size_t *n)
+enum db_status books_count(struct db *db, size_t *n)
 {
     return count_of(db, "SELECT count(*) FROM books", n);
 }
 
-bool books_without_pages(struct db *db, size_t *n)
+enum db_status books_without_pages(struct db *db, size_t *n)
 {
     return count_of(db,
                     "SELECT count(*) FROM books b WHERE NOT EXISTS"
@@ -172,16 +173,17 @@ bool books_without_pages(struct db *db, size_t *n)
                     n);
 }
 
-bool book_sha_known(struct db *db, const char *sha256)
+enum db_status book_sha_known(struct db *db, const char *sha256)
 {
     PGresult *r = db_exec(db, "SELECT 1 FROM books WHERE sha256 = $1", 1, &sha256, true);
-    bool known = r != NULL && PQntuples(r) > 0;
+    enum db_status st = r == NULL ? DB_ERROR : PQntuples(r) > 0 ? DB_OK : DB_NOT_FOUND;
 
     PQclear(r);
-    return known;
+    return st;
 }
 
-bool book_delete_same(struct db *db, const char *sha256, const char *source_uri, bool *replaced)
+enum db_status book_delete_same(struct db *db, const char *sha256, const char *source_uri,
+                                bool *replaced)
 {
     const char *params[2] = {sha256, source_uri};
     PGresult *res =
@@ -190,10 +192,10 @@ bool book_delete_same(struct db *db, const char *sha256, const char *source_uri,
 
     *replaced = false;
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     *replaced = PQntuples(res) > 0;
     PQclear(res);
-    return true;
+    return DB_OK;
 }
 
 enum db_status book_insert(struct db *db, const struct book_in *b, char book_id[37])
@@ -240,7 +242,8 @@ enum db_status book_insert(struct db *db, const struct book_in *b, char book_id[
     return DB_CONFLICT;
 }
 
-bool chapter_insert(struct db *db, const char *book_id, const struct chapter_in *c, char id[37])
+enum db_status chapter_insert(struct db *db, const char *book_id, const struct chapter_in *c,
+                              char id[37])
 {
     char ord[24], ps[24], pe[24];
     const char *params[8] = {book_id, ord, c->number, c->title, c->page_start, c->page_end, ps, pe};
@@ -255,10 +258,10 @@ bool chapter_insert(struct db *db, const char *book_id, const struct chapter_in 
                   " VALUES ($1, $2::int, $3, $4, $5, $6, $7::int, $8::int) RETURNING id",
                   8, params, false);
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     snprintf(id, 37, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
-    return true;
+    return DB_OK;
 }
 
 /* Appends a number to an array literal (db_array_elem). */
@@ -270,7 +273,7 @@ static void array_num(struct buf *b, size_t v)
     db_array_elem(b, num);
 }
 
-bool chunks_insert(struct db *db, const char *book_id, const struct chunk_in *c, size_t n)
+enum db_status chunks_insert(struct db *db, const char *book_id, const struct chunk_in *c, size_t n)
 {
     struct buf cols[11];
     const char *params[12];
@@ -311,7 +314,7 @@ bool chunks_insert(struct db *db, const char *book_id, const struct chunk_in *c,
                    12, params);
     for (i = 0; i < 11; i++)
         buf_free(&cols[i]);
-    return ok;
+    return ok ? DB_OK : DB_ERROR;
 }
 
 #define CHUNK_PLACES_SQL                                                                           \

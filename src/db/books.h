@@ -30,11 +30,11 @@ struct book_row {
 /* Lists every book by title (case-insensitive), then id, into *rows (n of
  * them, in a).  Returns DB_OK, or DB_ERROR on a database error (logged). */
 enum db_status books_list(struct db *db, struct arena *a, struct book_row **rows, size_t *n)
-    __attribute__((nonnull));
+    __attribute__((nonnull, warn_unused_result));
 
 /* Reads book id into *out: DB_OK, DB_NOT_FOUND, or DB_ERROR (logged). */
 enum db_status book_find(struct db *db, struct arena *a, const char *id, struct book_row *out)
-    __attribute__((nonnull));
+    __attribute__((nonnull, warn_unused_result));
 
 /* A chapter as `plccoach books show` lists it (strings in the arena). */
 struct chapter_row {
@@ -47,7 +47,8 @@ struct chapter_row {
 /* Lists book id's chapters in order into *rows (n of them, in a).
  * Returns DB_OK, or DB_ERROR on a database error (logged). */
 enum db_status book_chapters(struct db *db, struct arena *a, const char *id,
-                             struct chapter_row **rows, size_t *n) __attribute__((nonnull));
+                             struct chapter_row **rows, size_t *n)
+    __attribute__((nonnull, warn_unused_result));
 
 /* Deletes book id (chapters, chunks, pages and postings go by ON DELETE
  * CASCADE) and records book.delete (actor actor_id, address ip: either
@@ -61,25 +62,27 @@ enum db_status book_delete(struct db *db, struct arena *a, const char *id, const
                            const char *ip, const char ***locators, size_t *n)
     __attribute__((nonnull(1, 2, 3, 6, 7), warn_unused_result));
 
-/* Counts the books into *n.  Returns false (logged; *n 0) when the
- * database failed. */
-bool books_count(struct db *db, size_t *n) __attribute__((nonnull));
+/* Counts the books into *n.  Returns DB_OK, or DB_ERROR (logged; *n 0). */
+enum db_status books_count(struct db *db, size_t *n) __attribute__((nonnull, warn_unused_result));
 
-/* Counts the books that have no page text into *n.  Returns false
- * (logged; *n 0) when the database failed. */
-bool books_without_pages(struct db *db, size_t *n) __attribute__((nonnull));
+/* Counts the books that have no page text into *n.  Returns DB_OK, or
+ * DB_ERROR (logged; *n 0). */
+enum db_status books_without_pages(struct db *db, size_t *n)
+    __attribute__((nonnull, warn_unused_result));
 
-/* True when a book with this SHA-256 is stored (false also when the
- * database cannot say, logged). */
-bool book_sha_known(struct db *db, const char *sha256) __attribute__((nonnull));
+/* DB_OK when a book with this SHA-256 is stored, DB_NOT_FOUND when none
+ * is, DB_ERROR (logged) when the database cannot say. */
+enum db_status book_sha_known(struct db *db, const char *sha256)
+    __attribute__((nonnull, warn_unused_result));
 
 /* ---- ingestion: the caller holds the transaction (store_tx) ---------------------- */
 
 /* Deletes the books with this sha256 or this source_uri (a --replace);
- * *replaced says whether there was one.  Returns false on a database
- * error. */
-bool book_delete_same(struct db *db, const char *sha256, const char *source_uri, bool *replaced)
-    __attribute__((nonnull(1, 2, 4)));
+ * *replaced says whether there was one.  Returns DB_OK, or DB_ERROR
+ * (logged). */
+enum db_status book_delete_same(struct db *db, const char *sha256, const char *source_uri,
+                                bool *replaced)
+    __attribute__((nonnull(1, 2, 4), warn_unused_result));
 
 /* A book to insert; authors_literal is a PostgreSQL text[] literal. */
 struct book_in {
@@ -103,10 +106,10 @@ struct chapter_in {
     size_t page_index_start, page_index_end;
 };
 
-/* Inserts one chapter of book_id; id receives its id.  Returns false on
- * a database error. */
-bool chapter_insert(struct db *db, const char *book_id, const struct chapter_in *c, char id[37])
-    __attribute__((nonnull(1, 2, 3, 4), warn_unused_result));
+/* Inserts one chapter of book_id; id receives its id.  Returns DB_OK, or
+ * DB_ERROR (logged). */
+enum db_status chapter_insert(struct db *db, const char *book_id, const struct chapter_in *c,
+                              char id[37]) __attribute__((nonnull(1, 2, 3, 4), warn_unused_result));
 
 /* A chunk to insert; domains and embedding are a text[] literal and a
  * pgvector literal. */
@@ -120,9 +123,9 @@ struct chunk_in {
 
 /* Inserts n chunks of book_id in one statement over unnest()ed arrays: a
  * row is written once, its tsvector computed once, the GIN index touched
- * once.  Returns false on a database error. */
-bool chunks_insert(struct db *db, const char *book_id, const struct chunk_in *c, size_t n)
-    __attribute__((nonnull(1, 2)));
+ * once.  Returns DB_OK, or DB_ERROR (logged). */
+enum db_status chunks_insert(struct db *db, const char *book_id, const struct chunk_in *c, size_t n)
+    __attribute__((nonnull(1, 2), warn_unused_result));
 
 /* Where a chunk is: its book, chapter (NULL when none) and page indexes. */
 struct chunk_place {
@@ -137,6 +140,6 @@ struct chunk_place {
  * (coach/history.h).  Returns DB_OK or DB_ERROR. */
 enum db_status chunk_places(struct db *db, struct arena *a, const char *const *ids, size_t n,
                             struct chunk_place **out, size_t *nout)
-    __attribute__((nonnull(1, 2, 5, 6)));
+    __attribute__((nonnull(1, 2, 5, 6), warn_unused_result));
 
 #endif

@@ -65,7 +65,7 @@ enum db_status cite_find(struct db *db, const char *message_id, int n, const str
     return DB_OK;
 }
 
-bool pcache_note(struct db *db, const char *key, const char *book_id)
+enum db_status pcache_note(struct db *db, const char *key, const char *book_id)
 {
     const char *params[2] = {key, book_id};
     PGresult *res = db_exec(db,
@@ -75,9 +75,9 @@ bool pcache_note(struct db *db, const char *key, const char *book_id)
                             2, params, true);
 
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     PQclear(res);
-    return true;
+    return DB_OK;
 }
 
 enum db_status pcache_sweep_list(struct db *db, char (*keys)[128], size_t max, size_t *n)
@@ -104,13 +104,13 @@ enum db_status pcache_sweep_list(struct db *db, char (*keys)[128], size_t max, s
     return DB_OK;
 }
 
-bool pcache_forget(struct db *db, const char *key)
+enum db_status pcache_forget(struct db *db, const char *key)
 {
     const char *params[1] = {key};
     PGresult *res = db_exec(db, "DELETE FROM page_cache WHERE key = $1", 1, params, true);
 
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     PQclear(res);
-    return true;
+    return DB_OK;
 }

@@ -45,16 +45,17 @@ enum db_status cite_find(struct db *db, const char *message_id, int n, const str
                          struct arena *a, struct cite_source *out) __attribute__((nonnull));
 
 /* Records that key (in the exports store) holds a rendering of book_id
- * (may be NULL), now.  Returns false on a database error. */
-bool pcache_note(struct db *db, const char *key, const char *book_id)
-    __attribute__((nonnull(1, 2)));
+ * (may be NULL), now.  Returns DB_ERROR on a database error. */
+enum db_status pcache_note(struct db *db, const char *key, const char *book_id)
+    __attribute__((nonnull(1, 2), warn_unused_result));
 
 /* Lists at most max cached keys to delete (older than PCACHE_KEEP_DAYS,
  * or of a removed book) into keys (each 128 bytes); *n of them. */
 enum db_status pcache_sweep_list(struct db *db, char (*keys)[128], size_t max, size_t *n)
     __attribute__((nonnull));
 
-/* Forgets a deleted key. */
-bool pcache_forget(struct db *db, const char *key) __attribute__((nonnull));
+/* Forgets a deleted key.  Returns DB_OK, or DB_ERROR (logged). */
+enum db_status pcache_forget(struct db *db, const char *key)
+    __attribute__((nonnull, warn_unused_result));
 
 #endif

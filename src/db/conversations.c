@@ -324,7 +324,7 @@ enum db_status conv_delete(struct db *db, const char *user_id, const char *id, c
     PQclear(res);
     detail = json_object_new_object();
     json_object_object_add(detail, "messages", json_object_new_int64(count));
-    if (!audit_record(db, user_id, "conversation.delete", "conversation", id, ip, detail))
+    if (audit_write(db, user_id, "conversation.delete", "conversation", id, ip, detail) != DB_OK)
         return db_rollback(db, NULL, DB_ERROR);
     if (!store_tx(db, "COMMIT"))
         return DB_ERROR;

@@ -31,18 +31,20 @@ static bool chunk_texts(PGresult *r, struct arena *a, struct chunk_text **rows, 
     return true;
 }
 
-bool embeddings_missing(struct db *db, struct arena *a, const char *book_id,
-                        struct chunk_text **rows, size_t *n)
+enum db_status embeddings_missing(struct db *db, struct arena *a, const char *book_id,
+                                  struct chunk_text **rows, size_t *n)
 {
     return chunk_texts(db_exec(db,
                                "SELECT id, text FROM chunks WHERE book_id = $1 AND embedding IS "
                                "NULL ORDER BY ordinal",
                                1, &book_id, true),
-                       a, rows, n);
+                       a, rows, n)
+               ? DB_OK
+               : DB_ERROR;
 }
 
-bool embeddings_page(struct db *db, struct arena *a, const char *after_id, int limit,
-                     struct chunk_text **rows, size_t *n)
+enum db_status embeddings_page(struct db *db, struct arena *a, const char *after_id, int limit,
+                               struct chunk_text **rows, size_t *n)
 {
     char lim[16];
     const char *params[2] = {after_id, lim};
@@ -50,7 +52,9 @@ bool embeddings_page(struct db *db, struct arena *a, const char *after_id, int l
     snprintf(lim, sizeof(lim), "%d", limit);
     return chunk_texts(db_exec(db, "SELECT id, text FROM chunks WHERE id > $1 ORDER BY id LIMIT $2",
                                2, params, true),
-                       a, rows, n);
+                       a, rows, n)
+               ? DB_OK
+               : DB_ERROR;
 }
 
 /* Runs a statement whose result is not read.  Returns false when it
@@ -64,7 +68,7 @@ static bool run(struct db *db, const char *sql, int nparams, const char *const *
     return r != NULL;
 }
 
-bool embeddings_store(struct db *db, const char *ids_literal, const char *vectors_literal)
+enum db_status embeddings_store(struct db *db, const char *ids_literal, const char *vectors_literal)
 {
     const char *params[] = {ids_literal, vectors_literal};
 
@@ -72,11 +76,13 @@ bool embeddings_store(struct db *db, const char *ids_literal, const char *vector
                "UPDATE chunks c SET embedding = u.e::vector FROM "
                "(SELECT unnest($1::uuid[]) AS id, unnest($2::text[]) AS e) u "
                "WHERE c.id = u.id",
-               2, params, true);
+               2, params, true)
+               ? DB_OK
+               : DB_ERROR;
 }
 
-bool embeddings_settings(struct db *db, struct arena *a, bool *found, const char **model,
-                         long long *dims)
+enum db_status embeddings_settings(struct db *db, struct arena *a, bool *found, const char **model,
+                                   long long *dims)
 {
     PGresult *r =
         db_exec(db, "SELECT embedding_model, dimensions FROM library_settings", 0, NULL, true);
@@ -85,17 +91,17 @@ bool embeddings_settings(struct db *db, struct arena *a, bool *found, const char
     *model = NULL;
     *dims = 0;
     if (r == NULL)
-        return false;
+        return DB_ERROR;
     if (PQntuples(r) > 0) {
         *found = true;
         *model = arena_strdup(a, PQgetvalue(r, 0, 0));
         *dims = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
     }
     PQclear(r);
-    return true;
+    return DB_OK;
 }
 
-bool embeddings_record_settings(struct db *db, const char *model, long long dims)
+enum db_status embeddings_record_settings(struct db *db, const char *model, long long dims)
 {
     char d[24];
     const char *params[2] = {model, d};
@@ -105,19 +111,21 @@ bool embeddings_record_settings(struct db *db, const char *model, long long dims
                "INSERT INTO library_settings (embedding_model, dimensions) VALUES ($1, $2) "
                "ON CONFLICT (id) DO UPDATE SET embedding_model = EXCLUDED.embedding_model, "
                "dimensions = EXCLUDED.dimensions, updated_at = now()",
-               2, params, true);
+               2, params, true)
+               ? DB_OK
+               : DB_ERROR;
 }
 
-bool embeddings_chunk_count(struct db *db, size_t *n)
+enum db_status embeddings_chunk_count(struct db *db, size_t *n)
 {
     PGresult *r = db_exec(db, "SELECT count(*) FROM chunks", 0, NULL, true);
 
     *n = r ? (size_t)strtoull(PQgetvalue(r, 0, 0), NULL, 10) : 0;
     PQclear(r);
-    return r != NULL;
+    return r != NULL ? DB_OK : DB_ERROR;
 }
 
-bool embeddings_index_is(struct db *db, const char *type, long long dims, bool *present)
+enum db_status embeddings_index_is(struct db *db, const char *type, long long dims, bool *present)
 {
     char want[64];
     PGresult *r;
@@ -127,20 +135,20 @@ bool embeddings_index_is(struct db *db, const char *type, long long dims, bool *
     r = db_exec(db, "SELECT indexdef FROM pg_indexes WHERE indexname = 'chunks_embedding_hnsw'", 0,
                 NULL, true);
     if (r == NULL)
-        return false;
+        return DB_ERROR;
     if (PQntuples(r) > 0)
         *present = strstr(PQgetvalue(r, 0, 0), want) != NULL;
     PQclear(r);
-    return true;
+    return DB_OK;
 }
 
-bool embeddings_drop_index(struct db *db)
+enum db_status embeddings_drop_index(struct db *db)
 {
-    return run(db, "DROP INDEX IF EXISTS chunks_embedding_hnsw", 0, NULL, false);
+    return run(db, "DROP INDEX IF EXISTS chunks_embedding_hnsw", 0, NULL, false) ? DB_OK : DB_ERROR;
 }
 
 #define INDEX_BUILD_MEMORY "256MB"
-bool embeddings_build_index(struct db *db, const char *type, long long dims)
+enum db_status embeddings_build_index(struct db *db, const char *type, long long dims)
 {
     PGconn *conn = db_conn(db);
     bool own = conn != NULL && PQtransactionStatus(conn) == PQTRANS_IDLE;
@@ -151,7 +159,7 @@ bool embeddings_build_index(struct db *db, const char *type, long long dims)
     size_t i;
 
     if (conn == NULL)
-        return false;
+        return DB_ERROR;
     snprintf(sql, sizeof(sql),
              "CREATE INDEX chunks_embedding_hnsw ON chunks USING hnsw "
              "((embedding::%s(%lld)) %s_cosine_ops)",
@@ -162,13 +170,13 @@ bool embeddings_build_index(struct db *db, const char *type, long long dims)
         if (!run(db, steps[i], 0, NULL, false)) {
             if (own && db->conn != NULL)
                 (void)run(db, "ROLLBACK", 0, NULL, false);
-            return false;
+            return DB_ERROR;
         }
     }
-    return true;
+    return DB_OK;
 }
 
-bool embeddings_analyze(struct db *db)
+enum db_status embeddings_analyze(struct db *db)
 {
-    return run(db, "ANALYZE chunks", 0, NULL, false);
+    return run(db, "ANALYZE chunks", 0, NULL, false) ? DB_OK : DB_ERROR;
 }

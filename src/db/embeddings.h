@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "db/status.h"
+
 struct arena;
 struct db;
 
@@ -24,45 +26,48 @@ struct chunk_text {
 };
 
 /* Sets *rows (n of them, in the arena) to book_id's chunks that have no
- * embedding yet, by ordinal.  Returns false when the database failed
+ * embedding yet, by ordinal.  Returns DB_ERROR when the database failed
  * (logged). */
-bool embeddings_missing(struct db *db, struct arena *a, const char *book_id,
-                        struct chunk_text **rows, size_t *n) __attribute__((nonnull));
+enum db_status embeddings_missing(struct db *db, struct arena *a, const char *book_id,
+                                  struct chunk_text **rows, size_t *n)
+    __attribute__((nonnull, warn_unused_result));
 
 /* Sets *rows (at most limit, in the arena) to the chunks whose id comes
- * after after_id, by id (the reindex's pages).  Returns false when the
+ * after after_id, by id (the reindex's pages).  Returns DB_ERROR when the
  * database failed (logged). */
-bool embeddings_page(struct db *db, struct arena *a, const char *after_id, int limit,
-                     struct chunk_text **rows, size_t *n) __attribute__((nonnull));
+enum db_status embeddings_page(struct db *db, struct arena *a, const char *after_id, int limit,
+                               struct chunk_text **rows, size_t *n)
+    __attribute__((nonnull, warn_unused_result));
 
 /* Writes the embeddings of chunks in one statement: ids_literal is a
  * uuid[] literal and vectors_literal a text[] literal of pgvector texts,
- * in the same order.  Returns false when the database failed (logged). */
-bool embeddings_store(struct db *db, const char *ids_literal, const char *vectors_literal)
-    __attribute__((nonnull));
+ * in the same order.  Returns DB_OK, or DB_ERROR when the database failed (logged). */
+enum db_status embeddings_store(struct db *db, const char *ids_literal, const char *vectors_literal)
+    __attribute__((nonnull, warn_unused_result));
 
 /* Reads library_settings: *found false when it has no row, else *model
- * (in the arena) and *dims.  Returns false when the database failed. */
-bool embeddings_settings(struct db *db, struct arena *a, bool *found, const char **model,
-                         long long *dims) __attribute__((nonnull));
+ * (in the arena) and *dims.  Returns DB_OK, or DB_ERROR when the database failed (logged). */
+enum db_status embeddings_settings(struct db *db, struct arena *a, bool *found, const char **model,
+                                   long long *dims) __attribute__((nonnull, warn_unused_result));
 
-/* Records the model and dimension in library_settings.  Returns false
+/* Records the model and dimension in library_settings.  Returns DB_ERROR
  * when the database failed. */
-bool embeddings_record_settings(struct db *db, const char *model, long long dims)
-    __attribute__((nonnull));
+enum db_status embeddings_record_settings(struct db *db, const char *model, long long dims)
+    __attribute__((nonnull, warn_unused_result));
 
-/* Counts the chunks into *n.  Returns false when the database failed. */
-bool embeddings_chunk_count(struct db *db, size_t *n) __attribute__((nonnull));
+/* Counts the chunks into *n.  Returns DB_OK, or DB_ERROR when the database failed (logged). */
+enum db_status embeddings_chunk_count(struct db *db, size_t *n)
+    __attribute__((nonnull, warn_unused_result));
 
 /* True in *present when the index chunks_embedding_hnsw exists and is
- * built over embedding::type(dims).  Returns false when the database
+ * built over embedding::type(dims).  Returns DB_ERROR when the database
  * failed. */
-bool embeddings_index_is(struct db *db, const char *type, long long dims, bool *present)
-    __attribute__((nonnull));
+enum db_status embeddings_index_is(struct db *db, const char *type, long long dims, bool *present)
+    __attribute__((nonnull, warn_unused_result));
 
-/* Drops the index chunks_embedding_hnsw when it exists.  Returns false
+/* Drops the index chunks_embedding_hnsw when it exists.  Returns DB_ERROR
  * when the database failed. */
-bool embeddings_drop_index(struct db *db) __attribute__((nonnull));
+enum db_status embeddings_drop_index(struct db *db) __attribute__((nonnull, warn_unused_result));
 
 /* Creates the index chunks_embedding_hnsw over embedding::type(dims)
  * with cosine distance, without the connection's statement timeout
@@ -71,13 +76,13 @@ bool embeddings_drop_index(struct db *db) __attribute__((nonnull));
  * memory (pgvector slows down sharply once the graph no longer fits in
  * maintenance_work_mem).  SET LOCAL lasts to the end of the transaction:
  * the caller's when there is one (a book's), else one of its own.
- * Returns false when the database failed (its own transaction rolled
+ * Returns DB_OK, or DB_ERROR when the database failed (logged; its own transaction rolled
  * back). */
-bool embeddings_build_index(struct db *db, const char *type, long long dims)
-    __attribute__((nonnull));
+enum db_status embeddings_build_index(struct db *db, const char *type, long long dims)
+    __attribute__((nonnull, warn_unused_result));
 
-/* Refreshes the planner's statistics of chunks.  Returns false when the
+/* Refreshes the planner's statistics of chunks.  Returns DB_ERROR when the
  * database failed. */
-bool embeddings_analyze(struct db *db) __attribute__((nonnull));
+enum db_status embeddings_analyze(struct db *db) __attribute__((nonnull, warn_unused_result));
 
 #endif

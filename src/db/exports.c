@@ -150,7 +150,7 @@ enum db_status exp_create(struct db *db, const char *conv_id, const struct exp_v
     json_object_object_add(detail, "format", json_object_new_string(format));
     json_object_object_add(detail, "via_share", json_object_new_boolean(out->via_share));
     PQclear(res);
-    if (!audit_record(db, v->user_id, "export.create", "export", out->id, ip, detail))
+    if (audit_write(db, v->user_id, "export.create", "export", out->id, ip, detail) != DB_OK)
         return db_rollback(db, NULL, DB_ERROR);
     if (strcmp(out->status, "queued") == 0) {
         const char *np[2] = {EXP_CHANNEL, out->id};
@@ -232,7 +232,8 @@ enum db_status exp_job_of(struct db *db, const char *id, struct exp_job *job)
     return DB_OK;
 }
 
-bool exp_finish(struct db *db, const char *id, const char *key, int64_t bytes, const char *error)
+enum db_status exp_finish(struct db *db, const char *id, const char *key, int64_t bytes,
+                          const char *error)
 {
     char size[24];
     const char *params[4];
@@ -249,9 +250,9 @@ bool exp_finish(struct db *db, const char *id, const char *key, int64_t bytes, c
                   "  finished_at = now() WHERE id = $1",
                   4, params, false);
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     PQclear(res);
-    return true;
+    return DB_OK;
 }
 
 enum db_status exp_conversation(struct db *db, const char *conv_id, const char *share_id,
@@ -290,24 +291,24 @@ enum db_status exp_conversation(struct db *db, const char *conv_id, const char *
     return DB_OK;
 }
 
-bool exp_listen(struct db *db)
+enum db_status exp_listen(struct db *db)
 {
     PGresult *res = db_exec(db, "LISTEN " EXP_CHANNEL, 0, NULL, true);
 
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     PQclear(res);
-    return true;
+    return DB_OK;
 }
 
-bool exp_audit_cli(struct db *db, const char *conv_id, const char *format)
+enum db_status exp_audit_cli(struct db *db, const char *conv_id, const char *format)
 {
     json_object *detail = json_object_new_object();
 
     json_object_object_add(detail, "conversation_id", json_object_new_string(conv_id));
     json_object_object_add(detail, "format", json_object_new_string(format));
     json_object_object_add(detail, "via", json_object_new_string("command line"));
-    return audit_record(db, NULL, "export.create", "conversation", conv_id, NULL, detail);
+    return audit_write(db, NULL, "export.create", "conversation", conv_id, NULL, detail);
 }
 
 enum db_status exp_sweep_list(struct db *db, struct exp_sweep *items, size_t max, size_t *n)
@@ -333,7 +334,7 @@ enum db_status exp_sweep_list(struct db *db, struct exp_sweep *items, size_t max
     return DB_OK;
 }
 
-bool exp_sweep_forget(struct db *db, const struct exp_sweep *item)
+enum db_status exp_sweep_forget(struct db *db, const struct exp_sweep *item)
 {
     const char *params[1] = {item->id};
     PGresult *res = db_exec(db,
@@ -342,7 +343,7 @@ bool exp_sweep_forget(struct db *db, const struct exp_sweep *item)
                             1, params, true);
 
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     PQclear(res);
-    return true;
+    return DB_OK;
 }

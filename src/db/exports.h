@@ -86,9 +86,9 @@ enum db_status exp_job_of(struct db *db, const char *id, struct exp_job *job)
     __attribute__((nonnull));
 
 /* Records the end: done with the stored object's key and size, or failed
- * with error (NULL key).  Returns false on a database error. */
-bool exp_finish(struct db *db, const char *id, const char *key, int64_t bytes, const char *error)
-    __attribute__((nonnull(1, 2)));
+ * with error (NULL key).  Returns DB_ERROR on a database error. */
+enum db_status exp_finish(struct db *db, const char *id, const char *key, int64_t bytes,
+                          const char *error) __attribute__((nonnull(1, 2), warn_unused_result));
 
 /* The conversation as an export shows it: {"title", "author" (the
  * owner's name), "created_at", "shared_by" (the owner's name, through a
@@ -98,12 +98,14 @@ bool exp_finish(struct db *db, const char *id, const char *key, int64_t bytes, c
 enum db_status exp_conversation(struct db *db, const char *conv_id, const char *share_id,
                                 json_object **out) __attribute__((nonnull(1, 2, 4)));
 
-/* LISTENs on EXP_CHANNEL (the job process).  False on a database error. */
-bool exp_listen(struct db *db) __attribute__((nonnull));
+/* LISTENs on EXP_CHANNEL (the job process).  Returns DB_OK, or DB_ERROR on a
+ * database error. */
+enum db_status exp_listen(struct db *db) __attribute__((nonnull, warn_unused_result));
 
 /* For `plccoach export`: records export.create by the command line (no
- * actor) for conv_id in format. */
-bool exp_audit_cli(struct db *db, const char *conv_id, const char *format) __attribute__((nonnull));
+ * actor) for conv_id in format.  Returns DB_OK, or DB_ERROR (logged). */
+enum db_status exp_audit_cli(struct db *db, const char *conv_id, const char *format)
+    __attribute__((nonnull, warn_unused_result));
 
 /* One file to delete: an export that expired (drop false: the row stays
  * EXP_KEEP_DAYS more, so it answers 410), or whose conversation,
@@ -119,7 +121,8 @@ enum db_status exp_sweep_list(struct db *db, struct exp_sweep *items, size_t max
     __attribute__((nonnull));
 
 /* Records that the file of a swept export is gone: deletes the row when
- * item->drop, else forgets its key. */
-bool exp_sweep_forget(struct db *db, const struct exp_sweep *item) __attribute__((nonnull));
+ * item->drop, else forgets its key.  Returns DB_OK, or DB_ERROR (logged). */
+enum db_status exp_sweep_forget(struct db *db, const struct exp_sweep *item)
+    __attribute__((nonnull, warn_unused_result));
 
 #endif

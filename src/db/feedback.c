@@ -239,7 +239,7 @@ enum db_status feedback_resolve(struct db *db, const char *admin_id, const char 
     detail = json_object_new_object();
     json_object_object_add(detail, "flagged_by", json_object_new_string(PQgetvalue(res, 0, 0)));
     PQclear(res);
-    if (!audit_record(db, admin_id, "feedback.resolve", "feedback", message_id, ip, detail))
+    if (audit_write(db, admin_id, "feedback.resolve", "feedback", message_id, ip, detail) != DB_OK)
         return db_rollback(db, NULL, DB_ERROR);
     if (!store_tx(db, "COMMIT"))
         return DB_ERROR;

@@ -42,21 +42,21 @@ enum db_status job_enqueue(struct db *db, const char *path, const char *filename
     detail = json_object_new_object();
     json_object_object_add(detail, "filename", json_object_new_string(filename));
     json_object_object_add(detail, "sha256", json_object_new_string(sha256));
-    if (audit_record(db, created_by, "book.upload", "job", id_out, ip, detail)
+    if (audit_write(db, created_by, "book.upload", "job", id_out, ip, detail) == DB_OK
         && store_tx(db, "COMMIT"))
         return DB_OK;
     id_out[0] = '\0';
     return db_rollback(db, NULL, DB_ERROR);
 }
 
-bool job_listen(struct db *db)
+enum db_status job_listen(struct db *db)
 {
     PGresult *res = db_exec(db, "LISTEN " JOB_CHANNEL, 0, NULL, true);
 
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     PQclear(res);
-    return true;
+    return DB_OK;
 }
 
 #define JOB_COLUMNS                                                                                \
@@ -145,7 +145,8 @@ enum db_status job_claim(struct db *db, struct ingest_job *job)
     "  AND (o.status IN ('queued', 'running') OR (o.status = 'done' AND o.book_id IS NOT NULL))) " \
     "AND NOT EXISTS (SELECT 1 FROM books b WHERE b.source_uri = " j ".path)"
 
-bool job_finish(struct db *db, const char *id, const char *book_id, const char *error, bool *orphan)
+enum db_status job_finish(struct db *db, const char *id, const char *book_id, const char *error,
+                          bool *orphan)
 {
     const char *params[3] = {id, book_id, error};
     PGresult *res = db_exec(db,
@@ -158,14 +159,15 @@ bool job_finish(struct db *db, const char *id, const char *book_id, const char *
     if (orphan != NULL)
         *orphan = false;
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     if (orphan != NULL && PQntuples(res) == 1)
         *orphan = PQgetvalue(res, 0, 0)[0] == 't';
     PQclear(res);
-    return true;
+    return DB_OK;
 }
 
-bool job_retry_later(struct db *db, const char *id, const char *error, bool *requeued, bool *orphan)
+enum db_status job_retry_later(struct db *db, const char *id, const char *error, bool *requeued,
+                               bool *orphan)
 {
     char attempts[16];
     const char *params[3] = {id, error, attempts};
@@ -182,10 +184,10 @@ bool job_retry_later(struct db *db, const char *id, const char *error, bool *req
                   "WHERE id = $1 AND status = 'running' AND attempts < $3::int RETURNING id",
                   3, params, false);
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     *requeued = PQntuples(res) == 1;
     PQclear(res);
-    return *requeued || job_finish(db, id, NULL, error, orphan);
+    return *requeued ? DB_OK : job_finish(db, id, NULL, error, orphan);
 }
 
 enum db_status job_delete_failed(struct db *db, const char *id, const char *actor_id,
@@ -219,7 +221,7 @@ enum db_status job_delete_failed(struct db *db, const char *id, const char *acto
         json_object_put(detail);
     } else {
         PQclear(res);
-        if (audit_record(db, actor_id, "job.delete", "job", id, ip, detail)
+        if (audit_write(db, actor_id, "job.delete", "job", id, ip, detail) == DB_OK
             && store_tx(db, "COMMIT"))
             return DB_OK;
     }

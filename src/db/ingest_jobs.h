@@ -42,8 +42,8 @@ enum db_status job_enqueue(struct db *db, const char *path, const char *filename
     __attribute__((nonnull(1, 2, 3, 6, 8), warn_unused_result));
 
 /* Listens for JOB_CHANNEL on db's connection (the job process's wake-up).
- * Returns false on a database error. */
-bool job_listen(struct db *db) __attribute__((nonnull));
+ * Returns DB_ERROR on a database error. */
+enum db_status job_listen(struct db *db) __attribute__((nonnull, warn_unused_result));
 
 /* A job as the administration sees it (strings in the caller's arena;
  * NULL for what it lacks; times ISO 8601 UTC). */
@@ -72,16 +72,16 @@ enum db_status job_claim(struct db *db, struct ingest_job *job) __attribute__((n
  * book, no book ingested from it): the caller then deletes it from
  * storage, since an upload that never becomes a book would stay there
  * forever. */
-bool job_finish(struct db *db, const char *id, const char *book_id, const char *error, bool *orphan)
-    __attribute__((nonnull(1, 2)));
+enum db_status job_finish(struct db *db, const char *id, const char *book_id, const char *error,
+                          bool *orphan) __attribute__((nonnull(1, 2), warn_unused_result));
 
 /* Records a failure that may pass (the store or the embeddings service
  * unreachable): the job goes back to the queue with error, not to be taken
  * for attempts^2 minutes, while it has attempts left (*requeued true);
  * otherwise it fails with error (and *orphan as job_finish sets it).
- * Returns false on a database error. */
-bool job_retry_later(struct db *db, const char *id, const char *error, bool *requeued, bool *orphan)
-    __attribute__((nonnull));
+ * Returns DB_ERROR on a database error. */
+enum db_status job_retry_later(struct db *db, const char *id, const char *error, bool *requeued,
+                               bool *orphan) __attribute__((nonnull, warn_unused_result));
 
 /* Deletes failed job id (an admin clearing the list) and records
  * job.delete (actor actor_id, address ip; may be NULL) in the same

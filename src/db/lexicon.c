@@ -32,15 +32,16 @@ static void bytea_elem(struct buf *b, const unsigned char *data, size_t len)
     buf_putc(b, '"');
 }
 
-bool lexicon_put_book(struct db *db, const char *book_id, const struct lexicon_entry *entries,
-                      size_t n, int64_t chunks, int64_t length)
+enum db_status lexicon_put_book(struct db *db, const char *book_id,
+                                const struct lexicon_entry *entries, size_t n, int64_t chunks,
+                                int64_t length)
 {
     const char *params[4] = {book_id};
     char c[24], l[24];
     size_t i, j;
 
     if (!db_command(db, "DELETE FROM postings WHERE book_id = $1::uuid", 1, params))
-        return false;
+        return DB_ERROR;
     for (i = 0; i < n; i += LEXICON_BATCH) {
         size_t m = n - i < LEXICON_BATCH ? n - i : LEXICON_BATCH;
         struct buf terms = BUF_INIT, dfs = BUF_INIT, data = BUF_INIT;
@@ -72,15 +73,17 @@ bool lexicon_put_book(struct db *db, const char *book_id, const struct lexicon_e
         buf_free(&dfs);
         buf_free(&data);
         if (!ok)
-            return false;
+            return DB_ERROR;
     }
     snprintf(c, sizeof(c), "%lld", (long long)chunks);
     snprintf(l, sizeof(l), "%lld", (long long)length);
     params[1] = c;
     params[2] = l;
     return db_command(
-        db, "UPDATE books SET lex_chunks = $2::int, lex_length = $3::bigint WHERE id = $1", 3,
-        params);
+               db, "UPDATE books SET lex_chunks = $2::int, lex_length = $3::bigint WHERE id = $1",
+               3, params)
+               ? DB_OK
+               : DB_ERROR;
 }
 
 /* Appends v[0..n) as a bigint[] literal to b (empty). */
@@ -94,8 +97,8 @@ static void int64_array(struct buf *b, const int64_t *v, size_t n)
     buf_putc(b, '}');
 }
 
-bool lexicon_df(struct db *db, const char *const *terms, size_t n, struct lexicon_stats *st,
-                int64_t *df)
+enum db_status lexicon_df(struct db *db, const char *const *terms, size_t n,
+                          struct lexicon_stats *st, int64_t *df)
 {
     struct buf arr = BUF_INIT;
     const char *params[1];
@@ -115,7 +118,7 @@ bool lexicon_df(struct db *db, const char *const *terms, size_t n, struct lexico
         1, params, true);
     buf_free(&arr);
     if (r == NULL)
-        return false;
+        return DB_ERROR;
     for (row = 0; row < PQntuples(r); row++) {
         const char *i = db_value(r, row, 0);
         if (i == NULL) {
@@ -128,12 +131,12 @@ bool lexicon_df(struct db *db, const char *const *terms, size_t n, struct lexico
         }
     }
     PQclear(r);
-    return true;
+    return DB_OK;
 }
 
-bool lexicon_postings(struct db *db, const char *const *terms, const int64_t *df,
-                      const int64_t *cap, size_t n, size_t posting_bytes, struct arena *a,
-                      struct lexicon_list **out, size_t *nout)
+enum db_status lexicon_postings(struct db *db, const char *const *terms, const int64_t *df,
+                                const int64_t *cap, size_t n, size_t posting_bytes, struct arena *a,
+                                struct lexicon_list **out, size_t *nout)
 {
     struct buf t = BUF_INIT, d = BUF_INIT, c = BUF_INIT;
     const char *params[4];
@@ -144,7 +147,7 @@ bool lexicon_postings(struct db *db, const char *const *terms, const int64_t *df
     *out = NULL;
     *nout = 0;
     if (n == 0)
-        return true;
+        return DB_OK;
     db_text_array(&t, terms, n);
     int64_array(&d, df, n);
     int64_array(&c, cap, n);
@@ -168,7 +171,7 @@ bool lexicon_postings(struct db *db, const char *const *terms, const int64_t *df
     buf_free(&d);
     buf_free(&c);
     if (r == NULL)
-        return false;
+        return DB_ERROR;
     rows = (size_t)PQntuples(r);
     *out = arena_alloc(a, (rows ? rows : 1) * sizeof(**out));
     for (i = 0; i < rows; i++) {
@@ -190,7 +193,7 @@ bool lexicon_postings(struct db *db, const char *const *terms, const int64_t *df
     }
     *nout = k;
     PQclear(r);
-    return true;
+    return DB_OK;
 }
 
 /* A row of lexicon_similar()'s statement: (ordinal, term, df, sim). */
@@ -204,8 +207,9 @@ static void similar_row(struct arena *a, const PGresult *r, int i, size_t word, 
     s->similarity = strtod(PQgetvalue(r, i, 3), NULL);
 }
 
-bool lexicon_similar(struct db *db, const char *const *words, size_t n, double min_similarity,
-                     size_t per_word, struct arena *a, struct lexicon_similar **out, size_t *nout)
+enum db_status lexicon_similar(struct db *db, const char *const *words, size_t n,
+                               double min_similarity, size_t per_word, struct arena *a,
+                               struct lexicon_similar **out, size_t *nout)
 {
     char ms[32], pw[24];
     const char *params[3] = {NULL, ms, pw};
@@ -222,11 +226,12 @@ bool lexicon_similar(struct db *db, const char *const *words, size_t n, double m
                          "   WHERE p.term % u.w AND similarity(p.term, u.w) >= $2::float8"
                          "   GROUP BY p.term ORDER BY sim DESC, df DESC, p.term LIMIT $3::int) s",
                          words, n, 3, params, sizeof(**out), similar_row, nout);
-    return *out != NULL;
+    return *out != NULL ? DB_OK : DB_ERROR;
 }
 
-bool lexicon_passage_texts(struct db *db, const char *const *book_ids, const int *ordinals,
-                           size_t n, struct arena *a, const char **texts)
+enum db_status lexicon_passage_texts(struct db *db, const char *const *book_ids,
+                                     const int *ordinals, size_t n, struct arena *a,
+                                     const char **texts)
 {
     struct buf b = BUF_INIT, o = BUF_INIT;
     const char *params[2];
@@ -236,7 +241,7 @@ bool lexicon_passage_texts(struct db *db, const char *const *book_ids, const int
     for (i = 0; i < n; i++)
         texts[i] = NULL;
     if (n == 0)
-        return true;
+        return DB_OK;
     db_text_array(&b, book_ids, n);
     buf_putc(&o, '{');
     for (i = 0; i < n; i++)
@@ -251,17 +256,17 @@ bool lexicon_passage_texts(struct db *db, const char *const *book_ids, const int
     buf_free(&b);
     buf_free(&o);
     if (r == NULL)
-        return false;
+        return DB_ERROR;
     for (i = 0; i < (size_t)PQntuples(r); i++) {
         long long k = strtoll(PQgetvalue(r, (int)i, 0), NULL, 10);
         if (k >= 1 && (size_t)k <= n)
             texts[k - 1] = arena_strdup(a, PQgetvalue(r, (int)i, 1));
     }
     PQclear(r);
-    return true;
+    return DB_OK;
 }
 
-bool lexicon_books(struct db *db, struct arena *a, const char ***ids, size_t *n)
+enum db_status lexicon_books(struct db *db, struct arena *a, const char ***ids, size_t *n)
 {
     PGresult *r = db_exec(db, "SELECT id::text FROM books ORDER BY created_at, id", 0, NULL, true);
     size_t i;
@@ -269,17 +274,17 @@ bool lexicon_books(struct db *db, struct arena *a, const char ***ids, size_t *n)
     *ids = NULL;
     *n = 0;
     if (r == NULL)
-        return false;
+        return DB_ERROR;
     *n = (size_t)PQntuples(r);
     *ids = arena_alloc(a, (*n ? *n : 1) * sizeof(**ids));
     for (i = 0; i < *n; i++)
         (*ids)[i] = arena_strdup(a, PQgetvalue(r, (int)i, 0));
     PQclear(r);
-    return true;
+    return DB_OK;
 }
 
-bool lexicon_book_passages(struct db *db, const char *book_id, struct arena *a,
-                           struct lexicon_passage **out, size_t *n)
+enum db_status lexicon_book_passages(struct db *db, const char *book_id, struct arena *a,
+                                     struct lexicon_passage **out, size_t *n)
 {
     const char *params[1] = {book_id};
     PGresult *r = db_exec(db,
@@ -293,7 +298,7 @@ bool lexicon_book_passages(struct db *db, const char *book_id, struct arena *a,
     *out = NULL;
     *n = 0;
     if (r == NULL)
-        return false;
+        return DB_ERROR;
     *n = (size_t)PQntuples(r);
     *out = arena_alloc(a, (*n ? *n : 1) * sizeof(**out));
     for (i = 0; i < *n; i++) {
@@ -306,5 +311,5 @@ bool lexicon_book_passages(struct db *db, const char *book_id, struct arena *a,
         p->domains = arena_strdup(a, PQgetvalue(r, (int)i, 4));
     }
     PQclear(r);
-    return true;
+    return DB_OK;
 }

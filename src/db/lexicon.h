@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db/status.h"
+
 struct arena;
 struct db;
 
@@ -26,9 +28,10 @@ struct lexicon_entry {
 
 /* Replaces the book's postings with entries[0..n) and sets its statistics
  * (passages indexed, sum of their lengths), in the caller's transaction
- * when there is one.  Returns false when the database failed (logged). */
-bool lexicon_put_book(struct db *db, const char *book_id, const struct lexicon_entry *entries,
-                      size_t n, int64_t chunks, int64_t length) __attribute__((nonnull(1, 2)));
+ * when there is one.  Returns DB_ERROR when the database failed (logged). */
+enum db_status lexicon_put_book(struct db *db, const char *book_id,
+                                const struct lexicon_entry *entries, size_t n, int64_t chunks,
+                                int64_t length) __attribute__((nonnull(1, 2), warn_unused_result));
 
 /* The library's statistics. */
 struct lexicon_stats {
@@ -37,10 +40,11 @@ struct lexicon_stats {
 };
 
 /* Fills *st and df[i], the number of passages holding terms[i] (0 when
- * the library does not), in one statement.  Returns false when the
+ * the library does not), in one statement.  Returns DB_ERROR when the
  * database failed. */
-bool lexicon_df(struct db *db, const char *const *terms, size_t n, struct lexicon_stats *st,
-                int64_t *df) __attribute__((nonnull(1, 4)));
+enum db_status lexicon_df(struct db *db, const char *const *terms, size_t n,
+                          struct lexicon_stats *st, int64_t *df)
+    __attribute__((nonnull(1, 4), warn_unused_result));
 
 /* One (book, term) postings list as read. */
 struct lexicon_list {
@@ -56,10 +60,11 @@ struct lexicon_list {
  * each book's list only up to ceil(cap * book df / df) postings, its
  * best-impact ones (lists are stored best first).  posting_bytes is the
  * size of one posting.  Fills *out (in the arena) and *nout.  Returns
- * false when the database failed. */
-bool lexicon_postings(struct db *db, const char *const *terms, const int64_t *df,
-                      const int64_t *cap, size_t n, size_t posting_bytes, struct arena *a,
-                      struct lexicon_list **out, size_t *nout) __attribute__((nonnull));
+ * DB_ERROR when the database failed. */
+enum db_status lexicon_postings(struct db *db, const char *const *terms, const int64_t *df,
+                                const int64_t *cap, size_t n, size_t posting_bytes, struct arena *a,
+                                struct lexicon_list **out, size_t *nout)
+    __attribute__((nonnull, warn_unused_result));
 
 /* A vocabulary term like an unknown word. */
 struct lexicon_similar {
@@ -71,17 +76,20 @@ struct lexicon_similar {
 
 /* Finds, for each of words[0..n), the library's terms whose trigram
  * similarity to it is at least min_similarity (at most per_word each,
- * most similar first).  Fills *out (in the arena).  Returns false when
+ * most similar first).  Fills *out (in the arena).  Returns DB_ERROR when
  * the database failed. */
-bool lexicon_similar(struct db *db, const char *const *words, size_t n, double min_similarity,
-                     size_t per_word, struct arena *a, struct lexicon_similar **out, size_t *nout)
-    __attribute__((nonnull));
+enum db_status lexicon_similar(struct db *db, const char *const *words, size_t n,
+                               double min_similarity, size_t per_word, struct arena *a,
+                               struct lexicon_similar **out, size_t *nout)
+    __attribute__((nonnull, warn_unused_result));
 
 /* Sets texts[i] (in the arena) to the text of passage (book_ids[i],
- * ordinals[i]); NULL when there is none.  Returns false when the
+ * ordinals[i]); NULL when there is none.  Returns DB_ERROR when the
  * database failed. */
-bool lexicon_passage_texts(struct db *db, const char *const *book_ids, const int *ordinals,
-                           size_t n, struct arena *a, const char **texts) __attribute__((nonnull));
+enum db_status lexicon_passage_texts(struct db *db, const char *const *book_ids,
+                                     const int *ordinals, size_t n, struct arena *a,
+                                     const char **texts)
+    __attribute__((nonnull, warn_unused_result));
 
 /* A passage's fields, as the lexical index reads them back to rebuild
  * itself (plccoach reindex). */
@@ -92,11 +100,12 @@ struct lexicon_passage {
 };
 
 /* Lists the ids of every book (in the arena), oldest first. */
-bool lexicon_books(struct db *db, struct arena *a, const char ***ids, size_t *n)
-    __attribute__((nonnull));
+enum db_status lexicon_books(struct db *db, struct arena *a, const char ***ids, size_t *n)
+    __attribute__((nonnull, warn_unused_result));
 
 /* Reads a book's passages in order (into the arena). */
-bool lexicon_book_passages(struct db *db, const char *book_id, struct arena *a,
-                           struct lexicon_passage **out, size_t *n) __attribute__((nonnull));
+enum db_status lexicon_book_passages(struct db *db, const char *book_id, struct arena *a,
+                                     struct lexicon_passage **out, size_t *n)
+    __attribute__((nonnull, warn_unused_result));
 
 #endif

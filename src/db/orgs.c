@@ -147,11 +147,12 @@ static enum db_status finish(struct db *db, enum db_status st, const struct orgs
                              const char *action, const char *target_type, const char *target_id,
                              json_object *detail, char **id_out, char *err, size_t errlen)
 {
-    if (st == DB_OK && audit_record(db, who->id, action, target_type, target_id, who->ip, detail)
+    if (st == DB_OK
+        && audit_write(db, who->id, action, target_type, target_id, who->ip, detail) == DB_OK
         && store_tx(db, "COMMIT"))
         return DB_OK;
     if (st == DB_OK) {
-        detail = NULL; /* audit_record() took it */
+        detail = NULL; /* audit_write() took it */
         st = fail(err, errlen, "database unavailable", DB_ERROR);
     }
     if (detail != NULL)

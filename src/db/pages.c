@@ -14,8 +14,8 @@
 
 #define PAGES_BATCH 200 /* rows per INSERT */
 
-bool pages_put_book(struct db *db, const char *book_id, const char *const *labels,
-                    const char *const *texts, size_t n)
+enum db_status pages_put_book(struct db *db, const char *book_id, const char *const *labels,
+                              const char *const *texts, size_t n)
 {
     size_t i, j;
 
@@ -51,14 +51,14 @@ bool pages_put_book(struct db *db, const char *book_id, const char *const *label
         buf_free(&lab);
         buf_free(&txt);
         if (r == NULL)
-            return false;
+            return DB_ERROR;
         PQclear(r);
     }
-    return true;
+    return DB_OK;
 }
 
-bool sections_put_book(struct db *db, const char *book_id, const struct section_in *s, size_t n,
-                       char (*ids)[37])
+enum db_status sections_put_book(struct db *db, const char *book_id, const struct section_in *s,
+                                 size_t n, char (*ids)[37])
 {
     struct buf ch = BUF_INIT, ord = BUF_INIT, tit = BUF_INIT, lvl = BUF_INIT, lab = BUF_INIT,
                pix = BUF_INIT;
@@ -69,7 +69,7 @@ bool sections_put_book(struct db *db, const char *book_id, const struct section_
     bool ok = true;
 
     if (n == 0)
-        return true;
+        return DB_OK;
     for (i = 0; i < 6; i++)
         buf_putc(cols[i], '{');
     for (i = 0; i < n; i++) {
@@ -99,7 +99,7 @@ bool sections_put_book(struct db *db, const char *book_id, const struct section_
     for (i = 0; i < 6; i++)
         buf_free(cols[i]);
     if (r == NULL)
-        return false;
+        return DB_ERROR;
     if ((size_t)PQntuples(r) != n)
         ok = false;
     for (i = 0; ok && i < n; i++) {
@@ -110,11 +110,11 @@ bool sections_put_book(struct db *db, const char *book_id, const struct section_
             snprintf(ids[o], 37, "%s", PQgetvalue(r, (int)i, 1));
     }
     PQclear(r);
-    return ok;
+    return ok ? DB_OK : DB_ERROR;
 }
 
-bool sections_of_chapter(struct db *db, const char *chapter_id, struct arena *a,
-                         struct section_row **out, size_t *n)
+enum db_status sections_of_chapter(struct db *db, const char *chapter_id, struct arena *a,
+                                   struct section_row **out, size_t *n)
 {
     const char *params[1] = {chapter_id};
     PGresult *r;
@@ -127,7 +127,7 @@ bool sections_of_chapter(struct db *db, const char *chapter_id, struct arena *a,
                 " WHERE chapter_id = $1::uuid ORDER BY ordinal",
                 1, params, true);
     if (r == NULL)
-        return false;
+        return DB_ERROR;
     *n = (size_t)PQntuples(r);
     *out = arena_alloc(a, (*n ? *n : 1) * sizeof(**out));
     for (i = 0; i < *n; i++) {
@@ -139,10 +139,10 @@ bool sections_of_chapter(struct db *db, const char *chapter_id, struct arena *a,
         s->page_index = atoi(PQgetvalue(r, (int)i, 4));
     }
     PQclear(r);
-    return true;
+    return DB_OK;
 }
 
-bool pages_all(struct db *db, struct arena *a, struct page_row **out, size_t *n)
+enum db_status pages_all(struct db *db, struct arena *a, struct page_row **out, size_t *n)
 {
     PGresult *r = db_exec(db,
                           "SELECT p.book_id::text, b.title, p.label, p.text, p.page_index"
@@ -154,7 +154,7 @@ bool pages_all(struct db *db, struct arena *a, struct page_row **out, size_t *n)
     *out = NULL;
     *n = 0;
     if (r == NULL)
-        return false;
+        return DB_ERROR;
     *n = (size_t)PQntuples(r);
     *out = arena_alloc(a, (*n ? *n : 1) * sizeof(**out));
     for (i = 0; i < *n; i++) {
@@ -166,11 +166,11 @@ bool pages_all(struct db *db, struct arena *a, struct page_row **out, size_t *n)
         p->page_index = atoi(PQgetvalue(r, (int)i, 4));
     }
     PQclear(r);
-    return true;
+    return DB_OK;
 }
 
-bool pages_by_label(struct db *db, struct arena *a, const char *title, const char *label,
-                    struct page_place **out, size_t *n)
+enum db_status pages_by_label(struct db *db, struct arena *a, const char *title, const char *label,
+                              struct page_place **out, size_t *n)
 {
     static const char *const sql =
         "SELECT b.id, x.i FROM books b CROSS JOIN LATERAL ("
@@ -189,7 +189,7 @@ bool pages_by_label(struct db *db, struct arena *a, const char *title, const cha
     *out = NULL;
     *n = 0;
     if (r == NULL)
-        return false;
+        return DB_ERROR;
     *n = (size_t)PQntuples(r);
     *out = arena_alloc(a, (*n ? *n : 1) * sizeof(**out));
     for (i = 0; i < *n; i++) {
@@ -197,11 +197,11 @@ bool pages_by_label(struct db *db, struct arena *a, const char *title, const cha
         (*out)[i].index = atoi(PQgetvalue(r, (int)i, 1));
     }
     PQclear(r);
-    return true;
+    return DB_OK;
 }
 
-bool pages_text(struct db *db, const char *book_id, int from, int to, struct arena *a,
-                const char **text)
+enum db_status pages_text(struct db *db, const char *book_id, int from, int to, struct arena *a,
+                          const char **text)
 {
     char f[24], t[24];
     const char *params[3] = {book_id, f, t};
@@ -215,14 +215,14 @@ bool pages_text(struct db *db, const char *book_id, int from, int to, struct are
                 " WHERE book_id = $1::uuid AND page_index BETWEEN $2::int AND $3::int",
                 3, params, true);
     if (r == NULL)
-        return false;
+        return DB_ERROR;
     *text = arena_strdup(a, PQgetvalue(r, 0, 0));
     PQclear(r);
-    return true;
+    return DB_OK;
 }
 
-bool pages_chunk_span(struct db *db, const char *chunk_id, struct arena *a, const char **book_id,
-                      int *from, int *to)
+enum db_status pages_chunk_span(struct db *db, const char *chunk_id, struct arena *a,
+                                const char **book_id, int *from, int *to)
 {
     const char *params[1] = {chunk_id};
     PGresult *r;
@@ -234,14 +234,14 @@ bool pages_chunk_span(struct db *db, const char *chunk_id, struct arena *a, cons
                 " WHERE id = $1::uuid",
                 1, params, true);
     if (r == NULL)
-        return false;
+        return DB_ERROR;
     if (PQntuples(r) == 1) {
         *book_id = arena_strdup(a, PQgetvalue(r, 0, 0));
         *from = atoi(PQgetvalue(r, 0, 1));
         *to = atoi(PQgetvalue(r, 0, 2));
     }
     PQclear(r);
-    return true;
+    return DB_OK;
 }
 
 /* One row per (passage asked for, passage on its pages): the asked
@@ -260,8 +260,8 @@ static const char *const around_sql =
     "  AND n.chapter_id IS NOT DISTINCT FROM h.chapter_id"
     " ORDER BY h.i, n.ordinal";
 
-bool pages_around(struct db *db, const char *const *chunk_ids, size_t n, struct arena *a,
-                  struct page_around *out)
+enum db_status pages_around(struct db *db, const char *const *chunk_ids, size_t n, struct arena *a,
+                            struct page_around *out)
 {
     struct buf ids = BUF_INIT;
     char around[24];
@@ -271,7 +271,7 @@ bool pages_around(struct db *db, const char *const *chunk_ids, size_t n, struct 
 
     memset(out, 0, n * sizeof(*out));
     if (n == 0)
-        return true;
+        return DB_OK;
     buf_putc(&ids, '{');
     for (i = 0; i < n; i++)
         db_array_elem(&ids, chunk_ids[i]);
@@ -282,7 +282,7 @@ bool pages_around(struct db *db, const char *const *chunk_ids, size_t n, struct 
     r = db_exec(db, around_sql, 2, params, true);
     buf_free(&ids);
     if (r == NULL)
-        return false;
+        return DB_ERROR;
     rows = (size_t)PQntuples(r);
     for (first = 0; first < rows;) {
         long at = strtol(PQgetvalue(r, (int)first, 0), NULL, 10) - 1;
@@ -306,5 +306,5 @@ bool pages_around(struct db *db, const char *const *chunk_ids, size_t n, struct 
         first = end;
     }
     PQclear(r);
-    return true;
+    return DB_OK;
 }

@@ -15,7 +15,7 @@
 
 #define RELATED_BATCH 5000 /* rows per INSERT */
 
-bool related_replace(struct db *db, const struct related_row *rows, size_t n)
+enum db_status related_replace(struct db *db, const struct related_row *rows, size_t n)
 {
     size_t i, j;
     bool ok =
@@ -53,19 +53,19 @@ bool related_replace(struct db *db, const struct related_row *rows, size_t n)
         ok = db_command(db, "COMMIT", 0, NULL);
     if (!ok)
         (void)db_rollback(db, NULL, DB_ERROR);
-    return ok;
+    return ok ? DB_OK : DB_ERROR;
 }
 
-bool related_count(struct db *db, int64_t *n)
+enum db_status related_count(struct db *db, int64_t *n)
 {
     PGresult *r = db_exec(db, "SELECT count(*)::text FROM related_terms", 0, NULL, true);
 
     *n = 0;
     if (r == NULL)
-        return false;
+        return DB_ERROR;
     *n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
     PQclear(r);
-    return true;
+    return DB_OK;
 }
 
 /* A row of related_lookup()'s statement: (ordinal, term, rel, df). */
@@ -79,8 +79,9 @@ static void hit_row(struct arena *a, const PGresult *r, int i, size_t key, void 
     h->df = strtoll(PQgetvalue(r, i, 3), NULL, 10);
 }
 
-bool related_lookup(struct db *db, const char *const *keys, size_t n, int max_rel, size_t per_key,
-                    struct arena *a, struct related_hit **out, size_t *nout)
+enum db_status related_lookup(struct db *db, const char *const *keys, size_t n, int max_rel,
+                              size_t per_key, struct arena *a, struct related_hit **out,
+                              size_t *nout)
 {
     char mr[16], pk[24];
     const char *params[3] = {NULL, mr, pk};
@@ -97,5 +98,5 @@ bool related_lookup(struct db *db, const char *const *keys, size_t n, int max_re
                       "   WHERE rt.word = u.k AND rt.rel <= $2::int AND d.df > 0"
                       "   ORDER BY rt.rel, rt.term LIMIT $3::int) x",
                       keys, n, 3, params, sizeof(**out), hit_row, nout);
-    return *out != NULL;
+    return *out != NULL ? DB_OK : DB_ERROR;
 }

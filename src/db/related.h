@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db/status.h"
+
 struct arena;
 struct db;
 
@@ -22,13 +24,14 @@ struct related_row {
 };
 
 /* Replaces the whole table with rows[0..n) in one transaction.  Returns
- * false when the database failed (logged; the table is unchanged). */
-bool related_replace(struct db *db, const struct related_row *rows, size_t n)
-    __attribute__((nonnull(1)));
+ * DB_ERROR when the database failed (logged; the table is unchanged). */
+enum db_status related_replace(struct db *db, const struct related_row *rows, size_t n)
+    __attribute__((nonnull(1), warn_unused_result));
 
-/* Sets *n to the number of relations stored.  Returns false when the
+/* Sets *n to the number of relations stored.  Returns DB_ERROR when the
  * database failed. */
-bool related_count(struct db *db, int64_t *n) __attribute__((nonnull));
+enum db_status related_count(struct db *db, int64_t *n)
+    __attribute__((nonnull, warn_unused_result));
 
 /* A related term found for a key, with its document frequency. */
 struct related_hit {
@@ -41,9 +44,9 @@ struct related_hit {
 /* For each of keys[0..n), the related terms of relation <= max_rel that
  * some passage of the library holds, at most per_key of them (synonyms
  * first, then by term), in one statement.  Fills *out (in the arena).
- * Returns false when the database failed. */
-bool related_lookup(struct db *db, const char *const *keys, size_t n, int max_rel, size_t per_key,
-                    struct arena *a, struct related_hit **out, size_t *nout)
-    __attribute__((nonnull));
+ * Returns DB_ERROR when the database failed. */
+enum db_status related_lookup(struct db *db, const char *const *keys, size_t n, int max_rel,
+                              size_t per_key, struct arena *a, struct related_hit **out,
+                              size_t *nout) __attribute__((nonnull, warn_unused_result));
 
 #endif

@@ -45,7 +45,7 @@ static void quiet_notices(void *arg, const char *message)
     (void)message; /* "text-search query doesn't contain lexemes" and the like */
 }
 
-bool retrieval_prepare(struct db *db)
+enum db_status retrieval_prepare(struct db *db)
 {
     static const struct db *done_db;
     static unsigned done_generation;
@@ -53,21 +53,21 @@ bool retrieval_prepare(struct db *db)
     PGresult *r;
 
     if (conn == NULL)
-        return false;
+        return DB_ERROR;
     /* A reconnect may reuse the old PGconn's address: compare generations. */
     if (done_db == db && done_generation == db->generation)
-        return true;
+        return DB_OK;
     PQsetNoticeProcessor(conn, quiet_notices, NULL);
     r = db_exec(db,
                 "SELECT set_config('hnsw.ef_search', '100', false), "
                 "set_config('hnsw.iterative_scan', 'strict_order', false)",
                 0, NULL, true);
     if (r == NULL)
-        return false;
+        return DB_ERROR;
     PQclear(r);
     done_db = db;
     done_generation = db->generation;
-    return true;
+    return DB_OK;
 }
 
 /* Decodes pgvector's binary form (vector_send: int16 dimensions, int16
@@ -128,8 +128,8 @@ static void candidates_sql(struct buf *sql, bool vector, const char *vt, size_t 
         vt, dims);
 }
 
-bool retrieval_candidates(struct db *db, struct arena *a, const struct retrieval_query *q,
-                          struct passage_row **rows, size_t *n)
+enum db_status retrieval_candidates(struct db *db, struct arena *a, const struct retrieval_query *q,
+                                    struct passage_row **rows, size_t *n)
 {
     struct buf sql = BUF_INIT;
     const char *params[5];
@@ -155,7 +155,7 @@ bool retrieval_candidates(struct db *db, struct arena *a, const struct retrieval
     }
     buf_free(&sql);
     if (r == NULL)
-        return false;
+        return DB_ERROR;
     *n = (size_t)PQntuples(r);
     *rows = arena_alloc(a, (*n ? *n : 1) * sizeof(**rows));
     for (i = 0; i < *n; i++) {
@@ -184,11 +184,11 @@ bool retrieval_candidates(struct db *db, struct arena *a, const struct retrieval
         p->in_vector_list = strcmp(PQgetvalue(r, row, 16), "t") == 0;
     }
     PQclear(r);
-    return true;
+    return DB_OK;
 }
 
-bool retrieval_vectors(struct db *db, struct arena *a, const char *ids_literal, size_t dims,
-                       struct chunk_vector **rows, size_t *n)
+enum db_status retrieval_vectors(struct db *db, struct arena *a, const char *ids_literal,
+                                 size_t dims, struct chunk_vector **rows, size_t *n)
 {
     PGresult *r = db_exec_binary(db,
                                  "SELECT id::text, embedding::vector FROM chunks "
@@ -199,7 +199,7 @@ bool retrieval_vectors(struct db *db, struct arena *a, const char *ids_literal, 
     *rows = NULL;
     *n = 0;
     if (r == NULL)
-        return false;
+        return DB_ERROR;
     *n = (size_t)PQntuples(r);
     *rows = arena_alloc(a, (*n ? *n : 1) * sizeof(**rows));
     for (i = 0; i < *n; i++) {
@@ -211,5 +211,5 @@ bool retrieval_vectors(struct db *db, struct arena *a, const char *ids_literal, 
             v->vec = NULL;
     }
     PQclear(r);
-    return true;
+    return DB_OK;
 }

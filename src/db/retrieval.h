@@ -14,14 +14,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "db/status.h"
+
 struct arena;
 struct db;
 
 /* Sets the HNSW scan options once per connection (a larger candidate list
  * and iterative scans, so a domain filter still yields K rows) and
- * silences the text-search notices.  Returns false when the database
+ * silences the text-search notices.  Returns DB_ERROR when the database
  * failed. */
-bool retrieval_prepare(struct db *db) __attribute__((nonnull));
+enum db_status retrieval_prepare(struct db *db) __attribute__((nonnull, warn_unused_result));
 
 /* What the candidates are fetched for. */
 struct retrieval_query {
@@ -53,10 +55,11 @@ struct passage_row {
 };
 
 /* Fetches the candidates of q into *rows (n of them, in the arena), in
- * no particular order.  Returns false when the database failed
+ * no particular order.  Returns DB_ERROR when the database failed
  * (logged). */
-bool retrieval_candidates(struct db *db, struct arena *a, const struct retrieval_query *q,
-                          struct passage_row **rows, size_t *n) __attribute__((nonnull));
+enum db_status retrieval_candidates(struct db *db, struct arena *a, const struct retrieval_query *q,
+                                    struct passage_row **rows, size_t *n)
+    __attribute__((nonnull, warn_unused_result));
 
 /* A chunk's embedding: vec (dims floats, in the arena) is NULL when it is
  * not exactly dims finite values. */
@@ -68,8 +71,9 @@ struct chunk_vector {
 /* Fetches, in binary (a tenth of the bytes of the text form, and no float
  * parsing), the embeddings of the chunks whose ids the uuid[] literal
  * ids_literal lists and that have one, into *rows (n of them, in the
- * arena).  Returns false when the database failed (logged). */
-bool retrieval_vectors(struct db *db, struct arena *a, const char *ids_literal, size_t dims,
-                       struct chunk_vector **rows, size_t *n) __attribute__((nonnull));
+ * arena).  Returns DB_ERROR when the database failed (logged). */
+enum db_status retrieval_vectors(struct db *db, struct arena *a, const char *ids_literal,
+                                 size_t dims, struct chunk_vector **rows, size_t *n)
+    __attribute__((nonnull, warn_unused_result));
 
 #endif

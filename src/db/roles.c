@@ -133,9 +133,9 @@ static const char PRIVILEGES[] =
     "app); END IF; "
     "PERFORM set_config('plccoach.moved', moved::text, true); END $$";
 
-bool db_roles_setup(PGconn *conn, const char *app_role, const char *app_password,
-                    const char *migrate_role, const char *migrate_password,
-                    struct db_roles_report *report, char *err, size_t errlen)
+enum db_status db_roles_setup(PGconn *conn, const char *app_role, const char *app_password,
+                              const char *migrate_role, const char *migrate_password,
+                              struct db_roles_report *report, char *err, size_t errlen)
 {
     const char *me = PQuser(conn), *names[2] = {app_role, migrate_role};
     PGresult *res;
@@ -144,17 +144,17 @@ bool db_roles_setup(PGconn *conn, const char *app_role, const char *app_password
     memset(report, 0, sizeof(*report));
     if (!db_role_name_valid(app_role) || !db_role_name_valid(migrate_role)) {
         snprintf(err, errlen, "role names are lower-case letters, digits and _ (at most 63)");
-        return false;
+        return DB_INVALID;
     }
     if (strcmp(app_role, migrate_role) == 0 || (me != NULL && strcmp(me, app_role) == 0)
         || (me != NULL && strcmp(me, migrate_role) == 0)) {
         snprintf(err, errlen,
                  "the application role, the migration role and the connected (master) user "
                  "must be three different roles");
-        return false;
+        return DB_INVALID;
     }
     if (!run_ok(conn, "BEGIN", 0, NULL, err, errlen))
-        return false;
+        return DB_ERROR;
     ok = run_ok(conn, "CREATE EXTENSION IF NOT EXISTS vector", 0, NULL, err, errlen);
     if (ok) {
         res = run(conn,
@@ -181,8 +181,10 @@ bool db_roles_setup(PGconn *conn, const char *app_role, const char *app_password
             report->objects_moved = strtol(PQgetvalue(res, 0, 0), NULL, 10);
         PQclear(res);
     }
+    if (ok && run_ok(conn, "COMMIT", 0, NULL, err, errlen))
+        return DB_OK;
     if (ok)
-        return run_ok(conn, "COMMIT", 0, NULL, err, errlen);
+        return DB_ERROR; /* the COMMIT failed: the transaction is over */
     PQclear(PQexec(conn, "ROLLBACK"));
-    return false;
+    return DB_ERROR;
 }

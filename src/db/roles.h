@@ -27,6 +27,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "db/status.h"
+
 struct db_roles_report {
     bool app_created;     /* false: it existed, its password was reset */
     bool migrate_created; /* likewise */
@@ -40,11 +42,12 @@ bool db_role_name_valid(const char *name) __attribute__((nonnull));
 
 /* Sets the two roles up on conn (the master user's connection; see
  * above).  The two names must be valid, different, and neither the
- * connected user.  Returns false with a message in err (errlen bytes) and
- * changes nothing when anything fails. */
-bool db_roles_setup(PGconn *conn, const char *app_role, const char *app_password,
-                    const char *migrate_role, const char *migrate_password,
-                    struct db_roles_report *report, char *err, size_t errlen)
+ * connected user.  Returns DB_OK; DB_INVALID when the names are not
+ * (nothing sent); DB_ERROR when the database failed.  Either failure puts a
+ * message in err (errlen bytes) and changes nothing. */
+enum db_status db_roles_setup(PGconn *conn, const char *app_role, const char *app_password,
+                              const char *migrate_role, const char *migrate_password,
+                              struct db_roles_report *report, char *err, size_t errlen)
     __attribute__((nonnull, warn_unused_result));
 
 #endif

@@ -76,7 +76,8 @@ enum db_status share_create(struct db *db, const char *user_id, const char *conv
     json_object_object_add(detail, "expires_in_days",
                            days > 0 ? json_object_new_int64(days) : NULL);
     json_object_object_add(detail, "live", json_object_new_boolean(live));
-    if (!audit_record(db, user_id, "share.create", "share", PQgetvalue(res, 0, 0), ip, detail))
+    if (audit_write(db, user_id, "share.create", "share", PQgetvalue(res, 0, 0), ip, detail)
+        != DB_OK)
         return db_rollback(db, res, DB_ERROR);
     if (!store_tx(db, "COMMIT")) {
         PQclear(res);
@@ -141,7 +142,7 @@ enum db_status share_revoke(struct db *db, const char *user_id, const char *conv
         return db_rollback(db, NULL, DB_ERROR);
     detail = json_object_new_object();
     json_object_object_add(detail, "conversation_id", json_object_new_string(conv_id));
-    if (!audit_record(db, user_id, "share.revoke", "share", share_id, ip, detail))
+    if (audit_write(db, user_id, "share.revoke", "share", share_id, ip, detail) != DB_OK)
         return db_rollback(db, NULL, DB_ERROR);
     return store_tx(db, "COMMIT") ? DB_OK : DB_ERROR;
 }
@@ -240,7 +241,7 @@ static bool copy_rows(struct db *db, const char *user_id, const char *token_hash
     detail = json_object_new_object();
     json_object_object_add(detail, "share_id", json_object_new_string(share_id));
     json_object_object_add(detail, "from_conversation_id", json_object_new_string(from_id));
-    if (!audit_record(db, user_id, "share.copy", "conversation", *conv_id_out, ip, detail))
+    if (audit_write(db, user_id, "share.copy", "conversation", *conv_id_out, ip, detail) != DB_OK)
         return false;
     *st = DB_OK;
     return true;

@@ -67,7 +67,7 @@ enum db_status signin_link_create(struct db *db, const char *user_id, const char
     detail = json_object_new_object();
     json_object_object_add(detail, "via", json_object_new_string(via));
     json_object_object_add(detail, "expires_at", json_object_new_string(out->expires_at));
-    if (!audit_record(db, actor_id, "signin_link.create", "user", out->user_id, ip, detail))
+    if (audit_write(db, actor_id, "signin_link.create", "user", out->user_id, ip, detail) != DB_OK)
         return db_rollback(db, NULL, DB_ERROR);
     return store_tx(db, "COMMIT") ? DB_OK : DB_ERROR;
 }
@@ -99,7 +99,7 @@ enum db_status signin_link_use(struct db *db, const char *token_hash, const char
     PQclear(res);
     detail = json_object_new_object();
     json_object_object_add(detail, "method", json_object_new_string("link"));
-    if (!audit_record(db, user_id, "login.success", "user", user_id, ip, detail))
+    if (audit_write(db, user_id, "login.success", "user", user_id, ip, detail) != DB_OK)
         return db_rollback(db, NULL, DB_ERROR);
     if (!store_tx(db, "COMMIT")) {
         user_id[0] = '\0';

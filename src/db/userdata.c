@@ -98,11 +98,6 @@ enum db_status userdata_begin(struct db *db)
     return store_tx(db, "BEGIN ISOLATION LEVEL REPEATABLE READ") ? DB_OK : DB_ERROR;
 }
 
-void userdata_rollback(struct db *db)
-{
-    (void)store_tx(db, "ROLLBACK");
-}
-
 /* Runs sql ($1 user) and copies its single text value into a. */
 static enum db_status one_text(struct db *db, struct arena *a, const char *sql, const char *user_id,
                                const char **out)
@@ -182,7 +177,7 @@ enum db_status userdata_commit(struct db *db, const char *user_id, const char *a
         json_object_new_string(strcmp(user_id, actor_id) == 0 ? "self" : "admin"));
     json_object_object_add(detail, "conversations", json_object_new_int64((int64_t)conversations));
     json_object_object_add(detail, "bytes", json_object_new_int64((int64_t)bytes));
-    if (!audit_record(db, actor_id, "user.export", "user", user_id, ip, detail))
+    if (audit_write(db, actor_id, "user.export", "user", user_id, ip, detail) != DB_OK)
         return db_rollback(db, NULL, DB_ERROR);
     return store_tx(db, "COMMIT") ? DB_OK : DB_ERROR;
 }
@@ -254,9 +249,7 @@ enum db_status userdata_erase(struct db *db, const char *user_id, const char *ac
                   1, &user_id, false);
     if (res == NULL || PQntuples(res) != 1) {
         enum db_status st = res == NULL ? DB_ERROR : DB_NOT_FOUND;
-        PQclear(res);
-        userdata_rollback(db);
-        return st;
+        return db_rollback(db, res, st);
     }
     snprintf(email, sizeof(email), "%s", PQgetvalue(res, 0, 0));
     snprintf(erasure_id, 37, "%s", PQgetvalue(res, 0, 1));
@@ -298,13 +291,13 @@ enum db_status userdata_erase(struct db *db, const char *user_id, const char *ac
     json_object_object_add(detail, "sessions", json_object_new_int64(counts->sessions));
     json_object_object_add(detail, "identities", json_object_new_int64(counts->identities));
     json_object_object_add(detail, "exports", json_object_new_int64(counts->exports));
-    if (!audit_record(db, actor_id, "user.erase", "erased_user", erasure_id, ip, detail))
+    if (audit_write(db, actor_id, "user.erase", "erased_user", erasure_id, ip, detail) != DB_OK)
         goto fail;
     if (!store_tx(db, "COMMIT"))
         return DB_ERROR;
     return DB_OK;
 fail:
-    userdata_rollback(db);
+    (void)db_rollback(db, NULL, DB_ERROR);
     memset(counts, 0, sizeof(*counts));
     return DB_ERROR;
 }
@@ -326,8 +319,8 @@ fail:
     "SELECT count(*), coalesce(sum(n), 0), (SELECT count(*) FROM ex) FROM gone"
 /* clang-format on */
 
-bool userdata_retention_batch(struct db *db, int64_t days, int64_t limit, int64_t *conversations,
-                              int64_t *messages)
+enum db_status userdata_retention_batch(struct db *db, int64_t days, int64_t limit,
+                                        int64_t *conversations, int64_t *messages)
 {
     int64_t exports;
     char d[24], l[24];
@@ -339,47 +332,47 @@ bool userdata_retention_batch(struct db *db, int64_t days, int64_t limit, int64_
     snprintf(d, sizeof(d), "%lld", (long long)days);
     snprintf(l, sizeof(l), "%lld", (long long)limit);
     if (!store_tx(db, "BEGIN"))
-        return false;
+        return DB_ERROR;
     /* Retention deletes flags with their conversations: no copy is kept
      * (sql/060_flags_outlive.sql reads this setting). */
     res = db_exec(db, "SELECT set_config('plccoach.retention', 'on', true)", 0, NULL, false);
     if (res == NULL) {
-        userdata_rollback(db);
-        return false;
+        (void)db_rollback(db, NULL, DB_ERROR);
+        return DB_ERROR;
     }
     PQclear(res);
     res = db_exec(db, RETENTION_SQL, 2, params, false);
     if (res == NULL) {
-        userdata_rollback(db);
-        return false;
+        (void)db_rollback(db, NULL, DB_ERROR);
+        return DB_ERROR;
     }
     *conversations = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     *messages = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
     exports = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
     PQclear(res);
     if (*conversations == 0) {
-        userdata_rollback(db);
-        return true;
+        (void)db_rollback(db, NULL, DB_ERROR);
+        return DB_OK;
     }
     detail = json_object_new_object();
     json_object_object_add(detail, "days", json_object_new_int64(days));
     json_object_object_add(detail, "conversations", json_object_new_int64(*conversations));
     json_object_object_add(detail, "messages", json_object_new_int64(*messages));
     json_object_object_add(detail, "exports", json_object_new_int64(exports));
-    if (!audit_record(db, NULL, "retention.delete", NULL, NULL, NULL, detail)) {
-        userdata_rollback(db);
+    if (audit_write(db, NULL, "retention.delete", NULL, NULL, NULL, detail) != DB_OK) {
+        (void)db_rollback(db, NULL, DB_ERROR);
         *conversations = *messages = 0;
-        return false;
+        return DB_ERROR;
     }
     if (!store_tx(db, "COMMIT")) {
         *conversations = *messages = 0;
-        return false;
+        return DB_ERROR;
     }
-    return true;
+    return DB_OK;
 }
 
-bool deletions_pending(struct db *db, struct arena *a, size_t limit, struct pending_file **out,
-                       size_t *n)
+enum db_status deletions_pending(struct db *db, struct arena *a, size_t limit,
+                                 struct pending_file **out, size_t *n)
 {
     char l[24];
     const char *p = l;
@@ -394,7 +387,7 @@ bool deletions_pending(struct db *db, struct arena *a, size_t limit, struct pend
                   "LIMIT $1::integer",
                   1, &p, true);
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     *out = arena_alloc(a, (size_t)(PQntuples(res) ? PQntuples(res) : 1) * sizeof(**out));
     for (i = 0; i < PQntuples(res); i++) {
         (*out)[i].id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
@@ -403,10 +396,10 @@ bool deletions_pending(struct db *db, struct arena *a, size_t limit, struct pend
     }
     *n = (size_t)PQntuples(res);
     PQclear(res);
-    return true;
+    return DB_OK;
 }
 
-bool deletions_done(struct db *db, int64_t id, bool done)
+enum db_status deletions_done(struct db *db, int64_t id, bool done)
 {
     char s[24];
     const char *p = s;
@@ -419,12 +412,12 @@ bool deletions_done(struct db *db, int64_t id, bool done)
                      : "UPDATE storage_deletions SET attempts = attempts + 1 WHERE id = $1::bigint",
                 1, &p, true);
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     PQclear(res);
-    return true;
+    return DB_OK;
 }
 
-bool maintenance_claim(struct db *db, const char *name, int64_t every_s, bool *claimed)
+enum db_status maintenance_claim(struct db *db, const char *name, int64_t every_s, bool *claimed)
 {
     char s[24];
     const char *params[2] = {name, s};
@@ -439,8 +432,8 @@ bool maintenance_claim(struct db *db, const char *name, int64_t every_s, bool *c
                   "RETURNING 1",
                   2, params, false);
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     *claimed = PQntuples(res) == 1;
     PQclear(res);
-    return true;
+    return DB_OK;
 }

@@ -44,7 +44,8 @@ struct userdata_conversation {
     const char *json; /* {id, title, created_at, updated_at, archived_at, messages: [...]} */
 };
 
-/* Starts the export's snapshot.  Returns DB_OK or DB_ERROR (logged). */
+/* Starts the export's snapshot.  Returns DB_OK or DB_ERROR (logged); db_rollback()
+ * ends it without recording anything. */
 enum db_status userdata_begin(struct db *db) __attribute__((nonnull));
 
 /* Reads the documents of user_id (the snapshot must be begun).  Returns
@@ -65,9 +66,6 @@ enum db_status userdata_conversation(struct db *db, struct arena *a, const char 
 enum db_status userdata_commit(struct db *db, const char *user_id, const char *actor_id,
                                const char *ip, size_t conversations, size_t bytes)
     __attribute__((nonnull(1, 2, 3)));
-
-/* Ends the snapshot without recording anything. */
-void userdata_rollback(struct db *db) __attribute__((nonnull));
 
 /* What an erasure deleted. */
 struct erase_counts {
@@ -91,10 +89,11 @@ enum db_status userdata_erase(struct db *db, const char *user_id, const char *ac
  * ago (oldest first, skipping any another transaction holds), queues
  * their export files, and records retention.delete with the counts in
  * the same transaction.  *conversations and *messages receive what was
- * deleted (0 when nothing was old enough).  Returns false (logged) on a
+ * deleted (0 when nothing was old enough).  Returns DB_ERROR (logged) on a
  * database error. */
-bool userdata_retention_batch(struct db *db, int64_t days, int64_t limit, int64_t *conversations,
-                              int64_t *messages) __attribute__((nonnull));
+enum db_status userdata_retention_batch(struct db *db, int64_t days, int64_t limit,
+                                        int64_t *conversations, int64_t *messages)
+    __attribute__((nonnull, warn_unused_result));
 
 /* A stored file waiting to be deleted. */
 struct pending_file {
@@ -104,17 +103,20 @@ struct pending_file {
 };
 
 /* Reads at most limit queued files, fewest attempts first (strings in
- * a).  Returns false (logged) on a database error. */
-bool deletions_pending(struct db *db, struct arena *a, size_t limit, struct pending_file **out,
-                       size_t *n) __attribute__((nonnull));
+ * a).  Returns DB_ERROR (logged) on a database error. */
+enum db_status deletions_pending(struct db *db, struct arena *a, size_t limit,
+                                 struct pending_file **out, size_t *n)
+    __attribute__((nonnull, warn_unused_result));
 
-/* Forgets a queued file once deleted (done), or counts a failed attempt. */
-bool deletions_done(struct db *db, int64_t id, bool done) __attribute__((nonnull));
+/* Forgets a queued file once deleted (done), or counts a failed attempt.
+ * Returns DB_OK, or DB_ERROR (logged). */
+enum db_status deletions_done(struct db *db, int64_t id, bool done)
+    __attribute__((nonnull, warn_unused_result));
 
 /* Claims the daily task name: true in *claimed when it last ran more than
  * every_s seconds ago (or never) and this caller is the one that moved
- * its time.  Returns false (logged) on a database error. */
-bool maintenance_claim(struct db *db, const char *name, int64_t every_s, bool *claimed)
-    __attribute__((nonnull));
+ * its time.  Returns DB_ERROR (logged) on a database error. */
+enum db_status maintenance_claim(struct db *db, const char *name, int64_t every_s, bool *claimed)
+    __attribute__((nonnull, warn_unused_result));
 
 #endif

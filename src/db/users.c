@@ -112,7 +112,7 @@ enum db_status user_create_local(struct db *db, const char *email, const char *n
     detail = json_object_new_object();
     json_object_object_add(detail, "role", json_object_new_string(role));
     json_object_object_add(detail, "via", json_object_new_string(via));
-    if (!audit_record(db, actor_id, "user.create", "user", *id, ip, detail)
+    if (audit_write(db, actor_id, "user.create", "user", *id, ip, detail) != DB_OK
         || !store_tx(db, "COMMIT")) {
         free(*id);
         *id = NULL;
@@ -167,8 +167,9 @@ enum db_status user_password_store(struct db *db, const char *user_id, const cha
         return db_rollback(db, NULL, DB_ERROR);
     detail = json_object_new_object();
     json_object_object_add(detail, "other_sessions_ended", json_object_new_boolean(1));
-    if (!audit_record(db, user_id, first ? "password.set" : "password.change", "user", user_id, ip,
-                      detail)
+    if (audit_write(db, user_id, first ? "password.set" : "password.change", "user", user_id, ip,
+                    detail)
+            != DB_OK
         || !store_tx(db, "COMMIT"))
         return db_rollback(db, NULL, DB_ERROR);
     return DB_OK;
@@ -262,7 +263,7 @@ static bool admin_update_tx(struct db *db, const struct user_change *c, const ch
         detail = json_object_new_object();
         json_object_object_add(detail, "from", json_object_new_string(PQgetvalue(res, 0, 0)));
         json_object_object_add(detail, "to", json_object_new_string(c->role));
-        ok = audit_record(db, actor_id, "user.role", "user", c->id, ip, detail);
+        ok = audit_write(db, actor_id, "user.role", "user", c->id, ip, detail) == DB_OK;
     }
     PQclear(res);
     if (ok && (c->disabled >= 0 || c->org_given)) {
@@ -272,7 +273,7 @@ static bool admin_update_tx(struct db *db, const struct user_change *c, const ch
         if (c->org_given)
             json_object_object_add(detail, "organization_id",
                                    c->org ? json_object_new_string(c->org) : NULL);
-        ok = audit_record(db, actor_id, "user.update", "user", c->id, ip, detail);
+        ok = audit_write(db, actor_id, "user.update", "user", c->id, ip, detail) == DB_OK;
     }
     /* A disabled user's sessions end now. */
     if (ok && c->disabled > 0)
@@ -314,7 +315,7 @@ enum db_status user_set_role_by_email(struct db *db, const char *email, const ch
         json_object_object_add(detail, "from", json_object_new_string(PQgetvalue(res, 0, 1)));
         json_object_object_add(detail, "to", json_object_new_string(role));
         json_object_object_add(detail, "via", json_object_new_string(via));
-        if (audit_record(db, NULL, "user.role", "user", PQgetvalue(res, 0, 0), NULL, detail)
+        if (audit_write(db, NULL, "user.role", "user", PQgetvalue(res, 0, 0), NULL, detail) == DB_OK
             && store_tx(db, "COMMIT"))
             st = DB_OK;
     }

@@ -157,7 +157,7 @@ static void cache_put(struct db *db, const struct config *cfg, const char *key, 
     if (st == NULL)
         return;
     /* the index first: an object never exists unknown to the sweep */
-    if (!pcache_note(db, key, book_id))
+    if (pcache_note(db, key, book_id) != DB_OK)
         return;
     s = storage_put_mem(st, key, data, n, type);
     if (s != STORAGE_OK)

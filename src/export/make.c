@@ -99,7 +99,7 @@ bool export_make(struct db *db, const struct config *cfg, const struct exp_job *
         else
             snprintf(err, errlen, "the file could not be stored: %s", storage_strerror(s));
     }
-    if (!exp_finish(db, job->id, ok ? key : NULL, (int64_t)out.len, ok ? NULL : err))
+    if (exp_finish(db, job->id, ok ? key : NULL, (int64_t)out.len, ok ? NULL : err) != DB_OK)
         log_error("could not record the end of export %s", job->id);
     LOG_FIELDS(ok ? LOG_INFO : LOG_WARN, ok ? "export made" : "export failed",
                LF_STR("export_id", job->id), LF_STR("format", job->format),
@@ -128,7 +128,7 @@ long export_sweep(struct db *db, const struct config *cfg)
                      storage_strerror(s));
             continue;
         }
-        if (!exp_sweep_forget(db, &items[i]))
+        if (exp_sweep_forget(db, &items[i]) != DB_OK)
             return -1;
         gone += items[i].key[0] ? 1 : 0;
     }
@@ -140,7 +140,7 @@ long export_sweep(struct db *db, const struct config *cfg)
             log_warn("a cached page could not be deleted: %s", storage_strerror(s));
             continue;
         }
-        if (!pcache_forget(db, keys[i]))
+        if (pcache_forget(db, keys[i]) != DB_OK)
             return -1;
         gone++;
     }

@@ -20,6 +20,6 @@ void audit_request(struct request *req, const char *actor_id, const char *action
     }
     if (actor_id == NULL && u != NULL)
         actor_id = u->id;
-    (void)audit_record(req->db, actor_id, action, target_type, target_id, request_client_ip(req),
-                       detail);
+    (void)audit_write(req->db, actor_id, action, target_type, target_id, request_client_ip(req),
+                      detail);
 }

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "auth/session.h"
+#include "db/db.h"
 #include "db/userdata.h"
 #include "export/export.h"
 #include "export/make.h"
@@ -183,7 +184,7 @@ static void export_zip(struct request *req, const char *user_id)
     if (!resp_db_status(req, userdata_begin(req->db), ""))
         return;
     if (!build(req, user_id, &zip, &nconv)) {
-        userdata_rollback(req->db);
+        (void)db_rollback(req->db, NULL, DB_ERROR); /* ends the snapshot */
         buf_free(&zip);
         return;
     }

@@ -23,7 +23,7 @@ long lifecycle_delete_files(struct db *db, const struct config *cfg, size_t limi
     size_t n, i;
     long deleted = 0;
 
-    if (!deletions_pending(db, &a, limit, &files, &n)) {
+    if (deletions_pending(db, &a, limit, &files, &n) != DB_OK) {
         arena_free(&a);
         return -1;
     }
@@ -38,7 +38,10 @@ long lifecycle_delete_files(struct db *db, const struct config *cfg, size_t limi
             if (stores[which] == NULL) {
                 LOG_FIELDS(LOG_WARN, "lifecycle: cannot open a store",
                            LF_STR("store", files[i].store), LF_STR("error", err));
-                (void)deletions_done(db, files[i].id, false);
+                if (deletions_done(db, files[i].id, false) != DB_OK) {
+                    deleted = -1; /* the database failed, as below */
+                    break;
+                }
                 continue;
             }
         }
@@ -46,7 +49,7 @@ long lifecycle_delete_files(struct db *db, const struct config *cfg, size_t limi
         if (st != STORAGE_OK)
             LOG_FIELDS(LOG_WARN, "lifecycle: a file could not be deleted yet",
                        LF_STR("store", files[i].store), LF_STR("error", storage_strerror(st)));
-        if (!deletions_done(db, files[i].id, st == STORAGE_OK)) {
+        if (deletions_done(db, files[i].id, st == STORAGE_OK) != DB_OK) {
             deleted = -1;
             break;
         }
@@ -72,7 +75,7 @@ enum db_status lifecycle_erase(struct db *db, const struct config *cfg, const ch
         return st;
     LOG_FIELDS(LOG_INFO, "user erased", LF_STR("erasure_id", erasure_id), LF_STR("via", via));
     if (lifecycle_delete_files(db, cfg, FILES_PER_RUN) >= 0
-        && deletions_pending(db, &a, 1000, &files, &n))
+        && deletions_pending(db, &a, 1000, &files, &n) == DB_OK)
         *files_left = n;
     arena_free(&a);
     return DB_OK;
@@ -85,7 +88,7 @@ bool lifecycle_retention(struct db *db, const struct config *cfg, int64_t days,
 
     *conversations = *messages = 0;
     do {
-        if (!userdata_retention_batch(db, days, RETENTION_BATCH, &c, &m))
+        if (userdata_retention_batch(db, days, RETENTION_BATCH, &c, &m) != DB_OK)
             return false;
         *conversations += c;
         *messages += m;
@@ -102,7 +105,7 @@ bool lifecycle_tick(struct db *db, const struct config *cfg, volatile sig_atomic
     int64_t c, m;
 
     if (cfg->retention_days > 0) {
-        if (!maintenance_claim(db, "retention", RETENTION_EVERY_S, &due))
+        if (maintenance_claim(db, "retention", RETENTION_EVERY_S, &due) != DB_OK)
             return false;
         if (due && !lifecycle_retention(db, cfg, cfg->retention_days, &c, &m, stop))
             return false;

@@ -106,7 +106,7 @@ static bool embed_rows(struct db *db, const struct config *cfg, const struct chu
     }
     buf_putc(&ids, '}');
     buf_putc(&lits, '}');
-    ok = embeddings_store(db, buf_str(&ids), buf_str(&lits));
+    ok = embeddings_store(db, buf_str(&ids), buf_str(&lits)) == DB_OK;
 done:
     free(texts);
     free(vecs);
@@ -139,7 +139,7 @@ static int settings_match(struct db *db, const struct config *cfg)
     bool found;
     int rc;
 
-    if (!embeddings_settings(db, &a, &found, &model, &dims))
+    if (embeddings_settings(db, &a, &found, &model, &dims) != DB_OK)
         rc = -2;
     else if (!found)
         rc = -1;
@@ -190,7 +190,7 @@ bool library_embed_book(struct db *db, const struct config *cfg, const char *boo
     }
     /* Chunks stored by store.c already carry their embeddings; any
      * without one (an older ingester's) are embedded here. */
-    if (!embeddings_missing(db, &a, book_id, &rows, &n)) {
+    if (embeddings_missing(db, &a, book_id, &rows, &n) != DB_OK) {
         arena_free(&a);
         return false;
     }
@@ -209,14 +209,17 @@ bool library_embed_ensure_index(struct db *db, const struct config *cfg)
 {
     bool present;
 
-    if (!embeddings_index_is(db, vec_type(cfg), (long long)cfg->embeddings_dimensions, &present))
+    if (embeddings_index_is(db, vec_type(cfg), (long long)cfg->embeddings_dimensions, &present)
+        != DB_OK)
         return false;
     if (!present
-        && (!embeddings_drop_index(db)
-            || !embeddings_build_index(db, vec_type(cfg), (long long)cfg->embeddings_dimensions)))
+        && (embeddings_drop_index(db) != DB_OK
+            || embeddings_build_index(db, vec_type(cfg), (long long)cfg->embeddings_dimensions)
+                   != DB_OK))
         return false;
     return embeddings_record_settings(db, embed_model_name(cfg),
-                                      (long long)cfg->embeddings_dimensions);
+                                      (long long)cfg->embeddings_dimensions)
+           == DB_OK;
 }
 
 static void quiet_notices(void *arg, const char *message)
@@ -236,7 +239,7 @@ bool library_reindex(struct db *db, const struct config *cfg,
         PQsetNoticeProcessor(db_conn(db), quiet_notices, NULL);
     /* The old index may be for another dimension; rows are rewritten
      * faster without it.  It is created again at the end. */
-    if (!embeddings_chunk_count(db, &total) || !embeddings_drop_index(db)) {
+    if (embeddings_chunk_count(db, &total) != DB_OK || embeddings_drop_index(db) != DB_OK) {
         free(last);
         return false;
     }
@@ -245,7 +248,7 @@ bool library_reindex(struct db *db, const struct config *cfg,
         struct chunk_text *rows;
         size_t n;
 
-        if (!embeddings_page(db, &a, last, EMBED_FETCH_ROWS, &rows, &n)) {
+        if (embeddings_page(db, &a, last, EMBED_FETCH_ROWS, &rows, &n) != DB_OK) {
             arena_free(&a);
             ok = false;
             break;
@@ -275,5 +278,5 @@ bool library_analyze(struct db *db)
     /* Fresh statistics: with embeddings counted as NULL (as they are
      * before a reindex) the planner expects one row and scans the whole
      * table instead of the HNSW index. */
-    return embeddings_analyze(db);
+    return embeddings_analyze(db) == DB_OK;
 }

@@ -169,7 +169,7 @@ enum ingest_outcome ingest_bytes(struct db *db, const char *data, size_t n, enum
     /* Domains by the model when one is configured (the lexicon's tags stay
      * for any batch it fails), but not for a file that is already in the
      * library and will not be replaced. */
-    if (domains_model_wanted(db->cfg) && (o->replace || !book_sha_known(db, sha)))
+    if (domains_model_wanted(db->cfg) && (o->replace || book_sha_known(db, sha) != DB_OK))
         r->model_tagged = domains_tag_model(db->cfg, &c);
     r->pages = d.n_pages;
     r->chapters = d.n_chapters;

@@ -122,7 +122,7 @@ bool lexical_index_book(struct db *db, const char *book_id, const struct lexical
         entries[nentries].len = m * BM25_POSTING_BYTES;
         nentries++;
     }
-    ok = lexicon_put_book(db, book_id, entries, nentries, (int64_t)n, length);
+    ok = lexicon_put_book(db, book_id, entries, nentries, (int64_t)n, length) == DB_OK;
     for (i = 0; i < nentries; i++)
         free(datas[i]);
     free(datas);
@@ -166,7 +166,7 @@ bool lexical_reindex(struct db *db, void (*progress)(size_t done, size_t total))
     size_t nbooks, b;
     bool ok = true;
 
-    if (!lexicon_books(db, &a, &books, &nbooks)) {
+    if (lexicon_books(db, &a, &books, &nbooks) != DB_OK) {
         arena_free(&a);
         return false;
     }
@@ -176,7 +176,7 @@ bool lexical_reindex(struct db *db, void (*progress)(size_t done, size_t total))
         struct lexical_passage *p;
         size_t n, i;
 
-        ok = store_tx(db, "BEGIN") && lexicon_book_passages(db, books[b], &pa, &rows, &n);
+        ok = store_tx(db, "BEGIN") && lexicon_book_passages(db, books[b], &pa, &rows, &n) == DB_OK;
         if (ok) {
             p = xcalloc(n ? n : 1, sizeof(*p));
             for (i = 0; i < n; i++) {
@@ -246,8 +246,8 @@ static bool fill_cache(struct db *db, struct lexical_cache *c, const struct lexi
         caps[nwant++] = cap;
     }
     if (nwant > 0) {
-        ok =
-            lexicon_postings(db, want, df, caps, nwant, BM25_POSTING_BYTES, &c->arena, &lists, &nl);
+        ok = lexicon_postings(db, want, df, caps, nwant, BM25_POSTING_BYTES, &c->arena, &lists, &nl)
+             == DB_OK;
         if (ok) {
             size_t base = c->nterms;
             c->terms = xrealloc(c->terms, (c->nterms + nwant) * sizeof(*c->terms));

@@ -128,7 +128,7 @@ bool related_load(struct db *db, const char *dir, size_t *n, char *err, size_t e
     struct related_row *rows;
     bool ok = related_from_wordnet(dir, &a, &rows, n, err, errlen);
 
-    if (ok && !(ok = related_replace(db, rows, *n)))
+    if (ok && !(ok = related_replace(db, rows, *n) == DB_OK))
         snprintf(err, errlen, "%s", db->last_error);
     arena_free(&a);
     return ok;

@@ -43,7 +43,7 @@ static bool fetch_vectors(struct db *db, struct search_result *res, size_t n, si
     for (i = 0; i < n; i++)
         buf_printf(&ids, "%s%s", i ? "," : "", res->hits[i].chunk_id); /* uuids from the db */
     buf_putc(&ids, '}');
-    ok = retrieval_vectors(db, &res->arena, buf_str(&ids), dims, &rows, &nrows);
+    ok = retrieval_vectors(db, &res->arena, buf_str(&ids), dims, &rows, &nrows) == DB_OK;
     buf_free(&ids);
     for (row = 0; ok && row < nrows; row++)
         for (i = 0; i < n; i++) {
@@ -165,7 +165,7 @@ static bool candidates(struct db *db, const struct config *cfg, const struct sea
     bool ok = false;
 
     *kept = 0;
-    if (!retrieval_prepare(db))
+    if (retrieval_prepare(db) != DB_OK)
         goto done;
     lexical_arrays(lex, nlex, &books, &ords);
     q.type = dims > EMBED_HALFVEC_ABOVE ? "halfvec" : "vector";
@@ -181,7 +181,7 @@ static bool candidates(struct db *db, const struct config *cfg, const struct sea
         q.vector = buf_str(&vec);
         q.limit = opts->mode == SEARCH_TEXT ? 0 : SEARCH_CANDIDATES;
     }
-    if (!retrieval_candidates(db, &res->arena, &q, &rows, &n))
+    if (retrieval_candidates(db, &res->arena, &q, &rows, &n) != DB_OK)
         goto done;
     res->hits = arena_alloc(&res->arena, (n ? n : 1) * sizeof(*res->hits));
     order = xcalloc(n ? n : 1, sizeof(*order));
@@ -290,7 +290,7 @@ bool search_chapter_sections(struct db *db, const char *chapter_id, struct arena
 
     *out = NULL;
     *n = 0;
-    if (!sections_of_chapter(db, chapter_id, a, &rows, n))
+    if (sections_of_chapter(db, chapter_id, a, &rows, n) != DB_OK)
         return false;
     *out = arena_alloc(a, (*n ? *n : 1) * sizeof(**out));
     for (i = 0; i < *n; i++) {

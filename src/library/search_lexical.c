@@ -201,7 +201,8 @@ static bool related_words(struct db *db, struct query *q, const struct search_tu
         if (i + 1 < q->nseq)
             keys[nkeys++] = arena_printf(q->a, "%s %s", q->seq[i], q->seq[i + 1]);
     }
-    ok = related_lookup(db, keys, nkeys, t->related_rel, RELATED_PER_KEY, q->a, &hits, &nhits);
+    ok = related_lookup(db, keys, nkeys, t->related_rel, RELATED_PER_KEY, q->a, &hits, &nhits)
+         == DB_OK;
     fresh = xcalloc(nkeys ? nkeys : 1, sizeof(*fresh));
     for (i = 0; ok && i < nhits; i++)
         if (find(q, hits[i].term) < 0 || q->v[find(q, hits[i].term)].source == SEARCH_TERM_RELATED)
@@ -237,7 +238,7 @@ static bool lookup_df(struct db *db, struct query *q, size_t from, struct lexico
 
     for (i = 0; i < n; i++)
         terms[i] = q->v[from + i].term;
-    ok = lexicon_df(db, terms, n, &st, df);
+    ok = lexicon_df(db, terms, n, &st, df) == DB_OK;
     if (ok) {
         for (i = 0; i < n; i++)
             q->v[from + i].df = df[i];
@@ -276,7 +277,8 @@ static bool correct_typos(struct db *db, struct query *q, const struct search_tu
             which[nw++] = i;
         }
     ok = nw == 0
-         || lexicon_similar(db, words, nw, t->typo_min_sim, TYPO_CANDIDATES, q->a, &sim, &ns);
+         || lexicon_similar(db, words, nw, t->typo_min_sim, TYPO_CANDIDATES, q->a, &sim, &ns)
+                == DB_OK;
     for (i = 0; ok && i < nw; i++) {
         struct qterm *orig = &q->v[which[i]];
         size_t limit = strlen(orig->term) <= 5 ? 1 : 2, best_d = limit + 1;
@@ -359,7 +361,7 @@ static bool feedback(struct db *db, struct query *q, const struct search_tuning 
         books[i] = cache->books[top[i].book];
         ords[i] = (int)top[i].ordinal;
     }
-    ok = lexicon_passage_texts(db, books, ords, ntop, q->a, texts);
+    ok = lexicon_passage_texts(db, books, ords, ntop, q->a, texts) == DB_OK;
     if (!ok || ntop == 0)
         goto done;
     for (i = 0; i < ntop; i++) {

@@ -21,18 +21,6 @@
 #include "util/cfg.h"
 #include "util/log.h"
 
-/* Appends a PostgreSQL array literal of strings (quoted, escaped) to b,
- * which must be empty. */
-static void pg_text_array(struct buf *b, char *const *v, size_t n)
-{
-    size_t i;
-
-    buf_putc(b, '{');
-    for (i = 0; i < n; i++)
-        db_array_elem(b, v[i]);
-    buf_putc(b, '}');
-}
-
 static const char *format_name(enum doc_format f)
 {
     return f == DOC_PDF ? "pdf" : f == DOC_MARKDOWN ? "markdown" : "text";
@@ -59,7 +47,7 @@ static bool insert_chapters(struct db *db, const struct doc *d, const char *book
         in.page_end = d->pages[last].label;
         in.page_index_start = first;
         in.page_index_end = last;
-        if (!chapter_insert(db, book_id, &in, ids[i]))
+        if (chapter_insert(db, book_id, &in, ids[i]) != DB_OK)
             return false;
     }
     return true;
@@ -96,7 +84,7 @@ static bool insert_sections(struct db *db, const struct doc *d, const char *book
         s[i].page_label = d->pages[page].label;
         s[i].page_index = (int)page;
     }
-    ok = sections_put_book(db, book_id, s, d->n_headings, ids);
+    ok = sections_put_book(db, book_id, s, d->n_headings, ids) == DB_OK;
     free(s);
     return ok;
 }
@@ -123,7 +111,7 @@ static bool insert_pages_and_postings(struct db *db, const struct doc *d,
         p[i].chapter = k->chapter == CHUNK_NO_CHAPTER ? NULL : d->chapters[k->chapter].title;
         p[i].domains = k->domains;
     }
-    ok = pages_put_book(db, book_id, labels, texts, d->n_pages)
+    ok = pages_put_book(db, book_id, labels, texts, d->n_pages) == DB_OK
          && lexical_index_book(db, book_id, p, c->n);
     free(labels);
     free(texts);
@@ -171,7 +159,7 @@ static bool insert_chunks(struct db *db, const struct doc *d, const struct chunk
             rows[j].domains = doms[j];
             rows[j].embedding = buf_str(&vec[j]);
         }
-        ok = chunks_insert(db, book_id, rows, m);
+        ok = chunks_insert(db, book_id, rows, m) == DB_OK;
         for (j = 0; j < m; j++)
             buf_free(&vec[j]);
     }
@@ -191,9 +179,9 @@ enum ingest_outcome store_book(struct db *db, const struct doc *d, const struct 
     book_id[0] = '\0';
     if (!store_tx(db, "BEGIN"))
         goto failed;
-    if (replace && !book_delete_same(db, sha256, source_uri, &replaced))
+    if (replace && book_delete_same(db, sha256, source_uri, &replaced) != DB_OK)
         goto rollback;
-    pg_text_array(&authors, d->authors, d->n_authors);
+    db_text_array(&authors, (const char *const *)d->authors, d->n_authors);
     in.title = d->title;
     in.authors_literal = buf_str(&authors);
     in.edition = d->edition;

@@ -57,7 +57,8 @@ static bool drain_queue(struct db *db, const struct config *cfg)
         struct ingest_job job;
         char err[512] = "", *book_id = NULL;
         enum db_status c = job_claim(db, &job);
-        bool ok, transient = false, requeued = false, recorded, orphan = false;
+        bool ok, transient = false, requeued = false, orphan = false;
+        enum db_status recorded;
         long cpu_ms = 0;
 
         if (c == DB_NOT_FOUND)
@@ -71,7 +72,7 @@ static bool drain_queue(struct db *db, const struct config *cfg)
         recorded = ok || !transient
                        ? job_finish(db, job.id, ok ? book_id : NULL, ok ? NULL : err, &orphan)
                        : job_retry_later(db, job.id, err, &requeued, &orphan);
-        if (!recorded)
+        if (recorded != DB_OK)
             log_error("could not record the end of job %s", job.id);
         LOG_FIELDS(ok ? LOG_INFO : LOG_WARN,
                    ok         ? "job done"
@@ -110,7 +111,7 @@ int jobs_main(const struct config *cfg)
             continue;
         }
         if (conn != listening) {
-            if (!job_listen(&db) || !exp_listen(&db))
+            if (job_listen(&db) != DB_OK || exp_listen(&db) != DB_OK)
                 continue;
             listening = db.conn;
         }

@@ -235,6 +235,17 @@ is "$(stack_psql -- -c "SELECT (detail->>'days') || ' ' || (detail->>'conversati
     "30 1 2 1" "recorded as retention.delete"
 is "$(find "$STACK_DIR/content" -type f -name "$x_old.*" | wc -l) $(stack_psql -- -c "SELECT count(*) FROM exports WHERE id = '$x_old'")" "0 0" \
     "the old conversation's export went too, file and row"
+# A database failure is the command's failure, with the database's reason
+# (userdata_retention_batch() returns DB_ERROR, issue 13): the statement
+# finds no deletion queue, and nothing is deleted (one transaction).
+stack_psql -- -c "ALTER TABLE storage_deletions RENAME TO storage_deletions_away" >/dev/null
+rc=0
+out=$(PLCCOACH_CONTENT_DIR=$STACK_DIR/content stack_cli retention --days 1 2>&1) || rc=$?
+stack_psql -- -c "ALTER TABLE storage_deletions_away RENAME TO storage_deletions" >/dev/null
+is "$rc" 1 "plccoach retention exits 1 when the database fails"
+like "$out" "plccoach: retention failed: .*storage_deletions" "saying what failed"
+is "$(stack_psql -- -c "SELECT count(*) FROM conversations c JOIN users u ON u.id = c.user_id WHERE u.email = 'kim@example.org'")" \
+    2 "and deleting nothing"
 # The job process, daily: restart the pool with retention configured and a
 # job process; it runs at once (it never ran before), then not again that day.
 stack_psql -- -c "UPDATE conversations SET updated_at = now() - interval '31 days' WHERE id = '$edge'" >/dev/null
