@@ -488,8 +488,8 @@ static bool read_topics(struct db *db, struct arena *a, const struct analytics_q
 }
 
 /* Records the read in the audit log. */
-static bool audit_read(struct db *db, const struct analytics_query *q,
-                       const struct analytics_audit *audit)
+static enum db_status audit_read(struct db *db, const struct analytics_query *q,
+                                 const struct analytics_audit *audit)
 {
     json_object *detail = json_object_new_object();
 
@@ -499,33 +499,28 @@ static bool audit_read(struct db *db, const struct analytics_query *q,
     json_object_object_add(detail, "format", json_object_new_string(audit->format));
     if (audit->table != NULL)
         json_object_object_add(detail, "table", json_object_new_string(audit->table));
-    return audit_record(db, audit->actor_id, "analytics.read", kind_names[q->scope->kind],
-                        q->scope->id, audit->ip, detail);
+    return audit_write(db, audit->actor_id, "analytics.read", kind_names[q->scope->kind],
+                       q->scope->id, audit->ip, detail);
 }
 
-bool analytics_report(struct db *db, struct arena *a, const struct analytics_query *q,
-                      const struct analytics_audit *audit, struct analytics_report *out)
+enum db_status analytics_report(struct db *db, struct arena *a, const struct analytics_query *q,
+                                const struct analytics_audit *audit, struct analytics_report *out)
 {
     const char *params[3] = {q->scope->id, q->from, q->to};
 
     memset(out, 0, sizeof(*out));
-    /* One snapshot for every figure of the report. */
+    /* One snapshot for every figure of the report.  The queries read a few
+     * thousand rows each: starting parallel workers costs more than it
+     * saves (the district's year topics: 254 ms with two workers, 41 ms
+     * without, docs/performance.md). */
     if (!store_tx(db, "BEGIN ISOLATION LEVEL REPEATABLE READ"))
-        return false;
-    /* The queries read a few thousand rows each: starting parallel workers
-     * costs more than it saves (the district's year topics: 254 ms with
-     * two workers, 41 ms without, docs/performance.md). */
-    if (!store_tx(db, "SET LOCAL max_parallel_workers_per_gather = 0")) {
-        (void)store_tx(db, "ROLLBACK");
-        return false;
-    }
-    if (!read_sums(db, a, q, params, out) || !read_people(db, a, q, params, out)
+        return DB_ERROR;
+    if (!store_tx(db, "SET LOCAL max_parallel_workers_per_gather = 0")
+        || !read_sums(db, a, q, params, out) || !read_people(db, a, q, params, out)
         || !read_timeline(db, a, q, params, out) || !read_topics(db, a, q, params, out)
-        || (audit != NULL && !audit_read(db, q, audit))) {
-        (void)store_tx(db, "ROLLBACK");
-        return false;
-    }
-    return store_tx(db, "COMMIT");
+        || (audit != NULL && audit_read(db, q, audit) != DB_OK))
+        return db_rollback(db, NULL, DB_ERROR);
+    return store_tx(db, "COMMIT") ? DB_OK : DB_ERROR;
 }
 
 /* clang-format off */
@@ -590,8 +585,8 @@ enum db_status analytics_scope_find(struct db *db, struct arena *a, const char *
     "ORDER BY 5, 3, 4 NULLS FIRST, 2"
 /* clang-format on */
 
-bool analytics_choices(struct db *db, struct arena *a, const char *caller_id, bool caller_admin,
-                       struct analytics_choice **out, size_t *n)
+enum db_status analytics_choices(struct db *db, struct arena *a, const char *caller_id,
+                                 bool caller_admin, struct analytics_choice **out, size_t *n)
 {
     const char *params[2] = {caller_id, caller_admin ? "true" : "false"};
     PGresult *res = db_exec(db, CHOICES_SQL, 2, params, true);
@@ -600,7 +595,7 @@ bool analytics_choices(struct db *db, struct arena *a, const char *caller_id, bo
     *out = NULL;
     *n = 0;
     if (res == NULL)
-        return false;
+        return DB_ERROR;
     rows = PQntuples(res);
     *out = arena_alloc(a, (size_t)(rows ? rows : 1) * sizeof(**out));
     for (i = 0; i < rows; i++) {
@@ -615,5 +610,5 @@ bool analytics_choices(struct db *db, struct arena *a, const char *caller_id, bo
     }
     *n = (size_t)rows;
     PQclear(res);
-    return true;
+    return DB_OK;
 }

@@ -122,10 +122,10 @@ enum db_status analytics_scope_find(struct db *db, struct arena *a, const char *
 
 /* Reads a report for q into *out (everything in a) from one snapshot,
  * and, when audit is not NULL, records analytics.read in the audit log in
- * the same transaction.  Returns false (logged) when the database failed;
- * nothing is then recorded. */
-bool analytics_report(struct db *db, struct arena *a, const struct analytics_query *q,
-                      const struct analytics_audit *audit, struct analytics_report *out)
+ * the same transaction.  Returns DB_OK, or DB_ERROR (logged) when the
+ * database failed; nothing is then recorded. */
+enum db_status analytics_report(struct db *db, struct arena *a, const struct analytics_query *q,
+                                const struct analytics_audit *audit, struct analytics_report *out)
     __attribute__((nonnull(1, 2, 3, 5), warn_unused_result));
 
 /* A group a caller may choose: a team (with its organization's name), a
@@ -138,8 +138,10 @@ struct analytics_choice {
 /* Lists the groups caller_id may choose, teams first, then schools, then
  * districts, each by name: a coach's assigned teams; every team, school
  * and district for an admin; none for an educator.  *out (n entries) and
- * its strings live in a.  Returns false (logged) on a database error. */
-bool analytics_choices(struct db *db, struct arena *a, const char *caller_id, bool caller_admin,
-                       struct analytics_choice **out, size_t *n) __attribute__((nonnull));
+ * its strings live in a.  Returns DB_OK, or DB_ERROR (logged) on a
+ * database error. */
+enum db_status analytics_choices(struct db *db, struct arena *a, const char *caller_id,
+                                 bool caller_admin, struct analytics_choice **out, size_t *n)
+    __attribute__((nonnull, warn_unused_result));
 
 #endif

@@ -40,12 +40,6 @@ enum db_status audit_write(struct db *db, const char *actor_id, const char *acti
     return DB_OK;
 }
 
-bool audit_record(struct db *db, const char *actor_id, const char *action, const char *target_type,
-                  const char *target_id, const char *ip, json_object *detail)
-{
-    return audit_write(db, actor_id, action, target_type, target_id, ip, detail) == DB_OK;
-}
-
 /* f's field v, NULL when empty. */
 static const char *given(const char *v)
 {

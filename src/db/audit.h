@@ -21,14 +21,6 @@ enum db_status audit_write(struct db *db, const char *actor_id, const char *acti
                            const char *target_type, const char *target_id, const char *ip,
                            json_object *detail) __attribute__((nonnull(1, 3)));
 
-/* audit_write() as a bool (true when written), kept for db/analytics.c
- * only, which issue 14's branch is changing: it goes once that branch has
- * moved to audit_write().  Nothing else calls it (t/layers/db-status.sh
- * says why a bool reading of a db status is a trap). */
-bool audit_record(struct db *db, const char *actor_id, const char *action, const char *target_type,
-                  const char *target_id, const char *ip, json_object *detail)
-    __attribute__((nonnull(1, 3)));
-
 /* An audit log entry as the administration reads it (strings in an
  * arena; NULL for what the entry lacks). */
 struct audit_row {

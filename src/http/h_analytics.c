@@ -136,7 +136,8 @@ static bool report(struct request *req, const struct analytics_query *q, const c
     struct analytics_audit audit = {me->id, request_client_ip(req), table ? "csv" : "json", table};
     struct analytics_report r;
 
-    if (!analytics_report(req->db, &req->arena, q, me->role >= ROLE_COACH ? &audit : NULL, &r)) {
+    if (analytics_report(req->db, &req->arena, q, me->role >= ROLE_COACH ? &audit : NULL, &r)
+        != DB_OK) {
         resp_db_unavailable(req);
         return false;
     }
@@ -188,7 +189,8 @@ void h_analytics_scopes(struct request *req)
     json_object *out = json_object_new_object(), *lists[4], *self = json_object_new_object();
     size_t n, i;
 
-    if (!analytics_choices(req->db, &req->arena, me->id, me->role == ROLE_ADMIN, &choices, &n)) {
+    if (analytics_choices(req->db, &req->arena, me->id, me->role == ROLE_ADMIN, &choices, &n)
+        != DB_OK) {
         json_object_put(out);
         json_object_put(self);
         resp_db_unavailable(req);
