@@ -69,7 +69,7 @@ struct compose {
     size_t chosen[8], nchosen; /* indexes of sec, best first */
     bool how, example, quantity;
     bool own_only; /* units of the passages' own text only (extractive.h, "The page") */
-    double asked; /* the library IDF of the question's own words, summed */
+    double asked;  /* the library IDF of the question's own words, summed */
     struct buf scratch;
 };
 
@@ -227,8 +227,7 @@ static bool in_own(const struct extract_source *x, const struct passage_unit *u)
 /* True when unit u of s may be quoted for where it is: in the passage's
  * own text, or in a section that holds some of it (only those are ever
  * chosen) and found on the passage's pages (extractive.h, "The page"). */
-static bool on_pages(const struct compose *c, const struct source *s,
-                     const struct passage_unit *u)
+static bool on_pages(const struct compose *c, const struct source *s, const struct passage_unit *u)
 {
     const struct extract_source *x = &c->rq->sources[s - c->src];
     const struct passage_section *ps = &s->p.s[u->section];
@@ -1121,8 +1120,7 @@ static bool chose_number(const struct compose *c)
     for (p = 0; p < c->k; p++)
         for (i = 0; i < c->src[p].p.n; i++)
             if (c->src[p].u[i].chosen
-                && holds_number(c->src[p].p.text + c->src[p].p.u[i].start,
-                                c->src[p].p.u[i].len))
+                && holds_number(c->src[p].p.text + c->src[p].p.u[i].start, c->src[p].p.u[i].len))
                 return true;
     return false;
 }

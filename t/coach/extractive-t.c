@@ -600,7 +600,8 @@ int main(void)
         show(a);
         free(a);
         a = compose("How many students should be in an intervention group?", NULL, nums, 1, 2.0);
-        ok(a != NULL && strstr(a, "no more than six") != NULL && strstr(a, EXTRACT_NO_NUMBER) == NULL,
+        ok(a != NULL && strstr(a, "no more than six") != NULL
+               && strstr(a, EXTRACT_NO_NUMBER) == NULL,
            "... not when a quoted sentence gives the number");
         free(a);
         a = compose("How are intervention groups formed?", NULL, one, 1, 2.0);
@@ -670,8 +671,10 @@ int main(void)
         free(a);
         src.page = page;
         a = extractive_compose(&rq);
-        ok(a != NULL && strstr(a, "\"Intervention groups stay small: no more than six students "
-                                  "in a Tier 2 group.") != NULL,
+        ok(a != NULL
+               && strstr(a, "\"Intervention groups stay small: no more than six students "
+                            "in a Tier 2 group.")
+                      != NULL,
            "a passage that ends inside a section gets the section's rest from its page");
         ok(a != NULL && strstr(a, "Tier 2 group.") != NULL
                && strncmp(strstr(a, "Tier 2 group.") + 13, "\" [1]", 5) == 0,
