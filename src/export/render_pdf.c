@@ -25,6 +25,7 @@
 #include "export/export.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/retry.h"
 
 /* US Letter, in points. */
 #define PAGE_W 612.0
@@ -81,11 +82,25 @@ struct pdf {
 
 /* ---- layouts ---------------------------------------------------------------- */
 
+/* Whether this process drew text with pango's default font map, and
+ * whether that map has been finalized since export_release() let go of it
+ * (set from whichever thread drops the last reference). */
+static bool fonts_used;
+static gint font_map_gone;
+
+/* How long export_release() waits for pango's threads, and the grace it
+ * gives one to finish finalizing the map after disposing of it, in ms. */
+#define RELEASE_WAIT_MS 2000
+#define RELEASE_GRACE_MS 100
+
 static PangoLayout *new_layout(struct pdf *p, const char *family, double size, bool bold,
                                bool italic, double width)
 {
-    PangoLayout *l = pango_cairo_create_layout(p->cr);
+    PangoLayout *l;
     PangoFontDescription *fd = pango_font_description_new();
+
+    fonts_used = true;
+    l = pango_cairo_create_layout(p->cr);
 
     pango_font_description_set_family(fd, family);
     pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
@@ -625,9 +640,38 @@ bool export_render_pdf(const struct export_conversation *c, struct buf *out, cha
     return true;
 }
 
+static void font_map_finalized(gpointer gone, GObject *map)
+{
+    (void)map;
+    g_atomic_int_set((gint *)gone, 1);
+}
+
 void export_release(void)
 {
-    pango_cairo_font_map_set_default(NULL);
+    int ms;
+
+    /* pango (>= 1.48) sorts a fontset's fonts in a thread of its own that
+     * holds the font map until it ends, and under load it can outlive the
+     * render: cairo_debug_reset_static_data() with the map's fonts still
+     * alive fails cairo's assertion (hash_table->live_entries == 0, in
+     * 'plccoach export --format pdf' of the fresh-clone CI, issue 16).  So
+     * the map is let go of, waited for, and only then cairo and fontconfig
+     * reset; if it outlives the wait, the process's exit frees it all. */
+    if (fonts_used) {
+        g_object_weak_ref(G_OBJECT(pango_cairo_font_map_get_default()), font_map_finalized,
+                          &font_map_gone);
+        pango_cairo_font_map_set_default(NULL);
+        if (!g_atomic_int_get(&font_map_gone)) {
+            /* Another thread holds it: the notification comes when that
+             * thread disposes of the map, before it has finalized it (and
+             * dropped its fontconfig references), hence the grace after. */
+            for (ms = 0; !g_atomic_int_get(&font_map_gone) && ms < RELEASE_WAIT_MS; ms++)
+                sleep_ms(1);
+            if (!g_atomic_int_get(&font_map_gone))
+                return;
+            sleep_ms(RELEASE_GRACE_MS);
+        }
+    }
     cairo_debug_reset_static_data();
     FcFini();
 }

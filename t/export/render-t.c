@@ -4,6 +4,7 @@
  * bookmark per question, the metadata, page numbers, pagination. */
 #include "config.h"
 
+#include <pango/pangocairo.h>
 #include <poppler.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -384,6 +385,27 @@ static void test_failure(void)
     buf_free(&txt);
 }
 
+/* Holds the font map a while, as pango's own fontset-sorting thread can. */
+static gpointer hold_map(gpointer map)
+{
+    g_usleep(200 * 1000);
+    g_object_unref(map);
+    return NULL;
+}
+
+/* export_release() while another thread still holds the font map whose
+ * fonts a render cached: it waits for it before it resets cairo's static
+ * data (without the wait, cairo's live_entries assertion aborts here). */
+static void test_release_waits(void)
+{
+    GThread *t =
+        g_thread_new("hold-map", hold_map, g_object_ref(pango_cairo_font_map_get_default()));
+
+    export_release();
+    ok(true, "export_release waits for a thread holding the font map, then resets");
+    g_thread_join(t);
+}
+
 int main(void)
 {
     struct export_conversation c;
@@ -396,6 +418,6 @@ int main(void)
     test_text_formats(&c);
     test_failure();
     test_pdf(&c);
-    export_release();
+    test_release_waits();
     return 0;
 }
