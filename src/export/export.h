@@ -103,7 +103,10 @@ void export_render_text(const struct export_conversation *c, struct buf *out)
 
 /* Releases what pango, cairo and fontconfig keep for the process (the
  * font map, the font cache), so that a process that rendered ends
- * leak-free; call once, at exit, when nothing renders any more. */
+ * leak-free; call once, at exit, when nothing renders any more.  When
+ * pango's own thread still holds the font map it waits for it (at most
+ * 2 s), and past that leaves everything to the process's exit
+ * (render_pdf.c says why). */
 void export_release(void);
 
 /* Shared by the renderers: "2024-05-01 14:03 UTC" from an ISO 8601 time
