@@ -49,8 +49,10 @@ PLC_PKGS_CHECK+=(unzip)
 # The benchmarks (bench/, not make check), which install these themselves:
 # the peers of bench/peers/run.sh (a FastAPI + uvicorn hello world and a
 # FastAPI + asyncpg twin of GET /api/conversations), and the system-call
-# counts of bench/profile.sh.  wrk, valgrind and spawn-fcgi are above.
-PLC_PKGS_BENCH=(python3-fastapi python3-uvicorn python3-asyncpg strace)
+# counts of bench/profile.sh.  uvloop and httptools are what uvicorn[standard]
+# adds: without them uvicorn serves HTTP in pure Python (docs/performance.md).
+# wrk, valgrind and spawn-fcgi are above.
+PLC_PKGS_BENCH=(python3-fastapi python3-uvicorn python3-uvloop python3-httptools python3-asyncpg strace)
 
 plc_log() { printf '==> %s\n' "$*" >&2; }
 plc_warn() { printf 'warning: %s\n' "$*" >&2; }

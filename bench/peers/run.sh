@@ -54,8 +54,8 @@ if [ "$MAX_LOAD" != inf ] && awk -v l="$load" -v m="$MAX_LOAD" 'BEGIN { exit !(l
     plc_die "load average $load is above $MAX_LOAD: wall-clock figures would measure the other work (BENCH_MAX_LOAD=inf to run anyway)"
 fi
 plc_ensure_packages "${PLC_PKGS_BENCH[@]}" wrk spawn-fcgi
-"$PY" -c 'import fastapi, uvicorn, asyncpg' 2>/dev/null ||
-    plc_die "$PY cannot import fastapi, uvicorn and asyncpg (Debian's python3-fastapi, python3-uvicorn, python3-asyncpg)"
+"$PY" -c 'import fastapi, uvicorn, uvloop, httptools, asyncpg' 2>/dev/null ||
+    plc_die "$PY cannot import fastapi, uvicorn (with uvloop and httptools, as uvicorn[standard] installs it) and asyncpg (Debian's python3-fastapi, python3-uvicorn, python3-uvloop, python3-httptools, python3-asyncpg)"
 
 bench_build
 bench_stack_helpers
