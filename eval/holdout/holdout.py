@@ -21,10 +21,12 @@ Python 3 standard library only (see eval/holdout/README.md).
                                      retrieval choices (docs/performance.md): within
                                      each category, ids ranked by
                                      SHA-256("plccoach-tune-folds:" id), the first half
-                                     (rounded up) is A.  Refuses heldout.jsonl.
+                                     (rounded up) is A.  Refuses heldout.jsonl
+                                     and check.jsonl.
 
-    holdout.py check DIR             checks the question set in DIR (tune.jsonl and
-                                     heldout.jsonl against DIR/books/*): prints
+    holdout.py check DIR             checks the question set in DIR (tune.jsonl,
+                                     heldout.jsonl and the check set check.jsonl,
+                                     against DIR/books/*): prints
                                      "ok - ..." / "not ok - ..." lines and "# ..."
                                      diagnostics; exit 1 when a check fails
 
@@ -302,8 +304,9 @@ def fold_rule(ids):
 
 
 def cmd_fold(path, which):
-    if os.path.basename(path) == "heldout.jsonl" or which not in ("A", "B"):
-        sys.stderr.write("holdout.py fold: only tune.jsonl (or another tuning set) splits, into A or B\n")
+    if os.path.basename(path) in ("heldout.jsonl", "check.jsonl") or which not in ("A", "B"):
+        sys.stderr.write("holdout.py fold: only tune.jsonl (or another tuning set) splits, into A or B;"
+                         " never heldout.jsonl or check.jsonl\n")
         return 2
     with open(path, encoding="utf-8") as f:
         lines = [l for l in f if l.strip()]
@@ -354,12 +357,13 @@ def load_lines(path, problems):
     return rows
 
 
-def line_problems(q):
-    """What is wrong with one line's shape (empty list when nothing)."""
+def line_problems(q, prefix="h"):
+    """What is wrong with one line's shape (empty list when nothing); ids
+    are PREFIX0001.. (h for tune and held-out, c for the check set)."""
     p, cat = [], q.get("category")
     where = q.get("id", "?")
-    if not isinstance(q.get("id"), str) or not re.match(r"^h[0-9]{4}$", q["id"]):
-        p.append("%s: id must be h0001..h9999" % where)
+    if not isinstance(q.get("id"), str) or not re.match(r"^%s[0-9]{4}$" % prefix, q["id"]):
+        p.append("%s: id must be %s0001..%s9999" % (where, prefix, prefix))
     if cat not in CATEGORIES:
         return p + ["%s: unknown category %r" % (where, cat)]
     if not isinstance(q.get("question"), str) or not q["question"].strip():
@@ -411,6 +415,36 @@ def line_problems(q):
     return p
 
 
+def pages_and_terms(rows, books, allbooks, prefix):
+    """The answerable lines' expected books and pages that do not exist,
+    and their key terms that are on none of their expected pages:
+    (missing, absent), two lists of messages naming ids only."""
+    missing, absent = [], []
+    for q in rows:
+        if q.get("category") not in ("in_scope", "follow_up") or line_problems(q, prefix):
+            continue
+        text = ""
+        if q["expected"][0]["book"] not in books:
+            missing.append("%s: the first expected book must be one of this library's" % q["id"])
+        for e in q["expected"]:
+            b = allbooks.get(e["book"])
+            if b is None:
+                missing.append("%s: no book titled %r" % (q["id"], e["book"]))
+                continue
+            for label in e["pages"]:
+                i = b.page_index(label)
+                if i is None:
+                    missing.append("%s: %s has no page %s" % (q["id"], e["book"], label))
+                else:
+                    text += " " + b.text(i)
+        flat = re.sub(r"\s+", " ", text.lower())
+        for t in q["key_terms"]:
+            if re.sub(r"\s+", " ", t.lower().strip()) not in flat:
+                absent.append("%s: %r is not on %s" % (q["id"], t, ", ".join(
+                    "%s p. %s" % (e["book"], "/".join(e["pages"])) for e in q["expected"])))
+    return missing, absent
+
+
 def cmd_check(root):
     c = Checker()
     books = {}
@@ -454,29 +488,7 @@ def cmd_check(root):
     c.result(not dup, "no id repeats", ["repeated: " + ", ".join(map(str, dup))] if dup else ())
 
     # Expected books and pages exist; key terms are on an expected page.
-    missing, absent = [], []
-    for q in rows:
-        if q.get("category") not in ("in_scope", "follow_up") or line_problems(q):
-            continue
-        text = ""
-        if q["expected"][0]["book"] not in books:
-            missing.append("%s: the first expected book must be one of this library's" % q["id"])
-        for e in q["expected"]:
-            b = allbooks.get(e["book"])
-            if b is None:
-                missing.append("%s: no book titled %r" % (q["id"], e["book"]))
-                continue
-            for label in e["pages"]:
-                i = b.page_index(label)
-                if i is None:
-                    missing.append("%s: %s has no page %s" % (q["id"], e["book"], label))
-                else:
-                    text += " " + b.text(i)
-        flat = re.sub(r"\s+", " ", text.lower())
-        for t in q["key_terms"]:
-            if re.sub(r"\s+", " ", t.lower().strip()) not in flat:
-                absent.append("%s: %r is not on %s" % (q["id"], t, ", ".join(
-                    "%s p. %s" % (e["book"], "/".join(e["pages"])) for e in q["expected"])))
+    missing, absent = pages_and_terms(rows, books, allbooks, "h")
     c.result(not missing, "every expected book title and page label exists", missing)
     c.result(not absent, "every key term is on an expected page", absent)
 
@@ -547,10 +559,16 @@ def cmd_check(root):
         c.diag("domain %-16s %3d in scope" % (d, sum(1 for q in ins if d in q.get("domains", []))))
     for t in sorted(TAGS):
         c.diag("tag %-9s %3d in scope" % (t, sum(1 for q in ins if t in q.get("tags", []))))
-    # How much a question shares with its page: the share of its content
-    # words (stop words dropped, light stemming) found on the expected
-    # page(s), plain and weighted by rarity (IDF over every page of both
-    # libraries), so that "team" counts less than "calibration".
+    overlap_diag(c, "in-scope question vs its page(s)", ins, allbooks)
+    check_set(c, root, books, allbooks, rows)
+    return 1 if c.failed else 0
+
+
+def overlap_diag(c, what, ins, allbooks):
+    """How much a question shares with its page: the share of its content
+    words (stop words dropped, light stemming) found on the expected
+    page(s), plain and weighted by rarity (IDF over every page of both
+    libraries), so that "team" counts less than "calibration"."""
     df, npages = {}, 0
     for b in allbooks.values():
         for i in range(len(b.labels)):
@@ -571,10 +589,126 @@ def cmd_check(root):
             plain.append(len(words & page) / len(words))
             weighted.append(sum(idf[w] for w in words & page) / sum(idf.values()))
     if plain:
-        c.diag("content-word overlap, in-scope question vs its page(s): mean %.2f (median %.2f) "
-               "of the question's content words are on the page; IDF-weighted %.2f"
-               % (statistics.mean(plain), statistics.median(plain), statistics.mean(weighted)))
-    return 1 if c.failed else 0
+        c.diag("content-word overlap, %s: mean %.2f (median %.2f) of the question's content "
+               "words are on the page; IDF-weighted %.2f"
+               % (what, statistics.mean(plain), statistics.median(plain), statistics.mean(weighted)))
+
+
+# ---- The check set (check.jsonl) -------------------------------------------------
+# Written after the split, by one author, for a check between tune and
+# held-out (eval/holdout/README.md, "The check set").  Its pages were drawn
+# first: every page of the evaluation library with at least CHECK_MIN_WORDS
+# words, ranked by SHA-256(CHECK_SEED ":" title ":" label); the first
+# CHECK_MIN["in_scope"] draws are the in-scope questions' pages and the
+# next CHECK_MIN["follow_up"] (wrapping round) the follow-ups'.
+CHECK_SEED = "plccoach-check-2026"
+CHECK_MIN_WORDS = 150
+CHECK_MIN = {"in_scope": 90, "follow_up": 30, "broad": 30, "out_of_scope": 40, "near_miss": 20,
+             "oos_areas": 12, "acronym_share": 0.25, "typo_share": 0.10}
+
+
+def check_draw(books):
+    """The seeded draw of the check set's pages: [(title, label)] in order."""
+    pages = [(b.title, l) for b in books.values() for i, l in enumerate(b.labels)
+             if len(b.text(i).split()) >= CHECK_MIN_WORDS]
+    return sorted(pages, key=lambda t: hashlib.sha256(
+        ("%s:%s:%s" % (CHECK_SEED, t[0], t[1])).encode()).hexdigest())
+
+
+def normalised(text):
+    """A question as the duplicate check compares it: letters and digits."""
+    return re.sub(r"[^0-9a-z]+", " ", text.lower().replace("\u2019", "'")).strip()
+
+
+def duplicates(check_rows, other_rows):
+    """The check lines whose question (or, for a follow-up, whose pair of
+    turns) repeats a line of tune or held-out: the same letters and digits,
+    or the same set of content words (at least two).  Returns the check
+    ids only, so that the other files' text is never printed."""
+    seen_text, seen_words = set(), set()
+    for q in other_rows:
+        turns = list(q.get("context") or []) + [q.get("question") or ""]
+        for t in [turns[-1], " / ".join(turns)] if q.get("context") else [turns[-1]]:
+            seen_text.add(normalised(t))
+        words = frozenset(content_words(turns[-1]))
+        if len(words) >= 2 and not q.get("context"):
+            seen_words.add(words)
+    out = []
+    for q in check_rows:
+        turns = list(q.get("context") or []) + [q.get("question") or ""]
+        whole = " / ".join(turns)
+        words = frozenset(content_words(turns[-1]))
+        if (normalised(whole) in seen_text or
+                (not q.get("context") and normalised(turns[-1]) in seen_text) or
+                (not q.get("context") and len(words) >= 2 and words in seen_words)):
+            out.append(q.get("id", "?"))
+    return out
+
+
+def check_set(c, root, books, allbooks, others):
+    """The check set's checks, as tune and held-out's, and that it repeats
+    none of their ids or questions."""
+    problems = []
+    rows = load_lines(os.path.join(root, "check.jsonl"), problems)
+    for q in rows:
+        problems.extend(line_problems(q, "c"))
+    c.result(not problems, "check set: every line is well formed (%d lines)" % len(rows), problems)
+    ids = [q.get("id") for q in rows]
+    other_ids = {q.get("id") for q in others}
+    dup = sorted({i for i in ids if ids.count(i) > 1 or i in other_ids})
+    c.result(not dup, "check set: no id repeats, within it or with tune and held-out",
+             ["repeated: " + ", ".join(map(str, dup))] if dup else ())
+    missing, absent = pages_and_terms(rows, books, allbooks, "c")
+    c.result(not missing, "check set: every expected book title and page label exists", missing)
+    c.result(not absent, "check set: every key term is on an expected page", absent)
+    again = duplicates(rows, others)
+    c.result(not again, "check set: no question repeats one of tune or held-out",
+             ["%s repeats a question of tune or held-out" % i for i in again])
+    by = {k: [q for q in rows if q.get("category") == k] for k in CATEGORIES}
+    for k in CATEGORIES:
+        c.result(len(by[k]) >= CHECK_MIN[k], "check set: %s: %d lines (at least %d)"
+                 % (k, len(by[k]), CHECK_MIN[k]))
+    areas = {q.get("area") for q in by["out_of_scope"]}
+    c.result(len(areas) >= CHECK_MIN["oos_areas"], "check set: out of scope: %d areas (at least "
+             "%d)" % (len(areas), CHECK_MIN["oos_areas"]))
+    ins = by["in_scope"]
+    if ins:
+        acr = sum(1 for q in ins if "acronym" in q.get("tags", [])) / len(ins)
+        typo = sum(1 for q in ins if {"typo", "runon"} & set(q.get("tags", []))) / len(ins)
+        c.result(acr >= CHECK_MIN["acronym_share"], "check set: in scope: %.0f %% use acronyms "
+                 "(at least %.0f %%)" % (100 * acr, 100 * CHECK_MIN["acronym_share"]))
+        c.result(typo >= CHECK_MIN["typo_share"], "check set: in scope: %.0f %% with typos or "
+                 "run-ons (at least %.0f %%)" % (100 * typo, 100 * CHECK_MIN["typo_share"]))
+    # Pages first, questions second: the in-scope and follow-up lines ask
+    # about the drawn pages, in the drawn order.
+    order = check_draw(books)
+    n_in, n_fu = CHECK_MIN["in_scope"], CHECK_MIN["follow_up"]
+    want = [order[k % len(order)] for k in range(n_in + n_fu)] if order else []
+    got = [(q["expected"][0]["book"], q["expected"][0]["pages"][0])
+           for q in ins + by["follow_up"] if not line_problems(q, "c")]
+    c.result(got[:n_in] == want[:n_in] and got[n_in:] == want[n_in:] and
+             len(ins) == n_in and len(by["follow_up"]) == n_fu,
+             "check set: the in-scope and follow-up pages are the seeded draw (seed %s)"
+             % CHECK_SEED)
+    uncovered = []
+    asked = {(e.get("book"), l) for q in ins + by["follow_up"] for e in q.get("expected", [])
+             for l in e.get("pages", [])}
+    for b in books.values():
+        for number, title, first, last in b.chapter_rows():
+            span = b.labels[b.page_index(first):b.page_index(last) + 1]
+            if number != "-" and not any((b.title, l) in asked for l in span):
+                uncovered.append("%s: chapter %s (%s)" % (b.title, number, title))
+    c.result(not uncovered, "check set: every numbered chapter of every book has a question",
+             uncovered)
+    for k in CATEGORIES:
+        c.diag("check set %-13s %4d" % (k, len(by[k])))
+    for title in sorted(books):
+        c.diag("check set: book %-40s %3d in scope, %2d follow-ups" % (title, sum(
+            1 for q in ins if q["expected"][0]["book"] == title), sum(
+            1 for q in by["follow_up"] if q["expected"][0]["book"] == title)))
+    for t in sorted(TAGS):
+        c.diag("check set: tag %-9s %3d in scope" % (t, sum(1 for q in ins if t in q.get("tags", []))))
+    overlap_diag(c, "check set, in-scope question vs its page(s)", ins, allbooks)
 
 
 def main(argv):

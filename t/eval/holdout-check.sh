@@ -1,12 +1,14 @@
 #!/bin/bash
 # The independent evaluation set stays valid: eval/holdout/holdout.py check
-# reads only the book sources and the two question files (tune.jsonl,
-# heldout.jsonl) and checks every line's shape, that expected books, pages
+# reads only the book sources and the question files (tune.jsonl,
+# heldout.jsonl, check.jsonl) and checks every line's shape, that expected books, pages
 # and key terms exist, the counts and shares issue 12 asks for, and that
-# the split is the seeded draw.  Its lines become this test's results and
+# the split is the seeded draw; then the same of the check set (check.jsonl),
+# and that it repeats no id or question of tune and held-out and asks about
+# the pages of its seeded draw.  Its lines become this test's results and
 # its statistics (sizes, spread, the question/page overlap) diagnostics.
-# Then a copy of the set is broken in six ways, each of which the checker
-# must catch.
+# Then a copy of the set is broken in eleven ways, each of which the
+# checker must catch.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -euo pipefail
 : "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -38,22 +40,29 @@ cp -r "$PLC_SRCDIR/eval/holdout" "$work/eval/holdout"
 cp -r "$PLC_SRCDIR/content/starter" "$work/content/starter"
 cp "$work/eval/holdout/tune.jsonl" "$work/tune.orig"
 cp "$work/eval/holdout/heldout.jsonl" "$work/heldout.orig"
+cp "$work/eval/holdout/check.jsonl" "$work/check.orig"
 
 # broken WHAT PYTHON EXPECT: applies PYTHON to the first in_scope line of
-# tune.jsonl (or to the files), runs the checker, and passes when it fails
-# with a "not ok - EXPECT..." line.
+# tune.jsonl, q, or of check.jsonl, c (or to the files: tune, held, chk),
+# runs the checker, and passes when it fails with a "not ok - EXPECT..."
+# line.  Nothing of tune or held-out is printed.
 broken() {
     local what=$1 code=$2 expect=$3 res=0 got
     cp "$work/tune.orig" "$work/eval/holdout/tune.jsonl"
     cp "$work/heldout.orig" "$work/eval/holdout/heldout.jsonl"
+    cp "$work/check.orig" "$work/eval/holdout/check.jsonl"
     python3 - "$work/eval/holdout" "$code" <<'EOF'
 import json, sys
 root, code = sys.argv[1], sys.argv[2]
 tune = [json.loads(l) for l in open(root + "/tune.jsonl")]
 held = [json.loads(l) for l in open(root + "/heldout.jsonl")]
+chk = [json.loads(l) for l in open(root + "/check.jsonl")]
 q = next(r for r in tune if r["category"] == "in_scope")
+c = next(r for r in chk if r["category"] == "in_scope")
 raw = None
 exec(code)
+with open(root + "/check.jsonl", "w") as f:
+    f.writelines(json.dumps(r) + "\n" for r in chk)
 with open(root + "/tune.jsonl", "w") as f:
     f.writelines(json.dumps(r) + "\n" for r in tune)
     if raw is not None:
@@ -83,5 +92,16 @@ broken "an acronym in a question not tagged" \
     "every line is well formed"
 broken "a line that is not JSON" \
     'raw = "{not json\n"' "every line is well formed"
+broken "check set: a question of tune asked again" \
+    'c["question"] = q["question"].upper() + "?"' "check set: no question repeats one of tune or held-out"
+broken "check set: a key term that is not on the page" \
+    'c["key_terms"][0] = "zebra crossing"' "check set: every key term is on an expected page"
+broken "check set: a page label the book does not have" \
+    'c["expected"][0]["pages"] = ["99"]' "check set: every expected book title and page label exists"
+broken "check set: an id used twice" \
+    'chk.append(dict(c))' "check set: no id repeats"
+broken "check set: a question moved to a page the draw did not give" \
+    'c["expected"][0]["pages"][0] = "1" if c["expected"][0]["pages"][0] != "1" else "2"' \
+    "check set: the in-scope and follow-up pages are the seeded draw"
 
 done_testing
