@@ -13,10 +13,12 @@
 #include "db/related.h"
 #include "library/analyze.h"
 #include "library/bm25.h"
+#include "library/irregular.h"
 #include "library/lexical.h"
 #include "library/search_lexical.h"
 #include "library/synonyms.h"
 #include "util/alloc.h"
+#include "util/log.h"
 
 #define TYPO_CANDIDATES 5  /* vocabulary terms considered per unknown word */
 #define TYPO_MIN_LEN 4     /* shorter unknown terms are left alone */
@@ -183,6 +185,85 @@ static void held_idf(struct query *q)
     }
 }
 
+/* Experiment (morph26, w_irregular): an irregular form's base and a base's
+ * irregular forms (irregular.h) join the query, for an index built without
+ * them. */
+struct irr_pair {
+    char base[ANALYZE_TERM_MAX], form[ANALYZE_TERM_MAX]; /* stems */
+};
+
+static struct irr_pair *irr_pairs; /* sorted by base; built once, kept */
+static size_t irr_n;
+
+static int cmp_irr(const void *a, const void *b)
+{
+    return strcmp(((const struct irr_pair *)a)->base, ((const struct irr_pair *)b)->base);
+}
+
+static void irr_build(void)
+{
+    size_t i;
+
+    irr_pairs = xcalloc(irregular_forms_count, sizeof(*irr_pairs));
+    for (i = 0; i < irregular_forms_count; i++) {
+        const struct irregular_form *f = &irregular_forms[i];
+        if (analyze_stem(f->base, strlen(f->base), irr_pairs[irr_n].base) > 0
+            && analyze_stem(f->form, strlen(f->form), irr_pairs[irr_n].form) > 0)
+            irr_n++;
+    }
+    qsort(irr_pairs, irr_n, sizeof(*irr_pairs), cmp_irr);
+}
+
+struct irr_ctx {
+    struct query *q;
+    double w;
+};
+
+static void irr_add(struct query *q, const char *term, const char *word, size_t wlen, double w)
+{
+    ssize_t i = find(q, term);
+
+    if (i < 0)
+        (void)add(q, term, word, wlen, SEARCH_TERM_SYNONYM, w, 0);
+    else if (q->v[i].source == SEARCH_TERM_SYNONYM && q->v[i].weight < w)
+        q->v[i].weight = w;
+}
+
+static void irregular_expansion(void *ctx, const char *term, size_t len, const char *word,
+                                size_t wlen)
+{
+    struct irr_ctx *c = ctx;
+    char lower[ANALYZE_WORD_MAX + 1], st[ANALYZE_TERM_MAX];
+    const char *base;
+    size_t i, lo = 0, hi, m = 0;
+
+    (void)len;
+    if (irr_pairs == NULL)
+        irr_build();
+    if (wlen > ANALYZE_WORD_MAX)
+        return;
+    for (i = 0; i < wlen; i++)
+        lower[i] = (char)(word[i] >= 'A' && word[i] <= 'Z' ? word[i] + 32 : word[i]);
+    lower[wlen] = '\0';
+    base = irregular_base(lower, wlen);
+    if (base != NULL && analyze_stem(base, strlen(base), st) > 0 && strcmp(st, term) != 0)
+        irr_add(c->q, st, word, wlen, c->w);
+    /* The forms whose base stems to term: w / m each. */
+    hi = irr_n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(irr_pairs[mid].base, term) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (i = lo; i < irr_n && strcmp(irr_pairs[i].base, term) == 0; i++)
+        m++;
+    for (i = lo; i < lo + m; i++)
+        if (strcmp(irr_pairs[i].form, term) != 0)
+            irr_add(c->q, irr_pairs[i].form, word, wlen, c->w / (double)m);
+}
+
 /* Related words (WordNet, related.h): the question's terms and pairs of
  * adjacent terms are looked up; the related terms some passage holds that
  * are not in the query yet join it, the m terms of one key sharing
@@ -226,6 +307,22 @@ static bool related_words(struct db *db, struct query *q, const struct search_tu
     return ok;
 }
 
+/* Says once per process that n books' postings were built by another
+ * version of the text analysis (ANALYZE_VERSION): their words may not
+ * meet the question's until `plccoach reindex --lexical` rebuilds them
+ * (docs/operations.md, "Upgrading"). */
+static void stale_warning(int64_t n)
+{
+    static bool said;
+
+    if (said)
+        return;
+    said = true;
+    log_warn("search: %lld book(s) were indexed by another version of the text analysis "
+             "than this one's (%d): run plccoach reindex --lexical",
+             (long long)n, ANALYZE_VERSION);
+}
+
 /* Fills df and idf of terms [from, q->n) and, when stats is not NULL,
  * the library's statistics. */
 static bool lookup_df(struct db *db, struct query *q, size_t from, struct lexicon_stats *stats)
@@ -238,7 +335,9 @@ static bool lookup_df(struct db *db, struct query *q, size_t from, struct lexico
 
     for (i = 0; i < n; i++)
         terms[i] = q->v[from + i].term;
-    ok = lexicon_df(db, terms, n, &st, df) == DB_OK;
+    ok = lexicon_df(db, terms, n, ANALYZE_VERSION, &st, df) == DB_OK;
+    if (ok && st.stale > 0)
+        stale_warning(st.stale);
     if (ok) {
         for (i = 0; i < n; i++)
             q->v[from + i].df = df[i];
@@ -456,7 +555,7 @@ bool search_lexical(struct db *db, const char *question, const struct search_tun
     struct bm25_params p = {t->k1, t->b, t->w_section, t->w_chapter};
     struct query q = {NULL, 0, 0, a, NULL, 0};
     struct lexical_cache cache;
-    struct lexicon_stats st = {0, 0};
+    struct lexicon_stats st = {0, 0, 0};
     struct bm25_acc acc;
     struct bm25_hit *top = NULL;
     double avglen, max = 0;
@@ -476,6 +575,10 @@ bool search_lexical(struct db *db, const char *question, const struct search_tun
     if (t->w_thesaurus > 0) {
         struct syn_ctx s = {.q = &q, .stands_for = NONE, .base = t->w_thesaurus};
         synonyms_thesaurus_each(question, synonym_expansion, &s);
+    }
+    if (t->w_irregular > 0) {
+        struct irr_ctx c = {.q = &q, .w = t->w_irregular};
+        analyze_each(question, irregular_expansion, &c);
     }
     if (t->w_related > 0 && !related_words(db, &q, t))
         goto done;

@@ -284,3 +284,105 @@ bool wordnet_each(const char *dir, wordnet_fn fn, void *ctx, char *err, size_t e
         free(data[k].bytes);
     return ok;
 }
+
+bool wordnet_parse_exception(const char *line, size_t len, struct wordnet_exception *e)
+{
+    struct fields f = {line, line + len};
+    const char *s;
+    size_t n;
+
+    memset(e, 0, sizeof(*e));
+    if (!next_field(&f, &s, &n) || !word_copy(s, n, e->form))
+        goto bad;
+    while (next_field(&f, &s, &n)) {
+        if (e->nbases == WORDNET_EXC_BASES || !word_copy(s, n, e->bases[e->nbases]))
+            goto bad;
+        e->nbases++;
+    }
+    if (e->nbases == 0)
+        goto bad;
+    return true;
+bad:
+    memset(e, 0, sizeof(*e));
+    return false;
+}
+
+/* Calls line_fn for each line of the file dir/name (no newline). */
+static bool each_line(const char *dir, const char *name,
+                      void (*line_fn)(void *ctx, const char *line, size_t len), void *ctx,
+                      char *err, size_t errlen)
+{
+    struct data_file file;
+    const char *p, *end;
+
+    if (!read_file(dir, name, &file, err, errlen))
+        return false;
+    for (p = file.bytes, end = file.bytes + file.len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        line_fn(ctx, p, len);
+        p += len + 1;
+    }
+    free(file.bytes);
+    return true;
+}
+
+struct exc_walk {
+    wordnet_exc_fn fn;
+    void *ctx;
+    char pos;
+};
+
+static void exc_line(void *ctx, const char *line, size_t len)
+{
+    struct exc_walk *w = ctx;
+    struct wordnet_exception e;
+
+    if (wordnet_parse_exception(line, len, &e))
+        w->fn(w->ctx, &e, w->pos);
+}
+
+bool wordnet_each_exception(const char *dir, wordnet_exc_fn fn, void *ctx, char *err, size_t errlen)
+{
+    struct exc_walk w = {fn, ctx, 0};
+    size_t k;
+
+    for (k = 0; k < 4; k++) {
+        char name[16];
+        snprintf(name, sizeof(name), "%s.exc", pos_names[k]);
+        w.pos = pos_chars[k];
+        if (!each_line(dir, name, exc_line, &w, err, errlen))
+            return false;
+    }
+    return true;
+}
+
+struct lemma_walk {
+    wordnet_lemma_fn fn;
+    void *ctx;
+    char pos;
+};
+
+static void lemma_line(void *ctx, const char *line, size_t len)
+{
+    struct lemma_walk *w = ctx;
+    struct wordnet_index_entry e;
+
+    if (wordnet_parse_index(line, len, &e) && e.pos == w->pos)
+        w->fn(w->ctx, e.lemma, e.pos);
+}
+
+bool wordnet_each_lemma(const char *dir, wordnet_lemma_fn fn, void *ctx, char *err, size_t errlen)
+{
+    struct lemma_walk w = {fn, ctx, 0};
+    size_t k;
+
+    for (k = 0; k < 4; k++) {
+        char name[16];
+        snprintf(name, sizeof(name), "index.%s", pos_names[k]);
+        w.pos = pos_chars[k];
+        if (!each_line(dir, name, lemma_line, &w, err, errlen))
+            return false;
+    }
+    return true;
+}
