@@ -9,7 +9,6 @@
 
 #include "library/analyze.h"
 #include "library/embed_local.h"
-#include "library/irregular.h"
 #include "library/stem_cache.h"
 #include "library/synonyms.h"
 #include "util/alloc.h"
@@ -81,10 +80,6 @@ static bool acronym_plural(const unsigned char *w, size_t n)
     return true;
 }
 
-#ifndef ANALYZE_IRREGULAR
-#define ANALYZE_IRREGULAR 1 /* 0: an experiment's build without step 3 */
-#endif
-
 static struct sb_stemmer *the_stemmer;
 
 static void stemmer_free(void)
@@ -104,13 +99,22 @@ static struct sb_stemmer *stemmer(void)
     return the_stemmer;
 }
 
-/* Stems the NUL-ended word in out (len bytes) in place; returns its
- * length. */
-static size_t stem_in_place(char out[ANALYZE_TERM_MAX], size_t len)
+size_t analyze_word(const char *w, size_t len, char out[ANALYZE_TERM_MAX])
 {
-    const sb_symbol *st = sb_stemmer_stem(stemmer(), (const sb_symbol *)out, (int)len);
+    const sb_symbol *st;
     size_t n;
 
+    if (len < 2 || len > ANALYZE_WORD_MAX)
+        return 0;
+    if (stem_cache_get(w, len, out, &n)) /* a word seen before (stem_cache.h) */
+        return n;
+    memcpy(out, w, len);
+    out[len] = '\0';
+    if (embed_local_stop_word(out)) {
+        stem_cache_put(w, len, NULL, 0);
+        return 0;
+    }
+    st = sb_stemmer_stem(stemmer(), (const sb_symbol *)out, (int)len);
     if (st == NULL)
         stemmer_oom();
     n = (size_t)sb_stemmer_length(stemmer());
@@ -119,33 +123,6 @@ static size_t stem_in_place(char out[ANALYZE_TERM_MAX], size_t len)
     else
         memcpy(out, st, n);
     out[n] = '\0';
-    return n;
-}
-
-size_t analyze_stem(const char *w, size_t len, char out[ANALYZE_TERM_MAX])
-{
-    if (len < 2 || len > ANALYZE_WORD_MAX)
-        return 0;
-    memcpy(out, w, len);
-    out[len] = '\0';
-    if (embed_local_stop_word(out))
-        return 0;
-    return stem_in_place(out, len);
-}
-
-size_t analyze_word(const char *w, size_t len, char out[ANALYZE_TERM_MAX])
-{
-    const char *base;
-    size_t n;
-
-    if (len < 2 || len > ANALYZE_WORD_MAX)
-        return 0;
-    if (stem_cache_get(w, len, out, &n)) /* a word seen before (stem_cache.h) */
-        return n;
-    if (ANALYZE_IRREGULAR && (base = irregular_base(w, len)) != NULL) /* "broken": "break" */
-        n = analyze_stem(base, strlen(base), out);
-    else
-        n = analyze_stem(w, len, out);
     stem_cache_put(w, len, out, n);
     return n;
 }

@@ -11,10 +11,7 @@
  *      bytes, and stop words (the local embedder's list,
  *      embed_local_stop_word(): English function words and question
  *      filler such as "tips", "help", "really").
- *   3. An irregular form on WordNet's exception lists is replaced by its
- *      base form ("broken", "broke" -> "break"; "taught" -> "teach";
- *      "children" -> "child"; irregular.h says which forms and why).
- *   4. Stemmed with the Snowball English (Porter2) stemmer of libstemmer:
+ *   3. Stemmed with the Snowball English (Porter2) stemmer of libstemmer:
  *      "assessments", "assessing" and "assessed" all become "assess".  An
  *      acronym's plural loses its s first ("CFAs", "PLCs": capitals and
  *      a final s; "cfas": an acronym of synonyms.c and an s), which
@@ -30,12 +27,13 @@
 #include <stddef.h>
 
 /* The analysis's version, stamped on every book's postings
- * (books.lex_analyzer, sql/074_lex_analyzer.sql): 1 Porter2 with the
- * acronym plurals; 2 with the irregular forms (branch morph26).  Change
- * it whenever a word can analyse differently, so that an index built by
- * an older analysis is found (search logs it) and rebuilt (`plccoach
- * reindex --lexical`, docs/operations.md). */
-#define ANALYZE_VERSION 2
+ * (books.lex_analyzer, sql/074_lex_analyzer.sql): 1, Porter2 with the
+ * acronym plurals.  Raise it whenever a word can analyse differently, so
+ * that an index built by an older analysis is found (search logs it) and
+ * rebuilt (`plccoach reindex --lexical`, docs/operations.md).  (Branch
+ * morph26 measured a version 2 with WordNet's irregular forms, not kept:
+ * docs/performance.md.) */
+#define ANALYZE_VERSION 1
 
 #define ANALYZE_WORD_MAX 40 /* bytes; longer words (URLs, noise) are dropped */
 #define ANALYZE_TERM_MAX (ANALYZE_WORD_MAX + 1)
@@ -49,17 +47,10 @@ typedef void (*analyze_fn)(void *ctx, const char *term, size_t len, const char *
  * letters) and calls fn for each term.  Returns the number of terms. */
 size_t analyze_each(const char *text, analyze_fn fn, void *ctx) __attribute__((nonnull(1)));
 
-/* Stems the lower-case word w (len bytes), or its base form when it is an
- * irregular form (irregular.h), into out (ANALYZE_TERM_MAX bytes) and
- * returns the stem's length; 0 when the word is dropped (one byte, too
- * long, or a stop word). */
+/* Stems the lower-case word w (len bytes) into out (ANALYZE_TERM_MAX
+ * bytes) and returns the stem's length; 0 when the word is dropped (one
+ * byte, too long, or a stop word). */
 size_t analyze_word(const char *w, size_t len, char out[ANALYZE_TERM_MAX]) __attribute__((nonnull));
-
-/* The analysis of one word without the irregular forms and the cache:
- * the stop-word list and the stemmer alone (for the irregular table's
- * generator, src/library/irregular_gen.c, and tests).  Same contract as
- * analyze_word(). */
-size_t analyze_stem(const char *w, size_t len, char out[ANALYZE_TERM_MAX]) __attribute__((nonnull));
 
 /* One distinct term and how often it occurs. */
 struct analyze_count {

@@ -33,8 +33,6 @@ struct search_tuning {
     double w_chapter;     /* a chapter-title occurrence, in body occurrences */
     double w_synonym;     /* weight of an acronym's phrase words (and a phrase's acronym); 0 off */
     double w_thesaurus;   /* weight of the thesaurus words for a teacher word; 0 off */
-    double w_irregular;   /* experiment (morph26): weight of an irregular form's base and a
-                           * base's irregular forms added to the query; 0 off */
     double w_related;     /* weight of a question word's WordNet relations, shared; 0 off */
     int related_rel;      /* relations used: 1 synonyms, 2 + hypernyms, 3 + hyponyms */
     bool typos;           /* match unknown question words to the vocabulary */

@@ -13,7 +13,6 @@
 #include "db/related.h"
 #include "library/analyze.h"
 #include "library/bm25.h"
-#include "library/irregular.h"
 #include "library/lexical.h"
 #include "library/search_lexical.h"
 #include "library/synonyms.h"
@@ -183,85 +182,6 @@ static void held_idf(struct query *q)
             t->held_idf = m ? sum / (double)m : t->idf;
         }
     }
-}
-
-/* Experiment (morph26, w_irregular): an irregular form's base and a base's
- * irregular forms (irregular.h) join the query, for an index built without
- * them. */
-struct irr_pair {
-    char base[ANALYZE_TERM_MAX], form[ANALYZE_TERM_MAX]; /* stems */
-};
-
-static struct irr_pair *irr_pairs; /* sorted by base; built once, kept */
-static size_t irr_n;
-
-static int cmp_irr(const void *a, const void *b)
-{
-    return strcmp(((const struct irr_pair *)a)->base, ((const struct irr_pair *)b)->base);
-}
-
-static void irr_build(void)
-{
-    size_t i;
-
-    irr_pairs = xcalloc(irregular_forms_count, sizeof(*irr_pairs));
-    for (i = 0; i < irregular_forms_count; i++) {
-        const struct irregular_form *f = &irregular_forms[i];
-        if (analyze_stem(f->base, strlen(f->base), irr_pairs[irr_n].base) > 0
-            && analyze_stem(f->form, strlen(f->form), irr_pairs[irr_n].form) > 0)
-            irr_n++;
-    }
-    qsort(irr_pairs, irr_n, sizeof(*irr_pairs), cmp_irr);
-}
-
-struct irr_ctx {
-    struct query *q;
-    double w;
-};
-
-static void irr_add(struct query *q, const char *term, const char *word, size_t wlen, double w)
-{
-    ssize_t i = find(q, term);
-
-    if (i < 0)
-        (void)add(q, term, word, wlen, SEARCH_TERM_SYNONYM, w, 0);
-    else if (q->v[i].source == SEARCH_TERM_SYNONYM && q->v[i].weight < w)
-        q->v[i].weight = w;
-}
-
-static void irregular_expansion(void *ctx, const char *term, size_t len, const char *word,
-                                size_t wlen)
-{
-    struct irr_ctx *c = ctx;
-    char lower[ANALYZE_WORD_MAX + 1], st[ANALYZE_TERM_MAX];
-    const char *base;
-    size_t i, lo = 0, hi, m = 0;
-
-    (void)len;
-    if (irr_pairs == NULL)
-        irr_build();
-    if (wlen > ANALYZE_WORD_MAX)
-        return;
-    for (i = 0; i < wlen; i++)
-        lower[i] = (char)(word[i] >= 'A' && word[i] <= 'Z' ? word[i] + 32 : word[i]);
-    lower[wlen] = '\0';
-    base = irregular_base(lower, wlen);
-    if (base != NULL && analyze_stem(base, strlen(base), st) > 0 && strcmp(st, term) != 0)
-        irr_add(c->q, st, word, wlen, c->w);
-    /* The forms whose base stems to term: w / m each. */
-    hi = irr_n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(irr_pairs[mid].base, term) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (i = lo; i < irr_n && strcmp(irr_pairs[i].base, term) == 0; i++)
-        m++;
-    for (i = lo; i < lo + m; i++)
-        if (strcmp(irr_pairs[i].form, term) != 0)
-            irr_add(c->q, irr_pairs[i].form, word, wlen, c->w / (double)m);
 }
 
 /* Related words (WordNet, related.h): the question's terms and pairs of
@@ -575,10 +495,6 @@ bool search_lexical(struct db *db, const char *question, const struct search_tun
     if (t->w_thesaurus > 0) {
         struct syn_ctx s = {.q = &q, .stands_for = NONE, .base = t->w_thesaurus};
         synonyms_thesaurus_each(question, synonym_expansion, &s);
-    }
-    if (t->w_irregular > 0) {
-        struct irr_ctx c = {.q = &q, .w = t->w_irregular};
-        analyze_each(question, irregular_expansion, &c);
     }
     if (t->w_related > 0 && !related_words(db, &q, t))
         goto done;

@@ -55,7 +55,6 @@ static const struct tuning_key {
     {"w_chapter", T_DOUBLE, offsetof(struct search_tuning, w_chapter), 0, 100},
     {"w_synonym", T_DOUBLE, offsetof(struct search_tuning, w_synonym), 0, 10},
     {"w_thesaurus", T_DOUBLE, offsetof(struct search_tuning, w_thesaurus), 0, 10},
-    {"w_irregular", T_DOUBLE, offsetof(struct search_tuning, w_irregular), 0, 10},
     {"w_related", T_DOUBLE, offsetof(struct search_tuning, w_related), 0, 10},
     {"related_rel", T_INT, offsetof(struct search_tuning, related_rel), 1, 3},
     {"typos", T_BOOL, offsetof(struct search_tuning, typos), 0, 1},

@@ -77,40 +77,4 @@ typedef void (*wordnet_fn)(void *ctx, const char *lemma, const char *related, en
 bool wordnet_each(const char *dir, wordnet_fn fn, void *ctx, char *err, size_t errlen)
     __attribute__((nonnull(1, 2, 4)));
 
-/* One line of an exception list (verb.exc, noun.exc, adj.exc, adv.exc;
- * wndb(5WN) "morphy"): an inflected form that the regular rules do not
- * give, and its base forms, each lower case in WordNet's spelling ('_'
- * between words).  A line has one form and 1..WORDNET_EXC_BASES bases. */
-#define WORDNET_EXC_BASES 8
-struct wordnet_exception {
-    char form[WORDNET_WORD_MAX];
-    char bases[WORDNET_EXC_BASES][WORDNET_WORD_MAX];
-    size_t nbases;
-};
-
-/* Parses one line of an exception list (len bytes, no newline needed).
- * Returns false for a malformed line: no base, more than
- * WORDNET_EXC_BASES, a word too long or holding a control byte. */
-bool wordnet_parse_exception(const char *line, size_t len, struct wordnet_exception *e)
-    __attribute__((nonnull));
-
-/* Called for each well-formed line of an exception list; pos (n, v, a or
- * r) is the list's part of speech. */
-typedef void (*wordnet_exc_fn)(void *ctx, const struct wordnet_exception *e, char pos);
-
-/* Reads the four exception lists of dir and calls fn for each line
- * (malformed lines skipped).  Returns false, with the reason in err,
- * when a file cannot be read. */
-bool wordnet_each_exception(const char *dir, wordnet_exc_fn fn, void *ctx, char *err, size_t errlen)
-    __attribute__((nonnull(1, 2, 4)));
-
-/* Called for each lemma of the four index files, with its part of
- * speech (n, v, a or r). */
-typedef void (*wordnet_lemma_fn)(void *ctx, const char *lemma, char pos);
-
-/* Reads the four index files of dir and calls fn for every entry.
- * Returns false, with the reason in err, when a file cannot be read. */
-bool wordnet_each_lemma(const char *dir, wordnet_lemma_fn fn, void *ctx, char *err, size_t errlen)
-    __attribute__((nonnull(1, 2, 4)));
-
 #endif

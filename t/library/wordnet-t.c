@@ -1,5 +1,4 @@
-/* Tests for the WordNet reader (src/library/wordnet.c: index, data and
- * exception lines and files) and the related
+/* Tests for the WordNet reader (src/library/wordnet.c) and the related
  * words built from it (src/library/related.c): index and data lines,
  * the first sense only, synonyms, hypernyms and hyponyms one level away,
  * and the analysed rows (keys of one or two stems, one-stem targets, each
@@ -198,96 +197,10 @@ static void whole_files(void)
     rmdir(dir);
 }
 
-/* Exception lists (verb.exc & co.): one line, then the four files. */
-static void exception_lines(void)
-{
-    struct wordnet_exception e;
-    const char *line = "axes ax axis";
-
-    ok(wordnet_parse_exception(line, strlen(line), &e), "an exception line parses");
-    is_string("axes", e.form, "its form");
-    is_int(2, (long long)e.nbases, "two bases");
-    is_string("axis", e.bases[1], "the second base");
-    line = "broken break\n";
-    ok(wordnet_parse_exception(line, strlen(line), &e) && e.nbases == 1
-           && strcmp(e.bases[0], "break") == 0,
-       "the newline ends the line");
-    ok(!wordnet_parse_exception("broken", 6, &e) && e.form[0] == '\0', "a form without a base");
-    ok(!wordnet_parse_exception("", 0, &e), "an empty line");
-    ok(!wordnet_parse_exception("a\x01b c", 5, &e), "a control byte in a word");
-    ok(!wordnet_parse_exception("a b c d e f g h i j", 19, &e), "more than 8 bases");
-    ok(wordnet_parse_exception("Went GO", 7, &e) && strcmp(e.form, "went") == 0
-           && strcmp(e.bases[0], "go") == 0,
-       "lower-cased");
-}
-
-struct seen {
-    char v[16][96];
-    size_t n;
-};
-
-static void keep_exc(void *ctx, const struct wordnet_exception *e, char pos)
-{
-    struct seen *s = ctx;
-    if (s->n < 16)
-        snprintf(s->v[s->n++], 96, "%c:%s>%s", pos, e->form, e->bases[e->nbases - 1]);
-}
-
-static void keep_lemma(void *ctx, const char *lemma, char pos)
-{
-    struct seen *s = ctx;
-    if (s->n < 16)
-        snprintf(s->v[s->n++], 96, "%c:%s", pos, lemma);
-}
-
-static void exception_files(void)
-{
-    char dir[] = "/tmp/wordnet-t.XXXXXX", path[256], err[256];
-    static const char *const pos[] = {"noun", "verb", "adj", "adv"};
-    struct seen s = {.n = 0};
-    size_t i;
-
-    if (mkdtemp(dir) == NULL)
-        bail("mkdtemp failed");
-    for (i = 0; i < 4; i++) {
-        snprintf(path, sizeof(path), "%s/%s.exc", dir, pos[i]);
-        write_file(path, i == 0   ? "children child\nbroken\nmice mouse"
-                         : i == 1 ? "broken break\n"
-                                  : "");
-    }
-    ok(wordnet_each_exception(dir, keep_exc, &s, err, sizeof(err)), "the four lists are read");
-    is_int(3, (long long)s.n, "three lines, the one without a base skipped");
-    is_string("n:children>child", s.v[0], "a noun's");
-    is_string("n:mice>mouse", s.v[1], "a last line without a newline");
-    is_string("v:broken>break", s.v[2], "a verb's");
-    for (i = 0; i < 4; i++) {
-        snprintf(path, sizeof(path), "%s/index.%s", dir, pos[i]);
-        write_file(path,
-                   i == 1 ? "  1 licence\nfound v 3 3 @ ~ + 3 2 02427103 01647247 00636906\n" : "");
-    }
-    s.n = 0;
-    ok(wordnet_each_lemma(dir, keep_lemma, &s, err, sizeof(err)) && s.n == 1
-           && strcmp(s.v[0], "v:found") == 0,
-       "the index files' lemmas, the licence line left out");
-    snprintf(path, sizeof(path), "%s/adv.exc", dir);
-    unlink(path);
-    ok(!wordnet_each_exception(dir, keep_exc, &s, err, sizeof(err)) && strstr(err, "adv.exc"),
-       "a missing list is an error naming it");
-    for (i = 0; i < 4; i++) {
-        snprintf(path, sizeof(path), "%s/%s.exc", dir, pos[i]);
-        unlink(path);
-        snprintf(path, sizeof(path), "%s/index.%s", dir, pos[i]);
-        unlink(path);
-    }
-    rmdir(dir);
-}
-
 int main(void)
 {
-    plan(47);
+    plan(30);
     parse_lines();
     whole_files();
-    exception_lines();
-    exception_files();
     return 0;
 }
