@@ -34,10 +34,10 @@ static void bytea_elem(struct buf *b, const unsigned char *data, size_t len)
 
 enum db_status lexicon_put_book(struct db *db, const char *book_id,
                                 const struct lexicon_entry *entries, size_t n, int64_t chunks,
-                                int64_t length)
+                                int64_t length, int analyzer)
 {
     const char *params[4] = {book_id};
-    char c[24], l[24];
+    char c[24], l[24], v[16];
     size_t i, j;
 
     if (!db_command(db, "DELETE FROM postings WHERE book_id = $1::uuid", 1, params))
@@ -77,11 +77,14 @@ enum db_status lexicon_put_book(struct db *db, const char *book_id,
     }
     snprintf(c, sizeof(c), "%lld", (long long)chunks);
     snprintf(l, sizeof(l), "%lld", (long long)length);
+    snprintf(v, sizeof(v), "%d", analyzer);
     params[1] = c;
     params[2] = l;
-    return db_command(
-               db, "UPDATE books SET lex_chunks = $2::int, lex_length = $3::bigint WHERE id = $1",
-               3, params)
+    params[3] = v;
+    return db_command(db,
+                      "UPDATE books SET lex_chunks = $2::int, lex_length = $3::bigint,"
+                      " lex_analyzer = $4::int WHERE id = $1",
+                      4, params)
                ? DB_OK
                : DB_ERROR;
 }
@@ -97,25 +100,29 @@ static void int64_array(struct buf *b, const int64_t *v, size_t n)
     buf_putc(b, '}');
 }
 
-enum db_status lexicon_df(struct db *db, const char *const *terms, size_t n,
+enum db_status lexicon_df(struct db *db, const char *const *terms, size_t n, int analyzer,
                           struct lexicon_stats *st, int64_t *df)
 {
     struct buf arr = BUF_INIT;
-    const char *params[1];
+    const char *params[2];
+    char v[16];
     PGresult *r;
     int row;
 
     memset(st, 0, sizeof(*st));
     db_text_array(&arr, terms, n);
+    snprintf(v, sizeof(v), "%d", analyzer);
     params[0] = buf_str(&arr);
+    params[1] = v;
     r = db_exec(
         db,
-        "SELECT NULL, coalesce(sum(lex_chunks), 0)::text, coalesce(sum(lex_length), 0)::text"
+        "SELECT NULL, coalesce(sum(lex_chunks), 0)::text, coalesce(sum(lex_length), 0)::text,"
+        "  (count(*) FILTER (WHERE lex_analyzer <> $2::int))::text"
         " FROM books"
         " UNION ALL SELECT u.i::text,"
-        "  coalesce((SELECT sum(p.df) FROM postings p WHERE p.term = u.t), 0)::text, NULL"
+        "  coalesce((SELECT sum(p.df) FROM postings p WHERE p.term = u.t), 0)::text, NULL, NULL"
         " FROM unnest($1::text[]) WITH ORDINALITY AS u(t, i)",
-        1, params, true);
+        2, params, true);
     buf_free(&arr);
     if (r == NULL)
         return DB_ERROR;
@@ -124,6 +131,7 @@ enum db_status lexicon_df(struct db *db, const char *const *terms, size_t n,
         if (i == NULL) {
             st->chunks = strtoll(PQgetvalue(r, row, 1), NULL, 10);
             st->length = strtoll(PQgetvalue(r, row, 2), NULL, 10);
+            st->stale = strtoll(PQgetvalue(r, row, 3), NULL, 10);
         } else {
             long long k = strtoll(i, NULL, 10);
             if (k >= 1 && (size_t)k <= n)

@@ -27,24 +27,29 @@ struct lexicon_entry {
 };
 
 /* Replaces the book's postings with entries[0..n) and sets its statistics
- * (passages indexed, sum of their lengths), in the caller's transaction
- * when there is one.  Returns DB_ERROR when the database failed (logged). */
+ * (passages indexed, sum of their lengths) and the version of the text
+ * analysis that built them (books.lex_analyzer, sql/074), in the caller's
+ * transaction when there is one.  Returns DB_ERROR when the database
+ * failed (logged). */
 enum db_status lexicon_put_book(struct db *db, const char *book_id,
                                 const struct lexicon_entry *entries, size_t n, int64_t chunks,
-                                int64_t length) __attribute__((nonnull(1, 2), warn_unused_result));
+                                int64_t length, int analyzer)
+    __attribute__((nonnull(1, 2), warn_unused_result));
 
 /* The library's statistics. */
 struct lexicon_stats {
     int64_t chunks; /* passages indexed */
     int64_t length; /* sum of their body lengths */
+    int64_t stale;  /* books whose postings another analysis version built */
 };
 
 /* Fills *st and df[i], the number of passages holding terms[i] (0 when
- * the library does not), in one statement.  Returns DB_ERROR when the
- * database failed. */
-enum db_status lexicon_df(struct db *db, const char *const *terms, size_t n,
+ * the library does not), in one statement; st->stale counts the books
+ * whose lex_analyzer is not analyzer.  Returns DB_ERROR when the database
+ * failed. */
+enum db_status lexicon_df(struct db *db, const char *const *terms, size_t n, int analyzer,
                           struct lexicon_stats *st, int64_t *df)
-    __attribute__((nonnull(1, 4), warn_unused_result));
+    __attribute__((nonnull(1, 5), warn_unused_result));
 
 /* One (book, term) postings list as read. */
 struct lexicon_list {

@@ -26,6 +26,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The analysis's version, stamped on every book's postings
+ * (books.lex_analyzer, sql/074_lex_analyzer.sql): 1, Porter2 with the
+ * acronym plurals.  Raise it whenever a word can analyse differently, so
+ * that an index built by an older analysis is found (search logs it) and
+ * rebuilt (`plccoach reindex --lexical`, docs/operations.md).  (Branch
+ * morph26 measured a version 2 with WordNet's irregular forms, not kept:
+ * docs/performance.md.) */
+#define ANALYZE_VERSION 1
+
 #define ANALYZE_WORD_MAX 40 /* bytes; longer words (URLs, noise) are dropped */
 #define ANALYZE_TERM_MAX (ANALYZE_WORD_MAX + 1)
 

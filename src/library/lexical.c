@@ -122,7 +122,8 @@ bool lexical_index_book(struct db *db, const char *book_id, const struct lexical
         entries[nentries].len = m * BM25_POSTING_BYTES;
         nentries++;
     }
-    ok = lexicon_put_book(db, book_id, entries, nentries, (int64_t)n, length) == DB_OK;
+    ok = lexicon_put_book(db, book_id, entries, nentries, (int64_t)n, length, ANALYZE_VERSION)
+         == DB_OK;
     for (i = 0; i < nentries; i++)
         free(datas[i]);
     free(datas);

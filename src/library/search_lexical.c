@@ -17,6 +17,7 @@
 #include "library/search_lexical.h"
 #include "library/synonyms.h"
 #include "util/alloc.h"
+#include "util/log.h"
 
 #define TYPO_CANDIDATES 5  /* vocabulary terms considered per unknown word */
 #define TYPO_MIN_LEN 4     /* shorter unknown terms are left alone */
@@ -226,6 +227,22 @@ static bool related_words(struct db *db, struct query *q, const struct search_tu
     return ok;
 }
 
+/* Says once per process that n books' postings were built by another
+ * version of the text analysis (ANALYZE_VERSION): their words may not
+ * meet the question's until `plccoach reindex --lexical` rebuilds them
+ * (docs/operations.md, "Upgrading"). */
+static void stale_warning(int64_t n)
+{
+    static bool said;
+
+    if (said)
+        return;
+    said = true;
+    log_warn("search: %lld book(s) were indexed by another version of the text analysis "
+             "than this one's (%d): run plccoach reindex --lexical",
+             (long long)n, ANALYZE_VERSION);
+}
+
 /* Fills df and idf of terms [from, q->n) and, when stats is not NULL,
  * the library's statistics. */
 static bool lookup_df(struct db *db, struct query *q, size_t from, struct lexicon_stats *stats)
@@ -238,7 +255,9 @@ static bool lookup_df(struct db *db, struct query *q, size_t from, struct lexico
 
     for (i = 0; i < n; i++)
         terms[i] = q->v[from + i].term;
-    ok = lexicon_df(db, terms, n, &st, df) == DB_OK;
+    ok = lexicon_df(db, terms, n, ANALYZE_VERSION, &st, df) == DB_OK;
+    if (ok && st.stale > 0)
+        stale_warning(st.stale);
     if (ok) {
         for (i = 0; i < n; i++)
             q->v[from + i].df = df[i];
@@ -456,7 +475,7 @@ bool search_lexical(struct db *db, const char *question, const struct search_tun
     struct bm25_params p = {t->k1, t->b, t->w_section, t->w_chapter};
     struct query q = {NULL, 0, 0, a, NULL, 0};
     struct lexical_cache cache;
-    struct lexicon_stats st = {0, 0};
+    struct lexicon_stats st = {0, 0, 0};
     struct bm25_acc acc;
     struct bm25_hit *top = NULL;
     double avglen, max = 0;

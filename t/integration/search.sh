@@ -271,6 +271,24 @@ like "$out" 'reindexed: the lexical index' "reindex --lexical rebuilds the posti
 is "$(stack_psql -- -Atc "SELECT count(*) > 20, sum(df) FILTER (WHERE term = 'intervent') FROM postings")" \
     't|1' "from the stored passages"
 
+# ---- the analysis version (sql/074_lex_analyzer.sql, ANALYZE_VERSION) ---------------
+# Each book records the version of the text analysis that built its
+# postings; search reports books built by another one, and reindex
+# --lexical stamps them again.
+want_v=$(sed -n 's/^#define ANALYZE_VERSION \([0-9]*\).*/\1/p' "$PLC_SRCDIR/src/library/analyze.h")
+is "$(stack_psql -- -Atc "SELECT string_agg(DISTINCT lex_analyzer::text, ',') FROM books")" \
+    "$want_v" "every book carries the analysis version that indexed it ($want_v)"
+stack_psql -- -Atc "UPDATE books SET lex_analyzer = 1000 WHERE id IN (SELECT id FROM books LIMIT 1)" \
+    >/dev/null
+err=$(stack_cli search "intervention" 2>&1 >/dev/null)
+like "$err" '1 book\(s\) were indexed by another version.*reindex --lexical' \
+    "search says that a book was indexed by another analysis"
+stack_cli reindex --lexical >/dev/null
+is "$(stack_psql -- -Atc "SELECT string_agg(DISTINCT lex_analyzer::text, ',') FROM books")" \
+    "$want_v" "reindex --lexical stamps it again"
+err=$(stack_cli search "intervention" 2>&1 >/dev/null)
+unlike "$err" 'another version' "then search says nothing"
+
 # ---- answer type: a question asking for a quantity (search_wants_quantity) ------------
 # The intervention passage is given four quantity expressions (at least
 # quantity_cap, 3): for a "how often" question its ranking score doubles
