@@ -24,6 +24,13 @@ Python 3 standard library only (see eval/holdout/README.md).
                                      (rounded up) is A.  Refuses heldout.jsonl
                                      and check.jsonl.
 
+    holdout.py check-half FILE tune|gate
+                                     prints the lines of FILE (check.jsonl only) in
+                                     one half: within each category, ids ranked by
+                                     SHA-256("plccoach-check-halves:" id), the first
+                                     half (rounded down) is tune (tuned on from
+                                     round 26), the rest gate (aggregates only).
+
     holdout.py check DIR             checks the question set in DIR (tune.jsonl,
                                      heldout.jsonl and the check set check.jsonl,
                                      against DIR/books/*): prints
@@ -319,6 +326,32 @@ def cmd_fold(path, which):
         fold_a |= fold_rule(ids)
     for l in lines:
         if (json.loads(l)["id"] in fold_a) == (which == "A"):
+            sys.stdout.write(l)
+    return 0
+
+
+HALF_SEED = "plccoach-check-halves"
+
+
+def cmd_check_half(path, which):
+    """check.jsonl's two halves (eval/holdout/README.md, "The check set's
+    halves"): within each category, ids ranked by SHA-256(HALF_SEED ":" id);
+    the first half (rounded down) is `tune`, the rest `gate`."""
+    if os.path.basename(path) != "check.jsonl" or which not in ("tune", "gate"):
+        sys.stderr.write("holdout.py check-half: only check.jsonl splits, into tune or gate\n")
+        return 2
+    with open(path, encoding="utf-8") as f:
+        lines = [l for l in f if l.strip()]
+    by_cat = {}
+    for l in lines:
+        q = json.loads(l)
+        by_cat.setdefault(q.get("category", ""), []).append(q["id"])
+    tune = set()
+    for ids in by_cat.values():
+        ranked = sorted(ids, key=lambda i: hashlib.sha256((HALF_SEED + ":" + i).encode()).hexdigest())
+        tune |= set(ranked[:len(ranked) // 2])
+    for l in lines:
+        if (json.loads(l)["id"] in tune) == (which == "tune"):
             sys.stdout.write(l)
     return 0
 
@@ -718,6 +751,8 @@ def main(argv):
         return cmd_verify_chunks(argv[1], argv[2:])
     if len(argv) == 3 and argv[0] == "fold":
         return cmd_fold(argv[1], argv[2])
+    if len(argv) == 3 and argv[0] == "check-half":
+        return cmd_check_half(argv[1], argv[2])
     if len(argv) == 2 and argv[0] == "check":
         return cmd_check(argv[1])
     sys.stderr.write(__doc__)

@@ -8,7 +8,7 @@
 # the pages of its seeded draw.  Its lines become this test's results and
 # its statistics (sizes, spread, the question/page overlap) diagnostics.
 # Then a copy of the set is broken in eleven ways, each of which the
-# checker must catch.
+# checker must catch, and the check set's two halves are checked.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -euo pipefail
 : "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -103,5 +103,28 @@ broken "check set: an id used twice" \
 broken "check set: a question moved to a page the draw did not give" \
     'c["expected"][0]["pages"][0] = "1" if c["expected"][0]["pages"][0] != "1" else "2"' \
     "check set: the in-scope and follow-up pages are the seeded draw"
+
+# ---- The check set's two halves (eval/holdout/README.md) -------------------
+half() { python3 "$checker" check-half "$PLC_SRCDIR/eval/holdout/check.jsonl" "$1"; }
+half tune >"$work/half-tune"
+half gate >"$work/half-gate"
+is "$(cat "$work/half-tune" "$work/half-gate" | sort | cmp - <(grep -v '^$' \
+    "$PLC_SRCDIR/eval/holdout/check.jsonl" | sort) && echo same)" same \
+    "the check set's halves hold every line once"
+is "$(comm -12 <(sort "$work/half-tune") <(sort "$work/half-gate") | wc -l)" 0 \
+    "no line is in both halves"
+# cats FILE: the categories' counts of a half, "category count" sorted.
+cats() { python3 -c '
+import collections, json, sys
+c = collections.Counter(json.loads(l)["category"] for l in open(sys.argv[1]))
+print(" ".join("%s %d" % kv for kv in sorted(c.items())))' "$1"; }
+all=$(cats "$PLC_SRCDIR/eval/holdout/check.jsonl")
+want=$(python3 -c 'import sys; w = sys.argv[1].split()
+print(" ".join("%s %d" % (w[i], int(w[i + 1]) // 2) for i in range(0, len(w), 2)))' "$all")
+is "$(cats "$work/half-tune")" "$want" "the tune half takes half of each category (rounded down)"
+is "$(half tune | sha256sum)" "$(sha256sum <"$work/half-tune")" "the draw is the same every time"
+rc=0
+python3 "$checker" check-half "$PLC_SRCDIR/eval/holdout/heldout.jsonl" tune >/dev/null 2>&1 || rc=$?
+is "$rc" 2 "check-half refuses any file but check.jsonl"
 
 done_testing

@@ -1,8 +1,8 @@
 #!/bin/bash
 # The check set (eval/holdout/check.jsonl; eval/holdout/README.md, "The
 # check set"): the starter and evaluation libraries are ingested as for
-# the held-out run, and `plccoach eval --coach` runs the check set once in
-# extractive mode (no model service), then tune.jsonl the same way for
+# the held-out run, and `plccoach eval --coach` runs the check set's gate
+# half once in extractive mode (no model service), then tune.jsonl the same way for
 # comparison.  The figures are PRINTED, never gated: the gates are
 # held-out's (t/integration/eval-holdout.sh, eval-coach.sh), and a check
 # set that gated would soon be tuned on.  Aggregates only: no question,
@@ -62,7 +62,11 @@ run() {
     while IFS= read -r line; do diag "$line"; done < <(report "$1" "$out")
 }
 
-check=$PLC_SRCDIR/eval/holdout/check.jsonl
+# The gate half only: the other half is tuned on (eval/holdout/README.md,
+# "The check set's halves").
+check=$STACK_DIR/check-gate.jsonl
+python3 "$PLC_SRCDIR/eval/holdout/holdout.py" check-half "$PLC_SRCDIR/eval/holdout/check.jsonl" \
+    gate >"$check" || bail "holdout.py check-half failed"
 run check "$check"
 # count CATEGORY...: the check set's lines of those categories.
 count() { python3 -c '
