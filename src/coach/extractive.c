@@ -25,6 +25,9 @@
 #include "util/buf.h"
 
 #define MAX_PASSAGES 64
+#define QTY_TOKENS 160
+#define QTY_NOUNS 4
+#define QTY_ASKS 4
 #define NONE ((size_t)-1)
 
 struct qterm {
@@ -58,6 +61,16 @@ struct section {
     struct analyze_counts body, head;
 };
 
+/* A quantity a question asks (extractive.h, 3). */
+enum qty_kind { QTY_ANY, QTY_COUNT, QTY_FREQ, QTY_TIME, QTY_SIZE };
+
+struct qty {
+    enum qty_kind kind;
+    bool time; /* what is counted is time ("how many minutes", "how much time") */
+    char noun[QTY_NOUNS][ANALYZE_TERM_MAX]; /* the stems of the words counted ("students") */
+    size_t nnoun;
+};
+
 struct compose {
     const struct extract_request *rq;
     struct source *src;
@@ -68,6 +81,8 @@ struct compose {
     size_t nsec;
     size_t chosen[8], nchosen; /* indexes of sec, best first */
     bool how, example, quantity;
+    struct qty qty[QTY_ASKS]; /* what a quantity question asks */
+    size_t nqty;
     bool own_only; /* units of the passages' own text only (extractive.h, "The page") */
     double asked;  /* the library IDF of the question's own words, summed */
     struct buf scratch;
@@ -143,40 +158,6 @@ static bool label_number(const char *s, size_t i)
     return false;
 }
 
-/* True when the n bytes at s hold a quantity (extractive.h, 3): a number
- * in digits that is not a label's ("Tier 3"), or a number word ("twenty",
- * "a dozen", "half", "twice", "weekly"; not "one"). */
-static bool holds_number(const char *s, size_t n)
-{
-    static const char *const words[] = {
-        "two",   "three",  "four",    "five",   "six",       "seven",  "eight",
-        "nine",  "ten",    "eleven",  "twelve", "fifteen",   "twenty", "thirty",
-        "forty", "fifty",  "sixty",   "ninety", "hundred",   "dozen",  "half",
-        "twice", "weekly", "monthly", "daily",  "quarterly", NULL};
-    size_t i = 0;
-
-    while (i < n) {
-        size_t b = i, wl;
-        if (isdigit((unsigned char)s[i])) {
-            if ((i == 0 || !isalpha((unsigned char)s[i - 1])) && !label_number(s, i))
-                return true;
-            while (i < n && isalnum((unsigned char)s[i]))
-                i++;
-            continue;
-        }
-        if (!isalpha((unsigned char)s[i])) {
-            i++;
-            continue;
-        }
-        while (i < n && isalnum((unsigned char)s[i]))
-            i++;
-        wl = i - b;
-        if (words_in_list_n(s + b, wl, words))
-            return true;
-    }
-    return false;
-}
-
 /* True when word (a lower-case ASCII word) occurs in s as a whole word. */
 static bool has_word(const char *s, const char *word)
 {
@@ -202,6 +183,281 @@ bool extractive_asks_example(const char *question)
         if (has_word(question, words[i]))
             return true;
     return false;
+}
+
+/* ---- quantities (extractive.h, 3 and 5) -------------------------------- */
+
+/* A word of a unit: its bytes, and whether a clause's punctuation comes
+ * before it. */
+struct tok {
+    size_t b, e;
+    bool brk;
+};
+
+/* Splits the n bytes at s into words (letters and digits; a hyphen
+ * splits "forty-five"); returns how many, at most max. */
+static size_t tokens(const char *s, size_t n, struct tok *t, size_t max)
+{
+    size_t i = 0, k = 0;
+    bool brk = false;
+
+    while (i < n && k < max) {
+        if (!isalnum((unsigned char)s[i])) {
+            if (s[i] != '\0' && strchr(".,;:!?()", s[i]) != NULL)
+                brk = true;
+            i++;
+            continue;
+        }
+        t[k].b = i;
+        while (i < n
+               && (isalnum((unsigned char)s[i])
+                   || (s[i] == '\'' && i + 1 < n && isalpha((unsigned char)s[i + 1]))))
+            i++;
+        t[k].e = i;
+        t[k++].brk = brk;
+        brk = false;
+    }
+    return k;
+}
+
+/* True when word t is in list, case ignored (a pattern ending in '*'
+ * matches the words it begins). */
+static bool tok_in(const char *s, const struct tok *t, const char *const *list)
+{
+    size_t i, n = t->e - t->b;
+
+    for (i = 0; list[i] != NULL; i++) {
+        size_t pl = strlen(list[i]);
+        bool star = pl > 0 && list[i][pl - 1] == '*';
+        if (star ? n >= pl - 1 && strncasecmp(s + t->b, list[i], pl - 1) == 0
+                 : n == pl && strncasecmp(s + t->b, list[i], n) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool tok_stop(const char *s, const struct tok *t)
+{
+    char w[WORDS_BYTES];
+    size_t i, l = t->e - t->b;
+
+    if (l >= sizeof(w))
+        return false;
+    for (i = 0; i < l; i++)
+        w[i] = (char)tolower((unsigned char)s[t->b + i]);
+    w[l] = '\0';
+    return words_is_stop(w);
+}
+
+static const char *const number_words[] = {
+    "two",     "three",  "four",    "five",   "six",    "seven",   "eight", "nine",      "ten",
+    "eleven",  "twelve", "fifteen", "twenty", "thirty", "forty",   "fifty", "sixty",     "ninety",
+    "hundred", "dozen",  "half",    "twice",  "weekly", "monthly", "daily", "quarterly", NULL};
+
+static const char *const time_units[] = {"second*", "minute*",   "min",      "mins",  "hour*",
+                                         "hr",      "hrs",       "day*",     "week*", "month*",
+                                         "year*",   "semester*", "quarter*", NULL};
+
+/* True when word t is a number: digits that are not a label's ("Tier
+ * 3"), or a number word (not "one"). */
+static bool number_tok(const char *s, const struct tok *t)
+{
+    if (isdigit((unsigned char)s[t->b]))
+        return !label_number(s, t->b);
+    return tok_in(s, t, number_words);
+}
+
+/* True when the unit states a frequency in words ("weekly", "once",
+ * "every week", "each month"). */
+static bool frequency_words(const char *s, const struct tok *t, size_t k)
+{
+    static const char *const ly[] = {"weekly",   "daily",    "monthly", "quarterly", "yearly",
+                                     "annually", "biweekly", "once",    "twice",     NULL};
+    static const char *const every[] = {"every", "each", "per", NULL};
+    size_t i;
+
+    for (i = 0; i < k; i++) {
+        if (tok_in(s, &t[i], ly))
+            return true;
+        if (tok_in(s, &t[i], every) && i + 1 < k && !t[i + 1].brk
+            && tok_in(s, &t[i + 1], time_units))
+            return true;
+    }
+    return false;
+}
+
+/* True when word t is one of the nouns the question counts (its stem). */
+static bool counted_noun(const struct qty *q, const char *s, const struct tok *t)
+{
+    char w[ANALYZE_TERM_MAX], term[ANALYZE_TERM_MAX];
+    size_t i, l = t->e - t->b;
+
+    if (l >= sizeof(w))
+        return false;
+    for (i = 0; i < l; i++)
+        w[i] = (char)tolower((unsigned char)s[t->b + i]);
+    w[l] = '\0';
+    if (analyze_word(w, l, term) == 0)
+        return false;
+    for (i = 0; i < q->nnoun; i++)
+        if (strcmp(q->noun[i], term) == 0)
+            return true;
+    return false;
+}
+
+/* True when the count that ends before word j (of k) measures the nouns
+ * the question counts: nothing of its own follows it ("Forty-five is a
+ * workable minimum"), or its words ("six students", "three of the
+ * students") name one of them, or their unit (time, when time is
+ * counted). */
+static bool counts_noun(const struct qty *q, const char *s, const struct tok *t, size_t k, size_t j)
+{
+    static const char *const of[] = {"of", NULL};
+    static const char *const det[] = {"the", "our", "your", "their", "these", "those",
+                                      "its", "his", "her",  "all",   NULL};
+    static const char *const pct[] = {"percent", NULL};
+    size_t m;
+
+    if (j >= k || t[j].brk)
+        return true;
+    if (q->time && tok_in(s, &t[j], time_units))
+        return true;
+    if (tok_in(s, &t[j], pct) && j + 1 < k && !t[j + 1].brk)
+        j++;
+    if (tok_in(s, &t[j], of)) {
+        for (j++; j < k && !t[j].brk && tok_in(s, &t[j], det); j++)
+            ;
+        if (j >= k || t[j].brk || tok_stop(s, &t[j]))
+            return true; /* "six of them" */
+    } else if (tok_stop(s, &t[j]))
+        return true;
+    for (m = j; m < k && m < j + 3 && !t[m].brk && !tok_stop(s, &t[m]); m++)
+        if (counted_noun(q, s, &t[m]))
+            return true;
+    return false;
+}
+
+/* True when the number that ends before word j (of k; it starts at word
+ * i) measures what the question asks (extractive.h, 3). */
+static bool measures(const struct qty *q, const char *s, const struct tok *t, size_t k, size_t i,
+                     size_t j)
+{
+    static const char *const times[] = {"times", NULL};
+    static const char *const every[] = {"every", "each", NULL};
+    static const char *const per[] = {"a", "an", "per", "each", "every", NULL};
+    static const char *const lengths[] = {"word*", "page*",      "sentence*",
+                                          "line*", "paragraph*", NULL};
+    bool after = j < k && !t[j].brk;
+
+    if (q->kind == QTY_FREQ) /* "four times a week", "every three weeks", "two days a week" */
+        return after
+               && (tok_in(s, &t[j], times)
+                   || (tok_in(s, &t[j], time_units)
+                       && ((i > 0 && tok_in(s, &t[i - 1], every))
+                           || (j + 2 < k && tok_in(s, &t[j + 1], per)
+                               && tok_in(s, &t[j + 2], time_units)))));
+    if (q->kind == QTY_TIME) /* "thirty minutes", "two pages", or nothing of its own after it */
+        return !after || tok_stop(s, &t[j]) || tok_in(s, &t[j], time_units)
+               || tok_in(s, &t[j], lengths);
+    if (q->kind == QTY_SIZE) /* a count, not a time */
+        return !after || !tok_in(s, &t[j], time_units);
+    return q->kind != QTY_COUNT || counts_noun(q, s, t, k, j);
+}
+
+/* True when the n bytes at s hold a quantity that measures what the
+ * question asks (extractive.h, 3): a number (digits that are not a
+ * label's, or a number word; with the numbers and "to", "and", "or"
+ * after it: "eight and twelve") whose words say it measures the
+ * question's own quantity, or for "how often" a frequency in words. */
+static bool holds_quantity(const struct qty *q, const char *s, size_t n)
+{
+    static const char *const range[] = {"to", "and", "or", NULL};
+    struct tok t[QTY_TOKENS];
+    size_t k = tokens(s, n, t, QTY_TOKENS), i, j;
+
+    if (q->kind == QTY_FREQ && frequency_words(s, t, k))
+        return true;
+    for (i = 0; i < k; i++) {
+        if (!number_tok(s, &t[i]))
+            continue;
+        for (j = i + 1; j < k && !t[j].brk; j++)
+            if (!number_tok(s, &t[j])
+                && !(tok_in(s, &t[j], range) && j + 1 < k && !t[j + 1].brk
+                     && number_tok(s, &t[j + 1])))
+                break;
+        if (measures(q, s, t, k, i, j))
+            return true;
+        i = j - 1;
+    }
+    return false;
+}
+
+/* Reads into *a what the quantity phrase of kind kd ('f', 't', 's', 'c')
+ * that ends at at asks (extractive.h, 3): for "how many" / "how much",
+ * the words it counts (up to QTY_NOUNS words after it, up to a stop
+ * word: "how many students", "how much time"); "how many times" asks a
+ * frequency. */
+static void parse_ask(struct qty *a, char kd, const char *at)
+{
+    static const char *const times[] = {"times", NULL};
+    struct tok t[QTY_NOUNS + 1];
+    size_t i, k = tokens(at, strlen(at), t, QTY_NOUNS + 1);
+
+    a->kind = kd == 'f' ? QTY_FREQ : kd == 't' ? QTY_TIME : kd == 's' ? QTY_SIZE : QTY_COUNT;
+    if (a->kind != QTY_COUNT)
+        return;
+    if (k > 0 && !t[0].brk && tok_in(at, &t[0], times)) {
+        a->kind = QTY_FREQ;
+        return;
+    }
+    for (i = 0; i < k && i < QTY_NOUNS && !t[i].brk && !tok_stop(at, &t[i]); i++) {
+        char w[ANALYZE_TERM_MAX];
+        size_t l = t[i].e - t[i].b, m;
+        if (l >= sizeof(w))
+            break;
+        for (m = 0; m < l; m++)
+            w[m] = (char)tolower((unsigned char)at[t[i].b + m]);
+        w[l] = '\0';
+        if (tok_in(at, &t[i], time_units) || strcmp(w, "time") == 0)
+            a->time = true;
+        if (analyze_word(w, l, a->noun[a->nnoun]) > 0)
+            a->nnoun++;
+    }
+    if (a->nnoun == 0 && !a->time)
+        a->kind = QTY_ANY; /* "how much should we ...": any number */
+}
+
+/* What quantities the question (or the focus) asks (extractive.h, 3):
+ * every quantity phrase of it, up to QTY_ASKS ("how many kids ... and
+ * how many times a week"). */
+static void parse_quantity(struct compose *c, const char *q)
+{
+    static const char *const phrases[][2] = {
+        {"how often", "f"}, {"how frequently", "f"}, {"how long", "t"}, {"how soon", "t"},
+        {"how big", "s"},   {"how large", "s"},      {"how many", "c"}, {"how much", "c"}};
+    size_t i;
+
+    for (i = 0; i < sizeof(phrases) / sizeof(phrases[0]); i++) {
+        const char *p = q;
+        size_t len = strlen(phrases[i][0]);
+        while (c->nqty < QTY_ASKS && (p = strcasestr(p, phrases[i][0])) != NULL) {
+            p += len;
+            parse_ask(&c->qty[c->nqty++], phrases[i][1][0], p);
+        }
+    }
+}
+
+/* True when the n bytes at s hold a number that measures one of the
+ * quantities the question asks (extractive.h, 3 and 5). */
+static bool answers_quantity(const struct compose *c, const char *s, size_t n)
+{
+    static const struct qty any = {.kind = QTY_ANY};
+    size_t i;
+
+    for (i = 0; i < c->nqty; i++)
+        if (holds_quantity(&c->qty[i], s, n))
+            return true;
+    return c->nqty == 0 && holds_quantity(&any, s, n);
 }
 
 /* ---- units ------------------------------------------------------------- */
@@ -534,6 +790,7 @@ static double qty_weight(const struct compose *c)
  * and every quotable unit (the query's weight it carries). */
 static void score(struct compose *c)
 {
+    static const struct qty any = {.kind = QTY_ANY}; /* any number (extractive.h, 3) */
     double avg = mean_length(c);
     size_t i, j, p;
 
@@ -556,7 +813,7 @@ static void score(struct compose *c)
                 }
             c->src[p].u[i].nterms = u.n;
             analyze_counts_free(&u);
-            if (c->quantity && holds_number(ps->text + ps->u[i].start, ps->u[i].len))
+            if (c->quantity && holds_quantity(&any, ps->text + ps->u[i].start, ps->u[i].len))
                 c->src[p].u[i].score += qty_weight(c);
         }
     }
@@ -1120,7 +1377,8 @@ static bool chose_number(const struct compose *c)
     for (p = 0; p < c->k; p++)
         for (i = 0; i < c->src[p].p.n; i++)
             if (c->src[p].u[i].chosen
-                && holds_number(c->src[p].p.text + c->src[p].p.u[i].start, c->src[p].p.u[i].len))
+                && answers_quantity(c, c->src[p].p.text + c->src[p].p.u[i].start,
+                                    c->src[p].p.u[i].len))
                 return true;
     return false;
 }
@@ -1335,6 +1593,8 @@ char *extractive_compose(const struct extract_request *rq)
     c.k = rq->k < MAX_PASSAGES ? rq->k : MAX_PASSAGES;
     c.how = extractive_asks_how(rq->focus != NULL ? rq->focus : rq->question);
     c.quantity = extractive_asks_quantity(rq->focus != NULL ? rq->focus : rq->question);
+    if (c.quantity)
+        parse_quantity(&c, rq->focus != NULL ? rq->focus : rq->question);
     c.example = extractive_asks_example(rq->question)
                 || passage_past_tense(rq->question, strlen(rq->question))
                 || (rq->focus != NULL && extractive_asks_example(rq->focus));

@@ -64,6 +64,27 @@
  *    is not left out as carrying nothing of the question.  It does not
  *    count in a section's score or its substance.
  *
+ *    What the question's quantity is, for the opening (5): each quantity
+ *    phrase of the question (or the focus) is one ask ("how many kids
+ *    ... and how many times a week" asks two), and a number (with the
+ *    numbers, "to", "and", "or" after it: "one to three", "eight and
+ *    twelve") measures an ask when the words after it say so: "how
+ *    many" / "how much" <words> (up to four words before a stop word:
+ *    "students", "minutes", "time") -> the number names one of them
+ *    ("six students", "three of the students"; a unit of time when time
+ *    is counted: "forty-five minutes"), or nothing of its own follows it
+ *    ("Forty-five is a workable minimum"; a stop word or the clause's
+ *    end); "how many times" and "how often" / "how frequently" -> a
+ *    frequency ("four times a week", "every three weeks", "two days a
+ *    week", or in words: "weekly", "twice", "once", "every week", "each
+ *    month"); "how long" / "how soon" -> a duration or a length ("thirty
+ *    minutes", "two pages") or nothing of its own after it; "how big" /
+ *    "how large" -> any count that is not a time; "how much" with no
+ *    word counted ("how much should we ...") -> any number.  So "every
+ *    one to three weeks" does not answer "how many students" (measured:
+ *    docs/performance.md, "compose26"; for the score above, any number
+ *    still counts: the stricter check lost key terms there).
+ *
  * 4. Sections.  Each section's quotable units (and, EXTRACT_HEADING_WEIGHT
  *    times, its heading) are scored as one document with BM25 (k1
  *    EXTRACT_K1, b EXTRACT_B, the mean length of the candidate sections),
@@ -88,7 +109,8 @@
  *    twice, and a dependent sentence whose referent is not taken right
  *    before it (quoted under that other passage) is left out.
  *
- * 5. For a quantity question (3) whose chosen units hold no quantity, the
+ * 5. For a quantity question (3) whose chosen units hold no number that
+ *    measures what it asks (3, "What the question's quantity is"), the
  *    answer opens with EXTRACT_NO_NUMBER, our sentence, neither quoted nor
  *    cited (its words are kept out of the budget for every quantity
  *    question), before the opening.

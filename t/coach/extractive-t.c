@@ -190,7 +190,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(83);
+    plan(90);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -606,6 +606,61 @@ int main(void)
         free(a);
         a = compose("How are intervention groups formed?", NULL, one, 1, 2.0);
         ok(a != NULL && strstr(a, EXTRACT_NO_NUMBER) == NULL, "... nor for another question");
+        free(a);
+    }
+    {
+        /* The opening asks whether a quoted number measures the question's
+         * own quantity (extractive.h, 3 and 5): "every one to three weeks"
+         * does not answer "how many students"; a count of the students,
+         * a number standing alone, a frequency for "how often" and a size
+         * for "how big" do. */
+        static const char *const weeks[] = {
+            "Intervention groups are formed by skill, never by label. Intervention groups are "
+            "regrouped every one to three weeks from the newest common assessment."};
+        static const char *const alone[] = {
+            "Intervention groups are formed by skill, never by label. For intervention groups, "
+            "six is the most a teacher can coach at once."};
+        static const char *const often[] = {
+            "Intervention groups meet every week in the intervention block. Intervention groups "
+            "are formed by skill, never by label."};
+        static const char *const often4[] = {
+            "Intervention groups are formed by skill, never by label. Intervention groups meet "
+            "four times a week in the intervention block."};
+        static const char *const big[] = {
+            "A guiding coalition of the building is chosen for trust. Most guiding coalitions "
+            "have between eight and twelve members."};
+        a = compose("How many students should be in an intervention group?", NULL, weeks, 1, 2.0);
+        ok(a != NULL && strstr(a, "one to three weeks") != NULL
+               && strncmp(a, EXTRACT_NO_NUMBER "\n\n", strlen(EXTRACT_NO_NUMBER) + 2) == 0,
+           "an incidental number (\"every one to three weeks\" for how many students) gets "
+           "the no-number opening");
+        ok(verifies(a, weeks, 1, 1), "... and it verifies");
+        show(a);
+        free(a);
+        a = compose("How many students should be in an intervention group?", NULL, alone, 1, 2.0);
+        ok(a != NULL && strstr(a, "six is the most") != NULL
+               && strstr(a, EXTRACT_NO_NUMBER) == NULL,
+           "a number standing for the students counted (\"six is the most\") keeps no opening");
+        free(a);
+        a = compose("How often should intervention groups meet?", NULL, often, 1, 2.0);
+        ok(a != NULL && strstr(a, "every week") != NULL && strstr(a, EXTRACT_NO_NUMBER) == NULL,
+           "a frequency in words (\"every week\") answers how often: no opening");
+        free(a);
+        a = compose("How big should our guiding coalition be?", NULL, big, 1, 2.0);
+        ok(a != NULL && strstr(a, "eight and twelve members") != NULL
+               && strstr(a, EXTRACT_NO_NUMBER) == NULL,
+           "a count (\"between eight and twelve members\") answers how big: no opening");
+        free(a);
+        a = compose("How long should intervention groups last?", NULL, weeks, 1, 2.0);
+        ok(a != NULL && strstr(a, EXTRACT_NO_NUMBER) == NULL,
+           "\"one to three weeks\" answers how long: no opening");
+        free(a);
+        a = compose("How many kids in an intervention group, and how many times a week do "
+                    "intervention groups meet?",
+                    NULL, often4, 1, 2.0);
+        ok(a != NULL && strstr(a, "four times a week") != NULL
+               && strstr(a, EXTRACT_NO_NUMBER) == NULL,
+           "a question asking two quantities: a number measuring either keeps no opening");
         free(a);
     }
     {
