@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include "coach/route.h"
 #include "coach/words.h"
@@ -110,11 +111,102 @@ bool route_out_of_scope(const struct route_evidence *ev)
     return ev->searched && route_scope_logit(ev) >= ROUTE_OUT_LOGIT;
 }
 
+/* ---- too broad: the question's own words (branch clarify26) -------------- */
+
+/* Evaluative words that, like words.h's "better" and "effective", say
+ * how well and not what: "how do we make our time together more useful". */
+static const char *const evaluative[] = {"useful",     "helpful",  "productive", "meaningful",
+                                         "worthwhile", "valuable", "efficient*", NULL};
+
+/* A situation followed by a bare request for help ("..., advice?",
+ * "... help", "our scores are low what do we do") asks the coach to pick
+ * the subject. */
+static const char *const plea[] = {"advice",
+                                   "help",
+                                   "tips",
+                                   "ideas",
+                                   "suggestions",
+                                   "thoughts",
+                                   "what do we do",
+                                   "what can we do",
+                                   "what should we do",
+                                   "what do i do",
+                                   "what can i do",
+                                   "what should i do",
+                                   NULL};
+
+/* How many words of ws from word i on the phrase (pattern words separated
+ * by one space) takes, or 0 when it does not start there. */
+static size_t phrase_at(const struct words *ws, size_t i, const char *phrase)
+{
+    size_t n = 0;
+
+    while (*phrase != '\0') {
+        size_t len = strcspn(phrase, " ");
+        if (i + n >= ws->n || !words_match(ws->w[i + n], phrase, len))
+            return 0;
+        n++;
+        phrase += len;
+        phrase += *phrase == ' ';
+    }
+    return n;
+}
+
+/* A distinctive word (words.h) that is not evaluative: what too broad
+ * counts. */
+static bool broad_distinctive(const char *w)
+{
+    return words_is_distinctive(w) && !words_in_list(w, evaluative);
+}
+
+/* True when ws ends in a plea with at least one word before it. */
+static bool ends_in_plea(const struct words *ws)
+{
+    size_t k;
+
+    for (k = 0; plea[k] != NULL; k++) {
+        const char *p;
+        size_t n = 1;
+        for (p = plea[k]; *p != '\0'; p++)
+            n += *p == ' ';
+        if (ws->n > n && phrase_at(ws, ws->n - n, plea[k]) == n)
+            return true;
+    }
+    return false;
+}
+
+double route_distinct_idf(const struct search_evidence *e, const char *question)
+{
+    struct words *ws = &(struct words){0};
+    double sum = 0;
+    size_t i, j, k;
+
+    if (e->library_chunks <= 0)
+        return 0;
+    words_split(question, ws);
+    for (i = 0; i < e->nterms; i++) {
+        const struct search_term *t = &e->terms[i];
+        bool mine = false, seen = false;
+        if (t->source != SEARCH_TERM_QUESTION || t->word == NULL)
+            continue;
+        for (j = 0; j < ws->n && !mine; j++)
+            mine = strcasecmp(ws->w[j], t->word) == 0 && broad_distinctive(ws->w[j]);
+        for (k = 0; k < i && !seen; k++)
+            seen = strcmp(e->terms[k].term, t->term) == 0;
+        if (mine && !seen)
+            sum += t->corrected != NULL || t->expanded ? t->held_idf : t->idf;
+    }
+    return sum / bm25_idf((double)e->library_chunks, 0);
+}
+
 /* ---- too broad ------------------------------------------------------------ */
 
-static const char *const definitional[] = {"what is",    "what's",     "whats",   "what are",
-                                           "define*",    "definition", "meaning", "stand for",
-                                           "stands for", NULL};
+static const char *const definitional[] = {"define*",   "definition", "meaning",
+                                           "stand for", "stands for", NULL};
+/* "What is X?" and "how many X?" define or count X only when X comes
+ * right after them (stop words aside): "what's the best way to lead
+ * teachers" asks for a verdict (branch clarify26). */
+static const char *const asks_what[] = {"what is", "what's", "whats", "what are", NULL};
 static const char *const quantity[] = {"how many", "how much", "how often",
                                        "how long", "how soon", NULL};
 
@@ -139,17 +231,46 @@ static bool has_subject(const struct words *ws)
     return false;
 }
 
-/* How many distinctive words question has, or SIZE_MAX when it has no
- * words or is a definition or a quantity of a subject (never too broad). */
+/* True when one of phrases occurs in ws and the first word after it that
+ * is not a stop word is neither vague nor missing: its subject. */
+static bool subject_follows(const struct words *ws, const char *const *phrases)
+{
+    size_t i, j, k;
+
+    for (i = 0; i < ws->n; i++)
+        for (k = 0; phrases[k] != NULL; k++) {
+            size_t n = phrase_at(ws, i, phrases[k]);
+            if (n == 0)
+                continue;
+            for (j = i + n; j < ws->n && words_is_stop(ws->w[j]); j++)
+                ;
+            if (j < ws->n && !words_in_list(ws->w[j], vague))
+                return true;
+        }
+    return false;
+}
+
+/* True when ws defines or counts a subject (never too broad). */
+static bool defines_subject(const struct words *ws)
+{
+    return (words_has_any(ws, definitional) && has_subject(ws)) || subject_follows(ws, asks_what)
+           || subject_follows(ws, quantity);
+}
+
+/* How many distinctive words question has (broad_distinctive), or
+ * SIZE_MAX when it has no words or is a definition or a quantity of a
+ * subject (never too broad). */
 static size_t broad_words(const char *question)
 {
     struct words *ws = &(struct words){0};
+    size_t i, n = 0;
 
     words_split(question, ws);
-    if (ws->n == 0
-        || ((words_has_any(ws, definitional) || words_has_any(ws, quantity)) && has_subject(ws)))
+    if (ws->n == 0 || defines_subject(ws))
         return SIZE_MAX;
-    return words_distinctive(ws);
+    for (i = 0; i < ws->n; i++)
+        n += broad_distinctive(ws->w[i]);
+    return n;
 }
 
 bool route_too_broad(const char *question)
@@ -161,6 +282,21 @@ bool route_too_broad_spread(const char *question, const struct route_evidence *e
 {
     return ev->searched && !ev->followup && ev->books >= ROUTE_SPREAD_BOOKS
            && broad_words(question) == ROUTE_BROAD_MAX_DISTINCTIVE + 1;
+}
+
+bool route_too_broad_plea(const char *question, const struct route_evidence *ev)
+{
+    struct words *ws = &(struct words){0};
+
+    if (!ev->searched || ev->followup || ev->distinct_idf > ROUTE_PLEA_IDF)
+        return false;
+    words_split(question, ws);
+    return ends_in_plea(ws) && !defines_subject(ws);
+}
+
+bool route_too_broad_evidence(const char *question, const struct route_evidence *ev)
+{
+    return route_too_broad_spread(question, ev) || route_too_broad_plea(question, ev);
 }
 
 static const char *const general_choices[ROUTE_MAX_CHOICES] = {
@@ -217,8 +353,9 @@ void route_classify(const char *question, bool allow_clarify, const struct route
         out->refusal = safety[i].refusal;
         return;
     }
-    broad = allow_clarify
-            && (route_too_broad(question) || (ev != NULL && route_too_broad_spread(question, ev)));
+    broad =
+        allow_clarify
+        && (route_too_broad(question) || (ev != NULL && route_too_broad_evidence(question, ev)));
     /* A too-broad question in the domain's own words ("how to get
      * buy-in") has too few terms for the library's evidence to say much:
      * it is clarified, not refused. */

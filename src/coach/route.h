@@ -34,7 +34,12 @@
  * when the question's best ROUTE_SPREAD_HITS matches come from at least
  * ROUTE_SPREAD_BOOKS different books (route_too_broad_spread: the
  * library answers it everywhere, so in no one place; fitted on tune,
- * src/coach/README.md, "Too broad").  The pipeline replaces the
+ * src/coach/README.md, "Too broad"); or, ending in a bare plea for help
+ * ("..., advice?", "... what do we do") after words that weigh at most
+ * ROUTE_PLEA_IDF unseen words (route_too_broad_plea).  "What is X" defines
+ * only when X follows it ("what's the best way to ..." does not), and
+ * evaluative words ("useful") are not distinctive (branch clarify26).
+ * The pipeline replaces the
  * general choices with the chapters and sections the question's best
  * matches fall in (route_set_choices).  Never clarifies twice in a row.
  *
@@ -55,6 +60,7 @@
 #define ROUTE_BROAD_MAX_DISTINCTIVE 1
 #define ROUTE_SPREAD_HITS 5  /* the passages whose books route_evidence counts */
 #define ROUTE_SPREAD_BOOKS 4 /* ... from this many books or more: spread across the library */
+#define ROUTE_PLEA_IDF 1.0   /* a plea's situation weighs at most one unseen word (clarify26) */
 
 /* The scope decision's weights and cut, fitted on tune, dev and coach by
  *   t/coach/route-features eval/holdout/tune.jsonl eval/dev.jsonl \
@@ -79,6 +85,7 @@ struct route_evidence {
     double specificity;   /* route_specificity(), 0..1 */
     size_t books;         /* how many books the best ROUTE_SPREAD_HITS passages come from */
     bool followup;        /* a follow-up rewritten with the conversation's words */
+    double distinct_idf;  /* route_distinct_idf(): too broad's evidence (branch clarify26) */
 };
 
 enum coach_route { COACH_ANSWER, COACH_CLARIFY, COACH_REFUSE };
@@ -129,6 +136,27 @@ bool route_too_broad(const char *question) __attribute__((nonnull));
  * for a rewritten follow-up (ev->followup), whose subject the
  * conversation gave ("what about grading?" after reassessment). */
 bool route_too_broad_spread(const char *question, const struct route_evidence *ev)
+    __attribute__((nonnull));
+
+/* The question's distinctive words (as too broad counts them: not
+ * evaluative words such as "useful") weighed by their library IDF (a correction or an expanded
+ * acronym by the IDF that stands in for it), summed once per term, over
+ * the IDF of a word the library lacks: 1.0 weighs as much as one unseen
+ * word.  0 for an empty library. */
+double route_distinct_idf(const struct search_evidence *e, const char *question)
+    __attribute__((nonnull));
+
+/* True when question ends in a bare request for help ("..., advice?",
+ * "... help", "... what do we do") after a situation whose distinctive
+ * words weigh at most ROUTE_PLEA_IDF (ev->distinct_idf), and is not a
+ * definition or a quantity; never for a rewritten follow-up or without
+ * a search. */
+bool route_too_broad_plea(const char *question, const struct route_evidence *ev)
+    __attribute__((nonnull));
+
+/* route_too_broad_spread or route_too_broad_plea: too broad by the
+ * library's evidence. */
+bool route_too_broad_evidence(const char *question, const struct route_evidence *ev)
     __attribute__((nonnull));
 
 /* Makes out a clarification with the general choices (keeps domains). */

@@ -227,6 +227,10 @@ static bool one(struct db *db, const struct config *cfg, const char *file, json_
     json_object_object_add(o, "unknown", json_object_new_int64((int64_t)ev.unknown_words));
     json_object_object_add(o, "rules", json_object_new_string(route_name(cls.route)));
     json_object_object_add(o, "specificity", json_object_new_double(ev.specificity));
+    json_object_object_add(o, "distinct_idf", json_object_new_double(ev.distinct_idf));
+    json_object_object_add(o, "plea",
+                           json_object_new_boolean(route_too_broad_plea(
+                               sq, &(struct route_evidence){.searched = true})));
     json_object_object_add(o, "passage", json_object_new_double(passage_coverage(&sr)));
     json_object_object_add(o, "passage_distinct", json_object_new_double(passage_distinct(&sr)));
     json_object_object_add(o, "cohere_p", json_object_new_double(cohere(&sr, false, false)));

@@ -6,7 +6,11 @@
  * quantities and answers to a clarifying question are never sent back;
  * the specificity signal computed from a constructed search evidence;
  * two distinctive words clarified only when the best matches are spread
- * over ROUTE_SPREAD_BOOKS books, which evidence_route counts. */
+ * over ROUTE_SPREAD_BOOKS books, which evidence_route counts; "what's the
+ * best ..." is no definition, evaluative words are not counted, and a
+ * situation ending in a bare plea for help is clarified when its words
+ * weigh at most ROUTE_PLEA_IDF unseen words (route_distinct_idf on a
+ * constructed search evidence). */
 #include "config.h"
 
 #include <math.h>
@@ -116,6 +120,69 @@ static void spread_tests(void)
     ok(!route_too_broad_spread("how do we lift our scores", &ev), "no search: no spread");
 }
 
+/* Too broad by the question's own words and the library's evidence
+ * (branch clarify26): "what's the best ..." is no definition, evaluative
+ * words are not counted, and a situation with a bare request for help is
+ * clarified when its distinctive words weigh little. */
+static void clarify26_tests(void)
+{
+    struct search_term t[4];
+    struct search_evidence e = {.terms = t, .library_chunks = 100};
+    struct route_evidence ev = covered;
+    double top = bm25_idf(100, 0), v;
+
+    ok(route_too_broad("what's the best way to lead teachers")
+           && route_too_broad("what are best practices for teams"),
+       "what's the best X, what are best X: a verdict asked, not a definition");
+    ok(!route_too_broad("What is a PLC?")
+           && !route_too_broad("what are the four critical questions?")
+           && !route_too_broad("how many norms is too many?"),
+       "... while a subject right after what is / how many is still a definition or a quantity");
+    ev.books = ROUTE_SPREAD_BOOKS;
+    ok(route_too_broad_spread("how do we make our time together more useful", &ev)
+           && !route_too_broad_spread("how do we make our time together more focused", &ev),
+       "useful is evaluative like better: two distinctive words left, spread");
+    ev = covered;
+    ev.distinct_idf = 0.68;
+    ok(route_too_broad_plea("our scores are low what do we do", &ev)
+           && route_too_broad_plea("i just got asked to be team lead next year, advice?", &ev)
+           && route_too_broad_plea("we keep missing our targets every year, help", &ev),
+       "a situation and a bare plea, its words light: too broad");
+    ok(classify("our scores are low what do we do", &ev) == COACH_CLARIFY, "... and clarified");
+    ok(!route_too_broad_plea("help with grading for our reteach", &ev)
+           && !route_too_broad_plea("what do we do", &ev)
+           && !route_too_broad_plea("how many norms, any tips?", &ev),
+       "no plea at the end, nothing before it, or a quantity: not by the plea");
+    ev.distinct_idf = 1.16;
+    ok(!route_too_broad_plea("kids keep skipping flex. what can we do", &ev)
+           && classify("kids keep skipping flex. what can we do", &ev) == COACH_ANSWER,
+       "a plea after words heavier than ROUTE_PLEA_IDF: answered");
+    ev.distinct_idf = 0.68;
+    ev.followup = true;
+    ok(!route_too_broad_plea("our scores are low what do we do", &ev), "a follow-up: not");
+    ev.followup = false;
+    ev.searched = false;
+    ok(!route_too_broad_plea("our scores are low what do we do", &ev), "no search: not");
+
+    t[0] = term("scores", 50, 100);
+    t[1] = term("low", 10, 100);
+    t[2] = term("useful", 5, 100);
+    t[3] = term("scores", 50, 100);
+    e.nterms = 4;
+    v = route_distinct_idf(&e, "our scores are low, more useful scores?");
+    ok(fabs(v - (bm25_idf(100, 50) + bm25_idf(100, 10)) / top) < 1e-9,
+       "distinct IDF: distinctive words once each, evaluative left out, over an unseen word's"
+       " (%.3f)",
+       v);
+    t[1].source = SEARCH_TERM_FEEDBACK;
+    ok(fabs(route_distinct_idf(&e, "our scores are low, more useful scores?")
+            - bm25_idf(100, 50) / top)
+           < 1e-9,
+       "... the question's own terms only");
+    e.library_chunks = 0;
+    ok(route_distinct_idf(&e, "our scores are low") == 0, "an empty library: 0");
+}
+
 static enum coach_route classify(const char *q, const struct route_evidence *ev)
 {
     struct coach_class c;
@@ -145,14 +212,15 @@ int main(void)
     size_t i;
     double z;
 
-    plan(44);
+    plan(56);
     specificity_tests();
+    clarify26_tests();
     /* The scope decision on evidence. */
     ok(classify("what is the best sourdough starter?", &uncovered) == COACH_REFUSE,
        "little coverage, a weak best match, no lexicon, unknown words: refused");
     ok(classify("how do we keep our norms alive?", &covered) == COACH_ANSWER,
        "covered, a good match, PLC words: answered");
-    ok(classify("what is the best sourdough starter?", NULL) == COACH_ANSWER,
+    ok(classify("what is the best sourdough starter?", NULL) != COACH_REFUSE,
        "without evidence nothing is refused for want of it");
     ev = uncovered;
     ev.searched = false;
