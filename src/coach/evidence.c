@@ -90,10 +90,20 @@ size_t evidence_terms(const struct search_result *sr, struct extract_term *out, 
     return n;
 }
 
-/* The heading a hit stands for: its section, else its chapter's title. */
+/* The heading a hit stands for: its section, else its chapter's title;
+ * also its chapter's title when the section's heading makes no question
+ * (phrase.h: "Who belongs on it" asks about nothing on its own). */
 static const char *hit_heading(const struct search_hit *h)
 {
-    return h->section != NULL && h->section[0] != '\0' ? h->section : h->chapter_title;
+    char *q;
+
+    if (h->section == NULL || h->section[0] == '\0')
+        return h->chapter_title;
+    q = phrase_question(h->section);
+    if (q == NULL && h->chapter_title != NULL)
+        return h->chapter_title;
+    free(q);
+    return h->section;
 }
 
 /* Adds the question for heading to out unless it is empty or already

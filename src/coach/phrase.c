@@ -47,6 +47,25 @@ static const char *const direct[] = {
 
 /* Words that, before a verb mark, show the mark is in a relative clause
  * ("Signs a team is on track"), not the heading's own verb. */
+/* Words that stand for something said before the heading ("Who belongs
+ * on it"): such a heading means nothing as a question on its own. */
+static const char *const pronouns[] = {"it",    "its",   "they",  "them",
+                                       "their", "these", "those", NULL};
+
+/* True when a word of s (cleaned) is one of pronouns. */
+static bool leans_on_context(const char *s)
+{
+    while (*s != '\0') {
+        size_t n = strcspn(s, " ");
+        if (words_in_list_n(s, n, pronouns))
+            return true;
+        s += n;
+        while (*s == ' ')
+            s++;
+    }
+    return false;
+}
+
 static const char *const clause_words[] = {"a", "an", "the", "that", "which", "who", "when", NULL};
 
 /* Headings of a book's apparatus, not of its subject. */
@@ -243,7 +262,7 @@ char *phrase_question(const char *heading)
     s = buf_str(&h);
     words = count_words(s);
     if (words < PHRASE_MIN_WORDS || words > PHRASE_MAX_WORDS || h.len > PHRASE_MAX_BYTES
-        || words_in_list_n(s, h.len, apparatus))
+        || words_in_list_n(s, h.len, apparatus) || leans_on_context(s))
         goto done;
     first = strcspn(s, " ");
     second = s[first] == ' ' ? s + first + 1 : s + first;

@@ -6,8 +6,10 @@
  * answer").
  *
  * The heading is cleaned first: a leading "Chapter 3:", "Step 2:", "Part
- * II." or "4." goes, and so does trailing punctuation.  Then, by its
- * first word:
+ * II." or "4." goes, and so does trailing punctuation.  A heading with a
+ * pronoun that stands for something said before it ("Who belongs on it",
+ * "Making them stick": it, its, they, them, their, these, those) makes no
+ * question: on its own it asks about nothing.  Then, by its first word:
  *   - a question word (what, how, why, who, which, is, are, do, does,
  *     can, should) followed by an auxiliary or a verb ("What makes a goal
  *     SMART", "Who decides"): the heading itself, ending in "?";

@@ -1,5 +1,6 @@
 /* Tests for coach/phrase: library headings turned into the questions a
- * teacher would pick (clarification choices, suggested follow-ups); and
+ * teacher would pick (clarification choices, suggested follow-ups), and
+ * coach/evidence's clarification choices built from them; and
  * coach/words' words_in_list_n(), the word-list lookup phrase.c and
  * extractive.c share. */
 #include "config.h"
@@ -7,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coach/evidence.h"
 #include "coach/phrase.h"
 #include "coach/words.h"
+#include "library/search.h"
 #include "tap/basic.h"
 
 static void check(const char *heading, const char *want, const char *why)
@@ -37,10 +40,37 @@ static void in_list_n(void)
        "nor Chap, a prefix of an entry; an empty list holds nothing");
 }
 
+/* evidence_choices(): one choice per chapter, from the hit's section
+ * heading, or its chapter's title when the heading asks about nothing. */
+static void choices(void)
+{
+    struct search_hit hits[] = {
+        {.chapter_id = "c2",
+         .chapter_title = "The Guiding Coalition",
+         .section = "Who belongs on it"},
+        {.chapter_id = "c1", .chapter_title = "Foundations", .section = "Choose the targets"},
+        {.chapter_id = "c2",
+         .chapter_title = "The Guiding Coalition",
+         .section = "Norms That Work"},
+    };
+    struct search_result sr = {.hits = hits, .n = 3};
+    struct arena a = ARENA_INIT;
+    const char *out[4];
+    size_t n = evidence_choices(&sr, &a, out, 4);
+
+    is_int(2, (long)n, "one choice per chapter");
+    is_string("What should our team know about the guiding coalition?", n > 0 ? out[0] : NULL,
+              "a section heading that leans on its context gives way to the chapter's title");
+    is_string("How do we choose the targets?", n > 1 ? out[1] : NULL,
+              "a section heading that stands alone is the choice");
+    arena_free(&a);
+}
+
 int main(void)
 {
-    plan(21);
+    plan(27);
     in_list_n();
+    choices();
     check("Step 1: Choose the targets", "How do we choose the targets?",
           "an imperative, its numbering gone");
     check("Chapter 2: Building a Common Formative Assessment",
@@ -65,6 +95,10 @@ int main(void)
           "punctuation after a word does not stop lower-casing");
     check("RTI and MTSS", "What should our team know about RTI and MTSS?", "acronyms stay");
     check("  Who decides  ", "Who decides?", "white space trimmed");
+    check("Who belongs on it", NULL, "a pronoun whose referent came before the heading");
+    check("Making them stick", NULL, "a pronoun inside a gerund phrase");
+    check("Items that matter", "What should our team know about items that matter?",
+          "a word that only begins with a pronoun's letters");
     check("Introduction", NULL, "the book's apparatus");
     check("References", NULL, "the book's apparatus");
     check("", NULL, "empty");
