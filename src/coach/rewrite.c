@@ -223,6 +223,74 @@ static bool subject_span(const char *previous, size_t *start, size_t *len)
     return true;
 }
 
+/* Words that end a noun phrase although they are neither stop nor
+ * generic words: adverbs and conjunctions that join clauses ("picking
+ * power standards instead of just teaching"). */
+static const char *const clause_breaks[] = {"instead", "rather",   "because", "since", "while",
+                                            "before",  "after",    "without", "until", "unless",
+                                            "though",  "although", NULL};
+
+/* True when w can be a word of a noun phrase (agreeing_span). */
+static bool phrase_word(const char *w)
+{
+    return !words_is_stop(w) && !words_in_list(w, clause_breaks);
+}
+
+/* True when pronoun (a word of pronouns or demonstratives) stands for a
+ * plural. */
+static bool plural_pronoun(const char *pronoun)
+{
+    static const char *const plural[] = {"them", "they", "these", "those", NULL};
+
+    return words_in_list(pronoun, plural);
+}
+
+/* True when w reads as a plural noun: it ends in "s" but not in "ss",
+ * "us" or "is" ("norms", "CFAs"; not "MTSS", "focus", "analysis"). */
+static bool plural_word(const char *w)
+{
+    size_t n = strlen(w);
+
+    return n >= 3 && w[n - 1] == 's' && strchr("siu", w[n - 2]) == NULL;
+}
+
+/* Sets *start and *len to the noun phrase of previous that pronoun stands
+ * for by number (rewrite.h): of its runs of words that are neither stop
+ * words nor clause breaks, each without the verb that opens it after
+ * "we", "I", "you", "they" or "to", the first with a distinctive word
+ * whose last word agrees with pronoun ("them" after "picking power
+ * standards instead of just teaching": "picking power standards"; "it"
+ * after "how many CFAs should we give in a 4 week unit": "4 week unit").
+ * False when no run agrees. */
+static bool agreeing_span(const char *previous, const char *pronoun, size_t *start, size_t *len)
+{
+    struct words *ws = &(struct words){0};
+    char *main = xstrndup(previous, main_part(previous));
+    bool plural = plural_pronoun(pronoun);
+    size_t i = 0, j, first, distinct;
+
+    words_split(main, ws);
+    free(main);
+    while (i < ws->n) {
+        if (!phrase_word(ws->w[i])) {
+            i++;
+            continue;
+        }
+        first = i;
+        if (first > 0 && words_in_list(ws->w[first - 1], subjects))
+            first++; /* the verb after "we" */
+        for (j = i, distinct = 0; j < ws->n && phrase_word(ws->w[j]); j++)
+            distinct += j >= first && words_is_distinctive(ws->w[j]);
+        i = j;
+        if (first < j && distinct > 0 && plural_word(ws->w[j - 1]) == plural) {
+            *start = ws->start[first];
+            *len = ws->start[j - 1] + ws->len[j - 1] - ws->start[first];
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Appends to out the distinctive words of previous that text lacks. */
 static void carried_words(const char *previous, const char *text, struct buf *out)
 {
@@ -267,7 +335,9 @@ char *rewrite_rules(const char *previous, const char *followup, char **focus)
         && !is_ellipsis(ws) && rewrite_ordinal(f) == 0)
         return xstrndup(f, n); /* already standalone */
     /* The follow-up with its pronoun standing for the earlier subject. */
-    if (at < ws->n && ws->start[at] < n && subject_span(previous, &sstart, &slen)) {
+    if (at < ws->n && ws->start[at] < n
+        && (agreeing_span(previous, ws->w[at], &sstart, &slen)
+            || subject_span(previous, &sstart, &slen))) {
         buf_append(&resolved, f, ws->start[at]);
         buf_append(&resolved, previous + sstart, slen);
         buf_append(&resolved, f + ws->start[at] + ws->len[at], n - ws->start[at] - ws->len[at]);

@@ -22,13 +22,25 @@
  *     at least two distinctive words of its own, not an ellipsis) is left
  *     alone; "what do we do on those days" is not, and carries the
  *     earlier words;
- *   - otherwise the earlier subject is the previous question's span from
- *     its first to its last distinctive word ("How do we write team
- *     norms?" -> "norms"; "How do the tiers of RTI work?" -> "tiers of
- *     RTI"); the first "it", "them", "they" (and "this", "that", "these",
- *     "those" used as pronouns: at the end or before a verb or a
- *     preposition) is replaced by it: "what about when someone breaks
- *     them?" -> "what about when someone breaks norms?";
+ *   - otherwise the first "it", "them", "they" (and "this", "that",
+ *     "these", "those" used as pronouns: at the end or before a verb or a
+ *     preposition) is replaced by the earlier noun phrase that agrees
+ *     with it in number: of the previous question's runs of words that
+ *     are neither stop words nor clause breaks ("instead", "because",
+ *     "before", ...), each without the verb that opens it after "we",
+ *     "I", "you", "they" or "to", the first with a distinctive word whose
+ *     last word is plural (ends in "s", not "ss", "us" or "is") for
+ *     "them", "they", "these", "those" and singular for the others ("and
+ *     what about a pretest before it starts?" after "how many CFAs should
+ *     we give in a 4 week unit?" -> "... before 4 week unit starts?";
+ *     "what about when someone breaks them?" after "How do we write team
+ *     norms?" -> "... breaks team norms?"); when no run agrees, by the
+ *     earlier subject: the previous question's span from its first to
+ *     its last distinctive word ("them" after "what are a guiding
+ *     coalition and a vision statement?" -> "guiding coalition and a
+ *     vision statement").  Number is read from the spelling alone, so a
+ *     verb in -s opening a run reads as a plural ("them" after "what
+ *     makes a goal SMART?" -> "makes");
  *   - the previous question's distinctive words that the result lacks
  *     follow in parentheses: "what about Tier 3? (about: tiers RTI)".
  * The follow-up as resolved (without the parentheses) is its focus: the
