@@ -310,51 +310,49 @@ def fold_rule(ids):
     return set(ranked[:(len(ranked) + 1) // 2])
 
 
+def split_lines(path, first):
+    """The lines of path whose id is in first(ids of one category),
+    in the file's order, and all its lines."""
+    with open(path, encoding="utf-8") as f:
+        lines = [l for l in f if l.strip()]
+    by_cat = {}
+    for l in lines:
+        q = json.loads(l)
+        by_cat.setdefault(q.get("category", ""), []).append(q["id"])
+    chosen = set()
+    for ids in by_cat.values():
+        chosen |= first(ids)
+    return [l for l in lines if json.loads(l)["id"] in chosen], lines
+
+
 def cmd_fold(path, which):
     if os.path.basename(path) in ("heldout.jsonl", "check.jsonl") or which not in ("A", "B"):
         sys.stderr.write("holdout.py fold: only tune.jsonl (or another tuning set) splits, into A or B;"
                          " never heldout.jsonl or check.jsonl\n")
         return 2
-    with open(path, encoding="utf-8") as f:
-        lines = [l for l in f if l.strip()]
-    by_cat = {}
-    for l in lines:
-        q = json.loads(l)
-        by_cat.setdefault(q.get("category", ""), []).append(q["id"])
-    fold_a = set()
-    for ids in by_cat.values():
-        fold_a |= fold_rule(ids)
-    for l in lines:
-        if (json.loads(l)["id"] in fold_a) == (which == "A"):
-            sys.stdout.write(l)
+    fold_a, lines = split_lines(path, fold_rule)
+    sys.stdout.writelines(fold_a if which == "A" else [l for l in lines if l not in fold_a])
     return 0
-
 
 HALF_SEED = "plccoach-check-halves"
 
 
+def half_rule(ids):
+    """check.jsonl's tune half within one category: ids ranked by
+    SHA-256(HALF_SEED ":" id), the first half (rounded down)."""
+    ranked = sorted(ids, key=lambda i: hashlib.sha256((HALF_SEED + ":" + i).encode()).hexdigest())
+    return set(ranked[:len(ranked) // 2])
+
+
 def cmd_check_half(path, which):
     """check.jsonl's two halves (eval/holdout/README.md, "The check set's
-    halves"): within each category, ids ranked by SHA-256(HALF_SEED ":" id);
-    the first half (rounded down) is `tune`, the rest `gate`."""
+    halves"): the tune half by half_rule, the rest the gate half."""
     if os.path.basename(path) != "check.jsonl" or which not in ("tune", "gate"):
         sys.stderr.write("holdout.py check-half: only check.jsonl splits, into tune or gate\n")
         return 2
-    with open(path, encoding="utf-8") as f:
-        lines = [l for l in f if l.strip()]
-    by_cat = {}
-    for l in lines:
-        q = json.loads(l)
-        by_cat.setdefault(q.get("category", ""), []).append(q["id"])
-    tune = set()
-    for ids in by_cat.values():
-        ranked = sorted(ids, key=lambda i: hashlib.sha256((HALF_SEED + ":" + i).encode()).hexdigest())
-        tune |= set(ranked[:len(ranked) // 2])
-    for l in lines:
-        if (json.loads(l)["id"] in tune) == (which == "tune"):
-            sys.stdout.write(l)
+    tune, lines = split_lines(path, half_rule)
+    sys.stdout.writelines(tune if which == "tune" else [l for l in lines if l not in tune])
     return 0
-
 
 class Checker:
     def __init__(self):

@@ -11,21 +11,9 @@
 # What is tested is that the run covers the whole set: every in-scope
 # line is scored for retrieval and every line is routed by the coach.
 . "$(dirname "$0")/../lib/integration.sh"
-
-mkbooks="$PLC_BUILDDIR/eval/holdout/mkbooks"
-[ -x "$mkbooks" ] || skip_all "eval/holdout/mkbooks is not built (make check builds it)"
-command -v python3 >/dev/null 2>&1 || bail "python3 is not installed"
-stack_require_servers
-stack_init
-stack_pg_start
-stack_migrate
-
-pdfs="$STACK_DIR/holdout-pdfs"
-mkdir -p "$pdfs"
-"$mkbooks" "$pdfs" "$PLC_SRCDIR"/eval/holdout/books/*.book 2>"$STACK_DIR/log/mkbooks.err" ||
-    bail "mkbooks failed: $(cat "$STACK_DIR/log/mkbooks.err")"
-ok "the starter and evaluation libraries ingest" stack_cli ingest "$PLC_SRCDIR/content/starter" \
-    "$pdfs" "$PLC_SRCDIR"/eval/holdout/books/*.md
+# shellcheck source=t/lib/holdout.sh
+. "$PLC_SRCDIR/t/lib/holdout.sh"
+holdout_stack
 
 # report NAME JSON: the aggregate lines of one run, as diagnostics.
 report() {
