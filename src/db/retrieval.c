@@ -213,38 +213,3 @@ enum db_status retrieval_vectors(struct db *db, struct arena *a, const char *ids
     PQclear(r);
     return DB_OK;
 }
-
-/* EXPERIMENT (rank25): every page (kind 0) or section (kind 1: a section's
- * passages, or a chapter's without a section) of the library as a
- * document, with the ordinals of its passages. */
-bool retrieval_units(struct db *db, struct arena *a, int kind, struct unit_row **rows, size_t *n)
-{
-    static const char *const sql[] = {
-        "SELECT p.book_id::text, p.page_index, p.text, "
-        "  '{}'::int[]::text FROM pages p",
-        "SELECT c.book_id::text, 0, string_agg(c.text, ' ' ORDER BY c.ordinal), "
-        "  array_agg(c.ordinal ORDER BY c.ordinal)::text FROM chunks c "
-        "GROUP BY c.book_id, coalesce(c.section_id::text, c.chapter_id::text, '')",
-        "SELECT c.book_id::text, 0, string_agg(c.text, ' ' ORDER BY c.ordinal), "
-        "  array_agg(c.ordinal ORDER BY c.ordinal)::text FROM chunks c "
-        "GROUP BY c.book_id, coalesce(c.chapter_id::text, '')",
-    };
-    PGresult *r = db_exec(db, sql[kind < 0 || kind > 2 ? 0 : kind], 0, NULL, true);
-    size_t i;
-
-    *rows = NULL;
-    *n = 0;
-    if (r == NULL)
-        return false;
-    *n = (size_t)PQntuples(r);
-    *rows = arena_alloc(a, (*n ? *n : 1) * sizeof(**rows));
-    for (i = 0; i < *n; i++) {
-        struct unit_row *u = &(*rows)[i];
-        u->book_id = arena_strdup(a, PQgetvalue(r, (int)i, 0));
-        u->page_index = atoi(PQgetvalue(r, (int)i, 1));
-        u->text = arena_strdup(a, PQgetvalue(r, (int)i, 2));
-        u->ordinals = arena_strdup(a, PQgetvalue(r, (int)i, 3));
-    }
-    PQclear(r);
-    return true;
-}

@@ -76,12 +76,4 @@ enum db_status retrieval_vectors(struct db *db, struct arena *a, const char *ids
                                  size_t dims, struct chunk_vector **rows, size_t *n)
     __attribute__((nonnull, warn_unused_result));
 
-/* EXPERIMENT (rank25): a page or section as a document. */
-struct unit_row {
-    const char *book_id, *text, *ordinals; /* ordinals: an int[] literal ({} for a page) */
-    int page_index;
-};
-bool retrieval_units(struct db *db, struct arena *a, int kind, struct unit_row **rows, size_t *n)
-    __attribute__((nonnull));
-
 #endif

@@ -31,7 +31,7 @@ double bm25_term(const struct bm25_params *p, double idf, double tf, double len,
     if (tf <= 0)
         return 0;
     norm = avglen > 0 ? 1 - p->b + p->b * len / avglen : 1;
-    return idf * (tf * (p->k1 + 1) / (tf + p->k1 * norm) + p->delta);
+    return idf * tf * (p->k1 + 1) / (tf + p->k1 * norm);
 }
 
 double bm25_term_max(const struct bm25_params *p, double idf)

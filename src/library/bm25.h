@@ -30,8 +30,6 @@ struct bm25_params {
     double k1, b;
     double w_section; /* a section-heading occurrence counts this many body ones */
     double w_chapter; /* a chapter-title occurrence counts this many body ones */
-    double delta;     /* EXPERIMENT rank25: BM25+'s lower bound, idf x delta per term held */
-    double mix, mix_k1, mix_b; /* EXPERIMENT rank26: (1 - mix) s + mix s at (mix_k1, mix_b) */
 };
 
 /* Lucene's BM25 idf; never negative.  df 0 gives the largest value. */

@@ -295,15 +295,6 @@ bool lexical_score(struct db *db, struct lexical_cache *cache, const struct lexi
                     continue;
                 s = bm25_term(p, terms[i].idf, bm25_tf(p, po.tf_body, po.tf_section, po.tf_chapter),
                               po.length, avglen);
-                if (p->mix > 0) {
-                    struct bm25_params m = *p;
-                    m.k1 = p->mix_k1;
-                    m.b = p->mix_b;
-                    s = (1 - p->mix) * s
-                        + p->mix * bm25_term(&m, terms[i].idf,
-                                             bm25_tf(&m, po.tf_body, po.tf_section, po.tf_chapter),
-                                             po.length, avglen);
-                }
                 if (terms[i].own > 0)
                     se = bm25_term(pe, terms[i].idf,
                                    bm25_tf(pe, po.tf_body, po.tf_section, po.tf_chapter), po.length,

@@ -22,7 +22,6 @@
 #include "library/embed.h"
 #include "library/search.h"
 #include "library/search_lexical.h"
-#include "library/search_units.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/cfg.h"
@@ -147,79 +146,6 @@ static void rerank(struct search_result *res, size_t n, const struct search_tuni
     free(lex);
 }
 
-/* Appends one JSON line to the file named by PLCCOACH_RANK_FEATURES (the
- * fitting script's input, eval/fit_rerank.py): the question and, for each
- * BM25 candidate in BM25 order, its book, printed and indexed pages and
- * features.  A development aid: nothing happens when it is unset, and a
- * file that cannot be opened is skipped. */
-static void features_dump(const char *path, const char *question, struct search_hit **lex,
-                          double (*feat)[SEARCH_NFEATURES], size_t m, const double max[2])
-{
-    json_object *o = json_object_new_object(), *arr = json_object_new_array();
-    FILE *f = fopen(path, "a");
-    size_t i, j;
-
-    json_add_str(o, "question", question);
-    json_object_object_add(o, "bm25_max", json_object_new_double(max[0]));
-    json_object_object_add(o, "prox_max", json_object_new_double(max[1]));
-    for (i = 0; i < m; i++) {
-        json_object *c = json_object_new_object(), *fv = json_object_new_array();
-        json_add_str(c, "book", lex[i]->book_title);
-        json_add_str(c, "page_start", lex[i]->page_start);
-        json_add_str(c, "page_end", lex[i]->page_end);
-        json_object_object_add(c, "index_start", json_object_new_int(lex[i]->page_index_start));
-        json_object_object_add(c, "index_end", json_object_new_int(lex[i]->page_index_end));
-        for (j = 0; j < SEARCH_NFEATURES; j++)
-            json_object_array_add(fv, json_object_new_double(feat[i][j]));
-        json_object_object_add(c, "f", fv);
-        json_object_array_add(arr, c);
-    }
-    json_object_object_add(o, "candidates", arr);
-    if (f != NULL) {
-        fprintf(f, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-        fclose(f);
-    }
-    json_object_put(o);
-}
-
-/* The learned reranker (search_rerank.c): computes every BM25
- * candidate's features; with t->rerank, ranks the BM25 list again by
- * search_rerank_score() (which becomes each candidate's bm25).  dump,
- * when not NULL, is where the features are written (features_dump()). */
-static void learned_rerank(struct search_result *res, size_t n, const struct search_tuning *t,
-                           const char *question, const char *dump)
-{
-    struct search_hit **lex = xcalloc(n ? n : 1, sizeof(*lex));
-    double(*feat)[SEARCH_NFEATURES];
-    size_t i, m = 0;
-    const struct search_evidence *ev = &res->evidence;
-    double max[2] = {0, 0}; /* the raw BM25 and proximity maxima, for the dump */
-
-    for (i = 0; i < n; i++)
-        if (res->hits[i].bm25_rank > 0)
-            lex[m++] = &res->hits[i];
-    qsort(lex, m, sizeof(*lex), cmp_bm25);
-    feat = xcalloc(m ? m : 1, sizeof(*feat));
-    for (i = 0; i < m; i++) {
-        search_features(lex[i], ev->terms, ev->nterms, ev->avg_length, feat[i]);
-        feat[i][SEARCH_F_PROX] = search_proximity(lex[i]->text, ev->terms, ev->nterms);
-        max[0] = fmax(max[0], feat[i][SEARCH_F_BM25]);
-        max[1] = fmax(max[1], feat[i][SEARCH_F_PROX]);
-    }
-    search_features_normalise(feat, m);
-    if (dump != NULL)
-        features_dump(dump, question, lex, feat, m, max);
-    if (t->rerank) {
-        for (i = 0; i < m; i++)
-            lex[i]->bm25 = search_rerank_score(feat[i], t);
-        qsort(lex, m, sizeof(*lex), cmp_bm25);
-        for (i = 0; i < m; i++)
-            lex[i]->bm25_rank = (int)i + 1;
-    }
-    free(feat);
-    free(lex);
-}
-
 /* Fetches the candidates (the BM25 list lex[0..nlex) and, when vector,
  * the vector list) into res->hits, fuses, cuts and de-duplicates them:
  * res->hits[0..*kept) best first.  Returns false when the embedder or the
@@ -271,16 +197,8 @@ static bool candidates(struct db *db, const struct config *cfg, const struct sea
             }
         order[i] = h;
     }
-    if (nlex > 1 && (t->rerank || getenv("PLCCOACH_RANK_FEATURES") != NULL))
-        learned_rerank(res, n, t, opts->question, getenv("PLCCOACH_RANK_FEATURES"));
-    if ((t->w_prox > 0 || t->w_quantity > 0) && nlex > 1) {
-        struct search_tuning tq = *t; /* after the learned score: the quantity factor only */
-        if (t->rerank)
-            tq.w_prox = 0;
-        rerank(res, n, &tq, opts->question);
-    }
-    if ((t->w_page > 0 || t->w_sec > 0) && nlex > 1 && !search_units_fuse(db, res, n, t))
-        goto done;
+    if ((t->w_prox > 0 || t->w_quantity > 0) && nlex > 1)
+        rerank(res, n, t, opts->question);
     /* Ranks in the vector list: by cosine among its members. */
     qsort(order, n, sizeof(*order), cmp_cos);
     for (i = 0, j = 0; i < n; i++)

@@ -24,38 +24,18 @@ struct db;
 #define SEARCH_RRF_K 60
 #define SEARCH_CANDIDATES 40 /* top-K of each list before fusion */
 
-/* The features of a BM25 candidate the learned reranker weighs
- * (search_features(); src/library/README.md, "The learned reranker"). */
-enum search_feature {
-    SEARCH_F_BM25,    /* the whole query's BM25 score / the list's best */
-    SEARCH_F_PROX,    /* search_proximity() / the list's best */
-    SEARCH_F_OWN,     /* the question's own terms' BM25 / its maximum (bm25_norm) */
-    SEARCH_F_VECTOR,  /* cosine of question and passage, 0 when negative or none */
-    SEARCH_F_COVER,   /* the own terms' weight x idf mass the passage holds, as a share */
-    SEARCH_F_WINDOW,  /* best BM25 (k1 1.2, b 0) of 3 consecutive sentences / that mass */
-    SEARCH_F_HEADING, /* share of that mass in the section heading, plus the chapter title's */
-    SEARCH_F_LENGTH,  /* log(passage terms / the library's mean) */
-    SEARCH_F_RRANK,   /* 1 / rank in the BM25 list */
-    SEARCH_NFEATURES
-};
-
-extern const char *const search_feature_names[SEARCH_NFEATURES];
-
 /* Every weight and switch of the ranking, with the defaults chosen on
  * eval/dev.jsonl and eval/holdout/tune.jsonl (docs/performance.md).
  * search_tuning_set() changes one by name, for `--set name=value`. */
 struct search_tuning {
-    double k1, b;       /* BM25 */
-    double bm25_delta;  /* EXPERIMENT rank25: BM25+ delta */
-    double w_context;   /* EXPERIMENT rank25: weight of a question's sentences that do not ask */
-    double w_section;   /* a section-heading occurrence, in body occurrences */
-    double w_chapter;   /* a chapter-title occurrence, in body occurrences */
-    double w_synonym;   /* weight of an acronym's phrase words (and a phrase's acronym); 0 off */
-    double w_thesaurus; /* weight of the thesaurus words for a teacher word; 0 off */
-    double w_related;   /* weight of a question word's WordNet relations, shared; 0 off */
-    int related_rel;    /* relations used: 1 synonyms, 2 + hypernyms, 3 + hyponyms */
-    double w_derived;   /* weight of a question word's derived forms (WordNet's +), shared; 0 off */
-    bool typos;         /* match unknown question words to the vocabulary */
+    double k1, b;         /* BM25 */
+    double w_section;     /* a section-heading occurrence, in body occurrences */
+    double w_chapter;     /* a chapter-title occurrence, in body occurrences */
+    double w_synonym;     /* weight of an acronym's phrase words (and a phrase's acronym); 0 off */
+    double w_thesaurus;   /* weight of the thesaurus words for a teacher word; 0 off */
+    double w_related;     /* weight of a question word's WordNet relations, shared; 0 off */
+    int related_rel;      /* relations used: 1 synonyms, 2 + hypernyms, 3 + hyponyms */
+    bool typos;           /* match unknown question words to the vocabulary */
     double typo_min_sim;  /* trigram similarity a candidate needs */
     size_t fb_docs;       /* RM3: feedback passages; 0 = no feedback */
     size_t fb_terms;      /* RM3: expansion terms kept */
@@ -70,14 +50,6 @@ struct search_tuning {
     double w_prox;        /* weight of term proximity added to a BM25 score; 0 off */
     double w_quantity;    /* a quantity question: BM25 x (1 + w x min(cap, quantities) / cap) */
     int quantity_cap;     /* quantity expressions counted at most */
-    double w_page, w_sec; /* EXPERIMENT rank25: page / section evidence; 0 off */
-    double page_k1, page_b;
-    int page_fuse;
-    bool page_own;
-    int sec_kind;
-    double mix, mix_k1, mix_b; /* EXPERIMENT rank26: a second saturation mixed in */
-    bool rerank;          /* rank the BM25 list by the learned score below (w_prox unused) */
-    double rr[SEARCH_NFEATURES]; /* its weights, by enum search_feature ("rr_bm25" ...) */
 };
 
 extern const struct search_tuning search_tuning_default;
@@ -249,23 +221,6 @@ bool search_wants_quantity(const char *question) __attribute__((nonnull(1)));
  * are runs of ASCII letters and digits, lower-cased; expressions do not
  * overlap. */
 size_t search_quantities(const char *text) __attribute__((nonnull(1)));
-/* Fills feat with the features of BM25 candidate h for the question's own
- * terms (terms[0..nterms), the evidence's), all but SEARCH_F_PROX (the
- * caller's: search_proximity()); SEARCH_F_BM25 is h->bm25 as it stands,
- * normalised over the list by search_features_normalise().  avg_length is
- * the passages' mean length in analysed terms.  Sentences end at . ? ! ;
- * or a blank line. */
-void search_features(const struct search_hit *h, const struct search_term *terms, size_t nterms,
-                     double avg_length, double feat[SEARCH_NFEATURES])
-    __attribute__((nonnull(1, 5)));
-
-/* Divides SEARCH_F_BM25 and SEARCH_F_PROX of feat[0..n) by their largest
- * value in the list (left at 0 when that is 0). */
-void search_features_normalise(double (*feat)[SEARCH_NFEATURES], size_t n);
-
-/* The learned score: the sum of t->rr[i] x feat[i]. */
-double search_rerank_score(const double feat[SEARCH_NFEATURES], const struct search_tuning *t)
-    __attribute__((nonnull));
 
 /* Keeps, of hits sorted best first, only those whose page range does not
  * overlap that of a better hit of the same book.  Returns the new count

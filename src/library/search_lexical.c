@@ -7,7 +7,6 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "db/db.h"
 #include "db/lexicon.h"
@@ -50,7 +49,6 @@ struct query {
     struct arena *a;
     const char **seq; /* the question's terms in order, repeats kept (in the arena) */
     size_t nseq;
-    double cur_w; /* EXPERIMENT rank25: weight of the question sentence being read */
 };
 
 static ssize_t find(const struct query *q, const char *term)
@@ -97,77 +95,9 @@ static void question_term(void *ctx, const char *term, size_t len, const char *w
     }
     q->seq[q->nseq++] = arena_strdup(q->a, term);
     if (i >= 0)
-        q->v[i].weight += q->cur_w; /* query term frequency */
+        q->v[i].weight += 1; /* query term frequency */
     else
-        (void)add(q, term, word, wlen, SEARCH_TERM_QUESTION, q->cur_w, 1);
-}
-
-/* EXPERIMENT rank25: whether sentence s (n bytes) asks: it ends with a
- * question mark or opens with an interrogative word. */
-static bool asks(const char *s, size_t n)
-{
-    static const char *const openers[] = {"what",   "how",  "which", "why",  "when", "where", "who",
-                                          "should", "can",  "could", "do",   "does", "is",    "are",
-                                          "would",  "will", "whats", "hows", NULL};
-    size_t i, w;
-
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n'))
-        n--;
-    if (n > 0 && s[n - 1] == '?')
-        return true;
-    while (n > 0 && !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
-        s++, n--;
-    for (w = 0; w < n && ((s[w] >= 'a' && s[w] <= 'z') || (s[w] >= 'A' && s[w] <= 'Z')); w++)
-        ;
-    for (i = 0; openers[i]; i++)
-        if (strlen(openers[i]) == w && strncasecmp(s, openers[i], w) == 0)
-            return true;
-    return false;
-}
-
-/* The question's terms; with w_context < 1 and a question of several
- * sentences of which some ask and some do not, the terms of those that do
- * not (the situation told) weigh w_context each. */
-static void question_terms(struct query *q, const char *question, double w_context)
-{
-    const char *s = question, *p;
-    size_t nsent = 0, nask = 0;
-    struct {
-        const char *s;
-        size_t n;
-        bool ask;
-    } sent[16];
-
-    for (p = question;; p++) {
-        bool end = *p == '\0'
-                   || ((*p == '.' || *p == '?' || *p == '!' || *p == ';')
-                       && (p[1] == ' ' || p[1] == '\0'));
-        if (!end)
-            continue;
-        if (nsent < 16 && p + (*p != '\0') > s) {
-            sent[nsent].s = s;
-            sent[nsent].n = (size_t)(p + (*p != '\0') - s);
-            sent[nsent].ask = asks(sent[nsent].s, sent[nsent].n);
-            nask += sent[nsent].ask;
-            nsent++;
-        }
-        if (*p == '\0')
-            break;
-        s = p + 1;
-    }
-    if (w_context >= 1 || nask == 0 || nask == nsent || nsent >= 16) {
-        q->cur_w = 1;
-        analyze_each(question, question_term, q);
-        return;
-    }
-    for (size_t i = 0; i < nsent; i++) {
-        char *buf = xmalloc(sent[i].n + 1);
-        memcpy(buf, sent[i].s, sent[i].n);
-        buf[sent[i].n] = '\0';
-        q->cur_w = sent[i].ask ? 1 : w_context;
-        analyze_each(buf, question_term, q);
-        free(buf);
-    }
+        (void)add(q, term, word, wlen, SEARCH_TERM_QUESTION, 1, 1);
 }
 
 struct syn_ctx {
@@ -274,17 +204,16 @@ static bool related_words(struct db *db, struct query *q, const struct search_tu
     }
     ok = related_lookup(db, keys, nkeys, t->related_rel, RELATED_PER_KEY, q->a, &hits, &nhits)
          == DB_OK;
-    fresh = xcalloc(2 * nkeys + 1, sizeof(*fresh));
+    fresh = xcalloc(nkeys ? nkeys : 1, sizeof(*fresh));
     for (i = 0; ok && i < nhits; i++)
         if (find(q, hits[i].term) < 0 || q->v[find(q, hits[i].term)].source == SEARCH_TERM_RELATED)
-            fresh[2 * hits[i].key + (hits[i].rel == 4)]++;
+            fresh[hits[i].key]++;
     for (i = 0; ok && i < nhits; i++) {
         ssize_t k = find(q, hits[i].term);
-        size_t slot = 2 * hits[i].key + (hits[i].rel == 4);
         double w;
-        if (fresh[slot] == 0 || (k >= 0 && q->v[k].source != SEARCH_TERM_RELATED))
+        if (fresh[hits[i].key] == 0 || (k >= 0 && q->v[k].source != SEARCH_TERM_RELATED))
             continue;
-        w = (hits[i].rel == 4 ? t->w_derived : t->w_related) / (double)fresh[slot];
+        w = t->w_related / (double)fresh[hits[i].key];
         if (k < 0) {
             struct qterm *nt = add(q, hits[i].term, keys[hits[i].key], strlen(keys[hits[i].key]),
                                    SEARCH_TERM_RELATED, w, 0);
@@ -543,8 +472,7 @@ bool search_lexical(struct db *db, const char *question, const struct search_tun
                     unsigned domains, size_t want, struct arena *a, struct lexical_ranked **out,
                     size_t *n, struct search_evidence *ev)
 {
-    struct bm25_params p = {t->k1, t->b, t->w_section, t->w_chapter, t->bm25_delta,
-                            t->mix, t->mix_k1, t->mix_b};
+    struct bm25_params p = {t->k1, t->b, t->w_section, t->w_chapter};
     struct query q = {NULL, 0, 0, a, NULL, 0};
     struct lexical_cache cache;
     struct lexicon_stats st = {0, 0, 0};
@@ -559,7 +487,7 @@ bool search_lexical(struct db *db, const char *question, const struct search_tun
     memset(ev, 0, sizeof(*ev));
     *out = NULL;
     *n = 0;
-    question_terms(&q, question, t->w_context);
+    analyze_each(question, question_term, &q);
     if (t->w_synonym > 0) {
         struct syn_ctx s = {.q = &q, .stands_for = NONE, .base = t->w_synonym};
         synonyms_each(question, synonym_expansion, &s);
@@ -568,7 +496,7 @@ bool search_lexical(struct db *db, const char *question, const struct search_tun
         struct syn_ctx s = {.q = &q, .stands_for = NONE, .base = t->w_thesaurus};
         synonyms_thesaurus_each(question, synonym_expansion, &s);
     }
-    if ((t->w_related > 0 || t->w_derived > 0) && !related_words(db, &q, t))
+    if (t->w_related > 0 && !related_words(db, &q, t))
         goto done;
     if (!lookup_df(db, &q, 0, &st))
         goto done;

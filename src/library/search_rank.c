@@ -15,7 +15,6 @@
 #include "util/alloc.h"
 
 const struct search_tuning search_tuning_default = {
-    .w_context = 1.0,
     .k1 = 4.0,
     .b = 0.3,
     .w_section = 2.0,
@@ -39,11 +38,6 @@ const struct search_tuning search_tuning_default = {
     .w_prox = 0.5,
     .w_quantity = 1.0,
     .quantity_cap = 3,
-    .page_k1 = 1.2,
-    .page_b = 0.75,
-    .sec_kind = 1,
-    .mix_k1 = 1.2,
-    .mix_b = 0.75,
 };
 
 const struct bm25_params search_evidence_params = {1.2, 0.75, 2.0, 1.0};
@@ -57,15 +51,12 @@ static const struct tuning_key {
 } tuning_keys[] = {
     {"k1", T_DOUBLE, offsetof(struct search_tuning, k1), 0, 10},
     {"b", T_DOUBLE, offsetof(struct search_tuning, b), 0, 1},
-    {"w_context", T_DOUBLE, offsetof(struct search_tuning, w_context), 0, 1},
-    {"bm25_delta", T_DOUBLE, offsetof(struct search_tuning, bm25_delta), 0, 10},
     {"w_section", T_DOUBLE, offsetof(struct search_tuning, w_section), 0, 100},
     {"w_chapter", T_DOUBLE, offsetof(struct search_tuning, w_chapter), 0, 100},
     {"w_synonym", T_DOUBLE, offsetof(struct search_tuning, w_synonym), 0, 10},
     {"w_thesaurus", T_DOUBLE, offsetof(struct search_tuning, w_thesaurus), 0, 10},
     {"w_related", T_DOUBLE, offsetof(struct search_tuning, w_related), 0, 10},
     {"related_rel", T_INT, offsetof(struct search_tuning, related_rel), 1, 3},
-    {"w_derived", T_DOUBLE, offsetof(struct search_tuning, w_derived), 0, 10},
     {"typos", T_BOOL, offsetof(struct search_tuning, typos), 0, 1},
     {"typo_min_sim", T_DOUBLE, offsetof(struct search_tuning, typo_min_sim), 0.3, 1},
     {"fb_docs", T_SIZE, offsetof(struct search_tuning, fb_docs), 0, 50},
@@ -81,26 +72,6 @@ static const struct tuning_key {
     {"w_prox", T_DOUBLE, offsetof(struct search_tuning, w_prox), 0, 100},
     {"w_quantity", T_DOUBLE, offsetof(struct search_tuning, w_quantity), 0, 100},
     {"quantity_cap", T_INT, offsetof(struct search_tuning, quantity_cap), 1, 100},
-    {"w_page", T_DOUBLE, offsetof(struct search_tuning, w_page), 0, 100},
-    {"w_sec", T_DOUBLE, offsetof(struct search_tuning, w_sec), 0, 100},
-    {"page_k1", T_DOUBLE, offsetof(struct search_tuning, page_k1), 0, 10},
-    {"page_b", T_DOUBLE, offsetof(struct search_tuning, page_b), 0, 1},
-    {"page_fuse", T_INT, offsetof(struct search_tuning, page_fuse), 0, 3},
-    {"page_own", T_BOOL, offsetof(struct search_tuning, page_own), 0, 1},
-    {"sec_kind", T_INT, offsetof(struct search_tuning, sec_kind), 1, 2},
-    {"mix", T_DOUBLE, offsetof(struct search_tuning, mix), 0, 1},
-    {"mix_k1", T_DOUBLE, offsetof(struct search_tuning, mix_k1), 0, 10},
-    {"mix_b", T_DOUBLE, offsetof(struct search_tuning, mix_b), 0, 1},
-    {"rerank", T_BOOL, offsetof(struct search_tuning, rerank), 0, 1},
-    {"rr_bm25", T_DOUBLE, offsetof(struct search_tuning, rr[SEARCH_F_BM25]), -100, 100},
-    {"rr_prox", T_DOUBLE, offsetof(struct search_tuning, rr[SEARCH_F_PROX]), -100, 100},
-    {"rr_own", T_DOUBLE, offsetof(struct search_tuning, rr[SEARCH_F_OWN]), -100, 100},
-    {"rr_vector", T_DOUBLE, offsetof(struct search_tuning, rr[SEARCH_F_VECTOR]), -100, 100},
-    {"rr_cover", T_DOUBLE, offsetof(struct search_tuning, rr[SEARCH_F_COVER]), -100, 100},
-    {"rr_window", T_DOUBLE, offsetof(struct search_tuning, rr[SEARCH_F_WINDOW]), -100, 100},
-    {"rr_heading", T_DOUBLE, offsetof(struct search_tuning, rr[SEARCH_F_HEADING]), -100, 100},
-    {"rr_length", T_DOUBLE, offsetof(struct search_tuning, rr[SEARCH_F_LENGTH]), -100, 100},
-    {"rr_rrank", T_DOUBLE, offsetof(struct search_tuning, rr[SEARCH_F_RRANK]), -100, 100},
 };
 
 bool search_tuning_set(struct search_tuning *t, const char *assignment, char *err, size_t errlen)
