@@ -437,8 +437,8 @@ void search_window_reorder(struct search_hit *hits, size_t n, const struct searc
     for (i = 0; i < m; i++) {
         r[i].hit = hits[i];
         r[i].pos = i;
-        r[i].score = (max > 0 ? hits[i].bm25 / max : 0)
-                     + w * search_window(hits[i].text, terms, nterms);
+        r[i].score =
+            (max > 0 ? hits[i].bm25 / max : 0) + w * search_window(hits[i].text, terms, nterms);
         fused[i] = hits[i].fused;
     }
     qsort(r, m, sizeof(*r), cmp_window);

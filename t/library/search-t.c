@@ -142,12 +142,12 @@ int main(void)
         struct search_term t[2];
         struct search_hit w[7];
         static const char *const text[7] = {
-            "The team met.",                                       /* window 2 / 5 */
-            "Norms matter.",                                       /* 3 / 5 */
-            "Team norms.",                                         /* 1 */
-            "Nothing here.",                                       /* 0 */
+            "The team met.",                                        /* window 2 / 5 */
+            "Norms matter.",                                        /* 3 / 5 */
+            "Team norms.",                                          /* 1 */
+            "Nothing here.",                                        /* 0 */
             "Team. Agendas help. Data count. Goals matter. Norms.", /* 3 / 5: too far apart */
-            "Team norms, team norms.",                             /* the best: 6.875 / 5 */
+            "Team norms, team norms.",                              /* the best: 6.875 / 5 */
             "Norms.",
         };
         static const char *const id[7] = {"a", "b", "c", "d", "e", "f", "g"};
