@@ -275,9 +275,15 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
         if (!fetch_vectors(db, res, kept, dims))
             return false;
         res->n = search_mmr(res->hits, kept, dims, t->mmr_lambda, k);
+        kept = res->n;
     } else {
         res->n = kept < k ? kept : k;
     }
+    /* 4. The first five in order again by their best sentence window
+     * (before the cut to k, so a k under five takes the first of them). */
+    if (opts->mode != SEARCH_VECTOR)
+        search_window_reorder(res->hits, kept, res->evidence.terms, res->evidence.nterms,
+                              t->w_window);
     res->nothing_relevant = res->n == 0;
     return true;
 }

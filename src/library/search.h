@@ -23,6 +23,8 @@ struct db;
 #define SEARCH_K_MAX 50
 #define SEARCH_RRF_K 60
 #define SEARCH_CANDIDATES 40 /* top-K of each list before fusion */
+#define SEARCH_WINDOW_TOP 5  /* passages search_window_reorder() may put in another order */
+#define SEARCH_WINDOW_SENTENCES 3
 
 /* Every weight and switch of the ranking, with the defaults chosen on
  * eval/dev.jsonl and eval/holdout/tune.jsonl (docs/performance.md).
@@ -50,6 +52,8 @@ struct search_tuning {
     double w_prox;        /* weight of term proximity added to a BM25 score; 0 off */
     double w_quantity;    /* a quantity question: BM25 x (1 + w x min(cap, quantities) / cap) */
     int quantity_cap;     /* quantity expressions counted at most */
+    double w_window;      /* weight of the best sentence window when the first
+                           * SEARCH_WINDOW_TOP are put in order again; 0 off */
 };
 
 extern const struct search_tuning search_tuning_default;
@@ -100,7 +104,8 @@ struct search_hit {
     double bm25;      /* the whole query's BM25 score plus w_prox x proximity, times the
                          quantity factor for a quantity question; 0 when not in the BM25 list */
     double bm25_norm; /* the question's own terms' score / their maximum, 0..1 */
-    double fused;     /* weighted reciprocal-rank fusion score, after the domain boost */
+    double fused;     /* weighted reciprocal-rank fusion score, after the domain boost;
+                         the first five's handed out again by search_window_reorder() */
     int vec_rank;     /* 1-based rank in the vector list; 0 = absent */
     int bm25_rank;    /* 1-based rank in the BM25 list; 0 = absent */
     float *vec;       /* the passage's embedding (dims floats); NULL when none */
@@ -197,6 +202,24 @@ void search_fuse(struct search_hit *hits, size_t n, int rrf_k, double w_lex, dou
 
 /* Sorts hits by fused score, best first (ties: lower chunk id first). */
 void search_sort_fused(struct search_hit *hits, size_t n);
+
+/* The best window of SEARCH_WINDOW_SENTENCES consecutive sentences of
+ * text for the question's terms held in the library (terms[0..n),
+ * analysed as passages are): each term's weight x idf x f (k1 + 1) / (f +
+ * k1) over its count f in the window (BM25 at k1 1.2 with no length
+ * normalisation), summed, over the terms' whole weight x idf; 1 when one
+ * window holds every term once, at most 2.2.  Sentences end at . ? ! ; or
+ * a blank line; 0 when no term is held or text is NULL. */
+double search_window(const char *text, const struct search_term *terms, size_t n);
+
+/* Puts the first min(n, SEARCH_WINDOW_TOP) of hits (ranked, best first)
+ * in order again by bm25 / their largest bm25 + w x search_window() (ties:
+ * the order they had), and hands them the fused scores they held, largest
+ * first, so that a later sort by fused score keeps the order.  hits[5..n)
+ * and which passages are the first five do not change.  No-op when w <= 0
+ * or n < 2 (docs/performance.md, "window26"). */
+void search_window_reorder(struct search_hit *hits, size_t n, const struct search_term *terms,
+                           size_t nterms, double w);
 
 /* Term proximity of text for the question's terms held in the library
  * (terms[0..n), analysed as passages are): over every pair of distinct

@@ -38,6 +38,7 @@ const struct search_tuning search_tuning_default = {
     .w_prox = 0.5,
     .w_quantity = 1.0,
     .quantity_cap = 3,
+    .w_window = 0.3,
 };
 
 const struct bm25_params search_evidence_params = {1.2, 0.75, 2.0, 1.0};
@@ -72,6 +73,7 @@ static const struct tuning_key {
     {"w_prox", T_DOUBLE, offsetof(struct search_tuning, w_prox), 0, 100},
     {"w_quantity", T_DOUBLE, offsetof(struct search_tuning, w_quantity), 0, 100},
     {"quantity_cap", T_INT, offsetof(struct search_tuning, quantity_cap), 1, 100},
+    {"w_window", T_DOUBLE, offsetof(struct search_tuning, w_window), 0, 100},
 };
 
 bool search_tuning_set(struct search_tuning *t, const char *assignment, char *err, size_t errlen)
@@ -336,6 +338,122 @@ double search_proximity(const char *text, const struct search_term *terms, size_
     free(c.last);
     free(c.best);
     return sum;
+}
+
+/* ---- The best sentence window (docs/performance.md, "window26") ---- */
+
+#define WINDOW_K1 1.2
+#define WINDOW_MAX_SENTENCES 256 /* later sentences count as the last */
+
+/* One pass over a passage: per sentence, each held term's count. */
+struct window_ctx {
+    const struct search_term *terms;
+    size_t n;
+    const char *prev_end; /* end of the previous word; NULL before the first */
+    size_t sentence;      /* the current sentence, 0-based, capped */
+    unsigned *tf;         /* [WINDOW_MAX_SENTENCES][n] */
+};
+
+/* True when the bytes between two words end a sentence. */
+static bool sentence_break(const char *from, const char *to)
+{
+    for (; from < to; from++)
+        if (*from == '.' || *from == '?' || *from == '!' || *from == ';'
+            || (*from == '\n' && from + 1 < to && from[1] == '\n'))
+            return true;
+    return false;
+}
+
+static void window_term(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
+{
+    struct window_ctx *c = ctx;
+    size_t i;
+
+    (void)len;
+    if (c->prev_end != NULL && sentence_break(c->prev_end, word)
+        && c->sentence + 1 < WINDOW_MAX_SENTENCES)
+        c->sentence++;
+    c->prev_end = word + wlen;
+    for (i = 0; i < c->n; i++)
+        if (c->terms[i].in_library && strcmp(c->terms[i].term, term) == 0)
+            c->tf[c->sentence * c->n + i]++;
+}
+
+double search_window(const char *text, const struct search_term *terms, size_t n)
+{
+    struct window_ctx c = {terms, n, NULL, 0, NULL};
+    double total = 0, best = 0;
+    size_t i, s, w;
+
+    for (i = 0; i < n; i++)
+        if (terms[i].in_library)
+            total += terms[i].weight * terms[i].idf;
+    if (total <= 0 || text == NULL)
+        return 0;
+    c.tf = xcalloc(WINDOW_MAX_SENTENCES * n, sizeof(*c.tf)); /* ours, freed below */
+    (void)analyze_each(text, window_term, &c);
+    for (s = 0; s <= c.sentence; s++) {
+        double score = 0;
+        for (i = 0; i < n; i++) {
+            unsigned f = 0;
+            for (w = s; w < s + SEARCH_WINDOW_SENTENCES && w <= c.sentence; w++)
+                f += c.tf[w * n + i];
+            if (f > 0)
+                score += terms[i].weight * terms[i].idf * f * (WINDOW_K1 + 1) / (f + WINDOW_K1);
+        }
+        if (score > best)
+            best = score;
+    }
+    free(c.tf);
+    return best / total;
+}
+
+/* A first-five passage and its score for search_window_reorder(). */
+struct window_rank {
+    struct search_hit hit;
+    double score;
+    size_t pos; /* its place before */
+};
+
+static int cmp_window(const void *a, const void *b)
+{
+    const struct window_rank *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+void search_window_reorder(struct search_hit *hits, size_t n, const struct search_term *terms,
+                           size_t nterms, double w)
+{
+    struct window_rank r[SEARCH_WINDOW_TOP];
+    double fused[SEARCH_WINDOW_TOP], max = 0;
+    size_t i, m = n < SEARCH_WINDOW_TOP ? n : SEARCH_WINDOW_TOP;
+
+    if (w <= 0 || m < 2)
+        return;
+    for (i = 0; i < m; i++)
+        max = fmax(max, hits[i].bm25);
+    for (i = 0; i < m; i++) {
+        r[i].hit = hits[i];
+        r[i].pos = i;
+        r[i].score =
+            (max > 0 ? hits[i].bm25 / max : 0) + w * search_window(hits[i].text, terms, nterms);
+        fused[i] = hits[i].fused;
+    }
+    qsort(r, m, sizeof(*r), cmp_window);
+    /* The fused scores, largest first, in the new order. */
+    for (i = 1; i < m; i++) {
+        size_t j = i;
+        double v = fused[i];
+        for (; j > 0 && fused[j - 1] < v; j--)
+            fused[j] = fused[j - 1];
+        fused[j] = v;
+    }
+    for (i = 0; i < m; i++) {
+        hits[i] = r[i].hit;
+        hits[i].fused = fused[i];
+    }
 }
 
 /* ---- Answer type: quantities (docs/performance.md, branch rank24) ---- */

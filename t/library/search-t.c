@@ -29,7 +29,7 @@ int main(void)
     float va[2] = {1, 0}, vb[2] = {0.99f, 0.14f}, vc[2] = {0, 1};
     size_t n;
 
-    plan(60);
+    plan(71);
 
     /* RRF */
     h[0] = hit("a", "B1", 1, 1, 1, 0);
@@ -136,6 +136,73 @@ int main(void)
            "a term the library lacks (zebra) counts for nothing");
     }
 
+    /* The best three-sentence window, and the first five put in order
+     * again by it (docs/performance.md, "window26"). */
+    {
+        struct search_term t[2];
+        struct search_hit w[7];
+        static const char *const text[7] = {
+            "The team met.",                                        /* window 2 / 5 */
+            "Norms matter.",                                        /* 3 / 5 */
+            "Team norms.",                                          /* 1 */
+            "Nothing here.",                                        /* 0 */
+            "Team. Agendas help. Data count. Goals matter. Norms.", /* 3 / 5: too far apart */
+            "Team norms, team norms.",                              /* the best: 6.875 / 5 */
+            "Norms.",
+        };
+        static const char *const id[7] = {"a", "b", "c", "d", "e", "f", "g"};
+        size_t i;
+        bool first5 = true, descending = true;
+
+        memset(t, 0, sizeof(t));
+        t[0].term = "team";
+        t[0].idf = 2;
+        t[0].weight = 1;
+        t[0].in_library = true;
+        t[1].term = "norm";
+        t[1].idf = 3;
+        t[1].weight = 1;
+        t[1].in_library = true;
+        ok(fabs(search_window("Team norms.", t, 2) - 1.0) < 1e-12, "window: every term once, 1");
+        ok(fabs(search_window(text[4], t, 2) - 0.6) < 1e-12,
+           "window: terms five sentences apart, the better one alone (3 / 5)");
+        ok(fabs(search_window(text[5], t, 2) - 2 * 2.2 / 3.2) < 1e-12,
+           "window: twice each, saturated at k1 1.2");
+        ok(search_window("Team norms.", t, 0) == 0, "window: no terms, 0");
+        for (i = 0; i < 7; i++) {
+            w[i] = hit(id[i], "B", (int)i * 3, (int)i * 3 + 1, 0, (int)i + 1);
+            w[i].text = text[i];
+            w[i].bm25 = 10.0 - (double)i; /* over the first five's best: 1, .9, .8, .7, .6 */
+            w[i].fused = 1.0 / (61 + (double)i);
+        }
+        search_window_reorder(w, 7, t, 2, 0);
+        for (i = 0; i < 7; i++)
+            first5 = first5 && strcmp(w[i].chunk_id, id[i]) == 0;
+        ok(first5, "window weight 0: the order is untouched");
+        search_window_reorder(w, 7, t, 2, 1);
+        is_string("cbaed",
+                  (char[]){w[0].chunk_id[0], w[1].chunk_id[0], w[2].chunk_id[0], w[3].chunk_id[0],
+                           w[4].chunk_id[0], '\0'},
+                  "the first five by bm25 / best + window: c 1.8, b 1.5, a 1.4, e 1.2, d 0.7");
+        ok(strcmp(w[5].chunk_id, "f") == 0 && strcmp(w[6].chunk_id, "g") == 0,
+           "the sixth (the best window of all) is not brought in; 6+ untouched");
+        for (i = 0; i < 6; i++)
+            descending = descending && w[i].fused > w[i + 1].fused;
+        ok(descending && fabs(w[0].fused - 1.0 / 61) < 1e-15 && fabs(w[4].fused - 1.0 / 65) < 1e-15,
+           "the first five's fused scores handed out in the new order: a sort keeps it");
+        search_sort_fused(w, 7);
+        ok(strcmp(w[0].chunk_id, "c") == 0 && strcmp(w[4].chunk_id, "d") == 0,
+           "sorted by fused again, the new order stands");
+        w[0] = hit("x", "B", 1, 1, 0, 1);
+        w[0].text = "Nothing here.";
+        w[0].bm25 = 2;
+        w[1] = hit("y", "B", 5, 5, 0, 2);
+        w[1].text = "Team norms.";
+        w[1].bm25 = 1;
+        search_window_reorder(w, 2, t, 2, 1);
+        ok(strcmp(w[0].chunk_id, "y") == 0, "fewer than five: the two in order again (1.5 > 1)");
+    }
+
     /* Edit distance with adjacent swaps, bounded. */
     is_int(1, (long long)search_edit_distance("colabor", "collabor", 2), "one insertion");
     is_int(1, (long long)search_edit_distance("asess", "assess", 2), "one insertion (asess)");
@@ -161,6 +228,8 @@ int main(void)
         ok(search_tuning_set(&t, "w_quantity=0", err, sizeof(err)) && t.w_quantity == 0,
            "set w_quantity off");
         ok(!search_tuning_set(&t, "quantity_cap=0", err, sizeof(err)), "quantity_cap 0 refused");
+        ok(search_tuning_set(&t, "w_window=0", err, sizeof(err)) && t.w_window == 0,
+           "set w_window off");
     }
 
     /* Answer type: a question that asks for a quantity, and the
