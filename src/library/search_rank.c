@@ -38,7 +38,7 @@ const struct search_tuning search_tuning_default = {
     .w_prox = 0.5,
     .w_quantity = 1.0,
     .quantity_cap = 3,
-    .w_window = 0.3,
+    .w_window = 0, /* off: docs/performance.md, "window26" */
 };
 
 const struct bm25_params search_evidence_params = {1.2, 0.75, 2.0, 1.0};
