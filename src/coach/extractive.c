@@ -236,17 +236,25 @@ static bool tok_in(const char *s, const struct tok *t, const char *const *list)
     return false;
 }
 
-static bool tok_stop(const char *s, const struct tok *t)
+/* Copies word t of s, lower-cased, into w (size bytes, NUL-ended); false
+ * when it does not fit. */
+static bool tok_lower(const char *s, const struct tok *t, char *w, size_t size)
 {
-    char w[WORDS_BYTES];
     size_t i, l = t->e - t->b;
 
-    if (l >= sizeof(w))
+    if (l >= size)
         return false;
     for (i = 0; i < l; i++)
         w[i] = (char)tolower((unsigned char)s[t->b + i]);
     w[l] = '\0';
-    return words_is_stop(w);
+    return true;
+}
+
+static bool tok_stop(const char *s, const struct tok *t)
+{
+    char w[WORDS_BYTES];
+
+    return tok_lower(s, t, w, sizeof(w)) && words_is_stop(w);
 }
 
 static const char *const number_words[] = {
@@ -290,14 +298,9 @@ static bool frequency_words(const char *s, const struct tok *t, size_t k)
 static bool counted_noun(const struct qty *q, const char *s, const struct tok *t)
 {
     char w[ANALYZE_TERM_MAX], term[ANALYZE_TERM_MAX];
-    size_t i, l = t->e - t->b;
+    size_t i;
 
-    if (l >= sizeof(w))
-        return false;
-    for (i = 0; i < l; i++)
-        w[i] = (char)tolower((unsigned char)s[t->b + i]);
-    w[l] = '\0';
-    if (analyze_word(w, l, term) == 0)
+    if (!tok_lower(s, t, w, sizeof(w)) || analyze_word(w, t->e - t->b, term) == 0)
         return false;
     for (i = 0; i < q->nnoun; i++)
         if (strcmp(q->noun[i], term) == 0)
