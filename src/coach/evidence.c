@@ -90,35 +90,16 @@ size_t evidence_terms(const struct search_result *sr, struct extract_term *out, 
     return n;
 }
 
-/* The heading a hit stands for: its section, else its chapter's title;
- * also its chapter's title when the section's heading makes no question
- * (phrase.h: "Who belongs on it" asks about nothing on its own). */
-static const char *hit_heading(const struct search_hit *h)
+/* Adds question q (malloc'd; taken over and freed) to out unless it is
+ * NULL or already there; returns the new count. */
+static size_t add_phrased(struct arena *a, char *q, const char **out, size_t n, size_t max)
 {
-    char *q;
-
-    if (h->section == NULL || h->section[0] == '\0')
-        return h->chapter_title;
-    q = phrase_question(h->section);
-    if (q == NULL && h->chapter_title != NULL)
-        return h->chapter_title;
-    free(q);
-    return h->section;
-}
-
-/* Adds the question for heading to out unless it is empty or already
- * there; returns the new count. */
-static size_t add_question(struct arena *a, const char *heading, const char **out, size_t n,
-                           size_t max)
-{
-    char *q;
     size_t i;
 
-    if (heading == NULL || n >= max)
+    if (q == NULL || n >= max) {
+        free(q);
         return n;
-    q = phrase_question(heading);
-    if (q == NULL)
-        return n;
+    }
     for (i = 0; i < n; i++)
         if (strcmp(out[i], q) == 0) {
             free(q);
@@ -127,6 +108,31 @@ static size_t add_question(struct arena *a, const char *heading, const char **ou
     out[n++] = arena_strdup(a, q);
     free(q);
     return n;
+}
+
+/* Adds the question for heading to out unless it is empty or already
+ * there; returns the new count. */
+static size_t add_question(struct arena *a, const char *heading, const char **out, size_t n,
+                           size_t max)
+{
+    if (heading == NULL || n >= max)
+        return n;
+    return add_phrased(a, phrase_question(heading), out, n, max);
+}
+
+/* The question a hit stands for (malloc'd, or NULL): its section's, else
+ * its chapter title's; also its chapter title's when the section's
+ * heading makes no question (phrase.h: "Who belongs on it" asks about
+ * nothing on its own). */
+static char *hit_question(const struct search_hit *h)
+{
+    char *q = NULL;
+
+    if (h->section != NULL && h->section[0] != '\0')
+        q = phrase_question(h->section);
+    if (q == NULL && h->chapter_title != NULL)
+        q = phrase_question(h->chapter_title);
+    return q;
 }
 
 size_t evidence_choices(const struct search_result *sr, struct arena *a, const char **out,
@@ -140,7 +146,7 @@ size_t evidence_choices(const struct search_result *sr, struct arena *a, const c
             seen = sr->hits[i].chapter_id != NULL && sr->hits[j].chapter_id != NULL
                    && strcmp(sr->hits[i].chapter_id, sr->hits[j].chapter_id) == 0;
         if (!seen)
-            n = add_question(a, hit_heading(&sr->hits[i]), out, n, max);
+            n = add_phrased(a, hit_question(&sr->hits[i]), out, n, max);
     }
     return n;
 }
