@@ -19,6 +19,8 @@
 # retrieval, are TODO lines naming the figure when below their floors, as
 # is every missed target; the misses are in docs/performance.md.
 . "$(dirname "$0")/../lib/integration.sh"
+# shellcheck source=t/lib/holdout.sh
+. "$PLC_SRCDIR/t/lib/holdout.sh"
 
 # The gates, as declared above (targets met: the target; missed: the
 # floor).  The stand-in writes fixed answers (t/model/README.md), so with
@@ -56,14 +58,12 @@ target() {
     fi
 }
 
-mkbooks="$PLC_BUILDDIR/eval/holdout/mkbooks"
-[ -x "$mkbooks" ] || skip_all "eval/holdout/mkbooks is not built (make check builds it)"
+[ -x "$PLC_BUILDDIR/eval/holdout/mkbooks" ] ||
+    skip_all "eval/holdout/mkbooks is not built (make check builds it)"
 stack_require_servers
 stub_start
 stack_start
-mkdir -p "$STACK_DIR/pdfs"
-"$mkbooks" "$STACK_DIR/pdfs" "$PLC_SRCDIR"/eval/holdout/books/*.book 2>"$STACK_DIR/log/mkbooks.err" ||
-    bail "mkbooks failed: $(cat "$STACK_DIR/log/mkbooks.err")"
+holdout_render "$STACK_DIR/pdfs"
 stack_cli ingest "$PLC_SRCDIR/content/starter" "$STACK_DIR/pdfs" "$PLC_SRCDIR"/eval/holdout/books/*.md \
     >/dev/null || bail "the libraries did not ingest"
 

@@ -9,15 +9,12 @@
 # page number in it, and no page left out.  The expectations are read from
 # the sources by eval/holdout/holdout.py, not from the generator.
 . "$(dirname "$0")/../lib/integration.sh"
+# shellcheck source=t/lib/holdout.sh
+. "$PLC_SRCDIR/t/lib/holdout.sh"
 
 mkbooks="$PLC_BUILDDIR/eval/holdout/mkbooks"
 holdout="$PLC_SRCDIR/eval/holdout/holdout.py"
-[ -x "$mkbooks" ] || skip_all "eval/holdout/mkbooks is not built (make check builds it)"
-command -v python3 >/dev/null 2>&1 || bail "python3 is not installed"
-stack_require_servers
-stack_init
-stack_pg_start
-stack_migrate
+holdout_pg
 
 shopt -s nullglob
 sources=("$PLC_SRCDIR"/eval/holdout/books/*.book)
