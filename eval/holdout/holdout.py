@@ -32,10 +32,17 @@ Python 3 standard library only (see eval/holdout/README.md).
                                      round 26), the rest gate (aggregates only).
 
     holdout.py check DIR             checks the question set in DIR (tune.jsonl,
-                                     heldout.jsonl and the check set check.jsonl,
+                                     heldout.jsonl, the check set check.jsonl and,
+                                     when present, the training set's
+                                     train-pages.jsonl and train-scope.jsonl,
                                      against DIR/books/*): prints
                                      "ok - ..." / "not ok - ..." lines and "# ..."
                                      diagnostics; exit 1 when a check fails
+
+    holdout.py check-train DIR       the training set's checks alone (ids, pages,
+                                     key terms, the seeded draw, no question of
+                                     tune, held-out or the check set repeated);
+                                     exit 1 when one fails or neither file is there
 
 BOOK is a PDF book source (*.book, rendered by mkbooks) or a Markdown book
 (*.md, ingested as it is).  The question format, the thresholds and the
@@ -476,20 +483,25 @@ def pages_and_terms(rows, books, allbooks, prefix):
     return missing, absent
 
 
-def cmd_check(root):
-    c = Checker()
-    books = {}
+def library(root):
+    """(books, starter, allbooks): the evaluation library's books in
+    ROOT/books and the starter library's, each {title: Book}.  The starter
+    library is loaded beside this one: a question it answers as well lists
+    its page too (after the evaluation library's)."""
+    books, starter = {}, {}
     for path in sorted(glob.glob(os.path.join(root, "books", "*.book")) +
                        glob.glob(os.path.join(root, "books", "*.md"))):
         b = Book(path)
         books[b.title] = b
-    # The starter library is loaded beside this one: a question it answers
-    # as well lists its page too (after the evaluation library's).
-    starter = {}
     for path in sorted(glob.glob(os.path.join(root, "..", "..", "content", "starter", "*.md"))):
         b = Book(path)
         starter[b.title] = b
-    allbooks = dict(starter, **books)
+    return books, starter, dict(starter, **books)
+
+
+def cmd_check(root):
+    c = Checker()
+    books, starter, allbooks = library(root)
     c.result(len(books) >= 5 and sum(1 for b in books.values() if b.format == "pdf") >= 4,
              "at least 4 PDF books and a Markdown book (%d)" % len(books))
     body = sum(1 for b in books.values() if b.format == "pdf" for l in b.labels if l.isdigit())
@@ -592,6 +604,20 @@ def cmd_check(root):
         c.diag("tag %-9s %3d in scope" % (t, sum(1 for q in ins if t in q.get("tags", []))))
     overlap_diag(c, "in-scope question vs its page(s)", ins, allbooks)
     check_set(c, root, books, allbooks, rows)
+    check_train(c, root, books, allbooks, rows + load_lines(os.path.join(root, "check.jsonl"), []))
+    return 1 if c.failed else 0
+
+
+def cmd_check_train(root):
+    """The training files alone, against tune, held-out and the check set
+    (whose own checks are `check`'s)."""
+    c = Checker()
+    books, _, allbooks = library(root)
+    others = []
+    for name in ("tune.jsonl", "heldout.jsonl", "check.jsonl"):
+        others += load_lines(os.path.join(root, name), [])
+    if not check_train(c, root, books, allbooks, others):
+        c.result(False, "training set: %s or %s is in %s" % (TRAIN_FILES + (root,)))
     return 1 if c.failed else 0
 
 
@@ -652,10 +678,11 @@ def normalised(text):
 
 
 def duplicates(check_rows, other_rows):
-    """The check lines whose question (or, for a follow-up, whose pair of
-    turns) repeats a line of tune or held-out: the same letters and digits,
-    or the same set of content words (at least two).  Returns the check
-    ids only, so that the other files' text is never printed."""
+    """The lines of check_rows (the check set's, or the training set's)
+    whose question (or, for a follow-up, whose pair of turns) repeats a line
+    of other_rows (tune and held-out, and the check set): the same letters
+    and digits, or the same set of content words (at least two).  Returns
+    check_rows' ids only, so that the other files' text is never printed."""
     seen_text, seen_words = set(), set()
     for q in other_rows:
         turns = list(q.get("context") or []) + [q.get("question") or ""]
@@ -742,6 +769,140 @@ def check_set(c, root, books, allbooks, others):
     overlap_diag(c, "check set, in-scope question vs its page(s)", ins, allbooks)
 
 
+# ---- The training set (train-pages.jsonl, train-scope.jsonl) ---------------------
+# Written in round 27 to be FIT on (eval/holdout/README.md, "The training set
+# (round 27)").  train-pages.jsonl (ids t0001..t0499) holds the answerable
+# lines: its pages were drawn first, by the check set's page rule with
+# TRAIN_SEED, the in-scope lines taking draws 0.. in order (wrapping round, so
+# every page of the draw is asked about) and the follow-ups the draws after
+# them.  train-scope.jsonl (ids t0501..) holds the out-of-scope, near-miss and
+# broad lines.  Both are checked when present.
+TRAIN_SEED = "plccoach-train-2026"
+TRAIN_FILES = ("train-pages.jsonl", "train-scope.jsonl")
+TRAIN_MIN = {"in_scope": 170, "follow_up": 60, "acronym_share": 0.25, "typo_share": 0.15}
+
+
+def train_draw(books):
+    """The seeded draw of the training set's pages: [(title, label)] in
+    order, the check set's page rule (CHECK_MIN_WORDS) with TRAIN_SEED."""
+    pages = [(b.title, l) for b in books.values() for i, l in enumerate(b.labels)
+             if len(b.text(i).split()) >= CHECK_MIN_WORDS]
+    return sorted(pages, key=lambda t: hashlib.sha256(
+        ("%s:%s:%s" % (TRAIN_SEED, t[0], t[1])).encode()).hexdigest())
+
+
+def id_number(q):
+    m = re.match(r"^t([0-9]{4})$", str(q.get("id", "")))
+    return int(m.group(1)) if m else None
+
+
+def check_train(c, root, books, allbooks, others):
+    """The training files' checks: shape, ids unique across every question
+    file, pages and key terms, the seeded draw of train-pages.jsonl, its
+    counts and shares, and no question repeating tune, held-out or the check
+    set (ids printed, never the other files' text).  A missing file is
+    skipped with a diagnostic; returns the number of files checked."""
+    files = {}
+    for name in TRAIN_FILES:
+        path = os.path.join(root, name)
+        if not os.path.exists(path):
+            c.diag("training set: %s is not there (not checked)" % name)
+            continue
+        problems = []
+        rows = load_lines(path, problems)
+        for q in rows:
+            problems.extend(line_problems(q, "t"))
+        lo, hi = (1, 499) if name == "train-pages.jsonl" else (501, 9999)
+        problems.extend("%s: ids of %s are t%04d..t%04d" % (q.get("id", "?"), name, lo, hi)
+                        for q in rows if id_number(q) is not None
+                        and not lo <= id_number(q) <= hi)
+        c.result(not problems, "training set: %s: every line is well formed (%d lines)"
+                 % (name, len(rows)), problems)
+        files[name] = rows
+    if not files:
+        return 0
+    rows = [q for name in TRAIN_FILES for q in files.get(name, [])]
+    ids = [q.get("id") for q in rows]
+    other_ids = {q.get("id") for q in others}
+    dup = sorted({i for i in ids if ids.count(i) > 1 or i in other_ids}, key=str)
+    c.result(not dup, "training set: no id repeats, within it or with tune, held-out and the "
+             "check set", ["repeated: " + ", ".join(map(str, dup))] if dup else ())
+    missing, absent = pages_and_terms(rows, books, allbooks, "t")
+    c.result(not missing, "training set: every expected book title and page label exists",
+             missing)
+    c.result(not absent, "training set: every key term is on an expected page", absent)
+    again = duplicates(rows, others)
+    c.result(not again, "training set: no question repeats one of tune, held-out or the check set",
+             ["%s repeats a question of tune, held-out or the check set" % i for i in again])
+    seen, twice = {}, []
+    for q in rows:
+        key = normalised(" / ".join(list(q.get("context") or []) + [q.get("question") or ""]))
+        if key in seen:
+            twice.append("%s asks %s's question again" % (q.get("id"), seen[key]))
+        seen.setdefault(key, q.get("id"))
+    c.result(not twice, "training set: no question is asked twice within it", twice)
+    if "train-pages.jsonl" in files:
+        check_train_pages(c, files["train-pages.jsonl"], books, allbooks)
+    by = {}
+    for q in rows:
+        by[q.get("category")] = by.get(q.get("category"), 0) + 1
+    for k in CATEGORIES:
+        c.diag("training set %-13s %4d" % (k, by.get(k, 0)))
+    return len(files)
+
+
+def check_train_pages(c, rows, books, allbooks):
+    """train-pages.jsonl: answerable lines only, the counts and shares, every
+    drawn page and chapter asked about, and the pages in the drawn order."""
+    wrong = ["%s: %s belongs in train-scope.jsonl" % (q.get("id"), q.get("category"))
+             for q in rows if q.get("category") not in ("in_scope", "follow_up")]
+    c.result(not wrong, "training set: train-pages.jsonl holds in-scope and follow-up lines only",
+             wrong)
+    ins = [q for q in rows if q.get("category") == "in_scope"]
+    fus = [q for q in rows if q.get("category") == "follow_up"]
+    order = train_draw(books)
+    for k, got in (("in_scope", ins), ("follow_up", fus)):
+        c.result(len(got) >= TRAIN_MIN[k], "training set: %s: %d lines (at least %d)"
+                 % (k, len(got), TRAIN_MIN[k]))
+    c.result(len(ins) >= len(order), "training set: the in-scope lines go round the whole draw "
+             "(%d lines, %d pages of at least %d words)" % (len(ins), len(order), CHECK_MIN_WORDS))
+    if ins:
+        acr = sum(1 for q in ins if "acronym" in q.get("tags", [])) / len(ins)
+        typo = sum(1 for q in ins if {"typo", "runon"} & set(q.get("tags", []))) / len(ins)
+        c.result(acr >= TRAIN_MIN["acronym_share"], "training set: in scope: %.0f %% use acronyms "
+                 "(at least %.0f %%)" % (100 * acr, 100 * TRAIN_MIN["acronym_share"]))
+        c.result(typo >= TRAIN_MIN["typo_share"], "training set: in scope: %.0f %% with typos or "
+                 "run-ons (at least %.0f %%)" % (100 * typo, 100 * TRAIN_MIN["typo_share"]))
+    # Pages first, questions second: in-scope lines take draws 0.., the
+    # follow-ups the draws after them, in the file's order.
+    want = [order[k % len(order)] for k in range(len(ins) + len(fus))] if order else []
+    got = [(q["expected"][0]["book"], q["expected"][0]["pages"][0])
+           if not line_problems(q, "t") else None for q in ins + fus]
+    off = [q.get("id", "?") for q, g, w in zip(ins + fus, got, want) if g != w]
+    c.result(order and not off, "training set: the in-scope and follow-up pages are the seeded "
+             "draw (seed %s)" % TRAIN_SEED, ["%s is not on its drawn page" % i for i in off])
+    asked = {(e.get("book"), l) for q in ins + fus for e in q.get("expected", [])
+             for l in e.get("pages", [])}
+    uncovered = []
+    for b in books.values():
+        for number, title, first, last in b.chapter_rows():
+            span = b.labels[b.page_index(first):b.page_index(last) + 1]
+            if number != "-" and not any((b.title, l) in asked for l in span):
+                uncovered.append("%s: chapter %s (%s)" % (b.title, number, title))
+    c.result(not uncovered, "training set: every numbered chapter of every book has a question",
+             uncovered)
+    for title in sorted(books):
+        c.diag("training set: book %-40s %3d in scope, %2d follow-ups" % (title, sum(
+            1 for q in ins if q["expected"][0]["book"] == title), sum(
+            1 for q in fus if q["expected"][0]["book"] == title)))
+    for t in sorted(TAGS):
+        c.diag("training set: tag %-9s %3d in scope" % (t, sum(1 for q in ins if t in q.get("tags", []))))
+    for d in sorted(DOMAINS):
+        c.diag("training set: domain %-16s %3d in scope" % (d, sum(
+            1 for q in ins if d in q.get("domains", []))))
+    overlap_diag(c, "training set, in-scope question vs its page(s)", ins, allbooks)
+
+
 def main(argv):
     if len(argv) >= 2 and argv[0] == "expect":
         return cmd_expect(argv[1:])
@@ -753,6 +914,8 @@ def main(argv):
         return cmd_check_half(argv[1], argv[2])
     if len(argv) == 2 and argv[0] == "check":
         return cmd_check(argv[1])
+    if len(argv) == 2 and argv[0] == "check-train":
+        return cmd_check_train(argv[1])
     sys.stderr.write(__doc__)
     return 2
 

@@ -7,8 +7,11 @@
 # and that it repeats no id or question of tune and held-out and asks about
 # the pages of its seeded draw.  Its lines become this test's results and
 # its statistics (sizes, spread, the question/page overlap) diagnostics.
-# Then a copy of the set is broken in eleven ways, each of which the
-# checker must catch, and the check set's two halves are checked.
+# Then the training set's files (train-pages.jsonl, train-scope.jsonl,
+# round 27) are checked the same way when present (`check` includes them;
+# `check-train` runs them alone).  Then a copy of the set is broken in
+# sixteen ways, each of which the checker must catch, and the check set's
+# two halves are checked.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -euo pipefail
 : "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -41,17 +44,26 @@ cp -r "$PLC_SRCDIR/content/starter" "$work/content/starter"
 cp "$work/eval/holdout/tune.jsonl" "$work/tune.orig"
 cp "$work/eval/holdout/heldout.jsonl" "$work/heldout.orig"
 cp "$work/eval/holdout/check.jsonl" "$work/check.orig"
+cp "$work/eval/holdout/train-pages.jsonl" "$work/train-pages.orig"
+[ ! -e "$work/eval/holdout/train-scope.jsonl" ] ||
+    cp "$work/eval/holdout/train-scope.jsonl" "$work/train-scope.orig"
 
 # broken WHAT PYTHON EXPECT: applies PYTHON to the first in_scope line of
-# tune.jsonl, q, or of check.jsonl, c (or to the files: tune, held, chk),
-# runs the checker, and passes when it fails with a "not ok - EXPECT..."
-# line.  Nothing of tune or held-out is printed.
+# tune.jsonl, q, of check.jsonl, c, or of train-pages.jsonl, t (or to the
+# files: tune, held, chk, tr; scope, the lines of train-scope.jsonl, None
+# when there is none), runs the checker, and passes when it fails with a
+# "not ok - EXPECT..." line.  Nothing of tune or held-out is printed.
 broken() {
     local what=$1 code=$2 expect=$3 res=0 got
     cp "$work/tune.orig" "$work/eval/holdout/tune.jsonl"
     cp "$work/heldout.orig" "$work/eval/holdout/heldout.jsonl"
     cp "$work/check.orig" "$work/eval/holdout/check.jsonl"
+    cp "$work/train-pages.orig" "$work/eval/holdout/train-pages.jsonl"
+    rm -f "$work/eval/holdout/train-scope.jsonl"
+    [ ! -e "$work/train-scope.orig" ] ||
+        cp "$work/train-scope.orig" "$work/eval/holdout/train-scope.jsonl"
     python3 - "$work/eval/holdout" "$code" <<'EOF'
+import os
 import json, sys
 root, code = sys.argv[1], sys.argv[2]
 tune = [json.loads(l) for l in open(root + "/tune.jsonl")]
@@ -59,8 +71,18 @@ held = [json.loads(l) for l in open(root + "/heldout.jsonl")]
 chk = [json.loads(l) for l in open(root + "/check.jsonl")]
 q = next(r for r in tune if r["category"] == "in_scope")
 c = next(r for r in chk if r["category"] == "in_scope")
+tr = [json.loads(l) for l in open(root + "/train-pages.jsonl")]
+t = next(r for r in tr if r["category"] == "in_scope")
+scope = None
+if os.path.exists(root + "/train-scope.jsonl"):
+    scope = [json.loads(l) for l in open(root + "/train-scope.jsonl")]
 raw = None
 exec(code)
+with open(root + "/train-pages.jsonl", "w") as f:
+    f.writelines(json.dumps(r) + "\n" for r in tr)
+if scope is not None:
+    with open(root + "/train-scope.jsonl", "w") as f:
+        f.writelines(json.dumps(r) + "\n" for r in scope)
 with open(root + "/check.jsonl", "w") as f:
     f.writelines(json.dumps(r) + "\n" for r in chk)
 with open(root + "/tune.jsonl", "w") as f:
@@ -103,6 +125,30 @@ broken "check set: an id used twice" \
 broken "check set: a question moved to a page the draw did not give" \
     'c["expected"][0]["pages"][0] = "1" if c["expected"][0]["pages"][0] != "1" else "2"' \
     "check set: the in-scope and follow-up pages are the seeded draw"
+broken "training set: a key term that is not on the page" \
+    't["key_terms"][0] = "zebra crossing"' "training set: every key term is on an expected page"
+broken "training set: a question moved to a page the draw did not give" \
+    't["expected"][0]["pages"][0] = "1" if t["expected"][0]["pages"][0] != "1" else "2"' \
+    "training set: the in-scope and follow-up pages are the seeded draw"
+broken "training set: a question of tune asked again" \
+    't["question"] = q["question"].upper() + "?"' \
+    "training set: no question repeats one of tune, held-out or the check set"
+broken "training set: an id used twice" \
+    't["id"] = tr[1]["id"]' "training set: no id repeats"
+broken "training set: train-scope.jsonl reusing an id of train-pages.jsonl" \
+    'scope = (scope or []) + [{"id": tr[0]["id"], "category": "broad", "question": "help with data?", "domains": [], "route": "clarify"}]' \
+    "training set: no id repeats"
+
+# check-train: the training files alone; it fails when there are none.
+rc=0
+python3 "$checker" check-train "$PLC_SRCDIR/eval/holdout" >/dev/null 2>&1 || rc=$?
+is "$rc" 0 "check-train passes on the training set as committed"
+cp "$work/train-pages.orig" "$work/eval/holdout/train-pages.jsonl"
+rm -f "$work/eval/holdout/train-scope.jsonl"
+mv "$work/eval/holdout/train-pages.jsonl" "$work/train-pages.away"
+rc=0
+python3 "$checker" check-train "$work/eval/holdout" >/dev/null 2>&1 || rc=$?
+is "$rc" 1 "check-train fails when there is no training file"
 
 # ---- The check set's two halves (eval/holdout/README.md) -------------------
 half() { python3 "$checker" check-half "$PLC_SRCDIR/eval/holdout/check.jsonl" "$1"; }
