@@ -11,6 +11,7 @@
 
 #include "library/analyze.h"
 #include "library/bm25.h"
+#include "library/domains.h"
 #include "library/search.h"
 #include "util/alloc.h"
 
@@ -39,6 +40,13 @@ const struct search_tuning search_tuning_default = {
     .w_quantity = 1.0,
     .quantity_cap = 3,
     .w_window = 0, /* off: docs/performance.md, "window26" */
+    .learned = false,
+    .lw = {[SEARCH_F_BM25] = 1.0, [SEARCH_F_PROX] = 0.5},
+};
+
+const char *const search_feature_names[SEARCH_NFEATURES] = {
+    "bm25",    "prox", "window", "own",    "cover",  "expand",
+    "heading", "page", "rrank",  "length", "domain",
 };
 
 const struct bm25_params search_evidence_params = {1.2, 0.75, 2.0, 1.0};
@@ -74,6 +82,23 @@ static const struct tuning_key {
     {"w_quantity", T_DOUBLE, offsetof(struct search_tuning, w_quantity), 0, 100},
     {"quantity_cap", T_INT, offsetof(struct search_tuning, quantity_cap), 1, 100},
     {"w_window", T_DOUBLE, offsetof(struct search_tuning, w_window), 0, 100},
+    {"learned", T_BOOL, offsetof(struct search_tuning, learned), 0, 1},
+#define LW(name, f)                                                                                \
+    {                                                                                              \
+        "lw_" name, T_DOUBLE, offsetof(struct search_tuning, lw[f]), -100, 100                     \
+    }
+    LW("bm25", SEARCH_F_BM25),
+    LW("prox", SEARCH_F_PROX),
+    LW("window", SEARCH_F_WINDOW),
+    LW("own", SEARCH_F_OWN),
+    LW("cover", SEARCH_F_COVER),
+    LW("expand", SEARCH_F_EXPAND),
+    LW("heading", SEARCH_F_HEADING),
+    LW("page", SEARCH_F_PAGE),
+    LW("rrank", SEARCH_F_RRANK),
+    LW("length", SEARCH_F_LENGTH),
+    LW("domain", SEARCH_F_DOMAIN),
+#undef LW
 };
 
 bool search_tuning_set(struct search_tuning *t, const char *assignment, char *err, size_t errlen)
@@ -573,4 +598,140 @@ size_t search_quantities(const char *text)
             memcpy(w[i - used], w[i], QWORD_MAX);
         have -= used;
     }
+}
+
+/* ---- The learned ranking's features (docs/performance.md, "rank27") ---- */
+
+#define PAGE_K1 1.2
+#define PAGE_B 0.75
+
+/* One pass over a text: each term's count and the text's length. */
+struct count_ctx {
+    const struct search_term *terms;
+    size_t n;
+    unsigned *tf;
+    size_t length;
+};
+
+static void count_term(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
+{
+    struct count_ctx *c = ctx;
+    size_t i;
+
+    (void)len;
+    (void)word;
+    (void)wlen;
+    c->length++;
+    for (i = 0; i < c->n; i++)
+        if (c->terms[i].in_library && strcmp(c->terms[i].term, term) == 0)
+            c->tf[i]++;
+}
+
+size_t search_term_counts(const char *text, const struct search_term *terms, size_t n, unsigned *tf)
+{
+    struct count_ctx c = {terms, n, tf, 0};
+
+    memset(tf, 0, n * sizeof(*tf));
+    (void)analyze_each(text, count_term, &c);
+    return c.length;
+}
+
+double search_bm25_counts(const unsigned *tf, size_t len, const struct search_term *terms, size_t n,
+                          double avg_len)
+{
+    double norm = 1 - PAGE_B + (avg_len > 0 ? PAGE_B * (double)len / avg_len : PAGE_B), s = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (terms != NULL && terms[i].in_library && tf[i] > 0)
+            s += terms[i].weight * terms[i].idf * tf[i] * (PAGE_K1 + 1) / (tf[i] + PAGE_K1 * norm);
+    return s;
+}
+
+/* The weight x idf share of terms[0..n) held (tf > 0). */
+static double held_share(const struct search_term *terms, size_t n, const unsigned *tf)
+{
+    double all = 0, held = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (terms[i].in_library) {
+            all += terms[i].weight * terms[i].idf;
+            if (tf[i] > 0)
+                held += terms[i].weight * terms[i].idf;
+        }
+    return all > 0 ? held / all : 0;
+}
+
+/* The own terms' share held in a heading (NULL: none). */
+static double heading_share(const char *s, const struct search_term *terms, size_t n)
+{
+    unsigned *tf;
+    double share;
+
+    if (s == NULL || n == 0)
+        return 0;
+    tf = xcalloc(n, sizeof(*tf)); /* ours, freed below */
+    (void)search_term_counts(s, terms, n, tf);
+    share = held_share(terms, n, tf);
+    free(tf);
+    return share;
+}
+
+void search_features(const struct search_hit *h, const struct search_evidence *ev,
+                     double feat[SEARCH_NFEATURES])
+{
+    size_t n = ev->nterms, nx = ev->nexpansions, len;
+    unsigned *tf = xcalloc(n + nx + 1, sizeof(*tf)); /* ours, freed below */
+
+    memset(feat, 0, SEARCH_NFEATURES * sizeof(*feat));
+    feat[SEARCH_F_OWN] = h->bm25_norm;
+    if (h->text == NULL) {
+        free(tf);
+        return;
+    }
+    feat[SEARCH_F_WINDOW] = search_window(h->text, ev->terms, n);
+    len = search_term_counts(h->text, ev->terms, n, tf);
+    feat[SEARCH_F_COVER] = held_share(ev->terms, n, tf);
+    if (nx > 0) {
+        (void)search_term_counts(h->text, ev->expansions, nx, tf);
+        feat[SEARCH_F_EXPAND] = held_share(ev->expansions, nx, tf);
+    }
+    feat[SEARCH_F_HEADING] =
+        heading_share(h->section, ev->terms, n) + heading_share(h->chapter_title, ev->terms, n);
+    feat[SEARCH_F_LENGTH] = ev->avg_length > 0 && len > 0 ? log((double)len / ev->avg_length) : 0;
+    free(tf);
+}
+
+double search_learned_score(const double feat[SEARCH_NFEATURES], const struct search_tuning *t)
+{
+    double s = 0;
+    size_t i;
+
+    for (i = 0; i < SEARCH_NFEATURES; i++)
+        s += t->lw[i] * feat[i];
+    return s;
+}
+
+unsigned search_question_domains(const char *question)
+{
+    double sc[DOMAIN_COUNT];
+    unsigned bits = 0;
+    size_t d;
+
+    domains_score(question, sc);
+    for (d = 0; d < DOMAIN_COUNT; d++)
+        if (sc[d] >= DOMAIN_MIN_SCORE)
+            bits |= 1u << d;
+    return bits;
+}
+
+double search_domain_feature(const struct search_hit *h, unsigned qd)
+{
+    size_t i, d;
+
+    for (i = 0; qd != 0 && i < h->ndomains; i++)
+        if (domain_parse(h->domains[i], &d) && (qd & (1u << d)) != 0)
+            return 1;
+    return 0;
 }
