@@ -39,7 +39,8 @@ FEATURES = ["bm25", "prox", "window", "own", "cover", "expand", "heading", "page
             "length", "domain"]
 MAIN = {"bm25": 1.0, "prox": 0.5}
 K = 5
-TOP = 20  # SEARCH_LEARNED_TOP
+TOP = 20  # SEARCH_LEARNED_TOP: the features dumped
+REORDER = TOP  # learned_top: the passages put in order again (--top)
 STEPS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]
 
 
@@ -125,9 +126,10 @@ def rank_scores(q, s):
         return 0
     c = q["cands"]
     qf = q["qf"]
-    order = sorted(range(q["top"]), key=lambda i: (-(s[i] * qf[i]), i))
+    top = min(q["top"], REORDER)
+    order = sorted(range(top), key=lambda i: (-(s[i] * qf[i]), i))
     kept = []
-    for i in order + list(range(q["top"], len(c))):
+    for i in order + list(range(top, len(c))):
         b, st, e, rel = c[i][0], c[i][1], c[i][2], c[i][3]
         if any(kb == b and st <= ke and ks <= e for kb, ks, ke in kept):
             continue
@@ -217,7 +219,7 @@ def fit_pairwise(qs, active, lam, iters=400, rate=0.5):
     bm25's is 1 (the order does not change)."""
     pairs = []
     for q in qs:
-        c, top = q["cands"], q["top"]
+        c, top = q["cands"], min(q["top"], REORDER)
         right = [i for i in range(top) if c[i][3]]
         wrong = [i for i in range(top) if not c[i][3]]
         if not right or not wrong:
@@ -231,15 +233,20 @@ def fit_pairwise(qs, active, lam, iters=400, rate=0.5):
     w0 = main_weights()
     w = list(w0)
     nq = len(qs) or 1
+    act = list(active)
+    dp = [([d[k] for k in act], per) for d, per in pairs]
+    wa = [w[k] for k in act]
+    w0a = [w0[k] for k in act]
     for _ in range(iters):
-        g = [0.0] * len(FEATURES)
-        for d, per in pairs:
-            z = sum(w[k] * d[k] for k in active)
-            p = 1 / (1 + math.exp(z)) if z > -30 else 1.0
-            for k in active:
-                g[k] -= per * p * d[k]
-        for k in active:
-            w[k] -= rate * (g[k] / nq + 2 * lam * (w[k] - w0[k]))
+        g = [0.0] * len(act)
+        for d, per in dp:
+            z = sum(x * y for x, y in zip(wa, d))
+            p = per / (1 + math.exp(z)) if z > -30 else per
+            for k, x in enumerate(d):
+                g[k] -= p * x
+        wa = [x - rate * (gk / nq + 2 * lam * (x - x0)) for x, gk, x0 in zip(wa, g, w0a)]
+    for k, x in zip(act, wa):
+        w[k] = x
     b = w[FEATURES.index("bm25")]
     w = [round(x / b, 4) if b > 0 else x for x in w]
     return w, 0.0
@@ -284,10 +291,13 @@ def main():
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--no-cv", action="store_true")
+    ap.add_argument("--top", type=int, default=TOP, help="learned_top")
     ap.add_argument("--method", choices=["ascent", "pairwise"], default="ascent")
     ap.add_argument("--per-question", action="store_true")
     a = ap.parse_args()
     active = [FEATURES.index(f) for f in a.features.split(",")]
+    global REORDER
+    REORDER = a.top
     fits = [(r[1], load_run(*r)) for r in a.fit]
     vals = [(r[1], load_run(*r)) for r in a.validate]
     qs = [x for _, s in fits for x in s]
@@ -314,7 +324,7 @@ def main():
         compare("CV all fit sets", [rank_of(q, w0) for q in qs], cv)
     w, obj = fitter(qs, active, a.lam)
     print("fitted on all fit sets (objective %.4f): %s" % (obj, weights_str(w, active)))
-    print("--set learned=1 " + " ".join("--set lw_%s=%.4g" % (FEATURES[j], w[j])
+    print("--set learned=1 --set learned_top=%d " % a.top + " ".join("--set lw_%s=%.4g" % (FEATURES[j], w[j])
                                        for j in range(len(FEATURES)) if w[j] != 0))
     for name, s in fits:
         compare("in-sample " + name, [rank_of(q, w0) for q in s], [rank_of(q, w) for q in s])

@@ -243,12 +243,15 @@ static bool learned(struct db *db, struct cand *c, size_t nc, const struct searc
         c[i].f[SEARCH_F_DOMAIN] = search_domain_feature(c[i].h, qd);
         c[i].pos = i;
     }
-    if (!page_feature(db, c, m, ev))
+    /* The page statement only when its feature counts (or is dumped). */
+    if ((dump != NULL || t->lw[SEARCH_F_PAGE] != 0) && !page_feature(db, c, m, ev))
         return false;
     if (dump != NULL)
         features_dump(dump, question, c, nc, m);
     if (!t->learned)
         return true;
+    if (m > (size_t)t->learned_top)
+        m = (size_t)t->learned_top;
     for (i = 0; i < m; i++) {
         held[i] = c[i].h->bm25;
         c[i].raw = search_learned_score(c[i].f, t) * c[i].qf;

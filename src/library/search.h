@@ -76,7 +76,8 @@ struct search_tuning {
     int quantity_cap;     /* quantity expressions counted at most */
     double w_window;      /* weight of the best sentence window when the first
                            * SEARCH_WINDOW_TOP are put in order again; 0 off */
-    bool learned;         /* order the first SEARCH_LEARNED_TOP BM25 passages by lw . features */
+    bool learned;         /* order the first learned_top BM25 passages by lw . features */
+    int learned_top;      /* 2..SEARCH_LEARNED_TOP */
     double lw[SEARCH_NFEATURES]; /* its weights, by enum search_feature ("lw_bm25" ...) */
 };
 

@@ -41,6 +41,7 @@ const struct search_tuning search_tuning_default = {
     .quantity_cap = 3,
     .w_window = 0, /* off: docs/performance.md, "window26" */
     .learned = false,
+    .learned_top = SEARCH_LEARNED_TOP,
     .lw = {[SEARCH_F_BM25] = 1.0, [SEARCH_F_PROX] = 0.5},
 };
 
@@ -83,6 +84,7 @@ static const struct tuning_key {
     {"quantity_cap", T_INT, offsetof(struct search_tuning, quantity_cap), 1, 100},
     {"w_window", T_DOUBLE, offsetof(struct search_tuning, w_window), 0, 100},
     {"learned", T_BOOL, offsetof(struct search_tuning, learned), 0, 1},
+    {"learned_top", T_INT, offsetof(struct search_tuning, learned_top), 2, SEARCH_LEARNED_TOP},
 #define LW(name, f)                                                                                \
     {                                                                                              \
         "lw_" name, T_DOUBLE, offsetof(struct search_tuning, lw[f]), -100, 100                     \
@@ -377,6 +379,7 @@ struct window_ctx {
     const char *prev_end; /* end of the previous word; NULL before the first */
     size_t sentence;      /* the current sentence, 0-based, capped */
     unsigned *tf;         /* [WINDOW_MAX_SENTENCES][n] */
+    size_t length;        /* analysed terms */
 };
 
 /* True when the bytes between two words end a sentence. */
@@ -399,36 +402,55 @@ static void window_term(void *ctx, const char *term, size_t len, const char *wor
         && c->sentence + 1 < WINDOW_MAX_SENTENCES)
         c->sentence++;
     c->prev_end = word + wlen;
+    c->length++;
     for (i = 0; i < c->n; i++)
         if (c->terms[i].in_library && strcmp(c->terms[i].term, term) == 0)
             c->tf[c->sentence * c->n + i]++;
 }
 
-double search_window(const char *text, const struct search_term *terms, size_t n)
+/* One pass over text: c->tf (allocated here, the caller frees it) holds
+ * each of c->n terms' count per sentence, c->length the analysed terms. */
+static void window_pass(struct window_ctx *c, const char *text)
 {
-    struct window_ctx c = {terms, n, NULL, 0, NULL};
-    double total = 0, best = 0;
+    c->tf = xcalloc(WINDOW_MAX_SENTENCES * c->n, sizeof(*c->tf));
+    (void)analyze_each(text, window_term, c);
+}
+
+/* The best window of c's pass for its first n terms (search_window()'s
+ * score before it is divided by the terms' mass). */
+static double window_best(const struct window_ctx *c, const struct search_term *terms, size_t n)
+{
+    double best = 0;
     size_t i, s, w;
 
-    for (i = 0; i < n; i++)
-        if (terms[i].in_library)
-            total += terms[i].weight * terms[i].idf;
-    if (total <= 0 || text == NULL)
-        return 0;
-    c.tf = xcalloc(WINDOW_MAX_SENTENCES * n, sizeof(*c.tf)); /* ours, freed below */
-    (void)analyze_each(text, window_term, &c);
-    for (s = 0; s <= c.sentence; s++) {
+    for (s = 0; s <= c->sentence; s++) {
         double score = 0;
         for (i = 0; i < n; i++) {
             unsigned f = 0;
-            for (w = s; w < s + SEARCH_WINDOW_SENTENCES && w <= c.sentence; w++)
-                f += c.tf[w * n + i];
+            for (w = s; w < s + SEARCH_WINDOW_SENTENCES && w <= c->sentence; w++)
+                f += c->tf[w * c->n + i];
             if (f > 0)
                 score += terms[i].weight * terms[i].idf * f * (WINDOW_K1 + 1) / (f + WINDOW_K1);
         }
         if (score > best)
             best = score;
     }
+    return best;
+}
+
+double search_window(const char *text, const struct search_term *terms, size_t n)
+{
+    struct window_ctx c = {terms, n, NULL, 0, NULL, 0};
+    double total = 0, best;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (terms[i].in_library)
+            total += terms[i].weight * terms[i].idf;
+    if (total <= 0 || text == NULL)
+        return 0;
+    window_pass(&c, text);
+    best = window_best(&c, terms, n);
     free(c.tf);
     return best / total;
 }
@@ -678,29 +700,58 @@ static double heading_share(const char *s, const struct search_term *terms, size
     return share;
 }
 
+/* The weight x idf share of terms[0..n) that occur in c's pass, whose
+ * columns start at column `from`. */
+static double pass_share(const struct window_ctx *c, size_t from, const struct search_term *terms,
+                         size_t n)
+{
+    double all = 0, held = 0;
+    size_t i, s;
+
+    for (i = 0; i < n; i++)
+        if (terms[i].in_library) {
+            bool seen = false;
+            all += terms[i].weight * terms[i].idf;
+            for (s = 0; s <= c->sentence && !seen; s++)
+                seen = c->tf[s * c->n + from + i] > 0;
+            if (seen)
+                held += terms[i].weight * terms[i].idf;
+        }
+    return all > 0 ? held / all : 0;
+}
+
 void search_features(const struct search_hit *h, const struct search_evidence *ev,
                      double feat[SEARCH_NFEATURES])
 {
-    size_t n = ev->nterms, nx = ev->nexpansions, len;
-    unsigned *tf = xcalloc(n + nx + 1, sizeof(*tf)); /* ours, freed below */
+    size_t n = ev->nterms, nx = ev->nexpansions, i;
+    struct search_term *all = xcalloc(n + nx + 1, sizeof(*all)); /* ours, freed below */
+    struct window_ctx c = {all, n + nx, NULL, 0, NULL, 0};
+    double total = 0;
 
     memset(feat, 0, SEARCH_NFEATURES * sizeof(*feat));
     feat[SEARCH_F_OWN] = h->bm25_norm;
     if (h->text == NULL) {
-        free(tf);
+        free(all);
         return;
     }
-    feat[SEARCH_F_WINDOW] = search_window(h->text, ev->terms, n);
-    len = search_term_counts(h->text, ev->terms, n, tf);
-    feat[SEARCH_F_COVER] = held_share(ev->terms, n, tf);
-    if (nx > 0) {
-        (void)search_term_counts(h->text, ev->expansions, nx, tf);
-        feat[SEARCH_F_EXPAND] = held_share(ev->expansions, nx, tf);
+    /* One pass over the text for the own terms and the expansions. */
+    for (i = 0; i < n; i++) {
+        all[i] = ev->terms[i];
+        if (all[i].in_library)
+            total += all[i].weight * all[i].idf;
     }
+    for (i = 0; i < nx; i++)
+        all[n + i] = ev->expansions[i];
+    window_pass(&c, h->text);
+    feat[SEARCH_F_WINDOW] = total > 0 ? window_best(&c, all, n) / total : 0;
+    feat[SEARCH_F_COVER] = pass_share(&c, 0, all, n);
+    feat[SEARCH_F_EXPAND] = pass_share(&c, n, all + n, nx);
+    feat[SEARCH_F_LENGTH] =
+        ev->avg_length > 0 && c.length > 0 ? log((double)c.length / ev->avg_length) : 0;
+    free(c.tf);
+    free(all);
     feat[SEARCH_F_HEADING] =
         heading_share(h->section, ev->terms, n) + heading_share(h->chapter_title, ev->terms, n);
-    feat[SEARCH_F_LENGTH] = ev->avg_length > 0 && len > 0 ? log((double)len / ev->avg_length) : 0;
-    free(tf);
 }
 
 double search_learned_score(const double feat[SEARCH_NFEATURES], const struct search_tuning *t)
