@@ -169,36 +169,6 @@ enum db_status pages_all(struct db *db, struct arena *a, struct page_row **out, 
     return DB_OK;
 }
 
-enum db_status pages_of_spans(struct db *db, struct arena *a, const char *books, const char *from,
-                              const char *to, struct page_row **out, size_t *n)
-{
-    const char *params[3] = {books, from, to};
-    PGresult *r = db_exec(db,
-                          "SELECT DISTINCT p.book_id::text, p.page_index, p.text"
-                          " FROM unnest($1::uuid[], $2::int[], $3::int[]) AS s(b, f, t)"
-                          " JOIN pages p ON p.book_id = s.b AND p.page_index BETWEEN s.f AND s.t"
-                          " ORDER BY 1, 2",
-                          3, params, true);
-    size_t i;
-
-    *out = NULL;
-    *n = 0;
-    if (r == NULL)
-        return DB_ERROR;
-    *n = (size_t)PQntuples(r);
-    *out = arena_alloc(a, (*n ? *n : 1) * sizeof(**out));
-    for (i = 0; i < *n; i++) {
-        struct page_row *p = &(*out)[i];
-        p->book_id = arena_strdup(a, PQgetvalue(r, (int)i, 0));
-        p->book_title = NULL;
-        p->label = NULL;
-        p->page_index = atoi(PQgetvalue(r, (int)i, 1));
-        p->text = arena_strdup(a, PQgetvalue(r, (int)i, 2));
-    }
-    PQclear(r);
-    return DB_OK;
-}
-
 enum db_status pages_by_label(struct db *db, struct arena *a, const char *title, const char *label,
                               struct page_place **out, size_t *n)
 {

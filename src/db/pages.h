@@ -80,15 +80,6 @@ enum db_status pages_by_label(struct db *db, struct arena *a, const char *title,
 enum db_status pages_text(struct db *db, const char *book_id, int from, int to, struct arena *a,
                           const char **text) __attribute__((nonnull, warn_unused_result));
 
-/* Lists (into the arena; book_title and label NULL) the pages of the
- * spans books[i] pages from[i]..to[i] (three array literals of one
- * length: uuids, integers, integers), each page once, by book then page:
- * the learned ranking's page BM25 (src/library/search.c).  Returns
- * DB_ERROR when the database failed. */
-enum db_status pages_of_spans(struct db *db, struct arena *a, const char *books, const char *from,
-                              const char *to, struct page_row **out, size_t *n)
-    __attribute__((nonnull, warn_unused_result));
-
 /* Sets *book_id (in the arena; NULL when there is no such passage), *from
  * and *to to a passage's book and page-index range.  Returns DB_ERROR when
  * the database failed. */

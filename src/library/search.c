@@ -107,202 +107,43 @@ static void read_hit(const struct passage_row *p, struct search_hit *h)
     h->vec_rank = p->in_vector_list ? 1 : 0;
 }
 
-/* A BM25 candidate while the list is ranked again. */
-struct cand {
-    struct search_hit *h;
-    double raw, prox, qf;       /* BM25, proximity, the quantity factor */
-    double f[SEARCH_NFEATURES]; /* the learned ranking's (the first SEARCH_LEARNED_TOP) */
-    size_t pos;                 /* its place in main's order */
-};
-
-static int cmp_cand(const void *a, const void *b)
+static int cmp_bm25(const void *a, const void *b)
 {
-    const struct cand *x = a, *y = b;
-    if (x->h->bm25 != y->h->bm25)
-        return x->h->bm25 > y->h->bm25 ? -1 : 1;
-    return x->h->bm25_rank - y->h->bm25_rank;
-}
-
-/* The learned score, then main's order. */
-static int cmp_learned(const void *a, const void *b)
-{
-    const struct cand *x = a, *y = b;
-    if (x->raw != y->raw) /* raw holds the learned score here */
-        return x->raw > y->raw ? -1 : 1;
-    return x->pos < y->pos ? -1 : x->pos > y->pos;
-}
-
-/* Sets c[i].f[SEARCH_F_PAGE] for c[0..m): the page BM25 of each
- * passage's best printed page (search_bm25_counts(), the pages' mean
- * length from the pages read), over the best of the m.  One statement.
- * Returns false when the database failed. */
-static bool page_feature(struct db *db, struct cand *c, size_t m, const struct search_evidence *ev)
-{
-    struct buf books = BUF_INIT, from = BUF_INIT, to = BUF_INIT;
-    struct arena a = ARENA_INIT;
-    struct page_row *pages;
-    size_t np, i, j, *len = NULL, n = ev->nterms;
-    unsigned *tf = NULL;
-    double avg = 0, max = 0;
-    bool ok;
-
-    buf_putc(&books, '{');
-    buf_putc(&from, '{');
-    buf_putc(&to, '{');
-    for (i = 0; i < m; i++) {
-        buf_printf(&books, "%s%s", i ? "," : "", c[i].h->book_id); /* uuids from the db */
-        buf_printf(&from, "%s%d", i ? "," : "", c[i].h->page_index_start);
-        buf_printf(&to, "%s%d", i ? "," : "", c[i].h->page_index_end);
-    }
-    buf_putc(&books, '}');
-    buf_putc(&from, '}');
-    buf_putc(&to, '}');
-    ok =
-        pages_of_spans(db, &a, buf_str(&books), buf_str(&from), buf_str(&to), &pages, &np) == DB_OK;
-    if (ok && np > 0 && n > 0) {
-        tf = xcalloc(np * n, sizeof(*tf));
-        len = xcalloc(np, sizeof(*len));
-        for (j = 0; j < np; j++) {
-            len[j] = search_term_counts(pages[j].text, ev->terms, n, tf + j * n);
-            avg += (double)len[j] / (double)np;
-        }
-        for (i = 0; i < m; i++)
-            for (j = 0; j < np; j++)
-                if (strcmp(pages[j].book_id, c[i].h->book_id) == 0
-                    && c[i].h->page_index_start <= pages[j].page_index
-                    && pages[j].page_index <= c[i].h->page_index_end)
-                    c[i].f[SEARCH_F_PAGE] =
-                        fmax(c[i].f[SEARCH_F_PAGE],
-                             search_bm25_counts(tf + j * n, len[j], ev->terms, n, avg));
-        for (i = 0; i < m; i++)
-            max = fmax(max, c[i].f[SEARCH_F_PAGE]);
-        for (i = 0; i < m; i++)
-            c[i].f[SEARCH_F_PAGE] = max > 0 ? c[i].f[SEARCH_F_PAGE] / max : 0;
-    }
-    free(tf);
-    free(len);
-    arena_free(&a);
-    buf_free(&books);
-    buf_free(&from);
-    buf_free(&to);
-    return ok;
-}
-
-/* Appends one JSON line to the file path (PLCCOACH_RANK_FEATURES; the
- * fitting script's input, eval/fit_rank.py): the question and every BM25
- * candidate in main's order, with its book, page indexes, quantity factor
- * and, for the first m, its features.  A development aid: a file that
- * cannot be opened is skipped. */
-static void features_dump(const char *path, const char *question, const struct cand *c, size_t nc,
-                          size_t m)
-{
-    json_object *o = json_object_new_object(), *arr = json_object_new_array();
-    FILE *f = fopen(path, "a");
-    size_t i, j;
-
-    json_add_str(o, "question", question);
-    for (i = 0; i < nc; i++) {
-        json_object *x = json_object_new_object(), *fv = json_object_new_array();
-        json_add_str(x, "book", c[i].h->book_title);
-        json_add_str(x, "book_id", c[i].h->book_id);
-        json_object_object_add(x, "index_start", json_object_new_int(c[i].h->page_index_start));
-        json_object_object_add(x, "index_end", json_object_new_int(c[i].h->page_index_end));
-        json_object_object_add(x, "qf", json_object_new_double(c[i].qf));
-        for (j = 0; i < m && j < SEARCH_NFEATURES; j++)
-            json_object_array_add(fv, json_object_new_double(c[i].f[j]));
-        json_object_object_add(x, "f", fv);
-        json_object_array_add(arr, x);
-    }
-    json_object_object_add(o, "candidates", arr);
-    if (f != NULL) {
-        fprintf(f, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-        fclose(f);
-    }
-    json_object_put(o);
-}
-
-/* The learned ranking (docs/performance.md, "rank27"): the features of
- * c[0..m), main's order, and (t->learned) c[0..m) in order again by
- * search_learned_score() x the quantity factor, handing them the BM25
- * scores they held, largest first.  Returns false when the database
- * failed. */
-static bool learned(struct db *db, struct cand *c, size_t nc, const struct search_tuning *t,
-                    const struct search_evidence *ev, const char *question, const char *dump)
-{
-    size_t m = nc < SEARCH_LEARNED_TOP ? nc : SEARCH_LEARNED_TOP, i;
-    double max = 0, held[SEARCH_LEARNED_TOP];
-    unsigned qd = search_question_domains(question);
-
-    for (i = 0; i < nc; i++)
-        max = fmax(max, c[i].raw);
-    for (i = 0; i < m; i++) {
-        search_features(c[i].h, ev, c[i].f);
-        c[i].f[SEARCH_F_BM25] = max > 0 ? c[i].raw / max : 0;
-        c[i].f[SEARCH_F_PROX] = max > 0 ? c[i].prox / max : 0;
-        c[i].f[SEARCH_F_RRANK] = 1.0 / (double)(i + 1);
-        c[i].f[SEARCH_F_DOMAIN] = search_domain_feature(c[i].h, qd);
-        c[i].pos = i;
-    }
-    /* The page statement only when its feature counts (or is dumped). */
-    if ((dump != NULL || t->lw[SEARCH_F_PAGE] != 0) && !page_feature(db, c, m, ev))
-        return false;
-    if (dump != NULL)
-        features_dump(dump, question, c, nc, m);
-    if (!t->learned)
-        return true;
-    if (m > (size_t)t->learned_top)
-        m = (size_t)t->learned_top;
-    for (i = 0; i < m; i++) {
-        held[i] = c[i].h->bm25;
-        c[i].raw = search_learned_score(c[i].f, t) * c[i].qf;
-    }
-    qsort(c, m, sizeof(*c), cmp_learned);
-    for (i = 0; i < m; i++)
-        c[i].h->bm25 = held[i];
-    return true;
+    const struct search_hit *const *x = a, *const *y = b;
+    if ((*x)->bm25 != (*y)->bm25)
+        return (*x)->bm25 > (*y)->bm25 ? -1 : 1;
+    return (*x)->bm25_rank - (*y)->bm25_rank;
 }
 
 /* Adds t->w_prox x the passage's term proximity (search_proximity()) to
  * each BM25 candidate's score, multiplies it by 1 + t->w_quantity x
  * min(cap, quantities) / cap when the question asks for a quantity
  * (search_wants_quantity(), search_quantities()), and ranks the BM25 list
- * again by it (the texts are already read); then the learned ranking, when
- * on (learned()).  Returns false when the database failed. */
-static bool rerank(struct db *db, struct search_result *res, size_t n,
-                   const struct search_tuning *t, const char *question)
+ * again by it (the texts are already read: no statement). */
+static void rerank(struct search_result *res, size_t n, const struct search_tuning *t,
+                   const char *question)
 {
     bool quantity = t->w_quantity > 0 && search_wants_quantity(question);
-    const char *dump = getenv("PLCCOACH_RANK_FEATURES");
     double cap = t->quantity_cap > 0 ? t->quantity_cap : 1;
-    struct cand *c = xcalloc(n ? n : 1, sizeof(*c)); /* ours, freed below */
+    struct search_hit **lex = xcalloc(n ? n : 1, sizeof(*lex));
     size_t i, m = 0;
-    bool ok = true;
 
-    if (dump != NULL && dump[0] == '\0')
-        dump = NULL;
     for (i = 0; i < n; i++)
         if (res->hits[i].bm25_rank > 0) {
             struct search_hit *h = &res->hits[i];
-            c[m].h = h;
-            c[m].raw = h->bm25;
-            c[m].qf = 1;
-            if (t->w_prox > 0 || t->learned || dump != NULL)
-                c[m].prox = search_proximity(h->text, res->evidence.terms, res->evidence.nterms);
-            h->bm25 += t->w_prox * c[m].prox;
+            if (t->w_prox > 0)
+                h->bm25 += t->w_prox
+                           * search_proximity(h->text, res->evidence.terms, res->evidence.nterms);
             if (quantity) {
                 double q = (double)search_quantities(h->text);
-                c[m].qf = 1 + t->w_quantity * (q < cap ? q : cap) / cap;
-                h->bm25 *= c[m].qf;
+                h->bm25 *= 1 + t->w_quantity * (q < cap ? q : cap) / cap;
             }
-            m++;
+            lex[m++] = h;
         }
-    qsort(c, m, sizeof(*c), cmp_cand);
-    if (t->learned || dump != NULL)
-        ok = learned(db, c, m, t, &res->evidence, question, dump);
+    qsort(lex, m, sizeof(*lex), cmp_bm25);
     for (i = 0; i < m; i++)
-        c[i].h->bm25_rank = (int)i + 1;
-    free(c);
-    return ok;
+        lex[i]->bm25_rank = (int)i + 1;
+    free(lex);
 }
 
 /* Fetches the candidates (the BM25 list lex[0..nlex) and, when vector,
@@ -356,9 +197,8 @@ static bool candidates(struct db *db, const struct config *cfg, const struct sea
             }
         order[i] = h;
     }
-    if ((t->w_prox > 0 || t->w_quantity > 0 || t->learned || getenv("PLCCOACH_RANK_FEATURES"))
-        && nlex > 1 && !rerank(db, res, n, t, opts->question))
-        goto done;
+    if ((t->w_prox > 0 || t->w_quantity > 0) && nlex > 1)
+        rerank(res, n, t, opts->question);
     /* Ranks in the vector list: by cosine among its members. */
     qsort(order, n, sizeof(*order), cmp_cos);
     for (i = 0, j = 0; i < n; i++)

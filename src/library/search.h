@@ -25,28 +25,6 @@ struct db;
 #define SEARCH_CANDIDATES 40 /* top-K of each list before fusion */
 #define SEARCH_WINDOW_TOP 5  /* passages search_window_reorder() may put in another order */
 #define SEARCH_WINDOW_SENTENCES 3
-#define SEARCH_LEARNED_TOP 20 /* BM25 passages the learned ranking may put in another order */
-
-/* The features of a BM25 candidate the learned first-page ranking weighs
- * (search_features(); src/library/README.md, "The learned ranking";
- * docs/performance.md, "rank27").  BM25 and proximity are over the
- * list's best BM25, so that weights 1 and w_prox are main's ranking. */
-enum search_feature {
-    SEARCH_F_BM25,    /* the whole query's BM25 / the list's best */
-    SEARCH_F_PROX,    /* search_proximity() / the list's best BM25 */
-    SEARCH_F_WINDOW,  /* search_window() */
-    SEARCH_F_OWN,     /* bm25_norm: the own terms' k1 1.2 / b 0.75 score, 0..1 */
-    SEARCH_F_COVER,   /* the own terms' weight x idf share the passage holds */
-    SEARCH_F_EXPAND,  /* the expansions' weight x idf share the passage holds */
-    SEARCH_F_HEADING, /* the own terms' share in its section heading and chapter title */
-    SEARCH_F_PAGE,    /* BM25 (k1 1.2, b 0.75) of its best printed page / the list's best */
-    SEARCH_F_RRANK,   /* 1 / its rank in main's order */
-    SEARCH_F_LENGTH,  /* log(analysed terms / the library's mean passage length) */
-    SEARCH_F_DOMAIN,  /* 1 when one of its domains is the question's (domains_score()) */
-    SEARCH_NFEATURES
-};
-
-extern const char *const search_feature_names[SEARCH_NFEATURES];
 
 /* Every weight and switch of the ranking, with the defaults chosen on
  * eval/dev.jsonl and eval/holdout/tune.jsonl (docs/performance.md).
@@ -76,9 +54,6 @@ struct search_tuning {
     int quantity_cap;     /* quantity expressions counted at most */
     double w_window;      /* weight of the best sentence window when the first
                            * SEARCH_WINDOW_TOP are put in order again; 0 off */
-    bool learned;         /* order the first learned_top BM25 passages by lw . features */
-    int learned_top;      /* 2..SEARCH_LEARNED_TOP */
-    double lw[SEARCH_NFEATURES]; /* its weights, by enum search_feature ("lw_bm25" ...) */
 };
 
 extern const struct search_tuning search_tuning_default;
@@ -269,37 +244,6 @@ bool search_wants_quantity(const char *question) __attribute__((nonnull(1)));
  * are runs of ASCII letters and digits, lower-cased; expressions do not
  * overlap. */
 size_t search_quantities(const char *text) __attribute__((nonnull(1)));
-
-/* Fills feat with the features of passage h that its text, headings and
- * the evidence give (SEARCH_F_WINDOW, _OWN, _COVER, _EXPAND, _HEADING,
- * _LENGTH); the others are left 0 for the caller (they need the whole
- * list or the pages). */
-void search_features(const struct search_hit *h, const struct search_evidence *ev,
-                     double feat[SEARCH_NFEATURES]) __attribute__((nonnull));
-
-/* Counts into tf[0..n) each own term's occurrences in text (analysed as
- * passages are; a term not in the library counts 0) and returns text's
- * length in analysed terms. */
-size_t search_term_counts(const char *text, const struct search_term *terms, size_t n, unsigned *tf)
-    __attribute__((nonnull(1, 4)));
-
-/* Okapi BM25 at k1 1.2, b 0.75 of a text of len analysed terms whose own
- * terms occur tf[0..n) times, over texts of mean length avg_len: each held
- * term's weight x idf x tf (k1 + 1) / (tf + k1 (1 - b + b len / avg_len)). */
-double search_bm25_counts(const unsigned *tf, size_t len, const struct search_term *terms, size_t n,
-                          double avg_len) __attribute__((nonnull(1)));
-
-/* The question's domains as a bit set: those whose lexicon score
- * (domains_score()) is DOMAIN_MIN_SCORE or more, as the eval's boost
- * takes them; 0 for none. */
-unsigned search_question_domains(const char *question) __attribute__((nonnull));
-
-/* 1 when one of h's domains is in the bit set qd, else 0. */
-double search_domain_feature(const struct search_hit *h, unsigned qd) __attribute__((nonnull));
-
-/* The learned score: the sum of t->lw[i] x feat[i]. */
-double search_learned_score(const double feat[SEARCH_NFEATURES], const struct search_tuning *t)
-    __attribute__((nonnull));
 
 /* Keeps, of hits sorted best first, only those whose page range does not
  * overlap that of a better hit of the same book.  Returns the new count

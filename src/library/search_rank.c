@@ -11,7 +11,6 @@
 
 #include "library/analyze.h"
 #include "library/bm25.h"
-#include "library/domains.h"
 #include "library/search.h"
 #include "util/alloc.h"
 
@@ -40,14 +39,6 @@ const struct search_tuning search_tuning_default = {
     .w_quantity = 1.0,
     .quantity_cap = 3,
     .w_window = 0, /* off: docs/performance.md, "window26" */
-    .learned = false,
-    .learned_top = SEARCH_LEARNED_TOP,
-    .lw = {[SEARCH_F_BM25] = 1.0, [SEARCH_F_PROX] = 0.5},
-};
-
-const char *const search_feature_names[SEARCH_NFEATURES] = {
-    "bm25",    "prox", "window", "own",    "cover",  "expand",
-    "heading", "page", "rrank",  "length", "domain",
 };
 
 const struct bm25_params search_evidence_params = {1.2, 0.75, 2.0, 1.0};
@@ -83,24 +74,6 @@ static const struct tuning_key {
     {"w_quantity", T_DOUBLE, offsetof(struct search_tuning, w_quantity), 0, 100},
     {"quantity_cap", T_INT, offsetof(struct search_tuning, quantity_cap), 1, 100},
     {"w_window", T_DOUBLE, offsetof(struct search_tuning, w_window), 0, 100},
-    {"learned", T_BOOL, offsetof(struct search_tuning, learned), 0, 1},
-    {"learned_top", T_INT, offsetof(struct search_tuning, learned_top), 2, SEARCH_LEARNED_TOP},
-#define LW(name, f)                                                                                \
-    {                                                                                              \
-        "lw_" name, T_DOUBLE, offsetof(struct search_tuning, lw[f]), -100, 100                     \
-    }
-    LW("bm25", SEARCH_F_BM25),
-    LW("prox", SEARCH_F_PROX),
-    LW("window", SEARCH_F_WINDOW),
-    LW("own", SEARCH_F_OWN),
-    LW("cover", SEARCH_F_COVER),
-    LW("expand", SEARCH_F_EXPAND),
-    LW("heading", SEARCH_F_HEADING),
-    LW("page", SEARCH_F_PAGE),
-    LW("rrank", SEARCH_F_RRANK),
-    LW("length", SEARCH_F_LENGTH),
-    LW("domain", SEARCH_F_DOMAIN),
-#undef LW
 };
 
 bool search_tuning_set(struct search_tuning *t, const char *assignment, char *err, size_t errlen)
@@ -379,7 +352,6 @@ struct window_ctx {
     const char *prev_end; /* end of the previous word; NULL before the first */
     size_t sentence;      /* the current sentence, 0-based, capped */
     unsigned *tf;         /* [WINDOW_MAX_SENTENCES][n] */
-    size_t length;        /* analysed terms */
 };
 
 /* True when the bytes between two words end a sentence. */
@@ -402,55 +374,36 @@ static void window_term(void *ctx, const char *term, size_t len, const char *wor
         && c->sentence + 1 < WINDOW_MAX_SENTENCES)
         c->sentence++;
     c->prev_end = word + wlen;
-    c->length++;
     for (i = 0; i < c->n; i++)
         if (c->terms[i].in_library && strcmp(c->terms[i].term, term) == 0)
             c->tf[c->sentence * c->n + i]++;
 }
 
-/* One pass over text: c->tf (allocated here, the caller frees it) holds
- * each of c->n terms' count per sentence, c->length the analysed terms. */
-static void window_pass(struct window_ctx *c, const char *text)
-{
-    c->tf = xcalloc(WINDOW_MAX_SENTENCES * c->n, sizeof(*c->tf));
-    (void)analyze_each(text, window_term, c);
-}
-
-/* The best window of c's pass for its first n terms (search_window()'s
- * score before it is divided by the terms' mass). */
-static double window_best(const struct window_ctx *c, const struct search_term *terms, size_t n)
-{
-    double best = 0;
-    size_t i, s, w;
-
-    for (s = 0; s <= c->sentence; s++) {
-        double score = 0;
-        for (i = 0; i < n; i++) {
-            unsigned f = 0;
-            for (w = s; w < s + SEARCH_WINDOW_SENTENCES && w <= c->sentence; w++)
-                f += c->tf[w * c->n + i];
-            if (f > 0)
-                score += terms[i].weight * terms[i].idf * f * (WINDOW_K1 + 1) / (f + WINDOW_K1);
-        }
-        if (score > best)
-            best = score;
-    }
-    return best;
-}
-
 double search_window(const char *text, const struct search_term *terms, size_t n)
 {
-    struct window_ctx c = {terms, n, NULL, 0, NULL, 0};
-    double total = 0, best;
-    size_t i;
+    struct window_ctx c = {terms, n, NULL, 0, NULL};
+    double total = 0, best = 0;
+    size_t i, s, w;
 
     for (i = 0; i < n; i++)
         if (terms[i].in_library)
             total += terms[i].weight * terms[i].idf;
     if (total <= 0 || text == NULL)
         return 0;
-    window_pass(&c, text);
-    best = window_best(&c, terms, n);
+    c.tf = xcalloc(WINDOW_MAX_SENTENCES * n, sizeof(*c.tf)); /* ours, freed below */
+    (void)analyze_each(text, window_term, &c);
+    for (s = 0; s <= c.sentence; s++) {
+        double score = 0;
+        for (i = 0; i < n; i++) {
+            unsigned f = 0;
+            for (w = s; w < s + SEARCH_WINDOW_SENTENCES && w <= c.sentence; w++)
+                f += c.tf[w * n + i];
+            if (f > 0)
+                score += terms[i].weight * terms[i].idf * f * (WINDOW_K1 + 1) / (f + WINDOW_K1);
+        }
+        if (score > best)
+            best = score;
+    }
     free(c.tf);
     return best / total;
 }
@@ -620,169 +573,4 @@ size_t search_quantities(const char *text)
             memcpy(w[i - used], w[i], QWORD_MAX);
         have -= used;
     }
-}
-
-/* ---- The learned ranking's features (docs/performance.md, "rank27") ---- */
-
-#define PAGE_K1 1.2
-#define PAGE_B 0.75
-
-/* One pass over a text: each term's count and the text's length. */
-struct count_ctx {
-    const struct search_term *terms;
-    size_t n;
-    unsigned *tf;
-    size_t length;
-};
-
-static void count_term(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
-{
-    struct count_ctx *c = ctx;
-    size_t i;
-
-    (void)len;
-    (void)word;
-    (void)wlen;
-    c->length++;
-    for (i = 0; i < c->n; i++)
-        if (c->terms[i].in_library && strcmp(c->terms[i].term, term) == 0)
-            c->tf[i]++;
-}
-
-size_t search_term_counts(const char *text, const struct search_term *terms, size_t n, unsigned *tf)
-{
-    struct count_ctx c = {terms, n, tf, 0};
-
-    memset(tf, 0, n * sizeof(*tf));
-    (void)analyze_each(text, count_term, &c);
-    return c.length;
-}
-
-double search_bm25_counts(const unsigned *tf, size_t len, const struct search_term *terms, size_t n,
-                          double avg_len)
-{
-    double norm = 1 - PAGE_B + (avg_len > 0 ? PAGE_B * (double)len / avg_len : PAGE_B), s = 0;
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (terms != NULL && terms[i].in_library && tf[i] > 0)
-            s += terms[i].weight * terms[i].idf * tf[i] * (PAGE_K1 + 1) / (tf[i] + PAGE_K1 * norm);
-    return s;
-}
-
-/* The weight x idf share of terms[0..n) held (tf > 0). */
-static double held_share(const struct search_term *terms, size_t n, const unsigned *tf)
-{
-    double all = 0, held = 0;
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (terms[i].in_library) {
-            all += terms[i].weight * terms[i].idf;
-            if (tf[i] > 0)
-                held += terms[i].weight * terms[i].idf;
-        }
-    return all > 0 ? held / all : 0;
-}
-
-/* The own terms' share held in a heading (NULL: none). */
-static double heading_share(const char *s, const struct search_term *terms, size_t n)
-{
-    unsigned *tf;
-    double share;
-
-    if (s == NULL || n == 0)
-        return 0;
-    tf = xcalloc(n, sizeof(*tf)); /* ours, freed below */
-    (void)search_term_counts(s, terms, n, tf);
-    share = held_share(terms, n, tf);
-    free(tf);
-    return share;
-}
-
-/* The weight x idf share of terms[0..n) that occur in c's pass, whose
- * columns start at column `from`. */
-static double pass_share(const struct window_ctx *c, size_t from, const struct search_term *terms,
-                         size_t n)
-{
-    double all = 0, held = 0;
-    size_t i, s;
-
-    for (i = 0; i < n; i++)
-        if (terms[i].in_library) {
-            bool seen = false;
-            all += terms[i].weight * terms[i].idf;
-            for (s = 0; s <= c->sentence && !seen; s++)
-                seen = c->tf[s * c->n + from + i] > 0;
-            if (seen)
-                held += terms[i].weight * terms[i].idf;
-        }
-    return all > 0 ? held / all : 0;
-}
-
-void search_features(const struct search_hit *h, const struct search_evidence *ev,
-                     double feat[SEARCH_NFEATURES])
-{
-    size_t n = ev->nterms, nx = ev->nexpansions, i;
-    struct search_term *all = xcalloc(n + nx + 1, sizeof(*all)); /* ours, freed below */
-    struct window_ctx c = {all, n + nx, NULL, 0, NULL, 0};
-    double total = 0;
-
-    memset(feat, 0, SEARCH_NFEATURES * sizeof(*feat));
-    feat[SEARCH_F_OWN] = h->bm25_norm;
-    if (h->text == NULL) {
-        free(all);
-        return;
-    }
-    /* One pass over the text for the own terms and the expansions. */
-    for (i = 0; i < n; i++) {
-        all[i] = ev->terms[i];
-        if (all[i].in_library)
-            total += all[i].weight * all[i].idf;
-    }
-    for (i = 0; i < nx; i++)
-        all[n + i] = ev->expansions[i];
-    window_pass(&c, h->text);
-    feat[SEARCH_F_WINDOW] = total > 0 ? window_best(&c, all, n) / total : 0;
-    feat[SEARCH_F_COVER] = pass_share(&c, 0, all, n);
-    feat[SEARCH_F_EXPAND] = pass_share(&c, n, all + n, nx);
-    feat[SEARCH_F_LENGTH] =
-        ev->avg_length > 0 && c.length > 0 ? log((double)c.length / ev->avg_length) : 0;
-    free(c.tf);
-    free(all);
-    feat[SEARCH_F_HEADING] =
-        heading_share(h->section, ev->terms, n) + heading_share(h->chapter_title, ev->terms, n);
-}
-
-double search_learned_score(const double feat[SEARCH_NFEATURES], const struct search_tuning *t)
-{
-    double s = 0;
-    size_t i;
-
-    for (i = 0; i < SEARCH_NFEATURES; i++)
-        s += t->lw[i] * feat[i];
-    return s;
-}
-
-unsigned search_question_domains(const char *question)
-{
-    double sc[DOMAIN_COUNT];
-    unsigned bits = 0;
-    size_t d;
-
-    domains_score(question, sc);
-    for (d = 0; d < DOMAIN_COUNT; d++)
-        if (sc[d] >= DOMAIN_MIN_SCORE)
-            bits |= 1u << d;
-    return bits;
-}
-
-double search_domain_feature(const struct search_hit *h, unsigned qd)
-{
-    size_t i, d;
-
-    for (i = 0; qd != 0 && i < h->ndomains; i++)
-        if (domain_parse(h->domains[i], &d) && (qd & (1u << d)) != 0)
-            return 1;
-    return 0;
 }

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "library/search.h"
-#include "util/domain.h"
 #include "tap/basic.h"
 
 static struct search_hit hit(const char *id, const char *book, int s, int e, int vr, int fr)
@@ -29,9 +28,8 @@ int main(void)
     static const char *const boost[] = {"curriculum", NULL};
     float va[2] = {1, 0}, vb[2] = {0.99f, 0.14f}, vc[2] = {0, 1};
     size_t n;
-    char tu_err[128];
 
-    plan(87);
+    plan(71);
 
     /* RRF */
     h[0] = hit("a", "B1", 1, 1, 1, 0);
@@ -203,84 +201,6 @@ int main(void)
         w[1].bm25 = 1;
         search_window_reorder(w, 2, t, 2, 1);
         ok(strcmp(w[0].chunk_id, "y") == 0, "fewer than five: the two in order again (1.5 > 1)");
-    }
-
-    /* The learned ranking's features (docs/performance.md, "rank27"). */
-    {
-        struct search_term t[2], x[1];
-        struct search_evidence ev;
-        struct search_hit ph = hit("a", "B", 1, 1, 0, 1);
-        struct search_tuning tu = search_tuning_default;
-        double f[SEARCH_NFEATURES], g[SEARCH_NFEATURES] = {0};
-        unsigned tf[2];
-        size_t len;
-
-        memset(t, 0, sizeof(t));
-        memset(x, 0, sizeof(x));
-        memset(&ev, 0, sizeof(ev));
-        t[0].term = "team";
-        t[0].idf = 2;
-        t[0].weight = 1;
-        t[0].in_library = true;
-        t[1].term = "norm";
-        t[1].idf = 3;
-        t[1].weight = 1;
-        t[1].in_library = true;
-        x[0].term = "agenda";
-        x[0].idf = 4;
-        x[0].weight = 0.5;
-        x[0].in_library = true;
-        len = search_term_counts("The team wrote norms; team norms stick.", t, 2, tf);
-        ok(len == 6 && tf[0] == 2 && tf[1] == 2,
-           "counts: six analysed terms (the stop word dropped), team twice, norms twice");
-        ok(fabs(search_bm25_counts(tf, 6, t, 2, 6) - 5 * 2 * 2.2 / 3.2) < 1e-12,
-           "page BM25 at the mean length: (2 + 3) x 2 x 2.2 / (2 + 1.2)");
-        ok(fabs(search_bm25_counts(tf, 12, t, 2, 6) - 5 * 2 * 2.2 / (2 + 1.2 * 1.75)) < 1e-12,
-           "twice the mean length: normalised by 1 - 0.75 + 0.75 x 2");
-        ev.terms = t;
-        ev.nterms = 2;
-        ev.expansions = x;
-        ev.nexpansions = 1;
-        ev.avg_length = 2;
-        ph.text = "Norms matter. The agenda is set.";
-        ph.section = "Team norms";
-        ph.chapter_title = "Meetings";
-        ph.bm25_norm = 0.25;
-        search_features(&ph, &ev, f);
-        ok(fabs(f[SEARCH_F_COVER] - 3.0 / 5) < 1e-12, "cover: norms' idf 3 of 5");
-        ok(fabs(f[SEARCH_F_EXPAND] - 1.0) < 1e-12, "expand: the one expansion held");
-        ok(fabs(f[SEARCH_F_HEADING] - 1.0) < 1e-12,
-           "heading: both terms in the section heading, none in the chapter title");
-        ok(fabs(f[SEARCH_F_WINDOW] - 3.0 / 5) < 1e-12, "window: search_window()'s");
-        ok(f[SEARCH_F_OWN] == 0.25, "own: the hit's bm25_norm");
-        len = search_term_counts(ph.text, t, 2, tf);
-        ok(len > 2 && fabs(f[SEARCH_F_LENGTH] - log((double)len / 2)) < 1e-12,
-           "length: log(analysed terms / the mean 2)");
-        ok(f[SEARCH_F_BM25] == 0 && f[SEARCH_F_PROX] == 0 && f[SEARCH_F_PAGE] == 0
-               && f[SEARCH_F_RRANK] == 0,
-           "the list's features are left to the caller");
-        g[SEARCH_F_BM25] = 0.8;
-        g[SEARCH_F_PROX] = 0.2;
-        g[SEARCH_F_WINDOW] = 1;
-        ok(fabs(search_learned_score(g, &tu) - 0.9) < 1e-12,
-           "the default weights are main's: bm25 + 0.5 x prox");
-        ok(!tu.learned, "the learned ranking is off by default");
-        ok(search_tuning_set(&tu, "lw_window=0.25", tu_err, sizeof(tu_err))
-               && search_tuning_set(&tu, "learned=1", tu_err, sizeof(tu_err)) && tu.learned
-               && fabs(search_learned_score(g, &tu) - 1.15) < 1e-12,
-           "lw_window set by name adds 0.25 x the window");
-        ok(!search_tuning_set(&tu, "lw_nope=1", tu_err, sizeof(tu_err)),
-           "an unknown weight refused");
-        {
-            size_t d;
-            ph.domains = dom_b;
-            ph.ndomains = 1;
-            ok(domain_parse("assessment", &d) && search_domain_feature(&ph, 1u << d) == 1
-                   && search_domain_feature(&ph, ~(1u << d)) == 0
-                   && search_domain_feature(&ph, 0) == 0,
-               "domain: 1 only when one of the passage's domains is the question's");
-            ok(search_question_domains("zebra") == 0, "a question without domain words has none");
-        }
     }
 
     /* Edit distance with adjacent swaps, bounded. */
