@@ -779,7 +779,19 @@ def check_set(c, root, books, allbooks, others):
 # broad lines.  Both are checked when present.
 TRAIN_SEED = "plccoach-train-2026"
 TRAIN_FILES = ("train-pages.jsonl", "train-scope.jsonl")
-TRAIN_MIN = {"in_scope": 170, "follow_up": 60, "acronym_share": 0.25, "typo_share": 0.15}
+TRAIN_MIN = {"in_scope": 370, "follow_up": 120, "acronym_share": 0.25, "typo_share": 0.15}
+# The file is written in blocks, each by one writer, each continuing the
+# draw where the blocks before it stopped: block 1 (data27a) the in-scope
+# lines t0001..t0170 and follow-ups t0171..t0230, draws 0..229; block 2
+# (data27c) t0231..t0430 and t0431..t0490, draws 230..489.  Each block
+# holds its own minimum counts and shares; "starter" is how many of its
+# in-scope lines list a starter page second (eval/holdout/README.md).
+TRAIN_BLOCKS = (
+    {"ids": (1, 230), "in_scope": 170, "follow_up": 60, "acronym_share": 0.25,
+     "typo_share": 0.15, "starter": 0},
+    {"ids": (231, 499), "in_scope": 200, "follow_up": 60, "acronym_share": 0.25,
+     "typo_share": 0.15, "starter": 20},
+)
 
 
 def train_draw(books):
@@ -852,35 +864,28 @@ def check_train(c, root, books, allbooks, others):
 
 
 def check_train_pages(c, rows, books, allbooks):
-    """train-pages.jsonl: answerable lines only, the counts and shares, every
-    drawn page and chapter asked about, and the pages in the drawn order."""
+    """train-pages.jsonl: answerable lines only; then each block of
+    TRAIN_BLOCKS (its counts and shares, its draw continuing the blocks
+    before it, every drawn page asked about) and the whole file (its counts
+    and shares, every chapter asked about)."""
     wrong = ["%s: %s belongs in train-scope.jsonl" % (q.get("id"), q.get("category"))
              for q in rows if q.get("category") not in ("in_scope", "follow_up")]
     c.result(not wrong, "training set: train-pages.jsonl holds in-scope and follow-up lines only",
              wrong)
+    order = train_draw(books)
+    outside = [q.get("id", "?") for q in rows if block_of(q) is None]
+    c.result(not outside, "training set: every line of train-pages.jsonl is in a block (%s)"
+             % ", ".join("t%04d..t%04d" % b["ids"] for b in TRAIN_BLOCKS),
+             ["%s is in no block" % i for i in outside])
+    start = 0
+    for n, b in enumerate(TRAIN_BLOCKS, 1):
+        mine = [q for q in rows if block_of(q) is b]
+        name = "block %d (t%04d..t%04d, draws %d..)" % ((n,) + b["ids"] + (start,))
+        check_train_block(c, books, allbooks, name, mine, b, order, start)
+        start += len(mine)
     ins = [q for q in rows if q.get("category") == "in_scope"]
     fus = [q for q in rows if q.get("category") == "follow_up"]
-    order = train_draw(books)
-    for k, got in (("in_scope", ins), ("follow_up", fus)):
-        c.result(len(got) >= TRAIN_MIN[k], "training set: %s: %d lines (at least %d)"
-                 % (k, len(got), TRAIN_MIN[k]))
-    c.result(len(ins) >= len(order), "training set: the in-scope lines go round the whole draw "
-             "(%d lines, %d pages of at least %d words)" % (len(ins), len(order), CHECK_MIN_WORDS))
-    if ins:
-        acr = sum(1 for q in ins if "acronym" in q.get("tags", [])) / len(ins)
-        typo = sum(1 for q in ins if {"typo", "runon"} & set(q.get("tags", []))) / len(ins)
-        c.result(acr >= TRAIN_MIN["acronym_share"], "training set: in scope: %.0f %% use acronyms "
-                 "(at least %.0f %%)" % (100 * acr, 100 * TRAIN_MIN["acronym_share"]))
-        c.result(typo >= TRAIN_MIN["typo_share"], "training set: in scope: %.0f %% with typos or "
-                 "run-ons (at least %.0f %%)" % (100 * typo, 100 * TRAIN_MIN["typo_share"]))
-    # Pages first, questions second: in-scope lines take draws 0.., the
-    # follow-ups the draws after them, in the file's order.
-    want = [order[k % len(order)] for k in range(len(ins) + len(fus))] if order else []
-    got = [(q["expected"][0]["book"], q["expected"][0]["pages"][0])
-           if not line_problems(q, "t") else None for q in ins + fus]
-    off = [q.get("id", "?") for q, g, w in zip(ins + fus, got, want) if g != w]
-    c.result(order and not off, "training set: the in-scope and follow-up pages are the seeded "
-             "draw (seed %s)" % TRAIN_SEED, ["%s is not on its drawn page" % i for i in off])
+    train_counts(c, "training set", ins, fus, TRAIN_MIN)
     asked = {(e.get("book"), l) for q in ins + fus for e in q.get("expected", [])
              for l in e.get("pages", [])}
     uncovered = []
@@ -901,6 +906,55 @@ def check_train_pages(c, rows, books, allbooks):
         c.diag("training set: domain %-16s %3d in scope" % (d, sum(
             1 for q in ins if d in q.get("domains", []))))
     overlap_diag(c, "training set, in-scope question vs its page(s)", ins, allbooks)
+
+
+def block_of(q):
+    """The block of TRAIN_BLOCKS whose ids hold Q's, or None."""
+    n = id_number(q)
+    return next((b for b in TRAIN_BLOCKS if n is not None and b["ids"][0] <= n <= b["ids"][1]),
+                None)
+
+
+def train_counts(c, what, ins, fus, least):
+    """The counts and shares of LEAST (in_scope, follow_up, acronym_share,
+    typo_share) for the in-scope lines INS and follow-ups FUS."""
+    for k, got in (("in_scope", ins), ("follow_up", fus)):
+        c.result(len(got) >= least[k], "%s: %s: %d lines (at least %d)"
+                 % (what, k, len(got), least[k]))
+    if ins:
+        acr = sum(1 for q in ins if "acronym" in q.get("tags", [])) / len(ins)
+        typo = sum(1 for q in ins if {"typo", "runon"} & set(q.get("tags", []))) / len(ins)
+        c.result(acr >= least["acronym_share"], "%s: in scope: %.0f %% use acronyms "
+                 "(at least %.0f %%)" % (what, 100 * acr, 100 * least["acronym_share"]))
+        c.result(typo >= least["typo_share"], "%s: in scope: %.0f %% with typos or "
+                 "run-ons (at least %.0f %%)" % (what, 100 * typo, 100 * least["typo_share"]))
+
+
+def check_train_block(c, books, allbooks, name, rows, block, order, start):
+    """One block of train-pages.jsonl: its counts and shares, its in-scope
+    lines going round the whole draw, its lines listing a starter page (a
+    book of ALLBOOKS not in BOOKS, after the first expected entry), and
+    its pages the seeded draw from START on (in-scope lines first, then the
+    follow-ups, each in the file's order)."""
+    what = "training set: " + name
+    ins = [q for q in rows if q.get("category") == "in_scope"]
+    fus = [q for q in rows if q.get("category") == "follow_up"]
+    train_counts(c, what, ins, fus, block)
+    c.result(len(ins) >= len(order), "%s: the in-scope lines go round the whole draw "
+             "(%d lines, %d pages of at least %d words)" % (what, len(ins), len(order),
+                                                            CHECK_MIN_WORDS))
+    starter = [q for q in ins if not line_problems(q, "t") and any(
+        e["book"] in allbooks and e["book"] not in books for e in q["expected"][1:])]
+    c.result(len(starter) >= block["starter"], "%s: %d in-scope lines list a starter page "
+             "second (at least %d)" % (what, len(starter), block["starter"]))
+    want = [order[(start + k) % len(order)] for k in range(len(ins) + len(fus))] if order else []
+    got = [(q["expected"][0]["book"], q["expected"][0]["pages"][0])
+           if not line_problems(q, "t") else None for q in ins + fus]
+    off = [q.get("id", "?") for q, g, w in zip(ins + fus, got, want) if g != w]
+    c.result(order and not off, "training set: the in-scope and follow-up pages are the seeded "
+             "draw (seed %s), %s" % (TRAIN_SEED, name),
+             ["%s is not on its drawn page" % i for i in off])
+    overlap_diag(c, "training set %s, in-scope question vs its page(s)" % name, ins, allbooks)
 
 
 def main(argv):

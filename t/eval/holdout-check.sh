@@ -10,7 +10,7 @@
 # Then the training set's files (train-pages.jsonl, train-scope.jsonl,
 # round 27) are checked the same way when present (`check` includes them;
 # `check-train` runs them alone).  Then a copy of the set is broken in
-# sixteen ways, each of which the checker must catch, and the check set's
+# twenty ways, each of which the checker must catch, and the check set's
 # two halves are checked.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -euo pipefail
@@ -130,6 +130,18 @@ broken "training set: a key term that is not on the page" \
 broken "training set: a question moved to a page the draw did not give" \
     't["expected"][0]["pages"][0] = "1" if t["expected"][0]["pages"][0] != "1" else "2"' \
     "training set: the in-scope and follow-up pages are the seeded draw"
+broken "training set: block 2's first line on a page its draw did not give" \
+    'b = next(r for r in tr if r["id"] == "t0231"); b["expected"][0]["pages"][0] = "1" if b["expected"][0]["pages"][0] != "1" else "2"' \
+    "training set: the in-scope and follow-up pages are the seeded draw (seed plccoach-train-2026), block 2"
+broken "training set: block 1 a line short, so block 2's draw starts one early" \
+    'tr.remove(next(r for r in tr if r["id"] == "t0230"))' \
+    "training set: the in-scope and follow-up pages are the seeded draw (seed plccoach-train-2026), block 2"
+broken "training set: block 2 without its starter pages" \
+    '[r["expected"].__delitem__(slice(1, None)) for r in tr if r["id"] >= "t0231"]' \
+    "training set: block 2 .*in-scope lines list a starter page"
+broken "training set: block 2 without typos or run-ons" \
+    '[r.__setitem__("tags", [g for g in r["tags"] if g not in ("typo", "runon")]) for r in tr if r["id"] >= "t0231"]' \
+    "training set: block 2 .*with typos or run-ons"
 broken "training set: a question of tune asked again" \
     't["question"] = q["question"].upper() + "?"' \
     "training set: no question repeats one of tune, held-out or the check set"
