@@ -7,13 +7,16 @@
  * against its context's last turn, the lexicon's domains boosted), and
  * its evidence read as the coach reads it (evidence_route, route.h),
  * with signals measured and not kept (passage_coverage below; the
- * passages' books and chapters) for route-fit.py's --also.
+ * passages' books and chapters) for route-fit.py's --also, and the
+ * question's analysed stems and the words they came from ("stems",
+ * "stem_words"), from which route-fit.py --words learns a word model.
  * Never run on eval/holdout/heldout.jsonl (eval/holdout/README.md).
  *
  * Memory: each line's parse, search and strings are freed before the next.
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,6 +183,26 @@ static double cohere(const struct search_result *sr, bool sentences, bool all)
     return best;
 }
 
+/* The question's analysed stems, in order (library/analyze.h: stop words
+ * dropped, Porter2), and the words they came from, lower-cased, for the
+ * learned word model (route-fit.py --words). */
+struct stems {
+    json_object *stems, *words;
+};
+
+static void add_stem(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
+{
+    struct stems *s = ctx;
+    char *w = xstrndup(word, wlen);
+    size_t i;
+
+    for (i = 0; i < wlen; i++)
+        w[i] = (char)tolower((unsigned char)w[i]);
+    json_object_array_add(s->stems, json_object_new_string_len(term, (int)len));
+    json_object_array_add(s->words, json_object_new_string(w));
+    free(w);
+}
+
 static bool one(struct db *db, const struct config *cfg, const char *file, json_object *line)
 {
     const char *q = str(line, "question"), *boost[DOMAIN_COUNT + 1];
@@ -220,12 +243,15 @@ static bool one(struct db *db, const struct config *cfg, const char *file, json_
         o, "category", json_object_new_string(str(line, "category") ? str(line, "category") : ""));
     json_object_object_add(o, "route",
                            json_object_new_string(str(line, "route") ? str(line, "route") : ""));
+    json_object_object_add(o, "kind",
+                           json_object_new_string(str(line, "kind") ? str(line, "kind") : ""));
     json_object_object_add(o, "question", json_object_new_string(sq));
     json_object_object_add(o, "coverage", json_object_new_double(ev.coverage));
     json_object_object_add(o, "best", json_object_new_double(ev.best));
     json_object_object_add(o, "lexicon", json_object_new_double(ev.lexicon));
     json_object_object_add(o, "unknown", json_object_new_int64((int64_t)ev.unknown_words));
     json_object_object_add(o, "rules", json_object_new_string(route_name(cls.route)));
+    json_object_object_add(o, "safety", json_object_new_boolean(cls.safety));
     json_object_object_add(o, "specificity", json_object_new_double(ev.specificity));
     json_object_object_add(o, "distinct_idf", json_object_new_double(ev.distinct_idf));
     json_object_object_add(o, "plea",
@@ -254,6 +280,12 @@ static bool one(struct db *db, const struct config *cfg, const char *file, json_
             json_object_object_add(o, "content", json_object_new_int64((int64_t)content));
             json_object_object_add(o, "generic", json_object_new_int64((int64_t)generic));
         }
+    }
+    {
+        struct stems st = {json_object_new_array(), json_object_new_array()};
+        analyze_each(sq, add_stem, &st);
+        json_object_object_add(o, "stems", st.stems);
+        json_object_object_add(o, "stem_words", st.words);
     }
     json_object_object_add(o, "chunks", json_object_new_int64(sr.evidence.library_chunks));
     terms = json_object_new_array();

@@ -32,8 +32,23 @@ the pairs's weight).  --seeds N draws N times
 instead of three (mean and sd over draws); --inweight W weighs the
 in-scope class W times; --calibrate F prints the largest cut whose
 cross-validated false-refusal rate is at most F (the operating point).
-Never give it features of eval/holdout/heldout.jsonl
-(eval/holdout/README.md)."""
+
+Fit and validation apart (branch scope27): FILE... are the fit files;
+--validate FILE adds a file that is only reported, never fitted on (the
+check set's tune half).  The cut is then the lowest at which at most 1 %
+of all the fit files' in-scope and follow-up lines are refused (--cut-on
+tune: tune's only); --baseline route.h compares with the decision that
+header #defines, and --protect FILE (dev, coach, follow-ups) raises the
+cut until no answerable or broad line of FILE that the baseline does not
+refuse is refused.  --words nb|lr adds the learned word model as a signal
+(naive Bayes or L2-regularised logistic regression, --words-l2 X, over the
+question's stems and stem bigrams, --no-bigrams for stems only,
+--words-min N questions a feature needs; out-of-fold scores for the fit),
+--top N prints its N largest weights each way, --emit FILE writes it as
+src/coach/scope_model.c; --also person adds the first person; --show and
+--show-fit list the validation's and the fit files' missed and wrongly
+refused questions.  Never give it features of eval/holdout/heldout.jsonl
+or of the check set's gate half (eval/holdout/README.md)."""
 import collections
 import itertools
 import json
@@ -52,7 +67,9 @@ NAMES = ["coverage", "best", "lexicon/4", "unknown/3", "specificity"]
 
 
 def label(r):
-    cat, route = r["category"], r["route"]
+    cat, route, kind = r["category"], r["route"], r.get("kind", "")
+    if cat == "" and route == "":  # eval/dev.jsonl: kind only
+        route = {"none": "refuse", "answerable": "answer"}.get(kind, "")
     if cat in ("out_of_scope", "near_miss") or (cat == "" and route == "refuse"):
         return 1
     if cat in ("in_scope", "follow_up") or (cat == "" and route == "answer"):
@@ -234,7 +251,26 @@ def weird_share(r):
     return sum(i for x, i in v if x < -4) / tot if tot else 0.0
 
 
+# First-person words (scope27, 2c; measured, not kept): one teacher's own
+# business (my pay, my sub plans) against the team's (our norms, we), by
+# words.h's words (ASCII letters and digits, an inner apostrophe kept).
+SINGULAR = {"i", "my", "me", "mine", "myself", "i'm", "im", "i've", "ive", "i'd", "i'll"}
+PLURAL = {"we", "our", "us", "ours", "ourselves", "we're", "we've", "we'd", "we'll"}
+
+
+def person(r):
+    """(singular + 0.5) / (singular + plural + 1) over the question's
+    first-person words; 0.5 when it has none (route-features' person,
+    route_person() in route.c, when it prints it)."""
+    if "person" in r:
+        return r["person"]
+    ws = re.findall(r"[a-z0-9]+(?:'[a-z][a-z0-9]*)*", r["question"].lower())
+    one, many = sum(w in SINGULAR for w in ws), sum(w in PLURAL for w in ws)
+    return (one + 0.5) / (one + many + 1)
+
+
 ALSO = {
+    "person": person,
     "passage": lambda r: r["passage"],
     "chapters": lambda r: len(set(h["chapter"] for h in r["hits"])) / 5,
     "pdistinct": lambda r: r["passage_distinct"],
@@ -253,9 +289,13 @@ ALSO = {
 also = []
 
 
-def features(r):
+def five(r):
     return [r["coverage"], r["best"], min(r["lexicon"], 4) / 4, min(r["unknown"], 3) / 3,
-            r["specificity"]] + [ALSO[a](r) for a in also]
+            r["specificity"]]
+
+
+def features(r):
+    return five(r) + ([r["_words"]] if WORDS else []) + [ALSO[a](r) for a in also]
 
 
 def logit(w, x):
@@ -281,6 +321,274 @@ def fit(xs, ys):
         for j in range(n + 1):
             w[j] -= RATE * (g[j] / m + (L2 * w[j] if j else 0))
     return w
+
+
+# ---- Fit and validation files (branch scope27) ---------------------------
+# --validate FILE: route-features lines that are never fitted on (the check
+# set's tune half); the weights and the cut come from the other (FIT) files
+# only, and the cut is the lowest at which at most MAX_FALSE of ALL the fit
+# files' in-scope and follow-up lines are refused (--cut-on tune: tune's
+# only, as main's decision was cut).
+VALIDATE = []
+CUT_ON = ["all"]
+PROTECT = []  # --protect FILE: no answerable line of it refused that the baseline answers
+BASELINE = []  # --baseline route.h: the decision of that header, for comparison
+
+
+def header_decision(path):
+    """The weights and cut #defined in a route.h (ROUTE_W*, ROUTE_OUT_LOGIT)."""
+    d = dict(re.findall(r"#define (ROUTE_\w+) \(?([-+0-9.]+)\)?", open(path).read()))
+    w = [float(d[k]) for k in ("ROUTE_W0", "ROUTE_W_COVERAGE", "ROUTE_W_BEST", "ROUTE_W_LEXICON",
+                               "ROUTE_W_UNKNOWN", "ROUTE_W_SPECIFICITY")]
+    for k in ("ROUTE_W_WORDS", "ROUTE_W_PERSON"):
+        w.append(float(d.get(k, 0)))
+    return w, float(d["ROUTE_OUT_LOGIT"])
+
+
+def base_features(r):
+    """The features a header_decision weighs: the five, the word model's
+    score (this run's) and the first person."""
+    return five(r) + [r.get("_words", 0), person(r)]
+
+
+# ---- The learned word model (--words; branch scope27) --------------------
+# A class-balanced, L2-regularised logistic regression over the question's
+# analysed stems (route-features' "stems": library/analyze.h, stop words
+# dropped) and stem bigrams, present or not, trained on the fit files'
+# in-scope and follow-up lines against their out-of-scope and near-miss
+# lines.  Only general-English words: a stem is a feature when one of the
+# words it came from in the training questions is a WordNet 3.0 lemma (no
+# typo, no name, no coinage of one library's books) and it occurs in at
+# least WORDS_MIN training questions; a bigram when both its stems are.
+# Its score is the model's probability of out of scope; the fit of the
+# combination uses out-of-fold scores (WORDS_FOLDS folds, seed 1), so the
+# sixth weight and the cut are not fitted on scores the model memorised.
+WORDS = []      # "lr": the model above; empty: no word model
+WORDS_MIN = 2   # --words-min N
+WORDS_L2 = [0.03]  # --words-l2 X: per-row L2 (the gradient's L2 * w)
+WORDS_STEPS, WORDS_RATE, WORDS_FOLDS = 400, 1.0, 5
+EMIT = []       # --emit FILE: the final model as src/coach/scope_model.c
+TOP = [0]       # --top N: print the N largest weights each way
+
+
+def stem_words(r):
+    """(stem, word) pairs of the question, the words as written, lower-cased."""
+    return list(zip(r["stems"], r.get("stem_words", r["stems"])))
+
+
+def word_ok(w):
+    return bool(lemmas(w.lower())) and not any(c.isdigit() for c in w)
+
+
+def vocabulary(rows):
+    """The features the training rows allow: general-English stems in at
+    least WORDS_MIN questions, and bigrams of two such stems likewise."""
+    general_, df = set(), collections.Counter()
+    for r in rows:
+        for st, w in stem_words(r):
+            if word_ok(w):
+                general_.add(st)
+    for r in rows:
+        df.update(set(raw_features(r)))
+    return {f for f, n in df.items() if n >= WORDS_MIN
+            and all(p in general_ for p in f.split(" "))}
+
+
+BIGRAMS = [True]  # --no-bigrams: stems alone
+
+
+def raw_features(r):
+    st = r["stems"]
+    return st + ([a + " " + b for a, b in zip(st, st[1:])] if BIGRAMS[0] else [])
+
+
+def train_nb(rows):
+    """--words nb: naive Bayes over the same features, present or not
+    (each question's features counted once), Laplace-smoothed (1), the
+    classes' priors equal: (0, {feature: log P(f | out) / P(f | in)})."""
+    vocab = vocabulary(rows)
+    n = {0: collections.Counter(), 1: collections.Counter()}
+    for r in rows:
+        n[label(r)].update(f for f in set(raw_features(r)) if f in vocab)
+    tot = {y: sum(n[y].values()) + len(vocab) for y in (0, 1)}
+    return 0.0, {f: math.log((n[1][f] + 1) / tot[1]) - math.log((n[0][f] + 1) / tot[0]) for f in vocab}
+
+
+def train_words(rows):
+    if WORDS[0] == "nb":
+        return train_nb(rows)
+    return train_lr(rows)
+
+
+def train_lr(rows):
+    """(intercept, {feature: weight}) by full-batch gradient descent with
+    AdaGrad steps, fixed in number (deterministic)."""
+    vocab = sorted(vocabulary(rows))
+    index = {f: i for i, f in enumerate(vocab)}
+    xs = [sorted(set(index[f] for f in raw_features(r) if f in index)) for r in rows]
+    ys = [label(r) for r in rows]
+    m, pos = len(ys), sum(ys)
+    k = {1: m / (2 * pos), 0: m / (2 * (m - pos))}
+    w, b = [0.0] * len(vocab), 0.0
+    gw, gb = [1e-8] * len(vocab), 1e-8
+    l2 = WORDS_L2[0]
+    for _ in range(WORDS_STEPS):
+        g, g0 = [0.0] * len(vocab), 0.0
+        for x, y in zip(xs, ys):
+            z = b + sum(w[i] for i in x)
+            e = ((1 / (1 + math.exp(-z)) if z > -30 else 0.0) - y) * k[y] / m
+            g0 += e
+            for i in x:
+                g[i] += e
+        for i in range(len(vocab)):
+            gi = g[i] + l2 * w[i] / 1.0
+            gw[i] += gi * gi
+            w[i] -= WORDS_RATE * gi / math.sqrt(gw[i])
+        gb += g0 * g0
+        b -= WORDS_RATE * g0 / math.sqrt(gb)
+    return b, {f: w[i] for f, i in index.items() if abs(w[i]) >= 1e-4}
+
+
+def words_logit(model, r):
+    b, w = model
+    return b + sum(w.get(f, 0.0) for f in set(raw_features(r)))
+
+
+def words_score(model, r):
+    z = words_logit(model, r)
+    return 1 / (1 + math.exp(-max(min(z, 30), -30)))
+
+
+def attach_words(fit_rows, val_rows):
+    """Out-of-fold word scores on the fit rows, the full model's on the
+    validation rows; returns the full model."""
+    lab = [r for r in fit_rows if label(r) is not None]
+    order = list(range(len(lab)))
+    random.Random(1).shuffle(order)
+    for f in range(WORDS_FOLDS):
+        held = set(order[f::WORDS_FOLDS])
+        model = train_words([r for i, r in enumerate(lab) if i not in held])
+        for i in held:
+            lab[i]["_words"] = words_score(model, lab[i])
+    model = train_words(lab)
+    for r in val_rows:
+        r["_words"] = words_score(model, r)
+    for r in fit_rows:
+        r.setdefault("_words", words_score(model, r))
+    return model
+
+
+def emit_model(model, path):
+    """The model as C: src/coach/scope_model.c's table, sorted by strcmp."""
+    b, w = model
+    with open(path, "w") as f:
+        f.write("/*\n * GENERATED by t/coach/route-fit.py --words %s --emit: do not edit.\n"
+                " * The scope decision's learned word model (src/coach/scope_model.h,\n"
+                " * src/coach/README.md, \"Scope\"): weights of the question's analysed stems\n"
+                " * and stem bigrams, learned from the fit files' questions.\n */\n"
+                "#include \"config.h\"\n\n#include \"coach/scope_model.h\"\n\n" % WORDS[0])
+        f.write("const double scope_model_intercept = %.6g;\n\n" % b)
+        f.write("const struct scope_weight scope_model_weights[] = {\n")
+        for k in sorted(w, key=lambda s: s.encode()):
+            f.write("    {\"%s\", %.6g},\n" % (k, w[k]))
+        f.write("};\n\nconst size_t scope_model_count = sizeof(scope_model_weights) / "
+                "sizeof(scope_model_weights[0]);\n")
+
+
+def mcnemar(b, c):
+    """Exact two-sided sign test on the discordant pairs b, c."""
+    n, k = b + c, min(b, c)
+    if n == 0:
+        return 1.0
+    p = sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n
+    return min(1.0, 2 * p)
+
+
+def refuses(r, z, cut):
+    """The coach's refusal by a scope logit z (route_classify: a too-broad
+    question in the lexicon's words is clarified instead; the safety topics
+    are refused whatever the decision, as route-features' rules say)."""
+    return r["safety"] or (z >= cut and not (r["broad"] and r["lexicon"] >= 2))
+
+
+def report(name, rows, w, cut, base=None, show=False):
+    out = [r for r in rows if label(r) == 1]
+    ins = [r for r in rows if label(r) == 0]
+    ro = [refuses(r, logit(w, features(r)), cut) for r in out]
+    ri = [refuses(r, logit(w, features(r)), cut) for r in ins]
+    line = "%s: refused %.3f (%d of %d), wrongly refused %.3f (%d of %d)" % (
+        name, sum(ro) / max(len(out), 1), sum(ro), len(out), sum(ri) / max(len(ins), 1), sum(ri), len(ins))
+    if base is not None:
+        bw, bc = base
+        bo = [refuses(r, logit(bw, base_features(r)), bc) for r in out]
+        bi = [refuses(r, logit(bw, base_features(r)), bc) for r in ins]
+        b = sum(x and not y for x, y in zip(ro, bo))
+        c = sum(y and not x for x, y in zip(ro, bo))
+        line += "; baseline refused %d, wrongly %d; refused by this only %d, by the baseline only %d (sign test p %.3f); wrongly refused by this only %d" % (
+            sum(bo), sum(bi), b, c, mcnemar(b, c), sum(x and not y for x, y in zip(ri, bi)))
+    broad = [r for r in rows if label(r) is None and not r["safety"]]
+    if broad:
+        line += "; broad refused %d of %d" % (sum(refuses(r, logit(w, features(r)), cut) for r in broad), len(broad))
+        if base is not None:
+            line += " (baseline %d)" % sum(refuses(r, logit(base[0], base_features(r)), base[1]) for r in broad)
+    print(line)
+    if show:
+        for r, x in zip(out, ro):
+            if not x:
+                print("   missed  %.2f %s" % (logit(w, features(r)), r["question"]))
+        for r, x in zip(ins, ri):
+            if x:
+                print("   WRONG   %.2f %s" % (logit(w, features(r)), r["question"]))
+
+
+def main_validate(fit_files, opts):
+    rows = [json.loads(line) for f in fit_files for line in open(f)]
+    val = [dict(json.loads(line), _vfile=f) for f in VALIDATE for line in open(f)]
+    base = header_decision(BASELINE[0]) if BASELINE else None
+    model = None
+    if WORDS:
+        model = attach_words(rows, val)
+        if EMIT:
+            emit_model(model, EMIT[0])
+        if TOP[0]:
+            ws = sorted(model[1].items(), key=lambda kv: kv[1])
+            print("word model: %d features, intercept %+.2f" % (len(model[1]), model[0]))
+            print("  towards in scope: " + ", ".join("%s %+.2f" % kv for kv in ws[:TOP[0]]))
+            print("  towards out of scope: " + ", ".join("%s %+.2f" % kv for kv in ws[::-1][:TOP[0]]))
+    data = [(features(r), label(r), r) for r in rows if label(r) is not None]
+    w = [round(v, 2) for v in fit([d[0] for d in data], [d[1] for d in data])]  # as route.h has them
+    pool = data if CUT_ON[0] == "all" else [d for d in data if is_tune(d)]
+    cut = cut_for(w, pool, MAX_FALSE)
+    if model is not None:
+        # The protected files as the coach will score them: with the final
+        # word model (trained on them too), not out of fold.
+        for r in rows:
+            if os.path.basename(r["file"]) in PROTECT:
+                r["_words"] = words_score(model, r)
+        data = [(features(r), label(r), r) for r in rows if label(r) is not None]
+    if PROTECT and base:
+        # No new false refusal on these files: above every answerable line
+        # of theirs that the baseline answers.
+        keep = [logit(w, features(r)) for r in rows if label(r) != 1 and not r["safety"]
+                and os.path.basename(r["file"]) in PROTECT
+                and not refuses(r, logit(base[0], base_features(r)), base[1])]
+        if keep and max(keep) >= cut:
+            print("cut raised from %.2f: no answerable or broad line of %s newly refused"
+                  % (cut, ", ".join(PROTECT)))
+            cut = math.floor(max(keep) * 100 + 1) / 100
+    print("intercept %+.2f" % w[0])
+    for name, v in zip(NAMES, w[1:]):
+        print("%-12s %+.2f" % (name, v))
+    print("cut %.2f (p %.2f), at most %.0f %% of the fit files' in-scope lines (%s)"
+          % (cut, 1 / (1 + math.exp(-cut)), 100 * MAX_FALSE, CUT_ON[0]))
+    bl = (base[0], base[1]) if base else None
+    for name in sorted(set(r["file"] for r in rows)):
+        report("fit " + os.path.basename(name), [r for r in rows if r["file"] == name], w, cut, bl,
+               show="--show-fit" in opts)
+    report("fit, all", rows, w, cut, bl)
+    for name in VALIDATE:
+        report("VALIDATION " + os.path.basename(name), [r for r in val if r["_vfile"] == name],
+               w, cut, bl, show="--show" in opts)
 
 
 def is_tune(d):
@@ -353,15 +661,41 @@ def calibrate(data, target, grid=None):
 
 
 def main():
-    global IN_WEIGHT, SEEDS
+    global IN_WEIGHT, SEEDS, WORDS_MIN
     args = sys.argv[1:]
+    flags = ("--cv", "--show", "--show-fit", "--no-bigrams")
     cv = "--cv" in args
-    args = [a for a in args if a != "--cv"]
+    opts = [a for a in args if a in flags]
+    args = [a for a in args if a not in flags]
+    BIGRAMS[0] = "--no-bigrams" not in opts
     target = None
-    while args and args[0].startswith("--"):
+    files = []
+    while args:
+        if not args[0].startswith("--"):
+            files.append(args.pop(0))
+            continue
         opt, val = args[0], args[1]
         args = args[2:]
-        if opt == "--also":
+        if opt == "--validate":
+            VALIDATE.append(val)
+        elif opt == "--cut-on":
+            CUT_ON[0] = val
+        elif opt == "--protect":
+            PROTECT.append(os.path.basename(val))
+        elif opt == "--baseline":
+            BASELINE.append(val)
+        elif opt == "--words":
+            WORDS.append(val)
+            NAMES.append("words")
+        elif opt == "--words-min":
+            WORDS_MIN = int(val)
+        elif opt == "--words-l2":
+            WORDS_L2[0] = float(val)
+        elif opt == "--emit":
+            EMIT.append(val)
+        elif opt == "--top":
+            TOP[0] = int(val)
+        elif opt == "--also":
             also.append(val)
             NAMES.append(val)
         elif opt == "--general":
@@ -376,6 +710,10 @@ def main():
             target = float(val)
         else:
             sys.exit("route-fit: unknown option " + opt)
+    args = files
+    if VALIDATE or WORDS:
+        main_validate(files, opts)
+        return
     rows = [json.loads(line) for f in args for line in open(f)]
     data = [(features(r), label(r), r) for r in rows if label(r) is not None]
     w = fit([d[0] for d in data], [d[1] for d in data])
