@@ -1105,10 +1105,28 @@ static bool leads_list(const struct source *s, size_t i)
            && s->u[i + 1].chosen;
 }
 
-/* The best opening among the chosen units of section x (lists: only a
- * lead-in whose list is chosen); its value in *top when above it
- * (extractive.h, 5). */
-static void opening_in(const struct compose *c, const struct section *x, bool lists,
+/* Which openings a pass of opening() looks at (extractive.h, 5). */
+enum open_kind {
+    OPEN_ANY,
+    OPEN_LIST,   /* a lead-in whose list is chosen (a how question) */
+    OPEN_NUMBER, /* a run holding a number that measures the question's quantity */
+};
+
+/* True when a unit of the run i..j of s holds a number that measures what
+ * the question asks (extractive.h, 3). */
+static bool run_answers(const struct compose *c, const struct source *s, size_t i, size_t j)
+{
+    size_t m;
+
+    for (m = i; m <= j; m++)
+        if (answers_quantity(c, s->p.text + s->p.u[m].start, s->p.u[m].len))
+            return true;
+    return false;
+}
+
+/* The best opening of kind among the chosen units of section x; its value
+ * in *top when above it (extractive.h, 5). */
+static void opening_in(const struct compose *c, const struct section *x, enum open_kind kind,
                        struct ref *best, double *top)
 {
     const struct source *s = &c->src[x->p];
@@ -1121,7 +1139,8 @@ static void opening_in(const struct compose *c, const struct section *x, bool li
         if (!s->u[i].chosen || s->p.u[i].kind != PASSAGE_SENTENCE || s->p.u[i].dependent)
             continue;
         j = run_end(s, i, false);
-        if (lists && !leads_list(s, j))
+        if ((kind == OPEN_LIST && !leads_list(s, j))
+            || (kind == OPEN_NUMBER && !run_answers(c, s, i, j)))
             continue;
         for (m = i; m <= j; m++) {
             w += s->u[m].score;
@@ -1169,27 +1188,27 @@ static const struct section *dominant(const struct compose *c)
 
 /* The opening (extractive.h, 5), or p == NONE: first among the chosen
  * sections of the dominant chapter, then (when none of them has one)
- * among all. */
+ * among all; in each, for a how question a lead-in with its list first,
+ * for a quantity question a run that gives the number asked first. */
 static struct ref opening(const struct compose *c)
 {
     struct ref best = {NONE, 0};
     const struct section *d = dominant(c);
+    enum open_kind first = c->how ? OPEN_LIST : c->quantity ? OPEN_NUMBER : OPEN_ANY, kind;
     double top = 0;
     size_t k;
     int pass;
 
-    for (pass = 0; pass < 2; pass++) {
-        for (k = 0; c->how && k < c->nchosen; k++)
-            if (pass == 1 || same_chapter(c, d, &c->sec[c->chosen[k]]))
-                opening_in(c, &c->sec[c->chosen[k]], true, &best, &top);
-        if (best.p != NONE)
-            return best;
-        for (k = 0; k < c->nchosen; k++)
-            if (pass == 1 || same_chapter(c, d, &c->sec[c->chosen[k]]))
-                opening_in(c, &c->sec[c->chosen[k]], false, &best, &top);
-        if (best.p != NONE)
-            return best;
-    }
+    for (pass = 0; pass < 2; pass++)
+        for (kind = first;; kind = OPEN_ANY) {
+            for (k = 0; k < c->nchosen; k++)
+                if (pass == 1 || same_chapter(c, d, &c->sec[c->chosen[k]]))
+                    opening_in(c, &c->sec[c->chosen[k]], kind, &best, &top);
+            if (best.p != NONE)
+                return best;
+            if (kind == OPEN_ANY)
+                break;
+        }
     return best;
 }
 

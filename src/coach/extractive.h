@@ -120,7 +120,12 @@
  *    any section was chosen from, never from another chapter while one of
  *    them has a candidate (then from any chosen section).  For a how
  *    question ("how do we", "steps"), the lead-in of a chosen list (a
- *    sentence ending in ':' before its items) in those sections;
+ *    sentence ending in ':' before its items) in those sections; for a
+ *    quantity question (3), a sentence (with the sentences that depend
+ *    on it) holding a number that measures what it asks ("Most schools
+ *    review the norms at the start of each quarter" for "how often
+ *    should we review our norms", not the sentence naming most of the
+ *    question's words: measured, docs/performance.md, "compose27");
  *    otherwise, and when there is none, the sentence of those sections
  *    that carries the most weight of the query per
  *    term (divided by its term count to the power

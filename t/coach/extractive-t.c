@@ -190,7 +190,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(90);
+    plan(94);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -661,6 +661,28 @@ int main(void)
         ok(a != NULL && strstr(a, "four times a week") != NULL
                && strstr(a, EXTRACT_NO_NUMBER) == NULL,
            "a question asking two quantities: a number measuring either keeps no opening");
+        free(a);
+    }
+    {
+        /* A quantity question opens with the sentence that gives the
+         * number asked, not with the one naming most of its words
+         * (extractive.h, 5). */
+        static const char *const review[] = {
+            "Team norms are the agreements a team writes together, and a team that reviews its "
+            "team norms often keeps its team norms alive. Most schools put the review on the "
+            "calendar of every team at the start of each quarter."};
+        a = compose("How often should our team review its team norms?", NULL, review, 1, 2.0);
+        ok(a != NULL && strncmp(a, "\"Most schools put the review", 28) == 0,
+           "a quantity question opens with the sentence giving the number (\"each quarter\")");
+        ok(a != NULL && strstr(a, "Team norms are the agreements") != NULL,
+           "... and still quotes the other sentence");
+        ok(verifies(a, review, 1, 2), "... and it verifies");
+        show(a);
+        free(a);
+        a = compose("Why are team norms the agreements a team writes together?", NULL, review, 1,
+                    2.0);
+        ok(a != NULL && strncmp(a, "\"Team norms are the agreements", 30) == 0,
+           "... another question opens with the sentence holding most of its words");
         free(a);
     }
     {
