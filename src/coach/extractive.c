@@ -17,6 +17,7 @@
 
 #include "coach/extractive.h"
 #include "coach/passage.h"
+#include "coach/phrase.h"
 #include "coach/sentences.h"
 #include "coach/verify.h"
 #include "coach/words.h"
@@ -1605,6 +1606,93 @@ static size_t followup_words(const struct extract_request *rq)
     return w > 0 ? w + 4 : 0;
 }
 
+/* ---- suggested follow-up questions ------------------------------------- */
+
+/* The question each chosen section's heading (else its chapter's title)
+ * makes (phrase.h), malloc'd, into q[] (c->nchosen of them, NULL when
+ * none): what the answer already quotes. */
+static void quoted_questions(const struct compose *c, char **q)
+{
+    size_t k;
+
+    for (k = 0; k < c->nchosen; k++) {
+        const struct section *x = &c->sec[c->chosen[k]];
+        const char *chapter = c->rq->sources[x->p].chapter;
+        char *h = x->heading != NULL ? xstrndup(x->heading, x->hlen)
+                  : chapter != NULL  ? xstrdup(chapter)
+                                     : NULL;
+        q[k] = h != NULL ? phrase_question(h) : NULL;
+        free(h);
+    }
+}
+
+/* True when question f is one of the n questions of q[], or of the m of
+ * out[]. */
+static bool asked_already(const char *f, char *const *q, size_t n, char *const *out, size_t m)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (q[i] != NULL && strcmp(q[i], f) == 0)
+            return true;
+    for (i = 0; i < m; i++)
+        if (strcmp(out[i], f) == 0)
+            return true;
+    return false;
+}
+
+/* Adds question f (malloc'd; taken over) to out[] (*n of them) when it is
+ * not asked already and its words fit in *words; frees it otherwise. */
+static void add_followup(char *f, char *const *q, size_t nq, char **out, size_t *n, size_t *words)
+{
+    size_t w = f != NULL ? sentence_words(f, strlen(f)) + 1 : 0;
+
+    if (f == NULL || *n >= EXTRACT_FOLLOWUPS || w > *words || asked_already(f, q, nq, out, *n)) {
+        free(f);
+        return;
+    }
+    *words -= w;
+    out[(*n)++] = f;
+}
+
+/* Writes the suggested follow-up questions (extractive.h, 7): the
+ * caller's, but none about a section the answer quotes; in their place,
+ * the headings next to a quoted section's among the caller's headings (its
+ * chapter's, in order), within the words the caller's took. */
+static void write_followups(struct buf *out, const struct compose *c)
+{
+    const struct extract_request *rq = c->rq;
+    char *q[8] = {NULL}, *f[EXTRACT_FOLLOWUPS];
+    size_t i, k, n = 0, words = followup_words(rq);
+
+    if (rq->nfollowups == 0)
+        return;
+    quoted_questions(c, q);
+    for (i = 0; i < rq->nfollowups && i < EXTRACT_FOLLOWUPS; i++)
+        add_followup(xstrdup(rq->followups[i]), q, c->nchosen, f, &n, &words);
+    for (k = 0; k < c->nchosen && rq->headings != NULL; k++)
+        for (i = 0; q[k] != NULL && i < rq->nheadings; i++) {
+            char *h = phrase_question(rq->headings[i]);
+            bool here = h != NULL && strcmp(h, q[k]) == 0;
+            free(h);
+            if (!here)
+                continue;
+            if (i + 1 < rq->nheadings)
+                add_followup(phrase_question(rq->headings[i + 1]), q, c->nchosen, f, &n, &words);
+            if (i > 0)
+                add_followup(phrase_question(rq->headings[i - 1]), q, c->nchosen, f, &n, &words);
+            break;
+        }
+    if (n > 0)
+        buf_puts(out, "\n\n**Suggested follow-up questions**\n");
+    for (i = 0; i < n; i++) {
+        buf_printf(out, "\n%zu. %s", i + 1, f[i]);
+        free(f[i]);
+    }
+    for (k = 0; k < c->nchosen; k++)
+        free(q[k]);
+}
+
 char *extractive_compose(const struct extract_request *rq)
 {
     struct compose c = {.rq = rq};
@@ -1643,11 +1731,7 @@ char *extractive_compose(const struct extract_request *rq)
     if (c.nchosen > 0) {
         write_body(&out, &c);
         write_takeaways(&out, &c);
-        if (rq->nfollowups > 0) {
-            buf_puts(&out, "\n\n**Suggested follow-up questions**\n");
-            for (i = 0; i < rq->nfollowups && i < EXTRACT_FOLLOWUPS; i++)
-                buf_printf(&out, "\n%zu. %s", i + 1, rq->followups[i]);
-        }
+        write_followups(&out, &c);
     }
     compose_free(&c);
     if (c.nchosen == 0) {

@@ -182,7 +182,13 @@
  *    from, so that no takeaway repeats a point; each quoted exactly and
  *    cited, none sharing EXTRACT_DUPLICATE_SHARE of its terms with
  *    another.  Then the caller's follow-up questions (built from the
- *    neighbouring section headings, phrase.h), at most EXTRACT_FOLLOWUPS.
+ *    neighbouring section headings, phrase.h), at most EXTRACT_FOLLOWUPS,
+ *    but none that asks about a section the answer quotes (the question
+ *    its heading, else its chapter's title, makes: the teacher has it
+ *    already); in its place, the heading right after (else before) a
+ *    quoted section's among the caller's headings (its chapter's, in
+ *    order), phrased, within the words the caller's questions took
+ *    (measured: docs/performance.md, "compose27").
  *
  * Every quotation is exact text of its source and cited [n]; a quotation
  * that itself holds straight double quotes is quoted with U+201C/U+201D,

@@ -190,7 +190,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(94);
+    plan(97);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -683,6 +683,38 @@ int main(void)
                     2.0);
         ok(a != NULL && strncmp(a, "\"Team norms are the agreements", 30) == 0,
            "... another question opens with the sentence holding most of its words");
+        free(a);
+    }
+    {
+        /* A suggested follow-up about a section the answer quotes is left
+         * out; the heading next to that section among the caller's takes
+         * its place (extractive.h, 7). */
+        static const char *const heads[] = {"Norms with Teeth", "Norms", "Keeping norms alive"};
+        static const char *const fups[] = {"How do we plan Tier 2?",
+                                           "What should our team know about norms?"};
+        struct extract_source src = {.text = "## Norms\n\nTeam norms are the agreements that "
+                                             "guide how a team works together. A team that "
+                                             "writes its norms in its first meeting keeps its "
+                                             "norms in mind.",
+                                     .chapter = "Norms with Teeth"};
+        struct extract_request rq = {.question = "What are team norms?",
+                                     .sources = &src,
+                                     .k = 1,
+                                     .headings = heads,
+                                     .nheadings = 3,
+                                     .followups = fups,
+                                     .nfollowups = 2};
+        const char *f;
+        a = extractive_compose(&rq);
+        f = a != NULL ? strstr(a, "**Suggested follow-up questions**") : NULL;
+        ok(a != NULL && strstr(a, "**Norms** [1]") != NULL && f != NULL,
+           "the answer quotes the section Norms");
+        ok(f != NULL && strstr(f, "What should our team know about norms?") == NULL,
+           "... so no follow-up asks about it");
+        ok(f != NULL && strstr(f, "1. How do we plan Tier 2?") != NULL
+               && strstr(f, "2. How do we go about keeping norms alive?") != NULL,
+           "... the heading after it asks in its place");
+        show(a);
         free(a);
     }
     {
