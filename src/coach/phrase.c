@@ -98,6 +98,22 @@ static const char *const months[] = {"january",  "february", "march",  "april", 
                                      "june",     "july",     "august", "september", "october",
                                      "november", "december", NULL};
 
+/* Openings of a heading that sets an aside to the section before it
+ * ("An example with numbers", "A note on time"): about nothing on its
+ * own. */
+static const char *const asides[] = {"an example ", "a note on ", NULL};
+
+/* True when s (cleaned) opens with one of asides, case ignored. */
+static bool is_aside(const char *s)
+{
+    size_t i;
+
+    for (i = 0; asides[i] != NULL; i++)
+        if (strncasecmp(s, asides[i], strlen(asides[i])) == 0)
+            return true;
+    return false;
+}
+
 /* Headings of a book's apparatus, not of its subject. */
 static const char *const apparatus[] = {"introduction",
                                         "conclusion",
@@ -404,7 +420,7 @@ char *phrase_question(const char *heading)
     s = buf_str(&h);
     words = count_words(s);
     if (words < PHRASE_MIN_WORDS || words > PHRASE_MAX_WORDS || h.len > PHRASE_MAX_BYTES
-        || words_in_list_n(s, h.len, apparatus) || leans_on_context(s))
+        || words_in_list_n(s, h.len, apparatus) || is_aside(s) || leans_on_context(s))
         goto done;
     if ((rest = time_rest(s, &label)) != NULL) { /* "Week 3: response" */
         phrase_cleaned(rest, count_words(rest), &out);

@@ -11,7 +11,8 @@
  * it ("Who belongs on it", "Making them stick": it, its, they, them,
  * their, these, those) makes no question: on its own it asks about
  * nothing; nor does the apparatus of a book ("Introduction", "A closing
- * word", "Questions for your team", "An example").  A label before a
+ * word", "Questions for your team") or an aside to the section before it
+ * ("An example with numbers", "A note on time").  A label before a
  * colon: "Sidebar:" goes; a time ("Week 3: response", "August and
  * September: foundations", "October: the first common assessment")
  * moves to the end of the question the rest makes ("What should our team

@@ -68,7 +68,7 @@ static void choices(void)
 
 int main(void)
 {
-    plan(43);
+    plan(46);
     in_list_n();
     choices();
     check("Step 1: Choose the targets", "How do we choose the targets?",
@@ -122,6 +122,10 @@ int main(void)
     check("Choosing What Is Essential", "How do we go about choosing what is essential?",
           "a verb mark in an embedded question is no statement");
     check("A closing word", NULL, "the book's apparatus: its last word");
+    check("An example with numbers", NULL, "an aside to the section before it");
+    check("A note on time", NULL, "... a note");
+    check("Examples of strong goals", "What should our team know about examples of strong goals?",
+          "... not a heading that only begins alike");
     check("Why Teams, Why Now", "What should our team know about why teams, why now?",
           "punctuation after a word does not stop lower-casing");
     check("RTI and MTSS", "What should our team know about RTI and MTSS?", "acronyms stay");
