@@ -320,21 +320,32 @@ static bool counts_noun(const struct qty *q, const char *s, const struct tok *t,
     static const char *const det[] = {"the", "our", "your", "their", "these", "those",
                                       "its", "his", "her",  "all",   NULL};
     static const char *const pct[] = {"percent", NULL};
+    static const char *const per[] = {"per", NULL}, *const cent[] = {"cent", NULL};
     size_t m;
+    /* A share ("80 percent", "80%") counts only the nouns it names. */
+    bool share = j > 0 && s[t[j - 1].e] == '%';
 
-    if (j >= k || t[j].brk)
+    if (!share && (j >= k || t[j].brk))
         return true;
+    if (j >= k || t[j].brk)
+        return false;
     if (q->time && tok_in(s, &t[j], time_units))
         return true;
-    if (tok_in(s, &t[j], pct) && j + 1 < k && !t[j + 1].brk)
+    if (tok_in(s, &t[j], per) && j + 1 < k && !t[j + 1].brk && tok_in(s, &t[j + 1], cent))
+        j++; /* "per cent" */
+    if (tok_in(s, &t[j], pct) || tok_in(s, &t[j], cent)) {
+        share = true;
+        if (j + 1 >= k || t[j + 1].brk)
+            return false;
         j++;
+    }
     if (tok_in(s, &t[j], of)) {
         for (j++; j < k && !t[j].brk && tok_in(s, &t[j], det); j++)
             ;
         if (j >= k || t[j].brk || tok_stop(s, &t[j]))
-            return true; /* "six of them" */
+            return !share; /* "six of them", not "80 percent of them" */
     } else if (tok_stop(s, &t[j]))
-        return true;
+        return !share;
     for (m = j; m < k && m < j + 3 && !t[m].brk && !tok_stop(s, &t[m]); m++)
         if (counted_noun(q, s, &t[m]))
             return true;

@@ -190,7 +190,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(97);
+    plan(99);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -637,6 +637,27 @@ int main(void)
         ok(verifies(a, weeks, 1, 1), "... and it verifies");
         show(a);
         free(a);
+        {
+            static const char *const share[] = {
+                "Intervention groups are formed by skill, never by label. After two weeks in "
+                "an intervention group, 80 percent of them are proficient on the target."};
+            static const char *const pcent[] = {
+                "Intervention groups are formed by skill, never by label. After two weeks in "
+                "an intervention group, 80% of them are proficient on the target."};
+            a = compose("How many students should be in an intervention group?", NULL, share, 1,
+                        2.0);
+            ok(a != NULL && strstr(a, "80 percent of them") != NULL
+                   && strncmp(a, EXTRACT_NO_NUMBER "\n\n", strlen(EXTRACT_NO_NUMBER) + 2) == 0,
+               "a share (\"80 percent of them\") is no count of the students: the no-number "
+               "opening");
+            free(a);
+            a = compose("How many students should be in an intervention group?", NULL, pcent, 1,
+                        2.0);
+            ok(a != NULL && strstr(a, "80% of them") != NULL
+                   && strncmp(a, EXTRACT_NO_NUMBER "\n\n", strlen(EXTRACT_NO_NUMBER) + 2) == 0,
+               "... nor \"80%% of them\"");
+            free(a);
+        }
         a = compose("How many students should be in an intervention group?", NULL, alone, 1, 2.0);
         ok(a != NULL && strstr(a, "six is the most") != NULL
                && strstr(a, EXTRACT_NO_NUMBER) == NULL,
