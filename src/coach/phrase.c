@@ -376,6 +376,8 @@ static void phrase_cleaned(const char *s, size_t words, struct buf *out)
     size_t first = strcspn(s, " ");
     const char *second = s[first] == ' ' ? s + first + 1 : s + first;
 
+    if (*s == '\0')
+        return;
     if (s[strlen(s) - 1] == '?'
         || (words_in_list_n(s, first, question_words)
             && words_in_list_n(second, strcspn(second, " "), direct))) {

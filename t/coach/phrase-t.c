@@ -68,7 +68,7 @@ static void choices(void)
 
 int main(void)
 {
-    plan(46);
+    plan(47);
     in_list_n();
     choices();
     check("Step 1: Choose the targets", "How do we choose the targets?",
@@ -97,6 +97,7 @@ int main(void)
     check("May and June: reflect and plan ahead",
           "How do we reflect and plan ahead in May and June?",
           "... the rest phrased as itself (an imperative)");
+    check("Week 2: who decides", NULL, "... none when the rest makes none");
     check("January: a SMART goal", "What should our team know about a SMART goal in January?",
           "one month");
     check("Sidebar: the expert who dominates",
