@@ -75,8 +75,9 @@
  *    is counted: "forty-five minutes"), or nothing of its own follows it
  *    ("Forty-five is a workable minimum"; a stop word or the clause's
  *    end), but a share ("80 percent", "80%") only when it names them
- *    ("80 percent of the students", not "80 percent of them"); "how many times" and "how often" / "how frequently" -> a
- *    frequency ("four times a week", "every three weeks", "two days a
+ *    ("80 percent of the students", not "80 percent of them"); "how
+ *    many times" and "how often" / "how frequently" -> a frequency
+ *    ("four times a week", "every three weeks", "two days a
  *    week", or in words: "weekly", "twice", "once", "every week", "each
  *    month"); "how long" / "how soon" -> a duration or a length ("thirty
  *    minutes", "two pages") or nothing of its own after it; "how big" /
