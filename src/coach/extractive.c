@@ -1619,21 +1619,21 @@ static size_t followup_words(const struct extract_request *rq)
 
 /* ---- suggested follow-up questions ------------------------------------- */
 
-/* The question each chosen section's heading (else its chapter's title)
- * makes (phrase.h), malloc'd, into q[] (c->nchosen of them, NULL when
- * none): what the answer already quotes. */
-static void quoted_questions(const struct compose *c, char **q)
+/* The heading of each chosen section (else its chapter's title; NULL
+ * when none), malloc'd, into head[], and the question it makes
+ * (phrase.h), malloc'd or NULL, into q[] (c->nchosen of each): what the
+ * answer already quotes. */
+static void quoted_questions(const struct compose *c, char **head, char **q)
 {
     size_t k;
 
     for (k = 0; k < c->nchosen; k++) {
         const struct section *x = &c->sec[c->chosen[k]];
         const char *chapter = c->rq->sources[x->p].chapter;
-        char *h = x->heading != NULL ? xstrndup(x->heading, x->hlen)
+        head[k] = x->heading != NULL ? xstrndup(x->heading, x->hlen)
                   : chapter != NULL  ? xstrdup(chapter)
                                      : NULL;
-        q[k] = h != NULL ? phrase_question(h) : NULL;
-        free(h);
+        q[k] = head[k] != NULL ? phrase_question(head[k]) : NULL;
     }
 }
 
@@ -1673,20 +1673,17 @@ static void add_followup(char *f, char *const *q, size_t nq, char **out, size_t 
 static void write_followups(struct buf *out, const struct compose *c)
 {
     const struct extract_request *rq = c->rq;
-    char *q[8] = {NULL}, *f[EXTRACT_FOLLOWUPS];
+    char *head[8] = {NULL}, *q[8] = {NULL}, *f[EXTRACT_FOLLOWUPS];
     size_t i, k, n = 0, words = followup_words(rq);
 
     if (rq->nfollowups == 0)
         return;
-    quoted_questions(c, q);
-    for (i = 0; i < rq->nfollowups && i < EXTRACT_FOLLOWUPS; i++)
+    quoted_questions(c, head, q);
+    for (i = 0; i < rq->nfollowups; i++)
         add_followup(xstrdup(rq->followups[i]), q, c->nchosen, f, &n, &words);
     for (k = 0; k < c->nchosen && rq->headings != NULL; k++)
         for (i = 0; q[k] != NULL && i < rq->nheadings; i++) {
-            char *h = phrase_question(rq->headings[i]);
-            bool here = h != NULL && strcmp(h, q[k]) == 0;
-            free(h);
-            if (!here)
+            if (!phrase_same(rq->headings[i], head[k]))
                 continue;
             if (i + 1 < rq->nheadings)
                 add_followup(phrase_question(rq->headings[i + 1]), q, c->nchosen, f, &n, &words);
@@ -1700,8 +1697,10 @@ static void write_followups(struct buf *out, const struct compose *c)
         buf_printf(out, "\n%zu. %s", i + 1, f[i]);
         free(f[i]);
     }
-    for (k = 0; k < c->nchosen; k++)
+    for (k = 0; k < c->nchosen; k++) {
+        free(head[k]);
         free(q[k]);
+    }
 }
 
 char *extractive_compose(const struct extract_request *rq)

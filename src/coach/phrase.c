@@ -321,10 +321,8 @@ static bool time_label(const char *s, size_t n)
             const char *d = s + l + 1;
             return l + 1 < n && isdigit((unsigned char)*d) && strspn(d, "0123456789") == n - l - 1;
         }
-        if (!words_in_list_n(s + i, l, months) && !(w % 2 == 1 && words_in_list_n(s + i, l, joins)))
-            return false;
-        if (w % 2 == 1 && !words_in_list_n(s + i, l, joins))
-            return false;
+        if (!words_in_list_n(s + i, l, w % 2 == 0 ? months : joins))
+            return false; /* month, join, month, ... */
         w++;
         i += l;
         while (i < n && s[i] == ' ')
