@@ -48,9 +48,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *copy = malloc(size + 1), *rest, *heading;
     const char *texts[3];
-    const char *heads[1];
+    const char *heads[2];
     struct extract_source src[3];
-    struct extract_request rq = {.sources = src};
+    /* Suggested follow-ups, one of them the question the section "Norms"
+     * makes, so that the composer drops it and asks about a heading next
+     * to it instead (extractive.h, 7): the fuzzed heading. */
+    static const char *const fups[] = {"What should our team know about norms?",
+                                       "How do we plan Tier 2?"};
+    struct extract_request rq = {.sources = src, .followups = fups, .nfollowups = 2};
     struct passage p;
     struct buf joined = {0};
     const char *vtexts[3];
@@ -84,9 +89,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     heading = strchr(copy, '\x02');
     if (heading != NULL) {
         *heading++ = '\0';
-        heads[0] = heading;
+        heads[0] = "Norms";
+        heads[1] = heading;
         rq.headings = heads;
-        rq.nheadings = 1;
+        rq.nheadings = 2;
     }
     rq.k = k;
     /* With two passages or more the first is read on its page

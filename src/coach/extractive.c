@@ -17,6 +17,7 @@
 
 #include "coach/extractive.h"
 #include "coach/passage.h"
+#include "coach/phrase.h"
 #include "coach/sentences.h"
 #include "coach/verify.h"
 #include "coach/words.h"
@@ -319,21 +320,32 @@ static bool counts_noun(const struct qty *q, const char *s, const struct tok *t,
     static const char *const det[] = {"the", "our", "your", "their", "these", "those",
                                       "its", "his", "her",  "all",   NULL};
     static const char *const pct[] = {"percent", NULL};
+    static const char *const per[] = {"per", NULL}, *const cent[] = {"cent", NULL};
     size_t m;
+    /* A share ("80 percent", "80%") counts only the nouns it names. */
+    bool share = j > 0 && s[t[j - 1].e] == '%';
 
-    if (j >= k || t[j].brk)
+    if (!share && (j >= k || t[j].brk))
         return true;
+    if (j >= k || t[j].brk)
+        return false;
     if (q->time && tok_in(s, &t[j], time_units))
         return true;
-    if (tok_in(s, &t[j], pct) && j + 1 < k && !t[j + 1].brk)
+    if (tok_in(s, &t[j], per) && j + 1 < k && !t[j + 1].brk && tok_in(s, &t[j + 1], cent))
+        j++; /* "per cent" */
+    if (tok_in(s, &t[j], pct) || tok_in(s, &t[j], cent)) {
+        share = true;
+        if (j + 1 >= k || t[j + 1].brk)
+            return false;
         j++;
+    }
     if (tok_in(s, &t[j], of)) {
         for (j++; j < k && !t[j].brk && tok_in(s, &t[j], det); j++)
             ;
         if (j >= k || t[j].brk || tok_stop(s, &t[j]))
-            return true; /* "six of them" */
+            return !share; /* "six of them", not "80 percent of them" */
     } else if (tok_stop(s, &t[j]))
-        return true;
+        return !share;
     for (m = j; m < k && m < j + 3 && !t[m].brk && !tok_stop(s, &t[m]); m++)
         if (counted_noun(q, s, &t[m]))
             return true;
@@ -1105,10 +1117,28 @@ static bool leads_list(const struct source *s, size_t i)
            && s->u[i + 1].chosen;
 }
 
-/* The best opening among the chosen units of section x (lists: only a
- * lead-in whose list is chosen); its value in *top when above it
- * (extractive.h, 5). */
-static void opening_in(const struct compose *c, const struct section *x, bool lists,
+/* Which openings a pass of opening() looks at (extractive.h, 5). */
+enum open_kind {
+    OPEN_ANY,
+    OPEN_LIST,   /* a lead-in whose list is chosen (a how question) */
+    OPEN_NUMBER, /* a run holding a number that measures the question's quantity */
+};
+
+/* True when a unit of the run i..j of s holds a number that measures what
+ * the question asks (extractive.h, 3). */
+static bool run_answers(const struct compose *c, const struct source *s, size_t i, size_t j)
+{
+    size_t m;
+
+    for (m = i; m <= j; m++)
+        if (answers_quantity(c, s->p.text + s->p.u[m].start, s->p.u[m].len))
+            return true;
+    return false;
+}
+
+/* The best opening of kind among the chosen units of section x; its value
+ * in *top when above it (extractive.h, 5). */
+static void opening_in(const struct compose *c, const struct section *x, enum open_kind kind,
                        struct ref *best, double *top)
 {
     const struct source *s = &c->src[x->p];
@@ -1121,7 +1151,8 @@ static void opening_in(const struct compose *c, const struct section *x, bool li
         if (!s->u[i].chosen || s->p.u[i].kind != PASSAGE_SENTENCE || s->p.u[i].dependent)
             continue;
         j = run_end(s, i, false);
-        if (lists && !leads_list(s, j))
+        if ((kind == OPEN_LIST && !leads_list(s, j))
+            || (kind == OPEN_NUMBER && !run_answers(c, s, i, j)))
             continue;
         for (m = i; m <= j; m++) {
             w += s->u[m].score;
@@ -1169,27 +1200,27 @@ static const struct section *dominant(const struct compose *c)
 
 /* The opening (extractive.h, 5), or p == NONE: first among the chosen
  * sections of the dominant chapter, then (when none of them has one)
- * among all. */
+ * among all; in each, for a how question a lead-in with its list first,
+ * for a quantity question a run that gives the number asked first. */
 static struct ref opening(const struct compose *c)
 {
     struct ref best = {NONE, 0};
     const struct section *d = dominant(c);
+    enum open_kind first = c->how ? OPEN_LIST : c->quantity ? OPEN_NUMBER : OPEN_ANY, kind;
     double top = 0;
     size_t k;
     int pass;
 
-    for (pass = 0; pass < 2; pass++) {
-        for (k = 0; c->how && k < c->nchosen; k++)
-            if (pass == 1 || same_chapter(c, d, &c->sec[c->chosen[k]]))
-                opening_in(c, &c->sec[c->chosen[k]], true, &best, &top);
-        if (best.p != NONE)
-            return best;
-        for (k = 0; k < c->nchosen; k++)
-            if (pass == 1 || same_chapter(c, d, &c->sec[c->chosen[k]]))
-                opening_in(c, &c->sec[c->chosen[k]], false, &best, &top);
-        if (best.p != NONE)
-            return best;
-    }
+    for (pass = 0; pass < 2; pass++)
+        for (kind = first;; kind = OPEN_ANY) {
+            for (k = 0; k < c->nchosen; k++)
+                if (pass == 1 || same_chapter(c, d, &c->sec[c->chosen[k]]))
+                    opening_in(c, &c->sec[c->chosen[k]], kind, &best, &top);
+            if (best.p != NONE)
+                return best;
+            if (kind == OPEN_ANY)
+                break;
+        }
     return best;
 }
 
@@ -1586,6 +1617,92 @@ static size_t followup_words(const struct extract_request *rq)
     return w > 0 ? w + 4 : 0;
 }
 
+/* ---- suggested follow-up questions ------------------------------------- */
+
+/* The heading of each chosen section (else its chapter's title; NULL
+ * when none), malloc'd, into head[], and the question it makes
+ * (phrase.h), malloc'd or NULL, into q[] (c->nchosen of each): what the
+ * answer already quotes. */
+static void quoted_questions(const struct compose *c, char **head, char **q)
+{
+    size_t k;
+
+    for (k = 0; k < c->nchosen; k++) {
+        const struct section *x = &c->sec[c->chosen[k]];
+        const char *chapter = c->rq->sources[x->p].chapter;
+        head[k] = x->heading != NULL ? xstrndup(x->heading, x->hlen)
+                  : chapter != NULL  ? xstrdup(chapter)
+                                     : NULL;
+        q[k] = head[k] != NULL ? phrase_question(head[k]) : NULL;
+    }
+}
+
+/* True when question f is one of the n questions of q[], or of the m of
+ * out[]. */
+static bool asked_already(const char *f, char *const *q, size_t n, char *const *out, size_t m)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (q[i] != NULL && strcmp(q[i], f) == 0)
+            return true;
+    for (i = 0; i < m; i++)
+        if (strcmp(out[i], f) == 0)
+            return true;
+    return false;
+}
+
+/* Adds question f (malloc'd; taken over) to out[] (*n of them) when it is
+ * not asked already and its words fit in *words; frees it otherwise. */
+static void add_followup(char *f, char *const *q, size_t nq, char **out, size_t *n, size_t *words)
+{
+    size_t w = f != NULL ? sentence_words(f, strlen(f)) + 1 : 0;
+
+    if (f == NULL || *n >= EXTRACT_FOLLOWUPS || w > *words || asked_already(f, q, nq, out, *n)) {
+        free(f);
+        return;
+    }
+    *words -= w;
+    out[(*n)++] = f;
+}
+
+/* Writes the suggested follow-up questions (extractive.h, 7): the
+ * caller's, but none about a section the answer quotes; in their place,
+ * the headings next to a quoted section's among the caller's headings (its
+ * chapter's, in order), within the words the caller's took. */
+static void write_followups(struct buf *out, const struct compose *c)
+{
+    const struct extract_request *rq = c->rq;
+    char *head[8] = {NULL}, *q[8] = {NULL}, *f[EXTRACT_FOLLOWUPS];
+    size_t i, k, n = 0, words = followup_words(rq);
+
+    if (rq->nfollowups == 0)
+        return;
+    quoted_questions(c, head, q);
+    for (i = 0; i < rq->nfollowups; i++)
+        add_followup(xstrdup(rq->followups[i]), q, c->nchosen, f, &n, &words);
+    for (k = 0; k < c->nchosen && rq->headings != NULL; k++)
+        for (i = 0; q[k] != NULL && i < rq->nheadings; i++) {
+            if (!phrase_same(rq->headings[i], head[k]))
+                continue;
+            if (i + 1 < rq->nheadings)
+                add_followup(phrase_question(rq->headings[i + 1]), q, c->nchosen, f, &n, &words);
+            if (i > 0)
+                add_followup(phrase_question(rq->headings[i - 1]), q, c->nchosen, f, &n, &words);
+            break;
+        }
+    if (n > 0)
+        buf_puts(out, "\n\n**Suggested follow-up questions**\n");
+    for (i = 0; i < n; i++) {
+        buf_printf(out, "\n%zu. %s", i + 1, f[i]);
+        free(f[i]);
+    }
+    for (k = 0; k < c->nchosen; k++) {
+        free(head[k]);
+        free(q[k]);
+    }
+}
+
 char *extractive_compose(const struct extract_request *rq)
 {
     struct compose c = {.rq = rq};
@@ -1624,11 +1741,7 @@ char *extractive_compose(const struct extract_request *rq)
     if (c.nchosen > 0) {
         write_body(&out, &c);
         write_takeaways(&out, &c);
-        if (rq->nfollowups > 0) {
-            buf_puts(&out, "\n\n**Suggested follow-up questions**\n");
-            for (i = 0; i < rq->nfollowups && i < EXTRACT_FOLLOWUPS; i++)
-                buf_printf(&out, "\n%zu. %s", i + 1, rq->followups[i]);
-        }
+        write_followups(&out, &c);
     }
     compose_free(&c);
     if (c.nchosen == 0) {

@@ -74,8 +74,10 @@
  *    ("six students", "three of the students"; a unit of time when time
  *    is counted: "forty-five minutes"), or nothing of its own follows it
  *    ("Forty-five is a workable minimum"; a stop word or the clause's
- *    end); "how many times" and "how often" / "how frequently" -> a
- *    frequency ("four times a week", "every three weeks", "two days a
+ *    end), but a share ("80 percent", "80%") only when it names them
+ *    ("80 percent of the students", not "80 percent of them"); "how
+ *    many times" and "how often" / "how frequently" -> a frequency
+ *    ("four times a week", "every three weeks", "two days a
  *    week", or in words: "weekly", "twice", "once", "every week", "each
  *    month"); "how long" / "how soon" -> a duration or a length ("thirty
  *    minutes", "two pages") or nothing of its own after it; "how big" /
@@ -120,7 +122,12 @@
  *    any section was chosen from, never from another chapter while one of
  *    them has a candidate (then from any chosen section).  For a how
  *    question ("how do we", "steps"), the lead-in of a chosen list (a
- *    sentence ending in ':' before its items) in those sections;
+ *    sentence ending in ':' before its items) in those sections; for a
+ *    quantity question (3), a sentence (with the sentences that depend
+ *    on it) holding a number that measures what it asks ("Most schools
+ *    review the norms at the start of each quarter" for "how often
+ *    should we review our norms", not the sentence naming most of the
+ *    question's words: measured, docs/performance.md, "compose27");
  *    otherwise, and when there is none, the sentence of those sections
  *    that carries the most weight of the query per
  *    term (divided by its term count to the power
@@ -177,7 +184,13 @@
  *    from, so that no takeaway repeats a point; each quoted exactly and
  *    cited, none sharing EXTRACT_DUPLICATE_SHARE of its terms with
  *    another.  Then the caller's follow-up questions (built from the
- *    neighbouring section headings, phrase.h), at most EXTRACT_FOLLOWUPS.
+ *    neighbouring section headings, phrase.h), at most EXTRACT_FOLLOWUPS,
+ *    but none that asks about a section the answer quotes (the question
+ *    its heading, else its chapter's title, makes: the teacher has it
+ *    already); in its place, the heading right after (else before) a
+ *    quoted section's among the caller's headings (its chapter's, in
+ *    order), phrased, within the words the caller's questions took
+ *    (measured: docs/performance.md, "compose27").
  *
  * Every quotation is exact text of its source and cited [n]; a quotation
  * that itself holds straight double quotes is quoted with U+201C/U+201D,

@@ -29,7 +29,7 @@ static const char *const verbs[] = {
     "organise",   "run",       "hold",     "involve", "engage",    "invite",  "compare",
     "prioritize", "clarify",   "commit",   "extend",  "adjust",    "reflect", "communicate",
     "avoid",      "turn",      "take",     "bring",   "get",       "put",     "move",
-    "revisit",    "rewrite",   "listen",   NULL};
+    "revisit",    "rewrite",   "listen",   "learn",   "guard",     NULL};
 
 /* Words that open a heading that is already a question. */
 static const char *const question_words[] = {"what",  "how",    "why",   "who",   "which",
@@ -45,8 +45,6 @@ static const char *const direct[] = {
     "happens", "works",   "matters", "counts", "helps", "goes",  "comes", "decides", "owns",
     "leads",   "belongs", "if",      "about",  "now",   "not",   NULL};
 
-/* Words that, before a verb mark, show the mark is in a relative clause
- * ("Signs a team is on track"), not the heading's own verb. */
 /* Words that stand for something said before the heading ("Who belongs
  * on it"): such a heading means nothing as a question on its own. */
 static const char *const pronouns[] = {"it",    "its",   "they",  "them",
@@ -66,7 +64,55 @@ static bool leans_on_context(const char *s)
     return false;
 }
 
-static const char *const clause_words[] = {"a", "an", "the", "that", "which", "who", "when", NULL};
+/* Words that, before a verb mark, show the mark is in a relative clause
+ * or an embedded question ("Signs a team is on track", "Choosing what is
+ * essential"), not the heading's own verb; an article opening the heading
+ * ("The time is for teams") does not. */
+static const char *const clause_words[] = {"a",    "an",   "the", "that", "which", "who",
+                                           "when", "what", "how", "why",  "where", NULL};
+
+/* Words after which the first word of a heading is a verb (an imperative:
+ * "Audit the meetings", "Plan the exit on the first day"). */
+static const char *const determiners[] = {"the",   "a",    "an",    "your", "our",
+                                          "their", "each", "every", NULL};
+
+/* First words that are never imperative verbs, though a determiner follows
+ * them. */
+static const char *const not_verbs[] = {
+    "in",     "on",      "at",     "inside",  "outside", "under",   "over",   "after",  "before",
+    "beyond", "from",    "with",   "without", "within",  "across",  "around", "behind", "between",
+    "into",   "through", "toward", "towards", "about",   "for",     "of",     "by",     "all",
+    "only",   "just",    "not",    "once",    "during",  "against", "beside", "like",   "near",
+    "every",  "each",    "both",   "half",    "why",     "what",    "how",    "when",   "where",
+    "who",    "which",   "whose",  "if",      "as",      "so",      "to",     "up",     "down",
+    "off",    "out",     "past",   "since",   "until",   "upon",    "via",    NULL};
+
+/* Prepositions that open a heading naming a move ("From weak to strong",
+ * "Beyond one principal"): "What should our team know about going ...?". */
+static const char *const moves[] = {"from", "beyond", NULL};
+
+/* Labels of a time before a heading's colon ("Week 3: response", "October:
+ * the first common assessment"): the question asks about the rest, "in"
+ * that time. */
+static const char *const months[] = {"january",  "february", "march",  "april",     "may",
+                                     "june",     "july",     "august", "september", "october",
+                                     "november", "december", NULL};
+
+/* Openings of a heading that sets an aside to the section before it
+ * ("An example with numbers", "A note on time"): about nothing on its
+ * own. */
+static const char *const asides[] = {"an example ", "a note on ", NULL};
+
+/* True when s (cleaned) opens with one of asides, case ignored. */
+static bool is_aside(const char *s)
+{
+    size_t i;
+
+    for (i = 0; asides[i] != NULL; i++)
+        if (strncasecmp(s, asides[i], strlen(asides[i])) == 0)
+            return true;
+    return false;
+}
 
 /* Headings of a book's apparatus, not of its subject. */
 static const char *const apparatus[] = {"introduction",
@@ -90,6 +136,11 @@ static const char *const apparatus[] = {"introduction",
                                         "reflection questions",
                                         "questions for reflection",
                                         "discussion questions",
+                                        "questions for your team",
+                                        "a last word",
+                                        "a closing word",
+                                        "a final word",
+                                        "an example",
                                         NULL};
 
 /* Marks of a heading that reads as a statement. */
@@ -229,7 +280,9 @@ static size_t count_words(const char *s)
 }
 
 /* True when s (cleaned) reads as a statement: a verb mark within its
- * first three words, with no article or relative word before it. */
+ * first PHRASE_STATEMENT_WORDS words ("Team leader and facilitator are
+ * not the same job"), with no article, relative or question word after
+ * its first word before it. */
 static bool is_statement(const char *s)
 {
     size_t i, w;
@@ -237,9 +290,9 @@ static bool is_statement(const char *s)
 
     if (words_in_list_n(s, strcspn(s, " "), question_words))
         return false;
-    for (w = 0; w < 3 && *p != '\0'; w++) {
+    for (w = 0; w < PHRASE_STATEMENT_WORDS && *p != '\0'; w++) {
         size_t n = strcspn(p, " ");
-        if (words_in_list_n(p, n, clause_words))
+        if (w > 0 && words_in_list_n(p, n, clause_words))
             return false;
         p += n;
         for (i = 0; statements[i] != NULL; i++)
@@ -251,51 +304,142 @@ static bool is_statement(const char *s)
     return false;
 }
 
+/* True when the n bytes at s are a label of a time (phrase.h): "Week 3",
+ * "Day 1", or month names joined by "and", "to" or "through" ("August
+ * and September", "February to April"). */
+static bool time_label(const char *s, size_t n)
+{
+    static const char *const units[] = {"week", "day", "month", "year", NULL};
+    static const char *const joins[] = {"and", "to", "through", NULL};
+    size_t i = 0, w = 0;
+
+    while (i < n) {
+        size_t l = strcspn(s + i, " ");
+        if (l > n - i)
+            l = n - i;
+        if (w == 0 && words_in_list_n(s, l, units)) {
+            const char *d = s + l + 1;
+            return l + 1 < n && isdigit((unsigned char)*d) && strspn(d, "0123456789") == n - l - 1;
+        }
+        if (!words_in_list_n(s + i, l, w % 2 == 0 ? months : joins))
+            return false; /* month, join, month, ... */
+        w++;
+        i += l;
+        while (i < n && s[i] == ' ')
+            i++;
+    }
+    return w % 2 == 1;
+}
+
+/* The label of a time before the colon of s, lower-cased but for month
+ * names ("week 3", "August and September"), into out; returns the rest
+ * after the colon, or NULL when s has no such label. */
+static const char *time_rest(const char *s, struct buf *out)
+{
+    const char *colon = strstr(s, ": ");
+
+    if (colon == NULL || !time_label(s, (size_t)(colon - s)))
+        return NULL;
+    if (words_in_list_n(s, strcspn(s, " :"), months))
+        buf_append(out, s, (size_t)(colon - s));
+    else {
+        buf_putc(out, (char)tolower((unsigned char)s[0]));
+        buf_append(out, s + 1, (size_t)(colon - s - 1));
+    }
+    return colon + 2;
+}
+
+/* True when s (cleaned) opens with a verb: one of verbs, or a word that
+ * is not a plural noun, a preposition or a question word followed by a
+ * determiner ("Audit the meetings", "Include a respected skeptic"). */
+static bool opens_with_verb(const char *s, size_t first, const char *second)
+{
+    size_t i;
+
+    if (words_in_list_n(s, first, verbs))
+        return true;
+    if (first < 3 || !words_in_list_n(second, strcspn(second, " "), determiners)
+        || words_in_list_n(s, first, not_verbs) || (s[first - 1] == 's' && s[first - 2] != 's'))
+        return false;
+    for (i = 0; i < first; i++)
+        if (!isalpha((unsigned char)s[i]))
+            return false;
+    return true;
+}
+
+/* The question for s (cleaned, words words): by its first word (phrase.h),
+ * into out. */
+static void phrase_cleaned(const char *s, size_t words, struct buf *out)
+{
+    size_t first = strcspn(s, " ");
+    const char *second = s[first] == ' ' ? s + first + 1 : s + first;
+
+    if (*s == '\0')
+        return;
+    if (s[strlen(s) - 1] == '?'
+        || (words_in_list_n(s, first, question_words)
+            && words_in_list_n(second, strcspn(second, " "), direct))) {
+        if (words <= PHRASE_MIN_QUESTION_WORDS)
+            return; /* "Who decides", "Why now": about what came before */
+        buf_putc(out, (char)toupper((unsigned char)s[0]));
+        put_words(out, s + 1);
+        if (out->data[out->len - 1] != '?')
+            buf_putc(out, '?');
+    } else if (words_in_list_n(s, first, (const char *const[]){"when", "if", NULL})) {
+        buf_puts(out, "What should we do ");
+        put_words(out, s);
+        buf_putc(out, '?');
+    } else if (is_statement(s)) {
+        buf_puts(out, "Why does the library say that ");
+        put_words(out, s);
+        buf_putc(out, '?');
+    } else if (first > 5 && strncasecmp(s + first - 3, "ing", 3) == 0) {
+        buf_puts(out, "How do we go about ");
+        put_words(out, s);
+        buf_putc(out, '?');
+    } else if (opens_with_verb(s, first, second)) {
+        buf_puts(out, "How do we ");
+        put_words(out, s);
+        buf_putc(out, '?');
+    } else {
+        buf_puts(out, words_in_list_n(s, first, moves) ? "What should our team know about going "
+                                                       : "What should our team know about ");
+        put_words(out, s);
+        buf_putc(out, '?');
+    }
+}
+
 char *phrase_question(const char *heading)
 {
-    struct buf h = BUF_INIT, out = BUF_INIT;
-    const char *s, *second;
-    size_t first, words;
+    struct buf h = BUF_INIT, out = BUF_INIT, label = BUF_INIT;
+    const char *s, *rest;
+    size_t words;
     char *result = NULL;
 
     clean(heading, &h);
     s = buf_str(&h);
     words = count_words(s);
     if (words < PHRASE_MIN_WORDS || words > PHRASE_MAX_WORDS || h.len > PHRASE_MAX_BYTES
-        || words_in_list_n(s, h.len, apparatus) || leans_on_context(s))
+        || words_in_list_n(s, h.len, apparatus) || is_aside(s) || leans_on_context(s))
         goto done;
-    first = strcspn(s, " ");
-    second = s[first] == ' ' ? s + first + 1 : s + first;
-    if (words_in_list_n(s, first, question_words)
-        && (words == 1 || words_in_list_n(second, strcspn(second, " "), direct))) {
-        buf_putc(&out, (char)toupper((unsigned char)s[0]));
-        put_words(&out, s + 1);
-        if (out.data[out.len - 1] != '?')
-            buf_putc(&out, '?');
-    } else if (words_in_list_n(s, first, (const char *const[]){"when", "if", NULL})) {
-        buf_puts(&out, "What should we do ");
-        put_words(&out, s);
-        buf_putc(&out, '?');
-    } else if (is_statement(s)) {
-        buf_puts(&out, "Why does the library say that ");
-        put_words(&out, s);
-        buf_putc(&out, '?');
-    } else if (first > 5 && strncasecmp(s + first - 3, "ing", 3) == 0) {
-        buf_puts(&out, "How do we go about ");
-        put_words(&out, s);
-        buf_putc(&out, '?');
-    } else if (words_in_list_n(s, first, verbs)) {
-        buf_puts(&out, "How do we ");
-        put_words(&out, s);
+    if ((rest = time_rest(s, &label)) != NULL) { /* "Week 3: response" */
+        phrase_cleaned(rest, count_words(rest), &out);
+        if (out.len == 0)
+            goto done;
+        out.data[--out.len] = '\0'; /* its '?' */
+        buf_puts(&out, " in ");
+        buf_append(&out, label.data, label.len);
         buf_putc(&out, '?');
     } else {
-        buf_puts(&out, "What should our team know about ");
-        put_words(&out, s);
-        buf_putc(&out, '?');
+        if (strncasecmp(s, "sidebar: ", 9) == 0)
+            s += 9;
+        phrase_cleaned(s, count_words(s), &out);
     }
-    result = buf_steal(&out);
+    if (out.len > 0)
+        result = buf_steal(&out);
 done:
     buf_free(&h);
+    buf_free(&label);
     buf_free(&out);
     return result;
 }

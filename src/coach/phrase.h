@@ -6,22 +6,42 @@
  * answer").
  *
  * The heading is cleaned first: a leading "Chapter 3:", "Step 2:", "Part
- * II." or "4." goes, and so does trailing punctuation.  A heading with a
- * pronoun that stands for something said before it ("Who belongs on it",
- * "Making them stick": it, its, they, them, their, these, those) makes no
- * question: on its own it asks about nothing.  Then, by its first word:
- *   - a question word (what, how, why, who, which, is, are, do, does,
- *     can, should) followed by an auxiliary or a verb ("What makes a goal
- *     SMART", "Who decides"): the heading itself, ending in "?";
+ * II." or "4." goes, and so does trailing punctuation (not a question
+ * mark).  A heading with a pronoun that stands for something said before
+ * it ("Who belongs on it", "Making them stick": it, its, they, them,
+ * their, these, those) makes no question: on its own it asks about
+ * nothing; nor does the apparatus of a book ("Introduction", "A closing
+ * word", "Questions for your team") or an aside to the section before it
+ * ("An example with numbers", "A note on time").  A label before a
+ * colon: "Sidebar:" goes; a time ("Week 3: response", "August and
+ * September: foundations", "October: the first common assessment")
+ * moves to the end of the question the rest makes ("What should our team
+ * know about response in week 3?").  Then, by its first word:
+ *   - a heading that ends in "?" ("Is the curriculum viable?",
+ *     "Selected response or constructed response?"), or a question word
+ *     (what, how, why, who, which, is, are, do, does, can, should)
+ *     followed by an auxiliary or a verb ("What makes a goal SMART"): the
+ *     heading itself, ending in one "?"; but none when it has at most
+ *     PHRASE_MIN_QUESTION_WORDS words ("Who decides", "Why now": they ask
+ *     about the section before them);
  *   - "when" or "if": "What should we do when ...?";
+ *   - a statement (a verb mark such as " is ", " are ", " does not ",
+ *     " means " within the first PHRASE_STATEMENT_WORDS words and no
+ *     article, relative or question word after the first word before it:
+ *     "Resistance is normal", "The time is for teams", "Team leader and
+ *     facilitator are not the same job", not "Signs a team is on track"
+ *     nor "Choosing what is essential"): "Why does the library say that
+ *     resistance is normal?";
  *   - a gerund ("Building a common ..."): "How do we go about building
  *     a common ...?";
- *   - an imperative verb of the list in phrase.c ("Choose the targets"):
- *     "How do we choose the targets?";
- *   - a statement (a verb mark such as " is ", " are ", " does not ",
- *     " means " within the first three words and no article or relative
- *     word before it: "Resistance is normal"): "Why does the library say
- *     that resistance is normal?";
+ *   - an imperative verb: of the list in phrase.c ("Choose the targets"),
+ *     or any word before a determiner (the, a, an, your, our, their,
+ *     each, every) that is not a plural noun, a preposition or a question
+ *     word ("Audit the meetings", "Include a respected skeptic"): "How do
+ *     we choose the targets?";
+ *   - "from" or "beyond", a move ("From weak to strong", "Beyond one
+ *     principal"): "What should our team know about going from weak to
+ *     strong?";
  *   - anything else, a noun phrase or an embedded question ("Norms that
  *     work", "What the principal does"): "What should our team know about
  *     norms that work?".
@@ -41,6 +61,11 @@
  * no question. */
 #define PHRASE_MIN_WORDS 1
 #define PHRASE_MAX_WORDS 12
+/* A heading that is a question of this many words or fewer ("Who
+ * decides", "Why now") asks about the section before it: no question. */
+#define PHRASE_MIN_QUESTION_WORDS 2
+/* A statement's verb mark comes within this many words of its start. */
+#define PHRASE_STATEMENT_WORDS 4
 
 /* Returns the question for heading, or NULL when the heading makes none
  * (empty, too long, or a heading of the book's apparatus such as

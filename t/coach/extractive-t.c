@@ -190,7 +190,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(90);
+    plan(99);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -637,6 +637,27 @@ int main(void)
         ok(verifies(a, weeks, 1, 1), "... and it verifies");
         show(a);
         free(a);
+        {
+            static const char *const share[] = {
+                "Intervention groups are formed by skill, never by label. After two weeks in "
+                "an intervention group, 80 percent of them are proficient on the target."};
+            static const char *const pcent[] = {
+                "Intervention groups are formed by skill, never by label. After two weeks in "
+                "an intervention group, 80% of them are proficient on the target."};
+            a = compose("How many students should be in an intervention group?", NULL, share, 1,
+                        2.0);
+            ok(a != NULL && strstr(a, "80 percent of them") != NULL
+                   && strncmp(a, EXTRACT_NO_NUMBER "\n\n", strlen(EXTRACT_NO_NUMBER) + 2) == 0,
+               "a share (\"80 percent of them\") is no count of the students: the no-number "
+               "opening");
+            free(a);
+            a = compose("How many students should be in an intervention group?", NULL, pcent, 1,
+                        2.0);
+            ok(a != NULL && strstr(a, "80% of them") != NULL
+                   && strncmp(a, EXTRACT_NO_NUMBER "\n\n", strlen(EXTRACT_NO_NUMBER) + 2) == 0,
+               "... nor \"80%% of them\"");
+            free(a);
+        }
         a = compose("How many students should be in an intervention group?", NULL, alone, 1, 2.0);
         ok(a != NULL && strstr(a, "six is the most") != NULL
                && strstr(a, EXTRACT_NO_NUMBER) == NULL,
@@ -661,6 +682,60 @@ int main(void)
         ok(a != NULL && strstr(a, "four times a week") != NULL
                && strstr(a, EXTRACT_NO_NUMBER) == NULL,
            "a question asking two quantities: a number measuring either keeps no opening");
+        free(a);
+    }
+    {
+        /* A quantity question opens with the sentence that gives the
+         * number asked, not with the one naming most of its words
+         * (extractive.h, 5). */
+        static const char *const review[] = {
+            "Team norms are the agreements a team writes together, and a team that reviews its "
+            "team norms often keeps its team norms alive. Most schools put the review on the "
+            "calendar of every team at the start of each quarter."};
+        a = compose("How often should our team review its team norms?", NULL, review, 1, 2.0);
+        ok(a != NULL && strncmp(a, "\"Most schools put the review", 28) == 0,
+           "a quantity question opens with the sentence giving the number (\"each quarter\")");
+        ok(a != NULL && strstr(a, "Team norms are the agreements") != NULL,
+           "... and still quotes the other sentence");
+        ok(verifies(a, review, 1, 2), "... and it verifies");
+        show(a);
+        free(a);
+        a = compose("Why are team norms the agreements a team writes together?", NULL, review, 1,
+                    2.0);
+        ok(a != NULL && strncmp(a, "\"Team norms are the agreements", 30) == 0,
+           "... another question opens with the sentence holding most of its words");
+        free(a);
+    }
+    {
+        /* A suggested follow-up about a section the answer quotes is left
+         * out; the heading next to that section among the caller's takes
+         * its place (extractive.h, 7). */
+        static const char *const heads[] = {"Norms with Teeth", "Norms", "Keeping norms alive"};
+        static const char *const fups[] = {"How do we plan Tier 2?",
+                                           "What should our team know about norms?"};
+        struct extract_source src = {.text = "## Norms\n\nTeam norms are the agreements that "
+                                             "guide how a team works together. A team that "
+                                             "writes its norms in its first meeting keeps its "
+                                             "norms in mind.",
+                                     .chapter = "Norms with Teeth"};
+        struct extract_request rq = {.question = "What are team norms?",
+                                     .sources = &src,
+                                     .k = 1,
+                                     .headings = heads,
+                                     .nheadings = 3,
+                                     .followups = fups,
+                                     .nfollowups = 2};
+        const char *f;
+        a = extractive_compose(&rq);
+        f = a != NULL ? strstr(a, "**Suggested follow-up questions**") : NULL;
+        ok(a != NULL && strstr(a, "**Norms** [1]") != NULL && f != NULL,
+           "the answer quotes the section Norms");
+        ok(f != NULL && strstr(f, "What should our team know about norms?") == NULL,
+           "... so no follow-up asks about it");
+        ok(f != NULL && strstr(f, "1. How do we plan Tier 2?") != NULL
+               && strstr(f, "2. How do we go about keeping norms alive?") != NULL,
+           "... the heading after it asks in its place");
+        show(a);
         free(a);
     }
     {

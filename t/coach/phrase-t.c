@@ -68,7 +68,7 @@ static void choices(void)
 
 int main(void)
 {
-    plan(27);
+    plan(47);
     in_list_n();
     choices();
     check("Step 1: Choose the targets", "How do we choose the targets?",
@@ -90,11 +90,48 @@ int main(void)
           "What should our team know about Tier 2: additional time and support?",
           "a word before a number keeps its case");
     check("August and September: foundations",
-          "What should our team know about August and September: foundations?", "month names stay");
+          "What should our team know about foundations in August and September?",
+          "a time before a colon: the rest, in that time; month names stay");
+    check("Week 3: response", "What should our team know about response in week 3?",
+          "a week before a colon");
+    check("May and June: reflect and plan ahead",
+          "How do we reflect and plan ahead in May and June?",
+          "... the rest phrased as itself (an imperative)");
+    check("Week 2: who decides", NULL, "... none when the rest makes none");
+    check("January: a SMART goal", "What should our team know about a SMART goal in January?",
+          "one month");
+    check("Sidebar: the expert who dominates",
+          "What should our team know about the expert who dominates?", "a sidebar's label goes");
+    check("Is the curriculum viable?", "Is the curriculum viable?",
+          "a heading that is a question is itself, with one question mark");
+    check("Selected response or constructed response?",
+          "Selected response or constructed response?", "... whatever its first word");
+    check("Why now", NULL, "a question of two words asks about the section before it");
+    check("Audit the meetings", "How do we audit the meetings?",
+          "a word before a determiner is an imperative");
+    check("Signs the team is stuck", "What should our team know about signs the team is stuck?",
+          "... not a plural noun before one");
+    check("Inside the classroom", "What should our team know about inside the classroom?",
+          "... nor a preposition");
+    check("Beyond one principal", "What should our team know about going beyond one principal?",
+          "a heading naming a move");
+    check("Team leader and facilitator are not the same job",
+          "Why does the library say that team leader and facilitator are not the same job?",
+          "a statement whose verb is the fifth word");
+    check("The time is for teams", "Why does the library say that the time is for teams?",
+          "a statement opening with an article");
+    check("Choosing What Is Essential", "How do we go about choosing what is essential?",
+          "a verb mark in an embedded question is no statement");
+    check("A closing word", NULL, "the book's apparatus: its last word");
+    check("An example with numbers", NULL, "an aside to the section before it");
+    check("A note on time", NULL, "... a note");
+    check("Examples of strong goals", "What should our team know about examples of strong goals?",
+          "... not a heading that only begins alike");
     check("Why Teams, Why Now", "What should our team know about why teams, why now?",
           "punctuation after a word does not stop lower-casing");
     check("RTI and MTSS", "What should our team know about RTI and MTSS?", "acronyms stay");
-    check("  Who decides  ", "Who decides?", "white space trimmed");
+    check("  Who decides what counts  ", "Who decides what counts?", "white space trimmed");
+    check("Who decides", NULL, "a question of two words asks about the section before it");
     check("Who belongs on it", NULL, "a pronoun whose referent came before the heading");
     check("Making them stick", NULL, "a pronoun inside a gerund phrase");
     check("Items that matter", "What should our team know about items that matter?",
