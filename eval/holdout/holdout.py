@@ -34,7 +34,9 @@ Python 3 standard library only (see eval/holdout/README.md).
     holdout.py check DIR             checks the question set in DIR (tune.jsonl,
                                      heldout.jsonl, the check set check.jsonl and,
                                      when present, the training set's
-                                     train-pages.jsonl and train-scope.jsonl,
+                                     train-pages.jsonl and train-scope.jsonl and
+                                     the validation set's valid-pages.jsonl and
+                                     valid-scope.jsonl,
                                      against DIR/books/*): prints
                                      "ok - ..." / "not ok - ..." lines and "# ..."
                                      diagnostics; exit 1 when a check fails
@@ -42,6 +44,13 @@ Python 3 standard library only (see eval/holdout/README.md).
     holdout.py check-train DIR       the training set's checks alone (ids, pages,
                                      key terms, the seeded draw, no question of
                                      tune, held-out or the check set repeated);
+                                     exit 1 when one fails or neither file is there
+
+    holdout.py check-valid DIR       the validation set's checks alone
+                                     (valid-pages.jsonl, valid-scope.jsonl: ids,
+                                     pages, key terms, the seeded draw, counts and
+                                     shares, no question of tune, held-out, the
+                                     check set or the training set repeated);
                                      exit 1 when one fails or neither file is there
 
 BOOK is a PDF book source (*.book, rendered by mkbooks) or a Markdown book
@@ -605,6 +614,7 @@ def cmd_check(root):
     overlap_diag(c, "in-scope question vs its page(s)", ins, allbooks)
     check_set(c, root, books, allbooks, rows)
     check_train(c, root, books, allbooks, rows + load_lines(os.path.join(root, "check.jsonl"), []))
+    check_valid(c, root, books, allbooks, others_of(root, OTHER_FILES))
     return 1 if c.failed else 0
 
 
@@ -957,6 +967,196 @@ def check_train_block(c, books, allbooks, name, rows, block, order, start):
     overlap_diag(c, "training set %s, in-scope question vs its page(s)" % name, ins, allbooks)
 
 
+# ---- The validation set (valid-pages.jsonl, valid-scope.jsonl) -------------------
+# Written in round 27 to VALIDATE on, never to fit on (eval/holdout/README.md,
+# "The validation set (round 27)").  valid-pages.jsonl (ids v0001..v0499, data27d)
+# holds the answerable lines: its pages were drawn first, by the training set's
+# page rule with VALID_SEED, the in-scope lines taking draws 0.. in order
+# (wrapping round) and the follow-ups the draws after them.  valid-scope.jsonl
+# (ids v0501..v0999, data27e) holds the out-of-scope, near-miss and broad lines.
+# Both are checked when present, against every other question file.
+VALID_SEED = "plccoach-valid-2026"
+VALID_FILES = ("valid-pages.jsonl", "valid-scope.jsonl")
+VALID_IDS = {"valid-pages.jsonl": (1, 499), "valid-scope.jsonl": (501, 999)}
+VALID_MIN = {"in_scope": 300, "follow_up": 60, "acronym_share": 0.25, "typo_share": 0.15,
+             "starter": 30, "words": (3, 45),
+             "out_of_scope": 150, "oos_areas": 45, "near_miss": 80, "nm_areas": 20, "broad": 70}
+OTHER_FILES = ("tune.jsonl", "heldout.jsonl", "check.jsonl") + TRAIN_FILES
+
+
+def valid_draw(books):
+    """The seeded draw of the validation set's pages: [(title, label)] in
+    order, the training set's page rule (CHECK_MIN_WORDS) with VALID_SEED."""
+    pages = [(b.title, l) for b in books.values() for i, l in enumerate(b.labels)
+             if len(b.text(i).split()) >= CHECK_MIN_WORDS]
+    return sorted(pages, key=lambda t: hashlib.sha256(
+        ("%s:%s:%s" % (VALID_SEED, t[0], t[1])).encode()).hexdigest())
+
+
+def valid_number(q):
+    m = re.match(r"^v([0-9]{4})$", str(q.get("id", "")))
+    return int(m.group(1)) if m else None
+
+
+def check_valid(c, root, books, allbooks, others):
+    """The validation files' checks: shape, ids unique across every question
+    file, pages and key terms, no question repeating tune, held-out, the
+    check set or the training set (ids printed, never the other files'
+    text) nor one of its own; then valid-pages.jsonl's draw, counts and
+    shares and valid-scope.jsonl's counts.  A missing file is skipped with a
+    diagnostic; returns the number of files checked."""
+    files = {}
+    for name in VALID_FILES:
+        path = os.path.join(root, name)
+        if not os.path.exists(path):
+            c.diag("validation set: %s is not there (not checked)" % name)
+            continue
+        problems = []
+        rows = load_lines(path, problems)
+        for q in rows:
+            problems.extend(line_problems(q, "v"))
+        lo, hi = VALID_IDS[name]
+        problems.extend("%s: ids of %s are v%04d..v%04d" % (q.get("id", "?"), name, lo, hi)
+                        for q in rows if valid_number(q) is not None
+                        and not lo <= valid_number(q) <= hi)
+        c.result(not problems, "validation set: %s: every line is well formed (%d lines)"
+                 % (name, len(rows)), problems)
+        files[name] = rows
+    if not files:
+        return 0
+    rows = [q for name in VALID_FILES for q in files.get(name, [])]
+    ids = [q.get("id") for q in rows]
+    other_ids = {q.get("id") for q in others}
+    dup = sorted({i for i in ids if ids.count(i) > 1 or i in other_ids}, key=str)
+    c.result(not dup, "validation set: no id repeats, within it or with tune, held-out, the "
+             "check set and the training set",
+             ["repeated: " + ", ".join(map(str, dup))] if dup else ())
+    missing, absent = pages_and_terms(rows, books, allbooks, "v")
+    c.result(not missing, "validation set: every expected book title and page label exists",
+             missing)
+    c.result(not absent, "validation set: every key term is on an expected page", absent)
+    again = duplicates(rows, others)
+    c.result(not again, "validation set: no question repeats one of tune, held-out, the check "
+             "set or the training set",
+             ["%s repeats a question of tune, held-out, the check set or the training set" % i
+              for i in again])
+    seen, twice = {}, []
+    for q in rows:
+        key = normalised(" / ".join(list(q.get("context") or []) + [q.get("question") or ""]))
+        if key in seen:
+            twice.append("%s asks %s's question again" % (q.get("id"), seen[key]))
+        seen.setdefault(key, q.get("id"))
+    c.result(not twice, "validation set: no question is asked twice within it", twice)
+    if "valid-pages.jsonl" in files:
+        check_valid_pages(c, files["valid-pages.jsonl"], books, allbooks)
+    if "valid-scope.jsonl" in files:
+        check_valid_scope(c, files["valid-scope.jsonl"])
+    by = {}
+    for q in rows:
+        by[q.get("category")] = by.get(q.get("category"), 0) + 1
+    for k in CATEGORIES:
+        c.diag("validation set %-13s %4d" % (k, by.get(k, 0)))
+    return len(files)
+
+
+def check_valid_pages(c, rows, books, allbooks):
+    """valid-pages.jsonl: answerable lines only, each question (a follow-up's
+    second turn) VALID_MIN["words"] words long; its in-scope then follow-up
+    pages the seeded draw from 0 on, the in-scope lines going round the whole
+    draw; its counts, shares and starter lines (train_counts(), the check of
+    check_train_block()); every numbered chapter asked about."""
+    what = "validation set: valid-pages.jsonl"
+    wrong = ["%s: %s belongs in valid-scope.jsonl" % (q.get("id"), q.get("category"))
+             for q in rows if q.get("category") not in ("in_scope", "follow_up")]
+    c.result(not wrong, "%s holds in-scope and follow-up lines only" % what, wrong)
+    lo, hi = VALID_MIN["words"]
+    long_short = ["%s: %d words" % (q.get("id"), len(str(q.get("question", "")).split()))
+                  for q in rows if not lo <= len(str(q.get("question", "")).split()) <= hi]
+    c.result(not long_short, "%s: every question is %d to %d words long" % (what, lo, hi),
+             long_short)
+    ins = [q for q in rows if q.get("category") == "in_scope"]
+    fus = [q for q in rows if q.get("category") == "follow_up"]
+    train_counts(c, what, ins, fus, VALID_MIN)
+    order = valid_draw(books)
+    c.result(len(ins) >= len(order), "%s: the in-scope lines go round the whole draw "
+             "(%d lines, %d pages of at least %d words)" % (what, len(ins), len(order),
+                                                            CHECK_MIN_WORDS))
+    starter = [q for q in ins if not line_problems(q, "v") and any(
+        e["book"] in allbooks and e["book"] not in books for e in q["expected"][1:])]
+    c.result(len(starter) >= VALID_MIN["starter"], "%s: %d in-scope lines list a starter page "
+             "second (at least %d)" % (what, len(starter), VALID_MIN["starter"]))
+    want = [order[k % len(order)] for k in range(len(ins) + len(fus))] if order else []
+    got = [(q["expected"][0]["book"], q["expected"][0]["pages"][0])
+           if not line_problems(q, "v") else None for q in ins + fus]
+    off = [q.get("id", "?") for q, g, w in zip(ins + fus, got, want) if g != w]
+    c.result(order and not off, "validation set: the in-scope and follow-up pages are the "
+             "seeded draw (seed %s)" % VALID_SEED,
+             ["%s is not on its drawn page" % i for i in off])
+    asked = {(e.get("book"), l) for q in ins + fus for e in q.get("expected", [])
+             for l in e.get("pages", [])}
+    uncovered = []
+    for b in books.values():
+        for number, title, first, last in b.chapter_rows():
+            span = b.labels[b.page_index(first):b.page_index(last) + 1]
+            if number != "-" and not any((b.title, l) in asked for l in span):
+                uncovered.append("%s: chapter %s (%s)" % (b.title, number, title))
+    c.result(not uncovered, "%s: every numbered chapter of every book has a question" % what,
+             uncovered)
+    for title in sorted(books):
+        c.diag("validation set: book %-40s %3d in scope, %2d follow-ups" % (title, sum(
+            1 for q in ins if q["expected"][0]["book"] == title), sum(
+            1 for q in fus if q["expected"][0]["book"] == title)))
+    for t in sorted(TAGS):
+        c.diag("validation set: tag %-9s %3d in scope" % (t, sum(
+            1 for q in ins if t in q.get("tags", []))))
+    for d in sorted(DOMAINS):
+        c.diag("validation set: domain %-16s %3d in scope" % (d, sum(
+            1 for q in ins if d in q.get("domains", []))))
+    words = [len(str(q.get("question", "")).split()) for q in ins]
+    if words:
+        c.diag("validation set: in-scope questions %d to %d words (mean %.1f)"
+               % (min(words), max(words), statistics.mean(words)))
+    overlap_diag(c, "validation set, in-scope question vs its page(s)", ins, allbooks)
+
+
+def check_valid_scope(c, rows):
+    """valid-scope.jsonl: refuse and clarify lines only, and VALID_MIN's
+    counts of out-of-scope, near-miss and broad lines and of their areas."""
+    what = "validation set: valid-scope.jsonl"
+    wrong = ["%s: %s belongs in valid-pages.jsonl" % (q.get("id"), q.get("category"))
+             for q in rows if q.get("category") in ("in_scope", "follow_up")]
+    c.result(not wrong, "%s holds out-of-scope, near-miss and broad lines only" % what, wrong)
+    for k, areas in (("out_of_scope", "oos_areas"), ("near_miss", "nm_areas"), ("broad", None)):
+        mine = [q for q in rows if q.get("category") == k]
+        c.result(len(mine) >= VALID_MIN[k], "%s: %s: %d lines (at least %d)"
+                 % (what, k, len(mine), VALID_MIN[k]))
+        if areas:
+            n = len({q.get("area") for q in mine})
+            c.result(n >= VALID_MIN[areas], "%s: %s: %d areas (at least %d)"
+                     % (what, k, n, VALID_MIN[areas]))
+
+
+def others_of(root, names):
+    """The lines of the question files NAMES in ROOT that are there,
+    loaded without printing anything of them."""
+    rows = []
+    for name in names:
+        path = os.path.join(root, name)
+        if os.path.exists(path):
+            rows += load_lines(path, [])
+    return rows
+
+
+def cmd_check_valid(root):
+    """The validation files alone, against tune, held-out, the check set
+    and the training set (whose own checks are `check`'s)."""
+    c = Checker()
+    books, _, allbooks = library(root)
+    if not check_valid(c, root, books, allbooks, others_of(root, OTHER_FILES)):
+        c.result(False, "validation set: %s or %s is in %s" % (VALID_FILES + (root,)))
+    return 1 if c.failed else 0
+
+
 def main(argv):
     if len(argv) >= 2 and argv[0] == "expect":
         return cmd_expect(argv[1:])
@@ -970,6 +1170,8 @@ def main(argv):
         return cmd_check(argv[1])
     if len(argv) == 2 and argv[0] == "check-train":
         return cmd_check_train(argv[1])
+    if len(argv) == 2 and argv[0] == "check-valid":
+        return cmd_check_valid(argv[1])
     sys.stderr.write(__doc__)
     return 2
 

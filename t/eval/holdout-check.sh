@@ -9,9 +9,10 @@
 # its statistics (sizes, spread, the question/page overlap) diagnostics.
 # Then the training set's files (train-pages.jsonl, train-scope.jsonl,
 # round 27) are checked the same way when present (`check` includes them;
-# `check-train` runs them alone).  Then a copy of the set is broken in
-# twenty ways, each of which the checker must catch, and the check set's
-# two halves are checked.
+# `check-train` runs them alone), and so are the validation set's
+# (valid-pages.jsonl, valid-scope.jsonl; `check-valid`).  Then a copy of the
+# set is broken in thirty-five ways, each of which the checker must catch,
+# and the check set's two halves are checked.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -euo pipefail
 : "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -47,11 +48,15 @@ cp "$work/eval/holdout/check.jsonl" "$work/check.orig"
 cp "$work/eval/holdout/train-pages.jsonl" "$work/train-pages.orig"
 [ ! -e "$work/eval/holdout/train-scope.jsonl" ] ||
     cp "$work/eval/holdout/train-scope.jsonl" "$work/train-scope.orig"
+cp "$work/eval/holdout/valid-pages.jsonl" "$work/valid-pages.orig"
+[ ! -e "$work/eval/holdout/valid-scope.jsonl" ] ||
+    cp "$work/eval/holdout/valid-scope.jsonl" "$work/valid-scope.orig"
 
 # broken WHAT PYTHON EXPECT: applies PYTHON to the first in_scope line of
-# tune.jsonl, q, of check.jsonl, c, or of train-pages.jsonl, t (or to the
-# files: tune, held, chk, tr; scope, the lines of train-scope.jsonl, None
-# when there is none), runs the checker, and passes when it fails with a
+# tune.jsonl, q, of check.jsonl, c, of train-pages.jsonl, t, or of
+# valid-pages.jsonl, v (or to the files: tune, held, chk, tr, vp; scope and
+# vscope, the lines of train-scope.jsonl and valid-scope.jsonl, None when
+# there is none), runs the checker, and passes when it fails with a
 # "not ok - EXPECT..." line.  Nothing of tune or held-out is printed.
 broken() {
     local what=$1 code=$2 expect=$3 res=0 got
@@ -62,6 +67,10 @@ broken() {
     rm -f "$work/eval/holdout/train-scope.jsonl"
     [ ! -e "$work/train-scope.orig" ] ||
         cp "$work/train-scope.orig" "$work/eval/holdout/train-scope.jsonl"
+    cp "$work/valid-pages.orig" "$work/eval/holdout/valid-pages.jsonl"
+    rm -f "$work/eval/holdout/valid-scope.jsonl"
+    [ ! -e "$work/valid-scope.orig" ] ||
+        cp "$work/valid-scope.orig" "$work/eval/holdout/valid-scope.jsonl"
     python3 - "$work/eval/holdout" "$code" <<'EOF'
 import os
 import json, sys
@@ -76,8 +85,18 @@ t = next(r for r in tr if r["category"] == "in_scope")
 scope = None
 if os.path.exists(root + "/train-scope.jsonl"):
     scope = [json.loads(l) for l in open(root + "/train-scope.jsonl")]
+vp = [json.loads(l) for l in open(root + "/valid-pages.jsonl")]
+v = next(r for r in vp if r["category"] == "in_scope")
+vscope = None
+if os.path.exists(root + "/valid-scope.jsonl"):
+    vscope = [json.loads(l) for l in open(root + "/valid-scope.jsonl")]
 raw = None
 exec(code)
+with open(root + "/valid-pages.jsonl", "w") as f:
+    f.writelines(json.dumps(r) + "\n" for r in vp)
+if vscope is not None:
+    with open(root + "/valid-scope.jsonl", "w") as f:
+        f.writelines(json.dumps(r) + "\n" for r in vscope)
 with open(root + "/train-pages.jsonl", "w") as f:
     f.writelines(json.dumps(r) + "\n" for r in tr)
 if scope is not None:
@@ -150,6 +169,60 @@ broken "training set: an id used twice" \
 broken "training set: train-scope.jsonl reusing an id of train-pages.jsonl" \
     'scope = (scope or []) + [{"id": tr[0]["id"], "category": "broad", "question": "help with data?", "domains": [], "route": "clarify"}]' \
     "training set: no id repeats"
+
+broken "validation set: a key term that is not on the page" \
+    'v["key_terms"][0] = "zebra crossing"' "validation set: every key term is on an expected page"
+broken "validation set: a question moved to a page the draw did not give" \
+    'v["expected"][0]["pages"][0] = "1" if v["expected"][0]["pages"][0] != "1" else "2"' \
+    "validation set: the in-scope and follow-up pages are the seeded draw"
+broken "validation set: the first in-scope line gone, so every later draw is off" \
+    'vp.remove(v)' "validation set: the in-scope and follow-up pages are the seeded draw"
+broken "validation set: a question of tune asked again" \
+    'v["question"] = q["question"].upper() + "?"' \
+    "validation set: no question repeats one of tune, held-out, the check set or the training set"
+broken "validation set: a question of the training set asked again" \
+    'v["question"] = t["question"] + " "' \
+    "validation set: no question repeats one of tune, held-out, the check set or the training set"
+broken "validation set: a question asked twice within it" \
+    'vp[1]["question"] = v["question"]' "validation set: no question is asked twice within it"
+broken "validation set: a training line taking an id of the validation set" \
+    'tr[0]["id"] = v["id"]' "validation set: no id repeats"
+broken "validation set: an id used twice" \
+    'v["id"] = vp[1]["id"]' "validation set: no id repeats"
+broken "validation set: a question of 46 words" \
+    'v["question"] = " ".join(["why"] * 46)' "validation set: valid-pages.jsonl: every question is 3 to 45 words long"
+broken "validation set: without its starter pages" \
+    '[r["expected"].__delitem__(slice(1, None)) for r in vp]' \
+    "validation set: valid-pages.jsonl: .*in-scope lines list a starter page"
+broken "validation set: without typos or run-ons" \
+    '[r.__setitem__("tags", [g for g in r["tags"] if g not in ("typo", "runon")]) for r in vp]' \
+    "validation set: valid-pages.jsonl: in scope: .* with typos or run-ons"
+broken "validation set: without acronyms" \
+    'vp[:] = [r for r in vp if "acronym" not in r["tags"]]' \
+    "validation set: valid-pages.jsonl: in scope: .* use acronyms"
+broken "validation set: an out-of-scope line in valid-pages.jsonl" \
+    'vp.append({"id": "v0499", "category": "out_of_scope", "area": "weather", "question": "will it snow in denver on friday", "expected": [], "domains": [], "kind": "none", "route": "refuse"})' \
+    "validation set: valid-pages.jsonl holds in-scope and follow-up lines only"
+broken "validation set: valid-scope.jsonl reusing an id of valid-pages.jsonl" \
+    'vscope = (vscope or []) + [{"id": v["id"], "category": "broad", "question": "help with data?", "domains": [], "route": "clarify"}]' \
+    "validation set: no id repeats"
+broken "validation set: valid-scope.jsonl short of broad lines" \
+    'vscope = [r for r in (vscope or []) if r["category"] != "broad"] + [{"id": "v0999", "category": "broad", "question": "any tips on pd stuff", "domains": [], "route": "clarify"}]' \
+    "validation set: valid-scope.jsonl: broad: 1 lines"
+
+# check-valid: the validation files alone; it fails when there are none.
+rc=0
+python3 "$checker" check-valid "$PLC_SRCDIR/eval/holdout" >/dev/null 2>&1 || rc=$?
+is "$rc" 0 "check-valid passes on the validation set as committed"
+cp "$work/valid-pages.orig" "$work/eval/holdout/valid-pages.jsonl"
+rm -f "$work/eval/holdout/valid-scope.jsonl"
+rc=0
+python3 "$checker" check-valid "$work/eval/holdout" >/dev/null 2>&1 || rc=$?
+is "$rc" 0 "check-valid passes on valid-pages.jsonl alone"
+rm -f "$work/eval/holdout/valid-pages.jsonl"
+rc=0
+python3 "$checker" check-valid "$work/eval/holdout" >/dev/null 2>&1 || rc=$?
+is "$rc" 1 "check-valid fails when there is no validation file"
 
 # check-train: the training files alone; it fails when there are none.
 rc=0
