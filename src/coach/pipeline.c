@@ -6,8 +6,9 @@
  * saved citations), rewrite (the standalone
  * question), retrieve (the passages and the library's evidence), route
  * (the question's class, decided by that evidence; in a conversation, a
- * question its own words send to clarification is routed again with the
- * conversation's subject: ask_route_conversation), save the question
+ * question its own words send to clarification, or answer with little of
+ * its own, is routed again with the conversation's subject:
+ * ask_route_conversation), save the question
  * (and send meta), answer (a fixed text; or generate and verify the
  * model's answer, or compose and verify the extractive one), deliver
  * (citations and the rest of the stream), save the answer, and the
@@ -444,10 +445,11 @@ static void ask_route(struct ask *a)
 }
 
 /* Step 4 in a conversation: a question the rules left as asked
- * (a->subject), which its own words send to clarification, is asked again
- * with the conversation's subject (rewrite_takes_subject, rewrite_carry),
- * retrieved as a follow-up and routed again; one its own words refuse
- * stays refused (docs/performance.md, follow27). */
+ * (a->subject), which its own words send to clarification, or answer
+ * with little of its own, is asked again with the conversation's subject
+ * (rewrite_takes_subject, rewrite_carry), retrieved as a follow-up and
+ * routed again; one its own words refuse stays refused
+ * (docs/performance.md, follow27). */
 static enum coach_status ask_route_conversation(struct ask *a)
 {
     enum coach_status st;

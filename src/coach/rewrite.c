@@ -375,8 +375,7 @@ char *rewrite_rules(const char *previous, const char *followup, char **focus)
 
 bool rewrite_takes_subject(const char *followup, bool clarified, bool refused)
 {
-    (void)followup;
-    return clarified && !refused;
+    return !refused && (clarified || rewrite_own_distinctive(followup) <= REWRITE_SUBJECT_MAX_OWN);
 }
 
 char *rewrite_carry(const char *previous, const char *followup, char **focus)

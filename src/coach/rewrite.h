@@ -97,7 +97,8 @@ struct search_hit;
 #define REWRITE_PRIOR_MAX_OWN 2    /* the prior applies up to this many own distinctive words */
 #define REWRITE_PRIOR_CHAPTER 1.25 /* rewrite_prior's multipliers */
 #define REWRITE_PRIOR_PAGE 1.25
-#define REWRITE_PRIOR_NEAR 1 /* pages */
+#define REWRITE_PRIOR_NEAR 1      /* pages */
+#define REWRITE_SUBJECT_MAX_OWN 4 /* rewrite_takes_subject: an answered question's own words */
 
 /* Returns how many distinctive words followup has of its own (after a
  * follow-up opening): more than REWRITE_PRIOR_MAX_OWN, and the follow-up
@@ -146,11 +147,14 @@ char *rewrite_carry(const char *previous, const char *followup, char **focus)
  * routed again, given how its own words were routed: yes when they were
  * sent to clarification (too broad on its own words: "what mistakes do
  * teams usually make" after "we just unpacked our first standard into
- * targets" -- the conversation names the subject); never when they were
- * refused: a question that leaves the library's field on its own words
- * ("can you recommend a dentist") stays refused, whatever the
- * conversation was about (src/coach/pipeline.c, ask_route_conversation;
- * docs/performance.md, follow27). */
+ * targets" -- the conversation names the subject), and when they were
+ * answered but followup has at most REWRITE_SUBJECT_MAX_OWN distinctive
+ * words of its own ("how often do kids change groups" after "building a
+ * schedule with staggered win time": too little of its own to say which
+ * groups); never when they were refused: a question that leaves the
+ * library's field on its own words ("can you recommend a dentist") stays
+ * refused, whatever the conversation was about (src/coach/pipeline.c,
+ * ask_route_conversation; docs/performance.md, follow27). */
 bool rewrite_takes_subject(const char *followup, bool clarified, bool refused)
     __attribute__((nonnull));
 /* Parses the model's rewrite (n bytes of text) strictly, as described

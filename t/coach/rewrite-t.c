@@ -172,6 +172,12 @@ static void test_subject(void)
        "... without a follow-up's opening too");
     ok(!rewrite_takes_subject("how often do we reshuffle the groups", false, true),
        "... even with few words of its own");
+    ok(rewrite_takes_subject("how often do kids change groups", false, false),
+       "answered on its own words, with little of its own: asked with the subject");
+    ok(!rewrite_takes_subject("how should our fifth grade team write common formative "
+                              "assessments for the fractions unit before winter break",
+                              false, false),
+       "answered on its own words, with more than four distinctive words: left as asked");
     s = rewrite_rules("we just unpacked our first standard into targets",
                       "what mistakes do teams usually make", &f);
     is_string("what mistakes do teams usually make", s,
@@ -198,7 +204,7 @@ int main(void)
 {
     char *s, *f;
 
-    plan(88);
+    plan(90);
     ok(rewrite_is_followup("what about Tier 3?"), "what about ...");
     ok(rewrite_is_followup("  And for middle school?"), "and ...");
     ok(rewrite_is_followup("how often should we do that?"), "a short question pointing back");
