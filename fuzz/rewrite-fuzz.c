@@ -5,7 +5,8 @@
  * is saved as it came, once verified) and as a follow-up: the point a
  * follow-up names (history_answer_item, rewrite_ordinal) must be one
  * line of the answer's text, and so must the clarification's choice it
- * names (history_clarify_choice). */
+ * names (history_clarify_choice); and as a conversation, the question
+ * given the conversation's subject (rewrite_carry). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -15,6 +16,24 @@
 #include "coach/rewrite.h"
 #include "fuzz/fuzz.h"
 #include "util/arena.h"
+
+/* The same bytes as a conversation (the first half the previous
+ * question, the second the question): the question given the subject
+ * (rewrite_carry) opens with its focus, whatever follows it. */
+static void carried(char *text, size_t size)
+{
+    char *prev = strndup(text, size / 2), *focus = NULL, *s;
+
+    if (prev == NULL)
+        return;
+    s = rewrite_carry(prev, text + size / 2, &focus);
+    if (focus == NULL || strncmp(s, focus, strlen(focus)) != 0)
+        __builtin_trap();
+    (void)rewrite_takes_subject(text, false, false);
+    free(s);
+    free(focus);
+    free(prev);
+}
 
 /* The answer's points: each one line, inside the text. */
 static void points(const uint8_t *data, size_t size)
@@ -40,6 +59,7 @@ static void points(const uint8_t *data, size_t size)
     if (item != NULL && (strchr(item, '\n') != NULL || strstr(text, item) == NULL))
         __builtin_trap();
     arena_free(&a);
+    carried(text, size);
     free(text);
 }
 

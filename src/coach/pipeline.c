@@ -5,7 +5,10 @@
  * of the call: context (the conversation so far, answers with their
  * saved citations), rewrite (the standalone
  * question), retrieve (the passages and the library's evidence), route
- * (the question's class, decided by that evidence), save the question
+ * (the question's class, decided by that evidence; in a conversation, a
+ * question its own words send to clarification, or answer with little of
+ * its own, is routed again with the conversation's subject:
+ * ask_route_conversation), save the question
  * (and send meta), answer (a fixed text; or generate and verify the
  * model's answer, or compose and verify the extractive one), deliver
  * (citations and the rest of the stream), save the answer, and the
@@ -80,6 +83,8 @@ struct ask {
     char *composed;            /* the extractive answer before verification */
     char *focus;               /* a rewritten follow-up's own words, or NULL */
     char *previous;            /* a rewritten follow-up's previous question, standalone; or NULL */
+    char *subject;             /* a question the rules left as asked: the previous question,
+                                * standalone, when its answer cited the library; or NULL */
     const char *prev_cites;    /* the previous answer's saved citations (in the arena, or the
                                 * caller's); NULL when there is no previous answer */
     const char *prev_answer;   /* the previous answer's text (a turn's); NULL when there is none
@@ -170,13 +175,25 @@ static bool gen_cancelled(void *ctx)
     return a->client_gone;
 }
 
+/* Keeps prev (malloc'd; taken) as a->subject when the last answer cited
+ * the library, so that the question is about a subject the library covers
+ * (ask_route_conversation); frees it otherwise. */
+static void keep_subject(struct ask *a, char *prev)
+{
+    if (prev != NULL && a->prev_answer != NULL && a->prev_cites != NULL
+        && strcmp(a->prev_cites, "[]") != 0)
+        a->subject = prev;
+    else
+        free(prev);
+}
+
 /* The standalone question: earlier questions fold into follow-ups (by
  * rules), and the current one is rewritten by the model when one is
  * usable and answers usably (rewrite.h; one that says the question is
  * not a follow-up leaves it as asked), else by rules.  Sets
- * a->after_clarify when the last answer asked to clarify, and a->focus to
- * the follow-up's own words when it was rewritten.  Returns a malloc'd
- * string. */
+ * a->after_clarify when the last answer asked to clarify, a->focus to
+ * the follow-up's own words when it was rewritten, and a->subject when
+ * the rules left it as asked (keep_subject).  Returns a malloc'd string. */
 static char *standalone_question(struct ask *a, const struct msg_turn *turns, size_t n)
 {
     char *prev = NULL, *out = NULL;
@@ -204,15 +221,20 @@ static char *standalone_question(struct ask *a, const struct msg_turn *turns, si
     }
     a->after_clarify = clarified;
     if (prev == NULL || !(clarified || rewrite_is_followup(a->rq->question))) {
-        free(prev);
+        keep_subject(a, prev);
         return xstrdup(a->rq->question);
     }
     if (llm_configured(a->cfg) && !llm_breaker_open(a->cfg))
         out = rewrite_model(a->cfg, prev, a->rq->question, &follows);
-    if (out != NULL && follows)
+    if (out != NULL && follows) {
         a->focus = xstrdup(a->rq->question);
-    else if (out == NULL)
+    } else if (out == NULL) {
         out = rewrite_rules(prev, a->rq->question, &a->focus);
+        if (a->focus == NULL) { /* left as asked by the rules, not by the model */
+            keep_subject(a, prev);
+            return out;
+        }
+    }
     if (a->focus != NULL) /* rewritten: the previous question's passages are its prior */
         a->previous = prev;
     else
@@ -420,6 +442,32 @@ static void ask_route(struct ask *a)
         a->llm_wanted = false;
         a->notice = NOTICE_UNAVAILABLE;
     }
+}
+
+/* Step 4 in a conversation: a question the rules left as asked
+ * (a->subject), which its own words send to clarification, or answer
+ * with little of its own, is asked again with the conversation's subject
+ * (rewrite_takes_subject, rewrite_carry), retrieved as a follow-up and
+ * routed again; one its own words refuse stays refused
+ * (docs/performance.md, follow27). */
+static enum coach_status ask_route_conversation(struct ask *a)
+{
+    enum coach_status st;
+
+    ask_route(a);
+    if (a->subject == NULL || a->cls.safety
+        || !rewrite_takes_subject(a->rq->question, a->cls.route == COACH_CLARIFY,
+                                  a->cls.route == COACH_REFUSE))
+        return COACH_OK;
+    free(a->out->standalone);
+    a->out->standalone = rewrite_carry(a->subject, a->rq->question, &a->focus);
+    a->previous = a->subject; /* its prior, as a rewritten follow-up's */
+    a->subject = NULL;
+    search_result_free(&a->sr);
+    st = ask_retrieve(a);
+    if (st == COACH_OK)
+        ask_route(a);
+    return st;
 }
 
 /* How long the question's answer may take before readers call it
@@ -851,6 +899,7 @@ static void ask_release(struct ask *a, enum coach_status st)
     free(a->composed);
     free(a->focus);
     free(a->previous);
+    free(a->subject);
     search_result_free(&a->sr);
     json_object_put(a->cites);
     json_object_put(a->clar);
@@ -887,11 +936,10 @@ enum coach_status coach_ask(struct db *db, const struct config *cfg, const struc
         ask_rewrite(&a);
         st = ask_retrieve(&a);
     }
-    if (st == COACH_OK) {
-        ask_route(&a);
-        if (!ask_saves_with_model(&a))
-            st = ask_save_question(&a); /* ask_generate will not claim it again */
-    }
+    if (st == COACH_OK)
+        st = ask_route_conversation(&a);
+    if (st == COACH_OK && !ask_saves_with_model(&a))
+        st = ask_save_question(&a); /* ask_generate will not claim it again */
     if (st == COACH_OK)
         st = ask_answer(&a);
     if (st == COACH_OK)

@@ -315,26 +315,15 @@ static void carried_words(const char *previous, const char *text, struct buf *ou
     }
 }
 
-char *rewrite_rules(const char *previous, const char *followup, char **focus)
+/* The follow-up f (n bytes, trimmed; ws its words) rewritten: its pronoun
+ * standing for the earlier subject, the earlier distinctive words it
+ * lacks carried (rewrite_rules, after its standalone test). */
+static char *resolve(const char *previous, const char *f, size_t n, const struct words *ws,
+                     char **focus)
 {
-    struct words *ws = &(struct words){0};
     struct buf resolved = BUF_INIT, carried = BUF_INIT, out = BUF_INIT;
-    const char *f = followup;
-    size_t n, at, sstart = 0, slen = 0;
+    size_t at = pronoun_at(ws), sstart = 0, slen = 0;
 
-    if (focus != NULL)
-        *focus = NULL;
-    while (isspace((unsigned char)*f))
-        f++;
-    n = strlen(f);
-    while (n > 0 && isspace((unsigned char)f[n - 1]))
-        n--;
-    words_split(f, ws);
-    at = pronoun_at(ws);
-    if (opening_length(f) == 0 && at == ws->n && !has_determiner(ws) && words_distinctive(ws) >= 2
-        && !is_ellipsis(ws) && rewrite_ordinal(f) == 0)
-        return xstrndup(f, n); /* already standalone */
-    /* The follow-up with its pronoun standing for the earlier subject. */
     if (at < ws->n && ws->start[at] < n
         && (agreeing_span(previous, ws->w[at], &sstart, &slen)
             || subject_span(previous, &sstart, &slen))) {
@@ -353,6 +342,50 @@ char *rewrite_rules(const char *previous, const char *followup, char **focus)
     buf_free(&resolved);
     buf_free(&carried);
     return buf_steal(&out);
+}
+
+/* followup with its surrounding blanks cut: *f its start, the length. */
+static size_t trimmed(const char *followup, const char **f)
+{
+    size_t n;
+
+    *f = followup;
+    while (isspace((unsigned char)**f))
+        (*f)++;
+    n = strlen(*f);
+    while (n > 0 && isspace((unsigned char)(*f)[n - 1]))
+        n--;
+    return n;
+}
+
+char *rewrite_rules(const char *previous, const char *followup, char **focus)
+{
+    struct words *ws = &(struct words){0};
+    const char *f;
+    size_t n = trimmed(followup, &f);
+
+    if (focus != NULL)
+        *focus = NULL;
+    words_split(f, ws);
+    if (opening_length(f) == 0 && pronoun_at(ws) == ws->n && !has_determiner(ws)
+        && words_distinctive(ws) >= 2 && !is_ellipsis(ws) && rewrite_ordinal(f) == 0)
+        return xstrndup(f, n); /* already standalone */
+    return resolve(previous, f, n, ws, focus);
+}
+
+bool rewrite_takes_subject(const char *followup, bool clarified, bool refused)
+{
+    return !refused && (clarified || rewrite_own_distinctive(followup) <= REWRITE_SUBJECT_MAX_OWN);
+}
+
+char *rewrite_carry(const char *previous, const char *followup, char **focus)
+{
+    struct words *ws = &(struct words){0};
+    const char *f;
+    size_t n = trimmed(followup, &f);
+
+    words_split(f, ws);
+    return resolve(previous, f, n, ws, focus);
 }
 
 /* Ordinal words, first to tenth; "last" is REWRITE_LAST. */

@@ -97,7 +97,8 @@ struct search_hit;
 #define REWRITE_PRIOR_MAX_OWN 2    /* the prior applies up to this many own distinctive words */
 #define REWRITE_PRIOR_CHAPTER 1.25 /* rewrite_prior's multipliers */
 #define REWRITE_PRIOR_PAGE 1.25
-#define REWRITE_PRIOR_NEAR 1 /* pages */
+#define REWRITE_PRIOR_NEAR 1      /* pages */
+#define REWRITE_SUBJECT_MAX_OWN 4 /* rewrite_takes_subject: an answered question's own words */
 
 /* Returns how many distinctive words followup has of its own (after a
  * follow-up opening): more than REWRITE_PRIOR_MAX_OWN, and the follow-up
@@ -133,6 +134,29 @@ bool rewrite_is_followup(const char *question) __attribute__((nonnull));
 char *rewrite_rules(const char *previous, const char *followup, char **focus)
     __attribute__((nonnull(1, 2), warn_unused_result));
 
+/* Returns followup rewritten by rules as rewrite_rules does, but never
+ * left alone as standalone: its pronoun resolved and the previous
+ * question's distinctive words it lacks carried; *focus (when focus is
+ * not NULL) receives the follow-up as resolved.  For a question that
+ * rewrite_takes_subject gives the conversation's subject. */
+char *rewrite_carry(const char *previous, const char *followup, char **focus)
+    __attribute__((nonnull(1, 2), warn_unused_result));
+/* Whether a question that the rules left as asked (not a follow-up by
+ * its own words), in a conversation whose last answer cited the library,
+ * is asked again with the conversation's subject (rewrite_carry) and
+ * routed again, given how its own words were routed: yes when they were
+ * sent to clarification (too broad on its own words: "what mistakes do
+ * teams usually make" after "we just unpacked our first standard into
+ * targets" -- the conversation names the subject), and when they were
+ * answered but followup has at most REWRITE_SUBJECT_MAX_OWN distinctive
+ * words of its own ("how often do kids change groups" after "building a
+ * schedule with staggered win time": too little of its own to say which
+ * groups); never when they were refused: a question that leaves the
+ * library's field on its own words ("can you recommend a dentist") stays
+ * refused, whatever the conversation was about (src/coach/pipeline.c,
+ * ask_route_conversation; docs/performance.md, follow27). */
+bool rewrite_takes_subject(const char *followup, bool clarified, bool refused)
+    __attribute__((nonnull));
 /* Parses the model's rewrite (n bytes of text) strictly, as described
  * above; true and *question (malloc'd, the caller frees it) and
  * *is_followup set when it is exactly that object, else false and both

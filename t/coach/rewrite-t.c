@@ -157,11 +157,54 @@ static void test_agreement(void)
     free(f);
 }
 
+/* A question left as asked in a conversation about a covered subject
+ * (docs/performance.md, "follow27"): its own words' route decides whether
+ * it takes the conversation's subject, and rewrite_carry gives it. */
+static void test_subject(void)
+{
+    char *s, *f;
+
+    ok(rewrite_takes_subject("what mistakes do teams usually make", true, false),
+       "sent to clarification on its own words: asked with the conversation's subject");
+    ok(!rewrite_takes_subject("ok and what about my mortgage?", false, true),
+       "refused on its own words: stays refused, whatever the conversation");
+    ok(!rewrite_takes_subject("can you recommend a dentist", false, true),
+       "... without a follow-up's opening too");
+    ok(!rewrite_takes_subject("how often do we reshuffle the groups", false, true),
+       "... even with few words of its own");
+    ok(rewrite_takes_subject("how often do kids change groups", false, false),
+       "answered on its own words, with little of its own: asked with the subject");
+    ok(!rewrite_takes_subject("how should our fifth grade team write common formative "
+                              "assessments for the fractions unit before winter break",
+                              false, false),
+       "answered on its own words, with more than four distinctive words: left as asked");
+    s = rewrite_rules("we just unpacked our first standard into targets",
+                      "what mistakes do teams usually make", &f);
+    is_string("what mistakes do teams usually make", s,
+              "rewrite_rules leaves the question alone (two words of its own)");
+    ok(f == NULL, "... with no focus");
+    free(s);
+    s = rewrite_carry("we just unpacked our first standard into targets",
+                      "  what mistakes do teams usually make ", &f);
+    is_string("what mistakes do teams usually make (about: unpacked standard targets)", s,
+              "rewrite_carry: the earlier distinctive words carried");
+    is_string("what mistakes do teams usually make", f, "... its focus the question as asked");
+    free(s);
+    free(f);
+    s = rewrite_carry("what is MTSS and how do the tiers fit?", "who runs it?", &f);
+    is_string("who runs MTSS?", f, "rewrite_carry resolves the pronoun as rewrite_rules does");
+    free(s);
+    free(f);
+    s = rewrite_carry("previous question", "and", NULL);
+    ok(strstr(s, "and") == s, "rewrite_carry without a focus pointer (%s)", s);
+    free(s);
+}
+
 int main(void)
 {
     char *s, *f;
 
-    plan(78);
+    plan(90);
     ok(rewrite_is_followup("what about Tier 3?"), "what about ...");
     ok(rewrite_is_followup("  And for middle school?"), "and ...");
     ok(rewrite_is_followup("how often should we do that?"), "a short question pointing back");
@@ -285,6 +328,7 @@ int main(void)
     free(f);
     test_prior();
     test_parse();
+    test_subject();
     s = rewrite_rules("previous", "what about ", NULL);
     ok(strstr(s, "what about") == s, "nothing after the opening: the follow-up whole");
     free(s);

@@ -264,6 +264,18 @@ json=$(stack_cli ask "what about their review every quarter?" --conversation "$c
 is "$(printf '%s' "$json" | pyjson 'print(d["conversation_id"], d["type"], d["mode"])')" \
     "$cli_conv answer extractive" "--conversation continues it (--json)"
 is "$(stack_psql -- -c "SELECT count(*) FROM messages WHERE conversation_id = '$cli_conv'")" 4 "four messages"
+# A second turn with no topic word of its own, in a conversation about a
+# subject the library covers, is answered about that subject, not
+# clarified; one that leaves the library's field on its own words stays
+# refused (src/coach/README.md, "Follow-ups in a conversation").
+out=$(stack_cli ask "How should our team write norms?")
+norms_cli=$(printf '%s\n' "$out" | sed -n 's/^conversation: //p')
+json=$(stack_cli ask "what questions should we be asking" --conversation "$norms_cli" --json)
+is "$(printf '%s' "$json" | pyjson 'print(d["type"], d["grounded"])')" "answer True" \
+    "a second turn too broad on its own words is answered in its conversation"
+json=$(stack_cli ask "can you recommend a dentist" --conversation "$norms_cli" --json)
+is "$(printf '%s' "$json" | pyjson 'print(d["type"])')" refusal \
+    "... one out of the library's field on its own words is refused"
 json=$(stack_cli ask "How do I do PLCs?" --user bob@example.org --json)
 is "$(printf '%s' "$json" | pyjson 'print(d["type"])')" clarification "--user: bob's conversation"
 is "$(stack_psql -- -c "SELECT u.email FROM conversations c JOIN users u ON u.id = c.user_id WHERE c.id = '$(printf '%s' "$json" | pyjson 'print(d["conversation_id"])')'")" \
