@@ -24,8 +24,12 @@
  * t/coach/route-fit.py), and the cut ROUTE_OUT_LOGIT is the lowest one
  * that wrongly refuses at most 1 % of their in-scope questions, half the
  * 2 % promised, raised so that no question of dev, coach or follow-ups
- * the decision before answered or clarified is refused
- * (src/coach/README.md, "Scope", branch scope27).  A too-broad question in the lexicon's
+ * the decision before answered or clarified is refused (branch scope27);
+ * then calibrated on the validation set (eval/holdout/valid-pages.jsonl,
+ * never fitted on) by a rule written down before that set existed: the
+ * lowest cut refusing at most 1 % of its in-scope and follow-up lines,
+ * not lower than the fit data's (src/coach/README.md, "Scope", round 27
+ * and branch scope28).  A too-broad question in the lexicon's
  * words is clarified rather than refused by the decision.  An extra rule, documented as such:
  * three safety topics the product promises to refuse whatever the
  * library holds (legal advice, medical advice, writing one student's 504
@@ -82,7 +86,10 @@
 #define ROUTE_W_WORDS 3.76
 #define ROUTE_W_PERSON 3.08
 #define ROUTE_LEXICON_CAP 4.0
-#define ROUTE_OUT_LOGIT 2.02 /* p >= 0.88; see above */
+/* p >= 0.88.  The validation rule (scope28): 3 of valid-pages.jsonl's 360
+ * lines refused at 2.02 (at most 1 %: 3), any lower cut held at the fit
+ * data's 2.02; src/coach/README.md, "Scope". */
+#define ROUTE_OUT_LOGIT 2.02
 
 /* What the library says about a question (filled from its search). */
 struct route_evidence {
