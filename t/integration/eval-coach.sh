@@ -13,7 +13,9 @@
 # >= 0.75).  A target the coach does not reach yet is gated at the floor
 # the issue's table gives for the coach before issue 12 on held-out
 # questions instead (refusal 0.47, clarification recall 0.47, follow-ups
-# 0.60, key terms 0.35), never at a figure read off a run.  The decisions
+# 0.60, key terms 0.35), never at a figure read off a run.  A target once
+# met is gated at the target from then on: clarification recall since
+# round 26 (0.857 with and without the model stand-in), so it holds.  The decisions
 # (refusals, clarifications) and the verification fail the run below
 # their gates; the answers' figures (follow-ups, key terms), which follow
 # retrieval, are TODO lines naming the figure when below their floors, as
@@ -29,7 +31,7 @@
 REFUSAL=${PLC_EVAL_MIN_REFUSAL:-0.47}
 FALSE_REFUSAL=${PLC_EVAL_MAX_FALSE_REFUSAL:-0.02}
 CPREC=${PLC_EVAL_MIN_CLARIFY_PRECISION:-0.90}
-CREC=${PLC_EVAL_MIN_CLARIFY_RECALL:-0.47}
+CREC=${PLC_EVAL_MIN_CLARIFY_RECALL:-0.85}
 FOLLOWUP=${PLC_EVAL_MIN_FOLLOWUP_PAGE:-0.60}
 VERIFIED=${PLC_EVAL_MIN_VERIFIED:-0.95}
 KEYTERMS_FLOOR=0.35
