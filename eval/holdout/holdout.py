@@ -613,21 +613,9 @@ def cmd_check(root):
         c.diag("tag %-9s %3d in scope" % (t, sum(1 for q in ins if t in q.get("tags", []))))
     overlap_diag(c, "in-scope question vs its page(s)", ins, allbooks)
     check_set(c, root, books, allbooks, rows)
-    check_train(c, root, books, allbooks, rows + load_lines(os.path.join(root, "check.jsonl"), []))
-    check_valid(c, root, books, allbooks, others_of(root, OTHER_FILES))
-    return 1 if c.failed else 0
-
-
-def cmd_check_train(root):
-    """The training files alone, against tune, held-out and the check set
-    (whose own checks are `check`'s)."""
-    c = Checker()
-    books, _, allbooks = library(root)
-    others = []
-    for name in ("tune.jsonl", "heldout.jsonl", "check.jsonl"):
-        others += load_lines(os.path.join(root, name), [])
-    if not check_train(c, root, books, allbooks, others):
-        c.result(False, "training set: %s or %s is in %s" % (TRAIN_FILES + (root,)))
+    check_questions(c, root, TRAIN, books, allbooks,
+                    rows + load_lines(os.path.join(root, "check.jsonl"), []))
+    check_questions(c, root, VALID, books, allbooks, others_of(root, OTHER_FILES))
     return 1 if c.failed else 0
 
 
@@ -674,12 +662,40 @@ CHECK_MIN = {"in_scope": 90, "follow_up": 30, "broad": 30, "out_of_scope": 40, "
              "oos_areas": 12, "acronym_share": 0.25, "typo_share": 0.10}
 
 
-def check_draw(books):
-    """The seeded draw of the check set's pages: [(title, label)] in order."""
+def seeded_draw(books, seed):
+    """The seeded draw of pages (the check set's rule, also the training and
+    validation sets'): every page of BOOKS with at least CHECK_MIN_WORDS
+    words, ranked by SHA-256(SEED ":" title ":" label); [(title, label)]."""
     pages = [(b.title, l) for b in books.values() for i, l in enumerate(b.labels)
              if len(b.text(i).split()) >= CHECK_MIN_WORDS]
     return sorted(pages, key=lambda t: hashlib.sha256(
-        ("%s:%s:%s" % (CHECK_SEED, t[0], t[1])).encode()).hexdigest())
+        ("%s:%s:%s" % (seed, t[0], t[1])).encode()).hexdigest())
+
+
+def uncovered_chapters(books, rows):
+    """The numbered chapters of BOOKS none of whose pages an expected entry
+    of ROWS lists, as messages."""
+    asked = {(e.get("book"), l) for q in rows for e in q.get("expected", [])
+             for l in e.get("pages", [])}
+    uncovered = []
+    for b in books.values():
+        for number, title, first, last in b.chapter_rows():
+            span = b.labels[b.page_index(first):b.page_index(last) + 1]
+            if number != "-" and not any((b.title, l) in asked for l in span):
+                uncovered.append("%s: chapter %s (%s)" % (b.title, number, title))
+    return uncovered
+
+
+def book_diags(c, what, books, ins, fus):
+    """WHAT's in-scope lines INS and follow-ups FUS per book (by their first
+    expected entry) and its in-scope lines per tag, as diagnostics."""
+    for title in sorted(books):
+        c.diag("%s: book %-40s %3d in scope, %2d follow-ups" % (what, title, sum(
+            1 for q in ins if q["expected"][0]["book"] == title), sum(
+            1 for q in fus if q["expected"][0]["book"] == title)))
+    for t in sorted(TAGS):
+        c.diag("%s: tag %-9s %3d in scope" % (what, t, sum(
+            1 for q in ins if t in q.get("tags", []))))
 
 
 def normalised(text):
@@ -688,9 +704,10 @@ def normalised(text):
 
 
 def duplicates(check_rows, other_rows):
-    """The lines of check_rows (the check set's, or the training set's)
-    whose question (or, for a follow-up, whose pair of turns) repeats a line
-    of other_rows (tune and held-out, and the check set): the same letters
+    """The lines of check_rows (the check set's, the training set's or the
+    validation set's) whose question (or, for a follow-up, whose pair of
+    turns) repeats a line of other_rows (tune and held-out, the check set,
+    the training set): the same letters
     and digits, or the same set of content words (at least two).  Returns
     check_rows' ids only, so that the other files' text is never printed."""
     seen_text, seen_words = set(), set()
@@ -740,16 +757,10 @@ def check_set(c, root, books, allbooks, others):
     c.result(len(areas) >= CHECK_MIN["oos_areas"], "check set: out of scope: %d areas (at least "
              "%d)" % (len(areas), CHECK_MIN["oos_areas"]))
     ins = by["in_scope"]
-    if ins:
-        acr = sum(1 for q in ins if "acronym" in q.get("tags", [])) / len(ins)
-        typo = sum(1 for q in ins if {"typo", "runon"} & set(q.get("tags", []))) / len(ins)
-        c.result(acr >= CHECK_MIN["acronym_share"], "check set: in scope: %.0f %% use acronyms "
-                 "(at least %.0f %%)" % (100 * acr, 100 * CHECK_MIN["acronym_share"]))
-        c.result(typo >= CHECK_MIN["typo_share"], "check set: in scope: %.0f %% with typos or "
-                 "run-ons (at least %.0f %%)" % (100 * typo, 100 * CHECK_MIN["typo_share"]))
+    shares(c, "check set", ins, CHECK_MIN)
     # Pages first, questions second: the in-scope and follow-up lines ask
     # about the drawn pages, in the drawn order.
-    order = check_draw(books)
+    order = seeded_draw(books, CHECK_SEED)
     n_in, n_fu = CHECK_MIN["in_scope"], CHECK_MIN["follow_up"]
     want = [order[k % len(order)] for k in range(n_in + n_fu)] if order else []
     got = [(q["expected"][0]["book"], q["expected"][0]["pages"][0])
@@ -758,179 +769,215 @@ def check_set(c, root, books, allbooks, others):
              len(ins) == n_in and len(by["follow_up"]) == n_fu,
              "check set: the in-scope and follow-up pages are the seeded draw (seed %s)"
              % CHECK_SEED)
-    uncovered = []
-    asked = {(e.get("book"), l) for q in ins + by["follow_up"] for e in q.get("expected", [])
-             for l in e.get("pages", [])}
-    for b in books.values():
-        for number, title, first, last in b.chapter_rows():
-            span = b.labels[b.page_index(first):b.page_index(last) + 1]
-            if number != "-" and not any((b.title, l) in asked for l in span):
-                uncovered.append("%s: chapter %s (%s)" % (b.title, number, title))
+    uncovered = uncovered_chapters(books, ins + by["follow_up"])
     c.result(not uncovered, "check set: every numbered chapter of every book has a question",
              uncovered)
     for k in CATEGORIES:
         c.diag("check set %-13s %4d" % (k, len(by[k])))
-    for title in sorted(books):
-        c.diag("check set: book %-40s %3d in scope, %2d follow-ups" % (title, sum(
-            1 for q in ins if q["expected"][0]["book"] == title), sum(
-            1 for q in by["follow_up"] if q["expected"][0]["book"] == title)))
-    for t in sorted(TAGS):
-        c.diag("check set: tag %-9s %3d in scope" % (t, sum(1 for q in ins if t in q.get("tags", []))))
+    book_diags(c, "check set", books, ins, by["follow_up"])
     overlap_diag(c, "check set, in-scope question vs its page(s)", ins, allbooks)
 
 
-# ---- The training set (train-pages.jsonl, train-scope.jsonl) ---------------------
-# Written in round 27 to be FIT on (eval/holdout/README.md, "The training set
-# (round 27)").  train-pages.jsonl (ids t0001..t0499) holds the answerable
-# lines: its pages were drawn first, by the check set's page rule with
-# TRAIN_SEED, the in-scope lines taking draws 0.. in order (wrapping round, so
-# every page of the draw is asked about) and the follow-ups the draws after
-# them.  train-scope.jsonl (ids t0501..) holds the out-of-scope, near-miss and
-# broad lines.  Both are checked when present.
+# ---- The training and validation sets ------------------------------------------
+# Two sets written in round 27, each a file of answerable lines (PAGES) and a
+# file of out-of-scope, near-miss and broad lines (SCOPE), both checked when
+# present, against every other question file, by one routine (check_questions)
+# driven by a table per set (TRAIN, VALID below).  PAGES's pages were drawn
+# first, by the check set's page rule (seeded_draw) with the set's seed: the
+# in-scope lines take draws 0.. in order (wrapping round, so every page of
+# the draw is asked about) and the follow-ups the draws after them.
+#
+# The training set (train-pages.jsonl, train-scope.jsonl) is FIT on
+# (eval/holdout/README.md, "The training set (round 27)"): ids t0001..t0499
+# and t0501..  train-pages.jsonl is written in blocks, each by one writer,
+# each continuing the draw where the blocks before it stopped: block 1
+# (data27a) the in-scope lines t0001..t0170 and follow-ups t0171..t0230,
+# draws 0..229; block 2 (data27c) t0231..t0430 and t0431..t0490, draws
+# 230..489.  Each block holds its own minimum counts and shares; "starter"
+# is how many of its in-scope lines list a starter page second
+# (eval/holdout/README.md).
 TRAIN_SEED = "plccoach-train-2026"
 TRAIN_FILES = ("train-pages.jsonl", "train-scope.jsonl")
 TRAIN_MIN = {"in_scope": 370, "follow_up": 120, "acronym_share": 0.25, "typo_share": 0.15}
-# The file is written in blocks, each by one writer, each continuing the
-# draw where the blocks before it stopped: block 1 (data27a) the in-scope
-# lines t0001..t0170 and follow-ups t0171..t0230, draws 0..229; block 2
-# (data27c) t0231..t0430 and t0431..t0490, draws 230..489.  Each block
-# holds its own minimum counts and shares; "starter" is how many of its
-# in-scope lines list a starter page second (eval/holdout/README.md).
 TRAIN_BLOCKS = (
     {"ids": (1, 230), "in_scope": 170, "follow_up": 60, "acronym_share": 0.25,
      "typo_share": 0.15, "starter": 0},
     {"ids": (231, 499), "in_scope": 200, "follow_up": 60, "acronym_share": 0.25,
      "typo_share": 0.15, "starter": 20},
 )
+# The validation set (valid-pages.jsonl, valid-scope.jsonl) is VALIDATED on,
+# never fit on (eval/holdout/README.md, "The validation set (round 27)"):
+# ids v0001..v0499 (data27d, one block, with VALID_MIN's counts, shares,
+# starter lines and question lengths) and v0501..v0999 (data27e, with
+# VALID_MIN's counts of out-of-scope, near-miss and broad lines and areas).
+VALID_SEED = "plccoach-valid-2026"
+VALID_FILES = ("valid-pages.jsonl", "valid-scope.jsonl")
+VALID_IDS = {"valid-pages.jsonl": (1, 499), "valid-scope.jsonl": (501, 999)}
+VALID_MIN = {"in_scope": 300, "follow_up": 60, "acronym_share": 0.25, "typo_share": 0.15,
+             "starter": 30, "words": (3, 45),
+             "out_of_scope": 150, "oos_areas": 45, "near_miss": 80, "nm_areas": 20, "broad": 70}
+OTHER_FILES = ("tune.jsonl", "heldout.jsonl", "check.jsonl") + TRAIN_FILES
+
+# A set's table: its name in messages (what), its files (pages file first),
+# id prefix and id ranges per file, seed, the question files it is checked
+# against (others, each required by check-train, as many as are there for
+# check-valid; named in messages as others_and / others_or), the blocks
+# of its pages file (each with the block's minimum counts; named blocks are
+# reported by name, with the whole file's minimum counts in least), and
+# what it asks of question lengths (words) and of its scope file (scope).
+TRAIN = {"what": "training set", "files": TRAIN_FILES, "prefix": "t",
+         "ids": {"train-pages.jsonl": (1, 499), "train-scope.jsonl": (501, 9999)},
+         "seed": TRAIN_SEED, "others": ("tune.jsonl", "heldout.jsonl", "check.jsonl"),
+         "others_required": True,
+         "others_and": "tune, held-out and the check set",
+         "others_or": "tune, held-out or the check set",
+         "blocks": TRAIN_BLOCKS, "named_blocks": True, "least": TRAIN_MIN,
+         "words": None, "scope": None}
+VALID = {"what": "validation set", "files": VALID_FILES, "prefix": "v", "ids": VALID_IDS,
+         "seed": VALID_SEED, "others": OTHER_FILES, "others_required": False,
+         "others_and": "tune, held-out, the check set and the training set",
+         "others_or": "tune, held-out, the check set or the training set",
+         "blocks": (dict(VALID_MIN, ids=VALID_IDS["valid-pages.jsonl"]),),
+         "named_blocks": False, "least": None, "words": VALID_MIN["words"],
+         "scope": VALID_MIN}
 
 
-def train_draw(books):
-    """The seeded draw of the training set's pages: [(title, label)] in
-    order, the check set's page rule (CHECK_MIN_WORDS) with TRAIN_SEED."""
-    pages = [(b.title, l) for b in books.values() for i, l in enumerate(b.labels)
-             if len(b.text(i).split()) >= CHECK_MIN_WORDS]
-    return sorted(pages, key=lambda t: hashlib.sha256(
-        ("%s:%s:%s" % (TRAIN_SEED, t[0], t[1])).encode()).hexdigest())
-
-
-def id_number(q):
-    m = re.match(r"^t([0-9]{4})$", str(q.get("id", "")))
+def id_number(q, prefix):
+    """The number of Q's id PREFIX0001.. (an int), or None."""
+    m = re.match(r"^%s([0-9]{4})$" % prefix, str(q.get("id", "")))
     return int(m.group(1)) if m else None
 
 
-def check_train(c, root, books, allbooks, others):
-    """The training files' checks: shape, ids unique across every question
-    file, pages and key terms, the seeded draw of train-pages.jsonl, its
-    counts and shares, and no question repeating tune, held-out or the check
-    set (ids printed, never the other files' text).  A missing file is
-    skipped with a diagnostic; returns the number of files checked."""
+def load_set(c, root, s):
+    """The files of set S in ROOT that are there, {name: rows}, each checked
+    for shape and id range (a missing file is a diagnostic)."""
     files = {}
-    for name in TRAIN_FILES:
+    for name in s["files"]:
         path = os.path.join(root, name)
         if not os.path.exists(path):
-            c.diag("training set: %s is not there (not checked)" % name)
+            c.diag("%s: %s is not there (not checked)" % (s["what"], name))
             continue
         problems = []
         rows = load_lines(path, problems)
         for q in rows:
-            problems.extend(line_problems(q, "t"))
-        lo, hi = (1, 499) if name == "train-pages.jsonl" else (501, 9999)
-        problems.extend("%s: ids of %s are t%04d..t%04d" % (q.get("id", "?"), name, lo, hi)
-                        for q in rows if id_number(q) is not None
-                        and not lo <= id_number(q) <= hi)
-        c.result(not problems, "training set: %s: every line is well formed (%d lines)"
-                 % (name, len(rows)), problems)
+            problems.extend(line_problems(q, s["prefix"]))
+        lo, hi = s["ids"][name]
+        p = s["prefix"]
+        problems.extend("%s: ids of %s are %s%04d..%s%04d" % (q.get("id", "?"), name, p, lo, p, hi)
+                        for q in rows if id_number(q, p) is not None
+                        and not lo <= id_number(q, p) <= hi)
+        c.result(not problems, "%s: %s: every line is well formed (%d lines)"
+                 % (s["what"], name, len(rows)), problems)
         files[name] = rows
+    return files
+
+
+def check_questions(c, root, s, books, allbooks, others):
+    """Set S's checks (TRAIN or VALID): shape, ids unique across every
+    question file, pages and key terms, no question repeating one of OTHERS
+    (ids printed, never the other files' text) nor one of its own; then its
+    pages file (check_pages_file) and scope file (check_scope_file).  A
+    missing file is skipped with a diagnostic; returns the number of files
+    checked."""
+    what = s["what"]
+    files = load_set(c, root, s)
     if not files:
         return 0
-    rows = [q for name in TRAIN_FILES for q in files.get(name, [])]
+    rows = [q for name in s["files"] for q in files.get(name, [])]
     ids = [q.get("id") for q in rows]
     other_ids = {q.get("id") for q in others}
     dup = sorted({i for i in ids if ids.count(i) > 1 or i in other_ids}, key=str)
-    c.result(not dup, "training set: no id repeats, within it or with tune, held-out and the "
-             "check set", ["repeated: " + ", ".join(map(str, dup))] if dup else ())
-    missing, absent = pages_and_terms(rows, books, allbooks, "t")
-    c.result(not missing, "training set: every expected book title and page label exists",
-             missing)
-    c.result(not absent, "training set: every key term is on an expected page", absent)
+    c.result(not dup, "%s: no id repeats, within it or with %s" % (what, s["others_and"]),
+             ["repeated: " + ", ".join(map(str, dup))] if dup else ())
+    missing, absent = pages_and_terms(rows, books, allbooks, s["prefix"])
+    c.result(not missing, "%s: every expected book title and page label exists" % what, missing)
+    c.result(not absent, "%s: every key term is on an expected page" % what, absent)
     again = duplicates(rows, others)
-    c.result(not again, "training set: no question repeats one of tune, held-out or the check set",
-             ["%s repeats a question of tune, held-out or the check set" % i for i in again])
+    c.result(not again, "%s: no question repeats one of %s" % (what, s["others_or"]),
+             ["%s repeats a question of %s" % (i, s["others_or"]) for i in again])
     seen, twice = {}, []
     for q in rows:
         key = normalised(" / ".join(list(q.get("context") or []) + [q.get("question") or ""]))
         if key in seen:
             twice.append("%s asks %s's question again" % (q.get("id"), seen[key]))
         seen.setdefault(key, q.get("id"))
-    c.result(not twice, "training set: no question is asked twice within it", twice)
-    if "train-pages.jsonl" in files:
-        check_train_pages(c, files["train-pages.jsonl"], books, allbooks)
+    c.result(not twice, "%s: no question is asked twice within it" % what, twice)
+    pages, scope = s["files"]
+    if pages in files:
+        check_pages_file(c, s, files[pages], books, allbooks)
+    if scope in files and s["scope"]:
+        check_scope_file(c, s, files[scope])
     by = {}
     for q in rows:
         by[q.get("category")] = by.get(q.get("category"), 0) + 1
     for k in CATEGORIES:
-        c.diag("training set %-13s %4d" % (k, by.get(k, 0)))
+        c.diag("%s %-13s %4d" % (what, k, by.get(k, 0)))
     return len(files)
 
 
-def check_train_pages(c, rows, books, allbooks):
-    """train-pages.jsonl: answerable lines only; then each block of
-    TRAIN_BLOCKS (its counts and shares, its draw continuing the blocks
-    before it, every drawn page asked about) and the whole file (its counts
-    and shares, every chapter asked about)."""
-    wrong = ["%s: %s belongs in train-scope.jsonl" % (q.get("id"), q.get("category"))
+def question_words(q):
+    return len(str(q.get("question", "")).split())
+
+
+def check_pages_file(c, s, rows, books, allbooks):
+    """Set S's pages file: answerable lines only, each question (a
+    follow-up's second turn) S["words"] words long when S asks it; then each
+    block of S (check_block(), the draw continuing the blocks before it;
+    named blocks with every line in one and the whole file's counts and
+    shares S["least"] after them); every numbered chapter asked about."""
+    what, (name, scope) = s["what"], s["files"]
+    wrong = ["%s: %s belongs in %s" % (q.get("id"), q.get("category"), scope)
              for q in rows if q.get("category") not in ("in_scope", "follow_up")]
-    c.result(not wrong, "training set: train-pages.jsonl holds in-scope and follow-up lines only",
-             wrong)
-    order = train_draw(books)
-    outside = [q.get("id", "?") for q in rows if block_of(q) is None]
-    c.result(not outside, "training set: every line of train-pages.jsonl is in a block (%s)"
-             % ", ".join("t%04d..t%04d" % b["ids"] for b in TRAIN_BLOCKS),
-             ["%s is in no block" % i for i in outside])
-    start = 0
-    for n, b in enumerate(TRAIN_BLOCKS, 1):
-        mine = [q for q in rows if block_of(q) is b]
-        name = "block %d (t%04d..t%04d, draws %d..)" % ((n,) + b["ids"] + (start,))
-        check_train_block(c, books, allbooks, name, mine, b, order, start)
-        start += len(mine)
+    c.result(not wrong, "%s: %s holds in-scope and follow-up lines only" % (what, name), wrong)
+    if s["words"]:
+        lo, hi = s["words"]
+        long_short = ["%s: %d words" % (q.get("id"), question_words(q))
+                      for q in rows if not lo <= question_words(q) <= hi]
+        c.result(not long_short, "%s: %s: every question is %d to %d words long"
+                 % (what, name, lo, hi), long_short)
+    order = seeded_draw(books, s["seed"])
     ins = [q for q in rows if q.get("category") == "in_scope"]
     fus = [q for q in rows if q.get("category") == "follow_up"]
-    train_counts(c, "training set", ins, fus, TRAIN_MIN)
-    asked = {(e.get("book"), l) for q in ins + fus for e in q.get("expected", [])
-             for l in e.get("pages", [])}
-    uncovered = []
-    for b in books.values():
-        for number, title, first, last in b.chapter_rows():
-            span = b.labels[b.page_index(first):b.page_index(last) + 1]
-            if number != "-" and not any((b.title, l) in asked for l in span):
-                uncovered.append("%s: chapter %s (%s)" % (b.title, number, title))
-    c.result(not uncovered, "training set: every numbered chapter of every book has a question",
+    if s["named_blocks"]:
+        outside = [q.get("id", "?") for q in rows if block_of(q, s) is None]
+        c.result(not outside, "%s: every line of %s is in a block (%s)" % (what, name, ", ".join(
+            "%s%04d..%s%04d" % (s["prefix"], b["ids"][0], s["prefix"], b["ids"][1])
+            for b in s["blocks"])), ["%s is in no block" % i for i in outside])
+        start = 0
+        for n, b in enumerate(s["blocks"], 1):
+            mine = [q for q in rows if block_of(q, s) is b]
+            label = "block %d (%s%04d..%s%04d, draws %d..)" % (
+                n, s["prefix"], b["ids"][0], s["prefix"], b["ids"][1], start)
+            check_block(c, s, books, allbooks, label, mine, b, order, start)
+            start += len(mine)
+        train_counts(c, what, ins, fus, s["least"])
+        whole = what
+    else:
+        check_block(c, s, books, allbooks, None, rows, s["blocks"][0], order, 0)
+        whole = "%s: %s" % (what, name)
+    uncovered = uncovered_chapters(books, ins + fus)
+    c.result(not uncovered, "%s: every numbered chapter of every book has a question" % whole,
              uncovered)
-    for title in sorted(books):
-        c.diag("training set: book %-40s %3d in scope, %2d follow-ups" % (title, sum(
-            1 for q in ins if q["expected"][0]["book"] == title), sum(
-            1 for q in fus if q["expected"][0]["book"] == title)))
-    for t in sorted(TAGS):
-        c.diag("training set: tag %-9s %3d in scope" % (t, sum(1 for q in ins if t in q.get("tags", []))))
+    book_diags(c, what, books, ins, fus)
     for d in sorted(DOMAINS):
-        c.diag("training set: domain %-16s %3d in scope" % (d, sum(
+        c.diag("%s: domain %-16s %3d in scope" % (what, d, sum(
             1 for q in ins if d in q.get("domains", []))))
-    overlap_diag(c, "training set, in-scope question vs its page(s)", ins, allbooks)
+    words = [question_words(q) for q in ins]
+    if s["words"] and words:
+        c.diag("%s: in-scope questions %d to %d words (mean %.1f)"
+               % (what, min(words), max(words), statistics.mean(words)))
+    overlap_diag(c, "%s, in-scope question vs its page(s)" % what, ins, allbooks)
 
 
-def block_of(q):
-    """The block of TRAIN_BLOCKS whose ids hold Q's, or None."""
-    n = id_number(q)
-    return next((b for b in TRAIN_BLOCKS if n is not None and b["ids"][0] <= n <= b["ids"][1]),
+def block_of(q, s):
+    """The block of set S whose ids hold Q's, or None."""
+    n = id_number(q, s["prefix"])
+    return next((b for b in s["blocks"] if n is not None and b["ids"][0] <= n <= b["ids"][1]),
                 None)
 
 
-def train_counts(c, what, ins, fus, least):
-    """The counts and shares of LEAST (in_scope, follow_up, acronym_share,
-    typo_share) for the in-scope lines INS and follow-ups FUS."""
-    for k, got in (("in_scope", ins), ("follow_up", fus)):
-        c.result(len(got) >= least[k], "%s: %s: %d lines (at least %d)"
-                 % (what, k, len(got), least[k]))
+def shares(c, what, ins, least):
+    """The acronym and typo shares of the in-scope lines INS against LEAST."""
     if ins:
         acr = sum(1 for q in ins if "acronym" in q.get("tags", [])) / len(ins)
         typo = sum(1 for q in ins if {"typo", "runon"} & set(q.get("tags", []))) / len(ins)
@@ -940,200 +987,62 @@ def train_counts(c, what, ins, fus, least):
                  "run-ons (at least %.0f %%)" % (what, 100 * typo, 100 * least["typo_share"]))
 
 
-def check_train_block(c, books, allbooks, name, rows, block, order, start):
-    """One block of train-pages.jsonl: its counts and shares, its in-scope
-    lines going round the whole draw, its lines listing a starter page (a
-    book of ALLBOOKS not in BOOKS, after the first expected entry), and
-    its pages the seeded draw from START on (in-scope lines first, then the
-    follow-ups, each in the file's order)."""
-    what = "training set: " + name
+def train_counts(c, what, ins, fus, least):
+    """The counts and shares of LEAST (in_scope, follow_up, acronym_share,
+    typo_share) for the in-scope lines INS and follow-ups FUS."""
+    for k, got in (("in_scope", ins), ("follow_up", fus)):
+        c.result(len(got) >= least[k], "%s: %s: %d lines (at least %d)"
+                 % (what, k, len(got), least[k]))
+    shares(c, what, ins, least)
+
+
+def check_block(c, s, books, allbooks, label, rows, block, order, start):
+    """One block of set S's pages file (LABEL, or None for a set of one
+    unnamed block): its counts and shares, its in-scope lines going round
+    the whole draw ORDER, its lines listing a starter page (a book of
+    ALLBOOKS not in BOOKS, after the first expected entry), and its pages
+    the draw from START on (in-scope lines first, then the follow-ups, each
+    in the file's order); a named block's question/page overlap."""
+    what = "%s: %s" % (s["what"], label or s["files"][0])
     ins = [q for q in rows if q.get("category") == "in_scope"]
     fus = [q for q in rows if q.get("category") == "follow_up"]
     train_counts(c, what, ins, fus, block)
     c.result(len(ins) >= len(order), "%s: the in-scope lines go round the whole draw "
              "(%d lines, %d pages of at least %d words)" % (what, len(ins), len(order),
                                                             CHECK_MIN_WORDS))
-    starter = [q for q in ins if not line_problems(q, "t") and any(
+    starter = [q for q in ins if not line_problems(q, s["prefix"]) and any(
         e["book"] in allbooks and e["book"] not in books for e in q["expected"][1:])]
     c.result(len(starter) >= block["starter"], "%s: %d in-scope lines list a starter page "
              "second (at least %d)" % (what, len(starter), block["starter"]))
     want = [order[(start + k) % len(order)] for k in range(len(ins) + len(fus))] if order else []
     got = [(q["expected"][0]["book"], q["expected"][0]["pages"][0])
-           if not line_problems(q, "t") else None for q in ins + fus]
+           if not line_problems(q, s["prefix"]) else None for q in ins + fus]
     off = [q.get("id", "?") for q, g, w in zip(ins + fus, got, want) if g != w]
-    c.result(order and not off, "training set: the in-scope and follow-up pages are the seeded "
-             "draw (seed %s), %s" % (TRAIN_SEED, name),
+    c.result(order and not off, "%s: the in-scope and follow-up pages are the seeded draw "
+             "(seed %s)%s" % (s["what"], s["seed"], ", " + label if label else ""),
              ["%s is not on its drawn page" % i for i in off])
-    overlap_diag(c, "training set %s, in-scope question vs its page(s)" % name, ins, allbooks)
+    if label:
+        overlap_diag(c, "%s %s, in-scope question vs its page(s)" % (s["what"], label),
+                     ins, allbooks)
 
 
-# ---- The validation set (valid-pages.jsonl, valid-scope.jsonl) -------------------
-# Written in round 27 to VALIDATE on, never to fit on (eval/holdout/README.md,
-# "The validation set (round 27)").  valid-pages.jsonl (ids v0001..v0499, data27d)
-# holds the answerable lines: its pages were drawn first, by the training set's
-# page rule with VALID_SEED, the in-scope lines taking draws 0.. in order
-# (wrapping round) and the follow-ups the draws after them.  valid-scope.jsonl
-# (ids v0501..v0999, data27e) holds the out-of-scope, near-miss and broad lines.
-# Both are checked when present, against every other question file.
-VALID_SEED = "plccoach-valid-2026"
-VALID_FILES = ("valid-pages.jsonl", "valid-scope.jsonl")
-VALID_IDS = {"valid-pages.jsonl": (1, 499), "valid-scope.jsonl": (501, 999)}
-VALID_MIN = {"in_scope": 300, "follow_up": 60, "acronym_share": 0.25, "typo_share": 0.15,
-             "starter": 30, "words": (3, 45),
-             "out_of_scope": 150, "oos_areas": 45, "near_miss": 80, "nm_areas": 20, "broad": 70}
-OTHER_FILES = ("tune.jsonl", "heldout.jsonl", "check.jsonl") + TRAIN_FILES
-
-
-def valid_draw(books):
-    """The seeded draw of the validation set's pages: [(title, label)] in
-    order, the training set's page rule (CHECK_MIN_WORDS) with VALID_SEED."""
-    pages = [(b.title, l) for b in books.values() for i, l in enumerate(b.labels)
-             if len(b.text(i).split()) >= CHECK_MIN_WORDS]
-    return sorted(pages, key=lambda t: hashlib.sha256(
-        ("%s:%s:%s" % (VALID_SEED, t[0], t[1])).encode()).hexdigest())
-
-
-def valid_number(q):
-    m = re.match(r"^v([0-9]{4})$", str(q.get("id", "")))
-    return int(m.group(1)) if m else None
-
-
-def check_valid(c, root, books, allbooks, others):
-    """The validation files' checks: shape, ids unique across every question
-    file, pages and key terms, no question repeating tune, held-out, the
-    check set or the training set (ids printed, never the other files'
-    text) nor one of its own; then valid-pages.jsonl's draw, counts and
-    shares and valid-scope.jsonl's counts.  A missing file is skipped with a
-    diagnostic; returns the number of files checked."""
-    files = {}
-    for name in VALID_FILES:
-        path = os.path.join(root, name)
-        if not os.path.exists(path):
-            c.diag("validation set: %s is not there (not checked)" % name)
-            continue
-        problems = []
-        rows = load_lines(path, problems)
-        for q in rows:
-            problems.extend(line_problems(q, "v"))
-        lo, hi = VALID_IDS[name]
-        problems.extend("%s: ids of %s are v%04d..v%04d" % (q.get("id", "?"), name, lo, hi)
-                        for q in rows if valid_number(q) is not None
-                        and not lo <= valid_number(q) <= hi)
-        c.result(not problems, "validation set: %s: every line is well formed (%d lines)"
-                 % (name, len(rows)), problems)
-        files[name] = rows
-    if not files:
-        return 0
-    rows = [q for name in VALID_FILES for q in files.get(name, [])]
-    ids = [q.get("id") for q in rows]
-    other_ids = {q.get("id") for q in others}
-    dup = sorted({i for i in ids if ids.count(i) > 1 or i in other_ids}, key=str)
-    c.result(not dup, "validation set: no id repeats, within it or with tune, held-out, the "
-             "check set and the training set",
-             ["repeated: " + ", ".join(map(str, dup))] if dup else ())
-    missing, absent = pages_and_terms(rows, books, allbooks, "v")
-    c.result(not missing, "validation set: every expected book title and page label exists",
-             missing)
-    c.result(not absent, "validation set: every key term is on an expected page", absent)
-    again = duplicates(rows, others)
-    c.result(not again, "validation set: no question repeats one of tune, held-out, the check "
-             "set or the training set",
-             ["%s repeats a question of tune, held-out, the check set or the training set" % i
-              for i in again])
-    seen, twice = {}, []
-    for q in rows:
-        key = normalised(" / ".join(list(q.get("context") or []) + [q.get("question") or ""]))
-        if key in seen:
-            twice.append("%s asks %s's question again" % (q.get("id"), seen[key]))
-        seen.setdefault(key, q.get("id"))
-    c.result(not twice, "validation set: no question is asked twice within it", twice)
-    if "valid-pages.jsonl" in files:
-        check_valid_pages(c, files["valid-pages.jsonl"], books, allbooks)
-    if "valid-scope.jsonl" in files:
-        check_valid_scope(c, files["valid-scope.jsonl"])
-    by = {}
-    for q in rows:
-        by[q.get("category")] = by.get(q.get("category"), 0) + 1
-    for k in CATEGORIES:
-        c.diag("validation set %-13s %4d" % (k, by.get(k, 0)))
-    return len(files)
-
-
-def check_valid_pages(c, rows, books, allbooks):
-    """valid-pages.jsonl: answerable lines only, each question (a follow-up's
-    second turn) VALID_MIN["words"] words long; its in-scope then follow-up
-    pages the seeded draw from 0 on, the in-scope lines going round the whole
-    draw; its counts, shares and starter lines (train_counts(), the check of
-    check_train_block()); every numbered chapter asked about."""
-    what = "validation set: valid-pages.jsonl"
-    wrong = ["%s: %s belongs in valid-scope.jsonl" % (q.get("id"), q.get("category"))
-             for q in rows if q.get("category") not in ("in_scope", "follow_up")]
-    c.result(not wrong, "%s holds in-scope and follow-up lines only" % what, wrong)
-    lo, hi = VALID_MIN["words"]
-    long_short = ["%s: %d words" % (q.get("id"), len(str(q.get("question", "")).split()))
-                  for q in rows if not lo <= len(str(q.get("question", "")).split()) <= hi]
-    c.result(not long_short, "%s: every question is %d to %d words long" % (what, lo, hi),
-             long_short)
-    ins = [q for q in rows if q.get("category") == "in_scope"]
-    fus = [q for q in rows if q.get("category") == "follow_up"]
-    train_counts(c, what, ins, fus, VALID_MIN)
-    order = valid_draw(books)
-    c.result(len(ins) >= len(order), "%s: the in-scope lines go round the whole draw "
-             "(%d lines, %d pages of at least %d words)" % (what, len(ins), len(order),
-                                                            CHECK_MIN_WORDS))
-    starter = [q for q in ins if not line_problems(q, "v") and any(
-        e["book"] in allbooks and e["book"] not in books for e in q["expected"][1:])]
-    c.result(len(starter) >= VALID_MIN["starter"], "%s: %d in-scope lines list a starter page "
-             "second (at least %d)" % (what, len(starter), VALID_MIN["starter"]))
-    want = [order[k % len(order)] for k in range(len(ins) + len(fus))] if order else []
-    got = [(q["expected"][0]["book"], q["expected"][0]["pages"][0])
-           if not line_problems(q, "v") else None for q in ins + fus]
-    off = [q.get("id", "?") for q, g, w in zip(ins + fus, got, want) if g != w]
-    c.result(order and not off, "validation set: the in-scope and follow-up pages are the "
-             "seeded draw (seed %s)" % VALID_SEED,
-             ["%s is not on its drawn page" % i for i in off])
-    asked = {(e.get("book"), l) for q in ins + fus for e in q.get("expected", [])
-             for l in e.get("pages", [])}
-    uncovered = []
-    for b in books.values():
-        for number, title, first, last in b.chapter_rows():
-            span = b.labels[b.page_index(first):b.page_index(last) + 1]
-            if number != "-" and not any((b.title, l) in asked for l in span):
-                uncovered.append("%s: chapter %s (%s)" % (b.title, number, title))
-    c.result(not uncovered, "%s: every numbered chapter of every book has a question" % what,
-             uncovered)
-    for title in sorted(books):
-        c.diag("validation set: book %-40s %3d in scope, %2d follow-ups" % (title, sum(
-            1 for q in ins if q["expected"][0]["book"] == title), sum(
-            1 for q in fus if q["expected"][0]["book"] == title)))
-    for t in sorted(TAGS):
-        c.diag("validation set: tag %-9s %3d in scope" % (t, sum(
-            1 for q in ins if t in q.get("tags", []))))
-    for d in sorted(DOMAINS):
-        c.diag("validation set: domain %-16s %3d in scope" % (d, sum(
-            1 for q in ins if d in q.get("domains", []))))
-    words = [len(str(q.get("question", "")).split()) for q in ins]
-    if words:
-        c.diag("validation set: in-scope questions %d to %d words (mean %.1f)"
-               % (min(words), max(words), statistics.mean(words)))
-    overlap_diag(c, "validation set, in-scope question vs its page(s)", ins, allbooks)
-
-
-def check_valid_scope(c, rows):
-    """valid-scope.jsonl: refuse and clarify lines only, and VALID_MIN's
+def check_scope_file(c, s, rows):
+    """Set S's scope file: refuse and clarify lines only, and S["scope"]'s
     counts of out-of-scope, near-miss and broad lines and of their areas."""
-    what = "validation set: valid-scope.jsonl"
-    wrong = ["%s: %s belongs in valid-pages.jsonl" % (q.get("id"), q.get("category"))
+    pages, name = s["files"]
+    what = "%s: %s" % (s["what"], name)
+    least = s["scope"]
+    wrong = ["%s: %s belongs in %s" % (q.get("id"), q.get("category"), pages)
              for q in rows if q.get("category") in ("in_scope", "follow_up")]
     c.result(not wrong, "%s holds out-of-scope, near-miss and broad lines only" % what, wrong)
     for k, areas in (("out_of_scope", "oos_areas"), ("near_miss", "nm_areas"), ("broad", None)):
         mine = [q for q in rows if q.get("category") == k]
-        c.result(len(mine) >= VALID_MIN[k], "%s: %s: %d lines (at least %d)"
-                 % (what, k, len(mine), VALID_MIN[k]))
+        c.result(len(mine) >= least[k], "%s: %s: %d lines (at least %d)"
+                 % (what, k, len(mine), least[k]))
         if areas:
             n = len({q.get("area") for q in mine})
-            c.result(n >= VALID_MIN[areas], "%s: %s: %d areas (at least %d)"
-                     % (what, k, n, VALID_MIN[areas]))
+            c.result(n >= least[areas], "%s: %s: %d areas (at least %d)"
+                     % (what, k, n, least[areas]))
 
 
 def others_of(root, names):
@@ -1147,13 +1056,17 @@ def others_of(root, names):
     return rows
 
 
-def cmd_check_valid(root):
-    """The validation files alone, against tune, held-out, the check set
-    and the training set (whose own checks are `check`'s)."""
+def cmd_check_questions(root, s):
+    """Set S's files alone (check-train, check-valid), against the question
+    files S["others"] (whose own checks are `check`'s)."""
     c = Checker()
     books, _, allbooks = library(root)
-    if not check_valid(c, root, books, allbooks, others_of(root, OTHER_FILES)):
-        c.result(False, "validation set: %s or %s is in %s" % (VALID_FILES + (root,)))
+    if s["others_required"]:
+        others = [q for name in s["others"] for q in load_lines(os.path.join(root, name), [])]
+    else:
+        others = others_of(root, s["others"])
+    if not check_questions(c, root, s, books, allbooks, others):
+        c.result(False, "%s: %s or %s is in %s" % ((s["what"],) + s["files"] + (root,)))
     return 1 if c.failed else 0
 
 
@@ -1169,9 +1082,9 @@ def main(argv):
     if len(argv) == 2 and argv[0] == "check":
         return cmd_check(argv[1])
     if len(argv) == 2 and argv[0] == "check-train":
-        return cmd_check_train(argv[1])
+        return cmd_check_questions(argv[1], TRAIN)
     if len(argv) == 2 and argv[0] == "check-valid":
-        return cmd_check_valid(argv[1])
+        return cmd_check_questions(argv[1], VALID)
     sys.stderr.write(__doc__)
     return 2
 
