@@ -80,7 +80,7 @@ struct compose {
     size_t nq;
     struct section *sec;
     size_t nsec;
-    size_t chosen[8], nchosen; /* indexes of sec, best first */
+    size_t chosen[EXTRACT_MAX_SECTIONS], nchosen; /* indexes of sec, best first */
     bool how, example, quantity;
     struct qty qty[QTY_ASKS]; /* what a quantity question asks */
     size_t nqty;
@@ -1673,7 +1673,8 @@ static void add_followup(char *f, char *const *q, size_t nq, char **out, size_t 
 static void write_followups(struct buf *out, const struct compose *c)
 {
     const struct extract_request *rq = c->rq;
-    char *head[8] = {NULL}, *q[8] = {NULL}, *f[EXTRACT_FOLLOWUPS];
+    char *head[EXTRACT_MAX_SECTIONS] = {NULL}, *q[EXTRACT_MAX_SECTIONS] = {NULL};
+    char *f[EXTRACT_FOLLOWUPS];
     size_t i, k, n = 0, words = followup_words(rq);
 
     if (rq->nfollowups == 0)
