@@ -36,7 +36,8 @@ Python 3 standard library only (see eval/holdout/README.md).
                                      when present, the training set's
                                      train-pages.jsonl and train-scope.jsonl and
                                      the validation set's valid-pages.jsonl and
-                                     valid-scope.jsonl,
+                                     valid-scope.jsonl and the stress set's
+                                     stress-pages.jsonl and stress-scope.jsonl,
                                      against DIR/books/*): prints
                                      "ok - ..." / "not ok - ..." lines and "# ..."
                                      diagnostics; exit 1 when a check fails
@@ -51,6 +52,13 @@ Python 3 standard library only (see eval/holdout/README.md).
                                      pages, key terms, the seeded draw, counts and
                                      shares, no question of tune, held-out, the
                                      check set or the training set repeated);
+                                     exit 1 when one fails or neither file is there
+
+    holdout.py check-stress DIR      the stress set's checks alone
+                                     (stress-pages.jsonl, stress-scope.jsonl: the
+                                     same, plus the voice tags first_person, long,
+                                     short matching the text and their shares, and
+                                     no question of any other file repeated);
                                      exit 1 when one fails or neither file is there
 
 BOOK is a PDF book source (*.book, rendered by mkbooks) or a Markdown book
@@ -265,7 +273,8 @@ TUNE_SHARE = 0.4
 CATEGORIES = ("in_scope", "follow_up", "broad", "out_of_scope", "near_miss")
 DOMAINS = {"assessment", "collaboration", "leadership", "curriculum", "data_analysis",
            "school_culture", "student_learning"}
-TAGS = {"acronym", "typo", "runon", "how", "why", "what", "situation"}
+TAGS = {"acronym", "typo", "runon", "how", "why", "what", "situation",
+        "first_person", "school", "long", "short"}
 # What the issue asks for (section 1) and the brief's counts.
 MIN = {"in_scope": 260, "follow_up": 32, "broad": 55, "out_of_scope": 85, "near_miss": 20,
        "total": 420, "oos_areas": 15, "acronym_share": 0.25, "typo_share": 0.10,
@@ -616,6 +625,8 @@ def cmd_check(root):
     check_questions(c, root, TRAIN, books, allbooks,
                     rows + load_lines(os.path.join(root, "check.jsonl"), []))
     check_questions(c, root, VALID, books, allbooks, others_of(root, OTHER_FILES))
+    check_questions(c, root, STRESS, books, allbooks,
+                    others_of(root, OTHER_FILES + VALID_FILES))
     return 1 if c.failed else 0
 
 
@@ -817,6 +828,31 @@ VALID_MIN = {"in_scope": 300, "follow_up": 60, "acronym_share": 0.25, "typo_shar
              "starter": 30, "words": (3, 45),
              "out_of_scope": 150, "oos_areas": 45, "near_miss": 80, "nm_areas": 20, "broad": 70}
 OTHER_FILES = ("tune.jsonl", "heldout.jsonl", "check.jsonl") + TRAIN_FILES
+# The stress set (stress-pages.jsonl, stress-scope.jsonl, round 28) is
+# VALIDATED on, in the voice most often misread (eval/holdout/README.md, "The
+# stress set (round 28)"): ids s0001..s0499 (data28a, one block, with
+# STRESS_MIN's counts and shares, including the voice tags of STRESS_VOICE)
+# and s0501..s0999 (data28b, with STRESS_MIN's out-of-scope, near-miss and
+# broad counts).  Checked against every other question file.
+STRESS_SEED = "plccoach-stress-2026"
+STRESS_FILES = ("stress-pages.jsonl", "stress-scope.jsonl")
+STRESS_IDS = {"stress-pages.jsonl": (1, 499), "stress-scope.jsonl": (501, 999)}
+STRESS_MIN = {"in_scope": 300, "follow_up": 40, "acronym_share": 0.25, "typo_share": 0.30,
+              "starter": 0, "words": (1, 90),
+              "out_of_scope": 130, "oos_areas": 35, "near_miss": 70, "nm_areas": 25, "broad": 40}
+# The voice tags: for each, whether the text says it (None: the writer's
+# judgement, not checkable) and the least share of in-scope lines carrying
+# it.  first_person: I, I'm, im, my, me... as a word; long: a story of 40 to
+# 90 words; short: at most 6 words; school: something of school that is not
+# team work (a tool, pay or time, subs, parents, one student, grading
+# software) beside the team question.
+FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|ive|i'd|i'll|my|me|mine|myself)\b", re.I)
+STRESS_VOICE = (
+    ("first_person", lambda q: bool(FIRST_PERSON.search(q)), 0.50),
+    ("school", None, 0.20),
+    ("long", lambda q: 40 <= len(q.split()) <= 90, 0.15),
+    ("short", lambda q: len(q.split()) <= 6, 0.10),
+)
 
 # A set's table: its name in messages (what), its files (pages file first),
 # id prefix and id ranges per file, seed, the question files it is checked
@@ -840,6 +876,14 @@ VALID = {"what": "validation set", "files": VALID_FILES, "prefix": "v", "ids": V
          "blocks": (dict(VALID_MIN, ids=VALID_IDS["valid-pages.jsonl"]),),
          "named_blocks": False, "least": None, "words": VALID_MIN["words"],
          "scope": VALID_MIN}
+
+STRESS = {"what": "stress set", "files": STRESS_FILES, "prefix": "s", "ids": STRESS_IDS,
+          "seed": STRESS_SEED, "others": OTHER_FILES + VALID_FILES, "others_required": False,
+          "others_and": "tune, held-out, the check, training and validation sets",
+          "others_or": "tune, held-out, the check, training or validation sets",
+          "blocks": (dict(STRESS_MIN, ids=STRESS_IDS["stress-pages.jsonl"]),),
+          "named_blocks": False, "least": None, "words": STRESS_MIN["words"],
+          "scope": STRESS_MIN, "voice": STRESS_VOICE}
 
 
 def id_number(q, prefix):
@@ -938,6 +982,8 @@ def check_pages_file(c, s, rows, books, allbooks):
     order = seeded_draw(books, s["seed"])
     ins = [q for q in rows if q.get("category") == "in_scope"]
     fus = [q for q in rows if q.get("category") == "follow_up"]
+    if s.get("voice"):
+        voice(c, s, rows, ins)
     if s["named_blocks"]:
         outside = [q.get("id", "?") for q in rows if block_of(q, s) is None]
         c.result(not outside, "%s: every line of %s is in a block (%s)" % (what, name, ", ".join(
@@ -967,6 +1013,23 @@ def check_pages_file(c, s, rows, books, allbooks):
         c.diag("%s: in-scope questions %d to %d words (mean %.1f)"
                % (what, min(words), max(words), statistics.mean(words)))
     overlap_diag(c, "%s, in-scope question vs its page(s)" % what, ins, allbooks)
+
+
+def voice(c, s, rows, ins):
+    """Set S's voice tags (S["voice"]): on every line of its pages file a
+    checkable tag is there exactly when the text (a follow-up's second
+    turn) says it; each tag's share of the in-scope lines INS is at least
+    its least share."""
+    what = "%s: %s" % (s["what"], s["files"][0])
+    for tag, says, least in s["voice"]:
+        if says is not None:
+            wrong = ["%s: the %s tag must match the question" % (q.get("id"), tag)
+                     for q in rows if isinstance(q.get("tags"), list)
+                     and (tag in q["tags"]) != says(str(q.get("question", "")))]
+            c.result(not wrong, "%s: the %s tag matches the text" % (what, tag), wrong)
+        share = sum(1 for q in ins if tag in (q.get("tags") or [])) / max(len(ins), 1)
+        c.result(share >= least, "%s: in scope: %.0f %% tagged %s (at least %.0f %%)"
+                 % (what, 100 * share, tag, 100 * least))
 
 
 def block_of(q, s):
@@ -1085,6 +1148,8 @@ def main(argv):
         return cmd_check_questions(argv[1], TRAIN)
     if len(argv) == 2 and argv[0] == "check-valid":
         return cmd_check_questions(argv[1], VALID)
+    if len(argv) == 2 and argv[0] == "check-stress":
+        return cmd_check_questions(argv[1], STRESS)
     sys.stderr.write(__doc__)
     return 2
 

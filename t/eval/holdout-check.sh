@@ -10,9 +10,10 @@
 # Then the training set's files (train-pages.jsonl, train-scope.jsonl,
 # round 27) are checked the same way when present (`check` includes them;
 # `check-train` runs them alone), and so are the validation set's
-# (valid-pages.jsonl, valid-scope.jsonl; `check-valid`).  Then a copy of the
-# set is broken in thirty-five ways, each of which the checker must catch,
-# and the check set's two halves are checked.
+# (valid-pages.jsonl, valid-scope.jsonl; `check-valid`) and the stress set's
+# (stress-pages.jsonl, stress-scope.jsonl, round 28; `check-stress`).  Then a
+# copy of the set is broken in fifty-five ways, each of which the checker
+# must catch, and the check set's two halves are checked.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -euo pipefail
 : "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -51,11 +52,15 @@ cp "$work/eval/holdout/train-pages.jsonl" "$work/train-pages.orig"
 cp "$work/eval/holdout/valid-pages.jsonl" "$work/valid-pages.orig"
 [ ! -e "$work/eval/holdout/valid-scope.jsonl" ] ||
     cp "$work/eval/holdout/valid-scope.jsonl" "$work/valid-scope.orig"
+cp "$work/eval/holdout/stress-pages.jsonl" "$work/stress-pages.orig"
+[ ! -e "$work/eval/holdout/stress-scope.jsonl" ] ||
+    cp "$work/eval/holdout/stress-scope.jsonl" "$work/stress-scope.orig"
 
 # broken WHAT PYTHON EXPECT: applies PYTHON to the first in_scope line of
 # tune.jsonl, q, of check.jsonl, c, of train-pages.jsonl, t, or of
-# valid-pages.jsonl, v (or to the files: tune, held, chk, tr, vp; scope and
-# vscope, the lines of train-scope.jsonl and valid-scope.jsonl, None when
+# valid-pages.jsonl, v, or of stress-pages.jsonl, s (or to the files: tune,
+# held, chk, tr, vp, sp; scope, vscope and sscope, the lines of
+# train-scope.jsonl, valid-scope.jsonl and stress-scope.jsonl, None when
 # there is none), runs the checker, and passes when it fails with a
 # "not ok - EXPECT..." line.  Nothing of tune or held-out is printed.
 broken() {
@@ -71,6 +76,10 @@ broken() {
     rm -f "$work/eval/holdout/valid-scope.jsonl"
     [ ! -e "$work/valid-scope.orig" ] ||
         cp "$work/valid-scope.orig" "$work/eval/holdout/valid-scope.jsonl"
+    cp "$work/stress-pages.orig" "$work/eval/holdout/stress-pages.jsonl"
+    rm -f "$work/eval/holdout/stress-scope.jsonl"
+    [ ! -e "$work/stress-scope.orig" ] ||
+        cp "$work/stress-scope.orig" "$work/eval/holdout/stress-scope.jsonl"
     python3 - "$work/eval/holdout" "$code" <<'EOF'
 import os
 import json, sys
@@ -90,8 +99,18 @@ v = next(r for r in vp if r["category"] == "in_scope")
 vscope = None
 if os.path.exists(root + "/valid-scope.jsonl"):
     vscope = [json.loads(l) for l in open(root + "/valid-scope.jsonl")]
+sp = [json.loads(l) for l in open(root + "/stress-pages.jsonl")]
+s = next(r for r in sp if r["category"] == "in_scope")
+sscope = None
+if os.path.exists(root + "/stress-scope.jsonl"):
+    sscope = [json.loads(l) for l in open(root + "/stress-scope.jsonl")]
 raw = None
 exec(code)
+with open(root + "/stress-pages.jsonl", "w") as f:
+    f.writelines(json.dumps(r) + "\n" for r in sp)
+if sscope is not None:
+    with open(root + "/stress-scope.jsonl", "w") as f:
+        f.writelines(json.dumps(r) + "\n" for r in sscope)
 with open(root + "/valid-pages.jsonl", "w") as f:
     f.writelines(json.dumps(r) + "\n" for r in vp)
 if vscope is not None:
@@ -209,6 +228,77 @@ broken "validation set: valid-scope.jsonl reusing an id of valid-pages.jsonl" \
 broken "validation set: valid-scope.jsonl short of broad lines" \
     'vscope = [r for r in (vscope or []) if r["category"] != "broad"] + [{"id": "v0999", "category": "broad", "question": "any tips on pd stuff", "domains": [], "route": "clarify"}]' \
     "validation set: valid-scope.jsonl: broad: 1 lines"
+
+broken "stress set: a key term that is not on the page" \
+    's["key_terms"][0] = "zebra crossing"' "stress set: every key term is on an expected page"
+broken "stress set: a question moved to a page the draw did not give" \
+    's["expected"][0]["pages"][0] = "1" if s["expected"][0]["pages"][0] != "1" else "2"' \
+    "stress set: the in-scope and follow-up pages are the seeded draw (seed plccoach-stress-2026)"
+broken "stress set: the first in-scope line gone, so every later draw is off" \
+    'sp.remove(s)' "stress set: the in-scope and follow-up pages are the seeded draw"
+broken "stress set: a question of tune asked again" \
+    's["question"] = q["question"].upper() + "?"' \
+    "stress set: no question repeats one of tune, held-out, the check, training or validation sets"
+broken "stress set: a question of the validation set asked again" \
+    's["question"] = v["question"] + " "' \
+    "stress set: no question repeats one of tune, held-out, the check, training or validation sets"
+broken "stress set: a question asked twice within it" \
+    'sp[1]["question"] = s["question"]' "stress set: no question is asked twice within it"
+broken "stress set: an id used twice" \
+    's["id"] = sp[1]["id"]' "stress set: no id repeats"
+broken "stress set: a question of 91 words" \
+    's["question"] = " ".join(["why"] * 91); s["tags"] = [g for g in s["tags"] if g not in ("first_person", "short")]' \
+    "stress set: stress-pages.jsonl: every question is 1 to 90 words long"
+broken "stress set: a first-person question not tagged first_person" \
+    'f = next(r for r in sp if "first_person" in r["tags"]); f["tags"].remove("first_person")' \
+    "stress set: stress-pages.jsonl: the first_person tag matches the text"
+broken "stress set: a short question tagged long" \
+    'f = next(r for r in sp if "short" in r["tags"]); f["tags"].append("long")' \
+    "stress set: stress-pages.jsonl: the long tag matches the text"
+broken "stress set: a long story not tagged long" \
+    'f = next(r for r in sp if "long" in r["tags"]); f["tags"].remove("long")' \
+    "stress set: stress-pages.jsonl: the long tag matches the text"
+broken "stress set: a question of six words not tagged short" \
+    'f = next(r for r in sp if "short" in r["tags"]); f["tags"].remove("short")' \
+    "stress set: stress-pages.jsonl: the short tag matches the text"
+broken "stress set: under half in the first person" \
+    'sp[:] = [r for r in sp if "first_person" not in r["tags"]]' \
+    "stress set: stress-pages.jsonl: in scope: 0 % tagged first_person"
+broken "stress set: without school words" \
+    '[r["tags"].remove("school") for r in sp if "school" in r["tags"]]' \
+    "stress set: stress-pages.jsonl: in scope: 0 % tagged school"
+broken "stress set: without long stories" \
+    'sp[:] = [r for r in sp if "long" not in r["tags"]]' \
+    "stress set: stress-pages.jsonl: in scope: 0 % tagged long"
+broken "stress set: without very short questions" \
+    'sp[:] = [r for r in sp if "short" not in r["tags"]]' \
+    "stress set: stress-pages.jsonl: in scope: 0 % tagged short"
+broken "stress set: under 30 % typos or run-ons" \
+    '[r.__setitem__("tags", [g for g in r["tags"] if g not in ("typo", "runon")]) for r in sp[:150]]' \
+    "stress set: stress-pages.jsonl: in scope: .* with typos or run-ons (at least 30 %)"
+broken "stress set: an out-of-scope line in stress-pages.jsonl" \
+    'sp.append({"id": "s0499", "category": "out_of_scope", "area": "weather", "question": "will it snow in denver on friday", "expected": [], "domains": [], "kind": "none", "route": "refuse"})' \
+    "stress set: stress-pages.jsonl holds in-scope and follow-up lines only"
+broken "stress set: stress-scope.jsonl reusing an id of stress-pages.jsonl" \
+    'sscope = (sscope or []) + [{"id": s["id"], "category": "broad", "question": "help with data?", "domains": [], "route": "clarify"}]' \
+    "stress set: no id repeats"
+broken "stress set: stress-scope.jsonl short of broad lines" \
+    'sscope = [r for r in (sscope or []) if r["category"] != "broad"] + [{"id": "s0999", "category": "broad", "question": "any tips on pd stuff", "domains": [], "route": "clarify"}]' \
+    "stress set: stress-scope.jsonl: broad: 1 lines"
+
+# check-stress: the stress files alone; it fails when there are none.
+rc=0
+python3 "$checker" check-stress "$PLC_SRCDIR/eval/holdout" >/dev/null 2>&1 || rc=$?
+is "$rc" 0 "check-stress passes on the stress set as committed"
+cp "$work/stress-pages.orig" "$work/eval/holdout/stress-pages.jsonl"
+rm -f "$work/eval/holdout/stress-scope.jsonl"
+rc=0
+python3 "$checker" check-stress "$work/eval/holdout" >/dev/null 2>&1 || rc=$?
+is "$rc" 0 "check-stress passes on stress-pages.jsonl alone"
+rm -f "$work/eval/holdout/stress-pages.jsonl"
+rc=0
+python3 "$checker" check-stress "$work/eval/holdout" >/dev/null 2>&1 || rc=$?
+is "$rc" 1 "check-stress fails when there is no stress file"
 
 # check-valid: the validation files alone; it fails when there are none.
 rc=0
