@@ -8,8 +8,8 @@ stems of the printed page the question expects, on the FIT pairs only:
 
   * eval/holdout/train-pages.jsonl: in-scope lines (question -> page) and
     follow-ups' standalone first turns (context[0] -> the follow-up's page);
-  * eval/holdout/tune.jsonl: in-scope lines;
-  * the check set's tune half (eval/holdout/holdout.py check-half ... tune).
+  * eval/holdout/tune.jsonl and the check set's tune half
+    (eval/holdout/holdout.py check-half ... tune), the same way.
 
 Each token of the page is generated either by the library's background
 (the unigram distribution of every page of the evaluation library, weight
