@@ -37,6 +37,9 @@ struct search_tuning {
     double w_thesaurus;   /* weight of the thesaurus words for a teacher word; 0 off */
     double w_related;     /* weight of a question word's WordNet relations, shared; 0 off */
     int related_rel;      /* relations used: 1 synonyms, 2 + hypernyms, 3 + hyponyms */
+    double w_trans;       /* weight of a question word's translations (trans_model.h),
+                           * times p(w | q), at most the word's own weight; 0 off */
+    double trans_floor;   /* translations with a lower p(w | q) are not used */
     bool typos;           /* match unknown question words to the vocabulary */
     double typo_min_sim;  /* trigram similarity a candidate needs */
     size_t fb_docs;       /* RM3: feedback passages; 0 = no feedback */

@@ -16,6 +16,7 @@
 #include "library/lexical.h"
 #include "library/search_lexical.h"
 #include "library/synonyms.h"
+#include "library/trans_model.h"
 #include "util/alloc.h"
 #include "util/log.h"
 
@@ -225,6 +226,90 @@ static bool related_words(struct db *db, struct query *q, const struct search_tu
     free(fresh);
     free(keys);
     return ok;
+}
+
+/* Whether the acronym list or the thesaurus expands question term i. */
+static bool stands_for_some(const struct query *q, size_t i)
+{
+    size_t j;
+
+    for (j = 0; j < q->n; j++)
+        if (q->v[j].stands_for == i)
+            return true;
+    return false;
+}
+
+/* Translations (trans_model.h): each question term's book words with
+ * p(w | q) >= trans_floor join the query as RELATED terms of weight
+ * w_trans x p(w | q), capped at the question term's own weight (a
+ * translation never outweighs the word it comes from); a word several
+ * question terms bring takes the largest.  A question word the acronym
+ * list or the thesaurus expands (synonyms.h) is not translated: the list
+ * says what it means.  A word already in the query from the question or
+ * the lists is left as it is (a WordNet related word takes the larger
+ * weight); words the library lacks get df 0 and score nothing.  They
+ * count nothing in the own score.  src/library/README.md, "Translations". */
+static void translations(struct query *q, const struct trans_entry *table, size_t ntable,
+                         double w_trans, double floor)
+{
+    size_t nq = q->n, i, j, m;
+
+    for (i = 0; i < nq; i++) {
+        const struct trans_entry *e;
+        if (q->v[i].source != SEARCH_TERM_QUESTION || stands_for_some(q, i))
+            continue;
+        e = trans_lookup(table, ntable, q->v[i].term, &m);
+        for (j = 0; j < m; j++) {
+            ssize_t k = find(q, e[j].w);
+            double w = w_trans * e[j].p;
+            if (e[j].p < floor)
+                continue;
+            if (w > q->v[i].weight)
+                w = q->v[i].weight;
+            if (k < 0)
+                (void)add(q, e[j].w, q->v[i].word, strlen(q->v[i].word), SEARCH_TERM_RELATED, w, 0);
+            else if (q->v[k].source == SEARCH_TERM_RELATED && q->v[k].weight < w)
+                q->v[k].weight = w;
+        }
+    }
+}
+
+/* The question's terms and the acronym list's and thesaurus's terms
+ * (search_lexical(), before the library is consulted). */
+static void question_query(struct query *q, const char *question, const struct search_tuning *t)
+{
+    analyze_each(question, question_term, q);
+    if (t->w_synonym > 0) {
+        struct syn_ctx s = {.q = q, .stands_for = NONE, .base = t->w_synonym};
+        synonyms_each(question, synonym_expansion, &s);
+    }
+    if (t->w_thesaurus > 0) {
+        struct syn_ctx s = {.q = q, .stands_for = NONE, .base = t->w_thesaurus};
+        synonyms_thesaurus_each(question, synonym_expansion, &s);
+    }
+}
+
+size_t search_translate(const char *question, const struct search_tuning *t,
+                        const struct trans_entry *table, size_t ntable, struct arena *a,
+                        struct search_term **out)
+{
+    struct query q = {NULL, 0, 0, a, NULL, 0};
+    size_t i, n = 0, nq;
+
+    question_query(&q, question, t);
+    nq = q.n;
+    if (t->w_trans > 0)
+        translations(&q, table, ntable, t->w_trans, t->trans_floor);
+    *out = arena_alloc(a, (q.n > nq ? q.n - nq : 1) * sizeof(**out));
+    for (i = nq; i < q.n; i++, n++) {
+        memset(&(*out)[n], 0, sizeof((*out)[n]));
+        (*out)[n].term = arena_strdup(a, q.v[i].term);
+        (*out)[n].word = q.v[i].word;
+        (*out)[n].source = q.v[i].source;
+        (*out)[n].weight = q.v[i].weight;
+    }
+    free(q.v);
+    return n;
 }
 
 /* Says once per process that n books' postings were built by another
@@ -487,17 +572,11 @@ bool search_lexical(struct db *db, const char *question, const struct search_tun
     memset(ev, 0, sizeof(*ev));
     *out = NULL;
     *n = 0;
-    analyze_each(question, question_term, &q);
-    if (t->w_synonym > 0) {
-        struct syn_ctx s = {.q = &q, .stands_for = NONE, .base = t->w_synonym};
-        synonyms_each(question, synonym_expansion, &s);
-    }
-    if (t->w_thesaurus > 0) {
-        struct syn_ctx s = {.q = &q, .stands_for = NONE, .base = t->w_thesaurus};
-        synonyms_thesaurus_each(question, synonym_expansion, &s);
-    }
+    question_query(&q, question, t);
     if (t->w_related > 0 && !related_words(db, &q, t))
         goto done;
+    if (t->w_trans > 0)
+        translations(&q, trans_model, trans_model_n, t->w_trans, t->trans_floor);
     if (!lookup_df(db, &q, 0, &st))
         goto done;
     expansion_stand_ins(&q);

@@ -30,4 +30,17 @@ bool search_lexical(struct db *db, const char *question, const struct search_tun
                     unsigned domains, size_t want, struct arena *a, struct lexical_ranked **out,
                     size_t *n, struct search_evidence *ev) __attribute__((nonnull));
 
+struct trans_entry;
+
+/* The translations (trans_model.h) search_lexical() adds to question's
+ * terms under t (w_trans, trans_floor; the acronym list and thesaurus as
+ * t says), from table (ntable entries sorted as trans_model[]): *out (in
+ * the arena) receives the added terms (source SEARCH_TERM_RELATED, word
+ * the question word each translates, weight), in the order added, and
+ * their number is returned.  No database: WordNet's related words and the
+ * library's counts are not consulted. */
+size_t search_translate(const char *question, const struct search_tuning *t,
+                        const struct trans_entry *table, size_t ntable, struct arena *a,
+                        struct search_term **out) __attribute__((nonnull));
+
 #endif

@@ -23,6 +23,8 @@ const struct search_tuning search_tuning_default = {
     .w_thesaurus = 1.5,
     .w_related = 0.5,
     .related_rel = 1,
+    .w_trans = 0, /* off: docs/performance.md, "trans28" */
+    .trans_floor = 0.01,
     .typos = true,
     .typo_min_sim = 0.4,
     .fb_docs = 0,
@@ -58,6 +60,8 @@ static const struct tuning_key {
     {"w_thesaurus", T_DOUBLE, offsetof(struct search_tuning, w_thesaurus), 0, 10},
     {"w_related", T_DOUBLE, offsetof(struct search_tuning, w_related), 0, 10},
     {"related_rel", T_INT, offsetof(struct search_tuning, related_rel), 1, 3},
+    {"w_trans", T_DOUBLE, offsetof(struct search_tuning, w_trans), 0, 10},
+    {"trans_floor", T_DOUBLE, offsetof(struct search_tuning, trans_floor), 0, 1},
     {"typos", T_BOOL, offsetof(struct search_tuning, typos), 0, 1},
     {"typo_min_sim", T_DOUBLE, offsetof(struct search_tuning, typo_min_sim), 0.3, 1},
     {"fb_docs", T_SIZE, offsetof(struct search_tuning, fb_docs), 0, 50},

@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""The translation table of query expansion (src/library/README.md,
+"Translations"; docs/performance.md, "trans28").
+
+Fits, by EM, a translation model in the manner of IBM Model 1 (Berger and
+Lafferty 1999) between the analysed stems of a teacher's question and the
+stems of the printed page the question expects, on the FIT pairs only:
+
+  * eval/holdout/train-pages.jsonl: in-scope lines (question -> page) and
+    follow-ups' standalone first turns (context[0] -> the follow-up's page);
+  * eval/holdout/tune.jsonl and the check set's tune half
+    (eval/holdout/holdout.py check-half ... tune), the same way.
+
+Each token of the page is generated either by the library's background
+(the unigram distribution of every page of the evaluation library, weight
+--background) or by one of the question's stems q, chosen uniformly, with
+probability t(w | q); EM learns t.  Kept: q != w, t(w | q) >= --floor, w a
+term of the starter library (content/starter/, so the table holds field
+words, not the evaluation books' own topics), q in at least --min-questions
+fit questions, at most --per-word translations of each q.
+
+  eval/trans_model.py --build var/build --emit src/library/trans_model.c
+  eval/trans_model.py --build var/build --print 40       # read the pairs
+  eval/trans_model.py --build var/build --folds 5 --fold 2 --seed 1 \
+      --emit F.c --fold-questions F.jsonl    # 5-fold CV: fit on the others
+
+The stems come from eval/trans-stems.c (the index's own analysis), built
+here against the build directory's libplccoach.a.
+"""
+import argparse
+import collections
+import glob
+import json
+import math
+import os
+import random
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+
+SRC = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+
+def build_stems(build):
+    """Compiles eval/trans-stems.c against BUILD; returns the program."""
+    mk = open(os.path.join(build, "Makefile")).read()
+    var = lambda name: (re.search(r"^%s = (.*)$" % name, mk, re.M) or [None, ""])[1]
+    libs = " ".join(m for m in re.findall(r"^[A-Z_]+_LIBS = (.*)$", mk, re.M))
+    out = os.path.join(tempfile.mkdtemp(prefix="trans-stems."), "trans-stems")
+    cmd = "%s -O2 -I%s -I%s/src %s %s/libplccoach.a %s %s -lm -o %s" % (
+        var("CC") or "cc", build, SRC, os.path.join(SRC, "eval/trans-stems.c"), build, libs,
+        var("LIBS"), out)
+    subprocess.run(shlex.split(cmd), check=True)
+    return out
+
+
+def stems(prog, texts):
+    """The analysed terms of each text (a list of lists)."""
+    inp = "".join(t.replace("\n", " ") + "\n" for t in texts)
+    out = subprocess.run([prog], input=inp, capture_output=True, text=True, check=True).stdout
+    lines = out.split("\n")[: len(texts)]
+    return [l.split() for l in lines]
+
+
+def book_pages(path):
+    """(title, {printed label: text}) of a .book or .md of the library."""
+    text = open(path, encoding="utf-8").read()
+    title = re.search(r"^title:\s*(.+)$", text, re.M).group(1).strip()
+    pages = {}
+    for m in re.finditer(r"<!-- page (\S+) -->(.*?)(?=<!-- page |\Z)", text, re.S):
+        body = re.sub(r"^::\w+", "", m.group(2), flags=re.M)
+        pages[m.group(1)] = re.sub(r"<!--.*?-->", " ", body, flags=re.S)
+    return title, pages
+
+
+def fit_pairs(files, check):
+    """(id, question, book, label) of the FIT files' pairs."""
+    pairs = []
+    lines = []
+    for f in files:
+        lines += [json.loads(l) for l in open(f) if l.strip()]
+    if check:
+        half = subprocess.run([sys.executable, os.path.join(SRC, "eval/holdout/holdout.py"),
+                               "check-half", check, "tune"], capture_output=True, text=True,
+                              check=True).stdout
+        lines += [json.loads(l) for l in half.splitlines() if l.strip()]
+    for d in lines:
+        if d.get("category") == "in_scope":
+            q = d["question"]
+        elif d.get("category") == "follow_up" and d.get("context"):
+            q = d["context"][0]
+        else:
+            continue
+        for e in d.get("expected", []):
+            for p in e["pages"]:
+                pairs.append((d["id"], q, e["book"], p, d))
+    return pairs
+
+
+def em(data, background, lam, iters):
+    """t[q][w] by EM over data: [(question stems, Counter of page stems)]."""
+    t = collections.defaultdict(dict)
+    for qs, page in data:
+        for q in sorted(set(qs)):
+            for w in page:
+                t[q][w] = 1.0
+    for q in t:
+        z = float(len(t[q]))
+        for w in t[q]:
+            t[q][w] /= z
+    for _ in range(iters):
+        cnt = collections.defaultdict(lambda: collections.defaultdict(float))
+        for qs, page in data:
+            uq = sorted(set(qs))
+            for w, c in page.items():
+                parts = [(1 - lam) / len(uq) * t[q].get(w, 0.0) for q in uq]
+                z = lam * background.get(w, 1e-9) + sum(parts)
+                for q, p in zip(uq, parts):
+                    if p > 0:
+                        cnt[q][w] += c * p / z
+        t = collections.defaultdict(dict)
+        for q, ws in cnt.items():
+            z = sum(ws.values())
+            t[q] = {w: v / z for w, v in ws.items()}
+    return t
+
+
+def model(args, pairs, prog):
+    """The kept translations: [(q, w, p)] sorted by q, then p descending."""
+    pages = {}
+    for f in sorted(glob.glob(os.path.join(SRC, "eval/holdout/books/*.book"))
+                    + glob.glob(os.path.join(SRC, "eval/holdout/books/*.md"))):
+        title, ps = book_pages(f)
+        for label, text in ps.items():
+            pages[(title, label)] = text
+    keys = sorted(pages)
+    page_terms = dict(zip(keys, map(collections.Counter, stems(prog, [pages[k] for k in keys]))))
+    bg = collections.Counter()
+    for c in page_terms.values():
+        bg.update(c)
+    total = float(sum(bg.values()))
+    background = {w: c / total for w, c in bg.items()}
+    starter = set()
+    for f in sorted(glob.glob(os.path.join(SRC, "content/starter/*.md"))):
+        for ts in stems(prog, open(f, encoding="utf-8").read().split("\n")):
+            starter.update(ts)
+    qstems = stems(prog, [p[1] for p in pairs])
+    data, seen, qcount = [], set(), collections.Counter()
+    for (pid, q, book, label, _), qs in zip(pairs, qstems):
+        if (book, label) not in page_terms or not qs:
+            continue
+        data.append((qs, page_terms[(book, label)]))
+        if (pid, q) not in seen:
+            seen.add((pid, q))
+            qcount.update(set(qs))
+    t = em(data, background, args.background, args.iters)
+    rows = []
+    for q in sorted(t):
+        if qcount[q] < args.min_questions:
+            continue
+        kept = sorted(((p, w) for w, p in t[q].items()
+                       if w != q and p >= args.floor and w in starter), reverse=True)
+        rows += [(q, w, p) for p, w in kept[: args.per_word]]
+    return rows, qcount
+
+
+LOOKUP = """
+const struct trans_entry *trans_lookup(const struct trans_entry *table, size_t n, const char *q,
+                                       size_t *count)
+{
+    size_t lo = 0, hi = n, end;
+
+    while (lo < hi) { /* the first entry whose q is not below q */
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(table[mid].q, q) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (end = lo; end < n && strcmp(table[end].q, q) == 0; end++)
+        ;
+    *count = end - lo;
+    return end > lo ? &table[lo] : NULL;
+}
+"""
+
+
+def emit(rows, path, argv):
+    with open(path, "w") as f:
+        f.write("/*\n * GENERATED, do not edit: eval/trans_model.py\n *     %s\n" % " ".join(argv))
+        f.write(" * Translations of a question's stems into the library's words\n"
+                " * (src/library/trans_model.h; src/library/README.md, \"Translations\").\n"
+                " */\n#include \"config.h\"\n\n#include <string.h>\n\n"
+                "#include \"library/trans_model.h\"\n\n"
+                "const struct trans_entry trans_model[] = {\n")
+        for q, w, p in rows:
+            f.write('    {"%s", "%s", %.4f},\n' % (q, w, p))
+        f.write("};\n\nconst size_t trans_model_n = sizeof(trans_model) / sizeof(trans_model[0]);\n")
+        f.write(LOOKUP)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", required=True, help="a configured and built build directory")
+    ap.add_argument("--fit", nargs="*", default=[os.path.join(SRC, "eval/holdout/train-pages.jsonl"),
+                                                 os.path.join(SRC, "eval/holdout/tune.jsonl")])
+    ap.add_argument("--check", default=os.path.join(SRC, "eval/holdout/check.jsonl"))
+    ap.add_argument("--background", type=float, default=0.8)
+    ap.add_argument("--iters", type=int, default=10)
+    ap.add_argument("--floor", type=float, default=0.02)
+    ap.add_argument("--min-questions", type=int, default=3)
+    ap.add_argument("--per-word", type=int, default=8)
+    ap.add_argument("--folds", type=int, default=0)
+    ap.add_argument("--fold", type=int, default=0)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--fold-questions", help="CV: write the left-out fold's in-scope lines here")
+    ap.add_argument("--emit")
+    ap.add_argument("--print", type=int, default=0, help="print the N best translations")
+    args = ap.parse_args()
+    prog = build_stems(args.build)
+    pairs = fit_pairs(args.fit, args.check)
+    if args.folds:
+        ids = sorted({p[0] for p in pairs})
+        random.Random(args.seed).shuffle(ids)
+        out = set(ids[args.fold::args.folds])
+        if args.fold_questions:
+            with open(args.fold_questions, "w") as f:
+                done = set()
+                for p in pairs:
+                    if p[0] in out and p[0] not in done and p[4].get("category") == "in_scope":
+                        done.add(p[0])
+                        f.write(json.dumps(p[4]) + "\n")
+        pairs = [p for p in pairs if p[0] not in out]
+    rows, qcount = model(args, pairs, prog)
+    if args.print:
+        for q, w, p in sorted(rows, key=lambda r: -r[2] * math.log(1 + qcount[r[0]]))[: args.print]:
+            print("%-14s -> %-14s %.3f  (q in %d questions)" % (q, w, p, qcount[q]))
+        print("%d translations of %d question words" % (len(rows), len({r[0] for r in rows})))
+    if args.emit:
+        emit(rows, args.emit, sys.argv[1:])
+    os.unlink(prog)
+
+
+if __name__ == "__main__":
+    main()
