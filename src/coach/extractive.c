@@ -1072,11 +1072,38 @@ struct ref {
 
 /* ---- writing ----------------------------------------------------------- */
 
-/* Appends text (len bytes) as an exact, cited quotation. */
+/* True when the len bytes of text open with a quotation mark (straight
+ * or U+201C) and their straight double quotes pair up. */
+static bool opens_quoted(const char *text, size_t len)
+{
+    size_t i, straight = 0;
+
+    for (i = 0; i < len; i++)
+        straight += text[i] == '"';
+    if (straight % 2 != 0)
+        return false;
+    return (len > 0 && text[0] == '"')
+           || (len >= 3 && memcmp(text, "\xe2\x80\x9c", 3) == 0 && straight == 0);
+}
+
+/* Appends text (len bytes) as an exact, cited quotation (extractive.h,
+ * "Every quotation").  Text that opens with a quotation of its own is
+ * written in its own marks, its straight pairs as U+201C/U+201D, so that
+ * no two opening marks stand together. */
 static void quote(struct buf *out, const char *text, size_t len, size_t n)
 {
     bool straight = memchr(text, '"', len) != NULL;
+    size_t i, nth = 0;
 
+    if (opens_quoted(text, len)) {
+        for (i = 0; i < len; i++)
+            if (text[i] == '"')
+                buf_puts(out, nth++ % 2 == 0 ? "\xe2\x80\x9c" : "\xe2\x80\x9d");
+            else
+                buf_putc(out, text[i]);
+        buf_printf(out, " [%zu]", n);
+        return;
+    }
     buf_puts(out, straight ? "\xe2\x80\x9c" : "\"");
     buf_append(out, text, len);
     buf_printf(out, "%s [%zu]", straight ? "\xe2\x80\x9d" : "\"", n);
@@ -1122,6 +1149,7 @@ enum open_kind {
     OPEN_ANY,
     OPEN_LIST,   /* a lead-in whose list is chosen (a how question) */
     OPEN_NUMBER, /* a run holding a number that measures the question's quantity */
+    OPEN_ADVICE, /* such a run that states what is recommended ("five to seven is plenty") */
 };
 
 /* True when a unit of the run i..j of s holds a number that measures what
@@ -1136,6 +1164,44 @@ static bool run_answers(const struct compose *c, const struct source *s, size_t 
     return false;
 }
 
+/* True when a unit of the run i..j of s states what is recommended
+ * ("five to seven norms is plenty", "aim for", "no more than"), not what
+ * goes wrong ("a team that writes fifteen norms will remember none";
+ * extractive.h, 5). */
+static bool run_recommends(const struct source *s, size_t i, size_t j)
+{
+    static const char *const words[] = {
+        "enough",  "plenty",  "should",  "recommend", "recommends", "recommended", "aim",
+        "target",  "ideal",   "keep",    "limit",     "most",       "least",       "maximum",
+        "minimum", "workable", "need",   "needs",     "set",        "suggest",     "suggests",
+        "best",    "right",   "usually", "typically", "schedule",   "plan",        NULL};
+    size_t m;
+
+    for (m = i; m <= j; m++) {
+        const char *t = s->p.text + s->p.u[m].start;
+        size_t n = s->p.u[m].len, a = 0, b;
+        while (a < n) {
+            while (a < n && !isalpha((unsigned char)t[a]))
+                a++;
+            for (b = a; b < n && isalpha((unsigned char)t[b]); b++)
+                ;
+            if (b > a && words_in_list_n(t + a, b - a, words))
+                return true;
+            a = b;
+        }
+    }
+    return false;
+}
+
+/* True when the n bytes at t are quoted in the conversation's previous
+ * answer (extractive.h, 5). */
+static bool said_before(const struct compose *c, const char *t, size_t n)
+{
+    const char *prev = c->rq->previous;
+
+    return prev != NULL && n > 0 && memmem(prev, strlen(prev), t, n) != NULL;
+}
+
 /* The best opening of kind among the chosen units of section x; its value
  * in *top when above it (extractive.h, 5). */
 static void opening_in(const struct compose *c, const struct section *x, enum open_kind kind,
@@ -1148,11 +1214,13 @@ static void opening_in(const struct compose *c, const struct section *x, enum op
     for (i = ps->first; i < ps->first + ps->n; i++) {
         double w = 0, a = 0, v;
         size_t n = 0;
-        if (!s->u[i].chosen || s->p.u[i].kind != PASSAGE_SENTENCE || s->p.u[i].dependent)
+        if (!s->u[i].chosen || s->p.u[i].kind != PASSAGE_SENTENCE || s->p.u[i].dependent
+            || said_before(c, s->p.text + s->p.u[i].start, s->p.u[i].len))
             continue;
         j = run_end(s, i, false);
         if ((kind == OPEN_LIST && !leads_list(s, j))
-            || (kind == OPEN_NUMBER && !run_answers(c, s, i, j)))
+            || ((kind == OPEN_NUMBER || kind == OPEN_ADVICE) && !run_answers(c, s, i, j))
+            || (kind == OPEN_ADVICE && !run_recommends(s, i, j)))
             continue;
         for (m = i; m <= j; m++) {
             w += s->u[m].score;
@@ -1206,13 +1274,13 @@ static struct ref opening(const struct compose *c)
 {
     struct ref best = {NONE, 0};
     const struct section *d = dominant(c);
-    enum open_kind first = c->how ? OPEN_LIST : c->quantity ? OPEN_NUMBER : OPEN_ANY, kind;
+    enum open_kind first = c->how ? OPEN_LIST : c->quantity ? OPEN_ADVICE : OPEN_ANY, kind;
     double top = 0;
     size_t k;
     int pass;
 
     for (pass = 0; pass < 2; pass++)
-        for (kind = first;; kind = OPEN_ANY) {
+        for (kind = first;; kind = kind == OPEN_ADVICE ? OPEN_NUMBER : OPEN_ANY) {
             for (k = 0; k < c->nchosen; k++)
                 if (pass == 1 || same_chapter(c, d, &c->sec[c->chosen[k]]))
                     opening_in(c, &c->sec[c->chosen[k]], kind, &best, &top);
@@ -1492,6 +1560,45 @@ static size_t first_clause(const char *s, size_t len)
     return best;
 }
 
+/* True when the t bytes of s are a fragment, not a takeaway (extractive.h,
+ * 7): one of their sentences has fewer than four words ("Few.", a bold
+ * label "**Sort individually (20 minutes).**"), or they end in a word
+ * that leaves the clause open ("for each", "the"). */
+static bool fragment(const char *s, size_t t)
+{
+    static const char *const open_end[] = {
+        "a",    "an",   "the",  "of",    "for",  "to",    "in",   "on",   "at",   "by",
+        "with", "from", "and",  "or",    "but",  "that",  "which", "who", "each", "every",
+        "as",   "its",  "their", "our",  "your", "this",  "these", "such", NULL};
+    static const char *const asides[] = {"for",    "in",    "on",     "at",   "by", "with",
+                                         "from",   "of",    "to",     "after", "before",
+                                         "during", "about", "through", NULL};
+    struct sentence_span sp[8];
+    size_t n = sentence_split_range(s, 0, t, sp, 8), i, e = t, b;
+
+    const char *bold = t > 4 && strncmp(s, "**", 2) == 0 ? memmem(s + 2, t - 2, "**", 2) : NULL;
+
+    if (bold != NULL && (size_t)(bold - s) + 2 >= t) /* a bold label and nothing else */
+        return true;
+    for (i = 0; i < n; i++)
+        if (sentence_words(s + sp[i].start, sp[i].len) < 4)
+            return true;
+    while (e > 0 && !isalnum((unsigned char)s[e - 1]))
+        e--;
+    for (b = e; b > 0 && isalpha((unsigned char)s[b - 1]); b--)
+        ;
+    if (e > b && words_in_list_n(s + b, e - b, open_end))
+        return true;
+    /* A clause cut inside an aside ("includes, for each unit"). */
+    for (b = e; b > 1 && !(s[b - 2] == ',' && s[b - 1] == ' '); b--)
+        ;
+    if (b <= 1)
+        return false;
+    for (e = b; e < t && isalpha((unsigned char)s[e]); e++)
+        ;
+    return words_in_list_n(s + b, e - b, asides);
+}
+
 /* The takeaway of a unit: its length from its start, or 0 when none
  * (extractive.h, 7). */
 static size_t takeaway_of(const struct passage_unit *u, const char *s)
@@ -1515,7 +1622,7 @@ static size_t takeaway_of(const struct passage_unit *u, const char *s)
     for (j = 0; j < t; j++)
         quotes += s[j] == '"';
     if (t >= len || quotes % 2 != 0 || sentence_words(s, t) < 4
-        || sentence_words(s, t) > EXTRACT_TAKEAWAY_WORDS)
+        || sentence_words(s, t) > EXTRACT_TAKEAWAY_WORDS || fragment(s, t))
         return 0;
     return t;
 }
