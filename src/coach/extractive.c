@@ -45,6 +45,8 @@ struct ustate {
     double score;  /* the query's weight it carries */
     double asked;  /* the library IDF of the question's own words it holds */
     size_t nterms; /* its distinct terms */
+    size_t central;       /* its terms central to its section (first passage only) */
+    double central_score; /* what they add to score */
 };
 
 struct source {
@@ -514,6 +516,19 @@ static bool on_pages(const struct compose *c, const struct source *s, const stru
 }
 
 /* Marks the quotable units of source s (extractive.h, 2). */
+/* True when unit i of s is a run-in label: a complete sentence of 2 to
+ * EXTRACT_MIN_WORDS - 1 words ("Site visits.") followed in its paragraph
+ * by a sentence long enough to quote. */
+static bool short_label(const struct source *s, size_t i)
+{
+    const struct passage_unit *u = &s->p.u[i], *v = &s->p.u[i + 1];
+
+    return u->kind == PASSAGE_SENTENCE && !u->lead && u->complete && !u->question
+           && u->words >= 2 && u->words < EXTRACT_MIN_WORDS && i + 1 < s->p.n
+           && v->kind == PASSAGE_SENTENCE && v->para == u->para && v->complete
+           && v->words >= EXTRACT_MIN_WORDS && v->words <= EXTRACT_MAX_WORDS;
+}
+
 static void mark_quotable(struct compose *c, struct source *s)
 {
     size_t i;
@@ -529,6 +544,8 @@ static void mark_quotable(struct compose *c, struct source *s)
             q = u->words >= 2 && u->words <= EXTRACT_MAX_WORDS && (!u->narrative || c->example);
         if (u->kind == PASSAGE_ITEM)
             q = u->words >= 2 && u->words <= EXTRACT_MAX_ITEM_WORDS;
+        if (!q && short_label(s, i)) /* "Site visits." before its sentence */
+            q = !u->narrative || c->example;
         /* Outside the passage, only what is on the passage's pages. */
         if (q && !on_pages(c, s, u))
             q = false;
@@ -755,6 +772,17 @@ static double phrase_tf(const struct compose *c, const struct section *x, const 
     return tf;
 }
 
+/* The section of c->sec that unit i of passage p is in, or NULL. */
+static const struct section *section_of(const struct compose *c, size_t p, size_t i)
+{
+    size_t j;
+
+    for (j = 0; j < c->nsec; j++)
+        if (c->sec[j].p == p && c->sec[j].s == c->src[p].p.u[i].section)
+            return &c->sec[j];
+    return NULL;
+}
+
 /* BM25 of section x (its quotable units and its heading; avg, the mean
  * length), times the rank prior (extractive.h, 4). */
 static double section_score(struct compose *c, struct section *x, double avg)
@@ -801,6 +829,43 @@ static double qty_weight(const struct compose *c)
     return n > 0 ? w / (double)n : 1;
 }
 
+/* The terms of unit i of passage p (its terms u) that are central to its
+ * section: twice or more in the section's quotable text, or in its
+ * heading (extractive.h, 4). */
+static size_t central_terms(const struct compose *c, size_t p, size_t i,
+                            const struct analyze_counts *u)
+{
+    const struct section *x = section_of(c, p, i);
+    size_t m, n = 0;
+
+    for (m = 0; x != NULL && m < u->n; m++)
+        n += analyze_counts_get(&x->body, u->v[m].term) >= 2
+             || analyze_counts_get(&x->head, u->v[m].term) > 0;
+    return n;
+}
+
+/* Adds to each sentence of the first-ranked passage
+ * EXTRACT_CENTRAL_WEIGHT times the mean weight of the question's own
+ * terms for each term central to its section, in a section where a unit
+ * carries the query (extractive.h, 4). */
+static void add_central(struct compose *c)
+{
+    const struct passage *ps = &c->src[0].p;
+    struct ustate *u = c->src[0].u;
+    double w = EXTRACT_CENTRAL_WEIGHT * qty_weight(c);
+    size_t i, j;
+
+    for (i = 0; c->k > 0 && i < ps->n; i++) {
+        bool query = false;
+        for (j = 0; j < ps->n && !query && u[i].central > 0; j++)
+            query = ps->u[j].section == ps->u[i].section && u[j].score > 0;
+        if (query)
+            u[i].central_score = w * (double)u[i].central;
+    }
+    for (i = 0; c->k > 0 && i < ps->n; i++)
+        u[i].score += u[i].central_score;
+}
+
 /* Scores every section (BM25 over its quotable units and its heading)
  * and every quotable unit (the query's weight it carries). */
 static void score(struct compose *c)
@@ -827,11 +892,14 @@ static void score(struct compose *c)
                         c->src[p].u[i].asked += c->q[j].idf;
                 }
             c->src[p].u[i].nterms = u.n;
+            if (p == 0 && ps->u[i].kind == PASSAGE_SENTENCE)
+                c->src[p].u[i].central = central_terms(c, p, i, &u);
             analyze_counts_free(&u);
             if (c->quantity && holds_quantity(&any, ps->text + ps->u[i].start, ps->u[i].len))
                 c->src[p].u[i].score += qty_weight(c);
         }
     }
+    add_central(c);
 }
 
 /* True when unit i of passage p has the text of a unit already chosen
@@ -864,6 +932,14 @@ static size_t cost(const struct passage_unit *u)
 static bool idle(const struct source *s, size_t i)
 {
     return s->p.u[i].kind == PASSAGE_SENTENCE && !s->p.u[i].lead && s->u[i].score <= 0;
+}
+
+/* True when unit i of s is a sentence that carries nothing of the query
+ * but its terms central to its section (not a list's lead-in or item). */
+static bool edge_idle(const struct source *s, size_t i)
+{
+    return s->p.u[i].kind == PASSAGE_SENTENCE && !s->p.u[i].lead
+           && s->u[i].score - s->u[i].central_score <= 0;
 }
 
 /* True when unit i of s is a list item that opens with a pronoun or a
@@ -961,12 +1037,13 @@ static size_t choose_units(struct compose *c, const struct section *x, size_t bu
         }
     }
     /* Sentences at the edges that carry nothing of the query are left
-     * out (never the referent of the sentence after it). */
-    while (best_b > best_a && idle(s, idx[best_b - 1])) {
+     * out (never the referent of the sentence after it); their terms
+     * central to the section do not keep them (extractive.h, 4). */
+    while (best_b > best_a && edge_idle(s, idx[best_b - 1])) {
         best_words -= cost(&s->p.u[idx[best_b - 1]]);
         best_b--;
     }
-    while (best_b > best_a && idle(s, idx[best_a])
+    while (best_b > best_a && edge_idle(s, idx[best_a])
            && !(best_a + 1 < best_b && s->p.u[idx[best_a + 1]].dependent)) {
         best_words -= cost(&s->p.u[idx[best_a]]);
         best_a++;
@@ -983,6 +1060,14 @@ static size_t choose_units(struct compose *c, const struct section *x, size_t bu
         }
         s->u[idx[i]].chosen = true;
     }
+    /* A run-in label goes only with the sentence after it. */
+    for (i = best_a; i < best_b; i++)
+        if (s->u[idx[i]].chosen && s->p.u[idx[i]].words < EXTRACT_MIN_WORDS
+            && s->p.u[idx[i]].kind == PASSAGE_SENTENCE
+            && !(i + 1 < best_b && idx[i + 1] == idx[i] + 1 && s->u[idx[i + 1]].chosen)) {
+            s->u[idx[i]].chosen = false;
+            best_words -= cost(&s->p.u[idx[i]]);
+        }
     free(idx);
     return best_words;
 }
@@ -1125,14 +1210,16 @@ static bool continues(const struct passage *p, size_t i, size_t j)
 }
 
 /* The end (inclusive) of the run that opens at unit i: the chosen
- * sentences after it that depend on it (with all, every chosen sentence
- * that continues it in its paragraph), up to a list's lead-in. */
+ * sentences after it that depend on it or follow a run-in label (with
+ * all, every chosen sentence that continues it in its paragraph), up to a
+ * list's lead-in. */
 static size_t run_end(const struct source *s, size_t i, bool all)
 {
     size_t j = i;
 
     while (j + 1 < s->p.n && s->u[j + 1].chosen && !s->u[j + 1].written && !s->p.u[j].lead
-           && (all || s->p.u[j + 1].dependent) && continues(&s->p, j, j + 1))
+           && (all || s->p.u[j + 1].dependent || s->p.u[j].words < EXTRACT_MIN_WORDS)
+           && continues(&s->p, j, j + 1))
         j++;
     return j;
 }
@@ -1165,16 +1252,15 @@ static bool run_answers(const struct compose *c, const struct source *s, size_t 
 }
 
 /* True when a unit of the run i..j of s states what is recommended
- * ("five to seven norms is plenty", "aim for", "no more than"), not what
+ * ("five to seven norms is plenty", "aim for", "at least"), not what
  * goes wrong ("a team that writes fifteen norms will remember none";
  * extractive.h, 5). */
 static bool run_recommends(const struct source *s, size_t i, size_t j)
 {
     static const char *const words[] = {
-        "enough",  "plenty",  "should",  "recommend", "recommends", "recommended", "aim",
-        "target",  "ideal",   "keep",    "limit",     "most",       "least",       "maximum",
-        "minimum", "workable", "need",   "needs",     "set",        "suggest",     "suggests",
-        "best",    "right",   "usually", "typically", "schedule",   "plan",        NULL};
+        "enough", "plenty", "should",  "recommend", "recommends", "recommended", "aim",
+        "ideal",  "ideally", "keep",   "limit",     "least",      "maximum",     "minimum",
+        "workable", "suggest", "suggests", NULL};
     size_t m;
 
     for (m = i; m <= j; m++) {
@@ -1215,7 +1301,9 @@ static void opening_in(const struct compose *c, const struct section *x, enum op
         double w = 0, a = 0, v;
         size_t n = 0;
         if (!s->u[i].chosen || s->p.u[i].kind != PASSAGE_SENTENCE || s->p.u[i].dependent
-            || said_before(c, s->p.text + s->p.u[i].start, s->p.u[i].len))
+            || said_before(c, s->p.text + s->p.u[i].start, s->p.u[i].len)
+            || (i > 0 && s->u[i - 1].chosen && s->p.u[i - 1].words < EXTRACT_MIN_WORDS
+                && continues(&s->p, i - 1, i))) /* its label's run opens it */
             continue;
         j = run_end(s, i, false);
         if ((kind == OPEN_LIST && !leads_list(s, j))

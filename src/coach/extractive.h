@@ -32,7 +32,9 @@
  *
  * 2. What may be quoted.  A sentence that ends like a sentence, is not a
  *    question (the book asking, not answering), has EXTRACT_MIN_WORDS to
- *    EXTRACT_MAX_WORDS words and is not narrative (a story told in the
+ *    EXTRACT_MAX_WORDS words (or 2 to EXTRACT_MIN_WORDS - 1, a run-in
+ *    label such as "Site visits." followed in its paragraph by a sentence
+ *    that may be quoted, and quoted only with that sentence) and is not narrative (a story told in the
  *    past tense, passage.h), unless the question asks for an example
  *    ("example", "sample", "real", "story", "look like", "what did").  A
  *    list item, whole, of 2 to EXTRACT_MAX_ITEM_WORDS words.  A sentence
@@ -107,7 +109,15 @@
  *    (unless no such run fits: a list longer than what is left).  In what
  *    is taken, a sentence that carries nothing of the query is left out
  *    (at the edges and inside), unless the sentence after it depends on
- *    it.  A unit already taken from an overlapping passage is not taken
+ *    it.  The weight a unit carries: the query's terms it holds, and in
+ *    the first-ranked passage, in a section where some unit holds a
+ *    query term, EXTRACT_CENTRAL_WEIGHT times the mean weight of the
+ *    question's own terms for each of its terms central to its section
+ *    (twice or more in the section's quotable text, or in its heading):
+ *    the page's own central sentences ("It separates observing from
+ *    explaining") stay inside an excerpt and weigh in choosing its run,
+ *    but never keep a sentence at an excerpt's edge (measured:
+ *    docs/performance.md, "keys28").  A unit already taken from an overlapping passage is not taken
  *    twice, and a dependent sentence whose referent is not taken right
  *    before it (quoted under that other passage) is left out.
  *
@@ -129,7 +139,7 @@
  *    should we review our norms", not the sentence naming most of the
  *    question's words: measured, docs/performance.md, "compose27"),
  *    first one that states what is recommended (a word such as
- *    "plenty", "enough", "should", "aim", "keep", "limit", "at most":
+ *    "plenty", "enough", "should", "aim", "keep", "limit", "at least":
  *    "Keep the list short: five to seven norms is plenty", not "A team
  *    that writes fifteen norms will remember none of them"; "keys28");
  *    otherwise, and when there is none, the sentence of those sections
@@ -235,6 +245,7 @@
 #define EXTRACT_TAKEAWAY_WORDS 18
 #define EXTRACT_DUPLICATE_SHARE 0.7
 #define EXTRACT_FOLLOWUPS 3
+#define EXTRACT_CENTRAL_WEIGHT 0.05
 /* Opens the answer to a quantity question when nothing quoted holds a
  * number (5): ours, not quoted, not cited. */
 #define EXTRACT_NO_NUMBER "The library does not give a number for this; here is what it does say."

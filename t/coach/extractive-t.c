@@ -190,7 +190,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(114);
+    plan(121);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -919,6 +919,51 @@ int main(void)
         show(b);
         free(a);
         free(b);
+    }
+    {
+        /* The first-ranked passage's central sentences: a sentence inside
+         * an excerpt that holds none of the question's words but terms
+         * central to its section stays; at the excerpt's edge it does not,
+         * nor in a passage ranked lower (extractive.h, 4). */
+        static const char *const two[] = {
+            "## Protocols for looking at results\n\n"
+            "A protocol protects a data meeting from the team's own habits. It separates "
+            "observing from explaining, and observing always comes first. Explaining before "
+            "observing leads teams to the comfortable conclusions. A protocol ends every data "
+            "meeting with a decision. Observing and explaining are different habits.",
+            "## Reading results together\n\n"
+            "A protocol gives each data meeting a fixed order. Colleagues who rush to "
+            "conclusions skip the evidence and trust old conclusions. A protocol keeps each data "
+            "meeting on the evidence, and colleagues read the evidence before any conclusions."};
+        a = compose("how does a protocol help a data meeting?", NULL, two, 2, 2.0);
+        ok(a != NULL && strstr(a, "Explaining before observing leads teams") != NULL,
+           "a central sentence inside the first passage's excerpt is quoted");
+        ok(a != NULL && strstr(a, "Observing and explaining are different habits") == NULL,
+           "... not one at the excerpt's edge");
+        ok(a != NULL && strstr(a, "Colleagues who rush to conclusions") == NULL,
+           "... nor one of a passage ranked lower");
+        ok(verifies(a, two, 2, 2), "... and it verifies");
+        show(a);
+        free(a);
+    }
+    {
+        /* A run-in label ("Site visits.") is quoted with the sentence after
+         * it, never alone (extractive.h, 2). */
+        static const char *const one[] = {
+            "## Learn before you decide\n\n"
+            "Site visits. A team of three teachers visits a school that already runs WIN time and "
+            "reports back to the staff.\n\n"
+            "Book study. Lunch is served at noon in the cafeteria on most days of the week."};
+        a = compose("how does a team of teachers learn about WIN time from a school visit?", NULL,
+                    one, 1, 2.0);
+        ok(a != NULL
+               && strstr(a, "\"Site visits. A team of three teachers visits a school") != NULL,
+           "a run-in label is quoted with its sentence");
+        ok(a != NULL && strstr(a, "Book study") == NULL && strstr(a, "Lunch") == NULL,
+           "... and not without it");
+        ok(verifies(a, one, 1, 1), "... and it verifies");
+        show(a);
+        free(a);
     }
     return 0;
 }
