@@ -95,6 +95,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         rq.nheadings = 2;
     }
     rq.k = k;
+    /* The conversation's previous answer, whose opening the composer does
+     * not open with again (extractive.h, 5): the last passage's text. */
+    rq.previous = k >= 2 ? texts[k - 1] : NULL;
     /* With two passages or more the first is read on its page
      * (extractive.h, "The page"): all of them joined as the pipeline joins
      * a passage's neighbours, its own bytes marked, the joined text as the

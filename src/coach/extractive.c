@@ -45,6 +45,8 @@ struct ustate {
     double score;  /* the query's weight it carries */
     double asked;  /* the library IDF of the question's own words it holds */
     size_t nterms; /* its distinct terms */
+    size_t central;       /* its terms central to its section (first passage only) */
+    double central_score; /* what they add to score */
 };
 
 struct source {
@@ -514,6 +516,19 @@ static bool on_pages(const struct compose *c, const struct source *s, const stru
 }
 
 /* Marks the quotable units of source s (extractive.h, 2). */
+/* True when unit i of s is a run-in label: a complete sentence of 2 to
+ * EXTRACT_MIN_WORDS - 1 words ("Site visits.") followed in its paragraph
+ * by a sentence long enough to quote. */
+static bool short_label(const struct source *s, size_t i)
+{
+    const struct passage_unit *u = &s->p.u[i], *v = &s->p.u[i + 1];
+
+    return u->kind == PASSAGE_SENTENCE && !u->lead && u->complete && !u->question
+           && u->words >= 2 && u->words < EXTRACT_MIN_WORDS && i + 1 < s->p.n
+           && v->kind == PASSAGE_SENTENCE && v->para == u->para && v->complete
+           && v->words >= EXTRACT_MIN_WORDS && v->words <= EXTRACT_MAX_WORDS;
+}
+
 static void mark_quotable(struct compose *c, struct source *s)
 {
     size_t i;
@@ -529,6 +544,8 @@ static void mark_quotable(struct compose *c, struct source *s)
             q = u->words >= 2 && u->words <= EXTRACT_MAX_WORDS && (!u->narrative || c->example);
         if (u->kind == PASSAGE_ITEM)
             q = u->words >= 2 && u->words <= EXTRACT_MAX_ITEM_WORDS;
+        if (!q && short_label(s, i)) /* "Site visits." before its sentence */
+            q = !u->narrative || c->example;
         /* Outside the passage, only what is on the passage's pages. */
         if (q && !on_pages(c, s, u))
             q = false;
@@ -755,6 +772,17 @@ static double phrase_tf(const struct compose *c, const struct section *x, const 
     return tf;
 }
 
+/* The section of c->sec that unit i of passage p is in, or NULL. */
+static const struct section *section_of(const struct compose *c, size_t p, size_t i)
+{
+    size_t j;
+
+    for (j = 0; j < c->nsec; j++)
+        if (c->sec[j].p == p && c->sec[j].s == c->src[p].p.u[i].section)
+            return &c->sec[j];
+    return NULL;
+}
+
 /* BM25 of section x (its quotable units and its heading; avg, the mean
  * length), times the rank prior (extractive.h, 4). */
 static double section_score(struct compose *c, struct section *x, double avg)
@@ -801,6 +829,43 @@ static double qty_weight(const struct compose *c)
     return n > 0 ? w / (double)n : 1;
 }
 
+/* The terms of unit i of passage p (its terms u) that are central to its
+ * section: twice or more in the section's quotable text, or in its
+ * heading (extractive.h, 4). */
+static size_t central_terms(const struct compose *c, size_t p, size_t i,
+                            const struct analyze_counts *u)
+{
+    const struct section *x = section_of(c, p, i);
+    size_t m, n = 0;
+
+    for (m = 0; x != NULL && m < u->n; m++)
+        n += analyze_counts_get(&x->body, u->v[m].term) >= 2
+             || analyze_counts_get(&x->head, u->v[m].term) > 0;
+    return n;
+}
+
+/* Adds to each sentence of the first-ranked passage
+ * EXTRACT_CENTRAL_WEIGHT times the mean weight of the question's own
+ * terms for each term central to its section, in a section where a unit
+ * carries the query (extractive.h, 4). */
+static void add_central(struct compose *c)
+{
+    const struct passage *ps = &c->src[0].p;
+    struct ustate *u = c->src[0].u;
+    double w = EXTRACT_CENTRAL_WEIGHT * qty_weight(c);
+    size_t i, j;
+
+    for (i = 0; c->k > 0 && i < ps->n; i++) {
+        bool query = false;
+        for (j = 0; j < ps->n && !query && u[i].central > 0; j++)
+            query = ps->u[j].section == ps->u[i].section && u[j].score > 0;
+        if (query)
+            u[i].central_score = w * (double)u[i].central;
+    }
+    for (i = 0; c->k > 0 && i < ps->n; i++)
+        u[i].score += u[i].central_score;
+}
+
 /* Scores every section (BM25 over its quotable units and its heading)
  * and every quotable unit (the query's weight it carries). */
 static void score(struct compose *c)
@@ -827,11 +892,14 @@ static void score(struct compose *c)
                         c->src[p].u[i].asked += c->q[j].idf;
                 }
             c->src[p].u[i].nterms = u.n;
+            if (p == 0 && ps->u[i].kind == PASSAGE_SENTENCE)
+                c->src[p].u[i].central = central_terms(c, p, i, &u);
             analyze_counts_free(&u);
             if (c->quantity && holds_quantity(&any, ps->text + ps->u[i].start, ps->u[i].len))
                 c->src[p].u[i].score += qty_weight(c);
         }
     }
+    add_central(c);
 }
 
 /* True when unit i of passage p has the text of a unit already chosen
@@ -864,6 +932,14 @@ static size_t cost(const struct passage_unit *u)
 static bool idle(const struct source *s, size_t i)
 {
     return s->p.u[i].kind == PASSAGE_SENTENCE && !s->p.u[i].lead && s->u[i].score <= 0;
+}
+
+/* True when unit i of s is a sentence that carries nothing of the query
+ * but its terms central to its section (not a list's lead-in or item). */
+static bool edge_idle(const struct source *s, size_t i)
+{
+    return s->p.u[i].kind == PASSAGE_SENTENCE && !s->p.u[i].lead
+           && s->u[i].score - s->u[i].central_score <= 0;
 }
 
 /* True when unit i of s is a list item that opens with a pronoun or a
@@ -961,12 +1037,13 @@ static size_t choose_units(struct compose *c, const struct section *x, size_t bu
         }
     }
     /* Sentences at the edges that carry nothing of the query are left
-     * out (never the referent of the sentence after it). */
-    while (best_b > best_a && idle(s, idx[best_b - 1])) {
+     * out (never the referent of the sentence after it); their terms
+     * central to the section do not keep them (extractive.h, 4). */
+    while (best_b > best_a && edge_idle(s, idx[best_b - 1])) {
         best_words -= cost(&s->p.u[idx[best_b - 1]]);
         best_b--;
     }
-    while (best_b > best_a && idle(s, idx[best_a])
+    while (best_b > best_a && edge_idle(s, idx[best_a])
            && !(best_a + 1 < best_b && s->p.u[idx[best_a + 1]].dependent)) {
         best_words -= cost(&s->p.u[idx[best_a]]);
         best_a++;
@@ -983,6 +1060,14 @@ static size_t choose_units(struct compose *c, const struct section *x, size_t bu
         }
         s->u[idx[i]].chosen = true;
     }
+    /* A run-in label goes only with the sentence after it. */
+    for (i = best_a; i < best_b; i++)
+        if (s->u[idx[i]].chosen && s->p.u[idx[i]].words < EXTRACT_MIN_WORDS
+            && s->p.u[idx[i]].kind == PASSAGE_SENTENCE
+            && !(i + 1 < best_b && idx[i + 1] == idx[i] + 1 && s->u[idx[i + 1]].chosen)) {
+            s->u[idx[i]].chosen = false;
+            best_words -= cost(&s->p.u[idx[i]]);
+        }
     free(idx);
     return best_words;
 }
@@ -1072,11 +1157,38 @@ struct ref {
 
 /* ---- writing ----------------------------------------------------------- */
 
-/* Appends text (len bytes) as an exact, cited quotation. */
+/* True when the len bytes of text open with a quotation mark (straight
+ * or U+201C) and their straight double quotes pair up. */
+static bool opens_quoted(const char *text, size_t len)
+{
+    size_t i, straight = 0;
+
+    for (i = 0; i < len; i++)
+        straight += text[i] == '"';
+    if (straight % 2 != 0)
+        return false;
+    return (len > 0 && text[0] == '"')
+           || (len >= 3 && memcmp(text, "\xe2\x80\x9c", 3) == 0 && straight == 0);
+}
+
+/* Appends text (len bytes) as an exact, cited quotation (extractive.h,
+ * "Every quotation").  Text that opens with a quotation of its own is
+ * written in its own marks, its straight pairs as U+201C/U+201D, so that
+ * no two opening marks stand together. */
 static void quote(struct buf *out, const char *text, size_t len, size_t n)
 {
     bool straight = memchr(text, '"', len) != NULL;
+    size_t i, nth = 0;
 
+    if (opens_quoted(text, len)) {
+        for (i = 0; i < len; i++)
+            if (text[i] == '"')
+                buf_puts(out, nth++ % 2 == 0 ? "\xe2\x80\x9c" : "\xe2\x80\x9d");
+            else
+                buf_putc(out, text[i]);
+        buf_printf(out, " [%zu]", n);
+        return;
+    }
     buf_puts(out, straight ? "\xe2\x80\x9c" : "\"");
     buf_append(out, text, len);
     buf_printf(out, "%s [%zu]", straight ? "\xe2\x80\x9d" : "\"", n);
@@ -1098,14 +1210,16 @@ static bool continues(const struct passage *p, size_t i, size_t j)
 }
 
 /* The end (inclusive) of the run that opens at unit i: the chosen
- * sentences after it that depend on it (with all, every chosen sentence
- * that continues it in its paragraph), up to a list's lead-in. */
+ * sentences after it that depend on it or follow a run-in label (with
+ * all, every chosen sentence that continues it in its paragraph), up to a
+ * list's lead-in. */
 static size_t run_end(const struct source *s, size_t i, bool all)
 {
     size_t j = i;
 
     while (j + 1 < s->p.n && s->u[j + 1].chosen && !s->u[j + 1].written && !s->p.u[j].lead
-           && (all || s->p.u[j + 1].dependent) && continues(&s->p, j, j + 1))
+           && (all || s->p.u[j + 1].dependent || s->p.u[j].words < EXTRACT_MIN_WORDS)
+           && continues(&s->p, j, j + 1))
         j++;
     return j;
 }
@@ -1122,6 +1236,7 @@ enum open_kind {
     OPEN_ANY,
     OPEN_LIST,   /* a lead-in whose list is chosen (a how question) */
     OPEN_NUMBER, /* a run holding a number that measures the question's quantity */
+    OPEN_ADVICE, /* such a run that states what is recommended ("five to seven is plenty") */
 };
 
 /* True when a unit of the run i..j of s holds a number that measures what
@@ -1136,6 +1251,43 @@ static bool run_answers(const struct compose *c, const struct source *s, size_t 
     return false;
 }
 
+/* True when a unit of the run i..j of s states what is recommended
+ * ("five to seven norms is plenty", "aim for", "at least"), not what
+ * goes wrong ("a team that writes fifteen norms will remember none";
+ * extractive.h, 5). */
+static bool run_recommends(const struct source *s, size_t i, size_t j)
+{
+    static const char *const words[] = {
+        "enough", "plenty", "should",  "recommend", "recommends", "recommended", "aim",
+        "ideal",  "ideally", "keep",   "limit",     "least",      "maximum",     "minimum",
+        "workable", "suggest", "suggests", NULL};
+    size_t m;
+
+    for (m = i; m <= j; m++) {
+        const char *t = s->p.text + s->p.u[m].start;
+        size_t n = s->p.u[m].len, a = 0, b;
+        while (a < n) {
+            while (a < n && !isalpha((unsigned char)t[a]))
+                a++;
+            for (b = a; b < n && isalpha((unsigned char)t[b]); b++)
+                ;
+            if (b > a && words_in_list_n(t + a, b - a, words))
+                return true;
+            a = b;
+        }
+    }
+    return false;
+}
+
+/* True when the n bytes at t are quoted in the conversation's previous
+ * answer (extractive.h, 5). */
+static bool said_before(const struct compose *c, const char *t, size_t n)
+{
+    const char *prev = c->rq->previous;
+
+    return prev != NULL && n > 0 && memmem(prev, strlen(prev), t, n) != NULL;
+}
+
 /* The best opening of kind among the chosen units of section x; its value
  * in *top when above it (extractive.h, 5). */
 static void opening_in(const struct compose *c, const struct section *x, enum open_kind kind,
@@ -1148,11 +1300,15 @@ static void opening_in(const struct compose *c, const struct section *x, enum op
     for (i = ps->first; i < ps->first + ps->n; i++) {
         double w = 0, a = 0, v;
         size_t n = 0;
-        if (!s->u[i].chosen || s->p.u[i].kind != PASSAGE_SENTENCE || s->p.u[i].dependent)
+        if (!s->u[i].chosen || s->p.u[i].kind != PASSAGE_SENTENCE || s->p.u[i].dependent
+            || said_before(c, s->p.text + s->p.u[i].start, s->p.u[i].len)
+            || (i > 0 && s->u[i - 1].chosen && s->p.u[i - 1].words < EXTRACT_MIN_WORDS
+                && continues(&s->p, i - 1, i))) /* its label's run opens it */
             continue;
         j = run_end(s, i, false);
         if ((kind == OPEN_LIST && !leads_list(s, j))
-            || (kind == OPEN_NUMBER && !run_answers(c, s, i, j)))
+            || ((kind == OPEN_NUMBER || kind == OPEN_ADVICE) && !run_answers(c, s, i, j))
+            || (kind == OPEN_ADVICE && !run_recommends(s, i, j)))
             continue;
         for (m = i; m <= j; m++) {
             w += s->u[m].score;
@@ -1206,13 +1362,13 @@ static struct ref opening(const struct compose *c)
 {
     struct ref best = {NONE, 0};
     const struct section *d = dominant(c);
-    enum open_kind first = c->how ? OPEN_LIST : c->quantity ? OPEN_NUMBER : OPEN_ANY, kind;
+    enum open_kind first = c->how ? OPEN_LIST : c->quantity ? OPEN_ADVICE : OPEN_ANY, kind;
     double top = 0;
     size_t k;
     int pass;
 
     for (pass = 0; pass < 2; pass++)
-        for (kind = first;; kind = OPEN_ANY) {
+        for (kind = first;; kind = kind == OPEN_ADVICE ? OPEN_NUMBER : OPEN_ANY) {
             for (k = 0; k < c->nchosen; k++)
                 if (pass == 1 || same_chapter(c, d, &c->sec[c->chosen[k]]))
                     opening_in(c, &c->sec[c->chosen[k]], kind, &best, &top);
@@ -1492,6 +1648,45 @@ static size_t first_clause(const char *s, size_t len)
     return best;
 }
 
+/* True when the t bytes of s are a fragment, not a takeaway (extractive.h,
+ * 7): one of their sentences has fewer than four words ("Few.", a bold
+ * label "**Sort individually (20 minutes).**"), or they end in a word
+ * that leaves the clause open ("for each", "the"). */
+static bool fragment(const char *s, size_t t)
+{
+    static const char *const open_end[] = {
+        "a",    "an",   "the",  "of",    "for",  "to",    "in",   "on",   "at",   "by",
+        "with", "from", "and",  "or",    "but",  "that",  "which", "who", "each", "every",
+        "as",   "its",  "their", "our",  "your", "this",  "these", "such", NULL};
+    static const char *const asides[] = {"for",    "in",    "on",     "at",   "by", "with",
+                                         "from",   "of",    "to",     "after", "before",
+                                         "during", "about", "through", NULL};
+    struct sentence_span sp[8];
+    size_t n = sentence_split_range(s, 0, t, sp, 8), i, e = t, b;
+
+    const char *bold = t > 4 && strncmp(s, "**", 2) == 0 ? memmem(s + 2, t - 2, "**", 2) : NULL;
+
+    if (bold != NULL && (size_t)(bold - s) + 2 >= t) /* a bold label and nothing else */
+        return true;
+    for (i = 0; i < n; i++)
+        if (sentence_words(s + sp[i].start, sp[i].len) < 4)
+            return true;
+    while (e > 0 && !isalnum((unsigned char)s[e - 1]))
+        e--;
+    for (b = e; b > 0 && isalpha((unsigned char)s[b - 1]); b--)
+        ;
+    if (e > b && words_in_list_n(s + b, e - b, open_end))
+        return true;
+    /* A clause cut inside an aside ("includes, for each unit"). */
+    for (b = e; b > 1 && !(s[b - 2] == ',' && s[b - 1] == ' '); b--)
+        ;
+    if (b <= 1)
+        return false;
+    for (e = b; e < t && isalpha((unsigned char)s[e]); e++)
+        ;
+    return words_in_list_n(s + b, e - b, asides);
+}
+
 /* The takeaway of a unit: its length from its start, or 0 when none
  * (extractive.h, 7). */
 static size_t takeaway_of(const struct passage_unit *u, const char *s)
@@ -1515,7 +1710,7 @@ static size_t takeaway_of(const struct passage_unit *u, const char *s)
     for (j = 0; j < t; j++)
         quotes += s[j] == '"';
     if (t >= len || quotes % 2 != 0 || sentence_words(s, t) < 4
-        || sentence_words(s, t) > EXTRACT_TAKEAWAY_WORDS)
+        || sentence_words(s, t) > EXTRACT_TAKEAWAY_WORDS || fragment(s, t))
         return 0;
     return t;
 }

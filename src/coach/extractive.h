@@ -32,7 +32,9 @@
  *
  * 2. What may be quoted.  A sentence that ends like a sentence, is not a
  *    question (the book asking, not answering), has EXTRACT_MIN_WORDS to
- *    EXTRACT_MAX_WORDS words and is not narrative (a story told in the
+ *    EXTRACT_MAX_WORDS words (or 2 to EXTRACT_MIN_WORDS - 1, a run-in
+ *    label such as "Site visits." followed in its paragraph by a sentence
+ *    that may be quoted, and quoted only with that sentence) and is not narrative (a story told in the
  *    past tense, passage.h), unless the question asks for an example
  *    ("example", "sample", "real", "story", "look like", "what did").  A
  *    list item, whole, of 2 to EXTRACT_MAX_ITEM_WORDS words.  A sentence
@@ -107,7 +109,15 @@
  *    (unless no such run fits: a list longer than what is left).  In what
  *    is taken, a sentence that carries nothing of the query is left out
  *    (at the edges and inside), unless the sentence after it depends on
- *    it.  A unit already taken from an overlapping passage is not taken
+ *    it.  The weight a unit carries: the query's terms it holds, and in
+ *    the first-ranked passage, in a section where some unit holds a
+ *    query term, EXTRACT_CENTRAL_WEIGHT times the mean weight of the
+ *    question's own terms for each of its terms central to its section
+ *    (twice or more in the section's quotable text, or in its heading):
+ *    the page's own central sentences ("It separates observing from
+ *    explaining") stay inside an excerpt and weigh in choosing its run,
+ *    but never keep a sentence at an excerpt's edge (measured:
+ *    docs/performance.md, "keys28").  A unit already taken from an overlapping passage is not taken
  *    twice, and a dependent sentence whose referent is not taken right
  *    before it (quoted under that other passage) is left out.
  *
@@ -127,7 +137,11 @@
  *    on it) holding a number that measures what it asks ("Most schools
  *    review the norms at the start of each quarter" for "how often
  *    should we review our norms", not the sentence naming most of the
- *    question's words: measured, docs/performance.md, "compose27");
+ *    question's words: measured, docs/performance.md, "compose27"),
+ *    first one that states what is recommended (a word such as
+ *    "plenty", "enough", "should", "aim", "keep", "limit", "at least":
+ *    "Keep the list short: five to seven norms is plenty", not "A team
+ *    that writes fifteen norms will remember none of them"; "keys28");
  *    otherwise, and when there is none, the sentence of those sections
  *    that carries the most weight of the query per
  *    term (divided by its term count to the power
@@ -138,7 +152,9 @@
  *    score over the best section's: the sentence that says most directly
  *    what was asked, not the shortest one that names its subject.  It
  *    comes first, with the sentences that depend on it and, for a
- *    lead-in, its list.
+ *    lead-in, its list.  Never a sentence the conversation's previous
+ *    answer quotes (the caller's previous): a follow-up's answer does not
+ *    open with what the teacher has just read.
  *
  * 6. The answer, in Markdown:
  *
@@ -181,7 +197,11 @@
  *    sentence's first clause (up to "; ", ": ", " — ", ", but ", ",
  *    which ", ", so ", ", and "), at least 4 and at most
  *    EXTRACT_TAKEAWAY_WORDS words and always shorter than what it comes
- *    from, so that no takeaway repeats a point; each quoted exactly and
+ *    from, so that no takeaway repeats a point; never a fragment: none
+ *    with a sentence of under 4 words ("Few. Four to six norms."), a bold
+ *    label alone, a last word that leaves the clause open ("the", "for",
+ *    "each", "and") or a clause cut inside an aside ("A practical GVC
+ *    document includes, for each unit"); each quoted exactly and
  *    cited, none sharing EXTRACT_DUPLICATE_SHARE of its terms with
  *    another.  Then the caller's follow-up questions (built from the
  *    neighbouring section headings, phrase.h), at most EXTRACT_FOLLOWUPS,
@@ -194,7 +214,11 @@
  *
  * Every quotation is exact text of its source and cited [n]; a quotation
  * that itself holds straight double quotes is quoted with U+201C/U+201D,
- * so that the verifier pairs the marks correctly.
+ * so that the verifier pairs the marks correctly.  A unit that opens
+ * with a quotation of its own ("\"We let each speaker finish\" is a norm
+ * a team can check.") is written in its own marks, its straight pairs as
+ * U+201C/U+201D, without marks around it, so that no two opening marks
+ * stand together; it is still cited, and its quotation verified.
  */
 #ifndef PLC_COACH_EXTRACTIVE_H
 #define PLC_COACH_EXTRACTIVE_H
@@ -221,6 +245,7 @@
 #define EXTRACT_TAKEAWAY_WORDS 18
 #define EXTRACT_DUPLICATE_SHARE 0.7
 #define EXTRACT_FOLLOWUPS 3
+#define EXTRACT_CENTRAL_WEIGHT 0.05
 /* Opens the answer to a quantity question when nothing quoted holds a
  * number (5): ours, not quoted, not cited. */
 #define EXTRACT_NO_NUMBER "The library does not give a number for this; here is what it does say."
@@ -262,6 +287,7 @@ struct extract_request {
     size_t nterms;
     const char *const *followups; /* suggested questions, already phrased */
     size_t nfollowups;
+    const char *previous; /* the conversation's previous answer (its Markdown), or NULL */
 };
 
 /* Composes the answer.  Returns malloc'd Markdown (caller frees), or NULL

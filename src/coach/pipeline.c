@@ -687,8 +687,9 @@ static bool ask_pages(struct ask *a, struct extract_source *src, const char **so
 
 /* Step 6d, compose and verify the extractive answer: the passages on
  * their pages, the terms the search ran with (their library IDF and query
- * weight), the passages' chapters, books and headings, and follow-up
- * questions from the sections next to the passages'. */
+ * weight), the passages' chapters, books and headings, follow-up
+ * questions from the sections next to the passages', and the
+ * conversation's previous answer (its opening is not opened with again). */
 static enum coach_status ask_compose(struct ask *a)
 {
     const char *sources[COACH_SOURCES];
@@ -702,6 +703,7 @@ static enum coach_status ask_compose(struct ask *a)
         .sources = src,
         .k = k,
         .terms = terms,
+        .previous = a->prev_answer,
     };
 
     if (!evidence_sections(a->db, &a->sr, k, &a->arena, &secs))

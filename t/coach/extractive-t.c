@@ -190,7 +190,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(99);
+    plan(121);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -822,6 +822,148 @@ int main(void)
         free(a);
         buf_free(&joined);
         buf_free(&norm);
+    }
+    {
+        /* How many: the opening states the recommended number, not the
+         * number of what goes wrong (extractive.h, 5). */
+        static const char *const one[] = {
+            "Keep the list short: five to seven norms is plenty. A team that writes fifteen "
+            "norms will remember none of them, and a team that writes two norms has left "
+            "out its hardest problem."};
+        a = compose("how many norms should our team have?", NULL, one, 1, 2.0);
+        ok(a != NULL && strncmp(a, "\"Keep the list short: five to seven norms is plenty.", 51) == 0,
+           "a how-many answer opens with the number the book recommends");
+        ok(verifies(a, one, 1, 1), "... and it verifies");
+        show(a);
+        free(a);
+    }
+    {
+        /* A sentence that opens with a quotation of its own shows one
+         * opening mark, not two, and still verifies (extractive.h,
+         * "Every quotation"). */
+        static const char *const one[] = {
+            "A good norm describes a behavior that someone could observe in a meeting.\n\n"
+            "\"We let each speaker finish before responding\" is a norm a team can check."};
+        a = compose("what makes a good norm a team can check?", NULL, one, 1, 2.0);
+        ok(a != NULL
+               && strstr(a, "\xe2\x80\x9cWe let each speaker finish before responding\xe2\x80\x9d "
+                            "is a norm a team can check. [1]")
+                      != NULL,
+           "a sentence opening with a quotation keeps its own marks");
+        ok(a != NULL && strstr(a, "\xe2\x80\x9c\"") == NULL && strstr(a, "\"\xe2\x80\x9c") == NULL
+               && strstr(a, "\"\"") == NULL,
+           "... and no two opening marks stand together");
+        ok(verifies(a, one, 1, 2), "... and it verifies untouched");
+        show(a);
+        free(a);
+    }
+    {
+        /* Key takeaways are no fragments: no sentence of under four words
+         * ("Few."), no bold label alone, no clause left open (extractive.h,
+         * 7). */
+        static const char *const one[] = {
+            "We use three tests when coaching a team on its norms:\n\n"
+            "- Few. Four to six norms. A team with twelve norms has none, because nobody can "
+            "hold twelve in mind.\n"
+            "- **Observable norms (each one).** Each norm names something a visitor could see "
+            "or hear.\n"
+            "- A practical norms document names, for each team: the norm, its reason and its "
+            "check.\n"
+            "- Owned norms come from the team's own experience of its meetings, so every member "
+            "can explain them.\n"
+            "- Checked norms are rated at the end of each meeting, and a low rating starts the "
+            "next agenda."};
+        const char *k;
+        a = compose("what tests should team norms pass when coaching a team?", NULL, one, 1, 2.0);
+        k = a != NULL ? strstr(a, "**Key takeaways**") : NULL;
+        ok(k != NULL, "the answer has key takeaways");
+        ok(k != NULL && strstr(k, "\"Few.") == NULL, "... none with a sentence of one word");
+        ok(k != NULL && strstr(k, "\"**Observable") == NULL, "... nor a bold label alone");
+        ok(k != NULL && strstr(k, "names, for each team\"") == NULL,
+           "... nor a clause left open (\"for each team\")");
+        ok(k != NULL && strstr(k, "\"Owned norms come from the team's own experience") != NULL,
+           "... a whole clause is one");
+        ok(verifies(a, one, 1, 2), "... and it verifies");
+        show(a);
+        free(a);
+    }
+    {
+        /* A follow-up's answer does not open with the sentence the
+         * previous answer opened with (extractive.h, 5). */
+        static const char *const one[] = {
+            "Team norms are the agreements that guide how a team works together. A team reviews "
+            "its norms every quarter and rates how well it kept each norm."};
+        struct extract_source src = {.text = one[0], .chapter = "Norms with Teeth"};
+        struct extract_request rq = {.question = "What are team norms and how often does a team "
+                                                 "review its norms?",
+                                     .sources = &src,
+                                     .k = 1};
+        char *b;
+        size_t o;
+        a = extractive_compose(&rq);
+        o = a != NULL && a[0] == '"' ? strcspn(a + 1, "\"") : 0;
+        ok(o > 20, "the first answer opens with a quoted sentence");
+        rq.previous = a;
+        rq.question = "What are team norms and how often does a team review its norms? "
+                      "what about checking them";
+        rq.focus = "what about checking them";
+        b = extractive_compose(&rq);
+        ok(b != NULL && o > 0 && strncmp(b, a, o + 1) != 0,
+           "a follow-up does not open with the previous answer's opening sentence");
+        rq.previous = NULL;
+        free(b);
+        b = extractive_compose(&rq);
+        ok(b != NULL && o > 0 && strncmp(b, a, o + 1) == 0,
+           "... which it would open with otherwise");
+        ok(verifies(b, one, 1, 1), "... and it verifies");
+        show(b);
+        free(a);
+        free(b);
+    }
+    {
+        /* The first-ranked passage's central sentences: a sentence inside
+         * an excerpt that holds none of the question's words but terms
+         * central to its section stays; at the excerpt's edge it does not,
+         * nor in a passage ranked lower (extractive.h, 4). */
+        static const char *const two[] = {
+            "## Protocols for looking at results\n\n"
+            "A protocol protects a data meeting from the team's own habits. It separates "
+            "observing from explaining, and observing always comes first. Explaining before "
+            "observing leads teams to the comfortable conclusions. A protocol ends every data "
+            "meeting with a decision. Observing and explaining are different habits.",
+            "## Reading results together\n\n"
+            "A protocol gives each data meeting a fixed order. Colleagues who rush to "
+            "conclusions skip the evidence and trust old conclusions. A protocol keeps each data "
+            "meeting on the evidence, and colleagues read the evidence before any conclusions."};
+        a = compose("how does a protocol help a data meeting?", NULL, two, 2, 2.0);
+        ok(a != NULL && strstr(a, "Explaining before observing leads teams") != NULL,
+           "a central sentence inside the first passage's excerpt is quoted");
+        ok(a != NULL && strstr(a, "Observing and explaining are different habits") == NULL,
+           "... not one at the excerpt's edge");
+        ok(a != NULL && strstr(a, "Colleagues who rush to conclusions") == NULL,
+           "... nor one of a passage ranked lower");
+        ok(verifies(a, two, 2, 2), "... and it verifies");
+        show(a);
+        free(a);
+    }
+    {
+        /* A run-in label ("Site visits.") is quoted with the sentence after
+         * it, never alone (extractive.h, 2). */
+        static const char *const one[] = {
+            "## Learn before you decide\n\n"
+            "Site visits. A team of three teachers visits a school that already runs WIN time and "
+            "reports back to the staff.\n\n"
+            "Book study. Lunch is served at noon in the cafeteria on most days of the week."};
+        a = compose("how does a team of teachers learn about WIN time from a school visit?", NULL,
+                    one, 1, 2.0);
+        ok(a != NULL
+               && strstr(a, "\"Site visits. A team of three teachers visits a school") != NULL,
+           "a run-in label is quoted with its sentence");
+        ok(a != NULL && strstr(a, "Book study") == NULL && strstr(a, "Lunch") == NULL,
+           "... and not without it");
+        ok(verifies(a, one, 1, 1), "... and it verifies");
+        show(a);
+        free(a);
     }
     return 0;
 }
