@@ -19,13 +19,14 @@
  * (route_words: a word model learned from them, scope_model.h), and
  * whether it is one teacher's own business or the team's (route_person:
  * "I / my" against "we / our").  The weights were fitted by logistic
- * regression on the training and tuning questions (eval/holdout/train-*,
+ * regression on the round-27 questions (eval/holdout/train-*, valid-*,
  * tune.jsonl, eval/dev.jsonl, eval/coach.jsonl, eval/followups.jsonl;
- * t/coach/route-fit.py), and the cut ROUTE_OUT_LOGIT is the lowest one
- * that wrongly refuses at most 1 % of their in-scope questions, half the
- * 2 % promised, raised so that no question of dev, coach or follow-ups
- * the decision before answered or clarified is refused
- * (src/coach/README.md, "Scope", branch scope27).  A too-broad question in the lexicon's
+ * t/coach/route-refit.sh), and the cut ROUTE_OUT_LOGIT by the rule
+ * written before the stress set existed: the higher of the lowest cut
+ * that wrongly refuses at most 0.5 % of their in-scope and follow-up
+ * questions, scored out of fold, and the lowest that wrongly refuses at
+ * most 0.5 % of the stress set's in-scope questions (src/coach/README.md,
+ * "Scope", branches scope27 and scope29).  A too-broad question in the lexicon's
  * words is clarified rather than refused by the decision.  An extra rule, documented as such:
  * three safety topics the product promises to refuse whatever the
  * library holds (legal advice, medical advice, writing one student's 504
@@ -68,21 +69,21 @@
 #define ROUTE_SPREAD_BOOKS 4 /* ... from this many books or more: spread across the library */
 #define ROUTE_PLEA_IDF 1.0   /* a plea's situation weighs at most one unseen word (clarify26) */
 
-/* The scope decision's weights and cut, fitted on the training and tuning
- * questions with the word model by t/coach/route-features and
- * t/coach/route-fit.py --words nb --also person ... --emit
- * src/coach/scope_model.c, against the starter and evaluation libraries
- * (src/coach/README.md, "Scope", round 27: the whole command). */
-#define ROUTE_W0 (-1.93)
-#define ROUTE_W_COVERAGE (-2.58)
-#define ROUTE_W_BEST (-3.02)
-#define ROUTE_W_LEXICON (-1.19)
-#define ROUTE_W_UNKNOWN 3.13
-#define ROUTE_W_SPECIFICITY 2.19
-#define ROUTE_W_WORDS 3.76
-#define ROUTE_W_PERSON 3.08
+/* The scope decision's weights and cut, fitted on the round-27 questions
+ * with the word model by t/coach/route-refit.sh (t/coach/route-features,
+ * then t/coach/route-fit.py --words nb --also person ... --emit
+ * src/coach/scope_model.c), against the starter and evaluation libraries
+ * (src/coach/README.md, "Scope", round 28). */
+#define ROUTE_W0 (-1.99)
+#define ROUTE_W_COVERAGE (-1.95)
+#define ROUTE_W_BEST (-3.61)
+#define ROUTE_W_LEXICON (-1.26)
+#define ROUTE_W_UNKNOWN 2.91
+#define ROUTE_W_SPECIFICITY 2.01
+#define ROUTE_W_WORDS 4.14
+#define ROUTE_W_PERSON 2.70
 #define ROUTE_LEXICON_CAP 4.0
-#define ROUTE_OUT_LOGIT 2.02 /* p >= 0.88; see above */
+#define ROUTE_OUT_LOGIT 2.29 /* p >= 0.91: rule (a); src/coach/README.md, "Scope", round 28 */
 
 /* What the library says about a question (filled from its search). */
 struct route_evidence {
