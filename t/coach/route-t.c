@@ -367,8 +367,8 @@ int main(void)
                                  .lexicon = 0,
                                  .unknown_words = 1,
                                  .specificity = 0.6,
-                                 .words = 0.5,
-                                 .person = 0.5};
+                                 .words = 1.0,
+                                 .person = 1.0};
     for (ev.best = 1.0; ev.best > 0 && !route_out_of_scope(&ev); ev.best -= 0.01)
         ;
     ok(ev.best > 0 && route_scope_logit(&ev) >= ROUTE_OUT_LOGIT
@@ -377,23 +377,23 @@ int main(void)
                                                          .best = ev.best + 0.01,
                                                          .unknown_words = 1,
                                                          .specificity = 0.6,
-                                                         .words = 0.5,
-                                                         .person = 0.5})
+                                                         .words = 1.0,
+                                                         .person = 1.0})
                   < ROUTE_OUT_LOGIT,
        "refused from the cut on (best %.2f)", ev.best);
     /* Walk specificity up from covered evidence: refused exactly past the
      * cut, and words the library uses often keep a question in scope. */
     ev = (struct route_evidence){
-        .searched = true, .coverage = 0.7, .best = 0.25, .words = 0.8, .person = 0.5};
+        .searched = true, .coverage = 0.2, .best = 0.1, .words = 1.0, .person = 1.0};
     for (ev.specificity = 0; ev.specificity < 1 && !route_out_of_scope(&ev); ev.specificity += 0.01)
         ;
     ok(ev.specificity < 1 && route_scope_logit(&ev) >= ROUTE_OUT_LOGIT
            && route_scope_logit(&(struct route_evidence){.searched = true,
-                                                         .coverage = 0.7,
-                                                         .best = 0.25,
+                                                         .coverage = 0.2,
+                                                         .best = 0.1,
                                                          .specificity = ev.specificity - 0.01,
-                                                         .words = 0.8,
-                                                         .person = 0.5})
+                                                         .words = 1.0,
+                                                         .person = 1.0})
                   < ROUTE_OUT_LOGIT,
        "refused from the cut on (specificity %.2f)", ev.specificity);
     ev.specificity = 0.35;
@@ -403,14 +403,19 @@ int main(void)
      * same search evidence, refused exactly past the cut as the question's
      * words read more like the out-of-scope training questions, and one
      * teacher's own business refused where the team's is answered. */
-    ev = (struct route_evidence){
-        .searched = true, .coverage = 0.5, .best = 0.2, .specificity = 0.6, .person = 0.5};
+    ev = (struct route_evidence){.searched = true,
+                                 .coverage = 0.5,
+                                 .best = 0.2,
+                                 .unknown_words = 3,
+                                 .specificity = 0.6,
+                                 .person = 0.5};
     for (ev.words = 0; ev.words < 1 && !route_out_of_scope(&ev); ev.words += 0.01)
         ;
     ok(ev.words > 0.3 && ev.words < 1 && route_scope_logit(&ev) >= ROUTE_OUT_LOGIT
            && route_scope_logit(&(struct route_evidence){.searched = true,
                                                          .coverage = 0.5,
                                                          .best = 0.2,
+                                                         .unknown_words = 3,
                                                          .specificity = 0.6,
                                                          .words = ev.words - 0.01,
                                                          .person = 0.5})
