@@ -6,15 +6,11 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "coach/route.h"
-#include "coach/scope_model.h"
 #include "coach/words.h"
-#include "library/analyze.h"
 #include "library/bm25.h"
 #include "library/domains.h"
 #include "library/search.h"
@@ -100,92 +96,6 @@ double route_specificity(const struct search_evidence *e)
     return sum < 0 ? 0 : sum > 1 ? 1 : sum;
 }
 
-/* The question's analysed stems, in order, at most ROUTE_WORDS_STEMS. */
-#define ROUTE_WORDS_STEMS 64
-struct stems {
-    char t[ROUTE_WORDS_STEMS][ANALYZE_TERM_MAX];
-    size_t n;
-};
-
-static void add_stem(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
-{
-    struct stems *s = ctx;
-
-    (void)word;
-    (void)wlen;
-    if (s->n < ROUTE_WORDS_STEMS && len < ANALYZE_TERM_MAX) {
-        memcpy(s->t[s->n], term, len);
-        s->t[s->n++][len] = '\0';
-    }
-}
-
-static int weight_cmp(const void *key, const void *elt)
-{
-    return strcmp(key, ((const struct scope_weight *)elt)->feature);
-}
-
-/* The weight of feature in scope_model.c's table (0 when absent). */
-static double weight_of(const char *feature)
-{
-    const struct scope_weight *w = bsearch(feature, scope_model_weights, scope_model_count,
-                                           sizeof(*scope_model_weights), weight_cmp);
-    return w != NULL ? w->weight : 0;
-}
-
-/* Stem i's bigram with the next stem, "a b", into out. */
-static void bigram(const struct stems *s, size_t i, char out[2 * ANALYZE_TERM_MAX])
-{
-    snprintf(out, 2 * ANALYZE_TERM_MAX, "%s %s", s->t[i], s->t[i + 1]);
-}
-
-double route_words(const char *question)
-{
-    struct stems s;
-    char a[2 * ANALYZE_TERM_MAX], b[2 * ANALYZE_TERM_MAX];
-    double z = scope_model_intercept;
-    size_t i, j;
-
-    s.n = 0;
-    analyze_each(question, add_stem, &s);
-    for (i = 0; i < s.n; i++) { /* each feature once, present or not */
-        for (j = 0; j < i && strcmp(s.t[j], s.t[i]) != 0; j++)
-            ;
-        if (j == i)
-            z += weight_of(s.t[i]);
-    }
-    for (i = 0; i + 1 < s.n; i++) {
-        bigram(&s, i, a);
-        for (j = 0; j < i; j++) {
-            bigram(&s, j, b);
-            if (strcmp(a, b) == 0)
-                break;
-        }
-        if (j == i)
-            z += weight_of(a);
-    }
-    return 1 / (1 + exp(-z));
-}
-
-/* First-person words: one teacher's own business (my pay, my sub plans)
- * against the team's (our norms, we). */
-static const char *const singular[] = {"i",  "my",   "me",  "mine", "myself", "i'm",
-                                       "im", "i've", "ive", "i'd",  "i'll",   NULL};
-static const char *const plural[] = {"we",    "our",   "us",   "ours",  "ourselves",
-                                     "we're", "we've", "we'd", "we'll", NULL};
-
-double route_person(const char *question)
-{
-    struct words ws;
-    size_t i, one = 0, many = 0;
-
-    words_split(question, &ws);
-    for (i = 0; i < ws.n; i++) {
-        one += words_in_list(ws.w[i], singular);
-        many += words_in_list(ws.w[i], plural);
-    }
-    return ((double)one + 0.5) / ((double)(one + many) + 1.0);
-}
-
 double route_scope_logit(const struct route_evidence *ev)
 {
     double lex = ev->lexicon < ROUTE_LEXICON_CAP ? ev->lexicon : ROUTE_LEXICON_CAP;
@@ -193,8 +103,7 @@ double route_scope_logit(const struct route_evidence *ev)
 
     return ROUTE_W0 + ROUTE_W_COVERAGE * ev->coverage + ROUTE_W_BEST * ev->best
            + ROUTE_W_LEXICON * lex / ROUTE_LEXICON_CAP + ROUTE_W_UNKNOWN * unknown / 3.0
-           + ROUTE_W_SPECIFICITY * ev->specificity + ROUTE_W_WORDS * ev->words
-           + ROUTE_W_PERSON * ev->person;
+           + ROUTE_W_SPECIFICITY * ev->specificity;
 }
 
 bool route_out_of_scope(const struct route_evidence *ev)

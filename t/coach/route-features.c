@@ -9,7 +9,7 @@
  * with signals measured and not kept (passage_coverage below; the
  * passages' books and chapters) for route-fit.py's --also, and the
  * question's analysed stems and the words they came from ("stems",
- * "stem_words"), from which route-fit.py --words learns the word model.
+ * "stem_words"), from which route-fit.py --words learns a word model.
  * Never run on eval/holdout/heldout.jsonl (eval/holdout/README.md).
  *
  * Memory: each line's parse, search and strings are freed before the next.
@@ -253,8 +253,6 @@ static bool one(struct db *db, const struct config *cfg, const char *file, json_
     json_object_object_add(o, "rules", json_object_new_string(route_name(cls.route)));
     json_object_object_add(o, "safety", json_object_new_boolean(cls.safety));
     json_object_object_add(o, "specificity", json_object_new_double(ev.specificity));
-    json_object_object_add(o, "words", json_object_new_double(ev.words));
-    json_object_object_add(o, "person", json_object_new_double(ev.person));
     json_object_object_add(o, "distinct_idf", json_object_new_double(ev.distinct_idf));
     json_object_object_add(o, "plea",
                            json_object_new_boolean(route_too_broad_plea(

@@ -20,7 +20,10 @@
 # src/coach/scope_model.c; the weights and the cut it prints go into
 # src/coach/route.h by hand.  With OUTDIR/fit.jsonl already there
 # (REFIT_REUSE=1) the fit files are not searched again.
-# Never give it eval/holdout/heldout.jsonl or the check set's gate half.
+# The decision it fits is not built on main (branch scope29 reverted it:
+# src/coach/README.md, "Scope", round 28); the scope_model.c it writes is
+# the one that commit built.  Never give it eval/holdout/heldout.jsonl or
+# the check set's gate half.
 . "$(dirname "$0")/../lib/integration.sh"
 # shellcheck source=t/lib/holdout.sh
 . "$PLC_SRCDIR/t/lib/holdout.sh"

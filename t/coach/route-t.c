@@ -10,20 +10,14 @@
  * best ..." is no definition, evaluative words are not counted, and a
  * situation ending in a bare plea for help is clarified when its words
  * weigh at most ROUTE_PLEA_IDF unseen words (route_distinct_idf on a
- * constructed search evidence); the learned word model scored from its
- * generated table (stems once each, bigrams in order) and the first
- * person counted, both filled by evidence_route and weighed by the
- * decision (branch scope27). */
+ * constructed search evidence). */
 #include "config.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "coach/evidence.h"
 #include "coach/route.h"
-#include "coach/scope_model.h"
-#include "library/analyze.h"
 #include "library/bm25.h"
 #include "library/domains.h"
 #include "library/search.h"
@@ -35,17 +29,13 @@ static const struct route_evidence covered = {.searched = true,
                                               .best = 0.45,
                                               .lexicon = 3,
                                               .unknown_words = 0,
-                                              .specificity = 0.3,
-                                              .words = 0.1,
-                                              .person = 0.5 / 3};
+                                              .specificity = 0.3};
 static const struct route_evidence uncovered = {.searched = true,
                                                 .coverage = 0.2,
                                                 .best = 0.1,
                                                 .lexicon = 0,
                                                 .unknown_words = 2,
-                                                .specificity = 0.8,
-                                                .words = 0.9,
-                                                .person = 1.5 / 2};
+                                                .specificity = 0.8};
 
 /* A search term with df passages of a library of n. */
 static struct search_term term(const char *word, double df, double n)
@@ -105,10 +95,6 @@ static void spread_tests(void)
 
     evidence_route(&sr, "how do we lift our scores", &ev);
     ok(ev.books == 3, "books: the distinct books of the first five passages (%zu)", ev.books);
-    ok(ev.words > 0 && ev.words < 1 && ev.words == route_words("how do we lift our scores")
-           && ev.person == route_person("how do we lift our scores"),
-       "the word model's score and the first person of the question (%.3f, %.3f)", ev.words,
-       ev.person);
     ev = covered;
     ev.books = ROUTE_SPREAD_BOOKS;
     ok(route_too_broad_spread("how do we lift our scores", &ev), "two distinctive words, spread");
@@ -138,109 +124,6 @@ static void spread_tests(void)
  * (branch clarify26): "what's the best ..." is no definition, evaluative
  * words are not counted, and a situation with a bare request for help is
  * clarified when its distinctive words weigh little. */
-/* The weight of feature in scope_model.c's table, by a linear scan (not
- * route.c's bsearch), or 0. */
-static double table_weight(const char *feature)
-{
-    size_t i;
-
-    for (i = 0; i < scope_model_count; i++)
-        if (strcmp(scope_model_weights[i].feature, feature) == 0)
-            return scope_model_weights[i].weight;
-    return 0;
-}
-
-/* True when word analyses to itself (a stem that a question can carry
- * as written). */
-static bool stem_itself(const char *word)
-{
-    char out[ANALYZE_TERM_MAX];
-    size_t n = analyze_word(word, strlen(word), out);
-
-    return n == strlen(word) && memcmp(out, word, n) == 0;
-}
-
-/* The weight of the bigram "x y" in the table, or 0. */
-static double pair_weight(const char *x, const char *y)
-{
-    char pair[2 * ANALYZE_TERM_MAX + 1];
-
-    snprintf(pair, sizeof(pair), "%s %s", x, y);
-    return table_weight(pair);
-}
-
-static double sigmoid(double z)
-{
-    return 1 / (1 + exp(-z));
-}
-
-/* The learned word model (branch scope27): route_words against the
- * generated table (whatever its weights: the features are found in it),
- * and the first-person signal. */
-static void scope27_tests(void)
-{
-    char q[2 * ANALYZE_TERM_MAX + 1], a[ANALYZE_TERM_MAX], b[ANALYZE_TERM_MAX];
-    const char *uni = NULL, *bi = NULL;
-    bool sorted = scope_model_count > 0;
-    size_t i;
-    double v;
-
-    for (i = 1; i < scope_model_count; i++)
-        sorted = sorted
-                 && strcmp(scope_model_weights[i - 1].feature, scope_model_weights[i].feature) < 0;
-    ok(sorted, "the word model's table is not empty and strictly sorted by strcmp (%zu features)",
-       scope_model_count);
-    ok(table_weight("qqzx") == 0 && table_weight("vvbn") == 0 && table_weight("qqzx vvbn") == 0
-           && fabs(route_words("qqzx vvbn") - sigmoid(scope_model_intercept)) < 1e-12,
-       "words the model never saw weigh nothing: the intercept's probability");
-    for (i = 0; i < scope_model_count && (uni == NULL || bi == NULL); i++) {
-        const char *f = scope_model_weights[i].feature, *sp = strchr(f, ' ');
-        if (sp == NULL && uni == NULL && stem_itself(f) && table_weight(f) != 0)
-            uni = f;
-        if (sp != NULL && bi == NULL && (size_t)(sp - f) < sizeof(a)
-            && strlen(sp + 1) < sizeof(b)) {
-            memcpy(a, f, (size_t)(sp - f));
-            a[sp - f] = '\0';
-            strcpy(b, sp + 1);
-            if (strcmp(a, b) != 0 && stem_itself(a) && stem_itself(b))
-                bi = f;
-        }
-    }
-    ok(uni != NULL && bi != NULL, "the table has a stem and a bigram a question can carry");
-    if (uni == NULL || bi == NULL)
-        return;
-    v = route_words(uni);
-    ok(fabs(v - sigmoid(scope_model_intercept + table_weight(uni))) < 1e-12,
-       "one stem: the logistic of the intercept and its weight (%s: %.3f)", uni, v);
-    snprintf(q, sizeof(q), "%s, %s.", uni, uni);
-    ok(fabs(route_words(q)
-            - sigmoid(scope_model_intercept + table_weight(uni) + pair_weight(uni, uni)))
-           < 1e-12,
-       "a stem twice counts once (and its pair with itself once)");
-    snprintf(q, sizeof(q), "%s %s", a, b);
-    v = route_words(q);
-    ok(table_weight(bi) != 0
-           && fabs(v
-                   - sigmoid(scope_model_intercept + table_weight(a) + table_weight(b)
-                             + table_weight(bi)))
-                  < 1e-12,
-       "two stems in order: both weights and their bigram's (%s: %.3f)", bi, v);
-    snprintf(q, sizeof(q), "%s %s", b, a);
-    ok(fabs(
-           route_words(q)
-           - sigmoid(scope_model_intercept + table_weight(a) + table_weight(b) + pair_weight(b, a)))
-           < 1e-12,
-       "... the other way round: not the bigram %s", bi);
-
-    ok(fabs(route_person("how do I ask my principal for a raise") - 2.5 / 3) < 1e-12,
-       "two singular first-person words: (2 + 0.5) / 3");
-    ok(fabs(route_person("how do we keep our norms alive") - 0.5 / 3) < 1e-12,
-       "two plural ones: 0.5 / 3");
-    ok(fabs(route_person("I'm new: how do we run our meetings") - 1.5 / 4) < 1e-12,
-       "I'm counts as singular, beside two plural: 1.5 / 4");
-    ok(route_person("what is a guaranteed curriculum") == 0.5, "none: 0.5");
-}
-
 static void clarify26_tests(void)
 {
     struct search_term t[4];
@@ -329,9 +212,8 @@ int main(void)
     size_t i;
     double z;
 
-    plan(71);
+    plan(56);
     specificity_tests();
-    scope27_tests();
     clarify26_tests();
     /* The scope decision on evidence. */
     ok(classify("what is the best sourdough starter?", &uncovered) == COACH_REFUSE,
@@ -346,7 +228,7 @@ int main(void)
     z = route_scope_logit(&uncovered);
     ok(fabs(z
             - (ROUTE_W0 + ROUTE_W_COVERAGE * 0.2 + ROUTE_W_BEST * 0.1 + ROUTE_W_UNKNOWN * 2 / 3.0
-               + ROUTE_W_SPECIFICITY * 0.8 + ROUTE_W_WORDS * 0.9 + ROUTE_W_PERSON * 0.75))
+               + ROUTE_W_SPECIFICITY * 0.8))
            < 1e-9,
        "the logit is the documented sum (%.3f)", z);
     ev = covered;
@@ -356,19 +238,12 @@ int main(void)
                                                          .coverage = 1.0,
                                                          .best = 0.45,
                                                          .lexicon = ROUTE_LEXICON_CAP,
-                                                         .specificity = 0.3,
-                                                         .words = 0.1,
-                                                         .person = 0.5 / 3}))
+                                                         .specificity = 0.3}))
            < 1e-9,
        "the lexicon is capped");
     /* Walk the best match down from covered: refused exactly past the cut. */
-    ev = (struct route_evidence){.searched = true,
-                                 .coverage = 0.5,
-                                 .lexicon = 0,
-                                 .unknown_words = 1,
-                                 .specificity = 0.6,
-                                 .words = 1.0,
-                                 .person = 1.0};
+    ev = (struct route_evidence){
+        .searched = true, .coverage = 0.5, .lexicon = 0, .unknown_words = 1, .specificity = 0.6};
     for (ev.best = 1.0; ev.best > 0 && !route_out_of_scope(&ev); ev.best -= 0.01)
         ;
     ok(ev.best > 0 && route_scope_logit(&ev) >= ROUTE_OUT_LOGIT
@@ -376,56 +251,24 @@ int main(void)
                                                          .coverage = 0.5,
                                                          .best = ev.best + 0.01,
                                                          .unknown_words = 1,
-                                                         .specificity = 0.6,
-                                                         .words = 1.0,
-                                                         .person = 1.0})
+                                                         .specificity = 0.6})
                   < ROUTE_OUT_LOGIT,
        "refused from the cut on (best %.2f)", ev.best);
     /* Walk specificity up from covered evidence: refused exactly past the
      * cut, and words the library uses often keep a question in scope. */
-    ev = (struct route_evidence){
-        .searched = true, .coverage = 0.2, .best = 0.1, .words = 1.0, .person = 1.0};
+    ev = (struct route_evidence){.searched = true, .coverage = 0.7, .best = 0.25};
     for (ev.specificity = 0; ev.specificity < 1 && !route_out_of_scope(&ev); ev.specificity += 0.01)
         ;
     ok(ev.specificity < 1 && route_scope_logit(&ev) >= ROUTE_OUT_LOGIT
            && route_scope_logit(&(struct route_evidence){.searched = true,
-                                                         .coverage = 0.2,
-                                                         .best = 0.1,
-                                                         .specificity = ev.specificity - 0.01,
-                                                         .words = 1.0,
-                                                         .person = 1.0})
+                                                         .coverage = 0.7,
+                                                         .best = 0.25,
+                                                         .specificity = ev.specificity - 0.01})
                   < ROUTE_OUT_LOGIT,
        "refused from the cut on (specificity %.2f)", ev.specificity);
     ev.specificity = 0.35;
     ok(!route_out_of_scope(&ev),
        "the same coverage and match in the library's own words: answered");
-    /* The learned word model and the first person (branch scope27): the
-     * same search evidence, refused exactly past the cut as the question's
-     * words read more like the out-of-scope training questions, and one
-     * teacher's own business refused where the team's is answered. */
-    ev = (struct route_evidence){.searched = true,
-                                 .coverage = 0.5,
-                                 .best = 0.2,
-                                 .unknown_words = 3,
-                                 .specificity = 0.6,
-                                 .person = 0.5};
-    for (ev.words = 0; ev.words < 1 && !route_out_of_scope(&ev); ev.words += 0.01)
-        ;
-    ok(ev.words > 0.3 && ev.words < 1 && route_scope_logit(&ev) >= ROUTE_OUT_LOGIT
-           && route_scope_logit(&(struct route_evidence){.searched = true,
-                                                         .coverage = 0.5,
-                                                         .best = 0.2,
-                                                         .unknown_words = 3,
-                                                         .specificity = 0.6,
-                                                         .words = ev.words - 0.01,
-                                                         .person = 0.5})
-                  < ROUTE_OUT_LOGIT,
-       "refused from the cut on (words %.2f)", ev.words);
-    ev.words -= 0.1;
-    ev.person = route_person("how do I get paid for my extra duty, can i ask for it");
-    ok(route_out_of_scope(&ev), "... below it, one teacher's own business (I, my): refused");
-    ev.person = route_person("how do we get our team to do its extra duty, can we ask for it");
-    ok(!route_out_of_scope(&ev), "... the team's (we, our): answered");
     ev = uncovered;
     ev.lexicon = 2;
     ok(classify("how to get buy-in", &ev) == COACH_CLARIFY,
