@@ -47,9 +47,23 @@ question's stems and stem bigrams, --no-bigrams for stems only,
 --top N prints its N largest weights each way, --emit FILE writes it as
 src/coach/scope_model.c; --also person adds the first person; --show and
 --show-fit list the validation's and the fit files' missed and wrongly
-refused questions.  Never give it features of eval/holdout/heldout.jsonl
+refused questions.
+
+The pre-registered rule of round 28 (branch scope29, t/coach/route-refit.sh):
+--oof-cut sets the cut on out-of-fold logits of the whole decision (each
+of 5 seeded folds scored by a word model and weights fitted without it;
+nested_oof), at most --max-false F of the in-scope and follow-up lines
+refused; --oof-seeds N prints it for seeds 1..N (the cut is seed 1's) and
+--oof-only stops there (--show-oof lists the misses); --stress FILE scores
+a file never fitted on, the first setting rule (b)'s cut (the higher of
+the two is kept); --newton fits the combination by Newton's method (the
+same objective, to convergence); --nb-alpha A smooths naive Bayes by A;
+--words-dedupe counts a question's copies once; --also student / mine
+add one student's case and "my" with a non-team object (measured, not
+kept).  Never give it features of eval/holdout/heldout.jsonl
 or of the check set's gate half (eval/holdout/README.md)."""
 import collections
+import functools
 import itertools
 import json
 import math
@@ -269,7 +283,39 @@ def person(r):
     return (one + 0.5) / (one + many + 1)
 
 
+# One student's business and my own things (scope29, 2: what the fit
+# data's near misses show; words.h's words, lower-cased).
+ONE_KID = re.compile(r"\b(?:a|an|one|this|that|my) (?:[a-z0-9']+ )?(?:student|kid|child|boy|girl|son|"
+                     r"daughter|grader|kindergartner|kindergartener|freshman|sophomore|teen|teenager)\b"
+                     r"|\bone of (?:my|our) (?:kids|students)\b"
+                     r"|\b(?:he|she|him|her|his|hers|himself|herself)\b")
+TEAM_THINGS = {"team", "teams", "teammates", "teammate", "colleagues", "colleague", "plc", "plcs", "grade",
+               "department", "dept", "students", "kids", "class", "classes", "group", "groups", "school",
+               "staff", "building", "data", "unit", "units", "teachers"}
+
+
+def qwords_lower(r):
+    return re.findall(r"[a-z0-9]+(?:'[a-z][a-z0-9]*)*", r["question"].lower())
+
+
+def student(r):
+    """1 when the question speaks of one student ("a kid in my class",
+    "one of my students", he / she): an individual's case, not the team's."""
+    return float(bool(ONE_KID.search(" ".join(qwords_lower(r)))))
+
+
+def mine(r):
+    """1 when "my" owns something that is not the team's work ("my
+    roth ira", "my evaluation", "my classroom"; not "my team", "my
+    students")."""
+    ws = qwords_lower(r)
+    return float(any(w == "my" and i + 1 < len(ws) and ws[i + 1] not in TEAM_THINGS
+                     for i, w in enumerate(ws)))
+
+
 ALSO = {
+    "student": student,
+    "mine": mine,
     "person": person,
     "passage": lambda r: r["passage"],
     "chapters": lambda r: len(set(h["chapter"] for h in r["hits"])) / 5,
@@ -302,9 +348,64 @@ def logit(w, x):
     return w[0] + sum(a * b for a, b in zip(w[1:], x))
 
 
+NEWTON = [False]  # --newton: fit() by Newton's method (scope29)
+
+
+def solve(a, b):
+    """x with a x = b (Gaussian elimination, partial pivoting)."""
+    n = len(b)
+    m = [row[:] + [v] for row, v in zip(a, b)]
+    for c in range(n):
+        p = max(range(c, n), key=lambda i: abs(m[i][c]))
+        m[c], m[p] = m[p], m[c]
+        for i in range(c + 1, n):
+            f = m[i][c] / m[c][c]
+            for j in range(c, n + 1):
+                m[i][j] -= f * m[c][j]
+    x = [0.0] * n
+    for i in range(n - 1, -1, -1):
+        x[i] = (m[i][n] - sum(m[i][j] * x[j] for j in range(i + 1, n))) / m[i][i]
+    return x
+
+
+def fit_newton(xs, ys):
+    """The minimum of fit()'s objective (class-balanced log loss + L2 / 2
+    on the weights but the intercept) by Newton's method, to convergence:
+    deterministic like fit(), and some fifty times faster, which the
+    nested cross-validation of --oof-cut needs."""
+    n, m = len(xs[0]) + 1, len(ys)
+    pos = sum(ys)
+    k = {1: m / (2 * pos), 0: IN_WEIGHT * m / (2 * (m - pos))}
+    rows = [[1.0] + list(x) for x in xs]
+    w = [0.0] * n
+    for _ in range(100):
+        g = [L2 * w[j] if j else 0.0 for j in range(n)]
+        h = [[(L2 if i == j and i else 0.0) for j in range(n)] for i in range(n)]
+        for x, y in zip(rows, ys):
+            z = sum(a * b for a, b in zip(w, x))
+            p = 1 / (1 + math.exp(-max(min(z, 35), -35)))
+            e, v = (p - y) * k[y] / m, p * (1 - p) * k[y] / m
+            for i in range(n):
+                g[i] += e * x[i]
+                vi = v * x[i]
+                hi = h[i]
+                for j in range(i + 1):
+                    hi[j] += vi * x[j]
+        for i in range(n):
+            for j in range(i):
+                h[j][i] = h[i][j]
+        step = solve(h, g)
+        w = [a - b for a, b in zip(w, step)]
+        if max(abs(v) for v in step) < 1e-10:
+            break
+    return w
+
+
 def fit(xs, ys):
     """Gradient descent by columns (map over whole columns: the same sums as
     row by row, several times faster)."""
+    if NEWTON[0]:
+        return fit_newton(xs, ys)
     n, m = len(xs[0]), len(ys)
     w = [0.0] * (n + 1)
     pos = sum(ys)
@@ -376,6 +477,7 @@ def stem_words(r):
     return list(zip(r["stems"], r.get("stem_words", r["stems"])))
 
 
+@functools.lru_cache(maxsize=None)
 def word_ok(w):
     return bool(lemmas(w.lower())) and not any(c.isdigit() for c in w)
 
@@ -388,13 +490,19 @@ def vocabulary(rows):
         for st, w in stem_words(r):
             if word_ok(w):
                 general_.add(st)
+    seen = set()
     for r in rows:
-        df.update(set(raw_features(r)))
+        key = " ".join(r["stems"]) if WORDS_DEDUPE[0] else id(r)
+        if key not in seen:
+            seen.add(key)
+            df.update(set(raw_features(r)))
     return {f for f, n in df.items() if n >= WORDS_MIN
             and all(p in general_ for p in f.split(" "))}
 
 
 BIGRAMS = [True]  # --no-bigrams: stems alone
+WORDS_DEDUPE = [False]  # --words-dedupe: a question's copies (the same stems) count once
+NB_ALPHA = [1.0]  # --nb-alpha A: naive Bayes's additive smoothing
 
 
 def raw_features(r):
@@ -410,8 +518,9 @@ def train_nb(rows):
     n = {0: collections.Counter(), 1: collections.Counter()}
     for r in rows:
         n[label(r)].update(f for f in set(raw_features(r)) if f in vocab)
-    tot = {y: sum(n[y].values()) + len(vocab) for y in (0, 1)}
-    return 0.0, {f: math.log((n[1][f] + 1) / tot[1]) - math.log((n[0][f] + 1) / tot[0]) for f in vocab}
+    a = NB_ALPHA[0]
+    tot = {y: sum(n[y].values()) + a * len(vocab) for y in (0, 1)}
+    return 0.0, {f: math.log((n[1][f] + a) / tot[1]) - math.log((n[0][f] + a) / tot[0]) for f in vocab}
 
 
 def train_words(rows):
@@ -495,6 +604,123 @@ def emit_model(model, path):
                 "sizeof(scope_model_weights[0]);\n")
 
 
+# ---- Out-of-fold cut (branch scope29; /work/notes/prereg-28.md) ----------
+# --oof-cut: the cut is set on out-of-fold logits of the whole decision:
+# the fit lines are drawn into OOF_FOLDS folds (seeded), and each fold's
+# lines are scored by a word model and combination weights fitted without
+# them (the combination on inner out-of-fold word scores, as the final fit
+# is); the cut is the lowest, in hundredths, at which at most MAX_FALSE of
+# the in-scope and follow-up lines are refused by those logits.
+OOF_FOLDS = 5
+OOF_CUT = [False]  # --oof-cut
+STRESS = []  # --stress PAGES [--stress SCOPE]: rule (b) on PAGES, both reported
+OOF_SEEDS = [1]  # --oof-seeds N: the variant comparison's draws, 1..N (the cut: seed 1)
+
+
+def oof_word_scores(rows, seed):
+    """{id(r): r's word score by a model trained without its fold}."""
+    order = list(range(len(rows)))
+    random.Random(seed).shuffle(order)
+    out = {}
+    for f in range(WORDS_FOLDS):
+        held = set(order[f::WORDS_FOLDS])
+        model = train_words([r for i, r in enumerate(rows) if i not in held])
+        for i in held:
+            out[id(rows[i])] = words_score(model, rows[i])
+    return out
+
+
+def feats(r, ws):
+    """features(r) with ws as its word score."""
+    r["_words"] = ws
+    return features(r)
+
+
+def fit_combination(rows, ws):
+    """The combination's weights, rounded as route.h writes them, with the
+    word scores ws ({id(r): score})."""
+    xs = [feats(r, ws.get(id(r), 0.0)) for r in rows]
+    return [round(v, 2) for v in fit(xs, [label(r) for r in rows])]
+
+
+def nested_oof(lab, seed):
+    """{id(r): r's logit by a decision fitted without r's fold}."""
+    order = list(range(len(lab)))
+    random.Random(seed).shuffle(order)
+    z = {}
+    for f in range(OOF_FOLDS):
+        held = set(order[f::OOF_FOLDS])
+        train = [r for i, r in enumerate(lab) if i not in held]
+        model, ws = None, {}
+        if WORDS:
+            ws = oof_word_scores(train, seed)
+            model = train_words(train)
+        w = fit_combination(train, ws)
+        for i in held:
+            r = lab[i]
+            z[id(r)] = logit(w, feats(r, words_score(model, r) if model else 0.0))
+    return z
+
+
+def cut_refusing(rows, z, max_false):
+    """The lowest cut (hundredths) at which at most max_false of rows'
+    in-scope and follow-up lines are refused (refuses(): the safety topics
+    whatever the cut, a broad question in the lexicon's words never),
+    with logits z ({id(r): logit}); None when the safety topics alone
+    exceed it."""
+    ins = [r for r in rows if label(r) == 0]
+    allowed = int(max_false * len(ins) + 1e-9)
+    forced = sum(r["safety"] for r in ins)
+    elig = sorted((z[id(r)] for r in ins if not r["safety"] and not (r["broad"] and r["lexicon"] >= 2)),
+                  reverse=True)
+    k = allowed - forced
+    if k < 0:
+        return None
+    if k >= len(elig):
+        return -math.inf
+    return math.floor(elig[k] * 100 + 1) / 100
+
+
+def oof_report(lab, z, cut, tag):
+    """Refused and wrongly refused out of fold at cut."""
+    out = [r for r in lab if label(r) == 1]
+    ins = [r for r in lab if label(r) == 0]
+    ro = sum(refuses(r, z[id(r)], cut) for r in out)
+    ri = sum(refuses(r, z[id(r)], cut) for r in ins)
+    print("%s: cut %.2f; out of fold refused %.3f (%d of %d), wrongly refused %.4f (%d of %d)"
+          % (tag, cut, ro / len(out), ro, len(out), ri / len(ins), ri, len(ins)))
+    return ro, ri
+
+
+def main_oof(lab):
+    """The variant's out-of-fold figures at MAX_FALSE, per seed; returns
+    the cut of seed 1."""
+    cuts, refused = [], []
+    for seed in OOF_SEEDS:
+        z = nested_oof(lab, seed)
+        cut = cut_refusing(lab, z, MAX_FALSE)
+        ro, _ = oof_report(lab, z, cut, "oof seed %d" % seed)
+        if "--show-oof" in sys.argv and seed == OOF_SEEDS[0]:
+            for r in sorted(lab, key=lambda r: -z[id(r)]):
+                if (label(r) == 1) != refuses(r, z[id(r)], cut):
+                    print("   %s %.2f %s: %s" % ("missed" if label(r) == 1 else "WRONG ", z[id(r)],
+                                               r.get("category") or r.get("kind"), r["question"]))
+        cuts.append(cut)
+        refused.append(ro)
+    if len(OOF_SEEDS) > 1:
+        m = sum(refused) / len(refused)
+        sd = math.sqrt(sum((x - m) ** 2 for x in refused) / (len(refused) - 1))
+        print("oof over %d seeds: refused %.1f (sd %.1f) of %d" % (len(refused), m, sd,
+                                                                   sum(label(r) == 1 for r in lab)))
+    return cuts[0]
+
+
+def score_file(path, w, model):
+    """A scored file's lines with the final decision's logits: [(row, z)]."""
+    rows = [json.loads(line) for line in open(path)]
+    return [(r, logit(w, feats(r, words_score(model, r) if model else 0.0))) for r in rows]
+
+
 def mcnemar(b, c):
     """Exact two-sided sign test on the discordant pairs b, c."""
     n, k = b + c, min(b, c)
@@ -546,6 +772,13 @@ def main_validate(fit_files, opts):
     val = [dict(json.loads(line), _vfile=f) for f in VALIDATE for line in open(f)]
     base = header_decision(BASELINE[0]) if BASELINE else None
     model = None
+    oof_cut = None
+    if OOF_CUT[0]:
+        oof_cut = main_oof([r for r in rows if label(r) is not None])
+        if "--oof-only" in opts:
+            return
+        for r in rows:
+            r.pop("_words", None)
     if WORDS:
         model = attach_words(rows, val)
         if EMIT:
@@ -558,7 +791,7 @@ def main_validate(fit_files, opts):
     data = [(features(r), label(r), r) for r in rows if label(r) is not None]
     w = [round(v, 2) for v in fit([d[0] for d in data], [d[1] for d in data])]  # as route.h has them
     pool = data if CUT_ON[0] == "all" else [d for d in data if is_tune(d)]
-    cut = cut_for(w, pool, MAX_FALSE)
+    cut = cut_for(w, pool, MAX_FALSE) if oof_cut is None else oof_cut
     if model is not None:
         # The protected files as the coach will score them: with the final
         # word model (trained on them too), not out of fold.
@@ -566,7 +799,7 @@ def main_validate(fit_files, opts):
             if os.path.basename(r["file"]) in PROTECT:
                 r["_words"] = words_score(model, r)
         data = [(features(r), label(r), r) for r in rows if label(r) is not None]
-    if PROTECT and base:
+    if PROTECT and base and oof_cut is None:
         # No new false refusal on these files: above every answerable line
         # of theirs that the baseline answers.
         keep = [logit(w, features(r)) for r in rows if label(r) != 1 and not r["safety"]
@@ -576,12 +809,15 @@ def main_validate(fit_files, opts):
             print("cut raised from %.2f: no answerable or broad line of %s newly refused"
                   % (cut, ", ".join(PROTECT)))
             cut = math.floor(max(keep) * 100 + 1) / 100
+    bl = (base[0], base[1]) if base else None
     print("intercept %+.2f" % w[0])
     for name, v in zip(NAMES, w[1:]):
         print("%-12s %+.2f" % (name, v))
-    print("cut %.2f (p %.2f), at most %.0f %% of the fit files' in-scope lines (%s)"
-          % (cut, 1 / (1 + math.exp(-cut)), 100 * MAX_FALSE, CUT_ON[0]))
-    bl = (base[0], base[1]) if base else None
+    print("cut %.2f (p %.2f), at most %.1f %% of the fit files' in-scope lines (%s%s)"
+          % (cut, 1 / (1 + math.exp(-cut)), 100 * MAX_FALSE, CUT_ON[0],
+             ", out of fold" if oof_cut is not None else ""))
+    if STRESS:
+        cut = stress_cut(w, model, cut, bl)
     for name in sorted(set(r["file"] for r in rows)):
         report("fit " + os.path.basename(name), [r for r in rows if r["file"] == name], w, cut, bl,
                show="--show-fit" in opts)
@@ -589,6 +825,26 @@ def main_validate(fit_files, opts):
     for name in VALIDATE:
         report("VALIDATION " + os.path.basename(name), [r for r in val if r["_vfile"] == name],
                w, cut, bl, show="--show" in opts)
+
+
+def stress_cut(w, model, cut_a, base):
+    """Rule (b) (/work/notes/prereg-28.md): the lowest cut at which at
+    most MAX_FALSE of the stress file's in-scope lines are refused by the
+    final decision; returns the higher of it and cut_a, and reports the
+    stress files at that cut."""
+    pages = score_file(STRESS[0], w, model)
+    ins = [r for r, _ in pages if r.get("category") == "in_scope"]
+    cut_b = cut_refusing(ins, {id(r): z for r, z in pages}, MAX_FALSE)
+    cut = max(cut_a, cut_b)
+    print("rule (b): cut %.2f at most %.1f %% of %s's %d in-scope lines refused; "
+          "the cut, the higher of (a) %.2f and (b): %.2f" % (cut_b, 100 * MAX_FALSE,
+                                                           os.path.basename(STRESS[0]), len(ins), cut_a, cut))
+    for f in STRESS:
+        sc = score_file(f, w, model)
+        for r, z in sc:
+            r["_words"] = words_score(model, r) if model else 0.0
+        report("STRESS " + os.path.basename(f), [r for r, _ in sc], w, cut, base, show="--show" in sys.argv)
+    return cut
 
 
 def is_tune(d):
@@ -661,13 +917,17 @@ def calibrate(data, target, grid=None):
 
 
 def main():
-    global IN_WEIGHT, SEEDS, WORDS_MIN
+    global IN_WEIGHT, SEEDS, WORDS_MIN, MAX_FALSE
     args = sys.argv[1:]
-    flags = ("--cv", "--show", "--show-fit", "--no-bigrams")
+    flags = ("--cv", "--show", "--show-fit", "--no-bigrams", "--oof-cut", "--oof-only", "--newton", "--words-dedupe",
+             "--show-oof")
     cv = "--cv" in args
     opts = [a for a in args if a in flags]
     args = [a for a in args if a not in flags]
     BIGRAMS[0] = "--no-bigrams" not in opts
+    OOF_CUT[0] = "--oof-cut" in opts
+    NEWTON[0] = "--newton" in opts
+    WORDS_DEDUPE[0] = "--words-dedupe" in opts
     target = None
     files = []
     while args:
@@ -676,7 +936,15 @@ def main():
             continue
         opt, val = args[0], args[1]
         args = args[2:]
-        if opt == "--validate":
+        if opt == "--max-false":
+            MAX_FALSE = float(val)
+        elif opt == "--oof-seeds":
+            OOF_SEEDS[:] = range(1, int(val) + 1)
+        elif opt == "--nb-alpha":
+            NB_ALPHA[0] = float(val)
+        elif opt == "--stress":
+            STRESS.append(val)
+        elif opt == "--validate":
             VALIDATE.append(val)
         elif opt == "--cut-on":
             CUT_ON[0] = val
@@ -711,7 +979,7 @@ def main():
         else:
             sys.exit("route-fit: unknown option " + opt)
     args = files
-    if VALIDATE or WORDS:
+    if VALIDATE or WORDS or OOF_CUT[0]:
         main_validate(files, opts)
         return
     rows = [json.loads(line) for f in args for line in open(f)]
