@@ -429,6 +429,13 @@ static bool empty_it(const struct words *ws, size_t i)
     return n >= REWRITE_OWN_ANTECEDENT;
 }
 
+/* True when the words of ws at i and i + 1 are "this" and a word of time
+ * ("this year"): now, not the earlier turn. */
+static bool this_time_at(const struct words *ws, size_t i)
+{
+    return i + 1 < ws->n && strcmp(ws->w[i], "this") == 0 && words_in_list(ws->w[i + 1], this_time);
+}
+
 /* True when ws has a demonstrative before a noun that points back, not
  * to now (has_determiner without "this year"). */
 static bool points_back_determiner(const struct words *ws)
@@ -437,10 +444,23 @@ static bool points_back_determiner(const struct words *ws)
 
     for (i = 0; i + 1 < ws->n; i++)
         if (words_in_list(ws->w[i], determiners) && !words_in_list(ws->w[i + 1], after_pronoun)
-            && !words_is_stop(ws->w[i + 1])
-            && !(strcmp(ws->w[i], "this") == 0 && words_in_list(ws->w[i + 1], this_time)))
+            && !words_is_stop(ws->w[i + 1]) && !this_time_at(ws, i))
             return true;
     return false;
+}
+
+/* True when ws, a question without a follow-up opening, is an ellipsis
+ * (is_ellipsis: "like what", "whats the biggest mistake") that names no
+ * time of its own ("when is diwali this year" asks about now) and asks
+ * nothing of "you" ("can you recommend a dentist": a request of its own). */
+static bool points_back_ellipsis(const struct words *ws)
+{
+    size_t i;
+
+    for (i = 0; i < ws->n; i++)
+        if (this_time_at(ws, i) || strcmp(ws->w[i], "you") == 0)
+            return false;
+    return is_ellipsis(ws);
 }
 
 /* True when ws has a pointing word that is neither a pronoun nor a
@@ -464,6 +484,11 @@ bool rewrite_points_back(const char *followup)
     size_t at;
 
     trimmed(followup, &f);
+    if (opening_length(f) == 0) {
+        words_split(f, ws);
+        if (points_back_ellipsis(ws))
+            return true;
+    }
     f += opening_length(f);
     words_split(f, ws);
     at = pronoun_at(ws);

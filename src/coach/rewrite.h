@@ -172,7 +172,13 @@ bool rewrite_takes_subject(const char *followup, bool clarified, bool refused)
  *     words ("one", "else", "instead", "more", "their", ...);
  *   - a request for the next step ("now what", "what's next");
  *   - a negated auxiliary ending a clause, which stands for the earlier
- *     verb ("ok so if we cant, who picks?").
+ *     verb ("ok so if we cant, who picks?");
+ *   - a question without a follow-up opening that is an ellipsis (at most
+ *     REWRITE_ELLIPSIS_WORDS words, REWRITE_ELLIPSIS_DISTINCTIVE
+ *     distinctive: "like what", "whats the biggest mistake") naming no
+ *     time of its own ("when is diwali this year" does not) and asking
+ *     nothing of "you" ("can you recommend a dentist" is a request of
+ *     its own).
  * "and what about my car insurance?" does not point back. */
 bool rewrite_points_back(const char *followup) __attribute__((nonnull));
 

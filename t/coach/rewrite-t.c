@@ -209,7 +209,8 @@ static void test_points_back(void)
        "a pronoun for the earlier subject points back");
     ok(!rewrite_points_back("and what about my car insurance?"),
        "a new subject after a follow-up's opening does not");
-    ok(!rewrite_points_back("can you recommend a dentist"), "nor one without an opening");
+    ok(!rewrite_points_back("can you recommend a dentist"),
+       "nor one without an opening, a short request of 'you'");
     ok(!rewrite_points_back("what about my taxes then"), "nor a closing 'then'");
     ok(rewrite_points_back("what makes one good vs bad"), "'one' points back");
     ok(rewrite_points_back("ok we have the averages, now what"),
@@ -228,13 +229,18 @@ static void test_points_back(void)
     ok(rewrite_points_back("what do we actually do on those days"),
        "a demonstrative before a noun points back");
     ok(rewrite_points_back("what about this group"), "... 'this' before another noun too");
+    ok(rewrite_points_back("like what"), "an ellipsis without an opening points back");
+    ok(rewrite_points_back("whats the biggest mistake"),
+       "... 'the biggest mistake' of the subject");
+    ok(!rewrite_points_back("and what about my dentist?"),
+       "... not a new subject after a follow-up's opening");
 }
 
 int main(void)
 {
     char *s, *f;
 
-    plan(105);
+    plan(108);
     ok(rewrite_is_followup("what about Tier 3?"), "what about ...");
     ok(rewrite_is_followup("  And for middle school?"), "and ...");
     ok(rewrite_is_followup("how often should we do that?"), "a short question pointing back");
