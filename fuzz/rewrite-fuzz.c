@@ -6,7 +6,9 @@
  * follow-up names (history_answer_item, rewrite_ordinal) must be one
  * line of the answer's text, and so must the clarification's choice it
  * names (history_clarify_choice); and as a conversation, the question
- * given the conversation's subject (rewrite_carry). */
+ * given the conversation's subject (rewrite_carry), and whether it points
+ * back to the earlier turn (rewrite_points_back, which reads the bytes
+ * after each word for a clause's end). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -30,6 +32,8 @@ static void carried(char *text, size_t size)
     if (focus == NULL || strncmp(s, focus, strlen(focus)) != 0)
         __builtin_trap();
     (void)rewrite_takes_subject(text, false, false);
+    (void)rewrite_points_back(text);
+    (void)rewrite_points_back(text + size / 2);
     free(s);
     free(focus);
     free(prev);

@@ -444,12 +444,59 @@ static void ask_route(struct ask *a)
     }
 }
 
+/* Whether the question, searched and scored on its own words alone (not
+ * the conversation's), leaves the library's field and is no genuine
+ * follow-up (route_followup_out_of_scope, rewrite_points_back): one
+ * search more.  False when the database failed (*ok false). */
+static bool own_words_leave(struct ask *a, bool *ok)
+{
+    struct search_result own = {.arena = ARENA_INIT};
+    struct search_opts so = {
+        .question = a->rq->question,
+        .k = COACH_SOURCES,
+        .threshold = -1,
+        .mode = SEARCH_HYBRID,
+    };
+    struct route_evidence ev;
+    bool leave = false;
+
+    *ok = search_run(a->db, a->cfg, &so, &own);
+    if (*ok) {
+        evidence_route(&own, a->rq->question, &ev);
+        ev.specificity = route_specificity(&own.evidence);
+        leave = route_followup_out_of_scope(&ev, rewrite_points_back(a->rq->question));
+    }
+    search_result_free(&own);
+    return leave;
+}
+
+/* A rewritten follow-up (not an answer to a clarification, not naming a
+ * point of the previous answer) whose own words leave the library's
+ * field is refused: the conversation's words must not carry a new,
+ * unrelated question in ("and what about my car insurance?" after a
+ * question on norms; follow28). */
+static enum coach_status ask_route_own_words(struct ask *a)
+{
+    bool ok = true;
+
+    if (a->focus == NULL || a->after_clarify || a->cls.safety || a->cls.route == COACH_REFUSE
+        || rewrite_ordinal(a->rq->question) != 0 || !own_words_leave(a, &ok))
+        return ok ? COACH_OK : COACH_DB_ERROR;
+    route_refuse_uncovered(&a->cls);
+    a->out->route = a->cls.route;
+    a->out->domains = a->cls.domains;
+    a->llm_wanted = false;
+    a->notice = NULL;
+    return COACH_OK;
+}
+
 /* Step 4 in a conversation: a question the rules left as asked
  * (a->subject), which its own words send to clarification, or answer
  * with little of its own, is asked again with the conversation's subject
  * (rewrite_takes_subject, rewrite_carry), retrieved as a follow-up and
  * routed again; one its own words refuse stays refused
- * (docs/performance.md, follow27). */
+ * (docs/performance.md, follow27).  A follow-up the rules or the model
+ * rewrote is checked on its own words (ask_route_own_words, follow28). */
 static enum coach_status ask_route_conversation(struct ask *a)
 {
     enum coach_status st;
@@ -458,7 +505,7 @@ static enum coach_status ask_route_conversation(struct ask *a)
     if (a->subject == NULL || a->cls.safety
         || !rewrite_takes_subject(a->rq->question, a->cls.route == COACH_CLARIFY,
                                   a->cls.route == COACH_REFUSE))
-        return COACH_OK;
+        return ask_route_own_words(a);
     free(a->out->standalone);
     a->out->standalone = rewrite_carry(a->subject, a->rq->question, &a->focus);
     a->previous = a->subject; /* its prior, as a rewritten follow-up's */

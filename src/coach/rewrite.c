@@ -378,6 +378,125 @@ bool rewrite_takes_subject(const char *followup, bool clarified, bool refused)
     return !refused && (clarified || rewrite_own_distinctive(followup) <= REWRITE_SUBJECT_MAX_OWN);
 }
 
+/* Phrases that ask for the next step of what was just said ("ok now
+ * what?", "what's next"): they point back without a pronoun. */
+static const char *const next_step[] = {"now what",   "what now", "what next", "what's next",
+                                        "whats next", "do next",  NULL};
+
+/* Negated auxiliaries that, ending a clause, stand for the earlier turn's
+ * verb ("ok so if we can't, who picks?"). */
+static const char *const aux_not[] = {"can't", "cant",    "don't",  "dont",   "won't",
+                                      "wont",  "doesn't", "doesnt", "didn't", "didnt",
+                                      "isn't", "isnt",    "aren't", "arent",  NULL};
+
+/* Words after "this" that point to now, not to the earlier turn ("this
+ * year", "this christmas"). */
+static const char *const this_time[] = {"year",      "week",   "weekend", "month", "morning",
+                                        "semester",  "summer", "spring",  "fall",  "winter",
+                                        "christmas", "today",  "tonight", NULL};
+
+/* True when a negated auxiliary of ws ends a clause in f (a comma, a
+ * question mark or the end after it). */
+static bool clause_ellipsis(const char *f, const struct words *ws)
+{
+    size_t i, end;
+
+    for (i = 0; i < ws->n; i++) {
+        if (!words_in_list(ws->w[i], aux_not))
+            continue;
+        end = ws->start[i] + ws->len[i];
+        while (f[end] == ' ')
+            end++;
+        if (f[end] == ',' || f[end] == '?' || f[end] == '.' || f[end] == '\0')
+            return true;
+    }
+    return false;
+}
+
+/* True when the pronoun at i is the empty "it" of "is it safe for dogs to
+ * eat grapes" (after "is" or "was", with REWRITE_OWN_ANTECEDENT
+ * distinctive words after it): the question's own words are its
+ * subject, not the earlier turn's. */
+static bool empty_it(const struct words *ws, size_t i)
+{
+    size_t j, n = 0;
+
+    if (i == 0 || strcmp(ws->w[i], "it") != 0
+        || !(strcmp(ws->w[i - 1], "is") == 0 || strcmp(ws->w[i - 1], "was") == 0))
+        return false;
+    for (j = i + 1; j < ws->n; j++)
+        n += words_is_distinctive(ws->w[j]);
+    return n >= REWRITE_OWN_ANTECEDENT;
+}
+
+/* True when the words of ws at i and i + 1 are "this" and a word of time
+ * ("this year"): now, not the earlier turn. */
+static bool this_time_at(const struct words *ws, size_t i)
+{
+    return i + 1 < ws->n && strcmp(ws->w[i], "this") == 0 && words_in_list(ws->w[i + 1], this_time);
+}
+
+/* True when ws has a demonstrative before a noun that points back, not
+ * to now (has_determiner without "this year"). */
+static bool points_back_determiner(const struct words *ws)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < ws->n; i++)
+        if (words_in_list(ws->w[i], determiners) && !words_in_list(ws->w[i + 1], after_pronoun)
+            && !words_is_stop(ws->w[i + 1]) && !this_time_at(ws, i))
+            return true;
+    return false;
+}
+
+/* True when ws, a question without a follow-up opening, is an ellipsis
+ * (is_ellipsis: "like what", "whats the biggest mistake") that names no
+ * time of its own ("when is diwali this year" asks about now) and asks
+ * nothing of "you" ("can you recommend a dentist": a request of its own). */
+static bool points_back_ellipsis(const struct words *ws)
+{
+    size_t i;
+
+    for (i = 0; i < ws->n; i++)
+        if (this_time_at(ws, i) || strcmp(ws->w[i], "you") == 0)
+            return false;
+    return is_ellipsis(ws);
+}
+
+/* True when ws has a pointing word that is neither a pronoun nor a
+ * demonstrative ("one", "else", "instead", "their", ...), not standing
+ * for the question's own words. */
+static bool other_pointer(const struct words *ws)
+{
+    size_t i;
+
+    for (i = 0; i < ws->n; i++)
+        if (words_in_list(ws->w[i], pointers) && !words_in_list(ws->w[i], pronouns)
+            && !words_in_list(ws->w[i], demonstratives) && !own_antecedent(ws, i))
+            return true;
+    return false;
+}
+
+bool rewrite_points_back(const char *followup)
+{
+    struct words *ws = &(struct words){0};
+    const char *f;
+    size_t at;
+
+    trimmed(followup, &f);
+    if (opening_length(f) == 0) {
+        words_split(f, ws);
+        if (points_back_ellipsis(ws))
+            return true;
+    }
+    f += opening_length(f);
+    words_split(f, ws);
+    at = pronoun_at(ws);
+    return (at < ws->n && !empty_it(ws, at)) || points_back_determiner(ws) || other_pointer(ws)
+           || (ws->n > 0 && words_in_list(ws->w[ws->n - 1], pronouns))
+           || words_has_any(ws, next_step) || clause_ellipsis(f, ws);
+}
+
 char *rewrite_carry(const char *previous, const char *followup, char **focus)
 {
     struct words *ws = &(struct words){0};

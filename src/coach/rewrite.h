@@ -157,6 +157,31 @@ char *rewrite_carry(const char *previous, const char *followup, char **focus)
  * ask_route_conversation; docs/performance.md, follow27). */
 bool rewrite_takes_subject(const char *followup, bool clarified, bool refused)
     __attribute__((nonnull));
+/* True when followup points back to the earlier turn by its own words
+ * (after its follow-up opening; src/coach/README.md, "Follow-ups that
+ * leave the field (follow28)"):
+ *   - a pronoun that stands for the earlier subject as rewrite_rules
+ *     resolves it ("what about when someone breaks them?"), but not the
+ *     empty "it" of "is it safe for dogs to eat grapes" (after "is" or
+ *     "was", REWRITE_OWN_ANTECEDENT distinctive words after it);
+ *   - "it", "them" or "they" ending the question, even after words of its
+ *     own ("and the union says the contract doesnt allow it");
+ *   - "this", "these" or "those" before a noun ("those days"), but not
+ *     "this" before a word of time ("this year", "this christmas");
+ *   - another pointing word that does not stand for its own earlier
+ *     words ("one", "else", "instead", "more", "their", ...);
+ *   - a request for the next step ("now what", "what's next");
+ *   - a negated auxiliary ending a clause, which stands for the earlier
+ *     verb ("ok so if we cant, who picks?");
+ *   - a question without a follow-up opening that is an ellipsis (at most
+ *     REWRITE_ELLIPSIS_WORDS words, REWRITE_ELLIPSIS_DISTINCTIVE
+ *     distinctive: "like what", "whats the biggest mistake") naming no
+ *     time of its own ("when is diwali this year" does not) and asking
+ *     nothing of "you" ("can you recommend a dentist" is a request of
+ *     its own).
+ * "and what about my car insurance?" does not point back. */
+bool rewrite_points_back(const char *followup) __attribute__((nonnull));
+
 /* Parses the model's rewrite (n bytes of text) strictly, as described
  * above; true and *question (malloc'd, the caller frees it) and
  * *is_followup set when it is exactly that object, else false and both

@@ -111,6 +111,11 @@ bool route_out_of_scope(const struct route_evidence *ev)
     return ev->searched && route_scope_logit(ev) >= ROUTE_OUT_LOGIT;
 }
 
+bool route_followup_out_of_scope(const struct route_evidence *own, bool points_back)
+{
+    return !points_back && route_out_of_scope(own);
+}
+
 /* ---- too broad: the question's own words (branch clarify26) -------------- */
 
 /* Evaluative words that, like words.h's "better" and "effective", say

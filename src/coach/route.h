@@ -127,6 +127,17 @@ double route_specificity(const struct search_evidence *e) __attribute__((nonnull
 double route_scope_logit(const struct route_evidence *ev) __attribute__((nonnull));
 bool route_out_of_scope(const struct route_evidence *ev) __attribute__((nonnull));
 
+/* A second turn of a conversation scored on its own words alone (own:
+ * the evidence of its own search, not the conversation's words): true
+ * when the scope decision says they leave the library's field
+ * (route_out_of_scope) and the turn does not point back to the earlier
+ * one (points_back, rewrite.h's rewrite_points_back): "and what about my
+ * car insurance?" after a question on norms is refused; "and what about
+ * when someone breaks them?" is not (src/coach/README.md, "Follow-ups
+ * that leave the field (follow28)"). */
+bool route_followup_out_of_scope(const struct route_evidence *own, bool points_back)
+    __attribute__((nonnull));
+
 /* True when question is too broad to answer without a clarifying question. */
 bool route_too_broad(const char *question) __attribute__((nonnull));
 

@@ -200,11 +200,47 @@ static void test_subject(void)
     free(s);
 }
 
+/* follow28: does a second turn point back to the first by its own words
+ * (rewrite_points_back), so that its own words leaving the field do not
+ * refuse it? */
+static void test_points_back(void)
+{
+    ok(rewrite_points_back("and what about when someone breaks them?"),
+       "a pronoun for the earlier subject points back");
+    ok(!rewrite_points_back("and what about my car insurance?"),
+       "a new subject after a follow-up's opening does not");
+    ok(!rewrite_points_back("can you recommend a dentist"),
+       "nor one without an opening, a short request of 'you'");
+    ok(!rewrite_points_back("what about my taxes then"), "nor a closing 'then'");
+    ok(rewrite_points_back("what makes one good vs bad"), "'one' points back");
+    ok(rewrite_points_back("ok we have the averages, now what"),
+       "a request for the next step points back");
+    ok(rewrite_points_back("ok now what?"), "... alone too");
+    ok(rewrite_points_back("ok so if we cant, who gets to pick what gets skipped?"),
+       "a negated auxiliary ending a clause stands for the earlier verb");
+    ok(!rewrite_points_back("what if we cant find a sub for tuesday"),
+       "... not one with its own object");
+    ok(rewrite_points_back("and the union says the contract doesnt allow it"),
+       "a pronoun ending the question points back after words of its own");
+    ok(!rewrite_points_back("is it safe for dogs to eat grapes"),
+       "the empty 'it' of 'is it safe ... to' does not");
+    ok(rewrite_points_back("is it required?"), "... but 'is it' with little after it does");
+    ok(!rewrite_points_back("when is diwali this year"), "'this year' points to now");
+    ok(rewrite_points_back("what do we actually do on those days"),
+       "a demonstrative before a noun points back");
+    ok(rewrite_points_back("what about this group"), "... 'this' before another noun too");
+    ok(rewrite_points_back("like what"), "an ellipsis without an opening points back");
+    ok(rewrite_points_back("whats the biggest mistake"),
+       "... 'the biggest mistake' of the subject");
+    ok(!rewrite_points_back("and what about my dentist?"),
+       "... not a new subject after a follow-up's opening");
+}
+
 int main(void)
 {
     char *s, *f;
 
-    plan(90);
+    plan(108);
     ok(rewrite_is_followup("what about Tier 3?"), "what about ...");
     ok(rewrite_is_followup("  And for middle school?"), "and ...");
     ok(rewrite_is_followup("how often should we do that?"), "a short question pointing back");
@@ -329,6 +365,7 @@ int main(void)
     test_prior();
     test_parse();
     test_subject();
+    test_points_back();
     s = rewrite_rules("previous", "what about ", NULL);
     ok(strstr(s, "what about") == s, "nothing after the opening: the follow-up whole");
     free(s);

@@ -212,7 +212,7 @@ int main(void)
     size_t i;
     double z;
 
-    plan(56);
+    plan(60);
     specificity_tests();
     clarify26_tests();
     /* The scope decision on evidence. */
@@ -269,6 +269,15 @@ int main(void)
     ev.specificity = 0.35;
     ok(!route_out_of_scope(&ev),
        "the same coverage and match in the library's own words: answered");
+    /* follow28: a second turn's own words, scored alone. */
+    ok(route_followup_out_of_scope(&uncovered, false),
+       "a second turn whose own words leave the field, pointing nowhere: refused");
+    ok(!route_followup_out_of_scope(&uncovered, true),
+       "... pointing back to the earlier turn: not refused by its own words");
+    ok(!route_followup_out_of_scope(&covered, false), "own words the library covers: not refused");
+    ev = uncovered;
+    ev.searched = false;
+    ok(!route_followup_out_of_scope(&ev, false), "... nor without a search of them");
     ev = uncovered;
     ev.lexicon = 2;
     ok(classify("how to get buy-in", &ev) == COACH_CLARIFY,

@@ -276,6 +276,18 @@ is "$(printf '%s' "$json" | pyjson 'print(d["type"], d["grounded"])')" "answer T
 json=$(stack_cli ask "can you recommend a dentist" --conversation "$norms_cli" --json)
 is "$(printf '%s' "$json" | pyjson 'print(d["type"])')" refusal \
     "... one out of the library's field on its own words is refused"
+# A second turn that opens like a follow-up is refused when its own words,
+# scored alone, leave the library's field and it does not point back; one
+# that points back is answered about the conversation's subject
+# (src/coach/README.md, "Follow-ups that leave the field (follow28)").
+out=$(stack_cli ask "How should our team write norms?")
+norms_cli=$(printf '%s\n' "$out" | sed -n 's/^conversation: //p')
+json=$(stack_cli ask "and what about when someone breaks them?" --conversation "$norms_cli" --json)
+is "$(printf '%s' "$json" | pyjson 'print(d["type"], d["grounded"])')" "answer True" \
+    "a follow-up pointing back to norms is answered"
+json=$(stack_cli ask "and what about my car insurance?" --conversation "$norms_cli" --json)
+is "$(printf '%s' "$json" | pyjson 'print(d["type"])')" refusal \
+    "a follow-up's opening does not carry a question out of the field in"
 json=$(stack_cli ask "How do I do PLCs?" --user bob@example.org --json)
 is "$(printf '%s' "$json" | pyjson 'print(d["type"])')" clarification "--user: bob's conversation"
 is "$(stack_psql -- -c "SELECT u.email FROM conversations c JOIN users u ON u.id = c.user_id WHERE c.id = '$(printf '%s' "$json" | pyjson 'print(d["conversation_id"])')'")" \
