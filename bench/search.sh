@@ -14,9 +14,22 @@
 #   bench/search.sh                 # sizes 10000 100000
 #   BENCH_SIZES=10000 bench/search.sh
 #   PLC_BUILDDIR=/path/to/build bench/search.sh
+#   BENCH_SETS="w_trans=0 w_trans=2" BENCH_SIZES=100000 bench/search.sh
 #
 # Knobs: BENCH_SIZES, BENCH_REPEAT (25 per question), BENCH_PGBENCH_SECONDS
 # (10).  Bounded: every step runs under `timeout`.
+#
+# Settings side by side (BENCH_SETS): a space-separated list of variants,
+# each a comma-separated list of search tunings as `plccoach search --set`
+# takes them (src/library/README.md, "Retrieval"), e.g. "w_trans=0
+# w_trans=2" or "w_trans=0 w_trans=2,trans_floor=0.05".  Then, in place of
+# the four paths above and the cap's overlap, BENCH_ROUNDS rounds (3) of
+# BENCH_MODES (hybrid text): within a round each question runs every
+# variant in turn, the order reversed from one question and one round to
+# the next, so that a machine's changing load falls on all of them alike.
+# Printed per variant: each round's p50/p95 and their median; per variant
+# after the first: the median over rounds of the round's ratio to the
+# first variant; the load average at each round's start and end (stderr).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +38,11 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 export PLC_SRCDIR PLC_BUILDDIR
 SIZES=${BENCH_SIZES:-10000 100000}
 REPEAT=${BENCH_REPEAT:-25}
+SETS=${BENCH_SETS:-}
+ROUNDS=${BENCH_ROUNDS:-3}
+MODES=${BENCH_MODES:-hybrid text}
 PGB_SECONDS=${BENCH_PGBENCH_SECONDS:-10}
+BENCH_CAP=${BENCH_CAP:-2000} # postings_cap's default (src/library/search_rank.c)
 
 . "$PLC_SRCDIR/t/lib/tap.sh"
 . "$PLC_SRCDIR/t/lib/stack.sh"
@@ -54,11 +71,130 @@ QUESTIONS=(
 # pct P < numbers (one per line): the P-th percentile.
 pct() { sort -n | awk -v p="$1" '{ v[NR] = $1 } END { i = int((NR - 1) * p / 100) + 1; printf "%.2f", v[i] }'; }
 
+# median < numbers (one per line): the middle one (the lower of two).
+median() { sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", v[int((NR + 1) / 2)] }'; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# variants N: BENCH_SETS's variants interleaved, BENCH_ROUNDS rounds (above).
+variants() {
+    local n=$1 r mode q qi set x out
+    local -a sets order args kv
+    read -ra sets <<<"$SETS"
+    for ((r = 1; r <= ROUNDS; r++)); do
+        echo "bench: $n chunks: round $r starts, load average $(loadavg)" >&2
+        for mode in $MODES; do
+            for set in "${sets[@]}"; do : >"$STACK_DIR/tmp/v.$mode.$set.$r.ms"; done
+            qi=0
+            for q in "${QUESTIONS[@]}"; do
+                qi=$((qi + 1))
+                order=("${sets[@]}")
+                if (((qi + r) % 2)); then
+                    order=()
+                    for ((x = ${#sets[@]} - 1; x >= 0; x--)); do order+=("${sets[x]}"); done
+                fi
+                for set in "${order[@]}"; do
+                    args=(--mode "$mode")
+                    IFS=, read -ra kv <<<"$set"
+                    for x in "${kv[@]}"; do args+=(--set "$x"); done
+                    cli 300 search "$q" "${args[@]}" --repeat "$REPEAT" \
+                        >>"$STACK_DIR/tmp/v.$mode.$set.$r.ms" 2>/dev/null
+                done
+            done
+        done
+        echo "bench: $n chunks: round $r ends, load average $(loadavg)" >&2
+    done
+    # What each variant reads: per question, the query's terms in the
+    # library (the question's and the expansions) and their postings,
+    # each term's df up to the cap (postings_cap, 2,000 by default).
+    for set in "${sets[@]}"; do
+        args=()
+        IFS=, read -ra kv <<<"$set"
+        for x in "${kv[@]}"; do args+=(--set "$x"); done
+        for q in "${QUESTIONS[@]}"; do
+            cli 60 search "$q" --mode text --json "${args[@]}"
+            echo
+        done | python3 -c '
+import json, sys
+cap = 2000
+n = terms = exp = post = 0
+for line in sys.stdin:
+    if not line.strip():
+        continue
+    e = json.loads(line)["evidence"]
+    t = [x for x in e["terms"] if x["df"] > 0]
+    x = [x for x in e["expansions"] if x["df"] > 0]
+    n += 1; terms += len(t); exp += len(x)
+    post += sum(min(v["df"], cap) for v in t + x)
+print("bench: %s chunks: %s: per question %.1f question terms and %.1f expansions in the library, %.0f postings (each term up to %d)"
+      % (sys.argv[1], sys.argv[2], terms / n, exp / n, post / n, cap))' "$n" "$set" >&2
+    done
+    # The floor per variant: the first question's postings read as the
+    # search reads them (its terms and expansions in the library, each
+    # capped: db/lexicon.c's statement, 10 bytes a posting), through pgbench.
+    for set in "${sets[@]}"; do
+        args=()
+        IFS=, read -ra kv <<<"$set"
+        for x in "${kv[@]}"; do args+=(--set "$x"); done
+        cli 60 search "${QUESTIONS[0]}" --mode text --json "${args[@]}" | python3 -c '
+import json, sys
+e = json.load(sys.stdin)["evidence"]
+t = [x for x in e["terms"] + e["expansions"] if x["df"] > 0]
+cap = int(sys.argv[1])
+print("SELECT u.i, p.book_id, p.df, CASE WHEN u.cap > 0 AND u.dft > u.cap"
+      " THEN substring(p.data FROM 1 FOR 10 * least(p.df, ceil(u.cap::float8 * p.df / u.dft)::int))"
+      " ELSE p.data END FROM unnest(ARRAY[%s]::text[], ARRAY[%s]::int8[], ARRAY[%s]::int8[])"
+      " WITH ORDINALITY AS u(term, dft, cap, i) JOIN postings p ON p.term = u.term;"
+      % (",".join("\x27%s\x27" % x["term"].replace("\x27", "") for x in t),
+         ",".join(str(x["df"]) for x in t), ",".join(str(cap) for x in t)))
+print("-- %d terms: %s" % (len(t), " ".join(x["term"] for x in t)))
+' "$BENCH_CAP" >"$STACK_DIR/tmp/post.$set.sql"
+        echo "bench: $n chunks: $set: the first question's terms: $(sed -n 's/^-- //p' "$STACK_DIR/tmp/post.$set.sql")" >&2
+        rm -f "$STACK_DIR"/tmp/pgbench_log.*
+        (cd "$STACK_DIR/tmp" && timeout $((PGB_SECONDS + 60)) pgbench -n -c 1 -T "$PGB_SECONDS" -l \
+            -f "post.$set.sql" "$(stack_conninfo)" >/dev/null 2>&1)
+        awk '{ print $3 / 1000 }' "$STACK_DIR"/tmp/pgbench_log.* >"$STACK_DIR/tmp/post.$set.pgb"
+        echo "bench: $n chunks: $set: pgbench floor, the first question's postings capped: p50 $(pct 50 <"$STACK_DIR/tmp/post.$set.pgb") ms, p95 $(pct 95 <"$STACK_DIR/tmp/post.$set.pgb") ms" >&2
+    done
+    echo
+    echo "| chunks | path | settings | p50 ms by round | p95 ms by round | p50 ms (median) | p95 ms (median) |"
+    echo "|---:|---|---|---|---|---:|---:|"
+    for mode in $MODES; do
+        for set in "${sets[@]}"; do
+            out="| $n | plccoach search --mode $mode | $set |"
+            for x in 50 95; do
+                for ((r = 1; r <= ROUNDS; r++)); do
+                    pct "$x" <"$STACK_DIR/tmp/v.$mode.$set.$r.ms"
+                    echo
+                done >"$STACK_DIR/tmp/v.$mode.$set.p$x"
+                out="$out $(paste -sd/ "$STACK_DIR/tmp/v.$mode.$set.p$x" | sed 's|/| / |g') |"
+            done
+            for x in 50 95; do out="$out $(median <"$STACK_DIR/tmp/v.$mode.$set.p$x") |"; done
+            echo "$out"
+        done
+    done
+    echo
+    echo "| chunks | path | settings / first | p50 ratio by round | p95 ratio by round | p50 ratio (median) | p95 ratio (median) |"
+    echo "|---:|---|---|---|---|---:|---:|"
+    for mode in $MODES; do
+        for set in "${sets[@]:1}"; do
+            out="| $n | plccoach search --mode $mode | $set / ${sets[0]} |"
+            for x in 50 95; do
+                paste -d' ' "$STACK_DIR/tmp/v.$mode.$set.p$x" "$STACK_DIR/tmp/v.$mode.${sets[0]}.p$x" |
+                    awk '{ printf "%.3f\n", $1 / $2 }' >"$STACK_DIR/tmp/v.$mode.$set.ratio$x"
+                out="$out $(paste -sd/ "$STACK_DIR/tmp/v.$mode.$set.ratio$x" | sed 's|/| / |g') |"
+            done
+            for x in 50 95; do out="$out $(median <"$STACK_DIR/tmp/v.$mode.$set.ratio$x") |"; done
+            echo "$out"
+        done
+    done
+    echo
+}
+
 stack_init
 stack_pg_start >&2
 stack_migrate >&2
-echo "| chunks | path | p50 ms | p95 ms |"
-echo "|---:|---|---:|---:|"
+header() { echo "| chunks | path | p50 ms | p95 ms |"; echo "|---:|---|---:|---:|"; }
+[ -n "$SETS" ] || header
 loaded=0
 for n in $SIZES; do
     t0=$(date +%s)
@@ -84,7 +220,11 @@ SQL
     PGOPTIONS='-c maintenance_work_mem=512MB' PLCCOACH_DB_STATEMENT_TIMEOUT=0 cli 3600 reindex >&2
     loaded=$n
     echo "bench: $n chunks generated and indexed in $(($(date +%s) - t0)) s" >&2
-    for mode in hybrid vector text text-uncapped; do
+    if [ -n "$SETS" ]; then
+        variants "$n"
+        header
+    fi
+    for mode in $([ -n "$SETS" ] || echo hybrid vector text text-uncapped); do
         : >"$STACK_DIR/tmp/$mode.ms"
         args=(--mode "${mode%-uncapped}")
         [ "$mode" = text-uncapped ] && args+=(--set postings_cap=0)
@@ -103,6 +243,7 @@ SQL
     # uncapped top 10 holds too.
     same=0 total=0
     for q in "${QUESTIONS[@]}"; do
+        [ -z "$SETS" ] || break
         a=$(cli 60 search "$q" --mode text --k 10 --json | python3 -c 'import json,sys; print(" ".join(r["chunk_id"] for r in json.load(sys.stdin)["results"]))')
         b=$(cli 60 search "$q" --mode text --k 10 --json --set postings_cap=0 | python3 -c 'import json,sys; print(" ".join(r["chunk_id"] for r in json.load(sys.stdin)["results"]))')
         for id in $a; do
@@ -110,7 +251,8 @@ SQL
             case " $b " in *" $id "*) same=$((same + 1)) ;; esac
         done
     done
-    echo "bench: $n chunks: the capped BM25 top 10 shares $same of $total passages with the uncapped top 10" >&2
+    [ -n "$SETS" ] ||
+        echo "bench: $n chunks: the capped BM25 top 10 shares $same of $total passages with the uncapped top 10" >&2
     # The floor: the bare SQL of each list through pgbench.
     qv=$(stack_psql -- -Atc "SELECT embedding::text FROM chunks ORDER BY id LIMIT 1")
     cat >"$STACK_DIR/tmp/vec.sql" <<SQL2
