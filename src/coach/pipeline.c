@@ -8,7 +8,9 @@
  * (the question's class, decided by that evidence; in a conversation, a
  * question its own words send to clarification, or answer with little of
  * its own, is routed again with the conversation's subject:
- * ask_route_conversation), save the question
+ * ask_route_conversation), the answer's passages (a question routed to
+ * answer retrieved again with translations: ask_retrieve_answer), save
+ * the question
  * (and send meta), answer (a fixed text; or generate and verify the
  * model's answer, or compose and verify the extractive one), deliver
  * (citations and the rest of the stream), save the answer, and the
@@ -97,6 +99,7 @@ struct ask {
     size_t nturns;
     struct coach_class cls; /* the route and domains */
     bool after_clarify;     /* the last answer asked to clarify */
+    bool translated;        /* a->sr ranked with translations (ask_retrieve_answer) */
     bool llm_wanted;        /* the model writes this answer */
     bool streamed_model;    /* the model's deltas went out */
     bool client_gone;       /* a write to the client failed */
@@ -381,6 +384,7 @@ static enum coach_status ask_retrieve(struct ask *a)
         .k = COACH_SOURCES,
         .threshold = -1,
         .mode = SEARCH_HYBRID,
+        .untranslated = !a->translated, /* routing reads the untranslated ranking */
     };
 
     for (i = 0; i < DOMAIN_COUNT; i++)
@@ -456,6 +460,7 @@ static bool own_words_leave(struct ask *a, bool *ok)
         .k = COACH_SOURCES,
         .threshold = -1,
         .mode = SEARCH_HYBRID,
+        .untranslated = true, /* a route: src/coach/README.md, "Routing reads..." */
     };
     struct route_evidence ev;
     bool leave = false;
@@ -515,6 +520,20 @@ static enum coach_status ask_route_conversation(struct ask *a)
     if (st == COACH_OK)
         ask_route(a);
     return st;
+}
+
+/* Step 4b, the answer's passages: the route was decided on the
+ * untranslated ranking (ask_retrieve); a question routed to answer is
+ * retrieved again with translations (w_trans), which rank only the
+ * passages its answer is composed from (src/coach/README.md, "Routing
+ * reads the untranslated ranking"). */
+static enum coach_status ask_retrieve_answer(struct ask *a)
+{
+    if (a->cls.route != COACH_ANSWER || search_tuning_default.w_trans <= 0)
+        return COACH_OK;
+    search_result_free(&a->sr);
+    a->translated = true;
+    return ask_retrieve(a);
 }
 
 /* How long the question's answer may take before readers call it
@@ -987,6 +1006,8 @@ enum coach_status coach_ask(struct db *db, const struct config *cfg, const struc
     }
     if (st == COACH_OK)
         st = ask_route_conversation(&a);
+    if (st == COACH_OK)
+        st = ask_retrieve_answer(&a);
     if (st == COACH_OK && !ask_saves_with_model(&a))
         st = ask_save_question(&a); /* ask_generate will not claim it again */
     if (st == COACH_OK)

@@ -235,12 +235,18 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
                 struct search_result *res)
 {
     const struct search_tuning *t = opts->tuning ? opts->tuning : &search_tuning_default;
+    struct search_tuning own;
     size_t dims = (size_t)cfg->embeddings_dimensions, k = opts->k, kept, nlex = 0;
     struct lexical_ranked *lex = NULL;
     unsigned domain_bits = 0;
     bool vector;
 
     memset(res, 0, sizeof(*res));
+    if (opts->untranslated && t->w_trans > 0) {
+        own = *t;
+        own.w_trans = 0;
+        t = &own;
+    }
     if (k < 1)
         k = 1;
     if (k > SEARCH_K_MAX)

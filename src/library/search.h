@@ -88,6 +88,10 @@ struct search_opts {
      * the vector list not fetched unless BM25 alone leaves fewer than k
      * passages (search_run()); the hits' score is then -1. */
     bool cosine;
+    /* Translations (w_trans) off whatever tuning says: the ranking of the
+     * question's own words and the existing lists, which the coach routes
+     * on (src/coach/README.md, "Routing reads the untranslated ranking"). */
+    bool untranslated;
 };
 
 struct search_hit {

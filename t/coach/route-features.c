@@ -226,7 +226,8 @@ static bool one(struct db *db, const struct config *cfg, const char *file, json_
                              .k = 5,
                              .threshold = -1,
                              .mode = SEARCH_HYBRID,
-                             .boost = nb > 0 ? boost : NULL};
+                             .boost = nb > 0 ? boost : NULL,
+                             .untranslated = true}; /* as the coach routes (trans29) */
     if (!search_run(db, cfg, &so, &sr)) {
         search_result_free(&sr);
         free(sq);
