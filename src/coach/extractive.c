@@ -42,9 +42,9 @@ struct qterm {
 /* What the composer knows of one unit of a passage. */
 struct ustate {
     bool quotable, chosen, written;
-    double score;  /* the query's weight it carries */
-    double asked;  /* the library IDF of the question's own words it holds */
-    size_t nterms; /* its distinct terms */
+    double score;         /* the query's weight it carries */
+    double asked;         /* the library IDF of the question's own words it holds */
+    size_t nterms;        /* its distinct terms */
     size_t central;       /* its terms central to its section (first passage only) */
     double central_score; /* what they add to score */
 };
@@ -523,10 +523,10 @@ static bool short_label(const struct source *s, size_t i)
 {
     const struct passage_unit *u = &s->p.u[i], *v = &s->p.u[i + 1];
 
-    return u->kind == PASSAGE_SENTENCE && !u->lead && u->complete && !u->question
-           && u->words >= 2 && u->words < EXTRACT_MIN_WORDS && i + 1 < s->p.n
-           && v->kind == PASSAGE_SENTENCE && v->para == u->para && v->complete
-           && v->words >= EXTRACT_MIN_WORDS && v->words <= EXTRACT_MAX_WORDS;
+    return u->kind == PASSAGE_SENTENCE && !u->lead && u->complete && !u->question && u->words >= 2
+           && u->words < EXTRACT_MIN_WORDS && i + 1 < s->p.n && v->kind == PASSAGE_SENTENCE
+           && v->para == u->para && v->complete && v->words >= EXTRACT_MIN_WORDS
+           && v->words <= EXTRACT_MAX_WORDS;
 }
 
 static void mark_quotable(struct compose *c, struct source *s)
@@ -1258,9 +1258,9 @@ static bool run_answers(const struct compose *c, const struct source *s, size_t 
 static bool run_recommends(const struct source *s, size_t i, size_t j)
 {
     static const char *const words[] = {
-        "enough", "plenty", "should",  "recommend", "recommends", "recommended", "aim",
-        "ideal",  "ideally", "keep",   "limit",     "least",      "maximum",     "minimum",
-        "workable", "suggest", "suggests", NULL};
+        "enough",  "plenty",  "should",   "recommend", "recommends", "recommended",
+        "aim",     "ideal",   "ideally",  "keep",      "limit",      "least",
+        "maximum", "minimum", "workable", "suggest",   "suggests",   NULL};
     size_t m;
 
     for (m = i; m <= j; m++) {
@@ -1655,12 +1655,12 @@ static size_t first_clause(const char *s, size_t len)
 static bool fragment(const char *s, size_t t)
 {
     static const char *const open_end[] = {
-        "a",    "an",   "the",  "of",    "for",  "to",    "in",   "on",   "at",   "by",
-        "with", "from", "and",  "or",    "but",  "that",  "which", "who", "each", "every",
-        "as",   "its",  "their", "our",  "your", "this",  "these", "such", NULL};
-    static const char *const asides[] = {"for",    "in",    "on",     "at",   "by", "with",
-                                         "from",   "of",    "to",     "after", "before",
-                                         "during", "about", "through", NULL};
+        "a",    "an",   "the",   "of",  "for",  "to",   "in",    "on",   "at",   "by",
+        "with", "from", "and",   "or",  "but",  "that", "which", "who",  "each", "every",
+        "as",   "its",  "their", "our", "your", "this", "these", "such", NULL};
+    static const char *const asides[] = {"for",    "in",     "on",    "at",      "by",
+                                         "with",   "from",   "of",    "to",      "after",
+                                         "before", "during", "about", "through", NULL};
     struct sentence_span sp[8];
     size_t n = sentence_split_range(s, 0, t, sp, 8), i, e = t, b;
 

@@ -34,8 +34,8 @@
  *    question (the book asking, not answering), has EXTRACT_MIN_WORDS to
  *    EXTRACT_MAX_WORDS words (or 2 to EXTRACT_MIN_WORDS - 1, a run-in
  *    label such as "Site visits." followed in its paragraph by a sentence
- *    that may be quoted, and quoted only with that sentence) and is not narrative (a story told in the
- *    past tense, passage.h), unless the question asks for an example
+ *    that may be quoted, and quoted only with that sentence) and is not narrative (a story told in
+ * the past tense, passage.h), unless the question asks for an example
  *    ("example", "sample", "real", "story", "look like", "what did").  A
  *    list item, whole, of 2 to EXTRACT_MAX_ITEM_WORDS words.  A sentence
  *    that opens with a pronoun or a connective whose referent is in the

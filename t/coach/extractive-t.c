@@ -831,7 +831,8 @@ int main(void)
             "norms will remember none of them, and a team that writes two norms has left "
             "out its hardest problem."};
         a = compose("how many norms should our team have?", NULL, one, 1, 2.0);
-        ok(a != NULL && strncmp(a, "\"Keep the list short: five to seven norms is plenty.", 51) == 0,
+        ok(a != NULL
+               && strncmp(a, "\"Keep the list short: five to seven norms is plenty.", 51) == 0,
            "a how-many answer opens with the number the book recommends");
         ok(verifies(a, one, 1, 1), "... and it verifies");
         show(a);
