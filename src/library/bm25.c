@@ -150,27 +150,70 @@ static int cmp_hit(const void *a, const void *b)
     return x->ordinal < y->ordinal ? -1 : x->ordinal > y->ordinal;
 }
 
+/* The selection's heap (docs/performance.md, "perf28"): out[0..n) is a
+ * binary heap whose root is the worst passage kept, "worst" by cmp_hit's
+ * order (score descending, then book, then ordinal ascending).  Keys are
+ * unique, so that order is total and the k kept are exactly the first k
+ * of a full sort. */
+static void heap_down(struct bm25_hit *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t w = i, l = 2 * i + 1, r = l + 1;
+        struct bm25_hit t;
+
+        if (l < n && cmp_hit(&h[l], &h[w]) > 0)
+            w = l;
+        if (r < n && cmp_hit(&h[r], &h[w]) > 0)
+            w = r;
+        if (w == i)
+            return;
+        t = h[i];
+        h[i] = h[w];
+        h[w] = t;
+        i = w;
+    }
+}
+
+static void heap_up(struct bm25_hit *h, size_t i)
+{
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        struct bm25_hit t;
+
+        if (cmp_hit(&h[i], &h[parent]) <= 0)
+            return;
+        t = h[i];
+        h[i] = h[parent];
+        h[parent] = t;
+        i = parent;
+    }
+}
+
 size_t bm25_acc_top(const struct bm25_acc *a, size_t k, struct bm25_hit *out)
 {
-    struct bm25_hit *all;
     size_t i, n = 0;
 
     if (a->n == 0 || k == 0)
         return 0;
-    all = xmalloc(a->n * sizeof(*all));
-    for (i = 0; i < a->cap; i++)
-        if (a->keys[i] != 0) {
-            all[n].book = (uint32_t)(a->keys[i] >> 32) - 1;
-            all[n].ordinal = (uint32_t)(a->keys[i] & 0xFFFFFFFFu);
-            all[n].score = a->score[i];
-            all[n++].own = a->own[i];
+    for (i = 0; i < a->cap; i++) {
+        struct bm25_hit h;
+
+        if (a->keys[i] == 0)
+            continue;
+        h.book = (uint32_t)(a->keys[i] >> 32) - 1;
+        h.ordinal = (uint32_t)(a->keys[i] & 0xFFFFFFFFu);
+        h.score = a->score[i];
+        h.own = a->own[i];
+        if (n < k) {
+            out[n] = h;
+            heap_up(out, n++);
+        } else if (cmp_hit(&h, &out[0]) < 0) {
+            out[0] = h;
+            heap_down(out, n, 0);
         }
-    qsort(all, n, sizeof(*all), cmp_hit);
-    if (k > n)
-        k = n;
-    memcpy(out, all, k * sizeof(*out));
-    free(all);
-    return k;
+    }
+    qsort(out, n, sizeof(*out), cmp_hit);
+    return n;
 }
 
 double bm25_acc_best_own(const struct bm25_acc *a)

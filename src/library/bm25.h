@@ -89,8 +89,10 @@ struct bm25_hit {
     double score, own;
 };
 
-/* Writes the k best passages (by score; ties by book, then ordinal) into
- * out (k entries) and returns how many there were. */
+/* Writes the k best passages (by score descending; ties by book, then
+ * ordinal, ascending), best first, into out (k entries, also the
+ * selection's scratch space) and returns how many there were: a k-sized
+ * heap, O(n log k), no allocation. */
 size_t bm25_acc_top(const struct bm25_acc *a, size_t k, struct bm25_hit *out)
     __attribute__((nonnull));
 
