@@ -119,23 +119,40 @@ static void acc_put(struct bm25_acc *a, uint64_t key, double score, double own)
     a->own[i] += own;
 }
 
+/* Moves every entry into a table of cap slots (a power of two). */
+static void acc_rehash(struct bm25_acc *a, size_t cap)
+{
+    struct bm25_acc b = {NULL, NULL, NULL, 0, cap};
+    size_t i;
+
+    b.keys = xcalloc(b.cap, sizeof(*b.keys));
+    b.score = xmalloc(b.cap * sizeof(*b.score));
+    b.own = xmalloc(b.cap * sizeof(*b.own));
+    for (i = 0; i < a->cap; i++)
+        if (a->keys[i] != 0)
+            acc_put(&b, a->keys[i], a->score[i], a->own[i]);
+    bm25_acc_free(a);
+    *a = b;
+}
+
+void bm25_acc_reserve(struct bm25_acc *a, size_t n)
+{
+    size_t cap = a->cap ? a->cap : 1024;
+
+    if (n > BM25_ACC_RESERVE_MAX)
+        n = BM25_ACC_RESERVE_MAX;
+    while ((n + 1) * 10 > cap * 7)
+        cap *= 2;
+    if (cap > a->cap)
+        acc_rehash(a, cap);
+}
+
 void bm25_acc_add(struct bm25_acc *a, uint32_t book, uint32_t ordinal, double score, double own)
 {
     uint64_t key = ((uint64_t)book + 1) << 32 | ordinal;
 
-    if ((a->n + 1) * 10 > a->cap * 7) { /* keep the load under 0.7 */
-        struct bm25_acc b = {NULL, NULL, NULL, 0, a->cap ? a->cap * 2 : 1024};
-        size_t i;
-
-        b.keys = xcalloc(b.cap, sizeof(*b.keys));
-        b.score = xmalloc(b.cap * sizeof(*b.score));
-        b.own = xmalloc(b.cap * sizeof(*b.own));
-        for (i = 0; i < a->cap; i++)
-            if (a->keys[i] != 0)
-                acc_put(&b, a->keys[i], a->score[i], a->own[i]);
-        bm25_acc_free(a);
-        *a = b;
-    }
+    if ((a->n + 1) * 10 > a->cap * 7) /* keep the load under 0.7 */
+        acc_rehash(a, a->cap ? a->cap * 2 : 1024);
     acc_put(a, key, score, own);
 }
 

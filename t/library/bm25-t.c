@@ -150,6 +150,50 @@ static void test_acc(void)
     is_int(0, (long long)bm25_acc_top(&a, 3, top), "empty after free");
 }
 
+/* bm25_acc_reserve(): sized once, adding that many passages does not
+ * grow the table, and the sums and the top are those of a table that grew
+ * as it filled. */
+static void test_acc_reserve(void)
+{
+    struct bm25_acc grown, sized;
+    struct bm25_hit tg[50], ts[50];
+    size_t i, cap, ng, ns;
+    int same;
+
+    memset(&grown, 0, sizeof(grown));
+    memset(&sized, 0, sizeof(sized));
+    bm25_acc_add(&sized, 0, 5, 1.0, 0.5); /* an entry before the reserve survives it */
+    bm25_acc_add(&grown, 0, 5, 1.0, 0.5);
+    bm25_acc_reserve(&sized, sized.n + 5000);
+    cap = sized.cap;
+    ok(cap >= 8192 && (cap & (cap - 1)) == 0, "5,001 passages: a power of two >= 5001 / 0.7 (%zu)",
+       cap);
+    for (i = 0; i < 5000; i++) {
+        uint32_t book = (uint32_t)(i % 7), ord = (uint32_t)(i * 2654435761u % 100003u);
+        double s = 0.25 * (double)(i % 9), o = 0.5 * (double)(i % 3);
+
+        bm25_acc_add(&sized, book, ord, s, o);
+        bm25_acc_add(&grown, book, ord, s, o);
+    }
+    is_int((long long)cap, (long long)sized.cap, "no growth while adding the reserved passages");
+    ng = bm25_acc_top(&grown, 50, tg);
+    ns = bm25_acc_top(&sized, 50, ts);
+    same = ng == ns && grown.n == sized.n;
+    for (i = 0; same && i < ng; i++)
+        same = tg[i].book == ts[i].book && tg[i].ordinal == ts[i].ordinal
+               && tg[i].score == ts[i].score && tg[i].own == ts[i].own;
+    ok(same && bm25_acc_best_own(&grown) == bm25_acc_best_own(&sized),
+       "same passages, sums and top 50 as a table that grew (%zu passages)", sized.n);
+    bm25_acc_reserve(&sized, 10);
+    is_int((long long)cap, (long long)sized.cap, "a smaller reserve never shrinks");
+    bm25_acc_free(&sized);
+    bm25_acc_reserve(&sized, (size_t)-1);
+    ok(sized.cap > 0 && sized.cap <= 2 * (BM25_ACC_RESERVE_MAX * 10 / 7 + 1),
+       "a huge hint is capped at BM25_ACC_RESERVE_MAX (%zu slots)", sized.cap);
+    bm25_acc_free(&sized);
+    bm25_acc_free(&grown);
+}
+
 /* The test's own reference order: score descending, then book, then
  * ordinal ascending (bm25.h's tie rule), written apart from bm25.c's. */
 static int ref_cmp(const void *a, const void *b)
@@ -286,12 +330,13 @@ static void test_rm3(void)
 
 int main(void)
 {
-    plan(56);
+    plan(61);
     test_analyze();
     test_formula();
     test_postings();
     test_acc();
     test_acc_select();
+    test_acc_reserve();
     test_rm3();
     return 0;
 }
