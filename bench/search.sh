@@ -30,6 +30,11 @@
 # Printed per variant: each round's p50/p95 and their median; per variant
 # after the first: the median over rounds of the round's ratio to the
 # first variant; the load average at each round's start and end (stderr).
+# A variant's item bin=NAME runs that variant with the binary named by the
+# environment variable BENCH_BIN_NAME (two builds in one run), e.g.
+#   BENCH_BIN_main=/a/plccoach BENCH_BIN_new=/b/plccoach \
+#     BENCH_SETS="bin=main bin=new" bench/search.sh
+# (the corpus is loaded and indexed with PLC_BUILDDIR's plccoach).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -75,9 +80,25 @@ pct() { sort -n | awk -v p="$1" '{ v[NR] = $1 } END { i = int((NR - 1) * p / 100
 median() { sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", v[int((NR + 1) / 2)] }'; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
+# vargs SET: a variant's --set arguments into args, its binary into vbin.
+vargs() {
+    local x v
+    args=()
+    vbin=$STACK_CLI
+    IFS=, read -ra kv <<<"$1"
+    for x in "${kv[@]}"; do
+        if [[ $x == bin=* ]]; then
+            v=BENCH_BIN_${x#bin=}
+            vbin=${!v:?"bench: $x: set $v"}
+        else
+            args+=(--set "$x")
+        fi
+    done
+}
+
 # variants N: BENCH_SETS's variants interleaved, BENCH_ROUNDS rounds (above).
 variants() {
-    local n=$1 r mode q qi set x out
+    local n=$1 r mode q qi set x out vbin
     local -a sets order args kv
     read -ra sets <<<"$SETS"
     for ((r = 1; r <= ROUNDS; r++)); do
@@ -93,10 +114,8 @@ variants() {
                     for ((x = ${#sets[@]} - 1; x >= 0; x--)); do order+=("${sets[x]}"); done
                 fi
                 for set in "${order[@]}"; do
-                    args=(--mode "$mode")
-                    IFS=, read -ra kv <<<"$set"
-                    for x in "${kv[@]}"; do args+=(--set "$x"); done
-                    cli 300 search "$q" "${args[@]}" --repeat "$REPEAT" \
+                    vargs "$set"
+                    STACK_CLI=$vbin cli 300 search "$q" --mode "$mode" "${args[@]}" --repeat "$REPEAT" \
                         >>"$STACK_DIR/tmp/v.$mode.$set.$r.ms" 2>/dev/null
                 done
             done
@@ -107,11 +126,9 @@ variants() {
     # library (the question's and the expansions) and their postings,
     # each term's df up to the cap (postings_cap, 2,000 by default).
     for set in "${sets[@]}"; do
-        args=()
-        IFS=, read -ra kv <<<"$set"
-        for x in "${kv[@]}"; do args+=(--set "$x"); done
+        vargs "$set"
         for q in "${QUESTIONS[@]}"; do
-            cli 60 search "$q" --mode text --json "${args[@]}"
+            STACK_CLI=$vbin cli 60 search "$q" --mode text --json "${args[@]}"
             echo
         done | python3 -c '
 import json, sys
@@ -132,10 +149,8 @@ print("bench: %s chunks: %s: per question %.1f question terms and %.1f expansion
     # search reads them (its terms and expansions in the library, each
     # capped: db/lexicon.c's statement, 10 bytes a posting), through pgbench.
     for set in "${sets[@]}"; do
-        args=()
-        IFS=, read -ra kv <<<"$set"
-        for x in "${kv[@]}"; do args+=(--set "$x"); done
-        cli 60 search "${QUESTIONS[0]}" --mode text --json "${args[@]}" | python3 -c '
+        vargs "$set"
+        STACK_CLI=$vbin cli 60 search "${QUESTIONS[0]}" --mode text --json "${args[@]}" | python3 -c '
 import json, sys
 e = json.load(sys.stdin)["evidence"]
 t = [x for x in e["terms"] + e["expansions"] if x["df"] > 0]

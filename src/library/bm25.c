@@ -119,23 +119,40 @@ static void acc_put(struct bm25_acc *a, uint64_t key, double score, double own)
     a->own[i] += own;
 }
 
+/* Moves every entry into a table of cap slots (a power of two). */
+static void acc_rehash(struct bm25_acc *a, size_t cap)
+{
+    struct bm25_acc b = {NULL, NULL, NULL, 0, cap};
+    size_t i;
+
+    b.keys = xcalloc(b.cap, sizeof(*b.keys));
+    b.score = xmalloc(b.cap * sizeof(*b.score));
+    b.own = xmalloc(b.cap * sizeof(*b.own));
+    for (i = 0; i < a->cap; i++)
+        if (a->keys[i] != 0)
+            acc_put(&b, a->keys[i], a->score[i], a->own[i]);
+    bm25_acc_free(a);
+    *a = b;
+}
+
+void bm25_acc_reserve(struct bm25_acc *a, size_t n)
+{
+    size_t cap = a->cap ? a->cap : 1024;
+
+    if (n > BM25_ACC_RESERVE_MAX)
+        n = BM25_ACC_RESERVE_MAX;
+    while ((n + 1) * 10 > cap * 7)
+        cap *= 2;
+    if (cap > a->cap)
+        acc_rehash(a, cap);
+}
+
 void bm25_acc_add(struct bm25_acc *a, uint32_t book, uint32_t ordinal, double score, double own)
 {
     uint64_t key = ((uint64_t)book + 1) << 32 | ordinal;
 
-    if ((a->n + 1) * 10 > a->cap * 7) { /* keep the load under 0.7 */
-        struct bm25_acc b = {NULL, NULL, NULL, 0, a->cap ? a->cap * 2 : 1024};
-        size_t i;
-
-        b.keys = xcalloc(b.cap, sizeof(*b.keys));
-        b.score = xmalloc(b.cap * sizeof(*b.score));
-        b.own = xmalloc(b.cap * sizeof(*b.own));
-        for (i = 0; i < a->cap; i++)
-            if (a->keys[i] != 0)
-                acc_put(&b, a->keys[i], a->score[i], a->own[i]);
-        bm25_acc_free(a);
-        *a = b;
-    }
+    if ((a->n + 1) * 10 > a->cap * 7) /* keep the load under 0.7 */
+        acc_rehash(a, a->cap ? a->cap * 2 : 1024);
     acc_put(a, key, score, own);
 }
 
@@ -150,27 +167,70 @@ static int cmp_hit(const void *a, const void *b)
     return x->ordinal < y->ordinal ? -1 : x->ordinal > y->ordinal;
 }
 
+/* The selection's heap (docs/performance.md, "perf28"): out[0..n) is a
+ * binary heap whose root is the worst passage kept, "worst" by cmp_hit's
+ * order (score descending, then book, then ordinal ascending).  Keys are
+ * unique, so that order is total and the k kept are exactly the first k
+ * of a full sort. */
+static void heap_down(struct bm25_hit *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t w = i, l = 2 * i + 1, r = l + 1;
+        struct bm25_hit t;
+
+        if (l < n && cmp_hit(&h[l], &h[w]) > 0)
+            w = l;
+        if (r < n && cmp_hit(&h[r], &h[w]) > 0)
+            w = r;
+        if (w == i)
+            return;
+        t = h[i];
+        h[i] = h[w];
+        h[w] = t;
+        i = w;
+    }
+}
+
+static void heap_up(struct bm25_hit *h, size_t i)
+{
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        struct bm25_hit t;
+
+        if (cmp_hit(&h[i], &h[parent]) <= 0)
+            return;
+        t = h[i];
+        h[i] = h[parent];
+        h[parent] = t;
+        i = parent;
+    }
+}
+
 size_t bm25_acc_top(const struct bm25_acc *a, size_t k, struct bm25_hit *out)
 {
-    struct bm25_hit *all;
     size_t i, n = 0;
 
     if (a->n == 0 || k == 0)
         return 0;
-    all = xmalloc(a->n * sizeof(*all));
-    for (i = 0; i < a->cap; i++)
-        if (a->keys[i] != 0) {
-            all[n].book = (uint32_t)(a->keys[i] >> 32) - 1;
-            all[n].ordinal = (uint32_t)(a->keys[i] & 0xFFFFFFFFu);
-            all[n].score = a->score[i];
-            all[n++].own = a->own[i];
+    for (i = 0; i < a->cap; i++) {
+        struct bm25_hit h;
+
+        if (a->keys[i] == 0)
+            continue;
+        h.book = (uint32_t)(a->keys[i] >> 32) - 1;
+        h.ordinal = (uint32_t)(a->keys[i] & 0xFFFFFFFFu);
+        h.score = a->score[i];
+        h.own = a->own[i];
+        if (n < k) {
+            out[n] = h;
+            heap_up(out, n++);
+        } else if (cmp_hit(&h, &out[0]) < 0) {
+            out[0] = h;
+            heap_down(out, n, 0);
         }
-    qsort(all, n, sizeof(*all), cmp_hit);
-    if (k > n)
-        k = n;
-    memcpy(out, all, k * sizeof(*out));
-    free(all);
-    return k;
+    }
+    qsort(out, n, sizeof(*out), cmp_hit);
+    return n;
 }
 
 double bm25_acc_best_own(const struct bm25_acc *a)

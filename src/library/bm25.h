@@ -83,14 +83,24 @@ struct bm25_acc {
 void bm25_acc_add(struct bm25_acc *a, uint32_t book, uint32_t ordinal, double score, double own)
     __attribute__((nonnull));
 
+/* Sizes the table for n passages at once, so that adding up to n
+ * distinct passages does not grow it (a caller passes the number of
+ * postings it is about to add, an upper bound); n is capped at
+ * BM25_ACC_RESERVE_MAX, beyond which the table grows as it fills.  Never
+ * shrinks; the entries and the order of their sums are unchanged. */
+#define BM25_ACC_RESERVE_MAX ((size_t)1 << 17)
+void bm25_acc_reserve(struct bm25_acc *a, size_t n) __attribute__((nonnull));
+
 /* One scored passage. */
 struct bm25_hit {
     uint32_t book, ordinal;
     double score, own;
 };
 
-/* Writes the k best passages (by score; ties by book, then ordinal) into
- * out (k entries) and returns how many there were. */
+/* Writes the k best passages (by score descending; ties by book, then
+ * ordinal, ascending), best first, into out (k entries, also the
+ * selection's scratch space) and returns how many there were: a k-sized
+ * heap, O(n log k), no allocation. */
 size_t bm25_acc_top(const struct bm25_acc *a, size_t k, struct bm25_hit *out)
     __attribute__((nonnull));
 

@@ -268,6 +268,24 @@ static bool fill_cache(struct db *db, struct lexical_cache *c, const struct lexi
     return ok;
 }
 
+/* The number of postings lexical_score() is about to add to the
+ * accumulator (an upper bound on the passages: bm25_acc_reserve()). */
+static size_t postings(const struct lexical_cache *cache, const struct lexical_term *terms,
+                       size_t n)
+{
+    size_t i, l, total = 0;
+
+    for (i = 0; i < n; i++) {
+        ssize_t t = terms[i].df > 0 ? cached_term(cache, terms[i].term) : -1;
+        if (t < 0 || (terms[i].weight <= 0 && terms[i].own <= 0))
+            continue;
+        for (l = 0; l < cache->nlists; l++)
+            if (cache->lists[l].term == (size_t)t)
+                total += cache->lists[l].len / BM25_POSTING_BYTES;
+    }
+    return total;
+}
+
 bool lexical_score(struct db *db, struct lexical_cache *cache, const struct lexical_term *terms,
                    size_t n, const struct bm25_params *p, const struct bm25_params *pe,
                    double avglen, int64_t cap, unsigned domains, struct bm25_acc *acc)
@@ -276,6 +294,7 @@ bool lexical_score(struct db *db, struct lexical_cache *cache, const struct lexi
 
     if (!fill_cache(db, cache, terms, n, cap))
         return false;
+    bm25_acc_reserve(acc, acc->n + postings(cache, terms, n));
     for (i = 0; i < n; i++) {
         ssize_t t = terms[i].df > 0 ? cached_term(cache, terms[i].term) : -1;
         if (t < 0 || (terms[i].weight <= 0 && terms[i].own <= 0))

@@ -150,6 +150,140 @@ static void test_acc(void)
     is_int(0, (long long)bm25_acc_top(&a, 3, top), "empty after free");
 }
 
+/* bm25_acc_reserve(): sized once, adding that many passages does not
+ * grow the table, and the sums and the top are those of a table that grew
+ * as it filled. */
+static void test_acc_reserve(void)
+{
+    struct bm25_acc grown, sized;
+    struct bm25_hit tg[50], ts[50];
+    size_t i, cap, ng, ns;
+    int same;
+
+    memset(&grown, 0, sizeof(grown));
+    memset(&sized, 0, sizeof(sized));
+    bm25_acc_add(&sized, 0, 5, 1.0, 0.5); /* an entry before the reserve survives it */
+    bm25_acc_add(&grown, 0, 5, 1.0, 0.5);
+    bm25_acc_reserve(&sized, sized.n + 5000);
+    cap = sized.cap;
+    ok(cap >= 8192 && (cap & (cap - 1)) == 0, "5,001 passages: a power of two >= 5001 / 0.7 (%zu)",
+       cap);
+    for (i = 0; i < 5000; i++) {
+        uint32_t book = (uint32_t)(i % 7), ord = (uint32_t)(i * 2654435761u % 100003u);
+        double s = 0.25 * (double)(i % 9), o = 0.5 * (double)(i % 3);
+
+        bm25_acc_add(&sized, book, ord, s, o);
+        bm25_acc_add(&grown, book, ord, s, o);
+    }
+    is_int((long long)cap, (long long)sized.cap, "no growth while adding the reserved passages");
+    ng = bm25_acc_top(&grown, 50, tg);
+    ns = bm25_acc_top(&sized, 50, ts);
+    same = ng == ns && grown.n == sized.n;
+    for (i = 0; same && i < ng; i++)
+        same = tg[i].book == ts[i].book && tg[i].ordinal == ts[i].ordinal
+               && tg[i].score == ts[i].score && tg[i].own == ts[i].own;
+    ok(same && bm25_acc_best_own(&grown) == bm25_acc_best_own(&sized),
+       "same passages, sums and top 50 as a table that grew (%zu passages)", sized.n);
+    bm25_acc_reserve(&sized, 10);
+    is_int((long long)cap, (long long)sized.cap, "a smaller reserve never shrinks");
+    bm25_acc_free(&sized);
+    bm25_acc_reserve(&sized, (size_t)-1);
+    ok(sized.cap > 0 && sized.cap <= 2 * (BM25_ACC_RESERVE_MAX * 10 / 7 + 1),
+       "a huge hint is capped at BM25_ACC_RESERVE_MAX (%zu slots)", sized.cap);
+    bm25_acc_free(&sized);
+    bm25_acc_free(&grown);
+}
+
+/* The test's own reference order: score descending, then book, then
+ * ordinal ascending (bm25.h's tie rule), written apart from bm25.c's. */
+static int ref_cmp(const void *a, const void *b)
+{
+    const struct bm25_hit *x = a, *y = b;
+
+    if (x->score > y->score)
+        return -1;
+    if (x->score < y->score)
+        return 1;
+    if (x->book != y->book)
+        return x->book < y->book ? -1 : 1;
+    if (x->ordinal != y->ordinal)
+        return x->ordinal < y->ordinal ? -1 : 1;
+    return 0;
+}
+
+static uint64_t lcg_state;
+
+static unsigned lcg(unsigned bound)
+{
+    lcg_state = lcg_state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (unsigned)(lcg_state >> 33) % bound;
+}
+
+/* bm25_acc_top()'s bounded selection against a full sort of the
+ * accumulator's contents on seeded random inputs: scores from a few
+ * exact quarter steps, so that many passages tie (also at the k-th
+ * place, where a wrong tie-break would show), k below, at and above n. */
+static void test_acc_select(void)
+{
+    static const size_t ks[] = {1, 2, 3, 7, 40, 100};
+    size_t trial, bad_below = 0, bad_at = 0, bad_above = 0, cut_ties = 0, runs_below = 0;
+
+    lcg_state = 20261206;
+    for (trial = 0; trial < 400; trial++) {
+        struct bm25_acc a;
+        struct bm25_hit *all, *got;
+        size_t n_add = lcg(trial % 4 == 0 ? 30 : 3000), i, n = 0, j;
+        unsigned nbooks = 1 + lcg(5), spread = 1 + lcg(4000);
+
+        memset(&a, 0, sizeof(a));
+        for (i = 0; i < n_add; i++)
+            bm25_acc_add(&a, lcg(nbooks), lcg(spread), 0.25 * lcg(trial % 2 ? 4 : 12),
+                         0.5 * lcg(4));
+        all = malloc((a.n + 1) * sizeof(*all));
+        got = malloc((a.n + 101) * sizeof(*got));
+        if (all == NULL || got == NULL)
+            bail("out of memory");
+        for (i = 0; i < a.cap; i++)
+            if (a.keys[i] != 0) {
+                all[n].book = (uint32_t)(a.keys[i] >> 32) - 1;
+                all[n].ordinal = (uint32_t)(a.keys[i] & 0xFFFFFFFFu);
+                all[n].score = a.score[i];
+                all[n++].own = a.own[i];
+            }
+        qsort(all, n, sizeof(*all), ref_cmp);
+        for (j = 0; j < sizeof(ks) / sizeof(ks[0]) + 3; j++) {
+            size_t k = j < 6 ? ks[j] : j == 6 ? (n > 0 ? n - 1 : 0) : j == 7 ? n : n + 100;
+            size_t want = k < n ? k : n, m;
+            int same;
+
+            if (k == 0)
+                continue;
+            m = bm25_acc_top(&a, k, got);
+            same = m == want;
+            for (i = 0; same && i < want; i++)
+                same = got[i].book == all[i].book && got[i].ordinal == all[i].ordinal
+                       && got[i].score == all[i].score && got[i].own == all[i].own;
+            if (k < n) {
+                runs_below++;
+                bad_below += !same;
+                cut_ties += all[k - 1].score == all[k].score;
+            } else if (k == n)
+                bad_at += !same;
+            else
+                bad_above += !same;
+        }
+        free(all);
+        free(got);
+        bm25_acc_free(&a);
+    }
+    is_int(0, (long long)bad_below, "top k < n: the first k of a full sort, in order (%zu runs)",
+           runs_below);
+    is_int(0, (long long)bad_at, "top k == n: the whole full sort");
+    is_int(0, (long long)bad_above, "top k > n: all n, in full-sort order");
+    ok(cut_ties > runs_below / 4, "the k-th and (k+1)-th tie in %zu of %zu runs (tie-break tested)",
+       cut_ties, runs_below);
+}
+
 static void test_rm3(void)
 {
     struct analyze_counts d1, d2;
@@ -196,11 +330,13 @@ static void test_rm3(void)
 
 int main(void)
 {
-    plan(52);
+    plan(61);
     test_analyze();
     test_formula();
     test_postings();
     test_acc();
+    test_acc_select();
+    test_acc_reserve();
     test_rm3();
     return 0;
 }
