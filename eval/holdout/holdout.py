@@ -36,9 +36,10 @@ Python 3 standard library only (see eval/holdout/README.md).
                                      when present, the training set's
                                      train-pages.jsonl and train-scope.jsonl and
                                      the validation set's valid-pages.jsonl and
-                                     valid-scope.jsonl and the stress set's
-                                     stress-pages.jsonl and stress-scope.jsonl,
-                                     against DIR/books/*): prints
+                                     valid-scope.jsonl, the stress set's
+                                     stress-pages.jsonl and stress-scope.jsonl and
+                                     the fresh set's fresh-pages.jsonl and
+                                     fresh-scope.jsonl, against DIR/books/*): prints
                                      "ok - ..." / "not ok - ..." lines and "# ..."
                                      diagnostics; exit 1 when a check fails
 
@@ -60,6 +61,14 @@ Python 3 standard library only (see eval/holdout/README.md).
                                      short matching the text and their shares, and
                                      no question of any other file repeated);
                                      exit 1 when one fails or neither file is there
+
+    holdout.py check-fresh DIR       the fresh set's checks alone
+                                     (fresh-pages.jsonl, fresh-scope.jsonl, round
+                                     29: the same, with the voice tags
+                                     first_person, plain, how_many, long, short
+                                     matching the text and school and how shares;
+                                     either file may be missing); exit 1 when one
+                                     fails or neither file is there
 
 BOOK is a PDF book source (*.book, rendered by mkbooks) or a Markdown book
 (*.md, ingested as it is).  The question format, the thresholds and the
@@ -274,7 +283,7 @@ CATEGORIES = ("in_scope", "follow_up", "broad", "out_of_scope", "near_miss")
 DOMAINS = {"assessment", "collaboration", "leadership", "curriculum", "data_analysis",
            "school_culture", "student_learning"}
 TAGS = {"acronym", "typo", "runon", "how", "why", "what", "situation",
-        "first_person", "school", "long", "short"}
+        "first_person", "school", "long", "short", "how_many", "plain"}
 # What the issue asks for (section 1) and the brief's counts.
 MIN = {"in_scope": 260, "follow_up": 32, "broad": 55, "out_of_scope": 85, "near_miss": 20,
        "total": 420, "oos_areas": 15, "acronym_share": 0.25, "typo_share": 0.10,
@@ -627,6 +636,8 @@ def cmd_check(root):
     check_questions(c, root, VALID, books, allbooks, others_of(root, OTHER_FILES))
     check_questions(c, root, STRESS, books, allbooks,
                     others_of(root, OTHER_FILES + VALID_FILES))
+    check_questions(c, root, FRESH, books, allbooks,
+                    others_of(root, OTHER_FILES + VALID_FILES + STRESS_FILES))
     return 1 if c.failed else 0
 
 
@@ -840,18 +851,46 @@ STRESS_IDS = {"stress-pages.jsonl": (1, 499), "stress-scope.jsonl": (501, 999)}
 STRESS_MIN = {"in_scope": 300, "follow_up": 40, "acronym_share": 0.25, "typo_share": 0.30,
               "starter": 0, "words": (1, 90),
               "out_of_scope": 130, "oos_areas": 35, "near_miss": 70, "nm_areas": 25, "broad": 40}
-# The voice tags: for each, whether the text says it (None: the writer's
-# judgement, not checkable) and the least share of in-scope lines carrying
-# it.  first_person: I, I'm, im, my, me... as a word; long: a story of 40 to
+# The voice tags: for each, whether the text (and the line's other tags) says
+# it, a function of (question, tags) (None: the writer's judgement, not
+# checkable), and the least share of in-scope lines carrying it.  first_person: I, I'm, im, my, me... as a word; long: a story of 40 to
 # 90 words; short: at most 6 words; school: something of school that is not
 # team work (a tool, pay or time, subs, parents, one student, grading
 # software) beside the team question.
 FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|ive|i'd|i'll|my|me|mine|myself)\b", re.I)
 STRESS_VOICE = (
-    ("first_person", lambda q: bool(FIRST_PERSON.search(q)), 0.50),
+    ("first_person", lambda q, t: bool(FIRST_PERSON.search(q)), 0.50),
     ("school", None, 0.20),
-    ("long", lambda q: 40 <= len(q.split()) <= 90, 0.15),
-    ("short", lambda q: len(q.split()) <= 6, 0.10),
+    ("long", lambda q, t: 40 <= len(q.split()) <= 90, 0.15),
+    ("short", lambda q, t: len(q.split()) <= 6, 0.10),
+)
+# The fresh set (fresh-pages.jsonl, fresh-scope.jsonl, round 29) is VALIDATED
+# on, written by two writers who had seen no code (eval/holdout/README.md,
+# "The fresh set (round 29)"): ids f0001..f0499 (data29a, one block, with
+# FRESH_MIN's counts and shares and the voice tags of FRESH_VOICE: a mix of
+# plain, first-person-with-school and messy questions, "how do we..." process
+# questions and "how many / how often / how long" questions) and
+# f0501..f0999 (data29b, with FRESH_MIN's out-of-scope, near-miss and broad
+# counts, and at least borrow_share of its out-of-scope lines tagged
+# borrows_words).  Checked against every other question file.
+FRESH_SEED = "plccoach-fresh-2026"
+FRESH_FILES = ("fresh-pages.jsonl", "fresh-scope.jsonl")
+FRESH_IDS = {"fresh-pages.jsonl": (1, 499), "fresh-scope.jsonl": (501, 999)}
+FRESH_MIN = {"in_scope": 240, "follow_up": 40, "acronym_share": 0.25, "typo_share": 0.25,
+             "starter": 0, "words": (1, 90),
+             "out_of_scope": 150, "oos_areas": 40, "near_miss": 80, "nm_areas": 25, "broad": 40,
+             "borrow_share": 0.50}
+# how_many: the question asks how many, how much, how often or how long;
+# plain: neither first person nor tagged typo or run-on (the well-formed third).
+HOW_MANY = re.compile(r"\bhow (many|much|often|long)\b", re.I)
+FRESH_VOICE = (
+    ("first_person", lambda q, t: bool(FIRST_PERSON.search(q)), 0.30),
+    ("plain", lambda q, t: not FIRST_PERSON.search(q) and not {"typo", "runon"} & set(t), 0.25),
+    ("school", None, 0.15),
+    ("how", None, 0.15),
+    ("how_many", lambda q, t: bool(HOW_MANY.search(q)), 0.10),
+    ("long", lambda q, t: 40 <= len(q.split()) <= 90, 0.04),
+    ("short", lambda q, t: len(q.split()) <= 6, 0.04),
 )
 
 # A set's table: its name in messages (what), its files (pages file first),
@@ -884,6 +923,15 @@ STRESS = {"what": "stress set", "files": STRESS_FILES, "prefix": "s", "ids": STR
           "blocks": (dict(STRESS_MIN, ids=STRESS_IDS["stress-pages.jsonl"]),),
           "named_blocks": False, "least": None, "words": STRESS_MIN["words"],
           "scope": STRESS_MIN, "voice": STRESS_VOICE}
+
+FRESH = {"what": "fresh set", "files": FRESH_FILES, "prefix": "f", "ids": FRESH_IDS,
+         "seed": FRESH_SEED, "others": OTHER_FILES + VALID_FILES + STRESS_FILES,
+         "others_required": False,
+         "others_and": "tune, held-out, the check, training, validation and stress sets",
+         "others_or": "tune, held-out, the check, training, validation or stress sets",
+         "blocks": (dict(FRESH_MIN, ids=FRESH_IDS["fresh-pages.jsonl"]),),
+         "named_blocks": False, "least": None, "words": FRESH_MIN["words"],
+         "scope": FRESH_MIN, "voice": FRESH_VOICE}
 
 
 def id_number(q, prefix):
@@ -1018,14 +1066,14 @@ def check_pages_file(c, s, rows, books, allbooks):
 def voice(c, s, rows, ins):
     """Set S's voice tags (S["voice"]): on every line of its pages file a
     checkable tag is there exactly when the text (a follow-up's second
-    turn) says it; each tag's share of the in-scope lines INS is at least
-    its least share."""
+    turn) and the line's other tags say it; each tag's share of the
+    in-scope lines INS is at least its least share."""
     what = "%s: %s" % (s["what"], s["files"][0])
     for tag, says, least in s["voice"]:
         if says is not None:
             wrong = ["%s: the %s tag must match the question" % (q.get("id"), tag)
                      for q in rows if isinstance(q.get("tags"), list)
-                     and (tag in q["tags"]) != says(str(q.get("question", "")))]
+                     and (tag in q["tags"]) != says(str(q.get("question", "")), q["tags"])]
             c.result(not wrong, "%s: the %s tag matches the text" % (what, tag), wrong)
         share = sum(1 for q in ins if tag in (q.get("tags") or [])) / max(len(ins), 1)
         c.result(share >= least, "%s: in scope: %.0f %% tagged %s (at least %.0f %%)"
@@ -1091,7 +1139,9 @@ def check_block(c, s, books, allbooks, label, rows, block, order, start):
 
 def check_scope_file(c, s, rows):
     """Set S's scope file: refuse and clarify lines only, and S["scope"]'s
-    counts of out-of-scope, near-miss and broad lines and of their areas."""
+    counts of out-of-scope, near-miss and broad lines and of their areas (and,
+    when it names a borrow_share, the least share of out-of-scope lines
+    tagged borrows_words)."""
     pages, name = s["files"]
     what = "%s: %s" % (s["what"], name)
     least = s["scope"]
@@ -1106,6 +1156,13 @@ def check_scope_file(c, s, rows):
             n = len({q.get("area") for q in mine})
             c.result(n >= least[areas], "%s: %s: %d areas (at least %d)"
                      % (what, k, n, least[areas]))
+    if least.get("borrow_share"):
+        oos = [q for q in rows if q.get("category") == "out_of_scope"]
+        share = sum(1 for q in oos if isinstance(q.get("tags"), list)
+                    and "borrows_words" in q["tags"]) / max(len(oos), 1)
+        c.result(share >= least["borrow_share"], "%s: out_of_scope: %.0f %% tagged "
+                 "borrows_words (at least %.0f %%)" % (what, 100 * share,
+                                                       100 * least["borrow_share"]))
 
 
 def others_of(root, names):
@@ -1150,6 +1207,8 @@ def main(argv):
         return cmd_check_questions(argv[1], VALID)
     if len(argv) == 2 and argv[0] == "check-stress":
         return cmd_check_questions(argv[1], STRESS)
+    if len(argv) == 2 and argv[0] == "check-fresh":
+        return cmd_check_questions(argv[1], FRESH)
     sys.stderr.write(__doc__)
     return 2
 

@@ -11,9 +11,10 @@
 # round 27) are checked the same way when present (`check` includes them;
 # `check-train` runs them alone), and so are the validation set's
 # (valid-pages.jsonl, valid-scope.jsonl; `check-valid`) and the stress set's
-# (stress-pages.jsonl, stress-scope.jsonl, round 28; `check-stress`).  Then a
-# copy of the set is broken in fifty-five ways, each of which the checker
-# must catch, and the check set's two halves are checked.
+# (stress-pages.jsonl, stress-scope.jsonl, round 28; `check-stress`) and the
+# fresh set's (fresh-pages.jsonl, fresh-scope.jsonl, round 29; `check-fresh`).
+# Then a copy of the set is broken in eighty-five ways, each of which the
+# checker must catch, and the check set's two halves are checked.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -euo pipefail
 : "${PLC_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -55,14 +56,18 @@ cp "$work/eval/holdout/valid-pages.jsonl" "$work/valid-pages.orig"
 cp "$work/eval/holdout/stress-pages.jsonl" "$work/stress-pages.orig"
 [ ! -e "$work/eval/holdout/stress-scope.jsonl" ] ||
     cp "$work/eval/holdout/stress-scope.jsonl" "$work/stress-scope.orig"
+cp "$work/eval/holdout/fresh-pages.jsonl" "$work/fresh-pages.orig"
+[ ! -e "$work/eval/holdout/fresh-scope.jsonl" ] ||
+    cp "$work/eval/holdout/fresh-scope.jsonl" "$work/fresh-scope.orig"
 
 # broken WHAT PYTHON EXPECT: applies PYTHON to the first in_scope line of
 # tune.jsonl, q, of check.jsonl, c, of train-pages.jsonl, t, or of
-# valid-pages.jsonl, v, or of stress-pages.jsonl, s (or to the files: tune,
-# held, chk, tr, vp, sp; scope, vscope and sscope, the lines of
-# train-scope.jsonl, valid-scope.jsonl and stress-scope.jsonl, None when
-# there is none), runs the checker, and passes when it fails with a
-# "not ok - EXPECT..." line.  Nothing of tune or held-out is printed.
+# valid-pages.jsonl, v, of stress-pages.jsonl, s, or of fresh-pages.jsonl,
+# fr (or to the files: tune, held, chk, tr, vp, sp, fp; scope, vscope,
+# sscope and fscope, the lines of train-scope.jsonl, valid-scope.jsonl,
+# stress-scope.jsonl and fresh-scope.jsonl, None when there is none), runs
+# the checker, and passes when it fails with a "not ok - EXPECT..." line.
+# Nothing of tune or held-out is printed.
 broken() {
     local what=$1 code=$2 expect=$3 res=0 got
     cp "$work/tune.orig" "$work/eval/holdout/tune.jsonl"
@@ -80,6 +85,10 @@ broken() {
     rm -f "$work/eval/holdout/stress-scope.jsonl"
     [ ! -e "$work/stress-scope.orig" ] ||
         cp "$work/stress-scope.orig" "$work/eval/holdout/stress-scope.jsonl"
+    cp "$work/fresh-pages.orig" "$work/eval/holdout/fresh-pages.jsonl"
+    rm -f "$work/eval/holdout/fresh-scope.jsonl"
+    [ ! -e "$work/fresh-scope.orig" ] ||
+        cp "$work/fresh-scope.orig" "$work/eval/holdout/fresh-scope.jsonl"
     python3 - "$work/eval/holdout" "$code" <<'EOF'
 import os
 import json, sys
@@ -104,8 +113,18 @@ s = next(r for r in sp if r["category"] == "in_scope")
 sscope = None
 if os.path.exists(root + "/stress-scope.jsonl"):
     sscope = [json.loads(l) for l in open(root + "/stress-scope.jsonl")]
+fp = [json.loads(l) for l in open(root + "/fresh-pages.jsonl")]
+fr = next(r for r in fp if r["category"] == "in_scope")
+fscope = None
+if os.path.exists(root + "/fresh-scope.jsonl"):
+    fscope = [json.loads(l) for l in open(root + "/fresh-scope.jsonl")]
 raw = None
 exec(code)
+with open(root + "/fresh-pages.jsonl", "w") as f:
+    f.writelines(json.dumps(r) + "\n" for r in fp)
+if fscope is not None:
+    with open(root + "/fresh-scope.jsonl", "w") as f:
+        f.writelines(json.dumps(r) + "\n" for r in fscope)
 with open(root + "/stress-pages.jsonl", "w") as f:
     f.writelines(json.dumps(r) + "\n" for r in sp)
 if sscope is not None:
@@ -285,6 +304,106 @@ broken "stress set: stress-scope.jsonl reusing an id of stress-pages.jsonl" \
 broken "stress set: stress-scope.jsonl short of broad lines" \
     'sscope = [r for r in (sscope or []) if r["category"] != "broad"] + [{"id": "s0999", "category": "broad", "question": "any tips on pd stuff", "domains": [], "route": "clarify"}]' \
     "stress set: stress-scope.jsonl: broad: 1 lines"
+
+broken "fresh set: a key term that is not on the page" \
+    'fr["key_terms"][0] = "zebra crossing"' "fresh set: every key term is on an expected page"
+broken "fresh set: a question moved to a page the draw did not give" \
+    'fr["expected"][0]["pages"][0] = "1" if fr["expected"][0]["pages"][0] != "1" else "2"' \
+    "fresh set: the in-scope and follow-up pages are the seeded draw (seed plccoach-fresh-2026)"
+broken "fresh set: the first in-scope line gone, so every later draw is off" \
+    'fp.remove(fr)' "fresh set: the in-scope and follow-up pages are the seeded draw"
+broken "fresh set: a follow-up moved to the page of the draw before it" \
+    'u = [r for r in fp if r["category"] == "follow_up"]; u[1]["expected"] = [dict(e) for e in u[0]["expected"]]; u[1]["key_terms"] = list(u[0]["key_terms"])' \
+    "fresh set: the in-scope and follow-up pages are the seeded draw"
+broken "fresh set: a question of tune asked again" \
+    'fr["question"] = q["question"].upper() + "?"' \
+    "fresh set: no question repeats one of tune, held-out, the check, training, validation or stress sets"
+broken "fresh set: a question of the stress set asked again" \
+    'fr["question"] = s["question"] + " "' \
+    "fresh set: no question repeats one of tune, held-out, the check, training, validation or stress sets"
+broken "fresh set: a question asked twice within it" \
+    'fp[1]["question"] = fr["question"]' "fresh set: no question is asked twice within it"
+broken "fresh set: an id used twice" \
+    'fr["id"] = fp[1]["id"]' "fresh set: no id repeats"
+broken "fresh set: a stress line taking an id of the fresh set" \
+    'sp[0]["id"] = fr["id"]' "fresh set: no id repeats"
+broken "fresh set: a question of 91 words" \
+    'fr["question"] = " ".join(["why"] * 91); fr["tags"] = [g for g in fr["tags"] if g not in ("first_person", "short", "how_many")]' \
+    "fresh set: fresh-pages.jsonl: every question is 1 to 90 words long"
+broken "fresh set: a first-person question tagged plain" \
+    'f = next(r for r in fp if "first_person" in r["tags"]); f["tags"].append("plain")' \
+    "fresh set: fresh-pages.jsonl: the plain tag matches the text"
+broken "fresh set: a plain question tagged typo, still tagged plain" \
+    'f = next(r for r in fp if "plain" in r["tags"]); f["tags"].append("typo")' \
+    "fresh set: fresh-pages.jsonl: the plain tag matches the text"
+broken "fresh set: a how-many question not tagged how_many" \
+    'f = next(r for r in fp if "how_many" in r["tags"]); f["tags"].remove("how_many")' \
+    "fresh set: fresh-pages.jsonl: the how_many tag matches the text"
+broken "fresh set: a first-person question not tagged first_person" \
+    'f = next(r for r in fp if "first_person" in r["tags"]); f["tags"].remove("first_person")' \
+    "fresh set: fresh-pages.jsonl: the first_person tag matches the text"
+broken "fresh set: a long story not tagged long" \
+    'f = next(r for r in fp if "long" in r["tags"]); f["tags"].remove("long")' \
+    "fresh set: fresh-pages.jsonl: the long tag matches the text"
+broken "fresh set: under 10 % how many / how often / how long" \
+    'fp[:] = [r for r in fp if "how_many" not in r["tags"]]' \
+    "fresh set: fresh-pages.jsonl: in scope: 0 % tagged how_many"
+broken "fresh set: under 15 % how-do-we process questions" \
+    '[r["tags"].remove("how") for r in fp if "how" in r["tags"]]' \
+    "fresh set: fresh-pages.jsonl: in scope: 0 % tagged how"
+broken "fresh set: no plain questions" \
+    'fp[:] = [r for r in fp if "plain" not in r["tags"]]' \
+    "fresh set: fresh-pages.jsonl: in scope: 0 % tagged plain"
+broken "fresh set: under 30 % in the first person" \
+    'fp[:] = [r for r in fp if "first_person" not in r["tags"]]' \
+    "fresh set: fresh-pages.jsonl: in scope: 0 % tagged first_person"
+broken "fresh set: without school words" \
+    '[r["tags"].remove("school") for r in fp if "school" in r["tags"]]' \
+    "fresh set: fresh-pages.jsonl: in scope: 0 % tagged school"
+broken "fresh set: without long stories" \
+    'fp[:] = [r for r in fp if "long" not in r["tags"]]' \
+    "fresh set: fresh-pages.jsonl: in scope: 0 % tagged long"
+broken "fresh set: without very short questions" \
+    'fp[:] = [r for r in fp if "short" not in r["tags"]]' \
+    "fresh set: fresh-pages.jsonl: in scope: 0 % tagged short"
+broken "fresh set: under 25 % acronyms" \
+    'fp[:] = [r for r in fp if "acronym" not in r["tags"]]' \
+    "fresh set: fresh-pages.jsonl: in scope: .* use acronyms"
+broken "fresh set: under 25 % typos or run-ons" \
+    '[r.__setitem__("tags", [g for g in r["tags"] if g not in ("typo", "runon")] + (["plain"] if "first_person" not in r["tags"] and "plain" not in r["tags"] else [])) for r in fp]' \
+    "fresh set: fresh-pages.jsonl: in scope: .* with typos or run-ons (at least 25 %)"
+broken "fresh set: under 40 follow-ups" \
+    'fp[:] = fp[:-1]' "fresh set: fresh-pages.jsonl: follow_up: 39 lines"
+broken "fresh set: an out-of-scope line in fresh-pages.jsonl" \
+    'fp.append({"id": "f0499", "category": "out_of_scope", "area": "weather", "question": "will it hail in tulsa tomorrow", "expected": [], "domains": [], "kind": "none", "route": "refuse"})' \
+    "fresh set: fresh-pages.jsonl holds in-scope and follow-up lines only"
+broken "fresh set: fresh-scope.jsonl reusing an id of fresh-pages.jsonl" \
+    'fscope = (fscope or []) + [{"id": fr["id"], "category": "broad", "question": "help with our team stuff?", "domains": [], "route": "clarify"}]' \
+    "fresh set: no id repeats"
+broken "fresh set: a fresh-scope.jsonl line with an id of the pages range" \
+    'fscope = (fscope or []) + [{"id": "f0498", "category": "broad", "question": "help with our team stuff?", "domains": [], "route": "clarify"}]' \
+    "fresh set: fresh-scope.jsonl: every line is well formed"
+broken "fresh set: fresh-scope.jsonl short of broad lines" \
+    'fscope = [r for r in (fscope or []) if r["category"] != "broad"] + [{"id": "f0999", "category": "broad", "question": "any tips on plc stuff in general", "domains": [], "route": "clarify"}]' \
+    "fresh set: fresh-scope.jsonl: broad: 1 lines"
+broken "fresh set: fresh-scope.jsonl with no out-of-scope line borrowing school words" \
+    'fscope = [dict(r, tags=[g for g in r.get("tags", []) if g != "borrows_words"]) for r in (fscope or [])] + [{"id": "f0998", "category": "out_of_scope", "area": "weather", "question": "will it hail in tulsa tomorrow", "expected": [], "domains": [], "kind": "none", "route": "refuse", "tags": []}]' \
+    "fresh set: fresh-scope.jsonl: out_of_scope: 0 % tagged borrows_words"
+
+# check-fresh: the fresh files alone (either may be missing); it fails when
+# there are none.
+rc=0
+python3 "$checker" check-fresh "$PLC_SRCDIR/eval/holdout" >/dev/null 2>&1 || rc=$?
+is "$rc" 0 "check-fresh passes on the fresh set as committed"
+cp "$work/fresh-pages.orig" "$work/eval/holdout/fresh-pages.jsonl"
+rm -f "$work/eval/holdout/fresh-scope.jsonl"
+rc=0
+python3 "$checker" check-fresh "$work/eval/holdout" >/dev/null 2>&1 || rc=$?
+is "$rc" 0 "check-fresh passes on fresh-pages.jsonl alone"
+rm -f "$work/eval/holdout/fresh-pages.jsonl"
+rc=0
+python3 "$checker" check-fresh "$work/eval/holdout" >/dev/null 2>&1 || rc=$?
+is "$rc" 1 "check-fresh fails when there is no fresh file"
 
 # check-stress: the stress files alone; it fails when there are none.
 rc=0
