@@ -1157,41 +1157,43 @@ struct ref {
 
 /* ---- writing ----------------------------------------------------------- */
 
-/* True when the len bytes of text open with a quotation mark (straight
- * or U+201C) and their straight double quotes pair up. */
-static bool opens_quoted(const char *text, size_t len)
+/* True when the Markdown emphasis marks ('*') of the len bytes at text
+ * pair up: as many runs of one '*' as can close each other, and of two,
+ * and of three (extractive.h, "Every quotation"). */
+static bool emphasis_balanced(const char *text, size_t len)
 {
-    size_t i, straight = 0;
+    size_t runs[4] = {0, 0, 0, 0}, i = 0, r;
 
-    for (i = 0; i < len; i++)
-        straight += text[i] == '"';
-    if (straight % 2 != 0)
-        return false;
-    return (len > 0 && text[0] == '"')
-           || (len >= 3 && memcmp(text, "\xe2\x80\x9c", 3) == 0 && straight == 0);
+    while (i < len) {
+        if (text[i] != '*') {
+            i++;
+            continue;
+        }
+        for (r = 0; i < len && text[i] == '*'; i++)
+            r++;
+        runs[r < 3 ? r : 3]++;
+    }
+    return runs[1] % 2 == 0 && runs[2] % 2 == 0 && runs[3] % 2 == 0;
 }
 
 /* Appends text (len bytes) as an exact, cited quotation (extractive.h,
- * "Every quotation").  Text that opens with a quotation of its own is
- * written in its own marks, its straight pairs as U+201C/U+201D, so that
- * no two opening marks stand together. */
+ * "Every quotation"): in straight double quotes, always; the text's own
+ * straight pairs as U+201C/U+201D, so that the verifier pairs the marks
+ * correctly and every quotation inside a quotation is curly; its Markdown
+ * emphasis marks left out when they do not pair up within it (an italic
+ * paragraph split into sentences). */
 static void quote(struct buf *out, const char *text, size_t len, size_t n)
 {
-    bool straight = memchr(text, '"', len) != NULL;
+    bool strip = !emphasis_balanced(text, len);
     size_t i, nth = 0;
 
-    if (opens_quoted(text, len)) {
-        for (i = 0; i < len; i++)
-            if (text[i] == '"')
-                buf_puts(out, nth++ % 2 == 0 ? "\xe2\x80\x9c" : "\xe2\x80\x9d");
-            else
-                buf_putc(out, text[i]);
-        buf_printf(out, " [%zu]", n);
-        return;
-    }
-    buf_puts(out, straight ? "\xe2\x80\x9c" : "\"");
-    buf_append(out, text, len);
-    buf_printf(out, "%s [%zu]", straight ? "\xe2\x80\x9d" : "\"", n);
+    buf_putc(out, '"');
+    for (i = 0; i < len; i++)
+        if (text[i] == '"')
+            buf_puts(out, nth++ % 2 == 0 ? "\xe2\x80\x9c" : "\xe2\x80\x9d");
+        else if (!(strip && text[i] == '*'))
+            buf_putc(out, text[i]);
+    buf_printf(out, "\" [%zu]", n);
 }
 
 /* True when unit j directly continues unit i in its paragraph (nothing

@@ -212,13 +212,15 @@
  *    order), phrased, within the words the caller's questions took
  *    (measured: docs/performance.md, "compose27").
  *
- * Every quotation is exact text of its source and cited [n]; a quotation
- * that itself holds straight double quotes is quoted with U+201C/U+201D,
- * so that the verifier pairs the marks correctly.  A unit that opens
- * with a quotation of its own ("\"We let each speaker finish\" is a norm
- * a team can check.") is written in its own marks, its straight pairs as
- * U+201C/U+201D, without marks around it, so that no two opening marks
- * stand together; it is still cited, and its quotation verified.
+ * Every quotation is exact text of its source and cited [n], in one
+ * style (compose29): straight double quotes around every quotation, and
+ * the text's own straight pairs written U+201C/U+201D, so that the
+ * verifier pairs the marks correctly and every quotation inside a
+ * quotation is curly ("\"“We let each speaker finish” is a norm a team
+ * can check.\" [2]"; the verifier reads curly and straight marks alike).
+ * Markdown emphasis marks ('*') that do not pair up within one quotation
+ * (an italic paragraph split into sentences: "*Team: Grade 8 science." ...
+ * "Response: Friday.*") are left out of it; the verifier ignores them.
  */
 #ifndef PLC_COACH_EXTRACTIVE_H
 #define PLC_COACH_EXTRACTIVE_H

@@ -190,7 +190,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(121);
+    plan(125);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -312,11 +312,11 @@ int main(void)
     free(a);
     a = compose("what promises does Rivera call the norms?", NULL, passages, 3, 0);
     ok(a != NULL
-           && strstr(a, "Dr. Rivera calls them \"the team's promises\" to each "
-                        "other.\xe2\x80\x9d [2]")
-                  != NULL
-           && strstr(a, "\xe2\x80\x9c") != NULL,
-       "a quotation with straight quotes is quoted with curly ones");
+           && strstr(a, "\"Dr. Rivera calls them \xe2\x80\x9cthe team's promises\xe2\x80\x9d to "
+                        "each other.\" [2]")
+                  != NULL,
+       "a quotation holding straight quotes is quoted in straight marks like every other, "
+       "its own quotation in curly ones (one style: compose29)");
     ok(verifies(a, passages, 3, 1), "and verifies");
     show(a);
     free(a);
@@ -847,13 +847,13 @@ int main(void)
             "\"We let each speaker finish before responding\" is a norm a team can check."};
         a = compose("what makes a good norm a team can check?", NULL, one, 1, 2.0);
         ok(a != NULL
-               && strstr(a, "\xe2\x80\x9cWe let each speaker finish before responding\xe2\x80\x9d "
-                            "is a norm a team can check. [1]")
+               && strstr(a, "\"\xe2\x80\x9cWe let each speaker finish before "
+                            "responding\xe2\x80\x9d is a norm a team can check.\" [1]")
                       != NULL,
-           "a sentence opening with a quotation keeps its own marks");
-        ok(a != NULL && strstr(a, "\xe2\x80\x9c\"") == NULL && strstr(a, "\"\xe2\x80\x9c") == NULL
-               && strstr(a, "\"\"") == NULL,
-           "... and no two opening marks stand together");
+           "a sentence opening with a quotation is quoted in straight marks, its own in curly "
+           "ones (one style: compose29)");
+        ok(a != NULL && strstr(a, "\xe2\x80\x9c\"") == NULL && strstr(a, "\"\"") == NULL,
+           "... and no two marks of one style stand together");
         ok(verifies(a, one, 1, 2), "... and it verifies untouched");
         show(a);
         free(a);
@@ -963,6 +963,42 @@ int main(void)
         ok(a != NULL && strstr(a, "Book study") == NULL && strstr(a, "Lunch") == NULL,
            "... and not without it");
         ok(verifies(a, one, 1, 1), "... and it verifies");
+        show(a);
+        free(a);
+    }
+    {
+        /* An italic paragraph split into sentences: each quotation's
+         * emphasis marks pair up or are left out, and the quotations are
+         * still found in the source (extractive.h, "Every quotation"). */
+        static const char *const one[] = {
+            "## A sample CFA plan\n\n"
+            "*Team: Grade 8 science teachers plan one common formative assessment. Why Tuesday? "
+            "Items: four "
+            "selected-response items for the first target of the plan. Given: Tuesday, with the "
+            "data meeting on Thursday of the same week.* A **proficiency** bar is set for each "
+            "target of the sample plan."};
+        const char *q;
+        a = compose("what does a sample CFA plan look like with items and a data meeting?", NULL,
+                    one, 1, 2.0);
+        ok(a != NULL && strstr(a, "\"Team: Grade 8 science") != NULL
+               && strstr(a, "\"Items: four") != NULL && strstr(a, "\"*Team") == NULL
+               && strstr(a, "week.*") == NULL,
+           "an italic paragraph's stray emphasis marks are left out of its sentences' quotations");
+        ok(a != NULL && strstr(a, "**proficiency**") != NULL,
+           "... and marks that pair up within a quotation stay");
+        for (q = a; q != NULL && (q = strchr(q, '"')) != NULL;) {
+            const char *e = strchr(q + 1, '"');
+            size_t stars = 0;
+            if (e == NULL)
+                break;
+            for (; q < e; q++)
+                stars += *q == '*';
+            if (stars % 2 != 0)
+                break;
+            q = e + 1;
+        }
+        ok(a != NULL && q == NULL, "... no quotation holds an odd number of them");
+        ok(verifies(a, one, 1, 2), "... and it verifies");
         show(a);
         free(a);
     }
