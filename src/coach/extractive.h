@@ -156,6 +156,29 @@
  *    answer quotes (the caller's previous): a follow-up's answer does not
  *    open with what the teacher has just read.
  *
+ *    Steps (compose29).  A how question (extractive_asks_how) opens
+ *    instead with numbered steps when one of the first EXTRACT_STEPS_RANK
+ *    passages, sharing substance with the question, walks through the
+ *    process under step headings ("Step 1: Choose the targets", "Phase
+ *    two.", "3) ...") and is about what was asked: the words the teacher
+ *    typed in this turn (extract_request.asked, a follow-up's own words;
+ *    distinctive words only, words.h) hold at least EXTRACT_STEPS_SHARE of
+ *    their library IDF in its chapter's title (a word, or its initials:
+ *    "cfas" and "Building a Common Formative Assessment") or in its step
+ *    headings.  The steps are that passage's step sections, with those of
+ *    the other passages of its book and chapter, in the book's order (at
+ *    most EXTRACT_MAX_STEPS, at least 2, within half the body's words):
+ *    each its section's first sentence (whole, not dependent, not a
+ *    question, in the passage's own text or found on its pages), under
+ *    the chapter's title, labelled with its heading's words:
+ *
+ *        **Building a Common Formative Assessment** [2]
+ *
+ *        1. **Choose the targets**: "Start with the essential standard ..." [2]
+ *        2. **Decide what proficiency looks like**: "Before writing ..." [2]
+ *
+ *    The sections chosen (4) follow, within what the steps left.
+ *
  * 6. The answer, in Markdown:
  *
  *     "The opening sentence." [1]
@@ -248,6 +271,9 @@
 #define EXTRACT_DUPLICATE_SHARE 0.7
 #define EXTRACT_FOLLOWUPS 3
 #define EXTRACT_CENTRAL_WEIGHT 0.05
+#define EXTRACT_STEPS_RANK 2
+#define EXTRACT_STEPS_SHARE 0.5
+#define EXTRACT_MAX_STEPS 8
 /* Opens the answer to a quantity question when nothing quoted holds a
  * number (5): ours, not quoted, not cited. */
 #define EXTRACT_NO_NUMBER "The library does not give a number for this; here is what it does say."
@@ -290,6 +316,8 @@ struct extract_request {
     const char *const *followups; /* suggested questions, already phrased */
     size_t nfollowups;
     const char *previous; /* the conversation's previous answer (its Markdown), or NULL */
+    const char *asked;    /* the words the teacher typed in this turn (a follow-up's own,
+                           * not the standalone question's), or NULL: the question */
 };
 
 /* Composes the answer.  Returns malloc'd Markdown (caller frees), or NULL

@@ -333,13 +333,13 @@ static bool time_label(const char *s, size_t n)
 
 /* Words a number may follow in a heading that still reads as a topic: a
  * level of support or schooling ("Tier 2", "Grade 4"). */
-static const char *const numbered_topics[] = {"tier", "tiers", "grade", "grades", "level",
-                                              "levels", NULL};
+static const char *const numbered_topics[] = {"tier",  "tiers",  "grade", "grades",
+                                              "level", "levels", NULL};
 
 /* First words of a heading that labels a figure or a handout of the page,
  * not a topic ("Figure 3.1", "Table: ...", "Worksheet"). */
-static const char *const exhibits[] = {"figure", "fig", "table", "exhibit", "chart",
-                                       "worksheet", "handout", "template", "form", NULL};
+static const char *const exhibits[] = {"figure",    "fig",     "table",    "exhibit", "chart",
+                                       "worksheet", "handout", "template", "form",    NULL};
 
 /* True when s (cleaned) does not read as a topic a teacher would ask about
  * (phrase.h): a time numbered ("Week 3:

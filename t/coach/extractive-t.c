@@ -190,7 +190,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(125);
+    plan(130);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -1000,6 +1000,47 @@ int main(void)
         ok(a != NULL && q == NULL, "... no quotation holds an odd number of them");
         ok(verifies(a, one, 1, 2), "... and it verifies");
         show(a);
+        free(a);
+    }
+    {
+        /* A how question whose second passage walks through the process
+         * under step headings: numbered steps in the source's order, first
+         * (extractive.h, 5). */
+        static const char *const two[] = {
+            "## Common summative assessments\n\n"
+            "Teams should write the summative assessment before teaching the unit, not the night "
+            "before it is given. Writing it first forces the team to be clear about the end goal, "
+            "and each common formative assessment can then be a checkpoint.",
+            "Writing a common formative assessment does not require special training in test "
+            "design.\n\n"
+            "## Step 1: Choose the targets\n\n"
+            "Start with the essential standard the team will teach in the next two or three weeks. "
+            "A CFA should assess only two or three targets.\n\n"
+            "## Step 2: Decide what proficiency looks like\n\n"
+            "Before writing items, the team agrees on the level of rigor for each target.\n\n"
+            "## Step 3: Write or choose the items\n\n"
+            "Match the item type to the target the common formative assessment measures."};
+        static const char *const chapters[] = {"Pre-assessments and Summative Assessments",
+                                               "Building a Common Formative Assessment"};
+        const char *s1, *s2, *s3;
+        a = compose_in("my team wants to start doing cfas but we have no idea how to write one",
+                       NULL, two, 2, 2.0, chapters);
+        s1 = a != NULL ? strstr(a, "1. **Choose the targets**: \"Start with the essential") : NULL;
+        s2 = a != NULL ? strstr(a, "2. **Decide what proficiency looks like**: \"Before") : NULL;
+        s3 = a != NULL ? strstr(a, "3. **Write or choose the items**: \"Match the item") : NULL;
+        ok(a != NULL && strncmp(a, "**Building a Common Formative Assessment** [2]\n\n", 48) == 0,
+           "a how question opens with the chapter that walks through the process");
+        ok(s1 != NULL && s2 > s1 && s3 > s2, "... its steps numbered, in the source's order");
+        ok(a != NULL && strstr(a, "the night before it is given") != NULL
+               && strstr(a, "the night before it is given") > s3,
+           "... and the other passage after them");
+        ok(verifies(a, two, 2, 4), "... and it verifies");
+        show(a);
+        free(a);
+        a = compose_in("what should a team know about the summative assessment?", NULL, two, 2, 2.0,
+                       chapters);
+        ok(a != NULL && strstr(a, "1. **Choose the targets**") == NULL,
+           "... not when the question asks no how");
         free(a);
     }
     return 0;
