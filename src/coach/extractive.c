@@ -37,6 +37,7 @@ struct qterm {
     bool own;
     bool phrase; /* a word and its number ("tier 3"), looked for in the text */
     bool asked;  /* a word of the question (or the focus) as written */
+    bool mine;   /* a word the teacher typed in this turn (extract_request.asked) */
 };
 
 /* What the composer knows of one unit of a passage. */
@@ -74,6 +75,10 @@ struct qty {
     size_t nnoun;
 };
 
+struct ref {
+    size_t p, i; /* passage, unit */
+};
+
 struct compose {
     const struct extract_request *rq;
     struct source *src;
@@ -88,6 +93,9 @@ struct compose {
     size_t nqty;
     bool own_only; /* units of the passages' own text only (extractive.h, "The page") */
     double asked;  /* the library IDF of the question's own words, summed */
+    double mine;   /* the library IDF of the turn's own words, summed */
+    struct ref steps[EXTRACT_MAX_STEPS]; /* a how question's steps (extractive.h, 5) */
+    size_t nsteps, steps_p;              /* steps_p: the passage that walks through them */
     struct buf scratch;
 };
 
@@ -607,6 +615,25 @@ static void mark_asked(void *ctx, const char *term, size_t len, const char *word
         t->asked = true;
 }
 
+/* Marks a term of the query that the teacher typed in this turn, from a
+ * distinctive word (words.h: not a stop word, not a generic one such as
+ * "team", "start", "steps"). */
+static void mark_mine(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
+{
+    struct qterm *t = find_term(ctx, term);
+    char w[64];
+    size_t i;
+
+    (void)len;
+    if (t == NULL || wlen >= sizeof(w))
+        return;
+    for (i = 0; i < wlen; i++)
+        w[i] = (char)tolower((unsigned char)word[i]);
+    w[wlen] = '\0';
+    if (words_is_distinctive(w))
+        t->mine = true;
+}
+
 /* The number of times phrase (lower case, "tier 3") occurs in the n
  * bytes at s, case ignored, not followed by a digit or a letter. */
 static unsigned count_phrase(const char *s, size_t n, const char *phrase)
@@ -700,9 +727,13 @@ static void build_query(struct compose *c)
     analyze_each(rq->question, mark_asked, c);
     if (rq->focus != NULL)
         analyze_each(rq->focus, mark_asked, c);
-    for (i = 0; i < c->nq; i++)
+    analyze_each(rq->asked != NULL ? rq->asked : rq->question, mark_mine, c);
+    for (i = 0; i < c->nq; i++) {
         if (c->q[i].asked)
             c->asked += c->q[i].idf;
+        if (c->q[i].mine)
+            c->mine += c->q[i].idf;
+    }
     add_numbered(c, rq->question);
     if (rq->focus != NULL) {
         analyze_count_text(&focus, rq->focus);
@@ -1149,49 +1180,45 @@ static void choose_sections(struct compose *c, size_t budget)
     extend_sections(c, taken, budget - used);
 }
 
-/* ---- the opening ------------------------------------------------------- */
-
-struct ref {
-    size_t p, i; /* passage, unit */
-};
-
 /* ---- writing ----------------------------------------------------------- */
 
-/* True when the len bytes of text open with a quotation mark (straight
- * or U+201C) and their straight double quotes pair up. */
-static bool opens_quoted(const char *text, size_t len)
+/* True when the Markdown emphasis marks ('*') of the len bytes at text
+ * pair up: as many runs of one '*' as can close each other, and of two,
+ * and of three (extractive.h, "Every quotation"). */
+static bool emphasis_balanced(const char *text, size_t len)
 {
-    size_t i, straight = 0;
+    size_t runs[4] = {0, 0, 0, 0}, i = 0, r;
 
-    for (i = 0; i < len; i++)
-        straight += text[i] == '"';
-    if (straight % 2 != 0)
-        return false;
-    return (len > 0 && text[0] == '"')
-           || (len >= 3 && memcmp(text, "\xe2\x80\x9c", 3) == 0 && straight == 0);
+    while (i < len) {
+        if (text[i] != '*') {
+            i++;
+            continue;
+        }
+        for (r = 0; i < len && text[i] == '*'; i++)
+            r++;
+        runs[r < 3 ? r : 3]++;
+    }
+    return runs[1] % 2 == 0 && runs[2] % 2 == 0 && runs[3] % 2 == 0;
 }
 
 /* Appends text (len bytes) as an exact, cited quotation (extractive.h,
- * "Every quotation").  Text that opens with a quotation of its own is
- * written in its own marks, its straight pairs as U+201C/U+201D, so that
- * no two opening marks stand together. */
+ * "Every quotation"): in straight double quotes, always; the text's own
+ * straight pairs as U+201C/U+201D, so that the verifier pairs the marks
+ * correctly and every quotation inside a quotation is curly; its Markdown
+ * emphasis marks left out when they do not pair up within it (an italic
+ * paragraph split into sentences). */
 static void quote(struct buf *out, const char *text, size_t len, size_t n)
 {
-    bool straight = memchr(text, '"', len) != NULL;
+    bool strip = !emphasis_balanced(text, len);
     size_t i, nth = 0;
 
-    if (opens_quoted(text, len)) {
-        for (i = 0; i < len; i++)
-            if (text[i] == '"')
-                buf_puts(out, nth++ % 2 == 0 ? "\xe2\x80\x9c" : "\xe2\x80\x9d");
-            else
-                buf_putc(out, text[i]);
-        buf_printf(out, " [%zu]", n);
-        return;
-    }
-    buf_puts(out, straight ? "\xe2\x80\x9c" : "\"");
-    buf_append(out, text, len);
-    buf_printf(out, "%s [%zu]", straight ? "\xe2\x80\x9d" : "\"", n);
+    buf_putc(out, '"');
+    for (i = 0; i < len; i++)
+        if (text[i] == '"')
+            buf_puts(out, nth++ % 2 == 0 ? "\xe2\x80\x9c" : "\xe2\x80\x9d");
+        else if (!(strip && text[i] == '*'))
+            buf_putc(out, text[i]);
+    buf_printf(out, "\" [%zu]", n);
 }
 
 /* True when unit j directly continues unit i in its paragraph (nothing
@@ -1573,18 +1600,283 @@ static bool chose_number(const struct compose *c)
     return false;
 }
 
+/* ---- a how question's steps ------------------------------------------- */
+
+/* The length of a step heading's label ("Step 2:", "Phase three.",
+ * "2."), or 0 when heading (hlen bytes) names no step. */
+static size_t step_label(const char *heading, size_t hlen)
+{
+    static const char *const marks[] = {"step", "phase", "stage", NULL};
+    static const char *const ordinals[] = {"one",   "two",   "three", "four", "five", "six",
+                                           "seven", "eight", "nine",  "ten",  NULL};
+    size_t w = 0, d, i = 0;
+
+    while (w < hlen && isalpha((unsigned char)heading[w]))
+        w++;
+    if (w > 0 && words_in_list_n(heading, w, marks) && w < hlen && heading[w] == ' ') {
+        i = w + 1;
+        for (d = i; d < hlen && isalnum((unsigned char)heading[d]); d++)
+            ;
+        if (d == i
+            || !(isdigit((unsigned char)heading[i])
+                 || words_in_list_n(heading + i, d - i, ordinals)))
+            return 0;
+        i = d;
+    } else {
+        for (d = 0; d < hlen && isdigit((unsigned char)heading[d]); d++)
+            ;
+        if (d == 0 || d == hlen || (heading[d] != '.' && heading[d] != ')'))
+            return 0;
+        i = d;
+    }
+    while (i < hlen
+           && (heading[i] == ':' || heading[i] == '.' || heading[i] == ')' || heading[i] == ' '
+               || heading[i] == '-'))
+        i++;
+    return i < hlen ? i : 0;
+}
+
+/* The first sentence of section s of passage p that a step may quote: whole,
+ * not a question nor dependent nor a story, EXTRACT_MIN_WORDS to
+ * EXTRACT_MAX_WORDS words, in the passage's own text or found on its pages
+ * (extractive.h, "The page"); NONE when there is none. */
+static size_t step_sentence(const struct compose *c, size_t p, size_t s)
+{
+    const struct source *x = &c->src[p];
+    const struct passage_section *ps = &x->p.s[s];
+    size_t i;
+    bool empty = false;
+
+    for (i = ps->first; i < ps->first + ps->n; i++) {
+        const struct passage_unit *u = &x->p.u[i];
+        if (u->kind != PASSAGE_SENTENCE)
+            continue;
+        if (!u->complete || u->question || u->dependent || u->lead || (u->narrative && !c->example)
+            || u->words < EXTRACT_MIN_WORDS || u->words > EXTRACT_MAX_WORDS)
+            return NONE; /* the step's first sentence, or none */
+        if (in_own(&c->rq->sources[p], u)
+            || (x->page.len > 0
+                && verify_quote_in(x->p.text + u->start, u->len, x->page.data, &empty)))
+            return i;
+        return NONE;
+    }
+    return NONE;
+}
+
+/* True when passage p has a section sharing substance with the question
+ * (extractive.h, 4). */
+static bool passage_substance(const struct compose *c, size_t p)
+{
+    size_t i;
+
+    for (i = 0; i < c->nsec; i++)
+        if (c->sec[i].p == p && c->sec[i].substance && c->sec[i].score > 0)
+            return true;
+    return false;
+}
+
+/* The words a step of unit i of passage p takes as written: its label, its
+ * quotation, its number and marker. */
+static size_t step_cost(const struct compose *c, size_t p, size_t i)
+{
+    const struct passage_section *ps = &c->src[p].p.s[c->src[p].p.u[i].section];
+    size_t l = step_label(ps->heading, ps->hlen);
+
+    return sentence_words(ps->heading + l, ps->hlen - l) + c->src[p].p.u[i].words + 2;
+}
+
+/* True when a step of heading h (hlen bytes) is planned already. */
+static bool step_planned(const struct compose *c, const char *h, size_t hlen)
+{
+    size_t k;
+
+    for (k = 0; k < c->nsteps; k++) {
+        const struct source *x = &c->src[c->steps[k].p];
+        const struct passage_section *ps = &x->p.s[x->p.u[c->steps[k].i].section];
+        if (ps->hlen == hlen && strncasecmp(ps->heading, h, hlen) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Adds the steps of passage q (a passage of the walkthrough's chapter)
+ * within budget words; returns the words they take. */
+static size_t add_steps(struct compose *c, size_t q, size_t budget)
+{
+    const struct passage *ps = &c->src[q].p;
+    size_t s, i, used = 0;
+
+    for (s = 0; s < ps->ns && c->nsteps < EXTRACT_MAX_STEPS; s++) {
+        if (ps->s[s].heading == NULL || step_label(ps->s[s].heading, ps->s[s].hlen) == 0
+            || step_planned(c, ps->s[s].heading, ps->s[s].hlen))
+            continue;
+        i = step_sentence(c, q, s);
+        if (i == NONE || used + step_cost(c, q, i) > budget)
+            continue;
+        used += step_cost(c, q, i);
+        c->steps[c->nsteps++] = (struct ref){q, i};
+    }
+    return used;
+}
+
+/* Orders the steps by their passages' places in the book, then by their
+ * places in the passage. */
+static void sort_steps(struct compose *c)
+{
+    size_t a, b;
+
+    for (a = 1; a < c->nsteps; a++)
+        for (b = a; b > 0; b--) {
+            struct ref x = c->steps[b - 1], y = c->steps[b];
+            int ox = c->rq->sources[x.p].ordinal, oy = c->rq->sources[y.p].ordinal;
+            if (ox < oy || (ox == oy && (x.p != y.p || x.i < y.i)))
+                break;
+            c->steps[b - 1] = y;
+            c->steps[b] = x;
+        }
+}
+
+/* True when term (analysed) is the initials of a run of two or more
+ * capitalised words of title, with an "s" or not ("cfa", "cfas" for
+ * "Building a Common Formative Assessment"). */
+static bool title_acronym(const char *title, const char *term)
+{
+    size_t tl = strlen(term), i, n;
+
+    if (tl > 0 && term[tl - 1] == 's')
+        tl--;
+    if (tl < 2)
+        return false;
+    for (i = 0; title[i] != '\0'; i++) {
+        const char *w = title + i;
+        if ((i > 0 && title[i - 1] != ' ') || !isupper((unsigned char)*w))
+            continue;
+        for (n = 0; n < tl; n++) {
+            if (!isupper((unsigned char)*w) || tolower((unsigned char)*w) != term[n])
+                break;
+            w += strcspn(w, " ");
+            while (*w == ' ')
+                w++;
+            while (*w != '\0' && !isupper((unsigned char)*w) && n + 1 < tl) /* "a", "of" */
+                w += strcspn(w, " "), w += strspn(w, " ");
+        }
+        if (n == tl)
+            return true;
+    }
+    return false;
+}
+
+/* The share of the library IDF of the words the teacher typed that the
+ * title of passage p's chapter (a word, or its initials: "CFA") and its
+ * step headings hold: the walkthrough is of what was asked ("how to
+ * write one [a CFA]" and "Building a Common Formative Assessment", "Step
+ * 3: Write or choose the items"), not of a chapter next to it
+ * (extractive.h, 5). */
+static double steps_asked(struct compose *c, size_t p)
+{
+    const struct passage *ps = &c->src[p].p;
+    const char *title = c->rq->sources[p].chapter;
+    struct analyze_counts h = {0};
+    double held = 0;
+    size_t s, t, l;
+
+    buf_reset(&c->scratch);
+    if (title != NULL)
+        buf_puts(&c->scratch, title);
+    for (s = 0; s < ps->ns; s++)
+        if (ps->s[s].heading != NULL && (l = step_label(ps->s[s].heading, ps->s[s].hlen)) > 0) {
+            buf_puts(&c->scratch, ". ");
+            buf_append(&c->scratch, ps->s[s].heading + l, ps->s[s].hlen - l);
+        }
+    analyze_count_text(&h, buf_str(&c->scratch));
+    for (t = 0; t < c->nq; t++)
+        if (c->q[t].mine && !c->q[t].phrase
+            && (analyze_counts_get(&h, c->q[t].term) > 0
+                || (title != NULL && title_acronym(title, c->q[t].term))))
+            held += c->q[t].idf;
+    analyze_counts_free(&h);
+    return c->mine > 0 ? held / c->mine : 0;
+}
+
+/* A how question's steps (extractive.h, 5): the first of the first
+ * EXTRACT_STEPS_RANK passages, sharing substance with the question, whose
+ * sections headed as steps ("Step 1: Choose the targets"), with those of
+ * the other passages of its book and chapter, give at least two steps that
+ * fit in budget words; each step its section's first sentence.  Returns
+ * the words they take. */
+static size_t plan_steps(struct compose *c, size_t budget)
+{
+    size_t p, q, used;
+
+    if (!c->how)
+        return 0;
+    for (p = 0; p < c->k && p < EXTRACT_STEPS_RANK; p++) {
+        const struct extract_source *a = &c->rq->sources[p];
+        if (!passage_substance(c, p) || steps_asked(c, p) < EXTRACT_STEPS_SHARE)
+            continue;
+        c->nsteps = 0;
+        used = add_steps(c, p, budget);
+        if (c->nsteps == 0)
+            continue;
+        for (q = 0; q < c->k; q++)
+            if (q != p && same_str(a->book, c->rq->sources[q].book) && a->book != NULL
+                && same_str(a->chapter, c->rq->sources[q].chapter))
+                used += add_steps(c, q, budget - used);
+        if (c->nsteps >= 2) {
+            c->steps_p = p;
+            sort_steps(c);
+            return used;
+        }
+    }
+    c->nsteps = 0;
+    return 0;
+}
+
+/* Writes the steps: the chapter's title as their heading, then each step
+ * numbered, its heading's words as its label, its sentence quoted and
+ * cited to its passage. */
+static void write_steps(struct buf *out, struct compose *c)
+{
+    const char *title = c->rq->sources[c->steps_p].chapter;
+    size_t k, i;
+
+    if (title != NULL) {
+        buf_puts(out, "**");
+        for (i = 0; title[i] != '\0'; i++)
+            if (title[i] != '*' && title[i] != '\n')
+                buf_putc(out, title[i]);
+        buf_printf(out, "** [%zu]\n\n", c->steps_p + 1);
+    }
+    for (k = 0; k < c->nsteps; k++) {
+        struct source *x = &c->src[c->steps[k].p];
+        const struct passage_unit *u = &x->p.u[c->steps[k].i];
+        const struct passage_section *ps = &x->p.s[u->section];
+        size_t l = step_label(ps->heading, ps->hlen);
+        buf_printf(out, "%s%zu. **", k > 0 ? "\n" : "", k + 1);
+        for (i = l; i < ps->hlen; i++)
+            if (ps->heading[i] != '*' && ps->heading[i] != '\n')
+                buf_putc(out, ps->heading[i]);
+        buf_puts(out, "**: ");
+        quote(out, x->p.text + u->start, u->len, c->steps[k].p + 1);
+        x->u[c->steps[k].i].written = true;
+        x->u[c->steps[k].i].chosen = true;
+    }
+}
+
 /* Writes the body: for a quantity question the answer gives no number
  * for, our sentence saying so; the opening, then the groups (extractive.h,
  * 6). */
 static void write_body(struct buf *out, struct compose *c)
 {
-    struct ref o = opening(c);
+    struct ref o = c->nsteps > 0 ? (struct ref){NONE, 0} : opening(c);
     const struct section *first = NULL;
     bool *done = xcalloc(c->nchosen + 1, sizeof(*done));
     size_t i, j;
 
     if (c->quantity && !chose_number(c))
         buf_puts(out, EXTRACT_NO_NUMBER "\n\n");
+    if (c->nsteps > 0)
+        write_steps(out, c);
     if (o.p != NONE) {
         write_opening(out, c, o);
         for (i = 0; i < c->nchosen; i++) {
@@ -1933,7 +2225,10 @@ char *extractive_compose(const struct extract_request *rq)
     if (c.quantity) /* room for EXTRACT_NO_NUMBER */
         reserve += sentence_words(EXTRACT_NO_NUMBER, strlen(EXTRACT_NO_NUMBER));
     budget = EXTRACT_ANSWER_WORDS > reserve ? EXTRACT_ANSWER_WORDS - reserve : 0;
-    choose_sections(&c, budget < EXTRACT_BODY_WORDS ? budget : EXTRACT_BODY_WORDS);
+    if (budget > EXTRACT_BODY_WORDS)
+        budget = EXTRACT_BODY_WORDS;
+    budget -= plan_steps(&c, budget / 2);
+    choose_sections(&c, budget);
     if (c.nchosen > 0) {
         write_body(&out, &c);
         write_takeaways(&out, &c);

@@ -156,6 +156,29 @@
  *    answer quotes (the caller's previous): a follow-up's answer does not
  *    open with what the teacher has just read.
  *
+ *    Steps (compose29).  A how question (extractive_asks_how) opens
+ *    instead with numbered steps when one of the first EXTRACT_STEPS_RANK
+ *    passages, sharing substance with the question, walks through the
+ *    process under step headings ("Step 1: Choose the targets", "Phase
+ *    two.", "3) ...") and is about what was asked: the words the teacher
+ *    typed in this turn (extract_request.asked, a follow-up's own words;
+ *    distinctive words only, words.h) hold at least EXTRACT_STEPS_SHARE of
+ *    their library IDF in its chapter's title (a word, or its initials:
+ *    "cfas" and "Building a Common Formative Assessment") or in its step
+ *    headings.  The steps are that passage's step sections, with those of
+ *    the other passages of its book and chapter, in the book's order (at
+ *    most EXTRACT_MAX_STEPS, at least 2, within half the body's words):
+ *    each its section's first sentence (whole, not dependent, not a
+ *    question, in the passage's own text or found on its pages), under
+ *    the chapter's title, labelled with its heading's words:
+ *
+ *        **Building a Common Formative Assessment** [2]
+ *
+ *        1. **Choose the targets**: "Start with the essential standard ..." [2]
+ *        2. **Decide what proficiency looks like**: "Before writing ..." [2]
+ *
+ *    The sections chosen (4) follow, within what the steps left.
+ *
  * 6. The answer, in Markdown:
  *
  *     "The opening sentence." [1]
@@ -212,13 +235,15 @@
  *    order), phrased, within the words the caller's questions took
  *    (measured: docs/performance.md, "compose27").
  *
- * Every quotation is exact text of its source and cited [n]; a quotation
- * that itself holds straight double quotes is quoted with U+201C/U+201D,
- * so that the verifier pairs the marks correctly.  A unit that opens
- * with a quotation of its own ("\"We let each speaker finish\" is a norm
- * a team can check.") is written in its own marks, its straight pairs as
- * U+201C/U+201D, without marks around it, so that no two opening marks
- * stand together; it is still cited, and its quotation verified.
+ * Every quotation is exact text of its source and cited [n], in one
+ * style (compose29): straight double quotes around every quotation, and
+ * the text's own straight pairs written U+201C/U+201D, so that the
+ * verifier pairs the marks correctly and every quotation inside a
+ * quotation is curly ("\"“We let each speaker finish” is a norm a team
+ * can check.\" [2]"; the verifier reads curly and straight marks alike).
+ * Markdown emphasis marks ('*') that do not pair up within one quotation
+ * (an italic paragraph split into sentences: "*Team: Grade 8 science." ...
+ * "Response: Friday.*") are left out of it; the verifier ignores them.
  */
 #ifndef PLC_COACH_EXTRACTIVE_H
 #define PLC_COACH_EXTRACTIVE_H
@@ -246,6 +271,9 @@
 #define EXTRACT_DUPLICATE_SHARE 0.7
 #define EXTRACT_FOLLOWUPS 3
 #define EXTRACT_CENTRAL_WEIGHT 0.05
+#define EXTRACT_STEPS_RANK 2
+#define EXTRACT_STEPS_SHARE 0.5
+#define EXTRACT_MAX_STEPS 8
 /* Opens the answer to a quantity question when nothing quoted holds a
  * number (5): ours, not quoted, not cited. */
 #define EXTRACT_NO_NUMBER "The library does not give a number for this; here is what it does say."
@@ -288,6 +316,8 @@ struct extract_request {
     const char *const *followups; /* suggested questions, already phrased */
     size_t nfollowups;
     const char *previous; /* the conversation's previous answer (its Markdown), or NULL */
+    const char *asked;    /* the words the teacher typed in this turn (a follow-up's own,
+                           * not the standalone question's), or NULL: the question */
 };
 
 /* Composes the answer.  Returns malloc'd Markdown (caller frees), or NULL

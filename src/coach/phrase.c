@@ -331,6 +331,46 @@ static bool time_label(const char *s, size_t n)
     return w % 2 == 1;
 }
 
+/* Words a number may follow in a heading that still reads as a topic: a
+ * level of support or schooling ("Tier 2", "Grade 4"). */
+static const char *const numbered_topics[] = {"tier",  "tiers",  "grade", "grades",
+                                              "level", "levels", NULL};
+
+/* First words of a heading that labels a figure or a handout of the page,
+ * not a topic ("Figure 3.1", "Table: ...", "Worksheet"). */
+static const char *const exhibits[] = {"figure",    "fig",     "table",    "exhibit", "chart",
+                                       "worksheet", "handout", "template", "form",    NULL};
+
+/* True when s (cleaned) does not read as a topic a teacher would ask about
+ * (phrase.h): a time numbered ("Week 3:
+ * response", "Day 1"), a number not after a level ("Tier 2", "Grade 4"
+ * stay; "The 3 questions", "1990s" do not), a figure or a handout. */
+static bool not_topic(const char *s)
+{
+    size_t i = 0, prev = 0, prevlen = 0, first = strcspn(s, " :.");
+
+    if (words_in_list_n(s, first, exhibits))
+        return true;
+    while (s[i] != '\0') {
+        size_t l = strcspn(s + i, " ");
+        size_t k;
+        for (k = 0; k < l; k++)
+            if (isdigit((unsigned char)s[i + k])) {
+                if (prevlen == 0 || !words_in_list_n(s + prev, prevlen, numbered_topics))
+                    return true;
+                break;
+            }
+        prev = i;
+        prevlen = l;
+        while (prevlen > 0 && strchr(":;,.", s[prev + prevlen - 1]) != NULL)
+            prevlen--;
+        i += l;
+        while (s[i] == ' ')
+            i++;
+    }
+    return false;
+}
+
 /* The label of a time before the colon of s, lower-cased but for month
  * names ("week 3", "August and September"), into out; returns the rest
  * after the colon, or NULL when s has no such label. */
@@ -420,9 +460,10 @@ char *phrase_question(const char *heading)
     s = buf_str(&h);
     words = count_words(s);
     if (words < PHRASE_MIN_WORDS || words > PHRASE_MAX_WORDS || h.len > PHRASE_MAX_BYTES
-        || words_in_list_n(s, h.len, apparatus) || is_aside(s) || leans_on_context(s))
+        || words_in_list_n(s, h.len, apparatus) || is_aside(s) || leans_on_context(s)
+        || not_topic(s))
         goto done;
-    if ((rest = time_rest(s, &label)) != NULL) { /* "Week 3: response" */
+    if ((rest = time_rest(s, &label)) != NULL) { /* "August and September: foundations" */
         phrase_cleaned(rest, count_words(rest), &out);
         if (out.len == 0)
             goto done;

@@ -13,10 +13,15 @@
  * nothing; nor does the apparatus of a book ("Introduction", "A closing
  * word", "Questions for your team") or an aside to the section before it
  * ("An example with numbers", "A note on time").  A label before a
- * colon: "Sidebar:" goes; a time ("Week 3: response", "August and
+ * colon: "Sidebar:" goes; a time named by months ("August and
  * September: foundations", "October: the first common assessment")
  * moves to the end of the question the rest makes ("What should our team
- * know about response in week 3?").  Then, by its first word:
+ * know about foundations in August and September?").  A heading that
+ * does not read as a topic a teacher would ask about makes no question
+ * (compose29): a numbered time ("Week 3: response", "Day 1"), a number
+ * anywhere but after a level ("Tier 2", "Grade 4": "The 4 critical
+ * questions", "1990s"), a figure, table or handout ("Figure 4: The data
+ * wall").  Then, by its first word:
  *   - a heading that ends in "?" ("Is the curriculum viable?",
  *     "Selected response or constructed response?"), or a question word
  *     (what, how, why, who, which, is, are, do, does, can, should)

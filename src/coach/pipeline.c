@@ -752,8 +752,10 @@ static bool ask_pages(struct ask *a, struct extract_source *src, const char **so
 /* Step 6d, compose and verify the extractive answer: the passages on
  * their pages, the terms the search ran with (their library IDF and query
  * weight), the passages' chapters, books and headings, follow-up
- * questions from the sections next to the passages', and the
- * conversation's previous answer (its opening is not opened with again). */
+ * questions from the sections next to the passages', the
+ * conversation's previous answer (its opening is not opened with again)
+ * and the words typed in this turn (a follow-up's own: what a how
+ * question's steps must be about, extractive.h 5). */
 static enum coach_status ask_compose(struct ask *a)
 {
     const char *sources[COACH_SOURCES];
@@ -768,6 +770,7 @@ static enum coach_status ask_compose(struct ask *a)
         .k = k,
         .terms = terms,
         .previous = a->prev_answer,
+        .asked = a->rq->question,
     };
 
     if (!evidence_sections(a->db, &a->sr, k, &a->arena, &secs))

@@ -190,7 +190,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(121);
+    plan(130);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -312,11 +312,11 @@ int main(void)
     free(a);
     a = compose("what promises does Rivera call the norms?", NULL, passages, 3, 0);
     ok(a != NULL
-           && strstr(a, "Dr. Rivera calls them \"the team's promises\" to each "
-                        "other.\xe2\x80\x9d [2]")
-                  != NULL
-           && strstr(a, "\xe2\x80\x9c") != NULL,
-       "a quotation with straight quotes is quoted with curly ones");
+           && strstr(a, "\"Dr. Rivera calls them \xe2\x80\x9cthe team's promises\xe2\x80\x9d to "
+                        "each other.\" [2]")
+                  != NULL,
+       "a quotation holding straight quotes is quoted in straight marks like every other, "
+       "its own quotation in curly ones (one style: compose29)");
     ok(verifies(a, passages, 3, 1), "and verifies");
     show(a);
     free(a);
@@ -847,13 +847,13 @@ int main(void)
             "\"We let each speaker finish before responding\" is a norm a team can check."};
         a = compose("what makes a good norm a team can check?", NULL, one, 1, 2.0);
         ok(a != NULL
-               && strstr(a, "\xe2\x80\x9cWe let each speaker finish before responding\xe2\x80\x9d "
-                            "is a norm a team can check. [1]")
+               && strstr(a, "\"\xe2\x80\x9cWe let each speaker finish before "
+                            "responding\xe2\x80\x9d is a norm a team can check.\" [1]")
                       != NULL,
-           "a sentence opening with a quotation keeps its own marks");
-        ok(a != NULL && strstr(a, "\xe2\x80\x9c\"") == NULL && strstr(a, "\"\xe2\x80\x9c") == NULL
-               && strstr(a, "\"\"") == NULL,
-           "... and no two opening marks stand together");
+           "a sentence opening with a quotation is quoted in straight marks, its own in curly "
+           "ones (one style: compose29)");
+        ok(a != NULL && strstr(a, "\xe2\x80\x9c\"") == NULL && strstr(a, "\"\"") == NULL,
+           "... and no two marks of one style stand together");
         ok(verifies(a, one, 1, 2), "... and it verifies untouched");
         show(a);
         free(a);
@@ -964,6 +964,83 @@ int main(void)
            "... and not without it");
         ok(verifies(a, one, 1, 1), "... and it verifies");
         show(a);
+        free(a);
+    }
+    {
+        /* An italic paragraph split into sentences: each quotation's
+         * emphasis marks pair up or are left out, and the quotations are
+         * still found in the source (extractive.h, "Every quotation"). */
+        static const char *const one[] = {
+            "## A sample CFA plan\n\n"
+            "*Team: Grade 8 science teachers plan one common formative assessment. Why Tuesday? "
+            "Items: four "
+            "selected-response items for the first target of the plan. Given: Tuesday, with the "
+            "data meeting on Thursday of the same week.* A **proficiency** bar is set for each "
+            "target of the sample plan."};
+        const char *q;
+        a = compose("what does a sample CFA plan look like with items and a data meeting?", NULL,
+                    one, 1, 2.0);
+        ok(a != NULL && strstr(a, "\"Team: Grade 8 science") != NULL
+               && strstr(a, "\"Items: four") != NULL && strstr(a, "\"*Team") == NULL
+               && strstr(a, "week.*") == NULL,
+           "an italic paragraph's stray emphasis marks are left out of its sentences' quotations");
+        ok(a != NULL && strstr(a, "**proficiency**") != NULL,
+           "... and marks that pair up within a quotation stay");
+        for (q = a; q != NULL && (q = strchr(q, '"')) != NULL;) {
+            const char *e = strchr(q + 1, '"');
+            size_t stars = 0;
+            if (e == NULL)
+                break;
+            for (; q < e; q++)
+                stars += *q == '*';
+            if (stars % 2 != 0)
+                break;
+            q = e + 1;
+        }
+        ok(a != NULL && q == NULL, "... no quotation holds an odd number of them");
+        ok(verifies(a, one, 1, 2), "... and it verifies");
+        show(a);
+        free(a);
+    }
+    {
+        /* A how question whose second passage walks through the process
+         * under step headings: numbered steps in the source's order, first
+         * (extractive.h, 5). */
+        static const char *const two[] = {
+            "## Common summative assessments\n\n"
+            "Teams should write the summative assessment before teaching the unit, not the night "
+            "before it is given. Writing it first forces the team to be clear about the end goal, "
+            "and each common formative assessment can then be a checkpoint.",
+            "Writing a common formative assessment does not require special training in test "
+            "design.\n\n"
+            "## Step 1: Choose the targets\n\n"
+            "Start with the essential standard the team will teach in the next two or three weeks. "
+            "A CFA should assess only two or three targets.\n\n"
+            "## Step 2: Decide what proficiency looks like\n\n"
+            "Before writing items, the team agrees on the level of rigor for each target.\n\n"
+            "## Step 3: Write or choose the items\n\n"
+            "Match the item type to the target the common formative assessment measures."};
+        static const char *const chapters[] = {"Pre-assessments and Summative Assessments",
+                                               "Building a Common Formative Assessment"};
+        const char *s1, *s2, *s3;
+        a = compose_in("my team wants to start doing cfas but we have no idea how to write one",
+                       NULL, two, 2, 2.0, chapters);
+        s1 = a != NULL ? strstr(a, "1. **Choose the targets**: \"Start with the essential") : NULL;
+        s2 = a != NULL ? strstr(a, "2. **Decide what proficiency looks like**: \"Before") : NULL;
+        s3 = a != NULL ? strstr(a, "3. **Write or choose the items**: \"Match the item") : NULL;
+        ok(a != NULL && strncmp(a, "**Building a Common Formative Assessment** [2]\n\n", 48) == 0,
+           "a how question opens with the chapter that walks through the process");
+        ok(s1 != NULL && s2 > s1 && s3 > s2, "... its steps numbered, in the source's order");
+        ok(a != NULL && strstr(a, "the night before it is given") != NULL
+               && strstr(a, "the night before it is given") > s3,
+           "... and the other passage after them");
+        ok(verifies(a, two, 2, 4), "... and it verifies");
+        show(a);
+        free(a);
+        a = compose_in("what should a team know about the summative assessment?", NULL, two, 2, 2.0,
+                       chapters);
+        ok(a != NULL && strstr(a, "1. **Choose the targets**") == NULL,
+           "... not when the question asks no how");
         free(a);
     }
     return 0;
