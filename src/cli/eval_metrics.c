@@ -92,6 +92,24 @@ void eval_bootstrap(const double *const *num, const double *const *den, size_t n
     free(sd);
 }
 
+/* The length of the UTF-8 punctuation at p that separates words (U+2010
+ * to U+205F: dashes, curly quotes, the ellipsis), or 0: "\u201csupporting
+ * standards\u201d" holds the words supporting and standards. */
+static size_t punct_len(const unsigned char *p)
+{
+    if (p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0x90 && p[2] <= 0xbf)
+                         || (p[1] == 0x81 && p[2] >= 0x80 && p[2] <= 0x9f)))
+        return 3;
+    return 0;
+}
+
+/* True when the byte at p is part of a word: an ASCII letter or digit, or
+ * a byte of a non-ASCII character that is not punct_len's. */
+static bool word_byte(const unsigned char *p)
+{
+    return isalnum_ascii(*p) || (*p >= 0x80 && punct_len(p) == 0);
+}
+
 /* Calls fn(ctx, stem, len) for each word of text as the baseline analyses
  * it; stop words are dropped when drop_stop. */
 static void words(const char *text, bool drop_stop, void (*fn)(void *, const char *, size_t),
@@ -104,9 +122,9 @@ static void words(const char *text, bool drop_stop, void (*fn)(void *, const cha
         size_t n = 0;
         bool long_word = false;
 
-        while (*p != '\0' && !(isalnum_ascii(*p) || *p >= 0x80))
-            p++;
-        while (*p != '\0' && (isalnum_ascii(*p) || *p >= 0x80)) {
+        while (*p != '\0' && !word_byte(p))
+            p += punct_len(p) > 0 ? punct_len(p) : 1;
+        while (*p != '\0' && word_byte(p)) {
             if (n + 1 < sizeof(w))
                 w[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
             else

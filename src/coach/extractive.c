@@ -103,23 +103,31 @@ struct compose {
 
 bool extractive_asks_how(const char *question)
 {
-    static const char *const not_how[] = {"how many", "how much", "how often",
-                                          "how long", "how come", "how well",
-                                          "how big",  "how far",  NULL};
-    const char *q = question;
-    size_t i;
+    /* After a leading "how", the word that makes it a question about a
+     * process: a modal or "do", "to", or the people who act ("how we
+     * start").  "how fast", "how many", "how important" ask for a
+     * degree or an amount, not for steps (src/coach/README.md). */
+    static const char *const process[] = {"do",    "does", "did",  "can",   "could", "should",
+                                          "would", "will", "might", "must", "shall", "to",
+                                          "we",    "i",    "you",  "they",  NULL};
+    const char *q = question, *w;
+    size_t wl;
 
     while (isspace((unsigned char)*q))
         q++;
     if (strcasestr(q, "steps") != NULL || strcasestr(q, "step by step") != NULL
         || strcasestr(q, "step-by-step") != NULL)
         return true;
-    for (i = 0; not_how[i] != NULL; i++)
-        if (strncasecmp(q, not_how[i], strlen(not_how[i])) == 0)
-            return false;
-    return strncasecmp(q, "how ", 4) == 0 || strcasestr(q, " how do ") != NULL
-           || strcasestr(q, " how to ") != NULL || strcasestr(q, " how can ") != NULL
-           || strcasestr(q, " how should ") != NULL;
+    if (strncasecmp(q, "how ", 4) == 0) {
+        w = q + 4;
+        while (isspace((unsigned char)*w))
+            w++;
+        for (wl = 0; isalpha((unsigned char)w[wl]); wl++)
+            ;
+        return words_in_list_n(w, wl, process);
+    }
+    return strcasestr(q, " how do ") != NULL || strcasestr(q, " how to ") != NULL
+           || strcasestr(q, " how can ") != NULL || strcasestr(q, " how should ") != NULL;
 }
 
 bool extractive_asks_quantity(const char *question)

@@ -67,6 +67,7 @@ static void test_key_terms(void)
 {
     const char *terms[] = {"common formative assessments", "norms", "summative tests",
                            "SMART goals"};
+    const char *curly[] = {"SMART goals", "teams"};
     const char *answer = "Start with the common formative assessment the team wrote; "
                          "Norm-setting comes first. Formative and summative assessment differ.";
 
@@ -75,11 +76,16 @@ static void test_key_terms(void)
     is_int(1, (long long)eval_key_terms_found("Write smart goals.", terms + 3, 1),
            "case-insensitive");
     is_int(0, (long long)eval_key_terms_found("", terms, 4), "an empty answer holds none");
+    is_int(2,
+           (long long)eval_key_terms_found("The \xe2\x80\x9csmart goals\xe2\x80\x9d of "
+                                           "teams\xe2\x80\x94" "common assessments.",
+                                           curly, 2),
+           "curly quotes and dashes separate words");
 }
 
 int main(void)
 {
-    plan(20);
+    plan(21);
     test_bootstrap();
     test_baseline();
     test_key_terms();

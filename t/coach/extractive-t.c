@@ -481,6 +481,13 @@ int main(void)
            && !extractive_asks_how("how many norms should we have?")
            && !extractive_asks_how("what is a norm?"),
        "how questions, not how many");
+    ok(extractive_asks_how("how should we score CFAs?") && extractive_asks_how("How we start a PLC")
+           && extractive_asks_how("my team wonders how to write a CFA")
+           && !extractive_asks_how("how fast should we score CFAs")
+           && !extractive_asks_how("How quickly do teams give feedback?")
+           && !extractive_asks_how("how important are norms?")
+           && !extractive_asks_how("how come our team never agrees?"),
+       "a how question asks for a process, not a degree");
     ok(extractive_asks_example("can you give an example of a norm?")
            && extractive_asks_example("what does it look like in a meeting?")
            && !extractive_asks_example("how do we write norms?")
