@@ -97,8 +97,9 @@ void eval_bootstrap(const double *const *num, const double *const *den, size_t n
  * standards\u201d" holds the words supporting and standards. */
 static size_t punct_len(const unsigned char *p)
 {
-    if (p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0x90 && p[2] <= 0xbf)
-                         || (p[1] == 0x81 && p[2] >= 0x80 && p[2] <= 0x9f)))
+    if (p[0] == 0xe2
+        && ((p[1] == 0x80 && p[2] >= 0x90 && p[2] <= 0xbf)
+            || (p[1] == 0x81 && p[2] >= 0x80 && p[2] <= 0x9f)))
         return 3;
     return 0;
 }

@@ -107,9 +107,9 @@ bool extractive_asks_how(const char *question)
      * process: a modal or "do", "to", or the people who act ("how we
      * start").  "how fast", "how many", "how important" ask for a
      * degree or an amount, not for steps (src/coach/README.md). */
-    static const char *const process[] = {"do",    "does", "did",  "can",   "could", "should",
+    static const char *const process[] = {"do",    "does", "did",   "can",  "could", "should",
                                           "would", "will", "might", "must", "shall", "to",
-                                          "we",    "i",    "you",  "they",  NULL};
+                                          "we",    "i",    "you",   "they", NULL};
     const char *q = question, *w;
     size_t wl;
 

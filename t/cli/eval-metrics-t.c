@@ -78,7 +78,8 @@ static void test_key_terms(void)
     is_int(0, (long long)eval_key_terms_found("", terms, 4), "an empty answer holds none");
     is_int(2,
            (long long)eval_key_terms_found("The \xe2\x80\x9csmart goals\xe2\x80\x9d of "
-                                           "teams\xe2\x80\x94" "common assessments.",
+                                           "teams\xe2\x80\x94"
+                                           "common assessments.",
                                            curly, 2),
            "curly quotes and dashes separate words");
 }
