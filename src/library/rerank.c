@@ -20,30 +20,74 @@ const char *const rerank_feature_names[RERANK_NFEATURES] = {
     "section", "chapter", "window",  "page_ev", "chap_ev", "length", "rrank",
 };
 
+/* A term to look up: its stem and its index (i < nown: own term i;
+ * else expansion i - nown). */
+struct held_key {
+    const char *term;
+    size_t i;
+};
+
 /* The analysed terms of a text, counted against the question's terms
- * and expansions: held[i] is set when term i occurs. */
+ * and expansions: held[i] is set when term i occurs.  by[0..nby) holds
+ * the terms sorted, so that each analysed term is looked up by binary
+ * search (a translated question has a hundred expansions or more). */
 struct held_ctx {
     const struct search_term *own, *exp;
     size_t nown, nexp;
-    bool *held; /* nown + nexp flags */
+    bool *held;
+    struct held_key *by;
+    size_t nby;
     size_t length;
 };
+
+static int cmp_key(const void *a, const void *b)
+{
+    const struct held_key *x = a, *y = b;
+    int r = strcmp(x->term, y->term);
+    return r != 0 ? r : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Allocates and fills c->held and c->by (the own terms the library holds
+ * and every expansion, sorted); released by held_free(). */
+static void held_init(struct held_ctx *c)
+{
+    size_t i;
+
+    c->held = xcalloc(c->nown + c->nexp + 1, sizeof(*c->held));
+    c->by = xcalloc(c->nown + c->nexp + 1, sizeof(*c->by));
+    c->nby = 0;
+    for (i = 0; i < c->nown + c->nexp; i++)
+        if (i >= c->nown || c->own[i].in_library) {
+            c->by[c->nby].term = i < c->nown ? c->own[i].term : c->exp[i - c->nown].term;
+            c->by[c->nby++].i = i;
+        }
+    qsort(c->by, c->nby, sizeof(*c->by), cmp_key);
+}
+
+static void held_free(struct held_ctx *c)
+{
+    free(c->held);
+    free(c->by);
+}
 
 static void held_term(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
 {
     struct held_ctx *c = ctx;
-    size_t i;
+    size_t lo = 0, hi = c->nby;
 
     (void)len;
     (void)word;
     (void)wlen;
     c->length++;
-    for (i = 0; i < c->nown; i++)
-        if (c->own[i].in_library && strcmp(c->own[i].term, term) == 0)
-            c->held[i] = true;
-    for (i = 0; i < c->nexp; i++)
-        if (strcmp(c->exp[i].term, term) == 0)
-            c->held[c->nown + i] = true;
+    while (lo < hi) { /* the first key whose term is >= term */
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(c->by[mid].term, term) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < c->nby && strcmp(c->by[lo].term, term) == 0; lo++)
+        c->held[c->by[lo].i] = true;
 }
 
 /* The own terms' weight x idf. */
@@ -61,25 +105,25 @@ static double own_mass(const struct search_evidence *ev)
 /* The own terms' weight x idf share that the heading holds. */
 static double heading_share(const char *heading, const struct search_evidence *ev, double total)
 {
-    struct held_ctx c = {ev->terms, NULL, ev->nterms, 0, NULL, 0};
+    struct held_ctx c = {ev->terms, NULL, ev->nterms, 0, NULL, NULL, 0, 0};
     double s = 0;
     size_t i;
 
     if (heading == NULL || total <= 0)
         return 0;
-    c.held = xcalloc(ev->nterms + 1, sizeof(*c.held)); /* ours, freed below */
+    held_init(&c);
     (void)analyze_each(heading, held_term, &c);
     for (i = 0; i < ev->nterms; i++)
         if (c.held[i])
             s += ev->terms[i].weight * ev->terms[i].idf;
-    free(c.held);
+    held_free(&c);
     return s / total;
 }
 
 void rerank_passage(const struct search_hit *h, const struct search_evidence *ev,
                     double f[RERANK_NFEATURES])
 {
-    struct held_ctx c = {ev->terms, ev->expansions, ev->nterms, ev->nexpansions, NULL, 0};
+    struct held_ctx c = {ev->terms, ev->expansions, ev->nterms, ev->nexpansions, NULL, NULL, 0, 0};
     double total = own_mass(ev);
     size_t i;
 
@@ -87,7 +131,7 @@ void rerank_passage(const struct search_hit *h, const struct search_evidence *ev
     f[RERANK_F_OWN] = h->bm25_norm;
     if (h->text == NULL || total <= 0)
         return;
-    c.held = xcalloc(c.nown + c.nexp + 1, sizeof(*c.held)); /* ours, freed below */
+    held_init(&c);
     (void)analyze_each(h->text, held_term, &c);
     for (i = 0; i < c.nown; i++)
         if (c.held[i])
@@ -104,7 +148,7 @@ void rerank_passage(const struct search_hit *h, const struct search_evidence *ev
     }
     f[RERANK_F_LENGTH] =
         ev->avg_length > 0 && c.length > 0 ? log((double)c.length / ev->avg_length) : 0;
-    free(c.held);
+    held_free(&c);
     f[RERANK_F_SECTION] = heading_share(h->section, ev, total);
     f[RERANK_F_CHAPTER] = heading_share(h->chapter_title, ev, total);
     f[RERANK_F_WINDOW] = search_window(h->text, ev->terms, ev->nterms);

@@ -41,7 +41,7 @@ const struct search_tuning search_tuning_default = {
     .w_quantity = 1.0,
     .quantity_cap = 3,
     .w_window = 0, /* off: docs/performance.md, "window26" */
-    .rerank_top = 0, /* off: docs/performance.md, "rank29" */
+    .rerank_top = 5, /* docs/performance.md, "rank29" */
 };
 
 const struct bm25_params search_evidence_params = {1.2, 0.75, 2.0, 1.0};
