@@ -16,8 +16,8 @@
 #include "util/alloc.h"
 
 const char *const rerank_feature_names[RERANK_NFEATURES] = {
-    "main",    "prox",    "own",     "cover",   "synonym", "typo",   "related",
-    "section", "chapter", "window",  "page_ev", "chap_ev", "length", "rrank",
+    "main",    "prox",    "own",    "cover",   "synonym", "typo",   "related",
+    "section", "chapter", "window", "page_ev", "chap_ev", "length", "rrank",
 };
 
 /* A term to look up: its stem and its index (i < nown: own term i;
@@ -156,7 +156,8 @@ void rerank_passage(const struct search_hit *h, const struct search_evidence *ev
 
 static bool same_chapter(const struct search_hit *a, const struct search_hit *b)
 {
-    return a->chapter_id != NULL && b->chapter_id != NULL && strcmp(a->chapter_id, b->chapter_id) == 0;
+    return a->chapter_id != NULL && b->chapter_id != NULL
+           && strcmp(a->chapter_id, b->chapter_id) == 0;
 }
 
 /* Same book, page-index ranges overlapping or adjacent. */

@@ -21,21 +21,21 @@ struct search_evidence;
 /* The features of one candidate.  Every one is divided by the largest
  * absolute value among the question's candidates (rerank_normalise()). */
 enum rerank_feature {
-    RERANK_F_MAIN,     /* main's score: BM25 + w_prox x proximity, x the quantity factor */
-    RERANK_F_PROX,     /* search_proximity() over the question's own terms */
-    RERANK_F_OWN,      /* bm25_norm: the own terms' BM25 at k1 1.2, b 0.75, 0..1 */
-    RERANK_F_COVER,    /* the own terms' weight x idf share held in the text */
-    RERANK_F_SYNONYM,  /* synonym expansions' weight x idf held, over the own terms' whole */
-    RERANK_F_TYPO,     /* typo corrections' the same */
-    RERANK_F_RELATED,  /* thesaurus, WordNet and translation terms' the same */
-    RERANK_F_SECTION,  /* the own terms' weight x idf share in its section heading */
-    RERANK_F_CHAPTER,  /* the same in its chapter title */
-    RERANK_F_WINDOW,   /* search_window(): its best three-sentence window */
-    RERANK_F_PAGE_EV,  /* the other candidates' main score on its pages (same book, overlapping
-                        * or adjacent page indexes) */
-    RERANK_F_CHAP_EV,  /* the other candidates' main score in its chapter */
-    RERANK_F_LENGTH,   /* log(analysed terms / the library's mean passage length) */
-    RERANK_F_RRANK,    /* 1 / its rank in main's order */
+    RERANK_F_MAIN,    /* main's score: BM25 + w_prox x proximity, x the quantity factor */
+    RERANK_F_PROX,    /* search_proximity() over the question's own terms */
+    RERANK_F_OWN,     /* bm25_norm: the own terms' BM25 at k1 1.2, b 0.75, 0..1 */
+    RERANK_F_COVER,   /* the own terms' weight x idf share held in the text */
+    RERANK_F_SYNONYM, /* synonym expansions' weight x idf held, over the own terms' whole */
+    RERANK_F_TYPO,    /* typo corrections' the same */
+    RERANK_F_RELATED, /* thesaurus, WordNet and translation terms' the same */
+    RERANK_F_SECTION, /* the own terms' weight x idf share in its section heading */
+    RERANK_F_CHAPTER, /* the same in its chapter title */
+    RERANK_F_WINDOW,  /* search_window(): its best three-sentence window */
+    RERANK_F_PAGE_EV, /* the other candidates' main score on its pages (same book, overlapping
+                       * or adjacent page indexes) */
+    RERANK_F_CHAP_EV, /* the other candidates' main score in its chapter */
+    RERANK_F_LENGTH,  /* log(analysed terms / the library's mean passage length) */
+    RERANK_F_RRANK,   /* 1 / its rank in main's order */
     RERANK_NFEATURES
 };
 

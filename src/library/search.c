@@ -158,7 +158,7 @@ static void learned(struct search_hit **lex, const double *prox, size_t m,
 {
     size_t n = m < RERANK_TOP_MAX ? m : RERANK_TOP_MAX, top, i;
     struct rerank_cand *c = xcalloc(n ? n : 1, sizeof(*c)); /* ours, freed below */
-    double *held = xcalloc(n ? n : 1, sizeof(*held));      /* ours, freed below */
+    double *held = xcalloc(n ? n : 1, sizeof(*held));       /* ours, freed below */
 
     for (i = 0; i < n; i++) {
         c[i].hit = lex[i];

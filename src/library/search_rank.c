@@ -40,7 +40,7 @@ const struct search_tuning search_tuning_default = {
     .w_prox = 0.5,
     .w_quantity = 1.0,
     .quantity_cap = 3,
-    .w_window = 0, /* off: docs/performance.md, "window26" */
+    .w_window = 0,   /* off: docs/performance.md, "window26" */
     .rerank_top = 5, /* docs/performance.md, "rank29" */
 };
 
