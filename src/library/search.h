@@ -58,7 +58,8 @@ struct search_tuning {
     double w_window;      /* weight of the best sentence window when the first
                            * SEARCH_WINDOW_TOP are put in order again; 0 off */
     size_t rerank_top;    /* BM25 passages the learned re-ranking puts in order again
-                           * (rerank.h; not with search_opts.untranslated); 0 off */
+                           * (rerank.h; not with search_opts.untranslated nor k
+                           * SEARCH_K_MAX); 0 off */
 };
 
 extern const struct search_tuning search_tuning_default;
