@@ -20,6 +20,7 @@
 #include "db/retrieval.h"
 #include "library/domains.h"
 #include "library/embed.h"
+#include "library/rerank.h"
 #include "library/search.h"
 #include "library/search_lexical.h"
 #include "util/alloc.h"
@@ -115,25 +116,99 @@ static int cmp_bm25(const void *a, const void *b)
     return (*x)->bm25_rank - (*y)->bm25_rank;
 }
 
+/* Appends one JSON line to the file path (PLCCOACH_RANK_FEATURES, the
+ * input of eval/fit_rerank.py): the question and its BM25 candidates in
+ * main's order with their book, ordinal, page indexes and normalised
+ * features.  A development aid: a file that cannot be opened is skipped. */
+static void features_dump(const char *path, const char *question, const struct rerank_cand *c,
+                          size_t n)
+{
+    json_object *o = json_object_new_object(), *arr = json_object_new_array();
+    FILE *f = fopen(path, "a");
+    size_t i, k;
+
+    json_add_str(o, "question", question);
+    for (i = 0; i < n; i++) {
+        json_object *x = json_object_new_object(), *fv = json_object_new_array();
+        json_add_str(x, "book_id", c[i].book_id);
+        json_object_object_add(x, "ordinal", json_object_new_int(c[i].ordinal));
+        json_object_object_add(x, "index_start", json_object_new_int(c[i].hit->page_index_start));
+        json_object_object_add(x, "index_end", json_object_new_int(c[i].hit->page_index_end));
+        for (k = 0; k < RERANK_NFEATURES; k++)
+            json_object_array_add(fv, json_object_new_double(c[i].f[k]));
+        json_object_object_add(x, "f", fv);
+        json_object_array_add(arr, x);
+    }
+    json_object_object_add(o, "candidates", arr);
+    if (f != NULL) {
+        fprintf(f, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+        fclose(f);
+    }
+    json_object_put(o);
+}
+
+/* The learned re-ranking (rerank.h; docs/performance.md, "rank29"):
+ * the features of lex[0..m) (main's order; prox[i] the proximity of
+ * lex[i]), normalised over them all, and the first t->rerank_top put in
+ * order again by rerank_weights, handing them the scores they held,
+ * largest first, so that the fusion keeps the new order. */
+static void learned(struct search_hit **lex, const double *prox, size_t m,
+                    const struct search_tuning *t, const struct search_evidence *ev,
+                    const char *question, const char *dump)
+{
+    size_t n = m < RERANK_TOP_MAX ? m : RERANK_TOP_MAX, top, i;
+    struct rerank_cand *c = xcalloc(n ? n : 1, sizeof(*c)); /* ours, freed below */
+    double *held = xcalloc(n ? n : 1, sizeof(*held));       /* ours, freed below */
+
+    for (i = 0; i < n; i++) {
+        c[i].hit = lex[i];
+        c[i].book_id = lex[i]->book_id;
+        c[i].ordinal = lex[i]->ordinal;
+        rerank_passage(lex[i], ev, c[i].f);
+        c[i].f[RERANK_F_PROX] = prox[i];
+        held[i] = lex[i]->bm25;
+    }
+    rerank_list(c, n, held);
+    if (dump != NULL)
+        features_dump(dump, question, c, n);
+    top = t->rerank_top < n ? t->rerank_top : n;
+    if (top > 1) {
+        rerank_order(c, top, rerank_weights);
+        for (i = 0; i < top; i++) {
+            lex[i] = c[i].hit;
+            lex[i]->bm25 = held[i];
+        }
+    }
+    free(held);
+    free(c);
+}
+
 /* Adds t->w_prox x the passage's term proximity (search_proximity()) to
  * each BM25 candidate's score, multiplies it by 1 + t->w_quantity x
  * min(cap, quantities) / cap when the question asks for a quantity
  * (search_wants_quantity(), search_quantities()), and ranks the BM25 list
- * again by it (the texts are already read: no statement). */
+ * again by it (the texts are already read: no statement); then, when
+ * learn, the learned re-ranking (learned()). */
 static void rerank(struct search_result *res, size_t n, const struct search_tuning *t,
-                   const char *question)
+                   const char *question, bool learn)
 {
     bool quantity = t->w_quantity > 0 && search_wants_quantity(question);
+    const char *dump = learn ? getenv("PLCCOACH_RANK_FEATURES") : NULL;
     double cap = t->quantity_cap > 0 ? t->quantity_cap : 1;
-    struct search_hit **lex = xcalloc(n ? n : 1, sizeof(*lex));
+    struct search_hit **lex = xcalloc(n ? n : 1, sizeof(*lex)); /* ours, freed below */
+    double *prox = xcalloc(n ? n : 1, sizeof(*prox));           /* by hit; ours */
+    double *lprox = xcalloc(n ? n : 1, sizeof(*lprox));         /* by lex; ours */
     size_t i, m = 0;
 
+    if (dump != NULL && dump[0] == '\0')
+        dump = NULL;
+    learn = learn && (t->rerank_top > 1 || dump != NULL);
     for (i = 0; i < n; i++)
         if (res->hits[i].bm25_rank > 0) {
             struct search_hit *h = &res->hits[i];
-            if (t->w_prox > 0)
-                h->bm25 += t->w_prox
-                           * search_proximity(h->text, res->evidence.terms, res->evidence.nterms);
+            if (t->w_prox > 0 || learn)
+                prox[i] = search_proximity(h->text, res->evidence.terms, res->evidence.nterms);
+            h->bm25 += t->w_prox * prox[i];
             if (quantity) {
                 double q = (double)search_quantities(h->text);
                 h->bm25 *= 1 + t->w_quantity * (q < cap ? q : cap) / cap;
@@ -141,8 +216,15 @@ static void rerank(struct search_result *res, size_t n, const struct search_tuni
             lex[m++] = h;
         }
     qsort(lex, m, sizeof(*lex), cmp_bm25);
+    if (learn) {
+        for (i = 0; i < m; i++)
+            lprox[i] = prox[lex[i] - res->hits];
+        learned(lex, lprox, m, t, &res->evidence, question, dump);
+    }
     for (i = 0; i < m; i++)
         lex[i]->bm25_rank = (int)i + 1;
+    free(lprox);
+    free(prox);
     free(lex);
 }
 
@@ -197,8 +279,14 @@ static bool candidates(struct db *db, const struct config *cfg, const struct sea
             }
         order[i] = h;
     }
-    if ((t->w_prox > 0 || t->w_quantity > 0) && nlex > 1)
-        rerank(res, n, t, opts->question);
+    /* The learned re-ranking: not in the routing search (untranslated),
+     * nor in one that keeps every candidate (k SEARCH_K_MAX: the coach's
+     * follow-up search, which a prior re-sorts; docs/performance.md,
+     * "rank29"). */
+    if ((t->w_prox > 0 || t->w_quantity > 0 || t->rerank_top > 1
+         || getenv("PLCCOACH_RANK_FEATURES") != NULL)
+        && nlex > 1)
+        rerank(res, n, t, opts->question, !opts->untranslated && opts->k < SEARCH_K_MAX);
     /* Ranks in the vector list: by cosine among its members. */
     qsort(order, n, sizeof(*order), cmp_cos);
     for (i = 0, j = 0; i < n; i++)

@@ -57,6 +57,9 @@ struct search_tuning {
     int quantity_cap;     /* quantity expressions counted at most */
     double w_window;      /* weight of the best sentence window when the first
                            * SEARCH_WINDOW_TOP are put in order again; 0 off */
+    size_t rerank_top;    /* BM25 passages the learned re-ranking puts in order again
+                           * (rerank.h; not with search_opts.untranslated nor k
+                           * SEARCH_K_MAX); 0 off */
 };
 
 extern const struct search_tuning search_tuning_default;

@@ -1,0 +1,329 @@
+#!/usr/bin/env python3
+"""Fits the learned re-ranking's weights (src/library/rerank.h; search.c,
+learned(); docs/performance.md, "rank29"), deterministically, from the
+feature dumps `plccoach eval` writes when PLCCOACH_RANK_FEATURES names a
+file (one line per search: the question and its BM25 candidates in
+main's order, each with book id, ordinal, page indexes and the
+normalised features).  Built on rank27's eval/fit_rank.py (commit
+10274bc).
+
+    eval/fit_rerank.py --fit DUMP QUESTIONS CONNINFO [--fit ...] \\
+        [--validate DUMP QUESTIONS CONNINFO ...] [--method pairwise|ascent] \\
+        [--lam 0.01] [--top 20] [--folds 5] [--cv-grid] [--save FIT.json] \\
+        [--per-question] [--check-eval EVAL.json]
+
+The CONNINFO is the database the run used (printed page labels become
+page indexes as `plccoach eval` does).  Main's ranking is the weight 1 on
+"main" (its BM25 + proximity, x the quantity factor), every other 0.
+The first TOP candidates are ordered by w . f (ties: book id, ordinal),
+the rest follow in main's order, then the page de-duplication
+(search_dedup()); the rank is the first right passage's among the first
+5 (0: none), as the eval counts it.
+
+Methods: "pairwise", logistic regression on pairs (each right passage of
+the first TOP against each wrong one, weight 1 / pairs of the question),
+L2 towards main's weights, full-batch gradient descent from main's
+weights; "ascent", coordinate ascent on MRR@5 from main's weights
+(RankLib's and Anserini's coordinate ascent in spirit; written here),
+penalised by lam x the squared distance to main's.  Either way the
+scale does not matter and "main" is fixed at 1.
+
+--cv-grid runs 5-fold cross-validation (seed 42) on the fit questions
+for every method x lam x TOP of the grid and prints MRR and won / lost at
+recall@1 against main; --save writes the weights fitted on all the fit
+questions with the given settings (eval/gen_rerank.py compiles them).
+Only FIT question files may be given as --fit (eval/README.md).
+"""
+import argparse
+import json
+import math
+import random
+import re
+import subprocess
+import sys
+
+FEATURES = ["main", "prox", "own", "cover", "synonym", "typo", "related", "section", "chapter",
+            "window", "page_ev", "chap_ev", "length", "rrank"]
+NF = len(FEATURES)
+K = 5
+W0 = [1.0] + [0.0] * (NF - 1)
+STEPS = [0.02, 0.05, 0.1, 0.2, 0.5]
+
+
+def chunks_of(conninfo):
+    out = subprocess.run(
+        ["psql", conninfo, "-XAtF", "\t", "-c",
+         "SELECT b.title, b.id, c.page_start, c.page_end, c.page_index_start, c.page_index_end "
+         "FROM chunks c JOIN books b ON b.id = c.book_id"],
+        check=True, capture_output=True, text=True).stdout
+    rows = []
+    for line in out.splitlines():
+        t, bid, ps, pe, i0, i1 = line.split("\t")
+        rows.append((t, bid, ps, pe, int(i0), int(i1)))
+    return rows
+
+
+def resolve(rows, book, label):
+    """The (book id, page index) pairs a printed label names in the books
+    titled book (db/pages.c pages_by_label())."""
+    idx = set()
+    num = re.fullmatch(r"[0-9]{1,6}", label) is not None
+    for t, bid, ps, pe, i0, i1 in rows:
+        if t != book:
+            continue
+        if ps == label:
+            idx.add((bid, i0))
+        if pe == label:
+            idx.add((bid, i1))
+        if (num and re.fullmatch(r"[0-9]{1,6}", ps) and re.fullmatch(r"[0-9]{1,6}", pe)
+                and int(ps) <= int(label) <= int(pe) and int(pe) - int(ps) == i1 - i0):
+            idx.add((bid, i0 + int(label) - int(ps)))
+    return idx
+
+
+_rows = {}
+
+
+def load_run(dump, questions, conninfo):
+    if conninfo not in _rows:
+        _rows[conninfo] = chunks_of(conninfo)
+    rows = _rows[conninfo]
+    searches = {}
+    with open(dump) as f:
+        for line in f:
+            d = json.loads(line)
+            searches.setdefault(d["question"], d)
+    out = []
+    with open(questions) as f:
+        for line in f:
+            if not line.strip():
+                continue
+            q = json.loads(line)
+            if q.get("category", "in_scope") != "in_scope" or not q.get("expected"):
+                continue
+            targets = set()
+            for e in q["expected"]:
+                for p in e.get("pages", []):
+                    targets |= resolve(rows, e["book"], p)
+            d = searches.get(q["question"])
+            cands = []
+            for c in (d["candidates"] if d else []):
+                rel = any(b == c["book_id"] and c["index_start"] <= i <= c["index_end"]
+                          for b, i in targets)
+                cands.append({"book": c["book_id"], "ord": c["ordinal"], "s": c["index_start"],
+                              "e": c["index_end"], "rel": rel,
+                              "f": (c["f"] + [0.0] * NF)[:NF]})
+            out.append({"id": q.get("id", q["question"]), "cands": cands,
+                        "any": any(c["rel"] for c in cands)})
+    return out
+
+
+def rank_with(q, w, top):
+    """The eval's rank of q's first right passage with weights w on the
+    first top candidates (0 = not in the first K)."""
+    if not q["any"]:
+        return 0
+    c = q["cands"]
+    t = min(top, len(c))
+    if t > 1:
+        sc = [sum(a * b for a, b in zip(w, c[i]["f"])) for i in range(t)]
+        order = sorted(range(t), key=lambda i: (-sc[i], c[i]["book"], c[i]["ord"]))
+    else:
+        order = list(range(t))
+    kept = []
+    for i in order + list(range(t, len(c))):
+        x = c[i]
+        if any(kb == x["book"] and x["s"] <= ke and ks <= x["e"] for kb, ks, ke in kept):
+            continue
+        if x["rel"]:
+            return len(kept) + 1
+        kept.append((x["book"], x["s"], x["e"]))
+        if len(kept) >= K:
+            return 0
+    return 0
+
+
+def mrr(qs, w, top):
+    return sum(1 / r for r in (rank_with(q, w, top) for q in qs) if r) / (len(qs) or 1)
+
+
+ACTIVE = list(range(1, NF))  # the fitted weights (--features); main is fixed at 1
+
+
+def fit_ascent(qs, lam, top, sweeps=4):
+    qs = [q for q in qs if q["any"]]
+    w = list(W0)
+    pen = lambda t: lam * sum((a - b) ** 2 for a, b in zip(t, W0))
+    cur = mrr(qs, w, top) - pen(w)
+    for _ in range(sweeps):
+        improved = False
+        for j in ACTIVE:
+            best_t, best = None, cur
+            for st in STEPS:
+                for d in (st, -st):
+                    t = list(w)
+                    t[j] = round(t[j] + d, 6)
+                    v = mrr(qs, t, top) - pen(t)
+                    if v > best + 1e-9:
+                        best_t, best = t, v
+            if best_t is not None:
+                w, cur, improved = best_t, best, True
+        if not improved:
+            break
+    return w
+
+
+def pairs_of(qs, top):
+    pairs = []
+    for q in qs:
+        c = q["cands"][:top]
+        right = [x for x in c if x["rel"]]
+        wrong = [x for x in c if not x["rel"]]
+        if not right or not wrong:
+            continue
+        per = 1.0 / (len(right) * len(wrong))
+        for r in right:
+            for x in wrong:
+                pairs.append(([a - b for a, b in zip(r["f"], x["f"])], per))
+    return pairs
+
+
+def fit_pairwise(qs, lam, top, iters=300, rate=1.0):
+    """Pairwise logistic loss (RankNet's, linear) over the first top, with
+    lam x |w - main's|^2; full-batch gradient descent; then scaled so that
+    main's weight is 1 (the order does not change)."""
+    pairs = pairs_of(qs, top)
+    nq = len([q for q in qs if q["any"]]) or 1
+    w = list(W0)
+    for _ in range(iters):
+        g = [0.0] * NF
+        for d, per in pairs:
+            z = sum(a * b for a, b in zip(w, d))
+            p = per / (1 + math.exp(z)) if z > -30 else per
+            for k in range(NF):
+                g[k] -= p * d[k]
+        w = [x - rate * (gk / nq + 2 * lam * (x - x0)) if k == 0 or k in ACTIVE else 0.0
+             for k, (x, gk, x0) in enumerate(zip(w, g, W0))]
+    if w[0] > 0:
+        w = [round(x / w[0], 4) for x in w]
+    return w
+
+
+def fit(qs, method, lam, top):
+    return fit_ascent(qs, lam, top) if method == "ascent" else fit_pairwise(qs, lam, top)
+
+
+def sign_test(g, l):
+    n = g + l
+    if n == 0:
+        return 1.0
+    k = min(g, l)
+    return min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n)
+
+
+def metrics(ranks):
+    n = len(ranks) or 1
+    return (sum(r == 1 for r in ranks) / n, sum(1 <= r <= K for r in ranks) / n,
+            sum(1 / r for r in ranks if r) / n)
+
+
+def compare(name, base, new):
+    g1 = sum(x == 1 and y != 1 for x, y in zip(new, base))
+    l1 = sum(y == 1 and x != 1 for x, y in zip(new, base))
+    g5 = sum(x >= 1 and y == 0 for x, y in zip(new, base))
+    l5 = sum(y >= 1 and x == 0 for x, y in zip(new, base))
+    print("%-22s n %3d: main %.3f / %.3f / %.3f -> %.3f / %.3f / %.3f;"
+          " @1 +%d -%d (p %.3f), @5 +%d -%d (p %.3f)"
+          % ((name, len(base)) + metrics(base) + metrics(new)
+             + (g1, l1, sign_test(g1, l1), g5, l5, sign_test(g5, l5))), flush=True)
+    return g1, l1
+
+
+def cv(qs, method, lam, top, folds=5, seed=42):
+    rng = random.Random(seed)
+    idx = list(range(len(qs)))
+    rng.shuffle(idx)
+    fold = {i: n % folds for n, i in enumerate(idx)}
+    out = [0] * len(qs)
+    for f in range(folds):
+        w = fit([qs[i] for i in idx if fold[i] != f], method, lam, top)
+        for i in range(len(qs)):
+            if fold[i] == f:
+                out[i] = rank_with(qs[i], w, top)
+    return out
+
+
+def wstr(w):
+    return " ".join("%s=%.4g" % (f, x) for f, x in zip(FEATURES, w) if x != 0)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fit", nargs=3, action="append", default=[],
+                    metavar=("DUMP", "QUESTIONS", "CONNINFO"))
+    ap.add_argument("--validate", nargs=3, action="append", default=[],
+                    metavar=("DUMP", "QUESTIONS", "CONNINFO"))
+    ap.add_argument("--method", choices=["ascent", "pairwise"], default="pairwise")
+    ap.add_argument("--lam", type=float, default=0.01)
+    ap.add_argument("--top", type=int, default=20)
+    ap.add_argument("--cv-grid", action="store_true")
+    ap.add_argument("--lams", default="0.001,0.01,0.1")
+    ap.add_argument("--tops", default="5,10,20,40")
+    ap.add_argument("--methods", default="pairwise,ascent")
+    ap.add_argument("--weights", help="a fit file to validate instead of fitting")
+    ap.add_argument("--save")
+    ap.add_argument("--features", help="the features fitted besides main (default: all)")
+    ap.add_argument("--check-eval", nargs=2, action="append", default=[],
+                    metavar=("NAME", "EVAL_JSON"),
+                    help="compare a set's replayed ranks with plccoach eval --per-question's")
+    ap.add_argument("--per-question", action="store_true")
+    a = ap.parse_args()
+    if a.features:
+        ACTIVE[:] = [FEATURES.index(f) for f in a.features.split(",") if f != "main"]
+    fits = [(r[1].split("/")[-1], load_run(*r)) for r in a.fit]
+    vals = [(r[1].split("/")[-1], load_run(*r)) for r in a.validate]
+    qs = [x for _, s in fits for x in s]
+    if a.cv_grid:
+        base = [rank_with(q, W0, 0) for q in qs]
+        for method in a.methods.split(","):
+            for top in [int(x) for x in a.tops.split(",")]:
+                for lam in [float(x) for x in a.lams.split(",")]:
+                    compare("CV %s N%d lam%g" % (method, top, lam), base,
+                            cv(qs, method, lam, top))
+        return 0
+    if a.weights:
+        d = json.load(open(a.weights))
+        w = [float(d["weights"].get(f, 0.0)) for f in FEATURES]
+        top = d["top"]
+    else:
+        top = a.top
+        w = fit(qs, a.method, a.lam, top)
+    print("weights (%s, lam %g, top %d): %s" % (a.method, a.lam, top, wstr(w)))
+    for name, s in fits:
+        compare("fit " + name, [rank_with(q, W0, 0) for q in s], [rank_with(q, w, top) for q in s])
+    for name, s in vals:
+        base = [rank_with(q, W0, 0) for q in s]
+        new = [rank_with(q, w, top) for q in s]
+        compare("VALIDATE " + name, base, new)
+        if a.per_question:
+            for q, x, y in zip(s, base, new):
+                if x != y:
+                    print("  %s %d -> %d" % (q["id"], x, y))
+    for name, path in a.check_eval:
+        s = dict(fits + vals)[name]
+        ev = {q["id"]: q["rank"] for q in json.load(open(path))["questions"]
+              if q.get("category") == "in_scope"}
+        diff = sum(1 for q in s if ev.get(q["id"]) != rank_with(q, w, top))
+        print("check %s against %s: %d of %d differ" % (name, path, diff, len(s)))
+    if a.save:
+        about = ("method %s, lam %g, top %d, features %s, fitted on %s (%d questions)"
+                 % (a.method, a.lam, top, ",".join(FEATURES[j] for j in ACTIVE),
+                    ", ".join(n for n, _ in fits), len(qs)))
+        json.dump({"about": about, "method": a.method, "lam": a.lam, "top": top,
+                   "weights": {f: x for f, x in zip(FEATURES, w)}}, open(a.save, "w"), indent=1)
+        print("saved", a.save)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
