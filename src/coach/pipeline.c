@@ -357,6 +357,7 @@ static enum coach_status retrieve_followup(struct ask *a, struct search_opts *so
     query = rewrite_query(a->out->standalone, a->rq->question, item);
     fo.question = query;
     fo.k = SEARCH_K_MAX;
+    fo.no_rerank = true; /* the prior below re-sorts it (docs/performance.md, "rank29") */
     ok = search_run(a->db, a->cfg, &fo, &a->sr)
          && (!use_prior || followup_prior(a, so, &prior, &ph, &np));
     if (ok && use_prior)

@@ -280,13 +280,13 @@ static bool candidates(struct db *db, const struct config *cfg, const struct sea
         order[i] = h;
     }
     /* The learned re-ranking: not in the routing search (untranslated),
-     * nor in one that keeps every candidate (k SEARCH_K_MAX: the coach's
+     * nor when the caller orders the list itself (no_rerank: the coach's
      * follow-up search, which a prior re-sorts; docs/performance.md,
      * "rank29"). */
     if ((t->w_prox > 0 || t->w_quantity > 0 || t->rerank_top > 1
          || getenv("PLCCOACH_RANK_FEATURES") != NULL)
         && nlex > 1)
-        rerank(res, n, t, opts->question, !opts->untranslated && opts->k < SEARCH_K_MAX);
+        rerank(res, n, t, opts->question, !opts->untranslated && !opts->no_rerank);
     /* Ranks in the vector list: by cosine among its members. */
     qsort(order, n, sizeof(*order), cmp_cos);
     for (i = 0, j = 0; i < n; i++)

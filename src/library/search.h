@@ -58,8 +58,8 @@ struct search_tuning {
     double w_window;      /* weight of the best sentence window when the first
                            * SEARCH_WINDOW_TOP are put in order again; 0 off */
     size_t rerank_top;    /* BM25 passages the learned re-ranking puts in order again
-                           * (rerank.h; not with search_opts.untranslated nor k
-                           * SEARCH_K_MAX); 0 off */
+                           * (rerank.h; not with search_opts.untranslated nor
+                           * search_opts.no_rerank); 0 off */
 };
 
 extern const struct search_tuning search_tuning_default;
@@ -95,6 +95,9 @@ struct search_opts {
      * question's own words and the existing lists, which the coach routes
      * on (src/coach/README.md, "Routing reads the untranslated ranking"). */
     bool untranslated;
+    /* No learned re-ranking (rerank.h): the caller puts the list in its
+     * own order (the coach's follow-up search, which a prior re-sorts). */
+    bool no_rerank;
 };
 
 struct search_hit {
