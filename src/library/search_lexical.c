@@ -16,6 +16,7 @@
 #include "library/lexical.h"
 #include "library/search_lexical.h"
 #include "library/synonyms.h"
+#include "library/trans.h"
 #include "library/trans_model.h"
 #include "util/alloc.h"
 #include "util/log.h"
