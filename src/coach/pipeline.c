@@ -46,6 +46,8 @@
 #include "db/pages.h"
 #include "library/domains.h"
 #include "library/search.h"
+#include "library/search_lexical.h"
+#include "library/trans_model.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -526,13 +528,22 @@ static enum coach_status ask_route_conversation(struct ask *a)
  * untranslated ranking (ask_retrieve); a question routed to answer is
  * retrieved again with translations (w_trans), which rank only the
  * passages its answer is composed from (src/coach/README.md, "Routing
- * reads the untranslated ranking"). */
+ * reads the untranslated ranking").  Not again when the translations add
+ * no word to a question searched alone (not a follow-up, which searches
+ * other words too): that ranking is the untranslated one, kept. */
 static enum coach_status ask_retrieve_answer(struct ask *a)
 {
-    if (a->cls.route != COACH_ANSWER || search_tuning_default.w_trans <= 0)
+    const struct search_tuning *t = &search_tuning_default; /* ask_retrieve's: .tuning NULL */
+    struct search_term *added;
+
+    if (a->cls.route != COACH_ANSWER || t->w_trans <= 0)
+        return COACH_OK;
+    a->translated = true;
+    if (a->previous == NULL
+        && search_translate(a->out->standalone, t, trans_model, trans_model_n, &a->arena, &added)
+               == 0)
         return COACH_OK;
     search_result_free(&a->sr);
-    a->translated = true;
     return ask_retrieve(a);
 }
 

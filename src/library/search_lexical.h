@@ -1,7 +1,9 @@
 /*
  * The BM25 side of search_run(), inside src/library only: the question's
  * terms, their expansions (acronyms, typos, RM3), the passes over the
- * lexical index, and the evidence.  See src/library/README.md.
+ * lexical index, and the evidence.  See src/library/README.md.  One
+ * exception: the coach asks search_translate() whether a question has
+ * translations at all (src/coach/pipeline.c, ask_retrieve_answer).
  */
 #ifndef PLC_LIBRARY_SEARCH_LEXICAL_H
 #define PLC_LIBRARY_SEARCH_LEXICAL_H
