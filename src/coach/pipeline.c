@@ -82,6 +82,7 @@ struct ask {
     /* Owned by the call. */
     struct arena arena;        /* history, prompt, small strings */
     struct search_result sr;   /* the retrieved passages (empty until retrieval) */
+    struct search_pair pair;   /* the routing searches' translated BM25 lists, for step 4b */
     struct llm_result lr;      /* the model's answer (empty unless the model was asked) */
     struct verify_result vr;   /* the verified answer and its citations */
     char *composed;            /* the extractive answer before verification */
@@ -387,6 +388,7 @@ static enum coach_status ask_retrieve(struct ask *a)
         .threshold = -1,
         .mode = SEARCH_HYBRID,
         .untranslated = !a->translated, /* routing reads the untranslated ranking */
+        .pair = &a->pair,               /* and step 4b the translated one, from one pass */
     };
 
     for (i = 0; i < DOMAIN_COUNT; i++)
@@ -980,6 +982,7 @@ static void ask_release(struct ask *a, enum coach_status st)
     free(a->previous);
     free(a->subject);
     search_result_free(&a->sr);
+    search_pair_free(&a->pair);
     json_object_put(a->cites);
     json_object_put(a->clar);
     arena_free(&a->arena);
@@ -1003,6 +1006,7 @@ enum coach_status coach_ask(struct db *db, const struct config *cfg, const struc
         .ev = ev,
         .out = out,
         .arena = ARENA_INIT,
+        .pair = SEARCH_PAIR_INIT,
         .mode = "extractive",
         .t0 = now_ms(),
         .db0 = db->counts,
