@@ -76,11 +76,12 @@ bool search_tuning_set(struct search_tuning *t, const char *assignment, char *er
 
 /* The coach's two rankings of a question from one lexical pass
  * (src/library/README.md, "Both rankings from one pass"): an untranslated
- * search given a pair (search_opts.pair) keeps here what it read from the
- * database (related words, df, typo candidates, postings); a translated
- * search of the same question (the same tuning and domain) given the
- * pair reads from the database only what the translations add.  The
- * caller's: SEARCH_PAIR_INIT, then search_pair_free(). */
+ * search given a pair (search_opts.pair) ranks the question with the
+ * translations too, every postings list read once, and keeps that BM25
+ * list and its evidence here; a translated search of the same question
+ * (the same tuning and domain) given the pair takes them from here and
+ * reads no postings.  The caller's: SEARCH_PAIR_INIT, then
+ * search_pair_free(). */
 struct search_pair_entry;
 struct search_pair {
     struct arena arena;             /* owns every entry */

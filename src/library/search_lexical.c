@@ -45,12 +45,12 @@ struct qterm {
 
 #define NONE ((size_t)-1)
 
-/* What the first ranking of a pair (the untranslated one) read from the
- * database, so that the second (the translated one, whose terms include
- * every term of the first) reads none of it again and only what the
- * translations add (search_lexical_run(); src/library/README.md, "Both
- * rankings from one pass"): WordNet's related words, the terms' df and
- * the library's statistics, the typo candidates, and the postings. */
+/* What the first ranking of a pair read from the database, so that the
+ * second reads none of it again (search_lexical_run(); src/library/
+ * README.md, "Both rankings from one pass"): WordNet's related words, the
+ * terms' df and the library's statistics, the typo candidates, and the
+ * postings.  The first ranking is the translated one, whose terms include
+ * every term of the untranslated one. */
 struct lexical_memo {
     struct arena arena; /* owns the arrays below and their strings */
     bool replay;        /* false: the first ranking, recording; true: the second */
@@ -363,15 +363,22 @@ static void stale_warning(int64_t n)
              (long long)n, ANALYZE_VERSION);
 }
 
-/* The index of term's df in the memo, or -1. */
-static ssize_t memo_find(const struct lexical_memo *m, const char *term)
+/* Fills df of terms [from, q->n) and stats from the memo's; false (q
+ * perhaps partly filled) when a term is not in it. */
+static bool memo_df(const struct lexical_memo *m, struct query *q, size_t from,
+                    struct lexicon_stats *stats)
 {
-    size_t j;
+    size_t i, j;
 
-    for (j = 0; j < m->ndf; j++)
-        if (strcmp(m->df_terms[j], term) == 0)
-            return (ssize_t)j;
-    return -1;
+    for (i = from; i < q->n; i++) {
+        for (j = 0; j < m->ndf && strcmp(m->df_terms[j], q->v[i].term) != 0; j++)
+            ;
+        if (j == m->ndf)
+            return false;
+        q->v[i].df = m->df[j];
+    }
+    *stats = m->st;
+    return true;
 }
 
 /* Keeps terms [from, q->n)'s df and stats in the memo. */
@@ -396,42 +403,36 @@ static void memo_keep_df(struct lexical_memo *m, const struct query *q, size_t f
 }
 
 /* Fills df and idf of terms [from, q->n) and, when stats is not NULL,
- * the library's statistics; with a memo (stats not NULL), the first
- * ranking of a pair keeps them in it and the second asks the database
- * only about the terms the memo lacks (its statistics are the memo's). */
+ * the library's statistics; with a memo (stats not NULL), from it or
+ * into it. */
 static bool lookup_df(struct db *db, struct query *q, size_t from, struct lexicon_stats *stats,
                       struct lexical_memo *m)
 {
-    size_t n = q->n - from, i, nw = 0;
+    size_t n = q->n - from, i;
     const char **terms = xmalloc((n ? n : 1) * sizeof(*terms));
-    size_t *which = xmalloc((n ? n : 1) * sizeof(*which));
     int64_t *df = xcalloc(n ? n : 1, sizeof(*df));
-    bool replay = m != NULL && m->replay && stats != NULL, ok = true;
     struct lexicon_stats st;
+    bool ok;
 
-    for (i = from; i < q->n; i++) {
-        ssize_t j = replay ? memo_find(m, q->v[i].term) : -1;
-        if (j >= 0) {
-            q->v[i].df = m->df[j];
-        } else {
-            terms[nw] = q->v[i].term;
-            which[nw++] = i;
-        }
+    if (m != NULL && m->replay && stats != NULL && memo_df(m, q, from, stats)) {
+        free(terms);
+        free(df);
+        return true;
     }
-    if (!replay || nw > 0)
-        ok = lexicon_df(db, terms, nw, ANALYZE_VERSION, &st, df) == DB_OK;
-    if (ok && !replay && st.stale > 0)
+    for (i = 0; i < n; i++)
+        terms[i] = q->v[from + i].term;
+    ok = lexicon_df(db, terms, n, ANALYZE_VERSION, &st, df) == DB_OK;
+    if (ok && st.stale > 0)
         stale_warning(st.stale);
     if (ok) {
-        for (i = 0; i < nw; i++)
-            q->v[which[i]].df = df[i];
+        for (i = 0; i < n; i++)
+            q->v[from + i].df = df[i];
         if (stats != NULL)
-            *stats = replay ? m->st : st;
+            *stats = st;
         if (stats != NULL && m != NULL && !m->replay)
             memo_keep_df(m, q, from, &st);
     }
     free(terms);
-    free(which);
     free(df);
     return ok;
 }
@@ -685,8 +686,7 @@ static void cache_seed(struct lexical_cache *c, const struct lexical_cache *from
 
 /* search_lexical(), with m NULL; with a memo, the first ranking of a pair
  * (m->replay false) records in m what it reads, and keeps its postings in
- * m->cache; the second (m->replay true) reads them from m, and from the
- * database only what m lacks. */
+ * m->cache; the second (m->replay true) reads them from m. */
 static bool rank(struct db *db, const char *question, const struct search_tuning *t,
                  unsigned domains, size_t want, struct lexical_memo *m, struct arena *a,
                  struct lexical_ranked **out, size_t *n, struct search_evidence *ev)
@@ -772,24 +772,75 @@ bool search_lexical(struct db *db, const char *question, const struct search_tun
 
 /* ---- both rankings from one pass (src/library/README.md) ---------------- */
 
-/* An untranslated search's memo, kept for the translated search of the
- * same question that may follow (struct search_pair). */
+/* The translated BM25 list of one question, kept for the translated
+ * search that may follow (struct search_pair). */
 struct search_pair_entry {
     struct search_pair_entry *next;
     const char *question;
     const struct search_tuning *tuning; /* the translated search's */
     unsigned domains;
     size_t want;
-    struct lexical_memo memo;
+    struct lexical_ranked *lex;
+    size_t n;
+    struct search_evidence ev;
 };
 
-/* The memo of question's untranslated search under tuning (and domains,
- * want), or NULL. */
-static struct search_pair_entry *pair_find(const struct search_pair *pair, const char *question,
-                                           const struct search_tuning *tuning, unsigned domains,
-                                           size_t want)
+/* Copies n ranked passages into a. */
+static struct lexical_ranked *ranked_copy(struct arena *a, const struct lexical_ranked *v, size_t n)
 {
-    struct search_pair_entry *e;
+    struct lexical_ranked *c = arena_alloc(a, (n ? n : 1) * sizeof(*c));
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        c[i] = v[i];
+        c[i].book_id = arena_strdup(a, v[i].book_id);
+    }
+    return c;
+}
+
+static struct search_term *terms_copy(struct arena *a, const struct search_term *v, size_t n)
+{
+    struct search_term *c = arena_alloc(a, (n ? n : 1) * sizeof(*c));
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        c[i] = v[i];
+        c[i].term = arena_strdup(a, v[i].term);
+        c[i].word = arena_strdup(a, v[i].word);
+        c[i].corrected = v[i].corrected != NULL ? arena_strdup(a, v[i].corrected) : NULL;
+    }
+    return c;
+}
+
+/* Copies evidence src into dst, its arrays and strings into a. */
+static void evidence_copy(struct arena *a, struct search_evidence *dst,
+                          const struct search_evidence *src)
+{
+    *dst = *src;
+    dst->terms = terms_copy(a, src->terms, src->nterms);
+    dst->expansions = terms_copy(a, src->expansions, src->nexpansions);
+}
+
+/* Whether the translations add a word to question's under t (then its
+ * translated ranking is its untranslated one: src/coach/README.md, 4b). */
+static bool translates(const char *question, const struct search_tuning *t)
+{
+    struct arena tmp = ARENA_INIT;
+    struct search_term *added;
+    size_t n = search_translate(question, t, trans_model, trans_model_n, &tmp, &added);
+
+    arena_free(&tmp);
+    return n > 0;
+}
+
+/* The kept translated list of question under tuning (and domains, want),
+ * or NULL. */
+static const struct search_pair_entry *pair_find(const struct search_pair *pair,
+                                                 const char *question,
+                                                 const struct search_tuning *tuning,
+                                                 unsigned domains, size_t want)
+{
+    const struct search_pair_entry *e;
 
     for (e = pair->head; e != NULL; e = e->next)
         if (e->tuning == tuning && e->domains == domains && e->want == want
@@ -798,10 +849,30 @@ static struct search_pair_entry *pair_find(const struct search_pair *pair, const
     return NULL;
 }
 
-static void memo_free(struct lexical_memo *m)
+/* The untranslated ranking (t) into a, out, n, ev and the translated one
+ * (tt) into e, from one reading: the translated ranking first, then the
+ * untranslated one from its memo. */
+static bool rank_pair(struct db *db, const char *question, const struct search_tuning *t,
+                      const struct search_tuning *tt, unsigned domains, size_t want,
+                      struct arena *ea, struct search_pair_entry *e, struct arena *a,
+                      struct lexical_ranked **out, size_t *n, struct search_evidence *ev)
 {
-    lexical_cache_free(&m->cache);
-    arena_free(&m->arena);
+    struct lexical_memo m;
+    bool ok;
+
+    memset(&m, 0, sizeof(m));
+    ok = rank(db, question, tt, domains, want, &m, ea, &e->lex, &e->n, &e->ev);
+    m.replay = true;
+    if (ok) {
+        ok = rank(db, question, t, domains, want, &m, a, out, n, ev);
+    } else {
+        memset(ev, 0, sizeof(*ev));
+        *out = NULL;
+        *n = 0;
+    }
+    lexical_cache_free(&m.cache);
+    arena_free(&m.arena);
+    return ok;
 }
 
 bool search_lexical_run(struct db *db, const struct search_opts *opts,
@@ -811,27 +882,36 @@ bool search_lexical_run(struct db *db, const struct search_opts *opts,
 {
     const struct search_tuning *tt = opts->tuning != NULL ? opts->tuning : &search_tuning_default;
     struct search_pair *pair = opts->pair;
+    const struct search_pair_entry *kept;
     struct search_pair_entry *e;
 
     if (pair == NULL || tt->w_trans <= 0)
         return search_lexical(db, opts->question, t, domains, want, a, out, n, ev);
     if (!opts->untranslated) {
-        e = pair_find(pair, opts->question, tt, domains, want);
-        if (e == NULL)
+        kept = pair_find(pair, opts->question, tt, domains, want);
+        if (kept == NULL)
             return search_lexical(db, opts->question, t, domains, want, a, out, n, ev);
-        e->memo.replay = true;
-        return rank(db, opts->question, t, domains, want, &e->memo, a, out, n, ev);
+        *out = ranked_copy(a, kept->lex, kept->n);
+        *n = kept->n;
+        evidence_copy(a, ev, &kept->ev);
+        return true;
     }
     e = arena_alloc(&pair->arena, sizeof(*e));
     memset(e, 0, sizeof(*e));
-    if (!rank(db, opts->question, t, domains, want, &e->memo, a, out, n, ev)) {
-        memo_free(&e->memo);
-        return false;
-    }
     e->question = arena_strdup(&pair->arena, opts->question);
     e->tuning = tt;
     e->domains = domains;
     e->want = want;
+    if (translates(opts->question, tt)) {
+        if (!rank_pair(db, opts->question, t, tt, domains, want, &pair->arena, e, a, out, n, ev))
+            return false;
+    } else {
+        if (!search_lexical(db, opts->question, t, domains, want, a, out, n, ev))
+            return false;
+        e->lex = ranked_copy(&pair->arena, *out, *n);
+        e->n = *n;
+        evidence_copy(&pair->arena, &e->ev, ev);
+    }
     e->next = pair->head;
     pair->head = e;
     return true;
@@ -839,12 +919,8 @@ bool search_lexical_run(struct db *db, const struct search_opts *opts,
 
 void search_pair_free(struct search_pair *pair)
 {
-    struct search_pair_entry *e;
-
     if (pair == NULL)
         return;
-    for (e = pair->head; e != NULL; e = e->next)
-        memo_free(&e->memo);
     arena_free(&pair->arena);
     pair->head = NULL;
 }

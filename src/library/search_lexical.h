@@ -34,10 +34,11 @@ bool search_lexical(struct db *db, const char *question, const struct search_tun
 
 /* search_lexical() as search_run() calls it, under t (opts's tuning, or
  * the default, with w_trans 0 for an untranslated search): with
- * opts->pair, an untranslated search keeps in the pair what it read; a
- * translated search of a question the pair holds reads the rest only
- * (the translations' df and postings).  The same ranking either way.
- * Returns false when the database failed. */
+ * opts->pair, an untranslated search also ranks opts->question with
+ * translations from the same reading (or, when they add no word, takes
+ * its own ranking for it) and keeps that list in the pair; a translated
+ * search takes the list kept for its question, if any.  Returns false
+ * when the database failed. */
 bool search_lexical_run(struct db *db, const struct search_opts *opts,
                         const struct search_tuning *t, unsigned domains, size_t want,
                         struct arena *a, struct lexical_ranked **out, size_t *n,

@@ -3,8 +3,7 @@
 # starter library, t/library/pair-tool searches seeded questions with and
 # without a search_pair and prints the TAP: the untranslated and the
 # translated rankings given the pair are the two searches' own, and the
-# translated one runs fewer statements (it reads only what the
-# translations add).
+# translated one reads no postings again.
 . "$(dirname "$0")/../lib/integration.sh"
 
 tool=$PLC_BUILDDIR/t/library/pair-tool

@@ -7,8 +7,8 @@
  * untranslated and the translated search given a search_pair return
  * exactly what the two searches without one return (every hit, its
  * scores and ranks, and the evidence), and the translated search given
- * the pair runs fewer statements than on its own (it reads again none of
- * what the untranslated one read).  Prints TAP.
+ * the pair reads no postings (fewer statements than on its own).  Prints
+ * TAP.
  */
 #include "config.h"
 
