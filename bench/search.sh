@@ -34,6 +34,10 @@
 # environment variable BENCH_BIN_NAME (two builds in one run), e.g.
 #   BENCH_BIN_main=/a/plccoach BENCH_BIN_new=/b/plccoach \
 #     BENCH_SETS="bin=main bin=new" bench/search.sh
+# With BENCH_SETS, BENCH_MODES may also name "ask": `plccoach ask Q --json`
+# (the coach's whole extractive ask: its routing search, the answer's
+# translated ranking, composing; one process and connection a call),
+# timed from outside, BENCH_REPEAT calls per question (perf29).
 # (the corpus is loaded and indexed with PLC_BUILDDIR's plccoach).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -euo pipefail
@@ -96,6 +100,21 @@ vargs() {
     done
 }
 
+# asks Q: BENCH_REPEAT calls of `plccoach ask Q` with $vbin, one time in
+# ms a line (the tuning sets' --set is the search's, not the ask's).
+asks() {
+    local i t0 t1
+    for ((i = 0; i < REPEAT; i++)); do
+        t0=$(date +%s%N)
+        STACK_CLI=$vbin cli 300 ask "$1" --json >/dev/null 2>&1
+        t1=$(date +%s%N)
+        echo "$t0 $t1" | awk '{ printf "%.3f\n", ($2 - $1) / 1e6 }'
+    done
+}
+
+# path MODE: what a mode times, as the tables name it.
+path() { if [ "$1" = ask ]; then echo "plccoach ask"; else echo "plccoach search --mode $1"; fi; }
+
 # variants N: BENCH_SETS's variants interleaved, BENCH_ROUNDS rounds (above).
 variants() {
     local n=$1 r mode q qi set x out vbin
@@ -115,6 +134,10 @@ variants() {
                 fi
                 for set in "${order[@]}"; do
                     vargs "$set"
+                    if [ "$mode" = ask ]; then
+                        asks "$q" >>"$STACK_DIR/tmp/v.$mode.$set.$r.ms"
+                        continue
+                    fi
                     STACK_CLI=$vbin cli 300 search "$q" --mode "$mode" "${args[@]}" --repeat "$REPEAT" \
                         >>"$STACK_DIR/tmp/v.$mode.$set.$r.ms" 2>/dev/null
                 done
@@ -175,7 +198,7 @@ print("-- %d terms: %s" % (len(t), " ".join(x["term"] for x in t)))
     echo "|---:|---|---|---|---|---:|---:|"
     for mode in $MODES; do
         for set in "${sets[@]}"; do
-            out="| $n | plccoach search --mode $mode | $set |"
+            out="| $n | $(path "$mode") | $set |"
             for x in 50 95; do
                 for ((r = 1; r <= ROUNDS; r++)); do
                     pct "$x" <"$STACK_DIR/tmp/v.$mode.$set.$r.ms"
@@ -192,7 +215,7 @@ print("-- %d terms: %s" % (len(t), " ".join(x["term"] for x in t)))
     echo "|---:|---|---|---|---|---:|---:|"
     for mode in $MODES; do
         for set in "${sets[@]:1}"; do
-            out="| $n | plccoach search --mode $mode | $set / ${sets[0]} |"
+            out="| $n | $(path "$mode") | $set / ${sets[0]} |"
             for x in 50 95; do
                 paste -d' ' "$STACK_DIR/tmp/v.$mode.$set.p$x" "$STACK_DIR/tmp/v.$mode.${sets[0]}.p$x" |
                     awk '{ printf "%.3f\n", $1 / $2 }' >"$STACK_DIR/tmp/v.$mode.$set.ratio$x"

@@ -166,39 +166,17 @@ def model(args, pairs, prog):
     return rows, qcount
 
 
-LOOKUP = """
-const struct trans_entry *trans_lookup(const struct trans_entry *table, size_t n, const char *q,
-                                       size_t *count)
-{
-    size_t lo = 0, hi = n, end;
-
-    while (lo < hi) { /* the first entry whose q is not below q */
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(table[mid].q, q) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (end = lo; end < n && strcmp(table[end].q, q) == 0; end++)
-        ;
-    *count = end - lo;
-    return end > lo ? &table[lo] : NULL;
-}
-"""
-
-
 def emit(rows, path, argv):
     with open(path, "w") as f:
         f.write("/*\n * GENERATED, do not edit: eval/trans_model.py\n *     %s\n" % " ".join(argv))
         f.write(" * Translations of a question's stems into the library's words\n"
                 " * (src/library/trans_model.h; src/library/README.md, \"Translations\").\n"
-                " */\n#include \"config.h\"\n\n#include <string.h>\n\n"
+                " */\n#include \"config.h\"\n\n"
                 "#include \"library/trans_model.h\"\n\n"
                 "const struct trans_entry trans_model[] = {\n")
         for q, w, p in rows:
             f.write('    {"%s", "%s", %.4f},\n' % (q, w, p))
         f.write("};\n\nconst size_t trans_model_n = sizeof(trans_model) / sizeof(trans_model[0]);\n")
-        f.write(LOOKUP)
 
 
 def main():

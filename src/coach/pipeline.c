@@ -46,6 +46,8 @@
 #include "db/pages.h"
 #include "library/domains.h"
 #include "library/search.h"
+#include "library/search_lexical.h"
+#include "library/trans_model.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -80,6 +82,7 @@ struct ask {
     /* Owned by the call. */
     struct arena arena;        /* history, prompt, small strings */
     struct search_result sr;   /* the retrieved passages (empty until retrieval) */
+    struct search_pair pair;   /* the routing searches' translated BM25 lists, for step 4b */
     struct llm_result lr;      /* the model's answer (empty unless the model was asked) */
     struct verify_result vr;   /* the verified answer and its citations */
     char *composed;            /* the extractive answer before verification */
@@ -386,6 +389,7 @@ static enum coach_status ask_retrieve(struct ask *a)
         .threshold = -1,
         .mode = SEARCH_HYBRID,
         .untranslated = !a->translated, /* routing reads the untranslated ranking */
+        .pair = &a->pair,               /* and step 4b the translated one, from one pass */
     };
 
     for (i = 0; i < DOMAIN_COUNT; i++)
@@ -525,13 +529,22 @@ static enum coach_status ask_route_conversation(struct ask *a)
  * untranslated ranking (ask_retrieve); a question routed to answer is
  * retrieved again with translations (w_trans), which rank only the
  * passages its answer is composed from (src/coach/README.md, "Routing
- * reads the untranslated ranking"). */
+ * reads the untranslated ranking").  Not again when the translations add
+ * no word to a question searched alone (not a follow-up, which searches
+ * other words too): that ranking is the untranslated one, kept. */
 static enum coach_status ask_retrieve_answer(struct ask *a)
 {
-    if (a->cls.route != COACH_ANSWER || search_tuning_default.w_trans <= 0)
+    const struct search_tuning *t = &search_tuning_default; /* ask_retrieve's: .tuning NULL */
+    struct search_term *added;
+
+    if (a->cls.route != COACH_ANSWER || t->w_trans <= 0)
+        return COACH_OK;
+    a->translated = true;
+    if (a->previous == NULL
+        && search_translate(a->out->standalone, t, trans_model, trans_model_n, &a->arena, &added)
+               == 0)
         return COACH_OK;
     search_result_free(&a->sr);
-    a->translated = true;
     return ask_retrieve(a);
 }
 
@@ -971,6 +984,7 @@ static void ask_release(struct ask *a, enum coach_status st)
     free(a->previous);
     free(a->subject);
     search_result_free(&a->sr);
+    search_pair_free(&a->pair);
     json_object_put(a->cites);
     json_object_put(a->clar);
     arena_free(&a->arena);
@@ -994,6 +1008,7 @@ enum coach_status coach_ask(struct db *db, const struct config *cfg, const struc
         .ev = ev,
         .out = out,
         .arena = ARENA_INIT,
+        .pair = SEARCH_PAIR_INIT,
         .mode = "extractive",
         .t0 = now_ms(),
         .db0 = db->counts,

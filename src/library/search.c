@@ -347,8 +347,8 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
     /* 1. BM25 and the evidence (not for the vector list alone, a
      * benchmark and ablation mode). */
     if (opts->mode != SEARCH_VECTOR
-        && !search_lexical(db, opts->question, t, domain_bits, SEARCH_CANDIDATES, &res->arena, &lex,
-                           &nlex, &res->evidence))
+        && !search_lexical_run(db, opts, t, domain_bits, SEARCH_CANDIDATES, &res->arena, &lex,
+                               &nlex, &res->evidence))
         return false;
     /* 2. The candidates' details in one statement, with the vector list
      * unless it cannot move the first k: with weight 0 its passages fuse

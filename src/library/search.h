@@ -77,6 +77,27 @@ extern const struct bm25_params search_evidence_params;
 bool search_tuning_set(struct search_tuning *t, const char *assignment, char *err, size_t errlen)
     __attribute__((nonnull));
 
+/* The coach's two rankings of a question from one lexical pass
+ * (src/library/README.md, "Both rankings from one pass"): an untranslated
+ * search given a pair (search_opts.pair) ranks the question with the
+ * translations too, every postings list read once, and keeps that BM25
+ * list and its evidence here; a translated search of the same question
+ * (the same tuning and domain) given the pair takes them from here and
+ * reads no postings.  The caller's: SEARCH_PAIR_INIT, then
+ * search_pair_free(). */
+struct search_pair_entry;
+struct search_pair {
+    struct arena arena;             /* owns every entry */
+    struct search_pair_entry *head; /* newest first */
+};
+#define SEARCH_PAIR_INIT                                                                           \
+    {                                                                                              \
+        ARENA_INIT, NULL                                                                           \
+    }
+
+/* Releases everything pair holds (NULL: nothing). */
+void search_pair_free(struct search_pair *pair);
+
 struct search_opts {
     const char *question;
     const char *domain;       /* filter: only chunks tagged with it; NULL = all */
@@ -98,6 +119,8 @@ struct search_opts {
     /* No learned re-ranking (rerank.h): the caller puts the list in its
      * own order (the coach's follow-up search, which a prior re-sorts). */
     bool no_rerank;
+    /* Both rankings from one pass (struct search_pair); NULL: none. */
+    struct search_pair *pair;
 };
 
 struct search_hit {

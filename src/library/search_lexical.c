@@ -16,6 +16,7 @@
 #include "library/lexical.h"
 #include "library/search_lexical.h"
 #include "library/synonyms.h"
+#include "library/trans.h"
 #include "library/trans_model.h"
 #include "util/alloc.h"
 #include "util/log.h"
@@ -43,6 +44,28 @@ struct qterm {
 };
 
 #define NONE ((size_t)-1)
+
+/* What the first ranking of a pair read from the database, so that the
+ * second reads none of it again (search_lexical_run(); src/library/
+ * README.md, "Both rankings from one pass"): WordNet's related words, the
+ * terms' df and the library's statistics, the typo candidates, and the
+ * postings.  The first ranking is the translated one, whose terms include
+ * every term of the untranslated one. */
+struct lexical_memo {
+    struct arena arena; /* owns the arrays below and their strings */
+    bool replay;        /* false: the first ranking, recording; true: the second */
+    struct related_hit *related;
+    size_t nrelated;
+    const char **sim_words; /* the unknown words the typo candidates are for */
+    size_t nsim_words;
+    struct lexicon_similar *sim;
+    size_t nsim;
+    const char **df_terms;
+    int64_t *df;
+    size_t ndf;
+    struct lexicon_stats st;
+    struct lexical_cache cache; /* the first ranking's cache: every postings list read */
+};
 
 struct query {
     struct qterm *v;
@@ -190,7 +213,8 @@ static void held_idf(struct query *q)
  * are not in the query yet join it, the m terms of one key sharing
  * w_related (w_related / m each; a term two keys bring takes the larger
  * share).  They count nothing in the own score. */
-static bool related_words(struct db *db, struct query *q, const struct search_tuning *t)
+static bool related_words(struct db *db, struct query *q, const struct search_tuning *t,
+                          struct lexical_memo *m)
 {
     size_t nkeys = 0, i, nhits;
     const char **keys = xmalloc((2 * q->nseq + 1) * sizeof(*keys));
@@ -203,8 +227,19 @@ static bool related_words(struct db *db, struct query *q, const struct search_tu
         if (i + 1 < q->nseq)
             keys[nkeys++] = arena_printf(q->a, "%s %s", q->seq[i], q->seq[i + 1]);
     }
-    ok = related_lookup(db, keys, nkeys, t->related_rel, RELATED_PER_KEY, q->a, &hits, &nhits)
-         == DB_OK;
+    if (m != NULL && m->replay) { /* the same keys: the same question */
+        hits = m->related;
+        nhits = m->nrelated;
+        ok = true;
+    } else {
+        ok = related_lookup(db, keys, nkeys, t->related_rel, RELATED_PER_KEY,
+                            m != NULL ? &m->arena : q->a, &hits, &nhits)
+             == DB_OK;
+        if (ok && m != NULL) {
+            m->related = hits;
+            m->nrelated = nhits;
+        }
+    }
     fresh = xcalloc(nkeys ? nkeys : 1, sizeof(*fresh));
     for (i = 0; ok && i < nhits; i++)
         if (find(q, hits[i].term) < 0 || q->v[find(q, hits[i].term)].source == SEARCH_TERM_RELATED)
@@ -328,9 +363,50 @@ static void stale_warning(int64_t n)
              (long long)n, ANALYZE_VERSION);
 }
 
+/* Fills df of terms [from, q->n) and stats from the memo's; false (q
+ * perhaps partly filled) when a term is not in it. */
+static bool memo_df(const struct lexical_memo *m, struct query *q, size_t from,
+                    struct lexicon_stats *stats)
+{
+    size_t i, j;
+
+    for (i = from; i < q->n; i++) {
+        for (j = 0; j < m->ndf && strcmp(m->df_terms[j], q->v[i].term) != 0; j++)
+            ;
+        if (j == m->ndf)
+            return false;
+        q->v[i].df = m->df[j];
+    }
+    *stats = m->st;
+    return true;
+}
+
+/* Keeps terms [from, q->n)'s df and stats in the memo. */
+static void memo_keep_df(struct lexical_memo *m, const struct query *q, size_t from,
+                         const struct lexicon_stats *stats)
+{
+    size_t n = m->ndf + (q->n - from), i;
+    const char **terms = arena_alloc(&m->arena, (n ? n : 1) * sizeof(*terms));
+    int64_t *df = arena_alloc(&m->arena, (n ? n : 1) * sizeof(*df));
+
+    if (m->ndf > 0) {
+        memcpy(terms, m->df_terms, m->ndf * sizeof(*terms));
+        memcpy(df, m->df, m->ndf * sizeof(*df));
+    }
+    for (i = from; i < q->n; i++) {
+        terms[m->ndf] = arena_strdup(&m->arena, q->v[i].term);
+        df[m->ndf++] = q->v[i].df;
+    }
+    m->df_terms = terms;
+    m->df = df;
+    m->st = *stats;
+}
+
 /* Fills df and idf of terms [from, q->n) and, when stats is not NULL,
- * the library's statistics. */
-static bool lookup_df(struct db *db, struct query *q, size_t from, struct lexicon_stats *stats)
+ * the library's statistics; with a memo (stats not NULL), from it or
+ * into it. */
+static bool lookup_df(struct db *db, struct query *q, size_t from, struct lexicon_stats *stats,
+                      struct lexical_memo *m)
 {
     size_t n = q->n - from, i;
     const char **terms = xmalloc((n ? n : 1) * sizeof(*terms));
@@ -338,6 +414,11 @@ static bool lookup_df(struct db *db, struct query *q, size_t from, struct lexico
     struct lexicon_stats st;
     bool ok;
 
+    if (m != NULL && m->replay && stats != NULL && memo_df(m, q, from, stats)) {
+        free(terms);
+        free(df);
+        return true;
+    }
     for (i = 0; i < n; i++)
         terms[i] = q->v[from + i].term;
     ok = lexicon_df(db, terms, n, ANALYZE_VERSION, &st, df) == DB_OK;
@@ -348,6 +429,8 @@ static bool lookup_df(struct db *db, struct query *q, size_t from, struct lexico
             q->v[from + i].df = df[i];
         if (stats != NULL)
             *stats = st;
+        if (stats != NULL && m != NULL && !m->replay)
+            memo_keep_df(m, q, from, &st);
     }
     free(terms);
     free(df);
@@ -366,7 +449,40 @@ static bool alphabetic(const char *s)
  * within edit distance 1 (terms of up to 5 letters) or 2 (longer), the
  * closest first, then the most similar by trigrams, then the most
  * frequent.  Adds it as a TYPO term standing for the word. */
-static bool correct_typos(struct db *db, struct query *q, const struct search_tuning *t)
+/* The typo candidates of words[0..nw): the memo's when it asked about the
+ * same words, else the database's (kept in the memo, if any). */
+static bool similar(struct db *db, const char **words, size_t nw, const struct search_tuning *t,
+                    struct lexical_memo *m, struct arena *a, struct lexicon_similar **sim,
+                    size_t *ns)
+{
+    size_t i;
+    bool ok;
+
+    if (m != NULL && m->replay && m->nsim_words == nw) {
+        for (i = 0; i < nw && strcmp(m->sim_words[i], words[i]) == 0; i++)
+            ;
+        if (i == nw) {
+            *sim = m->sim;
+            *ns = m->nsim;
+            return true;
+        }
+    }
+    ok = lexicon_similar(db, words, nw, t->typo_min_sim, TYPO_CANDIDATES, m != NULL ? &m->arena : a,
+                         sim, ns)
+         == DB_OK;
+    if (ok && m != NULL && !m->replay) {
+        m->sim_words = arena_alloc(&m->arena, nw * sizeof(*m->sim_words));
+        for (i = 0; i < nw; i++)
+            m->sim_words[i] = arena_strdup(&m->arena, words[i]);
+        m->nsim_words = nw;
+        m->sim = *sim;
+        m->nsim = *ns;
+    }
+    return ok;
+}
+
+static bool correct_typos(struct db *db, struct query *q, const struct search_tuning *t,
+                          struct lexical_memo *m)
 {
     const char **words = xmalloc((q->n ? q->n : 1) * sizeof(*words));
     size_t *which = xmalloc((q->n ? q->n : 1) * sizeof(*which));
@@ -380,9 +496,7 @@ static bool correct_typos(struct db *db, struct query *q, const struct search_tu
             words[nw] = q->v[i].term;
             which[nw++] = i;
         }
-    ok = nw == 0
-         || lexicon_similar(db, words, nw, t->typo_min_sim, TYPO_CANDIDATES, q->a, &sim, &ns)
-                == DB_OK;
+    ok = nw == 0 || similar(db, words, nw, t, m, q->a, &sim, &ns);
     for (i = 0; ok && i < nw; i++) {
         struct qterm *orig = &q->v[which[i]];
         size_t limit = strlen(orig->term) <= 5 ? 1 : 2, best_d = limit + 1;
@@ -480,7 +594,7 @@ static bool feedback(struct db *db, struct query *q, const struct search_tuning 
     ncand = nrm < t->fb_terms * FB_CANDIDATES ? nrm : t->fb_terms * FB_CANDIDATES;
     for (i = 0; i < ncand; i++)
         (void)add(&cand, rm[i].term, "", 0, SEARCH_TERM_FEEDBACK, rm[i].weight, 0);
-    ok = lookup_df(db, &cand, 0, NULL);
+    ok = lookup_df(db, &cand, 0, NULL, NULL);
     if (!ok)
         goto done;
     fb = xmalloc(t->fb_terms * sizeof(*fb));
@@ -553,13 +667,33 @@ static void evidence(const struct query *q, struct arena *a, struct search_evide
     ev->nexpansions = ne;
 }
 
-bool search_lexical(struct db *db, const char *question, const struct search_tuning *t,
-                    unsigned domains, size_t want, struct arena *a, struct lexical_ranked **out,
-                    size_t *n, struct search_evidence *ev)
+/* A cache of its own for the second ranking of a pair, holding the lists
+ * the first read (still the first's: c's arrays are c's, the lists'
+ * bytes are from's); its books are numbered afresh, in the order this
+ * ranking meets them, as a search of its own numbers them. */
+static void cache_seed(struct lexical_cache *c, const struct lexical_cache *from)
+{
+    memset(c, 0, sizeof(*c));
+    c->terms = xmalloc((from->nterms ? from->nterms : 1) * sizeof(*c->terms));
+    c->lists = xmalloc((from->nlists + 1) * sizeof(*c->lists));
+    if (from->nterms > 0)
+        memcpy(c->terms, from->terms, from->nterms * sizeof(*c->terms));
+    if (from->nlists > 0)
+        memcpy(c->lists, from->lists, from->nlists * sizeof(*c->lists));
+    c->nterms = from->nterms;
+    c->nlists = from->nlists;
+}
+
+/* search_lexical(), with m NULL; with a memo, the first ranking of a pair
+ * (m->replay false) records in m what it reads, and keeps its postings in
+ * m->cache; the second (m->replay true) reads them from m. */
+static bool rank(struct db *db, const char *question, const struct search_tuning *t,
+                 unsigned domains, size_t want, struct lexical_memo *m, struct arena *a,
+                 struct lexical_ranked **out, size_t *n, struct search_evidence *ev)
 {
     struct bm25_params p = {t->k1, t->b, t->w_section, t->w_chapter};
     struct query q = {NULL, 0, 0, a, NULL, 0};
-    struct lexical_cache cache;
+    struct lexical_cache own, *cache = m != NULL && !m->replay ? &m->cache : &own;
     struct lexicon_stats st = {0, 0, 0};
     struct bm25_acc acc;
     struct bm25_hit *top = NULL;
@@ -567,20 +701,23 @@ bool search_lexical(struct db *db, const char *question, const struct search_tun
     size_t i, ntop;
     bool ok = false;
 
-    memset(&cache, 0, sizeof(cache));
+    if (m != NULL && m->replay)
+        cache_seed(&own, &m->cache);
+    else
+        memset(&own, 0, sizeof(own));
     memset(&acc, 0, sizeof(acc));
     memset(ev, 0, sizeof(*ev));
     *out = NULL;
     *n = 0;
     question_query(&q, question, t);
-    if (t->w_related > 0 && !related_words(db, &q, t))
+    if (t->w_related > 0 && !related_words(db, &q, t, m))
         goto done;
     if (t->w_trans > 0)
         translations(&q, trans_model, trans_model_n, t->w_trans, t->trans_floor);
-    if (!lookup_df(db, &q, 0, &st))
+    if (!lookup_df(db, &q, 0, &st, m))
         goto done;
     expansion_stand_ins(&q);
-    if (t->typos && !correct_typos(db, &q, t))
+    if (t->typos && !correct_typos(db, &q, t, m))
         goto done;
     avglen = st.chunks > 0 ? (double)st.length / (double)st.chunks : 1;
     for (i = 0; i < q.n; i++)
@@ -591,21 +728,21 @@ bool search_lexical(struct db *db, const char *question, const struct search_tun
             max += bm25_term_max(&search_evidence_params,
                                  q.v[i].corrected != NONE || q.v[i].expanded ? q.v[i].held_idf
                                                                              : q.v[i].idf);
-    if (!pass(db, &cache, &q, &p, avglen, t, domains, &acc))
+    if (!pass(db, cache, &q, &p, avglen, t, domains, &acc))
         goto done;
     ev->best_bm25 = bm25_acc_best_own(&acc);
     if (t->fb_docs > 0 && acc.n > 0) {
-        if (!feedback(db, &q, t, &acc, &cache, (double)st.chunks))
+        if (!feedback(db, &q, t, &acc, cache, (double)st.chunks))
             goto done;
         bm25_acc_free(&acc);
-        if (!pass(db, &cache, &q, &p, avglen, t, domains, &acc))
+        if (!pass(db, cache, &q, &p, avglen, t, domains, &acc))
             goto done;
     }
     top = xmalloc((want ? want : 1) * sizeof(*top));
     ntop = bm25_acc_top(&acc, want, top);
     *out = arena_alloc(a, (ntop ? ntop : 1) * sizeof(**out));
     for (i = 0; i < ntop; i++) {
-        (*out)[i].book_id = arena_strdup(a, cache.books[top[i].book]);
+        (*out)[i].book_id = arena_strdup(a, cache->books[top[i].book]);
         (*out)[i].ordinal = (int)top[i].ordinal;
         (*out)[i].score = top[i].score;
         (*out)[i].norm = max > 0 ? top[i].own / max : 0;
@@ -621,7 +758,169 @@ done:
     ev->avg_length = st.chunks > 0 ? (double)st.length / (double)st.chunks : 0;
     free(top);
     bm25_acc_free(&acc);
-    lexical_cache_free(&cache);
+    lexical_cache_free(&own);
     free(q.v);
     return ok;
+}
+
+bool search_lexical(struct db *db, const char *question, const struct search_tuning *t,
+                    unsigned domains, size_t want, struct arena *a, struct lexical_ranked **out,
+                    size_t *n, struct search_evidence *ev)
+{
+    return rank(db, question, t, domains, want, NULL, a, out, n, ev);
+}
+
+/* ---- both rankings from one pass (src/library/README.md) ---------------- */
+
+/* The translated BM25 list of one question, kept for the translated
+ * search that may follow (struct search_pair). */
+struct search_pair_entry {
+    struct search_pair_entry *next;
+    const char *question;
+    const struct search_tuning *tuning; /* the translated search's */
+    unsigned domains;
+    size_t want;
+    struct lexical_ranked *lex;
+    size_t n;
+    struct search_evidence ev;
+};
+
+/* Copies n ranked passages into a. */
+static struct lexical_ranked *ranked_copy(struct arena *a, const struct lexical_ranked *v, size_t n)
+{
+    struct lexical_ranked *c = arena_alloc(a, (n ? n : 1) * sizeof(*c));
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        c[i] = v[i];
+        c[i].book_id = arena_strdup(a, v[i].book_id);
+    }
+    return c;
+}
+
+static struct search_term *terms_copy(struct arena *a, const struct search_term *v, size_t n)
+{
+    struct search_term *c = arena_alloc(a, (n ? n : 1) * sizeof(*c));
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        c[i] = v[i];
+        c[i].term = arena_strdup(a, v[i].term);
+        c[i].word = arena_strdup(a, v[i].word);
+        c[i].corrected = v[i].corrected != NULL ? arena_strdup(a, v[i].corrected) : NULL;
+    }
+    return c;
+}
+
+/* Copies evidence src into dst, its arrays and strings into a. */
+static void evidence_copy(struct arena *a, struct search_evidence *dst,
+                          const struct search_evidence *src)
+{
+    *dst = *src;
+    dst->terms = terms_copy(a, src->terms, src->nterms);
+    dst->expansions = terms_copy(a, src->expansions, src->nexpansions);
+}
+
+/* Whether the translations add a word to question's under t (then its
+ * translated ranking is its untranslated one: src/coach/README.md, 4b). */
+static bool translates(const char *question, const struct search_tuning *t)
+{
+    struct arena tmp = ARENA_INIT;
+    struct search_term *added;
+    size_t n = search_translate(question, t, trans_model, trans_model_n, &tmp, &added);
+
+    arena_free(&tmp);
+    return n > 0;
+}
+
+/* The kept translated list of question under tuning (and domains, want),
+ * or NULL. */
+static const struct search_pair_entry *pair_find(const struct search_pair *pair,
+                                                 const char *question,
+                                                 const struct search_tuning *tuning,
+                                                 unsigned domains, size_t want)
+{
+    const struct search_pair_entry *e;
+
+    for (e = pair->head; e != NULL; e = e->next)
+        if (e->tuning == tuning && e->domains == domains && e->want == want
+            && strcmp(e->question, question) == 0)
+            return e;
+    return NULL;
+}
+
+/* The untranslated ranking (t) into a, out, n, ev and the translated one
+ * (tt) into e, from one reading: the translated ranking first, then the
+ * untranslated one from its memo. */
+static bool rank_pair(struct db *db, const char *question, const struct search_tuning *t,
+                      const struct search_tuning *tt, unsigned domains, size_t want,
+                      struct arena *ea, struct search_pair_entry *e, struct arena *a,
+                      struct lexical_ranked **out, size_t *n, struct search_evidence *ev)
+{
+    struct lexical_memo m;
+    bool ok;
+
+    memset(&m, 0, sizeof(m));
+    ok = rank(db, question, tt, domains, want, &m, ea, &e->lex, &e->n, &e->ev);
+    m.replay = true;
+    if (ok) {
+        ok = rank(db, question, t, domains, want, &m, a, out, n, ev);
+    } else {
+        memset(ev, 0, sizeof(*ev));
+        *out = NULL;
+        *n = 0;
+    }
+    lexical_cache_free(&m.cache);
+    arena_free(&m.arena);
+    return ok;
+}
+
+bool search_lexical_run(struct db *db, const struct search_opts *opts,
+                        const struct search_tuning *t, unsigned domains, size_t want,
+                        struct arena *a, struct lexical_ranked **out, size_t *n,
+                        struct search_evidence *ev)
+{
+    const struct search_tuning *tt = opts->tuning != NULL ? opts->tuning : &search_tuning_default;
+    struct search_pair *pair = opts->pair;
+    const struct search_pair_entry *kept;
+    struct search_pair_entry *e;
+
+    if (pair == NULL || tt->w_trans <= 0)
+        return search_lexical(db, opts->question, t, domains, want, a, out, n, ev);
+    if (!opts->untranslated) {
+        kept = pair_find(pair, opts->question, tt, domains, want);
+        if (kept == NULL)
+            return search_lexical(db, opts->question, t, domains, want, a, out, n, ev);
+        *out = ranked_copy(a, kept->lex, kept->n);
+        *n = kept->n;
+        evidence_copy(a, ev, &kept->ev);
+        return true;
+    }
+    e = arena_alloc(&pair->arena, sizeof(*e));
+    memset(e, 0, sizeof(*e));
+    e->question = arena_strdup(&pair->arena, opts->question);
+    e->tuning = tt;
+    e->domains = domains;
+    e->want = want;
+    if (translates(opts->question, tt)) {
+        if (!rank_pair(db, opts->question, t, tt, domains, want, &pair->arena, e, a, out, n, ev))
+            return false;
+    } else {
+        if (!search_lexical(db, opts->question, t, domains, want, a, out, n, ev))
+            return false;
+        e->lex = ranked_copy(&pair->arena, *out, *n);
+        e->n = *n;
+        evidence_copy(&pair->arena, &e->ev, ev);
+    }
+    e->next = pair->head;
+    pair->head = e;
+    return true;
+}
+
+void search_pair_free(struct search_pair *pair)
+{
+    if (pair == NULL)
+        return;
+    arena_free(&pair->arena);
+    pair->head = NULL;
 }

@@ -1,7 +1,9 @@
 /*
  * The BM25 side of search_run(), inside src/library only: the question's
  * terms, their expansions (acronyms, typos, RM3), the passes over the
- * lexical index, and the evidence.  See src/library/README.md.
+ * lexical index, and the evidence.  See src/library/README.md.  One
+ * exception: the coach asks search_translate() whether a question has
+ * translations at all (src/coach/pipeline.c, ask_retrieve_answer).
  */
 #ifndef PLC_LIBRARY_SEARCH_LEXICAL_H
 #define PLC_LIBRARY_SEARCH_LEXICAL_H
@@ -29,6 +31,18 @@ struct lexical_ranked {
 bool search_lexical(struct db *db, const char *question, const struct search_tuning *t,
                     unsigned domains, size_t want, struct arena *a, struct lexical_ranked **out,
                     size_t *n, struct search_evidence *ev) __attribute__((nonnull));
+
+/* search_lexical() as search_run() calls it, under t (opts's tuning, or
+ * the default, with w_trans 0 for an untranslated search): with
+ * opts->pair, an untranslated search also ranks opts->question with
+ * translations from the same reading (or, when they add no word, takes
+ * its own ranking for it) and keeps that list in the pair; a translated
+ * search takes the list kept for its question, if any.  Returns false
+ * when the database failed. */
+bool search_lexical_run(struct db *db, const struct search_opts *opts,
+                        const struct search_tuning *t, unsigned domains, size_t want,
+                        struct arena *a, struct lexical_ranked **out, size_t *n,
+                        struct search_evidence *ev) __attribute__((nonnull));
 
 struct trans_entry;
 

@@ -3,7 +3,8 @@
  * "Translations"): for a question's analysed stem q, book words w with
  * p(w | q), learned from teachers' questions and the pages they expect by
  * eval/trans_model.py (docs/performance.md, "trans28") and compiled in
- * (trans_model.c, generated: do not edit it by hand).
+ * (trans_model.c, generated: do not edit it by hand; the table only).
+ * Looked up by trans_lookup() (trans.h, hand-written).
  */
 #ifndef PLC_LIBRARY_TRANS_MODEL_H
 #define PLC_LIBRARY_TRANS_MODEL_H
@@ -19,10 +20,5 @@ struct trans_entry {
 /* Sorted by q (strcmp), then p descending; static storage. */
 extern const struct trans_entry trans_model[];
 extern const size_t trans_model_n;
-
-/* The entries of q in table (n sorted entries, as above): returns the
- * first and sets *count (0 and NULL when q has none). */
-const struct trans_entry *trans_lookup(const struct trans_entry *table, size_t n, const char *q,
-                                       size_t *count) __attribute__((nonnull));
 
 #endif

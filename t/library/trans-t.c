@@ -5,14 +5,17 @@
  * word's own weight, drops those under the floor, leaves the question's
  * own words and the acronym list's words alone, and adds nothing for
  * words the table lacks; the compiled-in table is sorted and well
- * formed. */
+ * formed, and trans_lookup() (trans.c) finds every stem of it exactly
+ * where a linear scan does. */
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "library/search.h"
 #include "library/search_lexical.h"
+#include "library/trans.h"
 #include "library/trans_model.h"
 #include "tap/basic.h"
 #include "util/arena.h"
@@ -128,11 +131,48 @@ static void test_table(void)
     is_int(0, (long)bad, "table: sorted and well formed");
 }
 
+/* Every stem of the compiled-in table, looked up, gives the run a linear
+ * scan finds (its first entry and length); a stem just below or above
+ * each, and the empty string, give none. */
+static void test_lookup_table(void)
+{
+    size_t i = 0, stems = 0, bad = 0, absent = 0, m;
+    char below[64], above[64];
+
+    while (i < trans_model_n) {
+        size_t end = i;
+        const struct trans_entry *e;
+        while (end < trans_model_n && strcmp(trans_model[end].q, trans_model[i].q) == 0)
+            end++;
+        e = trans_lookup(trans_model, trans_model_n, trans_model[i].q, &m);
+        if (e != &trans_model[i] || m != end - i)
+            bad++;
+        snprintf(above, sizeof(above), "%s~", trans_model[i].q); /* '~' sorts after letters */
+        snprintf(below, sizeof(below), "%.*s", (int)strlen(trans_model[i].q) - 1, trans_model[i].q);
+        if (trans_lookup(trans_model, trans_model_n, above, &m) != NULL || m != 0)
+            absent++;
+        for (e = trans_model; e < trans_model + trans_model_n; e++)
+            if (strcmp(e->q, below) == 0)
+                break;
+        if (e == trans_model + trans_model_n
+            && (trans_lookup(trans_model, trans_model_n, below, &m) != NULL || m != 0))
+            absent++;
+        stems++;
+        i = end;
+    }
+    ok(stems > 100, "table lookup: the table has its stems (%zu)", stems);
+    is_int(0, (long)bad, "table lookup: every stem's entries, from the first, all of them");
+    is_int(0, (long)absent, "table lookup: stems next to the table's have none");
+    ok(trans_lookup(trans_model, trans_model_n, "", &m) == NULL && m == 0,
+       "table lookup: the empty stem has none");
+}
+
 int main(void)
 {
     plan(0);
     test_lookup();
     test_expand();
     test_table();
+    test_lookup_table();
     return 0;
 }
