@@ -286,7 +286,7 @@ static bool candidates(struct db *db, const struct config *cfg, const struct sea
     if ((t->w_prox > 0 || t->w_quantity > 0 || t->rerank_top > 1
          || getenv("PLCCOACH_RANK_FEATURES") != NULL)
         && nlex > 1)
-        rerank(res, n, t, opts->question, !opts->untranslated && !opts->no_rerank);
+        rerank(res, n, t, opts->question, search_reranks(opts));
     /* Ranks in the vector list: by cosine among its members. */
     qsort(order, n, sizeof(*order), cmp_cos);
     for (i = 0, j = 0; i < n; i++)
@@ -399,6 +399,11 @@ bool search_chapter_sections(struct db *db, const char *chapter_id, struct arena
         (*out)[i].page_index = rows[i].page_index;
     }
     return true;
+}
+
+bool search_reranks(const struct search_opts *opts)
+{
+    return !opts->untranslated && !opts->no_rerank;
 }
 
 void search_result_free(struct search_result *res)

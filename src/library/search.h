@@ -204,6 +204,12 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
 /* Releases everything res owns. */
 void search_result_free(struct search_result *res);
 
+/* True when a search with opts has its BM25 list put in order by the
+ * learned re-ranking (rerank.h): not the coach's routing search
+ * (untranslated), nor one whose caller orders the list itself
+ * (no_rerank). */
+bool search_reranks(const struct search_opts *opts) __attribute__((nonnull));
+
 /* Adds to o where hit h comes from, as the search results and the
  * coach's citations show it: "book" {title, authors}, "chapter" {number,
  * title} (each with its "id" first when with_ids) and "pages" {start,

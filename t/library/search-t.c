@@ -29,7 +29,19 @@ int main(void)
     float va[2] = {1, 0}, vb[2] = {0.99f, 0.14f}, vc[2] = {0, 1};
     size_t n;
 
-    plan(71);
+    plan(74);
+
+    /* Which searches the learned re-ranking orders (rank29). */
+    {
+        struct search_opts o = {.question = "norms", .k = 5};
+
+        ok(search_reranks(&o), "an answer's search is re-ranked");
+        o.untranslated = true;
+        ok(!search_reranks(&o), "the routing search is not: the route never moves");
+        o.untranslated = false;
+        o.no_rerank = true;
+        ok(!search_reranks(&o), "nor one whose caller orders it (the follow-up search)");
+    }
 
     /* RRF */
     h[0] = hit("a", "B1", 1, 1, 1, 0);
