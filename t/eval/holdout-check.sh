@@ -69,26 +69,16 @@ cp "$work/eval/holdout/fresh-pages.jsonl" "$work/fresh-pages.orig"
 # the checker, and passes when it fails with a "not ok - EXPECT..." line.
 # Nothing of tune or held-out is printed.
 broken() {
-    local what=$1 code=$2 expect=$3 res=0 got
+    local what=$1 code=$2 expect=$3 res=0 got set
     cp "$work/tune.orig" "$work/eval/holdout/tune.jsonl"
     cp "$work/heldout.orig" "$work/eval/holdout/heldout.jsonl"
     cp "$work/check.orig" "$work/eval/holdout/check.jsonl"
-    cp "$work/train-pages.orig" "$work/eval/holdout/train-pages.jsonl"
-    rm -f "$work/eval/holdout/train-scope.jsonl"
-    [ ! -e "$work/train-scope.orig" ] ||
-        cp "$work/train-scope.orig" "$work/eval/holdout/train-scope.jsonl"
-    cp "$work/valid-pages.orig" "$work/eval/holdout/valid-pages.jsonl"
-    rm -f "$work/eval/holdout/valid-scope.jsonl"
-    [ ! -e "$work/valid-scope.orig" ] ||
-        cp "$work/valid-scope.orig" "$work/eval/holdout/valid-scope.jsonl"
-    cp "$work/stress-pages.orig" "$work/eval/holdout/stress-pages.jsonl"
-    rm -f "$work/eval/holdout/stress-scope.jsonl"
-    [ ! -e "$work/stress-scope.orig" ] ||
-        cp "$work/stress-scope.orig" "$work/eval/holdout/stress-scope.jsonl"
-    cp "$work/fresh-pages.orig" "$work/eval/holdout/fresh-pages.jsonl"
-    rm -f "$work/eval/holdout/fresh-scope.jsonl"
-    [ ! -e "$work/fresh-scope.orig" ] ||
-        cp "$work/fresh-scope.orig" "$work/eval/holdout/fresh-scope.jsonl"
+    for set in train valid stress fresh; do
+        cp "$work/$set-pages.orig" "$work/eval/holdout/$set-pages.jsonl"
+        rm -f "$work/eval/holdout/$set-scope.jsonl"
+        [ ! -e "$work/$set-scope.orig" ] ||
+            cp "$work/$set-scope.orig" "$work/eval/holdout/$set-scope.jsonl"
+    done
     python3 - "$work/eval/holdout" "$code" <<'EOF'
 import os
 import json, sys
@@ -390,48 +380,26 @@ broken "fresh set: fresh-scope.jsonl with no out-of-scope line borrowing school 
     'fscope = [dict(r, tags=[g for g in r.get("tags", []) if g != "borrows_words"]) for r in (fscope or [])] + [{"id": "f0998", "category": "out_of_scope", "area": "weather", "question": "will it hail in tulsa tomorrow", "expected": [], "domains": [], "kind": "none", "route": "refuse", "tags": []}]' \
     "fresh set: fresh-scope.jsonl: out_of_scope: 0 % tagged borrows_words"
 
-# check-fresh: the fresh files alone (either may be missing); it fails when
-# there are none.
-rc=0
-python3 "$checker" check-fresh "$PLC_SRCDIR/eval/holdout" >/dev/null 2>&1 || rc=$?
-is "$rc" 0 "check-fresh passes on the fresh set as committed"
-cp "$work/fresh-pages.orig" "$work/eval/holdout/fresh-pages.jsonl"
-rm -f "$work/eval/holdout/fresh-scope.jsonl"
-rc=0
-python3 "$checker" check-fresh "$work/eval/holdout" >/dev/null 2>&1 || rc=$?
-is "$rc" 0 "check-fresh passes on fresh-pages.jsonl alone"
-rm -f "$work/eval/holdout/fresh-pages.jsonl"
-rc=0
-python3 "$checker" check-fresh "$work/eval/holdout" >/dev/null 2>&1 || rc=$?
-is "$rc" 1 "check-fresh fails when there is no fresh file"
-
-# check-stress: the stress files alone; it fails when there are none.
-rc=0
-python3 "$checker" check-stress "$PLC_SRCDIR/eval/holdout" >/dev/null 2>&1 || rc=$?
-is "$rc" 0 "check-stress passes on the stress set as committed"
-cp "$work/stress-pages.orig" "$work/eval/holdout/stress-pages.jsonl"
-rm -f "$work/eval/holdout/stress-scope.jsonl"
-rc=0
-python3 "$checker" check-stress "$work/eval/holdout" >/dev/null 2>&1 || rc=$?
-is "$rc" 0 "check-stress passes on stress-pages.jsonl alone"
-rm -f "$work/eval/holdout/stress-pages.jsonl"
-rc=0
-python3 "$checker" check-stress "$work/eval/holdout" >/dev/null 2>&1 || rc=$?
-is "$rc" 1 "check-stress fails when there is no stress file"
-
-# check-valid: the validation files alone; it fails when there are none.
-rc=0
-python3 "$checker" check-valid "$PLC_SRCDIR/eval/holdout" >/dev/null 2>&1 || rc=$?
-is "$rc" 0 "check-valid passes on the validation set as committed"
-cp "$work/valid-pages.orig" "$work/eval/holdout/valid-pages.jsonl"
-rm -f "$work/eval/holdout/valid-scope.jsonl"
-rc=0
-python3 "$checker" check-valid "$work/eval/holdout" >/dev/null 2>&1 || rc=$?
-is "$rc" 0 "check-valid passes on valid-pages.jsonl alone"
-rm -f "$work/eval/holdout/valid-pages.jsonl"
-rc=0
-python3 "$checker" check-valid "$work/eval/holdout" >/dev/null 2>&1 || rc=$?
-is "$rc" 1 "check-valid fails when there is no validation file"
+# check-SET: a set's files alone (either may be missing); it passes on the
+# set as committed and on its pages file alone, and fails when there is
+# neither file.
+alone() {
+    local set=$1 what=$2 rc=0
+    python3 "$checker" "check-$set" "$PLC_SRCDIR/eval/holdout" >/dev/null 2>&1 || rc=$?
+    is "$rc" 0 "check-$set passes on the $what as committed"
+    cp "$work/$set-pages.orig" "$work/eval/holdout/$set-pages.jsonl"
+    rm -f "$work/eval/holdout/$set-scope.jsonl"
+    rc=0
+    python3 "$checker" "check-$set" "$work/eval/holdout" >/dev/null 2>&1 || rc=$?
+    is "$rc" 0 "check-$set passes on $set-pages.jsonl alone"
+    rm -f "$work/eval/holdout/$set-pages.jsonl"
+    rc=0
+    python3 "$checker" "check-$set" "$work/eval/holdout" >/dev/null 2>&1 || rc=$?
+    is "$rc" 1 "check-$set fails when there is no $what file"
+}
+alone fresh "fresh set"
+alone stress "stress set"
+alone valid "validation set"
 
 # check-train: the training files alone; it fails when there are none.
 rc=0
