@@ -1156,11 +1156,49 @@ static void extend_sections(struct compose *c, const size_t *taken, size_t left)
     }
 }
 
-/* Takes the best sections within budget words (extractive.h, 4). */
+/* The words section x's heading takes in the answer (its line). */
+static size_t heading_words(const struct section *x)
+{
+    return x->heading != NULL ? sentence_words(x->heading, x->hlen) + 1 : 0;
+}
+
+/* One more source (extractive.h, 4): the best section of order (the
+ * sections best first; best, the first chosen one's score) from a passage
+ * none of the chosen sections comes from, sharing substance and scoring
+ * at least EXTRACT_RELATIVE of the best, gives one excerpt within words
+ * (its heading counted).  Returns the words it took (0: none);
+ * taken[c->nchosen - 1] is its excerpt's. */
+static size_t another_source(struct compose *c, struct section *const *order, double best,
+                             size_t words, size_t *taken)
+{
+    size_t i, m;
+
+    for (i = 0; i < c->nsec && c->nchosen > 0 && c->nchosen < EXTRACT_MAX_SECTIONS; i++) {
+        struct section *x = order[i];
+        size_t head = heading_words(x), got;
+        bool cited = false;
+        for (m = 0; m < c->nchosen && !cited; m++)
+            cited = c->sec[c->chosen[m]].p == x->p;
+        if (cited || !x->substance || x->score <= 0 || x->score < EXTRACT_RELATIVE * best
+            || head + EXTRACT_MIN_WORDS + 1 > words)
+            continue;
+        got = choose_units(c, x, words - head);
+        if (got == 0)
+            continue;
+        taken[c->nchosen] = got;
+        c->chosen[c->nchosen++] = (size_t)(x - c->sec);
+        return got + head;
+    }
+    return 0;
+}
+
+/* Takes the best sections within budget words, EXTRACT_SOURCE_WORDS of
+ * them kept for another_source() (extractive.h, 4). */
 static void choose_sections(struct compose *c, size_t budget)
 {
     struct section **order = xmalloc((c->nsec + 1) * sizeof(*order));
-    size_t i, used = 0, taken[8];
+    size_t i, used = 0, taken[EXTRACT_MAX_SECTIONS],
+              room = budget >= 2 * EXTRACT_SOURCE_WORDS ? budget - EXTRACT_SOURCE_WORDS : budget;
     double best = 0;
 
     for (i = 0; i < c->nsec; i++)
@@ -1168,14 +1206,14 @@ static void choose_sections(struct compose *c, size_t budget)
     qsort(order, c->nsec, sizeof(*order), by_score);
     for (i = 0; i < c->nsec && c->nchosen < EXTRACT_MAX_SECTIONS; i++) {
         struct section *x = order[i];
-        size_t head = x->heading != NULL ? sentence_words(x->heading, x->hlen) + 1 : 0, got;
+        size_t head = heading_words(x), got;
         if (!x->substance || x->score <= 0)
             continue;
         if (c->nchosen > 0 && x->score < EXTRACT_RELATIVE * best)
             break;
-        if (used + head + EXTRACT_MIN_WORDS + 1 > budget)
+        if (used + head + EXTRACT_MIN_WORDS + 1 > room)
             break;
-        got = choose_units(c, x, budget - used - head);
+        got = choose_units(c, x, room - used - head);
         if (got == 0)
             continue;
         if (c->nchosen == 0)
@@ -1184,6 +1222,8 @@ static void choose_sections(struct compose *c, size_t budget)
         c->chosen[c->nchosen++] = (size_t)(x - c->sec);
         used += got + head;
     }
+    if (budget - used >= EXTRACT_SOURCE_WORDS)
+        used += another_source(c, order, best, EXTRACT_SOURCE_WORDS, taken);
     free(order);
     extend_sections(c, taken, budget - used);
 }

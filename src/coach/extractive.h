@@ -101,7 +101,15 @@
  *    at most EXTRACT_MAX_SECTIONS of them, within the budget: the answer
  *    has at most EXTRACT_ANSWER_WORDS words in all (citation markers,
  *    bullets and numbers counted), of which the excerpts take what the takeaways and the
- *    follow-up questions leave, at most EXTRACT_BODY_WORDS.  A section
+ *    follow-up questions leave, at most EXTRACT_BODY_WORDS.  One more
+ *    source: the best sections take all but EXTRACT_SOURCE_WORDS of the
+ *    excerpts' words (when they have at least twice that); then the best
+ *    section left of a passage none of them comes from, sharing substance
+ *    and scoring at least EXTRACT_RELATIVE of the best, gives one excerpt
+ *    within those words (its heading counted), so that a page ranked
+ *    lower, that the first sections would have crowded out, is quoted and
+ *    cited; what no such section takes goes back to the chosen sections
+ *    (below).  Measured: docs/performance.md, "keys29".  A section
  *    longer than what is left gives the contiguous run of its quotable
  *    units that carries the most weight of the query (not opening with a
  *    dependent sentence) and cuts no list: a lead-in comes with all its
@@ -261,6 +269,7 @@
 #define EXTRACT_SUBSTANCE_IDF 0.7
 #define EXTRACT_RELATIVE 0.3
 #define EXTRACT_MAX_SECTIONS 6
+#define EXTRACT_SOURCE_WORDS 40
 #define EXTRACT_ANSWER_WORDS 500
 #define EXTRACT_BODY_WORDS 420
 #define EXTRACT_LENGTH_EXPONENT 0.25

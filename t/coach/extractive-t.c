@@ -190,7 +190,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(130);
+    plan(134);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -1049,6 +1049,34 @@ int main(void)
         ok(a != NULL && strstr(a, "1. **Choose the targets**") == NULL,
            "... not when the question asks no how");
         free(a);
+    }
+
+    /* One more source (extractive.h, 4): the first passage's one long
+     * section would take the whole budget; the second passage's section,
+     * sharing the question's substance, still gives an excerpt, cited. */
+    {
+        static const char *const adj[] = {"short",   "written", "shared", "checked", "posted",
+                                          "revised", "owned",   "clear",  "honest",  "kind"};
+        const char *two[2];
+        char *big = malloc(8192);
+        size_t j;
+        for (j = 0, strcpy(big, "## Norms in every meeting\n\n"); j < 40; j++)
+            sprintf(big + strlen(big),
+                    "Team norms that are %s keep meeting number %zu focused on the agenda. ",
+                    adj[j % 10], j + 1);
+        two[0] = big;
+        two[1] = "## A new member\n\nTeam norms keep a meeting focused when a new colleague "
+                 "learns them from the charter.";
+        a = compose("how do team norms keep a meeting focused?", NULL, two, 2, 2.0);
+        ok(a != NULL && strstr(a, "[1]") != NULL && strstr(a, "[2]") != NULL
+               && strstr(a, "learns them from the charter") != NULL,
+           "the long first section leaves room for one excerpt of the second passage, cited");
+        ok(a != NULL && words(a) <= EXTRACT_ANSWER_WORDS, "... within %d words (%zu)",
+           EXTRACT_ANSWER_WORDS, a != NULL ? words(a) : 0);
+        ok(verifies(a, two, 2, 2), "... and it verifies");
+        show(a);
+        free(a);
+        free(big);
     }
     return 0;
 }
