@@ -162,5 +162,6 @@ int main(void)
     is_int(0, (long)differ_t, "the translated ranking from the pair is the search's own");
     is_int(QUESTIONS, (long)fewer, "the translated search given the pair runs fewer statements");
     db_close(&db);
+    config_free(&cfg);
     return 0;
 }
