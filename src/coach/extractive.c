@@ -1895,25 +1895,34 @@ static double steps_asked(struct compose *c, size_t p)
     return c->mine > 0 ? held / c->mine : 0;
 }
 
-/* True when term occurs in section k of the steps' chapter more
- * often than in all the chapter's other sections among the candidates: the
- * step is about it, the chapter as a whole not ("score", not "write"). */
+/* True when term is denser in section k of the steps' chapter (its
+ * heading and quotable text) than in the chapter's other candidate
+ * sections, EXTRACT_STEP_DENSITY times: the step is about it, the chapter
+ * as a whole not ("score" in "Step 5: Score together", not "write" in
+ * "Step 3: Write or choose the items" of a chapter on writing a CFA). */
 static bool step_term(const struct compose *c, size_t k, const char *term)
 {
     const struct extract_source *a = &c->rq->sources[c->steps[k].p];
-    size_t sec = c->src[c->steps[k].p].p.u[c->steps[k].i].section, i;
+    size_t sec = c->src[c->steps[k].p].p.u[c->steps[k].i].section, i, in_len = 0, out_len = 0;
     unsigned in = 0, out = 0;
 
     for (i = 0; i < c->nsec; i++) {
         const struct section *x = &c->sec[i];
         const struct extract_source *b = &c->rq->sources[x->p];
         unsigned n = analyze_counts_get(&x->body, term) + analyze_counts_get(&x->head, term);
-        if (x->p == c->steps[k].p && x->s == sec)
+        size_t len = x->body.length + x->head.length;
+        if (x->p == c->steps[k].p && x->s == sec) {
             in += n;
-        else if (same_str(a->book, b->book) && same_str(a->chapter, b->chapter))
+            in_len += len;
+        } else if (same_str(a->book, b->book) && same_str(a->chapter, b->chapter)) {
             out += n;
+            out_len += len;
+        }
     }
-    return in > out;
+    return in > 0
+           && (out == 0
+               || (double)in * (double)out_len
+                      >= EXTRACT_STEP_DENSITY * (double)out * (double)in_len);
 }
 
 /* The library IDF of the words the teacher typed that the heading of
@@ -1945,19 +1954,29 @@ static double step_only(struct compose *c, size_t k)
 /* True when the words typed ask for one step of the planned ones: its
  * heading alone holds at least EXTRACT_STEP_FOCUS of their IDF that the
  * title does not ("score" and "Step 5: Score together"), each such word
- * said in that step's section more often than in the rest of the
- * chapter, and no other step's heading any (extractive.h, 5). */
+ * denser in that step's section than in the rest of the chapter
+ * (step_term), and no other step's heading any; then that step's
+ * section scores EXTRACT_STEP_LEAD times the best (extractive.h, 5). */
 static bool one_step_asked(struct compose *c)
 {
-    size_t k, n = 0;
-    double best = 0, h;
+    size_t k, n = 0, at = 0, i;
+    double best = 0, h, top = 0;
 
     for (k = 0; k < c->nsteps; k++)
         if ((h = step_only(c, k)) > 0) {
             n++;
             best = h;
+            at = k;
         }
-    return n == 1 && c->mine > 0 && best >= EXTRACT_STEP_FOCUS * c->mine;
+    if (n != 1 || c->mine <= 0 || best < EXTRACT_STEP_FOCUS * c->mine)
+        return false;
+    for (i = 0; i < c->nsec; i++)
+        top = c->sec[i].score > top ? c->sec[i].score : top;
+    for (i = 0; i < c->nsec; i++) /* that step's section ranks first */
+        if (c->sec[i].p == c->steps[at].p
+            && c->sec[i].s == c->src[c->steps[at].p].p.u[c->steps[at].i].section)
+            c->sec[i].score = EXTRACT_STEP_LEAD * top;
+    return true;
 }
 
 /* A how question's steps (extractive.h, 5): the first of the first

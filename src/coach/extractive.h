@@ -196,11 +196,14 @@
  *    step of it ("how should we score CFAs" and "Step 5: Score
  *    together"): that step's heading holds at least EXTRACT_STEP_FOCUS of
  *    their library IDF in words that the chapter's title (words or
- *    initials) does not hold and that the step's section says more often
- *    than the rest of the chapter's candidate sections (not "write" for
+ *    initials) does not hold and that are EXTRACT_STEP_DENSITY times
+ *    denser (occurrences per term) in the step's section, heading
+ *    included, than in the chapter's other candidate sections (not "write" for
  *    "Step 3: Write or choose the items" in a chapter about writing a
  *    CFA), and no other step's heading holds any; the sections chosen (4)
- *    then answer, that step's first.
+ *    then answer, that step's section first (its score set to
+ *    EXTRACT_STEP_LEAD times the best section's, so that the opening
+ *    comes from it).
  *
  * 6. The answer, in Markdown:
  *
@@ -300,6 +303,8 @@
 #define EXTRACT_STEPS_RANK 2
 #define EXTRACT_STEPS_SHARE 0.5
 #define EXTRACT_STEP_FOCUS 0.3
+#define EXTRACT_STEP_DENSITY 3.0
+#define EXTRACT_STEP_LEAD 2.0
 #define EXTRACT_MAX_STEPS 8
 /* Opens the answer to a quantity question when nothing quoted holds a
  * number (5): ours, not quoted, not cited. */
