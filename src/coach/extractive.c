@@ -1669,8 +1669,10 @@ static void write_group(struct buf *out, struct compose *c, const struct section
     if (heading == NULL && c->rq->sources[lead->p].chapter != NULL) {
         heading = c->rq->sources[lead->p].chapter;
         hlen = strlen(heading);
-        if (steps_titled(c, lead)) /* written over the steps already */
-            heading = NULL, buf_puts(out, "\n");
+        if (steps_titled(c, lead)) { /* written over the steps already */
+            heading = NULL;
+            buf_puts(out, "\n");
+        }
     }
     if (heading != NULL) {
         buf_puts(out, "\n\n**");
