@@ -1215,8 +1215,7 @@ static size_t another_source(struct compose *c, struct section *const *order, do
         for (m = 0; m < c->nchosen && !cited; m++)
             cited = c->sec[c->chosen[m]].p == x->p;
         if (cited || !x->substance || !holds_plain(c, x) || x->score <= 0
-            || x->score < EXTRACT_RELATIVE * best
-            || head + EXTRACT_MIN_WORDS + 1 > words)
+            || x->score < EXTRACT_RELATIVE * best || head + EXTRACT_MIN_WORDS + 1 > words)
             continue;
         got = choose_units(c, x, words - head);
         if (got == 0)

@@ -1094,8 +1094,9 @@ int main(void)
         two[0] = big;
         two[1] = "## The three big ideas in plain language\n\nEverything a team does rests on "
                  "three ideas, and a team should start with the ideas.";
-        a = compose("we have no idea how team norms keep a meeting focused, where does a team start",
-                    NULL, two, 2, 2.0);
+        a = compose(
+            "we have no idea how team norms keep a meeting focused, where does a team start", NULL,
+            two, 2, 2.0);
         ok(a != NULL && strstr(a, "[1]") != NULL && strstr(a, "three ideas") == NULL,
            "the one more source needs a distinctive word of the question, not \"idea\"");
         ok(verifies(a, two, 2, 1), "... and it verifies");
