@@ -38,6 +38,7 @@ struct qterm {
     bool phrase; /* a word and its number ("tier 3"), looked for in the text */
     bool asked;  /* a word of the question (or the focus) as written */
     bool mine;   /* a word the teacher typed in this turn (extract_request.asked) */
+    bool plain;  /* a distinctive word of the question as written (words.h) */
 };
 
 /* What the composer knows of one unit of a passage. */
@@ -642,6 +643,24 @@ static void mark_mine(void *ctx, const char *term, size_t len, const char *word,
         t->mine = true;
 }
 
+/* Marks a term of the query that the question holds as a distinctive
+ * word (words.h), not only an expansion of one (extractive.h, 4). */
+static void mark_plain(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
+{
+    struct qterm *t = find_term(ctx, term);
+    char w[64];
+    size_t i;
+
+    (void)len;
+    if (t == NULL || wlen >= sizeof(w))
+        return;
+    for (i = 0; i < wlen; i++)
+        w[i] = (char)tolower((unsigned char)word[i]);
+    w[wlen] = '\0';
+    if (words_is_distinctive(w))
+        t->plain = true;
+}
+
 /* The number of times phrase (lower case, "tier 3") occurs in the n
  * bytes at s, case ignored, not followed by a digit or a letter. */
 static unsigned count_phrase(const char *s, size_t n, const char *phrase)
@@ -733,6 +752,7 @@ static void build_query(struct compose *c)
         }
     }
     analyze_each(rq->question, mark_asked, c);
+    analyze_each(rq->question, mark_plain, c);
     if (rq->focus != NULL)
         analyze_each(rq->focus, mark_asked, c);
     analyze_each(rq->asked != NULL ? rq->asked : rq->question, mark_mine, c);
@@ -1162,6 +1182,21 @@ static size_t heading_words(const struct section *x)
     return x->heading != NULL ? sentence_words(x->heading, x->hlen) + 1 : 0;
 }
 
+/* True when section x holds a distinctive word of the question as
+ * written (not only an expansion) with library IDF >= EXTRACT_SUBSTANCE_IDF
+ * (extractive.h, 4). */
+static bool holds_plain(const struct compose *c, const struct section *x)
+{
+    size_t j;
+
+    for (j = 0; j < c->nq; j++)
+        if (c->q[j].plain && !c->q[j].phrase && substantive(c, &c->q[j])
+            && (analyze_counts_get(&x->body, c->q[j].term) > 0
+                || analyze_counts_get(&x->head, c->q[j].term) > 0))
+            return true;
+    return false;
+}
+
 /* One more source (extractive.h, 4): the best section of order (the
  * sections best first; best, the first chosen one's score) from a passage
  * none of the chosen sections comes from, sharing substance and scoring
@@ -1179,8 +1214,8 @@ static size_t another_source(struct compose *c, struct section *const *order, do
         bool cited = false;
         for (m = 0; m < c->nchosen && !cited; m++)
             cited = c->sec[c->chosen[m]].p == x->p;
-        if (cited || !x->substance || x->score <= 0 || x->score < EXTRACT_RELATIVE * best
-            || head + EXTRACT_MIN_WORDS + 1 > words)
+        if (cited || !x->substance || !holds_plain(c, x) || x->score <= 0
+            || x->score < EXTRACT_RELATIVE * best || head + EXTRACT_MIN_WORDS + 1 > words)
             continue;
         got = choose_units(c, x, words - head);
         if (got == 0)
@@ -1595,6 +1630,17 @@ static int place_cmp(const struct compose *c, const struct section *x, const str
     return x->s < y->s ? -1 : x->s > y->s;
 }
 
+/* True when numbered steps were written under the title of the chapter
+ * of section x (same book, same chapter): its title is not written again
+ * (extractive.h, 6). */
+static bool steps_titled(const struct compose *c, const struct section *x)
+{
+    const struct extract_source *a = &c->rq->sources[c->steps_p], *b = &c->rq->sources[x->p];
+
+    return c->nsteps > 0 && a->chapter != NULL && a->book != NULL && same_str(a->book, b->book)
+           && same_str(a->chapter, b->chapter);
+}
+
 /* Writes the group of section lead (and the chosen sections in it). */
 static void write_group(struct buf *out, struct compose *c, const struct section *lead)
 {
@@ -1622,6 +1668,10 @@ static void write_group(struct buf *out, struct compose *c, const struct section
     if (heading == NULL && c->rq->sources[lead->p].chapter != NULL) {
         heading = c->rq->sources[lead->p].chapter;
         hlen = strlen(heading);
+        if (steps_titled(c, lead)) { /* written over the steps already */
+            heading = NULL;
+            buf_puts(out, "\n");
+        }
     }
     if (heading != NULL) {
         buf_puts(out, "\n\n**");
@@ -1631,7 +1681,7 @@ static void write_group(struct buf *out, struct compose *c, const struct section
         buf_printf(out, "** [%zu]", lead->p + 1);
     }
     for (i = 0; i < n; i++)
-        write_points(out, c, g[i], &npoints, c->how && !items);
+        write_points(out, c, g[i], &npoints, c->how && !items && c->nsteps == 0);
 }
 
 /* True when a chosen unit holds a quantity (extractive.h, 3). */
@@ -1846,6 +1896,90 @@ static double steps_asked(struct compose *c, size_t p)
     return c->mine > 0 ? held / c->mine : 0;
 }
 
+/* True when term is denser in section k of the steps' chapter (its
+ * heading and quotable text) than in the chapter's other candidate
+ * sections, EXTRACT_STEP_DENSITY times: the step is about it, the chapter
+ * as a whole not ("score" in "Step 5: Score together", not "write" in
+ * "Step 3: Write or choose the items" of a chapter on writing a CFA). */
+static bool step_term(const struct compose *c, size_t k, const char *term)
+{
+    const struct extract_source *a = &c->rq->sources[c->steps[k].p];
+    size_t sec = c->src[c->steps[k].p].p.u[c->steps[k].i].section, i, in_len = 0, out_len = 0;
+    unsigned in = 0, out = 0;
+
+    for (i = 0; i < c->nsec; i++) {
+        const struct section *x = &c->sec[i];
+        const struct extract_source *b = &c->rq->sources[x->p];
+        unsigned n = analyze_counts_get(&x->body, term) + analyze_counts_get(&x->head, term);
+        size_t len = x->body.length + x->head.length;
+        if (x->p == c->steps[k].p && x->s == sec) {
+            in += n;
+            in_len += len;
+        } else if (same_str(a->book, b->book) && same_str(a->chapter, b->chapter)) {
+            out += n;
+            out_len += len;
+        }
+    }
+    return in > 0
+           && (out == 0
+               || (double)in * (double)out_len
+                      >= EXTRACT_STEP_DENSITY * (double)out * (double)in_len);
+}
+
+/* The library IDF of the words the teacher typed that the heading of
+ * step k holds and the chapter's title (words or initials) does not. */
+static double step_only(struct compose *c, size_t k)
+{
+    const struct source *x = &c->src[c->steps[k].p];
+    const struct passage_section *ps = &x->p.s[x->p.u[c->steps[k].i].section];
+    const char *title = c->rq->sources[c->steps[k].p].chapter;
+    struct analyze_counts h = {0}, tt = {0};
+    size_t l = step_label(ps->heading, ps->hlen), t;
+    double held = 0;
+
+    buf_reset(&c->scratch);
+    buf_append(&c->scratch, ps->heading + l, ps->hlen - l);
+    analyze_count_text(&h, buf_str(&c->scratch));
+    if (title != NULL)
+        analyze_count_text(&tt, title);
+    for (t = 0; t < c->nq; t++)
+        if (c->q[t].mine && !c->q[t].phrase && analyze_counts_get(&h, c->q[t].term) > 0
+            && analyze_counts_get(&tt, c->q[t].term) == 0 && step_term(c, k, c->q[t].term)
+            && !(title != NULL && title_acronym(title, c->q[t].term)))
+            held += c->q[t].idf;
+    analyze_counts_free(&h);
+    analyze_counts_free(&tt);
+    return held;
+}
+
+/* True when the words typed ask for one step of the planned ones: its
+ * heading alone holds at least EXTRACT_STEP_FOCUS of their IDF that the
+ * title does not ("score" and "Step 5: Score together"), each such word
+ * denser in that step's section than in the rest of the chapter
+ * (step_term), and no other step's heading any; then that step's
+ * section scores EXTRACT_STEP_LEAD times the best (extractive.h, 5). */
+static bool one_step_asked(struct compose *c)
+{
+    size_t k, n = 0, at = 0, i;
+    double best = 0, h, top = 0;
+
+    for (k = 0; k < c->nsteps; k++)
+        if ((h = step_only(c, k)) > 0) {
+            n++;
+            best = h;
+            at = k;
+        }
+    if (n != 1 || c->mine <= 0 || best < EXTRACT_STEP_FOCUS * c->mine)
+        return false;
+    for (i = 0; i < c->nsec; i++)
+        top = c->sec[i].score > top ? c->sec[i].score : top;
+    for (i = 0; i < c->nsec; i++) /* that step's section ranks first */
+        if (c->sec[i].p == c->steps[at].p
+            && c->sec[i].s == c->src[c->steps[at].p].p.u[c->steps[at].i].section)
+            c->sec[i].score = EXTRACT_STEP_LEAD * top;
+    return true;
+}
+
 /* A how question's steps (extractive.h, 5): the first of the first
  * EXTRACT_STEPS_RANK passages, sharing substance with the question, whose
  * sections headed as steps ("Step 1: Choose the targets"), with those of
@@ -1870,6 +2004,8 @@ static size_t plan_steps(struct compose *c, size_t budget)
             if (q != p && same_str(a->book, c->rq->sources[q].book) && a->book != NULL
                 && same_str(a->chapter, c->rq->sources[q].chapter))
                 used += add_steps(c, q, budget - used);
+        if (c->nsteps >= 2 && one_step_asked(c))
+            break; /* that step's section leads instead */
         if (c->nsteps >= 2) {
             c->steps_p = p;
             sort_steps(c);
@@ -2027,6 +2163,33 @@ static bool fragment(const char *s, size_t t)
     return words_in_list_n(s + b, e - b, asides);
 }
 
+/* True when the t bytes of s open with a label and data, not a
+ * takeaway (extractive.h, 7): one or two words and a colon, then a number
+ * or a bracket ("Proficiency: 3 of 4", "Targets: (1) identify"). */
+static bool label_data(const char *s, size_t t)
+{
+    size_t i = 0, words = 0;
+
+    while (i < t && s[i] == '*')
+        i++;
+    for (; i < t && words < 3; words++) {
+        while (i < t && (isalpha((unsigned char)s[i]) || s[i] == '-' || s[i] == '\''))
+            i++;
+        while (i < t && s[i] == '*')
+            i++;
+        if (i < t && s[i] == ':')
+            break;
+        if (i >= t || s[i] != ' ')
+            return false;
+        i++;
+    }
+    if (i >= t || s[i] != ':' || words >= 2)
+        return false;
+    for (i++; i < t && (s[i] == ' ' || s[i] == '*'); i++)
+        ;
+    return i < t && (isdigit((unsigned char)s[i]) || s[i] == '(' || s[i] == '[');
+}
+
 /* The takeaway of a unit: its length from its start, or 0 when none
  * (extractive.h, 7). */
 static size_t takeaway_of(const struct passage_unit *u, const char *s)
@@ -2050,7 +2213,7 @@ static size_t takeaway_of(const struct passage_unit *u, const char *s)
     for (j = 0; j < t; j++)
         quotes += s[j] == '"';
     if (t >= len || quotes % 2 != 0 || sentence_words(s, t) < 4
-        || sentence_words(s, t) > EXTRACT_TAKEAWAY_WORDS || fragment(s, t))
+        || sentence_words(s, t) > EXTRACT_TAKEAWAY_WORDS || fragment(s, t) || label_data(s, len))
         return 0;
     return t;
 }

@@ -105,7 +105,10 @@
  *    source: the best sections take all but EXTRACT_SOURCE_WORDS of the
  *    excerpts' words (when they have at least twice that); then the best
  *    section left of a passage none of them comes from, sharing substance
- *    and scoring at least EXTRACT_RELATIVE of the best, gives one excerpt
+ *    -- and holding a distinctive word (words.h) of the question as
+ *    written with library IDF >= EXTRACT_SUBSTANCE_IDF, not only a
+ *    generic one ("idea", "team") or an expansion (compose30) -- and
+ *    scoring at least EXTRACT_RELATIVE of the best, gives one excerpt
  *    within those words (its heading counted), so that a page ranked
  *    lower, that the first sections would have crowded out, is quoted and
  *    cited; what no such section takes goes back to the chosen sections
@@ -185,7 +188,22 @@
  *        1. **Choose the targets**: "Start with the essential standard ..." [2]
  *        2. **Decide what proficiency looks like**: "Before writing ..." [2]
  *
- *    The sections chosen (4) follow, within what the steps left.
+ *    The sections chosen (4) follow, within what the steps left, under no
+ *    second line of the chapter's title (a section of the steps' chapter
+ *    with no heading of its own) and as bullets, not numbered (compose30).
+ *
+ *    One step asked (compose30): no list when the words typed ask for one
+ *    step of it ("how should we score CFAs" and "Step 5: Score
+ *    together"): that step's heading holds at least EXTRACT_STEP_FOCUS of
+ *    their library IDF in words that the chapter's title (words or
+ *    initials) does not hold and that are EXTRACT_STEP_DENSITY times
+ *    denser (occurrences per term) in the step's section, heading
+ *    included, than in the chapter's other candidate sections (not "write" for
+ *    "Step 3: Write or choose the items" in a chapter about writing a
+ *    CFA), and no other step's heading holds any; the sections chosen (4)
+ *    then answer, that step's section first (its score set to
+ *    EXTRACT_STEP_LEAD times the best section's, so that the opening
+ *    comes from it).
  *
  * 6. The answer, in Markdown:
  *
@@ -232,7 +250,9 @@
  *    with a sentence of under 4 words ("Few. Four to six norms."), a bold
  *    label alone, a last word that leaves the clause open ("the", "for",
  *    "each", "and") or a clause cut inside an aside ("A practical GVC
- *    document includes, for each unit"); each quoted exactly and
+ *    document includes, for each unit"), nor a label and its data (one
+ *    or two words and a colon, then a number or a bracket: "Proficiency:
+ *    3 of 4, 2 of 3", "Targets: (1) identify", compose30); each quoted exactly and
  *    cited, none sharing EXTRACT_DUPLICATE_SHARE of its terms with
  *    another.  Then the caller's follow-up questions (built from the
  *    neighbouring section headings, phrase.h), at most EXTRACT_FOLLOWUPS,
@@ -282,6 +302,9 @@
 #define EXTRACT_CENTRAL_WEIGHT 0.05
 #define EXTRACT_STEPS_RANK 2
 #define EXTRACT_STEPS_SHARE 0.5
+#define EXTRACT_STEP_FOCUS 0.3
+#define EXTRACT_STEP_DENSITY 3.0
+#define EXTRACT_STEP_LEAD 2.0
 #define EXTRACT_MAX_STEPS 8
 /* Opens the answer to a quantity question when nothing quoted holds a
  * number (5): ours, not quoted, not cited. */

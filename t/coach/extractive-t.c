@@ -190,7 +190,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(134);
+    plan(144);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -1077,6 +1077,114 @@ int main(void)
         show(a);
         free(a);
         free(big);
+    }
+    /* compose30 (extractive.h, 4): the one more source shares a
+     * distinctive word of the question as written; "idea" is generic
+     * (words.h), so a passage holding only "ideas" gives no excerpt. */
+    {
+        static const char *const adj[] = {"short",   "written", "shared", "checked", "posted",
+                                          "revised", "owned",   "clear",  "honest",  "kind"};
+        const char *two[2];
+        char *big = malloc(8192);
+        size_t j;
+        for (j = 0, strcpy(big, "## Norms in every meeting\n\n"); j < 40; j++)
+            sprintf(big + strlen(big),
+                    "Team norms that are %s keep meeting number %zu focused on the agenda. ",
+                    adj[j % 10], j + 1);
+        two[0] = big;
+        two[1] = "## The three big ideas in plain language\n\nEverything a team does rests on "
+                 "three ideas, and a team should start with the ideas.";
+        a = compose(
+            "we have no idea how team norms keep a meeting focused, where does a team start", NULL,
+            two, 2, 2.0);
+        ok(a != NULL && strstr(a, "[1]") != NULL && strstr(a, "three ideas") == NULL,
+           "the one more source needs a distinctive word of the question, not \"idea\"");
+        ok(verifies(a, two, 2, 1), "... and it verifies");
+        show(a);
+        free(a);
+        free(big);
+    }
+    /* compose30 (extractive.h, 5): the words typed ask for one step
+     * ("score" and "Step 3: Score together"): that step's section leads,
+     * not the whole list. */
+    {
+        static const char *const one[] = {
+            "Writing a common formative assessment does not require special training in test "
+            "design.\n\n"
+            "## Step 1: Choose the targets\n\n"
+            "Start with the essential standard the team will teach in the next two or three weeks. "
+            "A CFA should assess only two or three targets, or it takes too long to score and "
+            "the team writes a unit test.\n\n"
+            "## Step 2: Write or choose the items\n\n"
+            "Match the item type to the target the common formative assessment measures. Keep "
+            "the whole assessment short enough to give in fifteen minutes and to score in one "
+            "planning period, and write it before teaching the unit.\n\n"
+            "## Step 3: Score together\n\n"
+            "Teachers score a sample of student work side by side before scoring the rest. "
+            "Scoring together keeps the team's judgments consistent from room to room."};
+        static const char *const chapters[] = {"Building a Common Formative Assessment"};
+        a = compose_in("how should we score CFAs as a team?", NULL, one, 1, 2.0, chapters);
+        ok(a != NULL && strstr(a, "Choose the targets**:") == NULL
+               && strstr(a, "\"Teachers score a sample") != NULL
+               && strstr(a, "\"Teachers score a sample") < a + 120,
+           "a how question asking for one step opens with that step's section");
+        ok(verifies(a, one, 1, 1), "... and it verifies");
+        show(a);
+        free(a);
+        a = compose_in("how do we write a CFA?", NULL, one, 1, 2.0, chapters);
+        ok(a != NULL && strstr(a, "1. **Choose the targets**:") != NULL,
+           "... the whole list when the words fit the chapter, not one step");
+        free(a);
+    }
+    /* compose30 (extractive.h, 6): the chapter's title is written once, over
+     * the steps; the chapter's opening paragraph after them is no numbered
+     * item. */
+    {
+        static const char *const one[] = {
+            "Writing a common formative assessment does not require special training in test "
+            "design. A team that writes one together learns what its standards ask of students.\n\n"
+            "## Step 1: Choose the targets\n\n"
+            "Start with the essential standard the team will teach in the next two or three weeks. "
+            "A CFA should assess only two or three targets.\n\n"
+            "## Step 2: Write or choose the items\n\n"
+            "Match the item type to the target the common formative assessment measures."};
+        static const char *const chapters[] = {"Building a Common Formative Assessment"};
+        const char *t;
+        a = compose_in("how does a team write a common formative assessment together?", NULL, one,
+                       1, 2.0, chapters);
+        t = a != NULL ? strstr(a, "**Building a Common Formative Assessment**") : NULL;
+        ok(t != NULL && strstr(t + 1, "**Building a Common Formative Assessment**") == NULL
+               && strstr(a, "1. **Choose the targets**") != NULL,
+           "the chapter's title is written once, over the steps");
+        ok(a != NULL && strstr(a, "1. \"Writing a common") == NULL
+               && strstr(a, "\"Writing a common formative") != NULL,
+           "... and its opening paragraph is no numbered item");
+        ok(verifies(a, one, 1, 2), "... and it verifies");
+        show(a);
+        free(a);
+    }
+    /* compose30 (extractive.h, 7): a label and its data ("Proficiency: 3 of
+     * 4", "Targets: (1) identify") is no takeaway. */
+    {
+        static const char *const one[] = {
+            "## A sample plan for team norms\n\n"
+            "*Team: Grade 4. Targets: (1) identify the team norms a team breaks in its meetings; "
+            "(2) rewrite each norm the team breaks. Proficiency: 3 of 4 team norms, 2 of 3 norm "
+            "checks, and a rating of 3 in every meeting.*\n\n"
+            "Owned norms come from the team's own experience of its meetings, so every member "
+            "can explain them. Checked norms are rated at the end of each meeting, and a low "
+            "rating starts the next agenda."};
+        a = compose("what proficiency targets should a sample plan for team norms identify?", NULL,
+                    one, 1, 2.0);
+        {
+            const char *k = a != NULL ? strstr(a, "**Key takeaways**") : NULL;
+            ok(k != NULL && strstr(k, "Proficiency: 3 of 4") == NULL
+                   && strstr(k, "Targets: (1)") == NULL,
+               "a label and its data is no takeaway");
+        }
+        ok(verifies(a, one, 1, 1), "... and it verifies");
+        show(a);
+        free(a);
     }
     return 0;
 }
