@@ -31,7 +31,6 @@ static void carried(char *text, size_t size)
     s = rewrite_carry(prev, text + size / 2, &focus);
     if (focus == NULL || strncmp(s, focus, strlen(focus)) != 0)
         __builtin_trap();
-    (void)rewrite_takes_subject(text, false, false);
     (void)rewrite_points_back(text);
     (void)rewrite_points_back(text + size / 2);
     free(s);

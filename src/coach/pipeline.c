@@ -501,20 +501,18 @@ static enum coach_status ask_route_own_words(struct ask *a)
 }
 
 /* Step 4 in a conversation: a question the rules left as asked
- * (a->subject), which its own words send to clarification, or answer
- * with little of its own, is asked again with the conversation's subject
- * (rewrite_takes_subject, rewrite_carry), retrieved as a follow-up and
- * routed again; one its own words refuse stays refused
- * (docs/performance.md, follow27).  A follow-up the rules or the model
- * rewrote is checked on its own words (ask_route_own_words, follow28). */
+ * (a->subject), which its own words send to clarification or answer, is
+ * asked again with the conversation's subject (rewrite_takes_subject,
+ * rewrite_carry), retrieved as a follow-up and routed again; one its own
+ * words refuse stays refused (docs/performance.md, follow27, follow29).
+ * A follow-up the rules or the model rewrote is checked on its own words
+ * (ask_route_own_words, follow28). */
 static enum coach_status ask_route_conversation(struct ask *a)
 {
     enum coach_status st;
 
     ask_route(a);
-    if (a->subject == NULL || a->cls.safety
-        || !rewrite_takes_subject(a->rq->question, a->cls.route == COACH_CLARIFY,
-                                  a->cls.route == COACH_REFUSE))
+    if (a->subject == NULL || a->cls.safety || !rewrite_takes_subject(a->cls.route == COACH_REFUSE))
         return ask_route_own_words(a);
     free(a->out->standalone);
     a->out->standalone = rewrite_carry(a->subject, a->rq->question, &a->focus);

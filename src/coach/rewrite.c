@@ -373,9 +373,9 @@ char *rewrite_rules(const char *previous, const char *followup, char **focus)
     return resolve(previous, f, n, ws, focus);
 }
 
-bool rewrite_takes_subject(const char *followup, bool clarified, bool refused)
+bool rewrite_takes_subject(bool refused)
 {
-    return !refused && (clarified || rewrite_own_distinctive(followup) <= REWRITE_SUBJECT_MAX_OWN);
+    return !refused;
 }
 
 /* Phrases that ask for the next step of what was just said ("ok now

@@ -97,8 +97,7 @@ struct search_hit;
 #define REWRITE_PRIOR_MAX_OWN 2    /* the prior applies up to this many own distinctive words */
 #define REWRITE_PRIOR_CHAPTER 1.25 /* rewrite_prior's multipliers */
 #define REWRITE_PRIOR_PAGE 1.25
-#define REWRITE_PRIOR_NEAR 1      /* pages */
-#define REWRITE_SUBJECT_MAX_OWN 4 /* rewrite_takes_subject: an answered question's own words */
+#define REWRITE_PRIOR_NEAR 1 /* pages */
 
 /* Returns how many distinctive words followup has of its own (after a
  * follow-up opening): more than REWRITE_PRIOR_MAX_OWN, and the follow-up
@@ -147,16 +146,17 @@ char *rewrite_carry(const char *previous, const char *followup, char **focus)
  * routed again, given how its own words were routed: yes when they were
  * sent to clarification (too broad on its own words: "what mistakes do
  * teams usually make" after "we just unpacked our first standard into
- * targets" -- the conversation names the subject), and when they were
- * answered but followup has at most REWRITE_SUBJECT_MAX_OWN distinctive
- * words of its own ("how often do kids change groups" after "building a
- * schedule with staggered win time": too little of its own to say which
- * groups); never when they were refused: a question that leaves the
+ * targets" -- the conversation names the subject) or answered, however
+ * many words of its own it has ("does that mean we all have to teach the
+ * same lesson every day?" after "we built a pacing guide with buffer
+ * days": a second turn is read in its conversation, its own words counting
+ * twice in the search and the subject's once; follow29 -- follow27 gave
+ * the subject only to one with at most four distinctive words of its
+ * own); never when they were refused: a question that leaves the
  * library's field on its own words ("can you recommend a dentist") stays
  * refused, whatever the conversation was about (src/coach/pipeline.c,
- * ask_route_conversation; docs/performance.md, follow27). */
-bool rewrite_takes_subject(const char *followup, bool clarified, bool refused)
-    __attribute__((nonnull));
+ * ask_route_conversation; docs/performance.md, follow27 and follow29). */
+bool rewrite_takes_subject(bool refused);
 /* True when followup points back to the earlier turn by its own words
  * (after its follow-up opening; src/coach/README.md, "Follow-ups that
  * leave the field (follow28)"):
