@@ -89,15 +89,20 @@ async function stub(path, body) {
 // connection to the model stand-in (from /proc: the sockets' inodes in
 // /proc/net/tcp{,6} whose remote port is the stand-in's, and the workers'
 // descriptors that point at them).
-function workersTalkingToStub() {
+function workersTalkingToStub(peerPort) {
   const port = Number(new URL(STUB).port).toString(16).toUpperCase().padStart(4, '0');
+  // With peerPort (the request's client port, as the stand-in saw it), only
+  // the socket of that request: a worker's idle kept-alive connection to the
+  // stand-in is established too.
+  const local = peerPort === undefined ? null : Number(peerPort).toString(16).toUpperCase().padStart(4, '0');
   const inodes = new Set();
   for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text = '';
     try { text = readFileSync(f, 'utf8'); } catch { continue; }
     for (const line of text.split('\n').slice(1)) {
       const col = line.trim().split(/\s+/);
-      if (col.length > 9 && col[2].endsWith(`:${port}`) && col[3] === '01') inodes.add(col[9]);
+      if (col.length > 9 && col[2].endsWith(`:${port}`) && col[3] === '01'
+        && (local === null || col[1].endsWith(`:${local}`))) inodes.add(col[9]);
     }
   }
   const children = readFileSync(`/proc/${POOL_PID}/task/${POOL_PID}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
@@ -633,13 +638,15 @@ async function tryAgainJourney(size, page) {
     await box.press('Enter');
     // The stand-in holds the stream after its first token.
     const deadline = Date.now() + TIMEOUT;
-    let held = false;
-    while (!held && Date.now() < deadline) {
-      held = (await stub('/__requests')).some((r) => r.outcome === 'held' && r.behaviour?.hold === hold);
-      if (!held) await page.waitForTimeout(100);
+    let held;
+    while (held === undefined && Date.now() < deadline) {
+      held = (await stub('/__requests')).find((r) => r.outcome === 'held' && r.behaviour?.hold === hold);
+      if (held === undefined) await page.waitForTimeout(100);
     }
-    if (!held) throw new Error('the model stand-in never held a stream');
-    const pids = workersTalkingToStub();
+    if (held === undefined) throw new Error('the model stand-in never held a stream');
+    // The worker on the held request's own connection: another worker may
+    // keep an idle connection to the stand-in from an earlier answer.
+    const pids = workersTalkingToStub(String(held.peer ?? '').split(':').pop());
     diag(`[${L}] workers streaming from the stand-in: ${pids.join(' ') || 'none'}`);
     if (pids.length !== 1) throw new Error(`expected one worker on the stand-in, found ${pids.length}`);
     process.kill(pids[0], 'SIGKILL');
