@@ -624,40 +624,43 @@ static void mark_asked(void *ctx, const char *term, size_t len, const char *word
         t->asked = true;
 }
 
-/* Marks a term of the query that the teacher typed in this turn, from a
+/* The query's term for word (its analysed term) when word is a
  * distinctive word (words.h: not a stop word, not a generic one such as
- * "team", "start", "steps"). */
-static void mark_mine(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
+ * "team", "start", "steps"), else NULL: for mark_mine and mark_plain. */
+static struct qterm *distinctive_term(struct compose *c, const char *term, const char *word,
+                                      size_t wlen)
 {
-    struct qterm *t = find_term(ctx, term);
+    struct qterm *t = find_term(c, term);
     char w[64];
     size_t i;
 
-    (void)len;
     if (t == NULL || wlen >= sizeof(w))
-        return;
+        return NULL;
     for (i = 0; i < wlen; i++)
         w[i] = (char)tolower((unsigned char)word[i]);
     w[wlen] = '\0';
-    if (words_is_distinctive(w))
+    return words_is_distinctive(w) ? t : NULL;
+}
+
+/* Marks a term of the query that the teacher typed in this turn, from a
+ * distinctive word. */
+static void mark_mine(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
+{
+    struct qterm *t = distinctive_term(ctx, term, word, wlen);
+
+    (void)len;
+    if (t != NULL)
         t->mine = true;
 }
 
 /* Marks a term of the query that the question holds as a distinctive
- * word (words.h), not only an expansion of one (extractive.h, 4). */
+ * word, not only an expansion of one (extractive.h, 4). */
 static void mark_plain(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
 {
-    struct qterm *t = find_term(ctx, term);
-    char w[64];
-    size_t i;
+    struct qterm *t = distinctive_term(ctx, term, word, wlen);
 
     (void)len;
-    if (t == NULL || wlen >= sizeof(w))
-        return;
-    for (i = 0; i < wlen; i++)
-        w[i] = (char)tolower((unsigned char)word[i]);
-    w[wlen] = '\0';
-    if (words_is_distinctive(w))
+    if (t != NULL)
         t->plain = true;
 }
 

@@ -182,6 +182,24 @@ static bool verifies(const char *a, const char *const *texts, size_t k, size_t m
     return good;
 }
 
+/* The checks that end a case: the answer verifies against texts (at
+ * least min_quotes quotations verified), is shown, and is freed. */
+static void verified(char *a, const char *const *texts, size_t k, size_t min_quotes)
+{
+    ok(verifies(a, texts, k, min_quotes), "... and it verifies");
+    show(a);
+    free(a);
+}
+
+/* Composes from the one passage text, in the chapter "Building a Common
+ * Formative Assessment" (the starter library's step-headed walkthrough). */
+static char *compose_cfa(const char *question, const char *const *text)
+{
+    static const char *const chapters[] = {"Building a Common Formative Assessment"};
+
+    return compose_in(question, NULL, text, 1, 2.0, chapters);
+}
+
 int main(void)
 {
     struct sentence_span s[32];
@@ -1099,9 +1117,7 @@ int main(void)
             two, 2, 2.0);
         ok(a != NULL && strstr(a, "[1]") != NULL && strstr(a, "three ideas") == NULL,
            "the one more source needs a distinctive word of the question, not \"idea\"");
-        ok(verifies(a, two, 2, 1), "... and it verifies");
-        show(a);
-        free(a);
+        verified(a, two, 2, 1);
         free(big);
     }
     /* compose30 (extractive.h, 5): the words typed ask for one step
@@ -1122,16 +1138,13 @@ int main(void)
             "## Step 3: Score together\n\n"
             "Teachers score a sample of student work side by side before scoring the rest. "
             "Scoring together keeps the team's judgments consistent from room to room."};
-        static const char *const chapters[] = {"Building a Common Formative Assessment"};
-        a = compose_in("how should we score CFAs as a team?", NULL, one, 1, 2.0, chapters);
+        a = compose_cfa("how should we score CFAs as a team?", one);
         ok(a != NULL && strstr(a, "Choose the targets**:") == NULL
                && strstr(a, "\"Teachers score a sample") != NULL
                && strstr(a, "\"Teachers score a sample") < a + 120,
            "a how question asking for one step opens with that step's section");
-        ok(verifies(a, one, 1, 1), "... and it verifies");
-        show(a);
-        free(a);
-        a = compose_in("how do we write a CFA?", NULL, one, 1, 2.0, chapters);
+        verified(a, one, 1, 1);
+        a = compose_cfa("how do we write a CFA?", one);
         ok(a != NULL && strstr(a, "1. **Choose the targets**:") != NULL,
            "... the whole list when the words fit the chapter, not one step");
         free(a);
@@ -1148,10 +1161,8 @@ int main(void)
             "A CFA should assess only two or three targets.\n\n"
             "## Step 2: Write or choose the items\n\n"
             "Match the item type to the target the common formative assessment measures."};
-        static const char *const chapters[] = {"Building a Common Formative Assessment"};
         const char *t;
-        a = compose_in("how does a team write a common formative assessment together?", NULL, one,
-                       1, 2.0, chapters);
+        a = compose_cfa("how does a team write a common formative assessment together?", one);
         t = a != NULL ? strstr(a, "**Building a Common Formative Assessment**") : NULL;
         ok(t != NULL && strstr(t + 1, "**Building a Common Formative Assessment**") == NULL
                && strstr(a, "1. **Choose the targets**") != NULL,
@@ -1159,9 +1170,7 @@ int main(void)
         ok(a != NULL && strstr(a, "1. \"Writing a common") == NULL
                && strstr(a, "\"Writing a common formative") != NULL,
            "... and its opening paragraph is no numbered item");
-        ok(verifies(a, one, 1, 2), "... and it verifies");
-        show(a);
-        free(a);
+        verified(a, one, 1, 2);
     }
     /* compose30 (extractive.h, 7): a label and its data ("Proficiency: 3 of
      * 4", "Targets: (1) identify") is no takeaway. */
@@ -1182,9 +1191,7 @@ int main(void)
                    && strstr(k, "Targets: (1)") == NULL,
                "a label and its data is no takeaway");
         }
-        ok(verifies(a, one, 1, 1), "... and it verifies");
-        show(a);
-        free(a);
+        verified(a, one, 1, 1);
     }
     return 0;
 }
