@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -624,40 +625,43 @@ static void mark_asked(void *ctx, const char *term, size_t len, const char *word
         t->asked = true;
 }
 
-/* Marks a term of the query that the teacher typed in this turn, from a
+/* The query's term for word (its analysed term) when word is a
  * distinctive word (words.h: not a stop word, not a generic one such as
- * "team", "start", "steps"). */
-static void mark_mine(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
+ * "team", "start", "steps"), else NULL: for mark_mine and mark_plain. */
+static struct qterm *distinctive_term(struct compose *c, const char *term, const char *word,
+                                      size_t wlen)
 {
-    struct qterm *t = find_term(ctx, term);
+    struct qterm *t = find_term(c, term);
     char w[64];
     size_t i;
 
-    (void)len;
     if (t == NULL || wlen >= sizeof(w))
-        return;
+        return NULL;
     for (i = 0; i < wlen; i++)
         w[i] = (char)tolower((unsigned char)word[i]);
     w[wlen] = '\0';
-    if (words_is_distinctive(w))
+    return words_is_distinctive(w) ? t : NULL;
+}
+
+/* Marks a term of the query that the teacher typed in this turn, from a
+ * distinctive word. */
+static void mark_mine(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
+{
+    struct qterm *t = distinctive_term(ctx, term, word, wlen);
+
+    (void)len;
+    if (t != NULL)
         t->mine = true;
 }
 
 /* Marks a term of the query that the question holds as a distinctive
- * word (words.h), not only an expansion of one (extractive.h, 4). */
+ * word, not only an expansion of one (extractive.h, 4). */
 static void mark_plain(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
 {
-    struct qterm *t = find_term(ctx, term);
-    char w[64];
-    size_t i;
+    struct qterm *t = distinctive_term(ctx, term, word, wlen);
 
     (void)len;
-    if (t == NULL || wlen >= sizeof(w))
-        return;
-    for (i = 0; i < wlen; i++)
-        w[i] = (char)tolower((unsigned char)word[i]);
-    w[wlen] = '\0';
-    if (words_is_distinctive(w))
+    if (t != NULL)
         t->plain = true;
 }
 
@@ -1464,14 +1468,124 @@ static const struct section *dominant(const struct compose *c)
     return d;
 }
 
-/* The opening (extractive.h, 5), or p == NONE: first among the chosen
- * sections of the dominant chapter, then (when none of them has one)
- * among all; in each, for a how question a lead-in with its list first,
- * for a quantity question a run that gives the number asked first. */
+/* Irregular forms whose stem is not their verb's (the analyser stems
+ * "broken" as "broken"), so that "breaks" names the heading "When a norm
+ * is broken" (extractive.h, 5, "The section the question names"). */
+static const char *const irregular[][2] = {
+    {"broke", "break"},   {"broken", "break"},  {"chose", "choose"}, {"chosen", "choose"},
+    {"wrote", "write"},   {"written", "write"}, {"gave", "give"},    {"given", "give"},
+    {"took", "take"},     {"taken", "take"},    {"spoke", "speak"},  {"spoken", "speak"},
+    {"began", "begin"},   {"begun", "begin"},   {"fell", "fall"},    {"fallen", "fall"},
+    {"knew", "know"},     {"known", "know"},    {"went", "go"},      {"gone", "go"},
+    {"taught", "teach"},  {"thought", "think"}, {"brought", "bring"}, {"led", "lead"},
+    {"kept", "keep"},     {"left", "leave"},    {"lost", "lose"},    {"met", "meet"},
+    {"said", "say"},      {"told", "tell"},     {"held", "hold"},    {"ran", "run"},
+    {"forgot", "forget"}, {"forgotten", "forget"}, {"grew", "grow"}, {"grown", "grow"},
+};
+
+/* The term of the verb an irregular form's term (analysed) stands for,
+ * into out; else term itself. */
+static void verb_term(const char *term, char out[ANALYZE_TERM_MAX])
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(irregular) / sizeof(irregular[0]); i++) {
+        char t[ANALYZE_TERM_MAX];
+        if (analyze_word(irregular[i][0], strlen(irregular[i][0]), t) > 0 && strcmp(t, term) == 0
+            && analyze_word(irregular[i][1], strlen(irregular[i][1]), out) > 0)
+            return;
+    }
+    snprintf(out, ANALYZE_TERM_MAX, "%s", term);
+}
+
+struct named {
+    const struct compose *c;
+    bool *held; /* c->nq: the query's terms the heading holds */
+};
+
+static void heading_term(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
+{
+    struct named *h = ctx;
+    char v[ANALYZE_TERM_MAX], w[ANALYZE_TERM_MAX];
+    size_t j;
+
+    (void)len;
+    (void)word;
+    (void)wlen;
+    verb_term(term, v);
+    for (j = 0; j < h->c->nq; j++) {
+        if (!h->c->q[j].mine || h->c->q[j].phrase || h->held[j])
+            continue;
+        verb_term(h->c->q[j].term, w);
+        h->held[j] = strcmp(v, w) == 0;
+    }
+}
+
+/* The library IDF of the words the teacher typed (the query's mine
+ * terms) that section x's heading holds, an irregular form counting as
+ * its verb. */
+static double heading_names(const struct compose *c, const struct section *x)
+{
+    struct named h = {c, xcalloc(c->nq + 1, sizeof(bool))};
+    char *head;
+    double idf = 0;
+    size_t j;
+
+    if (x->heading == NULL) {
+        free(h.held);
+        return 0;
+    }
+    head = xstrndup(x->heading, x->hlen);
+    analyze_each(head, heading_term, &h);
+    for (j = 0; j < c->nq; j++)
+        if (h.held[j])
+            idf += c->q[j].idf;
+    free(head);
+    free(h.held);
+    return idf;
+}
+
+/* The chosen section of the dominant chapter d whose heading names the
+ * question (extractive.h, 5): it holds at least EXTRACT_NAMED_SHARE of
+ * the IDF of the words the teacher typed and more of it than every other
+ * chosen section's heading of that chapter; NULL when none does. */
+static const struct section *named_section(const struct compose *c, const struct section *d)
+{
+    const struct section *best = NULL;
+    double top = 0, second = 0;
+    size_t k;
+
+    if (c->mine <= 0 || c->rq->focus == NULL)
+        return NULL;
+    for (k = 0; k < c->nchosen; k++) {
+        const struct section *x = &c->sec[c->chosen[k]];
+        const char *chapter = c->rq->sources[x->p].chapter;
+        double v;
+        if (!same_chapter(c, d, x)
+            || (x->heading != NULL && chapter != NULL && strlen(chapter) == x->hlen
+                && strncasecmp(chapter, x->heading, x->hlen) == 0))
+            continue;
+        v = heading_names(c, x);
+        if (v > top) {
+            second = top;
+            top = v;
+            best = x;
+        } else if (v > second) {
+            second = v;
+        }
+    }
+    return best != NULL && top >= EXTRACT_NAMED_SHARE * c->mine && top > second ? best : NULL;
+}
+
+/* The opening (extractive.h, 5), or p == NONE: first in the section
+ * whose heading names the question, then among the chosen sections of
+ * the dominant chapter, then (when none of them has one) among all; in
+ * each, for a how question a lead-in with its list first, for a quantity
+ * question a run that gives the number asked first. */
 static struct ref opening(const struct compose *c)
 {
     struct ref best = {NONE, 0};
-    const struct section *d = dominant(c);
+    const struct section *d = dominant(c), *named = named_section(c, d);
     enum open_kind first = c->how ? OPEN_LIST : c->quantity ? OPEN_ADVICE : OPEN_ANY, kind;
     double top = 0;
     size_t k;
@@ -1479,6 +1593,10 @@ static struct ref opening(const struct compose *c)
 
     for (pass = 0; pass < 2; pass++)
         for (kind = first;; kind = kind == OPEN_ADVICE ? OPEN_NUMBER : OPEN_ANY) {
+            if (pass == 0 && named != NULL)
+                opening_in(c, named, kind, &best, &top);
+            if (best.p != NONE)
+                return best;
             for (k = 0; k < c->nchosen; k++)
                 if (pass == 1 || same_chapter(c, d, &c->sec[c->chosen[k]]))
                     opening_in(c, &c->sec[c->chosen[k]], kind, &best, &top);
@@ -2402,7 +2520,10 @@ static void write_followups(struct buf *out, const struct compose *c)
     }
 }
 
-char *extractive_compose(const struct extract_request *rq)
+/* One composition, its excerpts given more words than the reserve for
+ * the takeaways and follow-up questions leaves them (extractive.h, 4,
+ * "The budget").  Returns malloc'd Markdown, or NULL. */
+static char *compose(const struct extract_request *rq, size_t more)
 {
     struct compose c = {.rq = rq};
     struct buf out = BUF_INIT;
@@ -2438,6 +2559,7 @@ char *extractive_compose(const struct extract_request *rq)
     budget = EXTRACT_ANSWER_WORDS > reserve ? EXTRACT_ANSWER_WORDS - reserve : 0;
     if (budget > EXTRACT_BODY_WORDS)
         budget = EXTRACT_BODY_WORDS;
+    budget += more;
     budget -= plan_steps(&c, budget / 2);
     choose_sections(&c, budget);
     if (c.nchosen > 0) {
@@ -2465,4 +2587,39 @@ char *extractive_compose(const struct extract_request *rq)
         out.len = w;
     }
     return buf_steal(&out);
+}
+
+/* The words of a composed answer (NULL: none). */
+static size_t answer_words(const char *a)
+{
+    return a != NULL ? sentence_words(a, strlen(a)) : 0;
+}
+
+/* Composes with the reserve's estimate, then again with the words the
+ * answer left of EXTRACT_ANSWER_WORDS given to the excerpts, keeping the
+ * longest answer within it; a try that goes past it (a longer unit came
+ * in, or longer takeaways) is tried again with half as many words more
+ * (extractive.h, 4, "The budget"). */
+char *extractive_compose(const struct extract_request *rq)
+{
+    char *best = compose(rq, 0);
+    size_t more = 0, w = answer_words(best), step, round;
+
+    step = EXTRACT_ANSWER_WORDS > w ? EXTRACT_ANSWER_WORDS - w : 0;
+    for (round = 0; best != NULL && round < EXTRACT_FILL_ROUNDS && step >= EXTRACT_FILL_MIN;
+         round++) {
+        char *next = compose(rq, more + step);
+        size_t nw = answer_words(next);
+        if (next != NULL && nw <= EXTRACT_ANSWER_WORDS && nw >= w) {
+            free(best);
+            best = next;
+            w = nw;
+            more += step;
+            step = EXTRACT_ANSWER_WORDS - w;
+        } else {
+            free(next);
+            step /= 2;
+        }
+    }
+    return best;
 }

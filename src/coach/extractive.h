@@ -101,7 +101,17 @@
  *    at most EXTRACT_MAX_SECTIONS of them, within the budget: the answer
  *    has at most EXTRACT_ANSWER_WORDS words in all (citation markers,
  *    bullets and numbers counted), of which the excerpts take what the takeaways and the
- *    follow-up questions leave, at most EXTRACT_BODY_WORDS.  One more
+ *    follow-up questions leave, at most EXTRACT_BODY_WORDS.  The budget
+ *    (keys31): that reserve is an estimate (the takeaways are often
+ *    shorter than EXTRACT_TAKEAWAYS times EXTRACT_TAKEAWAY_WORDS), so the
+ *    answer is composed again with the words it left of
+ *    EXTRACT_ANSWER_WORDS (counted as white-space separated words, as
+ *    docs/api.md promises them) added to the excerpts' budget, at most
+ *    EXTRACT_FILL_ROUNDS times while at least EXTRACT_FILL_MIN words are
+ *    left; a try that goes past EXTRACT_ANSWER_WORDS (a longer unit came
+ *    in, or other takeaways) is tried again with half as many words more,
+ *    and the longest answer within it is kept (measured:
+ *    docs/performance.md, "keys31").  One more
  *    source: the best sections take all but EXTRACT_SOURCE_WORDS of the
  *    excerpts' words (when they have at least twice that); then the best
  *    section left of a passage none of them comes from, sharing substance
@@ -166,6 +176,19 @@
  *    lead-in, its list.  Never a sentence the conversation's previous
  *    answer quotes (the caller's previous): a follow-up's answer does not
  *    open with what the teacher has just read.
+ *
+ *    The section the question names (keys31).  For a follow-up (the
+ *    caller's focus), a chosen section of the dominant chapter whose
+ *    heading (not its chapter's title) holds at least EXTRACT_NAMED_SHARE
+ *    of the library IDF of the words typed in this turn
+ *    (extract_request.asked, distinctive words only), and more of it
+ *    than any other chosen section's heading of that chapter, gives the
+ *    opening, each kind of opening (above) looked for in it first: "what
+ *    about when someone breaks them?" after a question on norms opens
+ *    with "When a norm is broken", not with "At the start, someone reads
+ *    the norms aloud" of the section where its words are most frequent.
+ *    An irregular form counts as its verb ("broken", "broke": "break"; a
+ *    short list in extractive.c, as the analyser does not join them).
  *
  *    Steps (compose29).  A how question (extractive_asks_how) opens
  *    instead with numbered steps when one of the first EXTRACT_STEPS_RANK
@@ -292,6 +315,9 @@
 #define EXTRACT_SOURCE_WORDS 40
 #define EXTRACT_ANSWER_WORDS 500
 #define EXTRACT_BODY_WORDS 420
+#define EXTRACT_FILL_ROUNDS 4
+#define EXTRACT_FILL_MIN 4
+#define EXTRACT_NAMED_SHARE 0.25
 #define EXTRACT_LENGTH_EXPONENT 0.25
 #define EXTRACT_LEAD_BONUS 1.5
 #define EXTRACT_HOW_LEAD_BONUS 4.0

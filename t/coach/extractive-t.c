@@ -182,6 +182,24 @@ static bool verifies(const char *a, const char *const *texts, size_t k, size_t m
     return good;
 }
 
+/* The checks that end a case: the answer verifies against texts (at
+ * least min_quotes quotations verified), is shown, and is freed. */
+static void verified(char *a, const char *const *texts, size_t k, size_t min_quotes)
+{
+    ok(verifies(a, texts, k, min_quotes), "... and it verifies");
+    show(a);
+    free(a);
+}
+
+/* Composes from the one passage text, in the chapter "Building a Common
+ * Formative Assessment" (the starter library's step-headed walkthrough). */
+static char *compose_cfa(const char *question, const char *const *text)
+{
+    static const char *const chapters[] = {"Building a Common Formative Assessment"};
+
+    return compose_in(question, NULL, text, 1, 2.0, chapters);
+}
+
 int main(void)
 {
     struct sentence_span s[32];
@@ -190,7 +208,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(144);
+    plan(150);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -1099,9 +1117,7 @@ int main(void)
             two, 2, 2.0);
         ok(a != NULL && strstr(a, "[1]") != NULL && strstr(a, "three ideas") == NULL,
            "the one more source needs a distinctive word of the question, not \"idea\"");
-        ok(verifies(a, two, 2, 1), "... and it verifies");
-        show(a);
-        free(a);
+        verified(a, two, 2, 1);
         free(big);
     }
     /* compose30 (extractive.h, 5): the words typed ask for one step
@@ -1122,16 +1138,13 @@ int main(void)
             "## Step 3: Score together\n\n"
             "Teachers score a sample of student work side by side before scoring the rest. "
             "Scoring together keeps the team's judgments consistent from room to room."};
-        static const char *const chapters[] = {"Building a Common Formative Assessment"};
-        a = compose_in("how should we score CFAs as a team?", NULL, one, 1, 2.0, chapters);
+        a = compose_cfa("how should we score CFAs as a team?", one);
         ok(a != NULL && strstr(a, "Choose the targets**:") == NULL
                && strstr(a, "\"Teachers score a sample") != NULL
                && strstr(a, "\"Teachers score a sample") < a + 120,
            "a how question asking for one step opens with that step's section");
-        ok(verifies(a, one, 1, 1), "... and it verifies");
-        show(a);
-        free(a);
-        a = compose_in("how do we write a CFA?", NULL, one, 1, 2.0, chapters);
+        verified(a, one, 1, 1);
+        a = compose_cfa("how do we write a CFA?", one);
         ok(a != NULL && strstr(a, "1. **Choose the targets**:") != NULL,
            "... the whole list when the words fit the chapter, not one step");
         free(a);
@@ -1148,10 +1161,8 @@ int main(void)
             "A CFA should assess only two or three targets.\n\n"
             "## Step 2: Write or choose the items\n\n"
             "Match the item type to the target the common formative assessment measures."};
-        static const char *const chapters[] = {"Building a Common Formative Assessment"};
         const char *t;
-        a = compose_in("how does a team write a common formative assessment together?", NULL, one,
-                       1, 2.0, chapters);
+        a = compose_cfa("how does a team write a common formative assessment together?", one);
         t = a != NULL ? strstr(a, "**Building a Common Formative Assessment**") : NULL;
         ok(t != NULL && strstr(t + 1, "**Building a Common Formative Assessment**") == NULL
                && strstr(a, "1. **Choose the targets**") != NULL,
@@ -1159,9 +1170,7 @@ int main(void)
         ok(a != NULL && strstr(a, "1. \"Writing a common") == NULL
                && strstr(a, "\"Writing a common formative") != NULL,
            "... and its opening paragraph is no numbered item");
-        ok(verifies(a, one, 1, 2), "... and it verifies");
-        show(a);
-        free(a);
+        verified(a, one, 1, 2);
     }
     /* compose30 (extractive.h, 7): a label and its data ("Proficiency: 3 of
      * 4", "Targets: (1) identify") is no takeaway. */
@@ -1182,8 +1191,64 @@ int main(void)
                    && strstr(k, "Targets: (1)") == NULL,
                "a label and its data is no takeaway");
         }
-        ok(verifies(a, one, 1, 1), "... and it verifies");
-        show(a);
+        verified(a, one, 1, 1);
+    }
+    /* keys31 (extractive.h, 4, "The budget"): the words the takeaways and
+     * the follow-up questions leave of their reserve go to the excerpts:
+     * the answer comes close to EXTRACT_ANSWER_WORDS, never past it. */
+    {
+        static const char *const adj[] = {"short",   "written", "shared", "checked", "posted",
+                                          "revised", "owned",   "clear",  "honest",  "kind"};
+        const char *one[1];
+        char *big = malloc(32768);
+        size_t j, m;
+        for (j = 0, big[0] = '\0'; j < 8; j++) {
+            sprintf(big + strlen(big), "## Norms for meeting %zu\n\n", j + 1);
+            for (m = 0; m < 8; m++)
+                sprintf(big + strlen(big),
+                        "Team norms that are %s keep meeting %zu focused on student learning "
+                        "for %s teachers in week %zu. ",
+                        adj[(j + m) % 10], j + 1, adj[(j + 2 * m + 1) % 10], m + 1);
+            strcat(big, "\n\n");
+        }
+        one[0] = big;
+        a = compose("how do team norms keep a meeting focused on student learning?", NULL, one, 1,
+                    2.0);
+        ok(a != NULL && words(a) <= EXTRACT_ANSWER_WORDS
+               && words(a) + 40 >= EXTRACT_ANSWER_WORDS,
+           "the excerpts take the words the reserve left: %zu words of %d", words(a),
+           EXTRACT_ANSWER_WORDS);
+        verified(a, one, 1, 2);
+        free(big);
+    }
+    /* keys31 (extractive.h, 5, "The section the question names"): a
+     * follow-up ("what about when someone breaks them?") opens with the
+     * section its words name ("When a norm is broken"; "broken" is
+     * "breaks"' verb), not the section where its words are most frequent. */
+    {
+        static const char *const one[] = {
+            "## Keeping norms alive\n\n"
+            "Norms posted on a wall and never mentioned again are decoration. At the start, "
+            "someone reads the norms aloud or the team names the one norm it most wants to focus "
+            "on today. At the end, each member rates how well the team honored its norms, from "
+            "one to four.\n\n"
+            "## When a norm is broken\n\n"
+            "Sooner or later a member will violate a norm. Address it early: restate the norms "
+            "and address the behavior, not the person. If the pattern continues, the team leader "
+            "talks privately with the colleague."};
+        const char *broken, *alive;
+        a = compose("what about when someone breaks our norms?",
+                    "what about when someone breaks them?", one, 1, 2.0);
+        broken = a != NULL ? strstr(a, "Sooner or later") : NULL;
+        alive = a != NULL ? strstr(a, "**Keeping norms alive**") : NULL;
+        ok(a != NULL && strncmp(a, "\"Sooner or later", 16) == 0,
+           "a follow-up opens with the section its words name");
+        ok(broken != NULL && alive != NULL && broken < alive,
+           "... before the section where they are most frequent");
+        verified(a, one, 1, 2);
+        a = compose("what about when someone breaks our norms?", NULL, one, 1, 2.0);
+        ok(a != NULL && strncmp(a, "\"At the start, someone reads", 28) == 0 && strstr(a, "Sooner") != NULL,
+           "... a question asked alone still opens with the sentence holding most of it");
         free(a);
     }
     return 0;
