@@ -121,20 +121,36 @@ def load_run(dump, questions, conninfo):
     return out
 
 
+PIN = []  # --pin: (weights, top) of the first stage whose first place stays (recall31)
+
+
+def ordered(c, w, top, skip=()):
+    """Indexes of c without skip: the first top ordered by w . f (ties:
+    book id, ordinal), the rest in main's order."""
+    t = min(top, len(c))
+    head = [i for i in range(t) if i not in skip]
+    if t > 1:
+        sc = {i: sum(a * b for a, b in zip(w, c[i]["f"])) for i in head}
+        head.sort(key=lambda i: (-sc[i], c[i]["book"], c[i]["ord"]))
+    return head + [i for i in range(t, len(c)) if i not in skip]
+
+
 def rank_with(q, w, top):
     """The eval's rank of q's first right passage with weights w on the
-    first top candidates (0 = not in the first K)."""
+    first top candidates (0 = not in the first K).  With --pin (PIN) and
+    top above the pinned fit's, the two stages of rerank_two_stage()
+    (src/library/rerank.h): the pinned fit's first stays first and w orders
+    the rest of the first top."""
     if not q["any"]:
         return 0
     c = q["cands"]
-    t = min(top, len(c))
-    if t > 1:
-        sc = [sum(a * b for a, b in zip(w, c[i]["f"])) for i in range(t)]
-        order = sorted(range(t), key=lambda i: (-sc[i], c[i]["book"], c[i]["ord"]))
+    if PIN and top > PIN[0][1] and c:
+        first = ordered(c, PIN[0][0], PIN[0][1])[0]
+        order = [first] + ordered(c, w, top, (first,))
     else:
-        order = list(range(t))
+        order = ordered(c, w, top)
     kept = []
-    for i in order + list(range(t, len(c))):
+    for i in order:
         x = c[i]
         if any(kb == x["book"] and x["s"] <= ke and ks <= x["e"] for kb, ks, ke in kept):
             continue
@@ -264,6 +280,104 @@ def wstr(w):
     return " ".join("%s=%.4g" % (f, x) for f, x in zip(FEATURES, w) if x != 0)
 
 
+def misses(build, runs, w, top):
+    """For each line of runs whose right page is not in the first 5 with
+    weights w: where it is (the place, after the de-duplication, among the
+    BM25 list's 40) and a cause, the first that holds (docs/performance.md,
+    "recall31"): "front matter" (a right page with a roman label); "vocabulary
+    gap" (the right pages hold under a third of the question's own terms'
+    idf); "split over chunks" (the page holds at least 0.15 more of it than
+    its best passage); "near duplicate" (a page of another book in the first 5
+    whose idf-weighted cosine with the right page is at least 0.35); "another
+    page holds more" (the first passage's pages hold more of it); else
+    "ranking".  Terms are the index's (eval/trans-stems.c); idf over the
+    database's passages."""
+    import collections
+    import trans_model as tm
+    prog = tm.build_stems(build)
+    for name, conninfo, qs, texts in runs:
+        def sql(q):
+            return subprocess.run(["psql", conninfo, "-XAtF", "\t", "-c", q], check=True,
+                                  capture_output=True, text=True).stdout.splitlines()
+        pages = {}
+        for line in sql("SELECT book_id, page_index, label, translate(text, E'\\n\\t', '  ') "
+                        "FROM pages"):
+            b, i, lab, t = line.split("\t", 3)
+            pages[(b, int(i))] = (lab, t)
+        chunks = {}
+        for line in sql("SELECT book_id, ordinal, page_index_start, page_index_end, "
+                        "translate(text, E'\\n\\t', '  ') FROM chunks"):
+            b, o, i0, i1, t = line.split("\t", 4)
+            chunks[(b, int(o))] = (int(i0), int(i1), t)
+        ck, pk = list(chunks), list(pages)
+        cst = dict(zip(ck, map(set, tm.stems(prog, [chunks[k][2] for k in ck]))))
+        pst = dict(zip(pk, tm.stems(prog, [pages[k][1] for k in pk])))
+        df = collections.Counter(t for k in ck for t in cst[k])
+        idf = lambda t: math.log(1 + (len(ck) - df[t] + 0.5) / (df[t] + 0.5))
+
+        def share(terms, bag):
+            return sum(idf(t) for t in terms if t in bag) / (sum(idf(t) for t in terms) or 1)
+
+        def cos(a, b):
+            ca, cb = collections.Counter(a), collections.Counter(b)
+            na = math.sqrt(sum((v * idf(t)) ** 2 for t, v in ca.items()))
+            nb = math.sqrt(sum((v * idf(t)) ** 2 for t, v in cb.items()))
+            return (sum(ca[t] * cb[t] * idf(t) ** 2 for t in ca) / (na * nb)) if na and nb else 0.0
+
+        rows = _rows[conninfo]
+        qterms = tm.stems(prog, [texts[q["id"]]["question"] for q in qs])
+        table = collections.Counter()
+        for q, qt in zip(qs, qterms):
+            c = q["cands"]
+            order = ([ordered(c, PIN[0][0], PIN[0][1])[0]] if PIN and top > PIN[0][1] and c
+                     else [])
+            order += ordered(c, w, top, tuple(order))
+            kept = []
+            for i in order:
+                x = c[i]
+                if not any(b == x["book"] and x["s"] <= e and s0 <= x["e"] for b, s0, e, _ in kept):
+                    kept.append((x["book"], x["s"], x["e"], x["rel"]))
+            pos = next((n + 1 for n, k in enumerate(kept) if k[3]), 0)
+            if 1 <= pos <= K:
+                continue
+            where = ("6-10" if pos <= 10 else "11-20" if pos <= 20 else "21-40") if pos \
+                else "not in the 40"
+            targets = set()
+            for e in texts[q["id"]]["expected"]:
+                for p in e.get("pages", []):
+                    targets |= resolve(rows, e["book"], p)
+            qt = list(dict.fromkeys(qt))
+            right = [t for p in sorted(targets) if p in pst for t in pst[p]]
+            psh = share(qt, set(right))
+            best = max((share(qt, cst[k]) for k in ck
+                        if any(k[0] == b and chunks[k][0] <= i <= chunks[k][1] for b, i in targets)),
+                       default=0.0)
+            top1 = set(t for k in kept[:1] for i in range(k[1], k[2] + 1)
+                       for t in pst.get((k[0], i), []))
+            dup = max([cos(right, pst.get((k[0], i), [])) for k in kept[:K]
+                       if all(k[0] != b for b, _ in targets) for i in range(k[1], k[2] + 1)]
+                      + [0.0])
+            if any(re.fullmatch(r"[ivxlc]+", pages[p][0]) for p in targets if p in pages):
+                cause = "front matter"
+            elif psh < 1 / 3:
+                cause = "vocabulary gap"
+            elif best <= psh - 0.15:
+                cause = "split over chunks"
+            elif dup >= 0.35:
+                cause = "near duplicate"
+            elif share(qt, top1) > psh:
+                cause = "another page holds more"
+            else:
+                cause = "ranking"
+            table[(where, cause)] += 1
+            print("%s %s\t%s\t%s\tpage %.2f best passage %.2f first %.2f dup %.2f" % (
+                name, q["id"], where, cause, psh, best, share(qt, top1), dup))
+        print("%s: %d lines, %d without a right page in the first %d" % (
+            name, len(qs), sum(table.values()), K))
+        for (where, cause), n in sorted(table.items()):
+            print("  %-14s %-24s %d" % (where, cause, n))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--fit", nargs=3, action="append", default=[],
@@ -286,14 +400,22 @@ def main():
                     metavar=("NAME", "EVAL_JSON"),
                     help="compare a set's replayed ranks with plccoach eval --per-question's")
     ap.add_argument("--per-question", action="store_true")
+    ap.add_argument("--pin", help="a fit file (eval/rerank-fit.json) whose first place stays: "
+                    "the fitted weights order places 2..TOP (the deep stage, recall31)")
+    ap.add_argument("--misses", metavar="BUILD",
+                    help="print where and why each line of the --fit and --validate sets has "
+                    "no right page in the first 5 (with --weights; BUILD for the analyser)")
     a = ap.parse_args()
+    if a.pin:
+        d = json.load(open(a.pin))
+        PIN.append(([float(d["weights"].get(f, 0.0)) for f in FEATURES], d["top"]))
     if a.features:
         ACTIVE[:] = [FEATURES.index(f) for f in a.features.split(",") if f != "main"]
     fits = [(r[1].split("/")[-1], load_run(*r)) for r in a.fit]
     vals = [(r[1].split("/")[-1], load_run(*r)) for r in a.validate]
     qs = [x for _, s in fits for x in s]
     if a.cv_grid:
-        base = [rank_with(q, W0, 0) for q in qs]
+        base = [rank_with(q, *(PIN[0] if PIN else (W0, 0))) for q in qs]
         for method in a.methods.split(","):
             for top in [int(x) for x in a.tops.split(",")]:
                 for lam in [float(x) for x in a.lams.split(",")]:
@@ -308,7 +430,18 @@ def main():
         top = a.top
         w = fit(qs, a.method, a.lam, top)
     print("weights (%s, lam %g, top %d): %s" % (a.method, a.lam, top, wstr(w)))
-    wb, topb = W0, 0
+    if a.misses:
+        runs = []
+        for (dump, questions, conninfo), (name, s) in zip(a.fit + a.validate, fits + vals):
+            texts = {}
+            for line in open(questions):
+                if line.strip():
+                    d = json.loads(line)
+                    texts[d.get("id", d["question"])] = d
+            runs.append((name, conninfo, s, texts))
+        misses(a.misses, runs, w, top)
+        return 0
+    wb, topb = PIN[0] if PIN else (W0, 0)
     if a.base:
         d = json.load(open(a.base))
         wb, topb = [float(d["weights"].get(f, 0.0)) for f in FEATURES], d["top"]

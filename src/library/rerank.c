@@ -225,3 +225,14 @@ void rerank_order(struct rerank_cand *c, size_t n, const double w[RERANK_NFEATUR
     }
     qsort(c, n, sizeof(*c), cmp_cand);
 }
+
+void rerank_two_stage(struct rerank_cand *c, size_t n, size_t top, size_t deep,
+                      const double w[RERANK_NFEATURES], const double wd[RERANK_NFEATURES])
+{
+    top = top < n ? top : n;
+    deep = deep < n ? deep : n;
+    if (top > 1)
+        rerank_order(c, top, w);
+    if (deep > top && deep > 2)
+        rerank_order(c + 1, deep - 1, wd);
+}

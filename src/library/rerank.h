@@ -5,6 +5,9 @@
  * linear score over features the search already has, normalised within
  * the question.  The weights are fitted by eval/fit_rerank.py on the FIT
  * questions and compiled in by eval/gen_rerank.py (rerank_weights.c).
+ * A deep stage (search_tuning.rerank_deep; branch recall31) then orders
+ * places 2..rerank_deep by a second set of weights, the first place
+ * kept (rerank_two_stage()).
  * See src/library/README.md, "Retrieval, exactly" step 3b, and
  * docs/performance.md, "rank29".
  */
@@ -41,8 +44,11 @@ enum rerank_feature {
 
 extern const char *const rerank_feature_names[RERANK_NFEATURES];
 
-/* The fitted weights (rerank_weights.c, generated; do not edit). */
+/* The fitted weights (rerank_weights.c, generated; do not edit): the
+ * first stage's (eval/rerank-fit.json) and the deep stage's
+ * (eval/rerank-deep-fit.json; rerank_two_stage()). */
 extern const double rerank_weights[RERANK_NFEATURES];
+extern const double rerank_weights_deep[RERANK_NFEATURES];
 
 /* One candidate.  hit points into the caller's search result; book_id and
  * ordinal break ties so that the order is deterministic. */
@@ -73,6 +79,17 @@ void rerank_normalise(struct rerank_cand *c, size_t n) __attribute__((nonnull));
 /* Scores c[0..n) by w . f and sorts them best first; ties: book id, then
  * ordinal, ascending. */
 void rerank_order(struct rerank_cand *c, size_t n, const double w[RERANK_NFEATURES])
+    __attribute__((nonnull));
+
+/* The two stages (docs/performance.md, "recall31"): the first top of
+ * c[0..n) ordered by w (rerank_order()); then, when deep > top, the first
+ * of them stays first and c[1..deep) (the other top - 1 and the next
+ * deep - top in main's order) are ordered by wd, so a passage up to
+ * place deep can enter the first five while the first place is the first
+ * stage's.  top and deep are cut to n; top 0 or 1 leaves the first as
+ * main has it. */
+void rerank_two_stage(struct rerank_cand *c, size_t n, size_t top, size_t deep,
+                      const double w[RERANK_NFEATURES], const double wd[RERANK_NFEATURES])
     __attribute__((nonnull));
 
 #endif

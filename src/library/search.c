@@ -147,11 +147,13 @@ static void features_dump(const char *path, const char *question, const struct r
     json_object_put(o);
 }
 
-/* The learned re-ranking (rerank.h; docs/performance.md, "rank29"):
- * the features of lex[0..m) (main's order; prox[i] the proximity of
- * lex[i]), normalised over them all, and the first t->rerank_top put in
- * order again by rerank_weights, handing them the scores they held,
- * largest first, so that the fusion keeps the new order. */
+/* The learned re-ranking (rerank.h; docs/performance.md, "rank29",
+ * "recall31"): the features of lex[0..m) (main's order; prox[i] the
+ * proximity of lex[i]), normalised over them all, the first
+ * t->rerank_top put in order again by rerank_weights and, when
+ * t->rerank_deep is larger, places 2..rerank_deep by rerank_weights_deep
+ * (rerank_two_stage()), handing them the scores they held, largest
+ * first, so that the fusion keeps the new order. */
 static void learned(struct search_hit **lex, const double *prox, size_t m,
                     const struct search_tuning *t, const struct search_evidence *ev,
                     const char *question, const char *dump)
@@ -171,9 +173,10 @@ static void learned(struct search_hit **lex, const double *prox, size_t m,
     rerank_list(c, n, held);
     if (dump != NULL)
         features_dump(dump, question, c, n);
-    top = t->rerank_top < n ? t->rerank_top : n;
+    top = t->rerank_top > t->rerank_deep ? t->rerank_top : t->rerank_deep;
+    top = top < n ? top : n;
     if (top > 1) {
-        rerank_order(c, top, rerank_weights);
+        rerank_two_stage(c, n, t->rerank_top, t->rerank_deep, rerank_weights, rerank_weights_deep);
         for (i = 0; i < top; i++) {
             lex[i] = c[i].hit;
             lex[i]->bm25 = held[i];
@@ -202,7 +205,7 @@ static void rerank(struct search_result *res, size_t n, const struct search_tuni
 
     if (dump != NULL && dump[0] == '\0')
         dump = NULL;
-    learn = learn && (t->rerank_top > 1 || dump != NULL);
+    learn = learn && (t->rerank_top > 1 || t->rerank_deep > 2 || dump != NULL);
     for (i = 0; i < n; i++)
         if (res->hits[i].bm25_rank > 0) {
             struct search_hit *h = &res->hits[i];
@@ -283,7 +286,7 @@ static bool candidates(struct db *db, const struct config *cfg, const struct sea
      * nor when the caller orders the list itself (no_rerank: the coach's
      * follow-up search, which a prior re-sorts; docs/performance.md,
      * "rank29"). */
-    if ((t->w_prox > 0 || t->w_quantity > 0 || t->rerank_top > 1
+    if ((t->w_prox > 0 || t->w_quantity > 0 || t->rerank_top > 1 || t->rerank_deep > 2
          || getenv("PLCCOACH_RANK_FEATURES") != NULL)
         && nlex > 1)
         rerank(res, n, t, opts->question, search_reranks(opts));

@@ -60,6 +60,9 @@ struct search_tuning {
     size_t rerank_top;    /* BM25 passages the learned re-ranking puts in order again
                            * (rerank.h; not with search_opts.untranslated nor
                            * search_opts.no_rerank); 0 off */
+    size_t rerank_deep;   /* then, when above rerank_top, the first of those stays and
+                           * places 2..rerank_deep are ordered by rerank_weights_deep
+                           * (rerank.h, rerank_two_stage()); 0 off */
 };
 
 extern const struct search_tuning search_tuning_default;

@@ -40,8 +40,9 @@ const struct search_tuning search_tuning_default = {
     .w_prox = 0.5,
     .w_quantity = 1.0,
     .quantity_cap = 3,
-    .w_window = 0,   /* off: docs/performance.md, "window26" */
-    .rerank_top = 5, /* docs/performance.md, "rank29" */
+    .w_window = 0,    /* off: docs/performance.md, "window26" */
+    .rerank_top = 5,  /* docs/performance.md, "rank29" */
+    .rerank_deep = 0, /* off: docs/performance.md, "recall31" */
 };
 
 const struct bm25_params search_evidence_params = {1.2, 0.75, 2.0, 1.0};
@@ -80,6 +81,7 @@ static const struct tuning_key {
     {"quantity_cap", T_INT, offsetof(struct search_tuning, quantity_cap), 1, 100},
     {"w_window", T_DOUBLE, offsetof(struct search_tuning, w_window), 0, 100},
     {"rerank_top", T_SIZE, offsetof(struct search_tuning, rerank_top), 0, 40},
+    {"rerank_deep", T_SIZE, offsetof(struct search_tuning, rerank_deep), 0, 40},
 };
 
 bool search_tuning_set(struct search_tuning *t, const char *assignment, char *err, size_t errlen)

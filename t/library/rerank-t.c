@@ -7,7 +7,9 @@
  * and in the same chapter; rerank_passage() reads the shares of the
  * question's terms, expansions and headings a passage holds; the
  * compiled-in weights are finite and use main's score; search_tuning_set()
- * takes rerank_top within 0..40.  Expected numbers are worked out by hand
+ * takes rerank_top and rerank_deep within 0..40; rerank_two_stage()
+ * keeps the first stage's first and orders places 2..deep by the deep
+ * weights.  Expected numbers are worked out by hand
  * from the definitions in rerank.h. */
 #include "config.h"
 
@@ -196,6 +198,49 @@ static void test_passage(void)
     is_double(0.0, f[RERANK_F_COVER], EPS, "no text: nothing held");
 }
 
+/* rerank_two_stage() (recall31): the first stage's first stays first and
+ * the deep stage orders places 2..deep, so a passage from place 6..deep
+ * can enter the first five; deep <= top is the first stage alone. */
+static void test_two_stage(void)
+{
+    struct search_hit h[8] = {{0}};
+    struct rerank_cand c[8];
+    double w[RERANK_NFEATURES] = {0}, wd[RERANK_NFEATURES] = {0};
+    static const char *const books[8] = {"a", "b", "c", "d", "e", "f", "g", "h"};
+    size_t i;
+
+    for (i = 0; i < 8; i++) {
+        set_cand(&c[i], &h[i], books[i], (int)i);
+        c[i].f[RERANK_F_MAIN] = 1.0 - 0.1 * (double)i; /* main's order: a..h */
+    }
+    c[2].f[RERANK_F_WINDOW] = 1.0;  /* the first stage lifts c */
+    c[6].f[RERANK_F_PAGE_EV] = 1.0; /* the deep stage lifts g, main's seventh */
+    w[RERANK_F_MAIN] = 1;
+    w[RERANK_F_WINDOW] = 0.5;
+    wd[RERANK_F_MAIN] = 1;
+    wd[RERANK_F_PAGE_EV] = 2;
+    rerank_two_stage(c, 8, 5, 7, w, wd);
+    ok(c[0].hit == &h[2], "the first stage's first stays first (c: 0.8 + 0.5)");
+    ok(c[1].hit == &h[6], "the deep stage brings main's seventh to the second place (0.4 + 2)");
+    ok(c[2].hit == &h[0] && c[3].hit == &h[1] && c[4].hit == &h[3],
+       "then the rest of the first seven by the deep weights");
+    ok(c[7].hit == &h[7], "beyond deep: main's order");
+    /* deep <= top: the first stage alone (rerank_order() over top). */
+    for (i = 0; i < 8; i++)
+        set_cand(&c[i], &h[i], books[i], (int)i), c[i].f[RERANK_F_MAIN] = 1.0 - 0.1 * (double)i;
+    c[6].f[RERANK_F_PAGE_EV] = 1.0;
+    rerank_two_stage(c, 8, 5, 5, w, wd);
+    for (i = 0; i < 8 && c[i].hit == &h[i]; i++)
+        ;
+    ok(i == 8, "deep 5 with top 5: main's order kept, the seventh not brought in");
+    /* top 0 (the first stage off): main's first stays, the deep stage orders the rest. */
+    rerank_two_stage(c, 8, 0, 8, w, wd);
+    ok(c[0].hit == &h[0] && c[1].hit == &h[6], "top 0: main's first stays, g second");
+    /* deep beyond n is cut to n. */
+    rerank_two_stage(c, 3, 5, 40, w, wd);
+    ok(c[0].hit == &h[0], "n 3, deep 40: no read past the list");
+}
+
 static void test_weights(void)
 {
     size_t i;
@@ -205,6 +250,10 @@ static void test_weights(void)
         finite = finite && isfinite(rerank_weights[i]) && rerank_feature_names[i] != NULL;
     ok(finite, "the compiled-in weights are finite and named");
     ok(rerank_weights[RERANK_F_MAIN] > 0, "the compiled-in weights keep main's score");
+    for (i = 0, finite = true; i < RERANK_NFEATURES; i++)
+        finite = finite && isfinite(rerank_weights_deep[i]);
+    ok(finite && rerank_weights_deep[RERANK_F_MAIN] > 0,
+       "the deep stage's weights are finite and keep main's score");
 }
 
 static void test_tuning(void)
@@ -216,6 +265,12 @@ static void test_tuning(void)
        "rerank_top=20 is taken");
     ok(!search_tuning_set(&t, "rerank_top=41", err, sizeof(err)) && t.rerank_top == 20,
        "rerank_top=41 is refused");
+    ok(search_tuning_default.rerank_deep == 0,
+       "the deep stage is off by default (docs/performance.md, \"recall31\")");
+    ok(search_tuning_set(&t, "rerank_deep=0", err, sizeof(err)) && t.rerank_deep == 0,
+       "rerank_deep=0 is taken");
+    ok(!search_tuning_set(&t, "rerank_deep=41", err, sizeof(err)) && t.rerank_deep == 0,
+       "rerank_deep=41 is refused");
 }
 
 int main(void)
@@ -225,6 +280,7 @@ int main(void)
     test_normalise();
     test_list();
     test_passage();
+    test_two_stage();
     test_weights();
     test_tuning();
     return 0;
