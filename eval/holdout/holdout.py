@@ -70,6 +70,14 @@ Python 3 standard library only (see eval/holdout/README.md).
                                      either file may be missing); exit 1 when one
                                      fails or neither file is there
 
+    holdout.py check-fresh2 DIR      the fresh2 set's checks alone
+                                     (fresh2-pages.jsonl, fresh2-scope.jsonl, round
+                                     31: the fresh set's, plus its standalone
+                                     questions asked after earlier turns on
+                                     another subject and its follow-ups; either
+                                     file may be missing); exit 1 when one fails
+                                     or neither file is there
+
 BOOK is a PDF book source (*.book, rendered by mkbooks) or a Markdown book
 (*.md, ingested as it is).  The question format, the thresholds and the
 split rule are in eval/holdout/README.md.
@@ -283,7 +291,8 @@ CATEGORIES = ("in_scope", "follow_up", "broad", "out_of_scope", "near_miss")
 DOMAINS = {"assessment", "collaboration", "leadership", "curriculum", "data_analysis",
            "school_culture", "student_learning"}
 TAGS = {"acronym", "typo", "runon", "how", "why", "what", "situation",
-        "first_person", "school", "long", "short", "how_many", "plain"}
+        "first_person", "school", "long", "short", "how_many", "plain",
+        "standalone_after", "pointer_words"}
 # What the issue asks for (section 1) and the brief's counts.
 MIN = {"in_scope": 260, "follow_up": 32, "broad": 55, "out_of_scope": 85, "near_miss": 20,
        "total": 420, "oos_areas": 15, "acronym_share": 0.25, "typo_share": 0.10,
@@ -471,12 +480,18 @@ def line_problems(q, prefix="h"):
             p.append("%s: a broad question has no expected pages" % where)
     if cat in ("out_of_scope", "near_miss") and not (isinstance(q.get("area"), str) and q["area"]):
         p.append("%s: needs an area" % where)
-    if cat == "follow_up":
+    # A standalone question asked mid-conversation (the fresh2 set) is an
+    # in-scope line tagged standalone_after, with the earlier turns as its
+    # context; no other in-scope line has a context.
+    standalone = isinstance(q.get("tags"), list) and "standalone_after" in q["tags"]
+    if standalone and cat != "in_scope":
+        p.append("%s: only in_scope lines are tagged standalone_after" % where)
+    if cat == "follow_up" or standalone:
         ctx = q.get("context")
         if not isinstance(ctx, list) or not ctx or not all(isinstance(c, str) and c for c in ctx):
             p.append("%s: context must list the earlier turn(s)" % where)
     elif "context" in q:
-        p.append("%s: only follow_up lines have a context" % where)
+        p.append("%s: only follow_up and standalone_after lines have a context" % where)
     return p
 
 
@@ -638,6 +653,7 @@ def cmd_check(root):
                     others_of(root, OTHER_FILES + VALID_FILES))
     check_questions(c, root, FRESH, books, allbooks,
                     others_of(root, OTHER_FILES + VALID_FILES + STRESS_FILES))
+    check_questions(c, root, FRESH2, books, allbooks, others_of(root, FRESH2["others"]))
     return 1 if c.failed else 0
 
 
@@ -738,7 +754,7 @@ def duplicates(check_rows, other_rows):
         for t in [turns[-1], " / ".join(turns)] if q.get("context") else [turns[-1]]:
             seen_text.add(normalised(t))
         words = frozenset(content_words(turns[-1]))
-        if len(words) >= 2 and not q.get("context"):
+        if len(words) >= 2 and alone(q):
             seen_words.add(words)
     out = []
     for q in check_rows:
@@ -746,10 +762,19 @@ def duplicates(check_rows, other_rows):
         whole = " / ".join(turns)
         words = frozenset(content_words(turns[-1]))
         if (normalised(whole) in seen_text or
-                (not q.get("context") and normalised(turns[-1]) in seen_text) or
-                (not q.get("context") and len(words) >= 2 and words in seen_words)):
+                (alone(q) and normalised(turns[-1]) in seen_text) or
+                (alone(q) and len(words) >= 2 and words in seen_words)):
             out.append(q.get("id", "?"))
     return out
+
+
+def alone(q):
+    """Whether Q's last turn is a question on its own: a line with no
+    context, or a standalone question asked after earlier turns (tagged
+    standalone_after, the fresh2 set), which repeats another question when
+    its last turn alone does."""
+    return not q.get("context") or (isinstance(q.get("tags"), list)
+                                    and "standalone_after" in q["tags"])
 
 
 def check_set(c, root, books, allbooks, others):
@@ -933,6 +958,55 @@ FRESH = {"what": "fresh set", "files": FRESH_FILES, "prefix": "f", "ids": FRESH_
          "named_blocks": False, "least": None, "words": FRESH_MIN["words"],
          "scope": FRESH_MIN, "voice": FRESH_VOICE}
 
+# The fresh2 set (fresh2-pages.jsonl, fresh2-scope.jsonl, round 31) is
+# VALIDATED on, written by two writers who had seen no code
+# (eval/holdout/README.md, "The fresh2 set (round 31)"): ids g0001..g0499
+# (data31a, one block) and g0501..g0999 (data31b, with FRESH2_MIN's
+# out-of-scope, near-miss and broad counts and borrow_share).  Its pages
+# file holds three parts, each taking the next draws of FRESH2_SEED in the
+# file's order: in-scope questions with no context (at least
+# FRESH2_MIN["in_scope"] - FRESH2_MIN["standalone"]), STANDALONE questions
+# asked after one or two earlier turns on another subject (in_scope, tagged
+# standalone_after, with a context; at least FRESH2_MIN["standalone"]) and
+# follow-ups (FRESH2_MIN["follow_up"]); see standalone_checks().
+FRESH2_SEED = "plccoach-fresh2-2026"
+FRESH2_FILES = ("fresh2-pages.jsonl", "fresh2-scope.jsonl")
+FRESH2_IDS = {"fresh2-pages.jsonl": (1, 499), "fresh2-scope.jsonl": (501, 999)}
+FRESH2_MIN = {"in_scope": 140, "standalone": 40, "follow_up": 40, "acronym_share": 0.25,
+              "typo_share": 0.20, "starter": 0, "words": (1, 90),
+              "turns": (1, 2), "two_turns": 3, "pointer_share": 0.40, "announced_share": 0.20,
+              "standalone_words": 6,
+              "out_of_scope": 130, "oos_areas": 40, "near_miss": 90, "nm_areas": 30, "broad": 40,
+              "borrow_share": 0.60}
+FRESH2_VOICE = (
+    ("first_person", lambda q, t: bool(FIRST_PERSON.search(q)), 0.35),
+    ("plain", lambda q, t: not FIRST_PERSON.search(q) and not {"typo", "runon"} & set(t), 0.20),
+    ("school", None, 0.40),
+    ("how", None, 0.15),
+    ("how_many", lambda q, t: bool(HOW_MANY.search(q)), 0.05),
+    ("long", lambda q, t: 40 <= len(q.split()) <= 90, 0.0),
+    ("short", lambda q, t: len(q.split()) <= 6, 0.02),
+)
+# pointer_words: a standalone question holding a word that often points back
+# (it, that, this, those, them, one...) without pointing back; announced: it
+# opens by saying the subject changes; a standalone question must not open
+# the way a follow-up does.
+POINTER_WORDS = re.compile(r"\b(it|its|it's|that|this|those|these|them|they|one|ones)\b", re.I)
+ANNOUNCED = re.compile(r"^\W*(ok|okay|also|diff(erent)? question|new (topic|question)|switching|"
+                       r"totally different)\b", re.I)
+FOLLOW_OPENER = re.compile(r"^\W*(and|but|so what|then|what about|how about|what if|ok but|"
+                           r"okay but)\b", re.I)
+
+FRESH2 = {"what": "fresh2 set", "files": FRESH2_FILES, "prefix": "g", "ids": FRESH2_IDS,
+          "seed": FRESH2_SEED,
+          "others": OTHER_FILES + VALID_FILES + STRESS_FILES + FRESH_FILES,
+          "others_required": False,
+          "others_and": "tune, held-out, the check, training, validation, stress and fresh sets",
+          "others_or": "tune, held-out, the check, training, validation, stress or fresh sets",
+          "blocks": (dict(FRESH2_MIN, ids=FRESH2_IDS["fresh2-pages.jsonl"]),),
+          "named_blocks": False, "least": None, "words": FRESH2_MIN["words"],
+          "scope": FRESH2_MIN, "voice": FRESH2_VOICE, "standalone": FRESH2_MIN}
+
 
 def id_number(q, prefix):
     """The number of Q's id PREFIX0001.. (an int), or None."""
@@ -1032,6 +1106,8 @@ def check_pages_file(c, s, rows, books, allbooks):
     fus = [q for q in rows if q.get("category") == "follow_up"]
     if s.get("voice"):
         voice(c, s, rows, ins)
+    if s.get("standalone"):
+        standalone_checks(c, s, rows)
     if s["named_blocks"]:
         outside = [q.get("id", "?") for q in rows if block_of(q, s) is None]
         c.result(not outside, "%s: every line of %s is in a block (%s)" % (what, name, ", ".join(
@@ -1080,6 +1156,55 @@ def voice(c, s, rows, ins):
                  % (what, 100 * share, tag, 100 * least))
 
 
+def standalone_checks(c, s, rows):
+    """Set S's standalone questions and follow-ups (S["standalone"]): at
+    least its count of in-scope lines with no context and of standalone
+    ones; every context of 1 to 2 turns and at least two_turns follow-ups
+    with two; a standalone question at least standalone_words words long,
+    never opening as a follow-up does ("and", "what about"...); the
+    pointer_words tag on exactly the standalone questions holding such a
+    word, on at least pointer_share of them; at least announced_share of
+    them saying the subject changes and at least as large a share not."""
+    least, what = s["standalone"], "%s: %s" % (s["what"], s["files"][0])
+    ins = [q for q in rows if q.get("category") == "in_scope"]
+    alone_ = [q for q in ins if q.get("context")]
+    plain_n = len(ins) - len(alone_)
+    c.result(plain_n >= least["in_scope"] - least["standalone"], "%s: %d in-scope lines with no "
+             "context (at least %d)" % (what, plain_n, least["in_scope"] - least["standalone"]))
+    c.result(len(alone_) >= least["standalone"], "%s: %d standalone questions after earlier "
+             "turns (at least %d)" % (what, len(alone_), least["standalone"]))
+    lo, hi = least["turns"]
+    ctx = [q for q in rows if q.get("context")]
+    wrong = ["%s: %d earlier turns" % (q.get("id"), len(q["context"])) for q in ctx
+             if not isinstance(q["context"], list) or not lo <= len(q["context"]) <= hi]
+    c.result(not wrong, "%s: every context holds %d to %d earlier turns" % (what, lo, hi), wrong)
+    two = sum(1 for q in ctx if q.get("category") == "follow_up" and len(q["context"]) == 2)
+    c.result(two >= least["two_turns"], "%s: %d follow-ups after two earlier turns (at least %d)"
+             % (what, two, least["two_turns"]))
+    text = {id(q): str(q.get("question", "")) for q in alone_}
+    bad = ["%s: %d words" % (q.get("id"), len(text[id(q)].split())) for q in alone_
+           if len(text[id(q)].split()) < least["standalone_words"]]
+    bad += ["%s: opens as a follow-up" % q.get("id") for q in alone_
+            if FOLLOW_OPENER.search(text[id(q)])]
+    c.result(not bad, "%s: every standalone question is a whole question (at least %d words, "
+             "not opening as a follow-up)" % (what, least["standalone_words"]), bad)
+    wrong = ["%s: the pointer_words tag must match the question" % q.get("id") for q in rows
+             if isinstance(q.get("tags"), list) and ("pointer_words" in q["tags"]) != (
+                 q in alone_ and bool(POINTER_WORDS.search(str(q.get("question", "")))))]
+    c.result(not wrong, "%s: the pointer_words tag is on exactly the standalone questions "
+             "holding such a word" % what, wrong)
+    n = max(len(alone_), 1)
+    for share, name in ((sum(1 for q in alone_ if "pointer_words" in (q.get("tags") or []))
+                         / n, "tagged pointer_words"),
+                        (sum(1 for q in alone_ if ANNOUNCED.search(text[id(q)])) / n,
+                         "announcing the new subject"),
+                        (sum(1 for q in alone_ if not ANNOUNCED.search(text[id(q)])) / n,
+                         "not announcing it")):
+        want = least["pointer_share"] if name.startswith("tagged") else least["announced_share"]
+        c.result(share >= want, "%s: standalone: %.0f %% %s (at least %.0f %%)"
+                 % (what, 100 * share, name, 100 * want))
+
+
 def block_of(q, s):
     """The block of set S whose ids hold Q's, or None."""
     n = id_number(q, s["prefix"])
@@ -1117,6 +1242,10 @@ def check_block(c, s, books, allbooks, label, rows, block, order, start):
     what = "%s: %s" % (s["what"], label or s["files"][0])
     ins = [q for q in rows if q.get("category") == "in_scope"]
     fus = [q for q in rows if q.get("category") == "follow_up"]
+    if s.get("standalone"):
+        # the questions with no context take the first draws, the
+        # standalone ones the next (standalone_checks())
+        ins = [q for q in ins if not q.get("context")] + [q for q in ins if q.get("context")]
     train_counts(c, what, ins, fus, block)
     c.result(len(ins) >= len(order), "%s: the in-scope lines go round the whole draw "
              "(%d lines, %d pages of at least %d words)" % (what, len(ins), len(order),
@@ -1209,6 +1338,8 @@ def main(argv):
         return cmd_check_questions(argv[1], STRESS)
     if len(argv) == 2 and argv[0] == "check-fresh":
         return cmd_check_questions(argv[1], FRESH)
+    if len(argv) == 2 and argv[0] == "check-fresh2":
+        return cmd_check_questions(argv[1], FRESH2)
     sys.stderr.write(__doc__)
     return 2
 

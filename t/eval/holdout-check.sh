@@ -12,8 +12,10 @@
 # `check-train` runs them alone), and so are the validation set's
 # (valid-pages.jsonl, valid-scope.jsonl; `check-valid`) and the stress set's
 # (stress-pages.jsonl, stress-scope.jsonl, round 28; `check-stress`) and the
-# fresh set's (fresh-pages.jsonl, fresh-scope.jsonl, round 29; `check-fresh`).
-# Then a copy of the set is broken in eighty-five ways, each of which the
+# fresh set's (fresh-pages.jsonl, fresh-scope.jsonl, round 29; `check-fresh`)
+# and the fresh2 set's (fresh2-pages.jsonl, fresh2-scope.jsonl, round 31;
+# `check-fresh2`).
+# Then a copy of the set is broken in one hundred and four ways, each of which the
 # checker must catch, and the check set's two halves are checked.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -euo pipefail
@@ -59,13 +61,19 @@ cp "$work/eval/holdout/stress-pages.jsonl" "$work/stress-pages.orig"
 cp "$work/eval/holdout/fresh-pages.jsonl" "$work/fresh-pages.orig"
 [ ! -e "$work/eval/holdout/fresh-scope.jsonl" ] ||
     cp "$work/eval/holdout/fresh-scope.jsonl" "$work/fresh-scope.orig"
+cp "$work/eval/holdout/fresh2-pages.jsonl" "$work/fresh2-pages.orig"
+[ ! -e "$work/eval/holdout/fresh2-scope.jsonl" ] ||
+    cp "$work/eval/holdout/fresh2-scope.jsonl" "$work/fresh2-scope.orig"
 
 # broken WHAT PYTHON EXPECT: applies PYTHON to the first in_scope line of
 # tune.jsonl, q, of check.jsonl, c, of train-pages.jsonl, t, or of
 # valid-pages.jsonl, v, of stress-pages.jsonl, s, or of fresh-pages.jsonl,
 # fr (or to the files: tune, held, chk, tr, vp, sp, fp; scope, vscope,
 # sscope and fscope, the lines of train-scope.jsonl, valid-scope.jsonl,
-# stress-scope.jsonl and fresh-scope.jsonl, None when there is none), runs
+# stress-scope.jsonl and fresh-scope.jsonl, None when there is none; of
+# fresh2-pages.jsonl, g2, its first in-scope line with no context, gr, its
+# first standalone line, gs, and first follow-up, gf; g2scope, the lines of
+# fresh2-scope.jsonl or None), runs
 # the checker, and passes when it fails with a "not ok - EXPECT..." line.
 # Nothing of tune or held-out is printed.
 broken() {
@@ -73,7 +81,7 @@ broken() {
     cp "$work/tune.orig" "$work/eval/holdout/tune.jsonl"
     cp "$work/heldout.orig" "$work/eval/holdout/heldout.jsonl"
     cp "$work/check.orig" "$work/eval/holdout/check.jsonl"
-    for set in train valid stress fresh; do
+    for set in train valid stress fresh fresh2; do
         cp "$work/$set-pages.orig" "$work/eval/holdout/$set-pages.jsonl"
         rm -f "$work/eval/holdout/$set-scope.jsonl"
         [ ! -e "$work/$set-scope.orig" ] ||
@@ -108,8 +116,20 @@ fr = next(r for r in fp if r["category"] == "in_scope")
 fscope = None
 if os.path.exists(root + "/fresh-scope.jsonl"):
     fscope = [json.loads(l) for l in open(root + "/fresh-scope.jsonl")]
+g2 = [json.loads(l) for l in open(root + "/fresh2-pages.jsonl")]
+gr = next(r for r in g2 if r["category"] == "in_scope" and "context" not in r)
+gs = next(r for r in g2 if r["category"] == "in_scope" and "context" in r)
+gf = next(r for r in g2 if r["category"] == "follow_up")
+g2scope = None
+if os.path.exists(root + "/fresh2-scope.jsonl"):
+    g2scope = [json.loads(l) for l in open(root + "/fresh2-scope.jsonl")]
 raw = None
 exec(code)
+with open(root + "/fresh2-pages.jsonl", "w") as f:
+    f.writelines(json.dumps(r) + "\n" for r in g2)
+if g2scope is not None:
+    with open(root + "/fresh2-scope.jsonl", "w") as f:
+        f.writelines(json.dumps(r) + "\n" for r in g2scope)
 with open(root + "/fresh-pages.jsonl", "w") as f:
     f.writelines(json.dumps(r) + "\n" for r in fp)
 if fscope is not None:
@@ -379,6 +399,56 @@ broken "fresh set: fresh-scope.jsonl short of broad lines" \
 broken "fresh set: fresh-scope.jsonl with no out-of-scope line borrowing school words" \
     'fscope = [dict(r, tags=[g for g in r.get("tags", []) if g != "borrows_words"]) for r in (fscope or [])] + [{"id": "f0998", "category": "out_of_scope", "area": "weather", "question": "will it hail in tulsa tomorrow", "expected": [], "domains": [], "kind": "none", "route": "refuse", "tags": []}]' \
     "fresh set: fresh-scope.jsonl: out_of_scope: 0 % tagged borrows_words"
+broken "fresh2 set: a page label the book does not have" \
+    'gr["expected"][0]["pages"] = ["99"]' "fresh2 set: every expected book title and page label exists"
+broken "fresh2 set: a key term that is not on the page" \
+    'gf["key_terms"][0] = "zebra crossing"' "fresh2 set: every key term is on an expected page"
+broken "fresh2 set: a question of the fresh set asked again" \
+    'gr["question"] = fr["question"]' \
+    "fresh2 set: no question repeats one of tune, held-out, the check, training, validation, stress or fresh sets"
+broken "fresh2 set: a standalone question whose last turn repeats a fresh-set question" \
+    'gs["question"] = fr["question"]' \
+    "fresh2 set: no question repeats one of tune, held-out, the check, training, validation, stress or fresh sets"
+broken "fresh2 set: a question asked twice within it" \
+    'g2[1]["question"] = gr["question"]' "fresh2 set: no question is asked twice within it"
+broken "fresh2 set: an id used twice" \
+    'gs["id"] = gr["id"]' "fresh2 set: no id repeats"
+broken "fresh2 set: a standalone line without a context" \
+    'del gs["context"]' "fresh2 set: fresh2-pages.jsonl: every line is well formed"
+broken "fresh2 set: an in-scope line with a context but not tagged standalone_after" \
+    'gr["context"] = ["how do we write norms"]' "fresh2 set: fresh2-pages.jsonl: every line is well formed"
+broken "fresh2 set: a follow-up tagged standalone_after" \
+    'gf["tags"].append("standalone_after")' "fresh2 set: fresh2-pages.jsonl: every line is well formed"
+broken "fresh2 set: a context of three earlier turns" \
+    'gf["context"] = ["what are norms", "how many should we have", "who checks them"]' \
+    "fresh2 set: fresh2-pages.jsonl: every context holds 1 to 2 earlier turns"
+broken "fresh2 set: a standalone question that opens as a follow-up" \
+    'gs["question"] = "and what about the kids who already know this material"' \
+    "fresh2 set: fresh2-pages.jsonl: every standalone question is a whole question"
+broken "fresh2 set: a standalone question of five words" \
+    'gs["question"] = "team health survey for October"' \
+    "fresh2 set: fresh2-pages.jsonl: every standalone question is a whole question"
+broken "fresh2 set: a standalone question holding a pointer word, untagged" \
+    'x = next(r for r in g2 if "pointer_words" in r["tags"]); x["tags"].remove("pointer_words")' \
+    "fresh2 set: fresh2-pages.jsonl: the pointer_words tag is on exactly"
+broken "fresh2 set: a standalone question moved to the page of a question with no context" \
+    'gs["expected"] = gr["expected"]' \
+    "fresh2 set: the in-scope and follow-up pages are the seeded draw (seed plccoach-fresh2-2026)"
+broken "fresh2 set: under 40 standalone questions" \
+    'g2[:] = [r for r in g2 if r is not gs]' \
+    "fresh2 set: fresh2-pages.jsonl: 39 standalone questions"
+broken "fresh2 set: no standalone question announcing the new subject" \
+    '[r.update(question="Who knows: " + r["question"]) for r in g2 if "context" in r and r["category"] == "in_scope"]' \
+    "fresh2 set: fresh2-pages.jsonl: standalone: 0 % announcing the new subject"
+broken "fresh2 set: an out-of-scope line in fresh2-pages.jsonl" \
+    'g2.append({"id": "g0498", "category": "out_of_scope", "area": "weather", "question": "will it snow in boise on friday", "expected": [], "domains": [], "kind": "none", "route": "refuse", "tags": []})' \
+    "fresh2 set: fresh2-pages.jsonl holds in-scope and follow-up lines only"
+broken "fresh2 set: a fresh2-scope.jsonl line with an id of the pages range" \
+    'g2scope = (g2scope or []) + [{"id": "g0498", "category": "out_of_scope", "area": "weather", "question": "will it snow in boise on friday", "expected": [], "domains": [], "kind": "none", "route": "refuse", "tags": []}]' \
+    "fresh2 set: fresh2-scope.jsonl: every line is well formed"
+broken "fresh2 set: fresh2-scope.jsonl short of broad lines" \
+    'g2scope = [r for r in (g2scope or []) if r["category"] != "broad"] + [{"id": "g0999", "category": "broad", "question": "any tips on plc stuff in general", "domains": [], "route": "clarify"}]' \
+    "fresh2 set: fresh2-scope.jsonl: broad: 1 lines"
 
 # check-SET: a set's files alone (either may be missing); it passes on the
 # set as committed and on its pages file alone, and fails when there is
@@ -397,6 +467,7 @@ alone() {
     python3 "$checker" "check-$set" "$work/eval/holdout" >/dev/null 2>&1 || rc=$?
     is "$rc" 1 "check-$set fails when there is no $what file"
 }
+alone fresh2 "fresh2 set"
 alone fresh "fresh set"
 alone stress "stress set"
 alone valid "validation set"
