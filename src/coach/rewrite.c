@@ -78,10 +78,9 @@ static size_t opening_length(const char *q)
 
 /* Pointing words that can stand for a term the question names itself
  * ("how to write one" after "cfas"), and of them, those that stand for a
- * singular or a plural only. */
-static const char *const own_pointers[] = {"one",  "ones", "it",    "that",
-                                           "this", "them", "they",  "these",
-                                           "those", NULL};
+ * singular only. */
+static const char *const own_pointers[] = {"one",  "ones", "it",    "that",  "this",
+                                           "them", "they", "these", "those", NULL};
 static const char *const singular_pointers[] = {"it", "that", "this", NULL};
 
 /* True when w is an acronym of the library's list (synonyms.h: "cfa",
