@@ -8,7 +8,8 @@
  * names (history_clarify_choice); and as a conversation, the question
  * given the conversation's subject (rewrite_carry), and whether it points
  * back to the earlier turn (rewrite_points_back, which reads the bytes
- * after each word for a clause's end). */
+ * after each word for a clause's end), and whether it names its own
+ * subject (rewrite_names_own_subject). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -33,6 +34,8 @@ static void carried(char *text, size_t size)
         __builtin_trap();
     (void)rewrite_points_back(text);
     (void)rewrite_points_back(text + size / 2);
+    if (rewrite_names_own_subject(text) && rewrite_takes_subject(false, text))
+        __builtin_trap(); /* a question naming its own subject takes none */
     free(s);
     free(focus);
     free(prev);

@@ -500,20 +500,46 @@ static enum coach_status ask_route_own_words(struct ask *a)
     return COACH_OK;
 }
 
+/* Whether a question the rules left as asked is a new one, not a
+ * follow-up: its own words answer it (a->cls, routed on a->sr, its own
+ * words' search), it has more than REWRITE_NEW_OWN distinctive words of
+ * its own and a word of the domain lexicon (route_domains: it names PLC
+ * work itself), and its first REWRITE_NEW_TOP passages lie in other
+ * chapters than, and not next to, the passages the conversation's last
+ * answer cited (rewrite_other_chapter; src/coach/README.md, "Standalone
+ * questions mid-conversation (follow31)").  False when the database
+ * failed (*ok false). */
+static bool new_question(struct ask *a, bool *ok)
+{
+    struct search_hit *cited;
+    size_t n;
+
+    if (a->cls.route != COACH_ANSWER || rewrite_own_distinctive(a->rq->question) <= REWRITE_NEW_OWN
+        || route_domains(a->rq->question) == 0)
+        return false;
+    *ok = history_cited(a->db, &a->arena, a->prev_cites, &cited, &n);
+    return *ok && rewrite_other_chapter(a->sr.hits, a->sr.n, cited, n, REWRITE_NEW_TOP);
+}
+
 /* Step 4 in a conversation: a question the rules left as asked
  * (a->subject), which its own words send to clarification or answer, is
  * asked again with the conversation's subject (rewrite_takes_subject,
  * rewrite_carry), retrieved as a follow-up and routed again; one its own
- * words refuse stays refused (docs/performance.md, follow27, follow29).
+ * words refuse stays refused (docs/performance.md, follow27, follow29);
+ * one that names its own subject (rewrite_names_own_subject) or is a new
+ * question (new_question) stays as asked (follow31).
  * A follow-up the rules or the model rewrote is checked on its own words
  * (ask_route_own_words, follow28). */
 static enum coach_status ask_route_conversation(struct ask *a)
 {
     enum coach_status st;
+    bool ok = true;
 
     ask_route(a);
-    if (a->subject == NULL || a->cls.safety || !rewrite_takes_subject(a->cls.route == COACH_REFUSE))
-        return ask_route_own_words(a);
+    if (a->subject == NULL || a->cls.safety
+        || !rewrite_takes_subject(a->cls.route == COACH_REFUSE, a->rq->question)
+        || new_question(a, &ok))
+        return ok ? ask_route_own_words(a) : COACH_DB_ERROR;
     free(a->out->standalone);
     a->out->standalone = rewrite_carry(a->subject, a->rq->question, &a->focus);
     a->previous = a->subject; /* its prior, as a rewritten follow-up's */

@@ -14,6 +14,7 @@
 #include "coach/rewrite.h"
 #include "coach/words.h"
 #include "library/search.h"
+#include "library/synonyms.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/json.h"
@@ -75,17 +76,70 @@ static size_t opening_length(const char *q)
     return 0;
 }
 
+/* Pointing words that can stand for a term the question names itself
+ * ("how to write one" after "cfas"), and of them, those that stand for a
+ * singular only. */
+static const char *const own_pointers[] = {"one",  "ones", "it",    "that",  "this",
+                                           "them", "they", "these", "those", NULL};
+static const char *const singular_pointers[] = {"it", "that", "this", NULL};
+
+/* True when w is an acronym of the library's list (synonyms.h: "cfa",
+ * "rti", "gvc", ...), in the singular or, *plural set, with a plural "s"
+ * ("cfas", "CFAs"). */
+static bool known_acronym(const char *w, bool *plural)
+{
+    size_t n = strlen(w);
+
+    *plural = n > 2 && w[n - 1] == 's' && synonym_by_abbrev(w, n - 1) != NULL;
+    return *plural || synonym_by_abbrev(w, n) != NULL;
+}
+
+/* True when the pointing word at i of ws stands for an acronym of the
+ * library's list that the question names before it and that agrees with
+ * it in number: "one" and "ones" with either, "it", "that", "this" with a
+ * singular, "them", "they", "these", "those" with a plural. */
+static bool names_own_term(const struct words *ws, size_t i)
+{
+    size_t j;
+    bool plural;
+
+    if (!words_in_list(ws->w[i], own_pointers))
+        return false;
+    for (j = 0; j < i; j++) {
+        if (!known_acronym(ws->w[j], &plural))
+            continue;
+        if (strcmp(ws->w[i], "one") == 0 || strcmp(ws->w[i], "ones") == 0
+            || plural != words_in_list(ws->w[i], singular_pointers))
+            return true;
+    }
+    return false;
+}
+
+/* True when a pointing word of ws stands for an acronym ws names before
+ * it (names_own_term). */
+static bool names_own(const struct words *ws)
+{
+    size_t i;
+
+    for (i = 0; i < ws->n; i++)
+        if (names_own_term(ws, i))
+            return true;
+    return false;
+}
+
 /* True when the word at i of ws has REWRITE_OWN_ANTECEDENT distinctive
  * words before it in the same question: a pronoun there stands for one of
  * them ("kids who finish their work super fast, what should they be
- * doing"), not for the earlier question's subject. */
+ * doing"), or when it stands for an acronym the question names itself
+ * (names_own_term: "what is PBIS and who is it for"), not for the earlier
+ * question's subject. */
 static bool own_antecedent(const struct words *ws, size_t i)
 {
     size_t j, n = 0;
 
     for (j = 0; j < i; j++)
         n += words_is_distinctive(ws->w[j]);
-    return n >= REWRITE_OWN_ANTECEDENT;
+    return n >= REWRITE_OWN_ANTECEDENT || names_own_term(ws, i);
 }
 
 static bool has_pointer(const struct words *ws)
@@ -368,14 +422,53 @@ char *rewrite_rules(const char *previous, const char *followup, char **focus)
         *focus = NULL;
     words_split(f, ws);
     if (opening_length(f) == 0 && pronoun_at(ws) == ws->n && !has_determiner(ws)
-        && words_distinctive(ws) >= 2 && !is_ellipsis(ws) && rewrite_ordinal(f) == 0)
+        && (words_distinctive(ws) >= 2 || names_own(ws)) && !is_ellipsis(ws)
+        && rewrite_ordinal(f) == 0)
         return xstrndup(f, n); /* already standalone */
     return resolve(previous, f, n, ws, focus);
 }
 
-bool rewrite_takes_subject(bool refused)
+bool rewrite_names_own_subject(const char *question)
 {
-    return !refused;
+    struct words *ws = &(struct words){0};
+
+    words_split(question, ws);
+    return names_own(ws);
+}
+
+bool rewrite_takes_subject(bool refused, const char *question)
+{
+    return !refused && !rewrite_names_own_subject(question);
+}
+
+/* True when a and b are of the same book and chapter. */
+static bool same_chapter(const struct search_hit *a, const struct search_hit *b)
+{
+    return a->chapter_id != NULL && b->chapter_id != NULL && strcmp(a->book_id, b->book_id) == 0
+           && strcmp(a->chapter_id, b->chapter_id) == 0;
+}
+
+/* True when a's printed pages are within REWRITE_PRIOR_NEAR pages of b's,
+ * in the same book. */
+static bool near_pages(const struct search_hit *a, const struct search_hit *b)
+{
+    return strcmp(a->book_id, b->book_id) == 0
+           && a->page_index_start <= b->page_index_end + REWRITE_PRIOR_NEAR
+           && b->page_index_start <= a->page_index_end + REWRITE_PRIOR_NEAR;
+}
+
+bool rewrite_other_chapter(const struct search_hit *own, size_t n, const struct search_hit *conv,
+                           size_t nc, size_t top)
+{
+    size_t i, j;
+
+    if (n == 0 || nc == 0)
+        return false;
+    for (i = 0; i < n && i < top; i++)
+        for (j = 0; j < nc; j++)
+            if (same_chapter(&own[i], &conv[j]) || near_pages(&own[i], &conv[j]))
+                return false;
+    return true;
 }
 
 /* Phrases that ask for the next step of what was just said ("ok now
@@ -599,22 +692,6 @@ char *rewrite_model(const struct config *cfg, const char *previous, const char *
     llm_result_free(&res);
     free(user);
     return out;
-}
-
-/* True when a and b are of the same book and chapter. */
-static bool same_chapter(const struct search_hit *a, const struct search_hit *b)
-{
-    return a->chapter_id != NULL && b->chapter_id != NULL && strcmp(a->book_id, b->book_id) == 0
-           && strcmp(a->chapter_id, b->chapter_id) == 0;
-}
-
-/* True when a's printed pages are within REWRITE_PRIOR_NEAR pages of b's,
- * in the same book. */
-static bool near_pages(const struct search_hit *a, const struct search_hit *b)
-{
-    return strcmp(a->book_id, b->book_id) == 0
-           && a->page_index_start <= b->page_index_end + REWRITE_PRIOR_NEAR
-           && b->page_index_start <= a->page_index_end + REWRITE_PRIOR_NEAR;
 }
 
 void rewrite_prior(struct search_hit *hits, size_t n, const struct search_hit *prior, size_t np,

@@ -9,7 +9,10 @@
  * "they", "them", "those", "these", "there", "one", "ones", "instead",
  * "else", "more"; not one after REWRITE_OWN_ANTECEDENT distinctive words
  * of the question's own, which it stands for: "kids who finish their work
- * super fast, what should they be doing"; nor "so" before "many", "much",
+ * super fast, what should they be doing"; nor one standing for an acronym
+ * of the library's list that the question names before it and that agrees
+ * with it in number, rewrite_names_own_subject: "what is PBIS and who is
+ * it for"; nor "so" before "many", "much",
  * "far" or "few") and has at most REWRITE_FEW_DISTINCTIVE distinctive
  * words of its own (words.h) or at most REWRITE_SHORT_WORDS words, or
  * when it is an ellipsis: at most REWRITE_ELLIPSIS_WORDS words, of which
@@ -98,6 +101,8 @@ struct search_hit;
 #define REWRITE_PRIOR_CHAPTER 1.25 /* rewrite_prior's multipliers */
 #define REWRITE_PRIOR_PAGE 1.25
 #define REWRITE_PRIOR_NEAR 1 /* pages */
+#define REWRITE_NEW_OWN 4    /* a new question: more distinctive words of its own than this */
+#define REWRITE_NEW_TOP 1    /* ... and its first passage in another chapter (follow31) */
 
 /* Returns how many distinctive words followup has of its own (after a
  * follow-up opening): more than REWRITE_PRIOR_MAX_OWN, and the follow-up
@@ -154,9 +159,33 @@ char *rewrite_carry(const char *previous, const char *followup, char **focus)
  * the subject only to one with at most four distinctive words of its
  * own); never when they were refused: a question that leaves the
  * library's field on its own words ("can you recommend a dentist") stays
- * refused, whatever the conversation was about (src/coach/pipeline.c,
- * ask_route_conversation; docs/performance.md, follow27 and follow29). */
-bool rewrite_takes_subject(bool refused);
+ * refused, whatever the conversation was about; nor when question names
+ * its own subject (rewrite_names_own_subject: "... how to write one" after
+ * "cfas"; follow31).  The pipeline also leaves a new question as asked
+ * when its own words point at another chapter (rewrite_other_chapter;
+ * src/coach/pipeline.c, ask_route_conversation; docs/performance.md,
+ * follow27, follow29 and follow31). */
+bool rewrite_takes_subject(bool refused, const char *question) __attribute__((nonnull));
+
+/* True when a pointing word of question stands for a term the question
+ * names itself: an acronym of the library's list (synonyms.h) before it
+ * that agrees with it in number ("one", "ones": either; "it", "that",
+ * "this": singular; "them", "they", "these", "those": plural): "my team
+ * wants to start doing cfas but we have no idea how to write one", "what
+ * is PBIS and who is it for".  Such a question names its own subject: the
+ * rules do not resolve that word to the earlier question's, and
+ * rewrite_takes_subject gives it no conversation's subject (follow31). */
+bool rewrite_names_own_subject(const char *question) __attribute__((nonnull));
+
+/* True when none of the first top passages of own (n, the question
+ * searched on its own words) is in the chapter of, or within
+ * REWRITE_PRIOR_NEAR pages of, a passage of conv (nc, the passages the
+ * conversation's last answer cited): the question's own words point at
+ * another part of the library than the conversation's, so it is a new
+ * question, left as asked (src/coach/pipeline.c, ask_route_conversation;
+ * follow31).  False when either is empty. */
+bool rewrite_other_chapter(const struct search_hit *own, size_t n, const struct search_hit *conv,
+                           size_t nc, size_t top);
 /* True when followup points back to the earlier turn by its own words
  * (after its follow-up opening; src/coach/README.md, "Follow-ups that
  * leave the field (follow28)"):

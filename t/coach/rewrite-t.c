@@ -164,10 +164,10 @@ static void test_subject(void)
 {
     char *s, *f;
 
-    ok(rewrite_takes_subject(false),
+    ok(rewrite_takes_subject(false, "what mistakes do teams usually make"),
        "sent to clarification or answered on its own words: asked with the conversation's "
        "subject");
-    ok(!rewrite_takes_subject(true),
+    ok(!rewrite_takes_subject(true, "what mistakes do teams usually make"),
        "refused on its own words: stays refused, whatever the conversation");
     s = rewrite_carry("we built a pacing guide with buffer days",
                       "does that mean we all have to teach the same lesson every day?", &f);
@@ -234,11 +234,61 @@ static void test_points_back(void)
        "... not a new subject after a follow-up's opening");
 }
 
+/* A pointing word that stands for an acronym the question names itself
+ * (the newcomer trial's "write one" after "cfas"; follow31). */
+static void test_own_subject(void)
+{
+    const char *cfas = "my team wants to start doing cfas but we have no idea how to write one";
+    char *s, *f;
+
+    ok(rewrite_names_own_subject(cfas), "one after cfas: the question names its own subject");
+    ok(!rewrite_takes_subject(false, cfas), "... so it takes no conversation's subject");
+    ok(rewrite_names_own_subject("what is PBIS and who is it for"), "it after PBIS (singular)");
+    ok(rewrite_names_own_subject("our CFAs are too long, how do we shorten them"),
+       "them after CFAs (plural)");
+    ok(!rewrite_names_own_subject("what is a CFA and who writes them"),
+       "them does not agree with a singular acronym");
+    ok(!rewrite_names_own_subject("we have no idea how to write one"), "one with no acronym");
+    ok(!rewrite_names_own_subject("how would that work for RTI"),
+       "an acronym after the pointing word is not what it stands for");
+    ok(!rewrite_is_followup("what is PBIS and who is it for"),
+       "a question whose pronoun stands for its own acronym is not a follow-up");
+    s = rewrite_rules("how should we group kids during WIN time?", "what is PBIS and who is it for",
+                      &f);
+    is_string("what is PBIS and who is it for", s, "... and the rules leave it as asked");
+    ok(f == NULL, "... with no focus");
+    free(s);
+    ok(rewrite_is_followup("how do we write one?"),
+       "one with nothing of its own to stand for still points back");
+}
+
+/* A question whose own best passages lie in other chapters than the
+ * conversation's cited passages asks something new (follow31). */
+static void test_other_chapter(void)
+{
+    struct search_hit conv[2], own[3];
+
+    conv[0] = hit("c1", "b1", "ch2", 10, 0);
+    conv[1] = hit("c2", "b1", "ch2", 11, 0);
+    own[0] = hit("o1", "b2", "ch5", 30, 0.02);
+    own[1] = hit("o2", "b1", "ch2", 12, 0.01);
+    own[2] = hit("o3", "b1", "ch3", 40, 0.01);
+    ok(rewrite_other_chapter(own, 3, conv, 2, 1), "top 1 in another book: another chapter");
+    ok(!rewrite_other_chapter(own, 3, conv, 2, 2), "top 2 reaches the conversation's chapter");
+    own[0] = hit("o1", "b1", "ch3", 12, 0.02);
+    ok(!rewrite_other_chapter(own, 3, conv, 2, 1),
+       "the next page, in the next chapter, is near the conversation's passages");
+    own[0] = hit("o1", "b1", "ch3", 13, 0.02);
+    ok(rewrite_other_chapter(own, 3, conv, 2, 1), "two pages on, another chapter: another");
+    ok(!rewrite_other_chapter(own, 0, conv, 2, 1), "no passage of its own: not another chapter");
+    ok(!rewrite_other_chapter(own, 3, conv, 0, 1), "nothing cited: not another chapter");
+}
+
 int main(void)
 {
     char *s, *f;
 
-    plan(105);
+    plan(122);
     ok(rewrite_is_followup("what about Tier 3?"), "what about ...");
     ok(rewrite_is_followup("  And for middle school?"), "and ...");
     ok(rewrite_is_followup("how often should we do that?"), "a short question pointing back");
@@ -364,6 +414,8 @@ int main(void)
     test_parse();
     test_subject();
     test_points_back();
+    test_own_subject();
+    test_other_chapter();
     s = rewrite_rules("previous", "what about ", NULL);
     ok(strstr(s, "what about") == s, "nothing after the opening: the follow-up whole");
     free(s);

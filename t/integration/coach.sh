@@ -288,6 +288,30 @@ is "$(printf '%s' "$json" | pyjson 'print(d["type"], d["grounded"])')" "answer T
 json=$(stack_cli ask "and what about my car insurance?" --conversation "$norms_cli" --json)
 is "$(printf '%s' "$json" | pyjson 'print(d["type"])')" refusal \
     "a follow-up's opening does not carry a question out of the field in"
+# A standalone question asked mid-conversation is answered as if asked
+# alone: the newcomer trial's "write one" after two questions on norms
+# names its own subject (cfas) and is not given the conversation's
+# (main added the norms pages 5-6 and the norms-writing protocol;
+# src/coach/README.md, "Standalone questions mid-conversation (follow31)").
+cfas="my team wants to start doing cfas but we have no idea how to write one"
+cited() { printf '%s' "$1" | pyjson 'print(sorted((c["book"]["title"], c["pages"]["start"]) for c in d["citations"]))'; }
+alone=$(stack_cli ask "$cfas" --json)
+out=$(stack_cli ask "how many norms should our team have?")
+norms_cli=$(printf '%s\n' "$out" | sed -n 's/^conversation: //p')
+stack_cli ask "what do we do when someone breaks a norm?" --conversation "$norms_cli" >/dev/null
+json=$(stack_cli ask "$cfas" --conversation "$norms_cli" --json)
+is "$(cited "$json")" "$(cited "$alone")" \
+    "a question naming its own subject (cfas) after two on norms cites what it cites alone"
+# One with words enough of its own whose best passage is in another
+# chapter than the conversation's is a new question (main added a page
+# of the norms book).
+cfa_unit="how often should our grade level give common formative assessments during a six week unit"
+alone=$(stack_cli ask "$cfa_unit" --json)
+out=$(stack_cli ask "How should our team write norms?")
+norms_cli=$(printf '%s\n' "$out" | sed -n 's/^conversation: //p')
+json=$(stack_cli ask "$cfa_unit" --conversation "$norms_cli" --json)
+is "$(cited "$json")" "$(cited "$alone")" \
+    "a new question in another chapter after one on norms cites what it cites alone"
 json=$(stack_cli ask "How do I do PLCs?" --user bob@example.org --json)
 is "$(printf '%s' "$json" | pyjson 'print(d["type"])')" clarification "--user: bob's conversation"
 is "$(stack_psql -- -c "SELECT u.email FROM conversations c JOIN users u ON u.id = c.user_id WHERE c.id = '$(printf '%s' "$json" | pyjson 'print(d["conversation_id"])')'")" \
