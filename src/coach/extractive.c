@@ -50,8 +50,6 @@ struct ustate {
     size_t nterms;        /* its distinct terms */
     size_t central;       /* its terms central to its section (first passage only) */
     double central_score; /* what they add to score */
-    size_t cut;           /* bytes quoted of a long sentence, " ..." after (extractive.h, 4); 0: all */
-    size_t cut_words;     /* its words then, the ellipsis counted */
 };
 
 struct source {
@@ -967,158 +965,6 @@ static void score(struct compose *c)
     add_central(c);
 }
 
-/* ---- long sentences (extractive.h, 4, "Long sentences") --------------- */
-
-
-/* True when the sentence opens with a word that makes its first clause
- * depend on what follows ("If a student misses it, ..."): it may not be
- * cut at its first boundary. */
-static bool opens_subordinate(const char *s, size_t n)
-{
-    static const char *const lead[] = {
-        "if",   "when",  "whenever", "although", "though", "because", "while", "since",
-        "unless", "after", "before", "as",     "once",   "until",   "whether", "even",
-        "in",   "for",   "at",       "by",       "with",   "without", "to",   "on",
-        "during", "from", "of",      "instead",  "rather", "like",    "unlike", "given",
-        "despite", "through", "within", "among", "beyond", "under", "over", "across", NULL};
-    char w[16];
-    size_t i = 0;
-
-    while (i < n && i < sizeof(w) - 1 && isalpha((unsigned char)s[i])) {
-        w[i] = (char)tolower((unsigned char)s[i]);
-        i++;
-    }
-    w[i] = '\0';
-    for (i = 0; lead[i] != NULL; i++)
-        if (strcmp(w, lead[i]) == 0)
-            return true;
-    return false;
-}
-
-/* The clause boundary at byte b of s (n bytes), or 0: a comma, semicolon
- * or colon followed by a space, or a dash between spaces; *skip receives
- * the bytes of the mark. */
-static size_t boundary(const char *s, size_t n, size_t b, size_t *skip)
-{
-    if ((s[b] == ',' || s[b] == ';') && b + 1 < n && s[b + 1] == ' ') {
-        *skip = 1;
-        return b;
-    }
-    if (s[b] == ' ' && b + 2 < n) {
-        if (s[b + 1] == '-' && (s[b + 2] == ' ' || (s[b + 2] == '-' && b + 3 < n && s[b + 3] == ' ')))
-            return *skip = 2, b;
-        if (b + 4 < n && (unsigned char)s[b + 1] == 0xe2 && (unsigned char)s[b + 2] == 0x80
-            && ((unsigned char)s[b + 3] == 0x93 || (unsigned char)s[b + 3] == 0x94) && s[b + 4] == ' ')
-            return *skip = 4, b;
-    }
-    return 0;
-}
-
-/* True when the clause at t (n bytes, after a boundary) may be left out:
- * it does not turn what comes before it ("but", "not", "unless": the
- * substance is often in the contrast) nor name its examples ("such as
- * an employee assistance program"), is no item of a list ("an email,
- * a staff meeting or ...": it opens with an article or "or") and no
- * short insertion between commas ("ask itself, twice a year, using
- * ..."), after which the sentence goes on. */
-static bool leaves_out(const char *t, size_t n)
-{
-    static const char *const turn[] = {"but",     "yet",    "not",    "except", "unless",
-                                       "only",    "although", "though", "instead", "rather",
-                                       "while",   "a",      "an",     "the",    "or",
-                                       "such",    "including", "especially", "like", NULL};
-    char w[16];
-    size_t i = 0, k, words = 1;
-
-    while (i < n && t[i] == ' ')
-        i++;
-    for (k = 0; i + k < n && k < sizeof(w) - 1 && isalpha((unsigned char)t[i + k]); k++)
-        w[k] = (char)tolower((unsigned char)t[i + k]);
-    w[k] = '\0';
-    for (k = 0; turn[k] != NULL; k++)
-        if (strcmp(w, turn[k]) == 0)
-            return false;
-    for (; i < n && words <= EXTRACT_CUT_ASIDE; i++) {
-        if (t[i] == ',')
-            return false;
-        words += t[i] == ' ';
-    }
-    return true;
-}
-
-/* True when text t holds a term of the query or, for a quantity
- * question, a number. */
-static bool holds_query(struct compose *c, const char *t, size_t n)
-{
-    static const struct qty any = {.kind = QTY_ANY};
-    struct analyze_counts u = {0};
-    bool hit = false;
-    size_t j;
-
-    buf_reset(&c->scratch);
-    buf_append(&c->scratch, t, n);
-    analyze_count_text(&u, buf_str(&c->scratch));
-    for (j = 0; j < c->nq && !hit; j++)
-        hit = c->q[j].phrase ? count_phrase(t, n, c->q[j].term) > 0
-                             : analyze_counts_get(&u, c->q[j].term) > 0;
-    analyze_counts_free(&u);
-    return hit || (c->quantity && holds_quantity(&any, t, n));
-}
-
-/* Cuts unit i of passage p, a long sentence, after its first clauses
- * when the clauses after them hold nothing of the query: at the first
- * clause boundary (outside brackets and quotation marks, not the first
- * of a sentence that opens with a dependent clause) with at least
- * EXTRACT_CUT_KEEP words before it and EXTRACT_CUT_SAVE after it. */
-static void cut_unit(struct compose *c, size_t p, size_t i)
-{
-    const struct passage_unit *u = &c->src[p].p.u[i];
-    const char *t = c->src[p].p.text + u->start;
-    size_t b, skip = 0, nb = 0, depth = 0, quotes = 0;
-    bool sub = opens_subordinate(t, u->len);
-
-    for (b = 0; b < u->len; b++) {
-        size_t kw, end;
-        if (t[b] == '(' || t[b] == '[')
-            depth++;
-        else if ((t[b] == ')' || t[b] == ']') && depth > 0)
-            depth--;
-        else if (t[b] == '"' || ((unsigned char)t[b] == 0xe2 && b + 2 < u->len
-                                 && (unsigned char)t[b + 1] == 0x80
-                                 && ((unsigned char)t[b + 2] == 0x9c || (unsigned char)t[b + 2] == 0x9d)))
-            quotes++;
-        if (b == 0 || depth > 0 || quotes % 2 != 0 || boundary(t, u->len, b, &skip) == 0)
-            continue;
-        if (nb++ == 0 && sub)
-            continue;
-        end = b;
-        while (end > 0 && (t[end - 1] == ' ' || t[end - 1] == ','))
-            end--;
-        kw = sentence_words(t, end);
-        if (kw < EXTRACT_CUT_KEEP || u->words < kw + EXTRACT_CUT_SAVE)
-            continue;
-        if (!leaves_out(t + b + skip, u->len - b - skip)
-            || holds_query(c, t + b + skip, u->len - b - skip))
-            continue;
-        c->src[p].u[i].cut = end;
-        c->src[p].u[i].cut_words = kw + 1;
-        return;
-    }
-}
-
-/* Cuts the long sentences that may be quoted (extractive.h, 4). */
-static void cut_long(struct compose *c)
-{
-    size_t p, i;
-
-    for (p = 0; p < c->k; p++)
-        for (i = 0; i < c->src[p].p.n; i++)
-            if (c->src[p].u[i].quotable && c->src[p].p.u[i].kind == PASSAGE_SENTENCE
-                && !c->src[p].p.u[i].lead && c->src[p].p.u[i].words >= EXTRACT_CUT_WORDS
-                && c->src[p].u[i].score > 0)
-                cut_unit(c, p, i);
-}
-
 /* True when unit i of passage p has the text of a unit already chosen
  * (passages overlap by a sentence or two). */
 static bool taken_elsewhere(const struct compose *c, size_t p, size_t i)
@@ -1142,13 +988,6 @@ static bool taken_elsewhere(const struct compose *c, size_t p, size_t i)
 static size_t cost(const struct passage_unit *u)
 {
     return u->words + 2;
-}
-
-/* The words unit i of s costs as it is quoted: only its clauses that
- * carry the query when it is cut (extractive.h, 4, "Long sentences"). */
-static size_t ucost(const struct source *s, size_t i)
-{
-    return s->u[i].cut > 0 ? s->u[i].cut_words + 2 : cost(&s->p.u[i]);
 }
 
 /* True when unit i of s is a sentence that carries nothing of the query
@@ -1224,7 +1063,7 @@ static size_t choose_units(struct compose *c, const struct section *x, size_t bu
         if (s->u[i].quotable && !taken_elsewhere(c, x->p, i)
             && (!c->own_only || in_own(&c->rq->sources[x->p], &s->p.u[i]))) {
             idx[n++] = i;
-            total += ucost(s, i);
+            total += cost(&s->p.u[i]);
         }
     if (total <= budget) {
         best_a = 0;
@@ -1240,14 +1079,14 @@ static size_t choose_units(struct compose *c, const struct section *x, size_t bu
                 size_t words = 0;
                 if (s->p.u[idx[a]].dependent || (whole && mid_list(s, idx, n, a)))
                     continue;
-                for (b = a; b < n && words + ucost(s, idx[b]) <= budget; b++) {
-                    words += ucost(s, idx[b]);
+                for (b = a; b < n && words + cost(&s->p.u[idx[b]]) <= budget; b++) {
+                    words += cost(&s->p.u[idx[b]]);
                     w += s->u[idx[b]].score;
                 }
                 while (whole && b > a && mid_list(s, idx, n, b)) {
                     b--;
                     w -= s->u[idx[b]].score;
-                    words -= ucost(s, idx[b]);
+                    words -= cost(&s->p.u[idx[b]]);
                 }
                 if (b > a && w > best) {
                     best = w;
@@ -1264,12 +1103,12 @@ static size_t choose_units(struct compose *c, const struct section *x, size_t bu
      * out (never the referent of the sentence after it); their terms
      * central to the section do not keep them (extractive.h, 4). */
     while (best_b > best_a && edge_idle(s, idx[best_b - 1])) {
-        best_words -= ucost(s, idx[best_b - 1]);
+        best_words -= cost(&s->p.u[idx[best_b - 1]]);
         best_b--;
     }
     while (best_b > best_a && edge_idle(s, idx[best_a])
            && !(best_a + 1 < best_b && s->p.u[idx[best_a + 1]].dependent)) {
-        best_words -= ucost(s, idx[best_a]);
+        best_words -= cost(&s->p.u[idx[best_a]]);
         best_a++;
     }
     for (i = best_a; i < best_b; i++) {
@@ -1279,7 +1118,7 @@ static size_t choose_units(struct compose *c, const struct section *x, size_t bu
         if ((idle(s, idx[i])
              && !(i + 1 < best_b && s->p.u[idx[i + 1]].dependent && idx[i + 1] == idx[i] + 1))
             || orphan_item(s, idx[i]) || orphan_sentence(s, idx, best_a, i)) {
-            best_words -= ucost(s, idx[i]);
+            best_words -= cost(&s->p.u[idx[i]]);
             continue;
         }
         s->u[idx[i]].chosen = true;
@@ -1290,7 +1129,7 @@ static size_t choose_units(struct compose *c, const struct section *x, size_t bu
             && s->p.u[idx[i]].kind == PASSAGE_SENTENCE
             && !(i + 1 < best_b && idx[i + 1] == idx[i] + 1 && s->u[idx[i + 1]].chosen)) {
             s->u[idx[i]].chosen = false;
-            best_words -= ucost(s, idx[i]);
+            best_words -= cost(&s->p.u[idx[i]]);
         }
     free(idx);
     return best_words;
@@ -1776,21 +1615,8 @@ static size_t write_run(struct buf *out, struct compose *c, size_t p, size_t i, 
     struct source *s = &c->src[p];
     size_t j = run_end(s, i, all);
 
-    struct buf q = BUF_INIT;
-    size_t k, from = s->p.u[i].start;
-
-    for (k = i; k <= j; k++) {
-        if (s->u[k].cut == 0)
-            continue;
-        buf_append(&q, s->p.text + from, s->p.u[k].start + s->u[k].cut - from);
-        buf_puts(&q, " ...");
-        if (k < j)
-            buf_putc(&q, ' ');
-        from = k < j ? s->p.u[k + 1].start : s->p.u[k].start + s->p.u[k].len;
-    }
-    buf_append(&q, s->p.text + from, s->p.u[j].start + s->p.u[j].len - from);
-    quote(out, q.data != NULL ? q.data : "", q.len, p + 1);
-    buf_free(&q);
+    quote(out, s->p.text + s->p.u[i].start, s->p.u[j].start + s->p.u[j].len - s->p.u[i].start,
+          p + 1);
     for (; i <= j; i++)
         s->u[i].written = true;
     return j + 1;
@@ -2728,7 +2554,6 @@ static char *compose(const struct extract_request *rq, size_t more)
     build_sections(&c);
     build_query(&c);
     score(&c);
-    cut_long(&c);
     if (c.quantity) /* room for EXTRACT_NO_NUMBER */
         reserve += sentence_words(EXTRACT_NO_NUMBER, strlen(EXTRACT_NO_NUMBER));
     budget = EXTRACT_ANSWER_WORDS > reserve ? EXTRACT_ANSWER_WORDS - reserve : 0;

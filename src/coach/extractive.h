@@ -111,19 +111,7 @@
  *    left; a try that goes past EXTRACT_ANSWER_WORDS (a longer unit came
  *    in, or other takeaways) is tried again with half as many words more,
  *    and the longest answer within it is kept (measured:
- *    docs/performance.md, "keys31").  Long sentences (keys32): a
- *    sentence of EXTRACT_CUT_WORDS words or more that carries the query is
- *    quoted up to its first clause boundary (", " or "; " or a dash
- *    between spaces, outside brackets and quotation marks) with at least
- *    EXTRACT_CUT_KEEP words before it and EXTRACT_CUT_SAVE after it,
- *    " ..." written after it (the verifier's ellipsis form), when the
- *    clauses after it hold no term of the query (nor, for a quantity
- *    question, a number); never at the first boundary of a sentence that
- *    opens with a dependent clause ("When ...", "In ..."), nor before a
- *    contrast or an example ("but", "not", "unless", "such as",
- *    "including"), an item of a list (an article, "or") or a short
- *    insertion between commas (at most EXTRACT_CUT_ASIDE words).  It
- *    costs the words it quotes.  One more
+ *    docs/performance.md, "keys31").  One more
  *    source: the best sections take all but EXTRACT_SOURCE_WORDS of the
  *    excerpts' words (when they have at least twice that); then the best
  *    section left of a passage none of them comes from, sharing substance
@@ -344,10 +332,6 @@
 #define EXTRACT_STEP_DENSITY 3.0
 #define EXTRACT_STEP_LEAD 2.0
 #define EXTRACT_MAX_STEPS 8
-#define EXTRACT_CUT_WORDS 18
-#define EXTRACT_CUT_KEEP 8
-#define EXTRACT_CUT_SAVE 5
-#define EXTRACT_CUT_ASIDE 4
 /* Opens the answer to a quantity question when nothing quoted holds a
  * number (5): ours, not quoted, not cited. */
 #define EXTRACT_NO_NUMBER "The library does not give a number for this; here is what it does say."
