@@ -321,8 +321,8 @@ static void translations(struct query *q, const struct trans_entry *table, size_
  * df is known: a translation too common (search_trans_too_common()) is
  * taken out of the query, as if the table did not hold it (a related
  * word it raised gets its own weight back), so its postings are never
- * read.  Such a word carries little idf (Lucene's idf of a word in 10 %
- * of the passages is 2.3, in 45 % 0.8), and past postings_cap each costs
+ * read.  Such a word carries little idf (Lucene's idf of a word in 30 %
+ * of the passages is 1.2, in 45 % 0.8), and past postings_cap each costs
  * a capped read of every book's list.  Translations come last in the
  * query and nothing refers to them.  src/library/README.md,
  * "Translations"; docs/performance.md, "perf32". */
