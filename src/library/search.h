@@ -40,6 +40,10 @@ struct search_tuning {
     double w_trans;       /* weight of a question word's translations (trans_model.h),
                            * times p(w | q), at most the word's own weight; 0 off */
     double trans_floor;   /* translations with a lower p(w | q) are not used */
+    double trans_max_df;  /* translations in more than this share of passages and
+                           * in more than trans_min_df are not used; 1 = all */
+    int64_t trans_min_df; /* the ceiling's floor: a translation in at most this
+                           * many passages is always used */
     bool typos;           /* match unknown question words to the vocabulary */
     double typo_min_sim;  /* trigram similarity a candidate needs */
     size_t fb_docs;       /* RM3: feedback passages; 0 = no feedback */
@@ -306,6 +310,12 @@ size_t search_mmr(struct search_hit *hits, size_t n, size_t dims, double lambda,
  * ones, divided by the same sum over every term (a term held through a
  * stand-in counting held_idf, an unknown one its own idf); 0 for none. */
 double search_coverage(const struct search_term *terms, size_t n);
+
+/* Whether a translation in df of the library's n_docs passages is too
+ * common to be used under t: df above t->trans_max_df x n_docs and above
+ * t->trans_min_df (src/library/README.md, "Translations"). */
+bool search_trans_too_common(const struct search_tuning *t, int64_t df, double n_docs)
+    __attribute__((nonnull));
 
 /* Returns the edit distance (insertions, deletions, substitutions and
  * swaps of adjacent bytes) between a and b, or limit + 1 when it is

@@ -37,10 +37,13 @@ struct qterm {
                  * of an unknown acronym; 0 otherwise */
     int64_t df;
     double idf;
-    size_t corrected;  /* question term: index of its TYPO term, or NONE */
-    size_t stands_for; /* synonym term: the question term (an acronym) it expands, or NONE */
-    bool expanded;     /* question term: unknown, but its phrase is held */
-    double held_idf;   /* corrected or expanded question term: see search.h */
+    size_t corrected;    /* question term: index of its TYPO term, or NONE */
+    size_t stands_for;   /* synonym term: the question term (an acronym) it expands, or NONE */
+    bool expanded;       /* question term: unknown, but its phrase is held */
+    double held_idf;     /* corrected or expanded question term: see search.h */
+    bool translation;    /* added by translations() */
+    double untranslated; /* a related term whose weight translations() raised:
+                          * the weight before; -1 otherwise */
 };
 
 #define NONE ((size_t)-1)
@@ -102,6 +105,7 @@ static struct qterm *add(struct query *q, const char *term, const char *word, si
     t->own = own;
     t->corrected = NONE;
     t->stands_for = NONE;
+    t->untranslated = -1;
     return t;
 }
 
@@ -301,12 +305,43 @@ static void translations(struct query *q, const struct trans_entry *table, size_
                 continue;
             if (w > q->v[i].weight)
                 w = q->v[i].weight;
-            if (k < 0)
-                (void)add(q, e[j].w, q->v[i].word, strlen(q->v[i].word), SEARCH_TERM_RELATED, w, 0);
-            else if (q->v[k].source == SEARCH_TERM_RELATED && q->v[k].weight < w)
+            if (k < 0) {
+                add(q, e[j].w, q->v[i].word, strlen(q->v[i].word), SEARCH_TERM_RELATED, w, 0)
+                    ->translation = true;
+            } else if (q->v[k].source == SEARCH_TERM_RELATED && q->v[k].weight < w) {
+                if (!q->v[k].translation && q->v[k].untranslated < 0)
+                    q->v[k].untranslated = q->v[k].weight;
                 q->v[k].weight = w;
+            }
         }
     }
+}
+
+/* The translations' df ceiling (trans_max_df, trans_min_df), once every
+ * df is known: a translation too common (search_trans_too_common()) is
+ * taken out of the query, as if the table did not hold it (a related
+ * word it raised gets its own weight back), so its postings are never
+ * read.  Such a word carries little idf (Lucene's idf of a word in 30 %
+ * of the passages is 1.2, in 45 % 0.8), and past postings_cap each costs
+ * a capped read of every book's list.  Translations come last in the
+ * query and nothing refers to them.  src/library/README.md,
+ * "Translations"; docs/performance.md, "perf32". */
+static void trans_ceiling(struct query *q, const struct search_tuning *t, double n_docs)
+{
+    size_t i, kept = 0;
+
+    for (i = 0; i < q->n; i++) {
+        struct qterm *v = &q->v[i];
+        bool common = search_trans_too_common(t, v->df, n_docs);
+        if (common && v->translation)
+            continue;
+        if (common && v->untranslated >= 0)
+            v->weight = v->untranslated;
+        if (kept != i)
+            q->v[kept] = *v;
+        kept++;
+    }
+    q->n = kept;
 }
 
 /* The question's terms and the acronym list's and thesaurus's terms
@@ -716,6 +751,8 @@ static bool rank(struct db *db, const char *question, const struct search_tuning
         translations(&q, trans_model, trans_model_n, t->w_trans, t->trans_floor);
     if (!lookup_df(db, &q, 0, &st, m))
         goto done;
+    if (t->w_trans > 0)
+        trans_ceiling(&q, t, (double)st.chunks);
     expansion_stand_ins(&q);
     if (t->typos && !correct_typos(db, &q, t, m))
         goto done;

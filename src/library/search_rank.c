@@ -25,6 +25,8 @@ const struct search_tuning search_tuning_default = {
     .related_rel = 1,
     .w_trans = 2, /* docs/performance.md, "trans28", "trans29" */
     .trans_floor = 0.01,
+    .trans_max_df = 0.3,  /* docs/performance.md, "perf32" */
+    .trans_min_df = 2000, /* postings_cap's default: only capped translations */
     .typos = true,
     .typo_min_sim = 0.4,
     .fb_docs = 0,
@@ -64,6 +66,8 @@ static const struct tuning_key {
     {"related_rel", T_INT, offsetof(struct search_tuning, related_rel), 1, 3},
     {"w_trans", T_DOUBLE, offsetof(struct search_tuning, w_trans), 0, 10},
     {"trans_floor", T_DOUBLE, offsetof(struct search_tuning, trans_floor), 0, 1},
+    {"trans_max_df", T_DOUBLE, offsetof(struct search_tuning, trans_max_df), 0, 1},
+    {"trans_min_df", T_INT64, offsetof(struct search_tuning, trans_min_df), 0, 1e9},
     {"typos", T_BOOL, offsetof(struct search_tuning, typos), 0, 1},
     {"typo_min_sim", T_DOUBLE, offsetof(struct search_tuning, typo_min_sim), 0.3, 1},
     {"fb_docs", T_SIZE, offsetof(struct search_tuning, fb_docs), 0, 50},
@@ -243,6 +247,11 @@ double search_coverage(const struct search_term *terms, size_t n)
         }
     }
     return all > 0 ? held / all : 0;
+}
+
+bool search_trans_too_common(const struct search_tuning *t, int64_t df, double n_docs)
+{
+    return t->trans_max_df < 1 && df > t->trans_min_df && (double)df > t->trans_max_df * n_docs;
 }
 
 size_t search_edit_distance(const char *a, const char *b, size_t limit)

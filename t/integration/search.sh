@@ -207,6 +207,46 @@ is "$(related --set w_related=0.5 --set related_rel=3)" \
     "a term already in the query (assess, from the thesaurus) is not added again nor counted"
 is "$(related --set w_related=0.5 --set related_rel=1 --set w_thesaurus=0)" \
     "assess/related/exam/0.5" "related_rel 1: synonyms only"
+# The translations' df ceiling (perf32): a translation in more than
+# trans_max_df of the passages (and more than trans_min_df) is left out,
+# as if the table did not hold it; a WordNet word it raised keeps its own
+# weight.  Expected from the search without the ceiling (A) and without
+# translations (W): a term held in at most max x N passages as A has it,
+# a more common one as W has it (or not at all).
+ceiling() { # QUESTION: "dropped kept verdict"
+    local d=$STACK_DIR/ceiling
+    mkdir -p "$d"
+    stack_cli search "$1" --json --set trans_max_df=1 >"$d/a.json"
+    stack_cli search "$1" --json --set w_trans=0 >"$d/w.json"
+    stack_cli search "$1" --json --set trans_min_df=0 --set trans_max_df=0.2 >"$d/c.json"
+    stack_cli search "$1" --json >"$d/default.json"
+    python3 - "$d" <<'PY'
+import json, sys
+d = sys.argv[1]
+ev = {k: json.load(open("%s/%s.json" % (d, k)))["evidence"] for k in ("a", "w", "c", "default")}
+terms = lambda e: {x["term"]: (x["source"], round(x["weight"], 9)) for x in e["expansions"]}
+a, w, c, de = (terms(ev[k]) for k in ("a", "w", "c", "default"))
+dfs = {x["term"]: x["df"] for x in ev["a"]["expansions"]}
+n = ev["a"]["library_chunks"]
+want = {}
+for t, v in a.items():
+    if dfs[t] <= 0.2 * n:
+        want[t] = v
+    elif t in w:
+        want[t] = w[t]
+trans = [t for t in a if t not in w or a[t] != w[t]]
+dropped = sum(1 for t in trans if dfs[t] > 0.2 * n)
+print(dropped, len(trans) - dropped, "ok" if c == want and de == a else "bad: %r != %r" % (c, want))
+PY
+}
+dropped=0 kept=0
+for q in 'how do kids do on the quiz' 'emails to parents about grades' 'what went wrong with our data' \
+    'exam score' 'how long should teammates meet'; do
+    read -r dr kp verdict < <(ceiling "$q")
+    is "$verdict" ok "trans_max_df: '$q': the translations too common left out, the rest as without the ceiling"
+    dropped=$((dropped + dr)) kept=$((kept + kp))
+done
+ok "... some translations left out ($dropped), some kept ($kept)" test "$dropped" -gt 0 -a "$kept" -gt 0
 stack_cli reindex --related "$STACK_DIR/no-wordnet" >/dev/null 2>"$STACK_DIR/log/related.err" && rc=0 || rc=$?
 is "$rc" 1 "reindex --related without WordNet files fails"
 like "$(cat "$STACK_DIR/log/related.err")" 'no-wordnet/data.noun' "... naming the file"

@@ -29,7 +29,7 @@ int main(void)
     float va[2] = {1, 0}, vb[2] = {0.99f, 0.14f}, vc[2] = {0, 1};
     size_t n;
 
-    plan(74);
+    plan(81);
 
     /* Which searches the learned re-ranking orders (rank29). */
     {
@@ -265,5 +265,22 @@ int main(void)
            "a + noun is not a quantity, nor a number two words before a unit without to/or");
     is_int(0, (long long)search_quantities("The team wrote norms."), "no number: none");
     is_int(0, (long long)search_quantities(""), "empty text: none");
+
+    /* The translations' df ceiling (perf32): above both the share and the floor. */
+    {
+        struct search_tuning t = search_tuning_default;
+
+        ok(t.trans_max_df < 1 && t.trans_min_df > 0, "the ceiling is on by default, with a floor");
+        t.trans_max_df = 0.1;
+        t.trans_min_df = 2000;
+        ok(search_trans_too_common(&t, 45000, 100000), "45 %% of 100k passages: too common");
+        ok(!search_trans_too_common(&t, 10000, 100000), "exactly 10 %%: kept");
+        ok(search_trans_too_common(&t, 10001, 100000), "just above 10 %%: too common");
+        ok(!search_trans_too_common(&t, 2000, 2500), "80 %% but not above the floor: kept");
+        t.trans_min_df = 0;
+        ok(search_trans_too_common(&t, 30, 228), "floor 0: the share alone decides");
+        t.trans_max_df = 1;
+        ok(!search_trans_too_common(&t, 228, 228), "share 1: the ceiling off");
+    }
     return 0;
 }
