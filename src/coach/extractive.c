@@ -1472,15 +1472,15 @@ static const struct section *dominant(const struct compose *c)
  * "broken" as "broken"), so that "breaks" names the heading "When a norm
  * is broken" (extractive.h, 5, "The section the question names"). */
 static const char *const irregular[][2] = {
-    {"broke", "break"},   {"broken", "break"},  {"chose", "choose"}, {"chosen", "choose"},
-    {"wrote", "write"},   {"written", "write"}, {"gave", "give"},    {"given", "give"},
-    {"took", "take"},     {"taken", "take"},    {"spoke", "speak"},  {"spoken", "speak"},
-    {"began", "begin"},   {"begun", "begin"},   {"fell", "fall"},    {"fallen", "fall"},
-    {"knew", "know"},     {"known", "know"},    {"went", "go"},      {"gone", "go"},
-    {"taught", "teach"},  {"thought", "think"}, {"brought", "bring"}, {"led", "lead"},
-    {"kept", "keep"},     {"left", "leave"},    {"lost", "lose"},    {"met", "meet"},
-    {"said", "say"},      {"told", "tell"},     {"held", "hold"},    {"ran", "run"},
-    {"forgot", "forget"}, {"forgotten", "forget"}, {"grew", "grow"}, {"grown", "grow"},
+    {"broke", "break"},   {"broken", "break"},     {"chose", "choose"},  {"chosen", "choose"},
+    {"wrote", "write"},   {"written", "write"},    {"gave", "give"},     {"given", "give"},
+    {"took", "take"},     {"taken", "take"},       {"spoke", "speak"},   {"spoken", "speak"},
+    {"began", "begin"},   {"begun", "begin"},      {"fell", "fall"},     {"fallen", "fall"},
+    {"knew", "know"},     {"known", "know"},       {"went", "go"},       {"gone", "go"},
+    {"taught", "teach"},  {"thought", "think"},    {"brought", "bring"}, {"led", "lead"},
+    {"kept", "keep"},     {"left", "leave"},       {"lost", "lose"},     {"met", "meet"},
+    {"said", "say"},      {"told", "tell"},        {"held", "hold"},     {"ran", "run"},
+    {"forgot", "forget"}, {"forgotten", "forget"}, {"grew", "grow"},     {"grown", "grow"},
 };
 
 /* The term of the verb an irregular form's term (analysed) stands for,

@@ -1214,8 +1214,7 @@ int main(void)
         one[0] = big;
         a = compose("how do team norms keep a meeting focused on student learning?", NULL, one, 1,
                     2.0);
-        ok(a != NULL && words(a) <= EXTRACT_ANSWER_WORDS
-               && words(a) + 40 >= EXTRACT_ANSWER_WORDS,
+        ok(a != NULL && words(a) <= EXTRACT_ANSWER_WORDS && words(a) + 40 >= EXTRACT_ANSWER_WORDS,
            "the excerpts take the words the reserve left: %zu words of %d", words(a),
            EXTRACT_ANSWER_WORDS);
         verified(a, one, 1, 2);
@@ -1247,7 +1246,8 @@ int main(void)
            "... before the section where they are most frequent");
         verified(a, one, 1, 2);
         a = compose("what about when someone breaks our norms?", NULL, one, 1, 2.0);
-        ok(a != NULL && strncmp(a, "\"At the start, someone reads", 28) == 0 && strstr(a, "Sooner") != NULL,
+        ok(a != NULL && strncmp(a, "\"At the start, someone reads", 28) == 0
+               && strstr(a, "Sooner") != NULL,
            "... a question asked alone still opens with the sentence holding most of it");
         free(a);
     }
