@@ -11,7 +11,6 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1468,124 +1467,14 @@ static const struct section *dominant(const struct compose *c)
     return d;
 }
 
-/* Irregular forms whose stem is not their verb's (the analyser stems
- * "broken" as "broken"), so that "breaks" names the heading "When a norm
- * is broken" (extractive.h, 5, "The section the question names"). */
-static const char *const irregular[][2] = {
-    {"broke", "break"},   {"broken", "break"},     {"chose", "choose"},  {"chosen", "choose"},
-    {"wrote", "write"},   {"written", "write"},    {"gave", "give"},     {"given", "give"},
-    {"took", "take"},     {"taken", "take"},       {"spoke", "speak"},   {"spoken", "speak"},
-    {"began", "begin"},   {"begun", "begin"},      {"fell", "fall"},     {"fallen", "fall"},
-    {"knew", "know"},     {"known", "know"},       {"went", "go"},       {"gone", "go"},
-    {"taught", "teach"},  {"thought", "think"},    {"brought", "bring"}, {"led", "lead"},
-    {"kept", "keep"},     {"left", "leave"},       {"lost", "lose"},     {"met", "meet"},
-    {"said", "say"},      {"told", "tell"},        {"held", "hold"},     {"ran", "run"},
-    {"forgot", "forget"}, {"forgotten", "forget"}, {"grew", "grow"},     {"grown", "grow"},
-};
-
-/* The term of the verb an irregular form's term (analysed) stands for,
- * into out; else term itself. */
-static void verb_term(const char *term, char out[ANALYZE_TERM_MAX])
-{
-    size_t i;
-
-    for (i = 0; i < sizeof(irregular) / sizeof(irregular[0]); i++) {
-        char t[ANALYZE_TERM_MAX];
-        if (analyze_word(irregular[i][0], strlen(irregular[i][0]), t) > 0 && strcmp(t, term) == 0
-            && analyze_word(irregular[i][1], strlen(irregular[i][1]), out) > 0)
-            return;
-    }
-    snprintf(out, ANALYZE_TERM_MAX, "%s", term);
-}
-
-struct named {
-    const struct compose *c;
-    bool *held; /* c->nq: the query's terms the heading holds */
-};
-
-static void heading_term(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
-{
-    struct named *h = ctx;
-    char v[ANALYZE_TERM_MAX], w[ANALYZE_TERM_MAX];
-    size_t j;
-
-    (void)len;
-    (void)word;
-    (void)wlen;
-    verb_term(term, v);
-    for (j = 0; j < h->c->nq; j++) {
-        if (!h->c->q[j].mine || h->c->q[j].phrase || h->held[j])
-            continue;
-        verb_term(h->c->q[j].term, w);
-        h->held[j] = strcmp(v, w) == 0;
-    }
-}
-
-/* The library IDF of the words the teacher typed (the query's mine
- * terms) that section x's heading holds, an irregular form counting as
- * its verb. */
-static double heading_names(const struct compose *c, const struct section *x)
-{
-    struct named h = {c, xcalloc(c->nq + 1, sizeof(bool))};
-    char *head;
-    double idf = 0;
-    size_t j;
-
-    if (x->heading == NULL) {
-        free(h.held);
-        return 0;
-    }
-    head = xstrndup(x->heading, x->hlen);
-    analyze_each(head, heading_term, &h);
-    for (j = 0; j < c->nq; j++)
-        if (h.held[j])
-            idf += c->q[j].idf;
-    free(head);
-    free(h.held);
-    return idf;
-}
-
-/* The chosen section of the dominant chapter d whose heading names the
- * question (extractive.h, 5): it holds at least EXTRACT_NAMED_SHARE of
- * the IDF of the words the teacher typed and more of it than every other
- * chosen section's heading of that chapter; NULL when none does. */
-static const struct section *named_section(const struct compose *c, const struct section *d)
-{
-    const struct section *best = NULL;
-    double top = 0, second = 0;
-    size_t k;
-
-    if (c->mine <= 0 || c->rq->focus == NULL)
-        return NULL;
-    for (k = 0; k < c->nchosen; k++) {
-        const struct section *x = &c->sec[c->chosen[k]];
-        const char *chapter = c->rq->sources[x->p].chapter;
-        double v;
-        if (!same_chapter(c, d, x)
-            || (x->heading != NULL && chapter != NULL && strlen(chapter) == x->hlen
-                && strncasecmp(chapter, x->heading, x->hlen) == 0))
-            continue;
-        v = heading_names(c, x);
-        if (v > top) {
-            second = top;
-            top = v;
-            best = x;
-        } else if (v > second) {
-            second = v;
-        }
-    }
-    return best != NULL && top >= EXTRACT_NAMED_SHARE * c->mine && top > second ? best : NULL;
-}
-
-/* The opening (extractive.h, 5), or p == NONE: first in the section
- * whose heading names the question, then among the chosen sections of
- * the dominant chapter, then (when none of them has one) among all; in
- * each, for a how question a lead-in with its list first, for a quantity
- * question a run that gives the number asked first. */
+/* The opening (extractive.h, 5), or p == NONE: first among the chosen
+ * sections of the dominant chapter, then (when none of them has one)
+ * among all; in each, for a how question a lead-in with its list first,
+ * for a quantity question a run that gives the number asked first. */
 static struct ref opening(const struct compose *c)
 {
     struct ref best = {NONE, 0};
-    const struct section *d = dominant(c), *named = named_section(c, d);
+    const struct section *d = dominant(c);
     enum open_kind first = c->how ? OPEN_LIST : c->quantity ? OPEN_ADVICE : OPEN_ANY, kind;
     double top = 0;
     size_t k;
@@ -1593,10 +1482,6 @@ static struct ref opening(const struct compose *c)
 
     for (pass = 0; pass < 2; pass++)
         for (kind = first;; kind = kind == OPEN_ADVICE ? OPEN_NUMBER : OPEN_ANY) {
-            if (pass == 0 && named != NULL)
-                opening_in(c, named, kind, &best, &top);
-            if (best.p != NONE)
-                return best;
             for (k = 0; k < c->nchosen; k++)
                 if (pass == 1 || same_chapter(c, d, &c->sec[c->chosen[k]]))
                     opening_in(c, &c->sec[c->chosen[k]], kind, &best, &top);

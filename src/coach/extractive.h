@@ -177,19 +177,6 @@
  *    answer quotes (the caller's previous): a follow-up's answer does not
  *    open with what the teacher has just read.
  *
- *    The section the question names (keys31).  For a follow-up (the
- *    caller's focus), a chosen section of the dominant chapter whose
- *    heading (not its chapter's title) holds at least EXTRACT_NAMED_SHARE
- *    of the library IDF of the words typed in this turn
- *    (extract_request.asked, distinctive words only), and more of it
- *    than any other chosen section's heading of that chapter, gives the
- *    opening, each kind of opening (above) looked for in it first: "what
- *    about when someone breaks them?" after a question on norms opens
- *    with "When a norm is broken", not with "At the start, someone reads
- *    the norms aloud" of the section where its words are most frequent.
- *    An irregular form counts as its verb ("broken", "broke": "break"; a
- *    short list in extractive.c, as the analyser does not join them).
- *
  *    Steps (compose29).  A how question (extractive_asks_how) opens
  *    instead with numbered steps when one of the first EXTRACT_STEPS_RANK
  *    passages, sharing substance with the question, walks through the
@@ -317,7 +304,6 @@
 #define EXTRACT_BODY_WORDS 420
 #define EXTRACT_FILL_ROUNDS 2
 #define EXTRACT_FILL_MIN 4
-#define EXTRACT_NAMED_SHARE 0.25
 #define EXTRACT_LENGTH_EXPONENT 0.25
 #define EXTRACT_LEAD_BONUS 1.5
 #define EXTRACT_HOW_LEAD_BONUS 4.0
