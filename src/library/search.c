@@ -116,6 +116,21 @@ static int cmp_bm25(const void *a, const void *b)
     return (*x)->bm25_rank - (*y)->bm25_rank;
 }
 
+/* The path PLCCOACH_RANK_FEATURES names, or NULL: read from the
+ * environment once per process (a worker or a command never changes it),
+ * not on every search.  The string is the environment's. */
+static const char *features_path(void)
+{
+    static bool read;
+    static const char *path;
+
+    if (!read) {
+        path = getenv("PLCCOACH_RANK_FEATURES");
+        read = true;
+    }
+    return path;
+}
+
 /* Appends one JSON line to the file path (PLCCOACH_RANK_FEATURES, the
  * input of eval/fit_rerank.py): the question and its BM25 candidates in
  * main's order with their book, ordinal, page indexes and normalised
@@ -196,7 +211,7 @@ static void rerank(struct search_result *res, size_t n, const struct search_tuni
                    const char *question, bool learn)
 {
     bool quantity = t->w_quantity > 0 && search_wants_quantity(question);
-    const char *dump = learn ? getenv("PLCCOACH_RANK_FEATURES") : NULL;
+    const char *dump = learn ? features_path() : NULL;
     double cap = t->quantity_cap > 0 ? t->quantity_cap : 1;
     struct search_hit **lex = xcalloc(n ? n : 1, sizeof(*lex)); /* ours, freed below */
     double *prox = xcalloc(n ? n : 1, sizeof(*prox));           /* by hit; ours */
@@ -287,7 +302,7 @@ static bool candidates(struct db *db, const struct config *cfg, const struct sea
      * follow-up search, which a prior re-sorts; docs/performance.md,
      * "rank29"). */
     if ((t->w_prox > 0 || t->w_quantity > 0 || t->rerank_top > 1 || t->rerank_deep > 2
-         || getenv("PLCCOACH_RANK_FEATURES") != NULL)
+         || features_path() != NULL)
         && nlex > 1)
         rerank(res, n, t, opts->question, search_reranks(opts));
     /* Ranks in the vector list: by cosine among its members. */
