@@ -78,6 +78,12 @@ Python 3 standard library only (see eval/holdout/README.md).
                                      file may be missing); exit 1 when one fails
                                      or neither file is there
 
+    holdout.py check-fresh3 DIR      the fresh3 set's checks alone
+                                     (fresh3-pages.jsonl, round 33: the fresh2
+                                     set's checks of the pages file, with its own
+                                     seed, counts and shares); exit 1 when one
+                                     fails or the file is not there
+
 BOOK is a PDF book source (*.book, rendered by mkbooks) or a Markdown book
 (*.md, ingested as it is).  The question format, the thresholds and the
 split rule are in eval/holdout/README.md.
@@ -654,6 +660,7 @@ def cmd_check(root):
     check_questions(c, root, FRESH, books, allbooks,
                     others_of(root, OTHER_FILES + VALID_FILES + STRESS_FILES))
     check_questions(c, root, FRESH2, books, allbooks, others_of(root, FRESH2["others"]))
+    check_questions(c, root, FRESH3, books, allbooks, others_of(root, FRESH3["others"]))
     return 1 if c.failed else 0
 
 
@@ -1008,6 +1015,44 @@ FRESH2 = {"what": "fresh2 set", "files": FRESH2_FILES, "prefix": "g", "ids": FRE
           "scope": FRESH2_MIN, "voice": FRESH2_VOICE, "standalone": FRESH2_MIN}
 
 
+# The fresh3 set (fresh3-pages.jsonl, round 33) is VALIDATED on, written by
+# one writer who had seen no code (eval/holdout/README.md, "The fresh3 set
+# (round 33)"): ids k0001..k0499, one block, the fresh2 set's three parts
+# (in-scope questions with no context, standalone questions asked after an
+# earlier turn on another subject, follow-ups), each taking the next draws
+# of FRESH3_SEED in the file's order, with FRESH3_MIN's counts and shares and
+# the voice tags of FRESH3_VOICE.  No refuse/clarify half was written; the
+# name fresh3-scope.jsonl and the ids k0501..k0999 are kept for one (its
+# counts would be added to FRESH3_MIN with it).
+FRESH3_SEED = "plccoach-fresh3-2026"
+FRESH3_FILES = ("fresh3-pages.jsonl", "fresh3-scope.jsonl")
+FRESH3_IDS = {"fresh3-pages.jsonl": (1, 499), "fresh3-scope.jsonl": (501, 999)}
+FRESH3_MIN = {"in_scope": 120, "standalone": 30, "follow_up": 30, "acronym_share": 1 / 3,
+              "typo_share": 0.25, "starter": 0, "words": (1, 90),
+              "turns": (1, 2), "two_turns": 3, "pointer_share": 0.40, "announced_share": 0.20,
+              "standalone_words": 6}
+FRESH3_VOICE = (
+    ("first_person", lambda q, t: bool(FIRST_PERSON.search(q)), 0.45),
+    ("plain", lambda q, t: not FIRST_PERSON.search(q) and not {"typo", "runon"} & set(t), 0.20),
+    ("school", None, 0.45),
+    ("how", None, 0.15),
+    ("how_many", lambda q, t: bool(HOW_MANY.search(q)), 0.05),
+    ("long", lambda q, t: 40 <= len(q.split()) <= 90, 0.0),
+    ("short", lambda q, t: len(q.split()) <= 6, 0.02),
+)
+FRESH3 = {"what": "fresh3 set", "files": FRESH3_FILES, "prefix": "k", "ids": FRESH3_IDS,
+          "seed": FRESH3_SEED,
+          "others": FRESH2["others"] + FRESH2_FILES,
+          "others_required": False,
+          "others_and": "tune, held-out, the check, training, validation, stress, fresh and "
+                        "fresh2 sets",
+          "others_or": "tune, held-out, the check, training, validation, stress, fresh or "
+                       "fresh2 sets",
+          "blocks": (dict(FRESH3_MIN, ids=FRESH3_IDS["fresh3-pages.jsonl"]),),
+          "named_blocks": False, "least": None, "words": FRESH3_MIN["words"],
+          "scope": None, "voice": FRESH3_VOICE, "standalone": FRESH3_MIN}
+
+
 def id_number(q, prefix):
     """The number of Q's id PREFIX0001.. (an int), or None."""
     m = re.match(r"^%s([0-9]{4})$" % prefix, str(q.get("id", "")))
@@ -1340,6 +1385,8 @@ def main(argv):
         return cmd_check_questions(argv[1], FRESH)
     if len(argv) == 2 and argv[0] == "check-fresh2":
         return cmd_check_questions(argv[1], FRESH2)
+    if len(argv) == 2 and argv[0] == "check-fresh3":
+        return cmd_check_questions(argv[1], FRESH3)
     sys.stderr.write(__doc__)
     return 2
 
