@@ -79,7 +79,7 @@ Python 3 standard library only (see eval/holdout/README.md).
                                      or neither file is there
 
     holdout.py check-fresh3 DIR      the fresh3 set's checks alone
-                                     (fresh3-pages.jsonl, round 33: the fresh2
+                                     (fresh3-pages.jsonl, round 32: the fresh2
                                      set's checks of the pages file, with its own
                                      seed, counts and shares); exit 1 when one
                                      fails or the file is not there
@@ -1015,9 +1015,9 @@ FRESH2 = {"what": "fresh2 set", "files": FRESH2_FILES, "prefix": "g", "ids": FRE
           "scope": FRESH2_MIN, "voice": FRESH2_VOICE, "standalone": FRESH2_MIN}
 
 
-# The fresh3 set (fresh3-pages.jsonl, round 33) is VALIDATED on, written by
+# The fresh3 set (fresh3-pages.jsonl, round 32) is VALIDATED on, written by
 # one writer who had seen no code (eval/holdout/README.md, "The fresh3 set
-# (round 33)"): ids k0001..k0499, one block, the fresh2 set's three parts
+# (round 32)"): ids k0001..k0499, one block, the fresh2 set's three parts
 # (in-scope questions with no context, standalone questions asked after an
 # earlier turn on another subject, follow-ups), each taking the next draws
 # of FRESH3_SEED in the file's order, with FRESH3_MIN's counts and shares and
