@@ -342,7 +342,8 @@ static const char *clarify_choice(struct ask *a)
  * point or has little of its own (at most REWRITE_PRIOR_MAX_OWN
  * distinctive words), the passages the previous answer cited are a prior
  * for its candidates (followup_prior, rewrite_prior); then they are cut
- * to so->k. */
+ * to so->k, never past the follow-up's own first REWRITE_PRIOR_KEEP
+ * passages (follow33). */
 static enum coach_status retrieve_followup(struct ask *a, struct search_opts *so)
 {
     struct search_result prior = {.arena = ARENA_INIT};
@@ -363,8 +364,9 @@ static enum coach_status retrieve_followup(struct ask *a, struct search_opts *so
     fo.no_rerank = true; /* the prior below re-sorts it (docs/performance.md, "rank29") */
     ok = search_run(a->db, a->cfg, &fo, &a->sr)
          && (!use_prior || followup_prior(a, so, &prior, &ph, &np));
-    if (ok && use_prior)
-        rewrite_prior(a->sr.hits, a->sr.n, ph, np, REWRITE_PRIOR_CHAPTER, REWRITE_PRIOR_PAGE);
+    if (ok && use_prior) /* re-sorted; the follow-up's own first passages stay in the k */
+        rewrite_prior(a->sr.hits, a->sr.n, ph, np, REWRITE_PRIOR_CHAPTER, REWRITE_PRIOR_PAGE,
+                      so->k);
     a->prior_n = np;
     if (ok && a->sr.n > so->k)
         a->sr.n = so->k;

@@ -694,11 +694,43 @@ char *rewrite_model(const struct config *cfg, const char *previous, const char *
     return out;
 }
 
-void rewrite_prior(struct search_hit *hits, size_t n, const struct search_hit *prior, size_t np,
-                   double chapter, double page)
+/* Moves the passages own names (nown chunk ids, the follow-up's own first
+ * passages, in their order) that the prior's sort left past the first k
+ * of hits into the last places of those k, in their own order; the
+ * passages they displace move down by one each (past k: the caller cuts
+ * them).  Compares the ids' pointers: the same passages, moved. */
+static void keep_own(struct search_hit *hits, size_t n, const char *const *own, size_t nown,
+                     size_t k)
 {
-    size_t i, j;
+    size_t missing = 0, placed = 0, i, j;
+    struct search_hit h;
 
+    for (i = 0; i < nown; i++) {
+        for (j = 0; j < n && hits[j].chunk_id != own[i]; j++)
+            ;
+        missing += j >= k && j < n;
+    }
+    for (i = 0; i < nown && missing <= k; i++) {
+        size_t to = k - missing + placed;
+        for (j = 0; j < n && hits[j].chunk_id != own[i]; j++)
+            ;
+        if (j < k || j >= n)
+            continue;
+        h = hits[j];
+        memmove(&hits[to + 1], &hits[to], (j - to) * sizeof(h));
+        hits[to] = h;
+        placed++;
+    }
+}
+
+void rewrite_prior(struct search_hit *hits, size_t n, const struct search_hit *prior, size_t np,
+                   double chapter, double page, size_t k)
+{
+    const char *own[REWRITE_PRIOR_KEEP];
+    size_t nown = n < REWRITE_PRIOR_KEEP ? n : REWRITE_PRIOR_KEEP, i, j;
+
+    for (i = 0; i < nown; i++)
+        own[i] = hits[i].chunk_id; /* the follow-up's own order, before the prior */
     for (i = 0; i < n; i++) {
         bool in_chapter = false, near = false;
         for (j = 0; j < np; j++) {
@@ -711,4 +743,6 @@ void rewrite_prior(struct search_hit *hits, size_t n, const struct search_hit *p
             hits[i].fused *= page;
     }
     search_sort_fused(hits, n);
+    if (k < n)
+        keep_own(hits, n, own, nown, k);
 }

@@ -101,6 +101,7 @@ struct search_hit;
 #define REWRITE_PRIOR_CHAPTER 1.25 /* rewrite_prior's multipliers */
 #define REWRITE_PRIOR_PAGE 1.25
 #define REWRITE_PRIOR_NEAR 1 /* pages */
+#define REWRITE_PRIOR_KEEP 2 /* the follow-up's own first passages the prior never cuts */
 #define REWRITE_NEW_OWN 4    /* a new question: more distinctive words of its own than this */
 #define REWRITE_NEW_TOP 1    /* ... and its first passage in another chapter (follow31) */
 
@@ -231,8 +232,14 @@ char *rewrite_model(const struct config *cfg, const char *previous, const char *
  * chapter, and by page as well in the second case; then the candidates
  * are sorted again, best first (search_sort_fused).  A follow-up that
  * changed the subject keeps its own best passages when its own evidence
- * outweighs the boost. */
+ * outweighs the boost.  hits come in the follow-up's own order (best
+ * first), and the caller keeps the first k of them after the call: the
+ * follow-up's own first REWRITE_PRIOR_KEEP passages are never cut by the
+ * prior (a previous answer that cited the wrong pages must not push out
+ * what the follow-up's own words find first, follow33): any the sort
+ * left past k take the last places of the k, in their own order, and
+ * the passages there move down.  k >= n: the sort alone. */
 void rewrite_prior(struct search_hit *hits, size_t n, const struct search_hit *prior, size_t np,
-                   double chapter, double page) __attribute__((nonnull(1)));
+                   double chapter, double page, size_t k) __attribute__((nonnull(1)));
 
 #endif

@@ -33,7 +33,7 @@ static void test_prior(void)
     hits[1] = hit("other", "b1", "c1", 2, 0.0160); /* same book, another chapter */
     hits[2] = hit("chap", "b1", "c2", 14, 0.0150); /* the prior's chapter */
     hits[3] = hit("near", "b1", "c3", 11, 0.0125); /* the next page, next chapter */
-    rewrite_prior(hits, 4, prior, 1, 1.25, 1.25);
+    rewrite_prior(hits, 4, prior, 1, 1.25, 1.25, 4);
     is_string("near", hits[0].chunk_id,
               "prior: a passage next to a previous page, both multipliers");
     is_string("chap", hits[1].chunk_id, "a passage of the previous chapter: one multiplier");
@@ -42,12 +42,55 @@ static void test_prior(void)
     prior[0] = hit("p", "b1", "c2", 10, 0);
     hits[0] = hit("own", "b2", "c9", 3, 0.0164);
     hits[1] = hit("chap", "b1", "c2", 14, 0.0120);
-    rewrite_prior(hits, 2, prior, 1, 1.25, 1.25);
+    rewrite_prior(hits, 2, prior, 1, 1.25, 1.25, 2);
     is_string("own", hits[0].chunk_id, "a follow-up's own strong passage stays first");
     hits[0] = hit("a", "b1", "c2", 14, 0.0100);
     hits[1] = hit("b", "b2", "c2", 14, 0.0120);
-    rewrite_prior(hits, 2, NULL, 0, 1.25, 1.25);
+    rewrite_prior(hits, 2, NULL, 0, 1.25, 1.25, 2);
     is_string("b", hits[0].chunk_id, "no prior: the order by fused score");
+}
+
+/* The cut after the prior keeps the follow-up's own first
+ * REWRITE_PRIOR_KEEP passages (follow33): "which schools are the
+ * examples from" (t0486), whose own first passage (the page it wants)
+ * the previous answer's pages in another book pushed from 1st to 10th. */
+static void test_prior_keeps_own(void)
+{
+    struct search_hit prior[1], hits[6];
+
+    prior[0] = hit("p", "b1", "c2", 10, 0);
+    hits[0] = hit("own1", "b2", "c9", 3, 0.0160); /* the follow-up's own best */
+    hits[1] = hit("own2", "b3", "c8", 30, 0.0150);
+    hits[2] = hit("x1", "b1", "c2", 14, 0.0140); /* the previous chapter's */
+    hits[3] = hit("x2", "b1", "c2", 15, 0.0139);
+    hits[4] = hit("x3", "b1", "c2", 16, 0.0138);
+    hits[5] = hit("x4", "b1", "c2", 17, 0.0137);
+    rewrite_prior(hits, 6, prior, 1, 1.25, 1.25, 6);
+    is_string("x1", hits[0].chunk_id, "k = n: the prior's order alone");
+    is_string("own2", hits[5].chunk_id, "... the follow-up's own passages last");
+    hits[0] = hit("own1", "b2", "c9", 3, 0.0160);
+    hits[1] = hit("own2", "b3", "c8", 30, 0.0150);
+    hits[2] = hit("x1", "b1", "c2", 14, 0.0140);
+    hits[3] = hit("x2", "b1", "c2", 15, 0.0139);
+    hits[4] = hit("x3", "b1", "c2", 16, 0.0138);
+    hits[5] = hit("x4", "b1", "c2", 17, 0.0137);
+    rewrite_prior(hits, 6, prior, 1, 1.25, 1.25, 4);
+    is_string("x1", hits[0].chunk_id, "k 4: the prior still orders the first places");
+    is_string("x2", hits[1].chunk_id, "... and the second");
+    is_string("own1", hits[2].chunk_id, "the follow-up's own first passage kept in the k");
+    is_string("own2", hits[3].chunk_id, "... and its second, in their own order");
+    is_string("x3", hits[4].chunk_id, "the passages they displaced move down past k");
+    is_string("x4", hits[5].chunk_id, "... in order");
+    hits[0] = hit("own1", "b1", "c2", 14, 0.0160);
+    hits[1] = hit("own2", "b3", "c8", 30, 0.0150);
+    hits[2] = hit("x1", "b1", "c2", 15, 0.0140);
+    hits[3] = hit("x2", "b1", "c2", 16, 0.0139);
+    hits[4] = hit("x3", "b1", "c2", 17, 0.0138);
+    rewrite_prior(hits, 5, prior, 1, 1.25, 1.25, 3);
+    is_string("own1", hits[0].chunk_id, "an own passage the prior keeps in front stays there");
+    is_string("x1", hits[1].chunk_id, "... the prior's next");
+    is_string("own2", hits[2].chunk_id, "only the one the sort cut takes the last place");
+    is_string("x2", hits[3].chunk_id, "... the one it displaced after it");
 }
 
 /* True when rewrite_parse refuses text and leaves its outputs alone. */
@@ -288,7 +331,7 @@ int main(void)
 {
     char *s, *f;
 
-    plan(122);
+    plan(134);
     ok(rewrite_is_followup("what about Tier 3?"), "what about ...");
     ok(rewrite_is_followup("  And for middle school?"), "and ...");
     ok(rewrite_is_followup("how often should we do that?"), "a short question pointing back");
@@ -411,6 +454,7 @@ int main(void)
     free(s);
     free(f);
     test_prior();
+    test_prior_keeps_own();
     test_parse();
     test_subject();
     test_points_back();
