@@ -143,9 +143,28 @@ def model(args, pairs, prog):
     total = float(sum(bg.values()))
     background = {w: c / total for w, c in bg.items()}
     starter = set()
+    books = collections.defaultdict(set)  # stem -> the books (either library) holding it
     for f in sorted(glob.glob(os.path.join(SRC, "content/starter/*.md"))):
         for ts in stems(prog, open(f, encoding="utf-8").read().split("\n")):
             starter.update(ts)
+            for w in ts:
+                books[w].add(f)
+    for (title, _), c in page_terms.items():
+        for w in c:
+            books[w].add(title)
+    page_df = collections.Counter()
+    for c in page_terms.values():
+        page_df.update(set(c))
+    # The target words (recall33): the starter library's terms (the rule
+    # since trans28), or any term of either library (--targets library)
+    # held by at least --target-min-books books and on at most
+    # --target-max-df of the evaluation library's pages.
+    if args.targets == "starter":
+        target = starter
+    else:
+        target = {w for w, b in books.items()
+                  if len(b) >= args.target_min_books
+                  and page_df[w] <= args.target_max_df * len(page_terms)}
     qstems = stems(prog, [p[1] for p in pairs])
     data, seen, qcount = [], set(), collections.Counter()
     for (pid, q, book, label, _), qs in zip(pairs, qstems):
@@ -161,7 +180,7 @@ def model(args, pairs, prog):
         if qcount[q] < args.min_questions:
             continue
         kept = sorted(((p, w) for w, p in t[q].items()
-                       if w != q and p >= args.floor and w in starter), reverse=True)
+                       if w != q and p >= args.floor and w in target), reverse=True)
         rows += [(q, w, p) for p, w in kept[: args.per_word]]
     return rows, qcount
 
@@ -194,6 +213,14 @@ def main():
     ap.add_argument("--fold", type=int, default=0)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--fold-questions", help="CV: write the left-out fold's in-scope lines here")
+    ap.add_argument("--targets", choices=("starter", "library"), default="starter",
+                    help="target words: the starter library's terms, or any library's (recall33)")
+    ap.add_argument("--target-min-books", type=int, default=1,
+                    help="--targets library: a target is in at least this many books")
+    ap.add_argument("--target-max-df", type=float, default=1.0,
+                    help="--targets library: a target is on at most this share of the pages")
+    ap.add_argument("--exclude-fold-pages", action="store_true",
+                    help="CV: also leave out every pair whose page a left-out question expects")
     ap.add_argument("--emit")
     ap.add_argument("--print", type=int, default=0, help="print the N best translations")
     args = ap.parse_args()
@@ -211,6 +238,9 @@ def main():
                         done.add(p[0])
                         f.write(json.dumps(p[4]) + "\n")
         pairs = [p for p in pairs if p[0] not in out]
+        if args.exclude_fold_pages:  # recall33: the table learns nothing of the fold's pages
+            held = {(p[2], p[3]) for p in fit_pairs(args.fit, args.check) if p[0] in out}
+            pairs = [p for p in pairs if (p[2], p[3]) not in held]
     rows, qcount = model(args, pairs, prog)
     if args.print:
         for q, w, p in sorted(rows, key=lambda r: -r[2] * math.log(1 + qcount[r[0]]))[: args.print]:

@@ -204,9 +204,10 @@ static void learned(struct search_hit **lex, const double *prox, size_t m,
 /* Adds t->w_prox x the passage's term proximity (search_proximity()) to
  * each BM25 candidate's score, multiplies it by 1 + t->w_quantity x
  * min(cap, quantities) / cap when the question asks for a quantity
- * (search_wants_quantity(), search_quantities()), and ranks the BM25 list
- * again by it (the texts are already read: no statement); then, when
- * learn, the learned re-ranking (learned()). */
+ * (search_wants_quantity(), search_quantities()), when learn by
+ * 1 + t->w_nbr x its neighbours' gain (search_neighbour_gain()), and
+ * ranks the BM25 list again by it (the texts are already read: no
+ * statement); then, when learn, the learned re-ranking (learned()). */
 static void rerank(struct search_result *res, size_t n, const struct search_tuning *t,
                    const char *question, bool learn)
 {
@@ -217,6 +218,7 @@ static void rerank(struct search_result *res, size_t n, const struct search_tuni
     double *prox = xcalloc(n ? n : 1, sizeof(*prox));           /* by hit; ours */
     double *lprox = xcalloc(n ? n : 1, sizeof(*lprox));         /* by lex; ours */
     size_t i, m = 0;
+    bool smooth = learn && t->w_nbr > 0;
 
     if (dump != NULL && dump[0] == '\0')
         dump = NULL;
@@ -233,6 +235,16 @@ static void rerank(struct search_result *res, size_t n, const struct search_tuni
             }
             lex[m++] = h;
         }
+    /* Neighbourhood smoothing (recall33): only where the learned
+     * re-ranking may run, so the coach's route never moves. */
+    if (smooth) {
+        double *gain = xcalloc(m ? m : 1, sizeof(*gain)); /* ours, freed below */
+        search_neighbour_gain(lex, m, res->evidence.terms, res->evidence.nterms,
+                              (enum search_nbr_scope)t->nbr_scope, gain);
+        for (i = 0; i < m; i++)
+            lex[i]->bm25 *= 1 + t->w_nbr * gain[i];
+        free(gain);
+    }
     qsort(lex, m, sizeof(*lex), cmp_bm25);
     if (learn) {
         for (i = 0; i < m; i++)
@@ -302,7 +314,7 @@ static bool candidates(struct db *db, const struct config *cfg, const struct sea
      * follow-up search, which a prior re-sorts; docs/performance.md,
      * "rank29"). */
     if ((t->w_prox > 0 || t->w_quantity > 0 || t->rerank_top > 1 || t->rerank_deep > 2
-         || features_path() != NULL)
+         || t->w_nbr > 0 || features_path() != NULL)
         && nlex > 1)
         rerank(res, n, t, opts->question, search_reranks(opts));
     /* Ranks in the vector list: by cosine among its members. */

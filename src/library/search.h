@@ -67,6 +67,11 @@ struct search_tuning {
     size_t rerank_deep;   /* then, when above rerank_top, the first of those stays and
                            * places 2..rerank_deep are ordered by rerank_weights_deep
                            * (rerank.h, rerank_two_stage()); 0 off */
+    double w_nbr;         /* neighbourhood smoothing (recall33): a BM25 candidate's score
+                           * x (1 + w_nbr x what its neighbours add to its coverage of the
+                           * question, search_neighbour_gain()); not with
+                           * search_opts.untranslated nor no_rerank; 0 off */
+    int nbr_scope;        /* its neighbours: SEARCH_NBR_PAGES, _SECTION or _CHAPTER */
 };
 
 extern const struct search_tuning search_tuning_default;
@@ -269,6 +274,24 @@ double search_window(const char *text, const struct search_term *terms, size_t n
  * or n < 2 (docs/performance.md, "window26"). */
 void search_window_reorder(struct search_hit *hits, size_t n, const struct search_term *terms,
                            size_t nterms, double w);
+
+/* Who a candidate's neighbours are, for search_neighbour_gain(). */
+enum search_nbr_scope {
+    SEARCH_NBR_PAGES = 1,   /* same book, page-index ranges overlapping or adjacent */
+    SEARCH_NBR_SECTION = 2, /* same chapter and the same section heading (none: no neighbour) */
+    SEARCH_NBR_CHAPTER = 3, /* same chapter (none: no neighbour) */
+};
+
+/* Neighbourhood smoothing (recall33; src/library/README.md, step 3):
+ * for each of hits[0..n) (its text analysed as the index analyses it),
+ * gain[i] = the own terms' weight x idf share (terms the library holds,
+ * as rerank's "cover") held by hits[i] or any of its neighbours among
+ * hits[0..n) under scope, minus the share hits[i] holds alone; 0..1.
+ * A hit without text holds nothing. */
+void search_neighbour_gain(struct search_hit *const *hits, size_t n,
+                           const struct search_term *terms, size_t nterms,
+                           enum search_nbr_scope scope, double *gain)
+    __attribute__((nonnull(1, 6)));
 
 /* Term proximity of text for the question's terms held in the library
  * (terms[0..n), analysed as passages are): over every pair of distinct

@@ -45,6 +45,8 @@ const struct search_tuning search_tuning_default = {
     .w_window = 0,    /* off: docs/performance.md, "window26" */
     .rerank_top = 5,  /* docs/performance.md, "rank29" */
     .rerank_deep = 0, /* off: docs/performance.md, "recall31" */
+    .w_nbr = 0,       /* off: docs/performance.md, "recall33" */
+    .nbr_scope = SEARCH_NBR_SECTION,
 };
 
 const struct bm25_params search_evidence_params = {1.2, 0.75, 2.0, 1.0};
@@ -86,6 +88,8 @@ static const struct tuning_key {
     {"w_window", T_DOUBLE, offsetof(struct search_tuning, w_window), 0, 100},
     {"rerank_top", T_SIZE, offsetof(struct search_tuning, rerank_top), 0, 40},
     {"rerank_deep", T_SIZE, offsetof(struct search_tuning, rerank_deep), 0, 40},
+    {"w_nbr", T_DOUBLE, offsetof(struct search_tuning, w_nbr), 0, 100},
+    {"nbr_scope", T_INT, offsetof(struct search_tuning, nbr_scope), 1, 3},
 };
 
 bool search_tuning_set(struct search_tuning *t, const char *assignment, char *err, size_t errlen)
@@ -298,6 +302,77 @@ size_t search_edit_distance(const char *a, const char *b, size_t limit)
     free(prev);
     free(cur);
     return best > limit ? limit + 1 : best;
+}
+
+/* ---- Neighbourhood smoothing (docs/performance.md, "recall33") ---- */
+
+/* Which of the question's own terms a text holds: held[i]. */
+struct nbr_ctx {
+    const struct search_term *terms;
+    size_t n;
+    bool *held;
+};
+
+static void nbr_term(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
+{
+    struct nbr_ctx *c = ctx;
+    size_t i;
+
+    (void)len;
+    (void)word;
+    (void)wlen;
+    for (i = 0; i < c->n; i++)
+        if (c->terms[i].in_library && strcmp(c->terms[i].term, term) == 0)
+            c->held[i] = true;
+}
+
+static bool same_string(const char *a, const char *b)
+{
+    return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+static bool neighbours(const struct search_hit *a, const struct search_hit *b,
+                       enum search_nbr_scope scope)
+{
+    switch (scope) {
+    case SEARCH_NBR_PAGES:
+        return same_string(a->book_id, b->book_id) && a->page_index_start <= b->page_index_end + 1
+               && b->page_index_start <= a->page_index_end + 1;
+    case SEARCH_NBR_SECTION:
+        return same_string(a->chapter_id, b->chapter_id) && same_string(a->section, b->section);
+    case SEARCH_NBR_CHAPTER: return same_string(a->chapter_id, b->chapter_id);
+    }
+    return false;
+}
+
+void search_neighbour_gain(struct search_hit *const *hits, size_t n,
+                           const struct search_term *terms, size_t nterms,
+                           enum search_nbr_scope scope, double *gain)
+{
+    bool *held = xcalloc(n * nterms + 1, sizeof(*held)); /* n x nterms; ours, freed below */
+    double total = 0;
+    size_t i, j, k;
+
+    for (k = 0; k < nterms; k++)
+        if (terms[k].in_library)
+            total += terms[k].weight * terms[k].idf;
+    for (i = 0; i < n; i++) {
+        struct nbr_ctx c = {terms, nterms, held + i * nterms};
+        gain[i] = 0;
+        if (hits[i]->text != NULL && total > 0)
+            (void)analyze_each(hits[i]->text, nbr_term, &c);
+    }
+    for (i = 0; i < n && total > 0; i++)
+        for (k = 0; k < nterms; k++) {
+            if (!terms[k].in_library || held[i * nterms + k])
+                continue;
+            for (j = 0; j < n; j++)
+                if (j != i && held[j * nterms + k] && neighbours(hits[i], hits[j], scope)) {
+                    gain[i] += terms[k].weight * terms[k].idf / total;
+                    break;
+                }
+        }
+    free(held);
 }
 
 /* Positions of the question's terms in a passage. */

@@ -29,7 +29,7 @@ int main(void)
     float va[2] = {1, 0}, vb[2] = {0.99f, 0.14f}, vc[2] = {0, 1};
     size_t n;
 
-    plan(81);
+    plan(93);
 
     /* Which searches the learned re-ranking orders (rank29). */
     {
@@ -120,6 +120,61 @@ int main(void)
         ok(search_coverage(t, 0) == 0, "no terms: coverage 0");
         t[1].in_library = true;
         ok(fabs(search_coverage(t, 3) - 1.0) < 1e-12, "all held: coverage 1");
+    }
+
+    /* Neighbourhood smoothing (recall33): what a passage's neighbours add
+     * to its idf-weighted share of the question's own terms. */
+    {
+        struct search_term t[3];
+        struct search_hit nb[5];
+        struct search_hit *p[5];
+        double g[5];
+        size_t i;
+
+        memset(t, 0, sizeof(t));
+        t[0].term = "team";
+        t[0].idf = 2;
+        t[0].weight = 1;
+        t[0].in_library = true;
+        t[1].term = "norm";
+        t[1].idf = 3;
+        t[1].weight = 1;
+        t[1].in_library = true;
+        t[2].term = "zebra"; /* not in the library: never counts */
+        t[2].idf = 9;
+        t[2].weight = 1;
+        nb[0] = hit("a", "B", 4, 4, 0, 1); /* team; section S of chapter C1 */
+        nb[0].text = "The team met.";
+        nb[1] = hit("b", "B", 5, 5, 0, 2); /* norms; same section, next page */
+        nb[1].text = "Norms and a zebra.";
+        nb[2] = hit("c", "B", 9, 9, 0, 3); /* norms; same chapter, other section, far page */
+        nb[2].text = "Our norms.";
+        nb[3] = hit("d", "B2", 5, 5, 0, 4); /* team norms; another book, same page index */
+        nb[3].text = "Team norms.";
+        nb[4] = hit("e", "B", 6, 6, 0, 5); /* no text; next page of b */
+        for (i = 0; i < 5; i++)
+            p[i] = &nb[i];
+        nb[0].chapter_id = nb[1].chapter_id = nb[2].chapter_id = nb[4].chapter_id = "C1";
+        nb[3].chapter_id = "C2";
+        nb[0].section = nb[1].section = nb[3].section = nb[4].section = "S";
+        nb[2].section = "T";
+        search_neighbour_gain(p, 5, t, 3, SEARCH_NBR_SECTION, g);
+        ok(fabs(g[0] - 0.6) < 1e-12, "section: a gains norm (3 / 5) from b, its section");
+        ok(fabs(g[1] - 0.4) < 1e-12,
+           "section: b gains team (2 / 5) from a; the zebra adds nothing");
+        ok(g[2] == 0, "section: c, alone in section T, gains nothing");
+        ok(g[3] == 0, "section: d holds both; another chapter's S is not its neighbour");
+        ok(fabs(g[4] - 1.0) < 1e-12, "section: e (no text) gains all from a and b");
+        search_neighbour_gain(p, 5, t, 3, SEARCH_NBR_PAGES, g);
+        ok(fabs(g[0] - 0.6) < 1e-12 && fabs(g[1] - 0.4) < 1e-12,
+           "pages: a and b, adjacent pages of one book, gain each other's term");
+        ok(g[2] == 0 && g[3] == 0, "pages: c is far; d's book differs");
+        ok(fabs(g[4] - 0.6) < 1e-12, "pages: e gains norm from b (page 5) only");
+        search_neighbour_gain(p, 5, t, 3, SEARCH_NBR_CHAPTER, g);
+        ok(fabs(g[2] - 0.4) < 1e-12, "chapter: c gains team from a, same chapter");
+        t[0].in_library = t[1].in_library = false;
+        search_neighbour_gain(p, 5, t, 3, SEARCH_NBR_CHAPTER, g);
+        ok(g[0] == 0 && g[4] == 0, "no term the library holds: no gain");
     }
 
     /* Proximity: the smaller idf over the squared distance, per pair. */
@@ -242,6 +297,12 @@ int main(void)
         ok(!search_tuning_set(&t, "quantity_cap=0", err, sizeof(err)), "quantity_cap 0 refused");
         ok(search_tuning_set(&t, "w_window=0", err, sizeof(err)) && t.w_window == 0,
            "set w_window off");
+        ok(search_tuning_default.w_nbr == 0
+               && search_tuning_default.nbr_scope == SEARCH_NBR_SECTION,
+           "neighbourhood smoothing is off by default (docs/performance.md, \"recall33\")");
+        ok(search_tuning_set(&t, "nbr_scope=1", err, sizeof(err)) && t.nbr_scope == SEARCH_NBR_PAGES
+               && !search_tuning_set(&t, "nbr_scope=4", err, sizeof(err)),
+           "nbr_scope 1 taken, 4 refused");
     }
 
     /* Answer type: a question that asks for a quantity, and the
