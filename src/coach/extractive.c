@@ -727,6 +727,77 @@ static void add_numbered(struct compose *c, const char *text)
     }
 }
 
+/* Verbs whose past forms the stemmer keeps apart from them ("broken" is
+ * not "break"), each group its forms (extractive.h, 3). */
+static const char *const irregular[][4] = {
+    {"break", "broke", "broken", NULL},
+    {"speak", "spoke", "spoken", NULL},
+    {"write", "wrote", "written", NULL},
+    {"choose", "chose", "chosen", NULL},
+    {"give", "gave", "given", NULL},
+    {"take", "took", "taken", NULL},
+    {"forget", "forgot", "forgotten", NULL},
+    {"begin", "began", "begun", NULL},
+    {"know", "knew", "known", NULL},
+    {"grow", "grew", "grown", NULL},
+    {"drive", "drove", "driven", NULL},
+    {"throw", "threw", "thrown", NULL},
+    {"draw", "drew", "drawn", NULL},
+    {"hide", "hid", "hidden", NULL},
+    {"teach", "taught", NULL, NULL},
+    {"think", "thought", NULL, NULL},
+    {"bring", "brought", NULL, NULL},
+    {"buy", "bought", NULL, NULL},
+    {"catch", "caught", NULL, NULL},
+    {"seek", "sought", NULL, NULL},
+    {"keep", "kept", NULL, NULL},
+    {"lose", "lost", NULL, NULL},
+    {"mean", "meant", NULL, NULL},
+    {"send", "sent", NULL, NULL},
+    {"spend", "spent", NULL, NULL},
+    {"build", "built", NULL, NULL},
+    {"hold", "held", NULL, NULL},
+    {"tell", "told", NULL, NULL},
+    {"sell", "sold", NULL, NULL},
+    {"hear", "heard", NULL, NULL},
+    {"stand", "stood", NULL, NULL},
+    {"understand", "understood", NULL, NULL},
+};
+
+/* Adds to the query the other forms of an irregular verb a term of the
+ * question's own is one of ("break": "broke", "broken"), each with that
+ * term's weight and IDF, asked when it is, never typed or plain (the
+ * steps' and the one more source's tests read the words as typed): a section
+ * headed "When a norm is broken" holds what "when someone breaks them"
+ * asks (extractive.h, 3). */
+static void add_irregular(struct compose *c)
+{
+    char stem[4][ANALYZE_TERM_MAX];
+    size_t g, f, n = c->nq, i;
+
+    for (g = 0; g < sizeof(irregular) / sizeof(irregular[0]); g++) {
+        size_t nf = 0;
+        for (f = 0; f < 4 && irregular[g][f] != NULL; f++)
+            if (analyze_word(irregular[g][f], strlen(irregular[g][f]), stem[nf]) > 0)
+                nf++;
+        for (i = 0; i < n; i++) {
+            struct qterm t = c->q[i];
+            bool in = false;
+            if (t.phrase || !t.own || t.w <= 0)
+                continue;
+            for (f = 0; f < nf && !in; f++)
+                in = strcmp(stem[f], t.term) == 0;
+            for (f = 0; in && f < nf; f++)
+                if (strcmp(stem[f], t.term) != 0) {
+                    struct qterm *v;
+                    add_term(c, stem[f], t.w, t.idf, true);
+                    if ((v = find_term(c, stem[f])) != NULL)
+                        v->asked = v->asked || t.asked;
+                }
+        }
+    }
+}
+
 /* The query (extractive.h, 3); without the caller's terms, the IDF of
  * the question's words among the candidate sections. */
 static void build_query(struct compose *c)
@@ -774,6 +845,7 @@ static void build_query(struct compose *c)
         analyze_counts_free(&focus);
         add_numbered(c, rq->focus);
     }
+    add_irregular(c);
 }
 
 /* A term that counts as substance (extractive.h, 4). */
@@ -1200,6 +1272,34 @@ static bool holds_plain(const struct compose *c, const struct section *x)
     return false;
 }
 
+static bool title_acronym(const char *title, const char *term);
+
+/* True when no steps are written, or section x holds a word the teacher
+ * typed that the steps' chapter's title holds (a word, or its initials):
+ * the subject the steps are about ("cfas" and "Building a Common
+ * Formative Assessment"), not only the question's verb ("write" in a
+ * section on writing norms; extractive.h, 4). */
+static bool holds_subject(const struct compose *c, const struct section *x)
+{
+    const char *title = c->nsteps > 0 ? c->rq->sources[c->steps_p].chapter : NULL;
+    struct analyze_counts tt = {0};
+    bool held = false;
+    size_t j;
+
+    if (c->nsteps == 0)
+        return true;
+    if (title == NULL)
+        return false;
+    analyze_count_text(&tt, title);
+    for (j = 0; j < c->nq && !held; j++)
+        held = c->q[j].mine && !c->q[j].phrase
+               && (analyze_counts_get(&tt, c->q[j].term) > 0 || title_acronym(title, c->q[j].term))
+               && (analyze_counts_get(&x->body, c->q[j].term) > 0
+                   || analyze_counts_get(&x->head, c->q[j].term) > 0);
+    analyze_counts_free(&tt);
+    return held;
+}
+
 /* One more source (extractive.h, 4): the best section of order (the
  * sections best first; best, the first chosen one's score) from a passage
  * none of the chosen sections comes from, sharing substance and scoring
@@ -1217,7 +1317,7 @@ static size_t another_source(struct compose *c, struct section *const *order, do
         bool cited = false;
         for (m = 0; m < c->nchosen && !cited; m++)
             cited = c->sec[c->chosen[m]].p == x->p;
-        if (cited || !x->substance || !holds_plain(c, x) || x->score <= 0
+        if (cited || !x->substance || !holds_plain(c, x) || !holds_subject(c, x) || x->score <= 0
             || x->score < EXTRACT_RELATIVE * best || head + EXTRACT_MIN_WORDS + 1 > words)
             continue;
         got = choose_units(c, x, words - head);
@@ -1548,10 +1648,10 @@ static void write_opening(struct buf *out, struct compose *c, struct ref o)
     }
 }
 
-/* Writes the points of section x that are still to be written; steps:
- * the points are numbered (extractive.h, 6). */
+/* Writes the points of section x that are still to be written, as
+ * bullets (number_points numbers them; extractive.h, 6). */
 static void write_points(struct buf *out, struct compose *c, const struct section *x,
-                         size_t *npoints, bool steps)
+                         size_t *npoints)
 {
     struct source *s = &c->src[x->p];
     const struct passage_section *ps = &s->p.s[x->s];
@@ -1570,13 +1670,8 @@ static void write_points(struct buf *out, struct compose *c, const struct sectio
             *npoints += 1;
             continue;
         }
-        buf_puts(out, *npoints == 0 ? "\n\n" : "\n");
-        if (steps)
-            buf_printf(out, "%zu. ", ++*npoints);
-        else {
-            buf_puts(out, "- ");
-            ++*npoints;
-        }
+        buf_puts(out, *npoints == 0 ? "\n\n- " : "\n- ");
+        ++*npoints;
         i = write_run(out, c, x->p, i, true);
         if (s->p.u[i - 1].lead && i < end && s->p.u[i].kind == PASSAGE_ITEM)
             i = write_items(out, c, x->p, i, "    ", s->p.u[i].numbered || c->how);
@@ -1644,12 +1739,50 @@ static bool steps_titled(const struct compose *c, const struct section *x)
            && same_str(a->chapter, b->chapter);
 }
 
-/* Writes the group of section lead (and the chosen sections in it). */
-static void write_group(struct buf *out, struct compose *c, const struct section *lead)
+/* Numbers the points written from byte from of out ("- " at a line's
+ * start; a list's items under a lead-in are indented) when there are at
+ * least two of them: one point is no list of steps (extractive.h, 6). */
+static void number_points(struct buf *out, size_t from)
+{
+    char *tail = xstrdup(buf_str(out) + from), *t;
+    size_t n = 0;
+
+    for (t = tail; (t = strstr(t, "\n- ")) != NULL; t += 3)
+        n++;
+    if (n >= 2) {
+        out->len = from;
+        out->data[from] = '\0';
+        n = 0;
+        for (t = tail; *t != '\0';) {
+            if (t[0] == '\n' && t[1] == '-' && t[2] == ' ') {
+                buf_printf(out, "\n%zu. ", ++n);
+                t += 3;
+            } else
+                buf_putc(out, *t++);
+        }
+    }
+    free(tail);
+}
+
+/* True when heading (hlen bytes) is the title of the chapter of section x,
+ * written over the steps already (steps_titled). */
+static bool steps_title(const struct compose *c, const struct section *x, const char *heading,
+                        size_t hlen)
+{
+    const char *title = c->rq->sources[x->p].chapter;
+
+    return title != NULL && steps_titled(c, x) && strlen(title) == hlen
+           && strncasecmp(title, heading, hlen) == 0;
+}
+
+/* Writes the group of section lead (and the chosen sections in it); first:
+ * the answer's first group, whose points are numbered for a how question
+ * with no steps (extractive.h, 6). */
+static void write_group(struct buf *out, struct compose *c, const struct section *lead, bool first)
 {
     const struct section *g[8];
     const char *heading = lead->heading;
-    size_t hlen = lead->hlen, n = 0, i, j, npoints = 0;
+    size_t hlen = lead->hlen, n = 0, i, j, npoints = 0, from;
     bool any = false, items = false;
 
     for (i = 0; i < c->nchosen; i++)
@@ -1671,10 +1804,10 @@ static void write_group(struct buf *out, struct compose *c, const struct section
     if (heading == NULL && c->rq->sources[lead->p].chapter != NULL) {
         heading = c->rq->sources[lead->p].chapter;
         hlen = strlen(heading);
-        if (steps_titled(c, lead)) { /* written over the steps already */
-            heading = NULL;
-            buf_puts(out, "\n");
-        }
+    }
+    if (heading != NULL && steps_title(c, lead, heading, hlen)) { /* over the steps already */
+        heading = NULL;
+        buf_puts(out, "\n");
     }
     if (heading != NULL) {
         buf_puts(out, "\n\n**");
@@ -1683,8 +1816,11 @@ static void write_group(struct buf *out, struct compose *c, const struct section
                 buf_putc(out, heading[i]);
         buf_printf(out, "** [%zu]", lead->p + 1);
     }
+    from = out->len;
     for (i = 0; i < n; i++)
-        write_points(out, c, g[i], &npoints, c->how && !items && c->nsteps == 0);
+        write_points(out, c, g[i], &npoints);
+    if (first && c->how && !items && c->nsteps == 0)
+        number_points(out, from);
 }
 
 /* True when a chosen unit holds a quantity (extractive.h, 3). */
@@ -2073,6 +2209,11 @@ static void write_body(struct buf *out, struct compose *c)
                 first = x;
         }
     }
+    for (i = 0; c->nsteps > 0 && first == NULL && i < c->nchosen; i++) {
+        const struct section *x = &c->sec[c->chosen[i]];
+        if (steps_titled(c, x) && (x->heading == NULL || steps_title(c, x, x->heading, x->hlen)))
+            first = x; /* the steps' chapter's own words, under its title */
+    }
     if (first == NULL)
         first = &c->sec[c->chosen[0]];
     /* The opening's group, then the others by source number. */
@@ -2089,7 +2230,7 @@ static void write_body(struct buf *out, struct compose *c)
                     done[m] = true;
                 }
             if (!seen)
-                write_group(out, c, x);
+                write_group(out, c, x, j == 0);
         }
     if (buf_str(out)[0] == '\n') { /* no opening: the first heading leads */
         char *t = xstrdup(buf_str(out) + 2);

@@ -52,7 +52,12 @@
  *    when the follow-up as asked (the focus) holds it.  Terms are
  *    analysed as the library's index analyses them (library/analyze.h).
  *    Without the caller's terms: the question's own words, weighing their
- *    IDF among the passages' sections.  A word followed by a number of
+ *    IDF among the passages' sections.  The other forms of an irregular
+ *    verb the stemmer keeps apart ("break", "broke", "broken"; "write",
+ *    "wrote", "written"; a short list) are terms too, each with the
+ *    weight and IDF of the form the question holds, asked when it is,
+ *    never counted as typed or plain (compose33: "when someone breaks
+ *    them" and the section "When a norm is broken").  A word followed by a number of
  *    one or two digits in the question or the focus ("Tier 3", "grade
  *    4"; the analyser drops numbers) is also a term: the phrase, found
  *    in the text with case ignored and no digit or letter after it,
@@ -117,7 +122,11 @@
  *    section left of a passage none of them comes from, sharing substance
  *    -- and holding a distinctive word (words.h) of the question as
  *    written with library IDF >= EXTRACT_SUBSTANCE_IDF, not only a
- *    generic one ("idea", "team") or an expansion (compose30) -- and
+ *    generic one ("idea", "team") or an expansion (compose30); after
+ *    numbered steps (5), one the teacher typed that the steps' chapter's
+ *    title holds, word or initials: their subject ("cfas"), not only
+ *    the question's verb ("write" in a section on writing norms;
+ *    compose33) -- and
  *    scoring at least EXTRACT_RELATIVE of the best, gives one excerpt
  *    within those words (its heading counted), so that a page ranked
  *    lower, that the first sections would have crowded out, is quoted and
@@ -200,7 +209,9 @@
  *
  *    The sections chosen (4) follow, within what the steps left, under no
  *    second line of the chapter's title (a section of the steps' chapter
- *    with no heading of its own) and as bullets, not numbered (compose30).
+ *    with no heading of its own, or headed with the chapter's title: its
+ *    opening paragraph, written first, right under the steps; compose33)
+ *    and as bullets, not numbered (compose30).
  *
  *    One step asked (compose30): no list when the words typed ask for one
  *    step of it ("how should we score CFAs" and "Step 5: Score
@@ -243,8 +254,11 @@
  *    group's points are in the source's order: a run of consecutive
  *    sentences of one paragraph is one point, a lead-in is one with its
  *    items under it, and items without their lead-in are points of their
- *    own; points and the items of a numbered list are numbered, and so
- *    are the points when the question asks how.  The heading line is the
+ *    own; the items of a numbered list are numbered, and so are the
+ *    points of the answer's first group when the question asks how and
+ *    no steps are written, when there are two or more of them (compose33:
+ *    the paragraphs of a sample plan after step 5 are no steps; before,
+ *    every group's points were numbered).  The heading line is the
  *    section's heading (else its chapter's title), left out when there is
  *    neither.
  *

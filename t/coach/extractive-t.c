@@ -208,7 +208,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(146);
+    plan(154);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -1192,6 +1192,97 @@ int main(void)
                "a label and its data is no takeaway");
         }
         verified(a, one, 1, 1);
+    }
+    /* compose33 (extractive.h, 3): the other forms of an irregular verb
+     * of the question count as it: "when someone breaks them" opens in
+     * the section headed "When a norm is broken", not in the one that
+     * names norms most often. */
+    {
+        static const char *const one[] = {
+            "## Keeping norms alive\n\n"
+            "Norms posted on a wall and never mentioned again are decoration. At the start of "
+            "each meeting, someone reads the team norms aloud. Review the team norms twice a "
+            "year, because teams change and team norms should change with them.\n\n"
+            "## When a norm is broken\n\n"
+            "Sooner or later a member will violate a norm during a meeting. Address it early "
+            "and address the behavior, not the person. Ignoring a broken norm teaches the team "
+            "that its norms are optional."};
+        a = compose("what about when someone breaks team norms?",
+                    "what about when someone breaks them?", one, 1, 2.0);
+        ok(a != NULL && strncmp(a, "\"Ignoring a broken norm", 23) == 0
+               && strstr(a, "**When a norm is broken** [1]") != NULL,
+           "\"breaks\" finds \"broken\": the answer opens in that section");
+        verified(a, one, 1, 2);
+    }
+    /* compose33 (extractive.h, 6): a section headed with the chapter's
+     * title (the chapter's opening paragraph) is written under the title
+     * over the steps, not under a second line of it. */
+    {
+        static const char *const one[] = {
+            "# Building a Common Formative Assessment\n\n"
+            "Writing a common formative assessment does not require special training in test "
+            "design. A team that writes one together learns what its standards ask of students.\n\n"
+            "## Step 1: Choose the targets\n\n"
+            "Start with the essential standard the team will teach in the next two or three weeks. "
+            "A CFA should assess only two or three targets.\n\n"
+            "## Step 2: Write or choose the items\n\n"
+            "Match the item type to the target the common formative assessment measures."};
+        const char *t;
+        a = compose_cfa("how does a team write a common formative assessment together?", one);
+        t = a != NULL ? strstr(a, "**Building a Common Formative Assessment**") : NULL;
+        ok(t != NULL && strstr(t + 1, "**Building a Common Formative Assessment**") == NULL
+               && strstr(a, "1. **Choose the targets**") != NULL
+               && strstr(a, "\"Writing a common formative") != NULL,
+           "a section headed with the chapter's title: the title is written once, over the steps");
+        verified(a, one, 1, 2);
+    }
+    /* compose33 (extractive.h, 4): after the steps, the one more source
+     * holds the steps' subject as typed ("cfas", the initials of the
+     * chapter's title), not only the question's verb ("write" in a
+     * section on writing norms). */
+    {
+        static const char *const chapters[] = {"Building a Common Formative Assessment",
+                                               "Norms That Work"};
+        const char *two[2];
+        char *big = malloc(16384);
+        size_t j;
+        strcpy(big, "## Step 1: Choose the targets\n\n");
+        for (j = 0; j < 30; j++)
+            sprintf(big + strlen(big),
+                    "A CFA on fractions measures target %zu with items about denominators. ",
+                    j + 1);
+        strcat(big, "\n\n## Step 2: Decide what proficiency looks like\n\n");
+        for (j = 0; j < 30; j++)
+            sprintf(big + strlen(big), "Proficiency on CFA item %zu means three of four right. ",
+                    j + 1);
+        two[0] = big;
+        two[1] = "## A protocol for writing norms\n\nNorm writing should take about thirty "
+                 "minutes, and every member writes the norms on sticky notes.";
+        a = compose_in("how do we write cfas?", NULL, two, 2, 2.0, chapters);
+        ok(a != NULL && strstr(a, "1. **Choose the targets**") != NULL
+               && strstr(a, "Norm writing") == NULL,
+           "after the steps, the one more source holds their subject, not only the verb");
+        verified(a, two, 2, 2);
+        free(big);
+    }
+    /* compose33 (extractive.h, 6): a how question with no steps numbers
+     * the points of the answer's first group only, and only two or more:
+     * a sample plan's paragraphs after it are bullets, not steps. */
+    {
+        static const char *const one[] = {
+            "## Score together\n\n"
+            "Scoring student work together is one of the best ways a team calibrates its "
+            "scoring. The team scores a few papers together and then splits the rest of the "
+            "scoring.\n\n"
+            "## A sample scoring plan\n\n"
+            "Team: Grade 8 science teachers score the constructed response on a four-point "
+            "rubric for scoring.\n\n"
+            "Data meeting: the team brings the scoring results on Thursday."};
+        a = compose("how should we score student work as a team?", NULL, one, 1, 2.0);
+        ok(a != NULL && strstr(a, "**A sample scoring plan** [1]") != NULL
+               && strstr(a, "\n1. \"") == NULL && strstr(a, "\n- \"Data meeting") != NULL,
+           "a how answer's later paragraphs are bullets, not numbered steps");
+        verified(a, one, 1, 2);
     }
     /* keys31 (extractive.h, 4, "The budget"): the words the takeaways and
      * the follow-up questions leave of their reserve go to the excerpts:
