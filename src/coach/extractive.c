@@ -1230,35 +1230,6 @@ static size_t another_source(struct compose *c, struct section *const *order, do
     return 0;
 }
 
-/* Section x's score in choosing the sections after the first: times 1 +
- * EXTRACT_LEAD_PASSAGE_BONUS when x is of the first chosen section's
- * passage (extractive.h, 4). */
-static double lead_score(const struct compose *c, const struct section *x)
-{
-    return x->score
-           * (c->nchosen > 0 && c->sec[c->chosen[0]].p == x->p ? 1 + EXTRACT_LEAD_PASSAGE_BONUS
-                                                               : 1);
-}
-
-/* Sorts the n sections of order by lead_score(), best first (by_score()'s
- * order on a tie): an insertion sort, n is small. */
-static void order_lead(const struct compose *c, struct section **order, size_t n)
-{
-    size_t i, j;
-
-    for (i = 1; i < n; i++) {
-        struct section *x = order[i];
-        double sx = lead_score(c, x);
-        for (j = i; j > 0; j--) {
-            double sy = lead_score(c, order[j - 1]);
-            if (sy > sx || (sy == sx && by_score(&order[j - 1], &x) <= 0))
-                break;
-            order[j] = order[j - 1];
-        }
-        order[j] = x;
-    }
-}
-
 /* Takes the best sections within budget words, EXTRACT_SOURCE_WORDS of
  * them kept for another_source() (extractive.h, 4). */
 static void choose_sections(struct compose *c, size_t budget)
@@ -1276,7 +1247,7 @@ static void choose_sections(struct compose *c, size_t budget)
         size_t head = heading_words(x), got;
         if (!x->substance || x->score <= 0)
             continue;
-        if (c->nchosen > 0 && lead_score(c, x) < EXTRACT_RELATIVE * best)
+        if (c->nchosen > 0 && x->score < EXTRACT_RELATIVE * best)
             break;
         if (used + head + EXTRACT_MIN_WORDS + 1 > room)
             break;
@@ -1288,8 +1259,6 @@ static void choose_sections(struct compose *c, size_t budget)
         taken[c->nchosen] = got;
         c->chosen[c->nchosen++] = (size_t)(x - c->sec);
         used += got + head;
-        if (c->nchosen == 1) /* the lead's passage known */
-            order_lead(c, order + i + 1, c->nsec - i - 1);
     }
     if (budget - used >= EXTRACT_SOURCE_WORDS)
         used += another_source(c, order, best, EXTRACT_SOURCE_WORDS, taken);

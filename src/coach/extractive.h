@@ -98,9 +98,6 @@
  *    fewer than about half the passages; any term of the question's own
  *    without the caller's terms).  The best sections are taken whole,
  *    best first, while they score at least EXTRACT_RELATIVE of the best,
- *    (the lead's passage, keys33: after the first, a section of the first
- *    chosen section's passage counts 1 + EXTRACT_LEAD_PASSAGE_BONUS times
- *    its score, in their order and against EXTRACT_RELATIVE),
  *    at most EXTRACT_MAX_SECTIONS of them, within the budget: the answer
  *    has at most EXTRACT_ANSWER_WORDS words in all (citation markers,
  *    bullets and numbers counted), of which the excerpts take what the takeaways and the
@@ -303,7 +300,6 @@
 #define EXTRACT_RELATIVE 0.3
 #define EXTRACT_MAX_SECTIONS 6
 #define EXTRACT_SOURCE_WORDS 40
-#define EXTRACT_LEAD_PASSAGE_BONUS 0.5
 #define EXTRACT_ANSWER_WORDS 500
 #define EXTRACT_BODY_WORDS 420
 #define EXTRACT_FILL_ROUNDS 2
