@@ -98,7 +98,6 @@ struct compose {
     struct ref steps[EXTRACT_MAX_STEPS]; /* a how question's steps (extractive.h, 5) */
     size_t nsteps, steps_p;              /* steps_p: the passage that walks through them */
     struct buf scratch;
-    double avg; /* the candidate sections' mean length (score) */
 };
 
 /* ---- questions --------------------------------------------------------- */
@@ -937,7 +936,6 @@ static void score(struct compose *c)
     double avg = mean_length(c);
     size_t i, j, p;
 
-    c->avg = avg;
     for (i = 0; i < c->nsec; i++)
         c->sec[i].score = section_score(c, &c->sec[i], avg);
     for (p = 0; p < c->k; p++) {
@@ -1232,58 +1230,6 @@ static size_t another_source(struct compose *c, struct section *const *order, do
     return 0;
 }
 
-/* Section x's score with the weight of each query term that a chosen
- * section already holds (in its quotable text or heading) times lambda:
- * what it adds to the sections chosen (extractive.h, 4, keys33). */
-static double cover_score(const struct compose *c, const struct section *x, double lambda)
-{
-    double s = 0, avg = c->avg,
-           norm = EXTRACT_K1 * (1 - EXTRACT_B + EXTRACT_B * (double)x->body.length / avg);
-    size_t j, m;
-
-    for (j = 0; j < c->nq; j++) {
-        double tf = c->q[j].phrase
-                        ? phrase_tf(c, x, c->q[j].term)
-                        : analyze_counts_get(&x->body, c->q[j].term)
-                              + EXTRACT_HEADING_WEIGHT * analyze_counts_get(&x->head, c->q[j].term);
-        bool covered = false;
-        if (tf <= 0)
-            continue;
-        for (m = 0; m < c->nchosen && !covered; m++) {
-            const struct section *y = &c->sec[c->chosen[m]];
-            covered = c->q[j].phrase ? phrase_tf(c, y, c->q[j].term) > 0
-                                     : analyze_counts_get(&y->body, c->q[j].term) > 0
-                                           || analyze_counts_get(&y->head, c->q[j].term) > 0;
-        }
-        s += (covered ? lambda : 1) * c->q[j].w * tf * (EXTRACT_K1 + 1) / (tf + norm);
-    }
-    return s * (1 + EXTRACT_RANK_PRIOR / (double)(x->p + 1));
-}
-
-/* Sorts the n sections of order by cover_score(), best first (by_score()'s
- * order on a tie): an insertion sort, n is small. */
-static void order_cover(const struct compose *c, struct section **order, size_t n, double lambda)
-{
-    size_t i, j;
-    double *v = xmalloc((n + 1) * sizeof(*v));
-
-    for (i = 0; i < n; i++)
-        v[i] = cover_score(c, order[i], lambda);
-    for (i = 1; i < n; i++) {
-        struct section *x = order[i];
-        double sx = v[i];
-        for (j = i; j > 0; j--) {
-            if (v[j - 1] > sx || (v[j - 1] == sx && by_score(&order[j - 1], &x) <= 0))
-                break;
-            order[j] = order[j - 1];
-            v[j] = v[j - 1];
-        }
-        order[j] = x;
-        v[j] = sx;
-    }
-    free(v);
-}
-
 /* Takes the best sections within budget words, EXTRACT_SOURCE_WORDS of
  * them kept for another_source() (extractive.h, 4). */
 static void choose_sections(struct compose *c, size_t budget)
@@ -1291,7 +1237,7 @@ static void choose_sections(struct compose *c, size_t budget)
     struct section **order = xmalloc((c->nsec + 1) * sizeof(*order));
     size_t i, used = 0, taken[EXTRACT_MAX_SECTIONS],
               room = budget >= 2 * EXTRACT_SOURCE_WORDS ? budget - EXTRACT_SOURCE_WORDS : budget;
-    double best = 0, lambda = c->rq->focus != NULL ? 1 : EXTRACT_COVER_LAMBDA;
+    double best = 0;
 
     for (i = 0; i < c->nsec; i++)
         order[i] = &c->sec[i];
@@ -1313,8 +1259,6 @@ static void choose_sections(struct compose *c, size_t budget)
         taken[c->nchosen] = got;
         c->chosen[c->nchosen++] = (size_t)(x - c->sec);
         used += got + head;
-        if (lambda < 1) /* the rest in the order of what they add */
-            order_cover(c, order + i + 1, c->nsec - i - 1, lambda);
     }
     if (budget - used >= EXTRACT_SOURCE_WORDS)
         used += another_source(c, order, best, EXTRACT_SOURCE_WORDS, taken);

@@ -98,10 +98,6 @@
  *    fewer than about half the passages; any term of the question's own
  *    without the caller's terms).  The best sections are taken whole,
  *    best first, while they score at least EXTRACT_RELATIVE of the best,
- *    (what a section adds, keys33: after each section taken, the rest are
- *    taken in the order of their score with the weight of every query
- *    term a chosen section already holds times EXTRACT_COVER_LAMBDA; not
- *    for a follow-up with a focus),
  *    at most EXTRACT_MAX_SECTIONS of them, within the budget: the answer
  *    has at most EXTRACT_ANSWER_WORDS words in all (citation markers,
  *    bullets and numbers counted), of which the excerpts take what the takeaways and the
@@ -304,7 +300,6 @@
 #define EXTRACT_RELATIVE 0.3
 #define EXTRACT_MAX_SECTIONS 6
 #define EXTRACT_SOURCE_WORDS 40
-#define EXTRACT_COVER_LAMBDA 0.7
 #define EXTRACT_ANSWER_WORDS 500
 #define EXTRACT_BODY_WORDS 420
 #define EXTRACT_FILL_ROUNDS 2

@@ -208,7 +208,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(148);
+    plan(146);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -1217,33 +1217,6 @@ int main(void)
         ok(a != NULL && words(a) <= EXTRACT_ANSWER_WORDS && words(a) + 40 >= EXTRACT_ANSWER_WORDS,
            "the excerpts take the words the reserve left: %zu words of %d", words(a),
            EXTRACT_ANSWER_WORDS);
-        verified(a, one, 1, 2);
-        free(big);
-    }
-    /* keys33 (extractive.h, 4, "What a section adds"): after the first
-     * section, a question term no chosen section holds counts in full and
-     * one they hold EXTRACT_COVER_LAMBDA times, so that the section holding
-     * the question's other word is quoted before a sixth section about
-     * the first one. */
-    {
-        static const char *const kinds[] = {"math",  "science", "reading", "history",
-                                            "music", "art",     "writing"};
-        const char *one[1];
-        char *big = malloc(8192);
-        size_t j;
-        for (j = 0, big[0] = '\0'; j < 7; j++)
-            sprintf(big + strlen(big),
-                    "## Scores in %s\n\n"
-                    "Calibration of the %s scores keeps the teachers of %s honest.\n\n",
-                    kinds[j], kinds[j], kinds[j]);
-        strcat(big, "## Keeping the papers\n\n"
-                    "An anchor shows one level of the rubric to the new teachers. "
-                    "Each level has its own paper.\n\n");
-        one[0] = big;
-        a = compose("how do calibration and anchors work?", NULL, one, 1, 2.0);
-        show(a);
-        ok(a != NULL && strstr(a, "**Keeping the papers**") != NULL,
-           "the section holding the question's other word is quoted");
         verified(a, one, 1, 2);
         free(big);
     }
