@@ -17,9 +17,14 @@ Each token of the page is generated either by the library's background
 probability t(w | q); EM learns t.  Kept: q != w, t(w | q) >= --floor, w a
 term of the starter library (content/starter/, so the table holds field
 words, not the evaluation books' own topics), q in at least --min-questions
-fit questions, at most --per-word translations of each q.
+fit questions, at most --per-word translations of each q, and (trans33)
+supported by at least --min-pages distinct pages: pages a fit question
+holding q expects and that hold w (the committed table: 8; a translation
+learned from one page's questions is that page remembered, no help on a
+library the table never saw; docs/performance.md, "trans33").
 
-  eval/trans_model.py --build var/build --emit src/library/trans_model.c
+  eval/trans_model.py --build var/build --floor 0.01 --per-word 16 --min-pages 8 \
+      --emit src/library/trans_model.c
   eval/trans_model.py --build var/build --print 40       # read the pairs
   eval/trans_model.py --build var/build --folds 5 --fold 2 --seed 1 \
       --emit F.c --fold-questions F.jsonl    # 5-fold CV: fit on the others
@@ -167,20 +172,32 @@ def model(args, pairs, prog):
                   and page_df[w] <= args.target_max_df * len(page_terms)}
     qstems = stems(prog, [p[1] for p in pairs])
     data, seen, qcount = [], set(), collections.Counter()
+    qpages = collections.defaultdict(set)  # stem -> the pages its fit questions expect
     for (pid, q, book, label, _), qs in zip(pairs, qstems):
         if (book, label) not in page_terms or not qs:
             continue
         data.append((qs, page_terms[(book, label)]))
+        for s in qs:
+            qpages[s].add((book, label))
         if (pid, q) not in seen:
             seen.add((pid, q))
             qcount.update(set(qs))
     t = em(data, background, args.background, args.iters)
+
+    def support(q, w):
+        """trans33: the distinct pages supporting q -> w, pages a fit
+        question holding q expects and that hold w (1 when not asked)."""
+        if args.min_pages <= 1:
+            return 1
+        return sum(1 for pg in qpages[q] if w in page_terms[pg])
+
     rows = []
     for q in sorted(t):
         if qcount[q] < args.min_questions:
             continue
         kept = sorted(((p, w) for w, p in t[q].items()
-                       if w != q and p >= args.floor and w in target), reverse=True)
+                       if w != q and p >= args.floor and w in target
+                       and support(q, w) >= args.min_pages), reverse=True)
         rows += [(q, w, p) for p, w in kept[: args.per_word]]
     return rows, qcount
 
@@ -221,6 +238,12 @@ def main():
                     help="--targets library: a target is on at most this share of the pages")
     ap.add_argument("--exclude-fold-pages", action="store_true",
                     help="CV: also leave out every pair whose page a left-out question expects")
+    ap.add_argument("--min-pages", type=int, default=1,
+                    help="trans33: keep q -> w only when at least this many distinct pages "
+                    "support it (a page a fit question holding q expects, holding w)")
+    ap.add_argument("--exclude-pages-of", metavar="JSONL",
+                    help="trans33: leave out every fit pair whose page a line of JSONL expects "
+                    "(page-disjoint validation)")
     ap.add_argument("--emit")
     ap.add_argument("--print", type=int, default=0, help="print the N best translations")
     args = ap.parse_args()
@@ -241,6 +264,10 @@ def main():
         if args.exclude_fold_pages:  # recall33: the table learns nothing of the fold's pages
             held = {(p[2], p[3]) for p in fit_pairs(args.fit, args.check) if p[0] in out}
             pairs = [p for p in pairs if (p[2], p[3]) not in held]
+    if args.exclude_pages_of:
+        held = {(e["book"], pg) for l in open(args.exclude_pages_of) if l.strip()
+                for e in json.loads(l).get("expected", []) for pg in e["pages"]}
+        pairs = [p for p in pairs if (p[2], p[3]) not in held]
     rows, qcount = model(args, pairs, prog)
     if args.print:
         for q, w, p in sorted(rows, key=lambda r: -r[2] * math.log(1 + qcount[r[0]]))[: args.print]:

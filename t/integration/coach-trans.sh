@@ -1,7 +1,8 @@
 #!/bin/bash
 # Routing reads the untranslated ranking (src/coach/README.md; trans29):
 # on the starter and evaluation libraries, with the learned translations
-# on by default (w_trans 2, src/library/README.md, "Translations"),
+# on by default (w_trans 2, src/library/README.md, "Translations"; the
+# table since trans33 keeps only translations supported by 8+ pages),
 #  - a broad question whose translated matches fall in fewer books (so
 #    the too-broad rule, which counts the books of the best five, would
 #    let it through) is still clarified, with choices from the library;
@@ -9,7 +10,12 @@
 #    ranking: it cites the page the translated search ranks first and the
 #    untranslated search leaves out of its first five.
 # The questions are from the training file (eval/holdout/train-*.jsonl:
-# t0866, t0025), the set the translations were fitted on.
+# t0846, t0094), the set the translations were fitted on.  trans33's
+# smaller table no longer lifts trans29's examples (t0866, t0025), nor
+# any fit question's expected page from outside the first five to the
+# first; t0094's translated first page is not the page it expects, so
+# the second part tests where the answer's passages come from, not that
+# the translations find the right page (docs/performance.md, "trans33").
 . "$(dirname "$0")/../lib/integration.sh"
 # shellcheck source=t/lib/holdout.sh
 . "$PLC_SRCDIR/t/lib/holdout.sh"
@@ -31,7 +37,7 @@ for r in json.load(sys.stdin)["results"]:
 }
 
 # ---- a broad question stays broad ------------------------------------------
-q="help me plan out the next school year for my team"
+q="what do good plcs do differently"
 plain=$(books "$q" --set w_trans=0)
 translated=$(books "$q")
 ok "its untranslated matches spread over 4+ books ($plain), its translated ones over fewer ($translated)" \
@@ -43,8 +49,8 @@ print(d["type"], 2 <= len(d["clarification"]["choices"]) <= 4)')" "clarification
     "the broad question is clarified, with 2-4 choices, translations on"
 
 # ---- an answer's passages are the translated ranking's ---------------------
-q="as principal how do I decide what every team has to do vs what teams get to choose"
-want="Leading the Learning p. 8"
+q="is there a protocol for a first look at CFA results that keeps people from jumping to excuses"
+want="Assessment That Drives Learning p. 6"
 is "$(pages "$q" | head -n 1)" "$want" "the translated search ranks $want first"
 unlike "$(pages "$q" --set w_trans=0)" "$want" "... the untranslated one leaves it out of its first five"
 json=$(stack_cli ask "$q" --json)

@@ -160,7 +160,7 @@ static void test_lookup_table(void)
         stems++;
         i = end;
     }
-    ok(stems > 100, "table lookup: the table has its stems (%zu)", stems);
+    ok(stems > 50, "table lookup: the table has its stems (%zu)", stems);
     is_int(0, (long)bad, "table lookup: every stem's entries, from the first, all of them");
     is_int(0, (long)absent, "table lookup: stems next to the table's have none");
     ok(trans_lookup(trans_model, trans_model_n, "", &m) == NULL && m == 0,
