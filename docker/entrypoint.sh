@@ -272,8 +272,23 @@ if [ "$stopping" -eq 0 ]; then
 fi
 
 # ---- 4 and 5. Supervise -------------------------------------------------------------------------------
-# wait -n returns when a child exits, or early (status > 128) when a trapped
-# signal arrives.
+# `wait -n` returns when a child exits, or early (status > 128) when a
+# trapped signal arrives.  It cannot be the only way a death is seen: bash
+# (5.2, Debian 12's) drops a background child that a signal killed (kill
+# -9, a crash, a SIGTERM it does not handle) from the jobs `wait -n` looks
+# at as soon as it has reaped it outside `wait -n` -- during the start-up
+# loop's sleep, a log line's $(date), the handling of the other child's
+# exit or of a signal.  `wait -n` then says "no such job" and waits for
+# the other child alone: for ever (a pool killed just before the loop
+# left the task up until its health check failed three times), or, with
+# both children dropped, it returns at once and the loop spins.  So each
+# round asks the kernel first (kill -0) and collects a child that is gone
+# with `wait PID`, which still knows its status; and `wait -n` also waits
+# for a tick (sleep TICK), so that a child dying in the instant between
+# that check and `wait -n` is found at the next round, TICK seconds later
+# at most (docker/README.md, "Supervision").
+TICK=5
+tick=
 pool_status=
 nginx_status=
 record() {
@@ -286,12 +301,37 @@ record() {
     fi
 }
 
-while [ -n "$pool" ] || [ -n "$nginx" ]; do
+# next_exit: sets done_pid and rc to the pool or nginx that has exited and
+# its status, or done_pid to nothing after a trapped signal or a tick.
+next_exit() {
+    local p
     done_pid=
-    wait -n -p done_pid ${pool:+"$pool"} ${nginx:+"$nginx"}
+    # The tick is started before the check: starting a child is a point
+    # where bash may drop a dead one.
+    alive "$tick" || {
+        sleep "$TICK" &
+        tick=$!
+    }
+    for p in $pool $nginx; do
+        if ! alive "$p"; then
+            wait_for "$p"
+            done_pid=$p
+            return 0
+        fi
+    done
+    wait -n -p done_pid ${pool:+"$pool"} ${nginx:+"$nginx"} "$tick" 2>/dev/null
     rc=$?
+    if [ "${done_pid:-}" = "$tick" ]; then
+        done_pid=
+        tick=
+    fi
+    return 0
+}
+
+while [ -n "$pool" ] || [ -n "$nginx" ]; do
+    next_exit
     if [ -z "${done_pid:-}" ]; then
-        continue # a signal: the handler has already acted
+        continue # a signal (the handler has already acted) or a tick
     fi
     record "$done_pid" "$rc"
     if [ "$stopping" -eq 0 ]; then
@@ -305,6 +345,7 @@ while [ -n "$pool" ] || [ -n "$nginx" ]; do
         stop_children
     fi
 done
+alive "$tick" && kill "$tick" 2>/dev/null
 
 if [ "$stopping" -eq 2 ]; then
     log error "a server died: exiting so that the task is replaced"

@@ -5,7 +5,8 @@
 # migrations on start as the migration role, whose credentials no running
 # process keeps; liveness and readiness; SIGTERM draining a request in
 # flight and exiting 0; a dying pool master or nginx making it exit
-# non-zero (so ECS replaces the task); start-up waiting for a database
+# non-zero (so ECS replaces the task), also when it dies while the
+# entrypoint is not inside `wait -n`; start-up waiting for a database
 # that is down; and a database outage longer than the health checks'
 # window, which the checks, the pool, nginx and the entrypoint live
 # through, serving again afterwards without a restart.
@@ -124,6 +125,79 @@ ok "... without starting the pool" bash -c "! grep -q 'started plccoach-fcgi' '$
 ok "... saying so" grep -q '"msg":"plccoach migrate failed"' "$EP_LOG"
 nginx_running() { grep -lqs -- "$EP_RUN/nginx/" /proc/[0-9]*/cmdline; }
 ok "... and nginx, started first, is gone too" plc_poll 30 eval '! nginx_running'
+
+# ---- A death the entrypoint does not see from inside `wait -n` ---------------------------------
+# CI run 1 (c5fe37b): the pool master killed after it had made its socket
+# (the test's GET /health answers from then on) but before the entrypoint,
+# which looks for the socket every 0.1 s, was supervising.  bash reaps a
+# child that dies during a foreground command (here the start-up loop's
+# `sleep 0.1`) and, when a signal killed it, forgets it for `wait -n`: the
+# entrypoint waited for nginx alone, for ever (docker/README.md,
+# "Supervision").  A stand-in for plccoach-fcgi makes it deterministic: it
+# stops (SIGSTOP) the entrypoint's `sleep 0.1`, so the entrypoint is held
+# in it, makes the socket, and kills itself with -9 -- and nginx first,
+# with PLC_T_KILL_NGINX=1 (with both forgotten, `wait -n` returned at
+# once and the loop spun); a child of the stand-in resumes the sleep once
+# the entrypoint has reaped the stand-in.
+cat >"$STACK_DIR/pool-dies-asleep" <<'EOS'
+#!/usr/bin/perl
+# pool-dies-asleep --listen unix:PATH (as the entrypoint starts the pool)
+use strict;
+use warnings;
+use IO::Socket::UNIX;
+use POSIX ();
+my $path = $ARGV[1] =~ s/^unix://r;
+my $entry = getppid();
+# child(TEST): the entrypoint's child whose command line passes TEST.
+sub child {
+    my ($test) = @_;
+    open(my $fh, '<', "/proc/$entry/task/$entry/children") or return;
+    for my $c (split ' ', scalar(<$fh> // '')) {
+        open(my $cf, '<', "/proc/$c/cmdline") or next;
+        my $cmd = do { local $/; <$cf> } // '';
+        return $c if $test->($cmd);
+    }
+    return;
+}
+my $deadline = time + 20;
+my $sleep;
+until ($sleep = child(sub { $_[0] eq "sleep\0" . "0.1\0" })) {
+    exit 3 if time > $deadline;
+    select(undef, undef, undef, 0.005);
+}
+kill('STOP', $sleep) or exit 3;
+my $sock = IO::Socket::UNIX->new(Local => $path, Listen => 1) or die "$path: $!\n";
+my $me = $$;
+my $helper = fork() // die "fork: $!\n";
+if ($helper == 0) {
+    my $end = time + 10;
+    select(undef, undef, undef, 0.01) while kill(0, $me) && time < $end;
+    kill('CONT', $sleep);
+    POSIX::_exit(0);
+}
+if (($ENV{PLC_T_KILL_NGINX} // '') eq '1') {
+    my $nginx = child(sub { $_[0] =~ /^nginx: master/ }) or exit 3;
+    kill('KILL', $nginx);
+}
+open(my $marker, '>', "$ENV{PLCCOACH_RUN_DIR}/../died-asleep") or exit 3;
+close($marker);
+kill('KILL', $$);
+EOS
+chmod 0755 "$STACK_DIR/pool-dies-asleep"
+for both in 0 1; do
+    rm -f "$EP_DIR/died-asleep"
+    ep_start PLCCOACH_FCGI_BIN="$STACK_DIR/pool-dies-asleep" PLC_T_KILL_NGINX=$both
+    what="the pool"
+    [ "$both" = 1 ] && what="nginx and the pool"
+    ok "$what killed -9 while the entrypoint is held in its start-up loop's sleep: it exits" \
+        ep_wait_exit 15
+    ok "... (the stand-in did die there)" test -e "$EP_DIR/died-asleep"
+    isnt "$EP_STATUS" 0 "... non-zero ($EP_STATUS)"
+    ok "... saying the pool exited (status 137)" \
+        grep -q '"msg":"plccoach-fcgi exited; stopping nginx","status":"137"' "$EP_LOG"
+    ok "... and nginx is gone" plc_poll 30 eval '! nginx_running'
+    ep_stop_hard
+done
 
 # ---- A bad setting is refused ------------------------------------------------------------------
 ep_start PLCCOACH_MIGRATE_ON_START=maybe

@@ -14,7 +14,8 @@
 #   ep_url PATH, ep_code PATH [CURL-ARGS]  the URL; the HTTP status of a GET
 #   ep_body PATH [CURL-ARGS]               the body of a GET
 #   ep_health_is STATUS [PATH]             GET PATH (/health) answers STATUS
-#   ep_wait_exit SECONDS                   waits for it; sets EP_STATUS
+#   ep_wait_exit SECONDS                   waits for it; sets EP_STATUS (a ps
+#                                          snapshot and its log's end on a time-out)
 #   ep_child NAME [PARENT]                 the pid of its child NAME
 #   ep_descendant NAME                     the pid of NAME anywhere below it
 #   tf_value ROOT ADDRESS                  a value of the Terraform
@@ -97,12 +98,25 @@ ep_gone() {
     ! plc_pid_alive "$EP_PID"
 }
 
-# ep_wait_exit SECONDS: waits for the entrypoint; sets EP_STATUS.
+# ep_wait_exit SECONDS: waits for the entrypoint; sets EP_STATUS.  When it
+# is still running after SECONDS, the processes below it and the end of
+# its log go to the test's log (a CI failure is read from them).
 ep_wait_exit() {
     EP_STATUS=
-    plc_poll "$1" ep_gone || return 1
+    if ! plc_poll "$1" ep_gone; then
+        ep_snapshot "the entrypoint ($EP_PID) is still running after $1 s"
+        return 1
+    fi
     EP_STATUS=0
     wait "$EP_PID" || EP_STATUS=$?
+}
+
+# ep_snapshot WHY: diag lines: the entrypoint's process tree and state
+# (wchan: where it waits), and the last lines of its log.
+ep_snapshot() {
+    diag "$1; its processes:"
+    diag "$(ps -o pid,ppid,stat,wchan:20,etime,args -p "$EP_PID" --ppid "$EP_PID" 2>&1)"
+    diag "$(tail -n 15 "$EP_LOG" 2>&1)"
 }
 
 # ep_child NAME [PARENT]: the pid of PARENT's (the entrypoint's) child
