@@ -1330,11 +1330,69 @@ static size_t another_source(struct compose *c, struct section *const *order, do
     return 0;
 }
 
+/* True when section x may be taken by choose_sections() (best, the best
+ * section's score): it shares substance and scores at least
+ * EXTRACT_RELATIVE of the best. */
+static bool takeable(const struct section *x, double best)
+{
+    return x->substance && x->score > 0 && x->score >= EXTRACT_RELATIVE * best;
+}
+
+/* The order choose_sections() takes sections in (extractive.h, 4,
+ * "Spread"; cite33): of the takeable sections, each time the one whose
+ * score times its passage's factor is highest (ties: order's), then the
+ * others in order's.  A passage's factor is EXTRACT_PASSAGE_DECAY to the
+ * power of its sections already ahead; a section that could not be the
+ * one more source (another_source(): no distinctive word of the question
+ * as written, or after steps not their subject) takes the smallest factor
+ * of any passage, so that it never moves ahead for its passage's sake.
+ * order: every section, best first; out: as many (the caller's array). */
+static void order_spread(const struct compose *c, struct section *const *order,
+                         struct section **out)
+{
+    double fac[MAX_PASSAGES], least = 1, top = 0;
+    bool *placed = xcalloc(c->nsec + 1, sizeof(*placed)),
+         *lift = xcalloc(c->nsec + 1, sizeof(*lift));
+    size_t i, j, n = 0;
+
+    for (i = 0; i < c->k; i++)
+        fac[i] = 1;
+    for (i = 0; i < c->nsec; i++) {
+        if (order[i]->substance && order[i]->score > top)
+            top = order[i]->score;
+        lift[i] = holds_plain(c, order[i]) && holds_subject(c, order[i]);
+    }
+    for (;;) {
+        long at = -1;
+        double at_score = 0;
+        for (j = 0; j < c->nsec; j++) {
+            double v = order[j]->score * (lift[j] ? fac[order[j]->p] : least);
+            if (!placed[j] && takeable(order[j], top) && (at < 0 || v > at_score)) {
+                at = (long)j;
+                at_score = v;
+            }
+        }
+        if (at < 0)
+            break;
+        placed[at] = true;
+        out[n++] = order[at];
+        fac[order[at]->p] *= EXTRACT_PASSAGE_DECAY;
+        if (fac[order[at]->p] < least)
+            least = fac[order[at]->p];
+    }
+    for (j = 0; j < c->nsec; j++)
+        if (!placed[j])
+            out[n++] = order[j];
+    free(lift);
+    free(placed);
+}
+
 /* Takes the best sections within budget words, EXTRACT_SOURCE_WORDS of
  * them kept for another_source() (extractive.h, 4). */
 static void choose_sections(struct compose *c, size_t budget)
 {
-    struct section **order = xmalloc((c->nsec + 1) * sizeof(*order));
+    struct section **order = xmalloc((c->nsec + 1) * sizeof(*order)),
+                   **spread = xmalloc((c->nsec + 1) * sizeof(*spread));
     size_t i, used = 0, taken[EXTRACT_MAX_SECTIONS],
               room = budget >= 2 * EXTRACT_SOURCE_WORDS ? budget - EXTRACT_SOURCE_WORDS : budget;
     double best = 0;
@@ -1342,8 +1400,9 @@ static void choose_sections(struct compose *c, size_t budget)
     for (i = 0; i < c->nsec; i++)
         order[i] = &c->sec[i];
     qsort(order, c->nsec, sizeof(*order), by_score);
+    order_spread(c, order, spread);
     for (i = 0; i < c->nsec && c->nchosen < EXTRACT_MAX_SECTIONS; i++) {
-        struct section *x = order[i];
+        struct section *x = spread[i];
         size_t head = heading_words(x), got;
         if (!x->substance || x->score <= 0)
             continue;
@@ -1360,6 +1419,7 @@ static void choose_sections(struct compose *c, size_t budget)
         c->chosen[c->nchosen++] = (size_t)(x - c->sec);
         used += got + head;
     }
+    free(spread);
     if (budget - used >= EXTRACT_SOURCE_WORDS)
         used += another_source(c, order, best, EXTRACT_SOURCE_WORDS, taken);
     free(order);

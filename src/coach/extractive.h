@@ -116,7 +116,17 @@
  *    left; a try that goes past EXTRACT_ANSWER_WORDS (a longer unit came
  *    in, or other takeaways) is tried again with half as many words more,
  *    and the longest answer within it is kept (measured:
- *    docs/performance.md, "keys31").  One more
+ *    docs/performance.md, "keys31").  Spread (cite33): the sections are
+ *    taken in score order with each passage's score counted
+ *    EXTRACT_PASSAGE_DECAY times less for every section of it already
+ *    ahead (the relative cut and the scores unchanged), so that a
+ *    passage's best section comes before a fourth or fifth section of a
+ *    passage already quoted, which would otherwise fill the sections or
+ *    the words first; a section that could not be the one more source
+ *    (below: no distinctive word of the question as written, or after
+ *    steps not their subject) is counted as much less as the most-quoted
+ *    passage's, so it moves ahead for no passage's sake (measured:
+ *    docs/performance.md, "cite33").  One more
  *    source: the best sections take all but EXTRACT_SOURCE_WORDS of the
  *    excerpts' words (when they have at least twice that); then the best
  *    section left of a passage none of them comes from, sharing substance
@@ -313,6 +323,7 @@
 #define EXTRACT_SUBSTANCE_IDF 0.7
 #define EXTRACT_RELATIVE 0.3
 #define EXTRACT_MAX_SECTIONS 6
+#define EXTRACT_PASSAGE_DECAY 0.7
 #define EXTRACT_SOURCE_WORDS 40
 #define EXTRACT_ANSWER_WORDS 500
 #define EXTRACT_BODY_WORDS 420

@@ -208,7 +208,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(154);
+    plan(157);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -1283,6 +1283,33 @@ int main(void)
                && strstr(a, "\n1. \"") == NULL && strstr(a, "\n- \"Data meeting") != NULL,
            "a how answer's later paragraphs are bullets, not numbered steps");
         verified(a, one, 1, 2);
+    }
+    /* cite33 (extractive.h, 4, "Spread"): six sections of the first
+     * passage score a little above the second passage's one section; by
+     * score alone they fill EXTRACT_MAX_SECTIONS and the second passage
+     * is not cited.  Each section taken of a passage makes its next count
+     * EXTRACT_PASSAGE_DECAY times less, so the second passage's section
+     * comes second and is quoted and cited. */
+    {
+        const char *two[2];
+        char *big = malloc(8192);
+        size_t j;
+        for (j = 0, big[0] = '\0'; j < 6; j++)
+            sprintf(big + strlen(big),
+                    "## Norms for meeting %zu\n\nTeam norms keep meeting %zu focused on "
+                    "student learning.\n\n",
+                    j + 1, j + 1);
+        two[0] = big;
+        two[1] = "## Norms in every meeting\n\nA new member learns the team norms from the "
+                 "charter, and the norms keep every meeting focused.";
+        a = compose("what keeps team norms focused in a meeting?", NULL, two, 2, 2.0);
+        ok(a != NULL && strstr(a, "[1]") != NULL && strstr(a, "[2]") != NULL
+               && strstr(a, "learns the team norms from the charter") != NULL,
+           "the first passage's sixth section does not crowd out the second passage");
+        ok(a != NULL && words(a) <= EXTRACT_ANSWER_WORDS, "... within %d words (%zu)",
+           EXTRACT_ANSWER_WORDS, a != NULL ? words(a) : 0);
+        verified(a, two, 2, 2);
+        free(big);
     }
     /* keys31 (extractive.h, 4, "The budget"): the words the takeaways and
      * the follow-up questions leave of their reserve go to the excerpts:
