@@ -19,6 +19,18 @@
 #include "tap/basic.h"
 #include "util/buf.h"
 
+/* The opening paragraph of a chapter on writing a CFA and its first two
+ * steps: two tests below, one with the paragraph under no heading, one
+ * under the chapter's title. */
+#define CFA_OPENING_AND_STEPS                                                                      \
+    "Writing a common formative assessment does not require special training in test "             \
+    "design. A team that writes one together learns what its standards ask of students.\n\n"       \
+    "## Step 1: Choose the targets\n\n"                                                            \
+    "Start with the essential standard the team will teach in the next two or three weeks. "       \
+    "A CFA should assess only two or three targets.\n\n"                                           \
+    "## Step 2: Write or choose the items\n\n"                                                     \
+    "Match the item type to the target the common formative assessment measures."
+
 static const char *const passages[] = {
     ("## Tier 2: additional time and support\n\n"
      "Tier 2 provides targeted, short-term help for students who have not yet mastered specific "
@@ -1153,14 +1165,7 @@ int main(void)
      * the steps; the chapter's opening paragraph after them is no numbered
      * item. */
     {
-        static const char *const one[] = {
-            "Writing a common formative assessment does not require special training in test "
-            "design. A team that writes one together learns what its standards ask of students.\n\n"
-            "## Step 1: Choose the targets\n\n"
-            "Start with the essential standard the team will teach in the next two or three weeks. "
-            "A CFA should assess only two or three targets.\n\n"
-            "## Step 2: Write or choose the items\n\n"
-            "Match the item type to the target the common formative assessment measures."};
+        static const char *const one[] = {CFA_OPENING_AND_STEPS};
         const char *t;
         a = compose_cfa("how does a team write a common formative assessment together?", one);
         t = a != NULL ? strstr(a, "**Building a Common Formative Assessment**") : NULL;
@@ -1219,14 +1224,7 @@ int main(void)
      * over the steps, not under a second line of it. */
     {
         static const char *const one[] = {
-            "# Building a Common Formative Assessment\n\n"
-            "Writing a common formative assessment does not require special training in test "
-            "design. A team that writes one together learns what its standards ask of students.\n\n"
-            "## Step 1: Choose the targets\n\n"
-            "Start with the essential standard the team will teach in the next two or three weeks. "
-            "A CFA should assess only two or three targets.\n\n"
-            "## Step 2: Write or choose the items\n\n"
-            "Match the item type to the target the common formative assessment measures."};
+            "# Building a Common Formative Assessment\n\n" CFA_OPENING_AND_STEPS};
         const char *t;
         a = compose_cfa("how does a team write a common formative assessment together?", one);
         t = a != NULL ? strstr(a, "**Building a Common Formative Assessment**") : NULL;
