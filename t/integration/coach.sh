@@ -147,9 +147,16 @@ ask ann "what should be on our team meeting agenda?"
 agenda_conv=$(json_get conversation_id)
 agenda_cited=$(pyjson 'print(len({c["chunk_id"] for c in d["citations"]}))' <"$HTTP_BODY_FILE")
 ask ann "who takes the notes?" "$agenda_conv"
-is "$(pyjson 'print(any(c["book"]["title"] == "Getting Started with Collaborative Teams"
-      and int(c["pages"]["start"]) <= 7 <= int(c["pages"]["end"]) for c in d["citations"]))' <"$HTTP_BODY_FILE")" \
-    True "an ellipsis (\"who takes the notes?\") cites the page on a meeting's roles"
+# The meeting chapter's pages (7-8) name who records: the roles ("Recorder
+# captures decisions...", p. 7) or the sample minutes ("Nguyen records",
+# p. 8).  (Until round 32 this pinned p. 7, which the answer cited with
+# the old translation table, fitted on the evaluation library's pages: its
+# entries for "note" were "taught", "content", "sticki", "agenda"...;
+# docs/performance.md, "trans33".)
+is "$(pyjson 'import re; print(any(c["book"]["title"] == "Getting Started with Collaborative Teams"
+      and int(c["pages"]["start"]) <= 8 and int(c["pages"]["end"]) >= 7 for c in d["citations"])
+      and re.search(r"\b[Rr]ecord(s|er)\b", d["answer"]) is not None)' <"$HTTP_BODY_FILE")" \
+    True "an ellipsis (\"who takes the notes?\") is answered from the meeting chapter's pages, naming who records"
 # The prior is what the previous answer showed: its saved citations
 # (src/coach/history.h), not a search run again; an answer whose saved
 # citations are gone gives a prior of nothing.
