@@ -2681,8 +2681,8 @@ static size_t compose_setup(struct compose *c, size_t more)
     if (c->quantity)
         parse_quantity(c, rq->focus != NULL ? rq->focus : rq->question);
     c->example = extractive_asks_example(rq->question)
-                || passage_past_tense(rq->question, strlen(rq->question))
-                || (rq->focus != NULL && extractive_asks_example(rq->focus));
+                 || passage_past_tense(rq->question, strlen(rq->question))
+                 || (rq->focus != NULL && extractive_asks_example(rq->focus));
     c->src = xcalloc(c->k + 1, sizeof(*c->src));
     for (i = 0; i < c->k; i++) {
         const struct extract_source *s = &rq->sources[i];
@@ -2759,10 +2759,52 @@ static bool book_has(const struct compose *c, const char *book, int o)
 static void want_from(const struct compose *c, const char *book, int o, int dir, int last,
                       int *ordinals, size_t *n, size_t max)
 {
+    size_t i;
+    bool listed;
+
     for (; o >= 0 && *n < max && (last < 0 || (dir > 0 ? o <= last : o >= last)); o += dir) {
         if (book_has(c, book, o))
             return;
-        ordinals[(*n)++] = o;
+        for (i = 0, listed = false; i < *n; i++)
+            listed = listed || ordinals[i] == o;
+        if (!listed)
+            ordinals[(*n)++] = o;
+    }
+}
+
+/* Wants (want_from) the passages next to the steps' chapter's passages
+ * whose text, joined with a neighbour's on its pages (extractive.h, "The
+ * page"), holds a step the steps lack (step_missing) outside the
+ * passage's own text: its sentence is on another page, so the
+ * neighbour's own text gives it. */
+static void want_unquoted(const struct compose *c, const char *book, int *ordinals, size_t *n,
+                          size_t max)
+{
+    const struct extract_source *a = &c->rq->sources[c->steps_p], *b;
+    size_t p, s, at;
+
+    for (p = 0; p < c->k; p++) {
+        const struct passage *ps = &c->src[p].p;
+        b = &c->rq->sources[p];
+        if (b->steps_only || b->own_end == 0 || !same_str(a->book, b->book)
+            || !same_str(a->chapter, b->chapter))
+            continue;
+        for (s = 0; s < ps->ns; s++) {
+            if (ps->s[s].heading == NULL || step_label(ps->s[s].heading, ps->s[s].hlen) == 0
+                || step_planned(c, ps->s[s].heading, ps->s[s].hlen)
+                || !step_missing(c, ps->s[s].heading, ps->s[s].hlen))
+                continue;
+            if (ps->s[s].heading >= ps->text && ps->s[s].heading < ps->text + strlen(ps->text))
+                at = (size_t)(ps->s[s].heading - ps->text);
+            else if (ps->s[s].n > 0)
+                at = ps->u[ps->s[s].first].start;
+            else
+                continue;
+            if (at >= b->own_end)
+                want_from(c, book, b->ordinal + 1, 1, -1, ordinals, n, max);
+            else if (at < b->own_start)
+                want_from(c, book, b->ordinal - 1, -1, -1, ordinals, n, max);
+        }
     }
 }
 
@@ -2790,14 +2832,15 @@ size_t extractive_steps_wanted(const struct extract_request *rq, const char **bo
         for (k = 1; k < c.nsteps; k++)
             if (num[k] > num[k - 1] + 1) { /* a gap between two passages */
                 o = rq->sources[c.steps[k - 1].p].ordinal;
-                want_from(&c, *book, o + 1, 1, rq->sources[c.steps[k].p].ordinal - 1, ordinals,
-                          &n, max);
+                want_from(&c, *book, o + 1, 1, rq->sources[c.steps[k].p].ordinal - 1, ordinals, &n,
+                          max);
             }
         last = c.nsteps - 1;
         x = &c.src[c.steps[last].p];
         if (x->p.u[c.steps[last].i].section + 1 == x->p.ns) /* the passage ends in the last */
             want_from(&c, *book, rq->sources[c.steps[last].p].ordinal + 1, 1, -1, ordinals, &n,
                       max);
+        want_unquoted(&c, *book, ordinals, &n, max);
         if (n == 0)
             *book = NULL;
     }

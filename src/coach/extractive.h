@@ -223,6 +223,24 @@
  *    opening paragraph, written first, right under the steps; compose33)
  *    and as bullets, not numbered (compose30).
  *
+ *    The steps a passage lacks (steps33): the caller may ask
+ *    (extractive_steps_wanted) which passages of the steps' book the
+ *    steps lack, when their numbers (every heading's: "Step 3", "Phase
+ *    three", "3)") start past 1 or skip one between two passages, the
+ *    last step's section ends its passage (the chunk stopped in the
+ *    walkthrough), or a passage of the chapter holds the heading of a
+ *    step they lack outside its own text (in a neighbour's text joined
+ *    on its pages, "The page": the step's sentence is on another page,
+ *    so it could not be quoted): the ordinals before the first step's
+ *    passage, between the two, after the last, or on the side of the
+ *    passage where that heading is, up to a source's and at most
+ *    EXTRACT_STEPS_FETCH in all.  Handed back as sources with steps_only
+ *    set (after the retrieved ones, cited [k+1] ... to their own pages),
+ *    such a passage gives steps only, and only a step whose number the
+ *    others lack, below the highest or the one after it ("Step 3" to
+ *    "Step 5" after steps 1-2; never "Step 7"), in its chapter; it has
+ *    no sections (4), so nothing else of it is quoted.
+ *
  *    One step asked (compose30): no list when the words typed ask for one
  *    step of it ("how should we score CFAs" and "Step 5: Score
  *    together"): that step's heading holds at least EXTRACT_STEP_FOCUS of
@@ -400,11 +418,12 @@ char *extractive_compose(const struct extract_request *rq)
 /* The passages a how question's steps lack (extractive.h, 5, steps33):
  * when rq's answer would number the steps of one chapter and their
  * numbers ("Step 1", "Phase two") start past 1, skip one between two
- * passages, or the last step's section ends its passage, sets *book (rq's,
+ * passages, the last step's section ends its passage, or a passage holds
+ * a heading of a step they lack outside its own text, sets *book (rq's,
  * not copied) and ordinals[0..n) to the ordinals of that book's passages
  * next to the steps' that are not among rq's sources: before the first
- * step's passage, between the two, after the last, at most
- * min(max, EXTRACT_STEPS_FETCH) of them.  Returns n; 0 (and *book NULL)
+ * step's passage, between the two, after the last or on that heading's
+ * side, at most min(max, EXTRACT_STEPS_FETCH) of them.  Returns n; 0 (and *book NULL)
  * for anything else.  The caller hands them back as sources with
  * steps_only set. */
 size_t extractive_steps_wanted(const struct extract_request *rq, const char **book, int *ordinals,

@@ -915,8 +915,8 @@ static enum coach_status ask_deliver(struct ask *a)
     for (i = 0; i < a->vr.ncites; i++) {
         const struct verify_citation *c = &a->vr.cites[i];
         json_object_array_add(
-            a->cites, coach_citation_json(c->n, &(a->cited != NULL ? a->cited : a->sr.hits)[c->n - 1],
-                                          c->quote));
+            a->cites, coach_citation_json(
+                          c->n, &(a->cited != NULL ? a->cited : a->sr.hits)[c->n - 1], c->quote));
     }
     out->grounded = a->vr.ncites > 0;
     out->all_verified = verify_all_ok(&a->vr);

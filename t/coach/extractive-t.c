@@ -245,7 +245,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(167);
+    plan(168);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -1406,7 +1406,8 @@ int main(void)
         a = extractive_compose(&r.rq);
         ok(a != NULL && strstr(a, "3. **Write or choose the items**: \"Match") != NULL
                && strstr(a, "5. **Score together**: \"The team scores the CFA together") != NULL
-               && strstr(a, "every room.\" [2]") != NULL && strstr(a, "Choose the targets**: \"Start") != NULL,
+               && strstr(a, "every room.\" [2]") != NULL
+               && strstr(a, "Choose the targets**: \"Start") != NULL,
            "given the next passage, steps 1-5, steps 3-5 cited to it");
         ok(n == 3 && ords[0] == 6 && ords[2] == 8,
            "... and the passages after step 5, which ends its passage, are wanted (%zu)", n);
@@ -1435,6 +1436,24 @@ int main(void)
             n = extractive_steps_wanted(&r.rq, &book, ords, EXTRACT_STEPS_FETCH);
             ok(n == 2 && ords[0] == 5 && ords[1] == 6,
                "steps 1, 2 and 5 in passages 4 and 7: the two between are wanted (%zu)", n);
+        }
+        {
+            /* The passage joined with the next one on its page ("The
+             * page"): steps 3-5's headings are in its text, their
+             * sentences not on its page: the next passage is wanted. */
+            char joined[2048];
+            const char *const one[] = {joined};
+            snprintf(joined, sizeof(joined), "%s\n\n%s", texts[0], texts[1]);
+            steps_rq(&r, q, one, 1, 1, at);
+            r.src[0].own_end = strlen(texts[0]);
+            r.src[0].page = texts[0];
+            n = extractive_steps_wanted(&r.rq, &book, ords, EXTRACT_STEPS_FETCH);
+            a = extractive_compose(&r.rq);
+            ok(n >= 1 && ords[0] == 5 && a != NULL && strstr(a, "3. **") == NULL,
+               "steps whose sentences are off the passage's page: none quoted, the next passage "
+               "wanted (%zu)",
+               n);
+            free(a);
         }
         steps_rq(&r, "what is a cfa?", texts, 1, 1, at);
         ok(extractive_steps_wanted(&r.rq, &book, ords, EXTRACT_STEPS_FETCH) == 0 && book == NULL,
