@@ -811,6 +811,8 @@ static bool ask_steps_more(struct ask *a, struct extract_request *rq, struct ext
         return true;
     if (!search_passages_at(a->db, &a->arena, book, ords, n, &more, &m))
         return false;
+    if (m > n) /* one passage an ordinal: never, but the arrays hold n more */
+        m = n;
     a->cited = arena_alloc(&a->arena, (*k + m + 1) * sizeof(*a->cited));
     memcpy(a->cited, a->sr.hits, *k * sizeof(*a->cited));
     for (i = 0; i < m; i++) {
