@@ -864,6 +864,8 @@ static void build_sections(struct compose *c)
 
     for (p = 0; p < c->k; p++) {
         const struct passage *ps = &c->src[p].p;
+        if (c->rq->sources[p].steps_only)
+            continue; /* quoted as a step only (extractive.h, 5, steps33) */
         for (s = 0; s < ps->ns; s++) {
             const struct passage_section *x = &ps->s[s];
             struct section sec = {.p = p, .s = s, .heading = x->heading, .hlen = x->hlen};
@@ -1933,6 +1935,32 @@ static size_t step_label(const char *heading, size_t hlen)
     return i < hlen ? i : 0;
 }
 
+/* The number of a step heading ("Step 2:" 2, "Phase three." 3, "4)" 4),
+ * or 0 when it names none or no number. */
+static int step_number(const char *heading, size_t hlen)
+{
+    static const char *const ordinals[] = {"one", "two",   "three", "four", "five",
+                                           "six", "seven", "eight", "nine", "ten"};
+    size_t i = 0, d, o;
+    int n = 0;
+
+    if (step_label(heading, hlen) == 0)
+        return 0;
+    if (!isdigit((unsigned char)heading[0])) /* "Step", "Phase", "Stage", then a space */
+        i = strcspn(heading, " ") + 1;
+    for (d = i; d < hlen && isalnum((unsigned char)heading[d]); d++)
+        ;
+    if (isdigit((unsigned char)heading[i])) {
+        for (; i < d && isdigit((unsigned char)heading[i]) && n < 1000; i++)
+            n = n * 10 + (heading[i] - '0');
+        return n;
+    }
+    for (o = 0; o < sizeof(ordinals) / sizeof(ordinals[0]); o++)
+        if (d - i == strlen(ordinals[o]) && strncasecmp(heading + i, ordinals[o], d - i) == 0)
+            return (int)o + 1;
+    return 0;
+}
+
 /* The first sentence of section s of passage p that a step may quote: whole,
  * not a question nor dependent nor a story, EXTRACT_MIN_WORDS to
  * EXTRACT_MAX_WORDS words, in the passage's own text or found on its pages
@@ -1996,6 +2024,34 @@ static bool step_planned(const struct compose *c, const char *h, size_t hlen)
     return false;
 }
 
+/* The number of planned step k (step_number), or 0. */
+static int planned_number(const struct compose *c, size_t k)
+{
+    const struct source *x = &c->src[c->steps[k].p];
+    const struct passage_section *ps = &x->p.s[x->p.u[c->steps[k].i].section];
+
+    return step_number(ps->heading, ps->hlen);
+}
+
+/* True when a step of heading h (hlen bytes), of a passage fetched for the
+ * steps (extract_source.steps_only), is one the planned steps lack: its
+ * number is not planned, and it is below the highest planned or the one
+ * after it (extractive.h, 5, steps33). */
+static bool step_missing(const struct compose *c, const char *h, size_t hlen)
+{
+    int n = step_number(h, hlen), top = 0, m;
+    size_t k;
+
+    if (n == 0)
+        return false;
+    for (k = 0; k < c->nsteps; k++) {
+        if ((m = planned_number(c, k)) == n || m == 0)
+            return false;
+        top = m > top ? m : top;
+    }
+    return top > 0 && n <= top + 1;
+}
+
 /* Adds the steps of passage q (a passage of the walkthrough's chapter)
  * within budget words; returns the words they take. */
 static size_t add_steps(struct compose *c, size_t q, size_t budget)
@@ -2005,7 +2061,8 @@ static size_t add_steps(struct compose *c, size_t q, size_t budget)
 
     for (s = 0; s < ps->ns && c->nsteps < EXTRACT_MAX_STEPS; s++) {
         if (ps->s[s].heading == NULL || step_label(ps->s[s].heading, ps->s[s].hlen) == 0
-            || step_planned(c, ps->s[s].heading, ps->s[s].hlen))
+            || step_planned(c, ps->s[s].heading, ps->s[s].hlen)
+            || (c->rq->sources[q].steps_only && !step_missing(c, ps->s[s].heading, ps->s[s].hlen)))
             continue;
         i = step_sentence(c, q, s);
         if (i == NONE || used + step_cost(c, q, i) > budget)
@@ -2193,7 +2250,7 @@ static size_t plan_steps(struct compose *c, size_t budget)
         return 0;
     for (p = 0; p < c->k && p < EXTRACT_STEPS_RANK; p++) {
         const struct extract_source *a = &c->rq->sources[p];
-        if (!passage_substance(c, p) || steps_asked(c, p) < EXTRACT_STEPS_SHARE)
+        if (a->steps_only || !passage_substance(c, p) || steps_asked(c, p) < EXTRACT_STEPS_SHARE)
             continue;
         c->nsteps = 0;
         used = add_steps(c, p, budget);
@@ -2609,43 +2666,53 @@ static void write_followups(struct buf *out, const struct compose *c)
 /* One composition, its excerpts given more words than the reserve for
  * the takeaways and follow-up questions leaves them (extractive.h, 4,
  * "The budget").  Returns malloc'd Markdown, or NULL. */
-static char *compose(const struct extract_request *rq, size_t more)
+/* Reads the passages of c->rq into c, builds its sections and query and
+ * scores them; returns the words the excerpts may take, with more words
+ * (extractive.h, 4). */
+static size_t compose_setup(struct compose *c, size_t more)
 {
-    struct compose c = {.rq = rq};
-    struct buf out = BUF_INIT;
+    const struct extract_request *rq = c->rq;
     size_t i, budget,
         reserve = followup_words(rq) + 2 + EXTRACT_TAKEAWAYS * (EXTRACT_TAKEAWAY_WORDS + 2);
 
-    c.k = rq->k < MAX_PASSAGES ? rq->k : MAX_PASSAGES;
-    c.how = extractive_asks_how(rq->focus != NULL ? rq->focus : rq->question);
-    c.quantity = extractive_asks_quantity(rq->focus != NULL ? rq->focus : rq->question);
-    if (c.quantity)
-        parse_quantity(&c, rq->focus != NULL ? rq->focus : rq->question);
-    c.example = extractive_asks_example(rq->question)
-                || passage_past_tense(rq->question, strlen(rq->question))
-                || (rq->focus != NULL && extractive_asks_example(rq->focus));
-    c.src = xcalloc(c.k + 1, sizeof(*c.src));
-    for (i = 0; i < c.k; i++) {
+    c->k = rq->k < MAX_PASSAGES ? rq->k : MAX_PASSAGES;
+    c->how = extractive_asks_how(rq->focus != NULL ? rq->focus : rq->question);
+    c->quantity = extractive_asks_quantity(rq->focus != NULL ? rq->focus : rq->question);
+    if (c->quantity)
+        parse_quantity(c, rq->focus != NULL ? rq->focus : rq->question);
+    c->example = extractive_asks_example(rq->question)
+                 || passage_past_tense(rq->question, strlen(rq->question))
+                 || (rq->focus != NULL && extractive_asks_example(rq->focus));
+    c->src = xcalloc(c->k + 1, sizeof(*c->src));
+    for (i = 0; i < c->k; i++) {
         const struct extract_source *s = &rq->sources[i];
         struct passage_headings h = {.known = rq->headings,
                                      .nknown = rq->headings != NULL ? rq->nheadings : 0,
                                      .section = s->section,
                                      .chapter = s->chapter};
-        passage_parse(s->text, &h, &c.src[i].p);
+        passage_parse(s->text, &h, &c->src[i].p);
         if (s->own_end > 0 && s->page != NULL)
-            verify_normalise(&c.src[i].page, s->page, strlen(s->page));
-        mark_quotable(&c, &c.src[i]);
+            verify_normalise(&c->src[i].page, s->page, strlen(s->page));
+        mark_quotable(c, &c->src[i]);
     }
-    c.own_only = true; /* until extend_sections */
-    build_sections(&c);
-    build_query(&c);
-    score(&c);
-    if (c.quantity) /* room for EXTRACT_NO_NUMBER */
+    c->own_only = true; /* until extend_sections */
+    build_sections(c);
+    build_query(c);
+    score(c);
+    if (c->quantity) /* room for EXTRACT_NO_NUMBER */
         reserve += sentence_words(EXTRACT_NO_NUMBER, strlen(EXTRACT_NO_NUMBER));
     budget = EXTRACT_ANSWER_WORDS > reserve ? EXTRACT_ANSWER_WORDS - reserve : 0;
     if (budget > EXTRACT_BODY_WORDS)
         budget = EXTRACT_BODY_WORDS;
-    budget += more;
+    return budget + more;
+}
+
+static char *compose(const struct extract_request *rq, size_t more)
+{
+    struct compose c = {.rq = rq};
+    struct buf out = BUF_INIT;
+    size_t budget = compose_setup(&c, more);
+
     budget -= plan_steps(&c, budget / 2);
     choose_sections(&c, budget);
     if (c.nchosen > 0) {
@@ -2673,6 +2740,112 @@ static char *compose(const struct extract_request *rq, size_t more)
         out.len = w;
     }
     return buf_steal(&out);
+}
+
+/* True when a passage of book with ordinal o is among the sources. */
+static bool book_has(const struct compose *c, const char *book, int o)
+{
+    size_t p;
+
+    for (p = 0; p < c->k; p++)
+        if (c->rq->sources[p].ordinal == o && same_str(c->rq->sources[p].book, book))
+            return true;
+    return false;
+}
+
+/* Appends to ordinals (*n of them, at most max) the ordinals from o
+ * stepping by dir (-1 or +1) while none is a source's and the last is not
+ * past last (-1: no end), up to EXTRACT_STEPS_FETCH of them in all. */
+static void want_from(const struct compose *c, const char *book, int o, int dir, int last,
+                      int *ordinals, size_t *n, size_t max)
+{
+    size_t i;
+    bool listed;
+
+    for (; o >= 0 && *n < max && (last < 0 || (dir > 0 ? o <= last : o >= last)); o += dir) {
+        if (book_has(c, book, o))
+            return;
+        for (i = 0, listed = false; i < *n; i++)
+            listed = listed || ordinals[i] == o;
+        if (!listed)
+            ordinals[(*n)++] = o;
+    }
+}
+
+/* Wants (want_from) the passages next to the steps' chapter's passages
+ * whose text, joined with a neighbour's on its pages (extractive.h, "The
+ * page"), holds a step the steps lack (step_missing) outside the
+ * passage's own text: its sentence is on another page, so the
+ * neighbour's own text gives it. */
+static void want_unquoted(const struct compose *c, const char *book, int *ordinals, size_t *n,
+                          size_t max)
+{
+    const struct extract_source *a = &c->rq->sources[c->steps_p], *b;
+    size_t p, s, at;
+
+    for (p = 0; p < c->k; p++) {
+        const struct passage *ps = &c->src[p].p;
+        b = &c->rq->sources[p];
+        if (b->steps_only || b->own_end == 0 || !same_str(a->book, b->book)
+            || !same_str(a->chapter, b->chapter))
+            continue;
+        for (s = 0; s < ps->ns; s++) {
+            if (ps->s[s].heading == NULL || step_label(ps->s[s].heading, ps->s[s].hlen) == 0
+                || step_planned(c, ps->s[s].heading, ps->s[s].hlen)
+                || !step_missing(c, ps->s[s].heading, ps->s[s].hlen))
+                continue;
+            if (ps->s[s].heading >= ps->text && ps->s[s].heading < ps->text + strlen(ps->text))
+                at = (size_t)(ps->s[s].heading - ps->text);
+            else if (ps->s[s].n > 0)
+                at = ps->u[ps->s[s].first].start;
+            else
+                continue;
+            if (at >= b->own_end)
+                want_from(c, book, b->ordinal + 1, 1, -1, ordinals, n, max);
+            else if (at < b->own_start)
+                want_from(c, book, b->ordinal - 1, -1, -1, ordinals, n, max);
+        }
+    }
+}
+
+size_t extractive_steps_wanted(const struct extract_request *rq, const char **book, int *ordinals,
+                               size_t max)
+{
+    struct compose c = {.rq = rq};
+    size_t n = 0, k, last;
+    int num[EXTRACT_MAX_STEPS];
+
+    *book = NULL;
+    if (max > EXTRACT_STEPS_FETCH)
+        max = EXTRACT_STEPS_FETCH;
+    if (!extractive_asks_how(rq->focus != NULL ? rq->focus : rq->question))
+        return 0;
+    plan_steps(&c, compose_setup(&c, 0) / 2);
+    for (k = 0; k < c.nsteps; k++)
+        if ((num[k] = planned_number(&c, k)) == 0)
+            c.nsteps = 0; /* unnumbered: no gap to see */
+    if (c.nsteps >= 2 && (*book = rq->sources[c.steps_p].book) != NULL) {
+        const struct source *x;
+        int o0 = rq->sources[c.steps[0].p].ordinal, o;
+        if (num[0] > 1) /* the first steps are before the first passage */
+            want_from(&c, *book, o0 - 1, -1, -1, ordinals, &n, max);
+        for (k = 1; k < c.nsteps; k++)
+            if (num[k] > num[k - 1] + 1) { /* a gap between two passages */
+                o = rq->sources[c.steps[k - 1].p].ordinal;
+                want_from(&c, *book, o + 1, 1, rq->sources[c.steps[k].p].ordinal - 1, ordinals, &n,
+                          max);
+            }
+        last = c.nsteps - 1;
+        x = &c.src[c.steps[last].p];
+        if (x->p.u[c.steps[last].i].section + 1 == x->p.ns) /* the passage ends in the last */
+            want_from(&c, *book, rq->sources[c.steps[last].p].ordinal + 1, 1, -1, ordinals, &n,
+                      max);
+        want_unquoted(&c, *book, ordinals, &n, max);
+        if (n == 0)
+            *book = NULL;
+    }
+    compose_free(&c);
+    return n;
 }
 
 /* The words of a composed answer (NULL: none). */

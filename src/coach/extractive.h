@@ -223,6 +223,24 @@
  *    opening paragraph, written first, right under the steps; compose33)
  *    and as bullets, not numbered (compose30).
  *
+ *    The steps a passage lacks (steps33): the caller may ask
+ *    (extractive_steps_wanted) which passages of the steps' book the
+ *    steps lack, when their numbers (every heading's: "Step 3", "Phase
+ *    three", "3)") start past 1 or skip one between two passages, the
+ *    last step's section ends its passage (the chunk stopped in the
+ *    walkthrough), or a passage of the chapter holds the heading of a
+ *    step they lack outside its own text (in a neighbour's text joined
+ *    on its pages, "The page": the step's sentence is on another page,
+ *    so it could not be quoted): the ordinals before the first step's
+ *    passage, between the two, after the last, or on the side of the
+ *    passage where that heading is, up to a source's and at most
+ *    EXTRACT_STEPS_FETCH in all.  Handed back as sources with steps_only
+ *    set (after the retrieved ones, cited [k+1] ... to their own pages),
+ *    such a passage gives steps only, and only a step whose number the
+ *    others lack, below the highest or the one after it ("Step 3" to
+ *    "Step 5" after steps 1-2; never "Step 7"), in its chapter; it has
+ *    no sections (4), so nothing else of it is quoted.
+ *
  *    One step asked (compose30): no list when the words typed ask for one
  *    step of it ("how should we score CFAs" and "Step 5: Score
  *    together"): that step's heading holds at least EXTRACT_STEP_FOCUS of
@@ -343,6 +361,7 @@
 #define EXTRACT_STEP_DENSITY 3.0
 #define EXTRACT_STEP_LEAD 2.0
 #define EXTRACT_MAX_STEPS 8
+#define EXTRACT_STEPS_FETCH 3
 /* Opens the answer to a quantity question when nothing quoted holds a
  * number (5): ours, not quoted, not cited. */
 #define EXTRACT_NO_NUMBER "The library does not give a number for this; here is what it does say."
@@ -361,6 +380,8 @@ struct extract_source {
     const char *chapter; /* its chapter's title, or NULL */
     const char *book;    /* its book's id (passages of one book share it), or NULL */
     int ordinal;         /* its place in its book */
+    bool steps_only;     /* fetched for a how question's steps (extractive_steps_wanted):
+                          * quoted only as a step missing from the others, never a section */
 };
 
 /* A term retrieval searched with (library/search.h's evidence). */
@@ -393,6 +414,20 @@ struct extract_request {
  * when no section of the passages shares substance with the question. */
 char *extractive_compose(const struct extract_request *rq)
     __attribute__((nonnull, warn_unused_result));
+
+/* The passages a how question's steps lack (extractive.h, 5, steps33):
+ * when rq's answer would number the steps of one chapter and their
+ * numbers ("Step 1", "Phase two") start past 1, skip one between two
+ * passages, the last step's section ends its passage, or a passage holds
+ * a heading of a step they lack outside its own text, sets *book (rq's,
+ * not copied) and ordinals[0..n) to the ordinals of that book's passages
+ * next to the steps' that are not among rq's sources: before the first
+ * step's passage, between the two, after the last or on that heading's
+ * side, at most min(max, EXTRACT_STEPS_FETCH) of them.  Returns n; 0 (and *book NULL)
+ * for anything else.  The caller hands them back as sources with
+ * steps_only set. */
+size_t extractive_steps_wanted(const struct extract_request *rq, const char **book, int *ordinals,
+                               size_t max) __attribute__((nonnull, warn_unused_result));
 
 /* True when question asks how to do something ("how do we", "how can I",
  * "how to", "what steps"), not how many, much, often or long. */

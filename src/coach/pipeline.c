@@ -97,6 +97,9 @@ struct ask {
     const char *prior_from;    /* where a follow-up's prior came from (the log line) */
     size_t prior_n;            /* and how many passages it had */
     json_object *cites, *clar; /* until ask_document moves them into the document */
+    struct search_hit *cited;  /* the passages the answer's [n] name (in the arena: the first
+                                * of sr's and the steps' neighbours, ask_steps_more); NULL:
+                                * sr's */
     /* Results of the steps. */
     struct msg_turn *turns; /* the conversation so far (in the arena) */
     size_t nturns;
@@ -791,17 +794,54 @@ static bool ask_pages(struct ask *a, struct extract_source *src, const char **so
     return true;
 }
 
+/* The passages a how question's numbered steps lack (extractive.h, 5,
+ * steps33): the neighbours of the steps' passages in their book, read in
+ * one statement when extractive_steps_wanted names some, become sources
+ * k.. (steps only) and a->cited the hits the answer's [n] name.  *k grows
+ * by their number.  Returns false when the database failed. */
+static bool ask_steps_more(struct ask *a, struct extract_request *rq, struct extract_source *src,
+                           const char **sources, size_t *k)
+{
+    int ords[EXTRACT_STEPS_FETCH];
+    const char *book;
+    struct search_hit *more;
+    size_t n = extractive_steps_wanted(rq, &book, ords, EXTRACT_STEPS_FETCH), m, i;
+
+    if (n == 0)
+        return true;
+    if (!search_passages_at(a->db, &a->arena, book, ords, n, &more, &m))
+        return false;
+    if (m > n) /* one passage an ordinal: never, but the arrays hold n more */
+        m = n;
+    a->cited = arena_alloc(&a->arena, (*k + m + 1) * sizeof(*a->cited));
+    memcpy(a->cited, a->sr.hits, *k * sizeof(*a->cited));
+    for (i = 0; i < m; i++) {
+        a->cited[*k + i] = more[i];
+        sources[*k + i] = more[i].text;
+        src[*k + i] = (struct extract_source){.text = more[i].text,
+                                              .section = more[i].section,
+                                              .chapter = more[i].chapter_title,
+                                              .book = more[i].book_id,
+                                              .ordinal = more[i].ordinal,
+                                              .steps_only = true};
+    }
+    *k += m;
+    rq->k = *k;
+    return true;
+}
+
 /* Step 6d, compose and verify the extractive answer: the passages on
  * their pages, the terms the search ran with (their library IDF and query
  * weight), the passages' chapters, books and headings, follow-up
  * questions from the sections next to the passages', the
  * conversation's previous answer (its opening is not opened with again)
  * and the words typed in this turn (a follow-up's own: what a how
- * question's steps must be about, extractive.h 5). */
+ * question's steps must be about, extractive.h 5); and the passages the
+ * steps lack (ask_steps_more). */
 static enum coach_status ask_compose(struct ask *a)
 {
-    const char *sources[COACH_SOURCES];
-    struct extract_source src[COACH_SOURCES];
+    const char *sources[COACH_SOURCES + EXTRACT_STEPS_FETCH];
+    struct extract_source src[COACH_SOURCES + EXTRACT_STEPS_FETCH];
     struct extract_term terms[96];
     struct evidence_sections secs;
     size_t k = ask_sources(a, sources), i;
@@ -830,6 +870,8 @@ static enum coach_status ask_compose(struct ask *a)
     rq.nheadings = secs.nheadings;
     rq.followups = secs.followups;
     rq.nfollowups = secs.nfollowups;
+    if (!ask_steps_more(a, &rq, src, sources, &k))
+        return COACH_DB_ERROR;
     a->composed = extractive_compose(&rq);
     if (a->composed == NULL) {
         a->text = NOTHING_TEXT;
@@ -874,7 +916,9 @@ static enum coach_status ask_deliver(struct ask *a)
     a->cites = json_object_new_array();
     for (i = 0; i < a->vr.ncites; i++) {
         const struct verify_citation *c = &a->vr.cites[i];
-        json_object_array_add(a->cites, coach_citation_json(c->n, &a->sr.hits[c->n - 1], c->quote));
+        json_object_array_add(
+            a->cites, coach_citation_json(
+                          c->n, &(a->cited != NULL ? a->cited : a->sr.hits)[c->n - 1], c->quote));
     }
     out->grounded = a->vr.ncites > 0;
     out->all_verified = verify_all_ok(&a->vr);

@@ -436,6 +436,45 @@ bool search_reranks(const struct search_opts *opts)
     return !opts->untranslated && !opts->no_rerank;
 }
 
+bool search_passages_at(struct db *db, struct arena *a, const char *book_id, const int *ordinals,
+                        size_t n, struct search_hit **hits, size_t *nhits)
+{
+    struct buf books = BUF_INIT, ords = BUF_INIT;
+    struct retrieval_query q = {0};
+    struct passage_row *rows = NULL;
+    size_t i, j, m = 0;
+    bool ok;
+
+    *hits = NULL;
+    *nhits = 0;
+    if (n == 0)
+        return true;
+    buf_putc(&books, '{');
+    buf_putc(&ords, '{');
+    for (i = 0; i < n; i++) {
+        buf_printf(&books, "%s%s", i ? "," : "", book_id); /* a uuid from the db */
+        buf_printf(&ords, "%s%d", i ? "," : "", ordinals[i]);
+    }
+    buf_putc(&books, '}');
+    buf_putc(&ords, '}');
+    q.books = buf_str(&books);
+    q.ordinals = buf_str(&ords);
+    ok = retrieval_candidates(db, a, &q, &rows, &m) == DB_OK;
+    buf_free(&books);
+    buf_free(&ords);
+    if (!ok)
+        return false;
+    *hits = arena_alloc(a, (m ? m : 1) * sizeof(**hits));
+    for (i = 0; i < m; i++) { /* by ordinal */
+        for (j = i; j > 0 && (*hits)[j - 1].ordinal > rows[i].ordinal; j--)
+            ;
+        memmove(*hits + j + 1, *hits + j, (i - j) * sizeof(**hits));
+        read_hit(&rows[i], *hits + j);
+    }
+    *nhits = m;
+    return true;
+}
+
 void search_result_free(struct search_result *res)
 {
     if (res == NULL)

@@ -213,6 +213,16 @@ struct search_result {
 bool search_run(struct db *db, const struct config *cfg, const struct search_opts *opts,
                 struct search_result *res) __attribute__((nonnull, warn_unused_result));
 
+/* Reads the passages of book book_id (a uuid) at ordinals[0..n) into
+ * *hits (*nhits of them, by ordinal; an ordinal the book has no passage
+ * at is left out), everything in the arena a, in one statement
+ * (db/retrieval.h's candidates without a question vector): the
+ * neighbours a how question's steps lack (coach/extractive.h, 5).
+ * Returns false when the database failed (logged). */
+bool search_passages_at(struct db *db, struct arena *a, const char *book_id, const int *ordinals,
+                        size_t n, struct search_hit **hits, size_t *nhits)
+    __attribute__((nonnull(1, 2, 3, 6, 7), warn_unused_result));
+
 /* Releases everything res owns. */
 void search_result_free(struct search_result *res);
 

@@ -212,6 +212,31 @@ static char *compose_cfa(const char *question, const char *const *text)
     return compose_in(question, NULL, text, 1, 2.0, chapters);
 }
 
+/* The steps' request (steps33): texts[i] in the chapter "Building a
+ * Common Formative Assessment" of one book at ordinals[i]; the first
+ * nretrieved retrieved, the others fetched for the steps (steps_only). */
+struct steps_rq {
+    struct extract_source src[4];
+    struct terms ts;
+    struct extract_request rq;
+};
+
+static void steps_rq(struct steps_rq *r, const char *question, const char *const *texts, size_t k,
+                     size_t nretrieved, const int *ordinals)
+{
+    size_t i;
+
+    for (i = 0; i < k && i < 4; i++)
+        r->src[i] = (struct extract_source){.text = texts[i],
+                                            .chapter = "Building a Common Formative Assessment",
+                                            .book = "assessment",
+                                            .ordinal = ordinals[i],
+                                            .steps_only = i >= nretrieved};
+    terms_for(&r->ts, question, 2.0);
+    r->rq = (struct extract_request){
+        .question = question, .sources = r->src, .k = k, .terms = r->ts.x, .nterms = r->ts.n};
+}
+
 int main(void)
 {
     struct sentence_span s[32];
@@ -220,7 +245,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(157);
+    plan(168);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -1335,6 +1360,104 @@ int main(void)
            EXTRACT_ANSWER_WORDS);
         verified(a, one, 1, 2);
         free(big);
+    }
+    /* steps33 (extractive.h, 5): steps 1-2 in one passage that ends in
+     * step 2, steps 3-5 in the next one: the composer asks for it, and
+     * given it (steps only) the list is whole, each step cited to its
+     * own passage; without it, no step 3 is invented. */
+    {
+        static const char *const texts[] = {
+            "## Step 1: Choose the targets\n\n"
+            "Start with the essential standard the team will teach in the next two or three "
+            "weeks, and pick two or three targets for the CFA.\n\n"
+            "## Step 2: Decide what proficiency looks like\n\n"
+            "Before writing any items, the team agrees on what a proficient answer to the CFA "
+            "looks like for each target.",
+            "## Step 3: Write or choose the items\n\n"
+            "Match the item type to the target, and write a few items for each target on the "
+            "CFA.\n\n"
+            "## Step 4: Give the assessment\n\n"
+            "Every teacher on the team gives the CFA in the same week and in the same way.\n\n"
+            "## Step 5: Score together\n\n"
+            "The team scores the CFA together, so that proficiency means the same thing in "
+            "every room.",
+            "## Step 7: Celebrate the results\n\n"
+            "Teams that finish a cycle of the CFA celebrate what their students have learned."};
+        static const char *const q = "how do we write cfas?";
+        static const int at[] = {4, 5, 9}, gap[] = {4, 7};
+        struct steps_rq r;
+        const char *book = NULL;
+        int ords[EXTRACT_STEPS_FETCH];
+        size_t n;
+
+        steps_rq(&r, q, texts, 1, 1, at);
+        n = extractive_steps_wanted(&r.rq, &book, ords, EXTRACT_STEPS_FETCH);
+        ok(n == 3 && book != NULL && strcmp(book, "assessment") == 0 && ords[0] == 5
+               && ords[2] == 7,
+           "steps that end their passage: the passages after it are wanted (%zu)", n);
+        a = extractive_compose(&r.rq);
+        ok(a != NULL && strstr(a, "2. **Decide what proficiency looks like**") != NULL
+               && strstr(a, "3. **") == NULL,
+           "without them, steps 1-2 only: none invented");
+        verified(a, texts, 1, 2);
+
+        steps_rq(&r, q, texts, 2, 1, at);
+        n = extractive_steps_wanted(&r.rq, &book, ords, EXTRACT_STEPS_FETCH);
+        a = extractive_compose(&r.rq);
+        ok(a != NULL && strstr(a, "3. **Write or choose the items**: \"Match") != NULL
+               && strstr(a, "5. **Score together**: \"The team scores the CFA together") != NULL
+               && strstr(a, "every room.\" [2]") != NULL
+               && strstr(a, "Choose the targets**: \"Start") != NULL,
+           "given the next passage, steps 1-5, steps 3-5 cited to it");
+        ok(n == 3 && ords[0] == 6 && ords[2] == 8,
+           "... and the passages after step 5, which ends its passage, are wanted (%zu)", n);
+        verified(a, texts, 2, 5);
+
+        {
+            const char *const odd[] = {texts[0], texts[2]};
+            steps_rq(&r, q, odd, 2, 1, at);
+            a = extractive_compose(&r.rq);
+            ok(a != NULL && strstr(a, "Celebrate") == NULL && strstr(a, "3. **") == NULL,
+               "a fetched passage's step that does not follow on is left out");
+            verified(a, odd, 2, 2);
+        }
+        {
+            static const char *const fivefirst[] = {
+                "## Step 1: Choose the targets\n\n"
+                "Start with the essential standard the team will teach in the next two or three "
+                "weeks, and pick two or three targets for the CFA.\n\n"
+                "## Step 2: Decide what proficiency looks like\n\n"
+                "Before writing any items, the team agrees on what a proficient answer to the CFA "
+                "looks like.\n\nA short paragraph follows the steps, not a step at all here.",
+                "## Step 5: Score together\n\n"
+                "The team scores the CFA together, so that proficiency means the same thing in "
+                "every room.\n\n## A sample plan\n\nThe CFA writing is done once a unit."};
+            steps_rq(&r, q, fivefirst, 2, 2, gap);
+            n = extractive_steps_wanted(&r.rq, &book, ords, EXTRACT_STEPS_FETCH);
+            ok(n == 2 && ords[0] == 5 && ords[1] == 6,
+               "steps 1, 2 and 5 in passages 4 and 7: the two between are wanted (%zu)", n);
+        }
+        {
+            /* The passage joined with the next one on its page ("The
+             * page"): steps 3-5's headings are in its text, their
+             * sentences not on its page: the next passage is wanted. */
+            char joined[2048];
+            const char *const one[] = {joined};
+            snprintf(joined, sizeof(joined), "%s\n\n%s", texts[0], texts[1]);
+            steps_rq(&r, q, one, 1, 1, at);
+            r.src[0].own_end = strlen(texts[0]);
+            r.src[0].page = texts[0];
+            n = extractive_steps_wanted(&r.rq, &book, ords, EXTRACT_STEPS_FETCH);
+            a = extractive_compose(&r.rq);
+            ok(n >= 1 && ords[0] == 5 && a != NULL && strstr(a, "3. **") == NULL,
+               "steps whose sentences are off the passage's page: none quoted, the next passage "
+               "wanted (%zu)",
+               n);
+            free(a);
+        }
+        steps_rq(&r, "what is a cfa?", texts, 1, 1, at);
+        ok(extractive_steps_wanted(&r.rq, &book, ords, EXTRACT_STEPS_FETCH) == 0 && book == NULL,
+           "no how question: nothing wanted");
     }
     return 0;
 }

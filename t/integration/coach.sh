@@ -303,6 +303,20 @@ is "$(printf '%s' "$json" | pyjson 'print(d["type"])')" refusal \
 cfas="my team wants to start doing cfas but we have no idea how to write one"
 cited() { printf '%s' "$1" | pyjson 'print(sorted((c["book"]["title"], c["pages"]["start"]) for c in d["citations"]))'; }
 alone=$(stack_cli ask "$cfas" --json)
+# The trial's steps, all five, each cited to a passage on its own printed
+# page: steps 3-5 are on page 4, which no retrieved passage lies on; the
+# pipeline fetches the neighbouring passages they lack (src/coach/README.md,
+# "The steps a passage lacks (steps33)").
+is "$(printf '%s' "$alone" | pyjson '
+import re
+a = d["answer"]; pages = {c["n"]: (int(c["pages"]["start"]), int(c["pages"]["end"])) for c in d["citations"]}
+want = {1: 3, 2: 3, 3: 4, 4: 4, 5: 4}
+got = {}
+for m in re.finditer(r"^([0-9])\. \*\*([^*]+)\*\*: .*\[([0-9]+)\]$", a, re.M):
+    lo, hi = pages.get(int(m.group(3)), (0, -1))
+    got[int(m.group(1))] = lo <= want.get(int(m.group(1)), -9) <= hi
+print(sorted(got.items()))')" "[(1, True), (2, True), (3, True), (4, True), (5, True)]" \
+    "a how question's steps: all five, each cited to a passage on its printed page"
 out=$(stack_cli ask "how many norms should our team have?")
 norms_cli=$(printf '%s\n' "$out" | sed -n 's/^conversation: //p')
 stack_cli ask "what do we do when someone breaks a norm?" --conversation "$norms_cli" >/dev/null
