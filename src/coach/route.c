@@ -280,13 +280,7 @@ static size_t broad_words(const char *question)
 
 bool route_too_broad(const char *question)
 {
-    return broad_words(question) == 0;
-}
-
-bool route_too_broad_single(const char *question, const struct route_evidence *ev)
-{
-    return ev->searched && ev->chapters >= ROUTE_SINGLE_CHAPTERS && !ev->named
-           && broad_words(question) == ROUTE_BROAD_MAX_DISTINCTIVE;
+    return broad_words(question) <= ROUTE_BROAD_MAX_DISTINCTIVE;
 }
 
 bool route_too_broad_spread(const char *question, const struct route_evidence *ev)
@@ -307,8 +301,7 @@ bool route_too_broad_plea(const char *question, const struct route_evidence *ev)
 
 bool route_too_broad_evidence(const char *question, const struct route_evidence *ev)
 {
-    return route_too_broad_single(question, ev) || route_too_broad_spread(question, ev)
-           || route_too_broad_plea(question, ev);
+    return route_too_broad_spread(question, ev) || route_too_broad_plea(question, ev);
 }
 
 static const char *const general_choices[ROUTE_MAX_CHOICES] = {

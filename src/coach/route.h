@@ -25,16 +25,12 @@
  * library holds (legal advice, medical advice, writing one student's 504
  * plan or IEP) are refused by phrase.
  *
- * Too broad: no distinctive word
+ * Too broad: at most ROUTE_BROAD_MAX_DISTINCTIVE distinctive words
  * (words.h: not stop words, not generic words such as "PLC", "team",
  * "start", "fix", "improve", "steps"), and not a definition or a quantity
  * of a subject ("what is a PLC?", "how many norms?"; one made of vague
  * words alone, "what's the most important thing", asks for a priority
- * and is too broad); or ROUTE_BROAD_MAX_DISTINCTIVE (one) when the best
- * ROUTE_SPREAD_HITS matches span at least ROUTE_SINGLE_CHAPTERS chapters
- * and the two best are not in one chapter under headings naming the word
- * (route_too_broad_single: "how do we set up team norms?" is answered;
- * branch broad33); or one distinctive word more
+ * and is too broad); or one distinctive word more
  * when the question's best ROUTE_SPREAD_HITS matches come from at least
  * ROUTE_SPREAD_BOOKS different books (route_too_broad_spread: the
  * library answers it everywhere, so in no one place; fitted on tune,
@@ -64,9 +60,7 @@
 #define ROUTE_BROAD_MAX_DISTINCTIVE 1
 #define ROUTE_SPREAD_HITS 5  /* the passages whose books route_evidence counts */
 #define ROUTE_SPREAD_BOOKS 4 /* ... from this many books or more: spread across the library */
-#define ROUTE_SINGLE_CHAPTERS                                                                      \
-    3                      /* one distinctive word: too broad from this many chapters (broad33) */
-#define ROUTE_PLEA_IDF 1.0 /* a plea's situation weighs at most one unseen word (clarify26) */
+#define ROUTE_PLEA_IDF 1.0   /* a plea's situation weighs at most one unseen word (clarify26) */
 
 /* The scope decision's weights and cut, fitted on tune, dev and coach by
  *   t/coach/route-features eval/holdout/tune.jsonl eval/dev.jsonl \
@@ -90,10 +84,8 @@ struct route_evidence {
     size_t unknown_words; /* words of 5+ letters the library does not hold */
     double specificity;   /* route_specificity(), 0..1 */
     size_t books;         /* how many books the best ROUTE_SPREAD_HITS passages come from */
-    size_t chapters;      /* ... and chapters (a passage in none counts as one of its own) */
-    bool named; /* the best two passages share a chapter, their headings name a distinctive word */
-    bool followup;       /* a follow-up rewritten with the conversation's words */
-    double distinct_idf; /* route_distinct_idf(): too broad's evidence (branch clarify26) */
+    bool followup;        /* a follow-up rewritten with the conversation's words */
+    double distinct_idf;  /* route_distinct_idf(): too broad's evidence (branch clarify26) */
 };
 
 enum coach_route { COACH_ANSWER, COACH_CLARIFY, COACH_REFUSE };
@@ -146,22 +138,8 @@ bool route_out_of_scope(const struct route_evidence *ev) __attribute__((nonnull)
 bool route_followup_out_of_scope(const struct route_evidence *own, bool points_back)
     __attribute__((nonnull));
 
-/* True when question is too broad by its own words alone: no
- * distinctive word, and not a definition or a quantity of a subject. */
+/* True when question is too broad to answer without a clarifying question. */
 bool route_too_broad(const char *question) __attribute__((nonnull));
-
-/* True when question has exactly ROUTE_BROAD_MAX_DISTINCTIVE distinctive
- * word, is not a definition or a quantity, its best matches come from at
- * least ROUTE_SINGLE_CHAPTERS chapters (ev->chapters), and the library
- * has no one place named by the word (not ev->named: the two best
- * passages in one chapter, both under headings with the word): "help
- * with assessment" is; "how do we set up team norms?" is not, its best
- * two passages in two chapters with the starter and evaluation
- * libraries, under "A protocol for writing norms ..." and "When a norm
- * is broken" in one chapter with the starter library alone (branch
- * broad33). */
-bool route_too_broad_single(const char *question, const struct route_evidence *ev)
-    __attribute__((nonnull));
 
 /* True when question has exactly ROUTE_BROAD_MAX_DISTINCTIVE + 1
  * distinctive words, is not a definition or a quantity, and its best
@@ -187,8 +165,8 @@ double route_distinct_idf(const struct search_evidence *e, const char *question)
 bool route_too_broad_plea(const char *question, const struct route_evidence *ev)
     __attribute__((nonnull));
 
-/* route_too_broad_single, route_too_broad_spread or route_too_broad_plea:
- * too broad by the library's evidence. */
+/* route_too_broad_spread or route_too_broad_plea: too broad by the
+ * library's evidence. */
 bool route_too_broad_evidence(const char *question, const struct route_evidence *ev)
     __attribute__((nonnull));
 

@@ -18,7 +18,6 @@
 
 #include <ctype.h>
 #include <json-c/json.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,12 +270,6 @@ static bool one(struct db *db, const struct config *cfg, const char *file, json_
         json_object_object_add(o, "distinctive",
                                json_object_new_int64((int64_t)words_distinctive(&ws)));
         json_object_object_add(o, "broad", json_object_new_boolean(route_too_broad(sq)));
-        json_object_object_add(o, "chapters", json_object_new_int64((int64_t)ev.chapters));
-        json_object_object_add(o, "named", json_object_new_boolean(ev.named));
-        json_object_object_add(
-            o, "one_word", /* one distinctive word, whatever the spread */
-            json_object_new_boolean(route_too_broad_single(
-                sq, &(struct route_evidence){.searched = true, .chapters = SIZE_MAX})));
         {
             size_t generic = 0, content = 0, k;
             for (k = 0; k < ws.n; k++) {

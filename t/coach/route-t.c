@@ -23,16 +23,13 @@
 #include "library/search.h"
 #include "tap/basic.h"
 
-/* Evidence of a question the library covers well (its best matches in
- * as many chapters as a one-word question's that is too broad), and of
- * one it does not. */
+/* Evidence of a question the library covers well, and of one it does not. */
 static const struct route_evidence covered = {.searched = true,
                                               .coverage = 1.0,
                                               .best = 0.45,
                                               .lexicon = 3,
                                               .unknown_words = 0,
-                                              .specificity = 0.3,
-                                              .chapters = ROUTE_SINGLE_CHAPTERS};
+                                              .specificity = 0.3};
 static const struct route_evidence uncovered = {.searched = true,
                                                 .coverage = 0.2,
                                                 .best = 0.1,
@@ -123,97 +120,6 @@ static void spread_tests(void)
     ok(!route_too_broad_spread("how do we lift our scores", &ev), "no search: no spread");
 }
 
-/* route_evidence.named: the two best passages in one chapter, both
- * under a heading with one of the question's distinctive words (the
- * starter library's "A protocol for writing norms in one meeting" and
- * "When a norm is broken"). */
-static void named_tests(void)
-{
-    struct route_evidence ev;
-    struct search_term t[3] = {term("set", 5, 100), term("team", 50, 100), term("norm", 4, 100)};
-    struct search_hit hits[3] = {
-        {.chapter_id = "c2", .section = "A protocol for writing norms in one meeting"},
-        {.chapter_id = "c2", .section = "When a norm is broken"},
-        {.chapter_id = "c5", .section = "October: the first common assessment"}};
-    struct search_result sr = {.hits = hits, .n = 3, .evidence = {.terms = t, .nterms = 3}};
-
-    t[2].word = "norms";
-    evidence_route(&sr, "how do we set up team norms?", &ev);
-    ok(ev.named, "the best two in one chapter, both headings naming norms: named");
-    hits[1].chapter_id = "c3";
-    evidence_route(&sr, "how do we set up team norms?", &ev);
-    ok(!ev.named, "... in two chapters: not");
-    hits[1].chapter_id = "c2";
-    hits[1].section = "A standard agenda";
-    evidence_route(&sr, "how do we set up team norms?", &ev);
-    ok(!ev.named, "... the second's heading without the word: not");
-    hits[0].section = "How a team works";
-    hits[1].section = "Our team's time together";
-    evidence_route(&sr, "how do we set up team norms?", &ev);
-    ok(!ev.named, "... a generic word of the question (team) in both headings: not");
-    hits[0].section = "A protocol for writing norms in one meeting";
-    hits[1].section = NULL;
-    evidence_route(&sr, "how do we set up team norms?", &ev);
-    ok(!ev.named, "... no heading: not");
-    sr.n = 1;
-    evidence_route(&sr, "how do we set up team norms?", &ev);
-    ok(!ev.named, "... one passage: not");
-}
-
-/* One distinctive word: too broad only when the best matches span
- * ROUTE_SINGLE_CHAPTERS chapters or more (branch broad33); none: whatever
- * the library says. */
-static void single_tests(void)
-{
-    struct route_evidence ev = covered;
-    struct search_hit hits[6] = {{.chapter_id = "a"},  {.chapter_id = "b"},  {.chapter_id = "a"},
-                                 {.chapter_id = NULL}, {.chapter_id = NULL}, {.chapter_id = "c"}};
-    struct search_result sr = {.hits = hits, .n = 6};
-
-    evidence_route(&sr, "how do we set up team norms?", &ev);
-    ok(ev.chapters == 4,
-       "chapters: the distinct chapters of the first five passages, one without a chapter a"
-       " place of its own (%zu)",
-       ev.chapters);
-    sr.n = 3;
-    evidence_route(&sr, "how do we set up team norms?", &ev);
-    ok(ev.chapters == 2, "... of three passages in two chapters: 2 (%zu)", ev.chapters);
-
-    ev = covered;
-    ev.chapters = ROUTE_SINGLE_CHAPTERS - 1;
-    ok(!route_too_broad("how do we set up team norms?")
-           && !route_too_broad_single("how do we set up team norms?", &ev)
-           && classify("how do we set up team norms?", &ev) == COACH_ANSWER
-           && classify("what are good team norms?", &ev) == COACH_ANSWER
-           && classify("help with assessment", &ev) == COACH_ANSWER,
-       "one distinctive word, its matches in fewer chapters: answered");
-    ok(classify("How do I do PLCs?", &ev) == COACH_CLARIFY
-           && classify("how do we start a PLC?", &ev) == COACH_CLARIFY,
-       "... no distinctive word, whatever the chapters: clarified");
-    ev.chapters = 1;
-    ok(route_too_broad("how do we start a PLC?")
-           && classify("how do we start a PLC?", &ev) == COACH_CLARIFY,
-       "... even in one chapter");
-    ev.chapters = ROUTE_SINGLE_CHAPTERS;
-    ok(route_too_broad_single("how do we set up team norms?", &ev)
-           && classify("how do we set up team norms?", &ev) == COACH_CLARIFY
-           && classify("help with assessment", &ev) == COACH_CLARIFY,
-       "one distinctive word, its matches spread over ROUTE_SINGLE_CHAPTERS chapters: clarified");
-    ok(!route_too_broad_single("how do we write team norms?", &ev)
-           && !route_too_broad_single("what are team norms?", &ev),
-       "two distinctive words, or a definition: not by a single word");
-    ev.named = true;
-    ok(!route_too_broad_single("how do we set up team norms?", &ev)
-           && classify("how do we set up team norms?", &ev) == COACH_ANSWER
-           && classify("how do we start a PLC?", &ev) == COACH_CLARIFY,
-       "... but answered when the best two are under headings naming it in one chapter"
-       " (none: still clarified)");
-    ev.named = false;
-    ev.searched = false;
-    ok(!route_too_broad_single("how do we set up team norms?", &ev), "no search: not");
-    named_tests();
-}
-
 /* Too broad by the question's own words and the library's evidence
  * (branch clarify26): "what's the best ..." is no definition, evaluative
  * words are not counted, and a situation with a bare request for help is
@@ -225,8 +131,8 @@ static void clarify26_tests(void)
     struct route_evidence ev = covered;
     double top = bm25_idf(100, 0), v;
 
-    ok(route_too_broad_single("what's the best way to lead teachers", &covered)
-           && route_too_broad_single("what are best practices for teams", &covered),
+    ok(route_too_broad("what's the best way to lead teachers")
+           && route_too_broad("what are best practices for teams"),
        "what's the best X, what are best X: a verdict asked, not a definition");
     ok(!route_too_broad("What is a PLC?")
            && !route_too_broad("what are the four critical questions?")
@@ -306,7 +212,7 @@ int main(void)
     size_t i;
     double z;
 
-    plan(75);
+    plan(60);
     specificity_tests();
     clarify26_tests();
     /* The scope decision on evidence. */
@@ -374,7 +280,6 @@ int main(void)
     ok(!route_followup_out_of_scope(&ev, false), "... nor without a search of them");
     ev = uncovered;
     ev.lexicon = 2;
-    ev.chapters = ROUTE_SINGLE_CHAPTERS;
     ok(classify("how to get buy-in", &ev) == COACH_CLARIFY,
        "too broad, in the lexicon's words, uncovered: clarified, not refused");
     ev.lexicon = 0;
@@ -428,7 +333,6 @@ int main(void)
     }
 
     spread_tests();
-    single_tests();
 
     /* Domains. */
     ok(routed_to("how do we grade CFAs fairly?", "assessment"), "CFAs: assessment");
