@@ -1367,34 +1367,34 @@ int main(void)
      * own passage; without it, no step 3 is invented. */
     {
         static const char *const texts[] = {
-            "## Step 1: Choose the targets\n\n"
-            "Start with the essential standard the team will teach in the next two or three "
-            "weeks, and pick two or three targets for the CFA.\n\n"
-            "## Step 2: Decide what proficiency looks like\n\n"
-            "Before writing any items, the team agrees on what a proficient answer to the CFA "
-            "looks like for each target.",
-            "## Step 3: Write or choose the items\n\n"
-            "Match the item type to the target, and write a few items for each target on the "
-            "CFA.\n\n"
-            "## Step 4: Give the assessment\n\n"
-            "Every teacher on the team gives the CFA in the same week and in the same way.\n\n"
-            "## Step 5: Score together\n\n"
-            "The team scores the CFA together, so that proficiency means the same thing in "
-            "every room.",
-            "## Step 7: Celebrate the results\n\n"
-            "Teams that finish a cycle of the CFA celebrate what their students have learned."};
+            ("## Step 1: Choose the targets\n\n"
+             "Start with the essential standard the team will teach in the next two or three "
+             "weeks, and pick two or three targets for the CFA.\n\n"
+             "## Step 2: Decide what proficiency looks like\n\n"
+             "Before writing any items, the team agrees on what a proficient answer to the CFA "
+             "looks like for each target."),
+            ("## Step 3: Write or choose the items\n\n"
+             "Match the item type to the target, and write a few items for each target on the "
+             "CFA.\n\n"
+             "## Step 4: Give the assessment\n\n"
+             "Every teacher on the team gives the CFA in the same week and in the same way.\n\n"
+             "## Step 5: Score together\n\n"
+             "The team scores the CFA together, so that proficiency means the same thing in "
+             "every room."),
+            ("## Step 7: Celebrate the results\n\n"
+             "Teams that finish a cycle of the CFA celebrate what their students have learned.")};
         static const char *const q = "how do we write cfas?";
         static const int at[] = {4, 5, 9}, gap[] = {4, 7};
         struct steps_rq r;
         const char *book = NULL;
         int ords[EXTRACT_STEPS_FETCH];
-        size_t n;
+        size_t nw;
 
         steps_rq(&r, q, texts, 1, 1, at);
-        n = extractive_steps_wanted(&r.rq, &book, ords, EXTRACT_STEPS_FETCH);
-        ok(n == 3 && book != NULL && strcmp(book, "assessment") == 0 && ords[0] == 5
+        nw = extractive_steps_wanted(&r.rq, &book, ords, EXTRACT_STEPS_FETCH);
+        ok(nw == 3 && book != NULL && strcmp(book, "assessment") == 0 && ords[0] == 5
                && ords[2] == 7,
-           "steps that end their passage: the passages after it are wanted (%zu)", n);
+           "steps that end their passage: the passages after it are wanted (%zu)", nw);
         a = extractive_compose(&r.rq);
         ok(a != NULL && strstr(a, "2. **Decide what proficiency looks like**") != NULL
                && strstr(a, "3. **") == NULL,
@@ -1402,15 +1402,15 @@ int main(void)
         verified(a, texts, 1, 2);
 
         steps_rq(&r, q, texts, 2, 1, at);
-        n = extractive_steps_wanted(&r.rq, &book, ords, EXTRACT_STEPS_FETCH);
+        nw = extractive_steps_wanted(&r.rq, &book, ords, EXTRACT_STEPS_FETCH);
         a = extractive_compose(&r.rq);
         ok(a != NULL && strstr(a, "3. **Write or choose the items**: \"Match") != NULL
                && strstr(a, "5. **Score together**: \"The team scores the CFA together") != NULL
                && strstr(a, "every room.\" [2]") != NULL
                && strstr(a, "Choose the targets**: \"Start") != NULL,
            "given the next passage, steps 1-5, steps 3-5 cited to it");
-        ok(n == 3 && ords[0] == 6 && ords[2] == 8,
-           "... and the passages after step 5, which ends its passage, are wanted (%zu)", n);
+        ok(nw == 3 && ords[0] == 6 && ords[2] == 8,
+           "... and the passages after step 5, which ends its passage, are wanted (%zu)", nw);
         verified(a, texts, 2, 5);
 
         {
@@ -1433,9 +1433,9 @@ int main(void)
                 "The team scores the CFA together, so that proficiency means the same thing in "
                 "every room.\n\n## A sample plan\n\nThe CFA writing is done once a unit."};
             steps_rq(&r, q, fivefirst, 2, 2, gap);
-            n = extractive_steps_wanted(&r.rq, &book, ords, EXTRACT_STEPS_FETCH);
-            ok(n == 2 && ords[0] == 5 && ords[1] == 6,
-               "steps 1, 2 and 5 in passages 4 and 7: the two between are wanted (%zu)", n);
+            nw = extractive_steps_wanted(&r.rq, &book, ords, EXTRACT_STEPS_FETCH);
+            ok(nw == 2 && ords[0] == 5 && ords[1] == 6,
+               "steps 1, 2 and 5 in passages 4 and 7: the two between are wanted (%zu)", nw);
         }
         {
             /* The passage joined with the next one on its page ("The
@@ -1447,12 +1447,12 @@ int main(void)
             steps_rq(&r, q, one, 1, 1, at);
             r.src[0].own_end = strlen(texts[0]);
             r.src[0].page = texts[0];
-            n = extractive_steps_wanted(&r.rq, &book, ords, EXTRACT_STEPS_FETCH);
+            nw = extractive_steps_wanted(&r.rq, &book, ords, EXTRACT_STEPS_FETCH);
             a = extractive_compose(&r.rq);
-            ok(n >= 1 && ords[0] == 5 && a != NULL && strstr(a, "3. **") == NULL,
+            ok(nw >= 1 && ords[0] == 5 && a != NULL && strstr(a, "3. **") == NULL,
                "steps whose sentences are off the passage's page: none quoted, the next passage "
                "wanted (%zu)",
-               n);
+               nw);
             free(a);
         }
         steps_rq(&r, "what is a cfa?", texts, 1, 1, at);
