@@ -11,7 +11,6 @@
 #include "coach/phrase.h"
 #include "coach/sentences.h"
 #include "coach/words.h"
-#include "library/analyze.h"
 #include "library/domains.h"
 #include "library/search.h"
 
@@ -40,52 +39,6 @@ static bool unknown_word(const struct search_term *t)
     }
     lower[n] = '\0';
     return !words_in_list(lower, contractions);
-}
-
-/* heading_names' analysis callback: found when term is one of the
- * question's own distinctive terms. */
-struct heading_names {
-    const struct search_evidence *e;
-    bool found;
-};
-
-static void heading_term(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
-{
-    struct heading_names *h = ctx;
-    size_t i;
-
-    (void)len;
-    (void)word;
-    (void)wlen;
-    for (i = 0; i < h->e->nterms && !h->found; i++) {
-        const struct search_term *t = &h->e->terms[i];
-        h->found = t->source == SEARCH_TERM_QUESTION && t->word != NULL
-                   && words_is_distinctive(t->word) && strcmp(t->term, term) == 0;
-    }
-}
-
-/* True when the section heading (NULL: none) names one of the
- * question's distinctive words (the same analysed term). */
-static bool heading_names(const struct search_evidence *e, const char *section)
-{
-    struct heading_names h = {e, false};
-
-    if (section != NULL)
-        analyze_each(section, heading_term, &h);
-    return h.found;
-}
-
-/* True when the two best passages are in one chapter and both their
- * section headings name a distinctive word of the question
- * (route_evidence.named). */
-static bool best_named(const struct search_result *sr)
-{
-    const struct search_hit *h = sr->hits;
-
-    return sr->n >= 2 && h[0].chapter_id != NULL && h[1].chapter_id != NULL
-           && strcmp(h[0].chapter_id, h[1].chapter_id) == 0
-           && heading_names(&sr->evidence, h[0].section)
-           && heading_names(&sr->evidence, h[1].section);
 }
 
 void evidence_route(const struct search_result *sr, const char *question, struct route_evidence *ev)
@@ -117,7 +70,6 @@ void evidence_route(const struct search_result *sr, const char *question, struct
             j++;
         ev->books += j == i && sr->hits[i].book_id != NULL;
     }
-    ev->named = best_named(sr);
 }
 
 size_t evidence_terms(const struct search_result *sr, struct extract_term *out, size_t max)

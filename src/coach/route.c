@@ -283,11 +283,6 @@ bool route_too_broad(const char *question)
     return broad_words(question) <= ROUTE_BROAD_MAX_DISTINCTIVE;
 }
 
-bool route_named_topic(const char *question, const struct route_evidence *ev)
-{
-    return ev->searched && ev->named && broad_words(question) == ROUTE_BROAD_MAX_DISTINCTIVE;
-}
-
 bool route_too_broad_spread(const char *question, const struct route_evidence *ev)
 {
     return ev->searched && !ev->followup && ev->books >= ROUTE_SPREAD_BOOKS
@@ -363,9 +358,9 @@ void route_classify(const char *question, bool allow_clarify, const struct route
         out->refusal = safety[i].refusal;
         return;
     }
-    broad = allow_clarify
-            && ((route_too_broad(question) && !(ev != NULL && route_named_topic(question, ev)))
-                || (ev != NULL && route_too_broad_evidence(question, ev)));
+    broad =
+        allow_clarify
+        && (route_too_broad(question) || (ev != NULL && route_too_broad_evidence(question, ev)));
     /* A too-broad question in the domain's own words ("how to get
      * buy-in") has too few terms for the library's evidence to say much:
      * it is clarified, not refused. */

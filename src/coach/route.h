@@ -30,9 +30,7 @@
  * "start", "fix", "improve", "steps"), and not a definition or a quantity
  * of a subject ("what is a PLC?", "how many norms?"; one made of vague
  * words alone, "what's the most important thing", asks for a priority
- * and is too broad), except exactly one distinctive word when the
- * library's two best matches are one chapter's sections whose headings
- * name it (route_named_topic, branch named33); or one distinctive word more
+ * and is too broad); or one distinctive word more
  * when the question's best ROUTE_SPREAD_HITS matches come from at least
  * ROUTE_SPREAD_BOOKS different books (route_too_broad_spread: the
  * library answers it everywhere, so in no one place; fitted on tune,
@@ -86,9 +84,8 @@ struct route_evidence {
     size_t unknown_words; /* words of 5+ letters the library does not hold */
     double specificity;   /* route_specificity(), 0..1 */
     size_t books;         /* how many books the best ROUTE_SPREAD_HITS passages come from */
-    bool named; /* the best two passages share a chapter, their headings name a distinctive word */
-    bool followup;       /* a follow-up rewritten with the conversation's words */
-    double distinct_idf; /* route_distinct_idf(): too broad's evidence (branch clarify26) */
+    bool followup;        /* a follow-up rewritten with the conversation's words */
+    double distinct_idf;  /* route_distinct_idf(): too broad's evidence (branch clarify26) */
 };
 
 enum coach_route { COACH_ANSWER, COACH_CLARIFY, COACH_REFUSE };
@@ -141,23 +138,8 @@ bool route_out_of_scope(const struct route_evidence *ev) __attribute__((nonnull)
 bool route_followup_out_of_scope(const struct route_evidence *own, bool points_back)
     __attribute__((nonnull));
 
-/* True when question is too broad to answer without a clarifying
- * question by its own words: at most ROUTE_BROAD_MAX_DISTINCTIVE
- * distinctive words, not a definition or a quantity (route_classify
- * answers one of exactly one distinctive word the library names:
- * route_named_topic). */
+/* True when question is too broad to answer without a clarifying question. */
 bool route_too_broad(const char *question) __attribute__((nonnull));
-
-/* True when question has exactly ROUTE_BROAD_MAX_DISTINCTIVE distinctive
- * word, is not a definition or a quantity, and the library has one place
- * named by it (ev->named after a search: the two best passages in one
- * chapter, both under section headings with the word): "how do we set up
- * team norms?" with the starter library, its best two under "A protocol
- * for writing norms in one meeting" and "When a norm is broken".  Such a
- * question is answered, not clarified (branch named33); "how do we start
- * a PLC?" (no distinctive word) never is. */
-bool route_named_topic(const char *question, const struct route_evidence *ev)
-    __attribute__((nonnull));
 
 /* True when question has exactly ROUTE_BROAD_MAX_DISTINCTIVE + 1
  * distinctive words, is not a definition or a quantity, and its best

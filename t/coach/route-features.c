@@ -270,7 +270,6 @@ static bool one(struct db *db, const struct config *cfg, const char *file, json_
         json_object_object_add(o, "distinctive",
                                json_object_new_int64((int64_t)words_distinctive(&ws)));
         json_object_object_add(o, "broad", json_object_new_boolean(route_too_broad(sq)));
-        json_object_object_add(o, "named", json_object_new_boolean(ev.named));
         {
             size_t generic = 0, content = 0, k;
             for (k = 0; k < ws.n; k++) {
