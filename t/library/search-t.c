@@ -21,6 +21,22 @@ static struct search_hit hit(const char *id, const char *book, int s, int e, int
     return h;
 }
 
+/* Fills t[0] and t[1] with the question terms "team" (idf 2) and "norm"
+ * (idf 3), both in the library, weight `weight`; the rest of `t` (n
+ * terms) zeroed. */
+static void team_norm(struct search_term *t, size_t n, double weight)
+{
+    memset(t, 0, n * sizeof(*t));
+    t[0].term = "team";
+    t[0].idf = 2;
+    t[0].weight = weight;
+    t[0].in_library = true;
+    t[1].term = "norm";
+    t[1].idf = 3;
+    t[1].weight = weight;
+    t[1].in_library = true;
+}
+
 int main(void)
 {
     struct search_hit h[6];
@@ -131,15 +147,7 @@ int main(void)
         double g[5];
         size_t i;
 
-        memset(t, 0, sizeof(t));
-        t[0].term = "team";
-        t[0].idf = 2;
-        t[0].weight = 1;
-        t[0].in_library = true;
-        t[1].term = "norm";
-        t[1].idf = 3;
-        t[1].weight = 1;
-        t[1].in_library = true;
+        team_norm(t, sizeof(t) / sizeof(t[0]), 1);
         t[2].term = "zebra"; /* not in the library: never counts */
         t[2].idf = 9;
         t[2].weight = 1;
@@ -180,13 +188,7 @@ int main(void)
     /* Proximity: the smaller idf over the squared distance, per pair. */
     {
         struct search_term t[3];
-        memset(t, 0, sizeof(t));
-        t[0].term = "team";
-        t[0].idf = 2;
-        t[0].in_library = true;
-        t[1].term = "norm";
-        t[1].idf = 3;
-        t[1].in_library = true;
+        team_norm(t, sizeof(t) / sizeof(t[0]), 0);
         t[2].term = "zebra";
         t[2].idf = 9;
         ok(fabs(search_proximity("Team norms.", t, 3) - 2.0) < 1e-12,
@@ -221,15 +223,7 @@ int main(void)
         size_t i;
         bool first5 = true, descending = true;
 
-        memset(t, 0, sizeof(t));
-        t[0].term = "team";
-        t[0].idf = 2;
-        t[0].weight = 1;
-        t[0].in_library = true;
-        t[1].term = "norm";
-        t[1].idf = 3;
-        t[1].weight = 1;
-        t[1].in_library = true;
+        team_norm(t, sizeof(t) / sizeof(t[0]), 1);
         ok(fabs(search_window("Team norms.", t, 2) - 1.0) < 1e-12, "window: every term once, 1");
         ok(fabs(search_window(text[4], t, 2) - 0.6) < 1e-12,
            "window: terms five sentences apart, the better one alone (3 / 5)");
