@@ -46,8 +46,7 @@ import subprocess
 import sys
 
 FEATURES = ["main", "prox", "own", "cover", "synonym", "typo", "related", "section", "chapter",
-            "window", "page_ev", "chap_ev", "length", "rrank", "page_bm25", "page_terms",
-            "page_cover", "sect_cover", "sect_head"]
+            "window", "page_ev", "chap_ev", "length", "rrank"]
 NF = len(FEATURES)
 K = 5
 W0 = [1.0] + [0.0] * (NF - 1)

@@ -14,8 +14,7 @@ import sys
 import textwrap
 
 FEATURES = ["main", "prox", "own", "cover", "synonym", "typo", "related", "section", "chapter",
-            "window", "page_ev", "chap_ev", "length", "rrank", "page_bm25", "page_terms",
-            "page_cover", "sect_cover", "sect_head"]
+            "window", "page_ev", "chap_ev", "length", "rrank"]
 
 
 def table(out, name, path):

@@ -16,9 +16,8 @@
 #include "util/alloc.h"
 
 const char *const rerank_feature_names[RERANK_NFEATURES] = {
-    "main",      "prox",       "own",        "cover",      "synonym",   "typo",   "related",
-    "section",   "chapter",    "window",     "page_ev",    "chap_ev",   "length", "rrank",
-    "page_bm25", "page_terms", "page_cover", "sect_cover", "sect_head",
+    "main",    "prox",    "own",    "cover",   "synonym", "typo",   "related",
+    "section", "chapter", "window", "page_ev", "chap_ev", "length", "rrank",
 };
 
 /* A term to look up: its stem and its index (i < nown: own term i;
@@ -39,7 +38,6 @@ struct held_ctx {
     struct held_key *by;
     size_t nby;
     size_t length;
-    unsigned *tf; /* NULL, or own term i's count (i < RERANK_OWN_MAX); the caller's */
 };
 
 static int cmp_key(const void *a, const void *b)
@@ -88,11 +86,8 @@ static void held_term(void *ctx, const char *term, size_t len, const char *word,
         else
             hi = mid;
     }
-    for (; lo < c->nby && strcmp(c->by[lo].term, term) == 0; lo++) {
+    for (; lo < c->nby && strcmp(c->by[lo].term, term) == 0; lo++)
         c->held[c->by[lo].i] = true;
-        if (c->tf != NULL && c->by[lo].i < c->nown && c->by[lo].i < RERANK_OWN_MAX)
-            c->tf[c->by[lo].i]++;
-    }
 }
 
 /* The own terms' weight x idf. */
@@ -110,7 +105,7 @@ static double own_mass(const struct search_evidence *ev)
 /* The own terms' weight x idf share that the heading holds. */
 static double heading_share(const char *heading, const struct search_evidence *ev, double total)
 {
-    struct held_ctx c = {ev->terms, NULL, ev->nterms, 0, NULL, NULL, 0, 0, NULL};
+    struct held_ctx c = {ev->terms, NULL, ev->nterms, 0, NULL, NULL, 0, 0};
     double s = 0;
     size_t i;
 
@@ -125,20 +120,14 @@ static double heading_share(const char *heading, const struct search_evidence *e
     return s / total;
 }
 
-/* rerank_passage() and, when tf is not NULL, the own terms' counts
- * (tf[0..RERANK_OWN_MAX), zeroed here) and the analysed length. */
-static void passage(const struct search_hit *h, const struct search_evidence *ev,
-                    double f[RERANK_NFEATURES], unsigned *tf, size_t *length)
+void rerank_passage(const struct search_hit *h, const struct search_evidence *ev,
+                    double f[RERANK_NFEATURES])
 {
-    struct held_ctx c = {ev->terms, ev->expansions, ev->nterms, ev->nexpansions, NULL, NULL, 0, 0,
-                         tf};
+    struct held_ctx c = {ev->terms, ev->expansions, ev->nterms, ev->nexpansions, NULL, NULL, 0, 0};
     double total = own_mass(ev);
     size_t i;
 
     memset(f, 0, RERANK_NFEATURES * sizeof(*f));
-    if (tf != NULL)
-        memset(tf, 0, RERANK_OWN_MAX * sizeof(*tf));
-    *length = 0;
     f[RERANK_F_OWN] = h->bm25_norm;
     if (h->text == NULL || total <= 0)
         return;
@@ -159,25 +148,10 @@ static void passage(const struct search_hit *h, const struct search_evidence *ev
     }
     f[RERANK_F_LENGTH] =
         ev->avg_length > 0 && c.length > 0 ? log((double)c.length / ev->avg_length) : 0;
-    *length = c.length;
     held_free(&c);
     f[RERANK_F_SECTION] = heading_share(h->section, ev, total);
-    f[RERANK_F_SECT_HEAD] = f[RERANK_F_SECTION] > 0 ? 1 : 0;
     f[RERANK_F_CHAPTER] = heading_share(h->chapter_title, ev, total);
     f[RERANK_F_WINDOW] = search_window(h->text, ev->terms, ev->nterms);
-}
-
-void rerank_passage(const struct search_hit *h, const struct search_evidence *ev,
-                    double f[RERANK_NFEATURES])
-{
-    size_t length;
-
-    passage(h, ev, f, NULL, &length);
-}
-
-void rerank_passage_tf(struct rerank_cand *c, const struct search_evidence *ev)
-{
-    passage(c->hit, ev, c->f, c->tf, &c->length);
 }
 
 static bool same_chapter(const struct search_hit *a, const struct search_hit *b)
@@ -191,74 +165,6 @@ static bool same_pages(const struct search_hit *a, const struct search_hit *b)
 {
     return strcmp(a->book_id, b->book_id) == 0 && a->page_index_start <= b->page_index_end + 1
            && b->page_index_start <= a->page_index_end + 1;
-}
-
-/* Same book, page-index ranges overlapping (the same printed page). */
-static bool same_page(const struct search_hit *a, const struct search_hit *b)
-{
-    return strcmp(a->book_id, b->book_id) == 0 && a->page_index_start <= b->page_index_end
-           && b->page_index_start <= a->page_index_end;
-}
-
-/* Same chapter and section heading; a passage without one is its own
- * section. */
-static bool same_section(const struct search_hit *a, const struct search_hit *b)
-{
-    return a == b
-           || (a->section != NULL && b->section != NULL && same_chapter(a, b)
-               && strcmp(a->section, b->section) == 0);
-}
-
-/* The own terms' (up to RERANK_OWN_MAX) counts and length summed over
- * the candidates of c[0..n) that in() groups with c[i]. */
-static void group_tf(const struct rerank_cand *c, size_t n, size_t i,
-                     bool (*in)(const struct search_hit *, const struct search_hit *),
-                     unsigned tf[RERANK_OWN_MAX], size_t *length)
-{
-    size_t j, k;
-
-    memset(tf, 0, RERANK_OWN_MAX * sizeof(*tf));
-    *length = 0;
-    for (j = 0; j < n; j++)
-        if (j == i || in(c[i].hit, c[j].hit)) {
-            for (k = 0; k < RERANK_OWN_MAX; k++)
-                tf[k] += c[j].tf[k];
-            *length += c[j].length;
-        }
-}
-
-void rerank_groups(struct rerank_cand *c, size_t n, const struct search_evidence *ev)
-{
-    const double k1 = 1.2, b = 0.75; /* search_evidence_params' */
-    size_t nown = ev->nterms < RERANK_OWN_MAX ? ev->nterms : RERANK_OWN_MAX;
-    double total = own_mass(ev);
-    unsigned tf[RERANK_OWN_MAX];
-    size_t i, k, length;
-
-    for (i = 0; i < n; i++) {
-        double norm, held = 0, bm25 = 0, sect = 0;
-        size_t distinct = 0;
-
-        group_tf(c, n, i, same_page, tf, &length);
-        norm = ev->avg_length > 0 ? (double)length / ev->avg_length : 1;
-        for (k = 0; k < nown; k++) {
-            const struct search_term *t = &ev->terms[k];
-            if (tf[k] == 0 || !t->in_library)
-                continue;
-            distinct++;
-            held += t->weight * t->idf;
-            bm25 += t->weight * t->idf * (double)tf[k] * (k1 + 1)
-                    / ((double)tf[k] + k1 * (1 - b + b * norm));
-        }
-        c[i].f[RERANK_F_PAGE_BM25] = bm25;
-        c[i].f[RERANK_F_PAGE_TERMS] = ev->nterms > 0 ? (double)distinct / (double)ev->nterms : 0;
-        c[i].f[RERANK_F_PAGE_COVER] = total > 0 ? held / total : 0;
-        group_tf(c, n, i, same_section, tf, &length);
-        for (k = 0; k < nown; k++)
-            if (tf[k] > 0 && ev->terms[k].in_library)
-                sect += ev->terms[k].weight * ev->terms[k].idf;
-        c[i].f[RERANK_F_SECT_COVER] = total > 0 ? sect / total : 0;
-    }
 }
 
 void rerank_list(struct rerank_cand *c, size_t n, const double *main_score)

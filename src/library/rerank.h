@@ -20,9 +20,6 @@ struct search_hit;
 struct search_evidence;
 
 #define RERANK_TOP_MAX 40 /* SEARCH_CANDIDATES: the BM25 list's length */
-#define RERANK_OWN_MAX                                                                             \
-    32 /* own terms counted for the page and section features; the rest                            \
-        * of a longer question's terms count nothing there */
 
 /* The features of one candidate.  Every one is divided by the largest
  * absolute value among the question's candidates (rerank_normalise()). */
@@ -42,17 +39,6 @@ enum rerank_feature {
     RERANK_F_CHAP_EV, /* the other candidates' main score in its chapter */
     RERANK_F_LENGTH,  /* log(analysed terms / the library's mean passage length) */
     RERANK_F_RRANK,   /* 1 / its rank in main's order */
-    /* Page and section evidence (rerank34; rerank_groups()).  A passage's
-     * page is the union of the candidates of its book whose page-index
-     * ranges overlap its own (itself included), its section the union
-     * of the candidates with its chapter and section heading (itself
-     * alone when it has none). */
-    RERANK_F_PAGE_BM25,  /* the own terms' BM25 over its page (k1 1.2, b 0.75; counts and
-                          * lengths summed over the page's candidates) */
-    RERANK_F_PAGE_TERMS, /* the share of the question's distinct own terms its page holds */
-    RERANK_F_PAGE_COVER, /* the own terms' weight x idf share its page holds */
-    RERANK_F_SECT_COVER, /* the own terms' weight x idf share its section holds */
-    RERANK_F_SECT_HEAD,  /* 1 when its section heading holds an own term, else 0 */
     RERANK_NFEATURES
 };
 
@@ -71,9 +57,7 @@ struct rerank_cand {
     const char *book_id;
     int ordinal;
     double f[RERANK_NFEATURES];
-    double score;                /* rerank_order(): the learned score */
-    unsigned tf[RERANK_OWN_MAX]; /* rerank_passage_tf(): own term i's count in its text */
-    size_t length;               /* rerank_passage_tf(): its analysed terms */
+    double score; /* rerank_order(): the learned score */
 };
 
 /* Fills f[] with the features a passage's text, headings and the
@@ -82,16 +66,6 @@ struct rerank_cand {
  * CHAP_EV, RRANK) need the whole list and are set by rerank_list(). */
 void rerank_passage(const struct search_hit *h, const struct search_evidence *ev,
                     double f[RERANK_NFEATURES]) __attribute__((nonnull));
-
-/* rerank_passage() for a candidate: fills c->f as it does (SECT_HEAD
- * too) and c->tf and c->length, which rerank_groups() reads. */
-void rerank_passage_tf(struct rerank_cand *c, const struct search_evidence *ev)
-    __attribute__((nonnull));
-
-/* Sets PAGE_BM25, PAGE_TERMS, PAGE_COVER and SECT_COVER of c[0..n) from
- * their tf and length (rerank_passage_tf()), before rerank_list(). */
-void rerank_groups(struct rerank_cand *c, size_t n, const struct search_evidence *ev)
-    __attribute__((nonnull));
 
 /* Sets MAIN (main[i]), RRANK, PAGE_EV and CHAP_EV of c[0..n), given in
  * main's order, then normalises every feature (rerank_normalise()). */

@@ -28,11 +28,6 @@ const double rerank_weights[RERANK_NFEATURES] = {
     0,       /* chap_ev */
     -0.3741, /* length */
     0.4036,  /* rrank */
-    0,       /* page_bm25 */
-    0,       /* page_terms */
-    0,       /* page_cover */
-    0,       /* sect_cover */
-    0,       /* sect_head */
 };
 
 /* eval/rerank-deep-fit.json:
@@ -56,9 +51,4 @@ const double rerank_weights_deep[RERANK_NFEATURES] = {
     0,       /* chap_ev */
     -0.3494, /* length */
     0.4348,  /* rrank */
-    0,       /* page_bm25 */
-    0,       /* page_terms */
-    0,       /* page_cover */
-    0,       /* sect_cover */
-    0,       /* sect_head */
 };

@@ -181,11 +181,10 @@ static void learned(struct search_hit **lex, const double *prox, size_t m,
         c[i].hit = lex[i];
         c[i].book_id = lex[i]->book_id;
         c[i].ordinal = lex[i]->ordinal;
-        rerank_passage_tf(&c[i], ev);
+        rerank_passage(lex[i], ev, c[i].f);
         c[i].f[RERANK_F_PROX] = prox[i];
         held[i] = lex[i]->bm25;
     }
-    rerank_groups(c, n, ev);
     rerank_list(c, n, held);
     if (dump != NULL)
         features_dump(dump, question, c, n);

@@ -9,10 +9,7 @@
  * compiled-in weights are finite and use main's score; search_tuning_set()
  * takes rerank_top and rerank_deep within 0..40; rerank_two_stage()
  * keeps the first stage's first and orders places 2..deep by the deep
- * weights; rerank_groups() (rerank34) sums the own terms' counts over a
- * passage's page (same book, overlapping page indexes) and section (same
- * chapter and heading) for the page's BM25, term share and cover and the
- * section's cover.  Expected numbers are worked out by hand
+ * weights.  Expected numbers are worked out by hand
  * from the definitions in rerank.h. */
 #include "config.h"
 
@@ -193,74 +190,12 @@ static void test_passage(void)
     is_double(0.3, f[RERANK_F_SECTION], EPS, "section: assessment, 3 / 10");
     is_double(0.7, f[RERANK_F_CHAPTER], EPS, "chapter title: teams and grades, 7 / 10");
     is_double(0.3, f[RERANK_F_OWN], EPS, "own: the passage's bm25_norm");
-    is_double(1.0, f[RERANK_F_SECT_HEAD], EPS, "section heading holds an own term: 1");
     /* Analysed terms: teams meet weekly review common formative assessment data = 8. */
     is_double(log(8.0 / 4.0), f[RERANK_F_LENGTH], 1e-6, "length: log(8 / 4)");
     ok(f[RERANK_F_WINDOW] > 0 && f[RERANK_F_WINDOW] <= 1, "window: within 0..1");
     h.text = NULL;
     rerank_passage(&h, &ev, f);
     is_double(0.0, f[RERANK_F_COVER], EPS, "no text: nothing held");
-}
-
-/* rerank_groups() (rerank34): page = same book, overlapping page
- * indexes (adjacent pages do not count); section = same chapter and
- * heading; a passage without a heading is its own section. */
-static void test_groups(void)
-{
-    struct search_term own[3];
-    struct search_evidence ev = {0};
-    struct search_hit h[4] = {{0}};
-    struct rerank_cand c[4];
-    size_t i;
-    double denom;
-
-    term(&own[0], "teams", SEARCH_TERM_QUESTION, 2, 1, true);
-    term(&own[1], "assessment", SEARCH_TERM_QUESTION, 3, 1, true);
-    term(&own[2], "grades", SEARCH_TERM_QUESTION, 5, 1, true);
-    ev.terms = own;
-    ev.nterms = 3;
-    ev.avg_length = 4;
-    set_cand(&c[0], &h[0], "a", 1);
-    set_cand(&c[1], &h[1], "a", 2);
-    set_cand(&c[2], &h[2], "a", 3);
-    set_cand(&c[3], &h[3], "b", 1);
-    h[0].text = "Teams review grades."; /* teams review grade: 3 terms */
-    h[1].text = "Assessment data.";     /* 2 terms */
-    h[2].text = "Grades matter.";       /* 2 terms */
-    h[3].text = "Assessment.";          /* 1 term */
-    h[0].page_index_start = h[0].page_index_end = 10;
-    h[1].page_index_start = 10;
-    h[1].page_index_end = 11;
-    h[2].page_index_start = h[2].page_index_end = 12; /* adjacent to 1's: not its page */
-    h[3].page_index_start = h[3].page_index_end = 10; /* another book */
-    h[0].chapter_id = h[1].chapter_id = h[2].chapter_id = "a1";
-    h[0].section = h[1].section = "Assessment";
-    h[2].section = "Scoring";
-    h[3].chapter_id = "b1";
-    for (i = 0; i < 4; i++)
-        rerank_passage_tf(&c[i], &ev);
-    ok(c[0].length == 3 && c[0].tf[0] == 1 && c[0].tf[1] == 0 && c[0].tf[2] == 1,
-       "passage: the own terms' counts and the length");
-    rerank_groups(c, 4, &ev);
-    /* 0's page is 0 and 1: every own term once, length 5. */
-    is_double(1.0, c[0].f[RERANK_F_PAGE_TERMS], EPS, "page terms: 3 of 3 over 0 and 1");
-    is_double(1.0, c[1].f[RERANK_F_PAGE_COVER], EPS, "page cover: 1's page is 0's too");
-    denom = 1 + 1.2 * (0.25 + 0.75 * 5.0 / 4.0);
-    is_double(10 * 2.2 / denom, c[0].f[RERANK_F_PAGE_BM25], 1e-9,
-              "page BM25: sum idf x 2.2 / (1 + 1.2 (0.25 + 0.75 x 5 / 4))");
-    denom = 1 + 1.2 * (0.25 + 0.75 * 2.0 / 4.0);
-    is_double(5 * 2.2 / denom, c[2].f[RERANK_F_PAGE_BM25], 1e-9,
-              "page BM25: an adjacent page is not the page");
-    is_double(1.0 / 3.0, c[2].f[RERANK_F_PAGE_TERMS], EPS, "page terms: grades alone, 1 of 3");
-    is_double(0.5, c[2].f[RERANK_F_PAGE_COVER], EPS, "page cover: 5 / 10");
-    is_double(0.3, c[3].f[RERANK_F_PAGE_COVER], EPS, "page cover: another book's page apart");
-    /* Sections: 0 and 1 share a1 / Assessment; 2 is Scoring; 3 has none. */
-    is_double(1.0, c[0].f[RERANK_F_SECT_COVER], EPS, "section cover: 0 and 1 together");
-    is_double(0.5, c[2].f[RERANK_F_SECT_COVER], EPS, "section cover: another heading apart");
-    is_double(0.3, c[3].f[RERANK_F_SECT_COVER], EPS, "section cover: no heading, itself");
-    is_double(1.0, c[1].f[RERANK_F_SECT_HEAD], EPS, "section heading Assessment: 1");
-    is_double(0.0, c[2].f[RERANK_F_SECT_HEAD], EPS, "section heading Scoring: 0");
-    is_double(0.0, c[3].f[RERANK_F_SECT_HEAD], EPS, "no section heading: 0");
 }
 
 /* rerank_two_stage() (recall31): the first stage's first stays first and
@@ -345,7 +280,6 @@ int main(void)
     test_normalise();
     test_list();
     test_passage();
-    test_groups();
     test_two_stage();
     test_weights();
     test_tuning();
