@@ -84,6 +84,11 @@ Python 3 standard library only (see eval/holdout/README.md).
                                      seed, counts and shares); exit 1 when one
                                      fails or the file is not there
 
+    holdout.py check-fresh4 DIR      the fresh4 set's checks alone
+                                     (fresh4-pages.jsonl, round 33: the fresh3
+                                     set's checks with its own seed); exit 1
+                                     when one fails or the file is not there
+
 BOOK is a PDF book source (*.book, rendered by mkbooks) or a Markdown book
 (*.md, ingested as it is).  The question format, the thresholds and the
 split rule are in eval/holdout/README.md.
@@ -661,6 +666,7 @@ def cmd_check(root):
                     others_of(root, OTHER_FILES + VALID_FILES + STRESS_FILES))
     check_questions(c, root, FRESH2, books, allbooks, others_of(root, FRESH2["others"]))
     check_questions(c, root, FRESH3, books, allbooks, others_of(root, FRESH3["others"]))
+    check_questions(c, root, FRESH4, books, allbooks, others_of(root, FRESH4["others"]))
     return 1 if c.failed else 0
 
 
@@ -1053,6 +1059,33 @@ FRESH3 = {"what": "fresh3 set", "files": FRESH3_FILES, "prefix": "k", "ids": FRE
           "scope": None, "voice": FRESH3_VOICE, "standalone": FRESH3_MIN}
 
 
+# The fresh4 set (fresh4-pages.jsonl, round 33) is VALIDATED on, written by
+# one writer who had seen no code (eval/holdout/README.md, "The fresh4 set
+# (round 33)"): ids n0001..n0499, one block, the fresh3 set's three parts
+# (in-scope questions with no context, standalone questions asked after an
+# earlier turn on another subject, follow-ups), each taking the next draws
+# of FRESH4_SEED in the file's order, with FRESH4_MIN's counts and shares and
+# the voice tags of FRESH4_VOICE (the fresh3 set's).  No refuse/clarify half
+# was written; the name fresh4-scope.jsonl and the ids n0501..n0999 are kept
+# for one (its counts would be added to FRESH4_MIN with it).
+FRESH4_SEED = "plccoach-fresh4-2026b"
+FRESH4_FILES = ("fresh4-pages.jsonl", "fresh4-scope.jsonl")
+FRESH4_IDS = {"fresh4-pages.jsonl": (1, 499), "fresh4-scope.jsonl": (501, 999)}
+FRESH4_MIN = dict(FRESH3_MIN)
+FRESH4_VOICE = FRESH3_VOICE
+FRESH4 = {"what": "fresh4 set", "files": FRESH4_FILES, "prefix": "n", "ids": FRESH4_IDS,
+          "seed": FRESH4_SEED,
+          "others": FRESH3["others"] + FRESH3_FILES,
+          "others_required": False,
+          "others_and": "tune, held-out, the check, training, validation, stress, fresh, "
+                        "fresh2 and fresh3 sets",
+          "others_or": "tune, held-out, the check, training, validation, stress, fresh, "
+                       "fresh2 or fresh3 sets",
+          "blocks": (dict(FRESH4_MIN, ids=FRESH4_IDS["fresh4-pages.jsonl"]),),
+          "named_blocks": False, "least": None, "words": FRESH4_MIN["words"],
+          "scope": None, "voice": FRESH4_VOICE, "standalone": FRESH4_MIN}
+
+
 def id_number(q, prefix):
     """The number of Q's id PREFIX0001.. (an int), or None."""
     m = re.match(r"^%s([0-9]{4})$" % prefix, str(q.get("id", "")))
@@ -1387,6 +1420,8 @@ def main(argv):
         return cmd_check_questions(argv[1], FRESH2)
     if len(argv) == 2 and argv[0] == "check-fresh3":
         return cmd_check_questions(argv[1], FRESH3)
+    if len(argv) == 2 and argv[0] == "check-fresh4":
+        return cmd_check_questions(argv[1], FRESH4)
     sys.stderr.write(__doc__)
     return 2
 
