@@ -1220,15 +1220,6 @@ static int by_score(const void *a, const void *b)
     return x->s < y->s ? -1 : x->s > y->s;
 }
 
-/* The words section x may take of words (extractive.h, 4, "A low
- * passage"; keys34): at most EXTRACT_SOURCE_WORDS when its passage was
- * retrieved EXTRACT_LOW_RANK-th or lower. */
-static size_t rank_cap(const struct section *x, size_t words)
-{
-    return x->p + 1 >= EXTRACT_LOW_RANK && words > EXTRACT_SOURCE_WORDS ? EXTRACT_SOURCE_WORDS
-                                                                         : words;
-}
-
 /* Chooses the units of each chosen section again, in the order they were
  * chosen, with the units of its passage's pages (extractive.h, "The
  * page"), within the words it took and what the sections left: what it
@@ -1244,13 +1235,12 @@ static void extend_sections(struct compose *c, const size_t *taken, size_t left)
         const struct passage_section *ps = &c->src[x->p].p.s[x->s];
         struct ustate *u = c->src[x->p].u + ps->first;
         bool *was = xcalloc(ps->n + 1, sizeof(*was)), kept = true;
-        size_t got, room;
+        size_t got;
         for (j = 0; j < ps->n; j++) {
             was[j] = u[j].chosen;
             u[j].chosen = false;
         }
-        room = rank_cap(x, taken[i] + left);
-        got = choose_units(c, x, room > taken[i] ? room : taken[i]);
+        got = choose_units(c, x, taken[i] + left);
         for (j = 0; j < ps->n; j++)
             kept = kept && (!was[j] || u[j].chosen);
         if (!kept || got < taken[i]) {
@@ -1422,7 +1412,7 @@ static void choose_sections(struct compose *c, size_t budget)
             break;
         if (used + head + EXTRACT_MIN_WORDS + 1 > room)
             break;
-        got = choose_units(c, x, rank_cap(x, room - used - head));
+        got = choose_units(c, x, room - used - head);
         if (got == 0)
             continue;
         if (c->nchosen == 0)

@@ -126,12 +126,7 @@
  *    (below: no distinctive word of the question as written, or after
  *    steps not their subject) is counted as much less as the most-quoted
  *    passage's, so it moves ahead for no passage's sake (measured:
- *    docs/performance.md, "cite33").  A low passage (keys34): a section of a
- *    passage retrieved EXTRACT_LOW_RANK-th or lower gives at most
- *    EXTRACT_SOURCE_WORDS words (its best run, as the one more source
- *    does), here and when the words left are handed out again, so that
- *    the words go to the sections of the passages ranked first (measured:
- *    docs/performance.md, "keys34").  One more
+ *    docs/performance.md, "cite33").  One more
  *    source: the best sections take all but EXTRACT_SOURCE_WORDS of the
  *    excerpts' words (when they have at least twice that); then the best
  *    section left of a passage none of them comes from, sharing substance
@@ -348,7 +343,6 @@
 #define EXTRACT_MAX_SECTIONS 6
 #define EXTRACT_PASSAGE_DECAY 0.7
 #define EXTRACT_SOURCE_WORDS 40
-#define EXTRACT_LOW_RANK 4
 #define EXTRACT_ANSWER_WORDS 500
 #define EXTRACT_BODY_WORDS 420
 #define EXTRACT_FILL_ROUNDS 2
