@@ -39,8 +39,6 @@ struct qterm {
     bool asked;  /* a word of the question (or the focus) as written */
     bool mine;   /* a word the teacher typed in this turn (extract_request.asked) */
     bool plain;  /* a distinctive word of the question as written (words.h) */
-    int verb;    /* a verb of irregular[] the question uses as one: its group + 1, else 0 */
-    bool form;   /* another form of it added by add_irregular(), not the question's */
 };
 
 /* What the composer knows of one unit of a passage. */
@@ -51,7 +49,6 @@ struct ustate {
     size_t nterms;        /* its distinct terms */
     size_t central;       /* its terms central to its section (first passage only) */
     double central_score; /* what they add to score */
-    size_t at;            /* its place in the answer, from 1 (0: not written; compose34) */
 };
 
 struct source {
@@ -98,10 +95,8 @@ struct compose {
     bool own_only; /* units of the passages' own text only (extractive.h, "The page") */
     double asked;  /* the library IDF of the question's own words, summed */
     double mine;   /* the library IDF of the turn's own words, summed */
-    bool second;   /* a verb's match needs a second word (extractive.h, 3, compose34) */
     struct ref steps[EXTRACT_MAX_STEPS]; /* a how question's steps (extractive.h, 5) */
     size_t nsteps, steps_p;              /* steps_p: the passage that walks through them */
-    size_t nwritten;                     /* the units written so far (ustate.at) */
     struct buf scratch;
 };
 
@@ -769,50 +764,6 @@ static const char *const irregular[][4] = {
     {"understand", "understood", NULL, NULL},
 };
 
-/* True when text holds a word whose term is term used as a verb, base
- * being the verb's plain form (extractive.h, 3, compose34): another form
- * than the plain one ("breaks", "breaking"), or the plain one first in
- * the text or after "to", a modal, "do", "not" or a personal pronoun
- * ("will break", "we break"); the plain one after anything else may be a
- * noun ("winter break", "a break"). */
-static bool verb_use(const char *text, const char *term, const char *base)
-{
-    static const char *const before[] = {"to",    "will", "would", "can",  "could", "should",
-                                         "shall", "may",  "might", "must", "do",    "does",
-                                         "did",   "not",  "never", "we",   "they",  "you",
-                                         "i",     "he",   "she",   "who",  NULL};
-    char w[ANALYZE_WORD_MAX + 1], prev[ANALYZE_WORD_MAX + 1] = "", t[ANALYZE_TERM_MAX];
-    const char *s = text;
-
-    while (*s != '\0') {
-        size_t n = 0, k;
-        bool start = prev[0] == '\0';
-        if (!isalpha((unsigned char)*s)) {
-            if (strchr(".:;!?", *s) != NULL)
-                prev[0] = '\0'; /* a clause starts: an imperative */
-            s++;
-            continue;
-        }
-        while (isalpha((unsigned char)s[n]) || (s[n] == '\'' && isalpha((unsigned char)s[n + 1])))
-            n++;
-        if (n <= ANALYZE_WORD_MAX) {
-            for (k = 0; k < n; k++)
-                w[k] = (char)tolower((unsigned char)s[k]);
-            w[n] = '\0';
-            if (analyze_word(w, n, t) > 0 && strcmp(t, term) == 0) {
-                bool after = false;
-                for (k = 0; before[k] != NULL && !after; k++)
-                    after = strcmp(prev, before[k]) == 0;
-                if (strcmp(w, base) != 0 || start || after)
-                    return true;
-            }
-            strcpy(prev, w);
-        }
-        s += n;
-    }
-    return false;
-}
-
 /* Adds to the query the other forms of an irregular verb a term of the
  * question's own is one of ("break": "broke", "broken"), each with that
  * term's weight and IDF, asked when it is, never typed or plain (the
@@ -836,44 +787,15 @@ static void add_irregular(struct compose *c)
                 continue;
             for (f = 0; f < nf && !in; f++)
                 in = strcmp(stem[f], t.term) == 0;
-            if (in && !c->q[i].verb && verb_use(c->rq->question, t.term, irregular[g][0]))
-                c->q[i].verb = (int)g + 1;
             for (f = 0; in && f < nf; f++)
                 if (strcmp(stem[f], t.term) != 0) {
-                    struct qterm *v = find_term(c, stem[f]);
-                    bool added = v == NULL;
+                    struct qterm *v;
                     add_term(c, stem[f], t.w, t.idf, true);
-                    if ((v = find_term(c, stem[f])) != NULL) {
+                    if ((v = find_term(c, stem[f])) != NULL)
                         v->asked = v->asked || t.asked;
-                        v->form = v->form || added;
-                    }
                 }
         }
     }
-}
-
-static bool substantive(const struct compose *c, const struct qterm *t);
-
-/* True when t is a second word for a verb's match (extractive.h, 3,
- * compose34): a word of the question (or the focus) as written with
- * substance, not a verb of irregular[] or a form of one, nor a numbered
- * phrase. */
-static bool second_word(const struct compose *c, const struct qterm *t)
-{
-    return t->asked && !t->verb && !t->form && !t->phrase && substantive(c, t);
-}
-
-/* True when a match of t in text counts (extractive.h, 3, compose34):
- * always, but when the question holds a second word (c->second) and text
- * none of them (second false), the match of a verb of irregular[] counts
- * only where text uses it as a verb, and another form of it not at all
- * ("By winter break, ..." does not hold "when someone breaks them"). */
-static bool verb_counts(const struct compose *c, const struct qterm *t, const char *text,
-                        bool second)
-{
-    if (!c->second || second || (!t->verb && !t->form))
-        return true;
-    return !t->form && verb_use(text, t->term, irregular[t->verb - 1][0]);
 }
 
 /* The query (extractive.h, 3); without the caller's terms, the IDF of
@@ -924,8 +846,6 @@ static void build_query(struct compose *c)
         add_numbered(c, rq->focus);
     }
     add_irregular(c);
-    for (i = 0; i < c->nq && !c->second; i++)
-        c->second = second_word(c, &c->q[i]);
 }
 
 /* A term that counts as substance (extractive.h, 4). */
@@ -999,47 +919,19 @@ static const struct section *section_of(const struct compose *c, size_t p, size_
     return NULL;
 }
 
-/* True when a match of t in section x counts (verb_counts(): in its
- * heading or a quotable unit; second, x holds a second word). */
-static bool section_verb(struct compose *c, const struct section *x, const struct qterm *t,
-                         bool second)
-{
-    const struct source *s = &c->src[x->p];
-    const struct passage_section *ps = &s->p.s[x->s];
-    bool counts = false;
-    size_t i;
-
-    if (verb_counts(c, t, "", second))
-        return true;
-    if (x->heading != NULL) {
-        buf_reset(&c->scratch);
-        buf_append(&c->scratch, x->heading, x->hlen);
-        counts = verb_counts(c, t, buf_str(&c->scratch), second);
-    }
-    for (i = ps->first; i < ps->first + ps->n && !counts; i++)
-        if (s->u[i].quotable)
-            counts = verb_counts(c, t, unit_text(c, &s->p, &s->p.u[i]), second);
-    return counts;
-}
-
 /* BM25 of section x (its quotable units and its heading; avg, the mean
  * length), times the rank prior (extractive.h, 4). */
 static double section_score(struct compose *c, struct section *x, double avg)
 {
     double s = 0, norm = EXTRACT_K1 * (1 - EXTRACT_B + EXTRACT_B * (double)x->body.length / avg);
-    bool second = !c->second;
     size_t j;
 
-    for (j = 0; j < c->nq && !second; j++)
-        second = second_word(c, &c->q[j])
-                 && (analyze_counts_get(&x->body, c->q[j].term) > 0
-                     || analyze_counts_get(&x->head, c->q[j].term) > 0);
     for (j = 0; j < c->nq; j++) {
         double tf = c->q[j].phrase
                         ? phrase_tf(c, x, c->q[j].term)
                         : analyze_counts_get(&x->body, c->q[j].term)
                               + EXTRACT_HEADING_WEIGHT * analyze_counts_get(&x->head, c->q[j].term);
-        if (tf <= 0 || !section_verb(c, x, &c->q[j], second))
+        if (tf <= 0)
             continue;
         s += c->q[j].w * tf * (EXTRACT_K1 + 1) / (tf + norm);
         x->substance = x->substance || substantive(c, &c->q[j]);
@@ -1124,21 +1016,13 @@ static void score(struct compose *c)
         const struct passage *ps = &c->src[p].p;
         for (i = 0; i < ps->n; i++) {
             struct analyze_counts u = {0};
-            const char *text;
-            bool second;
             if (!c->src[p].u[i].quotable)
                 continue;
-            text = unit_text(c, ps, &ps->u[i]);
-            analyze_count_text(&u, text);
-            second = !c->second;
-            for (j = 0; j < c->nq && !second; j++)
-                second = second_word(c, &c->q[j]) && analyze_counts_get(&u, c->q[j].term) > 0;
+            analyze_count_text(&u, unit_text(c, ps, &ps->u[i]));
             for (j = 0; j < c->nq; j++)
-                if (verb_counts(c, &c->q[j], text, second)
-                    && (c->q[j].phrase
-                            ? count_phrase(ps->text + ps->u[i].start, ps->u[i].len, c->q[j].term)
-                                  > 0
-                            : analyze_counts_get(&u, c->q[j].term) > 0)) {
+                if (c->q[j].phrase
+                        ? count_phrase(ps->text + ps->u[i].start, ps->u[i].len, c->q[j].term) > 0
+                        : analyze_counts_get(&u, c->q[j].term) > 0) {
                     c->src[p].u[i].score += c->q[j].w;
                     if (c->q[j].asked && !c->q[j].phrase)
                         c->src[p].u[i].asked += c->q[j].idf;
@@ -1780,10 +1664,8 @@ static size_t write_run(struct buf *out, struct compose *c, size_t p, size_t i, 
 
     quote(out, s->p.text + s->p.u[i].start, s->p.u[j].start + s->p.u[j].len - s->p.u[i].start,
           p + 1);
-    for (; i <= j; i++) {
+    for (; i <= j; i++)
         s->u[i].written = true;
-        s->u[i].at = ++c->nwritten;
-    }
     return j + 1;
 }
 
@@ -1806,7 +1688,6 @@ static size_t write_items(struct buf *out, struct compose *c, size_t p, size_t i
             buf_puts(out, "- ");
         quote(out, s->p.text + s->p.u[i].start, s->p.u[i].len, p + 1);
         s->u[i].written = true;
-        s->u[i].at = ++c->nwritten;
     }
     return i;
 }
@@ -2391,32 +2272,6 @@ static size_t plan_steps(struct compose *c, size_t budget)
     return 0;
 }
 
-/* Writes after a step's sentence the chosen units still to be written
- * of the sections headed as the step (heading, hlen), in its item: that
- * section is not written again under the step's heading (compose34). */
-static void write_in_step(struct buf *out, struct compose *c, const char *heading, size_t hlen)
-{
-    size_t m, i;
-
-    for (m = 0; m < c->nchosen; m++) {
-        const struct section *x = &c->sec[c->chosen[m]];
-        const struct passage_section *ps = &c->src[x->p].p.s[x->s];
-        if (x->heading == NULL || x->hlen != hlen || strncasecmp(x->heading, heading, hlen) != 0)
-            continue;
-        for (i = ps->first; i < ps->first + ps->n;) {
-            const struct source *s = &c->src[x->p];
-            if (!s->u[i].chosen || s->u[i].written)
-                i++;
-            else if (s->p.u[i].kind == PASSAGE_ITEM)
-                i = write_items(out, c, x->p, i, "    ", s->p.u[i].numbered);
-            else {
-                buf_putc(out, ' ');
-                i = write_run(out, c, x->p, i, true);
-            }
-        }
-    }
-}
-
 /* Writes the steps: the chapter's title as their heading, then each step
  * numbered, its heading's words as its label, its sentence quoted and
  * cited to its passage. */
@@ -2445,8 +2300,6 @@ static void write_steps(struct buf *out, struct compose *c)
         quote(out, x->p.text + u->start, u->len, c->steps[k].p + 1);
         x->u[c->steps[k].i].written = true;
         x->u[c->steps[k].i].chosen = true;
-        x->u[c->steps[k].i].at = ++c->nwritten;
-        write_in_step(out, c, ps->heading, ps->hlen);
     }
 }
 
@@ -2628,19 +2481,13 @@ static size_t takeaway_of(const struct passage_unit *u, const char *s)
 
 struct pick {
     size_t p, i, len;
-    size_t at;    /* the place in the answer of its section's first unit written */
-    size_t place; /* its own (SIZE_MAX: not written) */
     double score;
 };
 
-/* Takeaways in the order of their sections in the answer, each
- * section's units by the query's weight (compose34). */
 static int by_pick(const void *a, const void *b)
 {
     const struct pick *x = a, *y = b;
 
-    if (x->at != y->at)
-        return x->at < y->at ? -1 : 1;
     if (x->score != y->score)
         return x->score > y->score ? -1 : 1;
     if (x->p != y->p)
@@ -2648,121 +2495,43 @@ static int by_pick(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
-/* True when unit i of passage p is one of the steps written. */
-static bool is_step(const struct compose *c, size_t p, size_t i)
-{
-    size_t k;
-
-    for (k = 0; k < c->nsteps; k++)
-        if (c->steps[k].p == p && c->steps[k].i == i)
-            return true;
-    return false;
-}
-
-/* A step's sentence as a takeaway (compose34): the whole sentence when
- * takeaway_of() gives none, without its full stop, when it is
- * 4 to EXTRACT_TAKEAWAY_WORDS words and no fragment; else 0. */
-static size_t step_takeaway(const struct passage_unit *u, const char *s)
-{
-    size_t t = u->len, j, quotes = 0;
-
-    while (t > 0 && (isspace((unsigned char)s[t - 1]) || strchr(".,;:", s[t - 1]) != NULL))
-        t--;
-    for (j = 0; j < t; j++)
-        quotes += s[j] == '"';
-    if (quotes % 2 != 0 || sentence_words(s, t) < 4 || sentence_words(s, t) > EXTRACT_TAKEAWAY_WORDS
-        || fragment(s, t) || label_data(s, u->len))
-        return 0;
-    return t;
-}
-
-/* Takeaways written in the order of the answer (compose34). */
-static int by_place(const void *a, const void *b)
-{
-    const struct pick *x = a, *y = b;
-
-    if (x->place != y->place)
-        return x->place < y->place ? -1 : 1;
-    return by_pick(a, b);
-}
-
-/* The place in the answer of the first unit written of the section of
- * unit i of passage p, the steps all one section (SIZE_MAX: none
- * written). */
-static size_t section_at(const struct compose *c, size_t p, size_t i)
-{
-    const struct source *s = &c->src[p];
-    const struct passage_section *ps = &s->p.s[s->p.u[i].section];
-    size_t j, at = SIZE_MAX;
-
-    if (is_step(c, p, i))
-        return c->src[c->steps[0].p].u[c->steps[0].i].at;
-    for (j = ps->first; j < ps->first + ps->n; j++)
-        if (s->u[j].at > 0 && s->u[j].at < at)
-            at = s->u[j].at;
-    return at;
-}
-
 static void write_takeaways(struct buf *out, struct compose *c)
 {
     struct pick *cand = NULL, chosen[EXTRACT_TAKEAWAYS];
     uint64_t *terms[EXTRACT_TAKEAWAYS];
     size_t nterms[EXTRACT_TAKEAWAYS], n = 0, nc = 0, p, i, j;
-    int pass;
 
     for (p = 0; p < c->k; p++)
         for (i = 0; i < c->src[p].p.n; i++) {
             const struct passage_unit *u = &c->src[p].p.u[i];
             size_t len;
-            if (!c->src[p].u[i].chosen || u->dependent)
-                continue;
-            len = takeaway_of(u, c->src[p].p.text + u->start);
-            if (len == 0 && is_step(c, p, i))
-                len = step_takeaway(u, c->src[p].p.text + u->start);
-            if (len == 0)
+            if (!c->src[p].u[i].chosen || u->dependent
+                || (len = takeaway_of(u, c->src[p].p.text + u->start)) == 0)
                 continue;
             cand = xrealloc(cand, (nc + 1) * sizeof(*cand));
-            cand[nc++] = (struct pick){p,
-                                       i,
-                                       len,
-                                       section_at(c, p, i),
-                                       c->src[p].u[i].at > 0 ? c->src[p].u[i].at : SIZE_MAX,
-                                       c->src[p].u[i].score};
+            cand[nc++] = (struct pick){p, i, len, c->src[p].u[i].score};
         }
     if (nc > 0)
         qsort(cand, nc, sizeof(*cand), by_pick);
-    /* First one of each section, in the answer's order, then the others. */
-    for (pass = 0; pass < 2; pass++)
-        for (i = 0; i < nc && n < EXTRACT_TAKEAWAYS; i++) {
-            const char *t = c->src[cand[i].p].p.text + c->src[cand[i].p].p.u[cand[i].i].start;
-            size_t nt;
-            uint64_t *tt;
-            size_t cand_len = cand[i].len;
-            bool dup = cand_len == 0;
-            for (j = 0; j < n && !dup && pass == 0; j++)
-                dup = chosen[j].at == cand[i].at
-                      && (cand[i].at != SIZE_MAX || chosen[j].p == cand[i].p);
-            if (dup)
-                continue;
-            tt = terms_of(t, cand_len, false, &nt);
-            for (j = 0; j < n && !dup; j++) {
-                size_t small = nt < nterms[j] ? nt : nterms[j];
-                dup = small > 0
-                      && (double)terms_overlap(tt, nt, terms[j], nterms[j])
-                             >= EXTRACT_DUPLICATE_SHARE * (double)small;
-            }
-            cand[i].len = 0; /* looked at */
-            if (dup || nt == 0) {
-                free(tt);
-                continue;
-            }
-            terms[n] = tt;
-            nterms[n] = nt;
-            chosen[n] = cand[i];
-            chosen[n++].len = cand_len;
+    for (i = 0; i < nc && n < EXTRACT_TAKEAWAYS; i++) {
+        const char *t = c->src[cand[i].p].p.text + c->src[cand[i].p].p.u[cand[i].i].start;
+        size_t nt;
+        uint64_t *tt = terms_of(t, cand[i].len, false, &nt);
+        bool dup = false;
+        for (j = 0; j < n && !dup; j++) {
+            size_t small = nt < nterms[j] ? nt : nterms[j];
+            dup = small > 0
+                  && (double)terms_overlap(tt, nt, terms[j], nterms[j])
+                         >= EXTRACT_DUPLICATE_SHARE * (double)small;
         }
-    if (n > 0)
-        qsort(chosen, n, sizeof(*chosen), by_place);
+        if (dup || nt == 0) {
+            free(tt);
+            continue;
+        }
+        terms[n] = tt;
+        nterms[n] = nt;
+        chosen[n++] = cand[i];
+    }
     if (n >= 2) {
         buf_puts(out, "\n\n**Key takeaways**\n");
         for (i = 0; i < n; i++) {
