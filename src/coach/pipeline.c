@@ -506,35 +506,21 @@ static enum coach_status ask_route_own_words(struct ask *a)
 }
 
 /* Whether a question the rules left as asked is a new one, not a
- * follow-up (src/coach/README.md, "Standalone questions mid-conversation
- * (follow31)" and "A short question on a new subject (follow34)"):
- *   - its own words answer it (a->cls, routed on a->sr, its own words'
- *     search), it has more than REWRITE_NEW_OWN distinctive words of its
- *     own and a word of the domain lexicon (route_domains: it names PLC
- *     work itself) (follow31); or
- *   - its own words answer it or send it to clarification, it does not
- *     point back (rewrite_points_back), and a distinctive word of its own
- *     heads one of its first REWRITE_NEW_HEAD_TOP passages (a section
- *     heading or chapter title) that neither the conversation's subject
- *     nor its last answer said (rewrite_new_subject: "how do we set up
- *     team norms?" after questions on scoring CFAs; follow34);
- * and, either way, its first REWRITE_NEW_TOP passages lie in other
+ * follow-up: its own words answer it (a->cls, routed on a->sr, its own
+ * words' search), it has more than REWRITE_NEW_OWN distinctive words of
+ * its own and a word of the domain lexicon (route_domains: it names PLC
+ * work itself), and its first REWRITE_NEW_TOP passages lie in other
  * chapters than, and not next to, the passages the conversation's last
- * answer cited (rewrite_other_chapter).  False when the database failed
- * (*ok false). */
+ * answer cited (rewrite_other_chapter; src/coach/README.md, "Standalone
+ * questions mid-conversation (follow31)").  False when the database
+ * failed (*ok false). */
 static bool new_question(struct ask *a, bool *ok)
 {
-    const char *conv[] = {a->subject, a->prev_answer};
     struct search_hit *cited;
     size_t n;
-    bool many = a->cls.route == COACH_ANSWER
-                && rewrite_own_distinctive(a->rq->question) > REWRITE_NEW_OWN
-                && route_domains(a->rq->question) != 0;
 
-    if (!many
-        && (a->cls.route == COACH_REFUSE || rewrite_points_back(a->rq->question)
-            || !rewrite_new_subject(a->rq->question, conv, 2, a->sr.hits, a->sr.n,
-                                    REWRITE_NEW_HEAD_TOP)))
+    if (a->cls.route != COACH_ANSWER || rewrite_own_distinctive(a->rq->question) <= REWRITE_NEW_OWN
+        || route_domains(a->rq->question) == 0)
         return false;
     *ok = history_cited(a->db, &a->arena, a->prev_cites, &cited, &n);
     return *ok && rewrite_other_chapter(a->sr.hits, a->sr.n, cited, n, REWRITE_NEW_TOP);

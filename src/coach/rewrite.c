@@ -13,7 +13,6 @@
 #include "llm/llm.h"
 #include "coach/rewrite.h"
 #include "coach/words.h"
-#include "library/analyze.h"
 #include "library/search.h"
 #include "library/synonyms.h"
 #include "util/alloc.h"
@@ -470,70 +469,6 @@ bool rewrite_other_chapter(const struct search_hit *own, size_t n, const struct 
             if (same_chapter(&own[i], &conv[j]) || near_pages(&own[i], &conv[j]))
                 return false;
     return true;
-}
-
-/* Whether text holds the analysed term (for rewrite_new_subject). */
-struct has_term {
-    const char *term;
-    size_t len;
-    bool found;
-};
-
-static void find_term(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
-{
-    struct has_term *h = ctx;
-
-    (void)word;
-    (void)wlen;
-    if (len == h->len && memcmp(term, h->term, len) == 0)
-        h->found = true;
-}
-
-static bool text_has_term(const char *text, const char *term, size_t len)
-{
-    struct has_term h = {.term = term, .len = len};
-
-    if (text != NULL)
-        analyze_each(text, find_term, &h);
-    return h.found;
-}
-
-/* True when one of the first top passages of own (n) has term in its
- * section heading or its chapter's title. */
-static bool heads_term(const struct search_hit *own, size_t n, size_t top, const char *term,
-                       size_t len)
-{
-    size_t i;
-
-    for (i = 0; i < n && i < top; i++)
-        if (text_has_term(own[i].section, term, len)
-            || text_has_term(own[i].chapter_title, term, len))
-            return true;
-    return false;
-}
-
-bool rewrite_new_subject(const char *question, const char *const *conv, size_t nconv,
-                         const struct search_hit *own, size_t n, size_t top)
-{
-    struct words *ws = &(struct words){0};
-    char term[ANALYZE_TERM_MAX];
-    size_t i, j, len;
-    bool said;
-
-    words_split(question + opening_length(question), ws);
-    for (i = 0; i < ws->n; i++) {
-        if (!words_is_distinctive(ws->w[i]) || (i > 0 && strcmp(ws->w[i - 1], "the") == 0))
-            continue; /* "the examples": what the conversation named */
-        len = analyze_word(ws->w[i], strlen(ws->w[i]), term);
-        if (len == 0 || !heads_term(own, n, top, term, len))
-            continue;
-        said = false;
-        for (j = 0; j < nconv && !said; j++)
-            said = text_has_term(conv[j], term, len);
-        if (!said)
-            return true;
-    }
-    return false;
 }
 
 /* Phrases that ask for the next step of what was just said ("ok now

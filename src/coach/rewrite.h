@@ -100,11 +100,10 @@ struct search_hit;
 #define REWRITE_PRIOR_MAX_OWN 2    /* the prior applies up to this many own distinctive words */
 #define REWRITE_PRIOR_CHAPTER 1.25 /* rewrite_prior's multipliers */
 #define REWRITE_PRIOR_PAGE 1.25
-#define REWRITE_PRIOR_NEAR 1   /* pages */
-#define REWRITE_PRIOR_KEEP 2   /* the follow-up's own first passages the prior never cuts */
-#define REWRITE_NEW_OWN 4      /* a new question: more distinctive words of its own than this */
-#define REWRITE_NEW_TOP 1      /* ... and its first passage in another chapter (follow31) */
-#define REWRITE_NEW_HEAD_TOP 3 /* a new subject: it heads one of its first passages (follow34) */
+#define REWRITE_PRIOR_NEAR 1 /* pages */
+#define REWRITE_PRIOR_KEEP 2 /* the follow-up's own first passages the prior never cuts */
+#define REWRITE_NEW_OWN 4    /* a new question: more distinctive words of its own than this */
+#define REWRITE_NEW_TOP 1    /* ... and its first passage in another chapter (follow31) */
 
 /* Returns how many distinctive words followup has of its own (after a
  * follow-up opening): more than REWRITE_PRIOR_MAX_OWN, and the follow-up
@@ -188,22 +187,6 @@ bool rewrite_names_own_subject(const char *question) __attribute__((nonnull));
  * follow31).  False when either is empty. */
 bool rewrite_other_chapter(const struct search_hit *own, size_t n, const struct search_hit *conv,
                            size_t nc, size_t top);
-/* True when question names a subject of its own that the conversation
- * has not: a distinctive word of its own (words.h; after its follow-up
- * opening) whose analysed term (analyze.h) is in the section heading or
- * the chapter title of one of the first top passages of own (n, the
- * question searched on its own words) and in none of the nconv texts of
- * conv (the conversation so far: its subject, the last answer; a NULL
- * text holds nothing).  "how do we set up team norms?" after two
- * questions on scoring CFAs: "norms" heads its first passage ("Norms with
- * Teeth") and neither the subject nor the answer said it.  The pipeline
- * leaves such a question as asked when its own first passage lies in
- * another chapter and it does not point back (src/coach/pipeline.c,
- * new_question; follow34).  False when n is 0. */
-bool rewrite_new_subject(const char *question, const char *const *conv, size_t nconv,
-                         const struct search_hit *own, size_t n, size_t top)
-    __attribute__((nonnull(1)));
-
 /* True when followup points back to the earlier turn by its own words
  * (after its follow-up opening; src/coach/README.md, "Follow-ups that
  * leave the field (follow28)"):

@@ -333,23 +333,6 @@ norms_cli=$(printf '%s\n' "$out" | sed -n 's/^conversation: //p')
 json=$(stack_cli ask "$cfa_unit" --conversation "$norms_cli" --json)
 is "$(cited "$json")" "$(cited "$alone")" \
     "a new question in another chapter after one on norms cites what it cites alone"
-# A short question on a subject the conversation never named, which heads
-# its own best passages, is a new question too: round 32's newcomer trial
-# asked "how do we set up team norms?" after two questions on CFAs and was
-# answered from the CFA chapter's "Step 4: Set the date ..." (src/coach/README.md,
-# "A short question on a new subject (follow34)").  It is taken as asked
-# alone: routed and cited as then.
-routed() { printf '%s' "$1" | pyjson 'print(d["type"], sorted((c["book"]["title"], c["pages"]["start"]) for c in d["citations"]))'; }
-setup="how do we set up team norms?"
-alone=$(stack_cli ask "$setup" --json)
-out=$(stack_cli ask "$cfas")
-cfa_cli=$(printf '%s\n' "$out" | sed -n 's/^conversation: //p')
-stack_cli ask "how should we score CFAs as a team?" --conversation "$cfa_cli" >/dev/null
-json=$(stack_cli ask "$setup" --conversation "$cfa_cli" --json)
-is "$(routed "$json")" "$(routed "$alone")" \
-    "the trial's third turn, a new subject (norms) after two on CFAs, is taken as asked alone"
-unlike "$(printf '%s' "$json" | pyjson 'print(d["answer"])')" 'Agree on the day or window' \
-    "... not answered from the CFA chapter's date-setting step"
 json=$(stack_cli ask "How do I do PLCs?" --user bob@example.org --json)
 is "$(printf '%s' "$json" | pyjson 'print(d["type"])')" clarification "--user: bob's conversation"
 is "$(stack_psql -- -c "SELECT u.email FROM conversations c JOIN users u ON u.id = c.user_id WHERE c.id = '$(printf '%s' "$json" | pyjson 'print(d["conversation_id"])')'")" \
