@@ -17,6 +17,9 @@
 #include "util/buf.h"
 
 #define SPANS_PER_LINE 64
+/* The longest heading run into its sentence, and title block. */
+#define PASSAGE_HEADING_MAX_WORDS 9
+#define PASSAGE_TITLE_MAX_WORDS 40
 #define BULLET "\xe2\x80\xa2"
 #define RUN_IN_BULLET " " BULLET " "
 
@@ -276,6 +279,73 @@ static size_t unknown_heading(const char *s, size_t len)
     return 0;
 }
 
+static bool in_list(const char *const *list, const char *w, size_t n, bool fold);
+
+/* The lower-case words a title keeps ("Norms, Agendas and Protocols for
+ * Collaborative Teams"). */
+static const char *const title_small[] = {"a",  "an", "and", "as", "at",  "by", "for",  "from",
+                                          "in", "of", "on",  "or", "the", "to", "with", NULL};
+
+/* The words that open the sentence after a title block: determiners and
+ * pronouns, which a title does not end with (unlike "Teams", "Three"). */
+static const char *const block_openers[] = {"The",  "A",  "An",    "This",  "These", "That", "Our",
+                                            "We",   "It", "Every", "Each",  "Most",  "Many", "Some",
+                                            "When", "If", "Here",  "There", NULL};
+
+static bool title_word(const char *w, size_t n)
+{
+    size_t i;
+
+    if (isupper((unsigned char)w[0]) || isdigit((unsigned char)w[0]))
+        return true;
+    for (i = 0; title_small[i] != NULL; i++)
+        if (strlen(title_small[i]) == n && strncmp(w, title_small[i], n) == 0)
+            return true;
+    return false;
+}
+
+/* A title block run into a sentence: the lines of a title page (title,
+ * subtitle, authors, the next page's heading) that ingestion joined into
+ * one paragraph, "The Team Meeting Playbook Norms, Agendas and Protocols
+ * for Collaborative Teams Renata Alvarez and Marcus Webb Sample Content
+ * Notice This book is ...".  At least 3 words, each capitalised, a
+ * number or a small word of titles ("and", "for", "the"), no punctuation
+ * but commas, then the sentence's first word (block_openers) and a word
+ * that is none of those; the run holds a comma, is longer than a heading
+ * (PASSAGE_HEADING_MAX_WORDS) or comes right after a heading
+ * (after_heading: a heading is not followed by a second one in the same
+ * sentence).  Returns where the sentence starts, or 0. */
+static size_t title_block(const char *s, size_t len, bool after_heading)
+{
+    size_t i = 0, words = 0, prev = 0, prev_len = 0;
+    bool comma = false;
+
+    if (len == 0 || !isupper((unsigned char)s[0]))
+        return 0;
+    while (i < len && words <= PASSAGE_TITLE_MAX_WORDS) {
+        size_t start = i, n;
+        while (i < len && !isspace((unsigned char)s[i]))
+            i++;
+        n = i - start;
+        if (!title_word(s + start, n)) {
+            /* words - 1 words before the opener at prev */
+            if (words < 4 || (!comma && !after_heading && words - 1 <= PASSAGE_HEADING_MAX_WORDS))
+                return 0;
+            return in_list(block_openers, s + prev, prev_len, false) ? prev : 0;
+        }
+        if (s[i - 1] == ',')
+            comma = true;
+        else if (strchr(".;:!?()\"", s[i - 1]) != NULL)
+            return 0; /* a sentence's punctuation */
+        prev = start;
+        prev_len = n;
+        while (i < len && isspace((unsigned char)s[i]))
+            i++;
+        words++;
+    }
+    return 0;
+}
+
 /* True for a chapter opener: "CHAPTER 3", "Chapter 3", "Chapter 3: Title"
  * (no sentence end, at most 12 words). */
 static bool chapter_opener(const char *s, size_t len)
@@ -504,7 +574,7 @@ static void add_prose(struct parse *st, size_t from, size_t to)
         n = SPANS_PER_LINE;
     for (i = 0; i < n; i++) {
         const char *s = st->text + sp[i].start;
-        size_t len = sp[i].len, cut;
+        size_t len = sp[i].len, cut, tb;
         if (is_known(st->h, s, len)) {
             add_heading(st, sp[i].start, len, NULL);
             continue;
@@ -515,7 +585,15 @@ static void add_prose(struct parse *st, size_t from, size_t to)
             while (hl > 0 && isspace((unsigned char)s[hl - 1]))
                 hl--;
             add_heading(st, sp[i].start, hl, NULL);
-        } else if ((cut = unknown_heading(s, len)) > 0) {
+        }
+        if ((tb = title_block(s + cut, len - cut, cut > 0)) > 0) {
+            size_t bl = tb; /* never quoted, never a label */
+            while (bl > 0 && isspace((unsigned char)s[cut + bl - 1]))
+                bl--;
+            open_section(st, NULL, 0);
+            add_unit(st, PASSAGE_FRAGMENT, sp[i].start + cut, bl);
+            cut += tb;
+        } else if (cut == 0 && (cut = unknown_heading(s, len)) > 0) {
             size_t hl = cut; /* it opens a section, as a known one would */
             while (hl > 0 && isspace((unsigned char)s[hl - 1]))
                 hl--;

@@ -26,7 +26,18 @@
  *     did not name, run into its sentence ("The concerns ladder We find
  *     ..."; 2 to 9 words, the first capitalised, then a word that opens
  *     sentences after a word ending in a lower-case letter or digit) is
- *     cut off and, like a known one, opens a section of its own.
+ *     cut off and, like a known one, opens a section of its own.  A title
+ *     block run into a sentence (the lines of a title page, title,
+ *     subtitle, authors and the next page's heading, that ingestion joined
+ *     to the next page's first sentence: "The Team Meeting Playbook
+ *     Norms, Agendas and Protocols for Collaborative Teams Renata Alvarez
+ *     and Marcus Webb Sample Content Notice This book is ..."; 3 or more
+ *     words, each capitalised, a number or a small word of titles, no
+ *     punctuation but commas, then a determiner or pronoun opening the
+ *     sentence, "The", "This", "Every", ..., and a lower-case word;
+ *     holding a comma, longer than 9 words or right after a known heading)
+ *     is a fragment, never quoted nor a heading, and the sentence after
+ *     it starts an unnamed section.
  *
  * Roles of a sentence:
  *   - complete: it ends like a sentence (. ! ? or ':' before closing

@@ -57,7 +57,7 @@ int main(void)
     struct passage p;
     size_t i, lead, few;
 
-    plan(36);
+    plan(40);
 
     passage_parse(playbook, &h, &p);
     ok(p.n > 0 && p.u[0].kind == PASSAGE_HEADING && unit_is(&p, 0, "CHAPTER 2"),
@@ -153,6 +153,40 @@ int main(void)
         passage_parse("The team met on Monday. We find it useful to plan.", NULL, &p);
         ok(p.n == 2 && unit_is(&p, 0, "The team met on Monday."),
            "a sentence with punctuation is not taken for a heading");
+        passage_free(&p);
+    }
+
+    /* A title page (title, subtitle, authors) and the next page's heading
+     * joined into the paragraph of the next page's first sentence. */
+    {
+        static const char front[] =
+            "Teams That Learn Together Meetings, Norms and Protocols for Grade-Level Teams "
+            "Jordan Ellis and Sam Rivera Publisher's Note This edition is a sample written for "
+            "testing. It is not taken from any book.";
+        static const char *const wt[] = {"Working Together"};
+        const struct passage_headings hk = {.known = wt, .nknown = 1};
+        passage_parse(front, NULL, &p);
+        ok(p.n == 3 && p.u[0].kind == PASSAGE_FRAGMENT
+               && unit_is(&p, 0,
+                          "Teams That Learn Together Meetings, Norms and Protocols for Grade-Level "
+                          "Teams Jordan Ellis and Sam Rivera Publisher's Note")
+               && p.u[1].kind == PASSAGE_SENTENCE
+               && unit_is(&p, 1, "This edition is a sample written for testing."),
+           "a title block run into a sentence is a fragment, cut off the sentence");
+        ok(p.ns == 2 && p.s[1].heading == NULL && p.u[1].section == 1 && p.u[1].complete,
+           "... never a heading: the sentence is in an unnamed section");
+        passage_free(&p);
+        passage_parse("Working Together Jordan Ellis and Sam Rivera Note This book is for team "
+                      "leaders.",
+                      &hk, &p);
+        ok(p.n == 3 && p.u[0].kind == PASSAGE_HEADING && p.u[1].kind == PASSAGE_FRAGMENT
+               && unit_is(&p, 1, "Jordan Ellis and Sam Rivera Note")
+               && unit_is(&p, 2, "This book is for team leaders."),
+           "a short title block right after a known heading is cut off too");
+        passage_free(&p);
+        passage_parse("At Cedar Hollow, Grade Four Teams meet every Tuesday.", NULL, &p);
+        ok(p.n == 1 && p.u[0].kind == PASSAGE_SENTENCE && p.u[0].start == 0,
+           "capitalised names before a plural noun are not a title block");
         passage_free(&p);
     }
 
