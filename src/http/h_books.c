@@ -274,107 +274,155 @@ static bool store_upload(struct request *req, int fd, uint64_t length, const cha
     return true;
 }
 
-void h_books_upload(struct request *req)
-{
-    static const char *const allowed[] = {"filename", "title",       "authors", "isbn",
-                                          "sku",      "product_url", "replace", NULL};
-    const struct auth_user *me = req->user;
-    const char *ctype = req->content_type ? req->content_type : "";
-    const char *filename = request_query(req, "filename"), *ext = NULL;
-    char tmp[4096], hex[2 * EVP_MAX_MD_SIZE + 1], job_id[37], *locator = NULL;
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0, i;
-    struct upload u = {req, -1, NULL};
-    struct form form;
-    bool is_form = strncasecmp(ctype, "multipart/form-data", 19) == 0;
-    json_object *options, *out;
-    off_t length = 0;
-    bool ok = false;
+/* One upload being received: the state h_books_upload()'s steps share. */
+struct book_upload {
+    struct upload u;  /* u.fd: the scratch file, closed by receive_upload();
+                       * u.md: freed by receive_upload() */
+    struct form form; /* a multipart body's parser and fields: freed by
+                       * h_books_upload() when is_form */
+    bool is_form;
+    const char *filename;              /* the query's (request arena) or form.filename */
+    const char *ext;                   /* one of upload_extension()'s */
+    json_object *options;              /* owned: put by h_books_upload() */
+    char hex[2 * EVP_MAX_MD_SIZE + 1]; /* the SHA-256 of the body */
+    off_t length;
+    char *locator; /* the stored object's; owned: freed by h_books_upload() */
+};
 
-    memset(&form, 0, sizeof(form));
-    if (!query_only_params(req, allowed))
-        return;
-    if (!is_form && (filename == NULL || (ext = upload_extension(filename)) == NULL)) {
-        resp_error(req, 400, "invalid_parameter",
-                   "filename must name a .pdf, .md, .markdown or .txt file (letters, digits, "
-                   "spaces and ._-() only)");
-        return;
+/* Opens the multipart parser for a form upload; false after a 400. */
+static bool begin_form(struct request *req, struct book_upload *b)
+{
+    const struct multipart_cb cb = {form_begin, form_data, form_end, &b->form};
+
+    if (!b->is_form)
+        return true;
+    b->form.u = &b->u;
+    b->form.options = b->options;
+    if (!multipart_init(&b->form.mp, req->content_type, &cb)) {
+        resp_error(req, 400, "bad_request", "multipart/form-data needs a valid boundary");
+        return false;
     }
-    if ((options = query_options(req)) == NULL)
-        return;
-    if (is_form) {
-        const struct multipart_cb cb = {form_begin, form_data, form_end, &form};
-        form.u = &u;
-        form.options = options;
-        if (!multipart_init(&form.mp, ctype, &cb)) {
-            resp_error(req, 400, "bad_request", "multipart/form-data needs a valid boundary");
-            goto done;
-        }
-    }
+    return true;
+}
+
+/* Opens the scratch file into b->u.fd; false after a 500. */
+static bool open_scratch(struct request *req, struct book_upload *b)
+{
+    char tmp[4096];
+
     /* The temporary file is unlinked at once: whatever happens to this
      * request or this worker, it leaves nothing behind.  It is in the
      * scratch directory, not the content directory, which S3 storage does
      * not use and a container's read-only root filesystem cannot write. */
     snprintf(tmp, sizeof(tmp), "%s/.upload-XXXXXX", req->cfg->scratch_dir);
-    u.fd = mkstemp(tmp);
-    if (u.fd < 0) {
+    b->u.fd = mkstemp(tmp);
+    if (b->u.fd < 0) {
         log_error("upload: mkstemp in %s (PLCCOACH_SCRATCH_DIR): %s", req->cfg->scratch_dir,
                   strerror(errno));
         resp_error(req, 500, "internal", "the scratch directory is not writable");
-        goto done;
+        return false;
     }
     unlink(tmp);
-    u.md = EVP_MD_CTX_new();
-    ok = u.md != NULL && EVP_DigestInit_ex(u.md, EVP_sha256(), NULL) == 1
+    return true;
+}
+
+/* Streams the body into the scratch file and its digest, then stores it
+ * (b->hex, b->length, b->locator); closes the file.  False after an error
+ * response, or with none when the digest failed. */
+static bool receive_upload(struct request *req, struct book_upload *b)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0, i;
+    bool ok;
+
+    b->u.md = EVP_MD_CTX_new();
+    ok = b->u.md != NULL && EVP_DigestInit_ex(b->u.md, EVP_sha256(), NULL) == 1
          && request_stream_body(req, (size_t)req->cfg->max_upload_bytes,
-                                is_form ? form_sink : upload_sink, is_form ? (void *)&form : &u);
-    if (ok && is_form && (!multipart_done(&form.mp) || !form.got_file)) {
+                                b->is_form ? form_sink : upload_sink,
+                                b->is_form ? (void *)&b->form : &b->u);
+    if (ok && b->is_form && (!multipart_done(&b->form.mp) || !b->form.got_file)) {
         resp_error(req, 400, "bad_request",
-                   form.got_file ? "the multipart body is incomplete" : "no file part in the form");
+                   b->form.got_file ? "the multipart body is incomplete"
+                                    : "no file part in the form");
         ok = false;
     }
-    if (ok && is_form) {
-        filename = form.filename;
-        ext = form.ext;
+    if (ok && b->is_form) {
+        b->filename = b->form.filename;
+        b->ext = b->form.ext;
     }
-    if (ok && EVP_DigestFinal_ex(u.md, md, &mdlen) != 1)
+    if (ok && EVP_DigestFinal_ex(b->u.md, md, &mdlen) != 1)
         ok = false;
-    EVP_MD_CTX_free(u.md);
-    if (ok && (length = lseek(u.fd, 0, SEEK_END)) <= 0) {
+    EVP_MD_CTX_free(b->u.md);
+    b->u.md = NULL;
+    if (ok && (b->length = lseek(b->u.fd, 0, SEEK_END)) <= 0) {
         resp_error(req, 400, "bad_request", "the upload is empty");
         ok = false;
     }
     if (ok) {
         for (i = 0; i < mdlen; i++)
-            snprintf(hex + 2 * i, 3, "%02x", md[i]);
-        ok = store_upload(req, u.fd, (uint64_t)length, hex, ext, &locator);
+            snprintf(b->hex + 2 * i, 3, "%02x", md[i]);
+        ok = store_upload(req, b->u.fd, (uint64_t)b->length, b->hex, b->ext, &b->locator);
     }
-    close(u.fd);
-    if (!ok)
-        goto done;
+    close(b->u.fd);
+    b->u.fd = -1;
+    return ok;
+}
+
+/* Queues the ingestion job for the stored upload and answers 202; false
+ * after an error response. */
+static bool queue_job(struct request *req, const struct book_upload *b)
+{
+    const struct auth_user *me = req->user;
+    char job_id[37];
+    json_object *out;
+
     if (!resp_db_status(req,
-                        job_enqueue(req->db, locator, filename, options, me->id, hex,
+                        job_enqueue(req->db, b->locator, b->filename, b->options, me->id, b->hex,
                                     request_client_ip(req), job_id),
-                        "")) {
-        ok = false;
-        goto done;
-    }
+                        ""))
+        return false;
     out = json_object_new_object();
     json_add_str(out, "id", job_id);
     json_add_str(out, "status", "queued");
-    json_add_str(out, "filename", filename);
-    json_add_str(out, "sha256", hex);
+    json_add_str(out, "filename", b->filename);
+    json_add_str(out, "sha256", b->hex);
     resp_json(req, 202, out);
-done:
+    return true;
+}
+
+void h_books_upload(struct request *req)
+{
+    static const char *const allowed[] = {"filename", "title",       "authors", "isbn",
+                                          "sku",      "product_url", "replace", NULL};
+    const char *ctype = req->content_type ? req->content_type : "";
+    struct book_upload b = {
+        .u = {.req = req, .fd = -1, .md = NULL},
+        .is_form = strncasecmp(ctype, "multipart/form-data", 19) == 0,
+        .filename = request_query(req, "filename"),
+    };
+    bool ok;
+
+    if (!query_only_params(req, allowed))
+        return;
+    if (!b.is_form && (b.filename == NULL || (b.ext = upload_extension(b.filename)) == NULL)) {
+        resp_error(req, 400, "invalid_parameter",
+                   "filename must name a .pdf, .md, .markdown or .txt file (letters, digits, "
+                   "spaces and ._-() only)");
+        return;
+    }
+    if ((b.options = query_options(req)) == NULL)
+        return;
+    ok = begin_form(req, &b) && open_scratch(req, &b) && receive_upload(req, &b)
+         && queue_job(req, &b);
     if (!ok && req->resp.status == 0)
         resp_error(req, 500, "internal", "the upload failed");
-    free(locator);
-    json_object_put(options);
-    if (is_form) {
-        multipart_free(&form.mp);
-        free(form.filename);
-        free(form.field);
-        buf_free(&form.value);
+    free(b.locator);
+    json_object_put(b.options);
+    if (b.is_form) {
+        multipart_free(&b.form.mp);
+        free(b.form.filename);
+        free(b.form.field);
+        buf_free(&b.form.value);
     }
 }
 

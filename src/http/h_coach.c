@@ -199,95 +199,107 @@ static bool check_key(struct request *req, const char *key, const char **retry_o
     return false;
 }
 
-void h_coach_ask(struct request *req)
+/* One question being asked: the state h_coach_ask()'s steps share.  The
+ * strings are the request's (its JSON body, headers or arena). */
+struct coach_ask_req {
+    const char *raw;      /* the question as sent, or as saved for a retry */
+    const char *conv;     /* conversation_id, or NULL */
+    const char *retry_of; /* the saved question answered again, or NULL */
+    const char *key;      /* the Idempotency-Key, or NULL */
+};
+
+/* Reads and checks the body and the Idempotency-Key into a; false after a
+ * 400 or 404. */
+static bool read_ask(struct request *req, struct coach_ask_req *a)
 {
     static const char *const fields[] = {"question", "conversation_id", "retry_of", NULL};
-    const struct auth_user *u = req->user;
     json_object *body = request_json(req);
-    const char *raw, *conv, *retry_of, *key, *stored;
-    struct coach_request rq;
-    struct coach_answer ans;
-    struct sse_sink sink = {req, 0};
-    const struct coach_events ev = {sink_send, sink_gone, &sink};
-    enum coach_status st;
-    enum db_status found;
     size_t chars;
     char *question;
     bool bad;
 
     if (body == NULL || !body_only_fields(req, body, fields)
-        || !body_text(req, body, "question", 0, (size_t)-1, true, true, &raw)
-        || !body_string(req, body, "conversation_id", 0, 256, false, &conv)
-        || !body_string(req, body, "retry_of", 0, 256, false, &retry_of))
-        return;
-    key = idempotency_key(req, &bad);
+        || !body_text(req, body, "question", 0, (size_t)-1, true, true, &a->raw)
+        || !body_string(req, body, "conversation_id", 0, 256, false, &a->conv)
+        || !body_string(req, body, "retry_of", 0, 256, false, &a->retry_of))
+        return false;
+    a->key = idempotency_key(req, &bad);
     if (bad)
-        return;
-    question = coach_question_trim(raw, &chars);
+        return false;
+    question = coach_question_trim(a->raw, &chars);
+    free(question);
     if (chars < 1 || chars > COACH_QUESTION_MAX) {
-        free(question);
         resp_error(req, 400, "invalid_field",
                    "field \"question\" must be 1 to %d characters long, without the white space "
                    "around it",
                    COACH_QUESTION_MAX);
-        return;
+        return false;
     }
-    free(question);
-    if (retry_of != NULL && conv == NULL) {
+    if (a->retry_of != NULL && a->conv == NULL) {
         resp_error(req, 400, "invalid_field", "field \"retry_of\" needs \"conversation_id\"");
-        return;
+        return false;
     }
-    if ((conv != NULL && !is_uuid(conv)) || (retry_of != NULL && !is_uuid(retry_of))) {
+    if ((a->conv != NULL && !is_uuid(a->conv)) || (a->retry_of != NULL && !is_uuid(a->retry_of))) {
         resp_error(req, 404, "not_found", "no such conversation");
-        return;
+        return false;
     }
+    return true;
+}
+
+/* Decides whether the question is answered at all: the conversation is the
+ * caller's, the Idempotency-Key's outcome, a retry's saved text, the
+ * library and the rate limit.  False after an answer (an error, a replay,
+ * a 409, a 429). */
+static bool may_ask(struct request *req, struct coach_ask_req *a)
+{
+    const struct auth_user *u = req->user;
+    enum db_status found;
+    const char *stored;
+
     /* Whose conversation it is comes first: asking in someone else's (or
      * one that is gone) is a 404 that costs the asker nothing. */
-    if (conv != NULL) {
+    if (a->conv != NULL) {
         enum db_status owned;
-        json_object *c = conv_get(req->db, u->id, conv, false, &owned);
+        json_object *c = conv_get(req->db, u->id, a->conv, false, &owned);
         json_object_put(c);
         if (c == NULL) {
             (void)resp_db_status(req, owned, "no such conversation");
-            return;
+            return false;
         }
     }
     /* A retry of a request that got as far as saving its question: its
      * outcome, or the same question answered again, never a second one. */
-    if (key != NULL && !check_key(req, key, &retry_of, &conv))
-        return;
+    if (a->key != NULL && !check_key(req, a->key, &a->retry_of, &a->conv))
+        return false;
     /* Answering a saved question again: its own text. */
-    if (retry_of != NULL) {
-        found = msg_question_text(req->db, &req->arena, u->id, conv, retry_of, &stored);
+    if (a->retry_of != NULL) {
+        found = msg_question_text(req->db, &req->arena, u->id, a->conv, a->retry_of, &stored);
         if (!resp_db_status(req, found, "no such question in this conversation"))
-            return;
-        raw = stored;
+            return false;
+        a->raw = stored;
     }
     /* An empty library answers 409 and costs no question of the hourly
      * limit; a question answered again in place was counted when first
      * asked.  One round trip for both. */
-    switch (ratelimit_coach_library(req, retry_of == NULL)) {
+    switch (ratelimit_coach_library(req, a->retry_of == NULL)) {
     case 0:
         resp_error(req, 409, "library_empty",
                    "the library has no books yet; an admin can add them under Admin, Library");
-        return;
-    case -1: return;
+        return false;
+    case -1: return false;
     }
-    question = coach_question_trim(raw, &chars);
-    memset(&rq, 0, sizeof(rq));
-    rq.user_id = u->id;
-    rq.conversation_id = conv;
-    rq.question = question;
-    rq.key = retry_of == NULL ? key : NULL; /* a retry's key is already its question's */
-    rq.retry_of = retry_of;
-    st = coach_ask(req->db, req->cfg, &rq, wants_stream(req) ? &ev : NULL, &ans);
-    free(question);
-    error_names(req, ans.conversation_id, ans.question_id);
+    return true;
+}
+
+/* Sends what the coach's status st calls for; takes ans->doc when it is
+ * the response. */
+static void answer_status(struct request *req, enum coach_status st, struct coach_answer *ans)
+{
     switch (st) {
     case COACH_OK:
         if (!req->resp.started) {
-            resp_json(req, 200, ans.doc);
-            ans.doc = NULL;
+            resp_json(req, 200, ans->doc);
+            ans->doc = NULL;
         }
         break;
     case COACH_NOT_FOUND: resp_error(req, 404, "not_found", "no such conversation"); break;
@@ -306,5 +318,41 @@ void h_coach_ask(struct request *req)
                    "the conversation was deleted while the coach answered in it");
         break;
     }
+}
+
+/* Asks the coach a's question (trimmed) into *ans, streaming its events
+ * when the client asked for text/event-stream. */
+static enum coach_status ask_coach(struct request *req, const struct coach_ask_req *a,
+                                   struct coach_answer *ans)
+{
+    const struct auth_user *u = req->user;
+    struct sse_sink sink = {.req = req, .last_write_ms = 0};
+    const struct coach_events ev = {.send = sink_send, .gone = sink_gone, .ctx = &sink};
+    size_t chars;
+    char *question = coach_question_trim(a->raw, &chars); /* owned: freed here */
+    const struct coach_request rq = {
+        .user_id = u->id,
+        .conversation_id = a->conv,
+        .question = question,
+        .key = a->retry_of == NULL ? a->key : NULL, /* a retry's key is already its question's */
+        .retry_of = a->retry_of,
+    };
+    enum coach_status st = coach_ask(req->db, req->cfg, &rq, wants_stream(req) ? &ev : NULL, ans);
+
+    free(question);
+    return st;
+}
+
+void h_coach_ask(struct request *req)
+{
+    struct coach_ask_req a = {.raw = NULL, .conv = NULL, .retry_of = NULL, .key = NULL};
+    struct coach_answer ans; /* filled by coach_ask(), freed here */
+    enum coach_status st;
+
+    if (!read_ask(req, &a) || !may_ask(req, &a))
+        return;
+    st = ask_coach(req, &a, &ans);
+    error_names(req, ans.conversation_id, ans.question_id);
+    answer_status(req, st, &ans);
     coach_answer_free(&ans);
 }

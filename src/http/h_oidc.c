@@ -377,118 +377,159 @@ static void sign_in(struct request *req, const struct oidc_provider *p, const st
     resp_header(req, "Location", return_to);
 }
 
-void h_oidc_callback(struct request *req)
-{
+/* One callback being checked: the state h_oidc_callback()'s steps share. */
+struct oidc_callback {
     struct oidc_provider p;
-    const struct oidc_discovery *d;
-    const char *state, *code, *error, *cookie, *iss;
-    char *redirect_uri, *id_token = NULL, perr[48];
-    struct oidc_request pend;
-    enum oidc_exchange_err xerr;
-    enum jwt_err jerr;
-    struct jwt t;
-    bool no_keys;
+    const char *state, *code, *error; /* the query's (request arena), or NULL */
+    struct oidc_request pend;         /* the pending sign-in: strings in the request's arena */
+    const struct oidc_discovery *d;   /* the provider's discovery document (oidc_discover()'s) */
+    char *id_token;                   /* owned: cleansed and freed by verify_token() */
+    struct jwt t;                     /* owned: jwt_clear() by h_oidc_callback() */
+};
+
+/* Checks that the response belongs to a sign-in started in this browser and
+ * takes that sign-in (single use) into c->pend; false after a refusal. */
+static bool check_state(struct request *req, struct oidc_callback *c)
+{
+    const char *cookie;
     enum db_status found;
 
-    if (!provider_of(req, &p))
-        return;
-    state_cookie(req, ""); /* one try per login, whatever happens */
     if (repeated(req, "state") || repeated(req, "code") || repeated(req, "error")) {
-        refuse(req, &p, "state_invalid", "repeated_parameter",
+        refuse(req, &c->p, "state_invalid", "repeated_parameter",
                "the sign-in response was malformed; start again");
-        return;
+        return false;
     }
-    state = request_query(req, "state");
-    code = request_query(req, "code");
-    error = request_query(req, "error");
+    c->state = request_query(req, "state");
+    c->code = request_query(req, "code");
+    c->error = request_query(req, "error");
     cookie = request_cookie(req, state_cookie_name(req->cfg));
-    if (state == NULL || !token_well_formed(state)) {
-        refuse(req, &p, error ? "provider_denied" : "state_invalid",
-               error ? provider_error_word(error) : "state_missing",
+    if (c->state == NULL || !token_well_formed(c->state)) {
+        refuse(req, &c->p, c->error ? "provider_denied" : "state_invalid",
+               c->error ? provider_error_word(c->error) : "state_missing",
                "the sign-in response does not belong to a sign-in started here; start again");
-        return;
+        return false;
     }
-    if (cookie == NULL || !token_well_formed(cookie) || !token_equal(cookie, state)) {
-        refuse(req, &p, "state_invalid", "state_cookie_mismatch",
+    if (cookie == NULL || !token_well_formed(cookie) || !token_equal(cookie, c->state)) {
+        refuse(req, &c->p, "state_invalid", "state_cookie_mismatch",
                "the sign-in was started in another browser or has expired; start again");
-        return;
+        return false;
     }
     if (req->db == NULL) {
-        refuse(req, &p, "server_error", "db_unavailable",
+        refuse(req, &c->p, "server_error", "db_unavailable",
                "the database is unavailable; try again shortly");
-        return;
+        return false;
     }
-    found = take_pending(req, state, &pend);
+    found = take_pending(req, c->state, &c->pend);
     if (found == DB_ERROR) {
-        refuse(req, &p, "server_error", "db_error",
+        refuse(req, &c->p, "server_error", "db_error",
                "the sign-in could not be completed; try again");
-        return;
+        return false;
     }
-    if (found == DB_NOT_FOUND || pend.expired || strcmp(pend.provider, p.id) != 0) {
-        refuse(req, &p, "state_invalid",
+    if (found == DB_NOT_FOUND || c->pend.expired || strcmp(c->pend.provider, c->p.id) != 0) {
+        refuse(req, &c->p, "state_invalid",
                found == DB_NOT_FOUND ? "state_unknown"
-               : pend.expired        ? "state_expired"
+               : c->pend.expired     ? "state_expired"
                                      : "provider_mismatch",
                "this sign-in was already used, has expired or belongs to another provider; start "
                "again");
-        return;
+        return false;
     }
-    if (error != NULL) {
-        refuse(req, &p, "provider_denied", provider_error_word(error),
+    return true;
+}
+
+/* Checks the rest of the provider's response (no ?error=, its issuer, an
+ * authorization code); false after a refusal. */
+static bool check_response(struct request *req, const struct oidc_callback *c)
+{
+    const char *iss;
+
+    if (c->error != NULL) {
+        refuse(req, &c->p, "provider_denied", provider_error_word(c->error),
                "the sign-in provider did not sign you in");
-        return;
+        return false;
     }
     /* RFC 9207: a provider that names itself must be the one we asked. */
     iss = request_query(req, "iss");
-    if (iss != NULL && strcmp(iss, p.issuer) != 0) {
-        refuse(req, &p, "state_invalid", "issuer_mismatch",
+    if (iss != NULL && strcmp(iss, c->p.issuer) != 0) {
+        refuse(req, &c->p, "state_invalid", "issuer_mismatch",
                "the sign-in response came from another provider; start again");
-        return;
+        return false;
     }
-    if (code == NULL || !visible(code, OIDC_CODE_MAX)) {
-        refuse(req, &p, "state_invalid", "code_missing",
+    if (c->code == NULL || !visible(c->code, OIDC_CODE_MAX)) {
+        refuse(req, &c->p, "state_invalid", "code_missing",
                "the sign-in response has no authorization code; start again");
-        return;
+        return false;
     }
-    d = oidc_discover(&p);
-    if (d == NULL) {
-        refuse(req, &p, "provider_unavailable", "discovery_failed",
+    return true;
+}
+
+/* Exchanges the authorization code (with the PKCE verifier) for an ID
+ * token into c->id_token; false after a refusal. */
+static bool exchange_code(struct request *req, struct oidc_callback *c)
+{
+    enum oidc_exchange_err xerr;
+    char *redirect_uri, perr[48];
+
+    c->d = oidc_discover(&c->p);
+    if (c->d == NULL) {
+        refuse(req, &c->p, "provider_unavailable", "discovery_failed",
                "the sign-in provider cannot be reached; try again shortly");
-        return;
+        return false;
     }
-    redirect_uri = oidc_redirect_uri(req->cfg, p.id);
-    xerr = oidc_exchange_code(&p, d, code, redirect_uri, pend.code_verifier, &id_token, perr,
-                              sizeof(perr));
+    redirect_uri = oidc_redirect_uri(req->cfg, c->p.id);
+    xerr = oidc_exchange_code(&c->p, c->d, c->code, redirect_uri, c->pend.code_verifier,
+                              &c->id_token, perr, sizeof(perr));
     free(redirect_uri);
-    if (xerr != OIDC_EXCHANGE_OK) {
-        if (xerr == OIDC_EXCHANGE_UNREACHABLE)
-            refuse(req, &p, "provider_unavailable", oidc_exchange_errname(xerr),
-                   "the sign-in provider cannot be reached; try again shortly");
-        else if (xerr == OIDC_EXCHANGE_REFUSED)
-            refuse(req, &p, "code_rejected",
-                   perr[0] ? arena_printf(&req->arena, "%s:%s", oidc_exchange_errname(xerr), perr)
-                           : oidc_exchange_errname(xerr),
-                   "the sign-in provider refused the authorization code (used twice or expired); "
-                   "start again");
-        else
-            refuse(req, &p, "token_invalid", oidc_exchange_errname(xerr),
-                   "the sign-in provider's answer was not usable");
+    if (xerr == OIDC_EXCHANGE_OK)
+        return true;
+    if (xerr == OIDC_EXCHANGE_UNREACHABLE)
+        refuse(req, &c->p, "provider_unavailable", oidc_exchange_errname(xerr),
+               "the sign-in provider cannot be reached; try again shortly");
+    else if (xerr == OIDC_EXCHANGE_REFUSED)
+        refuse(req, &c->p, "code_rejected",
+               perr[0] ? arena_printf(&req->arena, "%s:%s", oidc_exchange_errname(xerr), perr)
+                       : oidc_exchange_errname(xerr),
+               "the sign-in provider refused the authorization code (used twice or expired); "
+               "start again");
+    else
+        refuse(req, &c->p, "token_invalid", oidc_exchange_errname(xerr),
+               "the sign-in provider's answer was not usable");
+    return false;
+}
+
+/* Verifies the ID token (issuer, audience, nonce, expiry, signature) into
+ * c->t, then cleanses and frees it; false after a refusal. */
+static bool verify_token(struct request *req, struct oidc_callback *c)
+{
+    enum jwt_err jerr;
+    bool no_keys;
+
+    jerr = oidc_verify_id_token(&c->p, c->d, c->id_token, c->pend.nonce, &c->t, &no_keys);
+    OPENSSL_cleanse(c->id_token, strlen(c->id_token));
+    free(c->id_token);
+    c->id_token = NULL;
+    if (jerr == JWT_OK)
+        return true;
+    if (no_keys)
+        refuse(req, &c->p, "provider_unavailable", "jwks_unavailable",
+               "the sign-in provider's keys cannot be fetched; try again shortly");
+    else
+        refuse(
+            req, &c->p, "token_invalid", jwt_errname(jerr),
+            arena_printf(&req->arena, "the sign-in could not be verified: %s", jwt_strerror(jerr)));
+    return false;
+}
+
+void h_oidc_callback(struct request *req)
+{
+    struct oidc_callback c = {
+        .state = NULL, .code = NULL, .error = NULL, .d = NULL, .id_token = NULL};
+
+    if (!provider_of(req, &c.p))
         return;
-    }
-    jerr = oidc_verify_id_token(&p, d, id_token, pend.nonce, &t, &no_keys);
-    OPENSSL_cleanse(id_token, strlen(id_token));
-    free(id_token);
-    if (jerr != JWT_OK) {
-        if (no_keys)
-            refuse(req, &p, "provider_unavailable", "jwks_unavailable",
-                   "the sign-in provider's keys cannot be fetched; try again shortly");
-        else
-            refuse(req, &p, "token_invalid", jwt_errname(jerr),
-                   arena_printf(&req->arena, "the sign-in could not be verified: %s",
-                                jwt_strerror(jerr)));
-        jwt_clear(&t);
-        return;
-    }
-    sign_in(req, &p, &t, pend.return_to);
-    jwt_clear(&t);
+    state_cookie(req, ""); /* one try per login, whatever happens */
+    if (check_state(req, &c) && check_response(req, &c) && exchange_code(req, &c)
+        && verify_token(req, &c))
+        sign_in(req, &c.p, &c.t, c.pend.return_to);
+    jwt_clear(&c.t);
 }

@@ -203,11 +203,18 @@ static bool valid_method(const char *m)
     return i > 0;
 }
 
-bool request_parse(struct request *req, const char *const *envp)
+/* The FastCGI parameters request_parse() reads before it decides: strings
+ * in the request's arena, NULL when absent. */
+struct cgi_env {
+    const char *uri, *docuri, *reqid, *clen;
+};
+
+/* Reads the FastCGI parameters in envp into req (method, query string,
+ * remote address, headers) and v, copying what it keeps into the arena;
+ * false after a 431 for too many headers. */
+static bool read_env(struct request *req, const char *const *envp, struct cgi_env *v)
 {
-    const char *uri = NULL, *docuri = NULL, *reqid = NULL, *clen = NULL;
     const char *const *e;
-    size_t pathlen;
 
     for (e = envp; *e != NULL; e++) {
         const char *eq = strchr(*e, '=');
@@ -223,15 +230,15 @@ bool request_parse(struct request *req, const char *const *envp)
         if (IS("REQUEST_METHOD"))
             req->method = arena_strdup(&req->arena, val);
         else if (IS("REQUEST_URI"))
-            uri = arena_strdup(&req->arena, val);
+            v->uri = arena_strdup(&req->arena, val);
         else if (IS("DOCUMENT_URI"))
-            docuri = arena_strdup(&req->arena, val);
+            v->docuri = arena_strdup(&req->arena, val);
         else if (IS("QUERY_STRING"))
             req->query = arena_strdup(&req->arena, val);
         else if (IS("REMOTE_ADDR"))
             req->remote_addr = arena_strdup(&req->arena, val);
         else if (IS("REQUEST_ID"))
-            reqid = arena_strdup(&req->arena, val);
+            v->reqid = arena_strdup(&req->arena, val);
         else if (IS("CONTENT_TYPE") || IS("CONTENT_LENGTH")
                  || (nlen > 5 && memcmp(*e, "HTTP_", 5) == 0)) {
             const char *name = nlen > 5 && memcmp(*e, "HTTP_", 5) == 0
@@ -245,31 +252,39 @@ bool request_parse(struct request *req, const char *const *envp)
             if (IS("CONTENT_TYPE"))
                 req->content_type = val[0] ? val : NULL;
             else if (IS("CONTENT_LENGTH"))
-                clen = val;
+                v->clen = val;
         }
 #undef IS
     }
+    return true;
+}
 
-    req->request_id =
-        reqid != NULL && valid_request_id(reqid) ? reqid : make_request_id(&req->arena);
-    log_set_request_id(req->request_id);
+/* Sets req->content_length from clen (NULL or "" leaves it); false after
+ * a 400. */
+static bool parse_content_length(struct request *req, const char *clen)
+{
+    int64_t v;
 
-    if (req->method == NULL || !valid_method(req->method)) {
-        req->method = "GET";
-        resp_error(req, 400, "bad_request", "missing or malformed request method");
+    if (clen == NULL || clen[0] == '\0')
+        return true;
+    if (!parse_int64(clen, 0, INT64_MAX, &v)) {
+        resp_error(req, 400, "bad_request", "malformed Content-Length");
         return false;
     }
-    if (clen != NULL && clen[0] != '\0') {
-        int64_t v;
-        if (!parse_int64(clen, 0, INT64_MAX, &v)) {
-            resp_error(req, 400, "bad_request", "malformed Content-Length");
-            return false;
-        }
-        req->content_length = v;
-    }
+    req->content_length = v;
+    return true;
+}
+
+/* Sets the path, query parameters and cookies from the request URI (else
+ * the document URI, else "/"), the query string and the Cookie header;
+ * false after a 400. */
+static bool parse_target(struct request *req, const struct cgi_env *v)
+{
+    const char *uri = v->uri, *cookie;
+    size_t pathlen;
 
     if (uri == NULL)
-        uri = docuri != NULL ? docuri : "/";
+        uri = v->docuri != NULL ? v->docuri : "/";
     pathlen = strcspn(uri, "?#");
     req->raw_path = arena_strndup(&req->arena, uri, pathlen);
     req->path = req->raw_path[0] == '/' ? decode_component(&req->arena, uri, pathlen, false) : NULL;
@@ -284,15 +299,30 @@ bool request_parse(struct request *req, const char *const *envp)
         resp_error(req, 400, "bad_query", "malformed query string");
         return false;
     }
-    {
-        const char *cookie = request_header(req, "cookie");
-        if (cookie != NULL
-            && !parse_cookie_header(&req->arena, cookie, &req->cookies, &req->ncookies)) {
-            resp_error(req, 400, "bad_request", "too many cookies");
-            return false;
-        }
+    cookie = request_header(req, "cookie");
+    if (cookie != NULL
+        && !parse_cookie_header(&req->arena, cookie, &req->cookies, &req->ncookies)) {
+        resp_error(req, 400, "bad_request", "too many cookies");
+        return false;
     }
     return true;
+}
+
+bool request_parse(struct request *req, const char *const *envp)
+{
+    struct cgi_env v = {.uri = NULL, .docuri = NULL, .reqid = NULL, .clen = NULL};
+
+    if (!read_env(req, envp, &v))
+        return false;
+    req->request_id =
+        v.reqid != NULL && valid_request_id(v.reqid) ? v.reqid : make_request_id(&req->arena);
+    log_set_request_id(req->request_id);
+    if (req->method == NULL || !valid_method(req->method)) {
+        req->method = "GET";
+        resp_error(req, 400, "bad_request", "missing or malformed request method");
+        return false;
+    }
+    return parse_content_length(req, v.clen) && parse_target(req, &v);
 }
 
 static const char *find_param(const struct param *arr, size_t n, const char *name, bool nocase)

@@ -217,16 +217,12 @@ static void add_heading(struct md_state *st, const char *h, size_t n)
     free(title);
 }
 
-bool read_markdown(const char *data, size_t n, enum doc_format format, struct doc *d, char *err,
-                   size_t errlen)
+/* Returns false, with err set, when data (n bytes) is not UTF-8 text or
+ * holds a NUL byte. */
+static bool check_utf8(const char *data, size_t n, char *err, size_t errlen)
 {
-    struct md_state st = {d, BUF_INIT, "1", false};
-    const char *p = data, *end = data + n;
-    char first_page[MAX_LABEL + 1] = "1";
     size_t i, len;
-    bool any_text = false;
 
-    doc_init(d, format);
     for (i = 0; i < n; i += len) {
         len = utf8_sequence_length(data + i, n - i);
         if (len == 0 || data[i] == '\0') {
@@ -235,105 +231,145 @@ bool read_markdown(const char *data, size_t n, enum doc_format format, struct do
             return false;
         }
     }
+    return true;
+}
+
+/* Takes the line at *p (before end) into *line and moves *p past its "\n";
+ * returns its length without the "\n" and a "\r" before it. */
+static size_t next_line(const char **p, const char *end, const char **line)
+{
+    const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+    size_t len = (size_t)((nl ? nl : end) - *p);
+
+    *line = *p;
+    *p = nl ? nl + 1 : end;
+    if (len > 0 && (*line)[len - 1] == '\r')
+        len--;
+    return len;
+}
+
+/* Reads the front matter at *p, if the text opens with a "---" line, into
+ * d and first_page, and moves *p past it.  False, with err set, when a
+ * line is bad or the front matter is not closed; the caller frees d. */
+static bool read_front_matter(struct doc *d, const char **p, const char *end,
+                              char first_page[MAX_LABEL + 1], char *err, size_t errlen)
+{
+    const char *s = *p;
+
+    if (!(end - s >= 3 && memcmp(s, "---", 3) == 0
+          && (end - s == 3 || s[3] == '\n' || (s[3] == '\r' && end - s > 4 && s[4] == '\n'))))
+        return true;
+    s = memchr(s, '\n', (size_t)(end - s));
+    *p = s ? s + 1 : end;
+    while (*p < end) {
+        const char *line;
+        size_t len = next_line(p, end, &line);
+
+        if (len == 3 && (memcmp(line, "---", 3) == 0 || memcmp(line, "...", 3) == 0))
+            return true;
+        if (!front_matter_line(d, line, len, first_page, err, errlen))
+            return false;
+    }
+    return fail(err, errlen, "front matter is not closed by a \"---\" line");
+}
+
+/* Puts a Markdown sub-heading line ("## ...", len bytes) into the page text
+ * as its own paragraph, and records it as a section heading when it has
+ * words. */
+static void add_subheading(struct md_state *st, const char *line, size_t len)
+{
+    size_t h = 0;
+
+    while (h < len && line[h] == '#')
+        h++;
+    while (h < len && line[h] == ' ')
+        h++;
+    if (st->page.len > 0 && st->page.data[st->page.len - 1] != '\n')
+        buf_putc(&st->page, '\n');
+    if (st->page.len > 1 && st->page.data[st->page.len - 2] != '\n')
+        buf_putc(&st->page, '\n');
+    if (h < len) { /* a section heading: chunks after it fall under it */
+        char *title = xstrndup(line + h, len - h);
+        size_t lvl = 0;
+        while (lvl < len && line[lvl] == '#')
+            lvl++;
+        doc_add_heading(st->d, title, (int)lvl, st->d->n_pages, st->page.len);
+        free(title);
+    }
+    buf_append(&st->page, line + h, len - h);
+    buf_puts(&st->page, "\n\n");
+}
+
+/* Handles one line of the body (len bytes, no line end): a page marker,
+ * a heading, or text.  Sets *any_text when the line is not blank. */
+static void body_line(struct md_state *st, enum doc_format format, const char *line, size_t len,
+                      bool *any_text)
+{
+    char label[MAX_LABEL + 1];
+    size_t i;
+
+    if (page_marker(line, len, label)) {
+        /* "<!-- page 1 -->" after text already on first_page 1 goes on
+         * with that page rather than making a second page 1. */
+        if (!st->page_started && st->d->n_pages == 0 && strcmp(label, st->label) == 0) {
+            st->page_started = true;
+            return;
+        }
+        flush_page(st, false);
+        memcpy(st->label, label, sizeof(label));
+        st->page_started = true;
+        return;
+    }
+    for (i = 0; i < len; i++)
+        if (!isspace((unsigned char)line[i]))
+            *any_text = true;
+    if (format == DOC_MARKDOWN && len >= 2 && line[0] == '#' && line[1] == ' ') {
+        size_t k = 2;
+        while (k < len && isspace((unsigned char)line[k]))
+            k++;
+        /* A heading with no words is no chapter: drop the line. */
+        if (k < len)
+            add_heading(st, line + 2, len - 2);
+        return;
+    }
+    if (format == DOC_MARKDOWN && len > 0 && line[0] == '#') {
+        /* Sub-headings stay in the text, as their own paragraph. */
+        add_subheading(st, line, len);
+        return;
+    }
+    if (format == DOC_TEXT && text_heading(line, len)
+        && (st->page.len == 0 || (st->page.len >= 2 && st->page.data[st->page.len - 2] == '\n'))) {
+        add_heading(st, line, len);
+        return;
+    }
+    buf_append(&st->page, line, len);
+    buf_putc(&st->page, '\n');
+}
+
+bool read_markdown(const char *data, size_t n, enum doc_format format, struct doc *d, char *err,
+                   size_t errlen)
+{
+    /* st.page is owned here and freed before returning. */
+    struct md_state st = {.d = d, .page = BUF_INIT, .label = "1", .page_started = false};
+    const char *p = data, *end = data + n;
+    char first_page[MAX_LABEL + 1] = "1";
+    bool any_text = false;
+
+    doc_init(d, format);
+    if (!check_utf8(data, n, err, errlen))
+        return false;
     if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
         p += 3;
-
-    /* Front matter. */
-    if (end - p >= 3 && memcmp(p, "---", 3) == 0
-        && (end - p == 3 || p[3] == '\n' || (p[3] == '\r' && end - p > 4 && p[4] == '\n'))) {
-        bool closed = false;
-
-        p = memchr(p, '\n', (size_t)(end - p));
-        p = p ? p + 1 : end;
-        while (p < end) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
-            const char *line = p;
-
-            len = (size_t)((nl ? nl : end) - p);
-            p = nl ? nl + 1 : end;
-            if (len > 0 && line[len - 1] == '\r')
-                len--;
-            if (len == 3 && (memcmp(line, "---", 3) == 0 || memcmp(line, "...", 3) == 0)) {
-                closed = true;
-                break;
-            }
-            if (!front_matter_line(d, line, len, first_page, err, errlen)) {
-                doc_free(d);
-                return false;
-            }
-        }
-        if (!closed) {
-            doc_free(d);
-            return fail(err, errlen, "front matter is not closed by a \"---\" line");
-        }
+    if (!read_front_matter(d, &p, end, first_page, err, errlen)) {
+        doc_free(d);
+        return false;
     }
     snprintf(st.label, sizeof(st.label), "%s", first_page);
-
-    /* Body. */
     while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *line = p;
-        char label[MAX_LABEL + 1];
+        const char *line;
+        size_t len = next_line(&p, end, &line);
 
-        len = (size_t)((nl ? nl : end) - p);
-        p = nl ? nl + 1 : end;
-        if (len > 0 && line[len - 1] == '\r')
-            len--;
-        if (page_marker(line, len, label)) {
-            /* "<!-- page 1 -->" after text already on first_page 1 goes on
-             * with that page rather than making a second page 1. */
-            if (!st.page_started && d->n_pages == 0 && strcmp(label, st.label) == 0) {
-                st.page_started = true;
-                continue;
-            }
-            flush_page(&st, false);
-            memcpy(st.label, label, sizeof(label));
-            st.page_started = true;
-            continue;
-        }
-        for (i = 0; i < len; i++)
-            if (!isspace((unsigned char)line[i]))
-                any_text = true;
-        if (format == DOC_MARKDOWN && len >= 2 && line[0] == '#' && line[1] == ' ') {
-            size_t k = 2;
-            while (k < len && isspace((unsigned char)line[k]))
-                k++;
-            /* A heading with no words is no chapter: drop the line. */
-            if (k < len)
-                add_heading(&st, line + 2, len - 2);
-            continue;
-        }
-        if (format == DOC_MARKDOWN && len > 0 && line[0] == '#') {
-            /* Sub-headings stay in the text, as their own paragraph. */
-            size_t h = 0;
-
-            while (h < len && line[h] == '#')
-                h++;
-            while (h < len && line[h] == ' ')
-                h++;
-            if (st.page.len > 0 && st.page.data[st.page.len - 1] != '\n')
-                buf_putc(&st.page, '\n');
-            if (st.page.len > 1 && st.page.data[st.page.len - 2] != '\n')
-                buf_putc(&st.page, '\n');
-            if (h < len) { /* a section heading: chunks after it fall under it */
-                char *title = xstrndup(line + h, len - h);
-                size_t lvl = 0;
-                while (lvl < len && line[lvl] == '#')
-                    lvl++;
-                doc_add_heading(d, title, (int)lvl, d->n_pages, st.page.len);
-                free(title);
-            }
-            buf_append(&st.page, line + h, len - h);
-            buf_puts(&st.page, "\n\n");
-            continue;
-        }
-        if (format == DOC_TEXT && text_heading(line, len)
-            && (st.page.len == 0 || (st.page.len >= 2 && st.page.data[st.page.len - 2] == '\n'))) {
-            add_heading(&st, line, len);
-            continue;
-        }
-        buf_append(&st.page, line, len);
-        buf_putc(&st.page, '\n');
+        body_line(&st, format, line, len, &any_text);
     }
     flush_page(&st, d->n_pages == 0 || st.page_started);
     buf_free(&st.page);

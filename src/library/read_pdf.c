@@ -297,20 +297,17 @@ static void place_headings(struct doc *d, struct pending *sections)
     free(sections->v);
 }
 
-bool read_pdf(const char *data, size_t n, struct doc *d, char *err, size_t errlen)
+/* Opens data (n bytes) as a PDF with at least one page: the document
+ * (owned by the caller, g_object_unref), or NULL with err set. */
+static PopplerDocument *open_pdf(const char *data, size_t n, char *err, size_t errlen)
 {
     GBytes *bytes;
     GError *gerr = NULL;
     PopplerDocument *pd;
-    int pages, i;
-    bool any_text = false;
-    char *meta;
-    struct pending sections = {NULL, 0, 0};
 
-    doc_init(d, DOC_PDF);
     if (n < 5 || memcmp(data, "%PDF-", 5) != 0) {
         snprintf(err, errlen, "not a PDF file (no %%PDF- header)");
-        return false;
+        return NULL;
     }
     bytes = g_bytes_new(data, n);
     pd = poppler_document_new_from_bytes(bytes, NULL, &gerr);
@@ -325,41 +322,78 @@ bool read_pdf(const char *data, size_t n, struct doc *d, char *err, size_t errle
                      gerr && gerr->message ? gerr->message : "poppler could not open it");
         if (gerr != NULL)
             g_error_free(gerr);
-        return false;
+        return NULL;
     }
-    pages = poppler_document_get_n_pages(pd);
-    if (pages <= 0) {
+    if (poppler_document_get_n_pages(pd) <= 0) {
         snprintf(err, errlen, "the PDF has no pages");
         g_object_unref(pd);
-        return false;
+        return NULL;
     }
-    for (i = 0; i < pages; i++) {
-        PopplerPage *pg = poppler_document_get_page(pd, i);
-        char *text = pg ? poppler_page_get_text(pg) : NULL;
-        char *label = pg ? poppler_page_get_label(pg) : NULL;
-        char fallback[24], *para;
-        const char *lab = label;
-        size_t k;
+    return pd;
+}
 
-        if (lab == NULL || lab[0] == '\0' || strlen(lab) > 32) {
-            snprintf(fallback, sizeof(fallback), "%d", i + 1);
-            lab = fallback;
-        }
-        if (text != NULL && !utf8_valid(text, strlen(text)))
-            text[0] = '\0';
-        else if (pg != NULL)
-            text = space_gaps(pg, text);
-        para = paragraphs(text ? text : "");
-        for (k = 0; para[k] != '\0'; k++)
-            if (!isspace((unsigned char)para[k]))
-                any_text = true;
-        (void)doc_add_page(d, lab, para);
-        free(para);
-        g_free(text);
-        g_free(label);
-        if (pg != NULL)
-            g_object_unref(pg);
+/* Adds page i of pd to d, labelled from the page-label tree (else i + 1);
+ * returns true when its text is not blank. */
+static bool read_page(PopplerDocument *pd, int i, struct doc *d)
+{
+    PopplerPage *pg = poppler_document_get_page(pd, i);
+    char *text = pg ? poppler_page_get_text(pg) : NULL;   /* g_malloc'd, freed here */
+    char *label = pg ? poppler_page_get_label(pg) : NULL; /* g_malloc'd, freed here */
+    char fallback[24], *para;
+    const char *lab = label;
+    bool any_text = false;
+    size_t k;
+
+    if (lab == NULL || lab[0] == '\0' || strlen(lab) > 32) {
+        snprintf(fallback, sizeof(fallback), "%d", i + 1);
+        lab = fallback;
     }
+    if (text != NULL && !utf8_valid(text, strlen(text)))
+        text[0] = '\0';
+    else if (pg != NULL)
+        text = space_gaps(pg, text);
+    para = paragraphs(text ? text : "");
+    for (k = 0; para[k] != '\0'; k++)
+        if (!isspace((unsigned char)para[k]))
+            any_text = true;
+    (void)doc_add_page(d, lab, para);
+    free(para);
+    g_free(text);
+    g_free(label);
+    if (pg != NULL)
+        g_object_unref(pg);
+    return any_text;
+}
+
+/* Sets d's title and authors from the PDF's metadata where it is UTF-8. */
+static void read_metadata(PopplerDocument *pd, struct doc *d)
+{
+    char *meta = poppler_document_get_title(pd);
+
+    if (meta != NULL && utf8_valid(meta, strlen(meta)))
+        doc_set(&d->title, meta);
+    g_free(meta);
+    meta = poppler_document_get_author(pd);
+    if (meta != NULL && utf8_valid(meta, strlen(meta)))
+        doc_set_authors(d, meta);
+    g_free(meta);
+}
+
+bool read_pdf(const char *data, size_t n, struct doc *d, char *err, size_t errlen)
+{
+    PopplerDocument *pd; /* owned here: g_object_unref before returning */
+    struct pending sections = {.v = NULL, .n = 0, .cap = 0}; /* freed by place_headings */
+    int pages, i;
+    bool any_text = false;
+
+    doc_init(d, DOC_PDF);
+    pd = open_pdf(data, n, err, errlen);
+    if (pd == NULL)
+        return false;
+    pages = poppler_document_get_n_pages(pd);
+    for (i = 0; i < pages; i++)
+        if (read_page(pd, i, d))
+            any_text = true;
     if (!any_text) {
         snprintf(err, errlen,
                  "the PDF has no text layer (scanned or image-only); "
@@ -368,14 +402,7 @@ bool read_pdf(const char *data, size_t n, struct doc *d, char *err, size_t errle
         doc_free(d);
         return false;
     }
-    meta = poppler_document_get_title(pd);
-    if (meta != NULL && utf8_valid(meta, strlen(meta)))
-        doc_set(&d->title, meta);
-    g_free(meta);
-    meta = poppler_document_get_author(pd);
-    if (meta != NULL && utf8_valid(meta, strlen(meta)))
-        doc_set_authors(d, meta);
-    g_free(meta);
+    read_metadata(pd, d);
     outline_chapters(pd, d, &sections);
     g_object_unref(pd);
     clean_doc(d);
