@@ -363,7 +363,8 @@ static void test_announces_new(void)
     ok(!rewrite_announces_new("also what about tier 3?"), "'also' alone announces nothing");
     ok(!rewrite_announces_new("what about a different question stem for the exit ticket?"),
        "a marker's words after other words are not a marker");
-    ok(!rewrite_announces_new("different question"), "a marker alone asks nothing: no announcement");
+    ok(!rewrite_announces_new("different question"),
+       "a marker alone asks nothing: no announcement");
     ok(rewrite_takes_subject(false, "ok so who runs the meeting?"),
        "'ok' without a marker still takes the subject");
 }
