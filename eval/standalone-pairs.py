@@ -24,6 +24,15 @@ Python 3 standard library only.
         context, ids unchanged): the comparison the pairs are read
         against, in the same run.
 
+    standalone-pairs.py BOOKS PAGES SEED --announce [--alone]
+        the same lines (and the same draw of first turns), each question
+        opened by a change of subject announced in one of the forms of
+        ANNOUNCE, drawn by a second seeded draw (SEED + 1): "ok different
+        question. how do we ...".  The forms are written from
+        docs/performance.md's "announce34" markers, not from any
+        question of a set; with --alone the same opened questions asked
+        alone, the comparison.
+
     plccoach eval FILE --coach --json --per-question scores them: a pair
     whose question loses its right page (right_page false) that the
     question asked alone keeps was lost to the conversation.  Nothing is
@@ -35,6 +44,18 @@ import os
 import random
 import re
 import sys
+
+
+# Openings that announce a new subject (announce34's markers, written
+# from general English; none is taken from an evaluation set's line).
+ANNOUNCE = [
+    "ok different question. ", "Different question: ", "another question - ",
+    "new question: ", "separate question, ", "ok, unrelated question: ", "New topic: ",
+    "different topic. ", "also, unrelated, but ", "on another note, ", "on a different note: ",
+    "switching gears, ", "changing the subject, ", "one more thing: ",
+    "quick question about something else: ", "by the way, ", "btw ", "never mind, ",
+    "ok so I have another question. ", "moving on: ", "something else: ", "off topic but ",
+]
 
 
 def chapters(books_dir):
@@ -84,12 +105,15 @@ def load(path):
 
 def main(argv):
     alone = "--alone" in argv
-    args = [a for a in argv[1:] if a != "--alone"]
+    announce = "--announce" in argv
+    args = [a for a in argv[1:] if a not in ("--alone", "--announce")]
     if len(args) not in (2, 3):
         sys.stderr.write(__doc__)
         return 2
     chap = chapters(args[0])
-    rng = random.Random(int(args[2]) if len(args) == 3 else 31)
+    seed = int(args[2]) if len(args) == 3 else 31
+    rng = random.Random(seed)
+    opener = random.Random(seed + 1)
     lines = [q for q in load(args[1]) if q.get("category") == "in_scope" and q.get("expected")]
     where = [(q, line_chapters(q, chap)) for q in lines]
     where = [(q, c) for q, c in where if c]
@@ -98,6 +122,8 @@ def main(argv):
         others = [o["question"] for o, oc in where
                   if not (oc & c) and not any(b in books or (b, None) in c for b, _ in oc)]
         first = rng.choice(others)  # drawn whether or not --alone: the same draw
+        if announce:
+            q = dict(q, question=opener.choice(ANNOUNCE) + q["question"])
         if alone:
             print(json.dumps(dict(q), ensure_ascii=False))
             continue
