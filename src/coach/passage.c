@@ -281,6 +281,93 @@ static size_t unknown_heading(const char *s, size_t len)
 
 static bool in_list(const char *const *list, const char *w, size_t n, bool fold);
 
+/* Words that do not end a clause (articles, prepositions, conjunctions,
+ * pronouns, auxiliaries): a capitalised word after one of them is a name
+ * inside the sentence ("in Tier 2", "asked her Grade 4 team"), not a
+ * sentence after a heading. */
+static const char *const clause_words[] = {
+    "a",      "an",     "the",     "of",    "to",      "in",       "for",     "with",    "by",
+    "on",     "at",     "from",    "and",   "or",      "but",      "as",      "than",    "that",
+    "which",  "who",    "whom",    "whose", "is",      "are",      "was",     "were",    "be",
+    "been",   "being",  "has",     "have",  "had",     "do",       "does",    "did",     "will",
+    "would",  "can",    "could",   "may",   "might",   "must",     "should",  "shall",   "not",
+    "no",     "nor",    "into",    "onto",  "upon",    "about",    "over",    "under",   "after",
+    "before", "during", "between", "among", "through", "across",   "against", "toward",  "towards",
+    "like",   "near",   "per",     "via",   "very",    "more",     "most",    "less",    "least",
+    "so",     "if",     "when",    "while", "because", "although", "though",  "whether", "every",
+    "each",   "our",    "their",   "his",   "her",     "its",      "my",      "your",    "this",
+    "these",  "those",  "we",      "they",  "he",      "she",      "it",      "i",       "you",
+    "since",  "until",  NULL};
+
+/* School subjects, capitalised inside a sentence as adjectives ("the ninth
+ * grade English teachers"). */
+static const char *const subject_words[] = {"English", "Spanish", "French",  "Math", "Reading",
+                                            "Science", "History", "Algebra", NULL};
+
+/* True when the capitalised word w (n bytes, next the word after it)
+ * can open the sentence after a heading: an opener, or a word that is
+ * neither an acronym ("CFA") nor a school subject and is followed by a
+ * lower-case word or a number ("Grace and", "Tier 2"). */
+static bool opens_after_heading(const char *w, size_t n, const char *next)
+{
+    size_t i, caps = 0;
+
+    if (in_list(openers, w, n, false))
+        return true;
+    for (i = 0; i < n; i++)
+        caps += isupper((unsigned char)w[i]) || isdigit((unsigned char)w[i]) || w[i] == '-';
+    if ((n >= 2 && caps == n) || in_list(subject_words, w, n, false))
+        return false;
+    return islower((unsigned char)*next) || isdigit((unsigned char)*next);
+}
+
+/* A sentence-case heading the reader ran into the first sentence of its
+ * paragraph (a PDF heading line that is not in the outline: "Write the
+ * system down Grace and her coalition keep ...", "Targeted, not general
+ * A Tier 2 group works ..."): 3 to PASSAGE_HEADING_MAX_WORDS words, the
+ * first capitalised and the others lower case or numbers, no punctuation
+ * but one comma, then a capitalised word after a word that can end a
+ * clause (not clause_words) that opens a sentence (opens_after_heading).
+ * Prose does not put a capitalised word after such a word unless it is a
+ * name, and names are caught by the sentence case: "When Grace ...",
+ * "The fifth grade team at Lakeside K-8 ..." are not headings.  Returns
+ * where the sentence starts, or 0. */
+static size_t paragraph_heading(const char *s, size_t len)
+{
+    size_t i = 0, words = 0, commas = 0, prev = 0, prev_len = 0;
+
+    if (len == 0 || !isupper((unsigned char)s[0]))
+        return 0;
+    while (i < len && words <= PASSAGE_HEADING_MAX_WORDS) {
+        size_t start = i, n, next;
+        while (i < len && !isspace((unsigned char)s[i]))
+            i++;
+        n = i - start;
+        for (next = i; next < len && isspace((unsigned char)s[next]); next++)
+            ;
+        if (next >= len)
+            return 0; /* the sentence's last word: nothing after a heading */
+        if (words >= 3 && isupper((unsigned char)s[start])
+            && (islower((unsigned char)s[prev + prev_len - 1])
+                || isdigit((unsigned char)s[prev + prev_len - 1]))
+            && !in_list(clause_words, s + prev, prev_len, true))
+            return opens_after_heading(s + start, n, s + next) ? start : 0;
+        if (words >= 1 && !islower((unsigned char)s[start]) && !isdigit((unsigned char)s[start]))
+            return 0; /* not sentence case */
+        if (s[i - 1] == ',') {
+            if (++commas > 1)
+                return 0;
+        } else if (strchr(".;:!?()\"", s[i - 1]) != NULL) {
+            return 0; /* a sentence's punctuation */
+        }
+        prev = start;
+        prev_len = n;
+        i = next;
+        words++;
+    }
+    return 0;
+}
+
 /* The lower-case words a title keeps ("Norms, Agendas and Protocols for
  * Collaborative Teams"). */
 static const char *const title_small[] = {"a",  "an", "and", "as", "at",  "by", "for",  "from",
@@ -593,7 +680,9 @@ static void add_prose(struct parse *st, size_t from, size_t to)
             open_section(st, NULL, 0);
             add_unit(st, PASSAGE_FRAGMENT, sp[i].start + cut, bl);
             cut += tb;
-        } else if (cut == 0 && (cut = unknown_heading(s, len)) > 0) {
+        } else if (cut == 0
+                   && ((cut = unknown_heading(s, len)) > 0
+                       || (i == 0 && (cut = paragraph_heading(s, len)) > 0))) {
             size_t hl = cut; /* it opens a section, as a known one would */
             while (hl > 0 && isspace((unsigned char)s[hl - 1]))
                 hl--;

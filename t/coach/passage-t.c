@@ -57,7 +57,7 @@ int main(void)
     struct passage p;
     size_t i, lead, few;
 
-    plan(40);
+    plan(45);
 
     passage_parse(playbook, &h, &p);
     ok(p.n > 0 && p.u[0].kind == PASSAGE_HEADING && unit_is(&p, 0, "CHAPTER 2"),
@@ -187,6 +187,45 @@ int main(void)
         passage_parse("At Cedar Hollow, Grade Four Teams meet every Tuesday.", NULL, &p);
         ok(p.n == 1 && p.u[0].kind == PASSAGE_SENTENCE && p.u[0].start == 0,
            "capitalised names before a plural noun are not a title block");
+        passage_free(&p);
+    }
+
+    /* A sentence-case heading (a PDF heading line not in the outline) run
+     * into the first sentence of its paragraph, with no opener after it. */
+    {
+        static const char named[] = "Keep the plan current Maria and her team rewrite one page "
+                                    "every June.\n\nNot only reading Tier 3 covers behavior too.";
+        passage_parse(named, NULL, &p);
+        ok(p.n == 4 && p.u[0].kind == PASSAGE_HEADING && unit_is(&p, 0, "Keep the plan current")
+               && p.u[1].kind == PASSAGE_SENTENCE
+               && unit_is(&p, 1, "Maria and her team rewrite one page every June.")
+               && p.u[2].kind == PASSAGE_HEADING && unit_is(&p, 2, "Not only reading")
+               && unit_is(&p, 3, "Tier 3 covers behavior too."),
+           "a sentence-case heading before a name or a numbered name is cut off its sentence");
+        ok(p.ns == 3 && p.u[1].section == 1 && p.u[3].section == 2 && p.s[2].heading != NULL
+               && strncmp(p.s[2].heading, "Not only reading", p.s[2].hlen) == 0,
+           "... and each opens its section");
+        passage_free(&p);
+        passage_parse("Narrow, not broad A small group works on one skill at a time.", NULL, &p);
+        ok(p.n == 2 && p.u[0].kind == PASSAGE_HEADING && unit_is(&p, 0, "Narrow, not broad")
+               && unit_is(&p, 1, "A small group works on one skill at a time."),
+           "a heading with one comma, before an opener, is cut off its sentence");
+        passage_free(&p);
+        passage_parse("The ninth grade English teachers met. The fifth grade team at Lakeside "
+                      "gave a test.\n\nEach team writes its own SMART goal.\n\nStudents leaving "
+                      "Tier 3 step down to Tier 2.\n\nThe first team visited Pine Street School.",
+                      NULL, &p);
+        ok(p.n == 5 && p.u[0].kind == PASSAGE_SENTENCE && p.u[1].kind == PASSAGE_SENTENCE
+               && p.u[2].kind == PASSAGE_SENTENCE && p.u[3].kind == PASSAGE_SENTENCE
+               && p.u[4].kind == PASSAGE_SENTENCE && p.ns == 1,
+           "a school subject, a name inside a sentence, an acronym, a two-word run and a "
+           "two-word name are not headings");
+        passage_free(&p);
+        passage_parse("Teams meet weekly. Keep the plan current Maria and her team rewrite it.",
+                      NULL, &p);
+        ok(p.n == 2 && p.u[1].kind == PASSAGE_SENTENCE
+               && unit_is(&p, 1, "Keep the plan current Maria and her team rewrite it."),
+           "only a paragraph's first sentence is read for a sentence-case heading");
         passage_free(&p);
     }
 
