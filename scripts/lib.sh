@@ -27,9 +27,6 @@ PLC_PKGS_STACK=(postgresql-15 postgresql-server-dev-15 nginx spawn-fcgi curl
 # and plccoach reindex --related for the related words of retrieval
 # (src/library/README.md, "Related words").
 PLC_PKGS_STACK+=(wordnet-base)
-# Aiksaurus's general English thesaurus (/usr/share/aiksaurus), loaded
-# with WordNet when installed (src/library/README.md, "Related words").
-PLC_PKGS_STACK+=(libaiksaurus-1.2-data)
 PLC_PKGS_CHECK=(wrk clang libclang-rt-14-dev valgrind qpdf)
 # The evaluation library's books are laid out in DejaVu Serif
 # (eval/holdout/mkbooks); its checker and the model stand-in are python3

@@ -18,7 +18,6 @@
 
 #include "cli/commands.h"
 #include "db/db.h"
-#include "library/aiksaurus.h"
 #include "library/embed.h"
 #include "library/ingest.h"
 #include "library/related.h"
@@ -65,10 +64,9 @@ static void one_file(struct ingest_run *run, const char *path)
  * without WordNet search expands nothing, which is said, not failed. */
 static void related_first_load(struct db *db)
 {
-    const char *thes;
     char err[512];
     int64_t have;
-    size_t n, nthes;
+    size_t n;
 
     if (related_count(db, &have) != DB_OK || have > 0)
         return;
@@ -79,10 +77,8 @@ static void related_first_load(struct db *db)
                 WORDNET_DIR_DEFAULT);
         return;
     }
-    thes = access(AIKSAURUS_DIR_DEFAULT "/words.dat", R_OK) == 0 ? AIKSAURUS_DIR_DEFAULT : NULL;
-    if (related_load(db, NULL, thes, &n, &nthes, err, sizeof(err)))
-        printf("related   %zu related words from WordNet (%s) and the thesaurus (%s: %zu)\n", n,
-               WORDNET_DIR_DEFAULT, thes ? thes : "not installed", nthes);
+    if (related_load(db, NULL, &n, err, sizeof(err)))
+        printf("related   %zu related words from WordNet (%s)\n", n, WORDNET_DIR_DEFAULT);
     else
         fprintf(stderr, "plccoach: related words not loaded: %s\n", err);
 }

@@ -14,7 +14,6 @@
 
 #include "cli/commands.h"
 #include "db/db.h"
-#include "library/aiksaurus.h"
 #include "library/domains.h"
 #include "library/embed.h"
 #include "library/lexical.h"
@@ -216,21 +215,17 @@ static void lexical_progress(size_t done, size_t total)
         fputc('\n', stderr);
 }
 
-/* plccoach reindex --related [DIR]: the related-words table from WordNet
- * and, when it is installed, the general thesaurus (Aiksaurus). */
+/* plccoach reindex --related [DIR]: the related-words table from WordNet. */
 static int reindex_related(struct db *db, const char *dir)
 {
-    const char *thes =
-        access(AIKSAURUS_DIR_DEFAULT "/words.dat", R_OK) == 0 ? AIKSAURUS_DIR_DEFAULT : NULL;
     char err[512];
-    size_t n, nthes;
+    size_t n;
 
-    if (!related_load(db, dir, thes, &n, &nthes, err, sizeof(err))) {
+    if (!related_load(db, dir, &n, err, sizeof(err))) {
         fprintf(stderr, "plccoach: reindex --related failed: %s\n", err);
         return 1;
     }
-    printf("reindexed: %zu related words from WordNet (%s) and the thesaurus (%s: %zu)\n", n,
-           dir ? dir : WORDNET_DIR_DEFAULT, thes ? thes : "not installed", nthes);
+    printf("reindexed: %zu related words from WordNet (%s)\n", n, dir ? dir : WORDNET_DIR_DEFAULT);
     return 0;
 }
 

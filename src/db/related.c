@@ -80,30 +80,23 @@ static void hit_row(struct arena *a, const PGresult *r, int i, size_t key, void 
 }
 
 enum db_status related_lookup(struct db *db, const char *const *keys, size_t n, int max_rel,
-                              size_t per_key, size_t thes_per_key, bool thes_common,
-                              struct arena *a, struct related_hit **out, size_t *nout)
+                              size_t per_key, struct arena *a, struct related_hit **out,
+                              size_t *nout)
 {
-    char mr[16], pk[24], tk[24];
-    const char *params[5] = {NULL, mr, pk, tk, thes_common ? "-1" : "1"};
+    char mr[16], pk[24];
+    const char *params[3] = {NULL, mr, pk};
 
     snprintf(mr, sizeof(mr), "%d", max_rel);
     snprintf(pk, sizeof(pk), "%zu", per_key);
-    snprintf(tk, sizeof(tk), "%zu", thes_per_key);
     *out =
         db_read_keyed(db, a,
                       "SELECT u.i::text, x.term, x.rel::text, x.df::text"
                       " FROM unnest($1::text[]) WITH ORDINALITY AS u(k, i)"
-                      " CROSS JOIN LATERAL ((SELECT rt.term, rt.rel, d.df FROM related_terms rt"
+                      " CROSS JOIN LATERAL (SELECT rt.term, rt.rel, d.df FROM related_terms rt"
                       "   CROSS JOIN LATERAL (SELECT coalesce(sum(p.df), 0) AS df FROM postings p"
                       "     WHERE p.term = rt.term) d"
                       "   WHERE rt.word = u.k AND rt.rel <= $2::int AND d.df > 0"
-                      "   ORDER BY rt.rel, rt.term LIMIT $3::int)"
-                      "  UNION ALL"
-                      "  (SELECT rt.term, rt.rel, d.df FROM related_terms rt"
-                      "   CROSS JOIN LATERAL (SELECT coalesce(sum(p.df), 0) AS df FROM postings p"
-                      "     WHERE p.term = rt.term) d"
-                      "   WHERE $4::int > 0 AND rt.word = u.k AND rt.rel = 4 AND d.df > 0"
-                      "   ORDER BY $5::int * d.df, rt.term LIMIT $4::int)) x",
-                      keys, n, 5, params, sizeof(**out), hit_row, nout);
+                      "   ORDER BY rt.rel, rt.term LIMIT $3::int) x",
+                      keys, n, 3, params, sizeof(**out), hit_row, nout);
     return *out != NULL ? DB_OK : DB_ERROR;
 }

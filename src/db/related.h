@@ -16,11 +16,8 @@
 struct arena;
 struct db;
 
-#define RELATED_THESAURUS 4 /* rel of a pair from the general thesaurus (Aiksaurus) */
-
 /* One relation: word (one stem, or two joined by a space) to term (one
- * stem), rel 1 synonym, 2 hypernym, 3 hyponym (WordNet), 4 the general
- * thesaurus's (sql/075_related_thesaurus.sql). */
+ * stem), rel 1 synonym, 2 hypernym, 3 hyponym. */
 struct related_row {
     const char *word, *term;
     int rel;
@@ -44,16 +41,12 @@ struct related_hit {
     int64_t df; /* passages holding it; always > 0 */
 };
 
-/* For each of keys[0..n), the related terms of WordNet relation <=
- * max_rel that some passage of the library holds, at most per_key of
- * them (synonyms first, then by term), and the thesaurus's
- * (RELATED_THESAURUS) that some passage holds, at most thes_per_key of
- * them, the most common in the library first when thes_common, else the
- * rarest (then by term), in one statement.  Fills *out (in the arena).
+/* For each of keys[0..n), the related terms of relation <= max_rel that
+ * some passage of the library holds, at most per_key of them (synonyms
+ * first, then by term), in one statement.  Fills *out (in the arena).
  * Returns DB_ERROR when the database failed. */
 enum db_status related_lookup(struct db *db, const char *const *keys, size_t n, int max_rel,
-                              size_t per_key, size_t thes_per_key, bool thes_common,
-                              struct arena *a, struct related_hit **out, size_t *nout)
-    __attribute__((nonnull, warn_unused_result));
+                              size_t per_key, struct arena *a, struct related_hit **out,
+                              size_t *nout) __attribute__((nonnull, warn_unused_result));
 
 #endif

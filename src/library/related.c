@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "db/db.h"
-#include "library/aiksaurus.h"
 #include "library/analyze.h"
 #include "library/related.h"
 #include "library/wordnet.h"
@@ -86,19 +85,6 @@ static void collect(void *ctx, const char *lemma, const char *related, enum word
     c->v[c->n++].rel = (int)rel;
 }
 
-/* aiksaurus_each() callback: a thesaurus pair is a relation of its own. */
-static void collect_thesaurus(void *ctx, const char *word, const char *related)
-{
-    collect(ctx, word, related, (enum wordnet_rel)RELATED_THESAURUS);
-}
-
-/* Which relation of a pair is kept: WordNet's synonym, then the
- * thesaurus's, then hypernym, then hyponym. */
-static int closeness(int rel)
-{
-    return rel == RELATED_THESAURUS ? 1 : rel == 1 ? 0 : rel;
-}
-
 static int cmp_row(const void *x, const void *y)
 {
     const struct related_row *a = x, *b = y;
@@ -106,12 +92,11 @@ static int cmp_row(const void *x, const void *y)
 
     if (d == 0)
         d = strcmp(a->term, b->term);
-    return d != 0 ? d : closeness(a->rel) - closeness(b->rel);
+    return d != 0 ? d : a->rel - b->rel;
 }
 
-bool related_from_wordnet(const char *dir, const char *thes_dir, struct arena *a,
-                          struct related_row **rows, size_t *n, size_t *nthes, char *err,
-                          size_t errlen)
+bool related_from_wordnet(const char *dir, struct arena *a, struct related_row **rows, size_t *n,
+                          char *err, size_t errlen)
 {
     struct collect c;
     size_t i, k = 0;
@@ -124,20 +109,12 @@ bool related_from_wordnet(const char *dir, const char *thes_dir, struct arena *a
         free(c.v);
         return false;
     }
-    if (thes_dir != NULL && *thes_dir != '\0'
-        && !aiksaurus_each(thes_dir, collect_thesaurus, &c, err, errlen)) {
-        free(c.v);
-        return false;
-    }
     if (c.n > 1)
         qsort(c.v, c.n, sizeof(*c.v), cmp_row);
     for (i = 0; i < c.n; i++) /* each pair once, its closest relation first */
         if (k == 0 || strcmp(c.v[k - 1].word, c.v[i].word) != 0
             || strcmp(c.v[k - 1].term, c.v[i].term) != 0)
             c.v[k++] = c.v[i];
-    *nthes = 0;
-    for (i = 0; i < k; i++)
-        *nthes += c.v[i].rel == RELATED_THESAURUS;
     *rows = arena_alloc(a, (k ? k : 1) * sizeof(**rows));
     memcpy(*rows, c.v, k * sizeof(**rows));
     *n = k;
@@ -145,12 +122,11 @@ bool related_from_wordnet(const char *dir, const char *thes_dir, struct arena *a
     return true;
 }
 
-bool related_load(struct db *db, const char *dir, const char *thes_dir, size_t *n, size_t *nthes,
-                  char *err, size_t errlen)
+bool related_load(struct db *db, const char *dir, size_t *n, char *err, size_t errlen)
 {
     struct arena a = ARENA_INIT;
     struct related_row *rows;
-    bool ok = related_from_wordnet(dir, thes_dir, &a, &rows, n, nthes, err, errlen);
+    bool ok = related_from_wordnet(dir, &a, &rows, n, err, errlen);
 
     if (ok && !(ok = related_replace(db, rows, *n) == DB_OK))
         snprintf(err, errlen, "%s", db->last_error);

@@ -14,25 +14,21 @@
 struct arena;
 struct db;
 
-/* Reads the WordNet files of dir (WORDNET_DIR_DEFAULT when NULL) and,
- * unless thes_dir is NULL or "", Aiksaurus's thesaurus files of thes_dir
- * (aiksaurus.h; relation RELATED_THESAURUS), and turns each (lemma,
- * related word, relation) into rows: the lemma's analysed terms joined by
- * a space (only lemmas of one or two terms), the related word's single
- * analysed term (words of several terms, and terms of the lemma itself,
- * are skipped), each pair once with its closest relation (WordNet
- * synonym, thesaurus, hypernym, hyponym).  *rows and their strings are in
- * the arena; *nthes receives how many rows are the thesaurus's.  Returns
- * false, with the reason in err, when the files cannot be read. */
-bool related_from_wordnet(const char *dir, const char *thes_dir, struct arena *a,
-                          struct related_row **rows, size_t *n, size_t *nthes, char *err,
-                          size_t errlen) __attribute__((nonnull(3, 4, 5, 6, 7)));
+/* Reads the WordNet files of dir (WORDNET_DIR_DEFAULT when NULL) and
+ * turns each (lemma, related word, relation) into rows: the lemma's
+ * analysed terms joined by a space (only lemmas of one or two terms), the
+ * related word's single analysed term (words of several terms, and terms
+ * of the lemma itself, are skipped), each pair once with its closest
+ * relation (synonym before hypernym before hyponym).  *rows and their
+ * strings are in the arena.  Returns false, with the reason in err, when
+ * the files cannot be read. */
+bool related_from_wordnet(const char *dir, struct arena *a, struct related_row **rows, size_t *n,
+                          char *err, size_t errlen) __attribute__((nonnull(2, 3, 4, 5)));
 
-/* Fills the related_terms table from WordNet and the thesaurus (above),
- * replacing what it held; *n receives the number of rows, *nthes the
- * thesaurus's.  Returns false with the reason in err (the files, or
- * db->last_error). */
-bool related_load(struct db *db, const char *dir, const char *thes_dir, size_t *n, size_t *nthes,
-                  char *err, size_t errlen) __attribute__((nonnull(1, 4, 5, 6)));
+/* Fills the related_terms table from WordNet (above), replacing what it
+ * held; *n receives the number of rows.  Returns false with the reason
+ * in err (the files, or db->last_error). */
+bool related_load(struct db *db, const char *dir, size_t *n, char *err, size_t errlen)
+    __attribute__((nonnull(1, 3, 4)));
 
 #endif

@@ -30,52 +30,48 @@ struct db;
  * eval/dev.jsonl and eval/holdout/tune.jsonl (docs/performance.md).
  * search_tuning_set() changes one by name, for `--set name=value`. */
 struct search_tuning {
-    double k1, b;          /* BM25 */
-    double w_section;      /* a section-heading occurrence, in body occurrences */
-    double w_chapter;      /* a chapter-title occurrence, in body occurrences */
-    double w_synonym;      /* weight of an acronym's phrase words (and a phrase's acronym); 0 off */
-    double w_thesaurus;    /* weight of the thesaurus words for a teacher word; 0 off */
-    double w_related;      /* weight of a question word's WordNet relations, shared; 0 off */
-    int related_rel;       /* relations used: 1 synonyms, 2 + hypernyms, 3 + hyponyms */
-    double w_aiksaurus;    /* weight of a question word's general thesaurus words (Aiksaurus),
-                            * shared; 0 off */
-    size_t aiksaurus_k;    /* thesaurus words used per question word or pair */
-    bool aiksaurus_common; /* ... the library's most common first; false: the rarest */
-    double w_trans;        /* weight of a question word's translations (trans_model.h),
-                            * times p(w | q), at most the word's own weight; 0 off */
-    double trans_floor;    /* translations with a lower p(w | q) are not used */
-    double trans_max_df;   /* translations in more than this share of passages and
-                            * in more than trans_min_df are not used; 1 = all */
-    int64_t trans_min_df;  /* the ceiling's floor: a translation in at most this
-                            * many passages is always used */
-    bool typos;            /* match unknown question words to the vocabulary */
-    double typo_min_sim;   /* trigram similarity a candidate needs */
-    size_t fb_docs;        /* RM3: feedback passages; 0 = no feedback */
-    size_t fb_terms;       /* RM3: expansion terms kept */
-    double fb_alpha;       /* RM3: weight of the original query */
-    double fb_max_df;      /* RM3: terms in more than this share of passages are not used */
-    double w_lexical;      /* weight of the BM25 list in the fusion */
-    double w_vector;       /* weight of the vector list; 0 = BM25 alone */
-    double domain_boost;   /* fused score multiplier for a boosted domain; 1 = none */
-    double mmr_lambda;     /* 1 = no MMR */
-    int64_t postings_cap;  /* postings read per term, best first; 0 = all */
-    double min_norm;       /* a BM25-only passage needs this normalised own score */
-    double w_prox;         /* weight of term proximity added to a BM25 score; 0 off */
-    double w_quantity;     /* a quantity question: BM25 x (1 + w x min(cap, quantities) / cap) */
-    int quantity_cap;      /* quantity expressions counted at most */
-    double w_window;       /* weight of the best sentence window when the first
-                            * SEARCH_WINDOW_TOP are put in order again; 0 off */
-    size_t rerank_top;     /* BM25 passages the learned re-ranking puts in order again
-                            * (rerank.h; not with search_opts.untranslated nor
-                            * search_opts.no_rerank); 0 off */
-    size_t rerank_deep;    /* then, when above rerank_top, the first of those stays and
-                            * places 2..rerank_deep are ordered by rerank_weights_deep
-                            * (rerank.h, rerank_two_stage()); 0 off */
-    double w_nbr;          /* neighbourhood smoothing (recall33): a BM25 candidate's score
-                            * x (1 + w_nbr x what its neighbours add to its coverage of the
-                            * question, search_neighbour_gain()); not with
-                            * search_opts.untranslated nor no_rerank; 0 off */
-    int nbr_scope;         /* its neighbours: SEARCH_NBR_PAGES, _SECTION or _CHAPTER */
+    double k1, b;         /* BM25 */
+    double w_section;     /* a section-heading occurrence, in body occurrences */
+    double w_chapter;     /* a chapter-title occurrence, in body occurrences */
+    double w_synonym;     /* weight of an acronym's phrase words (and a phrase's acronym); 0 off */
+    double w_thesaurus;   /* weight of the thesaurus words for a teacher word; 0 off */
+    double w_related;     /* weight of a question word's WordNet relations, shared; 0 off */
+    int related_rel;      /* relations used: 1 synonyms, 2 + hypernyms, 3 + hyponyms */
+    double w_trans;       /* weight of a question word's translations (trans_model.h),
+                           * times p(w | q), at most the word's own weight; 0 off */
+    double trans_floor;   /* translations with a lower p(w | q) are not used */
+    double trans_max_df;  /* translations in more than this share of passages and
+                           * in more than trans_min_df are not used; 1 = all */
+    int64_t trans_min_df; /* the ceiling's floor: a translation in at most this
+                           * many passages is always used */
+    bool typos;           /* match unknown question words to the vocabulary */
+    double typo_min_sim;  /* trigram similarity a candidate needs */
+    size_t fb_docs;       /* RM3: feedback passages; 0 = no feedback */
+    size_t fb_terms;      /* RM3: expansion terms kept */
+    double fb_alpha;      /* RM3: weight of the original query */
+    double fb_max_df;     /* RM3: terms in more than this share of passages are not used */
+    double w_lexical;     /* weight of the BM25 list in the fusion */
+    double w_vector;      /* weight of the vector list; 0 = BM25 alone */
+    double domain_boost;  /* fused score multiplier for a boosted domain; 1 = none */
+    double mmr_lambda;    /* 1 = no MMR */
+    int64_t postings_cap; /* postings read per term, best first; 0 = all */
+    double min_norm;      /* a BM25-only passage needs this normalised own score */
+    double w_prox;        /* weight of term proximity added to a BM25 score; 0 off */
+    double w_quantity;    /* a quantity question: BM25 x (1 + w x min(cap, quantities) / cap) */
+    int quantity_cap;     /* quantity expressions counted at most */
+    double w_window;      /* weight of the best sentence window when the first
+                           * SEARCH_WINDOW_TOP are put in order again; 0 off */
+    size_t rerank_top;    /* BM25 passages the learned re-ranking puts in order again
+                           * (rerank.h; not with search_opts.untranslated nor
+                           * search_opts.no_rerank); 0 off */
+    size_t rerank_deep;   /* then, when above rerank_top, the first of those stays and
+                           * places 2..rerank_deep are ordered by rerank_weights_deep
+                           * (rerank.h, rerank_two_stage()); 0 off */
+    double w_nbr;         /* neighbourhood smoothing (recall33): a BM25 candidate's score
+                           * x (1 + w_nbr x what its neighbours add to its coverage of the
+                           * question, search_neighbour_gain()); not with
+                           * search_opts.untranslated nor no_rerank; 0 off */
+    int nbr_scope;        /* its neighbours: SEARCH_NBR_PAGES, _SECTION or _CHAPTER */
 };
 
 extern const struct search_tuning search_tuning_default;

@@ -212,21 +212,18 @@ static void held_idf(struct query *q)
     }
 }
 
-/* Related words (WordNet and the general thesaurus, related.h): the
- * question's terms and pairs of adjacent terms are looked up; the related
- * terms some passage holds that are not in the query yet join it, the m
- * WordNet terms of one key sharing w_related (w_related / m each) and the
- * m' thesaurus terms of one key (at most aiksaurus_k, the rarest in the
- * library) sharing w_aiksaurus (w_aiksaurus / m' each); a term two keys
- * or both sources bring takes the larger share.  They count nothing in
- * the own score. */
+/* Related words (WordNet, related.h): the question's terms and pairs of
+ * adjacent terms are looked up; the related terms some passage holds that
+ * are not in the query yet join it, the m terms of one key sharing
+ * w_related (w_related / m each; a term two keys bring takes the larger
+ * share).  They count nothing in the own score. */
 static bool related_words(struct db *db, struct query *q, const struct search_tuning *t,
                           struct lexical_memo *m)
 {
     size_t nkeys = 0, i, nhits;
     const char **keys = xmalloc((2 * q->nseq + 1) * sizeof(*keys));
     struct related_hit *hits;
-    size_t *fresh; /* per key: WordNet's fresh terms, then the thesaurus's */
+    size_t *fresh;
     bool ok;
 
     for (i = 0; i < q->nseq; i++) {
@@ -240,7 +237,6 @@ static bool related_words(struct db *db, struct query *q, const struct search_tu
         ok = true;
     } else {
         ok = related_lookup(db, keys, nkeys, t->related_rel, RELATED_PER_KEY,
-                            t->w_aiksaurus > 0 ? t->aiksaurus_k : 0, t->aiksaurus_common,
                             m != NULL ? &m->arena : q->a, &hits, &nhits)
              == DB_OK;
         if (ok && m != NULL) {
@@ -248,20 +244,16 @@ static bool related_words(struct db *db, struct query *q, const struct search_tu
             m->nrelated = nhits;
         }
     }
-    fresh = xcalloc(2 * (nkeys ? nkeys : 1), sizeof(*fresh));
+    fresh = xcalloc(nkeys ? nkeys : 1, sizeof(*fresh));
     for (i = 0; ok && i < nhits; i++)
         if (find(q, hits[i].term) < 0 || q->v[find(q, hits[i].term)].source == SEARCH_TERM_RELATED)
-            fresh[2 * hits[i].key + (hits[i].rel == RELATED_THESAURUS)]++;
+            fresh[hits[i].key]++;
     for (i = 0; ok && i < nhits; i++) {
         ssize_t k = find(q, hits[i].term);
-        bool thes = hits[i].rel == RELATED_THESAURUS;
-        size_t f = fresh[2 * hits[i].key + thes];
         double w;
-        if (f == 0 || (k >= 0 && q->v[k].source != SEARCH_TERM_RELATED))
+        if (fresh[hits[i].key] == 0 || (k >= 0 && q->v[k].source != SEARCH_TERM_RELATED))
             continue;
-        w = (thes ? t->w_aiksaurus : t->w_related) / (double)f;
-        if (w <= 0)
-            continue;
+        w = t->w_related / (double)fresh[hits[i].key];
         if (k < 0) {
             struct qterm *nt = add(q, hits[i].term, keys[hits[i].key], strlen(keys[hits[i].key]),
                                    SEARCH_TERM_RELATED, w, 0);
@@ -753,7 +745,7 @@ static bool rank(struct db *db, const char *question, const struct search_tuning
     *out = NULL;
     *n = 0;
     question_query(&q, question, t);
-    if ((t->w_related > 0 || t->w_aiksaurus > 0) && !related_words(db, &q, t, m))
+    if (t->w_related > 0 && !related_words(db, &q, t, m))
         goto done;
     if (t->w_trans > 0)
         translations(&q, trans_model, trans_model_n, t->w_trans, t->trans_floor);

@@ -23,9 +23,6 @@ const struct search_tuning search_tuning_default = {
     .w_thesaurus = 1.5,
     .w_related = 0.5,
     .related_rel = 1,
-    .w_aiksaurus = 0, /* docs/performance.md, "thes34" */
-    .aiksaurus_k = 8,
-    .aiksaurus_common = false,
     .w_trans = 2, /* docs/performance.md, "trans28", "trans29" */
     .trans_floor = 0.01,
     .trans_max_df = 0.3,  /* docs/performance.md, "perf32" */
@@ -69,9 +66,6 @@ static const struct tuning_key {
     {"w_thesaurus", T_DOUBLE, offsetof(struct search_tuning, w_thesaurus), 0, 10},
     {"w_related", T_DOUBLE, offsetof(struct search_tuning, w_related), 0, 10},
     {"related_rel", T_INT, offsetof(struct search_tuning, related_rel), 1, 3},
-    {"w_aiksaurus", T_DOUBLE, offsetof(struct search_tuning, w_aiksaurus), 0, 10},
-    {"aiksaurus_k", T_SIZE, offsetof(struct search_tuning, aiksaurus_k), 0, 64},
-    {"aiksaurus_common", T_BOOL, offsetof(struct search_tuning, aiksaurus_common), 0, 1},
     {"w_trans", T_DOUBLE, offsetof(struct search_tuning, w_trans), 0, 10},
     {"trans_floor", T_DOUBLE, offsetof(struct search_tuning, trans_floor), 0, 1},
     {"trans_max_df", T_DOUBLE, offsetof(struct search_tuning, trans_max_df), 0, 1},

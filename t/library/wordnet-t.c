@@ -3,9 +3,7 @@
  * the first sense only, synonyms, hypernyms and hyponyms one level away,
  * and the analysed rows (keys of one or two stems, one-stem targets, each
  * pair once with its closest relation).  A small WordNet is written into
- * a temporary directory, its offsets computed as the real files' are.
- * Also the Aiksaurus reader (src/library/aiksaurus.c) and its rows
- * (relation 4, after a WordNet synonym, before a hypernym). */
+ * a temporary directory, its offsets computed as the real files' are. */
 #include "config.h"
 
 #include <stdio.h>
@@ -13,7 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "library/aiksaurus.h"
 #include "library/related.h"
 #include "library/wordnet.h"
 #include "tap/basic.h"
@@ -115,120 +112,6 @@ static bool row(const struct related_row *r, size_t n, const char *word, const c
     return false;
 }
 
-/* Appends a record to b: a NUL-ended spelling (words.dat) or nothing
- * (meanings.dat, spelling NULL), then big-endian numbers, then 0xFFFF. */
-static size_t rec(unsigned char *b, size_t at, const char *spelling, const unsigned *v, size_t n)
-{
-    size_t i;
-    if (spelling != NULL) {
-        memcpy(b + at, spelling, strlen(spelling) + 1);
-        at += strlen(spelling) + 1;
-    }
-    for (i = 0; i < n; i++) {
-        b[at++] = (unsigned char)(v[i] >> 8);
-        b[at++] = (unsigned char)(v[i] & 0xff);
-    }
-    b[at++] = 0xff;
-    b[at++] = 0xff;
-    return at;
-}
-
-struct thes_pairs {
-    char v[32][2][64];
-    size_t n;
-};
-
-static void keep_thes(void *ctx, const char *word, const char *related)
-{
-    struct thes_pairs *p = ctx;
-    if (p->n < 32) {
-        snprintf(p->v[p->n][0], 64, "%s", word);
-        snprintf(p->v[p->n][1], 64, "%s", related);
-        p->n++;
-    }
-}
-
-static bool has_thes(const struct thes_pairs *p, const char *word, const char *related)
-{
-    size_t i;
-    for (i = 0; i < p->n; i++)
-        if (strcmp(p->v[i][0], word) == 0 && strcmp(p->v[i][1], related) == 0)
-            return true;
-    return false;
-}
-
-/* A small Aiksaurus in dir: words 0 quiz, 1 Test, 2 examination,
- * 3 huddle, 4 get:together, 5 caf\xe9 (Latin-1: skipped); meaning 0
- * (titles 0 1) holds 0 1 2 and word 9 (no such word: skipped), meaning
- * 1 (titles 3 4) holds 3 4 5.  Returns the bytes of words.dat. */
-static size_t write_thesaurus(const char *dir, unsigned char *w, size_t *wlen, unsigned char *m,
-                              size_t *mlen)
-{
-    static const unsigned m0[] = {0}, m01[] = {0, 1}, m1[] = {1};
-    static const unsigned t0[] = {0, 1, 0, 1, 2, 9}, t1[] = {3, 4, 3, 4, 5};
-    char path[256];
-    FILE *fp;
-
-    *wlen = rec(w, 0, "quiz", m0, 1);
-    *wlen = rec(w, *wlen, "Test", m0, 1);
-    *wlen = rec(w, *wlen, "examination", m0, 1);
-    *wlen = rec(w, *wlen, "huddle", m1, 1);
-    *wlen = rec(w, *wlen, "get:together", m01, 1);
-    *wlen = rec(w, *wlen, "caf\xe9", m1, 1);
-    *mlen = rec(m, 0, NULL, t0, 6);
-    *mlen = rec(m, *mlen, NULL, t1, 5);
-    snprintf(path, sizeof(path), "%s/words.dat", dir);
-    if ((fp = fopen(path, "wb")) == NULL || fwrite(w, 1, *wlen, fp) != *wlen || fclose(fp) != 0)
-        bail("cannot write %s", path);
-    snprintf(path, sizeof(path), "%s/meanings.dat", dir);
-    if ((fp = fopen(path, "wb")) == NULL || fwrite(m, 1, *mlen, fp) != *mlen || fclose(fp) != 0)
-        bail("cannot write %s", path);
-    return *wlen;
-}
-
-static void thesaurus(const char *dir)
-{
-    unsigned char w[256], m[256];
-    size_t wlen, mlen, n, nthes;
-    struct thes_pairs p;
-    struct arena a = ARENA_INIT;
-    struct related_row *rows;
-    char err[256], path[256];
-
-    write_thesaurus(dir, w, &wlen, m, &mlen);
-    memset(&p, 0, sizeof(p));
-    is_int(2, (long long)aiksaurus_parse(w, wlen, m, mlen, keep_thes, &p), "two meanings read");
-    ok(has_thes(&p, "quiz", "test") && has_thes(&p, "test", "quiz"),
-       "words sharing a meaning: both ways, lower-cased");
-    ok(has_thes(&p, "huddle", "get together"), "':' between words reads as a space");
-    is_int(8, (long long)p.n, "eight pairs: no Latin-1 word, no number past the words");
-    memset(&p, 0, sizeof(p));
-    is_int(1, (long long)aiksaurus_parse(w, wlen, m, mlen - 3, keep_thes, &p),
-           "a meaning cut short ends the file");
-    ok(aiksaurus_parse(w, 7, m, mlen, keep_thes, &p) == 2, "words cut short: the rest skipped");
-
-    ok(related_from_wordnet(dir, dir, &a, &rows, &n, &nthes, err, sizeof(err)),
-       "the rows build with the thesaurus");
-    ok(row(rows, n, "quiz", "test", 1), "a WordNet synonym stays a synonym");
-    ok(row(rows, n, "quiz", "examin", RELATED_THESAURUS),
-       "a WordNet hypernym the thesaurus also holds is the thesaurus's");
-    ok(row(rows, n, "togeth", "huddl", RELATED_THESAURUS),
-       "a thesaurus key analysed as WordNet's (\"get\" is a stop word)");
-    ok(row(rows, n, "ground rule", "examin", 2), "WordNet's other rows are kept");
-    is_int(7, (long long)nthes, "the thesaurus's rows counted");
-    arena_free(&a);
-
-    snprintf(path, sizeof(path), "%s/nowhere", dir);
-    ok(!related_from_wordnet(dir, path, &a, &rows, &n, &nthes, err, sizeof(err))
-           && strstr(err, "words.dat") != NULL,
-       "a thesaurus named but missing: refused, the file named");
-    arena_free(&a);
-    snprintf(path, sizeof(path), "%s/words.dat", dir);
-    unlink(path);
-    snprintf(path, sizeof(path), "%s/meanings.dat", dir);
-    unlink(path);
-}
-
 static void whole_files(void)
 {
     char dir[] = "/tmp/wordnet-t.XXXXXX", path[256], text[1024];
@@ -241,7 +124,7 @@ static void whole_files(void)
     struct pairs p;
     struct arena a = ARENA_INIT;
     struct related_row *rows;
-    size_t n, nthes;
+    size_t n;
     char err[256];
     static const char *const empty[] = {"verb", "adj", "adv"};
     size_t i;
@@ -286,8 +169,7 @@ static void whole_files(void)
     ok(has(&p, "ground_rule", "examination", WORDNET_HYPERNYM), "a two-word lemma");
     is_int(5, (long long)p.n, "five pairs, nothing else");
 
-    ok(related_from_wordnet(dir, NULL, &a, &rows, &n, &nthes, err, sizeof(err)) && nthes == 0,
-       "the rows build (no thesaurus)");
+    ok(related_from_wordnet(dir, &a, &rows, &n, err, sizeof(err)), "the rows build");
     ok(row(rows, n, "quiz", "test", 1), "quiz -> test (synonym)");
     ok(row(rows, n, "quiz", "examin", 2), "targets are stems: examination -> examin");
     ok(!row(rows, n, "quiz", "pop quiz", 3) && !row(rows, n, "quiz", "pop", 3),
@@ -295,8 +177,6 @@ static void whole_files(void)
     ok(row(rows, n, "ground rule", "examin", 2), "a two-word key: its stems joined by a space");
     is_int(3, (long long)n, "three rows");
     arena_free(&a);
-
-    thesaurus(dir);
 
     memset(&p, 0, sizeof(p));
     snprintf(path, sizeof(path), "%s/nowhere", dir);
@@ -319,7 +199,7 @@ static void whole_files(void)
 
 int main(void)
 {
-    plan(43);
+    plan(30);
     parse_lines();
     whole_files();
     return 0;

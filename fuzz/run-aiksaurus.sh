@@ -1,2 +1,0 @@
-#!/bin/sh
-exec "${SHELL:-/bin/sh}" "$PLC_SRCDIR/fuzz/run.sh" aiksaurus
