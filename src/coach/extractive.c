@@ -1,9 +1,19 @@
 /*
  * The extractive composer; see extractive.h.
  *
- * Ownership: struct compose owns the parsed passages, the per-unit and
- * per-section state, the query and the output buffer until the answer is
- * stolen from it; compose_free() releases the rest.
+ * Ownership: struct compose owns the parsed passages (src[].p, passage.h),
+ * the per-unit state (src[].u) and the normal form of their pages
+ * (src[].page), the sections and their term counts (sec[]), the query
+ * (q) and the scratch buffer; compose_free() releases them.  Each try
+ * writes its answer into a buffer of its own (compose_try), whose text
+ * the caller takes.
+ *
+ * Setup and tries (extractive.h, 4, "The budget"): compose_setup() reads
+ * and scores the passages once -- everything that does not depend on
+ * the excerpts' budget; each try (compose_try) starts with
+ * compose_reset(), which clears what the try before it chose (the try's
+ * part of struct compose, struct ustate and struct section), and then
+ * plans the steps, chooses the sections and writes the answer.
  */
 #include "config.h"
 
@@ -41,14 +51,16 @@ struct qterm {
     bool plain;  /* a distinctive word of the question as written (words.h) */
 };
 
-/* What the composer knows of one unit of a passage. */
+/* What the composer knows of one unit of a passage: the setup's, then
+ * the try's (compose_reset clears them). */
 struct ustate {
-    bool quotable, chosen, written;
+    bool quotable;
     double score;         /* the query's weight it carries */
     double asked;         /* the library IDF of the question's own words it holds */
     size_t nterms;        /* its distinct terms */
     size_t central;       /* its terms central to its section (first passage only) */
     double central_score; /* what they add to score */
+    bool chosen, written; /* the try's */
 };
 
 struct source {
@@ -61,7 +73,8 @@ struct section {
     size_t p, s; /* passage, section of it */
     const char *heading;
     size_t hlen;
-    double score; /* BM25 times the rank prior */
+    double score; /* BM25 times the rank prior; a try may raise it (one_step_asked) */
+    double base;  /* score as the setup scored it: each try starts from it */
     bool substance;
     struct analyze_counts body, head;
 };
@@ -81,6 +94,7 @@ struct ref {
 };
 
 struct compose {
+    /* The setup's (compose_setup), for every try. */
     const struct extract_request *rq;
     struct source *src;
     size_t k;
@@ -88,16 +102,17 @@ struct compose {
     size_t nq;
     struct section *sec;
     size_t nsec;
-    size_t chosen[EXTRACT_MAX_SECTIONS], nchosen; /* indexes of sec, best first */
     bool how, example, quantity;
     struct qty qty[QTY_ASKS]; /* what a quantity question asks */
     size_t nqty;
+    double asked; /* the library IDF of the question's own words, summed */
+    double mine;  /* the library IDF of the turn's own words, summed */
+    struct buf scratch;
+    /* The try's (compose_reset clears them). */
+    size_t chosen[EXTRACT_MAX_SECTIONS], nchosen; /* indexes of sec, best first */
     bool own_only; /* units of the passages' own text only (extractive.h, "The page") */
-    double asked;  /* the library IDF of the question's own words, summed */
-    double mine;   /* the library IDF of the turn's own words, summed */
     struct ref steps[EXTRACT_MAX_STEPS]; /* a how question's steps (extractive.h, 5) */
     size_t nsteps, steps_p;              /* steps_p: the passage that walks through them */
-    struct buf scratch;
 };
 
 /* ---- questions --------------------------------------------------------- */
@@ -2663,13 +2678,10 @@ static void write_followups(struct buf *out, const struct compose *c)
     }
 }
 
-/* One composition, its excerpts given more words than the reserve for
- * the takeaways and follow-up questions leaves them (extractive.h, 4,
- * "The budget").  Returns malloc'd Markdown, or NULL. */
 /* Reads the passages of c->rq into c, builds its sections and query and
- * scores them; returns the words the excerpts may take, with more words
- * (extractive.h, 4). */
-static size_t compose_setup(struct compose *c, size_t more)
+ * scores them, once for every try; returns the words the excerpts may
+ * take before the fill (extractive.h, 4, "The budget"). */
+static size_t compose_setup(struct compose *c)
 {
     const struct extract_request *rq = c->rq;
     size_t i, budget,
@@ -2699,32 +2711,50 @@ static size_t compose_setup(struct compose *c, size_t more)
     build_sections(c);
     build_query(c);
     score(c);
+    for (i = 0; i < c->nsec; i++)
+        c->sec[i].base = c->sec[i].score;
     if (c->quantity) /* room for EXTRACT_NO_NUMBER */
         reserve += sentence_words(EXTRACT_NO_NUMBER, strlen(EXTRACT_NO_NUMBER));
     budget = EXTRACT_ANSWER_WORDS > reserve ? EXTRACT_ANSWER_WORDS - reserve : 0;
     if (budget > EXTRACT_BODY_WORDS)
         budget = EXTRACT_BODY_WORDS;
-    return budget + more;
+    return budget;
 }
 
-static char *compose(const struct extract_request *rq, size_t more)
+/* Clears what a try chose, so that the next starts as the first did
+ * after compose_setup(): no unit chosen or written, no section chosen,
+ * no steps, every section's score the setup's, the passages' own text
+ * only. */
+static void compose_reset(struct compose *c)
 {
-    struct compose c = {.rq = rq};
-    struct buf out = BUF_INIT;
-    size_t budget = compose_setup(&c, more);
+    size_t p, i;
 
-    budget -= plan_steps(&c, budget / 2);
-    choose_sections(&c, budget);
-    if (c.nchosen > 0) {
-        write_body(&out, &c);
-        write_takeaways(&out, &c);
-        write_followups(&out, &c);
-    }
-    compose_free(&c);
-    if (c.nchosen == 0) {
-        buf_free(&out);
+    for (p = 0; p < c->k; p++)
+        for (i = 0; i < c->src[p].p.n; i++)
+            c->src[p].u[i].chosen = c->src[p].u[i].written = false;
+    for (i = 0; i < c->nsec; i++)
+        c->sec[i].score = c->sec[i].base;
+    c->nchosen = 0;
+    c->nsteps = 0;
+    c->steps_p = 0;
+    c->own_only = true;
+}
+
+/* One try on c's setup: the answer with budget words for its excerpts
+ * (extractive.h, 4, "The budget").  Returns malloc'd Markdown (the
+ * caller's), or NULL when no section is chosen. */
+static char *compose_try(struct compose *c, size_t budget)
+{
+    struct buf out = BUF_INIT;
+
+    compose_reset(c);
+    budget -= plan_steps(c, budget / 2);
+    choose_sections(c, budget);
+    if (c->nchosen == 0)
         return NULL;
-    }
+    write_body(&out, c);
+    write_takeaways(&out, c);
+    write_followups(&out, c);
     /* At most one blank line between blocks and none at the end, as the
      * verifier writes the text that is stored. */
     {
@@ -2820,7 +2850,7 @@ size_t extractive_steps_wanted(const struct extract_request *rq, const char **bo
         max = EXTRACT_STEPS_FETCH;
     if (!extractive_asks_how(rq->focus != NULL ? rq->focus : rq->question))
         return 0;
-    plan_steps(&c, compose_setup(&c, 0) / 2);
+    plan_steps(&c, compose_setup(&c) / 2);
     for (k = 0; k < c.nsteps; k++)
         if ((num[k] = planned_number(&c, k)) == 0)
             c.nsteps = 0; /* unnumbered: no gap to see */
@@ -2858,16 +2888,19 @@ static size_t answer_words(const char *a)
  * answer left of EXTRACT_ANSWER_WORDS given to the excerpts, keeping the
  * longest answer within it; a try that goes past it (a longer unit came
  * in, or longer takeaways) is tried again with half as many words more
- * (extractive.h, 4, "The budget"). */
+ * (extractive.h, 4, "The budget").  The passages are read and scored
+ * once (compose_setup); each try chooses and writes again (compose_try). */
 char *extractive_compose(const struct extract_request *rq)
 {
-    char *best = compose(rq, 0);
+    struct compose c = {.rq = rq};
+    size_t budget = compose_setup(&c);
+    char *best = compose_try(&c, budget);
     size_t more = 0, w = answer_words(best), step, round;
 
     step = EXTRACT_ANSWER_WORDS > w ? EXTRACT_ANSWER_WORDS - w : 0;
     for (round = 0; best != NULL && round < EXTRACT_FILL_ROUNDS && step >= EXTRACT_FILL_MIN;
          round++) {
-        char *next = compose(rq, more + step);
+        char *next = compose_try(&c, budget + more + step);
         size_t nw = answer_words(next);
         if (next != NULL && nw <= EXTRACT_ANSWER_WORDS && nw >= w) {
             free(best);
@@ -2880,5 +2913,6 @@ char *extractive_compose(const struct extract_request *rq)
             step /= 2;
         }
     }
+    compose_free(&c);
     return best;
 }
