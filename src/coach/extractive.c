@@ -2838,44 +2838,91 @@ static void want_unquoted(const struct compose *c, const char *book, int *ordina
     }
 }
 
-size_t extractive_steps_wanted(const struct extract_request *rq, const char **book, int *ordinals,
-                               size_t max)
+/* A composition's setup, handed from extractive_setup_steps_wanted()
+ * to extractive_setup_compose() (extractive.h): owns c (compose_free). */
+struct extract_setup {
+    struct compose c;
+    size_t budget; /* compose_setup()'s */
+};
+
+struct extract_setup *extractive_setup(const struct extract_request *rq)
 {
-    struct compose c = {.rq = rq};
+    struct extract_setup *x = xcalloc(1, sizeof(*x));
+
+    x->c.rq = rq;
+    x->budget = compose_setup(&x->c);
+    return x;
+}
+
+void extractive_setup_free(struct extract_setup *x)
+{
+    if (x == NULL)
+        return;
+    compose_free(&x->c);
+    free(x);
+}
+
+/* extractive_steps_wanted() on c's setup (budget, compose_setup()'s):
+ * the steps the first try would plan. */
+static size_t steps_wanted(struct compose *c, size_t budget, const char **book, int *ordinals,
+                           size_t max)
+{
+    const struct extract_request *rq = c->rq;
     size_t n = 0, k, last;
     int num[EXTRACT_MAX_STEPS];
 
     *book = NULL;
     if (max > EXTRACT_STEPS_FETCH)
         max = EXTRACT_STEPS_FETCH;
-    if (!extractive_asks_how(rq->focus != NULL ? rq->focus : rq->question))
+    if (!c->how)
         return 0;
-    plan_steps(&c, compose_setup(&c) / 2);
-    for (k = 0; k < c.nsteps; k++)
-        if ((num[k] = planned_number(&c, k)) == 0)
-            c.nsteps = 0; /* unnumbered: no gap to see */
-    if (c.nsteps >= 2 && (*book = rq->sources[c.steps_p].book) != NULL) {
+    compose_reset(c);
+    plan_steps(c, budget / 2);
+    for (k = 0; k < c->nsteps; k++)
+        if ((num[k] = planned_number(c, k)) == 0)
+            c->nsteps = 0; /* unnumbered: no gap to see */
+    if (c->nsteps >= 2 && (*book = rq->sources[c->steps_p].book) != NULL) {
         const struct source *x;
-        int o0 = rq->sources[c.steps[0].p].ordinal, o;
+        int o0 = rq->sources[c->steps[0].p].ordinal, o;
         if (num[0] > 1) /* the first steps are before the first passage */
-            want_from(&c, *book, o0 - 1, -1, -1, ordinals, &n, max);
-        for (k = 1; k < c.nsteps; k++)
+            want_from(c, *book, o0 - 1, -1, -1, ordinals, &n, max);
+        for (k = 1; k < c->nsteps; k++)
             if (num[k] > num[k - 1] + 1) { /* a gap between two passages */
-                o = rq->sources[c.steps[k - 1].p].ordinal;
-                want_from(&c, *book, o + 1, 1, rq->sources[c.steps[k].p].ordinal - 1, ordinals, &n,
+                o = rq->sources[c->steps[k - 1].p].ordinal;
+                want_from(c, *book, o + 1, 1, rq->sources[c->steps[k].p].ordinal - 1, ordinals, &n,
                           max);
             }
-        last = c.nsteps - 1;
-        x = &c.src[c.steps[last].p];
-        if (x->p.u[c.steps[last].i].section + 1 == x->p.ns) /* the passage ends in the last */
-            want_from(&c, *book, rq->sources[c.steps[last].p].ordinal + 1, 1, -1, ordinals, &n,
+        last = c->nsteps - 1;
+        x = &c->src[c->steps[last].p];
+        if (x->p.u[c->steps[last].i].section + 1 == x->p.ns) /* the passage ends in the last */
+            want_from(c, *book, rq->sources[c->steps[last].p].ordinal + 1, 1, -1, ordinals, &n,
                       max);
-        want_unquoted(&c, *book, ordinals, &n, max);
+        want_unquoted(c, *book, ordinals, &n, max);
         if (n == 0)
             *book = NULL;
     }
-    compose_free(&c);
     return n;
+}
+
+size_t extractive_steps_wanted(const struct extract_request *rq, const char **book, int *ordinals,
+                               size_t max)
+{
+    struct extract_setup *x;
+    size_t n;
+
+    *book = NULL;
+    if (!extractive_asks_how(rq->focus != NULL ? rq->focus : rq->question))
+        return 0; /* no setup needed */
+    x = extractive_setup(rq);
+    n = steps_wanted(&x->c, x->budget, book, ordinals, max);
+    extractive_setup_free(x);
+    return n;
+}
+
+size_t extractive_setup_steps_wanted(struct extract_setup *x, const char **book, int *ordinals,
+                                     size_t max)
+{
+    return steps_wanted(&x->c, x->budget, book, ordinals, max);
 }
 
 /* The words of a composed answer (NULL: none). */
@@ -2890,17 +2937,15 @@ static size_t answer_words(const char *a)
  * in, or longer takeaways) is tried again with half as many words more
  * (extractive.h, 4, "The budget").  The passages are read and scored
  * once (compose_setup); each try chooses and writes again (compose_try). */
-char *extractive_compose(const struct extract_request *rq)
+static char *compose_fill(struct compose *c, size_t budget)
 {
-    struct compose c = {.rq = rq};
-    size_t budget = compose_setup(&c);
-    char *best = compose_try(&c, budget);
+    char *best = compose_try(c, budget);
     size_t more = 0, w = answer_words(best), step, round;
 
     step = EXTRACT_ANSWER_WORDS > w ? EXTRACT_ANSWER_WORDS - w : 0;
     for (round = 0; best != NULL && round < EXTRACT_FILL_ROUNDS && step >= EXTRACT_FILL_MIN;
          round++) {
-        char *next = compose_try(&c, budget + more + step);
+        char *next = compose_try(c, budget + more + step);
         size_t nw = answer_words(next);
         if (next != NULL && nw <= EXTRACT_ANSWER_WORDS && nw >= w) {
             free(best);
@@ -2913,6 +2958,19 @@ char *extractive_compose(const struct extract_request *rq)
             step /= 2;
         }
     }
-    compose_free(&c);
     return best;
+}
+
+char *extractive_compose(const struct extract_request *rq)
+{
+    struct extract_setup *x = extractive_setup(rq);
+    char *a = compose_fill(&x->c, x->budget);
+
+    extractive_setup_free(x);
+    return a;
+}
+
+char *extractive_setup_compose(struct extract_setup *x)
+{
+    return compose_fill(&x->c, x->budget);
 }

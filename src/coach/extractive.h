@@ -429,6 +429,28 @@ char *extractive_compose(const struct extract_request *rq)
 size_t extractive_steps_wanted(const struct extract_request *rq, const char **book, int *ordinals,
                                size_t max) __attribute__((nonnull, warn_unused_result));
 
+/* A composition's setup (extractive.h, 4, "The budget"): rq's passages
+ * read into sections, and the sections and units scored, once, for the
+ * steps a how question lacks and then the answer, when the caller hands
+ * no other sources in between (a source added or changed: a new setup).
+ * rq, and all it points to, must outlive it and stay as it was. */
+struct extract_setup;
+
+/* The setup of rq's composition.  Returns it malloc'd (the caller frees
+ * it with extractive_setup_free). */
+struct extract_setup *extractive_setup(const struct extract_request *rq)
+    __attribute__((nonnull, warn_unused_result));
+
+/* extractive_steps_wanted and extractive_compose on x's request, from x:
+ * the same results, with the passages read and scored once for both. */
+size_t extractive_setup_steps_wanted(struct extract_setup *x, const char **book, int *ordinals,
+                                     size_t max) __attribute__((nonnull, warn_unused_result));
+char *extractive_setup_compose(struct extract_setup *x)
+    __attribute__((nonnull, warn_unused_result));
+
+/* Frees x and all it holds (NULL: nothing). */
+void extractive_setup_free(struct extract_setup *x);
+
 /* True when question asks how to do something ("how do we", "how can I",
  * "how to", "what steps"), not how many, much, often or long. */
 bool extractive_asks_how(const char *question) __attribute__((nonnull));
