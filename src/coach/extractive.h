@@ -116,7 +116,13 @@
  *    left; a try that goes past EXTRACT_ANSWER_WORDS (a longer unit came
  *    in, or other takeaways) is tried again with half as many words more,
  *    and the longest answer within it is kept (measured:
- *    docs/performance.md, "keys31").  Spread (cite33): the sections are
+ *    docs/performance.md, "keys31").  The passages are read, and their
+ *    sections and units scored, once (1-4: nothing of that depends on
+ *    the budget); each try only chooses (the steps, the sections and
+ *    their units) and writes again, and so does the how question's
+ *    extractive_steps_wanted on the same setup when the caller hands it
+ *    on (extractive_setup; measured: docs/performance.md, "perf34").
+ *    Spread (cite33): the sections are
  *    taken in score order with each passage's score counted
  *    EXTRACT_PASSAGE_DECAY times less for every section of it already
  *    ahead (the relative cut and the scores unchanged), so that a
