@@ -1,9 +1,19 @@
 /*
  * The extractive composer; see extractive.h.
  *
- * Ownership: struct compose owns the parsed passages, the per-unit and
- * per-section state, the query and the output buffer until the answer is
- * stolen from it; compose_free() releases the rest.
+ * Ownership: struct compose owns the parsed passages (src[].p, passage.h),
+ * the per-unit state (src[].u) and the normal form of their pages
+ * (src[].page), the sections and their term counts (sec[]), the query
+ * (q) and the scratch buffer; compose_free() releases them.  Each try
+ * writes its answer into a buffer of its own (compose_try), whose text
+ * the caller takes.
+ *
+ * Setup and tries (extractive.h, 4, "The budget"): compose_setup() reads
+ * and scores the passages once -- everything that does not depend on
+ * the excerpts' budget; each try (compose_try) starts with
+ * compose_reset(), which clears what the try before it chose (the try's
+ * part of struct compose, struct ustate and struct section), and then
+ * plans the steps, chooses the sections and writes the answer.
  */
 #include "config.h"
 
@@ -41,14 +51,16 @@ struct qterm {
     bool plain;  /* a distinctive word of the question as written (words.h) */
 };
 
-/* What the composer knows of one unit of a passage. */
+/* What the composer knows of one unit of a passage: the setup's, then
+ * the try's (compose_reset clears them). */
 struct ustate {
-    bool quotable, chosen, written;
+    bool quotable;
     double score;         /* the query's weight it carries */
     double asked;         /* the library IDF of the question's own words it holds */
     size_t nterms;        /* its distinct terms */
     size_t central;       /* its terms central to its section (first passage only) */
     double central_score; /* what they add to score */
+    bool chosen, written; /* the try's */
 };
 
 struct source {
@@ -61,7 +73,8 @@ struct section {
     size_t p, s; /* passage, section of it */
     const char *heading;
     size_t hlen;
-    double score; /* BM25 times the rank prior */
+    double score; /* BM25 times the rank prior; a try may raise it (one_step_asked) */
+    double base;  /* score as the setup scored it: each try starts from it */
     bool substance;
     struct analyze_counts body, head;
 };
@@ -81,6 +94,7 @@ struct ref {
 };
 
 struct compose {
+    /* The setup's (compose_setup), for every try. */
     const struct extract_request *rq;
     struct source *src;
     size_t k;
@@ -88,16 +102,17 @@ struct compose {
     size_t nq;
     struct section *sec;
     size_t nsec;
-    size_t chosen[EXTRACT_MAX_SECTIONS], nchosen; /* indexes of sec, best first */
     bool how, example, quantity;
     struct qty qty[QTY_ASKS]; /* what a quantity question asks */
     size_t nqty;
+    double asked; /* the library IDF of the question's own words, summed */
+    double mine;  /* the library IDF of the turn's own words, summed */
+    struct buf scratch;
+    /* The try's (compose_reset clears them). */
+    size_t chosen[EXTRACT_MAX_SECTIONS], nchosen; /* indexes of sec, best first */
     bool own_only; /* units of the passages' own text only (extractive.h, "The page") */
-    double asked;  /* the library IDF of the question's own words, summed */
-    double mine;   /* the library IDF of the turn's own words, summed */
     struct ref steps[EXTRACT_MAX_STEPS]; /* a how question's steps (extractive.h, 5) */
     size_t nsteps, steps_p;              /* steps_p: the passage that walks through them */
-    struct buf scratch;
 };
 
 /* ---- questions --------------------------------------------------------- */
@@ -2663,13 +2678,10 @@ static void write_followups(struct buf *out, const struct compose *c)
     }
 }
 
-/* One composition, its excerpts given more words than the reserve for
- * the takeaways and follow-up questions leaves them (extractive.h, 4,
- * "The budget").  Returns malloc'd Markdown, or NULL. */
 /* Reads the passages of c->rq into c, builds its sections and query and
- * scores them; returns the words the excerpts may take, with more words
- * (extractive.h, 4). */
-static size_t compose_setup(struct compose *c, size_t more)
+ * scores them, once for every try; returns the words the excerpts may
+ * take before the fill (extractive.h, 4, "The budget"). */
+static size_t compose_setup(struct compose *c)
 {
     const struct extract_request *rq = c->rq;
     size_t i, budget,
@@ -2699,32 +2711,50 @@ static size_t compose_setup(struct compose *c, size_t more)
     build_sections(c);
     build_query(c);
     score(c);
+    for (i = 0; i < c->nsec; i++)
+        c->sec[i].base = c->sec[i].score;
     if (c->quantity) /* room for EXTRACT_NO_NUMBER */
         reserve += sentence_words(EXTRACT_NO_NUMBER, strlen(EXTRACT_NO_NUMBER));
     budget = EXTRACT_ANSWER_WORDS > reserve ? EXTRACT_ANSWER_WORDS - reserve : 0;
     if (budget > EXTRACT_BODY_WORDS)
         budget = EXTRACT_BODY_WORDS;
-    return budget + more;
+    return budget;
 }
 
-static char *compose(const struct extract_request *rq, size_t more)
+/* Clears what a try chose, so that the next starts as the first did
+ * after compose_setup(): no unit chosen or written, no section chosen,
+ * no steps, every section's score the setup's, the passages' own text
+ * only. */
+static void compose_reset(struct compose *c)
 {
-    struct compose c = {.rq = rq};
-    struct buf out = BUF_INIT;
-    size_t budget = compose_setup(&c, more);
+    size_t p, i;
 
-    budget -= plan_steps(&c, budget / 2);
-    choose_sections(&c, budget);
-    if (c.nchosen > 0) {
-        write_body(&out, &c);
-        write_takeaways(&out, &c);
-        write_followups(&out, &c);
-    }
-    compose_free(&c);
-    if (c.nchosen == 0) {
-        buf_free(&out);
+    for (p = 0; p < c->k; p++)
+        for (i = 0; i < c->src[p].p.n; i++)
+            c->src[p].u[i].chosen = c->src[p].u[i].written = false;
+    for (i = 0; i < c->nsec; i++)
+        c->sec[i].score = c->sec[i].base;
+    c->nchosen = 0;
+    c->nsteps = 0;
+    c->steps_p = 0;
+    c->own_only = true;
+}
+
+/* One try on c's setup: the answer with budget words for its excerpts
+ * (extractive.h, 4, "The budget").  Returns malloc'd Markdown (the
+ * caller's), or NULL when no section is chosen. */
+static char *compose_try(struct compose *c, size_t budget)
+{
+    struct buf out = BUF_INIT;
+
+    compose_reset(c);
+    budget -= plan_steps(c, budget / 2);
+    choose_sections(c, budget);
+    if (c->nchosen == 0)
         return NULL;
-    }
+    write_body(&out, c);
+    write_takeaways(&out, c);
+    write_followups(&out, c);
     /* At most one blank line between blocks and none at the end, as the
      * verifier writes the text that is stored. */
     {
@@ -2808,44 +2838,91 @@ static void want_unquoted(const struct compose *c, const char *book, int *ordina
     }
 }
 
-size_t extractive_steps_wanted(const struct extract_request *rq, const char **book, int *ordinals,
-                               size_t max)
+/* A composition's setup, handed from extractive_setup_steps_wanted()
+ * to extractive_setup_compose() (extractive.h): owns c (compose_free). */
+struct extract_setup {
+    struct compose c;
+    size_t budget; /* compose_setup()'s */
+};
+
+struct extract_setup *extractive_setup(const struct extract_request *rq)
 {
-    struct compose c = {.rq = rq};
+    struct extract_setup *x = xcalloc(1, sizeof(*x));
+
+    x->c.rq = rq;
+    x->budget = compose_setup(&x->c);
+    return x;
+}
+
+void extractive_setup_free(struct extract_setup *x)
+{
+    if (x == NULL)
+        return;
+    compose_free(&x->c);
+    free(x);
+}
+
+/* extractive_steps_wanted() on c's setup (budget, compose_setup()'s):
+ * the steps the first try would plan. */
+static size_t steps_wanted(struct compose *c, size_t budget, const char **book, int *ordinals,
+                           size_t max)
+{
+    const struct extract_request *rq = c->rq;
     size_t n = 0, k, last;
     int num[EXTRACT_MAX_STEPS];
 
     *book = NULL;
     if (max > EXTRACT_STEPS_FETCH)
         max = EXTRACT_STEPS_FETCH;
-    if (!extractive_asks_how(rq->focus != NULL ? rq->focus : rq->question))
+    if (!c->how)
         return 0;
-    plan_steps(&c, compose_setup(&c, 0) / 2);
-    for (k = 0; k < c.nsteps; k++)
-        if ((num[k] = planned_number(&c, k)) == 0)
-            c.nsteps = 0; /* unnumbered: no gap to see */
-    if (c.nsteps >= 2 && (*book = rq->sources[c.steps_p].book) != NULL) {
+    compose_reset(c);
+    plan_steps(c, budget / 2);
+    for (k = 0; k < c->nsteps; k++)
+        if ((num[k] = planned_number(c, k)) == 0)
+            c->nsteps = 0; /* unnumbered: no gap to see */
+    if (c->nsteps >= 2 && (*book = rq->sources[c->steps_p].book) != NULL) {
         const struct source *x;
-        int o0 = rq->sources[c.steps[0].p].ordinal, o;
+        int o0 = rq->sources[c->steps[0].p].ordinal, o;
         if (num[0] > 1) /* the first steps are before the first passage */
-            want_from(&c, *book, o0 - 1, -1, -1, ordinals, &n, max);
-        for (k = 1; k < c.nsteps; k++)
+            want_from(c, *book, o0 - 1, -1, -1, ordinals, &n, max);
+        for (k = 1; k < c->nsteps; k++)
             if (num[k] > num[k - 1] + 1) { /* a gap between two passages */
-                o = rq->sources[c.steps[k - 1].p].ordinal;
-                want_from(&c, *book, o + 1, 1, rq->sources[c.steps[k].p].ordinal - 1, ordinals, &n,
+                o = rq->sources[c->steps[k - 1].p].ordinal;
+                want_from(c, *book, o + 1, 1, rq->sources[c->steps[k].p].ordinal - 1, ordinals, &n,
                           max);
             }
-        last = c.nsteps - 1;
-        x = &c.src[c.steps[last].p];
-        if (x->p.u[c.steps[last].i].section + 1 == x->p.ns) /* the passage ends in the last */
-            want_from(&c, *book, rq->sources[c.steps[last].p].ordinal + 1, 1, -1, ordinals, &n,
+        last = c->nsteps - 1;
+        x = &c->src[c->steps[last].p];
+        if (x->p.u[c->steps[last].i].section + 1 == x->p.ns) /* the passage ends in the last */
+            want_from(c, *book, rq->sources[c->steps[last].p].ordinal + 1, 1, -1, ordinals, &n,
                       max);
-        want_unquoted(&c, *book, ordinals, &n, max);
+        want_unquoted(c, *book, ordinals, &n, max);
         if (n == 0)
             *book = NULL;
     }
-    compose_free(&c);
     return n;
+}
+
+size_t extractive_steps_wanted(const struct extract_request *rq, const char **book, int *ordinals,
+                               size_t max)
+{
+    struct extract_setup *x;
+    size_t n;
+
+    *book = NULL;
+    if (!extractive_asks_how(rq->focus != NULL ? rq->focus : rq->question))
+        return 0; /* no setup needed */
+    x = extractive_setup(rq);
+    n = steps_wanted(&x->c, x->budget, book, ordinals, max);
+    extractive_setup_free(x);
+    return n;
+}
+
+size_t extractive_setup_steps_wanted(struct extract_setup *x, const char **book, int *ordinals,
+                                     size_t max)
+{
+    return steps_wanted(&x->c, x->budget, book, ordinals, max);
 }
 
 /* The words of a composed answer (NULL: none). */
@@ -2858,16 +2935,17 @@ static size_t answer_words(const char *a)
  * answer left of EXTRACT_ANSWER_WORDS given to the excerpts, keeping the
  * longest answer within it; a try that goes past it (a longer unit came
  * in, or longer takeaways) is tried again with half as many words more
- * (extractive.h, 4, "The budget"). */
-char *extractive_compose(const struct extract_request *rq)
+ * (extractive.h, 4, "The budget").  The passages are read and scored
+ * once (compose_setup); each try chooses and writes again (compose_try). */
+static char *compose_fill(struct compose *c, size_t budget)
 {
-    char *best = compose(rq, 0);
+    char *best = compose_try(c, budget);
     size_t more = 0, w = answer_words(best), step, round;
 
     step = EXTRACT_ANSWER_WORDS > w ? EXTRACT_ANSWER_WORDS - w : 0;
     for (round = 0; best != NULL && round < EXTRACT_FILL_ROUNDS && step >= EXTRACT_FILL_MIN;
          round++) {
-        char *next = compose(rq, more + step);
+        char *next = compose_try(c, budget + more + step);
         size_t nw = answer_words(next);
         if (next != NULL && nw <= EXTRACT_ANSWER_WORDS && nw >= w) {
             free(best);
@@ -2881,4 +2959,18 @@ char *extractive_compose(const struct extract_request *rq)
         }
     }
     return best;
+}
+
+char *extractive_compose(const struct extract_request *rq)
+{
+    struct extract_setup *x = extractive_setup(rq);
+    char *a = compose_fill(&x->c, x->budget);
+
+    extractive_setup_free(x);
+    return a;
+}
+
+char *extractive_setup_compose(struct extract_setup *x)
+{
+    return compose_fill(&x->c, x->budget);
 }

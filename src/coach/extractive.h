@@ -116,7 +116,13 @@
  *    left; a try that goes past EXTRACT_ANSWER_WORDS (a longer unit came
  *    in, or other takeaways) is tried again with half as many words more,
  *    and the longest answer within it is kept (measured:
- *    docs/performance.md, "keys31").  Spread (cite33): the sections are
+ *    docs/performance.md, "keys31").  The passages are read, and their
+ *    sections and units scored, once (1-4: nothing of that depends on
+ *    the budget); each try only chooses (the steps, the sections and
+ *    their units) and writes again, and so does the how question's
+ *    extractive_steps_wanted on the same setup when the caller hands it
+ *    on (extractive_setup; measured: docs/performance.md, "perf34").
+ *    Spread (cite33): the sections are
  *    taken in score order with each passage's score counted
  *    EXTRACT_PASSAGE_DECAY times less for every section of it already
  *    ahead (the relative cut and the scores unchanged), so that a
@@ -428,6 +434,28 @@ char *extractive_compose(const struct extract_request *rq)
  * steps_only set. */
 size_t extractive_steps_wanted(const struct extract_request *rq, const char **book, int *ordinals,
                                size_t max) __attribute__((nonnull, warn_unused_result));
+
+/* A composition's setup (extractive.h, 4, "The budget"): rq's passages
+ * read into sections, and the sections and units scored, once, for the
+ * steps a how question lacks and then the answer, when the caller hands
+ * no other sources in between (a source added or changed: a new setup).
+ * rq, and all it points to, must outlive it and stay as it was. */
+struct extract_setup;
+
+/* The setup of rq's composition.  Returns it malloc'd (the caller frees
+ * it with extractive_setup_free). */
+struct extract_setup *extractive_setup(const struct extract_request *rq)
+    __attribute__((nonnull, warn_unused_result));
+
+/* extractive_steps_wanted and extractive_compose on x's request, from x:
+ * the same results, with the passages read and scored once for both. */
+size_t extractive_setup_steps_wanted(struct extract_setup *x, const char **book, int *ordinals,
+                                     size_t max) __attribute__((nonnull, warn_unused_result));
+char *extractive_setup_compose(struct extract_setup *x)
+    __attribute__((nonnull, warn_unused_result));
+
+/* Frees x and all it holds (NULL: nothing). */
+void extractive_setup_free(struct extract_setup *x);
 
 /* True when question asks how to do something ("how do we", "how can I",
  * "how to", "what steps"), not how many, much, often or long. */

@@ -796,16 +796,17 @@ static bool ask_pages(struct ask *a, struct extract_source *src, const char **so
 
 /* The passages a how question's numbered steps lack (extractive.h, 5,
  * steps33): the neighbours of the steps' passages in their book, read in
- * one statement when extractive_steps_wanted names some, become sources
- * k.. (steps only) and a->cited the hits the answer's [n] name.  *k grows
- * by their number.  Returns false when the database failed. */
-static bool ask_steps_more(struct ask *a, struct extract_request *rq, struct extract_source *src,
-                           const char **sources, size_t *k)
+ * one statement when extractive_setup_steps_wanted (on x, rq's setup)
+ * names some, become sources k.. (steps only) and a->cited the hits the
+ * answer's [n] name.  *k grows by their number.  Returns false when the
+ * database failed. */
+static bool ask_steps_more(struct ask *a, struct extract_setup *x, struct extract_request *rq,
+                           struct extract_source *src, const char **sources, size_t *k)
 {
     int ords[EXTRACT_STEPS_FETCH];
     const char *book;
     struct search_hit *more;
-    size_t n = extractive_steps_wanted(rq, &book, ords, EXTRACT_STEPS_FETCH), m, i;
+    size_t n = extractive_setup_steps_wanted(x, &book, ords, EXTRACT_STEPS_FETCH), m, i;
 
     if (n == 0)
         return true;
@@ -837,14 +838,18 @@ static bool ask_steps_more(struct ask *a, struct extract_request *rq, struct ext
  * conversation's previous answer (its opening is not opened with again)
  * and the words typed in this turn (a follow-up's own: what a how
  * question's steps must be about, extractive.h 5); and the passages the
- * steps lack (ask_steps_more). */
+ * steps lack (ask_steps_more).  The passages are read and scored once
+ * for both (extractive_setup, freed here), again only when the steps
+ * added some. */
 static enum coach_status ask_compose(struct ask *a)
 {
     const char *sources[COACH_SOURCES + EXTRACT_STEPS_FETCH];
     struct extract_source src[COACH_SOURCES + EXTRACT_STEPS_FETCH];
     struct extract_term terms[96];
     struct evidence_sections secs;
-    size_t k = ask_sources(a, sources), i;
+    struct extract_setup *x;
+    size_t k = ask_sources(a, sources), i, k0;
+    bool ok;
     struct extract_request rq = {
         .question = a->out->standalone,
         .focus = a->focus,
@@ -870,9 +875,17 @@ static enum coach_status ask_compose(struct ask *a)
     rq.nheadings = secs.nheadings;
     rq.followups = secs.followups;
     rq.nfollowups = secs.nfollowups;
-    if (!ask_steps_more(a, &rq, src, sources, &k))
+    x = extractive_setup(&rq);
+    k0 = k;
+    ok = ask_steps_more(a, x, &rq, src, sources, &k);
+    if (ok && k > k0) { /* passages added: read them all */
+        extractive_setup_free(x);
+        x = extractive_setup(&rq);
+    }
+    a->composed = ok ? extractive_setup_compose(x) : NULL;
+    extractive_setup_free(x);
+    if (!ok)
         return COACH_DB_ERROR;
-    a->composed = extractive_compose(&rq);
     if (a->composed == NULL) {
         a->text = NOTHING_TEXT;
         return COACH_OK;

@@ -103,6 +103,40 @@ static void terms_for(struct terms *ts, const char *question, double idf)
         ts->x[i].idf = idf;
 }
 
+/* perf34 (extractive.h, 4, "The budget"): every composition of this
+ * file is also made from one setup (extractive_setup), asked first for
+ * the steps its answer lacks and then composed twice: the steps wanted
+ * are extractive_steps_wanted's and both answers extractive_compose's,
+ * byte for byte (each try clears what the one before chose).  Counted
+ * here, checked at the end. */
+static size_t setup_composed, setup_differs;
+
+static bool same_text(const char *a, const char *b)
+{
+    return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+static char *compose_checked(const struct extract_request *rq)
+{
+    char *a = extractive_compose(rq), *b, *c;
+    struct extract_setup *x = extractive_setup(rq);
+    const char *book1 = NULL, *book2 = NULL;
+    int o1[EXTRACT_STEPS_FETCH] = {0}, o2[EXTRACT_STEPS_FETCH] = {0};
+    size_t n1 = extractive_steps_wanted(rq, &book1, o1, EXTRACT_STEPS_FETCH),
+           n2 = extractive_setup_steps_wanted(x, &book2, o2, EXTRACT_STEPS_FETCH);
+
+    b = extractive_setup_compose(x);
+    c = extractive_setup_compose(x);
+    setup_composed++;
+    if (n1 != n2 || book1 != book2 || memcmp(o1, o2, sizeof(o1)) != 0 || !same_text(a, b)
+        || !same_text(a, c))
+        setup_differs++;
+    free(b);
+    free(c);
+    extractive_setup_free(x);
+    return a;
+}
+
 /* Composes with the follow-up questions "How do we plan Tier 2?" and "What
  * should our team know about norms?"; with idf > 0, every word of the
  * question has that library IDF. */
@@ -147,7 +181,7 @@ static char *compose_in(const char *question, const char *focus, const char *con
         rq.terms = ts.x;
         rq.nterms = ts.n;
     }
-    return extractive_compose(&rq);
+    return compose_checked(&rq);
 }
 
 static bool has_span(const char *text, const struct sentence_span *s, size_t n, const char *want)
@@ -245,7 +279,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(168);
+    plan(169);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -788,7 +822,7 @@ int main(void)
                                      .followups = fups,
                                      .nfollowups = 2};
         const char *f;
-        a = extractive_compose(&rq);
+        a = compose_checked(&rq);
         f = a != NULL ? strstr(a, "**Suggested follow-up questions**") : NULL;
         ok(a != NULL && strstr(a, "**Norms** [1]") != NULL && f != NULL,
            "the answer quotes the section Norms");
@@ -857,12 +891,12 @@ int main(void)
         terms_for(&ts, rq.question, 2.0);
         rq.terms = ts.x;
         rq.nterms = ts.n;
-        a = extractive_compose(&rq); /* without the page: the passage's own text only */
+        a = compose_checked(&rq); /* without the page: the passage's own text only */
         ok(a != NULL && strstr(a, "stay small") == NULL,
            "without its page, nothing outside the passage is quoted");
         free(a);
         src.page = page;
-        a = extractive_compose(&rq);
+        a = compose_checked(&rq);
         ok(a != NULL
                && strstr(a, "\"Intervention groups stay small: no more than six students "
                             "in a Tier 2 group.")
@@ -963,19 +997,19 @@ int main(void)
                                      .k = 1};
         char *b;
         size_t o;
-        a = extractive_compose(&rq);
+        a = compose_checked(&rq);
         o = a != NULL && a[0] == '"' ? strcspn(a + 1, "\"") : 0;
         ok(o > 20, "the first answer opens with a quoted sentence");
         rq.previous = a;
         rq.question = "What are team norms and how often does a team review its norms? "
                       "what about checking them";
         rq.focus = "what about checking them";
-        b = extractive_compose(&rq);
+        b = compose_checked(&rq);
         ok(b != NULL && o > 0 && strncmp(b, a, o + 1) != 0,
            "a follow-up does not open with the previous answer's opening sentence");
         rq.previous = NULL;
         free(b);
-        b = extractive_compose(&rq);
+        b = compose_checked(&rq);
         ok(b != NULL && o > 0 && strncmp(b, a, o + 1) == 0,
            "... which it would open with otherwise");
         ok(verifies(b, one, 1, 1), "... and it verifies");
@@ -1395,7 +1429,7 @@ int main(void)
         ok(nw == 3 && book != NULL && strcmp(book, "assessment") == 0 && ords[0] == 5
                && ords[2] == 7,
            "steps that end their passage: the passages after it are wanted (%zu)", nw);
-        a = extractive_compose(&r.rq);
+        a = compose_checked(&r.rq);
         ok(a != NULL && strstr(a, "2. **Decide what proficiency looks like**") != NULL
                && strstr(a, "3. **") == NULL,
            "without them, steps 1-2 only: none invented");
@@ -1403,7 +1437,7 @@ int main(void)
 
         steps_rq(&r, q, texts, 2, 1, at);
         nw = extractive_steps_wanted(&r.rq, &book, ords, EXTRACT_STEPS_FETCH);
-        a = extractive_compose(&r.rq);
+        a = compose_checked(&r.rq);
         ok(a != NULL && strstr(a, "3. **Write or choose the items**: \"Match") != NULL
                && strstr(a, "5. **Score together**: \"The team scores the CFA together") != NULL
                && strstr(a, "every room.\" [2]") != NULL
@@ -1416,7 +1450,7 @@ int main(void)
         {
             const char *const odd[] = {texts[0], texts[2]};
             steps_rq(&r, q, odd, 2, 1, at);
-            a = extractive_compose(&r.rq);
+            a = compose_checked(&r.rq);
             ok(a != NULL && strstr(a, "Celebrate") == NULL && strstr(a, "3. **") == NULL,
                "a fetched passage's step that does not follow on is left out");
             verified(a, odd, 2, 2);
@@ -1448,7 +1482,7 @@ int main(void)
             r.src[0].own_end = strlen(texts[0]);
             r.src[0].page = texts[0];
             nw = extractive_steps_wanted(&r.rq, &book, ords, EXTRACT_STEPS_FETCH);
-            a = extractive_compose(&r.rq);
+            a = compose_checked(&r.rq);
             ok(nw >= 1 && ords[0] == 5 && a != NULL && strstr(a, "3. **") == NULL,
                "steps whose sentences are off the passage's page: none quoted, the next passage "
                "wanted (%zu)",
@@ -1459,5 +1493,9 @@ int main(void)
         ok(extractive_steps_wanted(&r.rq, &book, ords, EXTRACT_STEPS_FETCH) == 0 && book == NULL,
            "no how question: nothing wanted");
     }
+    ok(setup_composed >= 50 && setup_differs == 0,
+       "one setup, its steps asked, composed twice: extractive_compose's answers and steps "
+       "(%zu of %zu differ)",
+       setup_differs, setup_composed);
     return 0;
 }
