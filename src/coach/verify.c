@@ -532,8 +532,8 @@ static bool cites_a_source(const struct line_check *lc, size_t pos, size_t end)
 /* The source (1..k) in which quotation q of sentence [pos, end) is found,
  * trying the sentence's markers after the quotation first, then those before
  * it; 0 when none.  *empty: the quotation has no words to look for. */
-static int quoted_source(const struct line_check *lc, const struct quote *q, size_t pos,
-                         size_t end, bool *empty)
+static int quoted_source(const struct line_check *lc, const struct quote *q, size_t pos, size_t end,
+                         bool *empty)
 {
     int found = 0, pass;
     size_t mi, j;

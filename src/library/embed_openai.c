@@ -190,10 +190,10 @@ static void log_failure(const struct embed_call *c, CURLcode rc, long status, in
 {
     LOG_FIELDS(LOG_WARN, "embeddings: request failed", LF_STR("url", c->url),
                LF_INT("status", status), LF_INT("attempt", attempt),
-               LF_STR("reason", rc == CURLE_OK        ? "HTTP status"
-                                : c->resp.overflow    ? "response too large"
+               LF_STR("reason", rc == CURLE_OK         ? "HTTP status"
+                                : c->resp.overflow     ? "response too large"
                                 : c->errbuf[0] != '\0' ? c->errbuf
-                                                      : curl_easy_strerror(rc)));
+                                                       : curl_easy_strerror(rc)));
 }
 
 /* Frees what the call owns; the handle lets go of its headers first. */
