@@ -502,108 +502,163 @@ static char *best_sentence(const char *source, const char *context)
     return display_quote(source + spans[best].start, spans[best].len);
 }
 
+/* One answer line being verified: the state verify_line()'s steps share. */
+struct line_check {
+    const char *s;          /* the line (the answer's) */
+    size_t k;               /* sources */
+    struct per_source *src; /* the sources (verify_answer()'s) */
+    struct line_scan *ls;   /* owned: its quotations and markers, freed by verify_line() */
+    bool *cited;            /* owned: k entries (at least 1), freed by verify_line() */
+    struct verify_result *r;
+    struct buf *out; /* the kept line (the caller's) */
+    size_t kept;     /* sentences kept so far */
+};
+
+/* Whether a marker inside sentence [pos, end) holds a number of a source. */
+static bool cites_a_source(const struct line_check *lc, size_t pos, size_t end)
+{
+    const struct line_scan *ls = lc->ls;
+    bool any_valid = false;
+    size_t mi, j;
+
+    for (mi = 0; mi < ls->nmarkers; mi++)
+        if (ls->markers[mi].start >= pos && ls->markers[mi].end <= end)
+            for (j = 0; j < ls->markers[mi].nnums; j++)
+                if (ls->markers[mi].nums[j] >= 1 && (size_t)ls->markers[mi].nums[j] <= lc->k)
+                    any_valid = true;
+    return any_valid;
+}
+
+/* The source (1..k) in which quotation q of sentence [pos, end) is found,
+ * trying the sentence's markers after the quotation first, then those before
+ * it; 0 when none.  *empty: the quotation has no words to look for. */
+static int quoted_source(const struct line_check *lc, const struct quote *q, size_t pos, size_t end,
+                         bool *empty)
+{
+    int found = 0, pass;
+    size_t mi, j;
+
+    *empty = false;
+    for (pass = 0; pass < 2 && found == 0; pass++)
+        for (mi = 0; mi < lc->ls->nmarkers && found == 0; mi++) {
+            const struct marker *mk = &lc->ls->markers[mi];
+            if (mk->start < pos || mk->end > end
+                || (pass == 0 ? mk->start < q->close : mk->start >= q->close))
+                continue;
+            for (j = 0; j < mk->nnums && found == 0; j++) {
+                int v = mk->nums[j];
+                if (v < 1 || (size_t)v > lc->k)
+                    continue;
+                if (verify_quote_in(lc->s + q->start, q->end - q->start, lc->src[v - 1].norm,
+                                    empty))
+                    found = v;
+                if (*empty)
+                    break;
+            }
+            if (*empty)
+                break;
+        }
+    return found;
+}
+
+/* Checks quotation q of sentence [pos, end) and counts it verified or
+ * failed; returns true when the sentence is to be dropped.  any_valid: the
+ * sentence cites a source (cites_a_source()). */
+static bool quote_fails(struct line_check *lc, const struct quote *q, size_t pos, size_t end,
+                        bool any_valid)
+{
+    const char *text = lc->s + q->start;
+    size_t len = q->end - q->start, si;
+    bool empty, anywhere = false;
+    int found = quoted_source(lc, q, pos, end, &empty);
+
+    if (empty)
+        return false;
+    if (found > 0) {
+        lc->r->quotes_verified++;
+        if (lc->src[found - 1].quote == NULL)
+            lc->src[found - 1].quote = display_quote(text, len);
+        return false;
+    }
+    if (any_valid) {
+        lc->r->quotes_failed++;
+        return true;
+    }
+    if (sentence_words(text, len) < VERIFY_CLAIM_WORDS)
+        return false;
+    for (si = 0; si < lc->k && !anywhere; si++)
+        anywhere = verify_quote_in(text, len, lc->src[si].norm, &empty);
+    if (anywhere) {
+        lc->r->quotes_verified++;
+        return false;
+    }
+    lc->r->quotes_failed++;
+    return true;
+}
+
+/* Appends the kept sentence [pos, end) to the line (markers rewritten) and
+ * to the context of each source it cites. */
+static void keep_sentence(struct line_check *lc, size_t pos, size_t end)
+{
+    size_t before = lc->out->len, ci;
+
+    for (ci = 0; ci < lc->k; ci++)
+        lc->cited[ci] = false;
+    if (lc->kept > 0)
+        buf_putc(lc->out, ' ');
+    emit_sentence(lc->out, lc->s, pos, end, lc->ls, lc->k, lc->cited, &lc->r->markers_removed);
+    for (ci = 0; ci < lc->k; ci++)
+        if (lc->cited[ci]) {
+            lc->src[ci].cited = true;
+            buf_append(&lc->src[ci].context, lc->s + pos, end - pos);
+            buf_putc(&lc->src[ci].context, ' ');
+        }
+    if (lc->out->len > before)
+        lc->kept++;
+}
+
 /* Processes one line s[0..n) into out; returns false when the line is to
  * be dropped (all its sentences were). */
 static bool verify_line(const char *s, size_t n, struct per_source *src, size_t k,
                         struct verify_result *r, struct buf *out)
 {
-    struct line_scan *ls = xmalloc(sizeof(*ls));
-    size_t prefix = line_prefix(s, n), pos, kept = 0, total = 0;
-    bool *cited = xcalloc(k ? k : 1, sizeof(bool));
+    struct line_check lc = {.s = s,
+                            .k = k,
+                            .src = src,
+                            .ls = xmalloc(sizeof(*lc.ls)),
+                            .cited = xcalloc(k ? k : 1, sizeof(bool)),
+                            .r = r,
+                            .out = out,
+                            .kept = 0};
+    size_t prefix = line_prefix(s, n), pos, total = 0;
 
-    scan_line(s, prefix, n, ls);
+    scan_line(s, prefix, n, lc.ls);
     buf_append(out, s, prefix);
     pos = prefix;
     while (pos < n) {
-        size_t next, end, qi, mi, j;
-        bool drop = false, any_valid = false;
+        size_t next, end, qi;
+        bool drop = false, any_valid;
         while (pos < n && s[pos] == ' ')
             pos++;
         if (pos >= n)
             break;
-        end = answer_sentence_end(s, pos, n, ls, &next);
+        end = answer_sentence_end(s, pos, n, lc.ls, &next);
         total++;
-        for (mi = 0; mi < ls->nmarkers; mi++)
-            if (ls->markers[mi].start >= pos && ls->markers[mi].end <= end)
-                for (j = 0; j < ls->markers[mi].nnums; j++)
-                    if (ls->markers[mi].nums[j] >= 1 && (size_t)ls->markers[mi].nums[j] <= k)
-                        any_valid = true;
-        for (qi = 0; qi < ls->nquotes && !drop; qi++) {
-            const struct quote *q = &ls->quotes[qi];
-            int found = 0, pass;
-            bool empty = false;
-            if (q->open < pos || q->close > end)
-                continue;
-            /* Markers after the quotation first, then those before it. */
-            for (pass = 0; pass < 2 && found == 0; pass++)
-                for (mi = 0; mi < ls->nmarkers && found == 0; mi++) {
-                    const struct marker *mk = &ls->markers[mi];
-                    if (mk->start < pos || mk->end > end
-                        || (pass == 0 ? mk->start < q->close : mk->start >= q->close))
-                        continue;
-                    for (j = 0; j < mk->nnums && found == 0; j++) {
-                        int v = mk->nums[j];
-                        if (v < 1 || (size_t)v > k)
-                            continue;
-                        if (verify_quote_in(s + q->start, q->end - q->start, src[v - 1].norm,
-                                            &empty))
-                            found = v;
-                        if (empty)
-                            break;
-                    }
-                    if (empty)
-                        break;
-                }
-            if (empty)
-                continue;
-            if (found > 0) {
-                r->quotes_verified++;
-                if (src[found - 1].quote == NULL)
-                    src[found - 1].quote = display_quote(s + q->start, q->end - q->start);
-                continue;
-            }
-            if (any_valid) {
-                r->quotes_failed++;
-                drop = true;
-                continue;
-            }
-            if (sentence_words(s + q->start, q->end - q->start) >= VERIFY_CLAIM_WORDS) {
-                size_t si;
-                bool anywhere = false;
-                for (si = 0; si < k && !anywhere; si++)
-                    anywhere =
-                        verify_quote_in(s + q->start, q->end - q->start, src[si].norm, &empty);
-                if (anywhere) {
-                    r->quotes_verified++;
-                } else {
-                    r->quotes_failed++;
-                    drop = true;
-                }
-            }
+        any_valid = cites_a_source(&lc, pos, end);
+        for (qi = 0; qi < lc.ls->nquotes && !drop; qi++) {
+            const struct quote *q = &lc.ls->quotes[qi];
+            if (q->open >= pos && q->close <= end)
+                drop = quote_fails(&lc, q, pos, end, any_valid);
         }
-        if (drop) {
+        if (drop)
             r->sentences_dropped++;
-        } else {
-            size_t before = out->len, ci;
-            for (ci = 0; ci < k; ci++)
-                cited[ci] = false;
-            if (kept > 0)
-                buf_putc(out, ' ');
-            emit_sentence(out, s, pos, end, ls, k, cited, &r->markers_removed);
-            for (ci = 0; ci < k; ci++)
-                if (cited[ci]) {
-                    src[ci].cited = true;
-                    buf_append(&src[ci].context, s + pos, end - pos);
-                    buf_putc(&src[ci].context, ' ');
-                }
-            if (out->len > before)
-                kept++;
-        }
+        else
+            keep_sentence(&lc, pos, end);
         pos = next;
     }
-    free(cited);
-    free(ls);
-    return total == 0 || kept > 0;
+    free(lc.cited);
+    free(lc.ls);
+    return total == 0 || lc.kept > 0;
 }
 
 void verify_answer(const char *answer, const char *const *sources, size_t k,

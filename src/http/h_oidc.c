@@ -300,68 +300,78 @@ static const char *const *clever_schools(struct request *req, const struct jwt *
     return out;
 }
 
-/* The part of the callback after the token is verified: Clever rules,
- * find or create the user, the session, the redirect. */
-static void sign_in(struct request *req, const struct oidc_provider *p, const struct jwt *t,
-                    const char *return_to)
+/* Clever's account rules: a student account is refused (false, after the
+ * refusal); a district or school admin becomes an admin when the account is
+ * created; the district and its schools go into c (the request's arena). */
+static bool clever_rules(struct request *req, const struct oidc_provider *p, const struct jwt *t,
+                         struct identity_claims *c)
 {
-    struct identity_claims c;
-    enum identity_result r;
-    json_object *detail;
-    char *uid = NULL;
-    const char *user_id;
+    const char *type = auth_json_string(t->claims, "user_type");
 
-    memset(&c, 0, sizeof(c));
-    c.provider = p->id;
-    c.subject = t->sub;
-    c.email = usable_email(t->email);
-    c.email_verified = t->email_verified && c.email != NULL;
-    c.name = display_name(req, t, c.email);
-    if (p->slot == OIDC_CLEVER) {
-        const char *type = auth_json_string(t->claims, "user_type");
-
-        if (type != NULL && strcmp(type, "student") == 0) {
-            refuse(req, p, "student_account", "student",
-                   "PLC Coach is for educators; student accounts cannot sign in");
-            return;
-        }
-        c.admin_at_creation =
-            type != NULL
-            && (strcmp(type, "district_admin") == 0 || strcmp(type, "school_admin") == 0);
-        c.district = clever_id(auth_json_string(t->claims, "district"));
-        if (c.district != NULL)
-            c.schools = clever_schools(req, t, &c.nschools);
+    if (type != NULL && strcmp(type, "student") == 0) {
+        refuse(req, p, "student_account", "student",
+               "PLC Coach is for educators; student accounts cannot sign in");
+        return false;
     }
-    r = identity_signin(req->db, &c, &uid);
-    switch (r) {
+    c->admin_at_creation =
+        type != NULL && (strcmp(type, "district_admin") == 0 || strcmp(type, "school_admin") == 0);
+    c->district = clever_id(auth_json_string(t->claims, "district"));
+    if (c->district != NULL)
+        c->schools = clever_schools(req, t, &c->nschools);
+    return true;
+}
+
+/* Finds, links or creates the user of the claims (identity_signin()):
+ * *user_id in the request's arena and *r how it was found; false after a
+ * refusal. */
+static bool find_user(struct request *req, const struct oidc_provider *p,
+                      const struct identity_claims *c, enum identity_result *r,
+                      const char **user_id)
+{
+    char *uid = NULL; /* owned: identity_signin()'s, freed once copied */
+
+    *r = identity_signin(req->db, c, &uid);
+    switch (*r) {
     case IDENTITY_FOUND:
     case IDENTITY_LINKED:
     case IDENTITY_CREATED: break;
     case IDENTITY_EMAIL_IN_USE:
-        refuse(req, p, "email_in_use", identity_result_name(r),
+        refuse(req, p, "email_in_use", identity_result_name(*r),
                "an account with this email already exists and cannot be linked to this sign-in; "
                "sign in the way you did before");
-        return;
+        return false;
     case IDENTITY_NO_EMAIL:
-        refuse(req, p, "email_missing", identity_result_name(r),
+        refuse(req, p, "email_missing", identity_result_name(*r),
                "the provider did not share an email address, which a new account needs");
-        return;
+        return false;
     case IDENTITY_DISABLED:
-        refuse(req, p, "account_disabled", identity_result_name(r), "this account is disabled");
-        return;
+        refuse(req, p, "account_disabled", identity_result_name(*r), "this account is disabled");
+        return false;
     case IDENTITY_DB_ERROR:
-        refuse(req, p, "server_error", identity_result_name(r),
+        refuse(req, p, "server_error", identity_result_name(*r),
                "the sign-in could not be completed; try again shortly");
-        return;
+        return false;
     }
-    user_id = arena_strdup(&req->arena, uid);
+    *user_id = arena_strdup(&req->arena, uid);
     free(uid);
+    return true;
+}
+
+/* Audits a new user (user.create), starts the session, audits the sign-in
+ * (login.success) and sends the browser to return_to; a session that
+ * cannot be created is refused. */
+static void start_session(struct request *req, const struct oidc_provider *p,
+                          const struct identity_claims *c, enum identity_result r,
+                          const char *user_id, const char *return_to)
+{
+    json_object *detail; /* each one owned by the audit_request() it is given to */
+
     if (r == IDENTITY_CREATED) {
         detail = json_object_new_object();
         json_object_object_add(detail, "method", json_object_new_string("oidc"));
         json_object_object_add(detail, "provider", json_object_new_string(p->id));
         json_object_object_add(detail, "role",
-                               json_object_new_string(c.admin_at_creation ? "admin" : "educator"));
+                               json_object_new_string(c->admin_at_creation ? "admin" : "educator"));
         audit_request(req, user_id, "user.create", "user", user_id, detail);
     }
     if (session_create(req, user_id) == NULL) {
@@ -375,6 +385,29 @@ static void sign_in(struct request *req, const struct oidc_provider *p, const st
     audit_request(req, user_id, "login.success", "user", user_id, detail);
     req->resp.status = 302;
     resp_header(req, "Location", return_to);
+}
+
+/* The part of the callback after the token is verified: the claims, Clever's
+ * account rules, find or create the user, the session, the redirect. */
+static void sign_in(struct request *req, const struct oidc_provider *p, const struct jwt *t,
+                    const char *return_to)
+{
+    struct identity_claims c = {.provider = p->id,
+                                .subject = t->sub,
+                                .email = usable_email(t->email),
+                                .admin_at_creation = false,
+                                .district = NULL,
+                                .schools = NULL,
+                                .nschools = 0};
+    enum identity_result r;
+    const char *user_id;
+
+    c.email_verified = t->email_verified && c.email != NULL;
+    c.name = display_name(req, t, c.email);
+    if (p->slot == OIDC_CLEVER && !clever_rules(req, p, t, &c))
+        return;
+    if (find_user(req, p, &c, &r, &user_id))
+        start_session(req, p, &c, r, user_id, return_to);
 }
 
 /* One callback being checked: the state h_oidc_callback()'s steps share. */

@@ -147,78 +147,120 @@ static bool parse_headers(struct multipart *mp, const char *h, size_t n)
     return true;
 }
 
+/* What a step of the state machine leaves run() to do. */
+enum step {
+    STEP_NEXT, /* the state moved on: run the next step */
+    STEP_WAIT, /* everything pending is used: wait for the next feed */
+    STEP_FAIL  /* mp->state is MP_ERROR */
+};
+
+static enum step step_fail(struct multipart *mp, const char *why)
+{
+    fail(mp, why);
+    return STEP_FAIL;
+}
+
+/* Before the first boundary: skips the preamble. */
+static enum step preamble(struct multipart *mp)
+{
+    size_t avail = mp->pending.len;
+    char *found = memmem(mp->pending.data, avail, mp->delim, mp->delim_len);
+
+    if (found == NULL) {
+        if (avail >= mp->delim_len)
+            consume(mp, avail - (mp->delim_len - 1));
+        return STEP_WAIT;
+    }
+    consume(mp, (size_t)(found - mp->pending.data) + mp->delim_len);
+    mp->state = MP_AFTER_BOUNDARY;
+    return STEP_NEXT;
+}
+
+/* After a boundary: "--" ends the body, CRLF starts a part. */
+static enum step after_boundary(struct multipart *mp)
+{
+    size_t avail = mp->pending.len;
+
+    if (avail < 2)
+        return STEP_WAIT;
+    if (memcmp(mp->pending.data, "--", 2) == 0) {
+        mp->state = MP_DONE;
+        consume(mp, avail); /* the epilogue is ignored */
+        return STEP_WAIT;
+    }
+    if (memcmp(mp->pending.data, "\r\n", 2) != 0)
+        return step_fail(mp, "garbage after a boundary");
+    consume(mp, 2);
+    mp->state = MP_HEADERS;
+    return STEP_NEXT;
+}
+
+/* A part's headers, once all have come: parsed, then part_begin(). */
+static enum step headers(struct multipart *mp)
+{
+    size_t avail = mp->pending.len;
+    char *found = memmem(mp->pending.data, avail, "\r\n\r\n", 4);
+
+    if (found == NULL) {
+        if (avail > MULTIPART_MAX_HEADERS)
+            return step_fail(mp, "part headers too long");
+        return STEP_WAIT;
+    }
+    if ((size_t)(found - mp->pending.data) > MULTIPART_MAX_HEADERS)
+        return step_fail(mp, "part headers too long");
+    clear_part(mp);
+    if (!parse_headers(mp, mp->pending.data, (size_t)(found - mp->pending.data)))
+        return STEP_FAIL;
+    consume(mp, (size_t)(found - mp->pending.data) + 4);
+    if (!mp->cb.part_begin(mp->cb.ctx, mp->name, mp->filename, mp->content_type))
+        return step_fail(mp, "refused");
+    /* The body's end is "\r\n--boundary": keep the CRLF searchable. */
+    mp->state = MP_BODY;
+    return STEP_NEXT;
+}
+
+/* A part's body: every byte that cannot start the delimiter goes to
+ * part_data(), and the delimiter ends the part (part_end()). */
+static enum step body(struct multipart *mp)
+{
+    size_t avail = mp->pending.len;
+    char *found = memmem(mp->pending.data, avail, mp->delim, mp->delim_len);
+
+    if (found == NULL) {
+        size_t keep = mp->delim_len - 1;
+        if (avail > keep) {
+            if (!mp->cb.part_data(mp->cb.ctx, mp->pending.data, avail - keep))
+                return step_fail(mp, "refused");
+            consume(mp, avail - keep);
+        }
+        return STEP_WAIT;
+    }
+    if (found > mp->pending.data
+        && !mp->cb.part_data(mp->cb.ctx, mp->pending.data, (size_t)(found - mp->pending.data)))
+        return step_fail(mp, "refused");
+    if (!mp->cb.part_end(mp->cb.ctx))
+        return step_fail(mp, "refused");
+    consume(mp, (size_t)(found - mp->pending.data) + mp->delim_len);
+    mp->state = MP_AFTER_BOUNDARY;
+    return STEP_NEXT;
+}
+
 /* Runs the state machine over what is pending. */
 static bool run(struct multipart *mp)
 {
     for (;;) {
-        char *found;
-        size_t avail = mp->pending.len;
+        enum step next = STEP_NEXT;
 
         switch (mp->state) {
-        case MP_PREAMBLE:
-            found = memmem(mp->pending.data, avail, mp->delim, mp->delim_len);
-            if (found == NULL) {
-                if (avail >= mp->delim_len)
-                    consume(mp, avail - (mp->delim_len - 1));
-                return true;
-            }
-            consume(mp, (size_t)(found - mp->pending.data) + mp->delim_len);
-            mp->state = MP_AFTER_BOUNDARY;
-            break;
-        case MP_AFTER_BOUNDARY:
-            if (avail < 2)
-                return true;
-            if (memcmp(mp->pending.data, "--", 2) == 0) {
-                mp->state = MP_DONE;
-                consume(mp, avail); /* the epilogue is ignored */
-                return true;
-            }
-            if (memcmp(mp->pending.data, "\r\n", 2) != 0)
-                return fail(mp, "garbage after a boundary");
-            consume(mp, 2);
-            mp->state = MP_HEADERS;
-            break;
-        case MP_HEADERS:
-            found = memmem(mp->pending.data, avail, "\r\n\r\n", 4);
-            if (found == NULL) {
-                if (avail > MULTIPART_MAX_HEADERS)
-                    return fail(mp, "part headers too long");
-                return true;
-            }
-            if ((size_t)(found - mp->pending.data) > MULTIPART_MAX_HEADERS)
-                return fail(mp, "part headers too long");
-            clear_part(mp);
-            if (!parse_headers(mp, mp->pending.data, (size_t)(found - mp->pending.data)))
-                return false;
-            consume(mp, (size_t)(found - mp->pending.data) + 4);
-            if (!mp->cb.part_begin(mp->cb.ctx, mp->name, mp->filename, mp->content_type))
-                return fail(mp, "refused");
-            /* The body's end is "\r\n--boundary": keep the CRLF searchable. */
-            mp->state = MP_BODY;
-            break;
-        case MP_BODY:
-            found = memmem(mp->pending.data, avail, mp->delim, mp->delim_len);
-            if (found == NULL) {
-                size_t keep = mp->delim_len - 1;
-                if (avail > keep) {
-                    if (!mp->cb.part_data(mp->cb.ctx, mp->pending.data, avail - keep))
-                        return fail(mp, "refused");
-                    consume(mp, avail - keep);
-                }
-                return true;
-            }
-            if (found > mp->pending.data
-                && !mp->cb.part_data(mp->cb.ctx, mp->pending.data,
-                                     (size_t)(found - mp->pending.data)))
-                return fail(mp, "refused");
-            if (!mp->cb.part_end(mp->cb.ctx))
-                return fail(mp, "refused");
-            consume(mp, (size_t)(found - mp->pending.data) + mp->delim_len);
-            mp->state = MP_AFTER_BOUNDARY;
-            break;
+        case MP_PREAMBLE: next = preamble(mp); break;
+        case MP_AFTER_BOUNDARY: next = after_boundary(mp); break;
+        case MP_HEADERS: next = headers(mp); break;
+        case MP_BODY: next = body(mp); break;
         case MP_DONE: mp->pending.len = 0; return true;
         case MP_ERROR: return false;
         }
+        if (next != STEP_NEXT)
+            return next == STEP_WAIT;
     }
 }
 

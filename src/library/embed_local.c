@@ -166,55 +166,66 @@ static int cmp_feature(const void *a, const void *b)
 #define SEED_BIGRAM 0xc2b2ae3d27d4eb4fULL
 #define SEED_TRIGRAM 0x165667b19e3779f9ULL
 
-void embed_local(const char *text, size_t dims, float *out)
+/* The features of one text, in the order its words come. */
+struct features {
+    struct feature *f; /* owned: xrealloc()ed by add_word(), freed by embed_local() */
+    size_t n, cap;
+    char prev[64]; /* the last kept stem, for the next bigram ("" at first) */
+};
+
+/* Copies the next word of *p (space-separated, cut to 62 bytes) into w and
+ * moves *p past it and its space; returns the word's length. */
+static size_t next_word(const char **p, char w[64])
 {
-    struct buf expanded = BUF_INIT;
-    struct feature *f = NULL;
-    size_t nf = 0, cap = 0, i;
-    char prev[64] = "";
-    const char *p;
-    double norm = 0;
+    const char *start = *p;
+    size_t len;
 
-    memset(out, 0, dims * sizeof(*out));
-    synonyms_expand_text(text, &expanded);
-    for (p = buf_str(&expanded); *p != '\0';) {
-        char w[64], tri[70];
-        size_t len = 0, t;
-        const char *start = p;
+    while (**p != '\0' && **p != ' ')
+        (*p)++;
+    len = (size_t)(*p - start);
+    if (**p == ' ')
+        (*p)++;
+    if (len >= 64 - 1)
+        len = 64 - 2;
+    memcpy(w, start, len);
+    w[len] = '\0';
+    return len;
+}
 
-        while (*p != '\0' && *p != ' ')
-            p++;
-        len = (size_t)(p - start);
-        if (*p == ' ')
-            p++;
-        if (len >= sizeof(w) - 1)
-            len = sizeof(w) - 2;
-        memcpy(w, start, len);
-        w[len] = '\0';
-        if (len < 2 || embed_local_stop_word(w))
-            continue;
-        len = embed_local_stem(w, len);
-        if (nf + len + 4 > cap) {
-            cap = (cap + len + 4) * 2;
-            f = xrealloc(f, cap * sizeof(*f));
-        }
-        f[nf++] = (struct feature){fnv1a(SEED_WORD, w, len), 1.0f};
-        if (prev[0] != '\0') {
-            char bi[130];
-            int n = snprintf(bi, sizeof(bi), "%s %s", prev, w);
-            f[nf++] = (struct feature){fnv1a(SEED_BIGRAM, bi, (size_t)n), 0.5f};
-        }
-        memcpy(prev, w, len + 1);
-        /* Character trigrams of ^w$: len trigrams. */
-        tri[0] = '^';
-        memcpy(tri + 1, w, len);
-        tri[len + 1] = '$';
-        for (t = 0; t + 3 <= len + 2; t++)
-            f[nf++] = (struct feature){fnv1a(SEED_TRIGRAM, tri + t, 3), 0.25f / (float)len};
+/* Adds the features of the stem w[0..len): the word, the bigram with the
+ * stem before it, its character trigrams of ^w$ (len of them). */
+static void add_word(struct features *fs, const char *w, size_t len)
+{
+    char tri[70];
+    size_t t;
+
+    if (fs->n + len + 4 > fs->cap) {
+        fs->cap = (fs->cap + len + 4) * 2;
+        fs->f = xrealloc(fs->f, fs->cap * sizeof(*fs->f));
     }
-    buf_free(&expanded);
-    /* Sort so equal features are adjacent: tf = run length; the sum is then
-     * taken in a fixed order, so the result is bit-for-bit deterministic. */
+    fs->f[fs->n++] = (struct feature){fnv1a(SEED_WORD, w, len), 1.0f};
+    if (fs->prev[0] != '\0') {
+        char bi[130];
+        int n = snprintf(bi, sizeof(bi), "%s %s", fs->prev, w);
+        fs->f[fs->n++] = (struct feature){fnv1a(SEED_BIGRAM, bi, (size_t)n), 0.5f};
+    }
+    memcpy(fs->prev, w, len + 1);
+    tri[0] = '^';
+    memcpy(tri + 1, w, len);
+    tri[len + 1] = '$';
+    for (t = 0; t + 3 <= len + 2; t++)
+        fs->f[fs->n++] = (struct feature){fnv1a(SEED_TRIGRAM, tri + t, 3), 0.25f / (float)len};
+}
+
+/* Adds each distinct feature of fs to out[0..dims): sign * weight *
+ * (1 + ln tf), weight the largest of its copies.  Sorts fs first so equal
+ * features are adjacent (tf = run length) and the sum is taken in a fixed
+ * order: the result is bit-for-bit deterministic. */
+static void add_features(struct features *fs, size_t dims, float *out)
+{
+    struct feature *f = fs->f;
+    size_t nf = fs->n, i;
+
     if (nf > 0)
         qsort(f, nf, sizeof(*f), cmp_feature);
     for (i = 0; i < nf;) {
@@ -234,7 +245,14 @@ void embed_local(const char *text, size_t dims, float *out)
         }
         i = j;
     }
-    free(f);
+}
+
+/* L2-normalises out[0..dims) (left all zeros when it is). */
+static void normalise(float *out, size_t dims)
+{
+    double norm = 0;
+    size_t i;
+
     for (i = 0; i < dims; i++)
         norm += (double)out[i] * out[i];
     if (norm > 0) {
@@ -242,4 +260,26 @@ void embed_local(const char *text, size_t dims, float *out)
         for (i = 0; i < dims; i++)
             out[i] *= inv;
     }
+}
+
+void embed_local(const char *text, size_t dims, float *out)
+{
+    struct buf expanded = BUF_INIT; /* owned: freed once its words are read */
+    struct features fs = {.f = NULL, .n = 0, .cap = 0, .prev = ""};
+    const char *p;
+
+    memset(out, 0, dims * sizeof(*out));
+    synonyms_expand_text(text, &expanded);
+    for (p = buf_str(&expanded); *p != '\0';) {
+        char w[64];
+        size_t len = next_word(&p, w);
+
+        if (len < 2 || embed_local_stop_word(w))
+            continue;
+        add_word(&fs, w, embed_local_stem(w, len));
+    }
+    buf_free(&expanded);
+    add_features(&fs, dims, out);
+    free(fs.f);
+    normalise(out, dims);
 }

@@ -124,83 +124,127 @@ done:
     return ok;
 }
 
+/* One batch's request: what embed_batch()'s attempts share. */
+struct embed_call {
+    CURL *h;                    /* the caller's handle */
+    const char *url;            /* the caller's */
+    bool plain;                 /* loopback http:// */
+    struct buf body;            /* owned: the request body, freed by end_call() */
+    struct buf resp;            /* owned: the answer (bounded), freed by end_call() */
+    struct curl_slist *headers; /* owned: freed by end_call() */
+    char *auth;                 /* owned: the bearer header, cleansed and freed by end_call() */
+    char errbuf[CURL_ERROR_SIZE];
+};
+
+/* Builds the request of texts[0..n) (body, headers, the answer's bound). */
+static void begin_call(struct embed_call *c, const struct config *cfg, const char *const *texts,
+                       size_t n)
+{
+    size_t dims = (size_t)cfg->embeddings_dimensions;
+
+    request_body(cfg, texts, n, &c->body);
+    c->headers = curl_slist_append(c->headers, "Content-Type: application/json");
+    c->headers = curl_slist_append(c->headers, "Accept: application/json");
+    if (cfg->embeddings_api_key[0] != '\0') {
+        c->auth = xasprintf("Authorization: Bearer %s", cfg->embeddings_api_key);
+        c->headers = curl_slist_append(c->headers, c->auth);
+    }
+    if (c->headers == NULL) {
+        log_error("curl_slist_append failed");
+        abort(); /* allocation failure: the policy of util/alloc.h */
+    }
+    c->resp.limit = EMBED_OPENAI_MAX_RESPONSE + n * dims * 32;
+}
+
+/* Sets the handle up for one attempt, with an empty answer. */
+static void begin_attempt(struct embed_call *c)
+{
+    CURL *h = c->h;
+
+    buf_reset(&c->resp);
+    c->resp.overflow = false;
+    c->errbuf[0] = '\0';
+    curl_easy_reset(h);
+    curl_easy_setopt(h, CURLOPT_URL, c->url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, c->plain ? "http" : "https");
+#else
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS, c->plain ? (long)CURLPROTO_HTTP : (long)CURLPROTO_HTTPS);
+#endif
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)EMBED_OPENAI_CONNECT_TIMEOUT_MS);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)EMBED_OPENAI_TIMEOUT_MS);
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->resp.limit);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "plccoach/" PLC_VERSION);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->headers);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, buf_str(&c->body));
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)c->body.len);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, curl_write_buf);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &c->resp);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf);
+}
+
+/* Logs a failed attempt (never the API key). */
+static void log_failure(const struct embed_call *c, CURLcode rc, long status, int attempt)
+{
+    LOG_FIELDS(LOG_WARN, "embeddings: request failed", LF_STR("url", c->url),
+               LF_INT("status", status), LF_INT("attempt", attempt),
+               LF_STR("reason", rc == CURLE_OK         ? "HTTP status"
+                                : c->resp.overflow     ? "response too large"
+                                : c->errbuf[0] != '\0' ? c->errbuf
+                                                       : curl_easy_strerror(rc)));
+}
+
+/* Frees what the call owns; the handle lets go of its headers first. */
+static void end_call(struct embed_call *c)
+{
+    curl_easy_setopt(c->h, CURLOPT_HTTPHEADER, NULL);
+    curl_slist_free_all(c->headers);
+    if (c->auth != NULL) {
+        OPENSSL_cleanse(c->auth, strlen(c->auth));
+        free(c->auth);
+    }
+    buf_free(&c->body);
+    buf_free(&c->resp);
+}
+
 /* One batch (n <= EMBED_BATCH_MAX) with retries. */
 static bool embed_batch(CURL *h, const struct config *cfg, const char *url,
                         const char *const *texts, size_t n, float *out)
 {
-    size_t dims = (size_t)cfg->embeddings_dimensions;
-    struct buf body = BUF_INIT, resp = BUF_INIT;
-    struct curl_slist *headers = NULL;
-    char *auth = NULL, errbuf[CURL_ERROR_SIZE];
-    bool ok = false, plain = url_is_loopback_http(url);
+    struct embed_call c = {.h = h,
+                           .url = url,
+                           .plain = url_is_loopback_http(url),
+                           .body = BUF_INIT,
+                           .resp = BUF_INIT,
+                           .headers = NULL,
+                           .auth = NULL};
+    bool ok = false;
     int attempt;
 
-    request_body(cfg, texts, n, &body);
-    headers = curl_slist_append(headers, "Content-Type: application/json");
-    headers = curl_slist_append(headers, "Accept: application/json");
-    if (cfg->embeddings_api_key[0] != '\0') {
-        auth = xasprintf("Authorization: Bearer %s", cfg->embeddings_api_key);
-        headers = curl_slist_append(headers, auth);
-    }
-    if (headers == NULL) {
-        log_error("curl_slist_append failed");
-        abort(); /* allocation failure: the policy of util/alloc.h */
-    }
-    resp.limit = EMBED_OPENAI_MAX_RESPONSE + n * dims * 32;
+    begin_call(&c, cfg, texts, n);
     for (attempt = 1; attempt <= EMBED_OPENAI_ATTEMPTS; attempt++) {
         long status = 0;
         CURLcode rc;
         bool retry;
 
-        buf_reset(&resp);
-        resp.overflow = false;
-        errbuf[0] = '\0';
-        curl_easy_reset(h);
-        curl_easy_setopt(h, CURLOPT_URL, url);
-#if LIBCURL_VERSION_NUM >= 0x075500
-        curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, plain ? "http" : "https");
-#else
-        curl_easy_setopt(h, CURLOPT_PROTOCOLS,
-                         plain ? (long)CURLPROTO_HTTP : (long)CURLPROTO_HTTPS);
-#endif
-        curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)EMBED_OPENAI_CONNECT_TIMEOUT_MS);
-        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)EMBED_OPENAI_TIMEOUT_MS);
-        curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)resp.limit);
-        curl_easy_setopt(h, CURLOPT_USERAGENT, "plccoach/" PLC_VERSION);
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, buf_str(&body));
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body.len);
-        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, curl_write_buf);
-        curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp);
-        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+        begin_attempt(&c);
         rc = curl_easy_perform(h);
         if (rc == CURLE_OK)
             curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
         if (rc == CURLE_OK && status == 200) {
-            ok = parse_response(resp.data ? resp.data : "", resp.len, n, dims, out);
+            ok = parse_response(c.resp.data ? c.resp.data : "", c.resp.len, n,
+                                (size_t)cfg->embeddings_dimensions, out);
             break;
         }
-        retry = (rc != CURLE_OK && !resp.overflow) || status == 429 || status >= 500;
-        LOG_FIELDS(LOG_WARN, "embeddings: request failed", LF_STR("url", url),
-                   LF_INT("status", status), LF_INT("attempt", attempt),
-                   LF_STR("reason", rc == CURLE_OK  ? "HTTP status"
-                                    : resp.overflow ? "response too large"
-                                    : errbuf[0]     ? errbuf
-                                                    : curl_easy_strerror(rc)));
+        retry = (rc != CURLE_OK && !c.resp.overflow) || status == 429 || status >= 500;
+        log_failure(&c, rc, status, attempt);
         if (!retry || !retry_more(&embed_retry, attempt))
             break;
         sleep_ms(retry_delay_ms(&embed_retry, attempt, -1));
     }
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
-    curl_slist_free_all(headers);
-    if (auth != NULL) {
-        OPENSSL_cleanse(auth, strlen(auth));
-        free(auth);
-    }
-    buf_free(&body);
-    buf_free(&resp);
+    end_call(&c);
     return ok;
 }
 
