@@ -49,6 +49,8 @@ struct qterm {
     bool asked;  /* a word of the question (or the focus) as written */
     bool mine;   /* a word the teacher typed in this turn (extract_request.asked) */
     bool plain;  /* a distinctive word of the question as written (words.h) */
+    int verb;    /* a verb of irregular[] the question uses as one: its group + 1, else 0 */
+    bool form;   /* another form of it added by add_irregular(), not the question's */
 };
 
 /* What the composer knows of one unit of a passage: the setup's, then
@@ -107,6 +109,7 @@ struct compose {
     size_t nqty;
     double asked; /* the library IDF of the question's own words, summed */
     double mine;  /* the library IDF of the turn's own words, summed */
+    bool second;  /* a verb's match needs a second word (extractive.h, 3, fold35) */
     struct buf scratch;
     /* The try's (compose_reset clears them). */
     size_t chosen[EXTRACT_MAX_SECTIONS], nchosen; /* indexes of sec, best first */
@@ -779,6 +782,50 @@ static const char *const irregular[][4] = {
     {"understand", "understood", NULL, NULL},
 };
 
+/* True when text holds a word whose term is term used as a verb, base
+ * being the verb's plain form (extractive.h, 3, compose34): another form
+ * than the plain one ("breaks", "breaking"), or the plain one first in
+ * the text or after "to", a modal, "do", "not" or a personal pronoun
+ * ("will break", "we break"); the plain one after anything else may be a
+ * noun ("winter break", "a break"). */
+static bool verb_use(const char *text, const char *term, const char *base)
+{
+    static const char *const before[] = {"to",    "will", "would", "can",  "could", "should",
+                                         "shall", "may",  "might", "must", "do",    "does",
+                                         "did",   "not",  "never", "we",   "they",  "you",
+                                         "i",     "he",   "she",   "who",  NULL};
+    char w[ANALYZE_WORD_MAX + 1], prev[ANALYZE_WORD_MAX + 1] = "", t[ANALYZE_TERM_MAX];
+    const char *s = text;
+
+    while (*s != '\0') {
+        size_t n = 0, k;
+        bool start = prev[0] == '\0';
+        if (!isalpha((unsigned char)*s)) {
+            if (strchr(".:;!?", *s) != NULL)
+                prev[0] = '\0'; /* a clause starts: an imperative */
+            s++;
+            continue;
+        }
+        while (isalpha((unsigned char)s[n]) || (s[n] == '\'' && isalpha((unsigned char)s[n + 1])))
+            n++;
+        if (n <= ANALYZE_WORD_MAX) {
+            for (k = 0; k < n; k++)
+                w[k] = (char)tolower((unsigned char)s[k]);
+            w[n] = '\0';
+            if (analyze_word(w, n, t) > 0 && strcmp(t, term) == 0) {
+                bool after = false;
+                for (k = 0; before[k] != NULL && !after; k++)
+                    after = strcmp(prev, before[k]) == 0;
+                if (strcmp(w, base) != 0 || start || after)
+                    return true;
+            }
+            strcpy(prev, w);
+        }
+        s += n;
+    }
+    return false;
+}
+
 /* Adds to the query the other forms of an irregular verb a term of the
  * question's own is one of ("break": "broke", "broken"), each with that
  * term's weight and IDF, asked when it is, never typed or plain (the
@@ -802,15 +849,44 @@ static void add_irregular(struct compose *c)
                 continue;
             for (f = 0; f < nf && !in; f++)
                 in = strcmp(stem[f], t.term) == 0;
+            if (in && !c->q[i].verb && verb_use(c->rq->question, t.term, irregular[g][0]))
+                c->q[i].verb = (int)g + 1;
             for (f = 0; in && f < nf; f++)
                 if (strcmp(stem[f], t.term) != 0) {
-                    struct qterm *v;
+                    struct qterm *v = find_term(c, stem[f]);
+                    bool added = v == NULL;
                     add_term(c, stem[f], t.w, t.idf, true);
-                    if ((v = find_term(c, stem[f])) != NULL)
+                    if ((v = find_term(c, stem[f])) != NULL) {
                         v->asked = v->asked || t.asked;
+                        v->form = v->form || added;
+                    }
                 }
         }
     }
+}
+
+static bool substantive(const struct compose *c, const struct qterm *t);
+
+/* True when t is a second word for a verb's match (extractive.h, 3,
+ * compose34): a word of the question (or the focus) as written with
+ * substance, not a verb of irregular[] or a form of one, nor a numbered
+ * phrase. */
+static bool second_word(const struct compose *c, const struct qterm *t)
+{
+    return t->asked && !t->verb && !t->form && !t->phrase && substantive(c, t);
+}
+
+/* True when a match of t in text counts (extractive.h, 3, compose34):
+ * always, but when the question holds a second word (c->second) and text
+ * none of them (second false), the match of a verb of irregular[] counts
+ * only where text uses it as a verb, and another form of it not at all
+ * ("By winter break, ..." does not hold "when someone breaks them"). */
+static bool verb_counts(const struct compose *c, const struct qterm *t, const char *text,
+                        bool second)
+{
+    if (!c->second || second || (!t->verb && !t->form))
+        return true;
+    return !t->form && verb_use(text, t->term, irregular[t->verb - 1][0]);
 }
 
 /* The query (extractive.h, 3); without the caller's terms, the IDF of
@@ -861,6 +937,8 @@ static void build_query(struct compose *c)
         add_numbered(c, rq->focus);
     }
     add_irregular(c);
+    for (i = 0; i < c->nq && !c->second; i++)
+        c->second = second_word(c, &c->q[i]);
 }
 
 /* A term that counts as substance (extractive.h, 4). */
@@ -934,19 +1012,47 @@ static const struct section *section_of(const struct compose *c, size_t p, size_
     return NULL;
 }
 
+/* True when a match of t in section x counts (verb_counts(): in its
+ * heading or a quotable unit; second, x holds a second word). */
+static bool section_verb(struct compose *c, const struct section *x, const struct qterm *t,
+                         bool second)
+{
+    const struct source *s = &c->src[x->p];
+    const struct passage_section *ps = &s->p.s[x->s];
+    bool counts = false;
+    size_t i;
+
+    if (verb_counts(c, t, "", second))
+        return true;
+    if (x->heading != NULL) {
+        buf_reset(&c->scratch);
+        buf_append(&c->scratch, x->heading, x->hlen);
+        counts = verb_counts(c, t, buf_str(&c->scratch), second);
+    }
+    for (i = ps->first; i < ps->first + ps->n && !counts; i++)
+        if (s->u[i].quotable)
+            counts = verb_counts(c, t, unit_text(c, &s->p, &s->p.u[i]), second);
+    return counts;
+}
+
 /* BM25 of section x (its quotable units and its heading; avg, the mean
  * length), times the rank prior (extractive.h, 4). */
 static double section_score(struct compose *c, struct section *x, double avg)
 {
     double s = 0, norm = EXTRACT_K1 * (1 - EXTRACT_B + EXTRACT_B * (double)x->body.length / avg);
+    bool second = !c->second;
     size_t j;
 
+    for (j = 0; j < c->nq && !second; j++)
+        second = second_word(c, &c->q[j])
+                 && (analyze_counts_get(&x->body, c->q[j].term) > 0
+                     || analyze_counts_get(&x->head, c->q[j].term) > 0);
     for (j = 0; j < c->nq; j++) {
         double tf = c->q[j].phrase
                         ? phrase_tf(c, x, c->q[j].term)
                         : analyze_counts_get(&x->body, c->q[j].term)
                               + EXTRACT_HEADING_WEIGHT * analyze_counts_get(&x->head, c->q[j].term);
-        if (tf <= 0)
+        if (tf <= 0 || !section_verb(c, x, &c->q[j], second))
             continue;
         s += c->q[j].w * tf * (EXTRACT_K1 + 1) / (tf + norm);
         x->substance = x->substance || substantive(c, &c->q[j]);
@@ -1031,13 +1137,21 @@ static void score(struct compose *c)
         const struct passage *ps = &c->src[p].p;
         for (i = 0; i < ps->n; i++) {
             struct analyze_counts u = {0};
+            const char *text;
+            bool second;
             if (!c->src[p].u[i].quotable)
                 continue;
-            analyze_count_text(&u, unit_text(c, ps, &ps->u[i]));
+            text = unit_text(c, ps, &ps->u[i]);
+            analyze_count_text(&u, text);
+            second = !c->second;
+            for (j = 0; j < c->nq && !second; j++)
+                second = second_word(c, &c->q[j]) && analyze_counts_get(&u, c->q[j].term) > 0;
             for (j = 0; j < c->nq; j++)
-                if (c->q[j].phrase
-                        ? count_phrase(ps->text + ps->u[i].start, ps->u[i].len, c->q[j].term) > 0
-                        : analyze_counts_get(&u, c->q[j].term) > 0) {
+                if (verb_counts(c, &c->q[j], text, second)
+                    && (c->q[j].phrase
+                            ? count_phrase(ps->text + ps->u[i].start, ps->u[i].len, c->q[j].term)
+                                  > 0
+                            : analyze_counts_get(&u, c->q[j].term) > 0)) {
                     c->src[p].u[i].score += c->q[j].w;
                     if (c->q[j].asked && !c->q[j].phrase)
                         c->src[p].u[i].asked += c->q[j].idf;
@@ -2287,6 +2401,34 @@ static size_t plan_steps(struct compose *c, size_t budget)
     return 0;
 }
 
+/* Writes after a step's sentence the chosen units still to be written
+ * of the sections headed as the step (heading, hlen), in its item: that
+ * section is not written again under the step's heading (compose34's
+ * rule, fold35).  It marks them written: the try's state, which
+ * compose_reset() clears. */
+static void write_in_step(struct buf *out, struct compose *c, const char *heading, size_t hlen)
+{
+    size_t m, i;
+
+    for (m = 0; m < c->nchosen; m++) {
+        const struct section *x = &c->sec[c->chosen[m]];
+        const struct passage_section *ps = &c->src[x->p].p.s[x->s];
+        if (x->heading == NULL || x->hlen != hlen || strncasecmp(x->heading, heading, hlen) != 0)
+            continue;
+        for (i = ps->first; i < ps->first + ps->n;) {
+            const struct source *s = &c->src[x->p];
+            if (!s->u[i].chosen || s->u[i].written)
+                i++;
+            else if (s->p.u[i].kind == PASSAGE_ITEM)
+                i = write_items(out, c, x->p, i, "    ", s->p.u[i].numbered);
+            else {
+                buf_putc(out, ' ');
+                i = write_run(out, c, x->p, i, true);
+            }
+        }
+    }
+}
+
 /* Writes the steps: the chapter's title as their heading, then each step
  * numbered, its heading's words as its label, its sentence quoted and
  * cited to its passage. */
@@ -2315,6 +2457,7 @@ static void write_steps(struct buf *out, struct compose *c)
         quote(out, x->p.text + u->start, u->len, c->steps[k].p + 1);
         x->u[c->steps[k].i].written = true;
         x->u[c->steps[k].i].chosen = true;
+        write_in_step(out, c, ps->heading, ps->hlen);
     }
 }
 

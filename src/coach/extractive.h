@@ -57,11 +57,21 @@
  *    "wrote", "written"; a short list) are terms too, each with the
  *    weight and IDF of the form the question holds, asked when it is,
  *    never counted as typed or plain (compose33: "when someone breaks
- *    them" and the section "When a norm is broken").  A word followed by a number of
- *    one or two digits in the question or the focus ("Tier 3", "grade
- *    4"; the analyser drops numbers) is also a term: the phrase, found
- *    in the text with case ignored and no digit or letter after it,
- *    weighing as its word.  For a question that asks a quantity ("how
+ *    them" and the section "When a norm is broken").  A second word
+ *    (compose34's rule, kept in fold35; the setup's): when the question
+ *    holds a word of its own with substance (4) that is no such verb, a
+ *    sentence or a section that holds none of those counts such a verb
+ *    of the question only where it uses it as a verb (another form than
+ *    the plain one, "breaks", "breaking"; or the plain one first in a
+ *    clause or after "to", a modal, "do", "not" or a personal pronoun),
+ *    and the other forms of any verb of the query ("broken") not at all;
+ *    the plain form after anything else may be a noun ("By winter break,
+ *    ..." holds nothing of "when someone breaks them"; only when the
+ *    question uses the word as a verb itself).  A word followed by a
+ *    number of one or two digits in the question or the focus ("Tier 3",
+ *    "grade 4"; the analyser drops numbers) is also a term: the phrase,
+ *    found in the text with case ignored and no digit or letter after
+ *    it, weighing as its word.  For a question that asks a quantity ("how
  *    many", "how much", "how often", "how long", "how big", "how large",
  *    "how soon"), a quantity is a term too: a unit that holds a number in
  *    digits (not a label's: "Tier 3", "chapters 2 and 3", "grade 4") or a
@@ -245,7 +255,12 @@
  *    such a passage gives steps only, and only a step whose number the
  *    others lack, below the highest or the one after it ("Step 3" to
  *    "Step 5" after steps 1-2; never "Step 7"), in its chapter; it has
- *    no sections (4), so nothing else of it is quoted.
+ *    no sections (4), so nothing else of it is quoted.  A chosen
+ *    section headed as a step written (compose34's rule, kept in
+ *    fold35; the try's) is written in that step's item, after its
+ *    sentence ("1. **Choose the targets**: "Start with ..." [2] "A CFA
+ *    should assess only two or three targets." [2]"), never again under
+ *    the step's heading after the list.
  *
  *    One step asked (compose30): no list when the words typed ask for one
  *    step of it ("how should we score CFAs" and "Step 5: Score

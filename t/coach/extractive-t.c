@@ -279,7 +279,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(169);
+    plan(174);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -1277,6 +1277,46 @@ int main(void)
                && strstr(a, "**When a norm is broken** [1]") != NULL,
            "\"breaks\" finds \"broken\": the answer opens in that section");
         verified(a, one, 1, 2);
+    }
+    /* fold35 (compose34's rule, extractive.h, 3): a verb of the question ("breaks")
+     * matched in a sentence only as a noun ("By winter break") holds
+     * nothing of the question without a second word of it ("norms"); a
+     * sentence that uses it as a verb ("keeps breaking ...") still
+     * does. */
+    {
+        static const char *const two[] = {
+            "## When a norm is broken\n\n"
+            "Sooner or later a member will violate a norm during a meeting. Address it early "
+            "and address the behavior, not the person. A member who keeps breaking the same "
+            "commitment hears from the team leader in private. Ignoring a broken norm teaches "
+            "the team that its norms are optional.",
+            "## November and December\n\n"
+            "By winter break, each grade level should have completed at least one full cycle "
+            "of intervention and recheck. The winter break is a good time to rest, and after "
+            "the break a new cycle of intervention starts."};
+        a = compose("what about when someone breaks team norms?",
+                    "what about when someone breaks them?", two, 2, 2.0);
+        ok(a != NULL && strstr(a, "winter break") == NULL && strstr(a, "[2]") == NULL,
+           "a verb of the question matched only as a noun (\"winter break\") is not quoted");
+        ok(a != NULL && strstr(a, "keeps breaking the same commitment") != NULL,
+           "... the verb used as one (\"keeps breaking the same commitment\") is");
+        verified(a, two, 2, 2);
+    }
+    /* fold35 (compose34's rule, extractive.h, 6): the other sentences of
+     * a step's section go in that step's item, not under its heading
+     * again after the list. */
+    {
+        static const char *const one[] = {
+            CFA_OPENING_AND_STEPS "\n\n## Quick checks between CFAs\n\n"
+                                  "Teams do not need to write a formal CFA for every target, but "
+                                  "quick checks help between CFAs. Quick checks between CFAs are "
+                                  "quick to write, and every CFA target can have one."};
+        a = compose_cfa("how do we write cfas?", one);
+        ok(a != NULL && strstr(a, "**Step 1: Choose the targets**") == NULL
+               && strstr(a, "weeks.\" [1] \"A CFA should assess only two or three targets.\" [1]")
+                      != NULL,
+           "a step's other sentence is in its item, its heading not written again");
+        verified(a, one, 1, 3);
     }
     /* compose33 (extractive.h, 6): a section headed with the chapter's
      * title (the chapter's opening paragraph) is written under the title
