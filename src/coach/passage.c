@@ -169,6 +169,14 @@ static void add_heading(struct parse *st, size_t start, size_t len, const char *
 
 /* ---- headings ------------------------------------------------------------ */
 
+/* n, less the white space that ends the n bytes at s. */
+static size_t trim_end(const char *s, size_t n)
+{
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        n--;
+    return n;
+}
+
 /* The n bytes at s without leading '#' and white space: where they start,
  * and (*len) their length without trailing white space. */
 static const char *trim_heading(const char *s, size_t n, size_t *len)
@@ -177,9 +185,7 @@ static const char *trim_heading(const char *s, size_t n, size_t *len)
         s++;
         n--;
     }
-    while (n > 0 && isspace((unsigned char)s[n - 1]))
-        n--;
-    *len = n;
+    *len = trim_end(s, n);
     return s;
 }
 
@@ -381,14 +387,8 @@ static const char *const block_openers[] = {"The",  "A",  "An",    "This",  "The
 
 static bool title_word(const char *w, size_t n)
 {
-    size_t i;
-
-    if (isupper((unsigned char)w[0]) || isdigit((unsigned char)w[0]))
-        return true;
-    for (i = 0; title_small[i] != NULL; i++)
-        if (strlen(title_small[i]) == n && strncmp(w, title_small[i], n) == 0)
-            return true;
-    return false;
+    return isupper((unsigned char)w[0]) || isdigit((unsigned char)w[0])
+           || in_list(title_small, w, n, false);
 }
 
 /* A title block run into a sentence: the lines of a title page (title,
@@ -667,26 +667,17 @@ static void add_prose(struct parse *st, size_t from, size_t to)
             continue;
         }
         cut = glued_known(st->h, s, len);
-        if (cut > 0) {
-            size_t hl = cut;
-            while (hl > 0 && isspace((unsigned char)s[hl - 1]))
-                hl--;
-            add_heading(st, sp[i].start, hl, NULL);
-        }
+        if (cut > 0)
+            add_heading(st, sp[i].start, trim_end(s, cut), NULL);
         if ((tb = title_block(s + cut, len - cut, cut > 0)) > 0) {
-            size_t bl = tb; /* never quoted, never a label */
-            while (bl > 0 && isspace((unsigned char)s[cut + bl - 1]))
-                bl--;
-            open_section(st, NULL, 0);
-            add_unit(st, PASSAGE_FRAGMENT, sp[i].start + cut, bl);
+            open_section(st, NULL, 0); /* never quoted, never a label */
+            add_unit(st, PASSAGE_FRAGMENT, sp[i].start + cut, trim_end(s + cut, tb));
             cut += tb;
         } else if (cut == 0
                    && ((cut = unknown_heading(s, len)) > 0
                        || (i == 0 && (cut = paragraph_heading(s, len)) > 0))) {
-            size_t hl = cut; /* it opens a section, as a known one would */
-            while (hl > 0 && isspace((unsigned char)s[hl - 1]))
-                hl--;
-            add_heading(st, sp[i].start, hl, NULL);
+            /* it opens a section, as a known one would */
+            add_heading(st, sp[i].start, trim_end(s, cut), NULL);
         }
         if (cut < len)
             add_unit(st, PASSAGE_SENTENCE, sp[i].start + cut, len - cut);
