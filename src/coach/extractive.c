@@ -51,6 +51,7 @@ struct qterm {
     bool plain;  /* a distinctive word of the question as written (words.h) */
     int verb;    /* a verb of irregular[] the question uses as one: its group + 1, else 0 */
     bool form;   /* another form of it added by add_irregular(), not the question's */
+    bool second; /* a second word for a verb's match (second_word()) */
 };
 
 /* What the composer knows of one unit of a passage: the setup's, then
@@ -876,6 +877,24 @@ static bool second_word(const struct compose *c, const struct qterm *t)
     return t->asked && !t->verb && !t->form && !t->phrase && substantive(c, t);
 }
 
+/* The second argument of verb_counts() for a text whose counts are a
+ * (and b, when not NULL): true when the question has no second word
+ * (c->second false) or the text holds one. */
+static bool holds_second(const struct compose *c, const struct analyze_counts *a,
+                         const struct analyze_counts *b)
+{
+    size_t j;
+
+    if (!c->second)
+        return true;
+    for (j = 0; j < c->nq; j++)
+        if (c->q[j].second
+            && (analyze_counts_get(a, c->q[j].term) > 0
+                || (b != NULL && analyze_counts_get(b, c->q[j].term) > 0)))
+            return true;
+    return false;
+}
+
 /* True when a match of t in text counts (extractive.h, 3, compose34):
  * always, but when the question holds a second word (c->second) and text
  * none of them (second false), the match of a verb of irregular[] counts
@@ -937,8 +956,10 @@ static void build_query(struct compose *c)
         add_numbered(c, rq->focus);
     }
     add_irregular(c);
-    for (i = 0; i < c->nq && !c->second; i++)
-        c->second = second_word(c, &c->q[i]);
+    for (i = 0; i < c->nq; i++) {
+        c->q[i].second = second_word(c, &c->q[i]);
+        c->second = c->second || c->q[i].second;
+    }
 }
 
 /* A term that counts as substance (extractive.h, 4). */
@@ -1040,13 +1061,9 @@ static bool section_verb(struct compose *c, const struct section *x, const struc
 static double section_score(struct compose *c, struct section *x, double avg)
 {
     double s = 0, norm = EXTRACT_K1 * (1 - EXTRACT_B + EXTRACT_B * (double)x->body.length / avg);
-    bool second = !c->second;
+    bool second = holds_second(c, &x->body, &x->head);
     size_t j;
 
-    for (j = 0; j < c->nq && !second; j++)
-        second = second_word(c, &c->q[j])
-                 && (analyze_counts_get(&x->body, c->q[j].term) > 0
-                     || analyze_counts_get(&x->head, c->q[j].term) > 0);
     for (j = 0; j < c->nq; j++) {
         double tf = c->q[j].phrase
                         ? phrase_tf(c, x, c->q[j].term)
@@ -1143,9 +1160,7 @@ static void score(struct compose *c)
                 continue;
             text = unit_text(c, ps, &ps->u[i]);
             analyze_count_text(&u, text);
-            second = !c->second;
-            for (j = 0; j < c->nq && !second; j++)
-                second = second_word(c, &c->q[j]) && analyze_counts_get(&u, c->q[j].term) > 0;
+            second = holds_second(c, &u, NULL);
             for (j = 0; j < c->nq; j++)
                 if (verb_counts(c, &c->q[j], text, second)
                     && (c->q[j].phrase
