@@ -298,8 +298,9 @@ static void place_headings(struct doc *d, struct pending *sections)
 }
 
 /* Opens data (n bytes) as a PDF with at least one page: the document
- * (owned by the caller, g_object_unref), or NULL with err set. */
-static PopplerDocument *open_pdf(const char *data, size_t n, char *err, size_t errlen)
+ * (owned by the caller, g_object_unref) and its page count in *pages, or
+ * NULL with err set. */
+static PopplerDocument *open_pdf(const char *data, size_t n, int *pages, char *err, size_t errlen)
 {
     GBytes *bytes;
     GError *gerr = NULL;
@@ -324,7 +325,7 @@ static PopplerDocument *open_pdf(const char *data, size_t n, char *err, size_t e
             g_error_free(gerr);
         return NULL;
     }
-    if (poppler_document_get_n_pages(pd) <= 0) {
+    if ((*pages = poppler_document_get_n_pages(pd)) <= 0) {
         snprintf(err, errlen, "the PDF has no pages");
         g_object_unref(pd);
         return NULL;
@@ -387,10 +388,9 @@ bool read_pdf(const char *data, size_t n, struct doc *d, char *err, size_t errle
     bool any_text = false;
 
     doc_init(d, DOC_PDF);
-    pd = open_pdf(data, n, err, errlen);
+    pd = open_pdf(data, n, &pages, err, errlen);
     if (pd == NULL)
         return false;
-    pages = poppler_document_get_n_pages(pd);
     for (i = 0; i < pages; i++)
         if (read_page(pd, i, d))
             any_text = true;
