@@ -89,6 +89,11 @@ Python 3 standard library only (see eval/holdout/README.md).
                                      set's checks with its own seed); exit 1
                                      when one fails or the file is not there
 
+    holdout.py check-fresh5 DIR      the fresh5 set's checks alone
+                                     (fresh5-pages.jsonl, round 34: the fresh3
+                                     set's checks with its own seed); exit 1
+                                     when one fails or the file is not there
+
 BOOK is a PDF book source (*.book, rendered by mkbooks) or a Markdown book
 (*.md, ingested as it is).  The question format, the thresholds and the
 split rule are in eval/holdout/README.md.
@@ -667,6 +672,7 @@ def cmd_check(root):
     check_questions(c, root, FRESH2, books, allbooks, others_of(root, FRESH2["others"]))
     check_questions(c, root, FRESH3, books, allbooks, others_of(root, FRESH3["others"]))
     check_questions(c, root, FRESH4, books, allbooks, others_of(root, FRESH4["others"]))
+    check_questions(c, root, FRESH5, books, allbooks, others_of(root, FRESH5["others"]))
     return 1 if c.failed else 0
 
 
@@ -1046,17 +1052,33 @@ FRESH3_VOICE = (
     ("long", lambda q, t: 40 <= len(q.split()) <= 90, 0.0),
     ("short", lambda q, t: len(q.split()) <= 6, 0.02),
 )
-FRESH3 = {"what": "fresh3 set", "files": FRESH3_FILES, "prefix": "k", "ids": FRESH3_IDS,
-          "seed": FRESH3_SEED,
-          "others": FRESH2["others"] + FRESH2_FILES,
-          "others_required": False,
-          "others_and": "tune, held-out, the check, training, validation, stress, fresh and "
-                        "fresh2 sets",
-          "others_or": "tune, held-out, the check, training, validation, stress, fresh or "
-                       "fresh2 sets",
-          "blocks": (dict(FRESH3_MIN, ids=FRESH3_IDS["fresh3-pages.jsonl"]),),
-          "named_blocks": False, "least": None, "words": FRESH3_MIN["words"],
-          "scope": None, "voice": FRESH3_VOICE, "standalone": FRESH3_MIN}
+# The sets of the fresh3 set's kind (fresh3, fresh4, fresh5): one
+# answerable file each, with no refuse/clarify half (the name and ids of one
+# are kept), checked alike; only the number, id prefix, seed, counts and
+# voice tags differ.  The earlier sets' question files are the OTHERS each
+# is checked against (named in messages "tune, held-out, ... and freshN-1").
+OTHERS_NAMED = ["tune", "held-out", "the check", "training", "validation", "stress", "fresh",
+                "fresh2"]
+
+
+def fresh_pages_set(number, prefix, seed, after, least, voice):
+    """The table of the fresh NUMBER set (ids PREFIX0001..PREFIX0499 in
+    freshNUMBER-pages.jsonl, PREFIX0501..PREFIX0999 kept for
+    freshNUMBER-scope.jsonl), checked against the files of the set AFTER and
+    of every set before it, with the fresh3 set's checks of the pages file,
+    its own SEED, counts LEAST and voice tags VOICE."""
+    files = ("fresh%d-pages.jsonl" % number, "fresh%d-scope.jsonl" % number)
+    ids = {files[0]: (1, 499), files[1]: (501, 999)}
+    named = OTHERS_NAMED + ["fresh%d" % n for n in range(3, number)]
+    return {"what": "fresh%d set" % number, "files": files, "prefix": prefix, "ids": ids,
+            "seed": seed, "others": after["others"] + after["files"], "others_required": False,
+            "others_and": ", ".join(named[:-1]) + " and " + named[-1] + " sets",
+            "others_or": ", ".join(named[:-1]) + " or " + named[-1] + " sets",
+            "blocks": (dict(least, ids=ids[files[0]]),), "named_blocks": False, "least": None,
+            "words": least["words"], "scope": None, "voice": voice, "standalone": least}
+
+
+FRESH3 = fresh_pages_set(3, "k", FRESH3_SEED, FRESH2, FRESH3_MIN, FRESH3_VOICE)
 
 
 # The fresh4 set (fresh4-pages.jsonl, round 33) is VALIDATED on, written by
@@ -1069,21 +1091,22 @@ FRESH3 = {"what": "fresh3 set", "files": FRESH3_FILES, "prefix": "k", "ids": FRE
 # was written; the name fresh4-scope.jsonl and the ids n0501..n0999 are kept
 # for one (its counts would be added to FRESH4_MIN with it).
 FRESH4_SEED = "plccoach-fresh4-2026b"
-FRESH4_FILES = ("fresh4-pages.jsonl", "fresh4-scope.jsonl")
-FRESH4_IDS = {"fresh4-pages.jsonl": (1, 499), "fresh4-scope.jsonl": (501, 999)}
 FRESH4_MIN = dict(FRESH3_MIN)
 FRESH4_VOICE = FRESH3_VOICE
-FRESH4 = {"what": "fresh4 set", "files": FRESH4_FILES, "prefix": "n", "ids": FRESH4_IDS,
-          "seed": FRESH4_SEED,
-          "others": FRESH3["others"] + FRESH3_FILES,
-          "others_required": False,
-          "others_and": "tune, held-out, the check, training, validation, stress, fresh, "
-                        "fresh2 and fresh3 sets",
-          "others_or": "tune, held-out, the check, training, validation, stress, fresh, "
-                       "fresh2 or fresh3 sets",
-          "blocks": (dict(FRESH4_MIN, ids=FRESH4_IDS["fresh4-pages.jsonl"]),),
-          "named_blocks": False, "least": None, "words": FRESH4_MIN["words"],
-          "scope": None, "voice": FRESH4_VOICE, "standalone": FRESH4_MIN}
+FRESH4 = fresh_pages_set(4, "n", FRESH4_SEED, FRESH3, FRESH4_MIN, FRESH4_VOICE)
+FRESH4_FILES, FRESH4_IDS = FRESH4["files"], FRESH4["ids"]
+
+# The fresh5 set (fresh5-pages.jsonl, round 34): the lead's check for round
+# 34, then VALIDATED on; written by one writer who had seen no code
+# (eval/holdout/README.md, "The fresh5 set (round 34)"): ids p0001..p0499,
+# the fresh4 set's three parts and checks with its own seed, FRESH5_SEED.
+# No refuse/clarify half was written (fresh5-scope.jsonl and p0501..p0999
+# are kept for one).
+FRESH5_SEED = "plccoach-fresh5-2026c"
+FRESH5_MIN = dict(FRESH3_MIN)
+FRESH5_VOICE = FRESH3_VOICE
+FRESH5 = fresh_pages_set(5, "p", FRESH5_SEED, FRESH4, FRESH5_MIN, FRESH5_VOICE)
+FRESH5_FILES, FRESH5_IDS = FRESH5["files"], FRESH5["ids"]
 
 
 def id_number(q, prefix):
@@ -1422,6 +1445,8 @@ def main(argv):
         return cmd_check_questions(argv[1], FRESH3)
     if len(argv) == 2 and argv[0] == "check-fresh4":
         return cmd_check_questions(argv[1], FRESH4)
+    if len(argv) == 2 and argv[0] == "check-fresh5":
+        return cmd_check_questions(argv[1], FRESH5)
     sys.stderr.write(__doc__)
     return 2
 
