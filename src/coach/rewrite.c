@@ -159,6 +159,128 @@ static bool is_ellipsis(const struct words *ws)
     return ws->n <= REWRITE_ELLIPSIS_WORDS && words_distinctive(ws) <= REWRITE_ELLIPSIS_DISTINCTIVE;
 }
 
+/* Markers that announce a new subject (docs/performance.md, "announce34":
+ * written from general English before anything was measured), matched as
+ * whole words at the start of a question after any run of fillers. */
+static const char *const topic_markers[] = {"different question",
+                                            "another question",
+                                            "new question",
+                                            "separate question",
+                                            "unrelated question",
+                                            "other question",
+                                            "next question",
+                                            "one more question",
+                                            "random question",
+                                            "diff question",
+                                            "diff q",
+                                            "new q",
+                                            "another q",
+                                            "random q",
+                                            "new topic",
+                                            "different topic",
+                                            "another topic",
+                                            "separate topic",
+                                            "new subject",
+                                            "different subject",
+                                            "another subject",
+                                            "different issue",
+                                            "separate issue",
+                                            "another issue",
+                                            "different thing",
+                                            "another thing",
+                                            "one more thing",
+                                            "something else",
+                                            "something different",
+                                            "question about something else",
+                                            "unrelated",
+                                            "off topic",
+                                            "on another note",
+                                            "on a different note",
+                                            "on a separate note",
+                                            "on an unrelated note",
+                                            "switching gears",
+                                            "shifting gears",
+                                            "changing gears",
+                                            "switching topics",
+                                            "changing topics",
+                                            "changing the subject",
+                                            "to change the subject",
+                                            "change of subject",
+                                            "change of topic",
+                                            "moving on",
+                                            "by the way",
+                                            "btw",
+                                            "never mind",
+                                            "nevermind",
+                                            "forget that",
+                                            "scratch that",
+                                            NULL};
+
+/* Words that may come before a marker ("ok so different question", "I
+ * have another question", "quick question about something else"). */
+static const char *const marker_fillers[] = {
+    "ok",   "okay",  "k",     "alright", "so",         "also",     "and",   "but",
+    "hey",  "hi",    "oh",    "well",    "um",         "now",      "right", "thanks",
+    "cool", "great", "quick", "totally", "completely", "entirely", "a",     "an",
+    "one",  "i",     "have",  "got",     NULL};
+
+/* True when the words of ws from i on are those of phrase (words
+ * separated by one space); *end receives the index after them. */
+static bool phrase_at(const struct words *ws, size_t i, const char *phrase, size_t *end)
+{
+    const char *p = phrase;
+
+    while (*p != '\0') {
+        const char *sp = strchr(p, ' ');
+        size_t l = sp != NULL ? (size_t)(sp - p) : strlen(p);
+        if (i >= ws->n || strlen(ws->w[i]) != l || strncmp(ws->w[i], p, l) != 0)
+            return false;
+        i++;
+        p += l + (sp != NULL ? 1 : 0);
+    }
+    *end = i;
+    return true;
+}
+
+/* Returns the offset in q just past a topic-change marker that opens it
+ * (after fillers only), or 0 when it opens with none. */
+static size_t announce_length(const char *q)
+{
+    struct words *ws = &(struct words){0};
+    size_t i, k, end;
+
+    words_split(q, ws);
+    for (i = 0; i < ws->n; i++) {
+        for (k = 0; topic_markers[k] != NULL; k++)
+            if (phrase_at(ws, i, topic_markers[k], &end))
+                return ws->start[end - 1] + ws->len[end - 1];
+        if (!words_in_list(ws->w[i], marker_fillers))
+            return 0;
+    }
+    return 0;
+}
+
+static bool points_back_after_opening(const char *f);
+static size_t trimmed(const char *followup, const char **f);
+
+bool rewrite_announces_new(const char *question)
+{
+    const char *f;
+    size_t n;
+
+    trimmed(question, &f);
+    n = announce_length(f);
+    if (n == 0)
+        return false;
+    f += n;
+    while (*f != '\0' && !isalnum((unsigned char)*f))
+        f++;
+    if (*f == '\0')
+        return false; /* a marker alone asks nothing */
+    f += opening_length(f);
+    return !points_back_after_opening(f) && rewrite_ordinal(f) == 0;
+}
+
 bool rewrite_is_followup(const char *question)
 {
     const char *q = question;
@@ -166,6 +288,8 @@ bool rewrite_is_followup(const char *question)
 
     while (isspace((unsigned char)*q))
         q++;
+    if (rewrite_announces_new(q))
+        return false; /* "ok different question. ..." (announce34) */
     if (opening_length(q) > 0)
         return true;
     words_split(q, ws);
@@ -420,6 +544,8 @@ char *rewrite_rules(const char *previous, const char *followup, char **focus)
 
     if (focus != NULL)
         *focus = NULL;
+    if (rewrite_announces_new(f))
+        return xstrndup(f, n); /* a new subject announced: taken as asked */
     words_split(f, ws);
     if (opening_length(f) == 0 && pronoun_at(ws) == ws->n && !has_determiner(ws)
         && (words_distinctive(ws) >= 2 || names_own(ws)) && !is_ellipsis(ws)
@@ -438,7 +564,7 @@ bool rewrite_names_own_subject(const char *question)
 
 bool rewrite_takes_subject(bool refused, const char *question)
 {
-    return !refused && !rewrite_names_own_subject(question);
+    return !refused && !rewrite_names_own_subject(question) && !rewrite_announces_new(question);
 }
 
 /* True when a and b are of the same book and chapter. */
@@ -574,7 +700,6 @@ bool rewrite_points_back(const char *followup)
 {
     struct words *ws = &(struct words){0};
     const char *f;
-    size_t at;
 
     trimmed(followup, &f);
     if (opening_length(f) == 0) {
@@ -582,7 +707,16 @@ bool rewrite_points_back(const char *followup)
         if (points_back_ellipsis(ws))
             return true;
     }
-    f += opening_length(f);
+    return points_back_after_opening(f + opening_length(f));
+}
+
+/* rewrite_points_back's tests for f, a question after its follow-up
+ * opening, but for the ellipsis. */
+static bool points_back_after_opening(const char *f)
+{
+    struct words *ws = &(struct words){0};
+    size_t at;
+
     words_split(f, ws);
     at = pronoun_at(ws);
     return (at < ws->n && !empty_it(ws, at)) || points_back_determiner(ws) || other_pointer(ws)

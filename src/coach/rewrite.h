@@ -130,7 +130,28 @@ char *rewrite_query(const char *standalone, const char *followup, const char *it
  * last one"; 0 when none. */
 int rewrite_ordinal(const char *followup) __attribute__((nonnull));
 
-/* True when question reads as a follow-up of an earlier one. */
+/* True when question opens by announcing a new subject and does not then
+ * point back (docs/performance.md and src/coach/README.md, "announce34"):
+ * after any run of fillers ("ok", "so", "also", "and", "quick", "a",
+ * "i", "have", ...), a topic-change marker as whole words ("different
+ * question", "another question", "new topic", "unrelated", "on another
+ * note", "switching gears", "changing the subject", "one more thing",
+ * "by the way", "never mind", ...; the list in rewrite.c, written from
+ * general English before anything was measured), and the words after it
+ * (past a follow-up opening) neither point back as rewrite_points_back
+ * reads them, its ellipsis test aside (the marker says the question does
+ * not lean on the earlier one), nor name a point of the previous answer
+ * by its place (rewrite_ordinal).  Such a question is taken as asked:
+ * rewrite_is_followup is false, rewrite_rules leaves it alone, and
+ * rewrite_takes_subject gives it no conversation's subject.  "ok
+ * different question. how do we set up team norms?" announces a new
+ * subject; "ok different question, how do we grade it?" points back;
+ * "also what about tier 3?" has no marker ("also", "and", "what about",
+ * "how about" continue the subject). */
+bool rewrite_announces_new(const char *question) __attribute__((nonnull));
+
+/* True when question reads as a follow-up of an earlier one (never one
+ * that announces a new subject, rewrite_announces_new). */
 bool rewrite_is_followup(const char *question) __attribute__((nonnull));
 
 /* Returns the standalone question by rules; *focus (when focus is not
@@ -166,6 +187,8 @@ char *rewrite_carry(const char *previous, const char *followup, char **focus)
  * when its own words point at another chapter (rewrite_other_chapter;
  * src/coach/pipeline.c, ask_route_conversation; docs/performance.md,
  * follow27, follow29 and follow31). */
+/* Nor when question announces a new subject (rewrite_announces_new,
+ * announce34). */
 bool rewrite_takes_subject(bool refused, const char *question) __attribute__((nonnull));
 
 /* True when a pointing word of question stands for a term the question

@@ -327,11 +327,53 @@ static void test_other_chapter(void)
     ok(!rewrite_other_chapter(own, 3, conv, 0, 1), "nothing cited: not another chapter");
 }
 
+/* A question that announces a new subject is taken as asked unless its
+ * words after the marker point back (announce34). */
+static void test_announces_new(void)
+{
+    const char *norms = "ok different question. how do we set up team norms?";
+    const char *prev = "how should we score CFAs as a team?";
+    char *s, *f;
+
+    ok(rewrite_announces_new(norms), "'ok different question.' announces a new subject");
+    ok(!rewrite_is_followup(norms), "... so it is not a follow-up, though 'ok' opens it");
+    s = rewrite_rules(prev, norms, &f);
+    is_string(norms, s, "... the rules leave it as asked");
+    ok(f == NULL, "... with no focus");
+    free(s);
+    ok(!rewrite_takes_subject(false, norms), "... and it takes no conversation's subject");
+    ok(rewrite_announces_new("New topic: what goes in a team charter?"), "'New topic:'");
+    ok(rewrite_announces_new("also, unrelated, but who sets the agenda for data meetings?"),
+       "fillers before the marker");
+    ok(rewrite_announces_new("I have another question about exit tickets for math"),
+       "'I have another question'");
+    ok(rewrite_announces_new("quick question about something else: what is a SMART goal"),
+       "'quick question about something else'");
+    ok(rewrite_announces_new("switching gears, what is a guiding coalition?"), "'switching gears'");
+    ok(rewrite_announces_new("different question. what is RTI"),
+       "a short question after the marker is not read as an ellipsis");
+    ok(!rewrite_announces_new("ok different question, how do we grade it?"),
+       "a pronoun after the marker points back");
+    ok(rewrite_is_followup("ok different question, how do we grade it?"),
+       "... so it is still a follow-up");
+    ok(!rewrite_announces_new("one more thing: how long should the second one take?"),
+       "an ordinal after the marker points back");
+    ok(!rewrite_announces_new("one more thing, what about those students?"),
+       "a determiner after the marker points back");
+    ok(!rewrite_announces_new("also what about tier 3?"), "'also' alone announces nothing");
+    ok(!rewrite_announces_new("what about a different question stem for the exit ticket?"),
+       "a marker's words after other words are not a marker");
+    ok(!rewrite_announces_new("different question"),
+       "a marker alone asks nothing: no announcement");
+    ok(rewrite_takes_subject(false, "ok so who runs the meeting?"),
+       "'ok' without a marker still takes the subject");
+}
+
 int main(void)
 {
     char *s, *f;
 
-    plan(134);
+    plan(153);
     ok(rewrite_is_followup("what about Tier 3?"), "what about ...");
     ok(rewrite_is_followup("  And for middle school?"), "and ...");
     ok(rewrite_is_followup("how often should we do that?"), "a short question pointing back");
@@ -460,6 +502,7 @@ int main(void)
     test_points_back();
     test_own_subject();
     test_other_chapter();
+    test_announces_new();
     s = rewrite_rules("previous", "what about ", NULL);
     ok(strstr(s, "what about") == s, "nothing after the opening: the follow-up whole");
     free(s);
