@@ -1498,8 +1498,8 @@ static size_t another_source(struct compose *c, struct section *const *order, do
         for (m = 0; m < c->nchosen && !cited; m++)
             cited = c->sec[c->chosen[m]].p == x->p;
         if (cited || !x->substance || !holds_plain(c, x) || !holds_subject(c, x)
-            || !own_substance(c, x) || x->score <= 0
-            || x->score < EXTRACT_RELATIVE * best || head + EXTRACT_MIN_WORDS + 1 > words)
+            || !own_substance(c, x) || x->score <= 0 || x->score < EXTRACT_RELATIVE * best
+            || head + EXTRACT_MIN_WORDS + 1 > words)
             continue;
         got = choose_units(c, x, words - head);
         if (got == 0)
@@ -1609,8 +1609,6 @@ static void choose_sections(struct compose *c, size_t budget)
     free(order);
     extend_sections(c, taken, budget - used);
 }
-
-
 
 /* ---- writing ----------------------------------------------------------- */
 
@@ -2740,8 +2738,8 @@ static void write_takeaways(struct buf *out, struct compose *c)
 
     for (k = 0; k < c->nsteps; k++) {
         const struct ref r = c->steps[k];
-        size_t len = step_takeaway(&c->src[r.p].p.u[r.i], c->src[r.p].p.text
-                                                               + c->src[r.p].p.u[r.i].start);
+        size_t len =
+            step_takeaway(&c->src[r.p].p.u[r.i], c->src[r.p].p.text + c->src[r.p].p.u[r.i].start);
         if (len == 0)
             continue;
         cand = xrealloc(cand, (nc + 1) * sizeof(*cand));
