@@ -1420,6 +1420,40 @@ static bool holds_plain(const struct compose *c, const struct section *x)
 
 static bool title_acronym(const char *title, const char *term);
 
+/* True when section x is headed with its chapter's title ("Building a
+ * Common Formative Assessment", or "Chapter 2: Building a Common
+ * Formative Assessment"): the passage's opening section of its chapter. */
+static bool title_headed(const struct compose *c, const struct section *x)
+{
+    const char *title = c->rq->sources[x->p].chapter;
+    size_t tl = title != NULL ? strlen(title) : 0;
+
+    return x->heading != NULL && tl > 0 && x->hlen >= tl
+           && strncasecmp(x->heading + x->hlen - tl, title, tl) == 0;
+}
+
+static bool step_planned(const struct compose *c, const char *h, size_t hlen);
+
+/* True when no steps are written, or section x is headed as one of them
+ * (written in its item: write_in_step), or it holds a distinctive word
+ * of the question as written with substance (holds_plain) in its own
+ * text, or in its heading when that is not its chapter's title: after the
+ * steps, a section is about the question, not only in its chapter
+ * (extractive.h, 4; take35). */
+static bool own_substance(const struct compose *c, const struct section *x)
+{
+    size_t j;
+
+    if (c->nsteps == 0 || (x->heading != NULL && step_planned(c, x->heading, x->hlen)))
+        return true;
+    for (j = 0; j < c->nq; j++)
+        if (c->q[j].plain && !c->q[j].phrase && substantive(c, &c->q[j])
+            && (analyze_counts_get(&x->body, c->q[j].term) > 0
+                || (!title_headed(c, x) && analyze_counts_get(&x->head, c->q[j].term) > 0)))
+            return true;
+    return false;
+}
+
 /* True when no steps are written, or section x holds a word the teacher
  * typed that the steps' chapter's title holds (a word, or its initials):
  * the subject the steps are about ("cfas" and "Building a Common
@@ -1463,8 +1497,9 @@ static size_t another_source(struct compose *c, struct section *const *order, do
         bool cited = false;
         for (m = 0; m < c->nchosen && !cited; m++)
             cited = c->sec[c->chosen[m]].p == x->p;
-        if (cited || !x->substance || !holds_plain(c, x) || !holds_subject(c, x) || x->score <= 0
-            || x->score < EXTRACT_RELATIVE * best || head + EXTRACT_MIN_WORDS + 1 > words)
+        if (cited || !x->substance || !holds_plain(c, x) || !holds_subject(c, x)
+            || !own_substance(c, x) || x->score <= 0 || x->score < EXTRACT_RELATIVE * best
+            || head + EXTRACT_MIN_WORDS + 1 > words)
             continue;
         got = choose_units(c, x, words - head);
         if (got == 0)
@@ -1479,9 +1514,10 @@ static size_t another_source(struct compose *c, struct section *const *order, do
 /* True when section x may be taken by choose_sections() (best, the best
  * section's score): it shares substance and scores at least
  * EXTRACT_RELATIVE of the best. */
-static bool takeable(const struct section *x, double best)
+static bool takeable(const struct compose *c, const struct section *x, double best)
 {
-    return x->substance && x->score > 0 && x->score >= EXTRACT_RELATIVE * best;
+    return x->substance && own_substance(c, x) && x->score > 0
+           && x->score >= EXTRACT_RELATIVE * best;
 }
 
 /* The order choose_sections() takes sections in (extractive.h, 4,
@@ -1504,7 +1540,7 @@ static void order_spread(const struct compose *c, struct section *const *order,
     for (i = 0; i < c->k; i++)
         fac[i] = 1;
     for (i = 0; i < c->nsec; i++) {
-        if (order[i]->substance && order[i]->score > top)
+        if (order[i]->substance && own_substance(c, order[i]) && order[i]->score > top)
             top = order[i]->score;
         lift[i] = holds_plain(c, order[i]) && holds_subject(c, order[i]);
     }
@@ -1513,7 +1549,7 @@ static void order_spread(const struct compose *c, struct section *const *order,
         double at_score = 0;
         for (j = 0; j < c->nsec; j++) {
             double v = order[j]->score * (lift[j] ? fac[order[j]->p] : least);
-            if (!placed[j] && takeable(order[j], top) && (at < 0 || v > at_score)) {
+            if (!placed[j] && takeable(c, order[j], top) && (at < 0 || v > at_score)) {
                 at = (long)j;
                 at_score = v;
             }
@@ -1551,6 +1587,8 @@ static void choose_sections(struct compose *c, size_t budget)
         struct section *x = spread[i];
         size_t head = heading_words(x), got;
         if (!x->substance || x->score <= 0)
+            continue;
+        if (!own_substance(c, x)) /* after the steps (extractive.h, 4; take35) */
             continue;
         if (c->nchosen > 0 && x->score < EXTRACT_RELATIVE * best)
             break;
@@ -2668,24 +2706,61 @@ static int by_pick(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
+/* The takeaway of a step's sentence u (its text s): takeaway_of(), else
+ * the whole sentence when it is one (4 to EXTRACT_TAKEAWAY_WORDS words,
+ * no fragment, no label and its data): the point it comes from is the
+ * step's item, its label and its sentence (extractive.h, 7; take35). */
+static size_t step_takeaway(const struct passage_unit *u, const char *s)
+{
+    size_t t = takeaway_of(u, s), len = u->len, j, quotes = 0;
+
+    if (t > 0)
+        return t;
+    while (len > 0 && isspace((unsigned char)s[len - 1]))
+        len--;
+    for (j = 0; j < len; j++)
+        quotes += s[j] == '"';
+    if (quotes % 2 != 0 || sentence_words(s, len) < 4
+        || sentence_words(s, len) > EXTRACT_TAKEAWAY_WORDS || fragment(s, len)
+        || label_data(s, len))
+        return 0;
+    return len;
+}
+
+/* Key takeaways (extractive.h, 7): for an answer in numbered steps, the
+ * steps' own sentences first, in the steps' order (take35); then the
+ * other cited units, those carrying the most weight of the query first. */
 static void write_takeaways(struct buf *out, struct compose *c)
 {
     struct pick *cand = NULL, chosen[EXTRACT_TAKEAWAYS];
     uint64_t *terms[EXTRACT_TAKEAWAYS];
-    size_t nterms[EXTRACT_TAKEAWAYS], n = 0, nc = 0, p, i, j;
+    size_t nterms[EXTRACT_TAKEAWAYS], n = 0, nc = 0, nstep = 0, p, i, j, k;
 
+    for (k = 0; k < c->nsteps; k++) {
+        const struct ref r = c->steps[k];
+        size_t len =
+            step_takeaway(&c->src[r.p].p.u[r.i], c->src[r.p].p.text + c->src[r.p].p.u[r.i].start);
+        if (len == 0)
+            continue;
+        cand = xrealloc(cand, (nc + 1) * sizeof(*cand));
+        cand[nc++] = (struct pick){r.p, r.i, len, c->src[r.p].u[r.i].score};
+    }
+    nstep = nc;
     for (p = 0; p < c->k; p++)
         for (i = 0; i < c->src[p].p.n; i++) {
             const struct passage_unit *u = &c->src[p].p.u[i];
             size_t len;
-            if (!c->src[p].u[i].chosen || u->dependent
+            bool step = false;
+            for (k = 0; k < c->nsteps && !step; k++)
+                step = c->steps[k].p == p && c->steps[k].i == i;
+            if (step || !c->src[p].u[i].chosen || u->dependent
                 || (len = takeaway_of(u, c->src[p].p.text + u->start)) == 0)
                 continue;
             cand = xrealloc(cand, (nc + 1) * sizeof(*cand));
             cand[nc++] = (struct pick){p, i, len, c->src[p].u[i].score};
         }
-    if (nc > 0)
-        qsort(cand, nc, sizeof(*cand), by_pick);
+    if (nc > nstep)
+        qsort(cand + nstep, nc - nstep, sizeof(*cand), by_pick);
     for (i = 0; i < nc && n < EXTRACT_TAKEAWAYS; i++) {
         const char *t = c->src[cand[i].p].p.text + c->src[cand[i].p].p.u[cand[i].i].start;
         size_t nt;

@@ -142,7 +142,13 @@
  *    (below: no distinctive word of the question as written, or after
  *    steps not their subject) is counted as much less as the most-quoted
  *    passage's, so it moves ahead for no passage's sake (measured:
- *    docs/performance.md, "cite33").  One more
+ *    docs/performance.md, "cite33").  After numbered steps (5), every
+ *    section taken (but one headed as a written step, which goes in its
+ *    item) holds a distinctive word of the question as written with
+ *    library IDF >= EXTRACT_SUBSTANCE_IDF in its own text, or in its
+ *    heading when that heading is not its chapter's title ("Chapter 2:
+ *    Building a Common Formative Assessment"): it is about the question,
+ *    not only in the steps' chapter (take35).  One more
  *    source: the best sections take all but EXTRACT_SOURCE_WORDS of the
  *    excerpts' words (when they have at least twice that); then the best
  *    section left of a passage none of them comes from, sharing substance
@@ -311,7 +317,12 @@
  *    section's heading (else its chapter's title), left out when there is
  *    neither.
  *
- * 7. Key takeaways: up to EXTRACT_TAKEAWAYS (at least 2, else none), from
+ * 7. Key takeaways: up to EXTRACT_TAKEAWAYS (at least 2, else none); in an
+ *    answer in numbered steps (5), the steps' own sentences first, in the
+ *    steps' order, each its takeaway (below) or, when it has none, the
+ *    whole sentence of 4 to EXTRACT_TAKEAWAY_WORDS words (the point it
+ *    comes from is the step's item: its label and its sentence; take35);
+ *    then, and in every other answer, from
  *    the cited units carrying the most weight of the query (not a
  *    dependent sentence, whose referent it would lose): an item's
  *    lead words (its bold run-in phrase, or a first sentence of at most

@@ -279,7 +279,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(174);
+    plan(179);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -1359,6 +1359,53 @@ int main(void)
            "after the steps, the one more source holds their subject, not only the verb");
         verified(a, two, 2, 2);
         free(big);
+    }
+    /* take35 (extractive.h, 7): an answer in numbered steps takes its key
+     * takeaways from the steps' own sentences first, in the steps' order
+     * (a step's sentence whole when it has no shorter clause), not from a
+     * section after the steps whose first clauses carry more of the
+     * query; that section is still written (it holds "cfa" and "write"). */
+    {
+        static const char *const one[] = {
+            CFA_OPENING_AND_STEPS "\n\n## Quick checks between CFAs\n\n"
+                                  "Teams write quick checks between CFAs, and every CFA target "
+                                  "can have a quick check. A quick check is written in minutes, "
+                                  "so teams write one for each CFA target."};
+        const char *k;
+        a = compose_cfa("how do we write cfas?", one);
+        k = a != NULL ? strstr(a, "**Key takeaways**") : NULL;
+        ok(k != NULL
+               && strncmp(k,
+                          "**Key takeaways**\n\n- \"Start with the essential standard the team "
+                          "will teach in the next two or three weeks.\" [1]\n- \"Match the item "
+                          "type to the target",
+                          strlen("**Key takeaways**\n\n- \"Start with the essential standard the "
+                                 "team will teach in the next two or three weeks.\" [1]\n- "
+                                 "\"Match the item type to the target"))
+                      == 0,
+           "an answer in steps: its takeaways are the steps' sentences first, in their order");
+        ok(a != NULL && strstr(a, "**Quick checks between CFAs** [1]") != NULL,
+           "... and the section after the steps that holds the question's words is written");
+        verified(a, one, 1, 3);
+    }
+    /* take35 (extractive.h, 4): after the steps, a section whose words of
+     * the question are only in its heading, the chapter's title, is not
+     * written: its sentence carries only a generic word of the question
+     * ("team"), not its substance. */
+    {
+        static const char *const one[] = {
+            "# Building a Common Formative Assessment\n\n"
+            "Every team in the building meets each week to plan the next unit together.\n\n"
+            "## Step 1: Choose the targets\n\n"
+            "Start with the essential standard the team will teach in the next two or three "
+            "weeks.\n\n"
+            "## Step 2: Write or choose the items\n\n"
+            "Match the item type to the target the common formative assessment measures."};
+        a = compose_cfa("how does our team write a common formative assessment?", one);
+        ok(a != NULL && strstr(a, "1. **Choose the targets**") != NULL
+               && strstr(a, "Every team in the building") == NULL,
+           "after the steps, no section holding the question only in its chapter's title");
+        verified(a, one, 1, 2);
     }
     /* compose33 (extractive.h, 6): a how question with no steps numbers
      * the points of the answer's first group only, and only two or more:

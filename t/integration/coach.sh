@@ -317,6 +317,17 @@ for m in re.finditer(r"^([0-9])\. \*\*([^*]+)\*\*: .*\[([0-9]+)\]$", a, re.M):
     got[int(m.group(1))] = lo <= want.get(int(m.group(1)), -9) <= hi
 print(sorted(got.items()))')" "[(1, True), (2, True), (3, True), (4, True), (5, True)]" \
     "a how question's steps: all five, each cited to a passage on its printed page"
+# Its key takeaways are the steps' own sentences, in their order, not the
+# sections written after the steps (src/coach/README.md, "Takeaways from
+# the steps (take35)").
+is "$(printf '%s' "$alone" | pyjson '
+import re
+a = d["answer"]
+steps = [m.group(1) for m in re.finditer(r"^[0-9]\. \*\*[^*]+\*\*: (.*)$", a, re.M)]
+keys = re.findall(r"^- \"(.*)\" \[[0-9]+\]$", a.split("**Key takeaways**")[-1].split("**Suggested")[0], re.M)
+at = [next((i for i, s in enumerate(steps) if k in s), -1) for k in keys]
+print(len(keys) >= 2 and -1 not in at and at == sorted(at))')" True \
+    "the trial's key takeaways are its steps' sentences, in the steps' order"
 out=$(stack_cli ask "how many norms should our team have?")
 norms_cli=$(printf '%s\n' "$out" | sed -n 's/^conversation: //p')
 stack_cli ask "what do we do when someone breaks a norm?" --conversation "$norms_cli" >/dev/null
