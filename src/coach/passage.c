@@ -684,77 +684,6 @@ static void add_prose(struct parse *st, size_t from, size_t to)
     }
 }
 
-/* A line that is no sentence: no final punctuation, at most 12 words, no
- * sentence end inside it ("Fist to five", a table's row "Norms September
- * Team leader", a title page's line), as the PDF reader gives headings,
- * rows and title lines on lines of their own (reader35). */
-static bool bare_line(const char *s, size_t len)
-{
-    size_t i;
-
-    if (len == 0 || s[0] == '#' || s[0] == '|' || s[0] == '>' || end_mark(s, len) != '\0'
-        || sentence_words(s, len) > 12
-        || memmem(s, len, RUN_IN_BULLET, strlen(RUN_IN_BULLET)) != NULL)
-        return false;
-    for (i = 0; i + 1 < len; i++)
-        if (strchr(".!?", s[i]) != NULL && s[i + 1] == ' ')
-            return false;
-    return true;
-}
-
-/* The line before (dir -1) or after (dir 1) the line [s, e) of text, not
- * counting blank ones: its start and length, or false when there is none. */
-static bool line_beside(const char *text, size_t s, size_t e, int dir, size_t *at, size_t *len)
-{
-    size_t a, b;
-
-    if (dir < 0) {
-        b = s;
-        while (b > 0 && isspace((unsigned char)text[b - 1]))
-            b--;
-        if (b == 0)
-            return false;
-        a = b;
-        while (a > 0 && text[a - 1] != '\n')
-            a--;
-    } else {
-        a = e;
-        while (text[a] != '\0' && isspace((unsigned char)text[a]))
-            a++;
-        if (text[a] == '\0')
-            return false;
-        b = a;
-        while (text[b] != '\0' && text[b] != '\n')
-            b++;
-        while (b > a && isspace((unsigned char)text[b - 1]))
-            b--;
-    }
-    while (a < b && isspace((unsigned char)text[a]))
-        a++;
-    *at = a;
-    *len = b - a;
-    return b > a;
-}
-
-/* A bare line (bare_line()): alone between prose, capitalised and of at
- * most 9 words, with a line after it, a heading that opens a section; in a
- * run of bare lines (a table, a title page, a contents page) or else a
- * fragment, never quoted. */
-static void add_bare(struct parse *st, size_t s, size_t e)
-{
-    const char *line = st->text + s;
-    size_t at, len;
-    bool before = line_beside(st->text, s, e, -1, &at, &len) && bare_line(st->text + at, len);
-    bool next = line_beside(st->text, s, e, 1, &at, &len);
-    bool after = next && bare_line(st->text + at, len);
-
-    if (!before && !after && next && isupper((unsigned char)line[0])
-        && sentence_words(line, e - s) <= 9)
-        add_heading(st, s, e - s, NULL);
-    else
-        add_unit(st, PASSAGE_FRAGMENT, s, e - s);
-}
-
 static void add_line(struct parse *st, size_t s, size_t e)
 {
     const char *line = st->text + s;
@@ -774,8 +703,6 @@ static void add_line(struct parse *st, size_t s, size_t e)
         add_unit(st, PASSAGE_FRAGMENT, s, len);
     } else if ((m = sentence_list_marker(line, len)) > 0 && line[0] != '>') {
         add_items(st, s + m, e, isdigit((unsigned char)line[0]));
-    } else if (bare_line(line, len)) {
-        add_bare(st, s, e);
     } else {
         if (line[0] == '>')
             s += m;

@@ -4,9 +4,8 @@
  * Text comes per page from poppler_page_get_text (reading order, one line
  * per text line).  Paragraph breaks are inferred: a line that ends a
  * sentence and is clearly shorter than the page's full lines ends a
- * paragraph, and so does, by the page's layout (poppler's character boxes
- * and fonts), a heading line and a table's row (layout_break()).  Labels come from the page-label
- * tree (so front matter i, ii, ... does not shift the body's numbers); a page without one is
+ * paragraph.  Labels come from the page-label tree (so front matter
+ * i, ii, ... does not shift the body's numbers); a page without one is
  * labelled by its 1-based position.  Chapters are the outline's top-level
  * entries that point at a page.
  */
@@ -14,7 +13,6 @@
 
 #include <ctype.h>
 #include <glib.h>
-#include <math.h>
 #include <poppler.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,14 +52,19 @@ char *read_pdf_space_gaps(const char *text, const struct pdf_box *box, size_t n)
 }
 
 /* The page's text with read_pdf_space_gaps() applied (g_malloc'd; text,
- * which poppler_page_get_text() returned, is freed); r holds n boxes, one
- * per character of text. */
-static char *space_gaps(char *text, const PopplerRectangle *r, guint n)
+ * which poppler_page_get_text() returned, is freed). */
+static char *space_gaps(PopplerPage *pg, char *text)
 {
+    PopplerRectangle *r = NULL;
     struct pdf_box *box;
-    guint i;
+    guint n = 0, i;
     char *spaced, *out;
 
+    if (text == NULL || !poppler_page_get_text_layout(pg, &r, &n)
+        || (glong)n != g_utf8_strlen(text, -1)) {
+        g_free(r);
+        return text;
+    }
     box = xmalloc((n ? n : 1) * sizeof(*box));
     for (i = 0; i < n; i++)
         box[i] = (struct pdf_box){r[i].x1, r[i].y1, r[i].x2, r[i].y2};
@@ -69,129 +72,17 @@ static char *space_gaps(char *text, const PopplerRectangle *r, guint n)
     out = g_strdup(spaced);
     free(spaced);
     free(box);
+    g_free(r);
     g_free(text);
     return out;
 }
 
-/* One text line of a page as poppler laid it out. */
-struct pdf_line {
-    double x1, x2, y1, y2; /* the box of its non-space characters */
-    const char *font;      /* its first non-space character's font name (borrowed), or NULL */
-    double size;           /* ... and size */
-    bool one_font;         /* every non-space character of it is in that font and size */
-    double wide_gap;       /* the widest gap between two of its non-space characters */
-    bool any;              /* it has a non-space character */
-};
-
-/* The text attributes (poppler's list) that cover character i, or NULL;
- * *at walks the list forward (characters are asked in order). */
-static const PopplerTextAttributes *attributes_at(GList **at, guint i)
-{
-    for (; *at != NULL; *at = (*at)->next) {
-        const PopplerTextAttributes *a = (*at)->data;
-
-        if ((guint)a->end_index >= i)
-            return (guint)a->start_index <= i ? a : NULL;
-    }
-    return NULL;
-}
-
-/* The lines of text (n characters, box r[i] and the attributes attrs of
- * the i-th) as an array of *nlines (xmalloc'd, the caller frees; borrows
- * attrs' font names). */
-static struct pdf_line *page_lines(const char *text, const PopplerRectangle *r, guint n,
-                                   GList *attrs, size_t *nlines)
-{
-    struct pdf_line *v = NULL, *l = NULL;
-    size_t cap = 0;
-    GList *at = attrs;
-    const char *p = text;
-    guint i = 0;
-    double last_x2 = 0;
-
-    *nlines = 0;
-    while (i < n) {
-        const PopplerTextAttributes *a;
-
-        if (l == NULL) {
-            if (*nlines == cap) {
-                cap = cap ? cap * 2 : 64;
-                v = xrealloc(v, cap * sizeof(*v));
-            }
-            l = &v[(*nlines)++];
-            *l = (struct pdf_line){.font = NULL, .one_font = true, .any = false};
-        }
-        if (*p == '\n') {
-            l = NULL;
-        } else if (!isspace((unsigned char)*p)) {
-            a = attributes_at(&at, i);
-            if (!l->any) {
-                *l = (struct pdf_line){r[i].x1, r[i].x2, r[i].y1, r[i].y2, NULL, 0, true, 0, true};
-                if (a != NULL && a->font_name != NULL) {
-                    l->font = a->font_name;
-                    l->size = a->font_size;
-                }
-            } else {
-                if (r[i].x1 - last_x2 > l->wide_gap)
-                    l->wide_gap = r[i].x1 - last_x2;
-                l->x1 = r[i].x1 < l->x1 ? r[i].x1 : l->x1;
-                l->x2 = r[i].x2 > l->x2 ? r[i].x2 : l->x2;
-                l->y1 = r[i].y1 < l->y1 ? r[i].y1 : l->y1;
-                l->y2 = r[i].y2 > l->y2 ? r[i].y2 : l->y2;
-                if (a == NULL || l->font == NULL || a->font_name == NULL
-                    || strcmp(a->font_name, l->font) != 0 || a->font_size != l->size)
-                    l->one_font = false;
-            }
-            last_x2 = r[i].x2;
-        }
-        do /* the next UTF-8 character (text is valid) */
-            p++;
-        while ((*p & 0xc0) == 0x80);
-        i++;
-    }
-    return v;
-}
-
-/* Whether a paragraph ends after line l (its text s, t bytes), the next
- * line being next and the page's text column wide (reader35): either line
- * is a table's row (a gap between two of its characters wider than twice
- * its font size: cells side by side, or a contents entry and its page
- * number), or l is a heading: it has no final punctuation and either is
- * set in another font size than the line after it, or is shorter than
- * 90 % of the column and is set in one font that the next line does not
- * open with or is followed by a gap over 40 % of its own height (lines of
- * one paragraph are not).  A line ending in a hyphen never ends one. */
-static bool layout_break(const struct pdf_line *l, const struct pdf_line *next, const char *s,
-                         size_t t, double wide)
-{
-    double h = l->y2 - l->y1;
-    bool short_line = l->x2 - l->x1 < 0.9 * wide;
-
-    if (!l->any || !next->any)
-        return false;
-    if ((l->size > 0 && l->wide_gap > 2 * l->size)
-        || (next->size > 0 && next->wide_gap > 2 * next->size))
-        return true;
-    if ((t > 0 && strchr(".!?:;,-\"", s[t - 1]) != NULL)
-        || (t >= 3 && memcmp(s + t - 3, "\xe2\x80\x9d", 3) == 0))
-        return false;
-    if (l->size > 0 && next->size > 0 && fabs(l->size - next->size) > 0.25)
-        return true;
-    if (short_line && l->one_font && l->font != NULL && next->font != NULL
-        && strcmp(l->font, next->font) != 0)
-        return true;
-    return short_line && h > 0 && next->y1 - l->y2 > 0.4 * h;
-}
-
-/* Rewrites poppler's page text with blank lines between paragraphs; line
- * holds the geometry of text's nline lines, or is NULL. */
-static char *paragraphs(const char *text, const struct pdf_line *line, size_t nline)
+/* Rewrites poppler's page text with blank lines between paragraphs. */
+static char *paragraphs(const char *text)
 {
     struct buf b = BUF_INIT;
     size_t lens[4096], nlines = 0, full = 0, i;
     const char *s = text;
-    double left = 0, right = 0;
-    bool any = false;
 
     /* The page's full line length: the longest of its lines, ignoring
      * extreme outliers by taking the second longest when there are many. */
@@ -205,13 +96,6 @@ static char *paragraphs(const char *text, const struct pdf_line *line, size_t nl
     for (i = 0; i < nlines; i++)
         if (lens[i] > full)
             full = lens[i];
-    /* The text column: from the leftmost to the rightmost character. */
-    for (i = 0; line != NULL && i < nline; i++)
-        if (line[i].any) {
-            left = any && left < line[i].x1 ? left : line[i].x1;
-            right = any && right > line[i].x2 ? right : line[i].x2;
-            any = true;
-        }
     s = text;
     for (i = 0; *s != '\0'; i++) {
         const char *nl = strchr(s, '\n');
@@ -221,14 +105,11 @@ static char *paragraphs(const char *text, const struct pdf_line *line, size_t nl
         while (t > 0 && (s[t - 1] == ' ' || s[t - 1] == '\r'))
             t--;
         if (nl != NULL) {
-            bool ends = t > 0 && strchr(".!?:\"", s[t - 1]) != NULL, brk;
+            bool ends = t > 0 && strchr(".!?:\"", s[t - 1]) != NULL;
             /* UTF-8 right double quote. */
             if (t >= 3 && memcmp(s + t - 3, "\xe2\x80\x9d", 3) == 0)
                 ends = true;
-            brk = ends && full > 40 && t * 10 < full * 8;
-            if (!brk && line != NULL && i + 1 < nline)
-                brk = layout_break(&line[i], &line[i + 1], s, t, right - left);
-            buf_puts(&b, brk ? "\n\n" : "\n");
+            buf_puts(&b, ends && full > 40 && t * 10 < full * 8 ? "\n\n" : "\n");
         }
         s += l + (nl ? 1 : 0);
     }
@@ -459,37 +340,25 @@ static bool read_page(PopplerDocument *pd, int i, struct doc *d)
     PopplerPage *pg = poppler_document_get_page(pd, i);
     char *text = pg ? poppler_page_get_text(pg) : NULL;   /* g_malloc'd, freed here */
     char *label = pg ? poppler_page_get_label(pg) : NULL; /* g_malloc'd, freed here */
-    PopplerRectangle *r = NULL;                           /* g_malloc'd, freed here */
-    GList *attrs = NULL;           /* poppler_page_free_text_attributes() here */
-    struct pdf_line *lines = NULL; /* xmalloc'd, freed here */
     char fallback[24], *para;
     const char *lab = label;
     bool any_text = false;
-    size_t k, nlines = 0;
-    guint n = 0;
+    size_t k;
 
     if (lab == NULL || lab[0] == '\0' || strlen(lab) > 32) {
         snprintf(fallback, sizeof(fallback), "%d", i + 1);
         lab = fallback;
     }
-    if (text != NULL && !utf8_valid(text, strlen(text))) {
+    if (text != NULL && !utf8_valid(text, strlen(text)))
         text[0] = '\0';
-    } else if (pg != NULL && text != NULL && poppler_page_get_text_layout(pg, &r, &n)
-               && (glong)n == g_utf8_strlen(text, -1)) {
-        attrs = poppler_page_get_text_attributes(pg);
-        lines = page_lines(text, r, n, attrs, &nlines);
-        text = space_gaps(text, r, n);
-    }
-    para = paragraphs(text ? text : "", lines, nlines);
+    else if (pg != NULL)
+        text = space_gaps(pg, text);
+    para = paragraphs(text ? text : "");
     for (k = 0; para[k] != '\0'; k++)
         if (!isspace((unsigned char)para[k]))
             any_text = true;
     (void)doc_add_page(d, lab, para);
     free(para);
-    free(lines);
-    if (attrs != NULL)
-        poppler_page_free_text_attributes(attrs);
-    g_free(r);
     g_free(text);
     g_free(label);
     if (pg != NULL)

@@ -57,7 +57,7 @@ int main(void)
     struct passage p;
     size_t i, lead, few;
 
-    plan(48);
+    plan(45);
 
     passage_parse(playbook, &h, &p);
     ok(p.n > 0 && p.u[0].kind == PASSAGE_HEADING && unit_is(&p, 0, "CHAPTER 2"),
@@ -302,34 +302,6 @@ int main(void)
                       "a short coincidence is not an overlap");
             buf_free(&b);
         }
-    }
-    {
-        /* reader35: lines of their own without final punctuation, as the
-         * PDF reader gives headings, a table's rows and a title page's
-         * lines. */
-        static const char bare[] = "Teams vote at the end of a discussion.\n\n"
-                                   "Fist to five\n\n"
-                                   "The method asks each member to show a number of fingers.\n\n"
-                                   "Product When Owner\n\n"
-                                   "Norms September Team leader\n\n"
-                                   "Every team keeps the products in one folder.\n\n"
-                                   "Renew each June";
-        size_t fist, method;
-
-        passage_parse(bare, &h, &p);
-        fist = find(&p, "Fist to five");
-        method = find(&p, "The method asks");
-        ok(fist < p.n && p.u[fist].kind == PASSAGE_HEADING && method < p.n
-               && p.u[method].kind == PASSAGE_SENTENCE && p.u[method].section == p.u[fist].section
-               && p.s[p.u[fist].section].hlen == 12,
-           "a bare line alone between prose is a heading that opens a section");
-        ok(find(&p, "Product When") < p.n && p.u[find(&p, "Product When")].kind == PASSAGE_FRAGMENT
-               && find(&p, "Norms September") < p.n
-               && p.u[find(&p, "Norms September")].kind == PASSAGE_FRAGMENT,
-           "a run of them (a table's rows) are fragments");
-        ok(find(&p, "Renew each") < p.n && p.u[find(&p, "Renew each")].kind == PASSAGE_FRAGMENT,
-           "one that ends the passage is a fragment");
-        passage_free(&p);
     }
     return 0;
 }
