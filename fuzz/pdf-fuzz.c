@@ -1,7 +1,7 @@
-/* Fuzz target: the PDF reader (read_pdf: poppler, the paragraphs it infers
- * from the text and the page layout, the outline's chapters and sections,
- * the cleanup), followed by the chunker on what it accepted.  Poppler's
- * own parsing is poppler's; what is fuzzed here is ours around it. */
+/* Fuzz target: the PDF reader (read_pdf: poppler, the spaces and
+ * paragraphs it infers, the outline's chapters and sections, the cleanup),
+ * followed by the chunker on what it accepted.  Poppler's own parsing is
+ * poppler's; what is fuzzed here is ours around it. */
 #include "config.h"
 
 #include <string.h>
