@@ -36,7 +36,8 @@ static void slurp(const char *name, struct buf *b)
 
 static void cleanup(void)
 {
-    static const char *const names[] = {"book.pdf", "headings.pdf", "image.pdf", "corrupt.pdf"};
+    static const char *const names[] = {"book.pdf",    "headings.pdf", "image.pdf",
+                                        "corrupt.pdf", "dense.pdf",    "stall.pdf"};
     char path[256];
     size_t i;
 
