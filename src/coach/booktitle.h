@@ -18,7 +18,8 @@
  * book when it has one of:
  *
  *  (a) "the" + 1 to 5 words + a book noun, with no word between them
- *      that is a stop word other than a small word, the first of them
+ *      that is a stop word other than a small word, nor "a" or "an"
+ *      (an article opens a noun phrase of its own), the first of them
  *      not a word saying whose record or document it is (staff,
  *      student, parent, family, teacher, employee, faculty, district,
  *      school, grade, note, record, lesson, plan, year, work, phone,
