@@ -25,6 +25,15 @@ static const char *const book_modifiers[] = {
     "fair",   "swap",    "order", "orders",  "review",   "reviews", "group",  "groups",
     "circle", "circles", "nook",  "budget",  "rotation", NULL};
 
+/* (a): words right after "the" that say which part or which copy of a
+ * book is meant, not its name ("the whole book", "the next handbook");
+ * they are left out of the name (absent35b). */
+static const char *const which[] = {
+    "whole", "entire", "same",  "next",    "last",    "first",    "second",   "third",
+    "final", "other",  "new",   "old",     "full",    "complete", "original", "actual",
+    "main",  "right",  "wrong", "latest",  "current", "previous", "rest",     "little",
+    "big",   "thick",  "thin",  "updated", "revised", NULL};
+
 /* Small words of a title (they may stand between title words). */
 static const char *const small[] = {"a",  "an", "the",  "of", "and",  "by",   "for", "in",
                                     "on", "to", "with", "at", "from", "that", NULL};
@@ -178,6 +187,8 @@ static bool the_noun(const char *q, const struct words *ws, size_t j, struct boo
             titled = false;
     }
     first = k + 1;
+    while (first < j && words_in_list(ws->w[first], which))
+        first++;
     if (first == j || words_in_list(ws->w[first], owners))
         return false;
     if (guide && !titled

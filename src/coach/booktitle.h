@@ -24,7 +24,13 @@
  *      student, parent, family, teacher, employee, faculty, district,
  *      school, grade, note, record, lesson, plan, year, work, phone,
  *      address, guest, code, log, class, course, answer...): "the team
- *      meeting playbook", "the assessment book".  For "guide" and
+ *      meeting playbook", "the assessment book".  Words right after
+ *      "the" that say which part or copy of a book is meant (whole,
+ *      entire, same, next, last, first, other, new, full, complete,
+ *      original, current, previous, rest...: absent35b, added after
+ *      validation, see docs/performance.md) are left out of the name:
+ *      "the whole book" names none, "the whole meeting handbook" names
+ *      "meeting handbook".  For "guide" and
  *      "manual", which in a school are as often its own documents
  *      ("the pacing guide", "the scoring guide"), the words before the
  *      noun must be title words (small words between them allowed) or

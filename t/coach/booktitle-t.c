@@ -151,6 +151,9 @@ static void generic(void)
     none("how do we write SMART Goals for Tier 2?", "a capitalised run, no book asked about");
     none("What is the RTI Model in our district?", "capitalised words, no book, no 'about'");
     none("what does the end of a book tell us about the author?", "an article inside: no name");
+    none("should my struggling team read the whole book", "which part of a book: no name");
+    none("do we start with the next book or the same book?", "which copy: no name");
+    kept("should our team read the whole meeting handbook first?", "which part, then a held name");
     none("", "empty");
     none("The", "one word");
 }
