@@ -8,7 +8,8 @@
  * (the question's class, decided by that evidence; in a conversation, a
  * question its own words send to clarification, or answer with little of
  * its own, is routed again with the conversation's subject:
- * ask_route_conversation), the answer's passages (a question routed to
+ * ask_route_conversation; a question naming a book the library does not
+ * hold refused: ask_route_book), the answer's passages (a question routed to
  * answer retrieved again with translations: ask_retrieve_answer), save
  * the question
  * (and send meta), answer (a fixed text; or generate and verify the
@@ -558,7 +559,7 @@ static enum coach_status ask_route_conversation(struct ask *a)
     return st;
 }
 
-/* Step 4, last: a question that names a book the library does not hold
+/* Step 4a: a question that names a book the library does not hold
  * (booktitle.h: "who is the team meeting playbook written for?" of the
  * starter library) is refused with a text saying so and naming the
  * library's closest books, whatever its words routed it to; a held book,
