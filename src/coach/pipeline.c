@@ -8,7 +8,8 @@
  * (the question's class, decided by that evidence; in a conversation, a
  * question its own words send to clarification, or answer with little of
  * its own, is routed again with the conversation's subject:
- * ask_route_conversation), the answer's passages (a question routed to
+ * ask_route_conversation; a question naming a book the library does not
+ * hold refused: ask_route_book), the answer's passages (a question routed to
  * answer retrieved again with translations: ask_retrieve_answer), save
  * the question
  * (and send meta), answer (a fixed text; or generate and verify the
@@ -30,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coach/booktitle.h"
 #include "coach/classify.h"
 #include "coach/document.h"
 #include "coach/evidence.h"
@@ -41,6 +43,7 @@
 #include "coach/prompt.h"
 #include "coach/rewrite.h"
 #include "coach/verify.h"
+#include "db/books.h"
 #include "db/db.h"
 #include "db/messages.h"
 #include "db/pages.h"
@@ -554,6 +557,42 @@ static enum coach_status ask_route_conversation(struct ask *a)
     if (st == COACH_OK)
         ask_route(a);
     return st;
+}
+
+/* Step 4a: a question that names a book the library does not hold
+ * (booktitle.h: "who is the team meeting playbook written for?" of the
+ * starter library) is refused with a text saying so and naming the
+ * library's closest books, whatever its words routed it to; a held book,
+ * or none named, keeps its route.  The titles are read only when the
+ * question as asked names a book (one statement more, then), never
+ * cached.  A safety topic keeps its own refusal. */
+static enum coach_status ask_route_book(struct ask *a)
+{
+    struct book_named named;
+    struct booktitle_book *lib;
+    struct book_row *rows;
+    size_t n, i;
+    char *text;
+
+    if (a->cls.safety || !booktitle_named(a->rq->question, &named))
+        return COACH_OK;
+    if (books_titles(a->db, &a->arena, &rows, &n) != DB_OK)
+        return COACH_DB_ERROR;
+    lib = arena_alloc(&a->arena, (n > 0 ? n : 1) * sizeof(*lib));
+    for (i = 0; i < n; i++)
+        lib[i] = (struct booktitle_book){.title = rows[i].title,
+                                         .authors = (const char *const *)rows[i].authors,
+                                         .nauthors = rows[i].n_authors};
+    if (booktitle_held(&named, lib, n))
+        return COACH_OK;
+    text = booktitle_refusal(&named, lib, n);
+    route_refuse_book(&a->cls, arena_strdup(&a->arena, text));
+    free(text);
+    a->out->route = a->cls.route;
+    a->out->domains = a->cls.domains;
+    a->llm_wanted = false;
+    a->notice = NULL;
+    return COACH_OK;
 }
 
 /* Step 4b, the answer's passages: the route was decided on the
@@ -1108,6 +1147,8 @@ enum coach_status coach_ask(struct db *db, const struct config *cfg, const struc
     }
     if (st == COACH_OK)
         st = ask_route_conversation(&a);
+    if (st == COACH_OK)
+        st = ask_route_book(&a);
     if (st == COACH_OK)
         st = ask_retrieve_answer(&a);
     if (st == COACH_OK && !ask_saves_with_model(&a))

@@ -393,6 +393,14 @@ void route_refuse_uncovered(struct coach_class *out)
     out->refusal = NOT_COVERED;
 }
 
+void route_refuse_book(struct coach_class *out, const char *text)
+{
+    memset(out, 0, sizeof(*out));
+    out->route = COACH_REFUSE;
+    out->topic = "a book the library does not hold";
+    out->refusal = text;
+}
+
 void route_set_choices(struct coach_class *out, const char *const *choices, size_t n)
 {
     size_t i;

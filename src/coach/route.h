@@ -176,6 +176,10 @@ void route_clarify_general(struct coach_class *out) __attribute__((nonnull));
 /* Makes out the refusal of a question the library does not cover. */
 void route_refuse_uncovered(struct coach_class *out) __attribute__((nonnull));
 
+/* Makes out the refusal of a question naming a book the library does
+ * not hold (coach/booktitle.h), text its answer (the caller's, kept). */
+void route_refuse_book(struct coach_class *out, const char *text) __attribute__((nonnull));
+
 /* Makes out a clarification with these choices (n of them, 2..
  * ROUTE_MAX_CHOICES; the strings stay the caller's). */
 void route_set_choices(struct coach_class *out, const char *const *choices, size_t n)

@@ -30,6 +30,25 @@ static int int_value(const PGresult *res, int row, int col)
     return v ? atoi(v) : 0;
 }
 
+/* The authors column (a JSON array, or NULL) into b->authors (in a). */
+static void book_authors(struct arena *a, const char *authors, struct book_row *b)
+{
+    json_object *arr;
+    size_t k, m;
+
+    if (authors == NULL)
+        return;
+    arr = json_tokener_parse(authors);
+    m = arr != NULL && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr)
+                                                                 : 0;
+    b->authors = arena_alloc(a, (m ? m : 1) * sizeof(*b->authors));
+    for (k = 0; k < m; k++) {
+        const char *s = json_object_get_string(json_object_array_get_idx(arr, k));
+        b->authors[b->n_authors++] = arena_strdup(a, s ? s : "");
+    }
+    json_object_put(arr);
+}
+
 /* Row i of a BOOK_COLUMNS result into *row, a struct book_row (strings
  * copied into a). */
 static void book_row_of(struct arena *a, const PGresult *res, int i, void *row)
@@ -40,19 +59,7 @@ static void book_row_of(struct arena *a, const PGresult *res, int i, void *row)
     memset(b, 0, sizeof(*b));
     b->id = db_arena_value(a, res, i, 0);
     b->title = db_arena_value(a, res, i, 1);
-    if (authors != NULL) {
-        json_object *arr = json_tokener_parse(authors);
-        size_t k, m = arr != NULL && json_object_is_type(arr, json_type_array)
-                          ? json_object_array_length(arr)
-                          : 0;
-
-        b->authors = arena_alloc(a, (m ? m : 1) * sizeof(*b->authors));
-        for (k = 0; k < m; k++) {
-            const char *s = json_object_get_string(json_object_array_get_idx(arr, k));
-            b->authors[b->n_authors++] = arena_strdup(a, s ? s : "");
-        }
-        json_object_put(arr);
-    }
+    book_authors(a, authors, b);
     b->edition = db_arena_value(a, res, i, 3);
     b->isbn = db_arena_value(a, res, i, 4);
     b->sku = db_arena_value(a, res, i, 5);
@@ -72,6 +79,28 @@ enum db_status books_list(struct db *db, struct arena *a, struct book_row **rows
     *rows =
         db_read_rows(db, a, "SELECT " BOOK_COLUMNS " FROM books b ORDER BY lower(b.title), b.id", 0,
                      NULL, sizeof(**rows), book_row_of, n);
+    return *rows != NULL ? DB_OK : DB_ERROR;
+}
+
+/* Row i of books_titles()' result (title, authors) into *row, a struct
+ * book_row of which only id, title and authors are set. */
+static void book_title_of(struct arena *a, const PGresult *res, int i, void *row)
+{
+    const char *authors = db_value(res, i, 2);
+    struct book_row *b = row;
+
+    memset(b, 0, sizeof(*b));
+    b->id = db_arena_value(a, res, i, 0);
+    b->title = db_arena_value(a, res, i, 1);
+    book_authors(a, authors, b);
+}
+
+enum db_status books_titles(struct db *db, struct arena *a, struct book_row **rows, size_t *n)
+{
+    *rows = db_read_rows(db, a,
+                         "SELECT b.id, b.title, array_to_json(b.authors)::text FROM books b"
+                         " ORDER BY lower(b.title), b.id",
+                         0, NULL, sizeof(**rows), book_title_of, n);
     return *rows != NULL ? DB_OK : DB_ERROR;
 }
 

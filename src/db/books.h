@@ -32,6 +32,14 @@ struct book_row {
 enum db_status books_list(struct db *db, struct arena *a, struct book_row **rows, size_t *n)
     __attribute__((nonnull, warn_unused_result));
 
+/* Lists every book's id, title and authors (the rest of each row unset),
+ * by title as books_list does, into *rows (n of them, in a): the titles a
+ * question naming a book is checked against (coach/booktitle.h), read
+ * once per ask that names one, never cached (so nothing to invalidate).
+ * Returns DB_OK, or DB_ERROR on a database error (logged). */
+enum db_status books_titles(struct db *db, struct arena *a, struct book_row **rows, size_t *n)
+    __attribute__((nonnull, warn_unused_result));
+
 /* Reads book id into *out: DB_OK, DB_NOT_FOUND, or DB_ERROR (logged). */
 enum db_status book_find(struct db *db, struct arena *a, const char *id, struct book_row *out)
     __attribute__((nonnull, warn_unused_result));

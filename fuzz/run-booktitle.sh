@@ -1,0 +1,2 @@
+#!/bin/sh
+exec "${SHELL:-/bin/sh}" "$PLC_SRCDIR/fuzz/run.sh" booktitle
