@@ -17,7 +17,8 @@ or an acronym's phrase or spelling correction standing for one (search
 evidence sources "synonym", "typo"), with library IDF >= 0.7 (EXTRACT_SUBSTANCE_IDF: held by fewer than about
 half the passages).  A term is held when a word of the text starts with
 it (the analyser's stems are mostly prefixes: "fail" of "failing"; a
-final "i" also as "y": "communiti"), case ignored: an approximation of the
+final "i" also as "y": "communiti"; a final "e" also without it: "move"
+of "moving"), case ignored: an approximation of the
 composer's own test, which stems the text.
 
 Prints, per file, the answers read, the answers with an off-topic section
@@ -101,7 +102,7 @@ def sections(answer):
 def holds(text, terms):
     words = WORD.findall(text.lower())
     for t in terms:
-        alts = (t, t[:-1] + "y") if t.endswith("i") else (t,)
+        alts = (t, t[:-1] + "y") if t.endswith("i") else (t, t[:-1]) if t.endswith("e") else (t,)
         for w in words:
             if any(w.startswith(a) for a in alts):
                 return True
