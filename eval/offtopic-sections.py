@@ -6,25 +6,28 @@
 
 For each single-turn line of FILE (no "context") whose route is "answer",
 asks PLCCOACH (`plccoach ask --json`) and reads the question's terms from
-`plccoach search --json` (evidence.terms and .expansions: the analysed term, the word as
-written, the library IDF).  A section of the answer is a heading line
-("**Heading** [n]") and the quotations under it, up to the next heading or
-"Key takeaways"; the opening sentence counts as the first section's.  A section is off-topic when
-its heading and quotations hold no topic term of the question, by the rule
-of src/coach/extractive.h, 4 (topic35): a term of a word the question
-writes, not a light verb (the list below is extractive.c's light_verbs[]),
-or an acronym's phrase or spelling correction standing for one (search
-evidence sources "synonym", "typo"), with library IDF >= 0.7 (EXTRACT_SUBSTANCE_IDF: held by fewer than about
-half the passages).  A term is held when a word of the text starts with
-it (the analyser's stems are mostly prefixes: "fail" of "failing"; a
-final "i" also as "y": "communiti"; a final "e" also without it: "move"
-of "moving"), case ignored: an approximation of the
-composer's own test, which stems the text.
+`plccoach search --json` (evidence.terms and .expansions: the analysed
+term, the word as written, the library IDF).  A section of the answer is
+a heading line ("**Heading** [n]") and the quotations under it, up to the
+next heading or "Key takeaways"; the opening sentence counts as the first
+section's.  A section is off-topic when its heading and quotations hold
+no topic term of the question, by the rule topic35 measured
+(docs/performance.md, "topic35"; not kept in the composer): a term of a
+word the question writes, not a light verb (the list below), or an
+acronym's phrase or spelling correction standing for one (search
+evidence sources "synonym", "typo"), with library IDF >= 0.7 (held by
+fewer than about half the passages).  A term is held when a word of the
+text starts with it (the analyser's stems are mostly prefixes: "fail" of
+"failing"; a final "i" also as "y": "communiti"; a final "e" also
+without it: "move" of "moving"), case ignored: an approximation of a
+stemmed match.  The composer tests a section's whole quotable text; this
+counts only what the answer writes.
 
 Prints, per file, the answers read, the answers with an off-topic section
 and the off-topic sections; with --per-question, one JSON line per answer
 with an off-topic section (its id, question and those sections' headings).
-The composer reads the same rule; this script measures it from outside.
+The composer does not apply this rule; the script measures how often its
+answers break it.
 """
 
 import argparse

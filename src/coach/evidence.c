@@ -86,10 +86,7 @@ size_t evidence_terms(const struct search_result *sr, struct extract_term *out, 
         out[n++] = (struct extract_term){.term = e->expansions[i].term,
                                          .idf = e->expansions[i].idf,
                                          .weight = e->expansions[i].weight,
-                                         .own = e->expansions[i].source != SEARCH_TERM_FEEDBACK,
-                                         .stands_in =
-                                             e->expansions[i].source == SEARCH_TERM_SYNONYM
-                                             || e->expansions[i].source == SEARCH_TERM_TYPO};
+                                         .own = e->expansions[i].source != SEARCH_TERM_FEEDBACK};
     return n;
 }
 

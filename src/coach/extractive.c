@@ -52,8 +52,6 @@ struct qterm {
     int verb;    /* a verb of irregular[] the question uses as one: its group + 1, else 0 */
     bool form;   /* another form of it added by add_irregular(), not the question's */
     bool second; /* a second word for a verb's match (second_word()) */
-    bool topic;  /* a word of the question as written that is no light verb, or a term
-                  * standing in for one (extract_term.stands_in; topic35) */
 };
 
 /* What the composer knows of one unit of a passage: the setup's, then
@@ -81,7 +79,6 @@ struct section {
     double score; /* BM25 times the rank prior; a try may raise it (one_step_asked) */
     double base;  /* score as the setup scored it: each try starts from it */
     bool substance;
-    bool topic; /* it holds a topic term (topical(); extractive.h, 4, topic35) */
     struct analyze_counts body, head;
 };
 
@@ -114,7 +111,6 @@ struct compose {
     double asked; /* the library IDF of the question's own words, summed */
     double mine;  /* the library IDF of the turn's own words, summed */
     bool second;  /* a verb's match needs a second word (extractive.h, 3, fold35) */
-    bool topical; /* some section holds a topic term: those that hold none are not written */
     struct buf scratch;
     /* The try's (compose_reset clears them). */
     size_t chosen[EXTRACT_MAX_SECTIONS], nchosen; /* indexes of sec, best first */
@@ -608,8 +604,7 @@ static struct qterm *find_term(struct compose *c, const char *term)
     return NULL;
 }
 
-static void add_term(struct compose *c, const char *term, double w, double idf, bool own,
-                     bool stands_in)
+static void add_term(struct compose *c, const char *term, double w, double idf, bool own)
 {
     struct qterm *t = find_term(c, term);
 
@@ -626,7 +621,6 @@ static void add_term(struct compose *c, const char *term, double w, double idf, 
     if (idf > t->idf)
         t->idf = idf;
     t->own = t->own || own;
-    t->topic = t->topic || stands_in;
 }
 
 static void add_own_word(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
@@ -634,7 +628,7 @@ static void add_own_word(void *ctx, const char *term, size_t len, const char *wo
     (void)len;
     (void)word;
     (void)wlen;
-    add_term(ctx, term, 0, 0, true, false);
+    add_term(ctx, term, 0, 0, true);
 }
 
 /* Marks a term of the query that the question itself holds. */
@@ -687,41 +681,6 @@ static void mark_plain(void *ctx, const char *term, size_t len, const char *word
     (void)len;
     if (t != NULL)
         t->plain = true;
-}
-
-/* Light verbs (extractive.h, 4, topic35): verbs of general English that
- * say what is done to anything, in the forms a question writes them. */
-static const char *const light_verbs[] = {
-    "keep",  "keeps",   "keeping", "kept",   "do",     "does",    "doing",  "did",    "done",
-    "make",  "makes",   "making",  "made",   "get",    "gets",    "getting", "got",   "gotten",
-    "go",    "goes",    "going",   "went",   "gone",   "use",     "uses",   "using",  "used",
-    "want",  "wants",   "wanting", "wanted", "need",   "needs",   "needing", "needed", "try",
-    "tries", "trying",  "tried",   "help",   "helps",  "helping", "helped", "take",   "takes",
-    "taking", "took",   "taken",   "give",   "gives",  "giving",  "gave",   "given",  "put",
-    "puts",  "putting", "let",     "lets",   "letting", "come",   "comes",  "coming", "came",
-    "have",  "has",     "having",  "had",    "say",    "says",    "saying", "said",   "tell",
-    "tells", "telling", "told",    "know",   "knows",  "knowing", "knew",   "known",  "think",
-    "thinks", "thinking", "thought", "see",  "sees",   "seeing",  "saw",    "seen",   "look",
-    "looks", "looking", "looked",  "find",   "finds",  "seem",    "seems",  "seemed", "become",
-    "becomes", "became", "happen", "happens", "happened", "deal", "deals",  "dealing", "dealt",
-    NULL};
-
-/* Marks a term of the query from a word of the question as written that
- * is no stop word nor a light verb (extractive.h, 4, topic35). */
-static void mark_topic(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
-{
-    struct qterm *t = find_term(ctx, term);
-    char w[64];
-    size_t i;
-
-    (void)len;
-    if (t == NULL || wlen >= sizeof(w))
-        return;
-    for (i = 0; i < wlen; i++)
-        w[i] = (char)tolower((unsigned char)word[i]);
-    w[wlen] = '\0';
-    if (!words_is_stop(w) && !words_in_list(w, light_verbs))
-        t->topic = true;
 }
 
 /* The number of times phrase (lower case, "tier 3") occurs in the n
@@ -779,7 +738,7 @@ static void add_numbered(struct compose *c, const char *text)
             phrase[wl] = ' ';
             memcpy(phrase + wl + 1, d, dl);
             phrase[wl + 1 + dl] = '\0';
-            add_term(c, phrase, weight, idf, true, false);
+            add_term(c, phrase, weight, idf, true);
             q = find_term(c, phrase);
             if (q != NULL)
                 q->phrase = true;
@@ -897,7 +856,7 @@ static void add_irregular(struct compose *c)
                 if (strcmp(stem[f], t.term) != 0) {
                     struct qterm *v = find_term(c, stem[f]);
                     bool added = v == NULL;
-                    add_term(c, stem[f], t.w, t.idf, true, t.topic);
+                    add_term(c, stem[f], t.w, t.idf, true);
                     if ((v = find_term(c, stem[f])) != NULL) {
                         v->asked = v->asked || t.asked;
                         v->form = v->form || added;
@@ -961,7 +920,7 @@ static void build_query(struct compose *c)
         for (i = 0; i < rq->nterms; i++)
             if (rq->terms[i].term != NULL && rq->terms[i].term[0] != '\0')
                 add_term(c, rq->terms[i].term, rq->terms[i].idf * rq->terms[i].weight,
-                         rq->terms[i].idf, rq->terms[i].own, rq->terms[i].stands_in);
+                         rq->terms[i].idf, rq->terms[i].own);
     } else {
         analyze_each(rq->question, add_own_word, c);
         for (i = 0; i < c->nsec; i++)
@@ -978,7 +937,6 @@ static void build_query(struct compose *c)
     }
     analyze_each(rq->question, mark_asked, c);
     analyze_each(rq->question, mark_plain, c);
-    analyze_each(rq->question, mark_topic, c);
     if (rq->focus != NULL)
         analyze_each(rq->focus, mark_asked, c);
     analyze_each(rq->asked != NULL ? rq->asked : rq->question, mark_mine, c);
@@ -1008,15 +966,6 @@ static void build_query(struct compose *c)
 static bool substantive(const struct compose *c, const struct qterm *t)
 {
     return t->own && (c->rq->terms == NULL || t->idf >= EXTRACT_SUBSTANCE_IDF) && t->w > 0;
-}
-
-/* A topic term (extractive.h, 4, topic35): a term that counts as
- * substance, from a word of the question as written that is no light
- * verb; its library IDF (>= EXTRACT_SUBSTANCE_IDF) says it is no word
- * every passage uses ("team", "student"). */
-static bool topical(const struct compose *c, const struct qterm *t)
-{
-    return t->topic && !t->phrase && substantive(c, t);
 }
 
 /* ---- sections ---------------------------------------------------------- */
@@ -1124,7 +1073,6 @@ static double section_score(struct compose *c, struct section *x, double avg)
             continue;
         s += c->q[j].w * tf * (EXTRACT_K1 + 1) / (tf + norm);
         x->substance = x->substance || substantive(c, &c->q[j]);
-        x->topic = x->topic || topical(c, &c->q[j]);
     }
     return s * (1 + EXTRACT_RANK_PRIOR / (double)(x->p + 1));
 }
@@ -1200,11 +1148,8 @@ static void score(struct compose *c)
     double avg = mean_length(c);
     size_t i, j, p;
 
-    for (i = 0; i < c->nsec; i++) {
+    for (i = 0; i < c->nsec; i++)
         c->sec[i].score = section_score(c, &c->sec[i], avg);
-        c->topical = c->topical
-                     || (c->sec[i].topic && c->sec[i].substance && c->sec[i].score > 0);
-    }
     for (p = 0; p < c->k; p++) {
         const struct passage *ps = &c->src[p].p;
         for (i = 0; i < ps->n; i++) {
@@ -1501,14 +1446,6 @@ static bool holds_subject(const struct compose *c, const struct section *x)
     return held;
 }
 
-/* True when section x may be written: it shares substance with the
- * question, scores above 0, and holds a topic term when some section does
- * (extractive.h, 4, topic35). */
-static bool writable(const struct compose *c, const struct section *x)
-{
-    return x->substance && x->score > 0 && (!c->topical || x->topic);
-}
-
 /* One more source (extractive.h, 4): the best section of order (the
  * sections best first; best, the first chosen one's score) from a passage
  * none of the chosen sections comes from, sharing substance and scoring
@@ -1526,7 +1463,7 @@ static size_t another_source(struct compose *c, struct section *const *order, do
         bool cited = false;
         for (m = 0; m < c->nchosen && !cited; m++)
             cited = c->sec[c->chosen[m]].p == x->p;
-        if (cited || !writable(c, x) || !holds_plain(c, x) || !holds_subject(c, x)
+        if (cited || !x->substance || !holds_plain(c, x) || !holds_subject(c, x) || x->score <= 0
             || x->score < EXTRACT_RELATIVE * best || head + EXTRACT_MIN_WORDS + 1 > words)
             continue;
         got = choose_units(c, x, words - head);
@@ -1540,11 +1477,11 @@ static size_t another_source(struct compose *c, struct section *const *order, do
 }
 
 /* True when section x may be taken by choose_sections() (best, the best
- * section's score): it may be written (writable()) and scores at least
+ * section's score): it shares substance and scores at least
  * EXTRACT_RELATIVE of the best. */
-static bool takeable(const struct compose *c, const struct section *x, double best)
+static bool takeable(const struct section *x, double best)
 {
-    return writable(c, x) && x->score >= EXTRACT_RELATIVE * best;
+    return x->substance && x->score > 0 && x->score >= EXTRACT_RELATIVE * best;
 }
 
 /* The order choose_sections() takes sections in (extractive.h, 4,
@@ -1567,7 +1504,7 @@ static void order_spread(const struct compose *c, struct section *const *order,
     for (i = 0; i < c->k; i++)
         fac[i] = 1;
     for (i = 0; i < c->nsec; i++) {
-        if (writable(c, order[i]) && order[i]->score > top)
+        if (order[i]->substance && order[i]->score > top)
             top = order[i]->score;
         lift[i] = holds_plain(c, order[i]) && holds_subject(c, order[i]);
     }
@@ -1576,7 +1513,7 @@ static void order_spread(const struct compose *c, struct section *const *order,
         double at_score = 0;
         for (j = 0; j < c->nsec; j++) {
             double v = order[j]->score * (lift[j] ? fac[order[j]->p] : least);
-            if (!placed[j] && takeable(c, order[j], top) && (at < 0 || v > at_score)) {
+            if (!placed[j] && takeable(order[j], top) && (at < 0 || v > at_score)) {
                 at = (long)j;
                 at_score = v;
             }
@@ -1613,7 +1550,7 @@ static void choose_sections(struct compose *c, size_t budget)
     for (i = 0; i < c->nsec && c->nchosen < EXTRACT_MAX_SECTIONS; i++) {
         struct section *x = spread[i];
         size_t head = heading_words(x), got;
-        if (!writable(c, x))
+        if (!x->substance || x->score <= 0)
             continue;
         if (c->nchosen > 0 && x->score < EXTRACT_RELATIVE * best)
             break;

@@ -413,9 +413,6 @@ struct extract_term {
     bool own;         /* a word of the question, or what retrieval put in its place (an
                        * acronym's phrase, a thesaurus word, a spelling correction); false
                        * for a term of relevance feedback */
-    bool stands_in;   /* an acronym's phrase (or a phrase's acronym) or a spelling
-                       * correction standing for a word of the question: a topic term
-                       * like the word (4, topic35); not a thesaurus relation */
 };
 
 struct extract_request {

@@ -271,34 +271,6 @@ static void steps_rq(struct steps_rq *r, const char *question, const char *const
         .question = question, .sources = r->src, .k = k, .terms = r->ts.x, .nterms = r->ts.n};
 }
 
-/* Composes from texts with the question's terms (terms_for(), library
- * IDF 2.0), the term of "team" at IDF team_idf (a word nearly every
- * passage holds), and the extra terms (NULL-terminated; stands_in[i]
- * for each: what retrieval put in a word's place, IDF 2.0); topic35. */
-static char *compose_extra(const char *question, const char *const *texts, size_t k,
-                           double team_idf, const char *const *extra, const bool *stands_in)
-{
-    struct extract_source src[4];
-    struct terms ts;
-    struct extract_request rq = {.question = question, .sources = src, .k = k};
-    size_t i;
-
-    for (i = 0; i < k && i < 4; i++)
-        src[i] = (struct extract_source){.text = texts[i], .chapter = "Teams at Work"};
-    terms_for(&ts, question, 2.0);
-    for (i = 0; i < ts.n; i++)
-        if (strcmp(ts.t[i], "team") == 0)
-            ts.x[i].idf = team_idf;
-    for (i = 0; extra != NULL && extra[i] != NULL && ts.n < 32; i++, ts.n++) {
-        snprintf(ts.t[ts.n], ANALYZE_TERM_MAX, "%s", extra[i]);
-        ts.x[ts.n] = (struct extract_term){
-            .term = ts.t[ts.n], .idf = 2.0, .weight = 1, .own = true, .stands_in = stands_in[i]};
-    }
-    rq.terms = ts.x;
-    rq.nterms = ts.n;
-    return compose_checked(&rq);
-}
-
 int main(void)
 {
     struct sentence_span s[32];
@@ -307,7 +279,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(182);
+    plan(174);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -1558,65 +1530,6 @@ int main(void)
         steps_rq(&r, "what is a cfa?", texts, 1, 1, at);
         ok(extractive_steps_wanted(&r.rq, &book, ords, EXTRACT_STEPS_FETCH) == 0 && book == NULL,
            "no how question: nothing wanted");
-    }
-    /* topic35 (extractive.h, 4): a section is written only when it holds
-     * a topic term of the question: "keep" is a light verb, "team" a word
-     * nearly every passage holds (IDF 0.07), so "Roles that keep the work
-     * moving" shares nothing with a question about failing a standard. */
-    {
-        static const char *const two[] = {
-            "## The standards tracker\n\nA tracker shows which students keep failing an essential "
-            "standard, so that the team can plan the next intervention for each standard.",
-            "## Roles that keep the work moving\n\nThe facilitator keeps the team on the agenda. "
-            "The recorder keeps the notes of the team. The timekeeper keeps the team on time."};
-        a = compose_extra("what should our team do when a few kids keep failing the same standard?",
-                          two, 2, 0.07, NULL, NULL);
-        ok(a != NULL && strstr(a, "tracker") != NULL && strstr(a, "Roles that keep") == NULL
-               && strstr(a, "facilitator") == NULL && strstr(a, "[2]") == NULL,
-           "a section holding only a light verb of the question (\"keep\") is not written");
-        verified(a, two, 2, 1);
-        /* A WordNet relation of a word ("neglect" of "failing") carries
-         * no section; an acronym's phrase standing for a word does. */
-        {
-            static const char *const related[] = {"neglect", NULL};
-            static const bool no[] = {false};
-            static const char *const three[] = {
-                "## The standards tracker\n\nA tracker shows which students keep failing an "
-                "essential standard, and which standard the team should reteach first.",
-                "## Neglected routines\n\nA neglected routine is hard to restart. Neglect "
-                "spreads: one neglected routine leads to the next neglected one."};
-            a = compose_extra("what should our team do when a few kids keep failing the same "
-                              "standard?",
-                              three, 2, 0.07, related, no);
-            ok(a != NULL && strstr(a, "tracker") != NULL && strstr(a, "neglect") == NULL,
-               "a section holding only a thesaurus relation of a question word is not written");
-            verified(a, three, 2, 1);
-        }
-        {
-            static const char *const phrase[] = {"assist", "princip", NULL};
-            static const bool yes[] = {true, true};
-            static const char *const visits[] = {
-                "## Visiting teams\n\nLeaders visit team meetings with a purpose, and each visit "
-                "ends with one question for the team.",
-                "## Who drops in\n\nThe assistant principal drops in on two meetings a month and "
-                "stays about twenty minutes."};
-            a = compose_extra("how often should the AP visit a team", visits, 2, 0.07, phrase,
-                              yes);
-            ok(a != NULL && strstr(a, "assistant principal") != NULL && strstr(a, "[2]") != NULL,
-               "an acronym's phrase standing for a question word is a topic term");
-            verified(a, visits, 2, 2);
-        }
-        /* No section holds a topic term: the rule is off, the answer is
-         * written as before. */
-        {
-            static const char *const one[] = {
-                "## Roles that keep the work moving\n\nThe facilitator keeps the team on the "
-                "agenda and the recorder keeps the notes."};
-            a = compose_extra("how do we keep it going", one, 1, 0.07, NULL, NULL);
-            ok(a != NULL && strstr(a, "facilitator") != NULL,
-               "no section holds a topic term: the rule is off, the section is written");
-            verified(a, one, 1, 1);
-        }
     }
     ok(setup_composed >= 50 && setup_differs == 0,
        "one setup, its steps asked, composed twice: extractive_compose's answers and steps "
