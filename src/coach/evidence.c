@@ -87,8 +87,7 @@ size_t evidence_terms(const struct search_result *sr, struct extract_term *out, 
                                          .idf = e->expansions[i].idf,
                                          .weight = e->expansions[i].weight,
                                          .own = e->expansions[i].source != SEARCH_TERM_FEEDBACK,
-                                         .related = e->expansions[i].source
-                                                    == SEARCH_TERM_RELATED};
+                                         .related = e->expansions[i].source == SEARCH_TERM_RELATED};
     return n;
 }
 
