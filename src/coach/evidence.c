@@ -86,7 +86,8 @@ size_t evidence_terms(const struct search_result *sr, struct extract_term *out, 
         out[n++] = (struct extract_term){.term = e->expansions[i].term,
                                          .idf = e->expansions[i].idf,
                                          .weight = e->expansions[i].weight,
-                                         .own = e->expansions[i].source != SEARCH_TERM_FEEDBACK};
+                                         .own = e->expansions[i].source != SEARCH_TERM_FEEDBACK,
+                                         .related = e->expansions[i].source == SEARCH_TERM_RELATED};
     return n;
 }
 

@@ -44,7 +44,9 @@
 struct qterm {
     char term[ANALYZE_TERM_MAX];
     double w, idf;
-    bool own;
+    bool own;    /* not only a term of relevance feedback (extract_term.own) */
+    bool stands; /* the question's word or what stands in for one, never only a
+                  * WordNet relation: may count as substance (extractive.h, 3; wnown35) */
     bool phrase; /* a word and its number ("tier 3"), looked for in the text */
     bool asked;  /* a word of the question (or the focus) as written */
     bool mine;   /* a word the teacher typed in this turn (extract_request.asked) */
@@ -604,7 +606,8 @@ static struct qterm *find_term(struct compose *c, const char *term)
     return NULL;
 }
 
-static void add_term(struct compose *c, const char *term, double w, double idf, bool own)
+static void add_term(struct compose *c, const char *term, double w, double idf, bool own,
+                     bool stands)
 {
     struct qterm *t = find_term(c, term);
 
@@ -621,6 +624,7 @@ static void add_term(struct compose *c, const char *term, double w, double idf, 
     if (idf > t->idf)
         t->idf = idf;
     t->own = t->own || own;
+    t->stands = t->stands || stands;
 }
 
 static void add_own_word(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
@@ -628,7 +632,7 @@ static void add_own_word(void *ctx, const char *term, size_t len, const char *wo
     (void)len;
     (void)word;
     (void)wlen;
-    add_term(ctx, term, 0, 0, true);
+    add_term(ctx, term, 0, 0, true, true);
 }
 
 /* Marks a term of the query that the question itself holds. */
@@ -738,7 +742,7 @@ static void add_numbered(struct compose *c, const char *text)
             phrase[wl] = ' ';
             memcpy(phrase + wl + 1, d, dl);
             phrase[wl + 1 + dl] = '\0';
-            add_term(c, phrase, weight, idf, true);
+            add_term(c, phrase, weight, idf, true, true);
             q = find_term(c, phrase);
             if (q != NULL)
                 q->phrase = true;
@@ -856,7 +860,7 @@ static void add_irregular(struct compose *c)
                 if (strcmp(stem[f], t.term) != 0) {
                     struct qterm *v = find_term(c, stem[f]);
                     bool added = v == NULL;
-                    add_term(c, stem[f], t.w, t.idf, true);
+                    add_term(c, stem[f], t.w, t.idf, true, t.stands);
                     if ((v = find_term(c, stem[f])) != NULL) {
                         v->asked = v->asked || t.asked;
                         v->form = v->form || added;
@@ -920,7 +924,8 @@ static void build_query(struct compose *c)
         for (i = 0; i < rq->nterms; i++)
             if (rq->terms[i].term != NULL && rq->terms[i].term[0] != '\0')
                 add_term(c, rq->terms[i].term, rq->terms[i].idf * rq->terms[i].weight,
-                         rq->terms[i].idf, rq->terms[i].own);
+                         rq->terms[i].idf, rq->terms[i].own,
+                         rq->terms[i].own && !rq->terms[i].related);
     } else {
         analyze_each(rq->question, add_own_word, c);
         for (i = 0; i < c->nsec; i++)
@@ -965,7 +970,7 @@ static void build_query(struct compose *c)
 /* A term that counts as substance (extractive.h, 4). */
 static bool substantive(const struct compose *c, const struct qterm *t)
 {
-    return t->own && (c->rq->terms == NULL || t->idf >= EXTRACT_SUBSTANCE_IDF) && t->w > 0;
+    return t->stands && (c->rq->terms == NULL || t->idf >= EXTRACT_SUBSTANCE_IDF) && t->w > 0;
 }
 
 /* ---- sections ---------------------------------------------------------- */

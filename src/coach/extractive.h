@@ -111,7 +111,11 @@
  *    section must share substance with the question: a term of the
  *    question's own with library IDF >= EXTRACT_SUBSTANCE_IDF (held by
  *    fewer than about half the passages; any term of the question's own
- *    without the caller's terms).  The best sections are taken whole,
+ *    without the caller's terms).  The question's own, for substance: its
+ *    words and what stands in for one (an acronym's phrase, a thesaurus
+ *    word, a spelling correction), never a WordNet relation
+ *    (extract_term.related) nor a feedback term, which weigh in the
+ *    scores only (wnown35).  The best sections are taken whole,
  *    best first, while they score at least EXTRACT_RELATIVE of the best,
  *    at most EXTRACT_MAX_SECTIONS of them, within the budget: the answer
  *    has at most EXTRACT_ANSWER_WORDS words in all (citation markers,
@@ -422,8 +426,10 @@ struct extract_term {
     double idf;       /* the library's */
     double weight;    /* its weight in the query */
     bool own;         /* a word of the question, or what retrieval put in its place (an
-                       * acronym's phrase, a thesaurus word, a spelling correction); false
-                       * for a term of relevance feedback */
+                       * acronym's phrase, a thesaurus word, a spelling correction, a
+                       * WordNet relation); false for a term of relevance feedback */
+    bool related;     /* a WordNet relation of a question word (search source "related"):
+                       * weighs in the query, never counts as substance (3; wnown35) */
 };
 
 struct extract_request {

@@ -271,6 +271,35 @@ static void steps_rq(struct steps_rq *r, const char *question, const char *const
         .question = question, .sources = r->src, .k = k, .terms = r->ts.x, .nterms = r->ts.n};
 }
 
+/* Composes from texts (chapter "Teams at Work") with the question's
+ * terms (terms_for(), library IDF 2.0), the term of "team" at IDF 0.07
+ * (a word nearly every passage holds), and the extra terms
+ * (NULL-terminated, IDF 2.0, own): related[i] for a WordNet relation,
+ * else what retrieval put in a word's place (wnown35). */
+static char *compose_extra(const char *question, const char *const *texts, size_t k,
+                           const char *const *extra, const bool *related)
+{
+    struct extract_source src[4];
+    struct terms ts;
+    struct extract_request rq = {.question = question, .sources = src, .k = k};
+    size_t i;
+
+    for (i = 0; i < k && i < 4; i++)
+        src[i] = (struct extract_source){.text = texts[i], .chapter = "Teams at Work"};
+    terms_for(&ts, question, 2.0);
+    for (i = 0; i < ts.n; i++)
+        if (strcmp(ts.t[i], "team") == 0)
+            ts.x[i].idf = 0.07;
+    for (i = 0; extra[i] != NULL && ts.n < 32; i++, ts.n++) {
+        snprintf(ts.t[ts.n], ANALYZE_TERM_MAX, "%s", extra[i]);
+        ts.x[ts.n] = (struct extract_term){
+            .term = ts.t[ts.n], .idf = 2.0, .weight = 1, .own = true, .related = related[i]};
+    }
+    rq.terms = ts.x;
+    rq.nterms = ts.n;
+    return compose_checked(&rq);
+}
+
 int main(void)
 {
     struct sentence_span s[32];
@@ -279,7 +308,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(179);
+    plan(183);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -1577,6 +1606,33 @@ int main(void)
         steps_rq(&r, "what is a cfa?", texts, 1, 1, at);
         ok(extractive_steps_wanted(&r.rq, &book, ords, EXTRACT_STEPS_FETCH) == 0 && book == NULL,
            "no how question: nothing wanted");
+    }
+    /* wnown35 (extractive.h, 4): a WordNet relation of a question word
+     * ("neglect" of "failing") weighs in the scores but is no substance:
+     * a section holding only it is not written; the same term standing
+     * in for a word (a thesaurus word) carries its section. */
+    {
+        static const char *const neglect[] = {"neglect", NULL};
+        static const bool yes[] = {true}, no[] = {false};
+        static const char *const two[] = {
+            "## The standards tracker\n\nA tracker shows which students keep failing an "
+            "essential standard, and which standard the team should reteach first.",
+            "## Neglected routines\n\nA neglected routine is hard to restart. Neglect "
+            "spreads: one neglected routine leads to the next neglected one."};
+        a = compose_extra("what should our team do when a few kids keep failing the same "
+                          "standard?",
+                          two, 2, neglect, yes);
+        ok(a != NULL && strstr(a, "tracker") != NULL && strstr(a, "eglect") == NULL
+               && strstr(a, "[2]") == NULL,
+           "a section holding only a WordNet relation of a question word is not written");
+        verified(a, two, 2, 1);
+        a = compose_extra("what should our team do when a few kids keep failing the same "
+                          "standard?",
+                          two, 2, neglect, no);
+        ok(a != NULL && strstr(a, "tracker") != NULL && strstr(a, "Neglect") != NULL
+               && strstr(a, "[2]") != NULL,
+           "the same term standing in for a question word carries its section");
+        verified(a, two, 2, 2);
     }
     ok(setup_composed >= 50 && setup_differs == 0,
        "one setup, its steps asked, composed twice: extractive_compose's answers and steps "
