@@ -49,9 +49,10 @@ static void book_authors(struct arena *a, const char *authors, struct book_row *
     json_object_put(arr);
 }
 
-/* Row i of a BOOK_COLUMNS result into *row, a struct book_row (strings
- * copied into a). */
-static void book_row_of(struct arena *a, const PGresult *res, int i, void *row)
+/* Row i of books_titles()' result, or the first three columns (id, title,
+ * authors) of a BOOK_COLUMNS one, into *row, a struct book_row of which
+ * only id, title and authors are set (strings copied into a). */
+static void book_title_of(struct arena *a, const PGresult *res, int i, void *row)
 {
     const char *authors = db_value(res, i, 2);
     struct book_row *b = row;
@@ -60,6 +61,15 @@ static void book_row_of(struct arena *a, const PGresult *res, int i, void *row)
     b->id = db_arena_value(a, res, i, 0);
     b->title = db_arena_value(a, res, i, 1);
     book_authors(a, authors, b);
+}
+
+/* Row i of a BOOK_COLUMNS result into *row, a struct book_row (strings
+ * copied into a). */
+static void book_row_of(struct arena *a, const PGresult *res, int i, void *row)
+{
+    struct book_row *b = row;
+
+    book_title_of(a, res, i, row);
     b->edition = db_arena_value(a, res, i, 3);
     b->isbn = db_arena_value(a, res, i, 4);
     b->sku = db_arena_value(a, res, i, 5);
@@ -80,19 +90,6 @@ enum db_status books_list(struct db *db, struct arena *a, struct book_row **rows
         db_read_rows(db, a, "SELECT " BOOK_COLUMNS " FROM books b ORDER BY lower(b.title), b.id", 0,
                      NULL, sizeof(**rows), book_row_of, n);
     return *rows != NULL ? DB_OK : DB_ERROR;
-}
-
-/* Row i of books_titles()' result (title, authors) into *row, a struct
- * book_row of which only id, title and authors are set. */
-static void book_title_of(struct arena *a, const PGresult *res, int i, void *row)
-{
-    const char *authors = db_value(res, i, 2);
-    struct book_row *b = row;
-
-    memset(b, 0, sizeof(*b));
-    b->id = db_arena_value(a, res, i, 0);
-    b->title = db_arena_value(a, res, i, 1);
-    book_authors(a, authors, b);
 }
 
 enum db_status books_titles(struct db *db, struct arena *a, struct book_row **rows, size_t *n)
