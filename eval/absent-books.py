@@ -5,7 +5,12 @@ that names a book the library does not hold; src/coach/booktitle.h).
 Prints JSON lines in eval/coach.jsonl's shape: questions naming made-up
 titles ("absent", route "refuse") and questions naming the titles of the
 starter and evaluation libraries in teachers' phrasings ("held", route
-"answer"; short names, lower case, one typo, the authors).  Seeded (default
+"answer"; short names, lower case, one typo, the authors).  absent36
+adds the rule's (d), drawn after those lines: made-up titles and unknown
+surnames asked about as speakers ("what does X say about", "according to
+X", "In X, what do they say"), the held titles and authors so asked, and
+questions naming no one ("none": "what does the research say", "what
+does RTI say", "according to our principal"; route "answer").  Seeded (default
 35), so the same set every run.  FIT only: rules may be tuned on it.
 
     python3 eval/absent-books.py > var/absent-books.jsonl
@@ -113,5 +118,49 @@ for title, shorts, author in HELD:
         s = rnd.choice(shorts)
         q = form.format(s=s, T=title, topic=rnd.choice(TOPICS), a=author, typo=typo(s))
         out.append(("held", q, "answer"))
+# absent36, the rule's (d): a name asked about as the speaker of a text,
+# with no book noun.  Drawn after absent35's lines, so those stay as they
+# were (the same seed gives the same first 106 lines).
+SPOKEN_FORMS = [
+    "what does {T} say about {topic}?",
+    "what does {T} recommend for {topic}?",
+    "according to {T}, how should we handle {topic}?",
+    "In {T}, what do they say about {topic}?",
+    "what does {p} say about {topic}?",  # an unknown person: refused by design
+]
+HELD_SPOKEN_FORMS = [
+    "what does {T} say about {topic}?",
+    "according to {T}, how should we handle {topic}?",
+    "In {T}, what do they suggest for {topic}?",
+    "what does {a} say about {topic}?",
+    "according to {a}, where do we start with {topic}?",
+]
+# Named by no one, or by an acronym: never caught (route as on main).
+NONE_FORMS = [
+    "what does the research say about {topic}?",
+    "what does RTI say about {topic}?",
+    "according to our principal, how should we handle {topic}?",
+    "what does the district say about {topic}?",
+    "what do experts recommend for {topic}?",
+]
+SURNAMES = ["Hale", "Delgado", "Oyelaran", "Sorensen", "Haddad", "Park"]
+
+
+def made_up_plain():
+    if rnd.randrange(2) == 0:
+        return "%s %s" % (rnd.choice(ADJ), rnd.choice(NOUN))
+    return "%s %s" % (rnd.choice(GERUND), rnd.choice(OBJ))
+
+
+for form in SPOKEN_FORMS:
+    for _ in range(5):
+        q = form.format(T=made_up_plain(), p=rnd.choice(SURNAMES), topic=rnd.choice(TOPICS))
+        out.append(("absent", q, "refuse"))
+for title, shorts, author in HELD:
+    for form in HELD_SPOKEN_FORMS:
+        out.append(("held", form.format(T=title, a=author, topic=rnd.choice(TOPICS)), "answer"))
+for form in NONE_FORMS:
+    for _ in range(4):
+        out.append(("none", form.format(topic=rnd.choice(TOPICS)), "answer"))
 for i, (kind, q, route) in enumerate(out, 1):
     print(json.dumps(line(i, kind, q, route)))

@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (strlen(b.name) + 40 < BOOKTITLE_NAME_BYTES && !booktitle_held(&b, lib + 1, 1))
             __builtin_trap(); /* a library holding the name as its title holds it */
         (void)booktitle_held(&b, lib, 1);
-        text = booktitle_refusal(&b, lib, 2);
+        text = booktitle_refusal(&b, lib, 2, size % 2 == 0);
         if (strstr(text, b.name) == NULL)
             __builtin_trap();
         free(text);

@@ -163,6 +163,7 @@ static bool take(const char *q, const struct words *ws, size_t i, size_t j, size
     while (o > 0 && (b->name[o - 1] == ' ' || b->name[o - 1] == ','))
         o--;
     b->name[o] = '\0';
+    b->end = show_to;
     return true;
 }
 
@@ -313,6 +314,142 @@ static bool runs(const char *q, const struct words *ws, struct book_named *b)
     return false;
 }
 
+/* (d): verbs of speaking and advising (their subject a speaker or a
+ * text), in the form they take after "does", "do" or "did". */
+static const char *const speaks[] = {"say",    "recommend", "suggest", "advise",
+                                     "propose", "argue",    "claim",   "tell",
+                                     NULL};
+
+/* (d): words of a form that speaks of a text or a speaker, in any tense
+ * or person ("In X, what do they say ..."). */
+static const char *const speaks_any[] = {
+    "say",      "says",    "said",     "recommend", "recommends", "recommended", "suggest",
+    "suggests", "suggested", "advise", "advises",   "advised",    "propose",     "proposes",
+    "argue",    "argues",  "claim",    "claims",    "tell",       "tells",       NULL};
+
+/* (d): the name run starting at word i: a quoted region, or title words
+ * with small words between them (joined).  Sets *last to its last word
+ * (a title word, or the region's last) and returns how many title words
+ * (quoted words) it has; 0 when no run starts at i. */
+static size_t name_run(const char *q, const struct words *ws, size_t i, size_t *last)
+{
+    size_t j, region = quoted(q, ws, i), n = 1;
+
+    if (region > 0) {
+        for (j = i; j + 1 < ws->n && quoted(q, ws, j + 1) == region; j++)
+            n++;
+        *last = j;
+        return n;
+    }
+    if (!is_title(q, ws, i))
+        return 0;
+    *last = i;
+    for (j = i; j + 1 < ws->n && joined(q, ws, j) && (is_title(q, ws, j + 1) || is_small(ws, j + 1));
+         j++)
+        if (is_title(q, ws, j + 1)) {
+            *last = j + 1;
+            n++;
+        }
+    return n;
+}
+
+/* (d): whether word j, right after a name ending at j - 1, leaves the
+ * name a name: none, not joined, or a stop word; a lower-case content
+ * word joined to it makes the name its modifier. */
+static bool name_ends(const char *q, const struct words *ws, size_t j)
+{
+    return j >= ws->n || !joined(q, ws, j - 1) || words_is_stop(ws->w[j]);
+}
+
+/* (d): "what does/do/did X <verb>" at word i; X from i + 2. */
+static bool what_says(const char *q, const struct words *ws, size_t i, size_t *last)
+{
+    size_t k, end, region;
+
+    if (strcmp(ws->w[i], "what") != 0 || i + 3 >= ws->n
+        || !(strcmp(ws->w[i + 1], "does") == 0 || strcmp(ws->w[i + 1], "do") == 0
+             || strcmp(ws->w[i + 1], "did") == 0)
+        || name_run(q, ws, i + 2, &end) == 0)
+        return false;
+    region = quoted(q, ws, i + 2);
+    for (k = i + 2; k <= end; k++) /* the first title word the verb follows */
+        if ((region > 0 ? k == end : is_title(q, ws, k)) && k + 1 < ws->n
+            && words_in_list(ws->w[k + 1], speaks)) {
+            *last = k;
+            return true;
+        }
+    return false;
+}
+
+/* (d): "according to X" or "in X" (2+ title words, a verb of speaking in
+ * the question) at word i; X from i + 1 or i + 2. */
+static bool cited_as(const char *q, const struct words *ws, size_t i, size_t *first, size_t *last)
+{
+    size_t k, n;
+
+    if (phrase_at(ws, i, "according to")) {
+        *first = i + 2;
+        return *first < ws->n && name_run(q, ws, *first, last) > 0
+               && name_ends(q, ws, *last + 1);
+    }
+    if (strcmp(ws->w[i], "in") != 0 || i + 1 >= ws->n)
+        return false;
+    *first = i + 1;
+    n = name_run(q, ws, *first, last);
+    if (n < 2 || !name_ends(q, ws, *last + 1))
+        return false;
+    for (k = 0; k < ws->n; k++)
+        if ((k < *first || k > *last) && words_in_list(ws->w[k], speaks_any))
+            return true;
+    return false;
+}
+
+/* (d): a name asked about as the speaker of a text; the subject is what
+ * follows the first "about" after it. */
+static bool spoken(const char *q, const struct words *ws, struct book_named *b)
+{
+    size_t i, first = 0, last = 0;
+    bool found = false;
+
+    for (i = 0; i < ws->n && !found; i++) {
+        if (what_says(q, ws, i, &last)) {
+            first = i + 2;
+            found = true;
+        } else if (cited_as(q, ws, i, &first, &last)) {
+            found = true;
+        }
+    }
+    if (!found || !take(q, ws, first, last, ws->start[first], ws->start[last] + ws->len[last], b))
+        return false;
+    b->spoken = true;
+    return true;
+}
+
+/* The subject: what follows the first "about" after byte from, to the
+ * question's last word, when it has a distinctive word ("about it" is
+ * none). */
+static void subject(const char *q, const struct words *ws, size_t from, struct book_named *b)
+{
+    size_t k, m, len;
+    const char *s;
+
+    for (k = 0; k + 1 < ws->n; k++)
+        if (ws->start[k] >= from && strcmp(ws->w[k], "about") == 0)
+            break;
+    if (k + 1 >= ws->n)
+        return;
+    for (m = k + 1; m < ws->n && !words_is_distinctive(ws->w[m]); m++)
+        ;
+    if (m == ws->n)
+        return;
+    s = q + ws->start[k + 1];
+    len = ws->start[ws->n - 1] + ws->len[ws->n - 1] - ws->start[k + 1];
+    if (len >= sizeof(b->subject)) /* cut at a word */
+        for (len = sizeof(b->subject) - 1; len > 0 && s[len] != ' '; len--)
+            ;
+    snprintf(b->subject, sizeof(b->subject), "%.*s", (int)len, s);
+}
+
 bool booktitle_named(const char *question, struct book_named *out)
 {
     struct words ws;
@@ -321,13 +458,19 @@ bool booktitle_named(const char *question, struct book_named *out)
     memset(out, 0, sizeof(*out));
     words_split(question, &ws);
     if (runs(question, &ws, out))
-        return true;
+        goto named;
     memset(out, 0, sizeof(*out));
     for (j = 1; j < ws.n; j++)
         if (is_noun(&ws, j) && the_noun(question, &ws, j, out))
-            return true;
+            goto named;
+    memset(out, 0, sizeof(*out));
+    if (spoken(question, &ws, out))
+        goto named;
     memset(out, 0, sizeof(*out));
     return false;
+named:
+    subject(question, &ws, out->end, out);
+    return true;
 }
 
 bool booktitle_word_match(const char *a, const char *b)
@@ -428,16 +571,23 @@ static bool chosen(const size_t *order, size_t m, size_t i)
     return false;
 }
 
-char *booktitle_refusal(const struct book_named *b, const struct booktitle_book *lib, size_t n)
+char *booktitle_refusal(const struct book_named *b, const struct booktitle_book *lib, size_t n,
+                        bool covered)
 {
     struct buf out = BUF_INIT, names = BUF_INIT;
     size_t order[BOOKTITLE_CLOSEST], m = 0, i, best, s, best_s;
     char *text;
 
-    buf_printf(&out,
-               "The library doesn't hold a book called \"%s\", so I can't tell you about it or "
-               "quote it. ",
-               b->name);
+    if (b->spoken)
+        buf_printf(&out,
+                   "The library doesn't hold \"%s\" (no book of that title, and none by an "
+                   "author of that name), so I can't tell you what it says or quote it. ",
+                   b->name);
+    else
+        buf_printf(&out,
+                   "The library doesn't hold a book called \"%s\", so I can't tell you about it "
+                   "or quote it. ",
+                   b->name);
     if (n == 0) {
         buf_puts(&out, "The library holds no books yet.");
         goto done;
@@ -473,6 +623,11 @@ char *booktitle_refusal(const struct book_named *b, const struct booktitle_book 
     buf_puts(&out, ". Ask about one of them, or ask your question about PLC work in your own words "
                    "and I'll answer from the library.");
 done:
+    if (covered && b->subject[0] != '\0')
+        buf_printf(&out,
+                   " The library does have pages on %s: ask about %s without naming the book "
+                   "and I'll answer from its own books.",
+                   b->subject, b->subject);
     buf_free(&names);
     text = buf_steal(&out);
     if (text == NULL)

@@ -50,6 +50,35 @@
  *      ("Learning by Doing by DuFour": X "Learning by Doing", by
  *      "DuFour"; "Learning by Doing" alone stays whole).
  *
+ *  (d) (absent36, written before it was measured) a name asked about as
+ *      the speaker of a text, with no book noun: "what does/do/did X
+ *      <verb>", <verb> one of say, recommend, suggest, advise, propose,
+ *      argue, claim, tell: verbs of speaking and advising, whose subject
+ *      is a speaker or a text, never a term or a practice (not "mean",
+ *      "stand for", "cover", "include", "look like": "what does Guiding
+ *      Coalition mean?" asks what a term means); "according to X"; and
+ *      "in X" in a question that has one of those verbs ("In Learning by
+ *      Doing, what do they say about norms?", "what do they recommend in
+ *      Taking Action for tier 2?").  X is a run of title words (small
+ *      words between them allowed) right after "does"/"to"/"in", or a
+ *      quoted run; a run of lower-case words ("the district", "the
+ *      research", "our principal") or an acronym ("RTI", "PLC": no
+ *      lower-case letter) is no X.  After "what does" X must be followed
+ *      by the verb at once; after "according to" and "in" X must not be
+ *      followed by a lower-case content word joined to it ("according to
+ *      Response to Intervention guidelines": X only modifies the noun,
+ *      the name is the guidelines'); after "in" X has 2 or more title
+ *      words (or is quoted): "in Texas", "in Spanish", "in Tier 2" are
+ *      places and levels.  X of one title word ("what does DuFour say",
+ *      "according to Marzano") names a person or a one-word title: held
+ *      when it matches an author (or a title word) of a held book, as
+ *      any name; an unknown person's name is absent and refused too,
+ *      because the library can speak only for its own books and their
+ *      authors: answering "what does Marzano say about feedback?" from
+ *      its pages would put their words in an author's mouth.  The
+ *      refusal of a (d) name says "no book of that title and none by an
+ *      author of that name", since it may be either.
+ *
  * So a question with no "the" before its book noun and no capitalised
  * or quoted run names no book: "how do we build a playbook for our
  * meetings?" (indefinite article), "what should be in our meeting
@@ -82,6 +111,7 @@
 #define BOOKTITLE_WORDS 8       /* content words kept of a name */
 #define BOOKTITLE_FEW 4         /* a library of at most this many books: name them all */
 #define BOOKTITLE_CLOSEST 3     /* else the closest this many */
+#define BOOKTITLE_SUBJECT_BYTES 64 /* the subject as written, cut at a word */
 
 /* The book a question names. */
 struct book_named {
@@ -89,6 +119,9 @@ struct book_named {
     char words[BOOKTITLE_WORDS][32]; /* its content words, lower case, "'s"/plural "s" off */
     size_t nwords;
     char author[32]; /* "X by Name": Name, lower case; "" when none */
+    size_t end;      /* the byte after the name in the question */
+    bool spoken;     /* named by (d): a title or an author's name */
+    char subject[BOOKTITLE_SUBJECT_BYTES]; /* what follows "about" after the name, "" if none */
 };
 
 /* A library book as the rule needs it (the strings the caller's). */
@@ -110,9 +143,14 @@ bool booktitle_held(const struct book_named *b, const struct booktitle_book *lib
  * names the library's books (all of them when there are at most
  * BOOKTITLE_FEW; else the BOOKTITLE_CLOSEST sharing most content words
  * with the name, the library's order on a tie), with their authors.
- * Returns a malloc'd string, the caller's to free. */
-char *booktitle_refusal(const struct book_named *b, const struct booktitle_book *lib, size_t n)
-    __attribute__((nonnull(1), returns_nonnull));
+ * When covered (the caller's: the question's own words were routed to
+ * an answer, so the library's pages cover its words) and the question
+ * asks "about" a subject (with a distinctive word) after the name ("what does Learning by Doing
+ * say about SMART goals?"), it ends by saying the library has pages on
+ * that subject and how to ask for them (absent36).  Returns a malloc'd
+ * string, the caller's to free. */
+char *booktitle_refusal(const struct book_named *b, const struct booktitle_book *lib, size_t n,
+                        bool covered) __attribute__((nonnull(1), returns_nonnull));
 
 /* True when a and b (lower case) are equal or, both of 5 letters or
  * more, one edit apart (substitution, insertion, deletion, swap). */

@@ -585,7 +585,7 @@ static enum coach_status ask_route_book(struct ask *a)
                                          .nauthors = rows[i].n_authors};
     if (booktitle_held(&named, lib, n))
         return COACH_OK;
-    text = booktitle_refusal(&named, lib, n);
+    text = booktitle_refusal(&named, lib, n, a->cls.route == COACH_ANSWER);
     route_refuse_book(&a->cls, arena_strdup(&a->arena, text));
     free(text);
     a->out->route = a->cls.route;

@@ -167,7 +167,7 @@ static void refusal(void)
            && strcmp(b.name, "team meeting playbook") == 0 && b.nwords == 2
            && !booktitle_held(&b, starter, NSTARTER),
        "the newcomer trial's question: the team meeting playbook is absent from the starter");
-    text = booktitle_refusal(&b, starter, NSTARTER);
+    text = booktitle_refusal(&b, starter, NSTARTER, false);
     ok(strstr(text, "doesn't hold a book called \"team meeting playbook\"") != NULL
            && strstr(text, "are: \"Assessment That Drives Learning\" (Taylor Brennan and Avery "
                            "Quinlan); ")
@@ -179,15 +179,93 @@ static void refusal(void)
     ok(booktitle_named("what does the Data Team Meetings Handbook say about agendas?", &b)
            && !booktitle_held(&b, both, NBOTH),
        "an invented handbook is absent from both libraries");
-    text = booktitle_refusal(&b, both, NBOTH);
+    text = booktitle_refusal(&b, both, NBOTH, false);
     ok(strstr(text, "come closest are: \"The Team Meeting Playbook\"") != NULL
            && strstr(text, "Leading the Learning") == NULL,
        "of eight books, the closest three, the one sharing most words first: %s", text);
     free(text);
     ok(booktitle_named("who wrote \"Learning by Doing\"?", &b), "a quoted name");
-    text = booktitle_refusal(&b, NULL, 0);
+    text = booktitle_refusal(&b, NULL, 0, false);
     ok(strstr(text, "holds no books yet") != NULL, "an empty library: %s", text);
     free(text);
+}
+
+/* (d), absent36: a name asked about as the speaker of a text, with no
+ * book noun. */
+static void spoken(void)
+{
+    static const char *const authors[] = {"Richard DuFour", "Rebecca DuFour", "Robert Eaker"};
+    static const struct booktitle_book dufour[] = {{"Learning by Doing", authors, 3}};
+    struct book_named b;
+    char *text;
+
+    absent("what does Learning by Doing say about SMART goals?", "Learning by Doing");
+    absent("What does Learning by Doing recommend for tier 2?", "Learning by Doing");
+    absent("according to Learning by Doing, how should we write SMART goals?", "Learning by Doing");
+    absent("According to Taking Action what comes first?", "Taking Action");
+    absent("In Learning by Doing, what do they say about norms?", "Learning by Doing");
+    absent("what do they suggest in Taking Action for new teams?", "Taking Action");
+    absent("what did \"Simplifying Response to Intervention\" say about tiers?",
+           "Simplifying Response to Intervention");
+    absent("what does DuFour say about collective commitments?", "DuFour");
+    absent("what does Marzano say about feedback", "Marzano");
+    absent("according to Hattie, what matters most?", "Hattie");
+    ok(booktitle_named("what does DuFour say about norms?", &b) && booktitle_held(&b, dufour, 1)
+           && booktitle_named("what do DuFour and Eaker suggest for agendas?", &b)
+           && booktitle_held(&b, dufour, 1)
+           && booktitle_named("what does Learning by Doing say about norms?", &b)
+           && booktitle_held(&b, dufour, 1),
+       "the authors and the title of a held book are held");
+
+    kept("what does Brennan say about feedback?", "a held author's surname");
+    kept("what does Jordan Ellis say about norms?", "a held author's full name");
+    kept("what do Alvarez and Webb suggest for agendas?", "two held authors");
+    kept("according to Marchand, what should principals do first?", "a held author");
+    kept("what does Leading the Learning say about principals?", "a held title");
+    kept("In Reading the Evidence, what do they say about item analysis?", "a held title");
+    kept("what does Assessment That Drives Learning recommend for retakes?", "a held title");
+    kept("according to Every Child, Every Day, what is win time?", "a held title");
+    kept("what does Getting Started with Colaborative Teams say about roles?", "a typo");
+
+    none("what does the research say about homework?", "lower case: no name");
+    none("what does RTI say about tier 3?", "an acronym: no lower-case letter");
+    none("according to our principal, we need new norms", "lower case: no name");
+    none("what does the district say about grading?", "lower case: no name");
+    none("what does Guiding Coalition mean?", "mean asks what a term means");
+    none("what does SMART stand for", "an acronym, and no verb of speaking");
+    none("according to Response to Intervention guidelines, how many tiers are there?",
+         "the name modifies a noun");
+    none("In Tier 2, what do teachers say they need?", "one title word after in");
+    none("in Texas, what do the standards say about it", "one title word after in");
+    none("In Professional Learning Communities how should teams meet?", "no verb of speaking");
+    none("what should i say in an interview about my weaknesses", "no name");
+    none("does Simple Habits cover norms?", "no verb of speaking (absent35's by-design miss)");
+    none("my coach says our goal is weak, what do you recommend", "no name");
+
+    ok(booktitle_named("what does Learning by Doing say about SMART goals?", &b) && b.spoken
+           && strcmp(b.subject, "SMART goals") == 0,
+       "the subject after \"about\": \"%s\"", b.subject);
+    text = booktitle_refusal(&b, starter, NSTARTER, true);
+    ok(strstr(text, "doesn't hold \"Learning by Doing\" (no book of that title, and none by an "
+                    "author of that name)")
+               != NULL
+           && strstr(text, "\"Getting Started with Collaborative Teams\"") != NULL
+           && strstr(text, " The library does have pages on SMART goals: ask about SMART goals "
+                           "without naming the book")
+                  != NULL,
+       "a (d) name's refusal: a title or an author, and the subject the library covers: %s",
+       text);
+    free(text);
+    text = booktitle_refusal(&b, starter, NSTARTER, false);
+    ok(strstr(text, "does have pages") == NULL, "not covered: no word of pages: %s", text);
+    free(text);
+    ok(booktitle_named("what does the Data Wise book say about protocols?", &b)
+           && strcmp(b.subject, "protocols") == 0 && !b.spoken
+           && booktitle_named("what does Marzano say about it?", &b) && b.subject[0] == '\0'
+           && booktitle_named("who is the team meeting playbook written for?", &b)
+           && b.subject[0] == '\0' && booktitle_named("what is Taking Action about?", &b)
+           && b.subject[0] == '\0',
+       "a subject only after \"about\", with a distinctive word");
 }
 
 static void words(void)
@@ -224,6 +302,7 @@ int main(void)
     held_titles();
     generic();
     refusal();
+    spoken();
     words();
     return 0;
 }
