@@ -316,16 +316,15 @@ static bool runs(const char *q, const struct words *ws, struct book_named *b)
 
 /* (d): verbs of speaking and advising (their subject a speaker or a
  * text), in the form they take after "does", "do" or "did". */
-static const char *const speaks[] = {"say",    "recommend", "suggest", "advise",
-                                     "propose", "argue",    "claim",   "tell",
-                                     NULL};
+static const char *const speaks[] = {"say",   "recommend", "suggest", "advise", "propose",
+                                     "argue", "claim",     "tell",    NULL};
 
 /* (d): words of a form that speaks of a text or a speaker, in any tense
  * or person ("In X, what do they say ..."). */
 static const char *const speaks_any[] = {
-    "say",      "says",    "said",     "recommend", "recommends", "recommended", "suggest",
+    "say",      "says",      "said",   "recommend", "recommends", "recommended", "suggest",
     "suggests", "suggested", "advise", "advises",   "advised",    "propose",     "proposes",
-    "argue",    "argues",  "claim",    "claims",    "tell",       "tells",       NULL};
+    "argue",    "argues",    "claim",  "claims",    "tell",       "tells",       NULL};
 
 /* (d): the name run starting at word i: a quoted region, or title words
  * with small words between them (joined).  Sets *last to its last word
@@ -344,8 +343,8 @@ static size_t name_run(const char *q, const struct words *ws, size_t i, size_t *
     if (!is_title(q, ws, i))
         return 0;
     *last = i;
-    for (j = i; j + 1 < ws->n && joined(q, ws, j) && (is_title(q, ws, j + 1) || is_small(ws, j + 1));
-         j++)
+    for (j = i;
+         j + 1 < ws->n && joined(q, ws, j) && (is_title(q, ws, j + 1) || is_small(ws, j + 1)); j++)
         if (is_title(q, ws, j + 1)) {
             *last = j + 1;
             n++;
@@ -389,8 +388,7 @@ static bool cited_as(const char *q, const struct words *ws, size_t i, size_t *fi
 
     if (phrase_at(ws, i, "according to")) {
         *first = i + 2;
-        return *first < ws->n && name_run(q, ws, *first, last) > 0
-               && name_ends(q, ws, *last + 1);
+        return *first < ws->n && name_run(q, ws, *first, last) > 0 && name_ends(q, ws, *last + 1);
     }
     if (strcmp(ws->w[i], "in") != 0 || i + 1 >= ws->n)
         return false;
@@ -620,14 +618,15 @@ char *booktitle_refusal(const struct book_named *b, const struct booktitle_book 
         if (names.len > 0)
             buf_printf(&out, " (%s)", buf_str(&names));
     }
-    buf_puts(&out, ". Ask about one of them, or ask your question about PLC work in your own words "
-                   "and I'll answer from the library.");
-done:
     if (covered && b->subject[0] != '\0')
         buf_printf(&out,
-                   " The library does have pages on %s: ask about %s without naming the book "
-                   "and I'll answer from its own books.",
+                   ". Ask about one of them; or, since the library does have pages on %s, ask "
+                   "about %s without naming the book and I'll answer from its own books.",
                    b->subject, b->subject);
+    else
+        buf_puts(&out, ". Ask about one of them, or ask your question about PLC work in your own "
+                       "words and I'll answer from the library.");
+done:
     buf_free(&names);
     text = buf_steal(&out);
     if (text == NULL)

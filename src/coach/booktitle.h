@@ -107,10 +107,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define BOOKTITLE_NAME_BYTES 96 /* the name as written, cut at a word */
-#define BOOKTITLE_WORDS 8       /* content words kept of a name */
-#define BOOKTITLE_FEW 4         /* a library of at most this many books: name them all */
-#define BOOKTITLE_CLOSEST 3     /* else the closest this many */
+#define BOOKTITLE_NAME_BYTES 96    /* the name as written, cut at a word */
+#define BOOKTITLE_WORDS 8          /* content words kept of a name */
+#define BOOKTITLE_FEW 4            /* a library of at most this many books: name them all */
+#define BOOKTITLE_CLOSEST 3        /* else the closest this many */
 #define BOOKTITLE_SUBJECT_BYTES 64 /* the subject as written, cut at a word */
 
 /* The book a question names. */
@@ -118,9 +118,9 @@ struct book_named {
     char name[BOOKTITLE_NAME_BYTES]; /* as written (no quotes), "" when none */
     char words[BOOKTITLE_WORDS][32]; /* its content words, lower case, "'s"/plural "s" off */
     size_t nwords;
-    char author[32]; /* "X by Name": Name, lower case; "" when none */
-    size_t end;      /* the byte after the name in the question */
-    bool spoken;     /* named by (d): a title or an author's name */
+    char author[32];                       /* "X by Name": Name, lower case; "" when none */
+    size_t end;                            /* the byte after the name in the question */
+    bool spoken;                           /* named by (d): a title or an author's name */
     char subject[BOOKTITLE_SUBJECT_BYTES]; /* what follows "about" after the name, "" if none */
 };
 
