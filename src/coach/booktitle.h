@@ -77,7 +77,12 @@
  *      authors: answering "what does Marzano say about feedback?" from
  *      its pages would put their words in an author's mouth.  The
  *      refusal of a (d) name says "no book of that title and none by an
- *      author of that name", since it may be either.
+ *      author of that name", since it may be either.  A program's or a
+ *      document's title-cased name ("what does Common Core say about
+ *      fractions?") cannot be told from a title in general English; it
+ *      is caught and refused too, which is honest for the same reason:
+ *      the library cannot speak for it.  Its acronym ("RTI", "CCSS") is
+ *      not caught.
  *
  * So a question with no "the" before its book noun and no capitalised
  * or quoted run names no book: "how do we build a playbook for our
