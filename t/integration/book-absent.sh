@@ -36,6 +36,23 @@ sys.exit(not all(t in a for t in ("Assessment That Drives Learning",
     "$(fields "$json" 'd["answer"]')"
 unlike "$(fields "$json" 'd["answer"]')" "\\[1\\]" "... with no quotation marker"
 
+# absent36: the lead's trial, a title-cased name with no book noun asked
+# about as a text's speaker; the library covers the subject, so the
+# refusal says so.  "what does the research say" names no one.
+json=$(stack_cli ask "what does Learning by Doing say about SMART goals?" --json) ||
+    bail "plccoach ask failed"
+is "$(fields "$json" 'd["type"], len(d["citations"])')" "('refusal', 0)" \
+    "\"what does Learning by Doing say about SMART goals?\" is refused, no passage cited"
+like "$(fields "$json" 'd["answer"]')" \
+    "doesn't hold \"Learning by Doing\" .no book of that title" "... saying the book is not held"
+like "$(fields "$json" 'd["answer"]')" \
+    "since the library does have pages on SMART goals, ask about SMART goals without naming" \
+    "... and that the library has pages on its subject"
+json=$(stack_cli ask "what does the research say about SMART goals?" --json) ||
+    bail "plccoach ask failed"
+is "$(fields "$json" 'd["type"], len(d["citations"]) > 0')" "('answer', True)" \
+    "\"what does the research say\" names no book and is answered"
+
 json=$(stack_cli ask "what does the assessment book say about exit tickets?" --json) ||
     bail "plccoach ask failed"
 is "$(fields "$json" 'd["type"], len(d["citations"]) > 0')" "('answer', True)" \
