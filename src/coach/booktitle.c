@@ -135,7 +135,8 @@ static void norm_word(const char *w, char out[32])
 }
 
 /* Fills b from words i..j (inclusive) of q, the name shown from byte
- * show_from to show_to; true when it has a content word. */
+ * show_from to show_to; true when it has a content word and the name shows
+ * at least one word. */
 static bool take(const char *q, const struct words *ws, size_t i, size_t j, size_t show_from,
                  size_t show_to, struct book_named *b)
 {
@@ -157,12 +158,18 @@ static bool take(const char *q, const struct words *ws, size_t i, size_t j, size
         if (ql > 1)
             k += ql - 1;
     }
-    if (k < show_to) /* cut at a word */
+    b->cut = k < show_to;
+    if (b->cut) /* cut at a word */
         while (o > 0 && b->name[o - 1] != ' ')
             o--;
     while (o > 0 && (b->name[o - 1] == ' ' || b->name[o - 1] == ','))
         o--;
     b->name[o] = '\0';
+    if (o == 0) { /* its first word alone is longer than a name: no name */
+        b->nwords = 0;
+        b->cut = false;
+        return false;
+    }
     b->end = show_to;
     return true;
 }
@@ -278,8 +285,9 @@ static bool run_names(const char *q, const struct words *ws, size_t i, size_t j,
         b->author[0] = '\0';
         return false;
     }
-    if (to == j && j + 1 < ws->n && is_noun(ws, j + 1)) /* show the noun after it too */
-        take(q, ws, i, j + 1, ws->start[i], ws->start[j + 1] + ws->len[j + 1], b);
+    if (to == j && j + 1 < ws->n && is_noun(ws, j + 1) /* show the noun after it too */
+        && !take(q, ws, i, j + 1, ws->start[i], ws->start[j + 1] + ws->len[j + 1], b))
+        take(q, ws, i, to, ws->start[i], ws->start[to] + ws->len[to], b); /* as it was */
     return true;
 }
 

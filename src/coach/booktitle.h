@@ -121,6 +121,7 @@
 /* The book a question names. */
 struct book_named {
     char name[BOOKTITLE_NAME_BYTES]; /* as written (no quotes), "" when none */
+    bool cut; /* name shows fewer words than it was given (too long): words hold them all */
     char words[BOOKTITLE_WORDS][32]; /* its content words, lower case, "'s"/plural "s" off */
     size_t nwords;
     char author[32];                       /* "X by Name": Name, lower case; "" when none */

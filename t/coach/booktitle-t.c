@@ -282,6 +282,32 @@ static void words(void)
        "words under 5 letters match only exactly; two edits do not match");
 }
 
+/* A name longer than BOOKTITLE_NAME_BYTES is cut at a word and says so
+ * (b.cut), its words all kept; one whose first word alone is longer names
+ * nothing (the fuzz target found both: a cut name was taken as whole, and
+ * an empty name as a name). */
+static void long_names(void)
+{
+    char q[400], word[120];
+    struct book_named b;
+    struct booktitle_book self;
+
+    memset(word, 'A', sizeof(word) - 1);
+    word[sizeof(word) - 1] = '\0';
+    word[1] = 'x';
+    snprintf(q, sizeof(q), "what does \"The Data %s Handbook\" say about norms?", word);
+    ok(booktitle_named(q, &b) && b.cut && strcmp(b.name, "The Data") == 0 && b.nwords == 2,
+       "a name cut at a word is marked cut, its words kept (got \"%s\", %zu words)", b.name,
+       b.nwords);
+    self = (struct booktitle_book){.title = b.name, .authors = NULL, .nauthors = 0};
+    ok(!booktitle_held(&b, &self, 1), "so its shown name alone does not hold it");
+    snprintf(q, sizeof(q), "according to \"Learnin%s by Ortiz\", what?", word);
+    ok(!booktitle_named(q, &b) && b.name[0] == '\0' && b.nwords == 0,
+       "a name whose first word is longer than a name names nothing");
+    ok(booktitle_named("who wrote \"The Data Coaching Handbook\"?", &b) && !b.cut,
+       "a name that fits is not cut");
+}
+
 int main(void)
 {
     plan(0);
@@ -306,6 +332,7 @@ int main(void)
     generic();
     refusal();
     spoken();
+    long_names();
     words();
     return 0;
 }
