@@ -177,11 +177,20 @@ void initials_each(const char *text, initials_fn fn, void *ctx)
         }
         if (ok)
             w[n++] = cur;
-        /* The separator: white space, perhaps after one comma, continues
-         * the run; anything else ends it. */
-        if (ok && *p == ',' && (p[1] == ' ' || p[1] == '\n'))
+        /* The separator: spaces and tabs, perhaps after one comma,
+         * continue the run; anything else ends it, a line break too (a
+         * heading over the line after it, a title page's lines, table
+         * cells: "Preface" over "Every Child" is no phrase). */
+        if (ok && *p == ',' && (p[1] == ' ' || p[1] == '\t'))
             p++;
-        if (!ok || !(*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) {
+        if (ok && (*p == ' ' || *p == '\t')) {
+            const char *q = p;
+            while (*q == ' ' || *q == '\t')
+                q++;
+            if (*q == '\n' || *q == '\r')
+                p = q;
+        }
+        if (!ok || !(*p == ' ' || *p == '\t')) {
             while (n > 0 && w[n - 1].kind == CONNECTOR)
                 n--;
             run_phrases(w, n, fn, ctx);
@@ -195,7 +204,7 @@ void initials_each(const char *text, initials_fn fn, void *ctx)
                     p++;
             continue;
         }
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        while (*p == ' ' || *p == '\t')
             p++;
     }
 }

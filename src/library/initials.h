@@ -30,14 +30,15 @@ typedef void (*initials_fn)(void *ctx, const char *initials, const char *phrase)
  * initials, in text order.  A phrase is a run of whole words, each
  * capitalised (every hyphen part opens with a capital and is not all
  * capitals: "Check-In", "What", "I", "DuFour"; "PLC" is not), separated
- * by white space or ", ", that starts and ends with a capitalised word;
+ * by spaces or tabs, perhaps after a comma, on one line, that starts
+ * and ends with a capitalised word;
  * up to INITIALS_CONNECTORS of the lower-case words "and", "of", "the",
  * "to", "for" may sit between two of its words.  Its initials are the
  * first letters of its words' hyphen parts, each connector counted or
  * not (both are given: "Response to Intervention" -> RTI and RI,
  * "Guaranteed and Viable Curriculum" -> GVC and GAVC).  Any other byte
- * (a full stop, a colon, a digit, a bracket, a non-ASCII letter) ends a
- * run.  A phrase is given once per distinct initials, even when its
+ * (a line break, a full stop, a colon, a digit, a bracket, a non-ASCII
+ * letter) ends a run.  A phrase is given once per distinct initials, even when its
  * connectors give the same letters two ways. */
 void initials_each(const char *text, initials_fn fn, void *ctx) __attribute__((nonnull(1, 2)));
 

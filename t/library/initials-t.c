@@ -103,8 +103,10 @@ int main(void)
            && strstr(s, "GT=grade team;") != NULL,
        "a word glued to a digit is in no phrase");
     free(s);
-    s = mined("Alpha Beta\nGamma");
-    ok(strstr(s, "ABG=alpha beta gamma;") != NULL, "a line break is white space");
+    s = mined("Preface \nEvery Child, Every Day\r\nAlpha Beta");
+    is_string("EC=every child;ECE=every child every;ECED=every child every day;CE=child every;"
+              "CED=child every day;ED=every day;AB=alpha beta;",
+              s, "a line break ends a run");
     free(s);
     s = mined("Alpha,Beta");
     is_string("", s, "a comma without a space ends a run");
