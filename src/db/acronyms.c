@@ -68,9 +68,9 @@ static void hit_row(struct arena *a, const PGresult *r, int i, size_t word, void
     h->passages = strtoll(PQgetvalue(r, i, 2), NULL, 10);
 }
 
-enum db_status acronyms_lookup(struct db *db, const char *const *initials,
-                               const char *const *terms, size_t n, size_t per_word,
-                               struct arena *a, struct acronym_hit **out, size_t *nout)
+enum db_status acronyms_lookup(struct db *db, const char *const *initials, const char *const *terms,
+                               size_t n, size_t per_word, struct arena *a, struct acronym_hit **out,
+                               size_t *nout)
 {
     struct buf t = BUF_INIT;
     char pw[24];

@@ -40,9 +40,8 @@ struct acronym_hit {
  * statement: an index scan of the initials and one of the postings'
  * key per word.  Fills *out (in a) and *nout.  Returns DB_ERROR when the
  * database failed. */
-enum db_status acronyms_lookup(struct db *db, const char *const *initials,
-                               const char *const *terms, size_t n, size_t per_word,
-                               struct arena *a, struct acronym_hit **out, size_t *nout)
-    __attribute__((nonnull, warn_unused_result));
+enum db_status acronyms_lookup(struct db *db, const char *const *initials, const char *const *terms,
+                               size_t n, size_t per_word, struct arena *a, struct acronym_hit **out,
+                               size_t *nout) __attribute__((nonnull, warn_unused_result));
 
 #endif

@@ -10,8 +10,8 @@
 #include "library/initials.h"
 #include "library/synonyms.h"
 
-#define RUN_WORDS 24     /* words of one run considered; a longer run is cut */
-#define PHRASE_MAX 160   /* bytes of a phrase as given */
+#define RUN_WORDS 24   /* words of one run considered; a longer run is cut */
+#define PHRASE_MAX 160 /* bytes of a phrase as given */
 
 enum kind { CAPITAL, CONNECTOR };
 
@@ -92,9 +92,10 @@ static void give(const struct word *w, size_t s, size_t e, initials_fn fn, void 
         if (len > 0)
             phrase[len++] = ' ';
         for (k = 0; k < w[i].n; k++)
-            phrase[len++] = w[i].p[k] == '-' ? ' ' : (char)(upper((unsigned char)w[i].p[k])
-                                                                  ? w[i].p[k] + 32
-                                                                  : w[i].p[k]);
+            phrase[len++] =
+                w[i].p[k] == '-'
+                    ? ' '
+                    : (char)(upper((unsigned char)w[i].p[k]) ? w[i].p[k] + 32 : w[i].p[k]);
         nconn += w[i].kind == CONNECTOR;
     }
     phrase[len] = '\0';
@@ -162,8 +163,9 @@ void initials_each(const char *text, initials_fn fn, void *ctx)
         bool ok;
 
         /* A word: letters, with single hyphens between letters. */
-        while (letter((unsigned char)*p) || (*p == '-' && p > start && letter((unsigned char)p[-1])
-                                             && letter((unsigned char)p[1])))
+        while (letter((unsigned char)*p)
+               || (*p == '-' && p > start && letter((unsigned char)p[-1])
+                   && letter((unsigned char)p[1])))
             p++;
         ok = p > start && classify(start, (size_t)(p - start), &cur);
         /* A word glued to a byte that is neither a separator nor an

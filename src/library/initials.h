@@ -17,7 +17,7 @@
 
 #define INITIALS_MIN 2 /* letters of an acronym looked up */
 #define INITIALS_MAX 6
-#define INITIALS_CONNECTORS 2 /* lower-case connectors a phrase may hold */
+#define INITIALS_CONNECTORS 2   /* lower-case connectors a phrase may hold */
 #define INITIALS_QUESTION_MAX 8 /* words of one question looked up */
 
 /* Called for each capitalised phrase: initials (INITIALS_MIN..MAX

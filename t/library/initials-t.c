@@ -76,10 +76,10 @@ int main(void)
     ok(gives("the Student Support Team meets", "SST", "student support team")
            && gives("the Student Support Team meets", "ST", "support team"),
        "every run of whole words, the phrase's parts too");
-    ok(!gives("Check-In, Check-Out", "IC", "in check"), "no phrase starts inside a hyphenated word");
+    ok(!gives("Check-In, Check-Out", "IC", "in check"),
+       "no phrase starts inside a hyphenated word");
     s = mined("The team met. Data Chats help");
-    ok(strstr(s, "TD=") == NULL && strstr(s, "DC=data chats;") != NULL,
-       "a full stop ends a run");
+    ok(strstr(s, "TD=") == NULL && strstr(s, "DC=data chats;") != NULL, "a full stop ends a run");
     free(s);
     s = mined("our PLC Team Leader");
     ok(strstr(s, "PTL=") == NULL && strstr(s, "TL=team leader;") != NULL,
