@@ -5,7 +5,11 @@
  * agree with the per-term walk; the acronym expansion must not crash; the
  * answer type's quantity count (search_quantities(), which also reads
  * every passage) is at most one per two bytes, and search_wants_quantity()
- * must not crash. */
+ * must not crash.  The initials matcher (initials.h) on the same bytes, as
+ * a passage and as a question: every phrase's initials are 2..6
+ * capitals, its phrase lower-case letters and single spaces; every
+ * question word's initials are 2..6 capitals and its lower form their
+ * lower case. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -13,6 +17,7 @@
 
 #include "fuzz/fuzz.h"
 #include "library/analyze.h"
+#include "library/initials.h"
 #include "library/search.h"
 #include "library/synonyms.h"
 
@@ -33,6 +38,41 @@ static void expansion(void *ctx, const char *exp, const char *source)
     (void)ctx;
     if (exp[0] == '\0' || source[0] == '\0')
         __builtin_trap();
+}
+
+static void phrase(void *ctx, const char *initials, const char *phrase)
+{
+    size_t n = strlen(initials), i;
+
+    (void)ctx;
+    if (n < INITIALS_MIN || n > INITIALS_MAX || phrase[0] == '\0' || phrase[0] == ' ')
+        __builtin_trap();
+    for (i = 0; i < n; i++)
+        if (initials[i] < 'A' || initials[i] > 'Z')
+            __builtin_trap();
+    for (i = 0; phrase[i] != '\0'; i++)
+        if (!(phrase[i] >= 'a' && phrase[i] <= 'z')
+            && !(phrase[i] == ' ' && phrase[i + 1] != ' ' && phrase[i + 1] != '\0'))
+            __builtin_trap();
+}
+
+static void check_initials(const char *text)
+{
+    struct initials_word w[INITIALS_QUESTION_MAX];
+    size_t n = initials_question(text, w, INITIALS_QUESTION_MAX), i, j;
+
+    initials_each(text, phrase, NULL);
+    if (n > INITIALS_QUESTION_MAX)
+        __builtin_trap();
+    for (i = 0; i < n; i++) {
+        size_t len = strlen(w[i].initials);
+        if (len < INITIALS_MIN || len > INITIALS_MAX || strlen(w[i].lower) != len)
+            __builtin_trap();
+        for (j = 0; j < len; j++)
+            if (w[i].initials[j] < 'A' || w[i].initials[j] > 'Z'
+                || w[i].lower[j] != w[i].initials[j] + 32)
+                __builtin_trap();
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -63,6 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (search_quantities(text) > size / 2 + 1)
         __builtin_trap();
     (void)search_wants_quantity(text);
+    check_initials(text);
     free(text);
     return 0;
 }

@@ -8,12 +8,15 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "db/acronyms.h"
 #include "db/db.h"
 #include "db/lexicon.h"
 #include "library/analyze.h"
 #include "library/domains.h"
+#include "library/initials.h"
 #include "library/lexical.h"
 #include "util/alloc.h"
+#include "util/arena.h"
 #include "util/log.h"
 
 const struct bm25_params lexical_index_params = {0.9, 0.4, 2.0, 1.0};
@@ -79,6 +82,80 @@ static void passage_postings(const struct lexical_passage *p, struct analyze_cou
     }
 }
 
+/* The capitalised phrases of a book's passages (initials.h) as they are
+ * mined: one (initials, phrase, passage) each time a passage gives one. */
+struct mined {
+    const char *initials; /* in the arena */
+    const char *phrase;   /* in the arena */
+    size_t passage;
+};
+
+struct mine {
+    struct arena arena; /* owns the strings */
+    struct mined *v;    /* owned; free() */
+    size_t n, cap;
+    size_t passage; /* the passage being mined */
+};
+
+static void mine_phrase(void *ctx, const char *initials, const char *phrase)
+{
+    struct mine *m = ctx;
+
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 1024;
+        m->v = xrealloc(m->v, m->cap * sizeof(*m->v));
+    }
+    m->v[m->n].initials = arena_strdup(&m->arena, initials);
+    m->v[m->n].phrase = arena_strdup(&m->arena, phrase);
+    m->v[m->n++].passage = m->passage;
+}
+
+static int cmp_mined(const void *a, const void *b)
+{
+    const struct mined *x = a, *y = b;
+    int c = strcmp(x->initials, y->initials);
+
+    if (c == 0)
+        c = strcmp(x->phrase, y->phrase);
+    return c != 0 ? c : (x->passage > y->passage) - (x->passage < y->passage);
+}
+
+/* Mines the passages' capitalised phrases and stores each distinct
+ * (initials, phrase) with the number of passages holding it
+ * (db/acronyms.h), replacing the book's.  Runs in the caller's
+ * transaction. */
+static bool index_acronyms(struct db *db, const char *book_id, const struct lexical_passage *p,
+                           size_t n)
+{
+    struct mine m = {ARENA_INIT, NULL, 0, 0, 0};
+    struct acronym_row *rows;
+    size_t i, j, nrows = 0;
+    bool ok;
+
+    for (i = 0; i < n; i++) {
+        m.passage = i;
+        initials_each(p[i].text, mine_phrase, &m);
+    }
+    if (m.n > 1)
+        qsort(m.v, m.n, sizeof(*m.v), cmp_mined);
+    rows = xcalloc(m.n ? m.n : 1, sizeof(*rows));
+    for (i = 0; i < m.n; i = j) {
+        int passages = 1;
+        for (j = i + 1; j < m.n && strcmp(m.v[j].initials, m.v[i].initials) == 0
+                        && strcmp(m.v[j].phrase, m.v[i].phrase) == 0;
+             j++)
+            passages += m.v[j].passage != m.v[j - 1].passage;
+        rows[nrows].initials = m.v[i].initials;
+        rows[nrows].phrase = m.v[i].phrase;
+        rows[nrows++].passages = passages;
+    }
+    ok = acronyms_put_book(db, book_id, rows, nrows) == DB_OK;
+    free(rows);
+    free(m.v);
+    arena_free(&m.arena);
+    return ok;
+}
+
 bool lexical_index_book(struct db *db, const char *book_id, const struct lexical_passage *p,
                         size_t n)
 {
@@ -123,7 +200,8 @@ bool lexical_index_book(struct db *db, const char *book_id, const struct lexical
         nentries++;
     }
     ok = lexicon_put_book(db, book_id, entries, nentries, (int64_t)n, length, ANALYZE_VERSION)
-         == DB_OK;
+             == DB_OK
+         && index_acronyms(db, book_id, p, n);
     for (i = 0; i < nentries; i++)
         free(datas[i]);
     free(datas);

@@ -44,6 +44,9 @@ struct search_tuning {
                            * in more than trans_min_df are not used; 1 = all */
     int64_t trans_min_df; /* the ceiling's floor: a translation in at most this
                            * many passages is always used */
+    bool spelled;         /* a question's capitalised acronym the list and the library
+                           * lack stands for the phrase the library spells out
+                           * (initials.h), as the list's acronyms do (w_synonym) */
     bool typos;           /* match unknown question words to the vocabulary */
     double typo_min_sim;  /* trigram similarity a candidate needs */
     size_t fb_docs;       /* RM3: feedback passages; 0 = no feedback */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/acronyms.h"
 #include "db/db.h"
 #include "db/lexicon.h"
 #include "db/related.h"
@@ -15,16 +16,19 @@
 #include "library/bm25.h"
 #include "library/lexical.h"
 #include "library/search_lexical.h"
+#include "library/initials.h"
 #include "library/synonyms.h"
 #include "library/trans.h"
 #include "library/trans_model.h"
 #include "util/alloc.h"
 #include "util/log.h"
 
-#define TYPO_CANDIDATES 5  /* vocabulary terms considered per unknown word */
-#define TYPO_MIN_LEN 4     /* shorter unknown terms are left alone */
-#define FB_CANDIDATES 4    /* RM3: fb_terms x this many candidates get their df checked */
-#define RELATED_PER_KEY 24 /* related terms read per question word or word pair */
+#define TYPO_CANDIDATES 5   /* vocabulary terms considered per unknown word */
+#define TYPO_MIN_LEN 4      /* shorter unknown terms are left alone */
+#define FB_CANDIDATES 4     /* RM3: fb_terms x this many candidates get their df checked */
+#define RELATED_PER_KEY 24  /* related terms read per question word or word pair */
+#define SPELLED_PER_WORD 3  /* phrases read per capitalised question word */
+#define SPELLED_DOMINANCE 2 /* the first phrase needs this many times the second's passages */
 
 /* A query term while the query is built. */
 struct qterm {
@@ -67,6 +71,9 @@ struct lexical_memo {
     int64_t *df;
     size_t ndf;
     struct lexicon_stats st;
+    bool spelled_read; /* the acronym phrases below were read */
+    struct acronym_hit *spelled;
+    size_t nspelled;
     struct lexical_cache cache; /* the first ranking's cache: every postings list read */
 };
 
@@ -188,6 +195,58 @@ static void expansion_stand_ins(struct query *q)
             if (q->v[j].stands_for == i && q->v[j].df > 0 && q->v[j].own < 1.0 / (double)m)
                 q->v[j].own = 1.0 / (double)m;
     }
+}
+
+/* Acronyms the library spells out (initials.h): each capitalised
+ * question word that is not on the acronym list, nor a thesaurus or stop
+ * word, nor a term of the library, and whose initials one phrase of the
+ * library's text has (or one phrase held by at least SPELLED_DOMINANCE
+ * times the passages of the next), is expanded to that phrase as the
+ * list's acronyms are (synonym_expansion(), w_synonym).  One statement,
+ * none when the question has no such word; a pair's second ranking reads
+ * the first's answer from the memo. */
+static bool spelled_acronyms(struct db *db, struct query *q, const char *question,
+                             const struct search_tuning *t, struct lexical_memo *m)
+{
+    struct initials_word w[INITIALS_QUESTION_MAX];
+    const char *initials[INITIALS_QUESTION_MAX], *terms[INITIALS_QUESTION_MAX];
+    char stems[INITIALS_QUESTION_MAX][ANALYZE_TERM_MAX];
+    struct syn_ctx s = {.q = q, .stands_for = NONE, .base = t->w_synonym};
+    struct acronym_hit *hits;
+    size_t n = initials_question(question, w, INITIALS_QUESTION_MAX), nhits, i, j;
+
+    if (n == 0)
+        return true;
+    if (m != NULL && m->replay && m->spelled_read) {
+        hits = m->spelled;
+        nhits = m->nspelled;
+    } else {
+        for (i = 0; i < n; i++) {
+            if (analyze_word(w[i].lower, strlen(w[i].lower), stems[i]) == 0)
+                stems[i][0] = '\0';
+            initials[i] = w[i].initials;
+            terms[i] = stems[i];
+        }
+        if (acronyms_lookup(db, initials, terms, n, SPELLED_PER_WORD, m != NULL ? &m->arena : q->a,
+                            &hits, &nhits)
+            != DB_OK)
+            return false;
+        if (m != NULL && !m->replay) {
+            m->spelled = hits;
+            m->nspelled = nhits;
+            m->spelled_read = true;
+        }
+    }
+    /* Rows come grouped by word, most passages first. */
+    for (i = 0; i < nhits; i = j) {
+        for (j = i + 1; j < nhits && hits[j].word == hits[i].word; j++)
+            ;
+        if (hits[i].word >= n
+            || (j > i + 1 && hits[i].passages < SPELLED_DOMINANCE * hits[i + 1].passages))
+            continue;
+        synonym_expansion(&s, hits[i].phrase, w[hits[i].word].lower);
+    }
+    return true;
 }
 
 /* The idf standing in for corrected and expanded question terms. */
@@ -745,6 +804,8 @@ static bool rank(struct db *db, const char *question, const struct search_tuning
     *out = NULL;
     *n = 0;
     question_query(&q, question, t);
+    if (t->spelled && t->w_synonym > 0 && !spelled_acronyms(db, &q, question, t, m))
+        goto done;
     if (t->w_related > 0 && !related_words(db, &q, t, m))
         goto done;
     if (t->w_trans > 0)
