@@ -3,6 +3,7 @@
  * books (absent35; the rule: booktitle.h). */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
