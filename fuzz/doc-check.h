@@ -6,6 +6,7 @@
 #ifndef PLC_FUZZ_DOC_CHECK_H
 #define PLC_FUZZ_DOC_CHECK_H
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "library/chunk.h"
@@ -21,6 +22,22 @@ static inline void fuzz_check_pages(const struct doc *d)
         __builtin_trap();
     for (i = 0; i < d->n_pages; i++)
         if (!utf8_valid(d->pages[i].text, strlen(d->pages[i].text)) || d->pages[i].label[0] == '\0')
+            __builtin_trap();
+}
+
+/* Every chapter (and, with headings, every heading) on one of d's pages,
+ * its offset within that page's text or up to slack bytes past its end. */
+static inline void fuzz_check_marks(const struct doc *d, size_t slack, bool headings)
+{
+    size_t i;
+
+    for (i = 0; i < d->n_chapters; i++)
+        if (d->chapters[i].page >= d->n_pages
+            || d->chapters[i].offset > strlen(d->pages[d->chapters[i].page].text) + slack)
+            __builtin_trap();
+    for (i = 0; headings && i < d->n_headings; i++)
+        if (d->headings[i].page >= d->n_pages
+            || d->headings[i].offset > strlen(d->pages[d->headings[i].page].text) + slack)
             __builtin_trap();
 }
 
