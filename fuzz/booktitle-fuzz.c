@@ -4,7 +4,8 @@
  * same bytes (the second half as a title, the first as an author), and
  * the refusal's text.  A name found is never empty, has 1 to
  * BOOKTITLE_WORDS content words, and (when not cut: b.cut) is held by a library
- * whose title is the name itself; the refusal holds the name. */
+ * whose title is the name itself; the refusal holds the name, Markdown-
+ * escaped (buf_md_escape). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "coach/booktitle.h"
 #include "fuzz/fuzz.h"
+#include "util/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -19,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct book_named b;
     const char *authors[1];
     struct booktitle_book lib[2];
+    struct buf esc = BUF_INIT;
 
     if (q == NULL)
         return 0;
@@ -33,8 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             __builtin_trap(); /* a library holding the name as its title holds it */
         (void)booktitle_held(&b, lib, 1);
         text = booktitle_refusal(&b, lib, 2, size % 2 == 0);
-        if (strstr(text, b.name) == NULL)
+        buf_md_escape(&esc, b.name);
+        if (strstr(text, buf_str(&esc)) == NULL)
             __builtin_trap();
+        buf_free(&esc);
         free(text);
     } else if (b.name[0] != '\0' || b.nwords != 0) {
         __builtin_trap();

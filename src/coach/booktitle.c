@@ -584,16 +584,14 @@ char *booktitle_refusal(const struct book_named *b, const struct booktitle_book 
     size_t order[BOOKTITLE_CLOSEST], m = 0, i, best, s, best_s;
     char *text;
 
-    if (b->spoken)
-        buf_printf(&out,
-                   "The library doesn't hold \"%s\" (no book of that title, and none by an "
-                   "author of that name), so I can't tell you what it says or quote it. ",
-                   b->name);
-    else
-        buf_printf(&out,
-                   "The library doesn't hold a book called \"%s\", so I can't tell you about it "
-                   "or quote it. ",
-                   b->name);
+    /* The name and subject are the teacher's words: escaped, so a name
+     * written as a link or emphasis reads as typed (README.md). */
+    buf_puts(&out, b->spoken ? "The library doesn't hold \""
+                             : "The library doesn't hold a book called \"");
+    buf_md_escape(&out, b->name);
+    buf_puts(&out, b->spoken ? "\" (no book of that title, and none by an author of that name), so "
+                               "I can't tell you what it says or quote it. "
+                             : "\", so I can't tell you about it or quote it. ");
     if (n == 0) {
         buf_puts(&out, "The library holds no books yet.");
         goto done;
@@ -626,12 +624,13 @@ char *booktitle_refusal(const struct book_named *b, const struct booktitle_book 
         if (names.len > 0)
             buf_printf(&out, " (%s)", buf_str(&names));
     }
-    if (covered && b->subject[0] != '\0')
-        buf_printf(&out,
-                   ". Ask about one of them; or, since the library does have pages on %s, ask "
-                   "about %s without naming the book and I'll answer from its own books.",
-                   b->subject, b->subject);
-    else
+    if (covered && b->subject[0] != '\0') {
+        buf_puts(&out, ". Ask about one of them; or, since the library does have pages on ");
+        buf_md_escape(&out, b->subject);
+        buf_puts(&out, ", ask about ");
+        buf_md_escape(&out, b->subject);
+        buf_puts(&out, " without naming the book and I'll answer from its own books.");
+    } else
         buf_puts(&out, ". Ask about one of them, or ask your question about PLC work in your own "
                        "words and I'll answer from the library.");
 done:

@@ -89,6 +89,24 @@ bool buf_printf(struct buf *b, const char *fmt, ...)
     return ok;
 }
 
+bool buf_md_escape(struct buf *b, const char *s)
+{
+    static const char special[] = "\\`*_{}[]()<>#+!|~&";
+    bool ok = true;
+
+    for (; *s != '\0' && ok; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c < 0x20 || c == 0x7f)
+            ok = buf_putc(b, ' ');
+        else if (strchr(special, c) != NULL)
+            ok = buf_putc(b, '\\') && buf_putc(b, (char)c);
+        else
+            ok = buf_putc(b, (char)c);
+    }
+    return ok;
+}
+
 bool buf_json_escape(struct buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";

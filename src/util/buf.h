@@ -44,6 +44,14 @@ bool buf_vprintf(struct buf *b, const char *fmt, va_list ap)
  * control characters, quote, backslash and invalid UTF-8 (as U+FFFD). */
 bool buf_json_escape(struct buf *b, const char *s, size_t n) __attribute__((nonnull(1)));
 
+/* Appends the NUL-terminated s as Markdown text that reads as itself: a
+ * backslash before every ASCII punctuation mark CommonMark gives a
+ * meaning inline (\\ ` * _ { } [ ] ( ) < > # + ! | ~ &), and a space for
+ * each control character, so untrusted words echoed into an answer can't
+ * become a link, emphasis, HTML or a new block.  Same return as
+ * buf_append. */
+bool buf_md_escape(struct buf *b, const char *s) __attribute__((nonnull));
+
 /* Returns the contents as a string ("" when empty); owned by b. */
 const char *buf_str(const struct buf *b) __attribute__((nonnull));
 

@@ -312,6 +312,30 @@ static void long_names(void)
        "a name that fits is not cut");
 }
 
+/* The name and the subject are the teacher's bytes inside Markdown: a
+ * name typed as a link, or a subject with emphasis, reads as typed. */
+static void escaped(void)
+{
+    struct book_named b;
+    char *text;
+    bool named;
+
+    named = booktitle_named("who wrote \"[Team Norms](https://x.example/) Guide\"?", &b);
+    ok(named && strstr(b.name, "](") != NULL, "a quoted name written as a link: \"%s\"", b.name);
+    text = booktitle_refusal(&b, starter, NSTARTER, false);
+    ok(strstr(text, "called \"Team Norms\\]\\(https://x.example/\\) Guide\"") != NULL
+           && strstr(text, "[Team Norms](") == NULL,
+       "its brackets and parentheses are escaped, so it is no link: %s", text);
+    free(text);
+    named = booktitle_named("what does Learning by Doing say about <b>SMART</b> *goals*?", &b);
+    ok(named && b.spoken, "a subject with HTML and emphasis");
+    text = booktitle_refusal(&b, starter, NSTARTER, true);
+    ok(strstr(text, "<b>") == NULL && strstr(text, " *goals") == NULL
+           && strstr(text, "pages on b\\>SMART\\</b\\> \\*goals, ask about b\\>SMART") != NULL,
+       "the subject is escaped both times it is written: %s", text);
+    free(text);
+}
+
 int main(void)
 {
     plan(0);
@@ -337,6 +361,7 @@ int main(void)
     refusal();
     spoken();
     long_names();
+    escaped();
     words();
     return 0;
 }

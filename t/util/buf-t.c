@@ -1,4 +1,5 @@
-/* Tests for util/buf: growth, printf, limits, JSON escaping, ownership. */
+/* Tests for util/buf: growth, printf, limits, JSON and Markdown escaping,
+ * ownership. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -13,7 +14,7 @@ int main(void)
     char *stolen;
     int i;
 
-    plan(19);
+    plan(21);
 
     is_string("", buf_str(&b), "an empty buffer reads as the empty string");
     ok(buf_puts(&b, "hello") && buf_putc(&b, ' ') && buf_printf(&b, "%d-%s", 42, "x"),
@@ -46,6 +47,16 @@ int main(void)
     buf_reset(&b);
     buf_json_escape(&b, "\xe2\x82", 2);
     is_string("\\ufffd\\ufffd", buf_str(&b), "a truncated sequence is replaced byte by byte");
+
+    buf_reset(&b);
+    buf_md_escape(&b, "[Norms](javascript:x) *a* _b_ <i>&amp; `c` #1 ~d~ \\");
+    is_string(
+        "\\[Norms\\]\\(javascript:x\\) \\*a\\* \\_b\\_ \\<i\\>\\&amp; \\`c\\` \\#1 \\~d\\~ \\\\",
+        buf_str(&b), "Markdown's inline marks are backslash-escaped");
+    buf_reset(&b);
+    buf_md_escape(&b, "Team's \"Guide\", v2.0 -\nnext\t\x7f");
+    is_string("Team's \"Guide\", v2.0 - next  ", buf_str(&b),
+              "other punctuation kept; control characters become spaces");
 
     buf_reset(&b);
     buf_puts(&b, "owned");
