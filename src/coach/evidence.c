@@ -44,8 +44,8 @@ static bool unknown_word(const struct search_term *t)
 void evidence_route(const struct search_result *sr, const char *question, struct route_evidence *ev)
 {
     const struct search_evidence *e = &sr->evidence;
-    double all = 0, have = 0, scores[DOMAIN_COUNT], bm25[ROUTE_SPREAD_HITS];
-    size_t i, nbm25 = 0;
+    double all = 0, have = 0, scores[DOMAIN_COUNT];
+    size_t i;
 
     memset(ev, 0, sizeof(*ev));
     ev->searched = true;
@@ -69,10 +69,7 @@ void evidence_route(const struct search_result *sr, const char *question, struct
                     && strcmp(sr->hits[j].book_id, sr->hits[i].book_id) == 0))
             j++;
         ev->books += j == i && sr->hits[i].book_id != NULL;
-        bm25[nbm25++] = sr->hits[i].bm25;
     }
-    ev->spread = route_spread(bm25, nbm25);
-    ev->ranked = ev->spread >= 0;
 }
 
 size_t evidence_terms(const struct search_result *sr, struct extract_term *out, size_t max)

@@ -45,8 +45,7 @@ struct evidence_sections {
 };
 
 /* Fills ev from the search of question (ev->books: the distinct books of
- * its first ROUTE_SPREAD_HITS passages; ev->spread: route_spread() of
- * their BM25 scores, ev->ranked when it is measured). */
+ * its first ROUTE_SPREAD_HITS passages). */
 void evidence_route(const struct search_result *sr, const char *question, struct route_evidence *ev)
     __attribute__((nonnull));
 

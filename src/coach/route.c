@@ -106,32 +106,9 @@ double route_scope_logit(const struct route_evidence *ev)
            + ROUTE_W_SPECIFICITY * ev->specificity;
 }
 
-double route_spread(const double *bm25, size_t n)
-{
-    double mean = 0, var = 0;
-    size_t i;
-
-    if (n < 2)
-        return -1;
-    for (i = 0; i < n; i++)
-        mean += bm25[i];
-    mean /= (double)n;
-    if (!(mean > 0))
-        return -1;
-    for (i = 0; i < n; i++)
-        var += (bm25[i] - mean) * (bm25[i] - mean);
-    return sqrt(var / (double)n) / mean;
-}
-
 bool route_out_of_scope(const struct route_evidence *ev)
 {
-    double logit;
-
-    if (!ev->searched)
-        return false;
-    logit = route_scope_logit(ev);
-    return logit >= ROUTE_OUT_LOGIT
-           || (logit >= ROUTE_FLAT_LOGIT && ev->ranked && ev->spread <= ROUTE_FLAT_SPREAD);
+    return ev->searched && route_scope_logit(ev) >= ROUTE_OUT_LOGIT;
 }
 
 bool route_followup_out_of_scope(const struct route_evidence *own, bool points_back)

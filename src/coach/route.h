@@ -75,17 +75,6 @@
 #define ROUTE_LEXICON_CAP 4.0
 #define ROUTE_OUT_LOGIT 2.07 /* p >= 0.89; <= 1 % of tune's in-scope refused */
 
-/* A second way out of scope (branch scope37): a score just under the cut
- * whose passages the library ranks all alike.  The spread of the routing
- * search's first ROUTE_SPREAD_HITS passages' BM25 scores (their
- * population standard deviation over their mean, a query-performance
- * predictor: normalised query commitment) is at most ROUTE_FLAT_SPREAD
- * and the logit at least ROUTE_FLAT_LOGIT.  Both fitted on the FIT files
- * (src/coach/README.md, "Scope", scope37): the most out-of-scope lines
- * gained with no answerable line refused. */
-#define ROUTE_FLAT_LOGIT 1.70
-#define ROUTE_FLAT_SPREAD 0.10
-
 /* What the library says about a question (filled from its search). */
 struct route_evidence {
     bool searched;        /* false: no evidence, never out of scope by it */
@@ -97,8 +86,6 @@ struct route_evidence {
     size_t books;         /* how many books the best ROUTE_SPREAD_HITS passages come from */
     bool followup;        /* a follow-up rewritten with the conversation's words */
     double distinct_idf;  /* route_distinct_idf(): too broad's evidence (branch clarify26) */
-    bool ranked;          /* spread was measured (two or more passages, mean BM25 > 0) */
-    double spread;        /* route_spread(): the passages' BM25 sd over mean (scope37) */
 };
 
 enum coach_route { COACH_ANSWER, COACH_CLARIFY, COACH_REFUSE };
@@ -136,15 +123,7 @@ struct search_evidence;
  * mortgage) high.  1 when no term is left; 0 for an empty library. */
 double route_specificity(const struct search_evidence *e) __attribute__((nonnull));
 
-/* The spread of n passages' BM25 scores (bm25[0..n), a passage outside
- * the BM25 list scoring 0): their population standard deviation over
- * their mean, >= 0; -1 when n < 2 or the mean is not positive (no
- * ranking to read). */
-double route_spread(const double *bm25, size_t n);
-
-/* The scope decision's logit, and whether it says out of scope: the logit
- * at least ROUTE_OUT_LOGIT, or at least ROUTE_FLAT_LOGIT with a measured
- * spread of at most ROUTE_FLAT_SPREAD (scope37). */
+/* The scope decision's logit, and whether it says out of scope. */
 double route_scope_logit(const struct route_evidence *ev) __attribute__((nonnull));
 bool route_out_of_scope(const struct route_evidence *ev) __attribute__((nonnull));
 
