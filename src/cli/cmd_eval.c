@@ -199,7 +199,9 @@ static size_t baseline_rank(const struct baseline *b, const char *question, size
 }
 
 /* Scores the coach's answer to q against its targets: right page, key
- * terms, quotes on their pages.  Returns false on a database error. */
+ * terms (in what the answer tells, without its suggested questions:
+ * eval_answer_told), quotes on their pages.  Returns false on a database
+ * error. */
 static bool score_answer(struct db *db, struct eval_q *q, const struct coach_answer *ans,
                          const struct targets *tg)
 {
@@ -212,8 +214,11 @@ static bool score_answer(struct db *db, struct eval_q *q, const struct coach_ans
     keys = strings(q->line, "key_terms", &nkeys);
     q->key_terms = nkeys;
     if (ans->route == COACH_ANSWER && ans->doc != NULL
-        && json_object_object_get_ex(ans->doc, "answer", &answer) && nkeys > 0)
-        q->key_found = eval_key_terms_found(json_object_get_string(answer), keys, nkeys);
+        && json_object_object_get_ex(ans->doc, "answer", &answer) && nkeys > 0) {
+        char *told = eval_answer_told(json_object_get_string(answer));
+        q->key_found = eval_key_terms_found(told, keys, nkeys);
+        free(told);
+    }
     free(keys);
     if (ans->doc == NULL || !json_object_object_get_ex(ans->doc, "citations", &cites)
         || !json_object_is_type(cites, json_type_array))

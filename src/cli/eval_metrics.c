@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli/eval_metrics.h"
 #include "library/embed_local.h"
@@ -344,4 +345,74 @@ size_t eval_key_terms_found(const char *text, const char *const *terms, size_t n
     }
     free(t.w);
     return found;
+}
+
+/* The length of the line at s (without its newline). */
+static size_t line_len(const char *s)
+{
+    const char *e = strchr(s, '\n');
+
+    return e != NULL ? (size_t)(e - s) : strlen(s);
+}
+
+/* True when the line at s (len bytes) starts with one of headings[0..n)
+ * after its Markdown marks. */
+static bool heads_block(const char *s, size_t len, const char *const *headings, size_t n)
+{
+    size_t i = 0, h;
+
+    while (i < len && strchr("#*_ \t", s[i]) != NULL)
+        i++;
+    for (h = 0; h < n; h++) {
+        size_t hl = headings[h] != NULL ? strlen(headings[h]) : 0;
+        if (hl > 0 && len - i >= hl && strncasecmp(s + i, headings[h], hl) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* True when the line at s (len bytes) is blank or a list item. */
+static bool blank_or_item(const char *s, size_t len)
+{
+    size_t i = 0, d;
+
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+        i++;
+    if (i == len)
+        return true;
+    if (i + 1 < len && strchr("-*+", s[i]) != NULL && s[i + 1] == ' ')
+        return true;
+    for (d = i; d < len && s[d] >= '0' && s[d] <= '9'; d++)
+        ;
+    return d > i && d + 1 < len && (s[d] == '.' || s[d] == ')') && s[d + 1] == ' ';
+}
+
+char *eval_answer_without(const char *text, const char *const *headings, size_t n)
+{
+    size_t len = strlen(text), w = 0;
+    char *out = xmalloc(len + 1);
+    const char *s = text;
+    bool cutting = false;
+
+    while (*s != '\0') {
+        size_t l = line_len(s), next = l + (s[l] == '\n');
+        if (heads_block(s, l, headings, n))
+            cutting = true;
+        else if (cutting && !blank_or_item(s, l))
+            cutting = false;
+        if (!cutting) {
+            memcpy(out + w, s, next);
+            w += next;
+        }
+        s += next;
+    }
+    out[w] = '\0';
+    return out;
+}
+
+char *eval_answer_told(const char *text)
+{
+    static const char *const headings[] = {"Suggested follow-up questions", "You might also ask"};
+
+    return eval_answer_without(text, headings, sizeof(headings) / sizeof(headings[0]));
 }

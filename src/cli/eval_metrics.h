@@ -74,4 +74,20 @@ size_t eval_pages_rank(const struct eval_pages *p, const char *question, size_t 
 size_t eval_key_terms_found(const char *text, const char *const *terms, size_t n)
     __attribute__((nonnull(1)));
 
+/* What an answer tells the teacher (sugg37): its text without its blocks
+ * headed by one of headings[0..n), each a line that starts with the
+ * heading (case-insensitive, after Markdown marks: '#', '*', '_' and
+ * blanks), with the lines after it that are blank or list items ("- ",
+ * "* ", "+ ", "1. ", "1) "), up to the first line that is neither.
+ * Returns a malloc'd copy (the caller's). */
+char *eval_answer_without(const char *text, const char *const *headings, size_t n)
+    __attribute__((nonnull(1), warn_unused_result));
+
+/* text without its suggested questions (eval_answer_without with the
+ * extractive answer's "Suggested follow-up questions", extractive.h, and
+ * the model's "You might also ask", prompt.c): a key term found only in
+ * a question the answer suggests is not something it told the teacher,
+ * so key-term coverage is counted on this.  Malloc'd (the caller's). */
+char *eval_answer_told(const char *text) __attribute__((nonnull, warn_unused_result));
+
 #endif

@@ -84,11 +84,43 @@ static void test_key_terms(void)
            "curly quotes and dashes separate words");
 }
 
+/* sugg37: a key term found only in a suggested question is not found. */
+static void test_told(void)
+{
+    const char *terms[] = {"norms", "common formative assessments", "SMART goals"};
+    const char *extractive = "\"Team norms are the agreements a team keeps.\" [1]\n\n"
+                             "**Key takeaways**\n\n- \"Team norms are the agreements\" [1]\n\n"
+                             "**Suggested follow-up questions**\n\n"
+                             "1. How do we go about writing common formative assessments?\n"
+                             "2. What should our team know about SMART goals?";
+    const char *model = "Norms matter [1].\n\n### You might also ask:\n"
+                        "- How do we write SMART goals?\n\n"
+                        "Common formative assessments come later [2].";
+    char *t;
+
+    is_int(3, (long long)eval_key_terms_found(extractive, terms, 3),
+           "the whole extractive answer holds all three");
+    t = eval_answer_told(extractive);
+    is_int(1, (long long)eval_key_terms_found(t, terms, 3),
+           "without its suggested questions, only what it quotes");
+    ok(strstr(t, "**Key takeaways**") != NULL && strstr(t, "Suggested") == NULL,
+       "... the takeaways stay, the block of suggestions goes");
+    free(t);
+    t = eval_answer_told(model);
+    is_int(2, (long long)eval_key_terms_found(t, terms, 3),
+           "the model's \"You might also ask\" block goes, the paragraph after it stays");
+    free(t);
+    t = eval_answer_told("No suggestions here: norms.");
+    is_string("No suggestions here: norms.", t, "an answer without suggestions is unchanged");
+    free(t);
+}
+
 int main(void)
 {
-    plan(21);
+    plan(26);
     test_bootstrap();
     test_baseline();
     test_key_terms();
+    test_told();
     return 0;
 }
