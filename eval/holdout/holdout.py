@@ -94,6 +94,13 @@ Python 3 standard library only (see eval/holdout/README.md).
                                      set's checks with its own seed); exit 1
                                      when one fails or the file is not there
 
+    holdout.py check-fresh6 DIR      the fresh6 set's checks alone
+                                     (fresh6-pages.jsonl, round 35: the fresh3
+                                     set's checks with its own seed, at least
+                                     12 `procedure` questions and 10
+                                     `noun_pointer` follow-ups); exit 1 when
+                                     one fails or the file is not there
+
 BOOK is a PDF book source (*.book, rendered by mkbooks) or a Markdown book
 (*.md, ingested as it is).  The question format, the thresholds and the
 split rule are in eval/holdout/README.md.
@@ -308,7 +315,7 @@ DOMAINS = {"assessment", "collaboration", "leadership", "curriculum", "data_anal
            "school_culture", "student_learning"}
 TAGS = {"acronym", "typo", "runon", "how", "why", "what", "situation",
         "first_person", "school", "long", "short", "how_many", "plain",
-        "standalone_after", "pointer_words"}
+        "standalone_after", "pointer_words", "procedure", "noun_pointer"}
 # What the issue asks for (section 1) and the brief's counts.
 MIN = {"in_scope": 260, "follow_up": 32, "broad": 55, "out_of_scope": 85, "near_miss": 20,
        "total": 420, "oos_areas": 15, "acronym_share": 0.25, "typo_share": 0.10,
@@ -673,6 +680,7 @@ def cmd_check(root):
     check_questions(c, root, FRESH3, books, allbooks, others_of(root, FRESH3["others"]))
     check_questions(c, root, FRESH4, books, allbooks, others_of(root, FRESH4["others"]))
     check_questions(c, root, FRESH5, books, allbooks, others_of(root, FRESH5["others"]))
+    check_questions(c, root, FRESH6, books, allbooks, others_of(root, FRESH6["others"]))
     return 1 if c.failed else 0
 
 
@@ -1013,6 +1021,8 @@ FRESH2_VOICE = (
 POINTER_WORDS = re.compile(r"\b(it|its|it's|that|this|those|these|them|they|one|ones)\b", re.I)
 ANNOUNCED = re.compile(r"^\W*(ok|okay|also|diff(erent)? question|new (topic|question)|switching|"
                        r"totally different)\b", re.I)
+NOUN_POINTER_PRONOUNS = re.compile(r"\b(it|its|it's|they|them|their|this|these|those|one|ones|"
+                                   r"she|he|her|him)\b", re.I)
 FOLLOW_OPENER = re.compile(r"^\W*(and|but|so what|then|what about|how about|what if|ok but|"
                            r"okay but)\b", re.I)
 
@@ -1052,7 +1062,7 @@ FRESH3_VOICE = (
     ("long", lambda q, t: 40 <= len(q.split()) <= 90, 0.0),
     ("short", lambda q, t: len(q.split()) <= 6, 0.02),
 )
-# The sets of the fresh3 set's kind (fresh3, fresh4, fresh5): one
+# The sets of the fresh3 set's kind (fresh3, fresh4, fresh5, fresh6): one
 # answerable file each, with no refuse/clarify half (the name and ids of one
 # are kept), checked alike; only the number, id prefix, seed, counts and
 # voice tags differ.  The earlier sets' question files are the OTHERS each
@@ -1107,6 +1117,23 @@ FRESH5_MIN = dict(FRESH3_MIN)
 FRESH5_VOICE = FRESH3_VOICE
 FRESH5 = fresh_pages_set(5, "p", FRESH5_SEED, FRESH4, FRESH5_MIN, FRESH5_VOICE)
 FRESH5_FILES, FRESH5_IDS = FRESH5["files"], FRESH5["ids"]
+
+# The fresh6 set (fresh6-pages.jsonl, round 35): the lead's check for round
+# 35, then VALIDATED on; written by one writer who had seen no code
+# (eval/holdout/README.md, "The fresh6 set (round 35)"): ids q0001..q0499,
+# the fresh5 set's three parts and checks with its own seed, FRESH6_SEED.
+# Its in-scope lines tagged `procedure` ask how to do something the page
+# answers with steps (the writer's judgement, not checked against the text);
+# its follow-ups tagged `noun_pointer` point back to the earlier turn with a
+# noun phrase ("the list", "that step") and hold no pronoun that could stand
+# for it (NOUN_POINTER_PRONOUNS).
+# No refuse/clarify half was written (fresh6-scope.jsonl and q0501..q0999
+# are kept for one).
+FRESH6_SEED = "plccoach-fresh6-2026d"
+FRESH6_MIN = dict(FRESH3_MIN, procedure=12, noun_pointer=10)
+FRESH6_VOICE = FRESH3_VOICE
+FRESH6 = fresh_pages_set(6, "q", FRESH6_SEED, FRESH5, FRESH6_MIN, FRESH6_VOICE)
+FRESH6_FILES, FRESH6_IDS = FRESH6["files"], FRESH6["ids"]
 
 
 def id_number(q, prefix):
@@ -1294,6 +1321,28 @@ def standalone_checks(c, s, rows):
                  q in alone_ and bool(POINTER_WORDS.search(str(q.get("question", "")))))]
     c.result(not wrong, "%s: the pointer_words tag is on exactly the standalone questions "
              "holding such a word" % what, wrong)
+    if least.get("procedure"):
+        # `procedure` (the fresh6 set): an in-scope question with no context
+        # asking how to do something its page answers with steps
+        wrong = ["%s: only in-scope lines with no context are tagged procedure" % q.get("id")
+                 for q in rows if "procedure" in (q.get("tags") or [])
+                 and (q.get("category") != "in_scope" or q.get("context"))]
+        n = sum(1 for q in ins if not q.get("context") and "procedure" in (q.get("tags") or []))
+        c.result(not wrong and n >= least["procedure"], "%s: %d in-scope questions with no "
+                 "context tagged procedure, and no other line (at least %d)"
+                 % (what, n, least["procedure"]), wrong)
+    if least.get("noun_pointer"):
+        # `noun_pointer` (the fresh6 set): a follow-up whose last turn points
+        # back with a noun phrase, not with a pronoun
+        wrong = ["%s: only follow-ups with no pronoun pointing back are tagged noun_pointer"
+                 % q.get("id") for q in rows if "noun_pointer" in (q.get("tags") or [])
+                 and (q.get("category") != "follow_up"
+                      or NOUN_POINTER_PRONOUNS.search(str(q.get("question", ""))))]
+        n = sum(1 for q in rows if q.get("category") == "follow_up"
+                and "noun_pointer" in (q.get("tags") or []))
+        c.result(not wrong and n >= least["noun_pointer"], "%s: %d follow-ups tagged "
+                 "noun_pointer, none holding a pronoun that points back (at least %d)"
+                 % (what, n, least["noun_pointer"]), wrong)
     n = max(len(alone_), 1)
     for share, name in ((sum(1 for q in alone_ if "pointer_words" in (q.get("tags") or []))
                          / n, "tagged pointer_words"),
@@ -1447,6 +1496,8 @@ def main(argv):
         return cmd_check_questions(argv[1], FRESH4)
     if len(argv) == 2 and argv[0] == "check-fresh5":
         return cmd_check_questions(argv[1], FRESH5)
+    if len(argv) == 2 and argv[0] == "check-fresh6":
+        return cmd_check_questions(argv[1], FRESH6)
     sys.stderr.write(__doc__)
     return 2
 

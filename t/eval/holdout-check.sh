@@ -467,6 +467,7 @@ alone() {
     python3 "$checker" "check-$set" "$work/eval/holdout" >/dev/null 2>&1 || rc=$?
     is "$rc" 1 "check-$set fails when there is no $what file"
 }
+cp "$work/eval/holdout/fresh6-pages.jsonl" "$work/fresh6-pages.orig" && alone fresh6 "fresh6 set"
 cp "$work/eval/holdout/fresh5-pages.jsonl" "$work/fresh5-pages.orig" && alone fresh5 "fresh5 set"
 cp "$work/eval/holdout/fresh4-pages.jsonl" "$work/fresh4-pages.orig" && alone fresh4 "fresh4 set"
 cp "$work/eval/holdout/fresh3-pages.jsonl" "$work/fresh3-pages.orig" && alone fresh3 "fresh3 set"
