@@ -17,13 +17,14 @@ Each token of the page is generated either by the library's background
 probability t(w | q); EM learns t.  Kept: q != w, t(w | q) >= --floor, w a
 term of the starter library (content/starter/, so the table holds field
 words, not the evaluation books' own topics), q in at least --min-questions
-fit questions and not a word that names no subject (trans37: NO_SUBJECT,
-function words, sentence adverbs, light verbs; --all-sources keeps them),
-at most --per-word translations of each q, and (trans33)
+fit questions, at most --per-word translations of each q, and (trans33)
 supported by at least --min-pages distinct pages: pages a fit question
 holding q expects and that hold w (the committed table: 8; a translation
 learned from one page's questions is that page remembered, no help on a
 library the table never saw; docs/performance.md, "trans33").
+--no-subject (trans37, measured and not kept; the committed table does not
+use it) also leaves out of the sources the words that name no subject
+(NO_SUBJECT: function words, sentence adverbs, light verbs).
 
   eval/trans_model.py --build var/build --floor 0.01 --per-word 16 --min-pages 8 \
       --emit src/library/trans_model.c
@@ -49,7 +50,8 @@ import tempfile
 
 SRC = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-# trans37: words that name no subject, never a translation's source.  What
+# trans37 (--no-subject; measured, not kept): words that name no subject,
+# then never a translation's source.  What
 # EM learns for such a word is the page distribution of the fit questions
 # at large (the words of the pages most asked about: "actually" -> second,
 # third, unit, week), which on another question or another library ranks
@@ -250,7 +252,7 @@ def model(args, pairs, prog):
             return 1
         return sum(1 for pg in qpages[q] if w in page_terms[pg])
 
-    no_subject = set() if args.all_sources else no_subject_stems(prog)
+    no_subject = no_subject_stems(prog) if args.no_subject else set()
     rows = []
     for q in sorted(t):
         if qcount[q] < args.min_questions or q in no_subject:
@@ -304,9 +306,9 @@ def main():
     ap.add_argument("--exclude-pages-of", metavar="JSONL",
                     help="trans33: leave out every fit pair whose page a line of JSONL expects "
                     "(page-disjoint validation)")
-    ap.add_argument("--all-sources", action="store_true",
-                    help="trans37: translate words that name no subject too (NO_SUBJECT; "
-                    "the table before trans37)")
+    ap.add_argument("--no-subject", action="store_true",
+                    help="trans37: no word that names no subject (NO_SUBJECT) is a source "
+                    "(measured, not kept: docs/performance.md, \"trans37\")")
     ap.add_argument("--emit")
     ap.add_argument("--print", type=int, default=0, help="print the N best translations")
     args = ap.parse_args()

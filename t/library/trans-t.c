@@ -6,10 +6,7 @@
  * own words and the acronym list's words alone, and adds nothing for
  * words the table lacks; the compiled-in table is sorted and well
  * formed, and trans_lookup() (trans.c) finds every stem of it exactly
- * where a linear scan does; and (trans37) no word that names no subject
- * (a function word, a contraction's fragment, a sentence adverb, an
- * ordinal or comparator, a light verb) is a source in the compiled-in
- * table, so a question's "actually" or "what's" brings no words. */
+ * where a linear scan does. */
 #include "config.h"
 
 #include <math.h>
@@ -163,60 +160,11 @@ static void test_lookup_table(void)
         stems++;
         i = end;
     }
-    ok(stems > 30, "table lookup: the table has its stems (%zu)", stems);
+    ok(stems > 50, "table lookup: the table has its stems (%zu)", stems);
     is_int(0, (long)bad, "table lookup: every stem's entries, from the first, all of them");
     is_int(0, (long)absent, "table lookup: stems next to the table's have none");
     ok(trans_lookup(trans_model, trans_model_n, "", &m) == NULL && m == 0,
        "table lookup: the empty stem has none");
-}
-
-/* trans37: eval/trans_model.py leaves words that name no subject out of
- * the sources (NO_SUBJECT); the stems below are such words the table
- * held before (as the index analyses them: "what's" -> what, "we're" ->
- * re, "don't" -> dont), and a field word keeps its translations. */
-static void test_no_subject(void)
-{
-    static const char *const none[] = {
-        "actual", "what", "re",   "dont", "vs",   "someth", "often", "first", "differ",
-        "work",   "whole", "look", "keep", "give", "next",   "tri",   "want",  "without",
-    };
-    static const char *const asked[] = {
-        "how can I get a reluctant teammate to actually participate in our PLC meetings",
-        "what's the difference between a PLC and a staff meeting, we're lost",
-        "don't we first need to look at the whole thing vs something else",
-    };
-    struct search_tuning t = search_tuning_default;
-    struct arena arena = ARENA_INIT, *a = &arena;
-    struct search_term *v;
-    size_t i, j, m, n, held = 0, brought = 0;
-
-    for (i = 0; i < sizeof(none) / sizeof(none[0]); i++)
-        if (trans_lookup(trans_model, trans_model_n, none[i], &m) != NULL || m != 0) {
-            diag("the table translates %s (%zu entries)", none[i], m);
-            held++;
-        }
-    is_int(0, (long)held, "no subject: none of them is a source in the table");
-    t.w_synonym = 0;
-    t.w_thesaurus = 0;
-    t.w_trans = 2;
-    t.trans_floor = 0.01;
-    for (i = 0; i < sizeof(asked) / sizeof(asked[0]); i++) {
-        n = search_translate(asked[i], &t, trans_model, trans_model_n, a, &v);
-        for (j = 0; j < n; j++) {
-            const char *w = v[j].word;
-            if (strcmp(w, "actually") == 0 || strcmp(w, "what's") == 0 || strcmp(w, "we're") == 0
-                || strcmp(w, "difference") == 0 || strcmp(w, "don't") == 0
-                || strcmp(w, "first") == 0 || strcmp(w, "look") == 0 || strcmp(w, "whole") == 0
-                || strcmp(w, "vs") == 0 || strcmp(w, "something") == 0) {
-                diag("%s -> %s", w, v[j].term);
-                brought++;
-            }
-        }
-    }
-    is_int(0, (long)brought, "no subject: the questions' such words bring no translation");
-    n = search_translate("why are the kids bored", &t, trans_model, trans_model_n, a, &v);
-    ok(added(v, n, "student") != NULL, "no subject: a field word (kids) is still translated");
-    arena_free(a);
 }
 
 int main(void)
@@ -226,6 +174,5 @@ int main(void)
     test_expand();
     test_table();
     test_lookup_table();
-    test_no_subject();
     return 0;
 }
