@@ -22,6 +22,9 @@ supported by at least --min-pages distinct pages: pages a fit question
 holding q expects and that hold w (the committed table: 8; a translation
 learned from one page's questions is that page remembered, no help on a
 library the table never saw; docs/performance.md, "trans33").
+--no-subject (trans37, measured and not kept; the committed table does not
+use it) also leaves out of the sources the words that name no subject
+(NO_SUBJECT: function words, sentence adverbs, light verbs).
 
   eval/trans_model.py --build var/build --floor 0.01 --per-word 16 --min-pages 8 \
       --emit src/library/trans_model.c
@@ -47,6 +50,56 @@ import tempfile
 
 SRC = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
+# trans37 (--no-subject; measured, not kept): words that name no subject,
+# then never a translation's source.  What
+# EM learns for such a word is the page distribution of the fit questions
+# at large (the words of the pages most asked about: "actually" -> second,
+# third, unit, week), which on another question or another library ranks
+# passages by what the fit questions asked most, not by what this question
+# asks.  The classes, not the entries' effects, decide (docs/performance.md,
+# "trans37"): English function words that slip past the analyser's stop
+# list (embed_local.c) as contractions or their fragments, prepositions
+# it lacks, question words, pronouns, determiners and quantifiers; ordinals and sequence words;
+# comparators; sentence adverbs and intensifiers; light verbs (topic35's
+# list, eval/offtopic-sections.py, and a few more).  Field words stay
+# sources even where every page uses them (team, plc, student, teacher,
+# meet, time, start, grade): they say what a question is about.  Each is
+# analysed as the index analyses it; a question stem equal to the word or
+# its stem is not translated.
+NO_SUBJECT = """
+what whats how hows why whys who whos whom when whens where wheres which
+whichever whatever however
+re ve ll im id youre theyre were weve youve theyve ive dont doesnt didnt isnt
+arent wasnt werent cant couldnt wont wouldnt shouldnt hasnt havent hadnt mustnt
+lets thats theres heres its
+without within across among toward towards against around behind beside
+beyond despite per via upon onto throughout instead
+i me my mine myself we us our ours ourselves you your yours yourself
+yourselves he him his she her hers they them their theirs themselves it itself
+someone somebody something somewhere anyone anybody anything anywhere everyone
+everybody everything everywhere noone nobody nothing nowhere
+whole each every either neither all any some none both several lot lots
+kind kinds sort sorts bit
+first second third fourth fifth next last previous former latter
+vs versus differ different difference differences same similar similarly other
+another else
+actual actually real really often always usually sometimes never ever even
+still just already also quite pretty rather very basically simply generally
+especially exactly probably maybe perhaps certainly definitely truly
+literally honestly seriously totally completely anyway somehow though
+keep keeps keeping kept do does doing did done make makes making made get gets
+getting got gotten go goes going went gone use uses using used want wants
+wanting wanted need needs needing needed try tries trying tried help helps
+helping helped take takes taking took taken give gives giving gave given put
+puts putting let come comes coming came have has having had say says saying
+said tell tells telling told know knows knowing knew known think thinks
+thinking thought see sees seeing saw seen look looks looking looked find finds
+seem seems seemed become becomes became happen happens happened deal deals
+dealing dealt work works working worked feel feels feeling felt show shows
+showing showed shown run runs running ran set sets setting turn turns turning
+turned mean means meaning meant tend tends
+""".split()
+
 
 def build_stems(build):
     """Compiles eval/trans-stems.c against BUILD; returns the program."""
@@ -67,6 +120,14 @@ def stems(prog, texts):
     out = subprocess.run([prog], input=inp, capture_output=True, text=True, check=True).stdout
     lines = out.split("\n")[: len(texts)]
     return [l.split() for l in lines]
+
+
+def no_subject_stems(prog):
+    """trans37: NO_SUBJECT's words and their analysed stems."""
+    out = set(NO_SUBJECT)
+    for ts in stems(prog, NO_SUBJECT):
+        out.update(ts)
+    return out
 
 
 def book_pages(path):
@@ -191,9 +252,10 @@ def model(args, pairs, prog):
             return 1
         return sum(1 for pg in qpages[q] if w in page_terms[pg])
 
+    no_subject = no_subject_stems(prog) if args.no_subject else set()
     rows = []
     for q in sorted(t):
-        if qcount[q] < args.min_questions:
+        if qcount[q] < args.min_questions or q in no_subject:
             continue
         kept = sorted(((p, w) for w, p in t[q].items()
                        if w != q and p >= args.floor and w in target
@@ -244,6 +306,9 @@ def main():
     ap.add_argument("--exclude-pages-of", metavar="JSONL",
                     help="trans33: leave out every fit pair whose page a line of JSONL expects "
                     "(page-disjoint validation)")
+    ap.add_argument("--no-subject", action="store_true",
+                    help="trans37: no word that names no subject (NO_SUBJECT) is a source "
+                    "(measured, not kept: docs/performance.md, \"trans37\")")
     ap.add_argument("--emit")
     ap.add_argument("--print", type=int, default=0, help="print the N best translations")
     args = ap.parse_args()
