@@ -19,7 +19,6 @@ struct unit {
     size_t section; /* index into doc->headings, or CHUNK_NO_SECTION */
     int brk;        /* what precedes it: 0 space, 1 line break, 2 paragraph break */
     bool item;      /* part of a list item ("1. ", "- ", "* ", "+ ", a bullet) */
-    bool heading;   /* part of a section heading's own paragraph (heading_para()) */
 };
 
 struct units {
@@ -147,7 +146,6 @@ static void push_unit(struct units *u, const char *text, size_t len, size_t word
     u->v[u->n].brk = brk;
     u->v[u->n].section = CHUNK_NO_SECTION;
     u->v[u->n].item = false;
-    u->v[u->n].heading = false;
     u->n++;
 }
 
@@ -290,11 +288,9 @@ static bool heading_para(const struct segment *sg, const char *text, size_t page
 }
 
 /* Splits a finished paragraph into units under the section in force at
- * its start; item says it is a list item, heading that it is a section
- * heading's own paragraph. */
+ * its start; item says it is a list item. */
 static void para_units(struct arena *a, struct units *u, const struct buf *para, size_t page,
-                       int brk, size_t max_words, size_t piece_words, size_t section, bool item,
-                       bool heading)
+                       int brk, size_t max_words, size_t piece_words, size_t section, bool item)
 {
     size_t i = u->n;
 
@@ -303,7 +299,6 @@ static void para_units(struct arena *a, struct units *u, const struct buf *para,
     for (; i < u->n; i++) {
         u->v[i].section = section;
         u->v[i].item = item;
-        u->v[i].heading = heading;
     }
 }
 
@@ -317,10 +312,10 @@ static void flush_para(struct arena *a, struct units *u, const struct buf *para,
                        const struct segment *sg)
 {
     size_t max_words = p->max * 10 / 13, piece_words = p->target * 10 / 13;
-    bool heading = heading_para(sg, text, page, start, para);
 
-    para_units(a, u, para, page, heading ? 2 : brk, max_words, piece_words,
-               section_at(sg, page, start), item, heading);
+    if (heading_para(sg, text, page, start, para))
+        brk = 2;
+    para_units(a, u, para, page, brk, max_words, piece_words, section_at(sg, page, start), item);
 }
 
 /* Turns the bytes [from, to) of a page into units. */
@@ -463,7 +458,7 @@ static size_t list_end(const struct units *u, size_t i, size_t j, const struct c
 static void pack(struct chunk_list *out, const struct units *u, size_t chapter,
                  const struct chunk_params *p)
 {
-    size_t i = 0, done = 0; /* done: where the previous chunk ended */
+    size_t i = 0;
 
     while (i < u->n) {
         size_t j = i, words = 0, k, ov = 0;
@@ -477,15 +472,9 @@ static void pack(struct chunk_list *out, const struct units *u, size_t chapter,
                 break;
         }
         j = list_end(u, i, j, p);
-        /* A section heading does not end a chunk: it opens the next one
-         * (after the overlap), whose section it is; unless the chunk would
-         * then hold nothing the previous one did not. */
-        while (j < u->n && j - 1 > i && j - 1 > done && u->v[j - 1].heading)
-            j--;
         emit(out, u, i, j, chapter);
         if (j >= u->n)
             break;
-        done = j;
         k = j;
         while (k > i + 1 && j - k < 2 && tokens_of_words(ov + u->v[k - 1].words) <= p->overlap) {
             ov += u->v[k - 1].words;

@@ -20,7 +20,7 @@ int main(void)
     size_t i, over = 0, under = 0, crossing = 0, bad_pages = 0, overlaps = 0;
     int p, s;
 
-    plan(34);
+    plan(29);
     is_int(13, (long long)chunk_tokens("one two three four five six seven eight nine ten"),
            "10 words are 13 tokens");
     is_int(0, (long long)chunk_tokens("   "), "blank text has no tokens");
@@ -193,10 +193,12 @@ int main(void)
     chunk_list_free(&c);
     doc_free(&d);
 
-    /* A heading that would end a chunk (the chunk reaches its target with
-     * it) opens the next one instead: 24 sentences of ten words and one of
-     * four on page 1 are 318 tokens, the heading opening page 2 brings
-     * them to 322.  Then 100 words under the heading. */
+    /* A heading that opens page 2 where the chunk reaches its target: 24
+     * sentences of ten words and one of four on page 1 are 318 tokens, the
+     * heading brings them to 322, so it ends the first chunk and opens the
+     * second after the overlap (a heading may end a chunk: moving it to the
+     * next was measured and not kept, docs/performance.md "chunk37").  In
+     * both it is a paragraph of its own. */
     doc_init(&d, DOC_PDF);
     buf_reset(&md);
     for (s = 0; s < 24; s++)
@@ -215,28 +217,19 @@ int main(void)
         diag("chunk %zu (%zu tokens, pages %zu-%zu, section %zu): %s", i, c.items[i].tokens,
              c.items[i].page_first, c.items[i].page_last, c.items[i].section, c.items[i].text);
     {
-        size_t holding = 0, other = 0, tail = 0;
+        size_t holding = 0, own = 0;
         for (i = 0; i < c.n; i++) {
             const char *t = c.items[i].text, *h = strstr(t, "Data team protocols");
             if (h == NULL)
                 continue;
             holding++;
-            if (c.items[i].section != 0)
-                other++;
-            if (strcmp(h, "Data team protocols") == 0)
-                tail++;
+            if (h >= t + 2 && strncmp(h - 2, "\n\n", 2) == 0
+                && (h[19] == '\0' || strncmp(h + 19, "\n\n", 2) == 0))
+                own++;
         }
-        is_int(2, (long long)c.n, "two chunks");
-        ok(c.n == 2 && c.items[0].page_last == 0,
-           "the first chunk ends on page 1 (the heading opening page 2 is not its last line)");
-        is_int(0, (long long)tail, "no chunk ends with the heading");
-        ok(holding >= 1 && other == 0,
-           "every chunk holding the heading is under it (%zu of %zu are not)", other, holding);
-        ok(c.n == 2 && c.items[0].section == CHUNK_NO_SECTION,
-           "the first chunk, all before the heading, has no section");
-        ok(c.n == 2 && c.items[1].page_first == 0
-               && strstr(c.items[1].text, "Four words end it.\n\nData team protocols\n\n") != NULL,
-           "the next chunk opens with the overlap, then the heading");
+        ok(holding == 2 && own == 2,
+           "a heading ending one chunk and opening the next is a paragraph in both (%zu of %zu)",
+           own, holding);
     }
     chunk_list_free(&c);
     doc_free(&d);
