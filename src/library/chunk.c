@@ -238,6 +238,55 @@ static size_t section_at(const struct segment *sg, size_t page, size_t offset)
     return h;
 }
 
+/* Returns true when a and b (an and bn bytes) hold the same text, white
+ * space and ASCII case ignored. */
+static bool same_words(const char *a, size_t an, const char *b, size_t bn)
+{
+    size_t i = 0, j = 0;
+
+    for (;;) {
+        while (i < an && isspace((unsigned char)a[i]))
+            i++;
+        while (j < bn && isspace((unsigned char)b[j]))
+            j++;
+        if (i == an || j == bn)
+            return i == an && j == bn;
+        if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[j]))
+            return false;
+        i++;
+        j++;
+    }
+}
+
+/* Returns true when the paragraph para, whose first line starts at byte
+ * start of page text, is a section heading's own paragraph: a heading of
+ * the segment is recorded on this page at start or in the white space just
+ * before it, and the paragraph's words are the heading's title.  (A heading
+ * the reader did not find on its page is recorded at the page's top, or
+ * after the previous section, over prose: the title test tells them
+ * apart.) */
+static bool heading_para(const struct segment *sg, const char *text, size_t page, size_t start,
+                         const struct buf *para)
+{
+    size_t h = section_at(sg, page, start);
+
+    for (; h != CHUNK_NO_SECTION; h--) {
+        const struct doc_heading *x = &sg->d->headings[h];
+        size_t k;
+
+        if (x->page != page)
+            return false;
+        for (k = x->offset; k < start; k++)
+            if (!isspace((unsigned char)text[k]))
+                return false;
+        if (same_words(x->title, strlen(x->title), para->data, para->len))
+            return true;
+        if (h == 0)
+            break;
+    }
+    return false;
+}
+
 /* Splits a finished paragraph into units under the section in force at
  * its start; item says it is a list item. */
 static void para_units(struct arena *a, struct units *u, const struct buf *para, size_t page,
@@ -253,6 +302,22 @@ static void para_units(struct arena *a, struct units *u, const struct buf *para,
     }
 }
 
+/* Adds the finished paragraph para (first line at byte start of the page
+ * text) as units.  brk is what precedes it; a page's first paragraph
+ * usually continues the previous page's last one (brk 0), but a section
+ * heading that opens the page starts a paragraph of its own (brk 2), so it
+ * is never run into the sentence before it. */
+static void flush_para(struct arena *a, struct units *u, const struct buf *para, const char *text,
+                       size_t page, size_t start, int brk, const struct chunk_params *p, bool item,
+                       const struct segment *sg)
+{
+    size_t max_words = p->max * 10 / 13, piece_words = p->target * 10 / 13;
+
+    if (heading_para(sg, text, page, start, para))
+        brk = 2;
+    para_units(a, u, para, page, brk, max_words, piece_words, section_at(sg, page, start), item);
+}
+
 /* Turns the bytes [from, to) of a page into units. */
 static void page_units(struct arena *a, struct units *u, const char *text, size_t from, size_t to,
                        size_t page, const struct chunk_params *p, bool *first,
@@ -260,8 +325,7 @@ static void page_units(struct arena *a, struct units *u, const char *text, size_
 {
     struct buf para = BUF_INIT;
     size_t i = from, para_start = from;
-    int brk = 0; /* a page usually continues the paragraph before it */
-    size_t max_words = p->max * 10 / 13, piece_words = p->target * 10 / 13;
+    int brk = 0;       /* a page usually continues the paragraph before it */
     bool item = false; /* the paragraph being gathered is a list item */
 
     while (i < to) {
@@ -277,8 +341,7 @@ static void page_units(struct arena *a, struct units *u, const char *text, size_
             while (para.len > 0 && para.data[para.len - 1] == ' ')
                 para.data[--para.len] = '\0';
             if (para.len > 0) {
-                para_units(a, u, &para, page, *first ? 2 : brk, max_words, piece_words,
-                           section_at(sg, page, para_start), item);
+                flush_para(a, u, &para, text, page, para_start, *first ? 2 : brk, p, item, sg);
                 *first = false;
                 buf_reset(&para);
                 brk = blank ? 2 : 1;
@@ -307,8 +370,7 @@ static void page_units(struct arena *a, struct units *u, const char *text, size_
     while (para.len > 0 && para.data[para.len - 1] == ' ')
         para.data[--para.len] = '\0';
     if (para.len > 0) {
-        para_units(a, u, &para, page, *first ? 2 : brk, max_words, piece_words,
-                   section_at(sg, page, para_start), item);
+        flush_para(a, u, &para, text, page, para_start, *first ? 2 : brk, p, item, sg);
         *first = false;
     }
     buf_free(&para);
