@@ -8,8 +8,9 @@
  * names (history_clarify_choice); and as a conversation, the question
  * given the conversation's subject (rewrite_carry), and whether it points
  * back to the earlier turn (rewrite_points_back, which reads the bytes
- * after each word for a clause's end), and whether it names its own
- * subject (rewrite_names_own_subject). */
+ * after each word for a clause's end), whether it points back by a noun
+ * phrase (rewrite_refers_back, which reads the earlier turns' words), and
+ * whether it names its own subject (rewrite_names_own_subject). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -34,6 +35,8 @@ static void carried(char *text, size_t size)
         __builtin_trap();
     (void)rewrite_points_back(text);
     (void)rewrite_points_back(text + size / 2);
+    (void)rewrite_refers_back(text + size / 2, prev, text);
+    (void)rewrite_refers_back(text, NULL, NULL);
     if (rewrite_names_own_subject(text) && rewrite_takes_subject(false, text))
         __builtin_trap(); /* a question naming its own subject takes none */
     free(s);

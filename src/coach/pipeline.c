@@ -463,7 +463,8 @@ static void ask_route(struct ask *a)
 
 /* Whether the question, searched and scored on its own words alone (not
  * the conversation's), leaves the library's field and is no genuine
- * follow-up (route_followup_out_of_scope, rewrite_points_back): one
+ * follow-up (route_followup_out_of_scope, rewrite_points_back; nor one
+ * pointing back by a noun phrase, rewrite_refers_back, follow37): one
  * search more.  False when the database failed (*ok false). */
 static bool own_words_leave(struct ask *a, bool *ok)
 {
@@ -482,7 +483,9 @@ static bool own_words_leave(struct ask *a, bool *ok)
     if (*ok) {
         evidence_route(&own, a->rq->question, &ev);
         ev.specificity = route_specificity(&own.evidence);
-        leave = route_followup_out_of_scope(&ev, rewrite_points_back(a->rq->question));
+        leave = route_followup_out_of_scope(
+            &ev, rewrite_points_back(a->rq->question)
+                     || rewrite_refers_back(a->rq->question, a->previous, a->prev_answer));
     }
     search_result_free(&own);
     return leave;
@@ -529,11 +532,23 @@ static bool new_question(struct ask *a, bool *ok)
     return *ok && rewrite_other_chapter(a->sr.hits, a->sr.n, cited, n, REWRITE_NEW_TOP);
 }
 
+/* Whether a question the rules left as asked (a->subject) stays refused:
+ * its own words refused it and it does not point back to the earlier turn
+ * by a noun phrase ("how often do we reshuffle the groups" after an
+ * answer on intervention groups, "what makes one good vs bad" after "our
+ * team norms need rewriting": rewrite_refers_back, follow37). */
+static bool stays_refused(const struct ask *a)
+{
+    return a->cls.route == COACH_REFUSE
+           && !rewrite_refers_back(a->rq->question, a->subject, a->prev_answer);
+}
+
 /* Step 4 in a conversation: a question the rules left as asked
  * (a->subject), which its own words send to clarification or answer, is
  * asked again with the conversation's subject (rewrite_takes_subject,
  * rewrite_carry), retrieved as a follow-up and routed again; one its own
- * words refuse stays refused (docs/performance.md, follow27, follow29);
+ * words refuse stays refused (docs/performance.md, follow27, follow29)
+ * unless it points back by a noun phrase (stays_refused, follow37);
  * one that names its own subject (rewrite_names_own_subject) or is a new
  * question (new_question) stays as asked (follow31).
  * A follow-up the rules or the model rewrote is checked on its own words
@@ -545,8 +560,7 @@ static enum coach_status ask_route_conversation(struct ask *a)
 
     ask_route(a);
     if (a->subject == NULL || a->cls.safety
-        || !rewrite_takes_subject(a->cls.route == COACH_REFUSE, a->rq->question)
-        || new_question(a, &ok))
+        || !rewrite_takes_subject(stays_refused(a), a->rq->question) || new_question(a, &ok))
         return ok ? ask_route_own_words(a) : COACH_DB_ERROR;
     free(a->out->standalone);
     a->out->standalone = rewrite_carry(a->subject, a->rq->question, &a->focus);

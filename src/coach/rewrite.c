@@ -724,6 +724,139 @@ static bool points_back_after_opening(const char *f)
            || words_has_any(ws, next_step) || clause_ellipsis(f, ws);
 }
 
+/* Determiners of a definite or possessive noun phrase: it names
+ * something already spoken of ("the list", "our whole setup"). */
+static const char *const definite[] = {"the", "our", "your", "my", NULL};
+
+/* Words that open a noun phrase's restrictive modifier (a preposition or
+ * a relative pronoun): "the difference between a psychologist and a
+ * psychiatrist", "the name of the song", "the one that ..." -- the phrase
+ * is defined by its own words, not by the earlier turn. */
+static const char *const restrictive[] = {"of",    "between", "among", "for",   "with",  "from",
+                                          "about", "in",      "on",    "at",    "to",    "that",
+                                          "which", "who",     "whom",  "where", "whose", NULL};
+
+/* Words before "one" that make it no anaphor ("no one", "every one"). */
+static const char *const one_not_after[] = {"no", "every", "each", "any", "at", NULL};
+
+/* Words after "one" that make it a numeral or a pronoun of its own ("one
+ * of", "one more", "one another"). */
+static const char *const one_not_before[] = {"of", "more", "another", "thing", "things", NULL};
+
+/* The length of w (n bytes) without a plural "s" (not "ss", nor a word
+ * of three letters or fewer). */
+static size_t stem_len(const char *w, size_t n)
+{
+    return n > 3 && tolower((unsigned char)w[n - 1]) == 's'
+                   && tolower((unsigned char)w[n - 2]) != 's'
+               ? n - 1
+               : n;
+}
+
+/* True when text (NULL: none) holds the word w (lower-case), compared
+ * without case and without a plural "s" ("groups" and "group"). */
+static bool text_has_word(const char *text, const char *w)
+{
+    size_t wl = stem_len(w, strlen(w)), i = 0, start, len;
+
+    if (text == NULL)
+        return false;
+    while (text[i] != '\0') {
+        while (text[i] != '\0' && !isalnum((unsigned char)text[i]))
+            i++;
+        start = i;
+        while (isalnum((unsigned char)text[i])
+               || (text[i] == '\'' && isalpha((unsigned char)text[i + 1]) && i > start))
+            i++;
+        len = stem_len(text + start, i - start);
+        if (len == wl && len > 0 && strncasecmp(text + start, w, wl) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* True when the word at i of ws is "one" (or "ones") standing for a noun
+ * phrase spoken of before ("is there a cutoff to flag one", "what makes
+ * one good"): not after "no", "every", ..., not before "of", "more",
+ * "another", a distinctive word ("one day": a numeral), not standing for
+ * the question's own words (own_antecedent). */
+static bool one_anaphor(const struct words *ws, size_t i)
+{
+    if (strcmp(ws->w[i], "one") != 0 && strcmp(ws->w[i], "ones") != 0)
+        return false;
+    if (i > 0 && words_in_list(ws->w[i - 1], one_not_after))
+        return false;
+    if (i + 1 < ws->n
+        && (words_in_list(ws->w[i + 1], one_not_before) || words_is_distinctive(ws->w[i + 1])))
+        return false;
+    return !own_antecedent(ws, i);
+}
+
+/* True when ws has at most REWRITE_REFER_NEW distinctive words that
+ * neither earlier text holds. */
+static bool few_new_words(const struct words *ws, const char *prev_q, const char *prev_a)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < ws->n; i++)
+        n += words_is_distinctive(ws->w[i]) && !text_has_word(prev_q, ws->w[i])
+             && !text_has_word(prev_a, ws->w[i]);
+    return n <= REWRITE_REFER_NEW;
+}
+
+/* True when every distinctive word of ws from i to j (not included) is a
+ * word of the earlier turn: the phrase names no new subject. */
+static bool named_before(const struct words *ws, size_t i, size_t j, const char *prev_q,
+                         const char *prev_a)
+{
+    for (; i < j; i++)
+        if (words_is_distinctive(ws->w[i]) && !text_has_word(prev_q, ws->w[i])
+            && !text_has_word(prev_a, ws->w[i]))
+            return false;
+    return true;
+}
+
+/* True when ws has a definite or possessive noun phrase (a determiner of
+ * definite, then up to REWRITE_REFER_WORDS words that are neither stop
+ * words, clause breaks nor restrictive) whose last word is distinctive,
+ * whose distinctive words are all words of the earlier turn
+ * (named_before), and that no restrictive modifier follows. */
+static bool definite_earlier(const struct words *ws, const char *prev_q, const char *prev_a)
+{
+    size_t i, j;
+
+    for (i = 0; i + 1 < ws->n; i++) {
+        if (!words_in_list(ws->w[i], definite))
+            continue;
+        for (j = i + 1; j < ws->n && j <= i + REWRITE_REFER_WORDS && !words_is_stop(ws->w[j])
+                        && !words_in_list(ws->w[j], restrictive) && phrase_word(ws->w[j]);
+             j++)
+            ;
+        if (j < ws->n && words_in_list(ws->w[j], restrictive))
+            continue; /* "the difference between ...": its own modifier defines it */
+        if (j > i + 1 && words_is_distinctive(ws->w[j - 1])
+            && named_before(ws, i + 1, j, prev_q, prev_a))
+            return true;
+    }
+    return false;
+}
+
+bool rewrite_refers_back(const char *followup, const char *prev_q, const char *prev_a)
+{
+    struct words *ws = &(struct words){0};
+    const char *f;
+    size_t i;
+
+    trimmed(followup, &f);
+    words_split(f + opening_length(f), ws);
+    if (!few_new_words(ws, prev_q, prev_a))
+        return false;
+    for (i = 0; i < ws->n; i++)
+        if (one_anaphor(ws, i))
+            return true;
+    return definite_earlier(ws, prev_q, prev_a);
+}
+
 char *rewrite_carry(const char *previous, const char *followup, char **focus)
 {
     struct words *ws = &(struct words){0};

@@ -100,10 +100,12 @@ struct search_hit;
 #define REWRITE_PRIOR_MAX_OWN 2    /* the prior applies up to this many own distinctive words */
 #define REWRITE_PRIOR_CHAPTER 1.25 /* rewrite_prior's multipliers */
 #define REWRITE_PRIOR_PAGE 1.25
-#define REWRITE_PRIOR_NEAR 1 /* pages */
-#define REWRITE_PRIOR_KEEP 2 /* the follow-up's own first passages the prior never cuts */
-#define REWRITE_NEW_OWN 4    /* a new question: more distinctive words of its own than this */
-#define REWRITE_NEW_TOP 1    /* ... and its first passage in another chapter (follow31) */
+#define REWRITE_PRIOR_NEAR 1  /* pages */
+#define REWRITE_PRIOR_KEEP 2  /* the follow-up's own first passages the prior never cuts */
+#define REWRITE_NEW_OWN 4     /* a new question: more distinctive words of its own than this */
+#define REWRITE_NEW_TOP 1     /* ... and its first passage in another chapter (follow31) */
+#define REWRITE_REFER_NEW 3   /* rewrite_refers_back: new distinctive words at most */
+#define REWRITE_REFER_WORDS 3 /* ... and the words of a noun phrase after its determiner */
 
 /* Returns how many distinctive words followup has of its own (after a
  * follow-up opening): more than REWRITE_PRIOR_MAX_OWN, and the follow-up
@@ -234,6 +236,28 @@ bool rewrite_other_chapter(const struct search_hit *own, size_t n, const struct 
  *     its own).
  * "and what about my car insurance?" does not point back. */
 bool rewrite_points_back(const char *followup) __attribute__((nonnull));
+
+/* True when followup (past its follow-up opening) points back to the
+ * earlier turn by a noun phrase, not a pronoun (docs/performance.md and
+ * src/coach/README.md, "follow37"), and has at most REWRITE_REFER_NEW
+ * distinctive words that neither prev_q (the previous question) nor
+ * prev_a (the previous answer; either NULL: none) holds:
+ *   - "one" or "ones" standing for a noun phrase spoken of before ("what
+ *     makes one good vs bad"), not "no one", "one of", "one more", "one
+ *     day", nor one standing for the question's own words;
+ *   - a definite or possessive noun phrase ("the", "our", "your", "my",
+ *     then up to REWRITE_REFER_WORDS words that are not stop words) that
+ *     names no new subject: its last word is distinctive and each of its
+ *     distinctive words is a word of the earlier turn, compared without a
+ *     plural "s" ("how often do we reshuffle the groups" after an answer
+ *     on WIN-time groups), and no preposition or relative pronoun follows
+ *     it ("what's the difference between a psychologist and a
+ *     psychiatrist": the phrase is defined by its own words).
+ * "and what about my mortgage?" does not: "mortgage" is no word of a
+ * conversation on PLC work; nor "why does my sourdough come out dense"
+ * ("sourdough" is not either). */
+bool rewrite_refers_back(const char *followup, const char *prev_q, const char *prev_a)
+    __attribute__((nonnull(1)));
 
 /* Parses the model's rewrite (n bytes of text) strictly, as described
  * above; true and *question (malloc'd, the caller frees it) and

@@ -277,6 +277,50 @@ static void test_points_back(void)
        "... not a new subject after a follow-up's opening");
 }
 
+/* follow37: a second turn that points back by a noun phrase, not a
+ * pronoun (rewrite_refers_back): "one", or a definite or possessive noun
+ * phrase naming no new subject; so that its own words refusing it do not.
+ * The earlier turns are written for the test from general English. */
+static void test_refers_back(void)
+{
+    const char *q1 = "our team norms need rewriting";
+    const char *a1 = "Norms are the promises a team makes. Review them twice a year.";
+    const char *q2 = "we stagger WIN time by grade";
+    const char *a2 = "During WIN time students move to groups by need; the groups change "
+                     "every three weeks from the common assessment data.";
+    const char *q3 = "how do we write learning targets for a standard";
+    const char *a3 = "Unpack the standard into targets with the team's template.";
+
+    ok(rewrite_refers_back("what makes one good vs bad", q1, a1), "'one' for the earlier norms");
+    ok(rewrite_refers_back("is there a cutoff people use to flag one", q2, a2),
+       "... after words of its own");
+    ok(rewrite_refers_back("what makes one good vs bad", q1, NULL),
+       "... without the earlier answer too");
+    ok(!rewrite_refers_back("is one day enough", q1, a1), "'one day' is a numeral, not an anaphor");
+    ok(!rewrite_refers_back("is no one going to help me with my taxes", q1, a1), "nor 'no one'");
+    ok(!rewrite_refers_back("which one of the vaccines does my puppy need first", q1, a1),
+       "nor 'one of'");
+    ok(rewrite_refers_back("how often do we reshuffle the groups", q2, a2),
+       "a definite noun phrase the earlier answer names");
+    ok(!rewrite_refers_back("how often do we reshuffle the groups", q2, NULL),
+       "... not when neither earlier turn names it");
+    ok(rewrite_refers_back("theres a vocabulary column in the template, whats that for", q3, a3),
+       "'the template' of the earlier answer");
+    ok(rewrite_refers_back("ok and how long should our norms be", q1, a1),
+       "a possessive noun phrase of the earlier question, after an opening");
+    ok(!rewrite_refers_back("and what about my mortgage?", q1, a1),
+       "a possessive naming a new subject does not");
+    ok(!rewrite_refers_back("why does my sourdough come out dense every time", q2, a2),
+       "... nor one whose first word is new, whatever follows it");
+    ok(!rewrite_refers_back("what's the difference between a psychologist and a psychiatrist",
+                            "whats the difference between tier 2 and tier 3", a2),
+       "nor a noun phrase its own modifier defines ('the difference between')");
+    ok(!rewrite_refers_back("our hiking trip and the groups, any trail tips for colorado mountains",
+                            q2, a2),
+       "nor a question with more than REWRITE_REFER_NEW new words of its own");
+    ok(!rewrite_refers_back("", q2, a2), "nothing asked, nothing pointed at");
+}
+
 /* A pointing word that stands for an acronym the question names itself
  * (the newcomer trial's "write one" after "cfas"; follow31). */
 static void test_own_subject(void)
@@ -373,7 +417,7 @@ int main(void)
 {
     char *s, *f;
 
-    plan(153);
+    plan(168);
     ok(rewrite_is_followup("what about Tier 3?"), "what about ...");
     ok(rewrite_is_followup("  And for middle school?"), "and ...");
     ok(rewrite_is_followup("how often should we do that?"), "a short question pointing back");
@@ -500,6 +544,7 @@ int main(void)
     test_parse();
     test_subject();
     test_points_back();
+    test_refers_back();
     test_own_subject();
     test_other_chapter();
     test_announces_new();
