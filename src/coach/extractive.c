@@ -2819,7 +2819,8 @@ static void compose_free(struct compose *c)
     buf_free(&c->scratch);
 }
 
-/* The words the follow-up questions take (extractive.h: the budget). */
+/* The words the follow-up questions take (extractive.h: the budget): each
+ * question's and its number, and 4 for the block's heading (3 words). */
 static size_t followup_words(const struct extract_request *rq)
 {
     size_t i, w = 0;
@@ -2881,7 +2882,8 @@ static void add_followup(char *f, char *const *q, size_t nq, char **out, size_t 
 /* Writes the suggested follow-up questions (extractive.h, 7): the
  * caller's, but none about a section the answer quotes; in their place,
  * the headings next to a quoted section's among the caller's headings (its
- * chapter's, in order), within the words the caller's took. */
+ * chapter's, in order), within the words the caller's took: the block,
+ * its heading included, takes at most followup_words() (sugg37b). */
 static void write_followups(struct buf *out, const struct compose *c)
 {
     const struct extract_request *rq = c->rq;
@@ -2891,6 +2893,7 @@ static void write_followups(struct buf *out, const struct compose *c)
 
     if (rq->nfollowups == 0)
         return;
+    words = words > 3 ? words - 3 : 0; /* the heading's words */
     quoted_questions(c, head, q);
     for (i = 0; i < rq->nfollowups; i++)
         add_followup(xstrdup(rq->followups[i]), q, c->nchosen, f, &n, &words);
@@ -2980,11 +2983,16 @@ static void compose_reset(struct compose *c)
 
 /* One try on c's setup: the answer with budget words for its excerpts
  * (extractive.h, 4, "The budget").  Returns malloc'd Markdown (the
- * caller's), or NULL when no section is chosen. */
-static char *compose_try(struct compose *c, size_t budget)
+ * caller's), or NULL when no section is chosen; into *words the words the
+ * fill weighs it at: its body's and takeaways', and the suggested
+ * questions' at the words reserved for them (followup_words), not those
+ * written, which are at most that; so the body does not depend on the
+ * suggestions (sugg37b). */
+static char *compose_try(struct compose *c, size_t budget, size_t *words)
 {
     struct buf out = BUF_INIT;
 
+    *words = 0;
     compose_reset(c);
     budget -= plan_steps(c, budget / 2);
     choose_sections(c, budget);
@@ -2992,6 +3000,7 @@ static char *compose_try(struct compose *c, size_t budget)
         return NULL;
     write_body(&out, c);
     write_takeaways(&out, c);
+    *words = (out.len > 0 ? sentence_words(out.data, out.len) : 0) + followup_words(c->rq);
     write_followups(&out, c);
     /* At most one blank line between blocks and none at the end, as the
      * verifier writes the text that is stored. */
@@ -3163,28 +3172,23 @@ size_t extractive_setup_steps_wanted(struct extract_setup *x, const char **book,
     return steps_wanted(&x->c, x->budget, book, ordinals, max);
 }
 
-/* The words of a composed answer (NULL: none). */
-static size_t answer_words(const char *a)
-{
-    return a != NULL ? sentence_words(a, strlen(a)) : 0;
-}
-
 /* Composes with the reserve's estimate, then again with the words the
  * answer left of EXTRACT_ANSWER_WORDS given to the excerpts, keeping the
  * longest answer within it; a try that goes past it (a longer unit came
  * in, or longer takeaways) is tried again with half as many words more
- * (extractive.h, 4, "The budget").  The passages are read and scored
- * once (compose_setup); each try chooses and writes again (compose_try). */
+ * (extractive.h, 4, "The budget").  An answer's words are compose_try()'s:
+ * the suggested questions counted at their reserve.  The passages are read
+ * and scored once (compose_setup); each try chooses and writes again
+ * (compose_try). */
 static char *compose_fill(struct compose *c, size_t budget)
 {
-    char *best = compose_try(c, budget);
-    size_t more = 0, w = answer_words(best), step, round;
+    size_t more = 0, w, nw, step, round;
+    char *best = compose_try(c, budget, &w);
 
     step = EXTRACT_ANSWER_WORDS > w ? EXTRACT_ANSWER_WORDS - w : 0;
     for (round = 0; best != NULL && round < EXTRACT_FILL_ROUNDS && step >= EXTRACT_FILL_MIN;
          round++) {
-        char *next = compose_try(c, budget + more + step);
-        size_t nw = answer_words(next);
+        char *next = compose_try(c, budget + more + step, &nw);
         if (next != NULL && nw <= EXTRACT_ANSWER_WORDS && nw >= w) {
             free(best);
             best = next;

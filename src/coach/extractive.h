@@ -130,7 +130,11 @@
  *    left; a try that goes past EXTRACT_ANSWER_WORDS (a longer unit came
  *    in, or other takeaways) is tried again with half as many words more,
  *    and the longest answer within it is kept (measured:
- *    docs/performance.md, "keys31").  The passages are read, and their
+ *    docs/performance.md, "keys31").  The fill counts the suggested
+ *    follow-up questions at the words reserved for them (7), not those
+ *    written, which never take more (their block's heading included):
+ *    the body then does not depend on which suggestions an answer gets,
+ *    and a change to them leaves every body as it was (sugg37b).  The passages are read, and their
  *    sections and units scored, once (1-4: nothing of that depends on
  *    the budget); each try only chooses (the steps, the sections and
  *    their units) and writes again, and so does the how question's
@@ -349,7 +353,8 @@
  *    already); in its place, the heading right after (else before) a
  *    quoted section's among the caller's headings (its chapter's, in
  *    order), phrased, within the words the caller's questions took
- *    (measured: docs/performance.md, "compose27").
+ *    (measured: docs/performance.md, "compose27"); the block, its
+ *    heading included, within the words reserved for it (sugg37b).
  *
  * Every quotation is exact text of its source and cited [n], in one
  * style (compose29): straight double quotes around every quotation, and

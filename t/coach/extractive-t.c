@@ -13,6 +13,7 @@
 
 #include "coach/extractive.h"
 #include "coach/passage.h"
+#include "coach/phrase.h"
 #include "coach/sentences.h"
 #include "coach/verify.h"
 #include "library/analyze.h"
@@ -308,7 +309,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(183);
+    plan(186);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -1507,6 +1508,62 @@ int main(void)
            "the excerpts take the words the reserve left: %zu words of %d", words(a),
            EXTRACT_ANSWER_WORDS);
         verified(a, one, 1, 2);
+        free(big);
+    }
+    /* sugg37b (extractive.h, 4, "The budget"): the fill counts the
+     * suggested questions at the words reserved for them, not at those
+     * written.  Two requests alike but for the caller's second question,
+     * of as many words: one asks about the section the answer quotes, so
+     * it is left out and the suggestions are shorter.  The answers' bodies
+     * (all before the suggestions) are the same bytes, and both answers
+     * stay within EXTRACT_ANSWER_WORDS. */
+    {
+        static const char *const heads[] = {"Norms with Teeth",
+                                            "Keeping norms alive in every meeting of the "
+                                            "grade level team"};
+        const char *fa[2], *fb[2];
+        char *q = phrase_question(heads[1]), *b, *big = malloc(32768), *other;
+        struct extract_source src = {.chapter = "Norms with Teeth"};
+        struct extract_request rq = {.question = "how do team norms keep a meeting focused?",
+                                     .sources = &src,
+                                     .k = 1,
+                                     .headings = heads + 1, /* no neighbour to ask about */
+                                     .nheadings = 1,
+                                     .nfollowups = 2};
+        const char *sa, *sb;
+        size_t j, wq = q != NULL ? sentence_words(q, strlen(q)) : 2;
+        struct buf ob = BUF_INIT;
+        sprintf(big, "## %s\n\n", heads[1]);
+        for (j = 0; j < 90; j++)
+            sprintf(big + strlen(big), "Team norms keep meeting %zu on task.\n\n", j + 1);
+        src.text = big;
+        for (j = 0; j < wq; j++) /* a question of wq words about nothing quoted */
+            buf_puts(&ob, j == 0 ? "How" : j + 1 == wq ? " tier?" : " tier");
+        other = buf_steal(&ob);
+        fa[0] = fb[0] = "How do we plan Tier 2?";
+        fa[1] = other;
+        fb[1] = q != NULL ? q : "How come?";
+        rq.followups = fa;
+        a = compose_checked(&rq);
+        rq.followups = fb;
+        b = compose_checked(&rq);
+        sa = a != NULL ? strstr(a, "**Suggested follow-up questions**") : NULL;
+        sb = b != NULL ? strstr(b, "**Suggested follow-up questions**") : NULL;
+        ok(sa != NULL && sb != NULL && strstr(sa, other) != NULL && strstr(sb, fb[1]) == NULL
+               && strlen(sb) < strlen(sa),
+           "the question about the quoted section is left out: shorter suggestions (%zu words)",
+           wq);
+        ok(sa != NULL && sb != NULL && sa - a == sb - b && strncmp(a, b, (size_t)(sa - a)) == 0,
+           "... and the answer's body is the same bytes");
+        ok(a != NULL && b != NULL && words(a) <= EXTRACT_ANSWER_WORDS
+               && words(b) <= EXTRACT_ANSWER_WORDS && words(a) + 40 >= EXTRACT_ANSWER_WORDS,
+           "... both within %d words (%zu, %zu)", EXTRACT_ANSWER_WORDS, a != NULL ? words(a) : 0,
+           b != NULL ? words(b) : 0);
+        show(b);
+        free(a);
+        free(b);
+        free(q);
+        free(other);
         free(big);
     }
     /* steps33 (extractive.h, 5): steps 1-2 in one passage that ends in
