@@ -110,9 +110,10 @@ struct compose {
     bool how, example, quantity;
     struct qty qty[QTY_ASKS]; /* what a quantity question asks */
     size_t nqty;
-    double asked; /* the library IDF of the question's own words, summed */
-    double mine;  /* the library IDF of the turn's own words, summed */
-    bool second;  /* a verb's match needs a second word (extractive.h, 3, fold35) */
+    double asked;  /* the library IDF of the question's own words, summed */
+    double mine;   /* the library IDF of the turn's own words, summed */
+    bool second;   /* a verb's match needs a second word (extractive.h, 3, fold35) */
+    size_t fwords; /* the words the follow-up questions may take (followup_words) */
     struct buf scratch;
     /* The try's (compose_reset clears them). */
     size_t chosen[EXTRACT_MAX_SECTIONS], nchosen; /* indexes of sec, best first */
@@ -2819,18 +2820,96 @@ static void compose_free(struct compose *c)
     buf_free(&c->scratch);
 }
 
-/* The words the follow-up questions take (extractive.h: the budget): each
- * question's and its number, and 4 for the block's heading (3 words). */
-static size_t followup_words(const struct extract_request *rq)
-{
-    size_t i, w = 0;
+/* ---- suggested follow-up questions ------------------------------------- */
 
-    for (i = 0; i < rq->nfollowups && i < EXTRACT_FOLLOWUPS; i++)
-        w += sentence_words(rq->followups[i], strlen(rq->followups[i])) + 1;
-    return w > 0 ? w + 4 : 0;
+/* True when a and b are both NULL or the same string. */
+static bool same_or_null(const char *a, const char *b)
+{
+    return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
 }
 
-/* ---- suggested follow-up questions ------------------------------------- */
+/* The index in rq->chapters of the chapter source p lies in (0 for every
+ * source when rq->chapters is NULL: all the headings are one chapter),
+ * its span of rq->headings into *first and *n; SIZE_MAX when there are
+ * no headings or the source is in none of the chapters. */
+static size_t source_chapter(const struct extract_request *rq, size_t p, size_t *first, size_t *n)
+{
+    const struct extract_source *s = &rq->sources[p];
+    size_t j;
+
+    if (rq->headings == NULL || rq->nheadings == 0)
+        return SIZE_MAX;
+    if (rq->chapters == NULL) {
+        *first = 0;
+        *n = rq->nheadings;
+        return 0;
+    }
+    for (j = 0; j < rq->nchapters; j++) {
+        const struct extract_chapter *ch = &rq->chapters[j];
+        if (same_or_null(ch->book, s->book) && same_or_null(ch->title, s->chapter)
+            && ch->first <= rq->nheadings && ch->n <= rq->nheadings - ch->first) {
+            *first = ch->first;
+            *n = ch->n;
+            return j;
+        }
+    }
+    return SIZE_MAX;
+}
+
+/* Adds the question heading makes (phrase.h) to out[] (*n of them, at
+ * most EXTRACT_FOLLOWUPS) unless there is none or it is there already. */
+static void add_estimate(const char *heading, char **out, size_t *n)
+{
+    char *f = *n < EXTRACT_FOLLOWUPS ? phrase_question(heading) : NULL;
+    size_t i;
+
+    for (i = 0; f != NULL && i < *n; i++)
+        if (strcmp(out[i], f) == 0) {
+            free(f);
+            f = NULL;
+        }
+    if (f != NULL)
+        out[(*n)++] = f;
+}
+
+/* The words the follow-up questions may take (extractive.h, 7: the
+ * reserve): those of the questions the headings next to each source's own
+ * section make (the first source of each chapter; its chapter's first
+ * heading when it has no section), next then previous, at most
+ * EXTRACT_FOLLOWUPS of them, each with its number, and 4 for the block's
+ * heading; 0 when there are none. */
+static size_t followup_words(const struct extract_request *rq, size_t k)
+{
+    char *f[EXTRACT_FOLLOWUPS];
+    size_t n = 0, p, q, m, w = 0, first, len, first2, len2;
+
+    for (p = 0; p < k; p++) {
+        const char *sec = rq->sources[p].section;
+        size_t j = source_chapter(rq, p, &first, &len);
+        bool seen = false;
+        if (rq->sources[p].steps_only || j == SIZE_MAX)
+            continue;
+        for (q = 0; q < p && !seen; q++)
+            seen = !rq->sources[q].steps_only && source_chapter(rq, q, &first2, &len2) == j;
+        if (seen)
+            continue;
+        if (sec == NULL && len > 0)
+            add_estimate(rq->headings[first], f, &n);
+        for (m = 0; sec != NULL && m < len; m++) {
+            if (strcmp(rq->headings[first + m], sec) != 0)
+                continue;
+            if (m + 1 < len)
+                add_estimate(rq->headings[first + m + 1], f, &n);
+            if (m > 0)
+                add_estimate(rq->headings[first + m - 1], f, &n);
+        }
+    }
+    for (q = 0; q < n; q++) {
+        w += sentence_words(f[q], strlen(f[q])) + 1;
+        free(f[q]);
+    }
+    return w > 0 ? w + 4 : 0;
+}
 
 /* The heading of each chosen section (else its chapter's title; NULL
  * when none), malloc'd, into head[], and the question it makes
@@ -2879,33 +2958,89 @@ static void add_followup(char *f, char *const *q, size_t nq, char **out, size_t 
     out[(*n)++] = f;
 }
 
-/* Writes the suggested follow-up questions (extractive.h, 7): the
- * caller's, but none about a section the answer quotes; in their place,
- * the headings next to a quoted section's among the caller's headings (its
- * chapter's, in order), within the words the caller's took: the block,
- * its heading included, takes at most followup_words() (sugg37b). */
+/* Marks in quoted[] (one flag per rq->headings) the headings of the
+ * sections whose units the answer writes, within the span of their
+ * source's chapter, and in cited[] (one per chapter) the chapters of the
+ * sources it cites, each once into order[] (*nord), by source number. */
+static void cited_sections(const struct compose *c, bool *quoted, bool *cited, size_t *order,
+                           size_t *nord)
+{
+    const struct extract_request *rq = c->rq;
+    size_t p, i, m, first, len, j;
+
+    for (p = 0; p < c->k; p++) {
+        const struct passage *ps = &c->src[p].p;
+        bool any = false;
+        j = source_chapter(rq, p, &first, &len);
+        for (i = 0; i < ps->n; i++) {
+            const struct passage_section *x = &ps->s[ps->u[i].section];
+            char *h;
+            if (!c->src[p].u[i].written)
+                continue;
+            any = true;
+            if (j == SIZE_MAX || x->heading == NULL)
+                continue;
+            h = xstrndup(x->heading, x->hlen);
+            for (m = 0; m < len; m++)
+                if (phrase_same(rq->headings[first + m], h)) {
+                    quoted[first + m] = true;
+                    break;
+                }
+            free(h);
+        }
+        if (any && j != SIZE_MAX && !cited[j]) {
+            cited[j] = true;
+            order[(*nord)++] = j;
+        }
+    }
+}
+
+/* How far heading first + m is from the nearest quoted one of its
+ * chapter's span [first, first + len); 0 when it is quoted itself or none
+ * is. */
+static size_t quoted_distance(const bool *quoted, size_t first, size_t len, size_t m)
+{
+    size_t d, best = 0;
+
+    if (quoted[first + m])
+        return 0;
+    for (d = 0; d < len; d++)
+        if (quoted[first + d] && (best == 0 || (d > m ? d - m : m - d) < best))
+            best = d > m ? d - m : m - d;
+    return best;
+}
+
+/* Writes the suggested follow-up questions (extractive.h, 7): section
+ * headings of the chapters the answer cites, the ones right next to a
+ * quoted section first, each chapter's in its order, then (while fewer
+ * than two) those further away; none about a section the answer quotes;
+ * within the words the reserve gave them. */
 static void write_followups(struct buf *out, const struct compose *c)
 {
     const struct extract_request *rq = c->rq;
     char *head[EXTRACT_MAX_SECTIONS] = {NULL}, *q[EXTRACT_MAX_SECTIONS] = {NULL};
     char *f[EXTRACT_FOLLOWUPS];
-    size_t i, k, n = 0, words = followup_words(rq);
+    size_t nchap = rq->chapters != NULL ? rq->nchapters : 1;
+    size_t i, k, d, m, n = 0, nord = 0, words = c->fwords;
+    bool *quoted, *cited;
+    size_t *order;
 
-    if (rq->nfollowups == 0)
+    if (words == 0 || rq->headings == NULL || rq->nheadings == 0 || nchap == 0)
         return;
     words = words > 3 ? words - 3 : 0; /* the heading's words */
+    quoted = xcalloc(rq->nheadings, sizeof(*quoted));
+    cited = xcalloc(nchap, sizeof(*cited));
+    order = xcalloc(nchap, sizeof(*order));
     quoted_questions(c, head, q);
-    for (i = 0; i < rq->nfollowups; i++)
-        add_followup(xstrdup(rq->followups[i]), q, c->nchosen, f, &n, &words);
-    for (k = 0; k < c->nchosen && rq->headings != NULL; k++)
-        for (i = 0; q[k] != NULL && i < rq->nheadings; i++) {
-            if (!phrase_same(rq->headings[i], head[k]))
-                continue;
-            if (i + 1 < rq->nheadings)
-                add_followup(phrase_question(rq->headings[i + 1]), q, c->nchosen, f, &n, &words);
-            if (i > 0)
-                add_followup(phrase_question(rq->headings[i - 1]), q, c->nchosen, f, &n, &words);
-            break;
+    cited_sections(c, quoted, cited, order, &nord);
+    for (d = 1; d < rq->nheadings && n < EXTRACT_FOLLOWUPS && (d == 1 || n < 2); d++)
+        for (k = 0; k < nord; k++) {
+            size_t first = rq->chapters != NULL ? rq->chapters[order[k]].first : 0,
+                   len = rq->chapters != NULL ? rq->chapters[order[k]].n : rq->nheadings;
+            for (m = 0; m < len; m++)
+                if (quoted_distance(quoted, first, len, m) == d)
+                    add_followup(phrase_question(rq->headings[first + m]), q, c->nchosen, f, &n,
+                                 &words);
         }
     if (n > 0)
         buf_puts(out, "\n\n**Suggested follow-up questions**\n");
@@ -2917,6 +3052,9 @@ static void write_followups(struct buf *out, const struct compose *c)
         free(head[k]);
         free(q[k]);
     }
+    free(quoted);
+    free(cited);
+    free(order);
 }
 
 /* Reads the passages of c->rq into c, builds its sections and query and
@@ -2925,10 +3063,11 @@ static void write_followups(struct buf *out, const struct compose *c)
 static size_t compose_setup(struct compose *c)
 {
     const struct extract_request *rq = c->rq;
-    size_t i, budget,
-        reserve = followup_words(rq) + 2 + EXTRACT_TAKEAWAYS * (EXTRACT_TAKEAWAY_WORDS + 2);
+    size_t i, budget, reserve = 2 + EXTRACT_TAKEAWAYS * (EXTRACT_TAKEAWAY_WORDS + 2);
 
     c->k = rq->k < MAX_PASSAGES ? rq->k : MAX_PASSAGES;
+    c->fwords = followup_words(rq, c->k);
+    reserve += c->fwords;
     c->how = extractive_asks_how(rq->focus != NULL ? rq->focus : rq->question);
     c->quantity = extractive_asks_quantity(rq->focus != NULL ? rq->focus : rq->question);
     if (c->quantity)
@@ -3000,7 +3139,7 @@ static char *compose_try(struct compose *c, size_t budget, size_t *words)
         return NULL;
     write_body(&out, c);
     write_takeaways(&out, c);
-    *words = (out.len > 0 ? sentence_words(out.data, out.len) : 0) + followup_words(c->rq);
+    *words = (out.len > 0 ? sentence_words(out.data, out.len) : 0) + c->fwords;
     write_followups(&out, c);
     /* At most one blank line between blocks and none at the end, as the
      * verifier writes the text that is stored. */
