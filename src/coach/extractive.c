@@ -2995,9 +2995,47 @@ static void cited_sections(const struct compose *c, bool *quoted, bool *cited, s
     }
 }
 
+/* True when one of the headings [first, first + len) is quoted. */
+static bool any_quoted(const bool *quoted, size_t first, size_t len)
+{
+    size_t m;
+
+    for (m = 0; m < len; m++)
+        if (quoted[first + m])
+            return true;
+    return false;
+}
+
+/* For each chapter the answer cites none of whose headings it quotes
+ * (the units it writes lie under a heading the chapter's list does not
+ * hold, a level-3 one, or under none in the passage's text), marks in
+ * quoted[] the own section of the chapter's first source with a unit
+ * written, when the chapter's span holds it: the answer quotes from that
+ * section, so its neighbours are suggested (sugg37b). */
+static void anchor_unquoted(const struct compose *c, bool *quoted)
+{
+    const struct extract_request *rq = c->rq;
+    size_t p, i, m, first, len;
+    bool any;
+
+    for (p = 0; p < c->k; p++) {
+        const char *sec = rq->sources[p].section;
+        if (sec == NULL || source_chapter(rq, p, &first, &len) == SIZE_MAX
+            || any_quoted(quoted, first, len))
+            continue;
+        for (i = 0, any = false; i < c->src[p].p.n && !any; i++)
+            any = c->src[p].u[i].written;
+        for (m = 0; any && m < len; m++)
+            if (strcmp(rq->headings[first + m], sec) == 0) {
+                quoted[first + m] = true;
+                break;
+            }
+    }
+}
+
 /* How far heading first + m is from the nearest quoted one of its
- * chapter's span [first, first + len); 0 when it is quoted itself or none
- * is. */
+ * chapter's span [first, first + len); 0 when it is quoted itself; when
+ * none is, m + 1: the chapter's headings in its order (sugg37b). */
 static size_t quoted_distance(const bool *quoted, size_t first, size_t len, size_t m)
 {
     size_t d, best = 0;
@@ -3007,14 +3045,16 @@ static size_t quoted_distance(const bool *quoted, size_t first, size_t len, size
     for (d = 0; d < len; d++)
         if (quoted[first + d] && (best == 0 || (d > m ? d - m : m - d) < best))
             best = d > m ? d - m : m - d;
-    return best;
+    return best > 0 ? best : m + 1;
 }
 
 /* Writes the suggested follow-up questions (extractive.h, 7): section
  * headings of the chapters the answer cites, the ones right next to a
  * quoted section first, each chapter's in its order, then (while fewer
  * than two) those further away; none about a section the answer quotes;
- * within the words the reserve gave them. */
+ * within the words the reserve gave them.  A cited chapter with no
+ * quoted heading counts its first source's own section as quoted
+ * (anchor_unquoted), else its headings in order (quoted_distance). */
 static void write_followups(struct buf *out, const struct compose *c)
 {
     const struct extract_request *rq = c->rq;
@@ -3033,6 +3073,7 @@ static void write_followups(struct buf *out, const struct compose *c)
     order = xcalloc(nchap, sizeof(*order));
     quoted_questions(c, head, q);
     cited_sections(c, quoted, cited, order, &nord);
+    anchor_unquoted(c, quoted);
     for (d = 1; d < rq->nheadings && n < EXTRACT_FOLLOWUPS && (d == 1 || n < 2); d++)
         for (k = 0; k < nord; k++) {
             size_t first = rq->chapters != NULL ? rq->chapters[order[k]].first : 0,

@@ -353,7 +353,12 @@
  *    right next to a section the answer quotes (a written unit's), by
  *    chapter (the chapter of the lowest source number first), each in
  *    the chapter's order; then, while fewer than two, those two, three,
- *    ... headings away.  Never a section the answer quotes (nor the
+ *    ... headings away.  A cited chapter none of whose headings the
+ *    answer quotes (its units lie under a level-3 heading the list does
+ *    not hold, or under none in the passage's text) counts the own
+ *    section of its first source with a unit written as quoted; with no
+ *    such section among its headings, its headings are taken in order
+ *    (sugg37b).  Never a section the answer quotes (nor the
  *    question its heading, else its chapter's title, makes: the teacher
  *    has it already), never a chapter's title, never a chapter the
  *    answer does not cite (before sugg37 the caller's questions came

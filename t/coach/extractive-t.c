@@ -305,7 +305,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(191);
+    plan(193);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -413,8 +413,17 @@ int main(void)
                   != NULL,
        "the sentence that depends on it follows it in the same quotation, cited [3]");
     ok(a != NULL && strstr(a, "Team norms") == NULL, "nothing about norms");
-    ok(a != NULL && strstr(a, "**Suggested follow-up questions**") == NULL,
-       "no suggested question when no quoted section is among the chapter's headings");
+    {
+        /* No quoted section is among the chapter's headings and the
+         * sources have no section of their own: the chapter's headings
+         * in order (sugg37b; before, no suggestion). */
+        char *q0 = phrase_question("Four tests of a norm with teeth");
+        const char *f = a != NULL ? strstr(a, "**Suggested follow-up questions**") : NULL;
+        ok(f != NULL && q0 != NULL && strstr(f, "\n1. ") != NULL
+               && strncmp(strstr(f, "\n1. ") + 4, q0, strlen(q0)) == 0,
+           "no quoted section among the chapter's headings: its first heading is suggested");
+        free(q0);
+    }
     ok(verifies(a, passages, 3, 1), "the verifier keeps it all");
     show(a);
     free(a);
@@ -1588,6 +1597,45 @@ int main(void)
            EXTRACT_ANSWER_WORDS);
         verified(a, one, 1, 2);
         free(big);
+    }
+    /* sugg37b (extractive.h, 7): the answer quotes units under a level-3
+     * heading the chapter's list of section headings does not hold; its
+     * source's own section stands for the quoted one: its neighbours are
+     * suggested, not itself (before, no suggestion at all). */
+    {
+        static const char *const heads[] = {"Teams that work", "Agree on norms",
+                                            "Building the intervention system",
+                                            "Renewing the charter"};
+        static const struct extract_chapter ch[] = {
+            {.book = "b", .title = "Teams that work", .first = 1, .n = 3}};
+        struct extract_source src = {.text = "### Write the system down\n\nThe team writes its "
+                                             "intervention system down on one page. Every teacher "
+                                             "keeps the written intervention system in the team "
+                                             "binder.",
+                                     .section = "Building the intervention system",
+                                     .chapter = "Teams that work",
+                                     .book = "b"};
+        struct extract_request rq = {.question = "how do teams write the intervention system down?",
+                                     .sources = &src,
+                                     .k = 1,
+                                     .headings = heads,
+                                     .nheadings = 4,
+                                     .chapters = ch,
+                                     .nchapters = 1};
+        char *qa = phrase_question(heads[1]), *qb = phrase_question(heads[2]),
+             *qc = phrase_question(heads[3]);
+        const char *f;
+        a = compose_checked(&rq);
+        f = a != NULL ? strstr(a, "**Suggested follow-up questions**") : NULL;
+        ok(a != NULL && strstr(a, "writes its intervention system down") != NULL && f != NULL
+               && qa != NULL && qc != NULL && strstr(f, qa) != NULL && strstr(f, qc) != NULL,
+           "units under a level-3 heading: the neighbours of their source's section are suggested");
+        ok(f != NULL && qb != NULL && strstr(f, qb) == NULL, "... not that section itself");
+        show(a);
+        free(a);
+        free(qa);
+        free(qb);
+        free(qc);
     }
     /* sugg37b (extractive.h, 4, "The budget"): the fill counts the
      * suggested questions at the words reserved for them (the questions
