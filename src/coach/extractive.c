@@ -2822,6 +2822,15 @@ static void compose_free(struct compose *c)
 
 /* ---- suggested follow-up questions ------------------------------------- */
 
+/* The words the block of suggested questions may take, its heading's
+ * included: the reserve (followup_words) counts that heading at 4 words,
+ * but "**Suggested follow-up questions**" is 3, so the block of the
+ * questions the reserve was made of takes one less (sugg37b). */
+static size_t followup_block_words(size_t reserve)
+{
+    return reserve > 0 ? reserve - 1 : 0;
+}
+
 /* True when a and b are both NULL or the same string. */
 static bool same_or_null(const char *a, const char *b)
 {
@@ -3052,20 +3061,20 @@ static size_t quoted_distance(const bool *quoted, size_t first, size_t len, size
  * headings of the chapters the answer cites, the ones right next to a
  * quoted section first, each chapter's in its order, then (while fewer
  * than two) those further away; none about a section the answer quotes;
- * within the words the reserve gave them.  A cited chapter with no
+ * the block, its heading included, within room words.  A cited chapter with no
  * quoted heading counts its first source's own section as quoted
  * (anchor_unquoted), else its headings in order (quoted_distance). */
-static void write_followups(struct buf *out, const struct compose *c)
+static void write_followups(struct buf *out, const struct compose *c, size_t room)
 {
     const struct extract_request *rq = c->rq;
     char *head[EXTRACT_MAX_SECTIONS] = {NULL}, *q[EXTRACT_MAX_SECTIONS] = {NULL};
     char *f[EXTRACT_FOLLOWUPS];
     size_t nchap = rq->chapters != NULL ? rq->nchapters : 1;
-    size_t i, k, d, m, n = 0, nord = 0, words = c->fwords;
+    size_t i, k, d, m, n = 0, nord = 0, words = room;
     bool *quoted, *cited;
     size_t *order;
 
-    if (words == 0 || rq->headings == NULL || rq->nheadings == 0 || nchap == 0)
+    if (c->fwords == 0 || rq->headings == NULL || rq->nheadings == 0 || nchap == 0)
         return;
     words = words > 3 ? words - 3 : 0; /* the heading's words */
     quoted = xcalloc(rq->nheadings, sizeof(*quoted));
@@ -3165,12 +3174,14 @@ static void compose_reset(struct compose *c)
  * (extractive.h, 4, "The budget").  Returns malloc'd Markdown (the
  * caller's), or NULL when no section is chosen; into *words the words the
  * fill weighs it at: its body's and takeaways', and the suggested
- * questions' at the words reserved for them (followup_words), not those
- * written, which are at most that; so the body does not depend on the
- * suggestions (sugg37b). */
+ * questions' at the words reserved for their block
+ * (followup_block_words), not those written; so the body does not depend
+ * on the suggestions (sugg37b).  The block then takes at most the words
+ * the body left of EXTRACT_ANSWER_WORDS, at least its reserve. */
 static char *compose_try(struct compose *c, size_t budget, size_t *words)
 {
     struct buf out = BUF_INIT;
+    size_t body, room;
 
     *words = 0;
     compose_reset(c);
@@ -3180,8 +3191,12 @@ static char *compose_try(struct compose *c, size_t budget, size_t *words)
         return NULL;
     write_body(&out, c);
     write_takeaways(&out, c);
-    *words = (out.len > 0 ? sentence_words(out.data, out.len) : 0) + c->fwords;
-    write_followups(&out, c);
+    body = out.len > 0 ? sentence_words(out.data, out.len) : 0;
+    *words = body + followup_block_words(c->fwords);
+    room = body < EXTRACT_ANSWER_WORDS ? EXTRACT_ANSWER_WORDS - body : 0;
+    if (room < followup_block_words(c->fwords))
+        room = followup_block_words(c->fwords);
+    write_followups(&out, c, room);
     /* At most one blank line between blocks and none at the end, as the
      * verifier writes the text that is stored. */
     {

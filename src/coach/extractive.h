@@ -131,10 +131,11 @@
  *    in, or other takeaways) is tried again with half as many words more,
  *    and the longest answer within it is kept (measured:
  *    docs/performance.md, "keys31").  The fill counts the suggested
- *    follow-up questions at the words reserved for them (7), not those
- *    written, which never take more (their block's heading included):
- *    the body then does not depend on which suggestions an answer gets,
- *    and a change to them leaves every body as it was (sugg37b).  The passages are read, and their
+ *    follow-up questions at the words reserved for them (7: the block of
+ *    the questions the reserve was made of), not those written, which
+ *    then take the words the body left: the body does not depend on
+ *    which suggestions an answer gets, and a change to them leaves every
+ *    body as it was (sugg37b).  The passages are read, and their
  *    sections and units scored, once (1-4: nothing of that depends on
  *    the budget); each try only chooses (the steps, the sections and
  *    their units) and writes again, and so does the how question's
@@ -363,13 +364,14 @@
  *    has it already), never a chapter's title, never a chapter the
  *    answer does not cite (before sugg37 the caller's questions came
  *    first, built from every retrieved passage's chapter, and a
- *    neighbour could be the next chapter's title).  They take at most
- *    the words the reserve gave them: the questions the headings next to
- *    each source's own section (the first source of each chapter; its
- *    chapter's first heading when it has none) make, next then previous,
- *    at most EXTRACT_FOLLOWUPS (the estimate the pipeline's own list
- *    was; compose27), the block's heading included (sugg37b); none when
- *    that is empty.
+ *    neighbour could be the next chapter's title).  The reserve: the
+ *    questions the headings next to each source's own section (the
+ *    first source of each chapter; its chapter's first heading when it
+ *    has none) make, next then previous, at most EXTRACT_FOLLOWUPS (the
+ *    estimate the pipeline's own list was; compose27), each with its
+ *    number, and the block's heading; none when that is empty.  The
+ *    block, its heading included, takes at most the words the body left
+ *    of EXTRACT_ANSWER_WORDS, and at least that reserve (sugg37b).
  *
  * Every quotation is exact text of its source and cited [n], in one
  * style (compose29): straight double quotes around every quotation, and
