@@ -111,16 +111,6 @@ static size_t add_phrased(struct arena *a, char *q, const char **out, size_t n, 
     return n;
 }
 
-/* Adds the question for heading to out unless it is empty or already
- * there; returns the new count. */
-static size_t add_question(struct arena *a, const char *heading, const char **out, size_t n,
-                           size_t max)
-{
-    if (heading == NULL || n >= max)
-        return n;
-    return add_phrased(a, phrase_question(heading), out, n, max);
-}
-
 /* The question a hit stands for (malloc'd, or NULL): its section's, else
  * its chapter title's; also its chapter title's when the section's
  * heading makes no question (phrase.h: "Who belongs on it" asks about
@@ -159,9 +149,10 @@ bool evidence_sections(struct db *db, const struct search_result *sr, size_t k, 
 
     memset(out, 0, sizeof(*out));
     out->headings = arena_alloc(a, EVIDENCE_MAX_HEADINGS * sizeof(*out->headings));
-    out->followups = arena_alloc(a, EVIDENCE_MAX_FOLLOWUPS * sizeof(*out->followups));
+    out->chapters = arena_alloc(a, (k > 0 ? k : 1) * sizeof(*out->chapters));
     for (i = 0; i < sr->n && i < k; i++) {
         const struct search_hit *h = &sr->hits[i];
+        struct extract_chapter *ch;
         struct search_section *secs;
         size_t n;
         bool seen = false;
@@ -176,22 +167,12 @@ bool evidence_sections(struct db *db, const struct search_result *sr, size_t k, 
             return false;
         if (h->chapter_title != NULL && out->nheadings < EVIDENCE_MAX_HEADINGS)
             out->headings[out->nheadings++] = h->chapter_title;
+        ch = &out->chapters[out->nchapters++];
+        *ch = (struct extract_chapter){
+            .book = h->book_id, .title = h->chapter_title, .first = out->nheadings};
         for (m = 0; m < n && out->nheadings < EVIDENCE_MAX_HEADINGS; m++)
             out->headings[out->nheadings++] = secs[m].title;
-        /* The sections next to this passage's, not its own. */
-        for (m = 0; m < n; m++) {
-            if (h->section == NULL || strcmp(secs[m].title, h->section) != 0)
-                continue;
-            if (m + 1 < n)
-                out->nfollowups = add_question(a, secs[m + 1].title, out->followups,
-                                               out->nfollowups, EVIDENCE_MAX_FOLLOWUPS);
-            if (m > 0)
-                out->nfollowups = add_question(a, secs[m - 1].title, out->followups,
-                                               out->nfollowups, EVIDENCE_MAX_FOLLOWUPS);
-        }
-        if (h->section == NULL && n > 0)
-            out->nfollowups = add_question(a, secs[0].title, out->followups, out->nfollowups,
-                                           EVIDENCE_MAX_FOLLOWUPS);
+        ch->n = out->nheadings - ch->first;
     }
     return true;
 }

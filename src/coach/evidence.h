@@ -8,11 +8,12 @@
  *     with their library IDF and query weight, for the composer;
  *   - the section headings of the chapters the passages come from (one
  *     query per chapter, library/search.h's search_chapter_sections), to
- *     cut headings glued to sentences;
+ *     cut headings glued to sentences and to suggest follow-up questions,
  *   - clarification choices: the chapters and sections the best matches
  *     fall in, as questions (phrase.h), one per chapter, best first;
- *   - suggested follow-up questions: the sections next to the cited ones
- *     in their chapters, as questions.
+ *     with each chapter's span of them (the extractive answer's
+ *     suggested follow-up questions come from the chapters it cites:
+ *     extractive.h, 7, sugg37);
  *
  * Ownership: every string and array is allocated in the arena passed in;
  * the hits' strings stay the search result's.
@@ -34,14 +35,14 @@ struct search_result;
  * count as unknown (route_evidence.unknown_words). */
 #define EVIDENCE_UNKNOWN_MIN_LETTERS 5
 #define EVIDENCE_MAX_HEADINGS 256
-#define EVIDENCE_MAX_FOLLOWUPS 3
 
 /* The headings of the chapters of a result's passages. */
 struct evidence_sections {
     const char **headings; /* every section heading and chapter title, in the arena */
     size_t nheadings;
-    const char **followups; /* questions from the sections next to the passages' */
-    size_t nfollowups;
+    struct extract_chapter *chapters; /* each chapter's section headings in headings[] (its
+                                       * book id and title the hits'), in the arena */
+    size_t nchapters;
 };
 
 /* Fills ev from the search of question (ev->books: the distinct books of
@@ -60,8 +61,9 @@ size_t evidence_terms(const struct search_result *sr, struct extract_term *out, 
 size_t evidence_choices(const struct search_result *sr, struct arena *a, const char **out,
                         size_t max) __attribute__((nonnull));
 
-/* Loads the headings of the chapters of the result's first k passages and
- * the follow-up questions next to them.  False when the database failed. */
+/* Loads the headings of the chapters of the result's first k passages:
+ * each chapter's title, then its section headings in its order, and the
+ * span of the section headings of each.  False when the database failed. */
 bool evidence_sections(struct db *db, const struct search_result *sr, size_t k, struct arena *a,
                        struct evidence_sections *out) __attribute__((nonnull));
 

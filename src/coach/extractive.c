@@ -110,9 +110,10 @@ struct compose {
     bool how, example, quantity;
     struct qty qty[QTY_ASKS]; /* what a quantity question asks */
     size_t nqty;
-    double asked; /* the library IDF of the question's own words, summed */
-    double mine;  /* the library IDF of the turn's own words, summed */
-    bool second;  /* a verb's match needs a second word (extractive.h, 3, fold35) */
+    double asked;  /* the library IDF of the question's own words, summed */
+    double mine;   /* the library IDF of the turn's own words, summed */
+    bool second;   /* a verb's match needs a second word (extractive.h, 3, fold35) */
+    size_t fwords; /* the words the follow-up questions may take (followup_words) */
     struct buf scratch;
     /* The try's (compose_reset clears them). */
     size_t chosen[EXTRACT_MAX_SECTIONS], nchosen; /* indexes of sec, best first */
@@ -2819,17 +2820,105 @@ static void compose_free(struct compose *c)
     buf_free(&c->scratch);
 }
 
-/* The words the follow-up questions take (extractive.h: the budget). */
-static size_t followup_words(const struct extract_request *rq)
-{
-    size_t i, w = 0;
+/* ---- suggested follow-up questions ------------------------------------- */
 
-    for (i = 0; i < rq->nfollowups && i < EXTRACT_FOLLOWUPS; i++)
-        w += sentence_words(rq->followups[i], strlen(rq->followups[i])) + 1;
-    return w > 0 ? w + 4 : 0;
+/* The words the block of suggested questions may take, its heading's
+ * included: the reserve (followup_words) counts that heading at 4 words,
+ * but "**Suggested follow-up questions**" is 3, so the block of the
+ * questions the reserve was made of takes one less (sugg37b). */
+static size_t followup_block_words(size_t reserve)
+{
+    return reserve > 0 ? reserve - 1 : 0;
 }
 
-/* ---- suggested follow-up questions ------------------------------------- */
+/* True when a and b are both NULL or the same string. */
+static bool same_or_null(const char *a, const char *b)
+{
+    return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* The index in rq->chapters of the chapter source p lies in (0 for every
+ * source when rq->chapters is NULL: all the headings are one chapter),
+ * its span of rq->headings into *first and *n; SIZE_MAX when there are
+ * no headings or the source is in none of the chapters. */
+static size_t source_chapter(const struct extract_request *rq, size_t p, size_t *first, size_t *n)
+{
+    const struct extract_source *s = &rq->sources[p];
+    size_t j;
+
+    if (rq->headings == NULL || rq->nheadings == 0)
+        return SIZE_MAX;
+    if (rq->chapters == NULL) {
+        *first = 0;
+        *n = rq->nheadings;
+        return 0;
+    }
+    for (j = 0; j < rq->nchapters; j++) {
+        const struct extract_chapter *ch = &rq->chapters[j];
+        if (same_or_null(ch->book, s->book) && same_or_null(ch->title, s->chapter)
+            && ch->first <= rq->nheadings && ch->n <= rq->nheadings - ch->first) {
+            *first = ch->first;
+            *n = ch->n;
+            return j;
+        }
+    }
+    return SIZE_MAX;
+}
+
+/* Adds the question heading makes (phrase.h) to out[] (*n of them, at
+ * most EXTRACT_FOLLOWUPS) unless there is none or it is there already. */
+static void add_estimate(const char *heading, char **out, size_t *n)
+{
+    char *f = *n < EXTRACT_FOLLOWUPS ? phrase_question(heading) : NULL;
+    size_t i;
+
+    for (i = 0; f != NULL && i < *n; i++)
+        if (strcmp(out[i], f) == 0) {
+            free(f);
+            f = NULL;
+        }
+    if (f != NULL)
+        out[(*n)++] = f;
+}
+
+/* The words the follow-up questions may take (extractive.h, 7: the
+ * reserve): those of the questions the headings next to each source's own
+ * section make (the first source of each chapter; its chapter's first
+ * heading when it has no section), next then previous, at most
+ * EXTRACT_FOLLOWUPS of them, each with its number, and 4 for the block's
+ * heading; 0 when there are none. */
+static size_t followup_words(const struct extract_request *rq, size_t k)
+{
+    char *f[EXTRACT_FOLLOWUPS];
+    size_t n = 0, p, q, m, w = 0, first, len, first2, len2;
+
+    for (p = 0; p < k; p++) {
+        const char *sec = rq->sources[p].section;
+        size_t j = source_chapter(rq, p, &first, &len);
+        bool seen = false;
+        if (rq->sources[p].steps_only || j == SIZE_MAX)
+            continue;
+        for (q = 0; q < p && !seen; q++)
+            seen = !rq->sources[q].steps_only && source_chapter(rq, q, &first2, &len2) == j;
+        if (seen)
+            continue;
+        if (sec == NULL && len > 0)
+            add_estimate(rq->headings[first], f, &n);
+        for (m = 0; sec != NULL && m < len; m++) {
+            if (strcmp(rq->headings[first + m], sec) != 0)
+                continue;
+            if (m + 1 < len)
+                add_estimate(rq->headings[first + m + 1], f, &n);
+            if (m > 0)
+                add_estimate(rq->headings[first + m - 1], f, &n);
+        }
+    }
+    for (q = 0; q < n; q++) {
+        w += sentence_words(f[q], strlen(f[q])) + 1;
+        free(f[q]);
+    }
+    return w > 0 ? w + 4 : 0;
+}
 
 /* The heading of each chosen section (else its chapter's title; NULL
  * when none), malloc'd, into head[], and the question it makes
@@ -2878,31 +2967,130 @@ static void add_followup(char *f, char *const *q, size_t nq, char **out, size_t 
     out[(*n)++] = f;
 }
 
-/* Writes the suggested follow-up questions (extractive.h, 7): the
- * caller's, but none about a section the answer quotes; in their place,
- * the headings next to a quoted section's among the caller's headings (its
- * chapter's, in order), within the words the caller's took. */
-static void write_followups(struct buf *out, const struct compose *c)
+/* Marks in quoted[] (one flag per rq->headings) the headings of the
+ * sections whose units the answer writes, within the span of their
+ * source's chapter, and in cited[] (one per chapter) the chapters of the
+ * sources it cites, each once into order[] (*nord), by source number. */
+static void cited_sections(const struct compose *c, bool *quoted, bool *cited, size_t *order,
+                           size_t *nord)
+{
+    const struct extract_request *rq = c->rq;
+    size_t p, i, m, first, len, j;
+
+    for (p = 0; p < c->k; p++) {
+        const struct passage *ps = &c->src[p].p;
+        bool any = false;
+        j = source_chapter(rq, p, &first, &len);
+        for (i = 0; i < ps->n; i++) {
+            const struct passage_section *x = &ps->s[ps->u[i].section];
+            char *h;
+            if (!c->src[p].u[i].written)
+                continue;
+            any = true;
+            if (j == SIZE_MAX || x->heading == NULL)
+                continue;
+            h = xstrndup(x->heading, x->hlen);
+            for (m = 0; m < len; m++)
+                if (phrase_same(rq->headings[first + m], h)) {
+                    quoted[first + m] = true;
+                    break;
+                }
+            free(h);
+        }
+        if (any && j != SIZE_MAX && !cited[j]) {
+            cited[j] = true;
+            order[(*nord)++] = j;
+        }
+    }
+}
+
+/* True when one of the headings [first, first + len) is quoted. */
+static bool any_quoted(const bool *quoted, size_t first, size_t len)
+{
+    size_t m;
+
+    for (m = 0; m < len; m++)
+        if (quoted[first + m])
+            return true;
+    return false;
+}
+
+/* For each chapter the answer cites none of whose headings it quotes
+ * (the units it writes lie under a heading the chapter's list does not
+ * hold, a level-3 one, or under none in the passage's text), marks in
+ * quoted[] the own section of the chapter's first source with a unit
+ * written, when the chapter's span holds it: the answer quotes from that
+ * section, so its neighbours are suggested (sugg37b). */
+static void anchor_unquoted(const struct compose *c, bool *quoted)
+{
+    const struct extract_request *rq = c->rq;
+    size_t p, i, m, first, len;
+    bool any;
+
+    for (p = 0; p < c->k; p++) {
+        const char *sec = rq->sources[p].section;
+        if (sec == NULL || source_chapter(rq, p, &first, &len) == SIZE_MAX
+            || any_quoted(quoted, first, len))
+            continue;
+        for (i = 0, any = false; i < c->src[p].p.n && !any; i++)
+            any = c->src[p].u[i].written;
+        for (m = 0; any && m < len; m++)
+            if (strcmp(rq->headings[first + m], sec) == 0) {
+                quoted[first + m] = true;
+                break;
+            }
+    }
+}
+
+/* How far heading first + m is from the nearest quoted one of its
+ * chapter's span [first, first + len); 0 when it is quoted itself; when
+ * none is, m + 1: the chapter's headings in its order (sugg37b). */
+static size_t quoted_distance(const bool *quoted, size_t first, size_t len, size_t m)
+{
+    size_t d, best = 0;
+
+    if (quoted[first + m])
+        return 0;
+    for (d = 0; d < len; d++)
+        if (quoted[first + d] && (best == 0 || (d > m ? d - m : m - d) < best))
+            best = d > m ? d - m : m - d;
+    return best > 0 ? best : m + 1;
+}
+
+/* Writes the suggested follow-up questions (extractive.h, 7): section
+ * headings of the chapters the answer cites, the ones right next to a
+ * quoted section first, each chapter's in its order, then (while fewer
+ * than two) those further away; none about a section the answer quotes;
+ * the block, its heading included, within room words.  A cited chapter with no
+ * quoted heading counts its first source's own section as quoted
+ * (anchor_unquoted), else its headings in order (quoted_distance). */
+static void write_followups(struct buf *out, const struct compose *c, size_t room)
 {
     const struct extract_request *rq = c->rq;
     char *head[EXTRACT_MAX_SECTIONS] = {NULL}, *q[EXTRACT_MAX_SECTIONS] = {NULL};
     char *f[EXTRACT_FOLLOWUPS];
-    size_t i, k, n = 0, words = followup_words(rq);
+    size_t nchap = rq->chapters != NULL ? rq->nchapters : 1;
+    size_t i, k, d, m, n = 0, nord = 0, words = room;
+    bool *quoted, *cited;
+    size_t *order;
 
-    if (rq->nfollowups == 0)
+    if (c->fwords == 0 || rq->headings == NULL || rq->nheadings == 0 || nchap == 0)
         return;
+    words = words > 3 ? words - 3 : 0; /* the heading's words */
+    quoted = xcalloc(rq->nheadings, sizeof(*quoted));
+    cited = xcalloc(nchap, sizeof(*cited));
+    order = xcalloc(nchap, sizeof(*order));
     quoted_questions(c, head, q);
-    for (i = 0; i < rq->nfollowups; i++)
-        add_followup(xstrdup(rq->followups[i]), q, c->nchosen, f, &n, &words);
-    for (k = 0; k < c->nchosen && rq->headings != NULL; k++)
-        for (i = 0; q[k] != NULL && i < rq->nheadings; i++) {
-            if (!phrase_same(rq->headings[i], head[k]))
-                continue;
-            if (i + 1 < rq->nheadings)
-                add_followup(phrase_question(rq->headings[i + 1]), q, c->nchosen, f, &n, &words);
-            if (i > 0)
-                add_followup(phrase_question(rq->headings[i - 1]), q, c->nchosen, f, &n, &words);
-            break;
+    cited_sections(c, quoted, cited, order, &nord);
+    anchor_unquoted(c, quoted);
+    for (d = 1; d < rq->nheadings && n < EXTRACT_FOLLOWUPS && (d == 1 || n < 2); d++)
+        for (k = 0; k < nord; k++) {
+            size_t first = rq->chapters != NULL ? rq->chapters[order[k]].first : 0,
+                   len = rq->chapters != NULL ? rq->chapters[order[k]].n : rq->nheadings;
+            for (m = 0; m < len; m++)
+                if (quoted_distance(quoted, first, len, m) == d)
+                    add_followup(phrase_question(rq->headings[first + m]), q, c->nchosen, f, &n,
+                                 &words);
         }
     if (n > 0)
         buf_puts(out, "\n\n**Suggested follow-up questions**\n");
@@ -2914,6 +3102,9 @@ static void write_followups(struct buf *out, const struct compose *c)
         free(head[k]);
         free(q[k]);
     }
+    free(quoted);
+    free(cited);
+    free(order);
 }
 
 /* Reads the passages of c->rq into c, builds its sections and query and
@@ -2922,10 +3113,11 @@ static void write_followups(struct buf *out, const struct compose *c)
 static size_t compose_setup(struct compose *c)
 {
     const struct extract_request *rq = c->rq;
-    size_t i, budget,
-        reserve = followup_words(rq) + 2 + EXTRACT_TAKEAWAYS * (EXTRACT_TAKEAWAY_WORDS + 2);
+    size_t i, budget, reserve = 2 + EXTRACT_TAKEAWAYS * (EXTRACT_TAKEAWAY_WORDS + 2);
 
     c->k = rq->k < MAX_PASSAGES ? rq->k : MAX_PASSAGES;
+    c->fwords = followup_words(rq, c->k);
+    reserve += c->fwords;
     c->how = extractive_asks_how(rq->focus != NULL ? rq->focus : rq->question);
     c->quantity = extractive_asks_quantity(rq->focus != NULL ? rq->focus : rq->question);
     if (c->quantity)
@@ -2980,11 +3172,18 @@ static void compose_reset(struct compose *c)
 
 /* One try on c's setup: the answer with budget words for its excerpts
  * (extractive.h, 4, "The budget").  Returns malloc'd Markdown (the
- * caller's), or NULL when no section is chosen. */
-static char *compose_try(struct compose *c, size_t budget)
+ * caller's), or NULL when no section is chosen; into *words the words the
+ * fill weighs it at: its body's and takeaways', and the suggested
+ * questions' at the words reserved for their block
+ * (followup_block_words), not those written; so the body does not depend
+ * on the suggestions (sugg37b).  The block then takes at most the words
+ * the body left of EXTRACT_ANSWER_WORDS, at least its reserve. */
+static char *compose_try(struct compose *c, size_t budget, size_t *words)
 {
     struct buf out = BUF_INIT;
+    size_t body, room;
 
+    *words = 0;
     compose_reset(c);
     budget -= plan_steps(c, budget / 2);
     choose_sections(c, budget);
@@ -2992,7 +3191,12 @@ static char *compose_try(struct compose *c, size_t budget)
         return NULL;
     write_body(&out, c);
     write_takeaways(&out, c);
-    write_followups(&out, c);
+    body = out.len > 0 ? sentence_words(out.data, out.len) : 0;
+    *words = body + followup_block_words(c->fwords);
+    room = body < EXTRACT_ANSWER_WORDS ? EXTRACT_ANSWER_WORDS - body : 0;
+    if (room < followup_block_words(c->fwords))
+        room = followup_block_words(c->fwords);
+    write_followups(&out, c, room);
     /* At most one blank line between blocks and none at the end, as the
      * verifier writes the text that is stored. */
     {
@@ -3163,28 +3367,23 @@ size_t extractive_setup_steps_wanted(struct extract_setup *x, const char **book,
     return steps_wanted(&x->c, x->budget, book, ordinals, max);
 }
 
-/* The words of a composed answer (NULL: none). */
-static size_t answer_words(const char *a)
-{
-    return a != NULL ? sentence_words(a, strlen(a)) : 0;
-}
-
 /* Composes with the reserve's estimate, then again with the words the
  * answer left of EXTRACT_ANSWER_WORDS given to the excerpts, keeping the
  * longest answer within it; a try that goes past it (a longer unit came
  * in, or longer takeaways) is tried again with half as many words more
- * (extractive.h, 4, "The budget").  The passages are read and scored
- * once (compose_setup); each try chooses and writes again (compose_try). */
+ * (extractive.h, 4, "The budget").  An answer's words are compose_try()'s:
+ * the suggested questions counted at their reserve.  The passages are read
+ * and scored once (compose_setup); each try chooses and writes again
+ * (compose_try). */
 static char *compose_fill(struct compose *c, size_t budget)
 {
-    char *best = compose_try(c, budget);
-    size_t more = 0, w = answer_words(best), step, round;
+    size_t more = 0, w, nw, step, round;
+    char *best = compose_try(c, budget, &w);
 
     step = EXTRACT_ANSWER_WORDS > w ? EXTRACT_ANSWER_WORDS - w : 0;
     for (round = 0; best != NULL && round < EXTRACT_FILL_ROUNDS && step >= EXTRACT_FILL_MIN;
          round++) {
-        char *next = compose_try(c, budget + more + step);
-        size_t nw = answer_words(next);
+        char *next = compose_try(c, budget + more + step, &nw);
         if (next != NULL && nw <= EXTRACT_ANSWER_WORDS && nw >= w) {
             free(best);
             best = next;

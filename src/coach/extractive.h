@@ -130,7 +130,12 @@
  *    left; a try that goes past EXTRACT_ANSWER_WORDS (a longer unit came
  *    in, or other takeaways) is tried again with half as many words more,
  *    and the longest answer within it is kept (measured:
- *    docs/performance.md, "keys31").  The passages are read, and their
+ *    docs/performance.md, "keys31").  The fill counts the suggested
+ *    follow-up questions at the words reserved for them (7: the block of
+ *    the questions the reserve was made of), not those written, which
+ *    then take the words the body left: the body does not depend on
+ *    which suggestions an answer gets, and a change to them leaves every
+ *    body as it was (sugg37b).  The passages are read, and their
  *    sections and units scored, once (1-4: nothing of that depends on
  *    the budget); each try only chooses (the steps, the sections and
  *    their units) and writes again, and so does the how question's
@@ -342,14 +347,31 @@
  *    or two words and a colon, then a number or a bracket: "Proficiency:
  *    3 of 4, 2 of 3", "Targets: (1) identify", compose30); each quoted exactly and
  *    cited, none sharing EXTRACT_DUPLICATE_SHARE of its terms with
- *    another.  Then the caller's follow-up questions (built from the
- *    neighbouring section headings, phrase.h), at most EXTRACT_FOLLOWUPS,
- *    but none that asks about a section the answer quotes (the question
- *    its heading, else its chapter's title, makes: the teacher has it
- *    already); in its place, the heading right after (else before) a
- *    quoted section's among the caller's headings (its chapter's, in
- *    order), phrased, within the words the caller's questions took
- *    (measured: docs/performance.md, "compose27").
+ *    another.  Then the suggested follow-up questions (sugg37), at most
+ *    EXTRACT_FOLLOWUPS, each a section heading of a chapter the answer
+ *    cites (one of a source with a unit written; the caller's chapters,
+ *    extract_request.chapters), phrased (phrase.h): first the headings
+ *    right next to a section the answer quotes (a written unit's), by
+ *    chapter (the chapter of the lowest source number first), each in
+ *    the chapter's order; then, while fewer than two, those two, three,
+ *    ... headings away.  A cited chapter none of whose headings the
+ *    answer quotes (its units lie under a level-3 heading the list does
+ *    not hold, or under none in the passage's text) counts the own
+ *    section of its first source with a unit written as quoted; with no
+ *    such section among its headings, its headings are taken in order
+ *    (sugg37b).  Never a section the answer quotes (nor the
+ *    question its heading, else its chapter's title, makes: the teacher
+ *    has it already), never a chapter's title, never a chapter the
+ *    answer does not cite (before sugg37 the caller's questions came
+ *    first, built from every retrieved passage's chapter, and a
+ *    neighbour could be the next chapter's title).  The reserve: the
+ *    questions the headings next to each source's own section (the
+ *    first source of each chapter; its chapter's first heading when it
+ *    has none) make, next then previous, at most EXTRACT_FOLLOWUPS (the
+ *    estimate the pipeline's own list was; compose27), each with its
+ *    number, and the block's heading; none when that is empty.  The
+ *    block, its heading included, takes at most the words the body left
+ *    of EXTRACT_ANSWER_WORDS, and at least that reserve (sugg37b).
  *
  * Every quotation is exact text of its source and cited [n], in one
  * style (compose29): straight double quotes around every quotation, and
@@ -420,6 +442,16 @@ struct extract_source {
                           * quoted only as a step missing from the others, never a section */
 };
 
+/* A chapter of the passages (extract_request.chapters): its section
+ * headings are headings[first .. first + n), in the chapter's order (its
+ * title is not among them).  A source is in it when its book and chapter
+ * title are these (both NULL-safe). */
+struct extract_chapter {
+    const char *book;  /* its book's id, as extract_source.book, or NULL */
+    const char *title; /* its title, as extract_source.chapter, or NULL */
+    size_t first, n;
+};
+
 /* A term retrieval searched with (library/search.h's evidence). */
 struct extract_term {
     const char *term; /* analysed (library/analyze.h) */
@@ -441,8 +473,10 @@ struct extract_request {
     size_t nheadings;
     const struct extract_term *terms; /* NULL: the question's words, IDF among the sections */
     size_t nterms;
-    const char *const *followups; /* suggested questions, already phrased */
-    size_t nfollowups;
+    const struct extract_chapter *chapters; /* the chapters headings[] holds, each its span
+                                             * of them (NULL: all of them one chapter, every
+                                             * source's) */
+    size_t nchapters;
     const char *previous; /* the conversation's previous answer (its Markdown), or NULL */
     const char *asked;    /* the words the teacher typed in this turn (a follow-up's own,
                            * not the standalone question's), or NULL: the question */

@@ -886,8 +886,9 @@ static bool ask_steps_more(struct ask *a, struct extract_setup *x, struct extrac
 
 /* Step 6d, compose and verify the extractive answer: the passages on
  * their pages, the terms the search ran with (their library IDF and query
- * weight), the passages' chapters, books and headings, follow-up
- * questions from the sections next to the passages', the
+ * weight), the passages' chapters, books and headings (each chapter's
+ * span of them: the suggested follow-up questions come from the
+ * chapters the answer cites, extractive.h 7), the
  * conversation's previous answer (its opening is not opened with again)
  * and the words typed in this turn (a follow-up's own: what a how
  * question's steps must be about, extractive.h 5); and the passages the
@@ -926,8 +927,8 @@ static enum coach_status ask_compose(struct ask *a)
     rq.nterms = evidence_terms(&a->sr, terms, sizeof(terms) / sizeof(terms[0]));
     rq.headings = secs.headings;
     rq.nheadings = secs.nheadings;
-    rq.followups = secs.followups;
-    rq.nfollowups = secs.nfollowups;
+    rq.chapters = secs.chapters;
+    rq.nchapters = secs.nchapters;
     x = extractive_setup(&rq);
     k0 = k;
     ok = ask_steps_more(a, x, &rq, src, sources, &k);

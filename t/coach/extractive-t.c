@@ -13,6 +13,7 @@
 
 #include "coach/extractive.h"
 #include "coach/passage.h"
+#include "coach/phrase.h"
 #include "coach/sentences.h"
 #include "coach/verify.h"
 #include "library/analyze.h"
@@ -154,8 +155,6 @@ static char *compose(const char *question, const char *focus, const char *const 
 static char *compose_in(const char *question, const char *focus, const char *const *texts, size_t k,
                         double idf, const char *const *chapters)
 {
-    static const char *const followups[] = {"How do we plan Tier 2?",
-                                            "What should our team know about norms?"};
     static const char *const heads[] = {"Four tests of a norm with teeth",
                                         "The four critical questions"};
     struct extract_source src[8];
@@ -165,9 +164,7 @@ static char *compose_in(const char *question, const char *focus, const char *con
                                  .sources = src,
                                  .k = k,
                                  .headings = heads,
-                                 .nheadings = 2,
-                                 .followups = followups,
-                                 .nfollowups = 2};
+                                 .nheadings = 2};
     size_t i;
 
     for (i = 0; i < k && i < 8; i++)
@@ -308,7 +305,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(183);
+    plan(193);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -416,13 +413,85 @@ int main(void)
                   != NULL,
        "the sentence that depends on it follows it in the same quotation, cited [3]");
     ok(a != NULL && strstr(a, "Team norms") == NULL, "nothing about norms");
-    ok(a != NULL
-           && strstr(a, "**Suggested follow-up questions**\n\n1. How do we plan Tier 2?\n2. ")
-                  != NULL,
-       "the caller's follow-up questions, numbered");
+    {
+        /* No quoted section is among the chapter's headings and the
+         * sources have no section of their own: the chapter's headings
+         * in order (sugg37b; before, no suggestion). */
+        char *q0 = phrase_question("Four tests of a norm with teeth");
+        const char *f = a != NULL ? strstr(a, "**Suggested follow-up questions**") : NULL;
+        ok(f != NULL && q0 != NULL && strstr(f, "\n1. ") != NULL
+               && strncmp(strstr(f, "\n1. ") + 4, q0, strlen(q0)) == 0,
+           "no quoted section among the chapter's headings: its first heading is suggested");
+        free(q0);
+    }
     ok(verifies(a, passages, 3, 1), "the verifier keeps it all");
     show(a);
     free(a);
+
+    {
+        /* sugg37 (extractive.h, 7): the suggested questions are headings of
+         * the chapters the answer cites.  Source 2, in another chapter, is
+         * retrieved but not quoted: its neighbouring heading ("Keeping
+         * norms alive all year long", what the pipeline suggested before;
+         * its words make the reserve room for two) and the next
+         * chapter's title (right after the quoted section among the
+         * headings) are not suggested; the quoted section's neighbour
+         * is, then (fewer than two) the heading after it. */
+        static const char *const heads[] = {"Tiered Support",
+                                            "Tier 1: core instruction",
+                                            "Tier 2: targeted help",
+                                            "Tier 3: intensive help",
+                                            "Norms with Teeth",
+                                            "Norms",
+                                            "Keeping norms alive all year long",
+                                            "Sample norms from a fourth-grade team"};
+        static const struct extract_chapter chapters[] = {
+            {.book = "handbook", .title = "Tiered Support", .first = 1, .n = 3},
+            {.book = "handbook", .title = "Norms with Teeth", .first = 5, .n = 3}};
+        static const char *const texts[] = {
+            "## Tier 3: intensive help\n\nTier 3 serves students who lack foundational skills "
+            "far below grade level. These students need intensive, individualized help "
+            "delivered by staff with specific expertise.",
+            "## Norms\n\nTeam norms are the agreements that guide how a team works together. A "
+            "team that writes its norms in its first meeting keeps its norms in mind."};
+        struct extract_source src[2] = {{.text = texts[0],
+                                         .section = "Tier 3: intensive help",
+                                         .chapter = "Tiered Support",
+                                         .book = "handbook",
+                                         .ordinal = 7},
+                                        {.text = texts[1],
+                                         .section = "Norms",
+                                         .chapter = "Norms with Teeth",
+                                         .book = "handbook",
+                                         .ordinal = 12}};
+        struct extract_request rq = {.question =
+                                         "What is Tier 3 and who delivers the intensive help?",
+                                     .sources = src,
+                                     .k = 2,
+                                     .headings = heads,
+                                     .nheadings = 8,
+                                     .chapters = chapters,
+                                     .nchapters = 2};
+        const char *f;
+        char *q2 = phrase_question("Tier 2: targeted help"),
+             *q1 = phrase_question("Tier 1: core instruction");
+        a = compose_checked(&rq);
+        f = a != NULL ? strstr(a, "**Suggested follow-up questions**") : NULL;
+        ok(a != NULL && strstr(a, "[1]") != NULL && strstr(a, "[2]") == NULL,
+           "the answer cites the Tier 3 chapter only");
+        ok(f != NULL && strstr(f, "orms") == NULL,
+           "... so no suggested question names a section of the norms chapter, nor its title");
+        ok(f != NULL && q2 != NULL && q1 != NULL && strstr(f, "Tier 3") == NULL
+               && strstr(f, "\n1. ") != NULL && strncmp(strstr(f, "\n1. ") + 4, q2, strlen(q2)) == 0
+               && strstr(f, "\n2. ") != NULL
+               && strncmp(strstr(f, "\n2. ") + 4, q1, strlen(q1)) == 0,
+           "... the quoted section's neighbour first, then the heading after it, never itself");
+        ok(verifies(a, texts, 2, 1), "... and it verifies");
+        show(a);
+        free(a);
+        free(q1);
+        free(q2);
+    }
 
     a = compose("how do we keep our norms alive?", NULL, passages, 3, 0);
     ok(a != NULL && strstr(a, "reviews them every quarter") != NULL, "the norms answer");
@@ -832,12 +901,12 @@ int main(void)
         free(a);
     }
     {
-        /* A suggested follow-up about a section the answer quotes is left
-         * out; the heading next to that section among the caller's takes
-         * its place (extractive.h, 7). */
+        /* No suggested follow-up asks about a section the answer quotes
+         * nor about the chapter's title; the heading next to the quoted
+         * section does (extractive.h, 7). */
         static const char *const heads[] = {"Norms with Teeth", "Norms", "Keeping norms alive"};
-        static const char *const fups[] = {"How do we plan Tier 2?",
-                                           "What should our team know about norms?"};
+        static const struct extract_chapter chapter = {
+            .title = "Norms with Teeth", .first = 1, .n = 2};
         struct extract_source src = {.text = "## Norms\n\nTeam norms are the agreements that "
                                              "guide how a team works together. A team that "
                                              "writes its norms in its first meeting keeps its "
@@ -848,8 +917,8 @@ int main(void)
                                      .k = 1,
                                      .headings = heads,
                                      .nheadings = 3,
-                                     .followups = fups,
-                                     .nfollowups = 2};
+                                     .chapters = &chapter,
+                                     .nchapters = 1};
         const char *f;
         a = compose_checked(&rq);
         f = a != NULL ? strstr(a, "**Suggested follow-up questions**") : NULL;
@@ -857,9 +926,9 @@ int main(void)
            "the answer quotes the section Norms");
         ok(f != NULL && strstr(f, "What should our team know about norms?") == NULL,
            "... so no follow-up asks about it");
-        ok(f != NULL && strstr(f, "1. How do we plan Tier 2?") != NULL
-               && strstr(f, "2. How do we go about keeping norms alive?") != NULL,
-           "... the heading after it asks in its place");
+        ok(f != NULL && strstr(f, "1. How do we go about keeping norms alive?") != NULL
+               && strstr(f, "eeth") == NULL && strstr(f, "2. ") == NULL,
+           "... the heading after it does, and not the chapter's title");
         show(a);
         free(a);
     }
@@ -1488,11 +1557,13 @@ int main(void)
     {
         static const char *const adj[] = {"short",   "written", "shared", "checked", "posted",
                                           "revised", "owned",   "clear",  "honest",  "kind"};
+        static const char *const nums[] = {"one",  "two", "three", "four",
+                                           "five", "six", "seven", "eight"};
         const char *one[1];
         char *big = malloc(32768);
         size_t j, m;
         for (j = 0, big[0] = '\0'; j < 8; j++) {
-            sprintf(big + strlen(big), "## Norms for meeting %zu\n\n", j + 1);
+            sprintf(big + strlen(big), "## Norms for meeting %s\n\n", nums[j]);
             for (m = 0; m < 8; m++)
                 sprintf(big + strlen(big),
                         "Team norms that are %s keep meeting %zu focused on student learning "
@@ -1501,12 +1572,116 @@ int main(void)
             strcat(big, "\n\n");
         }
         one[0] = big;
-        a = compose("how do team norms keep a meeting focused on student learning?", NULL, one, 1,
-                    2.0);
+        {
+            /* Its sections are its chapter's, so that the answer suggests
+             * questions (extractive.h, 7) within the words reserved. */
+            static const char *const heads[] = {
+                "Norms for meeting one",   "Norms for meeting two",  "Norms for meeting three",
+                "Norms for meeting four",  "Norms for meeting five", "Norms for meeting six",
+                "Norms for meeting seven", "Norms for meeting eight"};
+            const char *question = "how do team norms keep a meeting focused on student learning?";
+            struct extract_source src = {
+                .text = big, .section = "Norms for meeting one", .chapter = "Norms with Teeth"};
+            struct terms ts;
+            struct extract_request rq = {
+                .question = question, .sources = &src, .k = 1, .headings = heads, .nheadings = 8};
+            terms_for(&ts, question, 2.0);
+            rq.terms = ts.x;
+            rq.nterms = ts.n;
+            a = compose_checked(&rq);
+        }
+        ok(a != NULL && strstr(a, "**Suggested follow-up questions**") != NULL,
+           "the answer suggests questions");
         ok(a != NULL && words(a) <= EXTRACT_ANSWER_WORDS && words(a) + 40 >= EXTRACT_ANSWER_WORDS,
            "the excerpts take the words the reserve left: %zu words of %d", words(a),
            EXTRACT_ANSWER_WORDS);
         verified(a, one, 1, 2);
+        free(big);
+    }
+    /* sugg37b (extractive.h, 7): the answer quotes units under a level-3
+     * heading the chapter's list of section headings does not hold; its
+     * source's own section stands for the quoted one: its neighbours are
+     * suggested, not itself (before, no suggestion at all). */
+    {
+        static const char *const heads[] = {"Teams that work", "Agree on norms",
+                                            "Building the intervention system",
+                                            "Renewing the charter"};
+        static const struct extract_chapter ch[] = {
+            {.book = "b", .title = "Teams that work", .first = 1, .n = 3}};
+        struct extract_source src = {.text = "### Write the system down\n\nThe team writes its "
+                                             "intervention system down on one page. Every teacher "
+                                             "keeps the written intervention system in the team "
+                                             "binder.",
+                                     .section = "Building the intervention system",
+                                     .chapter = "Teams that work",
+                                     .book = "b"};
+        struct extract_request rq = {.question = "how do teams write the intervention system down?",
+                                     .sources = &src,
+                                     .k = 1,
+                                     .headings = heads,
+                                     .nheadings = 4,
+                                     .chapters = ch,
+                                     .nchapters = 1};
+        char *qa = phrase_question(heads[1]), *qb = phrase_question(heads[2]),
+             *qc = phrase_question(heads[3]);
+        const char *f;
+        a = compose_checked(&rq);
+        f = a != NULL ? strstr(a, "**Suggested follow-up questions**") : NULL;
+        ok(a != NULL && strstr(a, "writes its intervention system down") != NULL && f != NULL
+               && qa != NULL && qc != NULL && strstr(f, qa) != NULL && strstr(f, qc) != NULL,
+           "units under a level-3 heading: the neighbours of their source's section are suggested");
+        ok(f != NULL && qb != NULL && strstr(f, qb) == NULL, "... not that section itself");
+        show(a);
+        free(a);
+        free(qa);
+        free(qb);
+        free(qc);
+    }
+    /* sugg37b (extractive.h, 4, "The budget"): the fill counts the
+     * suggested questions at the words reserved for them (the questions
+     * the headings next to the source's own section make), not at those
+     * written.  Two requests alike but for the neighbouring heading: in
+     * one it is the quoted section's heading in other capitals, so its
+     * question is the quoted section's and is left out (no suggestion at
+     * all); in the other a heading of as many words, suggested.  The same
+     * reserve, so the answers' bodies (all before the suggestions) are the
+     * same bytes, and both answers stay within EXTRACT_ANSWER_WORDS. */
+    {
+        static const char
+            *const ha[] = {"Keeping norms alive in every meeting of the grade level team",
+                           "Keeping goals alive in every meeting of the grade level team"},
+                   *hb[] = {"Keeping norms alive in every meeting of the grade level team",
+                            "Keeping Norms Alive in Every Meeting of the Grade Level Team"};
+        char *b, *big = malloc(32768);
+        struct extract_source src = {.chapter = "Norms with Teeth", .section = ha[0]};
+        struct extract_request rq = {.question = "how do team norms keep a meeting focused?",
+                                     .sources = &src,
+                                     .k = 1,
+                                     .nheadings = 2};
+        const char *sa, *sb;
+        size_t j;
+        sprintf(big, "## %s\n\n", ha[0]);
+        for (j = 0; j < 90; j++)
+            sprintf(big + strlen(big), "Team norms keep meeting %zu on task.\n\n", j + 1);
+        src.text = big;
+        rq.headings = ha;
+        a = compose_checked(&rq);
+        rq.headings = hb;
+        b = compose_checked(&rq);
+        sa = a != NULL ? strstr(a, "\n\n**Suggested follow-up questions**") : NULL;
+        sb = b != NULL ? strstr(b, "\n\n**Suggested follow-up questions**") : NULL;
+        ok(sa != NULL && strstr(sa, "keeping goals alive") != NULL && b != NULL && sb == NULL,
+           "the neighbour asking what the quoted section asks is left out: no suggestion");
+        ok(sa != NULL && b != NULL && strlen(b) == (size_t)(sa - a)
+               && strncmp(a, b, strlen(b)) == 0,
+           "... and the answer's body is the same bytes");
+        ok(a != NULL && b != NULL && words(a) <= EXTRACT_ANSWER_WORDS
+               && words(b) <= EXTRACT_ANSWER_WORDS && words(a) + 40 >= EXTRACT_ANSWER_WORDS,
+           "... both within %d words (%zu, %zu)", EXTRACT_ANSWER_WORDS, a != NULL ? words(a) : 0,
+           b != NULL ? words(b) : 0);
+        show(a);
+        free(a);
+        free(b);
         free(big);
     }
     /* steps33 (extractive.h, 5): steps 1-2 in one passage that ends in
