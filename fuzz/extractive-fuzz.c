@@ -50,12 +50,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *texts[3];
     const char *heads[2];
     struct extract_source src[3];
-    /* Suggested follow-ups, one of them the question the section "Norms"
-     * makes, so that the composer drops it and asks about a heading next
-     * to it instead (extractive.h, 7): the fuzzed heading. */
-    static const char *const fups[] = {"What should our team know about norms?",
-                                       "How do we plan Tier 2?"};
-    struct extract_request rq = {.sources = src, .followups = fups, .nfollowups = 2};
+    /* The passages' one chapter and its two headings, "Norms" (the
+     * second passage's section) and the fuzzed one: the composer suggests
+     * the heading next to a quoted section, never the quoted one
+     * (extractive.h, 7). */
+    static const struct extract_chapter chapter[] = {
+        {.book = "b", .title = "Chapter", .first = 0, .n = 2}};
+    struct extract_request rq = {.sources = src};
     struct passage p;
     struct buf joined = {0};
     const char *vtexts[3];
@@ -93,6 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         heads[1] = heading;
         rq.headings = heads;
         rq.nheadings = 2;
+        rq.chapters = chapter;
+        rq.nchapters = 1;
     }
     rq.k = k;
     /* The conversation's previous answer, whose opening the composer does
