@@ -305,7 +305,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(193);
+    plan(195);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -1236,6 +1236,25 @@ int main(void)
         ok(a != NULL && strstr(a, "1. **Choose the targets**") == NULL,
            "... not when the question asks no how");
         free(a);
+    }
+    {
+        /* A step heading holding a straight double quote (the fuzz target
+         * found 'Write or"choose the items'): its label writes it as an
+         * apostrophe, so the verifier does not read a quotation opening in
+         * the label and every quotation verifies. */
+        static const char *const quoted[] = {
+            "Writing a common formative assessment does not require special training in test "
+            "design.\n\n"
+            "## Step 1: Choose the targets\n\n"
+            "Start with the essential standard the team will teach in the next two or three weeks. "
+            "A CFA should assess only two or three targets.\n\n"
+            "## Step 2: Write or \"choose\" the items\n\n"
+            "Match the item type to the target the common formative assessment measures."};
+        static const char *const chapters[] = {"Building a Common Formative Assessment"};
+        a = compose_in("how do we write a cfa as a team?", NULL, quoted, 1, 2.0, chapters);
+        ok(a != NULL && strstr(a, "2. **Write or 'choose' the items**: \"Match the item") != NULL,
+           "a step label's straight double quotes are written as apostrophes");
+        verified(a, quoted, 1, 2);
     }
 
     /* One more source (extractive.h, 4): the first passage's one long
