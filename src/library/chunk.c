@@ -239,24 +239,22 @@ static size_t section_at(const struct segment *sg, size_t page, size_t offset)
 }
 
 /* Returns true when a and b (an and bn bytes) hold the same text, white
- * space ignored, both read folded (doc_fold_next(): ASCII case,
- * typographic quotes, dashes, spaces and ligatures; apos37). */
+ * space and ASCII case ignored. */
 static bool same_words(const char *a, size_t an, const char *b, size_t bn)
 {
-    struct doc_fold x, y;
-    int cx, cy;
+    size_t i = 0, j = 0;
 
-    doc_fold_init(&x, a, an);
-    doc_fold_init(&y, b, bn);
     for (;;) {
-        while ((cx = doc_fold_next(&x)) >= 0 && isspace(cx))
-            ;
-        while ((cy = doc_fold_next(&y)) >= 0 && isspace(cy))
-            ;
-        if (cx < 0 || cy < 0)
-            return cx < 0 && cy < 0;
-        if (cx != cy)
+        while (i < an && isspace((unsigned char)a[i]))
+            i++;
+        while (j < bn && isspace((unsigned char)b[j]))
+            j++;
+        if (i == an || j == bn)
+            return i == an && j == bn;
+        if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[j]))
             return false;
+        i++;
+        j++;
     }
 }
 

@@ -157,31 +157,24 @@ static char *line_key(const char *s, size_t n, const char *label)
     }
 }
 
-/* Compares a header key with a title: white space runs match white space
- * runs, both read folded (doc_fold_next(): ASCII case, typographic
- * quotes, dashes, spaces and ligatures; apos37). */
+/* Compares a header key with a title: ASCII case and white space runs
+ * ignored. */
 static bool same_title(const char *key, const char *title)
 {
-    struct doc_fold k, t;
-    int ck, ct;
-
-    doc_fold_init(&k, key, strlen(key));
-    doc_fold_init(&t, title, strlen(title));
-    for (;;) {
-        ck = doc_fold_next(&k);
-        ct = doc_fold_next(&t);
-        if (ck >= 0 && ct >= 0 && isspace(ck) && isspace(ct)) {
-            while ((ck = doc_fold_peek(&k)) >= 0 && isspace(ck))
-                (void)doc_fold_next(&k);
-            while ((ct = doc_fold_peek(&t)) >= 0 && isspace(ct))
-                (void)doc_fold_next(&t);
+    while (*key != '\0' || *title != '\0') {
+        if (isspace((unsigned char)*key) && isspace((unsigned char)*title)) {
+            while (isspace((unsigned char)*key))
+                key++;
+            while (isspace((unsigned char)*title))
+                title++;
             continue;
         }
-        if (ck != ct)
+        if (tolower((unsigned char)*key) != tolower((unsigned char)*title))
             return false;
-        if (ck < 0)
-            return true;
+        key++;
+        title++;
     }
+    return true;
 }
 
 /* The chapter page p falls in (the last one starting at or before it);

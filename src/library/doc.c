@@ -11,7 +11,6 @@
 
 #include "library/doc.h"
 #include "util/alloc.h"
-#include "util/text.h"
 
 void doc_init(struct doc *d, enum doc_format format)
 {
@@ -249,93 +248,6 @@ bool doc_is_roman(const char *s, size_t n)
     snprintf(canon, sizeof(canon), "%.*s%s%s%s", value / 1000, "mmm", hundreds[value / 100 % 10],
              tens[value / 10 % 10], units[value % 10]);
     return strcmp(canon, lower) == 0;
-}
-
-/* The characters doc_fold_next() replaces, by code point. */
-static const struct {
-    unsigned cp;
-    const char *as;
-} folds[] = {
-    {0x00a0, " "},  {0x02bc, "'"},  {0x1680, " "},  {0x2000, " "},   {0x2001, " "},
-    {0x2002, " "},  {0x2003, " "},  {0x2004, " "},  {0x2005, " "},   {0x2006, " "},
-    {0x2007, " "},  {0x2008, " "},  {0x2009, " "},  {0x200a, " "},   {0x2010, "-"},
-    {0x2011, "-"},  {0x2012, "-"},  {0x2013, "-"},  {0x2014, "-"},   {0x2015, "-"},
-    {0x2018, "'"},  {0x2019, "'"},  {0x201a, "'"},  {0x201b, "'"},   {0x201c, "\""},
-    {0x201d, "\""}, {0x201e, "\""}, {0x201f, "\""}, {0x2026, "..."}, {0x202f, " "},
-    {0x2032, "'"},  {0x2033, "\""}, {0x205f, " "},  {0x2212, "-"},   {0x3000, " "},
-    {0xfb00, "ff"}, {0xfb01, "fi"}, {0xfb02, "fl"}, {0xfb03, "ffi"}, {0xfb04, "ffl"},
-    {0xfb05, "st"}, {0xfb06, "st"},
-};
-
-/* The folded form of the character at p (before end), or NULL when it is
- * one byte that stands for itself; *len receives the bytes it takes. */
-static const char *fold_char(const char *p, const char *end, size_t *len)
-{
-    const unsigned char *u = (const unsigned char *)p;
-    size_t n = utf8_sequence_length(p, (size_t)(end - p)), lo = 0, hi;
-    unsigned cp;
-
-    *len = 1;
-    if (n < 2)
-        return NULL;
-    cp = n == 2   ? (u[0] & 0x1fu) << 6 | (u[1] & 0x3fu)
-         : n == 3 ? (u[0] & 0x0fu) << 12 | (u[1] & 0x3fu) << 6 | (u[2] & 0x3fu)
-                  : 0x10000u; /* four bytes: nothing to fold */
-    hi = sizeof(folds) / sizeof(folds[0]);
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-
-        if (folds[mid].cp < cp) {
-            lo = mid + 1;
-        } else if (folds[mid].cp > cp) {
-            hi = mid;
-        } else {
-            *len = n;
-            return folds[mid].as;
-        }
-    }
-    return NULL; /* its bytes, one at a time, stand for themselves */
-}
-
-void doc_fold_init(struct doc_fold *f, const char *s, size_t n)
-{
-    f->p = s;
-    f->end = s + n;
-    f->more = "";
-}
-
-int doc_fold_next(struct doc_fold *f)
-{
-    const char *as;
-    size_t len;
-    int c;
-
-    if (*f->more != '\0')
-        return (unsigned char)*f->more++;
-    if (f->p >= f->end)
-        return -1;
-    as = fold_char(f->p, f->end, &len);
-    f->p += len;
-    if (as == NULL)
-        c = tolower((unsigned char)f->p[-1]);
-    else {
-        c = (unsigned char)as[0];
-        f->more = as + 1;
-    }
-    while (c == '-' && f->p < f->end) { /* a run of dashes is one */
-        as = fold_char(f->p, f->end, &len);
-        if (as == NULL ? *f->p != '-' : strcmp(as, "-") != 0)
-            break;
-        f->p += len;
-    }
-    return c;
-}
-
-int doc_fold_peek(const struct doc_fold *f)
-{
-    struct doc_fold copy = *f;
-
-    return doc_fold_next(&copy);
 }
 
 /* Skips spaces and one separator (":", ".", "-", en/em dash) after a

@@ -92,29 +92,4 @@ bool doc_parse_heading(const char *heading, char **number, char **title) __attri
 /* Returns true when s (n bytes) is a roman numeral (i..mmmm, any case). */
 bool doc_is_roman(const char *s, size_t n) __attribute__((nonnull));
 
-/* Text read folded, for matching a heading (an outline entry's title)
- * against a page's text, on both sides and for matching only (no text is
- * changed): ASCII letters lower-cased; the Unicode spaces (no-break,
- * U+2000..U+200A, narrow no-break, ...) as ' '; typographic apostrophes
- * and single quotes (U+2018..U+201B, U+2032, U+02BC) as '\''; double
- * quotes (U+201C..U+201F, U+2033) as '"'; hyphens, dashes and the minus
- * sign (U+2010..U+2015, U+2212) as '-', and a run of '-' as one (an
- * outline's "--" is the page's em dash); the ligatures U+FB00..U+FB06 as
- * their letters ("ff", "fi", "fl", "ffi", "ffl", "st"); the ellipsis as
- * "...".  Every other byte, invalid UTF-8 included, is itself, and ASCII
- * white space stays as it is (a line break still ends a line).  apos37. */
-struct doc_fold {
-    const char *p, *end; /* the bytes not read yet (not owned) */
-    const char *more;    /* the rest of a character's folded form (static) */
-};
-
-/* Starts reading the n bytes at s folded. */
-void doc_fold_init(struct doc_fold *f, const char *s, size_t n) __attribute__((nonnull));
-
-/* Returns the next byte of the folded text, or -1 at its end. */
-int doc_fold_next(struct doc_fold *f) __attribute__((nonnull));
-
-/* Returns what doc_fold_next() would, without reading it. */
-int doc_fold_peek(const struct doc_fold *f) __attribute__((nonnull));
-
 #endif

@@ -199,38 +199,34 @@ static void outline_chapters(PopplerDocument *pd, struct doc *d, struct pending 
     poppler_index_iter_free(it);
 }
 
-/* Returns the length of the match of title at text + at, a line start
- * (len: the text's length): the title's words in order, any run of white
- * space in either matching any run (a heading may wrap), both sides read
- * folded (doc_fold_next(): ASCII case, typographic quotes, dashes, spaces
- * and ligatures), the match ending at the end of a line; 0 when it does
- * not match. */
-static size_t heading_match(const char *text, size_t at, size_t len, const char *title)
+/* Returns the length of the match of title at text + at, a line start:
+ * the title's words in order, any run of white space in either matching
+ * any run (a heading may wrap), ASCII case ignored, the match ending at
+ * the end of a line; 0 when it does not match. */
+static size_t heading_match(const char *text, size_t at, const char *title)
 {
-    struct doc_fold p, t;
-    int c;
+    const char *p = text + at, *t = title;
 
-    doc_fold_init(&p, text + at, len - at);
-    doc_fold_init(&t, title, strlen(title));
-    while (doc_fold_peek(&t) == ' ')
-        (void)doc_fold_next(&t);
-    while ((c = doc_fold_next(&t)) >= 0) {
-        if (c == ' ' || c == '\t') {
-            c = doc_fold_peek(&p);
-            if (c != ' ' && c != '\n' && c != '\t')
+    while (*t == ' ')
+        t++;
+    while (*t != '\0') {
+        if (*t == ' ' || *t == '\t') {
+            if (*p != ' ' && *p != '\n' && *p != '\t')
                 return 0;
-            while ((c = doc_fold_peek(&t)) == ' ' || c == '\t')
-                (void)doc_fold_next(&t);
-            while ((c = doc_fold_peek(&p)) == ' ' || c == '\n' || c == '\t')
-                (void)doc_fold_next(&p);
+            while (*t == ' ' || *t == '\t')
+                t++;
+            while (*p == ' ' || *p == '\n' || *p == '\t')
+                p++;
             continue;
         }
-        if (doc_fold_next(&p) != c)
+        if (tolower((unsigned char)*p) != tolower((unsigned char)*t))
             return 0;
+        p++;
+        t++;
     }
-    while ((c = doc_fold_peek(&p)) == ' ' || c == '\t')
-        (void)doc_fold_next(&p);
-    return c == '\n' || c < 0 ? (size_t)(p.p - (text + at)) : 0;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return *p == '\n' || *p == '\0' ? (size_t)(p - (text + at)) : 0;
 }
 
 /* Inserts s at offset at of a page's text. */
@@ -265,11 +261,10 @@ static size_t own_paragraph(struct doc_page *pg, size_t at, size_t n)
 static size_t place_heading(struct doc *d, size_t page, const char *title, size_t from)
 {
     struct doc_page *pg = &d->pages[page];
-    size_t at = from, n, len = strlen(pg->text);
+    size_t at = from, n;
 
     while (pg->text[at] != '\0') {
-        if ((at == 0 || pg->text[at - 1] == '\n')
-            && (n = heading_match(pg->text, at, len, title)) > 0)
+        if ((at == 0 || pg->text[at - 1] == '\n') && (n = heading_match(pg->text, at, title)) > 0)
             return own_paragraph(pg, at, n);
         at++;
     }

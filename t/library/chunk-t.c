@@ -9,7 +9,6 @@
 #include "library/chunk.h"
 #include "library/read.h"
 #include "tap/basic.h"
-#include "util/alloc.h"
 #include "util/buf.h"
 
 int main(void)
@@ -21,7 +20,7 @@ int main(void)
     size_t i, over = 0, under = 0, crossing = 0, bad_pages = 0, overlaps = 0;
     int p, s;
 
-    plan(40);
+    plan(29);
     is_int(13, (long long)chunk_tokens("one two three four five six seven eight nine ten"),
            "10 words are 13 tokens");
     is_int(0, (long long)chunk_tokens("   "), "blank text has no tokens");
@@ -234,87 +233,6 @@ int main(void)
     }
     chunk_list_free(&c);
     doc_free(&d);
-
-    /* apos37: the page's heading in typographic characters (a curly
-     * apostrophe, curly quotes, an em dash, a no-break space, the "fl"
-     * ligature) and the outline's title in ASCII ("'", '"', "--", a
-     * space, "fl") are the same heading: each opens a page as a paragraph
-     * of its own, not run into the page before, and the text keeps its
-     * own characters. */
-    {
-        static const struct {
-            const char *page, *title;
-        } typo[] = {
-            {"The team leader\xe2\x80\x99s job description", "The team leader's job description"},
-            {"\xe2\x80\x9c"
-             "Tight\xe2\x80\x9d"
-             " and loose",
-             "\"Tight\" and loose"},
-            {"Before \xe2\x80\x94 and after", "Before -- and after"},
-            {"Tier\xc2\xa0"
-             "2 support",
-             "Tier 2 support"},
-            {"Keeping the \xef\xac\x82ow", "Keeping the flow"},
-        };
-        size_t k;
-
-        for (k = 0; k < sizeof(typo) / sizeof(typo[0]); k++) {
-            char *want;
-
-            doc_init(&d, DOC_PDF);
-            doc_add_page(&d, "1",
-                         "Teams meet every week. The last paragraph on page one ends here.");
-            buf_reset(&md);
-            buf_printf(&md, "%s\n\nThe team writes it down. Then it acts.", typo[k].page);
-            doc_add_page(&d, "2", md.data);
-            doc_add_chapter(&d, "1", "One", 0, 0);
-            doc_add_heading(&d, typo[k].title, 2, 1, 0);
-            chunk_doc(&d, NULL, &c);
-            want = xasprintf("ends here.\n\n%s\n\nThe team writes", typo[k].page);
-            ok(c.n == 1 && strstr(c.items[0].text, want) != NULL,
-               "a page's heading in typographic characters is its outline title's paragraph: %s",
-               typo[k].title);
-            free(want);
-            chunk_list_free(&c);
-            doc_free(&d);
-        }
-    }
-
-    /* The fold itself: what each side reads. */
-    {
-        static const struct {
-            const char *in, *out;
-        } fold[] = {
-            {"Leader\xe2\x80\x98s \xe2\x80\x99X\xe2\x80\x9a\xe2\x80\x9b\xe2\x80\xb2\xca\xbc",
-             "leader's 'x''''"},
-            {"\xe2\x80\x9c"
-             "A\xe2\x80\x9d\xe2\x80\x9e\xe2\x80\x9f\xe2\x80\xb3",
-             "\"a\"\"\"\""},
-            {"a--b\xe2\x80\x94"
-             "c \xe2\x80\x93 d\xe2\x80\x90\xe2\x80\x91-e\xe2\x88\x92"
-             "1",
-             "a-b-c - d-e-1"},
-            {"\xc2\xa0\xe2\x80\x89\xe2\x80\xaf\xe3\x80\x80x\n", "    x\n"},
-            {"\xef\xac\x80\xef\xac\x81\xef\xac\x82\xef\xac\x83\xef\xac\x84\xef\xac\x85\xef\xac\x86"
-             "\xe2\x80\xa6",
-             "fffiflffifflstst..."},
-            /* others stay: é, a 4-byte character, a lone continuation byte,
-             * a truncated sequence */
-            {"\xc3\xa9\xf0\x9f\x98\x80\x99\xe2\x80", "\xc3\xa9\xf0\x9f\x98\x80\x99\xe2\x80"},
-        };
-        size_t k;
-
-        for (k = 0; k < sizeof(fold) / sizeof(fold[0]); k++) {
-            struct doc_fold f;
-            int ch;
-
-            buf_reset(&md);
-            doc_fold_init(&f, fold[k].in, strlen(fold[k].in));
-            while ((ch = doc_fold_next(&f)) >= 0)
-                buf_putc(&md, (char)ch);
-            is_string(fold[k].out, md.data ? md.data : "", "fold %zu", k);
-        }
-    }
     buf_free(&md);
     return 0;
 }
