@@ -3067,6 +3067,14 @@ static size_t quoted_distance(const bool *quoted, size_t first, size_t len, size
     return best > 0 ? best : m + 1;
 }
 
+/* Chapter j's span of rq->headings into *first and *len (all of them, one
+ * chapter, when rq->chapters is NULL). */
+static void chapter_span(const struct extract_request *rq, size_t j, size_t *first, size_t *len)
+{
+    *first = rq->chapters != NULL ? rq->chapters[j].first : 0;
+    *len = rq->chapters != NULL ? rq->chapters[j].n : rq->nheadings;
+}
+
 /* Writes the suggested follow-up questions (extractive.h, 7): section
  * headings of the chapters the answer cites, the ones right next to a
  * quoted section first, each chapter's in its order, then (while fewer
@@ -3080,9 +3088,9 @@ static void write_followups(struct buf *out, const struct compose *c, size_t roo
     char *head[EXTRACT_MAX_SECTIONS] = {NULL}, *q[EXTRACT_MAX_SECTIONS] = {NULL};
     char *f[EXTRACT_FOLLOWUPS];
     size_t nchap = rq->chapters != NULL ? rq->nchapters : 1;
-    size_t i, k, d, m, n = 0, nord = 0, words = room;
+    size_t i, k, d, m, n = 0, nord = 0, words = room, first, len = 0, off, total = 0;
     bool *quoted, *cited;
-    size_t *order;
+    size_t *order, *dist;
 
     if (c->fwords == 0 || rq->headings == NULL || rq->nheadings == 0 || nchap == 0)
         return;
@@ -3093,12 +3101,23 @@ static void write_followups(struct buf *out, const struct compose *c, size_t roo
     quoted_questions(c, head, q);
     cited_sections(c, quoted, cited, order, &nord);
     anchor_unquoted(c, quoted);
+    /* Each cited chapter's headings' distances, once: the chapters of
+     * order[] one after another in dist[]. */
+    for (k = 0; k < nord; k++) {
+        chapter_span(rq, order[k], &first, &len);
+        total += len;
+    }
+    dist = xcalloc(total > 0 ? total : 1, sizeof(*dist));
+    for (k = 0, off = 0; k < nord; k++, off += len) {
+        chapter_span(rq, order[k], &first, &len);
+        for (m = 0; m < len; m++)
+            dist[off + m] = quoted_distance(quoted, first, len, m);
+    }
     for (d = 1; d < rq->nheadings && n < EXTRACT_FOLLOWUPS && (d == 1 || n < 2); d++)
-        for (k = 0; k < nord; k++) {
-            size_t first = rq->chapters != NULL ? rq->chapters[order[k]].first : 0,
-                   len = rq->chapters != NULL ? rq->chapters[order[k]].n : rq->nheadings;
+        for (k = 0, off = 0; k < nord; k++, off += len) {
+            chapter_span(rq, order[k], &first, &len);
             for (m = 0; m < len; m++)
-                if (quoted_distance(quoted, first, len, m) == d)
+                if (dist[off + m] == d)
                     add_followup(phrase_question(rq->headings[first + m]), q, c->nchosen, f, &n,
                                  &words);
         }
@@ -3115,6 +3134,7 @@ static void write_followups(struct buf *out, const struct compose *c, size_t roo
     free(quoted);
     free(cited);
     free(order);
+    free(dist);
 }
 
 /* Reads the passages of c->rq into c, builds its sections and query and
