@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <json-c/json.h>
 #include <string.h>
+#include <strings.h>
 
 #include "coach/history.h"
 #include "coach/words.h"
@@ -95,6 +96,53 @@ static size_t list_marker(const char *line, size_t len, int *num)
     return 0;
 }
 
+/* The headings of the blocks that close an answer, after its own points:
+ * the extractive answer's key takeaways, which repeat its points, and
+ * its suggested follow-up questions (coach/extractive.c), and the
+ * model's "You might also ask" (coach/prompt.c).  None of their items is
+ * a point of the answer (small38). */
+static const char *const closing[] = {"key takeaways", "suggested follow-up questions",
+                                      "you might also ask", NULL};
+
+/* True when the line at s (len bytes) is the heading of a closing block:
+ * one of closing, case ignored, with nothing but Markdown marks, a colon
+ * or blanks around it ("**Key takeaways**", "### You might also ask:"). */
+static bool closes_answer(const char *s, size_t len)
+{
+    size_t i = 0, k, hl;
+
+    while (i < len && strchr("#*_ \t", s[i]) != NULL)
+        i++;
+    for (k = 0; closing[k] != NULL; k++) {
+        hl = strlen(closing[k]);
+        if (len - i >= hl && strncasecmp(s + i, closing[k], hl) == 0) {
+            size_t j = i + hl;
+            while (j < len && strchr("#*_: \t\r", s[j]) != NULL)
+                j++;
+            if (j == len)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Where answer's own points end: at the first closing block's heading
+ * line, else at its end. */
+static const char *answer_end(const char *answer)
+{
+    const char *p = answer;
+
+    while (*p != '\0') {
+        size_t l = strcspn(p, "\n");
+        if (closes_answer(p, l))
+            return p;
+        p += l;
+        if (*p == '\n')
+            p++;
+    }
+    return p;
+}
+
 /* One list item found: where its text is. */
 struct item {
     const char *text;
@@ -103,15 +151,13 @@ struct item {
 
 const char *history_answer_item(const char *answer, int n, struct arena *a)
 {
-    const char *p = answer, *end = strstr(answer, HISTORY_ANSWER_END);
+    const char *p = answer, *end = answer_end(answer);
     struct item numbered = {NULL, 0}, bullet = {NULL, 0}, last_numbered = {NULL, 0};
     size_t m;
     int num, bullets = 0;
 
     if (n == 0)
         return NULL;
-    if (end == NULL)
-        end = answer + strlen(answer);
     for (; p < end && numbered.text == NULL; p += *p == '\n' ? 1 : 0) {
         size_t l = strcspn(p, "\n");
         if (l > (size_t)(end - p))

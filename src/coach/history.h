@@ -36,17 +36,17 @@ size_t history_cited_ids(const char *citations, struct arena *a, const char **id
 bool history_cited(struct db *db, struct arena *a, const char *citations, struct search_hit **hits,
                    size_t *n) __attribute__((nonnull(1, 2, 4, 5)));
 
-/* Where an extractive answer's own points end: its key takeaways repeat
- * them (coach/extractive.c writes this heading). */
-#define HISTORY_ANSWER_END "\n\n**Key takeaways**"
-
-/* Returns, of answer before HISTORY_ANSWER_END, the text of the point a
- * follow-up calls the nth (in a): the first item numbered n ("2. ..." or
- * "2) ...": the number the teacher saw; an extractive answer numbers each
- * section's points from 1 again), or for n < 0 (REWRITE_LAST) the last
- * numbered item; when the answer has no numbered items, its nth (or last)
- * bullet ("- ", "* ", "\u2022 ").  NULL when there is no such point or n
- * is 0. */
+/* Returns, of answer before its closing blocks (the first line that heads
+ * one: "Key takeaways", which repeat its points, "Suggested follow-up
+ * questions" (coach/extractive.c) or the model's "You might also ask"
+ * (coach/prompt.c), case ignored, in Markdown marks or not, a colon
+ * after it or not: their items are not points of the answer), the text of
+ * the point a follow-up calls the nth (in a): the first item numbered n
+ * ("2. ..." or "2) ...": the number the teacher saw; an extractive answer
+ * numbers each section's points from 1 again), or for n < 0
+ * (REWRITE_LAST) the last numbered item; when the answer has no numbered
+ * items, its nth (or last) bullet ("- ", "* ", "\u2022 ").  NULL when
+ * there is no such point or n is 0. */
 const char *history_answer_item(const char *answer, int n, struct arena *a)
     __attribute__((nonnull));
 

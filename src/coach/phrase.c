@@ -64,6 +64,30 @@ static bool leans_on_context(const char *s)
     return false;
 }
 
+/* Words that name the asker's own group or setting, which every question
+ * but a heading's own already names ("What should our team know about
+ * ...", "How do we ..."): a heading with no other word but stop words
+ * (words.h) says nothing as such a question ("The team": "What should
+ * our team know about the team?"; small38). */
+static const char *const own_group[] = {
+    "team",    "teams",       "teammates", "plc",       "plcs",        "school", "schools",
+    "staff",   "faculty",     "teacher",   "teachers",  "colleagues",  "group",  "groups",
+    "learning", "professional", "community", "communities", NULL};
+
+/* True when every word of s (cleaned) is a stop word or one of own_group:
+ * the question it makes would be about the asker's own team. */
+static bool only_own_group(const char *s)
+{
+    struct words ws;
+    size_t i;
+
+    words_split(s, &ws);
+    for (i = 0; i < ws.n; i++)
+        if (!words_is_stop(ws.w[i]) && !words_in_list_n(ws.w[i], strlen(ws.w[i]), own_group))
+            return false;
+    return true;
+}
+
 /* Words that, before a verb mark, show the mark is in a relative clause
  * or an embedded question ("Signs a team is on track", "Choosing what is
  * essential"), not the heading's own verb; an article opening the heading
@@ -425,6 +449,8 @@ static void phrase_cleaned(const char *s, size_t words, struct buf *out)
         put_words(out, s + 1);
         if (out->data[out->len - 1] != '?')
             buf_putc(out, '?');
+    } else if (only_own_group(s)) {
+        return; /* "The team": about the asker's own team, nothing else */
     } else if (words_in_list_n(s, first, (const char *const[]){"when", "if", NULL})) {
         buf_puts(out, "What should we do ");
         put_words(out, s);

@@ -29,6 +29,14 @@
  *     heading itself, ending in one "?"; but none when it has at most
  *     PHRASE_MIN_QUESTION_WORDS words ("Who decides", "Why now": they ask
  *     about the section before them);
+ *   - a heading whose every word is a stop word (words.h) or a word
+ *     naming the asker's own group or setting (team, teams, PLC, school,
+ *     staff, teachers, group, learning, community...: "The team", "Our
+ *     school", "The PLC"): none, for every question below names the
+ *     asker's team already ("What should our team know about the team?"
+ *     says nothing; small38); a clarification's choice then comes from
+ *     the chapter's title (coach/evidence.c), and the suggested
+ *     follow-ups from the other headings (coach/extractive.c);
  *   - "when" or "if": "What should we do when ...?";
  *   - a statement (a verb mark such as " is ", " are ", " does not ",
  *     " means " within the first PHRASE_STATEMENT_WORDS words and no

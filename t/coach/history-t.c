@@ -53,6 +53,50 @@ static void test_answer_item(void)
     arena_free(&a);
 }
 
+/* An answer's closing blocks hold none of its points (small38): an
+ * extractive answer with too few takeaways for their block ends with its
+ * suggested follow-up questions, numbered (fresh2-pages g0173's first
+ * answer had one point in bullets, then two suggestions); a model's
+ * answer ends with its own takeaways and "You might also ask". */
+static void test_closing_blocks(void)
+{
+    struct arena a = ARENA_INIT;
+    const char *bullets = "\"For a four-week unit, a typical calendar looks like this:\" [1]\n\n"
+                          "**An assessment calendar for the unit** [1]\n\n"
+                          "- \"Teams plan their common assessments on the calendar.\" [1]\n\n"
+                          "**Suggested follow-up questions**\n\n"
+                          "1. How do we go about scoring and returning results quickly?\n"
+                          "2. What should our team know about formative and summative?";
+    const char *steps = "Start here. [1]\n\n**Steps** [1]\n\n"
+                        "1. \"Sort the work.\" [1]\n2. \"Name the patterns.\" [1]\n\n"
+                        "**Suggested follow-up questions**\n\n"
+                        "1. How do we go about grouping for the block?\n"
+                        "2. What should our team know about reassessment?\n"
+                        "3. What should our team know about anchor papers?";
+    const char *model = "Norms guide the team [1].\n\n- Set them together [1]\n"
+                        "- Review them often [2]\n\n### Key takeaways:\n\n"
+                        "- Write four to six norms\n\n**You might also ask**\n\n"
+                        "- What if a norm is broken?\n- How often do we review norms?";
+
+    ok(history_answer_item(bullets, 2, &a) == NULL,
+       "the second one of an answer with one point: none, not its second suggestion");
+    is_string("\"Teams plan their common assessments on the calendar.\" [1]",
+              history_answer_item(bullets, REWRITE_LAST, &a),
+              "the last one: its last bullet, not a suggestion");
+    is_string("\"Name the patterns.\" [1]", history_answer_item(steps, REWRITE_LAST, &a),
+              "the last one of an answer in steps: the last step, not the last suggestion");
+    ok(history_answer_item(steps, 3, &a) == NULL, "the third one: no third step, no suggestion");
+    is_string("Review them often [2]", history_answer_item(model, REWRITE_LAST, &a),
+              "a model's answer: its last point, not a takeaway nor a question it suggests");
+    is_string("Set them together [1]", history_answer_item(model, 1, &a), "... and its first");
+    is_string("Keep the takeaways short",
+              history_answer_item("- Meet weekly\n- Key takeaways matter\n"
+                                  "- Keep the takeaways short\n\n**Key takeaways**\n\n- Meet",
+                                  -1, &a),
+              "a point that only begins like a closing heading is a point");
+    arena_free(&a);
+}
+
 /* The clarification's choice a follow-up names by its subject. */
 static void test_clarify_choice(void)
 {
@@ -83,8 +127,9 @@ int main(void)
     const char *ids[4];
     size_t n;
 
-    plan(27);
+    plan(34);
     test_answer_item();
+    test_closing_blocks();
     test_clarify_choice();
     n = history_cited_ids("[{\"n\":1,\"chunk_id\":\"" ID1 "\",\"quote\":\"q\"},"
                           "{\"n\":2,\"chunk_id\":\"" ID2 "\"},"

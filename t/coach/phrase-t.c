@@ -68,7 +68,7 @@ static void choices(void)
 
 int main(void)
 {
-    plan(52);
+    plan(59);
     in_list_n();
     choices();
     check("Step 1: Choose the targets", "How do we choose the targets?",
@@ -142,6 +142,15 @@ int main(void)
     check("Making them stick", NULL, "a pronoun inside a gerund phrase");
     check("Items that matter", "What should our team know about items that matter?",
           "a word that only begins with a pronoun's letters");
+    check("The team", NULL, "only the asker's own team: \"What should our team know about the team?\"");
+    check("Our School", NULL, "... the asker's own school");
+    check("The PLC", NULL, "... their PLC");
+    check("Teams and teachers", NULL, "... however many of such words");
+    check("Building the Team", "How do we go about building the team?",
+          "a heading with another word besides the team makes its question");
+    check("The team health check", "What should our team know about the team health check?",
+          "... a noun phrase too");
+    check("What is a PLC?", "What is a PLC?", "a heading that is a question asks it itself");
     check("Introduction", NULL, "the book's apparatus");
     check("References", NULL, "the book's apparatus");
     check("", NULL, "empty");
