@@ -70,8 +70,8 @@ static bool leans_on_context(const char *s)
  * (words.h) says nothing as such a question ("The team": "What should
  * our team know about the team?"; small38). */
 static const char *const own_group[] = {
-    "team",    "teams",       "teammates", "plc",       "plcs",        "school", "schools",
-    "staff",   "faculty",     "teacher",   "teachers",  "colleagues",  "group",  "groups",
+    "team",     "teams",        "teammates", "plc",         "plcs",       "school", "schools",
+    "staff",    "faculty",      "teacher",   "teachers",    "colleagues", "group",  "groups",
     "learning", "professional", "community", "communities", NULL};
 
 /* True when every word of s (cleaned) is a stop word or one of own_group:

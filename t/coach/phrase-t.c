@@ -142,7 +142,8 @@ int main(void)
     check("Making them stick", NULL, "a pronoun inside a gerund phrase");
     check("Items that matter", "What should our team know about items that matter?",
           "a word that only begins with a pronoun's letters");
-    check("The team", NULL, "only the asker's own team: \"What should our team know about the team?\"");
+    check("The team", NULL,
+          "only the asker's own team: \"What should our team know about the team?\"");
     check("Our School", NULL, "... the asker's own school");
     check("The PLC", NULL, "... their PLC");
     check("Teams and teachers", NULL, "... however many of such words");
