@@ -101,6 +101,13 @@ Python 3 standard library only (see eval/holdout/README.md).
                                      `noun_pointer` follow-ups); exit 1 when
                                      one fails or the file is not there
 
+    holdout.py check-fresh7 DIR      the fresh7 set's checks alone
+                                     (fresh7-scope.jsonl, round 36: the
+                                     refuse/clarify file's checks of the fresh2
+                                     set, ids r0001..r0499, with its own counts,
+                                     areas and borrows_words share); exit 1
+                                     when one fails or the file is not there
+
 BOOK is a PDF book source (*.book, rendered by mkbooks) or a Markdown book
 (*.md, ingested as it is).  The question format, the thresholds and the
 split rule are in eval/holdout/README.md.
@@ -681,6 +688,7 @@ def cmd_check(root):
     check_questions(c, root, FRESH4, books, allbooks, others_of(root, FRESH4["others"]))
     check_questions(c, root, FRESH5, books, allbooks, others_of(root, FRESH5["others"]))
     check_questions(c, root, FRESH6, books, allbooks, others_of(root, FRESH6["others"]))
+    check_questions(c, root, FRESH7, books, allbooks, others_of(root, FRESH7["others"]))
     return 1 if c.failed else 0
 
 
@@ -1071,21 +1079,24 @@ OTHERS_NAMED = ["tune", "held-out", "the check", "training", "validation", "stre
                 "fresh2"]
 
 
-def fresh_pages_set(number, prefix, seed, after, least, voice):
+def fresh_pages_set(number, prefix, seed, after, least, voice, pages_ids=(1, 499),
+                    scope_ids=(501, 999), scope=None):
     """The table of the fresh NUMBER set (ids PREFIX0001..PREFIX0499 in
     freshNUMBER-pages.jsonl, PREFIX0501..PREFIX0999 kept for
-    freshNUMBER-scope.jsonl), checked against the files of the set AFTER and
-    of every set before it, with the fresh3 set's checks of the pages file,
-    its own SEED, counts LEAST and voice tags VOICE."""
+    freshNUMBER-scope.jsonl, unless PAGES_IDS and SCOPE_IDS say otherwise),
+    checked against the files of the set AFTER and of every set before it,
+    with the fresh3 set's checks of the pages file, its own SEED, counts
+    LEAST and voice tags VOICE, and check_scope_file()'s checks of the scope
+    file with the counts SCOPE (None: no scope file is checked)."""
     files = ("fresh%d-pages.jsonl" % number, "fresh%d-scope.jsonl" % number)
-    ids = {files[0]: (1, 499), files[1]: (501, 999)}
+    ids = {files[0]: pages_ids, files[1]: scope_ids}
     named = OTHERS_NAMED + ["fresh%d" % n for n in range(3, number)]
     return {"what": "fresh%d set" % number, "files": files, "prefix": prefix, "ids": ids,
             "seed": seed, "others": after["others"] + after["files"], "others_required": False,
             "others_and": ", ".join(named[:-1]) + " and " + named[-1] + " sets",
             "others_or": ", ".join(named[:-1]) + " or " + named[-1] + " sets",
             "blocks": (dict(least, ids=ids[files[0]]),), "named_blocks": False, "least": None,
-            "words": least["words"], "scope": None, "voice": voice, "standalone": least}
+            "words": least["words"], "scope": scope, "voice": voice, "standalone": least}
 
 
 FRESH3 = fresh_pages_set(3, "k", FRESH3_SEED, FRESH2, FRESH3_MIN, FRESH3_VOICE)
@@ -1134,6 +1145,22 @@ FRESH6_MIN = dict(FRESH3_MIN, procedure=12, noun_pointer=10)
 FRESH6_VOICE = FRESH3_VOICE
 FRESH6 = fresh_pages_set(6, "q", FRESH6_SEED, FRESH5, FRESH6_MIN, FRESH6_VOICE)
 FRESH6_FILES, FRESH6_IDS = FRESH6["files"], FRESH6["ids"]
+
+# The fresh7 set (fresh7-scope.jsonl, round 36): the lead's check for round
+# 36's scope and clarification changes, then VALIDATED on; written by one
+# writer who had seen no code (eval/holdout/README.md, "The fresh7 set (round
+# 36)"): a refuse/clarify file only, ids r0001..r0499, with FRESH7_MIN's
+# out-of-scope, near-miss and broad counts, areas and borrow_share
+# (check_scope_file()).  No answerable half was written: the name
+# fresh7-pages.jsonl and the ids r0501..r0999 are kept for one, which would
+# get its own seed (FRESH7_SEED is None until then) and counts (FRESH3_MIN's
+# stand in).
+FRESH7_SEED = None
+FRESH7_MIN = {"out_of_scope": 100, "oos_areas": 40, "near_miss": 60, "nm_areas": 30,
+              "broad": 40, "borrow_share": 0.60}
+FRESH7 = fresh_pages_set(7, "r", FRESH7_SEED, FRESH6, FRESH3_MIN, FRESH3_VOICE,
+                         pages_ids=(501, 999), scope_ids=(1, 499), scope=FRESH7_MIN)
+FRESH7_FILES, FRESH7_IDS = FRESH7["files"], FRESH7["ids"]
 
 
 def id_number(q, prefix):
@@ -1498,6 +1525,8 @@ def main(argv):
         return cmd_check_questions(argv[1], FRESH5)
     if len(argv) == 2 and argv[0] == "check-fresh6":
         return cmd_check_questions(argv[1], FRESH6)
+    if len(argv) == 2 and argv[0] == "check-fresh7":
+        return cmd_check_questions(argv[1], FRESH7)
     sys.stderr.write(__doc__)
     return 2
 

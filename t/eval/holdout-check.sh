@@ -451,22 +451,24 @@ broken "fresh2 set: fresh2-scope.jsonl short of broad lines" \
     "fresh2 set: fresh2-scope.jsonl: broad: 1 lines"
 
 # check-SET: a set's files alone (either may be missing); it passes on the
-# set as committed and on its pages file alone, and fails when there is
-# neither file.
+# set as committed and on its pages file alone (or its HALF, scope, for a set
+# with no pages file), and fails when there is neither file.
 alone() {
-    local set=$1 what=$2 rc=0
+    local set=$1 what=$2 half=${3:-pages} other=pages rc=0
+    [ "$half" = scope ] || other=scope
     python3 "$checker" "check-$set" "$PLC_SRCDIR/eval/holdout" >/dev/null 2>&1 || rc=$?
     is "$rc" 0 "check-$set passes on the $what as committed"
-    cp "$work/$set-pages.orig" "$work/eval/holdout/$set-pages.jsonl"
-    rm -f "$work/eval/holdout/$set-scope.jsonl"
+    cp "$work/$set-$half.orig" "$work/eval/holdout/$set-$half.jsonl"
+    rm -f "$work/eval/holdout/$set-$other.jsonl"
     rc=0
     python3 "$checker" "check-$set" "$work/eval/holdout" >/dev/null 2>&1 || rc=$?
-    is "$rc" 0 "check-$set passes on $set-pages.jsonl alone"
-    rm -f "$work/eval/holdout/$set-pages.jsonl"
+    is "$rc" 0 "check-$set passes on $set-$half.jsonl alone"
+    rm -f "$work/eval/holdout/$set-$half.jsonl"
     rc=0
     python3 "$checker" "check-$set" "$work/eval/holdout" >/dev/null 2>&1 || rc=$?
     is "$rc" 1 "check-$set fails when there is no $what file"
 }
+cp "$work/eval/holdout/fresh7-scope.jsonl" "$work/fresh7-scope.orig" && alone fresh7 "fresh7 set" scope
 cp "$work/eval/holdout/fresh6-pages.jsonl" "$work/fresh6-pages.orig" && alone fresh6 "fresh6 set"
 cp "$work/eval/holdout/fresh5-pages.jsonl" "$work/fresh5-pages.orig" && alone fresh5 "fresh5 set"
 cp "$work/eval/holdout/fresh4-pages.jsonl" "$work/fresh4-pages.orig" && alone fresh4 "fresh4 set"
