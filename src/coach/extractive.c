@@ -1146,17 +1146,6 @@ static void add_central(struct compose *c)
         u[i].score += u[i].central_score;
 }
 
-/* The weight term t adds to a unit that holds it (extractive.h, 4, keys38):
- * its weight when it is the question's word or what stands in for one
- * (an acronym's phrase, a thesaurus word, a spelling correction);
- * EXTRACT_EXPANSION_TIE times it for a translation, a WordNet relation or
- * a feedback term, which then only orders units that carry the same
- * weight of the question's own terms. */
-static double unit_weight(const struct qterm *t)
-{
-    return t->stands ? t->w : EXTRACT_EXPANSION_TIE * t->w;
-}
-
 /* Scores every section (BM25 over its quotable units and its heading)
  * and every quotable unit (the query's weight it carries). */
 static void score(struct compose *c)
@@ -1184,7 +1173,7 @@ static void score(struct compose *c)
                             ? count_phrase(ps->text + ps->u[i].start, ps->u[i].len, c->q[j].term)
                                   > 0
                             : analyze_counts_get(&u, c->q[j].term) > 0)) {
-                    c->src[p].u[i].score += unit_weight(&c->q[j]);
+                    c->src[p].u[i].score += c->q[j].w;
                     if (c->q[j].asked && !c->q[j].phrase)
                         c->src[p].u[i].asked += c->q[j].idf;
                 }

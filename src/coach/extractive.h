@@ -180,18 +180,8 @@
  *    (unless no such run fits: a list longer than what is left).  In what
  *    is taken, a sentence that carries nothing of the query is left out
  *    (at the edges and inside), unless the sentence after it depends on
- *    it.  The weight a unit carries: the query's terms it holds, each
- *    its weight when it is the question's own (its word, or what stands
- *    in for one: an acronym's phrase, a thesaurus word, a spelling
- *    correction) and EXTRACT_EXPANSION_TIE times it for a translation, a
- *    WordNet relation or a feedback term, which so only orders units that
- *    carry the same weight of the question's own terms and keeps a unit
- *    that holds nothing else from being left out as carrying nothing
- *    (keys38: the table's translations of a word that names no subject,
- *    "actually" -> week, unit, first, chose the run "Averaging every
- *    score from the first week of a unit ..." in a section that holds
- *    "participation"; sections' scores (BM25, above) still read them);
- *    and in the first-ranked passage, in a section where some unit holds a
+ *    it.  The weight a unit carries: the query's terms it holds, and in
+ *    the first-ranked passage, in a section where some unit holds a
  *    query term, EXTRACT_CENTRAL_WEIGHT times the mean weight of the
  *    question's own terms for each of its terms central to its section
  *    (twice or more in the section's quotable text, or in its heading):
@@ -423,7 +413,6 @@
 #define EXTRACT_DUPLICATE_SHARE 0.7
 #define EXTRACT_FOLLOWUPS 3
 #define EXTRACT_CENTRAL_WEIGHT 0.05
-#define EXTRACT_EXPANSION_TIE 0.001
 #define EXTRACT_STEPS_RANK 2
 #define EXTRACT_STEPS_SHARE 0.5
 #define EXTRACT_STEP_FOCUS 0.3
