@@ -327,8 +327,7 @@
  *    neither.
  *
  * 7. Key takeaways: up to EXTRACT_TAKEAWAYS (at least EXTRACT_MIN_TAKEAWAYS,
- *    else none); in an
- *    answer in numbered steps (5), the steps' own sentences first, in the
+ *    else none); in an answer in numbered steps (5), the steps' own sentences first, in the
  *    steps' order, each its takeaway (below) or, when it has none, the
  *    whole sentence of 4 to EXTRACT_TAKEAWAY_WORDS words (the point it
  *    comes from is the step's item: its label and its sentence; take35);
@@ -356,7 +355,8 @@
  *    EXTRACT_MIN_TAKEAWAYS: issue 12 asks every answer to end with key
  *    takeaways, and a short answer whose sentences have no clause to cut
  *    (the starter library's norms answer under dedup37) had none; a whole
- *    sentence only makes up the two, never a third (dedup38).  Then the suggested follow-up questions (sugg37), at most
+ *    sentence only makes up the two, never a third (dedup38).  Then the
+ *    suggested follow-up questions (sugg37), at most
  *    EXTRACT_FOLLOWUPS, each a section heading of a chapter the answer
  *    cites (one of a source with a unit written; the caller's chapters,
  *    extract_request.chapters), phrased (phrase.h): first the headings
