@@ -2722,16 +2722,14 @@ static int by_pick(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
-/* The takeaway of a step's sentence u (its text s): takeaway_of(), else
- * the whole sentence when it is one (4 to EXTRACT_TAKEAWAY_WORDS words,
- * no fragment, no label and its data): the point it comes from is the
- * step's item, its label and its sentence (extractive.h, 7; take35). */
-static size_t step_takeaway(const struct passage_unit *u, const char *s)
+/* The takeaway a unit u (its text s) is whole: its length without its
+ * trailing white space when it has 4 to EXTRACT_TAKEAWAY_WORDS words,
+ * balanced quotation marks, and is no fragment nor a label and its data;
+ * else 0 (extractive.h, 7). */
+static size_t whole_takeaway(const struct passage_unit *u, const char *s)
 {
-    size_t t = takeaway_of(u, s), len = u->len, j, quotes = 0;
+    size_t len = u->len, j, quotes = 0;
 
-    if (t > 0)
-        return t;
     while (len > 0 && isspace((unsigned char)s[len - 1]))
         len--;
     for (j = 0; j < len; j++)
@@ -2743,14 +2741,59 @@ static size_t step_takeaway(const struct passage_unit *u, const char *s)
     return len;
 }
 
+/* The takeaway of a step's sentence u (its text s): takeaway_of(), else
+ * the whole sentence when it is one (whole_takeaway()): the point it
+ * comes from is the step's item, its label and its sentence (extractive.h,
+ * 7; take35). */
+static size_t step_takeaway(const struct passage_unit *u, const char *s)
+{
+    size_t t = takeaway_of(u, s);
+
+    return t > 0 ? t : whole_takeaway(u, s);
+}
+
+/* Append to chosen (n of them, their terms in terms and nterms) the
+ * candidates cand[from..to) in order while fewer than max are chosen,
+ * skipping one that has no term or shares EXTRACT_DUPLICATE_SHARE of its
+ * terms with one chosen already.  The terms of those chosen are the
+ * caller's to free. */
+static void choose_takeaways(const struct compose *c, const struct pick *cand, size_t from,
+                             size_t to, size_t max, struct pick *chosen, uint64_t **terms,
+                             size_t *nterms, size_t *n)
+{
+    size_t i, j;
+
+    for (i = from; i < to && *n < max; i++) {
+        const char *t = c->src[cand[i].p].p.text + c->src[cand[i].p].p.u[cand[i].i].start;
+        size_t nt;
+        uint64_t *tt = terms_of(t, cand[i].len, false, &nt);
+        bool dup = false;
+        for (j = 0; j < *n && !dup; j++) {
+            size_t small = nt < nterms[j] ? nt : nterms[j];
+            dup = small > 0
+                  && (double)terms_overlap(tt, nt, terms[j], nterms[j])
+                         >= EXTRACT_DUPLICATE_SHARE * (double)small;
+        }
+        if (dup || nt == 0) {
+            free(tt);
+            continue;
+        }
+        terms[*n] = tt;
+        nterms[*n] = nt;
+        chosen[(*n)++] = cand[i];
+    }
+}
+
 /* Key takeaways (extractive.h, 7): for an answer in numbered steps, the
  * steps' own sentences first, in the steps' order (take35); then the
- * other cited units, those carrying the most weight of the query first. */
+ * other cited units' clauses, those carrying the most weight of the query
+ * first; while fewer than EXTRACT_MIN_TAKEAWAYS, the cited sentences that
+ * are a takeaway whole, by the same weight (dedup38). */
 static void write_takeaways(struct buf *out, struct compose *c)
 {
     struct pick *cand = NULL, chosen[EXTRACT_TAKEAWAYS];
     uint64_t *terms[EXTRACT_TAKEAWAYS];
-    size_t nterms[EXTRACT_TAKEAWAYS], n = 0, nc = 0, nstep = 0, p, i, j, k;
+    size_t nterms[EXTRACT_TAKEAWAYS], n = 0, nc = 0, nstep = 0, nclause, p, i, k;
 
     for (k = 0; k < c->nsteps; k++) {
         const struct ref r = c->steps[k];
@@ -2777,26 +2820,31 @@ static void write_takeaways(struct buf *out, struct compose *c)
         }
     if (nc > nstep)
         qsort(cand + nstep, nc - nstep, sizeof(*cand), by_pick);
-    for (i = 0; i < nc && n < EXTRACT_TAKEAWAYS; i++) {
-        const char *t = c->src[cand[i].p].p.text + c->src[cand[i].p].p.u[cand[i].i].start;
-        size_t nt;
-        uint64_t *tt = terms_of(t, cand[i].len, false, &nt);
-        bool dup = false;
-        for (j = 0; j < n && !dup; j++) {
-            size_t small = nt < nterms[j] ? nt : nterms[j];
-            dup = small > 0
-                  && (double)terms_overlap(tt, nt, terms[j], nterms[j])
-                         >= EXTRACT_DUPLICATE_SHARE * (double)small;
-        }
-        if (dup || nt == 0) {
-            free(tt);
-            continue;
-        }
-        terms[n] = tt;
-        nterms[n] = nt;
-        chosen[n++] = cand[i];
+    choose_takeaways(c, cand, 0, nc, EXTRACT_TAKEAWAYS, chosen, terms, nterms, &n);
+    if (n < EXTRACT_MIN_TAKEAWAYS) {
+        /* Too few clauses: a cited sentence that is a takeaway whole (a
+         * step's was a candidate already, and so was a unit with a
+         * clause). */
+        nclause = nc;
+        for (p = 0; p < c->k; p++)
+            for (i = 0; i < c->src[p].p.n; i++) {
+                const struct passage_unit *u = &c->src[p].p.u[i];
+                const char *s = c->src[p].p.text + u->start;
+                size_t len;
+                bool step = false;
+                for (k = 0; k < c->nsteps && !step; k++)
+                    step = c->steps[k].p == p && c->steps[k].i == i;
+                if (step || !c->src[p].u[i].chosen || u->dependent || takeaway_of(u, s) > 0
+                    || (len = whole_takeaway(u, s)) == 0)
+                    continue;
+                cand = xrealloc(cand, (nc + 1) * sizeof(*cand));
+                cand[nc++] = (struct pick){p, i, len, c->src[p].u[i].score};
+            }
+        if (nc > nclause)
+            qsort(cand + nclause, nc - nclause, sizeof(*cand), by_pick);
+        choose_takeaways(c, cand, nclause, nc, EXTRACT_MIN_TAKEAWAYS, chosen, terms, nterms, &n);
     }
-    if (n >= 2) {
+    if (n >= EXTRACT_MIN_TAKEAWAYS) {
         buf_puts(out, "\n\n**Key takeaways**\n");
         for (i = 0; i < n; i++) {
             buf_puts(out, "\n- ");

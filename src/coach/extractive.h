@@ -326,8 +326,8 @@
  *    section's heading (else its chapter's title), left out when there is
  *    neither.
  *
- * 7. Key takeaways: up to EXTRACT_TAKEAWAYS (at least 2, else none); in an
- *    answer in numbered steps (5), the steps' own sentences first, in the
+ * 7. Key takeaways: up to EXTRACT_TAKEAWAYS (at least EXTRACT_MIN_TAKEAWAYS,
+ *    else none); in an answer in numbered steps (5), the steps' own sentences first, in the
  *    steps' order, each its takeaway (below) or, when it has none, the
  *    whole sentence of 4 to EXTRACT_TAKEAWAY_WORDS words (the point it
  *    comes from is the step's item: its label and its sentence; take35);
@@ -347,7 +347,16 @@
  *    or two words and a colon, then a number or a bracket: "Proficiency:
  *    3 of 4, 2 of 3", "Targets: (1) identify", compose30); each quoted exactly and
  *    cited, none sharing EXTRACT_DUPLICATE_SHARE of its terms with
- *    another.  Then the suggested follow-up questions (sugg37), at most
+ *    another.  While fewer than EXTRACT_MIN_TAKEAWAYS are chosen so, the
+ *    cited sentences (items) that are a takeaway whole, as a step's is
+ *    (4 to EXTRACT_TAKEAWAY_WORDS words, no fragment, no label and its
+ *    data; not a dependent sentence), those carrying the most weight of
+ *    the query first, with the same duplicate test, until there are
+ *    EXTRACT_MIN_TAKEAWAYS: issue 12 asks every answer to end with key
+ *    takeaways, and a short answer whose sentences have no clause to cut
+ *    (the starter library's norms answer under dedup37) had none; a whole
+ *    sentence only makes up the two, never a third (dedup38).  Then the
+ *    suggested follow-up questions (sugg37), at most
  *    EXTRACT_FOLLOWUPS, each a section heading of a chapter the answer
  *    cites (one of a source with a unit written; the caller's chapters,
  *    extract_request.chapters), phrased (phrase.h): first the headings
@@ -409,6 +418,7 @@
 #define EXTRACT_LEAD_BONUS 1.5
 #define EXTRACT_HOW_LEAD_BONUS 4.0
 #define EXTRACT_TAKEAWAYS 3
+#define EXTRACT_MIN_TAKEAWAYS 2
 #define EXTRACT_TAKEAWAY_WORDS 18
 #define EXTRACT_DUPLICATE_SHARE 0.7
 #define EXTRACT_FOLLOWUPS 3

@@ -335,9 +335,11 @@ static bool candidates(struct db *db, const struct config *cfg, const struct sea
             || (h->vec_rank > 0 && opts->mode != SEARCH_TEXT && h->score >= threshold))
             res->hits[j++] = res->hits[i];
     }
-    /* Fusion order, page de-duplication. */
+    /* Fusion order, page de-duplication: the routing search drops every
+     * hit overlapping a better one (its evidence was calibrated so); the
+     * answer's drops only a hit that shows no page of its own (dedup37). */
     search_sort_fused(res->hits, j);
-    *kept = search_dedup(res->hits, j);
+    *kept = opts->untranslated ? search_dedup(res->hits, j) : search_dedup_shown(res->hits, j);
     res->vector_list = vector;
     ok = true;
 done:

@@ -335,6 +335,15 @@ size_t search_quantities(const char *text) __attribute__((nonnull(1)));
  * (the kept hits are moved to the front, in order). */
 size_t search_dedup(struct search_hit *hits, size_t n);
 
+/* The answer's de-duplication (dedup37; search_dedup() is the routing
+ * search's): of hits sorted best first, drops only a hit whose page range
+ * lies inside that of a better kept hit of the same book (it shows no page
+ * of its own).  A hit that overlaps a better distinct hit of the same book
+ * (one that overlapped none before it) but shows a page it does not is
+ * kept one place lower: after the next distinct hit, or at the end.
+ * Returns the new count (the kept hits moved to the front). */
+size_t search_dedup_shown(struct search_hit *hits, size_t n);
+
 /* Maximal marginal relevance: reorders the first min(k, n) hits of hits
  * (sorted best first) by argmax lambda * rel - (1 - lambda) * max sim to
  * those already chosen, where rel is fused / the best fused and sim the

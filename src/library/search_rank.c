@@ -185,6 +185,62 @@ size_t search_dedup(struct search_hit *hits, size_t n)
     return kept;
 }
 
+static bool same_book_overlap(const struct search_hit *a, const struct search_hit *b)
+{
+    return strcmp(a->book_id, b->book_id) == 0 && a->page_index_start <= b->page_index_end
+           && b->page_index_start <= a->page_index_end;
+}
+
+/* True when a's page range lies inside b's, in the same book. */
+static bool same_book_inside(const struct search_hit *a, const struct search_hit *b)
+{
+    return strcmp(a->book_id, b->book_id) == 0 && b->page_index_start <= a->page_index_start
+           && a->page_index_end <= b->page_index_end;
+}
+
+size_t search_dedup_shown(struct search_hit *hits, size_t n)
+{
+    /* pend: copies of the hits moved one place down, waiting for the next
+     * distinct hit; distinct[i]: hits[i] (of the kept ones) overlaps no
+     * better kept hit.  Both owned here, freed before returning. */
+    struct search_hit *pend;
+    bool *distinct;
+    size_t i, j, kept = 0, npend = 0;
+
+    if (n == 0)
+        return 0;
+    pend = xmalloc(n * sizeof(*pend));
+    distinct = xcalloc(n, sizeof(*distinct));
+    /* hits[0..kept) is the output so far, pend[0..npend) waits; every
+     * kept or waiting hit is better than hits[i]. */
+    for (i = 0; i < n; i++) {
+        struct search_hit h = hits[i];
+        bool inside = false, overlaps = false;
+        for (j = 0; j < kept && !inside; j++) {
+            inside = same_book_inside(&h, &hits[j]);
+            overlaps = overlaps || (distinct[j] && same_book_overlap(&h, &hits[j]));
+        }
+        for (j = 0; j < npend && !inside; j++)
+            inside = same_book_inside(&h, &pend[j]);
+        if (inside)
+            continue;
+        if (overlaps) {
+            pend[npend++] = h;
+            continue;
+        }
+        distinct[kept] = true;
+        hits[kept++] = h;
+        for (j = 0; j < npend; j++)
+            hits[kept++] = pend[j];
+        npend = 0;
+    }
+    for (j = 0; j < npend; j++)
+        hits[kept++] = pend[j];
+    free(distinct);
+    free(pend);
+    return kept;
+}
+
 static double cosine(const float *a, const float *b, size_t dims)
 {
     double dot = 0, na = 0, nb = 0;

@@ -305,7 +305,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(195);
+    plan(202);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -1504,6 +1504,59 @@ int main(void)
         ok(a != NULL && strstr(a, "**Quick checks between CFAs** [1]") != NULL,
            "... and the section after the steps that holds the question's words is written");
         verified(a, one, 1, 3);
+    }
+    /* dedup38 (extractive.h, 7): with fewer than two cited clauses that
+     * are takeaways, the answer still ends with key takeaways: the cited
+     * sentences that are one whole, those carrying the most of the query
+     * first, after the clause (the starter library's norms answer once
+     * had one clause and so no takeaways: t/integration/coach.sh 23). */
+    {
+        static const char *const one[] = {
+            "## Keeping norms alive\n\n"
+            "Norms posted on a wall and never mentioned again are decoration. At the end of "
+            "each meeting, spend one minute on a quick norms check: each member rates how well "
+            "the team honored its norms. Review the written norms formally twice a year."};
+        static const char *const none[] = {
+            "## Keeping norms alive\n\n"
+            "Norms posted on a wall and never mentioned again are decoration. Review the "
+            "written norms formally twice a year. Teams change their norms as they grow."};
+        static const char *const alone[] = {"## Keeping norms alive\n\n"
+                                            "Review the written norms formally twice a year."};
+        const char *k;
+        a = compose("how do we keep our written norms alive?", NULL, one, 1, 2.0);
+        k = a != NULL ? strstr(a, "**Key takeaways**") : NULL;
+        ok(k != NULL
+               && strncmp(k,
+                          "**Key takeaways**\n\n- \"At the end of each meeting, spend one "
+                          "minute on a quick norms check\" [1]\n- \"",
+                          strlen("**Key takeaways**\n\n- \"At the end of each meeting, spend "
+                                 "one minute on a quick norms check\" [1]\n- \""))
+                      == 0,
+           "one clause: key takeaways, the clause first, then a cited sentence whole");
+        ok(k != NULL
+               && strstr(k, "[1]\n- \"Review the written norms formally twice a year.\" "
+                            "[1]\n\n**Suggested")
+                      != NULL,
+           "... the cited sentence carrying the most of the query, and only two");
+        verified(a, one, 1, 2);
+        a = compose("how do we keep our written norms alive?", NULL, none, 1, 2.0);
+        k = a != NULL ? strstr(a, "**Key takeaways**") : NULL;
+        ok(k != NULL
+               && strncmp(k,
+                          "**Key takeaways**\n\n- \"Review the written norms formally twice a "
+                          "year.\" [1]\n- \"Norms posted on a wall and never mentioned again "
+                          "are decoration.\" [1]\n\n**Suggested",
+                          strlen("**Key takeaways**\n\n- \"Review the written norms formally "
+                                 "twice a year.\" [1]\n- \"Norms posted on a wall and never "
+                                 "mentioned again are decoration.\" [1]\n\n**Suggested"))
+                      == 0,
+           "no clause: key takeaways from two cited sentences whole");
+        verified(a, none, 1, 2);
+        a = compose("how do we keep our written norms alive?", NULL, alone, 1, 2.0);
+        ok(a != NULL && strstr(a, "Review the written norms") != NULL
+               && strstr(a, "**Key takeaways**") == NULL,
+           "one cited sentence: no key takeaways (one would repeat the answer)");
+        verified(a, alone, 1, 1);
     }
     /* take35 (extractive.h, 4): after the steps, a section whose words of
      * the question are only in its heading, the chapter's title, is not

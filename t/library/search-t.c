@@ -45,7 +45,7 @@ int main(void)
     float va[2] = {1, 0}, vb[2] = {0.99f, 0.14f}, vc[2] = {0, 1};
     size_t n;
 
-    plan(93);
+    plan(102);
 
     /* Which searches the learned re-ranking orders (rank29). */
     {
@@ -95,6 +95,40 @@ int main(void)
     ok(strcmp(h[0].chunk_id, "a") == 0 && strcmp(h[1].chunk_id, "c") == 0
            && strcmp(h[2].chunk_id, "d") == 0 && strcmp(h[3].chunk_id, "e") == 0,
        "the better one stays, order is kept");
+
+    /* The answer's de-duplication (dedup37): only a hit showing no page of
+     * its own goes; one that overlaps a better one but shows a page it
+     * does not moves one place down, after the next distinct hit. */
+    h[0] = hit("a", "B1", 3, 3, 1, 0);   /* pages 3-3 */
+    h[1] = hit("b", "B1", 3, 4, 2, 0);   /* 3-4: shows page 4 */
+    h[2] = hit("c", "B1", 3, 3, 3, 0);   /* inside a: goes */
+    h[3] = hit("d", "B2", 9, 10, 4, 0);  /* other book, distinct */
+    h[4] = hit("e", "B2", 10, 10, 5, 0); /* inside d: goes */
+    n = search_dedup_shown(h, 5);
+    is_int(3, (long long)n, "hits inside a better one's pages dropped");
+    is_string("a", h[0].chunk_id, "the best stays first");
+    is_string("d", h[1].chunk_id, "the next distinct hit moves up one");
+    is_string("b", h[2].chunk_id, "the hit showing page 4 is kept, one place lower");
+    h[0] = hit("a", "B1", 9, 10, 1, 0);
+    h[1] = hit("b", "B1", 10, 11, 2, 0); /* overlaps a, shows 11 */
+    h[2] = hit("c", "B1", 11, 11, 3, 0); /* inside b, which waits: goes */
+    h[3] = hit("d", "B1", 11, 12, 4, 0); /* overlaps only b (not distinct): distinct */
+    h[4] = hit("e", "B1", 20, 20, 5, 0);
+    n = search_dedup_shown(h, 5);
+    is_int(4, (long long)n, "inside a waiting hit is inside too");
+    ok(strcmp(h[0].chunk_id, "a") == 0 && strcmp(h[1].chunk_id, "d") == 0
+           && strcmp(h[2].chunk_id, "b") == 0 && strcmp(h[3].chunk_id, "e") == 0,
+       "a waiting hit follows the next distinct one");
+    h[0] = hit("a", "B1", 1, 2, 1, 0);
+    h[1] = hit("b", "B1", 2, 3, 2, 0);
+    h[2] = hit("c", "B1", 3, 4, 3, 0); /* overlaps b only, which waits */
+    h[3] = hit("d", "B1", 2, 5, 4, 0); /* overlaps a: waits too */
+    n = search_dedup_shown(h, 4);
+    is_int(4, (long long)n, "nothing inside another");
+    ok(strcmp(h[0].chunk_id, "a") == 0 && strcmp(h[1].chunk_id, "c") == 0
+           && strcmp(h[2].chunk_id, "b") == 0 && strcmp(h[3].chunk_id, "d") == 0,
+       "waiting hits keep their order, at the end when no distinct hit follows");
+    is_int(0, (long long)search_dedup_shown(h, 0), "nothing in, nothing out");
 
     /* MMR: a near-duplicate of the best is pushed below a different one */
     h[0] = hit("a", "B1", 1, 1, 1, 0);
