@@ -792,6 +792,12 @@ static bool one_anaphor(const struct words *ws, size_t i)
     return !own_antecedent(ws, i);
 }
 
+/* Contractions written without their apostrophe ("theres a column in
+ * the template"): no subject of their own (follow38). */
+static const char *const bare_contractions[] = {
+    "theres", "thats", "heres", "wheres", "whos",  "dont",   "doesnt", "didnt", "isnt", "arent",
+    "wasnt",  "cant",  "wont",  "ive",    "youre", "theyre", "weve",   "youve", "id",   NULL};
+
 /* True when ws has at most REWRITE_REFER_NEW distinctive words that
  * neither earlier text holds. */
 static bool few_new_words(const struct words *ws, const char *prev_q, const char *prev_a)
@@ -800,18 +806,26 @@ static bool few_new_words(const struct words *ws, const char *prev_q, const char
 
     for (i = 0; i < ws->n; i++)
         n += words_is_distinctive(ws->w[i]) && !text_has_word(prev_q, ws->w[i])
-             && !text_has_word(prev_a, ws->w[i]);
+             && !text_has_word(prev_a, ws->w[i]) && !words_in_list(ws->w[i], bare_contractions);
     return n <= REWRITE_REFER_NEW;
 }
 
+/* Nouns that name the previous answer's form, not a subject of their
+ * own: "can you shorten the list", "what do we call our whole setup",
+ * "is the short version enough" (follow38). */
+static const char *const form_words[] = {"list",    "lists",     "setup",   "plan",  "plans",
+                                         "version", "versions",  "summary", "recap", "outline",
+                                         "answer",  "breakdown", "rundown", NULL};
+
 /* True when every distinctive word of ws from i to j (not included) is a
- * word of the earlier turn: the phrase names no new subject. */
+ * word of the earlier turn or names its form (form_words): the phrase
+ * names no new subject. */
 static bool named_before(const struct words *ws, size_t i, size_t j, const char *prev_q,
                          const char *prev_a)
 {
     for (; i < j; i++)
         if (words_is_distinctive(ws->w[i]) && !text_has_word(prev_q, ws->w[i])
-            && !text_has_word(prev_a, ws->w[i]))
+            && !text_has_word(prev_a, ws->w[i]) && !words_in_list(ws->w[i], form_words))
             return false;
     return true;
 }

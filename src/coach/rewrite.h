@@ -241,7 +241,8 @@ bool rewrite_points_back(const char *followup) __attribute__((nonnull));
  * earlier turn by a noun phrase, not a pronoun (docs/performance.md and
  * src/coach/README.md, "follow37"), and has at most REWRITE_REFER_NEW
  * distinctive words that neither prev_q (the previous question) nor
- * prev_a (the previous answer; either NULL: none) holds:
+ * prev_a (the previous answer; either NULL: none) holds (a contraction
+ * written without its apostrophe, "theres", is none; follow38):
  *   - "one" or "ones" standing for a noun phrase spoken of before ("what
  *     makes one good vs bad"), not "no one", "one of", "one more", "one
  *     day", nor one standing for the question's own words;
@@ -250,7 +251,9 @@ bool rewrite_points_back(const char *followup) __attribute__((nonnull));
  *     names no new subject: its last word is distinctive and each of its
  *     distinctive words is a word of the earlier turn, compared without a
  *     plural "s" ("how often do we reshuffle the groups" after an answer
- *     on WIN-time groups), and no preposition or relative pronoun follows
+ *     on WIN-time groups), or a noun naming the previous answer's form
+ *     ("can you shorten the list", "our whole setup": list, setup, plan,
+ *     version, ...; follow38), and no preposition or relative pronoun follows
  *     it ("what's the difference between a psychologist and a
  *     psychiatrist": the phrase is defined by its own words).
  * "and what about my mortgage?" does not: "mortgage" is no word of a

@@ -319,6 +319,26 @@ static void test_refers_back(void)
                             q2, a2),
        "nor a question with more than REWRITE_REFER_NEW new words of its own");
     ok(!rewrite_refers_back("", q2, a2), "nothing asked, nothing pointed at");
+
+    /* follow38: a noun naming the previous answer's form, and contractions
+     * written without their apostrophe. */
+    ok(rewrite_refers_back("can you shorten the list", q3, a3),
+       "'the list': the earlier answer's form, though neither turn says 'list'");
+    ok(rewrite_refers_back("so what do we call our whole setup", q2, a2),
+       "'our whole setup': the earlier subject's form");
+    ok(!rewrite_refers_back("ok is there a shorter version", q1, a1),
+       "an indefinite 'a shorter version' is no definite phrase");
+    ok(!rewrite_refers_back("and what about my grocery list", q1, a1),
+       "a form word after a new word names a new subject ('grocery list')");
+    ok(!rewrite_refers_back("who sang the original version of hallelujah", q1, a1),
+       "nor one its own modifier defines ('the original version of ...')");
+    ok(!rewrite_refers_back("what about the plan for my retirement savings", q1, a1),
+       "nor 'the plan for ...'");
+    ok(rewrite_refers_back("theres a vocabulary column and a glossary in the template", q3, a3),
+       "'theres' is no new word: three new words ('vocabulary', 'column', 'glossary')");
+    ok(!rewrite_refers_back("there is a vocabulary column and a glossary box in the template", q3,
+                            a3),
+       "... four are too many");
 }
 
 /* A pointing word that stands for an acronym the question names itself
@@ -417,7 +437,7 @@ int main(void)
 {
     char *s, *f;
 
-    plan(168);
+    plan(176);
     ok(rewrite_is_followup("what about Tier 3?"), "what about ...");
     ok(rewrite_is_followup("  And for middle school?"), "and ...");
     ok(rewrite_is_followup("how often should we do that?"), "a short question pointing back");
