@@ -638,12 +638,11 @@ bool search_wants_quantity(const char *question)
 
 bool search_asks_procedure(const char *question)
 {
-    static const char *const modal[] = {"do",    "does", "did",   "can",  "could", "should", "would",
-                                        "will", "might", "must", "shall", NULL};
-    static const char *const agent[] = {"we",    "i",     "you",      "they",     "us",     "our",
-                                        "my",    "your",  "a",        "an",       "the",    "team",
-                                        "teams", "teacher", "teachers", "people", "one",    "he",
-                                        "she",   NULL};
+    static const char *const modal[] = {"do",    "does", "did",   "can",  "could", "should",
+                                        "would", "will", "might", "must", "shall", NULL};
+    static const char *const agent[] = {
+        "we",  "i",    "you",   "they",    "us",       "our",    "my",  "your", "a",   "an",
+        "the", "team", "teams", "teacher", "teachers", "people", "one", "he",   "she", NULL};
     static const char *const doer[] = {"we", "i", "you", "they", NULL};
     static const char *const of_it[] = {"for", "to", "of", NULL};
     char w[3][QWORD_MAX] = {"", "", ""}; /* w[2] the current word, w[1] and w[0] before it */

@@ -136,9 +136,14 @@ is "$same" 1 "the same ranking with and without the vector list at weight 0 (fou
 # Round trips of one search (the last of --repeat, so the connection's
 # HNSW settings are not counted): the related words, the terms' document
 # frequencies, their postings and the passages' details.
-summary=$(stack_cli search 'How should our team write CFAs?' --k 1 --no-cosine --repeat 3 2>&1 >/dev/null)
+summary=$(stack_cli search 'What should our team write on CFAs?' --k 1 --no-cosine --repeat 3 2>&1 >/dev/null)
 like "$summary" ', 4 statements \(the last search\)$' \
     "a search whose words are all known makes 4 round trips ($summary)"
+# A question asking for a procedure looks up no related words (related_how
+# 0, proc38): one round trip fewer.
+summary=$(stack_cli search 'How should our team write CFAs?' --k 1 --no-cosine --repeat 3 2>&1 >/dev/null)
+like "$summary" ', 3 statements \(the last search\)$' \
+    "a procedure question's makes 3, no related words ($summary)"
 
 # ---- evidence --------------------------------------------------------------------
 evidence() { # QUESTION [--set ...]: a line summing up the evidence
