@@ -5,11 +5,11 @@
  * agree with the per-term walk; the acronym expansion must not crash; the
  * answer type's quantity count (search_quantities(), which also reads
  * every passage) is at most one per two bytes, and search_wants_quantity()
- * must not crash.  The initials matcher (initials.h) on the same bytes, as
- * a passage and as a question: every phrase's initials are 2..6
- * capitals, its phrase lower-case letters and single spaces; every
- * question word's initials are 2..6 capitals and its lower form their
- * lower case. */
+ * and search_asks_procedure() (proc38) must not crash.  The initials
+ * matcher (initials.h) on the same bytes, as a passage and as a
+ * question: every phrase's initials are 2..6 capitals, its phrase
+ * lower-case letters and single spaces; every question word's initials
+ * are 2..6 capitals and its lower form their lower case. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -103,6 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (search_quantities(text) > size / 2 + 1)
         __builtin_trap();
     (void)search_wants_quantity(text);
+    (void)search_asks_procedure(text);
     check_initials(text);
     free(text);
     return 0;

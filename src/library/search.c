@@ -362,9 +362,13 @@ bool search_run(struct db *db, const struct config *cfg, const struct search_opt
     bool vector;
 
     memset(res, 0, sizeof(*res));
-    if (opts->untranslated && t->w_trans > 0) {
+    /* The routing search: no translations, and a procedure question's
+     * WordNet words at full weight (proc38: only the answer's ranking
+     * drops them, so the route never moves). */
+    if (opts->untranslated && (t->w_trans > 0 || t->related_how != 1)) {
         own = *t;
         own.w_trans = 0;
+        own.related_how = 1;
         t = &own;
     }
     if (k < 1)

@@ -36,6 +36,8 @@ struct search_tuning {
     double w_synonym;     /* weight of an acronym's phrase words (and a phrase's acronym); 0 off */
     double w_thesaurus;   /* weight of the thesaurus words for a teacher word; 0 off */
     double w_related;     /* weight of a question word's WordNet relations, shared; 0 off */
+    double related_how;   /* the share of w_related a question asking for a procedure takes
+                           * (search_asks_procedure()); 1 = as any question, 0 = none */
     int related_rel;      /* relations used: 1 synonyms, 2 + hypernyms, 3 + hyponyms */
     double w_trans;       /* weight of a question word's translations (trans_model.h),
                            * times p(w | q), at most the word's own weight; 0 off */
@@ -319,6 +321,21 @@ double search_proximity(const char *text, const struct search_term *terms, size_
  * early", "how soon", "how frequently", "how large", "how small", "what
  * size", "when should"), which a passage answers with a quantity. */
 bool search_wants_quantity(const char *question) __attribute__((nonnull(1)));
+
+/* True when the question asks for a procedure, how someone does
+ * something (docs/performance.md, "proc38"): "how", a modal or "do"
+ * ("does", "did", "can", "should", ...) and who acts ("we", "I", "you",
+ * "they", "our", "my", "a", "the", "team", "teachers", "people", ...:
+ * "how do we", "how should the team", "how can a principal"); "how to";
+ * "how" and who acts ("how we start"); or the words "steps", "step by
+ * step", "walk me through" (or "walk us through"), "the process for"
+ * (or "to", "of"), "the procedure for" (or "to", "of").  Not "how does
+ * it work", "how does MTSS work" (how a thing works, not what one does),
+ * nor "how many", "how often", "how important" (an amount or a degree).
+ * Its WordNet words weigh related_how x w_related: such a question's
+ * words are mostly actions ("decide", "dig", "cut", "get"), whose most
+ * frequent sense brings words of no subject. */
+bool search_asks_procedure(const char *question) __attribute__((nonnull(1)));
 
 /* The quantity expressions in text: a number (digits, "one" to "twelve",
  * the tens, "fifteen", "once", "twice", "half") followed by a unit

@@ -274,10 +274,10 @@ static void held_idf(struct query *q)
 /* Related words (WordNet, related.h): the question's terms and pairs of
  * adjacent terms are looked up; the related terms some passage holds that
  * are not in the query yet join it, the m terms of one key sharing
- * w_related (w_related / m each; a term two keys bring takes the larger
+ * weight (weight / m each; a term two keys bring takes the larger
  * share).  They count nothing in the own score. */
 static bool related_words(struct db *db, struct query *q, const struct search_tuning *t,
-                          struct lexical_memo *m)
+                          double weight, struct lexical_memo *m)
 {
     size_t nkeys = 0, i, nhits;
     const char **keys = xmalloc((2 * q->nseq + 1) * sizeof(*keys));
@@ -312,7 +312,7 @@ static bool related_words(struct db *db, struct query *q, const struct search_tu
         double w;
         if (fresh[hits[i].key] == 0 || (k >= 0 && q->v[k].source != SEARCH_TERM_RELATED))
             continue;
-        w = t->w_related / (double)fresh[hits[i].key];
+        w = weight / (double)fresh[hits[i].key];
         if (k < 0) {
             struct qterm *nt = add(q, hits[i].term, keys[hits[i].key], strlen(keys[hits[i].key]),
                                    SEARCH_TERM_RELATED, w, 0);
@@ -791,7 +791,7 @@ static bool rank(struct db *db, const char *question, const struct search_tuning
     struct lexicon_stats st = {0, 0, 0};
     struct bm25_acc acc;
     struct bm25_hit *top = NULL;
-    double avglen, max = 0;
+    double avglen, max = 0, related;
     size_t i, ntop;
     bool ok = false;
 
@@ -806,7 +806,10 @@ static bool rank(struct db *db, const char *question, const struct search_tuning
     question_query(&q, question, t);
     if (t->spelled && t->w_synonym > 0 && !spelled_acronyms(db, &q, question, t, m))
         goto done;
-    if (t->w_related > 0 && !related_words(db, &q, t, m))
+    /* A question asking for a procedure takes related_how of them
+     * (search_asks_procedure(); docs/performance.md, "proc38"). */
+    related = t->w_related * (search_asks_procedure(question) ? t->related_how : 1);
+    if (related > 0 && !related_words(db, &q, t, related, m))
         goto done;
     if (t->w_trans > 0)
         translations(&q, trans_model, trans_model_n, t->w_trans, t->trans_floor);
@@ -984,6 +987,11 @@ bool search_lexical_run(struct db *db, const struct search_opts *opts,
     struct search_pair_entry *e;
 
     if (pair == NULL || tt->w_trans <= 0)
+        return search_lexical(db, opts->question, t, domains, want, a, out, n, ev);
+    /* A procedure question whose answer ranks with fewer WordNet words
+     * than its route (related_how, proc38): the two rankings hold
+     * different terms, so none is kept; the answer's is read on its own. */
+    if (opts->untranslated && tt->related_how != 1 && search_asks_procedure(opts->question))
         return search_lexical(db, opts->question, t, domains, want, a, out, n, ev);
     if (!opts->untranslated) {
         kept = pair_find(pair, opts->question, tt, domains, want);

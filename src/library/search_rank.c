@@ -22,6 +22,7 @@ const struct search_tuning search_tuning_default = {
     .w_synonym = 0.5,
     .w_thesaurus = 1.5,
     .w_related = 0.5,
+    .related_how = 0, /* docs/performance.md, "proc38" */
     .related_rel = 1,
     .w_trans = 2, /* docs/performance.md, "trans28", "trans29" */
     .trans_floor = 0.01,
@@ -66,6 +67,7 @@ static const struct tuning_key {
     {"w_synonym", T_DOUBLE, offsetof(struct search_tuning, w_synonym), 0, 10},
     {"w_thesaurus", T_DOUBLE, offsetof(struct search_tuning, w_thesaurus), 0, 10},
     {"w_related", T_DOUBLE, offsetof(struct search_tuning, w_related), 0, 10},
+    {"related_how", T_DOUBLE, offsetof(struct search_tuning, related_how), 0, 1},
     {"related_rel", T_INT, offsetof(struct search_tuning, related_rel), 1, 3},
     {"w_trans", T_DOUBLE, offsetof(struct search_tuning, w_trans), 0, 10},
     {"trans_floor", T_DOUBLE, offsetof(struct search_tuning, trans_floor), 0, 1},
@@ -686,6 +688,34 @@ bool search_wants_quantity(const char *question)
             || (strcmp(prev, "when") == 0 && strcmp(w, "should") == 0))
             return true;
         memcpy(prev, w, sizeof(prev));
+    }
+    return false;
+}
+
+bool search_asks_procedure(const char *question)
+{
+    static const char *const modal[] = {"do",    "does", "did",   "can",  "could", "should",
+                                        "would", "will", "might", "must", "shall", NULL};
+    static const char *const agent[] = {
+        "we",  "i",    "you",   "they",    "us",       "our",    "my",  "your", "a",   "an",
+        "the", "team", "teams", "teacher", "teachers", "people", "one", "he",   "she", NULL};
+    static const char *const doer[] = {"we", "i", "you", "they", NULL};
+    static const char *const of_it[] = {"for", "to", "of", NULL};
+    char w[3][QWORD_MAX] = {"", "", ""}; /* w[2] the current word, w[1] and w[0] before it */
+    const char *p = question;
+
+    while (next_word(&p, w[2])) {
+        if ((strcmp(w[0], "how") == 0 && word_in(w[1], modal) && word_in(w[2], agent))
+            || (strcmp(w[1], "how") == 0 && (strcmp(w[2], "to") == 0 || word_in(w[2], doer)))
+            || strcmp(w[2], "steps") == 0
+            || (strcmp(w[0], "step") == 0 && strcmp(w[1], "by") == 0 && strcmp(w[2], "step") == 0)
+            || (strcmp(w[0], "walk") == 0 && (strcmp(w[1], "me") == 0 || strcmp(w[1], "us") == 0)
+                && strcmp(w[2], "through") == 0)
+            || (strcmp(w[0], "the") == 0
+                && (strcmp(w[1], "process") == 0 || strcmp(w[1], "procedure") == 0)
+                && word_in(w[2], of_it)))
+            return true;
+        memmove(w[0], w[1], 2 * QWORD_MAX);
     }
     return false;
 }

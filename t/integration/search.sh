@@ -138,9 +138,14 @@ is "$same" 1 "the same ranking with and without the vector list at weight 0 (fou
 # Round trips of one search (the last of --repeat, so the connection's
 # HNSW settings are not counted): the related words, the terms' document
 # frequencies, their postings and the passages' details.
-summary=$(stack_cli search 'How should our team write CFAs?' --k 1 --no-cosine --repeat 3 2>&1 >/dev/null)
+summary=$(stack_cli search 'What should our team write on CFAs?' --k 1 --no-cosine --repeat 3 2>&1 >/dev/null)
 like "$summary" ', 4 statements \(the last search\)$' \
     "a search whose words are all known makes 4 round trips ($summary)"
+# A question asking for a procedure looks up no related words (related_how
+# 0, proc38): one round trip fewer.
+summary=$(stack_cli search 'How should our team write CFAs?' --k 1 --no-cosine --repeat 3 2>&1 >/dev/null)
+like "$summary" ', 3 statements \(the last search\)$' \
+    "a procedure question's makes 3, no related words ($summary)"
 
 # ---- evidence --------------------------------------------------------------------
 evidence() { # QUESTION [--set ...]: a line summing up the evidence
@@ -209,6 +214,25 @@ is "$(related --set w_related=0.5 --set related_rel=3)" \
     "a term already in the query (assess, from the thesaurus) is not added again nor counted"
 is "$(related --set w_related=0.5 --set related_rel=1 --set w_thesaurus=0)" \
     "assess/related/exam/0.5" "related_rel 1: synonyms only"
+# A question asking for a procedure takes related_how of them (proc38):
+# none by default, the same as any question at 1.
+related_q() { # QUESTION SETTINGS...
+    local q=$1
+    shift
+    stack_cli search "$q" --json --set w_trans=0 --set w_thesaurus=0 "$@" | python3 -c '
+import json, sys
+e = json.load(sys.stdin)["evidence"]["expansions"]
+print(" ".join(sorted("%s/%s/%g" % (x["term"], x["word"], x["weight"])
+                      for x in e if x["source"] == "related")) or "none")'
+}
+is "$(related_q 'how do we read the exam score')" none \
+    "a procedure question (how do we ...): no related words by default (related_how 0)"
+is "$(related_q 'how do we read the exam score' --set related_how=1)" "assess/exam/0.5" \
+    "related_how 1: as any question"
+is "$(related_q 'how do we read the exam score' --set related_how=0.5)" "assess/exam/0.25" \
+    "related_how 0.5: half the weight"
+is "$(related_q 'why does the exam score matter')" "assess/exam/0.5" \
+    "a question that asks for no procedure keeps them"
 # The translations' df ceiling (perf32): a translation in more than
 # trans_max_df of the passages (and more than trans_min_df) is left out,
 # as if the table did not hold it; a WordNet word it raised keeps its own

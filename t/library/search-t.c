@@ -45,7 +45,7 @@ int main(void)
     float va[2] = {1, 0}, vb[2] = {0.99f, 0.14f}, vc[2] = {0, 1};
     size_t n;
 
-    plan(102);
+    plan(119);
 
     /* Which searches the learned re-ranking orders (rank29). */
     {
@@ -342,6 +342,34 @@ int main(void)
     ok(!search_wants_quantity("how do we set norms?"), "how do: not a quantity");
     ok(!search_wants_quantity("why is the big group the problem"), "big without how: not one");
     ok(!search_wants_quantity("how"), "how alone: not one");
+
+    /* A question asking for a procedure (proc38): its WordNet words
+     * weigh related_how x w_related, none by default. */
+    ok(search_asks_procedure("How do we decide which kids go to which group?"), "how do we");
+    ok(search_asks_procedure("as principal, how should the team set goals"),
+       "how should the team, after a comma");
+    ok(search_asks_procedure("how to run a data meeting"), "how to");
+    ok(search_asks_procedure("how we start PLCs at a big school"), "how we");
+    ok(search_asks_procedure("can you walk me through a unit cycle"), "walk me through");
+    ok(search_asks_procedure("what are the steps"), "steps");
+    ok(search_asks_procedure("calibrating essays step by step"), "step by step");
+    ok(search_asks_procedure("What's the process for writing norms?"), "the process for");
+    ok(!search_asks_procedure("how does MTSS work for behavior"), "how a thing works: not one");
+    ok(!search_asks_procedure("how does it work"), "how does it: not one");
+    ok(!search_asks_procedure("how many kids in a tier 2 group"), "how many: not one");
+    ok(!search_asks_procedure("how important are norms"), "how important: not one");
+    ok(!search_asks_procedure("what is a guaranteed curriculum"), "what is: not one");
+    ok(!search_asks_procedure("the next step after screening"), "one step: not one");
+    ok(!search_asks_procedure("how"), "how alone: not one");
+    ok(search_tuning_default.related_how == 0,
+       "a procedure question takes no WordNet words by default (docs/performance.md, \"proc38\")");
+    {
+        struct search_tuning t = search_tuning_default;
+        char err[128];
+        ok(search_tuning_set(&t, "related_how=1", err, sizeof(err)) && t.related_how == 1
+               && !search_tuning_set(&t, "related_how=2", err, sizeof(err)),
+           "related_how 1 taken, 2 refused");
+    }
     is_int(1, (long long)search_quantities("Meet for 20 minutes."), "digits and a unit");
     is_int(1, (long long)search_quantities("a twenty-minute check"), "a hyphenated number-unit");
     is_int(1, (long long)search_quantities("groups of three to six students"), "a range");
