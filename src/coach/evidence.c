@@ -45,7 +45,9 @@ static bool unknown_word(const struct search_term *t)
 /* Counts a question term the library does not hold (held() false) as a
  * noun or another word (wordclass.h) into ev: a word with a digit, of
  * fewer than EVIDENCE_UNHELD_MIN_LETTERS letters or generic (words.h)
- * names no subject and is left out, as is a word WordNet lacks (scope38). */
+ * names no subject and is left out, as is a word WordNet lacks (scope38)
+ * and a contraction typed without its apostrophe or a clipping, which
+ * stands for another word (wordclass_informal(), scope38b). */
 static void count_unheld(const struct search_term *t, struct route_evidence *ev)
 {
     const char *w = t->word != NULL ? t->word : t->term;
@@ -61,7 +63,7 @@ static void count_unheld(const struct search_term *t, struct route_evidence *ev)
         lower[i] = (char)tolower((unsigned char)w[i]);
     }
     lower[n] = '\0';
-    if (words_is_generic(lower))
+    if (words_is_generic(lower) || wordclass_informal(lower))
         return;
     switch (wordclass_of(lower)) {
     case WORDCLASS_NOUN: ev->unheld_nouns++; break;

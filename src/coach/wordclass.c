@@ -19,6 +19,8 @@ struct entry {
     char *word; /* owned */
     long tagged[WORDCLASS_POS];
     long exc[WORDCLASS_POS];
+    long full; /* the largest tagged count of a longer one-word synonym
+                * beginning with it ("minute" of "min"), -1: none (scope38b) */
 };
 
 /* The table, open addressing; owned here (wordclass_free()). */
@@ -62,6 +64,7 @@ static struct entry *add(const char *w)
     table[i]->word = xstrdup(w);
     for (k = 0; k < WORDCLASS_POS; k++)
         table[i]->tagged[k] = table[i]->exc[k] = -1;
+    table[i]->full = -1;
     used++;
     return table[i];
 }
@@ -99,6 +102,39 @@ static void on_exc(void *ctx, char pos, const struct wordnet_exc *e)
             x->exc[p] = b->tagged[p];
 }
 
+/* An entry's largest own tagged count over its parts of speech (-1: none). */
+static long tagged_max(const struct entry *e)
+{
+    long m = -1;
+    size_t k;
+
+    for (k = 0; k < WORDCLASS_POS; k++)
+        if (e->tagged[k] > m)
+            m = e->tagged[k];
+    return m;
+}
+
+/* Each one-word lemma of a noun synset that begins another, longer one
+ * ("min" and "minute", "info" and "information") records that one's
+ * tagged count (scope38b). */
+static void on_synset(void *ctx, const struct wordnet_synset *s)
+{
+    size_t i, j, n;
+    struct entry *short_e, *long_e;
+
+    (void)ctx;
+    for (i = 0; i < s->nwords; i++) {
+        if (strchr(s->words[i], '_') != NULL || (short_e = find(s->words[i])) == NULL)
+            continue;
+        n = strlen(s->words[i]);
+        for (j = 0; j < s->nwords; j++)
+            if (j != i && strlen(s->words[j]) > n && strncmp(s->words[j], s->words[i], n) == 0
+                && strchr(s->words[j], '_') == NULL && (long_e = find(s->words[j])) != NULL
+                && tagged_max(long_e) > short_e->full)
+                short_e->full = tagged_max(long_e);
+    }
+}
+
 void wordclass_free(void)
 {
     size_t i;
@@ -125,6 +161,8 @@ bool wordclass_load(const char *dir, char *err, size_t errlen)
         tried = true;
         return false;
     }
+    /* Without data.noun no word is known as a clipping; the classes stand. */
+    (void)wordnet_each_synset(dir, 'n', on_synset, NULL, err, errlen);
     return true;
 }
 
@@ -160,6 +198,71 @@ static const struct rule rules[] = {
     {WORDCLASS_V, "ing", ""},    {WORDCLASS_A, "er", ""},     {WORDCLASS_A, "est", ""},
     {WORDCLASS_A, "er", "e"},    {WORDCLASS_A, "est", "e"},
 };
+
+/* Lower-cases word into w (wsize bytes); false when it does not fit. */
+static bool lower_copy(const char *word, char *w, size_t wsize)
+{
+    size_t i, n = strlen(word);
+
+    if (n == 0 || n >= wsize)
+        return false;
+    for (i = 0; i <= n; i++)
+        w[i] = word[i] >= 'A' && word[i] <= 'Z' ? (char)(word[i] - 'A' + 'a') : word[i];
+    return true;
+}
+
+/* English contractions typed without their apostrophe (the negatives with
+ * n't and the pronoun forms), but for the spellings that are words of
+ * their own (ill, well, were, wed, shell, hell, shed, its, lets). */
+static const char *const contractions[] = {
+    "aint",    "arent",  "cant",    "couldnt", "didnt",  "doesnt", "dont",   "hadnt",  "hasnt",
+    "havent",  "isnt",   "mightnt", "mustnt",  "neednt", "shant",  "shouldnt", "wasnt", "werent",
+    "wont",    "wouldnt", "ive",    "youre",   "youve",  "youll",  "youd",   "hes",    "shes",
+    "itll",    "weve",   "theyre",  "theyve",  "theyll", "theyd",  "thats",  "whats",  "wheres",
+    "whos",    "hows",   "heres",   "theres",  NULL};
+
+/* Clippings of English that WordNet does not record as its own words'
+ * (wordclass.h): max as maximum, min as minimum, avg, approx, admin,
+ * stats, info. */
+static const char *const clippings[] = {"max",   "min",   "avg",  "approx",
+                                        "admin", "stats", "info", NULL};
+
+static bool listed(const char *w, const char *const *list)
+{
+    for (; *list != NULL; list++)
+        if (strcmp(w, *list) == 0)
+            return true;
+    return false;
+}
+
+bool wordclass_informal(const char *word)
+{
+    char w[WORDNET_WORD_MAX], base[WORDNET_WORD_MAX + 4];
+    const struct entry *e;
+    size_t n, i, el;
+
+    if (!tried) {
+        char err[256];
+        (void)wordclass_load(WORDNET_DIR_DEFAULT, err, sizeof(err));
+    }
+    if (!lower_copy(word, w, sizeof(w)))
+        return false;
+    if (listed(w, contractions) || listed(w, clippings))
+        return true;
+    if ((e = find(w)) != NULL && tagged_max(e) <= 0 && e->full > 0)
+        return true;
+    n = strlen(w);
+    for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+        el = strlen(rules[i].end);
+        if (rules[i].pos != WORDCLASS_N || n <= el || strcmp(w + n - el, rules[i].end) != 0)
+            continue;
+        memcpy(base, w, n - el);
+        strcpy(base + n - el, rules[i].rep);
+        if ((e = find(base)) != NULL && tagged_max(e) <= 0 && e->full > 0)
+            return true;
+    }
+    return false;
+}
 
 enum wordclass wordclass_of(const char *word)
 {

@@ -15,6 +15,10 @@
  * ("tiny", "super", "swap"; "nowhere", noun and adverb alike), and absent
  * when WordNet does not hold it (a misspelling, a coined name).
  *
+ * Clippings and contractions (scope38b, wordclass_informal()): WordNet's
+ * noun data file is read at the same time, for the synsets that hold a
+ * word and a longer one beginning with it.
+ *
  * Memory: the table is owned by this module for the life of the process
  * (wordclass_free() releases it, for tests and leak checkers).  Not
  * thread-safe on first use: the coach's processes are single-threaded.
@@ -47,6 +51,21 @@ bool wordclass_load(const char *dir, char *err, size_t errlen) __attribute__((no
  * call without wordclass_load() loads WORDNET_DIR_DEFAULT; when WordNet is
  * not installed every word is WORDCLASS_ABSENT. */
 enum wordclass wordclass_of(const char *word) __attribute__((nonnull));
+
+/* Whether word, written without its apostrophe or clipped, stands for a
+ * word of another spelling (branch scope38b): an English contraction typed
+ * without its apostrophe ("cant", "dont", "theyre"; not the spellings
+ * that are words of their own: "well", "were", "shell"); a clipping
+ * WordNet records, a noun (or the base of one by the noun suffix rules)
+ * none of whose senses is tagged (rare) that shares a noun synset with a
+ * longer one-word lemma beginning with it that is tagged ("info" and
+ * "information", "exam" and "examination", "prof" and "professor"; not
+ * "gym" or "photo", tagged); or a clipping of a small English list
+ * WordNet does not record so ("max", "min", "avg", "approx", "admin",
+ * "stats", "info").  Such a word names nothing new: evidence_route does
+ * not count it among the unheld words (route_unheld_things).  The lists
+ * hold without WordNet; the WordNet clippings need data.noun. */
+bool wordclass_informal(const char *word) __attribute__((nonnull));
 
 /* Releases the table (the next wordclass_of() loads it again). */
 void wordclass_free(void);

@@ -333,3 +333,32 @@ bool wordnet_each_index(const char *dir, wordnet_index_fn on_index, wordnet_exc_
     }
     return true;
 }
+
+bool wordnet_each_synset(const char *dir, char pos, wordnet_synset_fn fn, void *ctx, char *err,
+                         size_t errlen)
+{
+    struct data_file file;
+    const char *p, *end, *c = strchr(pos_chars, pos);
+    char name[16];
+
+    if (pos == '\0' || c == NULL) {
+        snprintf(err, errlen, "no part of speech '%c'", pos);
+        return false;
+    }
+    snprintf(name, sizeof(name), "data.%s", pos_names[c - pos_chars]);
+    if (!read_file(dir, name, &file, err, errlen))
+        return false;
+    for (p = file.bytes, end = file.bytes + file.len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        struct wordnet_synset s;
+
+        if (len > 0 && p[0] != ' ' && wordnet_parse_synset(p, len, &s)) {
+            fn(ctx, &s);
+            wordnet_synset_free(&s);
+        }
+        p += len + 1;
+    }
+    free(file.bytes);
+    return true;
+}

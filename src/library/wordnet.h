@@ -109,4 +109,16 @@ typedef void (*wordnet_exc_fn)(void *ctx, char pos, const struct wordnet_exc *x)
 bool wordnet_each_index(const char *dir, wordnet_index_fn on_index, wordnet_exc_fn on_exc,
                         void *ctx, char *err, size_t errlen) __attribute__((nonnull(1, 2, 3, 5)));
 
+/* Called for each synset of a data file, parsed (its words lower case). */
+typedef void (*wordnet_synset_fn)(void *ctx, const struct wordnet_synset *s);
+
+/* Reads dir's data file of one part of speech (pos: n, v, a or r) and
+ * calls fn for each synset line (the licence lines and malformed lines
+ * skipped); false, with the reason in err, when the file cannot be read.
+ * Memory: the file is held while it runs (data.noun: about 15 MB) and
+ * released before it returns; s is valid during the call only
+ * (scope38b: the coach's clippings, src/coach/wordclass.h). */
+bool wordnet_each_synset(const char *dir, char pos, wordnet_synset_fn fn, void *ctx, char *err,
+                         size_t errlen) __attribute__((nonnull(1, 3, 5)));
+
 #endif
