@@ -80,7 +80,8 @@
  * does not hold all name things (nouns, wordclass.h), one or more.  The
  * bound: the lowest on a 0.1 grid refusing no answerable line of the FIT
  * files, plus 0.1 (t/coach/route-noun-fit.py; src/coach/README.md,
- * "Scope", scope38). */
+ * "Scope", scope38); the same on scope38b's counts, which leave out
+ * contractions and clippings (wordclass_informal()). */
 #define ROUTE_NOUN_LOGIT 1.3
 
 /* What the library says about a question (filled from its search). */

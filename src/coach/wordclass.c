@@ -215,11 +215,11 @@ static bool lower_copy(const char *word, char *w, size_t wsize)
  * n't and the pronoun forms), but for the spellings that are words of
  * their own (ill, well, were, wed, shell, hell, shed, its, lets). */
 static const char *const contractions[] = {
-    "aint",    "arent",  "cant",    "couldnt", "didnt",  "doesnt", "dont",   "hadnt",  "hasnt",
-    "havent",  "isnt",   "mightnt", "mustnt",  "neednt", "shant",  "shouldnt", "wasnt", "werent",
-    "wont",    "wouldnt", "ive",    "youre",   "youve",  "youll",  "youd",   "hes",    "shes",
-    "itll",    "weve",   "theyre",  "theyve",  "theyll", "theyd",  "thats",  "whats",  "wheres",
-    "whos",    "hows",   "heres",   "theres",  NULL};
+    "aint",   "arent",   "cant",    "couldnt", "didnt",  "doesnt", "dont",     "hadnt", "hasnt",
+    "havent", "isnt",    "mightnt", "mustnt",  "neednt", "shant",  "shouldnt", "wasnt", "werent",
+    "wont",   "wouldnt", "ive",     "youre",   "youve",  "youll",  "youd",     "hes",   "shes",
+    "itll",   "weve",    "theyre",  "theyve",  "theyll", "theyd",  "thats",    "whats", "wheres",
+    "whos",   "hows",    "heres",   "theres",  NULL};
 
 /* Clippings of English that WordNet does not record as its own words'
  * (wordclass.h): max as maximum, min as minimum, avg, approx, admin,

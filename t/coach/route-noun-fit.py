@@ -13,7 +13,9 @@ check-tune.jsonl is the check set's tune half (eval/holdout/holdout.py
 check-half eval/holdout/check.jsonl tune).  Each line's logit is main's
 five-signal score (route.h's weights, written below); "unheld_nouns" and
 "unheld_other" are evidence_route's counts of the question's words the
-library does not hold (src/coach/wordclass.h).  A line main answers
+library does not hold (src/coach/wordclass.h; from branch scope38b on,
+a contraction typed without its apostrophe or a clipping is not counted,
+wordclass_informal).  A line main answers
 (route-features' "rules" column, read from a build whose rule it is not
 or whose rule only adds refusals: a line it already refuses by
 route_unheld_things is recognised and counted as answered by main) that

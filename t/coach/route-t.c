@@ -276,7 +276,8 @@ static void unheld_tests(void)
        "a word WordNet lacks (or holds only in a phrase, or a base-less exception): absent");
 
     /* scope38b: contractions and clippings stand for other words. */
-    ok(wordclass_informal("memo") && wordclass_informal("Memos") && !wordclass_informal("memorandum"),
+    ok(wordclass_informal("memo") && wordclass_informal("Memos")
+           && !wordclass_informal("memorandum"),
        "an untagged noun sharing a synset with a tagged longer word it begins (and its "
        "plural): a clipping; not the longer word");
     ok(!wordclass_informal("gym") && !wordclass_informal("wedding") && !wordclass_informal("zqxv"),
@@ -373,7 +374,8 @@ static void unheld_tests(void)
         e2.lexicon = 0;
         e2.unknown_words = 1;
         e2.specificity = 0.6;
-        for (e2.best = 1.0; e2.best > 0 && route_scope_logit(&e2) < ROUTE_NOUN_LOGIT; e2.best -= 0.01)
+        for (e2.best = 1.0; e2.best > 0 && route_scope_logit(&e2) < ROUTE_NOUN_LOGIT;
+             e2.best -= 0.01)
             ;
         ok(e2.unheld_nouns == 0 && !route_out_of_scope(&e2) && classify(q, &e2) == COACH_ANSWER,
            "... a question whose unheld word is a noun is answered, not refused (logit %.2f)",
