@@ -25,7 +25,9 @@ PLC_PKGS_STACK=(postgresql-15 postgresql-server-dev-15 nginx spawn-fcgi curl
     dpkg-dev)
 # WordNet's database files (/usr/share/wordnet), read by plccoach ingest
 # and plccoach reindex --related for the related words of retrieval
-# (src/library/README.md, "Related words").
+# (src/library/README.md, "Related words"), and by the coach at run time
+# for the scope decision's word classes (src/coach/wordclass.h; without
+# the files that second way out of scope switches itself off).
 PLC_PKGS_STACK+=(wordnet-base)
 PLC_PKGS_CHECK=(wrk clang libclang-rt-14-dev valgrind qpdf)
 # The evaluation library's books are laid out in DejaVu Serif

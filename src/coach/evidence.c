@@ -10,6 +10,7 @@
 #include "coach/evidence.h"
 #include "coach/phrase.h"
 #include "coach/sentences.h"
+#include "coach/wordclass.h"
 #include "coach/words.h"
 #include "library/domains.h"
 #include "library/search.h"
@@ -41,6 +42,36 @@ static bool unknown_word(const struct search_term *t)
     return !words_in_list(lower, contractions);
 }
 
+/* Counts a question term the library does not hold (held() false) as a
+ * noun or another word (wordclass.h) into ev: a word with a digit, of
+ * fewer than EVIDENCE_UNHELD_MIN_LETTERS letters or generic (words.h)
+ * names no subject and is left out, as is a word WordNet lacks (scope38)
+ * and a contraction typed without its apostrophe or a clipping, which
+ * stands for another word (wordclass_informal(), scope38b). */
+static void count_unheld(const struct search_term *t, struct route_evidence *ev)
+{
+    const char *w = t->word != NULL ? t->word : t->term;
+    size_t i, n = strlen(w);
+    char lower[WORDS_BYTES];
+
+    if (held(t) || t->source != SEARCH_TERM_QUESTION || n < EVIDENCE_UNHELD_MIN_LETTERS
+        || n >= sizeof(lower))
+        return;
+    for (i = 0; i < n; i++) {
+        if (isdigit((unsigned char)w[i]))
+            return;
+        lower[i] = (char)tolower((unsigned char)w[i]);
+    }
+    lower[n] = '\0';
+    if (words_is_generic(lower) || wordclass_informal(lower))
+        return;
+    switch (wordclass_of(lower)) {
+    case WORDCLASS_NOUN: ev->unheld_nouns++; break;
+    case WORDCLASS_OTHER: ev->unheld_other++; break;
+    case WORDCLASS_ABSENT: break;
+    }
+}
+
 void evidence_route(const struct search_result *sr, const char *question, struct route_evidence *ev)
 {
     const struct search_evidence *e = &sr->evidence;
@@ -54,6 +85,7 @@ void evidence_route(const struct search_result *sr, const char *question, struct
         if (held(&e->terms[i]))
             have += e->terms[i].idf;
         ev->unknown_words += unknown_word(&e->terms[i]);
+        count_unheld(&e->terms[i], ev);
     }
     ev->coverage = all > 0 ? have / all : 0;
     ev->best = e->best_bm25_norm;

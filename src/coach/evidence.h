@@ -34,6 +34,8 @@ struct search_result;
 /* Words of at least this many letters that the library does not hold
  * count as unknown (route_evidence.unknown_words). */
 #define EVIDENCE_UNKNOWN_MIN_LETTERS 5
+/* An unheld word shorter than this names no subject (route_unheld_things). */
+#define EVIDENCE_UNHELD_MIN_LETTERS 3
 #define EVIDENCE_MAX_HEADINGS 256
 
 /* The headings of the chapters of a result's passages. */
@@ -46,7 +48,11 @@ struct evidence_sections {
 };
 
 /* Fills ev from the search of question (ev->books: the distinct books of
- * its first ROUTE_SPREAD_HITS passages). */
+ * its first ROUTE_SPREAD_HITS passages; ev->unheld_nouns and
+ * ev->unheld_other: the question's words the library does not hold, as
+ * wordclass.h classes them, a word with a digit, of fewer than
+ * EVIDENCE_UNHELD_MIN_LETTERS letters, generic (words.h) or absent from
+ * WordNet left out). */
 void evidence_route(const struct search_result *sr, const char *question, struct route_evidence *ev)
     __attribute__((nonnull));
 

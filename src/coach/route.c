@@ -111,6 +111,12 @@ bool route_out_of_scope(const struct route_evidence *ev)
     return ev->searched && route_scope_logit(ev) >= ROUTE_OUT_LOGIT;
 }
 
+bool route_unheld_things(const struct route_evidence *ev)
+{
+    return ev->searched && !ev->followup && ev->unheld_nouns > 0 && ev->unheld_other == 0
+           && route_scope_logit(ev) >= ROUTE_NOUN_LOGIT;
+}
+
 bool route_followup_out_of_scope(const struct route_evidence *own, bool points_back)
 {
     return !points_back && route_out_of_scope(own);
@@ -365,6 +371,12 @@ void route_classify(const char *question, bool allow_clarify, const struct route
      * buy-in") has too few terms for the library's evidence to say much:
      * it is clarified, not refused. */
     if (ev != NULL && route_out_of_scope(ev) && !(broad && ev->lexicon >= ROUTE_DOMAIN_MIN)) {
+        route_refuse_uncovered(out);
+        return;
+    }
+    /* A question it would answer whose missing words name what it is
+     * about (scope38). */
+    if (ev != NULL && !broad && route_unheld_things(ev)) {
         route_refuse_uncovered(out);
         return;
     }

@@ -75,6 +75,15 @@
 #define ROUTE_LEXICON_CAP 4.0
 #define ROUTE_OUT_LOGIT 2.07 /* p >= 0.89; <= 1 % of tune's in-scope refused */
 
+/* A second way out of scope (branch scope38, route_unheld_things): the
+ * logit at least ROUTE_NOUN_LOGIT and the question's words the library
+ * does not hold all name things (nouns, wordclass.h), one or more.  The
+ * bound: the lowest on a 0.1 grid refusing no answerable line of the FIT
+ * files, plus 0.1 (t/coach/route-noun-fit.py; src/coach/README.md,
+ * "Scope", scope38); the same on scope38b's counts, which leave out
+ * contractions and clippings (wordclass_informal()). */
+#define ROUTE_NOUN_LOGIT 1.3
+
 /* What the library says about a question (filled from its search). */
 struct route_evidence {
     bool searched;        /* false: no evidence, never out of scope by it */
@@ -86,6 +95,8 @@ struct route_evidence {
     size_t books;         /* how many books the best ROUTE_SPREAD_HITS passages come from */
     bool followup;        /* a follow-up rewritten with the conversation's words */
     double distinct_idf;  /* route_distinct_idf(): too broad's evidence (branch clarify26) */
+    size_t unheld_nouns;  /* words the library lacks that name things (scope38) */
+    size_t unheld_other;  /* ... and the ones that do not (qualities, manners, actions) */
 };
 
 enum coach_route { COACH_ANSWER, COACH_CLARIFY, COACH_REFUSE };
@@ -126,6 +137,16 @@ double route_specificity(const struct search_evidence *e) __attribute__((nonnull
 /* The scope decision's logit, and whether it says out of scope. */
 double route_scope_logit(const struct route_evidence *ev) __attribute__((nonnull));
 bool route_out_of_scope(const struct route_evidence *ev) __attribute__((nonnull));
+
+/* The second way out (scope38): true when ev was searched, is no
+ * rewritten follow-up, its logit is at least ROUTE_NOUN_LOGIT, and the
+ * question's words the library does not hold are one or more nouns and
+ * nothing else ("a wedding gift for a coworker", "our union contract":
+ * what the question is about is missing; not "kids who finish super
+ * fast", whose missing words are manners of a subject the library
+ * treats).  route_classify() applies it to a question it would answer
+ * (not to one it clarifies). */
+bool route_unheld_things(const struct route_evidence *ev) __attribute__((nonnull));
 
 /* A second turn of a conversation scored on its own words alone (own:
  * the evidence of its own search, not the conversation's words): true

@@ -94,7 +94,7 @@ bool wordnet_parse_index(const char *line, size_t len, struct wordnet_index_entr
     struct fields f = {line, line + len};
     const char *s;
     size_t n;
-    long synsets, pointers, i, offset;
+    long synsets, pointers, i, tagged, offset;
 
     memset(e, 0, sizeof(*e));
     if (len == 0 || line[0] == ' ')
@@ -109,8 +109,9 @@ bool wordnet_parse_index(const char *line, size_t len, struct wordnet_index_entr
         if (!next_field(&f, &s, &n))
             return false;
     /* sense_cnt, tagsense_cnt, then the synsets, most frequent first. */
-    if (!number(&f, 10, &i) || !number(&f, 10, &i) || !number(&f, 10, &offset))
+    if (!number(&f, 10, &i) || !number(&f, 10, &tagged) || tagged < 0 || !number(&f, 10, &offset))
         return false;
+    e->tagged = tagged;
     e->first_offset = offset;
     return true;
 }
@@ -283,4 +284,81 @@ bool wordnet_each(const char *dir, wordnet_fn fn, void *ctx, char *err, size_t e
     for (k = 0; k < 4; k++)
         free(data[k].bytes);
     return ok;
+}
+
+bool wordnet_parse_exc(const char *line, size_t len, struct wordnet_exc *x)
+{
+    struct fields f = {line, line + len};
+    const char *s;
+    size_t n;
+
+    memset(x, 0, sizeof(*x));
+    if (!next_field(&f, &s, &n) || !word_copy(s, n, x->word))
+        return false;
+    while (x->nbases < WORDNET_EXC_BASES && next_field(&f, &s, &n))
+        if (word_copy(s, n, x->bases[x->nbases]))
+            x->nbases++;
+    return x->nbases > 0;
+}
+
+bool wordnet_each_index(const char *dir, wordnet_index_fn on_index, wordnet_exc_fn on_exc,
+                        void *ctx, char *err, size_t errlen)
+{
+    size_t k;
+
+    for (k = 0; k < 8; k++) {
+        struct data_file file;
+        const char *p, *end;
+        char name[16];
+
+        snprintf(name, sizeof(name), k < 4 ? "index.%s" : "%s.exc", pos_names[k % 4]);
+        if (!read_file(dir, name, &file, err, errlen)) {
+            if (k < 4)
+                return false;
+            continue;
+        }
+        for (p = file.bytes, end = file.bytes + file.len; p < end;) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+            struct wordnet_index_entry e;
+            struct wordnet_exc x;
+
+            if (k < 4 && wordnet_parse_index(p, len, &e) && e.pos == pos_chars[k])
+                on_index(ctx, &e);
+            else if (k >= 4 && wordnet_parse_exc(p, len, &x))
+                on_exc(ctx, pos_chars[k % 4], &x);
+            p += len + 1;
+        }
+        free(file.bytes);
+    }
+    return true;
+}
+
+bool wordnet_each_synset(const char *dir, char pos, wordnet_synset_fn fn, void *ctx, char *err,
+                         size_t errlen)
+{
+    struct data_file file;
+    const char *p, *end, *c = strchr(pos_chars, pos);
+    char name[16];
+
+    if (pos == '\0' || c == NULL) {
+        snprintf(err, errlen, "no part of speech '%c'", pos);
+        return false;
+    }
+    snprintf(name, sizeof(name), "data.%s", pos_names[c - pos_chars]);
+    if (!read_file(dir, name, &file, err, errlen))
+        return false;
+    for (p = file.bytes, end = file.bytes + file.len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        struct wordnet_synset s;
+
+        if (len > 0 && p[0] != ' ' && wordnet_parse_synset(p, len, &s)) {
+            fn(ctx, &s);
+            wordnet_synset_free(&s);
+        }
+        p += len + 1;
+    }
+    free(file.bytes);
+    return true;
 }

@@ -27,11 +27,14 @@ enum wordnet_rel {
 };
 
 /* One index line: the lemma (lower case, '_' between words as in the
- * file) and the byte offset of its first (most frequent) synset in the
- * data file of the same part of speech. */
+ * file), how many of its senses in this part of speech are tagged in
+ * WordNet's semantic concordance (tagsense_cnt: how often it is used so,
+ * src/coach/wordclass.h), and the byte offset of its first (most
+ * frequent) synset in the data file of the same part of speech. */
 struct wordnet_index_entry {
     char lemma[WORDNET_WORD_MAX];
     char pos; /* n, v, a or r */
+    long tagged;
     long first_offset;
 };
 
@@ -76,5 +79,46 @@ typedef void (*wordnet_fn)(void *ctx, const char *lemma, const char *related, en
  * 22 MB for WordNet 3.0) and released before it returns. */
 bool wordnet_each(const char *dir, wordnet_fn fn, void *ctx, char *err, size_t errlen)
     __attribute__((nonnull(1, 2, 4)));
+
+/* One line of an exception file (noun.exc, verb.exc, adj.exc, adv.exc):
+ * an inflected form and up to WORDNET_EXC_BASES of its base forms
+ * ("geese goose"), both as word_copy keeps them (lower case). */
+#define WORDNET_EXC_BASES 4
+struct wordnet_exc {
+    char word[WORDNET_WORD_MAX];
+    char bases[WORDNET_EXC_BASES][WORDNET_WORD_MAX];
+    size_t nbases; /* >= 1 when parsed */
+};
+
+/* Parses one line of an exception file (len bytes, no newline needed);
+ * false for a malformed line (no base, a word too long). */
+bool wordnet_parse_exc(const char *line, size_t len, struct wordnet_exc *x)
+    __attribute__((nonnull));
+
+/* Called for each index line (e, its part of speech in e->pos) and for
+ * each exception line (x, pos the part of speech of its file), in that
+ * order: every index file first, then every exception file. */
+typedef void (*wordnet_index_fn)(void *ctx, const struct wordnet_index_entry *e);
+typedef void (*wordnet_exc_fn)(void *ctx, char pos, const struct wordnet_exc *x);
+
+/* Reads the four index and exception files of dir (the data files are
+ * not read) and calls the callbacks; false, with the reason in err,
+ * when a file cannot be read (an exception file may be missing: it is
+ * skipped).  Malformed lines are skipped.  Memory: one file is held at a
+ * time, released before the next. */
+bool wordnet_each_index(const char *dir, wordnet_index_fn on_index, wordnet_exc_fn on_exc,
+                        void *ctx, char *err, size_t errlen) __attribute__((nonnull(1, 2, 3, 5)));
+
+/* Called for each synset of a data file, parsed (its words lower case). */
+typedef void (*wordnet_synset_fn)(void *ctx, const struct wordnet_synset *s);
+
+/* Reads dir's data file of one part of speech (pos: n, v, a or r) and
+ * calls fn for each synset line (the licence lines and malformed lines
+ * skipped); false, with the reason in err, when the file cannot be read.
+ * Memory: the file is held while it runs (data.noun: about 15 MB) and
+ * released before it returns; s is valid during the call only
+ * (scope38b: the coach's clippings, src/coach/wordclass.h). */
+bool wordnet_each_synset(const char *dir, char pos, wordnet_synset_fn fn, void *ctx, char *err,
+                         size_t errlen) __attribute__((nonnull(1, 3, 5)));
 
 #endif

@@ -10,14 +10,22 @@
  * best ..." is no definition, evaluative words are not counted, and a
  * situation ending in a bare plea for help is clarified when its words
  * weigh at most ROUTE_PLEA_IDF unseen words (route_distinct_idf on a
- * constructed search evidence). */
+ * constructed search evidence); scope38's second way out: a word's class by
+ * a small WordNet the test writes (tagged sense counts, suffix rules,
+ * exception lists), the library's unheld words counted by evidence_route,
+ * and a question it would answer refused from ROUTE_NOUN_LOGIT on when
+ * they are nouns and nothing else. */
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "coach/evidence.h"
 #include "coach/route.h"
+#include "coach/wordclass.h"
 #include "library/bm25.h"
 #include "library/domains.h"
 #include "library/search.h"
@@ -200,6 +208,204 @@ static bool routed_to(const char *q, const char *domain)
     return c.route == COACH_ANSWER && domain_parse(domain, &i) && (c.domains & (1u << i));
 }
 
+/* Writes name in dir with text. */
+static void put(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    f = fopen(path, "w");
+    if (f == NULL)
+        bail("cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* scope38: the words the library lacks name things, not manners. */
+static void unheld_tests(void)
+{
+    static const long noun[] = {2, 1, -1, -1}, tie[] = {1, -1, -1, 1}, verb[] = {-1, 2, -1, -1},
+                      none[] = {-1, -1, -1, -1}, untagged[] = {0, -1, -1, -1};
+    char dir[] = "/tmp/route-t.XXXXXX", err[256];
+    struct search_term t[6];
+    struct search_result sr = {.n = 0};
+    struct route_evidence ev;
+    const char *q = "how much should i spend on a wedding gift";
+
+    ok(wordclass_decide(noun) == WORDCLASS_NOUN && wordclass_decide(untagged) == WORDCLASS_NOUN,
+       "a noun used more than any other part of speech (or only a noun): a noun");
+    ok(wordclass_decide(tie) == WORDCLASS_OTHER && wordclass_decide(verb) == WORDCLASS_OTHER,
+       "a noun used as often as an adverb, or no noun: another word");
+    ok(wordclass_decide(none) == WORDCLASS_ABSENT, "no part of speech: absent");
+    if (mkdtemp(dir) == NULL)
+        bail("mkdtemp");
+    put(dir, "index.noun",
+        "  1 licence line\n"
+        "wedding n 1 1 @ 1 2 00000001\n"
+        "nowhere n 1 0 1 1 00000002\n"
+        "goose n 1 0 1 1 00000003\n"
+        "ice_cream n 1 0 1 1 00000004\n"
+        "memo n 1 1 @ 1 0 00000009\n"
+        "memorandum n 1 1 @ 1 3 00000009\n"
+        "gym n 1 1 @ 1 1 00000010\n"
+        "gymnasium n 1 1 @ 1 2 00000010\n"
+        "cant n 1 1 @ 1 1 00000011\n"
+        "malformed n x\n");
+    /* scope38b: "memo" (untagged) shares a synset with "memorandum"
+     * (tagged), a clipping; "gym" is tagged itself. */
+    put(dir, "data.noun",
+        "  1 licence line\n"
+        "00000009 10 n 02 memorandum 0 memo 0 000 | a note\n"
+        "00000010 06 n 02 Gymnasium 0 gym 0 000 | a hall\n"
+        "00000011 10 n 01 cant 0 000 | hypocritical talk\n"
+        "00000012 10 n zz broken\n");
+    put(dir, "index.verb", "wed v 1 0 1 1 00000005\nswap v 1 0 1 1 00000006\n");
+    put(dir, "index.adj", "tiny a 1 0 1 2 00000007\n");
+    put(dir, "index.adv", "nowhere r 1 0 1 1 00000008\n");
+    put(dir, "noun.exc", "geese goose\nnobase\n");
+    ok(wordclass_load(dir, err, sizeof(err)), "a WordNet of index and exception files loads");
+    ok(wordclass_of("wedding") == WORDCLASS_NOUN && wordclass_of("Weddings") == WORDCLASS_NOUN
+           && wordclass_of("geese") == WORDCLASS_NOUN,
+       "a noun, its plural (suffix rule, any case), an exception's base: nouns");
+    ok(wordclass_of("tiny") == WORDCLASS_OTHER && wordclass_of("swaps") == WORDCLASS_OTHER
+           && wordclass_of("nowhere") == WORDCLASS_OTHER,
+       "an adjective, a verb's -s form, a noun no more used than its adverb: other words");
+    ok(wordclass_of("zqxv") == WORDCLASS_ABSENT && wordclass_of("ice") == WORDCLASS_ABSENT
+           && wordclass_of("nobase") == WORDCLASS_ABSENT,
+       "a word WordNet lacks (or holds only in a phrase, or a base-less exception): absent");
+
+    /* scope38b: contractions and clippings stand for other words. */
+    ok(wordclass_informal("memo") && wordclass_informal("Memos")
+           && !wordclass_informal("memorandum"),
+       "an untagged noun sharing a synset with a tagged longer word it begins (and its "
+       "plural): a clipping; not the longer word");
+    ok(!wordclass_informal("gym") && !wordclass_informal("wedding") && !wordclass_informal("zqxv"),
+       "a tagged clipping, a noun, a word WordNet lacks: no clipping");
+    ok(wordclass_informal("cant") && wordclass_informal("Dont") && wordclass_informal("theyre")
+           && !wordclass_informal("well") && !wordclass_informal("shell"),
+       "contractions typed without the apostrophe (not the spellings that are words)");
+    ok(wordclass_informal("max") && wordclass_informal("min") && wordclass_informal("stats"),
+       "the clippings WordNet does not record as such");
+    ok(wordclass_of("cant") == WORDCLASS_NOUN && wordclass_of("memo") == WORDCLASS_NOUN,
+       "both are nouns by WordNet all the same");
+
+    /* evidence_route counts the question's unheld words by class. */
+    t[0] = term("wed", 0, 100);
+    t[0].word = "wedding";
+    t[1] = term("gift", 3, 100);
+    t[2] = term("tini", 0, 100);
+    t[2].word = "tiny";
+    t[3] = term("2024", 0, 100);
+    t[4] = term("school", 0, 100);
+    t[5] = term("swap", 0, 100);
+    t[5].source = SEARCH_TERM_QUESTION + 1; /* not the question's own word */
+    sr.evidence = (struct search_evidence){.terms = t, .nterms = 6, .library_chunks = 100};
+    evidence_route(&sr, q, &ev);
+    ok(ev.unheld_nouns == 1 && ev.unheld_other == 1,
+       "unheld: a noun and an adjective; a held word, a number, a generic word and a word "
+       "the question did not write are not counted (%zu, %zu)",
+       ev.unheld_nouns, ev.unheld_other);
+    t[0] = term("wed", 0, 100);
+    t[0].word = "wedding";
+    t[1].corrected = "gifts";
+    t[1].word = "geese";
+    sr.evidence.nterms = 2;
+    evidence_route(&sr, q, &ev);
+    ok(ev.unheld_nouns == 2 && ev.unheld_other == 0,
+       "a word matched only through a spelling correction is unheld (%zu)", ev.unheld_nouns);
+
+    /* scope38b: a contraction or a clipping unheld is not counted. */
+    t[0] = term("cant", 0, 100);
+    t[1] = term("memo", 0, 100);
+    t[2] = term("max", 0, 100);
+    t[3] = term("wed", 0, 100);
+    t[3].word = "wedding";
+    sr.evidence.nterms = 3;
+    evidence_route(&sr, q, &ev);
+    ok(ev.unheld_nouns == 0 && ev.unheld_other == 0,
+       "unheld: a contraction, a clipping WordNet records, a listed clipping: none counted "
+       "(%zu, %zu)",
+       ev.unheld_nouns, ev.unheld_other);
+    sr.evidence.nterms = 4;
+    evidence_route(&sr, q, &ev);
+    ok(ev.unheld_nouns == 1 && ev.unheld_other == 0, "... beside a noun: the noun counted (%zu)",
+       ev.unheld_nouns);
+    t[1] = term("gift", 3, 100);
+
+    /* The decision: from ROUTE_NOUN_LOGIT on, only nouns unheld. */
+    ev = (struct route_evidence){
+        .searched = true, .coverage = 0.5, .lexicon = 0, .unknown_words = 1, .specificity = 0.6};
+    for (ev.best = 1.0; ev.best > 0 && route_scope_logit(&ev) < ROUTE_NOUN_LOGIT; ev.best -= 0.01)
+        ;
+    ok(!route_out_of_scope(&ev) && !route_unheld_things(&ev),
+       "between the two bounds, nothing unheld: main's decision answers (logit %.2f)",
+       route_scope_logit(&ev));
+    ev.unheld_nouns = 1;
+    ok(route_unheld_things(&ev) && classify(q, &ev) == COACH_REFUSE, "... a noun unheld: refused");
+    ev.best += 0.02;
+    ok(route_scope_logit(&ev) < ROUTE_NOUN_LOGIT && classify(q, &ev) == COACH_ANSWER,
+       "... the same below ROUTE_NOUN_LOGIT: answered");
+    ev.best -= 0.02;
+    ev.unheld_other = 1;
+    ok(!route_unheld_things(&ev) && classify(q, &ev) == COACH_ANSWER,
+       "a noun and a quality unheld (kids who finish super fast): answered");
+    ev.unheld_other = 0;
+    ev.followup = true;
+    ok(classify(q, &ev) == COACH_ANSWER, "a rewritten follow-up: answered");
+    ev.followup = false;
+    ok(classify("help with weddings", &ev) == COACH_CLARIFY,
+       "a question it clarifies is not refused by it");
+    ev.searched = false;
+    ok(!route_unheld_things(&ev), "no search: nothing");
+    wordclass_free();
+    ok(!wordclass_load("/nonexistent/wordnet", err, sizeof(err))
+           && wordclass_of("wedding") == WORDCLASS_ABSENT,
+       "no WordNet: every word absent, so the second way never fires");
+    {
+        struct search_term w = term("wed", 0, 100);
+        struct route_evidence e2;
+
+        w.word = "wedding";
+        sr.evidence = (struct search_evidence){.terms = &w, .nterms = 1, .library_chunks = 100};
+        evidence_route(&sr, q, &e2);
+        e2.searched = true;
+        e2.coverage = 0.5;
+        e2.lexicon = 0;
+        e2.unknown_words = 1;
+        e2.specificity = 0.6;
+        for (e2.best = 1.0; e2.best > 0 && route_scope_logit(&e2) < ROUTE_NOUN_LOGIT;
+             e2.best -= 0.01)
+            ;
+        ok(e2.unheld_nouns == 0 && !route_out_of_scope(&e2) && classify(q, &e2) == COACH_ANSWER,
+           "... a question whose unheld word is a noun is answered, not refused (logit %.2f)",
+           route_scope_logit(&e2));
+        ok(!wordclass_informal("memo") && wordclass_informal("cant"),
+           "... no WordNet clipping known; the contractions still listed");
+    }
+    wordclass_free();
+    {
+        char path[512];
+        snprintf(path, sizeof(path), "%s/data.noun", dir);
+        unlink(path);
+    }
+    ok(wordclass_load(dir, err, sizeof(err)) && wordclass_of("memo") == WORDCLASS_NOUN
+           && !wordclass_informal("memo"),
+       "no data.noun: the classes load, no clipping is known (%s)", err);
+    wordclass_free();
+    {
+        static const char *const files[] = {"index.noun", "index.verb", "index.adj",
+                                            "index.adv",  "noun.exc",   "data.noun"};
+        size_t i;
+        char path[512];
+        for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+            snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+            unlink(path);
+        }
+        rmdir(dir);
+    }
+}
+
 int main(void)
 {
     static const char *const safety[] = {
@@ -212,8 +418,9 @@ int main(void)
     size_t i;
     double z;
 
-    plan(60);
+    plan(87);
     specificity_tests();
+    unheld_tests();
     clarify26_tests();
     /* The scope decision on evidence. */
     ok(classify("what is the best sourdough starter?", &uncovered) == COACH_REFUSE,
