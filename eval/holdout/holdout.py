@@ -1146,19 +1146,34 @@ FRESH6_VOICE = FRESH3_VOICE
 FRESH6 = fresh_pages_set(6, "q", FRESH6_SEED, FRESH5, FRESH6_MIN, FRESH6_VOICE)
 FRESH6_FILES, FRESH6_IDS = FRESH6["files"], FRESH6["ids"]
 
-# The fresh7 set (fresh7-scope.jsonl, round 36): the lead's check for round
-# 36's scope and clarification changes, then VALIDATED on; written by one
-# writer who had seen no code (eval/holdout/README.md, "The fresh7 set (round
-# 36)"): a refuse/clarify file only, ids r0001..r0499, with FRESH7_MIN's
+# The fresh7 set (round 36): the lead's check for round 36's scope and
+# clarification changes (fresh7-scope.jsonl) and for the same changes on
+# answerable lines (fresh7-pages.jsonl), then VALIDATED on; each file written
+# by one writer who had seen no code (eval/holdout/README.md, "The fresh7 set
+# (round 36)").  The scope file, ids r0001..r0499, has FRESH7_MIN's
 # out-of-scope, near-miss and broad counts, areas and borrow_share
-# (check_scope_file()).  No answerable half was written: the name
-# fresh7-pages.jsonl and the ids r0501..r0999 are kept for one, which would
-# get its own seed (FRESH7_SEED is None until then) and counts (FRESH3_MIN's
-# stand in).
-FRESH7_SEED = None
+# (check_scope_file()).  The pages file, ids r0501..r0999, has the fresh3
+# set's checks with its own seed, FRESH7_SEED, and counts,
+# FRESH7_PAGES_MIN: 120 in-scope lines, of which 20 standalone questions
+# after an earlier turn (draws 100..119, the lines with no context taking
+# draws 0..99) and no follow-up at all (follow_up_max); acronyms and typos
+# or run-ons on at least a quarter of the in-scope lines; its voice tags
+# FRESH7_VOICE (first person and a school detail on at least half).
+FRESH7_SEED = "plccoach-fresh7-2026e"
 FRESH7_MIN = {"out_of_scope": 100, "oos_areas": 40, "near_miss": 60, "nm_areas": 30,
               "broad": 40, "borrow_share": 0.60}
-FRESH7 = fresh_pages_set(7, "r", FRESH7_SEED, FRESH6, FRESH3_MIN, FRESH3_VOICE,
+FRESH7_PAGES_MIN = dict(FRESH3_MIN, in_scope=120, standalone=20, follow_up=0, follow_up_max=0,
+                        two_turns=0, acronym_share=0.25, typo_share=0.25)
+FRESH7_VOICE = (
+    ("first_person", lambda q, t: bool(FIRST_PERSON.search(q)), 0.50),
+    ("plain", lambda q, t: not FIRST_PERSON.search(q) and not {"typo", "runon"} & set(t), 0.10),
+    ("school", None, 0.50),
+    ("how", None, 0.15),
+    ("how_many", lambda q, t: bool(HOW_MANY.search(q)), 0.05),
+    ("long", lambda q, t: 40 <= len(q.split()) <= 90, 0.0),
+    ("short", lambda q, t: len(q.split()) <= 6, 0.0),
+)
+FRESH7 = fresh_pages_set(7, "r", FRESH7_SEED, FRESH6, FRESH7_PAGES_MIN, FRESH7_VOICE,
                          pages_ids=(501, 999), scope_ids=(1, 499), scope=FRESH7_MIN)
 FRESH7_FILES, FRESH7_IDS = FRESH7["files"], FRESH7["ids"]
 
@@ -1333,6 +1348,10 @@ def standalone_checks(c, s, rows):
     wrong = ["%s: %d earlier turns" % (q.get("id"), len(q["context"])) for q in ctx
              if not isinstance(q["context"], list) or not lo <= len(q["context"]) <= hi]
     c.result(not wrong, "%s: every context holds %d to %d earlier turns" % (what, lo, hi), wrong)
+    if "follow_up_max" in least:
+        fus = sum(1 for q in rows if q.get("category") == "follow_up")
+        c.result(fus <= least["follow_up_max"], "%s: %d follow-ups (at most %d)"
+                 % (what, fus, least["follow_up_max"]))
     two = sum(1 for q in ctx if q.get("category") == "follow_up" and len(q["context"]) == 2)
     c.result(two >= least["two_turns"], "%s: %d follow-ups after two earlier turns (at least %d)"
              % (what, two, least["two_turns"]))

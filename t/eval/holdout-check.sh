@@ -468,7 +468,9 @@ alone() {
     python3 "$checker" "check-$set" "$work/eval/holdout" >/dev/null 2>&1 || rc=$?
     is "$rc" 1 "check-$set fails when there is no $what file"
 }
+cp "$work/eval/holdout/fresh7-pages.jsonl" "$work/fresh7-pages.orig"
 cp "$work/eval/holdout/fresh7-scope.jsonl" "$work/fresh7-scope.orig" && alone fresh7 "fresh7 set" scope
+alone fresh7 "fresh7 set (answerable half)"
 cp "$work/eval/holdout/fresh6-pages.jsonl" "$work/fresh6-pages.orig" && alone fresh6 "fresh6 set"
 cp "$work/eval/holdout/fresh5-pages.jsonl" "$work/fresh5-pages.orig" && alone fresh5 "fresh5 set"
 cp "$work/eval/holdout/fresh4-pages.jsonl" "$work/fresh4-pages.orig" && alone fresh4 "fresh4 set"
