@@ -127,6 +127,79 @@ size_t analyze_word(const char *w, size_t len, char out[ANALYZE_TERM_MAX])
     return n;
 }
 
+static int cmp_term(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+/* The stop list's open-class words (verbs, nouns, adjectives of question
+ * filler), whose inflected forms may carry a subject ("needs", "knows");
+ * every other entry is a function word (pronoun, determiner, preposition,
+ * conjunction, auxiliary, adverb). */
+static const char *const stop_open_class[] = {
+    "best",  "get",    "good", "got", "help",  "know", "like", "make", "need",
+    "thing", "things", "tips", "use", "using", "want", "way",  "ways",
+};
+
+static bool open_class(const char *w)
+{
+    size_t i;
+    for (i = 0; i < sizeof(stop_open_class) / sizeof(stop_open_class[0]); i++)
+        if (strcmp(stop_open_class[i], w) == 0)
+            return true;
+    return false;
+}
+
+/* The stems of the stop words (all of them, or the function words only),
+ * sorted and without repeats, in stems (n rows).  Returns the count. */
+static size_t stop_stems_build(char (*stems)[ANALYZE_TERM_MAX], bool function_only)
+{
+    const char *const *words;
+    size_t n = embed_local_stop_words(&words), i, j, k = 0;
+
+    for (i = 0; i < n; i++) {
+        size_t len = strlen(words[i]), sl;
+        const sb_symbol *st;
+
+        if (len < 2 || len > ANALYZE_WORD_MAX || (function_only && open_class(words[i])))
+            continue; /* one byte: never analysed */
+        st = sb_stemmer_stem(stemmer(), (const sb_symbol *)words[i], (int)len);
+        if (st == NULL)
+            stemmer_oom();
+        sl = (size_t)sb_stemmer_length(stemmer());
+        if (sl == 0 || sl > ANALYZE_WORD_MAX) {
+            st = (const sb_symbol *)words[i];
+            sl = len;
+        }
+        memcpy(stems[k], st, sl);
+        stems[k++][sl] = '\0';
+    }
+    if (k == 0)
+        return 0;
+    qsort(stems, k, sizeof(*stems), cmp_term);
+    for (i = 1, j = 0; i < k; i++)
+        if (strcmp(stems[i], stems[j]) != 0)
+            memcpy(stems[++j], stems[i], sizeof(*stems));
+    return j + 1;
+}
+
+bool analyze_stop_stem(const char *term, bool function_only)
+{
+    /* Built on first use, kept for the process (never freed). */
+    static char(*stems[2])[ANALYZE_TERM_MAX];
+    static size_t nstems[2];
+    const char *const *words;
+    size_t f = function_only ? 1 : 0;
+
+    if (stems[f] == NULL) {
+        stems[f] = xmalloc(embed_local_stop_words(&words) * sizeof(*stems[f]));
+        nstems[f] = stop_stems_build(stems[f], function_only);
+    }
+    if (strlen(term) >= ANALYZE_TERM_MAX)
+        return false;
+    return bsearch(term, stems[f], nstems[f], sizeof(*stems[f]), cmp_term) != NULL;
+}
+
 size_t analyze_each(const char *text, analyze_fn fn, void *ctx)
 {
     const unsigned char *p = (const unsigned char *)text;
