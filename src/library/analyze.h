@@ -52,19 +52,6 @@ size_t analyze_each(const char *text, analyze_fn fn, void *ctx) __attribute__((n
  * byte, too long, or a stop word). */
 size_t analyze_word(const char *w, size_t len, char out[ANALYZE_TERM_MAX]) __attribute__((nonnull));
 
-/* True when term (NUL-ended) is the Porter2 stem of a stop word of two
- * bytes or more ("get", "make", "want", "what", "one", "use"): the stem
- * an inflected form of a stop word analyses to ("gets", "making",
- * "wants", "whats", "ones", "used").  Such forms are indexed (the stop
- * check comes before stemming, above); the question's analysis drops
- * them (search_tuning.stop_stems; src/library/README.md, docs/
- * performance.md "stem38").  With function_only, only the stems of the
- * list's function words count ("what", "there", "one", "other"), not
- * those of its open-class filler (get, make, need, know, use, help ...,
- * analyze.c), whose forms can carry the subject ("needs", "knows").
- * The stems are computed once per process. */
-bool analyze_stop_stem(const char *term, bool function_only) __attribute__((nonnull));
-
 /* One distinct term and how often it occurs. */
 struct analyze_count {
     char term[ANALYZE_TERM_MAX];

@@ -69,12 +69,6 @@ bool embed_local_stop_word(const char *w)
     return bsearch(&w, sorted, n, sizeof(*sorted), cmp_str) != NULL;
 }
 
-size_t embed_local_stop_words(const char *const **words)
-{
-    *words = stop_words;
-    return sizeof(stop_words) / sizeof(stop_words[0]);
-}
-
 static bool ends_with(const char *w, size_t len, const char *suf)
 {
     size_t n = strlen(suf);

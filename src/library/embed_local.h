@@ -11,10 +11,6 @@
 /* Returns true when w (lower case) is on the stop-word list. */
 bool embed_local_stop_word(const char *w) __attribute__((nonnull));
 
-/* The stop-word list itself, as written (static storage; not sorted):
- * sets *words and returns their number. */
-size_t embed_local_stop_words(const char *const **words) __attribute__((nonnull));
-
 /* Stems the lower-case word w of len bytes in place (light suffix
  * stripping; see embed_local.c) and returns its new length. */
 size_t embed_local_stem(char *w, size_t len) __attribute__((nonnull));

@@ -49,10 +49,6 @@ struct search_tuning {
     bool spelled;         /* a question's capitalised acronym the list and the library
                            * lack stands for the phrase the library spells out
                            * (initials.h), as the list's acronyms do (w_synonym) */
-    int stop_stems;       /* a question word whose stem is a stop word's is dropped
-                           * as the stop word is (analyze_stop_stem()): 0 none, 1 a
-                           * function word's ("whats", "others"), 2 any ("gets",
-                           * "needs" too); docs/performance.md "stem38" */
     bool typos;           /* match unknown question words to the vocabulary */
     double typo_min_sim;  /* trigram similarity a candidate needs */
     size_t fb_docs;       /* RM3: feedback passages; 0 = no feedback */

@@ -83,7 +83,6 @@ struct query {
     struct arena *a;
     const char **seq; /* the question's terms in order, repeats kept (in the arena) */
     size_t nseq;
-    int stop_stems; /* search_tuning.stop_stems */
 };
 
 static ssize_t find(const struct query *q, const char *term)
@@ -123,10 +122,6 @@ static void question_term(void *ctx, const char *term, size_t len, const char *w
     ssize_t i = find(q, term);
 
     (void)len;
-    /* An inflected stop word ("gets", "whats"): dropped as the stop word
-     * is (analyze_stop_stem(); the index keeps it, the query never asks). */
-    if (q->stop_stems > 0 && analyze_stop_stem(term, q->stop_stems == 1))
-        return;
     if ((q->nseq & (q->nseq - 1)) == 0) { /* 0, 1, 2, 4, ...: grow */
         const char **seq = arena_alloc(q->a, (q->nseq ? q->nseq * 2 : 8) * sizeof(*seq));
         if (q->nseq > 0)
@@ -412,7 +407,6 @@ static void trans_ceiling(struct query *q, const struct search_tuning *t, double
  * (search_lexical(), before the library is consulted). */
 static void question_query(struct query *q, const char *question, const struct search_tuning *t)
 {
-    q->stop_stems = t->stop_stems;
     analyze_each(question, question_term, q);
     if (t->w_synonym > 0) {
         struct syn_ctx s = {.q = q, .stands_for = NONE, .base = t->w_synonym};

@@ -29,7 +29,6 @@ const struct search_tuning search_tuning_default = {
     .trans_max_df = 0.3,  /* docs/performance.md, "perf32" */
     .trans_min_df = 2000, /* postings_cap's default: only capped translations */
     .spelled = true,      /* docs/performance.md, "acro36" */
-    .stop_stems = 1,      /* docs/performance.md, "stem38" */
     .typos = true,
     .typo_min_sim = 0.4,
     .fb_docs = 0,
@@ -75,7 +74,6 @@ static const struct tuning_key {
     {"trans_max_df", T_DOUBLE, offsetof(struct search_tuning, trans_max_df), 0, 1},
     {"trans_min_df", T_INT64, offsetof(struct search_tuning, trans_min_df), 0, 1e9},
     {"spelled", T_BOOL, offsetof(struct search_tuning, spelled), 0, 1},
-    {"stop_stems", T_INT, offsetof(struct search_tuning, stop_stems), 0, 2},
     {"typos", T_BOOL, offsetof(struct search_tuning, typos), 0, 1},
     {"typo_min_sim", T_DOUBLE, offsetof(struct search_tuning, typo_min_sim), 0.3, 1},
     {"fb_docs", T_SIZE, offsetof(struct search_tuning, fb_docs), 0, 50},

@@ -63,22 +63,6 @@ static void test_analyze(void)
 
     is_int(0, (long long)analyze_word("the", 3, out), "a stop word is dropped");
     is_int(0, (long long)analyze_word("x", 1, out), "a one-letter word is dropped");
-    /* An inflected stop word is indexed (the stop check comes first) but
-     * its stem is a stop word's (stem38; search_tuning.stop_stems). */
-    is_int(3, (long long)analyze_word("gets", 4, out), "gets is not on the stop list: get");
-    ok(analyze_stop_stem(out, false), "get is a stop word's stem");
-    ok(!analyze_stop_stem(out, true), "get is an open-class stop word's stem");
-    ok(analyze_word("whats", 5, out) == 4 && analyze_stop_stem(out, true),
-       "whats -> what, a function word's stem");
-    ok(analyze_word("theres", 6, out) > 0 && analyze_stop_stem(out, true), "theres -> there");
-    ok(analyze_word("others", 6, out) > 0 && analyze_stop_stem(out, true), "others -> other");
-    ok(analyze_word("needs", 5, out) > 0 && analyze_stop_stem(out, false)
-           && !analyze_stop_stem(out, true),
-       "needs -> need, open class");
-    ok(analyze_stop_stem("onli", true), "only's stem onli");
-    ok(!analyze_stop_stem("team", false) && !analyze_stop_stem("norm", false),
-       "content stems are not stop stems");
-    ok(!analyze_stop_stem("s", false), "a one-letter stop word is never a stem here");
     is_int(4, (long long)analyze_word("plcs", 4, out), "plcs alone (no acronym rule) stays");
     memset(&s, 0, sizeof(s));
     analyze_each("our plcs and mtss", keep, &s);
@@ -346,7 +330,7 @@ static void test_rm3(void)
 
 int main(void)
 {
-    plan(71);
+    plan(61);
     test_analyze();
     test_formula();
     test_postings();

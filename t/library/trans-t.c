@@ -112,45 +112,6 @@ static void test_expand(void)
     arena_free(a);
 }
 
-/* An inflected stop word ("whats", "theres") is dropped from the question
- * as the stop word is, so it brings no translation (stop_stems 1, the
- * default: the function words' stems; 2: every stop word's, "needs" too;
- * 0: none).  docs/performance.md, "stem38". */
-static void test_stop_stems(void)
-{
-    static const struct trans_entry st[] = {
-        {"kid", "student", 0.5},
-        {"need", "support", 0.4},
-        {"there", "team", 0.3},
-        {"what", "start", 0.5},
-    };
-    struct search_tuning t = search_tuning_default;
-    struct arena arena = ARENA_INIT, *a = &arena;
-    struct search_term *v;
-    size_t n;
-
-    t.w_synonym = 0;
-    t.w_thesaurus = 0;
-    t.w_trans = 1;
-    t.trans_floor = 0.01;
-    is_int(1, (long)t.stop_stems, "stop stems: the function words' by default");
-    n = search_translate("whats up with kids", &t, st, 4, a, &v);
-    ok(added(v, n, "start") == NULL, "stop stems: whats is dropped, no translation");
-    ok(added(v, n, "student") != NULL, "stop stems: kids still translated");
-    n = search_translate("theres a gap", &t, st, 4, a, &v);
-    is_int(0, (long)n, "stop stems: theres is dropped");
-    n = search_translate("what the kids needs", &t, st, 4, a, &v);
-    ok(added(v, n, "support") != NULL, "stop stems 1: needs (open class) stays");
-    t.stop_stems = 2;
-    n = search_translate("what the kids needs", &t, st, 4, a, &v);
-    ok(added(v, n, "support") == NULL && added(v, n, "student") != NULL,
-       "stop stems 2: needs is dropped too");
-    t.stop_stems = 0;
-    n = search_translate("whats up with kids", &t, st, 4, a, &v);
-    ok(added(v, n, "start") != NULL, "stop stems 0: whats is a question term, as before");
-    arena_free(a);
-}
-
 /* The compiled-in table: sorted by q then p descending, q != w, p in
  * (0, 1], a stem's p summing to at most 1. */
 static void test_table(void)
@@ -211,7 +172,6 @@ int main(void)
     plan(0);
     test_lookup();
     test_expand();
-    test_stop_stems();
     test_table();
     test_lookup_table();
     return 0;
