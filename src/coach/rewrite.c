@@ -792,11 +792,14 @@ static bool one_anaphor(const struct words *ws, size_t i)
     return !own_antecedent(ws, i);
 }
 
-/* Contractions written without their apostrophe ("theres a column in
- * the template"): no subject of their own (follow38). */
-static const char *const bare_contractions[] = {
-    "theres", "thats", "heres", "wheres", "whos",  "dont",   "doesnt", "didnt", "isnt", "arent",
-    "wasnt",  "cant",  "wont",  "ive",    "youre", "theyre", "weve",   "youve", "id",   NULL};
+/* True when w is a contraction written without its apostrophe ("theres
+ * a column in the template"; words_is_bare_contraction()), or "id": in a
+ * follow-up, I'd ("id like the short version"), not a subject of its own
+ * (follow38). */
+static bool bare_contraction(const char *w)
+{
+    return words_is_bare_contraction(w) || strcmp(w, "id") == 0;
+}
 
 /* True when ws has at most REWRITE_REFER_NEW distinctive words that
  * neither earlier text holds. */
@@ -806,7 +809,7 @@ static bool few_new_words(const struct words *ws, const char *prev_q, const char
 
     for (i = 0; i < ws->n; i++)
         n += words_is_distinctive(ws->w[i]) && !text_has_word(prev_q, ws->w[i])
-             && !text_has_word(prev_a, ws->w[i]) && !words_in_list(ws->w[i], bare_contractions);
+             && !text_has_word(prev_a, ws->w[i]) && !bare_contraction(ws->w[i]);
     return n <= REWRITE_REFER_NEW;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "coach/wordclass.h"
+#include "coach/words.h"
 #include "library/wordnet.h"
 #include "util/alloc.h"
 
@@ -211,29 +212,11 @@ static bool lower_copy(const char *word, char *w, size_t wsize)
     return true;
 }
 
-/* English contractions typed without their apostrophe (the negatives with
- * n't and the pronoun forms), but for the spellings that are words of
- * their own (ill, well, were, wed, shell, hell, shed, its, lets). */
-static const char *const contractions[] = {
-    "aint",   "arent",   "cant",    "couldnt", "didnt",  "doesnt", "dont",     "hadnt", "hasnt",
-    "havent", "isnt",    "mightnt", "mustnt",  "neednt", "shant",  "shouldnt", "wasnt", "werent",
-    "wont",   "wouldnt", "ive",     "youre",   "youve",  "youll",  "youd",     "hes",   "shes",
-    "itll",   "weve",    "theyre",  "theyve",  "theyll", "theyd",  "thats",    "whats", "wheres",
-    "whos",   "hows",    "heres",   "theres",  NULL};
-
 /* Clippings of English that WordNet does not record as its own words'
  * (wordclass.h): max as maximum, min as minimum, avg, approx, admin,
  * stats, info. */
 static const char *const clippings[] = {"max",   "min",   "avg",  "approx",
                                         "admin", "stats", "info", NULL};
-
-static bool listed(const char *w, const char *const *list)
-{
-    for (; *list != NULL; list++)
-        if (strcmp(w, *list) == 0)
-            return true;
-    return false;
-}
 
 bool wordclass_informal(const char *word)
 {
@@ -247,7 +230,7 @@ bool wordclass_informal(const char *word)
     }
     if (!lower_copy(word, w, sizeof(w)))
         return false;
-    if (listed(w, contractions) || listed(w, clippings))
+    if (words_is_bare_contraction(w) || words_in_list(w, clippings))
         return true;
     if ((e = find(w)) != NULL && tagged_max(e) <= 0 && e->full > 0)
         return true;

@@ -54,8 +54,9 @@ enum wordclass wordclass_of(const char *word) __attribute__((nonnull));
 
 /* Whether word, written without its apostrophe or clipped, stands for a
  * word of another spelling (branch scope38b): an English contraction typed
- * without its apostrophe ("cant", "dont", "theyre"; not the spellings
- * that are words of their own: "well", "were", "shell"); a clipping
+ * without its apostrophe ("cant", "dont", "theyre":
+ * words_is_bare_contraction() of coach/words.h, which leaves out the
+ * spellings that are words of their own: "well", "were", "shell", "id"); a clipping
  * WordNet records, a noun (or the base of one by the noun suffix rules)
  * none of whose senses is tagged (rare) that shares a noun synset with a
  * longer one-word lemma beginning with it that is tagged ("info" and

@@ -45,6 +45,15 @@ static const char *const generic[] = {
     "look",       "looks",       "like",         "thoughts", "questions",  "question",
     "raise*",     "raising",     "boost*",       "increas*", NULL};
 
+/* Contractions without their apostrophe (see words_is_bare_contraction);
+ * "whats" and "hows" are stop words too. */
+static const char *const bare_contraction[] = {
+    "aint",   "arent",   "cant",    "couldnt", "didnt",  "doesnt", "dont",     "hadnt", "hasnt",
+    "havent", "isnt",    "mightnt", "mustnt",  "neednt", "shant",  "shouldnt", "wasnt", "werent",
+    "wont",   "wouldnt", "ive",     "youre",   "youve",  "youll",  "youd",     "hes",   "shes",
+    "itll",   "weve",    "theyre",  "theyve",  "theyll", "theyd",  "thats",    "whats", "wheres",
+    "whos",   "hows",    "heres",   "theres",  NULL};
+
 void words_split(const char *s, struct words *out)
 {
     size_t i = 0, n = strlen(s);
@@ -140,6 +149,11 @@ bool words_is_stop(const char *w)
 bool words_is_generic(const char *w)
 {
     return words_in_list(w, generic);
+}
+
+bool words_is_bare_contraction(const char *w)
+{
+    return words_in_list(w, bare_contraction);
 }
 
 bool words_is_distinctive(const char *w)

@@ -10,6 +10,8 @@
  *     "steps", "tips", ...): generic verbs of asking for help with
  *     anything, and the words every page of the library uses.
  * A distinctive word is neither, and not a single letter.
+ * A third list, of bare contractions, serves the follow-up rewrite and
+ * the scope rule (words_is_bare_contraction()).
  *
  * Nothing here allocates.
  */
@@ -50,6 +52,16 @@ bool words_in_list_n(const char *w, size_t n, const char *const *list) __attribu
 
 bool words_is_stop(const char *w) __attribute__((nonnull));
 bool words_is_generic(const char *w) __attribute__((nonnull));
+
+/* True when w (lower-case) is an English contraction typed without its
+ * apostrophe: the negatives with n't ("dont", "shouldnt") and the pronoun
+ * forms ("theyre", "youd", "theres"). Such a word names nothing: it is no
+ * new subject of a follow-up (rewrite.c) nor an unheld word the library
+ * lacks (wordclass_informal(), evidence.c). The spellings that are
+ * English words of their own are left out: "ill", "well", "were", "wed",
+ * "shell", "hell", "shed", "its", "lets", and "id" (I'd; WordNet's noun,
+ * a student ID), which rewrite.c alone reads as I'd. */
+bool words_is_bare_contraction(const char *w) __attribute__((nonnull));
 
 /* True when w is neither a stop word nor a generic word, and is a digit
  * or at least two letters long. */

@@ -2,7 +2,7 @@
  * teacher would pick (clarification choices, suggested follow-ups), and
  * coach/evidence's clarification choices built from them; and
  * coach/words' words_in_list_n(), the word-list lookup phrase.c and
- * extractive.c share. */
+ * extractive.c share, and words_is_bare_contraction(). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -40,6 +40,24 @@ static void in_list_n(void)
        "nor Chap, a prefix of an entry; an empty list holds nothing");
 }
 
+/* words_is_bare_contraction(): the contractions typed without their
+ * apostrophe, both forms; not the spellings that are words of their own. */
+static void bare_contractions(void)
+{
+    ok(words_is_bare_contraction("dont") && words_is_bare_contraction("shouldnt")
+           && words_is_bare_contraction("aint"),
+       "words_is_bare_contraction: the negatives with n't");
+    ok(words_is_bare_contraction("theres") && words_is_bare_contraction("theyd")
+           && words_is_bare_contraction("youll"),
+       "... the pronoun forms");
+    ok(!words_is_bare_contraction("well") && !words_is_bare_contraction("shell")
+           && !words_is_bare_contraction("its") && !words_is_bare_contraction("id"),
+       "... not the spellings that are words ('id': a student ID)");
+    ok(!words_is_bare_contraction("don't") && !words_is_bare_contraction("dontt")
+           && !words_is_bare_contraction("don") && !words_is_bare_contraction(""),
+       "... nor the apostrophe's own spelling, a longer or shorter word, nothing");
+}
+
 /* evidence_choices(): one choice per chapter, from the hit's section
  * heading, or its chapter's title when the heading asks about nothing. */
 static void choices(void)
@@ -68,8 +86,9 @@ static void choices(void)
 
 int main(void)
 {
-    plan(59);
+    plan(63);
     in_list_n();
+    bare_contractions();
     choices();
     check("Step 1: Choose the targets", "How do we choose the targets?",
           "an imperative, its numbering gone");

@@ -339,6 +339,16 @@ static void test_refers_back(void)
     ok(!rewrite_refers_back("there is a vocabulary column and a glossary box in the template", q3,
                             a3),
        "... four are too many");
+
+    /* unify38: the contractions of words_is_bare_contraction() (coach/words.h)
+     * and "id" (I'd) are no new words either. */
+    ok(rewrite_refers_back("shouldnt the template have a vocabulary column and a glossary", q3, a3),
+       "'shouldnt' is no new word: three new words");
+    ok(rewrite_refers_back("id like a vocabulary column and a glossary in the template", q3, a3),
+       "nor 'id' (I'd) in a follow-up");
+    ok(!rewrite_refers_back("should the template have a vocabulary column, a glossary and a key",
+                            q3, a3),
+       "... four new words are too many");
 }
 
 /* A pointing word that stands for an acronym the question names itself
@@ -437,7 +447,7 @@ int main(void)
 {
     char *s, *f;
 
-    plan(176);
+    plan(179);
     ok(rewrite_is_followup("what about Tier 3?"), "what about ...");
     ok(rewrite_is_followup("  And for middle school?"), "and ...");
     ok(rewrite_is_followup("how often should we do that?"), "a short question pointing back");

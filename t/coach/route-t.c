@@ -285,6 +285,8 @@ static void unheld_tests(void)
     ok(wordclass_informal("cant") && wordclass_informal("Dont") && wordclass_informal("theyre")
            && !wordclass_informal("well") && !wordclass_informal("shell"),
        "contractions typed without the apostrophe (not the spellings that are words)");
+    ok(wordclass_informal("Shouldnt") && wordclass_informal("youd") && !wordclass_informal("id"),
+       "the list of words_is_bare_contraction(), any case; not 'id' (a student ID names a thing)");
     ok(wordclass_informal("max") && wordclass_informal("min") && wordclass_informal("stats"),
        "the clippings WordNet does not record as such");
     ok(wordclass_of("cant") == WORDCLASS_NOUN && wordclass_of("memo") == WORDCLASS_NOUN,
@@ -418,7 +420,7 @@ int main(void)
     size_t i;
     double z;
 
-    plan(87);
+    plan(88);
     specificity_tests();
     unheld_tests();
     clarify26_tests();
