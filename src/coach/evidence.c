@@ -101,12 +101,6 @@ void evidence_route(const struct search_result *sr, const char *question, struct
                     && strcmp(sr->hits[j].book_id, sr->hits[i].book_id) == 0))
             j++;
         ev->books += j == i && sr->hits[i].book_id != NULL;
-        for (j = 0; j < i
-                    && !(sr->hits[j].chapter_id != NULL && sr->hits[i].chapter_id != NULL
-                         && strcmp(sr->hits[j].chapter_id, sr->hits[i].chapter_id) == 0);
-             j++)
-            ;
-        ev->chapters += j == i && sr->hits[i].chapter_id != NULL;
     }
 }
 

@@ -146,14 +146,6 @@ static const char *const plea[] = {"advice",
                                    "what should i do",
                                    NULL};
 
-/* Words of effort: where to put effort, not on what ("where should our
- * team focus", "how do we fix it", "how to lead change"; issue 12 §3's
- * generic verbs start, fix, improve, steps).  Some are generic words
- * (words.h) already; "focus", "lead" and "change" are distinctive, so
- * the question's other distinctive word is its only subject (clar38). */
-static const char *const effort[] = {"start*", "begin*", "fix*", "improv*", "step",
-                                     "steps",  "focus*", "lead", "change",  NULL};
-
 /* How many words of ws from word i on the phrase (pattern words separated
  * by one space) takes, or 0 when it does not start there. */
 static size_t phrase_at(const struct words *ws, size_t i, const char *phrase)
@@ -313,25 +305,9 @@ bool route_too_broad_plea(const char *question, const struct route_evidence *ev)
     return ends_in_plea(ws) && !defines_subject(ws);
 }
 
-bool route_too_broad_effort(const char *question, const struct route_evidence *ev)
-{
-    struct words *ws = &(struct words){0};
-    size_t i;
-    bool has = false;
-
-    if (!ev->searched || ev->followup || ev->chapters < ROUTE_EFFORT_CHAPTERS
-        || broad_words(question) != ROUTE_BROAD_MAX_DISTINCTIVE + 1)
-        return false;
-    words_split(question, ws);
-    for (i = 0; i < ws->n && !has; i++)
-        has = words_in_list(ws->w[i], effort);
-    return has;
-}
-
 bool route_too_broad_evidence(const char *question, const struct route_evidence *ev)
 {
-    return route_too_broad_spread(question, ev) || route_too_broad_plea(question, ev)
-           || route_too_broad_effort(question, ev);
+    return route_too_broad_spread(question, ev) || route_too_broad_plea(question, ev);
 }
 
 static const char *const general_choices[ROUTE_MAX_CHOICES] = {

@@ -36,11 +36,7 @@
  * library answers it everywhere, so in no one place; fitted on tune,
  * src/coach/README.md, "Too broad"); or, ending in a bare plea for help
  * ("..., advice?", "... what do we do") after words that weigh at most
- * ROUTE_PLEA_IDF unseen words (route_too_broad_plea); or, with one
- * distinctive word more, a word of effort among its words ("start",
- * "fix", "improve", "focus", "lead", "change", "steps": where to put
- * effort, not on what) and best matches in at least ROUTE_EFFORT_CHAPTERS
- * chapters (route_too_broad_effort, branch clar38).  "What is X" defines
+ * ROUTE_PLEA_IDF unseen words (route_too_broad_plea).  "What is X" defines
  * only when X follows it ("what's the best way to ..." does not), and
  * evaluative words ("useful") are not distinctive (branch clarify26).
  * The pipeline replaces the
@@ -65,8 +61,6 @@
 #define ROUTE_SPREAD_HITS 5  /* the passages whose books route_evidence counts */
 #define ROUTE_SPREAD_BOOKS 4 /* ... from this many books or more: spread across the library */
 #define ROUTE_PLEA_IDF 1.0   /* a plea's situation weighs at most one unseen word (clarify26) */
-/* A word of effort, the best matches in this many chapters or more (clar38). */
-#define ROUTE_EFFORT_CHAPTERS 4
 
 /* The scope decision's weights and cut, fitted on tune, dev and coach by
  *   t/coach/route-features eval/holdout/tune.jsonl eval/dev.jsonl \
@@ -99,7 +93,6 @@ struct route_evidence {
     size_t unknown_words; /* words of 5+ letters the library does not hold */
     double specificity;   /* route_specificity(), 0..1 */
     size_t books;         /* how many books the best ROUTE_SPREAD_HITS passages come from */
-    size_t chapters;      /* ... and how many chapters (clar38) */
     bool followup;        /* a follow-up rewritten with the conversation's words */
     double distinct_idf;  /* route_distinct_idf(): too broad's evidence (branch clarify26) */
     size_t unheld_nouns;  /* words the library lacks that name things (scope38) */
@@ -193,18 +186,8 @@ double route_distinct_idf(const struct search_evidence *e, const char *question)
 bool route_too_broad_plea(const char *question, const struct route_evidence *ev)
     __attribute__((nonnull));
 
-/* True when question has exactly ROUTE_BROAD_MAX_DISTINCTIVE + 1
- * distinctive words, is not a definition or a quantity, has a word of
- * effort ("where should our team focus this year", "how do we fix it",
- * "how to lead change at my school": where to put effort, not on what)
- * and its best matches fall in at least ROUTE_EFFORT_CHAPTERS chapters
- * (ev->chapters); never for a rewritten follow-up or without a search
- * (branch clar38). */
-bool route_too_broad_effort(const char *question, const struct route_evidence *ev)
-    __attribute__((nonnull));
-
-/* route_too_broad_spread, route_too_broad_plea or route_too_broad_effort:
- * too broad by the library's evidence. */
+/* route_too_broad_spread or route_too_broad_plea: too broad by the
+ * library's evidence. */
 bool route_too_broad_evidence(const char *question, const struct route_evidence *ev)
     __attribute__((nonnull));
 
