@@ -90,7 +90,6 @@ void evidence_route(const struct search_result *sr, const char *question, struct
     ev->coverage = all > 0 ? have / all : 0;
     ev->best = e->best_bm25_norm;
     ev->distinct_idf = route_distinct_idf(e, question);
-    ev->distinct_held = route_distinct_held(e, question);
     domains_score(question, scores);
     for (i = 0; i < DOMAIN_COUNT; i++)
         if (scores[i] > ev->lexicon)

@@ -210,25 +210,6 @@ double route_distinct_idf(const struct search_evidence *e, const char *question)
     return sum / bm25_idf((double)e->library_chunks, 0);
 }
 
-bool route_distinct_held(const struct search_evidence *e, const char *question)
-{
-    struct words *ws = &(struct words){0};
-    size_t i, j;
-
-    words_split(question, ws);
-    for (i = 0; i < e->nterms; i++) {
-        const struct search_term *t = &e->terms[i];
-        bool mine = false;
-        if (t->source != SEARCH_TERM_QUESTION || t->word == NULL)
-            continue;
-        for (j = 0; j < ws->n && !mine; j++)
-            mine = strcasecmp(ws->w[j], t->word) == 0 && broad_distinctive(ws->w[j]);
-        if (mine && !t->expanded && !(t->in_library && t->corrected == NULL))
-            return false;
-    }
-    return true;
-}
-
 /* ---- too broad ------------------------------------------------------------ */
 
 static const char *const definitional[] = {"define*",   "definition", "meaning",
@@ -388,11 +369,8 @@ void route_classify(const char *question, bool allow_clarify, const struct route
         && (route_too_broad(question) || (ev != NULL && route_too_broad_evidence(question, ev)));
     /* A too-broad question in the domain's own words ("how to get
      * buy-in") has too few terms for the library's evidence to say much:
-     * it is clarified, not refused; so is one with no distinctive word
-     * the library lacks ("what's the first step", branch clar38b), where
-     * "how do i fix a running toilet" names what the library lacks. */
-    if (ev != NULL && route_out_of_scope(ev)
-        && !(broad && (ev->lexicon >= ROUTE_DOMAIN_MIN || ev->distinct_held))) {
+     * it is clarified, not refused. */
+    if (ev != NULL && route_out_of_scope(ev) && !(broad && ev->lexicon >= ROUTE_DOMAIN_MIN)) {
         route_refuse_uncovered(out);
         return;
     }

@@ -97,7 +97,6 @@ struct route_evidence {
     double distinct_idf;  /* route_distinct_idf(): too broad's evidence (branch clarify26) */
     size_t unheld_nouns;  /* words the library lacks that name things (scope38) */
     size_t unheld_other;  /* ... and the ones that do not (qualities, manners, actions) */
-    bool distinct_held;   /* route_distinct_held(): the library holds every distinctive word */
 };
 
 enum coach_route { COACH_ANSWER, COACH_CLARIFY, COACH_REFUSE };
@@ -177,14 +176,6 @@ bool route_too_broad_spread(const char *question, const struct route_evidence *e
  * the IDF of a word the library lacks: 1.0 weighs as much as one unseen
  * word.  0 for an empty library. */
 double route_distinct_idf(const struct search_evidence *e, const char *question)
-    __attribute__((nonnull));
-
-/* True when the library holds every distinctive word of question (as
- * too broad counts them; held as evidence.c holds a term: expanded, or in
- * the library as written, not by a spelling correction), vacuously when
- * it has none: a too-broad question with no word the library lacks
- * ("what's the first step") is clarified, not refused (branch clar38b). */
-bool route_distinct_held(const struct search_evidence *e, const char *question)
     __attribute__((nonnull));
 
 /* True when question ends in a bare request for help ("..., advice?",

@@ -253,11 +253,6 @@ static bool one(struct db *db, const struct config *cfg, const char *file, json_
     json_object_object_add(o, "unknown", json_object_new_int64((int64_t)ev.unknown_words));
     json_object_object_add(o, "rules", json_object_new_string(route_name(cls.route)));
     json_object_object_add(o, "safety", json_object_new_boolean(cls.safety));
-    json_object_object_add(
-        o, "broad_any",
-        json_object_new_boolean(route_too_broad(sq) || route_too_broad_evidence(sq, &ev)));
-    json_object_object_add(o, "out_of_scope", json_object_new_boolean(route_out_of_scope(&ev)));
-    json_object_object_add(o, "logit", json_object_new_double(route_scope_logit(&ev)));
     json_object_object_add(o, "specificity", json_object_new_double(ev.specificity));
     json_object_object_add(o, "distinct_idf", json_object_new_double(ev.distinct_idf));
     json_object_object_add(o, "unheld_nouns", json_object_new_int64((int64_t)ev.unheld_nouns));

@@ -14,9 +14,7 @@
  * a small WordNet the test writes (tagged sense counts, suffix rules,
  * exception lists), the library's unheld words counted by evidence_route,
  * and a question it would answer refused from ROUTE_NOUN_LOGIT on when
- * they are nouns and nothing else; clar38b: a too-broad question is
- * clarified and not refused when the library holds every distinctive
- * word it has (route_distinct_held, filled by evidence_route). */
+ * they are nouns and nothing else. */
 #include "config.h"
 
 #include <math.h>
@@ -199,58 +197,6 @@ static enum coach_route classify(const char *q, const struct route_evidence *ev)
 
     route_classify(q, true, ev, &c);
     return c.route;
-}
-
-/* clar38b: a too-broad question the scope decision would refuse is
- * clarified when the library holds every distinctive word it has. */
-static void clar38b_tests(void)
-{
-    struct search_term t[3];
-    struct search_evidence e = {.terms = t, .nterms = 3, .library_chunks = 100};
-    struct search_result sr = {0};
-    struct route_evidence ev;
-
-    t[0] = term("fix", 6, 100);
-    t[1] = term("run", 22, 100);
-    t[1].word = "running";
-    t[2] = term("toilet", 0, 100);
-    ok(!route_distinct_held(&e, "how do i fix a running toilet"),
-       "held: a distinctive word the library lacks (toilet): not");
-    t[2].source = SEARCH_TERM_FEEDBACK;
-    ok(route_distinct_held(&e, "how do i fix a running toilet"),
-       "... a term the question did not write is not its word");
-    t[0] = term("what", 0, 100);
-    t[0].word = "whats";
-    t[1] = term("first", 117, 100);
-    t[2] = term("step", 45, 100);
-    ok(route_distinct_held(&e, "whats the first step"),
-       "held: no distinctive word, an unheld stop word (whats): held");
-    e.nterms = 1;
-    t[0] = term("sourdough", 0, 100);
-    t[0].corrected = "sour";
-    ok(!route_distinct_held(&e, "sourdough"), "held: a word held only by a correction: not");
-    t[0].corrected = NULL;
-    t[0].expanded = true;
-    ok(route_distinct_held(&e, "sourdough"), "held: an expanded acronym: held");
-
-    ev = uncovered;
-    ev.distinct_held = true;
-    ok(classify("whats the first step", &ev) == COACH_CLARIFY,
-       "too broad, uncovered, no lexicon, every distinctive word held: clarified");
-    ok(classify("how to fix it", &ev) == COACH_CLARIFY, "... the same for any too-broad wording");
-    ok(classify("what are the rules of cricket?", &ev) == COACH_REFUSE,
-       "... a question that is not too broad (a definition): still refused");
-    ev.distinct_held = false;
-    ok(classify("whats the first step", &ev) == COACH_REFUSE,
-       "too broad, uncovered, a distinctive word the library lacks: refused");
-
-    t[0] = term("toilet", 0, 100);
-    sr.evidence = e;
-    evidence_route(&sr, "toilet help", &ev);
-    ok(!ev.distinct_held, "evidence_route fills distinct_held (toilet: not held)");
-    t[0] = term("toilet", 4, 100);
-    evidence_route(&sr, "toilet help", &ev);
-    ok(ev.distinct_held, "... held when the library holds it");
 }
 
 static bool routed_to(const char *q, const char *domain)
@@ -474,11 +420,10 @@ int main(void)
     size_t i;
     double z;
 
-    plan(99);
+    plan(88);
     specificity_tests();
     unheld_tests();
     clarify26_tests();
-    clar38b_tests();
     /* The scope decision on evidence. */
     ok(classify("what is the best sourdough starter?", &uncovered) == COACH_REFUSE,
        "little coverage, a weak best match, no lexicon, unknown words: refused");
