@@ -167,6 +167,15 @@ bool wordclass_load(const char *dir, char *err, size_t errlen)
     return true;
 }
 
+bool wordclass_ready(void)
+{
+    if (!tried) {
+        char err[256];
+        (void)wordclass_load(WORDNET_DIR_DEFAULT, err, sizeof(err));
+    }
+    return table != NULL;
+}
+
 enum wordclass wordclass_decide(const long tagged[WORDCLASS_POS])
 {
     int p;

@@ -68,6 +68,11 @@ enum wordclass wordclass_of(const char *word) __attribute__((nonnull));
  * hold without WordNet; the WordNet clippings need data.noun. */
 bool wordclass_informal(const char *word) __attribute__((nonnull));
 
+/* Loads WORDNET_DIR_DEFAULT unless a load was tried already, and says
+ * whether the tables are loaded: the worker's warm start (server/warm.c)
+ * calls it so that no teacher's first question pays for the load. */
+bool wordclass_ready(void);
+
 /* Releases the table (the next wordclass_of() loads it again). */
 void wordclass_free(void);
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "coach/pipeline.h"
+#include "coach/wordclass.h"
 #include "db/db.h"
 #include "db/messages.h"
 #include "server/warm.h"
@@ -45,10 +46,11 @@ bool worker_warm(struct db *db, const struct config *cfg)
     int64_t t0 = now_ms(), wait_ms = db->wait_ms;
     int saves = 0;
     char reason[256] = "", no_model[1] = "";
-    bool up;
+    bool up, wordnet;
 
     if (!cfg->warm_start)
         return false;
+    wordnet = wordclass_ready();        /* the scope rule's word classes (scope38b) */
     extractive.llm_base_url = no_model; /* never a model's request */
     /* Only errors get through while it runs: the pipeline's "coach
      * answer" line is not a teacher's question, and a database that is
@@ -77,6 +79,6 @@ bool worker_warm(struct db *db, const struct config *cfg)
     LOG_FIELDS(LOG_INFO, "worker warmed", LF_INT("ms", now_ms() - t0),
                LF_INT("db_statements", (long long)(db->counts.statements - c0.statements)),
                LF_INT("db_prepares", (long long)(db->counts.prepares - c0.prepares)),
-               LF_INT("saves_prepared", saves));
+               LF_INT("saves_prepared", saves), LF_INT("wordnet", wordnet));
     return true;
 }

@@ -265,6 +265,8 @@ static void unheld_tests(void)
     put(dir, "index.adv", "nowhere r 1 0 1 1 00000008\n");
     put(dir, "noun.exc", "geese goose\nnobase\n");
     ok(wordclass_load(dir, err, sizeof(err)), "a WordNet of index and exception files loads");
+    ok(wordclass_ready() && wordclass_of("wedding") == WORDCLASS_NOUN,
+       "ready after a load: the tables stand, WordNet's default directory is not read over them");
     ok(wordclass_of("wedding") == WORDCLASS_NOUN && wordclass_of("Weddings") == WORDCLASS_NOUN
            && wordclass_of("geese") == WORDCLASS_NOUN,
        "a noun, its plural (suffix rule, any case), an exception's base: nouns");
@@ -364,6 +366,7 @@ static void unheld_tests(void)
     ok(!wordclass_load("/nonexistent/wordnet", err, sizeof(err))
            && wordclass_of("wedding") == WORDCLASS_ABSENT,
        "no WordNet: every word absent, so the second way never fires");
+    ok(!wordclass_ready(), "no WordNet: not ready, and no second load is tried");
     {
         struct search_term w = term("wed", 0, 100);
         struct route_evidence e2;
@@ -420,7 +423,7 @@ int main(void)
     size_t i;
     double z;
 
-    plan(88);
+    plan(90);
     specificity_tests();
     unheld_tests();
     clarify26_tests();

@@ -8,7 +8,8 @@
 # runs (PostgreSQL's own log of each backend's prepared statements),
 # while a cold worker's first ask prepares them: the test fails when the
 # warm-up is removed.  A database that is down at start costs one log
-# line, and the worker serves at once anyway.
+# line, and the worker serves at once anyway.  The scope rule's WordNet
+# word classes are loaded by the warm-up ("wordnet":1 in its line).
 # shellcheck disable=SC2034,SC2154,SC2317  # STACK_* are read by t/lib/stack.sh, csrf_* set by coach_user; helpers run through ok/plc_poll
 . "$(dirname "$0")/../lib/integration.sh"
 . "$PLC_SRCDIR/t/integration/coach-lib.bash"
@@ -86,6 +87,15 @@ ok "the worker warmed before its first accept (PLCCOACH_WARM_START on by default
 stack_nginx_start
 line=$(grep '"msg":"worker warmed"' "$STACK_POOL_LOG" || true)
 like "$line" '"db_prepares":[1-9]' "the warm-up prepared statements: $line"
+# The scope rule's WordNet word classes (src/coach/wordclass.h, scope38b)
+# load in the warm-up, not on a teacher's first question with a word the
+# library lacks; without WordNet's files the warm-up says so and the rule
+# stays off.
+if [ -r /usr/share/wordnet/index.noun ]; then
+    like "$line" '"wordnet":1' "the warm-up loaded WordNet's word classes for the scope rule"
+else
+    like "$line" '"wordnet":0' "without WordNet's files the warm-up says the word classes are absent"
+fi
 is "$(db_state)" "$before" "the warm-up wrote nothing: every table's rows counted and hashed are the same"
 is "$(grep -c '"msg":"coach answer"' "$STACK_POOL_LOG" || true)" 0 \
     "the warm-up is not logged as a question (no \"coach answer\" line)"
