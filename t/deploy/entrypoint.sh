@@ -176,7 +176,13 @@ if ($helper == 0) {
     POSIX::_exit(0);
 }
 if (($ENV{PLC_T_KILL_NGINX} // '') eq '1') {
-    my $nginx = child(sub { $_[0] =~ /^nginx: master/ }) or exit 3;
+    # nginx names itself "nginx: master" once it has read its
+    # configuration, which a loaded machine can delay past this point.
+    my $nginx;
+    until ($nginx = child(sub { $_[0] =~ /^nginx: master/ })) {
+        exit 3 if time > $deadline;
+        select(undef, undef, undef, 0.005);
+    }
     kill('KILL', $nginx);
 }
 open(my $marker, '>', "$ENV{PLCCOACH_RUN_DIR}/../died-asleep") or exit 3;
