@@ -275,13 +275,56 @@ static void put_word(struct buf *out, const char *w, size_t n, const char *next)
     buf_append(out, w + core, n - core);
 }
 
-/* Appends the words of s (one space between them) lower-cased as above. */
+/* Words after which "you" is a subject ("Learn before you decide", "What
+ * do you do"): conjunctions and auxiliaries; after any other word ("items
+ * that teach you something", "what they need from you") it is an object. */
+static const char *const before_subject[] = {
+    "before", "after", "when",  "if",     "once",  "until", "while", "as",    "because",
+    "so",     "that",  "what",  "how",    "where", "since", "unless", "do",   "does",
+    "did",    "can",   "could", "should", "would", "will",  "are",    "were", "have",
+    "and",    "or",    "but",   NULL};
+
+/* The asker's team's own word for the heading's word at w (core bytes,
+ * the punctuation after it not counted) when it is "you" or "your"...,
+ * else NULL: every question names the asker's team as "we" ("Learn
+ * before you decide" -> "How do we learn before we decide?"); "you"
+ * opening the words or after a word of before_subject is "we", else
+ * "us".  prev: the word before it (prevlen bytes, 0 when none). */
+static const char *our_word(const char *w, size_t core, const char *prev, size_t prevlen)
+{
+    static const char *const yours[] = {"your", "yours", "yourself", "yourselves", NULL};
+    static const char *const ours[] = {"our", "ours", "ourselves", "ourselves", NULL};
+    size_t i;
+
+    if (core == 3 && strncasecmp(w, "you", 3) == 0)
+        return prevlen == 0 || words_in_list_n(prev, prevlen, before_subject) ? "we" : "us";
+    for (i = 0; yours[i] != NULL; i++)
+        if (strlen(yours[i]) == core && strncasecmp(w, yours[i], core) == 0)
+            return ours[i];
+    return NULL;
+}
+
+/* Appends the words of s (one space between them) lower-cased as above,
+ * "you" and "your"... as the asker's team's own (our_word()). */
 static void put_words(struct buf *out, const char *s)
 {
+    const char *prev = s;
+    size_t prevlen = 0;
+
     while (*s != '\0') {
-        size_t n = strcspn(s, " ");
+        size_t n = strcspn(s, " "), core = n;
         const char *next = s[n] == ' ' ? s + n + 1 : s + n;
-        put_word(out, s, n, next);
+        const char *ours;
+        while (core > 0 && strchr(",:;.!?)\"", s[core - 1]) != NULL)
+            core--;
+        ours = our_word(s, core, prev, prevlen);
+        if (ours != NULL) {
+            buf_puts(out, ours);
+            buf_append(out, s + core, n - core);
+        } else
+            put_word(out, s, n, next);
+        prev = s;
+        prevlen = core;
         s = next;
         if (*s != '\0')
             buf_putc(out, ' ');
@@ -431,6 +474,32 @@ static bool opens_with_verb(const char *s, size_t first, const char *second)
     return true;
 }
 
+/* True when s (cleaned) asks a quantity of nothing it names: "how many"
+ * or "how much" right before a verb ("How many is right?", "How much is
+ * too much?"), "how long" or "how often" right before "is" or "are"
+ * ("How long is enough?"): the thing counted is the section's before. */
+static bool asks_unnamed_quantity(const char *s)
+{
+    static const char *const counts[] = {"many", "much", NULL};
+    static const char *const spans[] = {"long", "often", NULL};
+    static const char *const verbs_after[] = {"is",    "are",  "was",   "were",   "do",
+                                              "does",  "did",  "can",   "should", "will",
+                                              "would", "could", "makes", "counts", NULL};
+    const char *second, *third;
+    size_t n1 = strcspn(s, " "), n2;
+
+    if (n1 != 3 || strncasecmp(s, "how", 3) != 0 || s[n1] != ' ')
+        return false;
+    second = s + n1 + 1;
+    n2 = strcspn(second, " ?");
+    if (second[n2] != ' ')
+        return false;
+    third = second + n2 + 1;
+    if (words_in_list_n(second, n2, counts))
+        return words_in_list_n(third, strcspn(third, " ?"), verbs_after);
+    return words_in_list_n(second, n2, spans) && words_in_list_n(third, strcspn(third, " ?"), (const char *const[]){"is", "are", NULL});
+}
+
 /* The question for s (cleaned, words words): by its first word (phrase.h),
  * into out. */
 static void phrase_cleaned(const char *s, size_t words, struct buf *out)
@@ -438,8 +507,8 @@ static void phrase_cleaned(const char *s, size_t words, struct buf *out)
     size_t first = strcspn(s, " ");
     const char *second = s[first] == ' ' ? s + first + 1 : s + first;
 
-    if (*s == '\0')
-        return;
+    if (*s == '\0' || asks_unnamed_quantity(s))
+        return; /* "How many is right?": about what came before */
     if (s[strlen(s) - 1] == '?'
         || (words_in_list_n(s, first, question_words)
             && words_in_list_n(second, strcspn(second, " "), direct))) {

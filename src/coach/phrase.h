@@ -58,9 +58,20 @@
  *   - anything else, a noun phrase or an embedded question ("Norms that
  *     work", "What the principal does"): "What should our team know about
  *     norms that work?".
+ * A heading asking a quantity of nothing it names ("How many is right?",
+ * "How much is too much?", "How long is enough": "how many" or "how
+ * much" right before a verb, "how long" or "how often" right before "is"
+ * or "are") makes no question either: the thing counted is named by the
+ * section before it.
  * Words in Title Case are lower-cased (not acronyms such as RTI, names of
  * months and days, nor a word before a number: "Tier 2"), so the question
- * reads as a sentence.
+ * reads as a sentence.  "You" and "your" are the asker's team, as the
+ * question's own "we" and "our" are: "your" becomes "our", "yourself"
+ * "ourselves", and "you" "we" when it opens the words or follows a
+ * conjunction or an auxiliary ("Learn before you decide" -> "How do we
+ * learn before we decide?", "What do you do when ..." -> "What do we do
+ * when ...?"), else "us" ("items that teach you something", "what
+ * families need from you").
  *
  * Ownership: phrase_question() returns a malloc'd string the caller frees.
  */

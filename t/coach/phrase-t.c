@@ -86,7 +86,7 @@ static void choices(void)
 
 int main(void)
 {
-    plan(63);
+    plan(72);
     in_list_n();
     bare_contractions();
     choices();
@@ -171,6 +171,20 @@ int main(void)
     check("The team health check", "What should our team know about the team health check?",
           "... a noun phrase too");
     check("What is a PLC?", "What is a PLC?", "a heading that is a question asks it itself");
+    check("Learn before you decide", "How do we learn before we decide?",
+          "\"you\" is the asker's team: \"we\"");
+    check("Ask what families need from you", "How do we ask what families need from us?",
+          "... \"us\" after a preposition");
+    check("Writing items that teach you something",
+          "How do we go about writing items that teach us something?", "... after a verb");
+    check("Know your students", "How do we know our students?", "... \"your\" is \"our\"");
+    check("When you disagree", "What should we do when we disagree?", "... in a \"when\" heading");
+    check("What do you do when a member stops coming?",
+          "What do we do when a member stops coming?", "... in a heading that is a question");
+    check("How many is right?", NULL, "a quantity of something the heading does not name");
+    check("How long is enough", NULL, "... a span of it");
+    check("How many essential standards is right?", "How many essential standards is right?",
+          "a quantity of what the heading names stays");
     check("Introduction", NULL, "the book's apparatus");
     check("References", NULL, "the book's apparatus");
     check("", NULL, "empty");
