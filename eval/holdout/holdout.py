@@ -108,6 +108,13 @@ Python 3 standard library only (see eval/holdout/README.md).
                                      areas and borrows_words share); exit 1
                                      when one fails or the file is not there
 
+    holdout.py check-fresh8 DIR      the fresh8 set's checks alone
+                                     (fresh8-scope.jsonl, round 37: the
+                                     refuse/clarify file's checks of the fresh2
+                                     set, ids u0001..u0499, with its own counts,
+                                     areas and borrows_words share); exit 1
+                                     when one fails or the file is not there
+
 BOOK is a PDF book source (*.book, rendered by mkbooks) or a Markdown book
 (*.md, ingested as it is).  The question format, the thresholds and the
 split rule are in eval/holdout/README.md.
@@ -689,6 +696,7 @@ def cmd_check(root):
     check_questions(c, root, FRESH5, books, allbooks, others_of(root, FRESH5["others"]))
     check_questions(c, root, FRESH6, books, allbooks, others_of(root, FRESH6["others"]))
     check_questions(c, root, FRESH7, books, allbooks, others_of(root, FRESH7["others"]))
+    check_questions(c, root, FRESH8, books, allbooks, others_of(root, FRESH8["others"]))
     return 1 if c.failed else 0
 
 
@@ -1177,6 +1185,21 @@ FRESH7 = fresh_pages_set(7, "r", FRESH7_SEED, FRESH6, FRESH7_PAGES_MIN, FRESH7_V
                          pages_ids=(501, 999), scope_ids=(1, 499), scope=FRESH7_MIN)
 FRESH7_FILES, FRESH7_IDS = FRESH7["files"], FRESH7["ids"]
 
+# The fresh8 set (round 37): the lead's check for round 37's changes, then
+# VALIDATED on; written by a writer who had seen no code (eval/holdout/
+# README.md, "The fresh8 set (round 37)").  The scope file,
+# fresh8-scope.jsonl, ids u0001..u0499, has FRESH8_MIN's out-of-scope,
+# near-miss and broad counts, areas and borrow_share (check_scope_file()).
+# The pages file, fresh8-pages.jsonl, ids u0501..u0999, is written apart;
+# until it is, FRESH8_SEED is None and the fresh7 pages file's counts and
+# voice tags (FRESH7_PAGES_MIN, FRESH7_VOICE) stand in.
+FRESH8_SEED = None
+FRESH8_MIN = {"out_of_scope": 60, "oos_areas": 30, "near_miss": 60, "nm_areas": 30,
+              "broad": 80, "borrow_share": 0.60}
+FRESH8 = fresh_pages_set(8, "u", FRESH8_SEED, FRESH7, FRESH7_PAGES_MIN, FRESH7_VOICE,
+                         pages_ids=(501, 999), scope_ids=(1, 499), scope=FRESH8_MIN)
+FRESH8_FILES, FRESH8_IDS = FRESH8["files"], FRESH8["ids"]
+
 
 def id_number(q, prefix):
     """The number of Q's id PREFIX0001.. (an int), or None."""
@@ -1546,6 +1569,8 @@ def main(argv):
         return cmd_check_questions(argv[1], FRESH6)
     if len(argv) == 2 and argv[0] == "check-fresh7":
         return cmd_check_questions(argv[1], FRESH7)
+    if len(argv) == 2 and argv[0] == "check-fresh8":
+        return cmd_check_questions(argv[1], FRESH8)
     sys.stderr.write(__doc__)
     return 2
 
