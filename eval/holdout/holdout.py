@@ -109,11 +109,14 @@ Python 3 standard library only (see eval/holdout/README.md).
                                      when one fails or the file is not there
 
     holdout.py check-fresh8 DIR      the fresh8 set's checks alone
-                                     (fresh8-scope.jsonl, round 37: the
-                                     refuse/clarify file's checks of the fresh2
-                                     set, ids u0001..u0499, with its own counts,
-                                     areas and borrows_words share); exit 1
-                                     when one fails or the file is not there
+                                     (fresh8-pages.jsonl, round 37, ids
+                                     u0501..u0999: the fresh3 set's checks with
+                                     its own seed, counts and voice tags, the
+                                     fresh6 set's procedure and noun_pointer;
+                                     fresh8-scope.jsonl, u0001..u0499: the
+                                     refuse/clarify checks; either may be
+                                     missing); exit 1 when one fails or
+                                     neither file is there
 
 BOOK is a PDF book source (*.book, rendered by mkbooks) or a Markdown book
 (*.md, ingested as it is).  The question format, the thresholds and the
@@ -1185,18 +1188,27 @@ FRESH7 = fresh_pages_set(7, "r", FRESH7_SEED, FRESH6, FRESH7_PAGES_MIN, FRESH7_V
                          pages_ids=(501, 999), scope_ids=(1, 499), scope=FRESH7_MIN)
 FRESH7_FILES, FRESH7_IDS = FRESH7["files"], FRESH7["ids"]
 
-# The fresh8 set (round 37): the lead's check for round 37's changes, then
-# VALIDATED on; written by a writer who had seen no code (eval/holdout/
-# README.md, "The fresh8 set (round 37)").  The scope file,
-# fresh8-scope.jsonl, ids u0001..u0499, has FRESH8_MIN's out-of-scope,
-# near-miss and broad counts, areas and borrow_share (check_scope_file()).
-# The pages file, fresh8-pages.jsonl, ids u0501..u0999, is written apart;
-# until it is, FRESH8_SEED is None and the fresh7 pages file's counts and
-# voice tags (FRESH7_PAGES_MIN, FRESH7_VOICE) stand in.
-FRESH8_SEED = None
+# The fresh8 set (round 37): the lead's check of round 37's changes, then
+# VALIDATED on; each file written by one writer who had seen no code
+# (eval/holdout/README.md, "The fresh8 set (round 37)").  The scope file, ids
+# u0001..u0499 (branch data39), has FRESH8_MIN's out-of-scope, near-miss and
+# broad counts, areas and borrow_share (check_scope_file()).  The pages file,
+# ids u0501..u0999 (branch data39b), has the fresh3 set's checks with its own
+# seed, FRESH8_SEED, and counts, FRESH8_PAGES_MIN: 120 in-scope lines, of
+# which 20 standalone questions after an earlier turn (draws 100..119, the
+# lines with no context taking draws 0..99), 40 follow-ups (draws 120..159),
+# at least 3 of them after two earlier turns; at least 15 in-scope lines with
+# no context tagged `procedure` and 10 follow-ups tagged `noun_pointer` (the
+# fresh6 set's tags); acronyms and typos or run-ons on at least a quarter of
+# the in-scope lines; its voice tags FRESH8_VOICE (the fresh7 set's: first
+# person and a school detail on at least half).
+FRESH8_SEED = "plccoach-fresh8-2026f"
 FRESH8_MIN = {"out_of_scope": 60, "oos_areas": 30, "near_miss": 60, "nm_areas": 30,
               "broad": 80, "borrow_share": 0.60}
-FRESH8 = fresh_pages_set(8, "u", FRESH8_SEED, FRESH7, FRESH7_PAGES_MIN, FRESH7_VOICE,
+FRESH8_PAGES_MIN = dict(FRESH3_MIN, in_scope=120, standalone=20, follow_up=40,
+                        acronym_share=0.25, typo_share=0.25, procedure=15, noun_pointer=10)
+FRESH8_VOICE = FRESH7_VOICE
+FRESH8 = fresh_pages_set(8, "u", FRESH8_SEED, FRESH7, FRESH8_PAGES_MIN, FRESH8_VOICE,
                          pages_ids=(501, 999), scope_ids=(1, 499), scope=FRESH8_MIN)
 FRESH8_FILES, FRESH8_IDS = FRESH8["files"], FRESH8["ids"]
 
