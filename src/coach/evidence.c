@@ -20,34 +20,6 @@ static const char *const contractions[] = {
     "didnt",   "doesnt",   "arent",   "youre",  "theyre", "thats",  "heres", "theres",
     "couldnt", "shouldnt", "wouldnt", "havent", "hasnt",  "werent", "wasnt", NULL};
 
-/* The first person: the pronouns, their forms and contractions (the
- * closed class of English grammar; "ive", "id", "ill", "well", "were",
- * "wed" are left out: words of their own or too rare to matter). */
-static const char *const first_singular[] = {"i",  "i'm", "i've", "i'd",    "i'll", "im",
-                                             "me", "my",  "mine", "myself", NULL};
-static const char *const first_plural[] = {"we",  "we're", "we've",     "we'd",  "we'll", "us",
-                                           "our", "ours",  "ourselves", "let's", NULL};
-
-bool evidence_own_voice(const char *question)
-{
-    struct words *ws = &(struct words){0};
-    size_t i, one = 0;
-
-    words_split(question, ws);
-    for (i = 0; i < ws->n; i++) {
-        if (words_in_list(ws->w[i], first_plural))
-            return false;
-        one += words_in_list(ws->w[i], first_singular);
-    }
-    return one > 0;
-}
-
-bool evidence_own_matter(const struct route_evidence *ev)
-{
-    return ev->searched && !ev->followup && ev->own_voice && ev->lexicon < ROUTE_DOMAIN_MIN
-           && route_scope_logit(ev) >= ROUTE_OWN_LOGIT;
-}
-
 static bool held(const struct search_term *t)
 {
     return t->expanded || (t->in_library && t->corrected == NULL);
@@ -118,7 +90,6 @@ void evidence_route(const struct search_result *sr, const char *question, struct
     ev->coverage = all > 0 ? have / all : 0;
     ev->best = e->best_bm25_norm;
     ev->distinct_idf = route_distinct_idf(e, question);
-    ev->own_voice = evidence_own_voice(question);
     domains_score(question, scores);
     for (i = 0; i < DOMAIN_COUNT; i++)
         if (scores[i] > ev->lexicon)

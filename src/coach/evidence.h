@@ -56,26 +56,6 @@ struct evidence_sections {
 void evidence_route(const struct search_result *sr, const char *question, struct route_evidence *ev)
     __attribute__((nonnull));
 
-/* True when question speaks in the first person singular (I, me, my,
- * mine, myself and I's contractions) and never in the plural (we, us,
- * our, ours, ourselves and we's contractions, let's): the asker alone,
- * not a team (scope39). */
-bool evidence_own_voice(const char *question) __attribute__((nonnull));
-
-/* The third way out of scope (scope39, narrowed by scope39b): true when
- * ev was searched, is no rewritten follow-up, the question speaks in the
- * first person singular and not the plural (ev->own_voice,
- * evidence_own_voice()), its subject is not in the domain lexicon's words
- * (ev->lexicon below ROUTE_DOMAIN_MIN) and the scope decision's logit is
- * at least ROUTE_OWN_LOGIT.  The library speaks to teams ("we", "our"); a
- * question about the asker's own matter ("my house", "my sections") that
- * the library's evidence already leans against is the asker's, not a
- * team's; one that names the library's matter in its lexicon's words is
- * a teacher's about her own class, left to the other rules
- * (src/coach/README.md, "Scope", scope39 and scope39b).  route_classify()
- * applies it to a question it would answer (not to one it clarifies). */
-bool evidence_own_matter(const struct route_evidence *ev) __attribute__((nonnull));
-
 /* Writes the terms the search ran with into out (at most max): the
  * question's own, then the expansions (acronyms, thesaurus, spelling
  * corrections, feedback), each with its library IDF and query weight; the

@@ -411,81 +411,6 @@ static void unheld_tests(void)
     }
 }
 
-/* scope39's third way out: a question in the asker's own voice (I, my,
- * never we or our) refused from ROUTE_OWN_LOGIT on. */
-static void own_voice_tests(void)
-{
-    struct search_term t = term("lawn", 0, 100);
-    struct search_result sr = {.n = 0};
-    struct route_evidence ev;
-    const char *q = "tier 2 support for the brown patches in my lawn";
-
-    ok(evidence_own_voice(q) && evidence_own_voice("how do I find comps for my house")
-           && evidence_own_voice("I'm stuck, help me") && evidence_own_voice("I\u2019ve no idea")
-           && evidence_own_voice("MINE or yours?"),
-       "the first person singular, any case, its contractions (straight or curly apostrophe)");
-    ok(!evidence_own_voice("how do we keep our norms alive?")
-           && !evidence_own_voice("my team and I want to know what we should do")
-           && !evidence_own_voice("let's see: what do I tell them about us")
-           && !evidence_own_voice("what is a PLC?") && !evidence_own_voice(""),
-       "the plural beside it, or no first person at all: not the asker's own voice");
-    ok(!evidence_own_voice("imagine a mime, a myth, a meeting"),
-       "words that only begin with i, me or my are no pronouns");
-    sr.evidence = (struct search_evidence){.terms = &t, .nterms = 1, .library_chunks = 100};
-    evidence_route(&sr, q, &ev);
-    ok(ev.own_voice, "evidence_route reads the question's voice");
-    evidence_route(&sr, "tier 2 support for the brown patches in our lawn", &ev);
-    ok(!ev.own_voice, "... and the plural");
-
-    ev = (struct route_evidence){
-        .searched = true, .coverage = 0.5, .lexicon = 0, .unknown_words = 1, .specificity = 0.6};
-    for (ev.best = 1.0; ev.best > 0 && route_scope_logit(&ev) < ROUTE_OWN_LOGIT; ev.best -= 0.01)
-        ;
-    ok(!route_out_of_scope(&ev) && !evidence_own_matter(&ev) && classify(q, &ev) == COACH_ANSWER,
-       "between ROUTE_OWN_LOGIT and main's cut, not the asker's voice: answered (logit %.2f)",
-       route_scope_logit(&ev));
-    ev.own_voice = true;
-    ok(evidence_own_matter(&ev) && classify(q, &ev) == COACH_REFUSE,
-       "... in the asker's own voice: refused");
-    ev.best += 0.02;
-    ok(route_scope_logit(&ev) < ROUTE_OWN_LOGIT && !evidence_own_matter(&ev)
-           && classify(q, &ev) == COACH_ANSWER,
-       "... the same below ROUTE_OWN_LOGIT: answered");
-    ev.best -= 0.02;
-    ev.followup = true;
-    ok(!evidence_own_matter(&ev) && classify(q, &ev) == COACH_ANSWER,
-       "a rewritten follow-up: answered");
-    ev.followup = false;
-    ok(classify("help me with lawns", &ev) == COACH_CLARIFY,
-       "a question it clarifies is not refused by it");
-    ev.searched = false;
-    ok(!evidence_own_matter(&ev), "no search: nothing");
-
-    /* scope39b: a question in the lexicon's words (a domain scoring
-     * ROUTE_DOMAIN_MIN or more) is the library's matter, whoever asks. */
-    ev = (struct route_evidence){.searched = true,
-                                 .coverage = 0.5,
-                                 .lexicon = ROUTE_DOMAIN_MIN,
-                                 .unknown_words = 1,
-                                 .specificity = 0.7,
-                                 .own_voice = true};
-    for (ev.best = 1.0; ev.best > 0 && route_scope_logit(&ev) < ROUTE_OWN_LOGIT; ev.best -= 0.01)
-        ;
-    ok(route_scope_logit(&ev) >= ROUTE_OWN_LOGIT && !route_out_of_scope(&ev)
-           && !evidence_own_matter(&ev) && classify(q, &ev) == COACH_ANSWER,
-       "the asker's voice, a domain scoring ROUTE_DOMAIN_MIN, logit %.2f: answered",
-       route_scope_logit(&ev));
-    ev.lexicon = ROUTE_DOMAIN_MIN - 1;
-    for (ev.best = 1.0; ev.best > 0 && route_scope_logit(&ev) < ROUTE_OWN_LOGIT; ev.best -= 0.01)
-        ;
-    ok(!route_out_of_scope(&ev) && evidence_own_matter(&ev) && classify(q, &ev) == COACH_REFUSE,
-       "... a domain scoring under it, logit %.2f: refused", route_scope_logit(&ev));
-    sr.evidence = (struct search_evidence){.terms = &t, .nterms = 1, .library_chunks = 100};
-    evidence_route(&sr, "how do I write my rubric for a common formative assessment", &ev);
-    ok(ev.own_voice && ev.lexicon >= ROUTE_DOMAIN_MIN,
-       "evidence_route scores a question in the lexicon's words (%.0f)", ev.lexicon);
-}
-
 int main(void)
 {
     static const char *const safety[] = {
@@ -498,10 +423,9 @@ int main(void)
     size_t i;
     double z;
 
-    plan(104);
+    plan(90);
     specificity_tests();
     unheld_tests();
-    own_voice_tests();
     clarify26_tests();
     /* The scope decision on evidence. */
     ok(classify("what is the best sourdough starter?", &uncovered) == COACH_REFUSE,
