@@ -9,7 +9,9 @@
  * with signals measured and not kept (passage_coverage below; the
  * passages' books and chapters) for route-fit.py's --also, and the
  * question's analysed stems and the words they came from ("stems",
- * "stem_words"), from which route-fit.py --words learns a word model.
+ * "stem_words"), from which route-fit.py --words learns a word model,
+ * and each passage's length and counts of the search's terms ("hits":
+ * "length", "tf"; scope39).
  * Never run on eval/holdout/heldout.jsonl (eval/holdout/README.md).
  *
  * Memory: each line's parse, search and strings are freed before the next.
@@ -322,6 +324,22 @@ static bool one(struct db *db, const struct config *cfg, const char *file, json_
         json_object_object_add(x, "bm25_norm", json_object_new_double(sr.hits[i].bm25_norm));
         json_object_object_add(x, "bm25", json_object_new_double(sr.hits[i].bm25));
         json_object_object_add(x, "score", json_object_new_double(sr.hits[i].score));
+        if (sr.hits[i].text != NULL) {
+            /* the question's terms the passage holds, with their counts */
+            struct analyze_counts c = {0};
+            json_object *tf = json_object_new_object();
+            size_t k;
+            analyze_count_text(&c, sr.hits[i].text);
+            for (k = 0; k < sr.evidence.nterms; k++) {
+                unsigned n = analyze_counts_get(&c, sr.evidence.terms[k].term);
+                if (n > 0)
+                    json_object_object_add(tf, sr.evidence.terms[k].term,
+                                           json_object_new_int((int)n));
+            }
+            json_object_object_add(x, "length", json_object_new_int64((int64_t)c.length));
+            analyze_counts_free(&c);
+            json_object_object_add(x, "tf", tf);
+        }
         json_object_array_add(hits, x);
     }
     json_object_object_add(o, "hits", hits);
