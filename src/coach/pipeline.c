@@ -349,9 +349,7 @@ static const char *clarify_choice(struct ask *a)
  * distinctive words), the passages the previous answer cited are a prior
  * for its candidates (followup_prior, rewrite_prior); then they are cut
  * to so->k, never past the follow-up's own first REWRITE_PRIOR_KEEP
- * passages (follow33); among those k, the passages the previous answer
- * cited come first when the follow-up has at most REWRITE_CITED_MAX_OWN
- * distinctive words of its own (rewrite_cited_first, follow39). */
+ * passages (follow33). */
 static enum coach_status retrieve_followup(struct ask *a, struct search_opts *so)
 {
     struct search_result prior = {.arena = ARENA_INIT};
@@ -378,13 +376,6 @@ static enum coach_status retrieve_followup(struct ask *a, struct search_opts *so
     a->prior_n = np;
     if (ok && a->sr.n > so->k)
         a->sr.n = so->k;
-    if (ok && a->prev_cites != NULL
-        && rewrite_own_distinctive(a->rq->question) <= REWRITE_CITED_MAX_OWN) {
-        if (!use_prior) /* the previous answer's citations, not fetched above */
-            ok = followup_prior(a, so, &prior, &ph, &np);
-        if (ok)
-            rewrite_cited_first(a->sr.hits, a->sr.n, ph, np, REWRITE_CITED_FIRST);
-    }
     search_result_free(&prior);
     free(query);
     if (!ok)

@@ -1030,18 +1030,3 @@ void rewrite_prior(struct search_hit *hits, size_t n, const struct search_hit *p
     if (k < n)
         keep_own(hits, n, own, nown, k);
 }
-
-void rewrite_cited_first(struct search_hit *hits, size_t n, const struct search_hit *cited,
-                         size_t nc, double factor)
-{
-    size_t i, j;
-
-    for (i = 0; i < n; i++)
-        for (j = 0; j < nc; j++)
-            if (hits[i].chunk_id != NULL && cited[j].chunk_id != NULL
-                && strcmp(hits[i].chunk_id, cited[j].chunk_id) == 0) {
-                hits[i].fused *= factor;
-                break;
-            }
-    search_sort_fused(hits, n);
-}

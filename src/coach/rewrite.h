@@ -100,14 +100,12 @@ struct search_hit;
 #define REWRITE_PRIOR_MAX_OWN 2    /* the prior applies up to this many own distinctive words */
 #define REWRITE_PRIOR_CHAPTER 1.25 /* rewrite_prior's multipliers */
 #define REWRITE_PRIOR_PAGE 1.25
-#define REWRITE_PRIOR_NEAR 1    /* pages */
-#define REWRITE_PRIOR_KEEP 2    /* the follow-up's own first passages the prior never cuts */
-#define REWRITE_CITED_FIRST 1.5 /* rewrite_cited_first's multiplier (follow39) */
-#define REWRITE_CITED_MAX_OWN 5 /* ... for a follow-up with at most this many own words */
-#define REWRITE_NEW_OWN 4       /* a new question: more distinctive words of its own than this */
-#define REWRITE_NEW_TOP 1       /* ... and its first passage in another chapter (follow31) */
-#define REWRITE_REFER_NEW 3     /* rewrite_refers_back: new distinctive words at most */
-#define REWRITE_REFER_WORDS 3   /* ... and the words of a noun phrase after its determiner */
+#define REWRITE_PRIOR_NEAR 1  /* pages */
+#define REWRITE_PRIOR_KEEP 2  /* the follow-up's own first passages the prior never cuts */
+#define REWRITE_NEW_OWN 4     /* a new question: more distinctive words of its own than this */
+#define REWRITE_NEW_TOP 1     /* ... and its first passage in another chapter (follow31) */
+#define REWRITE_REFER_NEW 3   /* rewrite_refers_back: new distinctive words at most */
+#define REWRITE_REFER_WORDS 3 /* ... and the words of a noun phrase after its determiner */
 
 /* Returns how many distinctive words followup has of its own (after a
  * follow-up opening): more than REWRITE_PRIOR_MAX_OWN, and the follow-up
@@ -293,14 +291,5 @@ char *rewrite_model(const struct config *cfg, const char *previous, const char *
  * the passages there move down.  k >= n: the sort alone. */
 void rewrite_prior(struct search_hit *hits, size_t n, const struct search_hit *prior, size_t np,
                    double chapter, double page, size_t k) __attribute__((nonnull(1)));
-
-/* The passages the previous answer cited first among a follow-up's k
- * (follow39): each of hits (the n the composer gets, already cut) that is
- * one of cited (nc, the previous answer's passages: the same chunk id)
- * has its fused score multiplied by factor, and the n are sorted again
- * (search_sort_fused).  Which passages the composer gets does not change;
- * their order, its rank prior (extractive.h, 4), does. */
-void rewrite_cited_first(struct search_hit *hits, size_t n, const struct search_hit *cited,
-                         size_t nc, double factor) __attribute__((nonnull(1)));
 
 #endif

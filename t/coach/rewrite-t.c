@@ -93,33 +93,6 @@ static void test_prior_keeps_own(void)
     is_string("x2", hits[3].chunk_id, "... the one it displaced after it");
 }
 
-/* follow39: the previous answer's passages first among the k, which
- * stay the same k. */
-static void test_cited_first(void)
-{
-    struct search_hit cited[2], hits[5];
-
-    cited[0] = hit("c1", "b1", "c2", 10, 0);
-    cited[1] = hit("c2", "b4", "c1", 3, 0);
-    hits[0] = hit("a", "b2", "c9", 3, 0.0160);
-    hits[1] = hit("b", "b1", "c2", 11, 0.0150); /* the previous chapter's, not cited */
-    hits[2] = hit("c", "b3", "c8", 30, 0.0140);
-    hits[3] = hit("c2", "b4", "c1", 3, 0.0130);
-    hits[4] = hit("c1", "b1", "c2", 10, 0.0104);
-    rewrite_cited_first(hits, 5, cited, 2, 1.5);
-    is_string("c2", hits[0].chunk_id, "a cited passage moves first (0.0195 > 0.0160)");
-    is_string("a", hits[1].chunk_id, "... the follow-up's own best next");
-    is_string("c1", hits[2].chunk_id, "the other cited passage moves up (0.0156)");
-    is_string("b", hits[3].chunk_id, "a passage of the cited chapter is not lifted");
-    is_string("c", hits[4].chunk_id, "... nor another");
-    hits[0] = hit("a", "b2", "c9", 3, 0.0160);
-    hits[1] = hit("b", "b1", "c2", 11, 0.0150);
-    rewrite_cited_first(hits, 2, cited, 2, 1.5);
-    is_string("a", hits[0].chunk_id, "nothing cited among them: the order stays");
-    rewrite_cited_first(hits, 2, cited, 0, 1.5);
-    is_string("b", hits[1].chunk_id, "no citations: the order stays");
-}
-
 /* True when rewrite_parse refuses text and leaves its outputs alone. */
 static bool refused(const char *text)
 {
@@ -474,7 +447,7 @@ int main(void)
 {
     char *s, *f;
 
-    plan(186);
+    plan(179);
     ok(rewrite_is_followup("what about Tier 3?"), "what about ...");
     ok(rewrite_is_followup("  And for middle school?"), "and ...");
     ok(rewrite_is_followup("how often should we do that?"), "a short question pointing back");
@@ -598,7 +571,6 @@ int main(void)
     free(f);
     test_prior();
     test_prior_keeps_own();
-    test_cited_first();
     test_parse();
     test_subject();
     test_points_back();
