@@ -236,3 +236,75 @@ void rerank_two_stage(struct rerank_cand *c, size_t n, size_t top, size_t deep,
     if (deep > top && deep > 2)
         rerank_order(c + 1, deep - 1, wd);
 }
+
+long rerank_rarest(const struct search_evidence *ev)
+{
+    long best = -1;
+    size_t i;
+
+    for (i = 0; i < ev->nterms; i++)
+        if (ev->terms[i].in_library && ev->terms[i].weight > 0
+            && (best < 0 || ev->terms[i].idf > ev->terms[best].idf))
+            best = (long)i;
+    return best;
+}
+
+/* analyze_each()'s callback for rerank_holds(). */
+struct holds_ctx {
+    const char *term;
+    bool found;
+};
+
+static void holds_term(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
+{
+    struct holds_ctx *c = ctx;
+
+    (void)word;
+    (void)wlen;
+    if (!c->found && strlen(c->term) == len && memcmp(c->term, term, len) == 0)
+        c->found = true;
+}
+
+bool rerank_holds(const struct search_hit *h, const char *term)
+{
+    struct holds_ctx c = {term, false};
+
+    if (h->text != NULL)
+        (void)analyze_each(h->text, holds_term, &c);
+    if (!c.found && h->section != NULL)
+        (void)analyze_each(h->section, holds_term, &c);
+    return c.found;
+}
+
+size_t rerank_rare_first(struct rerank_cand *c, size_t n, size_t top, int mode,
+                         const struct search_evidence *ev)
+{
+    long r = rerank_rarest(ev);
+    struct rerank_cand moved;
+    double f0[RERANK_NFEATURES], fi[RERANK_NFEATURES];
+    size_t i;
+
+    top = top < n ? top : n;
+    if (r < 0 || top < 2 || rerank_holds(c[0].hit, ev->terms[r].term))
+        return 0;
+    rerank_passage(c[0].hit, ev, f0); /* unnormalised */
+    if (mode == 2 && f0[RERANK_F_RELATED] + f0[RERANK_F_SYNONYM] <= f0[RERANK_F_COVER])
+        return 0;
+    for (i = 1; i < top; i++) {
+        if (!rerank_holds(c[i].hit, ev->terms[r].term))
+            continue;
+        if (mode == 0)
+            break;
+        if (mode == 1 && c[i].f[RERANK_F_COVER] > c[0].f[RERANK_F_COVER])
+            break;
+        rerank_passage(c[i].hit, ev, fi);
+        if (mode == 2 && fi[RERANK_F_COVER] > f0[RERANK_F_COVER])
+            break;
+    }
+    if (i == top)
+        return 0;
+    moved = c[i];
+    memmove(c + 1, c, i * sizeof(*c));
+    c[0] = moved;
+    return i;
+}
