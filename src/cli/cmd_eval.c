@@ -356,58 +356,6 @@ static int wanted_route(json_object *line, enum eval_category c)
     }
 }
 
-/* EXPERIMENT rank39 (docs/performance.md, "rank39"; reverted on the
- * branch tip): the page baseline's evidence put into the first places of
- * our ranking.  PLC_EXP_FUSE=w: the first PLC_EXP_TOP (5) hits are put in
- * order by 1 / (60 + our rank) + w / (60 + the baseline's rank of the
- * hit's best page; 100000 outside its first 200).  PLC_EXP_VETO=K instead:
- * our first two swap when the baseline ranks the second's page first and
- * the first's below K. */
-static void exp_fuse(const struct baseline *b, const char *question, struct search_result *res)
-{
-    const char *fuse = getenv("PLC_EXP_FUSE"), *veto = getenv("PLC_EXP_VETO"),
-               *topv = getenv("PLC_EXP_TOP");
-    size_t bk = 200, *bt, bn, x, y, top = topv != NULL ? (size_t)atoi(topv) : 5;
-    double w = fuse != NULL ? atof(fuse) : 0, fz[64], br[64];
-
-    if ((fuse == NULL && veto == NULL) || b->index == NULL)
-        return;
-    bt = xmalloc(bk * sizeof(*bt));
-    bn = eval_pages_rank(b->index, question, bk, bt);
-    top = top < res->n ? top : res->n;
-    top = top < 64 ? top : 64;
-    for (x = 0; x < top; x++) {
-        br[x] = 100000;
-        for (y = 0; y < bn && br[x] == 100000; y++) {
-            const struct page_row *p = &b->pages[bt[y]];
-            if (strcmp(p->book_id, res->hits[x].book_id) == 0
-                && res->hits[x].page_index_start <= p->page_index
-                && p->page_index <= res->hits[x].page_index_end)
-                br[x] = (double)(y + 1);
-        }
-        fz[x] = 1.0 / (60.0 + (double)x + 1) + w / (60.0 + br[x]);
-    }
-    free(bt);
-    if (veto != NULL) {
-        if (top >= 2 && br[1] == 1 && br[0] > atof(veto)) {
-            struct search_hit h = res->hits[0];
-            res->hits[0] = res->hits[1];
-            res->hits[1] = h;
-        }
-        return;
-    }
-    for (x = 1; x < top; x++) { /* insertion sort, stable */
-        struct search_hit h = res->hits[x];
-        double f = fz[x];
-        for (y = x; y > 0 && fz[y - 1] < f; y--) {
-            res->hits[y] = res->hits[y - 1];
-            fz[y] = fz[y - 1];
-        }
-        res->hits[y] = h;
-        fz[y] = f;
-    }
-}
-
 /* Runs one question.  Returns false when the database failed. */
 static bool run_line(struct db *db, const struct config *cfg, const struct search_tuning *tuning,
                      size_t k, bool coach, bool verbose, const struct baseline *b, struct eval_q *q)
@@ -455,7 +403,6 @@ static bool run_line(struct db *db, const struct config *cfg, const struct searc
                 fprintf(stderr, "eval: %s: expected nothing, got %s p. %s\n", q->question,
                         res.hits[0].book_title, res.hits[0].page_start);
         } else {
-            exp_fuse(b, q->question, &res);
             for (r = 0; r < res.n && q->rank == 0; r++)
                 if (on_target(&tg, res.hits[r].book_id, res.hits[r].page_index_start,
                               res.hits[r].page_index_end))

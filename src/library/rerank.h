@@ -14,7 +14,6 @@
 #ifndef PLCCOACH_LIBRARY_RERANK_H
 #define PLCCOACH_LIBRARY_RERANK_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 struct search_hit;
@@ -92,25 +91,5 @@ void rerank_order(struct rerank_cand *c, size_t n, const double w[RERANK_NFEATUR
 void rerank_two_stage(struct rerank_cand *c, size_t n, size_t top, size_t deep,
                       const double w[RERANK_NFEATURES], const double wd[RERANK_NFEATURES])
     __attribute__((nonnull));
-
-/* The question's rarest own term (rank39): of ev's own terms the library
- * holds with a weight above 0, the one of the largest idf (the first of
- * equals); -1 when there is none. */
-long rerank_rarest(const struct search_evidence *ev) __attribute__((nonnull));
-
-/* Whether a passage's text or section heading holds the analysed term. */
-bool rerank_holds(const struct search_hit *h, const char *term) __attribute__((nonnull));
-
-/* EXPERIMENT (rank39, measured and not kept; docs/performance.md,
- * "rank39"): when c[0] does not hold the question's rarest own term
- * (rerank_rarest()) and one of c[1..top) does, the first such one moves to
- * c[0] and those before it down one place.  mode 0: any holder; 1: a
- * holder whose (normalised) cover is above c[0]'s; 2: only when c[0]'s
- * synonym and related mass exceeds its own terms' (its match comes from
- * expansions), and a holder whose own terms' share is above c[0]'s.
- * Returns the index moved from, or 0 when the order stays.  top is cut to
- * n. */
-size_t rerank_rare_first(struct rerank_cand *c, size_t n, size_t top, int mode,
-                         const struct search_evidence *ev) __attribute__((nonnull));
 
 #endif

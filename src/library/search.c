@@ -190,12 +190,8 @@ static void learned(struct search_hit **lex, const double *prox, size_t m,
         features_dump(dump, question, c, n);
     top = t->rerank_top > t->rerank_deep ? t->rerank_top : t->rerank_deep;
     top = top < n ? top : n;
-    if (top > 1)
-        rerank_two_stage(c, n, t->rerank_top, t->rerank_deep, rerank_weights, rerank_weights_deep);
-    if (t->rare_top > 1 && rerank_rare_first(c, n, t->rare_top, t->rare_mode, ev) > 0
-        && t->rare_top > top)
-        top = t->rare_top < n ? t->rare_top : n;
     if (top > 1) {
+        rerank_two_stage(c, n, t->rerank_top, t->rerank_deep, rerank_weights, rerank_weights_deep);
         for (i = 0; i < top; i++) {
             lex[i] = c[i].hit;
             lex[i]->bm25 = held[i];
@@ -226,7 +222,7 @@ static void rerank(struct search_result *res, size_t n, const struct search_tuni
 
     if (dump != NULL && dump[0] == '\0')
         dump = NULL;
-    learn = learn && (t->rerank_top > 1 || t->rerank_deep > 2 || t->rare_top > 1 || dump != NULL);
+    learn = learn && (t->rerank_top > 1 || t->rerank_deep > 2 || dump != NULL);
     for (i = 0; i < n; i++)
         if (res->hits[i].bm25_rank > 0) {
             struct search_hit *h = &res->hits[i];

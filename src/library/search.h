@@ -77,11 +77,6 @@ struct search_tuning {
                            * question, search_neighbour_gain()); not with
                            * search_opts.untranslated nor no_rerank; 0 off */
     int nbr_scope;        /* its neighbours: SEARCH_NBR_PAGES, _SECTION or _CHAPTER */
-    size_t rare_top;      /* after the learned re-ranking, a first passage without the
-                           * question's rarest held own term gives way to the best of the
-                           * first rare_top that holds it (rerank_rare_first(), rank39);
-                           * same searches as the re-ranking; 0 off */
-    int rare_mode;        /* its form, 0..2 (rerank_rare_first()) */
 };
 
 extern const struct search_tuning search_tuning_default;

@@ -49,8 +49,6 @@ const struct search_tuning search_tuning_default = {
     .rerank_deep = 0, /* off: docs/performance.md, "recall31" */
     .w_nbr = 0,       /* off: docs/performance.md, "recall33" */
     .nbr_scope = SEARCH_NBR_SECTION,
-    .rare_top = 0, /* off: docs/performance.md, "rank39" */
-    .rare_mode = 0,
 };
 
 const struct bm25_params search_evidence_params = {1.2, 0.75, 2.0, 1.0};
@@ -96,8 +94,6 @@ static const struct tuning_key {
     {"rerank_deep", T_SIZE, offsetof(struct search_tuning, rerank_deep), 0, 40},
     {"w_nbr", T_DOUBLE, offsetof(struct search_tuning, w_nbr), 0, 100},
     {"nbr_scope", T_INT, offsetof(struct search_tuning, nbr_scope), 1, 3},
-    {"rare_top", T_SIZE, offsetof(struct search_tuning, rare_top), 0, 40},
-    {"rare_mode", T_INT, offsetof(struct search_tuning, rare_mode), 0, 2},
 };
 
 bool search_tuning_set(struct search_tuning *t, const char *assignment, char *err, size_t errlen)
