@@ -15,7 +15,7 @@
 #include "util/alloc.h"
 
 const struct search_tuning search_tuning_default = {
-    .k1 = 5.0,
+    .k1 = 4.0,
     .b = 0.3,
     .w_section = 2.0,
     .w_chapter = 1.0,
