@@ -536,14 +536,30 @@ static bool in_own(const struct extract_source *x, const struct passage_unit *u)
     return x->own_end == 0 || (u->start >= x->own_start && u->start + u->len <= x->own_end);
 }
 
+/* True when passage p (its rank, from 0) may quote any section of its
+ * pages, not only those holding its own text (extractive.h, "The page";
+ * keys39). */
+static bool whole_page(size_t p)
+{
+    return p < EXTRACT_PAGE_SOURCES;
+}
+
+/* True when unit u of passage p may be chosen while c->own_only: in the
+ * passage's own text, or in a passage that may quote its whole page. */
+static bool own_or_page(const struct compose *c, size_t p, const struct passage_unit *u)
+{
+    return !c->own_only || whole_page(p) || in_own(&c->rq->sources[p], u);
+}
+
 /* True when unit u of s may be quoted for where it is: in the passage's
- * own text, or in a section that holds some of it (only those are ever
- * chosen) and found on the passage's pages (extractive.h, "The page"). */
+ * own text, or found on the passage's pages and, but in a passage that
+ * may quote its whole page (whole_page()), in a section that holds some
+ * of its own text (extractive.h, "The page"). */
 static bool on_pages(const struct compose *c, const struct source *s, const struct passage_unit *u)
 {
     const struct extract_source *x = &c->rq->sources[s - c->src];
     const struct passage_section *ps = &s->p.s[u->section];
-    bool empty = false, own = false;
+    bool empty = false, own = whole_page((size_t)(s - c->src));
     size_t i;
 
     if (in_own(x, u))
@@ -991,8 +1007,7 @@ static void build_sections(struct compose *c)
             struct section sec = {.p = p, .s = s, .heading = x->heading, .hlen = x->hlen};
             bool any = false;
             for (i = x->first; i < x->first + x->n; i++)
-                if (c->src[p].u[i].quotable
-                    && (!c->own_only || in_own(&c->rq->sources[p], &ps->u[i]))) {
+                if (c->src[p].u[i].quotable && own_or_page(c, p, &ps->u[i])) {
                     analyze_count_text(&sec.body, unit_text(c, ps, &ps->u[i]));
                     any = true;
                 }
@@ -1283,8 +1298,7 @@ static size_t choose_units(struct compose *c, const struct section *x, size_t bu
     double best = -1;
 
     for (i = ps->first; i < ps->first + ps->n; i++)
-        if (s->u[i].quotable && !taken_elsewhere(c, x->p, i)
-            && (!c->own_only || in_own(&c->rq->sources[x->p], &s->p.u[i]))) {
+        if (s->u[i].quotable && !taken_elsewhere(c, x->p, i) && own_or_page(c, x->p, &s->p.u[i])) {
             idx[n++] = i;
             total += cost(&s->p.u[i]);
         }

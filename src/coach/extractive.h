@@ -29,6 +29,15 @@
  *    choice stands): the rest of a section the chunk cut, never another
  *    section of the page, whose words would take the place of another
  *    passage's section (measured: docs/performance.md, "compose25").
+ *    But the passages ranked first to EXTRACT_PAGE_SOURCES (the first
+ *    two) quote their pages whole: every unit of theirs found on their
+ *    pages is quotable, in any section, and their sections are scored
+ *    and chosen on those units from the start; the right page is the
+ *    first or second source of most answers that cite it, and the key
+ *    terms a good answer carries are often in a section of it the chunk
+ *    did not hold; a lower passage's section keeps its place through
+ *    the spread and the one more source (4; measured:
+ *    docs/performance.md, "keys39").
  *
  * 2. What may be quoted.  A sentence that ends like a sentence, is not a
  *    question (the book asking, not answering), has EXTRACT_MIN_WORDS to
@@ -410,6 +419,7 @@
 #define EXTRACT_MAX_SECTIONS 6
 #define EXTRACT_PASSAGE_DECAY 0.7
 #define EXTRACT_SOURCE_WORDS 40
+#define EXTRACT_PAGE_SOURCES 2
 #define EXTRACT_ANSWER_WORDS 500
 #define EXTRACT_BODY_WORDS 420
 #define EXTRACT_FILL_ROUNDS 2

@@ -305,7 +305,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(202);
+    plan(206);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -1016,6 +1016,74 @@ int main(void)
         free(a);
         buf_free(&joined);
         buf_free(&norm);
+    }
+    {
+        /* keys39 (extractive.h, "The page"): a passage ranked first or
+         * second may quote another section of its page, one that holds
+         * none of its own text ("Keeping groups small", from the next
+         * chunk on the page), cited as the passage; the third may not. */
+        static const char *const chunks[] = {
+            "Grouping for intervention\n\nGroups are formed from the most recent common "
+            "assessment, not from last year's test scores.",
+            "Keeping groups small\n\nIntervention groups stay small: no more than six students "
+            "in a Tier 2 group, so the teacher hears every student read."};
+        static const char page[] =
+            "Grouping for intervention\n\nGroups are formed from the most recent common\n"
+            "assessment, not from last year's test scores.\n\nKeeping groups small\n\n"
+            "Intervention groups stay small: no more than six students\nin a Tier 2 group, so "
+            "the teacher hears every student read.";
+        static const char *const heads[] = {"Grouping for intervention", "Keeping groups small",
+                                            "Norms", "Pacing"};
+        static const char *const fillers[] = {
+            "Norms\n\nNorms keep intervention meetings short and focused on students.",
+            "Pacing\n\nPacing guides give intervention its place in the calendar of a unit."};
+        struct buf joined = BUF_INIT;
+        struct extract_source src[3];
+        struct terms ts;
+        struct extract_request rq = {.question = "how small should intervention groups be?",
+                                     .sources = src,
+                                     .headings = heads,
+                                     .nheadings = 4};
+        const char *texts[3];
+        size_t own_start, own_end, r;
+
+        passage_join(&joined, chunks, 2, 0, &own_start, &own_end);
+        terms_for(&ts, rq.question, 2.0);
+        rq.terms = ts.x;
+        rq.nterms = ts.n;
+        for (r = 0; r < 3; r += 2) {
+            size_t f;
+            /* The joined passage at rank r + 1, the fillers around it. */
+            for (f = 0; f < 3; f++)
+                src[f] =
+                    (struct extract_source){.text = fillers[f < r ? f : 1], .chapter = "Other"};
+            src[r] = (struct extract_source){.text = buf_str(&joined),
+                                             .own_start = own_start,
+                                             .own_end = own_end,
+                                             .page = page,
+                                             .section = "Grouping for intervention",
+                                             .chapter = "Every Child"};
+            rq.k = r + 1;
+            a = compose_checked(&rq);
+            if (r == 0) {
+                ok(a != NULL
+                       && strstr(a, "\"Intervention groups stay small: no more than six "
+                                    "students in a Tier 2 group, so the teacher hears every "
+                                    "student read.\" [1]")
+                              != NULL,
+                   "the first passage quotes another section of its page, cited as the passage");
+            } else {
+                ok(a != NULL && strstr(a, "stay small") == NULL,
+                   "the third passage does not quote a section of its page that holds none of "
+                   "its own text");
+            }
+            for (f = 0; f <= r; f++)
+                texts[f] = src[f].text;
+            ok(verifies(a, texts, r + 1, 1), "... and the answer verifies against the joined text");
+            show(a);
+            free(a);
+        }
+        buf_free(&joined);
     }
     {
         /* How many: the opening states the recommended number, not the
