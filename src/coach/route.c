@@ -298,7 +298,8 @@ bool route_too_broad_spread(const char *question, const struct route_evidence *e
 bool route_too_broad_weak(const char *question, const struct route_evidence *ev)
 {
     return ev->searched && !ev->followup && ev->books >= ROUTE_WEAK_BOOKS
-           && ev->best <= ROUTE_WEAK_BEST && broad_words(question) == ROUTE_BROAD_MAX_DISTINCTIVE + 1;
+           && ev->best <= ROUTE_WEAK_BEST
+           && broad_words(question) == ROUTE_BROAD_MAX_DISTINCTIVE + 1;
 }
 
 bool route_too_broad_plea(const char *question, const struct route_evidence *ev)
