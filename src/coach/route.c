@@ -295,13 +295,6 @@ bool route_too_broad_spread(const char *question, const struct route_evidence *e
            && broad_words(question) == ROUTE_BROAD_MAX_DISTINCTIVE + 1;
 }
 
-bool route_too_broad_weak(const char *question, const struct route_evidence *ev)
-{
-    return ev->searched && !ev->followup && ev->books >= ROUTE_WEAK_BOOKS
-           && ev->best <= ROUTE_WEAK_BEST
-           && broad_words(question) == ROUTE_BROAD_MAX_DISTINCTIVE + 1;
-}
-
 bool route_too_broad_plea(const char *question, const struct route_evidence *ev)
 {
     struct words *ws = &(struct words){0};
@@ -314,8 +307,7 @@ bool route_too_broad_plea(const char *question, const struct route_evidence *ev)
 
 bool route_too_broad_evidence(const char *question, const struct route_evidence *ev)
 {
-    return route_too_broad_spread(question, ev) || route_too_broad_weak(question, ev)
-           || route_too_broad_plea(question, ev);
+    return route_too_broad_spread(question, ev) || route_too_broad_plea(question, ev);
 }
 
 static const char *const general_choices[ROUTE_MAX_CHOICES] = {

@@ -61,8 +61,6 @@
 #define ROUTE_SPREAD_HITS 5  /* the passages whose books route_evidence counts */
 #define ROUTE_SPREAD_BOOKS 4 /* ... from this many books or more: spread across the library */
 #define ROUTE_PLEA_IDF 1.0   /* a plea's situation weighs at most one unseen word (clarify26) */
-#define ROUTE_WEAK_BOOKS 3   /* two words matched weakly, from this many books or more ... */
-#define ROUTE_WEAK_BEST 0.25 /* ... by a best passage scoring at most this (clar39) */
 
 /* The scope decision's weights and cut, fitted on tune, dev and coach by
  *   t/coach/route-features eval/holdout/tune.jsonl eval/dev.jsonl \
@@ -172,16 +170,6 @@ bool route_too_broad(const char *question) __attribute__((nonnull));
 bool route_too_broad_spread(const char *question, const struct route_evidence *ev)
     __attribute__((nonnull));
 
-/* True when question has exactly ROUTE_BROAD_MAX_DISTINCTIVE + 1
- * distinctive words, is not a definition or a quantity, its best matches
- * come from at least ROUTE_WEAK_BOOKS books (ev->books) and the best of
- * them scores at most ROUTE_WEAK_BEST of a full match (ev->best, the
- * normalised BM25): no passage of the library is about the two words
- * together, and the ones that touch them are spread (branch clar39);
- * never for a rewritten follow-up. */
-bool route_too_broad_weak(const char *question, const struct route_evidence *ev)
-    __attribute__((nonnull));
-
 /* The question's distinctive words (as too broad counts them: not
  * evaluative words such as "useful") weighed by their library IDF (a correction or an expanded
  * acronym by the IDF that stands in for it), summed once per term, over
@@ -198,8 +186,8 @@ double route_distinct_idf(const struct search_evidence *e, const char *question)
 bool route_too_broad_plea(const char *question, const struct route_evidence *ev)
     __attribute__((nonnull));
 
-/* route_too_broad_spread, route_too_broad_weak or route_too_broad_plea:
- * too broad by the library's evidence. */
+/* route_too_broad_spread or route_too_broad_plea: too broad by the
+ * library's evidence. */
 bool route_too_broad_evidence(const char *question, const struct route_evidence *ev)
     __attribute__((nonnull));
 

@@ -6,8 +6,7 @@
  * quantities and answers to a clarifying question are never sent back;
  * the specificity signal computed from a constructed search evidence;
  * two distinctive words clarified only when the best matches are spread
- * over ROUTE_SPREAD_BOOKS books, which evidence_route counts, or over
- * ROUTE_WEAK_BOOKS with a best match of at most ROUTE_WEAK_BEST; "what's the
+ * over ROUTE_SPREAD_BOOKS books, which evidence_route counts; "what's the
  * best ..." is no definition, evaluative words are not counted, and a
  * situation ending in a bare plea for help is clarified when its words
  * weigh at most ROUTE_PLEA_IDF unseen words (route_distinct_idf on a
@@ -127,39 +126,6 @@ static void spread_tests(void)
     ev.followup = false;
     ev.searched = false;
     ok(!route_too_broad_spread("how do we lift our scores", &ev), "no search: no spread");
-}
-
-/* Two distinctive words the library matches only weakly, from several
- * books (branch clar39). */
-static void weak_tests(void)
-{
-    struct route_evidence ev = covered;
-
-    ev.books = ROUTE_WEAK_BOOKS;
-    ev.best = ROUTE_WEAK_BEST;
-    ok(route_too_broad_weak("any advice for a brand new team leader", &ev)
-           && classify("any advice for a brand new team leader", &ev) == COACH_CLARIFY,
-       "two distinctive words, a weak best match, three books: clarified");
-    ok(!route_too_broad_spread("any advice for a brand new team leader", &ev),
-       "... which the spread rule (four books) does not reach");
-    ev.best = ROUTE_WEAK_BEST + 0.01;
-    ok(!route_too_broad_weak("any advice for a brand new team leader", &ev)
-           && classify("any advice for a brand new team leader", &ev) == COACH_ANSWER,
-       "a best match over ROUTE_WEAK_BEST: answered");
-    ev.best = ROUTE_WEAK_BEST;
-    ev.books = ROUTE_WEAK_BOOKS - 1;
-    ok(!route_too_broad_weak("any advice for a brand new team leader", &ev),
-       "weak, but from fewer books: not by this rule");
-    ev.books = ROUTE_WEAK_BOOKS;
-    ok(!route_too_broad_weak("how do we write common formative assessments together?", &ev)
-           && !route_too_broad_weak("what is a guaranteed curriculum?", &ev),
-       "three distinctive words, or a definition: not by this rule");
-    ev.followup = true;
-    ok(!route_too_broad_weak("any advice for a brand new team leader", &ev),
-       "a rewritten follow-up: not");
-    ev.followup = false;
-    ev.searched = false;
-    ok(!route_too_broad_weak("any advice for a brand new team leader", &ev), "no search: not");
 }
 
 /* Too broad by the question's own words and the library's evidence
@@ -457,7 +423,7 @@ int main(void)
     size_t i;
     double z;
 
-    plan(97);
+    plan(90);
     specificity_tests();
     unheld_tests();
     clarify26_tests();
@@ -579,7 +545,6 @@ int main(void)
     }
 
     spread_tests();
-    weak_tests();
 
     /* Domains. */
     ok(routed_to("how do we grade CFAs fairly?", "assessment"), "CFAs: assessment");
