@@ -163,45 +163,11 @@ static size_t phrase_at(const struct words *ws, size_t i, const char *phrase)
     return n;
 }
 
-/* Contractions with their apostrophe whose tail is a clitic ("we're",
- * "don't", "they'll", "i'd", "we've", "i'm"). */
-static const char *const clitics[] = {"'re", "'ve", "'ll", "'m", "'d", "n't", NULL};
-
-/* True when w (lower-case) is an English contraction, with or without its
- * apostrophe: words_is_bare_contraction() once the apostrophe is taken
- * out ("there's", "that's"), a clitic tail, or "'s" after a function word
- * ("who's", "let's"; not the possessive "team's"). */
-static bool is_contraction(const char *w)
-{
-    char bare[WORDS_BYTES];
-    const char *q = strchr(w, '\'');
-    size_t i, n = 0, len = strlen(w);
-
-    if (q == NULL)
-        return words_is_bare_contraction(w);
-    for (i = 0; w[i] != '\0' && n + 1 < sizeof(bare); i++)
-        if (w[i] != '\'')
-            bare[n++] = w[i];
-    bare[n] = '\0';
-    if (words_is_bare_contraction(bare))
-        return true;
-    for (i = 0; clitics[i] != NULL; i++)
-        if (len > strlen(clitics[i]) && strcmp(w + len - strlen(clitics[i]), clitics[i]) == 0)
-            return true;
-    if (len > 2 && strcmp(w + len - 2, "'s") == 0) {
-        memcpy(bare, w, len - 2);
-        bare[len - 2] = '\0';
-        return words_is_stop(bare) || strcmp(bare, "let") == 0;
-    }
-    return false;
-}
-
-/* A distinctive word (words.h) that is not evaluative and not a
- * contraction: what too broad counts (clar39b: "we're", "dont" name no
- * subject). */
+/* A distinctive word (words.h) that is not evaluative: what too broad
+ * counts. */
 static bool broad_distinctive(const char *w)
 {
-    return words_is_distinctive(w) && !words_in_list(w, evaluative) && !is_contraction(w);
+    return words_is_distinctive(w) && !words_in_list(w, evaluative);
 }
 
 /* True when ws ends in a plea with at least one word before it. */
