@@ -279,10 +279,10 @@ static void put_word(struct buf *out, const char *w, size_t n, const char *next)
  * do you do"): conjunctions and auxiliaries; after any other word ("items
  * that teach you something", "what they need from you") it is an object. */
 static const char *const before_subject[] = {
-    "before", "after", "when",  "if",     "once",  "until", "while", "as",    "because",
-    "so",     "that",  "what",  "how",    "where", "since", "unless", "do",   "does",
-    "did",    "can",   "could", "should", "would", "will",  "are",    "were", "have",
-    "and",    "or",    "but",   NULL};
+    "before",  "after", "when", "if",   "once",  "until",  "while", "as",
+    "because", "so",    "that", "what", "how",   "where",  "since", "unless",
+    "do",      "does",  "did",  "can",  "could", "should", "would", "will",
+    "are",     "were",  "have", "and",  "or",    "but",    NULL};
 
 /* The asker's team's own word for the heading's word at w (core bytes,
  * the punctuation after it not counted) when it is "you" or "your"...,
@@ -482,8 +482,8 @@ static bool asks_unnamed_quantity(const char *s)
 {
     static const char *const counts[] = {"many", "much", NULL};
     static const char *const spans[] = {"long", "often", NULL};
-    static const char *const verbs_after[] = {"is",    "are",  "was",   "were",   "do",
-                                              "does",  "did",  "can",   "should", "will",
+    static const char *const verbs_after[] = {"is",    "are",   "was",   "were",   "do",
+                                              "does",  "did",   "can",   "should", "will",
                                               "would", "could", "makes", "counts", NULL};
     const char *second, *third;
     size_t n1 = strcspn(s, " "), n2;
@@ -497,7 +497,9 @@ static bool asks_unnamed_quantity(const char *s)
     third = second + n2 + 1;
     if (words_in_list_n(second, n2, counts))
         return words_in_list_n(third, strcspn(third, " ?"), verbs_after);
-    return words_in_list_n(second, n2, spans) && words_in_list_n(third, strcspn(third, " ?"), (const char *const[]){"is", "are", NULL});
+    return words_in_list_n(second, n2, spans)
+           && words_in_list_n(third, strcspn(third, " ?"),
+                              (const char *const[]){"is", "are", NULL});
 }
 
 /* The question for s (cleaned, words words): by its first word (phrase.h),

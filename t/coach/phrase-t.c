@@ -179,8 +179,8 @@ int main(void)
           "How do we go about writing items that teach us something?", "... after a verb");
     check("Know your students", "How do we know our students?", "... \"your\" is \"our\"");
     check("When you disagree", "What should we do when we disagree?", "... in a \"when\" heading");
-    check("What do you do when a member stops coming?",
-          "What do we do when a member stops coming?", "... in a heading that is a question");
+    check("What do you do when a member stops coming?", "What do we do when a member stops coming?",
+          "... in a heading that is a question");
     check("How many is right?", NULL, "a quantity of something the heading does not name");
     check("How long is enough", NULL, "... a span of it");
     check("How many essential standards is right?", "How many essential standards is right?",
