@@ -30,7 +30,6 @@
 #include "coach/phrase.h"
 #include "coach/sentences.h"
 #include "coach/verify.h"
-#include "coach/wordclass.h"
 #include "coach/words.h"
 #include "library/analyze.h"
 #include "util/alloc.h"
@@ -45,19 +44,16 @@
 struct qterm {
     char term[ANALYZE_TERM_MAX];
     double w, idf;
-    bool own;      /* not only a term of relevance feedback (extract_term.own) */
-    bool stands;   /* the question's word or what stands in for one, never only a
-                    * WordNet relation: may count as substance (extractive.h, 3; wnown35) */
-    bool phrase;   /* a word and its number ("tier 3"), looked for in the text */
-    bool asked;    /* a word of the question (or the focus) as written */
-    bool mine;     /* a word the teacher typed in this turn (extract_request.asked) */
-    bool plain;    /* a distinctive word of the question as written (words.h) */
-    int verb;      /* a verb of irregular[] the question uses as one: its group + 1, else 0 */
-    bool form;     /* another form of it added by add_irregular(), not the question's */
-    bool second;   /* a second word for a verb's match (second_word()) */
-    bool modifier; /* every word of the question it stands for names no
-                    * subject: wordclass_modifier() (subst39) */
-    bool named;    /* a word of the question it stands for names one */
+    bool own;    /* not only a term of relevance feedback (extract_term.own) */
+    bool stands; /* the question's word or what stands in for one, never only a
+                  * WordNet relation: may count as substance (extractive.h, 3; wnown35) */
+    bool phrase; /* a word and its number ("tier 3"), looked for in the text */
+    bool asked;  /* a word of the question (or the focus) as written */
+    bool mine;   /* a word the teacher typed in this turn (extract_request.asked) */
+    bool plain;  /* a distinctive word of the question as written (words.h) */
+    int verb;    /* a verb of irregular[] the question uses as one: its group + 1, else 0 */
+    bool form;   /* another form of it added by add_irregular(), not the question's */
+    bool second; /* a second word for a verb's match (second_word()) */
 };
 
 /* What the composer knows of one unit of a passage: the setup's, then
@@ -668,26 +664,6 @@ static void mark_asked(void *ctx, const char *term, size_t len, const char *word
         t->asked = true;
 }
 
-/* Marks the term of word, a word of the question as written, as naming
- * a subject or not (wordclass_modifier(); subst39). */
-static void mark_modifier(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
-{
-    struct qterm *t = find_term(ctx, term);
-    char w[ANALYZE_TERM_MAX];
-
-    (void)len;
-    if (t == NULL || t->phrase || wlen == 0 || wlen >= sizeof(w))
-        return;
-    memcpy(w, word, wlen);
-    w[wlen] = '\0';
-    if (strpbrk(w, "0123456789") == NULL && wordclass_modifier(w))
-        t->modifier = !t->named;
-    else {
-        t->named = true;
-        t->modifier = false;
-    }
-}
-
 /* The query's term for word (its analysed term) when word is a
  * distinctive word (words.h: not a stop word, not a generic one such as
  * "team", "start", "steps"), else NULL: for mark_mine and mark_plain. */
@@ -983,7 +959,6 @@ static void build_query(struct compose *c)
     }
     analyze_each(rq->question, mark_asked, c);
     analyze_each(rq->question, mark_plain, c);
-    analyze_each(rq->question, mark_modifier, c);
     if (rq->focus != NULL)
         analyze_each(rq->focus, mark_asked, c);
     analyze_each(rq->asked != NULL ? rq->asked : rq->question, mark_mine, c);
@@ -1525,54 +1500,6 @@ static bool holds_subject(const struct compose *c, const struct section *x)
     return held;
 }
 
-/* True when section x is weak (extractive.h, 4; subst39): the terms of
- * substance its heading and its chosen units share with the question are
- * some, and every one of them stands only for words of the question that
- * name no subject (qterm.modifier: "new" of "our new team"). */
-static bool quote_weak(struct compose *c, const struct section *x)
-{
-    const struct source *s = &c->src[x->p];
-    const struct passage_section *ps = &s->p.s[x->s];
-    bool mod = false, subj = false;
-    size_t i, j;
-
-    for (j = 0; j < c->nq; j++)
-        if (!c->q[j].phrase && substantive(c, &c->q[j])
-            && analyze_counts_get(&x->head, c->q[j].term) > 0) {
-            subj = subj || !c->q[j].modifier;
-            mod = mod || c->q[j].modifier;
-        }
-    for (i = ps->first; i < ps->first + ps->n && !subj; i++) {
-        struct analyze_counts u = {0};
-        if (!s->u[i].chosen)
-            continue;
-        analyze_count_text(&u, unit_text(c, &s->p, &s->p.u[i]));
-        for (j = 0; j < c->nq; j++)
-            if (!c->q[j].phrase && substantive(c, &c->q[j])
-                && analyze_counts_get(&u, c->q[j].term) > 0) {
-                subj = subj || !c->q[j].modifier;
-                mod = mod || c->q[j].modifier;
-            }
-        analyze_counts_free(&u);
-    }
-    return mod && !subj;
-}
-
-/* Leaves section x out when it is not of the best-ranked passage and
- * its chosen units are weak (quote_weak(); extractive.h, 4; subst39):
- * the units it chose are chosen no more.  True when it is left out. */
-static bool drop_weak(struct compose *c, const struct section *x)
-{
-    const struct passage_section *ps = &c->src[x->p].p.s[x->s];
-    size_t i;
-
-    if (x->p == 0 || !quote_weak(c, x))
-        return false;
-    for (i = ps->first; i < ps->first + ps->n; i++)
-        c->src[x->p].u[i].chosen = false;
-    return true;
-}
-
 /* One more source (extractive.h, 4): the best section of order (the
  * sections best first; best, the first chosen one's score) from a passage
  * none of the chosen sections comes from, sharing substance and scoring
@@ -1595,7 +1522,7 @@ static size_t another_source(struct compose *c, struct section *const *order, do
             || head + EXTRACT_MIN_WORDS + 1 > words)
             continue;
         got = choose_units(c, x, words - head);
-        if (got == 0 || drop_weak(c, x))
+        if (got == 0)
             continue;
         taken[c->nchosen] = got;
         c->chosen[c->nchosen++] = (size_t)(x - c->sec);
@@ -1688,7 +1615,7 @@ static void choose_sections(struct compose *c, size_t budget)
         if (used + head + EXTRACT_MIN_WORDS + 1 > room)
             break;
         got = choose_units(c, x, room - used - head);
-        if (got == 0 || drop_weak(c, x))
+        if (got == 0)
             continue;
         if (c->nchosen == 0)
             best = x->score;

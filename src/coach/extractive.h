@@ -124,12 +124,7 @@
  *    words and what stands in for one (an acronym's phrase, a thesaurus
  *    word, a spelling correction), never a WordNet relation
  *    (extract_term.related) nor a feedback term, which weigh in the
- *    scores only (wnown35).  A section of a passage other than the
- *    best-ranked one is left out when the terms of substance its heading
- *    and its chosen units share with the question all stand only for
- *    words that name no subject, by WordNet (coach/wordclass.h,
- *    wordclass_modifier(): most used as an adjective or adverb, "new" of
- *    "our new team"; subst39).  The best sections are taken whole,
+ *    scores only (wnown35).  The best sections are taken whole,
  *    best first, while they score at least EXTRACT_RELATIVE of the best,
  *    at most EXTRACT_MAX_SECTIONS of them, within the budget: the answer
  *    has at most EXTRACT_ANSWER_WORDS words in all (citation markers,

@@ -256,12 +256,10 @@ bool wordclass_informal(const char *word)
     return false;
 }
 
-/* The largest tagged sense count of word's base forms in each part of
- * speech (-1 where it has none); false when WordNet is not loaded or the
- * word does not fit. */
-static bool tagged_of(const char *word, long tagged[WORDCLASS_POS])
+enum wordclass wordclass_of(const char *word)
 {
     char w[WORDNET_WORD_MAX], base[WORDNET_WORD_MAX + 4];
+    long tagged[WORDCLASS_POS];
     const struct entry *e;
     size_t n = strlen(word), i, k;
 
@@ -270,7 +268,7 @@ static bool tagged_of(const char *word, long tagged[WORDCLASS_POS])
         (void)wordclass_load(WORDNET_DIR_DEFAULT, err, sizeof(err));
     }
     if (table == NULL || n == 0 || n >= sizeof(w))
-        return false;
+        return WORDCLASS_ABSENT;
     for (i = 0; i <= n; i++)
         w[i] = word[i] >= 'A' && word[i] <= 'Z' ? (char)(word[i] - 'A' + 'a') : word[i];
     for (k = 0; k < WORDCLASS_POS; k++)
@@ -291,22 +289,5 @@ static bool tagged_of(const char *word, long tagged[WORDCLASS_POS])
         if ((e = find(base)) != NULL && e->tagged[rules[i].pos] > tagged[rules[i].pos])
             tagged[rules[i].pos] = e->tagged[rules[i].pos];
     }
-    return true;
-}
-
-enum wordclass wordclass_of(const char *word)
-{
-    long tagged[WORDCLASS_POS];
-
-    return tagged_of(word, tagged) ? wordclass_decide(tagged) : WORDCLASS_ABSENT;
-}
-
-bool wordclass_modifier(const char *word)
-{
-    long tagged[WORDCLASS_POS], mod;
-
-    if (!tagged_of(word, tagged))
-        return false;
-    mod = tagged[WORDCLASS_A] > tagged[WORDCLASS_R] ? tagged[WORDCLASS_A] : tagged[WORDCLASS_R];
-    return mod >= 0 && mod > tagged[WORDCLASS_N] && mod > tagged[WORDCLASS_V];
+    return wordclass_decide(tagged);
 }

@@ -52,13 +52,6 @@ bool wordclass_load(const char *dir, char *err, size_t errlen) __attribute__((no
  * not installed every word is WORDCLASS_ABSENT. */
 enum wordclass wordclass_of(const char *word) __attribute__((nonnull));
 
-/* Whether word names no subject (branch subst39): its most-used sense is
- * an adjective's or an adverb's, the largest tagged sense count of its
- * base forms as an adjective or adverb above that as a noun and as a
- * verb ("new", "good", "often"; not "team", "work", "norm").  False when
- * WordNet does not hold it or is not installed. */
-bool wordclass_modifier(const char *word) __attribute__((nonnull));
-
 /* Whether word, written without its apostrophe or clipped, stands for a
  * word of another spelling (branch scope38b): an English contraction typed
  * without its apostrophe ("cant", "dont", "theyre":

@@ -10,14 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "coach/extractive.h"
 #include "coach/passage.h"
 #include "coach/phrase.h"
 #include "coach/sentences.h"
 #include "coach/verify.h"
-#include "coach/wordclass.h"
 #include "library/analyze.h"
 #include "tap/basic.h"
 #include "util/buf.h"
@@ -299,84 +297,6 @@ static char *compose_extra(const char *question, const char *const *texts, size_
     return compose_checked(&rq);
 }
 
-/* Writes text to dir/name. */
-static void put(const char *dir, const char *name, const char *text)
-{
-    char path[512];
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    f = fopen(path, "w");
-    if (f == NULL)
-        bail("cannot write %s", path);
-    fputs(text, f);
-    fclose(f);
-}
-
-/* subst39 (extractive.h, 4): a lower-ranked passage's section whose
- * quoted text shares with the question only a word that names no
- * subject ("new" of "our new team", an adjective by a small WordNet
- * written here) is left out; the best-ranked passage's is not. */
-static void weak_tests(void)
-{
-    static const char norms[] =
-        "The first meeting\n\nA team writes its norms in its first meeting, each one a "
-        "behavior a visitor could see.";
-    static const char sustain[] =
-        "Sustaining the work\n\nSchools lose momentum for predictable reasons: a new "
-        "principal, a new initiative, or collaborative time that gets eroded.";
-    char dir[] = "/tmp/extractive-t.XXXXXX", err[256], path[512];
-    const char *names[] = {"index.noun", "index.verb", "index.adj", "index.adv", NULL};
-    struct extract_source src[2];
-    struct terms ts;
-    struct extract_request rq = {
-        .question = "how do we write norms for our new team?", .sources = src, .k = 2};
-    const char *texts[2];
-    size_t i;
-    char *a;
-
-    if (mkdtemp(dir) == NULL)
-        bail("mkdtemp");
-    put(dir, "index.noun", "norm n 1 0 1 3 00000001\nteam n 1 0 1 5 00000002\n");
-    put(dir, "index.verb", "write v 1 0 1 6 00000003\n");
-    put(dir, "index.adj", "new a 1 0 1 9 00000004\n");
-    put(dir, "index.adv", "");
-    if (!wordclass_load(dir, err, sizeof(err)))
-        bail("wordclass_load: %s", err);
-    ok(wordclass_modifier("new") && !wordclass_modifier("norms") && !wordclass_modifier("write"),
-       "\"new\" names no subject; \"norms\" and \"write\" do");
-    terms_for(&ts, rq.question, 2.0);
-    for (i = 0; i < ts.n; i++)
-        if (strcmp(ts.t[i], "team") == 0)
-            ts.x[i].idf = 0.07;
-    rq.terms = ts.x;
-    rq.nterms = ts.n;
-    src[0] = (struct extract_source){.text = norms, .chapter = "Norms That Work"};
-    src[1] = (struct extract_source){.text = sustain, .chapter = "A Culture Where Every Student"};
-    a = compose_checked(&rq);
-    ok(a != NULL && strstr(a, "A team writes its norms in its first meeting") != NULL
-           && strstr(a, "lose momentum") == NULL && strstr(a, "Sustaining") == NULL,
-       "a lower passage's section sharing only \"new\" with the question is left out");
-    texts[0] = norms;
-    texts[1] = sustain;
-    ok(verifies(a, texts, 2, 1), "... and the answer verifies");
-    show(a);
-    free(a);
-    /* The same passage ranked first: its section is the answer's. */
-    src[0] = (struct extract_source){.text = sustain, .chapter = "A Culture Where Every Student"};
-    rq.k = 1;
-    a = compose_checked(&rq);
-    ok(a != NULL && strstr(a, "lose momentum") != NULL,
-       "the best-ranked passage's section is not left out for it");
-    free(a);
-    wordclass_free();
-    for (i = 0; names[i] != NULL; i++) {
-        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-        unlink(path);
-    }
-    rmdir(dir);
-}
-
 int main(void)
 {
     struct sentence_span s[32];
@@ -385,7 +305,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(210);
+    plan(206);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -2029,7 +1949,6 @@ int main(void)
            "the same term standing in for a question word carries its section");
         verified(a, two, 2, 2);
     }
-    weak_tests();
     ok(setup_composed >= 50 && setup_differs == 0,
        "one setup, its steps asked, composed twice: extractive_compose's answers and steps "
        "(%zu of %zu differ)",
