@@ -1500,62 +1500,6 @@ static bool holds_subject(const struct compose *c, const struct section *x)
     return held;
 }
 
-/* True when section x, of a passage other than the best-ranked one, is
- * carried by what it would quote (extractive.h, 4; subst40): the terms of
- * substance its heading and its chosen units share with the question are
- * none (other rules judge it then; so is every section when the
- * request has no library IDF, extract_request.terms NULL), or two distinct ones or more, or
- * include one of library IDF >= EXTRACT_SECTION_IDF.  "new" of "our new
- * team" (library IDF 1.21) alone does not carry one. */
-static bool section_carried(struct compose *c, const struct section *x)
-{
-    const struct source *s = &c->src[x->p];
-    const struct passage_section *ps = &s->p.s[x->s];
-    bool *shared = xcalloc(c->nq + 1, sizeof(*shared)), high = false; /* shared: ours */
-    size_t i, j, n = 0;
-
-    if (c->rq->terms == NULL) { /* no library IDF to judge by */
-        free(shared);
-        return true;
-    }
-    for (j = 0; j < c->nq; j++)
-        shared[j] = !c->q[j].phrase && substantive(c, &c->q[j])
-                    && analyze_counts_get(&x->head, c->q[j].term) > 0;
-    for (i = ps->first; i < ps->first + ps->n; i++) {
-        struct analyze_counts u = {0};
-        if (!s->u[i].chosen)
-            continue;
-        analyze_count_text(&u, unit_text(c, &s->p, &s->p.u[i]));
-        for (j = 0; j < c->nq; j++)
-            shared[j] = shared[j]
-                        || (!c->q[j].phrase && substantive(c, &c->q[j])
-                            && analyze_counts_get(&u, c->q[j].term) > 0);
-        analyze_counts_free(&u);
-    }
-    for (j = 0; j < c->nq; j++)
-        if (shared[j]) {
-            n++;
-            high = high || c->q[j].idf >= EXTRACT_SECTION_IDF;
-        }
-    free(shared);
-    return n == 0 || n >= 2 || high;
-}
-
-/* Leaves section x out when it is not of the best-ranked passage and
- * section_carried() is false (extractive.h, 4; subst40): the units it
- * chose are chosen no more.  True when it is left out. */
-static bool drop_uncarried(struct compose *c, const struct section *x)
-{
-    const struct passage_section *ps = &c->src[x->p].p.s[x->s];
-    size_t i;
-
-    if (x->p == 0 || section_carried(c, x))
-        return false;
-    for (i = ps->first; i < ps->first + ps->n; i++)
-        c->src[x->p].u[i].chosen = false;
-    return true;
-}
-
 /* One more source (extractive.h, 4): the best section of order (the
  * sections best first; best, the first chosen one's score) from a passage
  * none of the chosen sections comes from, sharing substance and scoring
@@ -1578,7 +1522,7 @@ static size_t another_source(struct compose *c, struct section *const *order, do
             || head + EXTRACT_MIN_WORDS + 1 > words)
             continue;
         got = choose_units(c, x, words - head);
-        if (got == 0 || drop_uncarried(c, x))
+        if (got == 0)
             continue;
         taken[c->nchosen] = got;
         c->chosen[c->nchosen++] = (size_t)(x - c->sec);
@@ -1671,7 +1615,7 @@ static void choose_sections(struct compose *c, size_t budget)
         if (used + head + EXTRACT_MIN_WORDS + 1 > room)
             break;
         got = choose_units(c, x, room - used - head);
-        if (got == 0 || drop_uncarried(c, x))
+        if (got == 0)
             continue;
         if (c->nchosen == 0)
             best = x->score;

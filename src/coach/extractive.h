@@ -124,12 +124,7 @@
  *    words and what stands in for one (an acronym's phrase, a thesaurus
  *    word, a spelling correction), never a WordNet relation
  *    (extract_term.related) nor a feedback term, which weigh in the
- *    scores only (wnown35).  A section of a passage other than the
- *    best-ranked one is left out when the terms of substance its heading
- *    and its chosen units share with the question are exactly one, of
- *    library IDF < EXTRACT_SECTION_IDF ("new" of "our new team", 1.21;
- *    subst40: not kept on validation's keep rule, reverted on the
- *    branch tip; docs/performance.md "subst40").  The best sections are taken whole,
+ *    scores only (wnown35).  The best sections are taken whole,
  *    best first, while they score at least EXTRACT_RELATIVE of the best,
  *    at most EXTRACT_MAX_SECTIONS of them, within the budget: the answer
  *    has at most EXTRACT_ANSWER_WORDS words in all (citation markers,
@@ -420,8 +415,6 @@
 #define EXTRACT_HEADING_WEIGHT 2.0
 #define EXTRACT_RANK_PRIOR 1.0
 #define EXTRACT_SUBSTANCE_IDF 0.7
-/* subst40: one shared term below it does not carry a lower passage's section. */
-#define EXTRACT_SECTION_IDF 1.25
 #define EXTRACT_RELATIVE 0.3
 #define EXTRACT_MAX_SECTIONS 6
 #define EXTRACT_PASSAGE_DECAY 0.7

@@ -297,74 +297,6 @@ static char *compose_extra(const char *question, const char *const *texts, size_
     return compose_checked(&rq);
 }
 
-/* subst40 (extractive.h, 4): a lower-ranked passage's section whose
- * heading and quoted text share with the question one term only, of
- * library IDF below EXTRACT_SECTION_IDF ("new" of "our new team", 1.21),
- * is left out; the same section is kept when that term weighs more, when
- * it shares a second one, or when its passage is the best-ranked. */
-static void uncarried_tests(void)
-{
-    static const char norms[] =
-        "The first meeting\n\nA team agrees on its norms in its first meeting, each one a "
-        "behavior a visitor could see.";
-    static const char sustain[] =
-        "Sustaining the work\n\nSchools lose momentum for predictable reasons: a new "
-        "principal, a new initiative, or collaborative time that gets eroded.";
-    static const char sustain_norms[] =
-        "Sustaining the work\n\nSchools lose momentum for predictable reasons: a new "
-        "principal, a new initiative, or norms that nobody checks.";
-    struct extract_source src[2];
-    struct terms ts;
-    struct extract_request rq = {
-        .question = "how do we write norms for our new team?", .sources = src, .k = 2};
-    const char *texts[2];
-    size_t i, inew = 0;
-    char *a;
-
-    terms_for(&ts, rq.question, 2.0);
-    for (i = 0; i < ts.n; i++) {
-        if (strcmp(ts.t[i], "team") == 0)
-            ts.x[i].idf = 0.07;
-        if (strcmp(ts.t[i], "new") == 0)
-            inew = i;
-    }
-    ok(strcmp(ts.t[inew], "new") == 0, "the question has the term \"new\"");
-    ts.x[inew].idf = 1.21;
-    rq.terms = ts.x;
-    rq.nterms = ts.n;
-    src[0] = (struct extract_source){.text = norms, .chapter = "Norms That Work"};
-    src[1] = (struct extract_source){.text = sustain, .chapter = "Sustaining the Work"};
-    a = compose_checked(&rq);
-    ok(a != NULL && strstr(a, "A team agrees on its norms in its first meeting") != NULL
-           && strstr(a, "lose momentum") == NULL && strstr(a, "Sustaining") == NULL,
-       "a lower passage's section sharing only \"new\" (IDF 1.21) is left out");
-    texts[0] = norms;
-    texts[1] = sustain;
-    ok(verifies(a, texts, 2, 1), "... and the answer verifies");
-    show(a);
-    free(a);
-    /* "new" of IDF >= EXTRACT_SECTION_IDF carries it. */
-    ts.x[inew].idf = 2.0;
-    a = compose_checked(&rq);
-    ok(a != NULL && strstr(a, "lose momentum") != NULL,
-       "... kept when the one term it shares has IDF 2.0");
-    free(a);
-    ts.x[inew].idf = 1.21;
-    /* Two distinct terms carry it. */
-    src[1] = (struct extract_source){.text = sustain_norms, .chapter = "Sustaining the Work"};
-    a = compose_checked(&rq);
-    ok(a != NULL && strstr(a, "lose momentum") != NULL,
-       "... kept when it shares a second term (\"norms\")");
-    free(a);
-    /* The same passage ranked first: its section is the answer's. */
-    src[0] = (struct extract_source){.text = sustain, .chapter = "Sustaining the Work"};
-    rq.k = 1;
-    a = compose_checked(&rq);
-    ok(a != NULL && strstr(a, "lose momentum") != NULL,
-       "the best-ranked passage's section is not left out for it");
-    free(a);
-}
-
 int main(void)
 {
     struct sentence_span s[32];
@@ -373,7 +305,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(212);
+    plan(206);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -2017,7 +1949,6 @@ int main(void)
            "the same term standing in for a question word carries its section");
         verified(a, two, 2, 2);
     }
-    uncarried_tests();
     ok(setup_composed >= 50 && setup_differs == 0,
        "one setup, its steps asked, composed twice: extractive_compose's answers and steps "
        "(%zu of %zu differ)",
