@@ -250,16 +250,22 @@ static bool title_case(const char *w, size_t n)
     return true;
 }
 
+/* The length of word w (n bytes) without the punctuation after it. */
+static size_t word_core(const char *w, size_t n)
+{
+    while (n > 0 && strchr(",:;.!?)\"", w[n - 1]) != NULL)
+        n--;
+    return n;
+}
+
 /* Appends word w (n bytes) lower-cased when it (or each hyphenated part)
  * is in Title Case, except before a number ("Tier 2", "Week 0"); the
  * punctuation after it does not count.  next: the word after it or "". */
 static void put_word(struct buf *out, const char *w, size_t n, const char *next)
 {
-    size_t core = n, i, start = 0;
+    size_t core = word_core(w, n), i, start = 0;
     bool before_number = isdigit((unsigned char)next[0]);
 
-    while (core > 0 && strchr(",:;.!?)\"", w[core - 1]) != NULL)
-        core--;
     for (i = 0; i <= core; i++) {
         size_t j;
         bool lower;
@@ -312,12 +318,9 @@ static void put_words(struct buf *out, const char *s)
     size_t prevlen = 0;
 
     while (*s != '\0') {
-        size_t n = strcspn(s, " "), core = n;
+        size_t n = strcspn(s, " "), core = word_core(s, n);
         const char *next = s[n] == ' ' ? s + n + 1 : s + n;
-        const char *ours;
-        while (core > 0 && strchr(",:;.!?)\"", s[core - 1]) != NULL)
-            core--;
-        ours = our_word(s, core, prev, prevlen);
+        const char *ours = our_word(s, core, prev, prevlen);
         if (ours != NULL) {
             buf_puts(out, ours);
             buf_append(out, s + core, n - core);

@@ -233,10 +233,7 @@ bool wordclass_informal(const char *word)
     const struct entry *e;
     size_t n, i, el;
 
-    if (!tried) {
-        char err[256];
-        (void)wordclass_load(WORDNET_DIR_DEFAULT, err, sizeof(err));
-    }
+    (void)wordclass_ready();
     if (!lower_copy(word, w, sizeof(w)))
         return false;
     if (words_is_bare_contraction(w) || words_in_list(w, clippings))
@@ -263,10 +260,7 @@ enum wordclass wordclass_of(const char *word)
     const struct entry *e;
     size_t n = strlen(word), i, k;
 
-    if (!tried) {
-        char err[256];
-        (void)wordclass_load(WORDNET_DIR_DEFAULT, err, sizeof(err));
-    }
+    (void)wordclass_ready();
     if (table == NULL || n == 0 || n >= sizeof(w))
         return WORDCLASS_ABSENT;
     for (i = 0; i <= n; i++)
