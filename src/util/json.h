@@ -10,8 +10,8 @@
 
 /* Parses n bytes that must hold exactly one JSON object: valid UTF-8
  * without NUL, no NUL written as \u0000 in any string, strict JSON (no
- * comments, single quotes, trailing commas), nested at most max_depth,
- * nothing but whitespace after it.  Returns the object (caller
+ * comments, single quotes, trailing commas, NaN or Infinity), nested at
+ * most max_depth, nothing but whitespace after it.  Returns the object (caller
  * json_object_put()s it) or NULL with a static reason in *why ("not valid
  * JSON", "JSON nested too deeply", ...).  An empty input is refused with
  * "empty". */

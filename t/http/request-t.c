@@ -187,6 +187,15 @@ static void test_json(void)
     is_int(400, json_refusal("{\"a\":'single'}"),
            "non-standard JSON (single quotes) refused (400)");
     is_int(400, json_refusal("{\"a\":\"\xff\"}"), "invalid UTF-8 refused (400)");
+    /* json-c 0.16 reads these even in strict mode. */
+    is_int(400, json_refusal("{'a':1}"), "a key in single quotes refused (400)");
+    is_int(400, json_refusal("{'k\"':\"x\\u0000y\"}"),
+           "a single-quoted key holding \" cannot hide a NUL value (400)");
+    is_int(400, json_refusal("{\"a\":NaN}"), "NaN refused (400)");
+    is_int(400, json_refusal("{\"a\":[1,{\"b\":-Infinity}]}"), "a nested -Infinity refused (400)");
+    is_int(400, json_refusal("{\"a\":1e999}"), "a number too large for a double refused (400)");
+    is_int(0, json_refusal("{\"it's\":\"don't\",\"n\":[1.5,-2e3]}"),
+           "single quotes inside strings, and finite numbers, are accepted (no refusal)");
 
     {
         /* An object holding 60 nested arrays: deeper than the limit of 32. */
