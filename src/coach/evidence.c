@@ -12,110 +12,17 @@
 #include "coach/sentences.h"
 #include "coach/wordclass.h"
 #include "coach/words.h"
-#include "library/analyze.h"
 #include "library/domains.h"
 #include "library/search.h"
-#include "util/alloc.h"
 
 /* Contractions written without their apostrophe: informal, not unknown. */
 static const char *const contractions[] = {
     "didnt",   "doesnt",   "arent",   "youre",  "theyre", "thats",  "heres", "theres",
     "couldnt", "shouldnt", "wouldnt", "havent", "hasnt",  "werent", "wasnt", NULL};
 
-/* The first person: the pronouns, their forms and contractions (the
- * closed class of English grammar; "ive", "id", "ill", "well", "were",
- * "wed" are left out: words of their own or too rare to matter). */
-static const char *const first_singular[] = {"i",  "i'm", "i've", "i'd",    "i'll", "im",
-                                             "me", "my",  "mine", "myself", NULL};
-static const char *const first_plural[] = {"we",  "we're", "we've",     "we'd",  "we'll", "us",
-                                           "our", "ours",  "ourselves", "let's", NULL};
-
 static bool held(const struct search_term *t)
 {
     return t->expanded || (t->in_library && t->corrected == NULL);
-}
-
-bool evidence_own_voice(const char *question)
-{
-    struct words *ws = &(struct words){0};
-    size_t i, one = 0;
-
-    words_split(question, ws);
-    for (i = 0; i < ws->n; i++) {
-        if (words_in_list(ws->w[i], first_plural))
-            return false;
-        one += words_in_list(ws->w[i], first_singular);
-    }
-    return one > 0;
-}
-
-/* The IDF weight of the pairs of t[0..n) that counts c holds both words of. */
-static double pairs_held(const struct search_term *const *t, size_t n,
-                         const struct analyze_counts *c)
-{
-    bool in[EVIDENCE_TOGETHER_TERMS];
-    double have = 0;
-    size_t i, k;
-
-    for (i = 0; i < n; i++)
-        in[i] = analyze_counts_get(c, t[i]->term) > 0;
-    for (i = 0; i < n; i++)
-        for (k = i + 1; k < n; k++)
-            if (in[i] && in[k])
-                have += t[i]->idf + t[k]->idf;
-    return have;
-}
-
-double evidence_together(const struct search_result *sr)
-{
-    const struct search_evidence *e = &sr->evidence;
-    const struct search_term *t[EVIDENCE_TOGETHER_TERMS];
-    double total = 0, best = 0;
-    size_t i, j, k, n = 0;
-
-    for (i = 0; i < e->nterms && n < EVIDENCE_TOGETHER_TERMS; i++) {
-        const struct search_term *x = &e->terms[i];
-        bool dup = false;
-        if (x->source != SEARCH_TERM_QUESTION || x->word == NULL || !x->in_library
-            || x->corrected != NULL || !words_is_distinctive(x->word))
-            continue;
-        for (k = 0; k < n && !dup; k++)
-            dup = strcmp(t[k]->term, x->term) == 0;
-        if (!dup)
-            t[n++] = x;
-    }
-    if (n < 2)
-        return 1;
-    for (i = 0; i < n; i++)
-        for (k = i + 1; k < n; k++)
-            total += t[i]->idf + t[k]->idf;
-    if (total <= 0)
-        return 1;
-    for (j = 0; j < sr->n && j < EVIDENCE_TOGETHER_HITS; j++) {
-        const char *p = sr->hits[j].text;
-        while (p != NULL && *p != '\0') {
-            size_t len = strcspn(p, ".?!\n");
-            char *sentence = xstrndup(p, len); /* freed below */
-            struct analyze_counts c = {0};
-            double have;
-            analyze_count_text(&c, sentence);
-            have = pairs_held(t, n, &c);
-            analyze_counts_free(&c);
-            free(sentence);
-            if (have / total > best)
-                best = have / total;
-            p += len;
-            while (*p != '\0' && strchr(".?!\n", *p) != NULL)
-                p++;
-        }
-    }
-    return best;
-}
-
-bool evidence_own_matter(const struct route_evidence *ev)
-{
-    return ev->searched && !ev->followup && ev->own_voice && ev->together < EVIDENCE_TOGETHER_MIN
-           && route_scope_logit(ev) >= ROUTE_OWN_LOGIT;
 }
 
 static bool unknown_word(const struct search_term *t)
@@ -183,8 +90,6 @@ void evidence_route(const struct search_result *sr, const char *question, struct
     ev->coverage = all > 0 ? have / all : 0;
     ev->best = e->best_bm25_norm;
     ev->distinct_idf = route_distinct_idf(e, question);
-    ev->own_voice = evidence_own_voice(question);
-    ev->together = ev->own_voice ? evidence_together(sr) : 1;
     domains_score(question, scores);
     for (i = 0; i < DOMAIN_COUNT; i++)
         if (scores[i] > ev->lexicon)

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "coach/evidence.h"
 #include "coach/route.h"
 #include "coach/words.h"
 #include "library/bm25.h"
@@ -376,9 +375,8 @@ void route_classify(const char *question, bool allow_clarify, const struct route
         return;
     }
     /* A question it would answer whose missing words name what it is
-     * about (scope38), or the asker's own matter the library's passages
-     * do not hold together (scope39, scope40). */
-    if (ev != NULL && !broad && (route_unheld_things(ev) || evidence_own_matter(ev))) {
+     * about (scope38). */
+    if (ev != NULL && !broad && route_unheld_things(ev)) {
         route_refuse_uncovered(out);
         return;
     }

@@ -84,15 +84,6 @@
  * contractions and clippings (wordclass_informal()). */
 #define ROUTE_NOUN_LOGIT 1.3
 
-/* A third way out (scope39, evidence_own_matter): the logit at least
- * ROUTE_OWN_LOGIT and the question in the first person singular, never
- * the plural (evidence.h's evidence_own_voice), unless the library holds
- * the question's words together (scope40, evidence_together).  The bound:
- * scope39's, the lowest on a 0.1 grid refusing no answerable or broad
- * line of the FIT files in that voice, plus 0.1 (src/coach/README.md,
- * "Scope", scope39 and scope40). */
-#define ROUTE_OWN_LOGIT 1.6
-
 /* What the library says about a question (filled from its search). */
 struct route_evidence {
     bool searched;        /* false: no evidence, never out of scope by it */
@@ -106,8 +97,6 @@ struct route_evidence {
     double distinct_idf;  /* route_distinct_idf(): too broad's evidence (branch clarify26) */
     size_t unheld_nouns;  /* words the library lacks that name things (scope38) */
     size_t unheld_other;  /* ... and the ones that do not (qualities, manners, actions) */
-    bool own_voice;       /* the question says I and never we (evidence_own_voice, scope39) */
-    double together;      /* own_voice: evidence_together(), else 1 (scope40) */
 };
 
 enum coach_route { COACH_ANSWER, COACH_CLARIFY, COACH_REFUSE };

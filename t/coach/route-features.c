@@ -259,8 +259,6 @@ static bool one(struct db *db, const struct config *cfg, const char *file, json_
     json_object_object_add(o, "distinct_idf", json_object_new_double(ev.distinct_idf));
     json_object_object_add(o, "unheld_nouns", json_object_new_int64((int64_t)ev.unheld_nouns));
     json_object_object_add(o, "unheld_other", json_object_new_int64((int64_t)ev.unheld_other));
-    json_object_object_add(o, "own_voice", json_object_new_boolean(ev.own_voice));
-    json_object_object_add(o, "together", json_object_new_double(ev.together));
     json_object_object_add(o, "plea",
                            json_object_new_boolean(route_too_broad_plea(
                                sq, &(struct route_evidence){.searched = true})));

@@ -14,10 +14,7 @@
  * a small WordNet the test writes (tagged sense counts, suffix rules,
  * exception lists), the library's unheld words counted by evidence_route,
  * and a question it would answer refused from ROUTE_NOUN_LOGIT on when
- * they are nouns and nothing else; scope39's third way out (the asker's
- * own voice, I and never we, from ROUTE_OWN_LOGIT on) and scope40's
- * exemption when the question's words meet in one sentence of the
- * passages (evidence_together on constructed passages). */
+ * they are nouns and nothing else. */
 #include "config.h"
 
 #include <math.h>
@@ -414,117 +411,6 @@ static void unheld_tests(void)
     }
 }
 
-/* scope39's third way out, with scope40's exemption: a question in the
- * asker's own voice (I, my, never we or our) refused from
- * ROUTE_OUT_LOGIT on unless the library holds its words together in one
- * sentence of the passages (evidence_together). */
-static void own_voice_tests(void)
-{
-    ok(evidence_own_voice("tier 2 support for the brown patches in my lawn")
-           && evidence_own_voice("how do I find comps for my house")
-           && evidence_own_voice("I'm stuck, help me") && evidence_own_voice("I\u2019ve no idea")
-           && evidence_own_voice("MINE or yours?"),
-       "the first person singular, any case, its contractions (straight or curly apostrophe)");
-    ok(!evidence_own_voice("how do we keep our norms alive?")
-           && !evidence_own_voice("my team and I want to know what we should do")
-           && !evidence_own_voice("let's see: what do I tell them about us")
-           && !evidence_own_voice("what is a PLC?") && !evidence_own_voice(""),
-       "the plural beside it, or no first person at all: not the asker's own voice");
-    ok(!evidence_own_voice("imagine a mime, a myth, a meeting"),
-       "words that only begin with i, me or my are no pronouns");
-}
-
-/* A search result of n passages (texts) for terms t[0..nt). */
-static struct search_result result(struct search_term *t, size_t nt, struct search_hit *h,
-                                   const char *const *texts, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        h[i] = (struct search_hit){.text = texts[i]};
-    return (struct search_result){
-        .hits = h, .n = n, .evidence = {.terms = t, .nterms = nt, .library_chunks = 100}};
-}
-
-static void together_tests(void)
-{
-    struct search_term t[3] = {term("goal", 10, 100), term("data", 20, 100), term("lawn", 5, 100)};
-    struct search_hit h[EVIDENCE_TOGETHER_HITS + 1];
-    const char *apart[] = {"Write one goal. Then look at the data!"};
-    const char *one[] = {"Nothing here.", "A goal comes from the data? Yes."};
-    const char *late[EVIDENCE_TOGETHER_HITS + 1] = {"a", "b", "c", "d", "e", "goal and data"};
-    const char *two[] = {"the goal and the data, no grass"};
-    struct search_result sr;
-    struct route_evidence ev;
-    double want;
-
-    sr = result(t, 2, h, apart, 1);
-    ok(evidence_together(&sr) == 0, "two words in two sentences of a passage: apart (0)");
-    sr = result(t, 2, h, one, 2);
-    ok(evidence_together(&sr) == 1, "... in one sentence of the second passage: together (1)");
-    sr = result(t, 2, h, late, EVIDENCE_TOGETHER_HITS + 1);
-    ok(evidence_together(&sr) == 0, "... only after the first EVIDENCE_TOGETHER_HITS: apart");
-    sr = result(t, 3, h, two, 1);
-    want = (t[0].idf + t[1].idf) / (2 * (t[0].idf + t[1].idf + t[2].idf));
-    ok(fabs(evidence_together(&sr) - want) < 1e-12,
-       "three words, a sentence with two: their pair's IDF share (%.3f)", evidence_together(&sr));
-    t[2].in_library = false;
-    t[2].df = 0;
-    ok(evidence_together(&sr) == 1, "a word the library does not hold is left out");
-    t[2] = term("lawn", 5, 100);
-    t[2].corrected = "law";
-    ok(evidence_together(&sr) == 1, "... as is a corrected one");
-    t[1] = term("teams", 30, 100);
-    ok(evidence_together(&sr) == 1, "... and a generic one: fewer than two words, 1");
-    t[1] = term("data", 20, 100);
-    t[2] = term("lawn", 5, 100);
-
-    sr = result(t, 3, h, apart, 1);
-    evidence_route(&sr, "my goal data lawn", &ev);
-    ok(ev.own_voice && ev.together == 0, "evidence_route reads the voice and, then, together");
-    evidence_route(&sr, "our goal data lawn", &ev);
-    ok(!ev.own_voice && ev.together == 1, "... not in the plural (together left at 1)");
-
-    ev = (struct route_evidence){.searched = true,
-                                 .coverage = 0.5,
-                                 .lexicon = 0,
-                                 .unknown_words = 1,
-                                 .specificity = 0.6,
-                                 .own_voice = false,
-                                 .together = 0};
-    for (ev.best = 1.0; ev.best > 0 && route_scope_logit(&ev) < ROUTE_OWN_LOGIT; ev.best -= 0.01)
-        ;
-    ok(!route_out_of_scope(&ev) && !route_unheld_things(&ev) && !evidence_own_matter(&ev)
-           && classify("tier 2 support for the brown patches in the lawn", &ev) == COACH_ANSWER,
-       "between ROUTE_OWN_LOGIT and main's cut, not the asker's voice: answered (logit %.2f)",
-       route_scope_logit(&ev));
-    ev.own_voice = true;
-    ok(evidence_own_matter(&ev)
-           && classify("tier 2 support for the brown patches in my lawn", &ev) == COACH_REFUSE,
-       "... in the asker's own voice, its words apart: refused");
-    ev.together = EVIDENCE_TOGETHER_MIN - 0.01;
-    ok(classify("tier 2 support for the brown patches in my lawn", &ev) == COACH_REFUSE,
-       "... together just under EVIDENCE_TOGETHER_MIN: refused");
-    ev.together = EVIDENCE_TOGETHER_MIN;
-    ok(!evidence_own_matter(&ev)
-           && classify("my fast finishers get more worksheets, what should they do", &ev)
-                  == COACH_ANSWER,
-       "... its words together in a sentence of the passages: answered (a teacher's own class)");
-    ev.together = 0;
-    ev.best += 0.02;
-    ok(route_scope_logit(&ev) < ROUTE_OWN_LOGIT && !evidence_own_matter(&ev)
-           && classify("tier 2 support for the brown patches in my lawn", &ev) == COACH_ANSWER,
-       "... below ROUTE_OWN_LOGIT: answered");
-    ev.best -= 0.02;
-    ev.followup = true;
-    ok(!evidence_own_matter(&ev), "a rewritten follow-up: not the asker's own matter");
-    ev.followup = false;
-    ok(classify("help me with lawns", &ev) == COACH_CLARIFY,
-       "a question it clarifies is not refused by it");
-    ev.searched = false;
-    ok(!evidence_own_matter(&ev), "no search: nothing");
-}
-
 int main(void)
 {
     static const char *const safety[] = {
@@ -537,11 +423,9 @@ int main(void)
     size_t i;
     double z;
 
-    plan(110);
+    plan(90);
     specificity_tests();
     unheld_tests();
-    own_voice_tests();
-    together_tests();
     clarify26_tests();
     /* The scope decision on evidence. */
     ok(classify("what is the best sourdough starter?", &uncovered) == COACH_REFUSE,
