@@ -118,6 +118,14 @@ Python 3 standard library only (see eval/holdout/README.md).
                                      missing); exit 1 when one fails or
                                      neither file is there
 
+    holdout.py check-fresh9 DIR      the fresh9 set's checks alone
+                                     (fresh9-pages.jsonl, round 38, ids
+                                     w0501..w0999: the fresh8 set's checks
+                                     with its own seed; fresh9-scope.jsonl,
+                                     w0001..w0499: the refuse/clarify checks;
+                                     either may be missing); exit 1 when one
+                                     fails or neither file is there
+
 BOOK is a PDF book source (*.book, rendered by mkbooks) or a Markdown book
 (*.md, ingested as it is).  The question format, the thresholds and the
 split rule are in eval/holdout/README.md.
@@ -700,6 +708,7 @@ def cmd_check(root):
     check_questions(c, root, FRESH6, books, allbooks, others_of(root, FRESH6["others"]))
     check_questions(c, root, FRESH7, books, allbooks, others_of(root, FRESH7["others"]))
     check_questions(c, root, FRESH8, books, allbooks, others_of(root, FRESH8["others"]))
+    check_questions(c, root, FRESH9, books, allbooks, others_of(root, FRESH9["others"]))
     return 1 if c.failed else 0
 
 
@@ -1212,6 +1221,28 @@ FRESH8 = fresh_pages_set(8, "u", FRESH8_SEED, FRESH7, FRESH8_PAGES_MIN, FRESH8_V
                          pages_ids=(501, 999), scope_ids=(1, 499), scope=FRESH8_MIN)
 FRESH8_FILES, FRESH8_IDS = FRESH8["files"], FRESH8["ids"]
 
+# The fresh9 set (round 38): the lead's check of round 38's changes, then
+# VALIDATED on; each file written by one writer who had seen no code
+# (eval/holdout/README.md, "The fresh9 set (round 38)").  The scope file, ids
+# w0001..w0499 (branch data40), has FRESH9_MIN's out-of-scope, near-miss and
+# broad counts, areas and borrow_share (check_scope_file()).  The pages file,
+# ids w0501..w0999 (branch data40b), has the fresh8 set's checks with its own
+# seed, FRESH9_SEED, and counts, FRESH9_PAGES_MIN (the fresh8 set's: 120
+# in-scope lines, of which 20 standalone questions after an earlier turn,
+# draws 100..119; 40 follow-ups, draws 120..159, at least 3 after two earlier
+# turns; at least 15 `procedure` lines and 10 `noun_pointer` follow-ups;
+# acronyms and typos or run-ons on at least a quarter of the in-scope lines),
+# and its voice tags FRESH9_VOICE (the fresh7 set's).
+FRESH9_SEED = "plccoach-fresh9-2026g"
+FRESH9_MIN = {"out_of_scope": 60, "oos_areas": 30, "near_miss": 60, "nm_areas": 30,
+              "broad": 80, "borrow_share": 0.60}
+FRESH9_PAGES_MIN = dict(FRESH3_MIN, in_scope=120, standalone=20, follow_up=40,
+                        acronym_share=0.25, typo_share=0.25, procedure=15, noun_pointer=10)
+FRESH9_VOICE = FRESH7_VOICE
+FRESH9 = fresh_pages_set(9, "w", FRESH9_SEED, FRESH8, FRESH9_PAGES_MIN, FRESH9_VOICE,
+                         pages_ids=(501, 999), scope_ids=(1, 499), scope=FRESH9_MIN)
+FRESH9_FILES, FRESH9_IDS = FRESH9["files"], FRESH9["ids"]
+
 
 def id_number(q, prefix):
     """The number of Q's id PREFIX0001.. (an int), or None."""
@@ -1583,6 +1614,8 @@ def main(argv):
         return cmd_check_questions(argv[1], FRESH7)
     if len(argv) == 2 and argv[0] == "check-fresh8":
         return cmd_check_questions(argv[1], FRESH8)
+    if len(argv) == 2 and argv[0] == "check-fresh9":
+        return cmd_check_questions(argv[1], FRESH9)
     sys.stderr.write(__doc__)
     return 2
 
