@@ -119,12 +119,12 @@ Python 3 standard library only (see eval/holdout/README.md).
                                      neither file is there
 
     holdout.py check-fresh9 DIR      the fresh9 set's checks alone
-                                     (fresh9-scope.jsonl, round 38, ids
-                                     w0001..w0499: the refuse/clarify checks,
-                                     with its own counts, areas and
-                                     borrows_words share; fresh9-pages.jsonl,
-                                     w0501..w0999, when it is there); exit 1
-                                     when one fails or neither file is there
+                                     (fresh9-pages.jsonl, round 38, ids
+                                     w0501..w0999: the fresh8 set's checks
+                                     with its own seed; fresh9-scope.jsonl,
+                                     w0001..w0499: the refuse/clarify checks;
+                                     either may be missing); exit 1 when one
+                                     fails or neither file is there
 
 BOOK is a PDF book source (*.book, rendered by mkbooks) or a Markdown book
 (*.md, ingested as it is).  The question format, the thresholds and the
@@ -1221,19 +1221,25 @@ FRESH8 = fresh_pages_set(8, "u", FRESH8_SEED, FRESH7, FRESH8_PAGES_MIN, FRESH8_V
                          pages_ids=(501, 999), scope_ids=(1, 499), scope=FRESH8_MIN)
 FRESH8_FILES, FRESH8_IDS = FRESH8["files"], FRESH8["ids"]
 
-# The fresh9 set (round 38): the lead's check of round 37's changes, then
+# The fresh9 set (round 38): the lead's check of round 38's changes, then
 # VALIDATED on; each file written by one writer who had seen no code
-# (eval/holdout/README.md, "The fresh9 set (round 38)").  The scope file,
-# fresh9-scope.jsonl, ids w0001..w0499 (branch data40), has FRESH9_MIN's
-# out-of-scope, near-miss and broad counts, areas and borrow_share
-# (check_scope_file()).  The pages file, fresh9-pages.jsonl, ids
-# w0501..w0999 (branch data40b), is written apart; until it is, FRESH9_SEED
-# is None and the fresh8 pages file's counts and voice tags
-# (FRESH8_PAGES_MIN, FRESH8_VOICE) stand in.
-FRESH9_SEED = None
+# (eval/holdout/README.md, "The fresh9 set (round 38)").  The scope file, ids
+# w0001..w0499 (branch data40), has FRESH9_MIN's out-of-scope, near-miss and
+# broad counts, areas and borrow_share (check_scope_file()).  The pages file,
+# ids w0501..w0999 (branch data40b), has the fresh8 set's checks with its own
+# seed, FRESH9_SEED, and counts, FRESH9_PAGES_MIN (the fresh8 set's: 120
+# in-scope lines, of which 20 standalone questions after an earlier turn,
+# draws 100..119; 40 follow-ups, draws 120..159, at least 3 after two earlier
+# turns; at least 15 `procedure` lines and 10 `noun_pointer` follow-ups;
+# acronyms and typos or run-ons on at least a quarter of the in-scope lines),
+# and its voice tags FRESH9_VOICE (the fresh7 set's).
+FRESH9_SEED = "plccoach-fresh9-2026g"
 FRESH9_MIN = {"out_of_scope": 60, "oos_areas": 30, "near_miss": 60, "nm_areas": 30,
               "broad": 80, "borrow_share": 0.60}
-FRESH9 = fresh_pages_set(9, "w", FRESH9_SEED, FRESH8, FRESH8_PAGES_MIN, FRESH8_VOICE,
+FRESH9_PAGES_MIN = dict(FRESH3_MIN, in_scope=120, standalone=20, follow_up=40,
+                        acronym_share=0.25, typo_share=0.25, procedure=15, noun_pointer=10)
+FRESH9_VOICE = FRESH7_VOICE
+FRESH9 = fresh_pages_set(9, "w", FRESH9_SEED, FRESH8, FRESH9_PAGES_MIN, FRESH9_VOICE,
                          pages_ids=(501, 999), scope_ids=(1, 499), scope=FRESH9_MIN)
 FRESH9_FILES, FRESH9_IDS = FRESH9["files"], FRESH9["ids"]
 

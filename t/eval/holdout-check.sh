@@ -468,7 +468,9 @@ alone() {
     python3 "$checker" "check-$set" "$work/eval/holdout" >/dev/null 2>&1 || rc=$?
     is "$rc" 1 "check-$set fails when there is no $what file"
 }
+cp "$work/eval/holdout/fresh9-pages.jsonl" "$work/fresh9-pages.orig"
 cp "$work/eval/holdout/fresh9-scope.jsonl" "$work/fresh9-scope.orig" && alone fresh9 "fresh9 set" scope
+alone fresh9 "fresh9 set (answerable half)"
 cp "$work/eval/holdout/fresh8-pages.jsonl" "$work/fresh8-pages.orig"
 cp "$work/eval/holdout/fresh8-scope.jsonl" "$work/fresh8-scope.orig" && alone fresh8 "fresh8 set" scope
 alone fresh8 "fresh8 set (answerable half)"
