@@ -1578,8 +1578,7 @@ static void order_spread(const struct compose *c, struct section *const *order,
             break;
         placed[at] = true;
         out[n++] = order[at];
-        if (order[at]->p > 0) /* the first-ranked passage's: never less (keys40) */
-            fac[order[at]->p] *= EXTRACT_PASSAGE_DECAY;
+        fac[order[at]->p] *= EXTRACT_PASSAGE_DECAY;
         if (fac[order[at]->p] < least)
             least = fac[order[at]->p];
     }
@@ -1597,8 +1596,7 @@ static void choose_sections(struct compose *c, size_t budget)
     struct section **order = xmalloc((c->nsec + 1) * sizeof(*order)),
                    **spread = xmalloc((c->nsec + 1) * sizeof(*spread));
     size_t i, used = 0, taken[EXTRACT_MAX_SECTIONS],
-              kept = EXTRACT_MORE_SOURCES * EXTRACT_SOURCE_WORDS,
-              room = budget >= 2 * kept ? budget - kept : budget, more;
+              room = budget >= 2 * EXTRACT_SOURCE_WORDS ? budget - EXTRACT_SOURCE_WORDS : budget;
     double best = 0;
 
     for (i = 0; i < c->nsec; i++)
@@ -1626,7 +1624,7 @@ static void choose_sections(struct compose *c, size_t budget)
         used += got + head;
     }
     free(spread);
-    for (more = 0; more < EXTRACT_MORE_SOURCES && budget - used >= EXTRACT_SOURCE_WORDS; more++)
+    if (budget - used >= EXTRACT_SOURCE_WORDS)
         used += another_source(c, order, best, EXTRACT_SOURCE_WORDS, taken);
     free(order);
     extend_sections(c, taken, budget - used);

@@ -153,10 +153,7 @@
  *    Spread (cite33): the sections are
  *    taken in score order with each passage's score counted
  *    EXTRACT_PASSAGE_DECAY times less for every section of it already
- *    ahead (the relative cut and the scores unchanged; never the
- *    first-ranked passage's, whose page is the right one in most answers
- *    and whose other sections hold the key terms the chunk did not:
- *    keys40), so that a
+ *    ahead (the relative cut and the scores unchanged), so that a
  *    passage's best section comes before a fourth or fifth section of a
  *    passage already quoted, which would otherwise fill the sections or
  *    the words first; a section that could not be the one more source
@@ -170,9 +167,7 @@
  *    heading when that heading is not its chapter's title ("Chapter 2:
  *    Building a Common Formative Assessment"): it is about the question,
  *    not only in the steps' chapter (take35).  One more
- *    source, EXTRACT_MORE_SOURCES times (keys40: two, each of
- *    EXTRACT_SOURCE_WORDS): the best sections take all but
- *    EXTRACT_MORE_SOURCES times EXTRACT_SOURCE_WORDS of the
+ *    source: the best sections take all but EXTRACT_SOURCE_WORDS of the
  *    excerpts' words (when they have at least twice that); then the best
  *    section left of a passage none of them comes from, sharing substance
  *    -- and holding a distinctive word (words.h) of the question as
@@ -421,10 +416,9 @@
 #define EXTRACT_RANK_PRIOR 1.0
 #define EXTRACT_SUBSTANCE_IDF 0.7
 #define EXTRACT_RELATIVE 0.3
-#define EXTRACT_MAX_SECTIONS 8
+#define EXTRACT_MAX_SECTIONS 6
 #define EXTRACT_PASSAGE_DECAY 0.7
-#define EXTRACT_SOURCE_WORDS 30
-#define EXTRACT_MORE_SOURCES 2
+#define EXTRACT_SOURCE_WORDS 40
 #define EXTRACT_PAGE_SOURCES 2
 #define EXTRACT_ANSWER_WORDS 500
 #define EXTRACT_BODY_WORDS 420
