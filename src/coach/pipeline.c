@@ -532,6 +532,22 @@ static bool new_question(struct ask *a, bool *ok)
     return *ok && rewrite_other_chapter(a->sr.hits, a->sr.n, cited, n, REWRITE_NEW_TOP);
 }
 
+/* Whether a question the rules left as asked has a subject of its own
+ * and is routed on its own words, as alone: it does not point back to
+ * the earlier turn, by a pronoun (rewrite_points_back) or by a noun
+ * phrase (rewrite_refers_back), and has more than REWRITE_OWN_NEW
+ * distinctive words that neither the previous question nor the last
+ * answer holds (rewrite_new_words): "how do I write a parent email about
+ * a failing grade?" after an answer on team norms is not about norms
+ * (src/coach/README.md, "A question with its own subject
+ * mid-conversation (conv40)"). */
+static bool own_subject(const struct ask *a)
+{
+    return rewrite_new_words(a->rq->question, a->subject, a->prev_answer) > REWRITE_OWN_NEW
+           && !rewrite_points_back(a->rq->question)
+           && !rewrite_refers_back(a->rq->question, a->subject, a->prev_answer);
+}
+
 /* Whether a question the rules left as asked (a->subject) stays refused:
  * its own words refused it and it does not point back to the earlier turn
  * by a noun phrase ("how often do we reshuffle the groups" after an
@@ -550,7 +566,8 @@ static bool stays_refused(const struct ask *a)
  * words refuse stays refused (docs/performance.md, follow27, follow29)
  * unless it points back by a noun phrase (stays_refused, follow37);
  * one that names its own subject (rewrite_names_own_subject) or is a new
- * question (new_question) stays as asked (follow31).
+ * question (new_question) stays as asked (follow31), and so does one
+ * with a subject of its own (own_subject, conv40).
  * A follow-up the rules or the model rewrote is checked on its own words
  * (ask_route_own_words, follow28). */
 static enum coach_status ask_route_conversation(struct ask *a)
@@ -560,7 +577,8 @@ static enum coach_status ask_route_conversation(struct ask *a)
 
     ask_route(a);
     if (a->subject == NULL || a->cls.safety
-        || !rewrite_takes_subject(stays_refused(a), a->rq->question) || new_question(a, &ok))
+        || !rewrite_takes_subject(stays_refused(a), a->rq->question) || own_subject(a)
+        || new_question(a, &ok))
         return ok ? ask_route_own_words(a) : COACH_DB_ERROR;
     free(a->out->standalone);
     a->out->standalone = rewrite_carry(a->subject, a->rq->question, &a->focus);
