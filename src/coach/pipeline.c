@@ -514,8 +514,9 @@ static enum coach_status ask_route_own_words(struct ask *a)
 /* Whether a question the rules left as asked is a new one, not a
  * follow-up: its own words answer it (a->cls, routed on a->sr, its own
  * words' search), it has more than REWRITE_NEW_OWN distinctive words of
- * its own and a word of the domain lexicon (route_domains: it names PLC
- * work itself), and its first REWRITE_NEW_TOP passages lie in other
+ * its own (follow31 also wanted a word of the domain lexicon; conv40
+ * dropped it: "how do I write a parent email about a failing grade?"
+ * names no PLC work), and its first REWRITE_NEW_TOP passages lie in other
  * chapters than, and not next to, the passages the conversation's last
  * answer cited (rewrite_other_chapter; src/coach/README.md, "Standalone
  * questions mid-conversation (follow31)").  False when the database
@@ -525,8 +526,7 @@ static bool new_question(struct ask *a, bool *ok)
     struct search_hit *cited;
     size_t n;
 
-    if (a->cls.route != COACH_ANSWER || rewrite_own_distinctive(a->rq->question) <= REWRITE_NEW_OWN
-        || route_domains(a->rq->question) == 0)
+    if (a->cls.route != COACH_ANSWER || rewrite_own_distinctive(a->rq->question) <= REWRITE_NEW_OWN)
         return false;
     *ok = history_cited(a->db, &a->arena, a->prev_cites, &cited, &n);
     return *ok && rewrite_other_chapter(a->sr.hits, a->sr.n, cited, n, REWRITE_NEW_TOP);
