@@ -514,9 +514,8 @@ static enum coach_status ask_route_own_words(struct ask *a)
 /* Whether a question the rules left as asked is a new one, not a
  * follow-up: its own words answer it (a->cls, routed on a->sr, its own
  * words' search), it has more than REWRITE_NEW_OWN distinctive words of
- * its own (follow31 also wanted a word of the domain lexicon; conv40
- * dropped it: "how do I write a parent email about a failing grade?"
- * names no PLC work), and its first REWRITE_NEW_TOP passages lie in other
+ * its own and a word of the domain lexicon (route_domains: it names PLC
+ * work itself), and its first REWRITE_NEW_TOP passages lie in other
  * chapters than, and not next to, the passages the conversation's last
  * answer cited (rewrite_other_chapter; src/coach/README.md, "Standalone
  * questions mid-conversation (follow31)").  False when the database
@@ -526,26 +525,11 @@ static bool new_question(struct ask *a, bool *ok)
     struct search_hit *cited;
     size_t n;
 
-    if (a->cls.route != COACH_ANSWER || rewrite_own_distinctive(a->rq->question) <= REWRITE_NEW_OWN)
+    if (a->cls.route != COACH_ANSWER || rewrite_own_distinctive(a->rq->question) <= REWRITE_NEW_OWN
+        || route_domains(a->rq->question) == 0)
         return false;
     *ok = history_cited(a->db, &a->arena, a->prev_cites, &cited, &n);
     return *ok && rewrite_other_chapter(a->sr.hits, a->sr.n, cited, n, REWRITE_NEW_TOP);
-}
-
-/* Whether a question the rules left as asked has a subject of its own
- * and is routed on its own words, as alone: it does not point back to
- * the earlier turn, by a pronoun (rewrite_points_back) or by a noun
- * phrase (rewrite_refers_back), and has more than REWRITE_OWN_NEW
- * distinctive words that neither the previous question nor the last
- * answer holds (rewrite_new_words): "how do I write a parent email about
- * a failing grade?" after an answer on team norms is not about norms
- * (src/coach/README.md, "A question with its own subject
- * mid-conversation (conv40)"). */
-static bool own_subject(const struct ask *a)
-{
-    return rewrite_new_words(a->rq->question, a->subject, a->prev_answer) > REWRITE_OWN_NEW
-           && !rewrite_points_back(a->rq->question)
-           && !rewrite_refers_back(a->rq->question, a->subject, a->prev_answer);
 }
 
 /* Whether a question the rules left as asked (a->subject) stays refused:
@@ -566,8 +550,7 @@ static bool stays_refused(const struct ask *a)
  * words refuse stays refused (docs/performance.md, follow27, follow29)
  * unless it points back by a noun phrase (stays_refused, follow37);
  * one that names its own subject (rewrite_names_own_subject) or is a new
- * question (new_question) stays as asked (follow31), and so does one
- * with a subject of its own (own_subject, conv40).
+ * question (new_question) stays as asked (follow31).
  * A follow-up the rules or the model rewrote is checked on its own words
  * (ask_route_own_words, follow28). */
 static enum coach_status ask_route_conversation(struct ask *a)
@@ -577,8 +560,7 @@ static enum coach_status ask_route_conversation(struct ask *a)
 
     ask_route(a);
     if (a->subject == NULL || a->cls.safety
-        || !rewrite_takes_subject(stays_refused(a), a->rq->question) || own_subject(a)
-        || new_question(a, &ok))
+        || !rewrite_takes_subject(stays_refused(a), a->rq->question) || new_question(a, &ok))
         return ok ? ask_route_own_words(a) : COACH_DB_ERROR;
     free(a->out->standalone);
     a->out->standalone = rewrite_carry(a->subject, a->rq->question, &a->focus);

@@ -801,26 +801,16 @@ static bool bare_contraction(const char *w)
     return words_is_bare_contraction(w) || strcmp(w, "id") == 0;
 }
 
-/* The number of distinctive words of ws that neither earlier text holds
- * (a contraction without its apostrophe is none). */
-static size_t new_words(const struct words *ws, const char *prev_q, const char *prev_a)
+/* True when ws has at most REWRITE_REFER_NEW distinctive words that
+ * neither earlier text holds. */
+static bool few_new_words(const struct words *ws, const char *prev_q, const char *prev_a)
 {
     size_t i, n = 0;
 
     for (i = 0; i < ws->n; i++)
         n += words_is_distinctive(ws->w[i]) && !text_has_word(prev_q, ws->w[i])
              && !text_has_word(prev_a, ws->w[i]) && !bare_contraction(ws->w[i]);
-    return n;
-}
-
-size_t rewrite_new_words(const char *followup, const char *prev_q, const char *prev_a)
-{
-    struct words *ws = &(struct words){0};
-    const char *f;
-
-    trimmed(followup, &f);
-    words_split(f + opening_length(f), ws);
-    return new_words(ws, prev_q, prev_a);
+    return n <= REWRITE_REFER_NEW;
 }
 
 /* Nouns that name the previous answer's form, not a subject of their
@@ -872,17 +862,16 @@ bool rewrite_refers_back(const char *followup, const char *prev_q, const char *p
 {
     struct words *ws = &(struct words){0};
     const char *f;
-    size_t i, n;
+    size_t i;
 
     trimmed(followup, &f);
     words_split(f + opening_length(f), ws);
-    n = new_words(ws, prev_q, prev_a);
-    if (n > REWRITE_REFER_NEW)
+    if (!few_new_words(ws, prev_q, prev_a))
         return false;
     for (i = 0; i < ws->n; i++)
         if (one_anaphor(ws, i))
             return true;
-    return n <= REWRITE_REFER_NEW_PHRASE && definite_earlier(ws, prev_q, prev_a);
+    return definite_earlier(ws, prev_q, prev_a);
 }
 
 char *rewrite_carry(const char *previous, const char *followup, char **focus)

@@ -106,8 +106,6 @@ struct search_hit;
 #define REWRITE_NEW_TOP 1     /* ... and its first passage in another chapter (follow31) */
 #define REWRITE_REFER_NEW 3   /* rewrite_refers_back: new distinctive words at most */
 #define REWRITE_REFER_WORDS 3 /* ... and the words of a noun phrase after its determiner */
-#define REWRITE_REFER_NEW_PHRASE 2 /* ... new words at most with a noun phrase, not "one" (conv40) */
-#define REWRITE_OWN_NEW 3 /* a question with more new words than this has its own subject (conv40) */
 
 /* Returns how many distinctive words followup has of its own (after a
  * follow-up opening): more than REWRITE_PRIOR_MAX_OWN, and the follow-up
@@ -244,11 +242,7 @@ bool rewrite_points_back(const char *followup) __attribute__((nonnull));
  * src/coach/README.md, "follow37"), and has at most REWRITE_REFER_NEW
  * distinctive words that neither prev_q (the previous question) nor
  * prev_a (the previous answer; either NULL: none) holds (a contraction
- * written without its apostrophe, "theres", is none; follow38;
- * rewrite_new_words), at most REWRITE_REFER_NEW_PHRASE when it points
- * back by a noun phrase, not by "one" (conv40: "how do i connect my ipad
- * to the projector in my room" brings three new words, ipad, projector
- * and connect, and "my room" does not make it a follow-up):
+ * written without its apostrophe, "theres", is none; follow38):
  *   - "one" or "ones" standing for a noun phrase spoken of before ("what
  *     makes one good vs bad"), not "no one", "one of", "one more", "one
  *     day", nor one standing for the question's own words;
@@ -266,17 +260,6 @@ bool rewrite_points_back(const char *followup) __attribute__((nonnull));
  * conversation on PLC work; nor "why does my sourdough come out dense"
  * ("sourdough" is not either). */
 bool rewrite_refers_back(const char *followup, const char *prev_q, const char *prev_a)
-    __attribute__((nonnull(1)));
-
-/* The number of distinctive words of followup (past its follow-up
- * opening) that neither prev_q (the previous question) nor prev_a (the
- * previous answer; either NULL: none) holds, compared without case and
- * a plural "s"; a contraction written without its apostrophe ("theres")
- * is none.  rewrite_refers_back's count, and the pipeline's test of a
- * question with a subject of its own (more than REWRITE_OWN_NEW: conv40,
- * src/coach/README.md "A question with its own subject mid-conversation
- * (conv40)"). */
-size_t rewrite_new_words(const char *followup, const char *prev_q, const char *prev_a)
     __attribute__((nonnull(1)));
 
 /* Parses the model's rewrite (n bytes of text) strictly, as described
