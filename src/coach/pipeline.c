@@ -632,69 +632,6 @@ static enum coach_status ask_retrieve_answer(struct ask *a)
     return ask_retrieve(a);
 }
 
-static enum coach_status ask_compose(struct ask *a);
-
-/* The distinct chapters (book and title) of the passages the composed
- * answer cites (a->vr). */
-static size_t cited_chapters(const struct ask *a)
-{
-    const struct search_hit *hits = a->cited != NULL ? a->cited : a->sr.hits;
-    size_t i, j, n = 0;
-
-    for (i = 0; i < a->vr.ncites; i++) {
-        const struct search_hit *h = &hits[a->vr.cites[i].n - 1];
-        bool seen = false;
-        for (j = 0; j < i && !seen; j++) {
-            const struct search_hit *o = &hits[a->vr.cites[j].n - 1];
-            seen = strcmp(o->book_id, h->book_id) == 0
-                   && strcmp(o->chapter_title != NULL ? o->chapter_title : "",
-                             h->chapter_title != NULL ? h->chapter_title : "")
-                          == 0;
-        }
-        n += !seen;
-    }
-    return n;
-}
-
-/* Step 4c, too broad by what the answer would be (route.h,
- * route_too_broad_answer; branch clar40): a question the rules answer
- * extractively, with two distinctive words (route_answer_wanted), no
- * follow-up and no answer to a clarification, has its answer composed
- * here rather than in step 6 (ask_answer keeps it: no second
- * composition); when that answer quotes many chapters and holds the two
- * words together in almost none of its sentences, the question is
- * clarified instead, with the chapters its matches fall in. */
-static enum coach_status ask_route_answer(struct ask *a)
-{
-    struct route_answer ra = {0};
-    const char *choices[ROUTE_MAX_CHOICES];
-    enum coach_status st;
-    size_t n;
-
-    if (a->cls.route != COACH_ANSWER || a->llm_wanted || !a->out->retrieved || a->after_clarify
-        || a->focus != NULL || a->previous != NULL || !route_answer_wanted(a->out->standalone))
-        return COACH_OK;
-    st = ask_compose(a);
-    if (st != COACH_OK || a->composed == NULL)
-        return st;
-    route_answer_read(a->out->standalone, a->text, &ra);
-    ra.chapters = cited_chapters(a);
-    if (!route_too_broad_answer(a->out->standalone, &ra))
-        return COACH_OK;
-    verify_result_free(&a->vr);
-    memset(&a->vr, 0, sizeof(a->vr));
-    free(a->composed);
-    a->composed = NULL;
-    a->cited = NULL;
-    a->text = NULL;
-    route_clarify_general(&a->cls);
-    n = evidence_choices(&a->sr, &a->arena, choices, ROUTE_MAX_CHOICES);
-    if (n >= 2)
-        route_set_choices(&a->cls, choices, n);
-    a->out->route = a->cls.route;
-    return COACH_OK;
-}
-
 /* How long the question's answer may take before readers call it
  * interrupted: the model's whole timeout, and time for the rest. */
 static long answer_lease_s(const struct config *cfg)
@@ -1229,8 +1166,6 @@ enum coach_status coach_ask(struct db *db, const struct config *cfg, const struc
         st = ask_route_book(&a);
     if (st == COACH_OK)
         st = ask_retrieve_answer(&a);
-    if (st == COACH_OK)
-        st = ask_route_answer(&a);
     if (st == COACH_OK && !ask_saves_with_model(&a))
         st = ask_save_question(&a); /* ask_generate will not claim it again */
     if (st == COACH_OK)

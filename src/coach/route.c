@@ -6,13 +6,11 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "coach/route.h"
 #include "coach/words.h"
-#include "library/analyze.h"
 #include "library/bm25.h"
 #include "library/domains.h"
 #include "library/search.h"
@@ -310,126 +308,6 @@ bool route_too_broad_plea(const char *question, const struct route_evidence *ev)
 bool route_too_broad_evidence(const char *question, const struct route_evidence *ev)
 {
     return route_too_broad_spread(question, ev) || route_too_broad_plea(question, ev);
-}
-
-/* ---- too broad: what the answer would be (branch clar40) ----------------- */
-
-#define ANSWER_WORDS 8 /* distinctive stems compared (the rule needs 2) */
-
-struct stems {
-    char s[ANSWER_WORDS][ANALYZE_TERM_MAX];
-    size_t n;
-    unsigned seen; /* bit i: stem i is in the sentence */
-    size_t nterms; /* the sentence's analysed terms */
-};
-
-static void stem_seen(void *ctx, const char *term, size_t len, const char *word, size_t wlen)
-{
-    struct stems *st = ctx;
-    size_t i;
-
-    (void)len;
-    (void)word;
-    (void)wlen;
-    st->nterms++;
-    for (i = 0; i < st->n; i++)
-        if (strcmp(st->s[i], term) == 0)
-            st->seen |= 1u << i;
-}
-
-/* The question's distinctive words as stems (a word the analysis drops
- * kept as written), each once. */
-static void question_stems(const char *question, struct stems *st)
-{
-    struct words *ws = &(struct words){0};
-    size_t i, k;
-
-    st->n = 0;
-    words_split(question, ws);
-    for (i = 0; i < ws->n && st->n < ANSWER_WORDS; i++) {
-        char t[ANALYZE_TERM_MAX];
-        bool dup = false;
-        if (!broad_distinctive(ws->w[i]))
-            continue;
-        if (analyze_word(ws->w[i], strlen(ws->w[i]), t) == 0)
-            snprintf(t, sizeof(t), "%s", ws->w[i]);
-        for (k = 0; k < st->n && !dup; k++)
-            dup = strcmp(st->s[k], t) == 0;
-        if (!dup)
-            snprintf(st->s[st->n++], ANALYZE_TERM_MAX, "%s", t);
-    }
-}
-
-/* Counts the sentence s[0..n) into out (st: the question's stems). */
-static void count_sentence(struct stems *st, const char *s, size_t n, struct route_answer *out)
-{
-    char buf[2048];
-
-    if (n >= sizeof(buf))
-        n = sizeof(buf) - 1;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    st->seen = 0;
-    st->nterms = 0;
-    analyze_each(buf, stem_seen, st);
-    if (st->nterms < 3)
-        return;
-    out->sentences++;
-    out->together += st->n > 0 && st->seen == (1u << st->n) - 1;
-}
-
-/* Counts the sentences of one line of the answer's body: a sentence ends
- * at '.', '!' or '?' (closing quotes and brackets after it) followed by
- * white space or the line's end. */
-static void count_line(struct stems *st, const char *p, size_t n, struct route_answer *out)
-{
-    size_t i = 0, start = 0;
-
-    while (i < n) {
-        if (p[i] == '.' || p[i] == '!' || p[i] == '?') {
-            size_t j = i + 1;
-            while (j < n
-                   && (p[j] == '"' || p[j] == '\'' || p[j] == ')' || (unsigned char)p[j] >= 0x80))
-                j++;
-            if (j >= n || isspace((unsigned char)p[j])) {
-                count_sentence(st, p + start, j - start, out);
-                start = i = j;
-                continue;
-            }
-        }
-        i++;
-    }
-    if (start < n)
-        count_sentence(st, p + start, n - start, out);
-}
-
-bool route_answer_wanted(const char *question)
-{
-    return broad_words(question) == ROUTE_BROAD_MAX_DISTINCTIVE + 1;
-}
-
-void route_answer_read(const char *question, const char *answer, struct route_answer *out)
-{
-    struct stems st;
-    const char *end = strstr(answer, "**Key takeaways**"), *p = answer;
-
-    if (end == NULL)
-        end = answer + strlen(answer);
-    out->sentences = out->together = 0;
-    question_stems(question, &st);
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
-        if (!(n >= 2 && p[0] == '*' && p[1] == '*')) /* a heading */
-            count_line(&st, p, n, out);
-        p += n + (nl != NULL);
-    }
-}
-
-bool route_too_broad_answer(const char *question, const struct route_answer *ans)
-{
-    return route_answer_wanted(question) && ans->sentences > 0
-           && ans->chapters >= ROUTE_ANSWER_CHAPTERS && ans->together <= ROUTE_ANSWER_TOGETHER;
 }
 
 static const char *const general_choices[ROUTE_MAX_CHOICES] = {

@@ -58,11 +58,9 @@
 #define ROUTE_MAX_CHOICES 4
 #define ROUTE_DOMAIN_MIN 2.0
 #define ROUTE_BROAD_MAX_DISTINCTIVE 1
-#define ROUTE_SPREAD_HITS 5     /* the passages whose books route_evidence counts */
-#define ROUTE_SPREAD_BOOKS 4    /* ... from this many books or more: spread across the library */
-#define ROUTE_PLEA_IDF 1.0      /* a plea's situation weighs at most one unseen word (clarify26) */
-#define ROUTE_ANSWER_CHAPTERS 4 /* the would-be answer cites 4+ chapters (clar40) */
-#define ROUTE_ANSWER_TOGETHER 0 /* ... and at most this many of its sentences hold both words */
+#define ROUTE_SPREAD_HITS 5  /* the passages whose books route_evidence counts */
+#define ROUTE_SPREAD_BOOKS 4 /* ... from this many books or more: spread across the library */
+#define ROUTE_PLEA_IDF 1.0   /* a plea's situation weighs at most one unseen word (clarify26) */
 
 /* The scope decision's weights and cut, fitted on tune, dev and coach by
  *   t/coach/route-features eval/holdout/tune.jsonl eval/dev.jsonl \
@@ -191,36 +189,6 @@ bool route_too_broad_plea(const char *question, const struct route_evidence *ev)
 /* route_too_broad_spread or route_too_broad_plea: too broad by the
  * library's evidence. */
 bool route_too_broad_evidence(const char *question, const struct route_evidence *ev)
-    __attribute__((nonnull));
-
-/* What the extractive answer the rules would give says of the question
- * (branch clar40): how many chapters it quotes and how many of its
- * sentences hold the question's distinctive words together. */
-struct route_answer {
-    size_t chapters;  /* distinct chapters (book and title) of the passages it cites */
-    size_t sentences; /* sentences of its body (before "Key takeaways"; headings and
-                       * sentences of fewer than 3 analysed terms left out) */
-    size_t together;  /* ... of them holding every distinctive word of the question (as
-                       * too broad counts them; compared as library/analyze.h stems) */
-};
-
-/* True when the question has exactly ROUTE_BROAD_MAX_DISTINCTIVE + 1
- * distinctive words and is not a definition or a quantity: the only
- * questions route_too_broad_answer() can call too broad, so the only
- * ones whose answer the caller composes before routing. */
-bool route_answer_wanted(const char *question) __attribute__((nonnull));
-
-/* Fills out->sentences and out->together from answer (the composer's
- * Markdown, extractive.h); out->chapters is the caller's to fill. */
-void route_answer_read(const char *question, const char *answer, struct route_answer *out)
-    __attribute__((nonnull));
-
-/* Too broad by what the answer would be (clar40): route_answer_wanted(),
- * and the answer quotes at least ROUTE_ANSWER_CHAPTERS chapters with at
- * most ROUTE_ANSWER_TOGETHER (none) of its sentences holding both words:
- * the library answers each word somewhere else, the question in no one
- * place ("any advice for a brand new team leader"). */
-bool route_too_broad_answer(const char *question, const struct route_answer *ans)
     __attribute__((nonnull));
 
 /* Makes out a clarification with the general choices (keeps domains). */
