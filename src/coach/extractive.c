@@ -1605,14 +1605,20 @@ static bool is_chosen(const struct compose *c, const struct section *x)
  * (*used of them used), at most max sections; cap, when not NULL, the
  * words each may take (cap[i] for seq[i]). */
 static void take_run(struct compose *c, struct section *const *seq, size_t n, const size_t *cap,
-                     size_t room, size_t max, size_t *used, double *best, size_t *taken)
+                     size_t room, size_t max, bool source, size_t *used, double *best,
+                     size_t *taken)
 {
-    size_t i;
+    size_t i, m;
 
     for (i = 0; i < n && c->nchosen < max; i++) {
         struct section *x = seq[i];
         size_t head = heading_words(x), got, words;
+        bool cited = false;
         if (is_chosen(c, x) || !x->substance || x->score <= 0)
+            continue;
+        for (m = 0; m < c->nchosen && source && !cited; m++)
+            cited = c->sec[c->chosen[m]].p == x->p;
+        if (source && !cited && !(holds_plain(c, x) && holds_subject(c, x)))
             continue;
         if (!own_substance(c, x)) /* after the steps (extractive.h, 4; take35) */
             continue;
@@ -1658,7 +1664,8 @@ static size_t main_sources(struct compose *c, struct section *const *order,
             was[p][u] = c->src[p].u[u].chosen;
     }
     order_spread(c, order, spread, EXTRACT_PASSAGE_DECAY);
-    take_run(c, spread, c->nsec, NULL, room, EXTRACT_MAIN_SECTIONS, &used, &best, taken);
+    take_run(c, spread, c->nsec, NULL, room, EXTRACT_MAIN_SECTIONS, false, &used, &best,
+             taken);
     if (budget - used >= EXTRACT_SOURCE_WORDS)
         used += another_source(c, order, best, EXTRACT_SOURCE_WORDS, EXTRACT_MAIN_SECTIONS, taken);
     for (m = 0; m < c->nchosen; m++) {
@@ -1698,9 +1705,12 @@ static void choose_sections(struct compose *c, size_t budget)
         order[i] = &c->sec[i];
     qsort(order, c->nsec, sizeof(*order), by_score);
     nkeep = main_sources(c, order, spread, budget, keep, words);
-    take_run(c, keep, nkeep, words, budget, EXTRACT_MAX_SECTIONS, &used, &best, taken);
+    take_run(c, keep, nkeep, words, budget, EXTRACT_MAX_SECTIONS, false, &used, &best, taken);
     order_spread(c, order, spread, 1.0);
-    take_run(c, spread, c->nsec, NULL, budget, EXTRACT_MAX_SECTIONS, &used, &best, taken);
+    take_run(c, spread, c->nsec, NULL,
+             budget >= 2 * EXTRACT_SOURCE_WORDS ? budget - EXTRACT_SOURCE_WORDS : budget,
+             EXTRACT_MAX_SECTIONS, false, &used, &best, taken);
+    take_run(c, spread, c->nsec, NULL, budget, EXTRACT_MAX_SECTIONS, true, &used, &best, taken);
     free(spread);
     free(order);
     extend_sections(c, taken, budget - used);
