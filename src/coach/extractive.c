@@ -1546,7 +1546,8 @@ static bool takeable(const struct compose *c, const struct section *x, double be
  * score times its passage's factor is highest (ties: order's), then the
  * others in order's.  A passage's factor is EXTRACT_PASSAGE_DECAY to the
  * power of its sections already ahead (the first-ranked passage's: first
- * to that power); a section that could not be the
+ * to that power; keys40b's second choice passes 1, never decayed); a
+ * section that could not be the
  * one more source (another_source(): no distinctive word of the question
  * as written, or after steps not their subject) takes the smallest factor
  * of any passage, so that it never moves ahead for its passage's sake.
@@ -1602,8 +1603,12 @@ static bool is_chosen(const struct compose *c, const struct section *x)
 }
 
 /* Takes the sections of seq (n of them) in that order within room words
- * (*used of them used), at most max sections; cap, when not NULL, the
- * words each may take (cap[i] for seq[i]). */
+ * (*used of them used), at most max sections, while they score at least
+ * EXTRACT_RELATIVE of *best (the first chosen one's score, set by it);
+ * cap, when not NULL, the words each may take (cap[i] for seq[i]); source,
+ * a section of a passage none of the chosen ones comes from only when it
+ * could be the one more source (holds_plain, holds_subject).  taken[m]:
+ * the words of the m-th chosen section's units (the caller's array). */
 static void take_run(struct compose *c, struct section *const *seq, size_t n, const size_t *cap,
                      size_t room, size_t max, bool source, size_t *used, double *best,
                      size_t *taken)
@@ -1648,14 +1653,13 @@ static void take_run(struct compose *c, struct section *const *seq, size_t n, co
  * every passage it cites, in the order chosen, and into words each one's
  * words; returns how many.  Every unit's choice is as before on return
  * and c->nchosen 0. */
-static size_t main_sources(struct compose *c, struct section *const *order,
-                           struct section **spread, size_t budget, struct section **keep,
-                           size_t *words)
+static size_t main_sources(struct compose *c, struct section *const *order, struct section **spread,
+                           size_t budget, struct section **keep, size_t *words)
 {
     bool **was = xcalloc(c->k + 1, sizeof(*was)); /* owned here */
-    size_t p, u, m, i, n = 0, used = 0, taken[EXTRACT_MAX_SECTIONS],
-                       room = budget >= 2 * EXTRACT_SOURCE_WORDS ? budget - EXTRACT_SOURCE_WORDS
-                                                                 : budget;
+    size_t p, u, m, i,
+        n = 0, used = 0, taken[EXTRACT_MAX_SECTIONS],
+        room = budget >= 2 * EXTRACT_SOURCE_WORDS ? budget - EXTRACT_SOURCE_WORDS : budget;
     double best = 0;
 
     for (p = 0; p < c->k; p++) {
@@ -1664,8 +1668,7 @@ static size_t main_sources(struct compose *c, struct section *const *order,
             was[p][u] = c->src[p].u[u].chosen;
     }
     order_spread(c, order, spread, EXTRACT_PASSAGE_DECAY);
-    take_run(c, spread, c->nsec, NULL, room, EXTRACT_MAIN_SECTIONS, false, &used, &best,
-             taken);
+    take_run(c, spread, c->nsec, NULL, room, EXTRACT_MAIN_SECTIONS, false, &used, &best, taken);
     if (budget - used >= EXTRACT_SOURCE_WORDS)
         used += another_source(c, order, best, EXTRACT_SOURCE_WORDS, EXTRACT_MAIN_SECTIONS, taken);
     for (m = 0; m < c->nchosen; m++) {
@@ -1696,8 +1699,7 @@ static size_t main_sources(struct compose *c, struct section *const *order,
 static void choose_sections(struct compose *c, size_t budget)
 {
     struct section **order = xmalloc((c->nsec + 1) * sizeof(*order)),
-                   **spread = xmalloc((c->nsec + 1) * sizeof(*spread)),
-                   *keep[EXTRACT_MAX_SECTIONS];
+                   **spread = xmalloc((c->nsec + 1) * sizeof(*spread)), *keep[EXTRACT_MAX_SECTIONS];
     size_t i, used = 0, taken[EXTRACT_MAX_SECTIONS], words[EXTRACT_MAX_SECTIONS], nkeep;
     double best = 0;
 
