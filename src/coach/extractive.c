@@ -1504,15 +1504,14 @@ static bool holds_subject(const struct compose *c, const struct section *x)
  * sections best first; best, the first chosen one's score) from a passage
  * none of the chosen sections comes from, sharing substance and scoring
  * at least EXTRACT_RELATIVE of the best, gives one excerpt within words
- * (its heading counted), when fewer than max sections are chosen.
- * Returns the words it took (0: none); taken[c->nchosen - 1] is its
- * excerpt's. */
+ * (its heading counted).  Returns the words it took (0: none);
+ * taken[c->nchosen - 1] is its excerpt's. */
 static size_t another_source(struct compose *c, struct section *const *order, double best,
-                             size_t words, size_t max, size_t *taken)
+                             size_t words, size_t *taken)
 {
     size_t i, m;
 
-    for (i = 0; i < c->nsec && c->nchosen > 0 && c->nchosen < max; i++) {
+    for (i = 0; i < c->nsec && c->nchosen > 0 && c->nchosen < EXTRACT_MAX_SECTIONS; i++) {
         struct section *x = order[i];
         size_t head = heading_words(x), got;
         bool cited = false;
@@ -1545,15 +1544,13 @@ static bool takeable(const struct compose *c, const struct section *x, double be
  * "Spread"; cite33): of the takeable sections, each time the one whose
  * score times its passage's factor is highest (ties: order's), then the
  * others in order's.  A passage's factor is EXTRACT_PASSAGE_DECAY to the
- * power of its sections already ahead (the first-ranked passage's: first
- * to that power; keys40b's second choice passes 1, never decayed); a
- * section that could not be the
+ * power of its sections already ahead; a section that could not be the
  * one more source (another_source(): no distinctive word of the question
  * as written, or after steps not their subject) takes the smallest factor
  * of any passage, so that it never moves ahead for its passage's sake.
  * order: every section, best first; out: as many (the caller's array). */
 static void order_spread(const struct compose *c, struct section *const *order,
-                         struct section **out, double first)
+                         struct section **out)
 {
     double fac[MAX_PASSAGES], least = 1, top = 0;
     bool *placed = xcalloc(c->nsec + 1, sizeof(*placed)),
@@ -1581,7 +1578,7 @@ static void order_spread(const struct compose *c, struct section *const *order,
             break;
         placed[at] = true;
         out[n++] = order[at];
-        fac[order[at]->p] *= order[at]->p == 0 ? first : EXTRACT_PASSAGE_DECAY;
+        fac[order[at]->p] *= EXTRACT_PASSAGE_DECAY;
         if (fac[order[at]->p] < least)
             least = fac[order[at]->p];
     }
@@ -1592,128 +1589,43 @@ static void order_spread(const struct compose *c, struct section *const *order,
     free(placed);
 }
 
-static bool is_chosen(const struct compose *c, const struct section *x)
-{
-    size_t m;
-
-    for (m = 0; m < c->nchosen; m++)
-        if (&c->sec[c->chosen[m]] == x)
-            return true;
-    return false;
-}
-
-/* Takes the sections of seq (n of them) in that order within room words
- * (*used of them used), at most max sections, while they score at least
- * EXTRACT_RELATIVE of *best (the first chosen one's score, set by it);
- * cap, when not NULL, the words each may take (cap[i] for seq[i]); source,
- * a section of a passage none of the chosen ones comes from only when it
- * could be the one more source (holds_plain, holds_subject).  taken[m]:
- * the words of the m-th chosen section's units (the caller's array). */
-static void take_run(struct compose *c, struct section *const *seq, size_t n, const size_t *cap,
-                     size_t room, size_t max, bool source, size_t *used, double *best,
-                     size_t *taken)
-{
-    size_t i, m;
-
-    for (i = 0; i < n && c->nchosen < max; i++) {
-        struct section *x = seq[i];
-        size_t head = heading_words(x), got, words;
-        bool cited = false;
-        if (is_chosen(c, x) || !x->substance || x->score <= 0)
-            continue;
-        for (m = 0; m < c->nchosen && source && !cited; m++)
-            cited = c->sec[c->chosen[m]].p == x->p;
-        if (source && !cited && !(holds_plain(c, x) && holds_subject(c, x)))
-            continue;
-        if (!own_substance(c, x)) /* after the steps (extractive.h, 4; take35) */
-            continue;
-        if (c->nchosen > 0 && x->score < EXTRACT_RELATIVE * *best)
-            break;
-        if (*used + head + EXTRACT_MIN_WORDS + 1 > room)
-            break;
-        words = room - *used - head;
-        if (cap != NULL && cap[i] < words)
-            words = cap[i];
-        got = choose_units(c, x, words);
-        if (got == 0)
-            continue;
-        if (c->nchosen == 0)
-            *best = x->score;
-        taken[c->nchosen] = got;
-        c->chosen[c->nchosen++] = (size_t)(x - c->sec);
-        *used += got + head;
-    }
-}
-
-/* Main's choice before keys40b (extractive.h, 4, "Kept sources"): the
- * sections of the spread with every passage's factor decayed, at most
- * EXTRACT_MAIN_SECTIONS of them within all but EXTRACT_SOURCE_WORDS of
- * budget, then one more source of EXTRACT_SOURCE_WORDS.  Into keep (at
- * most EXTRACT_MAX_SECTIONS, the caller's) the first section it chose of
- * every passage it cites, in the order chosen, and into words each one's
- * words; returns how many.  Every unit's choice is as before on return
- * and c->nchosen 0. */
-static size_t main_sources(struct compose *c, struct section *const *order, struct section **spread,
-                           size_t budget, struct section **keep, size_t *words)
-{
-    bool **was = xcalloc(c->k + 1, sizeof(*was)); /* owned here */
-    size_t p, u, m, i,
-        n = 0, used = 0, taken[EXTRACT_MAX_SECTIONS],
-        room = budget >= 2 * EXTRACT_SOURCE_WORDS ? budget - EXTRACT_SOURCE_WORDS : budget;
-    double best = 0;
-
-    for (p = 0; p < c->k; p++) {
-        was[p] = xcalloc(c->src[p].p.n + 1, sizeof(**was));
-        for (u = 0; u < c->src[p].p.n; u++)
-            was[p][u] = c->src[p].u[u].chosen;
-    }
-    order_spread(c, order, spread, EXTRACT_PASSAGE_DECAY);
-    take_run(c, spread, c->nsec, NULL, room, EXTRACT_MAIN_SECTIONS, false, &used, &best, taken);
-    if (budget - used >= EXTRACT_SOURCE_WORDS)
-        used += another_source(c, order, best, EXTRACT_SOURCE_WORDS, EXTRACT_MAIN_SECTIONS, taken);
-    for (m = 0; m < c->nchosen; m++) {
-        bool seen = false;
-        for (i = 0; i < n && !seen; i++)
-            seen = keep[i]->p == c->sec[c->chosen[m]].p;
-        if (!seen) {
-            words[n] = taken[m];
-            keep[n++] = &c->sec[c->chosen[m]];
-        }
-    }
-    for (p = 0; p < c->k; p++) {
-        for (u = 0; u < c->src[p].p.n; u++)
-            c->src[p].u[u].chosen = was[p][u];
-        free(was[p]);
-    }
-    free(was);
-    c->nchosen = 0;
-    return n;
-}
-
-/* Takes sections within budget words (extractive.h, 4, "Kept sources";
- * keys40b): first, every passage main's choice cites keeps the section it
- * chose first of it, within the words it had there; then the spread with
- * the first-ranked passage's factor never decayed, at most
- * EXTRACT_MAX_SECTIONS within the words left; whatever is left goes to
- * the chosen sections' runs (extend_sections). */
+/* Takes the best sections within budget words, EXTRACT_SOURCE_WORDS of
+ * them kept for another_source() (extractive.h, 4). */
 static void choose_sections(struct compose *c, size_t budget)
 {
     struct section **order = xmalloc((c->nsec + 1) * sizeof(*order)),
-                   **spread = xmalloc((c->nsec + 1) * sizeof(*spread)), *keep[EXTRACT_MAX_SECTIONS];
-    size_t i, used = 0, taken[EXTRACT_MAX_SECTIONS], words[EXTRACT_MAX_SECTIONS], nkeep;
+                   **spread = xmalloc((c->nsec + 1) * sizeof(*spread));
+    size_t i, used = 0, taken[EXTRACT_MAX_SECTIONS],
+              room = budget >= 2 * EXTRACT_SOURCE_WORDS ? budget - EXTRACT_SOURCE_WORDS : budget;
     double best = 0;
 
     for (i = 0; i < c->nsec; i++)
         order[i] = &c->sec[i];
     qsort(order, c->nsec, sizeof(*order), by_score);
-    nkeep = main_sources(c, order, spread, budget, keep, words);
-    take_run(c, keep, nkeep, words, budget, EXTRACT_MAX_SECTIONS, false, &used, &best, taken);
-    order_spread(c, order, spread, 1.0);
-    take_run(c, spread, c->nsec, NULL,
-             budget >= 2 * EXTRACT_SOURCE_WORDS ? budget - EXTRACT_SOURCE_WORDS : budget,
-             EXTRACT_MAX_SECTIONS, false, &used, &best, taken);
-    take_run(c, spread, c->nsec, NULL, budget, EXTRACT_MAX_SECTIONS, true, &used, &best, taken);
+    order_spread(c, order, spread);
+    for (i = 0; i < c->nsec && c->nchosen < EXTRACT_MAX_SECTIONS; i++) {
+        struct section *x = spread[i];
+        size_t head = heading_words(x), got;
+        if (!x->substance || x->score <= 0)
+            continue;
+        if (!own_substance(c, x)) /* after the steps (extractive.h, 4; take35) */
+            continue;
+        if (c->nchosen > 0 && x->score < EXTRACT_RELATIVE * best)
+            break;
+        if (used + head + EXTRACT_MIN_WORDS + 1 > room)
+            break;
+        got = choose_units(c, x, room - used - head);
+        if (got == 0)
+            continue;
+        if (c->nchosen == 0)
+            best = x->score;
+        taken[c->nchosen] = got;
+        c->chosen[c->nchosen++] = (size_t)(x - c->sec);
+        used += got + head;
+    }
     free(spread);
+    if (budget - used >= EXTRACT_SOURCE_WORDS)
+        used += another_source(c, order, best, EXTRACT_SOURCE_WORDS, taken);
     free(order);
     extend_sections(c, taken, budget - used);
 }

@@ -150,22 +150,6 @@
  *    their units) and writes again, and so does the how question's
  *    extractive_steps_wanted on the same setup when the caller hands it
  *    on (extractive_setup; measured: docs/performance.md, "perf34").
- *    Kept sources (keys40b): the sections are chosen twice.  First
- *    as before keys40b (the spread below with every passage's score
- *    decayed, at most EXTRACT_MAIN_SECTIONS, then the one more source),
- *    only to learn which passages that choice cites and the section it
- *    took first of each, with its words; that choice is then undone.
- *    Those sections are taken first, each within the words it had there,
- *    so that no page the answer cited before is crowded out; then the
- *    spread with the first-ranked passage's score never decayed (its
- *    other sections hold the key terms the chunk did not) takes more, at
- *    most EXTRACT_MAX_SECTIONS in all, within all but EXTRACT_SOURCE_WORDS
- *    of the budget; the one more source's reserve is given back: its
- *    words go on with the spread, to a section of a passage already cited
- *    or of one that could be the one more source (a distinctive word of
- *    the question as written; after steps, their subject), and what none
- *    takes goes to the chosen sections' runs.  Measured: docs/
- *    performance.md, "keys40b".
  *    Spread (cite33): the sections are
  *    taken in score order with each passage's score counted
  *    EXTRACT_PASSAGE_DECAY times less for every section of it already
@@ -432,8 +416,7 @@
 #define EXTRACT_RANK_PRIOR 1.0
 #define EXTRACT_SUBSTANCE_IDF 0.7
 #define EXTRACT_RELATIVE 0.3
-#define EXTRACT_MAX_SECTIONS 8  /* keys40b; 6 before */
-#define EXTRACT_MAIN_SECTIONS 6 /* the sections of the choice before keys40b */
+#define EXTRACT_MAX_SECTIONS 6
 #define EXTRACT_PASSAGE_DECAY 0.7
 #define EXTRACT_SOURCE_WORDS 40
 #define EXTRACT_PAGE_SOURCES 2

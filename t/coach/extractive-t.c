@@ -305,7 +305,7 @@ int main(void)
     uint64_t *t1, *t2;
     size_t n1, n2;
 
-    plan(210);
+    plan(206);
 
     n = sentence_split(passages[0], s, 32);
     is_int(4, (long long)n, "four sentences (the heading is skipped, e.g. ends none)");
@@ -1689,48 +1689,6 @@ int main(void)
         ok(a != NULL && words(a) <= EXTRACT_ANSWER_WORDS, "... within %d words (%zu)",
            EXTRACT_ANSWER_WORDS, a != NULL ? words(a) : 0);
         verified(a, two, 2, 2);
-        free(big);
-    }
-    /* keys40b (extractive.h, 4, "Kept sources"): eight sections of the
-     * first passage score above the lower passages' one section each.
-     * Main's spread took the first passage's first three (counted 1, 0.7,
-     * 0.49) and the second, third and fourth passages' sections: six
-     * sections, the first passage's fourth and fifth left out.  Now every
-     * passage main's choice cites keeps its section first, and then the
-     * first passage's other sections are not counted less, up to
-     * EXTRACT_MAX_SECTIONS: its fifth is quoted, and the fourth passage is
-     * still cited (taking the first passage's sections first, undecayed,
-     * would fill the eight sections with them). */
-    {
-        static const char *const nums[] = {"one",  "two", "three", "four",
-                                           "five", "six", "seven", "eight"};
-        const char *five[5];
-        char *big = malloc(8192);
-        size_t j;
-        for (j = 0, big[0] = '\0'; j < 8; j++)
-            sprintf(big + strlen(big),
-                    "## Norms for meeting %s\n\nTeam norms keep meeting %s focused on "
-                    "student learning.\n\n",
-                    nums[j], nums[j]);
-        five[0] = big;
-        five[1] = "## Norms in grade two\n\nIn grade two a new member learns the team norms "
-                  "that keep a meeting focused from the charter.";
-        five[2] = "## Norms in grade three\n\nIn grade three a new member learns the team "
-                  "norms that keep a meeting focused from the agenda.";
-        five[3] = "## Norms in grade four\n\nIn grade four a new member learns the team norms "
-                  "that keep a meeting focused from the minutes.";
-        five[4] = "## Norms in grade five\n\nIn grade five a new member learns the team norms "
-                  "that keep a meeting focused from the coach.";
-        a = compose("what keeps team norms focused in a meeting?", NULL, five, 5, 2.0);
-        ok(a != NULL && strstr(a, "keep meeting five focused") != NULL,
-           "the first passage's fifth section is quoted");
-        ok(a != NULL && strstr(a, "from the charter") != NULL
-               && strstr(a, "from the agenda") != NULL && strstr(a, "from the minutes") != NULL
-               && strstr(a, "[4]") != NULL,
-           "... and every lower passage main's choice cites keeps its section");
-        ok(a != NULL && words(a) <= EXTRACT_ANSWER_WORDS, "... within %d words (%zu)",
-           EXTRACT_ANSWER_WORDS, a != NULL ? words(a) : 0);
-        verified(a, five, 5, 2);
         free(big);
     }
     /* keys31 (extractive.h, 4, "The budget"): the words the takeaways and
