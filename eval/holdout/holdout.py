@@ -1232,13 +1232,12 @@ FRESH8_FILES, FRESH8_IDS = FRESH8["files"], FRESH8["ids"]
 # draws 100..119; 40 follow-ups, draws 120..159, at least 3 after two earlier
 # turns; at least 15 `procedure` lines and 10 `noun_pointer` follow-ups;
 # acronyms and typos or run-ons on at least a quarter of the in-scope lines),
-# and its voice tags FRESH9_VOICE (the fresh7 set's).
+# and its voice tags FRESH9_VOICE (the fresh7 set's); the scope counts are
+# the fresh8 set's too.
 FRESH9_SEED = "plccoach-fresh9-2026g"
-FRESH9_MIN = {"out_of_scope": 60, "oos_areas": 30, "near_miss": 60, "nm_areas": 30,
-              "broad": 80, "borrow_share": 0.60}
-FRESH9_PAGES_MIN = dict(FRESH3_MIN, in_scope=120, standalone=20, follow_up=40,
-                        acronym_share=0.25, typo_share=0.25, procedure=15, noun_pointer=10)
-FRESH9_VOICE = FRESH7_VOICE
+FRESH9_MIN = FRESH8_MIN
+FRESH9_PAGES_MIN = FRESH8_PAGES_MIN
+FRESH9_VOICE = FRESH8_VOICE
 FRESH9 = fresh_pages_set(9, "w", FRESH9_SEED, FRESH8, FRESH9_PAGES_MIN, FRESH9_VOICE,
                          pages_ids=(501, 999), scope_ids=(1, 499), scope=FRESH9_MIN)
 FRESH9_FILES, FRESH9_IDS = FRESH9["files"], FRESH9["ids"]
