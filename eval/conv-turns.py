@@ -2,8 +2,8 @@
 """Out-of-scope questions asked mid-conversation (conv40): each
 out-of-scope and near-miss line of SCOPE, asked after the first turn of
 PAGES' follow-up line (i mod the number of follow-up lines), in SCOPE's
-order; the id gets "-conv".  Copied from the lead's mkconv.py (round 38; branch conv40);
-docs/performance.md, "conv40".
+order; the id gets "-conv".  Copied from the lead's mkconv.py (round 38,
+branch conv40); docs/performance.md, "conv40".
 
     eval/conv-turns.py SCOPE.jsonl PAGES.jsonl OUT.jsonl
 """
